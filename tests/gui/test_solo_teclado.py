@@ -5,15 +5,14 @@ Message boxes are answered with Enter, their Alt-letter, or Tab to the button an
 is chosen by typing its path in Qt's own file dialog. Offscreen Qt has no window manager: when a
 dialog closes, the window it came from is made active again as Windows would (``al_frente``).
 
-Covered: a fresh installation's first day (the first user, the Configuración inicial), the
-CONTPAQi guide's sign-in and Importar movimientos…, the contratista's guide from the app's first
-window (Ingresar a ICSOE, its first e.firma entry, the datos generales with a domicilio social
-and the acuse STPS, a capturista given of alta, Consulta, Exportar Excel), the alta de usuarios
-guide (Administración › Alta de usuarios), the informativa cycle (from the e.firma entry to the
-registered filing) and the capturista's guide from the ICSOE start through Seleccionar
-Contratista to a worker captured in its informativa. The ICSOE start is the window the login's
-«Ingresar a ICSOE» opens (walked in the contratista's guide); the tests that need a store made
-beforehand, on the tests' clock, start there."""
+Covered, each from the app's first window (the login): a fresh installation's first day (the
+first user, the Configuración inicial), the CONTPAQi guide's sign-in and Importar
+movimientos…, and through «Ingresar a ICSOE»: the contratista's guide (its first e.firma
+entry, the datos generales with a domicilio social and the acuse STPS, a capturista given of
+alta, Consulta, Exportar Excel), the alta de usuarios guide (Administración › Alta de
+usuarios), the informativa cycle (from the e.firma entry to the registered filing) and the
+capturista's guide (Seleccionar Contratista to a worker captured in its informativa). The
+tests that start on a store made beforehand run the app on the tests' clock."""
 
 from __future__ import annotations
 
@@ -114,6 +113,20 @@ def elegir_archivo(path: Path):
         tecla(Qt.Key.Key_Return)
 
     return teclear
+
+
+def abrir_icsoe(qtbot, app: Application) -> IcsoeInicioWindow:
+    """The app started, and from its first window (the login) «Ingresar a ICSOE
+    (contratistas y capturistas)» by its letter: the ICSOE start, active."""
+    app.start()
+    login = app.login
+    al_frente(qtbot, login)
+    qtbot.waitUntil(lambda: app.services is not None, timeout=20_000)
+    alt_de(login.icsoe)
+    qtbot.waitUntil(lambda: app.icsoe is not None and app.icsoe.isVisible())
+    inicio = app.icsoe
+    al_frente(qtbot, inicio)
+    return inicio
 
 
 def entrar_con_efirma(qtbot, modals, inicio: IcsoeInicioWindow, carpeta: Path, *despues):
@@ -347,14 +360,7 @@ def test_the_contratista_guide_by_keyboard(qtbot, data_dir, tmp_path, smtp_serve
     app = Application(data_dir)
     qtbot.addWidget(app.login)
     try:
-        app.start()
-        login = app.login
-        al_frente(qtbot, login)
-        qtbot.waitUntil(lambda: app.services is not None, timeout=20_000)
-        alt_de(login.icsoe)  # Ingresar a ICSOE (contratistas y capturistas)
-        qtbot.waitUntil(lambda: app.icsoe is not None and app.icsoe.isVisible())
-        inicio = app.icsoe
-        al_frente(qtbot, inicio)
+        inicio = abrir_icsoe(qtbot, app)
 
         def terminos(dialogo: QWidget) -> None:
             assert dialogo.windowTitle() == "Términos y Condiciones"
@@ -481,18 +487,23 @@ def quien(_quien_una_vez, services, smtp_configured) -> str:
     return _quien_una_vez[1][0]
 
 
-def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_path):
+@pytest.fixture
+def app(services, data_dir, qtbot):
+    """The app on the test's store and clock (``services`` made it; it reads it too)."""
+    aplicacion = Application(data_dir, clock=services.clock)
+    qtbot.addWidget(aplicacion.login)
+    yield aplicacion
+    aplicacion.shutdown()
+
+
+def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, app, modals, tmp_path):
     """The informativa cycle of the contratista's guide: Informativas › Informativas por
     periodo, Nueva informativa…, a contract for a client captured before, two workers typed,
     Revisar, Firmar… (its e.firma files chosen in the file dialog), its constancia saved, and
     the IMSS acuse registered with Registrar presentación…"""
     rfc = quien
     services.informativas.guardar_contratante(rfc, rfc, CLIENTE)  # the client, captured before
-    inicio = IcsoeInicioWindow(services)
-    qtbot.addWidget(inicio)
-    inicio.show()
-    al_frente(qtbot, inicio)
-    ventana = entrar_con_efirma(qtbot, modals, inicio, tmp_path)
+    ventana = entrar_con_efirma(qtbot, modals, abrir_icsoe(qtbot, app), tmp_path)
     # It lands on its informativas; the menu Informativas › Informativas por periodo as well.
     assert ventana.informativas is not None and ventana.informativas.isVisible()
     letra("i")  # the menu Informativas
@@ -547,16 +558,13 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_p
     assert informativa.solo_lectura.text().startswith("Presentada el 23/11/2026 10:15")
 
 
-def test_the_capturista_guide_by_keyboard(qtbot, services, quien, modals):
+def test_the_capturista_guide_by_keyboard(qtbot, services, quien, app, modals):
     """The capturista's guide: Usuario (her CURP) and Contraseña in the ICSOE start, Seleccionar
     Contratista, her contratista chosen in the list, Siguiente, Continuar; then, in its
     pantalla de inicio, a new informativa with a contract and a worker captured."""
     rfc = quien
     services.informativas.guardar_contratante(rfc, rfc, CLIENTE)  # the client, captured before
-    inicio = IcsoeInicioWindow(services)
-    qtbot.addWidget(inicio)
-    inicio.show()
-    al_frente(qtbot, inicio)
+    inicio = abrir_icsoe(qtbot, app)
     ir_a(inicio, inicio.usuario)
     escribir(CURP_ANA)
     tecla(Qt.Key.Key_Return)  # on to Contraseña
@@ -586,18 +594,16 @@ def test_the_capturista_guide_by_keyboard(qtbot, services, quien, modals):
     assert contrato.contratante_rfc == CLIENTE.rfc and contrato.trabajadores == 1
 
 
-def test_alta_de_usuarios_by_keyboard(qtbot, services, data_dir, tmp_path, smtp_configured, modals):
+def test_alta_de_usuarios_by_keyboard(
+    qtbot, services, data_dir, tmp_path, smtp_configured, app, modals
+):
     """The alta de usuarios guide: Administración › Alta de usuarios, the CURP validated, the
     names, telephone and mail typed, Guardar."""
     from icsoe_desktop.services.capturistas.administracion import MSG_GUARDADO
     from tests.icsoe_helpers import CURP_ANA, enter_contratista
 
     rfc = enter_contratista(services, data_dir, tmp_path)
-    inicio = IcsoeInicioWindow(services)
-    qtbot.addWidget(inicio)
-    inicio.show()
-    al_frente(qtbot, inicio)
-    ventana = entrar_con_efirma(qtbot, modals, inicio, tmp_path)
+    ventana = entrar_con_efirma(qtbot, modals, abrir_icsoe(qtbot, app), tmp_path)
     letra("a")  # the menu Administración
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
     tecla(Qt.Key.Key_Down)  # Información del contratista, Alta de usuarios
