@@ -174,6 +174,28 @@ def entrar_con_efirma(qtbot, modals, inicio: IcsoeInicioWindow, carpeta: Path, *
     return ventana
 
 
+def capturar_capturista(qtbot, ventana) -> None:
+    """In the contratista's Alta de usuarios: Ana's CURP, Validar, her names, telephone and
+    mail typed (over what Validar wrote). Guardar is the caller's."""
+    alta = ventana.alta
+    ir_a(alta, alta.curp)
+    escribir(CURP_ANA)
+    alt_de(alta.validar)  # the CURP's name, if known, written in the form
+    qtbot.waitUntil(alta.nombre.isEnabled)
+    al_frente(qtbot, ventana)
+    for campo, texto in (
+        (alta.nombre, "Ana"),
+        (alta.primer_apellido, "López"),
+        (alta.segundo_apellido, "Martínez"),
+        (alta.telefono, "5512345678"),
+        (alta.correo, "ana@capturas.mx"),
+        (alta.confirmar_correo, "ana@capturas.mx"),
+    ):
+        ir_a(alta, campo)
+        tecla(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # what Validar wrote, replaced
+        escribir(texto)
+
+
 def nueva_con_contrato(qtbot, modals, inicio: InformativasInicio):
     """From the informativas by period: Nueva informativa… for mayo–agosto 2026, and in it a
     contract for the client captured before. Gives the informativa's uuid and window."""
@@ -428,25 +450,9 @@ def test_the_contratista_guide_by_keyboard(qtbot, data_dir, tmp_path, smtp_serve
         assert app.services.contratistas.acuse(cf.RFC_MORAL).nombre == acuse_stps.name
 
         # Alta de usuarios, where the window goes after the first datos generales.
-        alta = ventana.alta
-        qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is alta)
+        qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is ventana.alta)
         al_frente(qtbot, ventana)
-        ir_a(alta, alta.curp)
-        escribir(CURP_ANA)
-        alt_de(alta.validar)  # the CURP's name, if known, written in the form
-        qtbot.waitUntil(alta.nombre.isEnabled)
-        al_frente(qtbot, ventana)
-        for campo, texto in (
-            (alta.nombre, "Ana"),
-            (alta.primer_apellido, "López"),
-            (alta.segundo_apellido, "Martínez"),
-            (alta.telefono, "5512345678"),
-            (alta.correo, "ana@capturas.mx"),
-            (alta.confirmar_correo, "ana@capturas.mx"),
-        ):
-            ir_a(alta, campo)
-            tecla(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # what Validar wrote
-            escribir(texto)
+        capturar_capturista(qtbot, ventana)
         modals.answer(ENTER)  # «Se guardó…»
         tecla(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Guardar
         qtbot.waitUntil(lambda: MSG_ALTA in modals.texts)
@@ -497,10 +503,10 @@ def app(services, data_dir, qtbot):
 
 
 def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, app, modals, tmp_path):
-    """The informativa cycle of the contratista's guide: Informativas › Informativas por
-    periodo, Nueva informativa…, a contract for a client captured before, two workers typed,
-    Revisar, Firmar… (its e.firma files chosen in the file dialog), its constancia saved, and
-    the IMSS acuse registered with Registrar presentación…"""
+    """The informativa cycle of the contratista's guide: its e.firma entry, Informativas ›
+    Informativas por periodo, Nueva informativa…, a contract for a client captured before, two
+    workers typed, Revisar, Firmar… (the e.firma it entered with, offered: its contraseña
+    typed), its constancia saved, and the IMSS acuse registered with Registrar presentación…"""
     rfc = quien
     services.informativas.guardar_contratante(rfc, rfc, CLIENTE)  # the client, captured before
     ventana = entrar_con_efirma(qtbot, modals, abrir_icsoe(qtbot, app), tmp_path)
@@ -597,10 +603,10 @@ def test_the_capturista_guide_by_keyboard(qtbot, services, quien, app, modals):
 def test_alta_de_usuarios_by_keyboard(
     qtbot, services, data_dir, tmp_path, smtp_configured, app, modals
 ):
-    """The alta de usuarios guide: Administración › Alta de usuarios, the CURP validated, the
-    names, telephone and mail typed, Guardar."""
+    """The alta de usuarios guide: the contratista's e.firma entry, Administración › Alta de
+    usuarios, the CURP validated, the names, telephone and mail typed, Guardar."""
     from icsoe_desktop.services.capturistas.administracion import MSG_GUARDADO
-    from tests.icsoe_helpers import CURP_ANA, enter_contratista
+    from tests.icsoe_helpers import enter_contratista
 
     rfc = enter_contratista(services, data_dir, tmp_path)
     ventana = entrar_con_efirma(qtbot, modals, abrir_icsoe(qtbot, app), tmp_path)
@@ -608,26 +614,10 @@ def test_alta_de_usuarios_by_keyboard(
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
     tecla(Qt.Key.Key_Down)  # Información del contratista, Alta de usuarios
     tecla(Qt.Key.Key_Return)
-    pagina = ventana.alta
-    qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is pagina)
-    ir_a(pagina, pagina.curp)
-    escribir(CURP_ANA)
-    alt_de(pagina.validar)  # the CURP's name, if known, written in the form
-    qtbot.waitUntil(pagina.nombre.isEnabled)
-    al_frente(qtbot, ventana)
-    for campo, texto in (
-        (pagina.nombre, "Ana"),
-        (pagina.primer_apellido, "López"),
-        (pagina.segundo_apellido, "Martínez"),
-        (pagina.telefono, "5512345678"),
-        (pagina.correo, "ana@capturas.mx"),
-        (pagina.confirmar_correo, "ana@capturas.mx"),
-    ):
-        ir_a(pagina, campo)
-        tecla(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # what Validar wrote, replaced
-        escribir(texto)
+    qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is ventana.alta)
+    capturar_capturista(qtbot, ventana)
     modals.answer(ENTER)  # «Se guardó…»
-    alt_de(pagina.guardar)
+    alt_de(ventana.alta.guardar)
     qtbot.waitUntil(lambda: MSG_GUARDADO in modals.texts)
     assert services.capturistas.total(rfc) == 1
     assert ventana.paginas.currentWidget() is ventana.consulta
