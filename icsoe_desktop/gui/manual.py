@@ -139,6 +139,7 @@ class ManualWindow(QWidget):
         self.cerrar = QPushButton("&Cerrar", self)
         self.cerrar.setObjectName("cerrarButton")
         self.cerrar.clicked.connect(self.close)
+        self.cerrar.setAutoDefault(True)  # Enter, as Space, presses it (not a dialog)
         for button in (self.atras, self.adelante):
             button.setEnabled(False)
 
