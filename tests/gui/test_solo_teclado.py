@@ -400,31 +400,31 @@ def test_the_contratista_guide_by_keyboard(qtbot, data_dir, tmp_path, smtp_serve
         pagina = ventana.datos_generales
         assert ventana.paginas.currentWidget() is pagina
 
-        # Registro de Datos Generales: contacto, then the domicilio social (a persona moral).
-        for campo, texto in (
-            (pagina.correo, "contacto@empresa.com.mx"),
-            (pagina.celular, "5512345678"),
-            (pagina.telefono_fijo, "5552382700"),
-        ):
-            ir_a(pagina, campo)
+        # Registro de Datos Generales: contacto, then the domicilio social (a persona moral),
+        # from field to field with Tab as the page reads, buttons pressed with Enter.
+        ir_a(pagina, pagina.correo)
+        for texto in ("contacto@empresa.com.mx", "5512345678", "5552382700"):
+            escribir(texto)  # correo, celular, teléfono fijo
+            tecla(Qt.Key.Key_Tab)
+        assert foco() is pagina.si  # the question, nothing chosen yet: its first answer
+        tecla(Qt.Key.Key_Right)  # to No
+        tecla(Qt.Key.Key_Space)  # chosen: not its domicilio fiscal
+        qtbot.waitUntil(lambda: pagina.no.isChecked() and pagina.codigo_postal.isVisible())
+        for texto in ("", "06600", "Juárez"):  # from No to the código postal, the colonia
             escribir(texto)
-        alt_de(pagina.no)  # ¿igual a su domicilio fiscal? No
-        qtbot.waitUntil(pagina.codigo_postal.isVisible)
-        for campo, texto in ((pagina.codigo_postal, "06600"), (pagina.colonia_lista, "Juárez")):
-            ir_a(pagina, campo)
-            escribir(texto)
-        alt_de(pagina.ubicar)
+            tecla(Qt.Key.Key_Tab)
+        assert foco() is pagina.ubicar
+        tecla(Qt.Key.Key_Return)  # Ubicar
         qtbot.waitUntil(pagina.calle.isVisible)
         assert foco() is pagina.calle
-        for campo, texto in (
-            (pagina.calle, "Paseo de la Reforma"),
-            (pagina.numero_exterior, "476"),
-            (pagina.municipio, "Cuauhtémoc"),
-            (pagina.entidad, "Ciudad"),  # the list's keyboard search: Ciudad de México
-        ):
-            ir_a(pagina, campo)
+        for texto in ("Paseo de la Reforma", "476", "", "Cuauhtémoc"):  # número interior: none
             escribir(texto)
-        alt_de(pagina.aceptar_domicilio)
+            tecla(Qt.Key.Key_Tab)
+        assert foco() is pagina.entidad
+        escribir("Ciudad")  # the list's keyboard search: Ciudad de México
+        tecla(Qt.Key.Key_Tab)
+        assert foco() is pagina.aceptar_domicilio
+        tecla(Qt.Key.Key_Return)  # Aceptar
         qtbot.waitUntil(lambda: "Paseo de la Reforma 476" in pagina.resumen.text())
         modals.handle(elegir_archivo(acuse_stps))
         alt_de(pagina.acuse_button)  # Acuse de registro en padrón de la STPS
