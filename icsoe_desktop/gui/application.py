@@ -24,6 +24,7 @@ from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from icsoe_desktop.domain.clock import Clock
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
     from icsoe_desktop.gui.single_instance import SingleInstance
@@ -50,14 +51,14 @@ def _open_sign_in(data_dir: Path) -> tuple[IdseSignIn, Usuarios] | None:
     return None if sign_in is None else (sign_in, sign_in.usuarios())
 
 
-def _open_services(data_dir: Path, log_path: Path | None) -> Services:
+def _open_services(data_dir: Path, log_path: Path | None, clock: Clock | None) -> Services:
     if log_path is not None:
         from icsoe_desktop.logging_setup import configure_logging
 
         configure_logging(log_path)
     from icsoe_desktop.services.container import open_services
 
-    services = open_services(data_dir)
+    services = open_services(data_dir) if clock is None else open_services(data_dir, clock)
     services.certificates  # noqa: B018 - built here, off the GUI thread: the login lists them
     return services
 
@@ -81,10 +82,15 @@ class Application(QObject):
     sesion_terminada = Signal(str)
 
     def __init__(
-        self, data_dir: Path, log_path: Path | None = None, instance_name: str | None = None
+        self,
+        data_dir: Path,
+        log_path: Path | None = None,
+        instance_name: str | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self._clock = clock  # the services' (the system's when None; tests fix the day)
         self.log_path = log_path
         self.instance_name = instance_name
         self.instance: SingleInstance | None = None
@@ -165,7 +171,7 @@ class Application(QObject):
 
     def _build_services(self) -> None:
         def build() -> Services:
-            self._built = _open_services(self.data_dir, self.log_path)
+            self._built = _open_services(self.data_dir, self.log_path, self._clock)
             return self._built
 
         en_segundo_plano(build, self._on_services, self._on_failure)

@@ -33,6 +33,9 @@ class AvisoPrivacidadDialog(QDialog):
             browser = QTextBrowser(self.tabs)
             browser.setObjectName(name.removesuffix(".html") + "Browser")
             browser.setAccessibleName(title)
+            browser.setAccessibleDescription(
+                "El texto completo, de sólo lectura; las flechas y Av Pág lo recorren."
+            )
             try:
                 browser.setHtml(resource_file(name).read_text(encoding="utf-8"))
             except OSError:

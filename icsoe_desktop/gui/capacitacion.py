@@ -35,7 +35,7 @@ def poner_banda(host: QWidget, services: Services, rfc: str | None = None) -> QL
         return None
     banda = QLabel(f"{MARCA}: práctica; nada de lo que se haga aquí se presenta al IMSS.")
     banda.setObjectName("capacitacionBanda")
-    banda.setStyleSheet(f"{colores.banda('#b00020')} font-weight: bold; padding: 4px;")
+    colores.hoja(banda, "banda(#b00020) font-weight: bold; padding: 4px;")
     banda.setWordWrap(True)
     cast("QBoxLayout", host.layout()).insertWidget(0, banda)  # the window's own, a box
     return banda

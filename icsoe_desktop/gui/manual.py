@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.gui.capitulos import INDICE, Capitulo
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.paths import asset_dir
 
 TITULO = "Manual de usuario — icsoe-desktop"
@@ -108,6 +109,7 @@ class ManualWindow(QWidget):
         self.lista = QListWidget(self)
         self.lista.setObjectName("capitulosList")
         self.lista.setAccessibleName("Capítulos")
+        describir_lista(self.lista, "Los capítulos del manual; el elegido se muestra al lado")
         for archivo, titulo in capitulos(self.carpeta):
             item = QListWidgetItem(titulo, self.lista)
             item.setData(Qt.ItemDataRole.UserRole, archivo)
@@ -117,6 +119,9 @@ class ManualWindow(QWidget):
         self.texto = _Pagina(self)
         self.texto.setObjectName("manualBrowser")
         self.texto.setAccessibleName("Texto del manual")
+        self.texto.setAccessibleDescription(
+            "El capítulo elegido, de sólo lectura; las flechas y Av Pág lo recorren; Tab pasa por sus enlaces."
+        )
         self.texto.setOpenLinks(False)  # each link is followed here (anchors, other chapters)
         self.texto.anchorClicked.connect(self._enlace)
         self.texto.sourceChanged.connect(self._cargado)
@@ -134,6 +139,7 @@ class ManualWindow(QWidget):
         self.cerrar = QPushButton("&Cerrar", self)
         self.cerrar.setObjectName("cerrarButton")
         self.cerrar.clicked.connect(self.close)
+        self.cerrar.setAutoDefault(True)  # Enter, as Space, presses it (not a dialog)
         for button in (self.atras, self.adelante):
             button.setEnabled(False)
 

@@ -39,7 +39,7 @@ def apply_style(app: QApplication) -> None:
 
     from icsoe_desktop.gui.kit import colores
 
-    app.setStyleSheet(colores.adaptar(STYLE_SHEET))  # high contrast, a dark theme
+    colores.hoja(app, STYLE_SHEET)  # high contrast, a dark theme, followed when they change
     icon_path = resource_file("icsoe.svg")
     if icon_path.exists():
         app.setWindowIcon(QIcon(str(icon_path)))

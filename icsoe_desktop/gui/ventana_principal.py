@@ -286,9 +286,10 @@ class VentanaPrincipal(QMainWindow):
         self.bitacora_alterada = QLabel(self)
         self.bitacora_alterada.setObjectName("bitacoraAlteradaLabel")
         self.bitacora_alterada.setWordWrap(True)
-        self.bitacora_alterada.setStyleSheet(
-            f"#bitacoraAlteradaLabel {{ {colores.banda('#c62828')} font-weight: bold; "
-            "padding: 6px; border-radius: 4px; }"
+        colores.hoja(
+            self.bitacora_alterada,
+            "#bitacoraAlteradaLabel { banda(#c62828) font-weight: bold; "
+            "padding: 6px; border-radius: 4px; }",
         )
         contenido.addWidget(self.bitacora_alterada)
         self._mostrar_bitacora()
@@ -299,11 +300,10 @@ class VentanaPrincipal(QMainWindow):
         """A band on top while the Configuración inicial has steps pending (full session)."""
         self.pendientes = QFrame(self)
         self.pendientes.setObjectName("pendientesFrame")
-        self.pendientes.setStyleSheet(
-            colores.adaptar(
-                "#pendientesFrame { background: #fff4e0; border: 1px solid #e0b060; "
-                "border-radius: 4px; }"
-            )
+        colores.hoja(
+            self.pendientes,
+            "#pendientesFrame { background: #fff4e0; border: 1px solid #e0b060; "
+            "border-radius: 4px; }",
         )
         row = QHBoxLayout(self.pendientes)
         self.pendientes_label = QLabel(self.pendientes)

@@ -1,6 +1,7 @@
 """A screen reader's view of every window (tests/gui/ventanas.py), in each of its states: every
-control Tab reaches has a Spanish name (its own, or the label that names it), the grids say
-their column headers, and the state changes a clerk waits for are announced."""
+control Tab reaches has a Spanish name (its own, or the label that names it) and, when no
+label beside it says what it is, a description; the grids say their column headers, and the
+state changes a clerk waits for are announced."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from PySide6.QtGui import (
     QColor,
     QPalette,
 )
-from PySide6.QtWidgets import QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar, QTableView, QWidget
 
 from tests.conftest import services_copying
 from tests.gui.helpers import paleta_de_alto_contraste, type_text
@@ -45,6 +46,21 @@ def nombre_accesible(widget: QWidget) -> str:
     return interfaz(widget).text(QAccessible.Text.Name).strip()
 
 
+def con_etiqueta_al_lado(widget: QWidget, etiquetados: set[QWidget]) -> bool:
+    """What the control is, written on it or beside it: its own text (a button, a check box,
+    the tabs of a tab bar) or a label that names it (``QLabel.setBuddy``, which Alt and the
+    label's letter also follow). A field under a group's title, a grid under its headers, a
+    box with only a placeholder, a button with only an icon: none."""
+    if isinstance(widget, QAbstractButton):
+        return bool(widget.text().replace("&", "").strip())
+    return isinstance(widget, QTabBar) or widget in etiquetados
+
+
+def descripcion(widget: QWidget) -> str:
+    """What a screen reader says after the name (its description, or else its tooltip)."""
+    return interfaz(widget).text(QAccessible.Text.Description).strip()
+
+
 def encabezados_dichos(tabla: QTableView) -> list[str]:
     """What a screen reader says as the header of each column shown, and of each cell of the
     first row when there is one (empty where it would say nothing)."""
@@ -63,6 +79,7 @@ def encabezados_dichos(tabla: QTableView) -> list[str]:
 
 @pytest.mark.slow
 def test_every_control_tab_reaches_has_an_accessible_name_in_every_window(qtbot, mundo, modals):
+    """And a description where no label beside it says what it is (``con_etiqueta_al_lado``)."""
     failures: list[str] = []
     tablas = 0
     for name, build in windows().items():
@@ -70,12 +87,18 @@ def test_every_control_tab_reaches_has_an_accessible_name_in_every_window(qtbot,
         qtbot.addWidget(window)
         colocar(window)
         for state in states(window):
+            etiquetados = {e.buddy() for e in window.findChildren(QLabel) if e.isVisible()}
             for widget in usables(window):
                 dicho = nombre_accesible(widget)
                 if not dicho or dicho == widget.objectName():
                     failures.append(
                         f"{name}, {state}: {nombre(widget)} en {nombre(widget.parentWidget())}"
                     )
+                elif not con_etiqueta_al_lado(widget, etiquetados) and descripcion(widget) in (
+                    "",
+                    dicho,
+                ):
+                    failures.append(f"{name}, {state}: {nombre(widget)} «{dicho}» sin descripción")
                 if isinstance(widget, QTableView) and widget.model() is not None:
                     tablas += 1
                     encabezados = encabezados_dichos(widget)
@@ -150,3 +173,28 @@ def test_with_a_high_contrast_palette_every_coloured_text_reads_on_its_backgroun
                         failures.append(f"{name}: {nombre(widget)} escribe en {hexa}")
         window.hide()
     assert not failures, "\n".join(dict.fromkeys(failures))
+
+
+def test_high_contrast_switched_on_reaches_the_windows_already_open(qtbot, mundo, qapp):
+    """Windows' high contrast turned on (its palette given to the app) while the contratista's
+    window is open: its green title and grey note turn to the palette's white at once, as in a
+    window opened afterwards; turned off, they are green and grey again."""
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+
+    ventana = IcsoeContratistaWindow(mundo.services, mundo.services.contratistas.sesion(mundo.rfc))
+    qtbot.addWidget(ventana)
+    ventana.show()
+    titulo = ventana.findChild(QLabel, "tituloLabel")
+    nota = ventana.datos_generales.codigo_postal_aviso
+    assert "#13322b" in titulo.text() and "#555555" in nota.styleSheet()
+
+    antes = qapp.palette()
+    qapp.setPalette(paleta_de_alto_contraste())
+    try:
+        qtbot.waitUntil(lambda: "#ffffff" in titulo.text())
+        assert "#13322b" not in titulo.text()
+        assert nota.styleSheet() == "color: #ffffff;"
+    finally:
+        qapp.setPalette(antes)
+    qtbot.waitUntil(lambda: "#13322b" in titulo.text())
+    assert nota.styleSheet() == "color: #555555;"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionComboBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QStyleOptionComboBox, QWidget
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import Application
@@ -381,9 +381,10 @@ def ids_tres(data_dir):
 
 
 @pytest.mark.parametrize("escala", [1.5, 2.0], ids=["150 %", "200 %"])
-def test_the_login_and_the_icsoe_start_fit_with_large_text(qtbot, services, qapp, escala):
+def test_the_login_and_the_icsoe_start_fit_with_large_text(qtbot, services, qapp, escala, tmp_path):
     """Windows' text at 150 % and 200 %: the first start's login (its Primer paso shown) and
-    ICSOE's start fit the screen with Windows' frame, every control whole inside them."""
+    ICSOE's start fit the screen with Windows' frame, every control whole inside them; the
+    login ends under its last link, no blank band below it."""
     from PySide6.QtGui import QFont
 
     from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
@@ -413,5 +414,12 @@ def test_the_login_and_the_icsoe_start_fit_with_large_text(qtbot, services, qapp
             for control in controles:
                 caja = QRect(control.mapTo(ventana, control.rect().topLeft()), control.size())
                 assert ventana.rect().contains(caja), f"{control.objectName()} cortado"
+        login.grab().save(str(tmp_path / f"login al {escala:.0%}.png"))
+        pregunta = login.findChild(QLabel, "sinCuentaLabel")
+        entre = login.registrate.geometry().left() - pregunta.geometry().right()
+        assert entre > 6, "«¿No tienes cuenta…?» pegada a «Regístrate aquí»"
+        ultimo = login.icsoe.mapTo(login, login.icsoe.rect().bottomLeft()).y()
+        margen = login.layout().contentsMargins().bottom()
+        assert login.height() - 1 - ultimo <= margen + 2, "espacio en blanco bajo los enlaces"
     finally:
         qapp.setFont(antes)

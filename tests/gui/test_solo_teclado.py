@@ -5,12 +5,14 @@ Message boxes are answered with Enter, their Alt-letter, or Tab to the button an
 is chosen by typing its path in Qt's own file dialog. Offscreen Qt has no window manager: when a
 dialog closes, the window it came from is made active again as Windows would (``al_frente``).
 
-Covered: a fresh installation's first day (the first user, the Configuración inicial), the
-CONTPAQi guide's sign-in and Importar movimientos…, the alta de usuarios guide
-(a capturista given of alta from the Administración menu), the contratista's guide (its first
-e.firma entry, and the informativa cycle from its informativas to the registered filing), and
-the capturista's guide from the ICSOE start through Seleccionar Contratista to a worker
-captured in its informativa."""
+Covered, each from the app's first window (the login): a fresh installation's first day (the
+first user, the Configuración inicial), the CONTPAQi guide's sign-in and Importar
+movimientos…, and through «Ingresar a ICSOE»: the contratista's guide (its first e.firma
+entry, the datos generales with a domicilio social and the acuse STPS, a capturista given of
+alta, Consulta, Exportar Excel), the alta de usuarios guide (Administración › Alta de
+usuarios), the informativa cycle (from the e.firma entry to the registered filing) and the
+capturista's guide (Seleccionar Contratista to a worker captured in its informativa). The
+tests that start on a store made beforehand run the app on the tests' clock."""
 
 from __future__ import annotations
 
@@ -26,7 +28,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWid
 from shiboken6 import isValid
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
 from icsoe_desktop.gui.icsoe.inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
 from icsoe_desktop.gui.informativa.inicio import InformativasInicio
 from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS, InformativaWindow
@@ -112,6 +113,87 @@ def elegir_archivo(path: Path):
         tecla(Qt.Key.Key_Return)
 
     return teclear
+
+
+def abrir_icsoe(qtbot, app: Application) -> IcsoeInicioWindow:
+    """The app started, and from its first window (the login) «Ingresar a ICSOE
+    (contratistas y capturistas)» by its letter: the ICSOE start, active."""
+    app.start()
+    login = app.login
+    al_frente(qtbot, login)
+    qtbot.waitUntil(lambda: app.services is not None, timeout=20_000)
+    alt_de(login.icsoe)
+    qtbot.waitUntil(lambda: app.icsoe is not None and app.icsoe.isVisible())
+    inicio = app.icsoe
+    al_frente(qtbot, inicio)
+    return inicio
+
+
+def entrar_con_efirma(qtbot, modals, inicio: IcsoeInicioWindow, carpeta: Path, *despues):
+    """From the ICSOE start: Ingresa con firma electrónica, the RFC, the .cer and .key of the
+    factory's persona moral chosen in the file dialog, the contraseña, Validar («La validación
+    de la FIEL fue exitosa»), Ingresar. ``despues``: what comes next, a handler for a dialog or
+    the answer to a message box. Gives the contratista's window."""
+    cer, key = cf.fiel_moral().write(carpeta / "firma")
+
+    def efirma(dialogo: QWidget) -> None:
+        ir_a(dialogo, dialogo.rfc)
+        escribir(cf.RFC_MORAL)
+        for boton, campo in (
+            (dialogo.certificado_button, dialogo.certificado),
+            (dialogo.llave_button, dialogo.llave),
+        ):
+            alt_de(boton)  # the file dialog, answered below
+            qtbot.waitUntil(lambda campo=campo: campo.text() != "")
+            al_frente(qtbot, dialogo)
+        ir_a(dialogo, dialogo.contrasena)
+        escribir(cf.PASSWORD)
+        tecla(Qt.Key.Key_Return)  # Validar
+        wait_operations(qtbot)  # checked in the background
+        qtbot.waitUntil(lambda: MSG_FIEL_EXITOSA in modals.texts)
+        qtbot.waitUntil(dialogo.ingresar.isEnabled)
+        al_frente(qtbot, dialogo)
+        assert foco() is dialogo.ingresar
+        tecla(Qt.Key.Key_Return)  # Ingresar
+
+    modals.handle(efirma)
+    modals.handle(elegir_archivo(cer))
+    modals.handle(elegir_archivo(key))
+    modals.answer(ENTER)  # «La validación de la FIEL fue exitosa»
+    for paso in despues:
+        if isinstance(paso, str):
+            modals.answer(paso)
+        else:
+            modals.handle(paso)
+    alt_de(inicio.efirma)
+    qtbot.waitUntil(lambda: inicio.contratista_window is not None, timeout=20_000)
+    ventana = inicio.contratista_window
+    qtbot.addWidget(ventana)
+    qtbot.waitUntil(ventana.isVisible)
+    al_frente(qtbot, ventana)
+    return ventana
+
+
+def capturar_capturista(qtbot, ventana) -> None:
+    """In the contratista's Alta de usuarios: Ana's CURP, Validar, her names, telephone and
+    mail typed (over what Validar wrote). Guardar is the caller's."""
+    alta = ventana.alta
+    ir_a(alta, alta.curp)
+    escribir(CURP_ANA)
+    alt_de(alta.validar)  # the CURP's name, if known, written in the form
+    qtbot.waitUntil(alta.nombre.isEnabled)
+    al_frente(qtbot, ventana)
+    for campo, texto in (
+        (alta.nombre, "Ana"),
+        (alta.primer_apellido, "López"),
+        (alta.segundo_apellido, "Martínez"),
+        (alta.telefono, "5512345678"),
+        (alta.correo, "ana@capturas.mx"),
+        (alta.confirmar_correo, "ana@capturas.mx"),
+    ):
+        ir_a(alta, campo)
+        tecla(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # what Validar wrote, replaced
+        escribir(texto)
 
 
 def nueva_con_contrato(qtbot, modals, inicio: InformativasInicio):
@@ -278,59 +360,120 @@ def test_the_first_day_by_keyboard(qtbot, data_dir, tmp_path, modals):
         app.shutdown()
 
 
-def test_the_contratistas_first_efirma_entry_by_keyboard(qtbot, tmp_path, modals):
-    """The contratista's guide, its first entry: Ingresa con firma electrónica, the RFC, the
-    .cer and .key chosen in the file dialog, the contraseña, Validar, Ingresar; the Términos
-    y Condiciones accepted; the datos generales notice; its window on the datos generales."""
-    carpeta = tmp_path / "instalacion"
-    carpeta.mkdir()
-    trust_sat(carpeta)
-    cer, key = cf.fiel_moral().write(tmp_path / "firma")
-    servicios = open_services(carpeta)
-    inicio = IcsoeInicioWindow(servicios)
-    qtbot.addWidget(inicio)
-    try:
-        inicio.show()
-        al_frente(qtbot, inicio)
+def test_the_contratista_guide_by_keyboard(qtbot, data_dir, tmp_path, smtp_server, modals):
+    """The contratista's guide from the app's first window: Ingresar a ICSOE, Ingresa con firma
+    electrónica (the RFC, the .cer and .key chosen in the file dialog, the contraseña, Validar,
+    Ingresar), the Términos y Condiciones accepted, the datos generales notice; the datos
+    generales typed (contacto; domicilio social not the fiscal one: código postal, colonia,
+    Ubicar, its components, Aceptar; the acuse STPS chosen) and saved; then a capturista given
+    of alta and the Administración menu's Consulta and Exportar Excel."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.gui.icsoe.datos_generales import MSG_GUARDADO
+    from icsoe_desktop.services.capturistas.administracion import MSG_GUARDADO as MSG_ALTA
+    from tests.icsoe_helpers import write_pdf
 
-        def efirma(dialogo: QWidget) -> None:
-            ir_a(dialogo, dialogo.rfc)
-            escribir(cf.RFC_MORAL)
-            for boton, campo in (
-                (dialogo.certificado_button, dialogo.certificado),
-                (dialogo.llave_button, dialogo.llave),
-            ):
-                alt_de(boton)  # the file dialog, answered below
-                qtbot.waitUntil(lambda campo=campo: campo.text() != "")
-                al_frente(qtbot, dialogo)
-            ir_a(dialogo, dialogo.contrasena)
-            escribir(cf.PASSWORD)
-            tecla(Qt.Key.Key_Return)  # Validar
-            wait_operations(qtbot)  # checked in the background
-            qtbot.waitUntil(lambda: MSG_FIEL_EXITOSA in modals.texts)
-            qtbot.waitUntil(dialogo.ingresar.isEnabled)
-            al_frente(qtbot, dialogo)
-            assert foco() is dialogo.ingresar
-            tecla(Qt.Key.Key_Return)  # Ingresar
+    trust_sat(data_dir)
+    servicios = open_services(data_dir)
+    servicios.settings.save_smtp(smtp_server.settings(), None, actor=CLI_ACTOR)
+    servicios.close()
+    acuse_stps = write_pdf(tmp_path / "stps", "acuse padron stps.pdf")
+    excel = tmp_path / "capturistas.xlsx"
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        inicio = abrir_icsoe(qtbot, app)
 
         def terminos(dialogo: QWidget) -> None:
             assert dialogo.windowTitle() == "Términos y Condiciones"
             tecla(Qt.Key.Key_Return)  # Ingresar: the terms accepted
 
-        modals.handle(efirma)
-        modals.handle(elegir_archivo(cer))
-        modals.handle(elegir_archivo(key))
-        modals.handle(terminos)
-        modals.answer(ENTER, ENTER)  # «La validación de la FIEL fue exitosa», datos generales
-        alt_de(inicio.efirma)
-        qtbot.waitUntil(lambda: inicio.contratista_window is not None, timeout=20_000)
-        ventana = inicio.contratista_window
-        qtbot.addWidget(ventana)
+        ventana = entrar_con_efirma(
+            qtbot,
+            modals,
+            inicio,
+            tmp_path,
+            terminos,
+            ENTER,  # «registra los datos generales»
+        )
         assert modals.texts[-2:] == [MSG_FIEL_EXITOSA, MSG_DATOS_GENERALES]
-        assert ventana.isVisible() and ventana.paginas.currentWidget() is ventana.datos_generales
-        assert servicios.contratistas.sesion(cf.RFC_MORAL).terminos_aceptados
+        pagina = ventana.datos_generales
+        assert ventana.paginas.currentWidget() is pagina
+
+        # Registro de Datos Generales: contacto, then the domicilio social (a persona moral),
+        # from field to field with Tab as the page reads, buttons pressed with Enter.
+        ir_a(pagina, pagina.correo)
+        for texto in ("contacto@empresa.com.mx", "5512345678", "5552382700"):
+            escribir(texto)  # correo, celular, teléfono fijo
+            tecla(Qt.Key.Key_Tab)
+        assert foco() is pagina.si  # the question, nothing chosen yet: its first answer
+        tecla(Qt.Key.Key_Right)  # to No
+        tecla(Qt.Key.Key_Space)  # chosen: not its domicilio fiscal
+        qtbot.waitUntil(lambda: pagina.no.isChecked() and pagina.codigo_postal.isVisible())
+        for texto in ("", "06600", "Juárez"):  # from No to the código postal, the colonia
+            escribir(texto)
+            tecla(Qt.Key.Key_Tab)
+        assert foco() is pagina.ubicar
+        tecla(Qt.Key.Key_Return)  # Ubicar
+        qtbot.waitUntil(pagina.calle.isVisible)
+        assert foco() is pagina.calle
+        for texto in ("Paseo de la Reforma", "476", "", "Cuauhtémoc"):  # número interior: none
+            escribir(texto)
+            tecla(Qt.Key.Key_Tab)
+        assert foco() is pagina.entidad
+        escribir("Ciudad")  # the list's keyboard search: Ciudad de México
+        tecla(Qt.Key.Key_Tab)
+        assert foco() is pagina.aceptar_domicilio
+        tecla(Qt.Key.Key_Return)  # Aceptar
+        qtbot.waitUntil(lambda: "Paseo de la Reforma 476" in pagina.resumen.text())
+        modals.handle(elegir_archivo(acuse_stps))
+        alt_de(pagina.acuse_button)  # Acuse de registro en padrón de la STPS
+        qtbot.waitUntil(lambda: pagina.acuse_label.text() == acuse_stps.name)
+        al_frente(qtbot, ventana)
+        modals.answer(ENTER)  # «Los datos generales del contratista se guardaron…»
+        tecla(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Guardar
+        qtbot.waitUntil(lambda: MSG_GUARDADO in modals.texts)
+        datos = app.services.contratistas.datos_generales(cf.RFC_MORAL)
+        assert (datos.correo, datos.celular, datos.telefono_fijo) == (
+            "contacto@empresa.com.mx",
+            "5512345678",
+            "5552382700",
+        )
+        assert datos.domicilio_igual_fiscal is False
+        assert (datos.codigo_postal, datos.colonia, datos.calle, datos.numero_exterior) == (
+            "06600",
+            "Juárez",
+            "Paseo de la Reforma",
+            "476",
+        )
+        assert (datos.municipio, datos.entidad) == ("Cuauhtémoc", "Ciudad de México")
+        assert app.services.contratistas.acuse(cf.RFC_MORAL).nombre == acuse_stps.name
+
+        # Alta de usuarios, where the window goes after the first datos generales.
+        qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is ventana.alta)
+        al_frente(qtbot, ventana)
+        capturar_capturista(qtbot, ventana)
+        modals.answer(ENTER)  # «Se guardó…»
+        tecla(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Guardar
+        qtbot.waitUntil(lambda: MSG_ALTA in modals.texts)
+        assert app.services.capturistas.total(cf.RFC_MORAL) == 1
+        qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is ventana.consulta)
+        assert ventana.consulta.model.rowCount() == 1
+
+        # Administración › Exportar Excel: the capturistas in a workbook.
+        al_frente(qtbot, ventana)
+        modals.handle(elegir_archivo(excel))
+        modals.answer(tab_hasta("Aceptar"))  # «Se generó el archivo…»: Aceptar, not Abrir
+        letra("a")  # the menu Administración
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+        for _ in range(3):  # Información del contratista, Alta de usuarios, Consulta
+            tecla(Qt.Key.Key_Down)
+        tecla(Qt.Key.Key_Return)  # Exportar Excel
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: any(t.startswith("Se generó el archivo") for t in modals.texts))
+        assert excel.exists()
     finally:
-        servicios.close()
+        app.shutdown()
 
 
 # --- the informativa cycle ---------------------------------------------------------------------
@@ -350,24 +493,30 @@ def quien(_quien_una_vez, services, smtp_configured) -> str:
     return _quien_una_vez[1][0]
 
 
-def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_path):
-    """The informativa cycle of the contratista's guide: Informativas › Informativas por
-    periodo, Nueva informativa…, a contract for a client captured before, two workers typed,
-    Revisar, Firmar… (its e.firma files chosen in the file dialog), its constancia saved, and
-    the IMSS acuse registered with Registrar presentación…"""
+@pytest.fixture
+def app(services, data_dir, qtbot):
+    """The app on the test's store and clock (``services`` made it; it reads it too)."""
+    aplicacion = Application(data_dir, clock=services.clock)
+    qtbot.addWidget(aplicacion.login)
+    yield aplicacion
+    aplicacion.shutdown()
+
+
+def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, app, modals, tmp_path):
+    """The informativa cycle of the contratista's guide: its e.firma entry, Informativas ›
+    Informativas por periodo, Nueva informativa…, a contract for a client captured before, two
+    workers typed, Revisar, Firmar… (the e.firma it entered with, offered: its contraseña
+    typed), its constancia saved, and the IMSS acuse registered with Registrar presentación…"""
     rfc = quien
     services.informativas.guardar_contratante(rfc, rfc, CLIENTE)  # the client, captured before
-    cer, key = cf.fiel_moral().write(tmp_path / "firma")
-    ventana = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
-    qtbot.addWidget(ventana)
-    ventana.show()
-    ventana.activateWindow()
-    qtbot.waitUntil(ventana.isActiveWindow)
-
+    ventana = entrar_con_efirma(qtbot, modals, abrir_icsoe(qtbot, app), tmp_path)
+    # It lands on its informativas; the menu Informativas › Informativas por periodo as well.
+    assert ventana.informativas is not None and ventana.informativas.isVisible()
     letra("i")  # the menu Informativas
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
     tecla(Qt.Key.Key_Return)  # Informativas por periodo
-    qtbot.waitUntil(lambda: ventana.informativas is not None and ventana.informativas.isVisible())
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    assert ventana.informativas.isVisible()
     uuid, informativa = nueva_con_contrato(qtbot, modals, ventana.informativas)
     capturar_trabajadores(qtbot, informativa, 2)
 
@@ -376,20 +525,12 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_p
     qtbot.waitUntil(lambda: MSG_SIN_INCONSISTENCIAS in modals.texts)
 
     def firmar(dialogo: QWidget) -> None:
-        for boton, campo in (
-            (dialogo.certificado_button, dialogo.certificado),
-            (dialogo.llave_button, dialogo.llave),
-        ):
-            alt_de(boton)  # the file dialog, answered below
-            qtbot.waitUntil(lambda campo=campo: campo.text() != "")
-            al_frente(qtbot, dialogo)
-        ir_a(dialogo, dialogo.contrasena)
+        # The e.firma it entered with, offered: only its contraseña is asked.
+        assert dialogo.certificado.text().endswith(".cer") and foco() is dialogo.contrasena
         escribir(cf.PASSWORD)
         tecla(Qt.Key.Key_Return)  # Firmar
 
     modals.handle(firmar)
-    modals.handle(elegir_archivo(cer))
-    modals.handle(elegir_archivo(key))
     constancia = tmp_path / "constancia de firma.pdf"
     modals.handle(elegir_archivo(constancia))
     modals.answer(tab_hasta("Guardar constancia…"))  # «¿Deseas guardar su constancia…?»
@@ -423,16 +564,13 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_p
     assert informativa.solo_lectura.text().startswith("Presentada el 23/11/2026 10:15")
 
 
-def test_the_capturista_guide_by_keyboard(qtbot, services, quien, modals):
+def test_the_capturista_guide_by_keyboard(qtbot, services, quien, app, modals):
     """The capturista's guide: Usuario (her CURP) and Contraseña in the ICSOE start, Seleccionar
     Contratista, her contratista chosen in the list, Siguiente, Continuar; then, in its
     pantalla de inicio, a new informativa with a contract and a worker captured."""
     rfc = quien
     services.informativas.guardar_contratante(rfc, rfc, CLIENTE)  # the client, captured before
-    inicio = IcsoeInicioWindow(services)
-    qtbot.addWidget(inicio)
-    inicio.show()
-    al_frente(qtbot, inicio)
+    inicio = abrir_icsoe(qtbot, app)
     ir_a(inicio, inicio.usuario)
     escribir(CURP_ANA)
     tecla(Qt.Key.Key_Return)  # on to Contraseña
@@ -462,43 +600,24 @@ def test_the_capturista_guide_by_keyboard(qtbot, services, quien, modals):
     assert contrato.contratante_rfc == CLIENTE.rfc and contrato.trabajadores == 1
 
 
-def test_alta_de_usuarios_by_keyboard(qtbot, services, data_dir, tmp_path, smtp_configured, modals):
-    """The alta de usuarios guide: Administración › Alta de usuarios, the CURP validated, the
-    names, telephone and mail typed, Guardar."""
+def test_alta_de_usuarios_by_keyboard(
+    qtbot, services, data_dir, tmp_path, smtp_configured, app, modals
+):
+    """The alta de usuarios guide: the contratista's e.firma entry, Administración › Alta de
+    usuarios, the CURP validated, the names, telephone and mail typed, Guardar."""
     from icsoe_desktop.services.capturistas.administracion import MSG_GUARDADO
-    from tests.icsoe_helpers import CURP_ANA, enter_contratista
+    from tests.icsoe_helpers import enter_contratista
 
     rfc = enter_contratista(services, data_dir, tmp_path)
-    ventana = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
-    qtbot.addWidget(ventana)
-    ventana.show()
-    ventana.activateWindow()
-    qtbot.waitUntil(ventana.isActiveWindow)
+    ventana = entrar_con_efirma(qtbot, modals, abrir_icsoe(qtbot, app), tmp_path)
     letra("a")  # the menu Administración
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
     tecla(Qt.Key.Key_Down)  # Información del contratista, Alta de usuarios
     tecla(Qt.Key.Key_Return)
-    pagina = ventana.alta
-    qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is pagina)
-    ir_a(pagina, pagina.curp)
-    escribir(CURP_ANA)
-    modals.answer(ENTER)  # what Validar found of the CURP, if it says it in a box
-    alt_de(pagina.validar)
-    qtbot.waitUntil(pagina.nombre.isEnabled)
-    al_frente(qtbot, ventana)
-    for campo, texto in (
-        (pagina.nombre, "Ana"),
-        (pagina.primer_apellido, "López"),
-        (pagina.segundo_apellido, "Martínez"),
-        (pagina.telefono, "5512345678"),
-        (pagina.correo, "ana@capturas.mx"),
-        (pagina.confirmar_correo, "ana@capturas.mx"),
-    ):
-        ir_a(pagina, campo)
-        tecla(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # what Validar wrote, replaced
-        escribir(texto)
+    qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is ventana.alta)
+    capturar_capturista(qtbot, ventana)
     modals.answer(ENTER)  # «Se guardó…»
-    alt_de(pagina.guardar)
+    alt_de(ventana.alta.guardar)
     qtbot.waitUntil(lambda: MSG_GUARDADO in modals.texts)
     assert services.capturistas.total(rfc) == 1
     assert ventana.paginas.currentWidget() is ventana.consulta

@@ -1,12 +1,13 @@
 """Tab and Mayús+Tab through every window (tests/gui/ventanas.py), in each of its states: the
 walk must come back to where it started, having reached every control a clerk can use on
-screen, never held in one field (a date «(sin fecha)», a grid's cells)."""
+screen, never held in one field (a date «(sin fecha)», a grid's cells); and where Tab stops
+on a button, Enter presses it (test_teclado.py presses some)."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QRadioButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QRadioButton, QWidget
 
 from tests.conftest import services_copying
 from tests.gui.ventanas import Mundo, colocar, mundo_copiado, sembrado_una_vez, states, windows
@@ -93,6 +94,15 @@ def test_tab_and_shift_tab_go_round_every_window_reaching_every_control(qtbot, m
                 if missed:
                     sentido = "Mayús+Tab" if atras else "Tab"
                     failures.append(f"{name}, {state}: {sentido} no llega a {missed}")
+            # Qt's button takes Enter only when default or auto-default (a dialog's are).
+            if not isinstance(window, QDialog):
+                sordos = [
+                    nombre(w)
+                    for w in usables(window)
+                    if isinstance(w, QPushButton) and not (w.autoDefault() or w.isDefault())
+                ]
+                if sordos:
+                    failures.append(f"{name}, {state}: Enter no pulsa {sordos}")
         window.hide()
     assert not failures, "\n".join(failures)
     assert walked > 2 * len(windows())

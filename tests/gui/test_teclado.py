@@ -110,6 +110,36 @@ def test_enter_on_the_login_links_opens_them_as_space_does(qtbot, services):
                 qtbot.keyClick(link, key)
 
 
+def test_enter_presses_the_focused_button_of_a_window_that_is_not_a_dialog(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    """As Space does: in ICSOE's start, «Ingresa con firma electrónica» opens its dialog; in
+    the contratista's datos generales (a domicilio social not typed), Ubicar and Guardar
+    check it and say what is missing."""
+    inicio = shown(qtbot, IcsoeInicioWindow(services))
+    inicio.efirma.setFocus()
+    qtbot.keyClick(inicio.efirma, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(modals.dialogs) == 1)  # Ingresa con firma electrónica, closed
+    assert modals.dialogs[0].objectName() == "IcsoeEfirmaDialog"
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    ventana = shown(qtbot, IcsoeContratistaWindow(services, services.contratistas.sesion(rfc)))
+    ventana.show_datos_generales()
+    pagina = ventana.datos_generales
+    pagina.no.setChecked(True)
+    for boton, dicho in (
+        (pagina.ubicar, "código postal"),
+        (pagina.guardar, "del domicilio social"),
+    ):
+        modals.answer(ENTER)
+        boton.setFocus()
+        vistos = len(modals.messages)
+        qtbot.keyClick(boton, Qt.Key.Key_Enter)
+        qtbot.waitUntil(lambda vistos=vistos: len(modals.messages) > vistos)
+        assert dicho in modals.texts[-1], boton.objectName()
+        ventana.activateWindow()
+
+
 # --- Ctrl+F ----------------------------------------------------------------------------------
 
 

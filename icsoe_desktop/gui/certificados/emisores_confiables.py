@@ -28,6 +28,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.trust import USO_EFIRMA, USO_SELLO, USOS
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 
@@ -164,6 +165,7 @@ class EmisoresConfiablesDialog(QDialog):
         self.tabla = QTableView()
         self.tabla.setObjectName("emisoresTable")
         self.tabla.setAccessibleName("Emisores confiables")
+        describir_lista(self.tabla, "Los emisores confiables de este equipo, uno por fila")
         self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.model: RowsModel[Emisor] = RowsModel(HEADERS, _cells)
         self.tabla.setModel(self.model)

@@ -26,6 +26,7 @@ from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar
@@ -106,6 +107,7 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         self.detalle = child(form, QLabel, "detalleLabel")
         self.detalle.setTextFormat(Qt.TextFormat.RichText)  # «Vencido» stands out in red
         self.tabla = child(form, QTableView, "certificadosTable")
+        describir_lista(self.tabla, "Los certificados IMSS guardados, uno por registro patronal")
         self._fields = {
             "registro": self.registro,
             "certificado": self.certificado_button,

@@ -107,9 +107,10 @@ class _StepPage(QWizardPage):
         paso = self._wizard.paso(self.clave)
         mark = "✔ Listo: " if paso.hecho else ("Opcional: " if paso.opcional else "Pendiente: ")
         rol = colores.EXITO if paso.hecho else (colores.NOTA if paso.opcional else colores.AVISO)
-        color = colores.css(rol)
-        self.estado.setText(
-            f'<span style="color:{color}; font-weight:600;">{mark}</span>{paso.detalle}'
+        colores.texto(
+            self.estado,
+            f'<span style="color:{colores.PROPIO[rol]}; font-weight:600;">{mark}</span>'
+            f"{paso.detalle}",
         )
         self.completeChanged.emit()
         self._wizard.update_skip_button()

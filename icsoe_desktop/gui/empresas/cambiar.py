@@ -26,6 +26,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar
 
@@ -61,6 +62,7 @@ class CambiarEmpresaDialog(QDialog):
         self.lista = QListWidget()
         self.lista.setObjectName("empresasList")
         self.lista.setAccessibleName("Empresas")
+        describir_lista(self.lista, "Las empresas a las que tienes acceso, una por fila")
         self.lista.setMinimumSize(420, 220)
         layout.addWidget(self.lista)
         self.solo_consulta = QCheckBox(SOLO_CONSULTA)

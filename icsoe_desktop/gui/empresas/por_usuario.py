@@ -24,6 +24,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar, puede_cerrar
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -53,6 +54,7 @@ class EmpresasPorUsuarioDialog(PreguntaAlCerrar, QDialog):
         self.lista = QListWidget()
         self.lista.setObjectName("empresasList")
         self.lista.setAccessibleName("Empresas")
+        describir_lista(self.lista, "Las empresas de la instalación, una por fila")
         self.lista.setMinimumSize(420, 220)
         layout.addWidget(self.lista)
         buttons = QDialogButtonBox()

@@ -16,6 +16,7 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar, puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.sesion import fin_de_sesion
 
@@ -70,6 +71,7 @@ class RegistrosPatronalesDialog(PreguntaAlCerrar, QDialog):
         self.rfc = child(form, QLineEdit, "rfcEdit")
         self.razon_social = child(form, QLineEdit, "razonSocialEdit")
         self.tabla = child(form, QTableView, "registrosTable")
+        describir_lista(self.tabla, "Los registros patronales de la empresa, uno por fila")
         self._fields: dict[str, QWidget] = {
             "registro": self.registro,
             "rfc": self.rfc,

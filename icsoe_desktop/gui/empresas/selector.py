@@ -85,8 +85,10 @@ class EmpresaSelector(QWidget):
         if not empresas:  # sólo consulta with no empresa allowed
             from icsoe_desktop.services.empresas.servicio import NINGUNA_SOLO_CONSULTA
 
-            rojo = colores.css(colores.ERROR)
-            self.nombre.setText(f'<span style="color:{rojo};">{NINGUNA_SOLO_CONSULTA}</span>')
+            rojo = colores.PROPIO[colores.ERROR]
+            colores.texto(
+                self.nombre, f'<span style="color:{rojo};">{NINGUNA_SOLO_CONSULTA}</span>'
+            )
         else:
             self.nombre.setText(f"<b>{abierta.etiqueta}</b>")
         several = len(empresas) > 1

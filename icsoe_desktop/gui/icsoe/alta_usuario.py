@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
@@ -108,6 +109,8 @@ class IcsoeAltaUsuarioPage(QWidget):
         self.curp.returnPressed.connect(self._on_validar)
         self.validar.clicked.connect(self._on_validar)
         self.guardar.clicked.connect(self._on_guardar)
+        self.guardar.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))  # kept by set_text
+        self.guardar.setToolTip("Guarda el usuario capturista (Ctrl+S).")
         self.limpiar.clicked.connect(self.clear)
         self.regresar.clicked.connect(self.back_requested)
         self.alta_masiva.clicked.connect(self._choose_excel)
@@ -122,7 +125,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         """Limpiar: an empty alta form (also leaves the edit mode)."""
         self._editing = None
         self._validated = ""
-        self.titulo.setText(colores.adaptar(TITLE_STYLE.format(TITLE_ALTA)))
+        colores.texto(self.titulo, TITLE_STYLE.format(TITLE_ALTA))
         mnemonics.set_text(self.guardar, "&Guardar")
         self.curp.setReadOnly(False)
         self.validar.setEnabled(True)
@@ -139,7 +142,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         """Modificar Usuario: the CURP stays; Guardar becomes «Actualizar usuario»."""
         self.clear()
         self._editing = row
-        self.titulo.setText(colores.adaptar(TITLE_STYLE.format(TITLE_EDITAR)))
+        colores.texto(self.titulo, TITLE_STYLE.format(TITLE_EDITAR))
         mnemonics.set_text(self.guardar, "Actualizar usuario")
         self.alta_masiva.setVisible(False)
         self.curp.setText(row.curp)
@@ -183,8 +186,8 @@ class IcsoeAltaUsuarioPage(QWidget):
         try:
             known = self._services.capturistas.validar_curp(self.curp.text())
         except DomainError as exc:
-            rojo = colores.css(colores.ERROR)
-            self.curp_info.setText(f'<span style="color:{rojo};">{exc.message}</span>')
+            rojo = colores.PROPIO[colores.ERROR]
+            colores.texto(self.curp_info, f'<span style="color:{rojo};">{exc.message}</span>')
             msgbox.field_error(self, exc, self._fields, TITLE_ALTA)
             return
         self._validated = known.curp.curp

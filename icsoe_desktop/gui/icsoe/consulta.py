@@ -31,6 +31,7 @@ from icsoe_desktop.gui.icsoe.capturistas_model import (
 )
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.services.capturistas.administracion import (
     MSG_ACTIVAR_PREGUNTA,
@@ -90,6 +91,7 @@ class IcsoeConsultaPage(QWidget):
         self.total = child(form, QLabel, "totalLabel")
         self.exportar = child(form, QPushButton, "exportarButton")
         self.tabla = child(form, QTableView, "capturistasTable")
+        describir_lista(self.tabla, "Los usuarios capturistas del contratista, uno por fila")
         self.model = CapturistasModel(
             lambda after, limit: services.capturistas.pagina(contratista_rfc, after, limit)
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -115,6 +116,8 @@ class IcsoeDatosGeneralesPage(QWidget):
         self.ver_archivo.clicked.connect(self._on_ver_archivo)
         self.eliminar_archivo.clicked.connect(self._on_eliminar_archivo)
         self.guardar.clicked.connect(self.guardar_datos)
+        self.guardar.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.guardar.setToolTip("Guarda los datos generales del contratista (Ctrl+S).")
         self._load()
 
     # --- state ---------------------------------------------------------------------------------

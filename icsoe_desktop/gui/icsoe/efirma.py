@@ -108,8 +108,8 @@ class IcsoeEfirmaDialog(QDialog):
         )
 
     def _no_validada(self, exc: DomainError) -> None:
-        rojo = colores.css(colores.ERROR)
-        self.resultado.setText(f'<span style="color:{rojo};">{exc.message}</span>')
+        rojo = colores.PROPIO[colores.ERROR]
+        colores.texto(self.resultado, f'<span style="color:{rojo};">{exc.message}</span>')
         msgbox.field_error(self, exc, self._fields, TITLE)
 
     def _validada(self, fiel: FielValidada) -> None:
@@ -121,11 +121,12 @@ class IcsoeEfirmaDialog(QDialog):
     def show_validada(self, fiel: FielValidada) -> None:
         """The state after a successful Validar: the result shown and Ingresar enabled."""
         self._fiel = fiel
-        self.resultado.setText(
-            f'<span style="color:{colores.css(colores.EXITO)}; font-weight:600;">'
+        colores.texto(
+            self.resultado,
+            f'<span style="color:{colores.PROPIO[colores.EXITO]}; font-weight:600;">'
             f"{MSG_FIEL_EXITOSA}</span><br>"
             f"{fiel.nombre} · RFC {fiel.rfc} · No. de certificado {fiel.no_certificado} · "
-            f"vigente hasta el {fiel.valido_hasta:%d/%m/%Y} · Emisor: {fiel.emisor} (verificado)"
+            f"vigente hasta el {fiel.valido_hasta:%d/%m/%Y} · Emisor: {fiel.emisor} (verificado)",
         )
         self.ingresar.setEnabled(True)
 

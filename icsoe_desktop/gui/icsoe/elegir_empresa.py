@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.gui.kit import mnemonics
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
@@ -45,6 +46,9 @@ class ElegirEmpresaDialog(QDialog):
         self.lista = QListWidget()
         self.lista.setObjectName("empresasList")
         self.lista.setAccessibleName("Empresas")
+        describir_lista(
+            self.lista, "Las empresas donde entras con esa CURP y contraseña, una por fila"
+        )
         self.lista.setMinimumSize(400, 140)
         self.lista.addItems([e.etiqueta for e in empresas])
         self.lista.setCurrentRow(0)

@@ -13,6 +13,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
         self.elegido: ContratistaOpcion | None = None
         form = load_form("icsoe_seleccionar_contratista.ui", self)
         self.tabla = child(form, QTableView, "contratistasTable")
+        describir_lista(self.tabla, "Los contratistas con los que puedes trabajar, uno por fila")
         self.regresar = child(form, QPushButton, "regresarButton")
         self.siguiente = child(form, QPushButton, "siguienteButton")
         self.siguiente.setDefault(True)  # Enter chooses; Regresar only by its own key or click

@@ -163,7 +163,7 @@ class IdseLoginWindow(QWidget):
             texto_olvido,
             texto_icsoe,
         ) = mnemonics.con_letras(CONTROLES)
-        self.setStyleSheet(colores.adaptar(LOGIN_STYLE))
+        colores.hoja(self, LOGIN_STYLE)
         # One grid of two columns (the contents; Continuar's), a row per line below, and small
         # grids inside it for the links' lines. No box layout: QBoxLayout's class and enums would
         # be built before the first window (bench/startup.py).
@@ -403,7 +403,12 @@ class IdseLoginWindow(QWidget):
         services = self._services
         if services is None:
             return
-        self._reservar_vigencias(bool(services.empresas.listar_solo_consulta()))
+        # Only where sólo consulta may open another empresa than this one: with a single
+        # empresa the panel never comes or goes, and its room would stay blank below.
+        empresas = services.empresas
+        self._reservar_vigencias(
+            len(empresas.listar()) > 1 and bool(empresas.listar_solo_consulta())
+        )
         if not services.empresas.obtener(services.empresa.id).solo_consulta:
             # Shown before any credential: only for an empresa an administrator allowed to be
             # seen without them (sólo consulta), never for another client's.
@@ -415,17 +420,17 @@ class IdseLoginWindow(QWidget):
         for row in rows:
             hasta = f" (vence el {row.valido_hasta:%d/%m/%Y})" if row.valido_hasta else ""
             rol = {"vigente": colores.EXITO, "por_vencer": colores.AVISO}.get(row.estado)
-            color = colores.css(rol or colores.ERROR)
+            color = colores.PROPIO[rol or colores.ERROR]
             lines.append(
                 f'{row.registro}: <span style="color:{color}; font-weight:600;">'
                 f"{row.estado_texto}</span>{hasta}"
             )
-        self.vigencias.setText("<b>Certificados IMSS</b><br>" + "<br>".join(lines))
+        colores.texto(self.vigencias, "<b>Certificados IMSS</b><br>" + "<br>".join(lines))
         self.vigencias.setVisible(bool(rows))
 
     def _reservar_vigencias(self, reservar: bool) -> None:
-        """While some empresa may be opened in sólo consulta, the panel keeps its place (its
-        title and two registros) shown or not: toggling sólo consulta, which may open such an
+        """While sólo consulta may open another empresa, the panel keeps its place (its title
+        and two registros) shown or not: toggling sólo consulta, which may open such an
         empresa, leaves the login's size as it was."""
         from PySide6.QtCore import Qt  # after the first paint (start-up budget)
 

@@ -21,6 +21,7 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
@@ -56,6 +57,7 @@ class IdseUsuariosDialog(PreguntaAlCerrar, QDialog):
         self.aviso = child(form, QCheckBox, "avisoCheck")
         self.aviso_link = child(form, QPushButton, "avisoButton")
         self.tabla = child(form, QTableView, "usuariosTable")
+        describir_lista(self.tabla, "Los usuarios para conexión en línea con IDSE, uno por fila")
         self._fields = {
             "nombre": self.nombre,
             "primerApellido": self.primer_apellido,

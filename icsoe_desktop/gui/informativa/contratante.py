@@ -115,7 +115,7 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
         self.codigo_postal_aviso = QLabel()
         self.codigo_postal_aviso.setObjectName("codigoPostalAvisoLabel")
         self.codigo_postal_aviso.setWordWrap(True)
-        self.codigo_postal_aviso.setStyleSheet(f"color: {colores.css(colores.NOTA)};")
+        colores.pintar(self.codigo_postal_aviso, colores.NOTA)
         self.colonia = QComboBox()  # editable: the CP's colonias to pick, or one typed
         self.colonia.setObjectName("coloniaCombo")
         self.colonia.setEditable(True)

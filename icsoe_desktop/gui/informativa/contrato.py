@@ -396,5 +396,5 @@ def _row(
 def _nota(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {colores.css(colores.NOTA)};")
+    colores.pintar(label, colores.NOTA)
     return label

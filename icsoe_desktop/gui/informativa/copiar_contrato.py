@@ -23,6 +23,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import RowsModel
@@ -87,6 +88,7 @@ class CopiarContratoDialog(QDialog):
         self.tabla = QTableView()
         self.tabla.setObjectName("contratosTable")
         self.tabla.setAccessibleName("Contratos")
+        describir_lista(self.tabla, "Los contratos de las informativas anteriores, uno por fila")
         self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.tabla.setModel(self.model)
         self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

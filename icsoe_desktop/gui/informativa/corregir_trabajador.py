@@ -46,8 +46,8 @@ class CorregirTrabajadorDialog(QDialog):
         if fila.rechazo:
             estado = "ya se corrigió" if fila.corregido else "corrígelo y guarda"
             self.motivo.setText(f"<b>Rechazado por el portal:</b> {fila.rechazo} ({estado}).")
-            rojo = f"color: {colores.css(colores.ERROR)};"
-            self.motivo.setStyleSheet("" if fila.corregido else rojo)
+            if not fila.corregido:
+                colores.pintar(self.motivo, colores.ERROR)
         self.motivo.setVisible(bool(fila.rechazo))
         layout.addWidget(self.motivo)
         form = QFormLayout()

@@ -23,6 +23,7 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import colores, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
@@ -115,6 +116,7 @@ class InformativasInicio(QWidget):
         self.ventanas: dict[str, InformativaWindow] = {}
         form = load_form("informativas_inicio.ui", self)
         self.tabla = child(form, QTableView, "informativasTable")
+        describir_lista(self.tabla, "Las informativas del contratista, una por periodo")
         self.nueva = child(form, QPushButton, "nuevaButton")
         self.sin_informacion = child(form, QPushButton, "sinInformacionButton")
         self.abrir = child(form, QPushButton, "abrirButton")

@@ -147,7 +147,7 @@ class RegistrarPresentacionDialog(QDialog):
         self.leido = QLabel("")
         self.leido.setObjectName("leidoLabel")
         self.leido.setWordWrap(True)
-        self.leido.setStyleSheet(f"color: {colores.css(colores.TITULO)};")
+        colores.pintar(self.leido, colores.TITULO)
         layout.addWidget(self.leido)
         self.confirmo = QCheckBox(MSG_CONFIRMO)
         self.confirmo.setObjectName("confirmoCheck")

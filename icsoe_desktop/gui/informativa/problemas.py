@@ -19,6 +19,7 @@ from icsoe_desktop.domain.informativa.modelo import Problema
 from icsoe_desktop.gui.kit import mnemonics
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 
 TITLE = "Renglones con problemas"
@@ -46,6 +47,7 @@ class ProblemasImportacionDialog(QDialog):
         self.mensaje = child(form, QLabel, "mensajeLabel")
         self.tabla = child(form, QTableView, "rechazosTable")
         self.tabla.setAccessibleName("Problemas encontrados")
+        describir_lista(self.tabla, "Los problemas encontrados en el archivo, uno por fila")
         self.copiar = child(form, QPushButton, "copiarButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.mensaje.setText(mensaje)

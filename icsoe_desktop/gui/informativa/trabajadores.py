@@ -38,6 +38,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.geometria import en_dos_filas_si_no_cabe
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.widgets import TABLAS
@@ -85,6 +86,7 @@ class TrabajadoresPanel(QObject):
         self.contrato: ContratoResumen | None = None
         self.group = child(form, QGroupBox, "trabajadoresGroup")
         self.tabla = child(form, QTableView, "trabajadoresTable")
+        describir_lista(self.tabla, "Los trabajadores del contrato elegido, uno por fila")
         self.nss = child(form, QLineEdit, "nssEdit")
         self.curp = child(form, QLineEdit, "curpEdit")
         self.sbc = child(form, QLineEdit, "sbcEdit")

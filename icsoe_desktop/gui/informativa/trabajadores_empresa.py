@@ -31,6 +31,7 @@ from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.operaciones import REINTENTABLES, en_segundo_plano
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import RowsModel
@@ -112,6 +113,7 @@ class TrabajadoresEmpresaDialog(QDialog):
         self.tabla = QTableView()
         self.tabla.setObjectName("trabajadoresTable")
         self.tabla.setAccessibleName("Trabajadores de la empresa")
+        describir_lista(self.tabla, "Los trabajadores que la empresa ya conoce, uno por fila")
         self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.tabla.setModel(self.model)
         self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -27,6 +27,7 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import Index
@@ -113,6 +114,9 @@ class VencimientosDialog(QDialog):
         self.tabla = QTableView()
         self.tabla.setObjectName("vencimientosTable")
         self.tabla.setAccessibleName("Vencimientos")
+        describir_lista(
+            self.tabla, "Las informativas de cada contratista y su fecha límite, una por fila"
+        )
         self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.tabla.setModel(self.model)
         self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -125,7 +129,7 @@ class VencimientosDialog(QDialog):
         self.aviso = QLabel()
         self.aviso.setObjectName("avisoLabel")
         self.aviso.setWordWrap(True)
-        self.aviso.setStyleSheet(f"color: {colores.css(colores.ERROR)};")
+        colores.pintar(self.aviso, colores.ERROR)
         layout.addWidget(self.aviso)
         buttons = QDialogButtonBox()
         self.actualizar = QPushButton("Actualizar")

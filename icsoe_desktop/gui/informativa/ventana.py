@@ -47,6 +47,7 @@ from icsoe_desktop.gui.kit import colores, lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar, en_dos_filas_si_no_cabe
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.permisos import reflejar
@@ -179,6 +180,7 @@ class InformativaWindow(QMainWindow):
         self.acuse_imss = child(form, QPushButton, "acuseImssButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.contratos = child(form, QTableView, "contratosTable")
+        describir_lista(self.contratos, "Los contratos de la informativa, uno por fila")
         self.nuevo_contrato = child(form, QPushButton, "nuevoContratoButton")
         self.editar_contrato = child(form, QPushButton, "editarContratoButton")
         self.copiar_contrato = child(form, QPushButton, "copiarContratoButton")
@@ -276,11 +278,12 @@ class InformativaWindow(QMainWindow):
             lector.decir(self.estado_label, f"Informativa {fila.estado_texto}")
         self.estado_label.setText(estado)
         restantes = fila.dias_texto
-        color = colores.css(colores.ERROR if fila.vencida else colores.TITULO)
-        self.fecha_limite_label.setText(
+        color = colores.PROPIO[colores.ERROR if fila.vencida else colores.TITULO]
+        colores.texto(
+            self.fecha_limite_label,
             f'<b>{fila.fecha_limite:%d/%m/%Y}</b> <span style="color:{color};">({restantes})</span>'
             if fila.estado != PRESENTADA
-            else f"<b>{fila.fecha_limite:%d/%m/%Y}</b>"
+            else f"<b>{fila.fecha_limite:%d/%m/%Y}</b>",
         )
         self._aplicar_estado()
 

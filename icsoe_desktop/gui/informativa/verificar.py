@@ -136,5 +136,5 @@ class VerificarConstanciaDialog(QDialog):
         else:
             lineas = [resultado.encabezado(), *resultado.motivo]
             rol = colores.ERROR if resultado.comprobable else colores.AVISO
-        self.resultado.setStyleSheet(f"color: {colores.css(rol)};")
+        colores.pintar(self.resultado, rol)
         self.resultado.setText("\n".join(lineas))

@@ -40,6 +40,7 @@ from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.comparar_columnas import CompararColumnasDialog, juntas
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.services.archivos import mapeos
 from icsoe_desktop.services.archivos.alcance import letra_columna
@@ -141,12 +142,18 @@ class AsistenteImportacionDialog(QDialog):
         self.encabezado = child(form, QSpinBox, "encabezadoSpin")
         self.filas = child(form, QTableWidget, "filasTable")
         self.columnas_form = child(form, QFormLayout, "columnasForm")
+        child(form, QWidget, "columnasArea").setAccessibleDescription(
+            "Una lista por columna del archivo, para decir qué dato trae; Tab pasa a la siguiente."
+        )
         self.omitidas = child(form, QListWidget, "omitidasList")
+        describir_lista(
+            self.omitidas, "Las filas del archivo que no se importarán, una por renglón"
+        )
         self.faltan = child(form, QLabel, "faltanLabel")
         self.aceptar = child(form, QPushButton, "aceptarButton")
         self.cancelar = child(form, QPushButton, "cancelarButton")
         self.combos: dict[str, ListaDeCampos] = {}
-        self.faltan.setStyleSheet(f"color: {colores.css(colores.ERROR)};")
+        colores.pintar(self.faltan, colores.ERROR)
         # Under the notice: a «Comparar…» button for each field two columns compete for.
         self.comparar: dict[str, QPushButton] = {}
         self._comparar_layout = QHBoxLayout()

@@ -7,15 +7,22 @@ So a brand colour is used only where it reads on the palette's own background (W
 and the system does not ask for high contrast; otherwise the palette's text colour (or its link
 colour) stands in. Point sizes written in rich text grow with the system's text. Every coloured
 text goes through here: the code's through ``css``, the forms' (ui/*.ui) through
-``adaptar_formulario`` when they are loaded."""
+``adaptar_formulario`` when they are loaded.
+
+The system may switch high contrast or a dark theme on while windows are open: the style
+sheets and labels set through ``hoja``, ``texto`` and ``adaptar_formulario`` keep the colours
+they were written with, and follow each change of the palette or of the system's colour
+scheme (``seguir_paleta``). One the code sets again by itself stops being followed: it is
+written with the palette of that moment."""
 
 from __future__ import annotations
 
 import functools
 import re
 
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 ERROR, AVISO, EXITO, NOTA, TITULO, ENLACE = "error", "aviso", "exito", "nota", "titulo", "enlace"
 INACTIVO = "inactivo"  # a link that cannot be followed now
@@ -40,7 +47,9 @@ PROPIO |= {TITULO: "#13322b", ENLACE: "#0b5ed7", INACTIVO: "#8a8a8a"}
 FONDO_AVISO, BORDE_AVISO = "#fff4e0", "#e0b060"
 CONTRASTE_MINIMO = 4.5
 CONTRASTE_INACTIVO = 2.5  # greyed text is meant to read fainter
-_HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+# A band's colours (``banda``) written in a followed style sheet: «banda(#b00020)».
+_BANDA = re.compile(r"banda\((#[0-9a-fA-F]{6})\)")
+_HEX = re.compile(r"(?<!banda\()#[0-9a-fA-F]{6}\b")
 _PUNTOS = re.compile(r"(font-size:\s*)(\d+(?:\.\d+)?)pt")
 PUNTOS_DEL_SISTEMA = 9.0  # Windows' text (Segoe UI 9 pt) at 100 %, the sizes written for it
 BASE, WINDOW = QPalette.ColorRole.Base, QPalette.ColorRole.Window  # a grid's cells, a window
@@ -133,8 +142,12 @@ def adaptar(texto: str) -> str:
     """``texto`` (rich text, a style sheet) as the system asks: each meaningful colour as the
     palette reads it, each point size grown as the system's text is (Windows' «Tamaño del
     texto» at 150 % or 200 %: a title written at 13 pt stays a title above larger text)."""
+    return _PUNTOS.sub(_escalado, _colores(texto))
+
+
+def _colores(texto: str) -> str:
     texto = _HEX.sub(lambda m: _sustituto(m.group()), texto)
-    return _PUNTOS.sub(_escalado, texto)
+    return _BANDA.sub(lambda m: banda(m.group(1)), texto)
 
 
 def _escalado(m: re.Match[str]) -> str:
@@ -144,10 +157,93 @@ def _escalado(m: re.Match[str]) -> str:
 
 def adaptar_formulario(form: QWidget) -> None:
     """The colours and sizes a form (ui/*.ui) writes in its labels and style sheets, as
-    ``adaptar``."""
+    ``adaptar``, followed as the palette changes."""
     for widget in [form, *form.findChildren(QWidget)]:
-        hoja = widget.styleSheet()
-        if hoja:
-            widget.setStyleSheet(adaptar(hoja))
+        if widget.styleSheet():
+            hoja(widget, widget.styleSheet())
         if isinstance(widget, QLabel) and "style=" in widget.text():
-            widget.setText(adaptar(widget.text()))
+            texto(widget, widget.text())
+
+
+# --- following the palette -----------------------------------------------------------------------
+
+# Dynamic properties: what was written (colours as written, sizes grown) and what was set.
+_ESCRITA, _PUESTA = "coloresHojaEscrita", "coloresHojaPuesta"
+_TEXTO_ESCRITO, _TEXTO_PUESTO = "coloresTextoEscrito", "coloresTextoPuesto"
+
+
+def hoja(objeto: QWidget | QApplication, escrita: str) -> None:
+    """``objeto.setStyleSheet(adaptar(escrita))``, followed as the palette changes. A band's
+    colours are written «banda(#rrggbb)»."""
+    _poner(objeto, _PUNTOS.sub(_escalado, escrita), _ESCRITA, _PUESTA)
+
+
+def texto(label: QLabel, escrito: str) -> None:
+    """``label.setText(adaptar(escrito))``, followed as the palette changes."""
+    _poner(label, _PUNTOS.sub(_escalado, escrito), _TEXTO_ESCRITO, _TEXTO_PUESTO)
+
+
+def pintar(widget: QWidget, rol: str) -> None:
+    """``widget``'s text in the colour of ``rol``, followed as the palette changes."""
+    hoja(widget, f"color: {PROPIO[rol]};")
+
+
+def _poner(objeto: QObject, escrito: str, clave_escrito: str, clave_puesto: str) -> None:
+    puesto = _colores(escrito)
+    if clave_escrito == _ESCRITA:
+        objeto.setStyleSheet(puesto)  # type: ignore[attr-defined]  # a widget or the app
+    else:
+        objeto.setText(puesto)  # type: ignore[attr-defined]  # a label
+    objeto.setProperty(clave_escrito, escrito)
+    objeto.setProperty(clave_puesto, puesto)
+    _vigilar()
+
+
+def seguir_paleta() -> None:
+    """Every followed style sheet and label written again with the palette of now."""
+    global _pendiente
+    _pendiente = False
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    objetos: list[QWidget | QApplication] = [app, *QApplication.allWidgets()]
+    for objeto in objetos:
+        for clave_escrito, clave_puesto in ((_ESCRITA, _PUESTA), (_TEXTO_ESCRITO, _TEXTO_PUESTO)):
+            escrito = objeto.property(clave_escrito)
+            if escrito is None:
+                continue
+            if clave_escrito == _ESCRITA:
+                actual = objeto.styleSheet()
+            elif isinstance(objeto, QLabel):
+                actual = objeto.text()
+            else:
+                continue
+            if actual != objeto.property(clave_puesto):  # set again by its code: its own now
+                objeto.setProperty(clave_escrito, None)
+                continue
+            _poner(objeto, escrito, clave_escrito, clave_puesto)
+
+
+_vigilando = False
+_pendiente = False
+
+
+def _vigilar() -> None:
+    """Once: each change of the palette, the colour scheme or the contrast asks the followed
+    texts to be written again, once for a burst of them (Windows sends several)."""
+    global _vigilando
+    app = QApplication.instance()
+    if _vigilando or not isinstance(app, QApplication):
+        return
+    _vigilando = True
+    hints = app.styleHints()
+    app.paletteChanged.connect(_cambio)
+    hints.colorSchemeChanged.connect(_cambio)
+    hints.accessibility().contrastPreferenceChanged.connect(_cambio)
+
+
+def _cambio(*_args: object) -> None:
+    global _pendiente
+    if not _pendiente:
+        _pendiente = True
+        QTimer.singleShot(0, seguir_paleta)

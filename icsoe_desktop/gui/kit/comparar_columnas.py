@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.gui.kit import colores, mnemonics
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.services.archivos.lectura import Lectura
 
 TITLE = "Comparar columnas"
@@ -67,6 +68,7 @@ class CompararColumnasDialog(QDialog):
         self.tabla = QTableWidget(len(filas), len(columnas) + 1)
         self.tabla.setObjectName("compararTable")
         self.tabla.setAccessibleName(f"Valores de {juntas(nombres)}, fila por fila")
+        describir_lista(self.tabla, "Los valores de las columnas, renglón por renglón del archivo")
         self.tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.tabla.setTabKeyNavigation(False)

@@ -112,6 +112,11 @@ def compactar(window: QWidget) -> None:
     if isinstance(window, QMainWindow) or necesita <= alto:
         return
     layouts = window.findChildren(QLayout)
+    # A grid inside a grid takes its spacing from it while both of its own are alike: closing
+    # the rows alone would leave the inner one's columns touching (a question and its link).
+    for layout in layouts:
+        if isinstance(layout, QGridLayout | QFormLayout):
+            layout.setHorizontalSpacing(layout.horizontalSpacing())
     for layout in layouts:
         margins = layout.contentsMargins()
         layout.setContentsMargins(

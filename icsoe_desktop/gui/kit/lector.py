@@ -8,6 +8,12 @@ from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, Qt, QTextDo
 from PySide6.QtWidgets import QLabel, QWidget
 
 
+def describir_lista(vista: QWidget, filas: str) -> None:
+    """A list or grid, named by a group's title or its own name and no label beside it: what
+    its rows are and how the keys move in it, said after its name."""
+    vista.setAccessibleDescription(f"{filas}. Las flechas recorren las filas; Tab sale de ella.")
+
+
 def decir(widget: QWidget, texto: str, *, urgente: bool = False) -> None:
     """Say ``texto`` from ``widget``; ``urgente`` (an error) interrupts what is being read,
     otherwise it waits its turn."""

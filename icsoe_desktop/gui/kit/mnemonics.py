@@ -9,7 +9,11 @@ of letters in the contratista's window, whose Alta page was left without any (Al
 validate the CURP).
 
 A button's own shortcut (Nuevo's Ctrl+N, Guardar's Ctrl+S) stays: Qt gives a button one shortcut,
-and setting a text with a letter would replace it, so the letter then gets one of its own."""
+and setting a text with a letter would replace it, so the letter then gets one of its own.
+
+In a window that is not a dialog (the main window, the contratista's, ICSOE's start) Qt's
+buttons take Space only: there each button also takes Enter, as Windows presses a focused
+button with either (a dialog's already do, its default button aside)."""
 
 from __future__ import annotations
 
@@ -75,6 +79,17 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
             if (menu := action.menu()) is not None:
                 _give_menu(cast("QMenu", menu))  # QAction.menu()'s stub says QObject
     _assign_scope(window, used)
+    _enter_pulsa(window)
+
+
+def _enter_pulsa(window: QWidget) -> None:
+    """Enter presses a focused button of a window that is not a dialog (Qt's QPushButton
+    takes it only when auto-default, which outside a dialog none is)."""
+    from PySide6.QtWidgets import QDialog, QPushButton
+
+    if window.isWindow() and not isinstance(window, QDialog):
+        for boton in window.findChildren(QPushButton):
+            boton.setAutoDefault(True)
 
 
 def con_letras(controles: Sequence[tuple[str, bool]]) -> list[str]:

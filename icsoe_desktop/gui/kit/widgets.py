@@ -99,6 +99,12 @@ class FilePicker(QObject):
         # Weakly: a strong reference from this child back to the window would keep a closed
         # window alive (and its close-time checks running) after its last user let it go.
         self._on_chosen = weakref.WeakMethod(on_chosen) if on_chosen else lambda: edit.setText
+        # Under a group's title («e.firma») the field would be named by it: the file's kind says
+        # which one it is, and how it is filled.
+        if not edit.accessibleName():
+            edit.setAccessibleName(caption)
+        boton = button.text().replace("&", "")
+        edit.setAccessibleDescription(f"La ruta del archivo elegido con «{boton}».")
         button.clicked.connect(self.choose)
 
     def choose(self) -> None:

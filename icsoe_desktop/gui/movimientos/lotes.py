@@ -37,6 +37,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
@@ -120,6 +121,12 @@ class LotesPanel(QWidget):
         self.pendientes_label = child(form, QLabel, "pendientesLabel")
         self.lotes_tabla = child(form, QTableView, "lotesTable")
         self.detalle_tabla = child(form, QTableView, "detalleTable")
+        for tabla, filas in (
+            (self.pendientes_tabla, "Los movimientos pendientes de enviar, uno por fila"),
+            (self.lotes_tabla, "Los lotes generados, uno por fila"),
+            (self.detalle_tabla, "Los movimientos del lote elegido, uno por fila"),
+        ):
+            describir_lista(tabla, filas)
         self.importar_resultado = child(form, QPushButton, "importarResultadoButton")
         self.corregir = child(form, QPushButton, "corregirButton")
         # One worker's movements, pending and in the chosen lote.

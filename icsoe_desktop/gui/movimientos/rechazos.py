@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.gui.kit import mnemonics
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.services.movimientos.importar import LineaRechazada
 
@@ -37,6 +38,9 @@ class RechazosDialog(QDialog):
         self.mensaje = child(form, QLabel, "mensajeLabel")
         self.tabla = child(form, QTableView, "rechazosTable")
         self.tabla.setAccessibleName("Líneas rechazadas")
+        describir_lista(
+            self.tabla, "Las líneas del archivo que no se importaron y por qué, una por fila"
+        )
         self.copiar = child(form, QPushButton, "copiarButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.mensaje.setText(mensaje)

@@ -41,6 +41,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import en_dos_filas_si_no_cabe
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
@@ -109,6 +110,7 @@ class MovimientosIdse(QWidget):
         self.estado = child(form, QComboBox, "estadoCombo")
         self.buscar_button = child(form, QPushButton, "buscarButton")
         self.tabla = child(form, QTableView, "movimientosTable")
+        describir_lista(self.tabla, "Los movimientos que coinciden con la búsqueda, uno por fila")
         self.total = child(form, QLabel, "totalLabel")
         self.vistas = child(form, QStackedWidget, "vistasStack")
 

@@ -25,6 +25,7 @@ from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
@@ -122,8 +123,13 @@ class ConflictosDialog(QDialog):
         self._actor = actor
         form = load_form("conflictos.ui", self)
         self.tabla = child(form, QTableView, "tablaView")
+        describir_lista(self.tabla, "Los conflictos de sincronización, uno por fila")
         self.actual = child(form, QPlainTextEdit, "actualText")
         self.otra = child(form, QPlainTextEdit, "otraText")
+        for texto, cual in ((self.actual, "guardada"), (self.otra, "que no se guardó")):
+            texto.setAccessibleDescription(
+                f"Los datos de la versión {cual} del conflicto elegido, de sólo lectura."
+            )
         self.conservar_actual = child(form, QPushButton, "conservarActualButton")
         self.conservar_otra = child(form, QPushButton, "conservarOtraButton")
         self.todos_actual = child(form, QPushButton, "todosActualButton")
