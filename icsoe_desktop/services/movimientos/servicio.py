@@ -3,6 +3,7 @@ correction of a rejected movement. Import, export and lotes have modules of thei
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
@@ -230,9 +231,9 @@ def _counted(resumen: hallados.Resumen, filtro: Filtro) -> int:
     return resumen.contar(filtro.registro_patronal, filtro.tipo, filtro.estado, desde, hasta)
 
 
-def _found_keys_key(filtro: Filtro, orden: Orden, total: int) -> Hashable:
-    """What a find's keys are kept by; by its count too: read for a count the store no
-    longer has, they are not the others'."""
+def _found_ids_key(filtro: Filtro, orden: Orden, total: int) -> Hashable:
+    """What a find's ids in an order are kept by; by its count too: read for a count the
+    store no longer has, they are not the others'."""
     return (_busqueda(filtro), _sort_column(orden), orden.descending, total)
 
 
@@ -335,10 +336,10 @@ class MovimientosService:
     def _found_count(self, filtro: Filtro, found: Termino) -> int:
         """A find's count (``filtro`` resolved): from its kept panel terms (hallados.py), if
         any; alone, from its indexes alone, kept; under a panel filter cheaper to read than its
-        matches (a day's few hundred rows), through that filter's index, the find tested on
-        each row; otherwise from its panel terms, read now (~0.2 s at a million for «ma»'s
-        118,000 matches) and kept: the next filter on the same text is counted in
-        microseconds."""
+        matches (a day's few hundred rows, a quarter's 90,000 against «ma»'s 285,570 matches),
+        through that filter's index, the find tested on each row, kept for that filter;
+        otherwise from its panel terms, read now (~0.5 s at a million for «ma») and kept: the
+        next filter on the same text is counted in microseconds."""
         kept = self._hallados.resumen_guardado(found)
         if kept is not None:
             return _counted(kept, filtro)
@@ -350,7 +351,9 @@ class MovimientosService:
                 return self._hallados.total(found, lambda: movimientos_buscar.count(conn, found))
             busqueda = _busqueda(filtro)
             if paging.panel_narrower(conn, busqueda, panel):
-                return paging.count_found(conn, busqueda, panel)
+                return self._hallados.total(
+                    busqueda, lambda: paging.count_found(conn, busqueda, panel)
+                )
             resumen = self._hallados.resumen(
                 found,
                 lambda: hallados.Resumen.de(movimientos_buscar.panel_terms(conn, found)),
@@ -481,28 +484,32 @@ class MovimientosService:
         if resolved is None:
             return []
         if termino(resolved.buscar) is not None and total <= hallados.CLAVES_MAX:
-            return self._found_keys(resolved, orden, total, seguir)[every - 1 :: every]
+            ids = self._found_ids(resolved, orden, total, seguir)[every - 1 :: every]
+            with self._store.engine.connect() as conn:
+                return movs_sql.sort_values(conn, ids, _sort_column(orden))
         with self._store.engine.connect() as conn:
             query = self._query(conn, resolved, orden, total, total)
             return paging.every_key(conn, query, total, every, seguir)
 
-    def _found_keys(
+    def _found_ids(
         self,
         filtro: Filtro,
         orden: Orden,
         total: int,
-        seguir: Callable[[], bool] | None,
-    ) -> list[tuple[int, Any]]:
-        """Every key of a find (``filtro`` resolved) in ``orden``: its matches gathered and
-        sorted (the scroll bar's boundaries read them all), then kept (hallados.py): a page at
-        any position of the scroll bar is a slice of them."""
+        seguir: Callable[[], bool] | None = None,
+    ) -> array[int]:
+        """Every id of a find (``filtro`` resolved) in ``orden``: its matches gathered and
+        sorted, then kept (hallados.py): the scroll bar's boundaries and a page at any position
+        are slices of them. Read whole even for one page far from the first: SQLite's sort
+        keeping the best offset + limit rows cost more than sorting them all (410-650 ms for
+        the middle of «ma»'s 285,570 at a million, against 380-400 ms for every id)."""
 
-        def leer() -> list[tuple[int, Any]]:
+        def leer() -> array[int]:
             with self._store.engine.connect() as conn:
                 query = self._query(conn, filtro, orden, total, total)
-                return paging.every_key(conn, query, total, 1, seguir)
+                return paging.every_id(conn, query, total, seguir)
 
-        return self._hallados.claves(_found_keys_key(filtro, orden, total), leer)
+        return self._hallados.ids(_found_ids_key(filtro, orden, total), leer)
 
     def _page(
         self,
@@ -519,14 +526,14 @@ class MovimientosService:
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
-        if after is None and offset and termino(resolved.buscar) is not None:
-            # A find's page at a position: a slice of its keys, if kept. Not read for it: every
-            # key brought into Python costs twice the page gathered (~300 ms against ~130 for
-            # «ma» at a million); the scroll bar's boundaries read them all anyway.
-            kept = self._hallados.claves_guardadas(_found_keys_key(resolved, orden, total))
-            if kept is not None:
-                with self._store.engine.connect() as conn:
-                    return _rows_by_id(conn, kept[offset : offset + limit])
+        far = after is None and offset > paging.GATHER_MAX and total <= hallados.CLAVES_MAX
+        if far and termino(resolved.buscar) is not None:
+            # A find's page at a position a walk would not reach (it would be gathered): a
+            # slice of its ids in this order, read once (the scroll bar's boundaries read them
+            # all anyway).
+            ids = self._found_ids(resolved, orden, total)[offset : offset + limit]
+            with self._store.engine.connect() as conn:
+                return _rows_by_id(conn, movs_sql.sort_values(conn, ids, _sort_column(orden)))
         with self._store.engine.connect() as conn:
             query = self._query(conn, resolved, orden, total, offset)
             key = after and (after[-1], after[0])
