@@ -232,9 +232,19 @@ def _counted(resumen: hallados.Resumen, filtro: Filtro) -> int:
 
 
 def _found_ids_key(filtro: Filtro, orden: Orden, total: int) -> Hashable:
-    """What a find's ids in an order are kept by; by its count too: read for a count the
-    store no longer has, they are not the others'."""
-    return (_busqueda(filtro), _sort_column(orden), orden.descending, total)
+    """What a find's ids in an order (either way) are kept by; by its count too: read for a
+    count the store no longer has, they are not the others'."""
+    return (_busqueda(filtro), _sort_column(orden), total)
+
+
+def _in_order(ids: array[int], descending: bool, start: int, stop: int) -> array[int]:
+    """Positions ``start``..``stop`` of the grid's order of a find's ``ids`` (kept going up:
+    going down is their exact reverse, ties broken by id, NULLs first going up, last going
+    down)."""
+    if not descending:
+        return ids[start:stop]
+    n = len(ids)
+    return ids[max(n - stop, 0) : max(n - start, 0)][::-1]
 
 
 def _summed(filtro: Filtro, table: Any) -> _Query:
@@ -335,25 +345,33 @@ class MovimientosService:
 
     def _found_count(self, filtro: Filtro, found: Termino) -> int:
         """A find's count (``filtro`` resolved): from its kept panel terms (hallados.py), if
-        any; alone, from its indexes alone, kept; under a panel filter cheaper to read than its
-        matches (a day's few hundred rows, a quarter's 90,000 against «ma»'s 285,570 matches),
-        through that filter's index, the find tested on each row, kept for that filter;
-        otherwise from its panel terms, read now (~0.5 s at a million for «ma») and kept: the
-        next filter on the same text is counted in microseconds."""
+        any; alone, from its indexes alone; under a panel filter, as ``_filtered_count`` says.
+        Each kept: asked again, it is not worked out again (nor is which way to read it)."""
         kept = self._hallados.resumen_guardado(found)
         if kept is not None:
             return _counted(kept, filtro)
-        panel = self._panel(filtro)
+        if replace(filtro, buscar="") == Filtro():  # its indexes alone
+
+            def alone() -> int:
+                with self._store.engine.connect() as conn:
+                    return movimientos_buscar.count(conn, found)
+
+            return self._hallados.total(found, alone)
+        return self._hallados.total(_busqueda(filtro), lambda: self._filtered_count(filtro, found))
+
+    def _filtered_count(self, filtro: Filtro, found: Termino) -> int:
+        """A find's count under a panel filter: when the filter is cheaper to read than the
+        find's matches (a day's few hundred rows, a quarter's 90,000 against «ma»'s 285,570
+        matches), through that filter's index, the find tested on each row; otherwise from the
+        find's panel terms, read now (~0.5 s at a million for «ma») and kept: the next filter
+        on the same text is counted in microseconds."""
+        panel = self.count(replace(filtro, buscar=""))  # from the kept counts
         if panel == 0:
             return 0
         with self._store.engine.connect() as conn:
-            if panel is None:  # its indexes alone
-                return self._hallados.total(found, lambda: movimientos_buscar.count(conn, found))
             busqueda = _busqueda(filtro)
             if paging.panel_narrower(conn, busqueda, panel):
-                return self._hallados.total(
-                    busqueda, lambda: paging.count_found(conn, busqueda, panel)
-                )
+                return paging.count_found(conn, busqueda, panel)
             resumen = self._hallados.resumen(
                 found,
                 lambda: hallados.Resumen.de(movimientos_buscar.panel_terms(conn, found)),
@@ -484,7 +502,8 @@ class MovimientosService:
         if resolved is None:
             return []
         if termino(resolved.buscar) is not None and total <= hallados.CLAVES_MAX:
-            ids = self._found_ids(resolved, orden, total, seguir)[every - 1 :: every]
+            ids = self._found_ids(resolved, orden, total, seguir)
+            ids = _in_order(ids, orden.descending, 0, len(ids))[every - 1 :: every]
             with self._store.engine.connect() as conn:
                 return movs_sql.sort_values(conn, ids, _sort_column(orden))
         with self._store.engine.connect() as conn:
@@ -498,18 +517,20 @@ class MovimientosService:
         total: int,
         seguir: Callable[[], bool] | None = None,
     ) -> array[int]:
-        """Every id of a find (``filtro`` resolved) in ``orden``: its matches gathered and
-        sorted, then kept (hallados.py): the scroll bar's boundaries and a page at any position
-        are slices of them. Read whole even for one page far from the first: SQLite's sort
-        keeping the best offset + limit rows cost more than sorting them all (410-650 ms for
-        the middle of «ma»'s 285,570 at a million, against 380-400 ms for every id)."""
+        """Every id of a find (``filtro`` resolved) in ``orden``'s column going up (either way:
+        ``_in_order``): its matches gathered and sorted, then kept (hallados.py): the scroll
+        bar's boundaries and a page at any position are slices of them. Read whole even for one
+        page far from the first: SQLite's sort keeping the best offset + limit rows cost more
+        than sorting them all (410-650 ms for the middle of «ma»'s 285,570 at a million,
+        against 380-400 ms for every id)."""
+        up = Orden(orden.column, descending=False)
 
         def leer() -> array[int]:
             with self._store.engine.connect() as conn:
-                query = self._query(conn, filtro, orden, total, total)
+                query = self._query(conn, filtro, up, total, total)
                 return paging.every_id(conn, query, total, seguir)
 
-        return self._hallados.ids(_found_ids_key(filtro, orden, total), leer)
+        return self._hallados.ids(_found_ids_key(filtro, up, total), leer)
 
     def _page(
         self,
@@ -531,7 +552,8 @@ class MovimientosService:
             # A find's page at a position a walk would not reach (it would be gathered): a
             # slice of its ids in this order, read once (the scroll bar's boundaries read them
             # all anyway).
-            ids = self._found_ids(resolved, orden, total)[offset : offset + limit]
+            ids = self._found_ids(resolved, orden, total)
+            ids = _in_order(ids, orden.descending, offset, offset + limit)
             with self._store.engine.connect() as conn:
                 return _rows_by_id(conn, movs_sql.sort_values(conn, ids, _sort_column(orden)))
         with self._store.engine.connect() as conn:
