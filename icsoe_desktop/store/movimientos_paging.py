@@ -181,7 +181,8 @@ def plan(
     panel's filter alone leaves (None: every row); ``gather``: gathered whatever the rest
     says (a find's walk that ran out of time: ``walked_keys``)."""
     schema = _schema_index(conn, busqueda, column, indexed)
-    gather = gather or gathered(busqueda, column, total, walked, schema)
+    if not gather and gathered(busqueda, column, total, walked, schema):
+        gather = walked > 0 or not _walk_sooner(conn, busqueda, total, panel)
     if busqueda.buscar is not None and not indexed and schema is None:
         gather = True  # its matches sorted, not one pass over the table (a million rows)
     through = _through(conn, busqueda, panel) if gather else None
@@ -298,6 +299,25 @@ def _through(
         return None  # the find's ids, from its indexes
     through = _fecha_index(busqueda)
     return through if _index_there(conn, through[0]) else None
+
+
+# The grid's page: what a walk reads rows for before it stops.
+WALK_PAGE = 100
+
+
+def _walk_sooner(conn: Connection, busqueda: Busqueda, total: int, panel: int | None) -> bool:
+    """Whether a find's first page of few matches (``total``, at most GATHER_MAX) among the
+    ``panel`` rows of a panel filter is met sooner walking the order, the find tested on each
+    row, than gathering them all: «gar» in Bajas, 3,316 of its 60,139 matches, is a page every
+    ~4,500 of the tab's 150,000 rows (10 ms), where gathering read all 60,139 (70 ms at a
+    million). A walk that runs out of time is gathered after all (``walked_keys``)."""
+    if busqueda.buscar is None or panel is None or not total:
+        return False
+    walk = FIND_TEST_COST * panel * WALK_PAGE / total
+    gather = FIND_TEST_COST * panel
+    if walk >= gather:
+        return False
+    return walk < movimientos_buscar.estimate(conn, busqueda.buscar)
 
 
 def count_found(conn: Connection, busqueda: Busqueda, panel: int) -> int:

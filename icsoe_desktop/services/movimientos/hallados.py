@@ -134,6 +134,10 @@ class Hallados:
         """A count: a find's alone, or under a panel filter (``llave`` says which)."""
         return self._obtener(self._totales, llave, leer)
 
+    def ids_guardados(self, llave: Hashable) -> array[int] | None:
+        with self._lock:
+            return self._ids.get(llave, self._anuncios())
+
     def ids(self, llave: Hashable, leer: Callable[[], array[int]]) -> array[int]:
         """A sorted find's ids in its order."""
         return self._obtener(self._ids, llave, leer)

@@ -547,15 +547,10 @@ class MovimientosService:
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
-        far = after is None and offset > paging.GATHER_MAX and total <= hallados.CLAVES_MAX
-        if far and termino(resolved.buscar) is not None:
-            # A find's page at a position a walk would not reach (it would be gathered): a
-            # slice of its ids in this order, read once (the scroll bar's boundaries read them
-            # all anyway).
-            ids = self._found_ids(resolved, orden, total)
-            ids = _in_order(ids, orden.descending, offset, offset + limit)
-            with self._store.engine.connect() as conn:
-                return _rows_by_id(conn, movs_sql.sort_values(conn, ids, _sort_column(orden)))
+        if termino(resolved.buscar) is not None and total <= hallados.CLAVES_MAX:
+            page = self._kept_page(resolved, orden, after, limit, offset, total)
+            if page is not None:
+                return page
         with self._store.engine.connect() as conn:
             query = self._query(conn, resolved, orden, total, offset)
             key = after and (after[-1], after[0])
@@ -570,6 +565,38 @@ class MovimientosService:
             if keys is None:
                 keys = paging.page_keys(conn, query, key, limit, offset)
             return _rows_by_id(conn, keys)
+
+    def _kept_page(
+        self,
+        filtro: Filtro,
+        orden: Orden,
+        after: tuple[Any, ...] | None,
+        limit: int,
+        offset: int,
+        total: int,
+    ) -> list[tuple[Any, ...]] | None:
+        """A find's page (``filtro`` resolved) as a slice of its ids in this order: kept, or
+        read now for a page the plan would gather (a far offset: the scroll bar's boundaries
+        read them all anyway); None otherwise (a near page is a walk of a few milliseconds)."""
+        key = _found_ids_key(filtro, orden, total)
+        ids = self._hallados.ids_guardados(key)
+        if ids is None:
+            if after is not None or not offset:
+                return None
+            if not paging.gathered(_busqueda(filtro), _sort_column(orden), total, offset):
+                return None
+            ids = self._found_ids(filtro, orden, total)
+        start = offset
+        if after is not None:
+            # Just after ``after``'s row (a row of this find and order, unless deleted since).
+            try:
+                up = ids.index(after[0])
+            except ValueError:
+                return None
+            start = len(ids) - up if orden.descending else up + 1
+        page = _in_order(ids, orden.descending, start, start + limit)
+        with self._store.engine.connect() as conn:
+            return _rows_by_id(conn, movs_sql.sort_values(conn, page, _sort_column(orden)))
 
     def iter_rows(
         self, filtro: Filtro, orden: Orden, batch: int = 2_000
