@@ -35,8 +35,9 @@ at its day: the day and the rows of it before the page are found from the kept c
 A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted beforehand
 (by the service, from its matches' panel terms; ``count_found`` under a panel filter that
 leaves fewer rows than it has matches). A few matches (at most GATHER_MAX: one worker's
-movements), every key or a far offset, or an order whose sort index is not built yet are
-gathered and sorted: by id from the find's indexes, or, when the panel's filter (counted from
+movements; but not a first page of a few among a wide panel filter's many rows, met sooner
+walking: ``_walk_sooner``), every key or a far offset, or an order whose sort index is not
+built yet are gathered and sorted: by id from the find's indexes, or, when the panel's filter (counted from
 the kept counts) is cheaper to read than the find's matches, through the filter's own index with
 the find tested on each row (``through``). Otherwise (an apellido shared by a twentieth of the
 store) the order's index is walked as for any other search, the find tested on each row: a page
