@@ -50,6 +50,7 @@ def _finds(text: str, row: tuple) -> bool:
     params=[
         ("pocos", "por sus índices"),
         ("pocos", "por el filtro"),
+        ("pocos", "recorridos entre las filas del filtro"),
         ("muchos", "recorridos"),
         ("muchos", "recorridos sin tiempo: por sus índices"),
         ("muchos", "recorridos sin tiempo: por el filtro"),
@@ -63,7 +64,8 @@ def plan(request, monkeypatch) -> tuple[str, str]:
     index (over GATHER_MAX), a walk out of time gathered after all; gathered by id from the
     find's indexes or through the panel filter's own index; or its panel terms, its counts and
     its ids in the order kept from an earlier question (every page past the first from them);
-    or too many matches to keep their ids, each far page gathered on its own."""
+    or too many matches to keep their ids, each far page gathered on its own; or a few
+    matches walked along the order among a panel filter's rows (``_walk_sooner``)."""
     many, how = request.param
     if how != "guardados":  # each question asks the store
         monkeypatch.setattr(hallados, "RESUMENES", 0)
@@ -76,8 +78,11 @@ def plan(request, monkeypatch) -> tuple[str, str]:
     if "sin tiempo" in how:
         monkeypatch.setattr(movimientos_paging, "WALK_CPU_S", -1.0)
         monkeypatch.setattr(movimientos_paging, "_STEPS_BETWEEN_CHECKS", 1)
-    cost = 0 if how.endswith("por el filtro") else 10**9
-    monkeypatch.setattr(movimientos_paging, "FIND_TEST_COST", cost)
+    if how == "recorridos entre las filas del filtro":
+        monkeypatch.setattr(movimientos_paging, "WALK_PAGE", 0)  # a page expected at once
+    else:
+        cost = 0 if how.endswith("por el filtro") else 10**9
+        monkeypatch.setattr(movimientos_paging, "FIND_TEST_COST", cost)
     return request.param
 
 
