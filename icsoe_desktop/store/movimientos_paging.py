@@ -314,11 +314,11 @@ def _walk_sooner(conn: Connection, busqueda: Busqueda, total: int, panel: int | 
     million). A walk that runs out of time is gathered after all (``walked_keys``)."""
     if busqueda.buscar is None or panel is None or not total:
         return False
-    walk = FIND_TEST_COST * panel * WALK_PAGE / total
-    gather = FIND_TEST_COST * panel
-    if walk >= gather:
-        return False
-    return walk < movimientos_buscar.estimate(conn, busqueda.buscar)
+    walk = FIND_TEST_COST * panel * WALK_PAGE / total  # a page's share of the filter's rows
+    # Gathering reads the fewer of the filter's rows (each tested) and the find's matches.
+    return walk < FIND_TEST_COST * panel and walk < movimientos_buscar.estimate(
+        conn, busqueda.buscar
+    )
 
 
 def count_found(conn: Connection, busqueda: Busqueda, panel: int) -> int:
