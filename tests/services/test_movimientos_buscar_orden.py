@@ -207,3 +207,40 @@ def test_a_finds_scroll_bar_keys_stopped_midway_are_read_whole_the_next_time(ser
     shown = list(movimientos.iter_rows(Filtro(), orden))
     expected = [row[0] for row in shown if _finds("ma", row)]
     _same_rows(movimientos, filtro, orden, expected, "tras interrumpirse")
+
+
+def test_a_far_page_asked_while_the_scroll_bars_keys_are_read_shows_the_finds_rows(
+    services, monkeypatch
+):
+    """Right after a find the grid reads the scroll bar's keys in its pool; a jump to the
+    middle meanwhile (another thread of the pool) needs the same ids in that order: it gets
+    the find's rows, and so does the scroll bar."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+
+    monkeypatch.setattr(movimientos_paging, "PASOS_ENTRE_PREGUNTAS", 1)
+    create_demo_movimientos(services.store, 600, TODAY)
+    movimientos = services.movimientos
+    orden = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "curp"), descending=True)
+    filtro = Filtro(buscar="ma")
+    total = movimientos.count(filtro)
+    shown = list(movimientos.iter_rows(Filtro(), orden))
+    expected = [row[0] for row in shown if _finds("ma", row)]
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", total // 4)  # the middle is far
+    leyendo, soltar = threading.Event(), threading.Event()
+
+    def seguir() -> bool:  # the scroll bar's read, held inside SQLite until let go
+        leyendo.set()
+        return soltar.wait(30)
+
+    with ThreadPoolExecutor(2) as pool:
+        keys = pool.submit(movimientos.boundaries, filtro, orden, PAGE, total, seguir)
+        assert leyendo.wait(30)
+        middle = pool.submit(movimientos.pagina, filtro, orden, total // 2, PAGE, total)
+        time.sleep(0.2)  # the jump asked while the keys are still being read
+        soltar.set()
+        assert [k[0] for k in keys.result(30)] == expected[PAGE - 1 :: PAGE]
+        assert [r[0] for r in middle.result(30)] == expected[total // 2 :][:PAGE]
