@@ -11,7 +11,8 @@
    service's count and first page in fecha's order (CPU of the thread that reads them: the
    window's pool), each against the baseline of this run: the find's matches counted from its
    indexes alone (``SELECT count(*)`` of their ids, no filter); the count also the first time
-   the text is asked with a filter (its matches' panel terms not kept yet: read then). Then
+   the text is asked with a filter (its matches' panel terms not kept yet: read then), and the
+   memory those terms take once kept. Then
    Buscar in the real window:
    the CPU of the window's thread until the find's first page is painted (its count and page
    are read in the pool), and the wall time. Goals: count ≤ 20 ms, page ≤ 50 ms of the
@@ -182,6 +183,23 @@ def _paneles(registro: str) -> dict[str, dict]:
     }
 
 
+def _kept_terms_memory(movimientos, text: str, registro: str) -> tuple[float, float]:
+    """MiB a find's kept panel terms take (its first count with a registro reads them), and
+    the peak of reading them."""
+    import tracemalloc
+
+    from icsoe_desktop.services.movimientos.servicio import Filtro
+
+    movimientos._store.cambios.anuncios += 1  # nothing kept
+    tracemalloc.start()
+    try:
+        movimientos.count(Filtro(buscar=text, registro_patronal=registro))
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return kept / 2**20, peak / 2**20
+
+
 def _matches_counted(conn, text: str) -> Callable[[], int]:
     """The baseline: the find's matches counted from its indexes alone (their ids merged)."""
     from icsoe_desktop.domain.buscar import termino
@@ -236,6 +254,11 @@ def bench_filtros(services, registro: str) -> None:
     with services.store.engine.connect() as conn:
         for text in PREFIJOS:
             base = _load(_matches_counted(conn, text))
+            kept, peak = _kept_terms_memory(movimientos, text, registro)
+            print(
+                f"{text}: registro, tipo, estado y fecha de sus coincidencias, guardados:"
+                f" {kept:.1f} MiB (pico al leerlos {peak:.1f} MiB)"
+            )
             for label, terms in _paneles(registro).items():
                 filtro = Filtro(buscar=text, **terms)
                 total = movimientos.count(filtro)
