@@ -11,16 +11,19 @@
    service's count and first page in fecha's order (CPU of the thread that reads them: the
    window's pool), each against the baseline of this run: the find's matches counted from its
    indexes alone (``SELECT count(*)`` of their ids, no filter); the count also the first time
-   the text is asked with a filter (its matches' panel terms not kept yet: read then). Then
+   the text is asked with a filter (its matches' panel terms not kept yet: read then), and the
+   memory those terms take once kept. Then
    Buscar in the real window:
    the CPU of the window's thread until the find's first page is painted (its count and page
    are read in the pool), and the wall time. Goals: count ≤ 20 ms, page ≤ 50 ms of the
    window's CPU.
 3. A find sorted by each sortable column (its sort index built, as after a first click): «ma»
-   alone and «gar» with a registro patronal: the first page, the middle of the scroll bar by
-   position (read in the pool right after the find, and once the scroll bar's keys were read:
-   the find's keys in that order kept) and after its key, CPU; against the baseline: the find's matches read by id from its indexes and sorted by
-   SQLite (``ORDER BY`` the column, ``LIMIT 100``). Goals: ≤ 200 ms, the middle ≤ 50 ms.
+   and «ju» alone and «gar» with a registro patronal: the first page, the middle of the scroll
+   bar by position (read in the pool right after the find: its ids in that order read then;
+   and once they are kept) and after its key, CPU; against the baseline: the find's matches
+   read by id from its indexes and sorted by SQLite (``ORDER BY`` the column, ``LIMIT 100``).
+   And the memory its kept ids take, and the peak of reading them. Goals: ≤ 200 ms, the
+   middle ≤ 50 ms.
 4. The two ways to find, side by side on the same store and terms (the count and the first page
    in fecha's order, as the grid reads them): the indexes the app uses (store/movimientos_buscar.py:
    a range of each of NSS, CURP and the name in two orders) against an SQLite FTS5 table of the
@@ -180,6 +183,23 @@ def _paneles(registro: str) -> dict[str, dict]:
     }
 
 
+def _kept_terms_memory(movimientos, text: str, registro: str) -> tuple[float, float]:
+    """MiB a find's kept panel terms take (its first count with a registro reads them), and
+    the peak of reading them."""
+    import tracemalloc
+
+    from icsoe_desktop.services.movimientos.servicio import Filtro
+
+    movimientos._store.cambios.anuncios += 1  # nothing kept
+    tracemalloc.start()
+    try:
+        movimientos.count(Filtro(buscar=text, registro_patronal=registro))
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return kept / 2**20, peak / 2**20
+
+
 def _matches_counted(conn, text: str) -> Callable[[], int]:
     """The baseline: the find's matches counted from its indexes alone (their ids merged)."""
     from icsoe_desktop.domain.buscar import termino
@@ -234,6 +254,11 @@ def bench_filtros(services, registro: str) -> None:
     with services.store.engine.connect() as conn:
         for text in PREFIJOS:
             base = _load(_matches_counted(conn, text))
+            kept, peak = _kept_terms_memory(movimientos, text, registro)
+            print(
+                f"{text}: registro, tipo, estado y fecha de sus coincidencias, guardados:"
+                f" {kept:.1f} MiB (pico al leerlos {peak:.1f} MiB)"
+            )
             for label, terms in _paneles(registro).items():
                 filtro = Filtro(buscar=text, **terms)
                 total = movimientos.count(filtro)
@@ -277,6 +302,22 @@ def _sortable(only: set[str]) -> list[int]:
     return [i for i, c in enumerate(COLUMNS) if c.derive is None and (not only or c.attr in only)]
 
 
+def _kept_ids_memory(movimientos, filtro, column: int, total: int) -> tuple[float, float]:
+    """MiB a find's kept ids in ``column``'s order take, and the peak of reading them."""
+    import tracemalloc
+
+    from icsoe_desktop.services.movimientos.servicio import Orden
+
+    movimientos._store.cambios.anuncios += 1  # nothing kept
+    tracemalloc.start()
+    try:
+        ids = movimientos._found_ids(filtro, Orden(column, descending=False), total)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return ids.itemsize * len(ids) / 2**20, peak / 2**20
+
+
 def bench_ordenes(services, registro: str, only: set[str]) -> None:
     from icsoe_desktop.domain.buscar import termino
     from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
@@ -305,10 +346,16 @@ def bench_ordenes(services, registro: str, only: set[str]) -> None:
     with services.store.engine.connect() as conn:
         for text, terms, label in (
             ("ma", {}, "«ma»"),
+            ("ju", {}, "«ju»"),
             ("gar", {"registro_patronal": registro}, "«gar» + registro"),
         ):
             filtro = Filtro(buscar=text, **terms)
             total = movimientos.count(filtro)
+            kept, peak = _kept_ids_memory(movimientos, filtro, columns[0], total)
+            print(
+                f"{label}: {total:,} filas; sus ids en un orden, guardados: {kept:.1f} MiB"
+                f" (pico al leerlos {peak:.1f} MiB)"
+            )
             t = termino(text)
             assert t is not None
             where = " AND m.registro_patronal = :registro" if terms else ""

@@ -7,7 +7,7 @@
 - ``sort_ready`` / ``prepare_sort``: a grid sort's indexes (``store/models/movimientos.py``);
 - ``drop_indexes_unlike``: sort indexes an earlier version built otherwise (a restored backup);
 - ``fecha_ends``: the first and last fecha, which the dated counts are bounded by;
-- ``rows_by_id``: the grid's rows of a page of keys;
+- ``rows_by_id``: the grid's rows of a page of keys; ``sort_values``: the keys of ids;
 - ``trabajadores_like``, ``curps_by_nss``, ``nombres_by_nss``: the workers the empresa's
   movements know, for the informativa's capture.
 
@@ -147,6 +147,21 @@ def rows_by_id(
                 row[i] = derive(row[i])
         found[row[0]] = row
     return [(*found[k], v) for k, v in keys if k in found]
+
+
+def sort_values(conn: Connection, ids: Sequence[int], column: str) -> list[tuple[int, Any]]:
+    """The keys (id, ``column`` as stored) of these ids, in their order: a kept find's ids made
+    the grid's keys (a page's, the scroll bar's every hundredth), each looked up by id."""
+    found: dict[int, Any] = {}
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        chunk = ids[start : start + _IDS_PER_STATEMENT]
+        sql = f"SELECT id, {column} FROM movimientos WHERE id IN ({', '.join('?' * len(chunk))})"
+        found.update(plain.driver(conn).execute(sql, list(chunk)).fetchall())
+    return [(i, found[i]) for i in ids if i in found]
+
+
+# SQLite's bound on a statement's parameters before 3.32 (999).
+_IDS_PER_STATEMENT = 999
 
 
 _NOMBRE = "(nombre || ' ' || primer_apellido || ' ' || segundo_apellido)"

@@ -17,6 +17,7 @@ Two ways to read a search's rows (movimientos_paging.py decides by its count):
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -79,16 +80,17 @@ def ids_sql(t: Termino) -> str:
     return arms[0] if len(arms) == 1 else " UNION ".join(arms)
 
 
-def panel_terms(conn: Connection, t: Termino) -> list[tuple[str, str, str, str]]:
-    """(registro patronal, tipo, estado, fecha as stored) of each live movement ``t`` finds:
-    what the search panel's filters test, read once per find (services/movimientos/hallados.py):
-    each match's row looked up by id, ~1.7 µs at a million. Not grouped by SQLite: its sort of
-    «ma»'s 118,000 rows cost more than grouping them in Python."""
+def panel_terms(conn: Connection, t: Termino) -> Counter[tuple[str, str, str, str]]:
+    """How many live movements ``t`` finds have each (registro patronal, tipo, estado, fecha as
+    stored): what the search panel's filters test, read once per find
+    (services/movimientos/hallados.py): each match's row looked up by id (~0.9 µs at a million)
+    and counted as it comes (~0.9 µs more; a list of them counted after, twice that). Not
+    grouped by SQLite: its sort of «ma»'s 285,570 rows cost more than counting them here."""
     sql = (
         "SELECT registro_patronal, tipo, estado, fecha FROM movimientos NOT INDEXED "
         f"WHERE id IN ({ids_sql(t)})"
     )
-    return [tuple(r) for r in plain.driver(conn).execute(sql, params(t))]
+    return Counter(plain.driver(conn).execute(sql, params(t)))
 
 
 def row_test(t: Termino) -> str:

@@ -50,29 +50,39 @@ def _finds(text: str, row: tuple) -> bool:
     params=[
         ("pocos", "por sus índices"),
         ("pocos", "por el filtro"),
+        ("pocos", "recorridos entre las filas del filtro"),
         ("muchos", "recorridos"),
         ("muchos", "recorridos sin tiempo: por sus índices"),
         ("muchos", "recorridos sin tiempo: por el filtro"),
         ("muchos", "guardados"),
+        ("muchos", "más que los ids guardables"),
     ],
     ids=lambda p: "-".join(p),
 )
 def plan(request, monkeypatch) -> tuple[str, str]:
     """Each way the grid reads a find: its matches gathered (few) or walked along the order's
     index (over GATHER_MAX), a walk out of time gathered after all; gathered by id from the
-    find's indexes or through the panel filter's own index; or its panel terms and its keys in
-    the order kept from an earlier question (every page past the first from them)."""
+    find's indexes or through the panel filter's own index; or its panel terms, its counts and
+    its ids in the order kept from an earlier question (every page past the first from them);
+    or too many matches to keep their ids, each far page gathered on its own; or a few
+    matches walked along the order among a panel filter's rows (``_walk_sooner``)."""
     many, how = request.param
     if how != "guardados":  # each question asks the store
         monkeypatch.setattr(hallados, "RESUMENES", 0)
+        monkeypatch.setattr(hallados, "CONTEOS", 0)
         monkeypatch.setattr(hallados, "ORDENES", 0)
+    if how == "más que los ids guardables":
+        monkeypatch.setattr(hallados, "CLAVES_MAX", 0)
     if many == "muchos":
         monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
     if "sin tiempo" in how:
         monkeypatch.setattr(movimientos_paging, "WALK_CPU_S", -1.0)
         monkeypatch.setattr(movimientos_paging, "_STEPS_BETWEEN_CHECKS", 1)
-    cost = 0 if how.endswith("por el filtro") else 10**9
-    monkeypatch.setattr(movimientos_paging, "FIND_TEST_COST", cost)
+    if how == "recorridos entre las filas del filtro":
+        monkeypatch.setattr(movimientos_paging, "WALK_PAGE", 0)  # a page expected at once
+    else:
+        cost = 0 if how.endswith("por el filtro") else 10**9
+        monkeypatch.setattr(movimientos_paging, "FIND_TEST_COST", cost)
     return request.param
 
 
@@ -124,15 +134,19 @@ def _same_rows(movimientos, filtro: Filtro, orden: Orden, expected: list[int], w
         assert [r[0] for r in page] == expected[offset:][:PAGE], where
 
 
+@pytest.mark.parametrize("contados", ["por sus coincidencias", "por las filas del filtro"])
 def test_a_kept_find_shows_what_the_store_holds_after_an_insert_an_edit_and_a_delete(
-    services, tmp_path, monkeypatch
+    services, tmp_path, monkeypatch, contados
 ):
-    """A find's panel terms and keys are kept between questions; each write announced by the
-    store (an import, a correction, a sync's pull) forgets them, and the grid then counts and
-    pages what the store holds."""
+    """A find's panel terms (or its counts under each panel filter narrower than its matches)
+    and its ids in each order are kept between questions; each write announced by the store
+    (an import, a correction, a sync's pull) forgets them, and the grid then counts and pages
+    what the store holds."""
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
 
-    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)  # far pages from the kept keys
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)  # far pages from the kept ids
+    narrower = contados == "por las filas del filtro"
+    monkeypatch.setattr(movimientos_paging, "FIND_TEST_COST", 0 if narrower else 10**9)
     monkeypatch.setattr(hallados, "ORDENES", len(PANELES))  # each panel's, until a write
     create_demo_movimientos(services.store, 600, TODAY)
     movimientos = services.movimientos
@@ -173,3 +187,60 @@ def test_a_kept_find_shows_what_the_store_holds_after_an_insert_an_edit_and_a_de
     services.store.cambios.anunciar(TODO)  # and announces once it landed
     every_panel()
     assert heard[-1] == sum(_finds("ma", row) for row in movimientos.iter_rows(Filtro(), orden))
+
+
+def test_a_finds_scroll_bar_keys_stopped_midway_are_read_whole_the_next_time(services, monkeypatch):
+    """The grid stops the read of a find's keys for the scroll bar when the clerk moves on
+    (another order, another text); none of what it had read is kept as the find's: the next
+    read gives every key, and the pages from them are the find's."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.services.movimientos.servicio import Interrumpida
+
+    monkeypatch.setattr(movimientos_paging, "PASOS_ENTRE_PREGUNTAS", 1)
+    create_demo_movimientos(services.store, 600, TODAY)
+    movimientos = services.movimientos
+    orden = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "curp"))
+    filtro = Filtro(buscar="ma")
+    total = movimientos.count(filtro)
+    with pytest.raises(Interrumpida):
+        movimientos.boundaries(filtro, orden, PAGE, total, seguir=lambda: False)
+    shown = list(movimientos.iter_rows(Filtro(), orden))
+    expected = [row[0] for row in shown if _finds("ma", row)]
+    _same_rows(movimientos, filtro, orden, expected, "tras interrumpirse")
+
+
+def test_a_far_page_asked_while_the_scroll_bars_keys_are_read_shows_the_finds_rows(
+    services, monkeypatch
+):
+    """Right after a find the grid reads the scroll bar's keys in its pool; a jump to the
+    middle meanwhile (another thread of the pool) needs the same ids in that order: it gets
+    the find's rows, and so does the scroll bar."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+
+    monkeypatch.setattr(movimientos_paging, "PASOS_ENTRE_PREGUNTAS", 1)
+    create_demo_movimientos(services.store, 600, TODAY)
+    movimientos = services.movimientos
+    orden = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "curp"), descending=True)
+    filtro = Filtro(buscar="ma")
+    total = movimientos.count(filtro)
+    shown = list(movimientos.iter_rows(Filtro(), orden))
+    expected = [row[0] for row in shown if _finds("ma", row)]
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", total // 4)  # the middle is far
+    leyendo, soltar = threading.Event(), threading.Event()
+
+    def seguir() -> bool:  # the scroll bar's read, held inside SQLite until let go
+        leyendo.set()
+        return soltar.wait(30)
+
+    with ThreadPoolExecutor(2) as pool:
+        keys = pool.submit(movimientos.boundaries, filtro, orden, PAGE, total, seguir)
+        assert leyendo.wait(30)
+        middle = pool.submit(movimientos.pagina, filtro, orden, total // 2, PAGE, total)
+        time.sleep(0.2)  # the jump asked while the keys are still being read
+        soltar.set()
+        assert [k[0] for k in keys.result(30)] == expected[PAGE - 1 :: PAGE]
+        assert [r[0] for r in middle.result(30)] == expected[total // 2 :][:PAGE]

@@ -1,10 +1,12 @@
 """A find's matches kept between questions: the clerk types a name once, then narrows it with
 the search panel's filters and sorts it by the columns. Asking the store again for each of
-those reads every match's row (~1.2 µs each: 84-158 ms for «ma»'s 118,000 at a million
-movements); kept here, the panel's counts come from the matches' (registro patronal, tipo,
-estado, fecha), read once per text, the find's count alone is read once (a name's two orders
-merged: 57 ms for «ma»), and a sorted find's page at any position comes from its keys once
-the scroll bar's page boundaries read them all.
+those reads every match's row (~1.8 µs each: 0.5 s for «ma»'s 285,570 at a million
+real-shaped movements); kept here, the panel's counts come from the matches' (registro
+patronal, tipo, estado, fecha), counted once per text, the find's count alone is read once (a
+name's two orders merged: 0.15 s for «ma»), a count under a panel filter narrower than the
+matches (read through the filter's rows) once per filter, and a sorted find's page at any
+position comes from its ids in that order, read once (an array of 8 bytes a match: 2.3 MB for
+«ma»).
 
 Kept until the store announces a change (domain/cambios.py: every service that writes
 announces once its unit of work committed): each value is kept with the store's count of
@@ -18,18 +20,22 @@ until a change of its own.
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-# How many finds' panel terms, and how many sorted finds' keys, are kept (the latest used):
-# «ma»'s terms take 3.7 MB at a million, its keys by Apellido Paterno 17 MB.
+# How many finds' panel terms, how many counts under a narrower panel filter, and how many
+# sorted finds' ids are kept (the latest used): «ma»'s terms take ~4 MB at a million (36,000
+# distinct days of a registro, tipo and estado), its ids in an order 2.3 MB.
 RESUMENES = 4
-ORDENES = 2
-# A sorted find of more matches is paged by its queries alone (its keys would take more memory).
-CLAVES_MAX = 150_000
+CONTEOS = 64
+ORDENES = 4
+# A sorted find of more matches is paged by its queries alone (16 MB of ids; at a million
+# real-shaped movements the commonest two letters, «ma», find 285,570).
+CLAVES_MAX = 2_000_000
 
 T = TypeVar("T")
 
@@ -43,11 +49,11 @@ class Resumen:
     grupos: dict[tuple[str, str, str], tuple[list[str], list[int]]]
 
     @classmethod
-    def de(cls, filas: Iterable[tuple[str, str, str, str]]) -> Resumen:
+    def de(cls, cuantas: Mapping[tuple[str, str, str, str], int]) -> Resumen:
+        """From how many matches have each (registro patronal, tipo, estado, fecha)."""
         por_grupo: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
-        for registro, tipo, estado, fecha in filas:
-            dias = por_grupo[(registro, tipo, estado)]
-            dias[fecha] = dias.get(fecha, 0) + 1
+        for (registro, tipo, estado, fecha), n in cuantas.items():
+            por_grupo[(registro, tipo, estado)][fecha] = n
         grupos = {}
         for grupo, dias in por_grupo.items():
             fechas = sorted(dias)
@@ -112,8 +118,10 @@ class Hallados:
         self._anuncios = anuncios
         self._lock = threading.Lock()
         self._resumenes: _Guardados[Resumen] = _Guardados(lambda: RESUMENES)
-        self._claves: _Guardados[list[tuple[int, Any]]] = _Guardados(lambda: ORDENES)
-        self._totales: _Guardados[int] = _Guardados(lambda: RESUMENES)
+        self._ids: _Guardados[array[int]] = _Guardados(lambda: ORDENES)
+        self._totales: _Guardados[int] = _Guardados(lambda: CONTEOS)
+        # The values being read, by (which kept values, key): waited for by another asker.
+        self._leyendo: dict[tuple[int, Hashable], threading.Event] = {}
 
     def resumen_guardado(self, llave: Hashable) -> Resumen | None:
         with self._lock:
@@ -122,25 +130,40 @@ class Hallados:
     def resumen(self, llave: Hashable, leer: Callable[[], Resumen]) -> Resumen:
         return self._obtener(self._resumenes, llave, leer)
 
-    def claves_guardadas(self, llave: Hashable) -> list[tuple[int, Any]] | None:
-        with self._lock:
-            return self._claves.get(llave, self._anuncios())
-
     def total(self, llave: Hashable, leer: Callable[[], int]) -> int:
+        """A count: a find's alone, or under a panel filter (``llave`` says which)."""
         return self._obtener(self._totales, llave, leer)
 
-    def claves(
-        self, llave: Hashable, leer: Callable[[], list[tuple[int, Any]]]
-    ) -> list[tuple[int, Any]]:
-        return self._obtener(self._claves, llave, leer)
+    def ids_guardados(self, llave: Hashable) -> array[int] | None:
+        with self._lock:
+            return self._ids.get(llave, self._anuncios())
+
+    def ids(self, llave: Hashable, leer: Callable[[], array[int]]) -> array[int]:
+        """A sorted find's ids in its order."""
+        return self._obtener(self._ids, llave, leer)
 
     def _obtener(self, guardados: _Guardados[T], llave: Hashable, leer: Callable[[], T]) -> T:
-        anuncios = self._anuncios()  # before the read: a change announced meanwhile is newer
-        with self._lock:
-            valor = guardados.get(llave, anuncios)
-        if valor is not None:
+        """The kept value, or ``leer()``'s, kept. A value another thread is reading is waited
+        for, not read twice: the scroll bar's keys and a far page, both asked in the pool right
+        after a find, need the same ids (0.4 s each for «ma» on 2 shared cores)."""
+        marca = (id(guardados), llave)
+        while True:
+            anuncios = self._anuncios()  # before the read: a change announced meanwhile is newer
+            with self._lock:
+                valor = guardados.get(llave, anuncios)
+                if valor is not None:
+                    return valor
+                otro = self._leyendo.get(marca)
+                if otro is None:
+                    leyendo = self._leyendo[marca] = threading.Event()
+                    break
+            otro.wait()  # then kept, unless it failed or a change came: read here then
+        try:
+            valor = leer()  # outside the lock: another value's read is not held up by this one
+            with self._lock:
+                guardados.put(llave, anuncios, valor)
             return valor
-        valor = leer()  # outside the lock: another thread's find is not held up by this one
-        with self._lock:
-            guardados.put(llave, anuncios, valor)
-        return valor
+        finally:
+            with self._lock:
+                del self._leyendo[marca]
+            leyendo.set()

@@ -3,6 +3,7 @@ correction of a rejected movement. Import, export and lotes have modules of thei
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
@@ -230,10 +231,20 @@ def _counted(resumen: hallados.Resumen, filtro: Filtro) -> int:
     return resumen.contar(filtro.registro_patronal, filtro.tipo, filtro.estado, desde, hasta)
 
 
-def _found_keys_key(filtro: Filtro, orden: Orden, total: int) -> Hashable:
-    """What a find's keys are kept by; by its count too: read for a count the store no
-    longer has, they are not the others'."""
-    return (_busqueda(filtro), _sort_column(orden), orden.descending, total)
+def _found_ids_key(filtro: Filtro, orden: Orden, total: int) -> Hashable:
+    """What a find's ids in an order (either way) are kept by; by its count too: read for a
+    count the store no longer has, they are not the others'."""
+    return (_busqueda(filtro), _sort_column(orden), total)
+
+
+def _in_order(ids: array[int], descending: bool, start: int, stop: int) -> array[int]:
+    """Positions ``start``..``stop`` of the grid's order of a find's ``ids`` (kept going up:
+    going down is their exact reverse, ties broken by id, NULLs first going up, last going
+    down)."""
+    if not descending:
+        return ids[start:stop]
+    n = len(ids)
+    return ids[max(n - stop, 0) : max(n - start, 0)][::-1]
 
 
 def _summed(filtro: Filtro, table: Any) -> _Query:
@@ -334,20 +345,30 @@ class MovimientosService:
 
     def _found_count(self, filtro: Filtro, found: Termino) -> int:
         """A find's count (``filtro`` resolved): from its kept panel terms (hallados.py), if
-        any; alone, from its indexes alone, kept; under a panel filter cheaper to read than its
-        matches (a day's few hundred rows), through that filter's index, the find tested on
-        each row; otherwise from its panel terms, read now (~0.2 s at a million for «ma»'s
-        118,000 matches) and kept: the next filter on the same text is counted in
-        microseconds."""
+        any; alone, from its indexes alone; under a panel filter, as ``_filtered_count`` says.
+        Each kept: asked again, it is not worked out again (nor is which way to read it)."""
         kept = self._hallados.resumen_guardado(found)
         if kept is not None:
             return _counted(kept, filtro)
-        panel = self._panel(filtro)
+        if replace(filtro, buscar="") == Filtro():  # its indexes alone
+
+            def alone() -> int:
+                with self._store.engine.connect() as conn:
+                    return movimientos_buscar.count(conn, found)
+
+            return self._hallados.total(found, alone)
+        return self._hallados.total(_busqueda(filtro), lambda: self._filtered_count(filtro, found))
+
+    def _filtered_count(self, filtro: Filtro, found: Termino) -> int:
+        """A find's count under a panel filter: when the filter is cheaper to read than the
+        find's matches (a day's few hundred rows, a quarter's 90,000 against «ma»'s 285,570
+        matches), through that filter's index, the find tested on each row; otherwise from the
+        find's panel terms, read now (~0.5 s at a million for «ma») and kept: the next filter
+        on the same text is counted in microseconds."""
+        panel = self.count(replace(filtro, buscar=""))  # from the kept counts
         if panel == 0:
             return 0
         with self._store.engine.connect() as conn:
-            if panel is None:  # its indexes alone
-                return self._hallados.total(found, lambda: movimientos_buscar.count(conn, found))
             busqueda = _busqueda(filtro)
             if paging.panel_narrower(conn, busqueda, panel):
                 return paging.count_found(conn, busqueda, panel)
@@ -481,28 +502,35 @@ class MovimientosService:
         if resolved is None:
             return []
         if termino(resolved.buscar) is not None and total <= hallados.CLAVES_MAX:
-            return self._found_keys(resolved, orden, total, seguir)[every - 1 :: every]
+            ids = self._found_ids(resolved, orden, total, seguir)
+            ids = _in_order(ids, orden.descending, 0, len(ids))[every - 1 :: every]
+            with self._store.engine.connect() as conn:
+                return movs_sql.sort_values(conn, ids, _sort_column(orden))
         with self._store.engine.connect() as conn:
             query = self._query(conn, resolved, orden, total, total)
             return paging.every_key(conn, query, total, every, seguir)
 
-    def _found_keys(
+    def _found_ids(
         self,
         filtro: Filtro,
         orden: Orden,
         total: int,
-        seguir: Callable[[], bool] | None,
-    ) -> list[tuple[int, Any]]:
-        """Every key of a find (``filtro`` resolved) in ``orden``: its matches gathered and
-        sorted (the scroll bar's boundaries read them all), then kept (hallados.py): a page at
-        any position of the scroll bar is a slice of them."""
+        seguir: Callable[[], bool] | None = None,
+    ) -> array[int]:
+        """Every id of a find (``filtro`` resolved) in ``orden``'s column going up (either way:
+        ``_in_order``): its matches gathered and sorted, then kept (hallados.py): the scroll
+        bar's boundaries and a page at any position are slices of them. Read whole even for one
+        page far from the first: SQLite's sort keeping the best offset + limit rows cost more
+        than sorting them all (410-650 ms for the middle of «ma»'s 285,570 at a million,
+        against 380-400 ms for every id)."""
+        up = Orden(orden.column, descending=False)
 
-        def leer() -> list[tuple[int, Any]]:
+        def leer() -> array[int]:
             with self._store.engine.connect() as conn:
-                query = self._query(conn, filtro, orden, total, total)
-                return paging.every_key(conn, query, total, 1, seguir)
+                query = self._query(conn, filtro, up, total, total)
+                return paging.every_id(conn, query, total, seguir)
 
-        return self._hallados.claves(_found_keys_key(filtro, orden, total), leer)
+        return self._hallados.ids(_found_ids_key(filtro, up, total), leer)
 
     def _page(
         self,
@@ -519,14 +547,10 @@ class MovimientosService:
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
-        if after is None and offset and termino(resolved.buscar) is not None:
-            # A find's page at a position: a slice of its keys, if kept. Not read for it: every
-            # key brought into Python costs twice the page gathered (~300 ms against ~130 for
-            # «ma» at a million); the scroll bar's boundaries read them all anyway.
-            kept = self._hallados.claves_guardadas(_found_keys_key(resolved, orden, total))
-            if kept is not None:
-                with self._store.engine.connect() as conn:
-                    return _rows_by_id(conn, kept[offset : offset + limit])
+        if termino(resolved.buscar) is not None and total <= hallados.CLAVES_MAX:
+            page = self._kept_page(resolved, orden, after, limit, offset, total)
+            if page is not None:
+                return page
         with self._store.engine.connect() as conn:
             query = self._query(conn, resolved, orden, total, offset)
             key = after and (after[-1], after[0])
@@ -541,6 +565,38 @@ class MovimientosService:
             if keys is None:
                 keys = paging.page_keys(conn, query, key, limit, offset)
             return _rows_by_id(conn, keys)
+
+    def _kept_page(
+        self,
+        filtro: Filtro,
+        orden: Orden,
+        after: tuple[Any, ...] | None,
+        limit: int,
+        offset: int,
+        total: int,
+    ) -> list[tuple[Any, ...]] | None:
+        """A find's page (``filtro`` resolved) as a slice of its ids in this order: kept, or
+        read now for a page the plan would gather (a far offset: the scroll bar's boundaries
+        read them all anyway); None otherwise (a near page is a walk of a few milliseconds)."""
+        key = _found_ids_key(filtro, orden, total)
+        ids = self._hallados.ids_guardados(key)
+        if ids is None:
+            if after is not None or not offset:
+                return None
+            if not paging.gathered(_busqueda(filtro), _sort_column(orden), total, offset):
+                return None
+            ids = self._found_ids(filtro, orden, total)
+        start = offset
+        if after is not None:
+            # Just after ``after``'s row (a row of this find and order, unless deleted since).
+            try:
+                up = ids.index(after[0])
+            except ValueError:
+                return None
+            start = len(ids) - up if orden.descending else up + 1
+        page = _in_order(ids, orden.descending, start, start + limit)
+        with self._store.engine.connect() as conn:
+            return _rows_by_id(conn, movs_sql.sort_values(conn, page, _sort_column(orden)))
 
     def iter_rows(
         self, filtro: Filtro, orden: Orden, batch: int = 2_000
