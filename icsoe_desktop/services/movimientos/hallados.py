@@ -241,6 +241,11 @@ class Hallados:
         with self._lock:
             return self._ids.get(llave, self._anuncios())
 
+    def ids_en_lectura(self, llave: Hashable) -> bool:
+        """Whether a sorted find's ids are being read (by the scroll bar's keys)."""
+        with self._lock:
+            return (id(self._ids), llave) in self._leyendo
+
     def ids(self, llave: Hashable, leer: Callable[[], array[int]]) -> array[int]:
         """A sorted find's ids in its order."""
         return self._obtener(self._ids, llave, leer)

@@ -356,7 +356,9 @@ class MovimientosService:
     def _found_count(self, filtro: Filtro, found: Termino) -> int:
         """A find's count (``filtro`` resolved): from its kept panel terms (hallados.py), if
         any; alone, from its indexes alone; under a panel filter, as ``_filtered_count`` says.
-        Each kept: asked again, it is not worked out again (nor is which way to read it)."""
+        Each kept: asked again, it is not worked out again (nor is which way to read it). A
+        find alone has its panel terms read in the background too: a filter the clerk picks
+        next is counted from them."""
         kept = self._hallados.resumen_guardado(found)
         if kept is not None:
             return _counted(kept, filtro)
@@ -366,7 +368,9 @@ class MovimientosService:
                 with self._store.engine.connect() as conn:
                     return movimientos_buscar.count(conn, found)
 
-            return self._hallados.total(found, alone)
+            counted = self._hallados.total(found, alone)
+            self._hallados.leer_en_fondo(found, partial(self._panel_terms, found))
+            return counted
         return self._hallados.total(_busqueda(filtro), lambda: self._filtered_count(filtro, found))
 
     def _filtered_count(self, filtro: Filtro, found: Termino) -> int:
@@ -603,14 +607,14 @@ class MovimientosService:
         total: int,
     ) -> list[tuple[Any, ...]] | None:
         """A find's page (``filtro`` resolved) as a slice of its ids in this order: kept, or
-        read now for a page the plan would gather (a far offset: the scroll bar's boundaries
-        read them all anyway); None otherwise (a near page is a walk of a few milliseconds)."""
+        being read (by the scroll bar's keys: waited for); None otherwise: the plan's own
+        page (a near page is a walk of a few milliseconds; a far one, SQLite's sort of the
+        matches keeping the best offset + limit, costs less than reading every id: 400-610
+        ms for the middle of «ma»'s 285,570 at a million, against 540-920)."""
         key = _found_ids_key(filtro, orden, total)
         ids = self._hallados.ids_guardados(key)
         if ids is None:
-            if after is not None or not offset:
-                return None
-            if not paging.gathered(_busqueda(filtro), _sort_column(orden), total, offset):
+            if not self._hallados.ids_en_lectura(key):
                 return None
             ids = self._found_ids(filtro, orden, total)
         start = offset
