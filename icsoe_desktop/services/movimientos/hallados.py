@@ -5,8 +5,8 @@ real-shaped movements); kept here, the panel's counts come from the matches' (re
 patronal, tipo, estado, fecha), read once per text in the background (``leer_en_fondo``), the
 find's count alone is read once (a name's two orders merged: 0.15 s for «ma»), a count under a
 panel filter (answered by SQL while those terms are not kept) once per filter, and a sorted
-find's page at any position comes from its ids in that order, read once (an array of 8 bytes
-a match: 2.3 MB for «ma»).
+find's page at any position comes from its ids in that order, read once by the scroll bar's
+keys (an array of 8 bytes a match: 2.3 MB for «ma»).
 
 The background read is one thread at a time, at the system's lowest priority: it waits while
 any question the clerk asked is being answered (``primer_plano``: a page or count is never
