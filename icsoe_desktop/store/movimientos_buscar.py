@@ -18,12 +18,14 @@ Two ways to read a search's rows (movimientos_paging.py decides by its count):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection
 
 from icsoe_desktop.domain.buscar import CURP, NOMBRE, NSS, Termino, siguiente
 from icsoe_desktop.store import plain
+from icsoe_desktop.store.lectura import interruptible
 
 
 def _n(column: str) -> str:
@@ -80,17 +82,21 @@ def ids_sql(t: Termino) -> str:
     return arms[0] if len(arms) == 1 else " UNION ".join(arms)
 
 
-def panel_terms(conn: Connection, t: Termino) -> Counter[tuple[str, str, str, str]]:
+def panel_terms(
+    conn: Connection, t: Termino, seguir: Callable[[], bool] | None = None
+) -> Counter[tuple[str, str, str, str]]:
     """How many live movements ``t`` finds have each (registro patronal, tipo, estado, fecha as
-    stored): what the search panel's filters test, read once per find
-    (services/movimientos/hallados.py): each match's row looked up by id (~0.9 µs at a million)
-    and counted as it comes (~0.9 µs more; a list of them counted after, twice that). Not
-    grouped by SQLite: its sort of «ma»'s 285,570 rows cost more than counting them here."""
+    stored): what the search panel's filters test, read once per find in the background
+    (services/movimientos/hallados.py; ``seguir`` as in store/lectura.py): each match's row
+    looked up by id (~0.9 µs at a million) and counted as it comes (~0.9 µs more; a list of
+    them counted after, twice that). Not grouped by SQLite: its sort of «ma»'s 285,570 rows
+    cost more than counting them here."""
     sql = (
         "SELECT registro_patronal, tipo, estado, fecha FROM movimientos NOT INDEXED "
         f"WHERE id IN ({ids_sql(t)})"
     )
-    return Counter(plain.driver(conn).execute(sql, params(t)))
+    cursor = plain.driver(conn)
+    return interruptible(conn, seguir, lambda: Counter(cursor.execute(sql, params(t))))
 
 
 def row_test(t: Termino) -> str:

@@ -33,8 +33,7 @@ at its day: the day and the rows of it before the page are found from the kept c
 (movimientos_conteo), then read as the rows after that day's first (_day_at).
 
 A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted beforehand
-(by the service, from its matches' panel terms; ``count_found`` under a panel filter that
-leaves fewer rows than it has matches). A few matches (at most GATHER_MAX: one worker's
+(by the service: from its matches' panel terms once kept, by ``count_found`` until then). A few matches (at most GATHER_MAX: one worker's
 movements; but not a first page of a few among a wide panel filter's many rows, met sooner
 walking: ``_walk_sooner``), every key or a far offset, or an order whose sort index is not
 built yet are gathered and sorted: by id from the find's indexes, or, when the panel's filter (counted from
@@ -58,14 +57,13 @@ index's key: models/movimientos.py keyed).
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import product
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -73,6 +71,8 @@ from sqlalchemy.exc import DBAPIError
 from icsoe_desktop.domain.buscar import Termino
 from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
 from icsoe_desktop.store import movimientos_buscar, plain
+from icsoe_desktop.store.lectura import Interrumpida as Interrumpida  # the grid's
+from icsoe_desktop.store.lectura import interruptible
 from icsoe_desktop.store.models import (
     BY_MONTH,
     MONTH,
@@ -89,8 +89,6 @@ from icsoe_desktop.store.models import (
     sort_prefix,
 )
 from icsoe_desktop.store.movimientos import counts_current, fecha_ends
-
-T = TypeVar("T")
 
 # A column whose order an index of the schema gives until its sort index is built: the default
 # order (fecha) reads (deleted, tipo, fecha), one stream per tipo, from the first window on.
@@ -292,11 +290,14 @@ def panel_narrower(conn: Connection, busqueda: Busqueda, panel: int | None) -> b
 
 
 def _through(
-    conn: Connection, busqueda: Busqueda, panel: int | None
+    conn: Connection, busqueda: Busqueda, panel: int | None, narrower: bool | None = None
 ) -> tuple[str, tuple[str, ...]] | None:
     """The filter's own index to gather its rows through (if it is there): always without a
-    find; with one, when the panel's filter is cheaper to read than the find's matches."""
-    if busqueda.buscar is not None and not panel_narrower(conn, busqueda, panel):
+    find; with one, when the panel's filter is cheaper to read than the find's matches
+    (``narrower``: ``panel_narrower``'s answer, if asked already)."""
+    if narrower is None:
+        narrower = busqueda.buscar is None or panel_narrower(conn, busqueda, panel)
+    if not narrower:
         return None  # the find's ids, from its indexes
     through = _fecha_index(busqueda)
     return through if _index_there(conn, through[0]) else None
@@ -321,11 +322,14 @@ def _walk_sooner(conn: Connection, busqueda: Busqueda, total: int, panel: int | 
     )
 
 
-def count_found(conn: Connection, busqueda: Busqueda, panel: int) -> int:
+def count_found(
+    conn: Connection, busqueda: Busqueda, panel: int, narrower: bool | None = None
+) -> int:
     """How many live movements a find (``busqueda.buscar``) finds among the ``panel`` rows of
     the panel's filter: its matches read by id from its indexes, the filter tested on each, or
-    the filter's rows through its own index, the find tested on each; whichever is cheaper."""
-    through = _through(conn, busqueda, panel)
+    the filter's rows through its own index, the find tested on each; whichever is cheaper
+    (``narrower``: ``panel_narrower``'s answer, if asked already)."""
+    through = _through(conn, busqueda, panel, narrower)
     query = key_query(busqueda, "fecha", False, gather=True, through=through)
     source, where = _gathered_from(query, " AND ".join(query.where))
     sql = f"SELECT count(*) FROM {source} WHERE {where}"
@@ -545,15 +549,6 @@ def _day_at(conn: Connection, query: KeyQuery, offset: int) -> tuple[str, int] |
     return None
 
 
-# SQLite asks whether to go on every this many steps of its machine (~1 ms of work): often
-# enough to stop at once, seldom enough that the question costs nothing measurable.
-PASOS_ENTRE_PREGUNTAS = 100_000
-
-
-class Interrumpida(Exception):
-    """A read told to stop (``seguir`` said no) before it ended."""
-
-
 def every_key(
     conn: Connection,
     query: KeyQuery,
@@ -569,7 +564,7 @@ def every_key(
     numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
     thinned = f"SELECT id, v FROM ({numbered}) WHERE n % :every = 0 ORDER BY n"
     run = conn.exec_driver_sql
-    return _interruptible(
+    return interruptible(
         conn, seguir, lambda: [tuple(r) for r in run(thinned, {**params, "every": every})]
     )
 
@@ -583,27 +578,9 @@ def every_id(
     [(condition, order, _extra)] = seeks(query, None)
     sql, params = key_sql(query, condition, order, total)
     cursor = plain.driver(conn)
-    return _interruptible(
+    return interruptible(
         conn, seguir, lambda: array("q", [r[0] for r in cursor.execute(sql, params)])
     )
-
-
-def _interruptible(conn: Connection, seguir: Callable[[], bool] | None, read: Callable[[], T]) -> T:
-    """``read()``, stopped with ``Interrumpida`` once ``seguir()`` says no (asked as SQLite
-    goes)."""
-    if seguir is None:
-        return read()
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    raw.set_progress_handler(lambda: not seguir(), PASOS_ENTRE_PREGUNTAS)
-    try:
-        return read()
-    except (DBAPIError, sqlite3.OperationalError) as exc:
-        if seguir():
-            raise
-        raise Interrumpida from exc
-    finally:
-        raw.set_progress_handler(None, PASOS_ENTRE_PREGUNTAS)
 
 
 def fallback_ready(conn: Connection, column: str) -> bool:

@@ -18,7 +18,7 @@ from icsoe_desktop.domain.cambios import TODO
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.movimientos import hallados
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
-from icsoe_desktop.store import movimientos_paging
+from icsoe_desktop.store import lectura, movimientos_paging
 from tests.services.movimientos_data import add_registros, known_rows, write_csv
 
 TODAY = date(2026, 11, 22)
@@ -115,9 +115,12 @@ def test_a_find_with_any_panel_filter_shows_the_panels_rows_it_matches_in_every_
 
 def _same_rows(movimientos, filtro: Filtro, orden: Orden, expected: list[int], where: str) -> None:
     """The find's count, first page, the next after its last row, the middle by position, the
-    last page, the scroll bar's keys and then pages by position again: ``expected``'s."""
+    last page, the scroll bar's keys and then pages by position again: ``expected``'s. Its
+    panel terms, read in the background after a first count under a panel filter, are waited
+    for: the next filter of the same text is counted from them."""
     total = movimientos.count(filtro)
     assert total == len(expected), where
+    movimientos._hallados.esperar_fondo()
     page = movimientos.pagina(filtro, orden, 0, PAGE, total)
     assert [r[0] for r in page] == expected[:PAGE], where
     if len(page) == PAGE:
@@ -196,7 +199,7 @@ def test_a_finds_scroll_bar_keys_stopped_midway_are_read_whole_the_next_time(ser
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.services.movimientos.servicio import Interrumpida
 
-    monkeypatch.setattr(movimientos_paging, "PASOS_ENTRE_PREGUNTAS", 1)
+    monkeypatch.setattr(lectura, "PASOS_ENTRE_PREGUNTAS", 1)
     create_demo_movimientos(services.store, 600, TODAY)
     movimientos = services.movimientos
     orden = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "curp"))
@@ -221,7 +224,7 @@ def test_a_far_page_asked_while_the_scroll_bars_keys_are_read_shows_the_finds_ro
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
 
-    monkeypatch.setattr(movimientos_paging, "PASOS_ENTRE_PREGUNTAS", 1)
+    monkeypatch.setattr(lectura, "PASOS_ENTRE_PREGUNTAS", 1)
     create_demo_movimientos(services.store, 600, TODAY)
     movimientos = services.movimientos
     orden = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "curp"), descending=True)
@@ -244,3 +247,91 @@ def test_a_far_page_asked_while_the_scroll_bars_keys_are_read_shows_the_finds_ro
         soltar.set()
         assert [k[0] for k in keys.result(30)] == expected[PAGE - 1 :: PAGE]
         assert [r[0] for r in middle.result(30)] == expected[total // 2 :][:PAGE]
+
+
+def _expected_count(movimientos, text: str, terms: dict) -> int:
+    return sum(_finds(text, row) for row in movimientos.iter_rows(Filtro(**terms), Orden()))
+
+
+def test_a_change_announced_while_a_finds_panel_terms_are_read_in_the_background_is_counted(
+    services, tmp_path, monkeypatch
+):
+    """A find's first count under a panel filter is answered by SQL and its panel terms are
+    then read in the background for the next filters; an import announced while that read
+    runs (its rows read before the import) leaves them unused: the next filter counts the
+    imported rows too."""
+    import threading
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.store import movimientos_buscar
+
+    monkeypatch.setattr(movimientos_paging, "FIND_TEST_COST", 10**9)  # by the find's matches
+    create_demo_movimientos(services.store, 600, TODAY)
+    add_registros(services)
+    movimientos = services.movimientos
+    leidos, seguir_leyendo = threading.Event(), threading.Event()
+    real = movimientos_buscar.panel_terms
+
+    def panel_terms(conn, t, seguir=None):  # the real read, held once done until let go
+        counted = real(conn, t, seguir)
+        leidos.set()
+        assert seguir_leyendo.wait(30)
+        return counted
+
+    monkeypatch.setattr(movimientos_buscar, "panel_terms", panel_terms)
+    registro = PANELES["registro"]
+    assert movimientos.count(Filtro(buscar="ma", **registro)) == _expected_count(
+        movimientos, "ma", registro
+    )
+    assert leidos.wait(30)
+    nuevos = [{**row, "Apellido Paterno": "MARTINEZ"} for row in known_rows()]
+    report = services.importador.import_file(write_csv(tmp_path / "m.csv", nuevos), "t")
+    assert report.aplicado, report.rechazadas
+    seguir_leyendo.set()
+    movimientos._hallados.esperar_fondo()
+    monkeypatch.setattr(movimientos_buscar, "panel_terms", real)
+    for terms in (PANELES["Bajas"], {"estado": "rechazado"}, registro):
+        filtro = Filtro(buscar="ma", **terms)
+        assert movimientos.count(filtro) == _expected_count(movimientos, "ma", terms), terms
+        movimientos._hallados.esperar_fondo()  # then from the terms read after the import
+
+
+def test_a_finds_background_read_waits_for_the_clerk_and_is_abandoned_for_another_text(
+    services, monkeypatch
+):
+    """While the clerk's questions are answered the background read of a find's panel terms
+    waits; once the clerk asks about another text it is abandoned (that text's counts are
+    right, and the first text is read again when asked again); closing the store ends it."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+
+    monkeypatch.setattr(movimientos_paging, "FIND_TEST_COST", 10**9)
+    create_demo_movimientos(services.store, 600, TODAY)
+    movimientos = services.movimientos
+    kept = movimientos._hallados
+    ma, bajas = termino("ma"), PANELES["Bajas"]
+    with kept.primer_plano(None):  # a question of the clerk's still being answered
+        movimientos.count(Filtro(buscar="ma", **bajas))
+        assert kept.resumen_guardado(ma) is None  # waiting
+        assert movimientos.count(Filtro(buscar="gar", **bajas)) == _expected_count(
+            movimientos, "gar", bajas
+        )
+    kept.esperar_fondo()
+    assert kept.resumen_guardado(ma) is None  # abandoned
+    assert kept.resumen_guardado(termino("gar")) is not None  # its own, read once let go
+    for terms in (bajas, PANELES["registro"]):
+        assert movimientos.count(Filtro(buscar="ma", **terms)) == _expected_count(
+            movimientos, "ma", terms
+        )
+    kept.esperar_fondo()
+    assert kept.resumen_guardado(ma) is not None
+    assert movimientos.count(Filtro(buscar="ma", **PANELES["fechas"])) == _expected_count(
+        movimientos, "ma", PANELES["fechas"]
+    )
+
+    with kept.primer_plano(None):
+        movimientos.count(Filtro(buscar="ju", **bajas))
+        fondo = kept._fondo
+        assert fondo is not None and fondo.hilo.is_alive()
+        kept.cerrar()  # as the store closes: no longer waiting for the clerk
+        assert not fondo.hilo.is_alive()
+    assert kept.resumen_guardado(termino("ju")) is None

@@ -2,11 +2,16 @@
 the search panel's filters and sorts it by the columns. Asking the store again for each of
 those reads every match's row (~1.8 µs each: 0.5 s for «ma»'s 285,570 at a million
 real-shaped movements); kept here, the panel's counts come from the matches' (registro
-patronal, tipo, estado, fecha), counted once per text, the find's count alone is read once (a
-name's two orders merged: 0.15 s for «ma»), a count under a panel filter narrower than the
-matches (read through the filter's rows) once per filter, and a sorted find's page at any
-position comes from its ids in that order, read once (an array of 8 bytes a match: 2.3 MB for
-«ma»).
+patronal, tipo, estado, fecha), read once per text in the background (``leer_en_fondo``), the
+find's count alone is read once (a name's two orders merged: 0.15 s for «ma»), a count under a
+panel filter (answered by SQL while those terms are not kept) once per filter, and a sorted
+find's page at any position comes from its ids in that order, read once by the scroll bar's
+keys (an array of 8 bytes a match: 2.3 MB for «ma»).
+
+The background read is one thread at a time, at the system's lowest priority: it waits while
+any question the clerk asked is being answered (``primer_plano``: a page or count is never
+slowed by it) and is abandoned once a question comes with another find text, a change is
+announced, or the store is closed (``cerrar``).
 
 Kept until the store announces a change (domain/cambios.py: every service that writes
 announces once its unit of work committed): each value is kept with the store's count of
@@ -19,13 +24,21 @@ until a change of its own.
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from icsoe_desktop.store.lectura import Interrumpida
+
+log = logging.getLogger(__name__)
 
 # How many finds' panel terms, how many counts under a narrower panel filter, and how many
 # sorted finds' ids are kept (the latest used): «ma»'s terms take ~4 MB at a million (36,000
@@ -122,13 +135,103 @@ class Hallados:
         self._totales: _Guardados[int] = _Guardados(lambda: CONTEOS)
         # The values being read, by (which kept values, key): waited for by another asker.
         self._leyendo: dict[tuple[int, Hashable], threading.Event] = {}
+        self._preguntas = 0  # questions of the clerk being answered (primer_plano)
+        self._libre = threading.Event()  # set while there are none
+        self._libre.set()
+        self._fondo: _Fondo | None = None  # the background read, if any
 
     def resumen_guardado(self, llave: Hashable) -> Resumen | None:
         with self._lock:
             return self._resumenes.get(llave, self._anuncios())
 
-    def resumen(self, llave: Hashable, leer: Callable[[], Resumen]) -> Resumen:
-        return self._obtener(self._resumenes, llave, leer)
+    @contextmanager
+    def primer_plano(self, llave: Hashable | None) -> Iterator[None]:
+        """A question of the clerk about the find ``llave`` (None: no find) being answered:
+        the background read waits meanwhile, and is abandoned if it is another find's (the
+        tabs' counts, asked without one, leave it be)."""
+        with self._lock:
+            if self._fondo is not None and llave is not None and self._fondo.llave != llave:
+                self._fondo.parar.set()
+            self._preguntas += 1
+            self._libre.clear()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._preguntas -= 1
+                if not self._preguntas:
+                    self._libre.set()
+
+    def leer_en_fondo(self, llave: Hashable, leer: Callable[[Callable[[], bool]], Resumen]) -> None:
+        """Read a find's panel terms (``leer(seguir)``, ``seguir`` as in store/lectura.py) in
+        a thread of its own, unless kept or being read; any other background read abandoned."""
+        with self._lock:
+            if self._resumenes.get(llave, self._anuncios()) is not None:
+                return
+            fondo = self._fondo
+            if fondo is not None and not fondo.parar.is_set() and fondo.hilo.is_alive():
+                if fondo.llave == llave and fondo.anuncios == self._anuncios():
+                    return
+                fondo.parar.set()
+            parar, anuncios = threading.Event(), self._anuncios()
+            hilo = threading.Thread(
+                target=self._leer_fondo,
+                args=(llave, anuncios, parar, leer),
+                name="hallados",
+                daemon=True,
+            )
+            self._fondo = _Fondo(llave, anuncios, parar, hilo)
+            hilo.start()
+
+    def esperar_fondo(self) -> None:
+        """Until the background read, if any, has ended (kept or abandoned)."""
+        fondo = self._fondo
+        if fondo is not None and fondo.hilo.is_alive():
+            fondo.hilo.join()
+
+    def cerrar(self) -> None:
+        """The background read abandoned and ended: the store is about to close."""
+        with self._lock:
+            fondo = self._fondo
+        if fondo is not None:
+            fondo.parar.set()
+            if fondo.hilo.is_alive() and fondo.hilo is not threading.current_thread():
+                fondo.hilo.join()
+
+    def _leer_fondo(
+        self,
+        llave: Hashable,
+        anuncios: int,
+        parar: threading.Event,
+        leer: Callable[[Callable[[], bool]], Resumen],
+    ) -> None:
+        _lowest_priority()
+
+        def vigente() -> bool:
+            return not parar.is_set() and self._anuncios() == anuncios
+
+        def seguir() -> bool:
+            # Waits while the clerk's questions are answered; the poll notices an
+            # announcement, which sets nothing here.
+            while vigente():
+                if self._libre.wait(0.05):
+                    return vigente()
+            return False
+
+        try:
+            if not seguir():
+                return
+            valor = leer(seguir)
+        except Interrumpida:
+            return
+        except Exception:  # only a speed-up: the counts are answered by SQL meanwhile
+            log.warning(
+                "No se leyeron en segundo plano los términos de una búsqueda", exc_info=True
+            )
+            return
+        with self._lock:
+            if vigente():
+                self._resumenes.put(llave, anuncios, valor)
 
     def total(self, llave: Hashable, leer: Callable[[], int]) -> int:
         """A count: a find's alone, or under a panel filter (``llave`` says which)."""
@@ -137,6 +240,11 @@ class Hallados:
     def ids_guardados(self, llave: Hashable) -> array[int] | None:
         with self._lock:
             return self._ids.get(llave, self._anuncios())
+
+    def ids_en_lectura(self, llave: Hashable) -> bool:
+        """Whether a sorted find's ids are being read (by the scroll bar's keys)."""
+        with self._lock:
+            return (id(self._ids), llave) in self._leyendo
 
     def ids(self, llave: Hashable, leer: Callable[[], array[int]]) -> array[int]:
         """A sorted find's ids in its order."""
@@ -167,3 +275,26 @@ class Hallados:
             with self._lock:
                 del self._leyendo[marca]
             leyendo.set()
+
+
+@dataclass
+class _Fondo:
+    llave: Hashable
+    anuncios: int  # when it began: kept only if no change was announced since
+    parar: threading.Event
+    hilo: threading.Thread
+
+
+def _lowest_priority() -> None:
+    """This thread at the system's lowest priority (best effort: the wait in ``primer_plano``
+    is what keeps it out of the clerk's way)."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), -2)  # THREAD_PRIORITY_LOWEST
+        elif sys.platform == "linux":  # a thread's nice, by its id
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (OSError, AttributeError):
+        pass

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -302,12 +304,20 @@ class MovimientosService:
             found = session.scalars(found_in.distinct()).all()
         return sorted(set(own) | set(found))
 
+    def _clerk(self, filtro: Filtro) -> AbstractContextManager[None]:
+        """A question the clerk asked: the background read waits meanwhile (hallados.py)."""
+        return self._hallados.primer_plano(termino(filtro.buscar))
+
     def count(self, filtro: Filtro) -> int:
         """From the counts the triggers keep: without dates, a sum over a few dozen rows
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement. A find (the find box) is counted through
         its own indexes: alone, from them alone; with the panel's filter, from its matches'
-        panel terms, read once per find and kept (``_found_count``)."""
+        panel terms once kept, by SQL until then (``_found_count``)."""
+        with self._clerk(filtro):
+            return self._count(filtro)
+
+    def _count(self, filtro: Filtro) -> int:
         filtro.check()
         resolved = resolve(filtro, self.today())
         if resolved is None:
@@ -346,7 +356,9 @@ class MovimientosService:
     def _found_count(self, filtro: Filtro, found: Termino) -> int:
         """A find's count (``filtro`` resolved): from its kept panel terms (hallados.py), if
         any; alone, from its indexes alone; under a panel filter, as ``_filtered_count`` says.
-        Each kept: asked again, it is not worked out again (nor is which way to read it)."""
+        Each kept: asked again, it is not worked out again (nor is which way to read it). A
+        find alone has its panel terms read in the background too: a filter the clerk picks
+        next is counted from them."""
         kept = self._hallados.resumen_guardado(found)
         if kept is not None:
             return _counted(kept, filtro)
@@ -356,33 +368,38 @@ class MovimientosService:
                 with self._store.engine.connect() as conn:
                     return movimientos_buscar.count(conn, found)
 
-            return self._hallados.total(found, alone)
+            counted = self._hallados.total(found, alone)
+            self._hallados.leer_en_fondo(found, partial(self._panel_terms, found))
+            return counted
         return self._hallados.total(_busqueda(filtro), lambda: self._filtered_count(filtro, found))
 
     def _filtered_count(self, filtro: Filtro, found: Termino) -> int:
-        """A find's count under a panel filter: when the filter is cheaper to read than the
-        find's matches (a day's few hundred rows, a quarter's 90,000 against «ma»'s 285,570
-        matches), through that filter's index, the find tested on each row; otherwise from the
-        find's panel terms, read now (~0.5 s at a million for «ma») and kept: the next filter
-        on the same text is counted in microseconds."""
-        panel = self.count(replace(filtro, buscar=""))  # from the kept counts
+        """A find's count under a panel filter, its panel terms not kept: by SQL, through the
+        filter's index when it is cheaper to read than the find's matches (a day's few hundred
+        rows, a quarter's 90,000 against «ma»'s 285,570 matches), the find tested on each row,
+        or else the matches by id, the filter tested on each (0.28 s for «ma» and a registro
+        at a million). The find's panel terms are then read in the background (~0.5 s for
+        «ma»): the next filter on the same text is counted in microseconds."""
+        panel = self._count(replace(filtro, buscar=""))  # from the kept counts
         if panel == 0:
             return 0
         with self._store.engine.connect() as conn:
             busqueda = _busqueda(filtro)
-            if paging.panel_narrower(conn, busqueda, panel):
-                return paging.count_found(conn, busqueda, panel)
-            resumen = self._hallados.resumen(
-                found,
-                lambda: hallados.Resumen.de(movimientos_buscar.panel_terms(conn, found)),
-            )
-        return _counted(resumen, filtro)
+            narrower = paging.panel_narrower(conn, busqueda, panel)
+            counted = paging.count_found(conn, busqueda, panel, narrower)
+        if not narrower:
+            self._hallados.leer_en_fondo(found, partial(self._panel_terms, found))
+        return counted
+
+    def _panel_terms(self, found: Termino, seguir: Callable[[], bool]) -> hallados.Resumen:
+        with self._store.engine.connect() as conn:
+            return hallados.Resumen.de(movimientos_buscar.panel_terms(conn, found, seguir))
 
     def _panel(self, filtro: Filtro) -> int | None:
         """How many rows the panel's filter leaves without the find (from the kept counts);
         None when it is no filter at all."""
         panel = replace(filtro, buscar="")
-        return None if panel == Filtro() else self.count(panel)
+        return None if panel == Filtro() else self._count(panel)
 
     def sort_ready(self, orden: Orden) -> bool:
         """Whether ``orden``'s sort indexes exist (then a sorted page is an index seek)."""
@@ -459,7 +476,8 @@ class MovimientosService:
         """Rows ``offset``..``offset+limit`` of the grid: (id, value per COLUMNS..., sort value
         as stored). An offset walks every key before it: next to a known row, ``page_after``.
         ``total`` (this filter's count, if known) saves counting again."""
-        return self._page(filtro, orden, None, limit, offset, total)
+        with self._clerk(filtro):
+            return self._page(filtro, orden, None, limit, offset, total)
 
     def pagina_desde(
         self,
@@ -473,10 +491,11 @@ class MovimientosService:
         """The ``limit`` rows that follow ``row`` (a row of this filter and order) in the grid,
         or precede it with ``backwards`` (still in grid order): keyset paging, as fast at row
         900,000 as at row 200."""
-        if backwards:
-            reverse = Orden(orden.column, not orden.descending)
-            return self._page(filtro, reverse, row, limit, 0, total)[::-1]
-        return self._page(filtro, orden, row, limit, 0, total)
+        with self._clerk(filtro):
+            if backwards:
+                reverse = Orden(orden.column, not orden.descending)
+                return self._page(filtro, reverse, row, limit, 0, total)[::-1]
+            return self._page(filtro, orden, row, limit, 0, total)
 
     def last_page(
         self, filtro: Filtro, orden: Orden, limit: int, total: int | None = None
@@ -484,7 +503,8 @@ class MovimientosService:
         """The last ``limit`` rows of the grid, in grid order: the first ones of the reverse
         order (jumping to the end reads one page, not the whole grid)."""
         reverse = Orden(orden.column, not orden.descending)
-        return self._page(filtro, reverse, None, limit, 0, total)[::-1]
+        with self._clerk(filtro):
+            return self._page(filtro, reverse, None, limit, 0, total)[::-1]
 
     def boundaries(
         self,
@@ -498,6 +518,17 @@ class MovimientosService:
         of ``every`` rows, so that any page is one keyset seek away (a jump to the middle of
         the scroll bar). Reads every key once, numbered and thinned out by SQLite; stops with
         ``Interrumpida`` once ``seguir()`` says no (the grid moved on to another order)."""
+        with self._clerk(filtro):
+            return self._boundaries(filtro, orden, every, total, seguir)
+
+    def _boundaries(
+        self,
+        filtro: Filtro,
+        orden: Orden,
+        every: int,
+        total: int,
+        seguir: Callable[[], bool] | None,
+    ) -> list[tuple[int, Any]]:
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
@@ -519,10 +550,7 @@ class MovimientosService:
     ) -> array[int]:
         """Every id of a find (``filtro`` resolved) in ``orden``'s column going up (either way:
         ``_in_order``): its matches gathered and sorted, then kept (hallados.py): the scroll
-        bar's boundaries and a page at any position are slices of them. Read whole even for one
-        page far from the first: SQLite's sort keeping the best offset + limit rows cost more
-        than sorting them all (410-650 ms for the middle of «ma»'s 285,570 at a million,
-        against 380-400 ms for every id)."""
+        bar's boundaries read them, and a page at any position is then a slice of them."""
         up = Orden(orden.column, descending=False)
 
         def leer() -> array[int]:
@@ -543,7 +571,7 @@ class MovimientosService:
     ) -> list[tuple[Any, ...]]:
         filtro.check()
         if total is None:
-            total = self.count(filtro)
+            total = self._count(filtro)
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
@@ -576,14 +604,14 @@ class MovimientosService:
         total: int,
     ) -> list[tuple[Any, ...]] | None:
         """A find's page (``filtro`` resolved) as a slice of its ids in this order: kept, or
-        read now for a page the plan would gather (a far offset: the scroll bar's boundaries
-        read them all anyway); None otherwise (a near page is a walk of a few milliseconds)."""
+        being read (by the scroll bar's keys: waited for); None otherwise: the plan's own
+        page (a near page is a walk of a few milliseconds; a far one, SQLite's sort of the
+        matches keeping the best offset + limit, costs less than reading every id: 400-610
+        ms for the middle of «ma»'s 285,570 at a million, against 540-920)."""
         key = _found_ids_key(filtro, orden, total)
         ids = self._hallados.ids_guardados(key)
         if ids is None:
-            if after is not None or not offset:
-                return None
-            if not paging.gathered(_busqueda(filtro), _sort_column(orden), total, offset):
+            if not self._hallados.ids_en_lectura(key):
                 return None
             ids = self._found_ids(filtro, orden, total)
         start = offset
