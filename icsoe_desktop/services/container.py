@@ -680,11 +680,6 @@ class Services:
 
     def close(self) -> None:
         try:
-            movimientos = self.__dict__.get("movimientos")  # built only once asked for
-            if movimientos is not None:
-                # A find's background read ended first; past the gate (an ended session's
-                # store closes all the same).
-                movimientos._hallados.cerrar()
             self._registrar_cabeza()
         finally:
             self.store.close()

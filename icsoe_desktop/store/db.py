@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -260,6 +260,8 @@ class Store:
         self.synced = synced
         self.solo_lectura = solo_lectura
         self.cambios = Avisador()
+        # Background readers of this file, ended before its connections close (close, reopen).
+        self._al_soltar: list[Callable[[], None]] = []
         # What stamps a change (store/tracking.py): the services' clock, set when they open it.
         self.clock: Clock = utcnow
         if not path.exists() and (leftovers := restore_leftovers(path)):
@@ -338,6 +340,7 @@ class Store:
         """After the file was replaced (Restaurar): new connections, on the new file;
         ``solo_lectura`` (when given) replaces the reason the store may not change ("": a
         checked file put in place, writable)."""
+        self._soltar()
         close_engine(self.engine)
         if solo_lectura is not None:
             self.solo_lectura = solo_lectura
@@ -345,5 +348,15 @@ class Store:
         upgrade(self.engine)
         self._sessions = _sessionmaker(self.engine, self.synced)
 
+    def al_soltar(self, terminar: Callable[[], None]) -> None:
+        """``terminar`` ends a background reader of this store: called before its connections
+        close, so no thread holds the file (Windows refuses to replace an open file)."""
+        self._al_soltar.append(terminar)
+
+    def _soltar(self) -> None:
+        for terminar in self._al_soltar:
+            terminar()
+
     def close(self) -> None:
+        self._soltar()
         close_engine(self.engine)

@@ -281,6 +281,7 @@ class MovimientosService:
         self._sort_indexes: set[str] = set()  # sort indexes known to exist
         # A find's matches kept while the store does not change (services/movimientos/hallados.py).
         self._hallados = hallados.Hallados(lambda: store.cambios.anuncios)
+        store.al_soltar(self._hallados.cerrar)  # its background read ends before the file closes
 
     def now(self) -> datetime:
         return self._clock()
