@@ -140,6 +140,59 @@ def test_enter_presses_the_focused_button_of_a_window_that_is_not_a_dialog(
         ventana.activateWindow()
 
 
+def test_enter_on_a_check_box_of_the_login_is_continuar(qtbot, services, modals):
+    """Ingresar en modo sólo consulta checked, Enter where the focus stays (on the check):
+    Continuar answers, as a dialog's default button would; so does Enter on Mostrar
+    contraseña (here: the wrong password said)."""
+    from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    login = shown(qtbot, IdseLoginWindow(services))
+    login.contrasena.setFocus()
+    qtbot.keyClicks(login.contrasena, "no es")
+    login.mostrar.setFocus()
+    modals.answer(ENTER)
+    qtbot.keyClick(login.mostrar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert "contraseña" in modals.texts[0].lower()
+    login.activateWindow()
+    login.solo_consulta.setFocus()
+    qtbot.keyClick(login.solo_consulta, Qt.Key.Key_Space)
+    assert login.solo_consulta.isChecked()
+    modals.answer(ENTER)
+    with qtbot.waitSignal(login.consulta_requested, timeout=2_000):
+        qtbot.keyClick(login.solo_consulta, Qt.Key.Key_Enter)
+    assert modals.texts[-1] == MSG_SOLO_CONSULTA
+
+
+@pytest.mark.parametrize("usuario", [None, ADMIN], ids=["solo consulta", "sesion"])
+def test_the_main_window_opens_on_its_first_control_never_on_salir(qtbot, services, usuario):
+    """The focus chain is a ring: its start would be Salir, and the clerk's first Enter would
+    close the app. It starts on the first control as the window reads: the Configuración
+    inicial band's button while it shows, else Exportar Excel®."""
+    main = shown(qtbot, VentanaPrincipal(services, usuario))
+    primero = main.pendientes_button if usuario else main.movimientos.exportar
+    assert main.pendientes.isVisible() is (usuario is not None)
+    assert QApplication.focusWidget() is primero
+
+
+@pytest.mark.parametrize("tecleado", ["01062026", "01/06/2026"])
+def test_a_date_is_typed_over_sin_fecha(qtbot, services, tecleado):
+    """Fecha inicial shows «(sin fecha)»: the date typed is read whole, with or without its
+    slashes (Qt wrote it after the special text, and a slash skipped a section)."""
+    from datetime import date
+
+    main = shown(qtbot, VentanaPrincipal(services, None))
+    fecha = main.movimientos.fecha_inicial
+    assert fecha.text() == "(sin fecha)"
+    fecha.setFocus()
+    qtbot.keyClicks(fecha, tecleado)
+    assert fecha.date().toPython() == date(2026, 6, 1)
+    assert fecha.text() == "01/06/2026"
+    qtbot.keyClick(fecha, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is main.movimientos.fecha_final
+
+
 # --- Ctrl+F ----------------------------------------------------------------------------------
 
 
