@@ -17,12 +17,13 @@ tests that start on a store made beforehand run the app on the tests' clock."""
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
 from shiboken6 import isValid
@@ -621,3 +622,114 @@ def test_alta_de_usuarios_by_keyboard(
     qtbot.waitUntil(lambda: MSG_GUARDADO in modals.texts)
     assert services.capturistas.total(rfc) == 1
     assert ventana.paginas.currentWidget() is ventana.consulta
+
+
+# --- the CONTPAQi guide, whole ------------------------------------------------------------------
+
+
+class _Navegador(QObject):
+    """The system's browser: the addresses it was asked to open."""
+
+    def __init__(self, abiertas: list[str]) -> None:
+        super().__init__()
+        self.abiertas = abiertas
+
+    @Slot(QUrl)
+    def abrir(self, url: QUrl) -> None:
+        self.abiertas.append(url.toString())
+
+
+def test_contpaqi_solo_consulta_by_keyboard(qtbot, data_dir, tmp_path, modals):
+    """Guide «Acceso a conexión en línea con IDSE», Ingresar en modo sólo consulta: the check
+    by its letter, Enter (Continuar), the alert's Aceptar; in the module, the search typed
+    (registro patronal, fecha inicial, estado aviso, Buscar), the tabs by the arrows, Exportar
+    Excel® to a file typed in the file dialog."""
+    from openpyxl import load_workbook
+
+    from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA
+    from icsoe_desktop.gui.movimientos.ventana import IDSE_URL
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS
+    from tests.services.movimientos_data import REGISTRO_A, load_known
+
+    services = open_services(data_dir)
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    load_known(services, tmp_path)
+    services.close()
+    excel = tmp_path / "movimientos consulta.xlsx"
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        login = app.login
+        qtbot.waitUntil(lambda: login.continuar.isEnabled(), timeout=20_000)
+        al_frente(qtbot, login)
+        alt_de(login.solo_consulta)
+        qtbot.waitUntil(login.solo_consulta.isChecked)
+        modals.answer(ENTER)  # the alert: Aceptar
+        tecla(Qt.Key.Key_Return)  # Continuar
+        qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=20_000)
+        assert modals.texts == [MSG_SOLO_CONSULTA]
+        main = app.main
+        assert main.read_only
+        al_frente(qtbot, main)
+        vista = main.movimientos
+        assert foco() is vista.exportar  # the first control, not Salir
+
+        def nombres() -> list[str]:
+            columna = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
+            return sorted(
+                vista.model.index(r, columna).data() for r in range(vista.model.rowCount())
+            )
+
+        ir_a(main, vista.registro)
+        escribir("Y")  # the list's keyboard search: Y5412345106
+        assert vista.registro.currentText() == REGISTRO_A
+        alt_de(vista.buscar_button)
+        qtbot.waitUntil(lambda: nombres() == ["CLAUDIA", "OSCAR"])  # Reingresos
+        ir_a(main, vista.fecha_inicial)
+        escribir("01/06/2026")  # over «(sin fecha)»
+        assert vista.fecha_inicial.date().toPython() == date(2026, 6, 1)
+        tecla(Qt.Key.Key_Tab)  # Fecha final: none
+        assert foco() is vista.fecha_final
+        tecla(Qt.Key.Key_Tab)
+        tecla(Qt.Key.Key_Tab)  # past Estado aviso (Todos) and the find box
+        tecla(Qt.Key.Key_Tab)
+        assert foco() is vista.buscar_button
+        tecla(Qt.Key.Key_Return)  # Buscar
+        qtbot.waitUntil(lambda: nombres() == [])  # no reingreso since June
+        tecla(Qt.Key.Key_Tab)
+        assert foco() is vista.tabs
+        for _ in range(3):
+            tecla(Qt.Key.Key_Right)  # Mod Salarios, Bajas, Todos
+        qtbot.waitUntil(lambda: nombres() == ["JUAN", "KARLA"])
+        ir_a(main, vista.estado)
+        escribir("P")  # Pendiente
+        assert vista.estado.currentText() == "Pendiente"
+        alt_de(vista.buscar_button)
+        qtbot.waitUntil(lambda: nombres() == ["JUAN"])
+
+        # Exportar Excel®: the search in a workbook, typed in the file dialog.
+        modals.handle(elegir_archivo(excel))
+        modals.answer(tab_hasta("Cerrar"))  # «Se exportaron 1 movimientos…»: not opened
+        alt_de(vista.exportar)
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: any(t.startswith("Se exportaron") for t in modals.texts))
+        hoja = load_workbook(excel).active
+        assert [c.value for c in hoja[2]][:2] == [REGISTRO_A, "JUAN"]
+        assert hoja.max_row == 2
+
+        # Acceso a IDSE: the IMSS site in the browser.
+        al_frente(qtbot, main)
+        abiertas: list[str] = []
+        navegador = _Navegador(abiertas)
+        QDesktopServices.setUrlHandler("https", navegador, "abrir")
+        try:
+            alt_de(vista.acceso_idse)
+            qtbot.waitUntil(lambda: abiertas != [])  # a letter clicks a moment later
+        finally:
+            QDesktopServices.unsetUrlHandler("https")
+        assert abiertas == [IDSE_URL]
+        assert vista.lotes is None  # no Lotes in sólo consulta
+    finally:
+        app.shutdown()
