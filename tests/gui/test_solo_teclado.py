@@ -876,7 +876,7 @@ def test_contpaqi_certificados_imss_by_keyboard(qtbot, data_dir, tmp_path, modal
 
 
 def test_contpaqi_lotes_by_keyboard(qtbot, data_dir, tmp_path, modals):
-    """The movimientos' Lotes (full sign-in only): the tab by the arrows, the registro
+    """The movimientos' Lotes (full sign-in only): the tab by Ctrl+RePág, the registro
     patronal, two pending movements ticked with Space, Generar lote… into a folder typed in
     the dialog (confirmed), IDSE's result imported, and the rejected one corrected (its date
     typed) and left pending for a new lote."""
@@ -903,13 +903,7 @@ def test_contpaqi_lotes_by_keyboard(qtbot, data_dir, tmp_path, modals):
     try:
         main = iniciar_sesion(qtbot, app, modals, alt("N"))  # Certificados IMSS: Ahora no
         vista = main.movimientos
-        for _ in range(20):
-            if foco() is vista.tabs:
-                break
-            tecla(Qt.Key.Key_Tab)
-        assert foco() is vista.tabs
-        for _ in range(4):
-            tecla(Qt.Key.Key_Right)  # Mod Salarios, Bajas, Todos, Lotes
+        tecla(Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)  # round to Lotes
         lotes = vista.lotes
         qtbot.waitUntil(lotes.isVisible)
         ir_a(main, lotes.registro)

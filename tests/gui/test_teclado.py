@@ -193,6 +193,24 @@ def test_a_date_is_typed_over_sin_fecha(qtbot, services, tecleado):
     assert QApplication.focusWidget() is main.movimientos.fecha_final
 
 
+def test_ctrl_tab_and_ctrl_shift_tab_change_the_movimientos_tab_from_anywhere(qtbot, services):
+    """Windows' keys for tabs: Ctrl+Tab the next (from Todos round to Reingresos in sólo
+    consulta, which has no Lotes), Ctrl+Mayús+Tab the previous, wherever the focus is."""
+    main = shown(qtbot, VentanaPrincipal(services, None))
+    vista = main.movimientos
+    vista.fecha_inicial.setFocus()
+    for esperado in (1, 2, 3, 0):
+        qtbot.keyClick(
+            QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier
+        )
+        assert vista.tabs.currentIndex() == esperado
+    main.salir.setFocus()  # outside the movimientos
+    atras = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(main.salir, Qt.Key.Key_Backtab, atras)
+    assert vista.tabs.currentIndex() == 3  # Todos: round the start
+    assert main.salir.hasFocus()  # the focus stays where the clerk was
+
+
 # --- Ctrl+F ----------------------------------------------------------------------------------
 
 
