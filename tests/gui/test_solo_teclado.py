@@ -732,7 +732,7 @@ def test_contpaqi_solo_consulta_by_keyboard(qtbot, data_dir, tmp_path, modals):
 
         # Exportar Excel®: the search in a workbook, typed in the file dialog.
         modals.handle(elegir_archivo(excel))
-        modals.answer(tab_hasta("Cerrar"))  # «Se exportaron 1 movimientos…»: not opened
+        modals.answer(alt("C"))  # «Se exportaron 1 movimientos…»: Cerrar, not opened
         alt_de(vista.exportar)
         wait_operations(qtbot)
         qtbot.waitUntil(lambda: any(t.startswith("Se exportaron") for t in modals.texts))
@@ -840,7 +840,7 @@ def test_contpaqi_certificados_imss_by_keyboard(qtbot, data_dir, tmp_path, modal
         tecla(Qt.Key.Key_Home)
         tecla(Qt.Key.Key_Down)  # the second row: Y5412345106
         assert dialogo.registro.currentData() == REGISTRO_A
-        modals.answer(tab_hasta("Continuar"), ENTER)  # «¿Deseas eliminar…?», «…se eliminó…»
+        modals.answer(alt("C"), ENTER)  # «¿Deseas eliminar…?»: Continuar; «…se eliminó…»
         alt_de(dialogo.eliminar)
         qtbot.waitUntil(lambda: MSG_ELIMINADO in modals.texts)
         al_frente(qtbot, dialogo)
@@ -918,8 +918,8 @@ def test_contpaqi_lotes_by_keyboard(qtbot, data_dir, tmp_path, modals):
         assert lotes.pendientes_label.text() == "Pendientes: 2. Seleccionados: 2."
 
         modals.handle(elegir_archivo(carpeta))
-        # «Se generará el lote…¿Continuar?» (Enter would cancel), «Se generó el lote 1…»
-        modals.answer(tab_hasta("Continuar"), tab_hasta("Cerrar"))
+        # «Se generará el lote…¿Continuar?» (Enter would cancel), «Se generó el lote 1…»: Cerrar
+        modals.answer(alt("C"), alt("C"))
         alt_de(lotes.generar)
         qtbot.waitUntil(lambda: any(t.startswith("Se generó el lote 1") for t in modals.texts))
         assert (carpeta / f"Lote_000001_{REGISTRO_A}.txt").exists()

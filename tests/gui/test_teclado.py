@@ -18,6 +18,7 @@ from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
 from tests.gui.helpers import ENTER, type_text
+from tests.gui.helpers import alt as alt_de_caja
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, NEW_PASSWORD, enter_contratista
 from tests.informativa_servicios import capturista_activa
 
@@ -209,6 +210,27 @@ def test_ctrl_tab_and_ctrl_shift_tab_change_the_movimientos_tab_from_anywhere(qt
     qtbot.keyClick(main.salir, Qt.Key.Key_Backtab, atras)
     assert vista.tabs.currentIndex() == 3  # Todos: round the start
     assert main.salir.hasFocus()  # the focus stays where the clerk was
+
+
+def test_a_question_of_two_buttons_gives_each_its_letter(qtbot, modals):
+    """«¿Deseas eliminar…?»: Enter answers the safe Cancelar, Esc too; Continuar by Alt+C
+    without Tab. A box that chose its own letters keeps them."""
+    from icsoe_desktop.gui.kit import msgbox
+
+    modals.answer(alt_de_caja("C"), ENTER)
+    assert msgbox.question(None, "¿Deseas eliminar el certificado?") is True
+    assert msgbox.question(None, "¿Deseas eliminar el certificado?") is False
+    assert [m.buttons for m in modals.messages] == [("Continuar", "Cancelar")] * 2
+    box, botones = msgbox.make_box(
+        None, "Question", "", "¿Salir?", [("Ahora &no", "reject"), ("&Salir", "accept")]
+    )
+    assert [b.text() for b in botones] == ["Ahora &no", "&Salir"]
+    box.deleteLater()
+    box, botones = msgbox.make_box(
+        None, "Question", "", "¿Guardar?", [("Continuar", "accept"), ("Cancelar", "reject")]
+    )
+    assert [b.text() for b in botones] == ["&Continuar", "C&ancelar"]
+    box.deleteLater()
 
 
 # --- Ctrl+F ----------------------------------------------------------------------------------
