@@ -727,7 +727,7 @@ def test_contpaqi_solo_consulta_by_keyboard(qtbot, data_dir, tmp_path, modals):
         ir_a(main, vista.estado)
         escribir("P")  # Pendiente
         assert vista.estado.currentText() == "Pendiente"
-        alt_de(vista.buscar_button)
+        tecla(Qt.Key.Key_Return)  # Buscar
         qtbot.waitUntil(lambda: nombres() == ["JUAN"])
 
         # Exportar Excel®: the search in a workbook, typed in the file dialog.

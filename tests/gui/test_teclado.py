@@ -233,6 +233,35 @@ def test_a_question_of_two_buttons_gives_each_its_letter(qtbot, modals):
     box.deleteLater()
 
 
+def test_enter_in_a_search_parameter_is_buscar(qtbot, services, tmp_path):
+    """Registro patronal, a date or Estado aviso chosen, Enter there: the grid searched, as
+    a form's default button would; Enter in the grid searches nothing."""
+    from tests.gui.helpers import wait_operations
+    from tests.services.movimientos_data import REGISTRO_B, load_known
+
+    load_known(services, tmp_path)
+    main = shown(qtbot, VentanaPrincipal(services, None))
+    vista = main.movimientos
+    vista.tabs.setCurrentIndex(3)  # Todos
+    assert vista.model.total == 6
+    vista.registro.setFocus()
+    qtbot.keyClick(vista.registro, Qt.Key.Key_B)  # B1234567105
+    assert vista.registro.currentText() == REGISTRO_B and vista.model.total == 6
+    qtbot.keyClick(vista.registro, Qt.Key.Key_Return)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: vista.model.total == 2)
+    vista.fecha_inicial.setFocus()
+    qtbot.keyClicks(vista.fecha_inicial, "01072026")
+    qtbot.keyClick(vista.fecha_inicial, Qt.Key.Key_Enter)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: vista.model.total == 1)  # LUIS, 01/07/2026
+    vista.registro.setCurrentIndex(0)  # Todos, not searched yet
+    vista.tabla.setFocus()
+    qtbot.keyClick(vista.tabla, Qt.Key.Key_Return)
+    wait_operations(qtbot)
+    assert vista.model.total == 1
+
+
 # --- Ctrl+F ----------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -395,6 +395,20 @@ class MovimientosIdse(QWidget):
             )
         except (DomainError, OSError) as exc:  # the widths stay for this session anyway
             log.warning("No se guardaron los anchos de las columnas: %s", exc)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in a search parameter (registro patronal, a date, Estado aviso), which Qt's
+        combos and date edits pass on, is Buscar: as a form's default button takes it."""
+        parametros = child(self, QWidget, "parametrosGroup")
+        foco = self.focusWidget()
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and foco is not None
+            and parametros.isAncestorOf(foco)
+        ):
+            self.buscar_button.click()
+            return
+        super().keyPressEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         if self._guardar_timer.isActive():  # the window closes right after a drag
