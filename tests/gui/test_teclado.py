@@ -262,6 +262,49 @@ def test_enter_in_a_search_parameter_is_buscar(qtbot, services, tmp_path):
     assert vista.model.total == 1
 
 
+def test_no_volver_a_preguntar_is_ticked_by_its_letter(qtbot):
+    """The sign-in's «Certificados IMSS» question: its check box has a letter of its own,
+    apart from the buttons'; Alt and it ticks the box, Enter answers."""
+    from PySide6.QtCore import QTimer
+
+    from icsoe_desktop.gui.application import MSG_NO_VOLVER_A_PREGUNTAR, MSG_REGISTRA_CERTIFICADOS
+    from icsoe_desktop.gui.kit import msgbox
+
+    vistas: list[str] = []
+
+    errores: list[BaseException] = []
+
+    def teclear() -> None:
+        caja = QApplication.activeModalWidget()
+        try:
+            caja.activateWindow()  # as Windows makes it (offscreen Qt has no window manager)
+            qtbot.waitUntil(caja.isActiveWindow)
+            casilla = caja.checkBox()
+            vistas.extend([casilla.text(), *(b.text() for b in caja.buttons())])
+            letra = casilla.text()[casilla.text().index("&") + 1]
+            qtbot.keyClick(
+                caja, getattr(Qt.Key, f"Key_{letra.upper()}"), Qt.KeyboardModifier.AltModifier
+            )
+            qtbot.waitUntil(casilla.isChecked)
+            qtbot.keyClick(caja, Qt.Key.Key_Return)
+        except BaseException as exc:  # the test fails with it, instead of waiting forever
+            errores.append(exc)
+            caja.reject()
+
+    QTimer.singleShot(0, teclear)
+    abrir, callar = msgbox.question_with_check(
+        None,
+        MSG_REGISTRA_CERTIFICADOS,
+        MSG_NO_VOLVER_A_PREGUNTAR,
+        yes="&Abrir Certificados IMSS",
+        no="Ahora &no",
+    )
+    assert not errores, errores
+    assert (abrir, callar) == (True, True)
+    letras = [t[t.index("&") + 1].lower() for t in vistas]
+    assert len(set(letras)) == 3, vistas
+
+
 # --- Ctrl+F ----------------------------------------------------------------------------------
 
 

@@ -138,6 +138,10 @@ def question_with_check(
     (answered ``yes``, box ticked). Enter answers ``yes``."""
     from PySide6.QtWidgets import QCheckBox
 
+    from icsoe_desktop.gui.kit.mnemonics import con_letras
+
+    # The check box its Alt-letter too, apart from the buttons'.
+    yes, no, check = con_letras([(yes, False), (no, False), (check, False)])
     box, (yes_button, _no) = make_box(
         parent, "Question", title, text, [(yes, "accept"), (no, "reject")]
     )
