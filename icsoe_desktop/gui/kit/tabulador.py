@@ -48,9 +48,8 @@ class _SalidaDeFechaVacia(QObject):
             watched.setCurrentSectionIndex(0)
             watched.setSelectedSection(watched.sectionAt(0))
             return False
-        if event.text() in ("/", "-", ".") and (edit := watched.findChild(QLineEdit)):
-            antes = edit.text()[: edit.cursorPosition()]
-            return antes.endswith(event.text())  # the section already left for this one
+        if event.text() == "/" and (edit := watched.findChild(QLineEdit)):
+            return edit.text()[: edit.cursorPosition()].endswith("/")  # the step already taken
         return False
 
 
