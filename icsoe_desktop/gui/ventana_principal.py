@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, SignalInstance
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -97,6 +97,7 @@ class VentanaPrincipal(QMainWindow):
         self._build_menus()
         # Reading order: the band's button on top, the movimientos, Salir at the bottom.
         en_orden(self.pendientes_button, self.movimientos, self.salir)
+        self._primera_vez = True  # showEvent: the first focus
         from icsoe_desktop.gui.sync.version_nueva import AvisoVersionNueva
 
         # «Hay una versión nueva (X.Y.Z)» with «Instalar»: asked after each sync that ended.
@@ -465,6 +466,16 @@ class VentanaPrincipal(QMainWindow):
             f"capturistas ICSOE.\n\nDatos: {self._services.data_dir}",
             "Acerca de icsoe-desktop",
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The focus starts on the first control as the window reads. The chain is a ring whose
+        start Qt would take: Salir, which Enter presses (the clerk's first Enter would close
+        the app)."""
+        super().showEvent(event)
+        if self._primera_vez:
+            self._primera_vez = False
+            primero = self.pendientes_button if self.pendientes.isVisible() else None
+            (primero or self.movimientos.exportar).setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Closing the window is Salir.

@@ -179,6 +179,26 @@ def _en_la_cuadricula(
     return check
 
 
+def _pestana(key: str, paso: int) -> Callable[[object, Mundo, object], None]:
+    """In the main window, from the grid (where AvPág pages), ``key`` shows the tab ``paso``
+    away, round the ends."""
+
+    def check(qtbot, m: Mundo, modals) -> None:
+        window = _principal(m)
+        colocar(window)
+        vista = window.movimientos
+        vista.tabla.setFocus()
+        for _ in range(vista.tabs.count()):
+            antes = vista.tabs.currentIndex()
+            pulsar(qtbot, window, key)
+            despues = (antes + paso) % vista.tabs.count()
+            qtbot.waitUntil(lambda despues=despues: vista.tabs.currentIndex() == despues)
+            if despues < 4:  # Lotes has no grid: back to it for the next press
+                vista.tabla.setFocus()
+
+    return check
+
+
 def _f1(qtbot, m: Mundo, modals) -> None:
     window = _principal(m)
     colocar(window)
@@ -196,6 +216,8 @@ MANUAL_KEYS: dict[str, Callable[[object, Mundo, object], None]] = {
     "RePág": _en_la_cuadricula("RePág", lambda rows: 0),
     "Ctrl+Inicio": _en_la_cuadricula("Ctrl+Inicio", lambda rows: 0),
     "Ctrl+Fin": _en_la_cuadricula("Ctrl+Fin", lambda rows: rows - 1),
+    "Ctrl+AvPág": _pestana("Ctrl+AvPág", 1),
+    "Ctrl+RePág": _pestana("Ctrl+RePág", -1),
 }
 
 

@@ -6,23 +6,29 @@ is chosen by typing its path in Qt's own file dialog. Offscreen Qt has no window
 dialog closes, the window it came from is made active again as Windows would (``al_frente``).
 
 Covered, each from the app's first window (the login): a fresh installation's first day (the
-first user, the Configuración inicial), the CONTPAQi guide's sign-in and Importar
-movimientos…, and through «Ingresar a ICSOE»: the contratista's guide (its first e.firma
-entry, the datos generales with a domicilio social and the acuse STPS, a capturista given of
-alta, Consulta, Exportar Excel), the alta de usuarios guide (Administración › Alta de
-usuarios), the informativa cycle (from the e.firma entry to the registered filing) and the
-capturista's guide (Seleccionar Contratista to a worker captured in its informativa). The
-tests that start on a store made beforehand run the app on the tests' clock."""
+first user, the Configuración inicial); the CONTPAQi guide whole: sign-in and Importar
+movimientos…, Ingresar en modo sólo consulta (the search, the tabs, Exportar Excel®, Acceso a
+IDSE), Registro de Certificados IMSS (an IMSS .pfx, an e.firma .cer and .key, Eliminar, the
+alert on leaving), «Regístrate aquí», «¿Olvidó su contraseña?» (the code from a real SMTP
+server) and the Lotes (generate, IDSE's result, correct a rejected one); and through
+«Ingresar a ICSOE»: the contratista's guide (its first e.firma entry, the datos generales with
+a domicilio social and the acuse STPS, a capturista given of alta, Consulta, Exportar Excel),
+the alta de usuarios guide (Administración › Alta de usuarios), the informativa cycle (from
+the e.firma entry to the registered filing) and the capturista's guide (Seleccionar
+Contratista to a worker captured in its informativa). The tests that start on a store made
+beforehand run the app on the tests' clock."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
 from shiboken6 import isValid
@@ -94,6 +100,13 @@ def alt_de(control: QWidget) -> None:
     texto = control.text()
     assert "&" in texto, f"«{texto}» no tiene letra"
     letra(texto[texto.index("&") + 1])
+
+
+def letra_del_menu(accion) -> None:
+    """In an open menu, the letter its item shows underlined (a letter alone, as Windows)."""
+    texto = accion.text()
+    assert "&" in texto, f"«{texto}» no tiene letra"
+    tecla(getattr(Qt.Key, f"Key_{texto[texto.index('&') + 1].upper()}"))
 
 
 def ir_a(ventana: QWidget, campo: QWidget) -> None:
@@ -244,6 +257,30 @@ def capturar_trabajadores(qtbot, informativa: InformativaWindow, cuantos: int) -
     qtbot.waitUntil(lambda: panel.model.rowCount() == cuantos)
 
 
+def iniciar_sesion(qtbot, app: Application, modals, *respuestas: str | Callable[[QWidget], None]):
+    """The app started and signed in from its first window by keys: the only user written
+    already, the contraseña typed, Enter. ``respuestas``: the answers to «Certificados IMSS»
+    (its question after the sign-in) and to what follows (a handler for a dialog). Gives the
+    main window, active."""
+    app.start()
+    login = app.login
+    qtbot.waitUntil(lambda: login.continuar.isEnabled(), timeout=20_000)
+    al_frente(qtbot, login)
+    assert foco() is login.contrasena and login.usuario.text() == ADMIN
+    escribir(PASSWORD)
+    for respuesta in respuestas:
+        if isinstance(respuesta, str):
+            modals.answer(respuesta)
+        else:
+            modals.handle(respuesta)
+    tecla(Qt.Key.Key_Return)  # Continuar
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=20_000)
+    main = app.main
+    qtbot.waitUntil(lambda: bool(modals.messages))  # the certificates' question, answered
+    al_frente(qtbot, main)
+    return main
+
+
 def test_contpaqi_sign_in_and_import_movimientos_by_keyboard(qtbot, data_dir, tmp_path, modals):
     """Guide «De CONTPAQi a IDSE»: sign in, Importar movimientos…, the file, the result."""
     services = open_services(data_dir)
@@ -255,22 +292,7 @@ def test_contpaqi_sign_in_and_import_movimientos_by_keyboard(qtbot, data_dir, tm
     app = Application(data_dir)
     qtbot.addWidget(app.login)
     try:
-        app.start()
-        login = app.login
-        qtbot.waitUntil(lambda: login.continuar.isEnabled(), timeout=20_000)
-        login.activateWindow()
-        qtbot.waitUntil(login.isActiveWindow)
-        # The only user is written already: the focus waits in Contraseña.
-        assert foco() is login.contrasena and login.usuario.text() == ADMIN
-        escribir(PASSWORD)
-        modals.answer(alt("N"))  # «Certificados IMSS»: Ahora no
-        tecla(Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=20_000)
-        main = app.main
-        main.activateWindow()
-        qtbot.waitUntil(main.isActiveWindow)
-        qtbot.waitUntil(lambda: bool(modals.messages))  # the certificates' question, answered
-
+        iniciar_sesion(qtbot, app, modals, alt("N"))  # «Certificados IMSS»: Ahora no
         modals.handle(elegir_archivo(archivo))
         modals.answer(ENTER)  # «Se importaron 40 movimientos nuevos…»
         letra("m")  # Importar &movimientos…
@@ -621,3 +643,424 @@ def test_alta_de_usuarios_by_keyboard(
     qtbot.waitUntil(lambda: MSG_GUARDADO in modals.texts)
     assert services.capturistas.total(rfc) == 1
     assert ventana.paginas.currentWidget() is ventana.consulta
+
+
+# --- the CONTPAQi guide, whole ------------------------------------------------------------------
+
+
+class _Navegador(QObject):
+    """The system's browser: the addresses it was asked to open."""
+
+    def __init__(self, abiertas: list[str]) -> None:
+        super().__init__()
+        self.abiertas = abiertas
+
+    @Slot(QUrl)
+    def abrir(self, url: QUrl) -> None:
+        self.abiertas.append(url.toString())
+
+
+def test_contpaqi_solo_consulta_by_keyboard(qtbot, data_dir, tmp_path, modals):
+    """Guide «Acceso a conexión en línea con IDSE», Ingresar en modo sólo consulta: the check
+    by its letter, Enter (Continuar), the alert's Aceptar; in the module, the search typed
+    (registro patronal, fecha inicial, estado aviso, Buscar), the tabs by the arrows, Exportar
+    Excel® to a file typed in the file dialog."""
+    from openpyxl import load_workbook
+
+    from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA
+    from icsoe_desktop.gui.movimientos.ventana import IDSE_URL
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS
+    from tests.services.movimientos_data import REGISTRO_A, load_known
+
+    services = open_services(data_dir)
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    load_known(services, tmp_path)
+    services.close()
+    excel = tmp_path / "movimientos consulta.xlsx"
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        login = app.login
+        qtbot.waitUntil(lambda: login.continuar.isEnabled(), timeout=20_000)
+        al_frente(qtbot, login)
+        alt_de(login.solo_consulta)
+        qtbot.waitUntil(login.solo_consulta.isChecked)
+        modals.answer(ENTER)  # the alert: Aceptar
+        tecla(Qt.Key.Key_Return)  # Continuar
+        qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=20_000)
+        assert modals.texts == [MSG_SOLO_CONSULTA]
+        main = app.main
+        assert main.read_only
+        al_frente(qtbot, main)
+        vista = main.movimientos
+        assert foco() is vista.exportar  # the first control, not Salir
+
+        def nombres() -> list[str]:
+            columna = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
+            return sorted(
+                vista.model.index(r, columna).data() for r in range(vista.model.rowCount())
+            )
+
+        ir_a(main, vista.registro)
+        escribir("Y")  # the list's keyboard search: Y5412345106
+        assert vista.registro.currentText() == REGISTRO_A
+        alt_de(vista.buscar_button)
+        qtbot.waitUntil(lambda: nombres() == ["CLAUDIA", "OSCAR"])  # Reingresos
+        ir_a(main, vista.fecha_inicial)
+        escribir("01/06/2026")  # over «(sin fecha)»
+        assert vista.fecha_inicial.date().toPython() == date(2026, 6, 1)
+        tecla(Qt.Key.Key_Tab)  # Fecha final: none
+        assert foco() is vista.fecha_final
+        tecla(Qt.Key.Key_Tab)
+        tecla(Qt.Key.Key_Tab)  # past Estado aviso (Todos) and the find box
+        tecla(Qt.Key.Key_Tab)
+        assert foco() is vista.buscar_button
+        tecla(Qt.Key.Key_Return)  # Buscar
+        qtbot.waitUntil(lambda: nombres() == [])  # no reingreso since June
+        tecla(Qt.Key.Key_Tab)
+        assert foco() is vista.tabs
+        for _ in range(3):
+            tecla(Qt.Key.Key_Right)  # Mod Salarios, Bajas, Todos
+        qtbot.waitUntil(lambda: nombres() == ["JUAN", "KARLA"])
+        ir_a(main, vista.estado)
+        escribir("P")  # Pendiente
+        assert vista.estado.currentText() == "Pendiente"
+        tecla(Qt.Key.Key_Return)  # Buscar
+        qtbot.waitUntil(lambda: nombres() == ["JUAN"])
+
+        # Exportar Excel®: the search in a workbook, typed in the file dialog.
+        modals.handle(elegir_archivo(excel))
+        modals.answer(alt("C"))  # «Se exportaron 1 movimientos…»: Cerrar, not opened
+        alt_de(vista.exportar)
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: any(t.startswith("Se exportaron") for t in modals.texts))
+        hoja = load_workbook(excel).active
+        assert [c.value for c in hoja[2]][:2] == [REGISTRO_A, "JUAN"]
+        assert hoja.max_row == 2
+
+        # Acceso a IDSE: the IMSS site in the browser.
+        al_frente(qtbot, main)
+        abiertas: list[str] = []
+        navegador = _Navegador(abiertas)
+        QDesktopServices.setUrlHandler("https", navegador, "abrir")
+        try:
+            alt_de(vista.acceso_idse)
+            qtbot.waitUntil(lambda: abiertas != [])  # a letter clicks a moment later
+        finally:
+            QDesktopServices.unsetUrlHandler("https")
+        assert abiertas == [IDSE_URL]
+        assert vista.lotes is None  # no Lotes in sólo consulta
+    finally:
+        app.shutdown()
+
+
+def test_contpaqi_certificados_imss_by_keyboard(qtbot, data_dir, tmp_path, modals):
+    """Guide, Registro de Certificados IMSS, from the sign-in's warning (Abrir Certificados
+    IMSS by its letter): a registro patronal chosen, its IMSS .pfx chosen in the file dialog,
+    usuario and contraseña typed, Guardar (Enter) — another employer's first: «Certificado no
+    dado de alta», then its own; the other registro's e.firma, .cer and
+    .key, the usuario written from the certificate, its contraseña, Guardar; the first one
+    chosen in the list and Eliminar; Escape closes. Opened again from the menu, leaving it
+    with a registro without certificate says the online services will not be available."""
+    from icsoe_desktop.gui.certificados.imss import MSG_ELIMINADO, MSG_GUARDADO
+    from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
+    from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B
+
+    services = open_services(data_dir)
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    add_registros(services)
+    services.close()
+    confiables = data_dir / TRUSTED_DIR
+    confiables.mkdir()
+    (confiables / "ac_sat.cer").write_bytes(cf.sat_ca().certificate_der)
+    (confiables / "ac_imss.cer").write_bytes(cf.imss_ca().certificate_der)
+    pfx = tmp_path / "certificado imss.pfx"
+    pfx.write_bytes(cf.pfx_modern(cf.imss_certificate()))
+    ajeno = tmp_path / "certificado de otro patron.pfx"
+    ajeno.write_bytes(cf.pfx_modern(cf.imss_certificate(rfc="SCO050505QR2", serial=0x99)))
+    cer, key = cf.fiel_moral().write(tmp_path / "efirma")
+
+    def certificados(dialogo: QWidget) -> None:
+        # The IMSS .pfx for registro A: no Llave Privada, the usuario typed.
+        ir_a(dialogo, dialogo.registro)
+        escribir("Y")  # Y5412345106
+        assert dialogo.registro.currentData() == REGISTRO_A
+        # First another employer's certificate («no dado de alta»), then its own.
+        for archivo, dicho in (
+            (ajeno, "Certificado no dado de alta."),
+            (pfx, MSG_GUARDADO.format(registro=REGISTRO_A)),
+        ):
+            modals.handle(elegir_archivo(archivo))
+            alt_de(dialogo.certificado_button)
+            qtbot.waitUntil(lambda archivo=archivo: dialogo.certificado.text() == str(archivo))
+            al_frente(qtbot, dialogo)
+            assert not dialogo.llave_button.isEnabled()
+            for campo, texto in (
+                (dialogo.usuario, cf.IMSS_USUARIO),
+                (dialogo.contrasena, cf.IMSS_PASSWORD),
+            ):
+                ir_a(dialogo, campo)
+                tecla(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # what was typed
+                escribir(texto)
+            modals.answer(ENTER)
+            tecla(Qt.Key.Key_Return)  # Guardar
+            wait_operations(qtbot)
+            qtbot.waitUntil(lambda dicho=dicho: modals.texts[-1].startswith(dicho))
+            al_frente(qtbot, dialogo)
+
+        # The e.firma for registro B: .cer and .key, the usuario is its RFC.
+        ir_a(dialogo, dialogo.registro)
+        escribir("B")  # B1234567105
+        assert dialogo.registro.currentData() == REGISTRO_B
+        for boton, campo, archivo in (
+            (dialogo.certificado_button, dialogo.certificado, cer),
+            (dialogo.llave_button, dialogo.llave, key),
+        ):
+            modals.handle(elegir_archivo(archivo))
+            alt_de(boton)
+            qtbot.waitUntil(lambda campo=campo: campo.text() != "")
+            al_frente(qtbot, dialogo)
+        assert dialogo.usuario.text() == cf.RFC_MORAL
+        alt_de(dialogo.mostrar_usuario)  # Mostrar usuario
+        qtbot.waitUntil(lambda: dialogo.usuario.echoMode() == QLineEdit.EchoMode.Normal)
+        ir_a(dialogo, dialogo.contrasena)
+        escribir(cf.PASSWORD)
+        modals.answer(ENTER)
+        tecla(Qt.Key.Key_Return)  # Guardar
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: MSG_GUARDADO.format(registro=REGISTRO_B) in modals.texts)
+        al_frente(qtbot, dialogo)
+        assert dialogo.model.rowCount() == 2
+
+        # Eliminar: the registro chosen in the list, then the button.
+        while foco() is not dialogo.tabla:
+            tecla(Qt.Key.Key_Tab)
+        tecla(Qt.Key.Key_Home)
+        tecla(Qt.Key.Key_Down)  # the second row: Y5412345106
+        assert dialogo.registro.currentData() == REGISTRO_A
+        modals.answer(alt("C"), ENTER)  # «¿Deseas eliminar…?»: Continuar; «…se eliminó…»
+        alt_de(dialogo.eliminar)
+        qtbot.waitUntil(lambda: MSG_ELIMINADO in modals.texts)
+        al_frente(qtbot, dialogo)
+        tecla(Qt.Key.Key_Escape)  # Cerrar
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        main = iniciar_sesion(
+            qtbot,
+            app,
+            modals,
+            alt("A"),
+            certificados,  # Abrir Certificados IMSS
+        )
+        qtbot.waitUntil(lambda: MSG_ELIMINADO in modals.texts, timeout=20_000)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+        assert app.services.certificates.pending() == [REGISTRO_A]
+        (fila,) = [r for r in app.services.certificates.rows() if r.configurado]
+        assert (fila.registro, fila.tipo, fila.rfc) == (REGISTRO_B, "FIEL", cf.RFC_MORAL)
+
+        # Configuración › Certificados IMSS…, left at once: the alert names registro A.
+        al_frente(qtbot, main)
+        modals.handle(lambda dialogo: tecla(Qt.Key.Key_Escape))
+        modals.answer(ENTER)  # «…no estarán disponibles…»
+        letra("c")  # the menu Configuración
+        qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+        letra_del_menu(main.certificados_action)
+        qtbot.waitUntil(lambda: "no estarán disponibles" in modals.texts[-1])
+        assert REGISTRO_A in modals.texts[-1] and REGISTRO_B not in modals.texts[-1]
+    finally:
+        app.shutdown()
+
+
+def test_contpaqi_lotes_by_keyboard(qtbot, data_dir, tmp_path, modals):
+    """The movimientos' Lotes (full sign-in only): the tab by Ctrl+RePág, the registro
+    patronal, two pending movements ticked with Space, Generar lote… into a folder typed in
+    the dialog (confirmed), IDSE's result imported, and the rejected one corrected (its date
+    typed) and left pending for a new lote."""
+    import csv
+
+    from icsoe_desktop.gui.movimientos.corregir import MSG_CORREGIDO
+    from tests.services.movimientos_data import REGISTRO_A, load_known, nss
+
+    services = open_services(data_dir)
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    load_known(services, tmp_path)
+    services.close()
+    carpeta = tmp_path / "lotes"
+    carpeta.mkdir()
+    resultado = tmp_path / "resultado idse.csv"
+    with resultado.open("w", newline="", encoding="utf-8") as f:
+        escritor = csv.writer(f)
+        escritor.writerow(["NSS", "Resultado", "Causa de rechazo"])
+        escritor.writerow([nss(2), "Aprobado", ""])
+        escritor.writerow([nss(4), "Rechazado", "Fecha fuera de plazo"])
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        main = iniciar_sesion(qtbot, app, modals, alt("N"))  # Certificados IMSS: Ahora no
+        vista = main.movimientos
+        tecla(Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)  # round to Lotes
+        lotes = vista.lotes
+        qtbot.waitUntil(lotes.isVisible)
+        ir_a(main, lotes.registro)
+        escribir("Y")  # Y5412345106
+        qtbot.waitUntil(lambda: [p.nss for p in lotes.pendientes.rows] == [nss(2), nss(4)])
+        while foco() is not lotes.pendientes_tabla:
+            tecla(Qt.Key.Key_Tab)
+        tecla(Qt.Key.Key_Home)
+        tecla(Qt.Key.Key_Space)  # the first ticked
+        tecla(Qt.Key.Key_Down)
+        tecla(Qt.Key.Key_Space)  # and the second
+        assert lotes.pendientes_label.text() == "Pendientes: 2. Seleccionados: 2."
+
+        modals.handle(elegir_archivo(carpeta))
+        # «Se generará el lote…¿Continuar?» (Enter would cancel), «Se generó el lote 1…»: Cerrar
+        modals.answer(alt("C"), alt("C"))
+        alt_de(lotes.generar)
+        qtbot.waitUntil(lambda: any(t.startswith("Se generó el lote 1") for t in modals.texts))
+        assert (carpeta / f"Lote_000001_{REGISTRO_A}.txt").exists()
+        assert lotes.pendientes.rows == []
+        qtbot.waitUntil(lambda: [d.resultado for d in lotes.detalle.rows] == ["enviado"] * 2)
+
+        al_frente(qtbot, main)
+        modals.handle(elegir_archivo(resultado))
+        modals.answer(ENTER)  # «Resultado del lote 1: 1 aprobado y 1 rechazado.»
+        alt_de(lotes.importar_resultado)
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: "Resultado del lote 1: 1 aprobado y 1 rechazado." in modals.texts)
+        al_frente(qtbot, main)
+        while foco() is not lotes.detalle_tabla:
+            tecla(Qt.Key.Key_Tab)
+        tecla(Qt.Key.Key_Home)
+        tecla(Qt.Key.Key_Down)  # the rejected baja
+        assert lotes.detalle.rows[1].estado_actual == "rechazado"
+
+        def corregir(dialogo: QWidget) -> None:
+            assert dialogo.causa.text() == "Causa de rechazo de IDSE: Fecha fuera de plazo"
+            ir_a(dialogo, dialogo.fecha)
+            escribir("12/06/2026")
+            tecla(Qt.Key.Key_Return)  # Guardar y dejar pendiente
+
+        modals.handle(corregir)
+        modals.answer(ENTER)  # «…quedó pendiente: inclúyelo en un nuevo lote…»
+        alt_de(lotes.corregir)
+        qtbot.waitUntil(lambda: MSG_CORREGIDO.format(nss=nss(4)) in modals.texts)
+        qtbot.waitUntil(
+            lambda: (
+                [(p.nss, p.fecha) for p in lotes.pendientes.rows] == [(nss(4), date(2026, 6, 12))]
+            )
+        )
+    finally:
+        app.shutdown()
+
+
+def test_contpaqi_registrate_aqui_and_olvido_su_contrasena_by_keyboard(
+    qtbot, data_dir, smtp_server, modals
+):
+    """Guide, «Regístrate aquí»: with a user already, Tab to the link and Enter; the new
+    user's datos typed, the aviso accepted by its letter, Guardar (Enter), Escape. With two
+    users the Usuario field is empty. «¿Olvidó su contraseña?» by its letter: the correo
+    typed (two users: not prefilled), Enviar (Enter); the code the real SMTP server received
+    typed in Restablecer contraseña with the new contraseña; then the sign-in: the old one
+    refused and said, Mostrar contraseña by its letter, the new one."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.gui.idse.restablecer_contrasena import MSG_ACTUALIZADA
+    from icsoe_desktop.services.acceso.accounts import MSG_CORREO_ENVIADO
+    from tests.gui.test_recuperar_contrasena import code_from
+
+    nuevo, nueva = "oscar@nominas.com", "Otra$Clave29"
+    services = open_services(data_dir)
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    services.settings.save_smtp(smtp_server.settings(), None, actor=CLI_ACTOR)
+    services.close()
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        login = app.login
+        qtbot.waitUntil(lambda: login.registrate.isEnabled(), timeout=20_000)
+        al_frente(qtbot, login)
+        assert foco() is login.contrasena and login.usuario.text() == ADMIN
+
+        def registrar(dialogo: QWidget) -> None:
+            assert foco() is dialogo.nombre
+            for campo, texto in (
+                (dialogo.nombre, "Óscar"),
+                (dialogo.primer_apellido, "Peña"),
+                (dialogo.usuario, nuevo),
+                (dialogo.contrasena, PASSWORD),
+                (dialogo.confirmacion, PASSWORD),
+            ):
+                ir_a(dialogo, campo)
+                escribir(texto)
+            alt_de(dialogo.aviso)  # Acepto el aviso de privacidad
+            qtbot.waitUntil(dialogo.aviso.isChecked)
+            tecla(Qt.Key.Key_Return)  # Guardar
+            qtbot.waitUntil(lambda: dialogo.model.rowCount() == 2)
+            al_frente(qtbot, dialogo)
+            tecla(Qt.Key.Key_Escape)  # Cerrar
+
+        modals.handle(registrar)
+        modals.answer(ENTER)  # «El usuario … se guardó correctamente.»
+        while foco() is not login.registrate:
+            tecla(Qt.Key.Key_Tab)
+        tecla(Qt.Key.Key_Return)  # Regístrate aquí
+        qtbot.waitUntil(lambda: f"El usuario {nuevo} se guardó correctamente." in modals.texts)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+        al_frente(qtbot, login)
+        # Two users: the Usuario field empty, for the one who signs in to type it.
+        assert login.usuario.text() == "" and foco() is login.usuario
+
+        def recuperar(dialogo: QWidget) -> None:
+            assert dialogo.correo.text() == ""  # two users: typed
+            ir_a(dialogo, dialogo.correo)
+            escribir(nuevo)
+            tecla(Qt.Key.Key_Return)  # Enviar
+
+        def restablecer(dialogo: QWidget) -> None:
+            codigo = code_from(smtp_server, nuevo)
+            for campo, texto in (
+                (dialogo.codigo, codigo),
+                (dialogo.contrasena, nueva),
+                (dialogo.confirmacion, nueva),
+            ):
+                ir_a(dialogo, campo)
+                escribir(texto)
+            tecla(Qt.Key.Key_Return)  # Guardar
+
+        modals.handle(recuperar)
+        modals.answer(ENTER)  # «…se ha enviado…»
+        modals.handle(restablecer)
+        modals.answer(ENTER)  # «Contraseña actualizada…»
+        alt_de(login.olvido)  # ¿Olvidó su contraseña?
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: MSG_ACTUALIZADA in modals.texts, timeout=20_000)
+        assert MSG_CORREO_ENVIADO in modals.texts
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+
+        al_frente(qtbot, login)
+        ir_a(login, login.usuario)
+        escribir(nuevo)
+        tecla(Qt.Key.Key_Return)  # on to Contraseña
+        escribir(PASSWORD)  # the old one: refused, said, typed again
+        vistos = len(modals.messages)
+        modals.answer(ENTER)
+        tecla(Qt.Key.Key_Return)  # Continuar
+        qtbot.waitUntil(lambda: len(modals.messages) > vistos)
+        assert "contraseña" in modals.texts[-1].lower()
+        al_frente(qtbot, login)
+        assert foco() is login.contrasena and login.contrasena.text() == ""
+        alt_de(login.mostrar)  # Mostrar contraseña
+        qtbot.waitUntil(lambda: login.contrasena.echoMode() == QLineEdit.EchoMode.Normal)
+        ir_a(login, login.contrasena)
+        escribir(nueva)
+        tecla(Qt.Key.Key_Return)  # Continuar
+        qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=20_000)
+        assert app.main.usuario == nuevo
+    finally:
+        app.shutdown()

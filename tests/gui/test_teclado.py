@@ -18,6 +18,7 @@ from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
 from tests.gui.helpers import ENTER, type_text
+from tests.gui.helpers import alt as alt_de_caja
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, NEW_PASSWORD, enter_contratista
 from tests.informativa_servicios import capturista_activa
 
@@ -138,6 +139,170 @@ def test_enter_presses_the_focused_button_of_a_window_that_is_not_a_dialog(
         qtbot.waitUntil(lambda vistos=vistos: len(modals.messages) > vistos)
         assert dicho in modals.texts[-1], boton.objectName()
         ventana.activateWindow()
+
+
+def test_enter_on_a_check_box_of_the_login_is_continuar(qtbot, services, modals):
+    """Ingresar en modo sólo consulta checked, Enter where the focus stays (on the check):
+    Continuar answers, as a dialog's default button would; so does Enter on Mostrar
+    contraseña (here: the wrong password said)."""
+    from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    login = shown(qtbot, IdseLoginWindow(services))
+    login.contrasena.setFocus()
+    qtbot.keyClicks(login.contrasena, "no es")
+    login.mostrar.setFocus()
+    modals.answer(ENTER)
+    qtbot.keyClick(login.mostrar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert "contraseña" in modals.texts[0].lower()
+    login.activateWindow()
+    login.solo_consulta.setFocus()
+    qtbot.keyClick(login.solo_consulta, Qt.Key.Key_Space)
+    assert login.solo_consulta.isChecked()
+    modals.answer(ENTER)
+    with qtbot.waitSignal(login.consulta_requested, timeout=2_000):
+        qtbot.keyClick(login.solo_consulta, Qt.Key.Key_Enter)
+    assert modals.texts[-1] == MSG_SOLO_CONSULTA
+
+
+@pytest.mark.parametrize("usuario", [None, ADMIN], ids=["solo consulta", "sesion"])
+def test_the_main_window_opens_on_its_first_control_never_on_salir(qtbot, services, usuario):
+    """The focus chain is a ring: its start would be Salir, and the clerk's first Enter would
+    close the app. It starts on the first control as the window reads: the Configuración
+    inicial band's button while it shows, else Exportar Excel®."""
+    main = shown(qtbot, VentanaPrincipal(services, usuario))
+    primero = main.pendientes_button if usuario else main.movimientos.exportar
+    assert main.pendientes.isVisible() is (usuario is not None)
+    assert QApplication.focusWidget() is primero
+
+
+@pytest.mark.parametrize("tecleado", ["01062026", "01/06/2026"])
+def test_a_date_is_typed_over_sin_fecha(qtbot, services, tecleado):
+    """Fecha inicial shows «(sin fecha)»: the date typed is read whole, with or without its
+    slashes (Qt wrote it after the special text, and a slash skipped a section)."""
+    from datetime import date
+
+    main = shown(qtbot, VentanaPrincipal(services, None))
+    fecha = main.movimientos.fecha_inicial
+    assert fecha.text() == "(sin fecha)"
+    fecha.setFocus()
+    qtbot.keyClicks(fecha, tecleado)
+    assert fecha.date().toPython() == date(2026, 6, 1)
+    assert fecha.text() == "01/06/2026"
+    qtbot.keyClick(fecha, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is main.movimientos.fecha_final
+
+
+def test_ctrl_tab_and_ctrl_shift_tab_change_the_movimientos_tab_from_anywhere(qtbot, services):
+    """Windows' keys for tabs: Ctrl+Tab the next (from Todos round to Reingresos in sólo
+    consulta, which has no Lotes), Ctrl+Mayús+Tab the previous, wherever the focus is."""
+    main = shown(qtbot, VentanaPrincipal(services, None))
+    vista = main.movimientos
+    vista.fecha_inicial.setFocus()
+    for esperado in (1, 2, 3, 0):
+        qtbot.keyClick(
+            QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier
+        )
+        assert vista.tabs.currentIndex() == esperado
+    main.salir.setFocus()  # outside the movimientos
+    atras = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(main.salir, Qt.Key.Key_Backtab, atras)
+    assert vista.tabs.currentIndex() == 3  # Todos: round the start
+    assert main.salir.hasFocus()  # the focus stays where the clerk was
+
+
+def test_a_question_of_two_buttons_gives_each_its_letter(qtbot, modals):
+    """«¿Deseas eliminar…?»: Enter answers the safe Cancelar, Esc too; Continuar by Alt+C
+    without Tab. A box that chose its own letters keeps them."""
+    from icsoe_desktop.gui.kit import msgbox
+
+    modals.answer(alt_de_caja("C"), ENTER)
+    assert msgbox.question(None, "¿Deseas eliminar el certificado?") is True
+    assert msgbox.question(None, "¿Deseas eliminar el certificado?") is False
+    assert [m.buttons for m in modals.messages] == [("Continuar", "Cancelar")] * 2
+    box, botones = msgbox.make_box(
+        None, "Question", "", "¿Salir?", [("Ahora &no", "reject"), ("&Salir", "accept")]
+    )
+    assert [b.text() for b in botones] == ["Ahora &no", "&Salir"]
+    box.deleteLater()
+    box, botones = msgbox.make_box(
+        None, "Question", "", "¿Guardar?", [("Continuar", "accept"), ("Cancelar", "reject")]
+    )
+    assert [b.text() for b in botones] == ["&Continuar", "C&ancelar"]
+    box.deleteLater()
+
+
+def test_enter_in_a_search_parameter_is_buscar(qtbot, services, tmp_path):
+    """Registro patronal, a date or Estado aviso chosen, Enter there: the grid searched, as
+    a form's default button would; Enter in the grid searches nothing."""
+    from tests.gui.helpers import wait_operations
+    from tests.services.movimientos_data import REGISTRO_B, load_known
+
+    load_known(services, tmp_path)
+    main = shown(qtbot, VentanaPrincipal(services, None))
+    vista = main.movimientos
+    vista.tabs.setCurrentIndex(3)  # Todos
+    assert vista.model.total == 6
+    vista.registro.setFocus()
+    qtbot.keyClick(vista.registro, Qt.Key.Key_B)  # B1234567105
+    assert vista.registro.currentText() == REGISTRO_B and vista.model.total == 6
+    qtbot.keyClick(vista.registro, Qt.Key.Key_Return)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: vista.model.total == 2)
+    vista.fecha_inicial.setFocus()
+    qtbot.keyClicks(vista.fecha_inicial, "01072026")
+    qtbot.keyClick(vista.fecha_inicial, Qt.Key.Key_Enter)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: vista.model.total == 1)  # LUIS, 01/07/2026
+    vista.registro.setCurrentIndex(0)  # Todos, not searched yet
+    vista.tabla.setFocus()
+    qtbot.keyClick(vista.tabla, Qt.Key.Key_Return)
+    wait_operations(qtbot)
+    assert vista.model.total == 1
+
+
+def test_no_volver_a_preguntar_is_ticked_by_its_letter(qtbot):
+    """The sign-in's «Certificados IMSS» question: its check box has a letter of its own,
+    apart from the buttons'; Alt and it ticks the box, Enter answers."""
+    from PySide6.QtCore import QTimer
+
+    from icsoe_desktop.gui.application import MSG_NO_VOLVER_A_PREGUNTAR, MSG_REGISTRA_CERTIFICADOS
+    from icsoe_desktop.gui.kit import msgbox
+
+    vistas: list[str] = []
+
+    errores: list[BaseException] = []
+
+    def teclear() -> None:
+        caja = QApplication.activeModalWidget()
+        try:
+            caja.activateWindow()  # as Windows makes it (offscreen Qt has no window manager)
+            qtbot.waitUntil(caja.isActiveWindow)
+            casilla = caja.checkBox()
+            vistas.extend([casilla.text(), *(b.text() for b in caja.buttons())])
+            letra = casilla.text()[casilla.text().index("&") + 1]
+            qtbot.keyClick(
+                caja, getattr(Qt.Key, f"Key_{letra.upper()}"), Qt.KeyboardModifier.AltModifier
+            )
+            qtbot.waitUntil(casilla.isChecked)
+            qtbot.keyClick(caja, Qt.Key.Key_Return)
+        except BaseException as exc:  # the test fails with it, instead of waiting forever
+            errores.append(exc)
+            caja.reject()
+
+    QTimer.singleShot(0, teclear)
+    abrir, callar = msgbox.question_with_check(
+        None,
+        MSG_REGISTRA_CERTIFICADOS,
+        MSG_NO_VOLVER_A_PREGUNTAR,
+        yes="&Abrir Certificados IMSS",
+        no="Ahora &no",
+    )
+    assert not errores, errores
+    assert (abrir, callar) == (True, True)
+    letras = [t[t.index("&") + 1].lower() for t in vistas]
+    assert len(set(letras)) == 3, vistas
 
 
 # --- Ctrl+F ----------------------------------------------------------------------------------

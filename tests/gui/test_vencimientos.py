@@ -131,6 +131,39 @@ def test_under_high_contrast_the_past_due_are_named_without_red(
     assert [row[6] for row in seen["grid"][:2]] == ["Vencida hace 66 días"] * 2
 
 
+def test_high_contrast_switched_on_while_the_board_is_open_rewrites_its_summary(
+    qtbot, services, empresas, modals, qapp
+):
+    """Windows' high contrast turned on with the board open: its summary drops «en rojo» and
+    its red at once, the past-due rows read in the palette's text; turned off, both are back."""
+    seen: dict = {}
+
+    def cambiar(dialog) -> None:
+        resumen = dialog.resumen
+        seen["antes"] = resumen.text()
+        antes = qapp.palette()
+        qapp.setPalette(paleta_de_alto_contraste())
+        try:
+            qtbot.waitUntil(lambda: "rojo" not in resumen.text())
+            seen["alto"] = resumen.text()
+            seen["fila"] = dialog.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole).color()
+        finally:
+            qapp.setPalette(antes)
+        qtbot.waitUntil(lambda: "en rojo" in resumen.text())
+        seen["despues"] = resumen.text()
+        click(qtbot, dialog.cerrar)
+
+    window = VentanaPrincipal(services, ANA)
+    qtbot.addWidget(window)
+    window.show()
+    modals.handle(cambiar)
+    window.vencimientos_action.trigger()
+    assert "color:#b00020'><b>2 vencidos</b></span> (en rojo, los que" in seen["antes"]
+    assert "color:#ffffff'><b>2 vencidos</b></span> (los que dicen" in seen["alto"]
+    assert seen["fila"] == QColor("#ffffff")
+    assert seen["despues"] == seen["antes"]
+
+
 def test_a_user_sees_the_board_of_the_empresas_granted(qtbot, services, empresas, modals):
     seen = open_board(qtbot, services, modals, BETO)
     assert {row[0] for row in seen["grid"]} == {"Bodegas Dos SA de CV"}

@@ -503,11 +503,19 @@ class IdseLoginWindow(QWidget):
 
     def keyPressEvent(self, event) -> None:
         """Escape leaves the app, as closing this first window does: asked first, so that a
-        stray Escape does not close what a clerk is about to sign in to (Enter: Salir)."""
+        stray Escape does not close what a clerk is about to sign in to (Enter: Salir). Enter
+        on a check box (Ingresar en modo sólo consulta, Mostrar contraseña) is Continuar, as a
+        dialog's default button takes it: this window is not a dialog, and Qt would drop it."""
         from PySide6.QtCore import Qt
 
         from icsoe_desktop.gui.kit import msgbox
 
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
+            self.focusWidget(), QCheckBox
+        ):
+            if self.continuar.isEnabled():
+                self.continuar.click()
+            return
         if event.key() != Qt.Key.Key_Escape:
             super().keyPressEvent(event)
             return

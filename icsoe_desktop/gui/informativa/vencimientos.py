@@ -148,13 +148,20 @@ class VencimientosDialog(QDialog):
         buttons.setFocusProxy(None)  # type: ignore[arg-type]  # None: no proxy (Qt's API)
         self.resize(1240, 520)  # fits a 1366×768 screen with its frame
         centrar(self, parent)  # fits the screen, centred on its window
+        self.tablero: Tablero | None = None  # read by refresh
         self.refresh()
         suscribir(self, services, {CERTIFICADOS, REGISTROS, ICSOE}, self._on_cambios)
+        # High contrast switched on or off while open: the summary's red and its «en rojo».
+        colores.aviso().cambio.connect(self._escribir_resumen)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.tabla.setFocus()
 
     def _on_cambios(self, _cambios: Cambios) -> None:
         self.refresh()
+
+    def _escribir_resumen(self) -> None:
+        if self.tablero is not None:
+            colores.texto(self.resumen, _resumen(self.tablero))
 
     def refresh(self) -> None:
         try:
@@ -162,14 +169,14 @@ class VencimientosDialog(QDialog):
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return
-        self.tablero: Tablero = tablero
+        self.tablero = tablero
         self.model.set_rows(tablero.filas)
         for column in range(len(CABECERAS)):
             if column != 2:
                 self.tabla.resizeColumnToContents(column)
         header = self.tabla.horizontalHeader()
         header.resizeSection(0, min(header.sectionSize(0), 260))
-        self.resumen.setText(_resumen(tablero))
+        self._escribir_resumen()
         nombres = ", ".join(e.etiqueta for e in tablero.sin_leer)
         self.aviso.setText(MSG_SIN_LEER.format(empresas=nombres) if tablero.sin_leer else "")
         self.aviso.setVisible(bool(tablero.sin_leer))
@@ -186,7 +193,7 @@ def _resumen(tablero: Tablero) -> str:
     # their Días restantes mark them, the red only where it is shown.
     rojo = "en rojo, " if colores.se_ve(colores.ERROR, BASE) else ""
     return (
-        f"{pendientes} de presentar; <span style='color:{colores.css(colores.ERROR)}'><b>"
+        f"{pendientes} de presentar; <span style='color:{colores.PROPIO[colores.ERROR]}'><b>"
         f"{plural(vencidos, 'vencido')}</b></span> ({rojo}los que dicen «Vencida hace…»): "
         "preséntalos cuanto antes."
     )

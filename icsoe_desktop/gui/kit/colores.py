@@ -13,14 +13,15 @@ The system may switch high contrast or a dark theme on while windows are open: t
 sheets and labels set through ``hoja``, ``texto`` and ``adaptar_formulario`` keep the colours
 they were written with, and follow each change of the palette or of the system's colour
 scheme (``seguir_paleta``). One the code sets again by itself stops being followed: it is
-written with the palette of that moment."""
+written with the palette of that moment. A text whose words depend on the palette too («en
+rojo») is written again by its window on ``aviso().cambio``, heard after the followed ones."""
 
 from __future__ import annotations
 
 import functools
 import re
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -222,6 +223,26 @@ def seguir_paleta() -> None:
                 objeto.setProperty(clave_escrito, None)
                 continue
             _poner(objeto, escrito, clave_escrito, clave_puesto)
+    if _aviso is not None:
+        _aviso.cambio.emit()
+
+
+class _Aviso(QObject):
+    """``cambio``: the palette, colour scheme or contrast changed, the followed texts already
+    written again. A window connects a method of its own: freed with it."""
+
+    cambio = Signal()
+
+
+_aviso: _Aviso | None = None
+
+
+def aviso() -> _Aviso:
+    global _aviso
+    if _aviso is None:
+        _aviso = _Aviso()
+        _vigilar()
+    return _aviso
 
 
 _vigilando = False

@@ -39,7 +39,16 @@ def make_box(
     box.setWindowTitle(title or APP_TITLE)
     box.setText(text)
     # Buttons carry Spanish text of their own: no dependence on a loaded Qt translation.
-    added = [box.addButton(label, roles[role]) for label, role in buttons]
+    labels = [label for label, _ in buttons]
+    if len(labels) > 1 and not any("&" in label for label in labels):
+        # Each its Alt-letter: Enter answers the default, Esc the last, the others by letter
+        # (Continuar in «¿Deseas eliminar…?» without Tab).
+        from icsoe_desktop.gui.kit.mnemonics import con_letras
+
+        labels = con_letras([(label, False) for label in labels])
+    added = [
+        box.addButton(label, roles[role]) for label, (_, role) in zip(labels, buttons, strict=True)
+    ]
     box.setDefaultButton(added[0])
     box.setEscapeButton(added[-1])
     return box, added
@@ -129,6 +138,10 @@ def question_with_check(
     (answered ``yes``, box ticked). Enter answers ``yes``."""
     from PySide6.QtWidgets import QCheckBox
 
+    from icsoe_desktop.gui.kit.mnemonics import con_letras
+
+    # The check box its Alt-letter too, apart from the buttons'.
+    yes, no, check = con_letras([(yes, False), (no, False), (check, False)])
     box, (yes_button, _no) = make_box(
         parent, "Question", title, text, [(yes, "accept"), (no, "reject")]
     )

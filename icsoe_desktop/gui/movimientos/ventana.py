@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QHideEvent
+from PySide6.QtGui import QDesktopServices, QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -190,6 +190,15 @@ class MovimientosIdse(QWidget):
 
         self.buscar_button.clicked.connect(self.buscar)
         self.tabs.currentChanged.connect(self._on_tab)
+        # Windows' keys for the next and previous tab, from anywhere in the window: the tabs
+        # are otherwise a dozen Tabs away from the buttons.
+        for teclas, slot in (
+            (("Ctrl+Tab", "Ctrl+PgDown"), self._pestana_siguiente),
+            (("Ctrl+Shift+Backtab", "Ctrl+PgUp"), self._pestana_anterior),
+        ):
+            for tecla in teclas:
+                # The window's: from its band and Salir too, outside this widget.
+                QShortcut(QKeySequence(tecla), self).activated.connect(slot)
         self.exportar.clicked.connect(self._ask_export)
         self.acceso_idse.clicked.connect(self.open_idse)
         self.importar.clicked.connect(self._ask_import)
@@ -345,6 +354,12 @@ class MovimientosIdse(QWidget):
         if not lotes:  # Lotes reads its lists when it shows, if anything changed
             self.buscar()
 
+    def _pestana_siguiente(self) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + 1) % self.tabs.count())
+
+    def _pestana_anterior(self) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() - 1) % self.tabs.count())
+
     # --- column widths -------------------------------------------------------------------------
 
     def ajustar_columnas(self) -> None:
@@ -380,6 +395,20 @@ class MovimientosIdse(QWidget):
             )
         except (DomainError, OSError) as exc:  # the widths stay for this session anyway
             log.warning("No se guardaron los anchos de las columnas: %s", exc)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in a search parameter (registro patronal, a date, Estado aviso), which Qt's
+        combos and date edits pass on, is Buscar: as a form's default button takes it."""
+        parametros = child(self, QWidget, "parametrosGroup")
+        foco = self.focusWidget()
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and foco is not None
+            and parametros.isAncestorOf(foco)
+        ):
+            self.buscar_button.click()
+            return
+        super().keyPressEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         if self._guardar_timer.isActive():  # the window closes right after a drag
