@@ -50,7 +50,7 @@ def test_link_given_at_start_opens_crear_contrasena_with_the_code(
     application.handle_arguments([link])  # as run_gui does, before the store is open
     qtbot.waitUntil(lambda: "codigo" in seen, timeout=10_000)
     assert link.endswith(seen["codigo"]) and seen["codigo"]
-    qtbot.waitUntil(lambda: modals.texts[-1:] == ["Contraseña actualizada"], timeout=5_000)
+    qtbot.waitUntil(lambda: modals.texts[-1:] == ["Contraseña actualizada"])
     # The ICSOE start window took over from the login, with the CURP ready to sign in.
     inicio = application.icsoe
     assert isinstance(inicio, IcsoeInicioWindow) and inicio.isVisible()
