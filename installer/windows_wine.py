@@ -776,7 +776,8 @@ def tests(machine: WindowsMachine) -> None:
     # C:\windows\Fonts is empty: the host's DejaVu, which .ci/run installs.
     fonts = Path("/usr/share/fonts/truetype/dejavu")
     # Two worker processes (pytest-xdist, as the Linux run): one leaves the cores mostly idle,
-    # waiting on the wineserver and on the processes its tests start; two take ~55 % as long.
+    # waiting on the wineserver and on the processes its tests start; two take 55-75 % as long
+    # (the less, the busier the machine is with other work).
     machine.stream(
         [
             *(machine.python, "-m", "pytest", "-n", "2", "-m", "not gui and not postgres"),
