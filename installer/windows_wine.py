@@ -21,7 +21,8 @@
   the Windows shell (the protocol registered as the installer does), and screenshots of both in
   dist/windows/ (primera-ventana.png, enlace-icsoe.png).
 - ``pruebas``: TESTS_ON_WINDOWS without a GUI (``-m "not gui and not postgres"``) under the
-  Windows CPython: paths, encodings, keyring and processes as on Windows; and GUI_ON_WINDOWS.
+  Windows CPython, in two processes (pytest-xdist): paths, encodings, keyring and processes as
+  on Windows; and GUI_ON_WINDOWS.
 
 Downloads are kept in ~/.cache/icsoe-desktop-wine (ICSOE_WINE_CACHE), so a later run needs no
 network; the prefix is made anew each run. Needs Debian's wine wine64 xvfb xauth
@@ -774,9 +775,12 @@ def tests(machine: WindowsMachine) -> None:
     # Offscreen Qt (the forms the self-check loads) reads font files from a folder, and Wine's
     # C:\windows\Fonts is empty: the host's DejaVu, which .ci/run installs.
     fonts = Path("/usr/share/fonts/truetype/dejavu")
+    # Two worker processes (pytest-xdist, as the Linux run): one leaves the cores mostly idle,
+    # waiting on the wineserver and on the processes its tests start; two take 55-75 % as long
+    # (the less, the busier the machine is with other work).
     machine.stream(
         [
-            *(machine.python, "-m", "pytest", "-m", "not gui and not postgres"),
+            *(machine.python, "-m", "pytest", "-n", "2", "-m", "not gui and not postgres"),
             *("-p", "no:cacheprovider", "-q", "--durations=5", *TESTS_ON_WINDOWS),
         ],
         "Pruebas bajo el Python de Windows",

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.roles import CLI_ACTOR
@@ -218,6 +219,33 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     from tests import preloaded
 
     preloaded.stop()  # its CPU then counts as this process's, as a command's process's did
+
+
+# --- Qt's waits ---------------------------------------------------------------------------------
+# What a window test waits for (a background job's rows, a message, a mail sent) comes when the
+# app has done it: on a busy machine (CI's -n 2 on two shared cores) that can take many seconds,
+# and pytest-qt's default gives up after 5. A wait ends as soon as what it waits for is there,
+# so a longer bound only delays the report of a test that fails anyway.
+QT_WAIT_MS = 60_000
+
+
+class PatientQtBot(QtBot):
+    """pytest-qt's bot with QT_WAIT_MS as its default wait (a timeout given is kept)."""
+
+    def waitUntil(self, callback: Callable[[], bool | None], *, timeout: int = QT_WAIT_MS) -> None:
+        super().waitUntil(callback, timeout=timeout)
+
+    def waitSignal(self, signal: Any, *, timeout: int = QT_WAIT_MS, **options: Any) -> Any:
+        return super().waitSignal(signal, timeout=timeout, **options)
+
+    def waitSignals(self, signals: Any, *, timeout: int = QT_WAIT_MS, **options: Any) -> Any:
+        return super().waitSignals(signals, timeout=timeout, **options)
+
+
+@pytest.fixture
+def qtbot(qapp: Any, request: pytest.FixtureRequest) -> QtBot:
+    """pytest-qt's own fixture (pytestqt/plugin.py), with the patient bot."""
+    return PatientQtBot(request)
 
 
 def _isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:

@@ -286,8 +286,8 @@ from icsoe_desktop.app import run_gui
 
 app = QApplication(sys.argv[:1])
 
-def look(tries=250):
-    if not app.styleSheet() and tries:  # 5 s at most
+def look(tries=3000):
+    if not app.styleSheet() and tries:  # a minute at most: a busy machine's start
         QTimer.singleShot(20, lambda: look(tries - 1))
         return
     print(sys.excepthook.__module__, app.windowIcon().isNull(), QLocale().name(),
@@ -308,7 +308,7 @@ def test_once_the_login_answers_the_app_has_its_error_hook_icon_and_spanish_text
         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [

@@ -379,7 +379,7 @@ def test_sdi_and_sbc_that_differ_open_the_assistant_on_them(qtbot, tmp_path):
         "Las columnas E «SDI» y F «SBC» son todas «SBC» y no coinciden: elige una."
     )
     assert not dialog.aceptar.isEnabled()
-    qtbot.waitUntil(dialog.comparar["sbc"].hasFocus, timeout=1000)  # opened on them
+    qtbot.waitUntil(dialog.comparar["sbc"].hasFocus)  # opened on them
     sbc = dialog.combos["SBC"]
     sbc.setCurrentIndex(sbc.findData("sbc"))
     assert dialog.aceptar.isEnabled() and dialog.faltan.text() == ""
@@ -420,7 +420,7 @@ def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tm
     dialog.show()
     boton = dialog.comparar["sbc"]
     assert sin_letra(boton.text()) == "Comparar C «Salario Base de Cotización» y D «SDI»…"
-    qtbot.waitUntil(boton.hasFocus, timeout=1000)
+    qtbot.waitUntil(boton.hasFocus)
 
     vistas: list[dict] = []
 
@@ -452,7 +452,7 @@ def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tm
 
     modals.handle(elegir)
     click(qtbot, boton)
-    qtbot.waitUntil(lambda: bool(vistas), timeout=5_000)
+    qtbot.waitUntil(lambda: bool(vistas))
     (vista,) = vistas
     assert vista["titulo"] == "Comparar columnas — «SBC»"
     assert vista["mensaje"].startswith(

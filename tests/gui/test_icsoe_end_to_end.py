@@ -136,7 +136,7 @@ def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_confi
     window.alta_action.trigger()
     alta(qtbot, window.alta, CURP_BETO, "Beto", "García", "Ruiz", "3312345678", "beto@mal.mx")
     assert modals.texts[-1] == MSG_GUARDADO
-    qtbot.waitUntil(lambda: len(smtp_configured.to("beto@mal.mx")) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(smtp_configured.to("beto@mal.mx")) == 2)
     assert [m["Subject"] for m in smtp_configured.to("ana@capturas.mx")] == [
         "Registro como usuario capturista - ICSOE",
         "Creación de contraseña - ICSOE",

@@ -72,7 +72,7 @@ def test_a_sort_refused_in_the_background_is_told_and_retried(qtbot, services, m
     columna = COLUMNA_NSS(view)
     header = view.tabla.horizontalHeader()
     header.setSortIndicator(columna, Qt.SortOrder.AscendingOrder)  # what a click on it does
-    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: len(modals.messages) == 2)
     wait_operations(qtbot)
     esperado = (TITLE, MSG_FALLA.format(nombre=services.store.path.name), ("Reintentar", "Cerrar"))
     assert _vistos(modals) == [esperado, esperado]

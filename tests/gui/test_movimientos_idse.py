@@ -486,7 +486,7 @@ def test_a_first_sort_shows_its_rows_at_once_and_builds_its_index_in_the_backgro
     click_header()  # no waiting for the build: the rows come from a top-N read of the table
     descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     # Read in the pool: on a busy machine they may come after the click's short wait.
-    qtbot.waitUntil(lambda: not view.model.sorting(), timeout=5_000)
+    qtbot.waitUntil(lambda: not view.model.sorting())
     assert grid(view, "nombre") == sorted(names, reverse=descending)
     assert view.findChild(QProgressDialog, "progressDialog") is None
     assert view.preparando.isVisible()
@@ -495,9 +495,9 @@ def test_a_first_sort_shows_its_rows_at_once_and_builds_its_index_in_the_backgro
     saving.execute("COMMIT")  # the save ends; the index is built
     saving.close()
     qtbot.waitUntil(lambda: services.movimientos.sort_ready(Orden(column)), timeout=10_000)
-    qtbot.waitUntil(lambda: not view.preparando.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: not view.preparando.isVisible())
     assert grid(view, "nombre") == sorted(names, reverse=descending)
-    qtbot.waitUntil(view.model.bounds_ready, timeout=5_000)  # the keys, now from the index
+    qtbot.waitUntil(view.model.bounds_ready)  # the keys, now from the index
 
     click_header()  # the other direction: the index is there
     wait_operations(qtbot)

@@ -258,7 +258,7 @@ def test_lotes_tab_at_1366x768_shows_five_pending_and_five_detail_rows_whole_cau
     ]
     assert lotes.selected_lote() is not None
     qtbot.waitUntil(lambda: lotes.detalle.rowCount() == 8)
-    qtbot.waitUntil(lambda: visible(lotes.detalle_tabla) >= 5, timeout=3_000)
+    qtbot.waitUntil(lambda: visible(lotes.detalle_tabla) >= 5)
     assert visible(lotes.pendientes_tabla) >= 5
     assert visible(lotes.lotes_tabla) >= 2
     detalle = lotes.detalle_tabla

@@ -43,7 +43,7 @@ def test_each_job_and_what_its_work_holds_are_freed_once_it_reported(qtbot) -> N
         gc.collect()
         return all(viva() is None for viva in vivas)
 
-    qtbot.waitUntil(liberadas, timeout=5_000)
+    qtbot.waitUntil(liberadas)
 
 
 def vivos() -> int:

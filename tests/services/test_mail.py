@@ -55,7 +55,8 @@ def smtp_server_on(port: int, **kwargs: object) -> Iterator[list[EmailMessage]]:
     from aiosmtpd.controller import Controller
 
     handler = _Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
+    # Its thread's start waited for as the suite's other servers' (tests/conftest.py).
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=60, **kwargs)
     controller.start()
     try:
         yield handler.messages
@@ -64,9 +65,11 @@ def smtp_server_on(port: int, **kwargs: object) -> Iterator[list[EmailMessage]]:
 
 
 def smtp_to(port: int, **changes: object) -> SmtpSettings:
+    # The client waits as long as the server's thread may take on a busy machine, as
+    # SmtpSink.settings (tests/conftest.py); a closed port is refused at once anyway.
     values = {"host": "127.0.0.1", "port": port, "seguridad": "ninguna", "remitente": REMITENTE}
     values.update(changes)
-    return SmtpSettings(timeout_s=5, **values)
+    return SmtpSettings(timeout_s=120, **values)
 
 
 def queue(services, subject: str = "Aviso", body: str = "Hola", to: str = DESTINO) -> None:

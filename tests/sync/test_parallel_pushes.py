@@ -60,7 +60,9 @@ def _pull_all(sync_server, token: str, since: int) -> tuple[list[str], int]:
     return [r["uuid"] for r in page["rows"]], page["cursor"]
 
 
-def _wait_for(condition, seconds: float = 10) -> None:
+def _wait_for(condition, seconds: float = 60) -> None:
+    """Until ``condition``: a push in the background reaches the server's database seconds
+    later on a busy machine."""
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline
