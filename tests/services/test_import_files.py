@@ -373,10 +373,11 @@ def test_a_sheet_longer_than_excel_allows_is_refused_whole(services, tmp_path, m
 
 @pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
 def test_a_short_sheet_and_a_long_one_are_read_to_the_same_values(monkeypatch, writer):
-    """A sheet up to CALAMINE_MAX_SHEET_BYTES is read by calamine, a longer one by openpyxl:
-    the same workbook gives the same rows either way (text kept as text with its zeros, whole
-    numbers as int, dates as Excel stores them, a formula as its saved value, empty cells and
-    rows where they are, a table that starts at C3)."""
+    """A sheet up to CALAMINE_MAX_SHEET_BYTES is read by calamine whole, a longer one by
+    calamine a window at a time, one it cannot bound streamed by openpyxl: the same workbook
+    gives the same rows every way (text kept as text with its zeros, whole numbers as int,
+    dates as Excel stores them, a formula as its saved value, empty cells and rows where they
+    are, a table that starts at C3)."""
     from icsoe_desktop.services.archivos import xlsx_reader
 
     rows = [
