@@ -43,6 +43,18 @@ def datos(constancia: bytes) -> dict:
     return json.loads(nombres[indice + 1]["/EF"]["/F"].get_object().data)
 
 
+def cadena(constancia: bytes) -> str:
+    """The cadena original a genuine constancia signs: in its attachment, or, from version 4,
+    its attachment's text without the workers and the workers' rows its annex shows."""
+    from icsoe_desktop.domain.informativa.cadena import con_filas
+    from icsoe_desktop.services.informativa.constancia_pdf import filas_del_anexo
+
+    adjunto = datos(constancia)
+    if "cadena" in adjunto:
+        return adjunto["cadena"]
+    return con_filas(adjunto["sin_filas"], filas_del_anexo(paginas(constancia)))
+
+
 def sello(cadena: str, llave) -> str:
     firma = llave.sign(cadena.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
     return base64.b64encode(firma).decode("ascii")

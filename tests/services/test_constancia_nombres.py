@@ -101,7 +101,7 @@ def test_the_annex_shows_each_workers_name_on_its_row(fiel, confianza) -> None:
     }
     # What is signed carries them, whole, in the cadena's order.
     datos = falsa.datos(pdf)
-    assert datos["version"] == c.VERSION == 3
+    assert datos["version"] == c.VERSION == 4
     assert LARGO in {n for nombres in datos["nombres"] for n in nombres}
 
 

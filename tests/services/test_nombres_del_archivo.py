@@ -151,6 +151,7 @@ def test_a_constancia_signed_again_with_other_names_is_not_the_stored_informativ
         leida.sello,
         leida.info.no_certificado,
         leida.info.nombre,
+        filas_en_anexo=leida.filas_en_anexo,
     )
     forjada = falsa.firmar(
         paginas,

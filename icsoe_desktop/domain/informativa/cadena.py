@@ -198,6 +198,48 @@ def cadena_de_campos(campos: Campos) -> str:
     return _unir(inf, campos.firmada, campos.capacitacion, contratos, total)
 
 
+def sin_filas(campos: Campos) -> str:
+    """The cadena ``campos`` was read from (``leer_campos``) without its workers' fields: each
+    contract's fields, its number of workers listed included, then the next contract's.
+    ``con_filas`` puts them back."""
+    contratos = [
+        _contrato(k, t)[:_CAMPOS_CONTRATO]
+        for k, t in zip(campos.informativa.contratos, campos.trabajadores, strict=True)
+    ]
+    inf, total = campos.informativa, campos.numero_trabajadores
+    return _unir(inf, campos.firmada, campos.capacitacion, contratos, total)
+
+
+def con_filas(sin: str, filas: list[str]) -> str:
+    """``sin_filas``' inverse: the cadena with ``filas`` (every worker's fields NSS, CURP,
+    SBC, NSS, … in the cadena's order) after each contract's fields, as many as it says it
+    lists. ValueError when ``sin`` is no such text or ``filas`` is not all its workers; what is
+    returned is still to be read with ``leer_campos``."""
+    if not (isinstance(sin, str) and sin.startswith("||") and sin.endswith("||")):
+        raise ValueError("sin filas")
+    campos = sin[2:-2].split(SEPARADOR)
+    try:
+        i = 6 + (2 if campos[1] == VERSION else 0) + _CAMPOS_PARTE
+        contratos, i = _entero(campos[i]), i + 2
+        partes, usadas = [campos[:i]], 0
+        for _ in range(contratos):
+            contrato = campos[i : i + _CAMPOS_CONTRATO]
+            listados = 3 * _entero(contrato[-2])
+            partes += [contrato, filas[usadas : usadas + listados]]
+            i, usadas = i + _CAMPOS_CONTRATO, usadas + listados
+    except IndexError as exc:
+        raise ValueError("sin filas") from exc
+    if i != len(campos) or usadas != len(filas):
+        raise ValueError("filas")
+    return "||" + SEPARADOR.join(chain.from_iterable(partes)) + "||"
+
+
+def _entero(texto: str) -> int:
+    if not (texto.isascii() and texto.isdigit()):
+        raise ValueError(texto)
+    return int(texto)
+
+
 def nombres_trabajadores(inf: Informativa) -> tuple[list[str], ...]:
     """Each contract's workers' names (``campo`` of each, "" for none) in the order
     ``cadena_original(inf)`` writes the contracts and their workers (workers whose fields are

@@ -9,6 +9,13 @@ certificate and the SHA-256 of the informativa as the store froze it at signing 
 copy and its header copy, domain/informativa/firmada.py; a constancia made before has none)
 and, from version 3, the workers' names in the cadena's order (``nombres``: the cadena leaves
 them out; the annex shows them, and a version 2 constancia is drawn, and verifies, without).
+From version 4 the workers are held once, in the annex: the attachment has the cadena without
+their fields (``sin_filas``) and the whole cadena's SHA-256, and reading a constancia takes
+their rows from the signed pages (``filas_del_anexo``), which must give that SHA-256 — then,
+as for every version, the pages drawn again from what was read must be the signed ones byte
+for byte, so only pages the app drew of exactly those rows are read. Workers whose fields the
+annex could not show so that they read back (a space, a parenthesis) are still written as
+version 3, the cadena whole in the attachment.
 Verifying proves who signed, what and when:
 
 - the PDF's first signature is intact (pyHanko), made by a certificate that chains to this
@@ -61,9 +68,11 @@ from icsoe_desktop.domain.informativa.cadena import (
     Campos,
     cadena_original,
     campos_de,
+    con_filas,
     contenido,
     leer_campos,
     nombres_trabajadores,
+    sin_filas,
 )
 from icsoe_desktop.domain.informativa.firmada import comprobar, nombres_congelados
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
@@ -79,8 +88,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMATO, VERSION = "ICSOE-CONSTANCIA", 3
-_SIN_NOMBRES = 2  # the version before the workers' names were carried (still verified)
+FORMATO, VERSION = "ICSOE-CONSTANCIA", 4
+# The versions before, still verified: without the workers' names; with the workers' fields
+# in the attachment too (still written when the annex could not be read back: ``_EN_ADJUNTO``).
+_SIN_NOMBRES, _EN_ADJUNTO = 2, 3
 ADJUNTO = "constancia-icsoe.json"
 RAZON = "Constancia de firma de la informativa ICSOE"
 _MAX_CONSTANCIA = 256_000_000  # 50 contracts of 12,000 workers: ~30 MB
@@ -248,6 +259,7 @@ class ConstanciaLeida:
     sellada: Campos = field(repr=False)
     # SHA-256 (hex) of the frozen copy and of its header copy the store kept at signing.
     huellas: tuple[str, str] | None = field(default=None, repr=False)
+    filas_en_anexo: bool = False  # version 4: the workers' fields read from the annex
 
     @property
     def informativa(self) -> Informativa:
@@ -454,7 +466,7 @@ def preparar_constancia(
     the informativa (*Firmar*), with its workers' names (``nombres_trabajadores`` of it): the
     informativa is not needed, nor kept in memory meanwhile, nor are the names afterwards.
     Refused when the sello or the certificate disagree with the cadena."""
-    from icsoe_desktop.services.informativa.constancia_pdf import dibujar
+    from icsoe_desktop.services.informativa.constancia_pdf import anexo_legible, dibujar
     from icsoe_desktop.services.pades.firmar import adjunto
 
     if fecha_firma.tzinfo is None:
@@ -472,23 +484,33 @@ def preparar_constancia(
             f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista {rfc}.",
         )
     sellada = replace(sellada, nombres=_nombres(nombres, sellada))
-    paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
-    del sellada  # each worker's fields, not kept while the attachment is written
-    datos = {
+    en_anexo = anexo_legible(sellada.trabajadores)
+    paginas = dibujar(
+        sellada, cadena, sello, info.no_certificado, info.nombre, filas_en_anexo=en_anexo
+    )
+    datos: dict[str, object] = {
         "formato": FORMATO,
-        "version": VERSION,
-        "cadena": cadena,
         "sello": sello,
         "certificado": base64.b64encode(info.certificado_der).decode("ascii"),
         "nombres": nombres,
     }
+    if en_anexo:  # the workers' fields once, in the annex; their SHA-256 here
+        datos |= {
+            "version": VERSION,
+            "sin_filas": sin_filas(sellada),
+            "sha256": _huella(cadena.encode()),
+        }
+    else:
+        datos |= {"version": _EN_ADJUNTO, "cadena": cadena}
+    del sellada  # each worker's fields, not kept while the attachment is written
     if congeladas is not None:
         datos["huellas"] = dict(zip(_HUELLAS, map(_huella, congeladas), strict=True))
     datos_firmados = adjunto(
         ADJUNTO,
         json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii"),
         "application/json",
-        "Datos firmados: cadena original, sello digital, certificado y nombres de los trabajadores",
+        "Datos firmados: cadena original (sus trabajadores, en el anexo), sello digital, "
+        "certificado y nombres de los trabajadores",
     )
     return SinFirmar(paginas, datos_firmados, info.certificado_der, fecha_firma)
 
@@ -511,7 +533,10 @@ def _adjunto(revision: bytes) -> bytes | None:
     return None
 
 
-def _leida(datos: bytes) -> ConstanciaLeida:
+def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
+    """What the attachment ``datos`` says, with, from version 4, the workers' fields the annex
+    of ``paginas`` (the signed revision's pages) shows, which must be the ones its SHA-256
+    names (else ``PAGINAS_DISTINTAS``)."""
     try:
         leido = json.loads(datos.decode("ascii"))
         if leido["formato"] != FORMATO:
@@ -519,26 +544,55 @@ def _leida(datos: bytes) -> ConstanciaLeida:
         version = leido["version"]
         if type(version) is int and version > VERSION:
             raise ValidationError("constancia_version", VERSION_NUEVA)
-        if version not in (_SIN_NOMBRES, VERSION):
+        if version not in (_SIN_NOMBRES, _EN_ADJUNTO, VERSION):
             raise ValueError("version")
-        cadena, sello = str(leido["cadena"]), str(leido["sello"])
+        if version == VERSION:
+            if "cadena" in leido or not _HEX.fullmatch(firmada := str(leido["sha256"])):
+                raise ValueError("sha256")
+            cadena = _cadena_del_anexo(str(leido["sin_filas"]), paginas)
+            if _huella(cadena.encode()) != firmada:
+                raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS)
+        elif {"sin_filas", "sha256"} & set(leido):
+            raise ValueError("sin_filas")
+        else:
+            cadena = str(leido["cadena"])
+        sello = str(leido["sello"])
         certificado = base64.b64decode(str(leido["certificado"]), validate=True)
         sellada = leer_campos(cadena)
         if sellada.firmada is None:
             raise ValueError("sin fecha")
-        if version == VERSION:
+        if version != _SIN_NOMBRES:
             sellada = replace(sellada, nombres=_nombres(leido["nombres"], sellada))
         elif "nombres" in leido:
             raise ValueError("nombres")
         huellas = _huellas(leido.get("huellas"))
         info = load_certificate(certificado)
     except ValidationError as exc:
-        if exc.code == "constancia_version":
+        if exc.code in ("constancia_version", "constancia_paginas"):
             raise
         raise ValidationError("constancia_danada", DANADO) from exc
     except (ValueError, TypeError, KeyError, binascii.Error, DomainError) as exc:
         raise ValidationError("constancia_danada", DANADO) from exc
-    return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas)
+    en_anexo = version == VERSION
+    return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas, en_anexo)
+
+
+def _cadena_del_anexo(sin: str, paginas: bytes) -> str:
+    """The cadena of a version 4 constancia: ``sin`` (it without its workers' fields) and the
+    fields its annex shows; ``PAGINAS_DISTINTAS`` when the annex does not show as many workers
+    as it lists, in rows that read back."""
+    from icsoe_desktop.services.informativa.constancia_pdf import filas_del_anexo
+
+    try:
+        filas = filas_del_anexo(paginas)
+    except ValueError as exc:
+        raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
+    try:
+        return con_filas(sin, filas)
+    except ValueError as exc:
+        if exc.args == ("filas",):
+            raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
+        raise
 
 
 def _nombres(valor: object, sellada: Campos) -> tuple[list[str], ...]:
@@ -605,7 +659,7 @@ def leer_constancia(pdf: bytes) -> ConstanciaLeida:
         raise ValidationError("constancia_danada", NO_ES_CONSTANCIA) from exc
     if datos is None:
         raise ValidationError("constancia_danada", NO_ES_CONSTANCIA)
-    leida = _leida(datos)
+    leida = _leida(datos, firma.base)
     if not validar(handle, [], [], firma.momento).intacta:
         raise ValidationError("constancia_danada", FIRMA_ROTA)
     return leida
@@ -648,7 +702,7 @@ def verificar_constancia(
     if datos is None:
         return Verificacion(False, (NO_ES_CONSTANCIA,))
     try:
-        leida = _leida(datos)
+        leida = _leida(datos, firma.base)
     except ValidationError as exc:
         return Verificacion(False, (exc.message,))
     ruta = confianza.chain(firma.certificado, list(firma.otros))
@@ -752,6 +806,7 @@ def verificar_constancia(
             info.no_certificado,
             info.nombre,
             firma.base,
+            leida.filas_en_anexo,
         )
     except Exception:  # sealed data the writer cannot draw: no page of ours shows them
         log.warning("No se pudieron dibujar los datos sellados", exc_info=True)

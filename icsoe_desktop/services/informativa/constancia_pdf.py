@@ -21,6 +21,7 @@ import threading
 import zlib
 from collections.abc import Callable
 from datetime import date, datetime
+from itertools import chain
 
 # isort: off
 import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
@@ -263,9 +264,11 @@ def dibujar(
     no_certificado: str,
     titular: str,
     firmadas: bytes | None = None,
+    filas_en_anexo: bool = False,
 ) -> bytes:
     """The constancia's pages (unsigned) from its sealed data (``leer_campos`` of ``cadena``).
-    ``firmadas``: the pages as signed, when verifying (see ``_Flate``)."""
+    ``firmadas``: the pages as signed, when verifying (see ``_Flate``); ``filas_en_anexo``: the
+    attachment leaves the workers to the annex (the text says where the cadena is whole)."""
     if sellada.firmada is None:
         raise ValueError("cadena sin fecha de firma")
     inf = sellada.informativa
@@ -278,11 +281,11 @@ def dibujar(
     pie = f"{TITULO} ICSOE · {inf.contratista.rfc} · {inf.periodo.clave}"
     # The first pages are laid out once to count them: every footer says «de N».
     cuenta = _Hoja(_documento(io.BytesIO(), sellada), pie, sellada.capacitacion, 0)
-    _portada(cuenta, sellada, cadena, sello, no_certificado, titular)
+    _portada(cuenta, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
     salida = io.BytesIO()
     c = _documento(salida, sellada)
     hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo))
-    _portada(hoja, sellada, cadena, sello, no_certificado, titular)
+    _portada(hoja, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
     cortes: dict[str, str] = {}  # each name as its column shows it, measured once
     for indice, desde in anexo:
         _anexo(hoja, sellada, indice, desde, cortes)
@@ -343,7 +346,13 @@ def _contenidos(c: Canvas, flate: _Flate) -> None:
 
 
 def _portada(
-    hoja: _Hoja, sellada: Campos, cadena: str, sello: str, no_certificado: str, titular: str
+    hoja: _Hoja,
+    sellada: Campos,
+    cadena: str,
+    sello: str,
+    no_certificado: str,
+    titular: str,
+    filas_en_anexo: bool,
 ) -> None:
     inf, firmada = sellada.informativa, sellada.firmada
     assert firmada is not None
@@ -360,7 +369,11 @@ def _portada(
         "presentarla en el portal del IMSS (el acuse de presentación lo emite ese portal). La "
         "firma electrónica de este PDF y el sello digital de su cadena original pueden "
         "verificarse en cualquier momento; los datos firmados van adjuntos "
-        "(constancia-icsoe.json)."
+        + (
+            "(constancia-icsoe.json), los de los trabajadores en el anexo."
+            if filas_en_anexo
+            else "(constancia-icsoe.json)."
+        )
     )
     hoja.encabezado("Contratista")
     hoja.campo("RFC", inf.contratista.rfc)
@@ -390,7 +403,8 @@ def _portada(
     hoja.campo("Número de certificado", no_certificado)
     hoja.campo("Titular del certificado", titular)
     hoja.parrafo("Cadena original", _NEGRITA, 9.5)
-    hoja.bloque(cadena if len(cadena) <= 6000 else cadena[:6000] + " … (completa en el adjunto)")
+    donde = "el adjunto y el anexo" if filas_en_anexo else "el adjunto"
+    hoja.bloque(cadena if len(cadena) <= 6000 else f"{cadena[:6000]} … (completa en {donde})")
     hoja.parrafo("Sello digital", _NEGRITA, 9.5)
     hoja.bloque(sello)
 
@@ -509,3 +523,52 @@ def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:
         return
     for fila in filas:
         texto.textLine(_RENGLON % fila)
+
+
+# --- the annex read back --------------------------------------------------------------------------
+
+# A value the annex's rows show so that they read back one way only: printable ASCII but the
+# space and what a PDF string escapes (NSS, CURP and SBC are).
+_VALOR = r"[!-'*-\[\]-~]+"
+_LEGIBLES = re.compile(r"[!-'*-\[\]-~\n]*")  # values one a line (one class: no state per row)
+# A column of the annex as _anexo writes it: its heading, then a row per worker.
+_COLUMNA = re.compile(
+    rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm /F[0-9]+\+0 6\.2 Tf 7\.4 TL \("
+    + re.escape(_ENCABEZADO_FILA.encode("ascii"))
+    + rb"\) Tj T\*((?: \([^()\\]*\) Tj T\*)*) ET\n"
+)
+_FILA = re.compile(rf" \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*")
+_MAX_PAGINA = 1 << 22  # what a page's content may inflate to (an annex page: ~20 KB)
+
+
+def anexo_legible(trabajadores: tuple[list[str], ...]) -> bool:
+    """Whether the annex drawn of these workers' fields reads back whole (``filas_del_anexo``)."""
+    for campos in trabajadores:
+        texto = "\n".join(campos)
+        if campos and not (
+            _LEGIBLES.fullmatch(texto)
+            and "\n\n" not in texto
+            and texto[0] != "\n"
+            and texto[-1] != "\n"
+        ):
+            return False
+    return True
+
+
+def filas_del_anexo(paginas: bytes) -> list[str]:
+    """Every worker's fields (NSS, CURP, SBC, NSS, …) the annex of ``paginas`` (as ``dibujar``
+    writes them) shows, page after page. What is read is only as good as drawing it again and
+    comparing the pages byte for byte, which verifying does."""
+    filas: list[str] = []
+    for m in _FLUJO.finditer(paginas):
+        inicio = m.end()
+        contenido = _inflado(paginas[inicio : inicio + int(m.group(1))], _MAX_PAGINA)
+        if contenido is None:
+            continue
+        for columna in _COLUMNA.finditer(contenido):
+            renglones = columna.group(1).decode("ascii")  # UnicodeDecodeError: a ValueError
+            leidas = _FILA.findall(renglones)
+            if len(leidas) != renglones.count(" Tj T*"):
+                raise ValueError("renglón ilegible")
+            filas += chain.from_iterable(leidas)
+    return filas
