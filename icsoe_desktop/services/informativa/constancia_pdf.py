@@ -538,7 +538,9 @@ _COLUMNA = re.compile(
     + rb"\) Tj T\*((?: \([^()\\]*\) Tj T\*)*) ET\n"
 )
 _FILA = re.compile(rf" \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*")
-_MAX_PAGINA = 1 << 22  # what a page's content may inflate to (an annex page: ~20 KB)
+# What a page's content may inflate to (an annex page: ~20 KB), and all of them, per byte of the
+# pages (text inflates 2.5-4 times): a file made to inflate without end is refused, not read.
+_MAX_PAGINA, _MAX_INFLADO = 1 << 20, 32
 
 
 def anexo_legible(trabajadores: tuple[list[str], ...]) -> bool:
@@ -560,9 +562,13 @@ def filas_del_anexo(paginas: bytes) -> list[str]:
     writes them) shows, page after page. What is read is only as good as drawing it again and
     comparing the pages byte for byte, which verifying does."""
     filas: list[str] = []
+    resta = _MAX_INFLADO * len(paginas) + _MAX_PAGINA
     for m in _FLUJO.finditer(paginas):
         inicio = m.end()
         contenido = _inflado(paginas[inicio : inicio + int(m.group(1))], _MAX_PAGINA)
+        resta -= _MAX_PAGINA if contenido is None else len(contenido)  # what inflating took
+        if resta < 0:
+            raise ValueError("demasiado contenido")
         if contenido is None:
             continue
         for columna in _COLUMNA.finditer(contenido):
