@@ -46,13 +46,20 @@ def datos(constancia: bytes) -> dict:
 def cadena(constancia: bytes) -> str:
     """The cadena original a genuine constancia signs: in its attachment, or, from version 4,
     its attachment's text without the workers and the workers' rows its annex shows."""
-    from icsoe_desktop.domain.informativa.cadena import con_filas
-    from icsoe_desktop.services.informativa.constancia_pdf import filas_del_anexo
-
     adjunto = datos(constancia)
     if "cadena" in adjunto:
         return adjunto["cadena"]
-    return con_filas(adjunto["sin_filas"], filas_del_anexo(paginas(constancia)))
+    return anexo(paginas(constancia), adjunto)[0]
+
+
+def anexo(pdf: bytes, adjunto: dict) -> tuple[str, list[str]]:
+    """The cadena and the names (all, in its order) that the annex of ``pdf`` shows, with a
+    version 4 attachment (its text without the workers, the characters of the names)."""
+    from icsoe_desktop.domain.informativa.cadena import con_filas
+    from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo
+
+    filas, nombres = leer_anexo(pdf, adjunto["caracteres"])
+    return con_filas(adjunto["sin_filas"], filas), nombres
 
 
 def sello(cadena: str, llave) -> str:

@@ -53,16 +53,23 @@ def test_the_attachment_holds_no_worker_and_the_pages_are_read_back(genuina, con
     verificacion = c.verificar_constancia(genuina, confianza)
     assert verificacion.ok, verificacion.motivo
     datos = falsa.datos(genuina)
-    assert datos["version"] == c.VERSION == 4 and "cadena" not in datos
+    assert datos["version"] == c.VERSION == 4 and not {"cadena", "nombres"} & set(datos)
     leida = verificacion.constancia
-    assert leida is not None
+    assert leida is not None and leida.sellada.nombres is not None
     cadena = leida.cadena
-    assert datos["sha256"] == hashlib.sha256(cadena.encode()).hexdigest()
-    # Not one worker's NSS or CURP in what is attached: they are in the annex only.
-    adjunto = json.dumps(datos)
+    suma = hashlib.sha256(cadena.encode())
+    for nombres in leida.sellada.nombres:
+        suma.update("".join(f"\n{n}" for n in nombres).encode())
+    assert datos["sha256"] == suma.hexdigest()
+    # Not one worker's NSS, CURP or name in what is attached: they are in the annex only.
+    adjunto = json.dumps(datos, ensure_ascii=False)
     campos = [v for lista in leida.sellada.trabajadores for v in lista]
     assert len(campos) == 3 * 402
     assert not any(v in adjunto for v in campos[0::3] + campos[1::3])
+    assert not any(n in adjunto for lista in leida.sellada.nombres for n in lista if n)
+    # What reads the names back: their characters beyond ASCII, once each, in order.
+    todos = {ch for lista in leida.sellada.nombres for n in lista for ch in n if ch > "~"}
+    assert datos["caracteres"] == "".join(sorted(todos)) and "Ñ" in todos and "ễ" in todos
     texto = "".join(p.extract_text() for p in PdfReader(io.BytesIO(genuina)).pages)
     assert all(v in texto for v in campos[0::3])
     assert "los de los trabajadores en el anexo" in " ".join(texto.split())
@@ -84,7 +91,7 @@ def _redibujada(genuina: bytes, cambiar) -> bytes:
             ),
         )
     return dibujar(sellada, leida.cadena, leida.sello, leida.info.no_certificado,
-                   leida.info.nombre, filas_en_anexo=True)  # fmt: skip
+                   leida.info.nombre, caracteres=leida.caracteres)  # fmt: skip
 
 
 def _grande(cambiar):
@@ -121,10 +128,9 @@ def test_rows_edited_with_the_sha256_to_match_break_the_sello(genuina, fiel, con
     sello (and the stored informativa) holds, so the rows must be its."""
     paginas = _redibujada(genuina, _grande(_sbc_distinto))
     datos = falsa.datos(genuina)
-    cadena = falsa.cadena(paginas_firmadas := falsa.firmar(paginas, fiel, [], datos))
+    cadena, nombres = falsa.anexo(paginas, datos)
     assert "|9999.99||" in cadena
-    assert _refusal(paginas_firmadas, confianza) == (c.PAGINAS_DISTINTAS,)
-    datos["sha256"] = hashlib.sha256(cadena.encode()).hexdigest()
+    datos["sha256"] = c.huella_del_anexo(cadena, [nombres])
     firmada = falsa.firmar(paginas, fiel, [cf.sat_ca().certificate_der], datos)
     # (pyHanko's signing time is not the sealed one either)
     assert set(_refusal(firmada, confianza)) == {c.SELLO_INVALIDO, c.FECHA_DISTINTA}
@@ -195,16 +201,27 @@ def test_a_version_4_attachment_out_of_its_shape_is_damaged(genuina, fiel, confi
     assert _refusal(firmada, confianza) == (c.DANADO,)
 
 
-def test_workers_whose_rows_would_not_read_back_keep_them_in_the_attachment(fiel, confianza):
-    """Fields the annex cannot show so that they read back one way only (a space, a
-    parenthesis): the constancia is written as version 3 (the cadena whole in the attachment)."""
+@pytest.mark.parametrize(
+    "raro",
+    [
+        Trabajador("1234 567890", "CURP(RARA)", 50_000, "ANA"),  # a space, parentheses
+        Trabajador("12345678903", "LOMA900515MDFPRN01", 50_000, "ANA " * 60),  # too long
+        Trabajador("12345678903", "LOMA900515MDFPRN01", 50_000, "李小龍"),  # not in the font
+    ],
+    ids=["campos", "nombre_largo", "sin_letra"],
+)
+def test_workers_the_annex_cannot_give_back_are_kept_in_the_attachment(fiel, confianza, raro):
+    """Fields the annex cannot show so that they read back one way only, a name too long to
+    show whole or in characters the font lacks: the constancia is written as version 3 (the
+    cadena and the names whole in the attachment), and verifies."""
     inf, _ = _con_nombres(5)
-    raro = Trabajador("1234 567890", "CURP(RARA)", 50_000, "ANA")
     contrato = dataclasses.replace(inf.contratos[1], trabajadores=(raro,))
     pdf = _firmar(dataclasses.replace(inf, contratos=(inf.contratos[0], contrato)), fiel)
     datos = falsa.datos(pdf)
-    assert datos["version"] == 3 and "|1234 567890|CURP(RARA)|500.00|" in datos["cadena"]
-    assert c.verificar_constancia(pdf, confianza).ok
+    assert datos["version"] == 3 and f"|{raro.nss}|{raro.curp}|500.00|" in datos["cadena"]
+    assert [raro.nombre.strip()] in datos["nombres"]
+    verificacion = c.verificar_constancia(pdf, confianza)
+    assert verificacion.ok, verificacion.motivo
 
 
 @pytest.mark.parametrize("version", [2, 3])

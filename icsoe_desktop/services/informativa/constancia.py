@@ -10,12 +10,14 @@ copy and its header copy, domain/informativa/firmada.py; a constancia made befor
 and, from version 3, the workers' names in the cadena's order (``nombres``: the cadena leaves
 them out; the annex shows them, and a version 2 constancia is drawn, and verifies, without).
 From version 4 the workers are held once, in the annex: the attachment has the cadena without
-their fields (``sin_filas``) and the whole cadena's SHA-256, and reading a constancia takes
-their rows from the signed pages (``filas_del_anexo``), which must give that SHA-256 — then,
-as for every version, the pages drawn again from what was read must be the signed ones byte
-for byte, so only pages the app drew of exactly those rows are read. Workers whose fields the
-annex could not show so that they read back (a space, a parenthesis) are still written as
-version 3, the cadena whole in the attachment.
+their fields (``sin_filas``), the characters that read the names back (``caracteres``) and
+the SHA-256 of the cadena and the names (``huella_del_anexo``), and reading a constancia takes
+the rows and names from the signed pages (``constancia_pdf.leer_anexo``), which must give that
+SHA-256 — then, as for every version, the pages drawn again from what was read must be the
+signed ones byte for byte, so only pages the app drew of exactly those workers are read.
+Workers the annex could not show so that they read back (a field with a space or a
+parenthesis, a name too long or in characters the font lacks) are still written as version
+3, the cadena and the names whole in the attachment.
 Verifying proves who signed, what and when:
 
 - the PDF's first signature is intact (pyHanko), made by a certificate that chains to this
@@ -56,7 +58,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -259,7 +261,8 @@ class ConstanciaLeida:
     sellada: Campos = field(repr=False)
     # SHA-256 (hex) of the frozen copy and of its header copy the store kept at signing.
     huellas: tuple[str, str] | None = field(default=None, repr=False)
-    filas_en_anexo: bool = False  # version 4: the workers' fields read from the annex
+    # Version 4: the characters that read the annex's names (the workers read from its rows).
+    caracteres: str | None = field(default=None, repr=False)
 
     @property
     def informativa(self) -> Informativa:
@@ -466,7 +469,11 @@ def preparar_constancia(
     the informativa (*Firmar*), with its workers' names (``nombres_trabajadores`` of it): the
     informativa is not needed, nor kept in memory meanwhile, nor are the names afterwards.
     Refused when the sello or the certificate disagree with the cadena."""
-    from icsoe_desktop.services.informativa.constancia_pdf import anexo_legible, dibujar
+    from icsoe_desktop.services.informativa.constancia_pdf import (
+        NoCabe,
+        caracteres_del_anexo,
+        dibujar,
+    )
     from icsoe_desktop.services.pades.firmar import adjunto
 
     if fecha_firma.tzinfo is None:
@@ -484,24 +491,24 @@ def preparar_constancia(
             f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista {rfc}.",
         )
     sellada = replace(sellada, nombres=_nombres(nombres, sellada))
-    en_anexo = anexo_legible(sellada.trabajadores)
-    paginas = dibujar(
-        sellada, cadena, sello, info.no_certificado, info.nombre, filas_en_anexo=en_anexo
-    )
     datos: dict[str, object] = {
         "formato": FORMATO,
         "sello": sello,
         "certificado": base64.b64encode(info.certificado_der).decode("ascii"),
-        "nombres": nombres,
     }
-    if en_anexo:  # the workers' fields once, in the annex; their SHA-256 here
-        datos |= {
-            "version": VERSION,
-            "sin_filas": sin_filas(sellada),
-            "sha256": _huella(cadena.encode()),
-        }
+    caracteres = caracteres_del_anexo(sellada)
+    try:
+        paginas = dibujar(
+            sellada, cadena, sello, info.no_certificado, info.nombre, None, caracteres
+        )
+    except NoCabe:  # a name too long to show whole: the workers in the attachment too
+        caracteres = None
+        paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
+    if caracteres is not None:  # the workers once, in the annex; the cadena's SHA-256 here
+        datos |= {"version": VERSION, "sin_filas": sin_filas(sellada), "caracteres": caracteres}
+        datos["sha256"] = huella_del_anexo(cadena, nombres)
     else:
-        datos |= {"version": _EN_ADJUNTO, "cadena": cadena}
+        datos |= {"version": _EN_ADJUNTO, "cadena": cadena, "nombres": nombres}
     del sellada  # each worker's fields, not kept while the attachment is written
     if congeladas is not None:
         datos["huellas"] = dict(zip(_HUELLAS, map(_huella, congeladas), strict=True))
@@ -534,9 +541,9 @@ def _adjunto(revision: bytes) -> bytes | None:
 
 
 def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
-    """What the attachment ``datos`` says, with, from version 4, the workers' fields the annex
-    of ``paginas`` (the signed revision's pages) shows, which must be the ones its SHA-256
-    names (else ``PAGINAS_DISTINTAS``)."""
+    """What the attachment ``datos`` says, with, from version 4, the workers (fields and
+    names) the annex of ``paginas`` (the signed revision's pages) shows, which must be the
+    ones its SHA-256 names (else ``PAGINAS_DISTINTAS``)."""
     try:
         leido = json.loads(datos.decode("ascii"))
         if leido["formato"] != FORMATO:
@@ -546,13 +553,15 @@ def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
             raise ValidationError("constancia_version", VERSION_NUEVA)
         if version not in (_SIN_NOMBRES, _EN_ADJUNTO, VERSION):
             raise ValueError("version")
+        caracteres, nombres = None, leido.get("nombres")
         if version == VERSION:
-            if "cadena" in leido or not _HEX.fullmatch(firmada := str(leido["sha256"])):
+            if {"cadena", "nombres"} & set(leido) or not _HEX.fullmatch(str(leido["sha256"])):
                 raise ValueError("sha256")
-            cadena = _cadena_del_anexo(str(leido["sin_filas"]), paginas)
-            if _huella(cadena.encode()) != firmada:
+            caracteres = _caracteres(leido["caracteres"])
+            cadena, en_anexo = _del_anexo(str(leido["sin_filas"]), paginas, caracteres)
+            if huella_del_anexo(cadena, [en_anexo]) != leido["sha256"]:
                 raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS)
-        elif {"sin_filas", "sha256"} & set(leido):
+        elif {"sin_filas", "sha256", "caracteres"} & set(leido):
             raise ValueError("sin_filas")
         else:
             cadena = str(leido["cadena"])
@@ -561,9 +570,11 @@ def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
         sellada = leer_campos(cadena)
         if sellada.firmada is None:
             raise ValueError("sin fecha")
+        if version == VERSION:
+            nombres = _por_contrato(en_anexo, sellada)
         if version != _SIN_NOMBRES:
-            sellada = replace(sellada, nombres=_nombres(leido["nombres"], sellada))
-        elif "nombres" in leido:
+            sellada = replace(sellada, nombres=_nombres(nombres, sellada))
+        elif nombres is not None:
             raise ValueError("nombres")
         huellas = _huellas(leido.get("huellas"))
         info = load_certificate(certificado)
@@ -573,26 +584,57 @@ def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
         raise ValidationError("constancia_danada", DANADO) from exc
     except (ValueError, TypeError, KeyError, binascii.Error, DomainError) as exc:
         raise ValidationError("constancia_danada", DANADO) from exc
-    en_anexo = version == VERSION
-    return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas, en_anexo)
+    return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas, caracteres)
 
 
-def _cadena_del_anexo(sin: str, paginas: bytes) -> str:
-    """The cadena of a version 4 constancia: ``sin`` (it without its workers' fields) and the
-    fields its annex shows; ``PAGINAS_DISTINTAS`` when the annex does not show as many workers
-    as it lists, in rows that read back."""
-    from icsoe_desktop.services.informativa.constancia_pdf import filas_del_anexo
+def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[str, list[str]]:
+    """The cadena and the names (in its order) of a version 4 constancia: ``sin`` (it without
+    its workers' fields) and the rows its annex shows; ``PAGINAS_DISTINTAS`` when the annex
+    does not show as many workers as it lists, in rows that read back."""
+    from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo
 
     try:
-        filas = filas_del_anexo(paginas)
+        filas, nombres = leer_anexo(paginas, caracteres)
     except ValueError as exc:
         raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
     try:
-        return con_filas(sin, filas)
+        return con_filas(sin, filas), nombres
     except ValueError as exc:
         if exc.args == ("filas",):
             raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
         raise
+
+
+def huella_del_anexo(cadena: str, nombres: Iterable[list[str]]) -> str:
+    """What a version 4 attachment's ``sha256`` is: the SHA-256 (hex) of the cadena and then,
+    each after a line feed, every worker's name in its order (which no name has: ``campo``)."""
+    suma = hashlib.sha256(cadena.encode())
+    for lista in nombres:
+        suma.update("".join(map("\n".__add__, lista)).encode())
+    return suma.hexdigest()
+
+
+def _caracteres(valor: object) -> str:
+    """A version 4 attachment's ``caracteres``: ValueError for anything but distinct
+    characters, in order, none printable ASCII, as many as the annex takes."""
+    from icsoe_desktop.services.informativa.constancia_pdf import MAX_CARACTERES
+
+    if not isinstance(valor, str) or len(valor) > MAX_CARACTERES:
+        raise ValueError("caracteres")
+    if list(valor) != sorted(set(valor)) or any(" " <= c <= "~" for c in valor):
+        raise ValueError("caracteres")
+    return valor
+
+
+def _por_contrato(nombres: list[str], sellada: Campos) -> list[list[str]]:
+    """The annex's names, one list a contract of ``sellada`` (as many as its workers)."""
+    partes, inicio = [], 0
+    for campos in sellada.trabajadores:
+        partes.append(nombres[inicio : inicio + len(campos) // 3])
+        inicio += len(campos) // 3
+    if inicio != len(nombres):
+        raise ValueError("nombres")
+    return partes
 
 
 def _nombres(valor: object, sellada: Campos) -> tuple[list[str], ...]:
@@ -806,7 +848,7 @@ def verificar_constancia(
             info.no_certificado,
             info.nombre,
             firma.base,
-            leida.filas_en_anexo,
+            leida.caracteres,
         )
     except Exception:  # sealed data the writer cannot draw: no page of ours shows them
         log.warning("No se pudieron dibujar los datos sellados", exc_info=True)

@@ -6,7 +6,9 @@ compressed content from the signed file when it inflates to exactly the one draw
 Letter pages. The first ones say what was signed (contratista, informativa, date and time of
 signing, contracts, certificate, cadena original and sello); then an annex per contract lists
 its workers (NSS, CURP, SBC, as the cadena holds them) in three columns, or in two with each
-worker's name when the constancia carries the names (``Campos.nombres``). DejaVu Sans and Sans
+worker's name when the constancia carries the names (``Campos.nombres``). From version 4 the
+annex is where the workers are kept: each name whole (narrowed when too wide, never cut), the
+names' characters given their codes first, and ``leer_anexo`` reads the rows and names back. DejaVu Sans and Sans
 Mono (resources/fuentes, Bitstream Vera licence) are embedded as subsets: every accent and
 name people have is drawn as written. In training every page carries the mark
 «CAPACITACIÓN — SIN VALIDEZ» across it.
@@ -264,11 +266,14 @@ def dibujar(
     no_certificado: str,
     titular: str,
     firmadas: bytes | None = None,
-    filas_en_anexo: bool = False,
+    caracteres: str | None = None,
 ) -> bytes:
     """The constancia's pages (unsigned) from its sealed data (``leer_campos`` of ``cadena``).
-    ``firmadas``: the pages as signed, when verifying (see ``_Flate``); ``filas_en_anexo``: the
-    attachment leaves the workers to the annex (the text says where the cadena is whole)."""
+    ``firmadas``: the pages as signed, when verifying (see ``_Flate``). ``caracteres``: the
+    workers are in the annex only (version 4; ``caracteres_del_anexo``): their names whole,
+    narrowed to fit, never cut, and those characters given the name font's first codes, so
+    that the rows and the names read back (``leer_anexo``); ``NoCabe`` for a name too long."""
+    filas_en_anexo = caracteres is not None
     if sellada.firmada is None:
         raise ValueError("cadena sin fecha de firma")
     inf = sellada.informativa
@@ -284,11 +289,13 @@ def dibujar(
     _portada(cuenta, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
     salida = io.BytesIO()
     c = _documento(salida, sellada)
+    if caracteres:  # before any text: their codes depend on nothing else
+        pdfmetrics.getFont(_SANS).splitString(caracteres, c._doc)
     hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo))
     _portada(hoja, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
     cortes: dict[str, str] = {}  # each name as its column shows it, measured once
     for indice, desde in anexo:
-        _anexo(hoja, sellada, indice, desde, cortes)
+        _anexo(hoja, sellada, indice, desde, cortes, filas_en_anexo)
     c.showPage()
     if firmadas is not None:
         _contenidos(c, _Flate(firmadas))
@@ -409,7 +416,9 @@ def _portada(
     hoja.bloque(sello)
 
 
-def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int, cortes: dict[str, str]) -> None:
+def _anexo(
+    hoja: _Hoja, sellada: Campos, indice: int, desde: int, cortes: dict[str, str], enteros: bool
+) -> None:
     inf = sellada.informativa
     k, campos = inf.contratos[indice], sellada.trabajadores[indice]
     listados, columnas = len(campos) // 3, _columnas(sellada)
@@ -443,33 +452,43 @@ def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int, cortes: dict[s
         c.drawText(texto)
         if sellada.nombres is not None:
             nombres = sellada.nombres[indice][primero : primero + len(bloque) // 3]
-            c.drawText(_nombres(c.beginText(x + _X_NOMBRE, y0), nombres, cortes))
+            texto = c.beginText(x + _X_NOMBRE, y0)
+            c.drawText(_nombres(texto, nombres, cortes, enteros))
 
 
 def _columnas(sellada: Campos) -> int:
     return _COLUMNAS if sellada.nombres is None else _COLUMNAS_NOMBRES
 
 
-def _nombres(texto: PDFTextObject, nombres: list[str], cortes: dict[str, str]) -> PDFTextObject:
+def _nombres(
+    texto: PDFTextObject, nombres: list[str], cortes: dict[str, str], enteros: bool = False
+) -> PDFTextObject:
     """The «Nombre» column: each name on its worker's row, one too wide cut with «…» (``cortes``:
-    the names already cut, by name); a worker without a name, an empty line. When every
-    character of the column already has its code in the font's first subset, in use, the
-    lines are written at once: the code reportlab writes line by line (every name a
-    constancia carries, hundreds of thousands)."""
+    the names already cut, by name) or, ``enteros``, narrowed to fit (``cortes``: its line
+    of code); a worker without a name, an empty line. When every character of the column
+    already has its code in the font's first subset, in use, the lines are written at once:
+    the code reportlab writes line by line (every name a constancia carries, hundreds of
+    thousands)."""
     texto.setFont(_SANS, _FILA_TAM, _FILA_ALTO)
     texto.setHorizScale(_ESCALA_NOMBRE)
     texto.textLine("Nombre")
-    lineas = []
-    for nombre in nombres:
-        if (linea := cortes.get(nombre)) is None:
-            linea = cortes[nombre] = _cabe(nombre)
-        lineas.append(linea)
     fuente, canvas = pdfmetrics.getFont(_SANS), texto._canvas
     tabla, propios = (
         fuente.escapados(canvas._doc, canvas._escape)
         if isinstance(fuente, _Fuente)
         else ({}, frozenset())
     )
+    if enteros:
+        if texto._curSubset != 0 or not propios.issuperset("".join(nombres)):
+            raise NoCabe("un carácter sin código en el primer subconjunto")
+        texto._code.append(" ".join(_linea_entera(n, cortes, tabla) for n in nombres))
+        texto.setHorizScale(100)
+        return texto
+    lineas = []
+    for nombre in nombres:
+        if (linea := cortes.get(nombre)) is None:
+            linea = cortes[nombre] = _cabe(nombre)
+        lineas.append(linea)
     if texto._curSubset == 0 and propios.issuperset("".join(lineas)):
         texto._code.append(
             " ".join(f"({linea.translate(tabla)}) Tj T*" if linea else " T*" for linea in lineas)
@@ -479,6 +498,36 @@ def _nombres(texto: PDFTextObject, nombres: list[str], cortes: dict[str, str]) -
             texto.textLine(linea)
     texto.setHorizScale(100)  # the text state outlives the text object: the next column's rows
     return texto
+
+
+class NoCabe(ValueError):
+    """A name that the annex cannot show whole, however narrowed, or in the codes read back."""
+
+
+# The narrowest a whole name is drawn (percent of its width), and what a name's line has.
+_ESCALA_MINIMA = 30
+_DISPONIBLE = _ANCHO_NOMBRE * _ESCALA_NOMBRE / 100
+
+
+def _linea_entera(nombre: str, lineas: dict[str, str], tabla: dict[int, str]) -> str:
+    """A name's line of the column, whole: narrowed (its own ``Tz``, then the column's again)
+    when wider than the column; ``lineas``: the ones already written, by name."""
+    if (linea := lineas.get(nombre)) is not None:
+        return linea
+    if not nombre:
+        linea = " T*"
+    else:
+        cadena = nombre.translate(tabla)
+        ancho = pdfmetrics.getFont(_SANS).stringWidth(nombre, _FILA_TAM)
+        if ancho <= _ANCHO_NOMBRE:
+            linea = f"({cadena}) Tj T*"
+        else:
+            escala = int(100 * _DISPONIBLE / ancho)
+            if escala < _ESCALA_MINIMA:
+                raise NoCabe(nombre)
+            linea = f"{escala} Tz ({cadena}) Tj T* {_ESCALA_NOMBRE} Tz"
+    lineas[nombre] = linea
+    return linea
 
 
 def _cabe(nombre: str) -> str:
@@ -531,21 +580,36 @@ def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:
 # space and what a PDF string escapes (NSS, CURP and SBC are).
 _VALOR = r"[!-'*-\[\]-~]+"
 _LEGIBLES = re.compile(r"[!-'*-\[\]-~\n]*")  # values one a line (one class: no state per row)
-# A column of the annex as _anexo writes it: its heading, then a row per worker.
+# The characters of the names but printable ASCII that the name font's first subset can take
+# (its codes 1-31 and 127-255) before the first pages' own.
+MAX_CARACTERES = 150
+# A column of the annex as _anexo writes it, its rows, then its names.
 _COLUMNA = re.compile(
     rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm /F[0-9]+\+0 6\.2 Tf 7\.4 TL \("
     + re.escape(_ENCABEZADO_FILA.encode("ascii"))
     + rb"\) Tj T\*((?: \([^()\\]*\) Tj T\*)*) ET\n"
+    + rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm 88 Tz /F[0-9]+\+0 6\.2 Tf 7\.4 TL \(Nombre\) Tj T\*"
+    + rb"([^\n]*) 100 Tz ET\n"
 )
 _FILA = re.compile(rf" \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*")
+_CADENA_PDF = r"\(((?:[^\\()]|\\[0-7]{3}|\\[()\\])*)\)"
+_NOMBRE = rf" (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*()"
+_NOMBRES = re.compile(rf"(?:{_NOMBRE})*")
+_UN_NOMBRE = re.compile(_NOMBRE)
+_ESCAPE = re.compile(r"\\([0-7]{3}|[()\\])")
 # What a page's content may inflate to (an annex page: ~20 KB), and all of them, per byte of the
 # pages (text inflates 2.5-4 times): a file made to inflate without end is refused, not read.
 _MAX_PAGINA, _MAX_INFLADO = 1 << 20, 32
 
 
-def anexo_legible(trabajadores: tuple[list[str], ...]) -> bool:
-    """Whether the annex drawn of these workers' fields reads back whole (``filas_del_anexo``)."""
-    for campos in trabajadores:
+def caracteres_del_anexo(sellada: Campos) -> str | None:
+    """What ``dibujar`` takes to draw the workers in the annex only (version 4): the
+    characters of their names but printable ASCII, in order; None when the rows or the names
+    would not read back one way only (a field with a space or a parenthesis, a character the
+    font lacks, too many characters), and the constancia keeps them in its attachment."""
+    if sellada.nombres is None:
+        return None
+    for campos in sellada.trabajadores:
         texto = "\n".join(campos)
         if campos and not (
             _LEGIBLES.fullmatch(texto)
@@ -553,15 +617,24 @@ def anexo_legible(trabajadores: tuple[list[str], ...]) -> bool:
             and texto[0] != "\n"
             and texto[-1] != "\n"
         ):
-            return False
-    return True
+            return None
+    caracteres = set().union(*map("".join, sellada.nombres)) - _IMPRIMIBLES
+    with _cerrojo:
+        _fuentes()
+    en_fuente = pdfmetrics.getFont(_SANS).face.charToGlyph
+    if len(caracteres) > MAX_CARACTERES or any(ord(c) not in en_fuente for c in caracteres):
+        return None
+    return "".join(sorted(caracteres))
 
 
-def filas_del_anexo(paginas: bytes) -> list[str]:
-    """Every worker's fields (NSS, CURP, SBC, NSS, …) the annex of ``paginas`` (as ``dibujar``
-    writes them) shows, page after page. What is read is only as good as drawing it again and
-    comparing the pages byte for byte, which verifying does."""
+def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str]]:
+    """Every worker's fields (NSS, CURP, SBC, NSS, …) and name the annex of ``paginas`` (as
+    ``dibujar`` writes them with ``caracteres``) shows, page after page. ValueError for what
+    does not read back. What is read is only as good as drawing it again and comparing the
+    pages byte for byte, which verifying does."""
+    decodificar = _decodificador(caracteres)
     filas: list[str] = []
+    nombres: list[str] = []
     resta = _MAX_INFLADO * len(paginas) + _MAX_PAGINA
     for m in _FLUJO.finditer(paginas):
         inicio = m.end()
@@ -574,7 +647,40 @@ def filas_del_anexo(paginas: bytes) -> list[str]:
         for columna in _COLUMNA.finditer(contenido):
             renglones = columna.group(1).decode("ascii")  # UnicodeDecodeError: a ValueError
             leidas = _FILA.findall(renglones)
-            if len(leidas) != renglones.count(" Tj T*"):
+            lineas = columna.group(2).decode("ascii")
+            if not _NOMBRES.fullmatch(lineas):
+                raise ValueError("nombre ilegible")
+            suyos = [decodificar(n) for n, _ in _UN_NOMBRE.findall(lineas)]
+            if not len(leidas) == renglones.count(" Tj T*") == len(suyos):
                 raise ValueError("renglón ilegible")
             filas += chain.from_iterable(leidas)
-    return filas
+            nombres += suyos
+    return filas, nombres
+
+
+class _Clave:
+    """A document as reportlab's fonts know it (a weak key), to give codes without drawing."""
+
+
+def _decodificador(caracteres: str) -> Callable[[str], str]:
+    """A name as a PDF string of the name font writes it (``caracteres`` given their codes
+    first, as ``dibujar`` does) → the name."""
+    with _cerrojo:
+        _fuentes()
+    fuente, clave = pdfmetrics.getFont(_SANS), _Clave()
+    try:
+        fuente.splitString(caracteres, clave)
+        asignados = fuente.state[clave].assignments
+    finally:
+        fuente.state.pop(clave, None)
+    tabla = {n: c for c, n in asignados.items() if 0 < n < 256}
+
+    def decodificar(texto: str) -> str:
+        if "\\" not in texto:  # printable ASCII: its own code
+            return texto
+        codigos = _ESCAPE.sub(lambda m: chr(int(m[1], 8)) if m[1].isdigit() else m[1], texto)
+        if not all(ord(c) in tabla for c in codigos):
+            raise ValueError("código sin carácter")
+        return codigos.translate(tabla)
+
+    return decodificar
