@@ -215,6 +215,19 @@ def con_filas(sin: str, filas: list[str]) -> str:
     SBC, NSS, … in the cadena's order) after each contract's fields, as many as it says it
     lists. ValueError when ``sin`` is no such text or ``filas`` is not all its workers; what is
     returned is still to be read with ``leer_campos``."""
+    return unidos(campos_con_filas(sin, filas))
+
+
+def unidos(campos: list[str]) -> str:
+    """The cadena of these fields."""
+    return "||" + SEPARADOR.join(campos) + "||"
+
+
+def campos_con_filas(sin: str, filas: list[str]) -> list[str]:
+    """The fields of ``con_filas(sin, filas)``, as ``leer_campos`` takes them (``filas``
+    with a ``|`` in one are not a cadena's: ValueError)."""
+    if any(SEPARADOR in campo for campo in filas):
+        raise ValueError("filas")
     if not (isinstance(sin, str) and sin.startswith("||") and sin.endswith("||")):
         raise ValueError("sin filas")
     campos = sin[2:-2].split(SEPARADOR)
@@ -231,7 +244,7 @@ def con_filas(sin: str, filas: list[str]) -> str:
         raise ValueError("sin filas") from exc
     if i != len(campos) or usadas != len(filas):
         raise ValueError("filas")
-    return "||" + SEPARADOR.join(chain.from_iterable(partes)) + "||"
+    return list(chain.from_iterable(partes))
 
 
 def _entero(texto: str) -> int:
@@ -426,12 +439,13 @@ def leer_sellada(cadena: str, estado: str = FIRMADA) -> Sellada:
     return leer_campos(cadena, estado).sellada()
 
 
-def leer_campos(cadena: str, estado: str = FIRMADA) -> Campos:
+def leer_campos(cadena: str, estado: str = FIRMADA, campos: list[str] | None = None) -> Campos:
     """What ``leer_sellada`` reads, without building the workers. ValidationError for anything
-    but a cadena ``cadena_original`` writes."""
+    but a cadena ``cadena_original`` writes. ``campos``: its fields, already split out of it
+    (``campos_con_filas``)."""
     if not (isinstance(cadena, str) and cadena.startswith("||") and cadena.endswith("||")):
         raise _invalida()
-    lector = _Lector(cadena[2:-2].split(SEPARADOR))
+    lector = _Lector(cadena[2:-2].split(SEPARADOR) if campos is None else campos)
     firmada, capacitacion = None, False
     try:
         etiqueta, version = lector.texto(), lector.texto()

@@ -69,12 +69,13 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
     Campos,
     cadena_original,
+    campos_con_filas,
     campos_de,
-    con_filas,
     contenido,
     leer_campos,
     nombres_trabajadores,
     sin_filas,
+    unidos,
 )
 from icsoe_desktop.domain.informativa.firmada import comprobar, nombres_congelados
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
@@ -558,16 +559,18 @@ def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
             if {"cadena", "nombres"} & set(leido) or not _HEX.fullmatch(str(leido["sha256"])):
                 raise ValueError("sha256")
             caracteres = _caracteres(leido["caracteres"])
-            cadena, en_anexo = _del_anexo(str(leido["sin_filas"]), paginas, caracteres)
+            campos, en_anexo = _del_anexo(str(leido["sin_filas"]), paginas, caracteres)
+            cadena = unidos(campos)
             if huella_del_anexo(cadena, [en_anexo]) != leido["sha256"]:
                 raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS)
+            sellada = leer_campos(cadena, campos=campos)  # not split out of it again
         elif {"sin_filas", "sha256", "caracteres"} & set(leido):
             raise ValueError("sin_filas")
         else:
             cadena = str(leido["cadena"])
+            sellada = leer_campos(cadena)
         sello = str(leido["sello"])
         certificado = base64.b64decode(str(leido["certificado"]), validate=True)
-        sellada = leer_campos(cadena)
         if sellada.firmada is None:
             raise ValueError("sin fecha")
         if version == VERSION:
@@ -587,10 +590,10 @@ def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
     return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas, caracteres)
 
 
-def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[str, list[str]]:
-    """The cadena and the names (in its order) of a version 4 constancia: ``sin`` (it without
-    its workers' fields) and the rows its annex shows; ``PAGINAS_DISTINTAS`` when the annex
-    does not show as many workers as it lists, in rows that read back."""
+def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[list[str], list[str]]:
+    """The cadena's fields and the names (in its order) of a version 4 constancia: ``sin`` (it
+    without its workers' fields) and the rows its annex shows; ``PAGINAS_DISTINTAS`` when the
+    annex does not show as many workers as it lists, in rows that read back."""
     from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo
 
     try:
@@ -598,7 +601,7 @@ def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[str, list[str
     except ValueError as exc:
         raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
     try:
-        return con_filas(sin, filas), nombres
+        return campos_con_filas(sin, filas), nombres
     except ValueError as exc:
         if exc.args == ("filas",):
             raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc

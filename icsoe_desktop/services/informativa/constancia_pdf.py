@@ -481,7 +481,10 @@ def _nombres(
     if enteros:
         if texto._curSubset != 0 or not propios.issuperset("".join(nombres)):
             raise NoCabe("un carácter sin código en el primer subconjunto")
-        texto._code.append(" ".join(_linea_entera(n, cortes, tabla) for n in nombres))
+        hechas = cortes.get  # most names are drawn already: no call for them
+        texto._code.append(
+            " ".join([hechas(n) or _linea_entera(n, cortes, tabla) for n in nombres])
+        )
         texto.setHorizScale(100)
         return texto
     lineas = []
@@ -577,9 +580,9 @@ def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:
 # --- the annex read back --------------------------------------------------------------------------
 
 # A value the annex's rows show so that they read back one way only: printable ASCII but the
-# space and what a PDF string escapes (NSS, CURP and SBC are).
-_VALOR = r"[!-'*-\[\]-~]+"
-_LEGIBLES = re.compile(r"[!-'*-\[\]-~\n]*")  # values one a line (one class: no state per row)
+# space, what a PDF string escapes and the cadena's separator (NSS, CURP and SBC are).
+_VALOR = r"[!-'*-\[\]-{}~]+"
+_LEGIBLES = re.compile(r"[!-'*-\[\]-{}~\n]*")  # values one a line (one class: no state per row)
 # The characters of the names but printable ASCII that the name font's first subset can take
 # (its codes 1-31 and 127-255) before the first pages' own.
 MAX_CARACTERES = 150
@@ -587,15 +590,14 @@ MAX_CARACTERES = 150
 _COLUMNA = re.compile(
     rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm /F[0-9]+\+0 6\.2 Tf 7\.4 TL \("
     + re.escape(_ENCABEZADO_FILA.encode("ascii"))
-    + rb"\) Tj T\*((?: \([^()\\]*\) Tj T\*)*) ET\n"
+    + rb"\) Tj T\*((?: \([^()\\]*+\) Tj T\*)*+) ET\n"
     + rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm 88 Tz /F[0-9]+\+0 6\.2 Tf 7\.4 TL \(Nombre\) Tj T\*"
     + rb"([^\n]*) 100 Tz ET\n"
 )
 _FILA = re.compile(rf" \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*")
-_CADENA_PDF = r"\(((?:[^\\()]|\\[0-7]{3}|\\[()\\])*)\)"
-_NOMBRE = rf" (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*()"
-_NOMBRES = re.compile(rf"(?:{_NOMBRE})*")
-_UN_NOMBRE = re.compile(_NOMBRE)
+_CADENA_PDF = r"\(((?:[^\\()]++|\\[0-7]{3}|\\[()\\])*+)\)"
+# A name's line: all of it, and the name as a PDF string writes it.
+_NOMBRE = re.compile(rf"( (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*())")
 _ESCAPE = re.compile(r"\\([0-7]{3}|[()\\])")
 # What a page's content may inflate to (an annex page: ~20 KB), and all of them, per byte of the
 # pages (text inflates 2.5-4 times): a file made to inflate without end is refused, not read.
@@ -648,9 +650,10 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str]]:
             renglones = columna.group(1).decode("ascii")  # UnicodeDecodeError: a ValueError
             leidas = _FILA.findall(renglones)
             lineas = columna.group(2).decode("ascii")
-            if not _NOMBRES.fullmatch(lineas):
+            partes = _NOMBRE.findall(lineas)
+            if "".join(linea for linea, _, _ in partes) != lineas:  # nothing else between
                 raise ValueError("nombre ilegible")
-            suyos = [decodificar(n) for n, _ in _UN_NOMBRE.findall(lineas)]
+            suyos = [decodificar(n) for _, n, _ in partes]
             if not len(leidas) == renglones.count(" Tj T*") == len(suyos):
                 raise ValueError("renglón ilegible")
             filas += chain.from_iterable(leidas)
