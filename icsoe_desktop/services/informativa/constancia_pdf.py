@@ -161,13 +161,22 @@ def _canvas(salida: io.BytesIO, firmada: datetime) -> Canvas:
 class _Hoja:
     """Text laid out top to bottom over pages, a new one whenever the current is full."""
 
-    def __init__(self, canvas: Canvas, pie: str, capacitacion: bool, paginas: int) -> None:
+    def __init__(
+        self,
+        canvas: Canvas,
+        pie: str,
+        capacitacion: bool,
+        paginas: int,
+        flate: PDFStreamFilterZCompress | None = None,
+    ) -> None:
         self.c, self.pie, self.capacitacion, self.total = canvas, pie, capacitacion, paginas
-        self.numero, self.y = 0, 0.0
+        self.numero, self.y, self.flate = 0, 0.0, flate
 
     def pagina(self) -> None:
         if self.numero:
             self.c.showPage()
+            if self.flate is not None:
+                _comprimida(self.c, self.flate)
         self.numero += 1
         if self.capacitacion:  # across the page, and as a line a text reader finds
             self.c.doForm("marca")
@@ -291,16 +300,16 @@ def dibujar(
     c = _documento(salida, sellada)
     if caracteres:  # before any text: their codes depend on nothing else
         pdfmetrics.getFont(_SANS).splitString(caracteres, c._doc)
-    hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo))
+    flate = _ZLIB if firmadas is None else _Flate(firmadas)
+    hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo), flate)
     _portada(hoja, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
     cortes: dict[str, str] = {}  # each name as its column shows it, measured once
     for indice, desde in anexo:
         _anexo(hoja, sellada, indice, desde, cortes, filas_en_anexo)
     c.showPage()
-    if firmadas is not None:
-        _contenidos(c, _Flate(firmadas))
-    c.save()
-    return salida.getvalue()
+    _comprimida(c, flate)
+    datos: bytes = c.getpdfdata()  # what save() writes, without a copy in ``salida``
+    return datos
 
 
 # How reportlab writes a page's compressed content (Flate alone: no ASCII85).
@@ -343,13 +352,28 @@ def _inflado(datos: bytes, tope: int) -> bytes | None:
     return salida if completo and len(salida) <= tope else None
 
 
-def _contenidos(c: Canvas, flate: _Flate) -> None:
-    """Each page's content stream as reportlab's PDFPage.check_format makes it, with ``flate``."""
-    for pagina in c._doc.Pages.pages:
-        if pagina.Contents is None and pagina.stream and pagina.compression:
-            flujo = PDFStream(content=pagina.stream, filters=[flate])
-            flujo.__Comment__ = "page stream"
-            pagina.Contents = flujo
+class _Comprimido(PDFStreamFilterZCompress):  # type: ignore[misc]  # reportlab is untyped
+    """A content already compressed: reportlab writes these bytes as it."""
+
+    def __init__(self, datos: bytes) -> None:
+        self._datos = datos
+
+    def encode(self, text: str | bytes) -> bytes:
+        return self._datos
+
+
+_ZLIB = PDFStreamFilterZCompress()  # reportlab's own, as its pages use it
+
+
+def _comprimida(c: Canvas, flate: PDFStreamFilterZCompress) -> None:
+    """The page just shown, its content compressed now with ``flate`` and the text let go (a
+    big annex's pages would hold it all until saved): the stream reportlab's
+    PDFPage.check_format makes of it, with the same bytes."""
+    pagina = c._doc.Pages.pages[-1]
+    if pagina.Contents is None and pagina.stream and pagina.compression:
+        flujo = PDFStream(content=b"", filters=[_Comprimido(flate.encode(pagina.stream))])
+        flujo.__Comment__ = "page stream"
+        pagina.Contents, pagina.stream = flujo, None
 
 
 def _portada(
