@@ -193,6 +193,10 @@ def test_a_row_edited_after_signing_is_refused(genuina, confianza):
         {"sin_filas": None},
         {"sin_filas": "||ICSOE-INF|2||"},
         {"version": 3},  # said to be of the version before, without its cadena
+        {"nombres": [["ANA"]]},  # the names twice
+        {"caracteres": "ÑÁ"},  # not in order
+        {"caracteres": "ÁA"},  # ASCII, whose codes are its own
+        {"caracteres": None},
     ],
 )
 def test_a_version_4_attachment_out_of_its_shape_is_damaged(genuina, fiel, confianza, cambio):

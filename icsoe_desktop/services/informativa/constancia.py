@@ -505,7 +505,7 @@ def preparar_constancia(
     except NoCabe:  # a name too long to show whole: the workers in the attachment too
         caracteres = None
         paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
-    if caracteres is not None:  # the workers once, in the annex; the cadena's SHA-256 here
+    if caracteres is not None:  # the workers once, in the annex; their SHA-256 here
         datos |= {"version": VERSION, "sin_filas": sin_filas(sellada), "caracteres": caracteres}
         datos["sha256"] = huella_del_anexo(cadena, nombres)
     else:
@@ -619,12 +619,12 @@ def huella_del_anexo(cadena: str, nombres: Iterable[list[str]]) -> str:
 
 def _caracteres(valor: object) -> str:
     """A version 4 attachment's ``caracteres``: ValueError for anything but distinct
-    characters, in order, none printable ASCII, as many as the annex takes."""
+    characters, in order, none ASCII, as many as the annex takes."""
     from icsoe_desktop.services.informativa.constancia_pdf import MAX_CARACTERES
 
     if not isinstance(valor, str) or len(valor) > MAX_CARACTERES:
         raise ValueError("caracteres")
-    if list(valor) != sorted(set(valor)) or any(" " <= c <= "~" for c in valor):
+    if list(valor) != sorted(set(valor)) or any(c <= "~" for c in valor):
         raise ValueError("caracteres")
     return valor
 

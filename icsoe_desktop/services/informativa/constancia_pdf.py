@@ -8,9 +8,9 @@ signing, contracts, certificate, cadena original and sello); then an annex per c
 its workers (NSS, CURP, SBC, as the cadena holds them) in three columns, or in two with each
 worker's name when the constancia carries the names (``Campos.nombres``). From version 4 the
 annex is where the workers are kept: each name whole (narrowed when too wide, never cut), the
-names' characters given their codes first, and ``leer_anexo`` reads the rows and names back. DejaVu Sans and Sans
-Mono (resources/fuentes, Bitstream Vera licence) are embedded as subsets: every accent and
-name people have is drawn as written. In training every page carries the mark
+names' characters given their codes first, and ``leer_anexo`` reads the rows and names back.
+DejaVu Sans and Sans Mono (resources/fuentes, Bitstream Vera licence) are embedded as
+subsets: every accent and name people have is drawn as written. In training every page carries the mark
 «CAPACITACIÓN — SIN VALIDEZ» across it.
 """
 
