@@ -4,7 +4,8 @@ distributions, SBCs spread from the minimum wage up), captured through the servi
 ``FirmaInformativaService.firmar`` whole (the store read, Revisar, the e.firma opened, cadena,
 sello, the frozen copies, the constancia drawn and signed, the row written) in a fresh process
 on a fresh copy of the store, each round. Prints its CPU, the process's peak RSS and the
-constancia's size, and the CPU of a baseline doing comparable work in the same process: the same
+constancia's size (its pages, bytes per worker, and the rest: attachment and signature), and
+the CPU of a baseline doing comparable work in the same process: the same
 rows read with sqlite3, written as the annex's lines, compressed with zlib and signed with
 ``cryptography`` (SHA-256, RSA). Medians of RONDAS rounds, with the machine's load.
 Goals at 50 × 12,000: ≤ 10 s CPU, ≤ 400 MB peak, constancia ≤ 10 MB.

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain, islice, repeat
-from operator import le
+from operator import le, lt
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import (
@@ -103,8 +103,22 @@ def campos_trabajadores(nss: list[str], curps: list[str], centavos: list[int]) -
     """Workers' fields as the cadena writes them (NSS, CURP, SBC, NSS, …), in its order: by
     NSS, then CURP, then SBC, a total order whatever the file's. Each list at once where its
     values allow it: a contract may list tens of thousands."""
-    filas = sorted(zip(campos_de(nss), campos_de(curps), _sbcs(centavos), strict=True))
-    return list(chain.from_iterable(filas))
+    columnas = _en_orden(campos_de(nss), campos_de(curps), _sbcs(centavos))
+    return list(chain.from_iterable(zip(*columnas, strict=True)))
+
+
+def _en_orden(*columnas: list[str]) -> list[list[str]]:
+    """Each column (the rows' NSS, CURP, SBC, …, each a list) in the rows' order in the cadena:
+    by the first column, then the next, compared as text. By the NSS alone when no two are the
+    same (as in any real file): a sort of indexes by one text, no row built."""
+    primera = columnas[0]
+    if any(len(columna) != len(primera) for columna in columnas):
+        raise ValueError("columnas de largo distinto")
+    if len(set(primera)) == len(primera):
+        orden = sorted(range(len(primera)), key=primera.__getitem__)
+    else:
+        orden = sorted(range(len(primera)), key=lambda i: tuple(c[i] for c in columnas))
+    return [list(map(columna.__getitem__, orden)) for columna in columnas]
 
 
 def campos_de(valores: list[str]) -> list[str]:
@@ -291,11 +305,11 @@ def _ordenados(
     order, the contracts in the cadena's."""
     ordenados = []
     for contrato, nss, curps, centavos, nombres in contratos:
-        filas = sorted(
-            zip(campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres), strict=True)
+        *columnas, suyos = _en_orden(
+            campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres)
         )
-        campos = list(chain.from_iterable(fila[:3] for fila in filas))
-        ordenados.append((_contrato(contrato, campos), [fila[3] for fila in filas]))
+        campos = list(chain.from_iterable(zip(*columnas, strict=True)))
+        ordenados.append((_contrato(contrato, campos), suyos))
     return sorted(ordenados)
 
 
@@ -380,7 +394,10 @@ def _filas_canonicas(campos: list[str]) -> bool:
             return False
     elif any(campo(v) != v for v in campos):
         return False
-    filas = list(zip(campos[0::3], campos[1::3], campos[2::3], strict=True))
+    nss = campos[0::3]
+    if all(map(lt, nss, islice(nss, 1, None))):  # each NSS after the one before: in order
+        return True
+    filas = list(zip(nss, campos[1::3], campos[2::3], strict=True))
     return all(map(le, filas, islice(filas, 1, None)))
 
 
