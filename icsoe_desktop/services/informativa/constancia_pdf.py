@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Callable
 from datetime import date, datetime
 from itertools import chain
+from operator import itemgetter
 
 # isort: off
 import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
@@ -614,11 +615,13 @@ MAX_CARACTERES = 150
 _COLUMNA = re.compile(
     rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm /F[0-9]+\+0 6\.2 Tf 7\.4 TL \("
     + re.escape(_ENCABEZADO_FILA.encode("ascii"))
-    + rb"\) Tj T\*((?: \([^()\\]*+\) Tj T\*)*+) ET\n"
+    + rb"\) Tj T\*([^\n]*) ET\n"
     + rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm 88 Tz /F[0-9]+\+0 6\.2 Tf 7\.4 TL \(Nombre\) Tj T\*"
     + rb"([^\n]*) 100 Tz ET\n"
 )
-_FILA = re.compile(rf" \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*")
+# A worker's row: all of it, and its NSS, CURP and SBC.
+_FILA = re.compile(rf"( \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*)")
+_CAMPOS_FILA = itemgetter(1, 2, 3)
 _CADENA_PDF = r"\(((?:[^\\()]++|\\[0-7]{3}|\\[()\\])*+)\)"
 # A name's line: all of it, and the name as a PDF string writes it.
 _NOMBRE = re.compile(rf"( (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*())")
@@ -672,16 +675,15 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str]]:
             continue
         for columna in _COLUMNA.finditer(contenido):
             renglones = columna.group(1).decode("ascii")  # UnicodeDecodeError: a ValueError
-            leidas = _FILA.findall(renglones)
             lineas = columna.group(2).decode("ascii")
-            partes = _NOMBRE.findall(lineas)
-            if "".join(linea for linea, _, _ in partes) != lineas:  # nothing else between
-                raise ValueError("nombre ilegible")
-            suyos = [decodificar(n) for _, n, _ in partes]
-            if not len(leidas) == renglones.count(" Tj T*") == len(suyos):
+            leidas, partes = _FILA.findall(renglones), _NOMBRE.findall(lineas)
+            # Nothing else between the rows, nor between the names, and a name a row.
+            if "".join(fila for fila, *_ in leidas) != renglones or len(partes) != len(leidas):
                 raise ValueError("renglón ilegible")
-            filas += chain.from_iterable(leidas)
-            nombres += suyos
+            if "".join(linea for linea, _, _ in partes) != lineas:
+                raise ValueError("nombre ilegible")
+            filas += chain.from_iterable(map(_CAMPOS_FILA, leidas))
+            nombres += [decodificar(n) for _, n, _ in partes]
     return filas, nombres
 
 
