@@ -58,7 +58,7 @@ def anexo(pdf: bytes, adjunto: dict) -> tuple[str, list[str]]:
     from icsoe_desktop.domain.informativa.cadena import con_filas
     from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo
 
-    filas, nombres = leer_anexo(pdf, adjunto["caracteres"])
+    filas, nombres, _donde = leer_anexo(pdf, adjunto["caracteres"])
     return con_filas(adjunto["sin_filas"], filas), nombres
 
 

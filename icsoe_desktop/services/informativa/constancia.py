@@ -86,6 +86,7 @@ from icsoe_desktop.domain.trust import TrustStore
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
+    from icsoe_desktop.services.informativa.constancia_pdf import Leidos
     from icsoe_desktop.services.pades.firmar import Adjunto
     from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior, Revocacion
 
@@ -262,8 +263,10 @@ class ConstanciaLeida:
     sellada: Campos = field(repr=False)
     # SHA-256 (hex) of the frozen copy and of its header copy the store kept at signing.
     huellas: tuple[str, str] | None = field(default=None, repr=False)
-    # Version 4: the characters that read the annex's names (the workers read from its rows).
+    # Version 4: the characters that read the annex's names (the workers read from its rows),
+    # and where each page's content is (drawing them again takes those bytes).
     caracteres: str | None = field(default=None, repr=False)
+    leidos: Leidos | None = field(default=None, repr=False, compare=False)
 
     @property
     def informativa(self) -> Informativa:
@@ -554,12 +557,12 @@ def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
             raise ValidationError("constancia_version", VERSION_NUEVA)
         if version not in (_SIN_NOMBRES, _EN_ADJUNTO, VERSION):
             raise ValueError("version")
-        caracteres, nombres = None, leido.get("nombres")
+        caracteres, nombres, leidos = None, leido.get("nombres"), None
         if version == VERSION:
             if {"cadena", "nombres"} & set(leido) or not _HEX.fullmatch(str(leido["sha256"])):
                 raise ValueError("sha256")
             caracteres = _caracteres(leido["caracteres"])
-            campos, en_anexo = _del_anexo(str(leido["sin_filas"]), paginas, caracteres)
+            campos, en_anexo, leidos = _del_anexo(str(leido["sin_filas"]), paginas, caracteres)
             cadena = unidos(campos)
             if huella_del_anexo(cadena, [en_anexo]) != leido["sha256"]:
                 raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS)
@@ -587,21 +590,24 @@ def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
         raise ValidationError("constancia_danada", DANADO) from exc
     except (ValueError, TypeError, KeyError, binascii.Error, DomainError) as exc:
         raise ValidationError("constancia_danada", DANADO) from exc
-    return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas, caracteres)
+    return ConstanciaLeida(
+        cadena, sello, info.certificado_der, info, sellada, huellas, caracteres, leidos
+    )
 
 
-def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[list[str], list[str]]:
+def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[list[str], list[str], Leidos]:
     """The cadena's fields and the names (in its order) of a version 4 constancia: ``sin`` (it
-    without its workers' fields) and the rows its annex shows; ``PAGINAS_DISTINTAS`` when the
-    annex does not show as many workers as it lists, in rows that read back."""
+    without its workers' fields) and the rows its annex shows (and where its pages' contents
+    are); ``PAGINAS_DISTINTAS`` when the annex does not show as many workers as it lists, in
+    rows that read back."""
     from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo
 
     try:
-        filas, nombres = leer_anexo(paginas, caracteres)
+        filas, nombres, leidos = leer_anexo(paginas, caracteres)
     except ValueError as exc:
         raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
     try:
-        return campos_con_filas(sin, filas), nombres
+        return campos_con_filas(sin, filas), nombres, leidos
     except ValueError as exc:
         if exc.args == ("filas",):
             raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
@@ -852,6 +858,7 @@ def verificar_constancia(
             info.nombre,
             firma.base,
             leida.caracteres,
+            leida.leidos,
         )
     except Exception:  # sealed data the writer cannot draw: no page of ours shows them
         log.warning("No se pudieron dibujar los datos sellados", exc_info=True)

@@ -16,6 +16,7 @@ subsets: every accent and name people have is drawn as written. In training ever
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -277,9 +278,11 @@ def dibujar(
     titular: str,
     firmadas: bytes | None = None,
     caracteres: str | None = None,
+    leidos: Leidos | None = None,
 ) -> bytes:
     """The constancia's pages (unsigned) from its sealed data (``leer_campos`` of ``cadena``).
-    ``firmadas``: the pages as signed, when verifying (see ``_Flate``). ``caracteres``: the
+    ``firmadas``: the pages as signed, when verifying (see ``_Flate``; ``leidos``: what
+    ``leer_anexo`` found in them). ``caracteres``: the
     workers are in the annex only (version 4; ``caracteres_del_anexo``): their names whole,
     narrowed to fit, never cut, and those characters given the name font's first codes, so
     that the rows and the names read back (``leer_anexo``); ``NoCabe`` for a name too long."""
@@ -301,7 +304,7 @@ def dibujar(
     c = _documento(salida, sellada)
     if caracteres:  # before any text: their codes depend on nothing else
         pdfmetrics.getFont(_SANS).splitString(caracteres, c._doc)
-    flate = _ZLIB if firmadas is None else _Flate(firmadas)
+    flate = _ZLIB if firmadas is None else _Flate(firmadas, leidos)
     hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo), flate)
     _portada(hoja, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
     cortes: dict[str, str] = {}  # each name as its column shows it, measured once
@@ -313,6 +316,9 @@ def dibujar(
     return datos
 
 
+# Where a page's compressed content is in the pages as signed (its start and end), by the
+# SHA-256 of what it inflates to.
+Leidos = dict[bytes, tuple[int, int]]
 # How reportlab writes a page's compressed content (Flate alone: no ASCII85).
 _FLUJO = re.compile(rb"/Filter \[ /FlateDecode \] /Length ([0-9]{1,10})\n>>\nstream\n")
 
@@ -321,13 +327,14 @@ class _Flate(PDFStreamFilterZCompress):  # type: ignore[misc]  # reportlab is un
     """reportlab's Flate filter, which takes a content's compressed bytes from the pages as
     signed when there they inflate to exactly that content, instead of compressing it again
     (zlib's work is most of drawing a big annex). What is drawn is still compared byte for byte
-    with the pages as signed; those bytes show exactly what the sealed data draw."""
+    with the pages as signed; those bytes show exactly what the sealed data draw. ``leidos``:
+    the contents ``leer_anexo`` inflated, by SHA-256, where they are (not inflated again)."""
 
-    def __init__(self, firmadas: bytes) -> None:
-        self._firmadas = firmadas
+    def __init__(self, firmadas: bytes, leidos: Leidos | None = None) -> None:
+        self._firmadas, self._leidos = firmadas, leidos
         # A zlib stream ends with the Adler-32 of what it holds: candidates without inflating.
         self._por_suma: dict[int, list[tuple[int, int]]] = {}
-        for m in _FLUJO.finditer(firmadas):
+        for m in () if leidos is not None else _FLUJO.finditer(firmadas):
             inicio, fin = m.end(), m.end() + int(m.group(1))
             if fin - inicio > 6 and fin <= len(firmadas):
                 suma = int.from_bytes(firmadas[fin - 4 : fin], "big")
@@ -335,6 +342,9 @@ class _Flate(PDFStreamFilterZCompress):  # type: ignore[misc]  # reportlab is un
 
     def encode(self, text: str | bytes) -> bytes:
         contenido = text.encode("utf8") if isinstance(text, str) else text
+        if self._leidos is not None:
+            donde = self._leidos.get(hashlib.sha256(contenido).digest())
+            return zlib.compress(contenido) if donde is None else self._firmadas[slice(*donde)]
         for inicio, fin in self._por_suma.get(zlib.adler32(contenido), [])[:2]:
             datos = self._firmadas[inicio:fin]
             if _inflado(datos, len(contenido)) == contenido:
@@ -656,14 +666,16 @@ def caracteres_del_anexo(sellada: Campos) -> str | None:
     return "".join(sorted(caracteres))
 
 
-def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str]]:
+def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str], Leidos]:
     """Every worker's fields (NSS, CURP, SBC, NSS, …) and name the annex of ``paginas`` (as
-    ``dibujar`` writes them with ``caracteres``) shows, page after page. ValueError for what
-    does not read back. What is read is only as good as drawing it again and comparing the
-    pages byte for byte, which verifying does."""
+    ``dibujar`` writes them with ``caracteres``) shows, page after page, and where each
+    content it inflated is, by its SHA-256 (for ``dibujar``). ValueError for what does not read
+    back. What is read is only as good as drawing it again and comparing the pages byte for
+    byte, which verifying does."""
     decodificar = _decodificador(caracteres)
     filas: list[str] = []
     nombres: list[str] = []
+    leidos: Leidos = {}
     resta = _MAX_INFLADO * len(paginas) + _MAX_PAGINA
     for m in _FLUJO.finditer(paginas):
         inicio = m.end()
@@ -673,6 +685,7 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str]]:
             raise ValueError("demasiado contenido")
         if contenido is None:
             continue
+        leidos[hashlib.sha256(contenido).digest()] = (inicio, inicio + int(m.group(1)))
         for columna in _COLUMNA.finditer(contenido):
             renglones = columna.group(1).decode("ascii")  # UnicodeDecodeError: a ValueError
             lineas = columna.group(2).decode("ascii")
@@ -684,7 +697,7 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str]]:
                 raise ValueError("nombre ilegible")
             filas += chain.from_iterable(map(_CAMPOS_FILA, leidas))
             nombres += [decodificar(n) for _, n, _ in partes]
-    return filas, nombres
+    return filas, nombres, leidos
 
 
 class _Clave:
