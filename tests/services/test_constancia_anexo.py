@@ -1,7 +1,7 @@
 """The workers once in the constancia de firma: from version 4 its attachment keeps the cadena
-original without the workers' fields and the cadena's SHA-256, and verifying reads the workers
-from the annex's pages (their rows as the app draws them), so the pages a reader sees are the
-data the sello seals. Edited, missing, added or moved rows and pages, or another constancia's
+original without the workers' fields, the characters of their names and the SHA-256 of the
+cadena and the names, and verifying reads the workers (fields and names) from the annex's pages
+(their rows as the app draws them), so the pages a reader sees are the data the sello seals. Edited, missing, added or moved rows and pages, or another constancia's
 attachment, are refused; the versions before still verify as they did."""
 
 from __future__ import annotations

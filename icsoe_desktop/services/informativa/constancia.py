@@ -98,7 +98,7 @@ FORMATO, VERSION = "ICSOE-CONSTANCIA", 4
 _SIN_NOMBRES, _EN_ADJUNTO = 2, 3
 ADJUNTO = "constancia-icsoe.json"
 RAZON = "Constancia de firma de la informativa ICSOE"
-_MAX_CONSTANCIA = 256_000_000  # 50 contracts of 12,000 workers: ~30 MB
+_MAX_CONSTANCIA = 256_000_000  # 50 contracts of 12,000 workers: ~23 MB
 
 # Every refusal its own words (the manual's «Si algo sale mal» lists them).
 VACIO = "El archivo de la constancia está vacío."
