@@ -205,6 +205,17 @@ def test_a_version_4_attachment_out_of_its_shape_is_damaged(genuina, fiel, confi
     assert _refusal(firmada, confianza) == (c.DANADO,)
 
 
+def test_a_contract_without_workers_beside_others_reads_back(fiel, confianza):
+    """A contract with no worker has no annex page: the rows read are the next contract's."""
+    inf, _ = _con_nombres(250)
+    vacio = dataclasses.replace(inf.contratos[1], trabajadores=())
+    pdf = _firmar(dataclasses.replace(inf, contratos=(vacio, inf.contratos[0])), fiel)
+    verificacion = c.verificar_constancia(pdf, confianza)
+    assert verificacion.ok and falsa.datos(pdf)["version"] == 4, verificacion.motivo
+    assert verificacion.constancia is not None
+    assert sorted(len(t) // 3 for t in verificacion.constancia.sellada.trabajadores) == [0, 250]
+
+
 @pytest.mark.parametrize(
     "raro",
     [
