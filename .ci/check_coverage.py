@@ -104,10 +104,6 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
         87,
         "groups written without the driver's plan (another database than SQLite)",
     ),
-    "icsoe_desktop/services/informativa/presentacion.py": (
-        87,
-        "the acuse saved to a file and the client's archive: from its window",
-    ),
     "icsoe_desktop/services/sync/conflictos.py": (
         87,
         "unreadable conflict versions and undoing after the window changed",

@@ -43,6 +43,25 @@ def datos(constancia: bytes) -> dict:
     return json.loads(nombres[indice + 1]["/EF"]["/F"].get_object().data)
 
 
+def cadena(constancia: bytes) -> str:
+    """The cadena original a genuine constancia signs: in its attachment, or, from version 4,
+    its attachment's text without the workers and the workers' rows its annex shows."""
+    adjunto = datos(constancia)
+    if "cadena" in adjunto:
+        return adjunto["cadena"]
+    return anexo(paginas(constancia), adjunto)[0]
+
+
+def anexo(pdf: bytes, adjunto: dict) -> tuple[str, list[str]]:
+    """The cadena and the names (all, in its order) that the annex of ``pdf`` shows, with a
+    version 4 attachment (its text without the workers, the characters of the names)."""
+    from icsoe_desktop.domain.informativa.cadena import con_filas
+    from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo
+
+    filas, nombres, _donde = leer_anexo(pdf, adjunto["caracteres"])
+    return con_filas(adjunto["sin_filas"], filas), nombres
+
+
 def sello(cadena: str, llave) -> str:
     firma = llave.sign(cadena.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
     return base64.b64encode(firma).decode("ascii")

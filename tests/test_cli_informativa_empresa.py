@@ -142,7 +142,7 @@ def test_verificar_finds_the_informativa_in_whichever_empresa_holds_it(
     genuina.write_bytes(constancia)
     # Another e.firma of the same trusted SAT sealing this informativa's identifier.
     otra = cf.fiel_fisica()
-    cadena = falsa.datos(constancia)["cadena"]
+    cadena = falsa.cadena(constancia)
     ajena = tmp_path / "ajena.pdf"
     ajena.write_bytes(
         falsa.firmar(

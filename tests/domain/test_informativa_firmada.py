@@ -92,6 +92,33 @@ def test_its_names_are_read_without_building_its_workers_in_the_cadenas_order():
     )
 
 
+def test_workers_sharing_an_nss_are_ordered_by_curp_then_sbc_then_name():
+    """An NSS repeated (Revisar reports it, the cadena still lists every row): those rows in
+    the order of their CURP, then SBC as written, then name, whatever order they came in."""
+    inf = _con_nombres()
+    nss = inf.contratos[0].trabajadores[0].nss
+    filas = [
+        Trabajador(nss, "BBBB900101HDFXXX01", 10_000, "ZOE"),
+        Trabajador(nss, "AAAA900101HDFXXX01", 9_000, "YAEL"),
+        Trabajador(nss, "AAAA900101HDFXXX01", 10_000, "XIMENA"),
+        Trabajador(nss, "AAAA900101HDFXXX01", 10_000, "WENDY"),
+        Trabajador("00000000001", "CCCC900101HDFXXX01", 10_000, "VICTOR"),
+    ]
+    esperados = ["VICTOR", "WENDY", "XIMENA", "YAEL", "ZOE"]  # 100.00 before 90.00: as text
+    for vuelta in (filas, filas[::-1], filas[2:] + filas[:2]):
+        contrato = replace(inf.contratos[0], trabajadores=tuple(vuelta))
+        revuelta = replace(inf, contratos=(contrato, *inf.contratos[1:]))
+        cadena, nombres = cadena_y_nombres(revuelta, FIRMADA_EN)
+        indice = [c.uuid for c in sorted(revuelta.contratos, key=lambda c: c.uuid)].index(
+            contrato.uuid
+        )
+        assert nombres[indice] == esperados
+        assert cadena == cadena_original(revuelta, FIRMADA_EN)
+        assert f"|{nss}|AAAA900101HDFXXX01|100.00|{nss}|AAAA900101HDFXXX01|100.00|" in cadena
+        assert f"|{nss}|AAAA900101HDFXXX01|90.00|{nss}|BBBB900101HDFXXX01|100.00|" in cadena
+        assert nombres_congelados(congelar(revuelta, FIRMADA_EN)) == nombres
+
+
 def test_the_cadena_and_its_names_in_one_sort_are_each_as_written_alone():
     """*Firmar* writes both at once: the same cadena, and the same names in its order, as
     ``cadena_original`` and ``nombres_trabajadores``; each name as ``campo`` writes it, spelt

@@ -49,7 +49,7 @@ def test_a_real_signing_while_the_mode_is_on_and_a_practice_empresa_exists_is_re
     constancia = services.informativa_firma.firmar(
         uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD
     )
-    assert not leer_campos(falsa.datos(constancia)["cadena"]).capacitacion
+    assert not leer_campos(falsa.cadena(constancia)).capacitacion
     assert not services.informativa_firma.nombre_constancia(rfc, "2026-2").startswith("CAPAC")
     en_modo = services.informativa_firma.verificar(constancia)
     assert en_modo.salida == c.SALIDA_VALIDA and not en_modo.resumen().startswith(MARCA)

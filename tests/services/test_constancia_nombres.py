@@ -89,20 +89,21 @@ def test_the_annex_shows_each_workers_name_on_its_row(fiel, confianza) -> None:
     verificacion = c.verificar_constancia(pdf, confianza)
     assert verificacion.ok and verificacion.salida == c.SALIDA_VALIDA, verificacion.motivo
     vistos = nombres_del_anexo(pdf)
-    (cortado,) = {n for n in vistos.values() if n.startswith("HERNÁNDEZ GONZ")}
-    assert cortado.endswith("…") and LARGO.startswith(cortado[:-1]) and len(cortado) >= 19
-    esperados = {t.nss: cortado if t.nombre == LARGO else campo(t.nombre) for t in trabajadores}
+    # Whole, the one too wide for the column narrowed to fit (never cut: the annex is where
+    # the names are kept).
+    esperados = {t.nss: campo(t.nombre) for t in trabajadores}
     for t in inf.contratos[1].trabajadores:
         esperados[t.nss] = t.nombre
-    assert vistos == esperados
+    assert vistos == esperados and LARGO in vistos.values()
     # Spaces as the cadena writes them, every script as written, an empty cell for no name.
     assert {"", "MUÑOZ PEÑA JOSÉ", "LI WEI", "O'Brien Ávila Ana", "Łódź Nguyễn"} < {
         *vistos.values()
     }
-    # What is signed carries them, whole, in the cadena's order.
+    # What is signed carries them there only, read back whole, in the cadena's order.
     datos = falsa.datos(pdf)
-    assert datos["version"] == c.VERSION == 3
-    assert LARGO in {n for nombres in datos["nombres"] for n in nombres}
+    assert datos["version"] == c.VERSION == 4 and "nombres" not in datos
+    assert verificacion.constancia is not None and verificacion.constancia.sellada.nombres
+    assert LARGO in {n for nombres in verificacion.constancia.sellada.nombres for n in nombres}
 
 
 def test_a_constancia_made_before_the_names_still_verifies_as_it_did() -> None:
@@ -163,12 +164,13 @@ def test_a_name_edited_after_signing_is_refused(fiel, confianza) -> None:
     )
 
     # Signed again by the same e.firma: pages showing another name than the data signed with
-    # them, or the data's names edited under the genuine pages.
+    # them (their SHA-256), or the data's SHA-256 made for another name under the genuine pages.
     genuina, paginas = falsa.datos(pdf), falsa.paginas(pdf)
     otras = _nombre_cambiado(paginas, b"(LI WEI)", b"(LU WEI)")
-    nombres = [list(n) for n in genuina["nombres"]]
-    nombres[0][1] = "LU WEI" if nombres[0][1] != "LU WEI" else "LI WEI"
-    for paginas_, datos in ((otras, genuina), (paginas, {**genuina, "nombres": nombres})):
+    cadena, nombres = falsa.anexo(paginas, genuina)
+    nombres[nombres.index("LI WEI")] = "LU WEI"
+    otra_suma = {**genuina, "sha256": c.huella_del_anexo(cadena, [nombres])}
+    for paginas_, datos in ((otras, genuina), (paginas, otra_suma)):
         firmada = falsa.firmar(paginas_, fiel, [cf.sat_ca().certificate_der], datos)
         verificacion = c.verificar_constancia(firmada, confianza)
         assert not verificacion.ok and c.PAGINAS_DISTINTAS in verificacion.motivo
@@ -188,9 +190,13 @@ def test_a_name_edited_after_signing_is_refused(fiel, confianza) -> None:
     ],
 )
 def test_names_that_do_not_fit_the_cadena_are_a_damaged_constancia(fiel, confianza, nombres):
+    """In a version 3 attachment (the cadena and the names beside it)."""
     pdf = _firmar(informativa(), fiel)
-    genuina = falsa.datos(pdf)
-    assert genuina["nombres"] == [["ANA LÓPEZ", "ALBERTO GARCÍA"], ["CARLA PÉREZ"]]
+    version_4 = falsa.datos(pdf)
+    cadena, suyos = falsa.anexo(falsa.paginas(pdf), version_4)
+    assert suyos == ["ANA LÓPEZ", "ALBERTO GARCÍA", "CARLA PÉREZ"]
+    genuina = {k: version_4[k] for k in ("formato", "sello", "certificado")}
+    genuina |= {"version": 3, "cadena": cadena, "nombres": [suyos[:2], suyos[2:]]}
     datos = {**genuina, "nombres": nombres}
     if nombres is None:
         del datos["nombres"]

@@ -78,7 +78,7 @@ def test_the_genuine_constancia_is_valid_anywhere_and_says_whose_what_and_when(
     assert "Fecha y hora de firma: 22/11/2026 03:00:00 (UTC-06:00)" in texto
     assert "acuse de presentación lo emite ese portal" in " ".join(texto.split())
     # The annex lists every worker of the contract, as the cadena seals them.
-    cadena = falsa.datos(constancia)["cadena"]
+    cadena = falsa.cadena(constancia)
     assert "|2026-11-22T03:00:00-06:00||" in cadena
     for nss in cadena.split("|"):
         if len(nss) == 11 and nss.isdigit():
@@ -184,8 +184,7 @@ def _refusals(instalaciones, pdf: bytes) -> list[tuple[str, ...]]:
 
 def test_forgeries_built_outside_the_app_are_refused_each_with_its_reason(services, nueva, firmada):
     uuid, constancia, _cer = firmada
-    genuina = falsa.datos(constancia)
-    cadena = genuina["cadena"]
+    cadena = falsa.cadena(constancia)
     paginas = falsa.paginas(constancia)
     ambas = (nueva, services)
     no_es_esta = c.NO_ES_ESTA.format(
@@ -357,7 +356,7 @@ def test_a_constancia_made_before_the_sha256_compares_what_the_stored_copies_say
     llave = load_sat_pair(cer.read_bytes(), cer.with_suffix(".key").read_bytes(), cf.PASSWORD)
     leida = descongelar(congelada)
     anterior = c.escribir_constancia(
-        leida.informativa, genuina["cadena"], genuina["sello"],
+        leida.informativa, falsa.cadena(constancia), genuina["sello"],
         base64.b64decode(genuina["certificado"]), [cf.sat_ca().certificate_der], leida.firmada,
         llave.private_key,
     )  # fmt: skip

@@ -109,17 +109,18 @@ def test_the_constancia_names_each_worker_as_the_file_did_and_verifying_compares
     constancia = services.informativa_firma.acuse(uuid, rfc)
     assert nombres_del_anexo(constancia) == esperados
     assert services.informativa_firma.verificar(constancia).ok
-    # The same pages signed again by the contratista's own e.firma with one name changed in
-    # the data signed with them: the pages no longer show what is signed.
+    # The same pages signed again by the contratista's own e.firma with the data signed with
+    # them made for one name changed (their SHA-256): the pages no longer show what is signed.
     genuina = falsa.datos(constancia)
-    nombres = [[n.replace("García", "Garza") for n in lista] for lista in genuina["nombres"]]
-    assert nombres != genuina["nombres"]
+    cadena, suyos = falsa.anexo(falsa.paginas(constancia), genuina)
+    nombres = [n.replace("García", "Garza") for n in suyos]
+    assert nombres != suyos
     contratista = _efirma(tmp_path, rfc)
     forjada = falsa.firmar(
         falsa.paginas(constancia),
         contratista,
         [cf.sat_ca().certificate_der],
-        {**genuina, "nombres": nombres},
+        {**genuina, "sha256": c.huella_del_anexo(cadena, [nombres])},
     )
     assert c.PAGINAS_DISTINTAS in services.informativa_firma.verificar(forjada).motivo
     services.close()
@@ -151,12 +152,13 @@ def test_a_constancia_signed_again_with_other_names_is_not_the_stored_informativ
         leida.sello,
         leida.info.no_certificado,
         leida.info.nombre,
+        caracteres=leida.caracteres,
     )
     forjada = falsa.firmar(
         paginas,
         _efirma(tmp_path, rfc),
         [cf.sat_ca().certificate_der],
-        {**falsa.datos(constancia), "nombres": list(otros)},
+        {**falsa.datos(constancia), "sha256": c.huella_del_anexo(leida.cadena, otros)},
     )
     confianza = TrustStore([read_emisor(cf.sat_ca().certificate_der, incluido=False, archivo="")])
     sola = c.verificar_constancia(forjada, confianza)

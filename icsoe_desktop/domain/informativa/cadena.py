@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain, islice, repeat
-from operator import le
+from operator import le, lt
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import (
@@ -103,8 +103,22 @@ def campos_trabajadores(nss: list[str], curps: list[str], centavos: list[int]) -
     """Workers' fields as the cadena writes them (NSS, CURP, SBC, NSS, …), in its order: by
     NSS, then CURP, then SBC, a total order whatever the file's. Each list at once where its
     values allow it: a contract may list tens of thousands."""
-    filas = sorted(zip(campos_de(nss), campos_de(curps), _sbcs(centavos), strict=True))
-    return list(chain.from_iterable(filas))
+    columnas = _en_orden(campos_de(nss), campos_de(curps), _sbcs(centavos))
+    return list(chain.from_iterable(zip(*columnas, strict=True)))
+
+
+def _en_orden(*columnas: list[str]) -> list[list[str]]:
+    """Each column (the rows' NSS, CURP, SBC, …, each a list) in the rows' order in the cadena:
+    by the first column, then the next, compared as text. By the NSS alone when no two are the
+    same (as in any real file): a sort of indexes by one text, no row built."""
+    primera = columnas[0]
+    if any(len(columna) != len(primera) for columna in columnas):
+        raise ValueError("columnas de largo distinto")
+    if len(set(primera)) == len(primera):
+        orden = sorted(range(len(primera)), key=primera.__getitem__)
+    else:
+        orden = sorted(range(len(primera)), key=lambda i: tuple(c[i] for c in columnas))
+    return [list(map(columna.__getitem__, orden)) for columna in columnas]
 
 
 def campos_de(valores: list[str]) -> list[str]:
@@ -198,6 +212,61 @@ def cadena_de_campos(campos: Campos) -> str:
     return _unir(inf, campos.firmada, campos.capacitacion, contratos, total)
 
 
+def sin_filas(campos: Campos) -> str:
+    """The cadena ``campos`` was read from (``leer_campos``) without its workers' fields: each
+    contract's fields, its number of workers listed included, then the next contract's.
+    ``con_filas`` puts them back."""
+    contratos = [
+        _contrato(k, t)[:_CAMPOS_CONTRATO]
+        for k, t in zip(campos.informativa.contratos, campos.trabajadores, strict=True)
+    ]
+    inf, total = campos.informativa, campos.numero_trabajadores
+    return _unir(inf, campos.firmada, campos.capacitacion, contratos, total)
+
+
+def con_filas(sin: str, filas: list[str]) -> str:
+    """``sin_filas``' inverse: the cadena with ``filas`` (every worker's fields NSS, CURP,
+    SBC, NSS, … in the cadena's order) after each contract's fields, as many as it says it
+    lists. ValueError when ``sin`` is no such text or ``filas`` is not all its workers; what is
+    returned is still to be read with ``leer_campos``."""
+    return unidos(campos_con_filas(sin, filas))
+
+
+def unidos(campos: list[str]) -> str:
+    """The cadena of these fields."""
+    return "||" + SEPARADOR.join(campos) + "||"
+
+
+def campos_con_filas(sin: str, filas: list[str]) -> list[str]:
+    """The fields of ``con_filas(sin, filas)``, as ``leer_campos`` takes them (``filas``
+    with a ``|`` in one are not a cadena's: ValueError)."""
+    if any(SEPARADOR in campo for campo in filas):
+        raise ValueError("filas")
+    if not (isinstance(sin, str) and sin.startswith("||") and sin.endswith("||")):
+        raise ValueError("sin filas")
+    campos = sin[2:-2].split(SEPARADOR)
+    try:
+        i = 6 + (2 if campos[1] == VERSION else 0) + _CAMPOS_PARTE
+        contratos, i = _entero(campos[i]), i + 2
+        partes, usadas = [campos[:i]], 0
+        for _ in range(contratos):
+            contrato = campos[i : i + _CAMPOS_CONTRATO]
+            listados = 3 * _entero(contrato[-2])
+            partes += [contrato, filas[usadas : usadas + listados]]
+            i, usadas = i + _CAMPOS_CONTRATO, usadas + listados
+    except IndexError as exc:
+        raise ValueError("sin filas") from exc
+    if i != len(campos) or usadas != len(filas):
+        raise ValueError("filas")
+    return list(chain.from_iterable(partes))
+
+
+def _entero(texto: str) -> int:
+    if not (texto.isascii() and texto.isdigit()):
+        raise ValueError(texto)
+    return int(texto)
+
+
 def nombres_trabajadores(inf: Informativa) -> tuple[list[str], ...]:
     """Each contract's workers' names (``campo`` of each, "" for none) in the order
     ``cadena_original(inf)`` writes the contracts and their workers (workers whose fields are
@@ -236,11 +305,11 @@ def _ordenados(
     order, the contracts in the cadena's."""
     ordenados = []
     for contrato, nss, curps, centavos, nombres in contratos:
-        filas = sorted(
-            zip(campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres), strict=True)
+        *columnas, suyos = _en_orden(
+            campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres)
         )
-        campos = list(chain.from_iterable(fila[:3] for fila in filas))
-        ordenados.append((_contrato(contrato, campos), [fila[3] for fila in filas]))
+        campos = list(chain.from_iterable(zip(*columnas, strict=True)))
+        ordenados.append((_contrato(contrato, campos), suyos))
     return sorted(ordenados)
 
 
@@ -325,7 +394,10 @@ def _filas_canonicas(campos: list[str]) -> bool:
             return False
     elif any(campo(v) != v for v in campos):
         return False
-    filas = list(zip(campos[0::3], campos[1::3], campos[2::3], strict=True))
+    nss = campos[0::3]
+    if all(map(lt, nss, islice(nss, 1, None))):  # each NSS after the one before: in order
+        return True
+    filas = list(zip(nss, campos[1::3], campos[2::3], strict=True))
     return all(map(le, filas, islice(filas, 1, None)))
 
 
@@ -384,12 +456,13 @@ def leer_sellada(cadena: str, estado: str = FIRMADA) -> Sellada:
     return leer_campos(cadena, estado).sellada()
 
 
-def leer_campos(cadena: str, estado: str = FIRMADA) -> Campos:
+def leer_campos(cadena: str, estado: str = FIRMADA, campos: list[str] | None = None) -> Campos:
     """What ``leer_sellada`` reads, without building the workers. ValidationError for anything
-    but a cadena ``cadena_original`` writes."""
+    but a cadena ``cadena_original`` writes. ``campos``: its fields, already split out of it
+    (``campos_con_filas``)."""
     if not (isinstance(cadena, str) and cadena.startswith("||") and cadena.endswith("||")):
         raise _invalida()
-    lector = _Lector(cadena[2:-2].split(SEPARADOR))
+    lector = _Lector(cadena[2:-2].split(SEPARADOR) if campos is None else campos)
     firmada, capacitacion = None, False
     try:
         etiqueta, version = lector.texto(), lector.texto()

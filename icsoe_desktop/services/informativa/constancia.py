@@ -9,6 +9,15 @@ certificate and the SHA-256 of the informativa as the store froze it at signing 
 copy and its header copy, domain/informativa/firmada.py; a constancia made before has none)
 and, from version 3, the workers' names in the cadena's order (``nombres``: the cadena leaves
 them out; the annex shows them, and a version 2 constancia is drawn, and verifies, without).
+From version 4 the workers are held once, in the annex: the attachment has the cadena without
+their fields (``sin_filas``), the characters that read the names back (``caracteres``) and
+the SHA-256 of the cadena and the names (``huella_del_anexo``), and reading a constancia takes
+the rows and names from the signed pages (``constancia_pdf.leer_anexo``), which must give that
+SHA-256 — then, as for every version, the pages drawn again from what was read must be the
+signed ones byte for byte, so only pages the app drew of exactly those workers are read.
+Workers the annex could not show so that they read back (a field with a space or a
+parenthesis, a name too long or in characters the font lacks) are still written as version
+3, the cadena and the names whole in the attachment.
 Verifying proves who signed, what and when:
 
 - the PDF's first signature is intact (pyHanko), made by a certificate that chains to this
@@ -49,7 +58,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -60,10 +69,13 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
     Campos,
     cadena_original,
+    campos_con_filas,
     campos_de,
     contenido,
     leer_campos,
     nombres_trabajadores,
+    sin_filas,
+    unidos,
 )
 from icsoe_desktop.domain.informativa.firmada import comprobar, nombres_congelados
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
@@ -74,16 +86,19 @@ from icsoe_desktop.domain.trust import TrustStore
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
+    from icsoe_desktop.services.informativa.constancia_pdf import Leidos
     from icsoe_desktop.services.pades.firmar import Adjunto
     from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior, Revocacion
 
 log = logging.getLogger(__name__)
 
-FORMATO, VERSION = "ICSOE-CONSTANCIA", 3
-_SIN_NOMBRES = 2  # the version before the workers' names were carried (still verified)
+FORMATO, VERSION = "ICSOE-CONSTANCIA", 4
+# The versions before, still verified: without the workers' names; with the workers' fields
+# in the attachment too (still written when the annex could not be read back: ``_EN_ADJUNTO``).
+_SIN_NOMBRES, _EN_ADJUNTO = 2, 3
 ADJUNTO = "constancia-icsoe.json"
 RAZON = "Constancia de firma de la informativa ICSOE"
-_MAX_CONSTANCIA = 256_000_000  # 50 contracts of 12,000 workers: ~30 MB
+_MAX_CONSTANCIA = 256_000_000  # 50 contracts of 12,000 workers: ~23 MB
 
 # Every refusal its own words (the manual's «Si algo sale mal» lists them).
 VACIO = "El archivo de la constancia está vacío."
@@ -248,6 +263,10 @@ class ConstanciaLeida:
     sellada: Campos = field(repr=False)
     # SHA-256 (hex) of the frozen copy and of its header copy the store kept at signing.
     huellas: tuple[str, str] | None = field(default=None, repr=False)
+    # Version 4: the characters that read the annex's names (the workers read from its rows),
+    # and where each page's content is (drawing them again takes those bytes).
+    caracteres: str | None = field(default=None, repr=False)
+    leidos: Leidos | None = field(default=None, repr=False, compare=False)
 
     @property
     def informativa(self) -> Informativa:
@@ -454,7 +473,11 @@ def preparar_constancia(
     the informativa (*Firmar*), with its workers' names (``nombres_trabajadores`` of it): the
     informativa is not needed, nor kept in memory meanwhile, nor are the names afterwards.
     Refused when the sello or the certificate disagree with the cadena."""
-    from icsoe_desktop.services.informativa.constancia_pdf import dibujar
+    from icsoe_desktop.services.informativa.constancia_pdf import (
+        NoCabe,
+        caracteres_del_anexo,
+        dibujar,
+    )
     from icsoe_desktop.services.pades.firmar import adjunto
 
     if fecha_firma.tzinfo is None:
@@ -472,23 +495,33 @@ def preparar_constancia(
             f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista {rfc}.",
         )
     sellada = replace(sellada, nombres=_nombres(nombres, sellada))
-    paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
-    del sellada  # each worker's fields, not kept while the attachment is written
-    datos = {
+    datos: dict[str, object] = {
         "formato": FORMATO,
-        "version": VERSION,
-        "cadena": cadena,
         "sello": sello,
         "certificado": base64.b64encode(info.certificado_der).decode("ascii"),
-        "nombres": nombres,
     }
+    caracteres = caracteres_del_anexo(sellada)
+    try:
+        paginas = dibujar(
+            sellada, cadena, sello, info.no_certificado, info.nombre, None, caracteres
+        )
+    except NoCabe:  # a name too long to show whole: the workers in the attachment too
+        caracteres = None
+        paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
+    if caracteres is not None:  # the workers once, in the annex; their SHA-256 here
+        datos |= {"version": VERSION, "sin_filas": sin_filas(sellada), "caracteres": caracteres}
+        datos["sha256"] = huella_del_anexo(cadena, nombres)
+    else:
+        datos |= {"version": _EN_ADJUNTO, "cadena": cadena, "nombres": nombres}
+    del sellada  # each worker's fields, not kept while the attachment is written
     if congeladas is not None:
         datos["huellas"] = dict(zip(_HUELLAS, map(_huella, congeladas), strict=True))
     datos_firmados = adjunto(
         ADJUNTO,
         json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii"),
         "application/json",
-        "Datos firmados: cadena original, sello digital, certificado y nombres de los trabajadores",
+        "Datos firmados: cadena original (sus trabajadores, en el anexo), sello digital, "
+        "certificado y nombres de los trabajadores",
     )
     return SinFirmar(paginas, datos_firmados, info.certificado_der, fecha_firma)
 
@@ -511,7 +544,10 @@ def _adjunto(revision: bytes) -> bytes | None:
     return None
 
 
-def _leida(datos: bytes) -> ConstanciaLeida:
+def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
+    """What the attachment ``datos`` says, with, from version 4, the workers (fields and
+    names) the annex of ``paginas`` (the signed revision's pages) shows, which must be the
+    ones its SHA-256 names (else ``PAGINAS_DISTINTAS``)."""
     try:
         leido = json.loads(datos.decode("ascii"))
         if leido["formato"] != FORMATO:
@@ -519,26 +555,95 @@ def _leida(datos: bytes) -> ConstanciaLeida:
         version = leido["version"]
         if type(version) is int and version > VERSION:
             raise ValidationError("constancia_version", VERSION_NUEVA)
-        if version not in (_SIN_NOMBRES, VERSION):
+        if version not in (_SIN_NOMBRES, _EN_ADJUNTO, VERSION):
             raise ValueError("version")
-        cadena, sello = str(leido["cadena"]), str(leido["sello"])
+        caracteres, nombres, leidos = None, leido.get("nombres"), None
+        if version == VERSION:
+            if {"cadena", "nombres"} & set(leido) or not _HEX.fullmatch(str(leido["sha256"])):
+                raise ValueError("sha256")
+            caracteres = _caracteres(leido["caracteres"])
+            campos, en_anexo, leidos = _del_anexo(str(leido["sin_filas"]), paginas, caracteres)
+            cadena = unidos(campos)
+            if huella_del_anexo(cadena, [en_anexo]) != leido["sha256"]:
+                raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS)
+            sellada = leer_campos(cadena, campos=campos)  # not split out of it again
+        elif {"sin_filas", "sha256", "caracteres"} & set(leido):
+            raise ValueError("sin_filas")
+        else:
+            cadena = str(leido["cadena"])
+            sellada = leer_campos(cadena)
+        sello = str(leido["sello"])
         certificado = base64.b64decode(str(leido["certificado"]), validate=True)
-        sellada = leer_campos(cadena)
         if sellada.firmada is None:
             raise ValueError("sin fecha")
         if version == VERSION:
-            sellada = replace(sellada, nombres=_nombres(leido["nombres"], sellada))
-        elif "nombres" in leido:
+            nombres = _por_contrato(en_anexo, sellada)
+        if version != _SIN_NOMBRES:
+            sellada = replace(sellada, nombres=_nombres(nombres, sellada))
+        elif nombres is not None:
             raise ValueError("nombres")
         huellas = _huellas(leido.get("huellas"))
         info = load_certificate(certificado)
     except ValidationError as exc:
-        if exc.code == "constancia_version":
+        if exc.code in ("constancia_version", "constancia_paginas"):
             raise
         raise ValidationError("constancia_danada", DANADO) from exc
     except (ValueError, TypeError, KeyError, binascii.Error, DomainError) as exc:
         raise ValidationError("constancia_danada", DANADO) from exc
-    return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas)
+    return ConstanciaLeida(
+        cadena, sello, info.certificado_der, info, sellada, huellas, caracteres, leidos
+    )
+
+
+def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[list[str], list[str], Leidos]:
+    """The cadena's fields and the names (in its order) of a version 4 constancia: ``sin`` (it
+    without its workers' fields) and the rows its annex shows (and where its pages' contents
+    are); ``PAGINAS_DISTINTAS`` when the annex does not show as many workers as it lists, in
+    rows that read back."""
+    from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo
+
+    try:
+        filas, nombres, leidos = leer_anexo(paginas, caracteres)
+    except ValueError as exc:
+        raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
+    try:
+        return campos_con_filas(sin, filas), nombres, leidos
+    except ValueError as exc:
+        if exc.args == ("filas",):
+            raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
+        raise
+
+
+def huella_del_anexo(cadena: str, nombres: Iterable[list[str]]) -> str:
+    """What a version 4 attachment's ``sha256`` is: the SHA-256 (hex) of the cadena and then,
+    each after a line feed, every worker's name in its order (which no name has: ``campo``)."""
+    suma = hashlib.sha256(cadena.encode())
+    for lista in nombres:
+        suma.update("".join(map("\n".__add__, lista)).encode())
+    return suma.hexdigest()
+
+
+def _caracteres(valor: object) -> str:
+    """A version 4 attachment's ``caracteres``: ValueError for anything but distinct
+    characters, in order, none ASCII, as many as the annex takes."""
+    from icsoe_desktop.services.informativa.constancia_pdf import MAX_CARACTERES
+
+    if not isinstance(valor, str) or len(valor) > MAX_CARACTERES:
+        raise ValueError("caracteres")
+    if list(valor) != sorted(set(valor)) or any(c <= "~" for c in valor):
+        raise ValueError("caracteres")
+    return valor
+
+
+def _por_contrato(nombres: list[str], sellada: Campos) -> list[list[str]]:
+    """The annex's names, one list a contract of ``sellada`` (as many as its workers)."""
+    partes, inicio = [], 0
+    for campos in sellada.trabajadores:
+        partes.append(nombres[inicio : inicio + len(campos) // 3])
+        inicio += len(campos) // 3
+    if inicio != len(nombres):
+        raise ValueError("nombres")
+    return partes
 
 
 def _nombres(valor: object, sellada: Campos) -> tuple[list[str], ...]:
@@ -605,7 +710,7 @@ def leer_constancia(pdf: bytes) -> ConstanciaLeida:
         raise ValidationError("constancia_danada", NO_ES_CONSTANCIA) from exc
     if datos is None:
         raise ValidationError("constancia_danada", NO_ES_CONSTANCIA)
-    leida = _leida(datos)
+    leida = _leida(datos, firma.base)
     if not validar(handle, [], [], firma.momento).intacta:
         raise ValidationError("constancia_danada", FIRMA_ROTA)
     return leida
@@ -648,7 +753,7 @@ def verificar_constancia(
     if datos is None:
         return Verificacion(False, (NO_ES_CONSTANCIA,))
     try:
-        leida = _leida(datos)
+        leida = _leida(datos, firma.base)
     except ValidationError as exc:
         return Verificacion(False, (exc.message,))
     ruta = confianza.chain(firma.certificado, list(firma.otros))
@@ -752,6 +857,8 @@ def verificar_constancia(
             info.no_certificado,
             info.nombre,
             firma.base,
+            leida.caracteres,
+            leida.leidos,
         )
     except Exception:  # sealed data the writer cannot draw: no page of ours shows them
         log.warning("No se pudieron dibujar los datos sellados", exc_info=True)

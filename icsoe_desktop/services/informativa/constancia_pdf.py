@@ -6,14 +6,17 @@ compressed content from the signed file when it inflates to exactly the one draw
 Letter pages. The first ones say what was signed (contratista, informativa, date and time of
 signing, contracts, certificate, cadena original and sello); then an annex per contract lists
 its workers (NSS, CURP, SBC, as the cadena holds them) in three columns, or in two with each
-worker's name when the constancia carries the names (``Campos.nombres``). DejaVu Sans and Sans
-Mono (resources/fuentes, Bitstream Vera licence) are embedded as subsets: every accent and
-name people have is drawn as written. In training every page carries the mark
+worker's name when the constancia carries the names (``Campos.nombres``). From version 4 the
+annex is where the workers are kept: each name whole (narrowed when too wide, never cut), the
+names' characters given their codes first, and ``leer_anexo`` reads the rows and names back.
+DejaVu Sans and Sans Mono (resources/fuentes, Bitstream Vera licence) are embedded as
+subsets: every accent and name people have is drawn as written. In training every page carries the mark
 «CAPACITACIÓN — SIN VALIDEZ» across it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -21,6 +24,8 @@ import threading
 import zlib
 from collections.abc import Callable
 from datetime import date, datetime
+from itertools import chain
+from operator import itemgetter
 
 # isort: off
 import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
@@ -158,13 +163,22 @@ def _canvas(salida: io.BytesIO, firmada: datetime) -> Canvas:
 class _Hoja:
     """Text laid out top to bottom over pages, a new one whenever the current is full."""
 
-    def __init__(self, canvas: Canvas, pie: str, capacitacion: bool, paginas: int) -> None:
+    def __init__(
+        self,
+        canvas: Canvas,
+        pie: str,
+        capacitacion: bool,
+        paginas: int,
+        flate: PDFStreamFilterZCompress | None = None,
+    ) -> None:
         self.c, self.pie, self.capacitacion, self.total = canvas, pie, capacitacion, paginas
-        self.numero, self.y = 0, 0.0
+        self.numero, self.y, self.flate = 0, 0.0, flate
 
     def pagina(self) -> None:
         if self.numero:
             self.c.showPage()
+            if self.flate is not None:
+                _comprimida(self.c, self.flate)
         self.numero += 1
         if self.capacitacion:  # across the page, and as a line a text reader finds
             self.c.doForm("marca")
@@ -263,9 +277,16 @@ def dibujar(
     no_certificado: str,
     titular: str,
     firmadas: bytes | None = None,
+    caracteres: str | None = None,
+    leidos: Leidos | None = None,
 ) -> bytes:
     """The constancia's pages (unsigned) from its sealed data (``leer_campos`` of ``cadena``).
-    ``firmadas``: the pages as signed, when verifying (see ``_Flate``)."""
+    ``firmadas``: the pages as signed, when verifying (see ``_Flate``; ``leidos``: what
+    ``leer_anexo`` found in them). ``caracteres``: the
+    workers are in the annex only (version 4; ``caracteres_del_anexo``): their names whole,
+    narrowed to fit, never cut, and those characters given the name font's first codes, so
+    that the rows and the names read back (``leer_anexo``); ``NoCabe`` for a name too long."""
+    filas_en_anexo = caracteres is not None
     if sellada.firmada is None:
         raise ValueError("cadena sin fecha de firma")
     inf = sellada.informativa
@@ -278,21 +299,26 @@ def dibujar(
     pie = f"{TITULO} ICSOE · {inf.contratista.rfc} · {inf.periodo.clave}"
     # The first pages are laid out once to count them: every footer says «de N».
     cuenta = _Hoja(_documento(io.BytesIO(), sellada), pie, sellada.capacitacion, 0)
-    _portada(cuenta, sellada, cadena, sello, no_certificado, titular)
+    _portada(cuenta, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
     salida = io.BytesIO()
     c = _documento(salida, sellada)
-    hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo))
-    _portada(hoja, sellada, cadena, sello, no_certificado, titular)
+    if caracteres:  # before any text: their codes depend on nothing else
+        pdfmetrics.getFont(_SANS).splitString(caracteres, c._doc)
+    flate = _ZLIB if firmadas is None else _Flate(firmadas, leidos)
+    hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo), flate)
+    _portada(hoja, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
     cortes: dict[str, str] = {}  # each name as its column shows it, measured once
     for indice, desde in anexo:
-        _anexo(hoja, sellada, indice, desde, cortes)
+        _anexo(hoja, sellada, indice, desde, cortes, filas_en_anexo)
     c.showPage()
-    if firmadas is not None:
-        _contenidos(c, _Flate(firmadas))
-    c.save()
-    return salida.getvalue()
+    _comprimida(c, flate)
+    datos: bytes = c.getpdfdata()  # what save() writes, without a copy in ``salida``
+    return datos
 
 
+# Where a page's compressed content is in the pages as signed (its start and end), by the
+# SHA-256 of what it inflates to.
+Leidos = dict[bytes, tuple[int, int]]
 # How reportlab writes a page's compressed content (Flate alone: no ASCII85).
 _FLUJO = re.compile(rb"/Filter \[ /FlateDecode \] /Length ([0-9]{1,10})\n>>\nstream\n")
 
@@ -301,13 +327,14 @@ class _Flate(PDFStreamFilterZCompress):  # type: ignore[misc]  # reportlab is un
     """reportlab's Flate filter, which takes a content's compressed bytes from the pages as
     signed when there they inflate to exactly that content, instead of compressing it again
     (zlib's work is most of drawing a big annex). What is drawn is still compared byte for byte
-    with the pages as signed; those bytes show exactly what the sealed data draw."""
+    with the pages as signed; those bytes show exactly what the sealed data draw. ``leidos``:
+    the contents ``leer_anexo`` inflated, by SHA-256, where they are (not inflated again)."""
 
-    def __init__(self, firmadas: bytes) -> None:
-        self._firmadas = firmadas
+    def __init__(self, firmadas: bytes, leidos: Leidos | None = None) -> None:
+        self._firmadas, self._leidos = firmadas, leidos
         # A zlib stream ends with the Adler-32 of what it holds: candidates without inflating.
         self._por_suma: dict[int, list[tuple[int, int]]] = {}
-        for m in _FLUJO.finditer(firmadas):
+        for m in () if leidos is not None else _FLUJO.finditer(firmadas):
             inicio, fin = m.end(), m.end() + int(m.group(1))
             if fin - inicio > 6 and fin <= len(firmadas):
                 suma = int.from_bytes(firmadas[fin - 4 : fin], "big")
@@ -315,6 +342,9 @@ class _Flate(PDFStreamFilterZCompress):  # type: ignore[misc]  # reportlab is un
 
     def encode(self, text: str | bytes) -> bytes:
         contenido = text.encode("utf8") if isinstance(text, str) else text
+        if self._leidos is not None:
+            donde = self._leidos.get(hashlib.sha256(contenido).digest())
+            return zlib.compress(contenido) if donde is None else self._firmadas[slice(*donde)]
         for inicio, fin in self._por_suma.get(zlib.adler32(contenido), [])[:2]:
             datos = self._firmadas[inicio:fin]
             if _inflado(datos, len(contenido)) == contenido:
@@ -333,17 +363,38 @@ def _inflado(datos: bytes, tope: int) -> bytes | None:
     return salida if completo and len(salida) <= tope else None
 
 
-def _contenidos(c: Canvas, flate: _Flate) -> None:
-    """Each page's content stream as reportlab's PDFPage.check_format makes it, with ``flate``."""
-    for pagina in c._doc.Pages.pages:
-        if pagina.Contents is None and pagina.stream and pagina.compression:
-            flujo = PDFStream(content=pagina.stream, filters=[flate])
-            flujo.__Comment__ = "page stream"
-            pagina.Contents = flujo
+class _Comprimido(PDFStreamFilterZCompress):  # type: ignore[misc]  # reportlab is untyped
+    """A content already compressed: reportlab writes these bytes as it."""
+
+    def __init__(self, datos: bytes) -> None:
+        self._datos = datos
+
+    def encode(self, text: str | bytes) -> bytes:
+        return self._datos
+
+
+_ZLIB = PDFStreamFilterZCompress()  # reportlab's own, as its pages use it
+
+
+def _comprimida(c: Canvas, flate: PDFStreamFilterZCompress) -> None:
+    """The page just shown, its content compressed now with ``flate`` and the text let go (a
+    big annex's pages would hold it all until saved): the stream reportlab's
+    PDFPage.check_format makes of it, with the same bytes."""
+    pagina = c._doc.Pages.pages[-1]
+    if pagina.Contents is None and pagina.stream and pagina.compression:
+        flujo = PDFStream(content=b"", filters=[_Comprimido(flate.encode(pagina.stream))])
+        flujo.__Comment__ = "page stream"
+        pagina.Contents, pagina.stream = flujo, None
 
 
 def _portada(
-    hoja: _Hoja, sellada: Campos, cadena: str, sello: str, no_certificado: str, titular: str
+    hoja: _Hoja,
+    sellada: Campos,
+    cadena: str,
+    sello: str,
+    no_certificado: str,
+    titular: str,
+    filas_en_anexo: bool,
 ) -> None:
     inf, firmada = sellada.informativa, sellada.firmada
     assert firmada is not None
@@ -360,7 +411,11 @@ def _portada(
         "presentarla en el portal del IMSS (el acuse de presentación lo emite ese portal). La "
         "firma electrónica de este PDF y el sello digital de su cadena original pueden "
         "verificarse en cualquier momento; los datos firmados van adjuntos "
-        "(constancia-icsoe.json)."
+        + (
+            "(constancia-icsoe.json), los de los trabajadores en el anexo."
+            if filas_en_anexo
+            else "(constancia-icsoe.json)."
+        )
     )
     hoja.encabezado("Contratista")
     hoja.campo("RFC", inf.contratista.rfc)
@@ -390,12 +445,15 @@ def _portada(
     hoja.campo("Número de certificado", no_certificado)
     hoja.campo("Titular del certificado", titular)
     hoja.parrafo("Cadena original", _NEGRITA, 9.5)
-    hoja.bloque(cadena if len(cadena) <= 6000 else cadena[:6000] + " … (completa en el adjunto)")
+    donde = "el adjunto y el anexo" if filas_en_anexo else "el adjunto"
+    hoja.bloque(cadena if len(cadena) <= 6000 else f"{cadena[:6000]} … (completa en {donde})")
     hoja.parrafo("Sello digital", _NEGRITA, 9.5)
     hoja.bloque(sello)
 
 
-def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int, cortes: dict[str, str]) -> None:
+def _anexo(
+    hoja: _Hoja, sellada: Campos, indice: int, desde: int, cortes: dict[str, str], enteros: bool
+) -> None:
     inf = sellada.informativa
     k, campos = inf.contratos[indice], sellada.trabajadores[indice]
     listados, columnas = len(campos) // 3, _columnas(sellada)
@@ -429,33 +487,46 @@ def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int, cortes: dict[s
         c.drawText(texto)
         if sellada.nombres is not None:
             nombres = sellada.nombres[indice][primero : primero + len(bloque) // 3]
-            c.drawText(_nombres(c.beginText(x + _X_NOMBRE, y0), nombres, cortes))
+            texto = c.beginText(x + _X_NOMBRE, y0)
+            c.drawText(_nombres(texto, nombres, cortes, enteros))
 
 
 def _columnas(sellada: Campos) -> int:
     return _COLUMNAS if sellada.nombres is None else _COLUMNAS_NOMBRES
 
 
-def _nombres(texto: PDFTextObject, nombres: list[str], cortes: dict[str, str]) -> PDFTextObject:
+def _nombres(
+    texto: PDFTextObject, nombres: list[str], cortes: dict[str, str], enteros: bool = False
+) -> PDFTextObject:
     """The «Nombre» column: each name on its worker's row, one too wide cut with «…» (``cortes``:
-    the names already cut, by name); a worker without a name, an empty line. When every
-    character of the column already has its code in the font's first subset, in use, the
-    lines are written at once: the code reportlab writes line by line (every name a
-    constancia carries, hundreds of thousands)."""
+    the names already cut, by name) or, ``enteros``, narrowed to fit (``cortes``: its line
+    of code); a worker without a name, an empty line. When every character of the column
+    already has its code in the font's first subset, in use, the lines are written at once:
+    the code reportlab writes line by line (every name a constancia carries, hundreds of
+    thousands)."""
     texto.setFont(_SANS, _FILA_TAM, _FILA_ALTO)
     texto.setHorizScale(_ESCALA_NOMBRE)
     texto.textLine("Nombre")
-    lineas = []
-    for nombre in nombres:
-        if (linea := cortes.get(nombre)) is None:
-            linea = cortes[nombre] = _cabe(nombre)
-        lineas.append(linea)
     fuente, canvas = pdfmetrics.getFont(_SANS), texto._canvas
     tabla, propios = (
         fuente.escapados(canvas._doc, canvas._escape)
         if isinstance(fuente, _Fuente)
         else ({}, frozenset())
     )
+    if enteros:
+        if texto._curSubset != 0 or not propios.issuperset("".join(nombres)):
+            raise NoCabe("un carácter sin código en el primer subconjunto")
+        hechas = cortes.get  # most names are drawn already: no call for them
+        texto._code.append(
+            " ".join([hechas(n) or _linea_entera(n, cortes, tabla) for n in nombres])
+        )
+        texto.setHorizScale(100)
+        return texto
+    lineas = []
+    for nombre in nombres:
+        if (linea := cortes.get(nombre)) is None:
+            linea = cortes[nombre] = _cabe(nombre)
+        lineas.append(linea)
     if texto._curSubset == 0 and propios.issuperset("".join(lineas)):
         texto._code.append(
             " ".join(f"({linea.translate(tabla)}) Tj T*" if linea else " T*" for linea in lineas)
@@ -465,6 +536,36 @@ def _nombres(texto: PDFTextObject, nombres: list[str], cortes: dict[str, str]) -
             texto.textLine(linea)
     texto.setHorizScale(100)  # the text state outlives the text object: the next column's rows
     return texto
+
+
+class NoCabe(ValueError):
+    """A name that the annex cannot show whole, however narrowed, or in the codes read back."""
+
+
+# The narrowest a whole name is drawn (percent of its width), and what a name's line has.
+_ESCALA_MINIMA = 30
+_DISPONIBLE = _ANCHO_NOMBRE * _ESCALA_NOMBRE / 100
+
+
+def _linea_entera(nombre: str, lineas: dict[str, str], tabla: dict[int, str]) -> str:
+    """A name's line of the column, whole: narrowed (its own ``Tz``, then the column's again)
+    when wider than the column; ``lineas``: the ones already written, by name."""
+    if (linea := lineas.get(nombre)) is not None:
+        return linea
+    if not nombre:
+        linea = " T*"
+    else:
+        cadena = nombre.translate(tabla)
+        ancho = pdfmetrics.getFont(_SANS).stringWidth(nombre, _FILA_TAM)
+        if ancho <= _ANCHO_NOMBRE:
+            linea = f"({cadena}) Tj T*"
+        else:
+            escala = int(100 * _DISPONIBLE / ancho)
+            if escala < _ESCALA_MINIMA:
+                raise NoCabe(nombre)
+            linea = f"{escala} Tz ({cadena}) Tj T* {_ESCALA_NOMBRE} Tz"
+    lineas[nombre] = linea
+    return linea
 
 
 def _cabe(nombre: str) -> str:
@@ -509,3 +610,119 @@ def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:
         return
     for fila in filas:
         texto.textLine(_RENGLON % fila)
+
+
+# --- the annex read back --------------------------------------------------------------------------
+
+# A value the annex's rows show so that they read back one way only: printable ASCII but the
+# space, what a PDF string escapes and the cadena's separator (NSS, CURP and SBC are).
+_VALOR = r"[!-'*-\[\]-{}~]+"
+_LEGIBLES = re.compile(r"[!-'*-\[\]-{}~\n]*")  # values one a line (one class: no state per row)
+# The characters of the names but printable ASCII that the name font's first subset can take
+# (its codes 1-31 and 127-255) before the first pages' own.
+MAX_CARACTERES = 150
+# A column of the annex as _anexo writes it, its rows, then its names.
+_COLUMNA = re.compile(
+    rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm /F[0-9]+\+0 6\.2 Tf 7\.4 TL \("
+    + re.escape(_ENCABEZADO_FILA.encode("ascii"))
+    + rb"\) Tj T\*([^\n]*) ET\n"
+    + rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm 88 Tz /F[0-9]+\+0 6\.2 Tf 7\.4 TL \(Nombre\) Tj T\*"
+    + rb"([^\n]*) 100 Tz ET\n"
+)
+# A worker's row: all of it, and its NSS, CURP and SBC.
+_FILA = re.compile(rf"( \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*)")
+_CAMPOS_FILA = itemgetter(1, 2, 3)
+_CADENA_PDF = r"\(((?:[^\\()]++|\\[0-7]{3}|\\[()\\])*+)\)"
+# A name's line: all of it, and the name as a PDF string writes it.
+_NOMBRE = re.compile(rf"( (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*())")
+_ESCAPE = re.compile(r"\\([0-7]{3}|[()\\])")
+# What a page's content may inflate to (an annex page: ~20 KB), and all of them, per byte of the
+# pages (text inflates 2.5-4 times): a file made to inflate without end is refused, not read.
+_MAX_PAGINA, _MAX_INFLADO = 1 << 20, 32
+
+
+def caracteres_del_anexo(sellada: Campos) -> str | None:
+    """What ``dibujar`` takes to draw the workers in the annex only (version 4): the
+    characters of their names but printable ASCII, in order; None when the rows or the names
+    would not read back one way only (a field with a space or a parenthesis, a character the
+    font lacks, too many characters), and the constancia keeps them in its attachment."""
+    if sellada.nombres is None:
+        return None
+    for campos in sellada.trabajadores:
+        texto = "\n".join(campos)
+        if campos and not (
+            _LEGIBLES.fullmatch(texto)
+            and "\n\n" not in texto
+            and texto[0] != "\n"
+            and texto[-1] != "\n"
+        ):
+            return None
+    caracteres = set().union(*map("".join, sellada.nombres)) - _IMPRIMIBLES
+    with _cerrojo:
+        _fuentes()
+    en_fuente = pdfmetrics.getFont(_SANS).face.charToGlyph
+    if len(caracteres) > MAX_CARACTERES or any(ord(c) not in en_fuente for c in caracteres):
+        return None
+    return "".join(sorted(caracteres))
+
+
+def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str], Leidos]:
+    """Every worker's fields (NSS, CURP, SBC, NSS, …) and name the annex of ``paginas`` (as
+    ``dibujar`` writes them with ``caracteres``) shows, page after page, and where each
+    content it inflated is, by its SHA-256 (for ``dibujar``). ValueError for what does not read
+    back. What is read is only as good as drawing it again and comparing the pages byte for
+    byte, which verifying does."""
+    decodificar = _decodificador(caracteres)
+    filas: list[str] = []
+    nombres: list[str] = []
+    leidos: Leidos = {}
+    resta = _MAX_INFLADO * len(paginas) + _MAX_PAGINA
+    for m in _FLUJO.finditer(paginas):
+        inicio = m.end()
+        contenido = _inflado(paginas[inicio : inicio + int(m.group(1))], _MAX_PAGINA)
+        resta -= _MAX_PAGINA if contenido is None else len(contenido)  # what inflating took
+        if resta < 0:
+            raise ValueError("demasiado contenido")
+        if contenido is None:
+            continue
+        leidos[hashlib.sha256(contenido).digest()] = (inicio, inicio + int(m.group(1)))
+        for columna in _COLUMNA.finditer(contenido):
+            renglones = columna.group(1).decode("ascii")  # UnicodeDecodeError: a ValueError
+            lineas = columna.group(2).decode("ascii")
+            leidas, partes = _FILA.findall(renglones), _NOMBRE.findall(lineas)
+            # Nothing else between the rows, nor between the names, and a name a row.
+            if "".join(fila for fila, *_ in leidas) != renglones or len(partes) != len(leidas):
+                raise ValueError("renglón ilegible")
+            if "".join(linea for linea, _, _ in partes) != lineas:
+                raise ValueError("nombre ilegible")
+            filas += chain.from_iterable(map(_CAMPOS_FILA, leidas))
+            nombres += [decodificar(n) for _, n, _ in partes]
+    return filas, nombres, leidos
+
+
+class _Clave:
+    """A document as reportlab's fonts know it (a weak key), to give codes without drawing."""
+
+
+def _decodificador(caracteres: str) -> Callable[[str], str]:
+    """A name as a PDF string of the name font writes it (``caracteres`` given their codes
+    first, as ``dibujar`` does) → the name."""
+    with _cerrojo:
+        _fuentes()
+    fuente, clave = pdfmetrics.getFont(_SANS), _Clave()
+    try:
+        fuente.splitString(caracteres, clave)
+        asignados = fuente.state[clave].assignments
+    finally:
+        fuente.state.pop(clave, None)
+    tabla = {n: c for c, n in asignados.items() if 0 < n < 256}
+
+    def decodificar(texto: str) -> str:
+        if "\\" not in texto:  # printable ASCII: its own code
+            return texto
+        codigos = _ESCAPE.sub(lambda m: chr(int(m[1], 8)) if m[1].isdigit() else m[1], texto)
+        if not all(ord(c) in tabla for c in codigos):
+            raise ValueError("código sin carácter")
+        return codigos.translate(tabla)
+
+    return decodificar
