@@ -212,3 +212,23 @@ def test_the_far_cell_is_refused_before_any_row_is_given():
         "Hay un dato suelto en AMK2 de la hoja «Sheet1» de «libro.xlsx», más allá de la "
         "columna AMJ, la última que se lee."
     )
+
+
+@pytest.mark.parametrize("ventanas", [False, True], ids=["entera", "por_ventanas"])
+def test_a_narrow_sheet_is_read_to_excels_last_row_and_no_further(monkeypatch, ventanas):
+    """Columns A to Z with rows past 999,999 (a header and a million movements): read to
+    Excel's last row, whole or (a long sheet) a window of rows at a time; a value below that
+    row is refused naming its cell."""
+    from icsoe_desktop.services.archivos import xlsx_reader
+
+    assert 26 * alcance.MAX_FILAS <= alcance.MAX_CELDAS_GRID  # any window's grid fits
+    if ventanas:
+        monkeypatch.setattr(xlsx_reader, "CALAMINE_MAX_SHEET_BYTES", 0)
+        monkeypatch.setattr(xlsx_reader, "VENTANA_BYTES", 1)
+    base = xlsxwriter_bytes([["NSS", "Nombre"], ["12345678901", "Ana"]])
+    rows = _rows(far_cell(base, "B1048576"))
+    assert rows[:3] == [(1, ("NSS", "Nombre")), (2, ("12345678901", "Ana")), (3, ())]
+    assert (len(rows), rows[-1]) == (1_048_576, (1_048_576, (None, "x")))
+    with pytest.raises(ValidationError) as raised:
+        _rows(far_cell(base, "C2000000"))
+    assert raised.value.code == "dato_suelto" and "C2000000" in raised.value.message

@@ -373,10 +373,11 @@ def test_a_sheet_longer_than_excel_allows_is_refused_whole(services, tmp_path, m
 
 @pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
 def test_a_short_sheet_and_a_long_one_are_read_to_the_same_values(monkeypatch, writer):
-    """A sheet up to CALAMINE_MAX_SHEET_BYTES is read by calamine, a longer one by openpyxl:
-    the same workbook gives the same rows either way (text kept as text with its zeros, whole
-    numbers as int, dates as Excel stores them, a formula as its saved value, empty cells and
-    rows where they are, a table that starts at C3)."""
+    """A sheet up to CALAMINE_MAX_SHEET_BYTES is read by calamine whole, a longer one by
+    calamine a window at a time, one it cannot bound streamed by openpyxl: the same workbook
+    gives the same rows every way (text kept as text with its zeros, whole numbers as int,
+    dates as Excel stores them, a formula as its saved value, empty cells and rows where they
+    are, a table that starts at C3)."""
     from icsoe_desktop.services.archivos import xlsx_reader
 
     rows = [
@@ -417,6 +418,55 @@ def test_a_short_sheet_and_a_long_one_are_read_to_the_same_values(monkeypatch, w
     short = read()
     monkeypatch.setattr(xlsx_reader, "CALAMINE_MAX_SHEET_BYTES", 0)
     long = read()
-    assert short == long
+    streamed = [
+        (n, tuple(v))
+        for n, v in xlsx_reader._openpyxl_sheet(
+            io.BytesIO(data), "libro.xlsx", "Sheet1" if writer == "xlsxwriter" else "Sheet"
+        )
+    ]
+    assert short == long == streamed
     assert short[2] == (3, (None, None, "NSS", "SBC", "Fecha", "Dias", "Total"))
     assert short[3][1][2:6] == ("00123456789", 278.99, datetime(2026, 1, 31), 7)
+
+
+def test_a_long_sheet_is_read_a_window_at_a_time_to_the_same_rows(monkeypatch):
+    """A sheet longer than calamine reads whole is read a window of rows at a time (here one
+    row each): the same rows as whole, with the empty rows between windows where they are, of
+    the sheet the workbook opens on (not the first), its texts from the shared strings."""
+    from openpyxl import Workbook
+
+    from icsoe_desktop.services.archivos import xlsx_reader
+
+    book = Workbook()
+    book.active.title = "Notas"
+    book.active["A1"] = "No es esta hoja"
+    sheet = book.create_sheet("Datos")
+    book.active = 1
+    sheet["B2"] = "Listado de movimientos"
+    for row in (["NSS", "Fecha", "SBC"], ["00123456789", datetime(2026, 1, 31), 278.99]):
+        sheet.append([None, *row])
+    sheet.append([])
+    sheet.append([])
+    sheet["C7"] = 1234567
+    sheet["A9"] = "TOTAL"
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    def read() -> list[tuple[int, tuple]]:
+        return [(n, tuple(v)) for n, v in xlsx_reader.sheet_rows(buffer.getvalue(), "l.xlsx")]
+
+    whole = read()
+    monkeypatch.setattr(xlsx_reader, "CALAMINE_MAX_SHEET_BYTES", 0)
+    monkeypatch.setattr(xlsx_reader, "VENTANA_BYTES", 1)
+    assert read() == whole
+    assert whole == [
+        (1, ()),
+        (2, (None, "Listado de movimientos")),
+        (3, (None, "NSS", "Fecha", "SBC")),
+        (4, (None, "00123456789", datetime(2026, 1, 31), 278.99)),
+        (5, ()),
+        (6, ()),
+        (7, (None, None, 1234567)),
+        (8, ()),
+        (9, ("TOTAL",)),
+    ]

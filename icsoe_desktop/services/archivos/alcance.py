@@ -46,16 +46,18 @@ _CON_PREFIJO = re.compile(rb":c[\s/>]")
 # A cell whose reference is not one letter and at most six digits (past column Z or row
 # 999,999), or that has none: one search where most sheets have nothing to find.
 _LEJOS = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,6}")[\s/>]')
+_ANCHA = re.compile(rb'<c r="[A-Za-z]{2}')  # a canonical cell past column Z
 _SOLAPE = 32  # bytes of a chunk looked at again with the next: a match across two chunks
 
 
 class Vistazo:
     """Fed an .xlsx sheet's XML chunk by chunk (then ``fin()``). ``basta``: its grid is within
     ``LIMITE_VISTAZO``; else ``canonica``: every cell is ``<c r="A1"…`` (``alcance_canonico``
-    finds its extent), or not (``alcance_xlsx`` parses it)."""
+    finds its extent), or not (``alcance_xlsx`` parses it). ``estrecha`` (when ``canonica``): no
+    cell past column Z, whatever its row (``revisar_ventana``)."""
 
     def __init__(self) -> None:
-        self.basta = self.canonica = True
+        self.basta = self.canonica = self.estrecha = True
         self._cola = b""
 
     def ver(self, chunk: bytes, ultimo: bool = False) -> None:
@@ -76,6 +78,7 @@ class Vistazo:
         elif not self.basta or halla(_LEJOS):
             self.basta = False
             self.canonica = not halla(_SIN_REFERENCIA)
+            self.estrecha = self.estrecha and not halla(_ANCHA)
 
     def fin(self) -> None:
         self.ver(b"", ultimo=True)
@@ -198,6 +201,16 @@ def alcance_canonico(xml: bytes) -> Alcance:
             alcance.agregar(int(fila) - 1, _columna(col.decode()))
             break
     return alcance
+
+
+def revisar_ventana(xml: bytes, archivo: str, hoja: str) -> None:
+    """Refuse a cell past the last row of a sheet in ``xml``, some rows of a sheet ``Vistazo``
+    found ``canonica`` and ``estrecha``: their grid then fits (26 columns of at most
+    ``MAX_FILAS`` rows)."""
+    alcance = Alcance()
+    for col, fila in _celdas_con_valor(xml, rb"[A-Za-z]", rb"[0-9]{7,}"):
+        alcance.agregar(int(fila) - 1, _columna(col.decode()))
+    revisar(alcance, archivo, hoja)
 
 
 def _local(nombre: str) -> str:

@@ -7,8 +7,9 @@ ignoring its declared <dimension>: openpyxl's read-only mode stops there otherwi
 that declares A1:X5 but holds 40 rows would import 4 of them silently.
 
 A sheet of up to CALAMINE_MAX_SHEET_BYTES is read by calamine (Rust: ~15 times openpyxl's speed,
-but the whole sheet in memory, ~2 bytes per byte of its XML); a longer one is streamed by
-openpyxl (its memory flat). Both give the same values: text as text (leading zeros kept), a
+but the whole sheet in memory, ~2 bytes per byte of its XML); a longer one, by calamine a window
+of rows at a time when its cells are written the usual way within column Z (``_ventanas``), else
+streamed by openpyxl (its memory flat). Both give the same values: text as text (leading zeros kept), a
 whole number as int, a date as the datetime Excel stores, an empty cell as None, a formula as
 the value Excel saved with it.
 
@@ -30,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 from xml.parsers import expat
 
 from icsoe_desktop.domain.errors import ValidationError
@@ -344,6 +345,15 @@ class LibroAbierto:
                 log.info("workbook %s refused by calamine", self.name, exc_info=True)
                 raise _damaged(self.name) from exc
             return _calamine_rows(sheet, self.name)
+        part = self._partes.get(hoja)
+        vistazo = None if revision is None or part is None else revision.vistazos.get(part)
+        if (
+            self._streamed
+            and part is not None
+            and vistazo is not None
+            and (vistazo.basta or (vistazo.canonica and vistazo.estrecha))
+        ):
+            return _ventanas(self._opener, self.name, hoja, part)
         return _openpyxl_rows(self._opener, self.name, hoja)
 
 
@@ -459,7 +469,9 @@ def _value(value: object) -> object:
     return value
 
 
-def _calamine_rows(sheet: Any, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
+def _calamine_rows(sheet: Any, name: str, after: int = 0) -> Rows:
+    """The rows of a sheet calamine read; ``after``: the last row already given (the sheet is
+    a window of a longer one, ``_ventanas``), the empty rows between given as such."""
     start = sheet.start
     if start is None:  # no cell written
         return
@@ -469,12 +481,109 @@ def _calamine_rows(sheet: Any, name: str) -> Generator[tuple[int, tuple[Any, ...
     # calamine's rows start at the sheet's first row (the empty ones above, too, as openpyxl
     # gives them), its cells at the first column written: the columns before it are put back.
     before = (None,) * first_column
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
+    if after:
+        for number in range(after + 1, first_row + 1):
+            yield number, ()
+        rows = enumerate(sheet.to_python(skip_empty_area=True), start=first_row + 1)
+    else:
+        rows = enumerate(sheet.iter_rows(), start=1)
+    for number, cells in rows:
         # Text, most of a sheet, is taken as it is here; the other kinds go through _value.
         values = [(v or None) if v.__class__ is str else _value(v) for v in cells]
         while values and values[-1] is None:  # a row ends at its last value, as in openpyxl
             values.pop()
         yield number, (*before, *values) if values else ()
+
+
+# A sheet longer than CALAMINE_MAX_SHEET_BYTES and written the usual way, within column Z
+# (``Vistazo``: every window's grid bounded, its rows checked by ``revisar_ventana``) is read by calamine a window of
+# rows at a time: each window a workbook of its own in memory, with the workbook's XML parts
+# but its other sheets (the styles type the cells, the shared strings hold the texts). Memory
+# is bounded by the window and those parts; openpyxl reads ~15 times slower.
+VENTANA_BYTES = 8 * MIB
+# Parts copied into every window up to this size together (a workbook's are a few KB and its
+# shared strings); past it the sheet is streamed by openpyxl.
+PARTES_VENTANA_BYTES = 80 * MIB
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*>")
+_FIN_FILA = b"</row>"
+_FIN_HOJA = b"</sheetData></worksheet>"
+
+
+def _ventanas(opener: Callable[[], BinaryIO], name: str, hoja: str, part: str) -> Rows:
+    with opener() as source:
+        try:
+            with zipfile.ZipFile(source) as archive:
+                copiar = [
+                    info
+                    for info in archive.infolist()
+                    if info.filename.lower().endswith((".xml", ".rels"))
+                    and not (_is_sheet(info.filename) and info.filename.lower().endswith(".xml"))
+                ]
+                if sum(info.file_size for info in copiar) > PARTES_VENTANA_BYTES:
+                    source.seek(0)
+                    yield from _openpyxl_sheet(source, name, hoja)
+                    return
+                partes = {info.filename: archive.read(info) for info in copiar}
+                with archive.open(part) as member:
+                    yield from _ventanas_de(member, partes, part, hoja, name)
+        except (ValidationError, GeneratorExit):
+            raise
+        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError) as exc:
+            raise _damaged(name) from exc
+
+
+def _ventanas_de(
+    member: IO[bytes], partes: dict[str, bytes], part: str, hoja: str, name: str
+) -> Rows:
+    """The rows of the sheet ``member`` (inflating), cut after a row's end into windows of
+    ~VENTANA_BYTES, each read by calamine in a workbook of ``partes`` and the window."""
+    pending = bytearray()
+    head = b""
+    given = 0
+    while True:
+        chunk = member.read(_CHUNK)
+        pending += chunk
+        if not head:
+            inicio = pending.find(b"<sheetData")
+            fin = pending.find(b">", inicio) if inicio >= 0 else -1
+            if fin < 0:
+                if not chunk:
+                    raise _damaged(name)
+                continue
+            # The declared extent is the whole sheet's, not the window's.
+            head = _DIMENSION.sub(b"", bytes(pending[: fin + 1]))
+            del pending[: fin + 1]
+        while pending:
+            # A window ends with the first row's end past VENTANA_BYTES (the last, at the end).
+            end = pending.find(_FIN_FILA, VENTANA_BYTES) if chunk else len(pending)
+            if end < 0:
+                break
+            cut = end + len(_FIN_FILA) if chunk else end
+            xml = head + pending[:cut] + (_FIN_HOJA if chunk else b"")
+            del pending[:cut]
+            alcance.revisar_ventana(xml, name, hoja)
+            sheet = _ventana(partes, part, hoja, xml, name)
+            for number, values in _calamine_rows(sheet, name, given):
+                given = number
+                yield number, values
+        if not chunk:
+            return
+
+
+def _ventana(partes: dict[str, bytes], part: str, hoja: str, xml: bytes, name: str) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    libro = io.BytesIO()
+    with zipfile.ZipFile(libro, "w", zipfile.ZIP_STORED) as archive:
+        for parte, data in partes.items():
+            archive.writestr(parte, data)
+        archive.writestr(part, xml)
+    libro.seek(0)
+    try:
+        return CalamineWorkbook.from_filelike(libro).get_sheet_by_name(hoja)
+    except Exception as exc:
+        log.info("workbook %s refused by calamine", name, exc_info=True)
+        raise _damaged(name) from exc
 
 
 def _openpyxl_rows(opener: Callable[[], BinaryIO], name: str, hoja: str) -> Rows:
