@@ -98,6 +98,7 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
+    from bench.carga import carga
     from icsoe_desktop.gui.icsoe.capturistas_model import PAGE_SIZE
     from icsoe_desktop.gui.icsoe.consulta import IcsoeConsultaPage
     from icsoe_desktop.services.container import open_services
@@ -146,10 +147,7 @@ def main() -> None:
         raw.close()
         services.close()
 
-    print(
-        f"capturistas of one contratista:            {args.rows}"
-        f"   carga {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
+    print(f"capturistas of one contratista:            {args.rows}   {carga()}")
     print(f"raw sqlite3 query of the first page ({PAGE_SIZE}):  {raw_ms:8.2f} ms (median of 51)")
     print(
         f"service page query (same page):             {service_ms:8.2f} ms   "

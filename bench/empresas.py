@@ -132,6 +132,7 @@ def main() -> None:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication, QComboBox
 
+    from bench.carga import carga
     from icsoe_desktop.gui.empresas.selector import EmpresaSelector
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
@@ -231,7 +232,7 @@ def main() -> None:
 
     print(
         f"{len(ids)} empresas × {args.movimientos:,} movimientos (median of {args.repeat});"
-        f" carga {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        f" {carga()}"
     )
     print(
         f"1. Cambiar de empresa (abrir + conteo + primera página): {switching * 1000:.0f} ms "
