@@ -1,8 +1,8 @@
 """Movimientos con IDSE at scale, each figure next to its goal or a baseline measured in the same run.
 
 1. A store of 1,000,000 movements with the shape of a real company's (bench/datos_reales.py:
-   distinct workers, real name distributions; built once, kept in --cache). The middle of the scroll bar
-   right after Buscar, the keys of that page read with the grid's plan / through the filter's
+   distinct workers, real name distributions; built once, kept in --cache). The middle of the
+   scroll bar right after Buscar, the keys of that page read with the grid's plan / through the filter's
    own index and sorted (the gather plan), per search (--only-middle: this alone); a far page
    in fecha's order over merged streams (a registro patronal) from its day in the kept counts /
    by OFFSET, and «registro + trimestre» by CURP (bench_far_pages). In the real
