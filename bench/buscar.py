@@ -532,7 +532,7 @@ def main() -> None:
     if args.skip_fts:
         wanted.discard("fts")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
-    services = open_store(args.cache / f"reales-{args.rows}", args.rows, reales=True)
+    services = open_store(args.cache / f"reales-{args.rows}", args.rows)
     try:
         with services.store.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")

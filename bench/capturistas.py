@@ -1,5 +1,6 @@
-"""The Consulta grid with 10,000 capturistas: time until the first page is on screen, and the
-service's page query against a raw sqlite3 query of the same page (same run, same file).
+"""The Consulta grid with 10,000 capturistas with the shape of real ones (bench/datos_reales.py:
+real name distributions, distinct CURPs and e-mails): time until the first page is on screen,
+and the service's page query against a raw sqlite3 query of the same page (same run, same file).
 
     python bench/capturistas.py [--rows N]
 """
@@ -42,6 +43,7 @@ def seed(services, rows: int) -> int:
     """One contratista with ``rows`` capturistas, inserted in bulk (setup, not measured)."""
     from sqlalchemy import insert
 
+    from bench.datos_reales import capturistas
     from icsoe_desktop.store.models import Capturista, CapturistaRelacion, Contratista, new_uuid
 
     now = datetime(2026, 1, 1)
@@ -52,19 +54,22 @@ def seed(services, rows: int) -> int:
         )
         session.add(contratista)
         session.flush()
+        made = list(capturistas(rows))
         people = [
             {
                 "uuid": new_uuid(),
-                "curp": f"AAAA{i:06d}HDFXXX{i % 100:02d}"[:18],
-                "nombre": f"NOMBRE{i}",
-                "primer_apellido": "PRIMERO",
-                "segundo_apellido": "SEGUNDO",
+                "curp": curp,
+                "nombre": nombre,
+                "primer_apellido": primero,
+                "segundo_apellido": segundo,
                 **sync,
             }
-            for i in range(rows)
+            for curp, nombre, primero, segundo, _correo, _telefono in made
         ]
         session.execute(insert(Capturista), people)
-        ids = session.scalars(Capturista.__table__.select().with_only_columns(Capturista.id))
+        ids = session.scalars(
+            Capturista.__table__.select().with_only_columns(Capturista.id).order_by(Capturista.id)
+        )
         session.execute(
             insert(CapturistaRelacion),
             [
@@ -73,14 +78,14 @@ def seed(services, rows: int) -> int:
                     "contratista_id": contratista.id,
                     "capturista_id": pid,
                     "rol": "Capturista",
-                    "telefono": "5512345678",
-                    "correo": f"c{pid}@capturas.mx",
+                    "telefono": telefono,
+                    "correo": correo,
                     "estatus": "Registrada",
                     "usuario_alta": RFC,
                     "fecha_alta": now,
                     **sync,
                 }
-                for pid in ids
+                for pid, (*_persona, correo, telefono) in zip(ids, made, strict=True)
             ],
         )
         return contratista.id
@@ -93,6 +98,7 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
+    from bench.carga import carga
     from icsoe_desktop.gui.icsoe.capturistas_model import PAGE_SIZE
     from icsoe_desktop.gui.icsoe.consulta import IcsoeConsultaPage
     from icsoe_desktop.services.container import open_services
@@ -141,7 +147,7 @@ def main() -> None:
         raw.close()
         services.close()
 
-    print(f"capturistas of one contratista:            {args.rows}")
+    print(f"capturistas of one contratista:            {args.rows}   {carga()}")
     print(f"raw sqlite3 query of the first page ({PAGE_SIZE}):  {raw_ms:8.2f} ms (median of 51)")
     print(
         f"service page query (same page):             {service_ms:8.2f} ms   "

@@ -9,7 +9,7 @@ JUAN, JOSE; the prefixes «ma», «ju», «gar» are common), SBCs spread from t
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -107,6 +107,23 @@ def trabajadores(n: int, seed: int = 2026, anio: int = 2026) -> list[Trabajador]
     ]
 
 
+def capturistas(n: int, seed: int = 2026) -> Iterator[tuple[str, str, str, str, str, str]]:
+    """``n`` distinct capturistas from ``personas``: (CURP, nombre, primer apellido, segundo
+    apellido, correo, teléfono); the e-mail made of the name as people make theirs (so many
+    share its start: maria.hernandez…), distinct by a number, the phone a Mexican mobile."""
+    rng = random.Random(seed + 2)
+    dominios = ("gmail.com", "hotmail.com", "outlook.com", "yahoo.com.mx", "nominas.mx")
+    for i, (_nss, curp, primero, segundo, nombre, _sbc) in enumerate(personas(n, seed), 1):
+        usuario = f"{nombre.split()[0]}.{primero.replace(' ', '')}".lower()
+        usuario = usuario.translate(_SIN_ACENTOS_MINUSCULAS)
+        correo = f"{usuario}{i}@{rng.choice(dominios)}"
+        telefono = f"{rng.choice((55, 33, 81, 222, 442, 999))}{rng.randrange(10**8):08d}"[:10]
+        yield curp, nombre, primero, segundo, correo, telefono
+
+
+_SIN_ACENTOS_MINUSCULAS = str.maketrans("áéíóúüñ", "aeiouun")
+
+
 # The company's registros patronales, as unequal as real ones: the main plant, a branch, a
 # small third (the demo's three, so the importers find them in the store).
 PESOS_REGISTRO = (60, 30, 10)
@@ -164,9 +181,11 @@ def movimientos(count: int, today: date, seed: int = 2026) -> Iterator[dict[str,
             return
 
 
-def crear_movimientos(store, count: int, today: date, batch: int = 20_000) -> int:
-    """Insert ``movimientos(count, today)`` (and the demo's registros patronales) through the
-    store's bulk path, as ``demo movimientos`` does; return how many were new."""
+def crear_movimientos(
+    store, count: int, today: date, batch: int = 20_000, filas: Iterable[dict] | None = None
+) -> int:
+    """Insert ``movimientos(count, today)`` (or ``filas``) and the demo's registros patronales
+    through the store's bulk path, as ``demo movimientos`` does; return how many were new."""
     from typing import cast
 
     from sqlalchemy import Table, insert
@@ -180,7 +199,7 @@ def crear_movimientos(store, count: int, today: date, batch: int = 20_000) -> in
     buffer: list[dict[str, object]] = []
     added = 0
     with store.engine.begin() as conn:
-        for row in movimientos(count, today):
+        for row in movimientos(count, today) if filas is None else filas:
             buffer.append(row)
             if len(buffer) == batch:
                 added += bulk_insert(conn, lambda: conn.execute(statement, buffer).rowcount)

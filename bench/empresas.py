@@ -1,6 +1,7 @@
 """Varias empresas at scale: 50 empresas with 100,000 movimientos each.
 
-One empresa store of N movimientos is built (demo data) and copied for the other empresas,
+One empresa store of N movimientos with the shape of a real company's (bench/datos_reales.py:
+distinct workers, real name distributions) is built and copied for the other empresas,
 registered in the catalog as the app creates them (built once, kept in --cache). Then:
 
 1. Switching empresa (Services.abrir_empresa + what the main window asks first: the count and
@@ -81,12 +82,13 @@ def _rfc(i: int) -> str:
 
 def build(cache: Path, empresas: int, movimientos: int) -> tuple[Path, Path]:
     """(installation of ``empresas``, one-company data dir), both with the same store."""
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from bench.datos_reales import crear_movimientos
     from icsoe_desktop.services.acceso.accounts import Registration
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
 
-    sola, varias = cache / f"una-{movimientos}", cache / f"varias-{empresas}-{movimientos}"
+    sola = cache / f"una-reales-{movimientos}"
+    varias = cache / f"varias-reales-{empresas}-{movimientos}"
     if (varias / "listo").exists():
         return varias, sola
     shutil.rmtree(sola, ignore_errors=True)
@@ -98,7 +100,7 @@ def build(cache: Path, empresas: int, movimientos: int) -> tuple[Path, Path]:
             Registration("Admin", "Despacho", "", ADMIN, PASSWORD, PASSWORD, True)
         )
         print(f"Creando {movimientos:,} movimientos…", file=sys.stderr)
-        create_demo_movimientos(services.store, movimientos, services.movimientos.today())
+        crear_movimientos(services.store, movimientos, services.movimientos.today())
     finally:
         services.close()
     shutil.copytree(sola, varias)
@@ -130,6 +132,7 @@ def main() -> None:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication, QComboBox
 
+    from bench.carga import carga
     from icsoe_desktop.gui.empresas.selector import EmpresaSelector
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
@@ -227,7 +230,10 @@ def main() -> None:
     start_many = median_time(start(varias), args.repeat)
     del app
 
-    print(f"{len(ids)} empresas × {args.movimientos:,} movimientos (median of {args.repeat})")
+    print(
+        f"{len(ids)} empresas × {args.movimientos:,} movimientos (median of {args.repeat});"
+        f" {carga()}"
+    )
     print(
         f"1. Cambiar de empresa (abrir + conteo + primera página): {switching * 1000:.0f} ms "
         f"(peor {worst * 1000:.0f} ms; meta ≤ 1000 ms); abrir una sola empresa: "

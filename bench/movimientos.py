@@ -1,7 +1,8 @@
 """Movimientos con IDSE at scale, each figure next to its goal or a baseline measured in the same run.
 
-1. A store of 1,000,000 movements (built once, kept in --cache). The middle of the scroll bar
-   right after Buscar, the keys of that page read with the grid's plan / through the filter's
+1. A store of 1,000,000 movements with the shape of a real company's (bench/datos_reales.py:
+   distinct workers, real name distributions; built once, kept in --cache). The middle of the
+   scroll bar right after Buscar, the keys of that page read with the grid's plan / through the filter's
    own index and sorted (the gather plan), per search (--only-middle: this alone); a far page
    in fecha's order over merged streams (a registro patronal) from its day in the kept counts /
    by OFFSET, and «registro + trimestre» by CURP (bench_far_pages). In the real
@@ -53,6 +54,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.carga import carga
+
 TODAY = date(2026, 11, 22)
 ONLY: set[str] = set()  # --busqueda: the searches measured (empty: all)
 COLD = {"on": False, "dir": None, "services": None}  # --frio: drop the store before each figure
@@ -93,10 +96,10 @@ def timed(fn: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
     return statistics.median(samples), statistics.median(cpus)
 
 
-def open_store(directory: Path, rows: int, reales: bool = False):
-    """The store of ``rows`` movimientos in ``directory``, made once: the demo's, or with
-    ``reales`` the real-shaped ones of bench/datos_reales.py."""
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+def open_store(directory: Path, rows: int):
+    """The store of ``rows`` movimientos in ``directory``, made once, with the shape of a real
+    company's (bench/datos_reales.py: distinct workers, real name distributions)."""
+    from bench.datos_reales import crear_movimientos
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.movimientos.servicio import Filtro
 
@@ -106,12 +109,7 @@ def open_store(directory: Path, rows: int, reales: bool = False):
     if have < rows:
         print(f"Creando {rows - have:,} movimientos en {directory}…", flush=True)
         start = time.perf_counter()
-        if reales:
-            from bench.datos_reales import crear_movimientos
-
-            crear_movimientos(services.store, rows, TODAY)
-        else:
-            create_demo_movimientos(services.store, rows, TODAY)
+        crear_movimientos(services.store, rows, TODAY)
         with services.store.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
         print(f"  listo en {time.perf_counter() - start:.0f} s", flush=True)
@@ -200,7 +198,10 @@ def bench_grid(services) -> None:
                 table_[kind] = (value, what)
 
     total_all = services.movimientos.count(Filtro())
-    print(f"\nLa rejilla con {total_all:,} movimientos (ms; metas: acciones ≤ 30, conteo ≤ 5)")
+    print(
+        f"\nLa rejilla con {total_all:,} movimientos (ms; metas: acciones ≤ 30, conteo ≤ 5);"
+        f" {carga()}"
+    )
     print(
         f"{'búsqueda':42} {'filas':>9} {'conteo':>7} {'Buscar':>7} {'peor orden':>28}"
         f" {'mitad ya':>8} {'llega':>6} {'Ctrl+Fin':>8} {'RePág':>6} {'mitad':>6} {'AvPág':>6}"
@@ -279,7 +280,7 @@ def bench_grid(services) -> None:
     print(f"Filas en memoria al final: {model.loaded():,}")
     QThreadPool.globalInstance().waitForDone(60_000)  # a page still read for the window
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"RSS máximo del proceso: {rss:.0f} MB (meta ≤ 250 MB)")
+    print(f"RSS máximo del proceso: {rss:.0f} MB (meta ≤ 250 MB); {carga()}")
     main.hide()
 
 
@@ -401,7 +402,8 @@ def bench_middle(services) -> None:
             flush=True,
         )
     print(
-        f"  razón mediana {statistics.median(ratios):.3f}, la mayor {max(ratios):.3f}", flush=True
+        f"  razón mediana {statistics.median(ratios):.3f}, la mayor {max(ratios):.3f}; {carga()}",
+        flush=True,
     )
 
 
@@ -557,7 +559,8 @@ def bench_index_build(services) -> None:
     print(
         f"  Base sin índices de orden ni de búsqueda {bare:.0f} MiB, con todos {store:.0f} MiB"
         f" (los de búsqueda {find:.0f} MiB): {store / bare:.2f}× (meta ≤ 2×); con índices de"
-        f" orden de texto {bare + plain + find:.0f} MiB: {(bare + plain + find) / bare:.2f}×",
+        f" orden de texto {bare + plain + find:.0f} MiB: {(bare + plain + find) / bare:.2f}×;"
+        f" {carga()}",
         flush=True,
     )
 
@@ -655,7 +658,7 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
     from alembic.config import Config
     from sqlalchemy import insert
 
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos, demo_rows
+    from bench.datos_reales import crear_movimientos, movimientos
     from icsoe_desktop.store.conteo import insert_counted
     from icsoe_desktop.store.db import Store, large_page_cache, make_engine
     from icsoe_desktop.store.migrations import MIGRATIONS_DIR
@@ -666,7 +669,8 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
     for path in (head, base):
         path.unlink(missing_ok=True)
     store = Store(head)
-    create_demo_movimientos(store, rows, TODAY)
+    every = list(movimientos(2 * rows, TODAY))
+    crear_movimientos(store, rows, TODAY, filas=every[:rows])
     store.close()
     shutil.copyfile(head, base)
     config = Config()
@@ -676,7 +680,7 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
         config.attributes["connection"] = conn
         command.downgrade(config, "0006_lote_numero")
     engine.dispose()
-    more = list(demo_rows(2 * rows, TODAY))[rows:]
+    more = every[rows:]
     table = MovimientoRow.__table__
 
     def run(source: Path) -> tuple[float, float]:
@@ -714,11 +718,12 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
     print(f"  0006_lote_numero: {c0:.2f} s CPU, {w0:.2f} s de reloj (medianas)")
     print(
         f"  cabeza (conteos, sin índices de orden): {c1:.2f} s CPU, {w1:.2f} s de reloj"
-        f"  razón CPU {c1 / c0:.3f}, reloj {w1 / w0:.3f}"
+        f"  razón CPU {c1 / c0:.3f}, reloj {w1 / w0:.3f}; {carga()}"
     )
 
 
 def bench_export(services, rows: int, out: Path) -> None:
+    from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.movimientos.exportar import export_table
     from icsoe_desktop.services.movimientos.servicio import (
         COLUMNS,
@@ -761,7 +766,7 @@ def bench_export(services, rows: int, out: Path) -> None:
         book.close()
 
     def ours() -> None:
-        export_table(services.movimientos, filtro, Orden(), out / "nuestro.xlsx")
+        export_table(services.movimientos, filtro, Orden(), out / "nuestro.xlsx", CLI_ACTOR)
 
     print(f"\nExportar Excel de {total:,} movimientos × {len(COLUMNS)} columnas (CPU s)")
     results: dict[str, list[float]] = {}
@@ -779,7 +784,8 @@ def bench_export(services, rows: int, out: Path) -> None:
     ours_s, base_s = min(results["nuestra exportación"]), min(results["xlsxwriter constant_memory"])
     print(
         f"Razón nuestra / xlsxwriter constant_memory (mejor de dos, CPU): {ours_s / base_s:.2f} "
-        f"(meta ≤ 0.35); archivo: {(out / 'nuestro.xlsx').stat().st_size / 2**20:.1f} MiB"
+        f"(meta ≤ 0.35); archivo: {(out / 'nuestro.xlsx').stat().st_size / 2**20:.1f} MiB;"
+        f" {carga()}"
     )
 
 
@@ -798,8 +804,9 @@ def export_memory(directory: Path, out: Path) -> None:
             "from icsoe_desktop.services.container import open_services",
             "from icsoe_desktop.services.movimientos.servicio import Filtro, Orden",
             "from icsoe_desktop.services.movimientos.exportar import export_table",
+            "from icsoe_desktop.domain.roles import CLI_ACTOR",
             f"s = open_services(Path({str(directory)!r}))",
-            f"n = export_table(s.movimientos, Filtro(), Orden(), Path({str(out)!r}))",
+            f"n = export_table(s.movimientos, Filtro(), Orden(), Path({str(out)!r}), CLI_ACTOR)",
             "print(n, round(peak_rss_mb()))",
         ]
     )
@@ -851,20 +858,21 @@ def main() -> None:
         ONLY.update(args.busqueda)
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
+    grid_dir = args.cache / f"reales-{args.rows}"
     if args.ordenes:
-        grid = open_store(args.cache / f"grid-{args.rows}", args.rows)
+        grid = open_store(grid_dir, args.rows)
         try:
             bench_sorts_waiting(grid, args.ordenes)
         finally:
             grid.close()
         return
     if not args.skip_grid:
-        grid = open_store(args.cache / f"grid-{args.rows}", args.rows)
+        grid = open_store(grid_dir, args.rows)
         if args.frio:
-            COLD.update(on=True, dir=args.cache / f"grid-{args.rows}", services=grid)
+            COLD.update(on=True, dir=grid_dir, services=grid)
             print("Modo frío: la base fuera del caché del SO antes de cada cifra", flush=True)
         if not args.skip_first_window:
-            bench_first_window(args.cache / f"grid-{args.rows}")
+            bench_first_window(grid_dir)
         try:
             if not args.skip_index_build:
                 bench_index_build(grid)
@@ -879,15 +887,16 @@ def main() -> None:
     if args.insert:
         bench_insert(args.cache / "insert")
     if not args.skip_export:
-        export = open_store(args.cache / f"export-{args.export_rows}", args.export_rows)
+        export_dir = args.cache / f"reales-{args.export_rows}"
+        export = open_store(export_dir, args.export_rows)
         with tempfile.TemporaryDirectory() as out:
             try:
                 bench_export(export, args.export_rows, Path(out))
             finally:
                 export.close()
-            export_memory(args.cache / f"export-{args.export_rows}", Path(out) / "memoria.xlsx")
+            export_memory(export_dir, Path(out) / "memoria.xlsx")
             if args.export_million:
-                export_memory(args.cache / f"grid-{args.rows}", Path(out) / "millon.xlsx")
+                export_memory(grid_dir, Path(out) / "millon.xlsx")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ server. ``--server-in-process`` runs it on a thread of the bench's process inste
 figures were taken): server and desktop then share one interpreter lock.
 
 Needs PostgreSQL from Debian (initdb/pg_ctl; a throwaway cluster is started on 127.0.0.1) and
-the ``[server]`` extra. Movimientos are the demo ones (``demo movimientos``: bulk-inserted, so
-they have no sync state yet and count as local changes, as rows made before sync was set up do);
+the ``[server]`` extra. Movimientos have the shape of a real company's (bench/datos_reales.py:
+distinct workers, real name distributions; bulk-inserted as ``demo movimientos`` does, so they
+have no sync state yet and count as local changes, as rows made before sync was set up do);
 audit_log rows go through the audit service and the session's change tracking.
 """
 
@@ -33,15 +34,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pg  # bench/pg.py
 
+from bench.carga import carga
+
 
 def make_rows(services, table: str, count: int) -> None:
     """``count`` rows of ``table`` on a desktop, all of them waiting to be pushed."""
     if table == "movimientos":
         from datetime import date
 
-        from icsoe_desktop.demo.movimientos import create_demo_movimientos
+        from bench.datos_reales import crear_movimientos
 
-        create_demo_movimientos(services.store, count, date(2026, 11, 22))
+        crear_movimientos(services.store, count, date(2026, 11, 22))
         return
     if table != "audit_log":
         raise SystemExit(f"make_rows no sabe crear renglones de {table!r}")
@@ -181,7 +184,7 @@ def main() -> int:
             )
         print(
             f"median ratio (push + pull / plain INSERT, paired per round): "
-            f"{statistics.median(ratios):.2f}"
+            f"{statistics.median(ratios):.2f}; {carga()}"
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # two stores of N rows per round: not left behind

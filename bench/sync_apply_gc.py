@@ -3,7 +3,7 @@ work with it off (the baseline): whether switching it off for a sync would pay.
 
     python bench/sync_apply_gc.py [--rows 40000] [--rounds 5]
 
-Each round makes N demo movimientos on one desktop, turns them into pages of 5,000 as the server
+Each round makes N real-shaped movimientos (bench/datos_reales.py) on one desktop, turns them into pages of 5,000 as the server
 sends them (column by column, through JSON), and applies them into a fresh store, once with the
 collector on and once off, in alternating order; CPU seconds of the apply only (the machine is
 shared: process time moves less than wall time). No server, no PostgreSQL.
@@ -24,18 +24,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.carga import carga
+
 
 def pages_of(folder: Path, rows: int) -> list[list[dict]]:
     import orjson
 
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from bench.datos_reales import crear_movimientos
     from icsoe_desktop.domain import sync_wire
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync.encode import local_changes
 
     services = open_services(folder)
     try:
-        create_demo_movimientos(services.store, rows, date(2026, 11, 22))
+        crear_movimientos(services.store, rows, date(2026, 11, 22))
         with services.store.session() as session:
             wire = [r for r in local_changes(session) if r["table"] == "movimientos"]
     finally:
@@ -95,7 +97,7 @@ def main() -> int:
         ratio = statistics.median(on) / statistics.median(off)
         print(
             f"median: on {statistics.median(on):.2f} s, off (baseline) "
-            f"{statistics.median(off):.2f} s, ratio {ratio:.2f}"
+            f"{statistics.median(off):.2f} s, ratio {ratio:.2f}; {carga()}"
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

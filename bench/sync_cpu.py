@@ -52,7 +52,7 @@ def main() -> int:
 
     import pg  # bench/pg.py
 
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos, demo_rows
+    from bench.datos_reales import crear_movimientos, movimientos
     from icsoe_desktop.services.sync import encode as sync_encode
     from icsoe_desktop.services.sync import sql as sync_sql
     from icsoe_desktop.store.models import MovimientoRow
@@ -75,10 +75,11 @@ def main() -> int:
         for registro in registros:
             other.registros.save(registro, EMPRESA, "Inicial", "e")
         today = date(2026, 11, 22)
-        create_demo_movimientos(other.store, args.movimientos, today)
-        # The rows added later: the demo's next ones (unique NSS), made once.
+        # Real-shaped (bench/datos_reales.py); the rows added later are the next ones, made once.
         extra = CHANGE // 2 * args.syncs * 2
-        added = list(demo_rows(args.movimientos + extra, today))[args.movimientos :]
+        every = list(movimientos(args.movimientos + extra, today))
+        crear_movimientos(other.store, args.movimientos, today, filas=every[: args.movimientos])
+        added = every[args.movimientos :]
         other.sync.synchronize()
         me.sync.synchronize()
         me.sync.synchronize()

@@ -89,7 +89,7 @@ def main() -> int:
 
     from sqlalchemy import text
 
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from bench.datos_reales import crear_movimientos
     from icsoe_desktop.sync_server.auth import Caller
     from icsoe_desktop.sync_server.deriva import resumen
     from icsoe_desktop.sync_server.pull import pull
@@ -100,7 +100,7 @@ def main() -> int:
         server = pg.start_server(url, tmp / "server.log")
         services = pg.connect_desktop(tmp / "a", server.url, engine, "Escritorio a")
         start = time.perf_counter()
-        create_demo_movimientos(services.store, args.rows, date(2026, 11, 22))
+        crear_movimientos(services.store, args.rows, date(2026, 11, 22))
         sent = services.sync.synchronize().enviados
         print(f"{args.rows:,} movimientos made and pushed ({sent:,} rows) in "
               f"{time.perf_counter() - start:.0f} s; load average {os.getloadavg()}", flush=True)  # fmt: skip

@@ -5,7 +5,7 @@ its store (baseline measured in the same run).
     python bench/sync_join.py [--rows 1000000] [--page 5000]
 
 The server's rows are written straight into a throwaway PostgreSQL (as desktop A would have
-pushed them: its demo movimientos in wire form), so the bench times the joining desktop only,
+pushed them: its real-shaped movimientos, bench/datos_reales.py, in wire form), so the bench times the joining desktop only,
 served by ``serve`` in its own process, as deployed.
 Needs PostgreSQL from Debian (initdb/pg_ctl) and the ``[server]`` extra.
 """
@@ -24,6 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pg  # bench/pg.py
+
+from bench.carga import carga
 
 JOIN = """
 import json, sys, time
@@ -47,13 +49,13 @@ print(json.dumps({"s": elapsed, "cpu": cpu, "peak_mb": peak_rss_mb(), "received"
 
 
 def fill_server(engine, tmp: Path, rows: int) -> None:
-    """Desktop A's demo movimientos, in wire form, straight into the server's rows table."""
+    """Desktop A's real-shaped movimientos, in wire form, straight into the server's rows table."""
     from datetime import date, datetime
 
     from sqlalchemy import insert, select, update
     from sqlalchemy.orm import Session
 
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from bench.datos_reales import crear_movimientos
     from icsoe_desktop.domain import sync_wire
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync.encode import local_changes
@@ -63,7 +65,7 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
     token_id = db.create_token(engine, "ABC010101AB1", "Escritorio A").id
     (tmp / "a").mkdir()
     a = open_services(tmp / "a")
-    create_demo_movimientos(a.store, rows, date(2026, 11, 22))
+    crear_movimientos(a.store, rows, date(2026, 11, 22))
     with Session(engine) as server:
         empresa = server.scalar(select(Empresa.id).where(Empresa.rfc == "ABC010101AB1"))
     seq = 0
@@ -164,7 +166,10 @@ def main() -> int:
             f"time {joined['s']:7.1f} s   ({args.rows / joined['s']:.0f} rows/s), "
             f"CPU {joined['cpu']:.1f} s"
         )
-        print(f"memory the pull adds:       {joined['peak_mb'] - baseline['peak_mb']:7.0f} MB")
+        print(
+            f"memory the pull adds:       {joined['peak_mb'] - baseline['peak_mb']:7.0f} MB;"
+            f" {carga()}"
+        )
         engine.dispose()
     finally:
         if server is not None:

@@ -21,20 +21,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.carga import carga
 from bench.sync_apply_gc import pages_of
 
 
 def apply_into(folder: Path, pages: list[list[dict]], rows: int) -> tuple[float, int, int]:
     """CPU seconds of applying ``pages``, with the conflicts and the changes left to send;
-    ``rows``: how many of the same demo movimientos the store made itself first."""
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    ``rows``: how many of the same real-shaped movimientos (bench/datos_reales.py) the store made
+    itself first."""
+    from bench.datos_reales import crear_movimientos
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync.apply import apply_remote
 
     services = open_services(folder)
     try:
         if rows:
-            create_demo_movimientos(services.store, rows, date(2026, 11, 22))
+            crear_movimientos(services.store, rows, date(2026, 11, 22))
         start = time.process_time()
         conflicts = 0
         for groups in pages:
@@ -69,12 +71,13 @@ def main() -> int:
                 if again:
                     print(
                         f"round {n + 1}: adopting {spent:.2f} s ({conflicts} conflicts, "
-                        f"{waiting} changes left to send, the demo's registros)"
+                        f"{waiting} changes left to send, the registros patronales)"
                     )
             print(f"round {n + 1}: joining (baseline) {joining[-1]:.2f} s")
         print(
             f"median: adopting {statistics.median(adopting):.2f} s, joining "
-            f"{statistics.median(joining):.2f} s"
+            f"{statistics.median(joining):.2f} s, ratio"
+            f" {statistics.median(adopting) / statistics.median(joining):.2f}; {carga()}"
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

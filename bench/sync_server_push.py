@@ -1,4 +1,4 @@
-"""The sync server's own cost of a push: 100,000 movimientos (the demo ones, encoded by the
+"""The sync server's own cost of a push: 100,000 movimientos (real-shaped ones, bench/datos_reales.py, encoded by the
 desktop's own code) sent in 2,000-row batches straight to the server's functions (what
 ``POST /v1/push`` runs in its worker thread) against a throwaway PostgreSQL; prints, per
 100,000 rows, the server's CPU seconds to parse and check the bodies, to write them (``push``
@@ -26,14 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.carga import carga
 from tests.sync import pg
 
 
 def bodies(rows: int, tmp: Path) -> list[bytes]:
-    """The push bodies a desktop with ``rows`` demo movimientos sends (registros first)."""
+    """The push bodies a desktop with ``rows`` real-shaped movimientos sends (registros first)."""
     from datetime import date
 
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from bench.datos_reales import crear_movimientos
     from icsoe_desktop.domain import sync_wire
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync.encode import encoded_changes
@@ -44,7 +45,7 @@ def bodies(rows: int, tmp: Path) -> list[bytes]:
     (tmp / "desktop").mkdir()
     services = open_services(tmp / "desktop")
     try:
-        create_demo_movimientos(services.store, rows, date(2026, 11, 22))
+        crear_movimientos(services.store, rows, date(2026, 11, 22))
         with services.store.session() as session:
             encoded = list(encoded_changes(session))
     finally:
@@ -145,7 +146,7 @@ def main() -> int:
     for n, (parse_s, write_s, pg_s, wall_s) in enumerate(figures, 1):
         print(f"{n:5}  {parse_s:15.2f}  {write_s:9.2f}  {pg_s:14.2f}  {wall_s:10.2f}")
     medians = [statistics.median(column) for column in zip(*figures, strict=True)]
-    print("median {:15.2f}  {:9.2f}  {:14.2f}  {:10.2f}".format(*medians))
+    print("median {:15.2f}  {:9.2f}  {:14.2f}  {:10.2f}".format(*medians), carga())
     return 0
 
 
