@@ -15,6 +15,7 @@ from icsoe_desktop.services.sync.transporte import SyncError
 from icsoe_desktop.store import bulk_indexes
 from icsoe_desktop.store.db import Store
 from tests.sync.conftest import EMPRESA, connect, connected
+from tests.sync.test_sync import registros
 
 TODAY = date(2026, 11, 22)
 TIPO, ESTADO = (next(i for i, c in enumerate(COLUMNS) if c.attr == a) for a in ("tipo", "estado"))
@@ -173,3 +174,58 @@ def test_indexes_dropped_by_a_pull_that_never_ended_are_built_when_the_store_ope
         assert kept == rows and sum(n for *_key, n in rows) == 2 * 50  # per day, and totals
     finally:
         reopened.close()
+
+
+def test_rows_that_come_while_a_joining_pull_builds_its_indexes_are_written_after(
+    joining, monkeypatch
+) -> None:
+    """Another desktop sends rows while B's joining pull ends: B's same sync receives them
+    once its index build (which holds the store's write lock, at a million rows longer than
+    the busy timeout) is done, instead of failing with «base de datos ocupada»."""
+    import dataclasses
+    import time
+
+    from sqlalchemy import event
+
+    from icsoe_desktop.services.sync import intercambio
+
+    a, b = joining
+
+    def slow_build(conn) -> list[str]:  # as a million rows' build: longer than the timeout
+        built = bulk_indexes.restore(conn)
+        time.sleep(1.5)
+        return built
+
+    monkeypatch.setattr(
+        intercambio,
+        "SYNCED_TABLES",
+        tuple(
+            dataclasses.replace(
+                table, bulk=dataclasses.replace(table.bulk, restore_indexes=slow_build)
+            )
+            if table.bulk is not None
+            else table
+            for table in intercambio.SYNCED_TABLES
+        ),
+    )
+    b.store.engine.dispose()  # its connections opened again with a short busy timeout
+    event.listen(
+        b.store.engine,
+        "connect",
+        lambda connection, _record: connection.execute("PRAGMA busy_timeout=300"),
+    )
+    sent_meanwhile: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if done and done == total and not sent_meanwhile:  # the joining pull's last page
+            a.registros.save("Y5412345106", EMPRESA, "Llegó durante la unión", "ana@empresa.com")
+            sent_meanwhile.append(a.sync.synchronize().enviados)
+
+    result = b.sync.synchronize(progress)
+
+    assert len(sent_meanwhile) == 1 and sent_meanwhile[0] > 0
+    assert result.recibidos > 60  # the movimientos, then what A sent meanwhile
+    assert registros(b) == registros(a)
+    assert "Y5412345106" in registros(b)
+    assert b.movimientos.count(Filtro()) == 60
+    assert movimientos_indexes(b).keys() >= DEFERRED

@@ -308,6 +308,9 @@ class SyncService:
                 sent, conflicts = self.intercambio.push(http, base, report, say)
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self.intercambio.push(http, base, report)[0]
+                # What came meanwhile is written once the joining pull's indexes are built:
+                # their build holds the write lock longer than the busy timeout at a million.
+                builder.submit(_nada).result()
                 pulled = self.intercambio.pull(http, base, sent, report, builder, say)
                 verified = Comparacion(None)
                 try:
@@ -347,3 +350,7 @@ class SyncService:
             TODO if resultado.recibidos else {CONFLICTOS} if resultado.conflictos else ()
         )
         return resultado
+
+
+def _nada() -> None:
+    """Submitted to wait for what the index builder was given before it."""
