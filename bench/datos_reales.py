@@ -216,24 +216,30 @@ def informativa_con_contratos(services, base: Path, contratos: int) -> tuple[str
     """The test persona moral enters with its e.firma (written in ``base``/fiel), creates its
     informativa of ``PERIODO`` and ``contratos`` contracts without workers, each with its own
     contratante (through the services). Returns (the informativa's uuid, its contracts')."""
-    from icsoe_desktop.domain.informativa.modelo import Parte, Periodo
-    from icsoe_desktop.services.informativa.captura import ContratoDatos
+    from icsoe_desktop.domain.informativa.modelo import Periodo
     from tests.icsoe_helpers import enter_contratista
 
     rfc = enter_contratista(services, base / "datos", base)
     uuid = services.informativas.crear(rfc, rfc, Periodo.de_clave(PERIODO))
-    uuids = []
-    for n in range(contratos):
-        contratante, _ = services.informativas.guardar_contratante(
-            rfc, rfc, Parte(rfc=f"CNT{n:02d}0101A1{n % 10}", nombre=f"Cliente {n} SA de CV")
-        )
-        datos = ContratoDatos(
-            contratante,
-            objeto=f"Mantenimiento especializado, sede {n}",
-            folio_repse=f"{10_000 + n}/2025",
-            descripcion_servicio="Mantenimiento industrial especializado",
-            fecha_inicial=date(2026, 5, 1 + n % 28),
-            fecha_final=date(2027, 5, 1),
-        )
-        uuids.append(services.informativas.guardar_contrato(uuid, rfc, datos))
+    uuids = [contrato(services, uuid, rfc, rfc, n) for n in range(contratos)]
     return uuid, uuids
+
+
+def contrato(services, informativa: str, rfc: str, actor: str, n: int) -> str:
+    """Contract number ``n`` of the informativa of the contratista ``rfc``, with a contratante
+    of its own (through the services, as ``actor``). Returns its uuid."""
+    from icsoe_desktop.domain.informativa.modelo import Parte
+    from icsoe_desktop.services.informativa.captura import ContratoDatos
+
+    contratante, _ = services.informativas.guardar_contratante(
+        rfc, actor, Parte(rfc=f"CNT{n:02d}0101A1{n % 10}", nombre=f"Cliente {n} SA de CV")
+    )
+    datos = ContratoDatos(
+        contratante,
+        objeto=f"Mantenimiento especializado, sede {n}",
+        folio_repse=f"{10_000 + n}/2025",
+        descripcion_servicio="Mantenimiento industrial especializado",
+        fecha_inicial=date(2026, 5, 1 + n % 28),
+        fecha_final=date(2027, 5, 1),
+    )
+    return services.informativas.guardar_contrato(informativa, actor, datos)

@@ -46,9 +46,8 @@ WHERE c.informativa_id = ? AND c.deleted = 0 AND t.deleted = 0 ORDER BY c.id, t.
 def seed(services, contratos: int, trabajadores: int) -> str:
     """One contratista, one informativa, ``contratos`` contracts sharing ``trabajadores``
     workers (setup through the services, not measured)."""
-    from icsoe_desktop.domain.informativa.modelo import Parte, Periodo
+    from icsoe_desktop.domain.informativa.modelo import Periodo
     from icsoe_desktop.domain.roles import CLI_ACTOR
-    from icsoe_desktop.services.informativa.captura import ContratoDatos
     from icsoe_desktop.store.models import Contratista
 
     with services.store.session() as session:
@@ -58,21 +57,7 @@ def seed(services, contratos: int, trabajadores: int) -> str:
     rows = datos_reales.trabajadores(trabajadores, anio=periodo.anio)
     per = max(1, trabajadores // contratos)
     for n in range(contratos):
-        contratante, _ = services.informativas.guardar_contratante(
-            RFC, CLI_ACTOR, Parte(rfc=f"CNT{n:02d}0101A1{n % 10}", nombre=f"Cliente {n} SA de CV")
-        )
-        contrato = services.informativas.guardar_contrato(
-            uuid,
-            CLI_ACTOR,
-            ContratoDatos(
-                contratante,
-                objeto=f"Mantenimiento especializado, sede {n}",
-                folio_repse=f"{10_000 + n}/2025",
-                descripcion_servicio="Mantenimiento industrial especializado",
-                fecha_inicial=date(2026, 5, 1 + n % 28),
-                fecha_final=date(2027, 5, 1),
-            ),
-        )
+        contrato = datos_reales.contrato(services, uuid, RFC, CLI_ACTOR, n)
         chunk = rows[n * per : (n + 1) * per] if n < contratos - 1 else rows[n * per :]
         result = services.informativa_trabajadores.agregar_varios(contrato, CLI_ACTOR, chunk)
         assert result.problemas == [], result.problemas[:3]

@@ -278,11 +278,9 @@ def _company(services, desktops: int) -> None:
     """What the company has before the day starts (made on the first desktop): the shared
     registros patronales and those of the CONTPAQi file, a contratista and its mayo–agosto
     informativa with one contract per desktop, still without workers."""
-    from datetime import date
-
-    from icsoe_desktop.domain.informativa.modelo import Parte, Periodo
+    from bench import datos_reales
+    from icsoe_desktop.domain.informativa.modelo import Periodo
     from icsoe_desktop.domain.roles import CLI_ACTOR
-    from icsoe_desktop.services.informativa.captura import ContratoDatos
     from icsoe_desktop.store.models import Contratista
     from tests.services.movimientos_data import add_registros
 
@@ -295,23 +293,7 @@ def _company(services, desktops: int) -> None:
         )
     informativa = services.informativas.crear(CONTRATISTA, CLI_ACTOR, Periodo(2026, 2))
     for n in range(desktops):
-        contratante, _ = services.informativas.guardar_contratante(
-            CONTRATISTA,
-            CLI_ACTOR,
-            Parte(rfc=f"CNT{n:02d}0101A1{n % 10}", nombre=f"Cliente {n} SA de CV"),
-        )
-        services.informativas.guardar_contrato(
-            informativa,
-            CLI_ACTOR,
-            ContratoDatos(
-                contratante,
-                objeto=f"Mantenimiento especializado, sede {n}",
-                folio_repse=f"{10_000 + n}/2025",
-                descripcion_servicio="Mantenimiento industrial especializado",
-                fecha_inicial=date(2026, 5, 1 + n % 28),
-                fecha_final=date(2027, 5, 1),
-            ),
-        )
+        datos_reales.contrato(services, informativa, CONTRATISTA, CLI_ACTOR, n)
 
 
 def _restart(server, restart: dict[str, float]) -> None:
