@@ -15,16 +15,22 @@ from icsoe_desktop.store import plain
 ESPERA_MS = 100
 
 
-@contextmanager
-def base_bloqueada(store: Any, monkeypatch: Any) -> Iterator[None]:
-    """Within it, ``store``'s file is held by an exclusive lock of another connection."""
+def espera_corta(store: Any, monkeypatch: Any) -> None:
+    """``store``'s next connections wait ``ESPERA_MS`` for a lock held elsewhere, not the
+    app's ten seconds; the ones it holds are let go of."""
     monkeypatch.setattr(
         plain,
         "PRAGMAS",
         tuple(f"PRAGMA busy_timeout={ESPERA_MS}" if "busy_timeout" in p else p
               for p in plain.PRAGMAS),
     )  # fmt: skip
-    store.engine.dispose()  # the app's connections let go of the file; its next ones wait briefly
+    store.engine.dispose()
+
+
+@contextmanager
+def base_bloqueada(store: Any, monkeypatch: Any) -> Iterator[None]:
+    """Within it, ``store``'s file is held by an exclusive lock of another connection."""
+    espera_corta(store, monkeypatch)
     otra = sqlite3.connect(store.path, isolation_level=None)
     try:
         otra.execute("PRAGMA locking_mode=EXCLUSIVE")

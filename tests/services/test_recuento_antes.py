@@ -10,9 +10,7 @@ from contextlib import closing
 from datetime import date
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.store import plain
-
-ESPERA_MS = 100
+from tests.base_bloqueada import espera_corta
 
 
 def _otro_encabezado(path) -> None:
@@ -29,13 +27,7 @@ def test_a_file_not_the_recorded_one_is_recounted_only_once_its_write_is_free(
     recuento = services.sync.recuento
     assert recuento.antes_de_sincronizar() is False  # nothing recorded: compared, recorded
     _otro_encabezado(services.store.path)
-    monkeypatch.setattr(
-        plain,
-        "PRAGMAS",
-        tuple(f"PRAGMA busy_timeout={ESPERA_MS}" if "busy_timeout" in p else p
-              for p in plain.PRAGMAS),
-    )  # fmt: skip
-    services.store.engine.dispose()  # its next connections wait briefly for the lock
+    espera_corta(services.store, monkeypatch)  # its next connections wait briefly for the lock
     otro = sqlite3.connect(services.store.path, isolation_level=None)
     try:
         otro.execute("BEGIN IMMEDIATE")  # another program's long write

@@ -185,9 +185,8 @@ def test_rows_that_come_while_a_joining_pull_builds_its_indexes_are_written_afte
     import dataclasses
     import time
 
-    from sqlalchemy import event
-
     from icsoe_desktop.services.sync import intercambio
+    from tests.base_bloqueada import espera_corta
 
     a, b = joining
 
@@ -208,12 +207,7 @@ def test_rows_that_come_while_a_joining_pull_builds_its_indexes_are_written_afte
             for table in intercambio.SYNCED_TABLES
         ),
     )
-    b.store.engine.dispose()  # its connections opened again with a short busy timeout
-    event.listen(
-        b.store.engine,
-        "connect",
-        lambda connection, _record: connection.execute("PRAGMA busy_timeout=300"),
-    )
+    espera_corta(b.store, monkeypatch)  # shorter than the build
     sent_meanwhile: list[int] = []
 
     def progress(done: int, total: int) -> None:
