@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, Qt
@@ -168,20 +170,47 @@ def adaptar_formulario(form: QWidget) -> None:
 
 # --- following the palette -----------------------------------------------------------------------
 
-# Dynamic properties: what was written (colours as written, sizes grown) and what was set.
-_ESCRITA, _PUESTA = "coloresHojaEscrita", "coloresHojaPuesta"
-_TEXTO_ESCRITO, _TEXTO_PUESTO = "coloresTextoEscrito", "coloresTextoPuesto"
+
+@dataclass(frozen=True)
+class _Seguido:
+    """A kind of followed text: the dynamic properties that keep what was written (colours
+    as written, sizes grown) and what was set, and how it is read and set on an object."""
+
+    escrito: str
+    puesto: str
+    leer: Callable[[QObject], str | None]
+    poner: Callable[[QObject, str], None]
+
+
+def _hoja_de(objeto: QObject) -> str | None:
+    return objeto.styleSheet() if isinstance(objeto, QWidget | QApplication) else None
+
+
+def _hoja_a(objeto: QObject, puesta: str) -> None:
+    objeto.setStyleSheet(puesta)  # type: ignore[attr-defined]  # a widget or the app
+
+
+def _texto_de(objeto: QObject) -> str | None:
+    return objeto.text() if isinstance(objeto, QLabel) else None
+
+
+def _texto_a(objeto: QObject, puesto: str) -> None:
+    objeto.setText(puesto)  # type: ignore[attr-defined]  # a label
+
+
+_HOJA = _Seguido("coloresHojaEscrita", "coloresHojaPuesta", _hoja_de, _hoja_a)
+_TEXTO = _Seguido("coloresTextoEscrito", "coloresTextoPuesto", _texto_de, _texto_a)
 
 
 def hoja(objeto: QWidget | QApplication, escrita: str) -> None:
     """``objeto.setStyleSheet(adaptar(escrita))``, followed as the palette changes. A band's
     colours are written «banda(#rrggbb)»."""
-    _poner(objeto, _PUNTOS.sub(_escalado, escrita), _ESCRITA, _PUESTA)
+    _poner(objeto, _PUNTOS.sub(_escalado, escrita), _HOJA)
 
 
 def texto(label: QLabel, escrito: str) -> None:
     """``label.setText(adaptar(escrito))``, followed as the palette changes."""
-    _poner(label, _PUNTOS.sub(_escalado, escrito), _TEXTO_ESCRITO, _TEXTO_PUESTO)
+    _poner(label, _PUNTOS.sub(_escalado, escrito), _TEXTO)
 
 
 def pintar(widget: QWidget, rol: str) -> None:
@@ -189,14 +218,11 @@ def pintar(widget: QWidget, rol: str) -> None:
     hoja(widget, f"color: {PROPIO[rol]};")
 
 
-def _poner(objeto: QObject, escrito: str, clave_escrito: str, clave_puesto: str) -> None:
+def _poner(objeto: QObject, escrito: str, clase: _Seguido) -> None:
     puesto = _colores(escrito)
-    if clave_escrito == _ESCRITA:
-        objeto.setStyleSheet(puesto)  # type: ignore[attr-defined]  # a widget or the app
-    else:
-        objeto.setText(puesto)  # type: ignore[attr-defined]  # a label
-    objeto.setProperty(clave_escrito, escrito)
-    objeto.setProperty(clave_puesto, puesto)
+    clase.poner(objeto, puesto)
+    objeto.setProperty(clase.escrito, escrito)
+    objeto.setProperty(clase.puesto, puesto)
     _vigilar()
 
 
@@ -209,20 +235,14 @@ def seguir_paleta() -> None:
         return
     objetos: list[QWidget | QApplication] = [app, *QApplication.allWidgets()]
     for objeto in objetos:
-        for clave_escrito, clave_puesto in ((_ESCRITA, _PUESTA), (_TEXTO_ESCRITO, _TEXTO_PUESTO)):
-            escrito = objeto.property(clave_escrito)
-            if escrito is None:
+        for clase in (_HOJA, _TEXTO):
+            escrito = objeto.property(clase.escrito)
+            if escrito is None or (actual := clase.leer(objeto)) is None:
                 continue
-            if clave_escrito == _ESCRITA:
-                actual = objeto.styleSheet()
-            elif isinstance(objeto, QLabel):
-                actual = objeto.text()
-            else:
+            if actual != objeto.property(clase.puesto):  # set again by its code: its own now
+                objeto.setProperty(clase.escrito, None)
                 continue
-            if actual != objeto.property(clave_puesto):  # set again by its code: its own now
-                objeto.setProperty(clave_escrito, None)
-                continue
-            _poner(objeto, escrito, clave_escrito, clave_puesto)
+            _poner(objeto, escrito, clase)
     if _aviso is not None:
         _aviso.cambio.emit()
 
