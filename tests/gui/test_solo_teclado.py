@@ -761,7 +761,8 @@ def test_contpaqi_certificados_imss_by_keyboard(qtbot, data_dir, tmp_path, modal
     IMSS by its letter): a registro patronal chosen, its IMSS .pfx chosen in the file dialog,
     usuario and contraseña typed, Guardar (Enter) — another employer's first: «Certificado no
     dado de alta», then its own; the other registro's e.firma, .cer and
-    .key, the usuario written from the certificate, its contraseña, Guardar; the first one
+    .key, the usuario written from the certificate, its contraseña typed and shown (Mostrar
+    contraseña), Guardar; the first one
     chosen in the list and Eliminar; Escape closes. Opened again from the menu, leaving it
     with a registro without certificate says the online services will not be available."""
     from icsoe_desktop.gui.certificados.imss import MSG_ELIMINADO, MSG_GUARDADO
@@ -827,6 +828,10 @@ def test_contpaqi_certificados_imss_by_keyboard(qtbot, data_dir, tmp_path, modal
         qtbot.waitUntil(lambda: dialogo.usuario.echoMode() == QLineEdit.EchoMode.Normal)
         ir_a(dialogo, dialogo.contrasena)
         escribir(cf.PASSWORD)
+        alt_de(dialogo.mostrar_contrasena)  # Mostrar contraseña: what was typed, shown
+        qtbot.waitUntil(lambda: dialogo.contrasena.echoMode() == QLineEdit.EchoMode.Normal)
+        assert dialogo.contrasena.text() == cf.PASSWORD
+        ir_a(dialogo, dialogo.contrasena)
         modals.answer(ENTER)
         tecla(Qt.Key.Key_Return)  # Guardar
         wait_operations(qtbot)
