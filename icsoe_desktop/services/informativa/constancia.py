@@ -46,7 +46,9 @@ Verifying proves who signed, what and when:
 - when the store holds the informativa of its identifier: it must be signed with this cadena
   and sello, and its frozen copies must be the very ones the signature covers (their SHA-256)
   or else say what the cadena seals (its content and signing time; the header copy the whole
-  copy without its workers).
+  copy without its workers); and the workers' names the copy holds must be the constancia's
+  (read from the copy unless the constancia is, byte for byte, the one the store kept at
+  *Firmar* beside those very copies).
 """
 
 from __future__ import annotations
@@ -299,6 +301,7 @@ class Guardada:
     cabecera: bytes | None = field(default=None, repr=False)
     firmada_at: datetime | None = None
     empresa: str | None = None  # another empresa of the installation holds it (its label)
+    constancia: bytes | None = field(default=None, repr=False)  # the one *Firmar* kept
 
     @property
     def donde(self) -> str:
@@ -880,7 +883,7 @@ def verificar_constancia(
         elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
             motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
         elif motivo := _alterada(leida, guardado, huellas=not motivos) or _nombres_ajenos(
-            leida, guardado
+            leida, guardado, None if motivos else firma.revision_firmada
         ):
             motivos.append(motivo.format(donde=donde))
     if not motivos and not comprobable:
@@ -938,12 +941,7 @@ def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str 
         # Signed before the frozen copies were kept: read from its cadena, the constancia's
         # (a header copy without a whole one was not written by the app).
         return CAMBIO if guardada.firmada_at is None else (CABECERA if cabecera else None)
-    firmadas = leida.huellas if huellas else None
-    if (
-        firmadas is not None
-        and _huella(congelada) == firmadas[0]
-        and (cabecera is None or _huella(cabecera) == firmadas[1])
-    ):
+    if huellas and _copias_nombradas(leida, guardada):
         return None
     try:
         comprobada = comprobar(congelada, cabecera)
@@ -957,11 +955,35 @@ def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str 
     return None if comprobada.cabecera else CABECERA
 
 
-def _nombres_ajenos(leida: ConstanciaLeida, guardada: Guardada) -> str | None:
+def _copias_nombradas(leida: ConstanciaLeida, guardada: Guardada) -> bool:
+    """Whether the stored frozen copies are byte for byte the ones the constancia's signature
+    names (their SHA-256)."""
+    firmadas, congelada, cabecera = leida.huellas, guardada.congelada, guardada.cabecera
+    return (
+        firmadas is not None
+        and congelada is not None
+        and _huella(congelada) == firmadas[0]
+        and (cabecera is None or _huella(cabecera) == firmadas[1])
+    )
+
+
+def _nombres_ajenos(
+    leida: ConstanciaLeida, guardada: Guardada, revision: bytes | None
+) -> str | None:
     """``NOMBRES`` when the constancia carries names and the stored copy signed with its cadena
     names the workers otherwise: the cadena and the SHA-256 leave the names to the PDF's
-    signature, so a second PDF signed with the same e.firma could carry others."""
+    signature, so a second PDF signed with the same e.firma could carry others. Not read
+    (hundreds of thousands) when the constancia, proved valid (``revision``: its signed
+    revision), is the one the store kept at *Firmar*, byte for byte, beside the very frozen
+    copies its signature names: *Firmar* wrote its names and theirs from the same rows."""
     if leida.sellada.nombres is None or not guardada.congelada:
+        return None
+    if (
+        revision is not None
+        and guardada.constancia is not None
+        and guardada.constancia[: len(revision)] == revision
+        and _copias_nombradas(leida, guardada)
+    ):
         return None
     try:
         guardados = nombres_congelados(guardada.congelada)

@@ -483,6 +483,7 @@ _COLUMNAS = (
     Contratista.rfc,
     InformativaRow.periodo,
     InformativaRow.tipo,
+    InformativaRow.acuse_pdf,
 )
 
 
@@ -499,8 +500,8 @@ def _filas_de(path: Path, uuid: str) -> list[tuple[Any, ...]]:
         cabecera = "i.congelada_cabecera" if "congelada_cabecera" in columnas else "NULL"
         filas = conn.execute(
             f"SELECT i.estado, i.cadena, i.sello, i.congelada, {cabecera}, i.firmada_at, "
-            "c.rfc, i.periodo, i.tipo FROM icsoe_informativas i JOIN icsoe_contratistas c "
-            "ON c.id = i.contratista_id WHERE i.uuid = ? AND i.deleted = 0",
+            "c.rfc, i.periodo, i.tipo, i.acuse_pdf FROM icsoe_informativas i JOIN "
+            "icsoe_contratistas c ON c.id = i.contratista_id WHERE i.uuid = ? AND i.deleted = 0",
             (uuid,),
         ).fetchall()
     return [(*f[:5], plain.from_text(f[5]), *f[6:]) for f in filas]
@@ -515,14 +516,14 @@ def _comparar(
 
     inf = leida.informativa
     identificador = (inf.contratista.rfc, inf.periodo.clave, inf.tipo)
-    fila = next((f for f in filas if tuple(f[6:]) == identificador), None)
+    fila = next((f for f in filas if tuple(f[6:9]) == identificador), None)
     if fila is None:
         # The uuid alone: the same informativa under another RFC, periodo or tipo.
         return Guardada("", "", empresa=empresa) if filas else None
     estado, cadena, sello, congelada, cabecera, firmada_at = fila[:6]
     if estado not in FIRMADAS:
         return Guardada(None, None, empresa=empresa)
-    return Guardada(cadena, sello, congelada, cabecera, firmada_at, empresa)
+    return Guardada(cadena, sello, congelada, cabecera, firmada_at, empresa, fila[9] or None)
 
 
 __all__ = ["FirmaInformativaService"]
