@@ -81,7 +81,7 @@ from icsoe_desktop.domain.informativa.cadena import (
 )
 from icsoe_desktop.domain.informativa.firmada import comprobar, nombres_congelados
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
-from icsoe_desktop.domain.informativa.sello import verificar_sello
+from icsoe_desktop.domain.informativa.sello import sha256_utf8, verificar_sello
 from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.trust import TrustStore
 
@@ -620,7 +620,7 @@ def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[list[str], li
 def huella_del_anexo(cadena: str, nombres: Iterable[list[str]]) -> str:
     """What a version 4 attachment's ``sha256`` is: the SHA-256 (hex) of the cadena and then,
     each after a line feed, every worker's name in its order (which no name has: ``campo``)."""
-    suma = hashlib.sha256(cadena.encode())
+    suma = sha256_utf8(cadena)
     for lista in nombres:
         suma.update("".join(map("\n".__add__, lista)).encode())
     return suma.hexdigest()
