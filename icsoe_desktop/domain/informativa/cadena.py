@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import chain, islice, pairwise, repeat
 from operator import le, lt
+from typing import overload
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import (
@@ -127,14 +129,27 @@ def campos_de(valores: list[str]) -> list[str]:
         texto = "\n".join(valores)
     except TypeError:  # a value missing (None): campo writes it ""
         return [campo(v) for v in valores]
-    if (
-        (texto.isascii() or unicodedata.is_normalized("NFC", texto))  # names have accents
-        and "".join(valores).isprintable()
-        and SEPARADOR not in texto
-        and not _sobran_espacios(texto, "\n")
-    ):
+    if _ya_campos(texto, "".join(valores)):
         return valores
     return [campo(v) for v in valores]
+
+
+def son_campos(valores: Sequence[str]) -> bool:
+    """Whether each of ``valores`` (text) is ``campo`` of itself."""
+    if _ya_campos(juntos(valores, "\n"), juntos(valores, "")):
+        return True
+    return all(campo(v) == v for v in valores)
+
+
+def _ya_campos(texto: str, junto: str) -> bool:
+    """Whether the values ``texto`` joins with line feeds (``junto``: with nothing) are each
+    ``campo`` of itself, told from the whole text at once (names have accents)."""
+    return (
+        (texto.isascii() or unicodedata.is_normalized("NFC", texto))
+        and junto.isprintable()
+        and SEPARADOR not in texto
+        and not _sobran_espacios(texto, "\n")
+    )
 
 
 def _sobran_espacios(texto: str, separador: str) -> bool:
@@ -241,7 +256,7 @@ def cadena_de_campos(campos: Campos) -> str:
     """``cadena_original`` of what ``campos`` holds (its workers' fields already as the cadena
     writes them, in its order; its contracts in any)."""
     contratos = sorted(
-        _contrato(k, t)
+        _contrato(k, list(t))
         for k, t in zip(campos.informativa.contratos, campos.trabajadores, strict=True)
     )
     inf, total = campos.informativa, campos.numero_trabajadores
@@ -315,7 +330,8 @@ def cadena_y_nombres(
 ) -> tuple[str, tuple[list[str], ...]]:
     """``cadena_original`` and ``nombres_trabajadores`` of ``inf``, its workers sorted once."""
     contratos = [contrato_en_cadena(c, *_listas(c.trabajadores)) for c in inf.contratos]
-    return cadena_de_contratos(inf, firmada, capacitacion, contratos)
+    cadena, nombres = cadena_de_contratos(inf, firmada, capacitacion, contratos)
+    return cadena, tuple(map(list, nombres))
 
 
 @dataclass(frozen=True)
@@ -348,13 +364,13 @@ def contrato_en_cadena(
 
 def cadena_de_contratos(
     inf: Informativa, firmada: datetime, capacitacion: bool, contratos: list[ContratoEnCadena]
-) -> tuple[str, tuple[list[str], ...]]:
+) -> tuple[str, tuple[EnTexto, ...]]:
     """``cadena_y_nombres`` of ``inf`` with these contracts (``contrato_en_cadena`` of each of
     its own; ``inf``'s workers are not read), in the cadena's order."""
     ordenados = _en_su_orden(contratos)
     total = sum(c.listados for c in contratos)
     cadena = _unir(inf, firmada, capacitacion, [[c.texto] for c in ordenados], total)
-    return cadena, tuple(map(_lista_de_nombres, ordenados))
+    return cadena, tuple(EnTexto(c.nombres, "\n", c.listados) for c in ordenados)
 
 
 def _en_su_orden(contratos: list[ContratoEnCadena]) -> list[ContratoEnCadena]:
@@ -370,6 +386,57 @@ def _en_su_orden(contratos: list[ContratoEnCadena]) -> list[ContratoEnCadena]:
 
 def _lista_de_nombres(contrato: ContratoEnCadena) -> list[str]:
     return contrato.nombres.split("\n") if contrato.listados else []
+
+
+class EnTexto(Sequence[str]):
+    """Values kept as one text, joined by ``separador`` (none of them has it), and split again
+    when read: a contract's workers' fields or names, tens of thousands, are some 15 bytes
+    each as text and over 60 as strings. The last ones split are kept (``_partido``): a
+    contract's annex reads its fields and names page after page."""
+
+    __slots__ = ("_cuantos", "separador", "texto")
+
+    def __init__(self, texto: str, separador: str, cuantos: int) -> None:
+        """``cuantos`` values joined by ``separador`` in ``texto``."""
+        if texto.count(separador) != max(cuantos - 1, 0) or (not cuantos and texto):
+            raise ValueError("un valor tiene el separador")
+        self.texto, self.separador, self._cuantos = texto, separador, cuantos
+
+    @classmethod
+    def de(cls, valores: Sequence[str], separador: str) -> EnTexto:
+        return cls(separador.join(valores), separador, len(valores))
+
+    def __len__(self) -> int:
+        return self._cuantos
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        return self._valores()[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._valores())
+
+    def unidos(self, separador: str) -> str:
+        """``separador.join(self)``, without splitting it."""
+        return self.texto.replace(self.separador, separador)
+
+    def _valores(self) -> list[str]:
+        return _partido(self.texto, self.separador) if self._cuantos else []
+
+
+def juntos(valores: Sequence[str], separador: str) -> str:
+    """``separador.join(valores)``; of an ``EnTexto``, without splitting it."""
+    return valores.unidos(separador) if isinstance(valores, EnTexto) else separador.join(valores)
+
+
+@lru_cache(maxsize=2)  # a contract's fields and its names
+def _partido(texto: str, separador: str) -> list[str]:
+    return texto.split(separador)
 
 
 def _listas(ts: tuple[Trabajador, ...]) -> tuple[list[str], list[str], list[int], list[str]]:
@@ -491,11 +558,17 @@ class Campos:
     informativa: Informativa  # its contracts without their workers
     firmada: datetime | None  # aware; None in a version 1 cadena
     capacitacion: bool
-    trabajadores: tuple[list[str], ...]
+    trabajadores: tuple[Sequence[str], ...]
     # Each contract's workers' names in ``trabajadores``' order (``nombres_trabajadores``): what
     # a constancia carries beside the cadena and signs. None: not carried (a cadena alone, or a
     # constancia made before).
-    nombres: tuple[list[str], ...] | None = None
+    nombres: tuple[Sequence[str], ...] | None = None
+
+    def en_texto(self) -> Campos:
+        """The same, each contract's fields and names kept as text (``EnTexto``)."""
+        trabajadores = tuple(EnTexto.de(campos, SEPARADOR) for campos in self.trabajadores)
+        nombres = None if self.nombres is None else tuple(EnTexto.de(n, "\n") for n in self.nombres)
+        return replace(self, trabajadores=trabajadores, nombres=nombres)
 
     @property
     def numero_trabajadores(self) -> int:
@@ -511,7 +584,7 @@ class Campos:
         return Sellada(inf, self.firmada, self.capacitacion)
 
 
-def _trabajadores_de(campos: list[str]) -> tuple[Trabajador, ...]:
+def _trabajadores_de(campos: Sequence[str]) -> tuple[Trabajador, ...]:
     sbcs = campos[2::3]
     centavos = map(int, "\n".join(sbcs).replace(".", "").split("\n")) if sbcs else ()
     return tuple(map(Trabajador, campos[0::3], campos[1::3], centavos))

@@ -22,7 +22,7 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from itertools import chain
 from operator import itemgetter
@@ -37,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 # isort: on
-from icsoe_desktop.domain.informativa.cadena import Campos
+from icsoe_desktop.domain.informativa.cadena import Campos, juntos
 from icsoe_desktop.domain.informativa.modelo import TIPOS
 
 # Flate alone: reportlab would wrap each stream in ASCII85 too (a quarter bigger, slower).
@@ -310,6 +310,7 @@ def dibujar(
     cortes: dict[str, str] = {}  # each name as its column shows it, measured once
     for indice, desde in anexo:
         _anexo(hoja, sellada, indice, desde, cortes, filas_en_anexo)
+    del cortes  # a line per name: let go before the file is written
     c.showPage()
     _comprimida(c, flate)
     datos: bytes = c.getpdfdata()  # what save() writes, without a copy in ``salida``
@@ -496,7 +497,7 @@ def _columnas(sellada: Campos) -> int:
 
 
 def _nombres(
-    texto: PDFTextObject, nombres: list[str], cortes: dict[str, str], enteros: bool = False
+    texto: PDFTextObject, nombres: Sequence[str], cortes: dict[str, str], enteros: bool = False
 ) -> PDFTextObject:
     """The «Nombre» column: each name on its worker's row, one too wide cut with «…» (``cortes``:
     the names already cut, by name) or, ``enteros``, narrowed to fit (``cortes``: its line
@@ -584,7 +585,7 @@ def _cortado(nombre: str, corte: int) -> str:
     return nombre[:corte].rstrip() + "…"
 
 
-def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:
+def _renglones(texto: PDFTextObject, primero: int, campos: Sequence[str]) -> None:
     """``texto.textLine`` of each worker's row (its number from ``primero``, then its fields
     NSS, CURP, SBC), the code written at once when the fields are printable ASCII in the font's
     first subset with nothing PDF escapes (NSS, CURP, SBC are): the code reportlab writes row
@@ -649,7 +650,7 @@ def caracteres_del_anexo(sellada: Campos) -> str | None:
     if sellada.nombres is None:
         return None
     for campos in sellada.trabajadores:
-        texto = "\n".join(campos)
+        texto = juntos(campos, "\n")
         if campos and not (
             _LEGIBLES.fullmatch(texto)
             and "\n\n" not in texto
@@ -657,7 +658,7 @@ def caracteres_del_anexo(sellada: Campos) -> str | None:
             and texto[-1] != "\n"
         ):
             return None
-    caracteres = set().union(*map("".join, sellada.nombres)) - _IMPRIMIBLES
+    caracteres = set().union(*(juntos(n, "") for n in sellada.nombres)) - _IMPRIMIBLES
     with _cerrojo:
         _fuentes()
     en_fuente = pdfmetrics.getFont(_SANS).face.charToGlyph
