@@ -41,6 +41,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services import memoria_libre
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
@@ -242,9 +243,11 @@ class FirmaInformativaService(InformativaBase):
             acuse = sin_firmar.firmar(emisores, credencial.private_key)
             sin_sello = f" (sin sello de tiempo: {servidor.url} no respondió)"
         # The unsigned pages and attachment, and the PDF's object graphs (reportlab's,
-        # pyHanko's: cycles), freed before the write.
+        # pyHanko's: cycles), freed before the write, and what all that freed given back: the
+        # write copies tens of MB at once.
         del sin_firmar
         gc.collect()
+        memoria_libre.devolver()
         # Compared and written under the write lock: nothing can change in between.
         with self._store.session(immediate=True) as session:
             row, contratista = self._informativa(session, informativa, rfc)
