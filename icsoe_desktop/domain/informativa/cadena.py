@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import chain, islice, pairwise, repeat
-from operator import le, lt
+from operator import contains, le, lt
 from typing import overload
 
 from icsoe_desktop.domain.errors import ValidationError
@@ -291,7 +291,7 @@ def unidos(campos: list[str]) -> str:
 def campos_con_filas(sin: str, filas: list[str]) -> list[str]:
     """The fields of ``con_filas(sin, filas)``, as ``leer_campos`` takes them (``filas``
     with a ``|`` in one are not a cadena's: ValueError)."""
-    if any(SEPARADOR in campo for campo in filas):
+    if any(map(contains, filas, repeat(SEPARADOR))):
         raise ValueError("filas")
     if not (isinstance(sin, str) and sin.startswith("||") and sin.endswith("||")):
         raise ValueError("sin filas")

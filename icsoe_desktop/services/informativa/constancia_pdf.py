@@ -517,10 +517,10 @@ def _nombres(
     if enteros:
         if texto._curSubset != 0 or not propios.issuperset("".join(nombres)):
             raise NoCabe("un carácter sin código en el primer subconjunto")
-        hechas = cortes.get  # most names are drawn already: no call for them
-        texto._code.append(
-            " ".join([hechas(n) or _linea_entera(n, cortes, tabla) for n in nombres])
-        )
+        medir = fuente.stringWidth
+        for nombre in [n for n in nombres if n not in cortes]:  # most are drawn already
+            cortes[nombre] = _linea_entera(nombre, medir(nombre, _FILA_TAM), tabla)
+        texto._code.append(" ".join(map(cortes.__getitem__, nombres)))
         texto.setHorizScale(100)
         return texto
     lineas = []
@@ -548,25 +548,18 @@ _ESCALA_MINIMA = 30
 _DISPONIBLE = _ANCHO_NOMBRE * _ESCALA_NOMBRE / 100
 
 
-def _linea_entera(nombre: str, lineas: dict[str, str], tabla: dict[int, str]) -> str:
-    """A name's line of the column, whole: narrowed (its own ``Tz``, then the column's again)
-    when wider than the column; ``lineas``: the ones already written, by name."""
-    if (linea := lineas.get(nombre)) is not None:
-        return linea
+def _linea_entera(nombre: str, ancho: float, tabla: dict[int, str]) -> str:
+    """A name's line of the column, whole (``ancho``: its width): narrowed (its own ``Tz``,
+    then the column's again) when wider than the column."""
     if not nombre:
-        linea = " T*"
-    else:
-        cadena = nombre.translate(tabla)
-        ancho = pdfmetrics.getFont(_SANS).stringWidth(nombre, _FILA_TAM)
-        if ancho <= _ANCHO_NOMBRE:
-            linea = f"({cadena}) Tj T*"
-        else:
-            escala = int(100 * _DISPONIBLE / ancho)
-            if escala < _ESCALA_MINIMA:
-                raise NoCabe(nombre)
-            linea = f"{escala} Tz ({cadena}) Tj T* {_ESCALA_NOMBRE} Tz"
-    lineas[nombre] = linea
-    return linea
+        return " T*"
+    cadena = nombre.translate(tabla)
+    if ancho <= _ANCHO_NOMBRE:
+        return f"({cadena}) Tj T*"
+    escala = int(100 * _DISPONIBLE / ancho)
+    if escala < _ESCALA_MINIMA:
+        raise NoCabe(nombre)
+    return f"{escala} Tz ({cadena}) Tj T* {_ESCALA_NOMBRE} Tz"
 
 
 def _cabe(nombre: str) -> str:
@@ -697,7 +690,7 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str], L
             if "".join(linea for linea, _, _ in partes) != lineas:
                 raise ValueError("nombre ilegible")
             filas += chain.from_iterable(map(_CAMPOS_FILA, leidas))
-            nombres += [decodificar(n) for _, n, _ in partes]
+            nombres += decodificar([n for _, n, _ in partes])
     return filas, nombres, leidos
 
 
@@ -705,9 +698,11 @@ class _Clave:
     """A document as reportlab's fonts know it (a weak key), to give codes without drawing."""
 
 
-def _decodificador(caracteres: str) -> Callable[[str], str]:
-    """A name as a PDF string of the name font writes it (``caracteres`` given their codes
-    first, as ``dibujar`` does) → the name."""
+def _decodificador(caracteres: str) -> Callable[[list[str]], list[str]]:
+    """Names as PDF strings of the name font write them (``caracteres`` given their codes
+    first, as ``dibujar`` does) → the names; ValueError for a code no character has. Those
+    with an escape (their characters but printable ASCII) decoded all at once, joined by a
+    character no code has."""
     with _cerrojo:
         _fuentes()
     fuente, clave = pdfmetrics.getFont(_SANS), _Clave()
@@ -717,13 +712,27 @@ def _decodificador(caracteres: str) -> Callable[[str], str]:
     finally:
         fuente.state.pop(clave, None)
     tabla = {n: c for c, n in asignados.items() if 0 < n < 256}
+    conocidos = frozenset(map(chr, tabla)) | {_ENTRE}
 
-    def decodificar(texto: str) -> str:
-        if "\\" not in texto:  # printable ASCII: its own code
-            return texto
-        codigos = _ESCAPE.sub(lambda m: chr(int(m[1], 8)) if m[1].isdigit() else m[1], texto)
-        if not all(ord(c) in tabla for c in codigos):
+    def decodificar(textos: list[str]) -> list[str]:
+        escapados = [i for i, texto in enumerate(textos) if "\\" in texto]
+        if not escapados:  # printable ASCII: each its own code
+            return textos
+        junto = _ENTRE.join(textos[i] for i in escapados)
+        if junto.count(_ENTRE) != len(escapados) - 1:  # one of them had it
             raise ValueError("código sin carácter")
-        return codigos.translate(tabla)
+        codigos = _ESCAPE.sub(lambda m: chr(int(m[1], 8)) if m[1].isdigit() else m[1], junto)
+        if not conocidos.issuperset(codigos):
+            raise ValueError("código sin carácter")
+        partes = codigos.translate(tabla).split(_ENTRE)
+        if len(partes) != len(escapados):  # an escape that wrote the joining character
+            raise ValueError("código sin carácter")
+        nombres = list(textos)
+        for i, nombre in zip(escapados, partes, strict=True):
+            nombres[i] = nombre
+        return nombres
 
     return decodificar
+
+
+_ENTRE = "\x00"  # no code of the name font (they start at 1): a name with it is refused
