@@ -518,7 +518,7 @@ def _nombres(
         if texto._curSubset != 0 or not propios.issuperset("".join(nombres)):
             raise NoCabe("un carácter sin código en el primer subconjunto")
         medir = fuente.stringWidth
-        for nombre in [n for n in nombres if n not in cortes]:  # most are drawn already
+        for nombre in set(nombres).difference(cortes):  # most are drawn already
             cortes[nombre] = _linea_entera(nombre, medir(nombre, _FILA_TAM), tabla)
         texto._code.append(" ".join(map(cortes.__getitem__, nombres)))
         texto.setHorizScale(100)
@@ -626,9 +626,11 @@ _COLUMNA = re.compile(
 # A worker's row: all of it, and its NSS, CURP and SBC.
 _FILA = re.compile(rf"( \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*)")
 _CAMPOS_FILA = itemgetter(1, 2, 3)
+_ENTERA = itemgetter(0)  # what a row or a name's line matched, all of it
 _CADENA_PDF = r"\(((?:[^\\()]++|\\[0-7]{3}|\\[()\\])*+)\)"
 # A name's line: all of it, and the name as a PDF string writes it.
 _NOMBRE = re.compile(rf"( (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*())")
+_ESCRITO = itemgetter(1)  # a name's line: the name as its PDF string writes it
 _ESCAPE = re.compile(r"\\([0-7]{3}|[()\\])")
 # What a page's content may inflate to (an annex page: ~20 KB), and all of them, per byte of the
 # pages (text inflates 2.5-4 times): a file made to inflate without end is refused, not read.
@@ -685,12 +687,12 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str], L
             lineas = columna.group(2).decode("ascii")
             leidas, partes = _FILA.findall(renglones), _NOMBRE.findall(lineas)
             # Nothing else between the rows, nor between the names, and a name a row.
-            if "".join(fila for fila, *_ in leidas) != renglones or len(partes) != len(leidas):
+            if "".join(map(_ENTERA, leidas)) != renglones or len(partes) != len(leidas):
                 raise ValueError("renglón ilegible")
-            if "".join(linea for linea, _, _ in partes) != lineas:
+            if "".join(map(_ENTERA, partes)) != lineas:
                 raise ValueError("nombre ilegible")
             filas += chain.from_iterable(map(_CAMPOS_FILA, leidas))
-            nombres += decodificar([n for _, n, _ in partes])
+            nombres += decodificar(list(map(_ESCRITO, partes)))
     return filas, nombres, leidos
 
 
