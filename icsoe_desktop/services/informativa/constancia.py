@@ -889,10 +889,14 @@ def verificar_constancia(
             motivos.append(NO_FIRMADA.format(identificador=leida.identificador, donde=donde))
         elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
             motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
-        elif motivo := _alterada(leida, guardado, huellas=not motivos) or _nombres_ajenos(
-            leida, guardado, None if motivos else firma.revision_firmada
-        ):
-            motivos.append(motivo.format(donde=donde))
+        else:
+            # Only once the constancia proved valid: a forgery never vouches for a copy.
+            nombradas = not motivos and _copias_nombradas(leida, guardado)
+            revision = firma.revision_firmada if nombradas else None
+            if motivo := _alterada(leida, guardado, nombradas) or _nombres_ajenos(
+                leida, guardado, revision
+            ):
+                motivos.append(motivo.format(donde=donde))
     if not motivos and not comprobable:
         motivos.append(NO_COMPROBABLE.format(fecha=fecha_hora(fecha), **vigencia))
     else:
@@ -938,17 +942,17 @@ def _cambio(codigo: str, n: int) -> str:
     return CAMBIOS.get(codigo, CAMBIOS["otro"]).format(n=n)
 
 
-def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str | None:
+def _alterada(leida: ConstanciaLeida, guardada: Guardada, nombradas: bool) -> str | None:
     """Why the stored informativa, signed with the constancia's cadena and sello, is no longer
-    what was signed (``CAMBIO``, ``CABECERA``), or None. With ``huellas`` (the constancia
-    proved valid: its SHA-256 are the contratista's), frozen copies that are byte for byte
-    the ones they name are not read; any other must say what the cadena seals."""
+    what was signed (``CAMBIO``, ``CABECERA``), or None. ``nombradas``: the constancia proved
+    valid (its SHA-256 are the contratista's) and the frozen copies are byte for byte the ones
+    they name: not read; any other must say what the cadena seals."""
     congelada, cabecera = guardada.congelada, guardada.cabecera
     if not congelada:
         # Signed before the frozen copies were kept: read from its cadena, the constancia's
         # (a header copy without a whole one was not written by the app).
         return CAMBIO if guardada.firmada_at is None else (CABECERA if cabecera else None)
-    if huellas and _copias_nombradas(leida, guardada):
+    if nombradas:
         return None
     try:
         comprobada = comprobar(congelada, cabecera)
@@ -980,17 +984,14 @@ def _nombres_ajenos(
     """``NOMBRES`` when the constancia carries names and the stored copy signed with its cadena
     names the workers otherwise: the cadena and the SHA-256 leave the names to the PDF's
     signature, so a second PDF signed with the same e.firma could carry others. Not read
-    (hundreds of thousands) when the constancia, proved valid (``revision``: its signed
-    revision), is the one the store kept at *Firmar*, byte for byte, beside the very frozen
-    copies its signature names: *Firmar* wrote its names and theirs from the same rows."""
+    (hundreds of thousands) when the constancia, proved valid beside the very frozen copies
+    its signature names (``revision``: its signed revision), is byte for byte the one the
+    store kept at *Firmar*, which wrote its names and theirs from the same rows."""
     if leida.sellada.nombres is None or not guardada.congelada:
         return None
-    if (
-        revision is not None
-        and guardada.constancia is not None
-        and guardada.constancia[: len(revision)] == revision
-        and _copias_nombradas(leida, guardada)
-    ):
+    conservada = guardada.constancia
+    # Compared through a view: no copy of tens of MB.
+    if revision is not None and conservada and memoryview(conservada)[: len(revision)] == revision:
         return None
     try:
         guardados = nombres_congelados(guardada.congelada)
