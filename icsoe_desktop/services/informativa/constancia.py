@@ -86,6 +86,7 @@ from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import sha256_utf8, verificar_sello
 from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.trust import TrustStore
+from icsoe_desktop.services.sin_recolector import sin_recolector
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -740,6 +741,23 @@ def verificar_constancia(
     vouches only for its own kind of certificate. ``guardada``: the stored informativa of the same
     identifier, when this store has one; ``ahora``: this computer's time (aware; None: the
     system's). Never raises for a bad file."""
+    # Millions of objects (the annex's fields and names, its pages drawn again) that hold no
+    # cycles: the automatic collection would walk them again and again (a sixth of it).
+    with sin_recolector():
+        return _verificar_constancia(
+            pdf, confianza, en_capacitacion, certificado_der, guardada, ahora, sellos
+        )
+
+
+def _verificar_constancia(
+    pdf: bytes,
+    confianza: TrustStore,
+    en_capacitacion: bool,
+    certificado_der: bytes | None,
+    guardada: Callable[[ConstanciaLeida], Guardada | None] | None,
+    ahora: datetime | None,
+    sellos: TrustStore | None,
+) -> Verificacion:
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar, fecha_hora
     from icsoe_desktop.services.pades import validar as pades
     from icsoe_desktop.services.pades.validar import (
