@@ -139,8 +139,12 @@ def todas_curp_ok(values: Sequence[str]) -> bool:
     if rules is None or not values:
         return all(map(curp_ok, values))
     pattern, forbidden = rules
-    if not _varias(pattern.pattern).fullmatch("\n".join(values)):
-        return False  # so each is 18 characters of the pattern, none a line break
+    una_por_linea = "\n".join(values)
+    # As many lines as values: a value of two lines (two CURPs) matches the pattern too.
+    if len(una_por_linea) != 19 * len(values) - 1:
+        return False
+    if not _varias(pattern.pattern).fullmatch(una_por_linea):
+        return False  # so each is 18 characters of the pattern
     if not forbidden.isdisjoint(map(itemgetter(slice(0, 4)), values)):
         return False
     fechas = set(map(itemgetter(slice(4, 10)), values))

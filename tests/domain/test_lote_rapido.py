@@ -140,6 +140,7 @@ def test_a_list_of_curps_is_valid_as_each_of_them_is(validas, otras):
     """A contract's CURPs told at once: refused exactly when one of them is."""
     for lista in (validas, validas + otras, otras + VALIDAS):
         assert todas_curp_ok(lista) == all(map(curp_ok, lista))
+    assert not todas_curp_ok([*validas, "\n".join(VALIDAS[:2])])  # two in one value
 
 
 @CHECK
