@@ -3,7 +3,7 @@
 ``asyncio.run`` on the main thread (the CLI, the benches) checks at the end whether Ctrl+C's
 handler is still its own: Python 3.11's ``signal.getsignal`` then builds, and throws away, an
 error message with the finished task in it, its result written whole (a signed constancia:
-the repr of tens of MB, some 0.1 s and as many MB again). The loop here does what
+the repr of a 23 MB PDF: some 0.3 s and 70 MB at once). The loop here does what
 ``asyncio.run`` does but that.
 """
 
