@@ -83,12 +83,13 @@ def main() -> None:
     escribir = time.process_time() - inicio
     anterior = escribir_constancia(inf, cadena, sello, fiel.cer, [raiz], firma, llave)
     confianza = TrustStore([read_emisor(raiz, incluido=False)])
-    # The store's row of that informativa (what FirmaInformativaService.verificar reads).
+    # The store's row of that informativa (what FirmaInformativaService.verificar reads), with
+    # the constancia *Firmar* kept.
     fila = (FIRMADA, cadena, sello, *congeladas, None, inf.contratista.rfc)
     fila += (inf.periodo.clave, inf.tipo)
-    guardada = lambda c: _comparar(c, [fila], None)  # noqa: E731
 
     def verificar(constancia: bytes, con_guardada: bool) -> float:
+        guardada = lambda c: _comparar(c, [(*fila, constancia)], None)  # noqa: E731
         inicio = time.process_time()
         resultado = verificar_constancia(
             constancia, confianza, guardada=guardada if con_guardada else None

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from operator import mul
+from operator import itemgetter, mul
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import is_ascii_digits
@@ -88,12 +91,18 @@ _BIRTH: dict[str, bool] = {}  # "YYMMDD" + century mark → is a date
 
 
 def _birth_ok(value: str) -> bool:
-    birth = value[4:10] + ("0" if value[16] <= "9" else "A")
+    return _fecha_ok(value[4:10], value[16])
+
+
+def _fecha_ok(yymmdd: str, marca: str) -> bool:
+    """Whether a CURP's birth date is a date: its YYMMDD, and its 17th character (``marca``: a
+    digit for those born before 2000, a letter after)."""
+    birth = yymmdd + ("0" if marca <= "9" else "A")
     valid = _BIRTH.get(birth)
     if valid is None:
-        year = int(value[4:6]) + (1900 if value[16] <= "9" else 2000)
+        year = int(yymmdd[:2]) + (1900 if marca <= "9" else 2000)
         try:
-            date(year, int(value[6:8]), int(value[8:10]))
+            date(year, int(yymmdd[2:4]), int(yymmdd[4:6]))
             valid = True
         except ValueError:
             valid = False
@@ -108,6 +117,54 @@ def curp_tail_ok(value: str) -> bool:
     if value[:4] in forbidden or not _birth_ok(value):
         return False
     return value[17] == curp_check_digit(value)
+
+
+# Each character's value in the check digit, for ``bytes.translate``.
+_VALORES = bytes.maketrans("".join(_CURP_VALUES).encode("ascii"), bytes(_CURP_VALUES.values()))
+
+
+@functools.cache
+def _varias(pattern: str) -> re.Pattern[str]:
+    """CURPs of ``pattern`` one a line."""
+    return re.compile(rf"(?:{pattern})(?:\n(?:{pattern}))*")
+
+
+def todas_curp_ok(values: Sequence[str]) -> bool:
+    """Whether ``curp_ok`` holds for every one of ``values``, told for all at once (a contract
+    lists tens of thousands): the pattern over all of them one a line, each first four letters
+    and birth date once, and the check digits with each position taken as one column, the
+    rows' weighted sums and digits added as the 16-bit lanes of one number (a row's is at
+    most 11,025: no carry)."""
+    rules = _curp_rules()
+    if rules is None or not values:
+        return all(map(curp_ok, values))
+    pattern, forbidden = rules
+    una_por_linea = "\n".join(values)
+    # As many lines as values: a value of two lines (two CURPs) matches the pattern too.
+    if len(una_por_linea) != 19 * len(values) - 1:
+        return False
+    if not _varias(pattern.pattern).fullmatch(una_por_linea):
+        return False  # so each is 18 characters of the pattern
+    if not forbidden.isdisjoint(map(itemgetter(slice(0, 4)), values)):
+        return False
+    fechas = set(map(itemgetter(slice(4, 10)), values))
+    if "000229" in fechas:  # a date in 2000, not in 1900: told by each one's 17th character
+        return all(map(curp_ok, values))
+    if not all(_fecha_ok(yymmdd, "0") for yymmdd in fechas):  # the same in either century
+        return False
+    texto = "".join(values).encode("ascii")
+    carril = bytearray(2 * len(values))
+    total = 0
+    for posicion, peso in enumerate((*_CURP_WEIGHTS, 1)):  # the check digit itself last
+        carril[1::2] = texto[posicion::18].translate(_VALORES)
+        total += int.from_bytes(carril, "big") * peso
+    sumas = array("H", total.to_bytes(2 * len(values), "big"))
+    if sys.byteorder == "little":
+        sumas.byteswap()
+    return _MULTIPLOS_DE_10.issuperset(sumas)  # weighted sum plus digit: a multiple of ten
+
+
+_MULTIPLOS_DE_10 = frozenset(range(0, 1 << 16, 10))
 
 
 def curp_ok(value: str) -> bool:

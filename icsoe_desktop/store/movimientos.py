@@ -8,8 +8,8 @@
 - ``drop_indexes_unlike``: sort indexes an earlier version built otherwise (a restored backup);
 - ``fecha_ends``: the first and last fecha, which the dated counts are bounded by;
 - ``rows_by_id``: the grid's rows of a page of keys; ``sort_values``: the keys of ids;
-- ``trabajadores_like``, ``curps_by_nss``, ``nombres_by_nss``: the workers the empresa's
-  movements know, for the informativa's capture.
+- ``trabajadores_like``, ``curps_by_nss`` (and ``_of_contratos``), ``nombres_by_nss``: the
+  workers the empresa's movements know, for the informativa's capture and its signing.
 
 The paging's key queries are ``store/movimientos_paging.py``'s (its SQL reads the sort indexes
 declared in the models).
@@ -199,6 +199,22 @@ def curps_by_nss(conn: Connection | Session, nss: Sequence[str]) -> dict[str, st
             "AND nss IN (SELECT value FROM json_each(:nss)) ORDER BY fecha, id"
         ),
         {"nss": json.dumps(sorted(set(nss)))},
+    )
+    return {nss: value for nss, value in rows}
+
+
+def curps_by_nss_of_contratos(
+    conn: Connection | Session, contratos: Sequence[int]
+) -> dict[str, str]:
+    """``curps_by_nss`` of the NSS of the live workers of these informativa contracts (row
+    ids), their NSS read by SQLite (hundreds of thousands, never listed here)."""
+    rows = conn.execute(
+        text(
+            "SELECT nss, curp FROM movimientos WHERE deleted = 0 AND curp != '' AND nss IN "
+            "(SELECT nss FROM icsoe_contrato_trabajadores WHERE deleted = 0 "
+            "AND contrato_id IN (SELECT value FROM json_each(:ids))) ORDER BY fecha, id"
+        ),
+        {"ids": json.dumps(sorted(contratos))},
     )
     return {nss: value for nss, value in rows}
 

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.mx import curp as stdnum_curp
 
-from icsoe_desktop.domain.contacto import curp_check_digit, curp_ok
+from icsoe_desktop.domain.contacto import curp_check_digit, curp_ok, todas_curp_ok
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.identifiers import nss_check_digit, nss_ok
+from icsoe_desktop.domain.identifiers import nss_check_digit, nss_ok, todos_nss_ok
 from icsoe_desktop.domain.idse_lote import RECORD_LENGTH, format_line, parse_line
 from icsoe_desktop.domain.lote_rapido import LoteChecker
 from icsoe_desktop.domain.movimientos import Movimiento, validate
@@ -126,3 +126,32 @@ def test_nss_check_digit_is_stdnums_luhn_digit(ten):
 @given(st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ&", min_size=17, max_size=17))
 def test_curp_check_digit_is_stdnums(first_17):
     assert curp_check_digit(first_17) == stdnum_curp.calc_check_digit(first_17 + "0")
+
+
+VALIDAS = [c for c in CURPS if curp_ok(c)]
+
+
+@CHECK
+@given(
+    st.lists(st.sampled_from(CURPS), max_size=6),
+    st.lists(st.text("0123456789ABCDEFGHIJKLMNÑXYZ&hm\n", min_size=17, max_size=19), max_size=3),
+)
+def test_a_list_of_curps_is_valid_as_each_of_them_is(validas, otras):
+    """A contract's CURPs told at once: refused exactly when one of them is."""
+    for lista in (validas, validas + otras, otras + VALIDAS):
+        assert todas_curp_ok(lista) == all(map(curp_ok, lista))
+    assert not todas_curp_ok([*validas, "\n".join(VALIDAS[:2])])  # two in one value
+
+
+@CHECK
+@given(st.lists(st.text("0123456789", min_size=10, max_size=10), max_size=8), st.data())
+def test_a_list_of_nss_is_valid_as_each_of_them_is(dieces, data):
+    """A contract's NSS told at once: refused exactly when one of them is (a digit changed,
+    one too short or too long, one not ASCII)."""
+    lista = [ten + nss_check_digit(ten) for ten in dieces]
+    assert todos_nss_ok(lista)
+    if lista:
+        i = data.draw(st.integers(0, len(lista) - 1))
+        otro = data.draw(st.text("0123456789²", min_size=9, max_size=12))
+        lista[i] = otro
+        assert todos_nss_ok(lista) == all(map(nss_ok, lista))

@@ -166,3 +166,44 @@ def test_a_constancia_signed_again_with_other_names_is_not_the_stored_informativ
     motivo = services.informativa_firma.verificar(forjada).motivo
     assert motivo == (c.FECHA_DISTINTA, c.NOMBRES.format(donde=c.ESTA_EMPRESA))
     assert services.informativa_firma.verificar(constancia).ok
+
+
+def test_a_valid_constancia_with_other_names_is_refused_by_the_store_that_kept_its_own(
+    services, presentable, tmp_path
+):
+    """Signed again by the contratista's e.firma at the sealed time, with the genuine cadena,
+    sello and SHA-256 of the stored copies and pages drawn with other names: valid by itself.
+    The store, whose frozen copies are the ones it names, kept another constancia: it reads
+    its names and refuses it; the one it kept verifies without reading them."""
+    import json
+
+    from icsoe_desktop.services.informativa.constancia_pdf import dibujar
+    from icsoe_desktop.services.pades.firmar import adjunto
+
+    rfc, _ana, (uuid, _contrato, _esperados) = presentable
+    constancia = services.informativa_firma.acuse(uuid, rfc)
+    leida = c.leer_constancia(constancia)
+    assert leida.sellada.nombres is not None
+    otros = tuple([n.replace("García", "Garza") for n in lista] for lista in leida.sellada.nombres)
+    paginas = dibujar(
+        replace(leida.sellada, nombres=otros),
+        leida.cadena,
+        leida.sello,
+        leida.info.no_certificado,
+        leida.info.nombre,
+        caracteres=leida.caracteres,
+    )
+    datos = {**falsa.datos(constancia), "sha256": c.huella_del_anexo(leida.cadena, otros)}
+    contenido = json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii")
+    efirma = _efirma(tmp_path, rfc)
+    forjada = c.SinFirmar(
+        paginas,
+        adjunto(c.ADJUNTO, contenido, "application/json", "Datos firmados"),
+        efirma.cer,
+        leida.fecha_firma,
+    ).firmar([cf.sat_ca().certificate_der], efirma.private_key)
+    confianza = TrustStore([read_emisor(cf.sat_ca().certificate_der, incluido=False, archivo="")])
+    assert c.verificar_constancia(forjada, confianza).ok
+    motivo = services.informativa_firma.verificar(forjada).motivo
+    assert motivo == (c.NOMBRES.format(donde=c.ESTA_EMPRESA),)
+    assert services.informativa_firma.verificar(constancia).ok

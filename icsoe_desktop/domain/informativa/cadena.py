@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import chain, islice, repeat
-from operator import le, lt
+from functools import lru_cache
+from itertools import chain, islice, pairwise, repeat
+from operator import contains, le, lt
+from typing import overload
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import (
@@ -127,14 +129,27 @@ def campos_de(valores: list[str]) -> list[str]:
         texto = "\n".join(valores)
     except TypeError:  # a value missing (None): campo writes it ""
         return [campo(v) for v in valores]
-    if (
-        (texto.isascii() or unicodedata.is_normalized("NFC", texto))  # names have accents
-        and "".join(valores).isprintable()
-        and SEPARADOR not in texto
-        and not _sobran_espacios(texto, "\n")
-    ):
+    if _ya_campos(texto, "".join(valores)):
         return valores
     return [campo(v) for v in valores]
+
+
+def son_campos(valores: Sequence[str]) -> bool:
+    """Whether each of ``valores`` (text) is ``campo`` of itself."""
+    if _ya_campos(juntos(valores, "\n"), juntos(valores, "")):
+        return True
+    return all(campo(v) == v for v in valores)
+
+
+def _ya_campos(texto: str, junto: str) -> bool:
+    """Whether the values ``texto`` joins with line feeds (``junto``: with nothing) are each
+    ``campo`` of itself, told from the whole text at once (names have accents)."""
+    return (
+        (texto.isascii() or unicodedata.is_normalized("NFC", texto))
+        and junto.isprintable()
+        and SEPARADOR not in texto
+        and not _sobran_espacios(texto, "\n")
+    )
 
 
 def _sobran_espacios(texto: str, separador: str) -> bool:
@@ -158,13 +173,18 @@ def _contrato(contrato: Contrato, trabajadores: list[str] | None = None) -> list
     (NSS, CURP, SBC, NSS, …), when ``contrato`` comes without them."""
     if trabajadores is None:
         trabajadores = _trabajadores(contrato)
-    listados, declarados = len(trabajadores) // 3, contrato.trabajadores_declarados
+    return _cabecera(contrato, len(trabajadores) // 3) + trabajadores
+
+
+def _cabecera(contrato: Contrato, listados: int) -> list[str]:
+    """A contract's own fields, before its workers' (``listados`` of them)."""
+    declarados = contrato.trabajadores_declarados
     campos = [campo(contrato.uuid), *_parte(contrato.contratante)]
     campos += [campo(contrato.objeto), campo(contrato.folio_repse)]
     campos += [campo(contrato.descripcion_servicio)]
     campos += [_fecha(contrato.fecha_inicial), _fecha(contrato.fecha_final)]
     campos += [str(listados), str(listados if declarados is None else declarados)]
-    return campos + trabajadores
+    return campos
 
 
 def _momento(firmada: datetime) -> str:
@@ -189,23 +209,54 @@ def _unir(
     contratos: list[list[str]],
     total: int,
 ) -> str:
+    campos = _encabezado(inf, firmada, capacitacion, len(contratos), total)
+    for contrato in contratos:
+        campos += contrato
+    return "||" + SEPARADOR.join(campos) + "||"
+
+
+def _encabezado(
+    inf: Informativa, firmada: datetime | None, capacitacion: bool, contratos: int, total: int
+) -> list[str]:
+    """The cadena's fields before its contracts'."""
     version = VERSION_CONTENIDO if firmada is None else VERSION
     campos = [ETIQUETA, version, campo(inf.uuid), inf.periodo.clave, campo(inf.tipo)]
     campos += [campo(inf.complementa)]
     if firmada is not None:
         campos += [_momento(firmada), CAPACITACION if capacitacion else ""]
     campos += _parte(inf.contratista)
-    campos += [str(len(contratos)), str(total)]
-    for contrato in contratos:
-        campos += contrato
-    return "||" + SEPARADOR.join(campos) + "||"
+    campos += [str(contratos), str(total)]
+    return campos
+
+
+def _es_cadena(
+    cadena: str,
+    inf: Informativa,
+    firmada: datetime | None,
+    capacitacion: bool,
+    contratos: list[tuple[list[str], list[str]]],
+    total: int,
+) -> bool:
+    """Whether ``cadena`` is ``_unir`` of these contracts (each its own fields, then its
+    workers'), compared a contract at a time: never written whole again (tens of MB)."""
+    partes = chain(
+        ["||" + SEPARADOR.join(_encabezado(inf, firmada, capacitacion, len(contratos), total))],
+        (SEPARADOR + SEPARADOR.join(chain(*contrato)) for contrato in contratos),
+        ["||"],
+    )
+    inicio = 0
+    for parte in partes:
+        if not cadena.startswith(parte, inicio):
+            return False
+        inicio += len(parte)
+    return inicio == len(cadena)
 
 
 def cadena_de_campos(campos: Campos) -> str:
     """``cadena_original`` of what ``campos`` holds (its workers' fields already as the cadena
     writes them, in its order; its contracts in any)."""
     contratos = sorted(
-        _contrato(k, t)
+        _contrato(k, list(t))
         for k, t in zip(campos.informativa.contratos, campos.trabajadores, strict=True)
     )
     inf, total = campos.informativa, campos.numero_trabajadores
@@ -217,7 +268,7 @@ def sin_filas(campos: Campos) -> str:
     contract's fields, its number of workers listed included, then the next contract's.
     ``con_filas`` puts them back."""
     contratos = [
-        _contrato(k, t)[:_CAMPOS_CONTRATO]
+        _cabecera(k, len(t) // 3)
         for k, t in zip(campos.informativa.contratos, campos.trabajadores, strict=True)
     ]
     inf, total = campos.informativa, campos.numero_trabajadores
@@ -240,7 +291,7 @@ def unidos(campos: list[str]) -> str:
 def campos_con_filas(sin: str, filas: list[str]) -> list[str]:
     """The fields of ``con_filas(sin, filas)``, as ``leer_campos`` takes them (``filas``
     with a ``|`` in one are not a cadena's: ValueError)."""
-    if any(SEPARADOR in campo for campo in filas):
+    if any(map(contains, filas, repeat(SEPARADOR))):
         raise ValueError("filas")
     if not (isinstance(sin, str) and sin.startswith("||") and sin.endswith("||")):
         raise ValueError("sin filas")
@@ -278,12 +329,114 @@ def cadena_y_nombres(
     inf: Informativa, firmada: datetime, capacitacion: bool = False
 ) -> tuple[str, tuple[list[str], ...]]:
     """``cadena_original`` and ``nombres_trabajadores`` of ``inf``, its workers sorted once."""
-    ordenados = _ordenados((c, *_listas(c.trabajadores)) for c in inf.contratos)
-    contratos = [contrato for contrato, _ in ordenados]
-    cadena = _unir(inf, firmada, capacitacion, contratos, inf.numero_trabajadores)
-    # Copies, not the workers' own strings: the names outlive the workers (Firmar drops
-    # them), and strings among theirs would keep their memory from being given back.
-    return cadena, tuple("\n".join(n).split("\n") if n else [] for _, n in ordenados)
+    contratos = [contrato_en_cadena(c, *_listas(c.trabajadores)) for c in inf.contratos]
+    cadena, nombres = cadena_de_contratos(inf, firmada, capacitacion, contratos)
+    return cadena, tuple(map(list, nombres))
+
+
+@dataclass(frozen=True)
+class ContratoEnCadena:
+    """One contract as the cadena writes it, made a contract at a time (*Firmar* does not keep
+    hundreds of thousands of workers at once): its own fields (its counts included), its text
+    with its workers' fields (``|``-joined) and its workers' names in that order
+    (``\\n``-joined; ``campo`` leaves no line break in a name)."""
+
+    campos: list[str]
+    texto: str
+    nombres: str
+
+    @property
+    def listados(self) -> int:
+        return int(self.campos[-2])
+
+
+def contrato_en_cadena(
+    contrato: Contrato, nss: list[str], curps: list[str], centavos: list[int], nombres: list[str]
+) -> ContratoEnCadena:
+    """``contrato`` (its workers apart: their NSS, CURP, SBC and names) as the cadena writes it.
+    The text and the names are new strings: the workers' own are let go with them."""
+    *columnas, suyos = _en_orden(
+        campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres)
+    )
+    campos = _contrato(contrato, list(chain.from_iterable(zip(*columnas, strict=True))))
+    return ContratoEnCadena(campos[:_CAMPOS_CONTRATO], SEPARADOR.join(campos), "\n".join(suyos))
+
+
+def cadena_de_contratos(
+    inf: Informativa, firmada: datetime, capacitacion: bool, contratos: list[ContratoEnCadena]
+) -> tuple[str, tuple[EnTexto, ...]]:
+    """``cadena_y_nombres`` of ``inf`` with these contracts (``contrato_en_cadena`` of each of
+    its own; ``inf``'s workers are not read), in the cadena's order."""
+    ordenados = _en_su_orden(contratos)
+    total = sum(c.listados for c in contratos)
+    cadena = _unir(inf, firmada, capacitacion, [[c.texto] for c in ordenados], total)
+    return cadena, tuple(EnTexto(c.nombres, "\n", c.listados) for c in ordenados)
+
+
+def _en_su_orden(contratos: list[ContratoEnCadena]) -> list[ContratoEnCadena]:
+    """The contracts in the cadena's order: by their fields, ties by all of them (workers
+    included), then by the names."""
+    ordenados = sorted(contratos, key=lambda c: c.campos)
+    if any(a.campos == b.campos for a, b in pairwise(ordenados)):
+        ordenados = sorted(
+            contratos, key=lambda c: (c.texto.split(SEPARADOR), _lista_de_nombres(c))
+        )
+    return ordenados
+
+
+def _lista_de_nombres(contrato: ContratoEnCadena) -> list[str]:
+    return contrato.nombres.split("\n") if contrato.listados else []
+
+
+class EnTexto(Sequence[str]):
+    """Values kept as one text, joined by ``separador`` (none of them has it), and split again
+    when read: a contract's workers' fields or names, tens of thousands, are some 15 bytes
+    each as text and over 60 as strings. The last ones split are kept (``_partido``): a
+    contract's annex reads its fields and names page after page."""
+
+    __slots__ = ("_cuantos", "separador", "texto")
+
+    def __init__(self, texto: str, separador: str, cuantos: int) -> None:
+        """``cuantos`` values joined by ``separador`` in ``texto``."""
+        if texto.count(separador) != max(cuantos - 1, 0) or (not cuantos and texto):
+            raise ValueError("un valor tiene el separador")
+        self.texto, self.separador, self._cuantos = texto, separador, cuantos
+
+    @classmethod
+    def de(cls, valores: Sequence[str], separador: str) -> EnTexto:
+        return cls(separador.join(valores), separador, len(valores))
+
+    def __len__(self) -> int:
+        return self._cuantos
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        return self._valores()[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._valores())
+
+    def unidos(self, separador: str) -> str:
+        """``separador.join(self)``, without splitting it."""
+        return self.texto.replace(self.separador, separador)
+
+    def _valores(self) -> list[str]:
+        return _partido(self.texto, self.separador) if self._cuantos else []
+
+
+def juntos(valores: Sequence[str], separador: str) -> str:
+    """``separador.join(valores)``; of an ``EnTexto``, without splitting it."""
+    return valores.unidos(separador) if isinstance(valores, EnTexto) else separador.join(valores)
+
+
+@lru_cache(maxsize=2)  # a contract's fields and its names
+def _partido(texto: str, separador: str) -> list[str]:
+    return texto.split(separador)
 
 
 def _listas(ts: tuple[Trabajador, ...]) -> tuple[list[str], list[str], list[int], list[str]]:
@@ -295,22 +448,7 @@ def nombres_en_orden(
 ) -> tuple[list[str], ...]:
     """``nombres_trabajadores`` of contracts given as (the contract, its workers' NSS, CURP, SBC
     and names, each a list): without building the workers."""
-    return tuple(nombres for _, nombres in _ordenados(contratos))
-
-
-def _ordenados(
-    contratos: Iterable[tuple[Contrato, list[str], list[str], list[int], list[str]]],
-) -> list[tuple[list[str], list[str]]]:
-    """Each contract's fields as the cadena writes them and its workers' names in their
-    order, the contracts in the cadena's."""
-    ordenados = []
-    for contrato, nss, curps, centavos, nombres in contratos:
-        *columnas, suyos = _en_orden(
-            campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres)
-        )
-        campos = list(chain.from_iterable(zip(*columnas, strict=True)))
-        ordenados.append((_contrato(contrato, campos), suyos))
-    return sorted(ordenados)
+    return tuple(map(_lista_de_nombres, _en_su_orden([contrato_en_cadena(*c) for c in contratos])))
 
 
 def contenido(cadena: str) -> str:
@@ -344,11 +482,12 @@ def _invalida() -> ValidationError:
 class _Lector:
     """The fields of a cadena, taken one by one."""
 
-    def __init__(self, campos: list[str]) -> None:
-        self._campos, self._i = campos, 0
+    def __init__(self, campos: list[str], inicio: int = 0, sobran: int = 0) -> None:
+        """``campos[inicio : len(campos) - sobran]``, without that copy."""
+        self._campos, self._i, self._fin = campos, inicio, len(campos) - sobran
 
     def texto(self) -> str:
-        if self._i >= len(self._campos):
+        if self._i >= self._fin:
             raise _invalida()
         self._i += 1
         return self._campos[self._i - 1]
@@ -367,7 +506,7 @@ class _Lector:
         """``cuantos`` workers' fields (NSS, CURP, SBC each), as one slice (a contract may list
         tens of thousands), checked to be as ``cadena_original`` writes them."""
         fin = self._i + 3 * cuantos
-        if fin > len(self._campos):
+        if fin > self._fin:
             raise _invalida()
         campos, self._i = self._campos[self._i : fin], fin
         if campos and not _filas_canonicas(campos):
@@ -379,7 +518,7 @@ class _Lector:
         return Parte(rfc, nombre, Domicilio(*dom), correo, fijo, movil)
 
     def al_final(self) -> bool:
-        return self._i == len(self._campos)
+        return self._i == self._fin
 
 
 def _filas_canonicas(campos: list[str]) -> bool:
@@ -419,11 +558,17 @@ class Campos:
     informativa: Informativa  # its contracts without their workers
     firmada: datetime | None  # aware; None in a version 1 cadena
     capacitacion: bool
-    trabajadores: tuple[list[str], ...]
+    trabajadores: tuple[Sequence[str], ...]
     # Each contract's workers' names in ``trabajadores``' order (``nombres_trabajadores``): what
     # a constancia carries beside the cadena and signs. None: not carried (a cadena alone, or a
     # constancia made before).
-    nombres: tuple[list[str], ...] | None = None
+    nombres: tuple[Sequence[str], ...] | None = None
+
+    def en_texto(self) -> Campos:
+        """The same, each contract's fields and names kept as text (``EnTexto``)."""
+        trabajadores = tuple(EnTexto.de(campos, SEPARADOR) for campos in self.trabajadores)
+        nombres = None if self.nombres is None else tuple(EnTexto.de(n, "\n") for n in self.nombres)
+        return replace(self, trabajadores=trabajadores, nombres=nombres)
 
     @property
     def numero_trabajadores(self) -> int:
@@ -439,7 +584,7 @@ class Campos:
         return Sellada(inf, self.firmada, self.capacitacion)
 
 
-def _trabajadores_de(campos: list[str]) -> tuple[Trabajador, ...]:
+def _trabajadores_de(campos: Sequence[str]) -> tuple[Trabajador, ...]:
     sbcs = campos[2::3]
     centavos = map(int, "\n".join(sbcs).replace(".", "").split("\n")) if sbcs else ()
     return tuple(map(Trabajador, campos[0::3], campos[1::3], centavos))
@@ -462,7 +607,9 @@ def leer_campos(cadena: str, estado: str = FIRMADA, campos: list[str] | None = N
     (``campos_con_filas``)."""
     if not (isinstance(cadena, str) and cadena.startswith("||") and cadena.endswith("||")):
         raise _invalida()
-    lector = _Lector(cadena[2:-2].split(SEPARADOR) if campos is None else campos)
+    # Split whole, the empty fields of the "||" around it left out (not cut first: a copy of
+    # tens of MB).
+    lector = _Lector(cadena.split(SEPARADOR), 2, 2) if campos is None else _Lector(campos)
     firmada, capacitacion = None, False
     try:
         etiqueta, version = lector.texto(), lector.texto()
@@ -494,10 +641,10 @@ def leer_campos(cadena: str, estado: str = FIRMADA, campos: list[str] | None = N
         raise _invalida()
     # Not canonical (out of order, not normalised, a date spelt otherwise): not a cadena. The
     # workers' fields were checked as read; the rest is written again around them.
-    contratos = [_contrato(c, campos) for c, campos in leidos]
-    if not all(map(le, contratos, islice(contratos, 1, None))):
+    contratos = [(_cabecera(c, len(campos) // 3), campos) for c, campos in leidos]
+    if not all(map(le, contratos, islice(contratos, 1, None))):  # (fields, workers): in order
         raise _invalida()
-    if _unir(inf, firmada, capacitacion, contratos, total) != cadena:
+    if not _es_cadena(cadena, inf, firmada, capacitacion, contratos, total):
         raise _invalida()
     return Campos(inf, firmada, capacitacion, trabajadores)
 

@@ -77,7 +77,8 @@ def _fecha(d: date) -> str:
     return f"{d:%d/%m/%Y}"
 
 
-def _declaracion(inf: Informativa) -> list[Problema]:
+def revisar_declaracion(inf: Informativa) -> list[Problema]:
+    """``revisar``'s inconsistencies of the informativa itself, before its contracts'."""
     problemas = []
     periodo = inf.periodo.texto
     if inf.tipo == NORMAL and not inf.contratos and inf.extranjeros:
@@ -155,9 +156,14 @@ def _descripcion(c: Contrato, nombre: str) -> list[Problema]:
     return []
 
 
-def _contrato(
-    inf: Informativa, c: Contrato, curps_conocidas: Mapping[str, str], reglas: Lineamientos
+def revisar_contrato(
+    inf: Informativa,
+    c: Contrato,
+    curps_conocidas: Mapping[str, str] = SIN_CURPS,
+    reglas: Lineamientos = LINEAMIENTOS,
 ) -> list[Problema]:
+    """``revisar``'s inconsistencies of one contract of ``inf`` (its own fields, then its worker
+    rows): *Firmar* checks them a contract at a time, its workers not all kept at once."""
     problemas: list[Problema] = []
     nombre = nombre_contrato(c)
 
@@ -213,9 +219,9 @@ def revisar(
     """Every inconsistency of ``inf``: first those of the informativa, then each contract's in
     its order (its own fields, then its worker rows). Empty: ready to sign.
     ``curps_conocidas``: NSS → CURP of the workers the empresa already knows."""
-    problemas = _declaracion(inf)
+    problemas = revisar_declaracion(inf)
     for contrato in inf.contratos:
-        problemas += _contrato(inf, contrato, curps_conocidas, reglas)
+        problemas += revisar_contrato(inf, contrato, curps_conocidas, reglas)
     return problemas
 
 

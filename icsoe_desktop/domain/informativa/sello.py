@@ -9,6 +9,7 @@ DER reader, which takes the SAT's certificates that ``cryptography`` refuses (AC
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Any
 
 from icsoe_desktop.domain.credentials.certificates import raw_certificate
@@ -27,14 +28,31 @@ def sellar(cadena: str, llave_privada: Any) -> str:
             "sello_llave_no_rsa",
             "La llave privada no es de tipo RSA, como las de la e.firma del SAT: no puede sellar.",
         )
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+
     try:
-        datos = cadena.encode("utf-8")
-    except (AttributeError, UnicodeEncodeError) as exc:
+        digesto = sha256_utf8(cadena).digest()
+    except (AttributeError, TypeError, UnicodeEncodeError) as exc:
         raise ValidationError(
             "sello_cadena_invalida", "La cadena original contiene caracteres no válidos."
         ) from exc
-    firma = llave_privada.sign(datos, padding.PKCS1v15(), hashes.SHA256())
+    firma = llave_privada.sign(digesto, padding.PKCS1v15(), Prehashed(hashes.SHA256()))
     return base64.b64encode(firma).decode("ascii")
+
+
+_TRAMO = 1 << 20  # characters encoded at a time
+
+
+def sha256_utf8(texto: str) -> hashlib._Hash:
+    """SHA-256 of ``texto``'s UTF-8, encoded a piece at a time: a staffing firm's cadena is
+    tens of MB, and its bytes whole would be as many more (the same digest: UTF-8 encodes
+    each character apart)."""
+    if not isinstance(texto, str):
+        raise TypeError("texto")
+    suma = hashlib.sha256()
+    for inicio in range(0, len(texto), _TRAMO):
+        suma.update(texto[inicio : inicio + _TRAMO].encode("utf-8"))
+    return suma
 
 
 def verificar_sello(cadena: str, sello: str, certificado_der: bytes) -> bool:
@@ -42,6 +60,7 @@ def verificar_sello(cadena: str, sello: str, certificado_der: bytes) -> bool:
     a .cer as PEM or base64 text). Anything malformed is False, never an exception."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
     from cryptography.hazmat.primitives.serialization import load_der_public_key
 
     try:
@@ -54,7 +73,8 @@ def verificar_sello(cadena: str, sello: str, certificado_der: bytes) -> bool:
         llave = load_der_public_key(raw_certificate(parse(der).raw()).spki)
         if not isinstance(llave, rsa.RSAPublicKey):
             return False
-        llave.verify(firma, cadena.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
+        digesto = sha256_utf8(cadena).digest()
+        llave.verify(firma, digesto, padding.PKCS1v15(), Prehashed(hashes.SHA256()))
     except Exception:  # wrong type, bad base64, unreadable certificate, bad signature: all "no"
         return False
     return True

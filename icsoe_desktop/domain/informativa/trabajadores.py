@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from icsoe_desktop.domain.contacto import check_curp, curp_ok
+from icsoe_desktop.domain.contacto import check_curp, curp_ok, todas_curp_ok
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.identifiers import check_nss, nss_ok
+from icsoe_desktop.domain.identifiers import check_nss, nss_ok, todos_nss_ok
 from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.domain.informativa.modelo import Problema, Trabajador
 
@@ -135,12 +135,15 @@ def revisar_trabajadores(
     add = problemas.append
     renglon_de_nss: dict[str, int] = {}
     renglon_de_curp: dict[str, int] = {}
+    # Told for all the rows at once when all are valid (as in almost every file): no row's own.
+    nss_validos = todos_nss_ok([t.nss for t in trabajadores])
+    curps_validas = todas_curp_ok([t.curp for t in trabajadores])
     for lugar, t in enumerate(trabajadores, start=1):
         renglon = lugar if t.renglon is None else t.renglon
         nss, curp, sbc = t.nss, t.curp, t.sbc
-        if not nss_ok(nss) and (motivo := _motivo(check_nss, nss)):
+        if not (nss_validos or nss_ok(nss)) and (motivo := _motivo(check_nss, nss)):
             add(Problema(NSS, motivo, campo=NSS, renglon=renglon))
-        curp_valida = curp_ok(curp)
+        curp_valida = curps_validas or curp_ok(curp)
         if not curp_valida:
             motivo = _motivo(check_curp, curp)
             curp_valida = motivo is None

@@ -46,7 +46,9 @@ Verifying proves who signed, what and when:
 - when the store holds the informativa of its identifier: it must be signed with this cadena
   and sello, and its frozen copies must be the very ones the signature covers (their SHA-256)
   or else say what the cadena seals (its content and signing time; the header copy the whole
-  copy without its workers).
+  copy without its workers); and the workers' names the copy holds must be the constancia's
+  (read from the copy unless the constancia is, byte for byte, the one the store kept at
+  *Firmar* beside those very copies).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -68,20 +70,23 @@ from icsoe_desktop.domain.credentials import CertificateInfo, load_certificate
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
     Campos,
+    EnTexto,
     cadena_original,
     campos_con_filas,
-    campos_de,
     contenido,
+    juntos,
     leer_campos,
     nombres_trabajadores,
     sin_filas,
+    son_campos,
     unidos,
 )
 from icsoe_desktop.domain.informativa.firmada import comprobar, nombres_congelados
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
-from icsoe_desktop.domain.informativa.sello import verificar_sello
+from icsoe_desktop.domain.informativa.sello import sha256_utf8, verificar_sello
 from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.trust import TrustStore
+from icsoe_desktop.services.sin_recolector import sin_recolector
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -299,6 +304,7 @@ class Guardada:
     cabecera: bytes | None = field(default=None, repr=False)
     firmada_at: datetime | None = None
     empresa: str | None = None  # another empresa of the installation holds it (its label)
+    constancia: bytes | None = field(default=None, repr=False)  # the one *Firmar* kept
 
     @property
     def donde(self) -> str:
@@ -466,7 +472,7 @@ def preparar_constancia(
     sello: str,
     certificado_der: bytes,
     fecha_firma: datetime,
-    nombres: tuple[list[str], ...],
+    nombres: tuple[Sequence[str], ...],
     congeladas: tuple[bytes, bytes] | None = None,
 ) -> SinFirmar:
     """``escribir_constancia`` but the signature, of a cadena its caller has just written of
@@ -488,7 +494,9 @@ def preparar_constancia(
             "constancia_sello_invalido",
             "El sello no corresponde a la cadena original con este certificado.",
         )
-    sellada = leer_campos(cadena)
+    # Each contract's fields kept as text while drawn (600,000 workers' 1.8 million strings
+    # would be over 100 MB).
+    sellada = leer_campos(cadena).en_texto()
     if info.rfc != (rfc := sellada.informativa.contratista.rfc):
         raise ValidationError(
             "constancia_otro_rfc",
@@ -512,7 +520,7 @@ def preparar_constancia(
         datos |= {"version": VERSION, "sin_filas": sin_filas(sellada), "caracteres": caracteres}
         datos["sha256"] = huella_del_anexo(cadena, nombres)
     else:
-        datos |= {"version": _EN_ADJUNTO, "cadena": cadena, "nombres": nombres}
+        datos |= {"version": _EN_ADJUNTO, "cadena": cadena, "nombres": list(map(list, nombres))}
     del sellada  # each worker's fields, not kept while the attachment is written
     if congeladas is not None:
         datos["huellas"] = dict(zip(_HUELLAS, map(_huella, congeladas), strict=True))
@@ -614,12 +622,13 @@ def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[list[str], li
         raise
 
 
-def huella_del_anexo(cadena: str, nombres: Iterable[list[str]]) -> str:
+def huella_del_anexo(cadena: str, nombres: Iterable[Sequence[str]]) -> str:
     """What a version 4 attachment's ``sha256`` is: the SHA-256 (hex) of the cadena and then,
     each after a line feed, every worker's name in its order (which no name has: ``campo``)."""
-    suma = hashlib.sha256(cadena.encode())
+    suma = sha256_utf8(cadena)
     for lista in nombres:
-        suma.update("".join(map("\n".__add__, lista)).encode())
+        if lista:
+            suma.update(("\n" + juntos(lista, "\n")).encode())
     return suma.hexdigest()
 
 
@@ -646,15 +655,17 @@ def _por_contrato(nombres: list[str], sellada: Campos) -> list[list[str]]:
     return partes
 
 
-def _nombres(valor: object, sellada: Campos) -> tuple[list[str], ...]:
-    """The names a constancia carries (its attachment's ``nombres``): ValueError for anything
-    but one name (``campo`` of itself) per worker of each contract of the cadena."""
+def _nombres(valor: object, sellada: Campos) -> tuple[Sequence[str], ...]:
+    """The names a constancia carries (its attachment's ``nombres``, or *Firmar*'s): ValueError
+    for anything but one name (``campo`` of itself) per worker of each contract of the cadena."""
     if not (isinstance(valor, list | tuple) and len(valor) == len(sellada.trabajadores)):
         raise ValueError("nombres")
     for nombres, campos in zip(valor, sellada.trabajadores, strict=True):
-        if not (isinstance(nombres, list) and len(nombres) == len(campos) // 3):
+        if not (isinstance(nombres, list | EnTexto) and len(nombres) == len(campos) // 3):
             raise ValueError("nombres")
-        if not set(map(type, nombres)) <= {str} or campos_de(nombres) != nombres:
+        if not (isinstance(nombres, EnTexto) or set(map(type, nombres)) <= {str}):
+            raise ValueError("nombres")
+        if not son_campos(nombres):
             raise ValueError("nombres")
     return tuple(valor)
 
@@ -730,6 +741,23 @@ def verificar_constancia(
     vouches only for its own kind of certificate. ``guardada``: the stored informativa of the same
     identifier, when this store has one; ``ahora``: this computer's time (aware; None: the
     system's). Never raises for a bad file."""
+    # Millions of objects (the annex's fields and names, its pages drawn again) that hold no
+    # cycles: the automatic collection would walk them again and again (a sixth of it).
+    with sin_recolector():
+        return _verificar_constancia(
+            pdf, confianza, en_capacitacion, certificado_der, guardada, ahora, sellos
+        )
+
+
+def _verificar_constancia(
+    pdf: bytes,
+    confianza: TrustStore,
+    en_capacitacion: bool,
+    certificado_der: bytes | None,
+    guardada: Callable[[ConstanciaLeida], Guardada | None] | None,
+    ahora: datetime | None,
+    sellos: TrustStore | None,
+) -> Verificacion:
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar, fecha_hora
     from icsoe_desktop.services.pades import validar as pades
     from icsoe_desktop.services.pades.validar import (
@@ -879,10 +907,14 @@ def verificar_constancia(
             motivos.append(NO_FIRMADA.format(identificador=leida.identificador, donde=donde))
         elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
             motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
-        elif motivo := _alterada(leida, guardado, huellas=not motivos) or _nombres_ajenos(
-            leida, guardado
-        ):
-            motivos.append(motivo.format(donde=donde))
+        else:
+            # Only once the constancia proved valid: a forgery never vouches for a copy.
+            nombradas = not motivos and _copias_nombradas(leida, guardado)
+            revision = firma.revision_firmada if nombradas else None
+            if motivo := _alterada(leida, guardado, nombradas) or _nombres_ajenos(
+                leida, guardado, revision
+            ):
+                motivos.append(motivo.format(donde=donde))
     if not motivos and not comprobable:
         motivos.append(NO_COMPROBABLE.format(fecha=fecha_hora(fecha), **vigencia))
     else:
@@ -928,22 +960,17 @@ def _cambio(codigo: str, n: int) -> str:
     return CAMBIOS.get(codigo, CAMBIOS["otro"]).format(n=n)
 
 
-def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str | None:
+def _alterada(leida: ConstanciaLeida, guardada: Guardada, nombradas: bool) -> str | None:
     """Why the stored informativa, signed with the constancia's cadena and sello, is no longer
-    what was signed (``CAMBIO``, ``CABECERA``), or None. With ``huellas`` (the constancia
-    proved valid: its SHA-256 are the contratista's), frozen copies that are byte for byte
-    the ones they name are not read; any other must say what the cadena seals."""
+    what was signed (``CAMBIO``, ``CABECERA``), or None. ``nombradas``: the constancia proved
+    valid (its SHA-256 are the contratista's) and the frozen copies are byte for byte the ones
+    they name: not read; any other must say what the cadena seals."""
     congelada, cabecera = guardada.congelada, guardada.cabecera
     if not congelada:
         # Signed before the frozen copies were kept: read from its cadena, the constancia's
         # (a header copy without a whole one was not written by the app).
         return CAMBIO if guardada.firmada_at is None else (CABECERA if cabecera else None)
-    firmadas = leida.huellas if huellas else None
-    if (
-        firmadas is not None
-        and _huella(congelada) == firmadas[0]
-        and (cabecera is None or _huella(cabecera) == firmadas[1])
-    ):
+    if nombradas:
         return None
     try:
         comprobada = comprobar(congelada, cabecera)
@@ -957,11 +984,32 @@ def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str 
     return None if comprobada.cabecera else CABECERA
 
 
-def _nombres_ajenos(leida: ConstanciaLeida, guardada: Guardada) -> str | None:
+def _copias_nombradas(leida: ConstanciaLeida, guardada: Guardada) -> bool:
+    """Whether the stored frozen copies are byte for byte the ones the constancia's signature
+    names (their SHA-256)."""
+    firmadas, congelada, cabecera = leida.huellas, guardada.congelada, guardada.cabecera
+    return (
+        firmadas is not None
+        and congelada is not None
+        and _huella(congelada) == firmadas[0]
+        and (cabecera is None or _huella(cabecera) == firmadas[1])
+    )
+
+
+def _nombres_ajenos(
+    leida: ConstanciaLeida, guardada: Guardada, revision: bytes | None
+) -> str | None:
     """``NOMBRES`` when the constancia carries names and the stored copy signed with its cadena
     names the workers otherwise: the cadena and the SHA-256 leave the names to the PDF's
-    signature, so a second PDF signed with the same e.firma could carry others."""
+    signature, so a second PDF signed with the same e.firma could carry others. Not read
+    (hundreds of thousands) when the constancia, proved valid beside the very frozen copies
+    its signature names (``revision``: its signed revision), is byte for byte the one the
+    store kept at *Firmar*, which wrote its names and theirs from the same rows."""
     if leida.sellada.nombres is None or not guardada.congelada:
+        return None
+    conservada = guardada.constancia
+    # Compared through a view: no copy of tens of MB.
+    if revision is not None and conservada and memoryview(conservada)[: len(revision)] == revision:
         return None
     try:
         guardados = nombres_congelados(guardada.congelada)

@@ -22,7 +22,7 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from itertools import chain
 from operator import itemgetter
@@ -37,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 # isort: on
-from icsoe_desktop.domain.informativa.cadena import Campos
+from icsoe_desktop.domain.informativa.cadena import Campos, juntos
 from icsoe_desktop.domain.informativa.modelo import TIPOS
 
 # Flate alone: reportlab would wrap each stream in ASCII85 too (a quarter bigger, slower).
@@ -310,6 +310,7 @@ def dibujar(
     cortes: dict[str, str] = {}  # each name as its column shows it, measured once
     for indice, desde in anexo:
         _anexo(hoja, sellada, indice, desde, cortes, filas_en_anexo)
+    del cortes  # a line per name: let go before the file is written
     c.showPage()
     _comprimida(c, flate)
     datos: bytes = c.getpdfdata()  # what save() writes, without a copy in ``salida``
@@ -496,7 +497,7 @@ def _columnas(sellada: Campos) -> int:
 
 
 def _nombres(
-    texto: PDFTextObject, nombres: list[str], cortes: dict[str, str], enteros: bool = False
+    texto: PDFTextObject, nombres: Sequence[str], cortes: dict[str, str], enteros: bool = False
 ) -> PDFTextObject:
     """The «Nombre» column: each name on its worker's row, one too wide cut with «…» (``cortes``:
     the names already cut, by name) or, ``enteros``, narrowed to fit (``cortes``: its line
@@ -516,10 +517,10 @@ def _nombres(
     if enteros:
         if texto._curSubset != 0 or not propios.issuperset("".join(nombres)):
             raise NoCabe("un carácter sin código en el primer subconjunto")
-        hechas = cortes.get  # most names are drawn already: no call for them
-        texto._code.append(
-            " ".join([hechas(n) or _linea_entera(n, cortes, tabla) for n in nombres])
-        )
+        medir = fuente.stringWidth
+        for nombre in set(nombres).difference(cortes):  # most are drawn already
+            cortes[nombre] = _linea_entera(nombre, medir(nombre, _FILA_TAM), tabla)
+        texto._code.append(" ".join(map(cortes.__getitem__, nombres)))
         texto.setHorizScale(100)
         return texto
     lineas = []
@@ -547,25 +548,18 @@ _ESCALA_MINIMA = 30
 _DISPONIBLE = _ANCHO_NOMBRE * _ESCALA_NOMBRE / 100
 
 
-def _linea_entera(nombre: str, lineas: dict[str, str], tabla: dict[int, str]) -> str:
-    """A name's line of the column, whole: narrowed (its own ``Tz``, then the column's again)
-    when wider than the column; ``lineas``: the ones already written, by name."""
-    if (linea := lineas.get(nombre)) is not None:
-        return linea
+def _linea_entera(nombre: str, ancho: float, tabla: dict[int, str]) -> str:
+    """A name's line of the column, whole (``ancho``: its width): narrowed (its own ``Tz``,
+    then the column's again) when wider than the column."""
     if not nombre:
-        linea = " T*"
-    else:
-        cadena = nombre.translate(tabla)
-        ancho = pdfmetrics.getFont(_SANS).stringWidth(nombre, _FILA_TAM)
-        if ancho <= _ANCHO_NOMBRE:
-            linea = f"({cadena}) Tj T*"
-        else:
-            escala = int(100 * _DISPONIBLE / ancho)
-            if escala < _ESCALA_MINIMA:
-                raise NoCabe(nombre)
-            linea = f"{escala} Tz ({cadena}) Tj T* {_ESCALA_NOMBRE} Tz"
-    lineas[nombre] = linea
-    return linea
+        return " T*"
+    cadena = nombre.translate(tabla)
+    if ancho <= _ANCHO_NOMBRE:
+        return f"({cadena}) Tj T*"
+    escala = int(100 * _DISPONIBLE / ancho)
+    if escala < _ESCALA_MINIMA:
+        raise NoCabe(nombre)
+    return f"{escala} Tz ({cadena}) Tj T* {_ESCALA_NOMBRE} Tz"
 
 
 def _cabe(nombre: str) -> str:
@@ -584,7 +578,7 @@ def _cortado(nombre: str, corte: int) -> str:
     return nombre[:corte].rstrip() + "…"
 
 
-def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:
+def _renglones(texto: PDFTextObject, primero: int, campos: Sequence[str]) -> None:
     """``texto.textLine`` of each worker's row (its number from ``primero``, then its fields
     NSS, CURP, SBC), the code written at once when the fields are printable ASCII in the font's
     first subset with nothing PDF escapes (NSS, CURP, SBC are): the code reportlab writes row
@@ -632,9 +626,11 @@ _COLUMNA = re.compile(
 # A worker's row: all of it, and its NSS, CURP and SBC.
 _FILA = re.compile(rf"( \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*)")
 _CAMPOS_FILA = itemgetter(1, 2, 3)
+_ENTERA = itemgetter(0)  # what a row or a name's line matched, all of it
 _CADENA_PDF = r"\(((?:[^\\()]++|\\[0-7]{3}|\\[()\\])*+)\)"
 # A name's line: all of it, and the name as a PDF string writes it.
 _NOMBRE = re.compile(rf"( (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*())")
+_ESCRITO = itemgetter(1)  # a name's line: the name as its PDF string writes it
 _ESCAPE = re.compile(r"\\([0-7]{3}|[()\\])")
 # What a page's content may inflate to (an annex page: ~20 KB), and all of them, per byte of the
 # pages (text inflates 2.5-4 times): a file made to inflate without end is refused, not read.
@@ -649,7 +645,7 @@ def caracteres_del_anexo(sellada: Campos) -> str | None:
     if sellada.nombres is None:
         return None
     for campos in sellada.trabajadores:
-        texto = "\n".join(campos)
+        texto = juntos(campos, "\n")
         if campos and not (
             _LEGIBLES.fullmatch(texto)
             and "\n\n" not in texto
@@ -657,7 +653,7 @@ def caracteres_del_anexo(sellada: Campos) -> str | None:
             and texto[-1] != "\n"
         ):
             return None
-    caracteres = set().union(*map("".join, sellada.nombres)) - _IMPRIMIBLES
+    caracteres = set().union(*(juntos(n, "") for n in sellada.nombres)) - _IMPRIMIBLES
     with _cerrojo:
         _fuentes()
     en_fuente = pdfmetrics.getFont(_SANS).face.charToGlyph
@@ -691,12 +687,12 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str], L
             lineas = columna.group(2).decode("ascii")
             leidas, partes = _FILA.findall(renglones), _NOMBRE.findall(lineas)
             # Nothing else between the rows, nor between the names, and a name a row.
-            if "".join(fila for fila, *_ in leidas) != renglones or len(partes) != len(leidas):
+            if "".join(map(_ENTERA, leidas)) != renglones or len(partes) != len(leidas):
                 raise ValueError("renglón ilegible")
-            if "".join(linea for linea, _, _ in partes) != lineas:
+            if "".join(map(_ENTERA, partes)) != lineas:
                 raise ValueError("nombre ilegible")
             filas += chain.from_iterable(map(_CAMPOS_FILA, leidas))
-            nombres += [decodificar(n) for _, n, _ in partes]
+            nombres += decodificar(list(map(_ESCRITO, partes)))
     return filas, nombres, leidos
 
 
@@ -704,9 +700,11 @@ class _Clave:
     """A document as reportlab's fonts know it (a weak key), to give codes without drawing."""
 
 
-def _decodificador(caracteres: str) -> Callable[[str], str]:
-    """A name as a PDF string of the name font writes it (``caracteres`` given their codes
-    first, as ``dibujar`` does) → the name."""
+def _decodificador(caracteres: str) -> Callable[[list[str]], list[str]]:
+    """Names as PDF strings of the name font write them (``caracteres`` given their codes
+    first, as ``dibujar`` does) → the names; ValueError for a code no character has. Those
+    with an escape (their characters but printable ASCII) decoded all at once, joined by a
+    character no code has."""
     with _cerrojo:
         _fuentes()
     fuente, clave = pdfmetrics.getFont(_SANS), _Clave()
@@ -716,13 +714,27 @@ def _decodificador(caracteres: str) -> Callable[[str], str]:
     finally:
         fuente.state.pop(clave, None)
     tabla = {n: c for c, n in asignados.items() if 0 < n < 256}
+    conocidos = frozenset(map(chr, tabla)) | {_ENTRE}
 
-    def decodificar(texto: str) -> str:
-        if "\\" not in texto:  # printable ASCII: its own code
-            return texto
-        codigos = _ESCAPE.sub(lambda m: chr(int(m[1], 8)) if m[1].isdigit() else m[1], texto)
-        if not all(ord(c) in tabla for c in codigos):
+    def decodificar(textos: list[str]) -> list[str]:
+        escapados = [i for i, texto in enumerate(textos) if "\\" in texto]
+        if not escapados:  # printable ASCII: each its own code
+            return textos
+        junto = _ENTRE.join(textos[i] for i in escapados)
+        if junto.count(_ENTRE) != len(escapados) - 1:  # one of them had it
             raise ValueError("código sin carácter")
-        return codigos.translate(tabla)
+        codigos = _ESCAPE.sub(lambda m: chr(int(m[1], 8)) if m[1].isdigit() else m[1], junto)
+        if not conocidos.issuperset(codigos):
+            raise ValueError("código sin carácter")
+        partes = codigos.translate(tabla).split(_ENTRE)
+        if len(partes) != len(escapados):  # an escape that wrote the joining character
+            raise ValueError("código sin carácter")
+        nombres = list(textos)
+        for i, nombre in zip(escapados, partes, strict=True):
+            nombres[i] = nombre
+        return nombres
 
     return decodificar
+
+
+_ENTRE = "\x00"  # no code of the name font (they start at 1): a name with it is refused

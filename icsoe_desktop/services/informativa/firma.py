@@ -7,15 +7,19 @@ Once signed, everything here reads the frozen informativa."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
-from datetime import UTC
-from itertools import islice
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +27,8 @@ from icsoe_desktop.config import SelloTiempoSettings
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa.firmada import congelar, sin_trabajadores
+from icsoe_desktop.domain.informativa.cadena import ContratoEnCadena
+from icsoe_desktop.domain.informativa.firmada import Congelando, congelar
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
     FIRMADA,
@@ -31,14 +36,17 @@ from icsoe_desktop.domain.informativa.modelo import (
     LISTA_PARA_FIRMA,
     Informativa,
     Problema,
+    Trabajador,
 )
 from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services import memoria_libre
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
 from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, ContratoRow, InformativaRow
 
@@ -159,14 +167,17 @@ class FirmaInformativaService(InformativaBase):
         key: Path | None,
         contrasena: str,
     ) -> bytes:
-        from icsoe_desktop.domain.informativa.cadena import cadena_y_nombres
-        from icsoe_desktop.domain.informativa.revision import revisar
+        from icsoe_desktop.domain.informativa.cadena import cadena_de_contratos
         from icsoe_desktop.domain.informativa.sello import sellar
         from icsoe_desktop.services.informativa.constancia import preparar_constancia
         from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
         from icsoe_desktop.services.pades.firmar import EfirmaRevocada, SelloDeTiempoFallido
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
+        # The signing time, to the second, taken before the cadena, which seals it: naive UTC
+        # for the row, and in Central Mexico time (with its offset) in what is sealed and frozen.
+        ahora = self._clock().replace(microsecond=0)
+        firmada = hora_del_centro(ahora)
         with self._store.session() as session:
             # One read transaction: the informativa and its SHA-256 of the same rows, whatever
             # another window commits meanwhile (pysqlite would read each SELECT on its own).
@@ -175,14 +186,12 @@ class FirmaInformativaService(InformativaBase):
             rfc = contratista.rfc  # the actor itself (checked by _informativa)
             if row.estado in FIRMADAS:
                 raise ValidationError("informativa_firmada", "La informativa ya está firmada.")
-            antes = self._en_captura(session, row, contratista)
-            problemas = revisar(antes, self._curps(session, antes))
-            firmado = self._huella(session, row, contratista)
-        if problemas:
+            leida = self._leer_para_firmar(session, row, contratista, firmada)
+        if leida.problemas:
             raise ValidationError(
                 "informativa_con_problemas",
-                f"La informativa tiene {plural(len(problemas), 'inconsistencia')}: usa Revisar, "
-                "corrígelas y fírmala después.",
+                f"La informativa tiene {plural(len(leida.problemas), 'inconsistencia')}: usa "
+                "Revisar, corrígelas y fírmala después.",
             )
         credencial = self._contratistas.credencial_fiel(rfc, cer, key, contrasena)
         info = credencial.info
@@ -192,22 +201,22 @@ class FirmaInformativaService(InformativaBase):
         if not capacitacion and any(map(autoridad_de_practica, ruta)):
             # Trusted here only because the modo de capacitación is on: never on real work.
             raise ValidationError("efirma_de_practica", MSG_EFIRMA_PRACTICA)
-        # The signing time, to the second, taken before the cadena, which seals it: naive UTC
-        # for the row, and in Central Mexico time (with its offset) in what is sealed and frozen.
-        ahora = self._clock().replace(microsecond=0)
-        firmada = hora_del_centro(ahora)
         # The workers' names too, in the cadena's order: the constancia shows and signs them.
-        cadena, nombres = cadena_y_nombres(antes, firmada, capacitacion)
+        cadena, nombres = cadena_de_contratos(
+            leida.cabecera, firmada, capacitacion, leida.contratos
+        )
+        firmado = leida.huella
+        # From now on the informativa is its frozen copy (and its header, what its window
+        # reads): its exports, acuse and verification never read the contratante's or the
+        # contratista's live rows again. The constancia's signature covers both, by their
+        # SHA-256.
+        congeladas = leida.congelada, congelar(leida.cabecera, firmada)
+        del leida  # its contracts' text is in the cadena now
         sello = sellar(cadena, credencial.private_key)
         emisores = [e.der for e in ruta]
         servidor = self._sello_tiempo()
         # Training never waits on a server; real work does when the administrator says so.
         exigido = servidor.exigir and not capacitacion
-        # From now on the informativa is this copy (and its header, what its window reads): its
-        # exports, acuse and verification never read the contratante's or the contratista's live
-        # rows again. The constancia's signature covers both, by their SHA-256.
-        congeladas = congelar(antes, firmada), congelar(sin_trabajadores(antes), firmada)
-        del antes  # its hundreds of thousands of workers are not kept while the rest is done
         sin_firmar = preparar_constancia(
             cadena, sello, info.certificado_der, firmada, nombres, congeladas
         )
@@ -234,9 +243,11 @@ class FirmaInformativaService(InformativaBase):
             acuse = sin_firmar.firmar(emisores, credencial.private_key)
             sin_sello = f" (sin sello de tiempo: {servidor.url} no respondió)"
         # The unsigned pages and attachment, and the PDF's object graphs (reportlab's,
-        # pyHanko's: cycles), freed before the write.
+        # pyHanko's: cycles), freed before the write, and what all that freed given back: the
+        # write copies tens of MB at once.
         del sin_firmar
         gc.collect()
+        memoria_libre.devolver()
         # Compared and written under the write lock: nothing can change in between.
         with self._store.session(immediate=True) as session:
             row, contratista = self._informativa(session, informativa, rfc)
@@ -262,27 +273,64 @@ class FirmaInformativaService(InformativaBase):
             )
         return acuse
 
+    def _leer_para_firmar(
+        self, session: Session, row: InformativaRow, contratista: Contratista, firmada: datetime
+    ) -> _Leida:
+        """The informativa read for *Firmar* a contract at a time (a staffing firm's holds
+        hundreds of thousands of workers: never all at once): each contract revisado, written
+        as the cadena writes it and frozen, its rows hashed as read (``_huella``)."""
+        from icsoe_desktop.domain.informativa.cadena import contrato_en_cadena
+        from icsoe_desktop.domain.informativa.revision import (
+            revisar_contrato,
+            revisar_declaracion,
+        )
+
+        cabecera = self._en_captura(session, row, contratista, trabajadores=False)
+        completa = replace(cabecera, otras=self._otras(session, row))
+        problemas = revisar_declaracion(completa)
+        huella = _huella_de(cabecera)
+        ids = self._contratos(session, row)
+        curps = movs_sql.curps_by_nss_of_contratos(session, list(ids.values()))
+        grupos = _grupos(session, list(ids.values()), huella)
+        congelando = Congelando(cabecera, firmada)
+        contratos = []
+        grupo: tuple[int, list[Fila]] | None = next(grupos, None)
+        for contrato in cabecera.contratos:
+            propio = ids[contrato.uuid]
+            filas: list[Fila] = []
+            while grupo is not None and grupo[0] <= propio:  # both by contract id
+                filas = grupo[1] if grupo[0] == propio else filas
+                grupo = next(grupos, None)
+            columnas = [list(c) for c in zip(*filas, strict=True)] if filas else [[]] * 5
+            _, nss, curp, sbc, nombre = columnas
+            con_trabajadores = replace(
+                contrato, trabajadores=tuple(map(Trabajador, nss, curp, sbc, nombre))
+            )
+            problemas += revisar_contrato(completa, con_trabajadores, curps)
+            if not problemas:  # else only the inconsistencies are of use
+                congelando.agregar(con_trabajadores)
+                contratos.append(contrato_en_cadena(contrato, nss, curp, sbc, nombre))
+        for _ in grupos:  # the foreign contracts' workers after the last one: in the huella
+            pass
+        return _Leida(cabecera, problemas, contratos, congelando.cerrar(), huella.digest())
+
+    def _contratos(self, session: Session, row: InformativaRow) -> dict[str, int]:
+        """uuid → row id of the informativa's contracts (foreign ones included), by id."""
+        return dict(
+            session.execute(
+                select(ContratoRow.uuid, ContratoRow.id)
+                .where(ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False))
+                .order_by(ContratoRow.id)
+            ).all()
+        )
+
     def _huella(self, session: Session, row: InformativaRow, contratista: Contratista) -> bytes:
         """The SHA-256 of the informativa as its rows are now: what of it the cadena and the
         frozen copy hold (not its estado, nor the other declarations of its period), its
         workers hashed as read, without building them (hundreds of thousands)."""
-        import hashlib
-
-        import orjson
-
-        from icsoe_desktop.store.queries import trabajadores_de_contratos
-
-        inf = self._en_captura(session, row, contratista, trabajadores=False)
-        lo_firmado = (inf.uuid, inf.periodo, inf.tipo, inf.complementa, inf.contratista)
-        huella = hashlib.sha256(orjson.dumps((*lo_firmado, inf.contratos)))
-        ids = session.scalars(
-            select(ContratoRow.id).where(
-                ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False)
-            )
-        ).all()
-        filas = trabajadores_de_contratos(session, ids)
-        while lote := list(islice(filas, 10_000)):
-            huella.update(orjson.dumps(lote))
+        huella = _huella_de(self._en_captura(session, row, contratista, trabajadores=False))
+        for _ in _grupos(session, list(self._contratos(session, row).values()), huella):
+            pass
         return huella.digest()
 
     def de_practica(self, rfc: str) -> bool:
@@ -392,6 +440,41 @@ class FirmaInformativaService(InformativaBase):
         return exportar(snapshot, Path(carpeta), progreso, creada, capacitacion=capacitacion)
 
 
+Fila = tuple[int, str, str, int, str]  # a worker as read: contrato_id, nss, curp, sbc, nombre
+
+
+@dataclass(frozen=True)
+class _Leida:
+    """What *Firmar* read of the informativa (``_leer_para_firmar``)."""
+
+    cabecera: Informativa  # its contracts without their workers
+    problemas: list[Problema]
+    contratos: list[ContratoEnCadena] = field(repr=False)  # empty when there are problemas
+    congelada: bytes = field(repr=False)
+    huella: bytes
+
+
+def _huella_de(cabecera: Informativa) -> hashlib._Hash:
+    """``_huella``'s SHA-256 begun: what of the informativa the cadena and the frozen copy
+    hold but its workers (``cabecera``: without them)."""
+    inf = cabecera
+    lo_firmado = (inf.uuid, inf.periodo, inf.tipo, inf.complementa, inf.contratista)
+    return hashlib.sha256(orjson.dumps((*lo_firmado, inf.contratos)))
+
+
+def _grupos(
+    session: Session, contratos: list[int], huella: hashlib._Hash
+) -> Iterator[tuple[int, list[Fila]]]:
+    """The live workers of the contracts ``contratos`` (row ids), one contract's at a time (by
+    id), ``huella`` updated with each as read."""
+    from icsoe_desktop.store.queries import trabajadores_de_contratos
+
+    for contrato, filas in groupby(trabajadores_de_contratos(session, contratos), itemgetter(0)):
+        grupo = list(filas)
+        huella.update(orjson.dumps(grupo))
+        yield contrato, grupo
+
+
 # What ``verificar`` compares of a stored informativa, in this order.
 _COLUMNAS = (
     InformativaRow.estado,
@@ -403,6 +486,7 @@ _COLUMNAS = (
     Contratista.rfc,
     InformativaRow.periodo,
     InformativaRow.tipo,
+    InformativaRow.acuse_pdf,
 )
 
 
@@ -419,8 +503,8 @@ def _filas_de(path: Path, uuid: str) -> list[tuple[Any, ...]]:
         cabecera = "i.congelada_cabecera" if "congelada_cabecera" in columnas else "NULL"
         filas = conn.execute(
             f"SELECT i.estado, i.cadena, i.sello, i.congelada, {cabecera}, i.firmada_at, "
-            "c.rfc, i.periodo, i.tipo FROM icsoe_informativas i JOIN icsoe_contratistas c "
-            "ON c.id = i.contratista_id WHERE i.uuid = ? AND i.deleted = 0",
+            "c.rfc, i.periodo, i.tipo, i.acuse_pdf FROM icsoe_informativas i JOIN "
+            "icsoe_contratistas c ON c.id = i.contratista_id WHERE i.uuid = ? AND i.deleted = 0",
             (uuid,),
         ).fetchall()
     return [(*f[:5], plain.from_text(f[5]), *f[6:]) for f in filas]
@@ -435,14 +519,14 @@ def _comparar(
 
     inf = leida.informativa
     identificador = (inf.contratista.rfc, inf.periodo.clave, inf.tipo)
-    fila = next((f for f in filas if tuple(f[6:]) == identificador), None)
+    fila = next((f for f in filas if tuple(f[6:9]) == identificador), None)
     if fila is None:
         # The uuid alone: the same informativa under another RFC, periodo or tipo.
         return Guardada("", "", empresa=empresa) if filas else None
     estado, cadena, sello, congelada, cabecera, firmada_at = fila[:6]
     if estado not in FIRMADAS:
         return Guardada(None, None, empresa=empresa)
-    return Guardada(cadena, sello, congelada, cabecera, firmada_at, empresa)
+    return Guardada(cadena, sello, congelada, cabecera, firmada_at, empresa, fila[9] or None)
 
 
 __all__ = ["FirmaInformativaService"]

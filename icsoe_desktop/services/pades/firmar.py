@@ -21,7 +21,6 @@ The private key stays the ``cryptography`` object the e.firma's .key was opened 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import logging
@@ -46,6 +45,8 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingRule,
 )
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from icsoe_desktop.services.pades.asincrono import correr
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ def firmar_pdf(
     if cadena:
         _revocacion(escritor, certificado, cadena, espera_s)
     firmante = signers.PdfSigner(meta, signer=_Clave(clave, certificado, cadena), timestamper=tsa)
-    firmado = asyncio.run(_firmar(firmante, escritor, momento))
+    firmado = correr(_firmar(firmante, escritor, momento))
     if tsa is not None:
         _comprobar_sello(firmado, sello_tiempo)
     return firmado
@@ -212,7 +213,7 @@ def _revocacion(
         validation_context=contexto,
     )
     try:
-        ruta = asyncio.run(validador.async_validate_path())
+        ruta = correr(validador.async_validate_path())
     except RevokedError as exc:
         raise EfirmaRevocada(exc.revocation_dt, exc.is_ee_cert) from exc
     except Exception as exc:  # the app checked the chain already: signed without the data

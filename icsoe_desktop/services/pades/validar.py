@@ -21,7 +21,6 @@ revoked before it, refused; revoked after it, or listed by data issued later, st
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from dataclasses import dataclass, field
@@ -40,6 +39,8 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingPolicy,
     RevocationCheckingRule,
 )
+
+from icsoe_desktop.services.pades.asincrono import correr
 
 log = logging.getLogger(__name__)
 
@@ -350,7 +351,7 @@ def _sello_validado(firma: Any, sello: tuple[list[bytes], list[bytes], datetime]
     from pyhanko.sign.validation.generic_cms import collect_timing_info
 
     try:
-        datos = asyncio.run(
+        datos = correr(
             collect_timing_info(firma.signer_info, _contexto(*sello), firma.compute_digest)
         )
     except Exception as exc:
@@ -419,7 +420,7 @@ def revocacion(
         validador = CertificateValidator(
             certificado, intermediate_certs=otros, validation_context=contexto
         )
-        asyncio.run(validador.async_validate_path())
+        correr(validador.async_validate_path())
     except RevokedError as exc:
         return Revocacion(REVOCADA, momento, exc.revocation_dt, exc.is_ee_cert)
     except Exception as exc:  # no DSS, no data for that time, data that do not verify
