@@ -1,0 +1,425 @@
+"""A copy of the find box's orders in memory, so that a find under any panel filter is counted
+in milliseconds the first time it is asked. By SQL such a count reads the row of each match
+(~240 ms for «ma»'s 285,570 at a million real-shaped movements) and an index holding the
+filter's columns would still walk 285,570 entries, where the store has no room left for one.
+
+Each order of a find index (the name in IDSE's order, nombre first, the NSS) is kept as arrays
+in that order: each movement's key (the first bytes of its term, as the index compares them:
+UTF-8 bytes) and one byte per panel term (registro patronal as a code of this store, tipo and
+estado as one code, fecha as its month counted from the store's first and its day). A find's
+matches are a range of keys (bisect); a filter is each term's byte turned into 0 or 1 with
+``bytes.translate``, the terms combined as integers (``&``, ``|``) and counted
+(``int.bit_count``). A name found in both orders is counted once: nombre first, each movement
+also keeps how many first bytes its two names share. ~43 bytes a movement (43 MB a million).
+
+Texts it cannot answer (``contar`` says None) are counted by SQL: a CURP (a date in it: a
+few hundred rows at most), a name longer than its keys (narrow), a store with more registros,
+tipo-and-estado pairs or months than a byte holds.
+
+Built in a thread of the lowest priority that waits while the clerk's questions are answered
+(hallados.py), kept with the store's count of announcements when its read began and used
+only while that count holds (domain/cambios.py), abandoned when the store is let go of.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from operator import methodcaller
+from typing import Any
+
+from sqlalchemy import Connection
+
+from icsoe_desktop.domain.buscar import NOMBRE, NSS, Termino
+from icsoe_desktop.services.movimientos import hallados
+from icsoe_desktop.store import movimientos as movs_sql
+from icsoe_desktop.store import movimientos_espejo as espejo_sql
+from icsoe_desktop.store.lectura import Interrumpida
+
+log = logging.getLogger(__name__)
+
+# Bytes of a name's key: a text longer than this is counted by SQL (its matches are few).
+ANCHO = 12
+# An NSS's digits, two a byte (each digit + 1, so that a shorter NSS sorts first, as in text).
+DIGITOS = 12
+# Live movements from which the copy pays: below, a count by SQL stays within ~20 ms.
+MINIMO = 100_000
+
+_NIBBLE = str.maketrans(
+    {**{str(d): "0123456789a"[d + 1] for d in range(10)}, **dict.fromkeys("abcdefABCDEF", "z")}
+)
+_RELLENO = methodcaller("ljust", ANCHO, b"\0")
+_DIGITOS = methodcaller("ljust", DIGITOS, "0")
+_NIBBLES = methodcaller("translate", _NIBBLE)
+
+
+class _Claves:
+    """Fixed-width keys as a sequence, for bisect."""
+
+    def __init__(self, datos: bytearray, ancho: int) -> None:
+        self._datos, self._ancho = datos, ancho
+
+    def __len__(self) -> int:
+        return len(self._datos) // self._ancho
+
+    def __getitem__(self, i: int) -> bytes:
+        return bytes(self._datos[i * self._ancho : (i + 1) * self._ancho])
+
+
+@dataclass
+class _Orden:
+    """One find index's live movements in its order."""
+
+    claves: bytearray
+    ancho: int
+    registro: bytearray
+    grupo: bytearray  # tipo and estado
+    mes: bytearray
+    dia: bytearray
+    ambos: bytearray | None = None  # nombre first: bytes its two names begin with alike
+
+    def rango(self, lo: bytes, hi: bytes) -> tuple[int, int]:
+        claves = _Claves(self.claves, self.ancho)
+        return bisect_left(claves, lo), bisect_right(claves, hi)
+
+    def memoria(self) -> int:
+        partes = (self.claves, self.registro, self.grupo, self.mes, self.dia, self.ambos or b"")
+        return sum(len(p) for p in partes)
+
+
+def _tabla(unos: Iterable[int]) -> bytes:
+    """A ``bytes.translate`` table: 1 for these byte values, 0 for the rest."""
+    tabla = bytearray(256)
+    for i in unos:
+        if 0 <= i < 256:
+            tabla[i] = 1
+    return bytes(tabla)
+
+
+def _bits(valores: bytearray, lo: int, hi: int, tabla: bytes) -> int:
+    return int.from_bytes(valores[lo:hi].translate(tabla), "little")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The panel's terms (None: not filtered; dates inclusive)."""
+
+    registro: str | None = None
+    tipo: str | None = None
+    estado: str | None = None
+    desde: date | None = None
+    hasta: date | None = None
+
+
+@dataclass
+class Espejo:
+    ordenes: dict[str, _Orden]
+    registros: dict[str, int]
+    grupos: dict[str, int]  # "tipo|estado" → its code
+    mes_base: int  # year·12 + month − 1 of the store's first fecha
+
+    def memoria(self) -> int:
+        """Bytes its arrays take."""
+        return sum(o.memoria() for o in self.ordenes.values())
+
+    def contar(self, t: Termino, filtro: Panel) -> int | None:
+        """How many live movements ``t`` finds that ``filtro`` leaves; None: not answered here
+        (see the module's docstring)."""
+        if t.campos == (NOMBRE,):
+            texto = t.texto.encode()
+            if len(texto) > ANCHO:
+                return None
+            lo, hi = texto.ljust(ANCHO, b"\0"), texto.ljust(ANCHO, b"\xff")
+            idse, pila = self.ordenes["nombre"], self.ordenes["pila"]
+            assert pila.ambos is not None
+            # Found by both orders: nombre first, and its IDSE order begins with the same bytes.
+            ambos = (pila.ambos, _tabla(range(len(texto), 256)))
+            return (
+                self._contar(idse, lo, hi, filtro)
+                + self._contar(pila, lo, hi, filtro)
+                - self._contar(pila, lo, hi, filtro, ambos)
+            )
+        nss = self.ordenes.get("nss")
+        if t.campos == (NSS,) and nss is not None and len(t.texto) <= DIGITOS:
+            digitos = t.texto.translate(_NIBBLE)
+            lo = bytes.fromhex(digitos.ljust(DIGITOS, "0"))
+            hi = bytes.fromhex(digitos.ljust(DIGITOS, "f"))
+            return self._contar(nss, lo, hi, filtro)
+        return None
+
+    def _contar(
+        self,
+        orden: _Orden,
+        lo_clave: bytes,
+        hi_clave: bytes,
+        filtro: Panel,
+        *mas: tuple[bytearray, bytes],
+    ) -> int:
+        lo, hi = orden.rango(lo_clave, hi_clave)
+        if hi <= lo:
+            return 0
+        terminos = [*mas]
+        if filtro.registro is not None:
+            codigo = self.registros.get(filtro.registro)
+            if codigo is None:
+                return 0
+            terminos.append((orden.registro, _tabla((codigo,))))
+        if filtro.tipo is not None or filtro.estado is not None:
+            grupos = [
+                codigo
+                for grupo, codigo in self.grupos.items()
+                if filtro.tipo in (None, grupo.split("|")[0])
+                and filtro.estado in (None, grupo.split("|")[1])
+            ]
+            if not grupos:
+                return 0
+            terminos.append((orden.grupo, _tabla(grupos)))
+        mascara = -1  # every bit: no term yet
+        for valores, tabla in terminos:
+            mascara &= _bits(valores, lo, hi, tabla)
+        if filtro.desde is not None or filtro.hasta is not None:
+            mascara &= self._fechas(orden, lo, hi, filtro.desde, filtro.hasta)
+        if mascara == -1:
+            return hi - lo
+        return mascara.bit_count()
+
+    def _fechas(
+        self, orden: _Orden, lo: int, hi: int, desde: date | None, hasta: date | None
+    ) -> int:
+        """The movements of ``lo``..``hi`` dated ``desde``..``hasta``: the months strictly
+        inside, and each edge month's days."""
+        primero, dia_lo = (self._mes(desde), desde.day) if desde else (-1, 1)
+        ultimo, dia_hi = (self._mes(hasta), hasta.day) if hasta else (256, 31)
+        if primero > ultimo:
+            return 0
+        if primero == ultimo:
+            return _bits(orden.mes, lo, hi, _tabla((primero,))) & _bits(
+                orden.dia, lo, hi, _tabla(range(dia_lo, dia_hi + 1))
+            )
+        enteros = range(primero if dia_lo == 1 else primero + 1, ultimo + (dia_hi == 31))
+        dentro = _bits(orden.mes, lo, hi, _tabla(enteros))
+        if dia_lo != 1:
+            dentro |= _bits(orden.mes, lo, hi, _tabla((primero,))) & _bits(
+                orden.dia, lo, hi, _tabla(range(dia_lo, 32))
+            )
+        if dia_hi != 31:
+            dentro |= _bits(orden.mes, lo, hi, _tabla((ultimo,))) & _bits(
+                orden.dia, lo, hi, _tabla(range(1, dia_hi + 1))
+            )
+        return dentro
+
+    def _mes(self, dia: date) -> int:
+        """``dia``'s month counted from the store's first, within -1..256 (before, after)."""
+        return min(max(dia.year * 12 + dia.month - 1 - self.mes_base, -1), 256)
+
+
+class _Codigos(dict[Any, int]):
+    """A code for each value, given as values come (a byte: ValueError past 255)."""
+
+    def __missing__(self, valor: Any) -> int:
+        codigo = self[valor] = len(self)
+        return codigo
+
+
+def _comunes(a: bytes, b: bytes) -> int:
+    """How many first bytes ``a`` and ``b`` share."""
+    if a[:1] != b[:1]:
+        return 0  # most names: an apellido and a nombre
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def construir(conn: Connection, seguir: Callable[[], bool]) -> Espejo | None:
+    """The copy of the store's find orders (one snapshot; ``seguir`` as in store/lectura.py);
+    None when a byte cannot hold its terms: SQL answers then."""
+    with espejo_sql.fija(conn):
+        primera, _ultima = movs_sql.fecha_ends(conn)
+        if primera is None:
+            return None
+        mes_base = primera.year * 12 + primera.month - 1
+        registros, grupos = _Codigos(), _Codigos()
+        # Each live movement's terms at its id: registro, grupo, mes and día as the four bytes
+        # of one item (gathered into an order by one look-up each), and its two names' alike
+        # first bytes.
+        terminos, ambos = array("I"), bytearray()
+        try:
+            for filas in espejo_sql.terminos(conn, mes_base, ANCHO, seguir):
+                ids, regs, grs, meses, dias, idse, pila = zip(*filas, strict=True)
+                juntos = bytearray(4 * len(ids))
+                juntos[0::4] = bytes(map(registros.__getitem__, regs))
+                juntos[1::4] = bytes(map(grupos.__getitem__, grs))
+                juntos[2::4] = bytes(meses)
+                juntos[3::4] = bytes(dias)
+                _poner(terminos, ids, array("I", bytes(juntos)))
+                _poner(ambos, ids, bytes(map(_comunes, idse, pila)))
+            ordenes = {
+                campo: _leer_orden(conn, campo, terminos, ambos, seguir)
+                for campo in ("nombre", "pila")
+            }
+        except (ValueError, TypeError):  # past what a byte holds (255 codes or months)
+            log.info("Las búsquedas de esta base se cuentan con SQL: sus términos no caben")
+            return None
+        with suppress(ValueError):  # an NSS that is not digits: NSS texts counted by SQL
+            ordenes["nss"] = _leer_orden(conn, "nss", terminos, ambos, seguir)
+    return Espejo(ordenes, dict(registros), dict(grupos), mes_base)
+
+
+def _poner(por_id: array[int] | bytearray, ids: tuple[int, ...], valores: Any) -> None:
+    """``valores`` at their ``ids`` (ascending) in ``por_id``."""
+    primero, ultimo = ids[0], ids[-1]
+    falta = ultimo + 1 - len(por_id)
+    if falta > 0:
+        ceros = bytes(por_id.itemsize * falta if isinstance(por_id, array) else falta)
+        por_id.extend(array("I", ceros) if isinstance(por_id, array) else ceros)
+    if ultimo - primero + 1 == len(ids):  # no id missing: one copy
+        por_id[primero : ultimo + 1] = valores
+    else:
+        for i, v in zip(ids, valores, strict=True):
+            por_id[i] = v
+
+
+def _leer_orden(
+    conn: Connection,
+    campo: str,
+    terminos: array[int],
+    ambos: bytearray,
+    seguir: Callable[[], bool],
+) -> _Orden:
+    nss = campo == "nss"
+    ancho = DIGITOS // 2 if nss else ANCHO
+    claves = bytearray()
+    juntos = bytearray()
+    ambos_en_orden = bytearray()
+    for filas in espejo_sql.orden(conn, campo, DIGITOS if nss else ANCHO, seguir):
+        llaves, ids = zip(*filas, strict=True)
+        if nss:
+            digitos = b"".join(
+                map(bytes.fromhex, map(_DIGITOS, map(_NIBBLES, map(bytes.decode, llaves))))
+            )
+            if len(digitos) != ancho * len(llaves):
+                raise ValueError("NSS de más de 12 dígitos")
+            claves += digitos
+        else:
+            claves += b"".join(map(_RELLENO, llaves))
+        juntos += array("I", map(terminos.__getitem__, ids)).tobytes()
+        if campo == "pila":
+            ambos_en_orden += bytes(map(ambos.__getitem__, ids))
+    return _Orden(
+        claves,
+        ancho,
+        juntos[0::4],
+        juntos[1::4],
+        juntos[2::4],
+        juntos[3::4],
+        ambos_en_orden if campo == "pila" else None,
+    )
+
+
+@dataclass
+class _Construccion:
+    anuncios: int
+    parar: threading.Event
+    hilo: threading.Thread
+
+
+class Espejos:
+    """One store's copy: built when asked (``pedir``) in the background, used only while no
+    change was announced since its read began (``vigente``). ``vivos()``: how many live
+    movements the store has (from its kept counts)."""
+
+    def __init__(
+        self,
+        anuncios: Callable[[], int],
+        primer_plano: hallados.Hallados,
+        leer: Callable[[Callable[[], bool]], Espejo | None],
+        vivos: Callable[[], int],
+    ) -> None:
+        self._anuncios = anuncios
+        self._hallados = primer_plano
+        self._leer = leer
+        self._vivos = vivos
+        self._lock = threading.Lock()
+        self._hecho: tuple[int, Espejo | None] | None = None  # (announcements, the copy)
+        self._construccion: _Construccion | None = None
+        self._pedido = False
+
+    def vigente(self) -> Espejo | None:
+        with self._lock:
+            hecho = self._hecho
+        if hecho is None or hecho[0] != self._anuncios():
+            return None
+        return hecho[1]
+
+    def pedir(self, solo_la_primera: bool = False) -> None:
+        """Build the copy unless it is current or being built, or the store is small;
+        ``solo_la_primera``: only if it was never asked for (the window's first count: a
+        change after it is built again when a find next needs it)."""
+        with self._lock:
+            if solo_la_primera and self._pedido:
+                return
+            self._pedido = True
+            anuncios = self._anuncios()
+            if self._hecho is not None and self._hecho[0] == anuncios:
+                return
+            actual = self._construccion
+            if actual is not None and actual.hilo.is_alive() and not actual.parar.is_set():
+                if actual.anuncios == anuncios:
+                    return
+                actual.parar.set()
+        if self._vivos() < MINIMO:
+            return
+        with self._lock:
+            parar = threading.Event()
+            hilo = threading.Thread(
+                target=self._construir, args=(anuncios, parar), name="espejo", daemon=True
+            )
+            self._construccion = _Construccion(anuncios, parar, hilo)
+            hilo.start()
+
+    def _construir(self, anuncios: int, parar: threading.Event) -> None:
+        hallados.lowest_priority()
+
+        def vigente() -> bool:
+            return not parar.is_set() and self._anuncios() == anuncios
+
+        try:
+            seguir = self._hallados.seguir_si(vigente)
+            if not seguir():
+                return
+            espejo = self._leer(seguir)
+        except Interrumpida:
+            return
+        except Exception:  # only a speed-up: SQL counts meanwhile
+            log.warning("No se construyó la copia de las búsquedas", exc_info=True)
+            espejo = None
+        with self._lock:
+            if vigente():
+                self._hecho = (anuncios, espejo)
+
+    def esperar(self) -> None:
+        """Until the build, if any, has ended (kept or abandoned)."""
+        construccion = self._construccion
+        if construccion is not None and construccion.hilo.is_alive():
+            construccion.hilo.join()
+
+    def cerrar(self) -> None:
+        """The build abandoned and ended, the copy let go of: the store's file is about to
+        close or be replaced (built again when next asked for)."""
+        with self._lock:
+            self._hecho = None
+            construccion = self._construccion
+        if construccion is not None:
+            construccion.parar.set()
+            hilo = construccion.hilo
+            if hilo.is_alive() and hilo is not threading.current_thread():
+                hilo.join()

@@ -1,0 +1,75 @@
+"""The reads a copy of the find box's orders is built from (services/movimientos/espejo.py):
+every live movement's panel terms by id, then each find index in its order, its key and id
+only (from the index alone: 0.35 s a million). One snapshot for all of them (``fija``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection
+
+from icsoe_desktop.store import plain
+from icsoe_desktop.store.lectura import Interrumpida
+from icsoe_desktop.store.movimientos_buscar import INDEXES, nombre_idse, nombre_pila
+
+# Rows read between two questions to ``seguir`` (~10 ms of work).
+LOTE = 10_000
+
+# The find indexes by the field they order: (index, term).
+ORDENES = {"nombre": INDEXES[2], "pila": INDEXES[3], "nss": INDEXES[0]}
+
+
+@contextmanager
+def fija(conn: Connection) -> Iterator[None]:
+    """The reads inside see one snapshot of the store (a write meanwhile is not half seen)."""
+    raw = plain.driver(conn)
+    raw.execute("BEGIN")
+    try:
+        yield
+    finally:
+        raw.rollback()
+
+
+def _lotes(
+    conn: Connection, sql: str, params: dict[str, Any], seguir: Callable[[], bool]
+) -> Iterator[list[Any]]:
+    cursor = plain.driver(conn).execute(sql, params)
+    while True:
+        if not seguir():
+            raise Interrumpida
+        rows = cursor.fetchmany(LOTE)
+        if not rows:
+            return
+        yield rows
+
+
+def terminos(
+    conn: Connection, mes_base: int, ancho: int, seguir: Callable[[], bool]
+) -> Iterator[list[Any]]:
+    """Batches of every live movement by id: (id, registro patronal, tipo|estado, month
+    counted from ``mes_base`` (year·12 + month − 1), day of month, the first ``ancho`` bytes
+    of its name in IDSE's order and nombre first)."""
+    sql = (
+        "SELECT id, registro_patronal, tipo || '|' || estado, "
+        "CAST(substr(fecha, 1, 4) AS INTEGER) * 12 + CAST(substr(fecha, 6, 2) AS INTEGER) "
+        "- 1 - :base, CAST(substr(fecha, 9, 2) AS INTEGER), "
+        f"substr(CAST({nombre_idse()} AS BLOB), 1, :ancho), "
+        f"substr(CAST({nombre_pila()} AS BLOB), 1, :ancho) "
+        "FROM movimientos WHERE deleted = 0 ORDER BY id"
+    )
+    return _lotes(conn, sql, {"base": mes_base, "ancho": ancho}, seguir)
+
+
+def orden(
+    conn: Connection, campo: str, ancho: int, seguir: Callable[[], bool]
+) -> Iterator[list[Any]]:
+    """Batches of (the first ``ancho`` bytes of its term, id) of every live movement in the
+    order of ``campo``'s find index (ORDENES), as the index compares them (bytes)."""
+    index, term = ORDENES[campo]
+    sql = (
+        f"SELECT substr(CAST({term} AS BLOB), 1, :ancho), id FROM movimientos INDEXED BY {index} "
+        f"WHERE deleted = 0 AND {term} >= '' ORDER BY {term}"
+    )
+    return _lotes(conn, sql, {"ancho": ancho}, seguir)
