@@ -12,9 +12,11 @@ matches are a range of keys (bisect); a filter is each term's byte turned into 0
 (``int.bit_count``). A name found in both orders is counted once: nombre first, each movement
 also keeps how many first bytes its two names share. ~43 bytes a movement (43 MB a million).
 
-Texts it cannot answer (``contar`` says None) are counted by SQL: a CURP (a date in it: a
-few hundred rows at most), a name longer than its keys (narrow), a store with more registros,
-tipo-and-estado pairs or months than a byte holds.
+A name longer than the keys has the part of its keys' range before and after its matches
+counted by the index (from the index alone: a few thousand entries). Texts it cannot answer
+(``contar`` says None) are counted by SQL: a CURP (a date in it: a few hundred rows at most),
+a name longer than AMBOS bytes (a whole name: few matches) or past the keys and not ASCII, a
+store with more registros, tipo-and-estado pairs or months than a byte holds.
 
 Built in a thread of the lowest priority that waits while the clerk's questions are answered
 (hallados.py), kept with the store's count of announcements when its read began and used
@@ -36,7 +38,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from icsoe_desktop.domain.buscar import NOMBRE, NSS, Termino
+from icsoe_desktop.domain.buscar import NOMBRE, NSS, Termino, siguiente
 from icsoe_desktop.services.movimientos import hallados
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import movimientos_espejo as espejo_sql
@@ -44,8 +46,11 @@ from icsoe_desktop.store.lectura import Interrumpida
 
 log = logging.getLogger(__name__)
 
-# Bytes of a name's key: a text longer than this is counted by SQL (its matches are few).
+# Bytes of a name's key: a longer text's range is narrowed by its index's count of the rest.
 ANCHO = 12
+# How many first bytes of a name's two orders are compared (a name found in both): a longer
+# text is counted by SQL (a whole name: few matches).
+AMBOS = 32
 # An NSS's digits, two a byte (each digit + 1, so that a shorter NSS sorts first, as in text).
 DIGITOS = 12
 # Live movements from which the copy pays: below, a count by SQL stays within ~20 ms.
@@ -106,6 +111,21 @@ def _bits(valores: bytearray, lo: int, hi: int, tabla: bytes) -> int:
     return int.from_bytes(valores[lo:hi].translate(tabla), "little")
 
 
+# How many live movements an order (``campo``) holds from one text up to another (excluded),
+# counted by its index.
+ContarRango = Callable[[str, str, str], int]
+
+
+def _estrechar(texto: str, campo: str, lo: int, hi: int, contar: ContarRango) -> tuple[int, int]:
+    """The positions of ``texto``'s matches (ASCII, longer than the keys) within ``lo``..``hi``,
+    the movements whose key is its first ANCHO bytes: the index counts those before it and
+    after it (in the same order as the keys: each string past its first bytes)."""
+    clave = texto[:ANCHO]
+    antes = contar(campo, clave, texto)
+    despues = contar(campo, siguiente(texto), siguiente(clave))
+    return lo + antes, hi - despues
+
+
 @dataclass(frozen=True)
 class Panel:
     """The panel's terms (None: not filtered; dates inclusive)."""
@@ -128,40 +148,53 @@ class Espejo:
         """Bytes its arrays take."""
         return sum(o.memoria() for o in self.ordenes.values())
 
-    def contar(self, t: Termino, filtro: Panel) -> int | None:
+    def contar(
+        self, t: Termino, filtro: Panel, contar_rango: ContarRango | None = None
+    ) -> int | None:
         """How many live movements ``t`` finds that ``filtro`` leaves; None: not answered here
-        (see the module's docstring)."""
+        (see the module's docstring). A name longer than the keys has its range narrowed by
+        ``contar_rango`` (the index's own count of part of the keys' range)."""
         if t.campos == (NOMBRE,):
             texto = t.texto.encode()
-            if len(texto) > ANCHO:
+            largo = len(texto) > ANCHO
+            if len(texto) > AMBOS or (largo and (contar_rango is None or not t.texto.isascii())):
                 return None
-            lo, hi = texto.ljust(ANCHO, b"\0"), texto.ljust(ANCHO, b"\xff")
             idse, pila = self.ordenes["nombre"], self.ordenes["pila"]
+            rangos = []
+            corto = texto[:ANCHO]
+            for campo, orden in (("nombre", idse), ("pila", pila)):
+                lo, hi = orden.rango(corto.ljust(ANCHO, b"\0"), corto.ljust(ANCHO, b"\xff"))
+                if largo and hi > lo:
+                    assert contar_rango is not None
+                    lo, hi = _estrechar(t.texto, campo, lo, hi, contar_rango)
+                rangos.append((orden, lo, hi))
+            (_, lo_idse, hi_idse), (_, lo, hi) = rangos
             assert pila.ambos is not None
             # Found by both orders: nombre first, and its IDSE order begins with the same bytes.
             ambos = (pila.ambos, _tabla(range(len(texto), 256)))
             return (
-                self._contar(idse, lo, hi, filtro)
+                self._contar(idse, lo_idse, hi_idse, filtro)
                 + self._contar(pila, lo, hi, filtro)
                 - self._contar(pila, lo, hi, filtro, ambos)
             )
         nss = self.ordenes.get("nss")
         if t.campos == (NSS,) and nss is not None and len(t.texto) <= DIGITOS:
             digitos = t.texto.translate(_NIBBLE)
-            lo = bytes.fromhex(digitos.ljust(DIGITOS, "0"))
-            hi = bytes.fromhex(digitos.ljust(DIGITOS, "f"))
+            lo, hi = nss.rango(
+                bytes.fromhex(digitos.ljust(DIGITOS, "0")),
+                bytes.fromhex(digitos.ljust(DIGITOS, "f")),
+            )
             return self._contar(nss, lo, hi, filtro)
         return None
 
     def _contar(
         self,
         orden: _Orden,
-        lo_clave: bytes,
-        hi_clave: bytes,
+        lo: int,
+        hi: int,
         filtro: Panel,
         *mas: tuple[bytearray, bytes],
     ) -> int:
-        lo, hi = orden.rango(lo_clave, hi_clave)
         if hi <= lo:
             return 0
         terminos = [*mas]
@@ -253,7 +286,7 @@ def construir(conn: Connection, seguir: Callable[[], bool]) -> Espejo | None:
         # first bytes.
         terminos, ambos = array("I"), bytearray()
         try:
-            for filas in espejo_sql.terminos(conn, mes_base, ANCHO, seguir):
+            for filas in espejo_sql.terminos(conn, mes_base, AMBOS, seguir):
                 ids, regs, grs, meses, dias, idse, pila = zip(*filas, strict=True)
                 juntos = bytearray(4 * len(ids))
                 juntos[0::4] = bytes(map(registros.__getitem__, regs))

@@ -38,7 +38,7 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos import espejo, hallados
 from icsoe_desktop.store import movimientos as movs_sql
-from icsoe_desktop.store import movimientos_buscar
+from icsoe_desktop.store import movimientos_buscar, movimientos_espejo
 from icsoe_desktop.store import movimientos_paging as paging
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
@@ -387,7 +387,7 @@ class MovimientosService:
                 filtro.fecha_inicial,
                 filtro.fecha_final,
             )
-            counted = copia.contar(found, panel)
+            counted = copia.contar(found, panel, self._contar_rango)
             if counted is not None:
                 return counted
         else:
@@ -402,6 +402,10 @@ class MovimientosService:
             self._hallados.leer_en_fondo(found, partial(self._panel_terms, found))
             return counted
         return self._hallados.total(_busqueda(filtro), lambda: self._filtered_count(filtro, found))
+
+    def _contar_rango(self, campo: str, desde: str, hasta: str) -> int:
+        with self._store.engine.connect() as conn:
+            return movimientos_espejo.contar_rango(conn, campo, desde, hasta)
 
     def _filtered_count(self, filtro: Filtro, found: Termino) -> int:
         """A find's count under a panel filter, its panel terms not kept: by SQL, through the
