@@ -402,22 +402,34 @@ class Espejos:
                 return
             self._pedido = True
             anuncios = self._anuncios()
-            if self._hecho is not None and self._hecho[0] == anuncios:
+            if self._al_dia(anuncios):
                 return
-            actual = self._construccion
-            if actual is not None and actual.hilo.is_alive() and not actual.parar.is_set():
-                if actual.anuncios == anuncios:
-                    return
-                actual.parar.set()
         if self._vivos() < MINIMO:
             return
         with self._lock:
+            if self._al_dia(anuncios):  # asked by another thread meanwhile
+                return
+            if self._construccion is not None:
+                self._construccion.parar.set()  # read before a change
+            self._hecho = None  # a stale copy's memory given back before the next is read
             parar = threading.Event()
             hilo = threading.Thread(
                 target=self._construir, args=(anuncios, parar), name="espejo", daemon=True
             )
             self._construccion = _Construccion(anuncios, parar, hilo)
             hilo.start()
+
+    def _al_dia(self, anuncios: int) -> bool:
+        """Whether the copy of ``anuncios`` is built or being built (with the lock held)."""
+        if self._hecho is not None and self._hecho[0] == anuncios:
+            return True
+        actual = self._construccion
+        return (
+            actual is not None
+            and actual.anuncios == anuncios
+            and actual.hilo.is_alive()
+            and not actual.parar.is_set()
+        )
 
     def _construir(self, anuncios: int, parar: threading.Event) -> None:
         hallados.lowest_priority()
