@@ -13,7 +13,7 @@
    the store, or after a write, until it is built again): the count the first time (by SQL)
    and the second (the text's panel terms read in the background meanwhile), against the
    find's matches counted from its indexes alone (no filter), and the memory those terms
-   take. Then the copy built as the app builds it (its CPU, wall time, memory and peak), and
+   take; a CURP's first 6 and 10 characters likewise (the copy leaves them to SQL). Then the copy built as the app builds it (its CPU, wall time, memory and peak), and
    with it the count (each one a first question), the first page in fecha's order (CPU of the
    thread that reads them: the window's pool) and Buscar in the real window: the CPU of the
    window's thread until the find's first page is painted, and the wall time. Goals: count
@@ -264,10 +264,11 @@ def _load_now() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def bench_filtros(services, registro: str, abierta: float) -> None:
+def bench_filtros(services, registro: str, abierta: float, curp: str) -> None:
     """Each text with each filter: first without the copy of the find orders (as right after
     opening the store, or after a write), then with it built; ``abierta``: when the store was
-    opened (``time.perf_counter``)."""
+    opened (``time.perf_counter``). The beginnings of ``curp`` too, without the copy only (it
+    leaves them to SQL)."""
 
     from icsoe_desktop.services.movimientos.servicio import Filtro
 
@@ -289,7 +290,7 @@ def bench_filtros(services, registro: str, abierta: float) -> None:
     print(f"{'se escribe':15} {'filtro':22} {'filas':>7} {'1.ª vez':>8} {'2.ª':>6} {'base':>6}")
     worst_cold = {t: 0.0 for t in textos}
     with services.store.engine.connect() as conn:
-        for text in textos:
+        for text in (*textos, curp[:6].lower(), curp[:10].lower()):
             base = _load(_matches_counted(conn, text))
             kept, peak = _kept_terms_memory(movimientos, text, registro)
             print(
@@ -302,7 +303,7 @@ def bench_filtros(services, registro: str, abierta: float) -> None:
                 total = movimientos.count(filtro)
                 movimientos._hallados.esperar_fondo()  # as a clerk's pause lets it end
                 second = _load(lambda f=filtro: movimientos.count(f))
-                worst_cold[text] = max(worst_cold[text], cold)
+                worst_cold[text] = max(worst_cold.get(text, 0.0), cold)
                 print(
                     f"{text:15} {label:22} {total:7,} {cold:8.1f} {second:6.1f} {base:6.1f}",
                     flush=True,
@@ -631,7 +632,7 @@ def main() -> None:
         if "ventana" in wanted:
             bench_window(services, terms)
         if "filtros" in wanted:
-            bench_filtros(services, registro, abierta)
+            bench_filtros(services, registro, abierta, terms["CURP en minúsculas"])
         if "ordenes" in wanted:
             only = {c for c in args.columnas.split(",") if c}
             bench_ordenes(services, registro, only)
