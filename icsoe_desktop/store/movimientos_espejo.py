@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
@@ -47,20 +48,19 @@ def _lotes(
 
 
 def terminos(
-    conn: Connection, mes_base: int, ancho: int, seguir: Callable[[], bool]
+    conn: Connection, primera: date, ancho: int, seguir: Callable[[], bool]
 ) -> Iterator[list[Any]]:
-    """Batches of every live movement by id: (id, registro patronal, tipo|estado, month
-    counted from ``mes_base`` (year·12 + month − 1), day of month, the first ``ancho`` bytes
-    of its name in IDSE's order and nombre first)."""
+    """Batches of every live movement by id: (id, registro patronal, tipo|estado, days from
+    ``primera`` to its fecha, the first ``ancho`` bytes of its name in IDSE's order and
+    nombre first)."""
     sql = (
         "SELECT id, registro_patronal, tipo || '|' || estado, "
-        "CAST(substr(fecha, 1, 4) AS INTEGER) * 12 + CAST(substr(fecha, 6, 2) AS INTEGER) "
-        "- 1 - :base, CAST(substr(fecha, 9, 2) AS INTEGER), "
+        "CAST(julianday(fecha) - julianday(:primera) AS INTEGER), "
         f"substr(CAST({nombre_idse()} AS BLOB), 1, :ancho), "
         f"substr(CAST({nombre_pila()} AS BLOB), 1, :ancho) "
         "FROM movimientos WHERE deleted = 0 ORDER BY id"
     )
-    return _lotes(conn, sql, {"base": mes_base, "ancho": ancho}, seguir)
+    return _lotes(conn, sql, {"primera": primera.isoformat(), "ancho": ancho}, seguir)
 
 
 def orden(

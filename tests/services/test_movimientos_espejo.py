@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -137,6 +137,24 @@ def _panel(terms: dict[str, object]) -> espejo.Panel:
     return espejo.Panel(f.registro_patronal, f.tipo, f.estado, f.fecha_inicial, f.fecha_final)
 
 
+def _bordes(movimientos_svc) -> dict[str, dict[str, object]]:
+    """Date ranges that begin or end next to the copy's edges of 256-day spans (its days are
+    counted from the store's first fecha)."""
+    fecha = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha")
+    primera = movimientos_svc.pagina(Filtro(), Orden(fecha, descending=False), 0, 1)[0][1 + fecha]
+    bordes: dict[str, dict[str, object]] = {}
+    for dias in (3, 255, 256, 258):
+        dia = primera + timedelta(days=dias)
+        bordes[f"desde el día {dias}"] = {"fecha_inicial": dia, "fecha_final": dia + timedelta(400)}
+    for dias in (253, 509, 511, 512, 514):
+        dia = primera + timedelta(days=dias)
+        bordes[f"hasta el día {dias}"] = {
+            "fecha_inicial": primera + timedelta(100),
+            "fecha_final": dia,
+        }
+    return bordes
+
+
 def test_any_find_under_any_panel_filter_is_counted_alike_by_sql_and_by_the_copy(
     services, monkeypatch
 ):
@@ -146,7 +164,8 @@ def test_any_find_under_any_panel_filter_is_counted_alike_by_sql_and_by_the_copy
     monkeypatch.setattr(espejo, "MINIMO", 10**9)  # a small store: no copy
     _store(services)
     movimientos_svc = services.movimientos
-    paneles = {name: _filas(movimientos_svc, terms) for name, terms in PANELES.items()}
+    todos = {**PANELES, **_bordes(movimientos_svc)}
+    paneles = {name: _filas(movimientos_svc, terms) for name, terms in todos.items()}
     textos = _textos(paneles["sin filtro"])
     esperados = {
         (name, buscar): _esperado(filas, buscar)
@@ -156,7 +175,7 @@ def test_any_find_under_any_panel_filter_is_counted_alike_by_sql_and_by_the_copy
     assert esperados[("sin filtro", "JUAN JUAN")] > 0
     assert esperados[("sin filtro", "ñaki")] > 0
     for (name, buscar), n in esperados.items():  # by SQL
-        assert movimientos_svc.count(Filtro(buscar=buscar, **PANELES[name])) == n, (name, buscar)
+        assert movimientos_svc.count(Filtro(buscar=buscar, **todos[name])) == n, (name, buscar)
     assert movimientos_svc._espejo.vigente() is None
 
     monkeypatch.setattr(espejo, "MINIMO", 1)
@@ -167,12 +186,12 @@ def test_any_find_under_any_panel_filter_is_counted_alike_by_sql_and_by_the_copy
     for (name, buscar), n in esperados.items():
         t = termino(buscar)
         assert t is not None
-        desde_la_copia = copia.contar(t, _panel(PANELES[name]), movimientos_svc._contar_rango)
+        desde_la_copia = copia.contar(t, _panel(todos[name]), movimientos_svc._contar_rango)
         if t.campos == (CURP,) or len(t.texto) > espejo.AMBOS or not t.texto.isascii():
             assert desde_la_copia is None  # counted by SQL
         else:
             assert desde_la_copia == n, (name, buscar)
-        assert movimientos_svc.count(Filtro(buscar=buscar, **PANELES[name])) == n, (name, buscar)
+        assert movimientos_svc.count(Filtro(buscar=buscar, **todos[name])) == n, (name, buscar)
 
 
 def _contar(movimientos_svc, buscar: str, terms: dict[str, object]) -> tuple[int, int]:
@@ -275,3 +294,27 @@ def test_an_nss_not_of_digits_leaves_nss_finds_to_sql(services, monkeypatch, nss
     assert _contar(movimientos_svc, "1234", {})[0] >= 1
     t = termino("ma")
     assert t is not None and copia.contar(t, espejo.Panel()) is not None
+
+
+def test_a_store_of_movements_decades_apart_is_copied_and_counted_by_day(services, monkeypatch):
+    """Fechas 31 years apart (past what a month in a byte would hold) are counted by day."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    _store(services, 300)
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE movimientos SET fecha = '1995-01-10' WHERE id IN (1, 2)"))
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    movimientos_svc = services.movimientos
+    movimientos_svc.count(Filtro(buscar="ma"))
+    movimientos_svc._espejo.esperar()
+    assert movimientos_svc._espejo.vigente() is not None
+    dia = date(1995, 1, 10)
+    for terms in (
+        {"fecha_final": date(1996, 1, 1)},
+        {"fecha_inicial": dia, "fecha_final": dia},
+        {"fecha_inicial": dia + timedelta(1), "fecha_final": date(2026, 1, 31)},
+    ):
+        filas = _filas(movimientos_svc, terms)
+        for buscar in {filas[0].nombres[0][:2], filas[0].nss[:3], "a"} if filas else {"ma"}:
+            contado, esperado = _contar(movimientos_svc, buscar, terms)
+            assert contado == esperado, (terms, buscar)
+    assert len(_filas(movimientos_svc, {"fecha_inicial": dia, "fecha_final": dia})) == 2

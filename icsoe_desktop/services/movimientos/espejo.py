@@ -6,7 +6,7 @@ filter's columns would still walk 285,570 entries, where the store has no room l
 Each order of a find index (the name in IDSE's order, nombre first, the NSS) is kept as arrays
 in that order: each movement's key (the first bytes of its term, as the index compares them:
 UTF-8 bytes) and one byte per panel term (registro patronal as a code of this store, tipo and
-estado as one code, fecha as its month counted from the store's first and its day). A find's
+estado as one code, fecha as its day counted from the store's first, in two bytes). A find's
 matches are a range of keys (bisect); a filter is each term's byte turned into 0 or 1 with
 ``bytes.translate``, the terms combined as integers (``&``, ``|``) and counted
 (``int.bit_count``). A name found in both orders is counted once: nombre first, each movement
@@ -16,7 +16,8 @@ A name longer than the keys has the part of its keys' range before and after its
 counted by the index (from the index alone: a few thousand entries). Texts it cannot answer
 (``contar`` says None) are counted by SQL: a CURP (a date in it: a few hundred rows at most),
 a name longer than AMBOS bytes (a whole name: few matches) or past the keys and not ASCII, a
-store with more registros, tipo-and-estado pairs or months than a byte holds.
+store with more registros or tipo-and-estado pairs than a byte holds, or fechas 179 years
+apart.
 
 Built in a thread of the lowest priority that waits while the clerk's questions are answered
 (hallados.py), kept with the store's count of announcements when its read began and used
@@ -26,6 +27,7 @@ only while that count holds (domain/cambios.py), abandoned when the store is let
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
@@ -53,6 +55,8 @@ ANCHO = 12
 AMBOS = 32
 # An NSS's digits, two a byte (each digit + 1, so that a shorter NSS sorts first, as in text).
 DIGITOS = 12
+# Days a fecha may be from the store's first (two bytes).
+DIAS = 2**16
 # Live movements from which the copy pays: below, a count by SQL stays within ~20 ms.
 MINIMO = 100_000
 
@@ -84,8 +88,8 @@ class _Orden:
     ancho: int
     registro: bytearray
     grupo: bytearray  # tipo and estado
-    mes: bytearray
-    dia: bytearray
+    tramo: bytearray  # the day counted from the store's first fecha: its 256-day span
+    dia: bytearray  # and its day within it
     ambos: bytearray | None = None  # nombre first: bytes its two names begin with alike
 
     def rango(self, lo: bytes, hi: bytes) -> tuple[int, int]:
@@ -93,7 +97,7 @@ class _Orden:
         return bisect_left(claves, lo), bisect_right(claves, hi)
 
     def memoria(self) -> int:
-        partes = (self.claves, self.registro, self.grupo, self.mes, self.dia, self.ambos or b"")
+        partes = (self.claves, self.registro, self.grupo, self.tramo, self.dia, self.ambos or b"")
         return sum(len(p) for p in partes)
 
 
@@ -141,7 +145,7 @@ class Espejo:
     ordenes: dict[str, _Orden]
     registros: dict[str, int]
     grupos: dict[str, int]  # "tipo|estado" → its code
-    mes_base: int  # year·12 + month − 1 of the store's first fecha
+    primera: date  # the store's first fecha
 
     def memoria(self) -> int:
         """Bytes its arrays take."""
@@ -224,31 +228,28 @@ class Espejo:
     def _fechas(
         self, orden: _Orden, lo: int, hi: int, desde: date | None, hasta: date | None
     ) -> int:
-        """The movements of ``lo``..``hi`` dated ``desde``..``hasta``: the months strictly
-        inside, and each edge month's days."""
-        primero, dia_lo = (self._mes(desde), desde.day) if desde else (-1, 1)
-        ultimo, dia_hi = (self._mes(hasta), hasta.day) if hasta else (256, 31)
+        """The movements of ``lo``..``hi`` dated ``desde``..``hasta``: the spans of 256 days
+        strictly inside, and each edge span's days."""
+        primero = 0 if desde is None else max((desde - self.primera).days, 0)
+        ultimo = DIAS - 1 if hasta is None else min((hasta - self.primera).days, DIAS - 1)
         if primero > ultimo:
             return 0
-        if primero == ultimo:
-            return _bits(orden.mes, lo, hi, _tabla((primero,))) & _bits(
+        (tramo_lo, dia_lo), (tramo_hi, dia_hi) = divmod(primero, 256), divmod(ultimo, 256)
+        if tramo_lo == tramo_hi:
+            return _bits(orden.tramo, lo, hi, _tabla((tramo_lo,))) & _bits(
                 orden.dia, lo, hi, _tabla(range(dia_lo, dia_hi + 1))
             )
-        enteros = range(primero if dia_lo == 1 else primero + 1, ultimo + (dia_hi == 31))
-        dentro = _bits(orden.mes, lo, hi, _tabla(enteros))
-        if dia_lo != 1:
-            dentro |= _bits(orden.mes, lo, hi, _tabla((primero,))) & _bits(
-                orden.dia, lo, hi, _tabla(range(dia_lo, 32))
+        enteros = range(tramo_lo + (dia_lo > 0), tramo_hi + (dia_hi == 255))
+        dentro = _bits(orden.tramo, lo, hi, _tabla(enteros))
+        if dia_lo > 0:
+            dentro |= _bits(orden.tramo, lo, hi, _tabla((tramo_lo,))) & _bits(
+                orden.dia, lo, hi, _tabla(range(dia_lo, 256))
             )
-        if dia_hi != 31:
-            dentro |= _bits(orden.mes, lo, hi, _tabla((ultimo,))) & _bits(
-                orden.dia, lo, hi, _tabla(range(1, dia_hi + 1))
+        if dia_hi < 255:
+            dentro |= _bits(orden.tramo, lo, hi, _tabla((tramo_hi,))) & _bits(
+                orden.dia, lo, hi, _tabla(range(dia_hi + 1))
             )
         return dentro
-
-    def _mes(self, dia: date) -> int:
-        """``dia``'s month counted from the store's first, within -1..256 (before, after)."""
-        return min(max(dia.year * 12 + dia.month - 1 - self.mes_base, -1), 256)
 
 
 class _Codigos(dict[Any, int]):
@@ -278,32 +279,34 @@ def construir(conn: Connection, seguir: Callable[[], bool]) -> Espejo | None:
         primera, _ultima = movs_sql.fecha_ends(conn)
         if primera is None:
             return None
-        mes_base = primera.year * 12 + primera.month - 1
         registros, grupos = _Codigos(), _Codigos()
-        # Each live movement's terms at its id: registro, grupo, mes and día as the four bytes
-        # of one item (gathered into an order by one look-up each), and its two names' alike
-        # first bytes.
+        # Each live movement's terms at its id: registro, grupo and its day's two bytes as the
+        # four bytes of one item (gathered into an order by one look-up each), and its two
+        # names' alike first bytes.
         terminos, ambos = array("I"), bytearray()
         try:
-            for filas in espejo_sql.terminos(conn, mes_base, AMBOS, seguir):
-                ids, regs, grs, meses, dias, idse, pila = _columnas(filas, 7)
+            for filas in espejo_sql.terminos(conn, primera, AMBOS, seguir):
+                ids, regs, grs, dias, idse, pila = _columnas(filas, 6)
+                dia = array("H", dias)  # OverflowError past DIAS
+                if sys.byteorder == "big":
+                    dia.byteswap()
                 juntos = bytearray(4 * len(ids))
                 juntos[0::4] = bytes(map(registros.__getitem__, regs))
                 juntos[1::4] = bytes(map(grupos.__getitem__, grs))
-                juntos[2::4] = bytes(meses)
-                juntos[3::4] = bytes(dias)
+                juntos[2::4] = dia.tobytes()[1::2]
+                juntos[3::4] = dia.tobytes()[0::2]
                 _poner(terminos, ids, array("I", bytes(juntos)))
                 _poner(ambos, ids, bytes(map(_comunes, idse, pila)))
             ordenes = {
                 campo: _leer_orden(conn, campo, terminos, ambos, seguir)
                 for campo in ("nombre", "pila")
             }
-        except (ValueError, TypeError):  # past what a byte holds (255 codes or months)
+        except (ValueError, TypeError, OverflowError):  # past 255 codes or DIAS days
             log.info("Las búsquedas de esta base se cuentan con SQL: sus términos no caben")
             return None
         with suppress(ValueError):  # an NSS that is not digits: NSS texts counted by SQL
             ordenes["nss"] = _leer_orden(conn, "nss", terminos, ambos, seguir)
-    return Espejo(ordenes, dict(registros), dict(grupos), mes_base)
+    return Espejo(ordenes, dict(registros), dict(grupos), primera)
 
 
 def _columnas(filas: list[Any], n: int) -> list[list[Any]]:
