@@ -130,6 +130,19 @@ def _estrechar(texto: str, campo: str, lo: int, hi: int, contar: ContarRango) ->
     return lo + antes, hi - despues
 
 
+def _rango_nombre(
+    orden: _Orden, campo: str, texto: str, contar: ContarRango | None
+) -> tuple[int, int]:
+    """The positions in a name's order (``campo``) of the movements ``texto`` begins."""
+    entero = texto.encode()
+    clave = entero[:ANCHO]
+    lo, hi = orden.rango(clave.ljust(ANCHO, b"\0"), clave.ljust(ANCHO, b"\xff"))
+    if len(entero) > ANCHO and hi > lo:
+        assert contar is not None  # checked by ``Espejo.contar``
+        lo, hi = _estrechar(texto, campo, lo, hi, contar)
+    return lo, hi
+
+
 @dataclass(frozen=True)
 class Panel:
     """The panel's terms (None: not filtered; dates inclusive)."""
@@ -143,6 +156,8 @@ class Panel:
 
 @dataclass
 class Espejo:
+    """The copy of one store's find orders (``construir``), as they were when read."""
+
     ordenes: dict[str, _Orden]
     registros: dict[str, int]
     grupos: dict[str, int]  # "tipo|estado" → its code
@@ -164,15 +179,8 @@ class Espejo:
             if len(texto) > AMBOS or (largo and (contar_rango is None or not t.texto.isascii())):
                 return None
             idse, pila = self.ordenes["nombre"], self.ordenes["pila"]
-            rangos = []
-            corto = texto[:ANCHO]
-            for campo, orden in (("nombre", idse), ("pila", pila)):
-                lo, hi = orden.rango(corto.ljust(ANCHO, b"\0"), corto.ljust(ANCHO, b"\xff"))
-                if largo and hi > lo:
-                    assert contar_rango is not None
-                    lo, hi = _estrechar(t.texto, campo, lo, hi, contar_rango)
-                rangos.append((orden, lo, hi))
-            (_, lo_idse, hi_idse), (_, lo, hi) = rangos
+            lo_idse, hi_idse = _rango_nombre(idse, "nombre", t.texto, contar_rango)
+            lo, hi = _rango_nombre(pila, "pila", t.texto, contar_rango)
             assert pila.ambos is not None
             # Found by both orders: nombre first, and its IDSE order begins with the same bytes.
             ambos = (pila.ambos, _tabla(range(len(texto), 256)))

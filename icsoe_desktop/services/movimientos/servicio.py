@@ -318,8 +318,8 @@ class MovimientosService:
         """From the counts the triggers keep: without dates, a sum over a few dozen rows
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement. A find (the find box) is counted through
-        its own indexes: alone, from them alone; with the panel's filter, from its matches'
-        panel terms once kept, by SQL until then (``_found_count``)."""
+        its own indexes or their copy in memory (``_found_count``). The window's first count
+        asks for that copy."""
         with self._clerk(filtro):
             counted = self._count(filtro)
         self._espejo.pedir(solo_la_primera=True)  # the window's first count: built meanwhile
