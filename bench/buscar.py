@@ -209,8 +209,8 @@ def _kept_terms_memory(movimientos, text: str, registro: str) -> tuple[float, fl
 
 def _copy_built(movimientos) -> tuple[float, float, float]:
     """The copy of the find orders: wall s until the app has it built again (in its background
-    thread, the clerk idle); the CPU s of a build, and its peak MiB (tracemalloc's, which
-    slows it: a build of its own), each on this thread."""
+    thread, the clerk idle); the CPU s of a build (median of COLD), and its peak MiB
+    (tracemalloc's, which slows it: a build of its own), each on this thread."""
     import tracemalloc
 
     from icsoe_desktop.services.movimientos import espejo
@@ -222,9 +222,7 @@ def _copy_built(movimientos) -> tuple[float, float, float]:
     wall = time.perf_counter() - start
     assert movimientos._espejo.vigente() is not None
     with movimientos._store.engine.connect() as conn:
-        cpu = time.thread_time()
-        espejo.construir(conn, lambda: True)
-        cpu = time.thread_time() - cpu
+        cpu = _load(lambda: espejo.construir(conn, lambda: True), COLD) / 1000
         tracemalloc.start()
         try:
             espejo.construir(conn, lambda: True)
@@ -319,9 +317,9 @@ def bench_filtros(services, registro: str, abierta: float, curp: str) -> None:
     assert copia is not None
     print(
         f"\nLa copia de las búsquedas en memoria: {copia.memoria() / 2**20:.1f} MiB (pico al"
-        f" construirla {peak:.1f} MiB); construirla: {cpu:.2f} s de CPU; tras un cambio, lista"
-        f" en {wall:.2f} s de reloj en su hilo de segundo plano con la ventana quieta; carga"
-        f" {_load_now()}"
+        f" construirla {peak:.1f} MiB); construirla: {cpu:.2f} s de CPU (mediana de {COLD});"
+        f" tras un cambio, lista en {wall:.2f} s de reloj en su hilo de segundo plano con la"
+        f" ventana quieta; carga {_load_now()}"
     )
     _with_copy(services, registro, textos)
 
