@@ -1,6 +1,7 @@
 """The reads a copy of the find box's orders is built from (services/movimientos/espejo.py):
 every live movement's panel terms by id, then each find index in its order, its key and id
-only (from the index alone: 0.35 s a million). One snapshot for all of them (``fija``)."""
+only (from the index alone: 0.35 s a million), and the two names of the few movements whose
+names begin alike in both orders. One snapshot for all of them (``fija``)."""
 
 from __future__ import annotations
 
@@ -47,20 +48,32 @@ def _lotes(
         yield rows
 
 
-def terminos(
-    conn: Connection, primera: date, ancho: int, seguir: Callable[[], bool]
-) -> Iterator[list[Any]]:
+def terminos(conn: Connection, primera: date, seguir: Callable[[], bool]) -> Iterator[list[Any]]:
     """Batches of every live movement by id: (id, registro patronal, tipo|estado, days from
-    ``primera`` to its fecha, the first ``ancho`` bytes of its name in IDSE's order and
-    nombre first)."""
+    ``primera`` to its fecha)."""
     sql = (
         "SELECT id, registro_patronal, tipo || '|' || estado, "
-        "CAST(julianday(fecha) - julianday(:primera) AS INTEGER), "
-        f"substr(CAST({nombre_idse()} AS BLOB), 1, :ancho), "
-        f"substr(CAST({nombre_pila()} AS BLOB), 1, :ancho) "
+        "CAST(julianday(fecha) - julianday(:primera) AS INTEGER) "
         "FROM movimientos WHERE deleted = 0 ORDER BY id"
     )
-    return _lotes(conn, sql, {"primera": primera.isoformat(), "ancho": ancho}, seguir)
+    return _lotes(conn, sql, {"primera": primera.isoformat()}, seguir)
+
+
+def nombres(
+    conn: Connection, ids: list[int], ancho: int, seguir: Callable[[], bool]
+) -> Iterator[tuple[int, bytes, bytes]]:
+    """(id, the first ``ancho`` bytes of its name in IDSE's order, and nombre first) of these
+    movements."""
+    for k in range(0, len(ids), LOTE // 20):
+        if not seguir():
+            raise Interrumpida
+        parte = ids[k : k + LOTE // 20]
+        sql = (
+            f"SELECT id, substr(CAST({nombre_idse()} AS BLOB), 1, ?), "
+            f"substr(CAST({nombre_pila()} AS BLOB), 1, ?) FROM movimientos "
+            f"WHERE id IN ({', '.join('?' * len(parte))})"
+        )
+        yield from plain.driver(conn).execute(sql, (ancho, ancho, *parte))
 
 
 def orden(
