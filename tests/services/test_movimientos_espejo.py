@@ -155,6 +155,7 @@ def _bordes(movimientos_svc) -> dict[str, dict[str, object]]:
     return bordes
 
 
+@pytest.mark.slow  # ~2,300 finds counted by SQL and by the copy, each against the clerk's own
 def test_any_find_under_any_panel_filter_is_counted_alike_by_sql_and_by_the_copy(
     services, monkeypatch
 ):
