@@ -13,11 +13,12 @@
    the store, or after a write, until it is built again): the count the first time (by SQL)
    and the second (the text's panel terms read in the background meanwhile), against the
    find's matches counted from its indexes alone (no filter), and the memory those terms
-   take; a CURP's first 6 and 10 characters likewise (the copy leaves them to SQL). Then the copy built as the app builds it (its CPU, wall time, memory and peak), and
-   with it the count (each one a first question), the first page in fecha's order (CPU of the
-   thread that reads them: the window's pool) and Buscar in the real window: the CPU of the
-   window's thread until the find's first page is painted, and the wall time. Goals: count
-   ≤ 20 ms, page ≤ 50 ms of the window's CPU.
+   take; a CURP's first 6 and 10 characters likewise (the copy leaves them to SQL). Then the
+   copy built as the app builds it (its CPU, wall time, memory and peak), and with it the
+   count (each one a first question), the first page in fecha's order (CPU of the thread that
+   reads them: the window's pool) and Buscar in the real window: the CPU of the window's
+   thread until the find's first page is painted, and the wall time. Goals: count ≤ 20 ms,
+   page ≤ 50 ms of the window's CPU.
 3. A find sorted by each sortable column (its sort index built, as after a first click): «ma»
    and «ju» alone and «gar» with a registro patronal: the first page, the middle of the scroll
    bar by position (read in the pool right after the find, its ids in that order not read;
@@ -267,7 +268,6 @@ def bench_filtros(services, registro: str, abierta: float, curp: str) -> None:
     opening the store, or after a write), then with it built; ``abierta``: when the store was
     opened (``time.perf_counter``). The beginnings of ``curp`` too, without the copy only (it
     leaves them to SQL)."""
-
     from icsoe_desktop.services.movimientos.servicio import Filtro
 
     movimientos = services.movimientos
