@@ -13,15 +13,17 @@ matches are a range of keys (bisect); a filter is each term's byte turned into 0
 also keeps how many first bytes its two names share. ~43 bytes a movement (43 MB a million).
 
 A name longer than the keys has the part of its keys' range before and after its matches
-counted by the index (from the index alone: a few thousand entries). Texts it cannot answer
+counted by the index (from the index alone: ~3 ms for «maria guadalupe g» at a million). Texts it cannot answer
 (``contar`` says None) are counted by SQL: a CURP (a date in it: a few hundred rows at most),
 a name longer than AMBOS bytes (a whole name: few matches) or past the keys and not ASCII, a
 store with more registros or tipo-and-estado pairs than a byte holds, or fechas 179 years
 apart.
 
-Built in a thread of the lowest priority that waits while the clerk's questions are answered
-(hallados.py), kept with the store's count of announcements when its read began and used
-only while that count holds (domain/cambios.py), abandoned when the store is let go of.
+Built for a store of MINIMO live movements or more, asked by its first count and, after a
+change, by the next find; in a thread of the lowest priority that waits while the clerk's
+questions are answered (hallados.py); kept with the store's count of announcements when its
+read began and used only while that count holds (domain/cambios.py: never a count from before
+a change), abandoned when the store is let go of.
 """
 
 from __future__ import annotations
