@@ -6,18 +6,19 @@
    what a pause in the typing does), Ctrl+Fin (the last page;
    of a find of more than a few pages, read in the pool: the window's part) and the reverse
    order. Goals: the first page ≤ 50 ms of CPU, its count ≤ 20 ms.
-2. The common beginnings of names («ma»: MARTINEZ and MARIA, «mar», «ju», «gar») alone and with
-   each filter of the search panel (a registro patronal, a tab, dates, an estado, a day): the
-   service's count and first page in fecha's order (CPU of the thread that reads them: the
-   window's pool), each against the baseline of this run: the find's matches counted from its
-   indexes alone (``SELECT count(*)`` of their ids, no filter), the count once the text's
-   panel terms are read in the background; the count also the first time the text is asked
-   with a filter (nothing kept: answered by SQL, the terms then read in the background), and
-   the memory those terms take once kept. Then
-   Buscar in the real window:
-   the CPU of the window's thread until the find's first page is painted (its count and page
-   are read in the pool), and the wall time. Goals: count ≤ 20 ms, page ≤ 50 ms of the
-   window's CPU.
+2. The common beginnings of names («ma»: MARTINEZ and MARIA, «mar», «ju», «gar») and a name
+   longer than the keys of the copy in memory («maria guadalupe») alone and with each filter of
+   the search panel (a registro patronal, a tab, dates, an estado, a day): first without the
+   copy of the find orders in memory (services/movimientos/espejo.py; as right after opening
+   the store, or after a write, until it is built again): the count the first time (by SQL)
+   and the second (the text's panel terms read in the background meanwhile), against the
+   find's matches counted from its indexes alone (no filter), and the memory those terms
+   take; a CURP's first 6 and 10 characters likewise (the copy leaves them to SQL). Then the
+   copy built as the app builds it (its CPU, wall time, memory and peak), and with it the
+   count (each one a first question), the first page in fecha's order (CPU of the thread that
+   reads them: the window's pool) and Buscar in the real window: the CPU of the window's
+   thread until the find's first page is painted, and the wall time. Goals: count ≤ 20 ms,
+   page ≤ 50 ms of the window's CPU.
 3. A find sorted by each sortable column (its sort index built, as after a first click): «ma»
    and «ju» alone and «gar» with a registro patronal: the first page, the middle of the scroll
    bar by position (read in the pool right after the find, its ids in that order not read;
@@ -162,11 +163,15 @@ def bench_window(services, terms: dict[str, str]) -> None:
 
 
 PREFIJOS = ("ma", "mar", "ju", "gar")
+# A name past the keys of the copy in memory (espejo.ANCHO bytes): its range narrowed by its
+# index's count of the keys' range before and after it.
+LARGO = "maria guadalupe"
 
 
 def _first_time(movimientos, ask: Callable[..., object], *args: object) -> None:
-    """``ask(*args)`` as the first question of its find: nothing kept of its matches (as after
-    any write to the store)."""
+    """``ask(*args)`` as the first question of its find: nothing kept of its matches and no
+    copy of the find orders current (as right after opening the store, or after any write,
+    until the copy is built again)."""
     movimientos._store.cambios.anuncios += 1  # what the store's announcement of a write does
     ask(*args)
 
@@ -186,8 +191,8 @@ def _paneles(registro: str) -> dict[str, dict]:
 
 
 def _kept_terms_memory(movimientos, text: str, registro: str) -> tuple[float, float]:
-    """MiB a find's kept panel terms take (its first count with a registro reads them), and
-    the peak of reading them."""
+    """MiB a find's kept panel terms take (its first count with a registro, without the copy,
+    reads them), and the peak of reading them."""
     import tracemalloc
 
     from icsoe_desktop.services.movimientos.servicio import Filtro
@@ -201,6 +206,31 @@ def _kept_terms_memory(movimientos, text: str, registro: str) -> tuple[float, fl
     finally:
         tracemalloc.stop()
     return kept / 2**20, peak / 2**20
+
+
+def _copy_built(movimientos) -> tuple[float, float, float]:
+    """The copy of the find orders: wall s until the app has it built again (in its background
+    thread, the clerk idle); the CPU s of a build (median of COLD), and its peak MiB
+    (tracemalloc's, which slows it: a build of its own), each on this thread."""
+    import tracemalloc
+
+    from icsoe_desktop.services.movimientos import espejo
+
+    movimientos._store.cambios.anuncios += 1  # a change: the copy is no longer current
+    start = time.perf_counter()
+    movimientos._espejo.pedir()
+    movimientos._espejo.esperar()
+    wall = time.perf_counter() - start
+    assert movimientos._espejo.vigente() is not None
+    with movimientos._store.engine.connect() as conn:
+        cpu = _load(lambda: espejo.construir(conn, lambda: True), COLD) / 1000
+        tracemalloc.start()
+        try:
+            espejo.construir(conn, lambda: True)
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+    return cpu, wall, peak
 
 
 def _matches_counted(conn, text: str) -> Callable[[], int]:
@@ -229,33 +259,36 @@ def _wait_shown(view) -> None:
         view.model.shown.disconnect(loop.quit)
 
 
-def bench_filtros(services, registro: str) -> None:
-    from PySide6.QtWidgets import QApplication
+def _load_now() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
-    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
+
+def bench_filtros(services, registro: str, abierta: float, curp: str) -> None:
+    """Each text with each filter: first without the copy of the find orders (as right after
+    opening the store, or after a write), then with it built; ``abierta``: when the store was
+    opened (``time.perf_counter``). The beginnings of ``curp`` too, without the copy only (it
+    leaves them to SQL)."""
+    from icsoe_desktop.services.movimientos.servicio import Filtro
 
     movimientos = services.movimientos
+    textos = (*PREFIJOS, LARGO)
+    movimientos._espejo.esperar()
     print(
-        f"\nLa caja con cada filtro del panel (ms de CPU, mediana de {REPEAT}; conteo y página:"
-        " el hilo que los lee; razón: contra contar las coincidencias por sus índices, sin"
-        " filtro; ventana: CPU de su hilo hasta la primera página pintada / reloj;"
-        " metas: conteo ≤ 20, página ≤ 50 de la ventana)"
+        f"\nLa copia de las búsquedas en memoria, pedida por el primer conteo al abrir la base:"
+        f" lista {time.perf_counter() - abierta:.1f} s después de abrirla (en reloj, nadie"
+        f" preguntando); carga {_load_now()}"
     )
     print(
-        f"{'se escribe':6} {'filtro':22} {'filas':>7} {'conteo':>7} {'1.ª vez':>7}"
-        f" {'página':>7} {'base':>6} {'razón':>6} {'1.ª':>6} {'ventana':>8} {'reloj':>7}"
+        f"\nLa caja con cada filtro del panel, sin la copia de las búsquedas en memoria (como"
+        f" justo al abrir la base, o tras un cambio, mientras se construye): el conteo la primera"
+        f" vez (SQL; mediana de {COLD}) y la segunda (registro, tipo, estado y fecha de sus"
+        f" coincidencias ya leídos en segundo plano; mediana de {REPEAT}); base: contar sus"
+        f" coincidencias por sus índices, sin filtro; ms de CPU del hilo que pregunta; meta ≤ 20"
     )
-    app = QApplication.instance() or QApplication([])
-    main = VentanaPrincipal(services, None)
-    main.resize(1366, 768)
-    main.show()
-    app.processEvents()
-    view = main.movimientos
-    view.tabs.setCurrentIndex(3)  # Todos
-    worst = {"conteo": 0.0, "1.ª vez": 0.0, "página": 0.0, "ventana": 0.0}
+    print(f"{'se escribe':15} {'filtro':22} {'filas':>7} {'1.ª vez':>8} {'2.ª':>6} {'base':>6}")
+    worst_cold = {t: 0.0 for t in textos}
     with services.store.engine.connect() as conn:
-        for text in PREFIJOS:
+        for text in (*textos, curp[:6].lower(), curp[:10].lower()):
             base = _load(_matches_counted(conn, text))
             kept, peak = _kept_terms_memory(movimientos, text, registro)
             print(
@@ -264,36 +297,90 @@ def bench_filtros(services, registro: str) -> None:
             )
             for label, terms in _paneles(registro).items():
                 filtro = Filtro(buscar=text, **terms)
+                cold = _load(partial(_first_time, movimientos, movimientos.count, filtro), COLD)
                 total = movimientos.count(filtro)
                 movimientos._hallados.esperar_fondo()  # as a clerk's pause lets it end
-                counted = _load(lambda f=filtro: movimientos.count(f))
-                cold = _load(partial(_first_time, movimientos, movimientos.count, filtro), COLD)
-                first = _load(lambda f=filtro, t=total: movimientos.pagina(f, Orden(), 0, 100, t))
-                gui, wall = [], []
-                for _ in range(REPEAT):
-                    view.buscar_edit.setText(text)
-                    cpu, start = time.thread_time(), time.perf_counter()
-                    view._buscar(filtro)  # Buscar with these terms in the panel
-                    _wait_shown(view)
-                    view.tabla.viewport().repaint()
-                    gui.append((time.thread_time() - cpu) * 1000)
-                    wall.append((time.perf_counter() - start) * 1000)
-                    app.processEvents()
-                window = statistics.median(gui)
-                figures = (("conteo", counted), ("1.ª vez", cold), ("página", first))
-                for key, value in (*figures, ("ventana", window)):
-                    worst[key] = max(worst[key], value)
+                second = _load(lambda f=filtro: movimientos.count(f))
+                worst_cold[text] = max(worst_cold.get(text, 0.0), cold)
                 print(
-                    f"{text:6} {label:22} {total:7,} {counted:7.1f} {cold:7.1f} {first:7.1f}"
-                    f" {base:6.1f} {counted / base:6.2f} {cold / base:6.2f} {window:8.1f}"
-                    f" {statistics.median(wall):7.1f}",
+                    f"{text:15} {label:22} {total:7,} {cold:8.1f} {second:6.1f} {base:6.1f}",
                     flush=True,
                 )
     print(
-        f"  peor conteo {worst['conteo']:.1f} ms (la primera vez del texto"
-        f" {worst['1.ª vez']:.1f} ms), peor página {worst['página']:.1f} ms (fuera de"
-        f" la ventana); peor CPU de la ventana {worst['ventana']:.1f} ms (meta ≤ 20 el conteo,"
-        f" ≤ 50 con la página); carga {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        "  la primera vez, peor por texto: "
+        + ", ".join(f"«{t}» {v:.1f} ms" for t, v in worst_cold.items())
+        + f"; carga {_load_now()}"
+    )
+
+    cpu, wall, peak = _copy_built(movimientos)
+    copia = movimientos._espejo.vigente()
+    assert copia is not None
+    print(
+        f"\nLa copia de las búsquedas en memoria: {copia.memoria() / 2**20:.1f} MiB (pico al"
+        f" construirla {peak:.1f} MiB); construirla: {cpu:.2f} s de CPU (mediana de {COLD});"
+        f" tras un cambio, lista en {wall:.2f} s de reloj en su hilo de segundo plano con la"
+        f" ventana quieta; carga {_load_now()}"
+    )
+    _with_copy(services, registro, textos)
+
+
+def _with_copy(services, registro: str, textos: tuple[str, ...]) -> None:
+    """Each text with each filter once the copy is built: the count (each one a first
+    question: nothing kept of the find), the first page in fecha's order, and Buscar in the
+    real window (its thread's CPU until the first page is painted, and the wall time)."""
+    from PySide6.QtWidgets import QApplication
+
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
+
+    movimientos = services.movimientos
+    print(
+        f"Con la copia construida (ms de CPU, mediana de {REPEAT}; conteo y página: el hilo que"
+        " los lee; ventana: CPU de su hilo hasta la primera página pintada / reloj; metas:"
+        " conteo ≤ 20, página ≤ 50 de la ventana)"
+    )
+    print(
+        f"{'se escribe':15} {'filtro':22} {'filas':>7} {'conteo':>7} {'página':>7}"
+        f" {'ventana':>8} {'reloj':>7}"
+    )
+    app = QApplication.instance() or QApplication([])
+    main = VentanaPrincipal(services, None)
+    main.resize(1366, 768)
+    main.show()
+    app.processEvents()
+    view = main.movimientos
+    view.tabs.setCurrentIndex(3)  # Todos
+    worst = {"conteo": 0.0, "página": 0.0, "ventana": 0.0}
+    for text in textos:
+        for label, terms in _paneles(registro).items():
+            filtro = Filtro(buscar=text, **terms)
+            total = movimientos.count(filtro)
+            counted = _load(lambda f=filtro: movimientos.count(f))
+            first = _load(lambda f=filtro, t=total: movimientos.pagina(f, Orden(), 0, 100, t))
+            gui, wall = [], []
+            for _ in range(REPEAT):
+                view.buscar_edit.setText(text)
+                cpu, start = time.thread_time(), time.perf_counter()
+                view._buscar(filtro)  # Buscar with these terms in the panel
+                _wait_shown(view)
+                view.tabla.viewport().repaint()
+                gui.append((time.thread_time() - cpu) * 1000)
+                wall.append((time.perf_counter() - start) * 1000)
+                app.processEvents()
+            window = statistics.median(gui)
+            for key, value in (("conteo", counted), ("página", first), ("ventana", window)):
+                worst[key] = max(worst[key], value)
+            print(
+                f"{text:15} {label:22} {total:7,} {counted:7.1f} {first:7.1f} {window:8.1f}"
+                f" {statistics.median(wall):7.1f}",
+                flush=True,
+            )
+    assert movimientos._espejo.vigente() is not None  # nothing changed meanwhile
+    print(
+        f"  peor conteo {worst['conteo']:.1f} ms, peor página"
+        f" {worst['página']:.1f} ms (fuera de la ventana); peor CPU de la ventana"
+        f" {worst['ventana']:.1f} ms (meta ≤ 20 el conteo, ≤ 50 con la página); carga"
+        f" {_load_now()}"
     )
     view.buscar_edit.clear()
     main.close()
@@ -533,6 +620,7 @@ def main() -> None:
         wanted.discard("fts")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     services = open_store(args.cache / f"reales-{args.rows}", args.rows)
+    abierta = time.perf_counter()
     try:
         with services.store.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
@@ -542,7 +630,7 @@ def main() -> None:
         if "ventana" in wanted:
             bench_window(services, terms)
         if "filtros" in wanted:
-            bench_filtros(services, registro)
+            bench_filtros(services, registro, abierta, terms["CURP en minúsculas"])
         if "ordenes" in wanted:
             only = {c for c in args.columnas.split(",") if c}
             bench_ordenes(services, registro, only)

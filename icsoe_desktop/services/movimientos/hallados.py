@@ -205,19 +205,12 @@ class Hallados:
         parar: threading.Event,
         leer: Callable[[Callable[[], bool]], Resumen],
     ) -> None:
-        _lowest_priority()
+        lowest_priority()
 
         def vigente() -> bool:
             return not parar.is_set() and self._anuncios() == anuncios
 
-        def seguir() -> bool:
-            # Waits while the clerk's questions are answered; the poll notices an
-            # announcement, which sets nothing here.
-            while vigente():
-                if self._libre.wait(0.05):
-                    return vigente()
-            return False
-
+        seguir = self.seguir_si(vigente)
         try:
             if not seguir():
                 return
@@ -232,6 +225,19 @@ class Hallados:
         with self._lock:
             if vigente():
                 self._resumenes.put(llave, anuncios, valor)
+
+    def seguir_si(self, vigente: Callable[[], bool]) -> Callable[[], bool]:
+        """A background read's ``seguir`` (store/lectura.py): it waits while the clerk's
+        questions are answered, then goes on while ``vigente()``."""
+
+        def seguir() -> bool:
+            # The poll notices an announcement, which sets nothing here.
+            while vigente():
+                if self._libre.wait(0.05):
+                    return vigente()
+            return False
+
+        return seguir
 
     def total(self, llave: Hashable, leer: Callable[[], int]) -> int:
         """A count: a find's alone, or under a panel filter (``llave`` says which)."""
@@ -285,7 +291,7 @@ class _Fondo:
     hilo: threading.Thread
 
 
-def _lowest_priority() -> None:
+def lowest_priority() -> None:
     """This thread at the system's lowest priority (best effort: the wait in ``primer_plano``
     is what keeps it out of the clerk's way)."""
     try:

@@ -36,9 +36,9 @@ from icsoe_desktop.domain.movimientos import (
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.movimientos import hallados
+from icsoe_desktop.services.movimientos import espejo, hallados
 from icsoe_desktop.store import movimientos as movs_sql
-from icsoe_desktop.store import movimientos_buscar
+from icsoe_desktop.store import movimientos_buscar, movimientos_espejo
 from icsoe_desktop.store import movimientos_paging as paging
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
@@ -282,6 +282,11 @@ class MovimientosService:
         # A find's matches kept while the store does not change (services/movimientos/hallados.py).
         self._hallados = hallados.Hallados(lambda: store.cambios.anuncios)
         store.al_soltar(self._hallados.cerrar)  # its background read ends before the file closes
+        # The find orders copied in memory: any find under any filter counted in milliseconds.
+        self._espejo = espejo.Espejos(
+            lambda: store.cambios.anuncios, self._hallados, self._leer_espejo, self._vivos
+        )
+        store.al_soltar(self._espejo.cerrar)
 
     def now(self) -> datetime:
         return self._clock()
@@ -313,10 +318,19 @@ class MovimientosService:
         """From the counts the triggers keep: without dates, a sum over a few dozen rows
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement. A find (the find box) is counted through
-        its own indexes: alone, from them alone; with the panel's filter, from its matches'
-        panel terms once kept, by SQL until then (``_found_count``)."""
+        its own indexes or their copy in memory (``_found_count``). The window's first count
+        asks for that copy."""
         with self._clerk(filtro):
-            return self._count(filtro)
+            counted = self._count(filtro)
+        self._espejo.pedir(solo_la_primera=True)  # the window's first count: built meanwhile
+        return counted
+
+    def _vivos(self) -> int:
+        return self._count(Filtro())
+
+    def _leer_espejo(self, seguir: Callable[[], bool]) -> espejo.Espejo | None:
+        with self._store.engine.connect() as conn:
+            return espejo.construir(conn, seguir)
 
     def _count(self, filtro: Filtro) -> int:
         filtro.check()
@@ -356,13 +370,28 @@ class MovimientosService:
 
     def _found_count(self, filtro: Filtro, found: Termino) -> int:
         """A find's count (``filtro`` resolved): from its kept panel terms (hallados.py), if
-        any; alone, from its indexes alone; under a panel filter, as ``_filtered_count`` says.
-        Each kept: asked again, it is not worked out again (nor is which way to read it). A
-        find alone has its panel terms read in the background too: a filter the clerk picks
-        next is counted from them."""
+        any; from the store's find orders copied in memory (espejo.py), once built and while
+        current; else alone, from its indexes alone; under a panel filter, as
+        ``_filtered_count`` says. Each kept: asked again, it is not worked out again (nor is
+        which way to read it). A find alone has its panel terms read in the background too: a
+        filter the clerk picks next is counted from them."""
         kept = self._hallados.resumen_guardado(found)
         if kept is not None:
             return _counted(kept, filtro)
+        copia = self._espejo.vigente()
+        if copia is not None:
+            panel = espejo.Panel(
+                filtro.registro_patronal,
+                filtro.tipo,
+                filtro.estado,
+                filtro.fecha_inicial,
+                filtro.fecha_final,
+            )
+            counted = copia.contar(found, panel, self._contar_rango)
+            if counted is not None:
+                return counted
+        else:
+            self._espejo.pedir()  # built again after a change, now that a find needs it
         if replace(filtro, buscar="") == Filtro():  # its indexes alone
 
             def alone() -> int:
@@ -373,6 +402,10 @@ class MovimientosService:
             self._hallados.leer_en_fondo(found, partial(self._panel_terms, found))
             return counted
         return self._hallados.total(_busqueda(filtro), lambda: self._filtered_count(filtro, found))
+
+    def _contar_rango(self, campo: str, desde: str, hasta: str) -> int:
+        with self._store.engine.connect() as conn:
+            return movimientos_espejo.contar_rango(conn, campo, desde, hasta)
 
     def _filtered_count(self, filtro: Filtro, found: Termino) -> int:
         """A find's count under a panel filter, its panel terms not kept: by SQL, through the

@@ -1,0 +1,531 @@
+"""A copy of the find box's orders in memory, so that a find under any panel filter is counted
+in milliseconds the first time it is asked. By SQL such a count reads the row of each match
+(~240 ms for «ma»'s 285,570 at a million real-shaped movements) and an index holding the
+filter's columns would still walk 285,570 entries, where the store has no room left for one.
+
+Each order of a find index (the name in IDSE's order, nombre first, the NSS) is kept as arrays
+in that order: each movement's key (the first bytes of its term, as the index compares them:
+UTF-8 bytes) and one byte per panel term (registro patronal as a code of this store, tipo and
+estado as one code, fecha as its day counted from the store's first, in two bytes). A find's
+matches are a range of keys (bisect); a filter is each term's byte turned into 0 or 1 with
+``bytes.translate``, the terms combined as integers (``&``, ``|``) and counted
+(``int.bit_count``). A name found in both orders is counted once: nombre first, each movement
+also keeps how many first bytes its two names share. ~43 bytes a movement (43 MB a million).
+
+A name longer than the keys has the part of its keys' range before and after its matches
+counted by the index (from the index alone: ~3 ms for «maria guadalupe g» at a million). Texts it cannot answer
+(``contar`` says None) are counted by SQL: a CURP (a date in it: a few hundred rows at most),
+a name longer than AMBOS bytes (a whole name: few matches) or past the keys and not ASCII, a
+store with more registros or tipo-and-estado pairs than a byte holds, or fechas 179 years
+apart.
+
+Built for a store of MINIMO live movements or more, asked by its first count and, after a
+change, by the next find; in a thread of the lowest priority that waits while the clerk's
+questions are answered (hallados.py); kept with the store's count of announcements when its
+read began and used only while that count holds (domain/cambios.py: never a count from before
+a change), abandoned when the store is let go of.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import deque
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from operator import eq, itemgetter, methodcaller
+from typing import Any
+
+from sqlalchemy import Connection
+
+from icsoe_desktop.domain.buscar import NOMBRE, NSS, Termino, siguiente
+from icsoe_desktop.services.movimientos import hallados
+from icsoe_desktop.store import movimientos as movs_sql
+from icsoe_desktop.store import movimientos_espejo as espejo_sql
+from icsoe_desktop.store.lectura import Interrumpida
+
+log = logging.getLogger(__name__)
+
+# Bytes of a name's key: a longer text's range is narrowed by its index's count of the rest.
+ANCHO = 12
+# How many first bytes of a name's two orders are compared (a name found in both): a longer
+# text is counted by SQL (a whole name: few matches).
+AMBOS = 32
+# An NSS's digits, two a byte (each digit + 1, so that a shorter NSS sorts first, as in text).
+DIGITOS = 12
+# Days a fecha may be from the store's first (two bytes).
+DIAS = 2**16
+# Live movements from which the copy pays: a count by SQL reads each match's row, in
+# proportion to the store («ma» and a registro: 280 ms at a million), ~14 ms below this.
+MINIMO = 50_000
+
+# An NSS digit as a nibble: itself + 1 (0: past the NSS's end); in a key, 0xFF: not a digit.
+_NIBBLE = str.maketrans({str(d): "0123456789a"[d + 1] for d in range(10)})
+_DIGITO = bytes(0 if b == 0 else b - 47 if 48 <= b <= 57 else 255 for b in range(256))
+_RELLENO = methodcaller("ljust", ANCHO, b"\0")
+_RELLENO_NSS = methodcaller("ljust", DIGITOS, b"\0")
+
+
+class _Claves:
+    """Fixed-width keys as a sequence, for bisect."""
+
+    def __init__(self, datos: bytearray, ancho: int) -> None:
+        self._datos, self._ancho = datos, ancho
+
+    def __len__(self) -> int:
+        return len(self._datos) // self._ancho
+
+    def __getitem__(self, i: int) -> bytes:
+        return bytes(self._datos[i * self._ancho : (i + 1) * self._ancho])
+
+
+@dataclass
+class _Orden:
+    """One find index's live movements in its order."""
+
+    claves: bytearray
+    ancho: int
+    registro: bytearray
+    grupo: bytearray  # tipo and estado
+    tramo: bytearray  # the day counted from the store's first fecha: its 256-day span
+    dia: bytearray  # and its day within it
+    ambos: bytearray | None = None  # nombre first: bytes its two names begin with alike
+
+    def rango(self, lo: bytes, hi: bytes) -> tuple[int, int]:
+        claves = _Claves(self.claves, self.ancho)
+        return bisect_left(claves, lo), bisect_right(claves, hi)
+
+    def memoria(self) -> int:
+        partes = (self.claves, self.registro, self.grupo, self.tramo, self.dia, self.ambos or b"")
+        return sum(len(p) for p in partes)
+
+
+def _tabla(unos: Iterable[int]) -> bytes:
+    """A ``bytes.translate`` table: 1 for these byte values, 0 for the rest."""
+    tabla = bytearray(256)
+    for i in unos:
+        if 0 <= i < 256:
+            tabla[i] = 1
+    return bytes(tabla)
+
+
+def _bits(valores: bytearray, lo: int, hi: int, tabla: bytes) -> int:
+    return int.from_bytes(valores[lo:hi].translate(tabla), "little")
+
+
+# How many live movements an order (``campo``) holds from one text up to another (excluded),
+# counted by its index.
+ContarRango = Callable[[str, str, str], int]
+
+
+def _estrechar(texto: str, campo: str, lo: int, hi: int, contar: ContarRango) -> tuple[int, int]:
+    """The positions of ``texto``'s matches (ASCII, longer than the keys) within ``lo``..``hi``,
+    the movements whose key is its first ANCHO bytes: the index counts those before it and
+    after it (in the same order as the keys: each string past its first bytes)."""
+    clave = texto[:ANCHO]
+    antes = contar(campo, clave, texto)
+    despues = contar(campo, siguiente(texto), siguiente(clave))
+    return lo + antes, hi - despues
+
+
+def _rango_nombre(
+    orden: _Orden, campo: str, texto: str, contar: ContarRango | None
+) -> tuple[int, int]:
+    """The positions in a name's order (``campo``) of the movements ``texto`` begins."""
+    entero = texto.encode()
+    clave = entero[:ANCHO]
+    lo, hi = orden.rango(clave.ljust(ANCHO, b"\0"), clave.ljust(ANCHO, b"\xff"))
+    if len(entero) > ANCHO and hi > lo:
+        assert contar is not None  # checked by ``Espejo.contar``
+        lo, hi = _estrechar(texto, campo, lo, hi, contar)
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The panel's terms (None: not filtered; dates inclusive)."""
+
+    registro: str | None = None
+    tipo: str | None = None
+    estado: str | None = None
+    desde: date | None = None
+    hasta: date | None = None
+
+
+@dataclass
+class Espejo:
+    """The copy of one store's find orders (``construir``), as they were when read."""
+
+    ordenes: dict[str, _Orden]
+    registros: dict[str, int]
+    grupos: dict[str, int]  # "tipo|estado" → its code
+    primera: date  # the store's first fecha
+
+    def memoria(self) -> int:
+        """Bytes its arrays take."""
+        return sum(o.memoria() for o in self.ordenes.values())
+
+    def contar(
+        self, t: Termino, filtro: Panel, contar_rango: ContarRango | None = None
+    ) -> int | None:
+        """How many live movements ``t`` finds that ``filtro`` leaves; None: not answered here
+        (see the module's docstring). A name longer than the keys has its range narrowed by
+        ``contar_rango`` (the index's own count of part of the keys' range)."""
+        if t.campos == (NOMBRE,):
+            texto = t.texto.encode()
+            largo = len(texto) > ANCHO
+            if len(texto) > AMBOS or (largo and (contar_rango is None or not t.texto.isascii())):
+                return None
+            idse, pila = self.ordenes["nombre"], self.ordenes["pila"]
+            lo_idse, hi_idse = _rango_nombre(idse, "nombre", t.texto, contar_rango)
+            lo, hi = _rango_nombre(pila, "pila", t.texto, contar_rango)
+            assert pila.ambos is not None
+            # Found by both orders: nombre first, and its IDSE order begins with the same bytes.
+            ambos = (pila.ambos, _tabla(range(len(texto), 256)))
+            return (
+                self._contar(idse, lo_idse, hi_idse, filtro)
+                + self._contar(pila, lo, hi, filtro)
+                - self._contar(pila, lo, hi, filtro, ambos)
+            )
+        nss = self.ordenes.get("nss")
+        if t.campos == (NSS,) and nss is not None and len(t.texto) <= DIGITOS:
+            digitos = t.texto.translate(_NIBBLE)
+            lo, hi = nss.rango(
+                bytes.fromhex(digitos.ljust(DIGITOS, "0")),
+                bytes.fromhex(digitos.ljust(DIGITOS, "f")),
+            )
+            return self._contar(nss, lo, hi, filtro)
+        return None
+
+    def _contar(
+        self,
+        orden: _Orden,
+        lo: int,
+        hi: int,
+        filtro: Panel,
+        *mas: tuple[bytearray, bytes],
+    ) -> int:
+        if hi <= lo:
+            return 0
+        terminos = [*mas]
+        if filtro.registro is not None:
+            codigo = self.registros.get(filtro.registro)
+            if codigo is None:
+                return 0
+            terminos.append((orden.registro, _tabla((codigo,))))
+        if filtro.tipo is not None or filtro.estado is not None:
+            grupos = [
+                codigo
+                for grupo, codigo in self.grupos.items()
+                if filtro.tipo in (None, grupo.split("|")[0])
+                and filtro.estado in (None, grupo.split("|")[1])
+            ]
+            if not grupos:
+                return 0
+            terminos.append((orden.grupo, _tabla(grupos)))
+        mascara = -1  # every bit: no term yet
+        for valores, tabla in terminos:
+            mascara &= _bits(valores, lo, hi, tabla)
+        if filtro.desde is not None or filtro.hasta is not None:
+            mascara &= self._fechas(orden, lo, hi, filtro.desde, filtro.hasta)
+        if mascara == -1:
+            return hi - lo
+        return mascara.bit_count()
+
+    def _fechas(
+        self, orden: _Orden, lo: int, hi: int, desde: date | None, hasta: date | None
+    ) -> int:
+        """The movements of ``lo``..``hi`` dated ``desde``..``hasta``: the spans of 256 days
+        strictly inside, and each edge span's days."""
+        primero = 0 if desde is None else max((desde - self.primera).days, 0)
+        ultimo = DIAS - 1 if hasta is None else min((hasta - self.primera).days, DIAS - 1)
+        if primero > ultimo:
+            return 0
+        (tramo_lo, dia_lo), (tramo_hi, dia_hi) = divmod(primero, 256), divmod(ultimo, 256)
+        if tramo_lo == tramo_hi:
+            return _bits(orden.tramo, lo, hi, _tabla((tramo_lo,))) & _bits(
+                orden.dia, lo, hi, _tabla(range(dia_lo, dia_hi + 1))
+            )
+        enteros = range(tramo_lo + (dia_lo > 0), tramo_hi + (dia_hi == 255))
+        dentro = _bits(orden.tramo, lo, hi, _tabla(enteros))
+        if dia_lo > 0:
+            dentro |= _bits(orden.tramo, lo, hi, _tabla((tramo_lo,))) & _bits(
+                orden.dia, lo, hi, _tabla(range(dia_lo, 256))
+            )
+        if dia_hi < 255:
+            dentro |= _bits(orden.tramo, lo, hi, _tabla((tramo_hi,))) & _bits(
+                orden.dia, lo, hi, _tabla(range(dia_hi + 1))
+            )
+        return dentro
+
+
+class _Codigos(dict[Any, int]):
+    """A code for each value, given as values come (a byte: ValueError past 255)."""
+
+    def __missing__(self, valor: Any) -> int:
+        codigo = self[valor] = len(self)
+        return codigo
+
+
+def _comunes(a: bytes, b: bytes) -> int:
+    """How many first bytes ``a`` and ``b`` share."""
+    if a[:1] != b[:1]:
+        return 0  # most names: an apellido and a nombre
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def construir(conn: Connection, seguir: Callable[[], bool]) -> Espejo | None:
+    """The copy of the store's find orders (one snapshot; ``seguir`` as in store/lectura.py);
+    None when a byte cannot hold its terms: SQL answers then."""
+    with espejo_sql.fija(conn):
+        primera, _ultima = movs_sql.fecha_ends(conn)
+        if primera is None:
+            return None
+        registros, grupos = _Codigos(), _Codigos()
+        # Each live movement's terms at its id: registro, grupo and its day's two bytes as the
+        # four bytes of one item (gathered into an order by one look-up each).
+        terminos = array("I")
+        try:
+            for filas in espejo_sql.terminos(conn, primera, seguir):
+                ids, regs, grs, dias = _columnas(filas, 4)
+                dia = array("H", dias)  # OverflowError past DIAS
+                if sys.byteorder == "big":
+                    dia.byteswap()
+                juntos = bytearray(4 * len(ids))
+                juntos[0::4] = bytes(map(registros.__getitem__, regs))
+                juntos[1::4] = bytes(map(grupos.__getitem__, grs))
+                juntos[2::4] = dia.tobytes()[1::2]
+                juntos[3::4] = dia.tobytes()[0::2]
+                _poner(terminos, ids, array("I", bytes(juntos)))
+            # Each id's first 4 bytes of its name in IDSE's order, read with that order: nombre
+            # first, they tell which names begin alike (~7 %; the ~1.4 % alike in all 4 are read
+            # again by id).
+            inicios = array("I", bytes(4 * len(terminos)))
+            ordenes = {
+                campo: _leer_orden(conn, campo, terminos, seguir, inicios)
+                for campo in ("nombre", "pila")
+            }
+        except (ValueError, TypeError, OverflowError):  # past 255 codes or DIAS days
+            log.info("Las búsquedas de esta base se cuentan con SQL: sus términos no caben")
+            return None
+        with suppress(ValueError):  # an NSS that is not digits: NSS texts counted by SQL
+            ordenes["nss"] = _leer_orden(conn, "nss", terminos, seguir)
+    return Espejo(ordenes, dict(registros), dict(grupos), primera)
+
+
+def _columnas(filas: list[Any], n: int) -> list[list[Any]]:
+    """A batch of rows as its ``n`` columns (``zip(*filas)`` costs 15 times as much: one
+    argument a row)."""
+    return [list(map(itemgetter(k), filas)) for k in range(n)]
+
+
+def _poner(por_id: array[int] | bytearray, ids: list[int], valores: Any) -> None:
+    """``valores`` at their ``ids`` (ascending) in ``por_id``."""
+    primero, ultimo = ids[0], ids[-1]
+    falta = ultimo + 1 - len(por_id)
+    if falta > 0:
+        ceros = bytes(por_id.itemsize * falta if isinstance(por_id, array) else falta)
+        por_id.extend(array("I", ceros) if isinstance(por_id, array) else ceros)
+    if ultimo - primero + 1 == len(ids):  # no id missing: one copy
+        por_id[primero : ultimo + 1] = valores
+    else:
+        deque(map(por_id.__setitem__, ids, valores), maxlen=0)
+
+
+def _empacar(nss: list[bytes]) -> bytes:
+    """The keys of these NSS (their first DIGITOS), two digits a byte; ValueError for one that
+    is not digits."""
+    digitos = b"".join(map(_RELLENO_NSS, nss)).translate(_DIGITO)
+    if 255 in digitos:
+        raise ValueError("NSS que no es de dígitos")
+    altos, bajos = digitos[0::2], digitos[1::2]
+    juntos = int.from_bytes(altos, "big") << 4 | int.from_bytes(bajos, "big")
+    return juntos.to_bytes(len(altos), "big")
+
+
+def _leer_orden(
+    conn: Connection,
+    campo: str,
+    terminos: array[int],
+    seguir: Callable[[], bool],
+    inicios: array[int] | None = None,
+) -> _Orden:
+    """``campo``'s order: its keys and each movement's ``terminos`` (by id) in that order;
+    ``inicios`` (a name's order): its IDSE order's first 4 bytes by id, put there reading
+    "nombre", read reading "pila" for its ``ambos``."""
+    nss = campo == "nss"
+    ancho = DIGITOS // 2 if nss else ANCHO
+    claves, juntos, ambos = bytearray(), bytearray(), bytearray()
+    parecidos: dict[int, int] = {}  # id → its position: its names alike in their first 4 bytes
+    for filas in espejo_sql.orden(conn, campo, DIGITOS if nss else ANCHO, seguir):
+        llaves, ids = _columnas(filas, 2)
+        if nss:
+            claves += _empacar(llaves)
+        else:
+            juntas = b"".join(map(_RELLENO, llaves))
+            claves += juntas
+            assert inicios is not None
+            if campo == "nombre":
+                deque(map(inicios.__setitem__, ids, _primeros(juntas)), maxlen=0)
+            else:
+                iguales = _iguales(array("I", map(inicios.__getitem__, ids)), juntas)
+                i = iguales.find(4)
+                while i >= 0:
+                    parecidos[ids[i]] = len(ambos) + i
+                    i = iguales.find(4, i + 1)
+                ambos += iguales
+        juntos += array("I", map(terminos.__getitem__, ids)).tobytes()
+    for id_, idse, pila in espejo_sql.nombres(conn, list(parecidos), AMBOS, seguir):
+        ambos[parecidos[id_]] = _comunes(idse, pila)
+    return _Orden(
+        claves,
+        ancho,
+        juntos[0::4],
+        juntos[1::4],
+        juntos[2::4],
+        juntos[3::4],
+        ambos if campo == "pila" else None,
+    )
+
+
+def _primeros(juntas: bytes) -> array[int]:
+    """The first 4 bytes of each key of ``juntas``, each as one item."""
+    cuatro = bytearray(len(juntas) // ANCHO * 4)
+    for j in range(4):
+        cuatro[j::4] = juntas[j::ANCHO]
+    return array("I", bytes(cuatro))
+
+
+def _iguales(inicios: array[int], juntas: bytes) -> bytes:
+    """For each key of ``juntas``: how many of its first 4 bytes ``inicios``' item has alike
+    (0 to 4), counted for all at once: a byte's 0 or 1 for each of the 4, and the number whose
+    bytes are each how many of them in a row are 1 (at most 4: no carry between bytes)."""
+    suyos = inicios.tobytes()
+    n = len(inicios)
+    seguidos, cuantos = int.from_bytes(b"\x01" * n, "big"), 0
+    for j in range(4):
+        seguidos &= int.from_bytes(bytes(map(eq, suyos[j::4], juntas[j::ANCHO])), "big")
+        cuantos += seguidos
+    return cuantos.to_bytes(n, "big")
+
+
+@dataclass
+class _Construccion:
+    anuncios: int
+    parar: threading.Event
+    hilo: threading.Thread
+
+
+class Espejos:
+    """One store's copy: built when asked (``pedir``) in the background, used only while no
+    change was announced since its read began (``vigente``). ``vivos()``: how many live
+    movements the store has (from its kept counts)."""
+
+    def __init__(
+        self,
+        anuncios: Callable[[], int],
+        primer_plano: hallados.Hallados,
+        leer: Callable[[Callable[[], bool]], Espejo | None],
+        vivos: Callable[[], int],
+    ) -> None:
+        self._anuncios = anuncios
+        self._hallados = primer_plano
+        self._leer = leer
+        self._vivos = vivos
+        self._lock = threading.Lock()
+        self._hecho: tuple[int, Espejo | None] | None = None  # (announcements, the copy)
+        self._construccion: _Construccion | None = None
+        self._pedido = False
+
+    def vigente(self) -> Espejo | None:
+        with self._lock:
+            hecho = self._hecho
+        if hecho is None or hecho[0] != self._anuncios():
+            return None
+        return hecho[1]
+
+    def pedir(self, solo_la_primera: bool = False) -> None:
+        """Build the copy unless it is current or being built, or the store is small;
+        ``solo_la_primera``: only if it was never asked for (the window's first count: a
+        change after it is built again when a find next needs it)."""
+        with self._lock:
+            if solo_la_primera and self._pedido:
+                return
+            self._pedido = True
+            anuncios = self._anuncios()
+            if self._al_dia(anuncios):
+                return
+        if self._vivos() < MINIMO:
+            return
+        with self._lock:
+            if self._al_dia(anuncios):  # asked by another thread meanwhile
+                return
+            if self._construccion is not None:
+                self._construccion.parar.set()  # read before a change
+            self._hecho = None  # a stale copy's memory given back before the next is read
+            parar = threading.Event()
+            hilo = threading.Thread(
+                target=self._construir, args=(anuncios, parar), name="espejo", daemon=True
+            )
+            self._construccion = _Construccion(anuncios, parar, hilo)
+            hilo.start()
+
+    def _al_dia(self, anuncios: int) -> bool:
+        """Whether the copy of ``anuncios`` is built or being built (with the lock held)."""
+        if self._hecho is not None and self._hecho[0] == anuncios:
+            return True
+        actual = self._construccion
+        return (
+            actual is not None
+            and actual.anuncios == anuncios
+            and actual.hilo.is_alive()
+            and not actual.parar.is_set()
+        )
+
+    def _construir(self, anuncios: int, parar: threading.Event) -> None:
+        hallados.lowest_priority()
+
+        def vigente() -> bool:
+            return not parar.is_set() and self._anuncios() == anuncios
+
+        try:
+            seguir = self._hallados.seguir_si(vigente)
+            if not seguir():
+                return
+            espejo = self._leer(seguir)
+        except Interrumpida:
+            return
+        except Exception:  # only a speed-up: SQL counts meanwhile
+            log.warning("No se construyó la copia de las búsquedas", exc_info=True)
+            espejo = None
+        with self._lock:
+            if vigente():
+                self._hecho = (anuncios, espejo)
+
+    def esperar(self) -> None:
+        """Until the build, if any, has ended (kept or abandoned)."""
+        construccion = self._construccion
+        if construccion is not None and construccion.hilo.is_alive():
+            construccion.hilo.join()
+
+    def cerrar(self) -> None:
+        """The build abandoned and ended, the copy let go of: the store's file is about to
+        close or be replaced (built again when next asked for)."""
+        with self._lock:
+            self._hecho = None
+            construccion = self._construccion
+        if construccion is not None:
+            construccion.parar.set()
+            hilo = construccion.hilo
+            if hilo.is_alive() and hilo is not threading.current_thread():
+                hilo.join()

@@ -1,0 +1,321 @@
+"""The find box's orders copied in memory (services/movimientos/espejo.py), on a real store of
+real-shaped movements (bench/datos_reales.py: common names, Ñ, three registros, three years):
+any find under any panel filter is counted as the clerk expects, from the copy once it is
+built and by SQL before; a change announced makes the copy unused until it is built again;
+letting go of the file ends its build."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from bench.datos_reales import crear_movimientos, movimientos
+from icsoe_desktop.domain.buscar import CURP, NSS, normalizar, termino
+from icsoe_desktop.domain.cambios import MOVIMIENTOS
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.movimientos import espejo, hallados
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
+
+TODAY = date(2026, 11, 22)
+REGISTROS = ("Y5412345106", "B1234567105", "NO191919191")
+# Names written in, besides the generated ones: found by both orders («JUAN JUAN»), by one
+# or the other after their common beginning, with Ñ.
+NOMBRES = (
+    ("JUAN", "", "JUAN JUAN"),
+    ("JUAN", "PEREZ", "JUAN"),
+    ("MUÑOZ", "NUÑEZ", "ÑAKI"),
+    ("NUÑEZ", "", "IÑIGO"),
+    ("MARIA", "GUADALUPE", "MARIA GUADALUPE"),
+    ("JUAN JUAN", "", "JUAN JUAN JUAN"),
+    ("HERNANDEZ", "GONZALEZ", "MARIA DE LOS ANGELES"),
+)
+PANELES: dict[str, dict[str, object]] = {
+    "sin filtro": {},
+    **{f"registro {r}": {"registro_patronal": r} for r in REGISTROS},
+    "otro registro": {"registro_patronal": "C1234567104"},
+    "Reingresos": {"tipo": "08"},
+    "Bajas": {"tipo": "02"},
+    "Rechazados": {"estado": "rechazado"},
+    "Pendientes": {"estado": "pendiente"},
+    "trimestre": {"fecha_inicial": date(2025, 1, 1), "fecha_final": date(2025, 3, 31)},
+    "entre meses": {"fecha_inicial": date(2025, 1, 15), "fecha_final": date(2025, 3, 10)},
+    "entre años": {"fecha_inicial": date(2024, 12, 20), "fecha_final": date(2025, 1, 5)},
+    "un día": {"fecha_inicial": date(2025, 6, 18), "fecha_final": date(2025, 6, 18)},
+    "un mes sin sus extremos": {
+        "fecha_inicial": date(2025, 6, 2),
+        "fecha_final": date(2025, 6, 29),
+    },
+    "hasta fin de mes": {"fecha_inicial": date(2024, 11, 1), "fecha_final": date(2025, 4, 30)},
+    "hasta un 28": {"fecha_inicial": date(2024, 11, 1), "fecha_final": date(2025, 3, 28)},
+    "desde": {"fecha_inicial": date(2026, 2, 14)},
+    "hasta": {"fecha_final": date(2024, 2, 14)},
+    "antes de todo": {"fecha_final": date(2020, 1, 1)},
+    "todo el tiempo": {"fecha_inicial": date(2000, 1, 1), "fecha_final": date(2040, 1, 1)},
+    "registro y pestaña": {"registro_patronal": REGISTROS[0], "tipo": "07"},
+    "registro, pestaña, estado y fechas": {
+        "registro_patronal": REGISTROS[1],
+        "tipo": "07",
+        "estado": "aprobado",
+        "fecha_inicial": date(2024, 3, 3),
+        "fecha_final": date(2025, 9, 27),
+    },
+}
+
+
+# Names as IDSE writes them: capitals without accents, but Ñ.
+SIN_ACENTOS = str.maketrans("ÁÉÍÓÚÜ", "AEIOUU")
+
+
+def _store(services, count: int = 3_000) -> None:
+    """``count`` real-shaped movements, one in fifteen renamed by NOMBRES."""
+    rng = random.Random(7)
+    filas = []
+    for fila in movimientos(count, TODAY):
+        nombres = (fila["primer_apellido"], fila["segundo_apellido"], fila["nombre"])
+        if rng.random() < 1 / 15:
+            nombres = rng.choice(NOMBRES)
+        primero, segundo, nombre = (str(n).translate(SIN_ACENTOS) for n in nombres)
+        filas.append({**fila, "primer_apellido": primero, "segundo_apellido": segundo})
+        filas[-1]["nombre"] = nombre
+    crear_movimientos(services.store, count, TODAY, filas=filas)
+
+
+@dataclass(frozen=True)
+class _Fila:
+    nss: str
+    curp: str
+    nombres: tuple[str, str]
+
+
+def _filas(movimientos_svc, terms: dict[str, object]) -> list[_Fila]:
+    """The panel's rows, as its search alone shows them."""
+    at = {c.attr: 1 + i for i, c in enumerate(COLUMNS)}
+    filas = []
+    for row in movimientos_svc.iter_rows(Filtro(**terms), Orden()):
+        apellidos = f"{row[at['primer_apellido']]} {row[at['segundo_apellido']] or ''}".strip()
+        nombre = row[at["nombre"]]
+        nombres = (normalizar(f"{apellidos} {nombre}"), normalizar(f"{nombre} {apellidos}"))
+        filas.append(_Fila(row[at["nss"]], row[at["curp"]], nombres))
+    return filas
+
+
+def _esperado(filas: list[_Fila], buscar: str) -> int:
+    """What the clerk expects ``buscar`` to find among ``filas``, worked out here on its own."""
+    t = termino(buscar)
+    assert t is not None
+    if t.campos == (NSS,):
+        return sum(f.nss.startswith(t.texto) for f in filas)
+    if t.campos == (CURP,):
+        return sum(f.curp.upper().startswith(t.texto) for f in filas)
+    return sum(any(n.startswith(t.texto) for n in f.nombres) for f in filas)
+
+
+def _textos(filas: list[_Fila]) -> list[str]:
+    """Beginnings of 1 to all letters of common and written-in names (past the copy's keys and
+    past the bytes it compares of a name's two orders), Ñ as typed, NSS beginnings of 1 to 11
+    digits, a CURP's."""
+    nombres = [
+        "MARIA GUADALUPE GARCIA",
+        "JUAN JUAN JUAN JUAN JUAN",
+        "JUAN PEREZ JUAN",
+        "HERNANDEZ GONZALEZ MARIA DE LOS ANGELES",
+    ]
+    textos = [n[:k] for n in nombres for k in range(1, len(n) + 1)]
+    textos += ["ma", "mar", "ju", "gar", "muñ", "MUNOZ NUNEZ N", "ñaki", "iñi", "nunez i"]
+    textos += ["juan p", "juan j", "Juan  Juan", "zz", "a", "maria guadalupeø"]
+    textos += [filas[0].nss[:k] for k in range(1, 12)] + ["0", "9", "123456789012"]
+    textos += [filas[0].curp[:6], filas[0].curp[:10]]
+    return textos
+
+
+def _panel(terms: dict[str, object]) -> espejo.Panel:
+    f = Filtro(**terms)  # type: ignore[arg-type]  # PANELES' values are Filtro's fields
+    return espejo.Panel(f.registro_patronal, f.tipo, f.estado, f.fecha_inicial, f.fecha_final)
+
+
+def _bordes(movimientos_svc) -> dict[str, dict[str, object]]:
+    """Date ranges that begin or end next to the copy's edges of 256-day spans (its days are
+    counted from the store's first fecha)."""
+    fecha = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha")
+    primera = movimientos_svc.pagina(Filtro(), Orden(fecha, descending=False), 0, 1)[0][1 + fecha]
+    bordes: dict[str, dict[str, object]] = {}
+    for dias in (3, 255, 256, 258):
+        dia = primera + timedelta(days=dias)
+        bordes[f"desde el día {dias}"] = {"fecha_inicial": dia, "fecha_final": dia + timedelta(400)}
+    for dias in (253, 509, 511, 512, 514):
+        dia = primera + timedelta(days=dias)
+        bordes[f"hasta el día {dias}"] = {
+            "fecha_inicial": primera + timedelta(100),
+            "fecha_final": dia,
+        }
+    return bordes
+
+
+@pytest.mark.slow  # ~2,300 finds counted by SQL and by the copy, each against the clerk's own
+def test_any_find_under_any_panel_filter_is_counted_alike_by_sql_and_by_the_copy(
+    services, monkeypatch
+):
+    # Each count by SQL asks the store (nothing kept between questions).
+    for kept in ("RESUMENES", "CONTEOS", "ORDENES"):
+        monkeypatch.setattr(hallados, kept, 0)
+    monkeypatch.setattr(espejo, "MINIMO", 10**9)  # a small store: no copy
+    _store(services)
+    movimientos_svc = services.movimientos
+    todos = {**PANELES, **_bordes(movimientos_svc)}
+    paneles = {name: _filas(movimientos_svc, terms) for name, terms in todos.items()}
+    textos = _textos(paneles["sin filtro"])
+    esperados = {
+        (name, buscar): _esperado(filas, buscar)
+        for name, filas in paneles.items()
+        for buscar in textos
+    }
+    assert esperados[("sin filtro", "JUAN JUAN")] > 0
+    assert esperados[("sin filtro", "ñaki")] > 0
+    for (name, buscar), n in esperados.items():  # by SQL
+        assert movimientos_svc.count(Filtro(buscar=buscar, **todos[name])) == n, (name, buscar)
+    assert movimientos_svc._espejo.vigente() is None
+
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    movimientos_svc.count(Filtro(buscar="ma"))  # asks for the copy
+    movimientos_svc._espejo.esperar()
+    copia = movimientos_svc._espejo.vigente()
+    assert copia is not None
+    for (name, buscar), n in esperados.items():
+        t = termino(buscar)
+        assert t is not None
+        desde_la_copia = copia.contar(t, _panel(todos[name]), movimientos_svc._contar_rango)
+        if t.campos == (CURP,) or len(t.texto) > espejo.AMBOS or not t.texto.isascii():
+            assert desde_la_copia is None  # counted by SQL
+        else:
+            assert desde_la_copia == n, (name, buscar)
+        assert movimientos_svc.count(Filtro(buscar=buscar, **todos[name])) == n, (name, buscar)
+
+
+def _contar(movimientos_svc, buscar: str, terms: dict[str, object]) -> tuple[int, int]:
+    """The service's count, and the clerk's."""
+    contado = movimientos_svc.count(Filtro(buscar=buscar, **terms))
+    return contado, _esperado(_filas(movimientos_svc, terms), buscar)
+
+
+def test_a_change_announced_leaves_the_copy_unused_until_built_again(services, monkeypatch):
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    _store(services, 600)
+    movimientos_svc = services.movimientos
+    rechazados = {"estado": "rechazado"}
+    movimientos_svc.count(Filtro())  # the window's first count asks for the copy
+    movimientos_svc._espejo.esperar()
+    assert movimientos_svc._espejo.vigente() is not None
+
+    # An edit: a rejected movement corrected under another name.
+    rechazado = next(iter(movimientos_svc.iter_rows(Filtro(**rechazados), Orden())))
+    antes = _contar(movimientos_svc, "zapata zu", {})
+    assert antes == (0, 0)
+    mov = movimientos_svc.movimiento(rechazado[0])
+    corregido = replace(mov, primer_apellido="ZAPATA", segundo_apellido="ZUÑIGA")
+    movimientos_svc.corregir(rechazado[0], corregido, CLI_ACTOR)
+    assert movimientos_svc._espejo.vigente() is None  # never used again
+    assert _contar(movimientos_svc, "zapata zu", {}) == (1, 1)
+    assert _contar(movimientos_svc, "zapata zu", {"estado": "pendiente"}) == (1, 1)
+    contado, esperado = _contar(movimientos_svc, "ma", rechazados)
+    assert contado == esperado
+    movimientos_svc._espejo.esperar()  # built again, asked for by a find
+    assert movimientos_svc._espejo.vigente() is not None
+    assert _contar(movimientos_svc, "zapata zu", {"estado": "pendiente"}) == (1, 1)
+
+    # A delete, as a sync brings it: written, then announced.
+    with services.store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE movimientos SET deleted = 1 WHERE id = :id"), {"id": rechazado[0]}
+        )
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    assert movimientos_svc._espejo.vigente() is None
+    assert _contar(movimientos_svc, "zapata zu", {}) == (0, 0)
+    movimientos_svc._espejo.esperar()
+    assert movimientos_svc._espejo.vigente() is not None
+    assert _contar(movimientos_svc, "zapata", {}) == (0, 0)
+    for terms in PANELES.values():
+        contado, esperado = _contar(movimientos_svc, "ma", terms)
+        assert contado == esperado, terms
+
+
+def test_a_build_begun_before_a_change_is_never_used_and_letting_go_of_the_file_ends_it(
+    services, monkeypatch
+):
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    _store(services, 600)
+    movimientos_svc = services.movimientos
+    copias = movimientos_svc._espejo
+    with movimientos_svc._hallados.primer_plano(None):  # the clerk's question being answered
+        movimientos_svc.count(Filtro(buscar="ma"))
+        construccion = copias._construccion
+        assert construccion is not None and construccion.hilo.is_alive()  # waiting
+        services.store.cambios.anunciar({MOVIMIENTOS})
+    copias.esperar()
+    assert copias.vigente() is None  # read before the change: abandoned
+    contado, esperado = _contar(movimientos_svc, "ma", {"tipo": "02"})
+    assert contado == esperado
+    copias.esperar()
+    assert copias.vigente() is not None
+
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    with movimientos_svc._hallados.primer_plano(None):
+        movimientos_svc.count(Filtro(buscar="ju"))
+        construccion = copias._construccion
+        assert construccion is not None and construccion.hilo.is_alive()
+        # As a restore or a repair does before replacing the file: the build ends, no
+        # longer waiting for the clerk.
+        services.store.reopen()
+        assert not construccion.hilo.is_alive()
+    assert copias.vigente() is None
+    contado, esperado = _contar(movimientos_svc, "ju", {"estado": "rechazado"})
+    assert contado == esperado
+
+
+@pytest.mark.parametrize("nss", ["1234", "12345678901A"])
+def test_an_nss_not_of_digits_leaves_nss_finds_to_sql(services, monkeypatch, nss):
+    """A store holding an NSS the copy's keys cannot hold (letters: a damaged import) still
+    counts NSS finds right (by SQL) and names from the copy."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    _store(services, 300)
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE movimientos SET nss = :nss WHERE id = 1"), {"nss": nss})
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    movimientos_svc = services.movimientos
+    movimientos_svc.count(Filtro(buscar="ma"))
+    movimientos_svc._espejo.esperar()
+    copia = movimientos_svc._espejo.vigente()
+    assert copia is not None
+    for buscar in ("1", "12", "123"):
+        contado, esperado = _contar(movimientos_svc, buscar, {"tipo": "07"})
+        assert contado == esperado, buscar
+    assert _contar(movimientos_svc, "1234", {})[0] >= 1
+    t = termino("ma")
+    assert t is not None and copia.contar(t, espejo.Panel()) is not None
+
+
+def test_a_store_of_movements_decades_apart_is_copied_and_counted_by_day(services, monkeypatch):
+    """Fechas 31 years apart (past what a month in a byte would hold) are counted by day."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    _store(services, 300)
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE movimientos SET fecha = '1995-01-10' WHERE id IN (1, 2)"))
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    movimientos_svc = services.movimientos
+    movimientos_svc.count(Filtro(buscar="ma"))
+    movimientos_svc._espejo.esperar()
+    assert movimientos_svc._espejo.vigente() is not None
+    dia = date(1995, 1, 10)
+    for terms in (
+        {"fecha_final": date(1996, 1, 1)},
+        {"fecha_inicial": dia, "fecha_final": dia},
+        {"fecha_inicial": dia + timedelta(1), "fecha_final": date(2026, 1, 31)},
+    ):
+        filas = _filas(movimientos_svc, terms)
+        for buscar in {filas[0].nombres[0][:2], filas[0].nss[:3], "a"} if filas else {"ma"}:
+            contado, esperado = _contar(movimientos_svc, buscar, terms)
+            assert contado == esperado, (terms, buscar)
+    assert len(_filas(movimientos_svc, {"fecha_inicial": dia, "fecha_final": dia})) == 2
