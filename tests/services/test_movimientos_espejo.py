@@ -115,8 +115,8 @@ def _esperado(filas: list[_Fila], buscar: str) -> int:
 
 
 def _textos(filas: list[_Fila]) -> list[str]:
-    """Beginnings of 1 to all letters of common and written-in names (past the copy's keys and
-    past the bytes it compares of a name's two orders), Ñ as typed, NSS beginnings of 1 to 11
+    """Beginnings of common and written-in names (up to, at and past the copy's keys and the
+    bytes it compares of a name's two orders), Ñ as typed, NSS beginnings of 1 to 11
     digits, a CURP's."""
     nombres = [
         "MARIA GUADALUPE GARCIA",
@@ -124,9 +124,12 @@ def _textos(filas: list[_Fila]) -> list[str]:
         "JUAN PEREZ JUAN",
         "HERNANDEZ GONZALEZ MARIA DE LOS ANGELES",
     ]
-    textos = [n[:k] for n in nombres for k in range(1, len(n) + 1)]
+    # Lengths around the copy's edges: its keys' width and the bytes it compares of both orders.
+    largos = {1, 2, 3, 4, 5, espejo.ANCHO - 1, espejo.ANCHO, espejo.ANCHO + 1, espejo.ANCHO + 3}
+    largos |= {espejo.AMBOS - 1, espejo.AMBOS, espejo.AMBOS + 1}
+    textos = sorted({n[:k] for n in nombres for k in largos} | set(nombres))
     textos += ["ma", "mar", "ju", "gar", "muñ", "MUNOZ NUNEZ N", "ñaki", "iñi", "nunez i"]
-    textos += ["juan p", "juan j", "Juan  Juan", "zz", "a", "maria guadalupeø"]
+    textos += ["juan p", "juan j", "JUAN JUAN", "Juan  Juan", "zz", "a", "maria guadalupeø"]
     textos += [filas[0].nss[:k] for k in range(1, 12)] + ["0", "9", "123456789012"]
     textos += [filas[0].curp[:6], filas[0].curp[:10]]
     return textos
