@@ -134,11 +134,9 @@ def test_the_constancia_names_each_worker_as_the_file_did_and_verifying_compares
     assert c.PAGINAS_DISTINTAS in refusada.stdout + refusada.stderr
 
 
-def test_a_constancia_signed_again_with_other_names_is_not_the_stored_informativas(
-    services, presentable, tmp_path
-):
-    """The cadena, the sello and the SHA-256 of the stored copies are the genuine ones, the pages
-    drawn from the names changed: only the stored informativa can tell."""
+def _con_otros_nombres(services, presentable):
+    """The stored constancia, read; its pages drawn again with «García» renamed «Garza»; and
+    those names."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar
 
     rfc, _ana, (uuid, _contrato, _esperados) = presentable
@@ -154,6 +152,15 @@ def test_a_constancia_signed_again_with_other_names_is_not_the_stored_informativ
         leida.info.nombre,
         caracteres=leida.caracteres,
     )
+    return rfc, constancia, leida, otros, paginas
+
+
+def test_a_constancia_signed_again_with_other_names_is_not_the_stored_informativas(
+    services, presentable, tmp_path
+):
+    """The cadena, the sello and the SHA-256 of the stored copies are the genuine ones, the pages
+    drawn from the names changed: only the stored informativa can tell."""
+    rfc, constancia, leida, otros, paginas = _con_otros_nombres(services, presentable)
     forjada = falsa.firmar(
         paginas,
         _efirma(tmp_path, rfc),
@@ -177,22 +184,9 @@ def test_a_valid_constancia_with_other_names_is_refused_by_the_store_that_kept_i
     its names and refuses it; the one it kept verifies without reading them."""
     import json
 
-    from icsoe_desktop.services.informativa.constancia_pdf import dibujar
     from icsoe_desktop.services.pades.firmar import adjunto
 
-    rfc, _ana, (uuid, _contrato, _esperados) = presentable
-    constancia = services.informativa_firma.acuse(uuid, rfc)
-    leida = c.leer_constancia(constancia)
-    assert leida.sellada.nombres is not None
-    otros = tuple([n.replace("García", "Garza") for n in lista] for lista in leida.sellada.nombres)
-    paginas = dibujar(
-        replace(leida.sellada, nombres=otros),
-        leida.cadena,
-        leida.sello,
-        leida.info.no_certificado,
-        leida.info.nombre,
-        caracteres=leida.caracteres,
-    )
+    rfc, constancia, leida, otros, paginas = _con_otros_nombres(services, presentable)
     datos = {**falsa.datos(constancia), "sha256": c.huella_del_anexo(leida.cadena, otros)}
     contenido = json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii")
     efirma = _efirma(tmp_path, rfc)
