@@ -322,3 +322,22 @@ def test_a_store_of_movements_decades_apart_is_copied_and_counted_by_day(service
             contado, esperado = _contar(movimientos_svc, buscar, terms)
             assert contado == esperado, (terms, buscar)
     assert len(_filas(movimientos_svc, {"fecha_inicial": dia, "fecha_final": dia})) == 2
+
+
+def test_a_store_past_the_copys_limit_is_counted_by_sql_without_a_copy(services, monkeypatch):
+    """More live movements than the copy is kept for (its memory grows with them): none is
+    built, and every find is counted by SQL as the clerk expects."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    monkeypatch.setattr(espejo, "MAXIMO", 599)
+    _store(services, 600)
+    movimientos_svc = services.movimientos
+    movimientos_svc.count(Filtro())  # the window's first count
+    movimientos_svc._espejo.esperar()
+    assert movimientos_svc._espejo.vigente() is None
+    for terms in PANELES.values():
+        contado, esperado = _contar(movimientos_svc, "ma", terms)
+        assert contado == esperado, terms
+    monkeypatch.setattr(espejo, "MAXIMO", 600)  # at the limit: kept
+    _contar(movimientos_svc, "ju", {"estado": "rechazado"})  # a new find asks for it
+    movimientos_svc._espejo.esperar()
+    assert movimientos_svc._espejo.vigente() is not None

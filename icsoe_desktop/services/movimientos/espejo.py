@@ -19,7 +19,7 @@ a name longer than AMBOS bytes (a whole name: few matches) or past the keys and 
 store with more registros or tipo-and-estado pairs than a byte holds, or fechas 179 years
 apart.
 
-Built for a store of MINIMO live movements or more, asked by its first count and, after a
+Built for a store of MINIMO to MAXIMO live movements, asked by its first count and, after a
 change, by the next find; in a thread of the lowest priority that waits while the clerk's
 questions are answered (hallados.py); kept with the store's count of announcements when its
 read began and used only while that count holds (domain/cambios.py: never a count from before
@@ -63,6 +63,9 @@ DIAS = 2**16
 # Live movements from which the copy pays: a count by SQL reads each match's row, in
 # proportion to the store («ma» and a registro: 280 ms at a million), ~14 ms below this.
 MINIMO = 50_000
+# And up to which it is kept: ~43 bytes a movement (215 MB at five million, twice that while
+# read); a bigger store is counted by SQL, as every store is while its copy is read.
+MAXIMO = 5_000_000
 
 # An NSS digit as a nibble: itself + 1 (0: past the NSS's end); in a key, 0xFF: not a digit.
 _NIBBLE = str.maketrans({str(d): "0123456789a"[d + 1] for d in range(10)})
@@ -465,7 +468,7 @@ class Espejos:
             anuncios = self._anuncios()
             if self._al_dia(anuncios):
                 return
-        if self._vivos() < MINIMO:
+        if not MINIMO <= self._vivos() <= MAXIMO:
             return
         with self._lock:
             if self._al_dia(anuncios):  # asked by another thread meanwhile
