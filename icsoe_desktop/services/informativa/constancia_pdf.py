@@ -58,6 +58,7 @@ _FILAS_COLUMNA = int((ALTO - 2 * MARGEN - 44) // _FILA_ALTO)
 _ENCABEZADO_FILA = f"{'No.':>5} {'NSS':<11} {'CURP':<18} {'SBC':>9}"
 _RENGLON = "%5d %-11s %-18s %9s"  # a worker's row: its number, NSS, CURP, SBC
 _IMPRIMIBLES = frozenset(map(chr, range(32, 127)))  # printable ASCII
+_SIN_ESCAPE = bytes(range(32, 127)).translate(None, b"\\()")  # and of those, what PDF escapes not
 # With the names: two columns, each row followed by its name (DejaVu Sans: every script the
 # contratista's name may have; condensed to 88 %, as DejaVu Sans Condensed is) two characters
 # after the row's 46 (the monospaced font's advance is 0.602 em), cut to what is left of the
@@ -515,10 +516,13 @@ def _nombres(
         else ({}, frozenset())
     )
     if enteros:
-        if texto._curSubset != 0 or not propios.issuperset("".join(nombres)):
+        # A name already drawn had its characters checked then (a code, once given, stays):
+        # only the others are looked at (one twice in a column gives the same line twice).
+        nuevos = [nombre for nombre in nombres if nombre not in cortes]
+        if texto._curSubset != 0 or not propios.issuperset("".join(nuevos)):
             raise NoCabe("un carácter sin código en el primer subconjunto")
         medir = fuente.stringWidth
-        for nombre in set(nombres).difference(cortes):  # most are drawn already
+        for nombre in nuevos:
             cortes[nombre] = _linea_entera(nombre, medir(nombre, _FILA_TAM), tabla)
         texto._code.append(" ".join(map(cortes.__getitem__, nombres)))
         texto.setHorizScale(100)
@@ -596,9 +600,8 @@ def _renglones(texto: PDFTextObject, primero: int, campos: Sequence[str]) -> Non
         texto._curSubset == 0  # the font's first subset is the one in use: no switch to write
         and isinstance(fuente, _Fuente)
         and junto.isascii()
-        and junto.isprintable()
+        and not junto.encode("ascii").translate(None, _SIN_ESCAPE)  # all of them, at once
         and fuente.propios(texto._canvas._doc) == _IMPRIMIBLES  # the row's number and spaces too
-        and not any(c in junto for c in "\\()")
     ):
         texto._code.append(" ".join(map(f"({_RENGLON}) Tj T*".__mod__, filas)))
         return
