@@ -33,16 +33,6 @@ def test_the_heaps_freed_middle_is_given_back_to_the_system():
     assert tope[0] == ord("x")
 
 
-def test_elsewhere_nothing_is_called(monkeypatch):
-    memoria_libre._libc.cache_clear()
-    monkeypatch.setattr(sys, "platform", "win32")
-    try:
-        assert memoria_libre._libc() is None
-        memoria_libre.devolver()  # nothing to call, nothing raised
-    finally:
-        memoria_libre._libc.cache_clear()
-
-
 class _SinTrim:
     pass
 
@@ -51,13 +41,22 @@ def _sin_biblioteca(_nombre: object) -> object:
     raise OSError("no C library to open")
 
 
-@pytest.mark.parametrize("abrir", [lambda _nombre: _SinTrim(), _sin_biblioteca])
-def test_a_c_library_without_the_trim_or_none_at_all_is_left_alone(monkeypatch, abrir):
+@pytest.fixture
+def libc_de_nuevo():
+    """The C library looked for again (then again for the tests after)."""
     memoria_libre._libc.cache_clear()
-    monkeypatch.setattr(memoria_libre.ctypes, "CDLL", abrir)
-    monkeypatch.setattr(sys, "platform", "linux")
-    try:
-        assert memoria_libre._libc() is None
-        memoria_libre.devolver()  # nothing to call, nothing raised
-    finally:
-        memoria_libre._libc.cache_clear()
+    yield
+    memoria_libre._libc.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "sistema, abrir",
+    [("win32", None), ("linux", lambda _nombre: _SinTrim()), ("linux", _sin_biblioteca)],
+    ids=["otro sistema", "sin malloc_trim", "sin biblioteca de C"],
+)
+def test_elsewhere_nothing_is_called_and_nothing_fails(monkeypatch, libc_de_nuevo, sistema, abrir):
+    monkeypatch.setattr(sys, "platform", sistema)
+    if abrir is not None:
+        monkeypatch.setattr(memoria_libre.ctypes, "CDLL", abrir)
+    assert memoria_libre._libc() is None
+    memoria_libre.devolver()  # nothing to call, nothing raised
