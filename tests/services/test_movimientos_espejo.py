@@ -136,8 +136,7 @@ def _textos(filas: list[_Fila]) -> list[str]:
 
 
 def _panel(terms: dict[str, object]) -> espejo.Panel:
-    f = Filtro(**terms)  # type: ignore[arg-type]  # PANELES' values are Filtro's fields
-    return espejo.Panel(f.registro_patronal, f.tipo, f.estado, f.fecha_inicial, f.fecha_final)
+    return Filtro(**terms).panel()  # type: ignore[arg-type]  # PANELES' values are Filtro's fields
 
 
 def _bordes(movimientos_svc) -> dict[str, dict[str, object]]:

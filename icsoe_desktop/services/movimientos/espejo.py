@@ -45,6 +45,7 @@ from sqlalchemy import Connection
 
 from icsoe_desktop.domain.buscar import NOMBRE, NSS, Termino, siguiente
 from icsoe_desktop.services.movimientos import hallados
+from icsoe_desktop.services.movimientos.hallados import Panel
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import movimientos_espejo as espejo_sql
 from icsoe_desktop.store.lectura import Interrumpida
@@ -147,17 +148,6 @@ def _rango_nombre(
         assert contar is not None  # checked by ``Espejo.contar``
         lo, hi = _estrechar(texto, campo, lo, hi, contar)
     return lo, hi
-
-
-@dataclass(frozen=True)
-class Panel:
-    """The panel's terms (None: not filtered; dates inclusive)."""
-
-    registro: str | None = None
-    tipo: str | None = None
-    estado: str | None = None
-    desde: date | None = None
-    hasta: date | None = None
 
 
 @dataclass

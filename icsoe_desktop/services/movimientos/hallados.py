@@ -34,6 +34,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Generic, TypeVar
 
 from icsoe_desktop.store.lectura import Interrumpida
@@ -51,6 +52,17 @@ ORDENES = 4
 CLAVES_MAX = 2_000_000
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The search panel's terms a find is narrowed by (None: not filtered; dates inclusive)."""
+
+    registro: str | None = None
+    tipo: str | None = None
+    estado: str | None = None
+    desde: date | None = None
+    hasta: date | None = None
 
 
 @dataclass(frozen=True)
@@ -76,19 +88,16 @@ class Resumen:
             grupos[grupo] = (fechas, antes)
         return cls(grupos)
 
-    def contar(
-        self,
-        registro: str | None = None,
-        tipo: str | None = None,
-        estado: str | None = None,
-        desde: str | None = None,
-        hasta: str | None = None,
-    ) -> int:
-        """How many matches the panel's filter leaves (None: that term not filtered; the
-        dates as stored, inclusive)."""
+    def contar(self, panel: Panel) -> int:
+        """How many matches the panel's filter leaves."""
+        desde, hasta = (d.isoformat() if d else None for d in (panel.desde, panel.hasta))
         total = 0
         for (r, t, e), (fechas, antes) in self.grupos.items():
-            if (registro and r != registro) or (tipo and t != tipo) or (estado and e != estado):
+            if (
+                (panel.registro and r != panel.registro)
+                or (panel.tipo and t != panel.tipo)
+                or (panel.estado and e != panel.estado)
+            ):
                 continue
             first = bisect_left(fechas, desde) if desde else 0
             last = bisect_right(fechas, hasta) if hasta else len(fechas)

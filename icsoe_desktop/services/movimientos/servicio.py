@@ -81,6 +81,12 @@ class Filtro:
     # The find box: the beginning of an NSS, a CURP or a name (domain/buscar.py).
     buscar: str = ""
 
+    def panel(self) -> hallados.Panel:
+        """The search panel's terms (its ``condicion`` resolved first: ``resolve``)."""
+        return hallados.Panel(
+            self.registro_patronal, self.tipo, self.estado, self.fecha_inicial, self.fecha_final
+        )
+
     def check(self) -> None:
         if self.fecha_inicial and self.fecha_final and self.fecha_inicial > self.fecha_final:
             raise ValidationError(
@@ -223,14 +229,6 @@ def _busqueda(filtro: Filtro) -> paging.Busqueda:
         filtro.fecha_final,
         termino(filtro.buscar),
     )
-
-
-def _counted(resumen: hallados.Resumen, filtro: Filtro) -> int:
-    """The matches of a find's ``resumen`` that ``filtro`` (resolved) leaves."""
-    desde, hasta = (
-        d.isoformat() if d else None for d in (filtro.fecha_inicial, filtro.fecha_final)
-    )
-    return resumen.contar(filtro.registro_patronal, filtro.tipo, filtro.estado, desde, hasta)
 
 
 def _found_ids_key(filtro: Filtro, orden: Orden, total: int) -> Hashable:
@@ -377,17 +375,10 @@ class MovimientosService:
         filter the clerk picks next is counted from them."""
         kept = self._hallados.resumen_guardado(found)
         if kept is not None:
-            return _counted(kept, filtro)
+            return kept.contar(filtro.panel())
         copia = self._espejo.vigente()
         if copia is not None:
-            panel = espejo.Panel(
-                filtro.registro_patronal,
-                filtro.tipo,
-                filtro.estado,
-                filtro.fecha_inicial,
-                filtro.fecha_final,
-            )
-            counted = copia.contar(found, panel, self._contar_rango)
+            counted = copia.contar(found, filtro.panel(), self._contar_rango)
             if counted is not None:
                 return counted
         else:
