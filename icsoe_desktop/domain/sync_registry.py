@@ -170,6 +170,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "empresa_accesos",  # which user may open which empresa (catalogo.sqlite3 only)
         "movimientos_conteo",  # derived from movimientos by triggers on each desktop
         "movimientos_total",  # the same, without the day
+        "movimientos_cambiados",  # which movements were written lately: for the find box's copy
         # The audit log's chain: each desktop links the entries in the order it got them
         "audit_cadena",
     }

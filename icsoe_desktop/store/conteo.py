@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 
 from sqlalchemy import Connection
 
-from icsoe_desktop.store import pendientes
+from icsoe_desktop.store import movimientos_espejo, pendientes
 from icsoe_desktop.store.sin_disparadores import insert_untriggered
 
 INSERT_TRIGGER = "movimientos_conteo_insert"
@@ -83,14 +83,19 @@ def insert_counted(
     found = {
         name
         for (name,) in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE name IN (?, ?)", (INSERT_TRIGGER, COUNTED_BY)
+            "SELECT name FROM sqlite_master WHERE name IN (?, ?, ?)",
+            (INSERT_TRIGGER, COUNTED_BY, movimientos_espejo.INSERT_TRIGGER),
         )
     }
     if INSERT_TRIGGER not in found:  # a schema without counts (before 0010): nothing to keep
         return insert()
     counting = COUNTED_BY in found
+    # The movements written, for the find box's copy in memory (from migration 0033).
+    recording = movimientos_espejo.INSERT_TRIGGER in found
 
     def count(before: int, failed: bool) -> None:
+        if recording:
+            movimientos_espejo.registrar(conn, before)
         if not counting:
             return
         live = None if failed or tally is None else tally()
@@ -100,7 +105,9 @@ def insert_counted(
         else:
             _add_tallied(conn, Counter(live))
 
-    also = (INSERT_TRIGGER,) if states is None else (INSERT_TRIGGER, UNSENT_STATE_TRIGGER)
+    also = [INSERT_TRIGGER, UNSENT_STATE_TRIGGER] if states is not None else [INSERT_TRIGGER]
+    if recording:
+        also.append(movimientos_espejo.INSERT_TRIGGER)
     return insert_untriggered(conn, "movimientos", insert, also, count, states)
 
 

@@ -1,7 +1,11 @@
 """The reads a copy of the find box's orders is built from (services/movimientos/espejo.py):
 every live movement's panel terms by id, then each find index in its order, its key and id
 only (from the index alone: 0.35 s a million), and the two names of the few movements whose
-names begin alike in both orders. One snapshot for all of them (``fija``)."""
+names begin alike in both orders. One snapshot for all of them (``fija``).
+
+And what brings the copy up to date after a change: the movements written since it was read,
+as ``movimientos_cambiados`` records them (migration 0033: triggers on movimientos; a bulk
+insert records its rows itself, ``registrar``), and those movements' terms now."""
 
 from __future__ import annotations
 
@@ -22,6 +26,13 @@ LOTE = 10_000
 
 # The find indexes by the field they order: (index, term).
 ORDENES = {"nombre": INDEXES[2], "pila": INDEXES[3], "nss": INDEXES[0]}
+
+# The trigger that records each movement inserted (dropped by a bulk insert: ``registrar``).
+INSERT_TRIGGER = "movimientos_cambiados_insert"
+# A bulk insert of more rows records a single «many» (id 0): a copy is read again after it.
+REGISTRADOS = 10_000
+# Ids asked for at once.
+_POR_CONSULTA = 500
 
 
 @contextmanager
@@ -57,6 +68,74 @@ def terminos(conn: Connection, primera: date, seguir: Callable[[], bool]) -> Ite
         "FROM movimientos WHERE deleted = 0 ORDER BY id"
     )
     return _lotes(conn, sql, {"primera": primera.isoformat()}, seguir)
+
+
+def marca(conn: Connection) -> int | None:
+    """The latest change ``movimientos_cambiados`` recorded (0: none yet); None: a store
+    without that record (its schema before migration 0033, opened read-only)."""
+    try:
+        return int(
+            conn.exec_driver_sql(
+                "SELECT coalesce(max(n), 0) FROM movimientos_cambiados"
+            ).scalar_one()
+        )
+    except OperationalError as exc:
+        if "no such table" not in str(exc.orig):
+            raise
+        return None
+
+
+def cambiados(conn: Connection, desde: int, maximo: int) -> tuple[int, list[int]] | None:
+    """The ids of the movements written after change ``desde`` (ascending) and the latest
+    change; None when they are more than ``maximo``, a bulk insert's «many» is among them, or
+    the record no longer reaches back to ``desde`` (only the latest are kept)."""
+    primera = conn.exec_driver_sql("SELECT min(n) FROM movimientos_cambiados").scalar()
+    if primera is not None and primera > desde + 1:
+        return None
+    filas = conn.exec_driver_sql(
+        "SELECT n, movimiento_id FROM movimientos_cambiados WHERE n > ? ORDER BY n LIMIT ?",
+        (desde, maximo + 1),
+    ).all()
+    ids = {id_ for _n, id_ in filas}
+    if len(ids) > maximo or 0 in ids:
+        return None
+    return (filas[-1][0] if filas else desde), sorted(ids)
+
+
+def filas(conn: Connection, ids: list[int], primera: date, ancho: int) -> list[tuple[Any, ...]]:
+    """The terms now of these movements (those still in the table): (id, whether live,
+    registro patronal, tipo|estado, days from ``primera`` to its fecha, the first ``ancho``
+    bytes of its name in IDSE's order and nombre first, NSS)."""
+    leidas: list[tuple[Any, ...]] = []
+    for k in range(0, len(ids), _POR_CONSULTA):
+        parte = ids[k : k + _POR_CONSULTA]
+        sql = (
+            "SELECT id, deleted = 0, registro_patronal, tipo || '|' || estado, "
+            "CAST(julianday(fecha) - julianday(?) AS INTEGER), "
+            f"substr(CAST({nombre_idse()} AS BLOB), 1, ?), "
+            f"substr(CAST({nombre_pila()} AS BLOB), 1, ?), nss FROM movimientos "
+            f"WHERE id IN ({', '.join('?' * len(parte))})"
+        )
+        leidas += plain.driver(conn).execute(sql, (primera.isoformat(), ancho, ancho, *parte))
+    return leidas
+
+
+def registrar(conn: Connection, antes: int) -> None:
+    """A bulk insert's rows (ids past ``antes``) recorded as written, its insert trigger
+    dropped meanwhile: each, or past REGISTRADOS a single «many»."""
+    nuevas = conn.exec_driver_sql(
+        "SELECT count(*) FROM movimientos WHERE id > ?", (antes,)
+    ).scalar_one()
+    if not nuevas:
+        return
+    if nuevas > REGISTRADOS:
+        conn.exec_driver_sql("INSERT INTO movimientos_cambiados (movimiento_id) VALUES (0)")
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO movimientos_cambiados (movimiento_id) "
+        "SELECT id FROM movimientos WHERE id > ? ORDER BY id",
+        (antes,),
+    )
 
 
 def nombres(

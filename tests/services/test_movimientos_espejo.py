@@ -1,8 +1,8 @@
 """The find box's orders copied in memory (services/movimientos/espejo.py), on a real store of
 real-shaped movements (bench/datos_reales.py: common names, Ñ, three registros, three years):
 any find under any panel filter is counted as the clerk expects, from the copy once it is
-built and by SQL before; a change announced makes the copy unused until it is built again;
-letting go of the file ends its build."""
+built and by SQL before; after a change the copy is brought up to date from the rows written,
+or read again when too far behind; letting go of the file ends its build."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from icsoe_desktop.domain.cambios import MOVIMIENTOS
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.movimientos import espejo, hallados
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
+from icsoe_desktop.store import movimientos_espejo
 
 TODAY = date(2026, 11, 22)
 REGISTROS = ("Y5412345106", "B1234567105", "NO191919191")
@@ -203,48 +204,160 @@ def _contar(movimientos_svc, buscar: str, terms: dict[str, object]) -> tuple[int
     return contado, _esperado(_filas(movimientos_svc, terms), buscar)
 
 
-def test_a_change_announced_leaves_the_copy_unused_until_built_again(services, monkeypatch):
+def _construida(movimientos_svc) -> espejo.Espejo:
+    """The copy, asked for by the window's first count and built."""
+    movimientos_svc.count(Filtro())
+    movimientos_svc._espejo.esperar()
+    copia = movimientos_svc._espejo.vigente()
+    assert copia is not None
+    return copia
+
+
+def _la_copia_cuenta_como_el_capturista(movimientos_svc, textos: list[str]) -> None:
+    """The current copy (not read again) counts each of ``textos`` under each panel filter as
+    the clerk expects from the rows the store has now; a text longer than its keys may be
+    left to SQL, which counts it right too."""
+    copias = movimientos_svc._espejo
+    construccion = copias._construccion
+    for name, terms in PANELES.items():
+        filas = _filas(movimientos_svc, terms)
+        for buscar in textos:
+            t = termino(buscar)
+            assert t is not None
+            contado = copias.contar(t, _panel(terms), movimientos_svc._contar_rango)
+            esperado = _esperado(filas, buscar)
+            if contado is None:
+                assert len(t.texto.encode()) > espejo.ANCHO, (name, buscar)
+            else:
+                assert contado == esperado, (name, buscar)
+            assert movimientos_svc.count(Filtro(buscar=buscar, **terms)) == esperado
+    assert copias._construccion is construccion  # brought up to date, not read again
+
+
+def test_a_change_is_counted_by_the_copy_brought_up_to_date(services, monkeypatch):
+    """Right after an edit, a delete, a row removed and an import, the copy answers (it is
+    brought up to date from the rows written, not read again) and counts as the clerk
+    expects."""
     monkeypatch.setattr(espejo, "MINIMO", 1)
     _store(services, 600)
     movimientos_svc = services.movimientos
-    rechazados = {"estado": "rechazado"}
-    movimientos_svc.count(Filtro())  # the window's first count asks for the copy
-    movimientos_svc._espejo.esperar()
-    assert movimientos_svc._espejo.vigente() is not None
+    _construida(movimientos_svc)
+    textos = ["ma", "zapata zu", "zapata zuñiga", "ZAPATA ZUÑIGA ROSA", "ju", "rosa", "0", "1"]
+    # Longer than the copy's keys (its range narrowed by the index, which holds the store now).
+    textos += ["maria guadalupe", "maria guadalupe z", "MARIA GUADALUPE MARIA", "ZAPATA ZUNIGA"]
+    textos += ["JUAN PEREZ JUAN", "juan perez j"]
 
-    # An edit: a rejected movement corrected under another name.
-    rechazado = next(iter(movimientos_svc.iter_rows(Filtro(**rechazados), Orden())))
-    antes = _contar(movimientos_svc, "zapata zu", {})
-    assert antes == (0, 0)
+    # An edit: a rejected movement corrected under another name (pendiente again).
+    rechazado = next(iter(movimientos_svc.iter_rows(Filtro(estado="rechazado"), Orden())))
+    assert _contar(movimientos_svc, "zapata zu", {}) == (0, 0)
     mov = movimientos_svc.movimiento(rechazado[0])
-    corregido = replace(mov, primer_apellido="ZAPATA", segundo_apellido="ZUÑIGA")
+    corregido = replace(mov, primer_apellido="ZAPATA", segundo_apellido="ZUÑIGA", nombre="ROSA")
     movimientos_svc.corregir(rechazado[0], corregido, CLI_ACTOR)
-    assert movimientos_svc._espejo.vigente() is None  # never used again
-    assert _contar(movimientos_svc, "zapata zu", {}) == (1, 1)
-    assert _contar(movimientos_svc, "zapata zu", {"estado": "pendiente"}) == (1, 1)
-    contado, esperado = _contar(movimientos_svc, "ma", rechazados)
-    assert contado == esperado
-    movimientos_svc._espejo.esperar()  # built again, asked for by a find
-    assert movimientos_svc._espejo.vigente() is not None
-    assert _contar(movimientos_svc, "zapata zu", {"estado": "pendiente"}) == (1, 1)
+    t = termino("zapata zu")
+    assert t is not None
+    assert movimientos_svc._espejo.contar(t, _panel({"estado": "pendiente"})) == 1
+    _la_copia_cuenta_como_el_capturista(movimientos_svc, textos)
 
-    # A delete, as a sync brings it: written, then announced.
+    # A delete, as a sync brings it (written, then announced), and a row removed.
     with services.store.engine.begin() as conn:
         conn.execute(
             text("UPDATE movimientos SET deleted = 1 WHERE id = :id"), {"id": rechazado[0]}
         )
+        conn.execute(text("DELETE FROM movimientos WHERE id IN (5, 6)"))
     services.store.cambios.anunciar({MOVIMIENTOS})
-    assert movimientos_svc._espejo.vigente() is None
-    assert _contar(movimientos_svc, "zapata zu", {}) == (0, 0)
-    movimientos_svc._espejo.esperar()
-    assert movimientos_svc._espejo.vigente() is not None
-    assert _contar(movimientos_svc, "zapata", {}) == (0, 0)
-    for terms in PANELES.values():
-        contado, esperado = _contar(movimientos_svc, "ma", terms)
-        assert contado == esperado, terms
+    assert movimientos_svc._espejo.contar(t, _panel({})) == 0
+    _la_copia_cuenta_como_el_capturista(movimientos_svc, textos)
+
+    # A common nombre's movements deleted around another's (one in two).
+    with services.store.engine.begin() as conn:
+        borrados = conn.execute(
+            text(
+                "UPDATE movimientos SET deleted = 1 WHERE nombre = 'MARIA GUADALUPE' "
+                "AND primer_apellido <> 'MARIA' AND id % 2 = 0"
+            )
+        ).rowcount
+        assert borrados > 3
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    _la_copia_cuenta_como_el_capturista(movimientos_svc, textos)
+
+    # Renamed next to a common name's longer beginning (the same first bytes: its key).
+    with services.store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE movimientos SET primer_apellido = 'JUAN', segundo_apellido = 'PEREZ', "
+                "nombre = 'JOSE' WHERE id = (SELECT min(id) FROM movimientos "
+                "WHERE deleted = 0 AND nombre NOT LIKE 'JU%' AND primer_apellido NOT LIKE 'JU%')"
+            )
+        )
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    _la_copia_cuenta_como_el_capturista(movimientos_svc, textos)
+
+    # New movements through the store's bulk path (an import's): one of a registro the copy
+    # never saw, dated before its first fecha.
+    nuevas = [
+        {**fila, "primer_apellido": "ZAPATA", "segundo_apellido": "ZUÑIGA", "nombre": "ROSA"}
+        for fila in movimientos(3, TODAY + timedelta(days=400))
+    ]
+    nuevas[0]["registro_patronal"] = "C1234567104"
+    nuevas[1]["fecha"] = date(2019, 5, 5)
+    assert crear_movimientos(services.store, 3, TODAY, filas=nuevas) == 3
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    otro = _panel({"registro_patronal": "C1234567104"})
+    assert movimientos_svc._espejo.contar(t, otro) == 1
+    antes = _panel({"fecha_final": date(2020, 1, 1)})
+    assert movimientos_svc._espejo.contar(t, antes) == 1
+    _la_copia_cuenta_como_el_capturista(movimientos_svc, textos)
 
 
-def test_a_build_begun_before_a_change_is_never_used_and_letting_go_of_the_file_ends_it(
+def test_a_copy_further_behind_than_the_stores_record_is_read_again(services, monkeypatch):
+    """More movements written than the copy is brought up to date with, an import past what
+    the store records one by one, or a record that no longer reaches back to the copy (only
+    the latest are kept): the copy is read again, and SQL counts right meanwhile."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    _store(services, 600)
+    movimientos_svc = services.movimientos
+    copias = movimientos_svc._espejo
+    _construida(movimientos_svc)
+    t = termino("ma")
+    assert t is not None
+
+    def cambio(sql: str) -> None:
+        with services.store.engine.begin() as conn:
+            conn.execute(text(sql))
+        services.store.cambios.anunciar({MOVIMIENTOS})
+
+    def leida_de_nuevo() -> None:
+        assert copias.vigente() is None
+        contado, esperado = _contar(movimientos_svc, "ma", {"tipo": "02"})
+        assert contado == esperado  # by SQL, the copy asked for again
+        copias.esperar()
+        assert copias.contar(t, _panel({"tipo": "02"})) == esperado
+
+    monkeypatch.setattr(espejo, "AL_DIA", 5)
+    cambio("UPDATE movimientos SET estado = 'rechazado' WHERE id BETWEEN 10 AND 13")
+    assert copias.vigente() is not None  # four: brought up to date
+    cambio("UPDATE movimientos SET estado = 'pendiente' WHERE id BETWEEN 13 AND 15")
+    leida_de_nuevo()  # six since it was read
+
+    # The oldest changes let go of as 101,000 more are recorded (the store's own trigger keeps
+    # the latest 100,000, letting go of the older every thousand).
+    cambio(
+        "INSERT INTO movimientos_cambiados (movimiento_id) WITH RECURSIVE k(i) AS "
+        "(SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 101000) SELECT 1 FROM k"
+    )
+    with services.store.engine.connect() as conn:
+        guardados = conn.execute(text("SELECT count(*) FROM movimientos_cambiados")).scalar()
+    assert guardados is not None and 100_000 <= guardados < 101_000
+    leida_de_nuevo()
+
+    monkeypatch.setattr(movimientos_espejo, "REGISTRADOS", 2)
+    nuevas = [{**f, "registro_patronal": REGISTROS[0]} for f in movimientos(3, date(2027, 2, 1))]
+    assert crear_movimientos(services.store, 3, TODAY, filas=nuevas) == 3
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    leida_de_nuevo()
+
+
+def test_a_build_begun_before_a_change_is_brought_up_to_date_and_letting_go_of_the_file_ends_it(
     services, monkeypatch
 ):
     monkeypatch.setattr(espejo, "MINIMO", 1)
@@ -255,15 +368,16 @@ def test_a_build_begun_before_a_change_is_never_used_and_letting_go_of_the_file_
         movimientos_svc.count(Filtro(buscar="ma"))
         construccion = copias._construccion
         assert construccion is not None and construccion.hilo.is_alive()  # waiting
+        with services.store.engine.begin() as conn:
+            conn.execute(text("UPDATE movimientos SET tipo = '02' WHERE id BETWEEN 1 AND 40"))
         services.store.cambios.anunciar({MOVIMIENTOS})
     copias.esperar()
-    assert copias.vigente() is None  # read before the change: abandoned
+    assert copias.vigente() is not None  # built, then brought up to date
     contado, esperado = _contar(movimientos_svc, "ma", {"tipo": "02"})
     assert contado == esperado
-    copias.esperar()
-    assert copias.vigente() is not None
 
     services.store.cambios.anunciar({MOVIMIENTOS})
+    copias.cerrar()  # let go of, as when the file is
     with movimientos_svc._hallados.primer_plano(None):
         movimientos_svc.count(Filtro(buscar="ju"))
         construccion = copias._construccion

@@ -10,7 +10,8 @@ estado as one code, fecha as its day counted from the store's first, in two byte
 matches are a range of keys (bisect); a filter is each term's byte turned into 0 or 1 with
 ``bytes.translate``, the terms combined as integers (``&``, ``|``) and counted
 (``int.bit_count``). A name found in both orders is counted once: nombre first, each movement
-also keeps how many first bytes its two names share. ~43 bytes a movement (43 MB a million).
+also keeps how many first bytes its two names share; and each order, where each id is in it.
+~55 bytes a movement (55 MB a million).
 
 A name longer than the keys has the part of its keys' range before and after its matches
 counted by the index (from the index alone: ~3 ms for «maria guadalupe g» at a million). Texts it cannot answer
@@ -19,11 +20,15 @@ a name longer than AMBOS bytes (a whole name: few matches) or past the keys and 
 store with more registros or tipo-and-estado pairs than a byte holds, or fechas 179 years
 apart.
 
-Built for a store of MINIMO to MAXIMO live movements, asked by its first count and, after a
-change, by the next find; in a thread of the lowest priority that waits while the clerk's
-questions are answered (hallados.py); kept with the store's count of announcements when its
-read began and used only while that count holds (domain/cambios.py: never a count from before
-a change), abandoned when the store is let go of.
+Built for a store of MINIMO to MAXIMO live movements, asked by its first count, in a thread
+of the lowest priority that waits while the clerk's questions are answered (hallados.py);
+abandoned when the store is let go of. Used only while current: kept with the store's count
+of announcements (domain/cambios.py), and after a change announced brought up to date before
+it answers (never a count from before a change): the movements written since it was read, as
+the store records them (store/movimientos_espejo.py), have their old entries marked gone
+(their registro byte MUERTO) and their terms now kept beside the arrays (``nuevos``, each
+looked at by each count: up to AL_DIA of them). Past that, or when the store's record no
+longer reaches back to the copy, it is read again, and SQL counts meanwhile.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from operator import eq, itemgetter, methodcaller
 from typing import Any
@@ -64,9 +69,17 @@ DIAS = 2**16
 # Live movements from which the copy pays: a count by SQL reads each match's row, in
 # proportion to the store («ma» and a registro: 280 ms at a million), ~14 ms below this.
 MINIMO = 50_000
-# And up to which it is kept: ~43 bytes a movement (215 MB at five million, twice that while
-# read); a bigger store is counted by SQL, as every store is while its copy is read.
+# And up to which it is kept: ~55 bytes a movement (275 MB at five million, more while read);
+# a bigger store is counted by SQL, as every store is while its copy is read.
 MAXIMO = 5_000_000
+# Movements written since the copy was read that it is brought up to date with (each looked
+# at by every count: ~2 ms for 10,000); past them it is read again.
+AL_DIA = espejo_sql.REGISTRADOS
+# A registro byte that marks an entry gone (changed or deleted since the copy was read).
+MUERTO = 255
+_VIVOS = bytes(1 if b != MUERTO else 0 for b in range(256))
+# Where an id is in none of an order's entries.
+_NINGUNA = 0xFFFFFFFF
 
 # An NSS digit as a nibble: itself + 1 (0: past the NSS's end); in a key, 0xFF: not a digit.
 _NIBBLE = str.maketrans({str(d): "0123456789a"[d + 1] for d in range(10)})
@@ -98,15 +111,25 @@ class _Orden:
     grupo: bytearray  # tipo and estado
     tramo: bytearray  # the day counted from the store's first fecha: its 256-day span
     dia: bytearray  # and its day within it
+    posicion: array[int]  # each id's entry (_NINGUNA: none)
     ambos: bytearray | None = None  # nombre first: bytes its two names begin with alike
+    muertos: int = 0  # entries gone since it was read
 
     def rango(self, lo: bytes, hi: bytes) -> tuple[int, int]:
         claves = _Claves(self.claves, self.ancho)
         return bisect_left(claves, lo), bisect_right(claves, hi)
 
+    def quitar(self, id_: int) -> None:
+        """``id_``'s entry, if any, marked gone."""
+        if id_ < len(self.posicion):
+            i = self.posicion[id_]
+            if i != _NINGUNA and self.registro[i] != MUERTO:
+                self.registro[i] = MUERTO
+                self.muertos += 1
+
     def memoria(self) -> int:
         partes = (self.claves, self.registro, self.grupo, self.tramo, self.dia, self.ambos or b"")
-        return sum(len(p) for p in partes)
+        return sum(len(p) for p in partes) + len(self.posicion) * self.posicion.itemsize
 
 
 def _tabla(unos: Iterable[int]) -> bytes:
@@ -150,18 +173,56 @@ def _rango_nombre(
     return lo, hi
 
 
+@dataclass(frozen=True, slots=True)
+class _Nuevo:
+    """A movement written since the copy was read, as it is now (live)."""
+
+    idse: bytes | None  # its name's first AMBOS bytes in IDSE's order
+    pila: bytes | None  # and nombre first
+    nss: str | None
+    registro: int
+    grupo: int
+    dia: int | None  # days from the copy's first fecha (before it too)
+
+
 @dataclass
 class Espejo:
-    """The copy of one store's find orders (``construir``), as they were when read."""
+    """The copy of one store's find orders (``construir``), as they were when read and
+    brought up to date since (``aplicar``)."""
 
     ordenes: dict[str, _Orden]
-    registros: dict[str, int]
-    grupos: dict[str, int]  # "tipo|estado" → its code
+    registros: _Codigos
+    grupos: _Codigos  # "tipo|estado" → its code
     primera: date  # the store's first fecha
+    marca: int | None  # the store's latest recorded change it holds (None: no record)
+    nuevos: dict[int, _Nuevo] = field(default_factory=dict)
+    tocados: set[int] = field(default_factory=set)  # ids written since it was read
 
     def memoria(self) -> int:
         """Bytes its arrays take."""
         return sum(o.memoria() for o in self.ordenes.values())
+
+    def aplicar(self, marca: int, ids: list[int], filas: list[tuple[Any, ...]]) -> bool:
+        """Brought up to date: ``ids`` written up to the store's change ``marca``, ``filas``
+        their rows now (store/movimientos_espejo.py ``filas``). False: more than AL_DIA since
+        it was read, or a term its bytes cannot hold (then it is read again)."""
+        self.tocados.update(ids)
+        if len(self.tocados) > AL_DIA:
+            return False
+        for id_ in ids:
+            for orden in self.ordenes.values():
+                orden.quitar(id_)
+            self.nuevos.pop(id_, None)
+        try:
+            for id_, vivo, registro, grupo, dia, idse, pila, nss in filas:
+                if vivo:
+                    self.nuevos[id_] = _Nuevo(
+                        idse, pila, nss, self.registros[registro], self.grupos[grupo], dia
+                    )
+        except ValueError:  # past the codes a byte holds
+            return False
+        self.marca = marca
+        return True
 
     def contar(
         self, t: Termino, filtro: Panel, contar_rango: ContarRango | None = None
@@ -175,6 +236,8 @@ class Espejo:
             if len(texto) > AMBOS or (largo and (contar_rango is None or not t.texto.isascii())):
                 return None
             idse, pila = self.ordenes["nombre"], self.ordenes["pila"]
+            if largo and self._cambiado(texto[:ANCHO]):
+                return None  # the index counts the store now: this key's entries are not it
             lo_idse, hi_idse = _rango_nombre(idse, "nombre", t.texto, contar_rango)
             lo, hi = _rango_nombre(pila, "pila", t.texto, contar_rango)
             assert pila.ambos is not None
@@ -184,6 +247,7 @@ class Espejo:
                 self._contar(idse, lo_idse, hi_idse, filtro)
                 + self._contar(pila, lo, hi, filtro)
                 - self._contar(pila, lo, hi, filtro, ambos)
+                + self._nuevos(filtro, lambda n: _empieza(n.idse, texto) or _empieza(n.pila, texto))
             )
         nss = self.ordenes.get("nss")
         if t.campos == (NSS,) and nss is not None and len(t.texto) <= DIGITOS:
@@ -192,8 +256,51 @@ class Espejo:
                 bytes.fromhex(digitos.ljust(DIGITOS, "0")),
                 bytes.fromhex(digitos.ljust(DIGITOS, "f")),
             )
-            return self._contar(nss, lo, hi, filtro)
+            return self._contar(nss, lo, hi, filtro) + self._nuevos(
+                filtro, lambda n: n.nss is not None and n.nss.startswith(t.texto)
+            )
         return None
+
+    def _cambiado(self, clave: bytes) -> bool:
+        """Whether a movement written since the copy was read had or has a name that begins
+        with the key ``clave``."""
+        if not self.tocados:
+            return False
+        for campo in ("nombre", "pila"):
+            orden = self.ordenes[campo]
+            lo, hi = orden.rango(clave.ljust(ANCHO, b"\0"), clave.ljust(ANCHO, b"\xff"))
+            if orden.muertos and orden.registro.count(MUERTO, lo, hi):
+                return True
+        return any(_empieza(n.idse, clave) or _empieza(n.pila, clave) for n in self.nuevos.values())
+
+    def _grupos(self, filtro: Panel) -> list[int] | None:
+        """The codes of the tipo and estado pairs ``filtro`` leaves (None: not filtered)."""
+        if filtro.tipo is None and filtro.estado is None:
+            return None
+        return [
+            codigo
+            for grupo, codigo in self.grupos.items()
+            if filtro.tipo in (None, grupo.split("|")[0])
+            and filtro.estado in (None, grupo.split("|")[1])
+        ]
+
+    def _nuevos(self, filtro: Panel, halla: Callable[[_Nuevo], bool]) -> int:
+        """How many movements written since the copy was read the find (``halla``) finds and
+        ``filtro`` leaves."""
+        hallados = [n for n in self.nuevos.values() if halla(n)]
+        if not hallados:
+            return 0
+        registro = None if filtro.registro is None else self.registros.get(filtro.registro, -1)
+        grupos = self._grupos(filtro)
+        desde = None if filtro.desde is None else (filtro.desde - self.primera).days
+        hasta = None if filtro.hasta is None else (filtro.hasta - self.primera).days
+        return sum(
+            (registro is None or n.registro == registro)
+            and (grupos is None or n.grupo in grupos)
+            and (desde is None or (n.dia is not None and n.dia >= desde))
+            and (hasta is None or (n.dia is not None and n.dia <= hasta))
+            for n in hallados
+        )
 
     def _contar(
         self,
@@ -211,13 +318,10 @@ class Espejo:
             if codigo is None:
                 return 0
             terminos.append((orden.registro, _tabla((codigo,))))
-        if filtro.tipo is not None or filtro.estado is not None:
-            grupos = [
-                codigo
-                for grupo, codigo in self.grupos.items()
-                if filtro.tipo in (None, grupo.split("|")[0])
-                and filtro.estado in (None, grupo.split("|")[1])
-            ]
+        elif orden.muertos:
+            terminos.append((orden.registro, _VIVOS))
+        grupos = self._grupos(filtro)
+        if grupos is not None:
             if not grupos:
                 return 0
             terminos.append((orden.grupo, _tabla(grupos)))
@@ -258,11 +362,21 @@ class Espejo:
 
 
 class _Codigos(dict[Any, int]):
-    """A code for each value, given as values come (a byte: ValueError past 255)."""
+    """A code for each value, given as values come (a byte: ValueError past ``hasta``)."""
+
+    def __init__(self, hasta: int = 255) -> None:
+        super().__init__()
+        self._hasta = hasta
 
     def __missing__(self, valor: Any) -> int:
+        if len(self) > self._hasta:
+            raise ValueError("más valores de los que caben en un byte")
         codigo = self[valor] = len(self)
         return codigo
+
+
+def _empieza(nombre: bytes | None, texto: bytes) -> bool:
+    return nombre is not None and nombre.startswith(texto)
 
 
 def _comunes(a: bytes, b: bytes) -> int:
@@ -281,10 +395,11 @@ def construir(conn: Connection, seguir: Callable[[], bool]) -> Espejo | None:
     """The copy of the store's find orders (one snapshot; ``seguir`` as in store/lectura.py);
     None when a byte cannot hold its terms: SQL answers then."""
     with espejo_sql.fija(conn):
+        marca = espejo_sql.marca(conn)
         primera, _ultima = movs_sql.fecha_ends(conn)
         if primera is None:
             return None
-        registros, grupos = _Codigos(), _Codigos()
+        registros, grupos = _Codigos(MUERTO - 1), _Codigos()
         # Each live movement's terms at its id: registro, grupo and its day's two bytes as the
         # four bytes of one item (gathered into an order by one look-up each).
         terminos = array("I")
@@ -313,7 +428,22 @@ def construir(conn: Connection, seguir: Callable[[], bool]) -> Espejo | None:
             return None
         with suppress(ValueError):  # an NSS that is not digits: NSS texts counted by SQL
             ordenes["nss"] = _leer_orden(conn, "nss", terminos, seguir)
-    return Espejo(ordenes, dict(registros), dict(grupos), primera)
+    return Espejo(ordenes, registros, grupos, primera, marca)
+
+
+def al_dia(conn: Connection, copia: Espejo) -> bool:
+    """``copia`` brought up to date with the movements written since it was read, as the
+    store records them; False: it cannot be (no record, or it no longer reaches back to the
+    copy, more than AL_DIA written since, or a bulk insert's many): read it again."""
+    if copia.marca is None:
+        return False
+    with espejo_sql.fija(conn):
+        cambios = espejo_sql.cambiados(conn, copia.marca, AL_DIA)
+        if cambios is None:
+            return False
+        marca, ids = cambios
+        filas = espejo_sql.filas(conn, ids, copia.primera, AMBOS) if ids else []
+    return copia.aplicar(marca, ids, filas)
 
 
 def _columnas(filas: list[Any], n: int) -> list[list[Any]]:
@@ -360,8 +490,11 @@ def _leer_orden(
     ancho = DIGITOS // 2 if nss else ANCHO
     claves, juntos, ambos = bytearray(), bytearray(), bytearray()
     parecidos: dict[int, int] = {}  # id → its position: its names alike in their first 4 bytes
+    posicion = array("I", b"\xff" * 4 * len(terminos))
     for filas in espejo_sql.orden(conn, campo, DIGITOS if nss else ANCHO, seguir):
         llaves, ids = _columnas(filas, 2)
+        primera = len(juntos) // 4
+        deque(map(posicion.__setitem__, ids, range(primera, primera + len(ids))), maxlen=0)
         if nss:
             claves += _empacar(llaves)
         else:
@@ -387,6 +520,7 @@ def _leer_orden(
         juntos[1::4],
         juntos[2::4],
         juntos[3::4],
+        posicion,
         ambos if campo == "pila" else None,
     )
 
@@ -420,9 +554,10 @@ class _Construccion:
 
 
 class Espejos:
-    """One store's copy: built when asked (``pedir``) in the background, used only while no
-    change was announced since its read began (``vigente``). ``vivos()``: how many live
-    movements the store has (from its kept counts)."""
+    """One store's copy: built when asked (``pedir``) in the background, used only while current
+    (``vigente``: brought up to date after a change announced). ``vivos()``: how many live
+    movements the store has (from its kept counts); ``al_dia(copia)``: ``copia`` brought up
+    to date from the store (``al_dia`` above), or False."""
 
     def __init__(
         self,
@@ -430,27 +565,60 @@ class Espejos:
         primer_plano: hallados.Hallados,
         leer: Callable[[Callable[[], bool]], Espejo | None],
         vivos: Callable[[], int],
+        al_dia: Callable[[Espejo], bool],
     ) -> None:
         self._anuncios = anuncios
         self._hallados = primer_plano
         self._leer = leer
         self._vivos = vivos
+        self._al_dia_copia = al_dia
         self._lock = threading.Lock()
+        self._uso = threading.Lock()  # one count or bringing up to date of the copy at a time
         self._hecho: tuple[int, Espejo | None] | None = None  # (announcements, the copy)
         self._construccion: _Construccion | None = None
         self._pedido = False
 
     def vigente(self) -> Espejo | None:
+        """The copy, brought up to date if a change was announced since; None: no copy, or
+        it cannot be (then asked for again)."""
+        with self._uso:
+            return self._vigente()
+
+    def contar(
+        self, t: Termino, filtro: Panel, contar_rango: ContarRango | None = None
+    ) -> int | None:
+        """``Espejo.contar`` by the current copy; None without one (then asked for: built
+        meanwhile) or for what it does not answer."""
+        with self._uso:
+            copia = self._vigente()
+            if copia is not None:
+                return copia.contar(t, filtro, contar_rango)
+        self.pedir()
+        return None
+
+    def _vigente(self) -> Espejo | None:
         with self._lock:
             hecho = self._hecho
-        if hecho is None or hecho[0] != self._anuncios():
+        if hecho is None:
             return None
-        return hecho[1]
+        anuncios = self._anuncios()  # before the store is read: a change meanwhile is newer
+        if hecho[0] == anuncios:
+            return hecho[1]
+        copia = hecho[1]
+        try:
+            al_dia = copia is not None and self._al_dia_copia(copia)
+        except Exception:  # only a speed-up: SQL counts while it is read again
+            log.warning("No se puso al día la copia de las búsquedas", exc_info=True)
+            al_dia = False
+        with self._lock:
+            if self._hecho is hecho:  # not replaced meanwhile by a build
+                self._hecho = (anuncios, copia) if al_dia else None
+        return copia if al_dia else None
 
     def pedir(self, solo_la_primera: bool = False) -> None:
-        """Build the copy unless it is current or being built, or the store is small;
-        ``solo_la_primera``: only if it was never asked for (the window's first count: a
-        change after it is built again when a find next needs it)."""
+        """Build the copy unless there is one or one is being built (brought up to date
+        when used), or the store is small; ``solo_la_primera``: only if it was never asked
+        for (the window's first count)."""
         with self._lock:
             if solo_la_primera and self._pedido:
                 return
@@ -464,7 +632,7 @@ class Espejos:
             if self._al_dia(anuncios):  # asked by another thread meanwhile
                 return
             if self._construccion is not None:
-                self._construccion.parar.set()  # read before a change
+                self._construccion.parar.set()
             self._hecho = None  # a stale copy's memory given back before the next is read
             parar = threading.Event()
             hilo = threading.Thread(
@@ -474,22 +642,19 @@ class Espejos:
             hilo.start()
 
     def _al_dia(self, anuncios: int) -> bool:
-        """Whether the copy of ``anuncios`` is built or being built (with the lock held)."""
-        if self._hecho is not None and self._hecho[0] == anuncios:
+        """Whether there is a copy (to be brought up to date when used), the store's terms
+        were found not to fit one since the last change, or one is being built (with the lock
+        held)."""
+        if self._hecho is not None and (self._hecho[1] is not None or self._hecho[0] == anuncios):
             return True
         actual = self._construccion
-        return (
-            actual is not None
-            and actual.anuncios == anuncios
-            and actual.hilo.is_alive()
-            and not actual.parar.is_set()
-        )
+        return actual is not None and actual.hilo.is_alive() and not actual.parar.is_set()
 
     def _construir(self, anuncios: int, parar: threading.Event) -> None:
         hallados.lowest_priority()
 
-        def vigente() -> bool:
-            return not parar.is_set() and self._anuncios() == anuncios
+        def vigente() -> bool:  # a change meanwhile: brought up to date when used
+            return not parar.is_set()
 
         try:
             seguir = self._hallados.seguir_si(vigente)

@@ -282,7 +282,11 @@ class MovimientosService:
         store.al_soltar(self._hallados.cerrar)  # its background read ends before the file closes
         # The find orders copied in memory: any find under any filter counted in milliseconds.
         self._espejo = espejo.Espejos(
-            lambda: store.cambios.anuncios, self._hallados, self._leer_espejo, self._vivos
+            lambda: store.cambios.anuncios,
+            self._hallados,
+            self._leer_espejo,
+            self._vivos,
+            self._espejo_al_dia,
         )
         store.al_soltar(self._espejo.cerrar)
 
@@ -330,6 +334,10 @@ class MovimientosService:
         with self._store.engine.connect() as conn:
             return espejo.construir(conn, seguir)
 
+    def _espejo_al_dia(self, copia: espejo.Espejo) -> bool:
+        with self._store.engine.connect() as conn:
+            return espejo.al_dia(conn, copia)
+
     def _count(self, filtro: Filtro) -> int:
         filtro.check()
         resolved = resolve(filtro, self.today())
@@ -368,21 +376,17 @@ class MovimientosService:
 
     def _found_count(self, filtro: Filtro, found: Termino) -> int:
         """A find's count (``filtro`` resolved): from its kept panel terms (hallados.py), if
-        any; from the store's find orders copied in memory (espejo.py), once built and while
-        current; else alone, from its indexes alone; under a panel filter, as
+        any; from the store's find orders copied in memory (espejo.py), once built (brought up
+        to date after a change); else alone, from its indexes alone; under a panel filter, as
         ``_filtered_count`` says. Each kept: asked again, it is not worked out again (nor is
         which way to read it). A find alone has its panel terms read in the background too: a
         filter the clerk picks next is counted from them."""
         kept = self._hallados.resumen_guardado(found)
         if kept is not None:
             return kept.contar(filtro.panel())
-        copia = self._espejo.vigente()
-        if copia is not None:
-            counted = copia.contar(found, filtro.panel(), self._contar_rango)
-            if counted is not None:
-                return counted
-        else:
-            self._espejo.pedir()  # built again after a change, now that a find needs it
+        counted = self._espejo.contar(found, filtro.panel(), self._contar_rango)
+        if counted is not None:
+            return counted
         if replace(filtro, buscar="") == Filtro():  # its indexes alone
 
             def alone() -> int:

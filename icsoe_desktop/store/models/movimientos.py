@@ -310,4 +310,25 @@ class MovimientoTotal(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
-__all__ = ["Lote", "LoteMovimiento", "MovimientoConteo", "MovimientoRow", "MovimientoTotal"]
+class MovimientoCambiado(Base):
+    """Each movement written since, by triggers on movimientos (migration
+    0033_movimientos_cambiados): the find box's copy in memory
+    (services/movimientos/espejo.py) is brought up to date from these instead of being read
+    again. ``movimiento_id`` 0: many at once (a bulk insert past what is worth recording).
+    Only the latest are kept. Derived data: not synced."""
+
+    __tablename__ = "movimientos_cambiados"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    movimiento_id: Mapped[int] = mapped_column(Integer)
+
+
+__all__ = [
+    "Lote",
+    "LoteMovimiento",
+    "MovimientoCambiado",
+    "MovimientoConteo",
+    "MovimientoRow",
+    "MovimientoTotal",
+]

@@ -1,0 +1,116 @@
+"""``movimientos_cambiados`` records each movement written, whoever writes it (an import, the
+ORM's edits and removals, another desktop's changes pulled by sync, the demo's bulk path), so
+that the find box's copy in memory (services/movimientos/espejo.py) built before those writes
+is brought up to date and counts what the store holds now; a write the copy does not hold
+(a salary, a cause of rejection) records nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import update
+
+from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain.buscar import termino
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.movimientos import espejo
+from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.services.sync.apply import apply_remote
+from icsoe_desktop.services.sync.encode import local_changes
+from icsoe_desktop.store.models import MovimientoRow
+from tests.services.movimientos_data import add_registros, known_rows, write_csv
+from tests.services.test_movimientos_espejo import PANELES, _esperado, _filas, _panel
+
+TODAY = date(2026, 11, 22)
+TEXTOS = ("ma", "ju", "gar", "pe", "1", "2", "45", "JUAN PEREZ JUAN")
+
+
+def _ultimo(services) -> int:
+    with services.store.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT max(n) FROM movimientos_cambiados").scalar_one())
+
+
+def _copia(services) -> None:
+    """The copy asked for by the window's first count, and built."""
+    services.movimientos.count(Filtro())
+    services.movimientos._espejo.esperar()
+    assert services.movimientos._espejo.vigente() is not None
+
+
+def _cuenta_lo_que_hay(services) -> None:
+    """The copy, brought up to date (not read again), counts each find under each panel
+    filter as the clerk expects from the rows the store holds now."""
+    copias = services.movimientos._espejo
+    construccion = copias._construccion
+    for terms in PANELES.values():
+        filas = _filas(services.movimientos, terms)
+        for buscar in TEXTOS:
+            t = termino(buscar)
+            assert t is not None
+            contado = copias.contar(t, _panel(terms), services.movimientos._contar_rango)
+            assert contado == _esperado(filas, buscar), (terms, buscar)
+    assert copias._construccion is construccion
+
+
+def test_the_copy_follows_imports_edits_removals_and_sync_pulls(
+    services, tmp_path: Path, clock, monkeypatch
+) -> None:
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    create_demo_movimientos(services.store, 300, TODAY, batch=70)  # the bulk path
+    _copia(services)
+    add_registros(services)
+    report = services.importador.import_file(write_csv(tmp_path / "a.csv", known_rows()), "t")
+    assert report.importados == 6
+    _cuenta_lo_que_hay(services)
+
+    with services.store.session() as session:  # edits and removals, through the triggers
+        session.execute(
+            update(MovimientoRow).where(MovimientoRow.id % 4 == 0).values(estado="rechazado")
+        )
+        session.execute(update(MovimientoRow).where(MovimientoRow.id % 9 == 0).values(deleted=True))
+        session.query(MovimientoRow).filter(MovimientoRow.id % 10 == 0).delete()
+    services.store.cambios.anunciar({"movimientos"})
+    _cuenta_lo_que_hay(services)
+
+    # What the copy does not hold: nothing recorded.
+    antes = _ultimo(services)
+    with services.store.session() as session:
+        session.execute(update(MovimientoRow).values(sbc=MovimientoRow.sbc + 1, causa_rechazo="x"))
+    assert _ultimo(services) == antes
+
+    # Another desktop, its copy built, pulls them all (bulk insert), then changes.
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        create_demo_movimientos(other.store, 200, date(2025, 1, 1))
+        _copia(other)
+        with services.store.session() as session:
+            wire = [r for r in local_changes(session) if r["table"] == "movimientos"]
+        for seq, row in enumerate(wire, start=1):
+            row["seq"] = seq
+        with other.store.session() as session:
+            apply_remote(session, sync_wire.groups_of_rows(wire), clock())
+        other.store.cambios.anunciar({"movimientos"})
+        _cuenta_lo_que_hay(other)
+
+        with services.store.session() as session:
+            session.execute(
+                update(MovimientoRow)
+                .where(MovimientoRow.id % 3 == 0, MovimientoRow.deleted.is_(False))
+                .values(estado="aprobado", fecha=date(2025, 2, 3), primer_apellido="JUAN")
+            )
+            session.execute(
+                update(MovimientoRow).where(MovimientoRow.id % 7 == 0).values(deleted=True)
+            )
+        with services.store.session() as session:
+            changed = [r for r in local_changes(session) if r["table"] == "movimientos"]
+        for seq, row in enumerate(changed, start=len(wire) + 1):
+            row["seq"] = seq
+        with other.store.session() as session:
+            apply_remote(session, sync_wire.groups_of_rows(changed), clock())
+        other.store.cambios.anunciar({"movimientos"})
+        _cuenta_lo_que_hay(other)
+    finally:
+        other.close()
