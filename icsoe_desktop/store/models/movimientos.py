@@ -322,6 +322,8 @@ class MovimientoCambiado(Base):
 
     n: Mapped[int] = mapped_column(Integer, primary_key=True)
     movimiento_id: Mapped[int] = mapped_column(Integer)
+    # Tells one store's history of changes from another's (a copy saved for it).
+    azar: Mapped[int] = mapped_column(Integer, server_default=text("(random())"))
 
 
 __all__ = [

@@ -2,7 +2,9 @@
 movimientos, so that the find box's copy in memory (services/movimientos/espejo.py) is brought
 up to date by reading the few rows a change wrote instead of every movement again. Only the
 latest ``GUARDADOS`` are kept (a copy further behind is read again). A bulk insert records its
-rows itself (store/conteo.py). Derived data: not synced.
+rows itself (store/conteo.py). ``azar``, a random number of each change, tells one store's
+history from another's (a copy kept for a store is never taken for another's, nor for the same
+file restored from a backup). Derived data: not synced.
 
 Revision ID: 0033_movimientos_cambiados
 Revises: 0032_acuse_declarado
@@ -53,6 +55,7 @@ def upgrade() -> None:
         "movimientos_cambiados",
         sa.Column("n", sa.Integer(), nullable=False),
         sa.Column("movimiento_id", sa.Integer(), nullable=False),
+        sa.Column("azar", sa.Integer(), server_default=sa.text("(random())"), nullable=False),
         sa.PrimaryKeyConstraint("n"),
         sqlite_autoincrement=True,
     )
