@@ -262,6 +262,7 @@ class Store:
         self.cambios = Avisador()
         # Background readers of this file, ended before its connections close (close, reopen).
         self._al_soltar: list[Callable[[], None]] = []
+        self._al_reemplazar: list[Callable[[], None]] = []
         # What stamps a change (store/tracking.py): the services' clock, set when they open it.
         self.clock: Clock = utcnow
         if not path.exists() and (leftovers := restore_leftovers(path)):
@@ -342,6 +343,8 @@ class Store:
         checked file put in place, writable)."""
         self._soltar()
         close_engine(self.engine)
+        for olvidar in self._al_reemplazar:
+            olvidar()
         if solo_lectura is not None:
             self.solo_lectura = solo_lectura
         self.engine = self._engine()
@@ -352,6 +355,11 @@ class Store:
         """``terminar`` ends a background reader of this store: called before its connections
         close, so no thread holds the file (Windows refuses to replace an open file)."""
         self._al_soltar.append(terminar)
+
+    def al_reemplazar(self, olvidar: Callable[[], None]) -> None:
+        """``olvidar`` drops what was kept beside the file from its contents (a copy of its
+        find orders): called when the file was replaced (``reopen``), not when it closes."""
+        self._al_reemplazar.append(olvidar)
 
     def _soltar(self) -> None:
         for terminar in self._al_soltar:

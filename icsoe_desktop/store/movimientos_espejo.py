@@ -70,36 +70,60 @@ def terminos(conn: Connection, primera: date, seguir: Callable[[], bool]) -> Ite
     return _lotes(conn, sql, {"primera": primera.isoformat()}, seguir)
 
 
-def marca(conn: Connection) -> int | None:
-    """The latest change ``movimientos_cambiados`` recorded (0: none yet); None: a store
-    without that record (its schema before migration 0033, opened read-only)."""
+def marca(conn: Connection) -> tuple[int, int | None] | None:
+    """The latest change ``movimientos_cambiados`` recorded and its random number ((0, None):
+    none yet); None: a store without that record (its schema before migration 0033, opened
+    read-only)."""
     try:
-        return int(
-            conn.exec_driver_sql(
-                "SELECT coalesce(max(n), 0) FROM movimientos_cambiados"
-            ).scalar_one()
-        )
+        ultima = conn.exec_driver_sql(
+            "SELECT n, azar FROM movimientos_cambiados ORDER BY n DESC LIMIT 1"
+        ).first()
     except OperationalError as exc:
         if "no such table" not in str(exc.orig):
             raise
         return None
+    return (0, None) if ultima is None else (int(ultima[0]), int(ultima[1]))
 
 
-def cambiados(conn: Connection, desde: int, maximo: int) -> tuple[int, list[int]] | None:
-    """The ids of the movements written after change ``desde`` (ascending) and the latest
-    change; None when they are more than ``maximo``, a bulk insert's «many» is among them, or
-    the record no longer reaches back to ``desde`` (only the latest are kept)."""
+def azar(conn: Connection, n: int) -> int | None:
+    """The random number of recorded change ``n`` (None: not recorded, or let go of)."""
+    sql = "SELECT azar FROM movimientos_cambiados WHERE n = ?"
+    return conn.exec_driver_sql(sql, (n,)).scalar()
+
+
+def marcar(conn: Connection, desde: int) -> tuple[int, int] | None:
+    """A change of no movement recorded (id -1), if none was since ``desde``: a copy read at
+    ``desde`` is named by it; its (n, random number), or None (in ``conn``'s transaction)."""
+    ultima = conn.exec_driver_sql("SELECT coalesce(max(n), 0) FROM movimientos_cambiados")
+    if ultima.scalar_one() != desde:
+        return None
+    conn.exec_driver_sql("INSERT INTO movimientos_cambiados (movimiento_id) VALUES (-1)")
+    fila = conn.exec_driver_sql(
+        "SELECT n, azar FROM movimientos_cambiados ORDER BY n DESC LIMIT 1"
+    ).one()
+    return int(fila[0]), int(fila[1])
+
+
+def cambiados(
+    conn: Connection, desde: int, maximo: int
+) -> tuple[int, int | None, list[int]] | None:
+    """The latest change recorded after change ``desde`` and its random number (``desde`` and
+    None when there is none), and the ids of the movements written since (ascending); None
+    when they are more than ``maximo``, a bulk insert's «many» is among them, or the record
+    no longer reaches back to ``desde`` (only the latest are kept)."""
     primera = conn.exec_driver_sql("SELECT min(n) FROM movimientos_cambiados").scalar()
     if primera is not None and primera > desde + 1:
         return None
     filas = conn.exec_driver_sql(
-        "SELECT n, movimiento_id FROM movimientos_cambiados WHERE n > ? ORDER BY n LIMIT ?",
+        "SELECT n, movimiento_id, azar FROM movimientos_cambiados WHERE n > ? ORDER BY n LIMIT ?",
         (desde, maximo + 1),
     ).all()
-    ids = {id_ for _n, id_ in filas}
+    ids = {id_ for _n, id_, _azar in filas if id_ >= 0}  # -1: no movement (``marcar``)
     if len(ids) > maximo or 0 in ids:
         return None
-    return (filas[-1][0] if filas else desde), sorted(ids)
+    if not filas:
+        return desde, None, []
+    return filas[-1][0], filas[-1][2], sorted(ids)
 
 
 def filas(conn: Connection, ids: list[int], primera: date, ancho: int) -> list[tuple[Any, ...]]:

@@ -102,7 +102,7 @@ class _Claves:
 
 
 @dataclass
-class _Orden:
+class OrdenCopia:
     """One find index's live movements in its order."""
 
     claves: bytearray
@@ -123,7 +123,7 @@ class _Orden:
         """``id_``'s entry, if any, marked gone."""
         if id_ < len(self.posicion):
             i = self.posicion[id_]
-            if i != _NINGUNA and self.registro[i] != MUERTO:
+            if i < len(self.registro) and self.registro[i] != MUERTO:
                 self.registro[i] = MUERTO
                 self.muertos += 1
 
@@ -161,7 +161,7 @@ def _estrechar(texto: str, campo: str, lo: int, hi: int, contar: ContarRango) ->
 
 
 def _rango_nombre(
-    orden: _Orden, campo: str, texto: str, contar: ContarRango | None
+    orden: OrdenCopia, campo: str, texto: str, contar: ContarRango | None
 ) -> tuple[int, int]:
     """The positions in a name's order (``campo``) of the movements ``texto`` begins."""
     entero = texto.encode()
@@ -190,11 +190,12 @@ class Espejo:
     """The copy of one store's find orders (``construir``), as they were when read and
     brought up to date since (``aplicar``)."""
 
-    ordenes: dict[str, _Orden]
-    registros: _Codigos
-    grupos: _Codigos  # "tipo|estado" → its code
+    ordenes: dict[str, OrdenCopia]
+    registros: Codigos
+    grupos: Codigos  # "tipo|estado" → its code
     primera: date  # the store's first fecha
     marca: int | None  # the store's latest recorded change it holds (None: no record)
+    azar: int | None = None  # that change's random number (None: none recorded yet)
     nuevos: dict[int, _Nuevo] = field(default_factory=dict)
     tocados: set[int] = field(default_factory=set)  # ids written since it was read
 
@@ -202,10 +203,13 @@ class Espejo:
         """Bytes its arrays take."""
         return sum(o.memoria() for o in self.ordenes.values())
 
-    def aplicar(self, marca: int, ids: list[int], filas: list[tuple[Any, ...]]) -> bool:
-        """Brought up to date: ``ids`` written up to the store's change ``marca``, ``filas``
-        their rows now (store/movimientos_espejo.py ``filas``). False: more than AL_DIA since
-        it was read, or a term its bytes cannot hold (then it is read again)."""
+    def aplicar(
+        self, marca: int, azar: int | None, ids: list[int], filas: list[tuple[Any, ...]]
+    ) -> bool:
+        """Brought up to date: ``ids`` written up to the store's change ``marca`` (``azar``
+        its random number; None: the same change as before), ``filas`` their rows now
+        (store/movimientos_espejo.py ``filas``). False: more than AL_DIA since it was read,
+        or a term its bytes cannot hold (then it is read again)."""
         self.tocados.update(ids)
         if len(self.tocados) > AL_DIA:
             return False
@@ -222,6 +226,8 @@ class Espejo:
         except ValueError:  # past the codes a byte holds
             return False
         self.marca = marca
+        if azar is not None:
+            self.azar = azar
         return True
 
     def contar(
@@ -304,7 +310,7 @@ class Espejo:
 
     def _contar(
         self,
-        orden: _Orden,
+        orden: OrdenCopia,
         lo: int,
         hi: int,
         filtro: Panel,
@@ -335,7 +341,7 @@ class Espejo:
         return mascara.bit_count()
 
     def _fechas(
-        self, orden: _Orden, lo: int, hi: int, desde: date | None, hasta: date | None
+        self, orden: OrdenCopia, lo: int, hi: int, desde: date | None, hasta: date | None
     ) -> int:
         """The movements of ``lo``..``hi`` dated ``desde``..``hasta``: the spans of 256 days
         strictly inside, and each edge span's days."""
@@ -361,7 +367,7 @@ class Espejo:
         return dentro
 
 
-class _Codigos(dict[Any, int]):
+class Codigos(dict[Any, int]):
     """A code for each value, given as values come (a byte: ValueError past ``hasta``)."""
 
     def __init__(self, hasta: int = 255) -> None:
@@ -395,11 +401,11 @@ def construir(conn: Connection, seguir: Callable[[], bool]) -> Espejo | None:
     """The copy of the store's find orders (one snapshot; ``seguir`` as in store/lectura.py);
     None when a byte cannot hold its terms: SQL answers then."""
     with espejo_sql.fija(conn):
-        marca = espejo_sql.marca(conn)
+        marca, azar = espejo_sql.marca(conn) or (None, None)
         primera, _ultima = movs_sql.fecha_ends(conn)
         if primera is None:
             return None
-        registros, grupos = _Codigos(MUERTO - 1), _Codigos()
+        registros, grupos = Codigos(MUERTO - 1), Codigos()
         # Each live movement's terms at its id: registro, grupo and its day's two bytes as the
         # four bytes of one item (gathered into an order by one look-up each).
         terminos = array("I")
@@ -428,22 +434,25 @@ def construir(conn: Connection, seguir: Callable[[], bool]) -> Espejo | None:
             return None
         with suppress(ValueError):  # an NSS that is not digits: NSS texts counted by SQL
             ordenes["nss"] = _leer_orden(conn, "nss", terminos, seguir)
-    return Espejo(ordenes, registros, grupos, primera, marca)
+    return Espejo(ordenes, registros, grupos, primera, marca, azar)
 
 
 def al_dia(conn: Connection, copia: Espejo) -> bool:
     """``copia`` brought up to date with the movements written since it was read, as the
     store records them; False: it cannot be (no record, or it no longer reaches back to the
-    copy, more than AL_DIA written since, or a bulk insert's many): read it again."""
+    copy or holds another history than the copy's change, more than AL_DIA written since, or
+    a bulk insert's many): read it again."""
     if copia.marca is None:
         return False
     with espejo_sql.fija(conn):
+        if copia.azar is not None and espejo_sql.azar(conn, copia.marca) != copia.azar:
+            return False
         cambios = espejo_sql.cambiados(conn, copia.marca, AL_DIA)
         if cambios is None:
             return False
-        marca, ids = cambios
+        marca, azar, ids = cambios
         filas = espejo_sql.filas(conn, ids, copia.primera, AMBOS) if ids else []
-    return copia.aplicar(marca, ids, filas)
+    return copia.aplicar(marca, azar, ids, filas)
 
 
 def _columnas(filas: list[Any], n: int) -> list[list[Any]]:
@@ -482,7 +491,7 @@ def _leer_orden(
     terminos: array[int],
     seguir: Callable[[], bool],
     inicios: array[int] | None = None,
-) -> _Orden:
+) -> OrdenCopia:
     """``campo``'s order: its keys and each movement's ``terminos`` (by id) in that order;
     ``inicios`` (a name's order): its IDSE order's first 4 bytes by id, put there reading
     "nombre", read reading "pila" for its ``ambos``."""
@@ -513,7 +522,7 @@ def _leer_orden(
         juntos += array("I", map(terminos.__getitem__, ids)).tobytes()
     for id_, idse, pila in espejo_sql.nombres(conn, list(parecidos), AMBOS, seguir):
         ambos[parecidos[id_]] = _comunes(idse, pila)
-    return _Orden(
+    return OrdenCopia(
         claves,
         ancho,
         juntos[0::4],

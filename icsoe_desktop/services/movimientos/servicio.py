@@ -3,6 +3,7 @@ correction of a rejected movement. Import, export and lotes have modules of thei
 
 from __future__ import annotations
 
+import logging
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, Select, func, select, text
 from sqlalchemy import column as sql_column
+from sqlalchemy.exc import DBAPIError
 
 from icsoe_desktop.domain.buscar import Termino, termino
 from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS, anuncia
@@ -36,7 +38,7 @@ from icsoe_desktop.domain.movimientos import (
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.movimientos import espejo, hallados
+from icsoe_desktop.services.movimientos import espejo, espejo_guardado, hallados
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import movimientos_buscar, movimientos_espejo
 from icsoe_desktop.store import movimientos_paging as paging
@@ -50,6 +52,8 @@ from icsoe_desktop.store.models import (
     sort_indexes,
 )
 from icsoe_desktop.store.movimientos_paging import Interrumpida as Interrumpida  # the grid's
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
@@ -289,6 +293,9 @@ class MovimientosService:
             self._espejo_al_dia,
         )
         store.al_soltar(self._espejo.cerrar)
+        # Kept on disk between openings of the empresa (espejo_guardado.py).
+        self._espejo_guardado = espejo_guardado.ruta(store.path)
+        store.al_reemplazar(partial(espejo_guardado.olvidar, self._espejo_guardado))
 
     def now(self) -> datetime:
         return self._clock()
@@ -331,8 +338,33 @@ class MovimientosService:
         return self._count(Filtro())
 
     def _leer_espejo(self, seguir: Callable[[], bool]) -> espejo.Espejo | None:
+        """The copy kept on disk, if it is this store's and is brought up to date; else read
+        from the store, and kept on disk for the next opening."""
+        guardada = espejo_guardado.leer(self._espejo_guardado)
+        if guardada is not None:
+            with self._store.engine.connect() as conn:
+                if espejo.al_dia(conn, guardada):
+                    log.info("Copia de las búsquedas leída de %s", self._espejo_guardado)
+                    return guardada
         with self._store.engine.connect() as conn:
-            return espejo.construir(conn, seguir)
+            copia = espejo.construir(conn, seguir)
+        if copia is not None and seguir():
+            self._guardar_espejo(copia)
+        return copia
+
+    def _guardar_espejo(self, copia: espejo.Espejo) -> None:
+        """``copia``, just read, kept on disk; named by a change of no movement recorded for
+        it when the store recorded none yet."""
+        if copia.azar is None and copia.marca is not None and not self._store.solo_lectura:
+            try:
+                with self._store.engine.begin() as conn:
+                    marcada = movimientos_espejo.marcar(conn, copia.marca)
+            except DBAPIError:  # only a speed-up: read from the store at the next opening
+                log.info("No se marcó la copia de las búsquedas", exc_info=True)
+                marcada = None
+            if marcada is not None:
+                copia.marca, copia.azar = marcada
+        espejo_guardado.guardar(self._espejo_guardado, copia)
 
     def _espejo_al_dia(self, copia: espejo.Espejo) -> bool:
         with self._store.engine.connect() as conn:

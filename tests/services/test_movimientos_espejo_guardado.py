@@ -1,0 +1,259 @@
+"""The find box's copy kept on disk beside its store (services/movimientos/espejo_guardado.py):
+the next opening of the empresa reads it back instead of every movement, brought up to date
+with what was written meanwhile, and counts as the clerk expects; a file that is not this
+store's copy as it was written (truncated, altered, garbage, another store's, the store
+restored from a backup) is never used: the copy is read from the store, nothing fails."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.movimientos import espejo, espejo_guardado
+from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.store import plain
+from tests.services.test_movimientos_espejo import (
+    _la_copia_cuenta_como_el_capturista,
+    _store,
+)
+
+LEIDA = "Copia de las búsquedas leída de"
+TEXTOS = ["ma", "ju", "zapata", "ZAPATA ZUNIGA ROSA", "JUAN PEREZ JUAN", "1", "45"]
+
+
+@pytest.fixture(autouse=True)
+def _copia_con_pocos(monkeypatch):
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+
+
+def _abrir(data_dir: Path, clock, caplog) -> tuple[object, bool]:
+    """The empresa opened and its window's first count made: (services, whether the copy was
+    read back from disk)."""
+    caplog.clear()
+    services = open_services(data_dir, clock)
+    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos.servicio"):
+        services.movimientos.count(Filtro())
+        services.movimientos._espejo.esperar()
+    assert services.movimientos._espejo.vigente() is not None
+    return services, any(LEIDA in r.getMessage() for r in caplog.records)
+
+
+def _escribir(services, sql: str) -> None:
+    """A write of another program on the store (the store's triggers record it)."""
+    with closing(plain.connect(services.store.path)) as conn, conn:
+        conn.execute(sql)
+
+
+def test_the_copy_kept_on_disk_is_read_at_the_next_opening_and_brought_up_to_date(
+    services, data_dir: Path, clock, caplog
+):
+    _store(services, 600)
+    services.movimientos.count(Filtro())
+    services.movimientos._espejo.esperar()
+    guardada = espejo_guardado.ruta(services.store.path)
+    assert guardada.is_file()
+    services.close()
+
+    otra, leida = _abrir(data_dir, clock, caplog)
+    try:
+        assert leida
+        _la_copia_cuenta_como_el_capturista(otra.movimientos, TEXTOS)
+    finally:
+        otra.close()
+
+    # Written while the app was closed: a rename, a removal, a deletion.
+    _escribir(
+        services,
+        "UPDATE movimientos SET primer_apellido = 'ZAPATA', segundo_apellido = 'ZUNIGA', "
+        "nombre = 'ROSA' WHERE id IN (3, 4)",
+    )
+    _escribir(services, "DELETE FROM movimientos WHERE id = 9")
+    _escribir(services, "UPDATE movimientos SET deleted = 1 WHERE id = 10")
+    otra, leida = _abrir(data_dir, clock, caplog)
+    try:
+        assert leida
+        _la_copia_cuenta_como_el_capturista(otra.movimientos, TEXTOS)
+    finally:
+        otra.close()
+
+
+def _danada(path: Path, como: str, otra_tienda: Path) -> None:
+    datos = path.read_bytes()
+    if como == "truncada":
+        path.write_bytes(datos[: len(datos) // 2])
+    elif como == "un byte cambiado":
+        medio = len(datos) // 2
+        path.write_bytes(datos[:medio] + bytes([datos[medio] ^ 1]) + datos[medio + 1 :])
+    elif como == "vacía":
+        path.write_bytes(b"")
+    elif como == "otro archivo":
+        path.write_text("no es una copia\n" * 100, encoding="utf-8")
+    elif como == "suma al final cambiada":
+        path.write_bytes(datos[:-1] + bytes([datos[-1] ^ 0xFF]))
+    elif como == "de otra empresa":
+        shutil.copyfile(espejo_guardado.ruta(otra_tienda), path)
+
+
+@pytest.mark.parametrize(
+    "como",
+    [
+        "truncada",
+        "un byte cambiado",
+        "vacía",
+        "otro archivo",
+        "suma al final cambiada",
+        "de otra empresa",
+    ],
+)
+def test_a_kept_copy_that_is_not_this_stores_as_written_is_never_used(
+    services, data_dir: Path, tmp_path: Path, clock, caplog, como
+):
+    _store(services, 600)
+    services.movimientos.count(Filtro())
+    services.movimientos._espejo.esperar()
+    services.close()
+    # Another empresa's store, with its own copy kept (another data dir: other movements).
+    otra_dir = tmp_path / "otra"
+    otra_dir.mkdir()
+    ajena = open_services(otra_dir, clock)
+    try:
+        _store(ajena, 300)
+        ajena.movimientos.count(Filtro())
+        ajena.movimientos._espejo.esperar()
+        ajena_path = ajena.store.path
+    finally:
+        ajena.close()
+
+    _danada(espejo_guardado.ruta(services.store.path), como, ajena_path)
+    otra, leida = _abrir(data_dir, clock, caplog)
+    try:
+        assert not leida  # read from the store
+        _la_copia_cuenta_como_el_capturista(otra.movimientos, TEXTOS)
+    finally:
+        otra.close()
+    # Kept anew, as read from the store: the next opening reads it back.
+    otra, leida = _abrir(data_dir, clock, caplog)
+    try:
+        assert leida
+    finally:
+        otra.close()
+
+
+def test_a_restore_forgets_the_kept_copy_and_a_copy_of_another_history_is_refused(
+    services, data_dir: Path, tmp_path: Path, clock, caplog
+):
+    """The store restored from a backup has another history than the copy kept: the copy is
+    forgotten; put back by hand after the restored store was written to, it is refused (the
+    store's change it names has another random number there)."""
+    _store(services, 600)
+    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=CLI_ACTOR)
+    _escribir(services, "UPDATE movimientos SET estado = 'rechazado' WHERE id BETWEEN 1 AND 20")
+    services.movimientos.count(Filtro())
+    services.movimientos._espejo.esperar()
+    guardada = espejo_guardado.ruta(services.store.path)
+    aparte = tmp_path / "copia-aparte"
+    shutil.copyfile(guardada, aparte)
+
+    services.backup.restore(respaldo, actor=CLI_ACTOR)
+    assert not guardada.exists()
+    # The restored store written to as many times, by other movements.
+    _escribir(services, "UPDATE movimientos SET estado = 'aprobado' WHERE id BETWEEN 101 AND 120")
+    services.close()
+    shutil.copyfile(aparte, guardada)
+
+    otra, leida = _abrir(data_dir, clock, caplog)
+    try:
+        assert not leida
+        _la_copia_cuenta_como_el_capturista(otra.movimientos, TEXTOS)
+    finally:
+        otra.close()
+
+
+def _reescrita(path: Path, cambiar) -> None:
+    """The kept file with its header changed by ``cambiar`` and a digest made anew, as another
+    version or machine could have written it."""
+    import hashlib
+    import json
+
+    datos = path.read_bytes()
+    inicio = len(espejo_guardado.MAGIA)
+    largo = int.from_bytes(datos[inicio : inicio + 8], "little")
+    cabecera = json.loads(datos[inicio + 8 : inicio + 8 + largo])
+    texto = json.dumps(cambiar(cabecera)).encode()
+    cuerpo = espejo_guardado.MAGIA + len(texto).to_bytes(8, "little") + texto
+    cuerpo += datos[inicio + 8 + largo : -32]
+    path.write_bytes(cuerpo + hashlib.blake2b(cuerpo, digest_size=32).digest())
+
+
+def _orden(campo: str, **cambios):
+    def cambiar(c):
+        c["ordenes"][campo].update(cambios)
+        return c
+
+    return cambiar
+
+
+@pytest.mark.parametrize(
+    "cambiar",
+    [
+        lambda c: {**c, "orden_bytes": "big" if c["orden_bytes"] == "little" else "little"},
+        lambda c: {**c, "registros": [["B1234567105", 3]]},
+        lambda c: {**c, "ordenes": {"otro": c["ordenes"]["nombre"], **c["ordenes"]}},
+        lambda c: {**c, "ordenes": list(c["ordenes"])},
+        lambda c: {**c, "ordenes": {"nombre": c["ordenes"]["nombre"]}},
+        _orden("nss", ancho=12),
+        _orden("nombre", n=-1),
+        _orden("nombre", n=10**12),
+        _orden("pila", posiciones=10**12),
+        _orden("pila", ambos=False),
+        lambda c: {**c, "primera": "ayer"},
+        lambda c: [c],
+    ],
+    ids=[
+        "otra máquina",
+        "otros códigos",
+        "otro orden",
+        "órdenes en lista",
+        "sin pila",
+        "NSS en 12 bytes",
+        "tamaño negativo",
+        "tamaño enorme",
+        "posiciones enormes",
+        "pila sin ambos",
+        "fecha",
+        "cabecera en lista",
+    ],
+)
+def test_a_kept_copy_of_another_form_is_not_read(services, cambiar):
+    _store(services, 300)
+    services.movimientos.count(Filtro())
+    services.movimientos._espejo.esperar()
+    path = espejo_guardado.ruta(services.store.path)
+    assert espejo_guardado.leer(path) is not None
+    _reescrita(path, lambda c: c)
+    assert espejo_guardado.leer(path) is not None  # rewritten as it was: still read
+    _reescrita(path, cambiar)
+    assert espejo_guardado.leer(path) is None
+
+
+def test_a_copy_changed_since_it_was_read_or_unwritable_is_not_kept(services, tmp_path: Path):
+    _store(services, 300)
+    services.movimientos.count(Filtro())
+    services.movimientos._espejo.esperar()
+    copia = services.movimientos._espejo.vigente()
+    assert copia is not None
+    (tmp_path / "carpeta").mkdir()
+    assert not espejo_guardado.guardar(tmp_path / "carpeta", copia)  # a folder there
+    assert not (tmp_path / "carpeta.nuevo").exists()
+    assert espejo_guardado.guardar(tmp_path / "bien", copia)
+    _escribir(services, "UPDATE movimientos SET estado = 'rechazado' WHERE id = 1")
+    services.store.cambios.anunciar({"movimientos"})
+    assert services.movimientos._espejo.vigente() is copia  # brought up to date
+    assert not espejo_guardado.guardar(tmp_path / "despues", copia)
+    assert not (tmp_path / "despues").exists()
