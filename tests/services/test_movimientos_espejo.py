@@ -182,7 +182,8 @@ def test_any_find_under_any_panel_filter_is_counted_alike_by_sql_and_by_the_copy
         assert movimientos_svc.count(Filtro(buscar=buscar, **todos[name])) == n, (name, buscar)
     assert movimientos_svc._espejo.vigente() is None
 
-    monkeypatch.setattr(espejo, "MINIMO", 1)
+    monkeypatch.setattr(espejo, "MINIMO", 1)  # as if the store had grown since
+    services.store.cambios.anunciar({MOVIMIENTOS})
     movimientos_svc.count(Filtro(buscar="ma"))  # asks for the copy
     movimientos_svc._espejo.esperar()
     copia = movimientos_svc._espejo.vigente()
@@ -451,6 +452,39 @@ def test_a_store_past_the_copys_limit_is_counted_by_sql_without_a_copy(services,
         contado, esperado = _contar(movimientos_svc, "ma", terms)
         assert contado == esperado, terms
     monkeypatch.setattr(espejo, "MAXIMO", 600)  # at the limit: kept
+    _contar(movimientos_svc, "ju", {"estado": "rechazado"})
+    assert movimientos_svc._espejo._construccion is None  # looked at again after a change
+    services.store.cambios.anunciar({MOVIMIENTOS})
     _contar(movimientos_svc, "ju", {"estado": "rechazado"})  # a new find asks for it
     movimientos_svc._espejo.esperar()
     assert movimientos_svc._espejo.vigente() is not None
+
+
+def test_the_windows_count_keeps_the_copy_current_before_a_find_asks(services, monkeypatch):
+    """The window, refreshed by a change, counts its tabs: that count brings the copy up to
+    date (or, past what it can follow, has it read again), so the clerk's next find does
+    not wait for it."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    _store(services, 600)
+    movimientos_svc = services.movimientos
+    copia = _construida(movimientos_svc)
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE movimientos SET estado = 'rechazado' WHERE id = 3"))
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    assert 3 not in copia.tocados
+    movimientos_svc.count(Filtro(tipo="02"))  # a tab's count, no find
+    movimientos_svc._espejo.esperar()  # in the background, the clerk not kept waiting
+    assert 3 in copia.tocados
+
+    monkeypatch.setattr(movimientos_espejo, "REGISTRADOS", 2)  # an import of «many»
+    nuevas = [{**f, "registro_patronal": REGISTROS[0]} for f in movimientos(3, date(2027, 2, 1))]
+    assert crear_movimientos(services.store, 3, TODAY, filas=nuevas) == 3
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    antes = movimientos_svc._espejo._construccion
+    movimientos_svc.count(Filtro())
+    movimientos_svc._espejo.esperar()
+    assert movimientos_svc._espejo._construccion is not antes  # read again meanwhile
+    nueva = movimientos_svc._espejo._construccion
+    contado, esperado = _contar(movimientos_svc, "ma", {"registro_patronal": REGISTROS[0]})
+    assert contado == esperado
+    assert movimientos_svc._espejo._construccion is nueva  # the find had it ready

@@ -20,8 +20,9 @@ a name longer than AMBOS bytes (a whole name: few matches) or past the keys and 
 store with more registros or tipo-and-estado pairs than a byte holds, or fechas 179 years
 apart.
 
-Built for a store of MINIMO to MAXIMO live movements, asked by its first count, in a thread
-of the lowest priority that waits while the clerk's questions are answered (hallados.py);
+Built for a store of MINIMO to MAXIMO live movements, asked by the window's first count (and
+by each later one: brought up to date after a change then, ``mantener``), in a thread of the
+lowest priority that waits while the clerk's questions are answered (hallados.py);
 abandoned when the store is let go of. Used only while current: kept with the store's count
 of announcements (domain/cambios.py), and after a change announced brought up to date before
 it answers (never a count from before a change): the movements written since it was read, as
@@ -78,8 +79,8 @@ AL_DIA = espejo_sql.REGISTRADOS
 # A registro byte that marks an entry gone (changed or deleted since the copy was read).
 MUERTO = 255
 _VIVOS = bytes(1 if b != MUERTO else 0 for b in range(256))
-# Where an id is in none of an order's entries.
-_NINGUNA = 0xFFFFFFFF
+# Where an id is in none of an order's entries (past any entry).
+_NINGUNA = b"\xff" * 4
 
 # An NSS digit as a nibble: itself + 1 (0: past the NSS's end); in a key, 0xFF: not a digit.
 _NIBBLE = str.maketrans({str(d): "0123456789a"[d + 1] for d in range(10)})
@@ -499,7 +500,7 @@ def _leer_orden(
     ancho = DIGITOS // 2 if nss else ANCHO
     claves, juntos, ambos = bytearray(), bytearray(), bytearray()
     parecidos: dict[int, int] = {}  # id → its position: its names alike in their first 4 bytes
-    posicion = array("I", b"\xff" * 4 * len(terminos))
+    posicion = array("I", _NINGUNA * len(terminos))
     for filas in espejo_sql.orden(conn, campo, DIGITOS if nss else ANCHO, seguir):
         llaves, ids = _columnas(filas, 2)
         primera = len(juntos) // 4
@@ -586,6 +587,8 @@ class Espejos:
         self._hecho: tuple[int, Espejo | None] | None = None  # (announcements, the copy)
         self._construccion: _Construccion | None = None
         self._pedido = False
+        self._pequena: int | None = None  # the announcements when the store was too small
+        self._al_dia_hilo = threading.Thread()  # bringing the copy up to date (``mantener``)
 
     def vigente(self) -> Espejo | None:
         """The copy, brought up to date if a change was announced since; None: no copy, or
@@ -624,18 +627,39 @@ class Espejos:
                 self._hecho = (anuncios, copia) if al_dia else None
         return copia if al_dia else None
 
-    def pedir(self, solo_la_primera: bool = False) -> None:
-        """Build the copy unless there is one or one is being built (brought up to date
-        when used), or the store is small; ``solo_la_primera``: only if it was never asked
-        for (the window's first count)."""
+    def mantener(self) -> None:
+        """Asked by each count of the window (on its thread, or the pool's): the copy asked
+        for the first time (built meanwhile), and after a change brought up to date (or read
+        again) in a thread of the lowest priority, rather than when the clerk's next find
+        asks."""
         with self._lock:
-            if solo_la_primera and self._pedido:
+            hecho = self._hecho
+            if hecho is not None and hecho[1] is not None:
+                if hecho[0] == self._anuncios() or self._al_dia_hilo.is_alive():
+                    return
+                self._al_dia_hilo = threading.Thread(
+                    target=self._poner_al_dia, name="espejo-al-dia", daemon=True
+                )
+                self._al_dia_hilo.start()
                 return
+        self.pedir()
+
+    def _poner_al_dia(self) -> None:
+        hallados.lowest_priority()
+        if self.vigente() is None:
+            self.pedir()
+
+    def pedir(self) -> None:
+        """Build the copy unless there is one or one is being built (brought up to date
+        when used), or the store is small (looked at again after a change)."""
+        with self._lock:
             self._pedido = True
             anuncios = self._anuncios()
-            if self._al_dia(anuncios):
+            if self._al_dia(anuncios) or self._pequena == anuncios:
                 return
         if not MINIMO <= self._vivos() <= MAXIMO:
+            with self._lock:
+                self._pequena = anuncios
             return
         with self._lock:
             if self._al_dia(anuncios):  # asked by another thread meanwhile
@@ -680,7 +704,9 @@ class Espejos:
                 self._hecho = (anuncios, espejo)
 
     def esperar(self) -> None:
-        """Until the build, if any, has ended (kept or abandoned)."""
+        """Until the bringing up to date and the build, if any, have ended."""
+        if self._al_dia_hilo.is_alive():
+            self._al_dia_hilo.join()  # it may ask for a build
         construccion = self._construccion
         if construccion is not None and construccion.hilo.is_alive():
             construccion.hilo.join()
@@ -690,7 +716,11 @@ class Espejos:
         close or be replaced (built again when next asked for)."""
         with self._lock:
             self._hecho = None
+            self._pequena = None
             construccion = self._construccion
+            al_dia = self._al_dia_hilo
+        if al_dia.is_alive() and al_dia is not threading.current_thread():
+            al_dia.join()
         if construccion is not None:
             construccion.parar.set()
             hilo = construccion.hilo

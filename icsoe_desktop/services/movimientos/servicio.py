@@ -327,11 +327,11 @@ class MovimientosService:
         """From the counts the triggers keep: without dates, a sum over a few dozen rows
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement. A find (the find box) is counted through
-        its own indexes or their copy in memory (``_found_count``). The window's first count
-        asks for that copy."""
+        its own indexes or their copy in memory (``_found_count``). The window's counts keep
+        that copy (asked for the first time, brought up to date after a change)."""
         with self._clerk(filtro):
             counted = self._count(filtro)
-        self._espejo.pedir(solo_la_primera=True)  # the window's first count: built meanwhile
+        self._espejo.mantener()  # built, or brought up to date, before a find asks
         return counted
 
     def _vivos(self) -> int:
