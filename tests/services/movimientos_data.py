@@ -132,3 +132,19 @@ def lote_con_dos_modificaciones(services, tmp_path: Path):
     out = tmp_path / "lotes"
     out.mkdir(exist_ok=True)
     return services.lotes.generar(REGISTRO_A, [p.id for p in pendientes], out, "admin@x.com")
+
+
+def pull_movimientos(source, target, clock, first_seq: int = 1) -> tuple[int, int]:
+    """``source``'s movimientos not yet sent, applied on ``target`` as a sync pull brings them
+    (server sequence numbers from ``first_seq``): (how many were sent, how many applied)."""
+    from icsoe_desktop.domain import sync_wire
+    from icsoe_desktop.services.sync.apply import apply_remote
+    from icsoe_desktop.services.sync.encode import local_changes
+
+    with source.store.session() as session:
+        rows = [r for r in local_changes(session) if r["table"] == "movimientos"]
+    for seq, row in enumerate(rows, start=first_seq):
+        row["seq"] = seq
+    with target.store.session() as session:
+        applied = apply_remote(session, sync_wire.groups_of_rows(rows), clock()).applied
+    return len(rows), applied

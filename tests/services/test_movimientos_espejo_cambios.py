@@ -12,15 +12,17 @@ from pathlib import Path
 from sqlalchemy import update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.buscar import termino
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos import espejo
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.services.sync.apply import apply_remote
-from icsoe_desktop.services.sync.encode import local_changes
 from icsoe_desktop.store.models import MovimientoRow
-from tests.services.movimientos_data import add_registros, known_rows, write_csv
+from tests.services.movimientos_data import (
+    add_registros,
+    known_rows,
+    pull_movimientos,
+    write_csv,
+)
 from tests.services.test_movimientos_espejo import PANELES, _esperado, _filas, _panel
 
 TODAY = date(2026, 11, 22)
@@ -86,12 +88,7 @@ def test_the_copy_follows_imports_edits_removals_and_sync_pulls(
     try:
         create_demo_movimientos(other.store, 200, date(2025, 1, 1))
         _copia(other)
-        with services.store.session() as session:
-            wire = [r for r in local_changes(session) if r["table"] == "movimientos"]
-        for seq, row in enumerate(wire, start=1):
-            row["seq"] = seq
-        with other.store.session() as session:
-            apply_remote(session, sync_wire.groups_of_rows(wire), clock())
+        sent, _applied = pull_movimientos(services, other, clock)
         other.store.cambios.anunciar({"movimientos"})
         _cuenta_lo_que_hay(other)
 
@@ -104,12 +101,7 @@ def test_the_copy_follows_imports_edits_removals_and_sync_pulls(
             session.execute(
                 update(MovimientoRow).where(MovimientoRow.id % 7 == 0).values(deleted=True)
             )
-        with services.store.session() as session:
-            changed = [r for r in local_changes(session) if r["table"] == "movimientos"]
-        for seq, row in enumerate(changed, start=len(wire) + 1):
-            row["seq"] = seq
-        with other.store.session() as session:
-            apply_remote(session, sync_wire.groups_of_rows(changed), clock())
+        pull_movimientos(services, other, clock, first_seq=sent + 1)
         other.store.cambios.anunciar({"movimientos"})
         _cuenta_lo_que_hay(other)
     finally:

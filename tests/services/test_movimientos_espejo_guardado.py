@@ -44,6 +44,17 @@ def _abrir(data_dir: Path, clock, caplog) -> tuple[object, bool]:
     return services, any(LEIDA in r.getMessage() for r in caplog.records)
 
 
+def _cuenta_al_abrir(data_dir: Path, clock, caplog, leida: bool) -> None:
+    """The empresa opened again: its copy read back from disk (``leida``) or not, and counting
+    as the clerk expects."""
+    otra, fue_leida = _abrir(data_dir, clock, caplog)
+    try:
+        assert fue_leida is leida
+        _la_copia_cuenta_como_el_capturista(otra.movimientos, TEXTOS)
+    finally:
+        otra.close()
+
+
 def _escribir(services, sql: str) -> None:
     """A write of another program on the store (the store's triggers record it)."""
     with closing(plain.connect(services.store.path)) as conn, conn:
@@ -60,12 +71,7 @@ def test_the_copy_kept_on_disk_is_read_at_the_next_opening_and_brought_up_to_dat
     assert guardada.is_file()
     services.close()
 
-    otra, leida = _abrir(data_dir, clock, caplog)
-    try:
-        assert leida
-        _la_copia_cuenta_como_el_capturista(otra.movimientos, TEXTOS)
-    finally:
-        otra.close()
+    _cuenta_al_abrir(data_dir, clock, caplog, leida=True)
 
     # Written while the app was closed: a rename, a removal, a deletion.
     _escribir(
@@ -75,12 +81,7 @@ def test_the_copy_kept_on_disk_is_read_at_the_next_opening_and_brought_up_to_dat
     )
     _escribir(services, "DELETE FROM movimientos WHERE id = 9")
     _escribir(services, "UPDATE movimientos SET deleted = 1 WHERE id = 10")
-    otra, leida = _abrir(data_dir, clock, caplog)
-    try:
-        assert leida
-        _la_copia_cuenta_como_el_capturista(otra.movimientos, TEXTOS)
-    finally:
-        otra.close()
+    _cuenta_al_abrir(data_dir, clock, caplog, leida=True)
 
 
 def _danada(path: Path, como: str, otra_tienda: Path) -> None:
@@ -131,18 +132,9 @@ def test_a_kept_copy_that_is_not_this_stores_as_written_is_never_used(
         ajena.close()
 
     _danada(espejo_guardado.ruta(services.store.path), como, ajena_path)
-    otra, leida = _abrir(data_dir, clock, caplog)
-    try:
-        assert not leida  # read from the store
-        _la_copia_cuenta_como_el_capturista(otra.movimientos, TEXTOS)
-    finally:
-        otra.close()
+    _cuenta_al_abrir(data_dir, clock, caplog, leida=False)  # read from the store
     # Kept anew, as read from the store: the next opening reads it back.
-    otra, leida = _abrir(data_dir, clock, caplog)
-    try:
-        assert leida
-    finally:
-        otra.close()
+    _cuenta_al_abrir(data_dir, clock, caplog, leida=True)
 
 
 def test_a_restore_forgets_the_kept_copy_and_a_copy_of_another_history_is_refused(
@@ -167,12 +159,7 @@ def test_a_restore_forgets_the_kept_copy_and_a_copy_of_another_history_is_refuse
     services.close()
     shutil.copyfile(aparte, guardada)
 
-    otra, leida = _abrir(data_dir, clock, caplog)
-    try:
-        assert not leida
-        _la_copia_cuenta_como_el_capturista(otra.movimientos, TEXTOS)
-    finally:
-        otra.close()
+    _cuenta_al_abrir(data_dir, clock, caplog, leida=False)
 
 
 def _reescrita(path: Path, cambiar) -> None:

@@ -12,14 +12,16 @@ import pytest
 from sqlalchemy import update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.services.sync.apply import apply_remote
-from icsoe_desktop.services.sync.encode import local_changes
 from icsoe_desktop.store.conteo import INSERT_TRIGGER
 from icsoe_desktop.store.models import MovimientoRow
-from tests.services.movimientos_data import add_registros, known_rows, write_csv
+from tests.services.movimientos_data import (
+    add_registros,
+    known_rows,
+    pull_movimientos,
+    write_csv,
+)
 
 TODAY = date(2026, 11, 22)
 
@@ -92,14 +94,8 @@ def test_counts_stay_exact_through_imports_edits_removals_and_sync(
     (tmp_path / "otro").mkdir()
     other = open_services(tmp_path / "otro", clock)
     try:
-        with services.store.session() as session:
-            wire = [r for r in local_changes(session) if r["table"] == "movimientos"]
-        for seq, row in enumerate(wire, start=1):
-            row["seq"] = seq
-        with other.store.session() as session:
-            assert apply_remote(session, sync_wire.groups_of_rows(wire), clock()).applied == len(
-                wire
-            )
+        sent, applied = pull_movimientos(services, other, clock)
+        assert applied == sent
         assert counts(other.store) == counts(services.store)
         assert_exact(other)
 
@@ -112,12 +108,7 @@ def test_counts_stay_exact_through_imports_edits_removals_and_sync(
             session.execute(
                 update(MovimientoRow).where(MovimientoRow.id % 7 == 0).values(deleted=True)
             )
-        with services.store.session() as session:
-            changed = [r for r in local_changes(session) if r["table"] == "movimientos"]
-        for seq, row in enumerate(changed, start=len(wire) + 1):
-            row["seq"] = seq
-        with other.store.session() as session:
-            apply_remote(session, sync_wire.groups_of_rows(changed), clock())
+        pull_movimientos(services, other, clock, first_seq=sent + 1)
         assert counts(other.store) == counts(services.store)
         assert_exact(other)
     finally:
