@@ -120,13 +120,14 @@ class OrdenCopia:
         claves = _Claves(self.claves, self.ancho)
         return bisect_left(claves, lo), bisect_right(claves, hi)
 
-    def quitar(self, id_: int) -> None:
-        """``id_``'s entry, if any, marked gone."""
-        if id_ < len(self.posicion):
-            i = self.posicion[id_]
-            if i < len(self.registro) and self.registro[i] != MUERTO:
-                self.registro[i] = MUERTO
-                self.muertos += 1
+    def quitar(self, ids: list[int]) -> None:
+        """The entries of ``ids`` (distinct), if any, marked gone."""
+        posicion, registro = self.posicion, self.registro
+        dentro = [posicion[i] for i in ids if i < len(posicion)]
+        vivas = [i for i in dentro if i < len(registro) and registro[i] != MUERTO]
+        for i in vivas:
+            registro[i] = MUERTO
+        self.muertos += len(vivas)
 
     def memoria(self) -> int:
         partes = (self.claves, self.registro, self.grupo, self.tramo, self.dia, self.ambos or b"")
@@ -214,9 +215,9 @@ class Espejo:
         self.tocados.update(ids)
         if len(self.tocados) > AL_DIA:
             return False
+        for orden in self.ordenes.values():
+            orden.quitar(ids)
         for id_ in ids:
-            for orden in self.ordenes.values():
-                orden.quitar(id_)
             self.nuevos.pop(id_, None)
         try:
             for id_, vivo, registro, grupo, dia, idse, pila, nss in filas:
