@@ -461,7 +461,7 @@ def bench_far_pages(services) -> None:
     sorted by CURP, both ways (the sort index walked, the registro and the dates tested on each
     movement's row)."""
     from icsoe_desktop.gui.movimientos.model import PAGE_SIZE
-    from icsoe_desktop.services.movimientos.servicio import COLUMNS, Orden, _busqueda, _sort_column
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS, Orden, _sort_column
     from icsoe_desktop.store import movimientos_paging as paging
 
     grid = services.movimientos
@@ -507,7 +507,7 @@ def bench_far_pages(services) -> None:
         with services.store.engine.connect() as conn:
             query = grid._query(conn, filtro, orden, total, 0)
             walk = paging.key_query(
-                _busqueda(filtro), _sort_column(orden), descending, gather=False
+                filtro.busqueda(), _sort_column(orden), descending, gather=False
             )
 
             def ours(conn=conn, query=query) -> list:

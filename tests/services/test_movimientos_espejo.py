@@ -20,6 +20,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.movimientos import espejo, hallados
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from icsoe_desktop.store import movimientos_espejo
+from icsoe_desktop.store.movimientos_paging import Busqueda
 
 TODAY = date(2026, 11, 22)
 REGISTROS = ("Y5412345106", "B1234567105", "NO191919191")
@@ -136,8 +137,8 @@ def _textos(filas: list[_Fila]) -> list[str]:
     return textos
 
 
-def _panel(terms: dict[str, object]) -> espejo.Panel:
-    return Filtro(**terms).panel()  # type: ignore[arg-type]  # PANELES' values are Filtro's fields
+def _panel(terms: dict[str, object]) -> Busqueda:
+    return Filtro(**terms).busqueda()  # type: ignore[arg-type]  # PANELES' values are Filtro's
 
 
 def _bordes(movimientos_svc) -> dict[str, dict[str, object]]:
@@ -411,7 +412,7 @@ def test_an_nss_not_of_digits_leaves_nss_finds_to_sql(services, monkeypatch, nss
         assert contado == esperado, buscar
     assert _contar(movimientos_svc, "1234", {})[0] >= 1
     t = termino("ma")
-    assert t is not None and copia.contar(t, espejo.Panel()) is not None
+    assert t is not None and copia.contar(t, Busqueda()) is not None
 
 
 def test_a_store_of_movements_decades_apart_is_copied_and_counted_by_day(services, monkeypatch):

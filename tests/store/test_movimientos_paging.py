@@ -90,10 +90,10 @@ def grid(services):
 def _key_query(filtro, orden, gather: bool) -> movimientos_paging.KeyQuery:
     """The keys of ``filtro`` in ``orden`` read through the column's sort index (``gather``:
     the filter's own index), whatever the grid would choose."""
-    from icsoe_desktop.services.movimientos.servicio import _busqueda, _sort_column
+    from icsoe_desktop.services.movimientos.servicio import _sort_column
 
     return movimientos_paging.key_query(
-        _busqueda(filtro), _sort_column(orden), orden.descending, gather=gather
+        filtro.busqueda(), _sort_column(orden), orden.descending, gather=gather
     )
 
 

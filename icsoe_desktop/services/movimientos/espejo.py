@@ -51,10 +51,10 @@ from sqlalchemy import Connection
 
 from icsoe_desktop.domain.buscar import NOMBRE, NSS, Termino, siguiente
 from icsoe_desktop.services.movimientos import hallados
-from icsoe_desktop.services.movimientos.hallados import Panel
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import movimientos_espejo as espejo_sql
 from icsoe_desktop.store.lectura import Interrumpida
+from icsoe_desktop.store.movimientos_paging import Busqueda
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ class Espejo:
         return True
 
     def contar(
-        self, t: Termino, filtro: Panel, contar_rango: ContarRango | None = None
+        self, t: Termino, filtro: Busqueda, contar_rango: ContarRango | None = None
     ) -> int | None:
         """How many live movements ``t`` finds that ``filtro`` leaves; None: not answered here
         (see the module's docstring). A name longer than the keys has its range narrowed by
@@ -281,7 +281,7 @@ class Espejo:
                 return True
         return any(_empieza(n.idse, clave) or _empieza(n.pila, clave) for n in self.nuevos.values())
 
-    def _grupos(self, filtro: Panel) -> list[int] | None:
+    def _grupos(self, filtro: Busqueda) -> list[int] | None:
         """The codes of the tipo and estado pairs ``filtro`` leaves (None: not filtered)."""
         if filtro.tipo is None and filtro.estado is None:
             return None
@@ -292,7 +292,7 @@ class Espejo:
             and filtro.estado in (None, grupo.split("|")[1])
         ]
 
-    def _nuevos(self, filtro: Panel, halla: Callable[[_Nuevo], bool]) -> int:
+    def _nuevos(self, filtro: Busqueda, halla: Callable[[_Nuevo], bool]) -> int:
         """How many movements written since the copy was read the find (``halla``) finds and
         ``filtro`` leaves."""
         hallados = [n for n in self.nuevos.values() if halla(n)]
@@ -315,7 +315,7 @@ class Espejo:
         orden: OrdenCopia,
         lo: int,
         hi: int,
-        filtro: Panel,
+        filtro: Busqueda,
         *mas: tuple[bytearray, bytes],
     ) -> int:
         if hi <= lo:
@@ -598,7 +598,7 @@ class Espejos:
             return self._vigente()
 
     def contar(
-        self, t: Termino, filtro: Panel, contar_rango: ContarRango | None = None
+        self, t: Termino, filtro: Busqueda, contar_rango: ContarRango | None = None
     ) -> int | None:
         """``Espejo.contar`` by the current copy; None without one (then asked for: built
         meanwhile) or for what it does not answer."""

@@ -34,10 +34,10 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from typing import Generic, TypeVar
 
 from icsoe_desktop.store.lectura import Interrumpida
+from icsoe_desktop.store.movimientos_paging import Busqueda
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +52,6 @@ ORDENES = 4
 CLAVES_MAX = 2_000_000
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Panel:
-    """The search panel's terms a find is narrowed by (None: not filtered; dates inclusive)."""
-
-    registro: str | None = None
-    tipo: str | None = None
-    estado: str | None = None
-    desde: date | None = None
-    hasta: date | None = None
 
 
 @dataclass(frozen=True)
@@ -88,8 +77,8 @@ class Resumen:
             grupos[grupo] = (fechas, antes)
         return cls(grupos)
 
-    def contar(self, panel: Panel) -> int:
-        """How many matches the panel's filter leaves."""
+    def contar(self, panel: Busqueda) -> int:
+        """How many matches the search panel's terms leave (its find: these matches')."""
         desde, hasta = (d.isoformat() if d else None for d in (panel.desde, panel.hasta))
         total = 0
         for (r, t, e), (fechas, antes) in self.grupos.items():

@@ -85,10 +85,16 @@ class Filtro:
     # The find box: the beginning of an NSS, a CURP or a name (domain/buscar.py).
     buscar: str = ""
 
-    def panel(self) -> hallados.Panel:
-        """The search panel's terms (its ``condicion`` resolved first: ``resolve``)."""
-        return hallados.Panel(
-            self.registro_patronal, self.tipo, self.estado, self.fecha_inicial, self.fecha_final
+    def busqueda(self) -> paging.Busqueda:
+        """The search as the paging, the find's kept terms and its copy read it (its
+        ``condicion`` resolved first: ``resolve``)."""
+        return paging.Busqueda(
+            self.registro_patronal,
+            self.tipo,
+            self.estado,
+            self.fecha_inicial,
+            self.fecha_final,
+            termino(self.buscar),
         )
 
     def check(self) -> None:
@@ -224,21 +230,10 @@ def _sort_column(orden: Orden) -> str:
     return key
 
 
-def _busqueda(filtro: Filtro) -> paging.Busqueda:
-    return paging.Busqueda(
-        filtro.registro_patronal,
-        filtro.tipo,
-        filtro.estado,
-        filtro.fecha_inicial,
-        filtro.fecha_final,
-        termino(filtro.buscar),
-    )
-
-
 def _found_ids_key(filtro: Filtro, orden: Orden, total: int) -> Hashable:
     """What a find's ids in an order (either way) are kept by; by its count too: read for a
     count the store no longer has, they are not the others'."""
-    return (_busqueda(filtro), _sort_column(orden), total)
+    return (filtro.busqueda(), _sort_column(orden), total)
 
 
 def _in_order(ids: array[int], descending: bool, start: int, stop: int) -> array[int]:
@@ -415,8 +410,8 @@ class MovimientosService:
         filter the clerk picks next is counted from them."""
         kept = self._hallados.resumen_guardado(found)
         if kept is not None:
-            return kept.contar(filtro.panel())
-        counted = self._espejo.contar(found, filtro.panel(), self._contar_rango)
+            return kept.contar(filtro.busqueda())
+        counted = self._espejo.contar(found, filtro.busqueda(), self._contar_rango)
         if counted is not None:
             return counted
         if replace(filtro, buscar="") == Filtro():  # its indexes alone
@@ -428,7 +423,7 @@ class MovimientosService:
             counted = self._hallados.total(found, alone)
             self._hallados.leer_en_fondo(found, partial(self._panel_terms, found))
             return counted
-        return self._hallados.total(_busqueda(filtro), lambda: self._filtered_count(filtro, found))
+        return self._hallados.total(filtro.busqueda(), lambda: self._filtered_count(filtro, found))
 
     def _contar_rango(self, campo: str, desde: str, hasta: str) -> int:
         with self._store.engine.connect() as conn:
@@ -445,7 +440,7 @@ class MovimientosService:
         if panel == 0:
             return 0
         with self._store.engine.connect() as conn:
-            busqueda = _busqueda(filtro)
+            busqueda = filtro.busqueda()
             narrower = paging.panel_narrower(conn, busqueda, panel)
             counted = paging.count_found(conn, busqueda, panel, narrower)
         if not narrower:
@@ -499,7 +494,7 @@ class MovimientosService:
         )
         return paging.plan(
             conn,
-            _busqueda(filtro),
+            filtro.busqueda(),
             column,
             orden.descending,
             total=total,
