@@ -106,3 +106,29 @@ def test_the_copy_follows_imports_edits_removals_and_sync_pulls(
         _cuenta_lo_que_hay(other)
     finally:
         other.close()
+
+
+def test_a_store_whose_record_of_changes_was_removed_still_counts_right(
+    services, monkeypatch
+) -> None:
+    """A store without the record of written movements (its schema before it, opened
+    read-only; here dropped by another program): the copy is read again after each change instead of brought up to date,
+    and every count stays the clerk's."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    create_demo_movimientos(services.store, 300, TODAY, batch=70)
+    _copia(services)
+    with services.store.engine.begin() as conn:
+        for nombre in ("insert", "update", "delete", "recorte"):
+            conn.exec_driver_sql(f"DROP TRIGGER movimientos_cambiados_{nombre}")
+        conn.exec_driver_sql("DROP TABLE movimientos_cambiados")
+        conn.exec_driver_sql("UPDATE movimientos SET estado = 'rechazado' WHERE id % 5 = 0")
+    services.store.cambios.anunciar({"movimientos"})
+    copias = services.movimientos._espejo
+    assert copias.vigente() is None  # cannot be brought up to date: read again
+    for terms in PANELES.values():
+        filas = _filas(services.movimientos, terms)
+        assert services.movimientos.count(Filtro(buscar="ma", **terms)) == _esperado(filas, "ma")
+    copias.esperar()
+    copia = copias.vigente()
+    assert copia is not None and copia.marca is None
+    _cuenta_lo_que_hay(services)

@@ -618,11 +618,7 @@ class Espejos:
         if hecho[0] == anuncios:
             return hecho[1]
         copia = hecho[1]
-        try:
-            al_dia = copia is not None and self._al_dia_copia(copia)
-        except Exception:  # only a speed-up: SQL counts while it is read again
-            log.warning("No se puso al día la copia de las búsquedas", exc_info=True)
-            al_dia = False
+        al_dia = copia is not None and self._al_dia_copia(copia)
         with self._lock:
             if self._hecho is hecho:  # not replaced meanwhile by a build
                 self._hecho = (anuncios, copia) if al_dia else None

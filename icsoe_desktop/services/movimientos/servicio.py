@@ -336,11 +336,9 @@ class MovimientosService:
         """The copy kept on disk, if it is this store's and is brought up to date; else read
         from the store, and kept on disk for the next opening."""
         guardada = espejo_guardado.leer(self._espejo_guardado)
-        if guardada is not None:
-            with self._store.engine.connect() as conn:
-                if espejo.al_dia(conn, guardada):
-                    log.info("Copia de las búsquedas leída de %s", self._espejo_guardado)
-                    return guardada
+        if guardada is not None and self._espejo_al_dia(guardada):
+            log.info("Copia de las búsquedas leída de %s", self._espejo_guardado)
+            return guardada
         with self._store.engine.connect() as conn:
             copia = espejo.construir(conn, seguir)
         if copia is not None and seguir():
@@ -362,8 +360,12 @@ class MovimientosService:
         espejo_guardado.guardar(self._espejo_guardado, copia)
 
     def _espejo_al_dia(self, copia: espejo.Espejo) -> bool:
-        with self._store.engine.connect() as conn:
-            return espejo.al_dia(conn, copia)
+        try:
+            with self._store.engine.connect() as conn:
+                return espejo.al_dia(conn, copia)
+        except Exception:  # only a speed-up: read again, SQL counts meanwhile
+            log.warning("No se puso al día la copia de las búsquedas", exc_info=True)
+            return False
 
     def _count(self, filtro: Filtro) -> int:
         filtro.check()
