@@ -110,14 +110,19 @@ def cambiados(
     """The latest change recorded after change ``desde`` and its random number (``desde`` and
     None when there is none), and the ids of the movements written since (ascending); None
     when they are more than ``maximo``, a bulk insert's «many» is among them, or the record
-    no longer reaches back to ``desde`` (only the latest are kept)."""
+    no longer reaches back to ``desde``. Every change since is read (a movement written many
+    times is one id): only the latest are kept, so they are never many."""
     primera = conn.exec_driver_sql("SELECT min(n) FROM movimientos_cambiados").scalar()
     if primera is not None and primera > desde + 1:
         return None
-    filas = conn.exec_driver_sql(
-        "SELECT n, movimiento_id, azar FROM movimientos_cambiados WHERE n > ? ORDER BY n LIMIT ?",
-        (desde, maximo + 1),
-    ).all()
+    filas = (
+        plain.driver(conn)
+        .execute(
+            "SELECT n, movimiento_id, azar FROM movimientos_cambiados WHERE n > ? ORDER BY n",
+            (desde,),
+        )
+        .fetchall()
+    )
     ids = {id_ for _n, id_, _azar in filas if id_ >= 0}  # -1: no movement (``marcar``)
     if len(ids) > maximo or 0 in ids:
         return None

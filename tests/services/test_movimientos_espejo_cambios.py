@@ -132,3 +132,28 @@ def test_a_store_whose_record_of_changes_was_removed_still_counts_right(
     copia = copias.vigente()
     assert copia is not None and copia.marca is None
     _cuenta_lo_que_hay(services)
+
+
+def test_movements_written_many_times_are_all_brought_into_the_copy(services, monkeypatch) -> None:
+    """More changes recorded than the copy follows movements, but of few movements (each
+    written again and again, as a lote sent and answered): the copy reads every change since
+    it was read, up to the last, and counts the movements as they are now."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    monkeypatch.setattr(espejo, "AL_DIA", 5)
+    create_demo_movimientos(services.store, 300, TODAY, batch=70)
+    _copia(services)
+    with services.store.engine.begin() as conn:
+        for estado in ("enviado", "aprobado", "rechazado", "enviado", "rechazado"):
+            conn.exec_driver_sql(f"UPDATE movimientos SET estado = '{estado}' WHERE id <= 3")
+        conn.exec_driver_sql(
+            "UPDATE movimientos SET primer_apellido = 'ZAPATA', nombre = 'ROSA' WHERE id = 4"
+        )
+    services.store.cambios.anunciar({"movimientos"})
+    copia = services.movimientos._espejo.vigente()
+    assert copia is not None and copia.tocados == {1, 2, 3, 4}
+    _cuenta_lo_que_hay(services)
+    for terms in ({}, {"estado": "rechazado"}):
+        filas = _filas(services.movimientos, terms)
+        assert services.movimientos.count(Filtro(buscar="zapata", **terms)) == _esperado(
+            filas, "zapata"
+        )
