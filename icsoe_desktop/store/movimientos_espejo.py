@@ -31,8 +31,8 @@ ORDENES = {"nombre": INDEXES[2], "pila": INDEXES[3], "nss": INDEXES[0]}
 INSERT_TRIGGER = "movimientos_cambiados_insert"
 # A bulk insert of more rows records a single «many» (id 0): a copy is read again after it.
 REGISTRADOS = 10_000
-# Ids asked for at once.
-_POR_CONSULTA = 500
+# Ids asked for at once (as many as LOTE's rows take to read).
+_POR_CONSULTA = LOTE // 20
 
 
 @contextmanager
@@ -91,17 +91,14 @@ def azar(conn: Connection, n: int) -> int | None:
     return conn.exec_driver_sql(sql, (n,)).scalar()
 
 
-def marcar(conn: Connection, desde: int) -> tuple[int, int] | None:
+def marcar(conn: Connection, desde: int) -> tuple[int, int | None] | None:
     """A change of no movement recorded (id -1), if none was since ``desde``: a copy read at
     ``desde`` is named by it; its (n, random number), or None (in ``conn``'s transaction)."""
-    ultima = conn.exec_driver_sql("SELECT coalesce(max(n), 0) FROM movimientos_cambiados")
-    if ultima.scalar_one() != desde:
+    ultima = marca(conn)
+    if ultima is None or ultima[0] != desde:
         return None
     conn.exec_driver_sql("INSERT INTO movimientos_cambiados (movimiento_id) VALUES (-1)")
-    fila = conn.exec_driver_sql(
-        "SELECT n, azar FROM movimientos_cambiados ORDER BY n DESC LIMIT 1"
-    ).one()
-    return int(fila[0]), int(fila[1])
+    return marca(conn)
 
 
 def cambiados(
@@ -135,18 +132,29 @@ def filas(conn: Connection, ids: list[int], primera: date, ancho: int) -> list[t
     """The terms now of these movements (those still in the table): (id, whether live,
     registro patronal, tipo|estado, days from ``primera`` to its fecha, the first ``ancho``
     bytes of its name in IDSE's order and nombre first, NSS)."""
-    leidas: list[tuple[Any, ...]] = []
+    columnas = (
+        "deleted = 0, registro_patronal, tipo || '|' || estado, "
+        "CAST(julianday(fecha) - julianday(?) AS INTEGER), "
+        f"substr(CAST({nombre_idse()} AS BLOB), 1, ?), "
+        f"substr(CAST({nombre_pila()} AS BLOB), 1, ?), nss"
+    )
+    return list(_por_id(conn, columnas, (primera.isoformat(), ancho, ancho), ids))
+
+
+def _por_id(
+    conn: Connection,
+    columnas: str,
+    params: tuple[Any, ...],
+    ids: list[int],
+    seguir: Callable[[], bool] = lambda: True,
+) -> Iterator[tuple[Any, ...]]:
+    """(id, ``columnas``...) of these movements, _POR_CONSULTA ids a statement."""
     for k in range(0, len(ids), _POR_CONSULTA):
+        if not seguir():
+            raise Interrumpida
         parte = ids[k : k + _POR_CONSULTA]
-        sql = (
-            "SELECT id, deleted = 0, registro_patronal, tipo || '|' || estado, "
-            "CAST(julianday(fecha) - julianday(?) AS INTEGER), "
-            f"substr(CAST({nombre_idse()} AS BLOB), 1, ?), "
-            f"substr(CAST({nombre_pila()} AS BLOB), 1, ?), nss FROM movimientos "
-            f"WHERE id IN ({', '.join('?' * len(parte))})"
-        )
-        leidas += plain.driver(conn).execute(sql, (primera.isoformat(), ancho, ancho, *parte))
-    return leidas
+        sql = f"SELECT id, {columnas} FROM movimientos WHERE id IN ({', '.join('?' * len(parte))})"
+        yield from plain.driver(conn).execute(sql, (*params, *parte))
 
 
 def registrar(conn: Connection, antes: int) -> None:
@@ -172,16 +180,10 @@ def nombres(
 ) -> Iterator[tuple[int, bytes, bytes]]:
     """(id, the first ``ancho`` bytes of its name in IDSE's order, and nombre first) of these
     movements."""
-    for k in range(0, len(ids), LOTE // 20):
-        if not seguir():
-            raise Interrumpida
-        parte = ids[k : k + LOTE // 20]
-        sql = (
-            f"SELECT id, substr(CAST({nombre_idse()} AS BLOB), 1, ?), "
-            f"substr(CAST({nombre_pila()} AS BLOB), 1, ?) FROM movimientos "
-            f"WHERE id IN ({', '.join('?' * len(parte))})"
-        )
-        yield from plain.driver(conn).execute(sql, (ancho, ancho, *parte))
+    columnas = (
+        f"substr(CAST({nombre_idse()} AS BLOB), 1, ?), substr(CAST({nombre_pila()} AS BLOB), 1, ?)"
+    )
+    return _por_id(conn, columnas, (ancho, ancho), ids, seguir)
 
 
 def orden(

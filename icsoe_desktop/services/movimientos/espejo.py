@@ -120,6 +120,10 @@ class OrdenCopia:
         claves = _Claves(self.claves, self.ancho)
         return bisect_left(claves, lo), bisect_right(claves, hi)
 
+    def de_clave(self, clave: bytes) -> tuple[int, int]:
+        """The positions of the keys that begin with ``clave`` (a name's first bytes)."""
+        return self.rango(clave.ljust(ANCHO, b"\0"), clave.ljust(ANCHO, b"\xff"))
+
     def quitar(self, ids: list[int]) -> None:
         """The entries of ``ids`` (distinct), if any, marked gone."""
         posicion, registro = self.posicion, self.registro
@@ -167,8 +171,7 @@ def _rango_nombre(
 ) -> tuple[int, int]:
     """The positions in a name's order (``campo``) of the movements ``texto`` begins."""
     entero = texto.encode()
-    clave = entero[:ANCHO]
-    lo, hi = orden.rango(clave.ljust(ANCHO, b"\0"), clave.ljust(ANCHO, b"\xff"))
+    lo, hi = orden.de_clave(entero[:ANCHO])
     if len(entero) > ANCHO and hi > lo:
         assert contar is not None  # checked by ``Espejo.contar``
         lo, hi = _estrechar(texto, campo, lo, hi, contar)
@@ -276,7 +279,7 @@ class Espejo:
             return False
         for campo in ("nombre", "pila"):
             orden = self.ordenes[campo]
-            lo, hi = orden.rango(clave.ljust(ANCHO, b"\0"), clave.ljust(ANCHO, b"\xff"))
+            lo, hi = orden.de_clave(clave)
             if orden.muertos and orden.registro.count(MUERTO, lo, hi):
                 return True
         return any(_empieza(n.idse, clave) or _empieza(n.pila, clave) for n in self.nuevos.values())
@@ -559,7 +562,6 @@ def _iguales(inicios: array[int], juntas: bytes) -> bytes:
 
 @dataclass
 class _Construccion:
-    anuncios: int
     parar: threading.Event
     hilo: threading.Thread
 
@@ -587,7 +589,6 @@ class Espejos:
         self._uso = threading.Lock()  # one count or bringing up to date of the copy at a time
         self._hecho: tuple[int, Espejo | None] | None = None  # (announcements, the copy)
         self._construccion: _Construccion | None = None
-        self._pedido = False
         self._pequena: int | None = None  # the announcements when the store was too small
         self._al_dia_hilo = threading.Thread()  # bringing the copy up to date (``mantener``)
 
@@ -650,7 +651,6 @@ class Espejos:
         """Build the copy unless there is one or one is being built (brought up to date
         when used), or the store is small (looked at again after a change)."""
         with self._lock:
-            self._pedido = True
             anuncios = self._anuncios()
             if self._al_dia(anuncios) or self._pequena == anuncios:
                 return
@@ -668,7 +668,7 @@ class Espejos:
             hilo = threading.Thread(
                 target=self._construir, args=(anuncios, parar), name="espejo", daemon=True
             )
-            self._construccion = _Construccion(anuncios, parar, hilo)
+            self._construccion = _Construccion(parar, hilo)
             hilo.start()
 
     def _al_dia(self, anuncios: int) -> bool:
