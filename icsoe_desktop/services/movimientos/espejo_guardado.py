@@ -23,6 +23,7 @@ import os
 import sys
 from array import array
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -93,7 +94,8 @@ def guardar(path: Path, copia: Espejo) -> bool:
         os.replace(nuevo, path)
     except OSError:
         log.warning("No se guardó la copia de las búsquedas en %s", path, exc_info=True)
-        nuevo.unlink(missing_ok=True)
+        with suppress(OSError):  # what is left of it is written over by the next
+            nuevo.unlink(missing_ok=True)
         return False
     return True
 
