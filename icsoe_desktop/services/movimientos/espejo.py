@@ -10,8 +10,9 @@ estado as one code, fecha as its day counted from the store's first, in two byte
 matches are a range of keys (bisect); a filter is each term's byte turned into 0 or 1 with
 ``bytes.translate``, the terms combined as integers (``&``, ``|``) and counted
 (``int.bit_count``). A name found in both orders is counted once: nombre first, each movement
-also keeps how many first bytes its two names share; and each order, where each id is in it.
-~55 bytes a movement (55 MB a million).
+also keeps how many first bytes its two names share; and each order, where each id is in it
+and each entry's id (a find's movements, ``hallados``, put in a sortable column's order by
+espejo_columnas.py). ~67 bytes a movement (67 MB a million).
 
 A name longer than the keys has the part of its keys' range before and after its matches
 counted by the index (from the index alone: ~3 ms for «maria guadalupe g» at a million). Texts it cannot answer
@@ -45,7 +46,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from operator import eq, itemgetter, methodcaller
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Connection
 
@@ -57,6 +58,7 @@ from icsoe_desktop.store.lectura import Interrumpida
 from icsoe_desktop.store.movimientos_paging import Busqueda
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Bytes of a name's key: a longer text's range is narrowed by its index's count of the rest.
 ANCHO = 12
@@ -70,7 +72,7 @@ DIAS = 2**16
 # Live movements from which the copy pays: a count by SQL reads each match's row, in
 # proportion to the store («ma» and a registro: 280 ms at a million), ~14 ms below this.
 MINIMO = 50_000
-# And up to which it is kept: ~55 bytes a movement (275 MB at five million, more while read);
+# And up to which it is kept: ~67 bytes a movement (335 MB at five million, more while read);
 # a bigger store is counted by SQL, as every store is while its copy is read.
 MAXIMO = 5_000_000
 # Movements written since the copy was read that it is brought up to date with (each looked
@@ -115,6 +117,7 @@ class OrdenCopia:
     posicion: array[int]  # each id's entry (_NINGUNA: none)
     ambos: bytearray | None = None  # nombre first: bytes its two names begin with alike
     muertos: int = 0  # entries gone since it was read
+    ids: array[int] = field(default_factory=lambda: array("I"))  # each entry's id
 
     def rango(self, lo: bytes, hi: bytes) -> tuple[int, int]:
         claves = _Claves(self.claves, self.ancho)
@@ -135,7 +138,16 @@ class OrdenCopia:
 
     def memoria(self) -> int:
         partes = (self.claves, self.registro, self.grupo, self.tramo, self.dia, self.ambos or b"")
-        return sum(len(p) for p in partes) + len(self.posicion) * self.posicion.itemsize
+        return sum(len(p) for p in partes) + 4 * (len(self.posicion) + len(self.ids))
+
+
+class _Tramo(NamedTuple):
+    """A range of an order, with terms of its own (values, and a ``_tabla`` of those taken)."""
+
+    orden: OrdenCopia
+    lo: int
+    hi: int
+    mas: tuple[tuple[bytearray, bytes], ...] = ()
 
 
 def _tabla(unos: Iterable[int]) -> bytes:
@@ -241,6 +253,35 @@ class Espejo:
         """How many live movements ``t`` finds that ``filtro`` leaves; None: not answered here
         (see the module's docstring). A name longer than the keys has its range narrowed by
         ``contar_rango`` (the index's own count of part of the keys' range)."""
+        partes = self._partes(t, filtro, contar_rango)
+        if partes is None:
+            return None
+        tramos, nuevos = partes
+        return sum(self._contar(o, lo, hi, filtro, *mas) for o, lo, hi, mas in tramos) + len(nuevos)
+
+    def hallados(
+        self, t: Termino, filtro: Busqueda, contar_rango: ContarRango | None = None
+    ) -> Seleccion | None:
+        """Which live movements ``t`` finds that ``filtro`` leaves, each once; None as
+        ``contar``."""
+        partes = self._partes(t, filtro, contar_rango)
+        if partes is None:
+            return None
+        tramos, nuevos = partes
+        elegidos = []
+        for orden, lo, hi, mas in tramos:
+            mascara = self._mascara(orden, lo, hi, filtro, *mas)
+            if mascara:
+                bytes_ = None if mascara == -1 else mascara.to_bytes(hi - lo, "little")
+                elegidos.append((orden, lo, hi, bytes_))
+        return Seleccion(elegidos, nuevos)
+
+    def _partes(
+        self, t: Termino, filtro: Busqueda, contar_rango: ContarRango | None
+    ) -> tuple[list[_Tramo], list[int]] | None:
+        """What ``t`` finds, each movement once: ranges of the copy's orders (with each one's
+        further terms) and the ids of the movements written since it was read that it finds
+        and ``filtro`` leaves; None: not answered here."""
         if t.campos == (NOMBRE,):
             texto = t.texto.encode()
             largo = len(texto) > ANCHO
@@ -252,14 +293,14 @@ class Espejo:
             lo_idse, hi_idse = _rango_nombre(idse, "nombre", t.texto, contar_rango)
             lo, hi = _rango_nombre(pila, "pila", t.texto, contar_rango)
             assert pila.ambos is not None
-            # Found by both orders: nombre first, and its IDSE order begins with the same bytes.
-            ambos = (pila.ambos, _tabla(range(len(texto), 256)))
-            return (
-                self._contar(idse, lo_idse, hi_idse, filtro)
-                + self._contar(pila, lo, hi, filtro)
-                - self._contar(pila, lo, hi, filtro, ambos)
-                + self._nuevos(filtro, lambda n: _empieza(n.idse, texto) or _empieza(n.pila, texto))
+            # Found by both orders (nombre first, and its IDSE order begins with the same
+            # bytes): taken from the IDSE order only.
+            solo_pila = (pila.ambos, _tabla(range(len(texto))))
+            tramos = [_Tramo(idse, lo_idse, hi_idse), _Tramo(pila, lo, hi, (solo_pila,))]
+            nuevos = self._nuevos(
+                filtro, lambda n: _empieza(n.idse, texto) or _empieza(n.pila, texto)
             )
+            return tramos, nuevos
         nss = self.ordenes.get("nss")
         if t.campos == (NSS,) and nss is not None and len(t.texto) <= DIGITOS:
             digitos = t.texto.translate(_NIBBLE)
@@ -267,9 +308,8 @@ class Espejo:
                 bytes.fromhex(digitos.ljust(DIGITOS, "0")),
                 bytes.fromhex(digitos.ljust(DIGITOS, "f")),
             )
-            return self._contar(nss, lo, hi, filtro) + self._nuevos(
-                filtro, lambda n: n.nss is not None and n.nss.startswith(t.texto)
-            )
+            nuevos = self._nuevos(filtro, lambda n: n.nss is not None and n.nss.startswith(t.texto))
+            return [_Tramo(nss, lo, hi)], nuevos
         return None
 
     def _cambiado(self, clave: bytes) -> bool:
@@ -295,23 +335,24 @@ class Espejo:
             and filtro.estado in (None, grupo.split("|")[1])
         ]
 
-    def _nuevos(self, filtro: Busqueda, halla: Callable[[_Nuevo], bool]) -> int:
-        """How many movements written since the copy was read the find (``halla``) finds and
-        ``filtro`` leaves."""
-        hallados = [n for n in self.nuevos.values() if halla(n)]
+    def _nuevos(self, filtro: Busqueda, halla: Callable[[_Nuevo], bool]) -> list[int]:
+        """The ids of the movements written since the copy was read that the find (``halla``)
+        finds and ``filtro`` leaves."""
+        hallados = [(i, n) for i, n in self.nuevos.items() if halla(n)]
         if not hallados:
-            return 0
+            return []
         registro = None if filtro.registro is None else self.registros.get(filtro.registro, -1)
         grupos = self._grupos(filtro)
         desde = None if filtro.desde is None else (filtro.desde - self.primera).days
         hasta = None if filtro.hasta is None else (filtro.hasta - self.primera).days
-        return sum(
-            (registro is None or n.registro == registro)
+        return [
+            i
+            for i, n in hallados
+            if (registro is None or n.registro == registro)
             and (grupos is None or n.grupo in grupos)
             and (desde is None or (n.dia is not None and n.dia >= desde))
             and (hasta is None or (n.dia is not None and n.dia <= hasta))
-            for n in hallados
-        )
+        ]
 
     def _contar(
         self,
@@ -321,6 +362,19 @@ class Espejo:
         filtro: Busqueda,
         *mas: tuple[bytearray, bytes],
     ) -> int:
+        mascara = self._mascara(orden, lo, hi, filtro, *mas)
+        return hi - lo if mascara == -1 else mascara.bit_count()
+
+    def _mascara(
+        self,
+        orden: OrdenCopia,
+        lo: int,
+        hi: int,
+        filtro: Busqueda,
+        *mas: tuple[bytearray, bytes],
+    ) -> int:
+        """Which entries of ``lo``..``hi`` are live, ``filtro`` leaves and ``mas`` (values and
+        a ``_tabla`` of the ones taken) takes: a byte each (little-endian), 1 or 0; -1: all."""
         if hi <= lo:
             return 0
         terminos = [*mas]
@@ -341,9 +395,7 @@ class Espejo:
             mascara &= _bits(valores, lo, hi, tabla)
         if filtro.desde is not None or filtro.hasta is not None:
             mascara &= self._fechas(orden, lo, hi, filtro.desde, filtro.hasta)
-        if mascara == -1:
-            return hi - lo
-        return mascara.bit_count()
+        return mascara
 
     def _fechas(
         self, orden: OrdenCopia, lo: int, hi: int, desde: date | None, hasta: date | None
@@ -370,6 +422,14 @@ class Espejo:
                 orden.dia, lo, hi, _tabla(range(dia_hi + 1))
             )
         return dentro
+
+
+class Seleccion(NamedTuple):
+    """A find's movements: entries of the copy's orders and ids of movements written since."""
+
+    # Entries lo..hi of an order, those whose byte is 1 in the mask (None: every one).
+    tramos: list[tuple[OrdenCopia, int, int, bytes | None]]
+    nuevos: list[int]
 
 
 class Codigos(dict[Any, int]):
@@ -505,9 +565,11 @@ def _leer_orden(
     claves, juntos, ambos = bytearray(), bytearray(), bytearray()
     parecidos: dict[int, int] = {}  # id → its position: its names alike in their first 4 bytes
     posicion = array("I", _NINGUNA * len(terminos))
+    en_orden = array("I")
     for filas in espejo_sql.orden(conn, campo, DIGITOS if nss else ANCHO, seguir):
         llaves, ids = _columnas(filas, 2)
         primera = len(juntos) // 4
+        en_orden.extend(ids)
         deque(map(posicion.__setitem__, ids, range(primera, primera + len(ids))), maxlen=0)
         if nss:
             claves += _empacar(llaves)
@@ -536,6 +598,7 @@ def _leer_orden(
         juntos[3::4],
         posicion,
         ambos if campo == "pila" else None,
+        ids=en_orden,
     )
 
 
@@ -603,10 +666,19 @@ class Espejos:
     ) -> int | None:
         """``Espejo.contar`` by the current copy; None without one (then asked for: built
         meanwhile) or for what it does not answer."""
+        return self._por_copia(lambda copia: copia.contar(t, filtro, contar_rango))
+
+    def hallados(
+        self, t: Termino, filtro: Busqueda, contar_rango: ContarRango | None = None
+    ) -> Seleccion | None:
+        """``Espejo.hallados`` by the current copy; None as ``contar``."""
+        return self._por_copia(lambda copia: copia.hallados(t, filtro, contar_rango))
+
+    def _por_copia(self, pregunta: Callable[[Espejo], T | None]) -> T | None:
         with self._uso:
             copia = self._vigente()
             if copia is not None:
-                return copia.contar(t, filtro, contar_rango)
+                return pregunta(copia)
         self.pedir()
         return None
 

@@ -1,6 +1,6 @@
 """The find box's copy in memory (espejo.py) kept on disk beside its store, so that the next
-opening of the empresa has it in a fraction of a second (its ~55 MB a million read back and
-their digest checked) instead of every movement read again (4.5 s of CPU at a million).
+opening of the empresa has it in a fraction of a second (its ~67 MB a million read back and
+their digest checked) instead of every movement read again (5 s of CPU at a million).
 
 Written after each build (``guardar``: a new file put in place whole). Read back (``leer``)
 only if its digest holds, it is of this format and this machine's byte order, and its parts
@@ -39,7 +39,7 @@ from icsoe_desktop.services.movimientos.espejo import (
 
 log = logging.getLogger(__name__)
 
-MAGIA = b"icsoe-desktop: copia de las busquedas, version 1\n"
+MAGIA = b"icsoe-desktop: copia de las busquedas, version 2\n"
 SUFIJO = ".buscar"
 # A header past this is not one this module wrote.
 _CABECERA_MAX = 1 << 20
@@ -54,6 +54,7 @@ def ruta(store: Path) -> Path:
 def _partes(orden: OrdenCopia) -> Iterator[bytearray | array[int]]:
     yield from (getattr(orden, p) for p in _PARTES)
     yield orden.posicion
+    yield orden.ids
     if orden.ambos is not None:
         yield orden.ambos
 
@@ -163,8 +164,11 @@ def _leer(f: io.BufferedReader, tamano: int) -> Espejo:
         if posiciones * 4 > tamano:
             raise _Invalido("posiciones")
         posicion = parte(4 * posiciones, array("I", bytes(4 * posiciones)))
+        ids = parte(4 * n, array("I", bytes(4 * n)))
         ambos = parte(n) if forma["ambos"] else None
-        ordenes[campo] = OrdenCopia(claves, ancho, registro, grupo, tramo, dia, posicion, ambos)
+        ordenes[campo] = OrdenCopia(
+            claves, ancho, registro, grupo, tramo, dia, posicion, ambos, ids=ids
+        )
     if set(ordenes) - {"nss"} != {"nombre", "pila"} or ordenes["pila"].ambos is None:
         raise _Invalido("órdenes")
     resto = f.read()

@@ -1,0 +1,209 @@
+"""A find sorted by a column, its far pages put in order from memory (the find box's copy and
+the column's order: services/movimientos/espejo_columnas.py), on a real store of real-shaped
+movements: the page the clerk sees at the middle of the scroll bar right after the find is the
+one SQL sorts, in every sortable column, both ways, under panel filters; after a change the
+column's order is not used until read again, and the page is still right."""
+
+from __future__ import annotations
+
+import bisect
+import random
+
+import pytest
+from sqlalchemy import text
+
+from icsoe_desktop.domain.buscar import termino
+from icsoe_desktop.domain.cambios import MOVIMIENTOS
+from icsoe_desktop.services.movimientos import espejo, espejo_columnas, espejo_guardado
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, _found_ids_key
+from tests.services.test_movimientos_espejo import REGISTROS, _construida, _store
+
+# Sortable columns with an order of their own (a derived one sorts by its source).
+ORDENABLES = [i for i, c in enumerate(COLUMNS) if c.derive is None]
+TEXTOS = ("ma", "ju", "gar", "JUAN JUAN", "muñ", "maria guadalupe g")
+PANELES: dict[str, dict[str, object]] = {
+    "sin filtro": {},
+    "registro": {"registro_patronal": REGISTROS[0]},
+    "Bajas pendientes": {"tipo": "02", "estado": "pendiente"},
+}
+
+
+def _ordenados(movimientos_svc, filtro: Filtro, orden: Orden) -> list[int]:
+    """The find's ids in the grid's order, as SQL sorts its rows (``iter_rows``)."""
+    return [row[0] for row in movimientos_svc.iter_rows(filtro, orden)]
+
+
+def _columna_leida(movimientos_svc, column: int) -> espejo_columnas.Columna:
+    """``column``'s order, asked for by a sorted find's first page and read."""
+    movimientos_svc.prepare_sort(Orden(column))
+    movimientos_svc.pagina(Filtro(buscar="ma"), Orden(column), 0, 10)
+    movimientos_svc._columnas.esperar()
+    columna = movimientos_svc._columnas.vigente(column)
+    assert columna is not None
+    return columna
+
+
+def _contados(monkeypatch) -> list[int]:
+    """The pages put in order from memory from here on (as many ids as each had)."""
+    contados: list[int] = []
+    en_orden = espejo_columnas.Columna.en_orden
+
+    def contado(self, *args, **kwargs):
+        ids = en_orden(self, *args, **kwargs)
+        if ids is not None:
+            contados.append(len(ids))
+        return ids
+
+    monkeypatch.setattr(espejo_columnas.Columna, "en_orden", contado)
+    return contados
+
+
+def _guardados(movimientos_svc, filtro: Filtro, orden: Orden, total: int):
+    return movimientos_svc._hallados.ids_guardados(_found_ids_key(filtro, orden, total))
+
+
+@pytest.mark.slow  # every sortable column's index built, and ~1,000 finds sorted by SQL
+def test_the_middle_of_a_sorted_find_from_memory_is_the_page_sql_sorts(services, monkeypatch):
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    usados = _contados(monkeypatch)
+    _store(services)
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    for column in ORDENABLES:
+        _columna_leida(movimientos_svc, column)
+        for buscar in TEXTOS:
+            for nombre, terms in PANELES.items():
+                filtro = Filtro(buscar=buscar, **terms)  # type: ignore[arg-type]  # Filtro's
+                total = movimientos_svc.count(filtro)
+                for descending in (False, True):
+                    orden = Orden(column, descending)
+                    esperados = _ordenados(movimientos_svc, filtro, orden)
+                    assert len(esperados) == total
+                    mitad = total // 2
+                    pagina = movimientos_svc.pagina(filtro, orden, mitad, 20, total)
+                    donde = (COLUMNS[column].attr, buscar, nombre, descending)
+                    assert [row[0] for row in pagina] == esperados[mitad : mitad + 20], donde
+    # Each column, each find the copy answers (not the one past its keys, narrowed by the
+    # index: it too, unless changed), under each panel filter with matches, both ways.
+    assert len(usados) > len(ORDENABLES) * 4 * len(PANELES) * 2
+
+
+def test_after_a_change_the_columns_order_waits_to_be_read_again(services, monkeypatch):
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    usados = _contados(monkeypatch)
+    _store(services, 1_500)
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
+    _columna_leida(movimientos_svc, nss)
+    filtro, orden = Filtro(buscar="ma"), Orden(nss, descending=False)
+    total = movimientos_svc.count(filtro)
+    esperados = _ordenados(movimientos_svc, filtro, orden)
+    mitad = total // 2
+    pagina = movimientos_svc.pagina(filtro, orden, mitad, 20, total)
+    assert [row[0] for row in pagina] == esperados[mitad : mitad + 20]
+    assert usados == [20]  # from memory
+
+    # A movement of the find renumbered to sort first: its place in the column's order is
+    # no longer its place.
+    primero = esperados[mitad + 5]
+    with services.store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE movimientos SET nss = '00000000001' WHERE id = :i"), {"i": primero}
+        )
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    assert movimientos_svc.count(filtro) == total
+    esperados = _ordenados(movimientos_svc, filtro, orden)
+    assert esperados[0] == primero
+    pagina = movimientos_svc.pagina(filtro, orden, mitad, 20, total)
+    assert [row[0] for row in pagina] == esperados[mitad : mitad + 20]
+    assert usados == [20]  # by SQL
+
+    movimientos_svc._columnas.esperar()  # asked for again by that page, and read
+    assert movimientos_svc._columnas.vigente(nss) is not None
+    pagina = movimientos_svc.pagina(filtro, orden, mitad + 1, 20, total)
+    assert [row[0] for row in pagina] == esperados[mitad + 1 : mitad + 21]
+    assert usados == [20, 20]
+    # The scroll bar's keys: every id of the find in that order, from memory too.
+    claves = movimientos_svc.boundaries(filtro, orden, 100, total)
+    assert [i for i, _valor in claves] == esperados[99::100]
+    assert usados == [20, 20, total]
+
+    # Letting go of the file lets go of the orders (read again at the next find).
+    movimientos_svc._columnas.cerrar()
+    assert not movimientos_svc._columnas._hechas
+
+
+def test_a_small_store_keeps_no_columns_order(services):
+    """Below the size the find box's copy pays at, no column's order is read either."""
+    _store(services, 300)
+    movimientos_svc = services.movimientos
+    movimientos_svc.count(Filtro(buscar="ma"))
+    movimientos_svc._espejo.esperar()
+    filtro, orden = Filtro(buscar="ma"), Orden(0, descending=False)
+    total = movimientos_svc.count(filtro)
+    pagina = movimientos_svc.pagina(filtro, orden, total // 2, 20, total)
+    esperados = _ordenados(movimientos_svc, filtro, orden)
+    assert [row[0] for row in pagina] == esperados[total // 2 : total // 2 + 20]
+    movimientos_svc._columnas.esperar()
+    assert not movimientos_svc._columnas._hechas
+
+
+def test_an_id_in_no_place_of_the_order_leaves_the_find_to_sql():
+    """Movements written since the column's order was read (a change not announced yet)."""
+    columna = espejo_columnas.Columna.de([5, 3, 9, 1, 7])
+
+    def en_orden(ids: list[int], total: int, *tramo: int) -> list[int] | None:
+        ordenados = columna.en_orden(espejo.Seleccion([], ids), total, *tramo)
+        return None if ordenados is None else list(ordenados)
+
+    assert en_orden([9, 1, 3], 3) == [3, 9, 1]
+    assert en_orden([9, 1, 3, 7], 4, 1, 3) == [9, 1]
+    assert en_orden([9, 1, 3], 4) is None  # not as many as counted
+    assert en_orden([4], 1) is None  # below the last id, in no place
+    assert en_orden([10], 1) is None  # past the last id
+
+
+def test_the_kept_copy_gives_the_finds_ids_as_the_one_read(services, monkeypatch, tmp_path):
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    _store(services, 1_500)
+    copia = _construida(services.movimientos)
+    ruta = tmp_path / "copia.buscar"
+    assert espejo_guardado.guardar(ruta, copia)
+    leida = espejo_guardado.leer(ruta)
+    assert leida is not None
+    with services.store.engine.connect() as conn:
+        todos = [i for (i,) in conn.execute(text("SELECT id FROM movimientos WHERE deleted = 0"))]
+    columna = espejo_columnas.Columna.de(todos)  # in no column's order: the ids' own
+    for buscar in ("ma", "ju", "1", "JUAN JUAN"):
+        for terms in PANELES.values():
+            filtro = Filtro(buscar=buscar, **terms).busqueda()  # type: ignore[arg-type]
+            t = termino(buscar)
+            assert t is not None
+            hallados, otros = copia.hallados(t, filtro), leida.hallados(t, filtro)
+            assert hallados is not None and otros is not None
+            total = copia.contar(t, filtro)
+            assert total is not None
+            ids = columna.en_orden(hallados, total)  # None unless ``total``, each once
+            assert ids is not None and ids == columna.en_orden(otros, total)
+
+
+def test_a_page_at_any_place_is_that_slice_of_the_whole_order():
+    """Pages read by counting the marks a block at a time, at and around the blocks' edges,
+    are the same slice of the find's whole order."""
+    rng = random.Random(3)
+    ids = list(range(1, 140_001))
+    rng.shuffle(ids)
+    columna = espejo_columnas.Columna.de(ids)
+    hallados = rng.sample(ids, 40_000)
+    seleccion = espejo.Seleccion([], hallados)
+    entero = columna.en_orden(seleccion, len(hallados))
+    assert entero is not None and sorted(entero) == sorted(hallados)
+    # Where a block of 1,024 or 65,536 places ends, counted in matches.
+    marcados = sorted(columna.lugar[i] for i in hallados)
+    bordes = [bisect.bisect_left(marcados, b) for b in (65_536, 131_072)]
+    bordes += rng.sample([bisect.bisect_left(marcados, b) for b in range(0, 140_000, 1_024)], 30)
+    for desde in [0, 1, 39_980, 39_999, *bordes]:
+        for d in {max(desde - 1, 0), desde, min(desde + 1, 39_999)}:
+            pagina = columna.en_orden(seleccion, len(hallados), d, d + 20)
+            assert pagina is not None and list(pagina) == list(entero[d : d + 20]), d
