@@ -112,7 +112,6 @@ def test_after_a_change_the_columns_order_waits_to_be_read_again(services, monke
             text("UPDATE movimientos SET nss = '00000000001' WHERE id = :i"), {"i": primero}
         )
     services.store.cambios.anunciar({MOVIMIENTOS})
-    assert movimientos_svc.count(filtro) == total
     esperados = _ordenados(movimientos_svc, filtro, orden)
     assert esperados[0] == primero
     pagina = movimientos_svc.pagina(filtro, orden, mitad, 20, total)
@@ -128,6 +127,21 @@ def test_after_a_change_the_columns_order_waits_to_be_read_again(services, monke
     claves = movimientos_svc.boundaries(filtro, orden, 100, total)
     assert [i for i, _valor in claves] == esperados[99::100]
     assert usados == [20, 20, total]
+
+    # Another change: the window's count, refreshed on its announcement, has the order read
+    # again before the clerk's next sorted find asks.
+    with services.store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE movimientos SET nss = '99999999999' WHERE id = :i"), {"i": primero}
+        )
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    assert movimientos_svc.count(filtro) == total
+    movimientos_svc._columnas.esperar()
+    esperados = _ordenados(movimientos_svc, filtro, orden)
+    assert esperados[-1] == primero
+    pagina = movimientos_svc.pagina(filtro, orden, total - 20, 20, total)
+    assert [row[0] for row in pagina] == esperados[-20:]
+    assert usados == [20, 20, total, 20]
 
     # Letting go of the file lets go of the orders (read again at the next find).
     movimientos_svc._columnas.cerrar()

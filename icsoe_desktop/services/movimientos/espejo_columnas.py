@@ -7,8 +7,9 @@ The scroll bar's middle right after such a find is then a slice of them.
 A column's order is read when a sorted find first asks for it (by the same plan as the grid's
 pages, so ties and NULLs fall as there), in a thread of the lowest priority that waits while
 the clerk's questions are answered (hallados.py). Used only while no change was announced
-since it was read (a movement written since may have moved in it): then read again when next
-asked, and the find's ids read by SQL meanwhile. At most GUARDADAS are kept (8 bytes a
+since it was read (a movement written since may have moved in it): then read again (asked by
+the window's counts after the change, or by the next sorted find), and the find's ids read by
+SQL meanwhile. At most GUARDADAS are kept (8 bytes a
 movement each: 8 MB at a million), the latest asked.
 """
 
@@ -154,6 +155,17 @@ class Columnas:
             self._leyendo[columna] = (anuncios, hilo)
             hilo.start()
         return None
+
+    def mantener(self) -> None:
+        """Asked by each count of the window: the orders kept and read before the latest
+        change read again in the background, rather than when the clerk's next sorted find
+        asks."""
+        with self._lock:
+            viejas = [
+                c for c, (anuncios, _c) in self._hechas.items() if anuncios != self._anuncios()
+            ]
+        for columna in viejas:
+            self.vigente(columna)
 
     def _leer_columna(self, columna: int, anuncios: int) -> None:
         hallados.lowest_priority()

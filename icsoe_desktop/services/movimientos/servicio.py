@@ -333,10 +333,12 @@ class MovimientosService:
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement. A find (the find box) is counted through
         its own indexes or their copy in memory (``_found_count``). The window's counts keep
-        that copy (asked for the first time, brought up to date after a change)."""
+        that copy (asked for the first time, brought up to date after a change) and the
+        columns' orders sorted finds use (read again after a change)."""
         with self._clerk(filtro):
             counted = self._count(filtro)
         self._espejo.mantener()  # built, or brought up to date, before a find asks
+        self._columnas.mantener()  # and the columns' orders read again
         return counted
 
     def _vivos(self) -> int:
