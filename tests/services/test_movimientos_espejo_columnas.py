@@ -148,6 +148,34 @@ def test_after_a_change_the_columns_order_waits_to_be_read_again(services, monke
     assert not movimientos_svc._columnas._hechas
 
 
+def test_the_orders_kept_are_the_latest_asked_that_fit(services, monkeypatch):
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    _store(services, 1_500)
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    nss, curp, fecha = (
+        next(i for i, c in enumerate(COLUMNS) if c.attr == attr)
+        for attr in ("nss", "curp", "fecha")
+    )
+    for column in (nss, curp, fecha):
+        _columna_leida(movimientos_svc, column)
+    columnas = movimientos_svc._columnas
+    una = columnas.vigente(fecha)
+    assert una is not None and 1_500 * 4 <= una.memoria() < 1_500 * 24
+    assert list(columnas._hechas) == [nss, curp, fecha]  # at a small store, all of them
+
+    # Read again after a change, in a room of two.
+    monkeypatch.setattr(espejo_columnas, "MEMORIA", 2 * una.memoria())
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    for column in (nss, curp, fecha):
+        _columna_leida(movimientos_svc, column)
+    assert list(columnas._hechas) == [curp, fecha]
+    monkeypatch.setattr(espejo_columnas, "MEMORIA", 1)  # past it, the latest alone
+    services.store.cambios.anunciar({MOVIMIENTOS})
+    _columna_leida(movimientos_svc, nss)
+    assert list(columnas._hechas) == [nss]
+
+
 def test_a_small_store_keeps_no_columns_order(services):
     """Below the size the find box's copy pays at, no column's order is read either."""
     _store(services, 300)

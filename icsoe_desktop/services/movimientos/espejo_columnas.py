@@ -1,16 +1,16 @@
 """Sortable columns' orders of every live movement in memory, so that a find sorted by one of
-them is put in that order at once: its matches' ids (from the find box's copy, espejo.py) are
-marked at their places in the column's order, which is then read back through the marks (~25
-ms for «ma»'s 285,570 at a million), where SQLite reads and sorts each match's row (0.3-0.7 s).
-The scroll bar's middle right after such a find is then a slice of them.
+them is put in that order at once: its matches (from the find box's copy, espejo.py) are
+marked at their places in the column's order, found by counting the marks a block at a time
+(15-25 ms for the middle of «ma»'s 285,570 at a million), where SQLite reads and sorts each
+match's row (0.3-0.7 s); all of them read back through the marks are the scroll bar's ids.
 
 A column's order is read when a sorted find first asks for it (by the same plan as the grid's
 pages, so ties and NULLs fall as there), in a thread of the lowest priority that waits while
 the clerk's questions are answered (hallados.py). Used only while no change was announced
 since it was read (a movement written since may have moved in it): then read again (asked by
 the window's counts after the change, or by the next sorted find), and the find's ids read by
-SQL meanwhile. At most GUARDADAS are kept (8 bytes a
-movement each: 8 MB at a million), the latest asked.
+SQL meanwhile. The latest asked are kept, up to MEMORIA (~20 bytes a movement each: two at a
+million, one at five million).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import logging
 import threading
 from array import array
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -30,8 +30,10 @@ from icsoe_desktop.store.lectura import Interrumpida
 
 log = logging.getLogger(__name__)
 
-# Columns' orders kept at once.
-GUARDADAS = 2
+# Bytes the columns' orders kept may take (the latest asked is kept whatever it takes).
+MEMORIA = 48 * 2**20
+# Items looked up or set in one call (~3 ms each).
+PASO = 1 << 16
 # An id in no place of the order (written since it was read).
 _NINGUNO = b"\xff" * 4
 
@@ -47,15 +49,34 @@ class Columna:
     lugares: dict[int, tuple[OrdenCopia, array[int]]]
 
     @classmethod
-    def de(cls, ids: Iterable[int], ordenes: Iterable[OrdenCopia] = ()) -> Columna:
+    def de(
+        cls,
+        ids: Iterable[int],
+        ordenes: Iterable[OrdenCopia] = (),
+        seguir: Callable[[], bool] = lambda: True,
+    ) -> Columna:
+        """The order of ``ids`` (every live movement's in the column's order), with its places
+        of the copy's ``ordenes``' entries; ``seguir`` as in store/lectura.py, asked between
+        parts of PASO (each one call that holds Python's lock: the window's thread waits for
+        it)."""
         en_orden = array("I", ids)
         lugar = array("I", _NINGUNO * (max(en_orden, default=-1) + 1))
-        deque(map(lugar.__setitem__, en_orden, range(len(en_orden))), maxlen=0)
+        for k in _pasos(len(en_orden), seguir):
+            parte = en_orden[k : k + PASO]
+            deque(map(lugar.__setitem__, parte, range(k, k + len(parte))), maxlen=0)
         lugares = {}
         for orden in ordenes:
+            suyos = array("I")
             with suppress(IndexError):  # an id past this order's: its matches looked up by id
-                lugares[id(orden)] = (orden, array("I", map(lugar.__getitem__, orden.ids)))
+                for k in _pasos(len(orden.ids), seguir):
+                    suyos.extend(map(lugar.__getitem__, orden.ids[k : k + PASO]))
+                lugares[id(orden)] = (orden, suyos)
         return cls(en_orden, lugar, lugares)
+
+    def memoria(self) -> int:
+        """Bytes its arrays take."""
+        partes = (self.ids, self.lugar, *(lugares for _orden, lugares in self.lugares.values()))
+        return sum(len(a) * a.itemsize for a in partes)
 
     def en_orden(
         self, seleccion: Seleccion, total: int, desde: int = 0, hasta: int | None = None
@@ -95,6 +116,14 @@ class Columna:
         except IndexError:  # past the last id it has, or in no place (_NINGUNO)
             return None
         return marcas
+
+
+def _pasos(n: int, seguir: Callable[[], bool]) -> Iterator[int]:
+    """The starts of ``n`` items' parts of PASO, ``seguir()`` asked before each one."""
+    for k in range(0, n, PASO):
+        if not seguir():
+            raise Interrumpida
+        yield k
 
 
 def _enesima(marcas: bytearray, n: int) -> int:
@@ -176,7 +205,7 @@ class Columnas:
         try:
             seguir = self._hallados.seguir_si(vigente)
             ids = self._leer(columna, seguir) if seguir() else None
-            leida = None if ids is None else Columna.de(ids, self._ordenes())
+            leida = None if ids is None else Columna.de(ids, self._ordenes(), seguir)
         except Interrumpida:
             return
         except Exception:  # only a speed-up: the find's ids are read by SQL meanwhile
@@ -185,8 +214,11 @@ class Columnas:
         with self._lock:
             if leida is not None and vigente():
                 self._hechas[columna] = (anuncios, leida)
-                while len(self._hechas) > GUARDADAS:
+                while len(self._hechas) > 1 and self._memoria() > MEMORIA:
                     self._hechas.popitem(last=False)
+
+    def _memoria(self) -> int:
+        return sum(columna.memoria() for _anuncios, columna in self._hechas.values())
 
     def esperar(self) -> None:
         """Until every order being read has been read (or abandoned)."""
