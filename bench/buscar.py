@@ -578,23 +578,10 @@ def bench_ordenes(services, registro: str, only: set[str]) -> None:
                 params = {**movimientos_buscar.params(t), "registro": registro}
                 base = _load(lambda r=raw, p=params: conn.exec_driver_sql(r, p).all())
                 first = _load(partial(movimientos.pagina, filtro, orden, 0, 100, total))
-                cold = _load(
-                    partial(
-                        _first_time,
-                        movimientos,
-                        partial(movimientos.pagina, filtro, orden, total // 2, 100),
-                        total,
-                    ),
-                    COLD,
-                )
-                in_memory = _load(
-                    partial(
-                        _in_memory,
-                        movimientos,
-                        partial(movimientos.pagina, filtro, orden, total // 2, 100),
-                        total,
-                    ),
-                    COLD,
+                halfway = partial(movimientos.pagina, filtro, orden, total // 2, 100)
+                cold, in_memory = (
+                    _load(partial(ask, movimientos, halfway, total), COLD)
+                    for ask in (_first_time, _in_memory)
                 )
                 keys = movimientos.boundaries(filtro, orden, 100, total)
                 middle = _load(partial(movimientos.pagina, filtro, orden, total // 2, 100, total))

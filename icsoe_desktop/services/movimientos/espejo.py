@@ -257,7 +257,11 @@ class Espejo:
         if partes is None:
             return None
         tramos, nuevos = partes
-        return sum(self._contar(o, lo, hi, filtro, *mas) for o, lo, hi, mas in tramos) + len(nuevos)
+        contados = len(nuevos)
+        for orden, lo, hi, mas in tramos:
+            mascara = self._mascara(orden, lo, hi, filtro, *mas)
+            contados += hi - lo if mascara == -1 else mascara.bit_count()
+        return contados
 
     def hallados(
         self, t: Termino, filtro: Busqueda, contar_rango: ContarRango | None = None
@@ -353,17 +357,6 @@ class Espejo:
             and (desde is None or (n.dia is not None and n.dia >= desde))
             and (hasta is None or (n.dia is not None and n.dia <= hasta))
         ]
-
-    def _contar(
-        self,
-        orden: OrdenCopia,
-        lo: int,
-        hi: int,
-        filtro: Busqueda,
-        *mas: tuple[bytearray, bytes],
-    ) -> int:
-        mascara = self._mascara(orden, lo, hi, filtro, *mas)
-        return hi - lo if mascara == -1 else mascara.bit_count()
 
     def _mascara(
         self,
