@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from sqlalchemy import update
+
 from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.store.models import MovimientoRow
 
 REGISTRO_A = "Y5412345106"
 REGISTRO_B = "B1234567105"
@@ -148,3 +151,14 @@ def pull_movimientos(source, target, clock, first_seq: int = 1) -> tuple[int, in
     with target.store.session() as session:
         applied = apply_remote(session, sync_wire.groups_of_rows(rows), clock()).applied
     return len(rows), applied
+
+
+def editar_y_quitar(store) -> None:
+    """Edits and removals through the ORM (the store's triggers see each row): one movement in
+    four rechazado, one in nine marked deleted, one in ten removed."""
+    with store.session() as session:
+        session.execute(
+            update(MovimientoRow).where(MovimientoRow.id % 4 == 0).values(estado="rechazado")
+        )
+        session.execute(update(MovimientoRow).where(MovimientoRow.id % 9 == 0).values(deleted=True))
+        session.query(MovimientoRow).filter(MovimientoRow.id % 10 == 0).delete()

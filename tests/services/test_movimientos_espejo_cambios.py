@@ -19,6 +19,7 @@ from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.store.models import MovimientoRow
 from tests.services.movimientos_data import (
     add_registros,
+    editar_y_quitar,
     known_rows,
     pull_movimientos,
     write_csv,
@@ -67,12 +68,7 @@ def test_the_copy_follows_imports_edits_removals_and_sync_pulls(
     assert report.importados == 6
     _cuenta_lo_que_hay(services)
 
-    with services.store.session() as session:  # edits and removals, through the triggers
-        session.execute(
-            update(MovimientoRow).where(MovimientoRow.id % 4 == 0).values(estado="rechazado")
-        )
-        session.execute(update(MovimientoRow).where(MovimientoRow.id % 9 == 0).values(deleted=True))
-        session.query(MovimientoRow).filter(MovimientoRow.id % 10 == 0).delete()
+    editar_y_quitar(services.store)  # through the triggers
     services.store.cambios.anunciar({"movimientos"})
     _cuenta_lo_que_hay(services)
 

@@ -18,6 +18,7 @@ from icsoe_desktop.store.conteo import INSERT_TRIGGER
 from icsoe_desktop.store.models import MovimientoRow
 from tests.services.movimientos_data import (
     add_registros,
+    editar_y_quitar,
     known_rows,
     pull_movimientos,
     write_csv,
@@ -82,12 +83,7 @@ def test_counts_stay_exact_through_imports_edits_removals_and_sync(
     # Importing the same file again adds nothing (every movement already there).
     assert services.importador.import_file(tmp_path / "a.csv", "t").importados == 0
     assert_exact(services)
-    with services.store.session() as session:  # edits and removals, through the triggers
-        session.execute(
-            update(MovimientoRow).where(MovimientoRow.id % 4 == 0).values(estado="rechazado")
-        )
-        session.execute(update(MovimientoRow).where(MovimientoRow.id % 9 == 0).values(deleted=True))
-        session.query(MovimientoRow).filter(MovimientoRow.id % 10 == 0).delete()
+    editar_y_quitar(services.store)  # through the triggers
     assert_exact(services)
 
     # Another desktop pulls them all (bulk insert), then the changes (ORM updates).
