@@ -143,13 +143,13 @@ def _enesima(marcas: bytearray, n: int) -> int:
 class Columnas:
     """One store's columns' orders: ``vigente(columna)`` gives one read since the latest
     change announced, or asks for it (read in the background: ``leer(columna, seguir)``,
-    None when the store is not one to keep it for)."""
+    only while the find box's copy is there: ``ordenes()``, its orders)."""
 
     def __init__(
         self,
         anuncios: Callable[[], int],
         primer_plano: hallados.Hallados,
-        leer: Callable[[int, Callable[[], bool]], Iterable[int] | None],
+        leer: Callable[[int, Callable[[], bool]], Iterable[int]],
         ordenes: Callable[[], Iterable[OrdenCopia]],
     ) -> None:
         self._anuncios = anuncios
@@ -204,15 +204,17 @@ class Columnas:
 
         try:
             seguir = self._hallados.seguir_si(vigente)
-            ids = self._leer(columna, seguir) if seguir() else None
-            leida = None if ids is None else Columna.de(ids, self._ordenes(), seguir)
+            ordenes = list(self._ordenes())
+            if not ordenes or not seguir():  # no copy of the finds (a small store): no use
+                return
+            leida = Columna.de(self._leer(columna, seguir), ordenes, seguir)
         except Interrumpida:
             return
         except Exception:  # only a speed-up: the find's ids are read by SQL meanwhile
             log.warning("No se leyó el orden de una columna", exc_info=True)
             return
         with self._lock:
-            if leida is not None and vigente():
+            if vigente():
                 self._hechas[columna] = (anuncios, leida)
                 while len(self._hechas) > 1 and self._memoria() > MEMORIA:
                     self._hechas.popitem(last=False)

@@ -700,12 +700,10 @@ class MovimientosService:
         copia = self._espejo.vigente()
         return () if copia is None else copia.ordenes.values()
 
-    def _leer_columna(self, column: int, seguir: Callable[[], bool]) -> array[int] | None:
+    def _leer_columna(self, column: int, seguir: Callable[[], bool]) -> array[int]:
         """Every live movement's id in ``column``'s order going up, as a find's are read
-        (``_found_ids``); None for a store the find box's copy is not kept for."""
+        (``_found_ids``)."""
         vivos = self._vivos()
-        if not espejo.MINIMO <= vivos <= espejo.MAXIMO:
-            return None
         with self._store.engine.connect() as conn:
             query = self._query(conn, Filtro(), Orden(column, descending=False), vivos, vivos)
             return paging.every_id(conn, query, vivos, seguir)
