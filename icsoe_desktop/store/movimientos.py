@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.store import conteo, plain
 from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.models import sort_index_ddl, sort_indexes
+from icsoe_desktop.store.models.movimientos import sort_rank
 
 KEY = ("registro_patronal", "nss", "tipo", "fecha")  # uq_movimiento
 
@@ -158,6 +159,12 @@ def sort_values(conn: Connection, ids: Sequence[int], column: str) -> list[tuple
         sql = f"SELECT id, {column} FROM movimientos WHERE id IN ({', '.join('?' * len(chunk))})"
         found.update(plain.driver(conn).execute(sql, list(chunk)).fetchall())
     return [(i, found[i]) for i in ids if i in found]
+
+
+def sort_ranks(conn: Connection, ids: Sequence[int], column: str) -> dict[int, tuple[int, Any]]:
+    """Each of these ids' (those still in the table) place in ``column``'s sort index, as a key
+    Python compares (models/movimientos.py sort_rank)."""
+    return {i: sort_rank(column, v) for i, v in sort_values(conn, ids, column)}
 
 
 # SQLite's bound on a statement's parameters before 3.32 (999).

@@ -652,3 +652,28 @@ def test_sort_indexes_of_an_earlier_version_are_dropped_by_the_migration(tmp_pat
         assert walk_forward(grid, Filtro(), orden, 7) == reference(grid, Filtro(), orden)
     finally:
         services.close()
+
+
+# Values as the store holds them: dates as ISO text (or empty), amounts as numbers, the rest text.
+_GUARDADOS = {
+    "fecha_recibido": [None, "", "2024-01-02", "2023-12-31", "1999-12-31", "xx", "2024-01-02"],
+    "estado": [None, "enviado", "aprobado", "pendiente", "rechazado", "otro", "", "aprobado"],
+    "sbc": [None, 17, 3, 2.5, 17, 1_000_000, 0],
+    "guia": [None, "", "17", "Ñandú", "zeta", "Z", "a", "zeta", "ü"],
+}
+
+
+@pytest.mark.parametrize("column", sorted(_GUARDADOS))
+def test_a_value_sorts_in_python_where_its_sort_index_puts_it(column):
+    """A movement written since a column's order was read is put in it by ``sort_rank``: the
+    same order SQLite gives sort_key's term, empty and unreadable values included."""
+    from icsoe_desktop.store.models.movimientos import sort_key, sort_rank
+
+    valores = _GUARDADOS[column]
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE TABLE m (id INTEGER PRIMARY KEY, {column})")
+    conn.executemany("INSERT INTO m VALUES (?, ?)", list(enumerate(valores, 1)))
+    sql = f"SELECT id FROM m ORDER BY {sort_key(column, column)}, id"
+    por_sqlite = [i for (i,) in conn.execute(sql)]
+    ids = range(1, len(valores) + 1)
+    assert sorted(ids, key=lambda i: (sort_rank(column, valores[i - 1]), i)) == por_sqlite

@@ -6,11 +6,13 @@ match's row (0.3-0.7 s); all of them read back through the marks are the scroll 
 
 A column's order is read when a sorted find first asks for it (by the same plan as the grid's
 pages, so ties and NULLs fall as there), in a thread of the lowest priority that waits while
-the clerk's questions are answered (hallados.py). Used only while no change was announced
-since it was read (a movement written since may have moved in it): then read again (asked by
-the window's counts after the change, or by the next sorted find), and the find's ids read by
-SQL meanwhile. The latest asked are kept, up to MEMORIA (~20 bytes a movement each: two at a
-million, one at five million).
+the clerk's questions are answered (hallados.py). After a change it is read again (asked by
+the window's counts after the change, or by the next sorted find); meanwhile it still answers:
+the movements written since it was read (``Escritos``: the store records each one whose
+sortable column changed, migration 0034) are left out of their old places and put in by their
+values now, found by a binary search of the order (their values and a few probes' read by id,
+all of them together: ~20 reads). The latest asked are kept, up to MEMORIA (~20 bytes a
+movement each: two at a million, one at five million).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from __future__ import annotations
 import logging
 import threading
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import compress, repeat
+from typing import Any
 
 from icsoe_desktop.services.movimientos import hallados
 from icsoe_desktop.services.movimientos.espejo import OrdenCopia, Seleccion
@@ -35,7 +39,20 @@ MEMORIA = 48 * 2**20
 # Items looked up or set in one call (~3 ms each).
 PASO = 1 << 16
 # An id in no place of the order (written since it was read).
-_NINGUNO = b"\xff" * 4
+_SIN_LUGAR = 0xFFFFFFFF
+_NINGUNO = _SIN_LUGAR.to_bytes(4, "little")
+# A find's movements written since its column's order was read that are put in their places
+# by their values (more: the find is put in order by SQL until the order is read again).
+ESCRITOS_MAX = 2_000
+
+
+@dataclass(frozen=True)
+class Escritos:
+    """The movements written since an order was read, and how to read their values now."""
+
+    ids: frozenset[int]
+    # The sort keys now (store/models/movimientos.py sort_rank) of these ids, those still there.
+    claves: Callable[[list[int]], dict[int, Any]]
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,9 @@ class Columna:
     # By the copy's order (its ``id()``): that order, and each of its entries' place here (its
     # matches' places are then a slice of it, not a look-up by id each).
     lugares: dict[int, tuple[OrdenCopia, array[int]]]
+    # The store's latest recorded change before it was read (movimientos_cambiados; None:
+    # a store without that record): what was written since is read from there.
+    marca: int | None = None
 
     @classmethod
     def de(
@@ -54,6 +74,7 @@ class Columna:
         ids: Iterable[int],
         ordenes: Iterable[OrdenCopia] = (),
         seguir: Callable[[], bool] = lambda: True,
+        marca: int | None = None,
     ) -> Columna:
         """The order of ``ids`` (every live movement's in the column's order), with its places
         of the copy's ``ordenes``' entries; ``seguir`` as in store/lectura.py, asked between
@@ -71,7 +92,7 @@ class Columna:
                 for k in _pasos(len(orden.ids), seguir):
                     suyos.extend(map(lugar.__getitem__, orden.ids[k : k + PASO]))
                 lugares[id(orden)] = (orden, suyos)
-        return cls(en_orden, lugar, lugares)
+        return cls(en_orden, lugar, lugares, marca)
 
     def memoria(self) -> int:
         """Bytes its arrays take."""
@@ -79,26 +100,65 @@ class Columna:
         return sum(len(a) * a.itemsize for a in partes)
 
     def en_orden(
-        self, seleccion: Seleccion, total: int, desde: int = 0, hasta: int | None = None
+        self,
+        seleccion: Seleccion,
+        total: int,
+        desde: int = 0,
+        hasta: int | None = None,
+        escritos: Escritos | None = None,
     ) -> array[int] | None:
         """The ids of a find's movements (``seleccion``, ``total`` of them) at places
-        ``desde``..``hasta`` (None: the end) of their order going up; None when one is in
-        no place of this order or they are not ``total`` (written since it was read)."""
-        marcas = self._marcas(seleccion)
-        if marcas is None or marcas.count(1) != total:
+        ``desde``..``hasta`` (None: the end) of their order going up, those ``escritos``
+        (written since it was read) put in by their values now; None when one is in no place
+        of this order and not among ``escritos``, they are not ``total``, or more than
+        ESCRITOS_MAX of them were written."""
+        aparte: set[int] = set()
+        marcas = self._marcas(seleccion, escritos.ids if escritos else (), aparte)
+        if marcas is None or len(aparte) > ESCRITOS_MAX:
             return None
+        viejos = marcas.count(1)
+        if viejos + len(aparte) != total:
+            return None
+        puestos: list[tuple[int, int]] = []  # (place among the find's, id) of ``aparte``
+        if aparte:
+            assert escritos is not None
+            found = self._puestos(sorted(aparte), marcas, escritos)
+            if found is None:
+                return None
+            puestos = found
         if desde == 0 and hasta is None:
-            return array("q", compress(self.ids, marcas))
+            return self._todos(marcas, puestos)
         hasta = total if hasta is None else min(hasta, total)
         ids = array("q")
-        lugar = _enesima(marcas, desde) if desde < hasta else -1
-        for _ in range(desde, hasta):
-            ids.append(self.ids[lugar])
-            lugar = marcas.find(1, lugar + 1)
+        k = bisect_left(puestos, (desde, -1))
+        antes = desde - k  # the find's movements not written since before ``desde``
+        lugar = _enesima(marcas, antes) if antes < viejos and desde < hasta else -1
+        for i in range(desde, hasta):
+            if k < len(puestos) and puestos[k][0] == i:
+                ids.append(puestos[k][1])
+                k += 1
+            else:
+                ids.append(self.ids[lugar])
+                lugar = marcas.find(1, lugar + 1)
         return ids
 
-    def _marcas(self, seleccion: Seleccion) -> bytearray | None:
-        """A byte for each place: 1 where a movement of ``seleccion`` is."""
+    def _todos(self, marcas: bytearray, puestos: list[tuple[int, int]]) -> array[int]:
+        viejos = array("q", compress(self.ids, marcas))
+        if not puestos:
+            return viejos
+        ids, hecho = array("q"), 0
+        for k, (puesto, id_) in enumerate(puestos):
+            ids.extend(viejos[hecho : puesto - k])
+            ids.append(id_)
+            hecho = puesto - k
+        ids.extend(viejos[hecho:])
+        return ids
+
+    def _marcas(
+        self, seleccion: Seleccion, escritos: Collection[int], aparte: set[int]
+    ) -> bytearray | None:
+        """A byte for each place: 1 where a movement of ``seleccion`` is, but for those
+        ``escritos`` (their place here is what it was): these are added to ``aparte``."""
         marcas = bytearray(len(self.ids))
         try:
             for orden, lo, hi, mascara in seleccion.tramos:
@@ -111,11 +171,72 @@ class Columna:
                 if mascara is not None:
                     lugares = compress(lugares, mascara)
                 deque(map(marcas.__setitem__, lugares, repeat(1)), maxlen=0)
-            nuevos = map(self.lugar.__getitem__, seleccion.nuevos)
-            deque(map(marcas.__setitem__, nuevos, repeat(1)), maxlen=0)
+            nuevos = seleccion.nuevos
+            if escritos:
+                aparte.update(i for i in nuevos if i in escritos)
+                nuevos = [i for i in nuevos if i not in escritos]
+            deque(map(marcas.__setitem__, map(self.lugar.__getitem__, nuevos), repeat(1)), 0)
         except IndexError:  # past the last id it has, or in no place (_NINGUNO)
             return None
+        for id_ in escritos:
+            lugar = self._lugar(id_)
+            if lugar != _SIN_LUGAR and marcas[lugar]:
+                marcas[lugar] = 0
+                aparte.add(id_)
         return marcas
+
+    def _lugar(self, id_: int) -> int:
+        """``id_``'s place (_SIN_LUGAR: none)."""
+        return self.lugar[id_] if id_ < len(self.lugar) else _SIN_LUGAR
+
+    def _puestos(
+        self, aparte: list[int], marcas: bytearray, escritos: Escritos
+    ) -> list[tuple[int, int]] | None:
+        """Each of ``aparte`` (a find's movements written since, ascending) with its place
+        among the find's movements in this order (``marcas``: the others' places here),
+        ordered; None when one is no longer in the store."""
+        claves = escritos.claves(aparte)
+        if len(claves) != len(aparte):
+            return None
+        suyos = sorted((claves[i], i) for i in aparte)
+        # Each one's place here: the first place whose movement (not written since) goes after
+        # it, every binary search a step at a time, the probes' keys read together each step.
+        # A probe at the place of a movement written since takes the next place of one not
+        # (``salto``: past each run of them, as a lote's movements all written sit together).
+        salto: dict[int, int] = {}
+        for lugar in sorted(map(self._lugar, escritos.ids), reverse=True):
+            if lugar != _SIN_LUGAR:
+                salto[lugar] = salto.get(lugar + 1, lugar + 1)
+        lo, hi = [0] * len(suyos), [len(self.ids)] * len(suyos)
+        leidas: dict[int, Any] = {}
+        while True:
+            sondas: dict[int, tuple[int, int]] = {}  # search -> (middle, place probed)
+            for k in range(len(suyos)):
+                while lo[k] < hi[k]:
+                    medio = (lo[k] + hi[k]) // 2
+                    lugar = salto.get(medio, medio)
+                    if lugar < hi[k]:
+                        sondas[k] = (medio, lugar)
+                        break
+                    hi[k] = medio  # only movements written since from there on
+            if not sondas:
+                break
+            faltan = sorted({self.ids[q] for _m, q in sondas.values()} - leidas.keys())
+            leidas.update(escritos.claves(faltan))
+            for k, (medio, lugar) in sondas.items():
+                id_ = self.ids[lugar]
+                if id_ not in leidas:  # removed since, yet not among those written
+                    return None
+                if (leidas[id_], id_) < suyos[k]:
+                    lo[k] = lugar + 1
+                else:
+                    hi[k] = medio
+        puestos, contados, antes = [], 0, 0
+        for k, (_clave, id_) in enumerate(suyos):
+            antes += marcas.count(1, contados, lo[k])
+            contados = lo[k]
+            puestos.append((antes + k, id_))
+        return puestos
 
 
 def _pasos(n: int, seguir: Callable[[], bool]) -> Iterator[int]:
@@ -141,15 +262,16 @@ def _enesima(marcas: bytearray, n: int) -> int:
 
 
 class Columnas:
-    """One store's columns' orders: ``vigente(columna)`` gives one read since the latest
-    change announced, or asks for it (read in the background: ``leer(columna, seguir)``,
-    only while the find box's copy is there: ``ordenes()``, its orders)."""
+    """One store's columns' orders: ``vigente(columna)`` gives the latest read, and asks for
+    it to be read when a change was announced since (in the background: ``leer(columna,
+    seguir)``, the store's latest recorded change and the order's ids; only while the find
+    box's copy is there: ``ordenes()``, its orders)."""
 
     def __init__(
         self,
         anuncios: Callable[[], int],
         primer_plano: hallados.Hallados,
-        leer: Callable[[int, Callable[[], bool]], Iterable[int]],
+        leer: Callable[[int, Callable[[], bool]], tuple[int | None, Iterable[int]]],
         ordenes: Callable[[], Iterable[OrdenCopia]],
     ) -> None:
         self._anuncios = anuncios
@@ -162,18 +284,20 @@ class Columnas:
         self._cerrada = threading.Event()
 
     def vigente(self, columna: int) -> Columna | None:
-        """``columna``'s order if read since the latest change; else None, and it is read."""
+        """``columna``'s latest order read (None: none, or read before a change in a store
+        without a record of them); when a change was announced since, it is read again."""
         anuncios = self._anuncios()
         with self._lock:
             hecha = self._hechas.get(columna)
-            if hecha is not None and hecha[0] == anuncios:
-                self._hechas.move_to_end(columna)
-                return hecha[1]
             if hecha is not None:
-                del self._hechas[columna]  # its memory given back before it is read again
+                self._hechas.move_to_end(columna)
+                if hecha[0] == anuncios:
+                    return hecha[1]
+            # Kept while read again: what was written since is put in its place meanwhile.
+            vieja = None if hecha is None or hecha[1].marca is None else hecha[1]
             leyendo = self._leyendo.get(columna)
             if leyendo is not None and leyendo[0] == anuncios and leyendo[1].is_alive():
-                return None
+                return vieja
             self._cerrada.clear()
             hilo = threading.Thread(
                 target=self._leer_columna,
@@ -183,7 +307,7 @@ class Columnas:
             )
             self._leyendo[columna] = (anuncios, hilo)
             hilo.start()
-        return None
+        return vieja
 
     def mantener(self) -> None:
         """Asked by each count of the window: the orders kept and read before the latest
@@ -207,7 +331,8 @@ class Columnas:
             ordenes = list(self._ordenes())
             if not ordenes or not seguir():  # no copy of the finds (a small store): no use
                 return
-            leida = Columna.de(self._leer(columna, seguir), ordenes, seguir)
+            marca, ids = self._leer(columna, seguir)
+            leida = Columna.de(ids, ordenes, seguir, marca)
         except Interrumpida:
             return
         except Exception:  # only a speed-up: the find's ids are read by SQL meanwhile
@@ -215,6 +340,7 @@ class Columnas:
             return
         with self._lock:
             if vigente():
+                self._hechas.pop(columna, None)
                 self._hechas[columna] = (anuncios, leida)
                 while len(self._hechas) > 1 and self._memoria() > MEMORIA:
                     self._hechas.popitem(last=False)

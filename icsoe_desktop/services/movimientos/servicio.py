@@ -148,6 +148,10 @@ class Resumen:
     total: int
 
 
+# Movements written since a column's order was read past which it is not used until read
+# again (each one's place there is cleared; those of a find are put in by their values now).
+ESCRITOS_LEIDOS = 10_000
+
 # A grid query: its columns are CAMPOS', chosen at run time.
 _Query = Select[*tuple[Any, ...]]
 
@@ -625,7 +629,7 @@ class MovimientosService:
 
         def leer() -> array[int]:
             columna = self._columna(filtro, up)
-            ordenados = None if columna is None else self._copiados(filtro, columna, total)
+            ordenados = None if columna is None else self._copiados(filtro, up, columna, total)
             if ordenados is not None:
                 return ordenados
             with self._store.engine.connect() as conn:
@@ -681,6 +685,7 @@ class MovimientosService:
     def _copiados(
         self,
         filtro: Filtro,
+        orden: Orden,
         columna: espejo_columnas.Columna,
         total: int,
         desde: int = 0,
@@ -694,19 +699,42 @@ class MovimientosService:
         seleccion = self._espejo.hallados(found, filtro.busqueda(), self._contar_rango)
         if seleccion is None:
             return None
-        return columna.en_orden(seleccion, total, desde, hasta)
+        escritos = self._escritos(columna, _sort_column(orden))
+        if escritos is None:
+            return None
+        return columna.en_orden(seleccion, total, desde, hasta, escritos)
+
+    def _escritos(
+        self, columna: espejo_columnas.Columna, sort_column: str
+    ) -> espejo_columnas.Escritos | None:
+        """The movements written since ``columna`` was read (movimientos_cambiados), their
+        keys in it read by id; None when the record does not say (or they are more than
+        ESCRITOS_LEIDOS)."""
+
+        def claves(ids: list[int]) -> dict[int, Any]:
+            with self._store.engine.connect() as conn:
+                return movs_sql.sort_ranks(conn, ids, sort_column)
+
+        if columna.marca is None:  # a store without the record: read since the last change
+            return espejo_columnas.Escritos(frozenset(), claves)
+        with self._store.engine.connect() as conn:
+            cambios = movimientos_espejo.cambiados(conn, columna.marca, ESCRITOS_LEIDOS)
+        return None if cambios is None else espejo_columnas.Escritos(frozenset(cambios[2]), claves)
 
     def _ordenes(self) -> Iterable[espejo.OrdenCopia]:
         copia = self._espejo.vigente()
         return () if copia is None else copia.ordenes.values()
 
-    def _leer_columna(self, column: int, seguir: Callable[[], bool]) -> array[int]:
-        """Every live movement's id in ``column``'s order going up, as a find's are read
-        (``_found_ids``)."""
+    def _leer_columna(
+        self, column: int, seguir: Callable[[], bool]
+    ) -> tuple[int | None, array[int]]:
+        """The store's latest recorded change (None: no record), then every live movement's
+        id in ``column``'s order going up, as a find's are read (``_found_ids``)."""
         vivos = self._vivos()
         with self._store.engine.connect() as conn:
+            marca = movimientos_espejo.marca(conn)
             query = self._query(conn, Filtro(), Orden(column, descending=False), vivos, vivos)
-            return paging.every_id(conn, query, vivos, seguir)
+            return None if marca is None else marca[0], paging.every_id(conn, query, vivos, seguir)
 
     def _kept_page(
         self,
@@ -743,7 +771,7 @@ class MovimientosService:
             desde, hasta = offset, offset + limit
             if orden.descending:  # the same places going up, read backwards
                 desde, hasta = max(total - hasta, 0), max(total - desde, 0)
-            page = self._copiados(filtro, columna, total, desde, hasta)
+            page = self._copiados(filtro, orden, columna, total, desde, hasta)
             page = None if page is None else page[::-1] if orden.descending else page
         if page is None:
             return None

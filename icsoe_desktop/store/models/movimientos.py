@@ -84,6 +84,24 @@ def sort_key(column: str, term: str) -> str:
     return term
 
 
+def sort_rank(column: str, value: Any) -> tuple[int, Any]:
+    """Where ``value`` (``column`` as stored) falls in ``column``'s sort index, as a key Python
+    compares the way SQLite orders sort_key's term: NULL first, then numbers, then text (by
+    code point, as its UTF-8 bytes compare), then anything else."""
+    if column in DATES and value is not None:
+        try:
+            value = date.fromisoformat(value).toordinal()
+        except (TypeError, ValueError):  # strftime's NULL
+            value = None
+    elif column in CODES:
+        value = CODES[column].get(value)
+    if value is None:
+        return (0, 0)
+    if isinstance(value, int | float):
+        return (1, value)
+    return (2, value) if isinstance(value, str) else (3, value)
+
+
 def key_value(column: str, key: str) -> str:
     """The stored value back from sort_key's ``key`` (read from the index, not the row)."""
     if column in DATES:
