@@ -330,9 +330,10 @@ class MovimientoTotal(Base):
 
 class MovimientoCambiado(Base):
     """Each movement written since, by triggers on movimientos (migration
-    0033_movimientos_cambiados): the find box's copy in memory
-    (services/movimientos/espejo.py) is brought up to date from these instead of being read
-    again. ``movimiento_id`` 0: many at once (a bulk insert past what is worth recording).
+    0033_movimientos_cambiados; 0034: any column the grid sorts by): the find box's copy in
+    memory (services/movimientos/espejo.py) is brought up to date from these instead of being
+    read again, and a column's order (espejo_columnas.py) used until it is read again.
+    ``movimiento_id`` 0: many at once (a bulk insert past what is worth recording).
     Only the latest are kept. Derived data: not synced."""
 
     __tablename__ = "movimientos_cambiados"
