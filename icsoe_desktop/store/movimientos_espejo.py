@@ -9,6 +9,7 @@ insert records its rows itself, ``registrar``), and those movements' terms now."
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -102,25 +103,28 @@ def marcar(conn: Connection, desde: int) -> tuple[int, int | None] | None:
 
 
 def cambiados(
-    conn: Connection, desde: int, maximo: int
+    conn: Connection, desde: int, maximo: int, todos: bool = False
 ) -> tuple[int, int | None, list[int]] | None:
     """The latest change recorded after change ``desde`` and its random number (``desde`` and
-    None when there is none), and the ids of the movements written since (ascending); None
-    when they are more than ``maximo``, a bulk insert's «many» is among them, or the record
-    no longer reaches back to ``desde``. Every change since is read (a movement written many
-    times is one id): only the latest are kept, so they are never many."""
+    None when there is none), and the ids of the movements written since (ascending; only
+    those whose copy's columns changed unless ``todos``: migration 0034); None when they are
+    more than ``maximo``, a bulk insert's «many» is among them, or the record no longer
+    reaches back to ``desde``. Every change since is read (a movement written many times is
+    one id): only the latest are kept, so they are never many."""
     primera = conn.exec_driver_sql("SELECT min(n) FROM movimientos_cambiados").scalar()
     if primera is not None and primera > desde + 1:
         return None
-    filas = (
-        plain.driver(conn)
-        .execute(
-            "SELECT n, movimiento_id, azar FROM movimientos_cambiados WHERE n > ? ORDER BY n",
-            (desde,),
-        )
-        .fetchall()
-    )
-    ids = {id_ for _n, id_, _azar in filas if id_ >= 0}  # -1: no movement (``marcar``)
+    sql = "SELECT n, movimiento_id, azar, {} FROM movimientos_cambiados WHERE n > ? ORDER BY n"
+    try:
+        filas = plain.driver(conn).execute(sql.format("copia"), (desde,)).fetchall()
+    except sqlite3.OperationalError as exc:  # a store before 0034, opened read-only
+        if "no such column" not in str(exc):
+            raise
+        if todos:  # the other sortable columns' changes are not recorded there
+            return None
+        filas = plain.driver(conn).execute(sql.format("1"), (desde,)).fetchall()
+    # -1: no movement (``marcar``)
+    ids = {id_ for _n, id_, _azar, copia in filas if id_ >= 0 and (copia or todos)}
     if len(ids) > maximo or 0 in ids:
         return None
     if not filas:

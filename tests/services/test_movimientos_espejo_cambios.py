@@ -72,14 +72,18 @@ def test_the_copy_follows_imports_edits_removals_and_sync_pulls(
     services.store.cambios.anunciar({"movimientos"})
     _cuenta_lo_que_hay(services)
 
-    # A column the grid sorts by, not held by the copy: recorded, for the columns' orders in
-    # memory (espejo_columnas.py); the copy counts the same. A column no order reads: nothing.
+    # A column the grid sorts by, not held by the copy: recorded for the columns' orders in
+    # memory (espejo_columnas.py), skipped by the copy. A column no order reads: nothing.
+    copia = services.movimientos._espejo.vigente()
+    assert copia is not None
+    tocados = set(copia.tocados)
     antes = _ultimo(services)
     with services.store.session() as session:
         session.execute(update(MovimientoRow).where(MovimientoRow.id <= 5).values(sbc=1))
     assert _ultimo(services) == antes + 5
     services.store.cambios.anunciar({"movimientos"})
     _cuenta_lo_que_hay(services)
+    assert services.movimientos._espejo.vigente() is copia and copia.tocados == tocados
     with services.store.session() as session:
         session.execute(update(MovimientoRow).values(version=MovimientoRow.version + 1))
     assert _ultimo(services) == antes + 5

@@ -718,7 +718,7 @@ class MovimientosService:
         if columna.marca is None:  # a store without the record: read since the last change
             return espejo_columnas.Escritos(frozenset(), claves)
         with self._store.engine.connect() as conn:
-            cambios = movimientos_espejo.cambiados(conn, columna.marca, ESCRITOS_LEIDOS)
+            cambios = movimientos_espejo.cambiados(conn, columna.marca, ESCRITOS_LEIDOS, True)
         return None if cambios is None else espejo_columnas.Escritos(frozenset(cambios[2]), claves)
 
     def _ordenes(self) -> Iterable[espejo.OrdenCopia]:

@@ -330,9 +330,10 @@ class MovimientoTotal(Base):
 
 class MovimientoCambiado(Base):
     """Each movement written since, by triggers on movimientos (migration
-    0033_movimientos_cambiados; 0034: any column the grid sorts by): the find box's copy in
-    memory (services/movimientos/espejo.py) is brought up to date from these instead of being
-    read again, and a column's order (espejo_columnas.py) used until it is read again.
+    0033_movimientos_cambiados; 0034: any other column the grid sorts by, ``copia`` 0): the
+    find box's copy in memory (services/movimientos/espejo.py) is brought up to date from these
+    instead of being read again, and a column's order (espejo_columnas.py) used until it is
+    read again.
     ``movimiento_id`` 0: many at once (a bulk insert past what is worth recording).
     Only the latest are kept. Derived data: not synced."""
 
@@ -343,6 +344,8 @@ class MovimientoCambiado(Base):
     movimiento_id: Mapped[int] = mapped_column(Integer)
     # Tells one store's history of changes from another's (a copy saved for it).
     azar: Mapped[int] = mapped_column(Integer, server_default=text("(random())"))
+    # 0: only columns the find box's copy does not hold changed (it skips the change).
+    copia: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 __all__ = [
