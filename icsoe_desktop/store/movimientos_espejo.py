@@ -120,9 +120,9 @@ def cambiados(
     except sqlite3.OperationalError as exc:  # a store before 0034, opened read-only
         if "no such column" not in str(exc):
             raise
-        if todos:  # the other sortable columns' changes are not recorded there
-            return None
         filas = plain.driver(conn).execute(sql.format("1"), (desde,)).fetchall()
+        if todos and any(id_ >= 0 for _n, id_, _azar, _copia in filas):
+            return None  # whether other sortable columns changed is not recorded there
     # -1: no movement (``marcar``)
     ids = {id_ for _n, id_, _azar, copia in filas if id_ >= 0 and (copia or todos)}
     if len(ids) > maximo or 0 in ids:

@@ -88,12 +88,19 @@ def test_a_store_of_before_is_brought_to_it_and_back(tmp_path: Path) -> None:
         conn.execute("UPDATE movimientos SET primer_apellido = 'ZZZ' WHERE id = 2")
         conn.commit()
     # Opened as it is (a store of before, read-only): the copy's changes still read; whether
-    # another sortable column changed cannot be told, so the orders are not trusted.
+    # another sortable column changed cannot be told, so the orders are not trusted after a
+    # write (they are with none since).
     engine = make_engine(path)
     try:
         with engine.connect() as conn:
             cambios = movimientos_espejo.cambiados(conn, desde + 1, 100)
             assert cambios is not None and cambios[2] == [2]
             assert movimientos_espejo.cambiados(conn, desde + 1, 100, todos=True) is None
+            ultima = cambios[0]
+            assert movimientos_espejo.cambiados(conn, ultima, 100, todos=True) == (
+                ultima,
+                None,
+                [],
+            )
     finally:
         engine.dispose()
