@@ -113,7 +113,10 @@ class Columna:
         of this order and not among ``escritos``, they are not ``total``, or more than
         ESCRITOS_MAX of them were written."""
         aparte: set[int] = set()
-        marcas = self._marcas(seleccion, escritos.ids if escritos else (), aparte)
+        escritos_ids = escritos.ids if escritos else frozenset()
+        # (place, id) of each written since that has a place here (its old one).
+        escritos_en = [(lugar, i) for i in escritos_ids if (lugar := self._lugar(i)) != _SIN_LUGAR]
+        marcas = self._marcas(seleccion, escritos_ids, escritos_en, aparte)
         if marcas is None or len(aparte) > ESCRITOS_MAX:
             return None
         viejos = marcas.count(1)
@@ -122,7 +125,8 @@ class Columna:
         puestos: list[tuple[int, int]] = []  # (place among the find's, id) of ``aparte``
         if aparte:
             assert escritos is not None
-            found = self._puestos(sorted(aparte), marcas, escritos)
+            lugares = sorted(lugar for lugar, _i in escritos_en)
+            found = self._puestos(sorted(aparte), marcas, lugares, escritos)
             if found is None:
                 return None
             puestos = found
@@ -155,10 +159,15 @@ class Columna:
         return ids
 
     def _marcas(
-        self, seleccion: Seleccion, escritos: Collection[int], aparte: set[int]
+        self,
+        seleccion: Seleccion,
+        escritos: Collection[int],
+        escritos_en: list[tuple[int, int]],
+        aparte: set[int],
     ) -> bytearray | None:
         """A byte for each place: 1 where a movement of ``seleccion`` is, but for those
-        ``escritos`` (their place here is what it was): these are added to ``aparte``."""
+        ``escritos`` (their place here, ``escritos_en``, is what it was): these are added to
+        ``aparte``."""
         marcas = bytearray(len(self.ids))
         try:
             for orden, lo, hi, mascara in seleccion.tramos:
@@ -178,9 +187,8 @@ class Columna:
             deque(map(marcas.__setitem__, map(self.lugar.__getitem__, nuevos), repeat(1)), 0)
         except IndexError:  # past the last id it has, or in no place (_NINGUNO)
             return None
-        for id_ in escritos:
-            lugar = self._lugar(id_)
-            if lugar != _SIN_LUGAR and marcas[lugar]:
+        for lugar, id_ in escritos_en:
+            if marcas[lugar]:
                 marcas[lugar] = 0
                 aparte.add(id_)
         return marcas
@@ -190,11 +198,12 @@ class Columna:
         return self.lugar[id_] if id_ < len(self.lugar) else _SIN_LUGAR
 
     def _puestos(
-        self, aparte: list[int], marcas: bytearray, escritos: Escritos
+        self, aparte: list[int], marcas: bytearray, lugares: list[int], escritos: Escritos
     ) -> list[tuple[int, int]] | None:
         """Each of ``aparte`` (a find's movements written since, ascending) with its place
-        among the find's movements in this order (``marcas``: the others' places here),
-        ordered; None when one is no longer in the store."""
+        among the find's movements in this order (``marcas``: the others' places here;
+        ``lugares``: the places of those written since, ascending), ordered; None when one is
+        no longer in the store."""
         claves = escritos.claves(aparte)
         if len(claves) != len(aparte):
             return None
@@ -204,9 +213,8 @@ class Columna:
         # A probe at the place of a movement written since takes the next place of one not
         # (``salto``: past each run of them, as a lote's movements all written sit together).
         salto: dict[int, int] = {}
-        for lugar in sorted(map(self._lugar, escritos.ids), reverse=True):
-            if lugar != _SIN_LUGAR:
-                salto[lugar] = salto.get(lugar + 1, lugar + 1)
+        for lugar in reversed(lugares):
+            salto[lugar] = salto.get(lugar + 1, lugar + 1)
         lo, hi = [0] * len(suyos), [len(self.ids)] * len(suyos)
         leidas: dict[int, Any] = {}
         while True:
