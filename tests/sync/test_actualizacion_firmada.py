@@ -149,6 +149,72 @@ def test_a_signed_installer_changed_after_signing_is_refused(
     assert rechazado.value.code == "firma_invalida"
 
 
+def _tabla(datos: bytes) -> tuple[int, int, int]:
+    """Where the PE header's certificate-table entry (data directory 4) is, and what it says:
+    (entry offset, table offset, table size)."""
+    (pe,) = struct.unpack_from("<I", datos, 0x3C)
+    entrada = pe + 24 + 112 + 4 * 8
+    inicio, largo = struct.unpack_from("<II", datos, entrada)
+    return entrada, inicio, largo
+
+
+def test_unsigned_bytes_inside_the_certificate_table_are_refused(
+    sync_server, escritorio, editor, tmp_path: Path
+) -> None:
+    """The table holds the WIN_CERTIFICATE entry and nothing else (only the zeros that align
+    it to 8 bytes), as Windows checks with EnableCertPaddingCheck: the genuine installer with
+    bytes added inside its table is not signed any more."""
+    genuino = firmado(tmp_path, NUEVA, editor)
+    datos = genuino.read_bytes()
+    entrada, inicio, largo = _tabla(datos)
+    extra = b"MZ carga sin firmar " * 205 + b"\0" * 4  # 4 KiB
+    nombre = genuino.name
+
+    # 4 KiB appended and the table's size in the PE header raised to cover them.
+    en_tabla = bytearray(datos + extra)
+    struct.pack_into("<I", en_tabla, entrada + 4, largo + len(extra))
+    # The same, and the entry's own dwLength raised too: the bytes ride after the PKCS #7.
+    en_entrada = bytearray(en_tabla)
+    struct.pack_into("<I", en_entrada, inicio, largo + len(extra))
+    # The alignment after the PKCS #7 is zeros; any other byte there is data.
+    (longitud,) = struct.unpack_from("<I", datos, inicio)
+    relleno_sucio = bytearray(datos)
+    assert relleno_sucio[inicio + longitud - 1] == 0  # osslsigncode's DER is not aligned
+    relleno_sucio[inicio + longitud - 1] = 0x41
+    casos = {
+        "tabla": bytes(en_tabla),
+        "entrada": bytes(en_entrada),
+        "relleno": bytes(relleno_sucio),
+    }
+    servicio = actualizacion(escritorio, pinned(editor))
+    for caso, contenido in casos.items():
+        archivo = tmp_path / caso / nombre
+        archivo.parent.mkdir()
+        archivo.write_bytes(contenido)
+        if caso == "tabla":
+            # osslsigncode agrees: its table is corrupt.
+            verificado = firma_codigo.verificar(archivo, editor.raiz)
+            assert verificado.returncode != 0
+            assert "Corrupted attribute certificate table" in verificado.stderr
+        assert publicar(sync_server.database_url, str(archivo)).returncode == 0
+        carpeta = descargas(tmp_path / f"descargas-{caso}")
+        with pytest.raises(ActualizacionError) as rechazado:
+            servicio.descargar(servicio.buscar(), carpeta)
+        assert (rechazado.value.code, rechazado.value.message) == (
+            "firma_invalida",
+            f"El instalador {nombre} trae datos sin firmar junto a su firma (en su tabla de "
+            "certificados), que Windows no acepta. Se borró y no se instaló nada: avisa al "
+            "administrador del servidor.",
+        ), caso
+        assert list(carpeta.iterdir()) == [], caso  # deleted, nothing left to run
+
+    # The genuine one, published again, is still kept.
+    assert firma_codigo.verificar(genuino, editor.raiz).returncode == 0
+    assert publicar(sync_server.database_url, str(genuino)).returncode == 0
+    bajado = servicio.descargar(servicio.buscar(), descargas(tmp_path / "genuino"))
+    assert bajado.read_bytes() == datos
+
+
 def test_the_version_is_the_signed_one_not_the_servers_word(
     sync_server, escritorio, editor, tmp_path: Path
 ) -> None:
@@ -255,7 +321,7 @@ def test_a_file_that_is_not_a_windows_program_is_refused(editor, tmp_path: Path)
 def test_a_damaged_signature_is_a_refusal_never_a_crash(editor, tmp_path: Path) -> None:
     """Bytes of the signature's structure changed one at a time: a Spanish refusal, or, for
     the bytes Authenticode leaves unauthenticated (the certificate-table header's revision,
-    the copy of the root the signature carries, padding), the same verdict; never a crash."""
+    the copy of the root the signature carries), the same verdict; never a crash."""
     archivo = firmado(tmp_path, NUEVA, editor)
     datos = archivo.read_bytes()
     # Where the signature starts: the PE header's certificate-table entry (data directory 4).

@@ -19,9 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from asn1crypto import algos, cms, core
+from asn1crypto import parser as asn1_parser
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -46,6 +47,9 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha512": hashes.SHA512,
 }
 _MAX_CADENA = 6
+_DATOS_SIN_FIRMAR = (
+    "trae datos sin firmar junto a su firma (en su tabla de certificados), que Windows no acepta."
+)
 _LEER = 1024 * 1024
 
 
@@ -164,12 +168,12 @@ def _revisar_pe(
     if inicio + largo != tamano or largo < 8:
         raise _rechazo("firma_invalida", nombre, "trae una firma dañada o datos fuera de ella.")
     with ruta.open("rb") as archivo:
-        archivo.seek(inicio)
-        cabeza = archivo.read(8)
-        longitud, _revision, tipo = struct.unpack("<IHH", cabeza)
-        if tipo != _WIN_CERT_PKCS_SIGNED_DATA or not 8 < longitud <= largo:
+        entradas = _entradas(archivo, inicio, largo, nombre)
+        longitud, tipo = entradas[0]
+        if tipo != _WIN_CERT_PKCS_SIGNED_DATA or longitud <= 8:
             raise _rechazo("firma_invalida", nombre, "trae una firma que no es Authenticode.")
-        pkcs7 = archivo.read(longitud - 8)
+        archivo.seek(inicio + 8)
+        pkcs7 = _sin_relleno(archivo.read(_alineado(longitud) - 8), nombre)
     excluidos = [
         (pe.OPTIONAL_HEADER.get_file_offset() + 64, 4),  # CheckSum
         (directorio.get_file_offset(), 8),  # the certificate table's own entry
@@ -184,6 +188,43 @@ def _revisar_pe(
     firmante = _firmante(firmado, nombre)
     editor = _cadena(firmante, firmado.certificados, editores, ahora, nombre)
     return Firma(_version(pe, nombre), _nombre(firmante), editor)
+
+
+def _alineado(longitud: int) -> int:
+    return (longitud + 7) & ~7
+
+
+def _entradas(archivo: BinaryIO, inicio: int, largo: int, nombre: str) -> list[tuple[int, int]]:
+    """The certificate table's WIN_CERTIFICATE entries (dwLength, wCertificateType): each
+    entry's length, rounded up to 8 bytes, must tile the table exactly, as Windows checks
+    with EnableCertPaddingCheck. Bytes in the table that no entry claims would be carried
+    along unsigned (Authenticode's hash stops where the table starts)."""
+    entradas: list[tuple[int, int]] = []
+    posicion = 0
+    while posicion < largo:
+        archivo.seek(inicio + posicion)
+        cabeza = archivo.read(8)
+        if len(cabeza) < 8:
+            raise _rechazo("firma_invalida", nombre, _DATOS_SIN_FIRMAR)
+        longitud, _revision, tipo = struct.unpack("<IHH", cabeza)
+        if longitud < 8 or posicion + _alineado(longitud) > largo:
+            raise _rechazo("firma_invalida", nombre, _DATOS_SIN_FIRMAR)
+        entradas.append((longitud, tipo))
+        posicion += _alineado(longitud)
+    return entradas
+
+
+def _sin_relleno(entrada: bytes, nombre: str) -> bytes:
+    """The PKCS #7 SignedData of an entry's bCertificate: its DER encoding, followed only by
+    the zeros that align the entry to 8 bytes (anything else there is unsigned data)."""
+    try:
+        _clase, _metodo, _etiqueta, cabeza, contenido, cola = asn1_parser.parse(entrada)
+    except ValueError as exc:
+        raise _rechazo("firma_invalida", nombre, "trae una firma Authenticode ilegible.") from exc
+    fin = len(cabeza) + len(contenido) + len(cola)
+    if len(entrada) - fin >= 8 or entrada[fin:].strip(b"\0"):
+        raise _rechazo("firma_invalida", nombre, _DATOS_SIN_FIRMAR)
+    return entrada[:fin]
 
 
 def _hash_pe(ruta: Path, fin: int, excluidos: list[tuple[int, int]], algoritmo: str) -> bytes:
