@@ -79,7 +79,6 @@ PDF_EXCLUDED = [
     "multidict",
     "propcache",
     "yarl",
-    "lxml",
     "fontTools",
     "oscrypto",
     "PIL",
@@ -121,7 +120,7 @@ EXCLUDED_MODULES = [
     "pygments",
     # pyHanko's and reportlab's optional parts the constancia de firma never reaches: the
     # time-stamp and revocation clients' aiohttp (and its async stack: signing goes to the
-    # network with their ``requests`` clients, verifying never), lxml (XMP metadata), fontTools (OpenType layout for visible signatures),
+    # network with their ``requests`` clients, verifying never), fontTools (OpenType layout for visible signatures),
     # oscrypto (pyHanko uses cryptography), Pillow (images; reportlab imports it at start),
     # reportlab's charts and platypus.
     # services/pades/preparar.py puts stand-ins for aiohttp and Pillow when they are absent.

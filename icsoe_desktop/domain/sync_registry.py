@@ -173,6 +173,11 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "movimientos_cambiados",  # which movements were written lately: for the find box's copy
         # The audit log's chain: each desktop links the entries in the order it got them
         "audit_cadena",
+        # The CFDI de nómina imported: each desktop imports the receipts it is given
+        "nomina_recibos",
+        "nomina_percepciones",
+        "nomina_incapacidades",
+        "nomina_subcontrataciones",
     }
 )
 

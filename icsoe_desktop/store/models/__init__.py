@@ -48,6 +48,12 @@ from icsoe_desktop.store.models.movimientos import (
     sort_key,
     sort_prefix,
 )
+from icsoe_desktop.store.models.nomina import (
+    IncapacidadNomina,
+    PercepcionNomina,
+    ReciboNomina,
+    SubcontratacionNomina,
+)
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
 from icsoe_desktop.store.models.sync import (
@@ -82,6 +88,7 @@ __all__ = [
     "Empresa",
     "EmpresaCatalogo",
     "IdseUser",
+    "IncapacidadNomina",
     "InformativaRow",
     "LoginThrottle",
     "Lote",
@@ -92,7 +99,10 @@ __all__ = [
     "MovimientoTotal",
     "OneTimeToken",
     "OutboxMail",
+    "PercepcionNomina",
+    "ReciboNomina",
     "RegistroPatronal",
+    "SubcontratacionNomina",
     "SyncConflict",
     "SyncPending",
     "SyncRowState",

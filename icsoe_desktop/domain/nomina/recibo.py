@@ -1,0 +1,318 @@
+"""A CFDI de nómina read into what the store keeps (``Recibo``), with a hardened parser.
+
+The XML comes from disks and ZIPs nobody vouches for: no DTD is loaded, no entity expanded, no
+network reached, no huge tree built, and a document that declares a DOCTYPE (a CFDI never does;
+billion laughs and XXE need one) is refused. Amounts are kept in centavos, percentages and days
+in thousandths: integers, exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from icsoe_desktop.domain.errors import ValidationError
+
+MAX_XML = 2 * 1024 * 1024  # a receipt is a few kilobytes; the SAT's own limit is far above
+NS_CFDI = {"4.0": "http://www.sat.gob.mx/cfd/4", "3.3": "http://www.sat.gob.mx/cfd/3"}
+NS_NOMINA = "http://www.sat.gob.mx/nomina12"
+NS_TFD = "http://www.sat.gob.mx/TimbreFiscalDigital"
+_UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
+_RFC = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}")
+
+
+class ReciboRechazado(ValidationError):
+    """A receipt kept out of the store, with the reason the import lists."""
+
+
+@dataclass(frozen=True, slots=True)
+class Percepcion:
+    tipo: str  # the SAT's c_TipoPercepcion («001» sueldos, «019» horas extra…)
+    gravado: int  # centavos
+    exento: int
+
+
+@dataclass(frozen=True, slots=True)
+class Incapacidad:
+    dias: int
+    tipo: str  # c_TipoIncapacidad: 01 riesgo de trabajo, 02 enfermedad general, 03 maternidad…
+    importe: int  # centavos (ImporteMonetario; 0 when absent)
+
+
+@dataclass(frozen=True, slots=True)
+class Subcontratacion:
+    rfc: str  # RfcLabora: the client the worker served
+    porcentaje: int  # PorcentajeTiempo in thousandths (100 % = 100_000)
+
+
+@dataclass(frozen=True, slots=True)
+class Timbre:
+    uuid: str  # upper case, the receipt's identity
+    fecha: datetime  # FechaTimbrado (hora del centro, naive)
+    rfc_proveedor: str
+    no_certificado_sat: str
+    sello_cfd: str
+    sello_sat: str
+    version: str
+    leyenda: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Recibo:
+    version: str  # «4.0» | «3.3»
+    fecha: datetime  # of issue, as written (hora local, naive)
+    emisor_rfc: str
+    receptor_rfc: str
+    nombre: str
+    total: int
+    nss: str
+    curp: str
+    registro_patronal: str
+    sbc: int  # SalarioBaseCotApor, centavos
+    sdi: int  # SalarioDiarioIntegrado, centavos
+    tipo_nomina: str  # O ordinaria, E extraordinaria
+    periodicidad: str  # c_PeriodicidadPago: 02 semanal, 04 quincenal…
+    fecha_pago: date
+    fecha_inicial: date
+    fecha_final: date
+    dias_pagados: int  # thousandths
+    total_percepciones: int
+    total_deducciones: int
+    total_otros_pagos: int
+    percepciones: tuple[Percepcion, ...]
+    incapacidades: tuple[Incapacidad, ...]
+    subcontrataciones: tuple[Subcontratacion, ...]
+    timbre: Timbre
+    no_certificado: str
+    certificado: str  # base64, as the XML carries it
+    sello: str  # base64
+
+
+def parse_xml(data: bytes) -> Any:
+    """The document's root element; ``ReciboRechazado`` when it is no safe, well-formed XML."""
+    from lxml import etree
+
+    if len(data) > MAX_XML:
+        raise ReciboRechazado(
+            "xml_grande",
+            f"Mide más de {MAX_XML // (1024 * 1024)} MB: un recibo de nómina mide unos kilobytes.",
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        collect_ids=False,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        linea = f" (línea {exc.lineno})" if exc.lineno else ""
+        raise ReciboRechazado("xml_malformado", f"No es un XML bien formado{linea}.") from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise ReciboRechazado(
+            "xml_con_doctype",
+            "El XML declara un DOCTYPE (entidades), que un CFDI no lleva: no se lee.",
+        )
+    return root
+
+
+def version_de(root: Any) -> str:
+    """«4.0» or «3.3»: what the root's namespace and Version say together."""
+    for version, ns in NS_CFDI.items():
+        if root.tag == f"{{{ns}}}Comprobante" and root.get("Version") == version:
+            return version
+    raise ReciboRechazado(
+        "no_es_cfdi", "No es un CFDI 3.3 ni 4.0 (su raíz no es un cfdi:Comprobante de esas)."
+    )
+
+
+def _attr(el: Any, name: str, donde: str) -> str:
+    value = el.get(name)
+    if value is None or not value.strip():
+        raise ReciboRechazado("campo_faltante", f"Le falta el atributo {name} de {donde}.")
+    return str(value).strip()
+
+
+def _centavos(text: str | None, campo: str) -> int:
+    if text is None or not text.strip():
+        return 0
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ReciboRechazado("campo_invalido", f"{campo} no es un importe: «{text}».") from None
+    if not value.is_finite() or value < 0:
+        raise ReciboRechazado("campo_invalido", f"{campo} no es un importe: «{text}».")
+    return int((value * 100).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def _milesimas(text: str, campo: str) -> int:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ReciboRechazado("campo_invalido", f"{campo} no es un número: «{text}».") from None
+    if not value.is_finite() or value < 0:
+        raise ReciboRechazado("campo_invalido", f"{campo} no es un número: «{text}».")
+    return int((value * 1000).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def _fecha(text: str, campo: str) -> date:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ReciboRechazado("campo_invalido", f"{campo} no es una fecha: «{text}».") from None
+
+
+def _momento(text: str, campo: str) -> datetime:
+    try:
+        return datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        raise ReciboRechazado("campo_invalido", f"{campo} no es una fecha: «{text}».") from None
+
+
+def _complementos(root: Any, ns: str) -> tuple[Any, Any]:
+    """(the Nómina node, the TimbreFiscalDigital node) of the Complemento; anything else there
+    is refused: its cadena could not be rebuilt, and a receipt carries nothing else."""
+    nominas, timbres = [], []
+    for complemento in root.iterfind(f"{{{ns}}}Complemento"):
+        for child in complemento:
+            if not isinstance(child.tag, str):
+                continue  # a comment or processing instruction
+            if child.tag == f"{{{NS_NOMINA}}}Nomina":
+                nominas.append(child)
+            elif child.tag == f"{{{NS_TFD}}}TimbreFiscalDigital":
+                timbres.append(child)
+            else:
+                nombre = child.tag.rpartition("}")[2]
+                raise ReciboRechazado(
+                    "complemento_ajeno",
+                    f"Trae el complemento «{nombre}», que un recibo de nómina no lleva.",
+                )
+    if not nominas:
+        raise ReciboRechazado("sin_nomina", "No trae el complemento de Nómina 1.2.")
+    if len(nominas) > 1:
+        raise ReciboRechazado(
+            "varias_nominas",
+            f"Trae {len(nominas)} complementos de nómina; se admite uno por recibo.",
+        )
+    if not timbres:
+        raise ReciboRechazado(
+            "sin_timbre", "No está timbrado: le falta el Timbre Fiscal Digital del SAT."
+        )
+    if len(timbres) > 1:
+        raise ReciboRechazado("varios_timbres", "Trae más de un Timbre Fiscal Digital.")
+    return nominas[0], timbres[0]
+
+
+def _timbre(node: Any) -> Timbre:
+    donde = "el Timbre Fiscal Digital"
+    uuid = _attr(node, "UUID", donde).upper()
+    if not _UUID.fullmatch(uuid):
+        raise ReciboRechazado("campo_invalido", f"El UUID del timbre no es válido: «{uuid}».")
+    return Timbre(
+        uuid=uuid,
+        fecha=_momento(_attr(node, "FechaTimbrado", donde), "FechaTimbrado"),
+        rfc_proveedor=_attr(node, "RfcProvCertif", donde),
+        no_certificado_sat=_attr(node, "NoCertificadoSAT", donde),
+        sello_cfd=_attr(node, "SelloCFD", donde),
+        sello_sat=_attr(node, "SelloSAT", donde),
+        version=_attr(node, "Version", donde),
+        leyenda=node.get("Leyenda") or "",
+    )
+
+
+def leer_recibo(root: Any) -> Recibo:
+    """What the store keeps of a parsed CFDI de nómina; ``ReciboRechazado`` names what is
+    missing or wrong. Nothing here says the receipt is genuine: ``sello.Verificador`` does."""
+    version = version_de(root)
+    ns = NS_CFDI[version]
+    tipo = root.get("TipoDeComprobante") or ""
+    if tipo != "N":
+        raise ReciboRechazado(
+            "no_es_nomina", f"Es un CFDI de tipo «{tipo}», no un recibo de nómina (tipo N)."
+        )
+    emisor = root.find(f"{{{ns}}}Emisor")
+    receptor = root.find(f"{{{ns}}}Receptor")
+    if emisor is None or receptor is None:
+        raise ReciboRechazado("campo_faltante", "Le falta el Emisor o el Receptor.")
+    nomina, tfd = _complementos(root, ns)
+    if nomina.get("Version") != "1.2":
+        raise ReciboRechazado(
+            "nomina_version", f"Su complemento de nómina es {nomina.get('Version')}, no 1.2."
+        )
+    n_receptor = nomina.find(f"{{{NS_NOMINA}}}Receptor")
+    if n_receptor is None:
+        raise ReciboRechazado("campo_faltante", "Le falta el Receptor del complemento de nómina.")
+    n_emisor = nomina.find(f"{{{NS_NOMINA}}}Emisor")
+    donde = "la Nómina"
+    return Recibo(
+        version=version,
+        fecha=_momento(_attr(root, "Fecha", "el Comprobante"), "Fecha"),
+        emisor_rfc=_attr(emisor, "Rfc", "el Emisor").upper(),
+        receptor_rfc=_attr(receptor, "Rfc", "el Receptor").upper(),
+        nombre=(receptor.get("Nombre") or "").strip(),
+        total=_centavos(root.get("Total"), "Total"),
+        nss=(n_receptor.get("NumSeguridadSocial") or "").strip(),
+        curp=_attr(n_receptor, "Curp", "el Receptor de la nómina").upper(),
+        registro_patronal=(
+            (n_emisor.get("RegistroPatronal") or "").strip() if n_emisor is not None else ""
+        ),
+        sbc=_centavos(n_receptor.get("SalarioBaseCotApor"), "SalarioBaseCotApor"),
+        sdi=_centavos(n_receptor.get("SalarioDiarioIntegrado"), "SalarioDiarioIntegrado"),
+        tipo_nomina=_attr(nomina, "TipoNomina", donde),
+        periodicidad=_attr(n_receptor, "PeriodicidadPago", "el Receptor de la nómina"),
+        fecha_pago=_fecha(_attr(nomina, "FechaPago", donde), "FechaPago"),
+        fecha_inicial=_fecha(_attr(nomina, "FechaInicialPago", donde), "FechaInicialPago"),
+        fecha_final=_fecha(_attr(nomina, "FechaFinalPago", donde), "FechaFinalPago"),
+        dias_pagados=_milesimas(_attr(nomina, "NumDiasPagados", donde), "NumDiasPagados"),
+        total_percepciones=_centavos(nomina.get("TotalPercepciones"), "TotalPercepciones"),
+        total_deducciones=_centavos(nomina.get("TotalDeducciones"), "TotalDeducciones"),
+        total_otros_pagos=_centavos(nomina.get("TotalOtrosPagos"), "TotalOtrosPagos"),
+        percepciones=_percepciones(nomina),
+        incapacidades=tuple(
+            Incapacidad(
+                dias=int(_milesimas(_attr(i, "DiasIncapacidad", "la Incapacidad"), "Días") // 1000),
+                tipo=_attr(i, "TipoIncapacidad", "la Incapacidad"),
+                importe=_centavos(i.get("ImporteMonetario"), "ImporteMonetario"),
+            )
+            for i in nomina.iterfind(f"{{{NS_NOMINA}}}Incapacidades/{{{NS_NOMINA}}}Incapacidad")
+        ),
+        subcontrataciones=_subcontrataciones(n_receptor),
+        timbre=_timbre(tfd),
+        no_certificado=_attr(root, "NoCertificado", "el Comprobante"),
+        certificado=_attr(root, "Certificado", "el Comprobante"),
+        sello=_attr(root, "Sello", "el Comprobante"),
+    )
+
+
+def _percepciones(nomina: Any) -> tuple[Percepcion, ...]:
+    """By SAT type, gravado and exento added up: what the checks and the SISUB ask of them."""
+    por_tipo: dict[str, tuple[int, int]] = {}
+    ruta = f"{{{NS_NOMINA}}}Percepciones/{{{NS_NOMINA}}}Percepcion"
+    for p in nomina.iterfind(ruta):
+        tipo = _attr(p, "TipoPercepcion", "la Percepción")
+        gravado = _centavos(p.get("ImporteGravado"), "ImporteGravado")
+        exento = _centavos(p.get("ImporteExento"), "ImporteExento")
+        antes = por_tipo.get(tipo, (0, 0))
+        por_tipo[tipo] = (antes[0] + gravado, antes[1] + exento)
+    return tuple(Percepcion(t, g, e) for t, (g, e) in sorted(por_tipo.items()))
+
+
+def _subcontrataciones(n_receptor: Any) -> tuple[Subcontratacion, ...]:
+    por_rfc: dict[str, int] = {}
+    for s in n_receptor.iterfind(f"{{{NS_NOMINA}}}SubContratacion"):
+        rfc = _attr(s, "RfcLabora", "la SubContratacion").upper()
+        if not _RFC.fullmatch(rfc):
+            raise ReciboRechazado("campo_invalido", f"RfcLabora no es un RFC: «{rfc}».")
+        texto = _attr(s, "PorcentajeTiempo", "la SubContratacion")
+        porcentaje = _milesimas(texto, "PorcentajeTiempo")
+        if porcentaje > 100_000:
+            raise ReciboRechazado(
+                "campo_invalido", f"El PorcentajeTiempo de {rfc} pasa de 100: «{texto}»."
+            )
+        por_rfc[rfc] = por_rfc.get(rfc, 0) + porcentaje
+    return tuple(Subcontratacion(r, p) for r, p in sorted(por_rfc.items()))

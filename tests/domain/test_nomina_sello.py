@@ -1,0 +1,225 @@
+"""A CFDI de nómina verified: genuine 4.0 and 3.3 receipts read whole; each kind of forged,
+foreign or broken one refused with its own Spanish reason."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from icsoe_desktop.domain.nomina import (
+    SAT_NO_DISPONIBLE,
+    SAT_VERIFICADO,
+    ReciboRechazado,
+    Verificador,
+)
+from icsoe_desktop.domain.trust import TrustStore, read_emisor
+from tests import credentials_factory as cf
+from tests import nomina_cfdi as nc
+
+SEMANA = nc.Periodo.semana(date(2026, 3, 2))
+
+
+@pytest.fixture(scope="module")
+def gente() -> list[nc.Trabajador]:
+    return nc.trabajadores(4, seed=11)
+
+
+def _confianza() -> TrustStore:
+    """As shipped: Banco de México's root an anchor, the SAT's AC a link through it."""
+    return TrustStore(
+        [
+            read_emisor(cf.arc_root().certificate_der, incluido=True),
+            read_emisor(cf.sat_ac().certificate_der, incluido=True),
+        ]
+    )
+
+
+def _verificador(sat: bool = True) -> Verificador:
+    return Verificador(
+        nc.XSLT_DIR, _confianza(), nc.RFC_EMPRESA, nc.sat_certificados() if sat else None
+    )
+
+
+def _rechazo(xml: bytes, verificador: Verificador | None = None) -> ReciboRechazado:
+    with pytest.raises(ReciboRechazado) as caught:
+        (verificador or _verificador()).verificar(xml)
+    return caught.value
+
+
+@pytest.mark.parametrize("version", ["4.0", "3.3"])
+def test_a_genuine_receipt_is_read_whole(gente, version):
+    t = gente[0]
+    xml = nc.recibo(
+        nc.Emisor(),
+        t,
+        SEMANA,
+        version=version,
+        subcontrataciones=(("CLI010101AB1", "60.000"), ("CMA050505KL3", "40.000")),
+        incapacidades=((2, "02", Decimal("0")),),
+        extra=(("019", "Horas extra", Decimal("350.00"), Decimal("350.00")),),
+        uuid_timbre="6F1C2A3B-4D5E-4F60-8172-93A4B5C6D7E8",
+    )
+    hecho = _verificador().verificar(xml)
+    r = hecho.recibo
+    assert hecho.sello_sat == SAT_VERIFICADO
+    assert r.version == version
+    assert (r.nss, r.curp, r.receptor_rfc, r.nombre) == (t.nss, t.curp, t.rfc, t.nombre)
+    assert r.registro_patronal == nc.REGISTRO_PATRONAL
+    assert r.sbc == r.sdi == int(t.sbc * 100)
+    assert (r.fecha_inicial, r.fecha_final, r.periodicidad) == (
+        date(2026, 3, 2),
+        date(2026, 3, 8),
+        "02",
+    )
+    assert r.dias_pagados == 7_000
+    assert [(s.rfc, s.porcentaje) for s in r.subcontrataciones] == [
+        ("CLI010101AB1", 60_000),
+        ("CMA050505KL3", 40_000),
+    ]
+    assert [(p.tipo, p.gravado, p.exento) for p in r.percepciones] == [
+        ("001", int(t.sbc * 7 * 100), 0),
+        ("019", 35_000, 35_000),
+    ]
+    assert [(i.dias, i.tipo) for i in r.incapacidades] == [(2, "02")]
+    assert r.timbre.uuid == "6F1C2A3B-4D5E-4F60-8172-93A4B5C6D7E8"
+    assert r.total_percepciones == int(t.sbc * 7 * 100) + 70_000
+
+
+def test_without_the_sats_certificate_the_timbre_is_read_and_said_unverified(gente):
+    hecho = _verificador(sat=False).verificar(nc.recibo(nc.Emisor(), gente[0], SEMANA))
+    assert hecho.sello_sat == SAT_NO_DISPONIBLE
+    assert len(hecho.recibo.timbre.uuid) == 36
+
+
+def test_a_timbre_not_sealed_by_the_sat_is_refused_when_its_certificate_is_at_hand(gente):
+    xml = nc.recibo(nc.Emisor(), gente[0], SEMANA, sellar_sat=False)
+    assert _rechazo(xml).code == "sello_sat_invalido"
+    assert _verificador(sat=False).verificar(xml).sello_sat == SAT_NO_DISPONIBLE
+
+
+def test_a_tampered_amount_breaks_the_sello(gente):
+    xml = nc.recibo(nc.Emisor(), gente[0], SEMANA, subcontrataciones=(("CLI010101AB1", "100"),))
+    sbc = f'SalarioBaseCotApor="{gente[0].sbc:.2f}"'.encode()
+    assert sbc in xml
+    rechazo = _rechazo(xml.replace(sbc, b'SalarioBaseCotApor="9999.99"'))
+    assert rechazo.code == "sello_invalido"
+    assert "se modificó después de sellarse" in rechazo.message
+    # The client a worker served is sealed too.
+    assert _rechazo(xml.replace(b"CLI010101AB1", b"CMA050505KL3")).code == "sello_invalido"
+
+
+def test_a_certificate_of_another_rfc_is_refused(gente):
+    otro = nc.Emisor(certificado=nc.csd("OTR010101AA1", "OTRA EMPRESA"))
+    rechazo = _rechazo(nc.recibo(otro, gente[0], SEMANA))
+    assert rechazo.code == "certificado_otro_rfc"
+    assert "OTR010101AA1" in rechazo.message
+
+
+def test_a_receipt_of_another_emisor_is_refused(gente):
+    ajena = nc.Emisor(rfc="AJE020202BB2", certificado=nc.csd("AJE020202BB2", "AJENA"))
+    rechazo = _rechazo(nc.recibo(ajena, gente[0], SEMANA))
+    assert rechazo.code == "emisor_otro"
+    assert "AJE020202BB2" in rechazo.message and nc.RFC_EMPRESA in rechazo.message
+
+
+def test_a_csd_not_from_the_sats_chain_is_refused_whatever_its_names(gente):
+    falso = nc.Emisor(certificado=nc.csd(issuer=nc.ac_falsa()))
+    rechazo = _rechazo(nc.recibo(falso, gente[0], SEMANA))
+    assert rechazo.code == "certificado_no_confiable"
+    assert "no lo emitió el SAT" in rechazo.message
+
+
+def test_a_csd_not_valid_on_the_cfdis_date_is_refused(gente):
+    vencido = nc.Emisor(
+        certificado=nc.csd(valid_to=datetime(2025, 12, 31, tzinfo=cf.UTC), key_slot=10)
+    )
+    rechazo = _rechazo(nc.recibo(vencido, gente[0], SEMANA))
+    assert rechazo.code == "certificado_no_vigente"
+    assert "09/03/2026" in rechazo.message
+
+
+def test_a_fiel_is_no_csd(gente):
+    emisor = nc.Emisor(certificado=cf.fiel_moral(rfc=nc.RFC_EMPRESA))
+    assert _rechazo(nc.recibo(emisor, gente[0], SEMANA)).code == "certificado_no_csd"
+
+
+def test_a_resealed_receipt_does_not_match_its_timbre(gente):
+    """Someone with the CSD changes a stamped receipt and seals it again: the timbre, which
+    names the sello the SAT stamped, gives it away."""
+    from lxml import etree
+
+    emisor = nc.Emisor()
+    xml = nc.recibo(emisor, gente[0], SEMANA)
+    root = etree.fromstring(xml)
+    receptor = root.find(".//{http://www.sat.gob.mx/nomina12}Receptor")
+    receptor.set("SalarioBaseCotApor", "100.00")
+    root.set("Sello", nc.sellar(root, "4.0", emisor.certificado.private_key))
+    assert _rechazo(etree.tostring(root, encoding="UTF-8")).code == "timbre_de_otro_sello"
+
+
+def test_a_certificate_swapped_for_another_of_the_same_number_fails_the_sello(gente):
+    xml = nc.recibo(nc.Emisor(), gente[0], SEMANA)
+    ajeno = base64.b64encode(nc.csd(key_slot=12).cer).decode()
+    actual = base64.b64encode(nc.csd().cer).decode()
+    assert _rechazo(xml.replace(actual.encode(), ajeno.encode())).code == "sello_invalido"
+
+
+@pytest.mark.parametrize(
+    ("xml", "code"),
+    [
+        (b"<cfdi:Comprobante", "xml_malformado"),
+        (b"", "xml_malformado"),
+        (b"\xff\xfe\x00garbage", "xml_malformado"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+            b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+            b"<r>&lol3;</r>",
+            "xml_con_doctype",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b"<r>&x;</r>",
+            "xml_con_doctype",
+        ),
+        (b"<factura/>", "no_es_cfdi"),
+        (b" " * (2 * 1024 * 1024 + 1), "xml_grande"),
+    ],
+)
+def test_broken_or_hostile_xml_is_refused_with_its_reason(xml, code):
+    rechazo = _rechazo(xml)
+    assert rechazo.code == code
+    assert rechazo.message  # Spanish, for the list of refused receipts
+
+
+def test_an_invoice_is_no_payroll_receipt(gente):
+    xml = nc.recibo(nc.Emisor(), gente[0], SEMANA).replace(
+        b'TipoDeComprobante="N"', b'TipoDeComprobante="I"'
+    )
+    assert _rechazo(xml).code == "no_es_nomina"
+
+
+def test_an_unstamped_receipt_is_refused(gente):
+    from lxml import etree
+
+    root = etree.fromstring(nc.recibo(nc.Emisor(), gente[0], SEMANA))
+    tfd = root.find(".//{http://www.sat.gob.mx/TimbreFiscalDigital}TimbreFiscalDigital")
+    tfd.getparent().remove(tfd)
+    rechazo = _rechazo(etree.tostring(root, encoding="UTF-8"))
+    assert rechazo.code == "sin_timbre"
+    assert "Timbre Fiscal Digital" in rechazo.message
+
+
+def test_generated_people_have_their_check_digits():
+    from stdnum.mx import curp, rfc
+
+    from icsoe_desktop.domain.identifiers import nss_ok
+
+    gente = nc.trabajadores(200, seed=3)
+    assert len({t.nss for t in gente}) == len({t.curp for t in gente}) == 200
+    assert all(nss_ok(t.nss) for t in gente)
+    assert all(curp.is_valid(t.curp) for t in gente)
+    assert all(rfc.is_valid(t.rfc) for t in gente)
