@@ -550,6 +550,7 @@ class Services:
             self.clock,
             otras_empresas=self._otras_empresas,
             capacitacion=self._capacitacion_activa,
+            verificar=lambda pdf: self.informativa_firma.verificar(pdf),
         )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:

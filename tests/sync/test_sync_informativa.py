@@ -151,6 +151,7 @@ def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
     a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
     a.sync.synchronize()
     b.sync.synchronize()
+    trust_sat(b.data_dir)  # B verifies the constancia before it files
     # B registers the IMSS acuse (filed on the portal after the signing); A receives it whole.
     clock.advance(hours=3)
     pdf = acuse_del_imss(rfc, fecha="22/11/2026 05:45:10")
@@ -232,6 +233,7 @@ def test_one_imss_folio_registered_on_two_desktops_for_two_informativas_is_a_con
     a.informativa_firma.firmar(correccion, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
     a.sync.synchronize()
     b.sync.synchronize()
+    trust_sat(b.data_dir)  # B verifies the constancia before it files
     clock.advance(hours=3)
     fecha = datetime(2026, 11, 22, 5, 45, 10, tzinfo=HORA_DEL_CENTRO)
     for desktop, uuid, tipo in ((a, normal, "Normal"),

@@ -449,10 +449,16 @@ class SinFirmar:
     fecha_firma: datetime
 
     def firmar(
-        self, emisores: list[bytes], clave_privada: RSAPrivateKey, sello_tiempo: str = ""
+        self,
+        emisores: list[bytes],
+        clave_privada: RSAPrivateKey,
+        sello_tiempo: str = "",
+        tolerancia: timedelta | None = None,
     ) -> bytes:
         """The signed constancia. ``sello_tiempo``: the time-stamp server's URL; its failure
-        raises ``pades.firmar.SelloDeTiempoFallido``."""
+        raises ``pades.firmar.SelloDeTiempoFallido``, and a token further than ``tolerancia``
+        from the signing time (``TOLERANCIA``: a verification would refuse it)
+        ``pades.firmar.RelojDesfasado``."""
         from icsoe_desktop.services.pades.firmar import firmar_pdf
 
         return firmar_pdf(
@@ -464,6 +470,7 @@ class SinFirmar:
             self.adjunto,
             RAZON,
             sello_tiempo=sello_tiempo,
+            tolerancia=tolerancia,
         )
 
 

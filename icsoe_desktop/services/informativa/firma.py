@@ -71,6 +71,14 @@ MSG_SELLO_FALLIDO = (
 )
 
 
+MSG_RELOJ_DESFASADO = (
+    "La informativa no se firmó: el reloj de este equipo dice {equipo} y el sello de tiempo de "
+    "{url} dice {sello}; difieren en más de {minutos} minutos, y una constancia con esa fecha "
+    "de firma no sería válida. Pon en hora el reloj del equipo (fecha, hora y zona horaria) y "
+    "firma de nuevo."
+)
+
+
 MSG_EFIRMA_REVOCADA = (
     "La informativa no se firmó: según su emisor, {que} fue revocado el {fecha}. Con ella ya no "
     "se puede firmar: tramita una e.firma nueva en el SAT."
@@ -169,9 +177,13 @@ class FirmaInformativaService(InformativaBase):
     ) -> bytes:
         from icsoe_desktop.domain.informativa.cadena import cadena_de_contratos
         from icsoe_desktop.domain.informativa.sello import sellar
-        from icsoe_desktop.services.informativa.constancia import preparar_constancia
+        from icsoe_desktop.services.informativa.constancia import TOLERANCIA, preparar_constancia
         from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
-        from icsoe_desktop.services.pades.firmar import EfirmaRevocada, SelloDeTiempoFallido
+        from icsoe_desktop.services.pades.firmar import (
+            EfirmaRevocada,
+            RelojDesfasado,
+            SelloDeTiempoFallido,
+        )
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
         # The signing time, to the second, taken before the cadena, which seals it: naive UTC
@@ -224,12 +236,25 @@ class FirmaInformativaService(InformativaBase):
 
         sin_sello = ""
         try:
-            acuse = sin_firmar.firmar(emisores, credencial.private_key, servidor.url)
+            acuse = sin_firmar.firmar(emisores, credencial.private_key, servidor.url, TOLERANCIA)
         except EfirmaRevocada as exc:
             que = LA_EFIRMA if exc.propia else SU_AUTORIDAD
             fecha = fecha_hora(hora_del_centro(exc.fecha.astimezone(UTC).replace(tzinfo=None)))
             raise ValidationError(
                 "efirma_revocada", MSG_EFIRMA_REVOCADA.format(que=que, fecha=fecha)
+            ) from None
+        except RelojDesfasado as exc:
+            # The signing time would be the wrong clock's, proven false by the token: nothing
+            # is kept, signed or not (a verification would refuse that constancia).
+            log.warning("Reloj desfasado, la informativa no se firmó: %s", exc)
+            raise ValidationError(
+                "reloj_desfasado",
+                MSG_RELOJ_DESFASADO.format(
+                    equipo=fecha_hora(firmada),
+                    url=servidor.url,
+                    sello=fecha_hora(exc.sello.astimezone(firmada.tzinfo)),
+                    minutos=int(TOLERANCIA.total_seconds() // 60),
+                ),
             ) from None
         except SelloDeTiempoFallido as exc:
             if exigido:

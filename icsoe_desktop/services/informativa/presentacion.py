@@ -18,6 +18,7 @@ from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,6 +56,9 @@ from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, InformativaRow
 
+if TYPE_CHECKING:
+    from icsoe_desktop.services.informativa.constancia import Verificacion
+
 log = logging.getLogger(__name__)
 
 MSG_SIN_FIRMAR = (
@@ -84,6 +88,13 @@ MSG_FECHA_DISTINTA = (
     "La fecha y hora escritas ({escrita}) no son las del acuse ({leida}): se registran las que "
     "dice el acuse del IMSS."
 )
+MSG_CONSTANCIA_NO_VALIDA = (
+    "La constancia de firma de esta informativa no es válida: {motivos} {que} Verifícala en "
+    "ICSOE › Verificar constancia para ver el detalle."
+)
+CONSTANCIA_AJENA = "La constancia de firma guardada es la de otra informativa."
+NO_SE_REGISTRA = "No se registra su presentación."
+NO_SE_EXPORTA = "No se exporta para el cliente."
 MSG_ACUSE_ALTERADO = (
     "El acuse del IMSS guardado de la informativa {tipo} de {periodo} del contratista {rfc} "
     "no coincide con su huella SHA-256: se alteró fuera de la aplicación y no se usa. Restaura "
@@ -146,8 +157,13 @@ class PresentacionService(InformativaBase):
         clock: Clock = utcnow,
         otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
+        verificar: Callable[[bytes], Verificacion] | None = None,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
+        # The constancia de firma's verification (FirmaInformativaService.verificar): what it
+        # refuses is never filed nor handed to a client, and the signing time it proves is the
+        # one the filing is held against.
+        self._verificar = verificar
         # (label, store file) of the installation's other empresas: a folio is unique in all.
         self._otras_empresas = otras_empresas
         # Whether a contratista's work is the practice empresa's: never filed.
@@ -269,6 +285,8 @@ class PresentacionService(InformativaBase):
                     ),
                     "confirmo",
                 )
+            probada = self._firma_probada(row, NO_SE_REGISTRA)
+            firmada = probada or (row.firmada_at.replace(tzinfo=UTC) if row.firmada_at else None)
             nombres = {c.uuid: c.contratante.nombre for c in inf.contratos}
             hecha = validar(
                 folio,
@@ -278,7 +296,7 @@ class PresentacionService(InformativaBase):
                 self._clock().replace(tzinfo=UTC),
                 {u: f for u, f in folios_contratos.items() if u in nombres},
                 nombres,
-                firmada=row.firmada_at.replace(tzinfo=UTC) if row.firmada_at else None,
+                firmada=firmada,
             )
             self._folio_libre(session, row, hecha.folio)
             row.estado = PRESENTADA
@@ -299,6 +317,35 @@ class PresentacionService(InformativaBase):
                 + (" acuse declarado por el usuario" if leida.faltan else ""),
             )
             return hecha
+
+    def _firma_probada(self, row: InformativaRow, que: str) -> datetime | None:
+        """The signing time a trusted time-stamp proves of the row's constancia (None: only
+        its signer's clock says when); refused, saying ``que``, when its verification refuses
+        the constancia (one that cannot be checked, its e.firma expired since, is not refused:
+        nothing says it is false)."""
+        if self._verificar is None or not row.acuse_pdf:
+            return None
+        resultado = self._verificar(row.acuse_pdf)
+        motivos = resultado.motivo if not resultado.ok and resultado.comprobable else ()
+        leida = resultado.constancia
+        if (
+            not motivos
+            and leida is not None
+            and (leida.informativa.uuid, leida.cadena)
+            != (
+                row.uuid,
+                row.cadena,
+            )
+        ):
+            # Valid in itself, but another informativa's (whose uuid this store may not hold).
+            motivos = (CONSTANCIA_AJENA,)
+        if motivos:
+            log.warning("Constancia de firma no válida: informativa %s", row.uuid)
+            raise ValidationError(
+                "constancia_no_valida",
+                MSG_CONSTANCIA_NO_VALIDA.format(motivos=" ".join(motivos), que=que),
+            )
+        return resultado.fecha_probada
 
     def _folio_libre(self, session: Session, row: InformativaRow, folio: str) -> None:
         """One IMSS folio, one filing: not on another informativa of this empresa nor of any
@@ -410,6 +457,7 @@ class PresentacionService(InformativaBase):
                     "está presentada: registra su acuse de presentación del IMSS antes de "
                     "exportarla para el cliente.",
                 )
+            self._firma_probada(row, NO_SE_EXPORTA)
             inf = self._snapshot(session, row, contratista)
             archivo = Archivo(
                 inf,

@@ -6,7 +6,9 @@ fixed by the caller (the app's clock at *Firmar*; PAdES keeps it in the signatur
 With a time-stamp server (``sello_tiempo``: its URL), the signature is PAdES B-T: pyHanko asks
 that TSA (RFC 3161 over HTTP, with ``requests``) for a token over the signature value and keeps it
 in the signature's unsigned attributes. Any failure of the TSA raises ``SelloDeTiempoFallido``
-and nothing is returned: a constancia is never written half sealed.
+and nothing is returned: a constancia is never written half sealed. Given a ``tolerancia``, a
+token whose time is further than that from the signing time (the signer's clock is wrong, or
+was set back) raises ``RelojDesfasado``: nothing is returned either.
 
 Revocation: when the signer's certificate (or an issuer of its chain) says where its issuer
 publishes revocation (a CRL distribution point, an OCSP responder), pyHanko's validator fetches
@@ -26,7 +28,7 @@ import io
 import logging
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes
@@ -77,6 +79,14 @@ def adjunto(nombre: str, datos: bytes, tipo: str, descripcion: str) -> Adjunto:
 class SelloDeTiempoFallido(Exception):
     """The time-stamp server did not give a token over the signature (the detail, for the
     log: unreachable, an HTTP error, an answer that is no RFC 3161 time-stamp...)."""
+
+
+class RelojDesfasado(Exception):
+    """The time-stamp token's time is not the signing time the signature claims."""
+
+    def __init__(self, sello: datetime) -> None:
+        super().__init__(f"sello de tiempo del {sello:%Y-%m-%d %H:%M:%S %z}")
+        self.sello = sello  # the token's time (aware)
 
 
 class EfirmaRevocada(Exception):
@@ -139,10 +149,12 @@ def firmar_pdf(
     razon: str,
     sello_tiempo: str = "",
     espera_s: float = 20.0,
+    tolerancia: timedelta | None = None,
 ) -> bytes:
     """``pdf`` with one incremental update: ``adjunto`` embedded, the signature field and the
     signature. ``momento`` must carry its UTC offset; ``cadena`` the issuers (DER);
-    ``sello_tiempo``: the TSA's URL ("" none), waited for ``espera_s`` at most."""
+    ``sello_tiempo``: the TSA's URL ("" none), waited for ``espera_s`` at most; its token at
+    most ``tolerancia`` away from ``momento`` (None: any)."""
     if momento.tzinfo is None:
         raise ValueError("momento sin zona horaria")
     escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
@@ -178,7 +190,9 @@ def firmar_pdf(
     firmante = signers.PdfSigner(meta, signer=_Clave(clave, certificado, cadena), timestamper=tsa)
     firmado = correr(_firmar(firmante, escritor, momento))
     if tsa is not None:
-        _comprobar_sello(firmado, sello_tiempo)
+        sellado = _comprobar_sello(firmado, sello_tiempo)
+        if tolerancia is not None and abs(sellado - momento) > tolerancia:
+            raise RelojDesfasado(sellado)
     return firmado
 
 
@@ -225,9 +239,9 @@ def _revocacion(
         )
 
 
-def _comprobar_sello(pdf: bytes, url: str) -> None:
-    """The token the TSA gave is there, over this signature, signed by the TSA (whether the
-    TSA is trusted is for whoever verifies)."""
+def _comprobar_sello(pdf: bytes, url: str) -> datetime:
+    """The time of the token the TSA gave, checked there, over this signature, signed by the
+    TSA (whether the TSA is trusted is for whoever verifies)."""
     from icsoe_desktop.services.pades.validar import leer_firma, validar
 
     try:
@@ -235,8 +249,10 @@ def _comprobar_sello(pdf: bytes, url: str) -> None:
         sello = validar(handle, [], [], firma.momento).sello
     except Exception as exc:
         raise SelloDeTiempoFallido(f"{url}: {exc!r}") from exc
-    if sello is None or not sello.integro:
+    if sello is None or not sello.integro or firma.sello_tiempo is None:
         raise SelloDeTiempoFallido(f"{url}: el sello recibido no corresponde a la firma")
+    momento: datetime = firma.sello_tiempo.momento
+    return momento
 
 
 async def _firmar(
