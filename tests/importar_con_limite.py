@@ -1,7 +1,7 @@
 """Run as ``python -m tests.importar_con_limite DATA_DIR FOLDER``: under a 4 GB address-space
 limit (a small office PC), each importer of the program takes the workbook
-FOLDER/<importer>.xlsx through the real services, and one JSON line per importer says what came
-out: a Spanish refusal (its code and message), or the rows read. With DATA_DIR «-», every file
+FOLDER/<importer>.xlsx (or .xls) through the real services, and one JSON line per importer says
+what came out: a Spanish refusal (its code and message), or the rows read. With DATA_DIR «-», every file
 of FOLDER goes through the intake's reader alone. A file that makes a reader ask for more
 memory than that ends this process instead (exit 134): what the caller looks for."""
 
@@ -36,6 +36,7 @@ def main(data_dir: str, folder: Path) -> None:
         return
     from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.informativa.rechazos import _leer as leer_rechazos
     from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 
     Path(data_dir).mkdir(parents=True, exist_ok=True)
@@ -47,12 +48,14 @@ def main(data_dir: str, folder: Path) -> None:
         "capturistas": lambda p: (
             services.capturistas_excel.alta_masiva("XAXX010101000", p).guardados
         ),
+        # The portal's rejections: read as the importer reads them (the rows it would match).
+        "rechazos": lambda p: len(list(leer_rechazos(p, None).filas())),
     }
     try:
         for name, importer in importers.items():
-            path = folder / f"{name}.xlsx"
-            if path.exists():
-                _answer(name, lambda i=importer, p=path: i(p))
+            for path in (folder / f"{name}.xlsx", folder / f"{name}.xls"):
+                if path.exists():
+                    _answer(name, lambda i=importer, p=path: i(p))
     finally:
         services.close()
 

@@ -99,3 +99,20 @@ def test_movimientos_files_with_titles_totals_and_the_manuals_catalogue(tmp_path
     assert "El NSS" in problems[0] and "posterior a hoy" in problems[1]
     assert "tipo de salario" in problems[2] and "Tipo de movimiento «Alta patronal»" in problems[3]
     assert "No se importó nada: 3 de 6 filas tienen errores." in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_a_forged_or_damaged_xls_is_refused_in_spanish_with_nothing_else(tmp_path: Path) -> None:
+    """The .xls whose DIMENSIONS asked calamine for 687 GB (the process aborted), and one
+    whose page setup, retyped as a formula, makes calamine panic: exit 2 and one Spanish line,
+    no Rust or Python text."""
+    from tests.services.test_libros_xls import DAÑOS
+
+    xls = (AQUI / "movimientos.xls").read_bytes()
+    for dano in ("dimensions", "formula_rota"):
+        path = tmp_path / f"{dano}.xls"
+        path.write_bytes(DAÑOS[dano](xls))
+        result = cli(tmp_path / "datos", "movimientos", "importar", path)
+        assert (result.returncode, result.stdout) == (2, ""), result.stderr
+        assert result.stderr == f"«{dano}.xls» no es un libro de Excel válido o está dañado.\n"

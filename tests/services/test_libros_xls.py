@@ -2,7 +2,8 @@
 Excel's binary format (.xlsb) go through every importer as the same workbook in .xlsx does: the
 title rows, the total row, the money, the NSS whose leading zeros Excel dropped; and a .xls
 whose sheets would not fit in memory is refused naming the cell, under a 4 GB limit, instead of
-ending the program."""
+ending the program; so is a damaged or forged one (a sheet's DIMENSIONS asking calamine for
+terabytes, a record retyped so that calamine panics): a typed refusal, never an abort."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
 from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 from tests.archivos_de_nomina import trabajadores
 from tests.data.libros_xls import AQUI, fuentes
@@ -20,6 +22,27 @@ from tests.informativa_datos import PERIODO
 from tests.services.movimientos_data import add_registros
 from tests.services.test_dato_suelto import SIN_LIMITE_DE_MEMORIA, limited
 from tests.services.xlsx_files import xlsb_bytes
+from tests.xls_registros import (
+    CODEPAGE,
+    FORMULA,
+    LBL,
+    SETUP,
+    dimensions,
+    retipado,
+)
+
+# Each a LibreOffice .xls with some bytes of one record changed (tests/xls_registros.py):
+DAÑOS = {
+    # a sheet declaring all of Excel's grid: calamine reserved 687 GB from it and aborted
+    "dimensions": lambda xls: dimensions(xls, (0, 1_048_576), (0, 16_384)),
+    # first row past the last: calamine's 32-bit arithmetic wraps to 4,294,967,294 rows
+    "dimensions_al_reves": lambda xls: dimensions(xls, (5, 3), (0, 10)),
+    # a globals record (CODEPAGE, 2 bytes) retyped as a defined name: calamine panicked
+    "nombre_corto": lambda xls: retipado(xls, CODEPAGE, LBL),
+    # a sheet's page setup retyped as a formula: a panic inside calamine's formula parser
+    "formula_rota": lambda xls: retipado(xls, SETUP, FORMULA),
+}
+IMPORTADORES = ("movimientos", "trabajadores", "registros", "capturistas", "rechazos")
 
 
 @pytest.fixture
@@ -122,3 +145,33 @@ def test_the_workers_of_an_xlsb_as_of_the_xlsx(libros, tmp_path):
     leido, esperado = leer_trabajadores(xlsb), leer_trabajadores(libros["trabajadores"][0])
     assert leido.trabajadores == esperado.trabajadores and leido.notas == esperado.notas
     assert leido.trabajadores[0].nss.startswith("00")
+
+
+@pytest.mark.slow
+@SIN_LIMITE_DE_MEMORIA
+def test_a_damaged_or_forged_xls_is_refused_as_damaged_never_ending_the_program(tmp_path):
+    """Every importer, each given its .xls damaged one way (the four ways, in turn), under a
+    4 GB limit; and the reader alone, every .xls damaged every way."""
+    importadores, lector = tmp_path / "importadores", tmp_path / "lector"
+    importadores.mkdir()
+    lector.mkdir()
+    for i, nombre in enumerate(IMPORTADORES):
+        xls = (AQUI / f"{nombre}.xls").read_bytes()
+        dano = list(DAÑOS)[i % len(DAÑOS)]
+        (importadores / f"{nombre}.xls").write_bytes(DAÑOS[dano](xls))
+        for dano, dañar in DAÑOS.items():
+            (lector / f"{nombre}_{dano}.xls").write_bytes(dañar(xls))
+    answers = limited(str(tmp_path / "datos"), importadores) + limited("-", lector)
+    assert [a["archivo"] for a in answers[: len(IMPORTADORES)]] == list(IMPORTADORES)
+    assert len(answers) == len(IMPORTADORES) * (1 + len(DAÑOS))
+    for answer in answers:
+        assert answer.get("codigo") == "xlsx_invalido", answer
+        assert answer["mensaje"].endswith("no es un libro de Excel válido o está dañado."), answer
+
+
+def test_a_declared_extent_within_an_xls_grid_is_read(tmp_path):
+    """A DIMENSIONS as large as an .xls allows (IV65536), over six rows: the rows are read."""
+    xls = dimensions((AQUI / "movimientos.xls").read_bytes(), (0, 65_536), (0, 256))
+    path = tmp_path / "movimientos.xls"
+    path.write_bytes(xls)
+    assert sum(1 for _ in sheet_rows(path, path.name)) == 10

@@ -9,6 +9,13 @@ first two 16-bit numbers of NUMBER, LABEL, LABELSST, RK, MULRK, BOOLERR, FORMULA
 BrtRowHdr and a cell's column is the first 32-bit number of each cell record. The same pass
 notes the rows and columns hidden: fDyZero of an .xls's ROW and an .xlsb's BrtRowHdr, fHidden
 of COLINFO and BrtColInfo.
+
+calamine also trusts some records to size what it reserves or where it looks, before any check
+of its own: an .xls sheet's DIMENSIONS (it reserves rows × columns cells from it, the product in
+32-bit arithmetic that wraps), a BOUNDSHEET's offset (a slice of the stream), and a few globals
+records it indexes without looking at their length. ``revisar_xls`` refuses the file when one
+of those is past what an .xls can hold, so a forged record ends as a typed refusal, not as an
+abort of the process or a panic.
 """
 
 from __future__ import annotations
@@ -25,7 +32,14 @@ _BOF, _EOF, _BOUNDSHEET = 0x0809, 0x000A, 0x0085
 _CELDAS_XLS = frozenset((0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x0006, 0x00D6))
 _MULRK = 0x00BD
 _ROW, _COLINFO = 0x0208, 0x007D
+_DIMENSIONS, _LBL, _MERGECELLS = 0x0200, 0x0018, 0x00E5
 _U16 = struct.Struct("<HH")
+# An .xls sheet's whole grid (BIFF8: 65,536 rows of 256 columns, IV65536): a DIMENSIONS record
+# declaring more is no .xls any program writes.
+MAX_CELDAS_DIMENSIONS = 65_536 * 256
+# The least length of each globals record calamine reads at fixed places without checking its
+# length (FilePass, CodePage, DateMode, BOF, BOUNDSHEET, ExternSheet; Lbl: below).
+_LARGO_MINIMO = {0x002F: 2, 0x0042: 2, 0x0022: 2, 0x0809: 2, _BOUNDSHEET: 8, 0x0017: 2}
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,79 @@ def _registros(data: bytes, desde: int = 0) -> Iterator[tuple[int, bytes]]:
         tipo, largo = _U16.unpack_from(data, pos)
         yield tipo, data[pos + 4 : pos + 4 + largo]
         pos += 4 + largo
+
+
+def _registros_de_hoja(data: bytes, inicio: int) -> Iterator[tuple[int, bytes]]:
+    """The records of the sheet whose substream starts at ``inicio``, as calamine walks them:
+    up to its EOF, the substreams nested in it (an embedded chart's BOF … EOF) left out."""
+    visto_bof, anidados = False, 0
+    for tipo, registro in _registros(data, inicio):
+        if anidados:
+            anidados += {_BOF: 1, _EOF: -1}.get(tipo, 0)
+        elif tipo == _BOF:
+            anidados, visto_bof = (1, True) if visto_bof else (0, True)
+        elif tipo == _EOF:
+            return
+        else:
+            yield tipo, registro
+
+
+def celdas_reservadas(registro: bytes) -> int:
+    """The cells calamine reserves for a DIMENSIONS record (0: it refuses the record), its
+    arithmetic kept: 32-bit, wrapping (a first row past the last asks for 4,294,967,294)."""
+    if len(registro) == 10:
+        fila, fila_fin, columna, columna_fin = struct.unpack("<HHHH", registro)
+    elif len(registro) == 14:
+        fila, fila_fin, columna, columna_fin = struct.unpack_from("<IIHH", registro)
+    else:
+        return 0
+    if columna > 0xFF or columna_fin < columna:
+        columna = 0
+    if fila_fin < 1 or columna_fin < 1:
+        return 1
+    filas: int = (fila_fin - fila) % 2**32
+    columnas: int = (columna_fin - columna) % 2**32
+    return filas * columnas
+
+
+_ANTES_DE_BIFF8 = frozenset((0x0200, 0x0002, 0x0007, 0x0300, 0x0400, 0x0500))
+
+
+def _lbl_cabe(registro: bytes, biff8: bool) -> bool:
+    """A Lbl holds the name and the formula it declares (calamine slices both blindly): 14
+    bytes, BIFF8's flags byte, the name's cch, the formula's cce from the end."""
+    if len(registro) < 14:
+        return False
+    (cce,) = struct.unpack_from("<H", registro, 4)
+    return len(registro) >= 14 + biff8 + registro[3] and cce <= len(registro)
+
+
+def revisar_xls(data: bytes, hojas: list[HojaXls]) -> str | None:
+    """What makes calamine abort or panic on this Workbook stream (None: nothing): a record of
+    its globals shorter than calamine reads, a sheet starting past the stream's end, a
+    DIMENSIONS past an .xls's grid, a MERGECELLS shorter than its count of ranges. (A panic
+    elsewhere is caught where calamine is called.)"""
+    biff8 = True
+    for tipo, registro in _registros(data):
+        if len(registro) < _LARGO_MINIMO.get(tipo, 0):
+            return f"un registro 0x{tipo:04X} de {len(registro)} bytes"
+        if tipo == _BOF:
+            biff8 = struct.unpack_from("<H", registro)[0] not in _ANTES_DE_BIFF8
+        elif tipo == _LBL and not _lbl_cabe(registro, biff8):
+            return "un nombre definido (Lbl) más corto de lo que declara"
+        elif tipo == _EOF:
+            break
+    for hoja in hojas:
+        if hoja.inicio > len(data):
+            return f"la hoja «{hoja.nombre}» empieza después del final del libro"
+        for tipo, registro in _registros_de_hoja(data, hoja.inicio):
+            if tipo == _DIMENSIONS and celdas_reservadas(registro) > MAX_CELDAS_DIMENSIONS:
+                return f"la hoja «{hoja.nombre}» declara más celdas de las que cabe en un .xls"
+            if tipo == _MERGECELLS and (
+                len(registro) < 2 or len(registro) < 2 + 8 * registro[0] + 2048 * registro[1]
+            ):
+                return f"la hoja «{hoja.nombre}» tiene un registro de celdas combinadas cortado"
+    return None
 
 
 def hojas_xls(data: bytes) -> list[HojaXls]:
@@ -86,9 +173,7 @@ def activa_xls(data: bytes) -> str | None:
 def alcance_xls(data: bytes, inicio: int) -> Alcance:
     """Where the values of the sheet whose records start at ``inicio`` lie."""
     alcance = Alcance()
-    for tipo, registro in _registros(data, inicio):
-        if tipo == _EOF:
-            break
+    for tipo, registro in _registros_de_hoja(data, inicio):
         if tipo in _CELDAS_XLS and len(registro) >= 4:
             fila, columna = _U16.unpack_from(registro)
             alcance.agregar(fila, columna)

@@ -16,14 +16,20 @@ the value Excel saved with it.
 calamine holds the sheet as a dense grid: alcance.py bounds it first (a value far away, at
 XFD1048576, would otherwise end the process), from what check_zip saw of the sheet as it
 inflated it; a sheet whose grid would not fit is streamed by openpyxl, and a value past the
-last column read is refused naming its cell.
+last column read is refused naming its cell. An .xls's records that calamine trusts to size what
+it reserves are checked first too (biff.revisar_xls), and whatever calamine raises, a Rust panic
+included, is a damaged workbook (``en_calamine``).
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import os
 import re
+import sys
+import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Generator, Iterator
@@ -76,6 +82,52 @@ def _damaged(name: str) -> ValidationError:
     return ValidationError(
         "xlsx_invalido", f"«{name}» no es un libro de Excel válido o está dañado."
     )
+
+
+# Not a damaged file: Ctrl+C, the program's exit, a generator closed, a refusal of our own.
+_NO_DEL_ARCHIVO = (KeyboardInterrupt, SystemExit, GeneratorExit, ValidationError)
+
+
+@contextmanager
+def en_calamine(name: str) -> Iterator[None]:
+    """A call into calamine: whatever it raises is a damaged workbook, a Rust panic too
+    (pyo3's PanicException derives from BaseException, past ``except Exception``); the lines a
+    panic writes to stderr (English, for a developer) go to the log."""
+    try:
+        with _stderr_al_log(name):
+            yield
+    except _NO_DEL_ARCHIVO:
+        raise
+    except BaseException as exc:
+        log.info("workbook %s refused by calamine", name, exc_info=True)
+        raise _damaged(name) from exc
+
+
+_STDERR = threading.Lock()  # one redirection at a time: each puts back what it found
+
+
+@contextmanager
+def _stderr_al_log(name: str) -> Iterator[None]:
+    """File descriptor 2 sent to a temporary file while calamine runs, its text then logged
+    (Rust writes a panic's message there itself, not through Python's sys.stderr)."""
+    with _STDERR, tempfile.TemporaryFile() as destino:
+        try:
+            if sys.stderr is not None:
+                sys.stderr.flush()
+            antes = os.dup(2)
+        except OSError:  # no stderr at all (a windowed program): nothing to keep clean
+            antes = -1
+        if antes >= 0:
+            os.dup2(destino.fileno(), 2)
+        try:
+            yield
+        finally:
+            if antes >= 0:
+                os.dup2(antes, 2)
+                os.close(antes)
+                destino.seek(0)
+                if texto := destino.read(16_384):
+                    log.info("calamine, leyendo %s: %s", name, texto.decode("utf-8", "replace"))
 
 
 def _too_big(name: str, part: str, limit: int) -> ValidationError:
@@ -261,15 +313,13 @@ class LibroAbierto:
         from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
         try:
-            self._book = CalamineWorkbook.from_filelike(self._source)
-            return [
-                (m.name, m.visible == SheetVisibleEnum.Visible)
-                for m in self._book.sheets_metadata
-                if m.typ == SheetTypeEnum.WorkSheet
-            ]
-        except Exception as exc:  # calamine raises its own kinds for a damaged zip/xml
-            log.info("workbook %s refused by calamine", self.name, exc_info=True)
-            raise _damaged(self.name) from exc
+            with en_calamine(self.name):
+                self._book = CalamineWorkbook.from_filelike(self._source)
+                return [
+                    (m.name, m.visible == SheetVisibleEnum.Visible)
+                    for m in self._book.sheets_metadata
+                    if m.typ == SheetTypeEnum.WorkSheet
+                ]
         finally:
             self._source.seek(0)
 
@@ -339,11 +389,8 @@ class LibroAbierto:
             and revision.xlsx
             and not _bounded(self._source, self.name, revision, hoja, self._partes.get(hoja))
         ):
-            try:
+            with en_calamine(self.name):
                 sheet = self._book.get_sheet_by_name(hoja)
-            except Exception as exc:
-                log.info("workbook %s refused by calamine", self.name, exc_info=True)
-                raise _damaged(self.name) from exc
             return _calamine_rows(sheet, self.name)
         part = self._partes.get(hoja)
         vistazo = None if revision is None or part is None else revision.vistazos.get(part)
@@ -383,7 +430,11 @@ def _bound_workbook(
             with olefile.OleFileIO(source) as ole:
                 stream = "Workbook" if ole.exists("Workbook") else "Book"
                 data = ole.openstream(stream).read()
-            extents = [(h.nombre, biff.alcance_xls(data, h.inicio)) for h in biff.hojas_xls(data)]
+            hojas = biff.hojas_xls(data)
+            if (defecto := biff.revisar_xls(data, hojas)) is not None:
+                log.info("workbook %s refused before calamine: %s", name, defecto)
+                raise _damaged(name)
+            extents = [(h.nombre, biff.alcance_xls(data, h.inicio)) for h in hojas]
             for sheet, extent in extents:
                 _refuse_far(name, sheet, extent)
             if sum(extent.celdas for _, extent in extents) > alcance.MAX_CELDAS_GRID:
@@ -487,12 +538,18 @@ def _calamine_rows(sheet: Any, name: str, after: int = 0) -> Rows:
         rows = enumerate(sheet.to_python(skip_empty_area=True), start=first_row + 1)
     else:
         rows = enumerate(sheet.iter_rows(), start=1)
-    for number, cells in rows:
-        # Text, most of a sheet, is taken as it is here; the other kinds go through _value.
-        values = [(v or None) if v.__class__ is str else _value(v) for v in cells]
-        while values and values[-1] is None:  # a row ends at its last value, as in openpyxl
-            values.pop()
-        yield number, (*before, *values) if values else ()
+    try:
+        for number, cells in rows:
+            # Text, most of a sheet, is taken as it is here; the other kinds go through _value.
+            values = [(v or None) if v.__class__ is str else _value(v) for v in cells]
+            while values and values[-1] is None:  # a row ends at its last value, as openpyxl
+                values.pop()
+            yield number, (*before, *values) if values else ()
+    except _NO_DEL_ARCHIVO:
+        raise
+    except BaseException as exc:  # calamine's rows: a panic as any failure (en_calamine)
+        log.info("workbook %s refused by calamine", name, exc_info=True)
+        raise _damaged(name) from exc
 
 
 # A sheet longer than CALAMINE_MAX_SHEET_BYTES and written the usual way, within column Z
@@ -579,11 +636,8 @@ def _ventana(partes: dict[str, bytes], part: str, hoja: str, xml: bytes, name: s
             archive.writestr(parte, data)
         archive.writestr(part, xml)
     libro.seek(0)
-    try:
+    with en_calamine(name):
         return CalamineWorkbook.from_filelike(libro).get_sheet_by_name(hoja)
-    except Exception as exc:
-        log.info("workbook %s refused by calamine", name, exc_info=True)
-        raise _damaged(name) from exc
 
 
 def _openpyxl_rows(opener: Callable[[], BinaryIO], name: str, hoja: str) -> Rows:
