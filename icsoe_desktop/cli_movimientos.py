@@ -131,12 +131,11 @@ def _run(args: argparse.Namespace, services: Services) -> int:
         return _lotes(services)
     if args.mov_command == "resultado":
         return _resultado(args, services)
-    from icsoe_desktop.services.movimientos.exportar import export_table
     from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     filtro = Filtro(args.registro, args.desde, args.hasta, args.estado, args.tipo)
-    written = export_table(
-        services.movimientos, filtro, Orden(), Path(args.archivo), CLI_ACTOR, _progress
+    written = services.exportador.exportar(
+        filtro, Orden(), Path(args.archivo), CLI_ACTOR, _progress
     )
     print(f"\nExportados {written:,} movimientos a {args.archivo}.")
     return 0

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.presentacion import PresentacionService
     from icsoe_desktop.services.informativa.rechazos import RechazosPortalService
     from icsoe_desktop.services.informativa.vencimientos import VencimientosService
+    from icsoe_desktop.services.movimientos.exportar import ExportadorMovimientos
     from icsoe_desktop.services.movimientos.importar import MovimientosImporter
     from icsoe_desktop.services.movimientos.lotes import LotesService
     from icsoe_desktop.services.movimientos.servicio import MovimientosService
@@ -91,6 +92,7 @@ _LAZY = (
     "registros",
     "certificates",
     "movimientos",
+    "exportador",
     "importador",
     "lotes",
     "contratistas",
@@ -132,7 +134,7 @@ class Services:
         # (domain/cambios.py): the GUI's notifier listens here once.
         self.cambios = Avisador()
         # The signed-in session's gate, in front of every service of the open empresa.
-        self.puerta = Puerta(lambda: self.permisos_empresa, lambda: self.store)
+        self.puerta = Puerta(lambda: self.permisos_empresa, lambda: self.store, lambda: self.audit)
         # The empresa's file checked, and rescued, before it opened (open_services(reparar=…)).
         self.rescatado: ArchivoRevisado | None = None
 
@@ -434,6 +436,12 @@ class Services:
     def marcar(self, que: str) -> AbstractContextManager[None]:
         """``en_curso.marcar`` for the open empresa."""
         return self.en_curso.marcar(que, self.empresa.etiqueta)
+
+    @_vigilado
+    def exportador(self) -> ExportadorMovimientos:
+        from icsoe_desktop.services.movimientos.exportar import ExportadorMovimientos
+
+        return ExportadorMovimientos(self.movimientos)
 
     @_vigilado
     def importador(self) -> MovimientosImporter:

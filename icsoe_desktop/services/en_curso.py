@@ -11,14 +11,20 @@ no se guardó nada». The clerk knows the file is not in.
 
 A run holds a lock on its mark (released by the system when the process ends, however it
 ends): a mark whose lock can be taken is an interrupted run; one still locked belongs to work
-running now (the command line, beside the app), and is left alone."""
+running now (the command line, beside the app), and is left alone.
+
+``vigente``: long work asks the session's gate between batches, as it asks Cancelar
+(services/acceso/puerta.py sets who answers, for the call the work runs under): a grant
+withdrawn meanwhile stops it there with the gate's refusal, nothing saved."""
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import logging
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -35,16 +41,59 @@ CARPETA = "en_curso"
 Progreso = Callable[[int, int], None]
 Cancelado = Callable[[], bool]
 Marcar = Callable[[str], AbstractContextManager[None]]  # ``EnCurso.marcar`` for one empresa
+# The gate's question for the work running in this thread (None: no session's gate, as on
+# the command line): called with what the work has done so far, it raises the refusal.
+Vigilancia = Callable[[str], None]
+_VIGILANCIA: contextvars.ContextVar[Vigilancia | None] = contextvars.ContextVar(
+    "vigilancia", default=None
+)
+MSG_NADA_GUARDADO = "se deshizo; no se guardó nada"
+# How often long work that reports each row asks the gate (a read of the catalog): between
+# batches, not between rows; its last report (the work done) is always asked.
+VIGENCIA_CADA_S = 0.25
 
 
-def cancelable(progreso: Progreso | None, cancelado: Cancelado | None) -> Progreso:
-    """``progreso`` that first raises OperacionCancelada once ``cancelado()`` is true."""
+def vigente(hecho: str) -> None:
+    """Ask the session's gate whether the work may go on; ``hecho``: what it did so far and
+    what a stop leaves (for the audit of a stop). Raises the gate's refusal."""
+    pregunta = _VIGILANCIA.get()
+    if pregunta is not None:
+        pregunta(hecho)
 
-    def avance(hecho: int, total: int) -> None:
+
+def vigilando() -> bool:
+    """Whether this thread runs within a call of the session's gate (``vigilada``)."""
+    return _VIGILANCIA.get() is not None
+
+
+@contextlib.contextmanager
+def vigilada(pregunta: Vigilancia) -> Iterator[None]:
+    """Within the block, ``vigente`` asks ``pregunta`` (the gate of the call that runs it)."""
+    token = _VIGILANCIA.set(pregunta)
+    try:
+        yield
+    finally:
+        _VIGILANCIA.reset(token)
+
+
+def cancelable(progreso: Progreso | None, cancelado: Cancelado | None, que: str = "") -> Progreso:
+    """``progreso`` that first raises OperacionCancelada once ``cancelado()`` is true, and the
+    gate's refusal once the session may no longer work (``vigente``, at most every
+    ``VIGENCIA_CADA_S`` and at the last report); ``que``: the work, as its mark names it (one
+    transaction: a stop saves nothing)."""
+    hecho = f"{que}: {MSG_NADA_GUARDADO}" if que else MSG_NADA_GUARDADO
+    preguntado = -VIGENCIA_CADA_S
+
+    def avance(hechos: int, total: int) -> None:
+        nonlocal preguntado
+        ahora = time.monotonic()
+        if ahora - preguntado >= VIGENCIA_CADA_S or 0 < total <= hechos:
+            vigente(hecho)
+            preguntado = ahora
         if cancelado is not None and cancelado():
             raise OperacionCancelada
         if progreso is not None:
-            progreso(hecho, total)
+            progreso(hechos, total)
 
     return avance
 

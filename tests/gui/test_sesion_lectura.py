@@ -72,9 +72,11 @@ def test_a_read_after_the_grant_is_withdrawn_ends_the_session(
     assert ("empresa_retirada", ANA, BETO, DOS.rfc) in auditoria
     rechazos = [a for a in auditoria if a[0] == "permiso_denegado"]
     assert rechazos and all(r[1:3] == (BETO, Accion.CONSULTAR.name) for r in rechazos)
-    # The first refusal names what was called: a read of the grid, the export's count, or
-    # the timer's question.
-    llamado = "sesión abierta" if accion is _esperar else "MovimientosService."
+    # The first refusal names what was called: a read of the grid, the export, or the
+    # timer's question.
+    llamado = {_esperar: "sesión abierta", _exportar: "ExportadorMovimientos.exportar"}.get(
+        accion, "MovimientosService."
+    )
     assert rechazos[-1][3].startswith(f"rol: usuario IDSE; {llamado}")
     assert rechazos[-1][3].endswith(f"; sin acceso a la empresa {_etiqueta(DOS)}")
     # The withdrawal comes before the first refusal.

@@ -208,3 +208,43 @@ def test_a_refusal_in_background_work_ends_the_session_the_same_way(
     assert app.main is None and _cerrada(main)
     assert _rechazos(admin)[0][:2] == (BETO, "CONSULTAR")
     assert app.services.movimientos.count(Filtro()) == DOS.movimientos  # nothing imported
+
+
+def test_a_grant_withdrawn_while_an_import_runs_rolls_it_back_with_a_spanish_message(
+    qtbot, app, admin, ids, modals, data_dir, tmp_path
+):
+    """The import passed the gate and holds rows in its transaction when the grant goes: it
+    asks the gate again before saving, so nothing stays, and the clerk reads why in Spanish."""
+    import sqlite3
+
+    from tests.gui.helpers import wait_operations
+    from tests.services.movimientos_data import write_csv
+    from tests.services.test_import_files import many_rows
+
+    main = _beto_en_dos(qtbot, app, modals)
+    filas = many_rows(3_000)
+    for fila in filas:
+        fila["Registro Patronal"] = DOS.registro
+    archivo = write_csv(tmp_path / "nomina.csv", filas)
+    marcas = data_dir / "en_curso"
+    # Another program holds the store's write lock: the import, past the gate, waits for it
+    # (the busy timeout) while Ana withdraws the grant at her desk.
+    otro = sqlite3.connect(app.services.store.path, isolation_level=None)
+    otro.execute("BEGIN IMMEDIATE")
+    try:
+        main.movimientos.import_from(archivo)  # the file Importar movimientos… asks for
+        qtbot.waitUntil(lambda: any(marcas.glob("*.json")), timeout=30_000)  # it runs
+        admin.accesos.retirar(BETO, ids[DOS.rfc], ANA)
+    finally:
+        otro.execute("ROLLBACK")
+        otro.close()
+    qtbot.waitUntil(lambda: app.login.isVisible() and bool(modals.messages), timeout=30_000)
+    wait_operations(qtbot)
+
+    assert modals.texts == [MSG_SIN_ACCESO.format(empresa=_etiqueta(DOS)) + "\n\n" + MSG_NINGUNA]
+    assert app.main is None and _cerrada(main)
+    admin.abrir_empresa(ids[DOS.rfc])
+    assert admin.movimientos.count(Filtro()) == DOS.movimientos  # nothing of the file
+    [detenido] = [r for r in admin.audit.recent() if r.action == "trabajo_detenido"]
+    assert (detenido.actor, detenido.target) == (BETO, "MovimientosImporter.import_file")
+    assert detenido.detail.startswith("La importación de movimientos de «nomina.csv»: se deshizo")

@@ -484,8 +484,6 @@ class MovimientosIdse(QWidget):
         """Export what the current search and tab show, in the background, as an .xlsx or a
         CSV as the name says; the clerk hears how many rows were written (or that nothing was)
         when it ends."""
-        from icsoe_desktop.services.movimientos.exportar import export_table
-
         try:
             formato(path)
         except DomainError as exc:
@@ -495,7 +493,7 @@ class MovimientosIdse(QWidget):
             msgbox.information(self, MSG_NADA_QUE_EXPORTAR, TITLE)
             return
         filtro, orden = self.model.filtro, self.model.orden
-        service = self._services.movimientos
+        service = self._services.exportador
 
         def exported(written: int) -> None:
             if msgbox.question(
@@ -511,8 +509,8 @@ class MovimientosIdse(QWidget):
         ejecutar_con_barra(
             self,
             f"Exportando los movimientos de la búsqueda a «{path.name}»…",
-            lambda progress, cancelled: export_table(
-                service, filtro, orden, path, self._usuario, progress, cancelled
+            lambda progress, cancelled: service.exportar(
+                filtro, orden, path, self._usuario, progress, cancelled
             ),
             exported,
             al_cancelar=lambda: msgbox.information(self, MSG_EXPORT_CANCELADA, TITLE),

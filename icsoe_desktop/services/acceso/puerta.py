@@ -5,6 +5,12 @@ or export exactly as it refuses the next write: audited, and the session ended (
 close the windows: ``Permisos.al_terminar_sesion``). The services' own checks of what each
 action needs (``Permisos.exigir``) stay as they are; this one adds no code to any method.
 
+Long work is asked between its batches too (an export's rows, an import's lines: the call's
+``en_curso.vigente``, as it asks Cancelar): a grant withdrawn while it runs stops it there, an
+export without its file (written under a temporary name), an import rolled back, the session
+ended; the stop is audited in the empresa's log (``trabajo_detenido``: what was called, what
+it had done, why), once the work has unwound.
+
 Only a session signed in through the GUI opens the gate (``abrir``): the command line acts as
 the machine's operator, and ICSOE's entries name their own actor to each call.
 
@@ -24,15 +30,28 @@ from sqlalchemy.exc import DBAPIError
 
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import TERMINAN_SESION, PermisoDenegado, Permisos
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.en_curso import vigilada, vigilando
 from icsoe_desktop.store.db import Store, StoreError
 
 T = TypeVar("T")
+AUDIT_DETENIDO = "trabajo_detenido"
+_MOTIVOS = {
+    "empresa_sin_acceso": "se retiró al usuario el acceso a la empresa",
+    "usuario_no_habilitado": "el usuario se deshabilitó",
+}
 
 
 class Puerta:
-    def __init__(self, permisos: Callable[[], Permisos], store: Callable[[], Store]) -> None:
+    def __init__(
+        self,
+        permisos: Callable[[], Permisos],
+        store: Callable[[], Store],
+        audit: Callable[[], AuditService] | None = None,
+    ) -> None:
         self._permisos = permisos  # the open empresa's matrix, whichever empresa is open
         self._store = store  # and its store: what names a refusal of the database
+        self._audit = audit  # and its log: where long work stopped by the gate is told
         self._sesion: str | None = None
         self._abierta = False
         # The refusal that ended the session: the calls still made under its closing windows
@@ -62,6 +81,20 @@ class Puerta:
                 self._terminada = exc
             raise
 
+    def trabajo(self, objetivo: str) -> _Trabajo:
+        """The gate's question for the long work of one call (``en_curso.vigente``)."""
+        return _Trabajo(self, objetivo)
+
+    def detenido(self, trabajo: _Trabajo, exc: PermisoDenegado) -> None:
+        """``trabajo`` stopped by the gate and unwound (its file gone, its transaction rolled
+        back): audited in the log of the empresa it worked in, as the session's actor's."""
+        if trabajo.audit is None or trabajo.hecho is None:
+            return
+        motivo = _MOTIVOS.get(exc.code, exc.message)
+        trabajo.audit.anotar(
+            trabajo.actor, AUDIT_DETENIDO, trabajo.objetivo, f"{trabajo.hecho}; {motivo}"
+        )
+
     def vigilar(self, servicio: T) -> T:
         """``servicio`` with every public method behind the gate."""
         return cast(T, _Vigilado(servicio, self))
@@ -71,6 +104,32 @@ class Puerta:
         held past the busy timeout while another program writes), said in Spanish as the
         store says its refusals; the driver's text goes to the log only."""
         return self._store().rechazo(getattr(exc, "orig", None) or exc)
+
+
+class _Trabajo:
+    """One call's long work as the gate sees it: what it had done when the gate refused it,
+    and where that is audited (the empresa's log as the work began: the session may have
+    moved to another empresa by the time the stop is told)."""
+
+    __slots__ = ("actor", "audit", "hecho", "objetivo", "puerta")
+
+    def __init__(self, puerta: Puerta, objetivo: str) -> None:
+        self.puerta, self.objetivo = puerta, objetivo
+        self.actor: str | None = None
+        self.audit: AuditService | None = None
+        self.hecho: str | None = None
+
+    def preguntar(self, hecho: str) -> None:
+        puerta = self.puerta
+        if not puerta._abierta:
+            return
+        if self.audit is None and puerta._audit is not None:
+            self.actor, self.audit = puerta._sesion, puerta._audit()
+        try:
+            puerta.comprobar(self.objetivo)
+        except PermisoDenegado:
+            self.hecho = hecho
+            raise
 
 
 class _Vigilado:
@@ -90,11 +149,20 @@ class _Vigilado:
         puerta, objetivo = self._puerta, f"{type(self._servicio).__name__}.{name}"
 
         def llamada(*args: Any, **kwargs: Any) -> Any:
+            if vigilando():
+                # Called by the work of another call of the gate: that call was asked, and
+                # its work asks between batches (where a stop is told with what it had done).
+                return valor(*args, **kwargs)
             puerta.comprobar(objetivo)
+            trabajo = puerta.trabajo(objetivo)
             try:
-                resultado = valor(*args, **kwargs)
+                with vigilada(trabajo.preguntar):
+                    resultado = valor(*args, **kwargs)
             except (DBAPIError, sqlite3.Error) as exc:
                 raise puerta.rechazo(exc) from exc
+            except PermisoDenegado as exc:
+                puerta.detenido(trabajo, exc)
+                raise
             if isinstance(resultado, GeneratorType):  # rows read as they are asked for
                 return _traducido(resultado, puerta)
             return resultado

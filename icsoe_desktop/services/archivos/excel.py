@@ -4,7 +4,8 @@ dates and numbers, and text always written as text (an inline string): a name su
 ``=HYPERLINK(...)`` stays inert in Excel instead of becoming a live formula.
 
 Written to a temporary file beside the target and renamed at the end: a cancelled or failed
-export leaves no half file behind.
+export leaves no half file behind, nor one the session's gate stopped (a grant withdrawn while
+it runs: ``vigente`` every ``PROGRESS_EVERY`` rows and before the file is put in place).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
 from icsoe_desktop.files import atomic_write
+from icsoe_desktop.services.en_curso import vigente
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -36,6 +38,16 @@ IMPRESION = {"landscape": True, "fit_to_pages": (1, 0), "repeat_rows": 0}
 
 class ExportCancelled(OperacionCancelada):
     """The user pressed Cancelar: no file was written."""
+
+
+def seguir(path: Path, written: int, total: int, cancelled: Callable[[], bool]) -> None:
+    """Between batches of an export to ``path``: the session's gate, then Cancelar."""
+    vigente(
+        f"La exportación a «{path.resolve()}»: {written:,} de {total:,} filas escritas; el "
+        "archivo no se guardó"
+    )
+    if cancelled():
+        raise ExportCancelled
 
 
 @dataclass(frozen=True)
@@ -91,10 +103,10 @@ def write_sheet(
         for written, values in enumerate(chain((first,), iterator), start=1):
             yield dict(zip(headers, values, strict=True))
             if written % PROGRESS_EVERY == 0:
-                if cancelled():
-                    raise ExportCancelled
+                seguir(path, written, total, cancelled)
                 if progress:
                     progress(written, total)
+        seguir(path, written, total, cancelled)  # the last batch: before the file is kept
 
     try:
         # The writer always writes an .xlsx (salida.py picks the format by the clerk's name).

@@ -22,10 +22,10 @@ from icsoe_desktop.services.archivos.excel import (
     DATETIME,
     MONEY,
     PROGRESS_EVERY,
-    ExportCancelled,
     Progress,
     SheetColumn,
     no_guardado,
+    seguir,
     write_sheet,
 )
 
@@ -112,10 +112,10 @@ def _write_csv(
                 for h, text, v in zip(headers, texts, values, strict=True)
             }
             if written % PROGRESS_EVERY == 0:
-                if cancelled():
-                    raise ExportCancelled
+                seguir(path, written, total, cancelled)
                 if progress:
                     progress(written, total)
+        seguir(path, written, total, cancelled)  # the last batch: before the file is kept
 
     try:
         with atomic_write(path) as temporary:

@@ -160,9 +160,10 @@ class CapturistasExcelService:
         checked values are kept, for the one transaction. ``cancelado()`` true (Cancelar):
         OperacionCancelada, none saved. While it runs a mark names it (services/en_curso.py):
         a run cut short is told at the next start."""
-        with self._marcar(f"El alta masiva de capturistas de «{Path(path).name}»"):
+        que = f"El alta masiva de capturistas de «{Path(path).name}»"
+        with self._marcar(que):
             return self._alta_masiva(
-                contratista_rfc, Path(path), cancelable(progress, cancelado), guia
+                contratista_rfc, Path(path), cancelable(progress, cancelado, que), guia
             )
 
     def _alta_masiva(

@@ -96,9 +96,11 @@ def escribir(archivo: Archivo, salida: Path) -> list[Path]:
         raise ValidationError(
             "carpeta_inexistente", f"No existe la carpeta «{salida}» para guardar los archivos."
         )
+    # The workers' sheet first: the long part, where a stop (Cancelar, the session's gate)
+    # leaves no file at all.
+    _hoja(archivo, salida / excel)
     write_bytes_atomic(salida / acuse, archivo.acuse_imss)
     write_bytes_atomic(salida / constancia, archivo.constancia)
-    _hoja(archivo, salida / excel)
     return [salida / acuse, salida / constancia, salida / excel]
 
 

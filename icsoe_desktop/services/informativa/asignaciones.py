@@ -221,12 +221,14 @@ class TrabajadoresContratoService(InformativaBase):
         accion: str = "icsoe_trabajadores_importados",
         previos: Iterable[Problema] = (),
         cancelado: Cancelado | None = None,
+        que: str = "El alta de trabajadores del contrato",
     ) -> ResultadoImportacion:
         """All or nothing: every row checked with the ones already in the contract (its line
         number when it came from a file); any problem, or any of ``previos`` (the rows of the
         file that could not be read), and nothing is added: all of them come back at once.
-        ``cancelado()`` true (Cancelar): OperacionCancelada, nothing added."""
-        avance = cancelable(progreso, cancelado)
+        ``cancelado()`` true (Cancelar): OperacionCancelada, nothing added. ``que``: the work,
+        for the audit of a stop by the session's gate."""
+        avance = cancelable(progreso, cancelado, que)
         with self._store.session() as session:
             row, informativa = self._contrato(session, contrato, actor, editable=True)
             problemas = self._problemas(session, row, informativa, trabajadores)
@@ -282,7 +284,8 @@ class TrabajadoresContratoService(InformativaBase):
         mark names it (services/en_curso.py): a run cut short is told at the next start."""
         from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 
-        with self.marcar(f"La importación de trabajadores de «{path.name}»"):
+        que = f"La importación de trabajadores de «{path.name}»"
+        with self.marcar(que):
             leido = leer_trabajadores(path, guia)
             resultado = self.agregar_varios(
                 contrato,
@@ -291,6 +294,7 @@ class TrabajadoresContratoService(InformativaBase):
                 progreso,
                 previos=leido.problemas,
                 cancelado=cancelado,
+                que=que,
             )
         return replace(resultado, notas=list(leido.notas))
 

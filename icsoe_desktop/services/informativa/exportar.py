@@ -4,6 +4,7 @@ template (split where the portal's limits say: 3,000 rows, 15 MB), and one captu
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -13,7 +14,9 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Contrato, Informativa
 from icsoe_desktop.domain.practica import MARCA, es_de_practica
 from icsoe_desktop.files import atomic_write
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.archivos.excel import DATE, NUMBER, TEXT, SheetColumn, write_sheet
+from icsoe_desktop.services.en_curso import vigente
 
 Progreso = Callable[[int, int], None]
 PREFIJO_CAPACITACION = "CAPACITACION_"  # ASCII: a file name travels through any system
@@ -59,7 +62,6 @@ def exportar(
     name starts with ``CAPACITACION_`` and the capture sheet is named «CAPACITACIÓN — SIN
     VALIDEZ»; the CSVs' content stays exactly the portal's template, which has no room for a
     note."""
-    from icsoe_desktop.services.informativa.trabajadores_archivo import escribir_csv, partir
 
     if not carpeta.is_dir():
         raise ValidationError(
@@ -71,9 +73,39 @@ def exportar(
     if capacitacion:
         base = f"{PREFIJO_CAPACITACION}{base}"
     escritos: list[Path] = []
+    try:
+        _escribir(inf, carpeta, base, escritos, progreso, creada, capacitacion)
+    except PermisoDenegado:  # the session's gate stopped it: none of its files stays
+        for path in escritos:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+    return escritos
+
+
+def _escribir(
+    inf: Informativa,
+    carpeta: Path,
+    base: str,
+    escritos: list[Path],
+    progreso: Progreso | None,
+    creada: datetime | None,
+    capacitacion: bool,
+) -> None:
+    """``exportar``'s files, each added to ``escritos`` once written; the session's gate is
+    asked before each."""
+    from icsoe_desktop.services.informativa.trabajadores_archivo import escribir_csv, partir
+
     archivos: dict[str, list[str]] = {}
     total = max(1, inf.numero_trabajadores)
     hechos = 0
+
+    def seguir() -> None:
+        vigente(
+            f"La exportación de la informativa a «{carpeta.resolve()}»: {hechos:,} de "
+            f"{inf.numero_trabajadores:,} trabajadores escritos; sus archivos se borraron"
+        )
+
     for numero, contrato in enumerate(inf.contratos, start=1):
         partes = partir(list(contrato.trabajadores)) if contrato.trabajadores else []
         nombres = archivos.setdefault(contrato.uuid, [])
@@ -81,6 +113,7 @@ def exportar(
             sufijo = f"_parte{parte}" if len(partes) > 1 else ""
             nombre = f"{base}_contrato{numero:02d}_{seguro(contrato.contratante.rfc)}{sufijo}.csv"
             destino = carpeta / nombre
+            seguir()
             with atomic_write(destino) as temporal:
                 escribir_csv(trabajadores, temporal)
             escritos.append(destino)
@@ -88,6 +121,7 @@ def exportar(
             hechos += len(trabajadores)
             if progreso:
                 progreso(hechos, total)
+    seguir()
     hoja = carpeta / f"{base}_captura.xlsx"
     write_sheet(
         hoja,
@@ -98,7 +132,6 @@ def exportar(
         created=creada,
     )
     escritos.append(hoja)
-    return escritos
 
 
 def _renglon(inf: Informativa, c: Contrato, archivos: list[str]) -> list[object]:

@@ -197,9 +197,10 @@ class RechazosPortalService(InformativaBase):
         names it (services/en_curso.py): a run cut short is told at the next start."""
         self._permisos.exigir(actor, Accion.RECHAZOS_PORTAL, informativa)
         path = Path(path)
-        with self._marcar(f"La importación de rechazos del portal de «{path.name}»"):
+        que = f"La importación de rechazos del portal de «{path.name}»"
+        with self._marcar(que):
             return self._importar(
-                informativa, actor, path, guia, contrato, cancelable(progreso, cancelado)
+                informativa, actor, path, guia, contrato, cancelable(progreso, cancelado, que)
             )
 
     def _importar(

@@ -5,6 +5,7 @@ memory to an .xlsx with real dates and numbers, or to a CSV, as the file's name 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from icsoe_desktop.services.movimientos.servicio import (
 SHEET_NAME = "Movimientos con IDSE"
 MAX_ROWS = 1_048_575  # Excel's sheet limit, minus the header row
 
-__all__ = ["ExportCancelled", "default_name", "export_table"]
+__all__ = ["ExportCancelled", "ExportadorMovimientos", "default_name", "export_table"]
 
 
 def _sheet_columns() -> list[SheetColumn]:
@@ -89,17 +90,34 @@ def export_table(
             f"La búsqueda tiene {total:,} movimientos y una hoja de Excel admite {MAX_ROWS:,}. "
             "Acota las fechas o el registro patronal.",
         )
-    written = write_table(
-        Path(path),
-        SHEET_NAME,
-        _sheet_columns(),
-        _cells(movimientos.iter_rows(filtro, orden)),
-        total,
-        progress,
-        cancelled,
-    )
+    # Closed however the writing ends (Cancelar, the session's gate): its read of the store
+    # ends then, not when the generator is collected.
+    with closing(movimientos.iter_rows(filtro, orden)) as rows:
+        written = write_table(
+            Path(path), SHEET_NAME, _sheet_columns(), _cells(rows), total, progress, cancelled
+        )
     movimientos.exportados(actor, Path(path), written, filtro)
     return written
+
+
+class ExportadorMovimientos:
+    """Exportar Excel as one call of a service of the empresa: built behind the session's gate
+    (services/container.py), which its batches ask too (services/acceso/puerta.py)."""
+
+    def __init__(self, movimientos: MovimientosService) -> None:
+        self._movimientos = movimientos
+
+    def exportar(
+        self,
+        filtro: Filtro,
+        orden: Orden,
+        path: Path,
+        actor: str | None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> int:
+        """``export_table`` of the empresa's movimientos."""
+        return export_table(self._movimientos, filtro, orden, path, actor, progress, cancelled)
 
 
 def default_name(now: datetime) -> str:

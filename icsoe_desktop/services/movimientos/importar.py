@@ -17,7 +17,7 @@ from sqlalchemy import Connection, DateTime, select
 
 from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
+from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import (
     ENCODING,
     GUARDAR_EN_ANSI,
@@ -389,8 +389,9 @@ class MovimientosImporter:
         (Cancelar): OperacionCancelada, nothing saved. While it runs a mark names it
         (services/en_curso.py): a run cut short is told at the next start."""
         self._permisos.exigir(actor, Accion.IMPORTAR_MOVIMIENTOS, Path(path).name)
-        with self._marcar(f"La importación de movimientos de «{Path(path).name}»"):
-            return self._import(path, actor, progress, guia, cancelado)
+        que = f"La importación de movimientos de «{Path(path).name}»"
+        with self._marcar(que):
+            return self._import(path, actor, progress, guia, cancelado, que)
 
     def _import(
         self,
@@ -399,6 +400,7 @@ class MovimientosImporter:
         progress: Progress | None,
         guia: lectura.Guia | None,
         cancelado: Cancelado | None,
+        que: str = "",
     ) -> ImportReport:
         size = check_file(path)
         head = _head(path)
@@ -411,7 +413,8 @@ class MovimientosImporter:
                 conn = session.connection()
                 with large_page_cache(conn):
                     writer = _Writer(conn, report)
-                    avance = cancelable(progress, cancelado)  # Cancelar stops it there
+                    # Cancelar, or the session's grant withdrawn, stops it there.
+                    avance = cancelable(progress, cancelado, que)
                     self._read(path, size, head, report, writer, avance, guia)
                     writer.flush()
                 if report.leidas == 0:
@@ -420,8 +423,7 @@ class MovimientosImporter:
                     )
                 if report.rechazadas:
                     raise _Refused  # (rolled back: the indexes too)
-                if cancelado is not None and cancelado():  # pressed at the very end: still none
-                    raise OperacionCancelada
+                avance(size, size)  # Cancelar, or a withdrawal, at the very end: still none
                 writer.finish()
                 report.importados = writer.inserted
                 self._audit.record(

@@ -302,9 +302,10 @@ class LotesService:
         true (Cancelar): OperacionCancelada, nothing changed. While it runs a mark names it
         (services/en_curso.py): a run cut short is told at the next start."""
         self._permisos.exigir(actor, Accion.RESULTADO_LOTES, str(lote_id))
-        with self._marcar(f"La importación del resultado del lote de «{Path(path).name}»"):
+        que = f"La importación del resultado del lote de «{Path(path).name}»"
+        with self._marcar(que):
             return self._importar_resultado(
-                lote_id, Path(path), actor, guia, cancelable(progreso, cancelado)
+                lote_id, Path(path), actor, guia, cancelable(progreso, cancelado, que)
             )
 
     def _importar_resultado(

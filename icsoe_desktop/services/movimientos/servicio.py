@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
@@ -780,7 +780,7 @@ class MovimientosService:
 
     def iter_rows(
         self, filtro: Filtro, orden: Orden, batch: int = 2_000
-    ) -> Iterator[Sequence[Any]]:
+    ) -> Generator[Sequence[Any], None, None]:
         """Every row of the filter, streamed: constant memory whatever the count."""
         filtro.check()
         resolved = resolve(filtro, self.today())
