@@ -4,7 +4,9 @@ app's), so the signed revision stays intact and only the judgement of what follo
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -160,3 +162,225 @@ def dss(pdf: bytes, certificados: list[bytes]) -> bytes:
         certs=[asn1_x509.Certificate.load(c) for c in certificados],
     )
     return _escrito(escritor)
+
+
+TEXTO_FALSO = "INFORMATIVA: 6 trabajadores, SBC 999.99 (CORREGIDA)"
+PAGINA = (0, 0, 612, 792)
+
+
+def _caja(escritor: IncrementalPdfFileWriter, texto: str) -> generic.IndirectObject:
+    """An appearance (form XObject) the size of the page: a white box and ``texto`` on it."""
+    dibujo = f"1 g 0 0 612 792 re f BT 0 g /Helv 14 Tf 40 700 Td ({texto}) Tj ET".encode()
+    return escritor.add_object(
+        generic.StreamObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
+                generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
+                generic.pdf_name("/BBox"): generic.ArrayObject(
+                    list(map(generic.NumberObject, PAGINA))
+                ),
+                generic.pdf_name("/Resources"): generic.DictionaryObject(
+                    {
+                        generic.pdf_name("/Font"): generic.DictionaryObject(
+                            {generic.pdf_name("/Helv"): _fuente(escritor)}
+                        )
+                    }
+                ),
+            },
+            stream_data=dibujo,
+        )
+    )
+
+
+def _campo_encima(pdf: bytes, tipo: dict[str, generic.PdfObject]) -> bytes:
+    """A form field of its own widget, its appearance over the whole of page 1, listed in the
+    form and among the page's annotations."""
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    pagina_ref = escritor.root["/Pages"]["/Kids"][0]
+    pagina = pagina_ref.get_object()
+    campo = escritor.add_object(
+        generic.DictionaryObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
+                generic.pdf_name("/Subtype"): generic.pdf_name("/Widget"),
+                generic.pdf_name("/F"): generic.NumberObject(4),  # printed
+                generic.pdf_name("/Rect"): generic.ArrayObject(
+                    list(map(generic.NumberObject, PAGINA))
+                ),
+                generic.pdf_name("/P"): pagina_ref,
+                generic.pdf_name("/AP"): generic.DictionaryObject(
+                    {generic.pdf_name("/N"): _caja(escritor, TEXTO_FALSO)}
+                ),
+                **{generic.pdf_name(k): v for k, v in tipo.items()},
+            }
+        )
+    )
+    anotaciones = pagina.get("/Annots")
+    lista = generic.ArrayObject(list(anotaciones.get_object()) if anotaciones else [])
+    lista.append(campo)
+    pagina["/Annots"] = lista
+    escritor.update_container(pagina)
+    formulario = escritor.root["/AcroForm"]
+    formulario["/Fields"].append(campo)
+    escritor.update_container(formulario)
+    return _escrito(escritor)
+
+
+def campo_firma_vacio_encima(pdf: bytes) -> bytes:
+    """An empty (unsigned) signature field whose appearance covers page 1 with false text:
+    no key needed."""
+    return _campo_encima(
+        pdf, {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject("Revision")}
+    )
+
+
+def campo_texto_encima(pdf: bytes) -> bytes:
+    """The same overlay as a filled text field."""
+    return _campo_encima(
+        pdf,
+        {
+            "/FT": generic.pdf_name("/Tx"),
+            "/T": generic.TextStringObject("Nota"),
+            "/V": generic.TextStringObject(TEXTO_FALSO),
+            "/DA": generic.TextStringObject("/Helv 14 Tf 0 g"),
+        },
+    )
+
+
+def firma_visible_encima(pdf: bytes, generado: cf.Generated, emisores: list[bytes]) -> bytes:
+    """A later signature by ``generado`` whose visible stamp covers page 1 with false text."""
+    from pyhanko.stamp import TextStampStyle
+
+    meta = signers.PdfSignatureMetadata(
+        field_name="Correccion", subfilter=fields.SigSeedSubFilter.PADES
+    )
+    salida = io.BytesIO()
+    signers.PdfSigner(
+        meta,
+        _firmante(generado, emisores),
+        stamp_style=TextStampStyle(stamp_text=TEXTO_FALSO, border_width=0),
+        new_field_spec=fields.SigFieldSpec("Correccion", on_page=0, box=PAGINA),
+    ).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=salida)
+    return salida.getvalue()
+
+
+def catalogo_cambiado(pdf: bytes, cambiar) -> bytes:
+    """An incremental update that only redefines the catalog as ``cambiar(escritor, raiz)``
+    leaves it (a display key added after signing)."""
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    cambiar(escritor, escritor.root)
+    escritor.update_root()
+    return _escrito(escritor)
+
+
+def refirmada(
+    genuina: bytes, generado: cf.Generated, emisores: list[bytes], momento, cambiar
+) -> bytes:
+    """What the holder of the e.firma can make: the genuine pages (the first revision) signed
+    again with the genuine attachment (the same cadena and sello) and signing time, the
+    signing update also holding what ``cambiar(escritor, raiz)`` adds to the catalog."""
+    from pyhanko.pdf_utils import embed
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    from tests import constancia_falsa as falsa
+
+    escritor = IncrementalPdfFileWriter(io.BytesIO(falsa.paginas(genuina)))
+    contenido = json.dumps(falsa.datos(genuina), ensure_ascii=True, sort_keys=True, indent=1)
+    embed.embed_file(
+        escritor,
+        embed.FileSpec(
+            file_spec_string=falsa.ADJUNTO,
+            embedded_data=embed.EmbeddedFileObject.from_file_data(
+                escritor, contenido.encode("ascii"), mime_type="application/json"
+            ),
+        ),
+    )
+    cambiar(escritor, escritor.root)
+    escritor.update_root()
+    meta = signers.PdfSignatureMetadata(
+        field_name="FirmaContratista", subfilter=fields.SigSeedSubFilter.PADES
+    )
+    firmante = signers.PdfSigner(meta, _firmante(generado, emisores))
+
+    async def firmar() -> bytes:  # the signing time fixed, as the app's own signer does
+        sesion = firmante.init_signing_session(escritor)
+        sesion.system_time = momento
+        info = await sesion.perform_presign_validation(escritor)
+        reservado = await sesion.estimate_signature_container_size(info, tight=False)
+        tbs = sesion.prepare_tbs_document(validation_info=info, bytes_reserved=reservado)
+        salida = io.BytesIO()
+        resumen, _ = tbs.digest_tbs_document(output=salida)
+        posterior = await tbs.perform_signature(
+            document_digest=resumen.document_digest,
+            pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=momento),
+        )
+        await posterior.post_signature_processing(salida)
+        return salida.getvalue()
+
+    return asyncio.run(firmar())
+
+
+def otras_paginas(escritor: IncrementalPdfFileWriter, raiz) -> None:
+    """The catalog's /Pages pointed at a new page tree of one page that says something else."""
+    contenido = escritor.add_object(
+        generic.StreamObject(
+            stream_data=f"BT /Helvetica 14 Tf 40 700 Td ({TEXTO_FALSO}) Tj ET".encode()
+        )
+    )
+    arbol = generic.DictionaryObject(
+        {
+            generic.pdf_name("/Type"): generic.pdf_name("/Pages"),
+            generic.pdf_name("/Count"): generic.NumberObject(1),
+        }
+    )
+    arbol_ref = escritor.add_object(arbol)
+    pagina = escritor.add_object(
+        generic.DictionaryObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/Page"),
+                generic.pdf_name("/Parent"): arbol_ref,
+                generic.pdf_name("/MediaBox"): generic.ArrayObject(
+                    list(map(generic.NumberObject, PAGINA))
+                ),
+                generic.pdf_name("/Contents"): contenido,
+                generic.pdf_name("/Resources"): generic.DictionaryObject(
+                    {
+                        generic.pdf_name("/Font"): generic.DictionaryObject(
+                            {generic.pdf_name("/Helvetica"): _fuente(escritor)}
+                        )
+                    }
+                ),
+            }
+        )
+    )
+    arbol["/Kids"] = generic.ArrayObject([pagina])
+    raiz["/Pages"] = arbol_ref
+
+
+def al_abrir(escritor: IncrementalPdfFileWriter, raiz) -> None:
+    """An /OpenAction: the viewer opens at page 1 zoomed onto its bottom corner."""
+    pagina = raiz["/Pages"]["/Kids"][0]
+    raiz["/OpenAction"] = generic.ArrayObject(
+        [pagina, generic.pdf_name("/XYZ"), generic.NumberObject(0), generic.NumberObject(0),
+         generic.NumberObject(40)]
+    )  # fmt: skip
+
+
+def capas(escritor: IncrementalPdfFileWriter, raiz) -> None:
+    """Optional content properties (/OCProperties): a layer off by default."""
+    capa = escritor.add_object(
+        generic.DictionaryObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/OCG"),
+                generic.pdf_name("/Name"): generic.TextStringObject("Firmado"),
+            }
+        )
+    )
+    raiz["/OCProperties"] = generic.DictionaryObject(
+        {
+            generic.pdf_name("/OCGs"): generic.ArrayObject([capa]),
+            generic.pdf_name("/D"): generic.DictionaryObject(
+                {generic.pdf_name("/OFF"): generic.ArrayObject([capa])}
+            ),
+        }
+    )

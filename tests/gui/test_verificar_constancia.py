@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
@@ -55,6 +56,7 @@ def _verificar(
         click(qtbot, dialog.verificar)
         qtbot.waitUntil(lambda: bool(dialog.resultado.text()), timeout=30_000)
         visto["resultado"] = dialog.resultado.text()
+        visto["hoja"] = dialog.resultado.property("coloresHojaEscrita")
         dialog.grab().save(str(tmp_path / f"{png}.png"))
         click(qtbot, dialog.cerrar)
 
@@ -184,6 +186,16 @@ def test_the_window_names_a_change_after_signing_and_lists_a_later_signature(
     assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
     assert posterior.startswith("Firma agregada después de la constancia")
     assert despues == c.CAMBIOS_POSTERIORES
+    assert visto["hoja"] == f"color: {colores.PROPIO[colores.AVISO]};"
+    # An empty signature field drawing over page 1: refused, in red.
+    encima = tmp_path / "encima.pdf"
+    encima.write_bytes(cambios.campo_firma_vacio_encima(genuina))
+    visto = _verificar(qtbot, services, modals, tmp_path, encima, None, "encima")
+    assert visto["resultado"].split("\n") == [
+        c.NO_VALIDA,
+        c.CAMBIO_ILEGAL.format(que="se agregó un campo que dibuja sobre la página 1"),
+    ]
+    assert visto["hoja"] == f"color: {colores.PROPIO[colores.ERROR]};"
 
 
 def test_the_window_says_whether_the_e_firma_was_revoked_when_it_signed(

@@ -1,8 +1,12 @@
 """Changes after signing judged as pyHanko's difference analysis judges them: content replaced,
 a page added, an annotation over a page, the signature dictionary written again are refused
 naming what changed; a countersignature, a document time-stamp and LTV data (DSS) leave the
-constancia valid, its later signatures listed. Every change is an incremental update written
-with pyHanko (tests/constancia_cambios.py); the verdict is compared with pyHanko's own."""
+constancia valid, its later signatures listed. Stricter than pyHanko: a field drawing over a
+page after signing (an empty signature field pyHanko admits, a text field, the stamp of a later
+signature not valid here), a display key added to the catalog, and, in the signed revision
+itself, the catalog pointed at other pages or given a display key are refused; the visible
+stamp of a valid later signature is named. Every change is an incremental update written with
+pyHanko (tests/constancia_cambios.py); the verdict is compared with pyHanko's own."""
 
 from __future__ import annotations
 
@@ -40,6 +44,18 @@ ILEGALES = {
     "pagina": (cambios.pagina_agregada, "se agregó una página"),
     "anotacion": (cambios.anotacion_encima, "se agregó una anotación encima de la página 1"),
     "firma": (cambios.firma_redefinida, c.CAMBIOS["firma"]),
+    "campo de texto": (
+        cambios.campo_texto_encima,
+        "se agregó un campo que dibuja sobre la página 1",
+    ),
+    "/OpenAction": (
+        lambda pdf: cambios.catalogo_cambiado(pdf, cambios.al_abrir),
+        "se agregó o cambió /OpenAction en el catálogo del PDF, que decide lo que se muestra",
+    ),
+    "/OCProperties": (
+        lambda pdf: cambios.catalogo_cambiado(pdf, cambios.capas),
+        "se agregó o cambió /OCProperties en el catálogo del PDF, que decide lo que se muestra",
+    ),
 }
 
 
@@ -139,3 +155,105 @@ def test_a_signature_dictionary_altered_in_place_is_called_altered_not_damaged(g
     assert _verificar(subfilter).motivo == (c.FIRMA_ALTERADA,)
     # A file cut short is damaged, not altered.
     assert _verificar(genuina[: len(genuina) // 3]).motivo == (c.ILEGIBLE,)
+
+
+CAMPO_ENCIMA = c.CAMBIO_ILEGAL.format(que="se agregó un campo que dibuja sobre la página 1")
+
+
+def test_an_empty_signature_field_drawn_over_a_page_is_refused_though_pyhanko_admits_it(genuina):
+    pdf = cambios.campo_firma_vacio_encima(genuina)
+    resultado = _verificar(pdf)
+    assert resultado.salida == c.SALIDA_NO_VALIDA
+    assert resultado.motivo == (CAMPO_ENCIMA,)
+    # pyHanko's default policy lets an unsigned signature field in: the overlay it draws is
+    # what every viewer shows on page 1.
+    estado = _pyhanko(pdf, AHORA)
+    assert estado.docmdp_ok and estado.bottom_line
+
+
+def test_a_later_signature_whose_stamp_covers_a_page_is_named_if_valid_here_else_refused(
+    genuina,
+):
+    from tests import constancia_falsa as falsa
+
+    otra = cf.fiel_fisica()
+    valida = cambios.firma_visible_encima(genuina, otra, [cf.sat_ca().certificate_der])
+    resultado = _verificar(valida)
+    assert resultado.ok and resultado.salida == c.SALIDA_CAMBIOS, resultado.motivo
+    posterior = resultado.lineas()[2]
+    assert posterior.startswith(
+        "Firma agregada después de la constancia (no es parte de lo que firmó la contratista): "
+        f"{cf.load_info(otra).nombre}, "
+    )
+    assert posterior.endswith(" según su equipo." + c.SE_VE.format(n=1))
+    # The same stamp signed by a certificate no authority trusted here vouches for: refused.
+    ajena = cambios.firma_visible_encima(genuina, falsa.autofirmado(cf.RFC_FISICA), [])
+    resultado = _verificar(ajena)
+    assert resultado.salida == c.SALIDA_NO_VALIDA
+    assert resultado.motivo == (CAMPO_ENCIMA,)
+    assert _pyhanko(ajena, AHORA).docmdp_ok  # for pyHanko, a later signature like any other
+
+
+def _refirmada(genuina: bytes, cambiar) -> bytes:
+    """The genuine pages and attachment signed again by the contratista's own e.firma."""
+    return cambios.refirmada(
+        genuina, _fiel(VIGENTE_HASTA), [cf.sat_ca().certificate_der], AL_SELLAR, cambiar
+    )
+
+
+AL_FIRMAR = {
+    "/Pages": (cambios.otras_paginas, "el catálogo apunta a otras páginas (/Pages)"),
+    "/OpenAction": (cambios.al_abrir, c.CLAVE_AL_FIRMAR.format(clave="/OpenAction")),
+    "/OCProperties": (cambios.capas, c.CLAVE_AL_FIRMAR.format(clave="/OCProperties")),
+}
+
+
+def test_re_signed_by_the_e_firma_with_the_same_data_it_is_valid(genuina):
+    """The forger's tools make a valid constancia when they change nothing else."""
+    resultado = _verificar(_refirmada(genuina, lambda escritor, raiz: None))
+    assert resultado.ok and resultado.salida == c.SALIDA_VALIDA, resultado.motivo
+
+
+@pytest.mark.parametrize("clave", AL_FIRMAR)
+def test_the_signed_revision_may_not_change_what_the_catalog_shows(genuina, clave):
+    cambiar, que = AL_FIRMAR[clave]
+    pdf = _refirmada(genuina, cambiar)
+    resultado = _verificar(pdf)
+    assert resultado.salida == c.SALIDA_NO_VALIDA
+    assert resultado.motivo == (c.AL_FIRMAR.format(que=que),)
+    # pyHanko judges only what follows the signed revision: nothing.
+    estado = _pyhanko(pdf, AHORA)
+    assert estado.docmdp_ok and estado.bottom_line
+
+
+@pytest.mark.end2end
+def test_informativa_verificar_exits_by_what_is_drawn(genuina, tmp_path):
+    from tests.icsoe_helpers import trust_sat
+    from tests.test_cli_informativa import cli
+
+    datos = tmp_path / "datos"
+    datos.mkdir()
+    trust_sat(datos)
+    casos = {
+        "igual.pdf": _refirmada(genuina, lambda escritor, raiz: None),
+        "encima.pdf": cambios.campo_firma_vacio_encima(genuina),
+        "otras.pdf": _refirmada(genuina, cambios.otras_paginas),
+        "visible.pdf": cambios.firma_visible_encima(
+            genuina, cf.fiel_fisica(), [cf.sat_ca().certificate_der]
+        ),
+    }
+    for nombre, pdf in casos.items():
+        (tmp_path / nombre).write_bytes(pdf)
+    hecho = cli(datos, "informativa", "verificar", tmp_path / "igual.pdf")
+    assert hecho.returncode == 0, hecho.stdout
+    hecho = cli(datos, "informativa", "verificar", tmp_path / "encima.pdf")
+    assert (hecho.returncode, hecho.stdout.splitlines()) == (2, [c.NO_VALIDA, CAMPO_ENCIMA])
+    hecho = cli(datos, "informativa", "verificar", tmp_path / "otras.pdf")
+    que = "el catálogo apunta a otras páginas (/Pages)"
+    assert (hecho.returncode, hecho.stdout.splitlines()) == (
+        2,
+        [c.NO_VALIDA, c.AL_FIRMAR.format(que=que)],
+    )
+    hecho = cli(datos, "informativa", "verificar", tmp_path / "visible.pdf")
+    assert hecho.returncode == 1, hecho.stdout
+    assert hecho.stdout.splitlines()[2].endswith(c.SE_VE.format(n=1))

@@ -38,7 +38,10 @@ Verifying proves who signed, what and when:
   signatures, document time-stamps, LTV data and document information are later changes
   (reported, later signatures listed; what was signed still stands); anything else (a page's
   content, a page, an annotation, the signature dictionary written again) is refused, naming
-  what changed;
+  what changed. Stricter than it (pades/mostrado.py): whatever draws on a page after signing
+  (an empty signature field pyHanko admits, too) is refused but the visible stamp of a later
+  signature valid here, which is named; and the signing update itself may change in the
+  catalog only what signing needs (its pages, /OpenAction, /OCProperties... are the base's);
 - a practice constancia (sealed as training, or signed by an e.firma of a practice or test
   authority, which this installation trusts only in the modo de capacitación) is never valid:
   in that mode it verifies as practice, with its own exit code (``SALIDA_PRACTICA``), outside
@@ -218,6 +221,8 @@ CAMBIOS = {
     "firma": "se alteró el diccionario de la firma (se escribió de nuevo con otros datos)",
     "contenido": "se reemplazó el contenido de la página {n}",
     "anotacion": "se agregó una anotación encima de la página {n}",
+    "campo": "se agregó un campo que dibuja sobre la página {n}",
+    "catalogo": "se agregó o cambió {n} en el catálogo del PDF, que decide lo que se muestra",
     "otro": (
         "se agregaron o cambiaron partes del PDF que no son firmas, sellos de tiempo ni datos "
         "de validación"
@@ -228,6 +233,19 @@ FIRMA_POSTERIOR = (
     "{nombre}{fecha}."
 )
 SELLO_POSTERIOR = "Sello de tiempo del documento, agregado después de la firma: {nombre}{fecha}."
+# After ``FIRMA_POSTERIOR`` (or ``SELLO_POSTERIOR``), of one whose visible stamp draws on a page.
+SE_VE = (
+    " Su firma visible se dibuja sobre la página {n}: es válida en este equipo, pero lo que "
+    "muestra no es parte de la constancia."
+)
+# What the signing update itself changed beyond signing (pades.mostrado.al_firmar's codes).
+AL_FIRMAR = "Al firmar se cambió lo que muestra el PDF, más allá de la constancia: {que}."
+CAMBIOS_AL_FIRMAR = {
+    "/Root": "el PDF apunta a otro catálogo",
+    "/Pages": "el catálogo apunta a otras páginas (/Pages)",
+    "": "el catálogo o las páginas no se pueden comparar con las de la constancia",
+}
+CLAVE_AL_FIRMAR = "el catálogo agrega o cambia {clave}, que decide lo que se muestra"
 EFIRMA_REVOCADA = "La e.firma fue revocada el {revocada}, antes de {cuando}."
 CADENA_REVOCADA = (
     "Un certificado de la autoridad que emitió la e.firma fue revocado el {revocada}, antes de "
@@ -381,7 +399,8 @@ class Verificacion:
             )
             if fecha and not posterior.sello:
                 fecha += " según su equipo"
-            lineas.append(texto.format(nombre=posterior.nombre or "sin nombre", fecha=fecha))
+            linea = texto.format(nombre=posterior.nombre or "sin nombre", fecha=fecha)
+            lineas.append(linea + (SE_VE.format(n=posterior.pagina) if posterior.pagina else ""))
         if self.cambios_posteriores:
             lineas.append(CAMBIOS_POSTERIORES)
         return lineas
@@ -809,8 +828,16 @@ def _verificar_constancia(
     if not veredicto.intacta:
         return Verificacion(False, (FIRMA_ROTA,), leida, firma.cambios_posteriores)
     motivos: list[str] = []
+    encontrados: list[tuple[str, int | str]] = []
     if veredicto.cambios_ilegales:  # pyHanko's difference analysis: refused, naming what
-        encontrados = cambios_ilegales(handle)
+        encontrados = list(cambios_ilegales(handle))
+    # Stricter than pyHanko: whatever draws on a page after signing, but a valid later
+    # signature's stamp (named), even in an update pyHanko admits.
+    posteriores, dibujan = _encima(firma, handle, confianza, sellos, ahora)
+    encontrados += [d for d in dibujan if d not in encontrados]
+    if ("otro", 0) in encontrados and len(encontrados) > 1:
+        encontrados.remove(("otro", 0))  # named otherwise
+    if encontrados:
         que = "; ".join(_cambio(codigo, n) for codigo, n in encontrados)
         motivos.append(CAMBIO_ILEGAL.format(que=que))
         if any(codigo == "firma" for codigo, _ in encontrados):
@@ -900,6 +927,9 @@ def _verificar_constancia(
         dibujo = b""
     if not _paginas_selladas(firma, dibujo):
         motivos.append(PAGINAS_DISTINTAS)
+    if firma.al_firmar:
+        que = "; ".join(_al_firmar(codigo, valor) for codigo, valor in firma.al_firmar)
+        motivos.append(AL_FIRMAR.format(que=que))
     if certificado_der is not None:
         try:
             propio = load_certificate(certificado_der).certificado_der
@@ -934,7 +964,7 @@ def _verificar_constancia(
         sello_tiempo,
         comprobable,
         probada,
-        firma.posteriores,
+        posteriores,
         practica,
         revocacion,
     )
@@ -958,13 +988,76 @@ def _revocacion(revocacion: Revocacion, probada: bool) -> str:
     return SIN_REVOCACION.format(porque=porque.format(cuando=cuando))
 
 
-def _cambio(codigo: str, n: int) -> str:
+def _cambio(codigo: str, n: int | str) -> str:
     if codigo in ("paginas+", "paginas-"):
         verbo = (
             ("se agregó", "se agregaron") if codigo == "paginas+" else ("se quitó", "se quitaron")
         )
         return f"{verbo[0]} una página" if n == 1 else f"{verbo[1]} {n} páginas"
     return CAMBIOS.get(codigo, CAMBIOS["otro"]).format(n=n)
+
+
+def _al_firmar(codigo: str, valor: object) -> str:
+    if codigo == "catalogo":
+        clave = str(valor)
+        return CAMBIOS_AL_FIRMAR.get(clave) or CLAVE_AL_FIRMAR.format(clave=clave)
+    return _cambio(codigo, str(valor))
+
+
+def _encima(
+    firma: FirmaPdf,
+    handle: object,
+    confianza: TrustStore,
+    sellos: TrustStore | None,
+    ahora: datetime,
+) -> tuple[tuple[FirmaPosterior, ...], list[tuple[str, int | str]]]:
+    """The later signatures, those whose visible stamp draws on a page and that are valid
+    here with that page; and what else draws on a page after signing (``CAMBIOS``' codes)."""
+    from icsoe_desktop.services.pades import validar as pades
+
+    posteriores = list(firma.posteriores)
+    if not firma.cambios_posteriores:
+        return tuple(posteriores), []
+    try:
+        encima = pades.encima(handle)
+    except Exception as exc:  # a page tree too broken to walk: pyHanko judges it
+        log.info("Páginas no recorribles: %r", exc)
+        return tuple(posteriores), []
+    dibujan: list[tuple[str, int | str]] = []
+    for dibujo in encima:
+        cual = next(
+            (
+                i
+                for i, p in enumerate(posteriores)
+                if dibujo.firma is not None and p.referencia == dibujo.firma.idnum
+            ),
+            None,
+        )
+        if cual is not None and _posterior_valida(posteriores[cual], confianza, sellos, ahora):
+            if not posteriores[cual].pagina:
+                posteriores[cual] = replace(posteriores[cual], pagina=dibujo.pagina)
+            continue
+        cambio = ("campo" if dibujo.campo else "anotacion", dibujo.pagina)
+        if cambio not in dibujan:
+            dibujan.append(cambio)
+    return tuple(posteriores), dibujan
+
+
+def _posterior_valida(
+    posterior: FirmaPosterior, confianza: TrustStore, sellos: TrustStore | None, ahora: datetime
+) -> bool:
+    """Whether a later signature is valid here: a signature of an e.firma issuer's, a
+    document time-stamp of a time-stamp authority's, intact and trusted now."""
+    from icsoe_desktop.services.pades.validar import posterior_valida
+
+    if not posterior.certificado:
+        return False
+    anclas = sellos if posterior.sello else confianza
+    ruta = anclas.chain(posterior.certificado, list(posterior.otros)) if anclas else []
+    if not ruta:
+        return False
+    intermedios = [e.der for e in ruta[:-1]] + list(posterior.otros)
+    return posterior_valida(posterior, [ruta[-1].der], intermedios, ahora)
 
 
 def _alterada(leida: ConstanciaLeida, guardada: Guardada, nombradas: bool) -> str | None:

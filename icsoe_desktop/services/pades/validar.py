@@ -12,7 +12,10 @@ What the updates after the signed revision changed is pyHanko's difference analy
 default policy (``DEFAULT_DIFF_POLICY``): later signatures in new fields, document time-stamps,
 LTV data (DSS) and /Info are accepted; anything else (a page's content, a page added, an
 annotation, the signature dictionary written again) is an illegal modification, and
-``cambios_ilegales`` names what it finds of those on the pages and in the signature.
+``cambios_ilegales`` names what it finds of those on the pages, in the catalog and in the
+signature. What that policy leaves open (what the signed revision itself changed, a field that
+draws over a page) is read by ``mostrado`` for the caller: ``FirmaPdf.al_firmar``, ``encima``
+and ``posterior_valida``.
 
 Revocation (``revocacion``) is judged apart, from what the PDF's document security store
 (DSS) holds (the app fetches nothing when it verifies), at the same time as the certificates:
@@ -31,6 +34,7 @@ from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.generic import IndirectObject, Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko.sign.diff_analysis.constants import ROOT_EXEMPT_STRICT_COMPARISON
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -40,7 +44,9 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingRule,
 )
 
+from icsoe_desktop.services.pades import mostrado
 from icsoe_desktop.services.pades.asincrono import correr
+from icsoe_desktop.services.pades.mostrado import CATALOGO, Encima, al_firmar
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +69,17 @@ class FirmaIlegible(Exception):
 
 @dataclass(frozen=True)
 class FirmaPosterior:
-    """A signature or document time-stamp added after the first signature (nothing checked)."""
+    """A signature or document time-stamp added after the first signature (nothing checked
+    but, for one whose visible stamp draws on a page, ``posterior_valida``)."""
 
     sello: bool  # a document time-stamp (/DocTimeStamp), not a signature
     nombre: str  # the signer's (or TSA's) common name
     momento: datetime | None  # the time it claims (a time-stamp: its token's)
+    referencia: int = 0  # its signature dictionary's object number
+    certificado: bytes = field(default=b"", repr=False)  # the signer's (TSA's), DER
+    otros: tuple[bytes, ...] = field(default=(), repr=False)  # the other certificates
+    pagina: int = 0  # the page its visible stamp draws on, found valid (0: none)
+    handle: object = field(default=None, repr=False, compare=False)  # pyHanko's
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,8 @@ class FirmaPdf:
     info: int | None  # the /Info dictionary's
     sello_tiempo: SelloLeido | None = None  # the signature time-stamp (B-T), when there is one
     posteriores: tuple[FirmaPosterior, ...] = ()  # signatures and time-stamps added later
+    # What the signing update changed beyond what signing needs (mostrado.al_firmar).
+    al_firmar: tuple[tuple[str, Any], ...] = ()
 
 
 def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
@@ -142,6 +156,11 @@ def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
             if not _solo_anotaciones(lector, r, revision)
         )
         info = lector.trailer_view.raw_get("/Info") if "/Info" in lector.trailer_view else None
+        try:
+            ajeno = al_firmar(lector, revision, firma.sig_field.raw_get("/V").reference)
+        except Exception as exc:  # a catalog or page tree too broken to compare: not the base's
+            log.info("Revisión firmada no comparable: %r", exc)
+            ajeno = ((CATALOGO, ""),)
         leida = FirmaPdf(
             revision_firmada=pdf[:fin],
             base=base,
@@ -151,10 +170,11 @@ def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
             cambios_posteriores=len(pdf) > fin,
             revisiones=revision + 1,
             objetos_cambiados=cambiados,
-            raiz=lector.root_ref.idnum,
+            raiz=lector.get_historical_resolver(revision).root_ref.idnum,
             info=getattr(info, "idnum", None),
             sello_tiempo=sello_tiempo,
             posteriores=tuple(map(_posterior, firmas[1:])),
+            al_firmar=ajeno,
         )
     except Exception as exc:
         log.info("Firma ilegible: %r", exc)
@@ -193,9 +213,16 @@ def _campo_firmado(lector: PdfFileReader) -> bool:
 def _posterior(firma: Any) -> FirmaPosterior:
     # ``firma``: one of pyHanko's EmbeddedPdfSignature (a signature or a document time-stamp).
     sello = firma.sig_object_type == "/DocTimeStamp"
+    der, otros = b"", ()
     try:
         certificado = firma.signer_cert
         nombre = certificado.subject.native.get("common_name") or certificado.subject.human_friendly
+        der = certificado.dump()
+        otros = tuple(
+            c.chosen.dump()
+            for c in firma.signed_data["certificates"]
+            if c.name == "certificate" and c.chosen.dump() != der
+        )
     except Exception:  # a CMS pyHanko cannot read: listed without a name
         nombre = ""
     try:
@@ -206,7 +233,40 @@ def _posterior(firma: Any) -> FirmaPosterior:
             momento = firma.self_reported_timestamp
     except Exception:
         momento = None
-    return FirmaPosterior(sello, str(nombre), momento)
+    referencia = firma.sig_field.raw_get("/V").reference.idnum
+    return FirmaPosterior(sello, str(nombre), momento, referencia, der, otros, handle=firma)
+
+
+def posterior_valida(
+    posterior: FirmaPosterior, anclas: list[bytes], intermedios: list[bytes], ahora: datetime
+) -> bool:
+    """Whether a later signature (or document time-stamp) is intact, covers its whole
+    revision and its certificate chains to ``anclas`` at ``ahora``."""
+    from pyhanko.sign.validation import validate_pdf_timestamp
+
+    handle: Any = posterior.handle
+    contexto = _contexto(anclas, intermedios, ahora)
+    estado: Any
+    try:
+        if posterior.sello:
+            estado = validate_pdf_timestamp(handle, validation_context=contexto)
+        else:
+            estado = validate_pdf_signature(
+                handle, signer_validation_context=contexto, skip_diff=True
+            )
+    except Exception as exc:  # a CMS pyHanko cannot evaluate: not valid
+        log.info("Firma posterior no evaluable: %r", exc)
+        return False
+    cobertura = estado.coverage is not None and (
+        estado.coverage >= SignatureCoverageLevel.ENTIRE_REVISION
+    )
+    return bool(estado.intact and estado.valid and estado.trusted and cobertura)
+
+
+def encima(firma: object) -> tuple[Encima, ...]:
+    """What draws on the pages of the latest revision of ``firma``'s PDF (mostrado.encima)."""
+    handle: Any = firma
+    return mostrado.encima(handle.reader)
 
 
 def _solo_anotaciones(lector: PdfFileReader, ref: Reference, revision: int) -> bool:
@@ -444,12 +504,13 @@ def _confiable_en_vigencia(firma: Any, anclas: list[bytes], intermedios: list[by
     return bool(estado.trusted)
 
 
-# What an illegal update changed (``cambios_ilegales``), as codes with their page (from 1).
+# What an illegal update changed (``cambios_ilegales``), as codes with their page (from 1) or,
+# for the catalog, the key (one pyHanko lets change, /AcroForm, /DSS..., never named).
 FIRMA_REDEFINIDA, PAGINAS_AGREGADAS, PAGINAS_QUITADAS = "firma", "paginas+", "paginas-"
-CONTENIDO, ANOTACION, OTRO = "contenido", "anotacion", "otro"
+CONTENIDO, ANOTACION, CAMPO, OTRO = "contenido", "anotacion", "campo", "otro"
 
 
-def cambios_ilegales(firma: object) -> tuple[tuple[str, int], ...]:
+def cambios_ilegales(firma: object) -> tuple[tuple[str, int | str], ...]:
     """What the updates after ``firma``'s signed revision changed on its pages and in its
     signature dictionary (``OTRO`` alone when it is none of those)."""
     handle: Any = firma
@@ -461,8 +522,8 @@ def cambios_ilegales(firma: object) -> tuple[tuple[str, int], ...]:
     return tuple(encontrados) or ((OTRO, 0),)
 
 
-def _cambios(lector: PdfFileReader, firma: Any) -> list[tuple[str, int]]:
-    cambios: list[tuple[str, int]] = []
+def _cambios(lector: PdfFileReader, firma: Any) -> list[tuple[str, int | str]]:
+    cambios: list[tuple[str, int | str]] = []
     ref_firma = firma.sig_field.raw_get("/V").reference
     definida = [
         r
@@ -472,18 +533,25 @@ def _cambios(lector: PdfFileReader, firma: Any) -> list[tuple[str, int]]:
     if len(definida) > 1:
         cambios.append((FIRMA_REDEFINIDA, 0))
     firmada = lector.get_historical_resolver(firma.signed_revision)
-    antes, ahora = _paginas(firmada.root["/Pages"]), _paginas(lector.root["/Pages"])
+    antes = mostrado.paginas(firmada.root["/Pages"])
+    ahora = mostrado.paginas(lector.root["/Pages"])
     if len(ahora) > len(antes):
         cambios.append((PAGINAS_AGREGADAS, len(ahora) - len(antes)))
     elif len(ahora) < len(antes):
         cambios.append((PAGINAS_QUITADAS, len(antes) - len(ahora)))
+    viejo, nuevo = firmada.root, lector.root
+    for clave in sorted((set(viejo) | set(nuevo)) - ROOT_EXEMPT_STRICT_COMPARISON):
+        if dict.get(viejo, clave) != dict.get(nuevo, clave):
+            cambios.append((CATALOGO, str(clave)))
     for numero, (vieja, nueva) in enumerate(zip(antes, ahora, strict=False), start=1):
         if _contenido(vieja) != _contenido(nueva):
             cambios.append((CONTENIDO, numero))
         previas = {a.reference for a in _lista(vieja.get("/Annots"))}
         for anotacion in _lista(nueva.get("/Annots")):
-            if anotacion.reference not in previas and not _de_firma(anotacion.get_object()):
-                cambios.append((ANOTACION, numero))
+            objeto = anotacion.get_object()
+            if anotacion.reference not in previas and not _de_firma(objeto):
+                campo = mostrado.es_campo(objeto) and mostrado.dibuja(objeto)
+                cambios.append((CAMPO if campo else ANOTACION, numero))
                 break
     return cambios
 
@@ -491,15 +559,6 @@ def _cambios(lector: PdfFileReader, firma: Any) -> list[tuple[str, int]]:
 def _lista(valor: Any) -> list[Any]:
     valor = valor.get_object() if valor is not None else None
     return [v for v in valor if isinstance(v, IndirectObject)] if valor else []
-
-
-def _paginas(nodo: Any, profundidad: int = 0) -> list[Any]:
-    nodo = nodo.get_object()
-    if nodo.get("/Type") == "/Page" or "/Kids" not in nodo:
-        return [nodo]
-    if profundidad > 64:  # a page tree that loops
-        raise ValueError("árbol de páginas")
-    return [p for hijo in nodo["/Kids"] for p in _paginas(hijo, profundidad + 1)]
 
 
 def _contenido(pagina: Any) -> bytes:
