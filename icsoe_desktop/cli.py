@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop import cli_informativa
 
     cli_informativa.add_parser(commands)
+    from icsoe_desktop import cli_nomina
+
+    cli_nomina.add_parser(commands)
     return parser
 
 
@@ -251,6 +254,10 @@ def _service_command(args: argparse.Namespace) -> int:
             from icsoe_desktop import cli_informativa
 
             return cli_informativa.run(args, services)
+        if args.command == "nomina":
+            from icsoe_desktop import cli_nomina
+
+            return cli_nomina.run(args, services)
         if args.command == "empresas":
             from icsoe_desktop import cli_empresas
 

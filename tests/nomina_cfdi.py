@@ -120,14 +120,25 @@ def ac_falsa() -> cf.Issuer:
     return cf.self_signed_ca(subject, cf.rsa_key(9))
 
 
-def confiar(data_dir: Path) -> Path:
-    """The test root (Banco de México's stand-in) as an emisor confiable of ``data_dir``, the
-    way IT adds one: a file in its «emisores_confiables» folder."""
+def confiar(data_dir: Path, sat: bool = True) -> None:
+    """The test root (Banco de México's stand-in) and the test AC of the SAT as emisores
+    confiables of ``data_dir``, the way IT adds them: files in its «emisores_confiables»
+    folder; with ``sat``, the SAT's test timbre certificate in its «certificados_sat»."""
     folder = data_dir / "emisores_confiables"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "arc_pruebas.cer"
-    path.write_bytes(cf.arc_root().certificate_der)
-    return path
+    (folder / "arc_pruebas.cer").write_bytes(cf.arc_root().certificate_der)
+    (folder / "ac_sat_pruebas.cer").write_bytes(cf.sat_ac().certificate_der)
+    if sat:
+        timbres = data_dir / "certificados_sat"
+        timbres.mkdir(parents=True, exist_ok=True)
+        (timbres / f"{NO_SAT}.cer").write_bytes(certificado_sat().cer)
+
+
+def escribir(carpeta: Path, archivos: Iterable[tuple[str, bytes]]) -> Path:
+    carpeta.mkdir(parents=True, exist_ok=True)
+    for nombre, datos in archivos:
+        (carpeta / nombre).write_bytes(datos)
+    return carpeta
 
 
 # --- people and periods ---------------------------------------------------------------------------
@@ -239,6 +250,7 @@ def recibo(
     uuid_timbre: str | None = None,
     fecha: datetime | None = None,
     sellar_sat: bool = True,
+    sustituye: Sequence[str] = (),
 ) -> bytes:
     """One receipt, sealed and stamped. ``extra``: more perceptions (type, concept, gravado,
     exento) beside the sueldo; ``incapacidades``: (days, type, amount)."""
@@ -285,6 +297,10 @@ def recibo(
         attrs["Exportacion"] = "01"
     for key, value in attrs.items():
         root.set(key, value)
+    if sustituye:
+        relacionados = etree.SubElement(root, f"{c}CfdiRelacionados", TipoRelacion="04")
+        for uuid_previo in sustituye:
+            etree.SubElement(relacionados, f"{c}CfdiRelacionado", UUID=uuid_previo)
     e = etree.SubElement(root, f"{c}Emisor", Rfc=emisor.rfc, Nombre=emisor.nombre)
     e.set("RegimenFiscal", "601")
     r = etree.SubElement(root, f"{c}Receptor", Rfc=trabajador.rfc, Nombre=trabajador.nombre)

@@ -24,8 +24,9 @@ CERTIFICADOS = "certificados_imss"
 CONFLICTOS = "conflictos"
 ICSOE = "icsoe"  # contratistas, capturistas, informativas
 EMPRESA = "empresa"  # the empresa's own RFC and razón social (Configuración inicial)
+NOMINA = "nomina"  # the CFDI de nómina imported
 # What a sync that brought rows, a conflict settled or a restore may have changed.
-TODO = frozenset({MOVIMIENTOS, LOTES, REGISTROS, CERTIFICADOS, CONFLICTOS, ICSOE, EMPRESA})
+TODO = frozenset({MOVIMIENTOS, LOTES, REGISTROS, CERTIFICADOS, CONFLICTOS, ICSOE, EMPRESA, NOMINA})
 
 Cambios = frozenset[str]
 Oyente = Callable[[Cambios], None]

@@ -55,6 +55,8 @@ class Accion(StrEnum):
     REGISTRAR_PRESENTACION = "registrar la presentación de la informativa ICSOE"
     ARCHIVO_CLIENTE = "exportar el archivo de la informativa ICSOE para el cliente"
     ACTUALIZAR = "instalar la versión nueva de icsoe-desktop"
+    IMPORTAR_NOMINA = "importar recibos de nómina (CFDI)"
+    IMPORTES_NOMINA = "ver los importes de los recibos de nómina"
     # Any call of an empresa's services, reads too (services/acceso/puerta.py): every role may,
     # an IDSE user only while it holds the empresa's grant and is enabled.
     CONSULTAR = "consultar o exportar los datos de la empresa"
@@ -112,6 +114,10 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # The installer IT published on the company's server, checked against its SHA-256: the
     # office's own staff installs it (a guest's consultation or an ICSOE session does not).
     Accion.ACTUALIZAR: _IDSE,
+    # The payroll's receipts: who runs the payroll brings them in; their salaries are seen by
+    # the same staff, never by a guest's consultation (it lists the receipts without amounts).
+    Accion.IMPORTAR_NOMINA: _IDSE,
+    Accion.IMPORTES_NOMINA: _IDSE,
     Accion.CONSULTAR: frozenset(Rol),
 }
 

@@ -178,6 +178,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "nomina_percepciones",
         "nomina_incapacidades",
         "nomina_subcontrataciones",
+        "nomina_sustituidos",
     }
 )
 

@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.movimientos.importar import MovimientosImporter
     from icsoe_desktop.services.movimientos.lotes import LotesService
     from icsoe_desktop.services.movimientos.servicio import MovimientosService
+    from icsoe_desktop.services.nomina.consulta import NominaConsulta
+    from icsoe_desktop.services.nomina.importar import NominaImporter
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.respaldo.reparacion import ArchivoRevisado, ReparacionService
@@ -94,6 +96,8 @@ _LAZY = (
     "movimientos",
     "exportador",
     "importador",
+    "nomina",
+    "nomina_consulta",
     "lotes",
     "contratistas",
     "capturistas",
@@ -450,6 +454,39 @@ class Services:
         return MovimientosImporter(
             self.store, self.audit, self.movimientos, self.permisos_empresa, self.marcar
         )
+
+    @_vigilado
+    def nomina(self) -> NominaImporter:
+        """CFDI de nómina in: each verified against the emisores confiables as they are when
+        an import starts, and the SAT's timbre certificates IT put beside them."""
+        from icsoe_desktop.domain.nomina import Verificador
+        from icsoe_desktop.paths import asset_dir
+        from icsoe_desktop.services.nomina.importar import (
+            CERTIFICADOS_SAT_DIR,
+            NominaImporter,
+            certificados_sat,
+        )
+
+        recursos = asset_dir("resources")
+
+        def verificador(rfc: str) -> Verificador:
+            carpetas = [recursos / CERTIFICADOS_SAT_DIR, self.data_dir / CERTIFICADOS_SAT_DIR]
+            return Verificador(
+                recursos / "cfdi",
+                self.certificates.emisores.trust_store(),
+                rfc,
+                certificados_sat(carpetas),
+            )
+
+        return NominaImporter(
+            self.store, self.audit, self.permisos_empresa, verificador, lambda: self.empresa.rfc
+        )
+
+    @_vigilado
+    def nomina_consulta(self) -> NominaConsulta:
+        from icsoe_desktop.services.nomina.consulta import NominaConsulta
+
+        return NominaConsulta(self.store, self.permisos_empresa)
 
     @_vigilado
     def lotes(self) -> LotesService:

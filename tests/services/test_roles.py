@@ -14,6 +14,7 @@ import pytest
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.movimientos import Movimiento
 from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, tabla_markdown
 from icsoe_desktop.services import capacitacion
@@ -109,6 +110,10 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         # Run from source: refused for the platform (nothing downloaded) after the role.
         Accion.ACTUALIZAR: lambda a: services.actualizacion.instalar(
             VersionNueva("9.9.9", "0" * 64, 1), a
+        ),
+        Accion.IMPORTAR_NOMINA: lambda a: services.nomina.importar([missing], a),
+        Accion.IMPORTES_NOMINA: lambda a: services.nomina_consulta.listar(
+            a, Periodo(2026, 1), con_importes=True
         ),
         Accion.CONSULTAR: lambda a: _consultar(services, a),
     }

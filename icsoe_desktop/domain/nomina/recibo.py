@@ -20,6 +20,7 @@ MAX_XML = 2 * 1024 * 1024  # a receipt is a few kilobytes; the SAT's own limit i
 NS_CFDI = {"4.0": "http://www.sat.gob.mx/cfd/4", "3.3": "http://www.sat.gob.mx/cfd/3"}
 NS_NOMINA = "http://www.sat.gob.mx/nomina12"
 NS_TFD = "http://www.sat.gob.mx/TimbreFiscalDigital"
+SUSTITUCION = "04"  # c_TipoRelacion: «Sustitución de los CFDI previos»
 _UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
 _RFC = re.compile(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}")
 
@@ -89,6 +90,9 @@ class Recibo:
     no_certificado: str
     certificado: str  # base64, as the XML carries it
     sello: str  # base64
+    # The UUIDs this receipt substitutes (CfdiRelacionados with TipoRelacion «04»): a receipt
+    # cancelled and issued again.
+    sustituye: tuple[str, ...] = ()
 
 
 def parse_xml(data: bytes) -> Any:
@@ -286,7 +290,23 @@ def leer_recibo(root: Any) -> Recibo:
         no_certificado=_attr(root, "NoCertificado", "el Comprobante"),
         certificado=_attr(root, "Certificado", "el Comprobante"),
         sello=_attr(root, "Sello", "el Comprobante"),
+        sustituye=_sustituye(root, ns),
     )
+
+
+def _sustituye(root: Any, ns: str) -> tuple[str, ...]:
+    uuids: set[str] = set()
+    for grupo in root.iterfind(f"{{{ns}}}CfdiRelacionados"):
+        if grupo.get("TipoRelacion") != SUSTITUCION:
+            continue
+        for relacionado in grupo.iterfind(f"{{{ns}}}CfdiRelacionado"):
+            uuid = _attr(relacionado, "UUID", "el CfdiRelacionado").upper()
+            if not _UUID.fullmatch(uuid):
+                raise ReciboRechazado(
+                    "campo_invalido", f"El UUID del CFDI relacionado no es válido: «{uuid}»."
+                )
+            uuids.add(uuid)
+    return tuple(sorted(uuids))
 
 
 def _percepciones(nomina: Any) -> tuple[Percepcion, ...]:

@@ -53,6 +53,7 @@ from icsoe_desktop.store.models.nomina import (
     PercepcionNomina,
     ReciboNomina,
     SubcontratacionNomina,
+    SustituidoNomina,
 )
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
@@ -103,6 +104,7 @@ __all__ = [
     "ReciboNomina",
     "RegistroPatronal",
     "SubcontratacionNomina",
+    "SustituidoNomina",
     "SyncConflict",
     "SyncPending",
     "SyncRowState",

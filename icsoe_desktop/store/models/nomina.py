@@ -96,4 +96,21 @@ class SubcontratacionNomina(Base):
     porcentaje: Mapped[int] = mapped_column(Integer)  # thousandths of a percent
 
 
-__all__ = ["IncapacidadNomina", "PercepcionNomina", "ReciboNomina", "SubcontratacionNomina"]
+class SustituidoNomina(Base):
+    """A receipt cancelled and issued again: its UUID and the one of the receipt that
+    substitutes it. Kept so that importing the cancelled one later stores nothing."""
+
+    __tablename__ = "nomina_sustituidos"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    timbre: Mapped[str] = mapped_column(String(36), primary_key=True)
+    por: Mapped[str] = mapped_column(String(36))
+
+
+__all__ = [
+    "IncapacidadNomina",
+    "PercepcionNomina",
+    "ReciboNomina",
+    "SubcontratacionNomina",
+    "SustituidoNomina",
+]

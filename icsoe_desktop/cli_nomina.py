@@ -1,0 +1,105 @@
+"""CLI: ``nomina importar CARPETA|ZIP|XML…`` and ``nomina listar --periodo AAAA-N``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+
+if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
+    from icsoe_desktop.services.container import Services
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    from icsoe_desktop.cli_informativa import _periodo
+
+    nomina = commands.add_parser("nomina", help="recibos de nómina (CFDI 3.3 y 4.0, Nómina 1.2)")
+    actions = nomina.add_subparsers(dest="nom_command", metavar="acción", required=True)
+    importar = actions.add_parser(
+        "importar",
+        help="importa los recibos (XML) de una carpeta, un ZIP o varios archivos: verifica el "
+        "sello de cada uno y guarda una vez cada UUID; lista los rechazados con su motivo y los "
+        "que ya estaban",
+    )
+    importar.add_argument("rutas", nargs="+", metavar="CARPETA|ZIP|XML")
+    _empresa(importar)
+    listar = actions.add_parser(
+        "listar",
+        help="los recibos del cuatrimestre, separados por tabuladores: NSS, CURP, nombre, "
+        "periodo pagado, registro patronal, SBC, clientes (RfcLabora y porcentaje) y UUID",
+    )
+    listar.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    listar.add_argument(
+        "--contratante", metavar="RFC", help="sólo los recibos que nombran a ese cliente"
+    )
+    _empresa(listar)
+
+
+def _empresa(parser: argparse.ArgumentParser) -> None:
+    # The same option as before the command; given here too, it names the empresa as well.
+    parser.add_argument(
+        "--empresa",
+        metavar="RFC",
+        default=argparse.SUPPRESS,
+        help="la empresa cuyos recibos son (obligatoria si hay varias)",
+    )
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    from icsoe_desktop.domain.errors import DomainError
+
+    try:
+        if args.nom_command == "importar":
+            return _importar(args, services)
+        return _listar(args, services)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+
+
+def _importar(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    reporte = services.nomina.importar([Path(r) for r in args.rutas], CLI_ACTOR, _progreso)
+    print(file=sys.stderr)
+    for rechazo in reporte.rechazos:
+        print(f"Rechazado: {rechazo.archivo}: {rechazo.motivo}", file=sys.stderr)
+    if reporte.rechazados > len(reporte.rechazos):
+        print(
+            f"… y {reporte.rechazados - len(reporte.rechazos):,} rechazados más.", file=sys.stderr
+        )
+    for archivo, uuid in reporte.repetidos:
+        print(f"Ya estaba: {archivo} (UUID {uuid})")
+    print(
+        f"Leídos: {reporte.leidos:,}. Verificados: {reporte.verificados:,}. "
+        f"Guardados: {reporte.guardados:,}. Ya estaban: {reporte.duplicados:,}. "
+        f"Rechazados: {reporte.rechazados:,}."
+        + (f" Sustituidos: {reporte.sustituidos:,}." if reporte.sustituidos else "")
+    )
+    if reporte.sin_sello_sat:
+        print(
+            f"En {reporte.sin_sello_sat:,} el sello del SAT del timbre se leyó sin verificarse: "
+            "falta el certificado del SAT (carpeta «certificados_sat»)."
+        )
+    return 1 if reporte.rechazados else 0
+
+
+def _listar(args: argparse.Namespace, services: Services) -> int:
+    filas = services.nomina_consulta.listar(
+        CLI_ACTOR, args.periodo, args.contratante, con_importes=True
+    )
+    for f in filas:
+        clientes = ", ".join(f"{rfc} {p / 1000:g} %" for rfc, p in f.clientes)
+        sbc = f"{f.sbc / 100:.2f}" if f.sbc is not None else ""
+        print(
+            f"{f.nss}\t{f.curp}\t{f.nombre}\t{f.fecha_inicial:%d/%m/%Y}–{f.fecha_final:%d/%m/%Y}"
+            f"\t{f.registro_patronal}\t{sbc}\t{clientes}\t{f.timbre}"
+        )
+    print(f"{len(filas):,} recibos de {args.periodo.texto}.", file=sys.stderr)
+    return 0
+
+
+def _progreso(hecho: int, total: int) -> None:
+    print(f"\r{hecho:,} de {total:,}", end="", file=sys.stderr, flush=True)

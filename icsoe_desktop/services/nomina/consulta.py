@@ -1,0 +1,105 @@
+"""The receipts stored, per period and client: those whose period paid touches the
+cuatrimestre, optionally only those naming a client (``RfcLabora``). Salaries are sensitive:
+the amounts come only to who the role matrix lets see them (``Accion.IMPORTES_NOMINA``); a
+guest's consultation lists the receipts without them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from icsoe_desktop.domain.informativa.modelo import Periodo
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import ReciboNomina, SubcontratacionNomina
+
+
+@dataclass(frozen=True, slots=True)
+class FilaRecibo:
+    timbre: str
+    nss: str
+    curp: str
+    rfc: str
+    nombre: str
+    registro_patronal: str
+    fecha_inicial: date
+    fecha_final: date
+    fecha_pago: date
+    clientes: tuple[tuple[str, int], ...]  # (RfcLabora, thousandths of a percent)
+    sello_sat: bool  # the timbre's SAT seal verified (else only read)
+    sbc: int | None  # centavos; None: the actor may not see amounts
+    sdi: int | None
+    total_percepciones: int | None
+
+
+class NominaConsulta:
+    def __init__(self, store: Store, permisos: Permisos) -> None:
+        self._store = store
+        self._permisos = permisos
+
+    def listar(
+        self,
+        actor: str | None,
+        periodo: Periodo,
+        contratante: str | None = None,
+        con_importes: bool = False,
+    ) -> list[FilaRecibo]:
+        """By NSS and date. ``con_importes``: with SBC, SDI and perceptions (the matrix asked;
+        a refusal is audited)."""
+        if con_importes:
+            self._permisos.exigir(actor, Accion.IMPORTES_NOMINA, f"recibos de {periodo.texto}")
+        r, s = ReciboNomina, SubcontratacionNomina
+        consulta = select(
+            r.id,
+            r.timbre,
+            r.nss,
+            r.curp,
+            r.rfc,
+            r.nombre,
+            r.registro_patronal,
+            r.fecha_inicial,
+            r.fecha_final,
+            r.fecha_pago,
+            r.sello_sat,
+            r.sbc,
+            r.sdi,
+            r.total_percepciones,
+        ).where(r.fecha_final >= periodo.inicio, r.fecha_inicial <= periodo.fin)
+        if contratante:
+            consulta = consulta.where(
+                r.id.in_(select(s.recibo_id).where(s.rfc == contratante.strip().upper()))
+            )
+        consulta = consulta.order_by(r.nss, r.fecha_final, r.id)
+        with self._store.session() as session:
+            filas = session.execute(consulta).all()
+            clientes: dict[int, list[tuple[str, int]]] = {}
+            ids = [f.id for f in filas]
+            for inicio in range(0, len(ids), 30_000):  # SQLite's bound on parameters
+                for recibo_id, rfc, porcentaje in session.execute(
+                    select(s.recibo_id, s.rfc, s.porcentaje)
+                    .where(s.recibo_id.in_(ids[inicio : inicio + 30_000]))
+                    .order_by(s.recibo_id, func.lower(s.rfc))
+                ):
+                    clientes.setdefault(recibo_id, []).append((rfc, porcentaje))
+        return [
+            FilaRecibo(
+                timbre=f.timbre,
+                nss=f.nss,
+                curp=f.curp,
+                rfc=f.rfc,
+                nombre=f.nombre,
+                registro_patronal=f.registro_patronal,
+                fecha_inicial=f.fecha_inicial,
+                fecha_final=f.fecha_final,
+                fecha_pago=f.fecha_pago,
+                clientes=tuple(clientes.get(f.id, ())),
+                sello_sat=bool(f.sello_sat),
+                sbc=f.sbc if con_importes else None,
+                sdi=f.sdi if con_importes else None,
+                total_percepciones=f.total_percepciones if con_importes else None,
+            )
+            for f in filas
+        ]

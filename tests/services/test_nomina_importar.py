@@ -1,0 +1,277 @@
+"""Importing CFDI de nómina into a real store: a payroll's folders and ZIPs stored once per
+UUID, each bad receipt listed with its reason, a ZIP bomb refused whole, Cancelar keeping
+whole batches, a substitute replacing the receipt it cancels, the role matrix and the audit."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import Periodo
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.nomina.fuentes import ZipRechazado
+from icsoe_desktop.services.nomina.importar import LOTE
+from icsoe_desktop.store.models import AuditEntry, ReciboNomina, SubcontratacionNomina
+from tests import nomina_cfdi as nc
+
+CUATRIMESTRE = Periodo(2026, 1)
+
+
+@pytest.fixture
+def empresa(services, data_dir):
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+    return services
+
+
+@pytest.fixture(scope="module")
+def gente() -> list[nc.Trabajador]:
+    return nc.trabajadores(6, seed=5)
+
+
+def _contar(services, modelo=ReciboNomina) -> int:
+    with services.store.session() as session:
+        return session.scalar(select(func.count()).select_from(modelo))
+
+
+def _auditoria(services, accion: str) -> list[tuple[str, str]]:
+    with services.store.session() as session:
+        return [
+            (e.target, e.detail)
+            for e in session.scalars(select(AuditEntry).where(AuditEntry.action == accion))
+        ]
+
+
+def test_weekly_and_biweekly_receipts_in_folders_are_stored_once(empresa, gente, tmp_path):
+    emisor = nc.Emisor()
+    semanales = list(nc.nomina(emisor, gente[:4], nc.semanas(date(2026, 2, 2), 2)))
+    quincenales = list(
+        nc.nomina(emisor, gente[4:], [nc.Periodo.quincena(2026, 3)], version="3.3", seed=9)
+    )
+    carpeta = nc.escribir(tmp_path / "nomina", semanales)
+    nc.escribir(carpeta / "quincena" / "marzo", quincenales)
+    reporte = empresa.nomina.importar([carpeta], CLI_ACTOR)
+    total = len(semanales) + len(quincenales)
+    assert (reporte.leidos, reporte.guardados, reporte.rechazados) == (total, total, 0)
+    assert reporte.sin_sello_sat == 0 and reporte.rechazos == []
+    assert _contar(empresa) == total
+
+    again = empresa.nomina.importar([carpeta], CLI_ACTOR)
+    assert (again.guardados, again.duplicados) == (0, total)
+    assert {uuid for _, uuid in again.repetidos} == {
+        n.removesuffix(".xml") for n, _ in semanales + quincenales
+    }
+    assert _contar(empresa) == total
+    assert [d for _, d in _auditoria(empresa, "nomina_importada")][-1].startswith(
+        f"{total} recibos leídos"
+    )
+
+    filas = empresa.nomina_consulta.listar(CLI_ACTOR, CUATRIMESTRE, con_importes=True)
+    assert len(filas) == total
+    por_trabajador = {f.nss for f in filas}
+    assert por_trabajador == {t.nss for t in gente}
+    quincena = next(f for f in filas if f.nss == gente[4].nss)
+    assert (quincena.fecha_inicial, quincena.fecha_final) == (date(2026, 3, 1), date(2026, 3, 15))
+    assert quincena.sbc == int(gente[4].sbc * 100)
+    for cliente in nc.CLIENTES:
+        suyos = empresa.nomina_consulta.listar(CLI_ACTOR, CUATRIMESTRE, cliente)
+        assert suyos and all(cliente in dict(f.clientes) for f in suyos)
+    assert empresa.nomina_consulta.listar(CLI_ACTOR, Periodo(2026, 2)) == []
+
+
+def test_each_bad_receipt_is_listed_with_its_reason_and_the_good_ones_stored(
+    empresa, gente, tmp_path
+):
+    buenos = list(nc.nomina(nc.Emisor(), gente[:3], nc.semanas(date(2026, 3, 2), 1)))
+    semana = nc.Periodo.semana(date(2026, 3, 9))
+    alterado = nc.recibo(nc.Emisor(), gente[3], semana).replace(
+        f'SalarioBaseCotApor="{gente[3].sbc:.2f}"'.encode(), b'SalarioBaseCotApor="1500.00"'
+    )
+    otro_rfc = nc.recibo(nc.Emisor(certificado=nc.csd("OTR010101AA1", "OTRA")), gente[3], semana)
+    falso = nc.recibo(nc.Emisor(certificado=nc.csd(issuer=nc.ac_falsa())), gente[4], semana)
+    archivos = [
+        *buenos,
+        ("alterado.xml", alterado),
+        ("otro_rfc.xml", otro_rfc),
+        ("csd_falso.xml", falso),
+        ("cortado.xml", buenos[0][1][:700]),
+        ("copia.xml", buenos[1][1]),  # the same UUID under another name
+        ("leeme.txt", b"no es un recibo"),  # not an .xml: not read
+    ]
+    carpeta = nc.escribir(tmp_path / "lote", archivos)
+    reporte = empresa.nomina.importar([carpeta], CLI_ACTOR)
+    motivos = {r.archivo: r.codigo for r in reporte.rechazos}
+    assert motivos == {
+        "alterado.xml": "sello_invalido",
+        "otro_rfc.xml": "certificado_otro_rfc",
+        "csd_falso.xml": "certificado_no_confiable",
+        "cortado.xml": "xml_malformado",
+    }
+    assert all(r.motivo for r in reporte.rechazos)
+    assert (reporte.leidos, reporte.guardados, reporte.duplicados, reporte.rechazados) == (
+        8,
+        3,
+        1,
+        4,
+    )
+    assert _contar(empresa) == 3
+
+
+def test_a_zip_is_read_and_a_zip_bomb_refused_before_anything_is_read(empresa, gente, tmp_path):
+    recibos = list(nc.nomina(nc.Emisor(), gente[:3], nc.semanas(date(2026, 1, 5), 2), seed=3))
+    paquete = tmp_path / "nomina.zip"
+    paquete.write_bytes(nc.zip_de(recibos))
+    assert empresa.nomina.importar([paquete], CLI_ACTOR).guardados == len(recibos)
+
+    bomba = tmp_path / "bomba.zip"
+    with zipfile.ZipFile(bomba, "w", zipfile.ZIP_DEFLATED) as archivo:
+        archivo.writestr("recibo.xml", recibos[0][1])
+        archivo.writestr("relleno.xml", b" " * (40 * 1024 * 1024))
+    assert bomba.stat().st_size < 200_000
+    with pytest.raises(ZipRechazado) as refused:
+        empresa.nomina.importar([bomba], CLI_ACTOR)
+    assert refused.value.code == "zip_bomba"
+    assert "bomba ZIP" in refused.value.message and "relleno.xml" in refused.value.message
+    assert _contar(empresa) == len(recibos)
+
+    danado = tmp_path / "danado.zip"
+    danado.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(ZipRechazado) as roto:
+        empresa.nomina.importar([danado], CLI_ACTOR)
+    assert roto.value.code == "zip_danado"
+
+
+def test_a_zip_member_that_inflates_beyond_its_header_is_refused_not_inflated(
+    empresa, gente, tmp_path
+):
+    """The header says a few bytes; the data says megabytes: read no further than declared."""
+    recibo = nc.recibo(nc.Emisor(), gente[0], nc.Periodo.semana(date(2026, 3, 2)))
+    paquete = tmp_path / "mentiroso.zip"
+    with zipfile.ZipFile(paquete, "w", zipfile.ZIP_DEFLATED) as archivo:
+        archivo.writestr("grande.xml", recibo + b" " * 1_000_000)
+    data = bytearray(paquete.read_bytes())
+    # The uncompressed size, in the local header (offset 22) and the central directory (24).
+    declarado = len(recibo).to_bytes(4, "little")
+    data[22:26] = declarado
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 24 : central + 28] = declarado
+    paquete.write_bytes(bytes(data))
+    reporte = empresa.nomina.importar([paquete], CLI_ACTOR)
+    assert [(r.codigo, r.archivo) for r in reporte.rechazos] == [
+        ("zip_miembro_ilegible", "mentiroso.zip/grande.xml")
+    ]
+    assert _contar(empresa) == 0
+
+
+def test_cancelar_keeps_the_batches_committed_and_a_new_import_completes(empresa, tmp_path):
+    gente = nc.trabajadores(LOTE + 40, seed=21)
+    recibos = list(nc.nomina(nc.Emisor(), gente, nc.semanas(date(2026, 4, 6), 1), seed=4))
+    paquete = tmp_path / "semana.zip"
+    paquete.write_bytes(nc.zip_de(recibos))
+    vistos: list[int] = []
+    reporte = empresa.nomina.importar(
+        [paquete], CLI_ACTOR, lambda hecho, _total: vistos.append(hecho), lambda: len(vistos) > 520
+    )
+    assert reporte.cancelado
+    assert reporte.guardados == LOTE == _contar(empresa)
+    assert _auditoria(empresa, "nomina_importada")[-1][1].endswith("(importación cancelada)")
+    rest = empresa.nomina.importar([paquete], CLI_ACTOR)
+    assert (rest.guardados, rest.duplicados) == (len(recibos) - LOTE, LOTE)
+    assert _contar(empresa) == len(recibos)
+
+
+def test_a_receipt_cancelled_and_issued_again_is_replaced_by_its_substitute(
+    empresa, gente, tmp_path
+):
+    semana = nc.Periodo.semana(date(2026, 3, 2))
+    original_uuid = "11111111-2222-4333-8444-555555555555"
+    original = nc.recibo(nc.Emisor(), gente[0], semana, uuid_timbre=original_uuid)
+    sustituto = nc.recibo(
+        nc.Emisor(),
+        gente[0],
+        semana,
+        extra=(("019", "Horas extra", Decimal("200.00"), Decimal("200.00")),),
+        sustituye=(original_uuid,),
+    )
+    uno = nc.escribir(tmp_path / "uno", [("original.xml", original)])
+    dos = nc.escribir(tmp_path / "dos", [("sustituto.xml", sustituto)])
+    assert empresa.nomina.importar([uno], CLI_ACTOR).guardados == 1
+    reporte = empresa.nomina.importar([dos], CLI_ACTOR)
+    assert (reporte.guardados, reporte.sustituidos) == (1, 1)
+    filas = empresa.nomina_consulta.listar(CLI_ACTOR, CUATRIMESTRE, con_importes=True)
+    assert [f.timbre for f in filas] != [original_uuid] and len(filas) == 1
+    # The cancelled one, brought again later, stays out.
+    tarde = empresa.nomina.importar([uno], CLI_ACTOR)
+    assert (tarde.guardados, tarde.sustituidos, tarde.duplicados) == (0, 1, 0)
+    assert _contar(empresa) == 1
+
+
+def test_without_the_sats_certificate_receipts_are_stored_and_said_unverified(
+    services, data_dir, gente, tmp_path
+):
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir, sat=False)
+    carpeta = nc.escribir(
+        tmp_path / "n", nc.nomina(nc.Emisor(), gente[:2], nc.semanas(date(2026, 3, 2), 1))
+    )
+    reporte = services.nomina.importar([carpeta], CLI_ACTOR)
+    assert (reporte.guardados, reporte.sin_sello_sat) == (2, 2)
+    assert not any(f.sello_sat for f in services.nomina_consulta.listar(CLI_ACTOR, CUATRIMESTRE))
+
+
+def test_an_empresa_without_rfc_or_a_missing_path_reads_nothing(services, data_dir, tmp_path):
+    with pytest.raises(ValidationError) as sin_rfc:
+        services.nomina.importar([tmp_path], CLI_ACTOR)
+    assert sin_rfc.value.code == "empresa_sin_rfc"
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    with pytest.raises(ValidationError) as falta:
+        services.nomina.importar([tmp_path / "no-existe"], CLI_ACTOR)
+    assert falta.value.code == "nomina_no_encontrado"
+    with pytest.raises(ValidationError) as vacia:
+        services.nomina.importar([tmp_path], CLI_ACTOR)
+    assert vacia.value.code == "nomina_sin_xml"
+
+
+def test_a_guest_lists_receipts_without_amounts_and_may_not_import(empresa, gente, tmp_path):
+    carpeta = nc.escribir(
+        tmp_path / "n", nc.nomina(nc.Emisor(), gente[:2], nc.semanas(date(2026, 3, 2), 1))
+    )
+    empresa.nomina.importar([carpeta], CLI_ACTOR)
+    consulta = empresa.nomina_consulta.listar(None, CUATRIMESTRE)
+    assert len(consulta) == 2 and all(f.sbc is None and f.sdi is None for f in consulta)
+    with pytest.raises(PermisoDenegado) as importes:
+        empresa.nomina_consulta.listar(None, CUATRIMESTRE, con_importes=True)
+    assert "ver los importes de los recibos de nómina" in importes.value.message
+    with pytest.raises(PermisoDenegado) as importar:
+        empresa.nomina.importar([carpeta], None)
+    assert "importar recibos de nómina (CFDI)" in importar.value.message
+    with empresa.catalogo.session() as session:
+        negados = session.scalars(
+            select(AuditEntry.target).where(AuditEntry.action == "permiso_denegado")
+        ).all()
+    assert {"IMPORTES_NOMINA", "IMPORTAR_NOMINA"} <= set(negados)
+
+
+def test_the_store_grows_less_than_a_kilobyte_per_receipt(empresa, tmp_path):
+    gente = nc.trabajadores(300, seed=8)
+    recibos = list(nc.nomina(nc.Emisor(), gente, nc.semanas(date(2026, 2, 2), 2), seed=6))
+    paquete = tmp_path / "dos_semanas.zip"
+    paquete.write_bytes(nc.zip_de(recibos))
+    assert empresa.nomina.importar([paquete], CLI_ACTOR).guardados == len(recibos)
+    with sqlite3.connect(empresa.store.path) as conn:
+        ocupado = conn.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE '%nomina%'"
+        ).fetchone()[0]
+        assert _contar(empresa, SubcontratacionNomina) >= len(recibos)
+    conn.close()
+    assert ocupado / len(recibos) <= 1024, ocupado / len(recibos)

@@ -1,0 +1,117 @@
+"""`nomina importar` and `nomina listar` as real processes, and an import killed with SIGKILL
+halfway: every batch it committed is whole, and the next import completes the set."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.nomina.importar import LOTE
+from tests import nomina_cfdi as nc
+from tests.test_cli_movimientos import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def almacen(services, data_dir) -> Path:
+    """The data dir's empresa is the payroll's emisor; the test SAT chain is trusted there."""
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+    path = services.store.path
+    services.close()
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_importar_prints_each_refusal_and_duplicate_then_listar(almacen, data_dir, tmp_path):
+    gente = nc.trabajadores(3, seed=31)
+    recibos = list(nc.nomina(nc.Emisor(), gente, nc.semanas(date(2026, 3, 2), 1), seed=2))
+    carpeta = nc.escribir(tmp_path / "nomina", recibos)
+    (carpeta / "roto.xml").write_bytes(b"<cfdi:Comprobante")
+    hecho = cli(data_dir, "nomina", "importar", carpeta, "--empresa", nc.RFC_EMPRESA)
+    assert hecho.returncode == 1, hecho.stderr
+    assert "Rechazado: roto.xml: No es un XML bien formado" in hecho.stderr
+    assert "Leídos: 4. Verificados: 3. Guardados: 3. Ya estaban: 0. Rechazados: 1." in hecho.stdout
+    assert "Traceback" not in hecho.stderr
+
+    paquete = tmp_path / "nomina.zip"
+    paquete.write_bytes(nc.zip_de(recibos))
+    otra_vez = cli(data_dir, "nomina", "importar", paquete)
+    assert otra_vez.returncode == 0, otra_vez.stderr
+    assert "Guardados: 0. Ya estaban: 3. Rechazados: 0." in otra_vez.stdout
+    assert f"Ya estaba: nomina.zip/{recibos[0][0]} (UUID {recibos[0][0][:-4]})" in otra_vez.stdout
+
+    listado = cli(data_dir, "nomina", "listar", "--periodo", "2026-1")
+    assert listado.returncode == 0, listado.stderr
+    filas = [linea.split("\t") for linea in listado.stdout.splitlines()]
+    assert sorted(f[0] for f in filas) == sorted(t.nss for t in gente)
+    assert all(f[3] == "02/03/2026–08/03/2026" for f in filas)
+    cliente = filas[0][6].split()[0]
+    suyos = cli(data_dir, "nomina", "listar", "--periodo", "2026-1", "--contratante", cliente)
+    assert 0 < len(suyos.stdout.splitlines()) <= len(filas)
+    malo = cli(data_dir, "nomina", "listar", "--periodo", "2026-7")
+    assert malo.returncode == 2 and "periodo «2026-7» no válido" in malo.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_an_import_killed_halfway_leaves_whole_batches_and_completes_next_time(
+    almacen, data_dir, tmp_path
+):
+    gente = nc.trabajadores(LOTE, seed=41)
+    recibos = list(nc.nomina(nc.Emisor(), gente, nc.semanas(date(2026, 3, 2), 4), seed=8))
+    total = len(recibos)
+    paquete = tmp_path / "mes.zip"
+    paquete.write_bytes(nc.zip_de(recibos))
+    proceso = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "icsoe_desktop",
+            "--data-dir",
+            str(data_dir),
+            "nomina",
+            "importar",
+            str(paquete),
+        ],
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    guardados = 0
+    limite = time.monotonic() + 120
+    while guardados == 0 and proceso.poll() is None and time.monotonic() < limite:
+        time.sleep(0.01)
+        with sqlite3.connect(almacen, timeout=10) as conn:
+            guardados = conn.execute("SELECT count(*) FROM nomina_recibos").fetchone()[0]
+        conn.close()
+    os.kill(proceso.pid, signal.SIGKILL)
+    proceso.wait()
+    assert proceso.returncode == -signal.SIGKILL, "the import ended before it was killed"
+
+    with sqlite3.connect(almacen) as conn:
+        guardados = conn.execute("SELECT count(*) FROM nomina_recibos").fetchone()[0]
+        huerfanos = conn.execute(
+            "SELECT count(*) FROM nomina_recibos r WHERE NOT EXISTS (SELECT 1 FROM "
+            "nomina_percepciones p WHERE p.recibo_id = r.id) OR NOT EXISTS (SELECT 1 FROM "
+            "nomina_subcontrataciones s WHERE s.recibo_id = r.id)"
+        ).fetchone()[0]
+    conn.close()
+    assert 0 < guardados < total and guardados % LOTE == 0
+    assert huerfanos == 0
+
+    resto = cli(data_dir, "nomina", "importar", paquete)
+    assert resto.returncode == 0, resto.stderr
+    assert f"Guardados: {total - guardados:,}. Ya estaban: {guardados:,}." in resto.stdout
