@@ -5,6 +5,7 @@ The acuses are PDFs made in the test as the portal's might be; the informativa i
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from contextlib import closing
 from datetime import datetime
@@ -89,6 +90,70 @@ def test_another_contratistas_acuse_is_refused_naming_both(services, firmada):
     assert "RFC TRA120305P31" in error.value.message and f"RFC {rfc}" in error.value.message
     # Typed folio and date change nothing: the text says whose it is.
     assert _refusal(services, uuid, pdf, confirmo_acuse=True).code == "acuse_de_otro_contratista"
+
+
+def test_an_rfc_on_a_client_line_is_never_the_contratistas(services, firmada):
+    rfc, uuid, _contrato, _constancia = firmada
+    servicio = services.informativa_presentacion
+    # Another contratista's acuse, with no «contratista» line, listing this one as its client.
+    ajeno = _acuse("", otras_lineas=("TRA120305P31", f"RFC del cliente: {rfc}"))
+    error = _refusal(services, uuid, ajeno, confirmo_acuse=True)
+    assert error.code == "acuse_de_otro_contratista"
+    assert "RFC TRA120305P31" in error.message
+    # Its RFC only on a beneficiary's line: not stated, the clerk is asked.
+    solo_cliente = _acuse("", otras_lineas=(f"RFC del beneficiario: {rfc}",))
+    assert "el RFC del contratista" in servicio.proponer(uuid, rfc, solo_cliente, "a.pdf").faltan
+    assert _refusal(services, uuid, solo_cliente).code == "acuse_sin_confirmar"
+    # Two RFCs on lines that name no party: which is the contratista's is not stated.
+    dos = _acuse("", otras_lineas=(f"RFC: {rfc}", "RFC: TRA120305P31"))
+    assert "el RFC del contratista" in servicio.proponer(uuid, rfc, dos, "a.pdf").faltan
+    # Its RFC alone on such a line is stated.
+    uno = _acuse("", otras_lineas=(f"RFC: {rfc}",))
+    assert servicio.proponer(uuid, rfc, uno, "a.pdf").faltan == ()
+
+
+def test_the_registration_audit_names_the_acuse_by_folio_and_sha256(services, firmada):
+    rfc, uuid, _contrato, _constancia = firmada
+    pdf = _acuse()
+    services.informativa_presentacion.registrar(uuid, rfc, pdf, "a.pdf", "N262253432", FECHA, {})
+    (entrada,) = [e for e in services.audit.recent() if e.action.endswith("presentada")]
+    assert "N262253432" in entrada.detail
+    assert f"acuse SHA-256 {hashlib.sha256(pdf).hexdigest()}" in entrada.detail
+
+
+@pytest.mark.parametrize(
+    ("otro", "motivo"),
+    [
+        ({"rfc": "TRA120305P31"}, "no es de esta informativa: es del contratista con RFC "
+         "TRA120305P31, no de"),
+        ({"folio": "N262299999"}, "es del folio N262299999, no del folio N262253432 registrado"),
+        ({"fecha": "23/11/2026 08:00:00"}, "es del 23/11/2026 08:00:00, no de la fecha de "
+         "presentación registrada (22/11/2026 10:15:30)"),
+    ],
+)  # fmt: skip
+def test_a_stored_acuse_swapped_with_its_sha256_is_never_handed_out(
+    services, firmada, tmp_path, otro, motivo
+):
+    rfc, uuid, _contrato, _constancia = firmada
+    servicio = services.informativa_presentacion
+    servicio.registrar(uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {})
+    ajeno = _acuse(**{"rfc": rfc, **otro})
+    with closing(plain.connect(services.empresas.ruta(services.empresa))) as conn:
+        conn.execute(
+            "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ? "
+            "WHERE uuid = ?",
+            (ajeno, hashlib.sha256(ajeno).hexdigest(), uuid),
+        )
+    for hacer in (
+        lambda: servicio.acuse_imss(uuid, rfc),
+        lambda: servicio.archivo(uuid, rfc, "CNT010101A14", tmp_path / "cliente.zip"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            hacer()
+        assert error.value.code == "acuse_imss_ajeno"
+        assert "mayo–agosto 2026 del contratista" in error.value.message
+        assert motivo in error.value.message
+    assert not (tmp_path / "cliente.zip").exists()
 
 
 @pytest.mark.parametrize(

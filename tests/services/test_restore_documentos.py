@@ -71,6 +71,11 @@ def _rechazo(services, copia: Path) -> BackupError:
     return refused.value
 
 
+def _de_otro_contratista() -> bytes:
+    """Another contratista's acuse of the same folio, date and period."""
+    return acuse_del_imss("TRA120305P31", folio=FOLIO, fecha="22/11/2026 10:15:30")
+
+
 def _constancia(backup: Path) -> bytes:
     """The constancia de firma the backup keeps."""
     with closing(sqlite3.connect(backup)) as conn:
@@ -90,6 +95,8 @@ def test_a_whole_backup_of_a_presentada_is_restored(services, presentada) -> Non
          "coincide)"),
         ("sha_recalculado", f"su acuse de presentación del IMSS es del folio {OTRO_FOLIO}, no del "
          f"folio {FOLIO} registrado"),
+        ("otro_contratista", "su acuse de presentación del IMSS no es de esta informativa: es del "
+         f"contratista con RFC TRA120305P31, no de {cf.NOMBRE_MORAL} (RFC {cf.RFC_MORAL})"),
     ],
 )  # fmt: skip
 def test_a_swapped_acuse_is_refused_naming_the_informativa(
@@ -97,9 +104,9 @@ def test_a_swapped_acuse_is_refused_naming_the_informativa(
 ) -> None:
     backup, rfc = presentada
     copia = _copia(backup, f"{cambio}.icsoe-respaldo")
-    otro = _acuse(OTRO_FOLIO)
+    otro = _acuse(OTRO_FOLIO) if cambio != "otro_contratista" else _de_otro_contratista()
     _editar(copia, "UPDATE icsoe_informativas SET acuse_imss_pdf = ? WHERE folio_imss != ''", otro)
-    if cambio == "sha_recalculado":
+    if cambio != "sha_dejado":
         _editar(
             copia,
             "UPDATE icsoe_informativas SET acuse_imss_sha256 = ? WHERE folio_imss != ''",
@@ -145,5 +152,25 @@ def test_a_store_whose_acuse_differs_is_backed_up_marked_and_never_restored(
     assert "no es el que se registró (su SHA-256 no coincide)" in warned.value.message
     assert "El respaldo quedó marcado" in warned.value.message
     assert services.audit.recent()[0].action == "respaldo_marcado"
+    error = _rechazo(services, tmp_path / "marcado.icsoe-respaldo")
+    assert error.code == "respaldo_de_base_alterada"
+
+
+def test_a_store_whose_acuse_and_sha256_were_swapped_is_backed_up_marked(
+    services, presentada, tmp_path: Path
+) -> None:
+    _backup, _rfc = presentada
+    otro = _de_otro_contratista()
+    _editar(
+        services.store.path,
+        "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ? "
+        "WHERE folio_imss != ''",
+        otro,
+        hashlib.sha256(otro).hexdigest(),
+    )
+    with pytest.raises(RespaldoMarcado) as warned:
+        services.backup.backup(tmp_path / "marcado.icsoe-respaldo", CLI_ACTOR)
+    assert "es del contratista con RFC TRA120305P31" in warned.value.message
+    assert "El respaldo quedó marcado" in warned.value.message
     error = _rechazo(services, tmp_path / "marcado.icsoe-respaldo")
     assert error.code == "respaldo_de_base_alterada"

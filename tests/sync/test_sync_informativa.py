@@ -211,6 +211,90 @@ def test_an_imss_acuse_swapped_in_the_store_before_its_first_sync_is_never_sent(
         assert conn.execute("SELECT count(*) FROM icsoe_informativas").fetchone() == (0,)
 
 
+def _presentada_en(a, rfc: str, tmp_path, clock) -> str:
+    """An informativa of ``rfc`` signed and filed on desktop ``a``: its uuid."""
+    from datetime import datetime
+
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from tests import credentials_factory as cf
+
+    uuid = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=2)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    clock.advance(hours=3)
+    a.informativa_presentacion.registrar(
+        uuid,
+        CLI_ACTOR,
+        acuse_del_imss(rfc, fecha="22/11/2026 05:45:10"),
+        "acuse.pdf",
+        "N262253432",
+        datetime(2026, 11, 22, 5, 45, 10, tzinfo=HORA_DEL_CENTRO),
+        {},
+    )
+    return uuid
+
+
+def _ajeno() -> bytes:
+    """Another contratista's acuse of the same folio and date."""
+    return acuse_del_imss("TRA120305P31", fecha="22/11/2026 05:45:10")
+
+
+def test_an_acuse_swapped_with_its_sha256_is_never_sent(
+    sync_server, desktops, tmp_path, clock
+) -> None:
+    import hashlib
+
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.store import plain
+
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = _presentada_en(a, rfc, tmp_path, clock)
+    otro = _ajeno()
+    with closing(plain.connect(a.empresas.ruta(a.empresa))) as conn:
+        conn.execute(
+            "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ? "
+            "WHERE uuid = ?",
+            (otro, hashlib.sha256(otro).hexdigest(), uuid),
+        )
+    with pytest.raises(ValidationError) as error:
+        a.sync.synchronize()
+    assert error.value.code == "acuse_imss_ajeno"
+    assert "es del contratista con RFC TRA120305P31" in error.value.message
+    assert "No se envió nada al servidor" in error.value.message
+    b.sync.synchronize()
+    with closing(plain.connect(b.empresas.ruta(b.empresa))) as conn:
+        assert conn.execute("SELECT count(*) FROM icsoe_informativas").fetchone() == (0,)
+
+
+def test_an_acuse_swapped_with_its_sha256_on_the_server_is_not_applied(
+    sync_server, desktops, tmp_path, clock
+) -> None:
+    import hashlib
+
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = _presentada_en(a, rfc, tmp_path, clock)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    genuino = b.informativa_presentacion.acuse_imss(uuid, CLI_ACTOR)
+    otro = _ajeno()
+    OtroPrograma(sync_server, uuid).enviar(
+        acuse_imss_pdf=otro, acuse_imss_sha256=hashlib.sha256(otro).hexdigest()
+    )
+    mensaje = (
+        f"La informativa presentada del periodo {PERIODO.clave} de {rfc} que llegó del "
+        "servidor trae un acuse del IMSS que no es el que se registró: no se aplicó."
+    )
+    for desktop in (b, a):
+        resultado = desktop.sync.synchronize()
+        assert mensaje in resultado.texto
+        assert desktop.informativa_presentacion.acuse_imss(uuid, CLI_ACTOR) == genuino
+        (entrada,) = [e for e in desktop.audit.recent() if e.action == "sincronizacion_rechazada"]
+        assert "es del contratista con RFC TRA120305P31" in entrada.detail
+
+
 def test_one_imss_folio_registered_on_two_desktops_for_two_informativas_is_a_conflict(
     sync_server, desktops, tmp_path, clock
 ) -> None:
@@ -378,12 +462,17 @@ class OtroPrograma:
         page = call(sync_server, self._token, "GET", "/v1/pull", params={"since": 0}).json()
         (self._fila,) = [r for r in page["rows"] if r["uuid"] == uuid]
 
-    def enviar(self, **cambios: bytes) -> None:
+    def enviar(self, **cambios: bytes | str) -> None:
         from tests.sync.test_server import push
 
         anterior = self._fila
         data = dict(anterior["data"])
-        data.update({k: base64.b64encode(v).decode("ascii") for k, v in cambios.items()})
+        data.update(
+            {
+                k: v if isinstance(v, str) else base64.b64encode(v).decode("ascii")
+                for k, v in cambios.items()
+            }
+        )
         fila = {
             "table": "icsoe_informativas",
             "uuid": self._uuid,

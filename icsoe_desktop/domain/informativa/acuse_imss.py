@@ -3,15 +3,17 @@ presentación states them, held against the informativa it is registered for.
 
 No real acuse is public and its layout is not described anywhere (reference:
 icsoe-informativa.md, «Signing is not filing»), so the text is read by what its lines say, not
-by position: an RFC on a line that names the contratista (or any RFC that is not one of the
-informativa's contratantes), every spelling of a cuatrimestre («mayo–agosto 2026», «MAYO-AGOSTO/
+by position: an RFC on a line that names the contratista (failing one, an RFC on a line that
+names no party, not one of the informativa's contratantes; an RFC on a line that names a
+contratante, client or beneficiary is never the contratista's), every spelling of a cuatrimestre («mayo–agosto 2026», «MAYO-AGOSTO/
 2026», «2do. cuatrimestre 2026»…), the tipo on a line that says «tipo» or «complementaria».
 Lines that cite another filing («corrige a…», «complementa…») are not read for the tipo, as the
 folio is not (``presentacion.proponer``).
 
 ``cotejar`` refuses an acuse that names another contratista, period or tipo, naming both; what
-the text does not state at all (a scanned acuse has no text) is returned, for the clerk to state
-explicitly that the PDF is this informativa's acuse."""
+the text does not state at all (a scanned acuse has no text), or does not state unambiguously
+(two RFCs on lines that name no party), is returned, for the clerk to state explicitly that the
+PDF is this informativa's acuse."""
 
 from __future__ import annotations
 
@@ -34,18 +36,18 @@ FALTA_RFC = "el RFC del contratista"
 FALTA_PERIODO = "el periodo"
 FALTA_TIPO = "el tipo de informativa"
 
+# Whose the acuse is instead («Este acuse …», or said of a stored acuse), then what to do.
+OTRO_CONTRATISTA = "es del contratista con RFC {otro}, no de {nombre} (RFC {rfc})"
+OTRO_PERIODO = "es del periodo {otro}, no de {periodo}"
+OTRO_TIPO = "es de una informativa {otro}, no de la {tipo} que registras"
 MSG_OTRO_CONTRATISTA = (
-    "Este acuse es del contratista con RFC {otro}, no de {nombre} (RFC {rfc}): elige el acuse "
-    "de presentación de esta informativa."
+    "Este acuse " + OTRO_CONTRATISTA + ": elige el acuse de presentación de esta informativa."
 )
 MSG_OTRO_PERIODO = (
-    "Este acuse es del periodo {otro}, no de {periodo}: elige el acuse de presentación de la "
-    "informativa de {periodo}."
+    "Este acuse " + OTRO_PERIODO + ": elige el acuse de presentación de la informativa de "
+    "{periodo}."
 )
-MSG_OTRO_TIPO = (
-    "Este acuse es de una informativa {otro}, no de la {tipo} que registras: elige el acuse de "
-    "presentación de esta informativa."
-)
+MSG_OTRO_TIPO = "Este acuse " + OTRO_TIPO + ": elige el acuse de presentación de esta informativa."
 MSG_CONSTANCIA = (
     "«{nombre}» es la constancia de firma que genera esta aplicación, no el acuse del IMSS: "
     "firmar no es presentar. Presenta la informativa en el portal del IMSS y elige el acuse "
@@ -83,6 +85,14 @@ _TIPOS = (
 _LINEA_DE_TIPO = re.compile(r"tipo|complementaria")
 
 
+class AcuseAjeno(ValidationError):
+    """``cotejar``'s refusal; ``razon``: whose the acuse is instead («es del periodo …»)."""
+
+    def __init__(self, code: str, razon: str, message: str) -> None:
+        super().__init__(code, message, "acuse")
+        self.razon = razon
+
+
 def llano(texto: str) -> str:
     """Lower case without accents: how the patterns here read a line."""
     descompuesto = unicodedata.normalize("NFKD", texto.lower())
@@ -97,10 +107,13 @@ class Partes:
     rfcs_contratista: tuple[str, ...]  # RFCs on a line that names the contratista
     periodos: tuple[Periodo, ...]
     tipos: tuple[str, ...]
+    # RFCs on a line that names no party (neither the contratista nor another one).
+    rfcs_sin_parte: frozenset[str] = frozenset()
 
 
 def partes(texto: str) -> Partes:
     rfcs: set[str] = set()
+    sin_parte: set[str] = set()
     del_contratista: list[str] = []
     periodos: list[Periodo] = []
     tipos: list[str] = []
@@ -108,8 +121,11 @@ def partes(texto: str) -> Partes:
         plano = llano(linea)
         en_linea = [r for r in _RFC.findall(linea.upper()) if r != RFC_IMSS]
         rfcs.update(en_linea)
-        if en_linea and _DEL_CONTRATISTA.search(plano) and not _DE_OTRA_PARTE.search(plano):
+        otra_parte = _DE_OTRA_PARTE.search(plano)
+        if en_linea and _DEL_CONTRATISTA.search(plano) and not otra_parte:
             del_contratista.extend(en_linea)
+        elif not otra_parte:
+            sin_parte.update(en_linea)
         periodos.extend(_periodos(plano))
         if _LINEA_DE_TIPO.search(plano) and not CITA.search(plano):
             tipo = next((t for t, patron in _TIPOS if patron.search(plano)), None)
@@ -120,6 +136,7 @@ def partes(texto: str) -> Partes:
         tuple(dict.fromkeys(del_contratista)),
         tuple(dict.fromkeys(periodos)),
         tuple(dict.fromkeys(tipos)),
+        frozenset(sin_parte),
     )
 
 
@@ -150,33 +167,39 @@ def cotejar(
     """Refuse an acuse whose text names another contratista, period or tipo; return what it
     does not state (``FALTA_*``). ``contratantes``: the RFCs of the informativa's contratantes
     (an acuse lists them too); ``tipo_por_folio``: the tipo the read folio's prefix says, if
-    any (N… Normal, SI… Sin información)."""
-    otros = [r for r in leidas.rfcs_contratista if r != rfc] or (
-        [] if rfc in leidas.rfcs else sorted(leidas.rfcs - contratantes - {rfc})
-    )
+    any (N… Normal, SI… Sin información). The contratista's RFC counts as stated on a line
+    that names the contratista or, when none does, as the one RFC of the lines that name no
+    party (the contratantes' apart); never on a contratante's, client's or beneficiary's line."""
+    sueltos = leidas.rfcs_sin_parte - contratantes
+    if leidas.rfcs_contratista:
+        otros = [r for r in leidas.rfcs_contratista if r != rfc]
+        dicho = not otros
+    else:
+        # Two RFCs where none is labelled: which is the contratista's is not stated.
+        otros = [] if rfc in sueltos else sorted(sueltos)
+        dicho = sueltos == {rfc}
     if otros:
-        raise ValidationError(
+        datos = {"otro": otros[0], "nombre": nombre, "rfc": rfc}
+        raise AcuseAjeno(
             "acuse_de_otro_contratista",
-            MSG_OTRO_CONTRATISTA.format(otro=otros[0], nombre=nombre, rfc=rfc),
-            "acuse",
+            OTRO_CONTRATISTA.format(**datos),
+            MSG_OTRO_CONTRATISTA.format(**datos),
         )
     otro_periodo = next((p for p in leidas.periodos if p != periodo), None)
     if otro_periodo is not None:
-        raise ValidationError(
-            "acuse_de_otro_periodo",
-            MSG_OTRO_PERIODO.format(otro=otro_periodo.texto, periodo=periodo.texto),
-            "acuse",
+        datos = {"otro": otro_periodo.texto, "periodo": periodo.texto}
+        raise AcuseAjeno(
+            "acuse_de_otro_periodo", OTRO_PERIODO.format(**datos), MSG_OTRO_PERIODO.format(**datos)
         )
     tipos = leidas.tipos or ((tipo_por_folio,) if tipo_por_folio else ())
     otro_tipo = next((t for t in tipos if t != tipo), None)
     if otro_tipo is not None:
-        raise ValidationError(
-            "acuse_de_otro_tipo",
-            MSG_OTRO_TIPO.format(otro=TIPOS[otro_tipo], tipo=TIPOS[tipo]),
-            "acuse",
+        datos = {"otro": TIPOS[otro_tipo], "tipo": TIPOS[tipo]}
+        raise AcuseAjeno(
+            "acuse_de_otro_tipo", OTRO_TIPO.format(**datos), MSG_OTRO_TIPO.format(**datos)
         )
     faltan = []
-    if rfc not in leidas.rfcs:
+    if not dicho:
         faltan.append(FALTA_RFC)
     if not leidas.periodos:
         faltan.append(FALTA_PERIODO)
@@ -191,6 +214,7 @@ __all__ = [
     "FALTA_RFC",
     "FALTA_TIPO",
     "MSG_CONSTANCIA",
+    "AcuseAjeno",
     "Partes",
     "cotejar",
     "llano",

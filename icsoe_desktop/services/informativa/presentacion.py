@@ -95,6 +95,11 @@ MSG_CONSTANCIA_NO_VALIDA = (
 CONSTANCIA_AJENA = "La constancia de firma guardada es la de otra informativa."
 NO_SE_REGISTRA = "No se registra su presentación."
 NO_SE_EXPORTA = "No se exporta para el cliente."
+MSG_ACUSE_AJENO = (
+    "El acuse del IMSS guardado de la informativa {tipo} de {periodo} del contratista {rfc} no "
+    "es el que se registró ({problema}): se cambió fuera de la aplicación y no se usa. Restaura "
+    "un respaldo en el que esté íntegro."
+)
 MSG_ACUSE_ALTERADO = (
     "El acuse del IMSS guardado de la informativa {tipo} de {periodo} del contratista {rfc} "
     "no coincide con su huella SHA-256: se alteró fuera de la aplicación y no se usa. Restaura "
@@ -314,7 +319,9 @@ class PresentacionService(InformativaBase):
                 contratista.rfc,
                 f"{row.periodo} {hecha.folio}"
                 + (f" fuera de plazo ({tarde} días)" if tarde else "")
-                + (" acuse declarado por el usuario" if leida.faltan else ""),
+                + (" acuse declarado por el usuario" if leida.faltan else "")
+                # Which acuse: the audit chain keeps it beyond the reach of the row's columns.
+                + f" acuse SHA-256 {row.acuse_imss_sha256}",
             )
             return hecha
 
@@ -409,7 +416,7 @@ class PresentacionService(InformativaBase):
                     "sin_acuse_imss",
                     "La informativa aún no está presentada: no tiene acuse de presentación.",
                 )
-            return acuse_comprobado(row, contratista.rfc)
+            return acuse_comprobado(row, contratista.rfc, contratista.nombre)
 
     def guardar_acuse_imss(self, informativa: str, actor: str | None, path: Path) -> Path:
         """The IMSS acuse as registered (its SHA-256 checked) written to ``path`` (whole or not
@@ -464,7 +471,7 @@ class PresentacionService(InformativaBase):
                 contratante,
                 row.folio_imss,
                 folios_registrados(row.folios_imss),
-                acuse_comprobado(row, contratista.rfc),
+                acuse_comprobado(row, contratista.rfc, contratista.nombre),
                 row.acuse_pdf,
                 hora_del_centro(row.presentada_at),
                 dias_fuera_de_plazo(inf.periodo, row.tipo, hora_del_centro(row.presentada_at)),
@@ -485,9 +492,39 @@ class PresentacionService(InformativaBase):
         return escribir(archivo, Path(salida))
 
 
-def acuse_comprobado(row: InformativaRow, rfc: str) -> bytes:
-    """The stored IMSS acuse, refused when its bytes are not the ones registered (its SHA-256)."""
+def acuse_comprobado(row: InformativaRow, rfc: str, nombre: str = "") -> bytes:
+    """The stored IMSS acuse, refused when its bytes are not the ones registered (its SHA-256)
+    or its text, read again, is not this informativa's registered acuse (acuse_guardado.py)."""
+    from icsoe_desktop.services.informativa.acuse_guardado import (
+        Registrada,
+        acuse_ajeno,
+        contratantes,
+    )
+
     pdf = row.acuse_imss_pdf or b""
+    if not acuse_alterado(pdf, row.acuse_imss_sha256):
+        registrada = Registrada(
+            rfc,
+            row.periodo,
+            row.tipo,
+            # The whole copy (deferred: MBs) read only when there is no header copy.
+            contratantes(cabecera := row.congelada_cabecera, None if cabecera else row.congelada),
+            row.folio_imss,
+            row.presentada_at,
+            bool(row.acuse_imss_declarado),
+            nombre,
+        )
+        if problema := acuse_ajeno(pdf, row.acuse_imss_sha256, registrada):
+            log.warning("Acuse del IMSS ajeno: informativa %s: %s", row.uuid, problema)
+            raise ValidationError(
+                "acuse_imss_ajeno",
+                MSG_ACUSE_AJENO.format(
+                    tipo=TIPOS.get(row.tipo, row.tipo),
+                    periodo=_periodo_texto(row.periodo),
+                    rfc=rfc,
+                    problema=problema,
+                ),
+            )
     if acuse_alterado(pdf, row.acuse_imss_sha256):
         log.warning("Acuse del IMSS alterado: informativa %s", row.uuid)
         raise ValidationError(

@@ -1,6 +1,7 @@
 """The documents a store keeps, each checked against what it is stored as: the IMSS acuse de
-presentación (its bytes against the SHA-256 registered with it, and the folio it shows against
-the folio registered), and the constancia de firma (its PDF signature intact, over this
+presentación (its bytes against the SHA-256 registered with it, and its text read again as this
+informativa's acuse, of the folio and date registered: services/informativa/acuse_guardado.py),
+and the constancia de firma (its PDF signature intact, over this
 informativa's cadena and sello, and naming the SHA-256 of the frozen copies kept). The frozen
 copies themselves are checked with the sello (``firmada.problema_firmada``: restore's
 ``_check_firmadas``). A restore refuses a backup naming the first document that differs; a
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import FIRMADAS
-from icsoe_desktop.domain.informativa.presentacion import acuse_alterado
+from icsoe_desktop.services.informativa.acuse_guardado import Registrada, acuse_ajeno, contratantes
+from icsoe_desktop.store import plain
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,12 @@ class _Fila:
     folio: str
     acuse: bytes | None
     acuse_sha256: str
+    tipo: str
+    presentada: str | None  # as SQLite keeps it
+    declarado: int | None
+    copia_cabecera: bytes | None  # the header copy, read for the contratantes
+    id: int
+    contratista: str  # its name
 
     @property
     def nombre(self) -> str:
@@ -49,7 +57,8 @@ def _filas(conn: sqlite3.Connection, con_constancia: bool) -> Iterator[_Fila]:
         _Fila(*row)
         for row in conn.execute(
             "SELECT c.rfc, i.periodo, i.cadena, i.sello, "
-            f"{columnas}, i.folio_imss, i.acuse_imss_pdf, i.acuse_imss_sha256 "
+            f"{columnas}, i.folio_imss, i.acuse_imss_pdf, i.acuse_imss_sha256, i.tipo, "
+            "i.presentada_at, i.acuse_imss_declarado, i.congelada_cabecera, i.id, c.nombre "
             "FROM icsoe_informativas i JOIN icsoe_contratistas c ON c.id = i.contratista_id "
             "WHERE i.estado IN (?, ?) AND i.deleted = 0 ORDER BY i.id",
             tuple(sorted(FIRMADAS)),
@@ -57,28 +66,31 @@ def _filas(conn: sqlite3.Connection, con_constancia: bool) -> Iterator[_Fila]:
     )
 
 
-def acuse_distinto(acuse: bytes | None, sha256: str, folio: str) -> str:
-    """Why a stored IMSS acuse is not the one registered ("" when it is): its bytes against the
-    SHA-256 kept with them, and the folio its text shows (when it has text) against the folio
-    registered."""
-    if acuse is None and not sha256:
+def acuse_distinto(conn: sqlite3.Connection, fila: _Fila) -> str:
+    """Why a stored IMSS acuse is not the one registered for its informativa ("" when it is)."""
+    if fila.acuse is None and not fila.acuse_sha256:
         return ""  # not presented, or presented before the acuse was kept
-    if acuse is None or acuse_alterado(acuse, (sha256 or "").lower()):
-        return "su acuse de presentación del IMSS no es el que se registró (su SHA-256 no coincide)"
-    from icsoe_desktop.domain.informativa.presentacion import proponer
-    from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
+    cabecera = fila.copia_cabecera
+    # The whole copy (MBs) only for a row signed before the header copy was kept.
+    congelada = None if cabecera else _congelada(conn, fila)
+    registrada = Registrada(
+        fila.rfc,
+        fila.periodo,
+        fila.tipo,
+        contratantes(cabecera, congelada),
+        fila.folio,
+        plain.from_text(fila.presentada) if fila.presentada else None,
+        bool(fila.declarado),
+        fila.contratista,
+    )
+    return acuse_ajeno(fila.acuse, fila.acuse_sha256, registrada)
 
-    try:
-        texto = leer_acuse(acuse, "acuse").texto
-    except ValidationError:
-        return "su acuse de presentación del IMSS no es un PDF legible"
-    mostrado = proponer(texto, []).folio if texto else None
-    if mostrado and folio and mostrado != folio:
-        return (
-            f"su acuse de presentación del IMSS es del folio {mostrado}, no del folio {folio} "
-            "registrado"
-        )
-    return ""
+
+def _congelada(conn: sqlite3.Connection, fila: _Fila) -> bytes | None:
+    row = conn.execute(
+        "SELECT congelada FROM icsoe_informativas WHERE id = ?", (fila.id,)
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 def _constancia_distinta(fila: _Fila) -> str:
@@ -105,7 +117,7 @@ def primer_documento_distinto(conn: sqlite3.Connection, constancias: bool = True
     """The first stored document that is not what it is stored as, named («la informativa del
     periodo 2026-1 de RFC: su acuse …»), or "". ``constancias`` False: the acuses only."""
     for fila in _filas(conn, constancias):
-        problema = acuse_distinto(fila.acuse, fila.acuse_sha256, fila.folio)
+        problema = acuse_distinto(conn, fila)
         if not problema and constancias:
             problema = _constancia_distinta(fila)
         if problema:
@@ -114,4 +126,4 @@ def primer_documento_distinto(conn: sqlite3.Connection, constancias: bool = True
     return ""
 
 
-__all__ = ["acuse_distinto", "primer_documento_distinto"]
+__all__ = ["primer_documento_distinto"]

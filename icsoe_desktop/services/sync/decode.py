@@ -110,16 +110,22 @@ def refuse(
     uuids: list[Any] | None = None,
 ) -> None:
     """The decoded rows (``count`` of them, ``deleted`` each, ``uuids`` when known) that the
-    table's own check refuses marked as not fitting (``Refused``); the others as they were."""
-    if table.refuse is None:
+    table's own checks refuse (the store's ``SyncedTable.refuse``, then the services'
+    ``RECIBIDAS``) marked as not fitting (``Refused``); the others as they were."""
+    from icsoe_desktop.services.informativa.acuse_sincronizado import RECIBIDAS
+
+    # The store's own check, then the services' (one that reads PDFs, say).
+    checks = [c for c in (table.refuse, RECIBIDAS.get(table.name)) if c is not None]
+    if not checks:
         return
-    rows = [i for i in range(count) if i not in decoded.unfit]
     values = dict(zip(decoded.names, decoded.columns, strict=True))
     values["deleted"] = deleted
     if uuids is not None:
         values["uuid"] = uuids
-    for i, rechazo in table.refuse(session, values, rows).items():
-        decoded.unfit[i] = Refused(rechazo)
+    for check in checks:
+        rows = [i for i in range(count) if i not in decoded.unfit]
+        for i, rechazo in check(session, values, rows).items():
+            decoded.unfit[i] = Refused(rechazo)
 
 
 def _parents_of_column(

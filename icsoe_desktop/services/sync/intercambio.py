@@ -168,8 +168,11 @@ class Intercambio:
         server works on the one before (another thread waits for its answer), and a batch's
         answer is recorded once the next batch is on its way (the server is not kept waiting
         for this desktop's writes)."""
+        from icsoe_desktop.services.informativa.acuse_sincronizado import ajeno_por_enviar
+
         with self._store.session() as session:
             alterado = acuse_alterado_por_enviar(session)
+            ajeno = None if alterado is not None else ajeno_por_enviar(session)
             total = pending_count(session)  # (counted in the tables where something waits)
         if alterado is not None:
             raise ValidationError(
@@ -179,6 +182,8 @@ class Intercambio:
                 "aplicación. No se envió nada al servidor; restaura un respaldo en el que esté "
                 "íntegro.",
             )
+        if ajeno is not None:
+            raise ValidationError("acuse_imss_ajeno", ajeno)
         done = conflicts = 0
         report(0, total)
         if not total:
