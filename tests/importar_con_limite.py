@@ -12,6 +12,7 @@ import resource
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 LIMITE = 4 * 2**30
 
@@ -26,22 +27,13 @@ def _answer(name: str, read: Callable[[], object]) -> None:
     print(json.dumps(answer, ensure_ascii=False), flush=True)
 
 
-def main(data_dir: str, folder: Path) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (LIMITE, LIMITE))
-    if data_dir == "-":
-        from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
-
-        for path in sorted(folder.iterdir()):
-            _answer(path.name, lambda p=path: sum(1 for _ in sheet_rows(p, p.name)))
-        return
+def importadores(services: Any) -> dict[str, Callable[[Path], object]]:
+    """Each importer of the program, by name: what it answers for a file (a count)."""
     from icsoe_desktop.domain.roles import CLI_ACTOR
-    from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.informativa.rechazos import _leer as leer_rechazos
     from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    services = open_services(Path(data_dir))
-    importers: dict[str, Callable[[Path], object]] = {
+    return {
         "movimientos": lambda p: services.importador.import_file(p, CLI_ACTOR).leidas,
         "trabajadores": lambda p: len(leer_trabajadores(p).trabajadores),
         "registros": lambda p: services.registros.importar(p, CLI_ACTOR).guardados,
@@ -51,8 +43,22 @@ def main(data_dir: str, folder: Path) -> None:
         # The portal's rejections: read as the importer reads them (the rows it would match).
         "rechazos": lambda p: len(list(leer_rechazos(p, None).filas())),
     }
+
+
+def main(data_dir: str, folder: Path) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (LIMITE, LIMITE))
+    if data_dir == "-":
+        from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
+
+        for path in sorted(p for p in folder.iterdir() if p.suffix != ".md"):
+            _answer(path.name, lambda p=path: sum(1 for _ in sheet_rows(p, p.name)))
+        return
+    from icsoe_desktop.services.container import open_services
+
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    services = open_services(Path(data_dir))
     try:
-        for name, importer in importers.items():
+        for name, importer in importadores(services).items():
             for path in (folder / f"{name}.xlsx", folder / f"{name}.xls"):
                 if path.exists():
                     _answer(name, lambda i=importer, p=path: i(p))

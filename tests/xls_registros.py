@@ -33,6 +33,8 @@ def registros(stream: bytes) -> list[Registro]:
     lista, pos = [], 0
     while pos + 4 <= len(stream):
         tipo, largo = struct.unpack_from("<HH", stream, pos)
+        if pos + 4 + largo > len(stream):  # a length already damaged: the rest is no record
+            break
         lista.append(Registro(pos, tipo, largo))
         pos += 4 + largo
     return lista

@@ -5,7 +5,9 @@ The movimientos importer (IDSE lote, CSV, .xlsx), the informativa's worker file 
 capturistas alta masiva get random bytes and valid files (as a grid exports them, and as nómina
 systems write them: titles above the header, a total row below, money as «$1,234.56») damaged as
 disks, mail and other programs damage them: bytes flipped, dropped, inserted, truncated, and
-inside a workbook its XML parts damaged and zipped again.
+inside a workbook its XML parts damaged and zipped again; an .xls's records changed (a type, a
+length, a sheet's DIMENSIONS, a BOUNDSHEET's offset, the SST's counts: tests/fuzzing.py). The
+long run over every importer, each file in a guarded child, is bench/fuzz_libros.py.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 from icsoe_desktop.store.models import MovimientoRow
 from tests.archivos_de_nomina import csv_titulo_y_total, trabajadores, xlsx_titulos_y_total
-from tests.fuzzing import damaged_bytes, far_cell_xml, fuzz_settings
+from tests.data.libros_xls import AQUI
+from tests.fuzzing import damaged_bytes, far_cell_xml, fuzz_settings, mutar_xls, mutar_zip
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista
 from tests.services.movimientos_data import (
     HEADERS,
@@ -246,3 +249,21 @@ def test_damaged_workbooks_into_the_bulk_alta(services, rfc, tmp_path, data):
     saved = 0 if isinstance(result, ValidationError) else result.guardados
     assert saved == 0 or not result.rechazos  # all or nothing
     assert services.capturistas.total(rfc) == before + saved
+
+
+@fuzz_settings(40, HealthCheck.function_scoped_fixture)
+@given(
+    rnd=st.randoms(use_true_random=False),
+    nombre=st.sampled_from(["movimientos", "trabajadores", "hojas", "ocultas"]),
+    suffix=st.sampled_from([".xls", ".ods"]),
+)
+def test_damaged_xls_and_ods_records_into_the_workers_reader(rnd, nombre, suffix):
+    """LibreOffice's .xls with its records changed, its .ods with parts damaged: a Spanish
+    refusal or the workers read (an abort here ends the test run: bench/fuzz_libros.py counts
+    them in a child)."""
+    semilla = AQUI / f"{nombre}{suffix}"
+    if not semilla.exists():
+        semilla = AQUI / f"hojas{suffix}"
+    data = semilla.read_bytes()
+    mutante, _ = mutar_xls(data, rnd) if suffix == ".xls" else mutar_zip(data, rnd)
+    leer_trabajadores_de(mutante, suffix)

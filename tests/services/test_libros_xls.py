@@ -175,3 +175,15 @@ def test_a_declared_extent_within_an_xls_grid_is_read(tmp_path):
     path = tmp_path / "movimientos.xls"
     path.write_bytes(xls)
     assert sum(1 for _ in sheet_rows(path, path.name)) == 10
+
+
+@pytest.mark.slow
+@SIN_LIMITE_DE_MEMORIA
+def test_the_fuzz_corpus_is_refused_as_damaged():
+    """The mutants bench/fuzz_libros.py kept (tests/data/fuzz): each once ended the process or
+    raised a panic; read under a 4 GB limit, each is a typed refusal."""
+    corpus = AQUI / "fuzz"
+    answers = limited("-", corpus)
+    assert len(answers) == len(list(corpus.glob("*.xls"))) >= 10
+    for answer in answers:
+        assert answer.get("codigo") == "xlsx_invalido", answer
