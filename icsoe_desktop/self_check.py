@@ -138,7 +138,10 @@ def check_empresas(services: Services) -> list[CheckResult]:
         results.append(CheckResult(True, name, f"{named}{path} ({revision})"))
 
         def bitacora(e: EmpresaInfo = empresa, p: Path = path, n: str = name) -> CheckResult:
-            return _bitacora(f"Bitácora de {n.lower()}", p, services.cabezas.registradas(e.id))
+            # Against the links the installation recorded (catalog and keyring), as its
+            # opening checks; a keyring copy that cannot be read is said, not blamed on it.
+            integridad = services.cabezas.verificar(e.id, p)
+            return CheckResult(integridad.integra, f"Bitácora de {n.lower()}", integridad.texto())
 
         results.append(_guarded(f"Bitácora de {name.lower()}", bitacora))
     results.append(
@@ -151,9 +154,8 @@ def check_empresas(services: Services) -> list[CheckResult]:
 
 
 def _bitacora(name: str, path: Path, registrada: list[Cabeza]) -> CheckResult:
-    """«bitácora íntegra», or where the audit chain breaks (services/audit.py); an empresa's
-    must also hold the last links the installation recorded of it (catalog and keyring), as
-    its opening checks (services/empresas/bitacora.py)."""
+    """«bitácora íntegra», or where the audit chain breaks (services/audit.py), checked with
+    the installation's audit key (services/llave_bitacora.py)."""
     from icsoe_desktop.services.audit import verificar_bitacora
 
     integridad = verificar_bitacora(path, registrada)

@@ -272,7 +272,10 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
         monkeypatch.delenv(var, raising=False)
     import keyring.core
 
+    from icsoe_desktop.store import plain
+
     keyring.core._keyring_backend = None  # pick the backend again from the env
+    plain.usar_llave_bitacora(None)  # the audit key is read again from this keyring
     return data_dir
 
 
@@ -317,7 +320,10 @@ def build_isolated(folder: Path, build: Callable[[Path], T]) -> T:
         result = build(_isolate(monkeypatch, folder))
     import keyring.core
 
+    from icsoe_desktop.store import plain
+
     keyring.core._keyring_backend = None  # the test's own keyring again
+    plain.usar_llave_bitacora(None)  # and its audit key
     return result
 
 

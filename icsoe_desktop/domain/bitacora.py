@@ -1,19 +1,26 @@
-"""The audit log's chain: each entry's link is a hash of the entry and of the previous link, so
-an entry edited, removed or slipped in by hand breaks every link after it.
+"""The audit log's chain: each entry's link is an HMAC-SHA-256, under the installation's key, of
+the entry and of the previous link, so an entry edited, removed or slipped in by hand breaks
+every link after it, and whoever has the file but not the key cannot make a link (append an
+entry, rewrite the chain).
 
 The links are kept beside the entries (``audit_cadena``), written by a trigger of the store as
-each entry is inserted (store/plain.py registers ``ESLABON`` on every connection of the app),
-and checked by services/audit.py. A hash without a key: whoever rewrites the whole chain can
-make it whole again, which is why the installation's catalog keeps each empresa's last link.
+each entry is inserted (store/plain.py registers ``ESLABON`` on every connection of the app,
+with the installation's key), and checked by services/audit.py. The key lives in the OS
+keyring (services/llave_bitacora.py). Chains made before the key are plain SHA-256 links
+(``eslabon`` without ``llave``): they keep verifying up to the first keyed link, which marks
+the switch (``CON_LLAVE``); after it every link must be keyed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 ESLABON = "bitacora_eslabon"  # the SQL function the trigger calls
 ORIGEN = ""  # the link before the first entry
+CON_LLAVE = "k1:"  # a keyed link's prefix: HMAC-SHA-256 under the installation's key
+LARGO_LLAVE = 32  # bytes
 
 
 def eslabon(
@@ -24,13 +31,28 @@ def eslabon(
     action: str | None,
     target: str | None,
     detail: str | None,
+    *,
+    llave: bytes | None = None,
 ) -> str:
     """The link of one entry (its columns as the store keeps them: ``at`` as text) after
-    ``previo``; the JSON list keeps the fields apart (no «a|b» equal to «a|» + «b»)."""
+    ``previo``; the JSON list keeps the fields apart (no «a|b» equal to «a|» + «b»). With
+    ``llave``, the HMAC under it (``CON_LLAVE`` + hex); without, the plain SHA-256 of the
+    chains made before the key."""
     datos = json.dumps(
         [previo or ORIGEN, uuid, at, actor, action, target, detail], ensure_ascii=False
-    )
-    return hashlib.sha256(datos.encode("utf-8")).hexdigest()
+    ).encode("utf-8")
+    if llave is None:
+        return hashlib.sha256(datos).hexdigest()
+    return CON_LLAVE + hmac.new(llave, datos, hashlib.sha256).hexdigest()
 
 
-__all__ = ["ESLABON", "ORIGEN", "eslabon"]
+def con_llave(link: str) -> bool:
+    return link.startswith(CON_LLAVE)
+
+
+def huella(llave: bytes) -> str:
+    """What names a key without revealing it (a message, the log)."""
+    return hashlib.sha256(b"icsoe-desktop bitacora " + llave).hexdigest()[:16]
+
+
+__all__ = ["CON_LLAVE", "ESLABON", "LARGO_LLAVE", "ORIGEN", "con_llave", "eslabon", "huella"]

@@ -1,10 +1,12 @@
 """The append-only audit log of admin actions, and the check of its chain.
 
 Each entry is linked to the one before it (domain/bitacora.py; the store's trigger writes the
-link in ``audit_cadena``). ``verificar_bitacora`` walks a store's entries and names the first
-one where the chain breaks: an entry edited, one removed, one added by hand. The installation's
-catalog keeps each empresa's last link seen (``Cabeza``), so a store that does not reach it (an
-older copy, a cut log) or holds another entry there (a rewritten chain) is recognised too.
+link in ``audit_cadena``), keyed by the installation's key (services/llave_bitacora.py).
+``verificar_bitacora`` walks a store's entries and names the first one where the chain breaks:
+an entry edited, one removed, one added by hand (also with a link computed without the key).
+The installation's catalog keeps each empresa's last link seen (``Cabeza``), so a store that
+does not reach it (an older copy, a cut log) or holds another entry there (a rewritten chain)
+is recognised too.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.bitacora import eslabon
+from icsoe_desktop.domain.bitacora import con_llave, eslabon
 from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import AuditEntry, AuditEslabon
 
@@ -104,6 +108,9 @@ class Integridad:
     problema: str = ""  # where the chain breaks, in Spanish; "" when it is whole
     # The store ends before the last link the catalog saw (an older copy, or a cut log).
     anterior: bool = False
+    # What is wrong outside the store (a keyring copy that cannot be read): said, not blamed
+    # on the store.
+    aviso: str = ""
 
     @property
     def integra(self) -> bool:
@@ -111,9 +118,8 @@ class Integridad:
 
     def texto(self) -> str:
         """For the self-check's line: «bitácora íntegra» or where it breaks."""
-        if self.integra:
-            return f"bitácora íntegra ({self.entradas} entradas)"
-        return self.problema
+        texto = f"bitácora íntegra ({self.entradas} entradas)" if self.integra else self.problema
+        return f"{texto}; {self.aviso}" if self.aviso else texto
 
 
 def _entrada(row: tuple[Any, ...]) -> str:
@@ -124,10 +130,16 @@ def _entrada(row: tuple[Any, ...]) -> str:
 def verificar_bitacora(
     path: Path, registrada: Cabeza | Iterable[Cabeza] | None = None
 ) -> Integridad:
-    """Walk the chain of the store at ``path`` (read only); ``registrada``: the last link (or
-    links: the catalog's, the keyring's) the installation saw of it, which the store must hold
-    as it was. A store of before the chain (no ``audit_cadena``) has nothing to check: its
-    migration chains it as it is."""
+    """Walk the chain of the store at ``path`` (read only) with the installation's key;
+    ``registrada``: the last link (or links: the catalog's, the keyring's) the installation saw
+    of it, which the store must hold as it was. A store of before the chain (no
+    ``audit_cadena``) has nothing to check: its migration chains it as it is."""
+    try:
+        llave = plain.llave_bitacora()
+    except DomainError as exc:  # the key is not in the keyring: nothing keyed can be checked
+        llave, sin_llave = None, exc.message
+    else:
+        sin_llave = ""
     if registrada is None:
         registradas: tuple[Cabeza, ...] = ()
     elif isinstance(registrada, Cabeza):
@@ -140,12 +152,17 @@ def verificar_bitacora(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_cadena'"
         ).fetchone():
             return Integridad(0, None)
-        return _verificar(conn, registradas)
+        return _verificar(conn, registradas, llave, sin_llave)
     finally:
         conn.close()
 
 
-def _verificar(conn: sqlite3.Connection, registradas: tuple[Cabeza, ...]) -> Integridad:
+def _verificar(
+    conn: sqlite3.Connection,
+    registradas: tuple[Cabeza, ...],
+    llave: bytes | None,
+    sin_llave: str,
+) -> Integridad:
     # A link without its entry: the entry was removed (its link left behind).
     huerfano = conn.execute(
         "SELECT min(audit_id) FROM audit_cadena WHERE audit_id NOT IN (SELECT id FROM audit_log)"
@@ -160,6 +177,7 @@ def _verificar(conn: sqlite3.Connection, registradas: tuple[Cabeza, ...]) -> Int
     previo: str | None = None
     entradas = 0
     ultima: Cabeza | None = None
+    con_llave_desde: int | None = None  # the first keyed link: from it on, every one is
     for row in rows:
         entradas += 1
         if row[7] is None:
@@ -169,7 +187,28 @@ def _verificar(conn: sqlite3.Connection, registradas: tuple[Cabeza, ...]) -> Int
                 f"la bitácora se rompe en {_entrada(row)}: no está encadenada (se agregó por "
                 "fuera de la aplicación)",
             )
-        if row[7] != eslabon(previo, *row[1:7]):
+        if con_llave(row[7]):
+            if llave is None:
+                return Integridad(
+                    entradas,
+                    ultima,
+                    f"no se pudo comprobar la bitácora desde {_entrada(row)}, encadenada con la "
+                    "llave de la bitácora de esta instalación: "
+                    + (sin_llave or "no hay llavero del sistema donde leerla"),
+                )
+            con_llave_desde = con_llave_desde or row[0]
+            esperado = eslabon(previo, *row[1:7], llave=llave)
+        elif con_llave_desde is not None:
+            return Integridad(
+                entradas,
+                ultima,
+                f"la bitácora se rompe en {_entrada(row)}: no está encadenada con la llave de "
+                f"esta instalación, como las entradas desde la {con_llave_desde} (se agregó o se "
+                "reescribió por fuera de la aplicación)",
+            )
+        else:
+            esperado = eslabon(previo, *row[1:7])  # a chain made before the key
+        if row[7] != esperado:
             return Integridad(
                 entradas,
                 ultima,

@@ -20,10 +20,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from icsoe_desktop.domain.bitacora import con_llave
 from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.practica import capacitacion_activa
+from icsoe_desktop.services import llave_bitacora
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -37,6 +39,7 @@ from icsoe_desktop.services.empresas.primera import asegurar_primera
 from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
+from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
@@ -115,6 +118,13 @@ _LAZY = (
     "backup",
     "reparacion",
     "primer_uso",
+)
+
+
+AUDIT_CON_LLAVE = "bitacora_con_llave"
+MSG_CON_LLAVE = (
+    "desde esta entrada la bitácora se encadena con la llave de esta instalación (en el llavero "
+    "del sistema)"
 )
 
 
@@ -219,6 +229,8 @@ class Services:
             log.error("No se pudo leer la bitácora de %s: %r", path, exc)
             integridad = Integridad(0, None, "no se pudo leer para revisarla")
         solo_lectura = "" if integridad.integra else self.cabezas.alterada(empresa, integridad)
+        if integridad.integra and integridad.aviso:
+            self.avisos.append(self.cabezas.copia_ilegible(empresa, integridad))
         store = Store(path, solo_lectura=solo_lectura)  # a damaged file raises: nothing changed
         try:
             self._open_store(empresa, store, interrumpida, integridad)
@@ -251,10 +263,26 @@ class Services:
             )
         nombrada = self.empresas.nombrar(empresa, store)
         if interrumpida is None:
+            marcada = integridad.integra and not store.solo_lectura
+            if marcada and self._marcar_llave(audit, store.path):
+                integridad = verificar_bitacora(store.path, self.cabezas.registradas(empresa.id))
             self.cabezas.tomar(empresa.id, integridad)  # whole: recorded as it opens
         self.empresa, self.store, self.audit = nombrada, store, audit
         self.permisos_empresa = permisos
         self.carpeta = self.empresas.carpeta(empresa)
+
+    def _marcar_llave(self, audit: AuditService, path: Path, vacia: bool = False) -> bool:
+        """A chain made before the installation's key (its last link keyless) goes on keyed
+        from a first entry that says so: from it on, a keyless link is one made without the
+        key (domain/bitacora.py). ``vacia``: also a chain with no entry yet (the catalog's:
+        its keyed entry is how a key that goes missing is known). True when it was written."""
+        cabeza = audit.cabeza()
+        if cabeza is None and not vacia:
+            return False
+        if (cabeza is not None and con_llave(cabeza.hash)) or plain.llave_bitacora() is None:
+            return False
+        audit.anotar(None, AUDIT_CON_LLAVE, path.name, MSG_CON_LLAVE)
+        return True
 
     def _rescatar_antes(self, empresa: EmpresaInfo, actor: str) -> None:
         """``reparar`` of a file the opening cannot read (its schema revision, the empresa's
@@ -745,10 +773,14 @@ def open_services(
     a ValidationError naming the choices) and open it: an interrupted restore finished or
     undone, its store migrated, named in the catalog. ``reparar`` (an actor): its file, when
     damaged, rescued first (``Services.rescatado``; ``reparacion.reparar`` does the rest)."""
+    # The installation's audit key, before anything is written or checked: a key missing
+    # from the keyring stops here, saying so (services/llave_bitacora.py).
+    llave_bitacora.usar(data_dir / CATALOGO_FILE)()
     catalogo = Store(data_dir / CATALOGO_FILE, synced=False)  # never synced
     try:
         asegurar_primera(catalogo, data_dir, clock)
         services = Services(data_dir, clock, catalogo)
+        services._marcar_llave(services.audit_instalacion, catalogo.path, vacia=True)
         empresas = services.empresas
         empresa = empresas.elegir(empresa_rfc) if empresa_rfc or exigir else empresas.recordada()
         assert empresa is not None  # asegurar_primera leaves at least one

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -108,10 +108,30 @@ def _sync_hash(row_uuid: str, version: int) -> int:
     return row_hash(row_uuid, version)
 
 
+# The installation's audit key: given by the services (services/llave_bitacora.py, which reads
+# it from the OS keyring on its first call); without one, links are the keyless ones of the
+# chains made before the key (a store handled outside the app: tests, tools).
+_llave_bitacora: Callable[[], bytes | None] | None = None
+
+
+def usar_llave_bitacora(proveedor: Callable[[], bytes | None] | None) -> None:
+    """Every audit link written or checked by this process from now on is keyed by what
+    ``proveedor`` returns (one installation's keyring per process)."""
+    global _llave_bitacora
+    _llave_bitacora = proveedor
+
+
+def llave_bitacora() -> bytes | None:
+    """The audit key in use (None: none given). The provider may raise its Spanish DomainError
+    (the key is not in the keyring): then nothing is linked and the write is refused."""
+    proveedor = _llave_bitacora
+    return None if proveedor is None else proveedor()
+
+
 def _audit_link(*fields: str | None) -> str:
     from icsoe_desktop.domain.bitacora import eslabon
 
-    return eslabon(*fields)
+    return eslabon(*fields, llave=llave_bitacora())
 
 
 # The migrated templates shipped with the app (store/template.py): an empresa's store, and the

@@ -1,11 +1,13 @@
 """The audit chain trusted only forward (services/empresas/bitacora.py): a store whose log was
-edited, had an entry removed, two entries swapped, its chain recomputed or its tail cut is found
+edited, had an entry removed, two entries swapped, its chain recomputed, its tail cut or an
+entry appended with a link made without the installation's key is found
 at every ordinary opening after (the window, a command that reads, one that writes, a backup),
 opened read-only, audited in the catalog, and never makes the installation take its chain: the
 self-check and a restore still refuse it afterwards."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop import cli
+from icsoe_desktop.domain.bitacora import eslabon
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.container import open_services
@@ -62,9 +65,33 @@ def _swap(path: Path) -> list[str]:
     ]
 
 
+def _anexar(path: Path, llave: bytes | None = None) -> int:
+    """An entry appended after the last one with its link computed by the public eslabon()
+    (without the installation's key, or with another key): what someone who can write the
+    file and read domain/bitacora.py can do. Its id."""
+    with closing(sqlite3.connect(path)) as conn:
+        ultimo, previo = conn.execute(
+            "SELECT audit_id, hash FROM audit_cadena ORDER BY audit_id DESC LIMIT 1"
+        ).fetchone()
+    fila = ("u-anexada", "2026-11-27 10:00:00.000000", "admin", "respaldo_creado", "x", "")
+    link = eslabon(previo, *fila, llave=llave)
+    valores = ", ".join(f"'{v}'" for v in fila)
+    _editar(
+        path,
+        f"INSERT INTO audit_log (id, uuid, at, actor, action, target, detail) VALUES "
+        f"({ultimo + 1}, {valores})",
+        f"INSERT INTO audit_cadena VALUES ({ultimo + 1}, '{link}')",
+    )
+    return ultimo + 1
+
+
 def _alterar(path: Path, caso: str) -> None:
     entradas = _entradas(path)
-    if caso == "editada":
+    if caso == "anexada":
+        _anexar(path)
+    elif caso == "anexada_con_otra_llave":
+        _anexar(path, os.urandom(32))
+    elif caso == "editada":
         _editar(path, f"UPDATE audit_log SET detail = 'nada' WHERE id = {entradas[1][0]}")
     elif caso == "borrada":
         _editar(path, f"DELETE FROM audit_log WHERE id = {entradas[1][0]}")
@@ -89,7 +116,15 @@ def _alteradas_en_catalogo(data_dir: Path) -> int:
         ).fetchone()[0]
 
 
-CASOS = ["editada", "borrada", "reordenada", "recalculada", "cortada"]
+CASOS = [
+    "editada",
+    "borrada",
+    "reordenada",
+    "recalculada",
+    "cortada",
+    "anexada",
+    "anexada_con_otra_llave",
+]
 
 
 @pytest.mark.parametrize("caso", CASOS)

@@ -3,6 +3,7 @@ services are loaded (services/acceso/idse_sign_in.py): the same store, lock and 
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from contextlib import closing
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.config import load_settings
+from icsoe_desktop.domain.bitacora import con_llave
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.paths import CATALOGO_FILE
 from icsoe_desktop.services.acceso.accounts import Registration
@@ -35,7 +37,7 @@ for password in ("Mala#1234", sys.argv[2]):
         print(sign_in.authenticate(sys.argv[3], password).nombre_completo)
     except AuthenticationError as exc:
         print(exc.code)
-heavy = ("sqlalchemy", "alembic", "cryptography", "keyring", "openpyxl")
+heavy = ("sqlalchemy", "alembic", "cryptography", "openpyxl")
 print(sorted({m.split(".")[0] for m in sys.modules} & set(heavy)))
 """
 
@@ -62,13 +64,18 @@ def test_a_fresh_process_signs_in_without_importing_the_orm(data_dir: Path, cloc
         repr(ANA),
         "credenciales_incorrectas",
         "Ana López Ruiz",
-        "[]",  # nothing of SQLAlchemy, Alembic, cryptography, keyring or openpyxl
+        "[]",  # nothing of SQLAlchemy, Alembic, cryptography or openpyxl
     ]
+    # (keyring, yes: the sign-in's audit entries are linked with the installation's key.)
+    with closing(sqlite3.connect(data_dir / CATALOGO_FILE)) as conn:
+        links = [r[0] for r in conn.execute("SELECT hash FROM audit_cadena ORDER BY audit_id")]
+    assert len(links) >= 3 and all(con_llave(link) for link in links)
     # The ORM side sees both attempts, in order, as if it had made them, in the installation's
     # audit (the catalog: IDSE users are the installation's, not an empresa's).
     services = open_services(data_dir, clock)
     try:
         assert [(e.action, e.actor) for e in reversed(services.audit_instalacion.recent())] == [
+            ("bitacora_con_llave", "sin sesión"),  # the installation's first entry
             ("usuario_idse_alta", ANA),
             ("inicio_sesion_fallido", ANA),
             ("inicio_sesion", ANA),

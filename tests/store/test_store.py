@@ -232,7 +232,9 @@ def test_reopening_an_existing_file_keeps_the_data(data_dir: Path, clock) -> Non
         actions = [r.action for r in reopened.audit.recent()]
     finally:
         reopened.close()
-    assert actions == ["usuario_idse_alta", "configuracion_smtp"]
+    # A chain written without the installation's key (here: by the store alone) goes on keyed
+    # from an entry that says so.
+    assert actions == ["usuario_idse_alta", "bitacora_con_llave", "configuracion_smtp"]
 
 
 def test_file_that_is_not_a_database_gives_a_spanish_error_and_is_left_alone(

@@ -89,6 +89,9 @@ class IdseSignIn:
         usuario = normalize_email(usuario)
         SIGN_IN.check_filled(usuario, contrasena)
         now = self._clock()
+        # The audit key first: a key missing from the keyring is said as such (not as a
+        # database failure from inside the audit trigger).
+        plain.llave_bitacora()
         # Failures must be committed: the transaction ends normally and the error is raised after.
         with plain.write_transaction(self.path) as connection:
             outcome = self._check(connection, usuario, contrasena, now)
@@ -169,4 +172,7 @@ def open_sign_in(data_dir: Path, clock: Clock = utcnow) -> IdseSignIn | None:
         return None
     if legacy.exists() and not plain.has_rows(path, "empresas"):
         return None  # an upgrade interrupted before its users were copied
+    from icsoe_desktop.services import llave_bitacora
+
+    llave_bitacora.usar(path)  # read from the keyring at the first entry written
     return IdseSignIn(path, clock)

@@ -13,6 +13,8 @@ it again. Only a restore, whose backup was checked whole, sets the link back (``
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import DomainError
@@ -24,11 +26,19 @@ log = logging.getLogger(__name__)
 
 KEYRING_SCOPE = "bitacora"
 AUDIT_ALTERADA = "bitacora_alterada"
+AUDIT_COPIA_ILEGIBLE = "bitacora_copia_ilegible"
 MSG_SOLO_LECTURA = (
     "La bitácora de la empresa {empresa} está alterada: {problema}. La empresa se abrió en "
     "sólo lectura y no se guarda ningún cambio en ella. Restaura un respaldo íntegro (Archivo › "
     "Restaurar) o pide ayuda a soporte."
 )
+
+MSG_COPIA_ILEGIBLE = (
+    "no se pudo leer la copia del llavero de su última entrada registrada («{valor}» no es un "
+    "eslabón de la bitácora; el llavero la guardó dañada o se cambió por fuera de la "
+    "aplicación): se comprobó con la copia del catálogo"
+)
+_LINK = re.compile(r"(k1:)?[0-9a-f]{64}")
 
 
 class CabezasBitacora:
@@ -43,23 +53,38 @@ class CabezasBitacora:
         # One keyring may serve several data dirs (a user's, a test's): named by the catalog.
         return f"{self._empresas.catalogo_path.resolve()}#{empresa_id}"
 
-    def _del_llavero(self, empresa_id: int) -> Cabeza | None:
+    def _leer_llavero(self, empresa_id: int) -> tuple[Cabeza | None, str]:
+        """The keyring's copy of the last link, or what it holds when that is no link."""
         valor = self._secrets.get(KEYRING_SCOPE, self._clave(empresa_id))
         if not valor:
-            return None
+            return None, ""
         id_, _, hash_ = valor.partition(":")
-        try:
-            return Cabeza(int(id_), hash_)
-        except ValueError:
-            log.error("Cabeza de bitácora ilegible en el llavero para la empresa %s", empresa_id)
-            return Cabeza(0, valor)  # never matches: the store is checked against it anyway
+        if id_.isdigit() and _LINK.fullmatch(hash_):
+            return Cabeza(int(id_), hash_), ""
+        log.error("Cabeza de bitácora ilegible en el llavero para la empresa %s", empresa_id)
+        return None, valor
+
+    def _del_llavero(self, empresa_id: int) -> Cabeza | None:
+        return self._leer_llavero(empresa_id)[0]
 
     def registradas(self, empresa_id: int) -> list[Cabeza]:
-        """The links recorded outside the store (catalog, keyring), each of which it must hold."""
+        """The links recorded outside the store (catalog, keyring), each of which it must hold
+        (a keyring copy that cannot be read is not one: ``verificar`` says so)."""
         cabezas = [self._empresas.cabeza_bitacora(empresa_id), self._del_llavero(empresa_id)]
         return list(dict.fromkeys(c for c in cabezas if c is not None))
 
     def verificar(self, empresa_id: int, path: Path) -> Integridad:
+        integridad = self._verificar(empresa_id, path)
+        _cabeza, ilegible = self._leer_llavero(empresa_id)
+        if not ilegible:
+            return integridad
+        # The keyring's copy is damaged (or was changed by hand): that is the keyring's fault,
+        # not the store's; it is checked against the catalog's copy, and the copy is written
+        # again once the store is found whole.
+        aviso = MSG_COPIA_ILEGIBLE.format(valor=ilegible[:40])
+        return replace(integridad, aviso=aviso)
+
+    def _verificar(self, empresa_id: int, path: Path) -> Integridad:
         registradas = self.registradas(empresa_id)
         if path.is_file():
             return verificar_bitacora(path, registradas)
@@ -116,7 +141,18 @@ class CabezasBitacora:
             empresa.rfc or empresa.archivo,
             f"{integridad.problema}; abierta en sólo lectura",
         )
-        return MSG_SOLO_LECTURA.format(empresa=empresa.etiqueta, problema=integridad.problema)
+        return MSG_SOLO_LECTURA.format(empresa=empresa.etiqueta, problema=integridad.texto())
+
+    def copia_ilegible(self, empresa: EmpresaInfo, integridad: Integridad) -> str:
+        """Audit (in the catalog) a keyring copy that cannot be read; what the user is told."""
+        self.anotar(None, AUDIT_COPIA_ILEGIBLE, empresa.rfc or empresa.archivo, integridad.aviso)
+        return f"La bitácora de la empresa {empresa.etiqueta}: {integridad.aviso}."
 
 
-__all__ = ["AUDIT_ALTERADA", "KEYRING_SCOPE", "MSG_SOLO_LECTURA", "CabezasBitacora"]
+__all__ = [
+    "AUDIT_ALTERADA",
+    "AUDIT_COPIA_ILEGIBLE",
+    "KEYRING_SCOPE",
+    "MSG_SOLO_LECTURA",
+    "CabezasBitacora",
+]

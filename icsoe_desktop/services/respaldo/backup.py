@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -207,6 +208,8 @@ class BackupService:
                 f"{frente.problema}, o es el respaldo de otro equipo, que encadena su bitácora "
                 "en su propio orden"
             )
+        if not problema:
+            problema = self._frente_a_la_viva(candidate, integridad.cabeza)
         if problema:
             log.error("Respaldo %s con la bitácora alterada: %s", source, problema)
             raise BackupError(
@@ -218,6 +221,32 @@ class BackupService:
             return ""
         log.warning("Respaldo %s: %s", source, frente.problema)
         return f"; {frente.problema}"
+
+    def _frente_a_la_viva(self, candidate: Path, ultima: Cabeza | None) -> str:
+        """The backup's link at its last entry against the live chain's link at that entry:
+        an older backup holds the same link there, a chain rewritten (even one that ends before
+        the last link recorded) does not. Only a live chain found whole is the measure (a
+        store opened read-only, its chain altered, is what a restore puts right), and only
+        the same empresa's (one not configured yet takes another empresa's backup, and its
+        history)."""
+        if ultima is None or self._store.solo_lectura:
+            return ""
+        if _empresa_of(self._store.path).rfc != _empresa_of(candidate).rfc:
+            return ""
+        with closing(sqlite3.connect(f"file:{self._store.path}?mode=ro", uri=True)) as conn:
+            try:
+                fila = conn.execute(
+                    "SELECT hash FROM audit_cadena WHERE audit_id = ?", (ultima.id,)
+                ).fetchone()
+            except sqlite3.Error:  # a store of before the chain: nothing to compare
+                return ""
+        if fila is None or fila[0] == ultima.hash:
+            return ""
+        return (
+            f"su última entrada, la {ultima.id}, no tiene el eslabón que tiene esa entrada en la "
+            "bitácora de esta empresa (la bitácora del respaldo se reescribió, o es el respaldo "
+            "de otro equipo, que encadena su bitácora en su propio orden)"
+        )
 
     def open_empresa(self) -> DatosEmpresa:
         """The open empresa's RFC and razón social: its store's Configuración inicial."""

@@ -1,0 +1,123 @@
+"""The installation's audit key: what keys every link of the audit chains (domain/bitacora.py),
+so whoever can write a store's file but not read this user's OS keyring cannot append an entry
+nor rewrite a chain that verifies.
+
+One key per OS keyring (``bitacora``/``llave``: the Windows user's Credential Manager), made the
+first time an installation needs it, read once per process; a reinstall, another data folder
+of the same user, a backup restored by that user: all verify with it. A key that was used (the
+catalog's chain holds keyed links) and is no longer in the keyring is never made anew in its
+place: every chain linked with it would stop verifying. The installation stops with
+:data:`MSG_FALTA`, which names the recovery (docs/administracion.md, «La llave de la bitácora»).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets as random
+import sqlite3
+import threading
+from contextlib import closing
+from pathlib import Path
+
+from icsoe_desktop.domain.bitacora import CON_LLAVE, LARGO_LLAVE, huella
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services.secrets import ALMACEN, SecretsService
+from icsoe_desktop.store import plain
+
+log = logging.getLogger(__name__)
+
+KEYRING_SCOPE = "bitacora"  # icsoe-desktop/bitacora in the Credential Manager
+CUENTA = "llave"
+MSG_FALTA = (
+    "No está en el llavero del sistema ({almacen}) la llave de la bitácora de esta instalación, "
+    "con la que ya se encadenó su bitácora: sin ella no se puede comprobar ni continuar, así que "
+    "no se abrió nada. Pasa cuando se restableció el perfil de Windows o se copió la carpeta de "
+    "datos a otro equipo o usuario: restaura la credencial «icsoe-desktop/bitacora» (usuario "
+    "«llave») desde el respaldo del Administrador de credenciales del equipo o usuario anterior "
+    "y abre de nuevo (guía de administración, «La llave de la bitácora»)."
+)
+MSG_ILEGIBLE = (
+    "No se pudo leer la llave de la bitácora en el llavero del sistema ({almacen}): la "
+    "credencial «icsoe-desktop/bitacora» (usuario «llave») no trae una llave de icsoe-desktop "
+    "(se cambió por fuera de la aplicación). No se abrió nada: restáurala desde el respaldo del "
+    "Administrador de credenciales (guía de administración, «La llave de la bitácora»)."
+)
+
+
+class LlaveFaltante(DomainError):
+    """The key the installation's chains were linked with is not in the keyring."""
+
+
+def _encadenada_con_llave(catalogo: Path) -> bool:
+    """Whether the catalog's own chain holds keyed links (a key was made and used here)."""
+    if not catalogo.is_file():
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{catalogo}?mode=ro", uri=True)) as conn:
+            return (
+                conn.execute(
+                    "SELECT 1 FROM audit_cadena WHERE substr(hash, 1, ?) = ? LIMIT 1",
+                    (len(CON_LLAVE), CON_LLAVE),
+                ).fetchone()
+                is not None
+            )
+    except sqlite3.Error:  # no chain yet (an old catalog), or unreadable: its opening says
+        return False
+
+
+class LlaveBitacora:
+    """The provider store/plain.py links with (``plain.usar_llave_bitacora``)."""
+
+    def __init__(self, secrets: SecretsService, catalogo: Path) -> None:
+        self._secrets = secrets
+        self._catalogo = catalogo
+        self._llave: bytes | None = None
+        self._leida = False
+        self._candado = threading.Lock()
+
+    def __call__(self) -> bytes | None:
+        """The key (None: there is no OS keyring and no chain was keyed: keyless links, as
+        every other secret is not kept then); LlaveFaltante when it is missing or garbled."""
+        if self._leida:
+            return self._llave
+        with self._candado:
+            if not self._leida:
+                self._llave = self._cargar()
+                self._leida = True
+            return self._llave
+
+    def _cargar(self) -> bytes | None:
+        valor = self._secrets.get(KEYRING_SCOPE, CUENTA)
+        if valor:
+            try:
+                llave = bytes.fromhex(valor)
+            except ValueError:
+                llave = b""
+            if len(llave) != LARGO_LLAVE:
+                log.error("Llave de la bitácora ilegible en el llavero")
+                raise LlaveFaltante("llave_bitacora_ilegible", MSG_ILEGIBLE.format(almacen=ALMACEN))
+            return llave
+        if _encadenada_con_llave(self._catalogo):
+            log.error("Falta en el llavero la llave de la bitácora de %s", self._catalogo)
+            raise LlaveFaltante("sin_llave_bitacora", MSG_FALTA.format(almacen=ALMACEN))
+        if not self._secrets.available():
+            log.warning("Sin llavero del sistema: la bitácora se encadena sin llave")
+            return None
+        llave = random.token_bytes(LARGO_LLAVE)
+        try:
+            self._secrets.set(KEYRING_SCOPE, CUENTA, llave.hex())
+        except DomainError:  # the keyring refused it: keyless links, as without a keyring
+            log.warning("No se guardó en el llavero la llave de la bitácora")
+            return None
+        log.info("Llave de la bitácora nueva en el llavero (huella %s)", huella(llave))
+        return llave
+
+
+def usar(catalogo: Path, secrets: SecretsService | None = None) -> LlaveBitacora:
+    """This process links and checks with the key of ``catalogo``'s installation from now on."""
+    proveedor = LlaveBitacora(secrets or SecretsService(), catalogo)
+    plain.usar_llave_bitacora(proveedor)
+    return proveedor
+
+
+__all__ = ["KEYRING_SCOPE", "MSG_FALTA", "MSG_ILEGIBLE", "LlaveBitacora", "LlaveFaltante", "usar"]

@@ -1,0 +1,232 @@
+"""The audit chain keyed by the installation's key (domain/bitacora.py, services/llave_bitacora.py):
+whoever can write a store's file but not read the user's keyring cannot append an entry nor
+rewrite a chain, in the store or in a backup; a chain made before the key keeps its history; a
+keyring copy that cannot be read, and a key missing from the keyring, are said as such."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop import cli
+from icsoe_desktop.domain.bitacora import con_llave
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.self_check import check_empresas
+from icsoe_desktop.services import llave_bitacora
+from icsoe_desktop.services.audit import Cabeza, verificar_bitacora
+from icsoe_desktop.services.container import AUDIT_CON_LLAVE, open_services
+from icsoe_desktop.services.empresas.bitacora import AUDIT_COPIA_ILEGIBLE, KEYRING_SCOPE
+from icsoe_desktop.services.llave_bitacora import LlaveFaltante
+from icsoe_desktop.services.respaldo.backup import BackupError
+from icsoe_desktop.services.secrets import ALMACEN, SecretsService
+from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
+from tests.services.test_bitacora import _editar, _entradas, _rechain
+from tests.services.test_bitacora_cabeza import _anexar, _preparar
+
+RAZON = "EMPRESA DEMO SA DE CV"
+
+
+def _links(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return [r[0] for r in conn.execute("SELECT hash FROM audit_cadena ORDER BY audit_id")]
+
+
+def test_every_link_is_keyed_and_an_appended_one_is_found_by_reparar_too(
+    data_dir: Path, clock, capsys
+) -> None:
+    store = _preparar(data_dir, clock)
+    links = _links(store)
+    assert links and all(con_llave(link) for link in links)
+    id_ = _anexar(store)  # the link the public eslabon() computes
+    # reparar (a store whose file is whole: its sums recounted) does not take it either.
+    assert cli.main(["--data-dir", str(data_dir), "reparar"]) != 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert (
+        f"la bitácora se rompe en la entrada {id_} (2026-11-27 10:00, respaldo_creado): no está "
+        "encadenada con la llave de esta instalación, como las entradas desde la 1 (se agregó o "
+        "se reescribió por fuera de la aplicación)"
+    ) in err
+    services = open_services(data_dir, clock)
+    try:
+        assert "no está encadenada con la llave de esta instalación" in (services.bitacora_alterada)
+    finally:
+        services.close()
+
+
+def test_a_rewritten_backup_is_refused_after_the_live_store_moved_on(
+    services, tmp_path: Path
+) -> None:
+    """The backup's last link against the live chain's at that entry: three audited actions
+    later (the installation's recorded link past the backup's end), a backup whose chain was
+    rewritten without the key is still refused; the genuine one is restored."""
+    services.registros.save(REGISTRO_A, RFC, RAZON, CLI_ACTOR)
+    services.registros.save(REGISTRO_B, RFC, RAZON, CLI_ACTOR)
+    genuino = services.backup.backup(tmp_path / "genuino.icsoe-respaldo", CLI_ACTOR)
+    reescrito = services.backup.backup(tmp_path / "reescrito.icsoe-respaldo", CLI_ACTOR)
+    id_, _action, _at = _entradas(reescrito)[0]
+    _editar(reescrito, f"UPDATE audit_log SET actor = 'otro' WHERE id = {id_}")
+    _rechain(reescrito)  # every link recomputed with the public eslabon()
+    assert verificar_bitacora(reescrito).integra  # whole by itself
+    ultima = _entradas(reescrito)[-1][0]
+    # The live store moves on: three audited actions, its last link recorded.
+    services.registros.delete(REGISTRO_B, CLI_ACTOR)
+    services.registros.save(REGISTRO_B, RFC, RAZON, CLI_ACTOR)
+    services.registros.delete(REGISTRO_A, CLI_ACTOR)
+    services.abrir_empresa(services.empresa.id)
+    assert services.empresas.cabeza_bitacora(services.empresa.id).id > ultima
+    antes = _entradas(services.store.path)
+
+    with pytest.raises(BackupError) as rechazado:
+        services.backup.restore(reescrito, CLI_ACTOR)
+    assert rechazado.value.code == "respaldo_bitacora_alterada"
+    assert rechazado.value.message == (
+        f"El respaldo «{reescrito.name}» no tiene la bitácora íntegra: su última entrada, la "
+        f"{ultima}, no tiene el eslabón que tiene esa entrada en la bitácora de esta empresa (la "
+        "bitácora del respaldo se reescribió, o es el respaldo de otro equipo, que encadena su "
+        "bitácora en su propio orden). No se restauró nada."
+    )
+    assert _entradas(services.store.path)[:-1] == antes  # only the refusal was added
+    [linea] = [r for r in check_empresas(services) if r.name.startswith("Bitácora de emp")]
+    assert linea.ok and "bitácora íntegra" in linea.detail
+    assert all(con_llave(link) for link in _links(services.store.path))
+
+    services.backup.restore(genuino, CLI_ACTOR)  # the genuine older one still is
+    assert services.audit.recent()[0].action == "respaldo_restaurado"
+
+
+def test_a_keyring_copy_that_does_not_parse_is_said_not_blamed_on_the_store(
+    data_dir: Path, clock
+) -> None:
+    _preparar(data_dir, clock)
+    services = open_services(data_dir, clock)
+    try:
+        clave = services.cabezas._clave(services.empresa.id)
+        cabeza = services.cabezas.registradas(services.empresa.id)[0]
+    finally:
+        services.close()
+    SecretsService().set(KEYRING_SCOPE, clave, "basura que no es un eslabón")
+    services = open_services(data_dir, clock)
+    try:
+        assert services.bitacora_alterada == ""  # writable: the store is not to blame
+        aviso = (
+            f"La bitácora de la empresa {services.empresa.etiqueta}: no se pudo leer la copia del "
+            "llavero de su última entrada registrada («basura que no es un eslabón» no es un "
+            "eslabón de la bitácora; el llavero la guardó dañada o se cambió por fuera de la "
+            "aplicación): se comprobó con la copia del catálogo."
+        )
+        assert services.avisos == [aviso]
+        [auditada] = [
+            r for r in services.audit_instalacion.recent() if r.action == AUDIT_COPIA_ILEGIBLE
+        ]
+        assert "no se pudo leer la copia del llavero" in auditada.detail
+        assert "se le quitaron entradas" not in aviso
+        services.registros.delete(REGISTRO_A, CLI_ACTOR)
+    finally:
+        services.close()
+    # Written again once the store was found whole.
+    id_, _, hash_ = SecretsService().get(KEYRING_SCOPE, clave).partition(":")
+    assert int(id_) > cabeza.id and con_llave(hash_)
+
+
+def test_the_key_missing_from_the_keyring_stops_and_says_how_to_get_it_back(
+    data_dir: Path, clock, capsys
+) -> None:
+    store = _preparar(data_dir, clock)
+    secrets = SecretsService()
+    llave = secrets.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+    assert llave
+    secrets.delete(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+    antes = _entradas(store)
+
+    with pytest.raises(LlaveFaltante) as falta:
+        open_services(data_dir, clock)
+    assert falta.value.code == "sin_llave_bitacora"
+    assert falta.value.message == (
+        f"No está en el llavero del sistema ({ALMACEN}) la llave de la bitácora de esta "
+        "instalación, con la que ya se encadenó su bitácora: sin ella no se puede comprobar ni "
+        "continuar, así que no se abrió nada. Pasa cuando se restableció el perfil de Windows o "
+        "se copió la carpeta de datos a otro equipo o usuario: restaura la credencial "
+        "«icsoe-desktop/bitacora» (usuario «llave») desde el respaldo del Administrador de "
+        "credenciales del equipo o usuario anterior y abre de nuevo (guía de administración, "
+        "«La llave de la bitácora»)."
+    )
+    # The command line says the same, without a traceback; no new key was made in its place.
+    assert cli.main(["--data-dir", str(data_dir), "empresas", "listar"]) != 0
+    err = capsys.readouterr().err
+    assert "la llave de la bitácora de esta instalación" in err and "Traceback" not in err
+    assert secrets.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA) is None
+    assert _entradas(store) == antes
+
+    # A key that is not one (the credential changed by hand): said as such.
+    secrets.set(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, "no es una llave")
+    with pytest.raises(LlaveFaltante) as ilegible:
+        open_services(data_dir, clock)
+    assert ilegible.value.code == "llave_bitacora_ilegible"
+    assert ilegible.value.message.startswith(
+        f"No se pudo leer la llave de la bitácora en el llavero del sistema ({ALMACEN})"
+    )
+
+    # The credential restored: everything verifies and goes on, as before.
+    secrets.set(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, llave)
+    services = open_services(data_dir, clock)
+    try:
+        assert services.bitacora_alterada == ""
+        services.registros.delete(REGISTRO_A, CLI_ACTOR)
+    finally:
+        services.close()
+    assert verificar_bitacora(store).integra
+
+
+def test_a_chain_made_before_the_key_keeps_its_history_and_goes_on_keyed(
+    data_dir: Path, clock
+) -> None:
+    """A store upgraded: its keyless chain, its last link recorded keyless by the catalog and
+    the keyring, opens whole; a first keyed entry marks the switch; from it on, a keyless link
+    is one made without the key."""
+    store = _preparar(data_dir, clock)
+    _rechain(store)  # every link keyless, as the app linked them before the key
+    sin_llave = verificar_bitacora(store).cabeza
+    assert sin_llave is not None and not con_llave(sin_llave.hash)
+    services = open_services(data_dir, clock)
+    try:
+        empresa = services.empresa.id
+        clave = services.cabezas._clave(empresa)
+    finally:
+        services.close()
+    with closing(sqlite3.connect(data_dir / "catalogo.sqlite3")) as conn:
+        conn.execute(
+            "UPDATE empresas SET bitacora_id = ?, bitacora_hash = ? WHERE id = ?",
+            (sin_llave.id, sin_llave.hash, empresa),
+        )
+        conn.commit()
+    SecretsService().set(KEYRING_SCOPE, clave, f"{sin_llave.id}:{sin_llave.hash}")
+
+    services = open_services(data_dir, clock)
+    try:
+        assert services.bitacora_alterada == ""
+        marca = services.audit.recent()[0]
+        assert (marca.action, marca.detail) == (
+            AUDIT_CON_LLAVE,
+            "desde esta entrada la bitácora se encadena con la llave de esta instalación (en el "
+            "llavero del sistema)",
+        )
+        registrada = services.cabezas.registradas(empresa)
+        assert registrada == [Cabeza(sin_llave.id + 1, registrada[0].hash)]
+        assert con_llave(registrada[0].hash)
+    finally:
+        services.close()
+    links = _links(store)
+    assert not any(con_llave(link) for link in links[:-1]) and con_llave(links[-1])
+    assert verificar_bitacora(store, registrada).integra  # the history verifies, as it was
+
+    id_ = _anexar(store)  # keyless, after the first keyed link
+    integridad = verificar_bitacora(store, registrada)
+    assert integridad.problema == (
+        f"la bitácora se rompe en la entrada {id_} (2026-11-27 10:00, respaldo_creado): no está "
+        f"encadenada con la llave de esta instalación, como las entradas desde la {id_ - 1} (se "
+        "agregó o se reescribió por fuera de la aplicación)"
+    )
