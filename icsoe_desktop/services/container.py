@@ -301,9 +301,11 @@ class Services:
     def _bitacora_rescatada(
         self, empresa: EmpresaInfo, path: Path, actor: str | None
     ) -> Integridad:
-        """A rescued file's audit chain, whole, is the empresa's from now on (what the file
-        lost is said by the repair; noted in the catalog's audit)."""
-        integridad = verificar_bitacora(path)
+        """A rescued file's audit chain, whole and holding the links the installation recorded
+        of it (a chain rewritten before the damage is not laundered by the repair), is the
+        empresa's from now on (what the file lost is said by the repair; noted in the catalog's
+        audit)."""
+        integridad = verificar_bitacora(path, self.cabezas.registradas(empresa.id))
         if integridad.integra:
             self.cabezas.restablecer(empresa.id, integridad.cabeza)
             self.cabezas.anotar(

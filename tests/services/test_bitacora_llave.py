@@ -22,9 +22,11 @@ from icsoe_desktop.services.empresas.bitacora import AUDIT_COPIA_ILEGIBLE, KEYRI
 from icsoe_desktop.services.llave_bitacora import LlaveFaltante
 from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.services.secrets import ALMACEN, SecretsService
+from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
 from tests.services.test_bitacora import _editar, _entradas, _rechain
 from tests.services.test_bitacora_cabeza import _anexar, _preparar
+from tests.services.test_reparar_sin_abrir import empresa_con_movimientos, reparar
 
 RAZON = "EMPRESA DEMO SA DE CV"
 
@@ -230,3 +232,65 @@ def test_a_chain_made_before_the_key_keeps_its_history_and_goes_on_keyed(
         f"encadenada con la llave de esta instalación, como las entradas desde la {id_ - 1} (se "
         "agregó o se reescribió por fuera de la aplicación)"
     )
+
+
+@needs_dbstat
+def test_a_repair_does_not_launder_a_chain_rewritten_before_the_damage(
+    data_dir: Path, clock
+) -> None:
+    """A chain rewritten without the key in a file that is then damaged: `reparar` rescues
+    every row, but the rescued chain is not the one the installation recorded, so it is not
+    taken and the empresa stays read-only."""
+    path = empresa_con_movimientos(data_dir, clock)
+    services = open_services(data_dir, clock)
+    try:
+        services.registros.save(REGISTRO_A, RFC, RAZON, CLI_ACTOR)
+        services.registros.save(REGISTRO_B, RFC, RAZON, CLI_ACTOR)
+    finally:
+        services.close()  # its last link recorded
+    _editar(path, "UPDATE audit_log SET detail = 'nada' WHERE id = 1")
+    _rechain(path)  # whole by itself, every link keyless
+    assert verificar_bitacora(path).integra
+    assert zero_leaf_pages(path, "movimientos", 1) >= 1
+
+    texto = reparar(data_dir, clock)
+
+    assert texto.startswith("La base de datos estaba dañada (")
+    services = open_services(data_dir, clock)
+    try:
+        assert "(la bitácora se reescribió)" in services.bitacora_alterada
+    finally:
+        services.close()
+
+
+def test_a_reinstall_that_keeps_the_keyring_verifies_the_chains_it_made(
+    data_dir: Path, clock, tmp_path: Path
+) -> None:
+    """The key is the keyring's, not the data folder's: a new installation of the same Windows
+    user (another data folder) restores a backup of the old one, and its keyed chain verifies
+    (opening, self-check) and goes on."""
+    services = open_services(data_dir, clock)
+    try:
+        services.primer_uso.guardar_empresa("AAA010101AAA", RAZON, CLI_ACTOR)
+        services.registros.save(REGISTRO_A, RFC, RAZON, CLI_ACTOR)
+        respaldo = services.backup.backup(tmp_path / "anterior.icsoe-respaldo", CLI_ACTOR)
+    finally:
+        services.close()
+    assert all(con_llave(link) for link in _links(respaldo))
+
+    nueva = tmp_path / "reinstalada"
+    nueva.mkdir()
+    services = open_services(nueva, clock)
+    try:
+        services.backup.restore(respaldo, CLI_ACTOR)
+        assert services.bitacora_alterada == ""
+        services.registros.delete(REGISTRO_A, CLI_ACTOR)
+    finally:
+        services.close()
+    services = open_services(nueva, clock)
+    try:
+        assert services.bitacora_alterada == ""
+        [linea] = [r for r in check_empresas(services) if r.name.startswith("Bitácora de emp")]
+        assert linea.ok, linea
+    finally:
+        services.close()
