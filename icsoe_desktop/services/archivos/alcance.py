@@ -48,6 +48,10 @@ _CON_PREFIJO = re.compile(rb":c[\s/>]")
 _LEJOS = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,6}")[\s/>]')
 _ANCHA = re.compile(rb'<c r="[A-Za-z]{2}')  # a canonical cell past column Z
 _SOLAPE = 32  # bytes of a chunk looked at again with the next: a match across two chunks
+_RESTO_MAX = 4096
+_OCULTA_ATRIBUTO = re.compile(rb'\shidden="(?:1|true)"')
+_FILA_ETIQUETA = re.compile(rb"<(?:\w+:)?row\s[^<>]*")
+_FILA_NUMERO = re.compile(rb'\sr="([0-9]{1,7})"')
 
 
 class Vistazo:
@@ -59,8 +63,13 @@ class Vistazo:
     def __init__(self) -> None:
         self.basta = self.canonica = self.estrecha = True
         self._cola = b""
+        # Hidden rows (``<row r="14" hidden="1"``) and whether the sheet has an autoFilter,
+        # whatever else it holds; ``_resto``: a tag cut at the chunk's end.
+        self.ocultas = Alcance()
+        self._resto = b""
 
     def ver(self, chunk: bytes, ultimo: bool = False) -> None:
+        self._ver_ocultas(chunk, ultimo)
         if not self.canonica:
             return
         texto = self._cola + chunk
@@ -82,6 +91,28 @@ class Vistazo:
 
     def fin(self) -> None:
         self.ver(b"", ultimo=True)
+
+    def _ver_ocultas(self, chunk: bytes, ultimo: bool) -> None:
+        texto = self._resto + chunk if self._resto else chunk
+        corte = len(texto) if ultimo else texto.rfind(b"<")
+        if corte < 0:
+            corte = len(texto)
+        # A tag is short: a long tail is a cell's text (no row's tag is cut there).
+        self._resto = texto[corte:] if len(texto) - corte <= _RESTO_MAX else b""
+        if b"hidden=" in texto:
+            for oculta in _OCULTA_ATRIBUTO.finditer(texto, 0, corte):
+                # Only a row's own attribute: its tag from its «<» to its «>».
+                inicio = texto.rfind(b"<", 0, oculta.start())
+                fin = texto.find(b">", oculta.end(), corte)
+                etiqueta = _FILA_ETIQUETA.match(texto, inicio, fin) if inicio >= 0 else None
+                if fin < 0 or etiqueta is None or etiqueta.end() != fin:
+                    continue
+                numero = _FILA_NUMERO.search(texto, inicio, fin)
+                if numero is not None:
+                    fila = int(numero[1]) - 1
+                    self.ocultas.ocultar(filas=range(fila, fila + 1))
+        if not self.ocultas.filtro and b"autoFilter" in texto:
+            self.ocultas.filtro = True
 
 
 def letra_columna(index: int) -> str:
@@ -107,19 +138,37 @@ class Alcance:
     mas_abajo: tuple[int, int] = field(default=(0, 0))
     desde_a1: bool = False  # the grid starts at A1 whatever the first cell (OpenDocument)
     # What the records say is hidden, read in the same pass: columns (0-based) and, among the
-    # first FILAS_OCULTAS_VISTAS, rows (the sheet's numbers, from 1).
+    # first FILAS_OCULTAS_VISTAS, rows (the sheet's numbers, from 1); every hidden row as runs
+    # (``todas_las_ocultas``), and whether the sheet has a filter (an .xlsx's autoFilter, an
+    # .xls's FILTERMODE): its hidden rows are then the filter's.
     columnas_ocultas: set[int] = field(default_factory=set)
     filas_ocultas: set[int] = field(default_factory=set)
+    tramos_ocultos: list[tuple[int, int, bool]] = field(default_factory=list)
+    filtro: bool = False
 
-    def ocultar(self, columnas: range = range(0), filas: range = range(0)) -> None:
-        """Columns or rows (0-based) hidden: kept within what the intake looks at."""
+    def ocultar(
+        self, columnas: range = range(0), filas: range = range(0), por_filtro: bool = False
+    ) -> None:
+        """Columns or rows (0-based) hidden: kept within what the intake looks at; rows by
+        hand, or ``por_filtro``."""
         self.columnas_ocultas.update(range(columnas.start, min(columnas.stop, MAX_COLUMNAS)))
         hasta = min(filas.stop, FILAS_OCULTAS_VISTAS)
         self.filas_ocultas.update(n + 1 for n in range(filas.start, hasta))
+        if filas:
+            tramo = (filas.start + 1, filas.stop + 1, por_filtro)
+            ultimo = self.tramos_ocultos[-1] if self.tramos_ocultos else None
+            if ultimo is not None and ultimo[1] == tramo[0] and ultimo[2] == por_filtro:
+                self.tramos_ocultos[-1] = (ultimo[0], tramo[1], por_filtro)
+            else:
+                self.tramos_ocultos.append(tramo)
 
     @property
     def ocultas(self) -> tuple[frozenset[int], frozenset[int]]:
         return frozenset(self.columnas_ocultas), frozenset(self.filas_ocultas)
+
+    @property
+    def todas_las_ocultas(self) -> FilasOcultas:
+        return FilasOcultas.de(self.tramos_ocultos, self.filtro)
 
     def agregar(
         self, fila: int, columna: int, hasta_fila: int = -1, hasta_columna: int = -1
@@ -149,6 +198,30 @@ class Alcance:
             return 0
         fila_min, columna_min = (0, 0) if self.desde_a1 else (self.fila_min, self.columna_min)
         return (self.fila_max - fila_min + 1) * (self.columna_max - columna_min + 1)
+
+
+@dataclass(frozen=True)
+class FilasOcultas:
+    """Every hidden row of a sheet: runs (first, last + 1, hidden by a filter) of its row
+    numbers (from 1), in order and apart; a run per stretch, not a number per row (a filter
+    may hide a million)."""
+
+    tramos: tuple[tuple[int, int, bool], ...] = ()
+
+    @classmethod
+    def de(cls, tramos: Iterable[tuple[int, int, bool]], filtro: bool = False) -> FilasOcultas:
+        """From runs in any order (``filtro``: the sheet has a filter, which hid them all)."""
+        juntos: list[tuple[int, int, bool]] = []
+        for desde, hasta, por_filtro in sorted(tramos):
+            por_filtro = por_filtro or filtro
+            if juntos and desde <= juntos[-1][1]:
+                previo = juntos[-1]
+                if previo[2] == por_filtro or hasta <= previo[1]:
+                    juntos[-1] = (previo[0], max(previo[1], hasta), previo[2])
+                    continue
+                desde = previo[1]
+            juntos.append((desde, hasta, por_filtro))
+        return cls(tuple(juntos))
 
 
 def referencia(fila: int, columna: int) -> str:
@@ -308,8 +381,10 @@ def alcance_ods(contenido: bytes) -> dict[str, Alcance]:
             return
         elif nombre == _FILA:
             filas_repetidas = _repeticiones(atributos, "number-rows-repeated")
-            if atributos.get(_VISIBILIDAD) in _OCULTA:
-                alcance.ocultar(filas=range(fila, fila + filas_repetidas))
+            visibilidad = atributos.get(_VISIBILIDAD)
+            if visibilidad in _OCULTA:
+                por_filtro = visibilidad == "filter"
+                alcance.ocultar(filas=range(fila, fila + filas_repetidas), por_filtro=por_filtro)
             columna = 0
         elif nombre in _CELDAS:
             veces = _repeticiones(atributos, "number-columns-repeated")

@@ -8,7 +8,7 @@ first two 16-bit numbers of NUMBER, LABEL, LABELSST, RK, MULRK, BOOLERR, FORMULA
 (blank cells hold no value, as calamine reads them); in an .xlsb, a row's number is in
 BrtRowHdr and a cell's column is the first 32-bit number of each cell record. The same pass
 notes the rows and columns hidden: fDyZero of an .xls's ROW and an .xlsb's BrtRowHdr, fHidden
-of COLINFO and BrtColInfo.
+of COLINFO and BrtColInfo; and an .xls sheet's filter (FILTERMODE, AUTOFILTERINFO).
 
 calamine also trusts some records to size what it reserves or where it looks, before any check
 of its own: an .xls sheet's DIMENSIONS (it reserves rows × columns cells from it, the product in
@@ -33,6 +33,7 @@ _CELDAS_XLS = frozenset((0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x0006, 0x00D6)
 _MULRK = 0x00BD
 _ROW, _COLINFO = 0x0208, 0x007D
 _DIMENSIONS, _LBL, _MERGECELLS = 0x0200, 0x0018, 0x00E5
+_FILTRO = frozenset((0x009B, 0x009D))  # FILTERMODE, AUTOFILTERINFO: the sheet has a filter
 _U16 = struct.Struct("<HH")
 # An .xls sheet's whole grid (BIFF8: 65,536 rows of 256 columns, IV65536): a DIMENSIONS record
 # declaring more is no .xls any program writes.
@@ -187,6 +188,8 @@ def alcance_xls(data: bytes, inicio: int) -> Alcance:
         elif tipo == _COLINFO and len(registro) >= 10 and registro[8] & 0x01:  # fHidden
             primera, ultima = _U16.unpack_from(registro)
             alcance.ocultar(columnas=range(primera, ultima + 1))
+        elif tipo in _FILTRO:
+            alcance.filtro = True
     return alcance
 
 

@@ -80,7 +80,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.importes import dinero
-from icsoe_desktop.services.archivos.alcance import letra_columna
+from icsoe_desktop.services.archivos.alcance import FilasOcultas, letra_columna
 from icsoe_desktop.services.archivos.tabular import (
     ZIP_SUFFIXES,
     _csv_error,
@@ -221,6 +221,7 @@ class _Eleccion:
     ambiguas: tuple[str, ...] = ()  # visible sheets that all have the header (none active)
     columnas_ocultas: frozenset[int] = frozenset()  # of the sheet read (0-based)
     filas_ocultas: frozenset[int] = frozenset()  # of the sheet read, among its first rows
+    todas_las_ocultas: FilasOcultas = field(default_factory=FilasOcultas)  # every one
 
 
 def _forma(columnas: tuple[str, ...], con_encabezado: bool) -> str:
@@ -350,7 +351,8 @@ class Lectura:
 
     def letra(self, columna: str) -> str:
         """«F «SBC»»: a column by its letter and name, as a message names it."""
-        return f"{letra_columna(self.columnas.index(columna))} «{columna}»"
+        letra = letra_columna(self.columnas.index(columna))
+        return f"{letra} «{columna.removesuffix(f' ({letra})')}»"
 
     def notas(self, fila: str = "Fila") -> list[str]:
         """``fila``: what the importer's report calls a row («Fila», «Renglón»)."""
@@ -635,6 +637,7 @@ def _xlsx_rows(
         elegidas = _hoja_elegida(libro, esquema, hoja, eleccion)
         if eleccion.hoja is not None:
             eleccion.columnas_ocultas, eleccion.filas_ocultas = libro.ocultas(eleccion.hoja)
+            eleccion.todas_las_ocultas = libro.filas_ocultas(eleccion.hoja)
         with closing(elegidas):
             for number, values in elegidas:
                 # A row ends at its last value: only one ending in blank text needs a closer look.
@@ -799,6 +802,7 @@ def _lectura(
         if esquema.sin_encabezado:
             width = max(width, len(posicionales))
         columnas = tuple(f"Columna {letra_columna(i)}" for i in range(width))
+        encabezados: Sequence[str] = columnas
         auto = {
             col: (c.clave if esquema.sin_encabezado and i < len(posicionales) else None)
             for i, (col, c) in enumerate(zip(columnas, (*posicionales,) * width, strict=False))
@@ -819,8 +823,12 @@ def _lectura(
                 f"La fila {fila_encabezado} de «{nombre}» está vacía o fuera de las primeras "
                 f"{FILAS_MUESTRA} filas: elige otra fila de encabezados.",
             )
-        columnas = _nombres_de_columnas(muestra[index][1])
-        auto = {col: esquema.campo_de(col) for col in columnas}
+        encabezados = muestra[index][1]
+        columnas = _nombres_de_columnas(encabezados)
+        # By the header as written: a second «SBC» (named «SBC (F)» here) is an «SBC» too.
+        auto = {
+            col: esquema.campo_de(texto) for col, texto in zip(columnas, encabezados, strict=False)
+        }
         after = index + 1
         omitidas.extend((n, "título, encima del encabezado") for n, _ in muestra[:index])
         supuesta = empate
@@ -836,7 +844,7 @@ def _lectura(
     coinciden: list[tuple[int, int]] = []
     if guia is None and mapeo is None:  # the clerk's choice stands as given
         final, ambiguas, coinciden = _una_columna_por_campo(
-            esquema, auto, muestra_cruda[after:], eleccion.columnas_ocultas
+            esquema, auto, encabezados, muestra_cruda[after:], eleccion.columnas_ocultas
         )
     else:  # one column per field: the first the clerk gave it
         usados: set[str] = set()
@@ -867,13 +875,15 @@ def _lectura(
 def _una_columna_por_campo(
     esquema: Esquema,
     auto: dict[str, str | None],
+    encabezados: Sequence[str],
     muestra: list[tuple[int, Sequence[object]]],
     ocultas: frozenset[int],
 ) -> tuple[dict[str, str | None], dict[str, tuple[str, ...]], list[tuple[int, int]]]:
-    """Each field's column when several name it: a visible one over hidden ones; then the one
-    under the field's own title over those under an alias, if their values agree on the rows
-    looked at (and, as the rest are read, on every row: ``_coinciden``); else none, and the
-    clerk chooses (``columnas_ambiguas``)."""
+    """Each field's column when several name it, whatever their titles (the same one twice, an
+    alias, another case): a visible one over hidden ones; among several visible (or only
+    hidden) ones, the one under the field's own title (else the first), if their values agree
+    on the rows looked at (and, as the rest are read, on every row: ``_coinciden``); else none,
+    and the clerk chooses (``columnas_ambiguas``)."""
     columnas = list(auto)
     por_campo: dict[str, list[int]] = {}
     for i, campo in enumerate(auto.values()):
@@ -889,15 +899,16 @@ def _una_columna_por_campo(
         if len(indices) < 2:
             continue
         candidatas = [i for i in indices if i not in ocultas] or indices
-        propias = [i for i in candidatas if header_key(columnas[i]) == titulos[campo]]
+        propias = [i for i in candidatas if header_key(encabezados[i]) == titulos[campo]]
+        primera = (propias or candidatas)[0]
         if len(candidatas) == 1:
             elegida = candidatas[0]
-        elif len(propias) == 1 and all(
-            _difiere(muestra, propias[0], otra, normalizar[campo]) is None
+        elif all(
+            _difiere(muestra, primera, otra, normalizar[campo]) is None
             for otra in candidatas
-            if otra != propias[0]
+            if otra != primera
         ):
-            elegida = propias[0]
+            elegida = primera
             coinciden.extend((elegida, otra) for otra in candidatas if otra != elegida)
         else:
             ambiguas[campo] = tuple(columnas[i] for i in candidatas)
@@ -966,6 +977,16 @@ def _filas(
     de_datos = 0 in datos
     omitidas = lectura.omitidas
     faltan = (None,) * ancho
+    # Where a row says whose it is (an NSS, a CURP, an RFC, an e-mail).
+    ids = [
+        i
+        for c, i in zip(esquema.campos, posiciones, strict=True)
+        if c.clave in IDENTIFICADORES and i >= 0
+    ]
+    # The table may have ended (``_fin_de_tabla``): the rows since, held until a row with an
+    # identifier says the table goes on (they are data then) or the file ends (left out).
+    fin = _FinDeTabla(bool(ids))
+    ocultas = _Ocultas(lectura.eleccion.todas_las_ocultas, omitidas)
 
     def una_a_una(
         bloque: list[tuple[int, Sequence[object]]],
@@ -979,6 +1000,7 @@ def _filas(
             if not (de_datos and first.__class__ is str and first[:1] in _NO_TOTAL):
                 motivo = _resumen(values, datos)
                 if motivo:
+                    fin.total(numeros, filas)
                     omitidas.append((number, motivo))
                     continue
             n = len(values)
@@ -988,11 +1010,14 @@ def _filas(
                     n -= 1
                 else:
                     break
-            numeros.append(number)
             # The read cells past the last written one are None.
             cells = [*values[:n], *faltan[n:]] if n < ancho else list(values)
             if celdas:
                 cells.append(n)
+            if fin.fuera(number, cells, values, ids):
+                continue
+            fin.sigue(numeros, filas)
+            numeros.append(number)
             filas.append(cells)
         return numeros, filas
 
@@ -1009,11 +1034,14 @@ def _filas(
                 bloque.extend(islice(rows, _BLOQUE))
             except Exception as exc:  # the rows read before it are given first
                 error = exc
+            leidas = len(bloque)
+            if ocultas:
+                bloque = ocultas.quitar(bloque)
             if bloque:
                 numeros: Sequence[int]
                 filas: Sequence[list[object]]
                 numeros, filas = zip(*bloque, strict=True)
-                if not (de_datos and not celdas and _de_datos(filas, ancho)):
+                if fin or not (de_datos and not celdas and _de_datos(filas, ancho)):
                     numeros, filas = una_a_una(bloque)
                 elif not texto:
                     filas = list(map(list, filas))  # a sheet's rows are tuples
@@ -1028,8 +1056,107 @@ def _filas(
                 yield from zip(numeros, filas, strict=True)
             if error is not None:
                 raise error
-            if len(bloque) < _BLOQUE:
+            if leidas < _BLOQUE:
+                fin.dejar_fuera(omitidas)
                 return
+
+
+IDENTIFICADORES = frozenset(("nss", "curp", "rfc", "correo"))
+OCULTA = "oculta"
+OCULTA_FILTRO = "oculta por un filtro"
+
+
+class _Ocultas:
+    """The hidden rows of the sheet read, left out as the rows go by (each with its reason):
+    rows come in order, and so do the runs."""
+
+    def __init__(self, ocultas: FilasOcultas, omitidas: list[tuple[int, str]]) -> None:
+        self._tramos = ocultas.tramos
+        self._k = 0
+        self._omitidas = omitidas
+
+    def __bool__(self) -> bool:
+        return self._k < len(self._tramos)
+
+    def quitar(
+        self, bloque: list[tuple[int, Sequence[object]]]
+    ) -> list[tuple[int, Sequence[object]]]:
+        tramos, k = self._tramos, self._k
+        if not bloque or bloque[-1][0] < tramos[k][0]:
+            return bloque  # none of the block's rows is hidden
+        visibles = []
+        for fila in bloque:
+            numero = fila[0]
+            while k < len(tramos) and tramos[k][1] <= numero:
+                k += 1
+            if k < len(tramos) and tramos[k][0] <= numero:
+                self._omitidas.append((numero, OCULTA_FILTRO if tramos[k][2] else OCULTA))
+            else:
+                visibles.append(fila)
+        self._k = k
+        return visibles
+
+
+def _identificador(value: object) -> bool:
+    """A cell that may be an NSS, a CURP, an RFC (they have digits) or an e-mail, even a
+    wrong one: «Elaboró: ____» under the NSS column is none."""
+    if value is None:
+        return False
+    if value.__class__ is not str:
+        return True  # a number
+    text = str(value)
+    return "@" in text or _DIGITOS.search(text) is not None
+
+
+class _FinDeTabla:
+    """Rows that are not data end the table: after a total row, the rows with no identifier;
+    and a row with no identifier and at most one cell written («Elaboró: ____»). They are held
+    (``fuera``) until a row with an identifier (or any other data row) shows the table goes
+    on, and are then data (a row missing its NSS among the others is an error to report);
+    at the end of the file they are left out (``dejar_fuera``)."""
+
+    def __init__(self, con_identificadores: bool) -> None:
+        self._con_ids = con_identificadores
+        self.terminada = False  # a total row was read
+        self._pendientes: list[tuple[int, list[object], str]] = []
+
+    def __bool__(self) -> bool:
+        return self.terminada or bool(self._pendientes)
+
+    def total(self, numeros: list[int], filas: list[list[object]]) -> None:
+        """A total row: the rows held before it were the table's, and its end may be here."""
+        self.sigue(numeros, filas)
+        self.terminada = self._con_ids
+
+    def fuera(
+        self, numero: int, cells: list[object], values: Sequence[object], ids: list[int]
+    ) -> bool:
+        """Whether the row is held as past the table's end."""
+        n = len(values)
+        if any(_identificador(values[i]) for i in ids if i < n):
+            return False
+        escritas = [v for v in values if not _vacia(v)]
+        if not (self.terminada or len(escritas) <= 1):
+            return False
+        texto = cell_text(escritas[0]).strip()[:40] if escritas else ""
+        self._pendientes.append((numero, cells, texto))
+        return True
+
+    def sigue(self, numeros: list[int], filas: list[list[object]]) -> None:
+        """The table goes on: the rows held are data, before the one read now."""
+        self.terminada = False
+        if self._pendientes:
+            for numero, cells, _ in self._pendientes:
+                numeros.append(numero)
+                filas.append(cells)
+            self._pendientes.clear()
+
+    def dejar_fuera(self, omitidas: list[tuple[int, str]]) -> None:
+        for numero, _, texto in self._pendientes:
+            omitidas.append(
+                (numero, f"debajo de la tabla «{texto}»" if texto else "debajo de la tabla")
+            )
+        self._pendientes.clear()
 
 
 _todas = deque[object](maxlen=0).extend  # runs an iterator through

@@ -279,7 +279,7 @@ class LibroAbierto:
         else:
             source.seek(0)
             revision = check_zip(source, name)
-        activa, self._ocultas = _bound_workbook(source, name, revision)
+        activa, self._ocultas, self._filas_ocultas = _bound_workbook(source, name, revision)
         self._revision = revision
         self._book: Any = None
         self._partes: dict[str, str | None] = {}  # an .xlsx's sheet → its zip member
@@ -374,6 +374,15 @@ class LibroAbierto:
                 renglones.add(int(r))
         return frozenset(columnas), frozenset(renglones)
 
+    def filas_ocultas(self, hoja: str) -> alcance.FilasOcultas:
+        """Every hidden row of a sheet (and whether a filter hid it), as its XML or its records
+        said when the workbook was checked."""
+        part = self._partes.get(hoja)
+        if part is not None and self._revision is not None:
+            vistazo = self._revision.vistazos.get(part)
+            return vistazo.ocultas.todas_las_ocultas if vistazo else alcance.FilasOcultas()
+        return self._filas_ocultas.get(hoja, alcance.FilasOcultas())
+
     def rows(self, hoja: str) -> Rows:
         """The rows of the sheet ``hoja`` (any sheet the workbook has, hidden or not)."""
         if hoja not in {nombre for nombre, _ in self.hojas}:
@@ -412,11 +421,12 @@ def _refuse_far(name: str, sheet: str, extent: alcance.Alcance) -> None:
 
 
 Ocultas = dict[str, tuple[frozenset[int], frozenset[int]]]
+TodasOcultas = dict[str, alcance.FilasOcultas]
 
 
 def _bound_workbook(
     source: BinaryIO, name: str, revision: Revision | None
-) -> tuple[str | None, Ocultas]:
+) -> tuple[str | None, Ocultas, TodasOcultas]:
     """What calamine reads when it opens a workbook, or only from it, bounded first: an .xls
     (every sheet, at once), an OpenDocument (every table, at once), an .xlsb (its sheets).
     Nothing for an .xlsx: its sheet is bounded once chosen (``_bounded``). Returns the sheet an
@@ -440,9 +450,14 @@ def _bound_workbook(
             if sum(extent.celdas for _, extent in extents) > alcance.MAX_CELDAS_GRID:
                 sheet, extent = max(extents, key=lambda se: se[1].celdas)
                 raise alcance.dato_suelto(name, sheet, extent.lejana(), "lejos de los demás datos")
-            return biff.activa_xls(data), {sheet: extent.ocultas for sheet, extent in extents}
+            return (
+                biff.activa_xls(data),
+                {sheet: extent.ocultas for sheet, extent in extents},
+                {sheet: extent.todas_las_ocultas for sheet, extent in extents},
+            )
         source.seek(0)
         ocultas: Ocultas = {}
+        todas: TodasOcultas = {}
         with zipfile.ZipFile(source) as archive:
             names = {n.lower(): n for n in archive.namelist()}
             if revision.xlsb:
@@ -451,14 +466,17 @@ def _bound_workbook(
                         extent = biff.alcance_xlsb(archive.read(hoja.parte))
                         _refuse_far(name, hoja.nombre, extent)
                         ocultas[hoja.nombre] = extent.ocultas
+                        todas[hoja.nombre] = extent.todas_las_ocultas
             elif "xl/workbook.xml" not in names and "content.xml" in names:
                 for table, extent in alcance.alcance_ods(archive.read("content.xml")).items():
                     _refuse_far(name, table, extent)
                     ocultas[table] = extent.ocultas
+                    todas[table] = extent.todas_las_ocultas
                 if "settings.xml" in names:
                     activa = _TABLA_ACTIVA.search(archive.read("settings.xml"))
-                    return activa[1].decode("utf-8", "replace") if activa else None, ocultas
-        return None, ocultas
+                    nombre = activa[1].decode("utf-8", "replace") if activa else None
+                    return nombre, ocultas, todas
+        return None, ocultas, todas
     except ValidationError:
         raise
     except Exception as exc:  # olefile, zipfile, expat, struct: a damaged workbook

@@ -71,6 +71,7 @@ class Rechazo:
 class AltaMasiva:
     guardados: int
     rechazos: tuple[Rechazo, ...]
+    notas: tuple[str, ...] = ()  # what was read differently than asked (rows left out…)
 
 
 class CapturistasExcelService:
@@ -173,7 +174,8 @@ class CapturistasExcelService:
         refused: list[Rechazo] = []
         seen: dict[str, int] = {}
         read = 0
-        for number, values in _bulk_rows(path, guia):
+        notas: list[str] = []
+        for number, values in _bulk_rows(path, guia, notas):
             read += 1
             if read % LEIDAS_POR_AVISO == 0:
                 avance(0, 0)  # no total yet: Cancelar is heard while the file is read
@@ -201,7 +203,7 @@ class CapturistasExcelService:
                 if person is not None and has_relation(session, contratista, person):
                     refused.append(Rechazo(number, MSG_CURP_DUPLICADA.format(curp=item.curp)))
             if refused:
-                return AltaMasiva(0, tuple(sorted(refused, key=lambda r: r.fila)))
+                return AltaMasiva(0, tuple(sorted(refused, key=lambda r: r.fila)), tuple(notas))
             # One unit of work: any failure from here on rolls every row back.
             for done, (_number, item) in enumerate(checked, 1):
                 self._capturistas.add(session, contratista, item)
@@ -214,7 +216,7 @@ class CapturistasExcelService:
                 path.name,
                 str(len(checked)),
             )
-            resultado = AltaMasiva(len(checked), ())
+            resultado = AltaMasiva(len(checked), (), tuple(notas))
         self._store.cambios.anunciar({ICSOE})
         return resultado
 
@@ -266,10 +268,11 @@ BULK_ESQUEMA = Esquema(
 
 
 def _bulk_rows(
-    path: Path, guia: lectura.Guia | None = None
+    path: Path, guia: lectura.Guia | None = None, notas: list[str] | None = None
 ) -> Iterator[tuple[int, tuple[str, ...]]]:
     """(sheet row, the 8 cells as text in BULK_HEADERS' order) of each data row of the sheet
-    (or CSV) read as needed; titles above the header and total rows below are left out."""
+    (or CSV) read as needed; titles above the header, hidden rows and total rows below are
+    left out, and said in ``notas`` once every row is read."""
     leida = lectura.leer(path, BULK_ESQUEMA, guia=guia)
     rows = leida.filas()
     with closing(rows):
@@ -290,3 +293,5 @@ def _bulk_rows(
                 )
             # An optional column the file lacks (no Segundo apellido) reads as empty.
             yield number, tuple(str(value or "") for value in valores(cells))
+    if notas is not None:
+        notas.extend(leida.notas())
