@@ -116,3 +116,53 @@ def test_a_forged_or_damaged_xls_is_refused_in_spanish_with_nothing_else(tmp_pat
         result = cli(tmp_path / "datos", "movimientos", "importar", path)
         assert (result.returncode, result.stdout) == (2, ""), result.stderr
         assert result.stderr == f"«{dano}.xls» no es un libro de Excel válido o está dañado.\n"
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_movimientos_of_a_filtered_list_are_the_rows_shown(tmp_path: Path) -> None:
+    """The month's movements filtered to some rows: only those are imported, the count says
+    so, and each row left out is named."""
+    from tests.services.libros_de_prueba import escribir
+    from tests.services.movimientos_data import HEADERS
+
+    data = tmp_path / "datos"
+    assert cli(data, "demo", "movimientos", "--count", "10").returncode == 0
+    filas = [HEADERS, *([row[h] for h in HEADERS] for row in nomina.movimientos_rows())]
+    path = escribir(tmp_path / "filtrada.xlsx", filas, {3, 5}, filtro=True)
+    result = cli(data, "movimientos", "importar", path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Excel: 4 movimientos nuevos, 0 ya existían.",
+        "Nota: Fila 3: se dejó fuera (oculta por un filtro).",
+        "Nota: Fila 5: se dejó fuera (oculta por un filtro).",
+    ]
+
+
+@pytest.mark.end2end
+def test_two_sbc_columns_that_disagree_are_refused_naming_both(tmp_path: Path) -> None:
+    from tests.services.libros_de_prueba import escribir
+
+    filas = [("NSS", "CURP", "SBC", "SBC")]
+    filas += [(t.nss, t.curp, 999.99, t.sbc / 100) for t in nomina.trabajadores(3)]
+    path = escribir(tmp_path / "dos.xlsx", filas)
+    result = cli(tmp_path / "datos", "informativa", "validar-trabajadores", path)
+    assert result.returncode == 2
+    assert "las columnas C «SBC» y D «SBC» son todas «SBC»" in result.stderr
+
+
+@pytest.mark.end2end
+def test_the_signatures_under_the_total_row_are_left_out_with_a_note(tmp_path: Path) -> None:
+    from tests.services.libros_de_prueba import escribir
+
+    filas: list[tuple[object, ...]] = [("NSS", "CURP", "SBC")]
+    filas += [(t.nss, t.curp, t.sbc / 100) for t in nomina.trabajadores(3)]
+    filas += [("TOTAL", None, 3000), ("Elaboró: ______", None, None, "Revisó: ______")]
+    path = escribir(tmp_path / "firmas.csv", filas)
+    result = cli(tmp_path / "datos", "informativa", "validar-trabajadores", path,
+                 "--periodo", "2026-1")  # fmt: skip
+    assert (result.returncode, result.stdout) == (0, "3 trabajadores válidos.\n"), result.stderr
+    assert result.stderr.splitlines() == [
+        "Renglón 5: se dejó fuera (fila de totales «TOTAL»).",
+        "Renglón 6: se dejó fuera (debajo de la tabla «Elaboró: ______»).",
+    ]

@@ -529,3 +529,60 @@ def test_an_import_with_sdi_and_sbc_goes_in_with_the_column_picked_side_by_side(
     esperados = sorted((round(float(r["SBC"]) * 100) if r["SBC"] else None for r in known_rows()),
                        key=lambda v: v or 0)  # fmt: skip
     assert guardados == esperados
+
+
+def test_the_rows_a_filter_hides_and_the_signatures_are_listed_as_left_out(qtbot, tmp_path):
+    """A workers' list filtered to some rows, a TOTAL row and the signatures under it: the
+    assistant lists each row that will be left out, and why."""
+    from icsoe_desktop.services.archivos import mapeos
+    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from tests.archivos_de_nomina import trabajadores
+    from tests.services.libros_de_prueba import escribir
+
+    filas = [("NSS", "CURP", "SBC"), *((t.nss, t.curp, t.sbc / 100) for t in trabajadores(6))]
+    filas += [("TOTAL", None, 4000), ("Elaboró: ____________",), ("Revisó: ____________",)]
+    path = escribir(tmp_path / "lista.xlsx", filas, {3, 5, 6}, filtro=True)
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    assert leida is not None and not leida.incierta
+    dialog = AsistenteImportacionDialog(Importacion.TRABAJADORES_CONTRATO, path, leida)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    omitidas = [dialog.omitidas.item(i).text() for i in range(dialog.omitidas.count())]
+    assert omitidas == [
+        "Fila 3: oculta por un filtro",
+        "Fila 5: oculta por un filtro",
+        "Fila 6: oculta por un filtro",
+        "Fila 8: fila de totales «TOTAL»",
+        "Fila 9: debajo de la tabla «Elaboró: ____________»",
+        "Fila 10: debajo de la tabla «Revisó: ____________»",
+    ]
+    dialog.grab().save(str(tmp_path / "asistente_filtro.png"))
+
+
+def test_two_visible_columns_with_one_title_that_disagree_open_it_on_both(qtbot, tmp_path):
+    """Last period's «SBC» left visible beside the new «SBC»: the assistant names both letters
+    and holds Aceptar until the clerk picks one."""
+    from icsoe_desktop.services.archivos import mapeos
+    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from tests.archivos_de_nomina import trabajadores
+    from tests.services.libros_de_prueba import escribir
+
+    filas = [("NSS", "CURP", "SBC", "SBC")]
+    filas += [(t.nss, t.curp, 999.99, t.sbc / 100) for t in trabajadores(4)]
+    path = escribir(tmp_path / "lista.xlsx", filas)
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    assert leida is not None and leida.incierta
+    dialog = AsistenteImportacionDialog(Importacion.TRABAJADORES_CONTRATO, path, leida)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.faltan.text() == (
+        "Las columnas C «SBC» y D «SBC» son todas «SBC» y no coinciden: elige una."
+    )
+    assert dialog.comparar["sbc"].text().replace("&", "") == "Comparar C «SBC» y D «SBC»…"
+    assert not dialog.aceptar.isEnabled()
+    qtbot.waitUntil(dialog.comparar["sbc"].hasFocus)  # opened on them
+    dialog.grab().save(str(tmp_path / "asistente_dos_sbc.png"))
+    nueva = dialog.combos[leida.columnas[3]]
+    nueva.setCurrentIndex(nueva.findData("sbc"))
+    assert dialog.aceptar.isEnabled()
+    assert dialog.lectura.mapeo[leida.columnas[3]] == "sbc"

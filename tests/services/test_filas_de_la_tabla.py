@@ -23,14 +23,16 @@ from sqlalchemy import select
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.alcance import letra_columna
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
-from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
+from icsoe_desktop.services.informativa.trabajadores_archivo import ESQUEMA, leer_trabajadores
 from icsoe_desktop.store.models import MovimientoRow
 from tests import credentials_factory as cf
 from tests.archivos_de_nomina import trabajadores
+from tests.data.libros_xls import AQUI
 from tests.icsoe_helpers import enter_contratista
-from tests.services.libros_de_prueba import FORMATOS, LIBROS, escribir
+from tests.services.libros_de_prueba import FORMATOS, LIBROS, escribir, xls_con_filas_ocultas
 from tests.services.movimientos_data import HEADERS, add_registros, known_rows
 
 TRABAJADORES = trabajadores(8, seed=87)
@@ -197,10 +199,18 @@ def test_hidden_rows_are_left_out_and_named(importador, formato, filtro, tmp_pat
     leidos, notas = importador.importar(path)
     visibles = [f for n, f in enumerate(importador.filas, start=2) if n not in ocultas]
     assert sorted(leidos) == sorted(importador.identificador(f) for f in visibles)
-    motivo = "oculta por un filtro" if filtro else "oculta"
-    assert [n for n in notas if "oculta" in n] == [
-        f"{importador.fila} {n}: se dejó fuera ({motivo})." for n in sorted(ocultas)
+    # Rows side by side in one note: 2 and 3, the last two.
+    motivo = "por un filtro" if filtro else ""
+    filas = {"Fila": "Filas", "Renglón": "Renglones"}[importador.fila]
+    notas_ocultas = [
+        f"{filas} 2 a 3: se dejaron fuera (ocultas {motivo}).",
+        f"{importador.fila} 5: se dejó fuera (oculta {motivo}).",
+        f"{filas} {ultima - 1} a {ultima}: se dejaron fuera (ocultas {motivo}).",
     ]
+    if ultima - 1 == 5:
+        del notas_ocultas[1]
+        notas_ocultas[1] = f"{filas} 5 a {ultima}: se dejaron fuera (ocultas {motivo})."
+    assert [n for n in notas if "oculta" in n] == [n.replace(" )", ")") for n in notas_ocultas]
 
 
 # --- two columns of one field -----------------------------------------------------------------
@@ -321,3 +331,47 @@ def test_a_data_row_without_its_identifier_among_the_others_is_still_reported(
     with pytest.raises(Rechazadas) as error:
         importador.importar(path)
     assert set(error.value.filas) == {4}  # its sheet row, and only it
+
+
+# --- rows hidden in a LibreOffice .xls, and far down a long sheet -----------------------------
+
+
+@pytest.mark.parametrize("filtro", [True, False], ids=["filtro", "a_mano"])
+def test_the_hidden_row_of_a_libreoffice_xls_is_left_out(filtro, tmp_path):
+    """tests/data/trabajadores.xls (three workers under titles, a TOTAL row) with its second
+    worker's row hidden (ROW's fDyZero), under a filter (AUTOFILTERINFO) or by hand."""
+    path = xls_con_filas_ocultas(AQUI / "trabajadores.xls", tmp_path / "t.xls", {6}, filtro)
+    archivo = leer_trabajadores(path)
+    uno, _dos, tres = trabajadores(3)  # the workbook's (tests/data/libros_xls.py)
+    assert [t.nss for t in archivo.trabajadores] == [uno.nss, tres.nss]
+    motivo = "oculta por un filtro" if filtro else "oculta"
+    assert f"Renglón 6: se dejó fuera ({motivo})." in archivo.notas
+
+
+def test_movimientos_of_a_libreoffice_xls_filtered_to_some_rows(services, tmp_path):
+    """tests/data/movimientos.xls (six movements under a title) filtered to four: four
+    movements, and the two rows named."""
+    add_registros(services)
+    path = xls_con_filas_ocultas(AQUI / "movimientos.xls", tmp_path / "m.xls", {5, 8}, True)
+    report = services.importador.import_file(path, CLI_ACTOR)
+    assert report.aplicado and report.importados == 4, report.rechazadas
+    assert [n for n in report.notas if "oculta" in n] == [
+        "Fila 5: se dejó fuera (oculta por un filtro).",
+        "Fila 8: se dejó fuera (oculta por un filtro).",
+    ]
+
+
+def test_a_row_hidden_far_down_a_long_xlsx_is_left_out(tmp_path):
+    """40,000 workers (a sheet of some megabytes): the rows hidden near its end are known as
+    well as the first ones."""
+    filas = [("NSS", "CURP", "SBC")]
+    t = TRABAJADORES[1]
+    filas += [(f"{i:011d}", t.curp, "500.00") for i in range(1, 40_001)]
+    ocultas = {3, 39_000, 40_001}
+    path = escribir(tmp_path / "largo.xlsx", filas, ocultas, filtro=True)
+    leida = lectura.leer(path, ESQUEMA)
+    numeros = [n for n, _ in leida.filas()]
+    assert len(numeros) == 39_997 and ocultas.isdisjoint(numeros)
+    assert [o for o in leida.omitidas if "oculta" in o[1]] == [
+        (n, "oculta por un filtro") for n in sorted(ocultas)
+    ]

@@ -17,6 +17,7 @@ from icsoe_desktop.domain.informativa.modelo import CORRECCION
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from tests.conftest import services_copying
 from tests.informativa_servicios import PERIODO, firmada_una_vez
+from tests.services.libros_de_prueba import FORMATOS, LIBROS, escribir
 from tests.services.test_dato_suelto import SIN_LIMITE_DE_MEMORIA
 from tests.test_cli_informativa import cli
 
@@ -375,3 +376,62 @@ def test_a_reason_with_a_bidi_override_is_a_problem_of_its_row(services, firmada
         (5, "El campo «Motivo» tiene una marca de dirección del texto invisible (U+202E) en la "
             "posición 1: bórralo y escribe el texto de nuevo.")
     ]  # fmt: skip
+
+
+def _del_contrato(services, firmada) -> tuple[str, str, list]:
+    _rfc, ana, uuid, (uno, _dos), _c, _cer = firmada
+    return ana, uuid, _trabajadores(services, uno, ana)
+
+
+@pytest.mark.parametrize("formato", LIBROS)
+@pytest.mark.parametrize("filtro", [True, False], ids=["filtro", "a_mano"])
+def test_a_rejection_hidden_by_a_filter_marks_no_worker(
+    services, firmada, tmp_path, formato, filtro
+):
+    """The portal's list filtered to one contract's rows: the hidden rows mark nobody."""
+    ana, uuid, (a, b, c, *_) = _del_contrato(services, firmada)
+    filas = [ENCABEZADO, *((1, t.nss, t.curp, 500, MOTIVO_NSS) for t in (a, b, c))]
+    path = escribir(tmp_path / f"rechazos.{formato}", filas, {3}, filtro)
+    resultado = services.informativa_rechazos.importar(uuid, ana, path)
+    assert resultado.problemas == []
+    assert sorted(m.nss for m in resultado.marcas) == sorted((a.nss, c.nss))
+    motivo = "oculta por un filtro" if filtro else "oculta"
+    assert f"Fila 3: se dejó fuera ({motivo})." in resultado.notas
+
+
+@pytest.mark.parametrize("formato", FORMATOS)
+def test_two_reasons_that_disagree_refuse_the_file_naming_both_columns(
+    services, firmada, tmp_path, formato
+):
+    ana, uuid, (a, b, *_) = _del_contrato(services, firmada)
+    filas = [
+        ("NSS", "Motivo del rechazo", "Motivo del rechazo"),
+        (a.nss, MOTIVO_NSS, MOTIVO_NSS),
+        (b.nss, MOTIVO_NSS, MOTIVO_REPETIDO),
+    ]
+    path = escribir(tmp_path / f"rechazos.{formato}", filas)
+    with pytest.raises(ValidationError) as error:
+        services.informativa_rechazos.importar(uuid, ana, path)
+    assert "las columnas B «Motivo del rechazo» y C «Motivo del rechazo»" in error.value.message
+    assert services.informativa_trabajadores.contar(firmada[3][0], ana, rechazados=True) == 0
+
+
+@pytest.mark.parametrize("formato", FORMATOS)
+def test_the_signatures_under_the_portals_list_are_left_out(services, firmada, tmp_path, formato):
+    ana, uuid, (a, b, *_) = _del_contrato(services, firmada)
+    filas = [
+        ENCABEZADO,
+        (1, a.nss, a.curp, 500, MOTIVO_NSS),
+        (1, b.nss, b.curp, 500, MOTIVO_NSS),
+        ("Total", 2),
+        ("Elaboró: ____________",),
+        ("Revisó: ____________", None, None, "Vo. Bo.: ____________"),
+    ]
+    path = escribir(tmp_path / f"rechazos.{formato}", filas)
+    resultado = services.informativa_rechazos.importar(uuid, ana, path)
+    assert resultado.problemas == []
+    assert sorted(m.nss for m in resultado.marcas) == sorted((a.nss, b.nss))
+    assert resultado.notas[-2:] == [
+        "Fila 5: se dejó fuera (debajo de la tabla «Elaboró: ____________»).",
+        "Fila 6: se dejó fuera (debajo de la tabla «Revisó: ____________»).",
+    ]

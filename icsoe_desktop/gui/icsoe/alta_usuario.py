@@ -292,12 +292,12 @@ class IcsoeAltaUsuarioPage(QWidget):
         if report.rechazos:
             msgbox.warning(self, bulk_report_text(report), "Alta masiva")
             return
-        msgbox.information(
-            self,
+        texto = (
             f"{verb(report.guardados, 'Se guardó', 'Se guardaron')} "
             f"{plural(report.guardados, 'capturista')}. "
             f"{verb(report.guardados, 'Recibirá', 'Cada uno recibirá')} por correo su código "
-            "para crear su contraseña.",
-            "Alta masiva",
+            "para crear su contraseña."
         )
+        # The rows left out (hidden, under the table) are said, as every import says them.
+        msgbox.information(self, "\n\n".join((texto, *report.notas)), "Alta masiva")
         self.saved.emit()

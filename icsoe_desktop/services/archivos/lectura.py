@@ -373,8 +373,22 @@ class Lectura:
             notas.append(nota + ".")
         if self.no_usadas:
             notas.append("No se usan las columnas: " + ", ".join(self.no_usadas) + ".")
-        for numero, motivo in self.omitidas:
-            notas.append(f"{fila} {numero}: se dejó fuera ({motivo}).")
+        # Hidden rows side by side (a filter hides runs of them) in one note.
+        omitidas, i = self.omitidas, 0
+        while i < len(omitidas):
+            numero, motivo = omitidas[i]
+            j = i
+            if motivo in _OCULTAS:
+                while j + 1 < len(omitidas) and omitidas[j + 1] == (omitidas[j][0] + 1, motivo):
+                    j += 1
+            if j > i:
+                filas = _FILAS.get(fila, fila + "s")
+                notas.append(
+                    f"{filas} {numero} a {omitidas[j][0]}: se dejaron fuera ({_OCULTAS[motivo]})."
+                )
+            else:
+                notas.append(f"{fila} {numero}: se dejó fuera ({motivo}).")
+            i = j + 1
         return notas
 
     def exigir_columnas(self) -> None:
@@ -1064,6 +1078,10 @@ def _filas(
 IDENTIFICADORES = frozenset(("nss", "curp", "rfc", "correo"))
 OCULTA = "oculta"
 OCULTA_FILTRO = "oculta por un filtro"
+
+
+_OCULTAS = {OCULTA: "ocultas", OCULTA_FILTRO: "ocultas por un filtro"}
+_FILAS = {"Renglón": "Renglones"}
 
 
 class _Ocultas:
