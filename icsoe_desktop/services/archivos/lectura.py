@@ -14,7 +14,10 @@ What it accepts, so that no importer has to:
   (``ALIAS`` holds the common ones). Columns no field takes are named in a note
   («No se usan las columnas: Nombre, Departamento»).
 - **Total and summary rows** (a first cell «TOTAL», «Total general», «Suma…», «Subtotal», or a
-  row with only a number where the worker's data go) are left out, each with its reason.
+  row with only a number where the worker's data go) are left out, each with its reason; and
+  so is what lies under the table (``_FinDeTabla``: «Elaboró: ____» under the TOTAL row).
+- **Hidden rows** (by a filter or by hand, as the workbook records them) are never data: each
+  is left out with its reason («oculta por un filtro», «oculta»).
 - **Values as written:** pesos are read by the domain's ``dinero`` (domain/importes.py, one
   reading for files and forms: «$1,234.56», «1,234.56», «1234.5»; an ambiguous «1.234,56» refused
   with a message), through each field's parser, so each importer makes a problem of the row;
@@ -53,8 +56,8 @@ The API (an assistant window shows a ``Lectura`` and lets the clerk correct it):
 
 Workbooks (.xlsx, .xls, .xlsb, .ods) are read from the sheet the clerk sees: ``Lectura.hoja``,
 ``hojas_ambiguas`` (several visible sheets with the header: ``Guia.hoja`` chooses); and one
-column per field: ``columnas_ambiguas`` (two columns of a field that disagree: the clerk
-chooses). Either makes the file uncertain, and ``filas()`` refuses it naming them.
+column per field, whatever the columns' titles: ``columnas_ambiguas`` (two visible columns of a
+field that disagree: the clerk chooses). Either makes the file uncertain, and ``filas()`` refuses it naming them.
 
 Every bad file raises a ``ValidationError`` with a Spanish message (tabular.py's and
 xlsx_reader.py's checks: size, binary, damaged workbook, CSV quoting).
