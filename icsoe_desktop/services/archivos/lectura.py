@@ -1031,9 +1031,19 @@ def _filas(
             cells = [*values[:n], *faltan[n:]] if n < ancho else list(values)
             if celdas:
                 cells.append(n)
-            if fin.fuera(number, cells, values, ids):
-                continue
-            fin.sigue(numeros, filas)
+            # Only a row past a total, or with one cell written at most (its first empty, or
+            # only one), may be past the table's end: most rows are not looked at.
+            first = values[0] if n else None
+            if (
+                fin.activo
+                or n < 2
+                or first is None
+                or (first.__class__ is str and not first.strip())
+            ):
+                if fin.fuera(number, cells, values, ids):
+                    continue
+                if fin.activo:
+                    fin.sigue(numeros, filas)
             numeros.append(number)
             filas.append(cells)
         return numeros, filas
@@ -1058,7 +1068,7 @@ def _filas(
                 numeros: Sequence[int]
                 filas: Sequence[list[object]]
                 numeros, filas = zip(*bloque, strict=True)
-                if fin or not (de_datos and not celdas and _de_datos(filas, ancho)):
+                if fin.activo or not (de_datos and not celdas and _de_datos(filas, ancho)):
                     numeros, filas = una_a_una(bloque)
                 elif not texto:
                     filas = list(map(list, filas))  # a sheet's rows are tuples
@@ -1140,14 +1150,12 @@ class _FinDeTabla:
         self._con_ids = con_identificadores
         self.terminada = False  # a total row was read
         self._pendientes: list[tuple[int, list[object], str]] = []
-
-    def __bool__(self) -> bool:
-        return self.terminada or bool(self._pendientes)
+        self.activo = False  # the table may have ended: every row is looked at
 
     def total(self, numeros: list[int], filas: list[list[object]]) -> None:
         """A total row: the rows held before it were the table's, and its end may be here."""
         self.sigue(numeros, filas)
-        self.terminada = self._con_ids
+        self.terminada = self.activo = self._con_ids
 
     def fuera(
         self, numero: int, cells: list[object], values: Sequence[object], ids: list[int]
@@ -1161,11 +1169,12 @@ class _FinDeTabla:
             return False
         texto = cell_text(escritas[0]).strip()[:40] if escritas else ""
         self._pendientes.append((numero, cells, texto))
+        self.activo = True
         return True
 
     def sigue(self, numeros: list[int], filas: list[list[object]]) -> None:
         """The table goes on: the rows held are data, before the one read now."""
-        self.terminada = False
+        self.terminada = self.activo = False
         if self._pendientes:
             for numero, cells, _ in self._pendientes:
                 numeros.append(numero)
