@@ -22,7 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--empresa",
         metavar="RFC",
-        help="la empresa con la que trabaja el comando (obligatoria si hay varias)",
+        help="la empresa con la que trabaja el comando (obligatoria si hay varias; SIN-RFC: la "
+        "que aún no tiene RFC)",
     )
     parser.add_argument(
         "--self-check",

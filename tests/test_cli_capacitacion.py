@@ -244,7 +244,11 @@ def test_after_training_the_command_line_never_works_in_the_practice_empresa_una
     lotes = run_cli("movimientos", "lotes", data_dir=datos)
     assert lotes.returncode == 2
     error = lotes.stderr.decode(CONSOLE)
-    assert "--empresa RFC" in error and RFC_PRACTICA in error and "(sin RFC)" in error, error
+    assert "--empresa RFC" in error and RFC_PRACTICA in error and "(sin RFC" in error, error
+    # The real empresa, still without its RFC, is named as the message says.
+    assert "--empresa SIN-RFC" in error, error
+    lotes = run_cli("--empresa", "SIN-RFC", "movimientos", "lotes", data_dir=datos)
+    assert lotes.returncode == 0, lotes.stderr.decode(CONSOLE)
     services = open_services(datos)
     try:
         assert services.empresa.rfc != RFC_PRACTICA

@@ -24,7 +24,7 @@ from icsoe_desktop.domain.bitacora import con_llave
 from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.domain.practica import capacitacion_activa
+from icsoe_desktop.domain.practica import capacitacion_activa, es_de_practica
 from icsoe_desktop.services import llave_bitacora
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
@@ -588,6 +588,7 @@ class Services:
             emisores=self.certificates.emisores,
             capacitacion=self._capacitacion_activa,
             sello_tiempo=lambda: self.settings.current.sello_tiempo,
+            empresa_de_practica=lambda: es_de_practica(self.empresa.rfc),
             otras_empresas=self._otras_empresas,
         )
 

@@ -71,6 +71,33 @@ def test_a_test_efirma_signs_no_real_empresas_informativa(services, data_dir, tm
     assert services.informativas.fila(uuid, rfc).estado != FIRMADA
 
 
+def test_the_practice_efirma_entered_in_a_real_empresa_signs_nothing_there(services, tmp_path):
+    from icsoe_desktop.domain.practica import RFC_PRACTICA
+    from icsoe_desktop.services.contratistas import DatosGenerales
+    from tests.icsoe_helpers import write_pdf
+
+    practica = preparar(services, tmp_path / "sala", CLI_ACTOR)
+    services.settings.save_capacitacion(True, CLI_ACTOR)
+    assert services.empresa.rfc != RFC_PRACTICA  # the real empresa is still the open one
+    # The practice contratista entered in the real empresa with the practice e.firma.
+    contratistas = services.contratistas
+    fiel = contratistas.validar_fiel(RFC_PRACTICA, practica.cer, practica.key, practica.contrasena)
+    contratistas.ingresar(fiel)
+    contratistas.aceptar_terminos(RFC_PRACTICA)
+    contratistas.adjuntar_acuse(RFC_PRACTICA, write_pdf(tmp_path))
+    contratistas.guardar_datos_generales(
+        RFC_PRACTICA,
+        DatosGenerales("contacto@empresa.com.mx", "5512345678", "", domicilio_igual_fiscal=True),
+    )
+    uuid = _por_firmar(services, RFC_PRACTICA)
+    with pytest.raises(ValidationError) as error:
+        services.informativa_firma.firmar(
+            uuid, RFC_PRACTICA, practica.cer, practica.key, practica.contrasena
+        )
+    assert (error.value.code, error.value.message) == ("efirma_de_practica", MSG_EFIRMA_PRACTICA)
+    assert services.informativas.fila(uuid, RFC_PRACTICA).estado != FIRMADA
+
+
 def test_a_constancia_of_a_test_authority_is_practice_even_without_its_mark():
 
     fiel = cf.fiel_moral(issuer=ac_uat())

@@ -170,6 +170,16 @@ def test_another_periods_acuse_is_refused_naming_both(services, firmada, periodo
     assert f"del periodo {texto}, no de mayo–agosto 2026" in error.message
 
 
+def test_a_period_whose_year_is_on_its_own_line_is_read_whole(services, firmada):
+    rfc, uuid, _contrato, _constancia = firmada
+    anterior = _acuse(periodo="", otras_lineas=("Periodo: Mayo - Agosto", "Ejercicio: 2025"))
+    error = _refusal(services, uuid, anterior, confirmo_acuse=True)
+    assert error.code == "acuse_de_otro_periodo"
+    assert "del periodo mayo–agosto 2025, no de mayo–agosto 2026" in error.message
+    propio = _acuse(periodo="", otras_lineas=("Periodo: Mayo - Agosto", "Ejercicio: 2026"))
+    assert services.informativa_presentacion.proponer(uuid, rfc, propio, "a.pdf").faltan == ()
+
+
 def test_another_tipos_acuse_is_refused(services, firmada):
     _rfc, uuid, _contrato, _constancia = firmada
     pdf = _acuse(tipo="Sin información", folio="SI262202734")
@@ -260,6 +270,37 @@ def test_a_correccion_is_registered_with_its_own_folio_and_a_folio_files_once(
     assert "ya está registrado como la presentación de la informativa Normal" in error.message
     servicio.registrar(correccion, rfc, pdf, "c.pdf", "C262253999", suya, {})
     assert services.informativas.fila(correccion, rfc).folio_imss == "C262253999"
+
+
+def test_a_correccion_citing_the_normals_folio_without_saying_corrige_is_registered(
+    services, firmada, tmp_path, clock
+):
+    rfc, uuid, _contrato, _constancia = firmada
+    servicio = services.informativa_presentacion
+    servicio.registrar(uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {})
+    correccion = services.informativas.crear(rfc, rfc, PERIODO, "correccion", complementa=uuid)
+    fiel = tmp_path / "fiel"
+    services.informativa_firma.firmar(
+        correccion, rfc, fiel / f"{rfc}.cer", fiel / f"{rfc}.key", cf.PASSWORD
+    )
+    clock.advance(hours=2)
+    suya = datetime(2026, 11, 23, 7, 30, tzinfo=HORA_DEL_CENTRO)
+    # The Normal's folio first, on a line that says «folio» and not «corrige».
+    pdf = _acuse(
+        tipo="Complementaria de Corrección",
+        folio="",
+        fecha="23/11/2026 07:30:00",
+        otras_lineas=("Folio de la informativa Normal: N262253432", "Folio: C262253999"),
+    )
+    propuesta = servicio.proponer(correccion, rfc, pdf, "correccion.pdf")
+    assert (propuesta.folio, propuesta.presentada, propuesta.faltan) == ("C262253999", suya, ())
+    servicio.registrar(correccion, rfc, pdf, "c.pdf", "C262253999", suya, {})
+    assert services.informativas.fila(correccion, rfc).folio_imss == "C262253999"
+    # A Normal's acuse whose only folio is a Sin información's is still another tipo's.
+    solo_si = _acuse(tipo="", folio="", otras_lineas=("SI262202734",))
+    with pytest.raises(ValidationError) as error:
+        servicio.proponer(uuid, rfc, solo_si, "a.pdf")
+    assert error.value.code == "acuse_de_otro_tipo"
 
 
 def test_a_folio_registered_in_another_empresa_is_refused(services, firmada):

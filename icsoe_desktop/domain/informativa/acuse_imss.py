@@ -70,6 +70,12 @@ _POR_MESES = re.compile(
     r"\b(ene(?:ro)?|may(?:o)?|sept?(?:iembre)?|setiembre)\.?\s*(?:[-–—/]|\ba\b|\bal\b)\s*"
     r"(abr(?:il)?|ago(?:sto)?|dic(?:iembre)?)\.?" + _SEP + r"(\d{4})\b"
 )
+# The months without their year, which a line «Ejercicio: 2025» (or «Año») then gives.
+_MESES_SIN_ANIO = re.compile(
+    r"\b(ene(?:ro)?|may(?:o)?|sept?(?:iembre)?|setiembre)\.?\s*(?:[-–—/]|\ba\b|\bal\b)\s*"
+    r"(abr(?:il)?|ago(?:sto)?|dic(?:iembre)?)\b\.?(?!" + _SEP + r"\d{4})"
+)
+_EJERCICIO = re.compile(r"\b(?:ejercicio|ano)(?:\s+fiscal)?\s*:?\s*(\d{4})\b")
 _ORDINAL = r"(1|2|3|primer|primero|segundo|tercer|tercero)\s*(?:er|ro|do|o|°|º)?\.?"
 _POR_NUMERO = re.compile(r"\b" + _ORDINAL + r"\s*cuatrimestre" + _SEP + r"(\d{4})\b")
 _CUATRIMESTRE_N = re.compile(r"\bcuatrimestre\s*(?:no\.?\s*)?([123])" + _SEP + r"(\d{4})\b")
@@ -117,8 +123,12 @@ def partes(texto: str) -> Partes:
     del_contratista: list[str] = []
     periodos: list[Periodo] = []
     tipos: list[str] = []
+    sin_anio: list[int] = []  # cuatrimestres named without their year
+    ejercicios: list[int] = []
     for linea in texto.splitlines():
         plano = llano(linea)
+        sin_anio.extend(_cuatrimestres_sin_anio(plano))
+        ejercicios.extend(int(m.group(1)) for m in _EJERCICIO.finditer(plano))
         en_linea = [r for r in _RFC.findall(linea.upper()) if r != RFC_IMSS]
         rfcs.update(en_linea)
         otra_parte = _DE_OTRA_PARTE.search(plano)
@@ -131,6 +141,8 @@ def partes(texto: str) -> Partes:
             tipo = next((t for t, patron in _TIPOS if patron.search(plano)), None)
             if tipo is not None:
                 tipos.append(tipo)
+    # «Periodo: Mayo - Agosto» and «Ejercicio: 2025» on two lines: one period.
+    periodos.extend(Periodo(anio, n) for n in sin_anio for anio in ejercicios)
     return Partes(
         frozenset(rfcs),
         tuple(dict.fromkeys(del_contratista)),
@@ -138,6 +150,15 @@ def partes(texto: str) -> Partes:
         tuple(dict.fromkeys(tipos)),
         frozenset(sin_parte),
     )
+
+
+def _cuatrimestres_sin_anio(plano: str) -> list[int]:
+    encontrados = []
+    for m in _MESES_SIN_ANIO.finditer(plano):
+        numero = _CUATRIMESTRE_POR_MESES.get((_MES[m.group(1)[:3]], _MES[m.group(2)[:3]]))
+        if numero is not None:
+            encontrados.append(numero)
+    return encontrados
 
 
 def _periodos(plano: str) -> list[Periodo]:

@@ -99,9 +99,10 @@ def normalizar_folio(texto: str) -> str:
     return "".join(texto.split()).upper()
 
 
-def proponer(texto: str, contratos: list[tuple[str, str]]) -> Propuesta:
+def proponer(texto: str, contratos: list[tuple[str, str]], tipo: str | None = None) -> Propuesta:
     """The folio, date and contract folios found in the acuse's ``texto``. ``contratos``:
-    (uuid, contratante RFC) in the informativa's order. A contract folio goes to the contract
+    (uuid, contratante RFC) in the informativa's order; ``tipo``: the informativa's, when
+    known (a folio whose prefix says another tipo is one the acuse cites, not its own). A contract folio goes to the contract
     whose contratante's RFC is on its line (several with that RFC: in order); the folios left,
     when exactly as many as the contracts left, in order."""
     mayusculas = texto.upper()
@@ -122,7 +123,7 @@ def proponer(texto: str, contratos: list[tuple[str, str]]) -> Propuesta:
     if sueltos and len(sueltos) == len(faltan):
         folios.update(zip(faltan, sueltos, strict=True))
     return Propuesta(
-        folio=_folio_propio(texto),
+        folio=_folio_propio(texto, tipo),
         presentada=_fecha(texto),
         folios_contratos=folios,
     )
@@ -134,10 +135,19 @@ def tipo_del_folio(folio: str) -> str | None:
     return next((tipo for tipo, p in PREFIJOS.items() if p == prefijo), None)
 
 
-def _folio_propio(texto: str) -> str | None:
+def tipo_por_folio(texto: str, propio: str | None) -> str | None:
+    """The tipo the acuse's folio says by its prefix: its own folio's (``propio``, read for
+    the informativa's tipo) or, with none, the folio it shows (an acuse whose only folio is
+    another tipo's is that tipo's acuse)."""
+    folio = propio or _folio_propio(texto)
+    return tipo_del_folio(folio) if folio else None
+
+
+def _folio_propio(texto: str, tipo: str | None = None) -> str | None:
     """The acuse's own final folio: on a line that says «folio» (or just under one) and cites
-    no other filing (a Corrección's acuse also names the folio it corrects); failing that, the
-    first N… or SI… folio outside such a citation."""
+    no other filing (a Corrección's acuse also names the folio it corrects, with or without
+    saying so: a folio whose prefix says another tipo than ``tipo`` is not its own); failing
+    that, the first N… or SI… folio outside such a citation."""
     lineas = texto.splitlines()
     con_prefijo: str | None = None
     for i, linea in enumerate(lineas):
@@ -146,6 +156,8 @@ def _folio_propio(texto: str) -> str | None:
             continue
         etiqueta = "folio" in plano or (i > 0 and "folio" in llano(lineas[i - 1]))
         for m in _FOLIO_EN_TEXTO.finditer(linea.upper()):
+            if tipo is not None and tipo_del_folio(m.group(0)) not in (None, tipo):
+                continue  # another tipo's folio (the Normal a Corrección corrects)
             if etiqueta and not _CONTRATO_EN_TEXTO.fullmatch(m.group(0)):
                 return m.group(0)
             if con_prefijo is None and tipo_del_folio(m.group(0)) is not None:
@@ -314,5 +326,6 @@ __all__ = [
     "proponer",
     "texto_presentada",
     "tipo_del_folio",
+    "tipo_por_folio",
     "validar",
 ]

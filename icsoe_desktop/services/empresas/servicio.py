@@ -190,11 +190,14 @@ class EmpresasService:
         return None if row is None else _info(row)
 
     def elegir(self, rfc: str | None) -> EmpresaInfo:
-        """For the CLI: the empresa of ``--empresa RFC``; without it, the only one there is, or an
-        error naming the choices."""
+        """For the CLI: the empresa of ``--empresa RFC`` (``SIN_RFC``: the one not configured
+        yet, which has none); without it, the only one there is, or an error naming the
+        choices."""
         empresas = self.listar()
         if rfc:
             wanted = rfc.strip().upper()
+            if wanted in _SIN_RFC:
+                wanted = ""
             for empresa in empresas:
                 if empresa.rfc == wanted:
                     return empresa
@@ -363,8 +366,15 @@ def usuario_del_catalogo(session: Session, usuario: str) -> IdseUser | None:
     )
 
 
+# How ``--empresa`` names the empresa not configured yet (it has no RFC to be named by).
+SIN_RFC = "SIN-RFC"
+_SIN_RFC = {SIN_RFC, "SIN RFC", "(SIN RFC)"}
+
+
 def _opciones(empresas: list[EmpresaInfo]) -> str:
     if not empresas:
         return "No hay empresas registradas."
-    texto = "Empresas: " + "; ".join(f"{e.rfc or '(sin RFC)'} — {e.nombre}" for e in empresas)
+    texto = "Empresas: " + "; ".join(
+        f"{e.rfc or f'(sin RFC; --empresa {SIN_RFC})'} — {e.nombre}" for e in empresas
+    )
     return texto if texto.endswith(".") else texto + "."  # «S.A. de C.V.» ends with one

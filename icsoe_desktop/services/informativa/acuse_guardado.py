@@ -20,7 +20,7 @@ from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.informativa.presentacion import (
     acuse_alterado,
     proponer,
-    tipo_del_folio,
+    tipo_por_folio,
 )
 from icsoe_desktop.domain.texts import enumerar
 
@@ -82,7 +82,7 @@ def acuse_ajeno(acuse: bytes | None, sha256: str, registrada: Registrada) -> str
     if leido.es_constancia:
         return ES_CONSTANCIA
     texto = leido.texto
-    propuesta = proponer(texto, [])
+    propuesta = proponer(texto, [], registrada.tipo)
     try:
         periodo = Periodo.de_clave(registrada.periodo)
         faltan = cotejar(
@@ -92,7 +92,7 @@ def acuse_ajeno(acuse: bytes | None, sha256: str, registrada: Registrada) -> str
             periodo,
             registrada.tipo,
             registrada.contratantes,
-            tipo_del_folio(propuesta.folio) if propuesta.folio else None,
+            tipo_por_folio(texto, propuesta.folio),
         )
     except AcuseAjeno as ajeno:
         return AJENO.format(razon=ajeno.razon)

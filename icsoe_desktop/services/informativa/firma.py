@@ -105,9 +105,12 @@ class FirmaInformativaService(InformativaBase):
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
         sello_tiempo: Callable[[], SelloTiempoSettings] = SelloTiempoSettings,
         otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
+        empresa_de_practica: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
         self._contratistas = contratistas
+        # Whether the open empresa is the practice one: the only one a practice e.firma signs in.
+        self._empresa_de_practica = empresa_de_practica
         self._emisores = emisores
         # Whether what is done for a contratista is training: the practice empresa or
         # contratista (domain/practica.capacitacion_activa), never the installation's mode.
@@ -210,8 +213,10 @@ class FirmaInformativaService(InformativaBase):
         capacitacion = self._capacitacion(rfc)
         # The issuers up to the trusted root go inside the signature: any reader builds the path.
         ruta = self._emisores.trust_store().chain(info.certificado_der)
-        if not capacitacion and any(map(autoridad_de_practica, ruta)):
-            # Trusted here only because the modo de capacitación is on: never on real work.
+        if any(map(autoridad_de_practica, ruta)) and not self._empresa_de_practica():
+            # Trusted here only because the modo de capacitación is on: never on real work,
+            # nor in a real empresa (the practice contratista entered there is no trainee's
+            # sandbox: its informativas would sit among the real ones unmarked).
             raise ValidationError("efirma_de_practica", MSG_EFIRMA_PRACTICA)
         # The workers' names too, in the cadena's order: the constancia shows and signs them.
         cadena, nombres = cadena_de_contratos(

@@ -43,7 +43,7 @@ from icsoe_desktop.domain.informativa.presentacion import (
     normalizar_folio,
     proponer,
     texto_presentada,
-    tipo_del_folio,
+    tipo_por_folio,
     validar,
 )
 from icsoe_desktop.domain.roles import Accion, Rol
@@ -553,7 +553,7 @@ def _leer(
     leido = leer_acuse(pdf, nombre, cancelado)
     if leido.es_constancia:
         raise ValidationError("acuse_es_constancia", MSG_CONSTANCIA.format(nombre=nombre), "acuse")
-    propuesta = proponer(leido.texto, [(c.uuid, c.contratante.rfc) for c in inf.contratos])
+    propuesta = proponer(leido.texto, [(c.uuid, c.contratante.rfc) for c in inf.contratos], tipo)
     faltan = cotejar(
         partes(leido.texto),
         inf.contratista.rfc,
@@ -561,7 +561,7 @@ def _leer(
         inf.periodo,
         tipo,
         frozenset(c.contratante.rfc for c in inf.contratos),
-        tipo_del_folio(propuesta.folio) if propuesta.folio else None,
+        tipo_por_folio(leido.texto, propuesta.folio),
     )
     return replace(propuesta, faltan=faltan, sin_texto=not leido.texto.strip())
 
