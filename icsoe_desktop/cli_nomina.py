@@ -1,4 +1,5 @@
-"""CLI: ``nomina importar CARPETA|ZIP|XML…`` and ``nomina listar --periodo AAAA-N``."""
+"""CLI: ``nomina importar CARPETA|ZIP|XML…``, ``nomina listar --periodo AAAA-N`` and
+``nomina proponer --periodo AAAA-N --contratante RFC``."""
 
 from __future__ import annotations
 
@@ -35,6 +36,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--contratante", metavar="RFC", help="sólo los recibos que nombran a ese cliente"
     )
     _empresa(listar)
+    proponer = actions.add_parser(
+        "proponer",
+        help="los trabajadores que proponen los recibos para un contrato: los que tienen en el "
+        "cuatrimestre un recibo que nombra al cliente, uno por CURP, con el SBC de su último "
+        "recibo: NSS, CURP, nombre, SBC, fecha final de ese recibo y cuántos recibos",
+    )
+    proponer.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    proponer.add_argument("--contratante", metavar="RFC", required=True)
+    _empresa(proponer)
 
 
 def _empresa(parser: argparse.ArgumentParser) -> None:
@@ -53,6 +63,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
     try:
         if args.nom_command == "importar":
             return _importar(args, services)
+        if args.nom_command == "proponer":
+            return _proponer(args, services)
         return _listar(args, services)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -98,6 +110,21 @@ def _listar(args: argparse.Namespace, services: Services) -> int:
             f"\t{f.registro_patronal}\t{sbc}\t{clientes}\t{f.timbre}"
         )
     print(f"{len(filas):,} recibos de {args.periodo.texto}.", file=sys.stderr)
+    return 0
+
+
+def _proponer(args: argparse.Namespace, services: Services) -> int:
+    propuestos = services.nomina_consulta.proponer(
+        CLI_ACTOR, args.periodo, args.contratante, con_importes=True
+    )
+    for p in propuestos:
+        sbc = f"{p.sbc / 100:.2f}" if p.sbc is not None else ""
+        print(f"{p.nss}\t{p.curp}\t{p.nombre}\t{sbc}\t{p.fecha_final:%d/%m/%Y}\t{p.recibos}")
+    print(
+        f"{len(propuestos):,} trabajadores con recibos que nombran a {args.contratante.upper()} "
+        f"en {args.periodo.texto}.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -275,3 +275,49 @@ def test_the_store_grows_less_than_a_kilobyte_per_receipt(empresa, tmp_path):
         assert _contar(empresa, SubcontratacionNomina) >= len(recibos)
     conn.close()
     assert ocupado / len(recibos) <= 1024, ocupado / len(recibos)
+
+
+def test_the_workers_to_propose_for_a_client_are_those_its_receipts_name(empresa, gente, tmp_path):
+    """One per worker, with the SBC of his latest receipt naming the client in the period;
+    not who served only another client, nor who served it in another cuatrimestre."""
+    from dataclasses import replace
+
+    cliente, otro = nc.CLIENTES[0], nc.CLIENTES[1]
+    ana, beto, carla, dario = gente[:4]
+    semanas = nc.semanas(date(2026, 3, 2), 2)
+    aumento = replace(ana, sbc=ana.sbc + Decimal("50.00"))
+    archivos = [
+        (
+            "ana1.xml",
+            nc.recibo(nc.Emisor(), ana, semanas[0], subcontrataciones=((cliente, "100"),)),
+        ),
+        (
+            "ana2.xml",
+            nc.recibo(
+                nc.Emisor(), aumento, semanas[1], subcontrataciones=((cliente, "50"), (otro, "50"))
+            ),
+        ),
+        ("beto.xml", nc.recibo(nc.Emisor(), beto, semanas[0], subcontrataciones=((otro, "100"),))),
+        (
+            "carla.xml",
+            nc.recibo(
+                nc.Emisor(),
+                carla,
+                nc.Periodo.semana(date(2026, 5, 4)),
+                subcontrataciones=((cliente, "100"),),
+            ),
+        ),
+        (
+            "dario.xml",
+            nc.recibo(nc.Emisor(), dario, semanas[1], subcontrataciones=((cliente, "100"),)),
+        ),
+    ]
+    empresa.nomina.importar([nc.escribir(tmp_path / "n", archivos)], CLI_ACTOR)
+    propuestos = empresa.nomina_consulta.proponer(CLI_ACTOR, CUATRIMESTRE, cliente, True)
+    assert {(p.curp, p.sbc, p.recibos) for p in propuestos} == {
+        (ana.curp, int(aumento.sbc * 100), 2),
+        (dario.curp, int(dario.sbc * 100), 1),
+    }
+    assert next(p for p in propuestos if p.curp == ana.curp).fecha_final == semanas[1].fin
+    segundo = empresa.nomina_consulta.proponer(CLI_ACTOR, Periodo(2026, 2), cliente.lower())
+    assert [(p.curp, p.sbc) for p in segundo] == [(carla.curp, None)]

@@ -173,7 +173,9 @@ def _fecha(text: str, campo: str) -> date:
 
 def _momento(text: str, campo: str) -> datetime:
     try:
-        return datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")
+        if len(text) < 19 or text[10] != "T":
+            raise ValueError(text)
+        return datetime.fromisoformat(text[:19])
     except ValueError:
         raise ReciboRechazado("campo_invalido", f"{campo} no es una fecha: «{text}».") from None
 

@@ -63,16 +63,17 @@ class _Certificado:
 _local = threading.local()  # lxml's compiled XSLTs are used by the thread that made them
 
 
-def _xslt(path: Path) -> Any:
-    cache: dict[Path, Any] = _local.__dict__.setdefault("xslt", {})
-    if path not in cache:
+def _xslt(path: Path | str) -> Any:
+    cache: dict[str, Any] = _local.__dict__.setdefault("xslt", {})
+    clave = str(path)
+    if clave not in cache:
         from lxml import etree
 
         parser = etree.XMLParser(no_network=True, resolve_entities=False)
-        cache[path] = etree.XSLT(
-            etree.parse(str(path), parser), access_control=etree.XSLTAccessControl.DENY_ALL
+        cache[clave] = etree.XSLT(
+            etree.parse(clave, parser), access_control=etree.XSLTAccessControl.DENY_ALL
         )
-    return cache[path]
+    return cache[clave]
 
 
 def cadena_original(xslt_dir: Path, root: Any, version: str) -> bytes:
@@ -116,6 +117,8 @@ class Verificador:
         certificados_sat: Mapping[str, bytes] | None = None,
     ) -> None:
         self._xslt_dir = xslt_dir
+        self._hojas = {v: str(xslt_dir / nombre) for v, nombre in XSLT_CFDI.items()}
+        self._hoja_tfd = str(xslt_dir / XSLT_TFD)
         self._confianza = confianza
         self.rfc_empresa = rfc_empresa.strip().upper()
         self._sat = dict(certificados_sat or {})
@@ -158,9 +161,8 @@ class Verificador:
                 f"{recibo.fecha:%d/%m/%Y}: vale del {info.valido_desde:%d/%m/%Y} al "
                 f"{info.valido_hasta:%d/%m/%Y}.",
             )
-        if not _verifica(
-            certificado.llave, recibo.sello, cadena_original(self._xslt_dir, root, recibo.version)
-        ):
+        cadena = bytes(_xslt(self._hojas[recibo.version])(root))
+        if not _verifica(certificado.llave, recibo.sello, cadena):
             raise ReciboRechazado("sello_invalido", MSG_SELLO)
         if recibo.timbre.sello_cfd != recibo.sello:
             raise ReciboRechazado(
@@ -206,7 +208,7 @@ class Verificador:
         if numero not in self._sat_llaves:
             self._sat_llaves[numero] = _llave(der)
         tfd = root.find(f"{{{NS_CFDI[recibo.version]}}}Complemento/{{{NS_TFD}}}TimbreFiscalDigital")
-        cadena = bytes(_xslt(self._xslt_dir / XSLT_TFD)(tfd))
+        cadena = bytes(_xslt(self._hoja_tfd)(tfd))
         if not _verifica(self._sat_llaves[numero], recibo.timbre.sello_sat, cadena):
             raise ReciboRechazado(
                 "sello_sat_invalido",

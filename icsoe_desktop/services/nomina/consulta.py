@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.roles import Accion
@@ -33,6 +33,19 @@ class FilaRecibo:
     sbc: int | None  # centavos; None: the actor may not see amounts
     sdi: int | None
     total_percepciones: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Propuesto:
+    """A worker whose receipts in the period name the client, as his latest one says."""
+
+    curp: str
+    nss: str
+    rfc: str
+    nombre: str
+    sbc: int | None  # centavos, of the latest receipt naming the client; None: no amounts
+    fecha_final: date  # of that receipt
+    recibos: int  # how many of his receipts in the period name the client
 
 
 class NominaConsulta:
@@ -103,3 +116,41 @@ class NominaConsulta:
             )
             for f in filas
         ]
+
+    def proponer(
+        self, actor: str | None, periodo: Periodo, contratante: str, con_importes: bool = False
+    ) -> list[Propuesto]:
+        """The workers to propose for a contract with ``contratante`` in ``periodo``: those
+        with a receipt whose period paid touches it and that names the client, one per CURP,
+        with the SBC of the latest such receipt; by NSS."""
+        if con_importes:
+            self._permisos.exigir(actor, Accion.IMPORTES_NOMINA, f"recibos de {periodo.texto}")
+        r, s = ReciboNomina, SubcontratacionNomina
+        ultima = func.max(r.fecha_final)  # SQLite: the bare columns come from the max's row
+        consulta = (
+            select(r.curp, r.nss, r.rfc, r.nombre, r.sbc, ultima, func.count())
+            .join(s, s.recibo_id == r.id)
+            .where(
+                s.rfc == contratante.strip().upper(),
+                r.fecha_final >= periodo.inicio,
+                r.fecha_inicial <= periodo.fin,
+            )
+            # «+»: grouped by a sort of the client's rows, not by walking the CURP index over
+            # every receipt of the store (three times slower for a client of 12,000 workers).
+            .group_by(literal_column(f"+{r.__tablename__}.curp"))
+        )
+        with self._store.session() as session:
+            filas = session.execute(consulta).all()
+        propuestos = [
+            Propuesto(
+                curp=curp,
+                nss=nss,
+                rfc=rfc,
+                nombre=nombre,
+                sbc=sbc if con_importes else None,
+                fecha_final=fecha,
+                recibos=cuantos,
+            )
+            for curp, nss, rfc, nombre, sbc, fecha, cuantos in filas
+        ]
+        return sorted(propuestos, key=lambda p: (p.nss, p.curp))
