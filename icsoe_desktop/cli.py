@@ -179,6 +179,9 @@ def main(argv: list[str]) -> int:
 
     links = [arg for arg in argv if is_link(arg)]
     args = parser.parse_args([arg for arg in argv if not is_link(arg)])
+    from icsoe_desktop.logging_setup import avisos_al_log
+
+    avisos_al_log()
     if args.self_check:
         from icsoe_desktop.self_check import main as self_check
 

@@ -38,10 +38,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     actions = informativa.add_subparsers(dest="inf_command", metavar="acción", required=True)
     validar = actions.add_parser(
         "validar-trabajadores",
-        help="revisa un archivo de trabajadores de la carga masiva (CSV o .xlsx con NSS, CURP "
-        "y SBC): un renglón por problema; sale con 2 si hay alguno",
+        help="revisa un archivo de trabajadores de la carga masiva (CSV, .txt, .xlsx, .xls, "
+        ".xlsb u .ods con NSS, CURP y SBC): un renglón por problema; sale con 2 si hay alguno",
+        description="Revisa un archivo de trabajadores de la carga masiva: un CSV o .txt "
+        "(UTF-8 o Windows-1252, separado por coma o punto y coma), un libro de Excel (.xlsx, "
+        ".xlsm, .xls de Excel 97-2003, .xlsb) o un libro OpenDocument (.ods), con NSS, CURP y "
+        "SBC. Un renglón por problema; sale con 2 si hay alguno.",
     )
-    validar.add_argument("archivo", metavar="ARCHIVO")
+    validar.add_argument(
+        "archivo", metavar="ARCHIVO", help="el CSV, .txt o libro (.xlsx, .xlsm, .xls, .xlsb, .ods)"
+    )
     argumento_hoja(validar)
     validar.add_argument(
         "--periodo",

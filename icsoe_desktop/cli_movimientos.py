@@ -35,9 +35,15 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     movimientos = commands.add_parser("movimientos", help="movimientos afiliatorios (IDSE)")
     actions = movimientos.add_subparsers(dest="mov_command", metavar="acción", required=True)
     importar = actions.add_parser(
-        "importar", help="importa un lote IDSE (168 caracteres), un .xlsx o un CSV"
+        "importar",
+        help="importa un lote IDSE, un libro de Excel (.xlsx, .xls, .xlsb), un .ods o un CSV",
+        description="Importa movimientos afiliatorios de un lote IDSE (168 caracteres por "
+        "línea), un libro de Excel (.xlsx, .xlsm, .xls de Excel 97-2003, .xlsb), un libro "
+        "OpenDocument (.ods) o un CSV (UTF-8 o Windows-1252, separado por coma o punto y coma).",
     )
-    importar.add_argument("archivo")
+    importar.add_argument(
+        "archivo", help="el lote IDSE, el libro (.xlsx, .xlsm, .xls, .xlsb, .ods) o el CSV"
+    )
     argumento_hoja(importar)
     exportar = actions.add_parser(
         "exportar", help="exporta los movimientos del filtro a Excel (.xlsx) o CSV (.csv)"

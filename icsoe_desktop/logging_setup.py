@@ -42,7 +42,18 @@ def _replace_handlers(new: logging.Handler) -> list[logging.LogRecord]:
     return pending
 
 
+def avisos_al_log() -> None:
+    """Libraries' warnings (openpyxl's English UserWarning on a cell it cannot read, say) are
+    records of the «py.warnings» logger: in the log file, never on stderr; where no log is
+    configured (a command that opens no data dir) they are dropped."""
+    logging.captureWarnings(True)
+    avisos = logging.getLogger("py.warnings")
+    if not any(isinstance(h, logging.NullHandler) for h in avisos.handlers):
+        avisos.addHandler(logging.NullHandler())  # no handler: logging's last resort, stderr
+
+
 def start_buffering(level: int = logging.INFO) -> None:
+    avisos_al_log()
     _replace_handlers(StartupBuffer())
     logging.getLogger().setLevel(level)
 

@@ -166,3 +166,53 @@ def test_the_signatures_under_the_total_row_are_left_out_with_a_note(tmp_path: P
         "Renglón 5: se dejó fuera (fila de totales «TOTAL»).",
         "Renglón 6: se dejó fuera (debajo de la tabla «Elaboró: ______»).",
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_a_library_warning_goes_to_the_log_not_to_the_clerk(tmp_path: Path) -> None:
+    """A cell formatted as a date holding a number no date has: openpyxl (which streams this
+    sheet: a value at AMJ27400 stretches its grid past what is held whole) warns in English.
+    The clerk reads only the Spanish answer; the warning is in the log."""
+    from openpyxl import Workbook
+
+    from icsoe_desktop.paths import LOG_FILE
+    from tests.services.movimientos_data import HEADERS, known_rows
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for row in known_rows():
+        sheet.append([row[h] for h in HEADERS])
+    sheet["Z2"] = 1e12
+    sheet["Z2"].number_format = "dd/mm/yyyy"
+    sheet["AMJ27400"] = "x"
+    path = tmp_path / "fecha_imposible.xlsx"
+    book.save(path)
+    data = tmp_path / "datos"
+    for args in (("movimientos", "importar", path), ("informativa", "validar-trabajadores", path)):
+        result = cli(data, *args)
+        assert result.returncode == 2, result.stderr
+        assert "Warning" not in result.stderr and "openpyxl" not in result.stderr, result.stderr
+    assert "Cell Z2 is marked as a date" in (data / LOG_FILE).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("comando", "formatos"),
+    [
+        (("movimientos", "importar"), ("lote IDSE", ".xlsx", ".xls", ".xlsb", ".ods", "CSV")),
+        (
+            ("informativa", "validar-trabajadores"),
+            ("CSV", ".txt", ".xlsx", ".xls", ".xlsb", ".ods"),
+        ),
+    ],
+)
+def test_the_help_names_every_format_read(capsys, comando, formatos) -> None:
+    from icsoe_desktop.cli import main
+
+    with pytest.raises(SystemExit) as salida:
+        main([*comando, "--help"])
+    assert salida.value.code == 0
+    texto = " ".join(capsys.readouterr().out.split())
+    for formato in formatos:
+        assert f"{formato}," in texto or f"{formato} " in texto or f"{formato})" in texto, formato

@@ -157,3 +157,20 @@ def test_an_ods_says_its_active_sheet_in_its_settings(tmp_path):
     with abrir(path, path.name) as book:
         assert book.activa == "Resumen"
     assert len(leer_trabajadores(path).trabajadores) == 3
+
+
+def test_an_ods_that_does_not_say_its_active_sheet_asks_among_those_with_the_header(tmp_path):
+    """hojas.ods with its first sheet shown again: two visible sheets have the header and the
+    file records no active one. Neither is read by its place: the clerk is asked which."""
+    from tests.data.libros_xls import AQUI
+
+    oculta = b'master-page-name="PageStyle_5f_Cuatrimestre_20_anterior"><style:table-properties'
+    data = rewrite((AQUI / "hojas.ods").read_bytes(), {
+        "content.xml": lambda xml: xml.replace(
+            oculta + b' table:display="false"', oculta + b' table:display="true"')})  # fmt: skip
+    path = tmp_path / "hojas.ods"
+    path.write_bytes(data)
+    with pytest.raises(ValidationError) as refused:
+        leer_trabajadores(path)
+    assert refused.value.code == "hoja_ambigua"
+    assert "«Cuatrimestre anterior» y «Trabajadores»: elige cuál importar" in refused.value.message

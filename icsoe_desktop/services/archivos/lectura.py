@@ -668,12 +668,16 @@ def _hoja_elegida(
     """The rows of the sheet the clerk means: ``hoja`` if given; else, among the visible
     sheets, the one the workbook opens on if it has the header, else the one that has it; with
     several that have it, the first is read for the assistant to show and ``eleccion.ambiguas``
-    names them. The sheets looked at are read once (their first rows kept)."""
+    names them (a workbook that does not say which sheet it opens on, as an .ods saved without
+    a window, gives its first sheet no precedence). The sheets looked at are read once (their
+    first rows kept)."""
     if hoja is not None or len(libro.visibles) <= 1:
         eleccion.hoja = hoja or libro.por_omision()
         return libro.rows(eleccion.hoja)
-    activa = libro.por_omision()
-    orden = [activa, *(h for h in libro.visibles if h != activa)]
+    activa = libro.activa
+    orden = [h for h in libro.visibles if h != activa]
+    if activa is not None:
+        orden.insert(0, activa)
     vistas: list[tuple[str, list[tuple[int, tuple[Any, ...]]], Rows]] = []
     elegida = None
     for nombre in orden:
