@@ -67,6 +67,19 @@ def _parser() -> argparse.ArgumentParser:
         "en un archivo nuevo (el dañado se conserva a un lado), vuelve a contar sus sumas y, con "
         "sincronización, recibe del servidor lo que faltó",
     )
+    bitacora = commands.add_parser("bitacora", help="la llave de la bitácora de la instalación")
+    bitacora_acciones = bitacora.add_subparsers(dest="bitacora_command", required=True)
+    nueva = bitacora_acciones.add_parser(
+        "llave-nueva",
+        help="sólo si la llave de la bitácora se perdió sin respaldo: crea otra; las entradas "
+        "anteriores ya no se podrán comprobar con llave",
+    )
+    nueva.add_argument(
+        "--se-perdio",
+        action="store_true",
+        required=True,
+        help="confirma que la credencial icsoe-desktop/bitacora se perdió y no tiene respaldo",
+    )
     _add_cert_parser(commands)
     _add_emisores_parser(commands)
     from icsoe_desktop import cli_capacitacion
@@ -198,6 +211,8 @@ def main(argv: list[str]) -> int:
         if args.pfx and args.key:
             parser.error("--key no se usa con --pfx: el .pfx ya contiene la llave privada")
         return _cert_inspect(args)
+    if args.command == "bitacora":
+        return _llave_nueva(args)
     if args.command == "screenshots":
         from icsoe_desktop.demo.screenshots import render_all
 
@@ -210,6 +225,25 @@ def main(argv: list[str]) -> int:
         if not cli_informativa.necesita_servicios(args):
             return cli_informativa.run(args)
     return _service_command(args)
+
+
+def _llave_nueva(args: argparse.Namespace) -> int:
+    """``bitacora llave-nueva``: before any opening, which a lost key stops."""
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.logging_setup import configure_logging
+    from icsoe_desktop.paths import CATALOGO_FILE, LOG_FILE, resolve_data_dir
+    from icsoe_desktop.services.llave_bitacora import llave_nueva
+
+    data_dir = resolve_data_dir(args.data_dir)
+    configure_logging(data_dir / LOG_FILE)
+    try:
+        for linea in llave_nueva(data_dir / CATALOGO_FILE, CLI_ACTOR):
+            print(linea)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    return 0
 
 
 def _service_command(args: argparse.Namespace) -> int:

@@ -21,6 +21,9 @@ ESLABON = "bitacora_eslabon"  # the SQL function the trigger calls
 ORIGEN = ""  # the link before the first entry
 CON_LLAVE = "k1:"  # a keyed link's prefix: HMAC-SHA-256 under the installation's key
 LARGO_LLAVE = 32  # bytes
+# The entry from which a chain is linked with a new key, the one before lost (its detail names
+# the new key's ``huella``): the links before it cannot be checked any more.
+LLAVE_NUEVA = "bitacora_llave_nueva"
 
 
 def eslabon(
@@ -55,4 +58,13 @@ def huella(llave: bytes) -> str:
     return hashlib.sha256(b"icsoe-desktop bitacora " + llave).hexdigest()[:16]
 
 
-__all__ = ["CON_LLAVE", "ESLABON", "LARGO_LLAVE", "ORIGEN", "con_llave", "eslabon", "huella"]
+__all__ = [
+    "CON_LLAVE",
+    "ESLABON",
+    "LARGO_LLAVE",
+    "LLAVE_NUEVA",
+    "ORIGEN",
+    "con_llave",
+    "eslabon",
+    "huella",
+]

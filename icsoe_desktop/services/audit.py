@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.bitacora import con_llave, eslabon
+from icsoe_desktop.domain.bitacora import LLAVE_NUEVA, con_llave, eslabon, huella
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.store import plain
@@ -111,6 +111,9 @@ class Integridad:
     # What is wrong outside the store (a keyring copy that cannot be read): said, not blamed
     # on the store.
     aviso: str = ""
+    # The entry from which the chain is linked with a new key (the one before lost): the
+    # keyed links before it could not be checked.
+    llave_nueva_desde: int | None = None
 
     @property
     def integra(self) -> bool:
@@ -119,6 +122,11 @@ class Integridad:
     def texto(self) -> str:
         """For the self-check's line: «bitácora íntegra» or where it breaks."""
         texto = f"bitácora íntegra ({self.entradas} entradas)" if self.integra else self.problema
+        if self.integra and self.llave_nueva_desde is not None:
+            texto += (
+                f"; las entradas anteriores a la {self.llave_nueva_desde} se encadenaron con una "
+                "llave que se perdió y no se pudieron comprobar"
+            )
         return f"{texto}; {self.aviso}" if self.aviso else texto
 
 
@@ -174,6 +182,7 @@ def _verificar(
         "FROM audit_log AS a LEFT JOIN audit_cadena AS c ON c.audit_id = a.id ORDER BY a.id"
     )
     esperadas = {cabeza.id: cabeza.hash for cabeza in registradas}
+    frontera = None if llave is None else _llave_nueva_desde(conn, llave)
     previo: str | None = None
     entradas = 0
     ultima: Cabeza | None = None
@@ -197,7 +206,10 @@ def _verificar(
                     + (sin_llave or "no hay llavero del sistema donde leerla"),
                 )
             con_llave_desde = con_llave_desde or row[0]
-            esperado = eslabon(previo, *row[1:7], llave=llave)
+            if frontera is not None and row[0] < frontera:
+                esperado = row[7]  # linked with the key lost since: taken as it is
+            else:
+                esperado = eslabon(previo, *row[1:7], llave=llave)
         elif con_llave_desde is not None:
             return Integridad(
                 entradas,
@@ -244,7 +256,26 @@ def _verificar(
             f"la bitácora no tiene la entrada {min(esperadas)}, que registró el catálogo de "
             "esta instalación: se le quitaron entradas y se encadenaron otras después",
         )
-    return Integridad(entradas, ultima)
+    return Integridad(entradas, ultima, llave_nueva_desde=frontera)
+
+
+def _llave_nueva_desde(conn: sqlite3.Connection, llave: bytes) -> int | None:
+    """The last entry that says the chain goes on with this key, the one before lost
+    (``LLAVE_NUEVA``, naming this key's huella), when its own link is this key's: only
+    whoever holds the key can have written it there."""
+    rows = conn.execute(
+        "SELECT a.id, a.uuid, a.at, a.actor, a.action, a.target, a.detail, c.hash, "
+        "(SELECT p.hash FROM audit_cadena AS p WHERE p.audit_id < a.id "
+        "ORDER BY p.audit_id DESC LIMIT 1) "
+        "FROM audit_log AS a JOIN audit_cadena AS c ON c.audit_id = a.id "
+        "WHERE a.action = ? ORDER BY a.id DESC",
+        (LLAVE_NUEVA,),
+    ).fetchall()
+    propia = huella(llave)
+    for row in rows:
+        if propia in (row[6] or "") and row[7] == eslabon(row[8], *row[1:7], llave=llave):
+            return int(row[0])
+    return None
 
 
 __all__ = [

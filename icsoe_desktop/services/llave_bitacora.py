@@ -21,7 +21,7 @@ from pathlib import Path
 
 from icsoe_desktop.domain.bitacora import CON_LLAVE, LARGO_LLAVE, huella
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.services.secrets import ALMACEN, SecretsService
+from icsoe_desktop.services.secrets import ALMACEN, NO_KEYRING_MESSAGE, SecretsService
 from icsoe_desktop.store import plain
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,8 @@ MSG_FALTA = (
     "no se abrió nada. Pasa cuando se restableció el perfil de Windows o se copió la carpeta de "
     "datos a otro equipo o usuario: restaura la credencial «icsoe-desktop/bitacora» (usuario "
     "«llave») desde el respaldo del Administrador de credenciales del equipo o usuario anterior "
-    "y abre de nuevo (guía de administración, «La llave de la bitácora»)."
+    "y abre de nuevo; sin respaldo, `icsoe-desktop-consola bitacora llave-nueva --se-perdio` "
+    "crea otra (guía de administración, «La llave de la bitácora»)."
 )
 MSG_ILEGIBLE = (
     "No se pudo leer la llave de la bitácora en el llavero del sistema ({almacen}): la "
@@ -65,6 +66,13 @@ def _encadenada_con_llave(catalogo: Path) -> bool:
         return False
 
 
+def _es_llave(valor: str) -> bool:
+    try:
+        return len(bytes.fromhex(valor)) == LARGO_LLAVE
+    except ValueError:
+        return False
+
+
 class LlaveBitacora:
     """The provider store/plain.py links with (``plain.usar_llave_bitacora``)."""
 
@@ -89,14 +97,10 @@ class LlaveBitacora:
     def _cargar(self) -> bytes | None:
         valor = self._secrets.get(KEYRING_SCOPE, CUENTA)
         if valor:
-            try:
-                llave = bytes.fromhex(valor)
-            except ValueError:
-                llave = b""
-            if len(llave) != LARGO_LLAVE:
+            if not _es_llave(valor):
                 log.error("Llave de la bitácora ilegible en el llavero")
                 raise LlaveFaltante("llave_bitacora_ilegible", MSG_ILEGIBLE.format(almacen=ALMACEN))
-            return llave
+            return bytes.fromhex(valor)
         if _encadenada_con_llave(self._catalogo):
             log.error("Falta en el llavero la llave de la bitácora de %s", self._catalogo)
             raise LlaveFaltante("sin_llave_bitacora", MSG_FALTA.format(almacen=ALMACEN))
@@ -113,6 +117,51 @@ class LlaveBitacora:
         return llave
 
 
+MSG_PRESENTE = (
+    "No hace falta una llave nueva: la llave de la bitácora de esta instalación está en el "
+    "llavero del sistema (o su bitácora todavía no se encadenó con llave). No se cambió nada."
+)
+MSG_LLAVE_NUEVA = (
+    "llave de la bitácora nueva (huella {huella}): la anterior se perdió; las entradas "
+    "anteriores a ésta ya no se pueden comprobar con llave"
+)
+
+
+def llave_nueva(catalogo: Path, actor: str, secrets: SecretsService | None = None) -> list[str]:
+    """The last resort when the key is lost for good (no backup of the credential): a new key
+    in the keyring, and in the catalog's chain and each empresa's an entry ``LLAVE_NUEVA``
+    linked with it, from which the chains go on checked; the keyed links before it are taken
+    as they are (nobody can check them any more). Refused while the keyring holds a key.
+    What was done, one line per store."""
+    from icsoe_desktop.domain.bitacora import LLAVE_NUEVA
+    from icsoe_desktop.domain.clock import utcnow
+    from icsoe_desktop.store import sumas
+
+    secrets = secrets or SecretsService()
+    valor = secrets.get(KEYRING_SCOPE, CUENTA) or ""
+    if _es_llave(valor) or not _encadenada_con_llave(catalogo):
+        raise DomainError("llave_bitacora_presente", MSG_PRESENTE)
+    if not secrets.available():
+        raise DomainError("sin_llavero", NO_KEYRING_MESSAGE)
+    llave = random.token_bytes(LARGO_LLAVE)
+    secrets.set(KEYRING_SCOPE, CUENTA, llave.hex())
+    usar(catalogo, secrets)
+    detalle = MSG_LLAVE_NUEVA.format(huella=huella(llave))
+    with closing(sqlite3.connect(f"file:{catalogo}?mode=ro", uri=True)) as conn:
+        archivos = [r[0] for r in conn.execute("SELECT archivo FROM empresas ORDER BY id")]
+    hecho = []
+    for path in [catalogo, *(catalogo.parent / archivo for archivo in archivos)]:
+        if not path.is_file():
+            hecho.append(f"{path}: no está (su bitácora se comprobará contra la llave nueva)")
+            continue
+        with plain.write_transaction(path) as conn:
+            sumas.register(conn)  # the sync's triggers of an empresa's audit entry
+            plain.add_audit(conn, utcnow(), actor, LLAVE_NUEVA, path.name, detalle)
+        hecho.append(f"{path}: sigue con la llave nueva")
+    log.warning("Llave de la bitácora nueva (huella %s), la anterior perdida", huella(llave))
+    return hecho
+
+
 def usar(catalogo: Path, secrets: SecretsService | None = None) -> LlaveBitacora:
     """This process links and checks with the key of ``catalogo``'s installation from now on."""
     proveedor = LlaveBitacora(secrets or SecretsService(), catalogo)
@@ -120,4 +169,12 @@ def usar(catalogo: Path, secrets: SecretsService | None = None) -> LlaveBitacora
     return proveedor
 
 
-__all__ = ["KEYRING_SCOPE", "MSG_FALTA", "MSG_ILEGIBLE", "LlaveBitacora", "LlaveFaltante", "usar"]
+__all__ = [
+    "KEYRING_SCOPE",
+    "MSG_FALTA",
+    "MSG_ILEGIBLE",
+    "LlaveBitacora",
+    "LlaveFaltante",
+    "llave_nueva",
+    "usar",
+]

@@ -153,8 +153,9 @@ def test_the_key_missing_from_the_keyring_stops_and_says_how_to_get_it_back(
         "continuar, así que no se abrió nada. Pasa cuando se restableció el perfil de Windows o "
         "se copió la carpeta de datos a otro equipo o usuario: restaura la credencial "
         "«icsoe-desktop/bitacora» (usuario «llave») desde el respaldo del Administrador de "
-        "credenciales del equipo o usuario anterior y abre de nuevo (guía de administración, "
-        "«La llave de la bitácora»)."
+        "credenciales del equipo o usuario anterior y abre de nuevo; sin respaldo, "
+        "`icsoe-desktop-consola bitacora llave-nueva --se-perdio` crea otra (guía de "
+        "administración, «La llave de la bitácora»)."
     )
     # The command line says the same, without a traceback; no new key was made in its place.
     assert cli.main(["--data-dir", str(data_dir), "empresas", "listar"]) != 0
@@ -294,3 +295,46 @@ def test_a_reinstall_that_keeps_the_keyring_verifies_the_chains_it_made(
         assert linea.ok, linea
     finally:
         services.close()
+
+
+def test_a_key_lost_for_good_is_replaced_only_on_purpose_and_the_chains_go_on(
+    data_dir: Path, clock, capsys
+) -> None:
+    """No backup of the credential: `bitacora llave-nueva --se-perdio` makes another key and
+    marks each chain with an entry linked with it; the entries before it are taken as they
+    are (said by the self-check), those after it are checked with the new key."""
+    store = _preparar(data_dir, clock)
+    secrets = SecretsService()
+    secrets.delete(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+    with pytest.raises(LlaveFaltante):
+        open_services(data_dir, clock)
+    ultima = _entradas(store)[-1][0]
+
+    assert cli.main(["--data-dir", str(data_dir), "bitacora", "llave-nueva", "--se-perdio"]) == 0
+    salida = capsys.readouterr().out
+    assert f"{store}: sigue con la llave nueva" in salida
+    assert f"{data_dir / 'catalogo.sqlite3'}: sigue con la llave nueva" in salida
+    marca = _entradas(store)[-1]
+    assert marca[0] == ultima + 1 and marca[1] == "bitacora_llave_nueva"
+
+    services = open_services(data_dir, clock)
+    try:
+        assert services.bitacora_alterada == ""
+        [linea] = [r for r in check_empresas(services) if r.name.startswith("Bitácora de emp")]
+        assert linea.ok and linea.detail.endswith(
+            f"; las entradas anteriores a la {ultima + 1} se encadenaron con una llave que se "
+            "perdió y no se pudieron comprobar"
+        )
+        services.registros.delete(REGISTRO_A, CLI_ACTOR)  # writable, linked with the new key
+        registradas = services.cabezas.registradas(services.empresa.id)
+    finally:
+        services.close()
+    assert verificar_bitacora(store, registradas).integra
+    # Only on purpose: with a key in the keyring it refuses, and nothing changes.
+    antes = _entradas(store)
+    assert cli.main(["--data-dir", str(data_dir), "bitacora", "llave-nueva", "--se-perdio"]) == 2
+    assert capsys.readouterr().err.startswith("No hace falta una llave nueva")
+    assert _entradas(store) == antes
+    # After the new key, a link made without it is found as ever.
+    id_ = _anexar(store)
+    assert f"la bitácora se rompe en la entrada {id_}" in verificar_bitacora(store).problema
