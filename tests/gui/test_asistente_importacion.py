@@ -586,3 +586,38 @@ def test_two_visible_columns_with_one_title_that_disagree_open_it_on_both(qtbot,
     nueva.setCurrentIndex(nueva.findData("sbc"))
     assert dialog.aceptar.isEnabled()
     assert dialog.lectura.mapeo[leida.columnas[3]] == "sbc"
+
+
+def test_two_columns_that_part_below_the_first_rows_open_it_before_the_import(
+    qtbot, services, tmp_path, modals
+):
+    """Two «SBC» columns that agree on the first rows and part on row 36: the assistant opens
+    on them before anything is read into the informativa (not a refusal after the import)."""
+    from PySide6.QtWidgets import QWidget
+
+    from icsoe_desktop.gui.kit.asistente_importacion import Cancelada, guia_de_importacion
+    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from tests.archivos_de_nomina import trabajadores
+    from tests.services.libros_de_prueba import escribir
+
+    filas = [("NSS", "CURP", "SBC", "SBC")]
+    for i, t in enumerate(trabajadores(40), start=2):
+        filas.append((t.nss, t.curp, t.sbc / 100 + (1 if i == 36 else 0), t.sbc / 100))
+    path = escribir(tmp_path / "lista.xlsx", filas)
+    vistos: list[tuple[str, bool]] = []
+
+    def asistente(dialog) -> None:
+        assert isinstance(dialog, AsistenteImportacionDialog)
+        vistos.append((dialog.faltan.text(), dialog.aceptar.isEnabled()))
+        click(qtbot, dialog.cancelar)
+
+    modals.handle(asistente)
+    padre = QWidget()
+    qtbot.addWidget(padre)
+    try:
+        guia_de_importacion(padre, services, ADMIN, Importacion.TRABAJADORES_CONTRATO, path)
+    except Cancelada:
+        pass
+    assert vistos == [
+        ("Las columnas C «SBC» y D «SBC» son todas «SBC» y no coinciden: elige una.", False)
+    ]

@@ -11,9 +11,6 @@ clerk asked for it («Revisar columnas…»)."""
 
 from __future__ import annotations
 
-from collections import deque
-from contextlib import closing, suppress
-from itertools import islice
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -133,6 +130,7 @@ class AsistenteImportacionDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("AsistenteImportacionDialog")
         self._importacion, self._path = importacion, Path(path)
+        leida.revisar(_FILAS_REVISADAS)  # what it says below depends on the rows read
         self.lectura = leida
         form = load_form("asistente_importacion.ui", self)
         self.setWindowTitle(f"Asistente de importación — {self._path.name}")
@@ -338,6 +336,10 @@ class AsistenteImportacionDialog(QDialog):
             self._mostrar(leida)
 
     def _mostrar(self, leida: Lectura) -> None:
+        # Read through (and dropped) so the rows left out below the data are known too, and
+        # two columns of one field that part further down are asked about. Two sheets or two
+        # columns to choose from: the rows wait for the clerk's choice.
+        leida.revisar(_FILAS_REVISADAS)
         columnas_cambian = leida.columnas != self.lectura.columnas or not self.combos
         self.lectura = leida
         self._marcar_encabezado(leida.fila_encabezado)
@@ -348,13 +350,6 @@ class AsistenteImportacionDialog(QDialog):
                 combo.setCurrentIndex(max(0, combo.findData(leida.mapeo.get(col))))
                 combo.confirmado()
         self.omitidas.clear()
-        # Read through (and dropped) so the rows left out below the data are known too; a
-        # damaged row further down is the import's to report, with its message. Two sheets or
-        # two columns to choose from: the rows wait for the clerk's choice.
-        if not leida.hojas_ambiguas and not leida.columnas_ambiguas:
-            filas = leida.filas()
-            with closing(filas), suppress(DomainError):
-                deque(islice(filas, _FILAS_REVISADAS), maxlen=0)
         self.omitidas.addItems([f"Fila {n}: {motivo}" for n, motivo in leida.omitidas])
         faltan = leida.faltantes
         avisos = [MSG_FALTAN.format(faltan=", ".join(c.titulo for c in faltan))] if faltan else []
@@ -414,6 +409,8 @@ def guia_de_importacion(
     if not revisar:
         if recordada is not None and not leida.hojas_ambiguas:  # the sheet is not remembered
             return recordada
+        if leida.por_confirmar:  # two columns of one field: do they part further down?
+            leida.revisar(_FILAS_REVISADAS)
         if not leida.incierta:
             return None
     elif recordada is not None:

@@ -81,7 +81,7 @@ from operator import itemgetter, setitem
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.services.archivos.alcance import FilasOcultas, letra_columna
 from icsoe_desktop.services.archivos.tabular import (
@@ -252,6 +252,7 @@ class Lectura:
     columnas_ambiguas: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # (column kept, column that must agree with it on every row), by index.
     _coinciden: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+    _discrepancia: tuple[int, int] | None = field(default=None, repr=False)
 
     @property
     def hoja(self) -> str | None:
@@ -432,8 +433,37 @@ class Lectura:
                 break
         return filas
 
+    @property
+    def por_confirmar(self) -> bool:
+        """Two columns of one field agreed on the first rows: they must on every row."""
+        return bool(self._coinciden)
+
+    def revisar(self, limite: int) -> None:
+        """Read through the first ``limite`` rows (and dropped: they are for an assistant to
+        show), so that ``omitidas`` lists the rows left out below the data too; two columns
+        of one field that part on one of them become the clerk's choice
+        (``columnas_ambiguas``), as if they had parted on the first rows. A damaged row further
+        down is the import's to report, with its message."""
+        if self._filas is None or self.hojas_ambiguas or self.columnas_ambiguas:
+            return
+        filas = self.filas()
+        try:
+            with closing(filas):
+                deque(islice(filas, limite), maxlen=0)
+        except DomainError:
+            if self._discrepancia is None:
+                return
+            una, otra = self._discrepancia
+            campo = self.mapeo[self.columnas[una]]
+            if campo is None:
+                return
+            juntas = {una, otra, *(o for u, o in self._coinciden if u == una)}
+            self.columnas_ambiguas[campo] = tuple(self.columnas[i] for i in sorted(juntas))
+            self.mapeo[self.columnas[una]] = None
+
     def no_coinciden(self, numero: int, una: int, otra: int) -> ValidationError:
         """Two columns of one field that agreed on the first rows and not on row ``numero``."""
+        self._discrepancia = (una, otra)
         campo = self.mapeo[self.columnas[una]]
         titulo = next(c.titulo for c in self.esquema.campos if c.clave == campo)
         return ValidationError(
