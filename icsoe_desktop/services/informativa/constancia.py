@@ -804,12 +804,14 @@ def _verificar_constancia(
         datos = _adjunto(firma.revision_firmada)
     except Exception:  # a signed revision pyHanko cannot walk
         datos = None
+    # A file rewritten whole (qpdf, a «print to PDF») no longer has its signed revision where
+    # the signature says: what is read from it is wrong because the signature is broken.
     if datos is None:
-        return Verificacion(False, (NO_ES_CONSTANCIA,))
+        return Verificacion(False, (_rota(handle, firma.momento) or NO_ES_CONSTANCIA,))
     try:
         leida = _leida(datos, firma.base)
     except ValidationError as exc:
-        return Verificacion(False, (exc.message,))
+        return Verificacion(False, (_rota(handle, firma.momento) or exc.message,))
     ruta = confianza.chain(firma.certificado, list(firma.otros))
     practica = leida.sellada.capacitacion or any(map(autoridad_de_practica, ruta))
     anclas = [ruta[-1].der] if ruta else []
@@ -968,6 +970,17 @@ def _verificar_constancia(
         practica,
         revocacion,
     )
+
+
+def _rota(handle: object, momento: datetime | None) -> str:
+    """``FIRMA_ROTA`` when the signature does not cover the PDF's bytes it names, else ""."""
+    from icsoe_desktop.services.pades.validar import validar
+
+    try:
+        return "" if validar(handle, [], [], momento).intacta else FIRMA_ROTA
+    except Exception:  # pyHanko cannot even evaluate it: the other reason stands
+        log.warning("No se pudo evaluar la integridad de la firma", exc_info=True)
+        return ""
 
 
 def _revocacion(revocacion: Revocacion, probada: bool) -> str:
