@@ -16,6 +16,7 @@ from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
+from icsoe_desktop.sync_server.sumas import huella, huella_de
 
 
 @contextmanager
@@ -33,10 +34,12 @@ _COPY_FROM = 100  # rows; fewer go in one executemany (COPY's start and end cost
 # goes as text, which is json's binary format too (a binary COPY's rows carry no types, only
 # lengths): psycopg's json dumper would encode it again, in Python.
 _COPY_ROWS = (
-    "COPY rows (empresa_id, tabla, uuid, seq, version, updated_at, deleted, data, token_id) "
-    "FROM STDIN (FORMAT BINARY)"
+    "COPY rows (empresa_id, tabla, uuid, seq, version, updated_at, deleted, data, token_id, "
+    "huella) FROM STDIN (FORMAT BINARY)"
 )
-_COPY_TYPES = ["int4", "varchar", "varchar", "int8", "int4", "timestamp", "bool", "text", "int4"]
+_COPY_TYPES = [
+    *("int4", "varchar", "varchar", "int8", "int4", "timestamp", "bool", "text", "int4", "int8")
+]
 
 
 def insert_rows(
@@ -59,6 +62,7 @@ def insert_rows(
                 "deleted": rows[i].deleted,
                 "data": rows[i].data,
                 "token_id": caller.token_id,
+                "huella": huella_de(rows[i].deleted, rows[i].data),
             }
             for i in new
         ]
@@ -82,6 +86,7 @@ def insert_rows(
             deleted,
             data_json,
             repeat(caller.token_id),
+            map(huella, deleted, data_json),  # of the very text written
         ):
             write(row)
 

@@ -22,6 +22,7 @@ from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.escritura import add_sums, insert_rows
 from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa, PushBatch, SeqLease, SyncedRow
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow, synced_spec
+from icsoe_desktop.sync_server.sumas import huella_de
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,7 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
                     deleted=bindparam("deleted"),
                     data=bindparam("data"),
                     token_id=bindparam("token_id"),
+                    huella=bindparam("huella"),
                 ),
                 updates,
             )
@@ -225,14 +227,16 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
 
 
 def _update_of(caller: Caller, current: Any, item: PushRow, seq: int) -> dict[str, Any]:
+    data = _merged(current.data, item.data)
     return {
         "row_id": current.id,
         "seq": seq,
         "version": item.version,
         "updated_at": item.updated_at,
         "deleted": item.deleted,
-        "data": _merged(current.data, item.data),
+        "data": data,
         "token_id": caller.token_id,
+        "huella": huella_de(item.deleted, data),
     }
 
 

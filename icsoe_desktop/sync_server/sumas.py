@@ -6,12 +6,20 @@ PostgreSQL keeps the sums as rows are written: a push adds its changes, and an a
 ``INSERT``/``UPDATE``/``DELETE`` of ``rows`` is counted by the triggers of migration 0009. What no trigger
 sees (a trigger disabled, rows copied in with ``session_replication_role = replica``, a partial
 restore) leaves them wrong until ``reparar``: docs/administracion.md says when to run both.
+
+The sums count each row's uuid and version. Content changed where no trigger ran, its version
+left as it was, keeps them right: each row's content fingerprint at its last write the server
+saw (``rows.huella``, migration 0010) is what ``verificar`` compares with its content now, and
+``reparar`` gives such a row the next version (as the triggers would have), listed in
+``outside_edits``: every desktop's drift check then receives it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
@@ -41,6 +49,22 @@ _DIFFERENCES = (
     " IS DISTINCT FROM (coalesce(r.rows, 0), coalesce(r.total, 0))"
     " ORDER BY 1, 2, 3"
 )
+# Rows whose content is not the one of their last write the server saw (their fingerprint).
+_CAMBIADOS = "huella IS DISTINCT FROM icsoe_huella(deleted, data::text)"
+_CONTENIDO = (
+    "SELECT e.rfc, r.tabla, count(*) FROM rows r JOIN empresas e ON e.id = r.empresa_id"
+    f" WHERE r.{_CAMBIADOS} {{where}} GROUP BY 1, 2 ORDER BY 1, 2"
+)
+# Each of them made a version the desktops have not seen, as migration 0009's trigger makes
+# an administrator's UPDATE (the push's mark keeps that trigger off this one), and listed.
+_NUEVA_VERSION = (
+    "WITH cambiados AS (UPDATE rows SET version = version + 1,"
+    " updated_at = now() AT TIME ZONE 'UTC', huella = icsoe_huella(deleted, data::text)"
+    f" WHERE {_CAMBIADOS} {{where}} RETURNING empresa_id, tabla, uuid)"
+    " INSERT INTO outside_edits (empresa_id, tabla, uuid, operacion, at)"
+    " SELECT empresa_id, tabla, uuid, 'UPDATE', now() AT TIME ZONE 'UTC' FROM cambiados"
+)
+_OF_COMPANY = "AND empresa_id = (SELECT id FROM empresas WHERE rfc = :rfc)"
 _REPLACE = (
     "DELETE FROM bucket_sums {where}",
     "INSERT INTO bucket_sums (empresa_id, tabla, bucket, rows, total)" + _RECOUNT,
@@ -61,6 +85,18 @@ _HISTORY = text(
 )
 
 
+def huella(deleted: bool, data: str) -> int:
+    """A row's content fingerprint (``rows.huella``; ``icsoe_huella`` in SQL, migration 0010):
+    60 bits of md5 over «t» or «f» and the ``json`` text exactly as stored."""
+    texto = ("t" if deleted else "f") + data
+    return int(hashlib.md5(texto.encode()).hexdigest()[:15], 16)
+
+
+def huella_de(deleted: bool, data: object) -> int:
+    """``huella`` of ``data`` as the server's engine writes it (``db.make_engine``: orjson)."""
+    return huella(deleted, orjson.dumps(data).decode())
+
+
 @dataclass(frozen=True)
 class Diferencia:
     """A company's table (or one bucket of its uuids) whose kept sums are not its rows'."""
@@ -79,6 +115,25 @@ class Diferencia:
         )
 
 
+@dataclass(frozen=True)
+class Cambiados:
+    """A company's table with rows whose content changed where no trigger ran (their version,
+    and so the sums, as they were)."""
+
+    rfc: str
+    tabla: str
+    renglones: int
+
+    def texto(self) -> str:
+        return (
+            f"{self.rfc}\t{self.tabla}\t{self.renglones} renglones con el contenido cambiado "
+            "sin los disparadores (la misma versión)"
+        )
+
+
+Hallazgo = Diferencia | Cambiados
+
+
 def mark_push(session: Session | Connection) -> None:
     """Tell the triggers of migration 0009 that this transaction is a push's (PostgreSQL): it
     writes the sums of its rows itself."""
@@ -94,31 +149,46 @@ def _postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def verificar(engine: Engine, rfc: str | None = None) -> list[Diferencia]:
-    """Where the kept sums differ from the rows (of one company, or all); [] on SQLite,
-    whose server sums the rows on every read."""
+def verificar(engine: Engine, rfc: str | None = None) -> list[Hallazgo]:
+    """Where the kept sums differ from the rows, and the rows whose content changed where no
+    trigger ran (of one company, or all); [] on SQLite, whose server sums the rows on every
+    read."""
     with engine.connect() as conn:
         if not _postgres(conn):
             return []
-        return _differences(conn, rfc)
+        return [*_differences(conn, rfc), *_cambiados(conn, rfc)]
 
 
-def reparar(engine: Engine, rfc: str | None = None) -> list[Diferencia]:
-    """The kept sums replaced by the rows' recount (of one company, or all), with pushes held
-    off meanwhile (the rows' table locked against writes); what differed before."""
+def reparar(engine: Engine, rfc: str | None = None) -> list[Hallazgo]:
+    """The rows whose content changed where no trigger ran given a new version, then the kept
+    sums replaced by the rows' recount (of one company, or all), with pushes held off
+    meanwhile (the rows' table locked against writes); what differed before."""
     with engine.begin() as conn:
         if not _postgres(conn):
             return []
         # (in a push's order: its rows, then its sums; a compaction waits too)
         conn.execute(text("LOCK TABLE rows IN SHARE MODE"))
         conn.execute(text("LOCK TABLE bucket_sums IN EXCLUSIVE MODE"))
-        found = _differences(conn, rfc)
+        found: list[Hallazgo] = [*_differences(conn, rfc)]  # before the new versions
+        cambiados = _cambiados(conn, rfc)
+        if cambiados:
+            mark_push(conn)  # this is the triggers' work, done here
+            conn.execute(
+                text(_NUEVA_VERSION.format(where=_OF_COMPANY if rfc else "")), {"rfc": rfc}
+            )
+            found += cambiados
         where = _ONE_COMPANY if rfc else ""
         for statement in _REPLACE:
             conn.execute(text(statement.format(where=where)), {"rfc": rfc})
         for empresa, tabla in dict.fromkeys((d.rfc, d.tabla) for d in found):
             conn.execute(_NOTE_REPAIR, {"rfc": empresa, "tabla": tabla})
     return found
+
+
+def _cambiados(conn: Connection, rfc: str | None) -> list[Cambiados]:
+    where = _OF_COMPANY.replace("empresa_id", "r.empresa_id") if rfc else ""
+    found = conn.execute(text(_CONTENIDO.format(where=where)), {"rfc": rfc})
+    return [Cambiados(*row) for row in found]
 
 
 def _differences(conn: Connection, rfc: str | None) -> list[Diferencia]:

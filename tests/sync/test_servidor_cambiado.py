@@ -7,6 +7,7 @@ trigger kept (triggers bypassed) are found by ``sync_server verificar``, made ag
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -206,3 +207,63 @@ def test_a_desktop_whose_own_file_drifted_is_not_told_the_server_changed(
         "1 renglón recibido."
     ) in result.texto
     assert razones(b) == razones(a)
+
+
+def test_content_changed_with_the_triggers_off_is_found_and_reaches_every_desktop(
+    sync_server, desktops, capsys
+) -> None:
+    """Triggers off, the row's content changes under the same version (its sums unchanged):
+    ``verificar`` finds it by the row's content fingerprint; ``reparar`` gives it a new
+    version, and every desktop, and one that joins later, ends with the server's content."""
+    a, b = synced(sync_server, desktops)
+    rows = [uuid_of(a, registro) for registro in REGISTROS[6:9]]
+    listed_rows = ", ".join(f"'{row}'" for row in rows)
+    server_sql(
+        sync_server,
+        "SET LOCAL session_replication_role = replica; "
+        "UPDATE rows SET data = jsonb_set(data::jsonb, '{razon_social}', "
+        f"'\"Cambiada sin disparadores\"')::json WHERE uuid IN ({listed_rows})",
+    )
+    database = ["--database-url", sync_server.database_url]
+    for services in (a, b):  # the server's sums still say what the desktops hold
+        services.sync.synchronize()
+        assert razones(services)[REGISTROS[6]] == "Original"
+    capsys.readouterr()
+
+    assert server_main(["verificar", *database]) == 1
+    listed = capsys.readouterr().out
+    assert (
+        f"{EMPRESA}\tregistros_patronales\t3 renglones con el contenido cambiado sin los "
+        "disparadores (la misma versión)"
+    ) in listed
+    assert server_main(["reparar", *database]) == 0
+    capsys.readouterr()
+    assert server_main(["verificar", *database]) == 0
+    assert "coinciden con los renglones" in capsys.readouterr().out
+
+    for services in (a, b):
+        result = services.sync.synchronize()
+        assert "El servidor cambió; se volvió a comparar: 3 renglones recibidos." in result.texto
+        assert [razones(services)[r] for r in REGISTROS[6:9]] == ["Cambiada sin disparadores"] * 3
+        assert razones(services)[REGISTROS[5]] == "Original"
+        assert services.sync.status().verified_at is not None
+    assert razones(a) == razones(b)
+    with sync_server.engine.connect() as conn:  # listed as the server's own changes
+        edited = conn.execute(text("SELECT uuid FROM outside_edits WHERE operacion = 'UPDATE'"))
+        assert sorted(edited.scalars()) == sorted(rows)
+
+
+def test_pushes_keep_each_rows_fingerprint(sync_server, desktops) -> None:
+    """Every way a push writes a row (a new row, a batch by COPY, a changed row) leaves the
+    fingerprint of what it wrote: nothing for ``verificar`` to find."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+
+    a, b = synced(sync_server, desktops)
+    create_demo_movimientos(a.store, 300, date(2026, 11, 22))  # by COPY (100 rows or more)
+    a.registros.save(REGISTROS[0], EMPRESA, "Cambiada en el equipo", ADMIN)  # an update
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert sumas.verificar(sync_server.engine) == []
+    with sync_server.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM rows WHERE huella IS NULL")).scalar() == 0
+    assert razones(b)[REGISTROS[0]] == "Cambiada en el equipo"
