@@ -191,8 +191,9 @@ def test_unsigned_bytes_inside_the_certificate_table_are_refused(
         archivo = tmp_path / caso / nombre
         archivo.parent.mkdir()
         archivo.write_bytes(contenido)
+        # osslsigncode agrees where it checks: a table larger than its entry is corrupt (it
+        # reads no further than the PKCS #7 inside an entry, which Windows' padding check does).
         if caso == "tabla":
-            # osslsigncode agrees: its table is corrupt.
             verificado = firma_codigo.verificar(archivo, editor.raiz)
             assert verificado.returncode != 0
             assert "Corrupted attribute certificate table" in verificado.stderr
