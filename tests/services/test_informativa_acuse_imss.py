@@ -156,6 +156,25 @@ def test_a_stored_acuse_swapped_with_its_sha256_is_never_handed_out(
     assert not (tmp_path / "cliente.zip").exists()
 
 
+def test_an_acuse_kept_when_any_rfc_counted_is_still_handed_out_by_its_folio(
+    services, firmada, tmp_path
+):
+    """An acuse registered by a version that counted any RFC of its text: its RFC beside
+    another on lines that say no party, not declared. Its folio says which it is."""
+    rfc, uuid, _contrato, _constancia = firmada
+    servicio = services.informativa_presentacion
+    servicio.registrar(uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {})
+    antiguo = _acuse("", otras_lineas=(f"RFC: {rfc}", "RFC: TRA120305P31"))
+    with closing(plain.connect(services.empresas.ruta(services.empresa))) as conn:
+        conn.execute(
+            "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ? "
+            "WHERE uuid = ?",
+            (antiguo, hashlib.sha256(antiguo).hexdigest(), uuid),
+        )
+    assert servicio.acuse_imss(uuid, rfc) == antiguo
+    assert servicio.archivo(uuid, rfc, "CNT010101A14", tmp_path / "cliente.zip")
+
+
 @pytest.mark.parametrize(
     ("periodo", "texto"),
     [("ENERO-ABRIL/2026", "enero–abril 2026"),

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa.acuse_imss import AcuseAjeno, cotejar, partes
+from icsoe_desktop.domain.informativa.acuse_imss import FALTA_RFC, AcuseAjeno, cotejar, partes
 from icsoe_desktop.domain.informativa.firmada import descongelar
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.informativa.presentacion import (
@@ -83,10 +83,11 @@ def acuse_ajeno(acuse: bytes | None, sha256: str, registrada: Registrada) -> str
         return ES_CONSTANCIA
     texto = leido.texto
     propuesta = proponer(texto, [], registrada.tipo)
+    leidas = partes(texto)
     try:
         periodo = Periodo.de_clave(registrada.periodo)
         faltan = cotejar(
-            partes(texto),
+            leidas,
             registrada.rfc,
             registrada.nombre or registrada.rfc,
             periodo,
@@ -98,6 +99,10 @@ def acuse_ajeno(acuse: bytes | None, sha256: str, registrada: Registrada) -> str
         return AJENO.format(razon=ajeno.razon)
     except ValueError:  # a period clave the app never wrote: nothing to hold it to
         return AJENO.format(razon=f"el periodo {registrada.periodo} no es válido")
+    if faltan == (FALTA_RFC,) and registrada.rfc in leidas.rfcs and propuesta.folio:
+        # Its RFC shown, but not on a line that says whose (an acuse registered when any RFC of
+        # the text counted): its folio, held to the registered one below, says which it is.
+        faltan = ()
     if faltan and not registrada.declarado:
         return NO_DICE.format(faltan=enumerar(list(faltan), "ni"))
     if propuesta.folio and registrada.folio and propuesta.folio != registrada.folio:
