@@ -288,6 +288,7 @@ def _con_pie(importador: Importador) -> list[list[object]]:
         [],
         ["Elaboró: ____________"],
         ["Revisó: ____________", None, None, "Autorizó: ____________"],
+        ["Fecha: 15/05/2026"],
     ]
 
 
@@ -297,12 +298,13 @@ def test_a_signature_footer_under_the_total_row_is_left_out(importador, formato,
     leidos, notas = importador.importar(path)
     assert sorted(leidos) == sorted(importador.identificador(f) for f in importador.filas)
     total = len(importador.filas) + 2
-    assert list(notas[-3:]) == [
+    assert list(notas[-4:]) == [
         f"{importador.fila} {total}: se dejó fuera (fila de totales «TOTAL»).",
         f"{importador.fila} {total + 2}: se dejó fuera (debajo de la tabla «Elaboró: "
         "____________»).",
         f"{importador.fila} {total + 3}: se dejó fuera (debajo de la tabla «Revisó: "
         "____________»).",
+        f"{importador.fila} {total + 4}: se dejó fuera (debajo de la tabla «Fecha: 15/05/2026»).",
     ]
 
 

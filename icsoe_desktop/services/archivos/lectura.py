@@ -1030,7 +1030,7 @@ def _filas(
     faltan = (None,) * ancho
     # Where a row says whose it is (an NSS, a CURP, an RFC, an e-mail).
     ids = [
-        i
+        (i, IDENTIFICADORES[c.clave])
         for c, i in zip(esquema.campos, posiciones, strict=True)
         if c.clave in IDENTIFICADORES and i >= 0
     ]
@@ -1122,7 +1122,26 @@ def _filas(
                 return
 
 
-IDENTIFICADORES = frozenset(("nss", "curp", "rfc", "correo"))
+# What an identifier looks like, even mistyped: «Elaboró: ____» or «Fecha: 15/05/2026» under
+# the NSS column is none. (Searches, not full matches: a long cell costs its length once.)
+_NSS_CARACTERES = frozenset("0123456789 .-")
+
+
+def _parece_nss(text: str) -> bool:
+    return sum(c.isdigit() for c in text) >= 9 and set(text) <= _NSS_CARACTERES
+
+
+def _busca(patron: str) -> Callable[[str], bool]:
+    search = re.compile(patron).search
+    return lambda text: search(text) is not None
+
+
+IDENTIFICADORES: dict[str, Callable[[str], bool]] = {
+    "nss": _parece_nss,
+    "curp": _busca(r"[A-Za-z]{4}[0-9]{6}"),
+    "rfc": _busca(r"[A-Za-z&Ññ]{3,4}[ -]?[0-9]{6}"),
+    "correo": _busca(r"[^\s@]@[^\s@]"),
+}
 OCULTA = "oculta"
 OCULTA_FILTRO = "oculta por un filtro"
 
@@ -1162,15 +1181,13 @@ class _Ocultas:
         return visibles
 
 
-def _identificador(value: object) -> bool:
-    """A cell that may be an NSS, a CURP, an RFC (they have digits) or an e-mail, even a
-    wrong one: «Elaboró: ____» under the NSS column is none."""
+def _identificador(value: object, parece: Callable[[str], bool]) -> bool:
+    """A cell that may be the identifier ``parece`` tells (IDENTIFICADORES)."""
     if value is None:
         return False
     if value.__class__ is not str:
         return True  # a number
-    text = str(value)
-    return "@" in text or _DIGITOS.search(text) is not None
+    return parece(str(value).strip())
 
 
 class _FinDeTabla:
@@ -1192,11 +1209,15 @@ class _FinDeTabla:
         self.terminada = self.activo = self._con_ids
 
     def fuera(
-        self, numero: int, cells: list[object], values: Sequence[object], ids: list[int]
+        self,
+        numero: int,
+        cells: list[object],
+        values: Sequence[object],
+        ids: list[tuple[int, Callable[[str], bool]]],
     ) -> bool:
         """Whether the row is held as past the table's end."""
         n = len(values)
-        if any(_identificador(values[i]) for i in ids if i < n):
+        if any(_identificador(values[i], parece) for i, parece in ids if i < n):
             return False
         escritas = [v for v in values if not _vacia(v)]
         if not (self.terminada or len(escritas) <= 1):
