@@ -31,6 +31,9 @@ def espera_corta(store: Any, monkeypatch: Any) -> None:
 def base_bloqueada(store: Any, monkeypatch: Any) -> Iterator[None]:
     """Within it, ``store``'s file is held by an exclusive lock of another connection."""
     espera_corta(store, monkeypatch)
+    # The connection that watches for changes (store/vigencia.py) let go of too, until the end:
+    # meanwhile nothing kept is taken as current.
+    store.vigencia.cerrar()
     # It waits for its lock as another program would: a find's background read (a thread of
     # the lowest priority, slow to end on a busy machine) may still hold a read snapshot.
     otra = sqlite3.connect(store.path, isolation_level=None, timeout=60)
@@ -47,3 +50,4 @@ def base_bloqueada(store: Any, monkeypatch: Any) -> Iterator[None]:
         yield
     finally:
         otra.close()  # rolled back, the lock released
+        store.vigencia.abrir()

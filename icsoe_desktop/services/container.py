@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from icsoe_desktop.domain.bitacora import con_llave
-from icsoe_desktop.domain.cambios import Avisador
+from icsoe_desktop.domain.cambios import MOVIMIENTOS, Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.practica import capacitacion_activa, es_de_practica
@@ -320,6 +320,14 @@ class Services:
         """The open empresa's file rescued: why it stays read-only ("": its chain is whole)."""
         integridad = self._bitacora_rescatada(empresa, path, actor)
         return "" if integridad.integra else self.cabezas.alterada(empresa, integridad)
+
+    def mirar_fuera(self) -> None:
+        """The open empresa's movements written by another program (the command line beside
+        the app) announced here, as this process's writes are: the windows' wake-up
+        (store/vigencia.py); asked by the GUI every few seconds."""
+        store: Store | None = getattr(self, "store", None)
+        if store is not None and store.vigencia.de_fuera(store.cambios.anuncios):
+            store.cambios.anunciar({MOVIMIENTOS})
 
     @property
     def bitacora_alterada(self) -> str:

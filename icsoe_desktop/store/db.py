@@ -22,6 +22,7 @@ from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.plain import StoreError as StoreError
 from icsoe_desktop.store.sync_tables import sums_tables
 from icsoe_desktop.store.tracking import CLOCK, tracked
+from icsoe_desktop.store.vigencia import Vigencia
 
 if TYPE_CHECKING:  # Alembic is imported only when a store is migrated
     from alembic.script import ScriptDirectory
@@ -260,6 +261,9 @@ class Store:
         self.synced = synced
         self.solo_lectura = solo_lectura
         self.cambios = Avisador()
+        # Whether its movements changed, by whoever (store/vigencia.py): what is kept of them
+        # is used only while it says the same.
+        self.vigencia = Vigencia(path)
         # Background readers of this file, ended before its connections close (close, reopen).
         self._al_soltar: list[Callable[[], None]] = []
         self._al_reemplazar: list[Callable[[], None]] = []
@@ -342,6 +346,7 @@ class Store:
         ``solo_lectura`` (when given) replaces the reason the store may not change ("": a
         checked file put in place, writable)."""
         self._soltar()
+        self.vigencia.cerrar()
         close_engine(self.engine)
         for olvidar in self._al_reemplazar:
             olvidar()
@@ -350,6 +355,7 @@ class Store:
         self.engine = self._engine()
         upgrade(self.engine)
         self._sessions = _sessionmaker(self.engine, self.synced)
+        self.vigencia.abrir()
 
     def al_soltar(self, terminar: Callable[[], None]) -> None:
         """``terminar`` ends a background reader of this store: called before its connections
@@ -367,4 +373,5 @@ class Store:
 
     def close(self) -> None:
         self._soltar()
+        self.vigencia.cerrar()
         close_engine(self.engine)

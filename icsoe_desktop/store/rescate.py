@@ -190,6 +190,10 @@ def rescatar(origen: Path, destino: Path, plantilla: Path | None = None) -> Resc
                 target.executemany(
                     "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", sequences
                 )
+            if _has_table(target, "movimientos_cambiados"):
+                # Movements lost with their record of changes intact: a «many» (id 0, as a bulk
+                # insert records) so that no copy of the finds read before is taken as current.
+                target.execute("INSERT INTO movimientos_cambiados (movimiento_id) VALUES (0)")
             target.execute("COMMIT")
         finally:
             target.close()

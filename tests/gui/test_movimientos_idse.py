@@ -904,3 +904,18 @@ def test_a_lote_generated_just_after_midnight_utc_shows_the_evening_before(
     modelo = view.lotes.lotes_tabla.model()
     qtbot.waitUntil(lambda: modelo.rowCount() == 1)
     assert modelo.index(0, 2).data() == "26/11/2026 22:30"
+
+
+def test_movements_another_program_writes_show_without_a_click(qtbot, services, data_dir, tmp_path):
+    """The command line beside the open window: its movements appear in the grid by
+    themselves (the store is watched; nothing is announced in this process)."""
+    from tests.test_cli_movimientos import cli
+
+    load_known(services, tmp_path)
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)  # Todos
+    assert view.model.total == 6
+    hecho = cli(data_dir, "demo", "movimientos", "--count", "40")
+    assert hecho.returncode == 0, hecho.stderr
+    qtbot.waitUntil(lambda: view.model.total == 46, timeout=15_000)
+    assert view.total.text() == "Movimientos encontrados: 46"

@@ -184,7 +184,7 @@ def test_any_find_under_any_panel_filter_is_counted_alike_by_sql_and_by_the_copy
     assert movimientos_svc._espejo.vigente() is None
 
     monkeypatch.setattr(espejo, "MINIMO", 1)  # as if the store had grown since
-    services.store.cambios.anunciar({MOVIMIENTOS})
+    _cambio_de_nada(services)
     movimientos_svc.count(Filtro(buscar="ma"))  # asks for the copy
     movimientos_svc._espejo.esperar()
     copia = movimientos_svc._espejo.vigente()
@@ -204,6 +204,13 @@ def _contar(movimientos_svc, buscar: str, terms: dict[str, object]) -> tuple[int
     """The service's count, and the clerk's."""
     contado = movimientos_svc.count(Filtro(buscar=buscar, **terms))
     return contado, _esperado(_filas(movimientos_svc, terms), buscar)
+
+
+def _cambio_de_nada(services) -> None:
+    """A change of no movement recorded (as the store's growth past a limit would be one of
+    many): to the store's ``vigencia()`` the movements changed."""
+    with services.store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO movimientos_cambiados (movimiento_id) VALUES (-1)"))
 
 
 def _construida(movimientos_svc) -> espejo.Espejo:
@@ -378,7 +385,7 @@ def test_a_build_begun_before_a_change_is_brought_up_to_date_and_letting_go_of_t
     contado, esperado = _contar(movimientos_svc, "ma", {"tipo": "02"})
     assert contado == esperado
 
-    services.store.cambios.anunciar({MOVIMIENTOS})
+    _cambio_de_nada(services)
     copias.cerrar()  # let go of, as when the file is
     with movimientos_svc._hallados.primer_plano(None):
         movimientos_svc.count(Filtro(buscar="ju"))
@@ -455,7 +462,7 @@ def test_a_store_past_the_copys_limit_is_counted_by_sql_without_a_copy(services,
     monkeypatch.setattr(espejo, "MAXIMO", 600)  # at the limit: kept
     _contar(movimientos_svc, "ju", {"estado": "rechazado"})
     assert movimientos_svc._espejo._construccion is None  # looked at again after a change
-    services.store.cambios.anunciar({MOVIMIENTOS})
+    _cambio_de_nada(services)
     _contar(movimientos_svc, "ju", {"estado": "rechazado"})  # a new find asks for it
     movimientos_svc._espejo.esperar()
     assert movimientos_svc._espejo.vigente() is not None

@@ -21,7 +21,13 @@ from icsoe_desktop.domain.buscar import termino
 from icsoe_desktop.domain.cambios import MOVIMIENTOS
 from icsoe_desktop.services.movimientos import espejo, espejo_columnas, espejo_guardado
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, _found_ids_key
-from tests.services.test_movimientos_espejo import REGISTROS, TODAY, _construida, _store
+from tests.services.test_movimientos_espejo import (
+    REGISTROS,
+    TODAY,
+    _cambio_de_nada,
+    _construida,
+    _store,
+)
 
 # Sortable columns with an order of their own (a derived one sorts by its source).
 ORDENABLES = [i for i, c in enumerate(COLUMNS) if c.derive is None]
@@ -274,12 +280,12 @@ def test_the_orders_kept_are_the_latest_asked_that_fit(services, monkeypatch):
 
     # Read again after a change, in a room of two.
     monkeypatch.setattr(espejo_columnas, "MEMORIA", 2 * una.memoria())
-    services.store.cambios.anunciar({MOVIMIENTOS})
+    _cambio_de_nada(services)
     for column in (nss, curp, fecha):
         _columna_leida(movimientos_svc, column)
     assert list(columnas._hechas) == [curp, fecha]
     monkeypatch.setattr(espejo_columnas, "MEMORIA", 1)  # past it, the latest alone
-    services.store.cambios.anunciar({MOVIMIENTOS})
+    _cambio_de_nada(services)
     _columna_leida(movimientos_svc, nss)
     assert list(columnas._hechas) == [nss]
 

@@ -5,7 +5,11 @@ The services announce what each operation changed (domain/cambios.py: ``@anuncia
 passes them to ``Services.cambios``, which this module's notifier hears and re-emits as a Qt
 signal, on the GUI thread (queued there when the operation ran in the pool). Each window
 subscribes to the kinds it shows (``suscribir``) and reads them again itself: no window
-declares what another must refresh, and a window never polls.
+declares what another must refresh, and a window never polls. Another program's writes to the
+open empresa's movements (the command line beside the app) are announced too: the notifier
+asks the services every MIRAR ms whether the store changed without an announcement
+(``Services.mirar_fuera``, store/vigencia.py: microseconds); what a window reads is current
+either way, this only wakes it.
 
 There is one notifier per ``Services`` (per open installation): windows built on other services
 (another test, a closed installation) never hear of this one's changes. A window that is hidden
@@ -14,19 +18,26 @@ when the change comes refreshes when it shows again, once, however many changes 
 
 from __future__ import annotations
 
+import logging
 import weakref
 from collections.abc import Callable, Iterable
 from types import MethodType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 
 from icsoe_desktop.domain.cambios import Cambios
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from icsoe_desktop.services.container import Services
+
+
+# How often another program's writes are looked for (ms).
+MIRAR = 2_000
 
 
 class Notificador(QObject):
@@ -49,7 +60,27 @@ def notificador(services: Services) -> Notificador:
     if found is None:
         found = _por_services[services] = Notificador()
         services.cambios.escuchar(found.anunciar)
+        _mirar_fuera(found, weakref.ref(services))
     return found
+
+
+def _mirar_fuera(notificador: Notificador, services: weakref.ref[Services]) -> None:
+    timer = QTimer(notificador)
+    timer.setInterval(MIRAR)
+
+    def mirar() -> None:
+        found = services()
+        if found is None:
+            timer.stop()
+            return
+        try:
+            found.mirar_fuera()
+        except Exception:  # only a wake-up: the next question reads the store anyway
+            log.warning("No se revisó si otro programa cambió los datos", exc_info=True)
+
+    timer.timeout.connect(mirar)
+    timer.start()
+    mirar()  # the first look: what another program writes from here on wakes the windows
 
 
 class _Suscripcion(QObject):

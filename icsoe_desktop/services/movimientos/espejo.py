@@ -24,9 +24,10 @@ apart.
 Built for a store of MINIMO to MAXIMO live movements, asked by the window's first count (and
 by each later one: brought up to date after a change then, ``mantener``), in a thread of the
 lowest priority that waits while the clerk's questions are answered (hallados.py);
-abandoned when the store is let go of. Used only while current: kept with the store's count
-of announcements (domain/cambios.py), and after a change announced brought up to date before
-it answers (never a count from before a change): the movements written since it was read, as
+abandoned when the store is let go of. Used only while current: kept with the store's
+``vigencia()`` (store/vigencia.py: asked of the store at each question, so a write by another
+program on the same file counts as one of this process, announced or not), and after a change
+brought up to date before it answers (never a count from before a change): the movements written since it was read, as
 the store records them (store/movimientos_espejo.py), have their old entries marked gone
 (their registro byte MUERTO) and their terms now kept beside the arrays (``nuevos``, each
 looked at by each count: up to AL_DIA of them). Past that, or when the store's record no
@@ -624,32 +625,32 @@ class _Construccion:
 
 class Espejos:
     """One store's copy: built when asked (``pedir``) in the background, used only while current
-    (``vigente``: brought up to date after a change announced). ``vivos()``: how many live
+    (``vigente``: brought up to date after a change the store's ``vigencia()`` shows). ``vivos()``: how many live
     movements the store has (from its kept counts); ``al_dia(copia)``: ``copia`` brought up
     to date from the store (``al_dia`` above), or False."""
 
     def __init__(
         self,
-        anuncios: Callable[[], int],
+        vigencia: Callable[[], int],
         primer_plano: hallados.Hallados,
         leer: Callable[[Callable[[], bool]], Espejo | None],
         vivos: Callable[[], int],
         al_dia: Callable[[Espejo], bool],
     ) -> None:
-        self._anuncios = anuncios
+        self._vigencia = vigencia
         self._hallados = primer_plano
         self._leer = leer
         self._vivos = vivos
         self._al_dia_copia = al_dia
         self._lock = threading.Lock()
         self._uso = threading.Lock()  # one count or bringing up to date of the copy at a time
-        self._hecho: tuple[int, Espejo | None] | None = None  # (announcements, the copy)
+        self._hecho: tuple[int, Espejo | None] | None = None  # (vigencia, the copy)
         self._construccion: _Construccion | None = None
-        self._pequena: int | None = None  # the announcements when the store was too small
+        self._pequena: int | None = None  # the vigencia when the store was too small
         self._al_dia_hilo = threading.Thread()  # bringing the copy up to date (``mantener``)
 
     def vigente(self) -> Espejo | None:
-        """The copy, brought up to date if a change was announced since; None: no copy, or
+        """The copy, brought up to date if the movements changed since; None: no copy, or
         it cannot be (then asked for again)."""
         with self._uso:
             return self._vigente()
@@ -680,14 +681,14 @@ class Espejos:
             hecho = self._hecho
         if hecho is None:
             return None
-        anuncios = self._anuncios()  # before the store is read: a change meanwhile is newer
-        if hecho[0] == anuncios:
+        vigencia = self._vigencia()  # before the store is read: a change meanwhile is newer
+        if hecho[0] == vigencia:
             return hecho[1]
         copia = hecho[1]
         al_dia = copia is not None and self._al_dia_copia(copia)
         with self._lock:
             if self._hecho is hecho:  # not replaced meanwhile by a build
-                self._hecho = (anuncios, copia) if al_dia else None
+                self._hecho = (vigencia, copia) if al_dia else None
         return copia if al_dia else None
 
     def mantener(self) -> None:
@@ -698,7 +699,7 @@ class Espejos:
         with self._lock:
             hecho = self._hecho
             if hecho is not None and hecho[1] is not None:
-                if hecho[0] == self._anuncios() or self._al_dia_hilo.is_alive():
+                if hecho[0] == self._vigencia() or self._al_dia_hilo.is_alive():
                     return
                 self._al_dia_hilo = threading.Thread(
                     target=self._poner_al_dia, name="espejo-al-dia", daemon=True
@@ -716,36 +717,36 @@ class Espejos:
         """Build the copy unless there is one or one is being built (brought up to date
         when used), or the store is small (looked at again after a change)."""
         with self._lock:
-            anuncios = self._anuncios()
-            if self._al_dia(anuncios) or self._pequena == anuncios:
+            vigencia = self._vigencia()
+            if self._al_dia(vigencia) or self._pequena == vigencia:
                 return
         if not MINIMO <= self._vivos() <= MAXIMO:
             with self._lock:
-                self._pequena = anuncios
+                self._pequena = vigencia
             return
         with self._lock:
-            if self._al_dia(anuncios):  # asked by another thread meanwhile
+            if self._al_dia(vigencia):  # asked by another thread meanwhile
                 return
             if self._construccion is not None:
                 self._construccion.parar.set()
             self._hecho = None  # a stale copy's memory given back before the next is read
             parar = threading.Event()
             hilo = threading.Thread(
-                target=self._construir, args=(anuncios, parar), name="espejo", daemon=True
+                target=self._construir, args=(vigencia, parar), name="espejo", daemon=True
             )
             self._construccion = _Construccion(parar, hilo)
             hilo.start()
 
-    def _al_dia(self, anuncios: int) -> bool:
+    def _al_dia(self, vigencia: int) -> bool:
         """Whether there is a copy (to be brought up to date when used), the store's terms
         were found not to fit one since the last change, or one is being built (with the lock
         held)."""
-        if self._hecho is not None and (self._hecho[1] is not None or self._hecho[0] == anuncios):
+        if self._hecho is not None and (self._hecho[1] is not None or self._hecho[0] == vigencia):
             return True
         actual = self._construccion
         return actual is not None and actual.hilo.is_alive() and not actual.parar.is_set()
 
-    def _construir(self, anuncios: int, parar: threading.Event) -> None:
+    def _construir(self, vigencia: int, parar: threading.Event) -> None:
         hallados.lowest_priority()
 
         def vigente() -> bool:  # a change meanwhile: brought up to date when used
@@ -763,7 +764,7 @@ class Espejos:
             espejo = None
         with self._lock:
             if vigente():
-                self._hecho = (anuncios, espejo)
+                self._hecho = (vigencia, espejo)
 
     def esperar(self) -> None:
         """Until the bringing up to date and the build, if any, have ended."""

@@ -271,18 +271,18 @@ def _enesima(marcas: bytearray, n: int) -> int:
 
 class Columnas:
     """One store's columns' orders: ``vigente(columna)`` gives the latest read, and asks for
-    it to be read when a change was announced since (in the background: ``leer(columna,
+    it to be read when the movements changed since (the store's ``vigencia()``) (in the background: ``leer(columna,
     seguir)``, the store's latest recorded change and the order's ids; only while the find
     box's copy is there: ``ordenes()``, its orders)."""
 
     def __init__(
         self,
-        anuncios: Callable[[], int],
+        vigencia: Callable[[], int],
         primer_plano: hallados.Hallados,
         leer: Callable[[int, Callable[[], bool]], tuple[int | None, Iterable[int]]],
         ordenes: Callable[[], Iterable[OrdenCopia]],
     ) -> None:
-        self._anuncios = anuncios
+        self._vigencia = vigencia
         self._hallados = primer_plano
         self._leer = leer
         self._ordenes = ordenes  # the find box's copy's, if any
@@ -293,27 +293,27 @@ class Columnas:
 
     def vigente(self, columna: int) -> Columna | None:
         """``columna``'s latest order read (None: none, or read before a change in a store
-        without a record of them); when a change was announced since, it is read again."""
-        anuncios = self._anuncios()
+        without a record of them); when the movements changed since, it is read again."""
+        vigencia = self._vigencia()
         with self._lock:
             hecha = self._hechas.get(columna)
             if hecha is not None:
                 self._hechas.move_to_end(columna)
-                if hecha[0] == anuncios:
+                if hecha[0] == vigencia:
                     return hecha[1]
             # Kept while read again: what was written since is put in its place meanwhile.
             vieja = None if hecha is None or hecha[1].marca is None else hecha[1]
             leyendo = self._leyendo.get(columna)
-            if leyendo is not None and leyendo[0] == anuncios and leyendo[1].is_alive():
+            if leyendo is not None and leyendo[0] == vigencia and leyendo[1].is_alive():
                 return vieja
             self._cerrada.clear()
             hilo = threading.Thread(
                 target=self._leer_columna,
-                args=(columna, anuncios),
+                args=(columna, vigencia),
                 name="espejo-columna",
                 daemon=True,
             )
-            self._leyendo[columna] = (anuncios, hilo)
+            self._leyendo[columna] = (vigencia, hilo)
             hilo.start()
         return vieja
 
@@ -323,16 +323,16 @@ class Columnas:
         asks."""
         with self._lock:
             viejas = [
-                c for c, (anuncios, _c) in self._hechas.items() if anuncios != self._anuncios()
+                c for c, (vigencia, _c) in self._hechas.items() if vigencia != self._vigencia()
             ]
         for columna in viejas:
             self.vigente(columna)
 
-    def _leer_columna(self, columna: int, anuncios: int) -> None:
+    def _leer_columna(self, columna: int, vigencia: int) -> None:
         hallados.lowest_priority()
 
         def vigente() -> bool:
-            return not self._cerrada.is_set() and self._anuncios() == anuncios
+            return not self._cerrada.is_set() and self._vigencia() == vigencia
 
         try:
             seguir = self._hallados.seguir_si(vigente)
@@ -349,17 +349,17 @@ class Columnas:
         with self._lock:
             if vigente():
                 self._hechas.pop(columna, None)
-                self._hechas[columna] = (anuncios, leida)
+                self._hechas[columna] = (vigencia, leida)
                 while len(self._hechas) > 1 and self._memoria() > MEMORIA:
                     self._hechas.popitem(last=False)
 
     def _memoria(self) -> int:
-        return sum(columna.memoria() for _anuncios, columna in self._hechas.values())
+        return sum(columna.memoria() for _vigencia, columna in self._hechas.values())
 
     def esperar(self) -> None:
         """Until every order being read has been read (or abandoned)."""
         with self._lock:
-            hilos = [hilo for _anuncios, hilo in self._leyendo.values()]
+            hilos = [hilo for _vigencia, hilo in self._leyendo.values()]
         for hilo in hilos:
             hilo.join()
 

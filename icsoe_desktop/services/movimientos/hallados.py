@@ -10,16 +10,14 @@ keys (an array of 8 bytes a match: 2.3 MB for «ma»).
 
 The background read is one thread at a time, at the system's lowest priority: it waits while
 any question the clerk asked is being answered (``primer_plano``: a page or count is never
-slowed by it) and is abandoned once a question comes with another find text, a change is
-announced, or the store is closed (``cerrar``).
+slowed by it) and is abandoned once a question comes with another find text, the movements
+change, or the store is closed (``cerrar``).
 
-Kept until the store announces a change (domain/cambios.py: every service that writes
-announces once its unit of work committed): each value is kept with the store's count of
-announcements when its read began, and is used only while that count stays. So a value read
-while a change was being announced is never used, and a window refreshed by the announcement
-(on the GUI thread, before the rest of the listeners) reads the store again. A write by
-another process on the same file is not announced here: its window is not refreshed either
-until a change of its own.
+Kept while the store's movements do not change, as the store itself says at each question
+(store/vigencia.py: whoever wrote them, this process or another program on the same file,
+announced or not): each value is kept with the store's ``vigencia()`` read before its read
+began, and is used only while it stays. So a value read while a change was committed is never
+used, and a window refreshed by an announcement (domain/cambios.py) reads the store again.
 """
 
 from __future__ import annotations
@@ -96,37 +94,36 @@ class Resumen:
 
 
 class _Guardados(Generic[T]):
-    """The latest ``capacidad()`` values by key, each with the announcement count it was read
-    under."""
+    """The latest ``capacidad()`` values by key, each with the store's ``vigencia()`` it was
+    read under."""
 
     def __init__(self, capacidad: Callable[[], int]) -> None:
         self._capacidad = capacidad
         self._valores: OrderedDict[Hashable, tuple[int, T]] = OrderedDict()
 
-    def get(self, llave: Hashable, anuncios: int) -> T | None:
+    def get(self, llave: Hashable, vigencia: int) -> T | None:
         found = self._valores.get(llave)
         if found is None:
             return None
-        if found[0] != anuncios:
+        if found[0] != vigencia:
             del self._valores[llave]  # read before a change: never used again
             return None
         self._valores.move_to_end(llave)
         return found[1]
 
-    def put(self, llave: Hashable, anuncios: int, valor: T) -> None:
-        self._valores[llave] = (anuncios, valor)
+    def put(self, llave: Hashable, vigencia: int, valor: T) -> None:
+        self._valores[llave] = (vigencia, valor)
         self._valores.move_to_end(llave)
         while len(self._valores) > max(self._capacidad(), 0):
             self._valores.popitem(last=False)
 
 
 class Hallados:
-    """The finds' kept values of one store (see the module's docstring); ``anuncios()``: how
-    many changes the store has announced (``Avisador.anuncios``, counted before any listener
-    hears of one). Any thread may ask: the grid reads its counts and pages in a pool."""
+    """The finds' kept values of one store (see the module's docstring); ``vigencia()``: a
+    number that stays while the store's movements do (store/vigencia.py). Any thread may ask: the grid reads its counts and pages in a pool."""
 
-    def __init__(self, anuncios: Callable[[], int]) -> None:
-        self._anuncios = anuncios
+    def __init__(self, vigencia: Callable[[], int]) -> None:
+        self._vigencia = vigencia
         self._lock = threading.Lock()
         self._resumenes: _Guardados[Resumen] = _Guardados(lambda: RESUMENES)
         self._ids: _Guardados[array[int]] = _Guardados(lambda: ORDENES)
@@ -140,7 +137,7 @@ class Hallados:
 
     def resumen_guardado(self, llave: Hashable) -> Resumen | None:
         with self._lock:
-            return self._resumenes.get(llave, self._anuncios())
+            return self._resumenes.get(llave, self._vigencia())
 
     @contextmanager
     def primer_plano(self, llave: Hashable | None) -> Iterator[None]:
@@ -164,21 +161,21 @@ class Hallados:
         """Read a find's panel terms (``leer(seguir)``, ``seguir`` as in store/lectura.py) in
         a thread of its own, unless kept or being read; any other background read abandoned."""
         with self._lock:
-            if self._resumenes.get(llave, self._anuncios()) is not None:
+            if self._resumenes.get(llave, self._vigencia()) is not None:
                 return
             fondo = self._fondo
             if fondo is not None and not fondo.parar.is_set() and fondo.hilo.is_alive():
-                if fondo.llave == llave and fondo.anuncios == self._anuncios():
+                if fondo.llave == llave and fondo.vigencia == self._vigencia():
                     return
                 fondo.parar.set()
-            parar, anuncios = threading.Event(), self._anuncios()
+            parar, vigencia = threading.Event(), self._vigencia()
             hilo = threading.Thread(
                 target=self._leer_fondo,
-                args=(llave, anuncios, parar, leer),
+                args=(llave, vigencia, parar, leer),
                 name="hallados",
                 daemon=True,
             )
-            self._fondo = _Fondo(llave, anuncios, parar, hilo)
+            self._fondo = _Fondo(llave, vigencia, parar, hilo)
             hilo.start()
 
     def esperar_fondo(self) -> None:
@@ -199,14 +196,14 @@ class Hallados:
     def _leer_fondo(
         self,
         llave: Hashable,
-        anuncios: int,
+        vigencia: int,
         parar: threading.Event,
         leer: Callable[[Callable[[], bool]], Resumen],
     ) -> None:
         lowest_priority()
 
         def vigente() -> bool:
-            return not parar.is_set() and self._anuncios() == anuncios
+            return not parar.is_set() and self._vigencia() == vigencia
 
         seguir = self.seguir_si(vigente)
         try:
@@ -222,14 +219,14 @@ class Hallados:
             return
         with self._lock:
             if vigente():
-                self._resumenes.put(llave, anuncios, valor)
+                self._resumenes.put(llave, vigencia, valor)
 
     def seguir_si(self, vigente: Callable[[], bool]) -> Callable[[], bool]:
         """A background read's ``seguir`` (store/lectura.py): it waits while the clerk's
         questions are answered, then goes on while ``vigente()``."""
 
         def seguir() -> bool:
-            # The poll notices an announcement, which sets nothing here.
+            # The poll notices a change, which sets nothing here.
             while vigente():
                 if self._libre.wait(0.05):
                     return vigente()
@@ -243,7 +240,7 @@ class Hallados:
 
     def ids_guardados(self, llave: Hashable) -> array[int] | None:
         with self._lock:
-            return self._ids.get(llave, self._anuncios())
+            return self._ids.get(llave, self._vigencia())
 
     def ids_en_lectura(self, llave: Hashable) -> bool:
         """Whether a sorted find's ids are being read (by the scroll bar's keys)."""
@@ -260,9 +257,9 @@ class Hallados:
         after a find, need the same ids (0.4 s each for «ma» on 2 shared cores)."""
         marca = (id(guardados), llave)
         while True:
-            anuncios = self._anuncios()  # before the read: a change announced meanwhile is newer
+            vigencia = self._vigencia()  # before the read: a change meanwhile is newer
             with self._lock:
-                valor = guardados.get(llave, anuncios)
+                valor = guardados.get(llave, vigencia)
                 if valor is not None:
                     return valor
                 otro = self._leyendo.get(marca)
@@ -273,7 +270,7 @@ class Hallados:
         try:
             valor = leer()  # outside the lock: another value's read is not held up by this one
             with self._lock:
-                guardados.put(llave, anuncios, valor)
+                guardados.put(llave, vigencia, valor)
             return valor
         finally:
             with self._lock:
@@ -284,7 +281,7 @@ class Hallados:
 @dataclass
 class _Fondo:
     llave: Hashable
-    anuncios: int  # when it began: kept only if no change was announced since
+    vigencia: int  # when it began: kept only if the movements did not change since
     parar: threading.Event
     hilo: threading.Thread
 

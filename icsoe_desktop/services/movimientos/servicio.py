@@ -286,11 +286,11 @@ class MovimientosService:
         self._permisos = permisos
         self._sort_indexes: set[str] = set()  # sort indexes known to exist
         # A find's matches kept while the store does not change (services/movimientos/hallados.py).
-        self._hallados = hallados.Hallados(lambda: store.cambios.anuncios)
+        self._hallados = hallados.Hallados(store.vigencia)
         store.al_soltar(self._hallados.cerrar)  # its background read ends before the file closes
         # The find orders copied in memory: any find under any filter counted in milliseconds.
         self._espejo = espejo.Espejos(
-            lambda: store.cambios.anuncios,
+            store.vigencia,
             self._hallados,
             self._leer_espejo,
             self._vivos,
@@ -299,7 +299,7 @@ class MovimientosService:
         store.al_soltar(self._espejo.cerrar)
         # Sortable columns' orders in memory: a sorted find's ids put in order at once.
         self._columnas = espejo_columnas.Columnas(
-            lambda: store.cambios.anuncios, self._hallados, self._leer_columna, self._ordenes
+            store.vigencia, self._hallados, self._leer_columna, self._ordenes
         )
         store.al_soltar(self._columnas.cerrar)
         # Kept on disk between openings of the empresa (espejo_guardado.py).
