@@ -157,8 +157,10 @@ class BackupService:
             _check_schema(candidate, HEAD_REVISION, source)
             # Another empresa's backup is named as such, before its chain (another one) is.
             self._check_empresa(_empresa_of(candidate), source)
-            anterior = self._check_bitacora(candidate, source)
+            # A marked backup first: its mark is an entry the live chain holds otherwise (the
+            # store audits the marking with the same entry number), which is no rewrite.
             _check_marca(candidate, source)
+            anterior = self._check_bitacora(candidate, source)
             _check_firmadas(candidate, source)
             _check_documentos(candidate, source)
             restauracion.pausa("candidato_listo")
