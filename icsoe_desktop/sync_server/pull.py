@@ -20,7 +20,7 @@ from icsoe_desktop.sync_server.secuencias import WATERMARK_PG
 # sums hold exactly the rows committed up to that sequence).
 _PG_SUMMARY = text(
     "SELECT e.last_seq, s.tabla, s.n, s.total, (SELECT coalesce(max(id), 0) FROM outside_edits "
-    "WHERE empresa_id = :empresa) FROM empresas e LEFT JOIN ("
+    "WHERE empresa_id = :empresa), e.epoca FROM empresas e LEFT JOIN ("
     "SELECT tabla, sum(rows) AS n, sum(total) AS total FROM bucket_sums "
     "WHERE empresa_id = :empresa AND bucket = -1 GROUP BY tabla) s ON true "
     "WHERE e.id = :empresa"
@@ -44,13 +44,13 @@ def pg_summary(session: Session, caller: Caller) -> sync_wire.Resumen:
     sums), read in ``session``'s snapshot, with the database's history (``sumas.history``) and
     the last of the writes made to its rows outside a push (migration 0009)."""
     found = session.execute(_PG_SUMMARY, {"empresa": caller.empresa_id}).all()
-    cursor, edits = (found[0][0], found[0][4]) if found else (0, 0)
+    cursor, edits, epoca = (found[0][0], found[0][4], found[0][5]) if found else (0, 0, 0)
     tablas = {
         tabla: sync_wire.table_summary(int(n), int(total))
-        for _c, tabla, n, total, _e in found
+        for _c, tabla, n, total, _e, _epoca in found
         if tabla is not None
     }
-    summary = sync_wire.resumen(cursor or 0, tablas, sumas.history(session))
+    summary = sync_wire.resumen(cursor or 0, tablas, sumas.history(session, int(epoca or 0)))
     summary["ediciones"] = int(edits)
     return summary
 

@@ -76,6 +76,7 @@ _NOTE_REPAIR = text(
     "INSERT INTO outside_edits (empresa_id, tabla, uuid, operacion, at) "
     "SELECT id, :tabla, '', 'SUMAS', now() AT TIME ZONE 'UTC' FROM empresas WHERE rfc = :rfc"
 )
+_NEXT_EPOCH = text("UPDATE empresas SET epoca = epoca + 1 WHERE rfc = :rfc")
 # Which database's ``rows`` these are: a new cluster (its system identifier), a new database or
 # a table made again (their identifiers) is another history, as after a restore from a backup.
 _HISTORY = text(
@@ -140,9 +141,11 @@ def mark_push(session: Session | Connection) -> None:
     session.execute(_MARK_PUSH)
 
 
-def history(session: Session) -> str:
-    """This database's history (PostgreSQL): it changes when the database is restored."""
-    return str(session.execute(_HISTORY).scalar_one())
+def history(session: Session, epoca: int = 0) -> str:
+    """This database's history (PostgreSQL): it changes when the database is restored, and
+    with the company's ``epoca`` (``reparar`` found rows lost)."""
+    base = str(session.execute(_HISTORY).scalar_one())
+    return f"{base}-{epoca}" if epoca else base  # (as it was until a first epoch)
 
 
 def _postgres(conn: Connection) -> bool:
@@ -182,6 +185,12 @@ def reparar(engine: Engine, rfc: str | None = None) -> list[Hallazgo]:
             conn.execute(text(statement.format(where=where)), {"rfc": rfc})
         for empresa, tabla in dict.fromkeys((d.rfc, d.tabla) for d in found):
             conn.execute(_NOTE_REPAIR, {"rfc": empresa, "tabla": tabla})
+        # Rows the sums counted are gone (deleted where no trigger ran, a restore of the data
+        # only): the desktops hold them, and the next epoch has them send them back.
+        for empresa in dict.fromkeys(
+            d.rfc for d in found if isinstance(d, Diferencia) and d.guardados > d.renglones
+        ):
+            conn.execute(_NEXT_EPOCH, {"rfc": empresa})
     return found
 
 

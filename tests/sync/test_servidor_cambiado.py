@@ -267,3 +267,41 @@ def test_pushes_keep_each_rows_fingerprint(sync_server, desktops) -> None:
     with sync_server.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM rows WHERE huella IS NULL")).scalar() == 0
     assert razones(b)[REGISTROS[0]] == "Cambiada en el equipo"
+
+
+def test_rows_deleted_with_the_triggers_off_are_sent_back_by_the_desktops(
+    sync_server, desktops, capsys
+) -> None:
+    """Triggers off, rows vanish from the server: ``verificar`` finds them missing from the
+    sums; after ``reparar`` every desktop takes the server for one that lost data, sends them
+    back, and all end equal and verified (never «Distinto del servidor» for good)."""
+    a, b = synced(sync_server, desktops)
+    rows = [uuid_of(a, registro) for registro in REGISTROS[9:11]]
+    listed_rows = ", ".join(f"'{row}'" for row in rows)
+    server_sql(
+        sync_server,
+        f"SET LOCAL session_replication_role = replica; DELETE FROM rows WHERE uuid IN ({listed_rows})",
+    )
+    database = ["--database-url", sync_server.database_url]
+    capsys.readouterr()
+    assert server_main(["verificar", *database]) == 1
+    assert f"{EMPRESA}\tregistros_patronales\ttoda la tabla\t" in capsys.readouterr().out
+    assert server_main(["reparar", *database]) == 0
+    expected = razones(a)
+    assert len(expected) == len(REGISTROS)
+
+    result = b.sync.synchronize()
+    assert (
+        "El servidor volvió a una copia anterior de sus datos; se volvió a comparar: "
+        "0 renglones recibidos, 2 renglones enviados de nuevo."
+    ) in result.texto
+    for services in (a, b, a):
+        result = services.sync.synchronize()
+        assert "distintos" not in result.texto
+        assert razones(services) == expected
+        assert services.sync.status().verified_at is not None
+        assert "Distinto" not in services.sync.status().texto
+    with sync_server.engine.connect() as conn:
+        back = conn.execute(text(f"SELECT count(*) FROM rows WHERE uuid IN ({listed_rows})"))
+        assert back.scalar() == 2
+    assert sumas.verificar(sync_server.engine) == []
