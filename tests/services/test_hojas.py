@@ -174,3 +174,28 @@ def test_an_ods_that_does_not_say_its_active_sheet_asks_among_those_with_the_hea
         leer_trabajadores(path)
     assert refused.value.code == "hoja_ambigua"
     assert "«Cuatrimestre anterior» y «Trabajadores»: elige cuál importar" in refused.value.message
+
+
+def test_an_ods_cell_repeated_into_gigabytes_of_text_is_refused(tmp_path):
+    """A cell of 30,000 characters repeated over 1,000 columns and 10 rows: 300 million
+    characters calamine would copy cell by cell (a grid of 10,000 cells, small); refused
+    before it reads them."""
+    from tests.data.libros_xls import AQUI
+
+    fila = (
+        b'<table:table-row table:number-rows-repeated="10"><table:table-cell '
+        b'table:number-columns-repeated="1000" office:value-type="string"><text:p>'
+        + b"x" * 30_000
+        + b"</text:p></table:table-cell></table:table-row>"
+    )
+
+    def repetir(xml: bytes) -> bytes:
+        encabezado = xml.index(b"</table:table-row>", xml.index(b'table:name="Trabajadores"'))
+        fin = encabezado + len(b"</table:table-row>")
+        return xml[:fin] + fila + xml[fin:]
+
+    path = tmp_path / "hojas.ods"
+    path.write_bytes(rewrite((AQUI / "hojas.ods").read_bytes(), {"content.xml": repetir}))
+    with pytest.raises(ValidationError) as refused:
+        leer_trabajadores(path)
+    assert refused.value.code == "xlsx_texto_repetido"

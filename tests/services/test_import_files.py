@@ -14,7 +14,11 @@ import pytest
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import nss_check_digit
-from icsoe_desktop.services.archivos.xlsx_reader import MAX_SHARED_STRINGS_BYTES
+from icsoe_desktop.services.archivos.xlsx_reader import (
+    MAX_SHARED_STRINGS_BYTES,
+    MAX_TEXTO_SEGUIDO,
+    sheet_rows,
+)
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests.icsoe_helpers import enter_contratista
@@ -216,8 +220,45 @@ def test_a_decompression_bomb_is_refused_before_it_is_inflated(services, tmp_pat
 
 def test_a_bomb_that_declares_a_small_size_is_refused_while_inflating(services, tmp_path):
     data = declared_size_lie(_bomb(), "xl/sharedStrings.xml", 1000)
-    with pytest.raises(ValidationError, match=r"dañado|más de 64 MB"):
+    # Its one text passes the longest a cell holds first (MAX_TEXTO_SEGUIDO).
+    with pytest.raises(ValidationError, match=r"dañado|más de 64 MB|texto de más de 1 MB"):
         import_bytes(services, tmp_path, data)
+
+
+def test_a_cell_of_more_text_than_excel_holds_is_refused_as_it_inflates(services, tmp_path):
+    """A cell of 1.5 GB of spaces in a 1.5 MB file was still being read minutes later; this
+    one has 3 MB (a cell holds 32,767 characters in Excel): refused within the first ones."""
+    espacios = (
+        b'<c r="B2" t="inlineStr"><is><t>' + b" " * (3 * MAX_TEXTO_SEGUIDO) + b"</t></is></c>"
+    )
+    data = rewrite(movimientos_xlsx(many_rows(3)), {
+        SHEET: lambda x: x.replace(b"</sheetData>", b'<row r="9">' + espacios + b"</row></sheetData>")
+    })  # fmt: skip
+    assert len(data) < 100_000
+    with pytest.raises(ValidationError) as error:
+        import_bytes(services, tmp_path, data)
+    assert error.value.code == "xlsx_texto_grande"
+    assert "tiene un texto de más de 1 MB, más del que cabe en una celda" in error.value.message
+
+
+def _repetido(celdas: int) -> bytes:
+    """One shared string of 14,000 characters in ``celdas`` cells under the header."""
+    return xlsxwriter_bytes([HEADERS, *(["x" * 14_000] for _ in range(celdas))])
+
+
+def test_a_long_text_repeated_in_many_cells_is_refused_before_it_is_copied(services, tmp_path):
+    """calamine copies a shared string into each cell that refers to it: 20,000 references to
+    one of 14,000 characters would hold 280 MB (200,000 to one of 5 KB, 1 GB)."""
+    data = _repetido(20_000)
+    assert len(data) < 200_000
+    with pytest.raises(ValidationError) as error:
+        import_bytes(services, tmp_path, data)
+    assert error.value.code == "xlsx_texto_repetido"
+    assert "repiten textos largos hasta sumar más de 256 MB" in error.value.message
+    # The same text in fewer cells (56 MB held) is read, every row.
+    path = tmp_path / "menos.xlsx"
+    path.write_bytes(_repetido(4_000))
+    assert sum(1 for _ in sheet_rows(path, path.name)) == 4_001
 
 
 def test_the_bulk_alta_refuses_a_bomb(services, data_dir, tmp_path, smtp_configured):

@@ -8,6 +8,7 @@ terabytes, a record retyped so that calamine panics): a typed refusal, never an 
 from __future__ import annotations
 
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,31 @@ def test_the_fuzz_corpus_is_refused_as_damaged():
     assert len(answers) == len(list(corpus.glob("*.xls"))) >= 10
     for answer in answers:
         assert answer.get("codigo") == "xlsx_invalido", answer
+
+
+def _registro(tipo: int, cuerpo: bytes) -> bytes:
+    return struct.pack("<HH", tipo, len(cuerpo)) + cuerpo
+
+
+def test_the_text_an_xls_copies_into_its_cells_is_counted_from_its_records():
+    """An SST whose one long string (20,000 characters, cut across CONTINUE records as Excel
+    cuts it, its flags byte again in each) is copied into each LABELSST cell: calamine holds a
+    copy per cell, so 14,000 such cells (280 million characters) are past what is read."""
+    from icsoe_desktop.services.archivos import biff
+    from icsoe_desktop.services.archivos.xlsx_reader import MAX_TEXTO_REPETIDO
+
+    texto = b"x" * 20_000
+    sst = struct.pack("<IIHB", 2, 2, len(texto), 0) + texto[:8000]
+    partes = [_registro(0x00FC, sst)]
+    partes += [_registro(0x003C, b"\x00" + texto[i : i + 8000]) for i in (8000, 16000)]
+    partes.append(_registro(0x003C, struct.pack("<HB", 3, 0) + b"abc"))
+    globales = _registro(0x0809, struct.pack("<HH", 0x0600, 5) + bytes(12)) + b"".join(partes)
+    celdas = b"".join(
+        _registro(0x00FD, struct.pack("<HHHI", fila, 0, 0, fila % 2)) for fila in range(28_000)
+    )
+    hoja = _registro(0x0809, struct.pack("<HH", 0x0600, 0x10) + bytes(12)) + celdas
+    stream = globales + _registro(0x000A, b"") + hoja + _registro(0x000A, b"")
+    largos = biff.largos_sst(stream)
+    assert largos == [20_000, 3]
+    alcance = biff.alcance_xls(stream, len(globales) + 4, largos)
+    assert alcance.texto == 14_000 * 20_000 + 14_000 * 3 > MAX_TEXTO_REPETIDO

@@ -137,6 +137,9 @@ class Alcance:
     mas_a_la_derecha: tuple[int, int] = field(default=(0, 0))
     mas_abajo: tuple[int, int] = field(default=(0, 0))
     desde_a1: bool = False  # the grid starts at A1 whatever the first cell (OpenDocument)
+    # Characters its cells copy from a shared table (an .xls's LABELSST): calamine holds a
+    # copy in each cell.
+    texto: int = 0
     # What the records say is hidden, read in the same pass: columns (0-based) and, among the
     # first FILAS_OCULTAS_VISTAS, rows (the sheet's numbers, from 1); every hidden row as runs
     # (``todas_las_ocultas``), and whether the sheet has a filter (an .xlsx's autoFilter, an
@@ -365,15 +368,18 @@ def alcance_ods(contenido: bytes) -> dict[str, Alcance]:
     """The cells with a value of each table (by name) in an OpenDocument's content.xml; a cell
     counts when it has a type or any content (conservative: calamine may skip some). The grid
     starts at A1, as calamine's does for these. Its columns and rows hidden
-    (``table:visibility`` "collapse" or "filter") too."""
+    (``table:visibility`` "collapse" or "filter") too, and the characters its cells hold as
+    calamine holds them (``texto``: a repeated cell's, once per repetition)."""
     tablas: dict[str, Alcance] = {}
     alcance: Alcance | None = None
     fila = columna = filas_repetidas = columnas_declaradas = 0
     celda: tuple[int, int] | None = None  # (column, times repeated) of the cell being read
     con_valor = False
+    texto = 0  # characters of the cell being read (its text, or its string-value attribute)
 
     def inicio(nombre: str, atributos: dict[str, str]) -> None:
         nonlocal alcance, fila, columna, filas_repetidas, celda, con_valor, columnas_declaradas
+        nonlocal texto
         if nombre == _TABLA:
             alcance = tablas.setdefault(atributos.get(_TABLE + "name", ""), Alcance(desde_a1=True))
             fila = columnas_declaradas = 0
@@ -390,6 +396,7 @@ def alcance_ods(contenido: bytes) -> dict[str, Alcance]:
             veces = _repeticiones(atributos, "number-columns-repeated")
             celda = (columna, veces)
             con_valor = _OFFICE + "value-type" in atributos
+            texto = len(atributos.get(_OFFICE + "string-value", ""))
             columna += veces
         elif nombre == _COLUMNA:  # after the cells' test: far fewer
             veces = _repeticiones(atributos, "number-columns-repeated")
@@ -409,13 +416,20 @@ def alcance_ods(contenido: bytes) -> dict[str, Alcance]:
             if con_valor:
                 primera, veces = celda
                 alcance.agregar(fila, primera, fila + filas_repetidas - 1, primera + veces - 1)
+                alcance.texto += texto * veces * filas_repetidas  # calamine copies each
             celda = None
         elif nombre == _FILA:
             fila += filas_repetidas
+
+    def caracteres(datos: str) -> None:
+        nonlocal texto
+        if celda is not None:
+            texto += len(datos)
 
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
     parser.StartElementHandler = inicio
     parser.EndElementHandler = fin
+    parser.CharacterDataHandler = caracteres
     parser.Parse(contenido, True)
     return tablas

@@ -171,13 +171,81 @@ def activa_xls(data: bytes) -> str | None:
     return None
 
 
-def alcance_xls(data: bytes, inicio: int) -> Alcance:
-    """Where the values of the sheet whose records start at ``inicio`` lie."""
+_SST, _CONTINUE, _LABELSST = 0x00FC, 0x003C, 0x00FD
+
+
+def largos_sst(data: bytes) -> list[int]:
+    """The characters of each string of the globals' SST, its CONTINUE records joined as
+    calamine joins them (a string's characters go on in the next record after a flags byte);
+    as many as can be read of a table cut short."""
+    partes: list[bytes] = []
+    for tipo, registro in _registros(data):
+        if tipo == _SST:
+            partes = [registro]
+        elif tipo == _CONTINUE and partes:
+            partes.append(registro)
+        elif partes or tipo == _EOF:
+            break
+    largos: list[int] = []
+    if not partes:
+        return largos
+    restantes = iter(partes[1:])
+    parte, k = partes[0], 8  # after cstTotal and cstUnique
+
+    def saltar(n: int) -> bool:
+        nonlocal parte, k
+        while n > len(parte) - k:
+            n -= len(parte) - k
+            siguiente = next(restantes, None)
+            if siguiente is None:
+                return False
+            parte, k = siguiente, 0
+        k += n
+        return True
+
+    while True:
+        if k >= len(parte):
+            siguiente = next(restantes, None)
+            if siguiente is None:
+                return largos
+            parte, k = siguiente, 0
+        if k + 3 > len(parte):
+            return largos
+        cch, flags = struct.unpack_from("<HB", parte, k)
+        k += 3
+        extra = 0
+        if flags & 0x08 and k + 2 <= len(parte):
+            extra += 4 * struct.unpack_from("<H", parte, k)[0]
+            k += 2
+        if flags & 0x04 and k + 4 <= len(parte):
+            extra += struct.unpack_from("<I", parte, k)[0]
+            k += 4
+        largos.append(cch)
+        ancho, faltan = (2 if flags & 0x01 else 1), cch
+        while faltan:
+            usa = min(faltan, (len(parte) - k) // ancho)
+            k, faltan = k + usa * ancho, faltan - usa
+            if faltan:  # the characters go on in the next record, after its flags byte
+                siguiente = next(restantes, None)
+                if siguiente is None or not siguiente:
+                    return largos
+                parte, k = siguiente, 1
+                ancho = 2 if siguiente[0] & 0x01 else 1
+        if not saltar(extra):
+            return largos
+
+
+def alcance_xls(data: bytes, inicio: int, largos: list[int] | None = None) -> Alcance:
+    """Where the values of the sheet whose records start at ``inicio`` lie; with ``largos``
+    (largos_sst), also the characters its LABELSST cells copy from the SST (``texto``)."""
     alcance = Alcance()
     for tipo, registro in _registros_de_hoja(data, inicio):
         if tipo in _CELDAS_XLS and len(registro) >= 4:
             fila, columna = _U16.unpack_from(registro)
             alcance.agregar(fila, columna)
+            if tipo == _LABELSST and largos and len(registro) >= 10:
+                (indice,) = struct.unpack_from("<I", registro, 6)
+                alcance.texto += largos[indice] if indice < len(largos) else 0
         elif tipo == _MULRK and len(registro) >= 6:
             fila, primera = _U16.unpack_from(registro)
             (ultima,) = struct.unpack_from("<H", registro, len(registro) - 2)

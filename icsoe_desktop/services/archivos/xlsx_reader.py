@@ -18,7 +18,9 @@ XFD1048576, would otherwise end the process), from what check_zip saw of the she
 inflated it; a sheet whose grid would not fit is streamed by openpyxl, and a value past the
 last column read is refused naming its cell. An .xls's records that calamine trusts to size what
 it reserves are checked first too (biff.revisar_xls), and whatever calamine raises, a Rust panic
-included, is a damaged workbook (``en_calamine``).
+included, is a damaged workbook (``en_calamine``). The text is bounded as well: no text between
+two tags longer than a cell holds (MAX_TEXTO_SEGUIDO, as check_zip inflates), no sheet whose
+cells would make calamine copy more than MAX_TEXTO_REPETIDO of shared strings.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 from xml.parsers import expat
@@ -61,6 +64,14 @@ MAX_ROWS = 1_048_576
 # grid's 24 columns take ~76 MiB of XML and ~150 MB while read.
 CALAMINE_MAX_SHEET_BYTES = 96 * MIB
 _CHUNK = MIB
+# A cell holds at most 32,767 characters in Excel (~200 KB as escaped UTF-8): a text of more
+# than this between two tags of any XML part is none a spreadsheet wrote (a 1.5 GB cell of
+# spaces was being read after minutes). Looked at as the part inflates: refused within ~2 MB.
+MAX_TEXTO_SEGUIDO = MIB
+# calamine copies a shared string into every cell that refers to it: 200,000 cells of one 5 KB
+# string are 1 GB held at once. The text a sheet read whole (or a window of it) repeats is
+# bounded; a 1,000,000-row export of 10 text columns repeats ~150 MB.
+MAX_TEXTO_REPETIDO = 256 * MIB
 _DTD = b"<!DOCTYPE"
 _COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
@@ -149,6 +160,9 @@ class Revision:
     vistazos: dict[str, alcance.Vistazo] = field(default_factory=dict)
     xlsx: bool = False  # an .xlsx (or .xlsm): xl/workbook.xml
     xlsb: bool = False  # Excel's binary workbook: xl/workbook.bin
+    # The longest text between two tags of xl/sharedStrings.xml (bytes): a shared string's
+    # length at most.
+    compartido_max: int = 0
 
 
 def _is_sheet(member: str) -> bool:
@@ -180,7 +194,10 @@ def check_zip(data: bytes | BinaryIO, name: str) -> Revision:
             revision.xlsx |= lower == "xl/workbook.xml"
             revision.xlsb |= lower == "xl/workbook.bin"
             vistazo = alcance.Vistazo() if _is_sheet(lower) and lower.endswith(".xml") else None
-            counted = _inflate(archive, info, name, limit, vistazo)
+            corridas = _Corridas(exacta=lower.endswith("sharedstrings.xml"))
+            counted = _inflate(archive, info, name, limit, vistazo, corridas)
+            if corridas.exacta:
+                revision.compartido_max = max(revision.compartido_max, corridas.maxima)
             total += counted
             if _is_sheet(lower):
                 revision.sheets_total += counted
@@ -193,12 +210,83 @@ def check_zip(data: bytes | BinaryIO, name: str) -> Revision:
     return revision
 
 
+class _Corridas:
+    """The text between two tags of an XML part, fed chunk by chunk: one longer than
+    MAX_TEXTO_SEGUIDO across chunks refuses the file (within a chunk of 1 MB it is at most
+    that); ``exacta`` also measures the longest within each chunk (``maxima``)."""
+
+    def __init__(self, exacta: bool = False) -> None:
+        self.exacta, self.actual, self.maxima = exacta, 0, 0
+
+    def ver(self, chunk: bytes, name: str, part: str) -> None:
+        primera = chunk.find(b"<")
+        if primera < 0:
+            self.actual += len(chunk)
+        else:
+            self.maxima = max(self.maxima, self.actual + primera)
+            if self.exacta:
+                self.maxima = max(self.maxima, max(map(len, chunk.split(b"<"))))
+            self.actual = len(chunk) - chunk.rfind(b"<") - 1
+        self.maxima = max(self.maxima, self.actual)
+        if self.maxima > MAX_TEXTO_SEGUIDO:
+            raise ValidationError(
+                "xlsx_texto_grande",
+                f"«{name}» no se importó: su parte «{part}» tiene un texto de más de "
+                f"{MAX_TEXTO_SEGUIDO // MIB} MB, más del que cabe en una celda de Excel (el "
+                "archivo podría estar hecho para agotar la memoria). Guarda el libro de nuevo "
+                "desde Excel.",
+            )
+
+
+def _repetido(name: str) -> ValidationError:
+    return ValidationError(
+        "xlsx_texto_repetido",
+        f"«{name}» no se importó: sus celdas repiten textos largos hasta sumar más de "
+        f"{MAX_TEXTO_REPETIDO // MIB} MB (el archivo podría estar hecho para agotar la memoria). "
+        "Guarda el libro de nuevo desde Excel o divide los datos en varios archivos.",
+    )
+
+
+_SI = re.compile(rb"<(?:\w+:)?si\b.*?</(?:\w+:)?si>", re.S)
+_REFERENCIA_COMPARTIDA = re.compile(
+    rb"""<(?:\w+:)?c\b[^>]*?\bt\s*=\s*["']s["'][^>]*>\s*<(?:\w+:)?v>\s*(\d+)"""
+)
+
+
+def revisar_repetidos(
+    tamano: int,
+    xml_de: Callable[[], bytes],
+    revision: Revision,
+    compartidos: Callable[[], bytes],
+    name: str,
+) -> None:
+    """Refuse a sheet (its XML: ``tamano`` bytes, ``xml_de()``) whose cells would make
+    calamine hold more than MAX_TEXTO_REPETIDO of shared strings. The bound is checked first
+    from the sizes alone (a cell takes 20 bytes of XML at least, a string at most
+    ``revision.compartido_max``), then from the values the sheet holds; only past both are the
+    references counted, string by string (``compartidos()``: the shared strings' XML)."""
+    largo = revision.compartido_max
+    if largo == 0 or (tamano // 20) * largo <= MAX_TEXTO_REPETIDO:
+        return
+    xml = xml_de()
+    if xml.count(b"v>") // 2 * largo <= MAX_TEXTO_REPETIDO:  # <v> and </v>, any prefix
+        return
+    largos = [len(si) for si in _SI.findall(compartidos())]
+    total = 0
+    for indice in _REFERENCIA_COMPARTIDA.findall(xml):
+        i = int(indice)
+        total += largos[i] if i < len(largos) else 0
+        if total > MAX_TEXTO_REPETIDO:
+            raise _repetido(name)
+
+
 def _inflate(
     archive: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     name: str,
     limit: int,
     vistazo: alcance.Vistazo | None = None,
+    corridas: _Corridas | None = None,
 ) -> int:
     """The member's inflated size; its XML parsed as it inflates (expat, no handlers: ~0.5 s
     for 100,000 rows): calamine reads a sheet whose tags do not match, and a damaged sheet
@@ -222,6 +310,8 @@ def _inflate(
                 if vistazo is not None:
                     vistazo.ver(chunk)
                 if xml is not None:
+                    if corridas is not None:
+                        corridas.ver(chunk, name, info.filename)
                     xml.Parse(chunk, False)
             if xml is not None:
                 xml.Parse(b"", True)
@@ -383,6 +473,27 @@ class LibroAbierto:
             return vistazo.ocultas.todas_las_ocultas if vistazo else alcance.FilasOcultas()
         return self._filas_ocultas.get(hoja, alcance.FilasOcultas())
 
+    def _revisar_repetidos(self, part: str | None) -> None:
+        """revisar_repetidos for the sheet in the zip member ``part``, before calamine reads
+        it whole."""
+        if part is None or self._revision is None:
+            return
+        try:
+            with zipfile.ZipFile(self._source) as archive:
+                nombres = {n.lower(): n for n in archive.namelist()}
+                sst = nombres.get("xl/sharedstrings.xml")
+                revisar_repetidos(
+                    archive.getinfo(part).file_size,
+                    lambda: archive.read(part),
+                    self._revision,
+                    lambda: archive.read(sst) if sst else b"",
+                    self.name,
+                )
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise _damaged(self.name) from exc
+        finally:
+            self._source.seek(0)
+
     def rows(self, hoja: str) -> Rows:
         """The rows of the sheet ``hoja`` (any sheet the workbook has, hidden or not)."""
         if hoja not in {nombre for nombre, _ in self.hojas}:
@@ -398,6 +509,8 @@ class LibroAbierto:
             and revision.xlsx
             and not _bounded(self._source, self.name, revision, hoja, self._partes.get(hoja))
         ):
+            if revision is not None and revision.xlsx:
+                self._revisar_repetidos(self._partes.get(hoja))
             with en_calamine(self.name):
                 sheet = self._book.get_sheet_by_name(hoja)
             return _calamine_rows(sheet, self.name)
@@ -409,7 +522,7 @@ class LibroAbierto:
             and vistazo is not None
             and (vistazo.basta or (vistazo.canonica and vistazo.estrecha))
         ):
-            return _ventanas(self._opener, self.name, hoja, part)
+            return _ventanas(self._opener, self.name, hoja, part, revision)
         return _openpyxl_rows(self._opener, self.name, hoja)
 
 
@@ -444,7 +557,10 @@ def _bound_workbook(
             if (defecto := biff.revisar_xls(data, hojas)) is not None:
                 log.info("workbook %s refused before calamine: %s", name, defecto)
                 raise _damaged(name)
-            extents = [(h.nombre, biff.alcance_xls(data, h.inicio)) for h in hojas]
+            largos = biff.largos_sst(data)
+            extents = [(h.nombre, biff.alcance_xls(data, h.inicio, largos)) for h in hojas]
+            if sum(extent.texto for _, extent in extents) > MAX_TEXTO_REPETIDO:
+                raise _repetido(name)
             for sheet, extent in extents:
                 _refuse_far(name, sheet, extent)
             if sum(extent.celdas for _, extent in extents) > alcance.MAX_CELDAS_GRID:
@@ -468,9 +584,12 @@ def _bound_workbook(
                         ocultas[hoja.nombre] = extent.ocultas
                         todas[hoja.nombre] = extent.todas_las_ocultas
             elif "xl/workbook.xml" not in names and "content.xml" in names:
-                for table, extent in alcance.alcance_ods(archive.read("content.xml")).items():
+                tablas = alcance.alcance_ods(archive.read("content.xml"))
+                for table, extent in tablas.items():
                     _refuse_far(name, table, extent)
                     ocultas[table] = extent.ocultas
+                if sum(extent.texto for extent in tablas.values()) > MAX_TEXTO_REPETIDO:
+                    raise _repetido(name)
                     todas[table] = extent.todas_las_ocultas
                 if "settings.xml" in names:
                     activa = _TABLA_ACTIVA.search(archive.read("settings.xml"))
@@ -584,7 +703,9 @@ _FIN_FILA = b"</row>"
 _FIN_HOJA = b"</sheetData></worksheet>"
 
 
-def _ventanas(opener: Callable[[], BinaryIO], name: str, hoja: str, part: str) -> Rows:
+def _ventanas(
+    opener: Callable[[], BinaryIO], name: str, hoja: str, part: str, revision: Revision | None
+) -> Rows:
     with opener() as source:
         try:
             with zipfile.ZipFile(source) as archive:
@@ -600,7 +721,7 @@ def _ventanas(opener: Callable[[], BinaryIO], name: str, hoja: str, part: str) -
                     return
                 partes = {info.filename: archive.read(info) for info in copiar}
                 with archive.open(part) as member:
-                    yield from _ventanas_de(member, partes, part, hoja, name)
+                    yield from _ventanas_de(member, partes, part, hoja, name, revision)
         except (ValidationError, GeneratorExit):
             raise
         except (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError) as exc:
@@ -608,10 +729,22 @@ def _ventanas(opener: Callable[[], BinaryIO], name: str, hoja: str, part: str) -
 
 
 def _ventanas_de(
-    member: IO[bytes], partes: dict[str, bytes], part: str, hoja: str, name: str
+    member: IO[bytes],
+    partes: dict[str, bytes],
+    part: str,
+    hoja: str,
+    name: str,
+    revision: Revision | None = None,
 ) -> Rows:
     """The rows of the sheet ``member`` (inflating), cut after a row's end into windows of
-    ~VENTANA_BYTES, each read by calamine in a workbook of ``partes`` and the window."""
+    ~VENTANA_BYTES, each read by calamine in a workbook of ``partes`` and the window (its
+    shared strings repeated within MAX_TEXTO_REPETIDO: ``revision`` says their longest)."""
+    revision = revision or Revision()
+    sst = next((p for p in partes if p.lower() == "xl/sharedstrings.xml"), None)
+
+    def compartidos() -> bytes:
+        return partes[sst] if sst else b""
+
     pending = bytearray()
     head = b""
     given = 0
@@ -637,6 +770,7 @@ def _ventanas_de(
             xml = head + pending[:cut] + (_FIN_HOJA if chunk else b"")
             del pending[:cut]
             alcance.revisar_ventana(xml, name, hoja)
+            revisar_repetidos(len(xml), partial(bytes, xml), revision, compartidos, name)
             sheet = _ventana(partes, part, hoja, xml, name)
             for number, values in _calamine_rows(sheet, name, given):
                 given = number
