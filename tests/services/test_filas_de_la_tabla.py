@@ -377,3 +377,17 @@ def test_a_row_hidden_far_down_a_long_xlsx_is_left_out(tmp_path):
     assert [o for o in leida.omitidas if "oculta" in o[1]] == [
         (n, "oculta por un filtro") for n in sorted(ocultas)
     ]
+
+
+@pytest.mark.parametrize("formato", LIBROS)
+def test_two_columns_that_part_only_on_a_hidden_row_are_read(formato, tmp_path):
+    """Two «SBC» that differ only on a row the filter hides: that row is not read, so it
+    decides nothing."""
+    filas: list[tuple[object, ...]] = [("NSS", "CURP", "SBC", "SBC")]
+    for n, t in enumerate(TRABAJADORES, start=2):
+        filas.append((t.nss, t.curp, 999.99 if n == 4 else t.sbc / 100, t.sbc / 100))
+    path = escribir(tmp_path / f"lista.{formato}", filas, {4}, filtro=True)
+    archivo = leer_trabajadores(path)
+    assert [(t.nss, t.sbc) for t in archivo.trabajadores] == [
+        (t.nss, t.sbc) for n, t in enumerate(TRABAJADORES, start=2) if n != 4
+    ]

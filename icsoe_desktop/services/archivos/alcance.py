@@ -21,6 +21,7 @@ whether the dense grid fits; when it does not, the sheet is streamed by openpyxl
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -203,6 +204,9 @@ class Alcance:
         return (self.fila_max - fila_min + 1) * (self.columna_max - columna_min + 1)
 
 
+_SIN_FIN = 2**63
+
+
 @dataclass(frozen=True)
 class FilasOcultas:
     """Every hidden row of a sheet: runs (first, last + 1, hidden by a filter) of its row
@@ -225,6 +229,13 @@ class FilasOcultas:
                 desde = previo[1]
             juntos.append((desde, hasta, por_filtro))
         return cls(tuple(juntos))
+
+    def __contains__(self, fila: object) -> bool:
+        """Whether the sheet row ``fila`` is hidden."""
+        if not isinstance(fila, int):
+            return False
+        i = bisect.bisect_right(self.tramos, (fila, _SIN_FIN, True)) - 1
+        return i >= 0 and self.tramos[i][0] <= fila < self.tramos[i][1]
 
 
 def referencia(fila: int, columna: int) -> str:

@@ -895,7 +895,12 @@ def _lectura(
     coinciden: list[tuple[int, int]] = []
     if guia is None and mapeo is None:  # the clerk's choice stands as given
         final, ambiguas, coinciden = _una_columna_por_campo(
-            esquema, auto, encabezados, muestra_cruda[after:], eleccion.columnas_ocultas
+            esquema,
+            auto,
+            encabezados,
+            # The rows the clerk sees: a hidden one is never read, nor compared.
+            [f for f in muestra_cruda[after:] if f[0] not in eleccion.todas_las_ocultas],
+            eleccion.columnas_ocultas,
         )
     else:  # one column per field: the first the clerk gave it
         usados: set[str] = set()
