@@ -125,7 +125,15 @@ SYNCED: tuple[TableSpec, ...] = (
     ),
     # The informativa: contratantes, informativas (a signed one with its acuse), contracts and
     # their workers, parents first.
-    TableSpec("icsoe_contratantes", titulo="Contratante", etiqueta="rfc"),
+    # One contratante per RFC of a contratista (its unique index here; on the server too:
+    # two desktops capturing one informativa each make its contratante).
+    TableSpec(
+        "icsoe_contratantes",
+        titulo="Contratante",
+        etiqueta="rfc",
+        claves=(("contratista_id", "rfc"),),
+        exclusiva=True,
+    ),
     TableSpec(
         "icsoe_informativas",
         titulo="Informativa",

@@ -1,10 +1,11 @@
-"""Rows sync never copies twice (``TableSpec.exclusiva``: an informativa Normal or Sin
-información, whose key is its contratista + periodo, a Normal and a Sin información holding the
-same one (``TableSpec.iguales``); a complementaria is not one: a period may have several of one
-tipo correcting the same informativa): a pushed one whose key another uuid already holds on the
-server is refused and stored nowhere, with a Spanish message naming both tipos and the period.
-The pushing desktop receives the server's at its next pull and adopts it
-(``services/sync/adopt.py``): its own becomes the conflict to resolve.
+"""Rows sync never copies twice (``TableSpec.exclusiva``: a contratante, whose key is its
+contratista + RFC; an informativa Normal or Sin información, whose key is its contratista +
+periodo, a Normal and a Sin información holding the same one (``TableSpec.iguales``); a
+complementaria is not one: a period may have several of one tipo correcting the same
+informativa): a pushed one whose key another uuid already holds on the server is refused and
+stored nowhere, with a Spanish message naming the RFC, or both tipos and the period. The
+pushing desktop receives the server's at its next pull and adopts it
+(``services/sync/adopt.py``): its own becomes the conflict to resolve when it differs.
 
 Two desktops sending a Normal of one period at the same instant: each push takes a
 transaction-level lock on each key it sends before looking for its holder, so the second waits
@@ -14,8 +15,11 @@ its start. A key held by two uuids already (stored before this rule) is left as 
 may still change; no third comes.
 
 The children of a row (contracts, their workers) never reach the server without it: one whose
-parent is neither on the server nor stored by the same push waits (refused with ``espera``:
-the desktop keeps it to send again, with no conflict of its own). So does a contract whose
+parent (its informativa, its contratante, its contract) is neither on the server nor stored by
+the same push waits (refused with ``espera``: the desktop keeps it to send again, with no
+conflict of its own). Once its desktop adopted the server's parents, its contract is the
+server's of the same key, or a new one under the server's parents, and its workers follow:
+two desktops capturing one informativa at once end with one, holding the union of their work. So does a contract whose
 informativa is a Sin información (a desktop's Normal that adopted another desktop's Sin
 información of the period, until its clerk keeps the Normal), and its workers with it.
 """
@@ -49,12 +53,13 @@ SPECS: dict[str, TableSpec] = {spec.name: spec for spec in SYNCED if spec.exclus
 CLAVES: dict[str, tuple[str, ...]] = {name: spec.claves[0] for name, spec in SPECS.items()}
 # Per exclusive table, the column and values of its rows that hold no key (complementarias).
 SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo", COMPLEMENTARIAS)}
-# Per table whose rows belong to one of another table (parents first): the column naming the
-# parent (its uuid on the wire) and the parent's table.
-HIJOS: dict[str, tuple[str, str]] = {
-    "icsoe_contratos": ("informativa_id", "icsoe_informativas"),
-    "icsoe_contrato_trabajadores": ("contrato_id", "icsoe_contratos"),
-}
+# The tables whose rows belong to rows of another one (parents first): the table, the column
+# naming the parent (its uuid on the wire) and the parent's table.
+HIJOS: tuple[tuple[str, str, str], ...] = (
+    ("icsoe_contratos", "informativa_id", "icsoe_informativas"),
+    ("icsoe_contratos", "contratante_id", "icsoe_contratantes"),
+    ("icsoe_contrato_trabajadores", "contrato_id", "icsoe_contratos"),
+)
 # The first key of ``pg_advisory_xact_lock(int, int)`` for these locks (the second: the key's
 # hash). No other lock of the server's database uses it (db.MIGRATION_LOCK, deriva.COMPACT_LOCK).
 LOCK_SPACE = 0x1C50E_E5
@@ -114,8 +119,15 @@ def _holders(
     return found
 
 
-def _why(holder: dict[str, Any], refused: dict[str, Any]) -> str:
+def _why(table: str, holder: dict[str, Any], refused: dict[str, Any]) -> str:
     """The refusal of ``refused`` (a pushed row's data) whose key ``holder`` holds."""
+    if table == "icsoe_contratantes":
+        return (
+            f"Otro equipo ya envió al servidor el contratante con RFC {holder.get('rfc')} de "
+            "este contratista: este no se guardó para no tener dos con el mismo RFC. Al "
+            "sincronizar, este equipo recibe el del servidor, con sus contratos, y si este "
+            "difiere lo conserva como conflicto para que elijas cuál queda."
+        )
     periodo = str(holder.get("periodo") or "")
     with contextlib.suppress(ValueError):  # (not a period's key: said as it came)
         periodo = Periodo.de_clave(periodo).texto
@@ -165,7 +177,7 @@ def apart(
         for i, (table, key) in keyed.items():
             holders = held.setdefault((table, key), {})
             if holders and rows[i].uuid not in holders:
-                refused[i] = _why(next(iter(holders.values())), rows[i].data)
+                refused[i] = _why(table, next(iter(holders.values())), rows[i].data)
             else:
                 holders[rows[i].uuid] = rows[i].data  # a second of the batch finds it
     sin_informacion = _of_a_sin_informacion(session, caller, rows, refused)
@@ -192,7 +204,7 @@ def _of_a_sin_informacion(
     """The live contracts whose informativa (kept in this batch, else on the server) is a Sin
     información, which holds none: a desktop's own contracts under the Sin información it
     adopted wait there until its clerk keeps its own Normal (``services/sync/adopt.py``)."""
-    column, parent = HIJOS["icsoe_contratos"]
+    column, parent = "informativa_id", "icsoe_informativas"
     contracts = {
         i: str(row.data[column])
         for i, row in enumerate(rows)
@@ -224,13 +236,13 @@ def _orphans(
     """The live children (``HIJOS``) whose parent is neither kept in this batch nor on the
     server: its own parent refused, refused earlier, or never sent."""
     waiting: set[int] = set()
-    if not HIJOS.keys() & {row.table for row in rows}:
+    if not {table for table, _c, _p in HIJOS} & {row.table for row in rows}:
         return waiting  # (most pushes: one pass over the batch)
     kept: dict[str, set[str]] = {}
     for i, row in enumerate(rows):
         if i not in refused:
             kept.setdefault(row.table, set()).add(row.uuid)
-    for table, (column, parent) in HIJOS.items():
+    for table, column, parent in HIJOS:
         children = {
             i: str(row.data[column])
             for i, row in enumerate(rows)

@@ -119,8 +119,8 @@ def _adopt(
 def _settle_refusals(
     session: Session, table: SyncedTable, holders: dict[int, Any], now: datetime
 ) -> int:
-    """A holder the server refused (another desktop's informativa of the period came first:
-    ``sync_server/exclusivas.py``) is now the server's row: its refusal is settled, the
+    """A holder the server refused (another desktop's informativa of the period, or
+    contratante of the RFC, came first: ``sync_server/exclusivas.py``) is now the server's row: its refusal is settled, the
     server's version standing; what differs is the «recapturado» conflict. How many."""
     refusals = session.scalars(
         select(SyncConflict).where(
@@ -140,7 +140,8 @@ def _settle_refusals(
 
 def exclusive_unsent(session: Session) -> bool:
     """Whether a live row never sent waits in a table sync never copies twice by key
-    (``TableSpec.exclusiva``: the informativas): the desktop then receives before it sends.
+    (``TableSpec.exclusiva``: contratantes, informativas): the desktop then receives before it
+    sends.
     Asked at every sync: one statement, compiled once per process."""
     connection = session.connection()
     return bool(

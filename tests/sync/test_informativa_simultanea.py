@@ -1,0 +1,186 @@
+"""Two desktops of one company each capture the whole mayo–agosto informativa offline (its
+contratante, the Normal, one contract and the workers each clerk knows of) and send it at the
+same instant. The server ends with one informativa, one contratante, one contract and the union
+of the workers; each desktop holds exactly that, verified; a third desktop receives it with no
+conflict. Through the real server on PostgreSQL, real SQLite files."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import select
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.informativa.captura import ContratoDatos
+from icsoe_desktop.store.models import (
+    Contratante,
+    ContratoRow,
+    ContratoTrabajador,
+    InformativaRow,
+)
+from icsoe_desktop.sync_server.models import SyncedRow
+from tests.icsoe_helpers import enter_contratista
+from tests.informativa_datos import trabajadores_limpios
+from tests.informativa_servicios import CLIENTE, PERIODO
+from tests.sync.conftest import connect, connected
+from tests.sync.test_normal_simultanea import (
+    CONTRATISTA,
+    WAIT_S,
+    contrato,
+    first_informativa_held,
+    informativa,
+    sent,
+    wire,
+)
+
+TABLES = {
+    "icsoe_contratantes": Contratante,
+    "icsoe_informativas": InformativaRow,
+    "icsoe_contratos": ContratoRow,
+    "icsoe_contrato_trabajadores": ContratoTrabajador,
+}
+# Six workers: A's clerk knows the first four, B's the last four (two known to both).
+WORKERS = trabajadores_limpios(6, random.Random(11), PERIODO.anio)
+OF_A, OF_B = WORKERS[:4], WORKERS[2:]
+
+
+def capture_all(desktop, rfc: str, workers, otro: bool = False) -> None:
+    """The informativa as one clerk captures it offline: the client, the Normal, the contract
+    and the workers this clerk knows of (``otro``: the client's mail and the contract's REPSE
+    folio typed otherwise)."""
+    cliente = dataclasses.replace(CLIENTE, correo="pagos@cliente.mx") if otro else CLIENTE
+    contratante, _ = desktop.informativas.guardar_contratante(rfc, CLI_ACTOR, cliente)
+    informativa = desktop.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato = desktop.informativas.guardar_contrato(
+        informativa,
+        CLI_ACTOR,
+        ContratoDatos(
+            contratante,
+            objeto="Limpieza especializada de la planta Norte",
+            folio_repse="54321/2025" if otro else "12345/2025",
+            descripcion_servicio="Servicios de limpieza industrial especializada",
+            fecha_inicial=PERIODO.inicio.replace(day=15),
+            fecha_final=PERIODO.inicio.replace(year=PERIODO.anio + 1),
+        ),
+    )
+    renumbered = [dataclasses.replace(w, renglon=i + 1) for i, w in enumerate(workers)]
+    added = desktop.informativa_trabajadores.agregar_varios(contrato, CLI_ACTOR, renumbered)
+    assert added.problemas == []
+
+
+def on_server(sync_server) -> dict[str, dict[str, dict]]:
+    """The server's live rows of the informativa's tables: per table, data by uuid."""
+    with sync_server.engine.connect() as conn:
+        found = conn.execute(
+            select(SyncedRow.tabla, SyncedRow.uuid, SyncedRow.data).where(
+                SyncedRow.tabla.in_(TABLES), SyncedRow.deleted.is_(False)
+            )
+        ).all()
+    rows: dict[str, dict[str, dict]] = {table: {} for table in TABLES}
+    for tabla, row_uuid, data in found:
+        rows[tabla][row_uuid] = data
+    return rows
+
+
+def held(desktop) -> dict[str, set[str]]:
+    """The desktop's live rows of the informativa's tables: per table, their uuids."""
+    with desktop.store.session() as session:
+        return {
+            table: set(session.scalars(select(model.uuid).where(model.deleted.is_(False))))
+            for table, model in TABLES.items()
+        }
+
+
+@pytest.mark.parametrize("otro", [False, True], ids=["igual", "distinto"])
+def test_one_informativa_captured_whole_on_two_desktops_at_once_is_one_on_the_server(
+    sync_server, desktops, tmp_path, clock, otro: bool
+) -> None:
+    """``otro``: B's clerk typed the client's mail and the REPSE folio otherwise: the server's
+    stand on B too, B's own are its conflicts only, and keeping them reaches everyone."""
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path / "a")
+    assert a.sync.synchronize().conflictos == 0
+    assert b.sync.synchronize().conflictos == 0
+    capture_all(a, rfc, OF_A)  # both offline
+    capture_all(b, rfc, OF_B, otro)
+
+    # A's push stops before its commit until B's push waits on it: both sent before either
+    # received the other's.
+    with first_informativa_held(sync_server) as race, ThreadPoolExecutor(1) as other:
+        sending = other.submit(a.sync.synchronize)
+        assert race.reached.wait(WAIT_S), "A's push never reached its commit"
+        b.sync.synchronize()
+        sending.result()
+    assert race.waited, "B's push did not wait for A's"
+    for desktop in (a, b, a):
+        desktop.sync.synchronize()
+
+    server = on_server(sync_server)
+    assert len(server["icsoe_contratantes"]) == 1
+    assert len(server["icsoe_informativas"]) == 1
+    (contrato,) = server["icsoe_contratos"]
+    workers = server["icsoe_contrato_trabajadores"].values()
+    assert sorted(w["nss"] for w in workers) == sorted(w.nss for w in WORKERS)
+    assert {w["contrato_id"] for w in workers} == {contrato}
+    expected = {table: set(rows) for table, rows in server.items()}
+    for desktop in (a, b):
+        assert held(desktop) == expected
+        status = desktop.sync.status()
+        assert status.pending == 0 and not status.distinto
+        assert status.verified_at is not None and status.reparacion == ""
+    assert a.conflictos.conflicts() == []
+    conflicts = b.conflictos.conflicts()
+    assert sorted((c.titulo, c.kind) for c in conflicts) == (
+        [("Contratante", "recapturado"), ("Contrato", "recapturado")] if otro else []
+    )
+
+    (tmp_path / "c").mkdir()
+    c = open_services(tmp_path / "c", clock)
+    try:
+        connect(c, sync_server.url, sync_server.token(nombre="Tercero"))
+        assert c.sync.synchronize().conflictos == 0
+        assert held(c) == expected
+
+        # B keeps its own: ordinary edits of the one contratante and contract, everywhere.
+        for conflict in conflicts:
+            b.conflictos.resolve(conflict.id, "otra", CLI_ACTOR)
+        for desktop in (b, a, c):
+            assert desktop.sync.synchronize().conflictos == 0
+            assert desktop.conflictos.conflicts() == []
+            assert held(desktop) == expected
+        server = on_server(sync_server)
+        (cliente,) = server["icsoe_contratantes"].values()
+        assert cliente["correo"] == ("pagos@cliente.mx" if otro else CLIENTE.correo)
+        assert server["icsoe_contratos"][contrato]["folio_repse"] == (
+            "54321/2025" if otro else "12345/2025"
+        )
+    finally:
+        c.close()
+
+
+def test_a_second_contratante_of_one_rfc_is_refused_and_its_contracts_wait(sync_server) -> None:
+    """Row by row, as desktops send them: a contratante whose RFC another desktop's holds on the
+    server is refused naming the RFC, and a contract naming it waits, though its informativa
+    is the server's."""
+    a, b = sync_server.token(nombre="A"), sync_server.token(nombre="B")
+    data = {"contratista_id": CONTRATISTA, "rfc": CLIENTE.rfc, "nombre": CLIENTE.nombre}
+    suyo = wire("icsoe_contratantes", data)
+    normal = informativa()
+    assert all(r["seq"] for r in sent(sync_server, a, [suyo, normal]))
+
+    otro = wire("icsoe_contratantes", data | {"correo": "pagos@cliente.mx"})
+    contrato_b = contrato(normal["uuid"])
+    contrato_b["data"]["contratante_id"] = otro["uuid"]
+    refused, waiting = sent(sync_server, b, [otro, contrato_b])
+    assert refused["seq"] == 0 and not refused.get("espera")
+    assert f"el contratante con RFC {CLIENTE.rfc} de este contratista" in refused["rechazo"]
+    assert waiting["seq"] == 0 and waiting["espera"] is True
+    # Under the server's contratante, the same contract is stored.
+    contrato_b["data"]["contratante_id"] = suyo["uuid"]
+    (stored,) = sent(sync_server, b, [contrato_b])
+    assert stored["seq"] and "rechazo" not in stored
+    assert len(on_server(sync_server)["icsoe_contratantes"]) == 1
