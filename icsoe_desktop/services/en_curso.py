@@ -41,9 +41,12 @@ CARPETA = "en_curso"
 Progreso = Callable[[int, int], None]
 Cancelado = Callable[[], bool]
 Marcar = Callable[[str], AbstractContextManager[None]]  # ``EnCurso.marcar`` for one empresa
+# What long work has done so far and what a stop leaves (for the audit of a stop), or how to
+# say it (read only when the gate refuses).
+Hecho = str | Callable[[], str]
 # The gate's question for the work running in this thread (None: no session's gate, as on
 # the command line): called with what the work has done so far, it raises the refusal.
-Vigilancia = Callable[[str], None]
+Vigilancia = Callable[[Hecho], None]
 _VIGILANCIA: contextvars.ContextVar[Vigilancia | None] = contextvars.ContextVar(
     "vigilancia", default=None
 )
@@ -53,7 +56,7 @@ MSG_NADA_GUARDADO = "se deshizo; no se guardó nada"
 VIGENCIA_CADA_S = 0.25
 
 
-def vigente(hecho: str) -> None:
+def vigente(hecho: Hecho) -> None:
     """Ask the session's gate whether the work may go on; ``hecho``: what it did so far and
     what a stop leaves (for the audit of a stop). Raises the gate's refusal."""
     pregunta = _VIGILANCIA.get()
@@ -76,12 +79,21 @@ def vigilada(pregunta: Vigilancia) -> Iterator[None]:
         _VIGILANCIA.reset(token)
 
 
-def cancelable(progreso: Progreso | None, cancelado: Cancelado | None, que: str = "") -> Progreso:
+def cancelable(
+    progreso: Progreso | None,
+    cancelado: Cancelado | None,
+    que: str = "",
+    deja: Callable[[], str] | None = None,
+) -> Progreso:
     """``progreso`` that first raises OperacionCancelada once ``cancelado()`` is true, and the
     gate's refusal once the session may no longer work (``vigente``, at most every
-    ``VIGENCIA_CADA_S`` and at the last report); ``que``: the work, as its mark names it (one
-    transaction: a stop saves nothing)."""
-    hecho = f"{que}: {MSG_NADA_GUARDADO}" if que else MSG_NADA_GUARDADO
+    ``VIGENCIA_CADA_S`` and at the last report); ``que``: the work, as its mark names it;
+    ``deja()``: what a stop leaves saved (None: nothing, the work is one transaction)."""
+
+    def hecho() -> str:
+        dejado = MSG_NADA_GUARDADO if deja is None else deja()
+        return f"{que}: {dejado}" if que else dejado
+
     preguntado = -VIGENCIA_CADA_S
 
     def avance(hechos: int, total: int) -> None:

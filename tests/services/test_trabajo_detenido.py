@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
-from tests.empresas.tres import ANA, BETO, CLIENTES, build, seed_movimientos
+from icsoe_desktop.services.nomina.importar import LOTE
+from icsoe_desktop.store.models import ReciboNomina
+from tests import nomina_cfdi as nc
+from tests.empresas.tres import ANA, BETO, CLIENTES, PASSWORD, build, seed_movimientos
 from tests.services.movimientos_data import write_csv
 from tests.services.test_import_files import many_rows
 
@@ -149,3 +156,51 @@ def test_work_goes_on_while_the_grant_stays(admin, beto, ids, tmp_path: Path) ->
     assert len(destino.read_text(encoding="utf-8-sig").splitlines()) == escritas + 1
     assert _detenidos(admin, ids) == []
     assert "movimientos_exportados" in _acciones(admin)
+
+
+def test_a_payroll_import_stopped_keeps_the_batches_it_saved_and_says_so(
+    services, data_dir, tmp_path: Path
+) -> None:
+    """The receipts are saved a batch at a time: a user disabled half-way keeps the batches
+    already saved, the rest is not, and the audit says how many stayed."""
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+    for nombre, usuario in (("Ana", ANA), ("Beto", BETO)):  # Ana, the first, administers
+        services.accounts.register(
+            Registration(nombre, "Paz", "", usuario, PASSWORD, PASSWORD, True)
+        )
+    gente = nc.trabajadores(LOTE + 40, seed=21)
+    paquete = tmp_path / "semana.zip"
+    paquete.write_bytes(
+        nc.zip_de(list(nc.nomina(nc.Emisor(), gente, nc.semanas(date(2026, 4, 6), 1), seed=4)))
+    )
+    ana = open_services(data_dir)  # at her desk
+    services.puerta.abrir(BETO)
+    oidos: list[tuple[str, str]] = []
+    services.permisos.al_terminar_sesion(lambda actor, exc: oidos.append((actor, exc.code)))
+
+    def avance(hecho: int, _total: int) -> None:
+        if hecho == LOTE + 1:  # the first batch saved: Ana disables Beto now
+            hilo = threading.Thread(target=ana.accounts.set_enabled, args=(BETO, False, ANA))
+            hilo.start()
+            hilo.join()
+
+    try:
+        with pytest.raises(PermisoDenegado) as rechazo:
+            services.nomina.importar([paquete], BETO, avance)
+        assert rechazo.value.code == "usuario_no_habilitado"
+        assert oidos == [(BETO, "usuario_no_habilitado")]
+        guardados = [r for r in ana.audit.recent() if r.action == "trabajo_detenido"]
+        assert [(r.actor, r.target, r.detail) for r in guardados] == [
+            (
+                BETO,
+                "NominaImporter.importar",
+                f"La importación de recibos de nómina de «semana.zip»: se detuvo; quedan los "
+                f"{LOTE:,} recibos ya guardados; el usuario se deshabilitó",
+            )
+        ]
+        with ana.store.session() as session:
+            assert session.scalar(select(func.count()).select_from(ReciboNomina)) == LOTE
+    finally:
+        ana.close()

@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import TERMINAN_SESION, PermisoDenegado, Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.en_curso import vigilada, vigilando
+from icsoe_desktop.services.en_curso import Hecho, vigilada, vigilando
 from icsoe_desktop.store.db import Store, StoreError
 
 T = TypeVar("T")
@@ -119,7 +119,7 @@ class _Trabajo:
         self.audit: AuditService | None = None
         self.hecho: str | None = None
 
-    def preguntar(self, hecho: str) -> None:
+    def preguntar(self, hecho: Hecho) -> None:
         puerta = self.puerta
         if not puerta._abierta:
             return
@@ -128,7 +128,7 @@ class _Trabajo:
         try:
             puerta.comprobar(self.objetivo)
         except PermisoDenegado:
-            self.hecho = hecho
+            self.hecho = hecho if isinstance(hecho, str) else hecho()
             raise
 
 

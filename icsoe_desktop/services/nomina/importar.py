@@ -161,7 +161,13 @@ class NominaImporter:
                 session, actor, "nomina_importacion", nombres, f"{total:,} archivos XML"
             )
         reporte = ReporteNomina()
-        avance = cancelable(progreso, cancelado)
+        # Each batch is its own transaction: a stop by the session's gate leaves those saved.
+        avance = cancelable(
+            progreso,
+            cancelado,
+            f"La importación de recibos de nómina de «{nombres}»",
+            deja=lambda: f"se detuvo; quedan los {reporte.guardados:,} recibos ya guardados",
+        )
         lote: list[tuple[str, Verificado]] = []
         try:
             for pieza in fuentes.piezas(rutas):
@@ -178,8 +184,7 @@ class NominaImporter:
                 if len(lote) >= LOTE:
                     self._guardar(lote, reporte)
                     lote = []
-            if cancelado is not None and cancelado():
-                raise OperacionCancelada
+            avance(reporte.leidos, total)  # the last batch: Cancelar, or the gate, first
             self._guardar(lote, reporte)
         except OperacionCancelada:
             reporte.cancelado = True
