@@ -588,9 +588,9 @@ def _bound_workbook(
                 for table, extent in tablas.items():
                     _refuse_far(name, table, extent)
                     ocultas[table] = extent.ocultas
+                    todas[table] = extent.todas_las_ocultas
                 if sum(extent.texto for extent in tablas.values()) > MAX_TEXTO_REPETIDO:
                     raise _repetido(name)
-                    todas[table] = extent.todas_las_ocultas
                 if "settings.xml" in names:
                     activa = _TABLA_ACTIVA.search(archive.read("settings.xml"))
                     nombre = activa[1].decode("utf-8", "replace") if activa else None
