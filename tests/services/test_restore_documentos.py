@@ -156,11 +156,17 @@ def test_a_store_whose_acuse_differs_is_backed_up_marked_and_never_restored(
     assert error.code == "respaldo_de_base_alterada"
 
 
+@pytest.mark.parametrize(
+    ("otro_contratista", "motivo"),
+    [(True, "es del contratista con RFC TRA120305P31"),
+     (False, f"es del folio {OTRO_FOLIO}, no del folio {FOLIO} registrado")],
+    ids=["otro_contratista", "otro_folio"],
+)  # fmt: skip
 def test_a_store_whose_acuse_and_sha256_were_swapped_is_backed_up_marked(
-    services, presentada, tmp_path: Path
+    services, presentada, tmp_path: Path, otro_contratista: bool, motivo: str
 ) -> None:
     _backup, _rfc = presentada
-    otro = _de_otro_contratista()
+    otro = _de_otro_contratista() if otro_contratista else _acuse(OTRO_FOLIO)
     _editar(
         services.store.path,
         "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ? "
@@ -170,7 +176,7 @@ def test_a_store_whose_acuse_and_sha256_were_swapped_is_backed_up_marked(
     )
     with pytest.raises(RespaldoMarcado) as warned:
         services.backup.backup(tmp_path / "marcado.icsoe-respaldo", CLI_ACTOR)
-    assert "es del contratista con RFC TRA120305P31" in warned.value.message
+    assert motivo in warned.value.message
     assert "El respaldo quedó marcado" in warned.value.message
     error = _rechazo(services, tmp_path / "marcado.icsoe-respaldo")
     assert error.code == "respaldo_de_base_alterada"

@@ -235,13 +235,22 @@ def _presentada_en(a, rfc: str, tmp_path, clock) -> str:
     return uuid
 
 
-def _ajeno() -> bytes:
-    """Another contratista's acuse of the same folio and date."""
-    return acuse_del_imss("TRA120305P31", fecha="22/11/2026 05:45:10")
+# Another contratista's acuse of the same folio and date; this one's of another folio.
+AJENOS = {
+    "otro_contratista": (
+        lambda _rfc: acuse_del_imss("TRA120305P31", fecha="22/11/2026 05:45:10"),
+        "es del contratista con RFC TRA120305P31",
+    ),
+    "otro_folio": (
+        lambda rfc: acuse_del_imss(rfc, fecha="22/11/2026 05:45:10", folio="N262299999"),
+        "es del folio N262299999, no del folio N262253432 registrado",
+    ),
+}
 
 
+@pytest.mark.parametrize("ajeno", sorted(AJENOS))
 def test_an_acuse_swapped_with_its_sha256_is_never_sent(
-    sync_server, desktops, tmp_path, clock
+    sync_server, desktops, tmp_path, clock, ajeno
 ) -> None:
     import hashlib
 
@@ -251,7 +260,8 @@ def test_an_acuse_swapped_with_its_sha256_is_never_sent(
     a, b = connected(sync_server, desktops)
     rfc = enter_contratista(a, a.data_dir, tmp_path)
     uuid = _presentada_en(a, rfc, tmp_path, clock)
-    otro = _ajeno()
+    hacer, motivo = AJENOS[ajeno]
+    otro = hacer(rfc)
     with closing(plain.connect(a.empresas.ruta(a.empresa))) as conn:
         conn.execute(
             "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ? "
@@ -261,15 +271,16 @@ def test_an_acuse_swapped_with_its_sha256_is_never_sent(
     with pytest.raises(ValidationError) as error:
         a.sync.synchronize()
     assert error.value.code == "acuse_imss_ajeno"
-    assert "es del contratista con RFC TRA120305P31" in error.value.message
+    assert motivo in error.value.message
     assert "No se envió nada al servidor" in error.value.message
     b.sync.synchronize()
     with closing(plain.connect(b.empresas.ruta(b.empresa))) as conn:
         assert conn.execute("SELECT count(*) FROM icsoe_informativas").fetchone() == (0,)
 
 
+@pytest.mark.parametrize("ajeno", sorted(AJENOS))
 def test_an_acuse_swapped_with_its_sha256_on_the_server_is_not_applied(
-    sync_server, desktops, tmp_path, clock
+    sync_server, desktops, tmp_path, clock, ajeno
 ) -> None:
     import hashlib
 
@@ -279,7 +290,8 @@ def test_an_acuse_swapped_with_its_sha256_on_the_server_is_not_applied(
     a.sync.synchronize()
     b.sync.synchronize()
     genuino = b.informativa_presentacion.acuse_imss(uuid, CLI_ACTOR)
-    otro = _ajeno()
+    hacer, motivo = AJENOS[ajeno]
+    otro = hacer(rfc)
     OtroPrograma(sync_server, uuid).enviar(
         acuse_imss_pdf=otro, acuse_imss_sha256=hashlib.sha256(otro).hexdigest()
     )
@@ -292,7 +304,7 @@ def test_an_acuse_swapped_with_its_sha256_on_the_server_is_not_applied(
         assert mensaje in resultado.texto
         assert desktop.informativa_presentacion.acuse_imss(uuid, CLI_ACTOR) == genuino
         (entrada,) = [e for e in desktop.audit.recent() if e.action == "sincronizacion_rechazada"]
-        assert "es del contratista con RFC TRA120305P31" in entrada.detail
+        assert motivo in entrada.detail
 
 
 def test_one_imss_folio_registered_on_two_desktops_for_two_informativas_is_a_conflict(
