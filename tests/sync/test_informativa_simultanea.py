@@ -95,12 +95,15 @@ def held(desktop) -> dict[str, set[str]]:
         }
 
 
+@pytest.mark.parametrize("carrera", [True, False], ids=["a_la_vez", "entre_pull_y_push"])
 @pytest.mark.parametrize("otro", [False, True], ids=["igual", "distinto"])
 def test_one_informativa_captured_whole_on_two_desktops_at_once_is_one_on_the_server(
-    sync_server, desktops, tmp_path, clock, otro: bool
+    sync_server, desktops, tmp_path, clock, otro: bool, carrera: bool
 ) -> None:
     """``otro``: B's clerk typed the client's mail and the REPSE folio otherwise: the server's
-    stand on B too, B's own are its conflicts only, and keeping them reaches everyone."""
+    stand on B too, B's own are its conflicts only, and keeping them reaches everyone.
+    ``carrera``: both pushes at the same instant; else A's whole sync lands between B's pull
+    and B's push."""
     a, b = connected(sync_server, desktops)
     rfc = enter_contratista(a, a.data_dir, tmp_path / "a")
     assert a.sync.synchronize().conflictos == 0
@@ -108,14 +111,26 @@ def test_one_informativa_captured_whole_on_two_desktops_at_once_is_one_on_the_se
     capture_all(a, rfc, OF_A)  # both offline
     capture_all(b, rfc, OF_B, otro)
 
-    # A's push stops before its commit until B's push waits on it: both sent before either
-    # received the other's.
-    with first_informativa_held(sync_server) as race, ThreadPoolExecutor(1) as other:
-        sending = other.submit(a.sync.synchronize)
-        assert race.reached.wait(WAIT_S), "A's push never reached its commit"
+    if carrera:
+        # A's push stops before its commit until B's push waits on it: both sent before
+        # either received the other's.
+        with first_informativa_held(sync_server) as race, ThreadPoolExecutor(1) as other:
+            sending = other.submit(a.sync.synchronize)
+            assert race.reached.wait(WAIT_S), "A's push never reached its commit"
+            b.sync.synchronize()
+            sending.result()
+        assert race.waited, "B's push did not wait for A's"
+    else:
+        pulled = b.sync.intercambio.join
+
+        def join_then_a_sends(*args, **kwargs):
+            done = pulled(*args, **kwargs)
+            assert a.sync.synchronize().conflictos == 0  # A's work lands in between
+            return done
+
+        b.sync.intercambio.join = join_then_a_sends
         b.sync.synchronize()
-        sending.result()
-    assert race.waited, "B's push did not wait for A's"
+        b.sync.intercambio.join = pulled
     for desktop in (a, b, a):
         desktop.sync.synchronize()
 
