@@ -756,8 +756,22 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
     services.nombrar_empresa()  # the board names each empresa, as after the Configuración inicial
     # Signed but not filed yet: «Firmada, sin presentar», past its deadline.
     shot("78_vencimientos", lambda: VencimientosDialog(services, "idse@nominas.com"))
+    _recibos_shot(services, shot, hoy)
     _rechazos_shot(services, shot, curp, firmada, firmados[0], ventana)
     _presentacion_shots(services, shot, firmada, firmada_periodo, clientes)
+
+
+def _recibos_shot(services, shot, hoy) -> None:
+    """Recibos de nómina: a weekly payroll of the cuatrimestre, its workers serving clients."""
+    from datetime import timedelta
+
+    from icsoe_desktop.demo.nomina import create_demo_recibos
+    from icsoe_desktop.domain.informativa.modelo import Periodo
+    from icsoe_desktop.gui.nomina.recibos import RecibosNominaDialog
+
+    inicio = Periodo.de_fecha(hoy).inicio
+    create_demo_recibos(services.store, inicio - timedelta(days=inicio.weekday()), 2, 14)
+    shot("78a_recibos_nomina", lambda: RecibosNominaDialog(services, "idse@nominas.com"))
 
 
 def _rechazos_shot(services, shot, curp: str, firmada: str, contrato: str, ventana) -> None:

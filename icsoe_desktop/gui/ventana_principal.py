@@ -206,6 +206,11 @@ class VentanaPrincipal(QMainWindow):
             "&Vencimientos…", "vencimientosAction", self._open_vencimientos
         )
         icsoe.addAction(self.vencimientos_action)
+        # The payroll's CFDI: who worked for which client, the informativa's source.
+        self.recibos_nomina_action = self._action(
+            "&Recibos de nómina…", "recibosNominaAction", self._open_recibos_nomina
+        )
+        icsoe.addAction(self.recibos_nomina_action)
         # For anyone who received a constancia de firma: a contratista's client, an auditor.
         self.verificar_constancia_action = self._action(
             "Verificar una &constancia de firma…",
@@ -438,6 +443,11 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
 
         ejecutar_modal(VencimientosDialog(self._services, self.usuario, self))
+
+    def _open_recibos_nomina(self) -> None:
+        from icsoe_desktop.gui.nomina.recibos import RecibosNominaDialog
+
+        ejecutar_modal(RecibosNominaDialog(self._services, self.usuario, self))
 
     def _open_verificar_constancia(self) -> None:
         from icsoe_desktop.gui.informativa.verificar import VerificarConstanciaDialog

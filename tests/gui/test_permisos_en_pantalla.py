@@ -28,7 +28,8 @@ SOLO_LINEA_DE_COMANDOS = {
 # tests/sync/test_actualizacion.py checks it enabled and greyed against that server.
 SOLO_CON_VERSION_NUEVA = {Accion.ACTUALIZAR}
 # Every call of an empresa's services asks it (services/acceso/puerta.py): no control of its own.
-SIN_CONTROL = {Accion.CONSULTAR}
+# The receipts' amounts: their list shows them or not (tests/gui/test_recibos_nomina.py).
+SIN_CONTROL = {Accion.CONSULTAR, Accion.IMPORTES_NOMINA}
 
 
 def _ventanas(mundo, actor: str | None) -> list[QWidget]:
@@ -36,13 +37,19 @@ def _ventanas(mundo, actor: str | None) -> list[QWidget]:
     from icsoe_desktop.gui.configuracion.inicial import ORDER, ConfiguracionInicialWizard
     from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog
     from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+    from icsoe_desktop.gui.nomina.recibos import RecibosNominaDialog
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
     services = mundo.services
     principal = VentanaPrincipal(services, actor)
     usuarios = IdseUsuariosDialog(services, actor)
     usuarios.tabla.selectRow(0)  # a user chosen: only the role decides now
-    ventanas: list[QWidget] = [principal, usuarios, EmisoresConfiablesDialog(services, actor)]
+    ventanas: list[QWidget] = [
+        principal,
+        usuarios,
+        EmisoresConfiablesDialog(services, actor),
+        RecibosNominaDialog(services, actor),
+    ]
     if actor is not None:  # sólo consulta reaches neither
         ventanas.append(CambiarEmpresaDialog(services, actor))
         openers = dict.fromkeys(ORDER, lambda _p: None)

@@ -141,6 +141,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.kit import asistente_importacion, comparar_columnas
     from icsoe_desktop.gui.movimientos import corregir as corregir_movimiento
     from icsoe_desktop.gui.movimientos import rechazos as rechazos_importacion
+    from icsoe_desktop.gui.nomina import recibos as recibos_nomina
     from icsoe_desktop.gui.sync import configuracion as sincronizacion
     from icsoe_desktop.gui.sync import conflictos
     from icsoe_desktop.services.archivos import mapeos
@@ -292,6 +293,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
             trabajadores_empresa.TrabajadoresEmpresaDialog(m.services, m.rfc, m.contrato)
         ),
         "informativa.vencimientos.VencimientosDialog": lambda m: vencimientos.VencimientosDialog(
+            m.services, ADMIN
+        ),
+        "nomina.recibos.RecibosNominaDialog": lambda m: recibos_nomina.RecibosNominaDialog(
             m.services, ADMIN
         ),
         "informativa.verificar.VerificarConstanciaDialog": lambda m: (

@@ -132,7 +132,7 @@ class NominaImporter:
     def importar(
         self,
         rutas: Sequence[Path],
-        actor: str,
+        actor: str | None,
         progreso: Progreso | None = None,
         cancelado: Cancelado | None = None,
     ) -> ReporteNomina:

@@ -1,0 +1,1 @@
+"""Recibos de nómina: the CFDI de nómina imported, listed per period and client."""
