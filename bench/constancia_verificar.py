@@ -3,19 +3,24 @@ distinct workers each (bench/datos_reales.py: distinct NSS and CURP, real name d
 SBCs spread from the minimum wage up; the e.firma is a test one). Signing it whole is
 bench/constancia.py's.
 
-Paired in one run, medians of RONDAS interleaved rounds: verifying it alone; compared with the
-informativa a store keeps as signed, as «Verificar constancia» does when the store holds it, for
-a constancia that carries its frozen copies' SHA-256 (what *Firmar* writes) and for one made
-before (no SHA-256: the frozen copy is read and compared with the cadena); and the restore check
-of that informativa, reading its frozen copy as a cadena, against reading it whole
-(``descongelar`` and the cadena written again). With the machine's load.
+RONDAS rounds in this one process, each printed as it ends: verifying it alone and compared with
+the informativa a store keeps as signed, as «Verificar constancia» does when the store holds it;
+their CPU, and that CPU normalised to the figures' reference (``REFERENCE`` of
+bench/suite_cpu.py measured before and after the rounds: the CPU × ``REFERENCIA_CIFRAS`` / its
+CPU now); the round's peak resident memory (VmHWM, reset before each round) and the resident
+memory once the round's results are dropped and a collection has run (what the window's timer
+does), which must not grow from round to round. Then once: a constancia made before the frozen
+copies' SHA-256 (the frozen copy is read and compared with the cadena), and the restore check of
+that informativa, reading its frozen copy as a cadena, against reading it whole (``descongelar``
+and the cadena written again). With the machine's load.
 
-    python bench/constancia_verificar.py [CONTRATOS TRABAJADORES [RONDAS]]  # default 50 12000 3
+    python bench/constancia_verificar.py [CONTRATOS TRABAJADORES [RONDAS]]  # default 50 12000 10
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import statistics
 import sys
@@ -27,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from datos_reales import trabajadores as reales
+from suite_cpu import reference_cpu
 
 from icsoe_desktop.domain.credentials import load_sat_pair
 from icsoe_desktop.domain.informativa.cadena import cadena_original, con_firma
@@ -47,10 +53,28 @@ from icsoe_desktop.services.informativa.firma import _comparar
 from tests import credentials_factory as cf
 from tests.informativa_acuse_datos import informativa
 
+# The CPU of ``REFERENCE`` (bench/suite_cpu.py) on the days the figures of docs/rendimiento.md
+# were taken (the fastest: 0.56–0.58 s).
+REFERENCIA_CIFRAS = 0.58
+
+
+def _memoria(clave: str) -> float:
+    """A line of /proc/self/status, in MB (Linux)."""
+    for linea in Path("/proc/self/status").read_text().splitlines():
+        if linea.startswith(clave + ":"):
+            return int(linea.split()[1]) / 1024
+    return float("nan")
+
+
+def _reiniciar_pico() -> None:
+    """VmHWM back to the resident memory now (Linux: ``clear_refs`` 5)."""
+    with open("/proc/self/clear_refs", "w") as archivo:
+        archivo.write("5")
+
 
 def main() -> None:
     contratos, trabajadores = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (50, 12_000)
-    rondas = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    rondas = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     base = informativa()
     modelo = base.contratos[1]
     todos = reales(contratos * trabajadores, anio=base.periodo.anio)
@@ -87,6 +111,7 @@ def main() -> None:
     # the constancia *Firmar* kept.
     fila = (FIRMADA, cadena, sello, *congeladas, None, inf.contratista.rfc)
     fila += (inf.periodo.clave, inf.tipo)
+    del inf, lista, todos  # the workers are the constancia's and the frozen copies' only
 
     def verificar(constancia: bytes, con_guardada: bool) -> float:
         guardada = lambda c: _comparar(c, [(*fila, constancia)], None)  # noqa: E731
@@ -115,24 +140,48 @@ def main() -> None:
         assert cadena in firmadas
         return transcurrido
 
-    medidas: dict[str, list[float]] = {}
-    for _ in range(rondas):
-        for nombre, medir in (
-            ("sola", lambda: verificar(pdf, False)),
-            ("guardada", lambda: verificar(pdf, True)),
-            ("anterior", lambda: verificar(anterior, True)),
-            ("restaurar", lambda: restaurar(False)),
-            ("restaurar entera", lambda: restaurar(True)),
-        ):
-            medidas.setdefault(nombre, []).append(medir())
-    m = {nombre: statistics.median(valores) for nombre, valores in medidas.items()}
     print(
         f"{contratos}×{trabajadores:,}: {len(pdf) / 1e6:.2f} MB; CPU sellar+dibujar+firmar "
-        f"{escribir:.2f} s (y congelar la informativa {congelar_cpu:.2f} s); medianas de "
-        f"{rondas} rondas: verificar {m['sola']:.2f} s, verificar con la informativa guardada "
-        f"{m['guardada']:.2f} s (una constancia sin las huellas de la copia congelada: "
-        f"{m['anterior']:.2f} s), comprobación al restaurar {m['restaurar']:.2f} s (leyendo la "
-        f"copia entera: {m['restaurar entera']:.2f} s); carga del equipo {os.getloadavg()[0]:.2f}"
+        f"{escribir:.2f} s (y congelar la informativa {congelar_cpu:.2f} s)",
+        flush=True,
+    )
+    gc.collect()
+    antes = _memoria("VmRSS")
+    print(f"residente antes de verificar: {antes:.0f} MB", flush=True)
+    medidas: dict[str, list[float]] = {}
+    residentes = []
+    for ronda in range(1, rondas + 1):
+        # Paired: the reference measured in the round, the machine's speed moves within a run.
+        factor = REFERENCIA_CIFRAS / (referencia := reference_cpu())
+        _reiniciar_pico()
+        sola, guardada = verificar(pdf, False), verificar(pdf, True)
+        gc.collect()  # the results dropped, as the window's collector does
+        pico, residente = _memoria("VmHWM"), _memoria("VmRSS")
+        residentes.append(residente)
+        medidas.setdefault("sola", []).append(sola * factor)
+        medidas.setdefault("guardada", []).append(guardada * factor)
+        medidas.setdefault("factor", []).append(factor)
+        print(
+            f"ronda {ronda}: verificar {sola:.2f} s (normalizado {sola * factor:.2f} s), con la "
+            f"guardada {guardada:.2f} s ({guardada * factor:.2f} s); referencia "
+            f"{referencia:.2f} s; memoria máxima {pico:.0f} MB, residente después "
+            f"{residente:.0f} MB; carga {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+    factor = statistics.median(medidas.pop("factor"))
+    anterior_cpu = verificar(anterior, True)
+    restaurar_cpu, entera_cpu = restaurar(False), restaurar(True)
+    m = {nombre: statistics.median(valores) for nombre, valores in medidas.items()}
+    print(
+        f"medianas de {rondas} rondas, normalizadas a una referencia de {REFERENCIA_CIFRAS} s: "
+        f"verificar {m['sola']:.2f} s ({min(medidas['sola']):.2f}–{max(medidas['sola']):.2f}), "
+        f"con la informativa guardada {m['guardada']:.2f} s ({min(medidas['guardada']):.2f}–"
+        f"{max(medidas['guardada']):.2f}); residente antes {antes:.0f} MB y después de cada "
+        f"ronda {min(residentes):.0f}–{max(residentes):.0f} MB (primera {residentes[0]:.0f}, "
+        f"última {residentes[-1]:.0f}). Una vez, normalizado con la mediana de las rondas: una "
+        f"constancia sin las huellas de la copia congelada {anterior_cpu * factor:.2f} s; "
+        f"comprobación al restaurar {restaurar_cpu * factor:.2f} s (leyendo la copia entera: "
+        f"{entera_cpu * factor:.2f} s); carga {os.getloadavg()[0]:.2f}"
     )
 
 

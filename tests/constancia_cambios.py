@@ -196,6 +196,11 @@ def _campo_encima(pdf: bytes, tipo: dict[str, generic.PdfObject]) -> bytes:
     """A form field of its own widget, its appearance over the whole of page 1, listed in the
     form and among the page's annotations."""
     escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    _agregar_campo(escritor, tipo)
+    return _escrito(escritor)
+
+
+def _agregar_campo(escritor: IncrementalPdfFileWriter, tipo: dict[str, generic.PdfObject]) -> None:
     pagina_ref = escritor.root["/Pages"]["/Kids"][0]
     pagina = pagina_ref.get_object()
     campo = escritor.add_object(
@@ -220,10 +225,21 @@ def _campo_encima(pdf: bytes, tipo: dict[str, generic.PdfObject]) -> bytes:
     lista.append(campo)
     pagina["/Annots"] = lista
     escritor.update_container(pagina)
+    if "/AcroForm" not in escritor.root:
+        escritor.root["/AcroForm"] = escritor.add_object(
+            generic.DictionaryObject({generic.pdf_name("/Fields"): generic.ArrayObject()})
+        )
+        escritor.update_root()
     formulario = escritor.root["/AcroForm"]
     formulario["/Fields"].append(campo)
     escritor.update_container(formulario)
-    return _escrito(escritor)
+
+
+def campo_vacio(escritor: IncrementalPdfFileWriter, raiz) -> None:
+    """In the update being written, an empty signature field drawing over page 1."""
+    _agregar_campo(
+        escritor, {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject("Revision")}
+    )
 
 
 def campo_firma_vacio_encima(pdf: bytes) -> bytes:

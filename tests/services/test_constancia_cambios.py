@@ -205,6 +205,7 @@ AL_FIRMAR = {
     "/Pages": (cambios.otras_paginas, "el catálogo apunta a otras páginas (/Pages)"),
     "/OpenAction": (cambios.al_abrir, c.CLAVE_AL_FIRMAR.format(clave="/OpenAction")),
     "/OCProperties": (cambios.capas, c.CLAVE_AL_FIRMAR.format(clave="/OCProperties")),
+    "campo": (cambios.campo_vacio, "se agregó un campo que dibuja sobre la página 1"),
 }
 
 

@@ -89,6 +89,7 @@ from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import sha256_utf8, verificar_sello
 from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.trust import TrustStore
+from icsoe_desktop.services import memoria_libre
 from icsoe_desktop.services.sin_recolector import sin_recolector
 
 if TYPE_CHECKING:
@@ -769,10 +770,15 @@ def verificar_constancia(
     system's). Never raises for a bad file."""
     # Millions of objects (the annex's fields and names, its pages drawn again) that hold no
     # cycles: the automatic collection would walk them again and again (a sixth of it).
-    with sin_recolector():
-        return _verificar_constancia(
-            pdf, confianza, en_capacitacion, certificado_der, guardada, ahora, sellos
-        )
+    try:
+        with sin_recolector():
+            return _verificar_constancia(
+                pdf, confianza, en_capacitacion, certificado_der, guardada, ahora, sellos
+            )
+    finally:
+        # Its hundreds of MB of pages read and drawn again, freed in pieces, given back: else
+        # each verification's RSS stays on top of the last.
+        memoria_libre.devolver()
 
 
 def _verificar_constancia(

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pyhanko.pdf_utils.generic import IndirectObject, Reference
+from pyhanko.pdf_utils.generic import DictionaryObject, IndirectObject, Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 # What signing adds to the catalog (pyHanko: the field's form, the DSS, the attachment, XMP).
@@ -105,19 +105,45 @@ def al_firmar(
         hallado.append((CATALOGO, "/AcroForm"))
     if hallado:
         return tuple(hallado)
-    previas = [{a.reference for a in _lista(p.get("/Annots"))} for p in paginas(antes["/Pages"])]
-    for numero, (pagina, viejas) in enumerate(
-        zip(paginas(ahora["/Pages"]), previas, strict=True), start=1
-    ):
+    # Only the pages the update redefines can hold annotations it added (the page tree is the
+    # base's): thousands of pages are not read.
+    for ref in sorted(lector.xrefs.explicit_refs_in_revision(revision), key=lambda r: r.idnum):
+        try:
+            previa = lector.get_object(ref, revision=revision - 1)  # type: ignore[no-untyped-call]  # pyHanko
+        except Exception:  # a new object
+            continue
+        pagina = lector.get_object(ref, revision=revision)  # type: ignore[no-untyped-call]  # pyHanko
+        if not isinstance(pagina, DictionaryObject) or _valor(pagina, "/Type") != "/Page":
+            continue
+        viejas = {a.reference for a in _lista(previa.get("/Annots"))}
         for anotacion in _lista(pagina.get("/Annots")):
             objeto = anotacion.get_object()
             if anotacion.reference in viejas:
                 continue
             if es_campo(objeto) and firma_del_campo(objeto) == firma and not dibuja(objeto):
                 continue  # the signature's own invisible widget
+            numero = max(_numero(antes.raw_get("/Pages"), ref), 0)
             hallado.append((CAMPO if es_campo(objeto) else ANOTACION, numero))
             break
     return tuple(hallado)
+
+
+def _numero(arbol: Any, ref: Reference, profundidad: int = 0) -> int:
+    """The number (from 1) of the page ``ref`` under the page tree node ``arbol`` (0: not
+    under it; negative: minus the pages under it)."""
+    visto = 0
+    for hijo in _lista(arbol.get_object().get("/Kids")):
+        nodo = hijo.get_object()
+        if _valor(nodo, "/Type") == "/Page" or "/Kids" not in nodo:
+            visto += 1
+            if hijo.reference == ref:
+                return visto
+        elif profundidad < _PROFUNDIDAD:
+            debajo = _numero(hijo, ref, profundidad + 1)
+            if debajo > 0:
+                return visto + debajo
+            visto -= debajo
+    return -visto
 
 
 def _solo_adjuntos(antes: Any, ahora: Any) -> bool:
@@ -174,7 +200,7 @@ def _valor(diccionario: Any, clave: str) -> Any:
     """A dictionary's value, a reference followed, None when absent."""
     try:
         return diccionario[clave]  # not ``get``: a DictionaryObject's leaves references
-    except KeyError:
+    except (KeyError, TypeError):  # absent, or no dictionary
         return None
 
 
