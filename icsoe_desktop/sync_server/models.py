@@ -50,7 +50,7 @@ class Empresa(ServerBase):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Raised by ``reparar`` when rows went without a trigger (migration 0011): part of the
     # history the summaries name, so desktops send back what the server lost.
-    epoca: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    epoca: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     # The company's catalogue of códigos postales (``CatalogoCP``): its huella, when IT loaded
     # it, and from where (a desktop's name, or «servidor»). Read with the token, at no cost:
     # every answer names it and an idle sync asks nothing more.
