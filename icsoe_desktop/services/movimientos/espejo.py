@@ -22,8 +22,9 @@ store with more registros or tipo-and-estado pairs than a byte holds, or fechas 
 apart.
 
 Built for a store of MINIMO to MAXIMO live movements, asked by the window's first count (and
-by each later one: brought up to date after a change then, ``mantener``), in a thread of the
-lowest priority that waits while the clerk's questions are answered (hallados.py);
+by each later one: brought up to date after a change then, ``mantener``), in a thread of
+normal priority that reads in slices, gives the interpreter back between them and waits while
+the clerk's questions are answered (hallados.py ``seguir_si``);
 abandoned when the store is let go of. Used only while current: kept with the store's
 ``vigencia()`` (store/vigencia.py: asked of the store at each question, so a write by another
 program on the same file counts as one of this process, announced or not), and after a change
@@ -694,7 +695,7 @@ class Espejos:
     def mantener(self) -> None:
         """Asked by each count of the window (on its thread, or the pool's): the copy asked
         for the first time (built meanwhile), and after a change brought up to date (or read
-        again) in a thread of the lowest priority, rather than when the clerk's next find
+        again) in a thread of its own (as the build), rather than when the clerk's next find
         asks."""
         with self._lock:
             hecho = self._hecho
@@ -709,7 +710,6 @@ class Espejos:
         self.pedir()
 
     def _poner_al_dia(self) -> None:
-        hallados.lowest_priority()
         if self.vigente() is None:
             self.pedir()
 
@@ -747,8 +747,6 @@ class Espejos:
         return actual is not None and actual.hilo.is_alive() and not actual.parar.is_set()
 
     def _construir(self, vigencia: int, parar: threading.Event) -> None:
-        hallados.lowest_priority()
-
         def vigente() -> bool:  # a change meanwhile: brought up to date when used
             return not parar.is_set()
 

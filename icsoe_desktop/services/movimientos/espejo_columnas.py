@@ -5,8 +5,9 @@ marked at their places in the column's order, found by counting the marks a bloc
 match's row (0.3-0.7 s); all of them read back through the marks are the scroll bar's ids.
 
 A column's order is read when a sorted find first asks for it (by the same plan as the grid's
-pages, so ties and NULLs fall as there), in a thread of the lowest priority that waits while
-the clerk's questions are answered (hallados.py). After a change it is read again (asked by
+pages, so ties and NULLs fall as there), in a thread of normal priority that gives the
+interpreter back between its slices and waits while the clerk's questions are answered
+(hallados.py). After a change it is read again (asked by
 the window's counts after the change, or by the next sorted find); meanwhile it still answers:
 the movements written since it was read (``Escritos``: the store records each one whose
 sortable column changed, migration 0034) are left out of their old places and put in by their
@@ -329,8 +330,6 @@ class Columnas:
             self.vigente(columna)
 
     def _leer_columna(self, columna: int, vigencia: int) -> None:
-        hallados.lowest_priority()
-
         def vigente() -> bool:
             return not self._cerrada.is_set() and self._vigencia() == vigencia
 

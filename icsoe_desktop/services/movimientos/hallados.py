@@ -8,9 +8,9 @@ panel filter (answered by SQL while those terms are not kept) once per filter, a
 find's page at any position comes from its ids in that order, read once by the scroll bar's
 keys (an array of 8 bytes a match: 2.3 MB for «ma»).
 
-The background read is one thread at a time, at the system's lowest priority: it waits while
-any question the clerk asked is being answered (``primer_plano``: a page or count is never
-slowed by it) and is abandoned once a question comes with another find text, the movements
+The background read is one thread at a time, at normal priority, in slices that give the
+interpreter back (``ceder``): it waits while any question the clerk asked is being answered
+(``primer_plano``: a page or count is never slowed by it) and is abandoned once a question comes with another find text, the movements
 change, or the store is closed (``cerrar``).
 
 Kept while the store's movements do not change, as the store itself says at each question
@@ -23,9 +23,8 @@ used, and a window refreshed by an announcement (domain/cambios.py) reads the st
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import threading
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
@@ -200,8 +199,6 @@ class Hallados:
         parar: threading.Event,
         leer: Callable[[Callable[[], bool]], Resumen],
     ) -> None:
-        lowest_priority()
-
         def vigente() -> bool:
             return not parar.is_set() and self._vigencia() == vigencia
 
@@ -226,6 +223,7 @@ class Hallados:
         questions are answered, then goes on while ``vigente()``."""
 
         def seguir() -> bool:
+            ceder()
             # The poll notices a change, which sets nothing here.
             while vigente():
                 if self._libre.wait(0.05):
@@ -286,16 +284,10 @@ class _Fondo:
     hilo: threading.Thread
 
 
-def lowest_priority() -> None:
-    """This thread at the system's lowest priority (best effort: the wait in ``primer_plano``
-    is what keeps it out of the clerk's way)."""
-    try:
-        if sys.platform == "win32":
-            import ctypes
-
-            kernel32 = ctypes.windll.kernel32
-            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), -2)  # THREAD_PRIORITY_LOWEST
-        elif sys.platform == "linux":  # a thread's nice, by its id
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (OSError, AttributeError):
-        pass
+def ceder() -> None:
+    """Between two slices of a background read: the interpreter given back, so that the
+    window's thread (and the pool's, reading the clerk's pages) takes it at once. Such a read
+    runs at normal priority: at the lowest, on a busy machine the system left it waiting while
+    it held the interpreter the window needs, and on Linux every thread it started (Qt's pool
+    threads among them) inherited that priority."""
+    time.sleep(0)
