@@ -1,0 +1,155 @@
+"""The window's thread while the find box's copy is built, on a busy machine: a 10 ms QTimer on
+the window's thread records each gap between its ticks, with CPU burners beside the app (one
+process per core, busy loops at normal priority), first with the window idle and nothing built
+(the base), then while the copy of a store without one kept on disk is built (as after an
+installation, a restore or a big import: services/movimientos/espejo.py), until it is ready.
+Goal: no gap over 100 ms. Also the first filtered find asked while it is built (the clerk's
+«ma» with a registro, answered by SQL meanwhile), in wall time. The store is bench/buscar.py's
+(same --cache and --rows: real-shaped movements, built once).
+
+    python bench/ventana_copia.py [--rows 1000000] [--cache DIR] [--quemadores N] [--base S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TICK_MS = 10
+GOAL_MS = 100
+
+
+def _quemar() -> None:
+    while True:
+        pass
+
+
+def _huecos(segundos: float | None, listo=None) -> list[float]:
+    """The gaps (ms) between a 10 ms timer's ticks on this thread, for ``segundos`` or until
+    ``listo()``."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    huecos: list[float] = []
+    ultimo = time.perf_counter()
+    inicio = ultimo
+    loop = QEventLoop()
+
+    def tick() -> None:
+        nonlocal ultimo
+        ahora = time.perf_counter()
+        huecos.append((ahora - ultimo) * 1000)
+        ultimo = ahora
+        fin = ahora - inicio >= segundos if segundos is not None else listo()
+        if fin:
+            loop.quit()
+
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    QCoreApplication.processEvents()
+    return huecos
+
+
+def _cifras(nombre: str, huecos: list[float], carga: str) -> str:
+    orden = sorted(huecos)
+    p99 = orden[int(len(orden) * 0.99) - 1] if orden else 0.0
+    largos = sum(h > GOAL_MS for h in huecos)
+    return (
+        f"{nombre:<28} {len(huecos):>6,} {statistics.median(huecos):>7.1f} {p99:>7.1f} "
+        f"{max(huecos):>7.1f} {largos:>6}   {carga}"
+    )
+
+
+def _carga() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    from bench.movimientos import open_store
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "icsoe-bench-buscar",
+        help="where the store is kept between runs (bench/buscar.py's)",
+    )
+    parser.add_argument("--quemadores", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--base", type=float, default=5.0, help="seconds of the idle base")
+    args = parser.parse_args()
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+    from PySide6.QtWidgets import QApplication
+
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.movimientos import espejo_guardado
+    from icsoe_desktop.services.movimientos.servicio import Filtro
+
+    directory = args.cache / f"reales-{args.rows}"
+    open_store(directory, args.rows).close()
+    app = QApplication.instance() or QApplication([])
+    from icsoe_desktop.gui.kit import recolector
+
+    recolector.instalar()  # as the app: the cyclic collector runs on the window's thread only
+    quemadores = [
+        multiprocessing.Process(target=_quemar, daemon=True) for _ in range(args.quemadores)
+    ]
+    for p in quemadores:
+        p.start()
+    try:
+        services = open_services(directory)
+        try:
+            movimientos = services.movimientos
+            espejo_guardado.olvidar(espejo_guardado.ruta(services.store.path))
+            registro = movimientos.registros()[0]
+            print(
+                f"{args.rows:,} movimientos; {args.quemadores} procesos quemando CPU; "
+                f"temporizador de {TICK_MS} ms en el hilo de la ventana; meta: ningún hueco "
+                f"> {GOAL_MS} ms"
+            )
+            print(f"{'':<28} {'ticks':>6} {'mediana':>7} {'p99':>7} {'máx':>7} {'>100':>6}   carga")
+            base = _huecos(args.base)
+            print(_cifras("ventana quieta, sin copia", base, _carga()), flush=True)
+
+            inicio = time.perf_counter()
+            movimientos.count(Filtro())  # the window's first count asks for the copy
+            copias = movimientos._espejo
+
+            def lista() -> bool:
+                construccion = copias._construccion
+                return construccion is None or not construccion.hilo.is_alive()
+
+            primera = time.perf_counter()
+            filtrada = movimientos.count(Filtro(buscar="ma", registro_patronal=registro))
+            primera = time.perf_counter() - primera
+            durante = _huecos(None, lista)
+            construida = time.perf_counter() - inicio
+            print(_cifras("mientras se construye", durante, _carga()))
+            print(
+                f"la copia lista en {construida:.1f} s de reloj ({copias.vigente() is not None}); "
+                f"la primera búsqueda filtrada («ma» + registro, {filtrada:,}) mientras: "
+                f"{primera * 1000:.0f} ms de reloj"
+            )
+        finally:
+            services.close()
+    finally:
+        for p in quemadores:
+            p.terminate()
+        app.quit()
+
+
+if __name__ == "__main__":
+    main()
