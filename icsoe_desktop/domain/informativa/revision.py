@@ -6,7 +6,7 @@ and its message names the contract by its contratante and objeto so a clerk find
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from icsoe_desktop.domain.identifiers import rfc_digito_no_corresponde
@@ -32,6 +32,12 @@ VARIAS_DECLARACIONES = "varias_declaraciones"
 # 7, «the number of contracts declared differs from the contracts in the informativa», cannot
 # happen here: no contract count is typed apart, the informativa declares its list of contracts.
 SBC_DISTINTO = "sbc_distinto"  # a warning, not one of the seven
+# Warnings from the CFDI de nómina imported (services/nomina), when the period has receipts.
+SIN_RECIBO = "sin_recibo_del_cliente"
+FUERA_DEL_CONTRATO = "recibo_fuera_del_contrato"
+SBC_RECIBO = "sbc_distinto_del_recibo"
+PORCENTAJE_EXCEDIDO = "porcentaje_mayor_100"
+DE_RECIBOS = frozenset({SIN_RECIBO, FUERA_DEL_CONTRATO, SBC_RECIBO, PORCENTAJE_EXCEDIDO})
 
 # Every code Revisar can answer, with a short title for a list or the manual.
 CODIGOS: dict[str, str] = {
@@ -42,6 +48,10 @@ CODIGOS: dict[str, str] = {
     SIN_CONTRATOS: "Informativa sin contratos (o «Sin información» con contratos)",
     VARIAS_DECLARACIONES: "Varias declaraciones del mismo periodo",
     SBC_DISTINTO: "SBC distinto del registrado en los movimientos",
+    SIN_RECIBO: "Trabajador sin recibo de nómina que nombre al contratante",
+    FUERA_DEL_CONTRATO: "Trabajadores pagados por el contratante que faltan en el contrato",
+    SBC_RECIBO: "SBC distinto del último recibo de nómina",
+    PORCENTAJE_EXCEDIDO: "Recibo cuyos porcentajes de tiempo suman más de 100 %",
     "nss": "NSS no válido",
     "curp": "CURP no válida",
     "sbc": "SBC no válido o fuera del rango legal",
@@ -249,6 +259,94 @@ def avisos_sbc(inf: Informativa, registrados: Mapping[str, int]) -> list[Problem
                 )
             )
     return avisos
+
+
+@dataclass(frozen=True, slots=True)
+class ReciboDelCliente:
+    """A worker's latest receipt of the period that names a client (its RfcLabora)."""
+
+    curp: str
+    nss: str
+    nombre: str
+    sbc: int  # SalarioBaseCotApor, centavos
+
+
+def avisos_recibos(
+    inf: Informativa,
+    por_cliente: Mapping[str, Mapping[str, ReciboDelCliente]],
+    excedidos: Mapping[str, int],
+) -> list[Problema]:
+    """Warnings from the payroll's receipts of the period (only asked when it has some):
+    a worker on a contract with no receipt naming its contratante; workers paid for that
+    contratante missing from the contract; an SBC other than the latest such receipt's; a
+    worker with a receipt whose shares of time add to more than 100 %. ``por_cliente``:
+    contratante RFC → CURP → receipt; ``excedidos``: CURP → that sum (thousandths)."""
+    encontrados: list[Problema] = []
+    for c in inf.contratos:
+        rfc = _rfc(c.contratante.rfc)
+        recibos = por_cliente.get(rfc, {})
+        por_nss = {r.nss: r for r in recibos.values() if r.nss}
+        vistos: set[str] = set()
+        for renglon, t in enumerate(c.trabajadores, start=1):
+            quien = f"{nombre_contrato(c)}, renglón {renglon}: {t.nombre or t.nss} (NSS {t.nss})"
+            recibo = recibos.get(t.curp) or por_nss.get(t.nss)
+            if recibo is None:
+                encontrados.append(
+                    Problema(
+                        SIN_RECIBO,
+                        f"{quien} no tiene en el periodo un recibo de nómina que nombre a "
+                        f"{rfc} (RfcLabora).",
+                        contrato=c.uuid,
+                        campo="trabajadores",
+                        renglon=renglon,
+                        aviso=True,
+                    )
+                )
+            else:
+                vistos.add(recibo.curp)
+                if recibo.sbc != t.sbc:
+                    encontrados.append(
+                        Problema(
+                            SBC_RECIBO,
+                            f"{quien}: el SBC es {_pesos(t.sbc)} y su último recibo de nómina "
+                            f"que nombra a {rfc} dice {_pesos(recibo.sbc)}.",
+                            contrato=c.uuid,
+                            campo="sbc",
+                            renglon=renglon,
+                            aviso=True,
+                        )
+                    )
+            if t.curp in excedidos:
+                encontrados.append(
+                    Problema(
+                        PORCENTAJE_EXCEDIDO,
+                        f"{quien} tiene en el periodo un recibo de nómina cuyos porcentajes de "
+                        f"tiempo suman {excedidos[t.curp] / 1000:g} %.",
+                        contrato=c.uuid,
+                        campo="trabajadores",
+                        renglon=renglon,
+                        aviso=True,
+                    )
+                )
+        faltan = sorted(
+            (r for curp, r in recibos.items() if curp not in vistos), key=lambda r: r.nss
+        )
+        if faltan:
+            nombres = ", ".join(f"{r.nombre or r.curp} (NSS {r.nss})" for r in faltan[:5])
+            mas = f" y {len(faltan) - 5:,} más" if len(faltan) > 5 else ""
+            encontrados.append(
+                Problema(
+                    FUERA_DEL_CONTRATO,
+                    f"{nombre_contrato(c)}: "
+                    f"{_cuantos(len(faltan), 'trabajador pagado', 'trabajadores pagados')} por "
+                    f"servir a {rfc} según sus recibos de nómina no "
+                    f"{'está' if len(faltan) == 1 else 'están'} en el contrato: {nombres}{mas}.",
+                    contrato=c.uuid,
+                    campo="trabajadores",
+                    aviso=True,
+                )
+            )
+    return encontrados
 
 
 def _pesos(centavos: int) -> str:

@@ -130,7 +130,13 @@ class FirmaInformativaService(InformativaBase):
         differs from the one its movimientos registered in the period. No inconsistency moves
         the informativa to «Lista para firma» (and one found later moves it back to «En
         captura»); warnings do not count."""
-        from icsoe_desktop.domain.informativa.revision import avisos, avisos_sbc, revisar
+        from icsoe_desktop.domain.informativa.revision import (
+            avisos,
+            avisos_recibos,
+            avisos_sbc,
+            revisar,
+        )
+        from icsoe_desktop.services.nomina.consulta import recibos_para_revisar
 
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, actor)
@@ -138,6 +144,10 @@ class FirmaInformativaService(InformativaBase):
             problemas = revisar(snapshot, self._curps(session, snapshot))
             nss = [t.nss for c in snapshot.contratos for t in c.trabajadores]
             sbc = avisos_sbc(snapshot, sbcs_registrados(session, nss, snapshot.periodo))
+            rfcs = [c.contratante.rfc for c in snapshot.contratos]
+            recibos = recibos_para_revisar(session, snapshot.periodo, rfcs)
+            if recibos is not None:  # the payroll's receipts of the period, when imported
+                sbc += avisos_recibos(snapshot, *recibos)
             if row.estado not in FIRMADAS:
                 row.estado = EN_CAPTURA if problemas else LISTA_PARA_FIRMA
             self._audit.record(

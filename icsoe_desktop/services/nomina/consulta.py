@@ -5,12 +5,15 @@ guest's consultation lists the receipts without them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, literal_column, select
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
+from icsoe_desktop.domain.informativa.revision import ReciboDelCliente
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.store.db import Store
@@ -154,3 +157,38 @@ class NominaConsulta:
             for curp, nss, rfc, nombre, sbc, fecha, cuantos in filas
         ]
         return sorted(propuestos, key=lambda p: (p.nss, p.curp))
+
+
+def recibos_para_revisar(
+    session: Session, periodo: Periodo, rfcs: Iterable[str]
+) -> tuple[dict[str, dict[str, ReciboDelCliente]], dict[str, int]] | None:
+    """What Revisar compares a contract with: per contratante RFC, each worker's latest receipt
+    of ``periodo`` naming it (by CURP), and the CURPs with a receipt whose shares add to more
+    than 100 % (that sum). None when the period has no receipt at all: nothing to compare."""
+    r, s = ReciboNomina, SubcontratacionNomina
+    en_periodo = (r.fecha_final >= periodo.inicio, r.fecha_inicial <= periodo.fin)
+    if session.scalar(select(r.id).where(*en_periodo).limit(1)) is None:
+        return None
+    por_cliente: dict[str, dict[str, ReciboDelCliente]] = {}
+    for rfc in {x.strip().upper() for x in rfcs}:
+        consulta = (
+            select(r.curp, r.nss, r.nombre, r.sbc, func.max(r.fecha_final))
+            .join(s, s.recibo_id == r.id)
+            .where(s.rfc == rfc, *en_periodo)
+            .group_by(literal_column(f"+{r.__tablename__}.curp"))
+        )
+        por_cliente[rfc] = {
+            curp: ReciboDelCliente(curp, nss, nombre, sbc)
+            for curp, nss, nombre, sbc, _fecha in session.execute(consulta)
+        }
+    suma = func.sum(s.porcentaje)
+    excedidos = (
+        select(r.curp, func.max(select(suma).where(s.recibo_id == r.id).scalar_subquery()))
+        .where(*en_periodo)
+        .group_by(r.curp)
+    )
+    return por_cliente, {
+        curp: int(total)
+        for curp, total in session.execute(excedidos)
+        if total is not None and total > 100_000
+    }
