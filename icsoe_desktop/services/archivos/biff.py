@@ -39,8 +39,9 @@ _U16 = struct.Struct("<HH")
 # declaring more is no .xls any program writes.
 MAX_CELDAS_DIMENSIONS = 65_536 * 256
 # The least length of each globals record calamine reads at fixed places without checking its
-# length (FilePass, CodePage, DateMode, BOF, BOUNDSHEET, ExternSheet; Lbl: below).
-_LARGO_MINIMO = {0x002F: 2, 0x0042: 2, 0x0022: 2, 0x0809: 2, _BOUNDSHEET: 8, 0x0017: 2}
+# length (FilePass, CodePage, DateMode, BOF, BOUNDSHEET; ExternSheet and Lbl: below).
+_LARGO_MINIMO = {0x002F: 2, 0x0042: 2, 0x0022: 2, 0x0809: 2, _BOUNDSHEET: 8}
+_EXTERNSHEET = 0x0017
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ def revisar_xls(data: bytes, hojas: list[HojaXls]) -> str | None:
             biff8 = struct.unpack_from("<H", registro)[0] not in _ANTES_DE_BIFF8
         elif tipo == _LBL and not _lbl_cabe(registro, biff8):
             return "un nombre definido (Lbl) más corto de lo que declara"
+        elif tipo == _EXTERNSHEET and biff8 and len(registro) < 2:  # its count of XTIs
+            return "un registro ExternSheet sin su cuenta"
         elif tipo == _EOF:
             break
     for hoja in hojas:
