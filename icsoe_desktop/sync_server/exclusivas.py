@@ -2,26 +2,28 @@
 contratista + RFC; an informativa Normal or Sin información, whose key is its contratista +
 periodo, a Normal and a Sin información holding the same one (``TableSpec.iguales``); a
 complementaria is not one: a period may have several of one tipo correcting the same
-informativa): a pushed one whose key another uuid already holds on the server is refused and
-stored nowhere, with a Spanish message naming the RFC, or both tipos and the period. The
-pushing desktop receives the server's at its next pull and adopts it
-(``services/sync/adopt.py``): its own becomes the conflict to resolve when it differs.
+informativa; and a contract's worker, whose key is its contract + NSS): a pushed one whose key
+another uuid already holds on the server is refused and stored nowhere, with a Spanish message
+naming the RFC, the NSS, or both tipos and the period. The pushing desktop receives the
+server's at its next pull and adopts it (``services/sync/adopt.py``): its own becomes the
+conflict to resolve when it differs.
 
 Two desktops sending a Normal of one period at the same instant: each push takes a
-transaction-level lock on each key it sends before looking for its holder, so the second waits
-for the first's commit and then finds its row (PostgreSQL's read committed: every statement
-sees what committed before it began). On SQLite the push holds the database's write lock from
-its start. A key held by two uuids already (stored before this rule) is left as it is: each
-may still change; no third comes.
+transaction-level lock on each key it sends (a worker's: on its contract) before looking for its
+holder, so the second waits for the first's commit and then finds its row (PostgreSQL's read
+committed: every statement sees what committed before it began). On SQLite the push holds the
+database's write lock from its start. A key held by two uuids already (stored before this
+rule) is left as it is: each may still change; no third comes.
 
 The children of a row (contracts, their workers) never reach the server without it: one whose
 parent (its informativa, its contratante, its contract) is neither on the server nor stored by
 the same push waits (refused with ``espera``: the desktop keeps it to send again, with no
-conflict of its own). Once its desktop adopted the server's parents, its contract is the
-server's of the same key, or a new one under the server's parents, and its workers follow:
-two desktops capturing one informativa at once end with one, holding the union of their work. So does a contract whose
-informativa is a Sin información (a desktop's Normal that adopted another desktop's Sin
-información of the period, until its clerk keeps the Normal), and its workers with it.
+conflict of its own). So does a contract whose informativa is a Sin información (a desktop's
+Normal that adopted another desktop's Sin información of the period, until its clerk keeps the
+Normal), and its workers with it. Once its desktop adopted the server's parents, its contract
+is the server's of the same key, or a new one under the server's parents, and its workers
+follow, each adopted or sent: desktops capturing one informativa at once end with one, holding
+the union of their work.
 """
 
 from __future__ import annotations
@@ -49,7 +51,12 @@ from icsoe_desktop.sync_server.reglas import Refused, sin
 log = logging.getLogger(__name__)
 
 # Per exclusive table, its spec and the columns of its key (its first ``claves``).
-SPECS: dict[str, TableSpec] = {spec.name: spec for spec in SYNCED if spec.exclusiva}
+# A contract's workers, one per NSS, are kept so by the server alone: a desktop does not
+# receive before sending one (a refused worker is adopted by the same sync's pull).
+POR_CONTRATO = "icsoe_contrato_trabajadores"
+SPECS: dict[str, TableSpec] = {
+    spec.name: spec for spec in SYNCED if spec.exclusiva or spec.name == POR_CONTRATO
+}
 CLAVES: dict[str, tuple[str, ...]] = {name: spec.claves[0] for name, spec in SPECS.items()}
 # Per exclusive table, the column and values of its rows that hold no key (complementarias).
 SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo", COMPLEMENTARIAS)}
@@ -60,6 +67,9 @@ HIJOS: tuple[tuple[str, str, str], ...] = (
     ("icsoe_contratos", "contratante_id", "icsoe_contratantes"),
     ("icsoe_contrato_trabajadores", "contrato_id", "icsoe_contratos"),
 )
+# Per table whose keys are locked by their first columns only: a push of 2,000 workers takes
+# one lock per contract, not one per worker (PostgreSQL's lock table holds a few thousand).
+BLOQUEO: dict[str, int] = {POR_CONTRATO: 1}
 # The first key of ``pg_advisory_xact_lock(int, int)`` for these locks (the second: the key's
 # hash). No other lock of the server's database uses it (db.MIGRATION_LOCK, deriva.COMPACT_LOCK).
 LOCK_SPACE = 0x1C50E_E5
@@ -93,7 +103,8 @@ def _key(table: str, data: dict[str, Any]) -> Key:
 def _lock(session: Session, caller: Caller, keys: Iterable[tuple[str, Key]]) -> None:
     """One lock per key, held until the push's transaction ends; taken in one order by every
     push (two pushes sharing two keys wait, never deadlock)."""
-    for table, key in sorted(set(keys)):
+    locked = {(table, key[: BLOQUEO.get(table, len(key))]) for table, key in keys}
+    for table, key in sorted(locked):
         session.execute(
             text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"),
             {"space": LOCK_SPACE, "key": "\x1f".join((str(caller.empresa_id), table, *key))},
@@ -106,11 +117,21 @@ def _holders(
     """Per key, the live server rows of ``table`` holding it (their data by uuid)."""
     first = CLAVES[table][0]
     rows = ROWS_TABLE.c
-    query = select(rows.uuid, rows.data).where(
+    query: Any = select(rows.uuid, rows.data).where(
         rows.empresa_id == caller.empresa_id, rows.tabla == table, rows.deleted.is_(False)
     )
     # Narrowed by the key's first column (the contratista's uuid): its informativas only.
     query = query.where(rows.data[first].as_string().in_({key[0] for key in keys}))
+    if table == POR_CONTRATO and session.get_bind().dialect.name == "postgresql":
+        # By migration 0012's index (a company's workers are many): its very expressions.
+        # Two texts, not two arrays (the driver dumps an array element by element); a key
+        # holding a comma is no contract's worker: a contract's uuid is canonical, a NSS digits.
+        pairs = sorted(key for key in keys if "," not in "".join(key))
+        query = _WORKERS.bindparams(
+            empresa=caller.empresa_id,
+            contratos=",".join(key[0] for key in pairs),
+            nss=",".join(key[1] for key in pairs),
+        )
     found: dict[Key, dict[str, dict[str, Any]]] = {}
     for row_uuid, data in session.execute(query):
         key = _key(table, data)
@@ -119,8 +140,27 @@ def _holders(
     return found
 
 
+# Each key looked up by its own probe of migration 0012's index (OFFSET 0: kept from being
+# planned as one scan of the company's workers filtered by the batch's keys).
+_WORKERS = text(
+    "SELECT r.uuid, r.data FROM unnest(string_to_array(:contratos, ','), "
+    "string_to_array(:nss, ',')) "
+    "AS k(contrato, nss) CROSS JOIN LATERAL (SELECT uuid, data FROM rows "
+    f"WHERE empresa_id = :empresa AND tabla = '{POR_CONTRATO}' "
+    "AND (data ->> 'contrato_id') = k.contrato AND (data ->> 'nss') = k.nss "
+    "AND NOT deleted OFFSET 0) AS r"
+)
+
+
 def _why(table: str, holder: dict[str, Any], refused: dict[str, Any]) -> str:
     """The refusal of ``refused`` (a pushed row's data) whose key ``holder`` holds."""
+    if table == POR_CONTRATO:
+        return (
+            f"Otro equipo ya envió al servidor el trabajador con NSS {holder.get('nss')} de "
+            "este contrato: este no se guardó para no tenerlo dos veces. Al sincronizar, este "
+            "equipo recibe el del servidor y, si este difiere, lo conserva como conflicto para "
+            "que elijas cuál queda."
+        )
     if table == "icsoe_contratantes":
         return (
             f"Otro equipo ya envió al servidor el contratante con RFC {holder.get('rfc')} de "

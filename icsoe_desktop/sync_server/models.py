@@ -113,6 +113,14 @@ class SyncedRow(ServerBase):
     __table_args__ = (
         UniqueConstraint("empresa_id", "tabla", "uuid", name="uq_rows_empresa_tabla_uuid"),
         Index("ix_rows_empresa_seq", "empresa_id", "seq"),
+        # A contract's worker by its NSS (migration 0012, ``exclusivas.py``), on PostgreSQL.
+        Index(
+            "ix_rows_trabajador_por_contrato",
+            "empresa_id",
+            text("(data ->> 'contrato_id')"),
+            text("(data ->> 'nss')"),
+            postgresql_where=text("tabla = 'icsoe_contrato_trabajadores'"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

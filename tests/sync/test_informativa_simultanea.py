@@ -34,6 +34,7 @@ from tests.sync.test_normal_simultanea import (
     first_informativa_held,
     informativa,
     sent,
+    trabajador,
     wire,
 )
 
@@ -175,6 +176,66 @@ def test_one_informativa_captured_whole_on_two_desktops_at_once_is_one_on_the_se
         )
     finally:
         c.close()
+
+
+def test_three_desktops_at_once_end_with_each_worker_once(
+    sync_server, desktops, tmp_path, clock
+) -> None:
+    """A's push goes first; B's and C's, at the same instant, both lose the informativa and
+    both then send the one worker the two of them know of (and A does not): it is kept once."""
+    a, b = connected(sync_server, desktops)
+    (tmp_path / "c").mkdir()
+    c = open_services(tmp_path / "c", clock)
+    try:
+        connect(c, sync_server.url, sync_server.token(nombre="C"))
+        rfc = enter_contratista(a, a.data_dir, tmp_path / "a")
+        for desktop in (a, b, c):
+            assert desktop.sync.synchronize().conflictos == 0
+        capture_all(a, rfc, WORKERS[:2])  # all three offline
+        capture_all(b, rfc, WORKERS[2:4])
+        capture_all(c, rfc, WORKERS[3:])
+        with first_informativa_held(sync_server) as race, ThreadPoolExecutor(2) as others:
+            sending = others.submit(a.sync.synchronize)
+            assert race.reached.wait(WAIT_S), "A's push never reached its commit"
+            third = others.submit(c.sync.synchronize)
+            b.sync.synchronize()
+            sending.result()
+            third.result()
+        assert race.waited, "no push waited for A's"
+        for desktop in (a, b, c, a, b):
+            desktop.sync.synchronize()
+
+        server = on_server(sync_server)
+        workers = server["icsoe_contrato_trabajadores"].values()
+        assert sorted(w["nss"] for w in workers) == sorted(w.nss for w in WORKERS)
+        assert [len(server[t]) for t in TABLES if t != "icsoe_contrato_trabajadores"] == [1] * 3
+        expected = {table: set(rows) for table, rows in server.items()}
+        for desktop in (a, b, c):
+            assert held(desktop) == expected
+            assert desktop.conflictos.conflicts() == []
+            status = desktop.sync.status()
+            assert status.pending == 0 and not status.distinto and status.verified_at
+    finally:
+        c.close()
+
+
+def test_a_worker_of_one_nss_twice_in_one_contract_is_refused(sync_server) -> None:
+    """Row by row: a worker whose NSS the contract holds on the server under another uuid is
+    refused naming the NSS; the same NSS in another contract, and the worker's own edit, are
+    stored."""
+    a, b = sync_server.token(nombre="A"), sync_server.token(nombre="B")
+    normal = informativa()
+    uno, otro = contrato(normal["uuid"]), contrato(normal["uuid"])
+    suyo = trabajador(uno["uuid"])
+    assert all(r["seq"] for r in sent(sync_server, a, [normal, uno, otro, suyo]))
+
+    (refused,) = sent(sync_server, b, [trabajador(uno["uuid"])])
+    assert refused["seq"] == 0 and not refused.get("espera")
+    assert "el trabajador con NSS 12345678903 de este contrato" in refused["rechazo"]
+    edited = {**suyo, "version": 2, "data": {**suyo["data"], "sbc": 50000}}
+    results = sent(sync_server, b, [trabajador(otro["uuid"]), edited])
+    assert all(r["seq"] and "rechazo" not in r for r in results)
+    assert len(on_server(sync_server)["icsoe_contrato_trabajadores"]) == 2
 
 
 def test_a_second_contratante_of_one_rfc_is_refused_and_its_contracts_wait(sync_server) -> None:
