@@ -130,3 +130,43 @@ def test_without_receipts_of_the_period_revisar_says_nothing_of_them(services, q
         CLI_ACTOR,
     )
     assert services.informativa_firma.revisar(uuid, ana) == []
+
+
+def test_a_contract_takes_the_workers_its_client_s_receipts_propose(services, quien, tmp_path):
+    from sqlalchemy import select
+
+    from icsoe_desktop.store.models import AuditEntry
+
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    gente = nc.trabajadores(4, seed=79)
+    semana = nc.Periodo.semana(date(2026, 6, 8))
+    recibos = [
+        (
+            f"{t.curp}.xml",
+            nc.recibo(
+                nc.Emisor(),
+                t,
+                semana,
+                subcontrataciones=((CLIENTE.rfc if i < 3 else nc.CLIENTES[0], "100"),),
+            ),
+        )
+        for i, t in enumerate(gente)
+    ]
+    services.nomina.importar([nc.escribir(tmp_path / "junio", recibos)], CLI_ACTOR)
+    svc = services.informativa_trabajadores
+    propuestos = svc.propuestos_de_recibos(contrato, ana)
+    assert {(p.curp, p.sbc) for p in propuestos} == {(t.curp, int(t.sbc * 100)) for t in gente[:3]}
+    aceptados = [gente[0].curp, gente[2].curp]
+    assert svc.agregar_de_recibos(contrato, ana, aceptados).agregados == 2
+    filas = svc.pagina(contrato, ana, 0, 10)
+    assert {(f.curp, f.nss, f.sbc) for f in filas} == {
+        (t.curp, t.nss, int(t.sbc * 100)) for t in (gente[0], gente[2])
+    }
+    assert [p.curp for p in svc.propuestos_de_recibos(contrato, ana)] == [gente[1].curp]
+    with services.store.session() as session:
+        fuente = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.action == "icsoe_trabajadores_de_recibos")
+        ).all()
+    assert fuente == ["icsoe_trabajadores_de_recibos"]

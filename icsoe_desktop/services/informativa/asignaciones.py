@@ -4,7 +4,7 @@ read back by pages for a virtual grid (12,000 per contratista stay instant)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,10 +24,16 @@ from icsoe_desktop.services.archivos.lectura import Guia
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.en_curso import Cancelado, Marcar, cancelable, sin_marca
 from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.services.nomina.consulta import Propuesto
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import trabajadores_orden as orden_sql
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
+from icsoe_desktop.store.models import (
+    Contratante,
+    ContratoRow,
+    ContratoTrabajador,
+    InformativaRow,
+)
 from icsoe_desktop.store.sin_disparadores import insert_untriggered
 from icsoe_desktop.store.trabajadores_orden import ORDENES, claves
 
@@ -211,6 +217,46 @@ class TrabajadoresContratoService(InformativaBase):
             )
         self._store.cambios.anunciar({ICSOE})
         return len(filas)
+
+    def propuestos_de_recibos(self, contrato: str, actor: str | None) -> list[Propuesto]:
+        """*Proponer trabajadores desde los recibos*: the workers whose receipts of the
+        informativa's cuatrimestre name the contract's contratante (services/nomina), with the
+        SBC of the latest, less those the contract already has (by CURP or NSS)."""
+        from icsoe_desktop.services.nomina.consulta import propuestos_en
+
+        with self._store.session() as session:
+            row, informativa = self._contrato(session, contrato, actor)
+            contratante = session.get(Contratante, row.contratante_id)
+            assert contratante is not None  # a foreign key
+            periodo = Periodo.de_clave(informativa.periodo)
+            propuestos = propuestos_en(session, periodo, contratante.rfc)
+            ya = session.execute(
+                select(ContratoTrabajador.curp, ContratoTrabajador.nss).where(
+                    ContratoTrabajador.contrato_id == row.id,
+                    ContratoTrabajador.deleted.is_(False),
+                )
+            ).all()
+        curps, nss = {c for c, _ in ya}, {n for _, n in ya}
+        return [p for p in propuestos if p.curp not in curps and p.nss not in nss]
+
+    def agregar_de_recibos(
+        self, contrato: str, actor: str | None, curps: Collection[str]
+    ) -> ResultadoImportacion:
+        """The proposed workers the clerk accepted (all, or those of ``curps``), added as
+        ``agregar_varios`` adds; the audit records that they came from the receipts."""
+        elegidos = set(curps)
+        trabajadores = [
+            Trabajador(p.nss, p.curp, p.sbc or 0, p.nombre[:100])
+            for p in self.propuestos_de_recibos(contrato, actor)
+            if p.curp in elegidos
+        ]
+        return self.agregar_varios(
+            contrato,
+            actor,
+            trabajadores,
+            accion="icsoe_trabajadores_de_recibos",
+            que="El alta de trabajadores desde los recibos de nómina",
+        )
 
     def agregar_varios(
         self,

@@ -6,7 +6,7 @@ guest's consultation lists the receipts without them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, literal_column, select
@@ -128,35 +128,42 @@ class NominaConsulta:
         with the SBC of the latest such receipt; by NSS."""
         if con_importes:
             self._permisos.exigir(actor, Accion.IMPORTES_NOMINA, f"recibos de {periodo.texto}")
-        r, s = ReciboNomina, SubcontratacionNomina
-        ultima = func.max(r.fecha_final)  # SQLite: the bare columns come from the max's row
-        consulta = (
-            select(r.curp, r.nss, r.rfc, r.nombre, r.sbc, ultima, func.count())
-            .join(s, s.recibo_id == r.id)
-            .where(
-                s.rfc == contratante.strip().upper(),
-                r.fecha_final >= periodo.inicio,
-                r.fecha_inicial <= periodo.fin,
-            )
-            # «+»: grouped by a sort of the client's rows, not by walking the CURP index over
-            # every receipt of the store (three times slower for a client of 12,000 workers).
-            .group_by(literal_column(f"+{r.__tablename__}.curp"))
-        )
         with self._store.session() as session:
-            filas = session.execute(consulta).all()
-        propuestos = [
-            Propuesto(
-                curp=curp,
-                nss=nss,
-                rfc=rfc,
-                nombre=nombre,
-                sbc=sbc if con_importes else None,
-                fecha_final=fecha,
-                recibos=cuantos,
-            )
-            for curp, nss, rfc, nombre, sbc, fecha, cuantos in filas
-        ]
-        return sorted(propuestos, key=lambda p: (p.nss, p.curp))
+            propuestos = propuestos_en(session, periodo, contratante)
+        if con_importes:
+            return propuestos
+        return [replace(p, sbc=None) for p in propuestos]
+
+
+def propuestos_en(session: Session, periodo: Periodo, contratante: str) -> list[Propuesto]:
+    """``NominaConsulta.proponer`` with the amounts, in the caller's unit of work."""
+    r, s = ReciboNomina, SubcontratacionNomina
+    ultima = func.max(r.fecha_final)  # SQLite: the bare columns come from the max's row
+    consulta = (
+        select(r.curp, r.nss, r.rfc, r.nombre, r.sbc, ultima, func.count())
+        .join(s, s.recibo_id == r.id)
+        .where(
+            s.rfc == contratante.strip().upper(),
+            r.fecha_final >= periodo.inicio,
+            r.fecha_inicial <= periodo.fin,
+        )
+        # «+»: grouped by a sort of the client's rows, not by walking the CURP index over
+        # every receipt of the store (three times slower for a client of 12,000 workers).
+        .group_by(literal_column(f"+{r.__tablename__}.curp"))
+    )
+    propuestos = [
+        Propuesto(
+            curp=curp,
+            nss=nss,
+            rfc=rfc,
+            nombre=nombre,
+            sbc=sbc,
+            fecha_final=fecha,
+            recibos=cuantos,
+        )
+        for curp, nss, rfc, nombre, sbc, fecha, cuantos in session.execute(consulta)
+    ]
+    return sorted(propuestos, key=lambda p: (p.nss, p.curp))
 
 
 def recibos_para_revisar(
