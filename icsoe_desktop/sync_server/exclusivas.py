@@ -214,6 +214,12 @@ def apart(
             for table, keys in per_table.items()
             for key, uuids in _holders(session, caller, table, keys).items()
         }
+        # A holder this batch removes or gives another key holds it no more (a worker
+        # deleted and captured again, two workers' NSS swapped).
+        now = {(row.table, row.uuid): keyed.get(i) for i, row in enumerate(rows)}
+        for (table, key), uuids in held.items():
+            for freed in [u for u in uuids if now.get((table, u), (table, key)) != (table, key)]:
+                del uuids[freed]
         for i, (table, key) in keyed.items():
             holders = held.setdefault((table, key), {})
             if holders and rows[i].uuid not in holders:

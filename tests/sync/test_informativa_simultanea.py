@@ -260,3 +260,21 @@ def test_a_second_contratante_of_one_rfc_is_refused_and_its_contracts_wait(sync_
     (stored,) = sent(sync_server, b, [contrato_b])
     assert stored["seq"] and "rechazo" not in stored
     assert len(on_server(sync_server)["icsoe_contratantes"]) == 1
+
+
+def test_a_worker_removed_and_captured_again_in_one_push_is_stored(sync_server) -> None:
+    """The worker of the contract's NSS is removed, or given another NSS, in the same push that
+    sends a new one of that NSS: the key is free, nothing is refused."""
+    a = sync_server.token(nombre="A")
+    normal = informativa()
+    uno = contrato(normal["uuid"])
+    quitado, cambiado = trabajador(uno["uuid"]), trabajador(uno["uuid"], "12345678911")
+    assert all(r["seq"] for r in sent(sync_server, a, [normal, uno, quitado, cambiado]))
+
+    gone = {**quitado, "version": 2, "deleted": True}
+    moved = {**cambiado, "version": 2, "data": {**cambiado["data"], "nss": "12345678929"}}
+    again = [trabajador(uno["uuid"]), trabajador(uno["uuid"], "12345678911")]
+    results = sent(sync_server, a, [gone, moved, *again])
+    assert all(r["seq"] and "rechazo" not in r for r in results), results
+    live = on_server(sync_server)["icsoe_contrato_trabajadores"].values()
+    assert sorted(w["nss"] for w in live) == ["12345678903", "12345678911", "12345678929"]
