@@ -45,6 +45,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     proponer.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
     proponer.add_argument("--contratante", metavar="RFC", required=True)
     _empresa(proponer)
+    salarios = actions.add_parser(
+        "salarios",
+        help="«posible modificación salarial no avisada»: cada trabajador cuyo último recibo del "
+        "cuatrimestre declara un SBC distinto del registrado en sus movimientos hasta 5 días "
+        "hábiles después del inicio de su periodo pagado",
+    )
+    salarios.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    _empresa(salarios)
 
 
 def _empresa(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +73,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
             return _importar(args, services)
         if args.nom_command == "proponer":
             return _proponer(args, services)
+        if args.nom_command == "salarios":
+            return _salarios(args, services)
         return _listar(args, services)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -125,6 +135,17 @@ def _proponer(args: argparse.Namespace, services: Services) -> int:
         f"en {args.periodo.texto}.",
         file=sys.stderr,
     )
+    return 0
+
+
+def _salarios(args: argparse.Namespace, services: Services) -> int:
+    from icsoe_desktop.services.nomina.consulta import POSIBLE_MODIFICACION
+
+    for s in services.nomina_consulta.salarios_no_avisados(CLI_ACTOR, args.periodo):
+        print(
+            f"{s.nss}\t{s.curp}\t{s.nombre}\t{s.sbc_recibo / 100:.2f}\t"
+            f"{s.sbc_movimientos / 100:.2f}\t{s.plazo:%d/%m/%Y}\t{POSIBLE_MODIFICACION}"
+        )
     return 0
 
 

@@ -66,6 +66,8 @@ def test_importar_prints_each_refusal_and_duplicate_then_listar(almacen, data_di
     propuestos = [linea.split("\t") for linea in propuesta.stdout.splitlines()]
     assert {p[0] for p in propuestos} == {f[0] for f in filas if cliente in f[6]}
     assert all(p[4] == "08/03/2026" and p[5] == "1" for p in propuestos)
+    salarios = cli(data_dir, "nomina", "salarios", "--periodo", "2026-1")
+    assert salarios.returncode == 0 and salarios.stdout == ""  # no movimientos to compare
     malo = cli(data_dir, "nomina", "listar", "--periodo", "2026-7")
     assert malo.returncode == 2 and "periodo «2026-7» no válido" in malo.stderr
 

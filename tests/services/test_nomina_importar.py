@@ -321,3 +321,31 @@ def test_the_workers_to_propose_for_a_client_are_those_its_receipts_name(empresa
     assert next(p for p in propuestos if p.curp == ana.curp).fecha_final == semanas[1].fin
     segundo = empresa.nomina_consulta.proponer(CLI_ACTOR, Periodo(2026, 2), cliente.lower())
     assert [(p.curp, p.sbc) for p in segundo] == [(carla.curp, None)]
+
+
+def test_a_receipts_sbc_unlike_the_movimientos_is_a_posible_modificacion_no_avisada(
+    empresa, tmp_path
+):
+    """nss(7) had 500.00 registered from 01/06/2026 and nss(1) 651.84: a June receipt of 520.00
+    for the first is listed, one of 651.84 for the second is not, nor a worker without
+    movimientos."""
+    from dataclasses import replace
+
+    from tests.informativa_servicios import movimientos_con_sbc
+    from tests.services.movimientos_data import nss
+
+    movimientos_con_sbc(empresa, tmp_path)
+    maria, luis, otro = nc.trabajadores(3, seed=61)
+    maria = replace(maria, nss=nss(7), sbc=Decimal("520.00"))
+    luis = replace(luis, nss=nss(1), sbc=Decimal("651.84"))
+    semana = nc.Periodo.semana(date(2026, 6, 8))
+    carpeta = nc.escribir(
+        tmp_path / "junio",
+        [(f"{t.curp}.xml", nc.recibo(nc.Emisor(), t, semana)) for t in (maria, luis, otro)],
+    )
+    assert empresa.nomina.importar([carpeta], CLI_ACTOR).guardados == 3
+    (aviso,) = empresa.nomina_consulta.salarios_no_avisados(CLI_ACTOR, Periodo(2026, 2))
+    assert (aviso.nss, aviso.sbc_recibo, aviso.sbc_movimientos) == (nss(7), 52_000, 50_000)
+    assert aviso.plazo == date(2026, 6, 15)  # five días hábiles after Monday 8 June
+    with pytest.raises(PermisoDenegado):
+        empresa.nomina_consulta.salarios_no_avisados(None, Periodo(2026, 2))

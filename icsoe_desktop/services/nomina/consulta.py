@@ -51,6 +51,24 @@ class Propuesto:
     recibos: int  # how many of his receipts in the period name the client
 
 
+POSIBLE_MODIFICACION = "posible modificación salarial no avisada"
+PLAZO_HABILES = 5  # días hábiles to file a salary modification with IDSE
+
+
+@dataclass(frozen=True, slots=True)
+class SalarioNoAvisado:
+    """A worker's latest receipt of the period whose SBC is not the one his movimientos had
+    registered by the deadline to file a change (``plazo``)."""
+
+    nss: str
+    curp: str
+    nombre: str
+    fecha_inicial: date  # of the receipt's period paid
+    plazo: date
+    sbc_recibo: int  # centavos
+    sbc_movimientos: int
+
+
 class NominaConsulta:
     def __init__(self, store: Store, permisos: Permisos) -> None:
         self._store = store
@@ -133,6 +151,50 @@ class NominaConsulta:
         if con_importes:
             return propuestos
         return [replace(p, sbc=None) for p in propuestos]
+
+    def salarios_no_avisados(self, actor: str | None, periodo: Periodo) -> list[SalarioNoAvisado]:
+        """Each worker whose latest receipt of ``periodo`` declares an SBC other than the last
+        one his movimientos registered up to ``PLAZO_HABILES`` días hábiles after the start of
+        its period paid: a «posible modificación salarial no avisada». Workers without a
+        movimiento are not judged. Amounts: ``Accion.IMPORTES_NOMINA`` (a refusal is audited)."""
+        from icsoe_desktop.domain.dias_habiles import sumar_habiles
+        from icsoe_desktop.store.movimientos import sbcs_by_nss
+
+        self._permisos.exigir(actor, Accion.IMPORTES_NOMINA, f"recibos de {periodo.texto}")
+        r = ReciboNomina
+        ultima = func.max(r.fecha_final)  # SQLite: the bare columns come from the max's row
+        consulta = (
+            select(r.nss, r.curp, r.nombre, r.fecha_inicial, r.sbc, ultima)
+            .where(r.fecha_final >= periodo.inicio, r.fecha_inicial <= periodo.fin, r.nss != "")
+            .group_by(r.nss)
+        )
+        with self._store.session() as session:
+            ultimos = session.execute(consulta).all()
+            por_plazo: dict[date, list[str]] = {}
+            for fila in ultimos:
+                por_plazo.setdefault(sumar_habiles(fila.fecha_inicial, PLAZO_HABILES), []).append(
+                    fila.nss
+                )
+            registrados = {
+                plazo: sbcs_by_nss(session, nss, plazo) for plazo, nss in por_plazo.items()
+            }
+        encontrados = []
+        for fila in ultimos:
+            plazo = sumar_habiles(fila.fecha_inicial, PLAZO_HABILES)
+            registrado = registrados[plazo].get(fila.nss)
+            if registrado is not None and registrado != fila.sbc:
+                encontrados.append(
+                    SalarioNoAvisado(
+                        fila.nss,
+                        fila.curp,
+                        fila.nombre,
+                        fila.fecha_inicial,
+                        plazo,
+                        fila.sbc,
+                        registrado,
+                    )
+                )
+        return encontrados
 
 
 def propuestos_en(session: Session, periodo: Periodo, contratante: str) -> list[Propuesto]:
