@@ -75,6 +75,22 @@ def write_demo_fiel(directory: Path, days_valid: int = 4 * 365) -> DemoFiel:
         .serial_number(int.from_bytes(DEMO_NO_CERTIFICADO.encode("ascii"), "big"))
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=days_valid))
+        # The SAT's e.firma key usage: without non-repudiation a constancia it signs is not
+        # trusted by the verification (pyHanko's signer constraints).
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=True,
+                key_agreement=True,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(
             x509.ExtendedKeyUsage(
                 [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]

@@ -103,7 +103,7 @@ _NO_DEL_ARCHIVO = (KeyboardInterrupt, SystemExit, GeneratorExit, ValidationError
 def en_calamine(name: str) -> Iterator[None]:
     """A call into calamine: whatever it raises is a damaged workbook, a Rust panic too
     (pyo3's PanicException derives from BaseException, past ``except Exception``); the lines a
-    panic writes to stderr (English, for a developer) go to the log."""
+    panic writes to stderr (English, not for the clerk) go to the log."""
     try:
         with _stderr_al_log(name):
             yield
