@@ -12,7 +12,9 @@ sheets, eight with a value at IV65536 (the format's last cell): as a grid, 4.3 G
 «Cuatrimestre anterior» (two workers), then «Resumen» (no header) and «Trabajadores» (three
 workers), the workbook opening on «Trabajadores». ``ocultas.xls`` and ``ocultas.ods``: row 1
 hidden (an old header, in another order) and column C «Salario Base de Cotización» hidden
-(stale values) before the visible «SBC».
+(stale values) before the visible «SBC». ``pie.xls``: three workers under their header, a TOTAL
+row, a blank row and the signatures («Elaboró», «Revisó» and «Autorizó», «Fecha»).
+``dos_sbc.xls``: two visible «SBC» columns that differ on the last worker only.
 """
 
 from __future__ import annotations
@@ -117,6 +119,33 @@ def ocultas(path: Path) -> Path:
     return path
 
 
+def pie(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NSS", "CURP", "SBC"])
+    filas = nomina.trabajadores(3, seed=24)
+    for t in filas:
+        sheet.append([t.nss, t.curp, t.sbc / 100])
+    sheet.append(["TOTAL", None, sum(t.sbc for t in filas) / 100])
+    sheet.append([])
+    sheet.append(["Elaboró: ____________"])
+    sheet.append(["Revisó: ____________", None, "Autorizó: ____________"])
+    sheet.append(["Fecha: 15/05/2026"])
+    book.save(path)
+    return path
+
+
+def dos_sbc(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NSS", "CURP", "SBC", "SBC"])
+    filas = nomina.trabajadores(3, seed=25)
+    for n, t in enumerate(filas):
+        sheet.append([t.nss, t.curp, 999.99 if n == len(filas) - 1 else t.sbc / 100, t.sbc / 100])
+    book.save(path)
+    return path
+
+
 def _convertir(xlsx: Path, formato: str, destino: Path) -> None:
     subprocess.run(
         ["soffice", "--headless", "--convert-to", formato, "--outdir", str(xlsx.parent), str(xlsx)],
@@ -127,7 +156,12 @@ def _convertir(xlsx: Path, formato: str, destino: Path) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        libros = {**fuentes(Path(tmp)), "lejos": lejos(Path(tmp) / "lejos.xlsx")}
+        libros = {
+            **fuentes(Path(tmp)),
+            "lejos": lejos(Path(tmp) / "lejos.xlsx"),
+            "pie": pie(Path(tmp) / "pie.xlsx"),
+            "dos_sbc": dos_sbc(Path(tmp) / "dos_sbc.xlsx"),
+        }
         for name, xlsx in libros.items():
             _convertir(xlsx, "xls", AQUI / f"{name}.xls")
         varias = hojas(Path(tmp) / "hojas.xlsx")

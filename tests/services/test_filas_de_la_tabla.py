@@ -363,6 +363,29 @@ def test_movimientos_of_a_libreoffice_xls_filtered_to_some_rows(services, tmp_pa
     ]
 
 
+def test_a_libreoffice_xls_with_a_signature_footer_reads_the_table_only():
+    """tests/data/pie.xls: three workers, TOTAL, a blank row and the signatures, as LibreOffice
+    writes them: the three workers, each row under the table named."""
+    archivo = leer_trabajadores(AQUI / "pie.xls")
+    assert [t.nss for t in archivo.trabajadores] == [t.nss for t in trabajadores(3, seed=24)]
+    assert not archivo.problemas
+    assert archivo.notas == (
+        "Renglón 5: se dejó fuera (fila de totales «TOTAL»).",
+        "Renglón 7: se dejó fuera (debajo de la tabla «Elaboró: ____________»).",
+        "Renglón 8: se dejó fuera (debajo de la tabla «Revisó: ____________»).",
+        "Renglón 9: se dejó fuera (debajo de la tabla «Fecha: 15/05/2026»).",
+    )
+
+
+def test_a_libreoffice_xls_with_two_sbc_columns_that_disagree_is_refused_naming_both():
+    """tests/data/dos_sbc.xls: two visible «SBC» that differ on the last worker only."""
+    with pytest.raises(ValidationError) as error:
+        leer_trabajadores(AQUI / "dos_sbc.xls")
+    assert error.value.code == "columnas_ambiguas"
+    assert "las columnas C «SBC» y D «SBC»" in error.value.message
+    assert "No se importó nada." in error.value.message
+
+
 def test_a_row_hidden_far_down_a_long_xlsx_is_left_out(tmp_path):
     """40,000 workers (a sheet of some megabytes): the rows hidden near its end are known as
     well as the first ones."""
