@@ -15,6 +15,8 @@ hidden (an old header, in another order) and column C «Salario Base de Cotizaci
 (stale values) before the visible «SBC». ``pie.xls``: three workers under their header, a TOTAL
 row, a blank row and the signatures («Elaboró», «Revisó» and «Autorizó», «Fecha»).
 ``dos_sbc.xls``: two visible «SBC» columns that differ on the last worker only.
+``movimientos_oculta.ods`` (``--convert-to ods``): the six known movements with a hidden
+«Salario Base de Cotización» column of stale values (999.99) first.
 """
 
 from __future__ import annotations
@@ -146,6 +148,19 @@ def dos_sbc(path: Path) -> Path:
     return path
 
 
+def movimientos_oculta(path: Path) -> Path:
+    from tests.services.movimientos_data import HEADERS, known_rows
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Salario Base de Cotización", *HEADERS])
+    for row in known_rows():
+        sheet.append([999.99, *(row[h] for h in HEADERS)])
+    sheet.column_dimensions["A"].hidden = True
+    book.save(path)
+    return path
+
+
 def _convertir(xlsx: Path, formato: str, destino: Path) -> None:
     subprocess.run(
         ["soffice", "--headless", "--convert-to", formato, "--outdir", str(xlsx.parent), str(xlsx)],
@@ -169,6 +184,11 @@ def main() -> None:
         for formato in ("xls", "ods"):
             _convertir(varias, formato, AQUI / f"hojas.{formato}")
             _convertir(escondidas, formato, AQUI / f"ocultas.{formato}")
+        _convertir(
+            movimientos_oculta(Path(tmp) / "movimientos_oculta.xlsx"),
+            "ods",
+            AQUI / "movimientos_oculta.ods",
+        )
 
 
 if __name__ == "__main__":

@@ -72,37 +72,19 @@ def test_the_header_and_the_sbc_the_clerk_sees_are_read(libro):
     assert archivo.notas[0] == NOTA
 
 
-def test_movimientos_from_an_ods_take_the_visible_sbc(services, tmp_path):
-    """The movimientos importer through the same intake: the hidden stale column is never read."""
+def test_movimientos_from_an_ods_take_the_visible_sbc(services):
+    """The movimientos importer through the same intake (tests/data/movimientos_oculta.ods, as
+    LibreOffice writes it): the hidden stale column is never read."""
     from sqlalchemy import select
 
     from icsoe_desktop.store.models import MovimientoRow
-    from tests.data.libros_xls import _convertir
-    from tests.services.movimientos_data import HEADERS, add_registros, known_rows
-
-    if not _soffice():
-        pytest.skip("LibreOffice (soffice) writes the .ods of this test")
-    from openpyxl import Workbook
+    from tests.services.movimientos_data import add_registros
 
     add_registros(services)
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["Salario Base de Cotización", *HEADERS])
-    for row in known_rows():
-        sheet.append([999.99, *(row[h] for h in HEADERS)])
-    sheet.column_dimensions["A"].hidden = True
-    book.save(tmp_path / "movs.xlsx")
-    ods = tmp_path / "movimientos.ods"
-    _convertir(tmp_path / "movs.xlsx", "ods", ods)
+    ods = AQUI / "movimientos_oculta.ods"
     report = services.importador.import_file(ods, CLI_ACTOR)
     assert report.aplicado and report.importados == 6, report.rechazadas
     assert "Salario Base de Cotización (oculta)" in report.notas[0]
     with services.store.session() as session:
         guardados = set(session.scalars(select(MovimientoRow.sbc)))
     assert 99_999 not in guardados
-
-
-def _soffice() -> bool:
-    import shutil
-
-    return shutil.which("soffice") is not None
