@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.gui.capitulos import INDICE, Capitulo
 from icsoe_desktop.gui.kit.lector import describir_lista
+from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
 from icsoe_desktop.paths import asset_dir
 
 TITULO = "Manual de usuario — icsoe-desktop"
@@ -150,6 +151,7 @@ class ManualWindow(QWidget):
         self.buscar.returnPressed.connect(self.buscar_siguiente)
         buscar_label = QLabel("&Buscar:", self)
         buscar_label.setBuddy(self.buscar)
+        nombrar_por_etiquetas([buscar_label])
         self.sin_coincidencias = QLabel(self)
         self.sin_coincidencias.setObjectName("sinCoincidenciasLabel")
         # Ctrl+F, as in any reader: the search field takes the focus.

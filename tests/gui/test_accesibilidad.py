@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -15,7 +16,14 @@ from PySide6.QtGui import (
     QColor,
     QPalette,
 )
-from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QRadioButton,
+    QTabBar,
+    QTableView,
+    QWidget,
+)
 
 from tests.conftest import services_copying
 from tests.gui.helpers import paleta_de_alto_contraste, type_text
@@ -77,9 +85,51 @@ def encabezados_dichos(tabla: QTableView) -> list[str]:
     return columnas + dichos
 
 
+# What a name must not carry: a required field's «*», a label's closing «:», markup.
+DECORADO = re.compile(r"^\*|:$|<")
+
+
+def botones_con_el_mismo_nombre(window: QWidget) -> dict[str, list[QWidget]]:
+    """The buttons on screen in ``window`` a screen reader says alike (two «Elegir archivo…»
+    it could not tell apart), by name."""
+    por_nombre: dict[str, list[QWidget]] = {}
+    for boton in window.findChildren(QAbstractButton):
+        if boton.isVisible() and boton.window() is window:
+            por_nombre.setdefault(nombre_accesible(boton).lower(), []).append(boton)
+    return {dicho: botones for dicho, botones in por_nombre.items() if len(botones) > 1}
+
+
+def teclas_dichas(window: QWidget) -> list[str]:
+    """The buttons on screen in ``window`` whose Alt-letter a screen reader does not say, or
+    says for another button too (the key its press is bound to, as AT-SPI hands it over)."""
+    from tests.gui.test_mnemonics import letter
+
+    dueños: dict[str, list[str]] = {}
+    faltan: list[str] = []
+    for boton in window.findChildren(QAbstractButton):
+        if not (boton.isVisible() and boton.window() is window and boton.text()):
+            continue
+        acciones = interfaz(boton).actionInterface()
+        teclas = acciones.keyBindingsForAction(acciones.pressAction()) if acciones else []
+        # A button with a shortcut of its own (Guardar's Ctrl+S) says its letter after its name.
+        alt = [t for t in [*teclas, *descripcion(boton).split()] if t.startswith("Alt+")]
+        alt = [t.rstrip(".") for t in alt]
+        if alt:
+            for tecla in alt:
+                dueños.setdefault(tecla, []).append(nombre(boton))
+        elif letter(boton.text()) is None and not isinstance(boton, QRadioButton):
+            faltan.append(f"{nombre(boton)} sin Alt")  # a radio button: its group's letter
+        elif letter(boton.text()) is not None:
+            faltan.append(f"{nombre(boton)}: su Alt no se dice ({teclas})")
+    return faltan + [f"{tecla} en {' y '.join(b)}" for tecla, b in dueños.items() if len(b) > 1]
+
+
 @pytest.mark.slow
-def test_every_control_tab_reaches_has_an_accessible_name_in_every_window(qtbot, mundo, modals):
-    """And a description where no label beside it says what it is (``con_etiqueta_al_lado``)."""
+def test_every_control_tab_reaches_has_a_plain_name_no_button_shares_in_every_window(
+    qtbot, mundo, modals
+):
+    """And a description where no label beside it says what it is (``con_etiqueta_al_lado``);
+    the name said without decoration («Nombre(s)», not «* Nombre(s):»)."""
     failures: list[str] = []
     tablas = 0
     for name, build in windows().items():
@@ -99,6 +149,8 @@ def test_every_control_tab_reaches_has_an_accessible_name_in_every_window(qtbot,
                     dicho,
                 ):
                     failures.append(f"{name}, {state}: {nombre(widget)} «{dicho}» sin descripción")
+                if DECORADO.search(dicho):
+                    failures.append(f"{name}, {state}: {nombre(widget)} se lee «{dicho}»")
                 if isinstance(widget, QTableView) and widget.model() is not None:
                     tablas += 1
                     encabezados = encabezados_dichos(widget)
@@ -106,9 +158,53 @@ def test_every_control_tab_reaches_has_an_accessible_name_in_every_window(qtbot,
                         failures.append(
                             f"{name}, {state}: {nombre(widget)} sin encabezados ({encabezados})"
                         )
+            failures += [f"{name}, {state}: {p}" for p in teclas_dichas(window)]
+            for dicho, botones in botones_con_el_mismo_nombre(window).items():
+                failures.append(
+                    f"{name}, {state}: {', '.join(map(nombre, botones))} se leen «{dicho}»"
+                )
         window.hide()
     assert not failures, "\n".join(dict.fromkeys(failures))
     assert tablas > 10
+
+
+def test_twin_buttons_say_their_file_and_fields_are_read_by_their_words(qtbot, services, modals):
+    """The certificate's and the key's buttons, alike on screen, are told apart by what they
+    open; «* Servidor:» is read «Servidor»; «Acepto el» says what it accepts, and the
+    Términos y Condiciones, shown, are named."""
+    from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
+    from icsoe_desktop.gui.configuracion.correo import ConfiguracionCorreoDialog
+    from icsoe_desktop.gui.icsoe.efirma import IcsoeEfirmaDialog
+    from icsoe_desktop.gui.icsoe.terminos import IcsoeTerminosDialog
+    from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+
+    def abierto(window: QWidget) -> QWidget:
+        qtbot.addWidget(window)
+        window.show()
+        return window
+
+    certificados = abierto(CertificadosImssDialog(services))
+    assert [
+        nombre_accesible(certificados.certificado_button),
+        nombre_accesible(certificados.llave_button),
+    ] == ["Elegir archivo del certificado…", "Elegir archivo de la llave privada…"]
+    efirma = abierto(IcsoeEfirmaDialog(services))
+    assert [
+        nombre_accesible(efirma.certificado_button),
+        nombre_accesible(efirma.llave_button),
+    ] == ["Buscar el certificado…", "Buscar la llave privada…"]
+
+    correo = abierto(ConfiguracionCorreoDialog(services))
+    assert nombre_accesible(correo.servidor) == "Servidor"
+
+    registro = abierto(IdseUsuariosDialog(services))
+    assert nombre_accesible(registro.aviso) == (
+        "Acepto el Aviso de privacidad y el Acuerdo de servicio"
+    )
+    terminos = abierto(IcsoeTerminosDialog())
+    qtbot.mouseClick(terminos.ver, Qt.MouseButton.LeftButton)
+    assert terminos.terminos.isVisible()
+    assert nombre_accesible(terminos.terminos) == "Términos y Condiciones del Sistema ICSOE"
 
 
 @pytest.fixture

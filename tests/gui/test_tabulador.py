@@ -6,7 +6,7 @@ on a button, Enter presses it (test_teclado.py presses some)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QRadioButton, QWidget
 
 from tests.conftest import services_copying
@@ -134,3 +134,70 @@ def test_tab_from_the_dates_reaches_the_find_box_buscar_the_tabs_and_the_grid(qt
             QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier
         )
         assert QApplication.focusWidget() is expected, nombre(QApplication.focusWidget())
+
+
+def _caja(widget: QWidget, window: QWidget, dentro_de: list[QWidget]) -> QRect:
+    """Where ``widget`` is in ``window``; a control inside another one Tab passed (a column's
+    list in the assistant's scrolled area) stands where that one stands."""
+    contenedor = next((w for w in dentro_de if w.isAncestorOf(widget)), widget)
+    return QRect(contenedor.mapTo(window, QPoint(0, 0)), contenedor.size())
+
+
+def fuera_de_orden(window: QWidget, recorridos: list[QWidget]) -> list[str]:
+    """The steps of ``recorridos`` that go back against reading order: up to an earlier line,
+    or leftwards within one line (a line: boxes overlapping by half the smaller's height)."""
+    fallas = []
+    for i in range(1, len(recorridos)):
+        antes = _caja(recorridos[i - 1], window, recorridos[: i - 1])
+        despues = _caja(recorridos[i], window, recorridos[:i])
+        if antes == despues:
+            continue
+        comun = min(antes.bottom(), despues.bottom()) - max(antes.top(), despues.top())
+        misma_linea = comun * 2 >= min(antes.height(), despues.height())
+        if (misma_linea and despues.left() < antes.left()) or (
+            not misma_linea and despues.top() < antes.top()
+        ):
+            fallas.append(f"{nombre(recorridos[i - 1])} → {nombre(recorridos[i])}")
+    return fallas
+
+
+@pytest.mark.parametrize(
+    ("ventana", "orden"),
+    [
+        (
+            "certificados.imss.CertificadosImssDialog",
+            lambda w: [
+                w.guardar, w.eliminar, w.generar_pfx, w.cerrar, w.registro, w.certificado,
+                w.certificado_button, w.usuario, w.mostrar_usuario, w.contrasena,
+                w.mostrar_contrasena, w.tabla,
+            ],
+        ),
+        (
+            "kit.asistente_importacion.AsistenteImportacionDialog",
+            lambda w: [
+                w.encabezado, w.filas, w.findChild(QWidget, "columnasArea"),
+                *w.combos.values(), w.omitidas, w.cancelar,
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_tab_goes_in_reading_order_in_certificados_and_the_import_assistant(
+    qtbot, mundo, modals, ventana, orden
+):
+    """From the first control on screen, Tab passes every control in the order they are read
+    (line by line, left to right; the assistant's column lists right after their area), and
+    Mayús+Tab walks it back. (The key's field, and Aceptar while a column is missing, are
+    disabled: Tab skips them.)"""
+    window = windows()[ventana](mundo)
+    qtbot.addWidget(window)
+    colocar(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    esperado = orden(window)
+    assert fuera_de_orden(window, esperado) == []
+    assert set(esperado) == set(usables(window))
+    esperado[0].setFocus()
+    start, passed = recorrer(qtbot, window)
+    assert [nombre(w) for w in [start, *passed]] == [nombre(w) for w in esperado]
+    start, passed = recorrer(qtbot, window, atras=True)
+    assert [nombre(w) for w in [start, *reversed(passed)]] == [nombre(w) for w in esperado]

@@ -29,6 +29,7 @@ from icsoe_desktop.domain.trust import USO_EFIRMA, USO_SELLO, USOS
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
+from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 
@@ -221,6 +222,7 @@ class EmisoresConfiablesDialog(QDialog):
             reflejar(control, services.permisos, actor, Accion.SELLO_DE_TIEMPO)
         etiqueta = QLabel(SELLO_TIEMPO_TEXT)
         etiqueta.setBuddy(self.sello_tiempo)
+        nombrar_por_etiquetas([etiqueta])
         sello_tiempo = QHBoxLayout()
         sello_tiempo.addWidget(etiqueta)
         sello_tiempo.addWidget(self.sello_tiempo, 1)

@@ -31,6 +31,7 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.gui.kit.tabulador import en_orden
 from icsoe_desktop.gui.kit.widgets import EFIRMA_KEY_FILTER, FilePicker, bind_show_password
 
 if TYPE_CHECKING:
@@ -128,11 +129,12 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
 
         self.certificado_picker = FilePicker(
             self.certificado, self.certificado_button, "Certificado Digital", CERT_FILTER,
-            self.set_certificado,
+            self.set_certificado, archivo="el certificado",
         )  # fmt: skip
         self.llave_picker = FilePicker(
-            self.llave, self.llave_button, "Llave Privada", EFIRMA_KEY_FILTER
-        )
+            self.llave, self.llave_button, "Llave Privada", EFIRMA_KEY_FILTER,
+            archivo="la llave privada",
+        )  # fmt: skip
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
         # Generar .pfx… is added in code beside Eliminar (the .ui predates it).
@@ -142,6 +144,13 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         self.generar_pfx.clicked.connect(self._on_generar_pfx)
         self.cerrar.clicked.connect(self.reject)
         self.cerrar.setAutoDefault(False)  # Enter saves
+        # Tab in reading order: the buttons' row on top, the form, then the saved certificates.
+        en_orden(
+            self.guardar, self.eliminar, self.generar_pfx, self.cerrar, self.registro,
+            self.certificado, self.certificado_button, self.llave, self.llave_button,
+            self.usuario, self.mostrar_usuario, self.contrasena, self.mostrar_contrasena,
+            self.tabla,
+        )  # fmt: skip
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(760, 560)
         centrar(self, parent)  # fits the screen, centred on its window

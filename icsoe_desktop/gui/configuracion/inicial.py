@@ -28,6 +28,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import colores, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.services.empresas.primer_uso import (
@@ -358,4 +359,5 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
 def _buddy(text: str, widget: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(widget)
+    nombrar_por_etiquetas([label])
     return label

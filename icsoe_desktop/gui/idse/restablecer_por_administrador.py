@@ -21,6 +21,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
 from icsoe_desktop.gui.kit.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ class RestablecerPorAdministradorDialog(QDialog):
             "confirmacion": self.confirmacion,
         }
         (self.admin_contrasena if administrador else self.administrador).setFocus()
+        nombrar_por_etiquetas(self.findChildren(QLabel))  # the form's, once in the window
         self.resize(520, 360)
         centrar(self, parent)  # fits the screen, centred on its window
 

@@ -69,11 +69,13 @@ class VerificarConstanciaDialog(QDialog):
         ):
             widget.setObjectName(nombre)
         self.constancia_picker = FilePicker(
-            self.constancia, self.constancia_button, "Constancia de firma (PDF)", PDF_FILTER
-        )
+            self.constancia, self.constancia_button, "Constancia de firma (PDF)", PDF_FILTER,
+            archivo="la constancia de firma",
+        )  # fmt: skip
         self.certificado_picker = FilePicker(
-            self.certificado, self.certificado_button, "Certificado (.cer)", EFIRMA_CER_FILTER
-        )
+            self.certificado, self.certificado_button, "Certificado (.cer)", EFIRMA_CER_FILTER,
+            archivo="el certificado",
+        )  # fmt: skip
         campos = QFormLayout()
         for etiqueta, edit, button in (
             ("Constancia de firma (PDF):", self.constancia, self.constancia_button),

@@ -39,6 +39,7 @@ from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.tabulador import en_orden
 from icsoe_desktop.services.archivos import mapeos
 from icsoe_desktop.services.archivos.alcance import letra_columna
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Guia, Lectura
@@ -359,10 +360,21 @@ class AsistenteImportacionDialog(QDialog):
             avisos.append(MSG_AMBIGUAS.format(columnas=todas, campo=titulos[clave]))
         self.faltan.setText(" ".join(avisos))
         self._llenar_comparar(leida)
+        self._tab_en_orden()
         # Several sheets with the header: Aceptar waits for the clerk to choose one.
         self.aceptar.setEnabled(
             not faltan and not leida.columnas_ambiguas and self._elegida_por_el_usuario
         )
+
+    def _tab_en_orden(self) -> None:
+        """Tab in reading order: each column's list right after the area holding them (they
+        were added after the buttons below it), the rows left out beside them, then the
+        buttons."""
+        area = self.findChild(QWidget, "columnasArea")
+        en_orden(
+            self.hoja, self.encabezado, self.filas, area, *self.combos.values(),
+            self.omitidas, *self.comparar.values(), self.aceptar, self.cancelar,
+        )  # fmt: skip
 
     def _llenar_columnas(self, leida: Lectura) -> None:
         while self.columnas_form.rowCount():

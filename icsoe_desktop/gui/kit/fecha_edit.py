@@ -108,6 +108,8 @@ class FechaEdit(QWidget):
         only a widget beside it, not one inside another)."""
         super().setAccessibleName(name)
         self.edit.setAccessibleName(name)
+        # Two dates in a window: each calendar's button says whose it is.
+        self.calendario_button.setAccessibleName(f"{name}: elegir en un calendario")
 
     def text(self) -> str:
         return self.edit.text()

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # login (its list of controls needs neither): each class's first use costs ~1 ms (bench/startup.py).
 
 _LETTER = "mnemonic"  # the dynamic property holding a widget's letter, for ``set_text``
+_DICHO = "mnemonicDicho"  # the description saying the letter of a button with its own shortcut
 
 
 def _taken(text: str) -> str | None:
@@ -64,10 +65,14 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
     none, unique among the widgets shown with it. Call it after the window's widgets exist
     (again after adding a page: letters given before stay). ``widgets``: the window's controls
     in order, for a window without a menu bar or pages that must not look through all its
-    children (the login: wrapping each child Qt object for Python costs ~3 ms at start-up)."""
+    children (the login: wrapping each child Qt object for Python costs ~3 ms at start-up).
+    The fields the labels name are named by the labels' words too (``nombres``)."""
+    from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
+
     if widgets is not None:
         pending = [w for w in widgets if not w.isWindow() and _labelled(w)]
         _give(pending, _letters(pending))
+        nombrar_por_etiquetas(w for w in pending if isinstance(w, QLabel))
         return
     from PySide6.QtWidgets import QMenuBar
 
@@ -79,6 +84,8 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
             if (menu := action.menu()) is not None:
                 _give_menu(cast("QMenu", menu))  # QAction.menu()'s stub says QObject
     _assign_scope(window, used)
+    # The fields named by their labels' words (the letter given, the «*» and «:» left out).
+    nombrar_por_etiquetas(window.findChildren(QLabel))
     _enter_pulsa(window)
 
 
@@ -130,6 +137,14 @@ def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
     """Change a labelled widget's text keeping its letter (a button that reads «Guardar» or
     «Actualizar usuario» as the form's mode changes): the same letter when the new text has
     it, else one no other control of the window uses."""
+    _set_text(widget, text)
+    if isinstance(widget, QLabel):
+        from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
+
+        nombrar_por_etiquetas([widget])
+
+
+def _set_text(widget: QAbstractButton | QLabel, text: str) -> None:
     letter = widget.property(_LETTER) or _taken(widget.text())
     if (given := _taken(text)) or not letter:
         _set(widget, text)
@@ -319,6 +334,13 @@ def _set(widget: QWidget | QAction, text: str) -> None:
     if not key.isEmpty():
         alt = QShortcut(key, widget, widget.animateClick)
         alt.setObjectName(_LETTER)
+        # A screen reader is handed the button's own shortcut only (Ctrl+S): the letter is
+        # said in its description, unless the window wrote one of its own.
+        nativo = QKeySequence.SequenceFormat.NativeText
+        dicho = f"También {key.toString(nativo)}."
+        if widget.accessibleDescription() in ("", widget.property(_DICHO)):
+            widget.setAccessibleDescription(dicho)
+            widget.setProperty(_DICHO, dicho)
 
 
 def _sin_letra(text: str) -> str:

@@ -91,7 +91,11 @@ class FilePicker(QObject):
         caption: str,
         file_filter: str,
         on_chosen: Callable[[str], None] | None = None,
+        *,
+        archivo: str = "",
     ) -> None:
+        """``archivo``: the file as said after the button's verb («el certificado», «la llave
+        privada»), for the screen reader to tell the window's «Elegir archivo…» apart."""
         super().__init__(button)
         self.edit = edit
         self._caption = caption
@@ -105,6 +109,8 @@ class FilePicker(QObject):
             edit.setAccessibleName(caption)
         boton = button.text().replace("&", "")
         edit.setAccessibleDescription(f"La ruta del archivo elegido con «{boton}».")
+        if archivo and not button.accessibleName():
+            button.setAccessibleName(nombre_del_boton(button.text(), archivo))
         button.clicked.connect(self.choose)
 
     def choose(self) -> None:
@@ -122,6 +128,24 @@ class FilePicker(QObject):
         return Path(text) if text else None
 
 
+# The texts of a file button that say only the act, not which file: named with the file.
+_SOLO_EL_ACTO = {"elegir", "elegir archivo", "buscar", "examinar"}
+
+
+def nombre_del_boton(texto: str, archivo: str) -> str:
+    """What a screen reader says for a file button: «Elegir archivo…» with «el certificado»
+    is «Elegir archivo del certificado…», «Buscar…» with «la llave privada» is «Buscar la
+    llave privada…». A text that already names its file is said as written."""
+    from icsoe_desktop.gui.kit.nombres import limpio
+
+    acto = limpio(texto).removesuffix("…").strip()
+    if acto.lower() not in _SOLO_EL_ACTO:
+        return limpio(texto)
+    if acto.lower().endswith("archivo"):
+        archivo = "del " + archivo[3:] if archivo.startswith("el ") else "de " + archivo
+    return f"{acto} {archivo}…"
+
+
 def efirma_pickers(
     certificado: QLineEdit,
     certificado_button: QPushButton,
@@ -131,6 +155,18 @@ def efirma_pickers(
     """The e.firma's .cer and .key pickers (Ingresa con firma electrónica, Firmar la informativa,
     Generar .pfx)."""
     return (
-        FilePicker(certificado, certificado_button, "Certificado (.cer)", EFIRMA_CER_FILTER),
-        FilePicker(llave, llave_button, "Llave privada (.key)", EFIRMA_KEY_FILTER),
+        FilePicker(
+            certificado,
+            certificado_button,
+            "Certificado (.cer)",
+            EFIRMA_CER_FILTER,
+            archivo="el certificado",
+        ),
+        FilePicker(
+            llave,
+            llave_button,
+            "Llave privada (.key)",
+            EFIRMA_KEY_FILTER,
+            archivo="la llave privada",
+        ),
     )

@@ -1,0 +1,43 @@
+"""What a screen reader says for a field named by the label beside it (``QLabel.setBuddy``).
+
+Qt reads such a field by its label's text as written on screen: «* Nombre(s):» was said as
+«asterisco Nombre(s) dos puntos». The field is given the label's words alone («Nombre(s)»);
+the «*» of a required field is said by the window's «* Datos obligatorios» note.
+A name a window gives a field itself is kept."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from PySide6.QtWidgets import QLabel
+
+# The dynamic property holding the name taken from a label: a field whose name is still that
+# one follows its label's new text; a name set otherwise is the window's own.
+_DE_ETIQUETA = "nombreDeEtiqueta"
+_ETIQUETA_HTML = re.compile(r"<[^>]*>")
+
+
+def limpio(texto: str) -> str:
+    """``texto`` as said aloud: without markup, Alt-letter mark, required-field «*» nor the
+    trailing «:»."""
+    sin_marcas = html.unescape(_ETIQUETA_HTML.sub("", texto))
+    sin_letra = sin_marcas.replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return " ".join(sin_letra.split()).strip(" *").removesuffix(":").strip(" *")
+
+
+def nombrar_por_etiquetas(etiquetas: Iterable[QLabel]) -> None:
+    """Each buddy of ``etiquetas`` named by its label's plain words, unless the window named
+    it otherwise."""
+    for etiqueta in etiquetas:
+        campo = etiqueta.buddy()
+        if campo is None:
+            continue
+        actual = campo.accessibleName()
+        if actual and actual != campo.property(_DE_ETIQUETA):
+            continue
+        nombre = limpio(etiqueta.text())
+        if nombre and nombre != actual:
+            campo.setAccessibleName(nombre)
+            campo.setProperty(_DE_ETIQUETA, nombre)
