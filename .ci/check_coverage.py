@@ -30,10 +30,6 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
         46,
         "its reading thread runs under its own sys.settrace (the 10 s limit and Cancelar), which takes the place of coverage's tracer there",
     ),
-    "icsoe_desktop/services/archivos/tabular.py": (
-        54,
-        "open_table and its CSV/xlsx readers serve only bench/lectura.py's baseline; the importers read through lectura.py",
-    ),
     "icsoe_desktop/services/pades/preparar.py": (
         64,
         "the stand-ins for modules PyInstaller leaves out run only in the bundle",
@@ -49,10 +45,6 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
     "icsoe_desktop/services/secrets.py": (
         78,
         "the Windows and macOS keyring names and a keyring backend that fails",
-    ),
-    "icsoe_desktop/services/sync/check.py": (
-        79,
-        "table_summary (a whole table recounted) has no caller left but the bench",
     ),
     "icsoe_desktop/services/empresas/primera.py": (
         79,

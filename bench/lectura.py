@@ -6,7 +6,7 @@ company's; default 100,000; cached in a folder under the system's temp dir or --
 the same way: one with the header on its first row, one as a nómina system writes it (a title
 row, a blank row, the header, the rows, a TOTAL row); and a CSV of the same rows written that way too. Then, alternating, each read whole
 ``--rounds`` times (each round's ratios are of readings side by side; their median is printed):
-- baseline: ``tabular.open_table`` (header on the first row only), every row as a dict;
+- baseline: ``referencias.open_table`` (header on the first row only), every row as a dict;
 - ours: ``lectura.leer`` with the movimientos' columns on the titled file (header found, columns
   mapped, NSS and catalogue values normalised, the TOTAL row left out), every row.
 With --crudo, also on the same titled files:
@@ -115,7 +115,7 @@ def csv_dicts(path: Path) -> int:
 
 
 def baseline(path: Path) -> int:
-    from icsoe_desktop.services.archivos.tabular import open_table
+    from bench.referencias import open_table
 
     return sum(1 for _ in open_table(path).rows)
 

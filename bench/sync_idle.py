@@ -50,7 +50,8 @@ def timed(call, repeat: int) -> tuple[float, float]:
 
 def rehashing(services):
     """The desktop's view with every table's rows hashed again (the baseline)."""
-    from icsoe_desktop.services.sync.check import LocalView, table_summary
+    from bench.referencias import table_summary
+    from icsoe_desktop.services.sync.check import LocalView
     from icsoe_desktop.services.sync.encode import pending_count
     from icsoe_desktop.store.models import SyncState
     from icsoe_desktop.store.sync_tables import SYNCED_TABLES
@@ -109,8 +110,8 @@ def main() -> int:
         sync = services.sync
         assert sync.synchronize().enviados == 0 and sync.status().verified_at is not None
 
+        from bench.referencias import table_summary
         from icsoe_desktop.services.sync.check import kept_view as read_kept
-        from icsoe_desktop.services.sync.check import table_summary
         from icsoe_desktop.store.sync_tables import SYNCED_TABLES
 
         def check_kept() -> None:

@@ -1,18 +1,16 @@
-"""Read a table a clerk brings (CSV from any spreadsheet, or .xlsx) as rows of header → value,
-with the line number the clerk sees, and a Spanish error for each kind of bad file."""
+"""The pieces of reading a table a clerk brings (CSV from any spreadsheet, or a workbook) that
+the intake (``lectura.py``) and the importers share: the file's checks and its kind, the text's
+encoding, a header compared loosely, a cell as text or as a date, and a Spanish error for each
+kind of bad file."""
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
 import unicodedata
-from collections.abc import Iterator
-from contextlib import closing
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.archivos.biff import OLE_MAGIC
@@ -34,13 +32,6 @@ def header_key(text: str) -> str:
     """ "Apellido Paterno", "apellido_paterno" and "APELLIDO PATERNO " compare equal."""
     text = unicodedata.normalize("NFKD", str(text or "")).casefold()
     return "".join(c for c in text if c.isalnum())
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: list[str]
-    rows: Iterator[tuple[int, dict[str, object]]]  # (line number, header_key → value)
-    kind: str  # "xlsx" | "csv"
 
 
 def check_file(path: Path) -> int:
@@ -120,84 +111,9 @@ def _text_encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
-def open_table(path: Path, data: bytes | None = None) -> Table:
-    """The table in ``data``, or streamed from ``path`` (memory does not grow with the file)."""
-    if data is None:
-        _check_table_size(path)
-        try:
-            with path.open("rb") as f:
-                head = f.read(4096)
-            if es_libro(head):
-                return _xlsx_table(path, path)
-            if path.suffix.lower() not in ZIP_SUFFIXES:
-                _refuse_binary(head, path.name)
-                return _csv_table(path, _open_text(path, _text_encoding(path)))
-        except OSError as exc:
-            raise _unreadable(path, exc) from exc
-    elif es_libro(data):
-        return _xlsx_table(path, data)
-    if path.suffix.lower() in ZIP_SUFFIXES:
-        raise ValidationError(
-            "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
-        )
-    assert data is not None  # a file read from ``path`` that is not Excel returned above
-    return _csv_table(path, io.StringIO(decode_text(data, path.name), newline=None))
-
-
 def _open_text(path: Path, encoding: str) -> TextIO:
     # newline=None: a bare \r ends a line (old Mac files) instead of breaking the csv module.
     return path.open(encoding=encoding, errors="replace", newline=None)
-
-
-def _csv_table(path: Path, source: TextIO) -> Table:
-    """Rows read from ``source`` as they are needed; the rows' iterator closes it."""
-    try:
-        sample = source.read(8192)
-        source.seek(0)
-        if source.read(1) != "\ufeff":  # skip a BOM seek(0) did not skip again
-            source.seek(0)
-    except OSError as exc:
-        source.close()
-        raise _unreadable(path, exc) from exc
-    try:
-        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(source, delimiter=delimiter)
-
-    def read(values_of: Iterator[list[str]]) -> list[str]:
-        try:
-            return next(values_of)
-        except csv.Error as exc:
-            raise _csv_error(path.name, max(reader.line_num, 1), exc) from exc
-        except OSError as exc:
-            raise unreadable_after(path.name, reader.line_num, exc) from exc
-
-    def rows() -> Iterator[Any]:  # the headers, then (line, row) pairs
-        # Started at once (the headers are its first item): closing or dropping it closes the
-        # file even if no row is ever asked for.
-        with source:
-            try:
-                headers = read(reader)
-            except StopIteration:
-                raise ValidationError(
-                    "archivo_vacio", f"El archivo «{path.name}» está vacío."
-                ) from None
-            yield headers
-            keys = [header_key(h) for h in headers]
-            while True:
-                try:
-                    values = read(reader)
-                except StopIteration:
-                    return
-                if not any(v.strip() for v in values):
-                    continue
-                yield reader.line_num, dict(zip(keys, values, strict=False))
-
-    lines = rows()
-    headers = next(lines)
-    return Table([h.strip() for h in headers], lines, "csv")
 
 
 def _csv_error(name: str, line: int, exc: csv.Error) -> ValidationError:
@@ -209,26 +125,6 @@ def _csv_error(name: str, line: int, exc: csv.Error) -> ValidationError:
         "csv_invalido",
         f"«{name}» no se pudo leer cerca de la línea {line}: {why}. No se importó nada.",
     )
-
-
-def _xlsx_table(path: Path, data: bytes | Path) -> Table:
-    from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
-
-    rows_iter = sheet_rows(data, path.name)
-    try:
-        headers = ["" if h is None else str(h).strip() for h in next(rows_iter)[1]]
-    except StopIteration:
-        raise ValidationError("archivo_vacio", f"La hoja de «{path.name}» está vacía.") from None
-    keys = [header_key(h) for h in headers]
-
-    def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        with closing(rows_iter):
-            for number, values in rows_iter:
-                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                    continue
-                yield number, dict(zip(keys, values, strict=False))
-
-    return Table(headers, rows(), "xlsx")
 
 
 def cell_text(value: object) -> str:

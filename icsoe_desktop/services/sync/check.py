@@ -5,16 +5,15 @@ sum of ``sync_wire.row_hash`` over uuid and version), which the server keeps for
 thousand rows, whatever the tables hold) with the cursor and whether anything waits to be sent,
 in one snapshot; ``kept_buckets`` one table's per bucket, and ``row_versions`` its rows'
 versions under some buckets, for a repair (``domain/sync_tree.py`` narrows them further).
-``table_summary`` and ``bucket_summary`` hash the rows themselves (what the kept sums must
-equal; the bench's baseline). Generic over the synced tables."""
+``bucket_summary`` hashes the rows themselves per bucket (what the kept sums must equal).
+Generic over the synced tables."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select, type_coerce
+from sqlalchemy import Select, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
@@ -78,27 +77,8 @@ def _summary_queries(table: SyncedTable) -> tuple[Select[str], Select[Any]]:
     return rows, absent
 
 
-def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
-    """(rows, checksum) of what the server should hold of ``table`` as this desktop knows it:
-    its rows (their version) and, for rows it does not keep, the version it last saw. Only
-    meaningful with nothing pending to send."""
-    rows, absent = _summary_queries(table)
-    count = total = 0
-    connection = session.connection()
-    for query in (rows, absent):
-        if query is absent and count == _state_count(connection, table):
-            break  # with nothing pending each row has its state: these are all of them
-        # Read by the driver (plain tuples) a few thousand at a time, hashed in C loops:
-        # SQLAlchemy's handling of each result row took most of a 100,000-row check's time.
-        cursor = driver_cursor(connection, query)
-        while found := cursor.fetchmany(5000):
-            count += len(found)
-            total += sync_wire.hash_sum(map(itemgetter(0), found))
-    return count, total
-
-
 def bucket_summary(session: Session, table: SyncedTable) -> dict[int, tuple[int, int]]:
-    """``table_summary`` per bucket of uuids (``sync_wire.bucket_of``): where a table that
+    """(rows, checksum) of what the server should hold of ``table`` per bucket of uuids (``sync_wire.bucket_of``): where a table that
     differs from the server differs. (Only for a repair: it reads the whole table.)"""
     rows, absent = _summary_queries(table)
     keys: dict[int, list[str]] = {}
@@ -128,13 +108,6 @@ def row_versions(session: Session, table: SyncedTable, buckets: list[int]) -> di
     return found
 
 
-def _state_count(connection: Connection, table: SyncedTable) -> int:
-    """How many sync states ``table`` has (read from the states' key alone)."""
-    query = select(func.count()).where(SyncRowState.table_name == table.name)
-    count: int = connection.execute(query).scalar_one()
-    return count
-
-
 def _hash_key(row_uuid: Any, version: Any) -> Any:
     """A row's "uuid:version", the text ``sync_wire.row_hash`` hashes, written by SQLite."""
     return row_uuid + ":" + type_coerce(version, String)
@@ -146,5 +119,4 @@ __all__ = [
     "kept_buckets",
     "kept_view",
     "row_versions",
-    "table_summary",
 ]
