@@ -1,4 +1,4 @@
-"""Reading a table through the intake of every import, next to the table reader it replaced and
+"""Reading a table through the intake of every import, next to a plain table reader and
 to bare library loops, measured in the same run.
 
 Builds two .xlsx of N movements with the grid's columns (bench/importar.py's, shaped as a real
@@ -179,7 +179,7 @@ def main() -> None:
                   flush=True)  # fmt: skip
     # Each round's two readings side by side (the same load), and the median of those ratios.
     for ours_name, other, goal, what in (
-        ("ours", "baseline", GOAL, "lectura con título / lector anterior sin título"),
+        ("ours", "baseline", GOAL, "lectura con título / lector simple sin título"),
         ("ours", "openpyxl", 0.6, ".xlsx con título / openpyxl read_only desnudo"),
         ("ours_csv", "csv", 2, "CSV con título / csv.reader desnudo"),
         ("csv_dict", "csv", None, "csv.reader con un diccionario por fila / csv.reader desnudo"),
