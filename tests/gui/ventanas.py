@@ -85,6 +85,23 @@ def _rechazado(m: Mundo):
     return replace(fila, rechazo="El NSS no existe en los registros del IMSS")
 
 
+def _propuesta(m: Mundo):
+    """The contract's workers as the period's receipts would propose them: the first as if
+    new, the others already on the contract."""
+    from datetime import date
+
+    from icsoe_desktop.domain.informativa.modelo import Periodo
+    from icsoe_desktop.services.informativa.asignaciones import PropuestaRecibos
+    from icsoe_desktop.services.nomina.consulta import Propuesto
+
+    filas = m.services.informativa_trabajadores.pagina(m.contrato, m.rfc, 0, 10)
+    propuestos = [
+        Propuesto(f.curp, f.nss, "", f.nombre or "TRABAJADOR", f.sbc, date(2026, 6, 14), 2)
+        for f in filas
+    ]
+    return PropuestaRecibos("CNT010101A14", Periodo(2026, 2), propuestos[:1], propuestos[1:])
+
+
 def _dos_sbc(carpeta: Path):
     """A worker file whose «SDI» and «SBC» differ: the intake's reading, for Comparar columnas."""
     from icsoe_desktop.services.archivos import mapeos
@@ -129,6 +146,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         contrato,
         copiar_contrato,
         presentacion,
+        proponer_recibos,
         trabajadores_empresa,
         vencimientos,
     )
@@ -291,6 +309,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         ),
         "informativa.trabajadores_empresa.TrabajadoresEmpresaDialog": lambda m: (
             trabajadores_empresa.TrabajadoresEmpresaDialog(m.services, m.rfc, m.contrato)
+        ),
+        "informativa.proponer_recibos.ProponerRecibosDialog": lambda m: (
+            proponer_recibos.ProponerRecibosDialog(m.services, m.rfc, m.contrato, _propuesta(m))
         ),
         "informativa.vencimientos.VencimientosDialog": lambda m: vencimientos.VencimientosDialog(
             m.services, ADMIN

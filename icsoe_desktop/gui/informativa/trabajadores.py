@@ -93,6 +93,14 @@ class TrabajadoresPanel(QObject):
         self.agregar = child(form, QPushButton, "agregarButton")
         self.empresa = child(form, QPushButton, "empresaButton")
         self.importar = child(form, QPushButton, "importarButton")
+        # The payroll's receipts of the period that name this contract's contratante.
+        self.recibos = QPushButton("De los recibos…", form)
+        self.recibos.setObjectName("recibosButton")
+        self.recibos.setAccessibleName("Proponer trabajadores desde los recibos")
+        self.recibos.setToolTip(
+            "Proponer trabajadores desde los recibos de nómina del periodo que nombran al "
+            "contratante de este contrato"
+        )
         self.quitar = child(form, QPushButton, "quitarButton")
         self.corregir = child(form, QPushButton, "corregirButton")
         self.rechazados = child(form, QCheckBox, "rechazadosCheck")
@@ -109,7 +117,7 @@ class TrabajadoresPanel(QObject):
         # The buttons that bring workers in or act on the list's selection go on this row:
         # beside NSS, CURP and SBC they squeezed those boxes to a few letters when the
         # Inconsistencias panel takes its part of the window.
-        for boton in (self.empresa, self.importar, self.corregir, self.quitar):
+        for boton in (self.empresa, self.recibos, self.importar, self.corregir, self.quitar):
             fila.addWidget(boton)
         layout.insertLayout(layout.indexOf(self.tabla), fila)
         en_dos_filas_si_no_cabe(fila, self.empresa)
@@ -143,6 +151,7 @@ class TrabajadoresPanel(QObject):
         self.agregar.clicked.connect(self.agregar_tecleado)
         self.empresa.clicked.connect(self.de_la_empresa)
         self.importar.clicked.connect(self._pedir_archivo)
+        self.recibos.clicked.connect(self.de_los_recibos)
         self.revisar_columnas = boton_revisar(
             self.importar, lambda: self._pedir_archivo(revisar=True)
         )
@@ -160,6 +169,7 @@ class TrabajadoresPanel(QObject):
             self.sbc,
             self.agregar,
             self.empresa,
+            self.recibos,
             self.importar,
             self.revisar_columnas,
             self.corregir,
@@ -212,6 +222,7 @@ class TrabajadoresPanel(QObject):
             self.sbc,
             self.agregar,
             self.empresa,
+            self.recibos,
             self.importar,
             self.revisar_columnas,
         ):
@@ -325,6 +336,16 @@ class TrabajadoresPanel(QObject):
         )
         if ejecutar_modal(dialog):
             self._recargar()
+
+    def de_los_recibos(self) -> None:
+        """*Proponer trabajadores desde los recibos* for the contract shown."""
+        if self.contrato is None or not self.editable:
+            return
+        from icsoe_desktop.gui.informativa.proponer_recibos import proponer
+
+        proponer(
+            self.tabla.window(), self._services, self._actor, self.contrato.uuid, self._recargar
+        )
 
     def _pedir_archivo(self, revisar: bool = False) -> None:
         if self.contrato is None or not self.editable:

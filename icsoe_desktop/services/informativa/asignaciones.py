@@ -78,6 +78,17 @@ def _encontrados(buscar: str, indice: bool) -> ColumnElement[bool] | None:
     return orden_sql.en_el_indice(lo, hi) if indice else orden_sql.en_el_renglon(lo)
 
 
+@dataclass
+class PropuestaRecibos:
+    """The workers the period's receipts propose for a contract: ``nuevos`` to add, and those
+    the contract already has (shown, never added twice)."""
+
+    contratante: str  # its RFC
+    periodo: Periodo
+    nuevos: list[Propuesto] = field(default_factory=list)
+    en_contrato: list[Propuesto] = field(default_factory=list)
+
+
 class TrabajadoresContratoService(InformativaBase):
     def __init__(
         self,
@@ -222,6 +233,10 @@ class TrabajadoresContratoService(InformativaBase):
         """*Proponer trabajadores desde los recibos*: the workers whose receipts of the
         informativa's cuatrimestre name the contract's contratante (services/nomina), with the
         SBC of the latest, less those the contract already has (by CURP or NSS)."""
+        return self.propuesta_de_recibos(contrato, actor).nuevos
+
+    def propuesta_de_recibos(self, contrato: str, actor: str | None) -> PropuestaRecibos:
+        """``propuestos_de_recibos`` and, apart, those of the receipts the contract has."""
         from icsoe_desktop.services.nomina.consulta import propuestos_en
 
         with self._store.session() as session:
@@ -237,7 +252,11 @@ class TrabajadoresContratoService(InformativaBase):
                 )
             ).all()
         curps, nss = {c for c, _ in ya}, {n for _, n in ya}
-        return [p for p in propuestos if p.curp not in curps and p.nss not in nss]
+        propuesta = PropuestaRecibos(contratante.rfc, periodo)
+        for p in propuestos:
+            en_contrato = p.curp in curps or p.nss in nss
+            (propuesta.en_contrato if en_contrato else propuesta.nuevos).append(p)
+        return propuesta
 
     def agregar_de_recibos(
         self, contrato: str, actor: str | None, curps: Collection[str]

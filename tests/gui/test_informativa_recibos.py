@@ -1,0 +1,230 @@
+"""Proponer trabajadores desde los recibos, driven from the informativa's window as the
+capturista would: the period's payroll receipts that name the contract's contratante are
+listed all marked, those she unmarks stay out, a worker the contract has is shown and never
+added twice, Cancelar adds nothing; with no receipts for that client, or once her relation with
+the contratista ended, a message says so and the contract is left as it was."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from icsoe_desktop.domain.informativa.modelo import Trabajador
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.gui.informativa.proponer_recibos import ProponerRecibosDialog
+from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+from icsoe_desktop.store.models import AuditEntry
+from tests import nomina_cfdi as nc
+from tests.conftest import services_copying
+from tests.gui.helpers import click, wait_operations
+from tests.informativa_servicios import (
+    CLIENTE,
+    PERIODO,
+    capturista_una_vez,
+    contrato_con_trabajadores,
+)
+
+SEMANA = nc.Periodo.semana(date(2026, 6, 8))  # in PERIODO (mayo–agosto 2026)
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
+
+
+@pytest.fixture
+def quien(_quien_una_vez, services, data_dir, smtp_configured):
+    """The contratista and Ana, its capturista; the empresa is the payroll's emisor."""
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+    rfc, ana, _ = _quien_una_vez[1]
+    return rfc, ana
+
+
+def importar(services, carpeta: Path, gente, clientes) -> None:
+    """One weekly receipt per worker, naming its client (and a second week for the first)."""
+    emisor = nc.Emisor()
+    recibos = [
+        (f"{t.curp}.xml", nc.recibo(emisor, t, SEMANA, subcontrataciones=((c, "100"),)))
+        for t, c in zip(gente, clientes, strict=True)
+    ]
+    siguiente = nc.Periodo.semana(date(2026, 6, 15))
+    recibos.append(
+        (
+            "segunda.xml",
+            nc.recibo(emisor, gente[0], siguiente, subcontrataciones=((clientes[0], "100"),)),
+        )
+    )
+    reporte = services.nomina.importar([nc.escribir(carpeta, recibos)], CLI_ACTOR)
+    assert reporte.guardados == len(recibos)
+
+
+def open_window(qtbot, services, actor: str, rfc: str, uuid: str) -> InformativaWindow:
+    window = InformativaWindow(services, actor, rfc, uuid, False)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def celdas(model) -> list[tuple[str, ...]]:
+    return [
+        tuple(model.index(r, c).data() for c in range(model.columnCount()))
+        for r in range(model.rowCount())
+    ]
+
+
+def marcado(dialog: ProponerRecibosDialog, row: int) -> bool:
+    index = dialog.model.index(row, 0)
+    return index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+
+
+def caja(qtbot, dialog: ProponerRecibosDialog, row: int) -> None:
+    """A real click on the check box of ``row`` (at the left of its first cell)."""
+    from PySide6.QtCore import QPoint
+
+    rect = dialog.tabla.visualRect(dialog.model.index(row, 0))
+    pos = QPoint(rect.left() + 12, rect.center().y())
+    qtbot.mouseClick(dialog.tabla.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_the_clerk_adds_the_workers_she_leaves_marked(qtbot, services, quien, modals, tmp_path):
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    gente = nc.trabajadores(5, seed=91)
+    # The fourth worker is already on the contract; the fifth served another client.
+    ya = gente[3]
+    svc = services.informativa_trabajadores
+    assert (
+        svc.agregar_varios(
+            contrato, ana, [Trabajador(ya.nss, ya.curp, int(ya.sbc * 100), ya.nombre)]
+        ).agregados
+        == 1
+    )
+    importar(services, tmp_path / "junio", gente, [CLIENTE.rfc] * 4 + [nc.CLIENTES[0]])
+
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    panel = window.trabajadores
+    assert panel.recibos.isVisible() and panel.recibos.isEnabled()
+    assert panel.recibos.accessibleName() == "Proponer trabajadores desde los recibos"
+    vistos: list[list[tuple[str, ...]]] = []
+    instrucciones: list[str] = []
+
+    def elegir(dialog) -> None:
+        assert isinstance(dialog, ProponerRecibosDialog)
+        vistos.append(celdas(dialog.model) + celdas(dialog.ya_model))
+        instrucciones.append(dialog.instruccion.text())
+        assert dialog.ya.isVisible() and dialog.focusWidget() is dialog.tabla
+        assert [marcado(dialog, r) for r in range(3)] == [True, True, True]
+        caja(qtbot, dialog, 1)  # the second one does not serve this contract
+        assert [marcado(dialog, r) for r in range(3)] == [True, False, True]
+        click(qtbot, dialog.agregar)
+
+    modals.handle(elegir)
+    click(qtbot, panel.recibos)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: modals.texts != [])
+    nuevos = sorted(gente[:3], key=lambda t: t.nss)
+    (filas,) = vistos
+    assert filas == [
+        (t.nss, t.curp, t.nombre, f"{t.sbc:,.2f}", "2" if t is gente[0] else "1")
+        for t in (*nuevos, ya)
+    ]
+    assert f"3 trabajadores con recibos de nómina de {PERIODO.texto}" in instrucciones[0]
+    assert CLIENTE.rfc in instrucciones[0]
+    assert "1 trabajador ya en el contrato se muestra abajo" in instrucciones[0]
+    assert modals.texts == ["Se agregaron 2 trabajadores al contrato desde los recibos de nómina."]
+
+    en_contrato = {f.curp for f in svc.pagina(contrato, ana, 0, 10)}
+    assert en_contrato == {ya.curp, nuevos[0].curp, nuevos[2].curp}
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3)  # the list shows them
+    with services.store.session() as session:
+        fuente = session.scalars(
+            select(AuditEntry.actor).where(AuditEntry.action == "icsoe_trabajadores_de_recibos")
+        ).all()
+    assert fuente == [ana]
+
+    # Again: the one left out is proposed alone; Cancelar (Esc) adds nothing.
+    def cancelar(dialog) -> None:
+        vistos.append(celdas(dialog.model))
+        vistos.append(celdas(dialog.ya_model))
+        qtbot.keyClick(dialog.tabla, Qt.Key.Key_Escape)
+
+    modals.handle(cancelar)
+    click(qtbot, panel.recibos)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: len(vistos) == 3)
+    tienen = sorted((ya, nuevos[0], nuevos[2]), key=lambda t: t.nss)
+    assert [f[1] for f in vistos[1]] == [nuevos[1].curp]
+    assert [f[1] for f in vistos[2]] == [t.curp for t in tienen]
+    assert len(svc.pagina(contrato, ana, 0, 10)) == 3
+
+
+def test_without_receipts_for_the_client_it_says_so(qtbot, services, quien, modals, tmp_path):
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    gente = nc.trabajadores(2, seed=92)
+    importar(services, tmp_path / "otros", gente, [nc.CLIENTES[0], nc.CLIENTES[1]])
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    click(qtbot, window.trabajadores.recibos)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: modals.texts != [])
+    assert modals.texts[0].startswith(
+        f"No hay recibos de nómina de {PERIODO.texto} que nombren al contratante {CLIENTE.rfc}"
+    )
+    assert services.informativa_trabajadores.contar(contrato, ana) == 0
+
+
+def test_a_capturista_without_her_relation_is_refused(qtbot, services, quien, modals, tmp_path):
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    importar(services, tmp_path / "junio", nc.trabajadores(2, seed=93), [CLIENTE.rfc] * 2)
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    # The contratista ends Ana's relation while her window is open.
+    (relacion,) = services.capturistas.pagina(rfc, 0, 10)
+    services.capturistas.baja(rfc, relacion.id)
+    click(qtbot, window.trabajadores.recibos)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: modals.texts != [])
+    assert modals.texts == [f"No tienes una relación activa con el contratista {rfc}."]
+    assert services.informativa_trabajadores.contar(contrato, rfc) == 0
+
+
+def test_by_keyboard_unmarked_all_adds_nothing_and_esc_cancels(
+    qtbot, services, quien, modals, tmp_path
+):
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    gente = nc.trabajadores(2, seed=94)
+    importar(services, tmp_path / "junio", gente, [CLIENTE.rfc] * 2)
+    svc = services.informativa_trabajadores
+    dialog = ProponerRecibosDialog(services, ana, contrato, svc.propuesta_de_recibos(contrato, ana))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    letras = {b.text().partition("&")[2][:1].lower() for b in (dialog.agregar, dialog.cancelar)}
+    assert len(letras) == 2 and "" not in letras
+    assert dialog.focusWidget() is dialog.tabla and not dialog.ya.isVisible()
+    for row in range(2):  # Space on each one's box unmarks it
+        dialog.tabla.setCurrentIndex(dialog.model.index(row, 0))
+        qtbot.keyClick(dialog.tabla, Qt.Key.Key_Space)
+    assert dialog.marcados() == []
+    qtbot.keyClick(dialog.tabla, Qt.Key.Key_Tab)  # the hidden list is skipped
+    assert dialog.focusWidget() is dialog.agregar
+    qtbot.keyClick(dialog.agregar, Qt.Key.Key_Space)
+    assert modals.texts == ["Marca los trabajadores que quieres agregar."]
+    assert dialog.isVisible() and svc.contar(contrato, ana) == 0
+    qtbot.keyClick(dialog.tabla, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Rejected
+    assert svc.contar(contrato, ana) == 0
