@@ -111,6 +111,9 @@ CAPITULOS: dict[str, Capitulo] = {
     "informativa.trabajadores_empresa.TrabajadoresEmpresaDialog": Capitulo(
         "07_informativa.md", "Trabajadores de cada contrato"
     ),
+    "informativa.proponer_recibos.ProponerRecibosDialog": Capitulo(
+        "07_informativa.md", "Trabajadores de cada contrato"
+    ),
     "informativa.problemas.ProblemasImportacionDialog": Capitulo(
         "07_informativa.md", "Trabajadores de cada contrato"
     ),
