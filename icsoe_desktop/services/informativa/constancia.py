@@ -58,32 +58,23 @@ the verdict the list of their motives):
 from __future__ import annotations
 
 import base64
-import binascii
-import io
 import json
 import logging
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.credentials import load_certificate
-from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
-    Campos,
-    EnTexto,
     cadena_original,
-    campos_con_filas,
-    juntos,
     leer_campos,
     nombres_trabajadores,
     sin_filas,
-    son_campos,
-    unidos,
 )
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
-from icsoe_desktop.domain.informativa.sello import sha256_utf8, verificar_sello
+from icsoe_desktop.domain.informativa.sello import verificar_sello
 from icsoe_desktop.domain.trust import TrustStore
 from icsoe_desktop.services import memoria_libre
 from icsoe_desktop.services.informativa.constancia_comprobaciones import (
@@ -91,213 +82,179 @@ from icsoe_desktop.services.informativa.constancia_comprobaciones import (
     huella,
     revocacion,
 )
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    A_LA_HORA_DEL_EQUIPO as A_LA_HORA_DEL_EQUIPO,
+from icsoe_desktop.services.informativa.constancia_lectura import (
+    ADJUNTO,
+    EN_ADJUNTO,
+    FORMATO,
+    HUELLAS,
+    VERSION,
+    adjunto_firmado,
+    firma_rota,
+    huella_del_anexo,
+    leer_adjunto,
+    leer_constancia,
+    nombres_validos,
+    previo,
 )
 from icsoe_desktop.services.informativa.constancia_motivos import (
-    A_LA_HORA_DEL_SELLO as A_LA_HORA_DEL_SELLO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    AL_FIRMAR as AL_FIRMAR,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    AUTOFIRMADO as AUTOFIRMADO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    CABECERA as CABECERA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    CADENA_NO_VIGENTE as CADENA_NO_VIGENTE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    CADENA_REVOCADA as CADENA_REVOCADA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    CAMBIO as CAMBIO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    CAMBIO_ILEGAL as CAMBIO_ILEGAL,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    CAMBIOS as CAMBIOS,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    CAMBIOS_AL_FIRMAR as CAMBIOS_AL_FIRMAR,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    CAMBIOS_POSTERIORES as CAMBIOS_POSTERIORES,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    CLAVE_AL_FIRMAR as CLAVE_AL_FIRMAR,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    DANADO as DANADO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    DEMASIADO_GRANDE as DEMASIADO_GRANDE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    EFIRMA_REVOCADA as EFIRMA_REVOCADA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    EMISOR_SIN_REVOCACION as EMISOR_SIN_REVOCACION,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    ESTA_EMPRESA as ESTA_EMPRESA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    FECHA_DISTINTA as FECHA_DISTINTA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    FECHA_FUTURA as FECHA_FUTURA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    FIRMA_ALTERADA as FIRMA_ALTERADA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    FIRMA_POSTERIOR as FIRMA_POSTERIOR,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    FIRMA_ROTA as FIRMA_ROTA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    ILEGIBLE as ILEGIBLE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_COMPROBABLE as NO_COMPROBABLE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_CONFIABLE as NO_CONFIABLE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_EFIRMA as NO_EFIRMA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_ES_CONSTANCIA as NO_ES_CONSTANCIA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_ES_ESTA as NO_ES_ESTA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_FIRMADA as NO_FIRMADA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_PDF as NO_PDF,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_SE_PUEDE as NO_SE_PUEDE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_VALIDA as NO_VALIDA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_VIGENTE as NO_VIGENTE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NO_VIGENTE_SELLO as NO_VIGENTE_SELLO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    NOMBRES as NOMBRES,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    OTRA_EMPRESA as OTRA_EMPRESA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    OTRO_CERTIFICADO as OTRO_CERTIFICADO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    OTRO_CERTIFICADO_SELLO as OTRO_CERTIFICADO_SELLO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    OTRO_RFC as OTRO_RFC,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    PAGINAS_DISTINTAS as PAGINAS_DISTINTAS,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    PRACTICA as PRACTICA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    REVOCACION_COMPROBADA as REVOCACION_COMPROBADA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SE_VE as SE_VE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SELLO_AJENO as SELLO_AJENO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SELLO_CONFIABLE as SELLO_CONFIABLE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SELLO_DE_EMISOR as SELLO_DE_EMISOR,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SELLO_DISTINTO as SELLO_DISTINTO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SELLO_INVALIDO as SELLO_INVALIDO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SELLO_NO_CONFIABLE as SELLO_NO_CONFIABLE,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SELLO_POSTERIOR as SELLO_POSTERIOR,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SELLO_ROTO as SELLO_ROTO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SIN_DATOS_REVOCACION as SIN_DATOS_REVOCACION,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SIN_FIRMA as SIN_FIRMA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SIN_PRUEBA as SIN_PRUEBA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SIN_REVOCACION as SIN_REVOCACION,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SOLO_SELLOS as SOLO_SELLOS,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    TOLERANCIA as TOLERANCIA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    VACIO as VACIO,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    VERSION_NUEVA as VERSION_NUEVA,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    ConstanciaLeida as ConstanciaLeida,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    Guardada as Guardada,
-)
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    SelloTiempo as SelloTiempo,
+    A_LA_HORA_DEL_EQUIPO,
+    A_LA_HORA_DEL_SELLO,
+    AL_FIRMAR,
+    AUTOFIRMADO,
+    CABECERA,
+    CADENA_NO_VIGENTE,
+    CADENA_REVOCADA,
+    CAMBIO,
+    CAMBIO_ILEGAL,
+    CAMBIOS,
+    CAMBIOS_AL_FIRMAR,
+    CAMBIOS_POSTERIORES,
+    CLAVE_AL_FIRMAR,
+    DANADO,
+    DEMASIADO_GRANDE,
+    EFIRMA_REVOCADA,
+    EMISOR_SIN_REVOCACION,
+    ESTA_EMPRESA,
+    FECHA_DISTINTA,
+    FECHA_FUTURA,
+    FIRMA_ALTERADA,
+    FIRMA_POSTERIOR,
+    FIRMA_ROTA,
+    ILEGIBLE,
+    NO_COMPROBABLE,
+    NO_CONFIABLE,
+    NO_EFIRMA,
+    NO_ES_CONSTANCIA,
+    NO_ES_ESTA,
+    NO_FIRMADA,
+    NO_PDF,
+    NO_SE_PUEDE,
+    NO_VALIDA,
+    NO_VIGENTE,
+    NO_VIGENTE_SELLO,
+    NOMBRES,
+    OTRA_EMPRESA,
+    OTRO_CERTIFICADO,
+    OTRO_CERTIFICADO_SELLO,
+    OTRO_RFC,
+    PAGINAS_DISTINTAS,
+    PRACTICA,
+    REVOCACION_COMPROBADA,
+    SE_VE,
+    SELLO_AJENO,
+    SELLO_CONFIABLE,
+    SELLO_DE_EMISOR,
+    SELLO_DISTINTO,
+    SELLO_INVALIDO,
+    SELLO_NO_CONFIABLE,
+    SELLO_POSTERIOR,
+    SELLO_ROTO,
+    SIN_DATOS_REVOCACION,
+    SIN_FIRMA,
+    SIN_PRUEBA,
+    SIN_REVOCACION,
+    SOLO_SELLOS,
+    TOLERANCIA,
+    VACIO,
+    VERSION_NUEVA,
+    ConstanciaLeida,
+    Guardada,
+    SelloTiempo,
 )
 from icsoe_desktop.services.sin_recolector import sin_recolector
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-    from icsoe_desktop.services.informativa.constancia_pdf import Leidos
     from icsoe_desktop.services.pades.firmar import Adjunto
     from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior, Revocacion
 
+# Its own, and the words and types of constancia_motivos.py, which callers take from here.
+__all__ = [
+    "ADJUNTO",
+    "AL_FIRMAR",
+    "AUTOFIRMADO",
+    "A_LA_HORA_DEL_EQUIPO",
+    "A_LA_HORA_DEL_SELLO",
+    "CABECERA",
+    "CADENA_NO_VIGENTE",
+    "CADENA_REVOCADA",
+    "CAMBIO",
+    "CAMBIOS",
+    "CAMBIOS_AL_FIRMAR",
+    "CAMBIOS_POSTERIORES",
+    "CAMBIO_ILEGAL",
+    "CLAVE_AL_FIRMAR",
+    "DANADO",
+    "DEMASIADO_GRANDE",
+    "EFIRMA_REVOCADA",
+    "EMISOR_SIN_REVOCACION",
+    "ESTA_EMPRESA",
+    "FECHA_DISTINTA",
+    "FECHA_FUTURA",
+    "FIRMA_ALTERADA",
+    "FIRMA_POSTERIOR",
+    "FIRMA_ROTA",
+    "FORMATO",
+    "ILEGIBLE",
+    "NOMBRES",
+    "NO_COMPROBABLE",
+    "NO_CONFIABLE",
+    "NO_EFIRMA",
+    "NO_ES_CONSTANCIA",
+    "NO_ES_ESTA",
+    "NO_FIRMADA",
+    "NO_PDF",
+    "NO_SE_PUEDE",
+    "NO_VALIDA",
+    "NO_VIGENTE",
+    "NO_VIGENTE_SELLO",
+    "OTRA_EMPRESA",
+    "OTRO_CERTIFICADO",
+    "OTRO_CERTIFICADO_SELLO",
+    "OTRO_RFC",
+    "PAGINAS_DISTINTAS",
+    "PRACTICA",
+    "RAZON",
+    "REVOCACION_COMPROBADA",
+    "SALIDA_CAMBIOS",
+    "SALIDA_NO_COMPROBABLE",
+    "SALIDA_NO_VALIDA",
+    "SALIDA_PRACTICA",
+    "SALIDA_VALIDA",
+    "SELLO_AJENO",
+    "SELLO_CONFIABLE",
+    "SELLO_DE_EMISOR",
+    "SELLO_DISTINTO",
+    "SELLO_INVALIDO",
+    "SELLO_NO_CONFIABLE",
+    "SELLO_POSTERIOR",
+    "SELLO_ROTO",
+    "SE_VE",
+    "SIN_DATOS_REVOCACION",
+    "SIN_FIRMA",
+    "SIN_PRUEBA",
+    "SIN_REVOCACION",
+    "SOLO_SELLOS",
+    "TOLERANCIA",
+    "VACIO",
+    "VERSION",
+    "VERSION_NUEVA",
+    "ConstanciaLeida",
+    "Guardada",
+    "SelloTiempo",
+    "SinFirmar",
+    "Verificacion",
+    "escribir_constancia",
+    "huella_del_anexo",
+    "leer_constancia",
+    "preparar_constancia",
+    "verificar_constancia",
+]
+
 log = logging.getLogger(__name__)
 
-FORMATO, VERSION = "ICSOE-CONSTANCIA", 4
-# The versions before, still verified: without the workers' names; with the workers' fields
-# in the attachment too (still written when the annex could not be read back: ``_EN_ADJUNTO``).
-_SIN_NOMBRES, _EN_ADJUNTO = 2, 3
-ADJUNTO = "constancia-icsoe.json"
 RAZON = "Constancia de firma de la informativa ICSOE"
-_MAX_CONSTANCIA = 256_000_000  # 50 contracts of 12,000 workers: ~23 MB
 
 # Every refusal its own words, with what a constancia carries: constancia_motivos.py.
 
@@ -491,7 +448,7 @@ def preparar_constancia(
             "constancia_otro_rfc",
             f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista {rfc}.",
         )
-    sellada = replace(sellada, nombres=_nombres(nombres, sellada))
+    sellada = replace(sellada, nombres=nombres_validos(nombres, sellada))
     datos: dict[str, object] = {
         "formato": FORMATO,
         "sello": sello,
@@ -509,10 +466,10 @@ def preparar_constancia(
         datos |= {"version": VERSION, "sin_filas": sin_filas(sellada), "caracteres": caracteres}
         datos["sha256"] = huella_del_anexo(cadena, nombres)
     else:
-        datos |= {"version": _EN_ADJUNTO, "cadena": cadena, "nombres": list(map(list, nombres))}
+        datos |= {"version": EN_ADJUNTO, "cadena": cadena, "nombres": list(map(list, nombres))}
     del sellada  # each worker's fields, not kept while the attachment is written
     if congeladas is not None:
-        datos["huellas"] = dict(zip(_HUELLAS, map(huella, congeladas), strict=True))
+        datos["huellas"] = dict(zip(HUELLAS, map(huella, congeladas), strict=True))
     datos_firmados = adjunto(
         ADJUNTO,
         json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii"),
@@ -523,209 +480,7 @@ def preparar_constancia(
     return SinFirmar(paginas, datos_firmados, info.certificado_der, fecha_firma)
 
 
-# --- reading and verifying ---------------------------------------------------------------------
-
-
-def _adjunto(revision: bytes) -> bytes | None:
-    """``ADJUNTO`` as the signed revision holds it (a flat /EmbeddedFiles name tree)."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    lector = PdfFileReader(io.BytesIO(revision), strict=False)
-    try:
-        nombres = lector.root["/Names"]["/EmbeddedFiles"]["/Names"]
-    except (KeyError, TypeError):
-        return None
-    for i in range(0, len(nombres) - 1, 2):
-        if str(nombres[i]) == ADJUNTO:
-            return bytes(nombres[i + 1].get_object()["/EF"]["/F"].get_object().data)
-    return None
-
-
-def _leida(datos: bytes, paginas: bytes) -> ConstanciaLeida:
-    """What the attachment ``datos`` says, with, from version 4, the workers (fields and
-    names) the annex of ``paginas`` (the signed revision's pages) shows, which must be the
-    ones its SHA-256 names (else ``PAGINAS_DISTINTAS``)."""
-    try:
-        return _del_adjunto(datos, paginas)
-    except ValidationError as exc:
-        if exc.code in ("constancia_version", "constancia_paginas"):
-            raise
-        raise ValidationError("constancia_danada", DANADO) from exc
-    except (ValueError, TypeError, KeyError, binascii.Error, DomainError) as exc:
-        raise ValidationError("constancia_danada", DANADO) from exc
-
-
-def _del_adjunto(datos: bytes, paginas: bytes) -> ConstanciaLeida:
-    """``_leida`` but for how a fault is reported: any exception of the attachment read."""
-    leido = json.loads(datos.decode("ascii"))
-    version = _version(leido)
-    caracteres, nombres, leidos = None, leido.get("nombres"), None
-    en_anexo: list[str] = []
-    if version == VERSION:
-        cadena, sellada, caracteres, en_anexo, leidos = _de_version_4(leido, paginas)
-    elif {"sin_filas", "sha256", "caracteres"} & set(leido):
-        raise ValueError("sin_filas")
-    else:
-        cadena = str(leido["cadena"])
-        sellada = leer_campos(cadena)
-    sello = str(leido["sello"])
-    certificado = base64.b64decode(str(leido["certificado"]), validate=True)
-    if sellada.firmada is None:
-        raise ValueError("sin fecha")
-    if version == VERSION:
-        nombres = _por_contrato(en_anexo, sellada)
-    if version != _SIN_NOMBRES:
-        sellada = replace(sellada, nombres=_nombres(nombres, sellada))
-    elif nombres is not None:
-        raise ValueError("nombres")
-    huellas = _huellas(leido.get("huellas"))
-    info = load_certificate(certificado)
-    return ConstanciaLeida(
-        cadena, sello, info.certificado_der, info, sellada, huellas, caracteres, leidos
-    )
-
-
-def _version(leido: Any) -> object:
-    """The attachment's version, one this app reads (a later one: ``VERSION_NUEVA``)."""
-    if leido["formato"] != FORMATO:
-        raise ValueError("formato")
-    version = leido["version"]
-    if type(version) is int and version > VERSION:
-        raise ValidationError("constancia_version", VERSION_NUEVA)
-    if version not in (_SIN_NOMBRES, _EN_ADJUNTO, VERSION):
-        raise ValueError("version")
-    return version
-
-
-def _de_version_4(leido: Any, paginas: bytes) -> tuple[str, Campos, str, list[str], Leidos]:
-    """A version 4 attachment's cadena, its fields, its characters, the annex's names and
-    where its pages' contents are."""
-    if {"cadena", "nombres"} & set(leido) or not _HEX.fullmatch(str(leido["sha256"])):
-        raise ValueError("sha256")
-    caracteres = _caracteres(leido["caracteres"])
-    campos, en_anexo, leidos = _del_anexo(str(leido["sin_filas"]), paginas, caracteres)
-    cadena = unidos(campos)
-    if huella_del_anexo(cadena, [en_anexo]) != leido["sha256"]:
-        raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS)
-    sellada = leer_campos(cadena, campos=campos)  # not split out of it again
-    return cadena, sellada, caracteres, en_anexo, leidos
-
-
-def _del_anexo(sin: str, paginas: bytes, caracteres: str) -> tuple[list[str], list[str], Leidos]:
-    """The cadena's fields and the names (in its order) of a version 4 constancia: ``sin`` (it
-    without its workers' fields) and the rows its annex shows (and where its pages' contents
-    are); ``PAGINAS_DISTINTAS`` when the annex does not show as many workers as it lists, in
-    rows that read back."""
-    from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo
-
-    try:
-        filas, nombres, leidos = leer_anexo(paginas, caracteres)
-    except ValueError as exc:
-        raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
-    try:
-        return campos_con_filas(sin, filas), nombres, leidos
-    except ValueError as exc:
-        if exc.args == ("filas",):
-            raise ValidationError("constancia_paginas", PAGINAS_DISTINTAS) from exc
-        raise
-
-
-def huella_del_anexo(cadena: str, nombres: Iterable[Sequence[str]]) -> str:
-    """What a version 4 attachment's ``sha256`` is: the SHA-256 (hex) of the cadena and then,
-    each after a line feed, every worker's name in its order (which no name has: ``campo``)."""
-    suma = sha256_utf8(cadena)
-    for lista in nombres:
-        if lista:
-            suma.update(("\n" + juntos(lista, "\n")).encode())
-    return suma.hexdigest()
-
-
-def _caracteres(valor: object) -> str:
-    """A version 4 attachment's ``caracteres``: ValueError for anything but distinct
-    characters, in order, none ASCII, as many as the annex takes."""
-    from icsoe_desktop.services.informativa.constancia_pdf import MAX_CARACTERES
-
-    if not isinstance(valor, str) or len(valor) > MAX_CARACTERES:
-        raise ValueError("caracteres")
-    if list(valor) != sorted(set(valor)) or any(c <= "~" for c in valor):
-        raise ValueError("caracteres")
-    return valor
-
-
-def _por_contrato(nombres: list[str], sellada: Campos) -> list[list[str]]:
-    """The annex's names, one list a contract of ``sellada`` (as many as its workers)."""
-    partes, inicio = [], 0
-    for campos in sellada.trabajadores:
-        partes.append(nombres[inicio : inicio + len(campos) // 3])
-        inicio += len(campos) // 3
-    if inicio != len(nombres):
-        raise ValueError("nombres")
-    return partes
-
-
-def _nombres(valor: object, sellada: Campos) -> tuple[Sequence[str], ...]:
-    """The names a constancia carries (its attachment's ``nombres``, or *Firmar*'s): ValueError
-    for anything but one name (``campo`` of itself) per worker of each contract of the cadena."""
-    if not (isinstance(valor, list | tuple) and len(valor) == len(sellada.trabajadores)):
-        raise ValueError("nombres")
-    for nombres, campos in zip(valor, sellada.trabajadores, strict=True):
-        if not (isinstance(nombres, list | EnTexto) and len(nombres) == len(campos) // 3):
-            raise ValueError("nombres")
-        if not (isinstance(nombres, EnTexto) or set(map(type, nombres)) <= {str}):
-            raise ValueError("nombres")
-        if not son_campos(nombres):
-            raise ValueError("nombres")
-    return tuple(valor)
-
-
-_HUELLAS = ("congelada", "cabecera")
-_HEX = re.compile(r"[0-9a-f]{64}")
-
-
-def _huellas(valor: object) -> tuple[str, str] | None:
-    """The attachment's ``huellas`` (absent in a constancia made before): ValueError for
-    anything but both SHA-256 in hex."""
-    if valor is None:
-        return None
-    if not isinstance(valor, dict) or set(valor) != set(_HUELLAS):
-        raise ValueError("huellas")
-    congelada, cabecera = (valor[k] for k in _HUELLAS)
-    if not all(isinstance(h, str) and _HEX.fullmatch(h) for h in (congelada, cabecera)):
-        raise ValueError("huellas")
-    return congelada, cabecera
-
-
-def _previo(pdf: bytes) -> str | None:
-    if not isinstance(pdf, bytes | bytearray) or not pdf.strip():
-        return VACIO
-    if len(pdf) > _MAX_CONSTANCIA:
-        return DEMASIADO_GRANDE
-    if pdf.lstrip()[:5] != b"%PDF-":
-        return NO_PDF
-    return None
-
-
-def leer_constancia(pdf: bytes) -> ConstanciaLeida:
-    """What a constancia's signed revision carries, its PDF signature checked intact (not who
-    signed it nor whether that is trusted here: ``verificar_constancia``). ValidationError in
-    ``verificar_constancia``'s words otherwise (a stored copy checked by a restore)."""
-    from icsoe_desktop.services.pades.validar import FirmaIlegible, leer_firma, validar
-
-    if motivo := _previo(pdf):
-        raise ValidationError("constancia_danada", motivo)
-    try:
-        firma, handle = leer_firma(bytes(pdf))
-        datos = _adjunto(firma.revision_firmada)
-    except FirmaIlegible as exc:
-        raise ValidationError("constancia_danada", ILEGIBLE) from exc
-    except Exception as exc:  # a signed revision pyHanko cannot walk
-        raise ValidationError("constancia_danada", NO_ES_CONSTANCIA) from exc
-    if datos is None:
-        raise ValidationError("constancia_danada", NO_ES_CONSTANCIA)
-    leida = _leida(datos, firma.base)
-    if not validar(handle, [], [], firma.momento).intacta:
-        raise ValidationError("constancia_danada", FIRMA_ROTA)
-    return leida
+# --- verifying --------------------------------------------------------------------------------
 
 
 def verificar_constancia(
@@ -802,7 +557,7 @@ def _firmada(pdf: bytes) -> Verificacion | tuple[FirmaPdf, object, ConstanciaLei
     file that is no constancia."""
     from icsoe_desktop.services.pades.validar import FirmaIlegible, leer_firma
 
-    if motivo := _previo(pdf):
+    if motivo := previo(pdf):
         return Verificacion(False, (motivo,))
     try:
         firma, handle = leer_firma(bytes(pdf))
@@ -810,26 +565,15 @@ def _firmada(pdf: bytes) -> Verificacion | tuple[FirmaPdf, object, ConstanciaLei
         motivo = {"sin_firma": SIN_FIRMA, "alterada": FIRMA_ALTERADA}.get(exc.codigo, ILEGIBLE)
         return Verificacion(False, (motivo,))
     try:
-        datos = _adjunto(firma.revision_firmada)
+        datos = adjunto_firmado(firma.revision_firmada)
     except Exception:  # a signed revision pyHanko cannot walk
         datos = None
     # A file rewritten whole (qpdf, a «print to PDF») no longer has its signed revision where
     # the signature says: what is read from it is wrong because the signature is broken.
     if datos is None:
-        return Verificacion(False, (_rota(handle, firma.momento) or NO_ES_CONSTANCIA,))
+        return Verificacion(False, (firma_rota(handle, firma.momento) or NO_ES_CONSTANCIA,))
     try:
-        leida = _leida(datos, firma.base)
+        leida = leer_adjunto(datos, firma.base)
     except ValidationError as exc:
-        return Verificacion(False, (_rota(handle, firma.momento) or exc.message,))
+        return Verificacion(False, (firma_rota(handle, firma.momento) or exc.message,))
     return firma, handle, leida
-
-
-def _rota(handle: object, momento: datetime | None) -> str:
-    """``FIRMA_ROTA`` when the signature does not cover the PDF's bytes it names, else ""."""
-    from icsoe_desktop.services.pades.validar import validar
-
-    try:
-        return "" if validar(handle, [], [], momento).intacta else FIRMA_ROTA
-    except Exception:  # pyHanko cannot even evaluate it: the other reason stands
-        log.warning("No se pudo evaluar la integridad de la firma", exc_info=True)
-        return ""
