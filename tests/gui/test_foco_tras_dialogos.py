@@ -1,0 +1,106 @@
+"""After a chain of dialogs closes, the keyboard is back in the window the clerk was in: not
+in a window behind it, and never nowhere (every modal dialog runs through
+``kit.modal.ejecutar_modal``). Offscreen, as a window system that activates no window when a
+modal one closes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from tests import credentials_factory as cf
+from tests.conftest import services_copying
+from tests.gui.helpers import click
+from tests.gui.test_certificados_imss import REGISTRO, company  # noqa: F401  (fixture)
+from tests.informativa_servicios import acuse_del_imss, firmada_una_vez
+
+
+@pytest.fixture(scope="module")
+def _firmada_una_vez(tmp_path_factory):
+    return firmada_una_vez(tmp_path_factory, [(3, 7)])
+
+
+services = services_copying(firmada="_firmada_una_vez")
+
+
+@pytest.fixture
+def firmada(_firmada_una_vez, services, smtp_configured, clock):
+    rfc, _ana, uuid, _contratos, _constancia = _firmada_una_vez[1]
+    clock.now = datetime(2026, 11, 23, 12, 0)
+    return rfc, uuid
+
+
+def activa(qtbot, window: QWidget) -> None:
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def test_after_registrar_presentacion_the_informativa_has_the_keyboard(
+    qtbot, services, firmada, modals, tmp_path
+):
+    """Opened over *ICSOE - Contratista*: *Registrar presentación* → «Registrar» → «quedó
+    presentada» → Enter, and the informativa is the active window (Alt+P reaches it)."""
+    rfc, uuid = firmada
+    acuse = tmp_path / "acuse.pdf"
+    acuse.write_bytes(acuse_del_imss(rfc, fecha="22/11/2026 10:15:30"))
+    contratista = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    activa(qtbot, contratista)
+    informativa = InformativaWindow(services, rfc, rfc, uuid, True)
+    activa(qtbot, informativa)
+
+    def registrar(dialog: RegistrarPresentacionDialog) -> None:
+        dialog.elegir_acuse(acuse)
+        qtbot.waitUntil(lambda: dialog.archivo.text() != "")
+        click(qtbot, dialog.registrar)
+
+    modals.handle(registrar)
+    modals.answer("Registrar", "Aceptar")
+    click(qtbot, informativa.presentacion)
+    qtbot.waitUntil(lambda: informativa.solo_lectura.text().startswith("Presentada"))
+    assert modals.texts[-1].startswith("La informativa quedó presentada")
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is informativa)
+    assert contratista.isVisible()
+
+
+def test_after_certificados_closed_over_its_alert_the_main_window_has_the_keyboard(
+    qtbot,
+    company,  # noqa: F811
+    modals,
+    tmp_path,
+):
+    """*Certificados IMSS* › Eliminar › Cancelar, then Esc: the alert of the registros left
+    without a certificate, Enter, and the main window it was opened from is active."""
+    from icsoe_desktop.services.certificados.servicio import Assignment
+
+    cer, key = cf.fiel_moral().write(tmp_path)
+    company.certificates.assign(Assignment(REGISTRO, cer, key, cf.RFC_MORAL, cf.PASSWORD), "admin")
+    main = VentanaPrincipal(company, "admin@nominas.com")
+    activa(qtbot, main)
+    vista: dict[str, object] = {}
+
+    def eliminar_y_salir(dialog: CertificadosImssDialog) -> None:
+        qtbot.waitUntil(dialog.isActiveWindow)
+        dialog.tabla.selectRow(0)  # its certificate: Eliminar asks, Cancelar keeps it
+        modals.answer("Cancelar", "Aceptar")
+        click(qtbot, dialog.eliminar)
+        qtbot.waitUntil(lambda: len(modals.messages) >= 1)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        vista["tras cancelar"] = QApplication.activeWindow() is dialog
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    modals.handle(eliminar_y_salir)
+    main.open_certificados()
+    assert vista == {"tras cancelar": True}
+    assert modals.texts[0].startswith("¿Deseas eliminar el certificado")
+    assert "no estarán disponibles" in modals.texts[-1]
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
