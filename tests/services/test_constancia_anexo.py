@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import Trabajador
 from icsoe_desktop.domain.trust import TrustStore, read_emisor
 from icsoe_desktop.services.informativa import constancia as c
@@ -203,6 +204,28 @@ def test_a_version_4_attachment_out_of_its_shape_is_damaged(genuina, fiel, confi
     datos = {**falsa.datos(genuina), **cambio}
     firmada = falsa.firmar(falsa.paginas(genuina), fiel, [cf.sat_ca().certificate_der], datos)
     assert _refusal(firmada, confianza) == (c.DANADO,)
+
+
+@pytest.mark.parametrize(
+    ("cambio", "motivo"),
+    [
+        ({"version": 5}, c.VERSION_NUEVA),  # a later app's: the clerk is told to update
+        ({"version": 1}, c.DANADO),
+        ({"version": "4"}, c.DANADO),
+        ({"formato": "OTRO-FORMATO"}, c.DANADO),
+    ],
+)
+def test_an_attachment_of_another_version_or_format_says_which(
+    genuina, fiel, confianza, cambio, motivo
+):
+    """A constancia a later version of the app wrote asks for the update, when verified and
+    when a restore reads it; one of a version or format no version wrote is damaged."""
+    datos = {**falsa.datos(genuina), **cambio}
+    firmada = falsa.firmar(falsa.paginas(genuina), fiel, [cf.sat_ca().certificate_der], datos)
+    assert _refusal(firmada, confianza) == (motivo,)
+    with pytest.raises(ValidationError) as error:
+        c.leer_constancia(firmada)
+    assert error.value.message == motivo
 
 
 def test_a_contract_without_workers_beside_others_reads_back(fiel, confianza):
