@@ -228,3 +228,40 @@ def test_by_keyboard_unmarked_all_adds_nothing_and_esc_cancels(
     qtbot.keyClick(dialog.tabla, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Rejected
     assert svc.contar(contrato, ana) == 0
+
+
+def test_when_the_contract_has_them_all_nothing_can_be_added(
+    qtbot, services, quien, modals, tmp_path
+):
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    gente = nc.trabajadores(2, seed=95)
+    svc = services.informativa_trabajadores
+    tiene = [Trabajador(t.nss, t.curp, int(t.sbc * 100), t.nombre) for t in gente]
+    assert svc.agregar_varios(contrato, ana, tiene).agregados == 2
+    importar(services, tmp_path / "junio", gente, [CLIENTE.rfc] * 2)
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    vistos: list[tuple[str, bool, int, int]] = []
+
+    def ver(dialog) -> None:
+        vistos.append(
+            (
+                dialog.instruccion.text(),
+                dialog.agregar.isEnabled(),
+                dialog.model.rowCount(),
+                dialog.ya_model.rowCount(),
+            )
+        )
+        assert dialog.focusWidget() is dialog.cancelar
+        qtbot.keyClick(dialog.cancelar, Qt.Key.Key_Escape)
+
+    modals.handle(ver)
+    click(qtbot, window.trabajadores.recibos)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: vistos != [])
+    ((texto, agregar, nuevos, ya),) = vistos
+    assert texto.startswith(f"Los 2 trabajadores con recibos de nómina de {PERIODO.texto}")
+    assert "ya están en el contrato: no hay a quién agregar." in texto
+    assert (agregar, nuevos, ya) == (False, 0, 2)
+    assert modals.texts == [] and svc.contar(contrato, ana) == 2
