@@ -104,3 +104,29 @@ def test_after_certificados_closed_over_its_alert_the_main_window_has_the_keyboa
     assert modals.texts[0].startswith("¿Deseas eliminar el certificado")
     assert "no estarán disponibles" in modals.texts[-1]
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
+
+
+def test_after_a_progress_bar_closes_its_window_has_the_keyboard(qtbot, services):
+    """A long work behind its bar, from a window over another: the bar has the keyboard while
+    it runs (Esc cancels), and when it closes the window it was started from has it again."""
+    from threading import Event
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
+
+    detras, ventana = QWidget(), QWidget()
+    activa(qtbot, detras)
+    activa(qtbot, ventana)
+    seguir, hecho = Event(), []
+
+    def trabajo(_progreso, _cancelado) -> str:
+        seguir.wait(10)
+        return "listo"
+
+    ejecutar_con_barra(ventana, "Exportando…", trabajo, hecho.append)
+    barra = ventana.findChild(QProgressDialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is barra)
+    seguir.set()
+    qtbot.waitUntil(lambda: hecho == ["listo"])
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is ventana)

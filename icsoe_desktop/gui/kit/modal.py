@@ -51,8 +51,14 @@ def _ventana_de_origen(dialog: QDialog) -> tuple[QWidget | None, set[int]]:
     if activa is None or activa is dialog:
         padre = dialog.parentWidget()
         activa = padre.window() if padre is not None else None
-    abiertas = {_clave(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
-    return activa, abiertas
+    return activa, ventanas_abiertas()
+
+
+def ventanas_abiertas() -> set[int]:
+    """The windows on screen now (by address), for ``devolver_foco``."""
+    from PySide6.QtWidgets import QApplication
+
+    return {_clave(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
 
 
 def devolver_foco(ventana: QWidget | None, abiertas: set[int]) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from icsoe_desktop.gui.kit import recolector
+from icsoe_desktop.gui.kit.modal import devolver_foco, ventanas_abiertas
 
 if TYPE_CHECKING:  # the dialogs are imported when used: not on the start-up path
     from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -314,8 +315,13 @@ class Operacion(Generic[T]):
         """Close the dialog; False when the window that started the work is gone."""
         self.terminada = True
         if _vivo(self.dialogo):
+            tenia_el_teclado = self.dialogo.isActiveWindow()
+            abiertas = ventanas_abiertas()
             self.dialogo.close()
             self.dialogo.deleteLater()
+            if tenia_el_teclado and self.parent is not None and _vivo(self.parent):
+                # The bar closing leaves the keyboard nowhere: back to the window it is over.
+                devolver_foco(self.parent.window(), abiertas)
         return self.parent is None or _vivo(self.parent)
 
     def _avanzar(self, done: int, total: int) -> None:
