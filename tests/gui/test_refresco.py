@@ -143,3 +143,33 @@ def test_a_capturista_who_activates_shows_active_in_the_open_consulta(
     click(qtbot, dialog.guardar)
     qtbot.waitUntil(lambda: "Activa" in beto())
     assert "Registrada" not in beto() and beto()[ENVIAR] != "Enviar email"
+
+
+def test_an_installation_dropped_by_a_background_thread_frees_its_notifier_quietly(qtbot, tmp_path):
+    """The last reference to an installation's services goes in a pool thread (work that
+    outlived its window): its notifier, whose timer looks for other programs' writes, is
+    freed on the window's thread, with no Qt warning (a QObject with a running timer destroyed
+    off its thread warns, and may take the process down)."""
+    import gc
+    import threading
+    import weakref
+
+    from icsoe_desktop.gui.kit.notificador import MIRAR, notificador
+    from icsoe_desktop.services.container import open_services
+
+    (tmp_path / "otra").mkdir()
+    tenidos = [open_services(tmp_path / "otra")]
+    vivo = weakref.ref(notificador(tenidos[0]))
+    servicios = weakref.ref(tenidos[0])
+
+    def soltar() -> None:
+        services = tenidos.pop()
+        services.close()
+        del services
+        gc.collect()
+
+    hilo = threading.Thread(target=soltar)
+    hilo.start()
+    hilo.join()
+    assert servicios() is None  # the thread dropped the last reference
+    qtbot.waitUntil(lambda: vivo() is None, timeout=3 * MIRAR)

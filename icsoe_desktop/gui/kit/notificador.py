@@ -52,6 +52,10 @@ class Notificador(QObject):
 
 
 _por_services: weakref.WeakKeyDictionary[Services, Notificador] = weakref.WeakKeyDictionary()
+# Every notifier, held until its timer (on the GUI thread) sees its services gone: a notifier
+# freed with its services would be freed on whichever thread dropped them last (a pool thread,
+# the collector there), and a QObject with a running timer cannot be destroyed off its thread.
+_vivos: set[Notificador] = set()
 
 
 def notificador(services: Services) -> Notificador:
@@ -59,6 +63,7 @@ def notificador(services: Services) -> Notificador:
     found = _por_services.get(services)
     if found is None:
         found = _por_services[services] = Notificador()
+        _vivos.add(found)
         services.cambios.escuchar(found.anunciar)
         _mirar_fuera(found, weakref.ref(services))
     return found
@@ -72,6 +77,8 @@ def _mirar_fuera(notificador: Notificador, services: weakref.ref[Services]) -> N
         found = services()
         if found is None:
             timer.stop()
+            _vivos.discard(notificador)
+            notificador.deleteLater()
             return
         try:
             found.mirar_fuera()
