@@ -268,6 +268,8 @@ class Services:
                 integridad = verificar_bitacora(store.path, self.cabezas.registradas(empresa.id))
             self.cabezas.tomar(empresa.id, integridad)  # whole: recorded as it opens
         self.empresa, self.store, self.audit = nombrada, store, audit
+        # What a pulled or restored constancia de firma is judged with, as filing judges it.
+        store.verificar_constancia = lambda pdf: self.informativa_firma.verificar(pdf)
         self.permisos_empresa = permisos
         self.carpeta = self.empresas.carpeta(empresa)
 

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
@@ -213,6 +213,8 @@ def upgrade_file(path: Path, target: str = "head") -> None:
 
 # What a restore (services/respaldo/restauracion.py) leaves beside a store while it replaces it: the
 # checked copy of the backup, the marker naming the steps, the replaced store kept aside.
+# Session info key: the store's ``verificar_constancia`` (None when no service set one).
+VERIFICAR = "verificar_constancia"
 RESTORE_CANDIDATE = ".restaurando"
 RESTORE_MARKER = ".restauracion"
 RESTORE_ASIDE = ".antes-de-restaurar-"
@@ -269,6 +271,9 @@ class Store:
         self._al_reemplazar: list[Callable[[], None]] = []
         # What stamps a change (store/tracking.py): the services' clock, set when they open it.
         self.clock: Clock = utcnow
+        # The constancia de firma's verification (its service's, set when they open it): rows
+        # that arrive presentada are judged with it (``VERIFICAR`` in each session's info).
+        self.verificar_constancia: Callable[[bytes], Any] | None = None
         if not path.exists() and (leftovers := restore_leftovers(path)):
             # A restore was interrupted here: its data is in those files, and an empty store in
             # its place would hide it. Opening the empresa (services.container) finishes or
@@ -327,6 +332,7 @@ class Store:
         (busy timeout) and run after, on what was written."""
         session = self._sessions()
         session.info[CLOCK] = self.clock
+        session.info[VERIFICAR] = self.verificar_constancia
         try:
             if immediate:
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")

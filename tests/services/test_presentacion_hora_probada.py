@@ -16,9 +16,9 @@ from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.contratistas import DatosGenerales
 from icsoe_desktop.services.informativa import constancia as c
+from icsoe_desktop.services.informativa.constancia_refutada import CONSTANCIA_AJENA
 from icsoe_desktop.services.informativa.firma import MSG_RELOJ_DESFASADO
 from icsoe_desktop.services.informativa.presentacion import (
-    CONSTANCIA_AJENA,
     MSG_CONSTANCIA_NO_VALIDA,
     NO_SE_EXPORTA,
     NO_SE_REGISTRA,

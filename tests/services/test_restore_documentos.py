@@ -180,3 +180,26 @@ def test_a_store_whose_acuse_and_sha256_were_swapped_is_backed_up_marked(
     assert "El respaldo quedó marcado" in warned.value.message
     error = _rechazo(services, tmp_path / "marcado.icsoe-respaldo")
     assert error.code == "respaldo_de_base_alterada"
+
+
+def _autofirmada(genuina: bytes, rfc: str) -> bytes:
+    """The genuine pages and data (cadena, sello) signed again by a self-signed certificate."""
+    from tests import constancia_falsa as falsa
+
+    return falsa.firmar(falsa.paginas(genuina), falsa.autofirmado(rfc), [], falsa.datos(genuina))
+
+
+def test_a_constancia_re_signed_by_a_self_signed_certificate_is_refused(
+    services, presentada
+) -> None:
+    backup, rfc = presentada
+    copia = _copia(backup, "constancia-autofirmada.icsoe-respaldo")
+    forjada = _autofirmada(_constancia(backup), rfc)
+    _editar(copia, "UPDATE icsoe_informativas SET acuse_pdf = ? WHERE acuse_pdf != ''", forjada)
+    error = _rechazo(services, copia)
+    assert error.code == "respaldo_documento_alterado"
+    assert f"la informativa del periodo 2026-2 de {rfc}: su constancia de firma no es válida (" in (
+        error.message
+    )
+    # The backup of the genuine constancia is still restored.
+    services.backup.restore(backup, CLI_ACTOR)

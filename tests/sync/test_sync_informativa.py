@@ -285,6 +285,7 @@ def test_an_acuse_swapped_with_its_sha256_on_the_server_is_not_applied(
     import hashlib
 
     a, b = connected(sync_server, desktops)
+    trust_sat(b.data_dir)  # B verifies the constancia of what arrives presentada
     rfc = enter_contratista(a, a.data_dir, tmp_path)
     uuid = _presentada_en(a, rfc, tmp_path, clock)
     a.sync.synchronize()
@@ -305,6 +306,41 @@ def test_an_acuse_swapped_with_its_sha256_on_the_server_is_not_applied(
         assert desktop.informativa_presentacion.acuse_imss(uuid, CLI_ACTOR) == genuino
         (entrada,) = [e for e in desktop.audit.recent() if e.action == "sincronizacion_rechazada"]
         assert motivo in entrada.detail
+
+
+def _constancia(desktop, uuid: str) -> bytes:
+    with desktop.store.engine.connect() as conn:
+        return conn.execute(
+            text("SELECT acuse_pdf FROM icsoe_informativas WHERE uuid = :u"), {"u": uuid}
+        ).scalar_one()
+
+
+def test_a_presentada_whose_constancia_was_forged_on_the_server_is_not_applied(
+    sync_server, desktops, tmp_path, clock
+) -> None:
+    from icsoe_desktop.domain.informativa.modelo import PRESENTADA
+    from tests import constancia_falsa as falsa
+
+    a, b = connected(sync_server, desktops)
+    trust_sat(b.data_dir)  # B verifies the constancias that arrive presentada
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = _presentada_en(a, rfc, tmp_path, clock)
+    a.sync.synchronize()
+    # The genuine one, never held by B, is verified there and applied.
+    b.sync.synchronize()
+    genuina = _constancia(b, uuid)
+    assert b.informativas.fila(uuid, CLI_ACTOR).estado == PRESENTADA
+    # The same pages, cadena and sello, signed again by a self-signed certificate.
+    forjada = falsa.firmar(falsa.paginas(genuina), falsa.autofirmado(rfc), [], falsa.datos(genuina))
+    OtroPrograma(sync_server, uuid).enviar(acuse_pdf=forjada)
+    resultado = b.sync.synchronize()
+    assert (
+        f"La informativa presentada del periodo {PERIODO.clave} de {rfc} que llegó del "
+        "servidor trae una constancia de firma que no es válida: no se aplicó."
+    ) in resultado.texto
+    assert _constancia(b, uuid) == genuina
+    (entrada,) = [e for e in b.audit.recent() if e.action == "sincronizacion_rechazada"]
+    assert "El sello y la firma del PDF no son del mismo certificado." in entrada.detail
 
 
 def test_one_imss_folio_registered_on_two_desktops_for_two_informativas_is_a_conflict(

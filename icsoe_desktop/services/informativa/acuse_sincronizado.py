@@ -1,12 +1,14 @@
 """The IMSS acuses a sync carries, read again before they travel (acuse_guardado.py): a push
 sends no Presentada informativa whose stored acuse is not its registered one, and a pull writes
 none that arrives with another's (another contratista's, another folio's), whatever SHA-256
-travels beside it. The store's own check (store/firmadas_recibidas.py) has compared each acuse
-with its SHA-256 already; this one reads PDFs, a service's work, so it is the sync's hook above
-the store's (``RECIBIDAS``, by table)."""
+travels beside it, nor one whose constancia de firma its verification refuses (as filing
+does: constancia_refutada.py). The store's own check (store/firmadas_recibidas.py) has compared
+each acuse with its SHA-256 already; this one reads PDFs, a service's work, so it is the sync's
+hook above the store's (``RECIBIDAS``, by table)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,13 +17,21 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import PRESENTADA
 from icsoe_desktop.services.informativa.acuse_guardado import Registrada, acuse_ajeno, contratantes
+from icsoe_desktop.services.informativa.constancia_refutada import refutada
+from icsoe_desktop.store.db import VERIFICAR
 from icsoe_desktop.store.models import Contratista, InformativaRow, SyncRowState
 from icsoe_desktop.store.rechazo import Rechazo
+
+log = logging.getLogger(__name__)
 
 MSG_NO_SE_ENVIA = (
     "El acuse del IMSS guardado de la informativa {periodo} del contratista {rfc} no es el que "
     "se registró ({problema}): se alteró fuera de la aplicación. No se envió nada al servidor; "
     "restaura un respaldo en el que esté íntegro."
+)
+MSG_CONSTANCIA_RECIBIDA = (
+    "La informativa presentada del periodo {periodo} de {rfc} que llegó del servidor trae una "
+    "constancia de firma que no es válida: no se aplicó."
 )
 MSG_RECIBIDO = (
     "La informativa presentada del periodo {periodo} de {rfc} que llegó del servidor trae un "
@@ -111,6 +121,48 @@ def ajenos_recibidos(
             out[i] = Rechazo(
                 MSG_RECIBIDO.format(periodo=periodo, rfc=rfc), f"{rfc} {periodo}", problema
             )
+    por_verificar = [i for i in presentadas if i not in out]
+    for i, motivos in _constancias_refutadas(session, values, por_verificar).items():
+        rfc, periodo = nombres.get(ids[i], ("?", ""))[0], periodos[i]
+        out[i] = Rechazo(
+            MSG_CONSTANCIA_RECIBIDA.format(periodo=periodo, rfc=rfc),
+            f"{rfc} {periodo}",
+            " ".join(motivos),
+        )
+    return out
+
+
+def _constancias_refutadas(
+    session: Session, values: dict[str, list[Any]], rows: list[int]
+) -> dict[int, tuple[str, ...]]:
+    """Of the pulled Presentada rows ``rows``, those whose constancia de firma its verification
+    refuses, each with why. Only a constancia or an estado that changes here is verified
+    (seconds on a big one): a row this store already holds presentada with the same constancia
+    is not verified again."""
+    verificar = session.info.get(VERIFICAR)
+    constancias = values.get("acuse_pdf")
+    if verificar is None or constancias is None:
+        return {}
+    uuids, cadenas = values.get("uuid"), values.get("cadena") or [None] * len(constancias)
+    out: dict[int, tuple[str, ...]] = {}
+    for i in rows:
+        pdf = constancias[i]
+        if not pdf:
+            continue  # signed where no constancia was kept
+        uuid = str(uuids[i]) if uuids else ""
+        tenida = session.scalar(
+            select(InformativaRow.id).where(
+                InformativaRow.uuid == uuid,
+                InformativaRow.estado == PRESENTADA,
+                InformativaRow.deleted.is_(False),
+                InformativaRow.acuse_pdf == pdf,
+            )
+        )
+        if tenida is not None:
+            continue
+        if motivos := refutada(verificar, pdf, uuid, cadenas[i])[0]:
+            log.warning("Constancia de firma recibida no válida: informativa %s", uuid)
+            out[i] = motivos
     return out
 
 

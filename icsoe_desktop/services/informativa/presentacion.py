@@ -52,6 +52,7 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
 from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.services.informativa.constancia_refutada import refutada
 from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, InformativaRow
@@ -92,7 +93,6 @@ MSG_CONSTANCIA_NO_VALIDA = (
     "La constancia de firma de esta informativa no es válida: {motivos} {que} Verifícala en "
     "ICSOE › Verificar constancia para ver el detalle."
 )
-CONSTANCIA_AJENA = "La constancia de firma guardada es la de otra informativa."
 NO_SE_REGISTRA = "No se registra su presentación."
 NO_SE_EXPORTA = "No se exporta para el cliente."
 MSG_ACUSE_AJENO = (
@@ -332,20 +332,7 @@ class PresentacionService(InformativaBase):
         nothing says it is false)."""
         if self._verificar is None or not row.acuse_pdf:
             return None
-        resultado = self._verificar(row.acuse_pdf)
-        motivos = resultado.motivo if not resultado.ok and resultado.comprobable else ()
-        leida = resultado.constancia
-        if (
-            not motivos
-            and leida is not None
-            and (leida.informativa.uuid, leida.cadena)
-            != (
-                row.uuid,
-                row.cadena,
-            )
-        ):
-            # Valid in itself, but another informativa's (whose uuid this store may not hold).
-            motivos = (CONSTANCIA_AJENA,)
+        motivos, resultado = refutada(self._verificar, row.acuse_pdf, row.uuid, row.cadena)
         if motivos:
             log.warning("Constancia de firma no válida: informativa %s", row.uuid)
             raise ValidationError(

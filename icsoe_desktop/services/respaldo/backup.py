@@ -162,7 +162,7 @@ class BackupService:
             _check_marca(candidate, source)
             anterior = self._check_bitacora(candidate, source)
             _check_firmadas(candidate, source)
-            _check_documentos(candidate, source)
+            _check_documentos(candidate, source, self._store)
             restauracion.pausa("candidato_listo")
             try:
                 aside = restauracion.replace_store(
@@ -291,14 +291,20 @@ def _check_marca(candidate: Path, source: Path) -> None:
         )
 
 
-def _check_documentos(candidate: Path, source: Path) -> None:
+def _check_documentos(candidate: Path, source: Path, store: Store) -> None:
     """Refuse a backup naming the first stored document (an IMSS acuse, a constancia de firma,
-    a frozen copy) that is not what it is stored as (services/respaldo/documentos.py)."""
-    from icsoe_desktop.services.respaldo.documentos import primer_documento_distinto
+    a frozen copy) that is not what it is stored as, or a presentada's constancia its
+    verification refuses (services/respaldo/documentos.py)."""
+    from icsoe_desktop.services.respaldo.documentos import (
+        primer_documento_distinto,
+        primera_constancia_refutada,
+    )
 
     conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
     try:
         problema = primer_documento_distinto(conn)
+        if not problema and store.verificar_constancia is not None:
+            problema = primera_constancia_refutada(conn, store.verificar_constancia, store.path)
     finally:
         conn.close()
     if problema:

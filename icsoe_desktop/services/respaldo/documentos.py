@@ -2,7 +2,8 @@
 presentación (its bytes against the SHA-256 registered with it, and its text read again as this
 informativa's acuse, of the folio and date registered: services/informativa/acuse_guardado.py),
 and the constancia de firma (its PDF signature intact, over this
-informativa's cadena and sello, and naming the SHA-256 of the frozen copies kept). The frozen
+informativa's cadena and sello, and naming the SHA-256 of the frozen copies kept; a presentada's
+verified as filing verifies it: ``primera_constancia_refutada``). The frozen
 copies themselves are checked with the sello (``firmada.problema_firmada``: restore's
 ``_check_firmadas``). A restore refuses a backup naming the first document that differs; a
 backup marks a copy whose acuses differ (the cheap check).
@@ -15,11 +16,14 @@ import hashlib
 import logging
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa.modelo import FIRMADAS
+from icsoe_desktop.domain.informativa.modelo import FIRMADAS, PRESENTADA
 from icsoe_desktop.services.informativa.acuse_guardado import Registrada, acuse_ajeno, contratantes
+from icsoe_desktop.services.informativa.constancia_refutada import Verificar
 from icsoe_desktop.store import plain
 
 log = logging.getLogger(__name__)
@@ -126,4 +130,43 @@ def primer_documento_distinto(conn: sqlite3.Connection, constancias: bool = True
     return ""
 
 
-__all__ = ["primer_documento_distinto"]
+def primera_constancia_refutada(
+    conn: sqlite3.Connection, verificar: Verificar, vigente: Path | None
+) -> str:
+    """The first presentada informativa whose constancia de firma its verification refuses
+    (as filing does: services/informativa/constancia_refutada.py), named with why, or "".
+    Verification takes seconds on a big constancia: a row the store in use (``vigente``)
+    already holds presentada with the same constancia is not verified again."""
+    from icsoe_desktop.services.informativa.constancia_refutada import refutada
+
+    tenidas: set[tuple[str, str]] = set()
+    if vigente is not None and vigente.is_file():
+        try:
+            with closing(sqlite3.connect(f"{vigente.resolve().as_uri()}?mode=ro", uri=True)) as v:
+                tenidas = {
+                    (uuid, hashlib.sha256(pdf).hexdigest())
+                    for uuid, pdf in v.execute(
+                        "SELECT uuid, acuse_pdf FROM icsoe_informativas WHERE estado = ? "
+                        "AND deleted = 0 AND acuse_pdf IS NOT NULL",
+                        (PRESENTADA,),
+                    )
+                }
+        except sqlite3.Error:  # unreadable: every constancia is verified
+            log.warning("No se pudo leer la base en uso %s", vigente, exc_info=True)
+    filas = conn.execute(
+        "SELECT c.rfc, i.periodo, i.uuid, i.cadena, i.acuse_pdf FROM icsoe_informativas i "
+        "JOIN icsoe_contratistas c ON c.id = i.contratista_id WHERE i.estado = ? "
+        "AND i.deleted = 0 AND i.acuse_pdf IS NOT NULL AND length(i.acuse_pdf) > 0 ORDER BY i.id",
+        (PRESENTADA,),
+    )
+    for rfc, periodo, uuid, cadena, pdf in filas:
+        if (uuid, hashlib.sha256(pdf).hexdigest()) in tenidas:
+            continue
+        if motivos := refutada(verificar, pdf, uuid, cadena)[0]:
+            nombre = f"la informativa del periodo {periodo} de {rfc}"
+            log.error("Constancia de firma no válida: %s", nombre)
+            return f"{nombre}: su constancia de firma no es válida ({' '.join(motivos)})"
+    return ""
+
+
+__all__ = ["primer_documento_distinto", "primera_constancia_refutada"]
