@@ -1,15 +1,20 @@
 """Workbooks for the intake's tests, written as Excel and LibreOffice write them: an .xlsx by
 openpyxl (rows hidden as Excel hides them, by hand or under an AutoFilter), an OpenDocument
-spreadsheet (``table:visibility`` "collapse" by hand, "filter" by a filter), a CSV; and the
-LibreOffice .xls of tests/data with some of its rows hidden (the ROW record's fDyZero) and its
-sheet filtered (AUTOFILTERINFO), the Workbook stream rewritten in place."""
+spreadsheet (``table:visibility`` "collapse" by hand, "filter" by a filter), a CSV, the .xls
+LibreOffice writes of that .xlsx (kept in tests/data/xls_de_libreoffice/, see
+``xls_de_libreoffice``); and the LibreOffice .xls of tests/data with some of its rows hidden
+(the ROW record's fDyZero) and its sheet filtered (AUTOFILTERINFO), the Workbook stream
+rewritten in place."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import shutil
 import struct
+import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,8 +26,9 @@ from openpyxl.utils import get_column_letter
 
 from icsoe_desktop.services.archivos import biff
 
-FORMATOS = ("xlsx", "ods", "csv")
-LIBROS = ("xlsx", "ods")  # the formats that record hidden rows and columns
+FORMATOS = ("xlsx", "xls", "ods", "csv")
+LIBROS = ("xlsx", "xls", "ods")  # the formats that record hidden rows and columns
+XLS_GUARDADOS = Path(__file__).resolve().parent.parent / "data" / "xls_de_libreoffice"
 
 
 def escribir(
@@ -49,6 +55,8 @@ def escribir(
             ancho = max(len(f) for f in filas)
             sheet.auto_filter.ref = f"A1:{get_column_letter(ancho)}{len(filas)}"
         book.save(path)
+    elif formato == "xls":
+        path.write_bytes(xls_de_libreoffice(filas, ocultas, filtro, columnas_ocultas))
     elif formato == "ods":
         path.write_bytes(ods_bytes(filas, ocultas, filtro, columnas_ocultas))
     elif formato == "csv":
@@ -59,6 +67,30 @@ def escribir(
     else:
         raise ValueError(formato)
     return path
+
+
+def xls_de_libreoffice(
+    filas: Sequence[Sequence[object]], ocultas: set[int], filtro: bool, columnas_ocultas: set[int]
+) -> bytes:
+    """The .xls (Excel 97-2003) LibreOffice writes of the same workbook as an .xlsx
+    (``soffice --convert-to xls``), kept in tests/data/xls_de_libreoffice/ under a digest of
+    what it holds: made once where LibreOffice is installed, read from there everywhere else
+    (CI has no LibreOffice)."""
+    contenido = [[list(f) for f in filas], sorted(ocultas), filtro, sorted(columnas_ocultas)]
+    texto = json.dumps(contenido, default=str, ensure_ascii=False)
+    guardado = XLS_GUARDADOS / f"{hashlib.sha256(texto.encode()).hexdigest()[:20]}.xls"
+    if not guardado.exists():
+        assert shutil.which("soffice"), (
+            f"tests/data/xls_de_libreoffice/{guardado.name} is missing: run this test once "
+            "where LibreOffice (soffice) is installed, and keep the file it writes"
+        )
+        from tests.data.libros_xls import _convertir
+
+        XLS_GUARDADOS.mkdir(exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            xlsx = escribir(Path(tmp) / "libro.xlsx", filas, ocultas, filtro, columnas_ocultas)
+            _convertir(xlsx, "xls", guardado)
+    return guardado.read_bytes()
 
 
 _NS = (
