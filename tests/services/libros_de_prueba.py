@@ -63,7 +63,8 @@ def escribir(
         assert not ocultas and not columnas_ocultas  # a CSV hides nothing
         texto = io.StringIO()
         csv.writer(texto).writerows(["" if v is None else v for v in f] for f in filas)
-        path.write_text(texto.getvalue(), encoding="utf-8-sig")
+        # The writer ends each line with \r\n itself: no translation (Windows would double it).
+        path.write_text(texto.getvalue(), encoding="utf-8-sig", newline="")
     else:
         raise ValueError(formato)
     return path

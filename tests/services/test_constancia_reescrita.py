@@ -5,6 +5,7 @@ signature says: `verificar` says the signature is broken, not only that the page
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 
 import pytest
@@ -36,6 +37,8 @@ def _pypdf(pdf: bytes) -> bytes:
 
 
 def _qpdf(pdf: bytes, tmp_path, *opciones: str) -> bytes:
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf no está instalado")
     entrada, salida = tmp_path / "entrada.pdf", tmp_path / "salida.pdf"
     entrada.write_bytes(pdf)
     subprocess.run(["qpdf", *opciones, entrada, salida], check=True, capture_output=True)

@@ -20,6 +20,7 @@ from icsoe_desktop.services.nomina.fuentes import ZipRechazado
 from icsoe_desktop.services.nomina.importar import LOTE
 from icsoe_desktop.store.models import AuditEntry, ReciboNomina, SubcontratacionNomina
 from tests import nomina_cfdi as nc
+from tests.paginas_danadas import needs_dbstat
 
 CUATRIMESTRE = Periodo(2026, 1)
 
@@ -262,6 +263,7 @@ def test_a_guest_lists_receipts_without_amounts_and_may_not_import(empresa, gent
     assert {"IMPORTES_NOMINA", "IMPORTAR_NOMINA"} <= set(negados)
 
 
+@needs_dbstat
 def test_the_store_grows_less_than_a_kilobyte_per_receipt(empresa, tmp_path):
     gente = nc.trabajadores(300, seed=8)
     recibos = list(nc.nomina(nc.Emisor(), gente, nc.semanas(date(2026, 2, 2), 2), seed=6))
