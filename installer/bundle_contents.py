@@ -125,6 +125,13 @@ EXCLUDED_MODULES = [
     # reportlab's charts and platypus.
     # services/pades/preparar.py puts stand-ins for aiohttp and Pillow when they are absent.
     *PDF_EXCLUDED,
+    # lxml's parts the CFDI de nómina never reaches (it parses with lxml.etree and runs the SAT's
+    # XSLT): objectify, HTML and its diff, Schematron, the doctest helpers (~4 MB).
+    "lxml.objectify",
+    "lxml.html",
+    "lxml.isoschematron",
+    "lxml.doctestcompare",
+    "lxml.usedoctest",
     # Test-only dependencies.
     "pytest",
     "hypothesis",
