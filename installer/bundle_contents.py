@@ -126,7 +126,7 @@ EXCLUDED_MODULES = [
     # services/pades/preparar.py puts stand-ins for aiohttp and Pillow when they are absent.
     *PDF_EXCLUDED,
     # lxml's parts the CFDI de nómina never reaches (it parses with lxml.etree and runs the SAT's
-    # XSLT): objectify, HTML and its diff, Schematron, the doctest helpers (~4 MB).
+    # XSLT): objectify, HTML and its diff, Schematron, the doctest modules (~4 MB).
     "lxml.objectify",
     "lxml.html",
     "lxml.isoschematron",
