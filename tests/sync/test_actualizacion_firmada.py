@@ -176,11 +176,19 @@ def test_unsigned_bytes_inside_the_certificate_table_are_refused(
     # The same, and the entry's own dwLength raised too: the bytes ride after the PKCS #7.
     en_entrada = bytearray(en_tabla)
     struct.pack_into("<I", en_entrada, inicio, largo + len(extra))
-    # The alignment after the PKCS #7 is zeros; any other byte there is data.
+    # The alignment after the PKCS #7 is zeros; any other byte there is data. The PKCS #7 (a
+    # DER SEQUENCE with a two-byte length, after the entry's 8-byte header) may fill its entry
+    # to the byte: then the 8 bytes of an alignment are added, one of them not zero.
     (longitud,) = struct.unpack_from("<I", datos, inicio)
-    relleno_sucio = bytearray(datos)
-    assert relleno_sucio[inicio + longitud - 1] == 0  # osslsigncode's DER is not aligned
-    relleno_sucio[inicio + longitud - 1] = 0x41
+    assert datos[inicio + 8 : inicio + 10] == b"\x30\x82"
+    fin_der = inicio + 8 + 4 + int.from_bytes(datos[inicio + 10 : inicio + 12], "big")
+    if fin_der < inicio + longitud:
+        relleno_sucio = bytearray(datos)
+        relleno_sucio[inicio + longitud - 1] = 0x41
+    else:
+        relleno_sucio = bytearray(datos + b"A" + b"\0" * 7)
+        struct.pack_into("<I", relleno_sucio, entrada + 4, largo + 8)
+        struct.pack_into("<I", relleno_sucio, inicio, longitud + 8)
     casos = {
         "tabla": bytes(en_tabla),
         "entrada": bytes(en_entrada),
