@@ -1,8 +1,8 @@
 """Whose acuse is it: the contratista's RFC, the period and the tipo as the text of an IMSS acuse de
 presentación states them, held against the informativa it is registered for.
 
-No real acuse is public and its layout is not described anywhere (reference:
-icsoe-informativa.md, «Signing is not filing»), so the text is read by what its lines say, not
+No real acuse is public and its layout is not described anywhere (docs/diseno/icsoe.md,
+«Signing is not filing»), so the text is read by what its lines say, not
 by position: an RFC on a line that names the contratista (failing one, an RFC on a line that
 names no party, not one of the informativa's contratantes; an RFC on a line that names a
 contratante, client or beneficiary is never the contratista's), every spelling of a cuatrimestre («mayo–agosto 2026», «MAYO-AGOSTO/

@@ -1,6 +1,6 @@
 """The rules of the Lineamientos (DOF 13/04/2022, ACDO.AS2.HCT.300322/68.P.DIR) the informativa
-follows, as data: several are known from one secondary source only (reference:
-icsoe-informativa.md, the facts marked *unverified*), so a reading that turns out wrong is a
+follows, as data: several are known from one secondary source only (docs/diseno/icsoe.md,
+«The informativa's rules»: the facts marked unverified), so a reading that turns out wrong is a
 change of this table, not of the code that reads it."""
 
 from __future__ import annotations

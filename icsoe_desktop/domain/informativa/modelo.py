@@ -1,4 +1,5 @@
-"""The ICSOE informativa cuatrimestral as plain values (reference: icsoe-informativa.md).
+"""The ICSOE informativa cuatrimestral as plain values (LSS art. 15-A;
+the IMSS's Lineamientos, DOF 13/04/2022).
 
 A REPSE contratista tells the IMSS, every four months, the contracts it started in that
 cuatrimestre and the workers on each. These frozen values are what the services read from the
@@ -172,7 +173,7 @@ class Informativa:
     complementa: str | None = None
     otras: tuple[OtraDeclaracion, ...] = ()
     # Contracts left out: their contratante is a foreign firm without a permanent establishment
-    # in Mexico, which the informativa does not report (Lineamientos; icsoe-informativa.md).
+    # in Mexico, which the informativa does not report (the Lineamientos).
     extranjeros: int = 0
 
     @property

@@ -1,6 +1,6 @@
 """When each cuatrimestre's informativa is filed: from the 1st to the 17th of the month after it
 (mayo, septiembre, enero of the next year); a 17th that is not a business day moves to the next
-business day (reference: icsoe-informativa.md, «Periods and deadlines»)."""
+business day (LSS art. 15-A; the Lineamientos)."""
 
 from __future__ import annotations
 

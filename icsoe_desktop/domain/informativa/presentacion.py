@@ -1,7 +1,7 @@
 """The filing on the IMSS portal, as the acuse de presentación states it: the final folio (``N…``
 Normal, ``SI…`` Sin información), the date and time of filing (Central Mexico time) and the IMSS
 folio of each contract (``A26P…``). Signing in the app approves what is filed; only the
-portal's acuse proves it was (reference: icsoe-informativa.md, «Signing is not filing»).
+portal's acuse proves it was (docs/diseno/icsoe.md, «Signing is not filing»).
 
 ``proponer`` reads what it recognises in the acuse's text; the clerk confirms or types it, and
 ``validar`` checks what is registered. The folio prefixes are data: the complementarias' are

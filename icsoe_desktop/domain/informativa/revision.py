@@ -1,5 +1,5 @@
-"""Revisar: the inconsistencies the IMSS publishes for informativas (reference:
-icsoe-informativa.md, «What the IMSS flags»), plus the checks of every worker row, found before
+"""Revisar: the inconsistencies the IMSS publishes for informativas (Lineamientos,
+the seven inconsistencies), plus the checks of every worker row, found before
 the contratista signs. Each ``Problema`` names the contract (its uuid) and the field to focus,
 and its message names the contract by its contratante and objeto so a clerk finds it."""
 

@@ -4,7 +4,7 @@ contract of the informativa and marked with the portal's reason (when the file g
 the clerk corrects those workers and sends the portal only them again.
 
 The portal rejects workers when they are uploaded, while the return is still being captured
-there, per contract (reference: icsoe-informativa.md, «Bulk load of workers»): the file is taken
+there, per contract (the portal's bulk load of workers): the file is taken
 in every estado. Before signing, the marked workers are corrected in the same informativa and
 uploaded again; a Corrección is only for what was already filed.
 
