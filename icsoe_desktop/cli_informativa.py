@@ -163,6 +163,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="declara que el PDF es el acuse de presentación del IMSS de este contratista y "
         "periodo cuando su texto no lo dice (un acuse escaneado): se registra como declarado",
     )
+    presentar.add_argument(
+        "--corregir-acuse",
+        action="store_true",
+        help="registra el --folio o la --fecha escritos aunque el acuse diga otros (un acuse "
+        "mal leído): se registra como corregido por el usuario, con lo que dice el acuse",
+    )
     archivo = actions.add_parser(
         "archivo",
         help="escribe para un contratante (el cliente) el acuse de presentación del IMSS, la "
@@ -580,10 +586,13 @@ def _presentar(args: argparse.Namespace, services: Services) -> int:
         fecha,
         propuesta.folios_contratos,
         confirmo_acuse=args.confirmo_acuse,
+        corregir=args.corregir_acuse,
     )
     registro = servicio.registro(uuid, CLI_ACTOR)
     estado = registro.estado_texto if registro else "Presentada"
     declarado = " Acuse declarado por el usuario (su texto no lo dice)." if propuesta.faltan else ""
+    if registro and registro.corregido:
+        declarado += f" {registro.corregido[0].upper()}{registro.corregido[1:]}."
     print(
         f"Informativa {estado[0].lower()}{estado[1:]}. Folio {hecha.folio}, "
         f"{hecha.presentada.astimezone(HORA_DEL_CENTRO):%d/%m/%Y %H:%M} (hora del centro)."

@@ -78,11 +78,18 @@ def test_presentar_listar_and_archivo(services, data_dir, tmp_path, smtp_configu
     pdf = acuse_del_imss(rfc, fecha="22/11/2026 03:30:00")
     acuse = tmp_path / "acuse.pdf"
     acuse.write_bytes(pdf)
-    hecho = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse", acuse)
+    # What the acuse states is registered as it says unless corrected knowingly.
+    distinta = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse", acuse,
+                   "--fecha", "22/11/2026 03:20")  # fmt: skip
+    assert distinta.returncode == 2
+    assert "no son las del acuse (22/11/2026 03:30:00)" in distinta.stderr
+    assert "salvo que las corrijas a sabiendas" in distinta.stderr
+    hecho = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse", acuse,
+                "--fecha", "22/11/2026 03:20", "--corregir-acuse")  # fmt: skip
     assert hecho.returncode == 0, hecho.stderr
     assert hecho.stdout.splitlines() == [
-        "Informativa presentada fuera de plazo (66 días). Folio N262253432, 22/11/2026 03:30 "
-        "(hora del centro).",
+        "Informativa presentada fuera de plazo (66 días). Folio N262253432, 22/11/2026 03:20 "
+        "(hora del centro). Fecha corregida por el usuario (el acuse dice 22/11/2026 03:30:00).",
         f"{CLIENTE.rfc}\tA26P3662382",
     ]
     assert listar() == ["Presentada fuera de plazo (66 días)", "N262253432"]

@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0036_nomina_sustituidos"
+HEAD = "0037_acuse_corregido"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -156,6 +156,7 @@ COLUMNAS: dict[str, frozenset[str]] = {
     ),
     "icsoe_informativas": frozenset(
         {
+            "acuse_imss_corregido",
             "acuse_imss_declarado",
             "acuse_imss_pdf",
             "acuse_imss_sha256",

@@ -60,7 +60,7 @@ def test_registrar_presentacion_from_the_contratistas_window(
         qtbot.waitUntil(lambda: dialog.archivo.text() != "")
         seen["folio"] = dialog.folio.text()
         seen["fecha"] = dialog.fecha.text()
-        seen["solo_lectura"] = dialog.folio.isReadOnly() and dialog.fecha.isReadOnly()
+        seen["editables"] = not dialog.folio.isReadOnly() and not dialog.fecha.isReadOnly()
         seen["contrato"] = dialog.tabla.item(0, 2).text()
         seen["leido"] = dialog.leido.text()
         click(qtbot, dialog.registrar)
@@ -73,7 +73,7 @@ def test_registrar_presentacion_from_the_contratistas_window(
     assert seen == {
         "folio": "N262253432",
         "fecha": "22/11/2026 10:15:30",
-        "solo_lectura": True,
+        "editables": True,
         "contrato": "A26P3662382",
         "leido": "Del acuse se leyeron: el folio N262253432, la fecha y hora y 1 folio de "
         "contrato. Confírmalos o corrígelos.",
@@ -112,6 +112,74 @@ def test_registrar_presentacion_from_the_contratistas_window(
     guardado = window.guardar_acuse_imss_en(tmp_path / "acuse_guardado")
     assert guardado is not None and guardado.read_bytes() == acuse.read_bytes()
     assert modals.texts[4].startswith("Se guardó el acuse de presentación del IMSS en")
+
+
+def test_a_date_read_wrong_is_corrected_in_its_field_and_recorded(
+    qtbot, services, firmada, modals, tmp_path
+):
+    """The acuse read says 10:15:30; the clerk types 09:15:30 over it in the real field: the
+    dialog says it will be recorded as corrected, the confirmation says it again, and the
+    registro, the audit and the informativa's window keep it."""
+    from PySide6.QtCore import Qt
+
+    rfc, _ana, uuid, _contrato = firmada
+    acuse = tmp_path / "acuse.pdf"
+    acuse.write_bytes(acuse_del_imss(rfc, fecha="22/11/2026 10:15:30"))
+    dialog = RegistrarPresentacionDialog(services, rfc, uuid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.elegir_acuse(acuse)
+    qtbot.waitUntil(lambda: dialog.fecha.text() == "22/11/2026 10:15:30")
+    assert not dialog.corregido.isVisible()
+
+    def escribir_fecha(texto: str) -> None:
+        dialog.fecha.setFocus()
+        qtbot.keyClick(dialog.fecha, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(dialog.fecha, Qt.Key.Key_Delete)
+        qtbot.keyClick(dialog.fecha, Qt.Key.Key_Home)
+        type_text(qtbot, dialog.fecha, texto)
+
+    # A date after this moment (the PC's clock: 23/11/2026 06:00 hora del centro) is refused
+    # even as a correction, said and focused; nothing is registered.
+    escribir_fecha("23112026070000")
+    modals.answer("Registrar", "Aceptar")
+    click(qtbot, dialog.registrar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 2)
+    assert "es posterior a este momento" in modals.texts[1]
+    assert dialog.focusWidget() is dialog.fecha
+    assert services.informativas.fila(uuid, rfc).estado == "firmada"
+    # Before the signing (22/11/2026 03:00): refused the same way.
+    escribir_fecha("22112026025959")
+    modals.answer("Registrar", "Aceptar")
+    click(qtbot, dialog.registrar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 4)
+    assert "es anterior a la firma de la informativa" in modals.texts[3]
+
+    escribir_fecha("22112026091530")
+    assert dialog.fecha.text() == "22/11/2026 09:15:30"
+    dice = "fecha corregida por el usuario (el acuse dice 22/11/2026 10:15:30)"
+    assert dialog.corregido.isVisible() and dialog.corregido.text() == f"Se registrará con {dice}."
+    qtbot.wait(50)
+    dialog.grab().save(str(tmp_path / "registrar_presentacion_corregida.png"))
+    modals.answer("Registrar", "Aceptar")
+    click(qtbot, dialog.registrar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 6)
+    assert "presentada el <b>22/11/2026 09:15:30</b>" in modals.texts[4]
+    assert f"Se registrará con <b>{dice}</b>." in modals.texts[4]
+    assert modals.texts[5] == "La informativa quedó presentada con el folio N262253432."
+    registro = services.informativa_presentacion.registro(uuid, rfc)
+    assert (f"{registro.presentada:%d/%m/%Y %H:%M:%S}", registro.corregido) == (
+        "22/11/2026 09:15:30",
+        dice,
+    )
+    (entrada,) = [e for e in services.audit.recent() if e.action.endswith("presentada")]
+    assert dice in entrada.detail
+    window = InformativaWindow(services, rfc, rfc, uuid, True)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.solo_lectura.text() == (
+        f"Presentada el 22/11/2026 09:15, folio N262253432 ({dice}): sólo consulta"
+    )
 
 
 def test_a_capturista_sees_the_button_greyed_out(qtbot, services, firmada):

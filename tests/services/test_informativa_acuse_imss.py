@@ -240,6 +240,76 @@ def test_the_date_of_filing_is_read_not_the_print_date(services, firmada):
     assert (error.code, error.field) == ("folio_distinto_del_acuse", "folio")
 
 
+def test_a_misread_date_is_corrected_by_the_clerk_recorded_and_audited(services, firmada, tmp_path):
+    """The acuse says 10:15:30; the clerk knows it was 09:15:30 (a misread hour): registered as
+    typed, the registro and the audit say it was corrected and what the acuse says, and the
+    stored acuse is still handed out (held to the correction), in a backup too."""
+    rfc, uuid, _contrato, _constancia = firmada
+    servicio = services.informativa_presentacion
+    pdf = _acuse()
+    corregida = datetime(2026, 11, 22, 9, 15, 30, tzinfo=HORA_DEL_CENTRO)
+    servicio.registrar(uuid, rfc, pdf, "a.pdf", "N262253432", corregida, {}, corregir=True)
+    registro = servicio.registro(uuid, rfc)
+    dice = "fecha corregida por el usuario (el acuse dice 22/11/2026 10:15:30)"
+    assert (registro.presentada, registro.corregido, registro.declarado) == (corregida, dice, False)
+    assert services.informativas.fila(uuid, rfc).acuse_corregido == dice
+    (entrada,) = [e for e in services.audit.recent() if e.action.endswith("presentada")]
+    assert dice in entrada.detail
+    assert servicio.acuse_imss(uuid, rfc) == pdf
+    assert servicio.archivo(uuid, rfc, "CNT010101A14", tmp_path / "cliente.zip")
+    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=CLI_ACTOR)
+    services.backup.restore(respaldo, actor=CLI_ACTOR)
+    assert servicio.registro(uuid, rfc).corregido == dice
+    # An acuse of yet another date swapped in is still not this registro's.
+    otro = _acuse(rfc, fecha="22/11/2026 08:00:00")
+    with closing(plain.connect(services.empresas.ruta(services.empresa))) as conn:
+        conn.execute(
+            "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ? "
+            "WHERE uuid = ?",
+            (otro, hashlib.sha256(otro).hexdigest(), uuid),
+        )
+    with pytest.raises(ValidationError) as error:
+        servicio.acuse_imss(uuid, rfc)
+    assert error.value.code == "acuse_imss_ajeno"
+
+
+def test_a_misread_folio_is_corrected_and_both_are_said(services, firmada):
+    rfc, uuid, _contrato, _constancia = firmada
+    servicio = services.informativa_presentacion
+    pdf = _acuse()
+    corregida = datetime(2026, 11, 22, 10, 15, 0, tzinfo=HORA_DEL_CENTRO)
+    servicio.registrar(uuid, rfc, pdf, "a.pdf", "n26 2253433", corregida, {}, corregir=True)
+    registro = servicio.registro(uuid, rfc)
+    assert (registro.folio, registro.corregido) == (
+        "N262253433",
+        "folio y fecha corregidos por el usuario (el acuse dice N262253432, 22/11/2026 10:15:30)",
+    )
+    assert servicio.acuse_imss(uuid, rfc) == pdf
+
+
+@pytest.mark.parametrize(
+    ("fecha", "folio", "codigo"),
+    [
+        # The PC's clock says 23/11/2026 06:00 hora del centro: not after it.
+        (datetime(2026, 11, 23, 6, 0, 1, tzinfo=HORA_DEL_CENTRO), "N262253432", "fecha_futura"),
+        # Not before the signing the constancia proves (22/11/2026 03:00).
+        (datetime(2026, 11, 22, 2, 59, 59, tzinfo=HORA_DEL_CENTRO), "N262253432",
+         "fecha_antes_de_firmar"),
+        (datetime(2026, 4, 30, 9, 0, tzinfo=HORA_DEL_CENTRO), "N262253432", "fecha_anterior"),
+        # A corrected folio still has the tipo's prefix and its form.
+        (FECHA, "SI262253432", "folio_de_otro_tipo"),
+        (FECHA, "N26-2253432", "folio_invalido"),
+    ],
+)  # fmt: skip
+def test_a_correction_still_obeys_every_rule_of_a_read_value(
+    services, firmada, fecha, folio, codigo
+):
+    _rfc, uuid, _contrato, _constancia = firmada
+    error = _refusal(services, uuid, _acuse(), folio=folio, fecha=fecha, corregir=True)
+    assert error.code == codigo
+    assert not [e for e in services.audit.recent() if e.action.endswith("presentada")]
+
+
 def test_a_scanned_acuse_needs_the_clerks_statement_and_is_recorded_as_stated(services, firmada):
     rfc, uuid, _contrato, _constancia = firmada
     escaneado = acuse_imss_pdf(folio="", fecha="", tipo="")

@@ -133,9 +133,12 @@ def test_the_portals_rejections_travel_and_the_signed_informativa_still_verifies
     assert a.informativa_firma.verificar(acuse, cer.read_bytes()).ok
 
 
+@pytest.mark.parametrize("corregida", [False, True])
 def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
-    sync_server, desktops, tmp_path, clock
+    sync_server, desktops, tmp_path, clock, corregida
 ) -> None:
+    """Registered as read, or with its date corrected by the clerk (a misread hour): sent,
+    received and held to the registro on the other desktop, the correction with it."""
     import hashlib
     from datetime import datetime
 
@@ -155,10 +158,11 @@ def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
     # B registers the IMSS acuse (filed on the portal after the signing); A receives it whole.
     clock.advance(hours=3)
     pdf = acuse_del_imss(rfc, fecha="22/11/2026 05:45:10")
-    fecha = datetime(2026, 11, 22, 5, 45, 10, tzinfo=HORA_DEL_CENTRO)
+    fecha = datetime(2026, 11, 22, 5 - corregida, 45, 10, tzinfo=HORA_DEL_CENTRO)
     b.informativa_presentacion.registrar(
-        uuid, CLI_ACTOR, pdf, "acuse.pdf", "N262253432", fecha, {contrato: "A26P3662382"}
-    )
+        uuid, CLI_ACTOR, pdf, "acuse.pdf", "N262253432", fecha, {contrato: "A26P3662382"},
+        corregir=corregida,
+    )  # fmt: skip
     b.sync.synchronize()
     a.sync.synchronize()
     fila = a.informativas.fila(uuid, CLI_ACTOR)
@@ -166,6 +170,9 @@ def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
     assert a.informativa_presentacion.acuse_imss(uuid, CLI_ACTOR) == pdf
     registro = a.informativa_presentacion.registro(uuid, CLI_ACTOR)
     assert (registro.presentada, registro.sha256) == (fecha, hashlib.sha256(pdf).hexdigest())
+    assert registro.corregido == (
+        "fecha corregida por el usuario (el acuse dice 22/11/2026 05:45:10)" if corregida else ""
+    )
     assert [c.folio_imss for c in registro.contratos] == ["A26P3662382"]
     assert {f.uuid for f in a.informativa_presentacion.por_presentar(CLI_ACTOR)} == set()
 

@@ -60,7 +60,8 @@ MSG_FOLIO_CONTRATO = (
 MSG_FOLIO_REPETIDO = "El folio IMSS «{folio}» se escribió en más de un contrato."
 MSG_FECHA_FUTURA = (
     "La fecha de presentación ({fecha}) es posterior a este momento: escribe la que dice el "
-    "acuse del IMSS (hora del centro)."
+    "acuse del IMSS (hora del centro). Si es la que dice, revisa la fecha, la hora y la zona "
+    "horaria de esta computadora."
 )
 MSG_FECHA_ANTES_DE_FIRMAR = (
     "La fecha de presentación ({fecha}) es anterior a la firma de la informativa ({firma}): "

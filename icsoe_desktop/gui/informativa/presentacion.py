@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.informativa.acuse_corregido import Corregido, corregido
 from icsoe_desktop.domain.texts import enumerar, plural
 from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
@@ -75,6 +76,8 @@ MSG_CONFIRMAR = (
     "<b>{fecha}</b> (hora del centro){contratos}? Después no se puede cambiar."
 )
 MSG_REGISTRADA = "La informativa quedó presentada con el folio {folio}."
+MSG_CORREGIDO = "Se registrará con {que}."
+MSG_CONFIRMAR_CORREGIDO = "<br><br>Se registrará con <b>{que}</b>."
 CABECERAS = ("Contratante RFC", "Contratante", "Folio IMSS del contrato")
 FOLIO_COL = 2
 
@@ -140,7 +143,10 @@ class RegistrarPresentacionDialog(QDialog):
         self.fecha = QLineEdit()
         self.fecha.setObjectName("fechaEdit")
         self.fecha.setInputMask(MASCARA_FECHA)
-        self.fecha.setToolTip("DD/MM/AAAA HH:MM:SS, hora del centro, como dice el acuse")
+        self.fecha.setToolTip(
+            "DD/MM/AAAA HH:MM:SS, hora del centro, como dice el acuse; si se leyó mal, "
+            "corrígela: se registra como corregida por el usuario"
+        )
         form.addRow("Fecha y &hora (hora del centro):", self.fecha)
 
         # What was read from the acuse, or that nothing was: under the fields it filled.
@@ -149,11 +155,20 @@ class RegistrarPresentacionDialog(QDialog):
         self.leido.setWordWrap(True)
         colores.pintar(self.leido, colores.TITULO)
         layout.addWidget(self.leido)
+        # A folio or date read from the acuse and then changed: said as it is typed, and
+        # recorded with the registro.
+        self.corregido = QLabel("")
+        self.corregido.setObjectName("corregidoLabel")
+        self.corregido.setWordWrap(True)
+        self.corregido.setVisible(False)
+        colores.pintar(self.corregido, colores.AVISO)
+        layout.addWidget(self.corregido)
         self.confirmo = QCheckBox(MSG_CONFIRMO)
         self.confirmo.setObjectName("confirmoCheck")
         self.confirmo.setVisible(False)
         layout.addWidget(self.confirmo)
         self._faltan: tuple[str, ...] = ()
+        self._leida: Propuesta | None = None
 
         self.tabla = QTableWidget(0, len(CABECERAS))
         self.tabla.setObjectName("contratosTable")
@@ -179,6 +194,8 @@ class RegistrarPresentacionDialog(QDialog):
         self.elegir.clicked.connect(self._pedir_acuse)
         self.registrar.clicked.connect(self.registrar_presentacion)
         self.cancelar.clicked.connect(self.reject)
+        self.folio.textChanged.connect(lambda _t: self._mostrar_correccion())
+        self.fecha.textChanged.connect(lambda _t: self._mostrar_correccion())
         self.informativa.currentIndexChanged.connect(lambda _i: self._cargar_contratos())
         self._cargar_contratos()
         if self.informativa.count() == 0:
@@ -251,11 +268,10 @@ class RegistrarPresentacionDialog(QDialog):
 
     def _limpiar(self) -> None:
         """Nothing of a previous PDF stays when another is chosen."""
-        self._pdf, self._nombre, self._faltan = None, "", ()
+        self._pdf, self._nombre, self._faltan, self._leida = None, "", (), None
         self.archivo.clear()
         for campo in (self.folio, self.fecha):
             campo.clear()
-            campo.setReadOnly(False)
         self.leido.clear()
         self.confirmo.setChecked(False)
         self.confirmo.setVisible(False)
@@ -266,18 +282,19 @@ class RegistrarPresentacionDialog(QDialog):
         self._pdf, self._nombre, self._faltan = datos, path.name, propuesta.faltan
         self.archivo.setText(str(path))
         leido = []
-        # What the acuse states is registered as it says (the service refuses anything else):
-        # shown, not editable. Only a scanned acuse's folio and date are typed.
+        # What the acuse states fills the fields, editable: a misread folio or date is
+        # corrected there, and the registro records it as corrected by the user. A scanned
+        # acuse's (one that does not say whose it is) are typed.
         if propuesta.folio and not propuesta.faltan:
             self.folio.setText(propuesta.folio)
-            self.folio.setReadOnly(True)
             leido.append(f"el folio {propuesta.folio}")
         if propuesta.presentada and not propuesta.faltan:
             self.fecha.setText(
                 f"{propuesta.presentada.astimezone(HORA_DEL_CENTRO):{FORMATO_FECHA}}"
             )
-            self.fecha.setReadOnly(True)
             leido.append("la fecha y hora")
+        self._leida = propuesta
+        self._mostrar_correccion()
         for fila, contrato in enumerate(self._contratos):
             folio = propuesta.folios_contratos.get(contrato.uuid)
             if folio:
@@ -295,7 +312,24 @@ class RegistrarPresentacionDialog(QDialog):
             self.leido.setText(MSG_LEIDO.format(verbo=verbo, que=enumerar(leido)))
         else:
             self.leido.setText(MSG_NADA_LEIDO)
-        (self.registrar if self.folio.isReadOnly() else self.folio).setFocus()
+        leidos = propuesta.folio and propuesta.presentada and not propuesta.faltan
+        (self.registrar if leidos else self.folio).setFocus()
+
+    def correccion(self) -> Corregido:
+        """What the acuse states of the folio and date typed otherwise (empty: as read, or a
+        date not complete yet)."""
+        if self._leida is None:
+            return Corregido()
+        try:
+            fecha = self.fecha_elegida()
+        except ValidationError:
+            fecha = None
+        return corregido(self._leida.folio, self._leida.presentada, self.folio.text(), fecha)
+
+    def _mostrar_correccion(self) -> None:
+        que = self.correccion().texto()
+        self.corregido.setText(MSG_CORREGIDO.format(que=que) if que else "")
+        self.corregido.setVisible(bool(que))
 
     def folios_contratos(self) -> dict[str, str]:
         folios = {}
@@ -341,11 +375,12 @@ class RegistrarPresentacionDialog(QDialog):
         except DomainError as exc:
             msgbox.field_error(self, exc, campos, TITLE, self.fecha)
             return
+        correccion = self.correccion()
         texto = MSG_CONFIRMAR.format(
             folio=self.folio.text().strip().upper() or "(sin folio)",
             fecha=f"{fecha:%d/%m/%Y %H:%M:%S}",
             contratos=contratos,
-        )
+        ) + (MSG_CONFIRMAR_CORREGIDO.format(que=correccion.texto()) if correccion else "")
         if not msgbox.question(self, texto, yes="Registrar", no="Revisar", title=TITLE):
             return
         servicio, uuid, actor = self._services.informativa_presentacion, self.uuid, self._actor
@@ -356,7 +391,15 @@ class RegistrarPresentacionDialog(QDialog):
             self,
             MSG_REGISTRANDO,
             lambda: servicio.registrar(
-                uuid, actor, pdf, nombre, folio, fecha, folios, confirmo_acuse=confirmo
+                uuid,
+                actor,
+                pdf,
+                nombre,
+                folio,
+                fecha,
+                folios,
+                confirmo_acuse=confirmo,
+                corregir=bool(correccion),
             ),
             self._registrada,
             al_fallar=lambda exc: msgbox.field_error(self, exc, campos, TITLE, self.folio),

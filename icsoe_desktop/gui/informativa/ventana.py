@@ -598,7 +598,8 @@ class InformativaWindow(QMainWindow):
         return MSG_PRESENTADA.format(
             fecha=fecha,
             folio=fila.folio_imss,
-            declarado=MSG_DECLARADO if fila.acuse_declarado else "",
+            declarado=(MSG_DECLARADO if fila.acuse_declarado else "")
+            + (f" ({fila.acuse_corregido})" if fila.acuse_corregido else ""),
         )
 
     def _pedir_ruta_acuse_imss(self) -> None:

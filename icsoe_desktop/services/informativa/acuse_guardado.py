@@ -5,15 +5,17 @@ registered (its SHA-256), and its text read again, bounded as when it was chosen
 contratista's RFC, the period, the tipo), with the folio and the date registered. The SHA-256
 kept beside the blob proves nothing to whoever can write both; the reading does: another
 contratista's acuse, or another folio's, never passes for this one. What a registration the
-clerk declared does not state (a scanned acuse) is not asked of it again."""
+clerk declared does not state (a scanned acuse) is not asked of it again; a folio or date the
+clerk corrected is held to what the correction recorded the acuse states."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.acuse_corregido import Corregido
 from icsoe_desktop.domain.informativa.acuse_imss import FALTA_RFC, AcuseAjeno, cotejar, partes
 from icsoe_desktop.domain.informativa.firmada import descongelar
 from icsoe_desktop.domain.informativa.modelo import Periodo
@@ -50,6 +52,9 @@ class Registrada:
     presentada: datetime | None  # naive UTC
     declarado: bool  # the clerk stated it is this informativa's acuse
     nombre: str = ""  # the contratista's, for the messages
+    corregido: Corregido = field(
+        default_factory=Corregido
+    )  # what the acuse states of what the clerk corrected
 
 
 def contratantes(cabecera: bytes | None, congelada: bytes | None) -> frozenset[str]:
@@ -105,11 +110,16 @@ def acuse_ajeno(acuse: bytes | None, sha256: str, registrada: Registrada) -> str
         faltan = ()
     if faltan and not registrada.declarado:
         return NO_DICE.format(faltan=enumerar(list(faltan), "ni"))
-    if propuesta.folio and registrada.folio and propuesta.folio != registrada.folio:
+    corregido = registrada.corregido
+    if (
+        propuesta.folio
+        and registrada.folio
+        and propuesta.folio not in (registrada.folio, corregido.folio)
+    ):
         return OTRO_FOLIO.format(leido=propuesta.folio, folio=registrada.folio)
     if propuesta.presentada and registrada.presentada is not None:
         guardada = registrada.presentada.replace(tzinfo=UTC)
-        if propuesta.presentada != guardada:
+        if propuesta.presentada not in (guardada, corregido.presentada):
             formato = "%d/%m/%Y %H:%M:%S"
             return OTRA_FECHA.format(
                 leida=propuesta.presentada.astimezone(HORA_DEL_CENTRO).strftime(formato),

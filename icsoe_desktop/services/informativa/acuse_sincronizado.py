@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.informativa.acuse_corregido import leer as leer_corregido
 from icsoe_desktop.domain.informativa.modelo import PRESENTADA
 from icsoe_desktop.services.informativa.acuse_guardado import Registrada, acuse_ajeno, contratantes
 from icsoe_desktop.services.informativa.constancia_refutada import refutada
@@ -68,6 +69,7 @@ def ajeno_por_enviar(session: Session) -> str | None:
             row.presentada_at,
             bool(row.acuse_imss_declarado),
             nombre,
+            leer_corregido(row.acuse_imss_corregido),
         )
         if problema := acuse_ajeno(row.acuse_imss_pdf, row.acuse_imss_sha256, registrada):
             return MSG_NO_SE_ENVIA.format(periodo=row.periodo, rfc=rfc, problema=problema)
@@ -94,6 +96,7 @@ def ajenos_recibidos(
     huellas, periodos, tipos = columna("acuse_imss_sha256"), columna("periodo"), columna("tipo")
     folios, fechas = columna("folio_imss"), columna("presentada_at")
     declarados, ids = columna("acuse_imss_declarado"), columna("contratista_id")
+    corregidos = columna("acuse_imss_corregido")
     cabeceras, congeladas = columna("congelada_cabecera"), columna("congelada")
     nombres: dict[Any, tuple[str, str]] = {
         id_: (rfc, nombre)
@@ -115,6 +118,7 @@ def ajenos_recibidos(
             fechas[i],
             bool(declarados[i]),
             nombre,
+            leer_corregido(corregidos[i]),
         )
         if problema := acuse_ajeno(acuses[i], huellas[i] or "", registrada):
             periodo = periodos[i]

@@ -17,6 +17,7 @@ from icsoe_desktop.domain.contacto import check_codigo_postal, check_telefono, r
 from icsoe_desktop.domain.emails import check_email
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc, rfc_digito_no_corresponde
+from icsoe_desktop.domain.informativa import acuse_corregido
 from icsoe_desktop.domain.informativa.lineamientos import (
     actualizacion_permitida,
     cuenta_para_el_limite,
@@ -77,6 +78,7 @@ class FilaInformativa:
     dias_tarde: int = 0  # filed after the fecha límite
     presentada_at: datetime | None = None  # the filing, in Central Mexico time
     acuse_declarado: bool = False  # its acuse did not state whose it is: the clerk stated it
+    acuse_corregido: str = ""  # «fecha corregida por el usuario (el acuse dice …)», or ""
 
     @property
     def tipo_texto(self) -> str:
@@ -774,6 +776,7 @@ def _fila(
         dias_tarde=dias_fuera_de_plazo(periodo, row.tipo, presentada) if row and presentada else 0,
         presentada_at=presentada,
         acuse_declarado=bool(row.acuse_imss_declarado) if row else False,
+        acuse_corregido=acuse_corregido.leer(row.acuse_imss_corregido).texto() if row else "",
     )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa import acuse_corregido
 from icsoe_desktop.domain.informativa.acuse_imss import MSG_CONSTANCIA, cotejar, partes
 from icsoe_desktop.domain.informativa.modelo import (
     FIRMADA,
@@ -83,11 +84,13 @@ MSG_CONFIRMAR_ACUSE = (
 )
 MSG_FOLIO_DISTINTO = (
     "El folio escrito ({escrito}) no es el del acuse ({leido}): se registra el folio que dice "
-    "el acuse del IMSS."
+    "el acuse del IMSS, salvo que lo corrijas a sabiendas (queda registrado como corregido por "
+    "el usuario)."
 )
 MSG_FECHA_DISTINTA = (
     "La fecha y hora escritas ({escrita}) no son las del acuse ({leida}): se registran las que "
-    "dice el acuse del IMSS."
+    "dice el acuse del IMSS, salvo que las corrijas a sabiendas (queda registrado como "
+    "corregido por el usuario)."
 )
 MSG_CONSTANCIA_NO_VALIDA = (
     "La constancia de firma de esta informativa no es válida: {motivos} {que} Verifícala en "
@@ -127,6 +130,7 @@ class Registro:
     contratos: tuple[ContratoPresentado, ...]
     declarado: bool = False  # the PDF did not state whose it is: the clerk stated it
     dias_tarde: int = 0  # filed after the fecha límite
+    corregido: str = ""  # «fecha corregida por el usuario (el acuse dice …)», or ""
 
     @property
     def estado_texto(self) -> str:
@@ -256,12 +260,15 @@ class PresentacionService(InformativaBase):
         presentada: datetime,
         folios_contratos: dict[str, str],
         confirmo_acuse: bool = False,
+        corregir: bool = False,
     ) -> Presentacion:
         """Keep the acuse with what the clerk confirmed; the informativa becomes «Presentada».
         ``presentada``: aware, or naive read as Central Mexico time. What the acuse's text
-        states wins over what is typed; what it does not state of whose it is needs
-        ``confirmo_acuse`` (the clerk's statement that the PDF is this informativa's acuse),
-        and the registro then records that it was stated, not read."""
+        states wins over what is typed unless ``corregir`` (the clerk corrects a misread folio
+        or date knowingly: what the acuse states is recorded beside the registro and audited,
+        and the typed values pass every check a read one does); what it does not state of
+        whose it is needs ``confirmo_acuse`` (the clerk's statement that the PDF is this
+        informativa's acuse), and the registro then records that it was stated, not read."""
         self._permisos.exigir(actor, Accion.REGISTRAR_PRESENTACION, informativa)
         if presentada.tzinfo is None:
             presentada = presentada.replace(tzinfo=HORA_DEL_CENTRO)
@@ -279,7 +286,9 @@ class PresentacionService(InformativaBase):
                 raise ValidationError("capacitacion_no_se_presenta", MSG_CAPACITACION)
             inf = self._cabecera(session, row, contratista)
             leida = _leer(pdf, nombre, inf, row.tipo, None)  # the same checks as when chosen
-            _como_el_acuse(leida, folio, presentada)
+            if not corregir:
+                _como_el_acuse(leida, folio, presentada)
+            corregido = acuse_corregido.corregido(leida.folio, leida.presentada, folio, presentada)
             if leida.faltan and not confirmo_acuse:
                 raise ValidationError(
                     "acuse_sin_confirmar",
@@ -311,6 +320,7 @@ class PresentacionService(InformativaBase):
             row.acuse_imss_pdf = pdf
             row.acuse_imss_sha256 = hashlib.sha256(pdf).hexdigest()
             row.acuse_imss_declarado = bool(leida.faltan)
+            row.acuse_imss_corregido = corregido.guardado()
             tarde = dias_fuera_de_plazo(inf.periodo, row.tipo, hecha.presentada)
             self._audit.record(
                 session,
@@ -320,6 +330,7 @@ class PresentacionService(InformativaBase):
                 f"{row.periodo} {hecha.folio}"
                 + (f" fuera de plazo ({tarde} días)" if tarde else "")
                 + (" acuse declarado por el usuario" if leida.faltan else "")
+                + (f" {corregido.texto()}" if corregido else "")
                 # Which acuse: the audit chain keeps it beyond the reach of the row's columns.
                 + f" acuse SHA-256 {row.acuse_imss_sha256}",
             )
@@ -390,6 +401,7 @@ class PresentacionService(InformativaBase):
                 tuple(_contratos(inf, folios_registrados(row.folios_imss))),
                 declarado=bool(row.acuse_imss_declarado),
                 dias_tarde=dias_fuera_de_plazo(inf.periodo, row.tipo, presentada),
+                corregido=acuse_corregido.leer(row.acuse_imss_corregido).texto(),
             )
 
     def acuse_imss(self, informativa: str, actor: str | None) -> bytes:
@@ -500,6 +512,7 @@ def acuse_comprobado(row: InformativaRow, rfc: str, nombre: str = "") -> bytes:
             row.presentada_at,
             bool(row.acuse_imss_declarado),
             nombre,
+            acuse_corregido.leer(row.acuse_imss_corregido),
         )
         if problema := acuse_ajeno(pdf, row.acuse_imss_sha256, registrada):
             log.warning("Acuse del IMSS ajeno: informativa %s: %s", row.uuid, problema)

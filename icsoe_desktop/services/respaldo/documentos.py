@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.acuse_corregido import leer as leer_corregido
 from icsoe_desktop.domain.informativa.modelo import FIRMADAS, PRESENTADA
 from icsoe_desktop.services.informativa.acuse_guardado import Registrada, acuse_ajeno, contratantes
 from icsoe_desktop.services.informativa.constancia_refutada import Verificar
@@ -47,6 +48,7 @@ class _Fila:
     copia_cabecera: bytes | None  # the header copy, read for the contratantes
     id: int
     contratista: str  # its name
+    corregido: str | None  # what the acuse states of what the clerk corrected (JSON)
 
     @property
     def nombre(self) -> str:
@@ -62,7 +64,8 @@ def _filas(conn: sqlite3.Connection, con_constancia: bool) -> Iterator[_Fila]:
         for row in conn.execute(
             "SELECT c.rfc, i.periodo, i.cadena, i.sello, "
             f"{columnas}, i.folio_imss, i.acuse_imss_pdf, i.acuse_imss_sha256, i.tipo, "
-            "i.presentada_at, i.acuse_imss_declarado, i.congelada_cabecera, i.id, c.nombre "
+            "i.presentada_at, i.acuse_imss_declarado, i.congelada_cabecera, i.id, c.nombre, "
+            "i.acuse_imss_corregido "
             "FROM icsoe_informativas i JOIN icsoe_contratistas c ON c.id = i.contratista_id "
             "WHERE i.estado IN (?, ?) AND i.deleted = 0 ORDER BY i.id",
             tuple(sorted(FIRMADAS)),
@@ -86,6 +89,7 @@ def acuse_distinto(conn: sqlite3.Connection, fila: _Fila) -> str:
         plain.from_text(fila.presentada) if fila.presentada else None,
         bool(fila.declarado),
         fila.contratista,
+        leer_corregido(fila.corregido),
     )
     return acuse_ajeno(fila.acuse, fila.acuse_sha256, registrada)
 

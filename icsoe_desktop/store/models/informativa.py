@@ -102,6 +102,8 @@ class InformativaRow(SyncedMixin, Base):
     acuse_imss_declarado: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # What the acuse's text states of the folio or date the clerk corrected (JSON, "": as read).
+    acuse_imss_corregido: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ContratoRow(SyncedMixin, Base):
