@@ -382,13 +382,13 @@ def _rechazos(args: argparse.Namespace, services: Services) -> int:
     from pathlib import Path
 
     from icsoe_desktop.domain.roles import CLI_ACTOR
-    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from icsoe_desktop.services.informativa.rechazos import IMPORTACION
 
     uuid = _del_periodo(services, args, args.contratista, CLI_ACTOR)
     if uuid is None:
         return 2
     path = Path(args.archivo)
-    guia = services.mapeos.recordada_para(Importacion.RECHAZOS_PORTAL, path, args.hoja)
+    guia = services.mapeos.recordada_para(IMPORTACION, path, args.hoja)
     resultado = services.informativa_rechazos.importar(uuid, CLI_ACTOR, path, guia)
     for nota in resultado.notas:
         print(nota, file=sys.stderr)

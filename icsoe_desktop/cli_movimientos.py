@@ -107,12 +107,10 @@ def _run(args: argparse.Namespace, services: Services) -> int:
         print(f"\nMovimientos de demostración agregados: {added:,}.")
         return 0
     if args.mov_command == "importar":
-        from icsoe_desktop.services.archivos.mapeos import Importacion
+        from icsoe_desktop.services.movimientos.importar import IMPORTACION
 
         # Unattended: a file of a shape the clerk once mapped in the assistant reads as then.
-        guia = services.mapeos.recordada_para(
-            Importacion.MOVIMIENTOS, Path(args.archivo), args.hoja
-        )
+        guia = services.mapeos.recordada_para(IMPORTACION, Path(args.archivo), args.hoja)
         report = services.importador.import_file(Path(args.archivo), CLI_ACTOR, guia=guia)
         if not report.aplicado:
             for nota in report.notas:  # what was left out, before the rows that failed
@@ -184,9 +182,9 @@ def _resultado(args: argparse.Namespace, services: Services) -> int:
             file=sys.stderr,
         )
         return 2
-    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from icsoe_desktop.services.movimientos.lotes import IMPORTACION
 
-    guia = services.mapeos.recordada_para(Importacion.RESULTADO_LOTE, Path(args.archivo))
+    guia = services.mapeos.recordada_para(IMPORTACION, Path(args.archivo))
     report = services.lotes.importar_resultado(lotes[0].id, Path(args.archivo), CLI_ACTOR, guia)
     if not report.aplicado:
         for line in report.rechazadas:

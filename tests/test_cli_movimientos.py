@@ -206,6 +206,7 @@ def test_importar_reads_a_file_as_the_clerk_mapped_its_shape(tmp_path, data_dir,
     from icsoe_desktop.services.archivos import mapeos
     from icsoe_desktop.services.archivos.lectura import Guia
     from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.movimientos.importar import IMPORTACION as IMPORTAR_MOVIMIENTOS
     from tests.gui.test_asistente_importacion import ELEGIR, archivo_propio
     from tests.services.movimientos_data import add_registros
 
@@ -220,10 +221,10 @@ def test_importar_reads_a_file_as_the_clerk_mapped_its_shape(tmp_path, data_dir,
 
     services = open_services(data_dir, clock)
     try:
-        leida = mapeos.leer(mapeos.Importacion.MOVIMIENTOS, path)
+        leida = mapeos.leer(IMPORTAR_MOVIMIENTOS, path)
         campos = tuple(ELEGIR.get(c, f) for c, f in leida.mapeo.items())
-        corregida = mapeos.leer(mapeos.Importacion.MOVIMIENTOS, path, Guia(2, campos))
-        assert services.mapeos.recordar(CLI_ACTOR, mapeos.Importacion.MOVIMIENTOS, corregida)
+        corregida = mapeos.leer(IMPORTAR_MOVIMIENTOS, path, Guia(2, campos))
+        assert services.mapeos.recordar(CLI_ACTOR, IMPORTAR_MOVIMIENTOS, corregida)
     finally:
         services.close()
     imported = cli(data_dir, "movimientos", "importar", archivo_propio(tmp_path / "nov.csv", 2))

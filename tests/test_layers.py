@@ -169,6 +169,24 @@ def test_what_the_server_borrows_needs_only_the_domain_and_the_standard_library(
     assert found == []
 
 
+def test_the_intake_imports_no_importer() -> None:
+    """services/archivos is the toolbox every importer uses: an importer registers its schema
+    with it (``importaciones.registrar``), so the toolbox imports no other service and a new
+    importer never edits it."""
+    toolbox = "icsoe_desktop.services.archivos"
+    # What every service may lean on: the role check, the audit log, long work's cancel.
+    base = {"acceso.permisos", "audit", "en_curso"}
+    found = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in _modules("services/archivos")
+        for name in sorted(_imports(path))
+        if name.startswith("icsoe_desktop.services.")
+        and not name.startswith(toolbox)
+        and name.removeprefix("icsoe_desktop.services.") not in base
+    ]
+    assert found == []
+
+
 def test_the_gui_holds_no_sql_and_never_reaches_the_store() -> None:
     found = _broken(
         "gui",

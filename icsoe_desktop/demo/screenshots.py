@@ -425,6 +425,7 @@ def _asistente(data_dir: Path) -> object:
 
     from icsoe_desktop.gui.kit.asistente_importacion import AsistenteImportacionDialog
     from icsoe_desktop.services.archivos import mapeos
+    from icsoe_desktop.services.movimientos.importar import IMPORTACION
 
     path = data_dir / "movimientos_nomina.csv"
     with path.open("w", newline="", encoding="utf-8-sig") as f:
@@ -441,10 +442,9 @@ def _asistente(data_dir: Path) -> object:
         ):
             writer.writerow(fila.split(","))
         writer.writerow(["TOTAL", "", "", "", "", "1,174.72", "", "", ""])
-    importacion = mapeos.Importacion.MOVIMIENTOS
-    leida = mapeos.leer(importacion, path)
+    leida = mapeos.leer(IMPORTACION, path)
     assert leida is not None  # a CSV of movimientos is read by columns
-    return AsistenteImportacionDialog(importacion, path, leida)
+    return AsistenteImportacionDialog(IMPORTACION, path, leida)
 
 
 def _icsoe_shots(services, data_dir: Path, shot, box) -> None:

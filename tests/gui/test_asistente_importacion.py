@@ -135,19 +135,20 @@ def test_cancelar_imports_nothing_and_another_empresa_is_asked_again(
 
 
 def _importacion():
-    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from icsoe_desktop.services.movimientos.importar import IMPORTACION as IMPORTAR_MOVIMIENTOS
 
-    return Importacion.MOVIMIENTOS
+    return IMPORTAR_MOVIMIENTOS
 
 
 def test_revisar_columnas_opens_it_for_a_file_it_reads_and_a_click_picks_the_header(
     qtbot, services, tmp_path, modals
 ):
-    from icsoe_desktop.services.archivos.mapeos import Importacion, leer
+    from icsoe_desktop.services.archivos.mapeos import leer
+    from icsoe_desktop.services.movimientos.importar import IMPORTACION as IMPORTAR_MOVIMIENTOS
 
     path = archivo_propio(tmp_path / "octubre.csv", titulos=1)
-    leida = leer(Importacion.MOVIMIENTOS, path)
-    dialog = AsistenteImportacionDialog(Importacion.MOVIMIENTOS, path, leida)
+    leida = leer(IMPORTAR_MOVIMIENTOS, path)
+    dialog = AsistenteImportacionDialog(IMPORTAR_MOVIMIENTOS, path, leida)
     qtbot.addWidget(dialog)
     dialog.show()
     # The title row clicked as the header: its one cell becomes the one column.
@@ -362,7 +363,9 @@ def test_sdi_and_sbc_that_differ_open_the_assistant_on_them(qtbot, tmp_path):
     from openpyxl import Workbook
 
     from icsoe_desktop.services.archivos import mapeos
-    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from icsoe_desktop.services.informativa.trabajadores_archivo import (
+        IMPORTACION as IMPORTAR_TRABAJADORES,
+    )
     from tests.archivos_de_nomina import trabajadores
 
     path = tmp_path / "nomina.xlsx"
@@ -371,8 +374,8 @@ def test_sdi_and_sbc_that_differ_open_the_assistant_on_them(qtbot, tmp_path):
     for i, t in enumerate(trabajadores(4), start=1):
         book.active.append([i, t.nss, t.curp, 300, t.sbc / 100 + 50, t.sbc / 100])
     book.save(path)
-    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
-    dialog = AsistenteImportacionDialog(Importacion.TRABAJADORES_CONTRATO, path, leida)
+    leida = mapeos.leer(IMPORTAR_TRABAJADORES, path)
+    dialog = AsistenteImportacionDialog(IMPORTAR_TRABAJADORES, path, leida)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.mensaje.text().startswith("En «nomina.xlsx», varias columnas son el mismo dato")
@@ -401,7 +404,9 @@ def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tm
         CompararColumnasDialog,
     )
     from icsoe_desktop.services.archivos import mapeos
-    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from icsoe_desktop.services.informativa.trabajadores_archivo import (
+        IMPORTACION as IMPORTAR_TRABAJADORES,
+    )
     from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
     from tests.archivos_de_nomina import trabajadores
 
@@ -414,9 +419,9 @@ def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tm
         viejo = t.sbc / 100 if i % 3 == 0 else round(t.sbc / 100 - 37.5, 2)
         sheet.append([t.nss, t.curp, viejo, f"${t.sbc / 100:,.2f}"])
     book.save(path)
-    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    leida = mapeos.leer(IMPORTAR_TRABAJADORES, path)
     assert leida.columnas_ambiguas == {"sbc": ("Salario Base de Cotización", "SDI")}
-    dialog = AsistenteImportacionDialog(Importacion.TRABAJADORES_CONTRATO, path, leida)
+    dialog = AsistenteImportacionDialog(IMPORTAR_TRABAJADORES, path, leida)
     qtbot.addWidget(dialog)
     dialog.show()
     boton = dialog.comparar["sbc"]
@@ -536,16 +541,18 @@ def test_the_rows_a_filter_hides_and_the_signatures_are_listed_as_left_out(qtbot
     """A workers' list filtered to some rows, a TOTAL row and the signatures under it: the
     assistant lists each row that will be left out, and why."""
     from icsoe_desktop.services.archivos import mapeos
-    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from icsoe_desktop.services.informativa.trabajadores_archivo import (
+        IMPORTACION as IMPORTAR_TRABAJADORES,
+    )
     from tests.archivos_de_nomina import trabajadores
     from tests.services.libros_de_prueba import escribir
 
     filas = [("NSS", "CURP", "SBC"), *((t.nss, t.curp, t.sbc / 100) for t in trabajadores(6))]
     filas += [("TOTAL", None, 4000), ("Elaboró: ____________",), ("Revisó: ____________",)]
     path = escribir(tmp_path / "lista.xlsx", filas, {3, 5, 6}, filtro=True)
-    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    leida = mapeos.leer(IMPORTAR_TRABAJADORES, path)
     assert leida is not None and not leida.incierta
-    dialog = AsistenteImportacionDialog(Importacion.TRABAJADORES_CONTRATO, path, leida)
+    dialog = AsistenteImportacionDialog(IMPORTAR_TRABAJADORES, path, leida)
     qtbot.addWidget(dialog)
     dialog.show()
     omitidas = [dialog.omitidas.item(i).text() for i in range(dialog.omitidas.count())]
@@ -564,16 +571,18 @@ def test_two_visible_columns_with_one_title_that_disagree_open_it_on_both(qtbot,
     """Last period's «SBC» left visible beside the new «SBC»: the assistant names both letters
     and holds Aceptar until the clerk picks one."""
     from icsoe_desktop.services.archivos import mapeos
-    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from icsoe_desktop.services.informativa.trabajadores_archivo import (
+        IMPORTACION as IMPORTAR_TRABAJADORES,
+    )
     from tests.archivos_de_nomina import trabajadores
     from tests.services.libros_de_prueba import escribir
 
     filas = [("NSS", "CURP", "SBC", "SBC")]
     filas += [(t.nss, t.curp, 999.99, t.sbc / 100) for t in trabajadores(4)]
     path = escribir(tmp_path / "lista.xlsx", filas)
-    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    leida = mapeos.leer(IMPORTAR_TRABAJADORES, path)
     assert leida is not None and leida.incierta
-    dialog = AsistenteImportacionDialog(Importacion.TRABAJADORES_CONTRATO, path, leida)
+    dialog = AsistenteImportacionDialog(IMPORTAR_TRABAJADORES, path, leida)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.faltan.text() == (
@@ -597,7 +606,9 @@ def test_two_columns_that_part_below_the_first_rows_open_it_before_the_import(
     from PySide6.QtWidgets import QWidget
 
     from icsoe_desktop.gui.kit.asistente_importacion import Cancelada, guia_de_importacion
-    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from icsoe_desktop.services.informativa.trabajadores_archivo import (
+        IMPORTACION as IMPORTAR_TRABAJADORES,
+    )
     from tests.archivos_de_nomina import trabajadores
     from tests.services.libros_de_prueba import escribir
 
@@ -616,7 +627,7 @@ def test_two_columns_that_part_below_the_first_rows_open_it_before_the_import(
     padre = QWidget()
     qtbot.addWidget(padre)
     with pytest.raises(Cancelada):  # the clerk's Cancelar: nothing is read
-        guia_de_importacion(padre, services, ADMIN, Importacion.TRABAJADORES_CONTRATO, path)
+        guia_de_importacion(padre, services, ADMIN, IMPORTAR_TRABAJADORES, path)
     assert vistos == [
         ("Las columnas C «SBC» y D «SBC» son todas «SBC» y no coinciden: elige una.", False)
     ]

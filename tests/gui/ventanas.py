@@ -105,12 +105,15 @@ def _propuesta(m: Mundo):
 def _dos_sbc(carpeta: Path):
     """A worker file whose «SDI» and «SBC» differ: the intake's reading, for Comparar columnas."""
     from icsoe_desktop.services.archivos import mapeos
+    from icsoe_desktop.services.informativa.trabajadores_archivo import (
+        IMPORTACION as IMPORTAR_TRABAJADORES,
+    )
 
     path = carpeta / "sdi_y_sbc.csv"
     path.write_text(
         "NSS,CURP,SDI,SBC\n12345678901,LOPE820130HASJRL86,600.00,550.00\n", encoding="utf-8"
     )
-    return mapeos.leer(mapeos.Importacion.TRABAJADORES_CONTRATO, path)
+    return mapeos.leer(IMPORTAR_TRABAJADORES, path)
 
 
 def windows() -> dict[str, Callable[[Mundo], QWidget]]:
@@ -164,6 +167,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.sync import conflictos
     from icsoe_desktop.services.archivos import mapeos
     from icsoe_desktop.services.capturistas.acceso import CapturistaSesion
+    from icsoe_desktop.services.movimientos.importar import IMPORTACION as IMPORTAR_MOVIMIENTOS
     from icsoe_desktop.services.movimientos.importar import LineaRechazada
     from tests.icsoe_helpers import CURP_ANA
 
@@ -278,9 +282,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         ),
         "kit.asistente_importacion.AsistenteImportacionDialog": lambda m: (
             asistente_importacion.AsistenteImportacionDialog(
-                mapeos.Importacion.MOVIMIENTOS,
+                IMPORTAR_MOVIMIENTOS,
                 m.archivo,
-                mapeos.leer(mapeos.Importacion.MOVIMIENTOS, m.archivo),
+                mapeos.leer(IMPORTAR_MOVIMIENTOS, m.archivo),
             )
         ),
         "kit.comparar_columnas.CompararColumnasDialog": lambda m: (

@@ -13,7 +13,9 @@ from openpyxl import Workbook
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.archivos import mapeos
 from icsoe_desktop.services.archivos.lectura import Guia
-from icsoe_desktop.services.archivos.mapeos import Importacion
+from icsoe_desktop.services.informativa.trabajadores_archivo import (
+    IMPORTACION as IMPORTAR_TRABAJADORES,
+)
 from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 from tests.archivos_de_nomina import trabajadores
 from tests.test_cli_informativa import cli
@@ -50,7 +52,7 @@ def test_sdi_and_sbc_that_differ_are_named_and_nothing_is_read(tmp_path):
         "elige cuál usar en el asistente de importación (o borra la otra del archivo). No se "
         "importó nada.",
     )
-    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    leida = mapeos.leer(IMPORTAR_TRABAJADORES, path)
     assert leida is not None and leida.incierta  # the assistant opens on it
     assert leida.columnas_ambiguas == {"sbc": ("SDI", "SBC")}
     assert leida.mapeo["SDI"] is None and leida.mapeo["SBC"] is None
@@ -152,7 +154,7 @@ def test_a_hidden_row_is_not_taken_for_the_header_over_a_visible_one(tmp_path):
         sheet.append([t.curp, t.nss, t.sbc / 100])
     sheet.row_dimensions[1].hidden = True
     book.save(path)
-    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    leida = mapeos.leer(IMPORTAR_TRABAJADORES, path)
     assert leida.fila_encabezado == 2 and not leida.incierta
     assert leida.eleccion.filas_ocultas == frozenset({1})
     assert [t.nss for t in leer_trabajadores(path).trabajadores] == [

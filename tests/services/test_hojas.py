@@ -13,7 +13,9 @@ from openpyxl import Workbook
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.archivos import mapeos
 from icsoe_desktop.services.archivos.lectura import Guia
-from icsoe_desktop.services.archivos.mapeos import Importacion
+from icsoe_desktop.services.informativa.trabajadores_archivo import (
+    IMPORTACION as IMPORTAR_TRABAJADORES,
+)
 from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 from tests.archivos_de_nomina import trabajadores
 from tests.services.xlsx_files import rewrite
@@ -87,10 +89,10 @@ def test_two_visible_sheets_with_the_header_are_named_and_the_clerk_chooses(tmp_
         "(en la línea de comandos, --hoja NOMBRE). No se importó nada.",
     )
     # The assistant opens on it: the file is uncertain, and says between which sheets.
-    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    leida = mapeos.leer(IMPORTAR_TRABAJADORES, path)
     assert leida is not None and leida.incierta and leida.hojas_ambiguas == ("Anterior", "Actual")
     # Its answer (or --hoja) reads that sheet, and the guide it gives keeps it.
-    elegida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path, Guia.de_hoja("Actual"))
+    elegida = mapeos.leer(IMPORTAR_TRABAJADORES, path, Guia.de_hoja("Actual"))
     assert elegida is not None and not elegida.incierta and elegida.guia.hoja == "Actual"
     assert nss(leer_trabajadores(path, elegida.guia)) == [t.nss for t in ACTUAL]
     assert nss(leer_trabajadores(path, Guia.de_hoja("Anterior"))) == [t.nss for t in ANTERIOR]

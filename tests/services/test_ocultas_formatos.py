@@ -13,8 +13,10 @@ import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.archivos import mapeos
-from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.archivos.xlsx_reader import abrir
+from icsoe_desktop.services.informativa.trabajadores_archivo import (
+    IMPORTACION as IMPORTAR_TRABAJADORES,
+)
 from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 from tests.archivos_de_nomina import trabajadores
 from tests.data.libros_xls import AQUI
@@ -63,7 +65,7 @@ def test_the_hidden_row_and_column_are_known(libro):
 
 
 def test_the_header_and_the_sbc_the_clerk_sees_are_read(libro):
-    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, libro)
+    leida = mapeos.leer(IMPORTAR_TRABAJADORES, libro)
     assert leida is not None and not leida.incierta  # no assistant: nothing to choose
     assert leida.fila_encabezado == 2
     assert leida.mapeo["SBC"] == "sbc" and leida.mapeo["Salario Base de Cotización"] is None

@@ -13,7 +13,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.archivos import mapeos
 from icsoe_desktop.services.archivos.lectura import Guia
-from icsoe_desktop.services.archivos.mapeos import Importacion
+from icsoe_desktop.services.empresas.registros import IMPORTACION as IMPORTAR_REGISTROS
 from tests import credentials_factory as cf
 
 RAZON = "Empresa Demo, S.A. de C.V."
@@ -76,7 +76,7 @@ def test_a_file_without_the_columns_says_which_and_the_clerks_guide_reads_it(ser
         f"Clave IMSS,Identificador fiscal,Empresa\nY5412345106,{cf.RFC_MORAL},{RAZON}\n",
         encoding="utf-8",
     )
-    leida = mapeos.leer(Importacion.REGISTROS_PATRONALES, path)
+    leida = mapeos.leer(IMPORTAR_REGISTROS, path)
     assert leida is not None and leida.incierta  # the assistant opens by itself
     with pytest.raises(ValidationError) as caught:
         services.registros.importar(path, CLI_ACTOR)

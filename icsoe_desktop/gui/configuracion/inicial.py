@@ -305,11 +305,11 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
         from icsoe_desktop.domain.texts import plural, verb
         from icsoe_desktop.gui.kit.asistente_importacion import Cancelada, guia_de_importacion
         from icsoe_desktop.gui.kit.operaciones import ejecutar
-        from icsoe_desktop.services.archivos.mapeos import Importacion
+        from icsoe_desktop.services.empresas.registros import IMPORTACION
 
         try:
             guia = guia_de_importacion(
-                self, self.services, self.actor, Importacion.REGISTROS_PATRONALES, Path(path),
+                self, self.services, self.actor, IMPORTACION, Path(path),
                 revisar,
             )  # fmt: skip
         except Cancelada:

@@ -21,9 +21,8 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.widgets import TABLAS, telefono_field
-from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
-from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
+from icsoe_desktop.services.capturistas.excel import BULK_HEADERS, IMPORTACION
 from icsoe_desktop.services.capturistas.formulario import ROLES, CapturistaForm
 
 if TYPE_CHECKING:
@@ -271,7 +270,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         service = self._services.capturistas_excel
         try:
             guia = guia_de_importacion(
-                self, self._services, self._rfc, Importacion.CAPTURISTAS, Path(path), revisar
+                self, self._services, self._rfc, IMPORTACION, Path(path), revisar
             )
         except Cancelada:
             return

@@ -23,8 +23,7 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar, ejecutar_con_barra
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.widgets import TABLAS
-from icsoe_desktop.services.archivos.mapeos import Importacion
-from icsoe_desktop.services.informativa.rechazos import acepta_rechazos
+from icsoe_desktop.services.informativa.rechazos import IMPORTACION, acepta_rechazos
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -110,7 +109,7 @@ class RechazosPortal(QObject):
         parent = self.importar.window()
         try:
             guia = guia_de_importacion(
-                parent, self._services, self._actor, Importacion.RECHAZOS_PORTAL, path, revisar
+                parent, self._services, self._actor, IMPORTACION, path, revisar
             )
         except Cancelada:
             return

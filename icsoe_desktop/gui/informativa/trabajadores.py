@@ -42,7 +42,6 @@ from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.widgets import TABLAS
-from icsoe_desktop.services.archivos.mapeos import Importacion
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -360,6 +359,8 @@ class TrabajadoresPanel(QObject):
         """What the file dialog does with the chosen file (tests call it directly): the import
         runs in the background, then the list shows the workers added or the problems. A file
         the intake cannot read by itself (or ``revisar``) goes through the import assistant."""
+        from icsoe_desktop.services.informativa.trabajadores_archivo import IMPORTACION
+
         if self.contrato is None or not self.editable:
             return
         svc, actor, uuid = self._services.informativa_trabajadores, self._actor, self.contrato.uuid
@@ -368,7 +369,7 @@ class TrabajadoresPanel(QObject):
                 self.tabla.window(),
                 self._services,
                 actor,
-                Importacion.TRABAJADORES_CONTRATO,
+                IMPORTACION,
                 path,
                 revisar,
             )

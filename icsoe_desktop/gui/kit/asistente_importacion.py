@@ -42,8 +42,8 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.tabulador import en_orden
 from icsoe_desktop.services.archivos import mapeos
 from icsoe_desktop.services.archivos.alcance import letra_columna
+from icsoe_desktop.services.archivos.importaciones import Importacion
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Guia, Lectura
-from icsoe_desktop.services.archivos.mapeos import Importacion
 
 NO_SE_USA = "No se usa"
 SIN_ENCABEZADO_TEXTO = "Sin encabezado"

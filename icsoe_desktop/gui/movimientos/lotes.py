@@ -44,7 +44,6 @@ from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.widgets import TABLAS
-from icsoe_desktop.services.archivos.mapeos import Importacion
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLayout
@@ -366,13 +365,15 @@ class LotesPanel(QWidget):
 
     def importar_resultado_de(self, path: Path, revisar: bool = False) -> None:
         """Apply the file in the background, with Cancelar (nothing changed)."""
+        from icsoe_desktop.services.movimientos.lotes import IMPORTACION
+
         lote = self.selected_lote()
         if lote is None:
             msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
             return
         try:
             guia = guia_de_importacion(
-                self, self._services, self._usuario, Importacion.RESULTADO_LOTE, path, revisar
+                self, self._services, self._usuario, IMPORTACION, path, revisar
             )
         except Cancelada:
             return

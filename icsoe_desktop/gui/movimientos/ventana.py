@@ -50,7 +50,6 @@ from icsoe_desktop.gui.kit.sesion import a_salvo, fin_de_sesion
 from icsoe_desktop.gui.kit.tabulador import en_orden, sin_trampa
 from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
-from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
 
@@ -532,12 +531,12 @@ class MovimientosIdse(QWidget):
         """Import in the background, with Cancelar (nothing saved); every open window hears of
         the new movements. A table the intake cannot read by itself (or ``revisar``) goes
         through the import assistant."""
+        from icsoe_desktop.services.movimientos.importar import IMPORTACION
+
         importer = self._services.importador
         actor = str(self._usuario)
         try:
-            guia = guia_de_importacion(
-                self, self._services, actor, Importacion.MOVIMIENTOS, path, revisar
-            )
+            guia = guia_de_importacion(self, self._services, actor, IMPORTACION, path, revisar)
         except Cancelada:
             return
 

@@ -2,8 +2,9 @@
 shape (same header), so next month's file goes straight in: ``importaciones.json`` in the
 empresa's folder, beside its ``settings.toml``.
 
-A guide is kept by the importer and the shape of the header (``Lectura.forma``); a file read
-without a header has no shape, so its guide is not kept. A file that cannot be read (damaged,
+Each import is the one its importer registered (``importaciones.py``). A guide is kept by the
+import's key and the shape of the header (``Lectura.forma``); a file read without a header has
+no shape, so its guide is not kept. A file that cannot be read (damaged,
 edited by hand) only means the assistant asks again (noted in the log).
 """
 
@@ -11,77 +12,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.files import atomic_write, read_json_object
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
-from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Esquema, Guia, Lectura
+from icsoe_desktop.services.archivos.importaciones import Importacion
+from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Guia, Lectura
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
 
 ARCHIVO = "importaciones.json"
-
-
-class Importacion(StrEnum):
-    """Each tabular import, and the action whose role may remember how its files read."""
-
-    MOVIMIENTOS = "movimientos"
-    RESULTADO_LOTE = "resultado_lote"
-    TRABAJADORES_CONTRATO = "trabajadores_contrato"
-    CAPTURISTAS = "capturistas"
-    RECHAZOS_PORTAL = "rechazos_portal"
-    REGISTROS_PATRONALES = "registros_patronales"
-
-    @property
-    def accion(self) -> Accion:
-        return {
-            Importacion.MOVIMIENTOS: Accion.IMPORTAR_MOVIMIENTOS,
-            Importacion.RESULTADO_LOTE: Accion.RESULTADO_LOTES,
-            # The informativa's workers and the contratista's capturistas: the ICSOE side.
-            Importacion.TRABAJADORES_CONTRATO: Accion.CAPTURAR_INFORMATIVA,
-            Importacion.CAPTURISTAS: Accion.CAPTURAR_INFORMATIVA,
-            Importacion.RECHAZOS_PORTAL: Accion.RECHAZOS_PORTAL,
-            Importacion.REGISTROS_PATRONALES: Accion.REGISTROS_PATRONALES,
-        }[self]
-
-    @property
-    def esquema(self) -> Esquema:
-        if self is Importacion.MOVIMIENTOS:
-            from icsoe_desktop.services.movimientos.importar import ESQUEMA
-
-            return ESQUEMA
-        if self is Importacion.RESULTADO_LOTE:
-            from icsoe_desktop.services.movimientos.lotes import ESQUEMA_RESULTADO
-
-            return ESQUEMA_RESULTADO
-        if self is Importacion.TRABAJADORES_CONTRATO:
-            from icsoe_desktop.services.informativa.trabajadores_archivo import ESQUEMA
-
-            return ESQUEMA
-        if self is Importacion.RECHAZOS_PORTAL:
-            from icsoe_desktop.services.informativa.rechazos import ESQUEMA as RECHAZOS
-
-            return RECHAZOS
-        if self is Importacion.REGISTROS_PATRONALES:
-            from icsoe_desktop.services.empresas.registros import esquema_importacion
-
-            return esquema_importacion()
-        from icsoe_desktop.services.capturistas.excel import BULK_ESQUEMA
-
-        return BULK_ESQUEMA
-
-    def lee_por_columnas(self, path: Path) -> bool:
-        """Whether this import reads ``path`` by its columns (not a lote IDSE's fixed lines)."""
-        if self is Importacion.MOVIMIENTOS:
-            from icsoe_desktop.services.movimientos.importar import es_tabla
-
-            return es_tabla(path)
-        return True
 
 
 def leer(
@@ -110,7 +53,7 @@ class MapeosService:
     def recordada(self, importacion: Importacion, leida: Lectura) -> Guia | None:
         """The guide remembered for a file shaped as ``leida``'s (its header on whichever of
         the first rows it is now), or None."""
-        guardadas = self._leer().get(importacion.value)
+        guardadas = self._leer().get(importacion.clave)
         if not isinstance(guardadas, dict):
             return None
         for forma, fila in leida.formas().items():
@@ -139,9 +82,9 @@ class MapeosService:
         if leida.fila_encabezado == SIN_ENCABEZADO:
             return False
         todo = self._leer()
-        de_la_importacion = todo.get(importacion.value)
+        de_la_importacion = todo.get(importacion.clave)
         if not isinstance(de_la_importacion, dict):
-            de_la_importacion = todo[importacion.value] = {}
+            de_la_importacion = todo[importacion.clave] = {}
         de_la_importacion[leida.forma] = list(leida.guia.campos)
         texto = json.dumps(todo, ensure_ascii=False, indent=1, sort_keys=True)
         with atomic_write(self._path) as temporary:

@@ -12,7 +12,9 @@ from pathlib import Path
 from icsoe_desktop.domain.cambios import ICSOE
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.importaciones import registrar
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.administracion import CapturistasService
@@ -265,6 +267,8 @@ BULK_ESQUEMA = Esquema(
         for key, header in zip(_BULK_KEYS, BULK_HEADERS, strict=True)
     )
 )
+# The contratista's capturistas: the ICSOE side.
+IMPORTACION = registrar("capturistas", Accion.CAPTURAR_INFORMATIVA, BULK_ESQUEMA)
 
 
 def _bulk_rows(

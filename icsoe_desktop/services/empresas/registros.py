@@ -16,6 +16,7 @@ from icsoe_desktop.domain.identifiers import check_registro_patronal, check_rfc,
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import check_caracteres, plural, verb
 from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.archivos.importaciones import registrar
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import RegistroPatronal
@@ -57,6 +58,10 @@ def esquema_importacion() -> Esquema:
             for clave, titulo, nombres in zip(_CLAVES, IMPORT_HEADERS, alias, strict=True)
         )
     )
+
+
+# The schema is built on first use: the intake is not loaded at start-up.
+IMPORTACION = registrar("registros_patronales", Accion.REGISTROS_PATRONALES, esquema_importacion)
 
 
 def check_razon_social(value: str, empty_message: str) -> str:

@@ -48,6 +48,7 @@ from icsoe_desktop.domain.texts import check_caracteres, plural, verb
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.importaciones import registrar
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, Guia, ceros
 from icsoe_desktop.services.archivos.tabular import cell_text, check_file, header_key, read_head
 from icsoe_desktop.services.audit import AuditService
@@ -114,6 +115,7 @@ ESQUEMA = Esquema(
     # Columns the portal's file repeats and the marks do not need.
     reconocidas=("SBC", *ALIAS["sbc"], "Nombre", "Nombre del trabajador", "Renglón", "Fila"),
 )
+IMPORTACION = registrar("rechazos_portal", Accion.RECHAZOS_PORTAL, ESQUEMA)
 _ARCHIVO_EXPORTADO = re.compile(r"contrato\s*0*([0-9]+)", re.IGNORECASE)
 
 
@@ -535,6 +537,7 @@ def _contratos_de(texto: str, contratos: list[_Contrato]) -> list[_Contrato]:
 __all__ = [
     "ESQUEMA",
     "ESTADOS_CON_RECHAZOS",
+    "IMPORTACION",
     "MOTIVO_SIN_DETALLE",
     "Marca",
     "RechazosPortalService",

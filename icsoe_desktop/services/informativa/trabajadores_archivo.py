@@ -28,9 +28,11 @@ from icsoe_desktop.domain.informativa.trabajadores import (
     revisar_trabajadores,
     sbc_texto,
 )
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import check_caracteres
 from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.importaciones import registrar
 from icsoe_desktop.services.archivos.lectura import (
     ALIAS,
     CELDAS,
@@ -82,6 +84,8 @@ ESQUEMA = Esquema(
     sin_encabezado=True,
     celdas=True,
 )
+# The informativa's workers: the ICSOE side captures them.
+IMPORTACION = registrar("trabajadores_contrato", Accion.CAPTURAR_INFORMATIVA, ESQUEMA)
 _PDF = b"%PDF"
 
 

@@ -38,6 +38,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.importaciones import registrar
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros
 from icsoe_desktop.services.archivos.tabular import (
     ZIP_SUFFIXES,
@@ -566,3 +567,7 @@ def _head(path: Path) -> bytes:
         raise ValidationError(
             "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
         ) from exc
+
+
+# Registered with the intake once ``es_tabla`` exists: a lote IDSE is not read by columns.
+IMPORTACION = registrar("movimientos", Accion.IMPORTAR_MOVIMIENTOS, ESQUEMA, es_tabla)

@@ -32,6 +32,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.importaciones import registrar
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros
 from icsoe_desktop.services.archivos.tabular import cell_date, cell_text, header_key
 from icsoe_desktop.services.audit import AuditService
@@ -65,6 +66,7 @@ ESQUEMA_RESULTADO = Esquema(
         *(Campo(_KEY[attr], CAMPO[attr].header, (CAMPO[attr].conflict,)) for attr in _AVISOS),
     )
 )
+IMPORTACION = registrar("resultado_lote", Accion.RESULTADO_LOTES, ESQUEMA_RESULTADO)
 
 
 @dataclass(frozen=True)
