@@ -244,19 +244,38 @@ def test_a_sign_in_answered_before_the_services_waits_for_them(qtbot, applicatio
     assert [e.action for e in app.services.audit_instalacion.recent(1)] == ["inicio_sesion"]
 
 
-def test_the_links_wait_for_the_services_and_then_open_their_windows(
+def test_the_links_answer_before_the_services_saying_cargando_then_open_their_windows(
     qtbot, application, data_dir, modals
 ):
+    """On a busy PC the services come seconds after the login shows: the links are never grey;
+    one pressed meanwhile says «Cargando…» (and a screen reader hears it waits, not that it is
+    unavailable) and its window opens once they are built."""
+    from icsoe_desktop.gui.idse.login import MSG_ENLACE_CARGANDO
+
     app = application
     app.login.show()
+    app.login.seguir_contenido()  # as the start-up does once it is on screen
     app.login.set_sign_in(open_sign_in(data_dir))
     links = (app.login.registrate, app.login.olvido, app.login.icsoe)
     assert app.login.continuar.isEnabled()
-    assert not any(link.isEnabled() for link in links)
-    app._open_services()
-    qtbot.waitUntil(lambda: all(link.isEnabled() for link in links), timeout=10_000)
+    assert all(link.isEnabled() for link in links)
+    assert {link.accessibleDescription() for link in links} == {MSG_ENLACE_CARGANDO}
     click(qtbot, app.login.olvido)
+    assert app.login.estado.isVisible()
+    assert app.login.estado.text() == (
+        "Cargando… «¿Olvidó su contraseña?» se abrirá en cuanto la aplicación termine de abrir."
+    )
+    qtbot.wait(50)  # the layout follows the new text on the next turn of the event loop
+    app.login.grab().save(str(data_dir / "login_cargando.png"))
+    assert modals.dialogs == []
+    app._open_services()
+    qtbot.waitUntil(lambda: len(modals.dialogs) == 1, timeout=10_000)
     assert [type(d) for d in modals.dialogs] == [RecuperarContrasenaDialog]
+    assert app.login.estado.text() == ""
+    assert {link.accessibleDescription() for link in links} == {""}
+    # Ready: a link opens its window at once.
+    click(qtbot, app.login.olvido)
+    assert [type(d) for d in modals.dialogs] == [RecuperarContrasenaDialog] * 2
 
 
 @pytest.mark.parametrize("archivo", ["catalogo.sqlite3", "icsoe.sqlite3"])

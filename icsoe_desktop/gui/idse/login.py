@@ -28,7 +28,7 @@ from icsoe_desktop.gui.kit.widgets import bind_show_password
 from icsoe_desktop.gui.style import LINK_STYLE
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QEvent
+    from PySide6.QtCore import QEvent, SignalInstance
 
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.gui.empresas.selector import EmpresaSelector
@@ -42,6 +42,9 @@ MSG_SOLO_CONSULTA = (
     "y contraseña válidos."
 )
 MSG_ABRIENDO = "Abriendo la base de datos…"
+# A link answered before the services are built: it opens its window once they are.
+MSG_CARGANDO = "Cargando… «{enlace}» se abrirá en cuanto la aplicación termine de abrir."
+MSG_ENLACE_CARGANDO = "Cargando…: se abre en cuanto la aplicación termine de abrir."
 MSG_SALIR = "¿Deseas salir de Conexión en línea con IDSE?"
 # A new installation: nobody can sign in yet, and the first user registered administers it
 # (the Configuración inicial then opens by itself after that user's first sign-in).
@@ -88,7 +91,8 @@ class IdseLoginWindow(QWidget):
     """Emits ``signed_in(usuario, nombre)`` or ``consulta_requested()``; the app opens the rest.
 
     It may be shown before the store is open (fast start): until ``set_sign_in`` it says so and
-    keeps Continuar disabled; the links until ``set_services``. The sign-in comes first (plain
+    keeps Continuar disabled. The links answer from the first moment: one pressed before
+    ``set_services`` says «Cargando…» and opens its window then. The sign-in comes first (plain
     sqlite3, no ORM), the services a moment later: a right password typed in between waits
     for them, which check the empresa's grant before ``signed_in``; sólo consulta waits in
     application.py.
@@ -127,16 +131,17 @@ class IdseLoginWindow(QWidget):
         self.continuar.clicked.connect(self._on_continuar)
         self.usuario.returnPressed.connect(self.contrasena.setFocus)
         self.contrasena.returnPressed.connect(self._on_continuar)
-        self.registrate.clicked.connect(self.register_requested)
-        self.olvido.clicked.connect(self.recover_requested)
-        self.icsoe.clicked.connect(self.icsoe_requested)
+        self.registrate.clicked.connect(lambda: self._pedir(self.registrate))
+        self.olvido.clicked.connect(lambda: self._pedir(self.olvido))
+        self.icsoe.clicked.connect(lambda: self._pedir(self.icsoe))
 
         self._services: Services | None = None
         self._sign_in: IdseSignIn | None = None
         self._answer_when_ready = False  # Enter pressed in Contraseña before the store was open
         self._admitting: SignedIn | None = None  # right password, grant not checked yet
+        self._pedido: QPushButton | None = None  # a link pressed before the services
         self._set_ready(False)
-        self._set_links(False)
+        self._describir_enlaces(MSG_ENLACE_CARGANDO)
         if services is not None:
             self.set_services(services)
 
@@ -357,7 +362,7 @@ class IdseLoginWindow(QWidget):
             self.set_sign_in(services.accounts.sign_in)
         else:
             self._set_ready(True)  # after wait_for_services
-        self._set_links(True)
+        self._describir_enlaces("")
         self._refresh_primer_paso()  # Regístrate aquí can take the focus now
         self._link_cursors()  # ``Qt`` loads here (~40 ms), not on the way to a usable login
         self.refresh_vigencias()
@@ -365,6 +370,10 @@ class IdseLoginWindow(QWidget):
         if self._admitting is not None:  # signed in while the services were being built
             user, self._admitting = self._admitting, None
             QTimer.singleShot(0, lambda: self._admit(user))  # once the app has them too
+        elif self._pedido is not None:  # a link pressed while they were being built
+            enlace, self._pedido = self._pedido, None
+            lector.estado(self.estado, "")
+            QTimer.singleShot(0, lambda: self._senal(enlace).emit())  # once the app has them
 
     def set_unavailable(self) -> None:
         """The services could not be built (the app says why and ends): nothing answers."""
@@ -395,7 +404,7 @@ class IdseLoginWindow(QWidget):
         if nuevo and not self.primer_paso.text():
             self.primer_paso.setText(MSG_PRIMER_PASO)
         self.primer_paso.setVisible(nuevo)
-        if nuevo and self.registrate.isEnabled():
+        if nuevo:
             self.registrate.setFocus()
 
     def refresh_vigencias(self) -> None:
@@ -443,11 +452,30 @@ class IdseLoginWindow(QWidget):
 
     def _set_ready(self, ready: bool) -> None:
         self.continuar.setEnabled(ready)
-        lector.estado(self.estado, "" if ready else MSG_ABRIENDO)
+        if ready and self._pedido is not None:
+            self.estado.setText(MSG_CARGANDO.format(enlace=_sin_letra(self._pedido.text())))
+        else:
+            lector.estado(self.estado, "" if ready else MSG_ABRIENDO)
 
-    def _set_links(self, enabled: bool) -> None:
+    def _describir_enlaces(self, descripcion: str) -> None:
+        """Before the services, what a screen reader says of a link after its name: that it
+        waits (never «no disponible»: it answers)."""
         for widget in (self.registrate, self.olvido, self.icsoe):
-            widget.setEnabled(enabled)
+            widget.setAccessibleDescription(descripcion)
+
+    def _senal(self, enlace: QPushButton) -> SignalInstance:
+        if enlace is self.registrate:
+            return self.register_requested
+        return self.recover_requested if enlace is self.olvido else self.icsoe_requested
+
+    def _pedir(self, enlace: QPushButton) -> None:
+        """A link pressed: its window now, or once the services are built, «Cargando…» said
+        meanwhile (the last link pressed is the one opened)."""
+        if self._services is not None:
+            self._senal(enlace).emit()
+            return
+        self._pedido = enlace
+        lector.estado(self.estado, MSG_CARGANDO.format(enlace=_sin_letra(enlace.text())))
 
     def _on_solo_consulta(self, checked: bool) -> None:
         # Sólo consulta asks for no credentials: only the empresas an administrator allowed.
@@ -557,3 +585,8 @@ class _Encaje(QObject):
                 antes = QRect(self._login.geometry().topLeft(), event.oldSize())  # type: ignore[attr-defined]  # a QResizeEvent here
             self._login._encajar(antes)  # narrower, the wrapped texts need more lines
         return False
+
+
+def _sin_letra(texto: str) -> str:
+    """A control's text as read, without its Alt-letter's «&»."""
+    return texto.replace("&&", "\0").replace("&", "").replace("\0", "&")
