@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop import cli_nomina
 
     cli_nomina.add_parser(commands)
+    from icsoe_desktop import cli_repse
+
+    cli_repse.add_parser(commands)
     return parser
 
 
@@ -296,6 +299,10 @@ def _service_command(args: argparse.Namespace) -> int:
             from icsoe_desktop import cli_nomina
 
             return cli_nomina.run(args, services)
+        if args.command == "repse":
+            from icsoe_desktop import cli_repse
+
+            return cli_repse.run(args, services)
         if args.command == "empresas":
             from icsoe_desktop import cli_empresas
 

@@ -57,6 +57,7 @@ class Accion(StrEnum):
     ACTUALIZAR = "instalar la versión nueva de icsoe-desktop"
     IMPORTAR_NOMINA = "importar recibos de nómina (CFDI)"
     IMPORTES_NOMINA = "ver los importes de los recibos de nómina"
+    REGISTRO_REPSE = "registrar o renovar el registro REPSE"
     # Any call of an empresa's services, reads too (services/acceso/puerta.py): every role may,
     # an IDSE user only while it holds the empresa's grant and is enabled.
     CONSULTAR = "consultar o exportar los datos de la empresa"
@@ -118,6 +119,9 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # the same staff, never by a guest's consultation (it lists the receipts without amounts).
     Accion.IMPORTAR_NOMINA: _IDSE,
     Accion.IMPORTES_NOMINA: _IDSE,
+    # The contratista's registration with the STPS, and the services it authorised, which
+    # every contract must be one of: the contratista or who administers its empresa.
+    Accion.REGISTRO_REPSE: frozenset({Rol.CONTRATISTA, _A, _L}),
     Accion.CONSULTAR: frozenset(Rol),
 }
 

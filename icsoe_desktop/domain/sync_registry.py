@@ -187,6 +187,9 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "nomina_incapacidades",
         "nomina_subcontrataciones",
         "nomina_sustituidos",
+        # The REPSE registration, with its PDF: kept on the desktop it was recorded in
+        "repse_registros",
+        "repse_servicios",
     }
 )
 

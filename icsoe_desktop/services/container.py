@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.firma import FirmaInformativaService
     from icsoe_desktop.services.informativa.presentacion import PresentacionService
     from icsoe_desktop.services.informativa.rechazos import RechazosPortalService
+    from icsoe_desktop.services.informativa.repse import RepseService
     from icsoe_desktop.services.informativa.vencimientos import VencimientosService
     from icsoe_desktop.services.movimientos.exportar import ExportadorMovimientos
     from icsoe_desktop.services.movimientos.importar import MovimientosImporter
@@ -111,6 +112,7 @@ _LAZY = (
     "informativa_firma",
     "informativa_rechazos",
     "informativa_presentacion",
+    "repse",
     "vencimientos",
     "sync",
     "conflictos",
@@ -623,6 +625,13 @@ class Services:
             capacitacion=self._capacitacion_activa,
             marcar=self.marcar,
         )
+
+    @_vigilado
+    def repse(self) -> RepseService:
+        """The contratistas' REPSE registrations and the services they authorised."""
+        from icsoe_desktop.services.informativa.repse import RepseService
+
+        return RepseService(self.store, self.audit, self.permisos_empresa, self.clock)
 
     @_vigilado
     def informativa_presentacion(self) -> PresentacionService:

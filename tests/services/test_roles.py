@@ -115,6 +115,9 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.IMPORTES_NOMINA: lambda a: services.nomina_consulta.listar(
             a, Periodo(2026, 1), con_importes=True
         ),
+        Accion.REGISTRO_REPSE: lambda a: services.repse.registrar(
+            "EDE0101018A2", a, "AR1/2024", datetime(2024, 1, 1).date(), ["Limpieza"]
+        ),
         Accion.CONSULTAR: lambda a: _consultar(services, a),
     }
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.informativa import repse
 from icsoe_desktop.domain.informativa.modelo import FIRMADAS
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QLayout
 
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.informativa.repse import Registro
 
 TITLE = "Contrato"
 TITLE_NUEVO = "Nuevo contrato"
@@ -51,6 +53,8 @@ NOTA_FECHAS = (
     "mientras capturas: Revisar te recordará completarla."
 )
 MSG_FIRMADA = "firmada: sólo consulta"
+ELIGE_SERVICIO = "Elige el servicio autorizado en el registro REPSE…"
+MSG_DEL_REGISTRO = "Del registro REPSE del contratista: elige el servicio autorizado."
 
 
 class _TextoCorrido(QPlainTextEdit):
@@ -105,12 +109,14 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         self.contrato_uuid = contrato_uuid
         self.setWindowTitle(TITLE if contrato_uuid else TITLE_NUEVO)
         self.solo_lectura = False
+        self._registro: Registro | None = None  # the contratista's REPSE registration
         self._build()
         self._fields: dict[str, QWidget] = {
             "contratante": self.contratante,
             "objeto": self.objeto,
             "folio_repse": self.folio_repse,
             "descripcion_servicio": self.descripcion,
+            "servicio": self.servicio,
             "fecha_inicial": self.fecha_inicial,
             "fecha_final": self.fecha_final,
             # The service names a field too long by its label.
@@ -120,8 +126,10 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         }
         self._periodo()
         self._cargar_contratantes()
+        self._cargar_registro()
         if contrato_uuid is not None:
             self._load(contrato_uuid)
+        self._avisar_vencimiento()
         self._guardado = self._valores()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.enfocar(campo)
@@ -164,17 +172,27 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         self.folio_repse.setMaximumWidth(220)
         _row(grid, 2, "Folio REPSE:", self.folio_repse)
 
+        # Shown when the contratista's REPSE registration is recorded: the service is chosen
+        # from those it authorised, never typed.
+        self.servicio = QComboBox()
+        self.servicio.setObjectName("servicioRepseCombo")
+        self.servicio.setMinimumContentsLength(40)
+        self.servicio.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.servicio_label = _row(grid, 3, "Servicio autori&zado:", self.servicio)
+
         self.descripcion = _TextoCorrido("descripcionServicioEdit", 1000)
         etiqueta = _row(
             grid,
-            3,
+            4,
             "Descripción del servicio u obra especializado autorizado en el REPSE:",
             self.descripcion,
         )
         etiqueta.setWordWrap(True)
         guia = _nota(GUIA_REPSE)
         guia.setObjectName("guiaRepseLabel")
-        grid.addWidget(guia, 4, 1)
+        grid.addWidget(guia, 5, 1)
 
         self.fecha_inicial = FechaEdit()
         self.fecha_inicial.setObjectName("fechaInicialEdit")
@@ -190,9 +208,15 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         fechas.addWidget(final)
         fechas.addWidget(self.fecha_final)
         fechas.addStretch(1)
-        inicial = _row(grid, 5, "Fecha inicial:", self.fecha_inicial, fechas)
+        inicial = _row(grid, 6, "Fecha inicial:", self.fecha_inicial, fechas)
         inicial.setBuddy(self.fecha_inicial.edit)
-        grid.addWidget(_nota(NOTA_FECHAS), 6, 1)
+        grid.addWidget(_nota(NOTA_FECHAS), 7, 1)
+        self.aviso_repse = QLabel()
+        self.aviso_repse.setObjectName("avisoRepseLabel")
+        self.aviso_repse.setWordWrap(True)
+        colores.pintar(self.aviso_repse, colores.ERROR)
+        self.aviso_repse.hide()
+        grid.addWidget(self.aviso_repse, 8, 1)
 
         obligatorios = QLabel("* Campo obligatorio")
         obligatorios.setObjectName("obligatoriosLabel")
@@ -214,6 +238,8 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         self.nuevo_contratante.clicked.connect(self._nuevo_contratante)
         self.editar_contratante.clicked.connect(self._editar_contratante)
         self.contratante.currentIndexChanged.connect(lambda _i: self._refresh_editar())
+        self.servicio.activated.connect(self._servicio_elegido)
+        self.fecha_final.changed.connect(self._avisar_vencimiento)
         self.setMinimumWidth(880)
 
     def _periodo(self) -> None:
@@ -241,6 +267,7 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
             line.setReadOnly(True)
         for widget in (
             self.contratante,
+            self.servicio,
             self.nuevo_contratante,
             self.editar_contratante,
             self.fecha_inicial.calendario_button,
@@ -267,6 +294,48 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         self.contratante.blockSignals(False)
         self._refresh_editar()
 
+    def _cargar_registro(self) -> None:
+        """The services the contratista's REPSE registration authorised: with them the
+        description and the folio come from the registration (the combo), not the keyboard."""
+        try:
+            self._registro = self._services.repse.ver(self._rfc, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            self._registro = None
+        con_registro = self._registro is not None
+        self.servicio.setVisible(con_registro)
+        self.servicio_label.setVisible(con_registro)
+        if self._registro is None:
+            return
+        self.servicio.addItem(ELIGE_SERVICIO, "")
+        for texto in self._registro.servicios:
+            self.servicio.addItem(texto, texto)
+        self.descripcion.setReadOnly(True)
+        self.folio_repse.setReadOnly(True)
+        self._fields["descripcion_servicio"] = self.servicio
+        self.descripcion.setToolTip(MSG_DEL_REGISTRO)
+        self.folio_repse.setToolTip(MSG_DEL_REGISTRO)
+
+    def _servicio_elegido(self, _indice: int = 0) -> None:
+        texto = str(self.servicio.currentData() or "")
+        if self._registro is None or not texto:
+            return
+        self.descripcion.setPlainText(texto)
+        self.folio_repse.setText(self._registro.aviso)
+
+    def _avisar_vencimiento(self) -> None:
+        """A contract that runs past the registration's end is warned as it is typed."""
+        aviso = None
+        if self._registro is not None:
+            try:
+                final = self.fecha_final.fecha("fecha final", "fecha_final")
+            except ValidationError:
+                final = None  # Guardar says what is wrong with it
+            else:
+                aviso = repse.aviso_contrato(final, self._registro.vence, self._registro.aviso)
+        self.aviso_repse.setText(aviso or "")
+        self.aviso_repse.setVisible(bool(aviso))
+
     def _contratante_uuid(self) -> str:
         return str(self.contratante.currentData() or "")
 
@@ -283,6 +352,7 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         self.objeto.setPlainText(datos.objeto)
         self.folio_repse.setText(datos.folio_repse)
         self.descripcion.setPlainText(datos.descripcion_servicio)
+        self.servicio.setCurrentIndex(max(0, self.servicio.findData(datos.descripcion_servicio)))
         self.fecha_inicial.set_fecha(datos.fecha_inicial)
         self.fecha_final.set_fecha(datos.fecha_final)
         if self.solo_lectura:

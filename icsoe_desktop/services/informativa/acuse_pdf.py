@@ -14,7 +14,7 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -84,9 +84,24 @@ def leer_acuse(
     nombre: str,
     cancelado: Callable[[], bool] | None = None,
     plazo: float = PLAZO_S,
+    mensajes: Mapping[str, str] | None = None,
 ) -> AcuseLeido:
     """The acuse's text and whether it is a constancia de firma, or a Spanish message for a
-    file that is not a readable, unprotected PDF of an acuse's size."""
+    file that is not a readable, unprotected PDF of an acuse's size. ``mensajes``: the texts
+    for another kind of document, by code (``acuse_vacio``…), with the same placeholders."""
+    try:
+        return _leer_vigilado(datos, nombre, cancelado, plazo)
+    except ValidationError as exc:
+        if mensajes and exc.code in mensajes:
+            raise ValidationError(
+                exc.code, mensajes[exc.code].format(nombre=nombre), exc.field
+            ) from None
+        raise
+
+
+def _leer_vigilado(
+    datos: bytes, nombre: str, cancelado: Callable[[], bool] | None, plazo: float
+) -> AcuseLeido:
     if not datos:
         raise ValidationError("acuse_vacio", MSG_VACIO.format(nombre=nombre), "acuse")
     if len(datos) > MAX_ACUSE_BYTES:

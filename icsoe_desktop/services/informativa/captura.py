@@ -51,6 +51,7 @@ from icsoe_desktop.services.informativa.base import (
     firmadas,
     parte_de,
 )
+from icsoe_desktop.services.informativa.repse import autorizado_en
 from icsoe_desktop.store.models import (
     Contratante,
     Contratista,
@@ -476,6 +477,10 @@ class InformativasService(InformativaBase):
                 raise ValidationError(
                     "campo_obligatorio", "Elige el contratante del contrato.", "contratante"
                 )
+            # The service must be one the contratista's REPSE registration authorised.
+            folio, servicio = autorizado_en(
+                session, contratista.id, datos.folio_repse, datos.descripcion_servicio
+            )
             if uuid is None:
                 contrato = ContratoRow(informativa_id=row.id)
                 session.add(contrato)
@@ -483,8 +488,8 @@ class InformativasService(InformativaBase):
                 contrato, _ = self._contrato(session, uuid, actor, editable=True)
             contrato.contratante_id = contratante.id
             contrato.objeto = datos.objeto
-            contrato.folio_repse = datos.folio_repse
-            contrato.descripcion_servicio = datos.descripcion_servicio
+            contrato.folio_repse = folio
+            contrato.descripcion_servicio = servicio
             contrato.fecha_inicial = datos.fecha_inicial
             contrato.fecha_final = datos.fecha_final
             session.flush()

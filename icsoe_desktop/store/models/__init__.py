@@ -57,6 +57,7 @@ from icsoe_desktop.store.models.nomina import (
 )
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
+from icsoe_desktop.store.models.repse import RegistroRepse, ServicioRepse
 from icsoe_desktop.store.models.sync import (
     SyncConflict,
     SyncPending,
@@ -103,6 +104,8 @@ __all__ = [
     "PercepcionNomina",
     "ReciboNomina",
     "RegistroPatronal",
+    "RegistroRepse",
+    "ServicioRepse",
     "SubcontratacionNomina",
     "SustituidoNomina",
     "SyncConflict",

@@ -1,0 +1,166 @@
+"""The contratista's REPSE registration (Registro de Prestadoras de Servicios Especializados u
+Obras Especializadas, STPS): its aviso (folio), the services or works it authorised, and its
+term. A registration lasts three years; its renewal is asked in the three months before it
+ends, and one not renewed is cancelled (reference: icsoe-informativa.md, «Related, not the
+same»)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.texts import check_caracteres
+
+VIGENCIA_ANIOS = 3
+MESES_RENOVACION = 3
+MAX_AVISO = 40
+MAX_SERVICIO = 1000
+MAX_SERVICIOS = 50
+_AVISO = re.compile(r"[A-Z0-9ÑÁÉÍÓÚ/.\- ]+")
+
+# Where a registration stands on a given day.
+VIGENTE = "vigente"
+EN_RENOVACION = "en_renovacion"  # within the three months before its end, not asked yet
+RENOVACION_SOLICITADA = "renovacion_solicitada"
+VENCIDO = "vencido"
+ESTADOS = {
+    VIGENTE: "Vigente",
+    EN_RENOVACION: "Renovación por solicitar",
+    RENOVACION_SOLICITADA: "Renovación solicitada",
+    VENCIDO: "Vencido",
+}
+
+
+def _sumar_meses(dia: date, meses: int) -> date:
+    """``dia`` moved ``meses`` months (negative: back); a day the month lacks (31, 29 of
+    February) becomes its last."""
+    total = dia.year * 12 + dia.month - 1 + meses
+    anio, mes = divmod(total, 12)
+    mes += 1
+    siguiente = date(anio + (mes == 12), mes % 12 + 1, 1)
+    ultimo = (siguiente - date.resolution).day
+    return date(anio, mes, min(dia.day, ultimo))
+
+
+def vence(otorgado: date) -> date:
+    """The last day of a registration granted on ``otorgado``: three years later."""
+    return _sumar_meses(otorgado, 12 * VIGENCIA_ANIOS)
+
+
+def inicio_renovacion(fin: date) -> date:
+    """The first day the renewal of a registration ending on ``fin`` may be asked."""
+    return _sumar_meses(fin, -MESES_RENOVACION)
+
+
+def estado(fin: date, hoy: date, solicitada: date | None = None) -> str:
+    """``VENCIDO`` after ``fin`` (asked or not: only a new registration continues it);
+    ``RENOVACION_SOLICITADA`` once asked; ``EN_RENOVACION`` from three months before."""
+    if hoy > fin:
+        return VENCIDO
+    if solicitada is not None:
+        return RENOVACION_SOLICITADA
+    return EN_RENOVACION if hoy >= inicio_renovacion(fin) else VIGENTE
+
+
+def check_aviso(aviso: str, etiqueta: str = "Aviso de registro REPSE") -> str:
+    """The folio of a registration or of a renewal request as the STPS writes it (letters,
+    digits, «/», «-»), without spaces around it."""
+    valor = " ".join(check_caracteres(aviso or "", etiqueta, "aviso").split())
+    if not valor:
+        raise ValidationError("campo_obligatorio", f"Captura el «{etiqueta}».", "aviso")
+    if len(valor) > MAX_AVISO:
+        raise ValidationError(
+            "campo_largo", f"El «{etiqueta}» admite hasta {MAX_AVISO} caracteres.", "aviso"
+        )
+    valor = valor.upper()
+    if not _AVISO.fullmatch(valor):
+        raise ValidationError(
+            "aviso_invalido",
+            f"El «{etiqueta}» lleva sólo letras, dígitos, «/», «-» y «.», como lo escribe la STPS.",
+            "aviso",
+        )
+    return valor
+
+
+def clave_servicio(texto: str) -> str:
+    """A service's description as it is compared: spaces collapsed, without case."""
+    return " ".join(texto.split()).casefold()
+
+
+def check_servicios(servicios: Iterable[str]) -> list[str]:
+    """The authorised services as typed: each with its description, none repeated."""
+    limpios: list[str] = []
+    vistos: set[str] = set()
+    for texto in servicios:
+        valor = " ".join(check_caracteres(texto or "", "Servicio", "servicios", libre=True).split())
+        if not valor:
+            continue
+        if len(valor) > MAX_SERVICIO:
+            raise ValidationError(
+                "campo_largo",
+                f"La descripción de un servicio admite hasta {MAX_SERVICIO} caracteres.",
+                "servicios",
+            )
+        if clave_servicio(valor) in vistos:
+            raise ValidationError(
+                "servicio_repetido", f"El servicio «{valor}» está repetido.", "servicios"
+            )
+        vistos.add(clave_servicio(valor))
+        limpios.append(valor)
+    if not limpios:
+        raise ValidationError(
+            "sin_servicios",
+            "Captura al menos un servicio u obra especializado autorizado en el registro, "
+            "con su descripción.",
+            "servicios",
+        )
+    if len(limpios) > MAX_SERVICIOS:
+        raise ValidationError(
+            "servicios_demasiados",
+            f"Un registro REPSE se guarda con hasta {MAX_SERVICIOS} servicios autorizados.",
+            "servicios",
+        )
+    return limpios
+
+
+def autorizado(descripcion: str, autorizados: Iterable[str]) -> str | None:
+    """The authorised service ``descripcion`` names (as the registration writes it), or None."""
+    clave = clave_servicio(descripcion)
+    return next((s for s in autorizados if clave_servicio(s) == clave), None)
+
+
+def aviso_contrato(fecha_final: date | None, fin: date, aviso: str) -> str | None:
+    """The warning for a contract that runs past the registration's end (or has no end while
+    the registration has one), else None."""
+    texto_fin = fin.strftime("%d/%m/%Y")
+    if fecha_final is None:
+        return (
+            f"El contrato no tiene fecha final y el registro REPSE {aviso} vence el {texto_fin}: "
+            "para seguir prestando el servicio después, solicita su renovación en los tres "
+            "meses previos."
+        )
+    if fecha_final > fin:
+        return (
+            f"El contrato termina el {fecha_final:%d/%m/%Y}, después de que vence el registro "
+            f"REPSE {aviso} ({texto_fin}): solicita su renovación en los tres meses previos."
+        )
+    return None
+
+
+__all__ = [
+    "EN_RENOVACION",
+    "ESTADOS",
+    "RENOVACION_SOLICITADA",
+    "VENCIDO",
+    "VIGENTE",
+    "autorizado",
+    "aviso_contrato",
+    "check_aviso",
+    "check_servicios",
+    "clave_servicio",
+    "estado",
+    "inicio_renovacion",
+    "vence",
+]

@@ -1,0 +1,355 @@
+"""The contratista's REPSE registration, kept once per contratista: its aviso, the date granted,
+its end (three years), the services or works it authorised, a renewal asked and the new
+registration that continues it, and its PDF (read by the bounded reader of the acuses, kept with
+its SHA-256). The contracts' services are chosen from the authorised ones (``autorizado_en``,
+asked by the capture when a contract is saved)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
+from icsoe_desktop.domain.clock import hora_del_centro
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa import repse
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
+from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.store.models import Contratista, RegistroRepse, ServicioRepse
+
+# The bounded reader's refusals, said of a registration's PDF.
+MENSAJES_PDF = {
+    "acuse_vacio": "El archivo «{nombre}» está vacío: elige el PDF del registro REPSE.",
+    "acuse_grande": "El archivo «{nombre}» pesa más de 2 MB: no es el PDF del registro REPSE.",
+    "acuse_no_pdf": (
+        "El archivo «{nombre}» no es un PDF: elige el registro REPSE que descargaste de la STPS."
+    ),
+    "acuse_paginas": "El PDF «{nombre}» tiene demasiadas páginas para ser un registro REPSE.",
+    "acuse_cifrado": (
+        "El PDF «{nombre}» está protegido con contraseña: guárdalo sin protegerlo y elígelo "
+        "de nuevo."
+    ),
+    "acuse_danado": "El PDF «{nombre}» está dañado o incompleto: descárgalo de nuevo.",
+    "acuse_contenido": (
+        "El PDF «{nombre}» no parece un registro REPSE: sus páginas son demasiado grandes."
+    ),
+    "acuse_lento": "El PDF «{nombre}» no se pudo leer en un tiempo razonable.",
+    "acuse_cancelado": "Se canceló la lectura de «{nombre}».",
+}
+MSG_SIN_REGISTRO = (
+    "El contratista {rfc} no tiene registro REPSE capturado: regístralo primero con su aviso, "
+    "fecha y servicios autorizados."
+)
+MSG_NO_AUTORIZADO = (
+    "El servicio «{servicio}» no está entre los autorizados en el registro REPSE {aviso}: "
+    "elige uno de ellos."
+)
+
+
+@dataclass(frozen=True)
+class Pdf:
+    """A PDF as the clerk picked it: its bytes and its file name."""
+
+    datos: bytes
+    nombre: str
+
+
+@dataclass(frozen=True)
+class Registro:
+    """A contratista's registration as it stands on ``hoy``."""
+
+    contratista_rfc: str
+    aviso: str
+    otorgado: date
+    vence: date
+    servicios: tuple[str, ...]
+    estado: str  # domain.informativa.repse: VIGENTE, EN_RENOVACION…
+    pdf_nombre: str = ""
+    pdf_sha256: str = ""
+    renovacion_solicitada: date | None = None
+    renovacion_folio: str = ""
+    anterior: str = ""
+
+    @property
+    def estado_texto(self) -> str:
+        return repse.ESTADOS[self.estado]
+
+    @property
+    def renovacion_desde(self) -> date:
+        return repse.inicio_renovacion(self.vence)
+
+
+def registro_de(session: Session, contratista_id: int) -> tuple[RegistroRepse, list[str]] | None:
+    """The contratista's registration and its services, in order; None without one."""
+    row = session.scalar(
+        select(RegistroRepse).where(RegistroRepse.contratista_id == contratista_id)
+    )
+    if row is None:
+        return None
+    servicios = session.scalars(
+        select(ServicioRepse.descripcion)
+        .where(ServicioRepse.registro_id == row.id)
+        .order_by(ServicioRepse.n)
+    ).all()
+    return row, list(servicios)
+
+
+def autorizado_en(
+    session: Session, contratista_id: int, folio: str, descripcion: str
+) -> tuple[str, str]:
+    """A contract's folio and service checked against the contratista's registration: the
+    service as the registration writes it, the folio its aviso when left empty. Without a
+    registration, or a service still empty (a contract half captured), as given."""
+    encontrado = registro_de(session, contratista_id)
+    if encontrado is None or not descripcion:
+        return folio, descripcion
+    row, servicios = encontrado
+    servicio = repse.autorizado(descripcion, servicios)
+    if servicio is None:
+        raise ValidationError(
+            "servicio_no_autorizado",
+            MSG_NO_AUTORIZADO.format(servicio=descripcion[:120], aviso=row.aviso),
+            "descripcion_servicio",
+        )
+    return folio or row.aviso, servicio
+
+
+def pdf_de_archivo(ruta: Path) -> Pdf:
+    """The file at ``ruta``, read no further than a registration's PDF may weigh (a device or
+    a huge file is refused by its size, not read whole)."""
+    try:
+        with ruta.open("rb") as archivo:
+            datos = archivo.read(MAX_ACUSE_BYTES + 1)
+    except OSError as exc:
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer «{ruta.name}»: {exc.strerror or exc}.", "pdf"
+        ) from exc
+    return Pdf(datos, ruta.name)
+
+
+def leer_pdf(pdf: Pdf, cancelado: Callable[[], bool] | None = None) -> str:
+    """The PDF read whole by the bounded reader (refused when empty, not a PDF, protected,
+    damaged or too big); its SHA-256."""
+    leer_acuse(pdf.datos, pdf.nombre, cancelado, mensajes=MENSAJES_PDF)
+    return hashlib.sha256(pdf.datos).hexdigest()
+
+
+class RepseService(InformativaBase):
+    def _hoy(self) -> date:
+        return hora_del_centro(self._clock()).date()
+
+    def ver(self, rfc: str, actor: str | None, hoy: date | None = None) -> Registro | None:
+        """The contratista's registration; None when it has none. Whoever may act for the
+        contratista may read it (its capturistas choose a contract's service from it)."""
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.CONSULTAR)
+            encontrado = registro_de(session, contratista.id)
+            if encontrado is None:
+                return None
+            return _registro(rfc, *encontrado, hoy or self._hoy())
+
+    def servicios(self, rfc: str, actor: str | None) -> list[str]:
+        """The services a contract of the contratista may name (none: no registration, any)."""
+        registro = self.ver(rfc, actor)
+        return list(registro.servicios) if registro else []
+
+    def aviso_contrato(self, rfc: str, actor: str | None, fecha_final: date | None) -> str | None:
+        """The warning for a contract ending ``fecha_final`` that outlives the registration."""
+        registro = self.ver(rfc, actor)
+        if registro is None:
+            return None
+        return repse.aviso_contrato(fecha_final, registro.vence, registro.aviso)
+
+    def pdf(self, rfc: str, actor: str | None) -> Pdf | None:
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.CONSULTAR)
+            row = session.scalar(
+                select(RegistroRepse).where(RegistroRepse.contratista_id == contratista.id)
+            )
+            if row is None or not row.pdf:
+                return None
+            return Pdf(row.pdf, row.pdf_nombre)
+
+    @anuncia(ICSOE)
+    def registrar(
+        self,
+        rfc: str,
+        actor: str | None,
+        aviso: str,
+        otorgado: date,
+        servicios: Sequence[str],
+        pdf: Pdf | None = None,
+    ) -> Registro:
+        """The contratista's registration recorded, or corrected as a whole when it had one
+        (the aviso, date and services as the STPS's PDF states them)."""
+        self._permisos.exigir(actor, Accion.REGISTRO_REPSE, rfc)
+        aviso = repse.check_aviso(aviso)
+        limpios = repse.check_servicios(servicios)
+        _check_otorgado(otorgado, self._hoy())
+        sha = leer_pdf(pdf) if pdf is not None else ""
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.REGISTRO_REPSE)
+            row = session.scalar(
+                select(RegistroRepse).where(RegistroRepse.contratista_id == contratista.id)
+            )
+            accion = "repse_registro_corregido" if row else "repse_registrado"
+            if row is None:
+                row = RegistroRepse(contratista_id=contratista.id, pdf=b"")
+                session.add(row)
+            row.aviso, row.otorgado, row.vence = aviso, otorgado, repse.vence(otorgado)
+            if pdf is not None:
+                row.pdf, row.pdf_nombre, row.pdf_sha256 = pdf.datos, pdf.nombre[:255], sha
+            _poner_servicios(session, row, limpios)
+            self._audit.record(session, actor, accion, rfc, _detalle(row, limpios))
+        return self._leido(rfc, actor)
+
+    @anuncia(ICSOE)
+    def solicitar_renovacion(
+        self, rfc: str, actor: str | None, solicitada: date, folio: str
+    ) -> Registro:
+        """The renewal asked for: only in the three months before the registration ends (an
+        ended registration is cancelled: it cannot be renewed)."""
+        self._permisos.exigir(actor, Accion.REGISTRO_REPSE, rfc)
+        folio = repse.check_aviso(folio, "Folio de la solicitud de renovación")
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.REGISTRO_REPSE)
+            row = self._registrado(session, contratista)
+            desde = repse.inicio_renovacion(row.vence)
+            if solicitada > self._hoy():
+                raise ValidationError(
+                    "renovacion_futura",
+                    "La fecha de la solicitud de renovación no puede ser posterior a hoy.",
+                    "solicitada",
+                )
+            if solicitada < desde or solicitada > row.vence:
+                raise ValidationError(
+                    "renovacion_fuera_de_plazo",
+                    f"La renovación del registro {row.aviso} se solicita del "
+                    f"{desde:%d/%m/%Y} al {row.vence:%d/%m/%Y} (los tres meses previos a su "
+                    "vencimiento).",
+                    "solicitada",
+                )
+            row.renovacion_solicitada, row.renovacion_folio = solicitada, folio
+            self._audit.record(
+                session, actor, "repse_renovacion_solicitada", rfc, f"{row.aviso}: {folio}"
+            )
+        return self._leido(rfc, actor)
+
+    @anuncia(ICSOE)
+    def renovar(
+        self,
+        rfc: str,
+        actor: str | None,
+        aviso: str,
+        otorgado: date,
+        servicios: Sequence[str] | None = None,
+        pdf: Pdf | None = None,
+    ) -> Registro:
+        """The new registration that continues the current one (its services unless others
+        are given); the renewal asked is then settled."""
+        self._permisos.exigir(actor, Accion.REGISTRO_REPSE, rfc)
+        aviso = repse.check_aviso(aviso)
+        limpios = repse.check_servicios(servicios) if servicios is not None else None
+        _check_otorgado(otorgado, self._hoy())
+        sha = leer_pdf(pdf) if pdf is not None else ""
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.REGISTRO_REPSE)
+            row = self._registrado(session, contratista)
+            if otorgado <= row.otorgado:
+                raise ValidationError(
+                    "renovacion_anterior",
+                    f"La renovación se otorga después del registro que renueva (otorgado el "
+                    f"{row.otorgado:%d/%m/%Y}).",
+                    "otorgado",
+                )
+            row.anterior, row.aviso = row.aviso, aviso
+            row.otorgado, row.vence = otorgado, repse.vence(otorgado)
+            row.renovacion_solicitada, row.renovacion_folio = None, ""
+            if pdf is not None:
+                row.pdf, row.pdf_nombre, row.pdf_sha256 = pdf.datos, pdf.nombre[:255], sha
+            if limpios is not None:
+                _poner_servicios(session, row, limpios)
+            self._audit.record(
+                session, actor, "repse_renovado", rfc, f"{row.anterior} → {_detalle(row, [])}"
+            )
+        return self._leido(rfc, actor)
+
+    def _registrado(self, session: Session, contratista: Contratista) -> RegistroRepse:
+        row = session.scalar(
+            select(RegistroRepse).where(RegistroRepse.contratista_id == contratista.id)
+        )
+        if row is None:
+            raise ValidationError(
+                "repse_sin_registro", MSG_SIN_REGISTRO.format(rfc=contratista.rfc), "aviso"
+            )
+        return row
+
+    def _leido(self, rfc: str, actor: str | None) -> Registro:
+        registro = self.ver(rfc, actor)
+        assert registro is not None  # just written
+        return registro
+
+
+def _check_otorgado(otorgado: date, hoy: date) -> None:
+    if otorgado > hoy:
+        raise ValidationError(
+            "otorgado_futuro",
+            "La fecha en que se otorgó el registro REPSE no puede ser posterior a hoy.",
+            "otorgado",
+        )
+
+
+def _poner_servicios(session: Session, row: RegistroRepse, servicios: list[str]) -> None:
+    session.flush()  # the registration's id
+    for viejo in session.scalars(
+        select(ServicioRepse).where(ServicioRepse.registro_id == row.id)
+    ).all():
+        session.delete(viejo)
+    session.flush()
+    session.add_all(
+        ServicioRepse(registro_id=row.id, n=n, descripcion=texto)
+        for n, texto in enumerate(servicios, 1)
+    )
+
+
+def _detalle(row: RegistroRepse, servicios: list[str]) -> str:
+    texto = f"{row.aviso}, otorgado {row.otorgado:%d/%m/%Y}, vence {row.vence:%d/%m/%Y}"
+    if servicios:
+        texto += f", {len(servicios)} servicios"
+    if row.pdf_sha256:
+        texto += f", PDF SHA-256 {row.pdf_sha256}"
+    return texto
+
+
+def _registro(rfc: str, row: RegistroRepse, servicios: list[str], hoy: date) -> Registro:
+    return Registro(
+        contratista_rfc=rfc,
+        aviso=row.aviso,
+        otorgado=row.otorgado,
+        vence=row.vence,
+        servicios=tuple(servicios),
+        estado=repse.estado(row.vence, hoy, row.renovacion_solicitada),
+        pdf_nombre=row.pdf_nombre,
+        pdf_sha256=row.pdf_sha256,
+        renovacion_solicitada=row.renovacion_solicitada,
+        renovacion_folio=row.renovacion_folio,
+        anterior=row.anterior,
+    )
+
+
+__all__ = [
+    "Pdf",
+    "Registro",
+    "RepseService",
+    "autorizado_en",
+    "leer_pdf",
+    "pdf_de_archivo",
+    "registro_de",
+]

@@ -1,0 +1,270 @@
+"""The contratista's REPSE registration through the real services on a real store: kept once,
+its end three years after, the renewal window, its PDF read by the bounded reader, the
+contracts' services checked against the authorised ones, and who may record it (refusals
+audited). The tests' clock: 22/11/2026."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa import repse
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.informativa.captura import ContratoDatos
+from icsoe_desktop.services.informativa.repse import Pdf
+from icsoe_desktop.store.models import AuditEntry, RegistroRepse
+from tests.conftest import services_copying
+from tests.informativa_servicios import CLIENTE, PERIODO, capturista_una_vez
+
+LIMPIEZA = "Servicios de limpieza industrial especializada"
+MANTENIMIENTO = "Mantenimiento de subestaciones eléctricas"
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
+
+
+@pytest.fixture
+def quien(_quien_una_vez, services, smtp_configured):
+    rfc, ana, _ = _quien_una_vez[1]
+    return rfc, ana
+
+
+def registro_pdf(texto: str = "Constancia de registro REPSE") -> bytes:
+    """A one-page PDF written with reportlab, as the STPS's constancia is a PDF of text."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    salida = io.BytesIO()
+    hoja = canvas.Canvas(salida, invariant=1)
+    hoja.drawString(72, 720, texto)
+    hoja.save()
+    return salida.getvalue()
+
+
+def _registrar(services, rfc: str, otorgado: date = date(2024, 3, 15), **kw):
+    return services.repse.registrar(
+        rfc,
+        kw.pop("actor", rfc),
+        kw.pop("aviso", "ar12345/2024"),
+        otorgado,
+        kw.pop("servicios", [LIMPIEZA, f"  {MANTENIMIENTO}  "]),
+        kw.pop("pdf", Pdf(registro_pdf(), "registro.pdf")),
+    )
+
+
+def _contrato(services, rfc, ana, descripcion: str, folio: str = "", final=None) -> str:
+    filas = services.informativas.tablero(rfc, ana)
+    informativa = next(
+        (f.uuid for f in filas if f.uuid and f.periodo == PERIODO), None
+    ) or services.informativas.crear(rfc, ana, PERIODO)
+    contratante, _ = services.informativas.guardar_contratante(rfc, ana, CLIENTE)
+    return services.informativas.guardar_contrato(
+        informativa,
+        ana,
+        ContratoDatos(
+            contratante,
+            objeto="Limpieza de la planta Norte",
+            folio_repse=folio,
+            descripcion_servicio=descripcion,
+            fecha_inicial=date(2026, 5, 15),
+            fecha_final=final,
+        ),
+    )
+
+
+def test_the_registration_is_kept_once_with_its_end_three_years_after(services, quien) -> None:
+    rfc, _ = quien
+    assert services.repse.ver(rfc, rfc) is None
+    registro = _registrar(services, rfc)
+    assert (registro.aviso, registro.otorgado, registro.vence) == (
+        "AR12345/2024",
+        date(2024, 3, 15),
+        date(2027, 3, 15),
+    )
+    assert registro.servicios == (LIMPIEZA, MANTENIMIENTO)
+    assert registro.estado_texto == "Vigente"  # the window opens on 15/12/2026
+    assert registro.renovacion_desde == date(2026, 12, 15)
+    assert len(registro.pdf_sha256) == 64
+    # Recorded again (a typo corrected): still one registration, with the new services.
+    otra = _registrar(services, rfc, servicios=[LIMPIEZA])
+    assert otra.servicios == (LIMPIEZA,)
+    with services.store.session() as session:
+        assert len(session.scalars(select(RegistroRepse)).all()) == 1
+        acciones = [e.action for e in session.scalars(select(AuditEntry)).all()]
+    assert {"repse_registrado", "repse_registro_corregido"} <= set(acciones)
+    assert services.repse.pdf(rfc, rfc).nombre == "registro.pdf"
+
+
+def test_a_contract_with_a_service_not_authorised_is_refused(services, quien) -> None:
+    rfc, ana = quien
+    _registrar(services, rfc)
+    with pytest.raises(ValidationError) as refused:
+        _contrato(services, rfc, ana, "Servicios de vigilancia")
+    assert refused.value.code == "servicio_no_autorizado"
+    assert "AR12345/2024" in refused.value.message
+    # One of them, written as the clerk typed it: stored as the registration writes it, with
+    # the registration's folio when none was typed.
+    uuid = _contrato(services, rfc, ana, "mantenimiento de  SUBESTACIONES eléctricas")
+    guardado = services.informativas.contrato(uuid, ana)
+    assert (guardado.folio_repse, guardado.descripcion_servicio) == (
+        "AR12345/2024",
+        MANTENIMIENTO,
+    )
+    assert services.repse.servicios(rfc, ana) == [LIMPIEZA, MANTENIMIENTO]
+
+
+def test_without_a_registration_the_contract_keeps_what_was_typed(services, quien) -> None:
+    rfc, ana = quien
+    uuid = _contrato(services, rfc, ana, "Servicios de vigilancia", folio="999/2020")
+    guardado = services.informativas.contrato(uuid, ana)
+    assert (guardado.folio_repse, guardado.descripcion_servicio) == (
+        "999/2020",
+        "Servicios de vigilancia",
+    )
+
+
+def test_a_contract_running_past_the_end_is_warned(services, quien) -> None:
+    rfc, ana = quien
+    assert services.repse.aviso_contrato(rfc, ana, date(2028, 1, 1)) is None  # none recorded
+    _registrar(services, rfc)
+    aviso = services.repse.aviso_contrato(rfc, ana, date(2028, 1, 1))
+    assert aviso and "15/03/2027" in aviso and "01/01/2028" in aviso
+    assert "sin fecha final" not in (services.repse.aviso_contrato(rfc, ana, None) or "x")
+    assert "no tiene fecha final" in services.repse.aviso_contrato(rfc, ana, None)
+    assert services.repse.aviso_contrato(rfc, ana, date(2027, 3, 15)) is None
+
+
+def test_the_renewal_is_asked_in_the_three_months_before_the_end(services, quien) -> None:
+    rfc, _ = quien
+    _registrar(services, rfc, otorgado=date(2023, 12, 10))  # ends 10/12/2026
+    registro = services.repse.ver(rfc, rfc)
+    assert registro.estado == repse.EN_RENOVACION
+    with pytest.raises(ValidationError) as antes:
+        services.repse.solicitar_renovacion(rfc, rfc, date(2026, 9, 1), "SOL-1")
+    assert antes.value.code == "renovacion_fuera_de_plazo"
+    assert "10/09/2026 al 10/12/2026" in antes.value.message
+    registro = services.repse.solicitar_renovacion(rfc, rfc, date(2026, 11, 2), "sol-77")
+    assert (registro.estado_texto, registro.renovacion_folio) == ("Renovación solicitada", "SOL-77")
+    # Granted: the new registration continues it, with its own three years.
+    nuevo = services.repse.renovar(rfc, rfc, "AR999/2026", date(2026, 11, 20))
+    assert (nuevo.aviso, nuevo.anterior, nuevo.vence) == (
+        "AR999/2026",
+        "AR12345/2024",
+        date(2029, 11, 20),
+    )
+    assert nuevo.estado == repse.VIGENTE and nuevo.renovacion_solicitada is None
+    assert nuevo.servicios == (LIMPIEZA, MANTENIMIENTO)  # kept: none given
+
+
+def test_a_lapsed_registration_cannot_be_renewed(services, quien) -> None:
+    rfc, _ = quien
+    _registrar(services, rfc, otorgado=date(2023, 6, 1))  # ended 01/06/2026
+    assert services.repse.ver(rfc, rfc).estado_texto == "Vencido"
+    with pytest.raises(ValidationError) as tarde:
+        services.repse.solicitar_renovacion(rfc, rfc, date(2026, 11, 2), "SOL-2")
+    assert tarde.value.code == "renovacion_fuera_de_plazo"
+    with pytest.raises(ValidationError) as sin:
+        services.repse.solicitar_renovacion(rfc, rfc, date(2026, 11, 23), "SOL-3")
+    assert sin.value.code == "renovacion_futura"
+
+
+@pytest.mark.parametrize(
+    ("datos", "codigo", "texto"),
+    [
+        (b"", "acuse_vacio", "está vacío"),
+        (b"PK\x03\x04 not a pdf", "acuse_no_pdf", "no es un PDF"),
+        (b"%PDF-1.4\n garbage", "acuse_danado", "dañado"),
+    ],
+)
+def test_a_pdf_that_is_not_one_is_refused_and_nothing_is_kept(
+    services, quien, datos: bytes, codigo: str, texto: str
+) -> None:
+    rfc, _ = quien
+    with pytest.raises(ValidationError) as refused:
+        _registrar(services, rfc, pdf=Pdf(datos, "registro.pdf"))
+    assert refused.value.code == codigo
+    assert texto in refused.value.message and "IMSS" not in refused.value.message
+    assert services.repse.ver(rfc, rfc) is None
+
+
+@pytest.mark.parametrize(
+    ("cambio", "codigo"),
+    [
+        ({"aviso": "  "}, "campo_obligatorio"),
+        ({"aviso": "AR<script>"}, "aviso_invalido"),
+        ({"aviso": "A" * 41}, "campo_largo"),
+        ({"servicios": ["", "  "]}, "sin_servicios"),
+        ({"servicios": [LIMPIEZA, LIMPIEZA.upper()]}, "servicio_repetido"),
+        ({"servicios": ["x" * 1001]}, "campo_largo"),
+        ({"servicios": [f"s{n}" for n in range(51)]}, "servicios_demasiados"),
+        ({"servicios": ["limpieza\u202e"]}, "caracter_invisible"),
+    ],
+)
+def test_what_is_typed_wrong_is_refused_in_spanish(services, quien, cambio, codigo) -> None:
+    rfc, _ = quien
+    with pytest.raises(ValidationError) as refused:
+        _registrar(services, rfc, **cambio)
+    assert refused.value.code == codigo
+    with pytest.raises(ValidationError) as futuro:
+        _registrar(services, rfc, otorgado=date(2026, 12, 1))
+    assert futuro.value.code == "otorgado_futuro"
+
+
+def test_renewing_needs_a_registration_and_a_later_date(services, quien) -> None:
+    rfc, _ = quien
+    with pytest.raises(ValidationError) as sin:
+        services.repse.renovar(rfc, rfc, "AR1/2026", date(2026, 1, 1))
+    assert sin.value.code == "repse_sin_registro"
+    _registrar(services, rfc)
+    with pytest.raises(ValidationError) as antes:
+        services.repse.renovar(rfc, rfc, "AR1/2026", date(2024, 3, 15))
+    assert antes.value.code == "renovacion_anterior"
+
+
+def test_only_the_contratista_or_an_administrator_records_it(services, quien) -> None:
+    rfc, ana = quien
+    with pytest.raises(PermisoDenegado):
+        _registrar(services, rfc, actor=ana)  # a capturista captures, never registers
+    with pytest.raises(PermisoDenegado):
+        _registrar(services, rfc, actor="OTR010101AB1")  # another contratista
+    negados = [
+        (r.actor, r.target)
+        for r in services.audit_instalacion.recent()
+        if r.action == "permiso_denegado"
+    ]
+    assert (ana, "REGISTRO_REPSE") in negados
+    with services.store.session() as session:
+        otro = session.scalars(
+            select(AuditEntry.actor).where(AuditEntry.action == "icsoe_informativa_rechazada")
+        ).all()
+    assert "OTR010101AB1" in otro
+    assert services.repse.ver(rfc, rfc) is None  # nothing kept
+    assert _registrar(services, rfc, actor=CLI_ACTOR).aviso == "AR12345/2024"
+    assert services.repse.ver(rfc, ana).aviso == "AR12345/2024"  # her contracts need it
+
+
+@pytest.mark.parametrize(
+    ("otorgado", "fin", "desde"),
+    [
+        (date(2024, 2, 29), date(2027, 2, 28), date(2026, 11, 28)),
+        (date(2023, 5, 31), date(2026, 5, 31), date(2026, 2, 28)),
+        (date(2025, 1, 1), date(2028, 1, 1), date(2027, 10, 1)),
+    ],
+)
+def test_the_dates_of_a_term(otorgado: date, fin: date, desde: date) -> None:
+    assert repse.vence(otorgado) == fin
+    assert repse.inicio_renovacion(fin) == desde
+    assert repse.estado(fin, desde) == repse.EN_RENOVACION
+    assert repse.estado(fin, desde - date.resolution) == repse.VIGENTE
+    assert repse.estado(fin, fin) == repse.EN_RENOVACION
+    assert repse.estado(fin, fin + date.resolution, desde) == repse.VENCIDO
