@@ -1,8 +1,9 @@
 """Builds every service for one data dir: the single entry point of GUI, CLI and tests.
 
 ``open_services`` is the start-up, in order, in one place: the catalog opened (and migrated),
-the upgrade of a one-company data dir, the empresa chosen and opened (an interrupted restore
-finished or undone, its store migrated). Services are built on first use and their
+the upgrade of a one-company data dir, the empresa chosen and opened (services/empresas/
+abrir.py: an interrupted restore finished or undone, its audit chain checked, its store
+migrated). This module only wires. Services are built on first use and their
 constructors only hold references; the business services' modules (cryptography's x509,
 openpyxl, the sync client...) took 60 % of the import time before the login could be answered
 (bench/startup.py), so ``preload()`` builds them ahead, in the background, once the login is
@@ -12,7 +13,6 @@ usable.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -20,26 +20,28 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from icsoe_desktop.domain.bitacora import con_llave
 from icsoe_desktop.domain.cambios import MOVIMIENTOS, Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
-from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.practica import capacitacion_activa, es_de_practica
 from icsoe_desktop.services import llave_bitacora
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.acceso.puerta import Puerta
-from icsoe_desktop.services.audit import AuditService, Integridad, verificar_bitacora
+from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.correo.colas import ColaEmpresa, MailQueues
 from icsoe_desktop.services.correo.mail import MailService
+from icsoe_desktop.services.empresas.abrir import (
+    AperturaEmpresas,
+    marcar_llave,
+    sincronizar_reparada,
+)
 from icsoe_desktop.services.empresas.accesos import AccesosService
 from icsoe_desktop.services.empresas.bitacora import CabezasBitacora
 from icsoe_desktop.services.empresas.primera import asegurar_primera
 from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
-from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
@@ -70,7 +72,6 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.respaldo.reparacion import ArchivoRevisado, ReparacionService
-    from icsoe_desktop.services.respaldo.restauracion import Interrumpida
     from icsoe_desktop.services.sync.actualizacion import ActualizacionService
     from icsoe_desktop.services.sync.conflictos import ConflictosService
     from icsoe_desktop.services.sync.servicio import SyncService
@@ -120,13 +121,6 @@ _LAZY = (
     "backup",
     "reparacion",
     "primer_uso",
-)
-
-
-AUDIT_CON_LLAVE = "bitacora_con_llave"
-MSG_CON_LLAVE = (
-    "desde esta entrada la bitácora se encadena con la llave de esta instalación (en el llavero "
-    "del sistema)"
 )
 
 
@@ -211,119 +205,26 @@ class Services:
             codigos=self.codigos,
         )
 
+    @cached_property
+    def apertura(self) -> AperturaEmpresas:
+        """Opening an empresa and leaving it (services/empresas/abrir.py)."""
+        return AperturaEmpresas(
+            self.empresas,
+            self.accesos,
+            self.cabezas,
+            self.audit_instalacion,
+            self.clock,
+            self.cambios.anunciar,
+            self.avisos,
+        )
+
     def _open(self, empresa: EmpresaInfo) -> None:
-        from icsoe_desktop.services.respaldo import restauracion
-
-        path = self.empresas.ruta(empresa)
-        # A restore interrupted here is undone, or found done, before the store opens.
-        interrumpida = restauracion.revisar(path)
-        # Its audit chain against the links recorded outside it, before anything is written:
-        # an altered one opens read-only and its link is never taken (services/empresas/
-        # bitacora.py).
-        try:
-            integridad = self.cabezas.verificar(empresa.id, path)
-            if interrumpida is not None and interrumpida.completada and integridad.anterior:
-                # A restore finished now may bring an older chain (an older backup), as the
-                # restore itself accepts; never a broken or rewritten one (a forged marker).
-                integridad = verificar_bitacora(path)
-        except sqlite3.Error as exc:
-            Store(path).close()  # a damaged file raises here, saying so
-            log.error("No se pudo leer la bitácora de %s: %r", path, exc)
-            integridad = Integridad(0, None, "no se pudo leer para revisarla")
-        solo_lectura = "" if integridad.integra else self.cabezas.alterada(empresa, integridad)
-        if integridad.integra and integridad.aviso:
-            self.avisos.append(self.cabezas.copia_ilegible(empresa, integridad))
-        store = Store(path, solo_lectura=solo_lectura)  # a damaged file raises: nothing changed
-        try:
-            self._open_store(empresa, store, interrumpida, integridad)
-        except BaseException:  # (a row the opening reads is damaged: the file is left free)
-            store.close()
-            raise
-
-    def _open_store(
-        self,
-        empresa: EmpresaInfo,
-        store: Store,
-        interrumpida: Interrumpida | None,
-        integridad: Integridad,
-    ) -> None:
-        """The opened ``store`` made the open empresa's, once every read of the opening went
-        through (one that fails leaves the open empresa as it was)."""
-        store.cambios.escuchar(self.cambios.anunciar)
-        store.clock = self.clock  # what stamps each change
-        audit = AuditService(store, self.clock, self.audit_instalacion)
-        # What the services of this store enforce: the role matrix and the user's grant of
-        # this empresa, read at every protected action.
-        permisos = self.accesos.permisos_de(empresa)
-        if interrumpida is not None and not store.solo_lectura:  # an altered one is not written
-            from icsoe_desktop.services.empresas.respaldo import terminar_interrumpida
-
-            self.avisos.append(
-                terminar_interrumpida(
-                    interrumpida, store, audit, self.empresas, self.cabezas, empresa.id
-                )
-            )
-        nombrada = self.empresas.nombrar(empresa, store)
-        if interrumpida is None:
-            marcada = integridad.integra and not store.solo_lectura
-            if marcada and self._marcar_llave(audit, store.path):
-                integridad = verificar_bitacora(store.path, self.cabezas.registradas(empresa.id))
-            self.cabezas.tomar(empresa.id, integridad)  # whole: recorded as it opens
-        self.empresa, self.store, self.audit = nombrada, store, audit
+        """``empresa`` opened (services/empresas/abrir.py) and made the open one."""
+        abierta = self.apertura.abrir(empresa)
+        self.empresa, self.store, self.audit = abierta.empresa, abierta.store, abierta.audit
+        self.permisos_empresa, self.carpeta = abierta.permisos, abierta.carpeta
         # What a pulled or restored constancia de firma is judged with, as filing judges it.
-        store.verificar_constancia = lambda pdf: self.informativa_firma.verificar(pdf)
-        self.permisos_empresa = permisos
-        self.carpeta = self.empresas.carpeta(empresa)
-
-    def _marcar_llave(self, audit: AuditService, path: Path, vacia: bool = False) -> bool:
-        """A chain made before the installation's key (its last link keyless) goes on keyed
-        from a first entry that says so: from it on, a keyless link is one made without the
-        key (domain/bitacora.py). ``vacia``: also a chain with no entry yet (the catalog's:
-        its keyed entry is how a key that goes missing is known). True when it was written."""
-        cabeza = audit.cabeza()
-        if cabeza is None and not vacia:
-            return False
-        if (cabeza is not None and con_llave(cabeza.hash)) or plain.llave_bitacora() is None:
-            return False
-        audit.anotar(None, AUDIT_CON_LLAVE, path.name, MSG_CON_LLAVE)
-        return True
-
-    def _rescatar_antes(self, empresa: EmpresaInfo, actor: str) -> None:
-        """``reparar`` of a file the opening cannot read (its schema revision, the empresa's
-        row, its audit chain): rescued with the standard library before the empresa opens."""
-        from icsoe_desktop.domain.roles import Accion
-        from icsoe_desktop.services.respaldo.reparacion import rescatar_archivo
-
-        self.accesos.permisos_de(empresa).exigir(actor, Accion.RESTAURAR, "reparar")
-        path = self.empresas.ruta(empresa)
-        if not path.exists():  # (the opening finds why: a restore interrupted, or a new store)
-            return
-        self.rescatado = rescatar_archivo(path, actor)
-        if self.rescatado.rescate is not None:  # (one not whole: the opening says so)
-            self._bitacora_rescatada(empresa, path, actor)
-
-    def _bitacora_rescatada(
-        self, empresa: EmpresaInfo, path: Path, actor: str | None
-    ) -> Integridad:
-        """A rescued file's audit chain, whole and holding the links the installation recorded
-        of it (a chain rewritten before the damage is not laundered by the repair), is the
-        empresa's from now on (what the file lost is said by the repair; noted in the catalog's
-        audit)."""
-        integridad = verificar_bitacora(path, self.cabezas.registradas(empresa.id))
-        if integridad.integra:
-            self.cabezas.restablecer(empresa.id, integridad.cabeza)
-            self.cabezas.anotar(
-                actor,
-                "base_rescatada",
-                empresa.rfc or empresa.archivo,
-                f"bitácora rescatada con {integridad.entradas} entradas",
-            )
-        return integridad
-
-    def _tras_rescate(self, empresa: EmpresaInfo, path: Path, actor: str | None) -> str:
-        """The open empresa's file rescued: why it stays read-only ("": its chain is whole)."""
-        integridad = self._bitacora_rescatada(empresa, path, actor)
-        return "" if integridad.integra else self.cabezas.alterada(empresa, integridad)
+        abierta.store.verificar_constancia = lambda pdf: self.informativa_firma.verificar(pdf)
 
     def mirar_fuera(self) -> None:
         """The open empresa's movements written by another program (the command line beside
@@ -719,21 +620,9 @@ class Services:
             self.store,
             self.audit,
             self.permisos_empresa,
-            self._sincronizar_reparada,
-            lambda path, actor: self._tras_rescate(empresa, path, actor),
+            lambda: sincronizar_reparada(self.sync),
+            lambda path, actor: self.apertura.tras_rescate(empresa, path, actor),
         )
-
-    def _sincronizar_reparada(self) -> str:
-        """The sync's words after a repair ("" without sync): its failure too, since the
-        repair itself is done by then."""
-        from icsoe_desktop.services.sync.transporte import SyncError
-
-        if not self.sync.is_configured():
-            return ""
-        try:
-            return self.sync.synchronize().texto
-        except SyncError as exc:
-            return f"No se pudo sincronizar: {exc.message}"
 
     @_vigilado
     def primer_uso(self) -> PrimerUsoService:
@@ -761,18 +650,7 @@ class Services:
         self.sync.preparar()
 
     def _registrar_cabeza(self) -> None:
-        """The open store's last audit link into the catalog and the keyring, when it opens
-        and as it is left, only when the store still holds the links recorded (altered since
-        it opened: left, and the links stay as they were)."""
-        if self.store.solo_lectura:
-            return
-        try:
-            integridad = self.cabezas.avanzar(self.empresa.id, self.store.path)
-        except (DomainError, OSError, sqlite3.Error) as exc:
-            log.warning("No se registró la bitácora de %s: %s", self.empresa.etiqueta, exc)
-            return
-        if not integridad.integra:
-            self.cabezas.alterada(self.empresa, integridad)
+        self.apertura.registrar_cabeza(self.empresa, self.store)
 
     def close(self) -> None:
         try:
@@ -802,12 +680,12 @@ def open_services(
     try:
         asegurar_primera(catalogo, data_dir, clock)
         services = Services(data_dir, clock, catalogo)
-        services._marcar_llave(services.audit_instalacion, catalogo.path, vacia=True)
+        marcar_llave(services.audit_instalacion, catalogo.path, vacia=True)
         empresas = services.empresas
         empresa = empresas.elegir(empresa_rfc) if empresa_rfc or exigir else empresas.recordada()
         assert empresa is not None  # asegurar_primera leaves at least one
         if reparar is not None:
-            services._rescatar_antes(empresa, reparar)
+            services.rescatado = services.apertura.rescatar_antes(empresa, reparar)
         services._open(empresa)
     except BaseException:
         catalogo.close()

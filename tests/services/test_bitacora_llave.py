@@ -17,7 +17,8 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.self_check import check_empresas
 from icsoe_desktop.services import llave_bitacora
 from icsoe_desktop.services.audit import Cabeza, verificar_bitacora
-from icsoe_desktop.services.container import AUDIT_CON_LLAVE, open_services
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.empresas.abrir import AUDIT_CON_LLAVE
 from icsoe_desktop.services.empresas.bitacora import AUDIT_COPIA_ILEGIBLE, KEYRING_SCOPE
 from icsoe_desktop.services.llave_bitacora import LlaveFaltante
 from icsoe_desktop.services.respaldo.backup import BackupError
