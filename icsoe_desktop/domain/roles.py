@@ -54,6 +54,7 @@ class Accion(StrEnum):
     RECHAZOS_PORTAL = "importar los rechazos del portal del IMSS"
     REGISTRAR_PRESENTACION = "registrar la presentación de la informativa ICSOE"
     ARCHIVO_CLIENTE = "exportar el archivo de la informativa ICSOE para el cliente"
+    PREPARAR_SISUB = "preparar el SISUB del INFONAVIT"
     ACTUALIZAR = "instalar la versión nueva de icsoe-desktop"
     IMPORTAR_NOMINA = "importar recibos de nómina (CFDI)"
     IMPORTES_NOMINA = "ver los importes de los recibos de nómina"
@@ -112,6 +113,9 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # the constancia and the workers' list to a client.
     Accion.REGISTRAR_PRESENTACION: frozenset({Rol.CONTRATISTA, _A, _L}),
     Accion.ARCHIVO_CLIENTE: frozenset({Rol.CONTRATISTA, _A, _L}),
+    # The INFONAVIT's SISUB of the same contracts: prepared as the informativa is captured,
+    # with the amounts the SISUB asks (proposed from the receipts).
+    Accion.PREPARAR_SISUB: frozenset({Rol.CONTRATISTA, Rol.CAPTURISTA, _L}),
     # The installer IT published on the company's server, checked against its SHA-256: the
     # office's own staff installs it (a guest's consultation or an ICSOE session does not).
     Accion.ACTUALIZAR: _IDSE,

@@ -155,6 +155,27 @@ SYNCED: tuple[TableSpec, ...] = (
         etiqueta="nss",
         claves=(("contrato_id", "nss"),),
     ),
+    # The SISUB of the INFONAVIT: its reports, each ICSOE contract's SISUB data (number and
+    # work site), the workers per contract and bimestre of a report.
+    TableSpec(
+        "sisub_reportes",
+        titulo="Reporte SISUB",
+        etiqueta="periodo",
+        claves=(("contratista_id", "periodo", "tipo", "complementa"),),
+        referencias=frozenset({"complementa"}),
+    ),
+    TableSpec(
+        "sisub_contratos",
+        titulo="Contrato SISUB",
+        etiqueta="numero",
+        claves=(("contrato_id",),),
+    ),
+    TableSpec(
+        "sisub_trabajadores",
+        titulo="Trabajador del SISUB",
+        etiqueta="nss",
+        claves=(("reporte_id", "contrato_id", "bimestre", "nss"),),
+    ),
     TableSpec("audit_log", append_only=True, titulo="Bitácora"),
     # «cambio» conflicts only (store/sync_tables.py): the desktop whose version lost hears of
     # it, and a settled conflict settles everywhere.

@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.respaldo.reparacion import ArchivoRevisado, ReparacionService
+    from icsoe_desktop.services.sisub.reporte import SisubService
     from icsoe_desktop.services.sync.actualizacion import ActualizacionService
     from icsoe_desktop.services.sync.conflictos import ConflictosService
     from icsoe_desktop.services.sync.servicio import SyncService
@@ -115,6 +116,7 @@ _LAZY = (
     "informativa_presentacion",
     "repse",
     "vencimientos",
+    "sisub",
     "sync",
     "conflictos",
     "actualizacion",
@@ -547,6 +549,19 @@ class Services:
             otras_empresas=self._otras_empresas,
             capacitacion=self._capacitacion_activa,
             verificar=lambda pdf: self.informativa_firma.verificar(pdf),
+        )
+
+    @_vigilado
+    def sisub(self) -> SisubService:
+        """The INFONAVIT's SISUB of the same contracts: prepared, completed, checked."""
+        from icsoe_desktop.services.sisub.reporte import SisubService
+
+        return SisubService(
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            self.clock,
+            codigos_postales=lambda: self.codigos_postales,
         )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:

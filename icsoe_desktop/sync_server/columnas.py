@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0037_acuse_corregido"
+HEAD = "0039_sisub"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -203,6 +203,56 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "rechazo_corregido",
             "rechazo_portal",
             "sbc",
+        }
+    ),
+    "sisub_reportes": frozenset(
+        {
+            "acuse_pdf",
+            "acuse_sha256",
+            "complementa",
+            "contratista_id",
+            "created_at",
+            "estado",
+            "folio",
+            "motivo",
+            "nota_icsoe",
+            "periodo",
+            "preparado_por",
+            "presentado_at",
+            "tipo",
+        }
+    ),
+    "sisub_contratos": frozenset(
+        {
+            "calle",
+            "codigo_postal",
+            "colonia",
+            "contrato_id",
+            "created_at",
+            "entidad",
+            "municipio",
+            "numero",
+            "numero_exterior",
+            "numero_interior",
+        }
+    ),
+    "sisub_trabajadores": frozenset(
+        {
+            "bimestre",
+            "contrato_id",
+            "created_at",
+            "curp",
+            "dias_incapacidad",
+            "editado",
+            "fijas",
+            "no_excedente",
+            "no_integradas",
+            "nombre",
+            "nss",
+            "origen",
+            "registro_patronal",
+            "reporte_id",
+            "variables",
         }
     ),
     "audit_log": frozenset(

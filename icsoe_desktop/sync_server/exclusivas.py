@@ -66,6 +66,8 @@ HIJOS: tuple[tuple[str, str, str], ...] = (
     ("icsoe_contratos", "informativa_id", "icsoe_informativas"),
     ("icsoe_contratos", "contratante_id", "icsoe_contratantes"),
     ("icsoe_contrato_trabajadores", "contrato_id", "icsoe_contratos"),
+    ("sisub_contratos", "contrato_id", "icsoe_contratos"),
+    ("sisub_trabajadores", "contrato_id", "icsoe_contratos"),
 )
 # Per table whose keys are locked by their first columns only: a push of 2,000 workers takes
 # one lock per contract, not one per worker (PostgreSQL's lock table holds a few thousand).

@@ -118,6 +118,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.REGISTRO_REPSE: lambda a: services.repse.registrar(
             "EDE0101018A2", a, "AR1/2024", datetime(2024, 1, 1).date(), ["Limpieza"]
         ),
+        Accion.PREPARAR_SISUB: lambda a: services.sisub.preparar("EDE0101018A2", a, "2026-1"),
         Accion.CONSULTAR: lambda a: _consultar(services, a),
     }
 
@@ -247,6 +248,7 @@ def test_every_action_is_refused_in_an_empresa_not_granted(
             Accion.CAPTURAR_INFORMATIVA,
             Accion.FIRMAR_INFORMATIVA,
             Accion.RECHAZOS_PORTAL,
+            Accion.PREPARAR_SISUB,
         ):
             continue  # ICSOE's: no IDSE role's (the matrix above)
         before = len(_refusals(en_otra_empresa))

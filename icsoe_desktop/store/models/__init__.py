@@ -58,6 +58,7 @@ from icsoe_desktop.store.models.nomina import (
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
 from icsoe_desktop.store.models.repse import RegistroRepse, ServicioRepse
+from icsoe_desktop.store.models.sisub import SisubContrato, SisubReporte, SisubTrabajador
 from icsoe_desktop.store.models.sync import (
     SyncConflict,
     SyncPending,
@@ -106,6 +107,9 @@ __all__ = [
     "RegistroPatronal",
     "RegistroRepse",
     "ServicioRepse",
+    "SisubContrato",
+    "SisubReporte",
+    "SisubTrabajador",
     "SubcontratacionNomina",
     "SustituidoNomina",
     "SyncConflict",

@@ -1,0 +1,108 @@
+"""The SISUB amounts proposed from the CFDI de nómina: each receipt goes to the bimestre its
+period paid ends in; its perceptions are split by the SAT's type into fixed, variable and not
+integrated in the salario base de aportación (LSS art. 27), and its money by the share of time
+(``PorcentajeTiempo``) it names for the client. A proposal only: the clerk edits it, and the
+change is recorded.
+
+The classes are data (the guide's exact rule for a partly integrated perception, overtime or
+the despensa, is the payroll's, not the receipt's): a type not listed counts as fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from icsoe_desktop.domain.sisub.modelo import Importes
+
+# c_TipoPercepcion of the SAT.
+VARIABLES = frozenset(
+    {
+        "010",  # premios por puntualidad
+        "019",  # horas extra
+        "020",  # prima dominical
+        "028",  # comisiones
+        "038",  # otros ingresos por salarios
+        "049",  # premios por asistencia
+    }
+)
+NO_INTEGRADAS = frozenset(
+    {
+        "003",  # participación de los trabajadores en las utilidades
+        "005",  # fondo de ahorro
+        "014",  # subsidios por incapacidad
+        "022",  # prima por antigüedad
+        "023",  # pagos por separación
+        "025",  # indemnizaciones
+        "029",  # vales de despensa
+        "039",  # jubilaciones, pensiones o haberes de retiro
+        "044",  # jubilaciones en parcialidades
+        "045",  # ingresos en acciones
+        "047",  # alimentación
+        "048",  # habitación
+        "050",  # viáticos
+    }
+)
+
+# The UMA's daily value (INEGI, DOF each January, in force from the 1st of February), centavos.
+UMA_DIARIA: tuple[tuple[date, int], ...] = (
+    (date(2023, 2, 1), 10_374),
+    (date(2024, 2, 1), 10_857),
+    (date(2025, 2, 1), 11_314),
+    (date(2026, 2, 1), 11_731),
+)
+TOPE_UMAS = 25  # LSS art. 28: the salario base de cotización up to 25 UMA
+
+
+def uma_diaria(dia: date) -> int:
+    """The UMA in force on ``dia`` (the last one known for later days)."""
+    valor = UMA_DIARIA[0][1]
+    for desde, centavos in UMA_DIARIA:
+        if dia >= desde:
+            valor = centavos
+    return valor
+
+
+@dataclass(frozen=True, slots=True)
+class ReciboSisub:
+    """What the SISUB reads of one receipt naming the client: its end date, SBC (centavos),
+    the share of time for the client (thousandths of a percent: 100 % = 100,000), its
+    perceptions (SAT type, gravado + exento in centavos) and its days of incapacidad."""
+
+    fecha_final: date
+    sbc: int
+    porcentaje: int
+    percepciones: tuple[tuple[str, int], ...]
+    dias_incapacidad: int = 0
+
+
+def _parte(centavos: int, porcentaje: int) -> int:
+    return (centavos * porcentaje + 50_000) // 100_000
+
+
+def sumar(recibos: Iterable[ReciboSisub]) -> Importes:
+    """The amounts of one worker's receipts of one bimestre for one client."""
+    fijas = variables = no_integradas = dias = 0
+    ultimo: ReciboSisub | None = None
+    for recibo in recibos:
+        share = min(max(recibo.porcentaje, 0), 100_000)
+        for tipo, importe in recibo.percepciones:
+            parte = _parte(importe, share)
+            if tipo in NO_INTEGRADAS:
+                no_integradas += parte
+            elif tipo in VARIABLES:
+                variables += parte
+            else:
+                fijas += parte
+        dias += recibo.dias_incapacidad
+        if ultimo is None or recibo.fecha_final >= ultimo.fecha_final:
+            ultimo = recibo
+    tope = TOPE_UMAS * uma_diaria(ultimo.fecha_final) if ultimo else 0
+    return Importes(
+        fijas=fijas,
+        variables=variables,
+        dias_incapacidad=dias,
+        no_integradas=no_integradas,
+        no_excedente=min(ultimo.sbc, tope) if ultimo else 0,
+    )

@@ -1,0 +1,506 @@
+"""The SISUB report per contratista and period: prepared from the informativas (the contracts in
+force) and the CFDI de nómina (the workers and amounts per bimestre, ``propuesta``), completed by
+the clerk (each contract's SISUB number and work site; an amount edited, the change recorded),
+read whole as plain values (domain/sisub). The capturistas and the contratista prepare it
+(``Accion.PREPARAR_SISUB``); a report filed is read-only: a change goes in a complementario."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.contacto import (
+    ENTIDADES_FEDERATIVAS,
+    check_codigo_postal,
+    required_text,
+)
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import check_registro_patronal
+from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.sisub.modelo import (
+    CAMPOS_IMPORTES,
+    COMPLEMENTARIO,
+    EN_PREPARACION,
+    MOTIVOS_COMPLEMENTARIO,
+    PRESENTADO,
+    ContratoSisub,
+    Importes,
+    ReporteSisub,
+    TrabajadorSisub,
+    tipo_propuesto,
+)
+from icsoe_desktop.domain.texts import check_caracteres, plural
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
+from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
+from icsoe_desktop.services.sisub.vigentes import Vigente, contratos_en_vigor
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import Contratista, SisubContrato, SisubReporte, SisubTrabajador
+
+MSG_NO_EXISTE = "El reporte SISUB ya no existe (pudo eliminarse en otro equipo)."
+MSG_PRESENTADO = (
+    "El SISUB de {periodo} ya está presentado con el folio {folio}: no se puede cambiar. "
+    "Para un cambio prepara un complementario."
+)
+MSG_CONTRATO_FUERA = "El contrato no está en vigor en el periodo del reporte."
+MSG_MOTIVO = "Elige el motivo del complementario: {motivos}."
+MSG_SIN_PRESENTAR = (
+    "Un complementario corrige un SISUB ya presentado; el de {periodo} aún no se presenta."
+)
+_MAX_IMPORTE = 10**11  # centavos: a thousand million pesos, beyond any bimestre's pay
+
+
+def _periodo(texto: str | Periodo) -> Periodo:
+    if isinstance(texto, Periodo):
+        return texto
+    try:
+        return Periodo.de_clave(texto.strip())
+    except (ValueError, AttributeError):
+        raise ValidationError(
+            "periodo_invalido",
+            f"«{texto}» no es un periodo: escribe el año y el cuatrimestre, por ejemplo 2026-2.",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Preparado:
+    uuid: str
+    contratos: int
+    trabajadores: int  # rows of worker and bimestre
+    conservados: int  # rows the clerk edited, kept as edited
+
+
+class SisubService(InformativaBase):
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+        codigos_postales: Callable[[], CodigosPostalesService | None] = lambda: None,
+    ) -> None:
+        super().__init__(store, audit, permisos, clock)
+        self._codigos_postales = codigos_postales
+
+    # --- the report ----------------------------------------------------------------------------
+
+    @anuncia(ICSOE)
+    def preparar(
+        self,
+        rfc: str,
+        actor: str | None,
+        periodo: str | Periodo,
+        complementario: bool = False,
+        motivo: str = "",
+    ) -> Preparado:
+        """The report of ``periodo`` prepared again from the informativas and the receipts (a
+        new one when none is in preparation): the rows the clerk edited stay as edited."""
+        p = _periodo(periodo)
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
+            row = self._en_preparacion(session, contratista, p, actor, complementario, motivo)
+            vigentes = contratos_en_vigor(session, contratista.id, p)
+            if not complementario and row.tipo != COMPLEMENTARIO:
+                row.tipo = tipo_propuesto(len(vigentes))
+            propuestas = proponer(session, p, vigentes)
+            conservados = self._aplicar(session, row, propuestas)
+            self._audit.record(
+                session,
+                actor,
+                "sisub_preparado",
+                f"{rfc} {p.clave}",
+                f"{plural(len(vigentes), 'contrato')} en vigor, "
+                f"{plural(len(propuestas), 'renglón', 'renglones')} de trabajadores",
+            )
+            return Preparado(row.uuid, len(vigentes), len(propuestas), conservados)
+
+    def _en_preparacion(
+        self,
+        session: Session,
+        contratista: Contratista,
+        p: Periodo,
+        actor: str | None,
+        complementario: bool,
+        motivo: str,
+    ) -> SisubReporte:
+        del_periodo = session.scalars(
+            select(SisubReporte)
+            .where(
+                SisubReporte.contratista_id == contratista.id,
+                SisubReporte.periodo == p.clave,
+                SisubReporte.deleted.is_(False),
+            )
+            .order_by(SisubReporte.id)
+        ).all()
+        abierto = next((r for r in del_periodo if r.estado == EN_PREPARACION), None)
+        presentados = [r for r in del_periodo if r.estado == PRESENTADO]
+        if abierto is not None:
+            return abierto
+        if presentados and not complementario:
+            ultimo = presentados[-1]
+            raise ValidationError(
+                "sisub_presentado", MSG_PRESENTADO.format(periodo=p.texto, folio=ultimo.folio)
+            )
+        if complementario:
+            if not presentados:
+                raise ValidationError(
+                    "sisub_sin_presentar", MSG_SIN_PRESENTAR.format(periodo=p.texto)
+                )
+            if motivo not in MOTIVOS_COMPLEMENTARIO:
+                raise ValidationError(
+                    "motivo_complementario",
+                    MSG_MOTIVO.format(motivos=", ".join(MOTIVOS_COMPLEMENTARIO.values())),
+                    "motivo",
+                )
+        row = SisubReporte(
+            contratista_id=contratista.id,
+            periodo=p.clave,
+            tipo=COMPLEMENTARIO if complementario else tipo_propuesto(0),
+            estado=EN_PREPARACION,
+            complementa=presentados[-1].uuid if complementario else "",
+            motivo=motivo if complementario else "",
+            preparado_por=actor or "",
+        )
+        session.add(row)
+        session.flush()
+        return row
+
+    @staticmethod
+    def _aplicar(
+        session: Session, row: SisubReporte, propuestas: dict[tuple[int, int, str], Propuesta]
+    ) -> int:
+        """The proposal written over the report's rows: the edited ones kept, the others
+        updated, added or (no longer proposed) removed. How many edited rows were kept."""
+        actuales = {
+            (t.contrato_id, t.bimestre, t.nss): t
+            for t in session.scalars(
+                select(SisubTrabajador).where(
+                    SisubTrabajador.reporte_id == row.id, SisubTrabajador.deleted.is_(False)
+                )
+            )
+        }
+        conservados = 0
+        for clave, actual in actuales.items():
+            if actual.editado:
+                conservados += 1
+            elif clave not in propuestas:
+                actual.deleted = True
+        for clave, propuesta in propuestas.items():
+            fila = actuales.get(clave)
+            if fila is not None and fila.editado:
+                continue
+            if fila is None:
+                contrato_id, bimestre, nss = clave
+                fila = SisubTrabajador(
+                    reporte_id=row.id, contrato_id=contrato_id, bimestre=bimestre, nss=nss
+                )
+                session.add(fila)
+            _escribir(fila, propuesta)
+        return conservados
+
+    def reporte(self, uuid: str, actor: str | None) -> ReporteSisub:
+        with self._store.session() as session:
+            row, contratista = self._reporte(session, uuid, actor)
+            p = Periodo.de_clave(row.periodo)
+            vigentes = contratos_en_vigor(session, contratista.id, p)
+            datos = _datos_sisub(session, [v.id for v in vigentes])
+            trabajadores: dict[int, list[TrabajadorSisub]] = {v.id: [] for v in vigentes}
+            uuids = {v.id: v.uuid for v in vigentes}
+            for t in session.scalars(
+                select(SisubTrabajador)
+                .where(SisubTrabajador.reporte_id == row.id, SisubTrabajador.deleted.is_(False))
+                .order_by(
+                    SisubTrabajador.contrato_id, SisubTrabajador.bimestre, SisubTrabajador.nss
+                )
+            ):
+                if t.contrato_id in trabajadores:
+                    trabajadores[t.contrato_id].append(_trabajador(t, uuids[t.contrato_id]))
+            return ReporteSisub(
+                uuid=row.uuid,
+                rfc=contratista.rfc,
+                nombre=contratista.nombre,
+                periodo=p,
+                tipo=row.tipo,
+                estado=row.estado,
+                contratos=tuple(
+                    _contrato(v, datos.get(v.id), tuple(trabajadores[v.id])) for v in vigentes
+                ),
+                motivo=row.motivo,
+                nota_icsoe=row.nota_icsoe,
+                folio=row.folio,
+            )
+
+    def del_periodo(self, rfc: str, actor: str | None, periodo: str | Periodo) -> str | None:
+        """The uuid of the period's report: the one in preparation, else the last filed."""
+        p = _periodo(periodo)
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.CONSULTAR)
+            filas = session.execute(
+                select(SisubReporte.uuid, SisubReporte.estado)
+                .where(
+                    SisubReporte.contratista_id == contratista.id,
+                    SisubReporte.periodo == p.clave,
+                    SisubReporte.deleted.is_(False),
+                )
+                .order_by(SisubReporte.id)
+            ).all()
+        abiertos = [u for u, estado in filas if estado == EN_PREPARACION]
+        todos = [u for u, _estado in filas]
+        elegidos = abiertos or todos
+        return elegidos[-1] if elegidos else None
+
+    def _reporte(
+        self,
+        session: Session,
+        uuid: str,
+        actor: str | None,
+        editable: bool = False,
+        accion: Accion = Accion.PREPARAR_SISUB,
+    ) -> tuple[SisubReporte, Contratista]:
+        row = session.scalar(
+            select(SisubReporte).where(SisubReporte.uuid == uuid, SisubReporte.deleted.is_(False))
+        )
+        if row is None:
+            raise ValidationError("sisub_inexistente", MSG_NO_EXISTE)
+        contratista = session.get(Contratista, row.contratista_id)
+        assert contratista is not None  # a foreign key
+        self._contratista(session, contratista.rfc, actor, accion)
+        if editable and row.estado == PRESENTADO:
+            raise ValidationError(
+                "sisub_presentado",
+                MSG_PRESENTADO.format(periodo=Periodo.de_clave(row.periodo).texto, folio=row.folio),
+            )
+        return row, contratista
+
+    # --- the clerk's changes -------------------------------------------------------------------
+
+    @anuncia(ICSOE)
+    def guardar_contrato(
+        self, reporte: str, contrato: str, actor: str | None, numero: str, sitio: Domicilio
+    ) -> None:
+        """A contract's SISUB number and work site (kept for the next periods)."""
+        numero = required_text(numero, "Número de contrato SISUB", "numero", 40)
+        sitio = self.check_sitio(sitio)
+        with self._store.session() as session:
+            row, contratista = self._reporte(session, reporte, actor, editable=True)
+            vigente = self._vigente(session, row, contratista, contrato)
+            datos = _datos_sisub(session, [vigente.id]).get(vigente.id)
+            if datos is None:
+                datos = SisubContrato(contrato_id=vigente.id)
+                session.add(datos)
+            antes = _texto_contrato(datos)
+            datos.numero = numero
+            for campo in fields(Domicilio):
+                setattr(datos, campo.name, getattr(sitio, campo.name))
+            despues = _texto_contrato(datos)
+            if antes != despues:
+                self._audit.record(
+                    session, actor, "sisub_contrato_guardado", contrato, f"{antes} → {despues}"
+                )
+
+    def check_sitio(self, sitio: Domicilio) -> Domicilio:
+        """The work site's fields, as the datos generales' domicilio: the código postal and
+        colonia against SEPOMEX when the catalogue is loaded (never required)."""
+        cp = check_codigo_postal(sitio.codigo_postal)
+        entidad = (sitio.entidad or "").strip()
+        if entidad not in ENTIDADES_FEDERATIVAS:
+            raise ValidationError(
+                "campo_obligatorio", "Elige la entidad federativa del centro de trabajo.", "entidad"
+            )
+        colonia = required_text(sitio.colonia, "Colonia", "colonia")
+        interior = " ".join(
+            check_caracteres(sitio.numero_interior, "Número interior", "numeroInterior").split()
+        )
+        if len(interior) > 30:
+            raise ValidationError(
+                "campo_largo", "El número interior admite hasta 30 caracteres.", "numeroInterior"
+            )
+        catalogo = self._codigos_postales()
+        encontrado = catalogo.buscar(cp) if catalogo is not None else None
+        if encontrado is not None:
+            if encontrado.entidad != entidad:
+                raise ValidationError(
+                    "cp_de_otra_entidad",
+                    f"El código postal {cp} es de {encontrado.entidad}, no de {entidad}.",
+                    "codigoPostal",
+                )
+            colonia = encontrado.colonia(colonia) or colonia
+        return Domicilio(
+            calle=required_text(sitio.calle, "Calle", "calle"),
+            numero_exterior=required_text(
+                sitio.numero_exterior, "Número exterior", "numeroExterior", 30
+            ),
+            numero_interior=interior,
+            colonia=colonia,
+            codigo_postal=cp,
+            municipio=required_text(sitio.municipio, "Municipio o alcaldía", "municipio"),
+            entidad=entidad,
+        )
+
+    @anuncia(ICSOE)
+    def editar_trabajador(
+        self, uuid: str, actor: str | None, importes: Importes, registro_patronal: str
+    ) -> None:
+        """A worker's amounts and registro patronal in one bimestre as the clerk typed them:
+        the row is kept as edited when the report is prepared again; the change is audited."""
+        registro = check_registro_patronal(registro_patronal, "registroPatronal")
+        for campo in fields(Importes):
+            valor = getattr(importes, campo.name)
+            if not isinstance(valor, int) or not 0 <= valor < _MAX_IMPORTE:
+                raise ValidationError(
+                    "importe_invalido",
+                    f"«{CAMPOS_IMPORTES[campo.name]}» debe ser una cantidad de cero o más.",
+                    campo.name,
+                )
+        if importes.dias_incapacidad > 62:
+            raise ValidationError(
+                "dias_invalidos",
+                "Un bimestre tiene a lo más 62 días de incapacidad.",
+                "dias_incapacidad",
+            )
+        with self._store.session() as session:
+            fila = session.scalar(
+                select(SisubTrabajador).where(
+                    SisubTrabajador.uuid == uuid, SisubTrabajador.deleted.is_(False)
+                )
+            )
+            if fila is None:
+                raise ValidationError(
+                    "sisub_trabajador_inexistente",
+                    "El trabajador ya no está en el reporte (pudo cambiar en otro equipo).",
+                )
+            reporte = session.get(SisubReporte, fila.reporte_id)
+            assert reporte is not None  # a foreign key
+            self._reporte(session, reporte.uuid, actor, editable=True)
+            cambios = _cambios(fila, importes, registro)
+            if not cambios:
+                return
+            for campo in fields(Importes):
+                setattr(fila, campo.name, getattr(importes, campo.name))
+            fila.registro_patronal = registro
+            fila.editado = True
+            fila.origen = f"Capturado por {actor or 'la línea de comandos'}"
+            self._audit.record(
+                session,
+                actor,
+                "sisub_trabajador_editado",
+                f"{fila.nss} bimestre {fila.bimestre}",
+                "; ".join(cambios),
+            )
+
+    @anuncia(ICSOE)
+    def anotar_icsoe(self, uuid: str, actor: str | None, nota: str) -> None:
+        """Why the ICSOE informativa of the period says otherwise (Revisar then accepts it)."""
+        nota = " ".join(check_caracteres(nota or "", "Motivo", "notaIcsoe", libre=True).split())
+        if len(nota) > 1000:
+            raise ValidationError(
+                "campo_largo", "El motivo admite hasta 1,000 caracteres.", "notaIcsoe"
+            )
+        with self._store.session() as session:
+            row, _ = self._reporte(session, uuid, actor, editable=True)
+            if row.nota_icsoe != nota:
+                row.nota_icsoe = nota
+                self._audit.record(session, actor, "sisub_nota_icsoe", uuid, nota)
+
+    def _vigente(
+        self, session: Session, row: SisubReporte, contratista: Contratista, contrato: str
+    ) -> Vigente:
+        p = Periodo.de_clave(row.periodo)
+        for vigente in contratos_en_vigor(session, contratista.id, p):
+            if vigente.uuid == contrato:
+                return vigente
+        raise ValidationError("contrato_fuera_del_periodo", MSG_CONTRATO_FUERA)
+
+
+# --- plain values ---------------------------------------------------------------------------------
+
+
+def _escribir(fila: SisubTrabajador, propuesta: Propuesta) -> None:
+    fila.curp = propuesta.curp
+    fila.nombre = propuesta.nombre[:254]
+    if propuesta.registro_patronal:
+        fila.registro_patronal = propuesta.registro_patronal
+    for campo in fields(Importes):
+        setattr(fila, campo.name, getattr(propuesta.importes, campo.name))
+    fila.origen = propuesta.origen
+
+
+def _datos_sisub(session: Session, ids: list[int]) -> dict[int, SisubContrato]:
+    """Each contract's SISUB data (the last written, should two desktops have written one)."""
+    datos: dict[int, SisubContrato] = {}
+    for row in session.scalars(
+        select(SisubContrato)
+        .where(SisubContrato.contrato_id.in_(ids), SisubContrato.deleted.is_(False))
+        .order_by(SisubContrato.id)
+    ):
+        datos[row.contrato_id] = row
+    return datos
+
+
+def _texto_contrato(datos: SisubContrato) -> str:
+    partes = [datos.numero or ""] + [getattr(datos, c.name) or "" for c in fields(Domicilio)]
+    return " | ".join(partes)
+
+
+def _pesos(centavos: int) -> str:
+    return f"{centavos / 100:,.2f}"
+
+
+def _cambios(fila: SisubTrabajador, importes: Importes, registro: str) -> list[str]:
+    cambios = []
+    if fila.registro_patronal != registro:
+        cambios.append(f"registro patronal: {fila.registro_patronal or '—'} → {registro}")
+    for campo in fields(Importes):
+        antes, despues = getattr(fila, campo.name), getattr(importes, campo.name)
+        if antes != despues:
+            mostrar = str if campo.name == "dias_incapacidad" else _pesos
+            cambios.append(
+                f"{CAMPOS_IMPORTES[campo.name].lower()}: {mostrar(antes)} → {mostrar(despues)}"
+            )
+    return cambios
+
+
+def _trabajador(t: SisubTrabajador, contrato: str) -> TrabajadorSisub:
+    return TrabajadorSisub(
+        uuid=t.uuid,
+        contrato=contrato,
+        bimestre=t.bimestre,
+        nss=t.nss,
+        curp=t.curp,
+        nombre=t.nombre,
+        registro_patronal=t.registro_patronal,
+        importes=Importes(
+            t.fijas, t.variables, t.dias_incapacidad, t.no_integradas, t.no_excedente
+        ),
+        origen=t.origen,
+        editado=t.editado,
+    )
+
+
+def _contrato(
+    v: Vigente, datos: SisubContrato | None, trabajadores: tuple[TrabajadorSisub, ...]
+) -> ContratoSisub:
+    sitio = (
+        Domicilio(*(getattr(datos, c.name) for c in fields(Domicilio)))
+        if datos is not None
+        else Domicilio()
+    )
+    return ContratoSisub(
+        uuid=v.uuid,
+        numero=datos.numero if datos is not None else "",
+        contratante=v.contratante,
+        objeto=v.objeto,
+        fecha_inicial=v.fecha_inicial,
+        fecha_final=v.fecha_final,
+        sitio=sitio,
+        celebrado=v.celebrado,
+        trabajadores=trabajadores,
+    )

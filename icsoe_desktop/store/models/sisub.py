@@ -1,0 +1,85 @@
+"""The SISUB of the INFONAVIT: one report per contratista, period and kind; the SISUB data of
+each ICSOE contract (its number and work site, kept across periods: a contract stays in force
+until it ends); and the workers tied to a contract in each bimestre of a report, with their
+amounts in centavos. Synced: the office prepares the report on any desktop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, false
+from sqlalchemy.orm import Mapped, mapped_column
+
+from icsoe_desktop.store.models.base import Base, SyncedMixin
+
+
+class SisubReporte(SyncedMixin, Base):
+    __tablename__ = "sisub_reportes"
+    __table_args__ = (Index("ix_sisub_reportes_contratista", "contratista_id", "periodo"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contratista_id: Mapped[int] = mapped_column(
+        ForeignKey("icsoe_contratistas.id", ondelete="CASCADE")
+    )
+    periodo: Mapped[str] = mapped_column(String(7))  # Periodo.clave
+    tipo: Mapped[str] = mapped_column(String(16))
+    estado: Mapped[str] = mapped_column(String(16))
+    # A complementario: the uuid of the report filed before it (a plain value).
+    complementa: Mapped[str] = mapped_column(String(36), default="")
+    motivo: Mapped[str] = mapped_column(String(20), default="")
+    # Why the ICSOE informativa of the period lists other contracts or workers.
+    nota_icsoe: Mapped[str] = mapped_column(String(1000), default="")
+    preparado_por: Mapped[str] = mapped_column(String(18), default="")  # CURP or RFC
+    # Filed on the INFONAVIT's Portal Empresarial: the folio of «Seguimiento a folio», when
+    # (naive UTC), the acuse PDF and its SHA-256.
+    folio: Mapped[str] = mapped_column(String(40), default="")
+    presentado_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    acuse_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    acuse_sha256: Mapped[str] = mapped_column(String(64), default="")
+
+
+class SisubContrato(SyncedMixin, Base):
+    """The SISUB data of one ICSOE contract: its number and its work site."""
+
+    __tablename__ = "sisub_contratos"
+    __table_args__ = (Index("ix_sisub_contratos_contrato", "contrato_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contrato_id: Mapped[int] = mapped_column(ForeignKey("icsoe_contratos.id", ondelete="CASCADE"))
+    numero: Mapped[str] = mapped_column(String(40), default="")
+    calle: Mapped[str] = mapped_column(String(150), default="")
+    numero_exterior: Mapped[str] = mapped_column(String(30), default="")
+    numero_interior: Mapped[str] = mapped_column(String(30), default="")
+    colonia: Mapped[str] = mapped_column(String(150), default="")
+    codigo_postal: Mapped[str] = mapped_column(String(5), default="")
+    municipio: Mapped[str] = mapped_column(String(150), default="")
+    entidad: Mapped[str] = mapped_column(String(60), default="")
+
+
+class SisubTrabajador(SyncedMixin, Base):
+    """A worker tied to a contract in one bimestre of a report, with the amounts."""
+
+    __tablename__ = "sisub_trabajadores"
+    __table_args__ = (
+        Index("ix_sisub_trabajadores_reporte", "reporte_id", "contrato_id", "bimestre", "nss"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reporte_id: Mapped[int] = mapped_column(ForeignKey("sisub_reportes.id", ondelete="CASCADE"))
+    contrato_id: Mapped[int] = mapped_column(ForeignKey("icsoe_contratos.id", ondelete="CASCADE"))
+    bimestre: Mapped[int] = mapped_column(Integer)  # 1 … 6 of the period's year
+    nss: Mapped[str] = mapped_column(String(11))
+    curp: Mapped[str] = mapped_column(String(18), default="")
+    nombre: Mapped[str] = mapped_column(String(254), default="")
+    registro_patronal: Mapped[str] = mapped_column(String(11), default="")
+    fijas: Mapped[int] = mapped_column(Integer, default=0)
+    variables: Mapped[int] = mapped_column(Integer, default=0)
+    dias_incapacidad: Mapped[int] = mapped_column(Integer, default=0)
+    no_integradas: Mapped[int] = mapped_column(Integer, default=0)
+    no_excedente: Mapped[int] = mapped_column(Integer, default=0)
+    origen: Mapped[str] = mapped_column(String(200), default="")
+    editado: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+__all__ = ["SisubContrato", "SisubReporte", "SisubTrabajador"]

@@ -1,0 +1,99 @@
+"""Shared by the SISUB's tests: a contratista with a contract started in enero–abril 2026 that is
+still in force in mayo–agosto (its ICSOE «Sin información»), another started in mayo–agosto,
+and the receipts of their workers, all through the real services."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.informativa.captura import ContratoDatos
+from tests import nomina_cfdi as nc
+from tests.informativa_datos import trabajadores_limpios
+from tests.informativa_servicios import CLIENTE
+
+ENERO_ABRIL = Periodo(2026, 1)
+MAYO_AGOSTO = Periodo(2026, 2)
+OTRO_CLIENTE = Parte(
+    rfc="CMA050505KL3",
+    nombre="Comercial del Mayab, S.A. de C.V.",
+    domicilio=Domicilio("Calle 60", "301", "", "Centro", "97000", "Mérida", "Yucatán"),
+)
+SITIO = Domicilio("Av. Industrias", "1200", "Nave 3", "Industrial", "97288", "Mérida", "Yucatán")
+
+
+@dataclass
+class Escenario:
+    rfc: str
+    ana: str
+    continuo: str  # the contract started in enero–abril, in force after
+    nuevo: str | None = None  # the contract started in mayo–agosto
+
+
+def contrato(
+    services: Any,
+    rfc: str,
+    actor: str,
+    periodo: Periodo,
+    cliente: Parte,
+    inicio: date,
+    fin: date | None,
+    trabajadores: int = 2,
+    seed: int = 5,
+) -> tuple[str, str]:
+    """A Normal informativa of ``periodo`` with one contract: (informativa, contract)."""
+    informativa = services.informativas.crear(rfc, actor, periodo)
+    contratante, _ = services.informativas.guardar_contratante(rfc, actor, cliente)
+    uuid = services.informativas.guardar_contrato(
+        informativa,
+        actor,
+        ContratoDatos(
+            contratante,
+            objeto=f"Mantenimiento especializado para {cliente.nombre}",
+            folio_repse="12345/2025",
+            descripcion_servicio="Mantenimiento industrial especializado",
+            fecha_inicial=inicio,
+            fecha_final=fin,
+        ),
+    )
+    rows = trabajadores_limpios(trabajadores, random.Random(seed), periodo.anio)
+    result = services.informativa_trabajadores.agregar_varios(uuid, actor, list(rows))
+    assert result.problemas == []
+    return informativa, uuid
+
+
+def de_la_lista(services: Any, contrato: str, actor: str) -> list[nc.Trabajador]:
+    """The contract's workers as the payroll knows them (same NSS and CURP)."""
+    rng = random.Random(3)
+    return [
+        nc.Trabajador(
+            f.nombre or "TRABAJADOR",
+            f.nss,
+            f.curp,
+            nc._rfc_de(f.curp, rng),
+            Decimal(f.sbc) / 100,
+            f"{f.id:05d}",
+        )
+        for f in services.informativa_trabajadores.pagina(contrato, actor, 0, 100)
+    ]
+
+
+def importar(services: Any, carpeta: Path, recibos: list[tuple[str, bytes]]) -> None:
+    reporte = services.nomina.importar([nc.escribir(carpeta, recibos)], CLI_ACTOR)
+    assert reporte.guardados == len(recibos), reporte.resumen()
+
+
+def empresa_de_la_nomina(services: Any, data_dir: Path) -> None:
+    """The empresa is the payroll's emisor, its test CSD's authority trusted."""
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+
+
+__all__ = ["CLIENTE", "Escenario"]
