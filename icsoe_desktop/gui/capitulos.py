@@ -128,6 +128,7 @@ CAPITULOS: dict[str, Capitulo] = {
         "07_informativa.md", "Exportar para el cliente"
     ),
     "informativa.vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
+    "informativa.vencimientos_repse.RegistrosRepse": Capitulo("07_informativa.md", "Vencimientos"),
     "nomina.recibos.RecibosNominaDialog": Capitulo("07_informativa.md", "Recibos de nómina (CFDI)"),
     "informativa.verificar.VerificarConstanciaDialog": Capitulo(
         "07_informativa.md", "Verificar una constancia de firma"

@@ -24,6 +24,7 @@ from icsoe_desktop.domain.cambios import CERTIFICADOS, ICSOE, REGISTROS, Cambios
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui.informativa.vencimientos_repse import RegistrosRepse
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -126,6 +127,8 @@ class VencimientosDialog(QDialog):
         self.tabla.setWordWrap(False)
         self.tabla.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.tabla, 1)
+        self.repse = RegistrosRepse()
+        layout.addWidget(self.repse)
         self.aviso = QLabel()
         self.aviso.setObjectName("avisoLabel")
         self.aviso.setWordWrap(True)
@@ -171,6 +174,7 @@ class VencimientosDialog(QDialog):
             return
         self.tablero = tablero
         self.model.set_rows(tablero.filas)
+        self.repse.mostrar(tablero.repse)
         for column in range(len(CABECERAS)):
             if column != 2:
                 self.tabla.resizeColumnToContents(column)

@@ -18,7 +18,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.services.empresas.servicio import EmpresaInfo, EmpresasService
+from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse, por_vencer
 from icsoe_desktop.store import plain
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ class Tablero:
     filas: list[Vencimiento]
     sin_leer: list[EmpresaInfo]
     contratistas: int = 0  # looked at, with or without periods pending
+    # The REPSE registrations to renew or lapsed (services/informativa/vencimientos_repse.py).
+    repse: list[VencimientoRepse] = field(default_factory=list)
 
     @property
     def vencidas(self) -> int:
@@ -112,6 +115,7 @@ class VencimientosService:
         hoy = hoy or hora_del_centro(self._clock()).date()
         filas: list[Vencimiento] = []
         sin_leer: list[EmpresaInfo] = []
+        registros: list[VencimientoRepse] = []
         contados = 0
         for empresa in self.empresas(usuario):
             path = self._empresas.ruta(empresa)
@@ -119,6 +123,7 @@ class VencimientosService:
                 continue  # an empresa never opened yet has no store, hence no contratistas
             try:
                 contratistas, declaraciones = _leer(path)
+                registros.extend(por_vencer(path, empresa, hoy))
             except (sqlite3.Error, ValueError):
                 log.warning("No se pudo leer la empresa %s", empresa.archivo, exc_info=True)
                 sin_leer.append(empresa)
@@ -133,7 +138,8 @@ class VencimientosService:
         filas.sort(
             key=lambda f: (f.fecha_limite, f.empresa.nombre, f.contratista_nombre, f.periodo)
         )
-        return Tablero(filas, sin_leer, contados)
+        registros.sort(key=lambda r: (r.vence, r.empresa.nombre, r.contratista_nombre))
+        return Tablero(filas, sin_leer, contados, registros)
 
     def _pendientes(
         self,

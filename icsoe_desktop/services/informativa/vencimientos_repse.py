@@ -1,0 +1,77 @@
+"""The REPSE registrations on the deadline board: each contratista's registration from the day
+its renewal may be asked (three months before its end) and once it has lapsed, read from an
+empresa's store with plain sqlite3 as the rest of the board is."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from icsoe_desktop.domain.informativa import repse
+from icsoe_desktop.services.empresas.servicio import EmpresaInfo
+from icsoe_desktop.store import plain
+
+
+@dataclass(frozen=True)
+class VencimientoRepse:
+    empresa: EmpresaInfo
+    contratista_rfc: str
+    contratista_nombre: str
+    aviso: str
+    vence: date
+    estado: str  # domain.informativa.repse: EN_RENOVACION, RENOVACION_SOLICITADA, VENCIDO
+    dias_restantes: int  # to the end; negative once lapsed
+    renovacion_folio: str = ""
+
+    @property
+    def renovacion_desde(self) -> date:
+        return repse.inicio_renovacion(self.vence)
+
+    @property
+    def vencido(self) -> bool:
+        return self.estado == repse.VENCIDO
+
+    @property
+    def estado_texto(self) -> str:
+        texto = repse.ESTADOS[self.estado]
+        return f"{texto} ({self.renovacion_folio})" if self.renovacion_folio else texto
+
+
+def por_vencer(path: Path, empresa: EmpresaInfo, hoy: date) -> list[VencimientoRepse]:
+    """The store's registrations whose renewal window is open or that have lapsed."""
+    with closing(plain.connect(path)) as conn:
+        if not _tiene_tabla(conn):
+            return []
+        filas = conn.execute(
+            "SELECT c.rfc, c.nombre, r.aviso, r.vence, r.renovacion_solicitada, "
+            "r.renovacion_folio FROM repse_registros r JOIN icsoe_contratistas c "
+            "ON c.id = r.contratista_id WHERE c.deleted = 0"
+        ).fetchall()
+    vencimientos = []
+    for rfc, nombre, aviso, vence_texto, solicitada, folio in filas:
+        fin = date.fromisoformat(vence_texto)
+        pedida = date.fromisoformat(solicitada) if solicitada else None
+        estado = repse.estado(fin, hoy, pedida)
+        if estado == repse.VIGENTE:
+            continue
+        vencimientos.append(
+            VencimientoRepse(
+                empresa, rfc, nombre, aviso, fin, estado, (fin - hoy).days, folio if pedida else ""
+            )
+        )
+    return vencimientos
+
+
+def _tiene_tabla(conn: sqlite3.Connection) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'repse_registros'"
+        ).fetchone()
+        is not None
+    )
+
+
+__all__ = ["VencimientoRepse", "por_vencer"]
