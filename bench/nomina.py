@@ -156,13 +156,12 @@ def proponer(data: Path, almacen: Path) -> None:
     with sqlite3.connect(almacen) as conn:
         n = 0
         for semana in semanas:
-            filas, hijas = [], []
+            filas = []
             for t in gente:
                 n += 1
                 filas.append(
                     (
                         n,
-                        f"{n:08X}-0000-4000-8000-000000000000",
                         "4.0",
                         "2026-01-01 00:00:00",
                         semana.fin.isoformat(),
@@ -184,12 +183,16 @@ def proponer(data: Path, almacen: Path) -> None:
                         0,
                         nc.NO_CSD,
                         1,
+                        f'{{"s":[["{cliente}",100000]]}}',
+                        f"{n:08X}-0000-4000-8000-000000000000",
                         "2026-01-01 00:00:00",
+                        "2026-01-01 00:00:00",
+                        1,
+                        0,
                     )
                 )
-                hijas.append((n, cliente, 100_000))
-            conn.executemany(f"INSERT INTO nomina_recibos VALUES ({', '.join('?' * 24)})", filas)
-            conn.executemany("INSERT INTO nomina_subcontrataciones VALUES (?, ?, ?)", hijas)
+            # The subcontrataciones written from each detalle by the store's trigger.
+            conn.executemany(f"INSERT INTO nomina_recibos VALUES ({', '.join('?' * 28)})", filas)
         conn.execute("ANALYZE")
     conn.close()
     services = open_services(data, _clock)

@@ -4,6 +4,7 @@ import would leave them; no XML, no seal."""
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from datetime import date, datetime, timedelta
@@ -11,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert
 
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import PercepcionNomina, ReciboNomina, SubcontratacionNomina
+from icsoe_desktop.store.models import ReciboNomina
 
 CLIENTES = ("CMA050505KL3", "TRA991231QR7", "ALI080808AB1")
 
@@ -31,12 +32,19 @@ def create_demo_recibos(store: Store, primer_lunes: date, semanas: int, trabajad
             for t in gente:
                 hechos += 1
                 sueldo = t.sbc * 7
-                recibo_id = conn.execute(
-                    insert(ReciboNomina).returning(ReciboNomina.id),
+                suyos = clientes[t.curp]
+                partes = [100_000] if len(suyos) == 1 else [60_000, 40_000]
+                fecha = datetime.combine(fin + timedelta(days=1), datetime.min.time())
+                conn.execute(
+                    insert(ReciboNomina),
                     {
-                        "timbre": str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper(),
-                        "version": "4.0",
-                        "fecha": datetime.combine(fin + timedelta(days=1), datetime.min.time()),
+                        "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                        "created_at": fecha,
+                        "updated_at": fecha,
+                        "version": 1,
+                        "deleted": False,
+                        "cfdi": "4.0",
+                        "fecha": fecha,
                         "fecha_pago": fin + timedelta(days=1),
                         "fecha_inicial": inicio,
                         "fecha_final": fin,
@@ -56,19 +64,13 @@ def create_demo_recibos(store: Store, primer_lunes: date, semanas: int, trabajad
                         "total_otros_pagos": 0,
                         "no_certificado": "00001000000512345678",
                         "sello_sat": 1,
+                        # The children, written from it by the store's trigger
+                        "detalle": json.dumps(
+                            {
+                                "p": [["001", sueldo, 0]],
+                                "s": [list(x) for x in zip(suyos, partes, strict=True)],
+                            }
+                        ),
                     },
-                ).scalar_one()
-                conn.execute(
-                    insert(PercepcionNomina),
-                    {"recibo_id": recibo_id, "tipo": "001", "gravado": sueldo, "exento": 0},
-                )
-                suyos = clientes[t.curp]
-                partes = [100_000] if len(suyos) == 1 else [60_000, 40_000]
-                conn.execute(
-                    insert(SubcontratacionNomina),
-                    [
-                        {"recibo_id": recibo_id, "rfc": rfc, "porcentaje": parte}
-                        for rfc, parte in zip(suyos, partes, strict=True)
-                    ],
                 )
     return hechos

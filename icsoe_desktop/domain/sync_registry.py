@@ -176,6 +176,19 @@ SYNCED: tuple[TableSpec, ...] = (
         etiqueta="nss",
         claves=(("reporte_id", "contrato_id", "bimestre", "nss"),),
     ),
+    # The CFDI de nómina: one row per timbre UUID (one XML imported on two desktops is one
+    # row), its perceptions, incapacidades and clients in ``detalle``. Never whether its SAT seal
+    # was verified: a desktop says so only of what it verified itself.
+    TableSpec(
+        "nomina_recibos",
+        frozenset({"sello_sat"}),
+        {"sello_sat": 0},
+        titulo="Recibo de nómina",
+        etiqueta="nss",
+    ),
+    # A receipt substituted (its UUID) and by which: read on one desktop, the substituted one is
+    # stored on none.
+    TableSpec("nomina_sustituidos", titulo="Recibo de nómina sustituido", etiqueta="por"),
     TableSpec("audit_log", append_only=True, titulo="Bitácora"),
     # «cambio» conflicts only (store/sync_tables.py): the desktop whose version lost hears of
     # it, and a settled conflict settles everywhere.
@@ -202,12 +215,10 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "movimientos_cambiados",  # which movements were written lately: for the find box's copy
         # The audit log's chain: each desktop links the entries in the order it got them
         "audit_cadena",
-        # The CFDI de nómina imported: each desktop imports the receipts it is given
-        "nomina_recibos",
+        # A receipt's children, written on each desktop from its ``detalle`` by a trigger
         "nomina_percepciones",
         "nomina_incapacidades",
         "nomina_subcontrataciones",
-        "nomina_sustituidos",
         # The REPSE registration, with its PDF: kept on the desktop it was recorded in
         "repse_registros",
         "repse_servicios",

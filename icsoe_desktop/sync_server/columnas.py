@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0039_sisub"
+HEAD = "0040_nomina_sincronizada"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -253,6 +253,38 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "registro_patronal",
             "reporte_id",
             "variables",
+        }
+    ),
+    "nomina_recibos": frozenset(
+        {
+            "cfdi",
+            "created_at",
+            "curp",
+            "detalle",
+            "dias_pagados",
+            "fecha",
+            "fecha_final",
+            "fecha_inicial",
+            "fecha_pago",
+            "no_certificado",
+            "nombre",
+            "nss",
+            "periodicidad",
+            "registro_patronal",
+            "rfc",
+            "sbc",
+            "sdi",
+            "tipo_nomina",
+            "total",
+            "total_deducciones",
+            "total_otros_pagos",
+            "total_percepciones",
+        }
+    ),
+    "nomina_sustituidos": frozenset(
+        {
+            "created_at",
+            "por",
         }
     ),
     "audit_log": frozenset(

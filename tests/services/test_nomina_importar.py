@@ -209,10 +209,14 @@ def test_a_receipt_cancelled_and_issued_again_is_replaced_by_its_substitute(
     assert (reporte.guardados, reporte.sustituidos) == (1, 1)
     filas = empresa.nomina_consulta.listar(CLI_ACTOR, CUATRIMESTRE, con_importes=True)
     assert [f.timbre for f in filas] != [original_uuid] and len(filas) == 1
+    sustituto_uuid = filas[0].timbre
     # The cancelled one, brought again later, stays out.
     tarde = empresa.nomina.importar([uno], CLI_ACTOR)
     assert (tarde.guardados, tarde.sustituidos, tarde.duplicados) == (0, 1, 0)
-    assert _contar(empresa) == 1
+    # The substituted one stays as a deleted row: its deletion travels to other desktops.
+    with empresa.store.session() as session:
+        vivos = session.scalars(select(ReciboNomina.uuid).where(~ReciboNomina.deleted)).all()
+    assert vivos == [sustituto_uuid.lower()]
 
 
 def test_without_the_sats_certificate_receipts_are_stored_and_said_unverified(

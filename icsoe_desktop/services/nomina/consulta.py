@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import ColumnElement, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
@@ -17,7 +17,14 @@ from icsoe_desktop.domain.informativa.revision import ReciboDelCliente
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import ReciboNomina, SubcontratacionNomina
+from icsoe_desktop.store.models import ReciboNomina, SubcontratacionNomina, SustituidoNomina
+
+
+def vigente() -> ColumnElement[bool]:
+    """A receipt neither deleted nor named as substituted: a copy of a substituted receipt
+    another desktop sent before it heard of the substitute never shows."""
+    r = ReciboNomina
+    return r.deleted.is_(False) & ~exists().where(SustituidoNomina.uuid == r.uuid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +95,7 @@ class NominaConsulta:
         r, s = ReciboNomina, SubcontratacionNomina
         consulta = select(
             r.id,
-            r.timbre,
+            r.uuid,
             r.nss,
             r.curp,
             r.rfc,
@@ -101,7 +108,7 @@ class NominaConsulta:
             r.sbc,
             r.sdi,
             r.total_percepciones,
-        ).where(r.fecha_final >= periodo.inicio, r.fecha_inicial <= periodo.fin)
+        ).where(r.fecha_final >= periodo.inicio, r.fecha_inicial <= periodo.fin, vigente())
         if contratante:
             consulta = consulta.where(
                 r.id.in_(select(s.recibo_id).where(s.rfc == contratante.strip().upper()))
@@ -120,7 +127,7 @@ class NominaConsulta:
                     clientes.setdefault(recibo_id, []).append((rfc, porcentaje))
         return [
             FilaRecibo(
-                timbre=f.timbre,
+                timbre=f.uuid.upper(),  # as the SAT writes it
                 nss=f.nss,
                 curp=f.curp,
                 rfc=f.rfc,
@@ -165,7 +172,12 @@ class NominaConsulta:
         ultima = func.max(r.fecha_final)  # SQLite: the bare columns come from the max's row
         consulta = (
             select(r.nss, r.curp, r.nombre, r.fecha_inicial, r.sbc, ultima)
-            .where(r.fecha_final >= periodo.inicio, r.fecha_inicial <= periodo.fin, r.nss != "")
+            .where(
+                r.fecha_final >= periodo.inicio,
+                r.fecha_inicial <= periodo.fin,
+                r.nss != "",
+                vigente(),
+            )
             .group_by(r.nss)
         )
         with self._store.session() as session:
@@ -208,6 +220,7 @@ def propuestos_en(session: Session, periodo: Periodo, contratante: str) -> list[
             s.rfc == contratante.strip().upper(),
             r.fecha_final >= periodo.inicio,
             r.fecha_inicial <= periodo.fin,
+            vigente(),
         )
         # «+»: grouped by a sort of the client's rows, not by walking the CURP index over
         # every receipt of the store (three times slower for a client of 12,000 workers).
@@ -235,7 +248,7 @@ def recibos_para_revisar(
     of ``periodo`` naming it (by CURP), and the CURPs with a receipt whose shares add to more
     than 100 % (that sum). None when the period has no receipt at all: nothing to compare."""
     r, s = ReciboNomina, SubcontratacionNomina
-    en_periodo = (r.fecha_final >= periodo.inicio, r.fecha_inicial <= periodo.fin)
+    en_periodo = (r.fecha_final >= periodo.inicio, r.fecha_inicial <= periodo.fin, vigente())
     if session.scalar(select(r.id).where(*en_periodo).limit(1)) is None:
         return None
     por_cliente: dict[str, dict[str, ReciboDelCliente]] = {}

@@ -6,22 +6,27 @@ what was committed stays, the receipts read since the last commit are not stored
 
 A receipt that fails a check is kept out and listed with its file and reason (never counted
 silently). A receipt that substitutes others (CFDI relacionado, TipoRelacion «04») replaces
-them: the substituted ones are removed if stored, and their UUIDs remembered so that importing
-them later stores nothing (they count as «sustituidos»).
+them: the substituted ones are marked deleted if stored, and their UUIDs remembered (both
+synced) so that importing them later on any desktop stores nothing (they count as
+«sustituidos»).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.cambios import NOMINA
+from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
 from icsoe_desktop.domain.nomina import (
     SAT_VERIFICADO,
+    Recibo,
     ReciboRechazado,
     Verificado,
     Verificador,
@@ -33,13 +38,8 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.en_curso import Cancelado, Progreso, cancelable
 from icsoe_desktop.services.nomina import fuentes
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import (
-    IncapacidadNomina,
-    PercepcionNomina,
-    ReciboNomina,
-    SubcontratacionNomina,
-    SustituidoNomina,
-)
+from icsoe_desktop.store.models import ReciboNomina, SustituidoNomina
+from icsoe_desktop.store.sin_disparadores import insert_untriggered
 
 LOTE = 500  # receipts per commit: a kill loses at most these, re-read at the next import
 MAX_LISTADOS = 10_000  # refusals and duplicates named one by one; beyond, only counted
@@ -200,60 +200,94 @@ class NominaImporter:
         """One batch, one transaction: all of it or none."""
         if not lote:
             return
-        uuids = [v.recibo.timbre.uuid for _, v in lote]
+        uuids = [_uuid(v.recibo.timbre.uuid) for _, v in lote]
         with self._store.session(immediate=True) as session:
             conn = session.connection()
             existentes = set(
-                conn.scalars(select(ReciboNomina.timbre).where(ReciboNomina.timbre.in_(uuids)))
+                conn.scalars(select(ReciboNomina.uuid).where(ReciboNomina.uuid.in_(uuids)))
             )
             sustituidos = set(
-                conn.scalars(
-                    select(SustituidoNomina.timbre).where(SustituidoNomina.timbre.in_(uuids))
-                )
+                conn.scalars(select(SustituidoNomina.uuid).where(SustituidoNomina.uuid.in_(uuids)))
             )
             nuevos: list[Verificado] = []
             vistos: set[str] = set()
             for nombre, hecho in lote:
-                uuid = hecho.recibo.timbre.uuid
+                uuid = _uuid(hecho.recibo.timbre.uuid)
                 if uuid in sustituidos:
                     reporte.sustituidos += 1
                 elif uuid in existentes or uuid in vistos:
-                    reporte.repetido(nombre, uuid)
+                    reporte.repetido(nombre, hecho.recibo.timbre.uuid)
                 else:
                     vistos.add(uuid)
                     nuevos.append(hecho)
             # A substitute read in the same batch as the one it replaces: the older goes.
-            reemplazados = {u for hecho in nuevos for u in hecho.recibo.sustituye}
-            quedan = [h for h in nuevos if h.recibo.timbre.uuid not in reemplazados]
+            reemplazados = {_uuid(u) for hecho in nuevos for u in hecho.recibo.sustituye}
+            quedan = [h for h in nuevos if _uuid(h.recibo.timbre.uuid) not in reemplazados]
             reporte.sustituidos += len(nuevos) - len(quedan)
-            reporte.sustituidos += _sustituir(conn, quedan)
+            reporte.sustituidos += _sustituir(session, quedan)
             _insertar(conn, quedan)
         reporte.guardados += len(quedan)
         reporte.sin_sello_sat += sum(1 for h in quedan if h.sello_sat != SAT_VERIFICADO)
 
 
-def _sustituir(conn: Connection, nuevos: list[Verificado]) -> int:
-    """Remember what each new receipt substitutes, and remove those already stored."""
-    marcas = {u: h.recibo.timbre.uuid for h in nuevos for u in h.recibo.sustituye}
+def _uuid(timbre: str) -> str:
+    """A timbre's UUID as a row's (the sync's canonical form: lower case); shown upper case."""
+    return timbre.lower()
+
+
+def _sustituir(session: Session, nuevos: list[Verificado]) -> int:
+    """Remember what each new receipt substitutes, and mark those stored as deleted: through
+    the ORM (few), so that both travel to the other desktops."""
+    marcas = {_uuid(u): h.recibo for h in nuevos for u in h.recibo.sustituye}
     if not marcas:
         return 0
     ya = set(
-        conn.scalars(select(SustituidoNomina.timbre).where(SustituidoNomina.timbre.in_(marcas)))
+        session.scalars(select(SustituidoNomina.uuid).where(SustituidoNomina.uuid.in_(marcas)))
     )
-    filas = [{"timbre": u, "por": por} for u, por in marcas.items() if u not in ya]
-    if filas:
-        conn.execute(insert(SustituidoNomina), filas)
-    quitados = conn.execute(delete(ReciboNomina).where(ReciboNomina.timbre.in_(marcas)))
-    return int(quitados.rowcount or 0)
+    session.add_all(
+        SustituidoNomina(uuid=u, por=_uuid(r.timbre.uuid), created_at=r.fecha)
+        for u, r in marcas.items()
+        if u not in ya
+    )
+    quitados = session.scalars(
+        select(ReciboNomina).where(ReciboNomina.uuid.in_(marcas), ReciboNomina.deleted.is_(False))
+    ).all()
+    for recibo in quitados:
+        recibo.deleted = True
+    session.flush()
+    return len(quitados)
+
+
+def detalle(recibo: Recibo) -> str:
+    """The receipt's children as ``nomina_recibos.detalle`` keeps them (the trigger of
+    migration 0040 writes the child tables from it)."""
+    partes: dict[str, list[list[object]]] = {}
+    if recibo.percepciones:
+        partes["p"] = [[p.tipo, p.gravado, p.exento] for p in recibo.percepciones]
+    if recibo.incapacidades:
+        partes["i"] = [[i.dias, i.tipo, i.importe] for i in recibo.incapacidades]
+    if recibo.subcontrataciones:
+        partes["s"] = [[s.rfc, s.porcentaje] for s in recibo.subcontrataciones]
+    return json.dumps(partes, separators=(",", ":"), ensure_ascii=False)
+
+
+_INSERT = insert(ReciboNomina)
 
 
 def _insertar(conn: Connection, nuevos: list[Verificado]) -> None:
+    """New receipts in bulk (the sync's insert triggers dropped, their effect added once:
+    store/sin_disparadores.py); rows without a sync state are sent at the next sync."""
     if not nuevos:
         return
+    ahora = utcnow()
     filas = [
         {
-            "timbre": r.timbre.uuid,
-            "version": r.version,
+            "uuid": _uuid(r.timbre.uuid),
+            "created_at": r.fecha,
+            "updated_at": ahora,
+            "version": 1,
+            "deleted": False,
+            "cfdi": r.version,
             "fecha": r.fecha,
             "fecha_pago": r.fecha_pago,
             "fecha_inicial": r.fecha_inicial,
@@ -274,37 +308,14 @@ def _insertar(conn: Connection, nuevos: list[Verificado]) -> None:
             "total_otros_pagos": r.total_otros_pagos,
             "no_certificado": r.no_certificado,
             "sello_sat": int(h.sello_sat == SAT_VERIFICADO),
+            "detalle": detalle(r),
         }
         for h in nuevos
         for r in (h.recibo,)
     ]
-    devueltos = conn.execute(
-        insert(ReciboNomina).returning(
-            ReciboNomina.id, ReciboNomina.timbre, sort_by_parameter_order=True
-        ),
-        filas,
-    ).all()
-    ids = {timbre: id_ for id_, timbre in devueltos}
-    percepciones, incapacidades, subcontrataciones = [], [], []
-    for h in nuevos:
-        r = h.recibo
-        recibo_id = ids[r.timbre.uuid]
-        percepciones += [
-            {"recibo_id": recibo_id, "tipo": p.tipo, "gravado": p.gravado, "exento": p.exento}
-            for p in r.percepciones
-        ]
-        incapacidades += [
-            {"recibo_id": recibo_id, "n": n, "dias": i.dias, "tipo": i.tipo, "importe": i.importe}
-            for n, i in enumerate(r.incapacidades, 1)
-        ]
-        subcontrataciones += [
-            {"recibo_id": recibo_id, "rfc": s.rfc, "porcentaje": s.porcentaje}
-            for s in r.subcontrataciones
-        ]
-    for modelo, hijas in (
-        (PercepcionNomina, percepciones),
-        (IncapacidadNomina, incapacidades),
-        (SubcontratacionNomina, subcontrataciones),
-    ):
-        if hijas:
-            conn.execute(insert(modelo), hijas)
+
+    def escribir() -> int:
+        conn.execute(_INSERT, filas)
+        return len(filas)
+
+    insert_untriggered(conn, ReciboNomina.__tablename__, escribir)

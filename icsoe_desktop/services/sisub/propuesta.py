@@ -18,6 +18,7 @@ from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.sisub.importes import ReciboSisub, sumar
 from icsoe_desktop.domain.sisub.modelo import Importes, bimestres
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services.nomina.consulta import vigente
 from icsoe_desktop.services.sisub.vigentes import Vigente
 from icsoe_desktop.store.models import (
     IncapacidadNomina,
@@ -111,6 +112,7 @@ def proponer(
             r.fecha_final >= periodo.inicio,
             r.fecha_final <= periodo.fin,
             r.nss != "",
+            vigente(),
         )
         .order_by(r.fecha_final, r.id)
     ).all()

@@ -3,7 +3,11 @@
 Compact on purpose (a staffing firm keeps ~50,000 receipts a month): amounts in centavos,
 percentages and days in thousandths, the children keyed by their receipt without a rowid of
 their own. Indexed for the three ways they are asked for: a worker's (NSS, CURP), a client's
-(``RfcLabora``), a period's (the dates paid). Local to each desktop (domain/sync_registry.py).
+(``RfcLabora``), a period's (the dates paid).
+
+Synced (domain/sync_registry.py): a receipt's row is its timbre's UUID (two desktops importing
+one XML make one row) and carries its children in ``detalle`` (JSON); the three child tables
+are written from it by a trigger on each desktop (migration 0040), so they never travel.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models.base import Base
+from icsoe_desktop.store.models.base import Base, SyncedMixin
 
 
-class ReciboNomina(Base):
+class ReciboNomina(SyncedMixin, Base):
+    """``uuid`` is the timbre's UUID (lower case, as sync writes every UUID); ``created_at`` the CFDI's date, so that one
+    XML imported on two desktops is one and the same row."""
+
     __tablename__ = "nomina_recibos"
     __table_args__ = (
         Index("ix_nomina_recibos_nss", "nss", "fecha_final"),
@@ -26,8 +32,7 @@ class ReciboNomina(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    timbre: Mapped[str] = mapped_column(String(36), unique=True)  # the timbre's UUID
-    version: Mapped[str] = mapped_column(String(3))  # «4.0» | «3.3»
+    cfdi: Mapped[str] = mapped_column(String(3))  # the CFDI's version: «4.0» | «3.3»
     fecha: Mapped[datetime] = mapped_column(DateTime)  # of issue
     fecha_pago: Mapped[date] = mapped_column(Date)
     fecha_inicial: Mapped[date] = mapped_column(Date)
@@ -49,8 +54,11 @@ class ReciboNomina(Base):
     no_certificado: Mapped[str] = mapped_column(String(20))  # the CSD that sealed it
     # Whether the SAT's seal of the timbre was verified (1) or only read (0): its certificate
     # was not at hand.
-    sello_sat: Mapped[int] = mapped_column(Integer)
-    importado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Never sent: a receipt another desktop imported arrives as not verified here.
+    sello_sat: Mapped[int] = mapped_column(Integer, default=0)
+    # The children as JSON: {"p": [[tipo, gravado, exento]…], "i": [[dias, tipo, importe]…],
+    # "s": [[rfc, porcentaje]…]} (each key only when the receipt has some).
+    detalle: Mapped[str] = mapped_column(String, default="{}")
 
 
 class PercepcionNomina(Base):
@@ -96,14 +104,15 @@ class SubcontratacionNomina(Base):
     porcentaje: Mapped[int] = mapped_column(Integer)  # thousandths of a percent
 
 
-class SustituidoNomina(Base):
-    """A receipt cancelled and issued again: its UUID and the one of the receipt that
-    substitutes it. Kept so that importing the cancelled one later stores nothing."""
+class SustituidoNomina(SyncedMixin, Base):
+    """A receipt cancelled and issued again: ``uuid`` is its timbre's UUID, ``por`` the one of
+    the receipt that substitutes it. Kept, and synced, so that importing the cancelled one later
+    on any desktop stores nothing; ``created_at`` is the substitute's date (one row wherever
+    it was read)."""
 
     __tablename__ = "nomina_sustituidos"
-    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    timbre: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     por: Mapped[str] = mapped_column(String(36))
 
 
