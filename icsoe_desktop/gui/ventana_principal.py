@@ -20,6 +20,7 @@ from icsoe_desktop import __version__
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.geometria import plegable
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
 from icsoe_desktop.gui.kit.tabulador import en_orden
@@ -108,6 +109,9 @@ class VentanaPrincipal(QMainWindow):
         self.barra_sincronizacion.runner.finished.connect(self.version_nueva.tras_sincronizar)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(1340, 720)  # a 1366×768 screen's width: more of the grid in view
+        # Windows' text at 200 % on a 768-line screen: the title, then the session's line (the
+        # status bar names the user too) fold away so that the grid and Salir stay in view.
+        plegable(self, [[child(form, QLabel, "tituloLabel")], [self.sesion, self.modo]])
 
     def _action(self, text: str, name: str, slot, shortcut: QKeySequence | None = None) -> QAction:
         from icsoe_desktop.gui.kit.sesion import a_salvo

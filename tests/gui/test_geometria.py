@@ -380,9 +380,9 @@ def ids_tres(data_dir):
     return ids
 
 
-@pytest.mark.parametrize("escala", [1.5, 2.0], ids=["150 %", "200 %"])
+@pytest.mark.parametrize("escala", [1.0, 1.5, 2.0], ids=["100 %", "150 %", "200 %"])
 def test_the_login_and_the_icsoe_start_fit_with_large_text(qtbot, services, qapp, escala, tmp_path):
-    """Windows' text at 150 % and 200 %: the first start's login (its Primer paso shown) and
+    """Windows' text at 100 %, 150 % and 200 %: the first start's login (its Primer paso shown) and
     ICSOE's start fit the screen with Windows' frame, every control whole inside them; the
     login ends under its last link, no blank band below it."""
     from PySide6.QtGui import QFont
@@ -421,5 +421,68 @@ def test_the_login_and_the_icsoe_start_fit_with_large_text(qtbot, services, qapp
         ultimo = login.icsoe.mapTo(login, login.icsoe.rect().bottomLeft()).y()
         margen = login.layout().contentsMargins().bottom()
         assert login.height() - 1 - ultimo <= margen + 2, "espacio en blanco bajo los enlaces"
+    finally:
+        qapp.setFont(antes)
+
+
+@pytest.mark.parametrize("escala", [1.0, 1.5, 2.0], ids=["100 %", "150 %", "200 %"])
+def test_the_main_window_folds_to_fit_large_text_and_never_scrolls(
+    qtbot, services, qapp, escala, tmp_path
+):
+    """Windows' text at 100, 150 and 200 % on a 1366×768 screen: the main window in every tab,
+    Lotes included, fits the screen with Windows' frame without a scroll area; what does not
+    fit folds away (the title, the session's line, rows of actions wrapped) and the grid,
+    Salir, «Configuración inicial…» and the status bar stay whole in view."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QScrollArea
+
+    from icsoe_desktop.gui.kit.colores import PUNTOS_DEL_SISTEMA
+    from icsoe_desktop.gui.kit.geometria import centrar
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from tests.services.movimientos_data import add_registros
+
+    add_registros(services)
+    antes = qapp.font()
+    fuente = QFont(antes)
+    fuente.setPointSizeF(PUNTOS_DEL_SISTEMA * escala)
+    qapp.setFont(fuente)
+    try:
+        main = VentanaPrincipal(services, ANA, "Ana")
+        qtbot.addWidget(main)
+        centrar(main)  # as the app opens it
+        main.show()
+        area = _area(main)
+        movimientos = main.movimientos
+        tabs = movimientos.tabs
+        assert movimientos.lotes is not None
+        for index in range(tabs.count()):
+            tabs.setCurrentIndex(index)
+            qtbot.wait(50)  # the layout follows the page shown on the next turn
+            assert not isinstance(main.centralWidget(), QScrollArea)
+            _cabe(_ver(main, None), area)
+            lotes = movimientos.lotes
+            listas = (
+                (lotes.pendientes_tabla, lotes.lotes_tabla, lotes.detalle_tabla)
+                if tabs.tabText(index) == "Lotes"
+                else (movimientos.tabla,)
+            )
+            for control in (*listas, main.salir, main.pendientes_button, main.statusBar()):
+                assert control.isVisible(), control.objectName()
+                caja = QRect(control.mapTo(main, control.rect().topLeft()), control.size())
+                assert main.rect().contains(caja), f"{control.objectName()} cortado"
+                if control in listas:  # a row at least under its header
+                    filas = control.verticalHeader().defaultSectionSize()
+                    assert control.viewport().height() >= filas, control.objectName()
+                else:
+                    assert control.height() >= control.minimumSizeHint().height(), (
+                        f"{control.objectName()} aplastado"
+                    )
+            nombre = "lotes" if tabs.tabText(index) == "Lotes" else "principal"
+            if index in (0, tabs.count() - 1):
+                main.grab().save(str(tmp_path / f"{nombre}_{escala:.0%}.png"))
+        # Folded, not lost: the status bar still names the user.
+        assert f"Usuario: {ANA}" in main.statusBar().findChild(QLabel, "estadoSesionLabel").text()
+        if escala == 1.0:
+            assert main.findChild(QLabel, "tituloLabel").isVisible()  # nothing folded at 100 %
     finally:
         qapp.setFont(antes)

@@ -8,9 +8,10 @@ at 100 %) is assumed, so that it fits once the frame is added.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QRect
+from PySide6.QtCore import QCoreApplication, QEvent, QMargins, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSpacerItem,
+    QTableView,
     QWidget,
 )
 
@@ -82,6 +84,8 @@ def centrar(window: QWidget, parent: QWidget | None = None) -> None:
         layout.activate()  # a window not shown yet learns its minimum size here
     area = area_disponible(window, anchor)
     frame = margenes(window)
+    if (plegado := window.findChild(_Plegado, options=_DIRECTO)) is not None:
+        plegado.ajustar()  # what does not fit folds away first
     if window.minimumSizeHint().height() > area.height() - frame.top() - frame.bottom():
         _desplazable(window)
     compactar(window)
@@ -105,12 +109,22 @@ def compactar(window: QWidget) -> None:
     screen (Windows' text at 200 % on a 768-line screen) closes up the room between its rows
     and around its layouts: the text keeps its size and every control stays on the screen.
     Windows' frame is counted even where the one measured here is thinner."""
+    necesita = max(window.minimumSizeHint().height(), window.heightForWidth(window.width()))
+    if isinstance(window, QMainWindow) or necesita <= _alto_libre(window):
+        return
+    _cerrar(window)
+
+
+def _alto_libre(window: QWidget) -> int:
+    """The height a window's contents may take on its screen, Windows' frame counted even where
+    the one measured here is thinner."""
     frame = margenes(window)
     marco = max(frame.top() + frame.bottom(), MARGENES_VENTANA.top() + MARGENES_VENTANA.bottom())
-    alto = area_disponible(window).height() - marco
-    necesita = max(window.minimumSizeHint().height(), window.heightForWidth(window.width()))
-    if isinstance(window, QMainWindow) or necesita <= alto:
-        return
+    return area_disponible(window).height() - marco
+
+
+def _cerrar(window: QWidget) -> None:
+    """The room between ``window``'s rows and around its layouts closed up."""
     layouts = window.findChildren(QLayout)
     # A grid inside a grid takes its spacing from it while both of its own are alike: closing
     # the rows alone would leave the inner one's columns touching (a question and its link).
@@ -141,6 +155,83 @@ def compactar(window: QWidget) -> None:
 def _cerrado(espacio: int) -> int:
     """At most ``ESPACIO_COMPACTO`` between rows (-1, the style's own, is larger)."""
     return espacio if 0 <= espacio <= ESPACIO_COMPACTO else ESPACIO_COMPACTO
+
+
+def plegable(window: QMainWindow, grupos: Sequence[Sequence[QWidget]]) -> None:
+    """While ``window`` is taller than its screen (Windows' text at 200 % on a 768-line screen,
+    or a page of its own taller than the others shown), the room between its rows closes up,
+    then each group of ``grupos`` in turn is hidden (what repeats what another part says: a
+    title, the session's line), then its lists keep one row under their header at least, until
+    it fits: its grid, its buttons and its status bar stay in view, never under a scroll bar."""
+    _Plegado(window, grupos)
+
+
+_DIRECTO = Qt.FindChildOption.FindDirectChildrenOnly
+
+
+class _Plegado(QObject):
+    """Watches a main window's layout requests (a page shown, a text changed): folds it."""
+
+    def __init__(self, window: QMainWindow, grupos: Sequence[Sequence[QWidget]]) -> None:
+        super().__init__(window)
+        self.setObjectName("plegado")
+        self._window, self._grupos = window, [list(g) for g in grupos]
+        self._plegados = 0  # how many groups are hidden
+        self._cerrado = False
+        self._dentro = self._pendiente = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        tipo = event.type()
+        if tipo in (QEvent.Type.LayoutRequest, QEvent.Type.Show) and not self._pendiente:
+            # Once the layouts inside have settled (a page shown, a row wrapped).
+            self._pendiente = True
+            QTimer.singleShot(0, self._diferido)
+        return False
+
+    def _diferido(self) -> None:
+        self._pendiente = False
+        if not self._dentro:
+            self.ajustar()
+
+    def _necesita(self) -> int:
+        # What waits to be laid out first (a row deciding to wrap), then the innermost layouts
+        # first: each tells its widget's least size upwards.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        for interior in reversed(self._window.findChildren(QLayout)):
+            interior.activate()
+        if (propio := self._window.layout()) is not None:
+            propio.activate()
+        return self._window.minimumSizeHint().height()
+
+    def ajustar(self) -> None:
+        self._dentro = True
+        try:
+            alto = _alto_libre(self._window)
+            if self._necesita() > alto and not self._cerrado:
+                self._cerrado = True
+                _cerrar(self._window)
+            while self._necesita() > alto and self._plegados < len(self._grupos):
+                for widget in self._grupos[self._plegados]:
+                    widget.setVisible(False)
+                self._plegados += 1
+            if self._necesita() > alto:
+                _listas_bajas(self._window)
+            if self._window.height() > alto >= self._necesita():
+                self._window.resize(self._window.width(), alto)  # grown by a taller page
+        finally:
+            self._dentro = False
+
+
+def _listas_bajas(window: QWidget) -> None:
+    """Each list or grid of ``window`` held to a least height of rows: one row under its header
+    from now on (their splitters and the window's size give them more)."""
+    for vista in window.findChildren(QTableView):
+        if vista.minimumHeight() > 0:
+            filas = vista.verticalHeader().defaultSectionSize()
+            cabecera = vista.horizontalHeader().sizeHint().height()
+            marco = 2 * vista.frameWidth()
+            vista.setMinimumHeight(min(vista.minimumHeight(), filas + cabecera + marco))
 
 
 def _desplazable(window: QWidget) -> None:

@@ -37,6 +37,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.geometria import en_dos_filas_si_no_cabe
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
@@ -218,6 +219,12 @@ class LotesPanel(QWidget):
             "Revisar columnas del resultado…",
         )
         self.corregir.clicked.connect(self.corregir_seleccionado)
+        # Windows' text at 200 %: the rows of actions wrap rather than widen the window past
+        # a 1366×768 screen.
+        en_dos_filas_si_no_cabe(acciones, self.pendientes_label)
+        resultado = form.findChild(QHBoxLayout, "resultadoLayout")
+        assert resultado is not None
+        en_dos_filas_si_no_cabe(resultado, self.revisar_columnas)
         # Tab goes as the eye reads: the pending list and its actions, the lotes and theirs, the
         # detail (the find box and «Revisar columnas…» are added after the .ui's order).
         orden = (
