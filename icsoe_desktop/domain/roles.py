@@ -55,6 +55,7 @@ class Accion(StrEnum):
     REGISTRAR_PRESENTACION = "registrar la presentación de la informativa ICSOE"
     ARCHIVO_CLIENTE = "exportar el archivo de la informativa ICSOE para el cliente"
     PREPARAR_SISUB = "preparar el SISUB del INFONAVIT"
+    PRESENTAR_SISUB = "exportar y presentar el SISUB del INFONAVIT"
     ACTUALIZAR = "instalar la versión nueva de icsoe-desktop"
     IMPORTAR_NOMINA = "importar recibos de nómina (CFDI)"
     IMPORTES_NOMINA = "ver los importes de los recibos de nómina"
@@ -116,6 +117,9 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # The INFONAVIT's SISUB of the same contracts: prepared as the informativa is captured,
     # with the amounts the SISUB asks (proposed from the receipts).
     Accion.PREPARAR_SISUB: frozenset({Rol.CONTRATISTA, Rol.CAPTURISTA, _L}),
+    # Its files and its acuse, as the ICSOE's presentación: the contratista or who
+    # administers its empresa.
+    Accion.PRESENTAR_SISUB: frozenset({Rol.CONTRATISTA, _A, _L}),
     # The installer IT published on the company's server, checked against its SHA-256: the
     # office's own staff installs it (a guest's consultation or an ICSOE session does not).
     Accion.ACTUALIZAR: _IDSE,

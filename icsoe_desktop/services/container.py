@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.respaldo.reparacion import ArchivoRevisado, ReparacionService
+    from icsoe_desktop.services.sisub.exportar import SisubArchivosService
     from icsoe_desktop.services.sisub.reporte import SisubService
     from icsoe_desktop.services.sync.actualizacion import ActualizacionService
     from icsoe_desktop.services.sync.conflictos import ConflictosService
@@ -117,6 +118,7 @@ _LAZY = (
     "repse",
     "vencimientos",
     "sisub",
+    "sisub_archivos",
     "sync",
     "conflictos",
     "actualizacion",
@@ -562,6 +564,20 @@ class Services:
             self.permisos_empresa,
             self.clock,
             codigos_postales=lambda: self.codigos_postales,
+        )
+
+    @_vigilado
+    def sisub_archivos(self) -> SisubArchivosService:
+        """The SISUB's files: the office's guide read and kept, the CSVs and PDFs exported."""
+        from icsoe_desktop.services.sisub.exportar import SisubArchivosService
+
+        return SisubArchivosService(
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            self.clock,
+            sisub=self.sisub,
+            carpeta=self.carpeta,
         )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:

@@ -119,6 +119,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
             "EDE0101018A2", a, "AR1/2024", datetime(2024, 1, 1).date(), ["Limpieza"]
         ),
         Accion.PREPARAR_SISUB: lambda a: services.sisub.preparar("EDE0101018A2", a, "2026-1"),
+        Accion.PRESENTAR_SISUB: lambda a: services.sisub_archivos.leer_guia(missing, a),
         Accion.CONSULTAR: lambda a: _consultar(services, a),
     }
 

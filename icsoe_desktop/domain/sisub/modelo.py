@@ -127,6 +127,7 @@ class ContratoSisub:
     numero: str  # the SISUB contract number
     contratante: Parte
     objeto: str
+    servicio: str
     fecha_inicial: date | None
     fecha_final: date | None
     sitio: Domicilio

@@ -206,9 +206,13 @@ class SisubService(InformativaBase):
             _escribir(fila, propuesta)
         return conservados
 
-    def reporte(self, uuid: str, actor: str | None) -> ReporteSisub:
+    def reporte(
+        self, uuid: str, actor: str | None, accion: Accion = Accion.PREPARAR_SISUB
+    ) -> ReporteSisub:
+        """The report whole; ``accion``: what the caller reads it for (its export asks
+        ``PRESENTAR_SISUB``)."""
         with self._store.session() as session:
-            row, contratista = self._reporte(session, uuid, actor)
+            row, contratista = self._reporte(session, uuid, actor, accion=accion)
             p = Periodo.de_clave(row.periodo)
             vigentes = contratos_en_vigor(session, contratista.id, p)
             datos = _datos_sisub(session, [v.id for v in vigentes])
@@ -498,6 +502,7 @@ def _contrato(
         numero=datos.numero if datos is not None else "",
         contratante=v.contratante,
         objeto=v.objeto,
+        servicio=v.servicio,
         fecha_inicial=v.fecha_inicial,
         fecha_final=v.fecha_final,
         sitio=sitio,

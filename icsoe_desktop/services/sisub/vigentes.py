@@ -33,6 +33,7 @@ class Vigente:
     uuid: str
     contratante: Parte
     objeto: str
+    servicio: str  # the REPSE-authorised service or work
     fecha_inicial: date | None
     fecha_final: date | None
     celebrado: bool  # started in the period: the ICSOE informativa of the period lists it
@@ -88,6 +89,7 @@ def contratos_en_vigor(session: Session, contratista_id: int, periodo: Periodo) 
             uuid=c.uuid,
             contratante=parte_de(contratante),
             objeto=c.objeto,
+            servicio=c.descripcion_servicio,
             fecha_inicial=c.fecha_inicial,
             fecha_final=c.fecha_final,
             celebrado=c.fecha_inicial is not None

@@ -1,0 +1,171 @@
+"""The SISUB files of a report as the guide asks: the three CSVs (as Excel in Spanish saves
+them, ``domain/sisub/layout.py``) in the layout of the office's guide when one was read (else
+the built-in one), and the PDFs under the user guide's names (the REPSE registration as it was
+kept), in one folder or one ZIP per period. The contratista, or who administers its empresa,
+exports (``Accion.PRESENTAR_SISUB``); every export is audited with where and what."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.clock import Clock
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.sisub.archivos import Sujeto, filas
+from icsoe_desktop.domain.sisub.layout import (
+    NOMBRES_CSV,
+    PDF_CONTRATOS,
+    PDF_ESCRITURA,
+    PDF_REPSE,
+    Layout,
+    texto_csv,
+)
+from icsoe_desktop.domain.sisub.modelo import ReporteSisub
+from icsoe_desktop.files import atomic_write
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.services.sisub.guia import Guias, leer_guia, texto_sin_llenar
+from icsoe_desktop.services.sisub.reporte import SisubService
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import Contratista, RegistroPatronal, RegistroRepse
+
+MSG_DESTINO = "No se pudo escribir en «{destino}»: {motivo}."
+
+
+@dataclass(frozen=True)
+class Exportado:
+    ruta: Path  # the folder or the ZIP
+    archivos: tuple[str, ...]  # the names written
+    avisos: tuple[str, ...]  # columns left empty, PDFs not kept
+
+
+@dataclass(frozen=True)
+class GuiaLeida:
+    layouts: dict[str, Layout]
+    avisos: tuple[str, ...]
+
+
+class SisubArchivosService(InformativaBase):
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        clock: Clock,
+        sisub: SisubService,
+        carpeta: Path,
+    ) -> None:
+        super().__init__(store, audit, permisos, clock)
+        self._sisub = sisub
+        self._guias = Guias(carpeta)
+
+    # --- the office's guide --------------------------------------------------------------------
+
+    def leer_guia(self, path: Path, actor: str | None) -> GuiaLeida:
+        """The guide's layouts, kept for this empresa's next exports."""
+        self._permisos.exigir(actor, Accion.PRESENTAR_SISUB, path.name)
+        layouts = leer_guia(path)
+        self._guias.guardar(layouts)
+        avisos = tuple(texto_sin_llenar(layouts))
+        self._audit.anotar(
+            actor, "sisub_guia_leida", path.name, "; ".join(avisos) or "todas las columnas"
+        )
+        return GuiaLeida(layouts, avisos)
+
+    def layouts(self) -> dict[str, Layout]:
+        return self._guias.layouts()
+
+    # --- the files -----------------------------------------------------------------------------
+
+    def exportar(
+        self, uuid: str, actor: str | None, destino: Path, como_zip: bool = False
+    ) -> Exportado:
+        reporte = self._sisub.reporte(uuid, actor, Accion.PRESENTAR_SISUB)
+        with self._store.session() as session:
+            contratista = self._contratista(session, reporte.rfc, actor, Accion.PRESENTAR_SISUB)
+            sujeto, repse_pdf = _sujeto(session, contratista, reporte)
+        layouts = self._guias.layouts()
+        tablas = filas(reporte, sujeto, layouts)
+        contenido = {f"{NOMBRES_CSV[a]}.csv": texto_csv(t) for a, t in tablas.items()}
+        avisos = list(texto_sin_llenar(layouts))
+        if repse_pdf:
+            contenido[f"{PDF_REPSE}.pdf"] = repse_pdf
+        else:
+            avisos.append(f"«{PDF_REPSE}.pdf»: el registro REPSE no tiene su PDF guardado.")
+        for nombre in (PDF_ESCRITURA, PDF_CONTRATOS):
+            avisos.append(f"«{nombre}.pdf»: agrégalo a la carpeta antes de presentar.")
+        base = f"SISUB {reporte.rfc} {reporte.periodo.clave}"
+        ruta = _escribir(destino, base, contenido, como_zip)
+        self._audit.anotar(
+            actor,
+            "sisub_exportado",
+            f"{reporte.rfc} {reporte.periodo.clave}",
+            f"{ruta}: {len(reporte.contratos)} contratos, "
+            f"{len(tablas['trabajadores']) - 1} renglones de trabajadores",
+        )
+        return Exportado(ruta, tuple(contenido), tuple(avisos))
+
+
+def _sujeto(
+    session: Session, contratista: Contratista, reporte: ReporteSisub
+) -> tuple[Sujeto, bytes]:
+    """The registro patronal (the contratista's own, else the one most of its workers have),
+    the REPSE folio and PDF, the contact."""
+    registros = session.scalars(
+        select(RegistroPatronal.registro)
+        .where(RegistroPatronal.rfc == contratista.rfc, RegistroPatronal.deleted.is_(False))
+        .order_by(RegistroPatronal.registro)
+    ).all()
+    usados = Counter(
+        t.registro_patronal
+        for c in reporte.contratos
+        for t in c.trabajadores
+        if t.registro_patronal
+    )
+    registro = registros[0] if registros else (usados.most_common(1) or [("", 0)])[0][0]
+    repse = session.scalar(
+        select(RegistroRepse).where(RegistroRepse.contratista_id == contratista.id)
+    )
+    return (
+        Sujeto(
+            registro_patronal=registro,
+            folio_repse=repse.aviso if repse is not None else "",
+            correo=contratista.correo,
+            telefono=contratista.telefono_fijo or contratista.celular,
+        ),
+        bytes(repse.pdf or b"") if repse is not None else b"",
+    )
+
+
+def _escribir(destino: Path, base: str, contenido: dict[str, bytes], como_zip: bool) -> Path:
+    try:
+        destino.mkdir(parents=True, exist_ok=True)
+        if como_zip:
+            ruta = destino / f"{base}.zip"
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archivo:
+                for nombre, datos in contenido.items():
+                    archivo.writestr(nombre, datos)
+            with atomic_write(ruta) as tmp:
+                tmp.write_bytes(buffer.getvalue())
+            return ruta
+        ruta = destino / base
+        ruta.mkdir(exist_ok=True)
+        for nombre, datos in contenido.items():
+            with atomic_write(ruta / nombre) as tmp:
+                tmp.write_bytes(datos)
+        return ruta
+    except OSError as exc:
+        raise ValidationError(
+            "destino_no_escribible",
+            MSG_DESTINO.format(destino=destino, motivo=exc.strerror or exc),
+            "destino",
+        ) from exc

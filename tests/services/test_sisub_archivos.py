@@ -1,0 +1,241 @@
+"""The SISUB files through the real services: the three CSVs as Excel in Spanish saves them
+(Windows-1252, commas, CRLF) read back by the csv module and by LibreOffice equal to the report;
+the office's guide (.xls, its columns in another order, one the app cannot fill) read by its
+titles and kept for the next export; a ZIP per period; who may export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+
+import pytest
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.domain.sisub.archivos import pesos
+from icsoe_desktop.domain.sisub.layout import NOMBRES_CSV, PDF_REPSE
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from tests import nomina_cfdi as nc
+from tests.conftest import services_copying
+from tests.informativa_servicios import CLIENTE, capturista_una_vez
+from tests.services.libros_de_prueba import escribir
+from tests.sisub_datos import (
+    ENERO_ABRIL,
+    MAYO_AGOSTO,
+    SITIO,
+    contrato,
+    de_la_lista,
+    empresa_de_la_nomina,
+    importar,
+)
+
+DETALLE = f"{NOMBRES_CSV['trabajadores']}.csv"
+CONTRATOS = f"{NOMBRES_CSV['contratos']}.csv"
+SUJETO = f"{NOMBRES_CSV['sujeto']}.csv"
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(reporte="_quien_una_vez")
+
+
+@pytest.fixture
+def reporte(_quien_una_vez, services, data_dir, smtp_configured, tmp_path):
+    """A report of mayo–agosto 2026 with a contract of enero–abril in force, its number and
+    work site, two workers' receipts: (rfc, ana, report uuid)."""
+    empresa_de_la_nomina(services, data_dir)
+    rfc, ana, _ = _quien_una_vez[1]
+    _inf, uuid = contrato(
+        services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), date(2027, 2, 9)
+    )
+    uno, dos = de_la_lista(services, uuid, ana)
+    emisor = nc.Emisor()
+    recibos = [
+        (
+            f"{t.nss}{n}.xml",
+            nc.recibo(emisor, t, periodo, subcontrataciones=((CLIENTE.rfc, "100"),)),
+        )
+        for t in (uno, dos)
+        for n, periodo in enumerate((nc.Periodo.quincena(2026, 5), nc.Periodo.quincena(2026, 7)))
+    ]
+    importar(services, tmp_path / "nomina", recibos)
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    services.sisub.guardar_contrato(hecho.uuid, uuid, ana, "SISUB-2026-001", SITIO)
+    return rfc, ana, hecho.uuid
+
+
+def _csv(datos: bytes) -> list[list[str]]:
+    assert b"\r\n" in datos and b"\n" not in datos.replace(b"\r\n", b"")
+    return list(csv.reader(io.StringIO(datos.decode("cp1252"), newline="")))
+
+
+def _esperado(services, uuid, ana) -> list[list[str]]:
+    r = services.sisub.reporte(uuid, ana)
+    (c,) = r.contratos
+    return [
+        [
+            "2",
+            "2026",
+            str(t.bimestre),
+            r.rfc,
+            c.numero,
+            t.registro_patronal,
+            t.nss,
+            SITIO.calle,
+            SITIO.numero_exterior,
+            SITIO.numero_interior,
+            SITIO.colonia,
+            SITIO.codigo_postal,
+            SITIO.municipio,
+            SITIO.entidad,
+            pesos(t.importes.variables),
+            pesos(t.importes.fijas),
+            str(t.importes.dias_incapacidad),
+            pesos(t.importes.no_integradas),
+            pesos(t.importes.no_excedente),
+        ]
+        for t in c.trabajadores
+    ]
+
+
+def test_the_csvs_read_back_equal_the_report(services, reporte, tmp_path):
+    rfc, ana, uuid = reporte
+    hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "salida")
+    assert hecho.ruta == tmp_path / "salida" / f"SISUB {rfc} 2026-2"
+    assert sorted(p.name for p in hecho.ruta.iterdir()) == sorted([CONTRATOS, DETALLE, SUJETO])
+    detalle = _csv((hecho.ruta / DETALLE).read_bytes())
+    assert detalle[0][:3] == ["Cuatrimestre", "Año", "Bimestre"]
+    assert detalle[1:] == _esperado(services, uuid, ana)
+    (encabezado, fila) = _csv((hecho.ruta / CONTRATOS).read_bytes())
+    contratos = dict(zip(encabezado, fila, strict=True))
+    assert contratos["Número de contrato"] == "SISUB-2026-001"
+    assert contratos["RFC del beneficiario"] == CLIENTE.rfc
+    assert contratos["Fecha de inicio"] == "10/02/2026"
+    assert contratos["Número de trabajadores"] == "2"
+    (encabezado, fila) = _csv((hecho.ruta / SUJETO).read_bytes())
+    sujeto = dict(zip(encabezado, fila, strict=True))
+    assert (sujeto["RFC"], sujeto["Tipo de reporte"]) == (rfc, "Con datos continuos")
+    # «Yucatán», «Número»: one byte each, as Windows-1252 writes them.
+    assert "Yucatán".encode("cp1252") in (hecho.ruta / DETALLE).read_bytes()
+    # The PDFs the guide names and the app does not keep are named.
+    assert any(PDF_REPSE in a for a in hecho.avisos)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice no está instalado")
+def test_libreoffice_reads_the_csv_as_the_report(services, reporte, tmp_path):
+    from openpyxl import load_workbook
+
+    rfc, ana, uuid = reporte
+    hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "salida")
+    fuente = tmp_path / "detalle.csv"
+    shutil.copyfile(hecho.ruta / DETALLE, fuente)
+    columnas = len(_esperado(services, uuid, ana)[0])
+    texto = "/".join(f"{i}/2" for i in range(1, columnas + 1))  # every column as text
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/perfil",
+            "--headless",
+            f"--infilter=CSV:44,34,1252,1,{texto}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(fuente),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    hoja = load_workbook(tmp_path / "detalle.xlsx").active
+    leidas = [
+        ["" if v is None else str(v) for v in fila] for fila in hoja.iter_rows(values_only=True)
+    ]
+    assert leidas[1:] == _esperado(services, uuid, ana)
+    assert leidas[0][-1] == "Salario no excedente"
+
+
+def test_the_offices_guide_orders_the_columns_and_is_kept(services, reporte, tmp_path):
+    rfc, ana, uuid = reporte
+    guia = escribir(
+        tmp_path / "guia_detalle.xls",
+        [
+            ["d — Información de los trabajadores"],
+            [
+                "NSS",
+                "Registro Patronal",
+                "Num Contrato",
+                "Bimestre",
+                "Clave de ubicación",
+                "Percepciones Fijas",
+                "Percepciones Variables",
+                "Dias de Incapacidad",
+            ],
+        ],
+    )
+    leida = services.sisub_archivos.leer_guia(guia, rfc)
+    assert leida.avisos == (
+        "Detalle de trabajadores: la columna «Clave de ubicación» no se puede llenar; se deja "
+        "vacía.",
+    )
+    hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "salida", como_zip=True)
+    assert hecho.ruta.name == f"SISUB {rfc} 2026-2.zip"
+    with zipfile.ZipFile(hecho.ruta) as archivo:
+        detalle = _csv(archivo.read(DETALLE))
+    assert detalle[0] == [
+        "NSS",
+        "Registro Patronal",
+        "Num Contrato",
+        "Bimestre",
+        "Clave de ubicación",
+        "Percepciones Fijas",
+        "Percepciones Variables",
+        "Dias de Incapacidad",
+    ]
+    por_nss = {(e[6], e[2]): e for e in _esperado(services, uuid, ana)}
+    for fila in detalle[1:]:
+        e = por_nss[(fila[0], fila[3])]
+        assert fila == [e[6], e[5], e[4], e[2], "", e[15], e[14], e[16]]
+    # Kept for this empresa: the next export, from another opening of it, uses it.
+    from icsoe_desktop.services.container import open_services
+
+    otra = open_services(services.data_dir, services.clock)
+    try:
+        otra_vez = otra.sisub_archivos.exportar(uuid, rfc, tmp_path / "otra")
+        assert _csv((otra_vez.ruta / DETALLE).read_bytes())[0][4] == "Clave de ubicación"
+    finally:
+        otra.close()
+
+
+def test_a_file_that_is_not_a_guide_is_refused(services, reporte, tmp_path):
+    rfc, _ana, _uuid = reporte
+    otro = escribir(tmp_path / "otro.xlsx", [["Nombre", "Teléfono"], ["Ana", "5511223344"]])
+    with pytest.raises(ValidationError) as error:
+        services.sisub_archivos.leer_guia(otro, rfc)
+    assert error.value.code == "guia_no_sisub"
+
+
+def test_who_may_export(services, reporte, tmp_path):
+    rfc, ana, uuid = reporte
+    with pytest.raises(PermisoDenegado):
+        services.sisub_archivos.exportar(uuid, ana, tmp_path)
+    assert services.sisub_archivos.exportar(uuid, CLI_ACTOR, tmp_path).archivos
+    ocupado = tmp_path / "archivo"
+    ocupado.write_text("no soy carpeta")
+    with pytest.raises(ValidationError) as error:
+        services.sisub_archivos.exportar(uuid, rfc, ocupado)
+    assert error.value.code == "destino_no_escribible"
+
+
+def test_a_character_windows_1252_lacks_is_written_as_excel_does():
+    from icsoe_desktop.domain.sisub.layout import sin_ansi, texto_csv
+
+    assert texto_csv([["Ana ✓", 'dice "hola", sí']]) == b'Ana ?,"dice ""hola"", s\xed"\r\n'
+    assert sin_ansi("Ana ✓ Ñ") == "✓"
