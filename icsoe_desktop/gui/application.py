@@ -187,7 +187,6 @@ class Application(QObject):
     def _on_services(self, services: Services) -> None:
         from icsoe_desktop.gui.ayuda import instalar
         from icsoe_desktop.gui.empresas.respaldo import avisar
-        from icsoe_desktop.gui.kit.interrumpidas import avisar_interrumpidas
 
         # F1 in every window, the manual at its chapter; from here, not before the first window:
         # the start-up budget (bench/startup.py) has no room for it, and nobody asks for help
@@ -202,9 +201,6 @@ class Application(QObject):
         self.login.set_services(services)
         if services.avisos:  # an interrupted restore, finished or undone at this opening
             QTimer.singleShot(0, lambda: avisar(self.login, services))
-        # An import the previous run left cut short (killed, the machine off): nothing of it
-        # was saved, and the clerk hears which file is not in.
-        QTimer.singleShot(0, lambda: avisar_interrumpidas(self.login, services))
         for action in self._waiting:
             QTimer.singleShot(0, action)
         self._waiting = []
@@ -372,6 +368,12 @@ class Application(QObject):
         # (bench/movimientos.py). What lives as long as this window is kept out of its walk.
         gc.freeze()
         if usuario is not None:
+            from icsoe_desktop.gui.kit.interrumpidas import avisar_interrumpidas
+
+            # An import a previous run left cut short (killed, the machine off): nothing of it
+            # was saved, and the clerk hears which file is not in. Once signed in: the login
+            # names no file nor empresa to whoever sits at the computer.
+            avisar_interrumpidas(self.main, self.services)
             self._guide_the_first_day()
 
     def _guide_the_first_day(self) -> None:
