@@ -16,7 +16,7 @@ from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
-from icsoe_desktop.sync_server.sumas import huella, huella_de
+from icsoe_desktop.sync_server.sumas import huella_de
 
 
 @contextmanager
@@ -73,7 +73,7 @@ def insert_rows(
         rows, seqs = [rows[i] for i in new], [seqs[i] for i in new]
         data_json = data_json and [data_json[i] for i in new]
     data_json = data_json or [orjson.dumps(r.data).decode() for r in rows]
-    tables, uuids, versions, dates, deleted, _base_seqs, _datas = zip(*rows, strict=True)
+    tables, uuids, versions, dates, deleted, _base_seqs, datas = zip(*rows, strict=True)
     with _copy(connection, _COPY_ROWS, _COPY_TYPES) as copy:
         write = copy.write_row
         for row in zip(
@@ -86,7 +86,7 @@ def insert_rows(
             deleted,
             data_json,
             repeat(caller.token_id),
-            map(huella, deleted, data_json),  # of the very text written
+            map(huella_de, deleted, datas),
         ):
             write(row)
 

@@ -140,8 +140,8 @@ class SyncedRow(ServerBase):
     # as it is (the server never queries inside it).
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     token_id: Mapped[int] = mapped_column(Integer)
-    # The content's fingerprint at its last write the server saw (migration 0010,
-    # ``sumas.huella``): ``verificar`` finds content changed where no trigger ran.
+    # The content's fingerprint at its last write the server saw (migrations 0010 and 0013,
+    # ``domain/contenido.py``): ``verificar`` finds content changed where no trigger ran.
     huella: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 

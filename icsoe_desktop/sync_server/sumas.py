@@ -16,12 +16,14 @@ saw (``rows.huella``, migration 0010) is what ``verificar`` compares with its co
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain import contenido
 
 # Set (for its transaction only) by a push: the triggers of migration 0009 leave its writes
 # alone (the push adds its own sums: escritura.add_sums).
@@ -86,16 +88,10 @@ _HISTORY = text(
 )
 
 
-def huella(deleted: bool, data: str) -> int:
-    """A row's content fingerprint (``rows.huella``; ``icsoe_huella`` in SQL, migration 0010):
-    60 bits of md5 over «t» or «f» and the ``json`` text exactly as stored."""
-    texto = ("t" if deleted else "f") + data
-    return int(hashlib.md5(texto.encode()).hexdigest()[:15], 16)
-
-
-def huella_de(deleted: bool, data: object) -> int:
-    """``huella`` of ``data`` as the server's engine writes it (``db.make_engine``: orjson)."""
-    return huella(deleted, orjson.dumps(data).decode())
+def huella_de(deleted: bool, data: Mapping[str, Any]) -> int:
+    """A row's content fingerprint (``rows.huella``; ``icsoe_huella`` in SQL, migration 0013)
+    from ``data`` as the wire carries it: ``domain/contenido.py``, the desktops' too."""
+    return contenido.huella(deleted, data)
 
 
 @dataclass(frozen=True)

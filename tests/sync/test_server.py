@@ -11,7 +11,7 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain import sync_tree, sync_wire
+from icsoe_desktop.domain import contenido, sync_tree, sync_wire
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.sync_server.__main__ import main as server_main
 from icsoe_desktop.sync_server.models import SyncedRow
@@ -382,9 +382,46 @@ def test_the_server_also_runs_on_sqlite_for_a_single_office(tmp_path) -> None:
         assert requests.post(f"{base}/v1/push", json=body, headers=headers).status_code == 200
         pulled = requests.get(f"{base}/v1/pull", params={"since": 0}, headers=headers).json()
         assert [r["seq"] for r in pulled["rows"]] == [1]
+        _content_is_summed_from_the_rows(base, headers, body["rows"])
     finally:
         runner.stop()
         engine.dispose()
+
+
+def _content_is_summed_from_the_rows(base: str, headers: dict, rows: list[dict]) -> None:
+    """``/v1/contenido`` per table, per bucket and per row: the fingerprints of the rows
+    pushed (``domain/contenido.py``), as a desktop computes them."""
+    prints = {r["uuid"]: contenido.huella(r["deleted"], r["data"]) for r in rows}
+    url = f"{base}/v1/contenido"
+    tablas = requests.get(url, headers=headers).json()["tablas"]
+    assert tablas["registros_patronales"] == sync_wire.table_summary(
+        len(rows), sum(prints.values())
+    )
+    table = {"tabla": "registros_patronales"}
+    cubetas = requests.get(url, params=table, headers=headers).json()["cubetas"]
+    assert sum(c["renglones"] for c in cubetas.values()) == len(rows)
+    chosen = sync_wire.bucket_of(rows[0]["uuid"])
+    listed = requests.get(url, params={**table, "cubetas": str(chosen)}, headers=headers).json()
+    assert listed["uuid"] == [rows[0]["uuid"]] and listed["version"] == [rows[0]["version"]]
+    assert listed["huella"] == [str(prints[rows[0]["uuid"]])]
+    for params, starts in (
+        ({"cubetas": "1"}, "cubetas: números separados por comas, con tabla."),
+        ({**table, "cubetas": "-1"}, "cubetas: números separados por comas, con tabla."),
+        ({**table, "cubetas": "4096"}, "cubetas: menores que 4096."),
+        ({"tabla": "usuarios"}, "tabla: tabla desconocida."),
+    ):
+        refused = requests.get(url, params=params, headers=headers)
+        assert refused.status_code == 422
+        assert refused.json()["mensaje"] == starts
+    assert requests.get(url).status_code == 401
+
+
+def test_the_content_of_the_rows_is_summed_for_the_desktops(sync_server) -> None:
+    token = sync_server.token()
+    rows = [row(f"Y54{n:08d}") for n in range(30)]
+    rows[3]["data"]["razon_social"] = 'Con "comillas" y ñ'
+    assert push(sync_server, token, rows).status_code == 200
+    _content_is_summed_from_the_rows(sync_server.url, {"Authorization": f"Bearer {token}"}, rows)
 
 
 def test_a_mistyped_server_command_is_answered_in_spanish(capsys) -> None:

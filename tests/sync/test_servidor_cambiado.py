@@ -13,12 +13,13 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
+from icsoe_desktop.services.sync.contenido import CONTENT_EVERY
 from icsoe_desktop.store.models import RegistroPatronal
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
 from icsoe_desktop.sync_server import sumas
 from icsoe_desktop.sync_server.__main__ import main as server_main
 from tests.sync import pg
-from tests.sync.conftest import EMPRESA, connected
+from tests.sync.conftest import EMPRESA, connect, connected
 
 ADMIN = "e"
 REGISTROS = [f"Y56{n:08d}" for n in range(12)]
@@ -209,12 +210,24 @@ def test_a_desktop_whose_own_file_drifted_is_not_told_the_server_changed(
     assert razones(b) == razones(a)
 
 
-def test_content_changed_with_the_triggers_off_is_found_and_reaches_every_desktop(
-    sync_server, desktops, capsys
+def _desktop(tmp_path: Path, clock, sync_server):
+    """A third desktop of the company, joining now."""
+    from icsoe_desktop.services.container import open_services
+
+    folder = tmp_path / "escritorio_c"
+    folder.mkdir()
+    services = open_services(folder, clock)
+    connect(services, sync_server.url, sync_server.token(nombre="C"))
+    return services
+
+
+def test_content_changed_with_the_triggers_off_is_noticed_by_every_desktop_and_by_verificar(
+    sync_server, desktops, capsys, tmp_path: Path, clock
 ) -> None:
-    """Triggers off, the row's content changes under the same version (its sums unchanged):
-    ``verificar`` finds it by the row's content fingerprint; ``reparar`` gives it a new
-    version, and every desktop, and one that joins later, ends with the server's content."""
+    """Triggers off, the row's content changes under the same version (the server's kept sums
+    unchanged): every desktop's content check finds it and receives the server's content, a
+    desktop that joins later holds the same; ``verificar`` finds it by the row's fingerprint,
+    ``reparar`` gives it a new version, and all stay equal and verified."""
     a, b = synced(sync_server, desktops)
     rows = [uuid_of(a, registro) for registro in REGISTROS[6:9]]
     listed_rows = ", ".join(f"'{row}'" for row in rows)
@@ -224,12 +237,26 @@ def test_content_changed_with_the_triggers_off_is_found_and_reaches_every_deskto
         "UPDATE rows SET data = jsonb_set(data::jsonb, '{razon_social}', "
         f"'\"Cambiada sin disparadores\"')::json WHERE uuid IN ({listed_rows})",
     )
-    database = ["--database-url", sync_server.database_url]
-    for services in (a, b):  # the server's sums still say what the desktops hold
+    for services in (a, b):  # their sums equal the server's: the content is compared hourly
         services.sync.synchronize()
         assert razones(services)[REGISTROS[6]] == "Original"
-    capsys.readouterr()
+    clock.advance(seconds=CONTENT_EVERY.total_seconds())
+    for services in (a, b):
+        result = services.sync.synchronize()
+        assert "El servidor cambió; se volvió a comparar: 3 renglones recibidos." in result.texto
+        assert [razones(services)[r] for r in REGISTROS[6:9]] == ["Cambiada sin disparadores"] * 3
+        assert razones(services)[REGISTROS[5]] == "Original"
+        assert services.sync.status().verified_at is not None
+    c = _desktop(tmp_path, clock, sync_server)
+    try:
+        c.sync.synchronize()
+        assert razones(c) == razones(a) == razones(b)
+        assert c.sync.status().verified_at is not None
+    finally:
+        c.close()
 
+    database = ["--database-url", sync_server.database_url]
+    capsys.readouterr()
     assert server_main(["verificar", *database]) == 1
     listed = capsys.readouterr().out
     assert (
@@ -243,9 +270,8 @@ def test_content_changed_with_the_triggers_off_is_found_and_reaches_every_deskto
 
     for services in (a, b):
         result = services.sync.synchronize()
-        assert "El servidor cambió; se volvió a comparar: 3 renglones recibidos." in result.texto
+        assert "distintos" not in result.texto
         assert [razones(services)[r] for r in REGISTROS[6:9]] == ["Cambiada sin disparadores"] * 3
-        assert razones(services)[REGISTROS[5]] == "Original"
         assert services.sync.status().verified_at is not None
     assert razones(a) == razones(b)
     with sync_server.engine.connect() as conn:  # listed as the server's own changes
@@ -270,11 +296,13 @@ def test_pushes_keep_each_rows_fingerprint(sync_server, desktops) -> None:
 
 
 def test_rows_deleted_with_the_triggers_off_are_sent_back_by_the_desktops(
-    sync_server, desktops, capsys
+    sync_server, desktops, capsys, clock
 ) -> None:
-    """Triggers off, rows vanish from the server: ``verificar`` finds them missing from the
-    sums; after ``reparar`` every desktop takes the server for one that lost data, sends them
-    back, and all end equal and verified (never «Distinto del servidor» for good)."""
+    """Triggers off, rows vanish from the server (its kept sums still count them): every
+    desktop's content check notices and tells the clerk to call the administrator;
+    ``verificar`` finds them missing from the sums; after ``reparar`` every desktop takes the
+    server for one that lost data, sends them back, and all end equal and verified (never
+    «Distinto del servidor» for good)."""
     a, b = synced(sync_server, desktops)
     rows = [uuid_of(a, registro) for registro in REGISTROS[9:11]]
     listed_rows = ", ".join(f"'{row}'" for row in rows)
@@ -282,6 +310,12 @@ def test_rows_deleted_with_the_triggers_off_are_sent_back_by_the_desktops(
         sync_server,
         f"SET LOCAL session_replication_role = replica; DELETE FROM rows WHERE uuid IN ({listed_rows})",
     )
+    clock.advance(seconds=CONTENT_EVERY.total_seconds())
+    for services in (a, b, a):  # (and at every sync until the administrator's reparar)
+        result = services.sync.synchronize()
+        assert "«sync_server verificar»" in result.texto
+        assert services.sync.status().verified_at is None
+        assert services.sync.status().texto.endswith(" · Distinto del servidor")
     database = ["--database-url", sync_server.database_url]
     capsys.readouterr()
     assert server_main(["verificar", *database]) == 1

@@ -184,6 +184,7 @@ class _Plan:
     # one row (``?``: its id); as_json: each row's JSON written by SQLite, and its id (absent:
     # not possible); orphans: the tombstones to send (uuid, server sequence)
     encode: Callable[[tuple[Any, ...]], bytes]  # a row of ``plain`` as its JSON
+    data: Callable[[tuple[Any, ...]], dict[str, Any]]  # its data, from the sent columns
 
     def sql(self, connection: Connection, kind: str) -> str:
         return cached(connection, (f"encode_{kind}", self.table), self.queries[kind])
@@ -225,15 +226,42 @@ def _make_plan(table: SyncedTable) -> _Plan:
             table, True, SyncRowState.row_uuid, SyncRowState.server_seq
         ),
     }
+    # Every row that travels, pending or not (the content check's): uuid, version, deleted, then
+    # the sent columns.
+    queries["everything"] = lambda: _travelling(table, parents, *envelope[:2], envelope[3], *sent)
     if sync_wire.BYTES not in table.codecs.values():  # SQLite's JSON has no bytes
         queries["as_json"] = lambda: _changes(
             table, parents, _sql_encoded(table, names, parents, envelope, sent), model.id
         ).order_by(model.id)
-    return _Plan(table.name, queries, _python_encoder(table, names, parents))
+    data = _data_of(table, names, parents)
+    return _Plan(table.name, queries, _python_encoder(table.name, data), data)
 
 
 # The one row's id, a parameter of the driver's (the SQL is compiled with its values written).
 _ROW_ID: ColumnClause[Any] = literal_column("?")
+
+
+def contents(
+    session: Session, table: SyncedTable
+) -> Iterator[tuple[str, int, bool, dict[str, Any]]]:
+    """Every row of ``table`` that travels, pending or not, as its push would carry it: (uuid,
+    version, deleted, data). The content check's (``contenido.py``)."""
+    plan = _plan(table)
+    connection = session.connection()
+    for row in driver_cursor(connection, plan.sql(connection, "everything")):
+        yield row[0], row[1], bool(row[2]), plan.data(row[3:])
+
+
+def _travelling(table: SyncedTable, parents: dict[str, Any], *selected: Any) -> Any:
+    """``SELECT selected`` over ``table``'s rows that travel, joined to the parents (aliased)
+    of their foreign keys."""
+    columns = table.model.__table__.c
+    query = select(*selected).select_from(table.model)
+    for col, parent in parents.items():
+        query = query.outerjoin(parent, parent.id == columns[col])
+    if table.sent_rows is not None:
+        query = query.where(table.sent_rows(table.model))
+    return query
 
 
 def _changes(table: SyncedTable, parents: dict[str, Any], *selected: Any) -> Any:
@@ -247,20 +275,30 @@ def _changes(table: SyncedTable, parents: dict[str, Any], *selected: Any) -> Any
     return query.where(pending)
 
 
-def _python_encoder(
+def _data_of(
     table: SyncedTable, names: list[str], parents: dict[str, Any]
-) -> Callable[[tuple[Any, ...]], bytes]:
-    """A wire row's JSON from SQLite's values (envelope, then the sent columns)."""
+) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
+    """A wire row's data from SQLite's values of its sent columns."""
     found = [(i, _FROM_STORED.get(codec)) for i, codec in enumerate(table.codecs.values())]
     fix = [(i, convert) for i, convert in found if convert is not None and names[i] not in parents]
-    name = table.name
 
-    def encode(row: tuple[Any, ...]) -> bytes:
-        values = list(row[5:])
+    def data(sent: tuple[Any, ...]) -> dict[str, Any]:
+        values = list(sent)
         for i, convert in fix:
             value = values[i]
             if value is not None:
                 values[i] = convert(value)
+        return dict(zip(names, values, strict=True))
+
+    return data
+
+
+def _python_encoder(
+    name: str, data: Callable[[tuple[Any, ...]], dict[str, Any]]
+) -> Callable[[tuple[Any, ...]], bytes]:
+    """A wire row's JSON from SQLite's values (envelope, then the sent columns)."""
+
+    def encode(row: tuple[Any, ...]) -> bytes:
         row_uuid, number, updated_at, deleted, base_seq = row[:5]
         return orjson.dumps(
             {
@@ -270,7 +308,7 @@ def _python_encoder(
                 "updated_at": _wire_datetime(updated_at) if updated_at else _now(),
                 "deleted": bool(deleted),
                 "base_seq": base_seq,
-                "data": dict(zip(names, values, strict=True)),
+                "data": data(row[5:]),
             }
         )
 
@@ -350,6 +388,7 @@ def _now() -> str:
 
 
 __all__ = [
+    "contents",
     "encoded_changes",
     "has_pending",
     "local_changes",

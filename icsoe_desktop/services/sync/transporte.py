@@ -149,7 +149,18 @@ class Transporte:
 
     def call(self, http: requests.Session, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
         """The server's JSON answer; a SyncError (Spanish) for every way it can fail."""
-        response = self.send(http, method, url, **kwargs)
+        return self._json(self.send(http, method, url, **kwargs))
+
+    def call_known(
+        self, http: requests.Session, method: str, url: str, **kwargs: Any
+    ) -> dict[str, Any] | None:
+        """``call``, but None from a server that does not know the resource (HTTP 404: a
+        server of an older version)."""
+        response = self.send(http, method, url, missing_ok=True, **kwargs)
+        return None if response.status_code == 404 else self._json(response)
+
+    @staticmethod
+    def _json(response: requests.Response) -> dict[str, Any]:
         try:
             body = orjson.loads(response.content)  # several times faster than json on a page
         except ValueError:
@@ -164,10 +175,15 @@ class Transporte:
         return body
 
     def send(
-        self, http: requests.Session, method: str, url: str, **kwargs: Any
+        self,
+        http: requests.Session,
+        method: str,
+        url: str,
+        missing_ok: bool = False,
+        **kwargs: Any,
     ) -> requests.Response:
-        """The server's answer when it is not a refusal (a ``stream`` one not read yet); a
-        SyncError in Spanish for every way it can fail."""
+        """The server's answer when it is not a refusal (a ``stream`` one not read yet; with
+        ``missing_ok`` a 404 too); a SyncError in Spanish for every way it can fail."""
         import requests
 
         try:
@@ -200,7 +216,7 @@ class Transporte:
         sepomex = response.headers.get(sync_wire.SEPOMEX_HEADER)
         if sepomex is not None:
             self._sepomex = sepomex
-        if response.status_code < 400:
+        if response.status_code < 400 or (missing_ok and response.status_code == 404):
             return response
         self._refused(response)
 

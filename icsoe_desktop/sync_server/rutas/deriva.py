@@ -1,6 +1,7 @@
 """The drift check's resources: ``GET /v1/resumen`` (the sums: per table, per bucket, or a
 node's children), ``GET /v1/versiones`` (the versions under buckets or uuid prefixes) and
-``POST /v1/renglones`` (the rows of listed uuids)."""
+``POST /v1/renglones`` (the rows of listed uuids); ``GET /v1/contenido`` (the sums of the rows'
+content fingerprints, computed from the rows)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from icsoe_desktop.sync_server import contenido
 from icsoe_desktop.sync_server.deriva import buckets, children, resumen, rows_of, versions
 from icsoe_desktop.sync_server.protocol import (
     invalid,
@@ -58,8 +60,26 @@ async def renglones(request: Request) -> JSONResponse:
     return answer(caller, found)
 
 
+async def huellas(request: Request) -> JSONResponse:
+    """The content check's: per table, per bucket of one (``tabla``), or each row's under
+    some of its buckets (``tabla`` and ``cubetas``): ``sync_server/contenido.py``."""
+    servidor = servidor_de(request)
+    caller = await servidor.caller_of(request)
+    table = parse_table(request.query_params)
+    listed = parse_buckets(request.query_params, table)
+    engine = servidor.engine
+    if table is not None and listed is not None:
+        found = await run_in_threadpool(contenido.renglones, engine, caller, table, listed)
+    elif table is not None:
+        found = await run_in_threadpool(contenido.cubetas, engine, caller, table)
+    else:
+        found = await run_in_threadpool(contenido.tablas, engine, caller)
+    return answer(caller, found)
+
+
 RUTAS = [
     Route("/v1/resumen", sumas, methods=["GET"]),
     Route("/v1/versiones", versiones, methods=["GET"]),
     Route("/v1/renglones", renglones, methods=["POST"]),
+    Route("/v1/contenido", huellas, methods=["GET"]),
 ]
