@@ -216,6 +216,10 @@ def error_codes() -> dict[str, str]:
 
     for code in CODIGOS:
         codes.setdefault(code, "domain/informativa/revision.py CODIGOS")
+    from icsoe_desktop.domain.sisub.revision import CODIGOS as CODIGOS_SISUB
+
+    for code in CODIGOS_SISUB:
+        codes.setdefault(code, "domain/sisub/revision.py CODIGOS")
     return codes
 
 

@@ -28,6 +28,7 @@ from icsoe_desktop.domain.sisub.layout import (
     texto_csv,
 )
 from icsoe_desktop.domain.sisub.modelo import ReporteSisub
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
@@ -37,6 +38,7 @@ from icsoe_desktop.services.sisub.reporte import SisubService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, RegistroPatronal, RegistroRepse
 
+MSG_PROBLEMAS = "Revisar encontró {cuantos} que corregir antes de exportar. El primero: {primero}"
 MSG_DESTINO = "No se pudo escribir en «{destino}»: {motivo}."
 
 
@@ -88,6 +90,16 @@ class SisubArchivosService(InformativaBase):
     def exportar(
         self, uuid: str, actor: str | None, destino: Path, como_zip: bool = False
     ) -> Exportado:
+        errores = [
+            p for p in self._sisub.revisar(uuid, actor, Accion.PRESENTAR_SISUB) if not p.aviso
+        ]
+        if errores:
+            raise ValidationError(
+                "sisub_con_problemas",
+                MSG_PROBLEMAS.format(
+                    cuantos=plural(len(errores), "problema"), primero=errores[0].mensaje
+                ),
+            )
         reporte = self._sisub.reporte(uuid, actor, Accion.PRESENTAR_SISUB)
         with self._store.session() as session:
             contratista = self._contratista(session, reporte.rfc, actor, Accion.PRESENTAR_SISUB)

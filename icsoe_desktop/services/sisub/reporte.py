@@ -21,7 +21,7 @@ from icsoe_desktop.domain.contacto import (
 )
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_registro_patronal
-from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo
+from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo, Problema
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub.modelo import (
     CAMPOS_IMPORTES,
@@ -35,12 +35,14 @@ from icsoe_desktop.domain.sisub.modelo import (
     TrabajadorSisub,
     tipo_propuesto,
 )
+from icsoe_desktop.domain.sisub.revision import revisar
 from icsoe_desktop.domain.texts import check_caracteres, plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
+from icsoe_desktop.services.sisub.revisar import icsoe_del_periodo, propuestos_editados
 from icsoe_desktop.services.sisub.vigentes import Vigente, contratos_en_vigor
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, SisubContrato, SisubReporte, SisubTrabajador
@@ -241,6 +243,18 @@ class SisubService(InformativaBase):
                 nota_icsoe=row.nota_icsoe,
                 folio=row.folio,
             )
+
+    def revisar(
+        self, uuid: str, actor: str | None, accion: Accion = Accion.PREPARAR_SISUB
+    ) -> list[Problema]:
+        """Revisar (domain/sisub/revision.py): what keeps the files from being exported, and
+        the warnings."""
+        reporte = self.reporte(uuid, actor, accion)
+        with self._store.session() as session:
+            row, contratista = self._reporte(session, uuid, actor, accion=accion)
+            icsoe = icsoe_del_periodo(session, contratista.id, reporte.periodo)
+            propuestos = propuestos_editados(session, row.id, contratista.id, reporte.periodo)
+        return revisar(reporte, icsoe, propuestos)
 
     def del_periodo(self, rfc: str, actor: str | None, periodo: str | Periodo) -> str | None:
         """The uuid of the period's report: the one in preparation, else the last filed."""

@@ -1,0 +1,200 @@
+"""Revisar for the SISUB: an ordered list of small checks, each returning its problems, in the
+style of the informativa's (``Problema``: a stable code, a Spanish message, the contract and the
+field to go to; ``aviso``: worth a look, does not keep the files from being exported).
+
+Every contract in force needs its SISUB number and its complete work site; every worker tied,
+a registro patronal and amounts in each bimestre; what the ICSOE informativa of the period
+lists (the contracts started in it, their workers) agrees with the report, or the clerk says
+why (then a warning only); amounts the clerk edited are compared with the receipts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+
+from icsoe_desktop.domain.informativa.modelo import Domicilio, Problema
+from icsoe_desktop.domain.sisub.layout import sin_ansi
+from icsoe_desktop.domain.sisub.modelo import (
+    SIN_ACTIVIDAD,
+    ContratoSisub,
+    Importes,
+    ReporteSisub,
+)
+
+SIN_NUMERO = "sisub_sin_numero"
+SITIO_INCOMPLETO = "sisub_sitio_incompleto"
+SIN_TRABAJADORES = "sisub_sin_trabajadores"
+SIN_REGISTRO = "sisub_sin_registro"
+SIN_IMPORTES = "sisub_sin_importes"
+ICSOE_CONTRATO = "icsoe_sisub_contrato"
+ICSOE_TRABAJADOR = "icsoe_sisub_trabajador"
+ICSOE_TIPO = "icsoe_sisub_tipo"
+IMPORTE_RECIBOS = "sisub_importe_recibos"
+NO_ANSI = "sisub_caracter_no_ansi"
+CODIGOS = (
+    SIN_NUMERO, SITIO_INCOMPLETO, SIN_TRABAJADORES, SIN_REGISTRO, SIN_IMPORTES,
+    ICSOE_CONTRATO, ICSOE_TRABAJADOR, ICSOE_TIPO, IMPORTE_RECIBOS, NO_ANSI,
+)  # fmt: skip
+
+_SITIO = {
+    "calle": "calle",
+    "numero_exterior": "número exterior",
+    "colonia": "colonia",
+    "codigo_postal": "código postal",
+    "municipio": "municipio o alcaldía",
+    "entidad": "entidad federativa",
+}
+
+
+@dataclass(frozen=True)
+class Icsoe:
+    """What the ICSOE informativa of the period says: its type (None: none captured) and, per
+    contract started in the period, the NSS of its workers."""
+
+    tipo: str | None
+    contratos: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _nombre(c: ContratoSisub) -> str:
+    return f"el contrato con {c.contratante.rfc} ({c.objeto[:60]})"
+
+
+def _contratos(r: ReporteSisub, _i: Icsoe, _p: dict[str, Importes]) -> Iterable[Problema]:
+    for c in r.contratos:
+        if not c.numero:
+            yield Problema(
+                SIN_NUMERO,
+                f"Captura el número de contrato SISUB de {_nombre(c)}.",
+                c.uuid,
+                "numero",
+            )
+        faltan = [t for k, t in _SITIO.items() if not getattr(c.sitio, k)]
+        if faltan:
+            yield Problema(
+                SITIO_INCOMPLETO,
+                f"Completa el centro de trabajo de {_nombre(c)}: falta {', '.join(faltan)}.",
+                c.uuid,
+                "sitio",
+            )
+        if not c.trabajadores:
+            yield Problema(
+                SIN_TRABAJADORES,
+                f"{_nombre(c).capitalize()} no tiene trabajadores en el periodo.",
+                c.uuid,
+                "trabajadores",
+                aviso=True,
+            )
+
+
+def _trabajadores(r: ReporteSisub, _i: Icsoe, _p: dict[str, Importes]) -> Iterable[Problema]:
+    for c in r.contratos:
+        for t in c.trabajadores:
+            donde = f"NSS {t.nss}, bimestre {t.bimestre}, {_nombre(c)}"
+            if not t.registro_patronal:
+                yield Problema(
+                    SIN_REGISTRO,
+                    f"Captura el registro patronal del {donde}.",
+                    c.uuid,
+                    "registro_patronal",
+                )
+            if not any(getattr(t.importes, f.name) for f in fields(Importes)):
+                yield Problema(
+                    SIN_IMPORTES, f"Captura los importes del {donde}.", c.uuid, "importes"
+                )
+
+
+def _icsoe(r: ReporteSisub, i: Icsoe, _p: dict[str, Importes]) -> Iterable[Problema]:
+    aviso = bool(r.nota_icsoe)
+    celebrados = {c.uuid: c for c in r.contratos if c.celebrado}
+    if i.tipo is not None and (i.tipo == "sin_informacion") != (not celebrados):
+        yield Problema(
+            ICSOE_TIPO,
+            "La informativa ICSOE del periodo es «Sin información» y el SISUB tiene contratos "
+            "celebrados en el periodo."
+            if celebrados
+            else "La informativa ICSOE del periodo tiene contratos celebrados y el SISUB no.",
+            aviso=aviso,
+        )
+    for uuid, nss in i.contratos.items():
+        c = celebrados.get(uuid)
+        if c is None:
+            yield Problema(
+                ICSOE_CONTRATO,
+                "Un contrato de la informativa ICSOE del periodo no está en el SISUB.",
+                uuid,
+                aviso=aviso,
+            )
+            continue
+        en_sisub = {t.nss for t in c.trabajadores}
+        for falta in sorted(nss - en_sisub):
+            yield Problema(
+                ICSOE_TRABAJADOR,
+                f"El NSS {falta} está en {_nombre(c)} de la informativa ICSOE y no en el SISUB.",
+                uuid,
+                "trabajadores",
+                aviso=aviso,
+            )
+        for sobra in sorted(en_sisub - nss):
+            yield Problema(
+                ICSOE_TRABAJADOR,
+                f"El NSS {sobra} está en {_nombre(c)} del SISUB y no en la informativa ICSOE.",
+                uuid,
+                "trabajadores",
+                aviso=aviso,
+            )
+
+
+def _recibos(r: ReporteSisub, _i: Icsoe, propuestos: dict[str, Importes]) -> Iterable[Problema]:
+    for c in r.contratos:
+        for t in c.trabajadores:
+            propuesto = propuestos.get(t.uuid)
+            if t.editado and propuesto is not None and propuesto != t.importes:
+                yield Problema(
+                    IMPORTE_RECIBOS,
+                    f"Los importes del NSS {t.nss}, bimestre {t.bimestre}, se capturaron a mano "
+                    "y no son los de sus recibos de nómina: revisa que sean los pagados.",
+                    c.uuid,
+                    "importes",
+                    aviso=True,
+                )
+
+
+def _ansi(r: ReporteSisub, _i: Icsoe, _p: dict[str, Importes]) -> Iterable[Problema]:
+    textos = [r.nombre]
+    for c in r.contratos:
+        textos += [
+            c.numero,
+            c.objeto,
+            c.contratante.nombre,
+            *(getattr(c.sitio, f.name) for f in fields(Domicilio)),
+        ]
+    malos = sin_ansi("".join(textos))
+    if malos:
+        yield Problema(
+            NO_ANSI,
+            f"Los caracteres «{malos}» no caben en el CSV del SISUB (Windows-1252): se "
+            "escribirán «?». Cámbialos antes de exportar.",
+            aviso=True,
+        )
+
+
+CHECKS: tuple[Callable[[ReporteSisub, Icsoe, dict[str, Importes]], Iterable[Problema]], ...] = (
+    _contratos,
+    _trabajadores,
+    _icsoe,
+    _recibos,
+    _ansi,
+)
+
+
+def revisar(
+    reporte: ReporteSisub, icsoe: Icsoe, propuestos: dict[str, Importes] | None = None
+) -> list[Problema]:
+    """Every check's problems, in order. ``propuestos``: per worker row (uuid) what the
+    receipts propose now."""
+    if reporte.tipo == SIN_ACTIVIDAD and not reporte.contratos:
+        return list(_icsoe(reporte, icsoe, {}))
+    return [p for check in CHECKS for p in check(reporte, icsoe, propuestos or {})]
+
+
+__all__ = ["CODIGOS", "Icsoe", "revisar"]

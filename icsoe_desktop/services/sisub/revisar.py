@@ -1,0 +1,77 @@
+"""What Revisar compares the SISUB report with, read in the caller's unit of work: the ICSOE
+informativa of the period (its type, the contracts started in it and their workers' NSS) and
+what the receipts propose now for the rows the clerk edited."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.informativa.modelo import SIN_INFORMACION, Periodo
+from icsoe_desktop.domain.sisub.modelo import Importes
+from icsoe_desktop.domain.sisub.revision import Icsoe
+from icsoe_desktop.services.sisub.propuesta import proponer
+from icsoe_desktop.services.sisub.vigentes import contratos_en_vigor, informativas_que_cuentan
+from icsoe_desktop.store.models import (
+    Contratante,
+    ContratoRow,
+    ContratoTrabajador,
+    InformativaRow,
+    SisubTrabajador,
+)
+
+
+def icsoe_del_periodo(session: Session, contratista_id: int, periodo: Periodo) -> Icsoe:
+    cuentan = informativas_que_cuentan(session, contratista_id)
+    filas = session.execute(
+        select(InformativaRow.id, InformativaRow.tipo)
+        .where(
+            InformativaRow.id.in_(cuentan),
+            InformativaRow.periodo == periodo.clave,
+        )
+        .order_by(InformativaRow.id)
+    ).all()
+    if not filas:
+        return Icsoe(None)
+    ids = [f.id for f in filas]
+    contratos: dict[str, set[str]] = {}
+    for uuid, nss in session.execute(
+        select(ContratoRow.uuid, ContratoTrabajador.nss)
+        .join(Contratante, Contratante.id == ContratoRow.contratante_id)
+        .outerjoin(
+            ContratoTrabajador,
+            (ContratoTrabajador.contrato_id == ContratoRow.id)
+            & ContratoTrabajador.deleted.is_(False),
+        )
+        .where(
+            ContratoRow.informativa_id.in_(ids),
+            ContratoRow.deleted.is_(False),
+            Contratante.extranjero_sin_ep.is_(False),
+        )
+    ):
+        contratos.setdefault(uuid, set())
+        if nss:
+            contratos[uuid].add(nss)
+    tipos = {f.tipo for f in filas}
+    tipo = SIN_INFORMACION if tipos == {SIN_INFORMACION} else "normal"
+    return Icsoe(tipo, {u: frozenset(n) for u, n in contratos.items()})
+
+
+def propuestos_editados(
+    session: Session, reporte_id: int, contratista_id: int, periodo: Periodo
+) -> dict[str, Importes]:
+    editados = session.scalars(
+        select(SisubTrabajador).where(
+            SisubTrabajador.reporte_id == reporte_id,
+            SisubTrabajador.editado.is_(True),
+            SisubTrabajador.deleted.is_(False),
+        )
+    ).all()
+    if not editados:
+        return {}
+    propuestas = proponer(session, periodo, contratos_en_vigor(session, contratista_id, periodo))
+    return {
+        t.uuid: propuestas[clave].importes
+        for t in editados
+        if (clave := (t.contrato_id, t.bimestre, t.nss)) in propuestas
+    }

@@ -1,0 +1,168 @@
+"""Revisar of the SISUB through the real services: a contract without its number or work site,
+workers without registro patronal or amounts, the ICSOE informativa of the period that lists
+other contracts or workers (an error until the clerk says why, a warning after), amounts typed
+by hand that are not the receipts', and a period with only continuing contracts that agrees
+with an ICSOE «Sin información»."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import Domicilio
+from icsoe_desktop.domain.sisub.modelo import Importes
+from icsoe_desktop.domain.sisub.revision import (
+    ICSOE_CONTRATO,
+    ICSOE_TIPO,
+    ICSOE_TRABAJADOR,
+    IMPORTE_RECIBOS,
+    NO_ANSI,
+    SIN_IMPORTES,
+    SIN_NUMERO,
+    SIN_REGISTRO,
+    SIN_TRABAJADORES,
+    SITIO_INCOMPLETO,
+)
+from tests import nomina_cfdi as nc
+from tests.conftest import services_copying
+from tests.informativa_servicios import CLIENTE, capturista_una_vez
+from tests.sisub_datos import (
+    ENERO_ABRIL,
+    MAYO_AGOSTO,
+    SITIO,
+    contrato,
+    de_la_lista,
+    empresa_de_la_nomina,
+    importar,
+)
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
+
+
+@pytest.fixture
+def quien(_quien_una_vez, services, data_dir, smtp_configured):
+    empresa_de_la_nomina(services, data_dir)
+    rfc, ana, _ = _quien_una_vez[1]
+    return rfc, ana
+
+
+def _codigos(problemas):
+    return {(p.codigo, p.aviso) for p in problemas}
+
+
+def test_only_continuing_contracts_agree_with_an_icsoe_sin_informacion(services, quien, tmp_path):
+    rfc, ana = quien
+    _inf, continuo = contrato(
+        services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), date(2027, 2, 9)
+    )
+    services.informativas.crear(rfc, ana, MAYO_AGOSTO, "sin_informacion")
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    # Nothing captured for the SISUB yet: number, work site, and no receipts.
+    assert _codigos(services.sisub.revisar(hecho.uuid, ana)) == {
+        (SIN_NUMERO, False),
+        (SITIO_INCOMPLETO, False),
+        (SIN_TRABAJADORES, True),
+    }
+    services.sisub.guardar_contrato(hecho.uuid, continuo, ana, "S-1", SITIO)
+    uno, _dos = de_la_lista(services, continuo, ana)
+    recibo = nc.recibo(
+        nc.Emisor(), uno, nc.Periodo.quincena(2026, 5), subcontrataciones=((CLIENTE.rfc, "100"),)
+    )
+    importar(services, tmp_path / "nomina", [("uno.xml", recibo)])
+    services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    # ICSOE «Sin información», SISUB «datos continuos»: they agree.
+    assert services.sisub.revisar(hecho.uuid, ana) == []
+    # An amount typed by hand that is not the receipts': a warning.
+    (fila,) = services.sisub.reporte(hecho.uuid, ana).contratos[0].trabajadores
+    services.sisub.editar_trabajador(
+        fila.uuid, ana, Importes(1, 0, 0, 0, fila.importes.no_excedente), nc.REGISTRO_PATRONAL
+    )
+    assert _codigos(services.sisub.revisar(hecho.uuid, ana)) == {(IMPORTE_RECIBOS, True)}
+
+
+def test_a_new_contract_needs_its_workers_amounts_and_agrees_with_the_icsoe(
+    services, quien, tmp_path
+):
+    rfc, ana = quien
+    _inf, nuevo = contrato(
+        services, rfc, ana, MAYO_AGOSTO, CLIENTE, date(2026, 7, 6), None, trabajadores=2
+    )
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    services.sisub.guardar_contrato(hecho.uuid, nuevo, ana, "S-2", SITIO)
+    # The listed workers, proposed without receipts: registro patronal and amounts missing.
+    problemas = services.sisub.revisar(hecho.uuid, ana)
+    assert _codigos(problemas) == {(SIN_REGISTRO, False), (SIN_IMPORTES, False)}
+    assert len(problemas) == 4
+    # A receipt naming the client for a worker the ICSOE list does not have: the SISUB ties
+    # him to the contract, and the two disagree.
+    (ajeno,) = nc.trabajadores(1, seed=77)
+    recibo = nc.recibo(
+        nc.Emisor(), ajeno, nc.Periodo.quincena(2026, 7), subcontrataciones=((CLIENTE.rfc, "100"),)
+    )
+    importar(services, tmp_path / "nomina", [("ajeno.xml", recibo)])
+    services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    fuera = [p for p in services.sisub.revisar(hecho.uuid, ana) if p.codigo == ICSOE_TRABAJADOR]
+    assert [(p.aviso, p.contrato) for p in fuera] == [(False, nuevo)]
+    assert (
+        f"NSS {ajeno.nss}" in fuera[0].mensaje and "no en la informativa ICSOE" in fuera[0].mensaje
+    )
+    # The clerk says why: a warning only.
+    services.sisub.anotar_icsoe(hecho.uuid, ana, "Entró a cubrir una incapacidad en julio.")
+    fuera = [p for p in services.sisub.revisar(hecho.uuid, ana) if p.codigo == ICSOE_TRABAJADOR]
+    assert [p.aviso for p in fuera] == [True]
+
+
+def test_an_icsoe_sin_informacion_disagrees_with_a_contract_started_in_the_period(services, quien):
+    rfc, ana = quien
+    # Captured in enero–abril's informativa with a start in june (the ICSOE's own Revisar
+    # warns of that date), and mayo–agosto declared «Sin información».
+    contrato(services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 6, 1), None, trabajadores=1)
+    services.informativas.crear(rfc, ana, MAYO_AGOSTO, "sin_informacion")
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    tipo = [p for p in services.sisub.revisar(hecho.uuid, ana) if p.codigo == ICSOE_TIPO]
+    assert [p.aviso for p in tipo] == [False]
+    assert "«Sin información»" in tipo[0].mensaje
+
+
+def test_an_icsoe_contract_that_did_not_start_in_the_period(services, quien):
+    rfc, ana = quien
+    # In mayo–agosto's informativa, with a start in march: the SISUB has it as continuing.
+    _inf, marzo = contrato(
+        services, rfc, ana, MAYO_AGOSTO, CLIENTE, date(2026, 3, 2), None, trabajadores=1
+    )
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    codigos = [(p.codigo, p.contrato) for p in services.sisub.revisar(hecho.uuid, ana)]
+    assert (ICSOE_CONTRATO, marzo) in codigos
+    assert (ICSOE_TIPO, None) in codigos
+
+
+def test_a_character_the_csv_cannot_hold_is_warned_of(services, quien):
+    rfc, ana = quien
+    _inf, uuid = contrato(
+        services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), None, trabajadores=1
+    )
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    services.sisub.guardar_contrato(
+        hecho.uuid, uuid, ana, "S-1", Domicilio(**{**SITIO.__dict__, "calle": "Calle 60 ➜ Norte"})
+    )
+    (ansi,) = [p for p in services.sisub.revisar(hecho.uuid, ana) if p.codigo == NO_ANSI]
+    assert "«➜»" in ansi.mensaje and ansi.aviso
+
+
+def test_the_files_are_not_exported_while_revisar_finds_errors(services, quien, tmp_path):
+    rfc, ana = quien
+    contrato(services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), None, trabajadores=1)
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    with pytest.raises(ValidationError) as error:
+        services.sisub_archivos.exportar(hecho.uuid, rfc, tmp_path / "salida")
+    assert error.value.code == "sisub_con_problemas"
+    assert "Revisar encontró 2 problemas" in error.value.message
+    assert not (tmp_path / "salida").exists()
