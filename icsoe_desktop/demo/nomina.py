@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert
@@ -17,12 +18,23 @@ from icsoe_desktop.store.models import ReciboNomina
 CLIENTES = ("CMA050505KL3", "TRA991231QR7", "ALI080808AB1")
 
 
-def create_demo_recibos(store: Store, primer_lunes: date, semanas: int, trabajadores: int) -> int:
+def create_demo_recibos(
+    store: Store,
+    primer_lunes: date,
+    semanas: int,
+    trabajadores: int,
+    clientes_rfc: Sequence[str] = CLIENTES,
+    semilla: int = 2026,
+) -> int:
+    """``semilla``: demo_trabajadores' (the same workers as a contract made with it)."""
     from icsoe_desktop.demo.data import demo_trabajadores
 
-    rng = random.Random(91)
-    gente = demo_trabajadores(trabajadores, primer_lunes.year)
-    clientes = {t.curp: rng.sample(CLIENTES, rng.choice((1, 1, 2))) for t in gente}
+    rng = random.Random(91 * semilla)  # each seed its own UUIDs
+    gente = demo_trabajadores(trabajadores, primer_lunes.year, semilla)
+    clientes = {
+        t.curp: rng.sample(list(clientes_rfc), min(rng.choice((1, 1, 2)), len(clientes_rfc)))
+        for t in gente
+    }
     hechos = 0
     with store.session() as session:
         conn = session.connection()

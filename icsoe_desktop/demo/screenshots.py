@@ -725,6 +725,7 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
         return InformativaWindow(services, actor, DEMO_RFC, uuid, firma)
 
     shot("72_informativa_contratos", ventana)
+    _proponer_shot(services, shot, curp, anterior, contratos[0])
     shot("73_contrato", lambda: ContratoDialog(services, curp, DEMO_RFC, en_captura, contratos[0]))
     shot("74_contratante", lambda: ContratanteDialog(services, curp, DEMO_RFC, contratantes[0]))
     datos = informativas.contrato(contratos[1], curp)
@@ -772,6 +773,45 @@ def _recibos_shot(services, shot, hoy) -> None:
     inicio = Periodo.de_fecha(hoy).inicio
     create_demo_recibos(services.store, inicio - timedelta(days=inicio.weekday()), 2, 14)
     shot("78a_recibos_nomina", lambda: RecibosNominaDialog(services, "idse@nominas.com"))
+    _salarios_shot(services, shot, Periodo.de_fecha(hoy))
+
+
+def _proponer_shot(services, shot, curp: str, periodo, contrato: str) -> None:
+    """Proponer trabajadores desde los recibos: the period's weekly payroll names the first
+    contract's contratante for its 48 workers and for 5 more, whom it proposes."""
+    from datetime import timedelta
+
+    from icsoe_desktop.demo.nomina import create_demo_recibos
+    from icsoe_desktop.gui.informativa.proponer_recibos import ProponerRecibosDialog
+
+    lunes = periodo.inicio + timedelta(days=7 - periodo.inicio.weekday())
+    create_demo_recibos(services.store, lunes, 2, 53, ("CNT010101A14",), semilla=20)
+    propuesta = services.informativa_trabajadores.propuesta_de_recibos(contrato, curp)
+    shot(
+        "72a_proponer_recibos",
+        lambda: ProponerRecibosDialog(services, curp, contrato, propuesta),
+    )
+
+
+def _salarios_shot(services, shot, periodo) -> None:
+    """Salarios no avisados: two workers whose receipts declare an SBC their movimientos
+    with IDSE do not have (made-up rows: the demo's movimientos are other workers')."""
+    from datetime import timedelta
+
+    from icsoe_desktop.demo.data import demo_trabajadores
+    from icsoe_desktop.domain.dias_habiles import sumar_habiles
+    from icsoe_desktop.gui.nomina.salarios import SalariosNoAvisadosDialog
+    from icsoe_desktop.services.nomina.consulta import SalarioNoAvisado
+
+    filas = []
+    for n, t in enumerate(demo_trabajadores(2, periodo.anio, 7)):
+        desde = periodo.inicio + timedelta(days=14 * (n + 1) - periodo.inicio.weekday())
+        filas.append(
+            SalarioNoAvisado(
+                t.nss, t.curp, t.nombre, desde, sumar_habiles(desde, 5), t.sbc + 4_500, t.sbc
+            )
+        )
+    shot("78b_salarios_no_avisados", lambda: SalariosNoAvisadosDialog(periodo, filas))
 
 
 def _rechazos_shot(services, shot, curp: str, firmada: str, contrato: str, ventana) -> None:

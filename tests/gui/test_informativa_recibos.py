@@ -265,3 +265,51 @@ def test_when_the_contract_has_them_all_nothing_can_be_added(
     assert "ya están en el contrato: no hay a quién agregar." in texto
     assert (agregar, nuevos, ya) == (False, 0, 2)
     assert modals.texts == [] and svc.contar(contrato, ana) == 2
+
+
+def test_a_workers_receipts_open_from_his_row_without_salaries(
+    qtbot, services, quien, modals, tmp_path
+):
+    """*Ver recibos…* with one worker chosen: Recibos de nómina of the informativa's period,
+    only his; the capturista sees no SBC and may neither import nor check salaries."""
+    from icsoe_desktop.gui.nomina.recibos import RecibosNominaDialog
+
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    gente = nc.trabajadores(3, seed=93)
+    services.informativa_trabajadores.agregar_varios(
+        contrato, ana, [Trabajador(t.nss, t.curp, int(t.sbc * 100), t.nombre) for t in gente]
+    )
+    importar(services, tmp_path / "junio", gente, [CLIENTE.rfc] * 3)
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    panel = window.trabajadores
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3)
+    assert panel.ver_recibos.isVisible() and not panel.ver_recibos.isEnabled()
+    fila = next(r for r in range(3) if panel.model.fila(r).nss == gente[0].nss)
+    rect = panel.tabla.visualRect(panel.model.index(fila, 0))
+    qtbot.mouseClick(panel.tabla.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.ver_recibos.isEnabled()
+    vistos: dict = {}
+
+    def leer(dialog) -> None:
+        assert isinstance(dialog, RecibosNominaDialog)
+        vistos["periodo"] = dialog.periodo.currentText()
+        vistos["trabajador"] = dialog.trabajador.text()
+        vistos["celdas"] = celdas(dialog.model)
+        vistos["resumen"] = dialog.resumen.text()
+        vistos["botones"] = [
+            b.isEnabled()
+            for b in (dialog.importar_carpeta, dialog.importar_archivos, dialog.salarios)
+        ]
+        click(qtbot, dialog.cerrar)
+
+    modals.handle(leer)
+    click(qtbot, panel.ver_recibos)
+    qtbot.waitUntil(lambda: "celdas" in vistos)
+    assert modals.error is None
+    assert vistos["periodo"] == PERIODO.texto and vistos["trabajador"] == gente[0].nss
+    # His two weekly receipts (``importar`` gives the first worker a second week), no SBC.
+    assert [(c[0], c[5]) for c in vistos["celdas"]] == [(gente[0].nss, "")] * 2
+    assert vistos["resumen"].endswith("Sin importes: esta sesión no puede ver los salarios.")
+    assert vistos["botones"] == [False, False, False]

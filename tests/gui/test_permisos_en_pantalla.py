@@ -29,8 +29,9 @@ SOLO_LINEA_DE_COMANDOS = {
 # tests/sync/test_actualizacion.py checks it enabled and greyed against that server.
 SOLO_CON_VERSION_NUEVA = {Accion.ACTUALIZAR}
 # Every call of an empresa's services asks it (services/acceso/puerta.py): no control of its own.
-# The receipts' amounts: their list shows them or not (tests/gui/test_recibos_nomina.py).
-SIN_CONTROL = {Accion.CONSULTAR, Accion.IMPORTES_NOMINA}
+# (The receipts' amounts: their list shows them or not, tests/gui/test_recibos_nomina.py; its
+# «Salarios no avisados…» is their control here.)
+SIN_CONTROL = {Accion.CONSULTAR}
 
 
 def _ventanas(mundo, actor: str | None) -> list[QWidget]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.nomina.recibos import RecibosNominaDialog
@@ -95,3 +96,74 @@ def test_a_guest_sees_the_receipts_without_salaries_and_may_not_import(qtbot, em
     assert "Sin importes" in dialog.resumen.text()
     assert not dialog.importar_carpeta.isEnabled() and not dialog.importar_archivos.isEnabled()
     assert "importar recibos de nómina (CFDI)" in dialog.importar_carpeta.toolTip()
+    assert not dialog.salarios.isEnabled()  # the salary check shows salaries
+
+
+def test_one_workers_receipts_and_the_salaries_not_filed_with_idse(
+    qtbot, empresa, modals, tmp_path
+):
+    """The worker box keeps one worker's receipts; *Salarios no avisados…* lists the worker
+    whose receipt's SBC (520.00) is not the 500.00 his movimientos registered in time, and
+    not the one whose receipt says what IDSE has (tests/services/test_nomina_importar.py)."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from icsoe_desktop.gui.nomina.salarios import SalariosNoAvisadosDialog
+    from tests.informativa_servicios import movimientos_con_sbc
+    from tests.services.movimientos_data import nss
+
+    movimientos_con_sbc(empresa, tmp_path)
+    maria, luis, otro = nc.trabajadores(3, seed=61)
+    maria = replace(maria, nss=nss(7), sbc=Decimal("520.00"))
+    luis = replace(luis, nss=nss(1), sbc=Decimal("651.84"))
+    semanas = (nc.Periodo.semana(date(2026, 6, 8)), nc.Periodo.semana(date(2026, 6, 15)))
+    recibos = [
+        (f"{t.curp}-{n}.xml", nc.recibo(nc.Emisor(), t, semana))
+        for n, semana in enumerate(semanas)
+        for t in (maria, luis, otro)
+    ]
+    assert empresa.nomina.importar([nc.escribir(tmp_path / "junio", recibos)], CLI_ACTOR)
+    dialog = RecibosNominaDialog(empresa, ADMIN)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _elegir(dialog, "mayo–agosto 2026")
+    assert len(_celdas(dialog)) == 6
+    qtbot.keyClicks(dialog.trabajador, maria.curp.lower())
+    qtbot.keyClick(dialog.trabajador, Qt.Key.Key_Return)  # Buscar is the default button
+    assert [(c[0], c[5]) for c in _celdas(dialog)] == [(maria.nss, "520.00")] * 2
+    assert dialog.resumen.text() == (
+        f"2 recibos de «{maria.curp.lower()}» de mayo–agosto 2026, de 1 trabajador."
+    )
+    dialog.trabajador.clear()
+    qtbot.keyClicks(dialog.trabajador, luis.nombre.lower())
+    click(qtbot, dialog.buscar)
+    assert {c[2] for c in _celdas(dialog)} == {luis.nombre}
+
+    vistos: dict = {}
+
+    def leer(salarios) -> None:
+        assert isinstance(salarios, SalariosNoAvisadosDialog)
+        vistos["celdas"] = _celdas(salarios)
+        vistos["texto"] = salarios.instruccion.text()
+        vistos["titulo"] = salarios.windowTitle()
+        salarios.grab().save(str(tmp_path / "salarios.png"))
+        click(qtbot, salarios.cerrar)
+
+    modals.handle(leer)
+    click(qtbot, dialog.salarios)
+    qtbot.waitUntil(lambda: "celdas" in vistos, timeout=20_000)
+    assert modals.error is None
+    assert vistos["celdas"] == [
+        [maria.nss, maria.curp, maria.nombre, "15/06/2026", "22/06/2026", "520.00", "500.00"]
+    ]
+    assert vistos["titulo"] == "Salarios no avisados: mayo–agosto 2026"
+    assert vistos["texto"].startswith(
+        "1 trabajador de mayo–agosto 2026 con una posible modificación salarial no avisada"
+    )
+
+    # A period whose receipts agree with IDSE: it says so instead of an empty list.
+    _elegir(dialog, "enero–abril 2026")
+    modals.texts.clear()
+    click(qtbot, dialog.salarios)
+    qtbot.waitUntil(lambda: modals.texts != [], timeout=20_000)
+    assert modals.texts[-1].startswith("En enero–abril 2026, el SBC del último recibo")

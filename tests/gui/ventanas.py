@@ -102,6 +102,25 @@ def _propuesta(m: Mundo):
     return PropuestaRecibos("CNT010101A14", Periodo(2026, 2), propuestos[:1], propuestos[1:])
 
 
+def _salarios():
+    """A worker whose receipt's SBC is not his movimientos': Salarios no avisados' row."""
+    from datetime import date
+
+    from icsoe_desktop.services.nomina.consulta import SalarioNoAvisado
+
+    return [
+        SalarioNoAvisado(
+            "12345678901",
+            "LOPE820130HASJRL86",
+            "ENRIQUE LOPEZ",
+            date(2026, 6, 8),
+            date(2026, 6, 15),
+            52_000,
+            50_000,
+        )
+    ]
+
+
 def _dos_sbc(carpeta: Path):
     """A worker file whose «SDI» and «SBC» differ: the intake's reading, for Comparar columnas."""
     from icsoe_desktop.services.archivos import mapeos
@@ -118,7 +137,7 @@ def _dos_sbc(carpeta: Path):
 
 def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     """Each window class (``module.Class``) and how a clerk gets it on screen."""
-    from icsoe_desktop.domain.informativa.modelo import Problema
+    from icsoe_desktop.domain.informativa.modelo import Periodo, Problema
     from icsoe_desktop.gui import aviso_privacidad, manual, ventana_principal
     from icsoe_desktop.gui.certificados import emisores_confiables, generar_pfx
     from icsoe_desktop.gui.certificados import imss as certificados_imss
@@ -163,6 +182,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.movimientos import corregir as corregir_movimiento
     from icsoe_desktop.gui.movimientos import rechazos as rechazos_importacion
     from icsoe_desktop.gui.nomina import recibos as recibos_nomina
+    from icsoe_desktop.gui.nomina import salarios as salarios_nomina
     from icsoe_desktop.gui.sync import configuracion as sincronizacion
     from icsoe_desktop.gui.sync import conflictos
     from icsoe_desktop.services.archivos import mapeos
@@ -322,6 +342,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         ),
         "nomina.recibos.RecibosNominaDialog": lambda m: recibos_nomina.RecibosNominaDialog(
             m.services, ADMIN
+        ),
+        "nomina.salarios.SalariosNoAvisadosDialog": lambda m: (
+            salarios_nomina.SalariosNoAvisadosDialog(Periodo(2026, 2), _salarios())
         ),
         "informativa.verificar.VerificarConstanciaDialog": lambda m: (
             verificar_constancia.VerificarConstanciaDialog(m.services)

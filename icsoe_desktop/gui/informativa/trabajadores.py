@@ -100,6 +100,13 @@ class TrabajadoresPanel(QObject):
             "Proponer trabajadores desde los recibos de nómina del periodo que nombran al "
             "contratante de este contrato"
         )
+        # The selected worker's receipts of the period (Recibos de nómina, filtered to him).
+        self.ver_recibos = QPushButton("Ver recibos…", form)
+        self.ver_recibos.setObjectName("verRecibosButton")
+        self.ver_recibos.setAccessibleName("Ver los recibos de nómina del trabajador")
+        self.ver_recibos.setToolTip(
+            "Los recibos de nómina del trabajador elegido en el periodo de la informativa"
+        )
         self.quitar = child(form, QPushButton, "quitarButton")
         self.corregir = child(form, QPushButton, "corregirButton")
         self.rechazados = child(form, QCheckBox, "rechazadosCheck")
@@ -116,7 +123,14 @@ class TrabajadoresPanel(QObject):
         # The buttons that bring workers in or act on the list's selection go on this row:
         # beside NSS, CURP and SBC they squeezed those boxes to a few letters when the
         # Inconsistencias panel takes its part of the window.
-        for boton in (self.empresa, self.recibos, self.importar, self.corregir, self.quitar):
+        for boton in (
+            self.empresa,
+            self.recibos,
+            self.importar,
+            self.ver_recibos,
+            self.corregir,
+            self.quitar,
+        ):
             fila.addWidget(boton)
         layout.insertLayout(layout.indexOf(self.tabla), fila)
         en_dos_filas_si_no_cabe(fila, self.empresa)
@@ -151,6 +165,7 @@ class TrabajadoresPanel(QObject):
         self.empresa.clicked.connect(self.de_la_empresa)
         self.importar.clicked.connect(self._pedir_archivo)
         self.recibos.clicked.connect(self.de_los_recibos)
+        self.ver_recibos.clicked.connect(self.recibos_del_trabajador)
         self.revisar_columnas = boton_revisar(
             self.importar, lambda: self._pedir_archivo(revisar=True)
         )
@@ -229,6 +244,8 @@ class TrabajadoresPanel(QObject):
         seleccion = self.tabla.selectionModel().hasSelection()
         self.quitar.setEnabled(puede and seleccion)
         self.corregir.setEnabled(puede and self._una_fila() is not None)
+        # Reading receipts changes nothing: a signed informativa's workers too.
+        self.ver_recibos.setEnabled(hay_contrato and self._una_fila() is not None)
         if not hay_contrato:
             self.total.setText("")
             return
@@ -345,6 +362,25 @@ class TrabajadoresPanel(QObject):
         proponer(
             self.tabla.window(), self._services, self._actor, self.contrato.uuid, self._recargar
         )
+
+    def recibos_del_trabajador(self) -> None:
+        """*Ver recibos…*: Recibos de nómina of the informativa's period, only the selected
+        worker's (by his NSS; by CURP when the row has no NSS)."""
+        row = self._una_fila()
+        fila = self.model.fila(row) if row is not None else None
+        if self.contrato is None or fila is None:
+            return
+        from icsoe_desktop.gui.nomina.recibos import RecibosNominaDialog
+
+        dialog = RecibosNominaDialog(
+            self._services,
+            self._actor,
+            self.tabla.window(),
+            periodo=self.contrato.periodo,
+            trabajador=fila.nss or fila.curp,
+        )
+        ejecutar_modal(dialog)
+        self.tabla.setFocus()
 
     def _pedir_archivo(self, revisar: bool = False) -> None:
         if self.contrato is None or not self.editable:

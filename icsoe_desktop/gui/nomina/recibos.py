@@ -1,5 +1,7 @@
 """ICSOE › Recibos de nómina: the CFDI de nómina of a cuatrimestre, optionally only those that
-name a client, and the import of a folder, a ZIP or XML files in the background with its
+name a client or those of one worker (opened so from his row in the informativa), the
+«posible modificación salarial no avisada» of the period (``gui/nomina/salarios.py``), and the
+import of a folder, a ZIP or XML files in the background with its
 progress and Cancelar. Who may not see salaries (sólo consulta) sees the receipts without SBC."""
 
 from __future__ import annotations
@@ -91,10 +93,16 @@ def resumen_importacion(reporte: ReporteNomina) -> str:
 
 
 class RecibosNominaDialog(QDialog):
-    """``usuario``: who signed in (None: sólo consulta)."""
+    """``usuario``: who signed in (None: sólo consulta); ``periodo`` and ``trabajador`` (his NSS,
+    CURP or name): what to show first."""
 
     def __init__(
-        self, services: Services, usuario: str | None, parent: QWidget | None = None
+        self,
+        services: Services,
+        usuario: str | None,
+        parent: QWidget | None = None,
+        periodo: Periodo | None = None,
+        trabajador: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("RecibosNominaDialog")
@@ -113,9 +121,16 @@ class RecibosNominaDialog(QDialog):
         actual = Periodo.de_fecha(hoy)
         for anio in range(hoy.year, hoy.year - 3, -1):
             for numero in (3, 2, 1):
-                periodo = Periodo(anio, numero)
-                if periodo.inicio <= hoy or periodo == actual:
-                    self.periodo.addItem(periodo.texto, periodo)
+                uno = Periodo(anio, numero)
+                if uno.inicio <= hoy or uno == actual:
+                    self.periodo.addItem(uno.texto, uno)
+        if periodo is not None:
+            datos = [self.periodo.itemData(i) for i in range(self.periodo.count())]
+            indice = datos.index(periodo) if periodo in datos else -1
+            if indice < 0:  # an informativa of a period older than the list
+                self.periodo.addItem(periodo.texto, periodo)
+                indice = self.periodo.count() - 1
+            self.periodo.setCurrentIndex(indice)
         etiqueta_cliente = QLabel("C&liente (RFC):")
         self.cliente = QLineEdit()
         self.cliente.setObjectName("clienteEdit")
@@ -123,6 +138,12 @@ class RecibosNominaDialog(QDialog):
         self.cliente.setPlaceholderText("todos")
         self.cliente.setToolTip("Sólo los recibos que nombran a ese cliente (RfcLabora)")
         etiqueta_cliente.setBuddy(self.cliente)
+        etiqueta_trabajador = QLabel("&Trabajador:")
+        self.trabajador = QLineEdit(trabajador)
+        self.trabajador.setObjectName("trabajadorEdit")
+        self.trabajador.setPlaceholderText("NSS, CURP o nombre")
+        self.trabajador.setToolTip("Sólo los recibos de ese trabajador")
+        etiqueta_trabajador.setBuddy(self.trabajador)
         self.buscar = QPushButton("&Buscar")
         self.buscar.setObjectName("buscarButton")
         self.buscar.setDefault(True)  # Enter after typing a client's RFC searches
@@ -130,6 +151,8 @@ class RecibosNominaDialog(QDialog):
         filtros.addWidget(self.periodo)
         filtros.addWidget(etiqueta_cliente)
         filtros.addWidget(self.cliente)
+        filtros.addWidget(etiqueta_trabajador)
+        filtros.addWidget(self.trabajador, 1)
         filtros.addWidget(self.buscar)
         filtros.addStretch(1)
         layout.addLayout(filtros)
@@ -156,10 +179,16 @@ class RecibosNominaDialog(QDialog):
         self.importar_carpeta.setObjectName("importarCarpetaButton")
         self.importar_archivos = QPushButton("Importar &ZIP o XML…")
         self.importar_archivos.setObjectName("importarArchivosButton")
+        self.salarios = QPushButton("&Salarios no avisados…")
+        self.salarios.setObjectName("salariosButton")
+        self.salarios.setToolTip(
+            "Posibles modificaciones salariales no avisadas: el SBC de los recibos del periodo "
+            "contra el de los movimientos con IDSE"
+        )
         self.cerrar = QPushButton("Cerrar")
         self.cerrar.setObjectName("cerrarButton")
         self.cerrar.setAutoDefault(False)
-        for boton in (self.importar_carpeta, self.importar_archivos):
+        for boton in (self.salarios, self.importar_carpeta, self.importar_archivos):
             boton.setAutoDefault(False)
             buttons.addButton(boton, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.cerrar, QDialogButtonBox.ButtonRole.RejectRole)
@@ -172,12 +201,14 @@ class RecibosNominaDialog(QDialog):
             [
                 (self.importar_carpeta, Accion.IMPORTAR_NOMINA),
                 (self.importar_archivos, Accion.IMPORTAR_NOMINA),
+                (self.salarios, Accion.IMPORTES_NOMINA),
             ],
         )
         self.buscar.clicked.connect(self.refresh)
         self.periodo.currentIndexChanged.connect(self.refresh)
         self.importar_carpeta.clicked.connect(self._elegir_carpeta)
         self.importar_archivos.clicked.connect(self._elegir_archivos)
+        self.salarios.clicked.connect(self.ver_salarios)
         self.cerrar.clicked.connect(self.reject)
         self.resize(1240, 560)  # fits a 1366×768 screen with its frame
         centrar(self, parent)
@@ -202,7 +233,11 @@ class RecibosNominaDialog(QDialog):
         cliente = self.cliente.text().strip().upper()
         try:
             filas = self._services.nomina_consulta.listar(
-                self._usuario, periodo, cliente or None, con_importes=self._con_importes
+                self._usuario,
+                periodo,
+                cliente or None,
+                con_importes=self._con_importes,
+                trabajador=self.trabajador.text(),
             )
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
@@ -213,6 +248,8 @@ class RecibosNominaDialog(QDialog):
             self.tabla.resizeColumnToContents(column)
         trabajadores = len({f.curp for f in filas})
         de = f" que nombran a {cliente}" if cliente else ""
+        if self.trabajador.text().strip():
+            de += f" de «{self.trabajador.text().strip()}»"
         texto = (
             f"{plural(len(filas), 'recibo')}{de} de {periodo.texto}, de "
             f"{plural(trabajadores, 'trabajador', 'trabajadores')}."
@@ -222,6 +259,12 @@ class RecibosNominaDialog(QDialog):
         if not self._con_importes:
             texto += " Sin importes: esta sesión no puede ver los salarios."
         self.resumen.setText(texto)
+
+    def ver_salarios(self) -> None:
+        """The period's «posible modificación salarial no avisada», in a window of its own."""
+        from icsoe_desktop.gui.nomina import salarios
+
+        salarios.ver(self, self._services, self._usuario, self.periodo_elegido)
 
     def _elegir_carpeta(self) -> None:
         carpeta = QFileDialog.getExistingDirectory(self, "Carpeta con los recibos (XML)")

@@ -87,9 +87,11 @@ class NominaConsulta:
         periodo: Periodo,
         contratante: str | None = None,
         con_importes: bool = False,
+        trabajador: str | None = None,
     ) -> list[FilaRecibo]:
         """By NSS and date. ``con_importes``: with SBC, SDI and perceptions (the matrix asked;
-        a refusal is audited)."""
+        a refusal is audited). ``trabajador``: only one worker's, by his NSS or CURP (else
+        those whose name holds the text)."""
         if con_importes:
             self._permisos.exigir(actor, Accion.IMPORTES_NOMINA, f"recibos de {periodo.texto}")
         r, s = ReciboNomina, SubcontratacionNomina
@@ -113,6 +115,8 @@ class NominaConsulta:
             consulta = consulta.where(
                 r.id.in_(select(s.recibo_id).where(s.rfc == contratante.strip().upper()))
             )
+        if trabajador and trabajador.strip():
+            consulta = consulta.where(_del_trabajador(trabajador))
         consulta = consulta.order_by(r.nss, r.fecha_final, r.id)
         with self._store.session() as session:
             filas = session.execute(consulta).all()
@@ -207,6 +211,18 @@ class NominaConsulta:
                     )
                 )
         return encontrados
+
+
+def _del_trabajador(texto: str) -> ColumnElement[bool]:
+    """A worker's receipts: by NSS (11 digits) or CURP (18 characters), else by name."""
+    r = ReciboNomina
+    texto = " ".join(texto.split()).upper()
+    if len(texto) == 11 and texto.isdigit():
+        return r.nss == texto
+    if len(texto) == 18 and texto.isalnum():
+        return r.curp == texto
+    comodines = texto.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return r.nombre.like(f"%{comodines}%", escape="\\")
 
 
 def propuestos_en(session: Session, periodo: Periodo, contratante: str) -> list[Propuesto]:
