@@ -16,11 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from icsoe_desktop.gui.capitulos import CAPITULOS, INDICE, SI_ALGO_SALE_MAL, Capitulo
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMainWindow
 
 _INSTALADA = "icsoeAyudaF1"  # a window's dynamic property: its filter is in place
 _KEY_PRESS = QEvent.Type.KeyPress
@@ -169,3 +175,35 @@ def instalar(app: QApplication | None = None) -> AyudaF1:
         return _instalado[0]
     _instalado[:] = [AyudaF1(app)]
     return _instalado[0]
+
+
+def menu_ayuda(ventana: QMainWindow, datos: Path) -> tuple[QAction, QAction]:
+    """The *Ayuda* menu of a main window (IDSE's, the contratista's, the capturista's):
+    *Manual de usuario* (F1: the manual at the chapter of what is in view) and *Acerca de
+    icsoe-desktop* (the version and ``datos``, the data folder). Its two actions."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    ayuda = ventana.menuBar().addMenu("A&yuda")
+    ayuda.setObjectName("ayudaMenu")
+    manual = QAction("&Manual de usuario", ventana)
+    manual.setObjectName("manualAction")
+    manual.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+    manual.triggered.connect(lambda: abrir_desde(lugar(ventana, ventana.focusWidget())))
+    acerca = QAction("&Acerca de icsoe-desktop", ventana)
+    acerca.setObjectName("acercaAction")
+    acerca.triggered.connect(lambda: acerca_de(ventana, datos))
+    ayuda.addAction(manual)
+    ayuda.addAction(acerca)
+    return manual, acerca
+
+
+def acerca_de(ventana: QWidget, datos: Path) -> None:
+    from icsoe_desktop import __version__
+    from icsoe_desktop.gui.kit import msgbox
+
+    msgbox.information(
+        ventana,
+        f"icsoe-desktop {__version__}\n\nConexión en línea con IDSE y administración de "
+        f"capturistas ICSOE.\n\nDatos: {datos}",
+        "Acerca de icsoe-desktop",
+    )

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop import __version__
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
+from icsoe_desktop.gui.ayuda import menu_ayuda
+from icsoe_desktop.gui.kit import colores, mnemonics
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import plegable
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -254,19 +254,9 @@ class VentanaPrincipal(QMainWindow):
             ),
         )
 
-        ayuda = bar.addMenu("A&yuda")
-        ayuda.setObjectName("ayudaMenu")
         # F1 here, as in every other window (gui/ayuda.py): the manual at this window's chapter,
         # or at the section of the tab in view or of what has the focus (Lotes, the grid).
-        self.manual_action = self._action(
-            "&Manual de usuario",
-            "manualAction",
-            self._open_manual,
-            QKeySequence(QKeySequence.StandardKey.HelpContents),
-        )
-        ayuda.addAction(self.manual_action)
-        self.acerca_action = self._action("&Acerca de icsoe-desktop", "acercaAction", self._about)
-        ayuda.addAction(self.acerca_action)
+        self.manual_action, self.acerca_action = menu_ayuda(self, self._services.data_dir)
 
     def _respaldar(self) -> None:
         from icsoe_desktop.gui.empresas.respaldo import respaldar
@@ -467,19 +457,6 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
 
         ejecutar_modal(ArchivoClienteDialog(self._services, self.usuario, None, self))
-
-    def _open_manual(self) -> None:
-        from icsoe_desktop.gui.ayuda import abrir_desde, lugar
-
-        abrir_desde(lugar(self, self.focusWidget()))
-
-    def _about(self) -> None:
-        msgbox.information(
-            self,
-            f"icsoe-desktop {__version__}\n\nConexión en línea con IDSE y administración de "
-            f"capturistas ICSOE.\n\nDatos: {self._services.data_dir}",
-            "Acerca de icsoe-desktop",
-        )
 
     def showEvent(self, event: QShowEvent) -> None:
         """The focus starts on the first control as the window reads. The chain is a ring whose

@@ -553,3 +553,31 @@ def test_closed_it_leaves_no_connection_nor_object_on_what_lives_on(qtbot, compa
     assert abiertas == 5
     assert suscritas == [sin_ventana + 1] * 5  # each one heard the changes while it showed
     assert despues == antes
+
+
+@pytest.mark.parametrize(("registro", "enter"), [(REGISTRO, "Sí"), (OTRO, "Cancelar")])
+def test_enter_on_guardar_los_cambios_saves_only_a_certificate_that_would_be_saved(
+    qtbot, company, tmp_path, modals, registro, enter
+):
+    """Closed with an e.firma chosen and not saved: Enter answers Sí when it is the patrón's,
+    Cancelar (back to the form, nothing tried) when it is another patrón's."""
+    from tests.gui.helpers import ENTER
+
+    cer, key = cf.fiel_moral().write(tmp_path)
+    dialog = make_dialog(qtbot, company)
+    dialog.registro.setCurrentIndex(dialog.registro.findData(registro))
+    dialog.set_certificado(str(cer))
+    dialog.set_llave(str(key))
+    type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    modals.answer(ENTER)
+    dialog.close()
+    wait_operations(qtbot)
+    assert modals.texts[0] == MSG_GUARDAR_CAMBIOS
+    if enter == "Sí":
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+        assert modals.texts[1] == MSG_GUARDADO.format(registro=REGISTRO)
+    else:
+        qtbot.wait(100)
+        assert dialog.isVisible() and modals.texts == [MSG_GUARDAR_CAMBIOS]
+        assert dialog.certificado.text() == str(cer)
+        assert sorted(company.certificates.pending()) == sorted([OTRO, REGISTRO])

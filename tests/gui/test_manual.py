@@ -192,6 +192,41 @@ def test_ayuda_menu_has_the_manual_on_f1_and_acerca_de_says_the_version(qtbot, s
     assert str(services.data_dir) in modals.texts[0]
 
 
+def test_the_icsoe_windows_have_the_same_ayuda_menu(
+    qtbot, services, data_dir, tmp_path, smtp_configured, modals
+):
+    """The contratista's and the capturista's windows: *Ayuda* with the manual where F1 opens it
+    (the chapter of the page in view: the contratista's opens at its informativas) and
+    *Acerca de*, as the IDSE main window."""
+    from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+    from icsoe_desktop.services.capturistas.acceso import CapturistaSesion
+    from tests.informativa_servicios import capturista_activa
+
+    rfc, curp = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    for window, capitulo in (
+        (IcsoeContratistaWindow(services, services.contratistas.sesion(rfc)),
+         "07_informativa.md"),
+        (IcsoeCapturistaWindow(services, CapturistaSesion(curp, "ANA LÓPEZ MARTÍNEZ")),
+         "06_icsoe_capturistas.md"),
+    ):  # fmt: skip
+        shown(qtbot, window)
+        menus = [a.text() for a in window.menuBar().actions()]
+        assert menus[-1] == "A&yuda"
+        ayuda_menu = window.menuBar().actions()[-1].menu()
+        assert [a.text() for a in ayuda_menu.actions()] == [
+            "&Manual de usuario",
+            "&Acerca de icsoe-desktop",
+        ]
+        assert window.manual_action.shortcut().toString() == "F1"
+        window.manual_action.trigger()
+        assert manual_of(window).capitulo == capitulo
+        antes = len(modals.messages)
+        window.acerca_action.trigger()
+        qtbot.waitUntil(lambda antes=antes: len(modals.messages) > antes)
+        assert f"icsoe-desktop {__version__}" in modals.texts[-1]
+
+
 def test_f1_in_a_modal_dialog_opens_a_manual_that_can_be_used(qtbot, services, modals):
     """Certificados IMSS is modal over the main window: the manual opens over it, takes the
     keyboard and the mouse (another chapter is chosen in it), and the dialog stays open."""

@@ -342,7 +342,8 @@ def test_the_first_day_by_keyboard(qtbot, data_dir, tmp_path, modals):
 
         modals.handle(registrar)
         modals.answer(ENTER)  # «Se guardó el usuario…»
-        tecla(Qt.Key.Key_Return)  # Regístrate aquí
+        tecla(Qt.Key.Key_Return)  # Regístrate aquí: at once, or once the services are built
+        qtbot.waitUntil(lambda: login.usuario.text() == ADMIN, timeout=20_000)
         al_frente(qtbot, login)
         assert login.usuario.text() == ADMIN and foco() is login.contrasena
         escribir(PASSWORD)
@@ -988,7 +989,7 @@ def test_contpaqi_registrate_aqui_and_olvido_su_contrasena_by_keyboard(
     try:
         app.start()
         login = app.login
-        qtbot.waitUntil(lambda: login.registrate.isEnabled(), timeout=20_000)
+        qtbot.waitUntil(lambda: app.services is not None, timeout=20_000)
         al_frente(qtbot, login)
         assert foco() is login.contrasena and login.usuario.text() == ADMIN
 

@@ -91,6 +91,7 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         self._services = services
         self._actor = actor
         self.avisar_al_cerrar = True  # False: opened by the sign-in's question, asked once
+        self._elegido: tuple[str, str] | None = None  # the chosen e.firma's RFC and validity
         form = load_form("certificados_imss.ui", self)
         self.guardar = child(form, QPushButton, "guardarButton")
         self.guardar.setDefault(True)  # Enter saves, as the guide puts Guardar forward
@@ -186,6 +187,7 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         """What choosing a file does (tests call it to bypass the native file dialog)."""
         self.certificado.setText(path)
         self.detalle.clear()
+        self._elegido = None
         fiel = Path(path).suffix.lower() != ".pfx"
         self._set_fiel(fiel)
         if not fiel:
@@ -199,6 +201,7 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         # FIEL: the usuario is the RFC of the certificate.
         self.usuario.setText(info.rfc)
         certificates = self._services.certificates
+        self._elegido = (info.rfc, certificates.validity(info))
         self.detalle.setText(
             _detalle(info, certificates.validity(info), certificates.emisor_verificado(info))
         )
@@ -213,6 +216,20 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
             self.registro.setCurrentIndex(index)
 
     # --- actions -------------------------------------------------------------------------------
+
+    def guardable(self) -> bool:
+        """Not when the e.firma chosen is another patrón's (its RFC is not the registro's) or
+        is not valid today: Guardar would refuse it, so Enter on «¿Guardar los cambios?» goes
+        back to the form."""
+        if self._elegido is None:
+            return True
+        rfc, estado = self._elegido
+        registro = self.registro.currentData()
+        patron = next(
+            (r.rfc_patron for r in self._services.certificates.rows() if r.registro == registro),
+            None,
+        )
+        return rfc == patron and estado not in ("vencido", "no_vigente_aun")
 
     def cambios(self) -> bool:
         """A certificate chosen, or its usuario or contraseña typed, and not saved."""

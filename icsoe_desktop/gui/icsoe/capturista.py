@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 
+from icsoe_desktop.gui.ayuda import menu_ayuda
 from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.icsoe.seleccionar_contratista import IcsoeSeleccionarContratistaDialog
 from icsoe_desktop.gui.informativa.inicio import InformativasInicio
@@ -56,6 +57,7 @@ class IcsoeCapturistaWindow(QMainWindow):
         self.seleccionar.clicked.connect(self.open_seleccionar)
         self.cerrar_sesion.clicked.connect(self.close)
         self.statusBar().showMessage(f"Capturista: {sesion.curp}")
+        self.manual_action, self.acerca_action = menu_ayuda(self, services.data_dir)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(1120, 700)  # fits a 1366×768 screen
 

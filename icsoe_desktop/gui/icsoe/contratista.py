@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui.ayuda import menu_ayuda
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.icsoe.alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe.consulta import IcsoeConsultaPage
@@ -123,6 +124,7 @@ class IcsoeContratistaWindow(QMainWindow):
         sesion.setObjectName("sesionMenu")
         self.salir_action = self._action("Cerrar sesión", "cerrarSesionAction", self.close)
         sesion.addAction(self.salir_action)
+        self.manual_action, self.acerca_action = menu_ayuda(self, self._services.data_dir)
 
     def _set_admin(self, enabled: bool) -> None:
         for action in (

@@ -19,15 +19,18 @@ MSG_GUARDAR_CAMBIOS = "¿Guardar los cambios?"
 Respuesta = Literal["si", "no", "cancelar"]
 
 
-def preguntar_guardar(parent: QWidget | None, title: str) -> Respuesta:
-    """Sí saves, No discards, Cancelar (and Esc) goes back to the form."""
-    box, (si, no, _cancelar) = msgbox.make_box(
+def preguntar_guardar(parent: QWidget | None, title: str, guardable: bool = True) -> Respuesta:
+    """Sí saves, No discards, Cancelar (and Esc) goes back to the form. Enter answers Sí,
+    unless what the form holds would not be saved as it is (``guardable`` False: another
+    patrón's certificate): then Cancelar, back to the form that says why."""
+    box, (si, no, cancelar) = msgbox.make_box(
         parent,
         "Question",
         title,
         MSG_GUARDAR_CAMBIOS,
         [("&Sí", "accept"), ("&No", "reject"), ("&Cancelar", "reject")],  # Alt+S, N, C
     )
+    box.setDefaultButton(si if guardable else cancelar)
     ejecutar_modal(box)
     clicked = box.clickedButton()
     return "si" if clicked is si else "no" if clicked is no else "cancelar"
@@ -53,6 +56,7 @@ def cerrar_guardando(
     cambios: bool,
     guardar: Callable[[Callable[[], None]], None],
     cerrar: Callable[[], None],
+    guardable: bool = True,
 ) -> None:
     """As ``puede_cerrar``, for a form whose save runs in the background: nothing waits here.
 
@@ -62,7 +66,7 @@ def cerrar_guardando(
     if not cambios:
         cerrar()
         return
-    respuesta = preguntar_guardar(dialog, dialog.windowTitle())
+    respuesta = preguntar_guardar(dialog, dialog.windowTitle(), guardable)
     if respuesta == "si":
         guardar(cerrar)
     elif respuesta == "no":
@@ -84,10 +88,20 @@ class PreguntaAlCerrar:
     def guardar_cambios(self) -> bool:
         raise NotImplementedError
 
+    def guardable(self) -> bool:
+        """Whether what the form holds would be saved as it is (Enter then answers Sí)."""
+        return True
+
     def guardar_y_cerrar(self, cerrar: Callable[[], None]) -> None:
         if self.guardar_cambios() and self.isVisible():  # type: ignore[attr-defined]  # a QDialog
             cerrar()
 
     def reject(self) -> None:
         dialog: QWidget = self  # type: ignore[assignment]  # mixed into a QDialog
-        cerrar_guardando(dialog, self.cambios(), self.guardar_y_cerrar, super().reject)  # type: ignore[misc]  # QDialog.reject
+        cerrar_guardando(
+            dialog,
+            self.cambios(),
+            self.guardar_y_cerrar,
+            super().reject,  # type: ignore[misc]  # QDialog.reject
+            self.guardable(),
+        )
