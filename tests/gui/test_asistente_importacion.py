@@ -335,6 +335,27 @@ def test_typing_in_a_column_list_takes_no_field_until_the_clerk_confirms(qtbot, 
     assert dialog.combos["Nombre"].currentText() == NO_SE_USA
 
 
+def test_a_choice_typed_in_a_closed_list_counts_once_the_typing_stops(qtbot, tmp_path):
+    """Typing «NSS» in a column's closed list and stopping there: the choice counts and the red
+    line follows, with the focus still in the list (no Enter, no Tab)."""
+    from icsoe_desktop.services.archivos import mapeos
+
+    path = archivo_propio(tmp_path / "octubre.csv")
+    leida = mapeos.leer(_importacion(), path)
+    dialog = AsistenteImportacionDialog(_importacion(), path, leida)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    afiliacion = dialog.combos["Num. afiliación"]
+    afiliacion.setFocus()
+    qtbot.waitUntil(afiliacion.hasFocus)
+    assert dialog.faltan.text() == "Falta elegir la columna de: NSS."  # the red line
+    qtbot.keyClicks(afiliacion, "NSS")
+    qtbot.waitUntil(lambda: dialog.lectura.mapeo["Num. afiliación"] == "nss", timeout=5_000)
+    assert afiliacion.hasFocus() and not afiliacion.view().isVisible()
+    assert dialog.lectura.mapeo["Nombre"] == "nombre"  # passed through, never taken
+    assert dialog.faltan.text() == ""
+
+
 def test_a_far_cell_or_an_xls_in_the_movimientos_window(qtbot, services, tmp_path, modals):
     """Through the window as the clerk imports: a workbook with a value at XFD1048576 answers
     with a message naming the cell (the program stays up), and LibreOffice's .xls of the same

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QComboBox,
     QDialog,
@@ -79,8 +80,10 @@ _FILAS_REVISADAS = 20_000
 class ListaDeCampos(QComboBox):
     """A column's field: what the clerk types only moves within the list (typing «NSS» passes
     through «Nombre»); the choice counts (``elegido``) when the clerk confirms it: picking it
-    in the open list, Enter, or leaving the list. A change made while the list has no keyboard
-    focus (a click in the open list, a test) counts at once."""
+    in the open list, Enter, leaving the list, or stopping typing (the list's own search
+    ends: what the red line says then follows at once, the focus still in the list). A change
+    made while the list has no keyboard focus (a click in the open list, a test) counts at
+    once."""
 
     elegido = Signal()
 
@@ -88,6 +91,12 @@ class ListaDeCampos(QComboBox):
         super().__init__()
         self._confirmado = -1
         self.currentIndexChanged.connect(self._al_cambiar)
+        # The list's type-ahead search ends after the keyboard input interval: so does a choice
+        # typed in it.
+        self._pausa = QTimer(self)
+        self._pausa.setSingleShot(True)
+        self._pausa.setInterval(QApplication.keyboardInputInterval() + 100)
+        self._pausa.timeout.connect(self._tras_escribir)
 
     def confirmado(self) -> None:
         """The current item is the one the reading uses."""
@@ -100,6 +109,12 @@ class ListaDeCampos(QComboBox):
 
     def _al_cambiar(self, _index: int) -> None:
         if not self.hasFocus() or self.view().isVisible():
+            self._confirmar()
+        else:
+            self._pausa.start()  # typed: counts once the typing stops
+
+    def _tras_escribir(self) -> None:
+        if not self.view().isVisible():
             self._confirmar()
 
     def hidePopup(self) -> None:
