@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop import cli_repse
 
     cli_repse.add_parser(commands)
+    from icsoe_desktop import cli_evidencias
+
+    cli_evidencias.add_parser(commands)
     return parser
 
 
@@ -299,6 +302,10 @@ def _service_command(args: argparse.Namespace) -> int:
             from icsoe_desktop import cli_nomina
 
             return cli_nomina.run(args, services)
+        if args.command == "evidencias":
+            from icsoe_desktop import cli_evidencias
+
+            return cli_evidencias.run(args, services)
         if args.command == "repse":
             from icsoe_desktop import cli_repse
 

@@ -25,8 +25,11 @@ CONFLICTOS = "conflictos"
 ICSOE = "icsoe"  # contratistas, capturistas, informativas
 EMPRESA = "empresa"  # the empresa's own RFC and razón social (Configuración inicial)
 NOMINA = "nomina"  # the CFDI de nómina imported
+EVIDENCIAS = "evidencias"  # the client's monthly evidence: documents attached, packs written
 # What a sync that brought rows, a conflict settled or a restore may have changed.
-TODO = frozenset({MOVIMIENTOS, LOTES, REGISTROS, CERTIFICADOS, CONFLICTOS, ICSOE, EMPRESA, NOMINA})
+TODO = frozenset(
+    {MOVIMIENTOS, LOTES, REGISTROS, CERTIFICADOS, CONFLICTOS, ICSOE, EMPRESA, NOMINA, EVIDENCIAS}
+)
 
 Cambios = frozenset[str]
 Oyente = Callable[[Cambios], None]

@@ -60,6 +60,7 @@ class Accion(StrEnum):
     IMPORTAR_NOMINA = "importar recibos de nómina (CFDI)"
     IMPORTES_NOMINA = "ver los importes de los recibos de nómina"
     REGISTRO_REPSE = "registrar o renovar el registro REPSE"
+    EVIDENCIAS = "adjuntar o exportar la evidencia mensual del cliente"
     # Any call of an empresa's services, reads too (services/acceso/puerta.py): every role may,
     # an IDSE user only while it holds the empresa's grant and is enabled.
     CONSULTAR = "consultar o exportar los datos de la empresa"
@@ -130,6 +131,9 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # The contratista's registration with the STPS, and the services it authorised, which
     # every contract must be one of: the contratista or who administers its empresa.
     Accion.REGISTRO_REPSE: frozenset({Rol.CONTRATISTA, _A, _L}),
+    # The month's declarations and payments attached, and the client's pack, which carries
+    # the receipts' XML (salaries): the staff who import and see the receipts.
+    Accion.EVIDENCIAS: _IDSE,
     Accion.CONSULTAR: frozenset(Rol),
 }
 

@@ -222,6 +222,9 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         # The REPSE registration, with its PDF: kept on the desktop it was recorded in
         "repse_registros",
         "repse_servicios",
+        # The client's monthly evidence: what was attached here and the packs written here
+        "evidencia_documentos",
+        "evidencia_paquetes",
     }
 )
 

@@ -56,6 +56,8 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.empresas.primer_uso import PrimerUsoService
     from icsoe_desktop.services.empresas.registros import RegistrosService
     from icsoe_desktop.services.en_curso import EnCurso
+    from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
+    from icsoe_desktop.services.evidencias.servicio import EvidenciasService
     from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
     from icsoe_desktop.services.informativa.captura import InformativasService
     from icsoe_desktop.services.informativa.firma import FirmaInformativaService
@@ -116,6 +118,7 @@ _LAZY = (
     "informativa_rechazos",
     "informativa_presentacion",
     "repse",
+    "evidencias",
     "vencimientos",
     "sisub",
     "sisub_archivos",
@@ -426,7 +429,33 @@ class Services:
             )
 
         return NominaImporter(
-            self.store, self.audit, self.permisos_empresa, verificador, lambda: self.empresa.rfc
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            verificador,
+            lambda: self.empresa.rfc,
+            guardar_xml=self.archivo_evidencias.guardar_recibos,
+        )
+
+    @property
+    def archivo_evidencias(self) -> ArchivoEvidencias:
+        """The open empresa's evidence archive (the receipts' XML, the month's documents)."""
+        from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, ruta_de
+
+        return ArchivoEvidencias(ruta_de(self.store.path))
+
+    @_vigilado
+    def evidencias(self) -> EvidenciasService:
+        """Evidencias del cliente: the month's documents, what each client lacks, its pack."""
+        from icsoe_desktop.services.evidencias.servicio import EvidenciasService
+
+        return EvidenciasService(
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            self.clock,
+            self.archivo_evidencias,
+            lambda: self.empresa.rfc,
         )
 
     @_vigilado

@@ -24,6 +24,7 @@ SOLO_LINEA_DE_COMANDOS = {
     Accion.CAPTURAR_INFORMATIVA,
     Accion.CODIGOS_POSTALES,
     Accion.REGISTRO_REPSE,
+    Accion.EVIDENCIAS,
 }
 # «Instalar» is in the main window only while the company's server offers a new version:
 # tests/sync/test_actualizacion.py checks it enabled and greyed against that server.

@@ -14,6 +14,7 @@ import pytest
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.movimientos import Movimiento
 from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, tabla_markdown
@@ -120,6 +121,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         ),
         Accion.PREPARAR_SISUB: lambda a: services.sisub.preparar("EDE0101018A2", a, "2026-1"),
         Accion.PRESENTAR_SISUB: lambda a: services.sisub_archivos.leer_guia(missing, a),
+        Accion.EVIDENCIAS: lambda a: services.evidencias.adjuntar(a, Mes(2026, 10), "iva", missing),
         Accion.CONSULTAR: lambda a: _consultar(services, a),
     }
 

@@ -120,14 +120,17 @@ class NominaImporter:
         permisos: Permisos,
         verificador: Callable[[str], Verificador],
         rfc_empresa: Callable[[], str],
+        guardar_xml: Callable[[list[tuple[str, bytes]]], None] | None = None,
     ) -> None:
         """``verificador(rfc)``: the checks of that empresa's receipts, built for each import
-        (the emisores confiables as they are then)."""
+        (the emisores confiables as they are then); ``guardar_xml``: where each verified
+        receipt's XML is kept by its UUID (the client's evidence), before its batch is saved."""
         self._store = store
         self._audit = audit
         self._permisos = permisos
         self._verificador = verificador
         self._rfc_empresa = rfc_empresa
+        self._guardar_xml = guardar_xml
 
     def importar(
         self,
@@ -168,7 +171,7 @@ class NominaImporter:
             f"La importación de recibos de nómina de «{nombres}»",
             deja=lambda: f"se detuvo; quedan los {reporte.guardados:,} recibos ya guardados",
         )
-        lote: list[tuple[str, Verificado]] = []
+        lote: list[tuple[str, Verificado, bytes]] = []
         try:
             for pieza in fuentes.piezas(rutas):
                 avance(reporte.leidos, total)  # Cancelar stops here, between receipts
@@ -177,7 +180,7 @@ class NominaImporter:
                     reporte.rechazar(pieza.nombre, pieza.motivo.code, pieza.motivo.message)
                     continue
                 try:
-                    lote.append((pieza.nombre, verificador.verificar(pieza.datos)))
+                    lote.append((pieza.nombre, verificador.verificar(pieza.datos), pieza.datos))
                 except ReciboRechazado as exc:
                     reporte.rechazar(pieza.nombre, exc.code, exc.message)
                     continue
@@ -196,11 +199,14 @@ class NominaImporter:
             progreso(total, total)
         return reporte
 
-    def _guardar(self, lote: list[tuple[str, Verificado]], reporte: ReporteNomina) -> None:
-        """One batch, one transaction: all of it or none."""
+    def _guardar(self, lote: list[tuple[str, Verificado, bytes]], reporte: ReporteNomina) -> None:
+        """One batch, one transaction: all of it or none. The XML are kept first (those
+        already stored too: importing again keeps the XML of receipts imported before)."""
         if not lote:
             return
-        uuids = [_uuid(v.recibo.timbre.uuid) for _, v in lote]
+        uuids = [_uuid(v.recibo.timbre.uuid) for _, v, _ in lote]
+        if self._guardar_xml is not None:
+            self._guardar_xml([(_uuid(v.recibo.timbre.uuid), datos) for _, v, datos in lote])
         with self._store.session(immediate=True) as session:
             conn = session.connection()
             existentes = set(
@@ -211,7 +217,7 @@ class NominaImporter:
             )
             nuevos: list[Verificado] = []
             vistos: set[str] = set()
-            for nombre, hecho in lote:
+            for nombre, hecho, _ in lote:
                 uuid = _uuid(hecho.recibo.timbre.uuid)
                 if uuid in sustituidos:
                     reporte.sustituidos += 1

@@ -8,6 +8,7 @@ from icsoe_desktop.store.models.accounts import IdseUser, LoginThrottle, OneTime
 from icsoe_desktop.store.models.audit import AuditEntry, AuditEslabon
 from icsoe_desktop.store.models.base import Base, SyncedMixin, new_uuid
 from icsoe_desktop.store.models.empresas import AccesoEmpresa, EmpresaCatalogo
+from icsoe_desktop.store.models.evidencias import EvidenciaDocumento, EvidenciaPaquete
 from icsoe_desktop.store.models.icsoe import (
     ACTIVA,
     BAJA,
@@ -90,6 +91,8 @@ __all__ = [
     "ContratoTrabajador",
     "Empresa",
     "EmpresaCatalogo",
+    "EvidenciaDocumento",
+    "EvidenciaPaquete",
     "IdseUser",
     "IncapacidadNomina",
     "InformativaRow",

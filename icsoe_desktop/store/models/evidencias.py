@@ -1,0 +1,48 @@
+"""The client's monthly evidence (services/evidencias): the documents attached for a month,
+for every client (``contratante`` empty) or for one, by their SHA-256 (their bytes are kept
+once, in the evidence archive beside the store: services/evidencias/archivo.py), and each pack
+written, with what it held, so the next pack of the month says what changed. Local to each
+desktop (domain/sync_registry.py ``LOCAL_ONLY``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from icsoe_desktop.domain.clock import utcnow
+from icsoe_desktop.store.models.base import Base
+
+
+class EvidenciaDocumento(Base):
+    __tablename__ = "evidencia_documentos"
+    __table_args__ = (
+        UniqueConstraint("mes", "tipo", "contratante", name="uq_evidencia_documento"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mes: Mapped[str] = mapped_column(String(7))  # «2026-10»
+    tipo: Mapped[str] = mapped_column(String(20))  # domain/evidencias.py DOCUMENTOS
+    contratante: Mapped[str] = mapped_column(String(13), default="")  # "": every client
+    nombre: Mapped[str] = mapped_column(String(255))  # the file's name as attached
+    sha256: Mapped[str] = mapped_column(String(64))
+    tamano: Mapped[int] = mapped_column(Integer)
+    adjuntado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EvidenciaPaquete(Base):
+    """A pack written: its client and month, where, and its members (JSON: name → SHA-256)."""
+
+    __tablename__ = "evidencia_paquetes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mes: Mapped[str] = mapped_column(String(7))
+    contratante: Mapped[str] = mapped_column(String(13))
+    ruta: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    miembros: Mapped[str] = mapped_column(Text)
+    creado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+__all__ = ["EvidenciaDocumento", "EvidenciaPaquete"]

@@ -1,0 +1,364 @@
+"""Evidencias del cliente through the real services on a real store: receipts imported (their
+XML kept by the import), the month's documents attached once for every client or for one, what
+each client has and lacks, and its pack — an index whose SHA-256 match the members (read back
+by openpyxl, and by LibreOffice where it is installed), a second pack naming what changed, and
+a pack killed with SIGKILL while writing leaving no file by its name."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.evidencias import DOCUMENTOS, Mes
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.evidencias.archivo import ruta_de
+from icsoe_desktop.services.informativa.repse import Pdf
+from tests import nomina_cfdi as nc
+from tests.icsoe_helpers import enter_contratista
+from tests.services.test_repse import registro_pdf
+
+OCTUBRE = Mes(2026, 10)
+CLIENTE, OTRO, TERCERO = nc.CLIENTES
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _pdf(tmp_path: Path, nombre: str, texto: str) -> Path:
+    ruta = tmp_path / nombre
+    ruta.write_bytes(registro_pdf(texto))
+    return ruta
+
+
+@pytest.fixture
+def empresa(services, data_dir, tmp_path):
+    """The payroll's emisor, with three weeks of October paid to six workers, each serving one
+    or two of the three clients."""
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+    recibos = list(
+        nc.nomina(nc.Emisor(), nc.trabajadores(6, seed=5), nc.semanas(date(2026, 10, 5), 3))
+    )
+    carpeta = nc.escribir(tmp_path / "octubre", recibos)
+    assert services.nomina.importar([carpeta], CLI_ACTOR).guardados == 18
+    return services
+
+
+def _todos_menos(services, tmp_path: Path, *faltan: str) -> None:
+    for tipo in DOCUMENTOS:
+        if tipo not in faltan:
+            pdf = _pdf(tmp_path, f"{tipo}.pdf", f"{DOCUMENTOS[tipo]} octubre 2026")
+            services.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, tipo, pdf)
+
+
+def test_a_missing_iva_acuse_is_missing_for_every_client(empresa, tmp_path) -> None:
+    _todos_menos(empresa, tmp_path, "acuse_iva")
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+    assert set(estado) == set(nc.CLIENTES)
+    for cliente in estado.values():
+        assert cliente.recibos > 0 and cliente.recibos_sin_xml == 0
+        assert cliente.documentos["acuse_iva"] is None
+        assert cliente.faltan == ["Acuse de la declaración de IVA", "Registro REPSE"]
+        assert cliente.entrega == date(2026, 11, 17)
+    # Attached for one client only: that client has it, the others still lack it.
+    acuse = _pdf(tmp_path, "acuse_iva_cli.pdf", "Acuse IVA")
+    empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", acuse, CLIENTE.lower())
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+    assert estado[CLIENTE].documentos["acuse_iva"] == "acuse_iva_cli.pdf"
+    assert estado[OTRO].documentos["acuse_iva"] is None
+    # Another month has none of it.
+    noviembre = empresa.evidencias.estado(CLI_ACTOR, Mes(2026, 11))
+    assert noviembre == []  # no receipts and no contratantes captured
+
+
+def test_the_same_file_is_kept_once(empresa, tmp_path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    pdf = _pdf(tmp_path, "opinion.pdf", "Opinión positiva")
+    a = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "opinion_sat", pdf)
+    b = empresa.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 11), "opinion_sat", pdf)
+    assert a == b == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    with closing(sqlite3.connect(ruta_de(empresa.store.path))) as conn:
+        assert conn.execute("SELECT count(*) FROM archivos WHERE sha256 = ?", (a,)).fetchone() == (
+            1,
+        )
+        assert conn.execute("SELECT count(*) FROM recibos").fetchone() == (18,)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "codigo"),
+    [
+        ({"tipo": "declaracion"}, "documento_desconocido"),
+        ({"contratante": "NO-ES-RFC"}, "rfc_longitud"),
+        ({"datos": b""}, "acuse_vacio"),
+        ({"datos": b"<xml/>"}, "acuse_no_pdf"),
+        ({"datos": b"%PDF-1.7 roto"}, "acuse_danado"),
+        ({"datos": b"%PDF-" + b"0" * (2 * 1024 * 1024 + 5)}, "acuse_grande"),
+    ],
+)
+def test_a_wrong_document_is_refused_in_spanish(empresa, tmp_path, kwargs, codigo) -> None:
+    ruta = tmp_path / "doc.pdf"
+    ruta.write_bytes(kwargs.pop("datos", registro_pdf()))
+    with pytest.raises(ValidationError) as refused:
+        empresa.evidencias.adjuntar(
+            CLI_ACTOR, OCTUBRE, kwargs.get("tipo", "iva"), ruta, kwargs.get("contratante")
+        )
+    assert refused.value.code == codigo, refused.value.message
+    assert all(e.documentos["iva"] is None for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE))
+
+
+def _indice(zf: zipfile.ZipFile) -> list[tuple[str, ...]]:
+    from openpyxl import load_workbook
+
+    hoja = load_workbook(io.BytesIO(zf.read("indice.xlsx")), read_only=True).active
+    return [tuple(str(c or "") for c in fila) for fila in hoja.iter_rows(values_only=True)]
+
+
+def test_the_pack_holds_what_its_index_says(empresa, tmp_path) -> None:
+    _todos_menos(empresa, tmp_path)
+    rfc = enter_contratista(empresa, empresa.data_dir, tmp_path)
+    registro = registro_pdf("Constancia de registro REPSE AR555/2025")
+    empresa.repse.registrar(
+        rfc, rfc, "AR555/2025", date(2025, 2, 1), ["Limpieza"], Pdf(registro, "constancia.pdf")
+    )
+    assert all(e.completo for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE))
+    salida = tmp_path / "paquetes"
+    salida.mkdir()
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, salida)
+    assert hecho.ruta.name == f"evidencia_{nc.RFC_EMPRESA}_{CLIENTE}_202610.zip"
+    assert hecho.cambios == []  # the first pack
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        assert zf.testzip() is None
+        nombres = set(zf.namelist())
+        filas = _indice(zf)
+        assert filas[0] == ("Qué", "Periodo", "Archivo", "SHA-256", "Origen")
+        for _que, periodo, archivo, huella, origen in filas[1:]:
+            assert periodo == "2026-10" and origen
+            assert hashlib.sha256(zf.read(archivo)).hexdigest() == huella, archivo
+        assert {f[2] for f in filas[1:]} | {"indice.xlsx"} == nombres
+        recibos = [f for f in filas if f[0] == "Recibos de nómina (CFDI)"]
+        estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+        assert len(recibos) == estado[CLIENTE].recibos
+        xml = zf.read(recibos[0][2])
+        assert xml.startswith(b"<?xml") and CLIENTE.encode() in xml
+        assert {f"documentos/{t}.pdf" for t in DOCUMENTOS} <= nombres
+        assert zf.read("repse/registro_repse.pdf") == registro
+        assert (
+            filas[-1][0],
+            filas[-1][4],
+        ) == ("Registro REPSE", "Aviso AR555/2025: constancia.pdf")
+    assert hecho.sha256 == hashlib.sha256(hecho.ruta.read_bytes()).hexdigest()
+    auditado = [e for e in empresa.audit.recent() if e.action == "evidencia_paquete"]
+    assert auditado and str(hecho.ruta) in auditado[0].detail
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) no instalado")
+def test_libreoffice_reads_the_index(empresa, tmp_path) -> None:
+    _todos_menos(empresa, tmp_path)
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, OTRO, tmp_path / "p.zip")
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        (tmp_path / "indice.xlsx").write_bytes(zf.read("indice.xlsx"))
+        miembros = {n: hashlib.sha256(zf.read(n)).hexdigest() for n in zf.namelist()}
+    perfil = tmp_path / "perfil_lo"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{perfil}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path / "csv"),
+            str(tmp_path / "indice.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    with open(tmp_path / "csv" / "indice.csv", encoding="utf-8", newline="") as f:
+        filas = list(csv.reader(f))
+    assert filas[0][:4] == ["Qué", "Periodo", "Archivo", "SHA-256"]
+    assert len(filas) - 1 == len(miembros) - 1  # every member but the index itself
+    for fila in filas[1:]:
+        assert miembros[fila[2]] == fila[3], fila
+
+
+def test_a_second_pack_after_one_more_receipt_lists_the_change(empresa, tmp_path) -> None:
+    _todos_menos(empresa, tmp_path)
+    # One more worker's receipt, paid on 26/10/2026, naming the client it served.
+    otra = list(
+        nc.nomina(
+            nc.Emisor(), nc.trabajadores(1, seed=77), nc.semanas(date(2026, 10, 19), 1), seed=3
+        )
+    )
+    (_archivo, xml), uuid = otra[0], otra[0][0][:-4]
+    cliente = next(c for c in nc.CLIENTES if c.encode() in xml)
+    primero = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, cliente, tmp_path / "a.zip")
+    assert empresa.nomina.importar([nc.escribir(tmp_path / "mas", otra)], CLI_ACTOR).guardados == 1
+    segundo = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, cliente, tmp_path / "b.zip")
+    assert segundo.cambios == [f"Nuevo: recibos/{uuid}.xml"]
+    with zipfile.ZipFile(segundo.ruta) as zf:
+        assert zf.read("cambios.txt").decode() == f"Nuevo: recibos/{uuid}.xml\n"
+        assert zf.read(f"recibos/{uuid}.xml") == xml
+    assert len(segundo.miembros) == len(primero.miembros) + 1
+    tercero = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, cliente, tmp_path / "c.zip")
+    assert tercero.cambios == ["Sin cambios desde el paquete anterior."]
+
+
+def test_a_pack_for_nobody_or_nowhere_is_refused(empresa, tmp_path) -> None:
+    with pytest.raises(ValidationError) as nadie:
+        empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, "AAA010101AAA", tmp_path / "x.zip")
+    assert nadie.value.code == "cliente_sin_evidencia"
+    with pytest.raises(ValidationError) as sin_carpeta:
+        empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "no" / "x.zip")
+    assert sin_carpeta.value.code == "carpeta_inexistente"
+    # A receipt's XML the archive lost: the pack stops and leaves nothing.
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(ruta_de(empresa.store.path))) as conn:
+        conn.execute("DELETE FROM archivos WHERE sha256 IN (SELECT sha256 FROM recibos LIMIT 1)")
+        conn.commit()
+    perdidos = [e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE) if e.recibos_sin_xml == 0]
+    assert len(perdidos) <= len(nc.CLIENTES)
+    for cliente in nc.CLIENTES:
+        destino = tmp_path / f"{cliente}.zip"
+        try:
+            empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, cliente, destino)
+        except ValidationError as exc:
+            assert exc.code == "evidencia_sin_archivo"
+            assert not destino.exists()
+            assert not list(tmp_path.glob("*.parcial"))
+            break
+    else:  # pragma: no cover - the receipt deleted belongs to some client
+        pytest.fail("ningún paquete notó el XML perdido")
+
+
+_MATAR = r"""
+import sys, time
+from pathlib import Path
+from icsoe_desktop.domain.evidencias import Mes
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.container import open_services
+
+services = open_services(Path(sys.argv[1]))
+def progreso(hechos, total):
+    print("escribiendo", hechos, total, flush=True)
+    time.sleep(60)  # killed here, half the members in the temporary file
+services.evidencias.paquete(CLI_ACTOR, Mes(2026, 10), sys.argv[2], Path(sys.argv[3]), progreso)
+"""
+
+
+@pytest.mark.slow
+def test_a_pack_killed_while_writing_leaves_no_zip(services, data_dir, tmp_path) -> None:
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+    gente = nc.trabajadores(150, seed=9)
+    recibos = list(nc.nomina(nc.Emisor(), gente, nc.semanas(date(2026, 10, 5), 3), seed=4))
+    services.nomina.importar([nc.escribir(tmp_path / "oct", recibos)], CLI_ACTOR)
+    cliente = CLIENTE
+    services.close()
+    destino = tmp_path / "paquete.zip"
+    proceso = subprocess.Popen(
+        [sys.executable, "-c", _MATAR, str(data_dir), cliente, str(destino)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
+    with proceso:
+        try:
+            assert proceso.stdout is not None
+            linea = proceso.stdout.readline()
+            assert linea.startswith("escribiendo 200"), linea
+            parcial = list(tmp_path.glob("paquete.zip.parcial"))
+            assert parcial and parcial[0].stat().st_size > 0  # being written
+            os.kill(proceso.pid, signal.SIGKILL)
+            proceso.wait(timeout=30)
+        finally:
+            if proceso.poll() is None:  # pragma: no cover - only when an assertion failed
+                proceso.kill()
+    assert proceso.returncode == -signal.SIGKILL
+    assert not destino.exists()
+
+
+def test_receipts_without_their_xml_are_named_until_imported_again(empresa, tmp_path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(ruta_de(empresa.store.path))) as conn:
+        conn.execute("DELETE FROM recibos")  # as if imported before the XML were kept
+        conn.commit()
+    estado = empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)
+    assert all(e.recibos_sin_xml == e.recibos > 0 for e in estado)
+    assert estado[0].faltan[0] == f"XML de {estado[0].recibos} recibos (impórtalos de nuevo)"
+    again = list(
+        nc.nomina(nc.Emisor(), nc.trabajadores(6, seed=5), nc.semanas(date(2026, 10, 5), 3))
+    )
+    reporte = empresa.nomina.importar([nc.escribir(tmp_path / "otra_vez", again)], CLI_ACTOR)
+    assert reporte.duplicados == 18
+    assert all(e.recibos_sin_xml == 0 for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE))
+
+
+def test_a_client_captured_without_receipts_lacks_them(empresa, tmp_path) -> None:
+    from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte
+
+    rfc = enter_contratista(empresa, empresa.data_dir, tmp_path)
+    parte = Parte(
+        "SIN010101AA1",
+        "Cliente sin recibos SA de CV",
+        Domicilio("Av. Uno", "1", "", "Centro", "06000", "Cuauhtémoc", "Ciudad de México"),
+    )
+    empresa.informativas.guardar_contratante(rfc, rfc, parte)
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+    sin = estado["SIN010101AA1"]
+    assert (sin.nombre, sin.recibos) == ("Cliente sin recibos SA de CV", 0)
+    assert sin.faltan[0] == "Recibos de nómina del mes"
+
+
+def test_cancelar_leaves_no_pack(empresa, tmp_path) -> None:
+    from icsoe_desktop.domain.errors import OperacionCancelada
+
+    destino = tmp_path / "p.zip"
+    vistos: list[int] = []
+    with pytest.raises(OperacionCancelada):
+        empresa.evidencias.paquete(
+            CLI_ACTOR,
+            OCTUBRE,
+            CLIENTE,
+            destino,
+            cancelado=lambda: vistos.append(1) or len(vistos) > 3,
+        )
+    assert not destino.exists() and not list(tmp_path.glob("*.parcial"))
+    assert not [e for e in empresa.audit.recent() if e.action == "evidencia_paquete"]
+
+
+@pytest.mark.parametrize(
+    ("texto", "valido"),
+    [("2026-10", True), ("2026-1", False), ("2026-13", False), ("1999-05", False), ("x", False)],
+)
+def test_the_month_as_typed(texto: str, valido: bool) -> None:
+    if valido:
+        assert Mes.de_texto(f" {texto} ").clave == texto
+        return
+    with pytest.raises(ValidationError) as refused:
+        Mes.de_texto(texto)
+    assert refused.value.code == "mes_invalido"
+
+
+def test_the_due_day_of_a_month() -> None:
+    assert Mes(2026, 12).entrega() == date(2027, 1, 17)
+    assert Mes(2027, 1).entrega(31) == date(2027, 2, 28)
+    assert Mes(2026, 12).fin == date(2026, 12, 31)

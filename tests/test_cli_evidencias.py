@@ -1,0 +1,92 @@
+"""`evidencias adjuntar|estado|paquete` as real processes: a month with the IVA acuse missing
+listed for every client, then attached, and a pack written with what it holds."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+
+import pytest
+
+from icsoe_desktop.domain.evidencias import DOCUMENTOS
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from tests import nomina_cfdi as nc
+from tests.services.test_repse import registro_pdf
+from tests.test_cli_movimientos import cli
+
+
+@pytest.fixture
+def octubre(services, data_dir, tmp_path):
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+    recibos = list(
+        nc.nomina(nc.Emisor(), nc.trabajadores(4, seed=3), nc.semanas(date(2026, 10, 5), 2))
+    )
+    services.nomina.importar([nc.escribir(tmp_path / "oct", recibos)], CLI_ACTOR)
+    services.close()
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_estado_adjuntar_and_paquete(octubre, data_dir, tmp_path) -> None:
+    for tipo in DOCUMENTOS:
+        if tipo != "acuse_iva":
+            pdf = tmp_path / f"{tipo}.pdf"
+            pdf.write_bytes(registro_pdf(tipo))
+            hecho = cli(
+                data_dir,
+                "evidencias",
+                "adjuntar",
+                "--mes",
+                "2026-10",
+                "--tipo",
+                tipo,
+                "--archivo",
+                pdf,
+            )
+            assert hecho.returncode == 0, hecho.stderr
+    estado = cli(data_dir, "evidencias", "estado", "--mes", "2026-10")
+    assert estado.returncode == 1, estado.stderr  # some client lacks something
+    filas = [linea.split("\t") for linea in estado.stdout.splitlines()]
+    assert filas and all("Acuse de la declaración de IVA" in f[4] for f in filas)
+    assert all(f[3] == "17/11/2026" for f in filas)
+
+    malo = cli(data_dir, "evidencias", "estado", "--mes", "2026-13")
+    assert malo.returncode == 2 and "no es válido: escríbelo AAAA-MM" in malo.stderr
+    texto = tmp_path / "acuse.pdf"
+    texto.write_text("no soy PDF", encoding="utf-8")
+    no_pdf = cli(
+        data_dir,
+        "evidencias",
+        "adjuntar",
+        "--mes",
+        "2026-10",
+        "--tipo",
+        "acuse_iva",
+        "--archivo",
+        texto,
+    )
+    assert no_pdf.returncode == 2 and "no es un PDF" in no_pdf.stderr
+    assert "Traceback" not in no_pdf.stderr
+
+    cliente = filas[0][0]
+    destino = tmp_path / "paquete.zip"
+    paquete = cli(
+        data_dir,
+        "evidencias",
+        "paquete",
+        "--mes",
+        "2026-10",
+        "--contratante",
+        cliente,
+        "--salida",
+        destino,
+    )
+    assert paquete.returncode == 0, paquete.stderr
+    assert f"Paquete: {destino} (" in paquete.stdout
+    with zipfile.ZipFile(destino) as zf:
+        nombres = zf.namelist()
+    assert "indice.xlsx" in nombres
+    assert sum(n.startswith("recibos/") for n in nombres) == int(filas[0][2])
+    assert "documentos/acuse_iva.pdf" not in nombres  # not attached: not in the pack
