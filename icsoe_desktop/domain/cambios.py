@@ -1,9 +1,13 @@
-"""What an operation changed, said by the operation itself.
+"""What an operation changed: derived from what its sessions wrote, and said by the operation.
 
-Every service operation that writes data announces the kinds it changed on its store
-(``store.cambios.anunciar({MOVIMIENTOS, LOTES})``) once its unit of work committed; whoever
-shows data listens (the GUI's change notifier, gui/kit/notificador.py) and reads again what
-it shows. A caller never declares what another window must refresh.
+The store announces the kinds of data each unit of work wrote once it committed (store/
+cambiados.py: the tables its session flushed), so a write that says nothing still wakes the
+windows; every service operation that writes also announces the kinds it changed
+(``@anuncia(ICSOE)``, ``store.cambios.anunciar({MOVIMIENTOS, LOTES})``), which covers what no
+session flushed (rows written in bulk, another file). Within one operation (``operacion``: the
+decorator, the services' gate) they are heard once, together, as it ends. Whoever shows data
+listens (the GUI's change notifier, gui/kit/notificador.py) and reads again what it shows. A
+caller never declares what another window must refresh.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,25 @@ class Avisador:
         # what a listener reads at once (a window refreshed on the GUI thread) is never a
         # value kept from before the change (services/movimientos/hallados.py).
         self.anuncios = 0
+        # Per thread: how deep in operations it is, and what they announced meanwhile.
+        self._local = threading.local()
+
+    @contextmanager
+    def operacion(self) -> Iterator[None]:
+        """What is announced in this thread until the block ends is heard once, together, as
+        the outermost block ends (also when it raises: what committed before is told)."""
+        local = self._local
+        profundidad = getattr(local, "profundidad", 0)
+        if profundidad == 0:
+            local.juntos = set()
+        local.profundidad = profundidad + 1
+        try:
+            yield
+        finally:
+            local.profundidad = profundidad
+            if profundidad == 0:
+                juntos, local.juntos = local.juntos, set()
+                self.anunciar(juntos)
 
     def escuchar(self, oyente: Oyente) -> Callable[[], None]:
         """Call ``oyente(kinds)`` after each announcement; returns how to stop."""
@@ -63,6 +87,9 @@ class Avisador:
     def anunciar(self, cambios: Iterable[str]) -> None:
         kinds = frozenset(cambios)
         if not kinds:
+            return
+        if getattr(self._local, "profundidad", 0):
+            self._local.juntos |= kinds  # heard as the operation ends
             return
         with self._lock:
             self.anuncios += 1
@@ -95,13 +122,15 @@ def anuncia(
     *cambios: str,
 ) -> Callable[[Callable[Concatenate[S, P], R]], Callable[Concatenate[S, P], R]]:
     """The operation announces ``cambios`` on its service's store once it returned (its unit
-    of work committed); a refusal announces nothing."""
+    of work committed), with what its sessions wrote; a refusal announces nothing of its own."""
 
     def decorar(operacion: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
         @functools.wraps(operacion)
         def anunciando(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
-            resultado = operacion(self, *args, **kwargs)
-            self._store.cambios.anunciar(cambios)
+            avisador = self._store.cambios
+            with avisador.operacion():
+                resultado = operacion(self, *args, **kwargs)
+                avisador.anunciar(cambios)
             return resultado
 
         return anunciando

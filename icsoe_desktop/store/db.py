@@ -17,7 +17,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
-from icsoe_desktop.store import bulk_indexes, pendientes, plain, sumas
+from icsoe_desktop.store import bulk_indexes, cambiados, pendientes, plain, sumas
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.plain import StoreError as StoreError
 from icsoe_desktop.store.sync_tables import sums_tables
@@ -244,9 +244,10 @@ def _drop_sync_bookkeeping(conn: Connection) -> None:
 
 
 def _sessionmaker(engine: Engine, synced: bool) -> sessionmaker[Session]:
-    """The store's sessions: those of a synced store mark what they change for the sync
-    (store/tracking.py); a session made elsewhere in the process is not tracked."""
-    sessions = sessionmaker(engine, expire_on_commit=False)
+    """The store's sessions: they keep the kinds of data each commit wrote (store/
+    cambiados.py), and those of a synced store mark what they change for the sync (store/
+    tracking.py); a session made elsewhere in the process is not tracked."""
+    sessions = cambiados.seguidas(sessionmaker(engine, expire_on_commit=False))
     return tracked(sessions) if synced else sessions
 
 
@@ -346,6 +347,9 @@ class Store:
             raise
         finally:
             session.close()
+            # What it committed, told once the connection is back (store/cambiados.py): a
+            # write whose service says nothing still wakes the windows that show it.
+            self.cambios.anunciar(session.info.pop(cambiados.CONFIRMADAS, ()))
 
     def reopen(self, solo_lectura: str | None = None) -> None:
         """After the file was replaced (Restaurar): new connections, on the new file;

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Generator, Iterator
+from contextlib import AbstractContextManager
 from types import GeneratorType
 from typing import Any, TypeVar, cast
 
@@ -95,6 +96,10 @@ class Puerta:
             trabajo.actor, AUDIT_DETENIDO, trabajo.objetivo, f"{trabajo.hecho}; {motivo}"
         )
 
+    def operacion(self) -> AbstractContextManager[None]:
+        """One call's announcements, on the open empresa's store (domain/cambios.py)."""
+        return self._store().cambios.operacion()
+
     def vigilar(self, servicio: T) -> T:
         """``servicio`` with every public method behind the gate."""
         return cast(T, _Vigilado(servicio, self))
@@ -156,7 +161,8 @@ class _Vigilado:
             puerta.comprobar(objetivo)
             trabajo = puerta.trabajo(objetivo)
             try:
-                with vigilada(trabajo.preguntar):
+                # What the call's writes and its service announce is heard once, as it ends.
+                with puerta.operacion(), vigilada(trabajo.preguntar):
                     resultado = valor(*args, **kwargs)
             except (DBAPIError, sqlite3.Error) as exc:
                 raise puerta.rechazo(exc) from exc

@@ -1,0 +1,139 @@
+"""What a unit of work changed, derived from what its session wrote: the kinds of data
+(domain/cambios.py) of the tables it flushed or wrote with an ORM statement, kept until it
+commits (a rollback forgets them). ``Store.session`` announces them once the session closed,
+so a service operation that writes and says nothing still wakes the windows that show it, as
+the sync's tracking (store/tracking.py) sees every write to send it.
+
+Every table is placed: a kind, or in ``SIN_VENTANA`` (what no window shows), so a new table is
+a decision here (tests/store/test_cambiados.py).
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+
+from icsoe_desktop.domain.cambios import (
+    CERTIFICADOS,
+    CONFLICTOS,
+    EMPRESA,
+    ICSOE,
+    LOTES,
+    MOVIMIENTOS,
+    NOMINA,
+    REGISTROS,
+)
+
+CLASE_DE_TABLA = {
+    "movimientos": MOVIMIENTOS,
+    "lotes": LOTES,
+    "lote_movimientos": LOTES,
+    "registros_patronales": REGISTROS,
+    "certificados_imss": CERTIFICADOS,
+    "sync_conflicts": CONFLICTOS,
+    "empresa": EMPRESA,
+    **dict.fromkeys(
+        (
+            "icsoe_contratistas",
+            "icsoe_capturistas",
+            "icsoe_capturista_relaciones",
+            "icsoe_contratantes",
+            "icsoe_informativas",
+            "icsoe_contratos",
+            "icsoe_contrato_trabajadores",
+            "repse_registros",
+            "repse_servicios",
+            "sisub_contratos",
+            "sisub_reportes",
+            "sisub_trabajadores",
+        ),
+        ICSOE,
+    ),
+    **dict.fromkeys(
+        (
+            "nomina_recibos",
+            "nomina_percepciones",
+            "nomina_incapacidades",
+            "nomina_subcontrataciones",
+            "nomina_sustituidos",
+        ),
+        NOMINA,
+    ),
+}
+# Tables no window lists as they change: the installation's catalog, the sync's and the
+# grid's bookkeeping (kept by triggers), the audit log, mail and one-use codes.
+SIN_VENTANA = frozenset(
+    {
+        "idse_users",
+        "login_throttle",
+        "one_time_tokens",
+        "empresas",
+        "empresa_accesos",
+        "sync_row_state",
+        "sync_sums",
+        "sync_state",
+        "sync_pending",
+        "sync_unsent",
+        "movimientos_conteo",
+        "movimientos_total",
+        "movimientos_cambiados",
+        "outbox",
+        "audit_log",
+        "audit_cadena",
+    }
+)
+
+_ESCRITAS = "cambiados_escritos"  # this transaction's kinds, until it commits
+CONFIRMADAS = "cambiados_confirmados"  # the committed ones, until the session closes
+
+
+def _clases(tablas: set[str]) -> set[str]:
+    return {CLASE_DE_TABLA[t] for t in tablas if t in CLASE_DE_TABLA}
+
+
+def _escritas(session: Session) -> set[str]:
+    escritas: set[str] = session.info.setdefault(_ESCRITAS, set())
+    return escritas
+
+
+def _al_escribir(session: Session, _context: object) -> None:
+    """after_flush: the tables of the rows added, changed or deleted (still listed here)."""
+    modelos = {type(obj) for obj in chain(session.new, session.deleted)}
+    for obj in session.dirty:
+        if type(obj) not in modelos and session.is_modified(obj):
+            modelos.add(type(obj))
+    tablas = {inspect(modelo).local_table.name for modelo in modelos}
+    _escritas(session).update(_clases(tablas))
+
+
+def _al_ejecutar(estado: ORMExecuteState) -> None:
+    """do_orm_execute: an INSERT, UPDATE or DELETE statement run through the session."""
+    if estado.is_insert or estado.is_update or estado.is_delete:
+        tabla: Any = getattr(estado.statement, "table", None)
+        if tabla is not None and getattr(tabla, "name", None):
+            _escritas(estado.session).update(_clases({tabla.name}))
+
+
+def _al_confirmar(session: Session) -> None:
+    escritas = session.info.pop(_ESCRITAS, None)
+    if escritas:
+        session.info.setdefault(CONFIRMADAS, set()).update(escritas)
+
+
+def _al_deshacer(session: Session) -> None:
+    session.info.pop(_ESCRITAS, None)
+
+
+def seguidas(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """``sessions`` that keep, in ``info[CONFIRMADAS]``, the kinds each commit wrote."""
+    event.listen(sessions, "after_flush", _al_escribir)
+    event.listen(sessions, "do_orm_execute", _al_ejecutar)
+    event.listen(sessions, "after_commit", _al_confirmar)
+    event.listen(sessions, "after_rollback", _al_deshacer)
+    return sessions
+
+
+__all__ = ["CLASE_DE_TABLA", "CONFIRMADAS", "SIN_VENTANA", "seguidas"]
