@@ -20,6 +20,7 @@ from icsoe_desktop.domain.cambios import (
     CERTIFICADOS,
     CONFLICTOS,
     EMPRESA,
+    EVIDENCIAS,
     ICSOE,
     LOTES,
     MOVIMIENTOS,
@@ -35,6 +36,8 @@ CLASE_DE_TABLA = {
     "certificados_imss": CERTIFICADOS,
     "sync_conflicts": CONFLICTOS,
     "empresa": EMPRESA,
+    "evidencia_documentos": EVIDENCIAS,
+    "evidencia_paquetes": EVIDENCIAS,
     **dict.fromkeys(
         (
             "icsoe_contratistas",
