@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop import cli_evidencias
 
     cli_evidencias.add_parser(commands)
+    from icsoe_desktop import cli_sisub
+
+    cli_sisub.add_parser(commands)
     return parser
 
 
@@ -310,6 +313,10 @@ def _service_command(args: argparse.Namespace) -> int:
             from icsoe_desktop import cli_repse
 
             return cli_repse.run(args, services)
+        if args.command == "sisub":
+            from icsoe_desktop import cli_sisub
+
+            return cli_sisub.run(args, services)
         if args.command == "empresas":
             from icsoe_desktop import cli_empresas
 

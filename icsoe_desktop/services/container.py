@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.respaldo.reparacion import ArchivoRevisado, ReparacionService
     from icsoe_desktop.services.sisub.exportar import SisubArchivosService
+    from icsoe_desktop.services.sisub.presentacion import SisubPresentacionService
     from icsoe_desktop.services.sisub.reporte import SisubService
     from icsoe_desktop.services.sync.actualizacion import ActualizacionService
     from icsoe_desktop.services.sync.conflictos import ConflictosService
@@ -122,6 +123,7 @@ _LAZY = (
     "vencimientos",
     "sisub",
     "sisub_archivos",
+    "sisub_presentacion",
     "sync",
     "conflictos",
     "actualizacion",
@@ -608,6 +610,13 @@ class Services:
             sisub=self.sisub,
             carpeta=self.carpeta,
         )
+
+    @_vigilado
+    def sisub_presentacion(self) -> SisubPresentacionService:
+        """Registrar presentación of a SISUB with the INFONAVIT's acuse."""
+        from icsoe_desktop.services.sisub.presentacion import SisubPresentacionService
+
+        return SisubPresentacionService(self.store, self.audit, self.permisos_empresa, self.clock)
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:
         return capacitacion_activa(rfc, self.empresa.rfc)

@@ -1,6 +1,7 @@
 """ICSOE › Vencimientos: every contratista's informativas still to file (a signed one until its
 IMSS acuse is registered: «Firmada, sin presentar», in bold), in every empresa the user may
-open, with their deadlines: past due first, in red."""
+open, with their deadlines: past due first, in red; below, the REPSE registrations to renew and
+the SISUB of the INFONAVIT still to file (its own deadlines)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.informativa.vencimientos_repse import RegistrosRepse
+from icsoe_desktop.gui.informativa.vencimientos_sisub import SisubPendientes
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -129,6 +131,8 @@ class VencimientosDialog(QDialog):
         layout.addWidget(self.tabla, 1)
         self.repse = RegistrosRepse()
         layout.addWidget(self.repse)
+        self.sisub = SisubPendientes()
+        layout.addWidget(self.sisub)
         self.aviso = QLabel()
         self.aviso.setObjectName("avisoLabel")
         self.aviso.setWordWrap(True)
@@ -175,6 +179,7 @@ class VencimientosDialog(QDialog):
         self.tablero = tablero
         self.model.set_rows(tablero.filas)
         self.repse.mostrar(tablero.repse)
+        self.sisub.mostrar(tablero.sisub)
         for column in range(len(CABECERAS)):
             if column != 2:
                 self.tabla.resizeColumnToContents(column)

@@ -36,6 +36,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.services.empresas.servicio import EmpresaInfo, EmpresasService
 from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse, por_vencer
+from icsoe_desktop.services.sisub.vencimientos import VencimientoSisub, pendientes
 from icsoe_desktop.store import plain
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ class Tablero:
     contratistas: int = 0  # looked at, with or without periods pending
     # The REPSE registrations to renew or lapsed (services/informativa/vencimientos_repse.py).
     repse: list[VencimientoRepse] = field(default_factory=list)
+    # The SISUB of each period not filed (services/sisub/vencimientos.py).
+    sisub: list[VencimientoSisub] = field(default_factory=list)
 
     @property
     def vencidas(self) -> int:
@@ -98,9 +101,18 @@ class _Declaracion:
 
 
 class VencimientosService:
-    def __init__(self, empresas: EmpresasService, clock: Clock = utcnow) -> None:
+    """``inhabiles``: the INFONAVIT's non-business days per year for the SISUB's deadlines
+    (None: the list the app carries, domain/sisub/plazos.py)."""
+
+    def __init__(
+        self,
+        empresas: EmpresasService,
+        clock: Clock = utcnow,
+        inhabiles: dict[int, frozenset[date]] | None = None,
+    ) -> None:
         self._empresas = empresas
         self._clock = clock
+        self._inhabiles = inhabiles
 
     def empresas(self, usuario: str | None) -> list[EmpresaInfo]:
         """What the board looks through: the empresas ``usuario`` may open (sólo consulta,
@@ -116,6 +128,7 @@ class VencimientosService:
         filas: list[Vencimiento] = []
         sin_leer: list[EmpresaInfo] = []
         registros: list[VencimientoRepse] = []
+        sisub: list[VencimientoSisub] = []
         contados = 0
         for empresa in self.empresas(usuario):
             path = self._empresas.ruta(empresa)
@@ -124,6 +137,7 @@ class VencimientosService:
             try:
                 contratistas, declaraciones = _leer(path)
                 registros.extend(por_vencer(path, empresa, hoy))
+                sisub.extend(pendientes(path, empresa, hoy, self._inhabiles))
             except (sqlite3.Error, ValueError):
                 log.warning("No se pudo leer la empresa %s", empresa.archivo, exc_info=True)
                 sin_leer.append(empresa)
@@ -139,7 +153,10 @@ class VencimientosService:
             key=lambda f: (f.fecha_limite, f.empresa.nombre, f.contratista_nombre, f.periodo)
         )
         registros.sort(key=lambda r: (r.vence, r.empresa.nombre, r.contratista_nombre))
-        return Tablero(filas, sin_leer, contados, registros)
+        sisub.sort(
+            key=lambda f: (f.fecha_limite, f.empresa.nombre, f.contratista_nombre, f.periodo)
+        )
+        return Tablero(filas, sin_leer, contados, registros, sisub)
 
     def _pendientes(
         self,

@@ -1,0 +1,127 @@
+"""CLI: ``sisub preparar|revisar|exportar|presentar --contratista RFC --periodo AAAA-N`` — the
+INFONAVIT's SISUB of the contratista's period: prepared from the informativas and the receipts,
+checked, its files written (``--salida DIR``, the office's guide with ``--guia GUIA.xls``) and
+its acuse registered (``--acuse PDF``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+
+if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
+    from icsoe_desktop.services.container import Services
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    from icsoe_desktop.cli_informativa import _periodo
+
+    sisub = commands.add_parser("sisub", help="el SISUB del INFONAVIT (Ley del INFONAVIT, 29 Bis)")
+    actions = sisub.add_subparsers(dest="sisub_command", metavar="acción", required=True)
+    ayudas = {
+        "preparar": "prepara el reporte del periodo: los contratos en vigor (de las "
+        "informativas) y sus trabajadores por bimestre con los importes de los recibos de "
+        "nómina; conserva lo capturado a mano",
+        "revisar": "lista lo que impide exportar y los avisos; sale con 1 si hay algo que corregir",
+        "exportar": "escribe en --salida los tres CSV y los PDF con los nombres de la guía "
+        "(--zip: un ZIP); --guia lee antes el archivo de guía del INFONAVIT y lo recuerda",
+        "presentar": "registra el acuse del INFONAVIT (--acuse PDF) con su folio; sale con 2 si "
+        "el acuse es de otro contratista o periodo",
+    }
+    for nombre, ayuda in ayudas.items():
+        accion = actions.add_parser(nombre, help=ayuda)
+        accion.add_argument("--contratista", metavar="RFC", required=True)
+        accion.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+        accion.add_argument(
+            "--empresa",
+            metavar="RFC",
+            default=argparse.SUPPRESS,
+            help="la empresa del contratista (obligatoria si hay varias)",
+        )
+        if nombre == "exportar":
+            accion.add_argument("--salida", metavar="DIR", required=True)
+            accion.add_argument("--guia", metavar="GUIA.xls")
+            accion.add_argument("--zip", action="store_true", help="un ZIP en vez de una carpeta")
+        if nombre == "presentar":
+            accion.add_argument("--acuse", metavar="PDF", required=True)
+            accion.add_argument("--folio", help="el folio del acuse (por omisión, el que dice)")
+            accion.add_argument(
+                "--declarado",
+                action="store_true",
+                help="el acuse (escaneado) no dice el RFC o el periodo y se confirma que es este",
+            )
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    from icsoe_desktop.domain.errors import DomainError
+
+    try:
+        if args.sisub_command == "preparar":
+            return _preparar(args, services)
+        uuid = services.sisub.del_periodo(args.contratista, CLI_ACTOR, args.periodo)
+        if uuid is None:
+            print(
+                f"No hay SISUB de {args.periodo.texto} para {args.contratista}: prepáralo "
+                "primero (sisub preparar).",
+                file=sys.stderr,
+            )
+            return 2
+        if args.sisub_command == "revisar":
+            return _revisar(uuid, services)
+        if args.sisub_command == "exportar":
+            return _exportar(args, uuid, services)
+        return _presentar(args, uuid, services)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+
+
+def _preparar(args: argparse.Namespace, services: Services) -> int:
+    hecho = services.sisub.preparar(args.contratista, CLI_ACTOR, args.periodo)
+    reporte = services.sisub.reporte(hecho.uuid, CLI_ACTOR)
+    print(
+        f"SISUB de {args.periodo.texto} ({reporte.tipo_texto}): {hecho.contratos:,} contratos en "
+        f"vigor, {hecho.trabajadores:,} renglones de trabajadores por bimestre"
+        + (f", {hecho.conservados:,} capturados a mano conservados." if hecho.conservados else ".")
+    )
+    return 0
+
+
+def _revisar(uuid: str, services: Services) -> int:
+    problemas = services.sisub.revisar(uuid, CLI_ACTOR)
+    for p in problemas:
+        print(f"{'Aviso' if p.aviso else 'Corregir'}: {p.mensaje}")
+    errores = sum(1 for p in problemas if not p.aviso)
+    print(f"{errores:,} por corregir, {len(problemas) - errores:,} avisos.", file=sys.stderr)
+    return 1 if errores else 0
+
+
+def _exportar(args: argparse.Namespace, uuid: str, services: Services) -> int:
+    from pathlib import Path
+
+    if args.guia:
+        for aviso in services.sisub_archivos.leer_guia(Path(args.guia), CLI_ACTOR).avisos:
+            print(aviso, file=sys.stderr)
+    hecho = services.sisub_archivos.exportar(uuid, CLI_ACTOR, Path(args.salida), args.zip)
+    for aviso in hecho.avisos:
+        print(aviso, file=sys.stderr)
+    print(hecho.ruta)
+    return 0
+
+
+def _presentar(args: argparse.Namespace, uuid: str, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.services.informativa.repse import pdf_de_archivo
+
+    pdf = pdf_de_archivo(Path(args.acuse))
+    servicio = services.sisub_presentacion
+    leido = servicio.leer(uuid, CLI_ACTOR, pdf.datos, pdf.nombre)
+    folio = args.folio or leido.folio
+    hecho = servicio.registrar(
+        uuid, CLI_ACTOR, pdf.datos, pdf.nombre, folio, leido.fecha, args.declarado
+    )
+    print(f"{hecho.texto}: folio {hecho.folio}, {hecho.presentado:%d/%m/%Y %H:%M}.")
+    return 0

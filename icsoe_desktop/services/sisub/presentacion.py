@@ -1,0 +1,166 @@
+"""*Registrar presentación* of a SISUB: the INFONAVIT's acuse PDF (from «Seguimiento a folio»)
+read by the same bounded reader as the IMSS acuse, tied to the contratista's RFC and the
+period (domain/sisub/acuse.py), its folio kept once; the report then «Presentado», read-only,
+a late filing recorded (days past the INFONAVIT's deadline, domain/sisub/plazos.py). A change
+after it goes in a complementario."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, hora_del_centro
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import Periodo
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.sisub.acuse import check_folio, cotejar, fecha_leida, folio_leido
+from icsoe_desktop.domain.sisub.modelo import PRESENTADO
+from icsoe_desktop.domain.sisub.plazos import fecha_limite
+from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
+from icsoe_desktop.services.sisub.reporte import SisubService
+from icsoe_desktop.store.models import SisubReporte
+
+MENSAJES_PDF = {
+    "acuse_vacio": "El archivo «{nombre}» está vacío: descarga de nuevo el acuse del INFONAVIT.",
+    "acuse_grande": "El archivo «{nombre}» pesa más de 2 MB: no es un acuse del INFONAVIT.",
+    "acuse_no_pdf": (
+        "El archivo «{nombre}» no es un PDF: elige el acuse que descargaste en «Seguimiento a "
+        "folio» del Portal Empresarial del INFONAVIT."
+    ),
+    "acuse_paginas": "El PDF «{nombre}» tiene demasiadas páginas para ser un acuse del INFONAVIT.",
+    "acuse_cifrado": (
+        "El PDF «{nombre}» está protegido con contraseña: descárgalo del portal sin protegerlo."
+    ),
+    "acuse_danado": "El PDF «{nombre}» está dañado o incompleto: descárgalo de nuevo.",
+    "acuse_contenido": "El PDF «{nombre}» no parece un acuse del INFONAVIT.",
+    "acuse_lento": "El PDF «{nombre}» no se pudo leer en un tiempo razonable.",
+    "acuse_cancelado": "Se canceló la lectura de «{nombre}».",
+}
+MSG_YA_PRESENTADO = "El SISUB ya está presentado con el folio {folio}."
+MSG_FOLIO_USADO = "El folio {folio} ya está registrado en el SISUB de {periodo}."
+
+
+@dataclass(frozen=True)
+class Presentado:
+    folio: str
+    presentado: datetime  # Central Mexico time
+    dias_tarde: int  # 0: on time
+
+    @property
+    def texto(self) -> str:
+        if self.dias_tarde <= 0:
+            return "Presentado"
+        dias = "día" if self.dias_tarde == 1 else "días"
+        return f"Presentado fuera de plazo ({self.dias_tarde} {dias})"
+
+
+@dataclass(frozen=True)
+class Leido:
+    folio: str  # "" when the text does not write one
+    fecha: datetime | None  # Central Mexico time
+
+
+def dias_tarde(periodo: Periodo, presentado: datetime) -> int:
+    dia = presentado.astimezone(HORA_DEL_CENTRO).date()
+    return max(0, (dia - fecha_limite(periodo)).days)
+
+
+class SisubPresentacionService(SisubService):
+    def leer(
+        self,
+        uuid: str,
+        actor: str | None,
+        pdf: bytes,
+        nombre: str,
+        cancelado: Callable[[], bool] | None = None,
+    ) -> Leido:
+        """What the acuse says of its folio and date, for the clerk to confirm."""
+        with self._store.session() as session:
+            self._reporte(session, uuid, actor, accion=Accion.PRESENTAR_SISUB)
+        texto = leer_acuse(pdf, nombre, cancelado, mensajes=MENSAJES_PDF).texto
+        fecha = fecha_leida(texto)
+        return Leido(folio_leido(texto), fecha.replace(tzinfo=HORA_DEL_CENTRO) if fecha else None)
+
+    @anuncia(ICSOE)
+    def registrar(
+        self,
+        uuid: str,
+        actor: str | None,
+        pdf: bytes,
+        nombre: str,
+        folio: str,
+        presentado: datetime | None = None,
+        declarado: bool = False,
+    ) -> Presentado:
+        """The report filed: ``presentado`` (aware; None: now) as the acuse says."""
+        folio = check_folio(folio)
+        texto = leer_acuse(pdf, nombre, mensajes=MENSAJES_PDF).texto
+        cuando = (
+            presentado.astimezone(HORA_DEL_CENTRO)
+            if presentado is not None
+            else hora_del_centro(self._clock())
+        )
+        with self._store.session() as session:
+            row, contratista = self._reporte(session, uuid, actor, accion=Accion.PRESENTAR_SISUB)
+            if row.estado == PRESENTADO:
+                raise ValidationError("sisub_presentado", MSG_YA_PRESENTADO.format(folio=row.folio))
+            periodo = Periodo.de_clave(row.periodo)
+            beneficiarios = frozenset(
+                c.contratante.rfc
+                for c in self.reporte(uuid, actor, Accion.PRESENTAR_SISUB).contratos
+            )
+            cotejar(texto, contratista.rfc, periodo, folio, beneficiarios, declarado)
+            otro = session.scalar(
+                select(SisubReporte.periodo).where(
+                    SisubReporte.folio == folio,
+                    SisubReporte.id != row.id,
+                    SisubReporte.deleted.is_(False),
+                )
+            )
+            if otro is not None:
+                raise ValidationError(
+                    "folio_usado",
+                    MSG_FOLIO_USADO.format(folio=folio, periodo=Periodo.de_clave(otro).texto),
+                    "folio",
+                )
+            row.estado = PRESENTADO
+            row.folio = folio
+            row.presentado_at = _utc(cuando)
+            row.acuse_pdf = pdf
+            row.acuse_sha256 = hashlib.sha256(pdf).hexdigest()
+            hecho = Presentado(folio, cuando, dias_tarde(periodo, cuando))
+            self._audit.record(
+                session,
+                actor,
+                "sisub_presentado",
+                f"{contratista.rfc} {periodo.clave}",
+                f"folio {folio}, {hecho.texto.lower()}"
+                + (
+                    ", acuse sin RFC o periodo: declarado por quien lo registró"
+                    if declarado
+                    else ""
+                ),
+            )
+            return hecho
+
+    def presentado(self, uuid: str, actor: str | None) -> Presentado | None:
+        with self._store.session() as session:
+            row, _ = self._reporte(session, uuid, actor, accion=Accion.CONSULTAR)
+            if row.estado != PRESENTADO or row.presentado_at is None:
+                return None
+            cuando = hora_del_centro(row.presentado_at)
+            return Presentado(row.folio, cuando, dias_tarde(Periodo.de_clave(row.periodo), cuando))
+
+    def acuse(self, uuid: str, actor: str | None) -> bytes:
+        with self._store.session() as session:
+            row, _ = self._reporte(session, uuid, actor, accion=Accion.CONSULTAR)
+            return bytes(row.acuse_pdf or b"")
+
+
+def _utc(cuando: datetime) -> datetime:
+    return cuando.astimezone(UTC).replace(tzinfo=None)

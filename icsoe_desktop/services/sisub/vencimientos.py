@@ -1,0 +1,87 @@
+"""The SISUB on the deadline board (ICSOE › Vencimientos), beside the ICSOE: for each
+contratista of an empresa's store, the period already due and the one in course whose SISUB is
+not filed (and any earlier one left in preparation), each with the INFONAVIT's deadline (its own
+non-business days, domain/sisub/plazos.py) and the days left. Read with plain sqlite3 as the
+rest of the board is; a store without the SISUB's table has none."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from icsoe_desktop.domain.informativa.modelo import Periodo
+from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, EN_PREPARACION, ESTADOS, PRESENTADO
+from icsoe_desktop.domain.sisub.plazos import fecha_limite
+from icsoe_desktop.services.empresas.servicio import EmpresaInfo
+from icsoe_desktop.store import plain
+
+SIN_PREPARAR = "Sin preparar"
+
+
+@dataclass(frozen=True)
+class VencimientoSisub:
+    empresa: EmpresaInfo
+    contratista_rfc: str
+    contratista_nombre: str
+    periodo: Periodo
+    estado: str | None  # None: no report prepared
+    fecha_limite: date
+    dias_restantes: int
+
+    @property
+    def vencido(self) -> bool:
+        return self.dias_restantes < 0
+
+    @property
+    def estado_texto(self) -> str:
+        return ESTADOS[self.estado] if self.estado else SIN_PREPARAR
+
+
+def pendientes(
+    path: Path,
+    empresa: EmpresaInfo,
+    hoy: date,
+    inhabiles: dict[int, frozenset[date]] | None = None,
+) -> list[VencimientoSisub]:
+    with closing(plain.connect(path)) as conn:
+        tablas = {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+                "('icsoe_contratistas', 'sisub_reportes')"
+            )
+        }
+        if tablas != {"icsoe_contratistas", "sisub_reportes"}:
+            return []
+        contratistas = conn.execute(
+            "SELECT id, rfc, nombre FROM icsoe_contratistas WHERE deleted = 0"
+        ).fetchall()
+        reportes: dict[int, dict[Periodo, str]] = {}
+        for cid, clave, estado in conn.execute(
+            "SELECT contratista_id, periodo, estado FROM sisub_reportes "
+            "WHERE deleted = 0 AND tipo != ?",
+            (COMPLEMENTARIO,),
+        ):
+            periodos = reportes.setdefault(cid, {})
+            if periodos.get(Periodo.de_clave(clave)) != PRESENTADO:
+                periodos[Periodo.de_clave(clave)] = estado
+    actual = Periodo.de_fecha(hoy)
+    filas = []
+    for cid, rfc, nombre in contratistas:
+        suyos = reportes.get(cid, {})
+        en_curso = {actual.anterior(), actual}
+        olvidados = {p for p, e in suyos.items() if e == EN_PREPARACION and p <= actual}
+        for periodo in sorted(en_curso | olvidados):
+            estado = suyos.get(periodo)
+            if estado == PRESENTADO:
+                continue
+            limite = fecha_limite(periodo, inhabiles)
+            filas.append(
+                VencimientoSisub(empresa, rfc, nombre, periodo, estado, limite, (limite - hoy).days)
+            )
+    return filas
+
+
+__all__ = ["SIN_PREPARAR", "VencimientoSisub", "pendientes"]

@@ -1,0 +1,65 @@
+"""ICSOE › Vencimientos with the SISUB: under the informativas, each contratista's SISUB still
+to file with the INFONAVIT's deadline, past due in red; a period filed leaves it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+
+from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
+from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
+from icsoe_desktop.gui.kit import colores
+from icsoe_desktop.services.acceso.accounts import Registration
+from tests.conftest import services_copying
+from tests.informativa_servicios import capturista_una_vez
+
+ADMIN = "admin@despacho.mx"
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
+
+
+@pytest.fixture
+def quien(_quien_una_vez, services, smtp_configured):
+    clave = "Nom1na$Segura"
+    services.accounts.register(Registration("Ada", "Ruiz", "", ADMIN, clave, clave, True))
+    rfc, ana, _ = _quien_una_vez[1]
+    return rfc, ana
+
+
+def test_the_board_shows_the_sisub_to_file(qtbot, services, quien) -> None:
+    rfc, ana = quien
+    uuid = services.sisub.preparar(rfc, ana, "2026-2").uuid
+    board = VencimientosDialog(services, ADMIN)
+    qtbot.addWidget(board)
+    board.show()
+    seccion = board.sisub
+    assert seccion.isVisible()
+    model = seccion.model
+    filas = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    assert [f[1:] for f in filas] == [
+        [rfc, "EMPRESA DEMO SA DE CV", "mayo–agosto 2026", "En preparación", "17/09/2026",
+         "Vencida hace 66 días"],
+        [rfc, "EMPRESA DEMO SA DE CV", "septiembre–diciembre 2026", "Sin preparar", "18/01/2027",
+         "Faltan 57 días"],
+    ]  # fmt: skip
+    rojo = colores.color(colores.ERROR, colores.BASE)
+    primera = model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(primera, QBrush) and primera.color() == rojo
+    assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert "1 vencido" in seccion.titulo.text()
+    board.grab().save("/tmp/vencimientos_sisub.png")
+    # Filed elsewhere (the command line): the board reads it again on its own.
+    services.sisub_presentacion.registrar(
+        uuid, rfc, acuse_infonavit_pdf(rfc=rfc), "acuse.pdf", "SISUB-2026-0001234"
+    )
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
