@@ -201,3 +201,39 @@ def test_a_constancia_its_verification_refuses_is_never_filed_nor_archived(
         motivos=c.FIRMA_ROTA, que=NO_SE_EXPORTA
     )
     assert list(salida.iterdir()) == []
+
+
+def test_the_signing_time_kept_is_the_tokens_not_the_clock_set_back(services, por_firmar, clock):
+    uuid, rfc, _cer = por_firmar
+    # Nine minutes behind the TSA: within what a verification tolerates, so it signs; what the
+    # store keeps as the signing time, and what the pantalla de inicio shows, is the token's.
+    clock.now = datetime(2026, 11, 27, 14, 51, 0)
+    _firmar(services, por_firmar)
+    with services.store.session() as session:
+        assert session.query(InformativaRow).filter_by(uuid=uuid).one().firmada_at == (
+            REAL.replace(tzinfo=None)
+        )
+    (fila,) = [f for f in services.informativas.tablero(rfc, CLI_ACTOR) if f.uuid == uuid]
+    assert fila.firmada_at.replace(tzinfo=None) == datetime(2026, 11, 27, 9, 0, 5)  # Centro
+    # The filing is held against that time, not the clock's 08:51.
+    clock.now = datetime(2026, 11, 28, 12, 0)
+    with pytest.raises(ValidationError) as error:
+        _registrar(services, uuid, rfc, "27/11/2026 08:55:00")
+    assert error.value.code == "fecha_antes_de_firmar"
+    assert "27/11/2026 09:00" in error.value.message
+    assert _registrar(services, uuid, rfc, "27/11/2026 09:01:00").folio == "N262253432"
+
+
+def test_without_a_time_stamp_server_the_clock_is_kept_and_said_unproven(
+    services, por_firmar, clock
+):
+    uuid, _rfc, _cer = por_firmar
+    services.settings.save_sello_tiempo("", CLI_ACTOR)
+    clock.now = datetime(2026, 11, 27, 14, 51, 0)
+    constancia = _firmar(services, por_firmar)
+    with services.store.session() as session:
+        assert session.query(InformativaRow).filter_by(uuid=uuid).one().firmada_at == (clock.now)
+    resultado = services.informativa_firma.verificar(constancia)
+    assert resultado.fecha_probada is None
+    assert c.SIN_PRUEBA in resultado.resumen()
+    assert "27/11/2026 08:51:00 (UTC-06:00) según el equipo de quien firmó" in resultado.resumen()

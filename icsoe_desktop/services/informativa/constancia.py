@@ -166,7 +166,7 @@ from icsoe_desktop.services.sin_recolector import sin_recolector
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-    from icsoe_desktop.services.pades.firmar import Adjunto
+    from icsoe_desktop.services.pades.firmar import Adjunto, PdfFirmado
     from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior, Revocacion
 
 # Its own, and the words and types of constancia_motivos.py, which callers take from here.
@@ -372,9 +372,13 @@ def escribir_constancia(
         raise ValidationError(
             "constancia_cadena_distinta", "La cadena original no corresponde a la informativa."
         )
-    return preparar_constancia(
-        cadena, sello, certificado_der, fecha_firma, nombres_trabajadores(inf), congeladas
-    ).firmar(emisores, clave_privada, sello_tiempo)
+    return (
+        preparar_constancia(
+            cadena, sello, certificado_der, fecha_firma, nombres_trabajadores(inf), congeladas
+        )
+        .firmar(emisores, clave_privada, sello_tiempo)
+        .pdf
+    )
 
 
 @dataclass(frozen=True)
@@ -393,10 +397,11 @@ class SinFirmar:
         clave_privada: RSAPrivateKey,
         sello_tiempo: str = "",
         tolerancia: timedelta | None = None,
-    ) -> bytes:
-        """The signed constancia. ``sello_tiempo``: the time-stamp server's URL; its failure
-        raises ``pades.firmar.SelloDeTiempoFallido``, and a token further than ``tolerancia``
-        from the signing time (``TOLERANCIA``: a verification would refuse it)
+    ) -> PdfFirmado:
+        """The signed constancia, with its time-stamp token's time when it has one.
+        ``sello_tiempo``: the time-stamp server's URL; its failure raises
+        ``pades.firmar.SelloDeTiempoFallido``, and a token further than ``tolerancia`` from the
+        signing time (``TOLERANCIA``: a verification would refuse it)
         ``pades.firmar.RelojDesfasado``."""
         from icsoe_desktop.services.pades.firmar import firmar_pdf
 

@@ -251,7 +251,7 @@ class FirmaInformativaService(InformativaBase):
 
         sin_sello = ""
         try:
-            acuse = sin_firmar.firmar(emisores, credencial.private_key, servidor.url, TOLERANCIA)
+            hecha = sin_firmar.firmar(emisores, credencial.private_key, servidor.url, TOLERANCIA)
         except EfirmaRevocada as exc:
             que = LA_EFIRMA if exc.propia else SU_AUTORIDAD
             fecha = fecha_hora(hora_del_centro(exc.fecha.astimezone(UTC).replace(tzinfo=None)))
@@ -280,8 +280,13 @@ class FirmaInformativaService(InformativaBase):
                 ) from None
             # Not required: signed as without a server (its date then says it is unproven).
             log.warning("Sin sello de tiempo, la informativa se firma sin él: %s", exc)
-            acuse = sin_firmar.firmar(emisores, credencial.private_key)
+            hecha = sin_firmar.firmar(emisores, credencial.private_key)
             sin_sello = f" (sin sello de tiempo: {servidor.url} no respondió)"
+        acuse = hecha.pdf
+        # The signing time kept is the one the token proves, when there is one (the computer's
+        # clock, within TOLERANCIA of it, is only what the cadena seals).
+        if hecha.sellado is not None:
+            ahora = hecha.sellado.astimezone(UTC).replace(tzinfo=None)
         # The unsigned pages and attachment, and the PDF's object graphs (reportlab's,
         # pyHanko's: cycles), freed before the write, and what all that freed given back: the
         # write copies tens of MB at once.

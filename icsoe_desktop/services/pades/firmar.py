@@ -81,6 +81,15 @@ class SelloDeTiempoFallido(Exception):
     log: unreachable, an HTTP error, an answer that is no RFC 3161 time-stamp...)."""
 
 
+@dataclass(frozen=True)
+class PdfFirmado:
+    """The signed PDF and, with a time-stamp server, its token's time (aware): the time the
+    TSA proves the signature existed."""
+
+    pdf: bytes
+    sellado: datetime | None = None
+
+
 class RelojDesfasado(Exception):
     """The time-stamp token's time is not the signing time the signature claims."""
 
@@ -150,11 +159,11 @@ def firmar_pdf(
     sello_tiempo: str = "",
     espera_s: float = 20.0,
     tolerancia: timedelta | None = None,
-) -> bytes:
+) -> PdfFirmado:
     """``pdf`` with one incremental update: ``adjunto`` embedded, the signature field and the
     signature. ``momento`` must carry its UTC offset; ``cadena`` the issuers (DER);
     ``sello_tiempo``: the TSA's URL ("" none), waited for ``espera_s`` at most; its token at
-    most ``tolerancia`` away from ``momento`` (None: any)."""
+    most ``tolerancia`` away from ``momento`` (None: any), its time returned with the PDF."""
     if momento.tzinfo is None:
         raise ValueError("momento sin zona horaria")
     escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
@@ -189,11 +198,12 @@ def firmar_pdf(
         _revocacion(escritor, certificado, cadena, espera_s)
     firmante = signers.PdfSigner(meta, signer=_Clave(clave, certificado, cadena), timestamper=tsa)
     firmado = correr(_firmar(firmante, escritor, momento))
-    if tsa is not None:
-        sellado = _comprobar_sello(firmado, sello_tiempo)
-        if tolerancia is not None and abs(sellado - momento) > tolerancia:
-            raise RelojDesfasado(sellado)
-    return firmado
+    if tsa is None:
+        return PdfFirmado(firmado)
+    sellado = _comprobar_sello(firmado, sello_tiempo)
+    if tolerancia is not None and abs(sellado - momento) > tolerancia:
+        raise RelojDesfasado(sellado)
+    return PdfFirmado(firmado, sellado)
 
 
 def _parametros(adjunto: Adjunto, momento: datetime) -> generic.DictionaryObject:
