@@ -280,3 +280,51 @@ def test_constancias_made_before_still_verify_as_they_did(version):
     # Their attachment said to be of version 4 (the workers then read from the pages): damaged.
     forjada = falsa.firmar(falsa.paginas(pdf), cf.fiel_moral(), [ac], {**datos, "version": 4})
     assert c.verificar_constancia(forjada, confianza).motivo == (c.DANADO,)
+
+
+def _contenido_cambiado(paginas: bytes, cambiar) -> bytes:
+    """``paginas`` with the first annex page's content inflated, changed by ``cambiar`` and
+    compressed again (its /Length with it)."""
+    import re
+    import zlib
+
+    for m in re.finditer(rb"/Length ([0-9]+)\n>>\nstream\n", paginas):
+        inicio, largo = m.end(), int(m.group(1))
+        contenido = zlib.decompress(paginas[inicio : inicio + largo])
+        if b"(Nombre) Tj T*" not in contenido:
+            continue
+        nuevo = zlib.compress(cambiar(contenido))
+        return (
+            paginas[: m.start()]
+            + b"/Length %d\n>>\nstream\n" % len(nuevo)
+            + nuevo
+            + paginas[inicio + largo :]
+        )
+    raise AssertionError("sin anexo")
+
+
+@pytest.mark.parametrize(
+    "cambiar",
+    [
+        # Text slipped between two rows, or between two names, that no row or name reads as.
+        lambda t: t.replace(b") Tj T* (    2 ", b") Tj T* (oculto) Tj T* (    2 ", 1),
+        lambda t: t.replace(b") Tj T* (", b") Tj T* [(oculto)] TJ (", 1) if b"TJ" not in t else t,
+        # A name more than the rows, and a row without its name.
+        lambda t: t.replace(b"(Nombre) Tj T*", b"(Nombre) Tj T* (MARIA) Tj T*", 1),
+        lambda t: t.replace(b"(Nombre) Tj T* (", b"(Nombre) Tj T* X(", 1),
+    ],
+    ids=["entre_renglones", "operador_ajeno", "nombre_de_mas", "nombre_ilegible"],
+)
+def test_annex_text_that_is_no_row_or_name_is_not_read(genuina, cambiar):
+    from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo
+
+    leida = c.leer_constancia(genuina)
+    paginas = dibujar(leida.sellada, leida.cadena, leida.sello, leida.info.no_certificado,
+                      leida.info.nombre, caracteres=leida.caracteres)  # fmt: skip
+    filas, nombres, _ = leer_anexo(paginas, leida.caracteres)
+    assert filas == [v for lista in leida.sellada.trabajadores for v in lista]
+    assert nombres == [n for lista in leida.sellada.nombres for n in lista]
+    cambiadas = _contenido_cambiado(paginas, cambiar)
+    assert cambiadas != paginas
+    with pytest.raises(ValueError):
+        leer_anexo(cambiadas, leida.caracteres)

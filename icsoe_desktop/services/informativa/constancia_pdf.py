@@ -24,8 +24,6 @@ import threading
 import zlib
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from itertools import chain
-from operator import itemgetter
 
 # isort: off
 import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
@@ -174,6 +172,7 @@ class _Hoja:
     ) -> None:
         self.c, self.pie, self.capacitacion, self.total = canvas, pie, capacitacion, paginas
         self.numero, self.y, self.flate = 0, 0.0, flate
+        self.fijas: Fijas = {}
 
     def pagina(self) -> None:
         if self.numero:
@@ -484,13 +483,35 @@ def _anexo(
         x, primero = MARGEN + columna * _UTIL / columnas, desde + columna * _FILAS_COLUMNA
         texto = c.beginText(x, y0)
         texto.setFont(_MONO, _FILA_TAM, _FILA_ALTO)
-        texto.textLine(_ENCABEZADO_FILA)
+        _linea_fija(texto, _ENCABEZADO_FILA, hoja.fijas)
         _renglones(texto, primero + 1, bloque)
         c.drawText(texto)
         if sellada.nombres is not None:
             nombres = sellada.nombres[indice][primero : primero + len(bloque) // 3]
             texto = c.beginText(x + _X_NOMBRE, y0)
-            c.drawText(_nombres(texto, nombres, cortes, enteros))
+            c.drawText(_nombres(texto, nombres, cortes, enteros, hoja.fijas))
+
+
+# The code of a line every column repeats, by its font, size, leading and text.
+Fijas = dict[tuple[str, float, float, str], tuple[str, int]]
+
+
+def _linea_fija(texto: PDFTextObject, linea: str, fijas: Fijas) -> None:
+    """``texto.textLine(linea)`` of a heading every column of the annex repeats (thousands),
+    right after ``setFont``: the code reportlab wrote for it the first time, written again (its
+    characters have their codes by then, and a code, once given, stays: the same bytes)."""
+    clave = (texto._fontname, texto._fontsize, texto._leading, linea)
+    hecha = fijas.get(clave)
+    if hecha is None or texto._curSubset != -1 or not texto._canvas.bottomup:
+        antes, n = texto._curSubset, len(texto._code)
+        texto.textLine(linea)
+        if antes == -1 and len(texto._code) == n + 1:
+            fijas[clave] = texto._code[-1], texto._curSubset
+        return
+    texto._x = texto._x0  # as textLine moves the cursor
+    texto._y = texto._y0 = texto._y - texto._leading
+    texto._code.append(hecha[0])
+    texto._curSubset = hecha[1]
 
 
 def _columnas(sellada: Campos) -> int:
@@ -498,7 +519,11 @@ def _columnas(sellada: Campos) -> int:
 
 
 def _nombres(
-    texto: PDFTextObject, nombres: Sequence[str], cortes: dict[str, str], enteros: bool = False
+    texto: PDFTextObject,
+    nombres: Sequence[str],
+    cortes: dict[str, str],
+    enteros: bool = False,
+    fijas: Fijas | None = None,
 ) -> PDFTextObject:
     """The «Nombre» column: each name on its worker's row, one too wide cut with «…» (``cortes``:
     the names already cut, by name) or, ``enteros``, narrowed to fit (``cortes``: its line
@@ -508,7 +533,7 @@ def _nombres(
     thousands)."""
     texto.setFont(_SANS, _FILA_TAM, _FILA_ALTO)
     texto.setHorizScale(_ESCALA_NOMBRE)
-    texto.textLine("Nombre")
+    _linea_fija(texto, "Nombre", {} if fijas is None else fijas)
     fuente, canvas = pdfmetrics.getFont(_SANS), texto._canvas
     tabla, propios = (
         fuente.escapados(canvas._doc, canvas._escape)
@@ -516,15 +541,9 @@ def _nombres(
         else ({}, frozenset())
     )
     if enteros:
-        # A name already drawn had its characters checked then (a code, once given, stays):
-        # only the others are looked at (one twice in a column gives the same line twice).
-        nuevos = [nombre for nombre in nombres if nombre not in cortes]
-        if texto._curSubset != 0 or not propios.issuperset("".join(nuevos)):
-            raise NoCabe("un carácter sin código en el primer subconjunto")
-        medir = fuente.stringWidth
-        for nombre in nuevos:
-            cortes[nombre] = _linea_entera(nombre, medir(nombre, _FILA_TAM), tabla)
-        texto._code.append(" ".join(map(cortes.__getitem__, nombres)))
+        texto._code.append(
+            " ".join(_lineas_enteras(texto, fuente, nombres, cortes, tabla, propios))
+        )
         texto.setHorizScale(100)
         return texto
     lineas = []
@@ -541,6 +560,36 @@ def _nombres(
             texto.textLine(linea)
     texto.setHorizScale(100)  # the text state outlives the text object: the next column's rows
     return texto
+
+
+def _lineas_enteras(
+    texto: PDFTextObject,
+    fuente: object,
+    nombres: Sequence[str],
+    cortes: dict[str, str],
+    tabla: dict[int, str],
+    propios: frozenset[str],
+) -> list[str]:
+    """Each name's line, whole (``_linea_entera``), those already drawn taken from ``cortes``:
+    each name looked up once (hundreds of thousands). A name already drawn had its characters
+    checked then (a code, once given, stays): only the others are looked at."""
+    if texto._curSubset != 0:  # the lines are in the first subset's codes
+        raise NoCabe("un carácter sin código en el primer subconjunto")
+    lineas: list[str | None] = list(map(cortes.get, nombres))
+    if None not in lineas:
+        return lineas  # type: ignore[return-value]  # none is None
+    medir = fuente.stringWidth  # type: ignore[attr-defined]  # a _Fuente
+    nuevos = []
+    for i, linea in enumerate(lineas):
+        if linea is None:
+            nombre = nombres[i]
+            if (linea := cortes.get(nombre)) is None:  # the same name earlier in the column
+                linea = cortes[nombre] = _linea_entera(nombre, medir(nombre, _FILA_TAM), tabla)
+                nuevos.append(nombre)
+            lineas[i] = linea
+    if not propios.issuperset("".join(nuevos)):
+        raise NoCabe("un carácter sin código en el primer subconjunto")
+    return lineas  # type: ignore[return-value]  # each filled in
 
 
 class NoCabe(ValueError):
@@ -626,14 +675,12 @@ _COLUMNA = re.compile(
     + rb"BT 1 0 0 1 [0-9.]+ [0-9.]+ Tm 88 Tz /F[0-9]+\+0 6\.2 Tf 7\.4 TL \(Nombre\) Tj T\*"
     + rb"([^\n]*) 100 Tz ET\n"
 )
-# A worker's row: all of it, and its NSS, CURP and SBC.
-_FILA = re.compile(rf"( \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*)")
-_CAMPOS_FILA = itemgetter(1, 2, 3)
-_ENTERA = itemgetter(0)  # what a row or a name's line matched, all of it
+# A worker's row: its NSS, CURP and SBC. Split by it, a column of rows gives what is between
+# them (nothing) and those three, row after row: what the cadena lists.
+_FILA = re.compile(rf" \( *[0-9]+ ({_VALOR}) +({_VALOR}) +({_VALOR})\) Tj T\*")
 _CADENA_PDF = r"\(((?:[^\\()]++|\\[0-7]{3}|\\[()\\])*+)\)"
-# A name's line: all of it, and the name as a PDF string writes it.
-_NOMBRE = re.compile(rf"( (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*())")
-_ESCRITO = itemgetter(1)  # a name's line: the name as its PDF string writes it
+# A name's line: the name as a PDF string writes it (None: the line of a worker without one).
+_NOMBRE = re.compile(rf"(?: (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*)")
 _ESCAPE = re.compile(r"\\([0-7]{3}|[()\\])")
 # What a page's content may inflate to (an annex page: ~20 KB), and all of them, per byte of the
 # pages (text inflates 2.5-4 times): a file made to inflate without end is refused, not read.
@@ -688,14 +735,15 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str], L
         for columna in _COLUMNA.finditer(contenido):
             renglones = columna.group(1).decode("ascii")  # UnicodeDecodeError: a ValueError
             lineas = columna.group(2).decode("ascii")
-            leidas, partes = _FILA.findall(renglones), _NOMBRE.findall(lineas)
+            campos, partes = _FILA.split(renglones), _NOMBRE.split(lineas)
             # Nothing else between the rows, nor between the names, and a name a row.
-            if "".join(map(_ENTERA, leidas)) != renglones or len(partes) != len(leidas):
+            if any(campos[0::4]) or len(campos) != 2 * len(partes) - 1:
                 raise ValueError("renglón ilegible")
-            if "".join(map(_ENTERA, partes)) != lineas:
+            if any(partes[0::2]):
                 raise ValueError("nombre ilegible")
-            filas += chain.from_iterable(map(_CAMPOS_FILA, leidas))
-            nombres += decodificar(list(map(_ESCRITO, partes)))
+            del campos[0::4]
+            filas += campos
+            nombres += decodificar([escrito or "" for escrito in partes[1::2]])
     return filas, nombres, leidos
 
 
