@@ -400,3 +400,38 @@ def capas(escritor: IncrementalPdfFileWriter, raiz) -> None:
             ),
         }
     )
+
+
+def javascript(escritor: IncrementalPdfFileWriter, raiz) -> None:
+    """Beside the attachment, a document-level JavaScript (the /Names tree's /JavaScript) that
+    a viewer runs on opening."""
+    accion = escritor.add_object(
+        generic.DictionaryObject(
+            {
+                generic.pdf_name("/S"): generic.pdf_name("/JavaScript"),
+                generic.pdf_name("/JS"): generic.TextStringObject(f"app.alert('{TEXTO_FALSO}')"),
+            }
+        )
+    )
+    nombres = raiz["/Names"]
+    nombres["/JavaScript"] = generic.DictionaryObject(
+        {generic.pdf_name("/Names"): generic.ArrayObject([generic.TextStringObject("a"), accion])}
+    )
+    if isinstance(raiz.raw_get("/Names"), generic.IndirectObject):
+        escritor.update_container(nombres)
+
+
+def campo_de_texto(escritor: IncrementalPdfFileWriter, raiz) -> None:
+    """A filled text field in the form beside the signature's own."""
+    campo = escritor.add_object(
+        generic.DictionaryObject(
+            {
+                generic.pdf_name("/FT"): generic.pdf_name("/Tx"),
+                generic.pdf_name("/T"): generic.TextStringObject("Nota"),
+                generic.pdf_name("/V"): generic.TextStringObject(TEXTO_FALSO),
+            }
+        )
+    )
+    raiz["/AcroForm"] = escritor.add_object(
+        generic.DictionaryObject({generic.pdf_name("/Fields"): generic.ArrayObject([campo])})
+    )

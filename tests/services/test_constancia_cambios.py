@@ -206,6 +206,8 @@ AL_FIRMAR = {
     "/OpenAction": (cambios.al_abrir, c.CLAVE_AL_FIRMAR.format(clave="/OpenAction")),
     "/OCProperties": (cambios.capas, c.CLAVE_AL_FIRMAR.format(clave="/OCProperties")),
     "campo": (cambios.campo_vacio, "se agregó un campo que dibuja sobre la página 1"),
+    "/JavaScript": (cambios.javascript, c.CLAVE_AL_FIRMAR.format(clave="/Names")),
+    "campo de texto": (cambios.campo_de_texto, c.CLAVE_AL_FIRMAR.format(clave="/AcroForm")),
 }
 
 
