@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 # Only what the first window needs: message boxes, modal dialogs and the domain's errors are
 # imported where they are used (each module imported costs the first window, bench/startup.py).
 from icsoe_desktop.gui.idse.login import IdseLoginWindow
+from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
@@ -95,6 +96,7 @@ class Application(QObject):
         self.instance_name = instance_name
         self.instance: SingleInstance | None = None
         self.services: Services | None = None
+        colores.suponer_contraste()  # Qt is asked with the services (``_on_services``)
         self.login = IdseLoginWindow()
         self.main: VentanaPrincipal | None = None
         self.icsoe: IcsoeInicioWindow | None = None
@@ -194,6 +196,8 @@ class Application(QObject):
         instalar()
         self.services = services
         from PySide6.QtCore import Qt  # not on the start-up path (its first window)
+
+        colores.preguntar_contraste()  # its answer needs ``Qt`` too
 
         # Queued: the refusal reaches the window that asked first, whichever thread it ran in.
         self.sesion_terminada.connect(self._terminar_sesion, Qt.ConnectionType.QueuedConnection)

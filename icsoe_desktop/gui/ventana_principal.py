@@ -20,9 +20,9 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.ayuda import menu_ayuda
 from icsoe_desktop.gui.kit import colores, mnemonics
 from icsoe_desktop.gui.kit.forms import child, load_form
-from icsoe_desktop.gui.kit.geometria import plegable
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
+from icsoe_desktop.gui.kit.plegado import plegable
 from icsoe_desktop.gui.kit.tabulador import en_orden
 
 if TYPE_CHECKING:

@@ -294,3 +294,25 @@ def test_high_contrast_switched_on_reaches_the_windows_already_open(qtbot, mundo
         qapp.setPalette(antes)
     qtbot.waitUntil(lambda: "#13322b" in titulo.text())
     assert nota.styleSheet() == "color: #555555;"
+
+
+def test_a_contrast_supposed_at_start_up_gives_way_to_the_systems_once_asked(qtbot, mundo):
+    """The first window is written before Qt is asked for high contrast (the system's own
+    setting stands in): where Qt then answers otherwise, the windows open are written again
+    with its answer, the title green once more."""
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+    from icsoe_desktop.gui.kit import colores
+
+    colores.suponer_contraste(True)
+    try:
+        ventana = IcsoeContratistaWindow(
+            mundo.services, mundo.services.contratistas.sesion(mundo.rfc)
+        )
+        qtbot.addWidget(ventana)
+        ventana.show()
+        titulo = ventana.findChild(QLabel, "tituloLabel")
+        assert "#13322b" not in titulo.text()  # high contrast: the palette's text colour
+    finally:
+        colores.preguntar_contraste()  # offscreen Qt: no preference
+    qtbot.waitUntil(lambda: "#13322b" in titulo.text())
+    assert not colores.alto_contraste()

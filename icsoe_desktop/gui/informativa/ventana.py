@@ -45,8 +45,9 @@ from icsoe_desktop.gui.informativa.rechazos import RechazosPortal
 from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
 from icsoe_desktop.gui.kit import colores, lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import puede_cerrar
+from icsoe_desktop.gui.kit.dos_filas import en_dos_filas_si_no_cabe
 from icsoe_desktop.gui.kit.forms import child, load_form
-from icsoe_desktop.gui.kit.geometria import centrar, en_dos_filas_si_no_cabe
+from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar

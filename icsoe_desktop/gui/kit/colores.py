@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 ERROR, AVISO, EXITO, NOTA, TITULO, ENLACE = "error", "aviso", "exito", "nota", "titulo", "enlace"
@@ -54,14 +55,56 @@ CONTRASTE_INACTIVO = 2.5  # greyed text is meant to read fainter
 _BANDA = re.compile(r"banda\((#[0-9a-fA-F]{6})\)")
 _HEX = re.compile(r"(?<!banda\()#[0-9a-fA-F]{6}\b")
 _PUNTOS = re.compile(r"(font-size:\s*)(\d+(?:\.\d+)?)pt")
+_CLAVE_CONTRASTE = r"Control Panel\Accessibility\HighContrast"
 PUNTOS_DEL_SISTEMA = 9.0  # Windows' text (Segoe UI 9 pt) at 100 %, the sizes written for it
 BASE, WINDOW = QPalette.ColorRole.Base, QPalette.ColorRole.Window  # a grid's cells, a window
 
 
+# While the first window is built: high contrast as the system keeps it (``suponer_contraste``).
+# Qt's answer is an enum of the ``Qt`` namespace, whose first use builds every enum of it
+# (~125 M instructions, bench/startup.py); it is asked once the window is on screen.
+_supuesto: bool | None = None
+
+
 def alto_contraste() -> bool:
+    if _supuesto is not None:
+        return _supuesto
+    from PySide6.QtCore import Qt
+
     hints = QGuiApplication.styleHints()  # held: its wrapper going first invalidates the child's
     preferencia = hints.accessibility().contrastPreference()
     return preferencia == Qt.ContrastPreference.HighContrast
+
+
+def suponer_contraste(alto: bool | None = None) -> None:
+    """Until ``preguntar_contraste``, colours are chosen as if high contrast were ``alto``
+    (None: as the system keeps it, read without Qt)."""
+    global _supuesto
+    _supuesto = contraste_del_sistema() if alto is None else alto
+
+
+def preguntar_contraste() -> None:
+    """Qt is asked from now on; the followed texts are written again where its answer is not
+    the one supposed."""
+    global _supuesto
+    supuesto, _supuesto = _supuesto, None
+    if supuesto is not None and supuesto != alto_contraste():
+        _cambio()
+
+
+def contraste_del_sistema() -> bool:
+    """Windows' high contrast as its registry keeps it (HCF_HIGHCONTRASTON, the bit
+    SystemParametersInfo(SPI_GETHIGHCONTRAST) reads); elsewhere False until Qt is asked."""
+    if sys.platform != "win32":
+        return False
+    import winreg
+
+    try:
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, _CLAVE_CONTRASTE) as clave:
+            banderas, _tipo = winreg.QueryValueEx(clave, "Flags")
+        return bool(int(banderas) & 1)
+    except (OSError, ValueError):
+        return False
 
 
 def _luminancia(color: QColor) -> float:
@@ -84,7 +127,8 @@ def contraste(a: QColor, b: QColor) -> float:
 def color(rol: str, fondo: QPalette.ColorRole = WINDOW) -> QColor:
     """The colour of ``rol`` on the palette's ``fondo`` (BASE for a grid's cells)."""
     palette = QGuiApplication.palette()
-    return QColor(_color(rol, fondo, palette.cacheKey(), alto_contraste()))
+    hecho = _color(rol, fondo, palette.cacheKey(), alto_contraste())
+    return hecho.convertTo(hecho.spec())  # a copy: QColor(QColor) would build ``Qt``'s enums
 
 
 @functools.lru_cache(maxsize=64)  # a grid asks for each painted cell; the palette seldom changes
@@ -154,7 +198,9 @@ def _colores(texto: str) -> str:
 
 
 def _escalado(m: re.Match[str]) -> str:
-    factor = max(1.0, QGuiApplication.font().pointSizeF() / PUNTOS_DEL_SISTEMA)
+    # The application's font, read through a widget never shown (it has that font): a QFont
+    # in Python would build its class's enums before the first window (bench/startup.py).
+    factor = max(1.0, QWidget().fontInfo().pointSizeF() / PUNTOS_DEL_SISTEMA)
     return f"{m.group(1)}{float(m.group(2)) * factor:g}pt"
 
 
@@ -171,8 +217,7 @@ def adaptar_formulario(form: QWidget) -> None:
 # --- following the palette -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Seguido:
+class _Seguido(NamedTuple):
     """A kind of followed text: the dynamic properties that keep what was written (colours
     as written, sizes grown) and what was set, and how it is read and set on an object."""
 

@@ -1,10 +1,13 @@
 """What a screen reader (Narrador, NVDA) says without the focus moving: a state a clerk waits
 for (busy, found, synchronised) or an error written on the window instead of in a box. A
-message box needs none of this: Qt announces it as an alert when it opens."""
+message box needs none of this: Qt announces it as an alert when it opens.
+
+Nothing is said from a window not on screen yet (the first window writes its state before it
+shows): Qt's classes are imported when something is said, so that the first window builds
+neither ``QEvent``'s enums nor the ``Qt`` namespace's (bench/startup.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, Qt, QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QWidget
 
 
@@ -18,8 +21,10 @@ def decir(widget: QWidget, texto: str, *, urgente: bool = False) -> None:
     """Say ``texto`` from ``widget``; ``urgente`` (an error) interrupts what is being read,
     otherwise it waits its turn."""
     texto = texto.strip()
-    if not texto:
+    if not texto or not widget.window().isVisible():
         return
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
     event = QAccessibleAnnouncementEvent(widget, texto)
     event.setPoliteness(
         QAccessible.AnnouncementPoliteness.Assertive
@@ -32,6 +37,10 @@ def decir(widget: QWidget, texto: str, *, urgente: bool = False) -> None:
 def estado(label: QLabel, texto: str, *, urgente: bool = False) -> None:
     """Write ``texto`` on a window's state line and say it (rich text said as plain)."""
     label.setText(texto)
+    if not texto.strip() or not label.window().isVisible():
+        return
+    from PySide6.QtGui import Qt, QTextDocumentFragment  # QtGui's Qt: mightBeRichText
+
     if label.textFormat() != Qt.TextFormat.PlainText and Qt.mightBeRichText(texto):
         texto = QTextDocumentFragment.fromHtml(texto).toPlainText()
     decir(label, texto, urgente=urgente)

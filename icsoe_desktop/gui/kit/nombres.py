@@ -7,7 +7,6 @@ A name a window gives a field itself is kept."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 
@@ -17,12 +16,17 @@ from PySide6.QtWidgets import QLabel
 # one follows its label's new text; a name set otherwise is the window's own.
 _DE_ETIQUETA = "nombreDeEtiqueta"
 _ETIQUETA_HTML = re.compile(r"<[^>]*>")
+_ENTIDAD = re.compile(r"&#?\w+;")
 
 
 def limpio(texto: str) -> str:
     """``texto`` as said aloud: without markup, Alt-letter mark, required-field «*» nor the
     trailing «:»."""
-    sin_marcas = html.unescape(_ETIQUETA_HTML.sub("", texto))
+    sin_marcas = _ETIQUETA_HTML.sub("", texto)
+    if _ENTIDAD.search(sin_marcas):  # seldom: ``html`` and its table of names load only then
+        import html
+
+        sin_marcas = html.unescape(sin_marcas)
     sin_letra = sin_marcas.replace("&&", "\0").replace("&", "").replace("\0", "&")
     return " ".join(sin_letra.split()).strip(" *").removesuffix(":").strip(" *")
 

@@ -39,8 +39,8 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
     guia_de_importacion,
 )
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
+from icsoe_desktop.gui.kit.dos_filas import en_dos_filas_si_no_cabe
 from icsoe_desktop.gui.kit.forms import child, load_form
-from icsoe_desktop.gui.kit.geometria import en_dos_filas_si_no_cabe
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
