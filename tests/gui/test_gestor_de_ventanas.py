@@ -1,0 +1,126 @@
+"""The keyboard after a chain of dialogs, under a real window manager: the app on an X display
+(Xvfb) with Openbox, driven by real key presses (xdotool), in a process of its own
+(tests/gui/teclado_real.py). Offscreen Qt decides the active window itself; here the window
+manager does, as on the clerk's desktop: after each chain the window the clerk sees must be
+the one the keyboard is in. Linux with Xvfb, Openbox and xdotool (CI installs them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import services_copying
+from tests.informativa_servicios import acuse_del_imss, firmada_una_vez
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+HERRAMIENTAS = ("Xvfb", "openbox", "xdotool")
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux" or not all(shutil.which(h) for h in HERRAMIENTAS),
+    reason="Xvfb, Openbox and xdotool are Linux programs (CI installs them: .ci/run)",
+)
+
+
+@pytest.fixture
+def pantalla(tmp_path) -> Iterator[str]:
+    """An X display of 1366×768 with Openbox managing its windows: its DISPLAY."""
+    lector, escritor = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(escritor), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        pass_fds=(escritor,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(escritor)
+    with os.fdopen(lector) as numero:
+        display = f":{numero.readline().strip()}"
+    entorno = {**os.environ, "DISPLAY": display}
+    gestor = subprocess.Popen(["openbox", "--sm-disable"], env=entorno, stderr=subprocess.DEVNULL)
+    try:
+        # Ready once it answers for the desktop (EWMH, set by the manager).
+        fin = time.monotonic() + 30
+        while (
+            subprocess.run(["xdotool", "get_desktop"], env=entorno, capture_output=True).returncode
+            != 0
+        ):
+            assert time.monotonic() < fin, "Openbox no arrancó"
+            time.sleep(0.1)
+        yield display
+    finally:
+        for proceso in (gestor, xvfb):
+            proceso.terminate()
+            proceso.wait(timeout=30)
+
+
+def _correr(display: str, guion: str, data_dir: Path, *args: str) -> dict:
+    entorno = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    hecho = subprocess.run(
+        [sys.executable, "-m", "tests.gui.teclado_real", guion, str(data_dir), *args],
+        cwd=ROOT,
+        env=entorno,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lineas = [line for line in hecho.stdout.splitlines() if line.startswith("{")]
+    assert lineas, f"rc={hecho.returncode}\n{hecho.stdout}\n{hecho.stderr}"
+    return json.loads(lineas[-1])
+
+
+@pytest.fixture(scope="module")
+def _firmada_una_vez(tmp_path_factory):
+    return firmada_una_vez(tmp_path_factory, [(2, 7)])
+
+
+services = services_copying(firmada="_firmada_una_vez")
+
+
+@pytest.fixture
+def firmada(_firmada_una_vez, services, clock) -> tuple[str, str]:
+    """A signed informativa (its contratista's RFC, its uuid); filed on the portal the day after."""
+    rfc, _ana, uuid, _contratos, _constancia = _firmada_una_vez[1]
+    clock.now = datetime(2026, 11, 23, 12, 0)
+    return rfc, uuid
+
+
+def test_after_eliminar_cancelar_and_the_alert_the_keyboard_is_in_the_main_window(
+    pantalla, services, data_dir
+):
+    """Certificados IMSS › Eliminar › Cancelar, then Esc and Enter on the alert of the registros
+    without a certificate: each time the window behind is the active one, Alt works there."""
+    services.registros.save("Y5412345106", "EDE0101018A2", "Empresa Demo, S.A. de C.V.", "ana")
+    services.registros.save("NO191919191", "SCO050505QR2", "Servicios Contables, S.C.", "ana")
+    visto = _correr(pantalla, "certificados", data_dir, services.empresa.rfc)
+    assert visto["fallo"] == ""
+    assert visto["pasos"] == [
+        {"cadena": "Eliminar › Cancelar", "activa": "CertificadosImssDialog"},
+        {"cadena": "Certificados IMSS › Esc › aviso › Enter", "activa": "VentanaPrincipal"},
+    ]
+
+
+def test_after_registrar_presentacion_the_keyboard_is_in_the_informativa(
+    pantalla, firmada, services, data_dir, tmp_path
+):
+    """Registrar presentación › Registrar › «La informativa quedó presentada…» › Enter: the
+    informativa's window is the active one, not the contratista's behind it."""
+    rfc, uuid = firmada
+    acuse = tmp_path / "acuse.pdf"
+    acuse.write_bytes(acuse_del_imss(rfc, fecha="22/11/2026 10:15:30"))
+    empresa = services.empresa.rfc
+    visto = _correr(pantalla, "presentacion", data_dir, rfc, uuid, str(acuse), empresa)
+    assert visto["fallo"] == ""
+    assert visto["pasos"] == [
+        {
+            "cadena": "Registrar presentación › quedó presentada › Enter",
+            "activa": "InformativaWindow",
+        }
+    ]
+    assert services.informativa_presentacion.registro(uuid, rfc).folio == "N262253432"
