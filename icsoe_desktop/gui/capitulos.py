@@ -130,6 +130,7 @@ CAPITULOS: dict[str, Capitulo] = {
     "informativa.vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.vencimientos_repse.RegistrosRepse": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.vencimientos_sisub.SisubPendientes": Capitulo("07_informativa.md", "Vencimientos"),
+    "informativa.sisub.SisubDialog": Capitulo("07_informativa.md", "El SISUB del INFONAVIT"),
     "nomina.recibos.RecibosNominaDialog": Capitulo("07_informativa.md", "Recibos de nómina (CFDI)"),
     "nomina.salarios.SalariosNoAvisadosDialog": Capitulo(
         "07_informativa.md", "Salarios que no se avisaron a IDSE"

@@ -25,6 +25,9 @@ SOLO_LINEA_DE_COMANDOS = {
     Accion.CODIGOS_POSTALES,
     Accion.REGISTRO_REPSE,
     Accion.EVIDENCIAS,
+    # The contratista's own window only (the contratista may do both): no role walked here.
+    Accion.PREPARAR_SISUB,
+    Accion.PRESENTAR_SISUB,
 }
 # «Instalar» is in the main window only while the company's server offers a new version:
 # tests/sync/test_actualizacion.py checks it enabled and greyed against that server.

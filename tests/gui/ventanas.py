@@ -169,6 +169,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         copiar_contrato,
         presentacion,
         proponer_recibos,
+        sisub,
         trabajadores_empresa,
         vencimientos,
     )
@@ -340,6 +341,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         "informativa.vencimientos.VencimientosDialog": lambda m: vencimientos.VencimientosDialog(
             m.services, ADMIN
         ),
+        "informativa.sisub.SisubDialog": lambda m: sisub.SisubDialog(m.services, m.rfc, m.rfc),
         "nomina.recibos.RecibosNominaDialog": lambda m: recibos_nomina.RecibosNominaDialog(
             m.services, ADMIN
         ),
@@ -371,6 +373,8 @@ PARTS = {
     "manual._Pagina": "manual.ManualWindow",
     "movimientos.ventana.MovimientosIdse": "ventana_principal.VentanaPrincipal",
     "empresas.selector.EmpresaSelector": "idse.login.IdseLoginWindow",
+    "informativa.vencimientos_repse.RegistrosRepse": "informativa.vencimientos.VencimientosDialog",
+    "informativa.vencimientos_sisub.SisubPendientes": "informativa.vencimientos.VencimientosDialog",
 }
 
 

@@ -120,6 +120,8 @@ class IcsoeContratistaWindow(QMainWindow):
                 self.verificar_constancia,
             )
         )
+        self.sisub_action = self._action("SISUB del INFONAVIT…", "sisubAction", self.abrir_sisub)
+        informativas.addAction(self.sisub_action)
         sesion = self.menuBar().addMenu("&Sesión")
         sesion.setObjectName("sesionMenu")
         self.salir_action = self._action("Cerrar sesión", "cerrarSesionAction", self.close)
@@ -132,6 +134,7 @@ class IcsoeContratistaWindow(QMainWindow):
             self.consulta_action,
             self.exportar_action,
             self.informativas_action,
+            self.sisub_action,
         ):
             action.setEnabled(enabled)
 
@@ -166,6 +169,12 @@ class IcsoeContratistaWindow(QMainWindow):
         from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
         ejecutar_modal(VerificarConstanciaDialog(self._services, self))
+
+    def abrir_sisub(self) -> None:
+        from icsoe_desktop.gui.informativa.sisub import SisubDialog
+
+        if self.sisub_action.isEnabled():
+            ejecutar_modal(SisubDialog(self._services, self.sesion.rfc, self.sesion.rfc, self))
 
     def show_informativas(self) -> None:
         """The pantalla de inicio for its own RFC; the contratista signs (``puede_firmar``)."""

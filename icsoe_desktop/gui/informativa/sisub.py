@@ -1,0 +1,477 @@
+"""Informativas › SISUB del INFONAVIT (the contratista's window): the report of a period —
+its contracts in force with their SISUB number and work site, the workers of the contract
+chosen per bimestre with their amounts and where they came from — and its steps: Preparar,
+Revisar, Exportar… (the three CSVs in a folder or a ZIP) and Registrar presentación… (the
+INFONAVIT's acuse). Everything through services/sisub; keyboard only works (Tab in reading
+order, Alt-letters)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icsoe_desktop.domain.cambios import ICSOE, Cambios
+from icsoe_desktop.domain.clock import hora_del_centro
+from icsoe_desktop.domain.contacto import ENTIDADES_FEDERATIVAS
+from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.importes import dinero
+from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo
+from icsoe_desktop.domain.informativa.periodos import periodos_entre
+from icsoe_desktop.domain.sisub.archivos import pesos
+from icsoe_desktop.domain.sisub.modelo import (
+    PRESENTADO,
+    ContratoSisub,
+    Importes,
+    ReporteSisub,
+    TrabajadorSisub,
+)
+from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.lector import describir_lista
+from icsoe_desktop.gui.kit.notificador import suscribir
+from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "SISUB del INFONAVIT"
+CONTRATOS = ("Beneficiario RFC", "Beneficiario", "Objeto", "Inicio", "Fin", "Número SISUB",
+             "Trabajadores")  # fmt: skip
+TRABAJADORES = ("Bimestre", "NSS", "Nombre", "Registro patronal", "Fijas", "Variables",
+                "Días incap.", "No integradas", "No excedente", "Origen")  # fmt: skip
+SITIO = (
+    ("calle", "Calle"),
+    ("numero_exterior", "Número exterior"),
+    ("numero_interior", "Número interior"),
+    ("colonia", "Colonia"),
+    ("codigo_postal", "Código postal"),
+    ("municipio", "Municipio o alcaldía"),
+)
+IMPORTES = (
+    ("fijas", "Percepciones fijas"),
+    ("variables", "Percepciones variables"),
+    ("no_integradas", "No integradas"),
+    ("no_excedente", "Salario no excedente"),
+)
+
+
+def _celdas_contrato(c: ContratoSisub) -> tuple[str, ...]:
+    return (
+        c.contratante.rfc,
+        c.contratante.nombre,
+        c.objeto,
+        c.fecha_inicial.strftime("%d/%m/%Y") if c.fecha_inicial else "",
+        c.fecha_final.strftime("%d/%m/%Y") if c.fecha_final else "",
+        c.numero,
+        f"{len({t.nss for t in c.trabajadores}):,}",
+    )
+
+
+def _celdas_trabajador(t: TrabajadorSisub) -> tuple[str, ...]:
+    i = t.importes
+    return (
+        str(t.bimestre), t.nss, t.nombre, t.registro_patronal, pesos(i.fijas),
+        pesos(i.variables), str(i.dias_incapacidad), pesos(i.no_integradas),
+        pesos(i.no_excedente), t.origen,
+    )  # fmt: skip
+
+
+def _tabla(nombre: str, accesible: str) -> QTableView:
+    tabla = QTableView()
+    tabla.setObjectName(nombre)
+    tabla.setAccessibleName(accesible)
+    tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
+    tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    tabla.verticalHeader().hide()
+    tabla.setWordWrap(False)
+    return tabla
+
+
+def _boton(texto: str, nombre: str) -> QPushButton:
+    boton = QPushButton(texto)
+    boton.setObjectName(nombre)
+    boton.setAutoDefault(False)
+    return boton
+
+
+class SisubDialog(QDialog):
+    """``rfc``: the contratista whose SISUB it is; ``actor``: who acts (the contratista)."""
+
+    def __init__(
+        self, services: Services, rfc: str, actor: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("SisubDialog")
+        self.setWindowTitle(f"{TITLE} · {rfc}")
+        self._services, self._rfc, self._actor = services, rfc, actor
+        self.reporte: ReporteSisub | None = None
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._barra())
+        self.estado = QLabel()
+        self.estado.setObjectName("estadoLabel")
+        self.estado.setWordWrap(True)
+        layout.addWidget(self.estado)
+        self.contratos_model = RowsDerechaModel(CONTRATOS, _celdas_contrato, derecha=(6,))
+        self.contratos = _tabla("contratosTable", "Contratos en vigor")
+        self.contratos.setModel(self.contratos_model)
+        describir_lista(
+            self.contratos,
+            "Los contratos en vigor en el periodo, con su número SISUB, uno por fila",
+        )
+        self.contratos.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(QLabel("<b>Contratos en vigor en el periodo</b>"))
+        layout.addWidget(self.contratos, 1)
+        self.trabajadores_model = RowsDerechaModel(
+            TRABAJADORES, _celdas_trabajador, derecha=(4, 5, 6, 7, 8)
+        )
+        self.trabajadores = _tabla("trabajadoresTable", "Trabajadores del contrato por bimestre")
+        self.trabajadores.setModel(self.trabajadores_model)
+        describir_lista(
+            self.trabajadores,
+            "Los trabajadores del contrato elegido por bimestre, con sus importes y su origen",
+        )
+        self.trabajadores.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.trabajadores, 1)
+        # Two pages, one at a time: each gets its own Alt-letters (a window has 26).
+        self.editores = QTabWidget()
+        self.editores.setObjectName("editoresTabs")
+        self.editores.addTab(self._contrato_form(), "Número y centro de trabajo")
+        self.editores.addTab(self._importes_form(), "Importes del trabajador")
+        layout.addWidget(self.editores)
+        cerrar = QDialogButtonBox()
+        self.cerrar = _boton("&Cerrar", "cerrarButton")
+        cerrar.addButton(self.cerrar, QDialogButtonBox.ButtonRole.RejectRole)
+        cerrar.setFocusProxy(None)  # type: ignore[arg-type]  # None: no proxy (Qt's API)
+        self.cerrar.clicked.connect(self.reject)
+        layout.addWidget(cerrar)
+        self.contratos.selectionModel().currentRowChanged.connect(self._contrato_elegido)
+        self.trabajadores.selectionModel().currentRowChanged.connect(self._trabajador_elegido)
+        self.resize(1240, 740)
+        centrar(self, parent)
+        self.refresh()
+        suscribir(self, services, {ICSOE}, self._on_cambios)
+        mnemonics.assign(self)
+        self.periodo.setFocus()
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def _barra(self) -> QHBoxLayout:
+        barra = QHBoxLayout()
+        etiqueta = QLabel("&Periodo:")
+        self.periodo = QComboBox()
+        self.periodo.setObjectName("periodoCombo")
+        etiqueta.setBuddy(self.periodo)
+        hoy = Periodo.de_fecha(hora_del_centro(self._services.clock()).date())
+        for p in reversed([p for p in periodos_entre(2021, hoy.anio) if p <= hoy]):
+            self.periodo.addItem(p.texto, p.clave)
+        self.periodo.setCurrentIndex(min(1, self.periodo.count() - 1))  # the last one due
+        self.periodo.currentIndexChanged.connect(self.refresh)
+        barra.addWidget(etiqueta)
+        barra.addWidget(self.periodo)
+        barra.addStretch(1)
+        self.preparar = _boton("Preparar", "prepararButton")
+        self.revisar = _boton("Revisar", "revisarButton")
+        self.exportar = _boton("Exportar…", "exportarButton")
+        self.presentar = _boton("Registrar presentación…", "presentarButton")
+        self.zip = QCheckBox("En un ZIP")
+        self.zip.setObjectName("zipCheck")
+        for boton, slot in (
+            (self.preparar, self._preparar),
+            (self.revisar, self._revisar),
+            (self.exportar, self._exportar),
+            (self.presentar, self._presentar),
+        ):
+            boton.clicked.connect(slot)
+            barra.addWidget(boton)
+            if boton is self.exportar:
+                barra.addWidget(self.zip)
+        return barra
+
+    def _contrato_form(self) -> QGroupBox:
+        caja = QGroupBox("Contrato elegido")
+        grid = QGridLayout(caja)
+        self.numero = QLineEdit()
+        self.numero.setObjectName("numeroEdit")
+        self.sitio: dict[str, QLineEdit] = {}
+        campos: list[tuple[str, QWidget]] = [("Número de contrato SISUB", self.numero)]
+        for clave, texto in SITIO:
+            edit = QLineEdit()
+            edit.setObjectName(f"{clave}Edit")
+            self.sitio[clave] = edit
+            campos.append((texto, edit))
+        self.entidad = QComboBox()
+        self.entidad.setObjectName("entidadCombo")
+        self.entidad.addItem("", "")
+        for entidad in ENTIDADES_FEDERATIVAS:
+            self.entidad.addItem(entidad, entidad)
+        campos.append(("Entidad federativa", self.entidad))
+        for n, (texto, widget) in enumerate(campos):
+            etiqueta = QLabel(texto + ":")
+            etiqueta.setBuddy(widget)
+            widget.setAccessibleName(texto)
+            grid.addWidget(etiqueta, n // 4, (n % 4) * 2)
+            grid.addWidget(widget, n // 4, (n % 4) * 2 + 1)
+        self.guardar_contrato = _boton("Guardar contrato", "guardarContratoButton")
+        self.guardar_contrato.clicked.connect(self._guardar_contrato)
+        grid.addWidget(self.guardar_contrato, 2, 7)
+        return caja
+
+    def _importes_form(self) -> QGroupBox:
+        caja = QGroupBox("Trabajador elegido: su registro patronal e importes del bimestre")
+        grid = QGridLayout(caja)
+        self.registro = QLineEdit()
+        self.registro.setObjectName("registroEdit")
+        self.importes: dict[str, QLineEdit] = {}
+        self.dias = QLineEdit()
+        self.dias.setObjectName("diasEdit")
+        campos: list[tuple[str, QLineEdit]] = [("Registro patronal", self.registro)]
+        for clave, texto in IMPORTES:
+            edit = QLineEdit()
+            edit.setObjectName(f"{clave}Edit")
+            self.importes[clave] = edit
+            campos.append((texto, edit))
+        campos.insert(3, ("Días de incapacidad", self.dias))
+        for n, (texto, edit) in enumerate(campos):
+            etiqueta = QLabel(texto + ":")
+            etiqueta.setBuddy(edit)
+            edit.setAccessibleName(texto)
+            grid.addWidget(etiqueta, n // 4, (n % 4) * 2)
+            grid.addWidget(edit, n // 4, (n % 4) * 2 + 1)
+        self.guardar_importes = _boton("Guardar i&mportes", "guardarImportesButton")
+        self.guardar_importes.clicked.connect(self._guardar_importes)
+        grid.addWidget(self.guardar_importes, 1, 7)
+        return caja
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
+        self.refresh()
+
+    def _clave(self) -> str:
+        return str(self.periodo.currentData())
+
+    def refresh(self) -> None:
+        sisub = self._services.sisub
+        try:
+            uuid = sisub.del_periodo(self._rfc, self._actor, self._clave())
+            self.reporte = sisub.reporte(uuid, self._actor) if uuid else None
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        r = self.reporte
+        fila = self.contratos.currentIndex().row()
+        self.contratos_model.set_rows(list(r.contratos) if r else [])
+        if r is None:
+            self.estado.setText(
+                "Sin preparar: <b>Preparar</b> toma los contratos en vigor de las informativas y "
+                "los importes de los recibos de nómina."
+            )
+        else:
+            presentado = f" · folio {r.folio}" if r.folio else ""
+            self.estado.setText(f"<b>{r.tipo_texto}</b> · {r.estado_texto}{presentado}")
+        editable = r is None or r.estado != PRESENTADO
+        for widget in (self.preparar, self.guardar_contrato, self.guardar_importes):
+            widget.setEnabled(editable)
+        for widget in (self.revisar, self.exportar, self.presentar):
+            widget.setEnabled(r is not None and (widget is self.exportar or editable))
+        for column in (0, 1, 3, 4, 5, 6):
+            self.contratos.resizeColumnToContents(column)
+        if r and r.contratos:
+            self.contratos.selectRow(min(max(fila, 0), len(r.contratos) - 1))
+        else:
+            self.trabajadores_model.set_rows([])
+
+    def _contrato(self) -> ContratoSisub | None:
+        fila = self.contratos.currentIndex().row()
+        return (
+            self.contratos_model.rows[fila] if 0 <= fila < self.contratos_model.rowCount() else None
+        )
+
+    def _contrato_elegido(self, *_args: object) -> None:
+        c = self._contrato()
+        self.trabajadores_model.set_rows(list(c.trabajadores) if c else [])
+        for column in (0, 1, 3, 4, 5, 6, 7, 8, 9):
+            self.trabajadores.resizeColumnToContents(column)
+        self.numero.setText(c.numero if c else "")
+        for clave, edit in self.sitio.items():
+            edit.setText(getattr(c.sitio, clave) if c else "")
+        self.entidad.setCurrentIndex(max(0, self.entidad.findData(c.sitio.entidad if c else "")))
+        if c and c.trabajadores:
+            self.trabajadores.selectRow(0)
+
+    def _trabajador(self) -> TrabajadorSisub | None:
+        fila = self.trabajadores.currentIndex().row()
+        filas = self.trabajadores_model.rows
+        return filas[fila] if 0 <= fila < len(filas) else None
+
+    def _trabajador_elegido(self, *_args: object) -> None:
+        t = self._trabajador()
+        self.registro.setText(t.registro_patronal if t else "")
+        for clave, edit in self.importes.items():
+            edit.setText(pesos(getattr(t.importes, clave)) if t else "")
+        self.dias.setText(str(t.importes.dias_incapacidad) if t else "")
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _preparar(self) -> None:
+        servicio, rfc, actor, clave = self._services.sisub, self._rfc, self._actor, self._clave()
+
+        def hecho(preparado: object) -> None:
+            self.refresh()
+
+        ejecutar(self, "Preparando el SISUB…", lambda: servicio.preparar(rfc, actor, clave), hecho)
+
+    def _revisar(self) -> None:
+        if self.reporte is None:
+            return
+        try:
+            problemas = self._services.sisub.revisar(self.reporte.uuid, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        if not problemas:
+            msgbox.information(self, "Revisar no encontró nada que corregir.", TITLE)
+            return
+        lineas = [f"{'Aviso' if p.aviso else 'Corregir'}: {p.mensaje}" for p in problemas[:20]]
+        if len(problemas) > 20:
+            lineas.append(f"… y {len(problemas) - 20:,} más.")
+        msgbox.warning(self, "\n".join(lineas), TITLE)
+
+    def _guardar_contrato(self) -> None:
+        c = self._contrato()
+        if self.reporte is None or c is None:
+            return
+        sitio = Domicilio(
+            **{clave: edit.text() for clave, edit in self.sitio.items()},
+            entidad=str(self.entidad.currentData() or ""),
+        )
+        try:
+            self._services.sisub.guardar_contrato(
+                self.reporte.uuid, c.uuid, self._actor, self.numero.text(), sitio
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+
+    def _guardar_importes(self) -> None:
+        t = self._trabajador()
+        if t is None:
+            return
+        try:
+            valores = {
+                clave: _centavos(edit.text(), texto)
+                for (clave, texto), edit in zip(IMPORTES, self.importes.values(), strict=True)
+            }
+            dias = _dias(self.dias.text())
+            importes = replace(Importes(**valores), dias_incapacidad=dias)
+            self._services.sisub.editar_trabajador(
+                t.uuid, self._actor, importes, self.registro.text()
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+
+    def _exportar(self) -> None:
+        if self.reporte is None:
+            return
+        carpeta = QFileDialog.getExistingDirectory(self, "Exportar el SISUB", str(Path.home()))
+        if not carpeta:
+            return
+        servicio, uuid, actor = self._services.sisub_archivos, self.reporte.uuid, self._actor
+        como_zip = self.zip.isChecked()
+
+        def hecho(resultado: object) -> None:
+            from icsoe_desktop.services.sisub.exportar import Exportado
+
+            assert isinstance(resultado, Exportado)
+            avisos = "\n".join(resultado.avisos)
+            msgbox.information(self, f"Se escribió «{resultado.ruta}».\n\n{avisos}", TITLE)
+
+        ejecutar(
+            self,
+            "Exportando el SISUB…",
+            lambda: servicio.exportar(uuid, actor, Path(carpeta), como_zip),
+            hecho,
+        )
+
+    def _presentar(self) -> None:
+        if self.reporte is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Acuse del INFONAVIT", str(Path.home()), "PDF (*.pdf)"
+        )
+        if not path:
+            return
+        from icsoe_desktop.services.informativa.repse import pdf_de_archivo
+
+        servicio = self._services.sisub_presentacion
+        try:
+            pdf = pdf_de_archivo(Path(path))
+            leido = servicio.leer(self.reporte.uuid, self._actor, pdf.datos, pdf.nombre)
+            if not leido.folio:
+                raise ValidationError(
+                    "folio_invalido",
+                    "El acuse no dice su folio: regístralo desde la línea de comandos con --folio.",
+                )
+            cuando = leido.fecha.strftime("%d/%m/%Y %H:%M") if leido.fecha else "ahora"
+            if not msgbox.question(
+                self,
+                f"¿Registrar el SISUB como presentado con el folio <b>{leido.folio}</b>, {cuando}?",
+                "Registrar",
+                "Cancelar",
+                TITLE,
+            ):
+                return
+            hecho = servicio.registrar(
+                self.reporte.uuid, self._actor, pdf.datos, pdf.nombre, leido.folio, leido.fecha
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        msgbox.information(self, f"{hecho.texto}: folio {hecho.folio}.", TITLE)
+
+
+def _centavos(texto: str, etiqueta: str) -> int:
+    try:
+        valor = Decimal(dinero(texto or "0", f"«{etiqueta}»"))
+    except InvalidOperation:
+        raise ValidationError(
+            "importe_invalido", f"«{etiqueta}» debe ser una cantidad de cero o más.", etiqueta
+        ) from None
+    if valor != valor.quantize(Decimal("0.01")):
+        raise ValidationError(
+            "importe_invalido", f"«{etiqueta}» lleva a lo más dos decimales.", etiqueta
+        )
+    return int(valor * 100)
+
+
+def _dias(texto: str) -> int:
+    limpio = (texto or "0").strip()
+    if not limpio.isdigit():
+        raise ValidationError(
+            "dias_invalidos", "Los días de incapacidad son un número entero.", "dias"
+        )
+    return int(limpio)

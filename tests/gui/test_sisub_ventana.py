@@ -1,0 +1,133 @@
+"""Informativas › SISUB del INFONAVIT from the contratista's window: Preparar fills the contracts
+in force and their workers per bimestre from the receipts; the number and work site typed and
+saved; an amount corrected; Revisar says what is missing; Exportar writes the folder; the
+acuse registered makes the report read-only. Clicked and typed as a clerk would."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.informativa.sisub import SisubDialog
+from tests import nomina_cfdi as nc
+from tests.conftest import services_copying
+from tests.gui.helpers import click, type_text, wait_operations
+from tests.informativa_servicios import CLIENTE, capturista_una_vez
+from tests.sisub_datos import (
+    ENERO_ABRIL,
+    SITIO,
+    contrato,
+    de_la_lista,
+    empresa_de_la_nomina,
+    importar,
+)
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
+
+
+@pytest.fixture
+def quien(_quien_una_vez, services, data_dir, smtp_configured, tmp_path):
+    empresa_de_la_nomina(services, data_dir)
+    rfc, ana, _ = _quien_una_vez[1]
+    _inf, uuid = contrato(
+        services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), date(2027, 2, 9)
+    )
+    uno, dos = de_la_lista(services, uuid, ana)
+    recibos = [
+        (f"{t.nss}.xml", nc.recibo(nc.Emisor(), t, nc.Periodo.quincena(2026, 6),
+                                   subcontrataciones=((CLIENTE.rfc, "100"),)))
+        for t in (uno, dos)
+    ]  # fmt: skip
+    importar(services, tmp_path / "nomina", recibos)
+    return rfc, ana
+
+
+def test_the_sisub_from_preparar_to_presentar(
+    qtbot, modals, monkeypatch, services, quien, tmp_path
+):
+    rfc, _ana = quien
+    ventana = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(ventana)
+    assert ventana.sisub_action.isEnabled()
+    dialogo = SisubDialog(services, rfc, rfc, ventana)
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    assert dialogo.periodo.currentText() == "mayo–agosto 2026"  # the last one due
+    assert "Sin preparar" in dialogo.estado.text()
+    assert not dialogo.exportar.isEnabled()
+    click(qtbot, dialogo.preparar)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: dialogo.contratos_model.rowCount() == 1)
+    assert "Con datos continuos" in dialogo.estado.text()
+    assert dialogo.trabajadores_model.rowCount() == 2
+    assert dialogo.trabajadores_model.index(0, 9).data() == "1 recibo CFDI"
+
+    # Revisar: the number and the work site are missing.
+    click(qtbot, dialogo.revisar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1)
+    assert "Captura el número de contrato SISUB" in modals.texts[0]
+
+    type_text(qtbot, dialogo.numero, "SISUB-7")
+    for clave, edit in dialogo.sitio.items():
+        edit.clear()
+        type_text(qtbot, edit, getattr(SITIO, clave))
+    dialogo.entidad.setCurrentIndex(dialogo.entidad.findData(SITIO.entidad))
+    click(qtbot, dialogo.guardar_contrato)
+    qtbot.waitUntil(lambda: dialogo.contratos_model.index(0, 5).data() == "SISUB-7")
+
+    # An amount corrected by hand, on its page: its origin says so.
+    dialogo.editores.setCurrentIndex(1)
+    dialogo.trabajadores.selectRow(0)
+    dialogo.importes["variables"].clear()
+    type_text(qtbot, dialogo.importes["variables"], "1,250.50")
+    click(qtbot, dialogo.guardar_importes)
+    qtbot.waitUntil(lambda: dialogo.trabajadores_model.index(0, 5).data() == "1250.50")
+    assert dialogo.trabajadores_model.index(0, 9).data().startswith("Capturado por")
+    dialogo.grab().save("/tmp/sisub_ventana.png")
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(tmp_path / "salida"))
+    click(qtbot, dialogo.exportar)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: len(modals.texts) == 2)
+    assert "Se escribió" in modals.texts[1]
+    assert (
+        tmp_path / "salida" / f"SISUB {rfc} 2026-2" / "3_SISUB_Ley_29_bis_DetalleTrab.csv"
+    ).exists()
+
+    acuse = tmp_path / "acuse.pdf"
+    acuse.write_bytes(acuse_infonavit_pdf(rfc=rfc))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(acuse), ""))
+    modals.answer("Registrar", "Aceptar")
+    click(qtbot, dialogo.presentar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 4)
+    assert "SISUB-2026-0001234" in modals.texts[2]
+    assert modals.texts[3] == "Presentado: folio SISUB-2026-0001234."
+    qtbot.waitUntil(lambda: not dialogo.guardar_contrato.isEnabled())
+    assert "Presentado" in dialogo.estado.text() and not dialogo.preparar.isEnabled()
+
+
+def test_a_bad_amount_is_said_and_nothing_changes(qtbot, modals, services, quien):
+    rfc, _ana = quien
+    services.sisub.preparar(rfc, rfc, "2026-2")
+    dialogo = SisubDialog(services, rfc, rfc)
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    dialogo.editores.setCurrentIndex(1)
+    dialogo.trabajadores.selectRow(0)
+    antes = dialogo.trabajadores_model.index(0, 4).data()
+    dialogo.importes["fijas"].clear()
+    type_text(qtbot, dialogo.importes["fijas"], "mil pesos")
+    click(qtbot, dialogo.guardar_importes)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1)
+    assert "Percepciones fijas" in modals.texts[0]
+    assert dialogo.trabajadores_model.index(0, 4).data() == antes
