@@ -160,6 +160,9 @@ class Resumen(TypedDict):
     # The last write to the company's rows made outside a push (an administrator's SQL),
     # counted by the server: another one since a desktop last compared means the server changed.
     ediciones: NotRequired[int]
+    # The company's last sequence (``cursor`` may be a pulled page's, past it when the server's
+    # rows went back to an older copy: a desktop pulled numbers it no longer has).
+    ultimo: NotRequired[int]
 
 
 # --- writing it ----------------------------------------------------------------------------------
@@ -422,6 +425,9 @@ def read_resumen(answer: Mapping[str, Any]) -> Resumen:
     found = resumen(cursor, tablas, historia if isinstance(historia, str) else "")
     if isinstance(ediciones, int):
         found["ediciones"] = ediciones
+    ultimo = answer.get("ultimo")
+    if isinstance(ultimo, int) and not isinstance(ultimo, bool):
+        found["ultimo"] = ultimo
     return found
 
 

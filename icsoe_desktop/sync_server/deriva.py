@@ -72,7 +72,9 @@ def resumen(engine: Engine, caller: Caller) -> sync_wire.Resumen:
             t: sync_wire.table_summary(n, total)
             for t, (n, total) in _sqlite_sums(session, caller, None).items()
         }
-    return sync_wire.resumen(cursor, tablas)
+    summary = sync_wire.resumen(cursor, tablas)
+    summary["ultimo"] = cursor
+    return summary
 
 
 def buckets(engine: Engine, caller: Caller, table: str) -> dict[str, Any]:

@@ -52,6 +52,7 @@ def pg_summary(session: Session, caller: Caller) -> sync_wire.Resumen:
     }
     summary = sync_wire.resumen(cursor or 0, tablas, sumas.history(session, int(epoca or 0)))
     summary["ediciones"] = int(edits)
+    summary["ultimo"] = int(cursor or 0)
     return summary
 
 

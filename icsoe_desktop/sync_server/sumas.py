@@ -1,6 +1,7 @@
 """The server's sums (``bucket_sums``) against its rows: ``verificar`` recounts them from the
 rows and names what differs, ``reparar`` replaces them with the recount; and the history a
-desktop compares to notice a server restored from a backup.
+desktop compares to notice a server restored from a backup (``went_back``: a desktop that
+pulled past the company's last sequence starts the next epoch: a restore of the data only).
 
 PostgreSQL keeps the sums as rows are written: a push adds its changes, and an administrator's
 ``INSERT``/``UPDATE``/``DELETE`` of ``rows`` is counted by the triggers of migration 0009. What no trigger
@@ -16,6 +17,7 @@ saw (``rows.huella``, migration 0010) is what ``verificar`` compares with its co
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,8 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import contenido
+
+log = logging.getLogger(__name__)
 
 # Set (for its transaction only) by a push: the triggers of migration 0009 leave its writes
 # alone (the push adds its own sums: escritura.add_sums).
@@ -79,6 +83,14 @@ _NOTE_REPAIR = text(
     "SELECT id, :tabla, '', 'SUMAS', now() AT TIME ZONE 'UTC' FROM empresas WHERE rfc = :rfc"
 )
 _NEXT_EPOCH = text("UPDATE empresas SET epoca = epoca + 1 WHERE rfc = :rfc")
+# A desktop pulled past the company's last sequence: its rows went back (a restore of the data
+# only brings back ``empresas`` too). The next epoch, and numbers from past what any desktop saw
+# (never one a desktop already took for another row).
+_WENT_BACK = text(
+    "UPDATE empresas SET epoca = epoca + 1, last_seq = :visto "
+    "WHERE id = :empresa AND last_seq < :visto"
+)
+_EPOCH = text("SELECT epoca FROM empresas WHERE id = :empresa")
 # Which database's ``rows`` these are: a new cluster (its system identifier), a new database or
 # a table made again (their identifiers) is another history, as after a restore from a backup.
 _HISTORY = text(
@@ -142,6 +154,25 @@ def history(session: Session, epoca: int = 0) -> str:
     with the company's ``epoca`` (``reparar`` found rows lost)."""
     base = str(session.execute(_HISTORY).scalar_one())
     return f"{base}-{epoca}" if epoca else base  # (as it was until a first epoch)
+
+
+def went_back(engine: Engine, empresa_id: int, visto: int) -> str:
+    """A desktop saw sequence ``visto``, past the company's last: its rows went back to an
+    older copy (a restore, of the data only too). The company's next epoch, so every desktop
+    takes the server for restored, and its last sequence raised to ``visto``; nothing when it
+    is not past it. The history the summaries name now ("" on SQLite, which names none)."""
+    with Session(engine) as session, session.begin():
+        moved = session.execute(_WENT_BACK, {"empresa": empresa_id, "visto": visto})
+        if moved.rowcount:  # type: ignore[attr-defined]  # (a CursorResult's)
+            log.warning(
+                "Empresa %d: un equipo vio la secuencia %d; el servidor volvió atrás",
+                empresa_id,
+                visto,
+            )
+        if session.get_bind().dialect.name != "postgresql":
+            return ""
+        epoca = session.execute(_EPOCH, {"empresa": empresa_id}).scalar_one()
+        return history(session, int(epoca or 0))
 
 
 def _postgres(conn: Connection) -> bool:

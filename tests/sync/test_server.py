@@ -424,6 +424,33 @@ def test_the_content_of_the_rows_is_summed_for_the_desktops(sync_server) -> None
     _content_is_summed_from_the_rows(sync_server.url, {"Authorization": f"Bearer {token}"}, rows)
 
 
+def test_a_desktop_that_saw_past_the_last_sequence_starts_the_next_epoch(sync_server) -> None:
+    """``POST /v1/epoca``: a claim at or below the company's last sequence changes nothing; one
+    past it gives the next epoch (another history) and numbers from past it; a claim that is
+    not a sequence is refused in Spanish, and none without a token."""
+    token = sync_server.token()
+    assert push(sync_server, token, [row(f"Y54{n:08d}") for n in range(3)]).status_code == 200
+
+    def summary() -> dict:
+        return call(sync_server, token, "GET", "/v1/resumen").json()
+
+    before = summary()
+    assert before["ultimo"] == before["cursor"] == 3
+    same = call(sync_server, token, "POST", "/v1/epoca", json={"visto": 3}).json()
+    assert same["historia"] == before["historia"] == summary()["historia"]
+    moved = call(sync_server, token, "POST", "/v1/epoca", json={"visto": 40}).json()
+    after = summary()
+    assert moved["historia"] == after["historia"] != before["historia"]
+    assert after["cursor"] == 40
+    assert push(sync_server, token, [row("Y5400000099")]).json()["cursor"] == 41
+    for bad in ({"visto": True}, {"visto": "40"}, {"visto": 0}, {"visto": 2**60}, {}, []):
+        refused = call(sync_server, token, "POST", "/v1/epoca", json=bad)
+        assert refused.status_code == 422
+        assert refused.json()["mensaje"].startswith("visto: se esperaba un entero entre 1 y ")
+    assert call(sync_server, None, "POST", "/v1/epoca", json={"visto": 50}).status_code == 401
+    assert summary()["cursor"] == 41
+
+
 def test_a_mistyped_server_command_is_answered_in_spanish(capsys) -> None:
     for argv, reason in (
         (["serve", "--max-rows", "muchos"], "argumento --max-rows: valor no válido: 'muchos'"),

@@ -339,3 +339,114 @@ def test_rows_deleted_with_the_triggers_off_are_sent_back_by_the_desktops(
         back = conn.execute(text(f"SELECT count(*) FROM rows WHERE uuid IN ({listed_rows})"))
         assert back.scalar() == 2
     assert sumas.verificar(sync_server.engine) == []
+
+
+def _restore_data_only(sync_server, dump: Path) -> None:
+    """The server's tables emptied and the dump's data put back, ``bucket_sums`` and the
+    companies' sequences too (``pg_restore --data-only``): the database, its tables and their
+    identifiers stay the same."""
+    sync_server.engine.dispose()  # the server idle while IT restores
+    with sync_server.engine.begin() as conn:
+        tables = conn.execute(
+            text(
+                "SELECT string_agg(format('%I', tablename), ', ') FROM pg_tables "
+                "WHERE schemaname = 'public'"
+            )
+        ).scalar_one()
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    sync_server.engine.dispose()
+    _pg_tool(
+        "pg_restore",
+        sync_server,
+        "--data-only",
+        "--disable-triggers",
+        "--single-transaction",
+        str(dump),
+    )
+
+
+def test_a_data_only_restore_keeps_the_later_edits_and_rows_on_every_desktop(
+    sync_server, desktops, tmp_path: Path, clock, capsys
+) -> None:
+    """A restore of the data only (the sums with it: ``verificar`` finds nothing) is noticed
+    by the first desktop that pulled past the server's last sequence; the server's next epoch
+    tells the others. After the guide's ``verificar`` and ``reparar``, the edits and rows made
+    after the backup are back on the server, no desktop took the older versions, and a desktop
+    that joins later gets them."""
+    a, b = synced(sync_server, desktops)
+    dump = tmp_path / "servidor.dump"
+    _pg_tool("pg_dump", sync_server, "-Fc", "-f", str(dump))
+    a.registros.save(REGISTROS[0], EMPRESA, "Editada en A después del respaldo", ADMIN)
+    a.registros.save("Y5699999999", EMPRESA, "Nueva después del respaldo", ADMIN)
+    a.sync.synchronize()
+    b.registros.save(REGISTROS[1], EMPRESA, "Editada en B después del respaldo", ADMIN)
+    b.sync.synchronize()
+    a.sync.synchronize()
+    expected = razones(a)
+    assert razones(b) == expected and len(expected) == len(REGISTROS) + 1
+
+    _restore_data_only(sync_server, dump)
+    database = ["--database-url", sync_server.database_url]
+    assert server_main(["verificar", *database]) == 0  # its sums came back with its rows
+    assert server_main(["reparar", *database]) == 0
+    capsys.readouterr()
+
+    result = b.sync.synchronize()
+    assert "El servidor volvió a una copia anterior de sus datos" in result.texto
+    assert "enviados de nuevo" in result.texto
+    for services in (a, b, a):  # (B sent back what A had too)
+        result = services.sync.synchronize()
+        assert "distintos" not in result.texto
+        assert razones(services) == expected
+        assert services.sync.status().verified_at is not None
+    c = _desktop(tmp_path, clock, sync_server)
+    try:
+        c.sync.synchronize()
+        assert razones(c) == expected
+        assert c.sync.status().verified_at is not None
+    finally:
+        c.close()
+    # Numbers go on past what the desktops saw: a row made now reaches the other desktop.
+    a.registros.save("Y5688888888", EMPRESA, "Después de restaurar", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert razones(b)["Y5688888888"] == "Después de restaurar"
+    assert sumas.verificar(sync_server.engine) == []
+
+
+def test_after_a_data_only_restore_a_desktop_pushing_first_reverts_nothing(
+    sync_server, desktops, tmp_path: Path, clock
+) -> None:
+    """After the restore a desktop that joins pushes more rows than were lost before any
+    other syncs (the server's numbers then pass theirs: nothing shows it went back): the other
+    desktops still send back their newer rows instead of taking the older ones, and receive
+    the new desktop's rows, numbered where they had already pulled."""
+    a, b = synced(sync_server, desktops)
+    dump = tmp_path / "servidor.dump"
+    _pg_tool("pg_dump", sync_server, "-Fc", "-f", str(dump))
+    a.registros.save(REGISTROS[0], EMPRESA, "Editada en A después del respaldo", ADMIN)
+    a.registros.save("Y5699999999", EMPRESA, "Nueva después del respaldo", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    _restore_data_only(sync_server, dump)
+
+    c = _desktop(tmp_path, clock, sync_server)
+    try:
+        c.sync.synchronize()
+        assert razones(c)[REGISTROS[0]] == "Original"  # what the server holds now
+        for n in range(20):
+            c.registros.save(f"Y5677{n:06d}", EMPRESA, "Capturada tras restaurar", ADMIN)
+        c.sync.synchronize()
+        for services in (b, a, c, a, b):
+            result = services.sync.synchronize()
+            assert "distintos" not in result.texto
+        expected = razones(c)
+        assert expected[REGISTROS[0]] == "Editada en A después del respaldo"
+        assert expected["Y5699999999"] == "Nueva después del respaldo"
+        assert len(expected) == len(REGISTROS) + 21
+        for services in (a, b):
+            assert razones(services) == expected
+            assert services.sync.status().verified_at is not None
+    finally:
+        c.close()
+    assert sumas.verificar(sync_server.engine) == []

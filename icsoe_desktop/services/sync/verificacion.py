@@ -3,10 +3,12 @@ the server's at the same cursor; a table that differs narrowed down (buckets of 
 uuids' tree: ``domain/sync_tree.py``) to the rows that differ, which are received again, and
 what was found is told (the log, the status, the sync's result).
 
-A server restored from a backup (its sums say another history: ``sync_server/sumas.py``) lost
-what was sent after the backup: there a row this desktop holds at a newer version, or that the
-server no longer has, is sent again instead of received, and the pull cursor goes back to the
-server's."""
+A server restored from a backup lost what was sent after the backup: a row this desktop holds
+at a newer version, or that the server no longer has, is sent again instead of received. A
+server whose history changed (a whole database restored, or its next epoch:
+``sync_server/sumas.py``), or whose last sequence is below what this desktop pulled (its data
+alone restored: it is told, and starts its next epoch for the other desktops), is compared
+whole at its own cursor, and the pull cursor goes back to it."""
 
 from __future__ import annotations
 
@@ -223,6 +225,13 @@ class Verificacion:
         historia = found[0].get("historia", "")
         known = self._estado.leer("server_historia")
         restored = bool(historia and known and historia != known)
+        if found[0].get("ultimo", found[1].cursor) < found[1].cursor:
+            # This desktop pulled numbers the server no longer has: its rows went back to an
+            # older copy (a restore of its data only, which its history does not show). Its
+            # next epoch tells every other desktop too.
+            log.warning("El servidor volvió atrás de la secuencia %d", found[1].cursor)
+            restored = True
+            historia = self._went_back(http, base, found[1].cursor) or historia
         ediciones = str(found[0].get("ediciones", ""))
         server_changed = ediciones not in ("", self._estado.leer("server_ediciones") or "0")
         if restored:
@@ -269,6 +278,19 @@ class Verificacion:
             received += contenido.recibidos
             aviso = _aviso(received, resent, restored, True)
         return Comparacion(self._clock().isoformat(), aviso if received or resent else "")
+
+    def _went_back(self, http: requests.Session, base: str, cursor: int) -> str:
+        """The server told it went back (``/v1/epoca``): its history now ("" from a server
+        that names none)."""
+        answer = self._transporte.call_known(
+            http,
+            "POST",
+            f"{base}/v1/epoca",
+            data=orjson.dumps({"visto": cursor}),
+            headers={"Content-Type": "application/json"},
+        )
+        historia = (answer or {}).get("historia")
+        return historia if isinstance(historia, str) else ""
 
     def _back_to(self, cursor: int) -> None:
         """The pull cursor at most the server's: rows numbered after it are the restored
@@ -320,10 +342,11 @@ class Verificacion:
         sides keep each one's checksum), then down the uuids' tree below the buckets that
         differ (``_narrowed``), to each row's version in the nodes that still differ: only the
         rows that differ are received again, and what was found is told (the log, the status).
-        A server that keeps no buckets: the whole table. ``restored``: the server lost what
-        came after its backup, so a row held here at a newer version, or that it no longer
-        has, is sent again instead (``_resend``). How many rows came, how many were sent
-        again, and what was found (Spanish)."""
+        A server that keeps no buckets: the whole table. A row held here at a newer version
+        than the server's, or that it no longer has, was lost by the server (``restored``, or
+        this desktop saw it at a later sequence there): sent again instead (``_resend``),
+        never the older version taken. How many rows came, how many were sent again, and
+        what was found (Spanish)."""
         theirs = self._transporte.call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
         cubetas = theirs.get("cubetas")
         if not isinstance(cubetas, dict):
@@ -348,14 +371,22 @@ class Verificacion:
         found = RepairFindings()
         found.count(narrowed.server, local, narrowed.listed)
         wanted = [u for u, v in narrowed.server.items() if local.get(u) != v]
-        if restored:
-            newer = [u for u in wanted if local.get(u, 0) > narrowed.server[u]]
-            lost = [u for u in sync_tree.under(local, narrowed.listed) if u not in narrowed.server]
-            found.resent = self._resend(table, {u: seqs.get(u, 0) for u in newer + lost})
-            found.other_version -= len(newer)  # told as sent again, not as received
-            found.extra -= len(lost)
-            sending = set(newer)
-            wanted = [u for u in wanted if u not in sending]
+        # A row held here at a newer version than the server's, or that it no longer has, was
+        # lost by the server (a restore): sent again, never the older version taken. Unless
+        # the server is known restored, only where this desktop saw the server hold it at a
+        # later sequence than the server holds now (a number bumped in this file instead is
+        # this file's drift: the server's received).
+        newer = [u for u in wanted if local.get(u, 0) > narrowed.server[u]]
+        lost = [u for u in sync_tree.under(local, narrowed.listed) if u not in narrowed.server]
+        if not restored:
+            seen = self._seen_at(table, newer + lost)
+            newer = [u for u in newer if seen.get(u, 0) > seqs.get(u, 0)]
+            lost = [u for u in lost if seen.get(u, 0) > 0]
+        found.resent = self._resend(table, {u: seqs.get(u, 0) for u in newer + lost})
+        found.other_version -= len(newer)  # told as sent again, not as received
+        found.extra -= len(lost)
+        sending = set(newer)
+        wanted = [u for u in wanted if u not in sending]
         received = 0
         for first in range(0, len(wanted), REPAIR_ROWS):
             received += self._receive_rows(http, base, name, wanted[first : first + REPAIR_ROWS])
@@ -375,6 +406,18 @@ class Verificacion:
         if told:
             log.warning("%s", told)
         return received, found.resent, told
+
+    def _seen_at(self, table: SyncedTable, uuids: list[str]) -> dict[str, int]:
+        """The server's sequence each of ``uuids`` had when this desktop last synced it."""
+        if not uuids:
+            return {}
+        with self._store.session() as session:
+            found = session.connection().exec_driver_sql(
+                "SELECT row_uuid, server_seq FROM sync_row_state WHERE table_name = ? "
+                "AND row_uuid IN (SELECT value FROM json_each(?))",
+                (table.name, orjson.dumps(uuids).decode()),
+            )
+            return {row_uuid: int(seq or 0) for row_uuid, seq in found}
 
     def _resend(self, table: SyncedTable, seqs: dict[str, int]) -> int:
         """The rows of ``seqs`` (uuid → the sequence the server holds of it, 0: none) that
