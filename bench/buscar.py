@@ -30,7 +30,8 @@
    find's matches
    read by id from its indexes and sorted by SQLite (``ORDER BY`` the column, ``LIMIT 100``).
    And the memory its kept ids take, and the peak of reading them. Goals: ≤ 200 ms, the
-   middle ≤ 50 ms.
+   middle ≤ 50 ms. And the middle asked right after the first page, the column's order not
+   read yet (as a clerk drags the bar at once after the click), in wall time: ≤ 300 ms.
 4. The two ways to find, side by side on the same store and terms (the count and the first page
    in fecha's order, as the grid reads them): the indexes the app uses (store/movimientos_buscar.py:
    a range of each of NSS, CURP and the name in two orders) against an SQLite FTS5 table of the
@@ -184,6 +185,24 @@ def _in_memory(movimientos, ask: Callable[..., object], *args: object) -> None:
     movimientos._columnas.esperar()
     movimientos._hallados._ids._valores.clear()
     ask(*args)
+
+
+def _tras_el_clic(movimientos, filtro, orden, total: int) -> float:
+    """Median wall ms of the middle page of the find sorted by ``orden``'s column asked right
+    after its first page, as a clerk drags the scroll bar to the middle at once after the
+    click: the column's order not read yet (its read starts with the first page, in the
+    background) and nothing kept of the find's matches."""
+    pagina = movimientos.pagina
+    samples = []
+    for _ in range(COLD):
+        movimientos._columnas.cerrar()
+        movimientos._hallados._ids._valores.clear()
+        pagina(filtro, orden, 0, 100, total)
+        start = time.perf_counter()
+        pagina(filtro, orden, total // 2, 100, total)
+        samples.append((time.perf_counter() - start) * 1000)
+    movimientos._columnas.esperar()
+    return statistics.median(samples)
 
 
 def _cambio(movimientos) -> None:
@@ -582,9 +601,11 @@ def bench_ordenes(services, registro: str, only: set[str]) -> None:
     )
     print(
         f"{'búsqueda':22} {'columna':18} {'primera':>8} {'guardada':>8} {'tras cambio':>11}"
-        f" {'en memoria':>10} {'tras llave':>10} {'base':>7} {'razón':>6} {'cambio':>6}"
+        f" {'en memoria':>10} {'tras llave':>10} {'tras clic':>9} {'base':>7} {'razón':>6}"
+        f" {'cambio':>6}"
     )
     worst = {"primera": 0.0, "mitad": 0.0, "tras cambio": 0.0, "en memoria": 0.0, "tras llave": 0.0}
+    worst["tras clic"] = 0.0
     ratios = []
     with services.store.engine.connect() as conn:
         for text, terms, label in (
@@ -623,6 +644,7 @@ def bench_ordenes(services, registro: str, only: set[str]) -> None:
                 after = _load(
                     partial(movimientos.pagina_desde, filtro, orden, half, 100, total=total)
                 )
+                clic = _tras_el_clic(movimientos, filtro, orden, total)
                 ratios.append(first / base)
                 figures = (
                     ("primera", first),
@@ -630,11 +652,12 @@ def bench_ordenes(services, registro: str, only: set[str]) -> None:
                     ("tras cambio", cold),
                     ("en memoria", in_memory),
                 )
-                for name, value in (*figures, ("tras llave", after)):
+                for name, value in (*figures, ("tras llave", after), ("tras clic", clic)):
                     worst[name] = max(worst[name], value)
                 print(
                     f"{label:22} {COLUMNS[column].header:18} {first:8.1f} {middle:8.1f}"
-                    f" {cold:11.1f} {in_memory:10.1f} {after:10.1f} {base:7.1f} {first / base:6.2f}"
+                    f" {cold:11.1f} {in_memory:10.1f} {after:10.1f} {clic:9.1f} {base:7.1f}"
+                    f" {first / base:6.2f}"
                     f" {cold / base:6.2f}",
                     flush=True,
                 )
@@ -645,7 +668,8 @@ def bench_ordenes(services, registro: str, only: set[str]) -> None:
         f" {worst['en memoria']:.1f} ms justo tras la búsqueda con el orden de su columna"
         " en memoria,"
         f" {worst['mitad']:.1f} ms con sus llaves guardadas; peor mitad tras su llave"
-        f" {worst['tras llave']:.1f} ms; razón mediana {statistics.median(ratios):.2f}, la mayor"
+        f" {worst['tras llave']:.1f} ms; peor mitad justo tras el clic (reloj, el orden de su"
+        f" columna sin leer; meta ≤ 300) {worst['tras clic']:.1f} ms; razón mediana {statistics.median(ratios):.2f}, la mayor"
         f" {max(ratios):.2f}; carga {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
 
