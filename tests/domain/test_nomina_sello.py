@@ -223,3 +223,69 @@ def test_generated_people_have_their_check_digits():
     assert all(nss_ok(t.nss) for t in gente)
     assert all(curp.is_valid(t.curp) for t in gente)
     assert all(rfc.is_valid(t.rfc) for t in gente)
+
+
+_TFD = "http://www.sat.gob.mx/TimbreFiscalDigital"
+
+
+@pytest.mark.parametrize(
+    "atributos",
+    [
+        'Version="1.1" UUID="6F1C2A3B-4D5E-4F60-8172-93A4B5C6D7E8" '
+        'FechaTimbrado="2026-03-09T10:00:00" RfcProvCertif="SAT970701NN3" '
+        'SelloCFD="abc+/=" NoCertificadoSAT="00001000000509846663" SelloSAT="x"',
+        # Leyenda present, empty, and the spaces XPath's normalize-space folds (tabs and line
+        # feeds as character references survive the parser's own attribute normalization).
+        'Version=" 1.1 " UUID="U" FechaTimbrado="F" RfcProvCertif="R" Leyenda="Una  leyenda '
+        '&#9;con&#10;saltos&#13; " SelloCFD="S" NoCertificadoSAT="N"',
+        'Version="1.1" UUID="U" FechaTimbrado="F" RfcProvCertif="R" Leyenda="" SelloCFD="S" '
+        'NoCertificadoSAT="N"',
+        # A space that is not XML's (no-break, em) is content; a required field missing is «|».
+        'Version="1.1" UUID="U\u00a0V" FechaTimbrado="F\u2003G" RfcProvCertif="Ñ&amp;é" '
+        'NoCertificadoSAT="N"',
+        'Leyenda="   "',
+    ],
+)
+def test_the_timbres_cadena_is_the_sats_xslt_s(atributos: str) -> None:
+    from lxml import etree
+
+    from icsoe_desktop.domain.nomina.sello import XSLT_TFD, _xslt, cadena_tfd
+
+    xml = f'<r><tfd:TimbreFiscalDigital xmlns:tfd="{_TFD}" {atributos}/></r>'
+    tfd = etree.fromstring(xml.encode())[0]
+    assert cadena_tfd(tfd) == bytes(_xslt(nc.XSLT_DIR / XSLT_TFD)(tfd))
+
+
+def test_the_timbres_cadena_of_generated_receipts_is_the_xslt_s(gente) -> None:
+    from lxml import etree
+
+    from icsoe_desktop.domain.nomina.sello import XSLT_TFD, _xslt, cadena_tfd
+
+    hoja = _xslt(nc.XSLT_DIR / XSLT_TFD)
+    for _nombre, datos in nc.nomina(nc.Emisor(), gente, nc.semanas(date(2026, 3, 2), 2)):
+        tfd = next(etree.fromstring(datos).iter(f"{{{_TFD}}}TimbreFiscalDigital"))
+        assert cadena_tfd(tfd) == bytes(hoja(tfd))
+
+
+def test_amounts_read_by_integers_are_decimals_rounded_half_up() -> None:
+    """The fast reading of «123.45» gives what Decimal gives, rounding included; any other
+    shape takes Decimal's path (exponents, signs) or is refused as before."""
+    import random
+    from decimal import ROUND_HALF_UP
+    from decimal import Decimal as D
+
+    from icsoe_desktop.domain.nomina.recibo import _centavos
+
+    rng = random.Random(7)
+    casos = ["0", "0.005", "0.004999", "1.005", "99.995", " 7.5 ", "123456789012345.999999"]
+    for _ in range(5_000):
+        enteros = str(rng.randrange(10 ** rng.randrange(1, 13)))
+        decimales = "".join(rng.choice("0123456789") for _ in range(rng.randrange(0, 7)))
+        casos.append(enteros + (f".{decimales}" if decimales else ""))
+    for caso in casos:
+        esperado = int((D(caso.strip()) * 100).quantize(D(1), ROUND_HALF_UP))
+        assert _centavos(caso, "Total") == esperado, caso
+    assert _centavos("1e3", "Total") == 100_000 and _centavos("1.1234567", "Total") == 112
+    for malo in ("-1", "1.2.3", "abc"):
+        with pytest.raises(ReciboRechazado):
+            _centavos(malo, "Total")

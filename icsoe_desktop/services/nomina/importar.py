@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.cambios import NOMINA
@@ -277,7 +278,24 @@ def detalle(recibo: Recibo) -> str:
     return json.dumps(partes, separators=(",", ":"), ensure_ascii=False)
 
 
-_INSERT = insert(ReciboNomina)
+_COLUMNAS = (
+    *("uuid", "created_at", "updated_at", "version", "deleted", "cfdi", "fecha", "fecha_pago"),
+    *("fecha_inicial", "fecha_final", "dias_pagados", "tipo_nomina", "periodicidad", "nss"),
+    *("curp", "rfc", "nombre", "registro_patronal", "sbc", "sdi", "total"),
+    *("total_percepciones", "total_deducciones", "total_otros_pagos", "no_certificado"),
+    *("sello_sat", "detalle"),
+)
+# The driver's executemany of plain rows: SQLAlchemy's per-row parameter processing cost as
+# much as the inserts. Dates and times as SQLAlchemy's SQLite types store them (a receipt
+# pulled from another desktop is written by them: the same text, the same sums).
+_INSERT = (
+    f"INSERT INTO {ReciboNomina.__tablename__} ({', '.join(_COLUMNAS)}) "
+    f"VALUES ({', '.join('?' * len(_COLUMNAS))})"
+)
+
+
+def _momento(valor: datetime) -> str:
+    return valor.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _insertar(conn: Connection, nuevos: list[Verificado]) -> None:
@@ -285,43 +303,43 @@ def _insertar(conn: Connection, nuevos: list[Verificado]) -> None:
     store/sin_disparadores.py); rows without a sync state are sent at the next sync."""
     if not nuevos:
         return
-    ahora = utcnow()
+    ahora = _momento(utcnow())
     filas = [
-        {
-            "uuid": _uuid(r.timbre.uuid),
-            "created_at": r.fecha,
-            "updated_at": ahora,
-            "version": 1,
-            "deleted": False,
-            "cfdi": r.version,
-            "fecha": r.fecha,
-            "fecha_pago": r.fecha_pago,
-            "fecha_inicial": r.fecha_inicial,
-            "fecha_final": r.fecha_final,
-            "dias_pagados": r.dias_pagados,
-            "tipo_nomina": r.tipo_nomina,
-            "periodicidad": r.periodicidad,
-            "nss": r.nss,
-            "curp": r.curp,
-            "rfc": r.receptor_rfc,
-            "nombre": r.nombre,
-            "registro_patronal": r.registro_patronal,
-            "sbc": r.sbc,
-            "sdi": r.sdi,
-            "total": r.total,
-            "total_percepciones": r.total_percepciones,
-            "total_deducciones": r.total_deducciones,
-            "total_otros_pagos": r.total_otros_pagos,
-            "no_certificado": r.no_certificado,
-            "sello_sat": int(h.sello_sat == SAT_VERIFICADO),
-            "detalle": detalle(r),
-        }
+        (
+            _uuid(r.timbre.uuid),
+            _momento(r.fecha),
+            ahora,
+            1,
+            0,
+            r.version,
+            _momento(r.fecha),
+            r.fecha_pago.isoformat(),
+            r.fecha_inicial.isoformat(),
+            r.fecha_final.isoformat(),
+            r.dias_pagados,
+            r.tipo_nomina,
+            r.periodicidad,
+            r.nss,
+            r.curp,
+            r.receptor_rfc,
+            r.nombre,
+            r.registro_patronal,
+            r.sbc,
+            r.sdi,
+            r.total,
+            r.total_percepciones,
+            r.total_deducciones,
+            r.total_otros_pagos,
+            r.no_certificado,
+            int(h.sello_sat == SAT_VERIFICADO),
+            detalle(r),
+        )
         for h in nuevos
         for r in (h.recibo,)
     ]
 
     def escribir() -> int:
-        conn.execute(_INSERT, filas)
+        conn.exec_driver_sql(_INSERT, filas)
         return len(filas)
 
     insert_untriggered(conn, ReciboNomina.__tablename__, escribir)
