@@ -27,6 +27,7 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
 from icsoe_desktop.services.evidencias.paquete import Contenido, Paquete, escribir
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
+from icsoe_desktop.services.nomina.consulta import vigente
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
     Contratante,
@@ -279,7 +280,7 @@ def _del_mes(session: Session, mes: Mes, rfc_empresa: str) -> _Mes:
     for timbre, cliente in session.execute(
         select(r.uuid, s.rfc)
         .join(s, s.recibo_id == r.id)
-        .where(r.fecha_pago >= mes.inicio, r.fecha_pago <= mes.fin, r.deleted.is_(False))
+        .where(r.fecha_pago >= mes.inicio, r.fecha_pago <= mes.fin, vigente())
         .order_by(s.rfc, r.uuid)
     ):
         recibos.setdefault(cliente, []).append(timbre)
