@@ -354,3 +354,28 @@ def test_a_signed_correccion_replaces_the_contracts_it_corrects(services, firmad
     )
     (c,) = services.sisub.reporte(hecho.uuid, ana).contratos
     assert c.uuid == copiado.uuid != contrato_normal
+
+
+def test_a_receipt_cancelled_and_issued_again_counts_once(services, quien, tmp_path):
+    rfc, ana = quien
+    continuo = _continuo(services, rfc, ana)
+    uno, _dos = de_la_lista(services, continuo, ana)
+    quincena = nc.Periodo.quincena(2026, 5)
+    emisor = nc.Emisor()
+    original = "AAAAAAAA-1111-4111-8111-111111111111"
+    primero = nc.recibo(
+        emisor, uno, quincena, subcontrataciones=((CLIENTE.rfc, "100"),), uuid_timbre=original
+    )
+    importar(services, tmp_path / "uno", [("original.xml", primero)])
+    otra_vez = nc.recibo(
+        emisor,
+        uno,
+        quincena,
+        subcontrataciones=((CLIENTE.rfc, "100"),),
+        extra=[("019", "Horas extra", Decimal("100.00"), Decimal(0))],
+        sustituye=(original,),
+    )
+    importar(services, tmp_path / "dos", [("sustituto.xml", otra_vez)])
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    (fila,) = services.sisub.reporte(hecho.uuid, ana).contratos[0].trabajadores
+    assert (fila.origen, fila.importes.variables) == ("1 recibo CFDI", 10_000)

@@ -1,0 +1,208 @@
+"""The SISUB of a staffing firm: CONTRATOS contracts started in mayo–agosto 2026, TRABAJADORES
+workers spread over them (on their informativa's lists), each paid weekly through the period
+with a receipt naming its contract's client (about 200,000 receipts, the store filled
+directly). Timed: *Preparar* (``SisubService.preparar``: the contracts in force, every
+receipt read with its perceptions, the rows per worker and bimestre written) and *Exportar*
+(``SisubArchivosService.exportar``: Revisar, then the three CSVs), against a floor that only
+reads the same receipts with their perceptions and clients (sqlite3, no rules, no writes), in
+the same run. Prints each CPU time (goals: preparar ≤ 10 s, exportar ≤ 5 s on the figures'
+reference), the ratio to the floor and the machine's load.
+
+    python bench/sisub.py [--contratos 50] [--trabajadores 12000] [--semanas 17]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from datos_reales import contrato, personas  # noqa: E402
+
+
+def _clock() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def preparar(base: Path, contratos: int, trabajadores: int, semanas: int) -> tuple[str, int]:
+    """The store filled: returns the contratista's RFC and how many receipts."""
+    from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.container import open_services
+    from tests import nomina_cfdi as nc
+    from tests.icsoe_helpers import enter_contratista
+
+    data = base / "datos"
+    data.mkdir()
+    services = open_services(data, _clock)
+    try:
+        services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab", CLI_ACTOR)
+        services.nombrar_empresa()
+        rfc = enter_contratista(services, data, base)
+        informativa = services.informativas.crear(rfc, rfc, Periodo(2026, 2))
+        uuids = [contrato(services, informativa, rfc, rfc, n) for n in range(contratos)]
+        gente = list(personas(trabajadores, anio=2026))
+        por_contrato = -(-trabajadores // contratos)
+        for n, uuid in enumerate(uuids):
+            parte = gente[n * por_contrato : (n + 1) * por_contrato]
+            filas = [
+                (nss, curp, f"{sbc / 100:.2f}", f"{nombre} {a} {b}")
+                for nss, curp, a, b, nombre, sbc in parte
+            ]
+            services.informativa_trabajadores.agregar_varios(uuid, rfc, _trabajadores(filas))
+        sitio = Domicilio("Av. Industrias", "1200", "", "Industrial", "97288", "Mérida", "Yucatán")
+        reporte = services.sisub.preparar(rfc, rfc, "2026-2").uuid
+        for n, uuid in enumerate(uuids):
+            services.sisub.guardar_contrato(reporte, uuid, rfc, f"S-{n:03d}", sitio)
+        almacen = Path(services.store.path)
+    finally:
+        services.close()
+    # The report prepared above had no receipts: its rows are cleared, so the one timed
+    # starts from none.
+    return rfc, _recibos(almacen, gente, contratos, por_contrato, semanas)
+
+
+def _trabajadores(filas: list[tuple[str, str, str, str]]) -> list:
+    from icsoe_desktop.domain.informativa.modelo import Trabajador
+
+    return [
+        Trabajador(nss, curp, round(float(sbc) * 100), nombre) for nss, curp, sbc, nombre in filas
+    ]
+
+
+def _recibos(almacen: Path, gente: list, contratos: int, por_contrato: int, semanas: int) -> int:
+    from icsoe_desktop.store import plain
+    from tests import nomina_cfdi as nc
+
+    lunes = date(2026, 5, 4)
+    n = 0
+    conn = plain.connect(almacen)  # the store's SQL functions, which its triggers call
+    try:
+        for semana in range(semanas):
+            inicio = lunes + timedelta(weeks=semana)
+            fin = inicio + timedelta(days=6)
+            filas = []
+            for i, (nss, curp, _a, _b, nombre, sbc) in enumerate(gente):
+                k = i // por_contrato
+                cliente = f"CNT{k:02d}0101A1{k % 10}"
+                n += 1
+                detalle = {"p": [["001", sbc * 7, 0]], "s": [[cliente, 100_000]]}
+                if i % 10 == 0:
+                    detalle["p"].append(["019", 35_000, 35_000])
+                filas.append(
+                    (
+                        n,
+                        "4.0",
+                        "2026-05-01 00:00:00",
+                        fin.isoformat(),
+                        inicio.isoformat(),
+                        fin.isoformat(),
+                        7000,
+                        "O",
+                        "02",
+                        nss,
+                        curp,
+                        "XAXX010101000",
+                        nombre,
+                        nc.REGISTRO_PATRONAL,
+                        sbc,
+                        sbc,
+                        0,
+                        0,
+                        0,
+                        0,
+                        nc.NO_CSD,
+                        1,
+                        json.dumps(detalle, separators=(",", ":")),
+                        f"{n:08X}-0000-4000-8000-000000000000",
+                        "2026-05-01 00:00:00",
+                        "2026-05-01 00:00:00",
+                        1,
+                        0,
+                    )
+                )
+            conn.execute("BEGIN")
+            conn.executemany(f"INSERT INTO nomina_recibos VALUES ({', '.join('?' * 28)})", filas)
+            conn.execute("COMMIT")
+        conn.execute("DELETE FROM sisub_trabajadores")
+        conn.execute("ANALYZE")
+    finally:
+        conn.close()
+    del contratos
+    return n
+
+
+def piso(almacen: Path) -> float:
+    """CPU seconds to read the period's receipts with their clients and perceptions."""
+    inicio = time.thread_time()
+    with sqlite3.connect(almacen) as conn:
+        filas = conn.execute(
+            "SELECT r.id, r.nss, r.fecha_final, r.sbc, s.rfc, s.porcentaje FROM nomina_recibos r "
+            "JOIN nomina_subcontrataciones s ON s.recibo_id = r.id "
+            "WHERE r.fecha_final BETWEEN '2026-05-01' AND '2026-08-31'"
+        ).fetchall()
+        ids = [f[0] for f in filas]
+        for k in range(0, len(ids), 30_000):
+            parte = ids[k : k + 30_000]
+            conn.execute(
+                f"SELECT recibo_id, tipo, gravado + exento FROM nomina_percepciones "
+                f"WHERE recibo_id IN ({', '.join('?' * len(parte))})",
+                parte,
+            ).fetchall()
+    conn.close()
+    return time.thread_time() - inicio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contratos", type=int, default=50)
+    parser.add_argument("--trabajadores", type=int, default=12_000)
+    parser.add_argument("--semanas", type=int, default=17)
+    args = parser.parse_args()
+    from icsoe_desktop.services.container import open_services
+
+    with tempfile.TemporaryDirectory() as temporal:
+        base = Path(temporal)
+        print("Llenando la base…", file=sys.stderr)
+        rfc, recibos = preparar(base, args.contratos, args.trabajadores, args.semanas)
+        carga = os.getloadavg()[0]
+        services = open_services(base / "datos", _clock)
+        try:
+            almacen = Path(services.store.path)
+            cpu_piso = piso(almacen)
+            inicio = time.thread_time()
+            hecho = services.sisub.preparar(rfc, rfc, "2026-2")
+            cpu_preparar = time.thread_time() - inicio
+            inicio = time.thread_time()
+            exportado = services.sisub_archivos.exportar(hecho.uuid, rfc, base / "salida")
+            cpu_exportar = time.thread_time() - inicio
+        finally:
+            services.close()
+        carga = max(carga, os.getloadavg()[0])
+        print(
+            f"SISUB: {hecho.contratos:,} contratos, {hecho.trabajadores:,} renglones de "
+            f"trabajador y bimestre, de {recibos:,} recibos"
+        )
+        print(f"  piso (leer recibos, clientes y percepciones): {cpu_piso:.2f} s de CPU")
+        print(
+            f"  preparar: {cpu_preparar:.2f} s de CPU (meta ≤ 10 s), "
+            f"{cpu_preparar / cpu_piso:.1f}× el piso"
+        )
+        print(f"  exportar: {cpu_exportar:.2f} s de CPU (meta ≤ 5 s) → {exportado.ruta.name}")
+        print(f"  carga: {carga:.1f}")
+
+
+if __name__ == "__main__":
+    main()
