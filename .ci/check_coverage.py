@@ -59,10 +59,6 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
         "a damaged store's or unreadable queue's mail left waiting",
     ),
     "icsoe_desktop/domain/argparse_es.py": (83, "argparse's plural messages"),
-    "icsoe_desktop/services/informativa/firma.py": (
-        83,
-        "the acuse saved to a file, and other companies' files that fail while searched",
-    ),
     "icsoe_desktop/services/sync/apply.py": (
         84,
         "natural-key lookups of pulled rows that clash with local ones",
@@ -83,7 +79,6 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
         82,
         "rare malformed DER shapes and BMP/UTF-32 strings; the fuzzers reach some of them by chance (83-85 %)",
     ),
-    "icsoe_desktop/services/en_curso.py": (85, "the Windows file lock (msvcrt)"),
     "icsoe_desktop/services/sync/autenticode.py": (
         89,
         "rare refusals of a malformed signature (a CA without keyCertSign, a certificate of another use, an unknown digest) past the byte-by-byte damage test",
@@ -131,20 +126,16 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
         84,
         "each .xls record calamine trusts, refused when short: the fuzz run (bench/fuzz_libros.py) reaches them, the kept corpus only some",
     ),
-    "icsoe_desktop/services/informativa/acuse_guardado.py": (
-        82,
-        "acuses registered before the contratista's line was required, in each of their shapes",
-    ),
     "icsoe_desktop/services/informativa/exportar.py": (
-        86,
-        "a missing folder, and the session's gate stopping between the informativa's files",
+        88,
+        "the session's gate stopping between the informativa's files",
     ),
     "icsoe_desktop/services/nomina/fuentes.py": (
         86,
         "ZIP members that lie about their sizes in each way, and folders that cannot be read",
     ),
     "icsoe_desktop/services/pades/mostrado.py": (
-        82,
+        83,
         "catalog and annotation shapes a signing update may carry beyond the forgeries tested (name trees, /AF, XMP)",
     ),
 }

@@ -337,3 +337,13 @@ def test_a_killed_import_of_the_portals_rejections_is_named_at_the_next_start(
         )
     finally:
         services.close()
+
+
+def test_a_mark_that_cannot_be_written_does_not_stop_the_import(services, tmp_path):
+    # Where the marks go, a file: no mark can be left, and the import still goes in whole.
+    (services.data_dir / CARPETA).write_bytes(b"")
+    add_registros(services)
+    path = write_csv(tmp_path / "nomina.csv", many_rows(1_200))
+    services.importador.import_file(path, "t", None, None, lambda: False)
+    assert services.movimientos.count(Filtro()) == 1_200
+    assert services.en_curso.recoger() == []  # nothing to name at the next start

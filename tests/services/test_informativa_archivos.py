@@ -149,3 +149,17 @@ def test_the_names_of_the_worker_file_are_kept_shown_and_searched(services, quie
     assert sorted(r.nombre for r in got) == ["ANA LÓPEZ MORA", "BETO GARCÍA", "CARLA RUIZ"]
     [beto] = services.informativa_trabajadores.pagina(contrato, ana, 0, 10, buscar="garcía")
     assert beto.nss == rows[1].nss
+
+
+def test_exporting_to_a_folder_that_is_gone_says_so_and_writes_nothing(services, quien, tmp_path):
+    from icsoe_desktop.domain.errors import ValidationError
+
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=3, seed=3)
+    carpeta = tmp_path / "usb" / "portal"  # the drive was removed after it was chosen
+    with pytest.raises(ValidationError) as error:
+        services.informativa_firma.exportar(uuid, ana, carpeta)
+    assert error.value.code == "carpeta_inexistente"
+    assert error.value.message == f"No existe la carpeta «{carpeta}» para guardar los archivos."
+    assert not (tmp_path / "usb").exists()

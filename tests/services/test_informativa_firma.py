@@ -514,3 +514,20 @@ def test_a_backup_whose_signed_informativa_was_edited_is_refused(services, lista
             f"periodo {PERIODO.clave} de {rfc}: {motivo}. No se restauró nada."
         )
     assert services.informativas.fila(uuid, rfc).estado == FIRMADA
+
+
+def test_the_constancia_saved_to_a_file_is_the_signed_one_and_audited(services, lista, tmp_path):
+    rfc, ana, uuid, _contrato, cer, key = lista
+    firma = services.informativa_firma
+    acuse = firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    destino = firma.guardar_constancia(uuid, ana, tmp_path / "constancia.pdf")
+    assert destino.read_bytes() == acuse
+    assert firma.verificar(destino.read_bytes(), cer.read_bytes()).ok
+    (entrada,) = [e for e in services.audit.recent() if e.action == "icsoe_constancia_guardada"]
+    assert entrada.detail == (
+        f"constancia de firma ({len(acuse):,} bytes) en «{destino.resolve()}»"
+    )
+    # A folder that refuses it: the error reaches the window, nothing half written.
+    with pytest.raises(OSError):
+        firma.guardar_constancia(uuid, ana, tmp_path / "no-existe" / "constancia.pdf")
+    assert not (tmp_path / "no-existe").exists()
