@@ -131,3 +131,36 @@ def test_a_bad_amount_is_said_and_nothing_changes(qtbot, modals, services, quien
     qtbot.waitUntil(lambda: len(modals.texts) == 1)
     assert "Percepciones fijas" in modals.texts[0]
     assert dialogo.trabajadores_model.index(0, 4).data() == antes
+
+
+def test_the_offices_guide_is_read_from_the_window(
+    qtbot, modals, monkeypatch, services, quien, tmp_path
+):
+    from tests.services.libros_de_prueba import escribir
+
+    rfc, _ana = quien
+    services.sisub.preparar(rfc, rfc, "2026-2")
+    guia = escribir(
+        tmp_path / "guia_detalle.xls",
+        [
+            ["d — Información de los trabajadores"],
+            [
+                "NSS",
+                "Registro Patronal",
+                "Num Contrato",
+                "Bimestre",
+                "Clave de ubicación",
+                "Percepciones Fijas",
+                "Percepciones Variables",
+                "Dias de Incapacidad",
+            ],
+        ],
+    )
+    dialogo = SisubDialog(services, rfc, rfc)
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(guia), ""))
+    click(qtbot, dialogo.guia)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1)
+    assert "«Clave de ubicación» no se puede llenar" in modals.texts[0]
+    assert services.sisub_archivos.layouts()["trabajadores"].titulos[4] == "Clave de ubicación"

@@ -197,12 +197,18 @@ class SisubDialog(QDialog):
         self.preparar = _boton("Preparar", "prepararButton")
         self.revisar = _boton("Revisar", "revisarButton")
         self.exportar = _boton("Exportar…", "exportarButton")
+        self.guia = _boton("Guía del INFONAVIT…", "guiaButton")
+        self.guia.setToolTip(
+            "Lee el archivo de guía (.xls) del Portal Empresarial: los CSV se escriben con sus "
+            "columnas, en su orden, desde ahora para esta empresa"
+        )
         self.presentar = _boton("Registrar presentación…", "presentarButton")
         self.zip = QCheckBox("En un ZIP")
         self.zip.setObjectName("zipCheck")
         for boton, slot in (
             (self.preparar, self._preparar),
             (self.revisar, self._revisar),
+            (self.guia, self._guia),
             (self.exportar, self._exportar),
             (self.presentar, self._presentar),
         ):
@@ -297,8 +303,8 @@ class SisubDialog(QDialog):
         editable = r is None or r.estado != PRESENTADO
         for widget in (self.preparar, self.guardar_contrato, self.guardar_importes):
             widget.setEnabled(editable)
-        for widget in (self.revisar, self.exportar, self.presentar):
-            widget.setEnabled(r is not None and (widget is self.exportar or editable))
+        for widget in (self.revisar, self.exportar, self.presentar, self.guia):
+            widget.setEnabled(r is not None and (widget in (self.exportar, self.guia) or editable))
         for column in (0, 1, 3, 4, 5, 6):
             self.contratos.resizeColumnToContents(column)
         if r and r.contratos:
@@ -393,6 +399,24 @@ class SisubDialog(QDialog):
             )
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
+
+    def _guia(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Archivo de guía del INFONAVIT", str(Path.home()), "Excel (*.xls *.xlsx)"
+        )
+        if not path:
+            return
+        try:
+            leida = self._services.sisub_archivos.leer_guia(Path(path), self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        avisos = "\n".join(leida.avisos) or "Todas sus columnas se pueden llenar."
+        msgbox.information(
+            self,
+            f"Los CSV se escribirán con las columnas de «{Path(path).name}».\n\n{avisos}",
+            TITLE,
+        )
 
     def _exportar(self) -> None:
         if self.reporte is None:
