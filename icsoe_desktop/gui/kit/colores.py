@@ -189,7 +189,7 @@ def adaptar(texto: str) -> str:
     """``texto`` (rich text, a style sheet) as the system asks: each meaningful colour as the
     palette reads it, each point size grown as the system's text is (Windows' «Tamaño del
     texto» at 150 % or 200 %: a title written at 13 pt stays a title above larger text)."""
-    return _PUNTOS.sub(_escalado, _colores(texto))
+    return _escalar(_colores(texto))
 
 
 def _colores(texto: str) -> str:
@@ -197,11 +197,20 @@ def _colores(texto: str) -> str:
     return _BANDA.sub(lambda m: banda(m.group(1)), texto)
 
 
-def _escalado(m: re.Match[str]) -> str:
-    # The application's font, read through a widget never shown (it has that font): a QFont
-    # in Python would build its class's enums before the first window (bench/startup.py).
-    factor = max(1.0, QWidget().fontInfo().pointSizeF() / PUNTOS_DEL_SISTEMA)
-    return f"{m.group(1)}{float(m.group(2)) * factor:g}pt"
+def _escalar(texto: str) -> str:
+    """``texto``'s point sizes grown as the system's text is."""
+    if _PUNTOS.search(texto) is None:
+        return texto
+    factor = max(1.0, _puntos_del_texto() / PUNTOS_DEL_SISTEMA)
+    return _PUNTOS.sub(lambda m: f"{m.group(1)}{float(m.group(2)) * factor:g}pt", texto)
+
+
+def _puntos_del_texto() -> float:
+    """The application's font size, read through a widget never shown (it has that font): a
+    QFont in Python would build its class's enums before the first window (bench/startup.py)."""
+    if not isinstance(QApplication.instance(), QApplication):  # no widget can exist
+        return PUNTOS_DEL_SISTEMA
+    return QWidget().fontInfo().pointSizeF()
 
 
 def adaptar_formulario(form: QWidget) -> None:
@@ -250,12 +259,12 @@ _TEXTO = _Seguido("coloresTextoEscrito", "coloresTextoPuesto", _texto_de, _texto
 def hoja(objeto: QWidget | QApplication, escrita: str) -> None:
     """``objeto.setStyleSheet(adaptar(escrita))``, followed as the palette changes. A band's
     colours are written «banda(#rrggbb)»."""
-    _poner(objeto, _PUNTOS.sub(_escalado, escrita), _HOJA)
+    _poner(objeto, _escalar(escrita), _HOJA)
 
 
 def texto(label: QLabel, escrito: str) -> None:
     """``label.setText(adaptar(escrito))``, followed as the palette changes."""
-    _poner(label, _PUNTOS.sub(_escalado, escrito), _TEXTO)
+    _poner(label, _escalar(escrito), _TEXTO)
 
 
 def pintar(widget: QWidget, rol: str) -> None:
