@@ -112,6 +112,28 @@ def _tabla(nombre: str, accesible: str) -> QTableView:
     return tabla
 
 
+def _edits(campos: tuple[tuple[str, str], ...]) -> dict[str, QLineEdit]:
+    """A line edit per (key, label), named after its key."""
+    edits = {}
+    for clave, _texto in campos:
+        edit = QLineEdit()
+        edit.setObjectName(f"{clave}Edit")
+        edits[clave] = edit
+    return edits
+
+
+def _rejilla(caja: QGroupBox, campos: list[tuple[str, QWidget]]) -> QGridLayout:
+    """The fields with their labels (their buddies: Alt-letters and names), four a row."""
+    grid = QGridLayout(caja)
+    for n, (texto, widget) in enumerate(campos):
+        etiqueta = QLabel(texto + ":")
+        etiqueta.setBuddy(widget)
+        widget.setAccessibleName(texto)
+        grid.addWidget(etiqueta, n // 4, (n % 4) * 2)
+        grid.addWidget(widget, n // 4, (n % 4) * 2 + 1)
+    return grid
+
+
 def _boton(texto: str, nombre: str) -> QPushButton:
     boton = QPushButton(texto)
     boton.setObjectName(nombre)
@@ -220,28 +242,22 @@ class SisubDialog(QDialog):
 
     def _contrato_form(self) -> QGroupBox:
         caja = QGroupBox("Contrato elegido")
-        grid = QGridLayout(caja)
         self.numero = QLineEdit()
         self.numero.setObjectName("numeroEdit")
-        self.sitio: dict[str, QLineEdit] = {}
-        campos: list[tuple[str, QWidget]] = [("Número de contrato SISUB", self.numero)]
-        for clave, texto in SITIO:
-            edit = QLineEdit()
-            edit.setObjectName(f"{clave}Edit")
-            self.sitio[clave] = edit
-            campos.append((texto, edit))
+        self.sitio = _edits(SITIO)
         self.entidad = QComboBox()
         self.entidad.setObjectName("entidadCombo")
         self.entidad.addItem("", "")
         for entidad in ENTIDADES_FEDERATIVAS:
             self.entidad.addItem(entidad, entidad)
-        campos.append(("Entidad federativa", self.entidad))
-        for n, (texto, widget) in enumerate(campos):
-            etiqueta = QLabel(texto + ":")
-            etiqueta.setBuddy(widget)
-            widget.setAccessibleName(texto)
-            grid.addWidget(etiqueta, n // 4, (n % 4) * 2)
-            grid.addWidget(widget, n // 4, (n % 4) * 2 + 1)
+        grid = _rejilla(
+            caja,
+            [
+                ("Número de contrato SISUB", self.numero),
+                *((texto, self.sitio[clave]) for clave, texto in SITIO),
+                ("Entidad federativa", self.entidad),
+            ],
+        )
         self.guardar_contrato = _boton("Guardar contrato", "guardarContratoButton")
         self.guardar_contrato.clicked.connect(self._guardar_contrato)
         grid.addWidget(self.guardar_contrato, 2, 7)
@@ -249,25 +265,17 @@ class SisubDialog(QDialog):
 
     def _importes_form(self) -> QGroupBox:
         caja = QGroupBox("Trabajador elegido: su registro patronal e importes del bimestre")
-        grid = QGridLayout(caja)
         self.registro = QLineEdit()
         self.registro.setObjectName("registroEdit")
-        self.importes: dict[str, QLineEdit] = {}
         self.dias = QLineEdit()
         self.dias.setObjectName("diasEdit")
-        campos: list[tuple[str, QLineEdit]] = [("Registro patronal", self.registro)]
-        for clave, texto in IMPORTES:
-            edit = QLineEdit()
-            edit.setObjectName(f"{clave}Edit")
-            self.importes[clave] = edit
-            campos.append((texto, edit))
+        self.importes = _edits(IMPORTES)
+        campos: list[tuple[str, QWidget]] = [
+            ("Registro patronal", self.registro),
+            *((texto, self.importes[clave]) for clave, texto in IMPORTES),
+        ]
         campos.insert(3, ("Días de incapacidad", self.dias))
-        for n, (texto, edit) in enumerate(campos):
-            etiqueta = QLabel(texto + ":")
-            etiqueta.setBuddy(edit)
-            edit.setAccessibleName(texto)
-            grid.addWidget(etiqueta, n // 4, (n % 4) * 2)
-            grid.addWidget(edit, n // 4, (n % 4) * 2 + 1)
+        grid = _rejilla(caja, campos)
         self.guardar_importes = _boton("Guardar i&mportes", "guardarImportesButton")
         self.guardar_importes.clicked.connect(self._guardar_importes)
         grid.addWidget(self.guardar_importes, 1, 7)

@@ -8,19 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui.informativa.seccion_tablero import ajustar, tabla_de_seccion
 from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.kit.colores import BASE
-from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import Index
 from icsoe_desktop.services.informativa.captura import texto_dias
@@ -73,20 +66,12 @@ class SisubPendientes(QWidget):
         self.titulo.setWordWrap(True)
         layout.addWidget(self.titulo)
         self.model = SisubModel()
-        self.tabla = QTableView()
-        self.tabla.setObjectName("sisubTable")
-        self.tabla.setAccessibleName("SISUB del INFONAVIT")
-        describir_lista(
-            self.tabla, "El SISUB de cada contratista por presentar y su fecha límite, uno por fila"
+        self.tabla = tabla_de_seccion(
+            "sisubTable",
+            "SISUB del INFONAVIT",
+            "El SISUB de cada contratista por presentar y su fecha límite, uno por fila",
+            self.model,
         )
-        self.tabla.setTabKeyNavigation(False)
-        self.tabla.setModel(self.model)
-        self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tabla.verticalHeader().hide()
-        self.tabla.setWordWrap(False)
-        self.tabla.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.tabla)
 
     def mostrar(self, filas: list[VencimientoSisub]) -> None:
@@ -96,10 +81,5 @@ class SisubPendientes(QWidget):
         if vencidos:
             texto += f"; {plural(vencidos, 'vencido')}."
         self.titulo.setText(texto)
-        for column in range(len(CABECERAS)):
-            if column != 2:
-                self.tabla.resizeColumnToContents(column)
-        alto = self.tabla.horizontalHeader().height() + 2 * self.tabla.frameWidth()
-        altos = sum(self.tabla.rowHeight(r) for r in range(min(len(filas), 5)))
-        self.tabla.setFixedHeight(alto + altos + 2)
+        ajustar(self.tabla, len(CABECERAS), len(filas))
         self.setVisible(bool(filas))
