@@ -100,7 +100,7 @@ def _pg_tool(name: str, sync_server, *args: str) -> None:
 
 
 def test_a_server_restored_from_an_older_dump_gets_back_what_it_lost_from_the_desktops(
-    sync_server, desktops, tmp_path: Path
+    sync_server, desktops, tmp_path: Path, clock
 ) -> None:
     a, b = synced(sync_server, desktops)
     dump = tmp_path / "servidor.dump"
@@ -125,6 +125,7 @@ def test_a_server_restored_from_an_older_dump_gets_back_what_it_lost_from_the_de
     assert "se volvió a comparar" not in a.sync.synchronize().texto  # B sent back what A had
     assert a.sync.status().verified_at is not None
     assert razones(a) == razones(b) == expected
+    _joins_with(tmp_path, clock, sync_server, expected)
     # The restored server's own numbering goes on: a row made now reaches the other desktop.
     a.registros.save("Y5688888888", EMPRESA, "Después de restaurar", ADMIN)
     a.sync.synchronize()
@@ -221,6 +222,17 @@ def _desktop(tmp_path: Path, clock, sync_server):
     return services
 
 
+def _joins_with(tmp_path: Path, clock, sync_server, expected: dict[str, str]) -> None:
+    """A desktop that joins now receives ``expected`` (its registros' razones) and verifies."""
+    c = _desktop(tmp_path, clock, sync_server)
+    try:
+        c.sync.synchronize()
+        assert razones(c) == expected
+        assert c.sync.status().verified_at is not None
+    finally:
+        c.close()
+
+
 def test_content_changed_with_the_triggers_off_is_noticed_by_every_desktop_and_by_verificar(
     sync_server, desktops, capsys, tmp_path: Path, clock
 ) -> None:
@@ -296,7 +308,7 @@ def test_pushes_keep_each_rows_fingerprint(sync_server, desktops) -> None:
 
 
 def test_rows_deleted_with_the_triggers_off_are_sent_back_by_the_desktops(
-    sync_server, desktops, capsys, clock
+    sync_server, desktops, capsys, clock, tmp_path: Path
 ) -> None:
     """Triggers off, rows vanish from the server (its kept sums still count them): every
     desktop's content check notices and tells the clerk to call the administrator;
@@ -338,6 +350,7 @@ def test_rows_deleted_with_the_triggers_off_are_sent_back_by_the_desktops(
     with sync_server.engine.connect() as conn:
         back = conn.execute(text(f"SELECT count(*) FROM rows WHERE uuid IN ({listed_rows})"))
         assert back.scalar() == 2
+    _joins_with(tmp_path, clock, sync_server, expected)
     assert sumas.verificar(sync_server.engine) == []
 
 
@@ -399,13 +412,7 @@ def test_a_data_only_restore_keeps_the_later_edits_and_rows_on_every_desktop(
         assert "distintos" not in result.texto
         assert razones(services) == expected
         assert services.sync.status().verified_at is not None
-    c = _desktop(tmp_path, clock, sync_server)
-    try:
-        c.sync.synchronize()
-        assert razones(c) == expected
-        assert c.sync.status().verified_at is not None
-    finally:
-        c.close()
+    _joins_with(tmp_path, clock, sync_server, expected)
     # Numbers go on past what the desktops saw: a row made now reaches the other desktop.
     a.registros.save("Y5688888888", EMPRESA, "Después de restaurar", ADMIN)
     a.sync.synchronize()
