@@ -616,3 +616,55 @@ def test_two_desktops_capturing_the_same_period_offline_end_with_one_normal(
         with desktop.store.session() as session:
             assert session.scalar(select(func.count()).select_from(InformativaRow)) == 1
             assert session.scalar(select(func.count()).select_from(ContratoTrabajador)) == 10
+
+
+def test_a_presentada_stored_before_its_constancia_was_checked_is_verified_at_the_next_sync(
+    sync_server, desktops, tmp_path, clock
+) -> None:
+    """A row that arrived presentada on a desktop whose release did not verify what a pull
+    brings (no verifier: the older release's) is verified at its next sync by the current
+    checks, told and audited as a refused pulled row is; once, until the checks change."""
+    import hashlib
+    import json
+
+    from icsoe_desktop.services.informativa.constancia_comprobaciones import (
+        VERSION_COMPROBACIONES,
+    )
+    from icsoe_desktop.services.informativa.constancias_guardadas import CLAVE
+    from tests import constancia_falsa as falsa
+
+    a, b = connected(sync_server, desktops)
+    trust_sat(b.data_dir)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = _presentada_en(a, rfc, tmp_path, clock)
+    a.sync.synchronize()
+    genuina = _constancia(a, uuid)
+    forjada = falsa.firmar(falsa.paginas(genuina), falsa.autofirmado(rfc), [], falsa.datos(genuina))
+    OtroPrograma(sync_server, uuid).enviar(acuse_pdf=forjada)
+    verificar, b.store.verificar_constancia = b.store.verificar_constancia, None
+    b.sync.synchronize()  # as the older release: written unverified
+    assert _constancia(b, uuid) == forjada
+
+    b.store.verificar_constancia = verificar
+    resultado = b.sync.synchronize()
+    (mensaje,) = resultado.rechazados
+    assert mensaje.startswith(
+        f"La informativa presentada del periodo {PERIODO.clave} de {rfc} guardada en este "
+        "equipo tiene una constancia de firma que no es válida (El sello y la firma del PDF no "
+        "son del mismo certificado. "
+    )
+    assert mensaje.endswith("); revísala con Verificar constancia.")
+    assert mensaje in resultado.texto
+    (entrada,) = [e for e in b.audit.recent() if e.action == "constancia_guardada_no_valida"]
+    assert entrada.target == f"{rfc} {PERIODO.clave}"
+    assert "El sello y la firma del PDF no son del mismo certificado." in entrada.detail
+    nota = json.loads(b.sync.estado.leer(CLAVE))
+    assert nota[uuid][0] == VERSION_COMPROBACIONES
+    # Verified by these checks: not again at the next sync.
+    assert mensaje not in b.sync.synchronize().texto
+    # The genuine one on A verifies: nothing told there, and noted as verified.
+    assert "guardada en este equipo" not in a.sync.synchronize().texto
+    assert json.loads(a.sync.estado.leer(CLAVE))[uuid] == [
+        VERSION_COMPROBACIONES,
+        hashlib.sha256(genuina).hexdigest(),
+    ]

@@ -149,6 +149,7 @@ def _constancias_refutadas(
         return {}
     uuids, cadenas = values.get("uuid"), values.get("cadena") or [None] * len(constancias)
     out: dict[int, tuple[str, ...]] = {}
+    verificadas: dict[str, bytes] = {}
     for i in rows:
         pdf = constancias[i]
         if not pdf:
@@ -167,6 +168,12 @@ def _constancias_refutadas(
         if motivos := refutada(verificar, pdf, uuid, cadenas[i])[0]:
             log.warning("Constancia de firma recibida no válida: informativa %s", uuid)
             out[i] = motivos
+        else:
+            verificadas[uuid] = pdf
+    if verificadas:  # verified by these checks: not again after the pull
+        from icsoe_desktop.services.informativa.constancias_guardadas import anotar
+
+        anotar(session, verificadas)
     return out
 
 

@@ -411,6 +411,10 @@ def _guardada(c: Contexto, previos: Sequence[str]) -> str | None:
 
 Comprobacion = Callable[[Contexto, Sequence[str]], str | None]
 
+# The version of the checks below: raised whenever one is added or made stricter, so that the
+# constancias of rows already presentada are verified again (constancias_guardadas.py).
+VERSION_COMPROBACIONES = 1
+
 COMPROBACIONES: tuple[Comprobacion, ...] = (
     cambiado,
     _sello_de_tiempo,
