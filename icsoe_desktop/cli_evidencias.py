@@ -40,7 +40,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     _mes(estado)
     estado.add_argument(
-        "--dia", type=int, default=17, metavar="D", help="día de entrega del mes siguiente (17)"
+        "--dia",
+        type=int,
+        metavar="D",
+        help="día de entrega del mes siguiente para todos (por omisión, el de cada cliente o 17)",
     )
     _empresa(estado)
     paquete = actions.add_parser(

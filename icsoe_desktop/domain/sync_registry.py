@@ -225,6 +225,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         # The client's monthly evidence: what was attached here and the packs written here
         "evidencia_documentos",
         "evidencia_paquetes",
+        "evidencia_entregas",
     }
 )
 

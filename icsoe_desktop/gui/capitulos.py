@@ -128,6 +128,9 @@ CAPITULOS: dict[str, Capitulo] = {
         "07_informativa.md", "Exportar para el cliente"
     ),
     "informativa.vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
+    "evidencias.tablero.EvidenciasTableroDialog": Capitulo(
+        "07_informativa.md", "Evidencias del cliente"
+    ),
     "informativa.vencimientos_repse.RegistrosRepse": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.vencimientos_sisub.SisubPendientes": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.sisub.SisubDialog": Capitulo("07_informativa.md", "El SISUB del INFONAVIT"),

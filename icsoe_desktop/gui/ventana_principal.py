@@ -215,6 +215,11 @@ class VentanaPrincipal(QMainWindow):
             "&Recibos de nómina…", "recibosNominaAction", self._open_recibos_nomina
         )
         icsoe.addAction(self.recibos_nomina_action)
+        # Each client's monthly evidence (receipts, declarations, payments, REPSE) by month.
+        self.evidencias_action = self._action(
+            "Evi&dencias del cliente…", "evidenciasAction", self._open_evidencias
+        )
+        icsoe.addAction(self.evidencias_action)
         # For anyone who received a constancia de firma: a contratista's client, an auditor.
         self.verificar_constancia_action = self._action(
             "Verificar una &constancia de firma…",
@@ -437,6 +442,11 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
 
         ejecutar_modal(VencimientosDialog(self._services, self.usuario, self))
+
+    def _open_evidencias(self) -> None:
+        from icsoe_desktop.gui.evidencias.tablero import EvidenciasTableroDialog
+
+        ejecutar_modal(EvidenciasTableroDialog(self._services, self.usuario, self))
 
     def _open_recibos_nomina(self) -> None:
         from icsoe_desktop.gui.nomina.recibos import RecibosNominaDialog

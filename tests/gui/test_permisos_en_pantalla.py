@@ -24,7 +24,6 @@ SOLO_LINEA_DE_COMANDOS = {
     Accion.CAPTURAR_INFORMATIVA,
     Accion.CODIGOS_POSTALES,
     Accion.REGISTRO_REPSE,
-    Accion.EVIDENCIAS,
     # The contratista's own window only (the contratista may do both): no role walked here.
     Accion.PREPARAR_SISUB,
     Accion.PRESENTAR_SISUB,
@@ -42,6 +41,7 @@ def _ventanas(mundo, actor: str | None) -> list[QWidget]:
     from icsoe_desktop.gui.certificados.emisores_confiables import EmisoresConfiablesDialog
     from icsoe_desktop.gui.configuracion.inicial import ORDER, ConfiguracionInicialWizard
     from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog
+    from icsoe_desktop.gui.evidencias.tablero import EvidenciasTableroDialog
     from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
     from icsoe_desktop.gui.nomina.recibos import RecibosNominaDialog
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
@@ -55,6 +55,7 @@ def _ventanas(mundo, actor: str | None) -> list[QWidget]:
         usuarios,
         EmisoresConfiablesDialog(services, actor),
         RecibosNominaDialog(services, actor),
+        EvidenciasTableroDialog(services, actor),
     ]
     if actor is not None:  # sólo consulta reaches neither
         ventanas.append(CambiarEmpresaDialog(services, actor))

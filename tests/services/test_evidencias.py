@@ -362,3 +362,25 @@ def test_the_due_day_of_a_month() -> None:
     assert Mes(2026, 12).entrega() == date(2027, 1, 17)
     assert Mes(2027, 1).entrega(31) == date(2027, 2, 28)
     assert Mes(2026, 12).fin == date(2026, 12, 31)
+
+
+def test_the_board_by_client_and_month_and_its_due_day(empresa, tmp_path) -> None:
+    _todos_menos(empresa, tmp_path, "acuse_iva")
+    filas = empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 3)
+    assert [f.contratante for f in filas] == sorted(nc.CLIENTES)
+    agosto, septiembre, octubre = filas[0].celdas
+    assert (agosto.texto, septiembre.texto) == ("Sin recibos", "Sin recibos")
+    assert (octubre.texto, octubre.faltan, octubre.entrega) == ("Faltan 2", 2, date(2026, 11, 17))
+    with pytest.raises(ValidationError) as malo:
+        empresa.evidencias.fijar_entrega(CLI_ACTOR, CLIENTE, 32)
+    assert malo.value.code == "dia_invalido"
+    empresa.evidencias.fijar_entrega(CLI_ACTOR, CLIENTE, 30)
+    empresa.evidencias.fijar_entrega(CLI_ACTOR, CLIENTE, 31)
+    fila = next(
+        f for f in empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 3) if f.contratante == CLIENTE
+    )
+    assert fila.dia == 31 and fila.celdas[-1].entrega == date(2026, 11, 30)  # November's last
+    # The archive gone: every receipt counts as without its XML, nothing breaks.
+    ruta_de(empresa.store.path).unlink()
+    sin = empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)[0].celdas[0]
+    assert sin.sin_xml == sin.recibos > 0 and sin.texto == "Faltan 3"

@@ -19,13 +19,21 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.cambios import EVIDENCIAS, anuncia
 from icsoe_desktop.domain.clock import Clock, hora_del_centro
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.evidencias import DOCUMENTOS, REGISTRO_REPSE, Mes, check_tipo
+from icsoe_desktop.domain.evidencias import (
+    DIA_ENTREGA,
+    DOCUMENTOS,
+    REGISTRO_REPSE,
+    Mes,
+    check_tipo,
+)
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.evidencias import tablero
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
 from icsoe_desktop.services.evidencias.paquete import Contenido, Paquete, escribir
+from icsoe_desktop.services.evidencias.tablero import FilaCliente
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
 from icsoe_desktop.services.nomina.consulta import vigente
 from icsoe_desktop.store.db import Store
@@ -33,6 +41,7 @@ from icsoe_desktop.store.models import (
     Contratante,
     Contratista,
     EvidenciaDocumento,
+    EvidenciaEntrega,
     EvidenciaPaquete,
     ReciboNomina,
     RegistroRepse,
@@ -154,16 +163,19 @@ class EvidenciasService:
 
     # --- the board -----------------------------------------------------------------------------
 
-    def estado(self, actor: str | None, mes: Mes, dia_entrega: int = 17) -> list[EstadoCliente]:
+    def estado(
+        self, actor: str | None, mes: Mes, dia_entrega: int | None = None
+    ) -> list[EstadoCliente]:
         """Every client of the month (the contratantes captured and those the month's receipts
-        name), by RFC, with what it has and lacks."""
-        self._permisos.exigir(actor, Accion.CONSULTAR, f"evidencias {mes.clave}")
+        name), by RFC, with what it has and lacks; due on its own day (``fijar_entrega``, else
+        the 17th) unless ``dia_entrega`` says another for all."""
         with self._store.session() as session:
             leido = _del_mes(session, mes, self._rfc_empresa())
         clientes = sorted(set(leido.nombres) | set(leido.recibos))
         timbres = [t for c in clientes for t in leido.recibos.get(c, [])]
         con_xml = self._archivo.recibos(timbres)
         repse = _repse_del_mes(leido.repse, mes)
+        dias = self._dias()
         return [
             EstadoCliente(
                 contratante=c,
@@ -179,10 +191,38 @@ class EvidenciasService:
                     for t in DOCUMENTOS
                 },
                 repse=repse,
-                entrega=mes.entrega(dia_entrega),
+                entrega=mes.entrega(dia_entrega or dias.get(c, DIA_ENTREGA)),
             )
             for c in clientes
         ]
+
+    def tablero(self, actor: str | None, ultimo: Mes, meses: int = 12) -> list[FilaCliente]:
+        """Clients × the ``meses`` months up to ``ultimo``: what each has, and when it is due.
+        A read: the session's gate asks the matrix (services/acceso/puerta.py)."""
+        return tablero.leer(Path(self._store.path), tablero.meses_hasta(ultimo, meses))
+
+    @anuncia(EVIDENCIAS)
+    def fijar_entrega(self, actor: str | None, contratante: str, dia: int) -> None:
+        """The day of the next month ``contratante``'s evidence is due (its portal's)."""
+        self._permisos.exigir(actor, Accion.EVIDENCIAS, f"entrega {contratante}")
+        cliente = check_rfc(contratante, "contratante")
+        if not 1 <= dia <= 31:
+            raise ValidationError(
+                "dia_invalido", f"El día de entrega {dia} no es válido: usa de 1 a 31.", "dia"
+            )
+        with self._store.session() as session:
+            row = session.get(EvidenciaEntrega, cliente)
+            if row is None:
+                session.add(EvidenciaEntrega(contratante=cliente, dia=dia))
+            else:
+                row.dia = dia
+            self._audit.record(session, actor, "evidencia_entrega", cliente, f"día {dia}")
+
+    def _dias(self) -> dict[str, int]:
+        with self._store.session() as session:
+            return dict(
+                session.execute(select(EvidenciaEntrega.contratante, EvidenciaEntrega.dia)).all()
+            )
 
     # --- the pack ------------------------------------------------------------------------------
 

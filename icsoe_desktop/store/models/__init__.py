@@ -8,7 +8,11 @@ from icsoe_desktop.store.models.accounts import IdseUser, LoginThrottle, OneTime
 from icsoe_desktop.store.models.audit import AuditEntry, AuditEslabon
 from icsoe_desktop.store.models.base import Base, SyncedMixin, new_uuid
 from icsoe_desktop.store.models.empresas import AccesoEmpresa, EmpresaCatalogo
-from icsoe_desktop.store.models.evidencias import EvidenciaDocumento, EvidenciaPaquete
+from icsoe_desktop.store.models.evidencias import (
+    EvidenciaDocumento,
+    EvidenciaEntrega,
+    EvidenciaPaquete,
+)
 from icsoe_desktop.store.models.icsoe import (
     ACTIVA,
     BAJA,
@@ -92,6 +96,7 @@ __all__ = [
     "Empresa",
     "EmpresaCatalogo",
     "EvidenciaDocumento",
+    "EvidenciaEntrega",
     "EvidenciaPaquete",
     "IdseUser",
     "IncapacidadNomina",

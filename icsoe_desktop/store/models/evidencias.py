@@ -45,4 +45,14 @@ class EvidenciaPaquete(Base):
     creado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-__all__ = ["EvidenciaDocumento", "EvidenciaPaquete"]
+class EvidenciaEntrega(Base):
+    """The day of the next month a client's evidence is due (not listed: the 17th)."""
+
+    __tablename__ = "evidencia_entregas"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    contratante: Mapped[str] = mapped_column(String(13), primary_key=True)
+    dia: Mapped[int] = mapped_column(Integer)
+
+
+__all__ = ["EvidenciaDocumento", "EvidenciaEntrega", "EvidenciaPaquete"]

@@ -1,0 +1,159 @@
+"""The board of clients × months: for each client and month, how many receipts paid that month
+name it, how many lack their XML, how many of the month's documents and the REPSE registration
+are missing, and the day its evidence is due. Read with plain sqlite3 from a store file and its
+evidence archive (attached), a few grouped queries for the whole board: the window and
+ICSOE › Vencimientos read it for every empresa without opening it as the app's empresa."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from icsoe_desktop.domain.evidencias import DIA_ENTREGA, DOCUMENTOS, Mes
+from icsoe_desktop.services.evidencias.archivo import ruta_de
+from icsoe_desktop.store import plain
+
+
+@dataclass(frozen=True)
+class Celda:
+    mes: Mes
+    recibos: int
+    sin_xml: int
+    faltan: int  # the month's documents missing, and the REPSE registration
+    entrega: date
+
+    @property
+    def completa(self) -> bool:
+        return self.recibos > 0 and not self.sin_xml and not self.faltan
+
+    @property
+    def texto(self) -> str:
+        if self.recibos == 0:
+            return "Sin recibos"
+        if self.completa:
+            return "Completa"
+        faltan = self.faltan + (1 if self.sin_xml else 0)
+        return f"{'Falta' if faltan == 1 else 'Faltan'} {faltan}"
+
+
+@dataclass(frozen=True)
+class FilaCliente:
+    contratante: str
+    nombre: str
+    dia: int  # of the next month its evidence is due
+    celdas: tuple[Celda, ...]
+
+
+def meses_hasta(ultimo: Mes, cuantos: int) -> list[Mes]:
+    """``cuantos`` months ending with ``ultimo``, oldest first."""
+    meses = [ultimo]
+    for _ in range(cuantos - 1):
+        m = meses[-1]
+        meses.append(Mes(m.anio - (m.mes == 1), 12 if m.mes == 1 else m.mes - 1))
+    return meses[::-1]
+
+
+def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
+    """Every client (captured, or named by a receipt of one of the months), by RFC."""
+    if not meses or not store.is_file():
+        return []
+    desde, hasta = meses[0].inicio, meses[-1].fin
+    with closing(plain.connect(store)) as conn:
+        tablas = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        archivo = ruta_de(store)
+        con_archivo = archivo.is_file()
+        if con_archivo:
+            conn.execute("ATTACH DATABASE ? AS arch", (f"file:{archivo}?mode=ro",))
+        recibos = _recibos(conn, tablas, desde, hasta, con_archivo)
+        documentos = _documentos(conn, tablas, meses)
+        nombres = _nombres(conn, tablas)
+        dias = (
+            dict(conn.execute("SELECT * FROM evidencia_entregas"))
+            if "evidencia_entregas" in tablas
+            else {}
+        )
+        repse = _repse(conn, tablas)
+    clientes = sorted(set(nombres) | {c for c, _ in recibos})
+    filas = []
+    for cliente in clientes:
+        dia = int(dias.get(cliente, DIA_ENTREGA))
+        celdas = []
+        for mes in meses:
+            cuantos, sin_xml = recibos.get((cliente, mes.clave), (0, 0))
+            presentes = documentos.get((mes.clave, ""), set()) | documentos.get(
+                (mes.clave, cliente), set()
+            )
+            faltan = len(DOCUMENTOS.keys() - presentes) + (0 if _vigente(repse, mes) else 1)
+            celdas.append(Celda(mes, cuantos, sin_xml, faltan, mes.entrega(dia)))
+        filas.append(FilaCliente(cliente, nombres.get(cliente, ""), dia, tuple(celdas)))
+    return filas
+
+
+def _recibos(
+    conn: sqlite3.Connection, tablas: set[str], desde: date, hasta: date, con_archivo: bool
+) -> dict[tuple[str, str], tuple[int, int]]:
+    if "nomina_recibos" not in tablas:
+        return {}
+    sin_xml = "sum(a.timbre IS NULL)" if con_archivo else "count(*)"
+    union = "LEFT JOIN arch.recibos a ON a.timbre = r.uuid" if con_archivo else ""
+    return {
+        (cliente, mes): (cuantos, faltan)
+        for cliente, mes, cuantos, faltan in conn.execute(
+            f"SELECT s.rfc, substr(r.fecha_pago, 1, 7), count(*), {sin_xml} "
+            "FROM nomina_recibos r JOIN nomina_subcontrataciones s ON s.recibo_id = r.id "
+            f"{union} WHERE r.deleted = 0 AND r.fecha_pago BETWEEN ? AND ? GROUP BY 1, 2",
+            (desde.isoformat(), f"{hasta.isoformat()} 99"),
+        )
+    }
+
+
+def _documentos(
+    conn: sqlite3.Connection, tablas: set[str], meses: list[Mes]
+) -> dict[tuple[str, str], set[str]]:
+    documentos: dict[tuple[str, str], set[str]] = {}
+    if "evidencia_documentos" not in tablas:
+        return documentos
+    marcas = ", ".join("?" * len(meses))
+    for mes, contratante, tipo in conn.execute(
+        f"SELECT mes, contratante, tipo FROM evidencia_documentos WHERE mes IN ({marcas})",
+        [m.clave for m in meses],
+    ):
+        documentos.setdefault((mes, contratante), set()).add(tipo)
+    return documentos
+
+
+def _nombres(conn: sqlite3.Connection, tablas: set[str]) -> dict[str, str]:
+    if "icsoe_contratantes" not in tablas:
+        return {}
+    nombres: dict[str, str] = {}
+    for rfc, nombre in conn.execute(
+        "SELECT rfc, nombre FROM icsoe_contratantes WHERE deleted = 0 AND extranjero_sin_ep = 0 "
+        "ORDER BY id"
+    ):
+        nombres.setdefault(rfc, nombre)
+    return nombres
+
+
+def _repse(conn: sqlite3.Connection, tablas: set[str]) -> tuple[date, date] | None:
+    """(granted, end) of the empresa's own registration, else of the only one in the store,
+    when it has its PDF (services/evidencias/servicio.py picks it the same way)."""
+    if "repse_registros" not in tablas or "empresa" not in tablas:
+        return None
+    filas = conn.execute(
+        "SELECT r.otorgado, r.vence, r.pdf_sha256, c.rfc = (SELECT rfc FROM empresa LIMIT 1) "
+        "FROM repse_registros r JOIN icsoe_contratistas c ON c.id = r.contratista_id"
+    ).fetchall()
+    elegida = [f for f in filas if f[3]] or (filas if len(filas) == 1 else [])
+    if not elegida or not elegida[0][2]:
+        return None
+    return date.fromisoformat(elegida[0][0]), date.fromisoformat(elegida[0][1])
+
+
+def _vigente(repse: tuple[date, date] | None, mes: Mes) -> bool:
+    return repse is not None and repse[0] <= mes.fin and repse[1] >= mes.inicio
+
+
+__all__ = ["Celda", "FilaCliente", "leer", "meses_hasta"]
