@@ -457,7 +457,9 @@ def test_the_main_window_folds_to_fit_large_text_and_never_scrolls(
         assert movimientos.lotes is not None
         for index in range(tabs.count()):
             tabs.setCurrentIndex(index)
-            qtbot.wait(50)  # the layout follows the page shown on the next turn
+            # The layout follows the page shown on the next turns of the event loop.
+            qtbot.waitUntil(lambda: area.contains(_ver(main, None).previsto), timeout=10_000)
+            qtbot.wait(50)
             assert not isinstance(main.centralWidget(), QScrollArea)
             _cabe(_ver(main, None), area)
             lotes = movimientos.lotes

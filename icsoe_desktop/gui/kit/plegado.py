@@ -30,47 +30,62 @@ class _Plegado(QObject):
         self._window, self._grupos = window, [list(g) for g in grupos]
         self._plegados = 0  # how many groups are hidden
         self._cerrado = False
-        self._dentro = self._pendiente = False
+        self._dentro = False
+        self._otra_vez = 0  # looks again while it does not fit yet (bounded)
+        # Once the layouts inside have settled (a page shown, a row wrapped): a timer of its
+        # own, gone with the window (a single shot aimed at a closed window's folding would
+        # still run).
+        self._despues = QTimer(self)
+        self._despues.setSingleShot(True)
+        self._despues.setInterval(0)
+        self._despues.timeout.connect(self._diferido)
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         tipo = event.type()
-        if tipo in (QEvent.Type.LayoutRequest, QEvent.Type.Show) and not self._pendiente:
-            # Once the layouts inside have settled (a page shown, a row wrapped).
-            self._pendiente = True
-            QTimer.singleShot(0, self._diferido)
+        if tipo in (QEvent.Type.LayoutRequest, QEvent.Type.Show) and not self._despues.isActive():
+            self._despues.start()
         return False
 
     def _diferido(self) -> None:
-        self._pendiente = False
         if not self._dentro:
-            self.ajustar()
+            self.ajustar(vaciar=True)
 
-    def _necesita(self) -> int:
-        # What waits to be laid out first (a row deciding to wrap), then the innermost layouts
-        # first: each tells its widget's least size upwards.
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    def _necesita(self, vaciar: bool = False) -> int:
+        # ``vaciar``: what waits to be laid out first (a row deciding to wrap), from the event
+        # loop only: flushed from within another window's callback (a progress bar closing,
+        # ``centrar``) it brought Qt down. Then the innermost layouts first: each tells its
+        # widget's least size upwards.
+        if vaciar:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         for interior in reversed(self._window.findChildren(QLayout)):
             interior.activate()
         if (propio := self._window.layout()) is not None:
             propio.activate()
         return self._window.minimumSizeHint().height()
 
-    def ajustar(self) -> None:
+    def ajustar(self, vaciar: bool = False) -> None:
         self._dentro = True
         try:
             alto = alto_libre(self._window)
-            if self._necesita() > alto and not self._cerrado:
+            if self._necesita(vaciar) > alto and not self._cerrado:
                 self._cerrado = True
                 cerrar(self._window)
-            while self._necesita() > alto and self._plegados < len(self._grupos):
+            while self._necesita(vaciar) > alto and self._plegados < len(self._grupos):
                 for widget in self._grupos[self._plegados]:
                     widget.setVisible(False)
                 self._plegados += 1
-            if self._necesita() > alto:
+            if self._necesita(vaciar) > alto:
                 _listas_bajas(self._window)
-            if self._window.height() > alto >= self._necesita():
+            necesita = self._necesita(vaciar)
+            if self._window.height() > alto >= necesita:
                 self._window.resize(self._window.width(), alto)  # grown by a taller page
+            # A row that wraps decides on its own turn of the event loop: look again then.
+            if (necesita > alto or self._window.height() > alto) and self._otra_vez < 10:
+                self._otra_vez += 1
+                self._despues.start()
+            else:
+                self._otra_vez = 0
         finally:
             self._dentro = False
 
