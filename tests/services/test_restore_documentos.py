@@ -203,3 +203,28 @@ def test_a_constancia_re_signed_by_a_self_signed_certificate_is_refused(
     )
     # The backup of the genuine constancia is still restored.
     services.backup.restore(backup, CLI_ACTOR)
+
+
+def test_a_frozen_copy_written_again_is_not_the_one_its_constancia_signs(
+    services, presentada
+) -> None:
+    """The same informativa compressed again: it still says what the cadena seals, but it is
+    not, byte for byte, the copy whose SHA-256 the constancia's signature covers."""
+    import zlib
+
+    backup, rfc = presentada
+    copia = _copia(backup, "congelada.icsoe-respaldo")
+    with closing(sqlite3.connect(backup)) as conn:
+        (congelada,) = conn.execute(
+            "SELECT congelada FROM icsoe_informativas WHERE acuse_pdf != ''"
+        ).fetchone()
+    otra = zlib.compress(zlib.decompress(congelada), 9)
+    assert otra != congelada
+    _editar(copia, "UPDATE icsoe_informativas SET congelada = ? WHERE acuse_pdf != ''", otra)
+    error = _rechazo(services, copia)
+    assert error.code == "respaldo_documento_alterado"
+    assert error.message == (
+        f"El respaldo «{copia.name}» tiene alterado un documento guardado: la informativa del "
+        f"periodo 2026-2 de {rfc}: su copia congelada no es la que firma su constancia de firma. "
+        "No se restauró nada."
+    )
