@@ -111,9 +111,13 @@ def teclas_dichas(window: QWidget) -> list[str]:
             continue
         acciones = interfaz(boton).actionInterface()
         teclas = acciones.keyBindingsForAction(acciones.pressAction()) if acciones else []
+        # UI Automation's AccessKey (Narrador): Qt's accelerator, «Enter» for a default button.
+        clave = interfaz(boton).text(QAccessible.Text.Accelerator)
+        if not clave.startswith("Alt+"):
+            teclas = [t for t in teclas if not t.startswith("Alt+")]
         # A button with a shortcut of its own (Guardar's Ctrl+S) says its letter after its name.
         alt = [t for t in [*teclas, *descripcion(boton).split()] if t.startswith("Alt+")]
-        alt = [t.rstrip(".") for t in alt]
+        alt = list(dict.fromkeys(t.rstrip(".") for t in alt))  # said twice is said once
         if alt:
             for tecla in alt:
                 dueños.setdefault(tecla, []).append(nombre(boton))

@@ -272,7 +272,7 @@ def test_the_links_answer_before_the_services_saying_cargando_then_open_their_wi
     qtbot.waitUntil(lambda: len(modals.dialogs) == 1, timeout=10_000)
     assert [type(d) for d in modals.dialogs] == [RecuperarContrasenaDialog]
     assert app.login.estado.text() == ""
-    assert {link.accessibleDescription() for link in links} == {""}
+    assert not any("Cargando" in link.accessibleDescription() for link in links)
     # Ready: a link opens its window at once.
     click(qtbot, app.login.olvido)
     assert [type(d) for d in modals.dialogs] == [RecuperarContrasenaDialog] * 2

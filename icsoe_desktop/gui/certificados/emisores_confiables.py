@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.trust import USO_EFIRMA, USO_SELLO, USOS
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
@@ -245,6 +245,7 @@ class EmisoresConfiablesDialog(QDialog):
         self.tabla.selectionModel().selectionChanged.connect(self._update_buttons)
         self.resize(1290, 460)  # the columns that tell the authorities apart in view
         centrar(self, parent)  # fits the screen, centred on its window
+        mnemonics.decir_letras(self)  # the letters written here, said to a screen reader too
         self.refresh()
 
     def refresh(self) -> None:

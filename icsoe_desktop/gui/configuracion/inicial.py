@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.gui.kit import colores, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
@@ -252,6 +252,7 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
         self.currentIdChanged.connect(lambda _id: self.update_skip_button())
         self.resize(640, 440)
         centrar(self, parent)  # fits the screen, centred on its window
+        mnemonics.decir_letras(self)  # the letters written here, said to a screen reader too
 
     def _add(self, page: _StepPage) -> None:
         self.setPage(ORDER.index(page.clave), page)

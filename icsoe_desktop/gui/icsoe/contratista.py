@@ -166,7 +166,6 @@ class IcsoeContratistaWindow(QMainWindow):
 
     def verificar_constancia(self) -> None:
         from icsoe_desktop.gui.informativa.verificar import VerificarConstanciaDialog
-        from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
         ejecutar_modal(VerificarConstanciaDialog(self._services, self))
 
@@ -256,7 +255,7 @@ class IcsoeContratistaWindow(QMainWindow):
             f"{plural(count, 'usuario capturista', 'usuarios capturistas')}.",
             [("Abrir", "accept"), ("Aceptar", "reject")],
         )
-        ejecutar_modal(box)
+        msgbox.mostrar(box)
         if box.clickedButton() is abrir:
             from PySide6.QtCore import QUrl
             from PySide6.QtGui import QDesktopServices

@@ -462,6 +462,7 @@ class IdseLoginWindow(QWidget):
         waits (never «no disponible»: it answers)."""
         for widget in (self.registrate, self.olvido, self.icsoe):
             widget.setAccessibleDescription(descripcion)
+            mnemonics.decir_letra_si_predeterminado(widget)  # none: its letter, as elsewhere
 
     def _senal(self, enlace: QPushButton) -> SignalInstance:
         if enlace is self.registrate:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
 from icsoe_desktop.gui.kit.widgets import bind_show_password
@@ -103,6 +103,7 @@ class RestablecerPorAdministradorDialog(QDialog):
         nombrar_por_etiquetas(self.findChildren(QLabel))  # the form's, once in the window
         self.resize(520, 360)
         centrar(self, parent)  # fits the screen, centred on its window
+        mnemonics.decir_letras(self)  # the letters written here, said to a screen reader too
 
     def _on_restablecer(self) -> None:
         try:

@@ -13,7 +13,6 @@ from typing import Literal
 from PySide6.QtWidgets import QWidget
 
 from icsoe_desktop.gui.kit import msgbox
-from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 MSG_GUARDAR_CAMBIOS = "¿Guardar los cambios?"
 Respuesta = Literal["si", "no", "cancelar"]
@@ -31,7 +30,7 @@ def preguntar_guardar(parent: QWidget | None, title: str, guardable: bool = True
         [("&Sí", "accept"), ("&No", "reject"), ("&Cancelar", "reject")],  # Alt+S, N, C
     )
     box.setDefaultButton(si if guardable else cancelar)
-    ejecutar_modal(box)
+    msgbox.mostrar(box)
     clicked = box.clickedButton()
     return "si" if clicked is si else "no" if clicked is no else "cancelar"
 

@@ -73,6 +73,8 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
         pending = [w for w in widgets if not w.isWindow() and _labelled(w)]
         _give(pending, _letters(pending))
         nombrar_por_etiquetas(w for w in pending if isinstance(w, QLabel))
+        for boton in pending:
+            decir_letra_si_predeterminado(boton)
         return
     from PySide6.QtWidgets import QMenuBar
 
@@ -87,6 +89,36 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
     # The fields named by their labels' words (the letter given, the «*» and «:» left out).
     nombrar_por_etiquetas(window.findChildren(QLabel))
     _enter_pulsa(window)
+    decir_letras(window)
+
+
+def decir_letras(window: QWidget) -> None:
+    """``decir_letra_si_predeterminado`` for every button of ``window`` (one that writes its
+    letters itself calls it once they are written)."""
+    from PySide6.QtWidgets import QPushButton
+
+    for boton in window.findChildren(QPushButton):
+        decir_letra_si_predeterminado(boton)
+
+
+def decir_letra_si_predeterminado(boton: QWidget) -> None:
+    """A window's default button is handed to a screen reader with «Enter» as its key (Qt's
+    accessible accelerator, UI Automation's AccessKey), never its Alt-letter: the letter is
+    said in its description, unless the window wrote one of its own. A button Enter may press
+    (auto-default: in a dialog, and in every window here, ``_enter_pulsa``) becomes the
+    default while it has the focus: it too."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QPushButton
+
+    if not (isinstance(boton, QPushButton) and (boton.isDefault() or boton.autoDefault())):
+        return
+    key = QKeySequence.mnemonic(boton.text())
+    if key.isEmpty() or (not boton.shortcut().isEmpty() and boton.shortcut() != key):
+        return  # no letter, or a shortcut of its own whose letter is said already
+    dicho = f"También {key.toString(QKeySequence.SequenceFormat.NativeText)}."
+    if boton.accessibleDescription() in ("", boton.property(_DICHO)):
+        boton.setAccessibleDescription(dicho)
+        boton.setProperty(_DICHO, dicho)
 
 
 def _enter_pulsa(window: QWidget) -> None:

@@ -54,9 +54,19 @@ def make_box(
     return box, added
 
 
+def mostrar(box: QMessageBox) -> None:
+    """Its buttons' letters said to a screen reader (``mnemonics.decir_letra_si_predeterminado``:
+    the one Enter presses is handed over as «Enter»), then shown, modal."""
+    from icsoe_desktop.gui.kit.mnemonics import decir_letra_si_predeterminado
+
+    for boton in box.buttons():
+        decir_letra_si_predeterminado(boton)
+    ejecutar_modal(box)
+
+
 def _show(parent: QWidget | None, icon: str, text: str, title: str) -> None:
     box, _ = make_box(parent, icon, title, text, [("Aceptar", "accept")])
-    ejecutar_modal(box)
+    mostrar(box)
 
 
 def information(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
@@ -90,7 +100,7 @@ def question(
         parent, icono, title, text, [(yes, "accept"), (no, "reject")]
     )
     box.setDefaultButton(yes_button if default_yes else no_button)
-    ejecutar_modal(box)
+    mostrar(box)
     return box.clickedButton() is yes_button
 
 
@@ -111,7 +121,7 @@ def choose(
         [*((opcion, "accept") for opcion in opciones), (no, "reject")],
     )
     box.setDefaultButton(buttons[-1])
-    ejecutar_modal(box)
+    mostrar(box)
     clicked = box.clickedButton()
     return next((i for i, b in enumerate(buttons[:-1]) if b is clicked), None)
 
@@ -148,7 +158,7 @@ def question_with_check(
     casilla = QCheckBox(check)
     casilla.setObjectName("casillaCheck")
     box.setCheckBox(casilla)
-    ejecutar_modal(box)
+    mostrar(box)
     return box.clickedButton() is yes_button, casilla.isChecked()
 
 
