@@ -153,7 +153,10 @@ def proponer(data: Path, almacen: Path) -> None:
     gente = nc.trabajadores(12_000, seed=3)
     semanas = nc.semanas(date(2026, 1, 5), 17)
     cliente = nc.CLIENTES[0]
+    from icsoe_desktop.store import sumas
+
     with sqlite3.connect(almacen) as conn:
+        sumas.register(conn)  # the sync's triggers of a synced table run on these rows
         n = 0
         for semana in semanas:
             filas = []
