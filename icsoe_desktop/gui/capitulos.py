@@ -132,6 +132,9 @@ CAPITULOS: dict[str, Capitulo] = {
         "07_informativa.md", "Evidencias del cliente"
     ),
     "informativa.vencimientos_repse.RegistrosRepse": Capitulo("07_informativa.md", "Vencimientos"),
+    "informativa.vencimientos_evidencias.EvidenciasPendientes": Capitulo(
+        "07_informativa.md", "Vencimientos"
+    ),
     "informativa.vencimientos_sisub.SisubPendientes": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.sisub.SisubDialog": Capitulo("07_informativa.md", "El SISUB del INFONAVIT"),
     "nomina.recibos.RecibosNominaDialog": Capitulo("07_informativa.md", "Recibos de nómina (CFDI)"),

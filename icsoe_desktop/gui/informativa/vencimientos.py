@@ -21,10 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.domain.cambios import CERTIFICADOS, ICSOE, REGISTROS, Cambios
+from icsoe_desktop.domain.cambios import (
+    CERTIFICADOS,
+    EVIDENCIAS,
+    ICSOE,
+    NOMINA,
+    REGISTROS,
+    Cambios,
+)
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui.informativa.vencimientos_evidencias import EvidenciasPendientes
 from icsoe_desktop.gui.informativa.vencimientos_repse import RegistrosRepse
 from icsoe_desktop.gui.informativa.vencimientos_sisub import SisubPendientes
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
@@ -133,6 +141,8 @@ class VencimientosDialog(QDialog):
         layout.addWidget(self.repse)
         self.sisub = SisubPendientes()
         layout.addWidget(self.sisub)
+        self.evidencias = EvidenciasPendientes()
+        layout.addWidget(self.evidencias)
         self.aviso = QLabel()
         self.aviso.setObjectName("avisoLabel")
         self.aviso.setWordWrap(True)
@@ -157,7 +167,9 @@ class VencimientosDialog(QDialog):
         centrar(self, parent)  # fits the screen, centred on its window
         self.tablero: Tablero | None = None  # read by refresh
         self.refresh()
-        suscribir(self, services, {CERTIFICADOS, REGISTROS, ICSOE}, self._on_cambios)
+        suscribir(
+            self, services, {CERTIFICADOS, REGISTROS, ICSOE, NOMINA, EVIDENCIAS}, self._on_cambios
+        )
         # High contrast switched on or off while open: the summary's red and its «en rojo».
         colores.aviso().cambio.connect(self._escribir_resumen)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
@@ -180,6 +192,7 @@ class VencimientosDialog(QDialog):
         self.model.set_rows(tablero.filas)
         self.repse.mostrar(tablero.repse)
         self.sisub.mostrar(tablero.sisub)
+        self.evidencias.mostrar(tablero.evidencias)
         for column in range(len(CABECERAS)):
             if column != 2:
                 self.tabla.resizeColumnToContents(column)

@@ -30,9 +30,10 @@ CABECERAS = (
 )
 
 
-def _dias(dias: int) -> str:
+def texto_dias(dias: int, pasado: str = "Vencido") -> str:
+    """«Faltan 49 días», «Vence hoy», «Vencido hace 3 días» (``pasado``: «Vencida»…)."""
     if dias < 0:
-        return f"Vencido hace {plural(-dias, 'día')}"
+        return f"{pasado} hace {plural(-dias, 'día')}"
     if dias == 0:
         return "Vence hoy"
     return f"{'Falta' if dias == 1 else 'Faltan'} {plural(dias, 'día')}"
@@ -47,7 +48,7 @@ def _celdas(r: VencimientoRepse) -> tuple[str, ...]:
         r.estado_texto,
         r.renovacion_desde.strftime("%d/%m/%Y"),
         r.vence.strftime("%d/%m/%Y"),
-        _dias(r.dias_restantes),
+        texto_dias(r.dias_restantes),
     )
 
 

@@ -35,6 +35,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.services.empresas.servicio import EmpresaInfo, EmpresasService
+from icsoe_desktop.services.evidencias.vencimientos import EvidenciaPendiente, por_entregar
 from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse, por_vencer
 from icsoe_desktop.services.sisub.vencimientos import VencimientoSisub, pendientes
 from icsoe_desktop.store import plain
@@ -86,6 +87,8 @@ class Tablero:
     repse: list[VencimientoRepse] = field(default_factory=list)
     # The SISUB of each period not filed (services/sisub/vencimientos.py).
     sisub: list[VencimientoSisub] = field(default_factory=list)
+    # The clients' monthly evidence not complete (services/evidencias/vencimientos.py).
+    evidencias: list[EvidenciaPendiente] = field(default_factory=list)
 
     @property
     def vencidas(self) -> int:
@@ -129,6 +132,7 @@ class VencimientosService:
         sin_leer: list[EmpresaInfo] = []
         registros: list[VencimientoRepse] = []
         sisub: list[VencimientoSisub] = []
+        evidencias: list[EvidenciaPendiente] = []
         contados = 0
         for empresa in self.empresas(usuario):
             path = self._empresas.ruta(empresa)
@@ -138,6 +142,7 @@ class VencimientosService:
                 contratistas, declaraciones = _leer(path)
                 registros.extend(por_vencer(path, empresa, hoy))
                 sisub.extend(pendientes(path, empresa, hoy, self._inhabiles))
+                evidencias.extend(por_entregar(path, empresa, hoy))
             except (sqlite3.Error, ValueError):
                 log.warning("No se pudo leer la empresa %s", empresa.archivo, exc_info=True)
                 sin_leer.append(empresa)
@@ -156,7 +161,8 @@ class VencimientosService:
         sisub.sort(
             key=lambda f: (f.fecha_limite, f.empresa.nombre, f.contratista_nombre, f.periodo)
         )
-        return Tablero(filas, sin_leer, contados, registros, sisub)
+        evidencias.sort(key=lambda e: (e.entrega, e.empresa.nombre, e.contratante))
+        return Tablero(filas, sin_leer, contados, registros, sisub, evidencias)
 
     def _pendientes(
         self,
