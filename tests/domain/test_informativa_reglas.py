@@ -35,7 +35,13 @@ from icsoe_desktop.domain.informativa.periodos import (
     periodos_entre,
     presentacion_desde,
 )
-from icsoe_desktop.domain.informativa.revision import CODIGOS, DE_RECIBOS, SBC_DISTINTO, revisar
+from icsoe_desktop.domain.informativa.revision import (
+    CODIGOS,
+    DE_RECIBOS,
+    DE_REPSE,
+    SBC_DISTINTO,
+    revisar,
+)
 from icsoe_desktop.domain.informativa.trabajadores import (
     parse_sbc,
     revisar_trabajadores,
@@ -295,9 +301,12 @@ def test_each_seeded_error_yields_exactly_its_code(caso: Caso) -> None:
 
 def test_the_seeded_set_has_at_least_two_cases_of_every_code() -> None:
     # The SBC warning is not Revisar's: the movimientos give it (services); the receipts' ones
-    # come from the payroll's CFDI (tests/services/test_nomina_revisar.py).
+    # come from the payroll's CFDI (tests/services/test_nomina_revisar.py), the REPSE ones from
+    # the registration (tests/services/test_repse.py).
     por_codigo = {
-        codigo: 0 for codigo in CODIGOS if codigo != SBC_DISTINTO and codigo not in DE_RECIBOS
+        codigo: 0
+        for codigo in CODIGOS
+        if codigo != SBC_DISTINTO and codigo not in DE_RECIBOS | DE_REPSE
     }
     for caso in CASOS:
         por_codigo[caso.codigo] += 1

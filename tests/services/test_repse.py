@@ -268,3 +268,25 @@ def test_the_dates_of_a_term(otorgado: date, fin: date, desde: date) -> None:
     assert repse.estado(fin, desde - date.resolution) == repse.VIGENTE
     assert repse.estado(fin, fin) == repse.EN_RENOVACION
     assert repse.estado(fin, fin + date.resolution, desde) == repse.VENCIDO
+
+
+def test_revisar_warns_of_a_service_not_authorised_and_a_contract_past_the_end(
+    services, quien
+) -> None:
+    rfc, ana = quien
+    uuid = _contrato(services, rfc, ana, "Servicios de vigilancia", "1/2020", date(2028, 1, 1))
+    informativa = next(f.uuid for f in services.informativas.tablero(rfc, ana) if f.uuid)
+    antes = {p.codigo for p in services.informativa_firma.revisar(informativa, ana)}
+    assert not antes & {repse.REPSE_NO_AUTORIZADO, repse.REPSE_VENCE}  # none recorded
+    _registrar(services, rfc)
+    avisos = [
+        p
+        for p in services.informativa_firma.revisar(informativa, ana)
+        if p.codigo in (repse.REPSE_NO_AUTORIZADO, repse.REPSE_VENCE)
+    ]
+    assert [(p.codigo, p.contrato, p.aviso) for p in avisos] == [
+        (repse.REPSE_NO_AUTORIZADO, uuid, True),
+        (repse.REPSE_VENCE, uuid, True),
+    ]
+    assert "AR12345/2024" in avisos[0].mensaje
+    assert "15/03/2027" in avisos[1].mensaje and "01/01/2028" in avisos[1].mensaje

@@ -149,10 +149,17 @@ def aviso_contrato(fecha_final: date | None, fin: date, aviso: str) -> str | Non
     return None
 
 
+# Revisar's warnings from the registration (domain/informativa/revision.py CODIGOS).
+REPSE_VENCE = "repse_vence_antes"
+REPSE_NO_AUTORIZADO = "repse_servicio_no_autorizado"
+
+
 __all__ = [
     "EN_RENOVACION",
     "ESTADOS",
     "RENOVACION_SOLICITADA",
+    "REPSE_NO_AUTORIZADO",
+    "REPSE_VENCE",
     "VENCIDO",
     "VIGENTE",
     "autorizado",

@@ -5,11 +5,12 @@ and its message names the contract by its contratante and objeto so a clerk find
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
 from icsoe_desktop.domain.identifiers import rfc_digito_no_corresponde
+from icsoe_desktop.domain.informativa import repse
 from icsoe_desktop.domain.informativa.lineamientos import LINEAMIENTOS, Lineamientos
 from icsoe_desktop.domain.informativa.modelo import (
     ESTADOS,
@@ -20,6 +21,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     Informativa,
     Problema,
 )
+from icsoe_desktop.domain.informativa.repse import REPSE_NO_AUTORIZADO, REPSE_VENCE
 from icsoe_desktop.domain.informativa.trabajadores import SIN_CURPS, revisar_trabajadores
 
 # The IMSS's seven, in its order; the worker codes are in trabajadores.py.
@@ -38,6 +40,8 @@ FUERA_DEL_CONTRATO = "recibo_fuera_del_contrato"
 SBC_RECIBO = "sbc_distinto_del_recibo"
 PORCENTAJE_EXCEDIDO = "porcentaje_mayor_100"
 DE_RECIBOS = frozenset({SIN_RECIBO, FUERA_DEL_CONTRATO, SBC_RECIBO, PORCENTAJE_EXCEDIDO})
+# Warnings from the contratista's REPSE registration, when it is recorded.
+DE_REPSE = frozenset({REPSE_NO_AUTORIZADO, REPSE_VENCE})
 
 # Every code Revisar can answer, with a short title for a list or the manual.
 CODIGOS: dict[str, str] = {
@@ -52,6 +56,8 @@ CODIGOS: dict[str, str] = {
     FUERA_DEL_CONTRATO: "Trabajadores pagados por el contratante que faltan en el contrato",
     SBC_RECIBO: "SBC distinto del último recibo de nómina",
     PORCENTAJE_EXCEDIDO: "Recibo cuyos porcentajes de tiempo suman más de 100 %",
+    REPSE_NO_AUTORIZADO: "Servicio no autorizado en el registro REPSE",
+    REPSE_VENCE: "Contrato que sigue después del vencimiento del registro REPSE",
     "nss": "NSS no válido",
     "curp": "CURP no válida",
     "sbc": "SBC no válido o fuera del rango legal",
@@ -373,6 +379,38 @@ def avisos(inf: Informativa) -> list[Problema]:
                     f"({rfc}) no corresponde; revísalo con el contratante (no impide firmar).",
                     contrato=c.uuid,
                     campo="contratante",
+                    aviso=True,
+                )
+            )
+    return encontrados
+
+
+def avisos_revision(
+    inf: Informativa, aviso: str, fin: date, autorizados: Iterable[str]
+) -> list[Problema]:
+    """Revisar's warnings about the contratista's registration: a contract whose service it
+    did not authorise (captured before it was recorded), one that runs past its end."""
+    autorizados = list(autorizados)
+    encontrados: list[Problema] = []
+    for c in inf.contratos:
+        if c.descripcion_servicio and repse.autorizado(c.descripcion_servicio, autorizados) is None:
+            encontrados.append(
+                Problema(
+                    REPSE_NO_AUTORIZADO,
+                    f"{nombre_contrato(c)}: el servicio no está entre los autorizados en el "
+                    f"registro REPSE {aviso}; elige uno de ellos.",
+                    contrato=c.uuid,
+                    campo="descripcion_servicio",
+                    aviso=True,
+                )
+            )
+        if (texto := repse.aviso_contrato(c.fecha_final, fin, aviso)) is not None:
+            encontrados.append(
+                Problema(
+                    REPSE_VENCE,
+                    f"{nombre_contrato(c)}: {texto[0].lower()}{texto[1:]}",
+                    contrato=c.uuid,
+                    campo="fecha_final",
                     aviso=True,
                 )
             )

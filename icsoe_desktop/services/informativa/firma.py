@@ -133,9 +133,11 @@ class FirmaInformativaService(InformativaBase):
         from icsoe_desktop.domain.informativa.revision import (
             avisos,
             avisos_recibos,
+            avisos_revision,
             avisos_sbc,
             revisar,
         )
+        from icsoe_desktop.services.informativa.repse import registro_de
         from icsoe_desktop.services.nomina.consulta import recibos_para_revisar
 
         with self._store.session() as session:
@@ -148,6 +150,9 @@ class FirmaInformativaService(InformativaBase):
             recibos = recibos_para_revisar(session, snapshot.periodo, rfcs)
             if recibos is not None:  # the payroll's receipts of the period, when imported
                 sbc += avisos_recibos(snapshot, *recibos)
+            if (registro := registro_de(session, contratista.id)) is not None:
+                row_repse, servicios = registro
+                sbc += avisos_revision(snapshot, row_repse.aviso, row_repse.vence, servicios)
             if row.estado not in FIRMADAS:
                 row.estado = EN_CAPTURA if problemas else LISTA_PARA_FIRMA
             self._audit.record(
