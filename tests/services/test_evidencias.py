@@ -134,6 +134,9 @@ def test_the_pack_holds_what_its_index_says(empresa, tmp_path) -> None:
         rfc, rfc, "AR555/2025", date(2025, 2, 1), ["Limpieza"], Pdf(registro, "constancia.pdf")
     )
     assert all(e.completo for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE))
+    assert {f.celdas[0].texto for f in empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)} == {
+        "Completa"
+    }
     salida = tmp_path / "paquetes"
     salida.mkdir()
     hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, salida)
@@ -384,3 +387,18 @@ def test_the_board_by_client_and_month_and_its_due_day(empresa, tmp_path) -> Non
     ruta_de(empresa.store.path).unlink()
     sin = empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)[0].celdas[0]
     assert sin.sin_xml == sin.recibos > 0 and sin.texto == "Faltan 3"
+
+
+def test_the_board_of_a_store_without_its_tables_or_file(tmp_path) -> None:
+    """A store of an older version (none of the tables the board reads) or none at all."""
+    import sqlite3
+    from contextlib import closing
+
+    from icsoe_desktop.services.evidencias.tablero import leer, meses_hasta
+
+    vieja = tmp_path / "vieja.sqlite3"
+    with closing(sqlite3.connect(vieja)) as conn:
+        conn.execute("CREATE TABLE otra (x)")
+    assert leer(vieja, meses_hasta(OCTUBRE, 3)) == []
+    assert leer(tmp_path / "no-existe.sqlite3", meses_hasta(OCTUBRE, 3)) == []
+    assert leer(vieja, []) == []
