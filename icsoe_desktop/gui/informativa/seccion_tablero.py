@@ -1,5 +1,6 @@
-"""A part of ICSOE › Vencimientos under the informativas (the REPSE registrations, the SISUB):
-its list, read-only, one row selected at a time, as tall as its first five rows."""
+"""A part of ICSOE › Vencimientos under the informativas (the REPSE registrations, the SISUB,
+the clients' evidence): its list, read-only, one row selected at a time, as tall as its first
+five rows."""
 
 from __future__ import annotations
 

@@ -7,19 +7,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from icsoe_desktop.gui.informativa.seccion_tablero import ajustar, tabla_de_seccion
 from icsoe_desktop.gui.informativa.vencimientos_repse import texto_dias
 from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.kit.colores import BASE
-from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import Index
 from icsoe_desktop.services.evidencias.vencimientos import EvidenciaPendiente
@@ -63,20 +56,12 @@ class EvidenciasPendientes(QWidget):
         self.titulo.setWordWrap(True)
         layout.addWidget(self.titulo)
         self.model = EvidenciasPendientesModel()
-        self.tabla = QTableView()
-        self.tabla.setObjectName("evidenciasTable")
-        self.tabla.setAccessibleName("Evidencias del cliente por entregar")
-        describir_lista(
-            self.tabla, "La evidencia mensual de cada cliente que aún falta, con su entrega"
+        self.tabla = tabla_de_seccion(
+            "evidenciasTable",
+            "Evidencias del cliente por entregar",
+            "La evidencia mensual de cada cliente que aún falta, con su entrega",
+            self.model,
         )
-        self.tabla.setTabKeyNavigation(False)
-        self.tabla.setModel(self.model)
-        self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tabla.verticalHeader().hide()
-        self.tabla.setWordWrap(False)
-        self.tabla.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.tabla)
 
     def mostrar(self, pendientes: list[EvidenciaPendiente]) -> None:
@@ -85,10 +70,5 @@ class EvidenciasPendientes(QWidget):
             f"<b>Evidencias del cliente por entregar</b> ({len(pendientes):,}): "
             "ICSOE › Evidencias del cliente dice qué falta."
         )
-        for column in range(len(CABECERAS)):
-            if column != 2:
-                self.tabla.resizeColumnToContents(column)
-        alto = self.tabla.horizontalHeader().height() + 2 * self.tabla.frameWidth()
-        filas = sum(self.tabla.rowHeight(r) for r in range(min(len(pendientes), 5)))
-        self.tabla.setFixedHeight(alto + filas + 2)
+        ajustar(self.tabla, len(CABECERAS), len(pendientes))
         self.setVisible(bool(pendientes))
