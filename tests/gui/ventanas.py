@@ -146,6 +146,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.empresas import cambiar as cambiar_empresa
     from icsoe_desktop.gui.empresas import por_usuario as empresas_por_usuario
     from icsoe_desktop.gui.empresas import registros_patronales
+    from icsoe_desktop.gui.evidencias import tablero as evidencias_tablero
     from icsoe_desktop.gui.icsoe import capturista as icsoe_capturista
     from icsoe_desktop.gui.icsoe import contratista as icsoe_contratista
     from icsoe_desktop.gui.icsoe import crear_contrasena as icsoe_crear_contrasena
@@ -342,6 +343,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
             m.services, ADMIN
         ),
         "informativa.sisub.SisubDialog": lambda m: sisub.SisubDialog(m.services, m.rfc, m.rfc),
+        "evidencias.tablero.EvidenciasTableroDialog": lambda m: (
+            evidencias_tablero.EvidenciasTableroDialog(m.services, ADMIN)
+        ),
         "nomina.recibos.RecibosNominaDialog": lambda m: recibos_nomina.RecibosNominaDialog(
             m.services, ADMIN
         ),
@@ -375,6 +379,9 @@ PARTS = {
     "empresas.selector.EmpresaSelector": "idse.login.IdseLoginWindow",
     "informativa.vencimientos_repse.RegistrosRepse": "informativa.vencimientos.VencimientosDialog",
     "informativa.vencimientos_sisub.SisubPendientes": "informativa.vencimientos.VencimientosDialog",
+    "informativa.vencimientos_evidencias.EvidenciasPendientes": (
+        "informativa.vencimientos.VencimientosDialog"
+    ),
 }
 
 

@@ -146,6 +146,7 @@ class EvidenciasTableroDialog(QDialog):
         self.actualizar.setAutoDefault(False)
         self.cerrar = QPushButton("Cerrar")
         self.cerrar.setObjectName("cerrarButton")
+        self.cerrar.setAutoDefault(False)  # Enter in the due day never closes the board
         buttons.addButton(self.actualizar, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.cerrar, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.setFocusProxy(None)  # type: ignore[arg-type]  # None: no proxy (Qt's API)
