@@ -190,12 +190,16 @@ def test_a_valid_constancia_with_other_names_is_refused_by_the_store_that_kept_i
     datos = {**falsa.datos(constancia), "sha256": c.huella_del_anexo(leida.cadena, otros)}
     contenido = json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii")
     efirma = _efirma(tmp_path, rfc)
-    forjada = c.SinFirmar(
-        paginas,
-        adjunto(c.ADJUNTO, contenido, "application/json", "Datos firmados"),
-        efirma.cer,
-        leida.fecha_firma,
-    ).firmar([cf.sat_ca().certificate_der], efirma.private_key).pdf
+    forjada = (
+        c.SinFirmar(
+            paginas,
+            adjunto(c.ADJUNTO, contenido, "application/json", "Datos firmados"),
+            efirma.cer,
+            leida.fecha_firma,
+        )
+        .firmar([cf.sat_ca().certificate_der], efirma.private_key)
+        .pdf
+    )
     confianza = TrustStore([read_emisor(cf.sat_ca().certificate_der, incluido=False, archivo="")])
     assert c.verificar_constancia(forjada, confianza).ok
     motivo = services.informativa_firma.verificar(forjada).motivo
