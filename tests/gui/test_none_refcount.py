@@ -21,7 +21,10 @@ Every item model of the app is driven, on real data of a real store, shown in it
 - ``CapturistasModel``: ICSOE's Consulta de capturistas (pages read as the view asks);
 - ``InformativasModel``, ``RowsDerechaModel``, ``TrabajadoresModel``: the informativas' pantalla
   de inicio, an informativa's contracts and its contract's 300 workers (a virtual grid);
-- ``VencimientosModel``: ICSOE › Vencimientos, every empresa's pending periods;
+- ``VencimientosModel``, ``RegistrosRepseModel``, ``SisubModel``, ``EvidenciasPendientesModel``:
+  ICSOE › Vencimientos, every empresa's pending periods, the REPSE registration near its end,
+  the SISUB to file (one prepared) and the clients' month whose evidence is incomplete;
+- ``TableroModel``: Evidencias del cliente, the clients by month read from the receipts;
 - Qt's own models behind the empresas: Cambiar de empresa and Empresas por usuario (lists) and
   the login's empresa selector (combo box), read from Python as the dialogs do.
 
@@ -38,6 +41,7 @@ import pkgutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -115,11 +119,16 @@ def app_model_classes() -> set[type]:
 
 
 def seed(services, data_dir: Path, tmp_path: Path) -> str:
-    """Movimientos, a lote with IDSE's answer, conflicts, capturistas and three empresas, all
-    through the app's own services; returns the contratista's RFC."""
+    """Movimientos, a lote with IDSE's answer, conflicts, capturistas, three empresas, a REPSE
+    registration to renew, a SISUB prepared and a month of receipts whose evidence is incomplete,
+    all through the app's own services; returns the contratista's RFC."""
     from icsoe_desktop.demo.data import add_demo_conflict
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.domain.evidencias import DOCUMENTOS, Mes
+    from tests import nomina_cfdi as nc
     from tests.icsoe_helpers import CURP_BETO, CURP_CARLA, enter_contratista, form
+    from tests.services.test_repse import registro_pdf
+    from tests.services.test_vencimientos_repse import SERVICIO
 
     services.accounts.register(
         Registration("Claudia", "Hernández", "Ruiz", ADMIN, PASSWORD, PASSWORD, True)
@@ -158,10 +167,23 @@ def seed(services, data_dir: Path, tmp_path: Path) -> str:
     informativa = services.informativas.crear(rfc, rfc, PERIODO)
     contrato_con_trabajadores(services, rfc, rfc, informativa, trabajadores=300)
 
-    services.primer_uso.guardar_empresa("ABC010101AB1", "Nóminas del Centro, S.A. de C.V.", ADMIN)
+    # The payroll's emisor is the empresa open: its receipts are the evidence's clients.
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Nóminas del Centro, S.A. de C.V.", ADMIN)
     services.nombrar_empresa()
     services.empresas.crear("COS860101AB1", "Comercializadora del Sur, S.A. de C.V.", ADMIN)
     services.empresas.crear("TRA910215CD2", "Transportes Ramírez, S.C.", ADMIN)
+
+    # The tests' clock: 22/11/2026. Registered on 10/01/2024: its renewal open since 10/10/2026.
+    services.repse.registrar(rfc, ADMIN, "AR100/2024", date(2024, 1, 10), SERVICIO)
+    services.sisub.preparar(rfc, rfc, PERIODO)  # mayo–agosto's, in preparation; the next unprepared
+    nc.confiar(data_dir)
+    recibos = nc.nomina(nc.Emisor(), nc.trabajadores(6, seed=5), nc.semanas(date(2026, 10, 5), 3))
+    services.nomina.importar([nc.escribir(tmp_path / "octubre", list(recibos))], ADMIN)
+    for tipo in DOCUMENTOS:
+        if tipo != "acuse_iva":  # October's evidence still lacks it (due on 17/11/2026)
+            pdf = tmp_path / f"{tipo}.pdf"
+            pdf.write_bytes(registro_pdf(f"{DOCUMENTOS[tipo]} octubre 2026"))
+            services.evidencias.adjuntar(ADMIN, Mes(2026, 10), tipo, pdf)
     return rfc
 
 
@@ -170,6 +192,7 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
     from icsoe_desktop.gui.empresas.por_usuario import EmpresasPorUsuarioDialog
     from icsoe_desktop.gui.empresas.registros_patronales import RegistrosPatronalesDialog
     from icsoe_desktop.gui.empresas.selector import EmpresaSelector
+    from icsoe_desktop.gui.evidencias.tablero import EvidenciasTableroDialog
     from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
     from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
     from icsoe_desktop.gui.informativa.inicio import InformativasInicio
@@ -203,6 +226,7 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
     (uuid,) = [fila.uuid for fila in inicio.model.rows if fila.uuid]
     informativa = shown(InformativaWindow(services, rfc, rfc, uuid, True))
     vencimientos = shown(VencimientosDialog(services, ADMIN))
+    tablero = shown(EvidenciasTableroDialog(services, ADMIN))
     cambiar = shown(CambiarEmpresaDialog(services, ADMIN))
     por_usuario = shown(EmpresasPorUsuarioDialog(services, ADMIN))
     selector = EmpresaSelector()
@@ -214,14 +238,14 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
         lotes.lotes_tabla.selectRow(0)
 
     grids = [
-        Grid("Movimientos con IDSE", movimientos.tabla, movimientos.buscar, 1_200, True),
-        Grid("Lotes: pendientes", lotes.pendientes_tabla, lotes.refresh_pendientes, 1_000),
+        Grid("Movimientos con IDSE", movimientos.tabla, movimientos.buscar, 1_000, True),
+        Grid("Lotes: pendientes", lotes.pendientes_tabla, lotes.refresh_pendientes, 800),
         Grid("Lotes: lotes", lotes.lotes_tabla, lotes.refresh_lotes, 400),
-        Grid("Lotes: detalle", lotes.detalle_tabla, refresh_detalle, 1_000),
-        Grid("Conflictos", conflictos.tabla, conflictos.refresh, 1_000),
+        Grid("Lotes: detalle", lotes.detalle_tabla, refresh_detalle, 800),
+        Grid("Conflictos", conflictos.tabla, conflictos.refresh, 800),
         Grid("Usuarios de conexión IDSE", usuarios.tabla, usuarios.refresh, 700),
         Grid("Registros patronales", registros.tabla, registros.refresh, 700),
-        Grid("Consulta de capturistas", consulta.tabla, consulta.reload, 1_500),
+        Grid("Consulta de capturistas", consulta.tabla, consulta.reload, 1_300),
         Grid("Informativas", inicio.tabla, inicio.recargar, 300),
         Grid("Contratos", informativa.contratos, informativa.recargar_contratos, 300),
         Grid(
@@ -231,6 +255,10 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
             400,
         ),
         Grid("Vencimientos", vencimientos.tabla, vencimientos.refresh, 300),
+        Grid("Vencimientos: REPSE", vencimientos.repse.tabla, vencimientos.refresh, 200),
+        Grid("Vencimientos: SISUB", vencimientos.sisub.tabla, vencimientos.refresh, 200),
+        Grid("Vencimientos: evidencias", vencimientos.evidencias.tabla, vencimientos.refresh, 200),
+        Grid("Evidencias del cliente", tablero.tabla, tablero.refresh, 400),
         Grid("Cambiar de empresa", cambiar.lista, cambiar._fill, 400),
         Grid("Empresas por usuario", por_usuario.lista, por_usuario._fill, 400),
         Grid("Selector de empresa", selector.combo.view(), selector.refresh, 400, False, selector),
