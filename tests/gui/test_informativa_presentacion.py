@@ -16,7 +16,7 @@ from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDial
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text
-from tests.informativa_servicios import CLIENTE, acuse_del_imss, firmada_una_vez
+from tests.informativa_servicios import CLIENTE, PERIODO, acuse_del_imss, firmada_una_vez
 
 
 @pytest.fixture(scope="module")
@@ -321,3 +321,97 @@ def test_the_statement_box_has_its_own_letter(qtbot, services, firmada, tmp_path
     letras = [t[t.index("&") + 1].lower() for t in textos if "&" in t]
     assert "&" in dialog.confirmo.text()
     assert len(letras) == len(set(letras)), textos
+
+
+def _inicio_abierto(qtbot, services, rfc):
+    """The contratista's window with its informativas opened, once the background work that
+    opening starts has reported."""
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+    from tests.gui.helpers import wait_operations
+
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(window)
+    window.show()
+    window.informativas_action.trigger()
+    qtbot.wait(10)  # its first turn of the event loop: the verification starts
+    wait_operations(qtbot)
+    return window, window.informativas
+
+
+def test_a_presentada_whose_stored_constancia_was_forged_is_told_when_the_informativas_open(
+    qtbot, services, firmada
+):
+    """A store without sync: the constancia of a Presentada row is verified by the current
+    checks when the informativas open; a genuine one stays quiet and is noted (not verified
+    again), a forged one is told under the list and audited once, not at each opening."""
+    import hashlib
+    import json
+
+    from sqlalchemy import text
+
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from icsoe_desktop.services.informativa.constancia_comprobaciones import (
+        VERSION_COMPROBACIONES,
+    )
+    from icsoe_desktop.services.informativa.constancias_guardadas import CLAVE
+    from icsoe_desktop.services.sync.estado import EstadoSync
+    from tests import constancia_falsa as falsa
+
+    rfc, _ana, uuid, _contrato = firmada
+    services.informativa_presentacion.registrar(
+        uuid,
+        rfc,
+        acuse_del_imss(rfc, fecha="22/11/2026 10:15:30"),
+        "acuse.pdf",
+        "N262253432",
+        datetime(2026, 11, 22, 10, 15, 30, tzinfo=HORA_DEL_CENTRO),
+        {},
+    )
+    assert not services.sync.is_configured()
+
+    def constancia() -> bytes:
+        with services.store.engine.connect() as conn:
+            return conn.execute(
+                text("SELECT acuse_pdf FROM icsoe_informativas WHERE uuid = :u"), {"u": uuid}
+            ).scalar_one()
+
+    def nota() -> list[object]:
+        return json.loads(EstadoSync(services.store).leer(CLAVE))[uuid]
+
+    def refutaciones() -> list:
+        return [e for e in services.audit.recent() if e.action == "constancia_guardada_no_valida"]
+
+    genuina = constancia()
+    window, inicio = _inicio_abierto(qtbot, services, rfc)
+    assert inicio.constancias.isHidden()
+    assert nota() == [VERSION_COMPROBACIONES, hashlib.sha256(genuina).hexdigest()]
+    assert refutaciones() == []
+    window.close()
+
+    # The same pages, cadena and sello, signed again by a self-signed certificate.
+    forjada = falsa.firmar(falsa.paginas(genuina), falsa.autofirmado(rfc), [], falsa.datos(genuina))
+    with services.store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE icsoe_informativas SET acuse_pdf = :p WHERE uuid = :u"),
+            {"p": forjada, "u": uuid},
+        )
+    window, inicio = _inicio_abierto(qtbot, services, rfc)
+    dicho = inicio.constancias.text()
+    assert inicio.constancias.isVisible()
+    assert dicho.startswith(
+        f"La informativa presentada del periodo {PERIODO.clave} de {rfc} guardada en este "
+        "equipo tiene una constancia de firma que no es válida (El sello y la firma del PDF no "
+        "son del mismo certificado. "
+    )
+    assert dicho.endswith("); revísala con Verificar constancia.")
+    (entrada,) = refutaciones()
+    assert entrada.target == f"{rfc} {PERIODO.clave}"
+    assert "El sello y la firma del PDF no son del mismo certificado." in entrada.detail
+    assert nota() == [VERSION_COMPROBACIONES, hashlib.sha256(forjada).hexdigest()]
+    window.grab().save("/tmp/reverificar_inicio.png")
+    window.close()
+
+    # Told once: the next opening neither tells nor audits it again.
+    window, inicio = _inicio_abierto(qtbot, services, rfc)
+    assert inicio.constancias.isHidden()
+    assert len(refutaciones()) == 1

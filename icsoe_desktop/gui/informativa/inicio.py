@@ -1,15 +1,18 @@
 """The pantalla de inicio of the informativas (guía Ingreso del capturista, paso 11): the
 contratista's informativas by cuatrimestre with their deadlines, and the ways to start, open or
-discard one. The capturista's window and the contratista's show this same widget; only the
+discard one. Once shown, the stored constancias of its Presentada ones not yet verified by the
+current checks are verified in the background, as a sync does; a refused one is told under
+the list. The capturista's window and the contratista's show this same widget; only the
 contratista may sign (``puede_firmar``)."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFont, QKeyEvent
-from PySide6.QtWidgets import QHeaderView, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 from icsoe_desktop.domain.cambios import ICSOE, Cambios
 from icsoe_desktop.domain.errors import DomainError
@@ -20,14 +23,17 @@ from icsoe_desktop.domain.informativa.modelo import (
     SIN_INFORMACION,
 )
 from icsoe_desktop.domain.texts import plural
-from icsoe_desktop.gui.kit import colores, msgbox
+from icsoe_desktop.gui.kit import colores, lector, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
+from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import Index
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from icsoe_desktop.gui.informativa.ventana import InformativaWindow
@@ -121,6 +127,9 @@ class InformativasInicio(QWidget):
         self.sin_informacion = child(form, QPushButton, "sinInformacionButton")
         self.abrir = child(form, QPushButton, "abrirButton")
         self.eliminar = child(form, QPushButton, "eliminarButton")
+        self.constancias = child(form, QLabel, "constanciasLabel")
+        self.constancias.hide()
+        colores.pintar(self.constancias, colores.ERROR)
         self.model = InformativasModel()
         self.tabla.setModel(self.model)
         self.tabla.verticalHeader().setVisible(False)
@@ -136,9 +145,28 @@ class InformativasInicio(QWidget):
         self.eliminar.clicked.connect(self.eliminar_seleccionada)
         self.recargar()
         suscribir(self, services, {ICSOE}, self._on_cambios)  # a signature, an import, a sync
+        # Once its window is up: never in the way of the first one.
+        QTimer.singleShot(0, self, self._comprobar_constancias)
 
     def _on_cambios(self, _cambios: Cambios) -> None:
         self.recargar()
+
+    def _comprobar_constancias(self) -> None:
+        """The stored constancias of the Presentada ones verified off the window's thread
+        (services/informativa/constancias_guardadas.py, as a sync verifies them)."""
+        servicio, rfc, actor = self._services.informativas, self.rfc, self.actor
+        en_segundo_plano(
+            lambda: servicio.constancias_guardadas(rfc, actor),
+            self._constancias_refutadas,
+            lambda exc: log.warning("No se verificaron las constancias guardadas: %r", exc),
+            self,
+        )
+
+    def _constancias_refutadas(self, mensajes: tuple[str, ...]) -> None:
+        """Each refused constancia told under the list, as the sync tells it."""
+        if mensajes:
+            self.constancias.show()
+            lector.estado(self.constancias, "\n".join(mensajes), urgente=True)
 
     # --- the grid ------------------------------------------------------------------------------
 

@@ -190,6 +190,17 @@ class InformativasService(InformativaBase):
                 filas.append(_fila(periodo, hoy))
         return sorted(filas, key=lambda f: (f.periodo, f.uuid is not None), reverse=True)
 
+    def constancias_guardadas(self, rfc: str, actor: str | None) -> tuple[str, ...]:
+        """The stored constancias of the contratista's Presentada informativas not verified yet
+        by the current checks, verified now as a sync does (constancias_guardadas.py): what to
+        tell of those refused, each audited once. The pantalla de inicio runs it in the
+        background, so that a desktop without sync verifies them too."""
+        from icsoe_desktop.services.informativa.constancias_guardadas import comprobar
+
+        with self._store.session() as session:
+            self._contratista(session, rfc, actor)  # the tablero's own check of the actor
+        return comprobar(self._store, self._clock(), rfc)
+
     def contratistas(self, actor: str | None) -> list[tuple[str, str]]:
         """(RFC, nombre) of the contratistas ``actor`` may capture for (the command line: all)."""
         rol = self._permisos.exigir(actor, Accion.CAPTURAR_INFORMATIVA)

@@ -1,8 +1,9 @@
 """The stored constancias de firma of Presentada informativas verified again by the current
 checks: a row that arrived presentada (or was presented) before a check existed was never held
 to it. At each sync, after the pull, every such row's constancia is judged as a pull judges
-what arrives (constancia_refutada.py); a refused one is named in what the sync tells and in the
-audit log, as a pulled one is. Which rows were verified, by which version of the checks
+what arrives (constancia_refutada.py), and again when the informativas are opened (a desktop
+without sync); a refused one is named in what the sync (or the pantalla de inicio) tells and in
+the audit log, as a pulled one is. Which rows were verified, by which version of the checks
 (``VERSION_COMPROBACIONES``) and which constancia (its SHA-256: another one is verified again),
 is this desktop's own note (``sync_state``), never synced."""
 
@@ -11,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,9 +22,15 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.informativa.modelo import PRESENTADA
 from icsoe_desktop.services.informativa.constancia_comprobaciones import VERSION_COMPROBACIONES
 from icsoe_desktop.services.informativa.constancia_refutada import Verificar, refutada
-from icsoe_desktop.store.models import Contratista, InformativaRow, SyncState
+from icsoe_desktop.store.models import AuditEntry, Contratista, InformativaRow, SyncState
+
+if TYPE_CHECKING:
+    from icsoe_desktop.store.db import Store
 
 log = logging.getLogger(__name__)
+
+# The sync's thread and the window's background one never verify (nor audit) the same row twice.
+_UNA_A_LA_VEZ = threading.Lock()
 
 # Its key in ``sync_state``: a JSON object, uuid → [version of the checks, SHA-256].
 CLAVE = "constancias_comprobadas"
@@ -51,12 +61,15 @@ def anotar(session: Session, verificadas: dict[str, bytes]) -> None:
 
 
 def revisar(
-    session: Session, verificar: Verificar, hechas: dict[str, list[object]]
+    session: Session,
+    verificar: Verificar,
+    hechas: dict[str, list[object]],
+    rfc: str | None = None,
 ) -> tuple[list[tuple[str, str, str]], dict[str, list[object]]]:
-    """The Presentada rows whose constancia the current checks refuse, each as (message, row as
-    the bitácora names it, why), of those not verified by them yet (``hechas``: the note); and
-    the note with every row verified now."""
-    filas = session.execute(
+    """The Presentada rows (of the contratista ``rfc``, given) whose constancia the current
+    checks refuse, each as (message, row as the bitácora names it, why), of those not verified
+    by them yet (``hechas``: the note); and the note with every row verified now."""
+    consulta = (
         select(
             InformativaRow.uuid,
             InformativaRow.periodo,
@@ -72,9 +85,12 @@ def revisar(
         )
         .order_by(InformativaRow.id)
     )
+    if rfc is not None:
+        consulta = consulta.where(Contratista.rfc == rfc)
+    filas = session.execute(consulta)
     nuevas = dict(hechas)
     refutadas: list[tuple[str, str, str]] = []
-    for uuid, periodo, cadena, pdf, rfc in filas:
+    for uuid, periodo, cadena, pdf, suyo in filas:
         if not pdf:
             continue  # signed where no constancia was kept
         huella = hashlib.sha256(pdf).hexdigest()
@@ -85,9 +101,39 @@ def revisar(
         if motivos:
             log.error("Constancia de firma guardada no válida: informativa %s", uuid)
             por_que = " ".join(motivos)
-            mensaje = MSG_GUARDADA.format(periodo=periodo, rfc=rfc, motivos=por_que)
-            refutadas.append((mensaje, f"{rfc} {periodo}", por_que))
+            mensaje = MSG_GUARDADA.format(periodo=periodo, rfc=suyo, motivos=por_que)
+            refutadas.append((mensaje, f"{suyo} {periodo}", por_que))
     return refutadas, nuevas
 
 
-__all__ = ["CLAVE", "MSG_GUARDADA", "anotar", "leidas", "revisar"]
+def comprobar(store: Store, now: datetime, rfc: str | None = None) -> tuple[str, ...]:
+    """What to tell of the stored constancias of ``store``'s Presentada rows (of the
+    contratista ``rfc``, given) that the current checks, which had not verified them yet,
+    refuse; each audited once (``constancia_guardada_no_valida``), and every row verified
+    noted. Nothing without the installation's verifier, nor in a read-only store (nothing
+    could be noted). The sync after its pull and the pantalla de inicio call it."""
+    from icsoe_desktop.services.audit import SYSTEM_ACTOR
+
+    verificar = store.verificar_constancia
+    if verificar is None or store.solo_lectura:
+        return ()
+    with _UNA_A_LA_VEZ, store.session() as session:
+        nota = session.get(SyncState, CLAVE)
+        hechas = leidas(nota.value if nota is not None else "")
+        refutadas, nuevas = revisar(session, verificar, hechas, rfc)
+        for _mensaje, renglon, por_que in refutadas:
+            session.add(
+                AuditEntry(
+                    at=now,
+                    actor=SYSTEM_ACTOR,
+                    action="constancia_guardada_no_valida",
+                    target=renglon,
+                    detail=por_que,
+                )
+            )
+        if nuevas != hechas:
+            session.merge(SyncState(key=CLAVE, value=json.dumps(nuevas, sort_keys=True)))
+    return tuple(mensaje for mensaje, _renglon, _por_que in refutadas)
+
+
+__all__ = ["CLAVE", "MSG_GUARDADA", "anotar", "comprobar", "leidas", "revisar"]

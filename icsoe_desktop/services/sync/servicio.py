@@ -10,7 +10,6 @@ Conflictos window calls), over the sync's notes in the store (``estado.py``).
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid as uuid_module
 from concurrent.futures import ThreadPoolExecutor
@@ -357,29 +356,9 @@ class SyncService:
         """What to tell of the stored constancias of Presentada rows that the current checks,
         which had not verified them yet, refuse (services/informativa/constancias_guardadas.py);
         each audited as a refused pulled row is."""
-        from icsoe_desktop.services.audit import SYSTEM_ACTOR
-        from icsoe_desktop.services.informativa import constancias_guardadas as guardadas
-        from icsoe_desktop.store.models import AuditEntry
+        from icsoe_desktop.services.informativa.constancias_guardadas import comprobar
 
-        verificar = self._store.verificar_constancia
-        if verificar is None:
-            return ()
-        hechas = guardadas.leidas(self.estado.leer(guardadas.CLAVE))
-        with self._store.session() as session:
-            refutadas, nuevas = guardadas.revisar(session, verificar, hechas)
-            for _mensaje, renglon, por_que in refutadas:
-                session.add(
-                    AuditEntry(
-                        at=now,
-                        actor=SYSTEM_ACTOR,
-                        action="constancia_guardada_no_valida",
-                        target=renglon,
-                        detail=por_que,
-                    )
-                )
-        if nuevas != hechas:
-            self.estado.escribir(**{guardadas.CLAVE: json.dumps(nuevas, sort_keys=True)})
-        return tuple(mensaje for mensaje, _renglon, _por_que in refutadas)
+        return comprobar(self._store, now)
 
 
 def _nada() -> None:
