@@ -1,7 +1,8 @@
 """CLI: ``sisub preparar|revisar|exportar|presentar --contratista RFC --periodo AAAA-N`` — the
 INFONAVIT's SISUB of the contratista's period: prepared from the informativas and the receipts,
 checked, its files written (``--salida DIR``, the office's guide with ``--guia GUIA.xls``) and
-its acuse registered (``--acuse PDF``)."""
+its acuse registered (``--acuse PDF``); ``sisub adjuntar --contratista RFC --escritura PDF`` or
+``--contrato NUM --pdf PDF`` keeps the PDFs every period's export carries."""
 
 from __future__ import annotations
 
@@ -53,6 +54,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                 help="el acuse (escaneado) no dice el RFC o el periodo y se confirma que es este",
             )
 
+    adjuntar = actions.add_parser(
+        "adjuntar",
+        help="guarda una vez la escritura constitutiva (--escritura PDF) o el PDF de un contrato "
+        "(--contrato NÚMERO-SISUB --pdf PDF); cada exportación los lleva",
+    )
+    adjuntar.add_argument("--contratista", metavar="RFC", required=True)
+    adjuntar.add_argument("--empresa", metavar="RFC", default=argparse.SUPPRESS)
+    adjuntar.add_argument("--escritura", metavar="PDF")
+    adjuntar.add_argument("--contrato", metavar="NÚMERO", help="su número SISUB")
+    adjuntar.add_argument("--pdf", metavar="PDF")
+
 
 def run(args: argparse.Namespace, services: Services) -> int:
     from icsoe_desktop.domain.errors import DomainError
@@ -60,6 +72,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
     try:
         if args.sisub_command == "preparar":
             return _preparar(args, services)
+        if args.sisub_command == "adjuntar":
+            return _adjuntar(args, services)
         uuid = services.sisub.del_periodo(args.contratista, CLI_ACTOR, args.periodo)
         if uuid is None:
             print(
@@ -86,6 +100,31 @@ def _preparar(args: argparse.Namespace, services: Services) -> int:
         f"vigor, {hecho.trabajadores:,} renglones de trabajadores por bimestre"
         + (f", {hecho.conservados:,} capturados a mano conservados." if hecho.conservados else ".")
     )
+    return 0
+
+
+def _adjuntar(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.services.informativa.repse import pdf_de_archivo
+    from icsoe_desktop.services.sisub.pdfs import MAX_BYTES
+
+    pdfs = services.sisub_pdfs
+    if args.escritura and not (args.contrato or args.pdf):
+        hecho = pdfs.adjuntar_escritura(
+            args.contratista, CLI_ACTOR, pdf_de_archivo(Path(args.escritura), MAX_BYTES)
+        )
+        que = "La escritura constitutiva"
+    elif args.contrato and args.pdf and not args.escritura:
+        contrato = pdfs.contrato_por_numero(args.contratista, CLI_ACTOR, args.contrato)
+        pdf = pdf_de_archivo(Path(args.pdf), MAX_BYTES)
+        hecho = pdfs.adjuntar_contrato(args.contratista, CLI_ACTOR, contrato, pdf)
+        que = f"El PDF del contrato {args.contrato}"
+    else:
+        print("Indica --escritura PDF, o --contrato NÚMERO con --pdf PDF.", file=sys.stderr)
+        return 2
+    estado = "se guardó" if hecho.nuevo else "ya estaba guardado"
+    print(f"{que} {estado}: «{hecho.nombre}», SHA-256 {hecho.sha256}.")
     return 0
 
 

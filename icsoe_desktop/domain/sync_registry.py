@@ -226,6 +226,8 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "evidencia_documentos",
         "evidencia_paquetes",
         "evidencia_entregas",
+        # The SISUB's escritura and contracts' PDFs, as the REPSE registration's
+        "sisub_pdfs",
     }
 )
 

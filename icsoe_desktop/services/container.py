@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.respaldo.reparacion import ArchivoRevisado, ReparacionService
     from icsoe_desktop.services.sisub.exportar import SisubArchivosService
+    from icsoe_desktop.services.sisub.pdfs import SisubPdfsService
     from icsoe_desktop.services.sisub.presentacion import SisubPresentacionService
     from icsoe_desktop.services.sisub.reporte import SisubService
     from icsoe_desktop.services.sync.actualizacion import ActualizacionService
@@ -123,6 +124,7 @@ _LAZY = (
     "vencimientos",
     "sisub",
     "sisub_archivos",
+    "sisub_pdfs",
     "sisub_presentacion",
     "sync",
     "conflictos",
@@ -610,6 +612,13 @@ class Services:
             sisub=self.sisub,
             carpeta=self.carpeta,
         )
+
+    @_vigilado
+    def sisub_pdfs(self) -> SisubPdfsService:
+        """The SISUB's escritura and contracts' PDFs, kept once for every period."""
+        from icsoe_desktop.services.sisub.pdfs import SisubPdfsService
+
+        return SisubPdfsService(self.store, self.audit, self.permisos_empresa, self.clock)
 
     @_vigilado
     def sisub_presentacion(self) -> SisubPresentacionService:

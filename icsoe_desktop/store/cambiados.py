@@ -52,6 +52,7 @@ CLASE_DE_TABLA = {
             "sisub_contratos",
             "sisub_reportes",
             "sisub_trabajadores",
+            "sisub_pdfs",
         ),
         ICSOE,
     ),

@@ -164,3 +164,51 @@ def test_the_offices_guide_is_read_from_the_window(
     qtbot.waitUntil(lambda: len(modals.texts) == 1)
     assert "«Clave de ubicación» no se puede llenar" in modals.texts[0]
     assert services.sisub_archivos.layouts()["trabajadores"].titulos[4] == "Clave de ubicación"
+
+
+def test_the_pdfs_are_attached_from_the_window_by_keyboard(
+    qtbot, modals, monkeypatch, services, quien, tmp_path
+):
+    from PySide6.QtCore import Qt
+
+    from tests.services.test_repse import registro_pdf
+
+    rfc, _ana = quien
+    services.sisub.preparar(rfc, rfc, "2026-2")
+    dialogo = SisubDialog(services, rfc, rfc)
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    dialogo.editores.setCurrentIndex(2)
+    assert dialogo.escritura_label.text() == dialogo.contrato_pdf_label.text() == "sin adjuntar"
+    danado = tmp_path / "acta.pdf"
+    danado.write_bytes(b"")
+    elegido = [danado]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(elegido[0]), ""))
+    # Its Alt-letter presses the button.
+    texto = dialogo.adjuntar_escritura.text()
+    assert "&" in texto
+    letra = texto[texto.index("&") + 1].upper()
+    dialogo.activateWindow()
+    qtbot.waitUntil(dialogo.isActiveWindow)
+    destino = dialogo.focusWidget() or dialogo
+    qtbot.keyClick(destino, getattr(Qt.Key, f"Key_{letra}"), Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=5000)
+    assert "El archivo «acta.pdf» está vacío" in modals.texts[0]
+    assert dialogo.escritura_label.text() == "sin adjuntar"
+    danado.write_bytes(registro_pdf("Escritura constitutiva"))
+    click(qtbot, dialogo.adjuntar_escritura)
+    qtbot.waitUntil(lambda: len(modals.texts) == 2)
+    assert modals.texts[1].startswith("Se guardó «acta.pdf»")
+    assert dialogo.escritura_label.text() == "«acta.pdf» guardado"
+    contrato = tmp_path / "contrato.pdf"
+    contrato.write_bytes(registro_pdf("Contrato"))
+    elegido[0] = contrato
+    dialogo.contratos.selectRow(0)
+    click(qtbot, dialogo.adjuntar_contrato)
+    qtbot.waitUntil(lambda: len(modals.texts) == 3)
+    assert dialogo.contrato_pdf_label.text() == "«contrato.pdf» guardado"
+    dialogo.grab().save("/tmp/sisub_pdfs.png")
+    assert set(services.sisub_pdfs.guardados(rfc, rfc)) == {
+        "",
+        dialogo.contratos_model.rows[0].uuid,
+    }

@@ -1,8 +1,8 @@
 """Informativas › SISUB del INFONAVIT (the contratista's window): the report of a period —
 its contracts in force with their SISUB number and work site, the workers of the contract
 chosen per bimestre with their amounts and where they came from — and its steps: Preparar,
-Revisar, Exportar… (the three CSVs in a folder or a ZIP) and Registrar presentación… (the
-INFONAVIT's acuse). Everything through services/sisub; keyboard only works (Tab in reading
+Revisar, Exportar… (the three CSVs and the PDFs in a folder or a ZIP) and Registrar
+presentación… (the INFONAVIT's acuse); the escritura and each contract's PDF attached once. Everything through services/sisub; keyboard only works (Tab in reading
 order, Alt-letters)."""
 
 from __future__ import annotations
@@ -184,6 +184,7 @@ class SisubDialog(QDialog):
         self.editores.setObjectName("editoresTabs")
         self.editores.addTab(self._contrato_form(), "Número y centro de trabajo")
         self.editores.addTab(self._importes_form(), "Importes del trabajador")
+        self.editores.addTab(self._pdfs_form(), "PDFs del SISUB")
         layout.addWidget(self.editores)
         cerrar = QDialogButtonBox()
         self.cerrar = _boton("&Cerrar", "cerrarButton")
@@ -281,7 +282,46 @@ class SisubDialog(QDialog):
         grid.addWidget(self.guardar_importes, 1, 7)
         return caja
 
+    def _pdfs_form(self) -> QGroupBox:
+        caja = QGroupBox("PDFs que lleva cada exportación (se guardan una vez)")
+        grid = QGridLayout(caja)
+        self.escritura_label = QLabel()
+        self.escritura_label.setObjectName("escrituraLabel")
+        self.contrato_pdf_label = QLabel()
+        self.contrato_pdf_label.setObjectName("contratoPdfLabel")
+        self.adjuntar_escritura = _boton("Adjuntar escritura constitutiva…", "escrituraButton")
+        self.adjuntar_contrato = _boton("Adjuntar PDF del contrato elegido…", "contratoPdfButton")
+        self.adjuntar_escritura.clicked.connect(self._adjuntar_escritura)
+        self.adjuntar_contrato.clicked.connect(self._adjuntar_contrato)
+        for fila, (texto, etiqueta, boton) in enumerate(
+            (
+                ("Escritura constitutiva:", self.escritura_label, self.adjuntar_escritura),
+                ("PDF del contrato elegido:", self.contrato_pdf_label, self.adjuntar_contrato),
+            )
+        ):
+            grid.addWidget(QLabel(texto), fila, 0)
+            grid.addWidget(etiqueta, fila, 1)
+            grid.addWidget(boton, fila, 2)
+        grid.setColumnStretch(1, 1)
+        return caja
+
     # --- reading -------------------------------------------------------------------------------
+
+    def _pdfs(self) -> None:
+        """What is kept: the escritura and the chosen contract's PDF."""
+        try:
+            guardados = self._services.sisub_pdfs.guardados(self._rfc, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        c = self._contrato()
+        for etiqueta, clave in (
+            (self.escritura_label, ""),
+            (self.contrato_pdf_label, c.uuid if c else None),
+        ):
+            g = guardados.get(clave) if clave is not None else None
+            etiqueta.setText(f"«{g.nombre}» guardado" if g else "sin adjuntar")
+        self.adjuntar_contrato.setEnabled(c is not None)
 
     def _on_cambios(self, _cambios: Cambios) -> None:
         self.refresh()
@@ -319,6 +359,7 @@ class SisubDialog(QDialog):
             self.contratos.selectRow(min(max(fila, 0), len(r.contratos) - 1))
         else:
             self.trabajadores_model.set_rows([])
+            self._pdfs()
 
     def _contrato(self) -> ContratoSisub | None:
         fila = self.contratos.currentIndex().row()
@@ -337,6 +378,7 @@ class SisubDialog(QDialog):
         self.entidad.setCurrentIndex(max(0, self.entidad.findData(c.sitio.entidad if c else "")))
         if c and c.trabajadores:
             self.trabajadores.selectRow(0)
+        self._pdfs()
 
     def _trabajador(self) -> TrabajadorSisub | None:
         fila = self.trabajadores.currentIndex().row()
@@ -424,6 +466,37 @@ class SisubDialog(QDialog):
             self,
             f"Los CSV se escribirán con las columnas de «{Path(path).name}».\n\n{avisos}",
             TITLE,
+        )
+
+    def _adjuntar_escritura(self) -> None:
+        self._adjuntar("Escritura constitutiva", None)
+
+    def _adjuntar_contrato(self) -> None:
+        c = self._contrato()
+        if c is not None:
+            self._adjuntar(f"PDF del contrato {c.numero or c.contratante.nombre}", c.uuid)
+
+    def _adjuntar(self, titulo: str, contrato: str | None) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, titulo, str(Path.home()), "PDF (*.pdf)")
+        if not path:
+            return
+        from icsoe_desktop.services.informativa.repse import pdf_de_archivo
+        from icsoe_desktop.services.sisub.pdfs import MAX_BYTES
+
+        pdfs = self._services.sisub_pdfs
+        try:
+            pdf = pdf_de_archivo(Path(path), MAX_BYTES)
+            if contrato is None:
+                hecho = pdfs.adjuntar_escritura(self._rfc, self._actor, pdf)
+            else:
+                hecho = pdfs.adjuntar_contrato(self._rfc, self._actor, contrato, pdf)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        self._pdfs()
+        estado = "Se guardó" if hecho.nuevo else "Ya estaba guardado"
+        msgbox.information(
+            self, f"{estado} «{hecho.nombre}»: cada exportación del SISUB lo lleva.", TITLE
         )
 
     def _exportar(self) -> None:

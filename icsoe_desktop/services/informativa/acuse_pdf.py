@@ -85,12 +85,14 @@ def leer_acuse(
     cancelado: Callable[[], bool] | None = None,
     plazo: float = PLAZO_S,
     mensajes: Mapping[str, str] | None = None,
+    limites: tuple[int, int] = (MAX_ACUSE_BYTES, MAX_PAGINAS),
 ) -> AcuseLeido:
     """The acuse's text and whether it is a constancia de firma, or a Spanish message for a
     file that is not a readable, unprotected PDF of an acuse's size. ``mensajes``: the texts
-    for another kind of document, by code (``acuse_vacio``…), with the same placeholders."""
+    for another kind of document, by code (``acuse_vacio``…), with the same placeholders;
+    ``limites``: its most bytes and pages."""
     try:
-        return _leer_vigilado(datos, nombre, cancelado, plazo)
+        return _leer_vigilado(datos, nombre, cancelado, plazo, limites)
     except ValidationError as exc:
         if mensajes and exc.code in mensajes:
             raise ValidationError(
@@ -100,11 +102,15 @@ def leer_acuse(
 
 
 def _leer_vigilado(
-    datos: bytes, nombre: str, cancelado: Callable[[], bool] | None, plazo: float
+    datos: bytes,
+    nombre: str,
+    cancelado: Callable[[], bool] | None,
+    plazo: float,
+    limites: tuple[int, int],
 ) -> AcuseLeido:
     if not datos:
         raise ValidationError("acuse_vacio", MSG_VACIO.format(nombre=nombre), "acuse")
-    if len(datos) > MAX_ACUSE_BYTES:
+    if len(datos) > limites[0]:
         raise ValidationError("acuse_grande", MSG_GRANDE.format(nombre=nombre), "acuse")
     if not datos.lstrip()[:5] == b"%PDF-":
         raise ValidationError("acuse_no_pdf", MSG_NO_PDF.format(nombre=nombre), "acuse")
@@ -132,7 +138,7 @@ def _leer_vigilado(
     anterior = sys.gettrace()
     sys.settrace(vigilar)
     try:
-        return _leer(datos, nombre)
+        return _leer(datos, nombre, limites[1])
     except _Detenido as alto:
         if alto.cancelado:
             raise ValidationError(
@@ -144,7 +150,7 @@ def _leer_vigilado(
         sys.settrace(anterior)
 
 
-def _leer(datos: bytes, nombre: str) -> AcuseLeido:
+def _leer(datos: bytes, nombre: str, max_paginas: int) -> AcuseLeido:
     from pypdf import PdfReader
 
     try:
@@ -152,7 +158,7 @@ def _leer(datos: bytes, nombre: str) -> AcuseLeido:
         if reader.is_encrypted:
             raise ValidationError("acuse_cifrado", MSG_CIFRADO.format(nombre=nombre), "acuse")
         paginas = len(reader.pages)
-        if paginas > MAX_PAGINAS:
+        if paginas > max_paginas:
             raise ValidationError(
                 "acuse_paginas", MSG_PAGINAS.format(nombre=nombre, paginas=paginas), "acuse"
             )

@@ -121,12 +121,12 @@ def autorizado_en(
     return folio or row.aviso, servicio
 
 
-def pdf_de_archivo(ruta: Path) -> Pdf:
-    """The file at ``ruta``, read no further than a registration's PDF may weigh (a device or
-    a huge file is refused by its size, not read whole)."""
+def pdf_de_archivo(ruta: Path, tope: int = MAX_ACUSE_BYTES) -> Pdf:
+    """The file at ``ruta``, read no further than ``tope`` (what its PDF may weigh) and a byte:
+    a device or a huge file is refused by its size, not read whole."""
     try:
         with ruta.open("rb") as archivo:
-            datos = archivo.read(MAX_ACUSE_BYTES + 1)
+            datos = archivo.read(tope + 1)
     except OSError as exc:
         raise ValidationError(
             "archivo_ilegible", f"No se pudo leer «{ruta.name}»: {exc.strerror or exc}.", "pdf"

@@ -1,7 +1,8 @@
 """The SISUB files of a report as the guide asks: the three CSVs (as Excel in Spanish saves
 them, ``domain/sisub/layout.py``) in the layout of the office's guide when one was read (else
 the built-in one), and the PDFs under the user guide's names (the REPSE registration as it was
-kept), in one folder or one ZIP per period. The contratista, or who administers its empresa,
+kept, the escritura and the contracts' PDFs as ``pdfs.py`` keeps them), in one folder or one
+ZIP per period. The contratista, or who administers its empresa,
 exports (``Accion.PRESENTAR_SISUB``); every export is audited with where and what."""
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.sisub.guia import Guias, leer_guia, texto_sin_llenar
+from icsoe_desktop.services.sisub.pdfs import ESCRITURA, pdfs_de, unidos
 from icsoe_desktop.services.sisub.reporte import SisubService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, RegistroPatronal, RegistroRepse
@@ -104,6 +106,7 @@ class SisubArchivosService(InformativaBase):
         with self._store.session() as session:
             contratista = self._contratista(session, reporte.rfc, actor, Accion.PRESENTAR_SISUB)
             sujeto, repse_pdf = _sujeto(session, contratista, reporte)
+            guardados = pdfs_de(session, contratista.id)
         layouts = self._guias.layouts()
         tablas = filas(reporte, sujeto, layouts)
         contenido = {f"{NOMBRES_CSV[a]}.csv": texto_csv(t) for a, t in tablas.items()}
@@ -112,8 +115,7 @@ class SisubArchivosService(InformativaBase):
             contenido[f"{PDF_REPSE}.pdf"] = repse_pdf
         else:
             avisos.append(f"«{PDF_REPSE}.pdf»: el registro REPSE no tiene su PDF guardado.")
-        for nombre in (PDF_ESCRITURA, PDF_CONTRATOS):
-            avisos.append(f"«{nombre}.pdf»: agrégalo a la carpeta antes de presentar.")
+        avisos += _pdfs_guardados(contenido, guardados, reporte)
         base = f"SISUB {reporte.rfc} {reporte.periodo.clave}"
         ruta = _escribir(destino, base, contenido, como_zip)
         self._audit.anotar(
@@ -124,6 +126,29 @@ class SisubArchivosService(InformativaBase):
             f"{len(tablas['trabajadores']) - 1} renglones de trabajadores",
         )
         return Exportado(ruta, tuple(contenido), tuple(avisos))
+
+
+def _pdfs_guardados(
+    contenido: dict[str, bytes], guardados: dict[str, bytes], reporte: ReporteSisub
+) -> list[str]:
+    """The escritura and the contracts' PDFs (in one, as the guide names one file) into
+    ``contenido``; what is missing, said. The contracts' file is written only whole."""
+    avisos = []
+    if ESCRITURA in guardados:
+        contenido[f"{PDF_ESCRITURA}.pdf"] = guardados[ESCRITURA]
+    else:
+        avisos.append(f"«{PDF_ESCRITURA}.pdf»: adjunta la escritura constitutiva (PDFs del SISUB).")
+    faltan = [
+        c.numero or c.contratante.nombre for c in reporte.contratos if c.uuid not in guardados
+    ]
+    if faltan:
+        avisos.append(
+            f"«{PDF_CONTRATOS}.pdf»: falta el PDF de {plural(len(faltan), 'contrato')} "
+            f"({', '.join(faltan)}); adjúntalos (PDFs del SISUB)."
+        )
+    elif reporte.contratos:
+        contenido[f"{PDF_CONTRATOS}.pdf"] = unidos([guardados[c.uuid] for c in reporte.contratos])
+    return avisos
 
 
 def _sujeto(

@@ -82,4 +82,23 @@ class SisubTrabajador(SyncedMixin, Base):
     editado: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
-__all__ = ["SisubContrato", "SisubReporte", "SisubTrabajador"]
+class SisubPdf(Base):
+    """A PDF the SISUB carries, kept once and reused every period: the contratista's escritura
+    constitutiva (``contrato`` empty) or one contract's PDF (``contrato``: its uuid). Local to
+    the desktop it was attached on, as the REPSE registration's PDF."""
+
+    __tablename__ = "sisub_pdfs"
+    __table_args__ = (Index("ux_sisub_pdfs", "contratista_id", "contrato", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contratista_id: Mapped[int] = mapped_column(
+        ForeignKey("icsoe_contratistas.id", ondelete="CASCADE")
+    )
+    contrato: Mapped[str] = mapped_column(String(36), default="")
+    nombre: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    datos: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    adjuntado_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+__all__ = ["SisubContrato", "SisubPdf", "SisubReporte", "SisubTrabajador"]
