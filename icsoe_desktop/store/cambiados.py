@@ -38,6 +38,7 @@ CLASE_DE_TABLA = {
     "empresa": EMPRESA,
     "evidencia_documentos": EVIDENCIAS,
     "evidencia_paquetes": EVIDENCIAS,
+    "evidencia_entregas": EVIDENCIAS,
     **dict.fromkeys(
         (
             "icsoe_contratistas",
