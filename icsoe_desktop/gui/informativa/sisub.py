@@ -481,23 +481,25 @@ class SisubDialog(QDialog):
         if not path:
             return
         from icsoe_desktop.services.informativa.repse import pdf_de_archivo
-        from icsoe_desktop.services.sisub.pdfs import MAX_BYTES
+        from icsoe_desktop.services.sisub.pdfs import MAX_BYTES, Guardado
 
-        pdfs = self._services.sisub_pdfs
-        try:
+        pdfs, rfc, actor = self._services.sisub_pdfs, self._rfc, self._actor
+
+        def trabajo() -> Guardado:
+            # Read off the window's thread: a long escritura takes its time.
             pdf = pdf_de_archivo(Path(path), MAX_BYTES)
             if contrato is None:
-                hecho = pdfs.adjuntar_escritura(self._rfc, self._actor, pdf)
-            else:
-                hecho = pdfs.adjuntar_contrato(self._rfc, self._actor, contrato, pdf)
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
-        self._pdfs()
-        estado = "Se guardó" if hecho.nuevo else "Ya estaba guardado"
-        msgbox.information(
-            self, f"{estado} «{hecho.nombre}»: cada exportación del SISUB lo lleva.", TITLE
-        )
+                return pdfs.adjuntar_escritura(rfc, actor, pdf)
+            return pdfs.adjuntar_contrato(rfc, actor, contrato, pdf)
+
+        def hecho(guardado: Guardado) -> None:
+            self._pdfs()
+            estado = "Se guardó" if guardado.nuevo else "Ya estaba guardado"
+            msgbox.information(
+                self, f"{estado} «{guardado.nombre}»: cada exportación del SISUB lo lleva.", TITLE
+            )
+
+        ejecutar(self, f"Leyendo «{Path(path).name}»…", trabajo, hecho, titulo=TITLE)
 
     def _exportar(self) -> None:
         if self.reporte is None:

@@ -6,6 +6,7 @@ when empty, not a PDF, protected, damaged or too big. Who may export the SISUB a
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -52,8 +53,6 @@ class Guardado:
 
 def leer(pdf: Pdf, escritura: bool) -> str:
     """The PDF read whole by the bounded reader with a document's limits; its SHA-256."""
-    import hashlib
-
     mensajes = {k: v.replace("{doc}", _DOCUMENTO[escritura]) for k, v in MENSAJES.items()}
     leer_acuse(pdf.datos, pdf.nombre, mensajes=mensajes, limites=(MAX_BYTES, MAX_PAGINAS))
     return hashlib.sha256(pdf.datos).hexdigest()
