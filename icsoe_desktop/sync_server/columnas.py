@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0042_evidencia_entregas"
+HEAD = "0044_recibos_por_fecha_pago"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(

@@ -95,16 +95,26 @@ def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
 def _recibos(
     conn: sqlite3.Connection, tablas: set[str], desde: date, hasta: date, con_archivo: bool
 ) -> dict[tuple[str, str], tuple[int, int]]:
+    """(client, month) → (receipts, of those without their XML): the receipts in force
+    (``vigente`` of services/nomina/consulta.py) read through ``ix_nomina_recibos_fecha_pago``
+    alone, each XML looked up once per receipt in the attached archive (before the join to
+    its clients: a receipt naming two clients is looked up once)."""
     if "nomina_recibos" not in tablas:
         return {}
-    sin_xml = "sum(a.timbre IS NULL)" if con_archivo else "count(*)"
-    union = "LEFT JOIN arch.recibos a ON a.timbre = r.uuid" if con_archivo else ""
+    sin_xml = "count(*) - count(a.timbre)" if con_archivo else "count(*)"
+    archivo = "LEFT JOIN arch.recibos a ON a.timbre = r.uuid" if con_archivo else ""
+    sustituidos = (
+        "AND NOT EXISTS (SELECT 1 FROM nomina_sustituidos x WHERE x.uuid = r.uuid)"
+        if "nomina_sustituidos" in tablas
+        else ""
+    )
     return {
         (cliente, mes): (cuantos, faltan)
         for cliente, mes, cuantos, faltan in conn.execute(
             f"SELECT s.rfc, substr(r.fecha_pago, 1, 7), count(*), {sin_xml} "
-            "FROM nomina_recibos r JOIN nomina_subcontrataciones s ON s.recibo_id = r.id "
-            f"{union} WHERE r.deleted = 0 AND r.fecha_pago BETWEEN ? AND ? GROUP BY 1, 2",
+            f"FROM nomina_recibos r {archivo} "
+            "CROSS JOIN nomina_subcontrataciones s ON s.recibo_id = r.id "
+            f"WHERE r.deleted = 0 AND r.fecha_pago BETWEEN ? AND ? {sustituidos} GROUP BY 1, 2",
             (desde.isoformat(), f"{hasta.isoformat()} 99"),
         )
     }

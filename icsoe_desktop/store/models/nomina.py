@@ -29,6 +29,8 @@ class ReciboNomina(SyncedMixin, Base):
         Index("ix_nomina_recibos_nss", "nss", "fecha_final"),
         Index("ix_nomina_recibos_curp", "curp"),
         Index("ix_nomina_recibos_fecha_final", "fecha_final"),
+        # The board of Evidencias del cliente counts from this index alone (migration 0044).
+        Index("ix_nomina_recibos_fecha_pago", "fecha_pago", "deleted", "uuid"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
