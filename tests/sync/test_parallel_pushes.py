@@ -205,7 +205,10 @@ def test_the_last_page_carries_the_sums_at_its_cursor_and_none_once_a_later_push
     with holding_new_row(sync_server, slow_rows[-1]["uuid"]) as holder:
         with in_background(lambda: push(sync_server, b, slow_rows)) as slow:
             _wait_for(lambda: _leases(sync_server) == 1)  # B has its numbers, is writing
-            assert pull(resumen="1")["resumen"] == resumen  # the 30 rows, at the same cursor
+            held = pull(resumen="1")["resumen"]
+            # The 30 rows, at the same cursor; the server's last number is B's, never lower.
+            assert {**held, "ultimo": resumen["ultimo"]} == resumen
+            assert held["ultimo"] == resumen["cursor"] + len(slow_rows)
             assert push(sync_server, c, [row("C1234567105")]).status_code == 200
             page = pull(resumen="1")
             assert page["cursor"] == resumen["cursor"] and page["resumen"] is None
