@@ -272,3 +272,35 @@ def test_corrige_a_says_the_day_it_was_signed_in_central_time(
     dialog.tipo_combo.setCurrentIndex(dialog.tipo_combo.findData(CORRECCION))
     assert dialog.complementa.isVisible()
     assert dialog.complementa.itemText(0) == "Normal, firmada el 26/11/2026"
+
+
+def test_a_lapsed_repse_registration_is_red_and_a_renewal_due_a_notice(qtbot, capturista, services):
+    from datetime import date
+
+    from tests.gui.helpers import wait_operations
+    from tests.services.test_repse import LIMPIEZA
+
+    inicio = capturista.informativas
+    wait_operations(qtbot)
+    assert inicio.repse.isHidden()  # no registration recorded
+
+    # Granted 01/11/2023: it ended on 01/11/2026, before the tests' 22/11/2026.
+    services.repse.registrar(
+        cf.RFC_MORAL, cf.RFC_MORAL, "AR111/2023", date(2023, 11, 1), [LIMPIEZA]
+    )
+    qtbot.waitUntil(lambda: inicio.repse.isVisible())
+    assert inicio.repse.text().startswith("El registro REPSE AR111/2023 venció el 01/11/2026: ")
+    assert colores.PROPIO[colores.ERROR] in inicio.repse.styleSheet()
+    capturista.grab().save("/tmp/inicio_repse_vencido.png")
+
+    # Corrected to one granted 15/01/2024: it ends 15/01/2027, its renewal due since 15/10/2026.
+    services.repse.registrar(
+        cf.RFC_MORAL, cf.RFC_MORAL, "AR222/2024", date(2024, 1, 15), [LIMPIEZA]
+    )
+    qtbot.waitUntil(lambda: "AR222/2024 vence el 15/01/2027" in inicio.repse.text())
+    assert inicio.repse.isVisible()
+    assert colores.PROPIO[colores.AVISO] in inicio.repse.styleSheet()
+
+    services.repse.renovar(cf.RFC_MORAL, cf.RFC_MORAL, "AR333/2026", date(2026, 11, 20))
+    qtbot.waitUntil(lambda: inicio.repse.isHidden())
+    assert inicio.repse.text() == ""

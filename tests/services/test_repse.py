@@ -290,3 +290,15 @@ def test_revisar_warns_of_a_service_not_authorised_and_a_contract_past_the_end(
     ]
     assert "AR12345/2024" in avisos[0].mensaje
     assert "15/03/2027" in avisos[1].mensaje and "01/01/2028" in avisos[1].mensaje
+
+
+def test_the_line_a_registration_is_shown_with_by_its_state() -> None:
+    fin = date(2026, 11, 1)
+    vencido = repse.aviso_registro(repse.VENCIDO, "AR1/2023", fin)
+    assert vencido is not None and vencido.startswith(
+        "El registro REPSE AR1/2023 venció el 01/11/2026: "
+    )
+    por_renovar = repse.aviso_registro(repse.EN_RENOVACION, "AR1/2023", fin)
+    assert por_renovar is not None and "vence el 01/11/2026: solicita su renovación" in por_renovar
+    assert repse.aviso_registro(repse.RENOVACION_SOLICITADA, "AR1/2023", fin) is None
+    assert repse.aviso_registro(repse.VIGENTE, "AR1/2023", fin) is None

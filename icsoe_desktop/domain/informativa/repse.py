@@ -131,6 +131,22 @@ def autorizado(descripcion: str, autorizados: Iterable[str]) -> str | None:
     return next((s for s in autorizados if clave_servicio(s) == clave), None)
 
 
+def aviso_registro(estado_actual: str, aviso: str, fin: date) -> str | None:
+    """The line the contratista's work is shown with: a lapsed registration (red) or one whose
+    renewal is due and not asked yet (a notice); None otherwise."""
+    if estado_actual == VENCIDO:
+        return (
+            f"El registro REPSE {aviso} venció el {fin:%d/%m/%Y}: se cancela y con él la "
+            "deducción del cliente y las informativas que siguen; obtén un registro nuevo."
+        )
+    if estado_actual == EN_RENOVACION:
+        return (
+            f"El registro REPSE {aviso} vence el {fin:%d/%m/%Y}: solicita su renovación antes "
+            "de esa fecha (se solicita en los tres meses previos a su vencimiento)."
+        )
+    return None
+
+
 def aviso_contrato(fecha_final: date | None, fin: date, aviso: str) -> str | None:
     """The warning for a contract that runs past the registration's end (or has no end while
     the registration has one), else None."""

@@ -2,8 +2,9 @@
 contratista's informativas by cuatrimestre with their deadlines, and the ways to start, open or
 discard one. Once shown, the stored constancias of its Presentada ones not yet verified by the
 current checks are verified in the background, as a sync does; a refused one is told under
-the list. The capturista's window and the contratista's show this same widget; only the
-contratista may sign (``puede_firmar``)."""
+the list. A lapsed REPSE registration is told in red above it, one whose renewal is due
+as a notice, read again whenever the store changes. The capturista's window and the
+contratista's show this same widget; only the contratista may sign (``puede_firmar``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableView, QWid
 
 from icsoe_desktop.domain.cambios import ICSOE, Cambios
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.informativa import repse
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
     FIRMADA,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.gui.informativa.ventana import InformativaWindow
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.informativa.captura import FilaInformativa
+    from icsoe_desktop.services.informativa.repse import Registro
 
 TITLE = "Informativas"
 HEADERS = (
@@ -130,6 +133,9 @@ class InformativasInicio(QWidget):
         self.constancias = child(form, QLabel, "constanciasLabel")
         self.constancias.hide()
         colores.pintar(self.constancias, colores.ERROR)
+        self.repse = child(form, QLabel, "repseLabel")
+        self.repse.hide()
+        self._repse_leido = 0  # the newest read asked: an older one answering late is dropped
         self.model = InformativasModel()
         self.tabla.setModel(self.model)
         self.tabla.verticalHeader().setVisible(False)
@@ -144,12 +150,44 @@ class InformativasInicio(QWidget):
         self.abrir.clicked.connect(self.abrir_seleccionada)
         self.eliminar.clicked.connect(self.eliminar_seleccionada)
         self.recargar()
+        self._leer_repse()
         suscribir(self, services, {ICSOE}, self._on_cambios)  # a signature, an import, a sync
         # Once its window is up: never in the way of the first one.
         QTimer.singleShot(0, self, self._comprobar_constancias)
 
     def _on_cambios(self, _cambios: Cambios) -> None:
         self.recargar()
+        self._leer_repse()
+
+    def _leer_repse(self) -> None:
+        """The contratista's REPSE registration read off the window's thread."""
+        self._repse_leido += 1
+        pedido, servicio, rfc, actor = self._repse_leido, self._services.repse, self.rfc, self.actor
+        en_segundo_plano(
+            lambda: servicio.ver(rfc, actor),
+            lambda registro: self._mostrar_repse(pedido, registro),
+            lambda exc: log.warning("No se leyó el registro REPSE: %r", exc),
+            self,
+        )
+
+    def _mostrar_repse(self, pedido: int, registro: Registro | None) -> None:
+        if pedido != self._repse_leido:
+            return
+        texto = (
+            repse.aviso_registro(registro.estado, registro.aviso, registro.vence)
+            if registro is not None
+            else None
+        )
+        if texto is None:
+            self.repse.hide()
+            self.repse.clear()
+            return
+        self.repse.show()
+        if texto == self.repse.text():
+            return  # said once, not again at every change of the store
+        vencido = registro is not None and registro.estado == repse.VENCIDO
+        colores.pintar(self.repse, colores.ERROR if vencido else colores.AVISO)
+        lector.estado(self.repse, texto, urgente=vencido)
 
     def _comprobar_constancias(self) -> None:
         """The stored constancias of the Presentada ones verified off the window's thread
