@@ -24,7 +24,7 @@ SOLO_LINEA_DE_COMANDOS = {
     Accion.CAPTURAR_INFORMATIVA,
     Accion.CODIGOS_POSTALES,
     Accion.REGISTRO_REPSE,
-    # The contratista's own window only (the contratista may do both): no role walked here.
+    # The ICSOE windows only, no role walked here: tests/gui/test_sisub_ventana.py checks them.
     Accion.PREPARAR_SISUB,
     Accion.PRESENTAR_SISUB,
 }

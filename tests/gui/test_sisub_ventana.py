@@ -6,6 +6,7 @@ acuse registered makes the report read-only. Clicked and typed as a clerk would.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
@@ -212,3 +213,58 @@ def test_the_pdfs_are_attached_from_the_window_by_keyboard(
         "",
         dialogo.contratos_model.rows[0].uuid,
     }
+
+
+def test_a_capturista_prepares_from_her_window_and_may_not_file(qtbot, modals, services, quien):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMenu
+
+    from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
+    from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+    from icsoe_desktop.services.capturistas.acceso import CapturistaSesion
+
+    rfc, ana = quien
+    ventana = IcsoeCapturistaWindow(services, CapturistaSesion(ana, "ANA LÓPEZ MARTÍNEZ"))
+    qtbot.addWidget(ventana)
+    ventana.show()
+    assert not ventana.sisub_action.isEnabled()  # whose SISUB: no contratista chosen yet
+    ventana.set_contratista(services.acceso_capturista.seleccionar(ana, rfc))
+    assert ventana.sisub_action.isEnabled()
+    visto: dict[str, object] = {}
+
+    def preparar(dialogo) -> None:
+        assert isinstance(dialogo, SisubDialog) and rfc in dialogo.windowTitle()
+        click(qtbot, dialogo.preparar)
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: dialogo.contratos_model.rowCount() == 1)
+        assert dialogo.trabajadores_model.rowCount() == 2 and dialogo.revisar.isEnabled()
+        # Filing is the contratista's: greyed, and the tooltip says who may.
+        grises = (dialogo.exportar, dialogo.zip, dialogo.guia, dialogo.presentar)
+        grises += (dialogo.adjuntar_escritura, dialogo.adjuntar_contrato)
+        assert not any(b.isEnabled() for b in grises)
+        assert "puede" in dialogo.exportar.toolTip()
+        assert dialogo.escritura_label.text() == "—"
+        assert dialogo.reporte is not None
+        visto["uuid"] = dialogo.reporte.uuid
+        dialogo.grab().save("/tmp/sisub_capturista.png")
+        dialogo.reject()
+
+    modals.handle(preparar)
+    menu = ventana.findChild(QMenu, "informativasMenu")
+    menu.popup(ventana.mapToGlobal(ventana.menuBar().geometry().bottomLeft()))
+    qtbot.waitUntil(menu.isVisible)
+    ventana.grab().save("/tmp/capturista_menu.png")
+    menu.grab().save("/tmp/capturista_menu_abierto.png")
+    punto = menu.actionGeometry(ventana.sisub_action).center()
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=punto)
+    qtbot.waitUntil(lambda: "uuid" in visto, timeout=30_000)
+    assert not modals.texts  # no refusal said on opening it: nothing of the contratista's read
+    # Through the service too: refused, and the refusal audited.
+    with pytest.raises(PermisoDenegado):
+        services.sisub_archivos.exportar(str(visto["uuid"]), ana, Path("/nonexistent"))
+    negados = [
+        (r.actor, r.target)
+        for r in services.audit_instalacion.recent()
+        if r.action == "permiso_denegado"
+    ]
+    assert (ana, "PRESENTAR_SISUB") in negados

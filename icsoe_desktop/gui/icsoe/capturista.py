@@ -1,15 +1,17 @@
 """The capturista's ICSOE window (guía Ingreso del capturista, pasos 7-11): Perfil del usuario
 (CURP, Nombre completo, Rol), Seleccionar Contratista, the contratista in use and, once chosen,
-its pantalla de inicio: the informativas by period."""
+its pantalla de inicio: the informativas by period, and (Informativas menu) its SISUB del
+INFONAVIT, which a capturista prepares and its contratista files."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.ayuda import menu_ayuda
 from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.icsoe.seleccionar_contratista import IcsoeSeleccionarContratistaDialog
@@ -17,6 +19,7 @@ from icsoe_desktop.gui.informativa.inicio import InformativasInicio
 from icsoe_desktop.gui.kit import mnemonics
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.permisos import reflejar
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLayout
@@ -57,6 +60,13 @@ class IcsoeCapturistaWindow(QMainWindow):
         self.seleccionar.clicked.connect(self.open_seleccionar)
         self.cerrar_sesion.clicked.connect(self.close)
         self.statusBar().showMessage(f"Capturista: {sesion.curp}")
+        informativas = self.menuBar().addMenu("&Informativas")
+        informativas.setObjectName("informativasMenu")
+        self.sisub_action = QAction("SISUB del INFONAVIT…", self)
+        self.sisub_action.setObjectName("sisubAction")
+        self.sisub_action.triggered.connect(self.abrir_sisub)
+        informativas.addAction(self.sisub_action)
+        self._reflejar_sisub()
         self.manual_action, self.acerca_action = menu_ayuda(self, services.data_dir)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(1120, 700)  # fits a 1366×768 screen
@@ -75,6 +85,24 @@ class IcsoeCapturistaWindow(QMainWindow):
             f"Capturista: {self.sesion.curp} · Contratista: {contratista.rfc}"
         )
         self._mostrar_informativas(contratista.rfc)
+        self._reflejar_sisub()
+
+    def _reflejar_sisub(self) -> None:
+        """The SISUB is the chosen contratista's: none chosen, none to open."""
+        reflejar(
+            self.sisub_action,
+            self._services.permisos,
+            self.sesion.curp,
+            Accion.PREPARAR_SISUB,
+            ademas=self.contratista is not None,
+        )
+
+    def abrir_sisub(self) -> None:
+        from icsoe_desktop.gui.informativa.sisub import SisubDialog
+
+        if self.sisub_action.isEnabled() and self.contratista is not None:
+            dialogo = SisubDialog(self._services, self.contratista.rfc, self.sesion.curp, self)
+            ejecutar_modal(dialogo)
 
     def _mostrar_informativas(self, rfc: str) -> None:
         """The pantalla de inicio of the contratista chosen (one at a time)."""

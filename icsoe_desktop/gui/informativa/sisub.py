@@ -1,9 +1,10 @@
-"""Informativas › SISUB del INFONAVIT (the contratista's window): the report of a period —
-its contracts in force with their SISUB number and work site, the workers of the contract
-chosen per bimestre with their amounts and where they came from — and its steps: Preparar,
-Revisar, Exportar… (the three CSVs and the PDFs in a folder or a ZIP) and Registrar
-presentación… (the INFONAVIT's acuse); the escritura and each contract's PDF attached once. Everything through services/sisub; keyboard only works (Tab in reading
-order, Alt-letters)."""
+"""Informativas › SISUB del INFONAVIT (the contratista's and the capturista's windows): the
+report of a period — its contracts in force with their SISUB number and work site, the workers
+of the contract chosen per bimestre with their amounts and where they came from — and its steps:
+Preparar, Revisar, Exportar… (the three CSVs and the PDFs in a folder or a ZIP) and Registrar
+presentación… (the INFONAVIT's acuse); the escritura and each contract's PDF attached once. A
+capturista prepares; the steps that file are greyed by the role matrix. Everything through
+services/sisub; keyboard only works (Tab in reading order, Alt-letters)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo
 from icsoe_desktop.domain.informativa.periodos import periodos_entre
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub.archivos import pesos
 from icsoe_desktop.domain.sisub.modelo import (
     PRESENTADO,
@@ -52,6 +54,7 @@ from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 
 if TYPE_CHECKING:
@@ -142,7 +145,8 @@ def _boton(texto: str, nombre: str) -> QPushButton:
 
 
 class SisubDialog(QDialog):
-    """``rfc``: the contratista whose SISUB it is; ``actor``: who acts (the contratista)."""
+    """``rfc``: the contratista whose SISUB it is; ``actor``: who acts (the contratista, or
+    one of its capturistas by CURP)."""
 
     def __init__(
         self, services: Services, rfc: str, actor: str, parent: QWidget | None = None
@@ -307,21 +311,30 @@ class SisubDialog(QDialog):
 
     # --- reading -------------------------------------------------------------------------------
 
+    def _puede(self, control: QWidget, accion: Accion, ademas: bool = True) -> bool:
+        return reflejar(control, self._services.permisos, self._actor, accion, ademas=ademas)
+
     def _pdfs(self) -> None:
         """What is kept: the escritura and the chosen contract's PDF."""
+        c = self._contrato()
+        if not self._puede(self.adjuntar_escritura, Accion.PRESENTAR_SISUB):
+            # Who only prepares neither attaches nor reads what is kept (the service refuses).
+            self._puede(self.adjuntar_contrato, Accion.PRESENTAR_SISUB)
+            self.escritura_label.setText("—")
+            self.contrato_pdf_label.setText("—")
+            return
         try:
             guardados = self._services.sisub_pdfs.guardados(self._rfc, self._actor)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return
-        c = self._contrato()
         for etiqueta, clave in (
             (self.escritura_label, ""),
             (self.contrato_pdf_label, c.uuid if c else None),
         ):
             g = guardados.get(clave) if clave is not None else None
             etiqueta.setText(f"«{g.nombre}» guardado" if g else "sin adjuntar")
-        self.adjuntar_contrato.setEnabled(c is not None)
+        self._puede(self.adjuntar_contrato, Accion.PRESENTAR_SISUB, c is not None)
 
     def _on_cambios(self, _cambios: Cambios) -> None:
         self.refresh()
@@ -350,9 +363,12 @@ class SisubDialog(QDialog):
             self.estado.setText(f"<b>{r.tipo_texto}</b> · {r.estado_texto}{presentado}")
         editable = r is None or r.estado != PRESENTADO
         for widget in (self.preparar, self.guardar_contrato, self.guardar_importes):
-            widget.setEnabled(editable)
-        for widget in (self.revisar, self.exportar, self.presentar, self.guia):
-            widget.setEnabled(r is not None and (widget in (self.exportar, self.guia) or editable))
+            self._puede(widget, Accion.PREPARAR_SISUB, editable)
+        self._puede(self.revisar, Accion.PREPARAR_SISUB, r is not None and editable)
+        for widget in (self.exportar, self.guia):
+            self._puede(widget, Accion.PRESENTAR_SISUB, r is not None)
+        self._puede(self.presentar, Accion.PRESENTAR_SISUB, r is not None and editable)
+        self.zip.setEnabled(self.exportar.isEnabled())
         for column in (0, 1, 3, 4, 5, 6):
             self.contratos.resizeColumnToContents(column)
         if r and r.contratos:
