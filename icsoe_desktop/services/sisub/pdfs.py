@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
@@ -59,9 +60,11 @@ def leer(pdf: Pdf, escritura: bool) -> str:
 
 
 class SisubPdfsService(InformativaBase):
+    @anuncia(ICSOE)
     def adjuntar_escritura(self, rfc: str, actor: str | None, pdf: Pdf) -> Guardado:
         return self._adjuntar(rfc, actor, ESCRITURA, pdf)
 
+    @anuncia(ICSOE)
     def adjuntar_contrato(self, rfc: str, actor: str | None, contrato: str, pdf: Pdf) -> Guardado:
         """``contrato``: the ICSOE contract's uuid."""
         if not contrato:
