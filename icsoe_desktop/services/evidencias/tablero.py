@@ -66,7 +66,9 @@ def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
         archivo = ruta_de(store)
         con_archivo = archivo.is_file()
         if con_archivo:
-            conn.execute("ATTACH DATABASE ? AS arch", (f"file:{archivo}?mode=ro",))
+            # A URI SQLite reads on Windows too (file:///C:/…), read-only.
+            uri = f"{archivo.resolve().as_uri()}?mode=ro"
+            conn.execute("ATTACH DATABASE ? AS arch", (uri,))
         recibos = _recibos(conn, tablas, desde, hasta, con_archivo)
         documentos = _documentos(conn, tablas, meses)
         nombres = _nombres(conn, tablas)
