@@ -66,9 +66,8 @@ def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
         archivo = ruta_de(store)
         con_archivo = archivo.is_file()
         if con_archivo:
-            # A URI SQLite reads on Windows too (file:///C:/…), read-only.
-            uri = f"{archivo.resolve().as_uri()}?mode=ro"
-            conn.execute("ATTACH DATABASE ? AS arch", (uri,))
+            # By its plain path: Windows' SQLite takes no URI in ATTACH (only read here).
+            conn.execute("ATTACH DATABASE ? AS arch", (str(archivo),))
         recibos = _recibos(conn, tablas, desde, hasta, con_archivo)
         documentos = _documentos(conn, tablas, meses)
         nombres = _nombres(conn, tablas)
