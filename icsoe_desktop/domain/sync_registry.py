@@ -176,6 +176,16 @@ SYNCED: tuple[TableSpec, ...] = (
         etiqueta="nss",
         claves=(("reporte_id", "contrato_id", "bimestre", "nss"),),
     ),
+    # The escritura (``contrato`` empty) and each contract's PDF (its uuid), one per contratista
+    # and contract (its unique index here; on the server too: two desktops may attach one each).
+    TableSpec(
+        "sisub_pdfs",
+        titulo="PDF del SISUB",
+        etiqueta="nombre",
+        claves=(("contratista_id", "contrato"),),
+        cuando=frozenset({"adjuntado_at"}),
+        exclusiva=True,
+    ),
     # The CFDI de nómina: one row per timbre UUID (one XML imported on two desktops is one
     # row), its perceptions, incapacidades and clients in ``detalle``. Never whether its SAT seal
     # was verified: a desktop says so only of what it verified itself.
@@ -226,8 +236,6 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "evidencia_documentos",
         "evidencia_paquetes",
         "evidencia_entregas",
-        # The SISUB's escritura and contracts' PDFs, as the REPSE registration's
-        "sisub_pdfs",
     }
 )
 

@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0044_recibos_por_fecha_pago"
+HEAD = "0045_sisub_pdfs_sincronizados"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -253,6 +253,17 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "registro_patronal",
             "reporte_id",
             "variables",
+        }
+    ),
+    "sisub_pdfs": frozenset(
+        {
+            "adjuntado_at",
+            "contratista_id",
+            "contrato",
+            "created_at",
+            "datos",
+            "nombre",
+            "sha256",
         }
     ),
     "nomina_recibos": frozenset(

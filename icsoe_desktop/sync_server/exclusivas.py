@@ -124,22 +124,42 @@ def _holders(
     )
     # Narrowed by the key's first column (the contratista's uuid): its informativas only.
     query = query.where(rows.data[first].as_string().in_({key[0] for key in keys}))
-    if table == POR_CONTRATO and session.get_bind().dialect.name == "postgresql":
+    queries = [query]
+    if table == PDFS and session.get_bind().dialect.name == "postgresql":
+        # By migration 0014's index: only the PDF of each key is read, not every PDF of the
+        # contratista (megabytes each, whose key a scan would parse out of each text).
+        queries = [
+            _PDFS.bindparams(empresa=caller.empresa_id, contratista=k[0], contrato=k[1])
+            for k in sorted(keys)
+        ]
+    elif table == POR_CONTRATO and session.get_bind().dialect.name == "postgresql":
         # By migration 0012's index (a company's workers are many): its very expressions.
         # Two texts, not two arrays (the driver dumps an array element by element); a key
         # holding a comma is no contract's worker: a contract's uuid is canonical, a NSS digits.
         pairs = sorted(key for key in keys if "," not in "".join(key))
-        query = _WORKERS.bindparams(
-            empresa=caller.empresa_id,
-            contratos=",".join(key[0] for key in pairs),
-            nss=",".join(key[1] for key in pairs),
-        )
+        queries = [
+            _WORKERS.bindparams(
+                empresa=caller.empresa_id,
+                contratos=",".join(key[0] for key in pairs),
+                nss=",".join(key[1] for key in pairs),
+            )
+        ]
     found: dict[Key, dict[str, dict[str, Any]]] = {}
-    for row_uuid, data in session.execute(query):
-        key = _key(table, data)
-        if key in keys:
-            found.setdefault(key, {})[row_uuid] = data
+    for one in queries:
+        for row_uuid, data in session.execute(one):
+            key = _key(table, data)
+            if key in keys:
+                found.setdefault(key, {})[row_uuid] = data
     return found
+
+
+# A SISUB PDF by its key, through migration 0014's index (its very expressions).
+PDFS = "sisub_pdfs"
+_PDFS = text(
+    "SELECT uuid, data FROM rows WHERE empresa_id = :empresa AND tabla = 'sisub_pdfs' "
+    "AND (data ->> 'contratista_id') = :contratista AND (data ->> 'contrato') = :contrato "
+    "AND NOT deleted"
+)
 
 
 # Each key looked up by its own probe of migration 0012's index (OFFSET 0: kept from being
@@ -162,6 +182,14 @@ def _why(table: str, holder: dict[str, Any], refused: dict[str, Any]) -> str:
             "este contrato: este no se guardó para no tenerlo dos veces. Al sincronizar, este "
             "equipo recibe el del servidor y, si este difiere, lo conserva como conflicto para "
             "que elijas cuál queda."
+        )
+    if table == PDFS:
+        que = "la escritura" if not holder.get("contrato") else "el PDF de este contrato"
+        return (
+            f"Otro equipo ya envió al servidor {que} de este contratista para el SISUB "
+            f"(«{holder.get('nombre')}»): este no se guardó para no tener dos. Al sincronizar, "
+            "este equipo recibe el del servidor y, si este difiere, lo conserva como conflicto "
+            "para que elijas cuál queda."
         )
     if table == "icsoe_contratantes":
         return (

@@ -30,7 +30,9 @@ MAX_BATCH_ROWS = 5000  # announced in /v1/estado (a desktop sends batches this b
 MAX_PULL_ROWS = 5000
 MAX_VERSION = 2**31 - 1
 MAX_SEQ = 2**62
-MAX_TEXT = 1_000_000  # one value (a base64 certificate is a few KB)
+# One value: a base64 certificate is a few KB; a SISUB PDF up to 5 MiB (services/sisub/pdfs.py),
+# 6.7 MB as base64, within a request of MAX_BODY_BYTES.
+MAX_TEXT = 7 * 1024 * 1024
 _BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _CANONICAL = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _CANONICAL_UUID = re.compile(_CANONICAL)

@@ -56,7 +56,7 @@ def _auditado(services, accion):
         (b"", "acuse_vacio", "está vacío: elige el PDF de la escritura constitutiva"),
         (b"PK\x03\x04 un zip", "acuse_no_pdf", "no es un PDF"),
         (b"%PDF-1.4\n basura", "acuse_danado", "está dañado o incompleto"),
-        (b"%PDF-1.4\n" + b"0" * MAX_BYTES, "acuse_grande", "pesa más de 10 MB"),
+        (b"%PDF-1.4\n" + b"0" * MAX_BYTES, "acuse_grande", "pesa más de 5 MB"),
     ],
 )
 def test_a_bad_file_is_refused_with_its_message_and_audited(

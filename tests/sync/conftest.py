@@ -99,6 +99,19 @@ def sync_server(sync_database) -> Iterator[SyncServer]:
 
 
 @pytest.fixture
+def full_server(sync_database) -> Iterator[SyncServer]:
+    """The server app with its default limits (a request of 8 MiB), on uvicorn in a thread."""
+    from icsoe_desktop.sync_server.app import create_app
+
+    database_url, engine = sync_database
+    port = free_port()
+    runner = _ThreadServer(create_app(engine), port)
+    runner.start()
+    yield SyncServer(f"http://127.0.0.1:{port}", database_url, engine)
+    runner.stop()
+
+
+@pytest.fixture
 def server_process(sync_database, tmp_path: Path) -> Iterator[pg.ServerProcess]:
     database_url, _engine = sync_database
     proc = pg.ServerProcess(database_url, free_port(), tmp_path / "server.log", preloaded=True)

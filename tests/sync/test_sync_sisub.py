@@ -1,6 +1,7 @@
 """The SISUB travels between two desktops of one company through the real server: a report
 prepared on one, its contract's number and work site and an amount typed by hand arrive on
-the other; the report filed there comes back presentado with its acuse."""
+the other; the report filed there comes back presentado with its acuse; the escritura and the
+contracts' PDFs arrive whole, one per contratista and contract."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from datetime import date
 
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.domain.sisub.layout import PDF_CONTRATOS, PDF_ESCRITURA
 from icsoe_desktop.domain.sisub.modelo import PRESENTADO, Importes
+from icsoe_desktop.services.informativa.repse import Pdf
+from icsoe_desktop.services.sisub.pdfs import MAX_BYTES
 from tests.icsoe_helpers import enter_contratista
 from tests.informativa_servicios import CLIENTE
+from tests.services.test_repse import registro_pdf
 from tests.sisub_datos import MAYO_AGOSTO, SITIO, contrato
 from tests.sync.conftest import connected
 
@@ -42,3 +47,71 @@ def test_a_sisub_report_travels_and_its_filing_comes_back(sync_server, desktops,
     a.sync.synchronize()
     assert a.sisub.reporte(hecho.uuid, CLI_ACTOR).estado == PRESENTADO
     assert a.sisub_presentacion.acuse(hecho.uuid, CLI_ACTOR) == pdf
+
+
+def escaneado_pdf(texto: str, lado: int = 1000) -> bytes:
+    """A one-page PDF holding a scan that does not compress (random pixels: ``lado``² × 3
+    bytes), as an escritura scanned in colour is."""
+    import io
+    import os
+
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    imagen = Image.frombytes("RGB", (lado, lado), os.urandom(lado * lado * 3))
+    salida = io.BytesIO()
+    hoja = canvas.Canvas(salida, invariant=1)
+    hoja.drawString(72, 760, texto)
+    hoja.drawImage(ImageReader(imagen), 72, 100, 400, 400)
+    hoja.save()
+    return salida.getvalue()
+
+
+def test_the_escritura_and_a_contracts_pdf_travel_whole(full_server, desktops, tmp_path):
+    a, b = connected(full_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    _inf, nuevo = contrato(a, rfc, CLI_ACTOR, MAYO_AGOSTO, CLIENTE, date(2026, 6, 1), None)
+    hecho = a.sisub.preparar(rfc, CLI_ACTOR, MAYO_AGOSTO)
+    a.sisub.guardar_contrato(hecho.uuid, nuevo, CLI_ACTOR, "SISUB-9", SITIO)
+    for fila in a.sisub.reporte(hecho.uuid, CLI_ACTOR).contratos[0].trabajadores:
+        a.sisub.editar_trabajador(fila.uuid, CLI_ACTOR, Importes(fijas=1_500_000), "Y5412345105")
+    escritura = escaneado_pdf("Escritura constitutiva", lado=1150)  # near the 5 MB limit
+    assert 3_900_000 < len(escritura) <= MAX_BYTES
+    del_contrato = registro_pdf("Contrato SISUB-9")
+    a.sisub_pdfs.adjuntar_escritura(rfc, CLI_ACTOR, Pdf(escritura, "escritura.pdf"))
+    a.sisub_pdfs.adjuntar_contrato(rfc, CLI_ACTOR, nuevo, Pdf(del_contrato, "contrato.pdf"))
+    assert a.sync.synchronize().conflictos == 0
+    assert b.sync.synchronize().conflictos == 0
+
+    assert b.sisub_pdfs.guardados(rfc, CLI_ACTOR) == a.sisub_pdfs.guardados(rfc, CLI_ACTOR)
+    exportado = b.sisub_archivos.exportar(hecho.uuid, CLI_ACTOR, tmp_path / "en_b").ruta
+    assert (exportado / f"{PDF_ESCRITURA}.pdf").read_bytes() == escritura
+    assert (exportado / f"{PDF_CONTRATOS}.pdf").read_bytes() == del_contrato
+
+
+def test_two_desktops_attaching_an_escritura_keep_one_and_a_conflict(
+    full_server, desktops, tmp_path
+):
+    a, b = connected(full_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    suya, mia = registro_pdf("Escritura de A"), registro_pdf("Escritura de B, otra copia")
+    a.sisub_pdfs.adjuntar_escritura(rfc, CLI_ACTOR, Pdf(suya, "de_a.pdf"))
+    b.sisub_pdfs.adjuntar_escritura(rfc, CLI_ACTOR, Pdf(mia, "de_b.pdf"))
+    assert a.sync.synchronize().conflictos == 0
+    assert b.sync.synchronize().conflictos == 1
+    (conflicto,) = b.conflictos.conflicts()
+    assert conflicto.titulo == "PDF del SISUB"
+    assert conflicto.otra["data"]["nombre"] == "de_b.pdf"  # B's own, kept to choose
+    # Until the clerk chooses, both desktops hold A's (one per contratista, never two).
+    for escritorio in (a, b):
+        (guardado,) = escritorio.sisub_pdfs.guardados(rfc, CLI_ACTOR).values()
+        assert guardado.nombre == "de_a.pdf"
+    # B keeps its own: it reaches A as an ordinary change of the one escritura.
+    b.conflictos.resolve(conflicto.id, "otra", CLI_ACTOR)
+    assert b.sync.synchronize().conflictos == 0
+    assert a.sync.synchronize().conflictos == 0
+    (guardado,) = a.sisub_pdfs.guardados(rfc, CLI_ACTOR).values()
+    assert guardado.nombre == "de_b.pdf"

@@ -1,7 +1,7 @@
 """The PDFs the SISUB carries besides the REPSE registration: the contratista's escritura
 constitutiva and each contract's PDF, kept once (with their SHA-256) and reused by every
 period's export. Read by the bounded reader of the acuses, with a document's limits: refused
-when empty, not a PDF, protected, damaged or too big. Who may export the SISUB attaches them
+when empty, not a PDF, protected, damaged or too big. Synced: one per contratista and contract. Who may export the SISUB attaches them
 (``Accion.PRESENTAR_SISUB``); every attachment and every refusal is audited."""
 
 from __future__ import annotations
@@ -21,15 +21,16 @@ from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.repse import Pdf
 from icsoe_desktop.store.models import ContratoRow, InformativaRow, SisubContrato, SisubPdf
 
-# An escritura runs to dozens of pages, often scanned.
-MAX_BYTES = 10 * 1024 * 1024
+# An escritura runs to dozens of pages, often scanned. A PDF travels whole in one sync request,
+# which a sync server takes up to 8 MiB (its bytes as base64: a third more).
+MAX_BYTES = 5 * 1024 * 1024
 MAX_PAGINAS = 300
 ESCRITURA = ""  # the row's ``contrato`` for the escritura
 
 _DOCUMENTO = {True: "la escritura constitutiva", False: "el contrato"}
 MENSAJES = {
     "acuse_vacio": "El archivo «{nombre}» está vacío: elige el PDF de {doc}.",
-    "acuse_grande": "El archivo «{nombre}» pesa más de 10 MB: guarda {doc} en un PDF más ligero.",
+    "acuse_grande": "El archivo «{nombre}» pesa más de 5 MB: guarda {doc} en un PDF más ligero.",
     "acuse_no_pdf": "El archivo «{nombre}» no es un PDF: elige el PDF de {doc}.",
     "acuse_paginas": "El PDF «{nombre}» tiene más de 300 páginas: no parece {doc}.",
     "acuse_cifrado": (

@@ -82,10 +82,10 @@ class SisubTrabajador(SyncedMixin, Base):
     editado: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
-class SisubPdf(Base):
+class SisubPdf(SyncedMixin, Base):
     """A PDF the SISUB carries, kept once and reused every period: the contratista's escritura
-    constitutiva (``contrato`` empty) or one contract's PDF (``contrato``: its uuid). Local to
-    the desktop it was attached on, as the REPSE registration's PDF."""
+    constitutiva (``contrato`` empty) or one contract's PDF (``contrato``: its uuid). Synced:
+    one per contratista and contract in the company."""
 
     __tablename__ = "sisub_pdfs"
     __table_args__ = (Index("ux_sisub_pdfs", "contratista_id", "contrato", unique=True),)
