@@ -199,6 +199,23 @@ SYNCED: tuple[TableSpec, ...] = (
     # A receipt substituted (its UUID) and by which: read on one desktop, the substituted one is
     # stored on none.
     TableSpec("nomina_sustituidos", titulo="Recibo de nómina sustituido", etiqueta="por"),
+    # The REPSE registration, with its PDF (up to 2 MB), and its services. The client's monthly
+    # evidence: each document by its name and SHA-256 (its bytes stay in the evidence archive of
+    # the desktop it was attached on) and each client's day due.
+    TableSpec(
+        "repse_registros",
+        titulo="Registro REPSE",
+        etiqueta="aviso",
+        cuando=frozenset({"registrado_at"}),
+    ),
+    TableSpec("repse_servicios", titulo="Servicio del registro REPSE", etiqueta="descripcion"),
+    TableSpec(
+        "evidencia_documentos",
+        titulo="Documento de evidencia",
+        etiqueta="nombre",
+        cuando=frozenset({"adjuntado_at"}),
+    ),
+    TableSpec("evidencia_entregas", titulo="Día de entrega de evidencia", etiqueta="contratante"),
     TableSpec("audit_log", append_only=True, titulo="Bitácora"),
     # «cambio» conflicts only (store/sync_tables.py): the desktop whose version lost hears of
     # it, and a settled conflict settles everywhere.
@@ -229,13 +246,9 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "nomina_percepciones",
         "nomina_incapacidades",
         "nomina_subcontrataciones",
-        # The REPSE registration, with its PDF: kept on the desktop it was recorded in
-        "repse_registros",
-        "repse_servicios",
-        # The client's monthly evidence: what was attached here and the packs written here
-        "evidencia_documentos",
+        # The packs written here: their paths are this desktop's, their members (a name and
+        # SHA-256 per receipt) weigh more than a synced value holds
         "evidencia_paquetes",
-        "evidencia_entregas",
     }
 )
 

@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0045_sisub_pdfs_sincronizados"
+HEAD = "0046_repse_evidencias_sincronizadas"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -296,6 +296,49 @@ COLUMNAS: dict[str, frozenset[str]] = {
         {
             "created_at",
             "por",
+        }
+    ),
+    "repse_registros": frozenset(
+        {
+            "anterior",
+            "aviso",
+            "contratista_id",
+            "created_at",
+            "otorgado",
+            "pdf",
+            "pdf_nombre",
+            "pdf_sha256",
+            "registrado_at",
+            "renovacion_folio",
+            "renovacion_solicitada",
+            "vence",
+        }
+    ),
+    "repse_servicios": frozenset(
+        {
+            "created_at",
+            "descripcion",
+            "n",
+            "registro_id",
+        }
+    ),
+    "evidencia_documentos": frozenset(
+        {
+            "adjuntado_at",
+            "contratante",
+            "created_at",
+            "mes",
+            "nombre",
+            "sha256",
+            "tamano",
+            "tipo",
+        }
+    ),
+    "evidencia_entregas": frozenset(
+        {
+            "contratante",
+            "created_at",
+            "dia",
         }
     ),
     "audit_log": frozenset(

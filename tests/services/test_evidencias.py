@@ -383,10 +383,11 @@ def test_the_board_by_client_and_month_and_its_due_day(empresa, tmp_path) -> Non
         f for f in empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 3) if f.contratante == CLIENTE
     )
     assert fila.dia == 31 and fila.celdas[-1].entrega == date(2026, 11, 30)  # November's last
-    # The archive gone: every receipt counts as without its XML, nothing breaks.
+    # The archive gone: every receipt counts as without its XML and every document as missing
+    # (its bytes are gone), nothing breaks.
     ruta_de(empresa.store.path).unlink()
     sin = empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)[0].celdas[0]
-    assert sin.sin_xml == sin.recibos > 0 and sin.texto == "Faltan 3"
+    assert sin.sin_xml == sin.recibos > 0 and sin.faltan == len(DOCUMENTOS) + 1
 
 
 def test_the_board_of_a_store_without_its_tables_or_file(tmp_path) -> None:

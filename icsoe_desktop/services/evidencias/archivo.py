@@ -86,6 +86,21 @@ class ArchivoEvidencias:
                 )
         return encontrados
 
+    def tiene(self, huellas: Iterable[str]) -> set[str]:
+        """Which of ``huellas`` the archive keeps (a document attached on another desktop is
+        known by its SHA-256 and kept only there)."""
+        buscadas = sorted(set(huellas))
+        if not buscadas or not self.path.is_file():
+            return set()
+        with closing(self._abrir()) as conn:
+            marcas = ", ".join("?" * len(buscadas))
+            return {
+                h
+                for (h,) in conn.execute(
+                    f"SELECT sha256 FROM archivos WHERE sha256 IN ({marcas})", buscadas
+                )
+            }
+
     def leer_varios(self, huellas: Iterable[str]) -> Iterator[bytes | None]:
         """The bytes of each one in order, through one connection: None when missing or not
         what its SHA-256 says (one at a time: a pack of 13,000 receipts is never in memory)."""

@@ -64,6 +64,9 @@ MENSAJES_PDF = {
 }
 
 
+EN_OTRO_EQUIPO = "se adjuntó en otro equipo: adjunta aquí el mismo archivo"
+
+
 @dataclass(frozen=True)
 class EstadoCliente:
     """What one client has and lacks for a month."""
@@ -75,10 +78,15 @@ class EstadoCliente:
     documentos: dict[str, str | None]  # tipo → the file's name, or None when missing
     repse: str | None  # the registration's aviso, or None when missing or lapsed
     entrega: date  # the day the evidence is due
+    # Documents attached on another desktop (synced) whose bytes this one lacks, by tipo.
+    en_otro_equipo: tuple[str, ...] = ()
 
     @property
     def faltan(self) -> list[str]:
         faltan = [DOCUMENTOS[t] for t, nombre in self.documentos.items() if nombre is None]
+        faltan += [
+            f"{DOCUMENTOS[t]}: «{self.documentos[t]}» {EN_OTRO_EQUIPO}" for t in self.en_otro_equipo
+        ]
         if self.recibos == 0:
             faltan.insert(0, "Recibos de nómina del mes")
         elif self.recibos_sin_xml:
@@ -176,6 +184,9 @@ class EvidenciasService:
         con_xml = self._archivo.recibos(timbres)
         repse = _repse_del_mes(leido.repse, mes)
         dias = self._dias()
+        aqui = self._archivo.tiene(
+            d.sha256 for d in (*leido.generales.values(), *leido.propios.values())
+        )
         return [
             EstadoCliente(
                 contratante=c,
@@ -192,6 +203,12 @@ class EvidenciasService:
                 },
                 repse=repse,
                 entrega=mes.entrega(dia_entrega or dias.get(c, DIA_ENTREGA)),
+                en_otro_equipo=tuple(
+                    t
+                    for t in DOCUMENTOS
+                    if (d := leido.propios.get((t, c)) or leido.generales.get(t))
+                    and d.sha256 not in aqui
+                ),
             )
             for c in clientes
         ]
@@ -211,7 +228,9 @@ class EvidenciasService:
                 "dia_invalido", f"El día de entrega {dia} no es válido: usa de 1 a 31.", "dia"
             )
         with self._store.session() as session:
-            row = session.get(EvidenciaEntrega, cliente)
+            row = session.scalar(
+                select(EvidenciaEntrega).where(EvidenciaEntrega.contratante == cliente)
+            )
             if row is None:
                 session.add(EvidenciaEntrega(contratante=cliente, dia=dia))
             else:

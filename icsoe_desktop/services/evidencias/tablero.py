@@ -69,10 +69,10 @@ def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
             # By its plain path: Windows' SQLite takes no URI in ATTACH (only read here).
             conn.execute("ATTACH DATABASE ? AS arch", (str(archivo),))
         recibos = _recibos(conn, tablas, desde, hasta, con_archivo)
-        documentos = _documentos(conn, tablas, meses)
+        documentos = _documentos(conn, tablas, meses, con_archivo)
         nombres = _nombres(conn, tablas)
         dias = (
-            dict(conn.execute("SELECT * FROM evidencia_entregas"))
+            dict(conn.execute("SELECT contratante, dia FROM evidencia_entregas"))
             if "evidencia_entregas" in tablas
             else {}
         )
@@ -122,14 +122,17 @@ def _recibos(
 
 
 def _documentos(
-    conn: sqlite3.Connection, tablas: set[str], meses: list[Mes]
+    conn: sqlite3.Connection, tablas: set[str], meses: list[Mes], con_archivo: bool
 ) -> dict[tuple[str, str], set[str]]:
+    """(month, client or "") → the tipos of the documents attached whose bytes the archive
+    here keeps (one attached on another desktop is missing here until attached again)."""
     documentos: dict[tuple[str, str], set[str]] = {}
-    if "evidencia_documentos" not in tablas:
+    if "evidencia_documentos" not in tablas or not con_archivo:
         return documentos
     marcas = ", ".join("?" * len(meses))
     for mes, contratante, tipo in conn.execute(
-        f"SELECT mes, contratante, tipo FROM evidencia_documentos WHERE mes IN ({marcas})",
+        f"SELECT mes, contratante, tipo FROM evidencia_documentos WHERE mes IN ({marcas}) "
+        "AND sha256 IN (SELECT sha256 FROM arch.archivos)",
         [m.clave for m in meses],
     ):
         documentos.setdefault((mes, contratante), set()).add(tipo)

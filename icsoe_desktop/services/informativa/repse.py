@@ -95,7 +95,7 @@ def registro_de(session: Session, contratista_id: int) -> tuple[RegistroRepse, l
         return None
     servicios = session.scalars(
         select(ServicioRepse.descripcion)
-        .where(ServicioRepse.registro_id == row.id)
+        .where(ServicioRepse.registro_id == row.id, ServicioRepse.deleted.is_(False))
         .order_by(ServicioRepse.n)
     ).all()
     return row, list(servicios)
@@ -307,16 +307,24 @@ def _check_otorgado(otorgado: date, hoy: date) -> None:
 
 
 def _poner_servicios(session: Session, row: RegistroRepse, servicios: list[str]) -> None:
+    """The registration's services, each in its place: the row of a place kept (a synced
+    row, edited where it stands), those past the last removed, a removed one's row taken again
+    (one row per place, on every desktop)."""
     session.flush()  # the registration's id
-    for viejo in session.scalars(
-        select(ServicioRepse).where(ServicioRepse.registro_id == row.id)
-    ).all():
-        session.delete(viejo)
-    session.flush()
-    session.add_all(
-        ServicioRepse(registro_id=row.id, n=n, descripcion=texto)
-        for n, texto in enumerate(servicios, 1)
-    )
+    filas = {
+        s.n: s
+        for s in session.scalars(
+            select(ServicioRepse).where(ServicioRepse.registro_id == row.id)
+        ).all()
+    }
+    for n, texto in enumerate(servicios, 1):
+        fila = filas.pop(n, None)
+        if fila is None:
+            session.add(ServicioRepse(registro_id=row.id, n=n, descripcion=texto))
+        elif fila.descripcion != texto or fila.deleted:
+            fila.descripcion, fila.deleted = texto, False
+    for sobrante in filas.values():
+        sobrante.deleted = True
 
 
 def _detalle(row: RegistroRepse, servicios: list[str]) -> str:

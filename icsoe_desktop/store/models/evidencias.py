@@ -1,8 +1,9 @@
 """The client's monthly evidence (services/evidencias): the documents attached for a month,
 for every client (``contratante`` empty) or for one, by their SHA-256 (their bytes are kept
 once, in the evidence archive beside the store: services/evidencias/archivo.py), and each pack
-written, with what it held, so the next pack of the month says what changed. Local to each
-desktop (domain/sync_registry.py ``LOCAL_ONLY``)."""
+written, with what it held, so the next pack of the month says what changed. The documents and
+the days due are synced (not their bytes: the archive stays on its desktop); the packs are each
+desktop's own (domain/sync_registry.py ``LOCAL_ONLY``)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models.base import Base
+from icsoe_desktop.store.models.base import Base, SyncedMixin
 
 
-class EvidenciaDocumento(Base):
+class EvidenciaDocumento(SyncedMixin, Base):
     __tablename__ = "evidencia_documentos"
     __table_args__ = (
         UniqueConstraint("mes", "tipo", "contratante", name="uq_evidencia_documento"),
@@ -45,13 +46,13 @@ class EvidenciaPaquete(Base):
     creado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class EvidenciaEntrega(Base):
+class EvidenciaEntrega(SyncedMixin, Base):
     """The day of the next month a client's evidence is due (not listed: the 17th)."""
 
     __tablename__ = "evidencia_entregas"
-    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    contratante: Mapped[str] = mapped_column(String(13), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contratante: Mapped[str] = mapped_column(String(13), unique=True)
     dia: Mapped[int] = mapped_column(Integer)
 
 

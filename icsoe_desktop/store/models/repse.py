@@ -1,6 +1,6 @@
 """The contratista's REPSE registration (services/informativa/repse.py): one per contratista,
-with the services or works it authorised and its PDF as the STPS issued it. Local to each
-desktop (domain/sync_registry.py ``LOCAL_ONLY``)."""
+with the services or works it authorised and its PDF as the STPS issued it. Synced, the PDF
+with it."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models.base import Base
+from icsoe_desktop.store.models.base import Base, SyncedMixin
 
 
-class RegistroRepse(Base):
+class RegistroRepse(SyncedMixin, Base):
     __tablename__ = "repse_registros"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,8 +42,9 @@ class RegistroRepse(Base):
     registrado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class ServicioRepse(Base):
-    """A service or work the registration authorised, with its description, in its order."""
+class ServicioRepse(SyncedMixin, Base):
+    """A service or work the registration authorised, with its description, in its order (one
+    no longer authorised is deleted, and its row taken again by the next one in its place)."""
 
     __tablename__ = "repse_servicios"
     __table_args__ = (UniqueConstraint("registro_id", "n", name="uq_repse_servicio_n"),)

@@ -1,0 +1,115 @@
+"""The REPSE registration and the client's monthly evidence between two desktops of one company,
+through the real server on PostgreSQL: the registration with its PDF, its services, the month's
+documents and each client's day due travel; a document's bytes stay on the desktop it was
+attached on (the evidence archive), and the other says so until the same file is attached
+there."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date
+
+import pytest
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.evidencias import Mes
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.informativa.repse import Pdf
+from tests import nomina_cfdi as nc
+from tests.icsoe_helpers import enter_contratista
+from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
+from tests.sync.conftest import connected
+
+OCTUBRE = Mes(2026, 10)
+CLIENTE = nc.CLIENTES[0]
+OTORGADO = date(2024, 3, 15)
+
+
+def _empresa(services) -> None:
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(services.data_dir)
+
+
+def _estado(services):
+    return {e.contratante: e for e in services.evidencias.estado(CLI_ACTOR, OCTUBRE)}[CLIENTE]
+
+
+def _sin_deriva(caplog, *escritorios) -> None:
+    """One more sync of each: nothing new, and the drift check finds every table as the server
+    has it."""
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
+        for escritorio in escritorios:
+            assert escritorio.sync.synchronize().recibidos == 0
+    assert not [r.getMessage() for r in caplog.records if "distintas" in r.getMessage()]
+
+
+@pytest.fixture
+def dos(sync_server, desktops, tmp_path):
+    a, b = connected(sync_server, desktops)
+    _empresa(a)
+    _empresa(b)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    recibos = list(
+        nc.nomina(nc.Emisor(), nc.trabajadores(4, seed=31), nc.semanas(date(2026, 10, 5), 1))
+    )
+    assert a.nomina.importar([nc.escribir(tmp_path / "octubre", recibos)], CLI_ACTOR).guardados
+    return a, b, rfc
+
+
+def test_the_registration_with_its_pdf_and_the_months_documents_without_theirs_travel(
+    dos, tmp_path, caplog
+) -> None:
+    a, b, rfc = dos
+    pdf = Pdf(registro_pdf(), "registro.pdf")
+    a.repse.registrar(rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, [LIMPIEZA, MANTENIMIENTO], pdf)
+    iva = tmp_path / "acuse_iva.pdf"
+    iva.write_bytes(registro_pdf("Acuse de la declaración de IVA, octubre de 2026"))
+    a.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
+    a.evidencias.fijar_entrega(CLI_ACTOR, CLIENTE, 25)
+    a.sync.synchronize()
+    b.sync.synchronize()
+
+    en_a, en_b = (s.repse.ver(rfc, CLI_ACTOR) for s in (a, b))
+    assert en_b is not None and en_b == en_a
+    assert en_b.servicios == (LIMPIEZA, MANTENIMIENTO)
+    assert b.repse.pdf(rfc, CLI_ACTOR) == pdf
+    assert en_b.pdf_sha256 == hashlib.sha256(pdf.datos).hexdigest()
+    # B knows the document and the day due, and says the file is on the other desktop.
+    estado = _estado(b)
+    assert estado.entrega == date(2026, 11, 25) and estado.repse == "AR12345/2024"
+    assert estado.documentos["acuse_iva"] == "acuse_iva.pdf"
+    assert estado.en_otro_equipo == ("acuse_iva",)
+    assert "Acuse de la declaración de IVA: «acuse_iva.pdf» se adjuntó en otro equipo" in (
+        " ".join(estado.faltan)
+    )
+    assert _estado(a).en_otro_equipo == ()
+    celda_a, celda_b = (
+        next(f for f in s.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1) if f.contratante == CLIENTE)
+        for s in (a, b)
+    )
+    assert celda_b.celdas[0].faltan == celda_a.celdas[0].faltan + 1  # the IVA acuse
+    with pytest.raises(ValidationError) as sin_archivo:
+        b.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "b.zip")
+    assert sin_archivo.value.code == "evidencia_sin_archivo"
+    assert not (tmp_path / "b.zip").exists()
+
+    # The same file attached on B, and a service less: B packs; A hears of the service.
+    b.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
+    b.repse.registrar(rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, [LIMPIEZA], pdf)
+    assert _estado(b).en_otro_equipo == ()
+    assert b.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "b.zip").ruta.exists()
+    b.sync.synchronize()
+    a.sync.synchronize()
+    assert a.repse.ver(rfc, CLI_ACTOR).servicios == (LIMPIEZA,)
+
+    # A attaches another PDF and the service again in its place: B has both.
+    nuevo = Pdf(registro_pdf("Constancia de registro REPSE, corregida"), "registro-2.pdf")
+    a.repse.registrar(rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, [LIMPIEZA, MANTENIMIENTO], nuevo)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert b.repse.ver(rfc, CLI_ACTOR).servicios == (LIMPIEZA, MANTENIMIENTO)
+    assert b.repse.pdf(rfc, CLI_ACTOR) == nuevo
+    assert a.conflictos.conflicts() == [] and b.conflictos.conflicts() == []
+    _sin_deriva(caplog, a, b)
