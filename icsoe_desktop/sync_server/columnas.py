@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0046_repse_evidencias_sincronizadas"
+HEAD = "0047_sisub_contratos_presentados"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -211,6 +211,7 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "acuse_sha256",
             "complementa",
             "contratista_id",
+            "contratos_presentados",
             "created_at",
             "estado",
             "folio",

@@ -356,6 +356,60 @@ def test_a_signed_correccion_replaces_the_contracts_it_corrects(services, firmad
     assert c.uuid == copiado.uuid != contrato_normal
 
 
+def test_a_filed_report_keeps_its_contracts_as_filed(services, firmada, clock, tmp_path):
+    """A Corrección signed after the SISUB was filed, and the corrected contract's number and
+    site typed in the complementario, change neither what the filed report shows nor what it
+    exports."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
+    from icsoe_desktop.domain.sisub.layout import CONTRATOS, NOMBRES_CSV, TRABAJADORES
+    from tests import credentials_factory as cf
+
+    rfc, ana, normal, (contrato_normal,), _ = firmada
+    clock.now = datetime(2026, 11, 23, 12, 0)
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    services.sisub.guardar_contrato(hecho.uuid, contrato_normal, ana, "SISUB-1", SITIO)
+    for t in services.sisub.reporte(hecho.uuid, ana).contratos[0].trabajadores:
+        services.sisub.editar_trabajador(t.uuid, ana, Importes(fijas=1_500_000), "Y5412345105")
+    pdf = acuse_infonavit_pdf(rfc=rfc)
+    services.sisub_presentacion.registrar(hecho.uuid, rfc, pdf, "a.pdf", "SISUB-2026-0001234")
+    presentado = services.sisub.reporte(hecho.uuid, ana)
+    antes = services.sisub_archivos.exportar(hecho.uuid, rfc, tmp_path / "antes").ruta
+
+    correccion = services.informativas.crear(
+        rfc, ana, MAYO_AGOSTO, "correccion", complementa=normal
+    )
+    (copiado,) = services.informativas.contratos(correccion, ana)
+    datos = services.informativas.contrato(copiado.uuid, ana)
+    services.informativas.guardar_contrato(
+        correccion, ana, replace(datos, objeto="Limpieza de la planta Sur"), copiado.uuid
+    )
+    fiel = tmp_path / "fiel"
+    services.informativa_firma.firmar(
+        correccion, rfc, fiel / f"{rfc}.cer", fiel / f"{rfc}.key", cf.PASSWORD
+    )
+    otro = services.sisub.preparar(rfc, ana, MAYO_AGOSTO, complementario=True, motivo="contrato")
+    otro_sitio = replace(SITIO, calle="Calle 21", numero_exterior="5")
+    services.sisub.guardar_contrato(otro.uuid, copiado.uuid, ana, "SISUB-2", otro_sitio)
+    (ahora,) = services.sisub.reporte(otro.uuid, ana).contratos
+    assert (ahora.objeto, ahora.numero, ahora.sitio) == (
+        "Limpieza de la planta Sur",
+        "SISUB-2",
+        otro_sitio,
+    )
+
+    assert services.sisub.reporte(hecho.uuid, ana) == presentado
+    (c,) = presentado.contratos
+    assert (c.uuid, c.numero, c.sitio) == (contrato_normal, "SISUB-1", SITIO)
+    assert c.objeto != "Limpieza de la planta Sur" and c.trabajadores
+    despues = services.sisub_archivos.exportar(hecho.uuid, rfc, tmp_path / "despues").ruta
+    for archivo in (CONTRATOS, TRABAJADORES):
+        nombre = f"{NOMBRES_CSV[archivo]}.csv"
+        assert (despues / nombre).read_bytes() == (antes / nombre).read_bytes()
+
+
 def test_a_receipt_cancelled_and_issued_again_counts_once(services, quien, tmp_path):
     rfc, ana = quien
     continuo = _continuo(services, rfc, ana)

@@ -1,6 +1,7 @@
 """*Registrar presentación* of a SISUB: the INFONAVIT's acuse PDF (from «Seguimiento a folio»)
 read by the same bounded reader as the IMSS acuse, tied to the contratista's RFC and the
 period (domain/sisub/acuse.py), its folio kept once; the report then «Presentado», read-only,
+its contracts kept as filed (domain/sisub/presentados.py),
 a late filing recorded (days past the INFONAVIT's deadline, domain/sisub/plazos.py). A change
 after it goes in a complementario."""
 
@@ -18,11 +19,13 @@ from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, hora_del_centro
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.sisub import presentados
 from icsoe_desktop.domain.sisub.acuse import check_folio, cotejar, fecha_leida, folio_leido
 from icsoe_desktop.domain.sisub.modelo import PRESENTADO
 from icsoe_desktop.domain.sisub.plazos import fecha_limite
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
 from icsoe_desktop.services.sisub.reporte import SisubService
+from icsoe_desktop.services.sisub.revisar import icsoe_del_periodo
 from icsoe_desktop.store.models import SisubReporte
 
 MENSAJES_PDF = {
@@ -110,10 +113,8 @@ class SisubPresentacionService(SisubService):
             if row.estado == PRESENTADO:
                 raise ValidationError("sisub_presentado", MSG_YA_PRESENTADO.format(folio=row.folio))
             periodo = Periodo.de_clave(row.periodo)
-            beneficiarios = frozenset(
-                c.contratante.rfc
-                for c in self.reporte(uuid, actor, Accion.PRESENTAR_SISUB).contratos
-            )
+            contratos = self.reporte(uuid, actor, Accion.PRESENTAR_SISUB).contratos
+            beneficiarios = frozenset(c.contratante.rfc for c in contratos)
             cotejar(texto, contratista.rfc, periodo, folio, beneficiarios, declarado)
             otro = session.scalar(
                 select(SisubReporte.periodo).where(
@@ -133,6 +134,9 @@ class SisubPresentacionService(SisubService):
             row.presentado_at = _utc(cuando)
             row.acuse_pdf = pdf
             row.acuse_sha256 = hashlib.sha256(pdf).hexdigest()
+            row.contratos_presentados = presentados.a_texto(
+                contratos, icsoe_del_periodo(session, contratista.id, periodo)
+            )
             hecho = Presentado(folio, cuando, dias_tarde(periodo, cuando))
             self._audit.record(
                 session,

@@ -2,12 +2,13 @@
 force) and the CFDI de nómina (the workers and amounts per bimestre, ``propuesta``), completed by
 the clerk (each contract's SISUB number and work site; an amount edited, the change recorded),
 read whole as plain values (domain/sisub). The capturistas and the contratista prepare it
-(``Accion.PREPARAR_SISUB``); a report filed is read-only: a change goes in a complementario."""
+(``Accion.PREPARAR_SISUB``); a report filed is read-only, its contracts as filed: a change goes
+in a complementario."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_registro_patronal
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo, Problema
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.sisub import presentados
 from icsoe_desktop.domain.sisub.modelo import (
     CAMPOS_IMPORTES,
     COMPLEMENTARIO,
@@ -45,7 +47,13 @@ from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
 from icsoe_desktop.services.sisub.revisar import icsoe_del_periodo, propuestos_editados
 from icsoe_desktop.services.sisub.vigentes import Vigente, contratos_en_vigor
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import Contratista, SisubContrato, SisubReporte, SisubTrabajador
+from icsoe_desktop.store.models import (
+    Contratista,
+    ContratoRow,
+    SisubContrato,
+    SisubReporte,
+    SisubTrabajador,
+)
 
 MSG_NO_EXISTE = "El reporte SISUB ya no existe (pudo eliminarse en otro equipo)."
 MSG_PRESENTADO = (
@@ -216,19 +224,14 @@ class SisubService(InformativaBase):
         with self._store.session() as session:
             row, contratista = self._reporte(session, uuid, actor, accion=accion)
             p = Periodo.de_clave(row.periodo)
-            vigentes = contratos_en_vigor(session, contratista.id, p)
-            datos = _datos_sisub(session, [v.id for v in vigentes])
-            trabajadores: dict[int, list[TrabajadorSisub]] = {v.id: [] for v in vigentes}
-            uuids = {v.id: v.uuid for v in vigentes}
-            for t in session.scalars(
-                select(SisubTrabajador)
-                .where(SisubTrabajador.reporte_id == row.id, SisubTrabajador.deleted.is_(False))
-                .order_by(
-                    SisubTrabajador.contrato_id, SisubTrabajador.bimestre, SisubTrabajador.nss
-                )
-            ):
-                if t.contrato_id in trabajadores:
-                    trabajadores[t.contrato_id].append(_trabajador(t, uuids[t.contrato_id]))
+            presentado = presentados.de_texto(row.contratos_presentados)
+            if presentado is not None:
+                contratos = presentado.contratos
+            else:  # not filed: the contracts as they are now
+                vigentes = contratos_en_vigor(session, contratista.id, p)
+                datos = _datos_sisub(session, [v.id for v in vigentes])
+                contratos = tuple(_contrato(v, datos.get(v.id)) for v in vigentes)
+            trabajadores = _trabajadores_de(session, row.id, [c.uuid for c in contratos])
             return ReporteSisub(
                 uuid=row.uuid,
                 rfc=contratista.rfc,
@@ -237,7 +240,7 @@ class SisubService(InformativaBase):
                 tipo=row.tipo,
                 estado=row.estado,
                 contratos=tuple(
-                    _contrato(v, datos.get(v.id), tuple(trabajadores[v.id])) for v in vigentes
+                    replace(c, trabajadores=tuple(trabajadores[c.uuid])) for c in contratos
                 ),
                 motivo=row.motivo,
                 nota_icsoe=row.nota_icsoe,
@@ -252,7 +255,12 @@ class SisubService(InformativaBase):
         reporte = self.reporte(uuid, actor, accion)
         with self._store.session() as session:
             row, contratista = self._reporte(session, uuid, actor, accion=accion)
-            icsoe = icsoe_del_periodo(session, contratista.id, reporte.periodo)
+            presentado = presentados.de_texto(row.contratos_presentados)
+            icsoe = (
+                presentado.icsoe
+                if presentado is not None
+                else icsoe_del_periodo(session, contratista.id, reporte.periodo)
+            )
             propuestos = propuestos_editados(session, row.id, contratista.id, reporte.periodo)
         return revisar(reporte, icsoe, propuestos)
 
@@ -503,9 +511,29 @@ def _trabajador(t: SisubTrabajador, contrato: str) -> TrabajadorSisub:
     )
 
 
-def _contrato(
-    v: Vigente, datos: SisubContrato | None, trabajadores: tuple[TrabajadorSisub, ...]
-) -> ContratoSisub:
+def _trabajadores_de(
+    session: Session, reporte_id: int, contratos: list[str]
+) -> dict[str, list[TrabajadorSisub]]:
+    """The report's workers by contract uuid (of ``contratos`` only), by bimestre and NSS."""
+    trabajadores: dict[str, list[TrabajadorSisub]] = {u: [] for u in contratos}
+    ids: dict[int, str] = {
+        i: u
+        for i, u in session.execute(
+            select(ContratoRow.id, ContratoRow.uuid).where(ContratoRow.uuid.in_(contratos))
+        )
+    }
+    for t in session.scalars(
+        select(SisubTrabajador)
+        .where(SisubTrabajador.reporte_id == reporte_id, SisubTrabajador.deleted.is_(False))
+        .order_by(SisubTrabajador.contrato_id, SisubTrabajador.bimestre, SisubTrabajador.nss)
+    ):
+        contrato = ids.get(t.contrato_id)
+        if contrato is not None:
+            trabajadores[contrato].append(_trabajador(t, contrato))
+    return trabajadores
+
+
+def _contrato(v: Vigente, datos: SisubContrato | None) -> ContratoSisub:
     sitio = (
         Domicilio(*(getattr(datos, c.name) for c in fields(Domicilio)))
         if datos is not None
@@ -521,5 +549,4 @@ def _contrato(
         fecha_final=v.fecha_final,
         sitio=sitio,
         celebrado=v.celebrado,
-        trabajadores=trabajadores,
     )

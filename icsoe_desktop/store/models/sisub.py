@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, false
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.store.models.base import Base, SyncedMixin
@@ -37,6 +47,8 @@ class SisubReporte(SyncedMixin, Base):
     presentado_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     acuse_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     acuse_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # The contracts as filed (domain/sisub/presentados.py): a filed report shows these.
+    contratos_presentados: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class SisubContrato(SyncedMixin, Base):
