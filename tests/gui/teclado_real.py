@@ -10,6 +10,8 @@ informativa, the acuse's file and the empresa's RFC for ``presentacion``."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QMessageBox, QWidget
 
 ESPERA_S = 30.0  # a loaded machine: the window manager and the X server answer late
 
@@ -30,7 +32,13 @@ class Conductor:
     modal loop they open does not stop the polling)."""
 
     def __init__(self) -> None:
-        self.visto: dict[str, Any] = {"activa": None, "botones": {}, "texto": "", "foco": None}
+        self.visto: dict[str, Any] = {
+            "activa": None,
+            "botones": {},
+            "texto": "",
+            "foco": None,
+            "menu": None,
+        }
         self.pedidos: list[Callable[[], None]] = []
         self.pasos: list[dict[str, Any]] = []
         self.fallo = ""
@@ -43,6 +51,7 @@ class Conductor:
             QTimer.singleShot(0, self.pedidos.pop(0))
         activa = QApplication.activeWindow()
         foco = QApplication.focusWidget()
+        menu = QApplication.activePopupWidget()
         self.visto = {
             "activa": activa.objectName() if activa is not None else None,
             "botones": {
@@ -52,6 +61,7 @@ class Conductor:
             },
             "texto": activa.text() if isinstance(activa, QMessageBox) else "",
             "foco": foco.objectName() if foco is not None else None,
+            "menu": menu.title().replace("&", "") if isinstance(menu, QMenu) else None,
         }
 
     # --- what the thread does ------------------------------------------------------------------
@@ -81,6 +91,18 @@ class Conductor:
         letra = texto[texto.index("&") + 1].lower() if "&" in texto else "?"
         self.tecla(f"alt+{letra}")
 
+    def tecla_con_gestor_ocupado(self, tecla: str) -> None:
+        """``tecla`` while the window manager is busy (stopped; the pid in ``GESTOR_PID``), as
+        on a loaded PC: the windows the key closes are gone before it looks, and it then sees
+        them all gone at once."""
+        gestor = int(os.environ["GESTOR_PID"])
+        os.kill(gestor, signal.SIGSTOP)
+        try:
+            self.tecla(tecla)
+            time.sleep(0.5)
+        finally:
+            os.kill(gestor, signal.SIGCONT)
+
     def anotar(self, cadena: str) -> None:
         """After ``cadena`` closed, which window the keyboard is in (give it a moment: the
         manager activates a window after the one before closed)."""
@@ -90,7 +112,8 @@ class Conductor:
 
 def _certificados(conductor: Conductor, data_dir: Path, args: list[str]) -> list[QWidget]:
     """IDSE main window › Configuración › Certificados IMSS › Eliminar › Esc (Cancelar) › Esc
-    (closes it) › the alert of the registros left without a certificate › Enter."""
+    (closes it) › the alert of the registros left without a certificate › Enter, the window
+    manager busy › Alt+C opens Configuración."""
     from icsoe_desktop.gui.kit.geometria import centrar
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
     from icsoe_desktop.services.container import open_services
@@ -122,9 +145,16 @@ def _certificados(conductor: Conductor, data_dir: Path, args: list[str]) -> list
         if not c.esperar(lambda v: "no tienen" in v["texto"] or "no tiene" in v["texto"],
                          "el aviso al cerrar"):  # fmt: skip
             return
-        c.tecla("Return")
+        c.tecla_con_gestor_ocupado("Return")
         c.activa("VentanaPrincipal")
         c.anotar("Certificados IMSS › Esc › aviso › Enter")
+        if c.fallo:
+            return
+        # The keyboard works there: its Alt letter opens the menu again.
+        c.tecla(f"alt+{menu[menu.index('&') + 1].lower()}")
+        if c.esperar(lambda v: v["menu"] is not None, "el menú por su letra"):
+            c.pasos.append({"cadena": "Alt de Configuración", "menu": c.visto["menu"]})
+        c.tecla("Escape")
 
     threading.Thread(target=_terminar(conductor, guion), daemon=True).start()
     return [main]
