@@ -12,6 +12,7 @@ import io
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -403,3 +404,82 @@ def test_the_board_of_a_store_without_its_tables_or_file(tmp_path) -> None:
     assert leer(vieja, meses_hasta(OCTUBRE, 3)) == []
     assert leer(tmp_path / "no-existe.sqlite3", meses_hasta(OCTUBRE, 3)) == []
     assert leer(vieja, []) == []
+
+
+def _miembros(ruta: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(ruta) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if n != "indice.xlsx"}
+
+
+def test_a_backup_restored_on_another_machine_still_packs_the_xml(empresa, tmp_path) -> None:
+    """The evidence archive travels inside the one backup file: restored into a fresh data
+    folder, the month's pack is built there with the same receipts' XML and documents."""
+    from icsoe_desktop.services.container import open_services
+
+    _todos_menos(empresa, tmp_path)
+    antes = tmp_path / "antes"
+    antes.mkdir()
+    original = _miembros(empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, antes).ruta)
+    respaldo = empresa.backup.backup(tmp_path / "r.icsoe-respaldo", CLI_ACTOR)
+    assert [p.name for p in tmp_path.glob("r.icsoe-respaldo*")] == ["r.icsoe-respaldo"]
+    assert "; con el archivo de evidencias (" in empresa.audit.recent()[0].detail
+
+    (tmp_path / "otra-maquina").mkdir()
+    nueva = open_services(tmp_path / "otra-maquina")
+    try:
+        nueva.backup.restore(respaldo, CLI_ACTOR)
+        estado = {e.contratante: e for e in nueva.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+        assert estado[CLIENTE].recibos_sin_xml == 0 and estado[CLIENTE].en_otro_equipo == ()
+        despues = tmp_path / "despues"
+        despues.mkdir()
+        hecho = nueva.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, despues)
+        # The same files, and the restored store knows the earlier pack: nothing changed.
+        assert _miembros(hecho.ruta) == {
+            **original,
+            "cambios.txt": b"Sin cambios desde el paquete anterior.\n",
+        }
+        assert any(n.endswith(".xml") for n in original)
+        # The restored store is the store alone: the archive's copy went to the archive.
+        tablas = {
+            r[0]
+            for r in sqlite3.connect(nueva.store.path).execute(
+                "SELECT name FROM sqlite_master WHERE name LIKE 'respaldo_evidencias%'"
+            )
+        }
+        assert tablas == set()
+    finally:
+        nueva.close()
+
+
+def test_a_forged_file_in_a_backup_is_not_taken_into_the_archive(empresa, tmp_path) -> None:
+    """A backup whose copy of a document is not what its SHA-256 says (edited by hand) restores
+    the store, but the forged bytes never enter the archive: the document shows missing, and
+    attaching the real file again packs it."""
+    import zlib
+
+    from icsoe_desktop.services.container import open_services
+
+    iva = _pdf(tmp_path, "iva.pdf", "Acuse IVA octubre 2026")
+    huella = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
+    respaldo = empresa.backup.backup(tmp_path / "r.icsoe-respaldo", CLI_ACTOR)
+    falso = registro_pdf("Otro acuse")
+    with sqlite3.connect(respaldo) as conn:
+        conn.execute(
+            "UPDATE respaldo_evidencias_archivos SET datos = ?, tamano = ? WHERE sha256 = ?",
+            (zlib.compress(falso), len(falso), huella),
+        )
+    conn.close()
+
+    (tmp_path / "otra-maquina").mkdir()
+    nueva = open_services(tmp_path / "otra-maquina")
+    try:
+        nueva.backup.restore(respaldo, CLI_ACTOR)
+        estado = {e.contratante: e for e in nueva.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+        assert estado[CLIENTE].en_otro_equipo == ("acuse_iva",)
+        nueva.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
+        salida = tmp_path / "p"
+        salida.mkdir()
+        hecho = nueva.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, salida)
+        assert _miembros(hecho.ruta)["documentos/acuse_iva.pdf"] == iva.read_bytes()
+    finally:
+        nueva.close()

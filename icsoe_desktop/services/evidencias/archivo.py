@@ -3,8 +3,8 @@
 
 A file of its own beside the empresa's store (``evidencias/<store>.sqlite3``), plain sqlite3:
 the receipts' XML weigh several KB each and a staffing firm imports ~50,000 a month, while the
-store keeps each receipt in ~600 bytes (docs/diseno/nomina.md); the grid, the sync and the
-backups of the store do not carry them. A blob is written before the store names it, so a kill
+store keeps each receipt in ~600 bytes (docs/diseno/nomina.md); the grid and the sync do not
+carry them (a backup does: services/respaldo/evidencias.py). A blob is written before the store names it, so a kill
 in between leaves at most a blob nobody names."""
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ class ArchivoEvidencias:
         for sentencia in _ESQUEMA:
             conn.execute(sentencia)
         return conn
+
+    def asegurar(self) -> None:
+        """The archive's file and tables, when it has none yet."""
+        with closing(self._abrir()):
+            pass
 
     def guardar(self, datos: bytes) -> str:
         """Keep ``datos`` (once: the same bytes again add nothing); its SHA-256."""

@@ -3,7 +3,8 @@ backup API), and a checked restore that keeps the replaced store aside. The file
 be this app's store, with exactly its schema (services/respaldo/esquema.py), of this empresa;
 services/respaldo/restauracion.py puts it in place so that a crash never leaves no store.
 
-A backup holds the database only: the data keys of the certificates and the SMTP and sync
+A backup holds the database and the evidence archive beside it (services/respaldo/evidencias.py),
+in one file; not the rest of the data folder: the data keys of the certificates and the SMTP and sync
 passwords stay in the OS keyring, so a copied backup opens no secret on another machine.
 """
 
@@ -20,7 +21,8 @@ from pathlib import Path
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.audit import AuditService, Cabeza, verificar_bitacora
-from icsoe_desktop.services.respaldo import restauracion
+from icsoe_desktop.services.evidencias.archivo import ruta_de
+from icsoe_desktop.services.respaldo import evidencias, restauracion
 from icsoe_desktop.store.db import Store, upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION
 
@@ -109,6 +111,7 @@ class BackupService:
                         target.close()
                 finally:
                     source.close()
+                archivos = evidencias.al_respaldo(ruta_de(self._store.path), partial)
         except (sqlite3.Error, OSError) as exc:
             log.exception("No se pudo escribir el respaldo %s", destination)
             raise BackupError(
@@ -121,7 +124,8 @@ class BackupService:
             "respaldo_creado",
             destination.name,
             f"toda la base de datos ({destination.stat().st_size:,} bytes) en "
-            f"«{destination.resolve()}»",
+            f"«{destination.resolve()}»"
+            + (f"; con el archivo de evidencias ({archivos:,} archivos)" if archivos else ""),
         )
         return destination
 
@@ -149,9 +153,13 @@ class BackupService:
             raise BackupError("respaldo_no_encontrado", f"No se encontró el archivo «{source}».")
         db_path = self._store.path
         candidate = restauracion.candidate_of(db_path)
+        aparte = candidate.with_name(candidate.name + ".evidencias")
         try:
             _copy_file(source, candidate)
-            _check_candidate(candidate, source)
+            revision = _check_candidate(candidate, source)
+            _apartar_evidencias(candidate, aparte, source)
+            # Before it is migrated: what the migrations would run on must be the app's own.
+            _check_schema(candidate, revision, source)
             upgrade_file(candidate)  # an older schema is brought up to date here
             _prepare(candidate)
             _check_schema(candidate, HEAD_REVISION, source)
@@ -163,6 +171,7 @@ class BackupService:
             anterior = self._check_bitacora(candidate, source)
             _check_firmadas(candidate, source)
             _check_documentos(candidate, source, self._store)
+            _agregar_evidencias(aparte, ruta_de(db_path), source)
             restauracion.pausa("candidato_listo")
             try:
                 aside = restauracion.replace_store(
@@ -178,6 +187,7 @@ class BackupService:
                 ) from exc
         finally:
             restauracion.remove_candidate(db_path)
+            aparte.unlink(missing_ok=True)
         self._store.reopen(solo_lectura="")  # a checked file: writable
         self._restored(actor)
         with self._store.session() as session:
@@ -422,6 +432,33 @@ def _check_schema(candidate: Path, revision: str, source: Path) -> None:
         raise BackupError(*respaldo_esquema.explain(differences, source.name))
 
 
+def _apartar_evidencias(candidate: Path, aparte: Path, source: Path) -> None:
+    """The backup's evidence archive set aside: the candidate is then the store alone."""
+    try:
+        evidencias.apartar(candidate, aparte)
+    except (sqlite3.Error, OSError) as exc:
+        log.exception("Respaldo %s: su archivo de evidencias no se pudo leer", source)
+        raise BackupError(
+            "respaldo_evidencias_ilegibles",
+            f"No se pudo leer el archivo de evidencias del respaldo «{source.name}» (¿hay "
+            "espacio en el disco?). No se restauró nada.",
+        ) from exc
+
+
+def _agregar_evidencias(aparte: Path, archivo: Path, source: Path) -> None:
+    """The backup's evidence added to the archive in use (content-addressed: nothing there is
+    replaced), before the store is: a failure leaves the store as it was."""
+    try:
+        evidencias.agregar(aparte, archivo)
+    except (sqlite3.Error, OSError) as exc:
+        log.exception("Respaldo %s: su archivo de evidencias no se pudo agregar", source)
+        raise BackupError(
+            "respaldo_evidencias_fallidas",
+            f"No se pudo guardar el archivo de evidencias del respaldo «{source.name}» en "
+            f"«{archivo}» (¿hay espacio y permiso de escritura?). No se restauró nada.",
+        ) from exc
+
+
 def _copy_file(source: Path, target: Path) -> None:
     import shutil
 
@@ -440,8 +477,9 @@ def _not_ours(source: Path) -> BackupError:
     )
 
 
-def _check_candidate(candidate: Path, source: Path) -> None:
-    """Refuse a file that is not SQLite, is damaged, or is not an icsoe-desktop store."""
+def _check_candidate(candidate: Path, source: Path) -> str:
+    """Refuse a file that is not SQLite, is damaged, or is not an icsoe-desktop store; its
+    schema's revision."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -464,7 +502,7 @@ def _check_candidate(candidate: Path, source: Path) -> None:
             if "alembic_version" not in tables or "outbox" not in tables:
                 raise _not_ours(source)
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = None if row is None else row[0]
+            revision = None if row is None else str(row[0])
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -482,8 +520,7 @@ def _check_candidate(candidate: Path, source: Path) -> None:
             f"El respaldo «{source.name}» es de una versión más reciente de icsoe-desktop o de "
             "otro programa: actualiza la aplicación para restaurarlo. No se restauró nada.",
         )
-    # Before it is migrated: what the migrations would run on must be the app's own.
-    _check_schema(candidate, revision, source)
+    return revision
 
 
 __all__ = [

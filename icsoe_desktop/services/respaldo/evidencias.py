@@ -1,0 +1,113 @@
+"""The evidence archive (services/evidencias/archivo.py: the month's documents and each
+receipt's XML, in a file of its own beside the store) inside a backup: one file holds both.
+
+Respaldar copies the archive's two tables into the backup's file after the store's pages, in
+one read transaction: a blob is written before the store names it, so every blob the copied
+store names is in the copy. Restaurar takes them out of the candidate before its schema is
+checked (a file of their own beside it), and once every check passed adds them to the
+archive in use: it is content-addressed, so nothing there is replaced or lost, and each blob
+is taken only when its bytes are what its SHA-256 says (a forged one would shadow the real
+file attached later)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import zlib
+from contextlib import closing
+from pathlib import Path
+
+from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
+
+log = logging.getLogger(__name__)
+
+# (the archive's table, its copy in a backup)
+TABLAS = (("archivos", "respaldo_evidencias_archivos"), ("recibos", "respaldo_evidencias_recibos"))
+_LOTE = 500  # blobs read and written at a time: a year's receipts are never in memory
+_MAYOR = 16 * 1024 * 1024  # no file of the evidence is bigger (a PDF: 2 MB): a bomb stops here
+
+
+def al_respaldo(archivo: Path, respaldo: Path) -> int:
+    """The archive's tables copied into the backup ``respaldo`` (none: no archive); how many
+    files it holds."""
+    if not archivo.is_file():
+        return 0
+    with closing(sqlite3.connect(respaldo, isolation_level=None)) as conn:
+        # By its plain path: Windows' SQLite takes no URI in ATTACH.
+        conn.execute("ATTACH DATABASE ? AS arch", (str(archivo),))
+        conn.execute("BEGIN")
+        for origen, copia in TABLAS:
+            conn.execute(f"CREATE TABLE {copia} AS SELECT * FROM arch.{origen}")
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE arch")
+        (cuantos,) = conn.execute(f"SELECT count(*) FROM {TABLAS[0][1]}").fetchone()
+    return int(cuantos)
+
+
+def apartar(candidato: Path, aparte: Path) -> bool:
+    """The archive's copy taken out of the restore's ``candidato`` into ``aparte`` (whether
+    the backup had one). The candidate is left as the store alone, its free pages given back."""
+    aparte.unlink(missing_ok=True)
+    with closing(sqlite3.connect(candidato, isolation_level=None)) as conn:
+        tablas = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        presentes = [copia for _, copia in TABLAS if copia in tablas]
+        if not presentes:
+            return False
+        completas = len(presentes) == len(TABLAS)
+        if completas:
+            conn.execute("ATTACH DATABASE ? AS aparte", (str(aparte),))
+            conn.execute("BEGIN")
+            for _, copia in TABLAS:
+                conn.execute(f"CREATE TABLE aparte.{copia} AS SELECT * FROM main.{copia}")
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE aparte")
+        for copia in presentes:
+            conn.execute(f"DROP TABLE {copia}")
+        conn.execute("VACUUM")
+    return completas
+
+
+def agregar(aparte: Path, archivo: Path) -> tuple[int, int]:
+    """The blobs kept ``aparte`` added to the archive in use (those it lacks), each checked
+    against its SHA-256, and the receipts' XML names; (added, refused)."""
+    if not aparte.is_file():
+        return 0, 0
+    ArchivoEvidencias(archivo).asegurar()
+    agregados = rechazados = 0
+    with closing(sqlite3.connect(archivo, isolation_level=None)) as conn:
+        conn.execute("ATTACH DATABASE ? AS aparte", (str(aparte),))
+        conn.execute("BEGIN IMMEDIATE")
+        filas = conn.execute(
+            f"SELECT a.sha256, a.tamano, a.datos FROM aparte.{TABLAS[0][1]} a "
+            "WHERE a.sha256 NOT IN (SELECT sha256 FROM main.archivos)"
+        )
+        while lote := filas.fetchmany(_LOTE):
+            validos = [f for f in lote if _valido(*f)]
+            rechazados += len(lote) - len(validos)
+            conn.executemany("INSERT OR IGNORE INTO main.archivos VALUES (?, ?, ?)", validos)
+            agregados += len(validos)
+        conn.execute(
+            f"INSERT OR IGNORE INTO main.recibos SELECT r.timbre, r.sha256 "
+            f"FROM aparte.{TABLAS[1][1]} r WHERE r.sha256 IN (SELECT sha256 FROM main.archivos)"
+        )
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE aparte")
+    if rechazados:
+        log.warning("Respaldo: %s archivos de evidencia no eran lo que dice su SHA-256", rechazados)
+    return agregados, rechazados
+
+
+def _valido(huella: object, tamano: object, datos: object) -> bool:
+    if not isinstance(huella, str) or not isinstance(datos, bytes):
+        return False
+    descompresor = zlib.decompressobj()
+    try:
+        claro = descompresor.decompress(datos, _MAYOR + 1)
+    except zlib.error:
+        return False
+    if not descompresor.eof or len(claro) > _MAYOR:
+        return False
+    return len(claro) == tamano and sha256(claro) == huella
+
+
+__all__ = ["TABLAS", "agregar", "al_respaldo", "apartar"]
