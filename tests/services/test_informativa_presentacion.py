@@ -252,6 +252,47 @@ def test_the_archive_for_the_client_holds_both_pdfs_and_its_contracts(services, 
         servicio.archivo(uuid, ana, CLIENTE.rfc, carpeta)
 
 
+def test_the_archive_for_the_client_carries_the_sisub_acuse_once_filed(services, firmada, tmp_path):
+    from sqlalchemy import update
+
+    from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
+    from icsoe_desktop.store.models import SisubReporte
+
+    rfc, _ana, uuid, contrato = firmada
+    servicio = services.informativa_presentacion
+    servicio.registrar(
+        uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {contrato: "A26P3662382"}
+    )
+    base = f"ICSOE_{rfc}_2026-2_{CLIENTE.rfc}"
+    sisub = f"{base}_acuse_sisub_infonavit.pdf"
+    (zip_path,) = servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "antes.zip")
+    with zipfile.ZipFile(zip_path) as zf:
+        assert sisub not in zf.namelist()  # the SISUB is not filed yet
+
+    reporte = services.sisub.preparar(rfc, rfc, PERIODO).uuid
+    del_infonavit = acuse_infonavit_pdf(rfc=rfc)
+    services.sisub_presentacion.registrar(
+        reporte, rfc, del_infonavit, "a.pdf", "SISUB-2026-0001234"
+    )
+    (zip_path,) = servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "cliente.zip")
+    with zipfile.ZipFile(zip_path) as zf:
+        assert len(zf.namelist()) == 4
+        assert _sha(zf.read(sisub)) == _sha(del_infonavit)
+    carpeta = tmp_path / "carpeta"
+    carpeta.mkdir()
+    servicio.archivo(uuid, rfc, CLIENTE.rfc, carpeta)
+    assert _sha((carpeta / sisub).read_bytes()) == _sha(del_infonavit)
+
+    # Its bytes changed outside the app: refused, nothing written.
+    with services.store.session() as session:
+        session.execute(update(SisubReporte).values(acuse_pdf=del_infonavit + b"%"))
+    with pytest.raises(ValidationError) as error:
+        servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "alterado.zip")
+    assert error.value.code == "acuse_sisub_alterado"
+    assert "SISUB-2026-0001234" in error.value.message
+    assert not (tmp_path / "alterado.zip").exists()
+
+
 def _sha(datos: bytes) -> str:
     return hashlib.sha256(datos).hexdigest()
 

@@ -1,6 +1,7 @@
 """Exportar para el cliente: for a filed informativa and one of its contratantes, the IMSS acuse
-de presentación, the constancia de firma and an Excel of that contratante's contracts and
-workers, into a folder or one .zip — what a client asks for every cuatrimestre.
+de presentación, the constancia de firma, an Excel of that contratante's contracts and workers
+and the SISUB's acuse once filed, into a folder or one .zip — what a client asks for every
+cuatrimestre.
 
 Opened from an informativa (that one), or from ICSOE › Exportar para el cliente… (a list of
 the filed informativas)."""
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 TITLE = "Exportar para el cliente"
 MSG_INTRO = (
     "Para el contratante que elijas: el acuse de presentación del IMSS, la constancia de "
-    "firma y un Excel de sus contratos y trabajadores de esta informativa."
+    "firma, un Excel de sus contratos y trabajadores de esta informativa y, si ya se presentó, "
+    "el acuse del SISUB del periodo."
 )
 MSG_SIN_PRESENTADAS = (
     "No hay informativas presentadas: registra antes el acuse de presentación del IMSS."

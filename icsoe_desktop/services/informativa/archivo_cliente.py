@@ -1,6 +1,7 @@
 """The archive a contratante (the contratista's client) asks for every cuatrimestre: the IMSS
-acuse de presentación, the constancia de firma (the contratista's signed approval) and an Excel
-of its contracts with their workers, into a folder or one .zip."""
+acuse de presentación, the constancia de firma (the contratista's signed approval), an Excel
+of its contracts with their workers and, once the period's SISUB is filed, the INFONAVIT's
+acuse of it, into a folder or one .zip."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ class Archivo:
     constancia: bytes
     presentada: datetime  # aware: the workbook's creation time (the same bytes every time)
     dias_tarde: int = 0  # filed after the fecha límite
+    acuse_sisub: bytes = b""  # the INFONAVIT's acuse of the period's SISUB, once filed
 
     @property
     def contratos(self) -> list[Contrato]:
@@ -72,10 +74,17 @@ def nombres(archivo: Archivo) -> tuple[str, str, str]:
     )
 
 
+def nombre_sisub(archivo: Archivo) -> str:
+    return f"{archivo.base}_acuse_sisub_infonavit.pdf"
+
+
 def escribir(archivo: Archivo, salida: Path) -> list[Path]:
     """Into the folder ``salida`` (it must exist), or the .zip ``salida``: the written paths
     (the .zip alone, for a .zip). A file of the same name is replaced."""
     acuse, constancia, excel = nombres(archivo)
+    pdfs = {acuse: archivo.acuse_imss, constancia: archivo.constancia}
+    if archivo.acuse_sisub:
+        pdfs[nombre_sisub(archivo)] = archivo.acuse_sisub
     if salida.suffix.lower() == ".zip":
         if not salida.parent.is_dir():
             raise ValidationError(
@@ -88,8 +97,8 @@ def escribir(archivo: Archivo, salida: Path) -> list[Path]:
                 atomic_write(salida) as destino,
                 zipfile.ZipFile(destino, "w", zipfile.ZIP_DEFLATED) as zf,
             ):
-                zf.writestr(acuse, archivo.acuse_imss)
-                zf.writestr(constancia, archivo.constancia)
+                for nombre, datos in pdfs.items():
+                    zf.writestr(nombre, datos)
                 zf.write(hoja, excel)
         return [salida]
     if not salida.is_dir():
@@ -99,9 +108,9 @@ def escribir(archivo: Archivo, salida: Path) -> list[Path]:
     # The workers' sheet first: the long part, where a stop (Cancelar, the session's gate)
     # leaves no file at all.
     _hoja(archivo, salida / excel)
-    write_bytes_atomic(salida / acuse, archivo.acuse_imss)
-    write_bytes_atomic(salida / constancia, archivo.constancia)
-    return [salida / acuse, salida / constancia, salida / excel]
+    for nombre, datos in pdfs.items():
+        write_bytes_atomic(salida / nombre, datos)
+    return [*(salida / nombre for nombre in pdfs), salida / excel]
 
 
 def _hoja(archivo: Archivo, path: Path) -> None:
@@ -134,4 +143,4 @@ def _hoja(archivo: Archivo, path: Path) -> None:
     )  # fmt: skip
 
 
-__all__ = ["COLUMNAS", "Archivo", "escribir", "nombres"]
+__all__ = ["COLUMNAS", "Archivo", "escribir", "nombre_sisub", "nombres"]

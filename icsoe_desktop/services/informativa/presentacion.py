@@ -48,6 +48,7 @@ from icsoe_desktop.domain.informativa.presentacion import (
     validar,
 )
 from icsoe_desktop.domain.roles import Accion, Rol
+from icsoe_desktop.domain.sisub.modelo import PRESENTADO as SISUB_PRESENTADO
 from icsoe_desktop.domain.texts import enumerar
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
@@ -56,7 +57,7 @@ from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.constancia_refutada import refutada
 from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import Contratista, InformativaRow
+from icsoe_desktop.store.models import Contratista, InformativaRow, SisubReporte
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.constancia import Verificacion
@@ -102,6 +103,11 @@ MSG_ACUSE_AJENO = (
     "El acuse del IMSS guardado de la informativa {tipo} de {periodo} del contratista {rfc} no "
     "es el que se registró ({problema}): se cambió fuera de la aplicación y no se usa. Restaura "
     "un respaldo en el que esté íntegro."
+)
+MSG_ACUSE_SISUB_ALTERADO = (
+    "El acuse del SISUB de {periodo} guardado (folio {folio}) no coincide con su huella "
+    "SHA-256: se alteró fuera de la aplicación y no se usa. Restaura un respaldo en el que esté "
+    "íntegro."
 )
 MSG_ACUSE_ALTERADO = (
     "El acuse del IMSS guardado de la informativa {tipo} de {periodo} del contratista {rfc} "
@@ -446,8 +452,9 @@ class PresentacionService(InformativaBase):
     def archivo(
         self, informativa: str, actor: str | None, contratante: str, salida: Path
     ) -> list[Path]:
-        """For the contratante ``contratante`` (RFC): the IMSS acuse, the constancia de firma
-        and the Excel of its contracts and workers, into the folder or .zip ``salida``."""
+        """For the contratante ``contratante`` (RFC): the IMSS acuse, the constancia de firma,
+        the Excel of its contracts and workers and the acuse of the period's SISUB once filed,
+        into the folder or .zip ``salida``."""
         from icsoe_desktop.services.informativa.archivo_cliente import Archivo, escribir
 
         self._permisos.exigir(actor, Accion.ARCHIVO_CLIENTE, informativa)
@@ -474,6 +481,7 @@ class PresentacionService(InformativaBase):
                 row.acuse_pdf,
                 hora_del_centro(row.presentada_at),
                 dias_fuera_de_plazo(inf.periodo, row.tipo, hora_del_centro(row.presentada_at)),
+                acuse_sisub(session, contratista.id, row.periodo),
             )
             if not archivo.contratos:
                 raise ValidationError(
@@ -489,6 +497,31 @@ class PresentacionService(InformativaBase):
                 f"{trabajadores:,} trabajadores, en «{Path(salida).resolve()}»",
             )  # fmt: skip
         return escribir(archivo, Path(salida))
+
+
+def acuse_sisub(session: Session, contratista_id: int, periodo: str) -> bytes:
+    """The INFONAVIT's acuse of the period's SISUB last filed (a complementario after the first),
+    empty when none is filed; refused when its bytes are not the ones registered."""
+    row = session.scalar(
+        select(SisubReporte)
+        .where(
+            SisubReporte.contratista_id == contratista_id,
+            SisubReporte.periodo == periodo,
+            SisubReporte.estado == SISUB_PRESENTADO,
+            SisubReporte.deleted.is_(False),
+        )
+        .order_by(SisubReporte.presentado_at.desc(), SisubReporte.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return b""
+    datos = bytes(row.acuse_pdf or b"")
+    if hashlib.sha256(datos).hexdigest() != row.acuse_sha256:
+        raise ValidationError(
+            "acuse_sisub_alterado",
+            MSG_ACUSE_SISUB_ALTERADO.format(folio=row.folio, periodo=_periodo_texto(row.periodo)),
+        )
+    return datos
 
 
 def acuse_comprobado(row: InformativaRow, rfc: str, nombre: str = "") -> bytes:
