@@ -433,3 +433,43 @@ def test_a_receipt_cancelled_and_issued_again_counts_once(services, quien, tmp_p
     hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
     (fila,) = services.sisub.reporte(hecho.uuid, ana).contratos[0].trabajadores
     assert (fila.origen, fila.importes.variables) == ("1 recibo CFDI", 10_000)
+
+
+def test_revisar_compares_the_contracts_with_the_repse_registration(services, quien):
+    """A contract whose service the registration does not authorise, and a registration that
+    lapsed within the period: both warnings (the files are still exported), as the
+    informativa's Revisar says them; gone once the service is authorised and the registration
+    renewed. Without a registration there is nothing to compare with."""
+    from icsoe_desktop.domain.sisub.revision import REPSE_NO_AUTORIZADO, REPSE_VENCIDO
+
+    rfc, ana = quien
+    continuo = _continuo(services, rfc, ana)
+    hecho = services.sisub.preparar(rfc, ana, "2026-2")
+
+    def repse() -> dict[str, object]:
+        return {
+            p.codigo: p
+            for p in services.sisub.revisar(hecho.uuid, ana)
+            if p.codigo in (REPSE_NO_AUTORIZADO, REPSE_VENCIDO)
+        }
+
+    assert repse() == {}
+    services.repse.registrar(rfc, rfc, "AR9/2023", date(2023, 6, 30), ["Mantenimiento de grúas"])
+    problemas = repse()
+    no_autorizado, vencido = problemas[REPSE_NO_AUTORIZADO], problemas[REPSE_VENCIDO]
+    assert no_autorizado.aviso and no_autorizado.contrato == continuo
+    assert "no está entre los autorizados en el registro REPSE AR9/2023" in no_autorizado.mensaje
+    assert (
+        vencido.aviso
+        and ("El registro REPSE AR9/2023 venció el 30/06/2026, dentro del periodo mayo–agosto 2026")
+        in vencido.mensaje
+    )
+
+    # Lapsed before the period began: said so.
+    services.repse.registrar(rfc, rfc, "AR9/2023", date(2023, 3, 1), ["Mantenimiento de grúas"])
+    assert "venció el 01/03/2026, antes del periodo mayo–agosto 2026" in (
+        repse()[REPSE_VENCIDO].mensaje
+    )
+    servicio = services.sisub.reporte(hecho.uuid, ana).contratos[0].servicio
+    services.repse.registrar(rfc, rfc, "AR9/2023", date(2023, 9, 1), [servicio])
+    assert repse() == {}

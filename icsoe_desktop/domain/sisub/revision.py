@@ -5,13 +5,17 @@ field to go to; ``aviso``: worth a look, does not keep the files from being expo
 Every contract in force needs its SISUB number and its complete work site; every worker tied,
 a registro patronal and amounts in each bimestre; what the ICSOE informativa of the period
 lists (the contracts started in it, their workers) agrees with the report, or the clerk says
-why (then a warning only); amounts the clerk edited are compared with the receipts."""
+why (then a warning only); amounts the clerk edited are compared with the receipts; each
+contract's service is one the contratista's REPSE registration authorised, and the registration
+was in force the whole period (warnings, as the informativa's Revisar says them)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from datetime import date
 
+from icsoe_desktop.domain.informativa import repse
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Problema
 from icsoe_desktop.domain.sisub.layout import sin_ansi
 from icsoe_desktop.domain.sisub.modelo import (
@@ -31,9 +35,12 @@ ICSOE_TRABAJADOR = "icsoe_sisub_trabajador"
 ICSOE_TIPO = "icsoe_sisub_tipo"
 IMPORTE_RECIBOS = "sisub_importe_recibos"
 NO_ANSI = "sisub_caracter_no_ansi"
+REPSE_NO_AUTORIZADO = "sisub_repse_no_autorizado"
+REPSE_VENCIDO = "sisub_repse_vencido"
 CODIGOS = (
     SIN_NUMERO, SITIO_INCOMPLETO, SIN_TRABAJADORES, SIN_REGISTRO, SIN_IMPORTES,
     ICSOE_CONTRATO, ICSOE_TRABAJADOR, ICSOE_TIPO, IMPORTE_RECIBOS, NO_ANSI,
+    REPSE_NO_AUTORIZADO, REPSE_VENCIDO,
 )  # fmt: skip
 
 _SITIO = {
@@ -53,6 +60,15 @@ class Icsoe:
 
     tipo: str | None
     contratos: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Registro:
+    """The contratista's REPSE registration: its aviso, its end, the services it authorised."""
+
+    aviso: str
+    vence: date
+    servicios: tuple[str, ...]
 
 
 def _nombre(c: ContratoSisub) -> str:
@@ -187,14 +203,46 @@ CHECKS: tuple[Callable[[ReporteSisub, Icsoe, dict[str, Importes]], Iterable[Prob
 )
 
 
+def _repse(r: ReporteSisub, registro: Registro | None) -> Iterable[Problema]:
+    """A contract whose service the registration does not authorise; a registration that
+    ended before the period did (none captured: nothing to compare with)."""
+    if registro is None:
+        return
+    for c in r.contratos:
+        if c.servicio and repse.autorizado(c.servicio, registro.servicios) is None:
+            yield Problema(
+                REPSE_NO_AUTORIZADO,
+                f"El servicio de {_nombre(c)} no está entre los autorizados en el registro "
+                f"REPSE {registro.aviso}: corrígelo en el contrato de la informativa ICSOE.",
+                c.uuid,
+                "servicio",
+                aviso=True,
+            )
+    if r.contratos and registro.vence < r.periodo.fin:
+        cuando = "antes del" if registro.vence < r.periodo.inicio else "dentro del"
+        yield Problema(
+            REPSE_VENCIDO,
+            f"El registro REPSE {registro.aviso} venció el {registro.vence:%d/%m/%Y}, {cuando} "
+            f"periodo {r.periodo.texto}: los servicios prestados después no están amparados. "
+            "Captura su renovación si la obtuvo.",
+            aviso=True,
+        )
+
+
 def revisar(
-    reporte: ReporteSisub, icsoe: Icsoe, propuestos: dict[str, Importes] | None = None
+    reporte: ReporteSisub,
+    icsoe: Icsoe,
+    propuestos: dict[str, Importes] | None = None,
+    registro: Registro | None = None,
 ) -> list[Problema]:
     """Every check's problems, in order. ``propuestos``: per worker row (uuid) what the
-    receipts propose now."""
+    receipts propose now; ``registro``: the contratista's REPSE registration."""
     if reporte.tipo == SIN_ACTIVIDAD and not reporte.contratos:
         return list(_icsoe(reporte, icsoe, {}))
-    return [p for check in CHECKS for p in check(reporte, icsoe, propuestos or {})]
+    return [
+        *(p for check in CHECKS for p in check(reporte, icsoe, propuestos or {})),
+        *_repse(reporte, registro),
+    ]
 
 
-__all__ = ["CODIGOS", "Icsoe", "revisar"]
+__all__ = ["CODIGOS", "Icsoe", "Registro", "revisar"]

@@ -44,7 +44,11 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
-from icsoe_desktop.services.sisub.revisar import icsoe_del_periodo, propuestos_editados
+from icsoe_desktop.services.sisub.revisar import (
+    icsoe_del_periodo,
+    propuestos_editados,
+    registro_repse,
+)
 from icsoe_desktop.services.sisub.vigentes import Vigente, contratos_en_vigor
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
@@ -262,7 +266,8 @@ class SisubService(InformativaBase):
                 else icsoe_del_periodo(session, contratista.id, reporte.periodo)
             )
             propuestos = propuestos_editados(session, row.id, contratista.id, reporte.periodo)
-        return revisar(reporte, icsoe, propuestos)
+            registro = registro_repse(session, contratista.id)
+        return revisar(reporte, icsoe, propuestos, registro)
 
     def del_periodo(self, rfc: str, actor: str | None, periodo: str | Periodo) -> str | None:
         """The uuid of the period's report: the one in preparation, else the last filed."""

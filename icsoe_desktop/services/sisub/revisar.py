@@ -1,6 +1,7 @@
 """What Revisar compares the SISUB report with, read in the caller's unit of work: the ICSOE
-informativa of the period (its type, the contracts started in it and their workers' NSS) and
-what the receipts propose now for the rows the clerk edited."""
+informativa of the period (its type, the contracts started in it and their workers' NSS),
+what the receipts propose now for the rows the clerk edited, and the contratista's REPSE
+registration."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import SIN_INFORMACION, Periodo
 from icsoe_desktop.domain.sisub.modelo import Importes
-from icsoe_desktop.domain.sisub.revision import Icsoe
+from icsoe_desktop.domain.sisub.revision import Icsoe, Registro
+from icsoe_desktop.services.informativa.repse import registro_de
 from icsoe_desktop.services.sisub.propuesta import proponer
 from icsoe_desktop.services.sisub.vigentes import contratos_en_vigor, informativas_que_cuentan
 from icsoe_desktop.store.models import (
@@ -75,3 +77,12 @@ def propuestos_editados(
         for t in editados
         if (clave := (t.contrato_id, t.bimestre, t.nss)) in propuestas
     }
+
+
+def registro_repse(session: Session, contratista_id: int) -> Registro | None:
+    """The contratista's REPSE registration as Revisar compares with it; None without one."""
+    encontrado = registro_de(session, contratista_id)
+    if encontrado is None:
+        return None
+    row, servicios = encontrado
+    return Registro(row.aviso, row.vence, tuple(servicios))
