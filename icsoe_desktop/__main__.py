@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sys
 
+# services/movimientos/copia_aparte.py's ORDEN: this module imports nothing before the window.
+ORDEN_COPIA = "--copia-de-busquedas"
+
 
 def _is_link(text: str) -> bool:
     """``activation_link.is_link``, its module imported only for a text with a scheme's colon:
@@ -38,11 +41,15 @@ def gui_arguments(argv: list[str]) -> tuple[str | None, list[str]] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [ORDEN_COPIA]:  # the find box's copy, built by a process of its own
+        from icsoe_desktop.services.movimientos import copia_aparte
+
+        return copia_aparte.main(argv[1:])
     from icsoe_desktop.console import prepare_streams
 
     # Redirected on Windows, output is cp1252: what it lacks is written as a look-alike.
     prepare_streams()
-    argv = sys.argv[1:] if argv is None else argv
     gui = gui_arguments(argv)
     if gui is not None:
         from icsoe_desktop.app import run_gui

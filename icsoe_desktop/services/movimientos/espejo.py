@@ -22,9 +22,10 @@ store with more registros or tipo-and-estado pairs than a byte holds, or fechas 
 apart.
 
 Built for a store of MINIMO to MAXIMO live movements, asked by the window's first count (and
-by each later one: brought up to date after a change then, ``mantener``), in a thread of
-normal priority that reads in slices, gives the interpreter back between them and waits while
-the clerk's questions are answered (hallados.py ``seguir_si``);
+by each later one: brought up to date after a change then, ``mantener``): for a store of
+copia_aparte.APARTE movements or more by a process of its own (copia_aparte.py), else in a
+thread of normal priority that reads in slices, gives the interpreter back between them and
+waits while the clerk's questions are answered (hallados.py ``seguir_si``);
 abandoned when the store is let go of. Used only while current: kept with the store's
 ``vigencia()`` (store/vigencia.py: asked of the store at each question, so a write by another
 program on the same file counts as one of this process, announced or not), and after a change

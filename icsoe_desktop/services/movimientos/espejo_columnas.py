@@ -7,7 +7,9 @@ match's row (0.3-0.7 s); all of them read back through the marks are the scroll 
 A column's order is read when a sorted find first asks for it (by the same plan as the grid's
 pages, so ties and NULLs fall as there), in a thread of normal priority that gives the
 interpreter back between its slices and waits while the clerk's questions are answered
-(hallados.py). After a change it is read again (asked by
+(hallados.py), and kept on disk (columnas_guardadas.py): asked for when not in memory, it is
+read back from there at once (and read again only if the store changed since). After a change
+it is read again (asked by
 the window's counts after the change, or by the next sorted find); meanwhile it still answers:
 the movements written since it was read (``Escritos``: the store records each one whose
 sortable column changed, migration 0034) are left out of their old places and put in by their
@@ -42,6 +44,8 @@ PASO = 1 << 16
 # An id in no place of the order (written since it was read).
 _SIN_LUGAR = 0xFFFFFFFF
 _NINGUNO = _SIN_LUGAR.to_bytes(4, "little")
+# The vigencia of an order read from disk before the latest change: never the store's.
+_VIEJA = -1
 # A find's movements written since its column's order was read that are put in their places
 # by their values (more: the find is put in order by SQL until the order is read again).
 ESCRITOS_MAX = 2_000
@@ -282,11 +286,17 @@ class Columnas:
         primer_plano: hallados.Hallados,
         leer: Callable[[int, Callable[[], bool]], tuple[int | None, Iterable[int]]],
         ordenes: Callable[[], Iterable[OrdenCopia]],
+        de_disco: Callable[[int], tuple[Columna, bool] | None] = lambda _c: None,
+        a_disco: Callable[[int, Columna], None] = lambda _c, _o: None,
     ) -> None:
         self._vigencia = vigencia
         self._hallados = primer_plano
         self._leer = leer
         self._ordenes = ordenes  # the find box's copy's, if any
+        # An order kept on disk (columnas_guardadas.py) and whether nothing was written since
+        # it was read; and an order just read, kept there.
+        self._de_disco = de_disco
+        self._a_disco = a_disco
         self._lock = threading.Lock()
         self._hechas: OrderedDict[int, tuple[int, Columna]] = OrderedDict()
         self._leyendo: dict[int, tuple[int, threading.Thread]] = {}
@@ -296,6 +306,11 @@ class Columnas:
         """``columna``'s latest order read (None: none, or read before a change in a store
         without a record of them); when the movements changed since, it is read again."""
         vigencia = self._vigencia()
+        with self._lock:
+            hecha = self._hechas.get(columna)
+            leyendo = self._leyendo.get(columna)
+        if hecha is None and (leyendo is None or not leyendo[1].is_alive()):
+            self._leer_de_disco(columna, vigencia)
         with self._lock:
             hecha = self._hechas.get(columna)
             if hecha is not None:
@@ -317,6 +332,30 @@ class Columnas:
             self._leyendo[columna] = (vigencia, hilo)
             hilo.start()
         return vieja
+
+    def _leer_de_disco(self, columna: int, vigencia: int) -> None:
+        """``columna``'s order kept on disk, if any, taken as read: current at ``vigencia``
+        when nothing was written since (else what was written since is put in its place, and
+        it is read again)."""
+        try:
+            guardada = self._de_disco(columna)
+        except Exception:  # only a speed-up: read from the store
+            log.warning("No se leyó el orden guardado de una columna", exc_info=True)
+            return
+        if guardada is None:
+            return
+        leida, al_dia = guardada
+        with self._lock:
+            if columna not in self._hechas:
+                self._poner(columna, vigencia if al_dia else _VIEJA, leida)
+
+    def _poner(self, columna: int, vigencia: int, leida: Columna) -> None:
+        """``leida`` kept, and the least recently used let go of beyond MEMORIA (with the lock
+        held)."""
+        self._hechas.pop(columna, None)
+        self._hechas[columna] = (vigencia, leida)
+        while len(self._hechas) > 1 and self._memoria() > MEMORIA:
+            self._hechas.popitem(last=False)
 
     def mantener(self) -> None:
         """Asked by each count of the window: the orders kept and read before the latest
@@ -346,11 +385,13 @@ class Columnas:
             log.warning("No se leyó el orden de una columna", exc_info=True)
             return
         with self._lock:
-            if vigente():
-                self._hechas.pop(columna, None)
-                self._hechas[columna] = (vigencia, leida)
-                while len(self._hechas) > 1 and self._memoria() > MEMORIA:
-                    self._hechas.popitem(last=False)
+            if not vigente():
+                return
+            self._poner(columna, vigencia, leida)
+        try:
+            self._a_disco(columna, leida)
+        except Exception:  # only a speed-up: read from the store at the next opening
+            log.warning("No se guardó el orden de una columna", exc_info=True)
 
     def _memoria(self) -> int:
         return sum(columna.memoria() for _vigencia, columna in self._hechas.values())

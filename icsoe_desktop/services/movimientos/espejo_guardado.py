@@ -51,6 +51,11 @@ def ruta(store: Path) -> Path:
     return store.with_name(store.name + SUFIJO)
 
 
+def temporal(path: Path) -> Path:
+    """Where the copy is written before it is put at ``path`` whole."""
+    return path.with_name(path.name + ".nuevo")
+
+
 def _partes(orden: OrdenCopia) -> Iterator[bytearray | array[int]]:
     yield from (getattr(orden, p) for p in _PARTES)
     yield orden.posicion
@@ -82,7 +87,7 @@ def guardar(path: Path, copia: Espejo) -> bool:
         },
     }
     texto = json.dumps(cabecera).encode()
-    nuevo = path.with_name(path.name + ".nuevo")
+    nuevo = temporal(path)
     try:
         with nuevo.open("wb") as f:
             suma = hashlib.blake2b(digest_size=32)

@@ -133,6 +133,9 @@ class Hallados:
         self._libre = threading.Event()  # set while there are none
         self._libre.set()
         self._fondo: _Fondo | None = None  # the background read, if any
+        # Told True when the clerk's questions begin, False when they end: work outside this
+        # process (copia_aparte.py) that waits meanwhile, as a background read does.
+        self._avisados: list[Callable[[bool], None]] = []
 
     def resumen_guardado(self, llave: Hashable) -> Resumen | None:
         with self._lock:
@@ -147,7 +150,9 @@ class Hallados:
             if self._fondo is not None and llave is not None and self._fondo.llave != llave:
                 self._fondo.parar.set()
             self._preguntas += 1
-            self._libre.clear()
+            if self._preguntas == 1:
+                self._libre.clear()
+                self._avisar(True)
         try:
             yield
         finally:
@@ -155,6 +160,26 @@ class Hallados:
                 self._preguntas -= 1
                 if not self._preguntas:
                     self._libre.set()
+                    self._avisar(False)
+
+    def _avisar(self, ocupado: bool) -> None:
+        for avisado in self._avisados:
+            avisado(ocupado)
+
+    @contextmanager
+    def avisando(self, avisado: Callable[[bool], None]) -> Iterator[None]:
+        """``avisado(True)`` whenever the clerk's questions begin to be answered and
+        ``avisado(False)`` when they end (with the lock held: it must not wait); at once if
+        some are being answered."""
+        with self._lock:
+            self._avisados.append(avisado)
+            if self._preguntas:
+                avisado(True)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._avisados.remove(avisado)
 
     def leer_en_fondo(self, llave: Hashable, leer: Callable[[Callable[[], bool]], Resumen]) -> None:
         """Read a find's panel terms (``leer(seguir)``, ``seguir`` as in store/lectura.py) in

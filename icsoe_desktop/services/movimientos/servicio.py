@@ -39,6 +39,8 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos import (
+    columnas_guardadas,
+    copia_aparte,
     espejo,
     espejo_columnas,
     espejo_guardado,
@@ -299,12 +301,19 @@ class MovimientosService:
         store.al_soltar(self._espejo.cerrar)
         # Sortable columns' orders in memory: a sorted find's ids put in order at once.
         self._columnas = espejo_columnas.Columnas(
-            store.vigencia, self._hallados, self._leer_columna, self._ordenes
+            store.vigencia,
+            self._hallados,
+            self._leer_columna,
+            self._ordenes,
+            self._columna_de_disco,
+            self._columna_a_disco,
         )
         store.al_soltar(self._columnas.cerrar)
-        # Kept on disk between openings of the empresa (espejo_guardado.py).
+        # Kept on disk between openings of the empresa (espejo_guardado.py,
+        # columnas_guardadas.py).
         self._espejo_guardado = espejo_guardado.ruta(store.path)
         store.al_reemplazar(partial(espejo_guardado.olvidar, self._espejo_guardado))
+        store.al_reemplazar(partial(columnas_guardadas.olvidar, store.path))
 
     def now(self) -> datetime:
         return self._clock()
@@ -351,26 +360,56 @@ class MovimientosService:
     def _leer_espejo(self, seguir: Callable[[], bool]) -> espejo.Espejo | None:
         """The copy kept on disk, if it is this store's and is brought up to date; else read
         from the store, and kept on disk for the next opening."""
-        guardada = espejo_guardado.leer(self._espejo_guardado)
-        if guardada is not None and self._espejo_al_dia(guardada):
+        guardada = self._espejo_de_disco()
+        if guardada is not None:
             log.info("Copia de las búsquedas leída de %s", self._espejo_guardado)
             return guardada
+        if self._vivos() >= copia_aparte.APARTE and self._marcar() is not None:
+            obra = copia_aparte.Obra(self._store.path)
+            with self._hallados.avisando(obra.pausar):
+                codigo = obra.esperar(seguir)
+            if codigo == copia_aparte.PARADA:
+                raise Interrumpida
+            if codigo == copia_aparte.NO_CABE:
+                return None
+            guardada = self._espejo_de_disco() if codigo == copia_aparte.GUARDADA else None
+            if guardada is not None:
+                return guardada
+            # It failed, or changed past bringing up to date meanwhile: read here instead.
         with self._store.engine.connect() as conn:
             copia = espejo.construir(conn, seguir)
         if copia is not None and seguir():
             self._guardar_espejo(copia)
         return copia
 
+    def _espejo_de_disco(self) -> espejo.Espejo | None:
+        """The copy kept on disk, if it is this store's and is brought up to date."""
+        guardada = espejo_guardado.leer(self._espejo_guardado)
+        return guardada if guardada is not None and self._espejo_al_dia(guardada) else None
+
+    def _marcar(self, desde: int | None = None) -> tuple[int, int | None] | None:
+        """The store's latest recorded change, a change of no movement recorded after
+        ``desde`` (None: the latest, when the store recorded none yet) so that a copy read at
+        it can be named by it; None when it cannot be (read-only, no record)."""
+        if self._store.solo_lectura:
+            return None
+        try:
+            with self._store.engine.begin() as conn:
+                if desde is None:
+                    ultima = movimientos_espejo.marca(conn)
+                    if ultima is None or ultima[1] is not None:
+                        return ultima
+                    desde = ultima[0]
+                return movimientos_espejo.marcar(conn, desde)
+        except DBAPIError:  # only a speed-up: read from the store at the next opening
+            log.info("No se marcó la copia de las búsquedas", exc_info=True)
+            return None
+
     def _guardar_espejo(self, copia: espejo.Espejo) -> None:
         """``copia``, just read, kept on disk; named by a change of no movement recorded for
         it when the store recorded none yet."""
-        if copia.azar is None and copia.marca is not None and not self._store.solo_lectura:
-            try:
-                with self._store.engine.begin() as conn:
-                    marcada = movimientos_espejo.marcar(conn, copia.marca)
-            except DBAPIError:  # only a speed-up: read from the store at the next opening
-                log.info("No se marcó la copia de las búsquedas", exc_info=True)
-                marcada = None
+        if copia.azar is None and copia.marca is not None:
+            marcada = self._marcar(copia.marca)
             if marcada is not None:
                 copia.marca, copia.azar = marcada
         espejo_guardado.guardar(self._espejo_guardado, copia)
@@ -735,6 +774,33 @@ class MovimientosService:
             marca = movimientos_espejo.marca(conn)
             query = self._query(conn, Filtro(), Orden(column, descending=False), vivos, vivos)
             return None if marca is None else marca[0], paging.every_id(conn, query, vivos, seguir)
+
+    def _columna_de_disco(self, column: int) -> tuple[espejo_columnas.Columna, bool] | None:
+        """``column``'s order kept on disk, if it is of this store's history, and whether
+        no movement was written since it was read."""
+        ruta = columnas_guardadas.ruta(self._store.path, column)
+        guardada = columnas_guardadas.leer(ruta, column)
+        if guardada is None:
+            return None
+        with self._store.engine.connect() as conn:
+            if movimientos_espejo.azar(conn, guardada.marca) != guardada.azar:
+                return None  # another history, or its change no longer recorded
+            al_dia = movimientos_espejo.marca(conn) == (guardada.marca, guardada.azar)
+        leida = espejo_columnas.Columna(guardada.ids, guardada.lugar, {}, guardada.marca)
+        return leida, al_dia
+
+    def _columna_a_disco(self, column: int, leida: espejo_columnas.Columna) -> None:
+        """``leida``, just read from the store, kept on disk (named by the store's change it
+        was read at, while the store still records it)."""
+        if leida.marca is None:
+            return
+        with self._store.engine.connect() as conn:
+            azar = movimientos_espejo.azar(conn, leida.marca)
+        if azar is not None:
+            guardada = columnas_guardadas.Guardada(
+                column, leida.marca, azar, leida.ids, leida.lugar
+            )
+            columnas_guardadas.guardar(columnas_guardadas.ruta(self._store.path, column), guardada)
 
     def _kept_page(
         self,

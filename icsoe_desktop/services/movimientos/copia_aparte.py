@@ -1,0 +1,225 @@
+"""The find box's copy (espejo.py) of a big store built by a process of its own, which keeps it
+on disk beside the store (espejo_guardado.py) for this one to read back (0.1 s). Built by a
+thread of this process, even in slices, its Python held the interpreter the window's thread
+waits for: on a busy machine the window stalled 80-280 ms at a time while it was built. A
+process has an interpreter of its own; the system shares the cores between it and the window.
+
+The same executable runs it, with a hidden first argument (``ORDEN``: ``__main__`` hands it
+over before anything else): a frozen app has no other Python to run. It reads the store
+without writing (``query_only``), and it stops when this process asks (its standard input
+closed) or dies (the same: the system closes that pipe), leaving no file behind: it writes
+only at the end, a new file put in place whole (espejo_guardado.guardar), and a write cut
+short leaves the part this side removes (``construir``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# The executable's first argument that runs this module's ``main`` instead of the app.
+ORDEN = "--copia-de-busquedas"
+# Live movements from which the copy is built by a process of its own: below them it costs
+# less than starting that process (~0.4 s of CPU) and the window's gaps are short.
+APARTE = 100_000
+# The process's exit codes (any other: it failed).
+GUARDADA, NO_CABE, NO_GUARDADA, PARADA = 0, 3, 4, 5
+# What its standard input says: wait, go on (the clerk's questions are answered meanwhile).
+PAUSA, SIGUE = b"p", b"s"
+# Seconds a stopped process has to end before it is killed.
+_GRACIA = 5.0
+
+
+def comando(store: Path) -> list[str]:
+    """The command line that builds ``store``'s copy: the app's executable, frozen or not."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, ORDEN, str(store)]
+    return [sys.executable, "-P", "-m", "icsoe_desktop", ORDEN, str(store)]
+
+
+def _entorno() -> dict[str, str]:
+    """This process's environment, with the package it runs from first on the path (a source
+    tree run beside an installed copy)."""
+    entorno = dict(os.environ)
+    if not getattr(sys, "frozen", False):
+        raiz = str(Path(__file__).resolve().parents[3])
+        entorno["PYTHONPATH"] = os.pathsep.join(filter(None, (raiz, entorno.get("PYTHONPATH"))))
+    return entorno
+
+
+class Obra:
+    """``store``'s copy being built and kept on disk by a process of its own (started here)."""
+
+    def __init__(self, store: Path) -> None:
+        self._store = store
+        creacion = 0
+        if sys.platform == "win32":  # no console window of its own
+            creacion = subprocess.CREATE_NO_WINDOW
+        self._proceso = subprocess.Popen(
+            comando(store),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=_entorno(),
+            creationflags=creacion,
+        )
+        self._errores: deque[bytes] = deque(maxlen=40)
+        self._lector = threading.Thread(
+            target=_leer_errores,
+            args=(self._proceso, self._errores),
+            name="copia-aparte-errores",
+            daemon=True,
+        )
+        self._lector.start()
+        with _LOCK:
+            _VIVAS.add(self)
+        log.info("La copia de las búsquedas se construye aparte (proceso %d)", self.pid)
+
+    @property
+    def pid(self) -> int:
+        return self._proceso.pid
+
+    def pausar(self, pausa: bool) -> None:
+        """It waits (True) while the clerk's questions are answered, or goes on (False)."""
+        assert self._proceso.stdin is not None
+        with suppress(OSError, ValueError):  # ended, or being stopped
+            self._proceso.stdin.write(PAUSA if pausa else SIGUE)
+            self._proceso.stdin.flush()
+
+    def esperar(self, seguir: Callable[[], bool]) -> int:
+        """Until it ends: its exit code (GUARDADA: kept at espejo_guardado.ruta(store)); or
+        PARADA once ``seguir()`` says no (asked every 0.1 s; the process stopped)."""
+        from icsoe_desktop.services.movimientos import espejo_guardado
+
+        proceso = self._proceso
+        try:
+            while True:
+                try:
+                    codigo = proceso.wait(timeout=0.1)
+                    break
+                except subprocess.TimeoutExpired:
+                    if not seguir():
+                        codigo = PARADA
+                        break
+        finally:
+            if proceso.poll() is None:
+                _parar(proceso)
+                # Killed while it wrote: the part written is not left beside the store.
+                with suppress(OSError):
+                    temporal = espejo_guardado.temporal(espejo_guardado.ruta(self._store))
+                    temporal.unlink(missing_ok=True)
+            assert proceso.stdin is not None
+            with suppress(OSError):
+                proceso.stdin.close()
+            self._lector.join(_GRACIA)
+            with _LOCK:
+                _VIVAS.discard(self)
+        if codigo not in (GUARDADA, NO_CABE, NO_GUARDADA, PARADA):
+            log.warning(
+                "La copia de las búsquedas no se construyó aparte (%s): %s",
+                codigo,
+                b"".join(self._errores).decode(errors="replace"),
+            )
+        return codigo
+
+
+_LOCK = threading.Lock()
+_VIVAS: set[Obra] = set()
+
+
+def vivas() -> list[int]:
+    """The processes building a copy now (their ids)."""
+    with _LOCK:
+        return [obra.pid for obra in _VIVAS]
+
+
+@atexit.register
+def _parar_todas() -> None:
+    """This process ends: none of its builds outlives it (each would stop once its input
+    closed; here they are waited for)."""
+    with _LOCK:
+        obras = list(_VIVAS)
+    for obra in obras:
+        _parar(obra._proceso)
+
+
+def _leer_errores(proceso: subprocess.Popen[bytes], errores: deque[bytes]) -> None:
+    """The process's error output read as it comes (a full pipe would stop it), its end kept."""
+    assert proceso.stderr is not None
+    with proceso.stderr:
+        for linea in proceso.stderr:
+            errores.append(linea)
+
+
+def _parar(proceso: subprocess.Popen[bytes]) -> None:
+    """The process told to stop (its input closed), killed if it does not in _GRACIA."""
+    assert proceso.stdin is not None
+    with suppress(OSError):
+        proceso.stdin.close()
+    try:
+        proceso.wait(_GRACIA)
+    except subprocess.TimeoutExpired:
+        proceso.kill()
+        proceso.wait()
+
+
+def main(argv: list[str]) -> int:
+    """The process's side: ``argv`` is the store's path; builds its copy and keeps it on disk."""
+    from icsoe_desktop.services.movimientos import espejo, espejo_guardado
+    from icsoe_desktop.store.db import close_engine, make_engine
+    from icsoe_desktop.store.lectura import Interrumpida
+
+    store = Path(argv[0])
+    parar, sigue, hecho = threading.Event(), threading.Event(), threading.Event()
+    sigue.set()
+    temporal = espejo_guardado.temporal(espejo_guardado.ruta(store))
+    vigilar = threading.Thread(
+        target=_vigilar, args=(parar, sigue, hecho, temporal), name="vigilar", daemon=True
+    )
+    vigilar.start()
+    engine = make_engine(store)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+            copia = espejo.construir(conn, lambda: sigue.wait() and not parar.is_set())
+        if copia is None:
+            return NO_CABE
+        if parar.is_set():
+            return PARADA
+        guardada = espejo_guardado.guardar(espejo_guardado.ruta(store), copia)
+        return GUARDADA if guardada else NO_GUARDADA
+    except Interrumpida:
+        return PARADA
+    finally:
+        close_engine(engine)
+        hecho.set()
+
+
+def _vigilar(
+    parar: threading.Event, sigue: threading.Event, hecho: threading.Event, temporal: Path
+) -> None:
+    """The standard input read: PAUSA and SIGUE (``sigue`` cleared and set); its end (closed
+    by the app, or by the system when the app dies): the build stops; if it does not within
+    _GRACIA (a statement that does not ask), the process ends, its file half written removed."""
+    with suppress(OSError):  # no input to watch: the app stops it by killing it
+        while leido := os.read(0, 64):
+            if leido[-1:] == PAUSA:
+                sigue.clear()
+            else:
+                sigue.set()
+        parar.set()
+        sigue.set()
+        if not hecho.wait(_GRACIA):
+            with suppress(OSError):
+                temporal.unlink(missing_ok=True)
+            os._exit(PARADA)

@@ -1,0 +1,163 @@
+"""The columns' orders kept on disk (services/movimientos/columnas_guardadas.py): the middle of
+a sorted find right after the click on a column read before comes from the order read back,
+at once, and is the page SQL sorts, also after movements were written since it was kept (by
+another program, the app closed); an order of another history, damaged or of another form is
+never used, and a restore forgets them all."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.movimientos import columnas_guardadas, espejo
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
+from icsoe_desktop.store import plain
+from tests.services.test_movimientos_espejo import _construida, _store
+from tests.services.test_movimientos_espejo_columnas import (
+    _columna_leida,
+    _contados,
+    _ordenados,
+)
+
+NSS = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
+FECHA = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha")
+
+
+@pytest.fixture(autouse=True)
+def _copia_con_pocos(monkeypatch):
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+
+
+def _escribir(store: Path, sql: str) -> None:
+    """A write of another program on the store (its triggers record it)."""
+    with closing(plain.connect(store)) as conn, conn:
+        conn.execute(sql)
+
+
+def _mitad_tras_el_clic(movimientos_svc, column: int, buscar: str = "ma") -> None:
+    """The middle of the find sorted by ``column``, asked right after its first page, is the
+    page SQL sorts."""
+    filtro, orden = Filtro(buscar=buscar), Orden(column, descending=False)
+    total = movimientos_svc.count(filtro)
+    movimientos_svc.pagina(filtro, orden, 0, 20, total)
+    mitad = total // 2
+    pagina = movimientos_svc.pagina(filtro, orden, mitad, 20, total)
+    esperados = _ordenados(movimientos_svc, filtro, orden)
+    assert [row[0] for row in pagina] == esperados[mitad : mitad + 20]
+
+
+def _reabierta(services, data_dir: Path, clock):
+    services.close()
+    otra = open_services(data_dir, clock)
+    _construida(otra.movimientos)
+    otra.movimientos.prepare_sort(Orden(NSS))
+    return otra
+
+
+def test_an_order_read_is_kept_and_read_back_right_after_the_click(
+    services, data_dir: Path, clock, monkeypatch
+):
+    _store(services, 1_500)
+    _construida(services.movimientos)
+    _columna_leida(services.movimientos, NSS)
+    store = services.store.path
+    assert columnas_guardadas.ruta(store, NSS).is_file()
+
+    otra = _reabierta(services, data_dir, clock)
+    try:
+        usados = _contados(monkeypatch)
+        _mitad_tras_el_clic(otra.movimientos, NSS)
+        assert usados == [20]  # put in order from the order read back
+        assert not otra.movimientos._columnas._leyendo  # current: not read again
+    finally:
+        otra.close()
+
+    # Written while the app was closed: a movement of «ma» renumbered to sort first, one
+    # deleted, one removed. Right after the click they are where SQL sorts them.
+    _escribir(store, "UPDATE movimientos SET nss = '00000000001' WHERE id = 7")
+    _escribir(store, "UPDATE movimientos SET deleted = 1 WHERE id = 8")
+    _escribir(store, "DELETE FROM movimientos WHERE id = 9")
+    otra = _reabierta(services, data_dir, clock)
+    try:
+        usados = _contados(monkeypatch)
+        _mitad_tras_el_clic(otra.movimientos, NSS)
+        assert usados == [20]
+        otra.movimientos._columnas.esperar()  # read again meanwhile, and kept
+        marca = columnas_guardadas.leer(columnas_guardadas.ruta(store, NSS), NSS)
+        assert marca is not None
+        leida = otra.movimientos._columnas.vigente(NSS)
+        assert leida is not None and marca.ids == leida.ids
+        _mitad_tras_el_clic(otra.movimientos, NSS)
+    finally:
+        otra.close()
+
+
+@pytest.mark.parametrize("como", ["truncado", "un byte cambiado", "vacío", "de otra columna"])
+def test_a_kept_order_not_as_written_is_never_used(services, data_dir: Path, clock, como):
+    _store(services, 1_500)
+    _construida(services.movimientos)
+    _columna_leida(services.movimientos, NSS)
+    _columna_leida(services.movimientos, FECHA)
+    store = services.store.path
+    path = columnas_guardadas.ruta(store, NSS)
+    datos = path.read_bytes()
+    if como == "truncado":
+        path.write_bytes(datos[: len(datos) // 2])
+    elif como == "un byte cambiado":
+        medio = len(datos) // 2
+        path.write_bytes(datos[:medio] + bytes([datos[medio] ^ 1]) + datos[medio + 1 :])
+    elif como == "vacío":
+        path.write_bytes(b"")
+    else:
+        shutil.copyfile(columnas_guardadas.ruta(store, FECHA), path)
+    otra = _reabierta(services, data_dir, clock)
+    try:
+        assert otra.movimientos._columnas._de_disco(NSS) is None
+        _mitad_tras_el_clic(otra.movimientos, NSS)
+    finally:
+        otra.close()
+
+
+def test_a_restore_forgets_the_kept_orders_and_one_of_another_history_is_refused(
+    services, data_dir: Path, tmp_path: Path, clock
+):
+    _store(services, 1_500)
+    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=CLI_ACTOR)
+    _escribir(services.store.path, "UPDATE movimientos SET nss = '00000000001' WHERE id = 7")
+    _construida(services.movimientos)
+    _columna_leida(services.movimientos, NSS)
+    store = services.store.path
+    path = columnas_guardadas.ruta(store, NSS)
+    aparte = tmp_path / "orden-aparte"
+    shutil.copyfile(path, aparte)
+
+    services.backup.restore(respaldo, actor=CLI_ACTOR)
+    assert not path.exists()
+    # The restored store written to as many times, by another movement.
+    _escribir(store, "UPDATE movimientos SET nss = '00000000002' WHERE id = 11")
+    services.close()
+    shutil.copyfile(aparte, path)
+
+    otra = _reabierta(services, data_dir, clock)
+    try:
+        assert otra.movimientos._columnas._de_disco(NSS) is None
+        _mitad_tras_el_clic(otra.movimientos, NSS)
+    finally:
+        otra.close()
+
+
+def test_only_the_latest_used_orders_are_kept(services, monkeypatch):
+    monkeypatch.setattr(columnas_guardadas, "GUARDADAS", 2)
+    _store(services, 1_500)
+    _construida(services.movimientos)
+    store = services.store.path
+    curp = next(i for i, c in enumerate(COLUMNS) if c.attr == "curp")
+    for column in (NSS, FECHA, curp):
+        _columna_leida(services.movimientos, column)
+    kept = sorted(p.name for p in store.parent.glob(f"{store.name}.orden-*"))
+    assert kept == sorted(columnas_guardadas.ruta(store, c).name for c in (FECHA, curp))
