@@ -623,9 +623,16 @@ class Services:
     @_vigilado
     def sisub_presentacion(self) -> SisubPresentacionService:
         """Registrar presentación of a SISUB with the INFONAVIT's acuse."""
+        from icsoe_desktop.services.sisub import inhabiles
         from icsoe_desktop.services.sisub.presentacion import SisubPresentacionService
 
-        return SisubPresentacionService(self.store, self.audit, self.permisos_empresa, self.clock)
+        return SisubPresentacionService(
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            self.clock,
+            lambda: inhabiles.lista(self.data_dir),
+        )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:
         return capacitacion_activa(rfc, self.empresa.rfc)
@@ -635,11 +642,15 @@ class Services:
         """ICSOE › Vencimientos: the informativas still to sign in every empresa the user may
         open (their stores read apart; the open empresa stays)."""
         from icsoe_desktop.services.informativa.vencimientos import VencimientosService
+        from icsoe_desktop.services.sisub import inhabiles
 
-        return VencimientosService(self.empresas, self.clock)
+        return VencimientosService(
+            self.empresas, self.clock, lambda: inhabiles.lista(self.data_dir)
+        )
 
     @_vigilado
     def sync(self) -> SyncService:
+        from icsoe_desktop.services.sisub import inhabiles
         from icsoe_desktop.services.sync.identidad import IdentidadArchivo
         from icsoe_desktop.services.sync.servicio import SyncService
 
@@ -653,6 +664,7 @@ class Services:
             self.clock,
             codigos_postales=self.codigos_postales,
             identidad=IdentidadArchivo(self.store, self.secrets, self.catalogo, clave),
+            inhabiles=self.data_dir / inhabiles.ARCHIVO,
         )
 
     @cached_property

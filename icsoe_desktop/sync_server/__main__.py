@@ -139,6 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     estado_cp = acciones_cp.add_parser("estado", help="qué catálogo tiene cada empresa")
     database(estado_cp)
     estado_cp.add_argument("--empresa", action="append", metavar="RFC", help="RFC de la empresa")
+    from icsoe_desktop.sync_server import inhabiles
+
+    inhabiles.agregar_parser(commands, database)
     for name, what in (
         (
             "verificar",
@@ -219,6 +222,10 @@ def _run(args: argparse.Namespace, engine: Engine) -> int:
         return _sepomex(args, engine)
     if args.command == "instalador":
         return _instalador(args, engine)
+    if args.command == "inhabiles":
+        from icsoe_desktop.sync_server import inhabiles
+
+        return inhabiles.ejecutar(args, engine)
     if args.command in ("verificar", "reparar"):
         return _sumas(args, engine)
     if args.token_command == "create":

@@ -228,3 +228,16 @@ class CatalogoCP(ServerBase):
     entidades: Mapped[str] = mapped_column(Text)
     origen: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DiasInhabiles(ServerBase):
+    """The INFONAVIT's non-business days of a year (its acuerdo in the DOF), loaded by IT with
+    ``inhabiles cargar``: every desktop of every company receives them at its next sync and
+    moves the SISUB's deadlines by them (domain/sisub/plazos.py). The same for all companies."""
+
+    __tablename__ = "dias_inhabiles"
+
+    anio: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    dias: Mapped[str] = mapped_column(Text)  # ISO dates, one a line
+    fuente: Mapped[str] = mapped_column(String(200))
+    cargado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -104,14 +104,15 @@ class _Declaracion:
 
 
 class VencimientosService:
-    """``inhabiles``: the INFONAVIT's non-business days per year for the SISUB's deadlines
-    (None: the list the app carries, domain/sisub/plazos.py)."""
+    """``inhabiles``: the INFONAVIT's non-business days per year for the SISUB's deadlines,
+    read at each board (the list the sync keeps, services/sisub/inhabiles.py; None: the list
+    the app carries, domain/sisub/plazos.py)."""
 
     def __init__(
         self,
         empresas: EmpresasService,
         clock: Clock = utcnow,
-        inhabiles: dict[int, frozenset[date]] | None = None,
+        inhabiles: Callable[[], dict[int, frozenset[date]]] | None = None,
     ) -> None:
         self._empresas = empresas
         self._clock = clock
@@ -134,6 +135,7 @@ class VencimientosService:
         sisub: list[VencimientoSisub] = []
         evidencias: list[EvidenciaPendiente] = []
         contados = 0
+        inhabiles = self._inhabiles() if self._inhabiles is not None else None
         for empresa in self.empresas(usuario):
             path = self._empresas.ruta(empresa)
             if not path.is_file():
@@ -141,7 +143,7 @@ class VencimientosService:
             try:
                 contratistas, declaraciones = _leer(path)
                 registros.extend(por_vencer(path, empresa, hoy))
-                sisub.extend(pendientes(path, empresa, hoy, self._inhabiles))
+                sisub.extend(pendientes(path, empresa, hoy, inhabiles))
                 evidencias.extend(por_entregar(path, empresa, hoy))
             except (sqlite3.Error, ValueError):
                 log.warning("No se pudo leer la empresa %s", empresa.archivo, exc_info=True)

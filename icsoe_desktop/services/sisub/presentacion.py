@@ -15,17 +15,20 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
-from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, hora_del_centro
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub import presentados
 from icsoe_desktop.domain.sisub.acuse import check_folio, cotejar, fecha_leida, folio_leido
 from icsoe_desktop.domain.sisub.modelo import PRESENTADO
-from icsoe_desktop.domain.sisub.plazos import fecha_limite
+from icsoe_desktop.domain.sisub.plazos import INHABILES_INFONAVIT, Lista, fecha_limite
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
 from icsoe_desktop.services.sisub.reporte import SisubService
 from icsoe_desktop.services.sisub.revisar import icsoe_del_periodo
+from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import SisubReporte
 
 MENSAJES_PDF = {
@@ -68,12 +71,26 @@ class Leido:
     fecha: datetime | None  # Central Mexico time
 
 
-def dias_tarde(periodo: Periodo, presentado: datetime) -> int:
+def dias_tarde(periodo: Periodo, presentado: datetime, inhabiles: Lista | None = None) -> int:
     dia = presentado.astimezone(HORA_DEL_CENTRO).date()
-    return max(0, (dia - fecha_limite(periodo)).days)
+    return max(0, (dia - fecha_limite(periodo, inhabiles)).days)
 
 
 class SisubPresentacionService(SisubService):
+    """``inhabiles``: the INFONAVIT's non-business days a late filing is counted by (the list
+    the sync keeps, services/sisub/inhabiles.py; by default the app's)."""
+
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+        inhabiles: Callable[[], Lista] = lambda: INHABILES_INFONAVIT,
+    ) -> None:
+        super().__init__(store, audit, permisos, clock)
+        self._inhabiles = inhabiles
+
     def leer(
         self,
         uuid: str,
@@ -137,7 +154,7 @@ class SisubPresentacionService(SisubService):
             row.contratos_presentados = presentados.a_texto(
                 contratos, icsoe_del_periodo(session, contratista.id, periodo)
             )
-            hecho = Presentado(folio, cuando, dias_tarde(periodo, cuando))
+            hecho = Presentado(folio, cuando, dias_tarde(periodo, cuando, self._inhabiles()))
             self._audit.record(
                 session,
                 actor,
@@ -158,7 +175,8 @@ class SisubPresentacionService(SisubService):
             if row.estado != PRESENTADO or row.presentado_at is None:
                 return None
             cuando = hora_del_centro(row.presentado_at)
-            return Presentado(row.folio, cuando, dias_tarde(Periodo.de_clave(row.periodo), cuando))
+            periodo = Periodo.de_clave(row.periodo)
+            return Presentado(row.folio, cuando, dias_tarde(periodo, cuando, self._inhabiles()))
 
     def acuse(self, uuid: str, actor: str | None) -> bytes:
         with self._store.session() as session:

@@ -15,6 +15,7 @@ import uuid as uuid_module
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icsoe_desktop.config import SyncSettings
@@ -31,6 +32,7 @@ from icsoe_desktop.services.sync.conflictos import ConflictosService
 from icsoe_desktop.services.sync.encode import pending_count
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.identidad import IdentidadArchivo
+from icsoe_desktop.services.sync.inhabiles import InhabilesCompartidos
 from icsoe_desktop.services.sync.intercambio import Aviso, Intercambio, Progress
 from icsoe_desktop.services.sync.recuento import Recuento
 from icsoe_desktop.services.sync.transporte import SIN_CONEXION, SyncError, Transporte, check_url
@@ -136,9 +138,11 @@ class SyncService:
         clock: Clock = utcnow,
         codigos_postales: CodigosPostalesService | None = None,
         identidad: IdentidadArchivo | None = None,
+        inhabiles: Path | None = None,
     ) -> None:
         """``identidad``: where this store's file identity is recorded (by default the
-        keyring alone, under the store's path)."""
+        keyring alone, under the store's path); ``inhabiles``: where the INFONAVIT's
+        non-business days the server serves are kept (None: not asked)."""
         self._permisos = permisos
         self._store = store
         self._settings = settings
@@ -158,6 +162,9 @@ class SyncService:
             CatalogoCompartido(codigos_postales, self.transporte, self.estado)
             if codigos_postales
             else None
+        )
+        self._inhabiles = (
+            InhabilesCompartidos(self.transporte, inhabiles) if inhabiles is not None else None
         )
 
     # --- settings ------------------------------------------------------------------------------
@@ -318,6 +325,8 @@ class SyncService:
                 except SyncError as exc:  # sent and received: the check waits for next time
                     log.warning("Verificación con el servidor no terminada: %s", exc.message)
                 catalogo = self._catalogo.sincronizar(http, base) if self._catalogo else ""
+                if self._inhabiles is not None:
+                    self._inhabiles.sincronizar(http, base)
         except SyncError as exc:
             self.estado.escribir(last_result="sin_conexion" if exc.offline else "error")
             raise

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from icsoe_desktop.sync_server.rutas import deriva, estado, instalador, pull, push, sepomex
+from icsoe_desktop.sync_server.rutas import (
+    deriva,
+    estado,
+    inhabiles,
+    instalador,
+    pull,
+    push,
+    sepomex,
+)
 
 RUTAS: list[Route] = [
     *estado.RUTAS,
@@ -17,4 +25,5 @@ RUTAS: list[Route] = [
     *deriva.RUTAS,
     *sepomex.RUTAS,
     *instalador.RUTAS,
+    *inhabiles.RUTAS,
 ]
