@@ -29,11 +29,14 @@ def titulo(base: str, services: Services, rfc: str | None = None) -> str:
     return base + SUFIJO if activo(services, rfc) else base
 
 
-def poner_banda(host: QWidget, services: Services, rfc: str | None = None) -> QLabel | None:
-    """The band on top of ``host``'s content (a form placed by ``load_form``) while training."""
+def poner_banda(
+    host: QWidget, services: Services, rfc: str | None = None, ante: str = "al IMSS"
+) -> QLabel | None:
+    """The band on top of ``host``'s content (a form placed by ``load_form``) while training;
+    ``ante``: to whom nothing of it is filed."""
     if not activo(services, rfc):
         return None
-    banda = QLabel(f"{MARCA}: práctica; nada de lo que se haga aquí se presenta al IMSS.")
+    banda = QLabel(f"{MARCA}: práctica; nada de lo que se haga aquí se presenta {ante}.")
     banda.setObjectName("capacitacionBanda")
     colores.hoja(banda, "banda(#b00020) font-weight: bold; padding: 4px;")
     banda.setWordWrap(True)

@@ -93,6 +93,7 @@ class Practica:
     capturistas_nuevos: bool
     informativa: str  # «Normal de mayo–agosto 2026 (En captura)», or what is there now
     modo_activo: bool
+    sisub: str = ""  # «Con datos continuos de mayo–agosto 2026 (En preparación)», or what is there
 
     def resumen(self) -> list[str]:
         """What the trainer reads (the command line and the window); the password last, alone."""
@@ -117,6 +118,7 @@ class Practica:
             f"Empresa de práctica: {self.empresa}, {empresa}.",
             f"Capturistas de práctica: {capturistas}.",
             f"Informativa de práctica: {self.informativa}.",
+            f"SISUB de práctica: {self.sisub}.",
             f"Modo de capacitación: {modo}",
             "Contraseña de la e.firma de práctica:",
             self.contrasena,
@@ -156,6 +158,7 @@ def preparar(services: Services, carpeta: Path, actor: str | None) -> Practica:
         _contratista(practica, no_certificado, hasta)
         curps, nuevos = _capturistas(practica, contrasena)
         informativa = _informativa(practica)
+        sisub = _sisub(practica)
         etiqueta = practica.empresa.etiqueta
     finally:
         practica.close()
@@ -172,6 +175,7 @@ def preparar(services: Services, carpeta: Path, actor: str | None) -> Practica:
         capturistas_nuevos=nuevos,
         informativa=informativa,
         modo_activo=services.settings.current.capacitacion.activo,
+        sisub=sisub,
     )
 
 
@@ -408,6 +412,36 @@ def _informativa(services: Services) -> str:
         existente = uuid
     fila = informativas.fila(existente, RFC_PRACTICA)
     return f"{fila.tipo_texto} de {periodo.texto} ({fila.estado_texto})"
+
+
+# The practice workers' registro patronal: the letters say whose.
+REGISTRO_PRACTICA = "PRA00000001"
+SITIO_PRACTICA = Domicilio(
+    "Avenida de la Práctica", "200", "Nave 1", "Centro", "06000", "Cuauhtémoc", "Ciudad de México"
+)
+
+
+def _sisub(services: Services) -> str:
+    """The SISUB of the practice informativa's period, ready to export: its contract's SISUB
+    number and work site, each worker's registro patronal and amounts (no payroll receipts in
+    the practice: made from the SBC). One already there (prepared or changed by trainees)
+    stays."""
+    from icsoe_desktop.domain.sisub.modelo import Importes
+
+    sisub = services.sisub
+    periodo = Periodo.de_fecha(services.clock().date()).anterior()
+    uuid = sisub.del_periodo(RFC_PRACTICA, RFC_PRACTICA, periodo)
+    if uuid is None:
+        uuid = sisub.preparar(RFC_PRACTICA, RFC_PRACTICA, periodo).uuid
+        for contrato in sisub.reporte(uuid, RFC_PRACTICA).contratos:
+            sisub.guardar_contrato(uuid, contrato.uuid, RFC_PRACTICA, "PRACTICA-1", SITIO_PRACTICA)
+            sbc = {t.nss: t.sbc for t in trabajadores_de_practica(periodo.anio)}
+            for t in contrato.trabajadores:
+                diario = sbc.get(t.nss, 0)
+                importes = Importes(fijas=diario * 61, no_excedente=diario)
+                sisub.editar_trabajador(t.uuid, RFC_PRACTICA, importes, REGISTRO_PRACTICA)
+    reporte = sisub.reporte(uuid, RFC_PRACTICA)
+    return f"{reporte.tipo_texto} de {periodo.texto} ({reporte.estado_texto})"
 
 
 _NOMBRES = ("ANA", "LUIS", "MARIA", "JOSE", "ROSA", "JUAN", "LAURA", "PEDRO")

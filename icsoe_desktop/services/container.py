@@ -611,6 +611,7 @@ class Services:
             self.clock,
             sisub=self.sisub,
             carpeta=self.carpeta,
+            capacitacion=self._capacitacion_activa,
         )
 
     @_vigilado
@@ -632,6 +633,7 @@ class Services:
             self.permisos_empresa,
             self.clock,
             lambda: inhabiles.lista(self.data_dir),
+            capacitacion=self._capacitacion_activa,
         )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:

@@ -268,3 +268,34 @@ def test_a_capturista_prepares_from_her_window_and_may_not_file(qtbot, modals, s
         if r.action == "permiso_denegado"
     ]
     assert (ana, "PRESENTAR_SISUB") in negados
+
+
+def test_the_practice_sisub_says_it_is_practice(qtbot, data_dir, clock, tmp_path):
+    """The practice empresa's SISUB window: the band and the title's mark, its report there."""
+    from icsoe_desktop.domain.practica import MARCA, RFC_PRACTICA
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.capacitacion import preparar
+    from icsoe_desktop.services.container import open_services
+
+    instalacion = open_services(data_dir, clock)
+    try:
+        preparar(instalacion, tmp_path / "sala", CLI_ACTOR)
+    finally:
+        instalacion.close()
+    practica = open_services(data_dir, clock, empresa_rfc=RFC_PRACTICA)
+    try:
+        dialogo = SisubDialog(practica, RFC_PRACTICA, RFC_PRACTICA)
+        qtbot.addWidget(dialogo)
+        dialogo.show()
+        wait_operations(qtbot)
+        assert dialogo.windowTitle().endswith(MARCA)
+        assert dialogo.banda_capacitacion is not None and dialogo.banda_capacitacion.isVisible()
+        assert "nada de lo que se haga aquí se presenta al INFONAVIT" in (
+            dialogo.banda_capacitacion.text()
+        )
+        qtbot.waitUntil(lambda: "En preparación" in dialogo.estado.text())
+        assert dialogo.contratos_model.rowCount() == 1
+        dialogo.grab().save(str(tmp_path / "sisub_practica.png"))
+        dialogo.close()
+    finally:
+        practica.close()

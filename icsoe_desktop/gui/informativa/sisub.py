@@ -49,6 +49,7 @@ from icsoe_desktop.domain.sisub.modelo import (
     ReporteSisub,
     TrabajadorSisub,
 )
+from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
@@ -153,10 +154,11 @@ class SisubDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("SisubDialog")
-        self.setWindowTitle(f"{TITLE} · {rfc}")
+        self.setWindowTitle(titulo(f"{TITLE} · {rfc}", services, rfc))
         self._services, self._rfc, self._actor = services, rfc, actor
         self.reporte: ReporteSisub | None = None
         layout = QVBoxLayout(self)
+        self.banda_capacitacion = poner_banda(self, services, rfc, "al INFONAVIT")
         layout.addLayout(self._barra())
         self.estado = QLabel()
         self.estado.setObjectName("estadoLabel")

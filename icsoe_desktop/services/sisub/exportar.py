@@ -2,14 +2,16 @@
 them, ``domain/sisub/layout.py``) in the layout of the office's guide when one was read (else
 the built-in one), and the PDFs under the user guide's names (the REPSE registration as it was
 kept, the escritura and the contracts' PDFs as ``pdfs.py`` keeps them), in one folder or one
-ZIP per period. The contratista, or who administers its empresa,
-exports (``Accion.PRESENTAR_SISUB``); every export is audited with where and what."""
+ZIP per period; in training every name starts with ``CAPACITACION_``. The contratista, or who
+administers its empresa, exports (``Accion.PRESENTAR_SISUB``); every export is audited with
+where and what."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.practica import es_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub.archivos import Sujeto, filas
 from icsoe_desktop.domain.sisub.layout import (
@@ -34,6 +37,7 @@ from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION
 from icsoe_desktop.services.sisub.guia import Guias, leer_guia, texto_sin_llenar
 from icsoe_desktop.services.sisub.pdfs import ESCRITURA, pdfs_de, unidos
 from icsoe_desktop.services.sisub.reporte import SisubService
@@ -66,10 +70,12 @@ class SisubArchivosService(InformativaBase):
         clock: Clock,
         sisub: SisubService,
         carpeta: Path,
+        capacitacion: Callable[[str], bool] = es_de_practica,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
         self._sisub = sisub
         self._guias = Guias(carpeta)
+        self._capacitacion = capacitacion
 
     # --- the office's guide --------------------------------------------------------------------
 
@@ -117,6 +123,10 @@ class SisubArchivosService(InformativaBase):
             avisos.append(f"«{PDF_REPSE}.pdf»: el registro REPSE no tiene su PDF guardado.")
         avisos += _pdfs_guardados(contenido, guardados, reporte)
         base = f"SISUB {reporte.rfc} {reporte.periodo.clave}"
+        if self._capacitacion(reporte.rfc):
+            # Every name says it (the files' content stays the guide's: no room for a note).
+            base = PREFIJO_CAPACITACION + base
+            contenido = {PREFIJO_CAPACITACION + n: d for n, d in contenido.items()}
         ruta = _escribir(destino, base, contenido, como_zip)
         self._audit.anotar(
             actor,

@@ -18,6 +18,7 @@ from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import Periodo
+from icsoe_desktop.domain.practica import es_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub import presentados
 from icsoe_desktop.domain.sisub.acuse import check_folio, cotejar, fecha_leida, folio_leido
@@ -48,6 +49,10 @@ MENSAJES_PDF = {
     "acuse_cancelado": "Se canceló la lectura de «{nombre}».",
 }
 MSG_YA_PRESENTADO = "El SISUB ya está presentado con el folio {folio}."
+MSG_CAPACITACION = (
+    "Éste es un SISUB de capacitación (CAPACITACIÓN — SIN VALIDEZ): no se presenta en el Portal "
+    "Empresarial del INFONAVIT ni se registra su presentación."
+)
 MSG_FOLIO_USADO = "El folio {folio} ya está registrado en el SISUB de {periodo}."
 
 
@@ -87,9 +92,11 @@ class SisubPresentacionService(SisubService):
         permisos: Permisos,
         clock: Clock = utcnow,
         inhabiles: Callable[[], Lista] = lambda: INHABILES_INFONAVIT,
+        capacitacion: Callable[[str], bool] = es_de_practica,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
         self._inhabiles = inhabiles
+        self._capacitacion = capacitacion
 
     def leer(
         self,
@@ -129,6 +136,8 @@ class SisubPresentacionService(SisubService):
             row, contratista = self._reporte(session, uuid, actor, accion=Accion.PRESENTAR_SISUB)
             if row.estado == PRESENTADO:
                 raise ValidationError("sisub_presentado", MSG_YA_PRESENTADO.format(folio=row.folio))
+            if self._capacitacion(contratista.rfc):
+                raise ValidationError("capacitacion_no_se_presenta", MSG_CAPACITACION)
             periodo = Periodo.de_clave(row.periodo)
             contratos = self.reporte(uuid, actor, Accion.PRESENTAR_SISUB).contratos
             beneficiarios = frozenset(c.contratante.rfc for c in contratos)
