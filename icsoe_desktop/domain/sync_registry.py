@@ -249,6 +249,10 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         # The packs written here: their paths are this desktop's, their members (a name and
         # SHA-256 per receipt) weigh more than a synced value holds
         "evidencia_paquetes",
+        # The board's counts per client and month, kept by triggers on each desktop, and the
+        # receipts whose XML this desktop's evidence archive keeps
+        "evidencia_conteo",
+        "nomina_xml",
     }
 )
 

@@ -39,6 +39,8 @@ CLASE_DE_TABLA = {
     "evidencia_documentos": EVIDENCIAS,
     "evidencia_paquetes": EVIDENCIAS,
     "evidencia_entregas": EVIDENCIAS,
+    "evidencia_conteo": EVIDENCIAS,
+    "nomina_xml": EVIDENCIAS,
     **dict.fromkeys(
         (
             "icsoe_contratistas",

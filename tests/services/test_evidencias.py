@@ -430,6 +430,8 @@ def test_a_backup_restored_on_another_machine_still_packs_the_xml(empresa, tmp_p
         nueva.backup.restore(respaldo, CLI_ACTOR)
         estado = {e.contratante: e for e in nueva.evidencias.estado(CLI_ACTOR, OCTUBRE)}
         assert estado[CLIENTE].recibos_sin_xml == 0 and estado[CLIENTE].en_otro_equipo == ()
+        celdas = [f.celdas[0] for f in nueva.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)]
+        assert celdas and all(c.recibos and not c.sin_xml for c in celdas)
         despues = tmp_path / "despues"
         despues.mkdir()
         hecho = nueva.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, despues)

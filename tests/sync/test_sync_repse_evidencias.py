@@ -90,6 +90,9 @@ def test_the_registration_with_its_pdf_and_the_months_documents_without_theirs_t
         for s in (a, b)
     )
     assert celda_b.celdas[0].faltan == celda_a.celdas[0].faltan + 1  # the IVA acuse
+    # The receipts pulled count on B's board, without their XML there (kept where imported).
+    assert celda_b.celdas[0].recibos == celda_a.celdas[0].recibos > 0
+    assert (celda_a.celdas[0].sin_xml, celda_b.celdas[0].sin_xml) == (0, celda_b.celdas[0].recibos)
     with pytest.raises(ValidationError) as sin_archivo:
         b.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "b.zip")
     assert sin_archivo.value.code == "evidencia_sin_archivo"

@@ -91,6 +91,13 @@ class ArchivoEvidencias:
                 )
         return encontrados
 
+    def timbres(self) -> list[str]:
+        """Every receipt (its timbre's UUID) whose XML is kept."""
+        if not self.path.is_file():
+            return []
+        with closing(self._abrir()) as conn:
+            return [t for (t,) in conn.execute("SELECT timbre FROM recibos")]
+
     def tiene(self, huellas: Iterable[str]) -> set[str]:
         """Which of ``huellas`` the archive keeps (a document attached on another desktop is
         known by its SHA-256 and kept only there)."""

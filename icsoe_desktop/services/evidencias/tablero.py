@@ -1,8 +1,10 @@
 """The board of clients × months: for each client and month, how many receipts paid that month
 name it, how many lack their XML, how many of the month's documents and the REPSE registration
 are missing, and the day its evidence is due. Read with plain sqlite3 from a store file and its
-evidence archive (attached), a few grouped queries for the whole board: the window and
-ICSOE › Vencimientos read it for every empresa without opening it as the app's empresa."""
+evidence archive (attached), a few small queries for the whole board: the receipts' counts per
+client and month are kept by triggers (store/evidencia_conteo.py); a store of a version before
+them is counted from its receipts. The window and ICSOE › Vencimientos read it for every
+empresa without opening it as the app's empresa."""
 
 from __future__ import annotations
 
@@ -100,6 +102,17 @@ def _recibos(
     (``vigente`` of services/nomina/consulta.py) read through ``ix_nomina_recibos_fecha_pago``
     alone, each XML looked up once per receipt in the attached archive (before the join to
     its clients: a receipt naming two clients is looked up once)."""
+    if "evidencia_conteo" in tablas:
+        # Without the archive, no receipt has its XML here, whatever the counts remember.
+        sin_xml = "recibos - con_xml" if con_archivo else "recibos"
+        return {
+            (cliente, mes): (cuantos, faltan)
+            for cliente, mes, cuantos, faltan in conn.execute(
+                f"SELECT contratante, mes, recibos, {sin_xml} FROM evidencia_conteo "
+                "WHERE mes BETWEEN ? AND ? AND recibos > 0",
+                (desde.isoformat()[:7], hasta.isoformat()[:7]),
+            )
+        }
     if "nomina_recibos" not in tablas:
         return {}
     sin_xml = "count(*) - count(a.timbre)" if con_archivo else "count(*)"

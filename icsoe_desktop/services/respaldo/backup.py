@@ -171,7 +171,7 @@ class BackupService:
             anterior = self._check_bitacora(candidate, source)
             _check_firmadas(candidate, source)
             _check_documentos(candidate, source, self._store)
-            _agregar_evidencias(aparte, ruta_de(db_path), source)
+            _agregar_evidencias(candidate, aparte, ruta_de(db_path), source)
             restauracion.pausa("candidato_listo")
             try:
                 aside = restauracion.replace_store(
@@ -445,11 +445,13 @@ def _apartar_evidencias(candidate: Path, aparte: Path, source: Path) -> None:
         ) from exc
 
 
-def _agregar_evidencias(aparte: Path, archivo: Path, source: Path) -> None:
+def _agregar_evidencias(candidate: Path, aparte: Path, archivo: Path, source: Path) -> None:
     """The backup's evidence added to the archive in use (content-addressed: nothing there is
-    replaced), before the store is: a failure leaves the store as it was."""
+    replaced), before the store is: a failure leaves the store as it was; the candidate's
+    counts of the receipts' XML then made from that archive."""
     try:
         evidencias.agregar(aparte, archivo)
+        evidencias.recontar(candidate, archivo)
     except (sqlite3.Error, OSError) as exc:
         log.exception("Respaldo %s: su archivo de evidencias no se pudo agregar", source)
         raise BackupError(

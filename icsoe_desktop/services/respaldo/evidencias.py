@@ -18,6 +18,7 @@ from contextlib import closing
 from pathlib import Path
 
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
+from icsoe_desktop.store import evidencia_conteo
 
 log = logging.getLogger(__name__)
 
@@ -110,4 +111,14 @@ def _valido(huella: object, tamano: object, datos: object) -> bool:
     return len(claro) == tamano and sha256(claro) == huella
 
 
-__all__ = ["TABLAS", "agregar", "al_respaldo", "apartar"]
+def recontar(candidato: Path, archivo: Path) -> None:
+    """The restored store's list of the receipts whose XML is kept, and the board's counts,
+    made again from the archive in use (the backup's store knew its own)."""
+    timbres = ArchivoEvidencias(archivo).timbres()
+    with closing(sqlite3.connect(candidato, isolation_level=None)) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        evidencia_conteo.recontar(conn, timbres)
+        conn.execute("COMMIT")
+
+
+__all__ = ["TABLAS", "agregar", "al_respaldo", "apartar", "recontar"]

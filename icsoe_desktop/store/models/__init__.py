@@ -9,9 +9,11 @@ from icsoe_desktop.store.models.audit import AuditEntry, AuditEslabon
 from icsoe_desktop.store.models.base import Base, SyncedMixin, new_uuid
 from icsoe_desktop.store.models.empresas import AccesoEmpresa, EmpresaCatalogo
 from icsoe_desktop.store.models.evidencias import (
+    EvidenciaConteo,
     EvidenciaDocumento,
     EvidenciaEntrega,
     EvidenciaPaquete,
+    NominaXml,
 )
 from icsoe_desktop.store.models.icsoe import (
     ACTIVA,
@@ -95,6 +97,7 @@ __all__ = [
     "ContratoTrabajador",
     "Empresa",
     "EmpresaCatalogo",
+    "EvidenciaConteo",
     "EvidenciaDocumento",
     "EvidenciaEntrega",
     "EvidenciaPaquete",
@@ -108,6 +111,7 @@ __all__ = [
     "MovimientoConteo",
     "MovimientoRow",
     "MovimientoTotal",
+    "NominaXml",
     "OneTimeToken",
     "OutboxMail",
     "PercepcionNomina",

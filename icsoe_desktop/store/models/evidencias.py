@@ -56,4 +56,35 @@ class EvidenciaEntrega(SyncedMixin, Base):
     dia: Mapped[int] = mapped_column(Integer)
 
 
-__all__ = ["EvidenciaDocumento", "EvidenciaEntrega", "EvidenciaPaquete"]
+class EvidenciaConteo(Base):
+    """Per client and month, the receipts in force paid that month that name it and how many
+    of them have their XML in this desktop's archive: kept by triggers
+    (store/evidencia_conteo.py), so the board reads a few hundred rows, not every receipt.
+    Derived data: not synced."""
+
+    __tablename__ = "evidencia_conteo"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    contratante: Mapped[str] = mapped_column(String(13), primary_key=True)
+    mes: Mapped[str] = mapped_column(String(7), primary_key=True)
+    recibos: Mapped[int] = mapped_column(Integer)
+    con_xml: Mapped[int] = mapped_column(Integer)
+
+
+class NominaXml(Base):
+    """A receipt (its timbre's UUID) whose XML this desktop's evidence archive keeps: written
+    with the receipts an import keeps, and again from the archive after a restore."""
+
+    __tablename__ = "nomina_xml"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+__all__ = [
+    "EvidenciaConteo",
+    "EvidenciaDocumento",
+    "EvidenciaEntrega",
+    "EvidenciaPaquete",
+    "NominaXml",
+]
