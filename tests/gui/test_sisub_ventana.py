@@ -15,9 +15,9 @@ from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
 from icsoe_desktop.gui.informativa.sisub import SisubDialog
 from tests import nomina_cfdi as nc
-from tests.conftest import services_copying
+from tests import sisub_fixtures as fx
 from tests.gui.helpers import click, type_text, wait_operations
-from tests.informativa_servicios import CLIENTE, capturista_una_vez
+from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import (
     ENERO_ABRIL,
     SITIO,
@@ -27,13 +27,8 @@ from tests.sisub_datos import (
     importar,
 )
 
-
-@pytest.fixture(scope="module")
-def _quien_una_vez(tmp_path_factory):
-    return capturista_una_vez(tmp_path_factory)
-
-
-services = services_copying(quien="_quien_una_vez")
+# The fixtures the tests take (tests/sisub_fixtures.py).
+_quien_una_vez, services = fx._quien_una_vez, fx.services
 
 
 @pytest.fixture

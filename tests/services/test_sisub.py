@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo
@@ -21,10 +20,9 @@ from icsoe_desktop.domain.sisub.modelo import (
 )
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.sisub.propuesta import SIN_RECIBOS
-from icsoe_desktop.store.models import AuditEntry
 from tests import nomina_cfdi as nc
-from tests.conftest import services_copying
-from tests.informativa_servicios import CLIENTE, capturista_una_vez, firmada_una_vez
+from tests import sisub_fixtures as fx
+from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import (
     ENERO_ABRIL,
     MAYO_AGOSTO,
@@ -32,29 +30,13 @@ from tests.sisub_datos import (
     SITIO,
     contrato,
     de_la_lista,
-    empresa_de_la_nomina,
     importar,
 )
+from tests.sisub_fixtures import auditado
 
-
-@pytest.fixture(scope="module")
-def _quien_una_vez(tmp_path_factory):
-    return capturista_una_vez(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def _firmada_una_vez(tmp_path_factory):
-    return firmada_una_vez(tmp_path_factory, [(2, 7)])
-
-
-services = services_copying(quien="_quien_una_vez", firmada="_firmada_una_vez")
-
-
-@pytest.fixture
-def quien(_quien_una_vez, services, data_dir, smtp_configured):
-    empresa_de_la_nomina(services, data_dir)
-    rfc, ana, _ = _quien_una_vez[1]
-    return rfc, ana
+# The fixtures the tests take (tests/sisub_fixtures.py).
+_quien_una_vez, _firmada_una_vez = fx._quien_una_vez, fx._firmada_una_vez
+services, quien, firmada = fx.services, fx.quien, fx.firmada
 
 
 def _continuo(services, rfc, ana):
@@ -65,13 +47,6 @@ def _continuo(services, rfc, ana):
     )
     services.informativas.crear(rfc, ana, MAYO_AGOSTO, "sin_informacion")
     return uuid
-
-
-def _auditado(services, accion):
-    with services.store.session() as session:
-        return session.scalars(
-            select(AuditEntry.detail).where(AuditEntry.action == accion).order_by(AuditEntry.id)
-        ).all()
 
 
 def test_no_contract_in_force_is_sin_actividad(services, quien):
@@ -168,7 +143,7 @@ def test_edits_are_kept_and_audited_and_the_site_is_kept_for_later(services, qui
     (editada,) = services.sisub.reporte(hecho.uuid, ana).contratos[0].trabajadores
     assert (editada.importes, editada.editado) == (nuevos, True)
     assert editada.origen.startswith("Capturado por")
-    (detalle,) = _auditado(services, "sisub_trabajador_editado")
+    (detalle,) = auditado(services, "sisub_trabajador_editado")
     assert "percepciones fijas: " in detalle and "→ 1,234.56" in detalle
     # Prepared again: the edit stays.
     assert services.sisub.preparar(rfc, ana, MAYO_AGOSTO).conservados == 1
@@ -190,7 +165,7 @@ def test_edits_are_kept_and_audited_and_the_site_is_kept_for_later(services, qui
     services.sisub.guardar_contrato(hecho.uuid, continuo, ana, "SISUB-001", SITIO)
     (c,) = services.sisub.reporte(hecho.uuid, ana).contratos
     assert (c.numero, c.sitio) == ("SISUB-001", SITIO)
-    assert _auditado(services, "sisub_contrato_guardado")
+    assert auditado(services, "sisub_contrato_guardado")
     # The next period (the contract still in force): the number and site are already there.
     siguiente = services.sisub.preparar(rfc, ana, Periodo(2026, 3))
     (c,) = services.sisub.reporte(siguiente.uuid, ana).contratos
@@ -241,7 +216,7 @@ def test_bad_amounts_are_refused_with_their_field(services, quien, tmp_path):
         assert error.value.field == campo
     with pytest.raises(ValidationError):
         services.sisub.editar_trabajador(fila.uuid, ana, Importes(), "123")
-    assert not _auditado(services, "sisub_trabajador_editado")
+    assert not auditado(services, "sisub_trabajador_editado")
 
 
 def test_a_complementario_needs_a_filed_report(services, quien):
@@ -258,7 +233,7 @@ def test_who_may_prepare(services, quien):
     assert services.sisub.preparar(rfc, rfc, MAYO_AGOSTO).uuid
     with pytest.raises(PermisoDenegado):
         services.sisub.preparar(rfc, "XAXX010101000", MAYO_AGOSTO)
-    assert _auditado(services, "icsoe_informativa_rechazada")
+    assert auditado(services, "icsoe_informativa_rechazada")
     # An IDSE user may not (the matrix): refused and audited in the installation's log.
     with pytest.raises(PermisoDenegado):
         services.sisub.preparar(rfc, "nadie@empresa.com", MAYO_AGOSTO)
@@ -322,15 +297,10 @@ def test_the_clerk_says_why_the_icsoe_differs(services, quien):
     services.sisub.anotar_icsoe(hecho.uuid, ana, "  El contrato   se firmó\ten agosto ")
     assert services.sisub.reporte(hecho.uuid, ana).nota_icsoe == "El contrato se firmó en agosto"
     services.sisub.anotar_icsoe(hecho.uuid, ana, "El contrato se firmó en agosto")
-    assert len(_auditado(services, "sisub_nota_icsoe")) == 1
+    assert len(auditado(services, "sisub_nota_icsoe")) == 1
     with pytest.raises(ValidationError) as error:
         services.sisub.anotar_icsoe(hecho.uuid, ana, "x" * 1001)
     assert error.value.code == "campo_largo"
-
-
-@pytest.fixture
-def firmada(_firmada_una_vez, services, smtp_configured):
-    return _firmada_una_vez[1]
 
 
 def test_a_signed_correccion_replaces_the_contracts_it_corrects(services, firmada, clock, tmp_path):

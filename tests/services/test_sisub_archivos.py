@@ -10,7 +10,6 @@ import io
 import shutil
 import subprocess
 import zipfile
-from datetime import date
 
 import pytest
 
@@ -19,56 +18,19 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.domain.sisub.archivos import pesos
 from icsoe_desktop.domain.sisub.layout import NOMBRES_CSV, PDF_REPSE
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
-from tests import nomina_cfdi as nc
-from tests.conftest import services_copying
-from tests.informativa_servicios import CLIENTE, capturista_una_vez
+from tests import sisub_fixtures as fx
+from tests.informativa_servicios import CLIENTE
 from tests.services.libros_de_prueba import escribir
 from tests.sisub_datos import (
-    ENERO_ABRIL,
-    MAYO_AGOSTO,
     SITIO,
-    contrato,
-    de_la_lista,
-    empresa_de_la_nomina,
-    importar,
 )
 
 DETALLE = f"{NOMBRES_CSV['trabajadores']}.csv"
 CONTRATOS = f"{NOMBRES_CSV['contratos']}.csv"
 SUJETO = f"{NOMBRES_CSV['sujeto']}.csv"
 
-
-@pytest.fixture(scope="module")
-def _quien_una_vez(tmp_path_factory):
-    return capturista_una_vez(tmp_path_factory)
-
-
-services = services_copying(reporte="_quien_una_vez")
-
-
-@pytest.fixture
-def reporte(_quien_una_vez, services, data_dir, smtp_configured, tmp_path):
-    """A report of mayo–agosto 2026 with a contract of enero–abril in force, its number and
-    work site, two workers' receipts: (rfc, ana, report uuid)."""
-    empresa_de_la_nomina(services, data_dir)
-    rfc, ana, _ = _quien_una_vez[1]
-    _inf, uuid = contrato(
-        services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), date(2027, 2, 9)
-    )
-    uno, dos = de_la_lista(services, uuid, ana)
-    emisor = nc.Emisor()
-    recibos = [
-        (
-            f"{t.nss}{n}.xml",
-            nc.recibo(emisor, t, periodo, subcontrataciones=((CLIENTE.rfc, "100"),)),
-        )
-        for t in (uno, dos)
-        for n, periodo in enumerate((nc.Periodo.quincena(2026, 5), nc.Periodo.quincena(2026, 7)))
-    ]
-    importar(services, tmp_path / "nomina", recibos)
-    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
-    services.sisub.guardar_contrato(hecho.uuid, uuid, ana, "SISUB-2026-001", SITIO)
-    return rfc, ana, hecho.uuid
+# The fixtures the tests take (tests/sisub_fixtures.py).
+_quien_una_vez, services, quien, reporte = fx._quien_una_vez, fx.services, fx.quien, fx.reporte
 
 
 def _csv(datos: bytes) -> list[list[str]]:

@@ -18,36 +18,21 @@ from icsoe_desktop.domain.sisub.modelo import Importes
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.repse import Pdf, pdf_de_archivo
 from icsoe_desktop.services.sisub.pdfs import MAX_BYTES, unidos
-from icsoe_desktop.store.models import AuditEntry, SisubPdf
-from tests.conftest import services_copying
-from tests.informativa_servicios import capturista_una_vez
-from tests.services import test_sisub_archivos
+from icsoe_desktop.store.models import SisubPdf
+from tests import sisub_fixtures as fx
 from tests.services.test_repse import registro_pdf
 from tests.sisub_datos import ENERO_ABRIL, SITIO
 
 ESCRITURA = f"{PDF_ESCRITURA}.pdf"
 CONTRATOS = f"{PDF_CONTRATOS}.pdf"
 
-
-@pytest.fixture(scope="module")
-def _quien_una_vez(tmp_path_factory):
-    return capturista_una_vez(tmp_path_factory)
-
-
-services = services_copying(reporte="_quien_una_vez")
-reporte = test_sisub_archivos.reporte  # its fixture: a report of mayo–agosto 2026
+# The fixtures the tests take (tests/sisub_fixtures.py).
+_quien_una_vez, services, quien, reporte = fx._quien_una_vez, fx.services, fx.quien, fx.reporte
 
 
 def _contrato(services, rfc, uuid) -> str:
     (c,) = services.sisub.reporte(uuid, rfc).contratos
     return c.uuid
-
-
-def _auditado(services, accion):
-    with services.store.session() as session:
-        return session.scalars(
-            select(AuditEntry.detail).where(AuditEntry.action == accion).order_by(AuditEntry.id)
-        ).all()
 
 
 @pytest.mark.parametrize(
@@ -70,7 +55,7 @@ def test_a_bad_file_is_refused_with_its_message_and_audited(
     assert error.value.code == codigo
     assert dice in error.value.message and "escritura.pdf" in error.value.message
     assert services.sisub_pdfs.guardados(rfc, rfc) == {}
-    (auditado,) = _auditado(services, "sisub_pdf_rechazado")
+    (auditado,) = fx.auditado(services, "sisub_pdf_rechazado")
     assert dice in auditado
 
 
@@ -97,7 +82,7 @@ def test_kept_once_and_carried_by_every_export(services, reporte, tmp_path):
         texto = PdfReader(io.BytesIO(archivo.read(CONTRATOS))).pages[0].extract_text()
     assert "Contrato" in texto
     assert not any(ESCRITURA in a or CONTRATOS in a for a in hecho.avisos)
-    assert len(_auditado(services, "sisub_pdf_adjuntado")) == 2
+    assert len(fx.auditado(services, "sisub_pdf_adjuntado")) == 2
 
 
 def test_the_next_period_reuses_them(services, reporte, tmp_path):

@@ -15,26 +15,22 @@ from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, PRESENTADO
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
-from tests.conftest import services_copying
-from tests.informativa_servicios import CLIENTE, capturista_una_vez
+from tests import sisub_fixtures as fx
+from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import ENERO_ABRIL, MAYO_AGOSTO, SITIO, contrato
 
 FOLIO = "SISUB-2026-0001234"
 A_TIEMPO = datetime(2026, 9, 15, 11, 20, 5, tzinfo=HORA_DEL_CENTRO)
 
 
-@pytest.fixture(scope="module")
-def _quien_una_vez(tmp_path_factory):
-    return capturista_una_vez(tmp_path_factory)
-
-
-services = services_copying(reporte="_quien_una_vez")
+# The fixtures the tests take (tests/sisub_fixtures.py).
+_quien_una_vez, services, quien = fx._quien_una_vez, fx.services, fx.quien
 
 
 @pytest.fixture
-def reporte(_quien_una_vez, services, smtp_configured):
+def reporte(quien, services):
     """mayo–agosto 2026's SISUB, sin actividad: (rfc, ana, uuid)."""
-    rfc, ana, _ = _quien_una_vez[1]
+    rfc, ana = quien
     return rfc, ana, services.sisub.preparar(rfc, ana, MAYO_AGOSTO).uuid
 
 

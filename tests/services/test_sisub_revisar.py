@@ -26,32 +26,19 @@ from icsoe_desktop.domain.sisub.revision import (
     SITIO_INCOMPLETO,
 )
 from tests import nomina_cfdi as nc
-from tests.conftest import services_copying
-from tests.informativa_servicios import CLIENTE, capturista_una_vez
+from tests import sisub_fixtures as fx
+from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import (
     ENERO_ABRIL,
     MAYO_AGOSTO,
     SITIO,
     contrato,
     de_la_lista,
-    empresa_de_la_nomina,
     importar,
 )
 
-
-@pytest.fixture(scope="module")
-def _quien_una_vez(tmp_path_factory):
-    return capturista_una_vez(tmp_path_factory)
-
-
-services = services_copying(quien="_quien_una_vez")
-
-
-@pytest.fixture
-def quien(_quien_una_vez, services, data_dir, smtp_configured):
-    empresa_de_la_nomina(services, data_dir)
-    rfc, ana, _ = _quien_una_vez[1]
-    return rfc, ana
+# The fixtures the tests take (tests/sisub_fixtures.py).
+_quien_una_vez, services, quien = fx._quien_una_vez, fx.services, fx.quien
 
 
 def _codigos(problemas):

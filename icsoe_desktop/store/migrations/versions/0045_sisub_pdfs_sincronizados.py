@@ -13,7 +13,7 @@ import importlib
 import sqlalchemy as sa
 from alembic import op
 
-from icsoe_desktop.store import pendientes, plain, sumas
+from icsoe_desktop.store import sumas
 
 revision = "0045_sisub_pdfs_sincronizados"
 down_revision = "0044_recibos_por_fecha_pago"
@@ -32,16 +32,6 @@ TABLES: tuple[sumas.SyncedTableSums, ...] = tuple(
     for previa in _previa.TABLES
     for t in ((previa, NUEVA) if previa[0] == "sisub_trabajadores" else (previa,))
 )
-
-
-def _replace(tables: tuple[sumas.SyncedTableSums, ...]) -> None:
-    driver = plain.driver(op.get_bind())
-    sumas.drop_bookkeeping(driver)
-    pendientes.drop_bookkeeping(driver)
-    for statement in sumas.bookkeeping(tables):
-        op.execute(statement)
-    for statement in pendientes.bookkeeping((name, sent) for name, _a, sent, _c in tables):
-        op.execute(statement)
 
 
 def _tabla(nombre: str, *sincronizadas: "sa.Column[object]") -> None:
@@ -89,7 +79,7 @@ def upgrade() -> None:
         sa.Column("deleted", sa.Boolean(), nullable=False),
     )
     op.create_index("ux_sisub_pdfs", "sisub_pdfs", ["contratista_id", "contrato"], unique=True)
-    _replace(TABLES)
+    _previa._replace(TABLES)
     columnas = ", ".join(("id", *_COLUMNAS))
     op.execute(
         f"INSERT INTO sisub_pdfs ({columnas}, uuid, created_at, updated_at, version, deleted) "
@@ -99,7 +89,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _replace(_previa.TABLES)
+    _previa._replace(_previa.TABLES)
     _tabla("sisub_pdfs_vieja")
     columnas = ", ".join(("id", *_COLUMNAS))
     op.execute(
