@@ -169,5 +169,6 @@ COMPONENTES = frozenset(
         "kit.fecha_edit.FechaEdit",
         "kit.caja_buscar.CajaBuscar",
         "kit.asistente_importacion.ListaDeCampos",
+        "informativa.aviso_repse.AvisoRepse",
     }
 )

@@ -82,6 +82,11 @@ class VentanaPrincipal(QMainWindow):
         contenido = form.findChild(QVBoxLayout, "contenidoLayout")
         assert contenido is not None
         self._build_bitacora(contenido)
+        from icsoe_desktop.gui.informativa.aviso_repse import AvisoRepse
+
+        # A lapsed REPSE registration in red, one to renew in amber: as wherever ICSOE shows it.
+        self.aviso_repse = AvisoRepse(services, self)
+        contenido.addWidget(self.aviso_repse)
         self._build_pendientes(contenido)
         contenido.addWidget(self.movimientos)
 

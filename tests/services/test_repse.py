@@ -166,6 +166,22 @@ def test_the_renewal_is_asked_in_the_three_months_before_the_end(services, quien
     assert nuevo.servicios == (LIMPIEZA, MANTENIMIENTO)  # kept: none given
 
 
+def test_the_lines_the_windows_tell_the_registrations_with(services, quien) -> None:
+    """What the main window says of the empresa's registrations: due (amber), asked (nothing
+    more to do), lapsed (red), in force (nothing)."""
+    rfc, _ = quien
+    assert services.repse.avisos() == []
+    _registrar(services, rfc, otorgado=date(2023, 12, 10))  # ends 10/12/2026
+    (aviso,) = services.repse.avisos()
+    assert (aviso.contratista_rfc, aviso.vencido) == (rfc, False)
+    assert "10/12/2026" in aviso.texto
+    services.repse.solicitar_renovacion(rfc, rfc, date(2026, 11, 2), "SOL-8")
+    assert services.repse.avisos() == []
+    (vencido,) = services.repse.avisos(hoy=date(2026, 12, 11))
+    assert vencido.vencido and "venció el 10/12/2026" in vencido.texto
+    assert services.repse.avisos(hoy=date(2024, 1, 1)) == []
+
+
 def test_a_lapsed_registration_cannot_be_renewed(services, quien) -> None:
     rfc, _ = quien
     _registrar(services, rfc, otorgado=date(2023, 6, 1))  # ended 01/06/2026

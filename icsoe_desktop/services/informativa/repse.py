@@ -86,6 +86,16 @@ class Registro:
         return repse.inicio_renovacion(self.vence)
 
 
+@dataclass(frozen=True)
+class AvisoRegistro:
+    """A registration that needs the contratista's attention, as the windows tell it."""
+
+    contratista_rfc: str
+    contratista_nombre: str
+    texto: str
+    vencido: bool  # red; otherwise its renewal is due (amber)
+
+
 def registro_de(session: Session, contratista_id: int) -> tuple[RegistroRepse, list[str]] | None:
     """The contratista's registration and its services, in order; None without one."""
     row = session.scalar(
@@ -154,6 +164,27 @@ class RepseService(InformativaBase):
             if encontrado is None:
                 return None
             return _registro(rfc, *encontrado, hoy or self._hoy())
+
+    def avisos(self, hoy: date | None = None) -> list[AvisoRegistro]:
+        """The line each of the empresa's registrations is told with wherever the contratista's
+        work is shown (the main window too): a lapsed one (red) or one whose renewal is due and
+        not asked yet; none while every one is in force. A read: the session's gate asks the
+        matrix (services/acceso/puerta.py)."""
+        dia = hoy or self._hoy()
+        with self._store.session() as session:
+            filas = session.execute(
+                select(RegistroRepse, Contratista.rfc, Contratista.nombre)
+                .join(Contratista, Contratista.id == RegistroRepse.contratista_id)
+                .where(Contratista.deleted.is_(False), RegistroRepse.deleted.is_(False))
+                .order_by(RegistroRepse.vence, Contratista.rfc)
+            ).all()
+        avisos = []
+        for row, rfc, nombre in filas:
+            estado = repse.estado(row.vence, dia, row.renovacion_solicitada)
+            texto = repse.aviso_registro(estado, row.aviso, row.vence)
+            if texto is not None:
+                avisos.append(AvisoRegistro(rfc, nombre or rfc, texto, estado == repse.VENCIDO))
+        return avisos
 
     def servicios(self, rfc: str, actor: str | None) -> list[str]:
         """The services a contract of the contratista may name (none: no registration, any)."""
@@ -353,6 +384,7 @@ def _registro(rfc: str, row: RegistroRepse, servicios: list[str], hoy: date) -> 
 
 
 __all__ = [
+    "AvisoRegistro",
     "Pdf",
     "Registro",
     "RepseService",
