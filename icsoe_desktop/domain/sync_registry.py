@@ -100,14 +100,17 @@ SYNCED: tuple[TableSpec, ...] = (
     ),
     TableSpec("lote_movimientos", titulo="Movimiento de un lote"),
     # The STPS acuse PDF stays in this desktop's data dir: its file name is not sent, so another
-    # desktop shows no acuse rather than one it cannot open.
+    # desktop shows no acuse rather than one it cannot open. One contratista per RFC (its unique
+    # index here; on the server too: two desktops each entering it before their first sync).
     TableSpec(
         "icsoe_contratistas",
         frozenset({"acuse_archivo", "acuse_nombre"}),
         {"acuse_archivo": "", "acuse_nombre": ""},
         titulo="Contratista",
         etiqueta="rfc",
+        claves=(("rfc",),),
         cuando=frozenset({"terminos_aceptados_at", "datos_generales_at"}),
+        exclusiva=True,
     ),
     # Never the password hash (nor when it was set): on another desktop the capturista uses
     # «¿Olvidaste tu contraseña?».

@@ -146,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         (
             "verificar",
             "compara las sumas de la verificación con los renglones (tras un cambio con SQL o "
-            "una restauración)",
+            "una restauración) y lista las claves guardadas dos veces",
         ),
         ("reparar", "rehace las sumas de la verificación a partir de los renglones"),
     ):
@@ -312,7 +312,28 @@ def _instalador(args: argparse.Namespace, engine: Engine) -> int:
 
 def _sumas(args: argparse.Namespace, engine: Engine) -> int:
     """``verificar``: exit status 1 when the sums differ from the rows (``reparar`` fixes
-    them); ``reparar``: the sums made again, saying what differed."""
+    them) or a key is held twice; ``reparar``: the sums made again, saying what differed.
+    Both list the keys held twice (``duplicados``), which neither merges."""
+    from icsoe_desktop.sync_server import duplicados
+
+    found = _sumas_guardadas(args, engine)
+    if found < 0:
+        return 2
+    dobles = duplicados.hallar(engine, args.empresa)
+    for doble in dobles:
+        print(doble.texto())
+    if dobles:
+        print(
+            f"{len(dobles)} claves con dos renglones o más, guardados antes de que el servidor "
+            "rechazara el segundo: los conserva y no los une (la guía de administración dice "
+            "qué hacer)."
+        )
+    return 1 if (found or dobles) and args.command == "verificar" else 0
+
+
+def _sumas_guardadas(args: argparse.Namespace, engine: Engine) -> int:
+    """The sums checked or made again, what differed printed: how many differences (-1: no
+    such company)."""
     from icsoe_desktop.sync_server import sumas
 
     if engine.dialect.name != "postgresql":
@@ -320,7 +341,7 @@ def _sumas(args: argparse.Namespace, engine: Engine) -> int:
         return 0
     if args.empresa and not _empresa_existe(engine, args.empresa):
         print(f"No existe la empresa {args.empresa}.", file=sys.stderr)
-        return 2
+        return -1
     reparar = args.command == "reparar"
     found = (sumas.reparar if reparar else sumas.verificar)(engine, args.empresa)
     for diferencia in found:
@@ -337,7 +358,7 @@ def _sumas(args: argparse.Namespace, engine: Engine) -> int:
             f"{len(found)} diferencias entre las sumas y los renglones: corre "
             "«python -m icsoe_desktop.sync_server reparar»."
         )
-    return 1 if found and not reparar else 0
+    return len(found)
 
 
 def _empresa_existe(engine: Engine, rfc: str) -> bool:

@@ -1,12 +1,12 @@
-"""Rows sync never copies twice (``TableSpec.exclusiva``: a contratante, whose key is its
-contratista + RFC; an informativa Normal or Sin información, whose key is its contratista +
-periodo, a Normal and a Sin información holding the same one (``TableSpec.iguales``); a
-complementaria is not one: a period may have several of one tipo correcting the same
-informativa; and a contract's worker, whose key is its contract + NSS): a pushed one whose key
-another uuid already holds on the server is refused and stored nowhere, with a Spanish message
-naming the RFC, the NSS, or both tipos and the period. The pushing desktop receives the
-server's at its next pull and adopts it (``services/sync/adopt.py``): its own becomes the
-conflict to resolve when it differs.
+"""Rows sync never copies twice (``TableSpec.exclusiva``: a contratista, whose key is its RFC; a
+contratante, whose key is its contratista + RFC; an informativa Normal or Sin información,
+whose key is its contratista + periodo, a Normal and a Sin información holding the same one
+(``TableSpec.iguales``); a complementaria is not one: a period may have several of one tipo
+correcting the same informativa; and a contract's worker, whose key is its contract + NSS): a
+pushed one whose key another uuid already holds on the server is refused and stored nowhere,
+with a Spanish message naming the RFC, the NSS, or both tipos and the period. The pushing
+desktop receives the server's at its next pull and adopts it (``services/sync/adopt.py``): its
+own becomes the conflict to resolve when it differs.
 
 Two desktops sending a Normal of one period at the same instant: each push takes a
 transaction-level lock on each key it sends (a worker's: on its contract) before looking for its
@@ -15,15 +15,17 @@ committed: every statement sees what committed before it began). On SQLite the p
 database's write lock from its start. A key held by two uuids already (stored before this
 rule) is left as it is: each may still change; no third comes.
 
-The children of a row (contracts, their workers) never reach the server without it: one whose
-parent (its informativa, its contratante, its contract) is neither on the server nor stored by
-the same push waits (refused with ``espera``: the desktop keeps it to send again, with no
-conflict of its own). So does a contract whose informativa is a Sin información (a desktop's
-Normal that adopted another desktop's Sin información of the period, until its clerk keeps the
-Normal), and its workers with it. Once its desktop adopted the server's parents, its contract
-is the server's of the same key, or a new one under the server's parents, and its workers
-follow, each adopted or sent: desktops capturing one informativa at once end with one, holding
-the union of their work.
+The children of a row (a contratista's contratantes, informativas, capturistas' relations,
+SISUB reports and PDFs, REPSE registration; contracts, their workers) never reach the server
+without it: one whose parent (its contratista, its informativa, its contratante, its contract,
+its report or registration) is neither on the server nor stored by the same push waits (refused
+with ``espera``: the desktop keeps it to send again, with no conflict of its own). So does a
+contract whose informativa is a Sin información (a desktop's Normal that adopted another
+desktop's Sin información of the period, until its clerk keeps the Normal), and its workers
+with it. Once its desktop adopted the server's parents, its contract is the server's of the
+same key, or a new one under the server's parents, and its workers follow, each adopted or
+sent: desktops capturing one informativa at once (each having entered
+its contratista, or not) end with one, holding the union of their work.
 """
 
 from __future__ import annotations
@@ -63,11 +65,19 @@ SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo
 # The tables whose rows belong to rows of another one (parents first): the table, the column
 # naming the parent (its uuid on the wire) and the parent's table.
 HIJOS: tuple[tuple[str, str, str], ...] = (
+    ("icsoe_capturista_relaciones", "contratista_id", "icsoe_contratistas"),
+    ("icsoe_contratantes", "contratista_id", "icsoe_contratistas"),
+    ("icsoe_informativas", "contratista_id", "icsoe_contratistas"),
     ("icsoe_contratos", "informativa_id", "icsoe_informativas"),
     ("icsoe_contratos", "contratante_id", "icsoe_contratantes"),
     ("icsoe_contrato_trabajadores", "contrato_id", "icsoe_contratos"),
+    ("sisub_reportes", "contratista_id", "icsoe_contratistas"),
     ("sisub_contratos", "contrato_id", "icsoe_contratos"),
+    ("sisub_trabajadores", "reporte_id", "sisub_reportes"),
     ("sisub_trabajadores", "contrato_id", "icsoe_contratos"),
+    ("sisub_pdfs", "contratista_id", "icsoe_contratistas"),
+    ("repse_registros", "contratista_id", "icsoe_contratistas"),
+    ("repse_servicios", "registro_id", "repse_registros"),
 )
 # Per table whose keys are locked by their first columns only: a push of 2,000 workers takes
 # one lock per contract, not one per worker (PostgreSQL's lock table holds a few thousand).
@@ -77,8 +87,9 @@ BLOQUEO: dict[str, int] = {POR_CONTRATO: 1}
 LOCK_SPACE = 0x1C50E_E5
 
 ESPERA = (
-    "Este renglón espera a que su informativa llegue al servidor (otro equipo envió antes una "
-    "del mismo periodo): se enviará de nuevo; no se pierde nada."
+    "Este renglón espera a que su contratista o su informativa llegue al servidor (otro equipo "
+    "envió antes el mismo contratista o una informativa del mismo periodo): se enviará de "
+    "nuevo; no se pierde nada."
 )
 
 Key = tuple[str, ...]
@@ -122,7 +133,8 @@ def _holders(
     query: Any = select(rows.uuid, rows.data).where(
         rows.empresa_id == caller.empresa_id, rows.tabla == table, rows.deleted.is_(False)
     )
-    # Narrowed by the key's first column (the contratista's uuid): its informativas only.
+    # Narrowed by the key's first column (the contratista's uuid: its informativas only; a
+    # contratista's own RFC).
     query = query.where(rows.data[first].as_string().in_({key[0] for key in keys}))
     queries = [query]
     if table == PDFS and session.get_bind().dialect.name == "postgresql":
@@ -190,6 +202,13 @@ def _why(table: str, holder: dict[str, Any], refused: dict[str, Any]) -> str:
             f"(«{holder.get('nombre')}»): este no se guardó para no tener dos. Al sincronizar, "
             "este equipo recibe el del servidor y, si este difiere, lo conserva como conflicto "
             "para que elijas cuál queda."
+        )
+    if table == "icsoe_contratistas":
+        return (
+            f"Otro equipo ya envió al servidor el contratista con RFC {holder.get('rfc')}: este "
+            "no se guardó para no tenerlo dos veces. Al sincronizar, este equipo recibe el del "
+            "servidor, con sus contratantes e informativas, y si este difiere lo conserva como "
+            "conflicto para que elijas cuál queda."
         )
     if table == "icsoe_contratantes":
         return (

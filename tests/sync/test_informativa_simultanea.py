@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,6 +19,7 @@ from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.store.models import (
     Contratante,
+    Contratista,
     ContratoRow,
     ContratoTrabajador,
     InformativaRow,
@@ -30,6 +32,7 @@ from tests.sync.conftest import connect, connected
 from tests.sync.test_normal_simultanea import (
     CONTRATISTA,
     WAIT_S,
+    contratista_en,
     contrato,
     first_informativa_held,
     informativa,
@@ -39,6 +42,7 @@ from tests.sync.test_normal_simultanea import (
 )
 
 TABLES = {
+    "icsoe_contratistas": Contratista,
     "icsoe_contratantes": Contratante,
     "icsoe_informativas": InformativaRow,
     "icsoe_contratos": ContratoRow,
@@ -178,6 +182,108 @@ def test_one_informativa_captured_whole_on_two_desktops_at_once_is_one_on_the_se
         c.close()
 
 
+def sync_both(a, b, orden: str, sync_server) -> None:
+    """A's and B's first syncs: ``a_la_vez``: two threads let go together; ``retenida``: A's
+    push held before its commit until B's waits on it; ``entre_pull_y_push``: A's whole sync
+    between B's pull and B's push; else one whole sync after the other."""
+    if orden == "a_la_vez":
+        together = threading.Barrier(2)
+
+        def sync(desktop) -> None:
+            together.wait(WAIT_S)
+            desktop.sync.synchronize()
+
+        with ThreadPoolExecutor(2) as both:
+            for sending in [both.submit(sync, a), both.submit(sync, b)]:
+                sending.result()
+    elif orden == "retenida":
+        with first_informativa_held(sync_server) as race, ThreadPoolExecutor(1) as other:
+            sending = other.submit(a.sync.synchronize)
+            assert race.reached.wait(WAIT_S), "A's push never reached its commit"
+            b.sync.synchronize()
+            sending.result()
+        assert race.waited, "B's push did not wait for A's"
+    elif orden == "entre_pull_y_push":
+        pulled = b.sync.intercambio.join
+
+        def join_then_a_sends(*args, **kwargs):
+            done = pulled(*args, **kwargs)
+            a.sync.synchronize()  # A's whole sync lands in between
+            return done
+
+        b.sync.intercambio.join = join_then_a_sends
+        b.sync.synchronize()
+        b.sync.intercambio.join = pulled
+    else:
+        first, second = (a, b) if orden == "a_luego_b" else (b, a)
+        first.sync.synchronize()
+        second.sync.synchronize()
+
+
+@pytest.mark.parametrize(
+    "orden", ["a_la_vez", "retenida", "entre_pull_y_push", "a_luego_b", "b_luego_a"]
+)
+@pytest.mark.parametrize("entrada", ["cada_uno", "compartida"])
+def test_two_desktops_entering_the_contratista_and_its_informativa_end_with_one_of_each(
+    sync_server, desktops, tmp_path, clock, entrada: str, orden: str
+) -> None:
+    """``cada_uno``: each clerk enters the contratista with its e.firma offline too (neither
+    desktop had synced it), else it came from A before. Both capture the whole informativa
+    (B's client's mail and contract's folio typed otherwise) and sync in ``orden``. The server
+    ends with one of each and the union of the workers; every desktop holds exactly that,
+    verified; only the desktop whose capture lost holds conflicts (its own content), and each
+    «Conservar la otra versión» is kept; a third desktop receives it all with none."""
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path / "a")
+    if entrada == "cada_uno":
+        assert enter_contratista(b, b.data_dir, tmp_path / "b") == rfc
+    else:
+        assert a.sync.synchronize().conflictos == 0
+        assert b.sync.synchronize().conflictos == 0
+    capture_all(a, rfc, OF_A)
+    capture_all(b, rfc, OF_B, otro=True)
+
+    sync_both(a, b, orden, sync_server)
+    for desktop in (a, b, a):
+        desktop.sync.synchronize()
+
+    server = on_server(sync_server)
+    assert [len(server[t]) for t in TABLES if t != "icsoe_contrato_trabajadores"] == [1] * 4
+    (contrato,) = server["icsoe_contratos"]
+    workers = server["icsoe_contrato_trabajadores"].values()
+    assert sorted(w["nss"] for w in workers) == sorted(w.nss for w in WORKERS)
+    assert {w["contrato_id"] for w in workers} == {contrato}
+    expected = {table: set(rows) for table, rows in server.items()}
+    for desktop in (a, b):
+        assert held(desktop) == expected
+        status = desktop.sync.status()
+        assert status.pending == 0 and not status.distinto
+        assert status.verified_at is not None and status.reparacion == ""
+    conflicts = [(d, c) for d in (a, b) for c in d.conflictos.conflicts()]
+    assert {c.kind for _d, c in conflicts} == {"recapturado"}
+    assert len({d for d, _c in conflicts}) == 1  # the desktop whose capture lost
+
+    (tmp_path / "c").mkdir()
+    c = open_services(tmp_path / "c", clock)
+    try:
+        connect(c, sync_server.url, sync_server.token(nombre="Tercero"))
+        assert c.sync.synchronize().conflictos == 0
+        assert c.conflictos.conflicts() == []
+        assert held(c) == expected
+
+        for desktop, conflict in conflicts:  # never refused: the server holds every parent
+            desktop.conflictos.resolve(conflict.id, "otra", CLI_ACTOR)
+        for desktop in (a, b, c, a, b, c):
+            assert desktop.sync.synchronize().conflictos == 0
+        for desktop in (a, b, c):
+            assert desktop.conflictos.conflicts() == []
+            assert held(desktop) == expected
+            status = desktop.sync.status()
+            assert status.pending == 0 and not status.distinto and status.verified_at
+    finally:
+        c.close()
+
+
 def test_three_desktops_at_once_end_with_each_worker_once(
     sync_server, desktops, tmp_path, clock
 ) -> None:
@@ -208,7 +314,7 @@ def test_three_desktops_at_once_end_with_each_worker_once(
         server = on_server(sync_server)
         workers = server["icsoe_contrato_trabajadores"].values()
         assert sorted(w["nss"] for w in workers) == sorted(w.nss for w in WORKERS)
-        assert [len(server[t]) for t in TABLES if t != "icsoe_contrato_trabajadores"] == [1] * 3
+        assert [len(server[t]) for t in TABLES if t != "icsoe_contrato_trabajadores"] == [1] * 4
         expected = {table: set(rows) for table, rows in server.items()}
         for desktop in (a, b, c):
             assert held(desktop) == expected
@@ -224,6 +330,7 @@ def test_a_worker_of_one_nss_twice_in_one_contract_is_refused(sync_server) -> No
     refused naming the NSS; the same NSS in another contract, and the worker's own edit, are
     stored."""
     a, b = sync_server.token(nombre="A"), sync_server.token(nombre="B")
+    contratista_en(sync_server, a)
     normal = informativa()
     uno, otro = contrato(normal["uuid"]), contrato(normal["uuid"])
     suyo = trabajador(uno["uuid"])
@@ -243,6 +350,7 @@ def test_a_second_contratante_of_one_rfc_is_refused_and_its_contracts_wait(sync_
     server is refused naming the RFC, and a contract naming it waits, though its informativa
     is the server's."""
     a, b = sync_server.token(nombre="A"), sync_server.token(nombre="B")
+    contratista_en(sync_server, a)
     data = {"contratista_id": CONTRATISTA, "rfc": CLIENTE.rfc, "nombre": CLIENTE.nombre}
     suyo = wire("icsoe_contratantes", data)
     normal = informativa()
@@ -266,6 +374,7 @@ def test_a_worker_removed_and_captured_again_in_one_push_is_stored(sync_server) 
     """The worker of the contract's NSS is removed, or given another NSS, in the same push that
     sends a new one of that NSS: the key is free, nothing is refused."""
     a = sync_server.token(nombre="A")
+    contratista_en(sync_server, a)
     normal = informativa()
     uno = contrato(normal["uuid"])
     quitado, cambiado = trabajador(uno["uuid"]), trabajador(uno["uuid"], "12345678911")

@@ -26,13 +26,14 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 from icsoe_desktop.store.models import InformativaRow, SyncConflict
+from icsoe_desktop.sync_server.__main__ import main as server_main
 from icsoe_desktop.sync_server.models import SyncedRow
 from tests.conftest import free_port
 from tests.icsoe_helpers import enter_contratista
 from tests.informativa_datos import trabajadores_limpios
 from tests.informativa_servicios import CLIENTE, PERIODO
 from tests.sync import pg
-from tests.sync.conftest import SyncServer, connected
+from tests.sync.conftest import EMPRESA, SyncServer, connected
 from tests.sync.test_server import push
 
 TRABAJADORES = 3
@@ -309,6 +310,14 @@ def wire(table: str, data: dict, version: int = 1, base_seq: int = 0, **extra) -
     }
 
 
+def contratista_en(sync_server, token: str) -> None:
+    """The contratista of the rows these tests send, on the server first as a desktop sends it:
+    the server keeps no informativa or contratante without theirs."""
+    data = {"rfc": "CTR010101AB1", "razon_social": "Contratista Uno, S.A. de C.V."}
+    (stored,) = sent(sync_server, token, [wire("icsoe_contratistas", data, uuid=CONTRATISTA)])
+    assert stored["seq"] and "rechazo" not in stored
+
+
 def informativa(periodo: str = PERIODO.clave, tipo: str = "normal", **extra) -> dict:
     data = {"contratista_id": CONTRATISTA, "periodo": periodo, "tipo": tipo, "complementa": ""}
     return wire("icsoe_informativas", data | extra.pop("data", {}), **extra)
@@ -360,6 +369,7 @@ def test_the_server_keeps_one_informativa_per_key_and_no_child_without_its_paren
 ) -> None:
     sync_server = servidor
     a, b = sync_server.token(nombre="A"), sync_server.token(nombre="B")
+    contratista_en(sync_server, a)
     normal = informativa()
     suyo = contrato(normal["uuid"])
     assert all(r["seq"] for r in sent(sync_server, a, [normal, suyo, trabajador(suyo["uuid"])]))
@@ -423,16 +433,12 @@ def test_the_server_keeps_one_informativa_per_key_and_no_child_without_its_paren
     assert later["espera"] is True
 
 
-def test_two_normals_stored_before_the_rule_each_still_change_and_no_third_comes(
-    sync_server,
-) -> None:
-    """A server that stored two Normals of one period before it refused them keeps both,
-    each free to change; a third of that period is refused."""
-    token = sync_server.token(nombre="A")
-    first, second = informativa(), informativa()
+def stored_before_the_rule(sync_server, rows: list[dict]) -> None:
+    """``rows`` written into the server's table as it was before it refused a second row of
+    one key, with the company's next sequences."""
     with sync_server.engine.begin() as conn:
-        empresa = conn.scalar(text("SELECT id FROM empresas"))
-        for seq, stored in enumerate((first, second), start=1):
+        empresa, last = conn.execute(text("SELECT id, last_seq FROM empresas")).one()
+        for seq, stored in enumerate(rows, start=last + 1):
             conn.execute(
                 SyncedRow.__table__.insert().values(
                     empresa_id=empresa,
@@ -446,12 +452,72 @@ def test_two_normals_stored_before_the_rule_each_still_change_and_no_third_comes
                     token_id=0,
                 )
             )
-        conn.execute(text("UPDATE empresas SET last_seq = 2"))
+        conn.execute(text("UPDATE empresas SET last_seq = :s"), {"s": last + len(rows)})
+
+
+def test_two_normals_stored_before_the_rule_each_still_change_and_no_third_comes(
+    sync_server,
+) -> None:
+    """A server that stored two Normals of one period before it refused them keeps both,
+    each free to change; a third of that period is refused."""
+    token = sync_server.token(nombre="A")
+    contratista_en(sync_server, token)
+    first, second = informativa(), informativa()
+    stored_before_the_rule(sync_server, [first, second])
     edits = [
         informativa(uuid=stored["uuid"], version=2, base_seq=seq, data={"estado": "lista"})
-        for seq, stored in enumerate((first, second), start=1)
+        for seq, stored in enumerate((first, second), start=2)
     ]
     assert all(r["seq"] and "rechazo" not in r for r in sent(sync_server, token, edits))
     (third,) = sent(sync_server, token, [informativa()])
     assert third["seq"] == 0 and "mayo–agosto 2026" in third["rechazo"]
     assert stored_uuids(sync_server, "icsoe_informativas") == {first["uuid"], second["uuid"]}
+
+
+def test_keys_held_twice_before_the_rule_are_listed_by_verificar(sync_server, capsys) -> None:
+    """A server split before it refused second rows (two contratistas of one RFC, two
+    contratantes of one RFC of a contratista, a worker twice in a contract): ``verificar``
+    lists each key with its rows and ends with 1; complementarias of one period are no key;
+    once the row that was left over is removed, it says nothing more."""
+    token = sync_server.token(nombre="A")
+    contratista_en(sync_server, token)
+    data = {"rfc": "CTR010101AB1", "razon_social": "Contratista Uno, S.A. de C.V."}
+    otro_contratista = wire("icsoe_contratistas", data)
+    cliente = {"contratista_id": CONTRATISTA, "rfc": "CNT010101A14", "nombre": "Cliente"}
+    contratantes = [wire("icsoe_contratantes", cliente) for _ in range(2)]
+    normal = informativa()
+    uno = contrato(normal["uuid"])
+    dos_veces = [trabajador(uno["uuid"]) for _ in range(2)]
+    correcciones = [
+        informativa(tipo="correccion", data={"complementa": normal["uuid"]}) for _ in range(2)
+    ]
+    stored_before_the_rule(
+        sync_server, [otro_contratista, *contratantes, normal, uno, *dos_veces, *correcciones]
+    )
+    database = ["--database-url", sync_server.database_url]
+    capsys.readouterr()
+
+    assert server_main(["verificar", *database]) == 1
+    listed = capsys.readouterr().out.splitlines()
+    twice = [line.split("\t")[:3] for line in listed if "con la misma clave" in line]
+    assert twice == [
+        [EMPRESA, "icsoe_contratistas", "CTR010101AB1"],
+        [EMPRESA, "icsoe_contratantes", f"{CONTRATISTA} / CNT010101A14"],
+        [EMPRESA, "icsoe_contrato_trabajadores", f"{uno['uuid']} / 12345678903"],
+    ]
+    uuids = sorted(r["uuid"] for r in dos_veces)
+    assert any(
+        line.endswith(f"2 renglones con la misma clave: {', '.join(uuids)}") for line in listed
+    )
+    assert "3 claves con dos renglones o más" in listed[-1]
+    assert server_main(["verificar", "--empresa", "XXX010101XX1", *database]) == 2
+
+    removed = {**dos_veces[1], "version": 2, "deleted": True}
+    with sync_server.engine.connect() as conn:
+        removed["base_seq"] = conn.scalar(
+            select(SyncedRow.seq).where(SyncedRow.uuid == removed["uuid"])
+        )
+    assert sent(sync_server, token, [removed])[0]["seq"]
+    capsys.readouterr()
+    assert server_main(["verificar", "--empresa", EMPRESA, *database]) == 1
+    assert "icsoe_contrato_trabajadores" not in capsys.readouterr().out

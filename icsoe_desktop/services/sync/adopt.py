@@ -119,9 +119,10 @@ def _adopt(
 def _settle_refusals(
     session: Session, table: SyncedTable, holders: dict[int, Any], now: datetime
 ) -> int:
-    """A holder the server refused (another desktop's informativa of the period, or
-    contratante of the RFC, came first: ``sync_server/exclusivas.py``) is now the server's row: its refusal is settled, the
-    server's version standing; what differs is the «recapturado» conflict. How many."""
+    """A holder the server refused (another desktop's contratista or contratante of the RFC,
+    or informativa of the period, came first: ``sync_server/exclusivas.py``) is now the
+    server's row: its refusal is settled, the server's version standing; what differs is the
+    «recapturado» conflict. How many."""
     refusals = session.scalars(
         select(SyncConflict).where(
             SyncConflict.table_name == table.name,
@@ -140,8 +141,8 @@ def _settle_refusals(
 
 def exclusive_unsent(session: Session) -> bool:
     """Whether a live row never sent waits in a table sync never copies twice by key
-    (``TableSpec.exclusiva``: contratantes, informativas): the desktop then receives before it
-    sends.
+    (``TableSpec.exclusiva``: contratistas, contratantes, informativas): the desktop then
+    receives before it sends.
     Asked at every sync: one statement, compiled once per process."""
     connection = session.connection()
     return bool(
