@@ -170,5 +170,6 @@ COMPONENTES = frozenset(
         "kit.caja_buscar.CajaBuscar",
         "kit.asistente_importacion.ListaDeCampos",
         "informativa.aviso_repse.AvisoRepse",
+        "informativa.seccion_tablero.Seccion",
     }
 )

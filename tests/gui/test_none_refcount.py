@@ -21,9 +21,9 @@ Every item model of the app is driven, on real data of a real store, shown in it
 - ``CapturistasModel``: ICSOE's Consulta de capturistas (pages read as the view asks);
 - ``InformativasModel``, ``RowsDerechaModel``, ``TrabajadoresModel``: the informativas' pantalla
   de inicio, an informativa's contracts and its contract's 300 workers (a virtual grid);
-- ``VencimientosModel``, ``RegistrosRepseModel``, ``SisubModel``, ``EvidenciasPendientesModel``:
-  ICSOE › Vencimientos, every empresa's pending periods, the REPSE registration near its end,
-  the SISUB to file (one prepared) and the clients' month whose evidence is incomplete;
+- ``VencimientosModel`` and a ``ModeloSeccion`` per part: ICSOE › Vencimientos, every
+  empresa's pending periods, the REPSE registration near its end, the SISUB to file (one
+  prepared) and the clients' month whose evidence is incomplete;
 - ``TableroModel``: Evidencias del cliente, the clients by month read from the receipts;
 - Qt's own models behind the empresas: Cambiar de empresa and Empresas por usuario (lists) and
   the login's empresa selector (combo box), read from Python as the dialogs do.

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,10 +31,10 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import Index, RowsModel
+from icsoe_desktop.gui.kit.tabla_lectura import tabla_de_lectura
 from icsoe_desktop.services.evidencias.tablero import FilaCliente
 
 if TYPE_CHECKING:
@@ -111,19 +109,13 @@ class EvidenciasTableroDialog(QDialog):
         layout.addWidget(self.resumen)
         self.model = TableroModel()
         self.model.hoy = hoy
-        self.tabla = QTableView()
-        self.tabla.setObjectName("tableroTable")
-        self.tabla.setAccessibleName("Evidencias por cliente y mes")
-        describir_lista(
-            self.tabla, "Cada cliente con lo que le falta de cada mes y su día de entrega"
+        self.tabla = tabla_de_lectura(
+            "tableroTable",
+            "Evidencias por cliente y mes",
+            "Cada cliente con lo que le falta de cada mes y su día de entrega",
+            self.model,
+            estirada=None,
         )
-        self.tabla.setTabKeyNavigation(False)
-        self.tabla.setModel(self.model)
-        self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tabla.verticalHeader().hide()
-        self.tabla.setWordWrap(False)
         layout.addWidget(self.tabla, 1)
         abajo = QHBoxLayout()
         self.dia = QSpinBox()

@@ -10,13 +10,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,10 +35,10 @@ from icsoe_desktop.gui.informativa.vencimientos_sisub import SisubPendientes
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import Index
+from icsoe_desktop.gui.kit.tabla_lectura import tabla_de_lectura
 from icsoe_desktop.services.informativa.captura import texto_dias
 from icsoe_desktop.services.informativa.vencimientos import Tablero, Vencimiento
 
@@ -122,20 +119,12 @@ class VencimientosDialog(QDialog):
         self.resumen.setWordWrap(True)
         layout.addWidget(self.resumen)
         self.model = VencimientosModel()
-        self.tabla = QTableView()
-        self.tabla.setObjectName("vencimientosTable")
-        self.tabla.setAccessibleName("Vencimientos")
-        describir_lista(
-            self.tabla, "Las informativas de cada contratista y su fecha límite, una por fila"
+        self.tabla = tabla_de_lectura(
+            "vencimientosTable",
+            "Vencimientos",
+            "Las informativas de cada contratista y su fecha límite, una por fila",
+            self.model,
         )
-        self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
-        self.tabla.setModel(self.model)
-        self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tabla.verticalHeader().hide()
-        self.tabla.setWordWrap(False)
-        self.tabla.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.tabla, 1)
         self.repse = RegistrosRepse()
         layout.addWidget(self.repse)

@@ -4,18 +4,12 @@ informativa is."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from icsoe_desktop.domain.texts import plural
-from icsoe_desktop.gui.informativa.seccion_tablero import ajustar, tabla_de_seccion
-from icsoe_desktop.gui.kit import colores
-from icsoe_desktop.gui.kit.colores import BASE
-from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
-from icsoe_desktop.gui.kit.rows_model import Index
+from icsoe_desktop.gui.informativa.seccion_tablero import Parte, Seccion
 from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse
 
 CABECERAS = (
@@ -52,49 +46,32 @@ def _celdas(r: VencimientoRepse) -> tuple[str, ...]:
     )
 
 
-class RegistrosRepseModel(RowsDerechaModel[VencimientoRepse]):
-    """A lapsed registration in red (the system's text colour under high contrast)."""
-
-    def __init__(self) -> None:
-        super().__init__(CABECERAS, _celdas, derecha=())
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and role == Qt.ItemDataRole.ForegroundRole:
-            vencido = self.rows[index.row()].vencido
-            return QBrush(colores.color(colores.ERROR, BASE)) if vencido else None
-        return super().data(index, role)
+def _titulo(registros: Sequence[VencimientoRepse]) -> str:
+    vencidos = sum(1 for r in registros if r.vencido)
+    texto = f"<b>Registros REPSE por renovar o vencidos</b> ({len(registros):,})"
+    if vencidos:
+        texto += (
+            f"; {plural(vencidos, 'vencido')}: se cancela y con él la deducción del cliente "
+            "y las informativas que siguen."
+        )
+    return texto
 
 
-class RegistrosRepse(QWidget):
-    """Its title and list; hidden while no registration is to renew nor lapsed."""
+PARTE: Parte[VencimientoRepse] = Parte(
+    "registrosRepse",
+    "repseLabel",
+    "repseTable",
+    "Registros REPSE",
+    "Los registros REPSE por renovar o vencidos, con su vencimiento, uno por fila",
+    CABECERAS,
+    _celdas,
+    lambda r: r.vencido,
+    _titulo,
+)
+
+
+class RegistrosRepse(Seccion[VencimientoRepse]):
+    """Hidden while no registration is to renew nor lapsed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("registrosRepse")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.titulo = QLabel()
-        self.titulo.setObjectName("repseLabel")
-        self.titulo.setWordWrap(True)
-        layout.addWidget(self.titulo)
-        self.model = RegistrosRepseModel()
-        self.tabla = tabla_de_seccion(
-            "repseTable",
-            "Registros REPSE",
-            "Los registros REPSE por renovar o vencidos, con su vencimiento, uno por fila",
-            self.model,
-        )
-        layout.addWidget(self.tabla)
-
-    def mostrar(self, registros: list[VencimientoRepse]) -> None:
-        self.model.set_rows(registros)
-        vencidos = sum(1 for r in registros if r.vencido)
-        texto = f"<b>Registros REPSE por renovar o vencidos</b> ({len(registros):,})"
-        if vencidos:
-            texto += (
-                f"; {plural(vencidos, 'vencido')}: se cancela y con él la deducción del cliente "
-                "y las informativas que siguen."
-            )
-        self.titulo.setText(texto)
-        ajustar(self.tabla, len(CABECERAS), len(registros))
-        self.setVisible(bool(registros))
+        super().__init__(PARTE, parent)
