@@ -18,15 +18,20 @@ from pathlib import Path
 import pytest
 
 import icsoe_desktop.__main__ as entrada
-from icsoe_desktop.services.movimientos import copia_aparte, espejo, espejo_guardado
-from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.services.movimientos import (
+    columnas_guardadas,
+    copia_aparte,
+    espejo,
+    espejo_guardado,
+)
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from icsoe_desktop.store import plain
 from tests.services.test_movimientos_espejo import (
     _la_copia_cuenta_como_el_capturista,
     _store,
 )
+from tests.services.test_movimientos_espejo_columnas import _ordenados
 
-APARTE = "se construye aparte (proceso"
 TEXTOS = ["ma", "ju", "zapata", "ZAPATA ZUNIGA ROSA", "1", "45"]
 
 
@@ -67,12 +72,13 @@ def _terminado(pid: int, segundos: float = 20.0) -> bool:
 
 
 def _sin_restos(store: Path) -> list[str]:
-    """Files beside the store other than the store's own and its kept copy."""
+    """Files beside the store other than the store's own, its kept copy and orders."""
     propios = {
         store.name,
         f"{store.name}-wal",
         f"{store.name}-shm",
         espejo_guardado.ruta(store).name,
+        *(columnas_guardadas.ruta(store, c).name for c in range(len(COLUMNS))),
     }
     return sorted(
         p.name
@@ -81,12 +87,13 @@ def _sin_restos(store: Path) -> list[str]:
     )
 
 
-def _pid(caplog) -> int:
+def _pid(caplog, que: str = "la copia de las búsquedas") -> int:
+    """The process that read ``que`` (as the log names it)."""
     for record in caplog.records:
-        found = re.search(r"se construye aparte \(proceso (\d+)\)", record.getMessage())
-        if found:
+        found = re.search(r"aparte \(proceso (\d+)\) (.*)", record.getMessage())
+        if found and que in found.group(2):
             return int(found.group(1))
-    raise AssertionError("la copia no se construyó aparte")
+    raise AssertionError(f"no se leyó aparte {que}")
 
 
 def test_the_app_hands_the_hidden_argument_to_the_builder():
@@ -143,7 +150,9 @@ _PADRE = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from icsoe_desktop.services.movimientos import copia_aparte
-    obra = copia_aparte.Obra(Path(sys.argv[1]))
+    from icsoe_desktop.services.movimientos import espejo_guardado
+    store = Path(sys.argv[1])
+    obra = copia_aparte.Obra(store, espejo_guardado.temporal(espejo_guardado.ruta(store)))
     obra.pausar(True)  # held, as while the clerk's questions are answered
     print(obra.pid, flush=True)
     time.sleep(600)
@@ -168,3 +177,60 @@ def test_the_build_ends_when_the_app_is_killed(services):
     assert _terminado(pid)
     assert _sin_restos(store) == []
     assert not espejo_guardado.ruta(store).exists()  # stopped while held: nothing written
+
+
+def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(services, caplog):
+    _store(services, 1_500)
+    movimientos_svc = services.movimientos
+    movimientos_svc.count(Filtro())
+    movimientos_svc._espejo.esperar()
+    nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
+    filtro, orden = Filtro(buscar="ma"), Orden(nss, descending=False)
+    movimientos_svc.prepare_sort(orden)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos"):
+        total = movimientos_svc.count(filtro)
+        movimientos_svc.pagina(filtro, orden, 0, 20, total)  # asks for the column's order
+        movimientos_svc._columnas.esperar()
+    assert _terminado(_pid(caplog, f"el orden de la columna {nss}"))
+    assert columnas_guardadas.ruta(services.store.path, nss).is_file()
+    assert movimientos_svc._columnas.vigente(nss) is not None
+    mitad = total // 2
+    esperados = _ordenados(movimientos_svc, filtro, orden)
+    pagina = movimientos_svc.pagina(filtro, orden, mitad, 20, total)
+    assert [row[0] for row in pagina] == esperados[mitad : mitad + 20]
+
+    # Right after a write of another program: the page has it where it now sorts.
+    primero = esperados[mitad + 3]
+    with closing(plain.connect(services.store.path)) as conn, conn:
+        conn.execute("UPDATE movimientos SET nss = '00000000001' WHERE id = ?", (primero,))
+    esperados = _ordenados(movimientos_svc, filtro, orden)
+    assert esperados[0] == primero
+    for desde in (0, mitad):
+        pagina = movimientos_svc.pagina(filtro, orden, desde, 20, total)
+        assert [row[0] for row in pagina] == esperados[desde : desde + 20]
+    movimientos_svc._columnas.esperar()
+    assert _sin_restos(services.store.path) == []
+    assert copia_aparte.vivas() == []
+
+
+def test_an_order_read_apart_and_stopped_leaves_the_kept_one(services):
+    _store(services, 1_500)
+    movimientos_svc = services.movimientos
+    movimientos_svc.count(Filtro())
+    movimientos_svc._espejo.esperar()
+    nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
+    filtro, orden = Filtro(buscar="ma"), Orden(nss, descending=False)
+    movimientos_svc.prepare_sort(orden)
+    movimientos_svc.pagina(filtro, orden, 0, 20)
+    movimientos_svc._columnas.esperar()
+    kept = columnas_guardadas.ruta(services.store.path, nss)
+
+    # A change: the order is read again apart, and stopped (the store let go of) meanwhile.
+    with closing(plain.connect(services.store.path)) as conn, conn:
+        conn.execute("UPDATE movimientos SET nss = '00000000001' WHERE id = 5")
+    movimientos_svc.pagina(filtro, orden, 0, 20)
+    movimientos_svc._columnas.cerrar()
+    assert copia_aparte.vivas() == []
+    assert columnas_guardadas.leer(kept, nss) is not None  # the kept one, or the new one whole
+    assert _sin_restos(services.store.path) == []

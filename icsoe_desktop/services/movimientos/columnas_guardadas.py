@@ -48,6 +48,11 @@ def ruta(store: Path, columna: int) -> Path:
     return store.with_name(f"{store.name}.orden-{columna}")
 
 
+def temporal(path: Path) -> Path:
+    """Where the order is written before it is put at ``path`` whole."""
+    return path.with_name(path.name + ".nuevo")
+
+
 def _todas(store: Path) -> list[Path]:
     return list(store.parent.glob(f"{store.name}.orden-*"))
 
@@ -65,7 +70,7 @@ def guardar(path: Path, guardada: Guardada) -> bool:
             "lugar": len(guardada.lugar),
         }
     ).encode()
-    nuevo = path.with_name(path.name + ".nuevo")
+    nuevo = temporal(path)
     suma = hashlib.blake2b(digest_size=_SUMA)
     try:
         with nuevo.open("wb") as f:

@@ -24,11 +24,17 @@ from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
 # The executable's first argument that runs this module's ``main`` instead of the app.
 ORDEN = "--copia-de-busquedas"
+# After the store's path: a column's order (columnas_guardadas.py) instead of the copy.
+ORDEN_DE = "orden"
 # Live movements from which the copy is built by a process of its own: below them it costs
 # less than starting that process (~0.4 s of CPU) and the window's gaps are short.
 APARTE = 100_000
@@ -40,11 +46,12 @@ PAUSA, SIGUE = b"p", b"s"
 _GRACIA = 5.0
 
 
-def comando(store: Path) -> list[str]:
-    """The command line that builds ``store``'s copy: the app's executable, frozen or not."""
+def comando(store: Path, *trabajo: str) -> list[str]:
+    """The command line that builds ``store``'s copy (or does ``trabajo``: ORDEN_DE and a
+    column): the app's executable, frozen or not."""
     if getattr(sys, "frozen", False):
-        return [sys.executable, ORDEN, str(store)]
-    return [sys.executable, "-P", "-m", "icsoe_desktop", ORDEN, str(store)]
+        return [sys.executable, ORDEN, str(store), *trabajo]
+    return [sys.executable, "-P", "-m", "icsoe_desktop", ORDEN, str(store), *trabajo]
 
 
 def _entorno() -> dict[str, str]:
@@ -60,13 +67,15 @@ def _entorno() -> dict[str, str]:
 class Obra:
     """``store``'s copy being built and kept on disk by a process of its own (started here)."""
 
-    def __init__(self, store: Path) -> None:
-        self._store = store
+    def __init__(self, store: Path, temporal: Path, *trabajo: str) -> None:
+        """``temporal``: the file it writes before putting it in place (removed if it is
+        killed while it writes); ``trabajo`` as ``comando``'s."""
+        self._temporal = temporal
         creacion = 0
         if sys.platform == "win32":  # no console window of its own
             creacion = subprocess.CREATE_NO_WINDOW
         self._proceso = subprocess.Popen(
-            comando(store),
+            comando(store, *trabajo),
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -83,7 +92,8 @@ class Obra:
         self._lector.start()
         with _LOCK:
             _VIVAS.add(self)
-        log.info("La copia de las búsquedas se construye aparte (proceso %d)", self.pid)
+        que = "el orden de la columna " + trabajo[-1] if trabajo else "la copia de las búsquedas"
+        log.info("Se lee aparte (proceso %d) %s", self.pid, que)
 
     @property
     def pid(self) -> int:
@@ -97,10 +107,8 @@ class Obra:
             self._proceso.stdin.flush()
 
     def esperar(self, seguir: Callable[[], bool]) -> int:
-        """Until it ends: its exit code (GUARDADA: kept at espejo_guardado.ruta(store)); or
-        PARADA once ``seguir()`` says no (asked every 0.1 s; the process stopped)."""
-        from icsoe_desktop.services.movimientos import espejo_guardado
-
+        """Until it ends: its exit code (GUARDADA: kept on disk); or PARADA once ``seguir()``
+        says no (asked every 0.1 s; the process stopped)."""
         proceso = self._proceso
         try:
             while True:
@@ -116,8 +124,7 @@ class Obra:
                 _parar(proceso)
                 # Killed while it wrote: the part written is not left beside the store.
                 with suppress(OSError):
-                    temporal = espejo_guardado.temporal(espejo_guardado.ruta(self._store))
-                    temporal.unlink(missing_ok=True)
+                    self._temporal.unlink(missing_ok=True)
             assert proceso.stdin is not None
             with suppress(OSError):
                 proceso.stdin.close()
@@ -174,35 +181,71 @@ def _parar(proceso: subprocess.Popen[bytes]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """The process's side: ``argv`` is the store's path; builds its copy and keeps it on disk."""
-    from icsoe_desktop.services.movimientos import espejo, espejo_guardado
+    """The process's side: ``argv`` is the store's path, then ORDEN_DE and a column for that
+    column's order; builds the copy (or reads the order) and keeps it on disk."""
+    from icsoe_desktop.services.movimientos import columnas_guardadas, espejo_guardado
     from icsoe_desktop.store.db import close_engine, make_engine
     from icsoe_desktop.store.lectura import Interrumpida
 
     store = Path(argv[0])
+    columna = int(argv[2]) if argv[1:2] == [ORDEN_DE] else None
+    ruta = (
+        espejo_guardado.ruta(store) if columna is None else columnas_guardadas.ruta(store, columna)
+    )
     parar, sigue, hecho = threading.Event(), threading.Event(), threading.Event()
     sigue.set()
-    temporal = espejo_guardado.temporal(espejo_guardado.ruta(store))
     vigilar = threading.Thread(
-        target=_vigilar, args=(parar, sigue, hecho, temporal), name="vigilar", daemon=True
+        target=_vigilar,
+        args=(parar, sigue, hecho, ruta.with_name(ruta.name + ".nuevo")),
+        name="vigilar",
+        daemon=True,
     )
     vigilar.start()
     engine = make_engine(store)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA query_only=ON")
-            copia = espejo.construir(conn, lambda: sigue.wait() and not parar.is_set())
-        if copia is None:
-            return NO_CABE
-        if parar.is_set():
-            return PARADA
-        guardada = espejo_guardado.guardar(espejo_guardado.ruta(store), copia)
-        return GUARDADA if guardada else NO_GUARDADA
+
+            def seguir() -> bool:
+                return sigue.wait() and not parar.is_set()
+
+            if columna is None:
+                return _copia(conn, ruta, seguir)
+            return _orden(conn, ruta, columna, seguir)
     except Interrumpida:
         return PARADA
     finally:
         close_engine(engine)
         hecho.set()
+
+
+def _copia(conn: Connection, ruta: Path, seguir: Callable[[], bool]) -> int:
+    from icsoe_desktop.services.movimientos import espejo, espejo_guardado
+
+    copia = espejo.construir(conn, seguir)
+    if copia is None:
+        return NO_CABE
+    if not seguir():
+        return PARADA
+    return GUARDADA if espejo_guardado.guardar(ruta, copia) else NO_GUARDADA
+
+
+def _orden(conn: Connection, ruta: Path, columna: int, seguir: Callable[[], bool]) -> int:
+    from icsoe_desktop.services.movimientos import columnas_guardadas, espejo_columnas
+    from icsoe_desktop.services.movimientos.servicio import orden_de_columna
+    from icsoe_desktop.store import movimientos_espejo
+
+    with movimientos_espejo.fija(conn):
+        marca = movimientos_espejo.marca(conn)
+        if marca is None or marca[1] is None:
+            return NO_GUARDADA  # nothing to name it by
+        vivos = conn.exec_driver_sql("SELECT count(*) FROM movimientos WHERE deleted = 0")
+        ids = orden_de_columna(conn, columna, int(vivos.scalar_one()), seguir)
+    leida = espejo_columnas.Columna.de(ids)
+    if not seguir():
+        return PARADA
+    guardada = columnas_guardadas.Guardada(columna, marca[0], marca[1], leida.ids, leida.lugar)
+    return GUARDADA if columnas_guardadas.guardar(ruta, guardada) else NO_GUARDADA
 
 
 def _vigilar(

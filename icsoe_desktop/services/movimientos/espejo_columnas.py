@@ -288,6 +288,7 @@ class Columnas:
         ordenes: Callable[[], Iterable[OrdenCopia]],
         de_disco: Callable[[int], tuple[Columna, bool] | None] = lambda _c: None,
         a_disco: Callable[[int, Columna], None] = lambda _c, _o: None,
+        aparte: Callable[[int, Callable[[], bool]], Columna | None] = lambda _c, _s: None,
     ) -> None:
         self._vigencia = vigencia
         self._hallados = primer_plano
@@ -297,6 +298,8 @@ class Columnas:
         # it was read; and an order just read, kept there.
         self._de_disco = de_disco
         self._a_disco = a_disco
+        # An order read and kept on disk by a process of its own (a big store), or None.
+        self._aparte = aparte
         self._lock = threading.Lock()
         self._hechas: OrderedDict[int, tuple[int, Columna]] = OrderedDict()
         self._leyendo: dict[int, tuple[int, threading.Thread]] = {}
@@ -377,8 +380,11 @@ class Columnas:
             ordenes = list(self._ordenes())
             if not ordenes or not seguir():  # no copy of the finds (a small store): no use
                 return
-            marca, ids = self._leer(columna, seguir)
-            leida = Columna.de(ids, ordenes, seguir, marca)
+            leida = self._aparte(columna, seguir)
+            guardar = leida is None
+            if leida is None:
+                marca, ids = self._leer(columna, seguir)
+                leida = Columna.de(ids, ordenes, seguir, marca)
         except Interrumpida:
             return
         except Exception:  # only a speed-up: the find's ids are read by SQL meanwhile
@@ -388,6 +394,8 @@ class Columnas:
             if not vigente():
                 return
             self._poner(columna, vigencia, leida)
+        if not guardar:  # kept there by the process that read it
+            return
         try:
             self._a_disco(columna, leida)
         except Exception:  # only a speed-up: read from the store at the next opening

@@ -241,6 +241,24 @@ def _sort_column(orden: Orden) -> str:
     return key
 
 
+def orden_de_columna(
+    conn: Connection, column: int, vivos: int, seguir: Callable[[], bool]
+) -> array[int]:
+    """Every live movement's id (``vivos`` of them) in ``column``'s order going up, by the
+    grid's own plan (so ties and NULLs fall as on its pages)."""
+    sort_column = _sort_column(Orden(column, descending=False))
+    query = paging.plan(
+        conn,
+        Filtro().busqueda(),
+        sort_column,
+        False,
+        total=vivos,
+        walked=vivos,
+        indexed=movs_sql.sort_ready(conn, sort_column, set()),
+    )
+    return paging.every_id(conn, query, vivos, seguir)
+
+
 def _found_ids_key(filtro: Filtro, orden: Orden, total: int) -> Hashable:
     """What a find's ids in an order (either way) are kept by; by its count too: read for a
     count the store no longer has, they are not the others'."""
@@ -307,6 +325,7 @@ class MovimientosService:
             self._ordenes,
             self._columna_de_disco,
             self._columna_a_disco,
+            self._columna_aparte,
         )
         store.al_soltar(self._columnas.cerrar)
         # Kept on disk between openings of the empresa (espejo_guardado.py,
@@ -365,7 +384,8 @@ class MovimientosService:
             log.info("Copia de las búsquedas leída de %s", self._espejo_guardado)
             return guardada
         if self._vivos() >= copia_aparte.APARTE and self._marcar() is not None:
-            obra = copia_aparte.Obra(self._store.path)
+            temporal = espejo_guardado.temporal(self._espejo_guardado)
+            obra = copia_aparte.Obra(self._store.path, temporal)
             with self._hallados.avisando(obra.pausar):
                 codigo = obra.esperar(seguir)
             if codigo == copia_aparte.PARADA:
@@ -772,8 +792,25 @@ class MovimientosService:
         vivos = self._vivos()
         with self._store.engine.connect() as conn:
             marca = movimientos_espejo.marca(conn)
-            query = self._query(conn, Filtro(), Orden(column, descending=False), vivos, vivos)
-            return None if marca is None else marca[0], paging.every_id(conn, query, vivos, seguir)
+            ids = orden_de_columna(conn, column, vivos, seguir)
+            return None if marca is None else marca[0], ids
+
+    def _columna_aparte(
+        self, column: int, seguir: Callable[[], bool]
+    ) -> espejo_columnas.Columna | None:
+        """``column``'s order read and kept on disk by a process of its own (a big store:
+        copia_aparte.py), then read back; None when it was not (read here then)."""
+        if self._vivos() < copia_aparte.APARTE or self._marcar() is None:
+            return None
+        ruta = columnas_guardadas.ruta(self._store.path, column)
+        temporal = columnas_guardadas.temporal(ruta)
+        obra = copia_aparte.Obra(self._store.path, temporal, copia_aparte.ORDEN_DE, str(column))
+        with self._hallados.avisando(obra.pausar):
+            codigo = obra.esperar(seguir)
+        if codigo == copia_aparte.PARADA:
+            raise Interrumpida
+        leida = self._columna_de_disco(column) if codigo == copia_aparte.GUARDADA else None
+        return None if leida is None else leida[0]
 
     def _columna_de_disco(self, column: int) -> tuple[espejo_columnas.Columna, bool] | None:
         """``column``'s order kept on disk, if it is of this store's history, and whether
