@@ -71,9 +71,17 @@ def test_an_order_read_is_kept_and_read_back_right_after_the_click(
     otra = _reabierta(services, data_dir, clock)
     try:
         usados = _contados(monkeypatch)
+        columnas = otra.movimientos._columnas
+        leer, leidas = columnas._leer, []
+        columnas._leer = lambda c, seguir: leidas.append(c) or leer(c, seguir)
         _mitad_tras_el_clic(otra.movimientos, NSS)
         assert usados == [20]  # put in order from the order read back
-        assert not otra.movimientos._columnas._leyendo  # current: not read again
+        columnas.esperar()
+        assert leidas == []  # current: not read from the store again
+        completa = columnas.vigente(NSS)  # with its places of the copy's entries
+        assert completa is not None and completa.lugares
+        _mitad_tras_el_clic(otra.movimientos, NSS)
+        assert usados == [20, 20]
     finally:
         otra.close()
 

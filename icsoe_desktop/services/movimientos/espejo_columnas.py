@@ -90,14 +90,22 @@ class Columna:
         for k in _pasos(len(en_orden), seguir):
             parte = en_orden[k : k + PASO]
             deque(map(lugar.__setitem__, parte, range(k, k + len(parte))), maxlen=0)
+        return cls(en_orden, lugar, {}, marca).con_lugares(ordenes, seguir)
+
+    def con_lugares(
+        self, ordenes: Iterable[OrdenCopia], seguir: Callable[[], bool] = lambda: True
+    ) -> Columna:
+        """The same order with its places of the copy's ``ordenes``' entries (``seguir`` as
+        in ``de``): a find's matches are then marked by slices, not looked up by id each (half
+        the time of the middle of «ma» at a million)."""
         lugares = {}
         for orden in ordenes:
             suyos = array("I")
             with suppress(IndexError):  # an id past this order's: its matches looked up by id
                 for k in _pasos(len(orden.ids), seguir):
-                    suyos.extend(map(lugar.__getitem__, orden.ids[k : k + PASO]))
+                    suyos.extend(map(self.lugar.__getitem__, orden.ids[k : k + PASO]))
                 lugares[id(orden)] = (orden, suyos)
-        return cls(en_orden, lugar, lugares, marca)
+        return Columna(self.ids, self.lugar, lugares, self.marca)
 
     def memoria(self) -> int:
         """Bytes its arrays take."""
@@ -349,8 +357,35 @@ class Columnas:
             return
         leida, al_dia = guardada
         with self._lock:
-            if columna not in self._hechas:
-                self._poner(columna, vigencia if al_dia else _VIEJA, leida)
+            if columna in self._hechas:
+                return
+            self._poner(columna, vigencia if al_dia else _VIEJA, leida)
+            if al_dia:  # not read again: its places of the copy's entries added meanwhile
+                self._cerrada.clear()
+                hilo = threading.Thread(
+                    target=self._completar,
+                    args=(columna, vigencia, leida),
+                    name="espejo-columna",
+                    daemon=True,
+                )
+                self._leyendo[columna] = (vigencia, hilo)
+                hilo.start()
+
+    def _completar(self, columna: int, vigencia: int, leida: Columna) -> None:
+        """``leida`` (read back from disk, current at ``vigencia``) replaced by the same order
+        with its places of the copy's entries."""
+
+        def vigente() -> bool:
+            return not self._cerrada.is_set() and self._vigencia() == vigencia
+
+        try:
+            completa = leida.con_lugares(self._ordenes(), self._hallados.seguir_si(vigente))
+        except Interrumpida:
+            return
+        with self._lock:
+            hecha = self._hechas.get(columna)
+            if vigente() and hecha is not None and hecha[0] == vigencia and hecha[1] is leida:
+                self._poner(columna, vigencia, completa)
 
     def _poner(self, columna: int, vigencia: int, leida: Columna) -> None:
         """``leida`` kept, and the least recently used let go of beyond MEMORIA (with the lock
@@ -385,6 +420,8 @@ class Columnas:
             if leida is None:
                 marca, ids = self._leer(columna, seguir)
                 leida = Columna.de(ids, ordenes, seguir, marca)
+            else:
+                leida = leida.con_lugares(ordenes, seguir)
         except Interrumpida:
             return
         except Exception:  # only a speed-up: the find's ids are read by SQL meanwhile
