@@ -8,6 +8,12 @@ reads the same receipts with their perceptions and clients (sqlite3, no rules, n
 the same run. Prints each CPU time (goals: preparar ≤ 10 s, exportar ≤ 5 s on the figures'
 reference), the ratio to the floor and the machine's load.
 
+Then the same three actions from the SISUB window (``SisubDialog``, offscreen, its buttons
+clicked), each timed from the click until the window shows its result, against the service call
+alone in the same state (the ratio: what the window adds, reading the report back into its
+grids), and the longest the window's thread went without answering meanwhile (a timer ticking
+every 5 ms: goal ≤ 50 ms). The message boxes the actions end in are counted, not shown.
+
     python bench/sisub.py [--contratos 50] [--trabajadores 12000] [--semanas 17]
 """
 
@@ -165,6 +171,90 @@ def piso(almacen: Path) -> float:
     return time.thread_time() - inicio
 
 
+class _Latido:
+    """The longest gap between two ticks of a 5 ms timer on the window's thread."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.maximo = 0.0
+        self._antes = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._tic)
+
+    def _tic(self) -> None:
+        ahora = time.perf_counter()
+        self.maximo = max(self.maximo, ahora - self._antes)
+        self._antes = ahora
+
+    def __enter__(self) -> _Latido:
+        self.maximo, self._antes = 0.0, time.perf_counter()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._tic()  # a click that blocked to the end: the gap up to now
+        self._timer.stop()
+
+
+def _hasta(condicion: object, limite_s: float = 600) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    fin = time.perf_counter() + limite_s
+    while not condicion():  # type: ignore[operator]
+        QApplication.processEvents()
+        time.sleep(0.001)
+        if time.perf_counter() > fin:
+            raise TimeoutError("la ventana no terminó")
+
+
+def ventana(services, rfc: str, uuid: str, salida: Path) -> list[tuple[str, float, float, float]]:
+    """(action, service alone s, from the window s, longest stall of the window s) for
+    Preparar, Revisar and Exportar, each service call timed just before the same click."""
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    from icsoe_desktop.gui.informativa import sisub as ventana_sisub
+    from icsoe_desktop.gui.kit import msgbox
+    from icsoe_desktop.gui.kit.operaciones import en_curso
+    from icsoe_desktop.gui.style import apply_style
+
+    app = QApplication.instance() or QApplication([])
+    apply_style(app)
+    cajas: list[str] = []
+    msgbox.information = lambda _p, texto, _t="": cajas.append(texto)  # type: ignore[assignment]
+    msgbox.warning = lambda _p, texto, _t="": cajas.append(texto)  # type: ignore[assignment]
+    QFileDialog.getExistingDirectory = lambda *_a, **_k: str(salida)  # type: ignore[assignment]
+    dialogo = ventana_sisub.SisubDialog(services, rfc, rfc)
+    dialogo.show()
+    _hasta(lambda: en_curso() == 0)
+    filas = []
+    for nombre, boton, solo in (
+        ("preparar", dialogo.preparar, lambda: services.sisub.preparar(rfc, rfc, "2026-2")),
+        ("revisar", dialogo.revisar, lambda: services.sisub.revisar(uuid, rfc)),
+        (
+            "exportar",
+            dialogo.exportar,
+            lambda: services.sisub_archivos.exportar(uuid, rfc, salida / "solo"),
+        ),
+    ):
+        inicio = time.perf_counter()
+        solo()
+        servicio = time.perf_counter() - inicio
+        vistas = len(cajas)
+        with _Latido() as latido:
+            inicio = time.perf_counter()
+            boton.click()
+            if nombre == "preparar":
+                _hasta(lambda: en_curso() == 0)
+            else:
+                _hasta(lambda vistas=vistas: len(cajas) > vistas)
+            desde_ventana = time.perf_counter() - inicio
+        filas.append((nombre, servicio, desde_ventana, latido.maximo))
+    dialogo.close()
+    return filas
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contratos", type=int, default=50)
@@ -188,6 +278,9 @@ def main() -> None:
             inicio = time.thread_time()
             exportado = services.sisub_archivos.exportar(hecho.uuid, rfc, base / "salida")
             cpu_exportar = time.thread_time() - inicio
+            print("Desde la ventana…", file=sys.stderr)
+            (base / "ventana").mkdir()
+            acciones = ventana(services, rfc, hecho.uuid, base / "ventana")
         finally:
             services.close()
         carga = max(carga, os.getloadavg()[0])
@@ -201,6 +294,13 @@ def main() -> None:
             f"{cpu_preparar / cpu_piso:.1f}× el piso"
         )
         print(f"  exportar: {cpu_exportar:.2f} s de CPU (meta ≤ 5 s) → {exportado.ruta.name}")
+        print("  desde la ventana (reloj; el servicio solo, en el mismo estado, justo antes):")
+        for nombre, solo, desde, pausa in acciones:
+            print(
+                f"    {nombre}: {desde:.2f} s desde la ventana, {solo:.2f} s el servicio solo "
+                f"({desde / solo:.2f}×); la ventana sin responder a lo más {pausa * 1000:.0f} ms "
+                "(meta ≤ 50 ms)"
+            )
         print(f"  carga: {carga:.1f}")
 
 

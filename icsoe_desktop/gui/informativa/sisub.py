@@ -54,12 +54,19 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
-from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.operaciones import (
+    PRIORIDAD_ESPERADA,
+    ejecutar,
+    en_segundo_plano,
+    lectura_fallida,
+)
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 
 if TYPE_CHECKING:
+    from icsoe_desktop.domain.informativa.modelo import Problema
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.sisub.reporte import SisubService
 
 TITLE = "SISUB del INFONAVIT"
 CONTRATOS = ("Beneficiario RFC", "Beneficiario", "Objeto", "Inicio", "Fin", "Número SISUB",
@@ -112,6 +119,9 @@ def _tabla(nombre: str, accesible: str) -> QTableView:
     tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     tabla.verticalHeader().hide()
+    # A column fits the rows in view and a few more, not all of a contract's hundreds of
+    # workers: measuring each one's text froze the window on every contract chosen.
+    tabla.horizontalHeader().setResizeContentsPrecision(60)
     tabla.setWordWrap(False)
     return tabla
 
@@ -136,6 +146,12 @@ def _rejilla(caja: QGroupBox, campos: list[tuple[str, QWidget]]) -> QGridLayout:
         grid.addWidget(etiqueta, n // 4, (n % 4) * 2)
         grid.addWidget(widget, n // 4, (n % 4) * 2 + 1)
     return grid
+
+
+def _leer(sisub: SisubService, rfc: str, actor: str, clave: str) -> ReporteSisub | None:
+    """The period's report (the one in preparation, else the last filed), None before any."""
+    uuid = sisub.del_periodo(rfc, actor, clave)
+    return sisub.reporte(uuid, actor) if uuid else None
 
 
 def _boton(texto: str, nombre: str) -> QPushButton:
@@ -202,7 +218,11 @@ class SisubDialog(QDialog):
         self.trabajadores.selectionModel().currentRowChanged.connect(self._trabajador_elegido)
         self.resize(1240, 740)
         centrar(self, parent)
-        self.refresh()
+        self._lecturas = 0  # the reads started: only the last one's report is shown
+        try:  # opened with the report in view; later reads run off the window's thread
+            self._mostrar(_leer(services.sisub, rfc, actor, self._clave()))
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
         suscribir(self, services, {ICSOE}, self._on_cambios)
         mnemonics.assign(self)
         self.periodo.setFocus()
@@ -345,14 +365,26 @@ class SisubDialog(QDialog):
         return str(self.periodo.currentData())
 
     def refresh(self) -> None:
-        sisub = self._services.sisub
-        try:
-            uuid = sisub.del_periodo(self._rfc, self._actor, self._clave())
-            self.reporte = sisub.reporte(uuid, self._actor) if uuid else None
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
-        r = self.reporte
+        """The period's report read off the window's thread (tens of thousands of rows take
+        seconds), shown once read; a read a later one overtook is dropped."""
+        self._lecturas += 1
+        numero = self._lecturas
+        sisub, rfc, actor, clave = self._services.sisub, self._rfc, self._actor, self._clave()
+
+        def mostrar(reporte: ReporteSisub | None) -> None:
+            if numero == self._lecturas:
+                self._mostrar(reporte)
+
+        en_segundo_plano(
+            lambda: _leer(sisub, rfc, actor, clave),
+            mostrar,
+            lectura_fallida(self, TITLE, self.refresh),
+            self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
+
+    def _mostrar(self, reporte: ReporteSisub | None) -> None:
+        self.reporte = r = reporte
         fila = self.contratos.currentIndex().row()
         self.contratos_model.set_rows(list(r.contratos) if r else [])
         if r is None:
@@ -423,11 +455,16 @@ class SisubDialog(QDialog):
     def _revisar(self) -> None:
         if self.reporte is None:
             return
-        try:
-            problemas = self._services.sisub.revisar(self.reporte.uuid, self._actor)
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
+        servicio, uuid, actor = self._services.sisub, self.reporte.uuid, self._actor
+        ejecutar(
+            self,
+            "Revisando el SISUB…",
+            lambda: servicio.revisar(uuid, actor),
+            self._revisado,
+            titulo=TITLE,
+        )
+
+    def _revisado(self, problemas: list[Problema]) -> None:
         if not problemas:
             msgbox.information(self, "Revisar no encontró nada que corregir.", TITLE)
             return
