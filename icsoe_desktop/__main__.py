@@ -43,9 +43,9 @@ def gui_arguments(argv: list[str]) -> tuple[str | None, list[str]] | None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [ORDEN_COPIA]:  # the find box's copy, built by a process of its own
-        from icsoe_desktop.services.movimientos import copia_aparte
+        from icsoe_desktop.services.movimientos import trabajo_aparte
 
-        return copia_aparte.main(argv[1:])
+        return trabajo_aparte.main(argv[1:])
     from icsoe_desktop.console import prepare_streams
 
     # Redirected on Windows, output is cp1252: what it lacks is written as a look-alike.

@@ -1,15 +1,17 @@
-"""The find box's copy (espejo.py) of a big store built by a process of its own, which keeps it
-on disk beside the store (espejo_guardado.py) for this one to read back (0.1 s). Built by a
-thread of this process, even in slices, its Python held the interpreter the window's thread
-waits for: on a busy machine the window stalled 80-280 ms at a time while it was built. A
-process has an interpreter of its own; the system shares the cores between it and the window.
+"""The find box's copy (espejo.py) and the columns' orders (espejo_columnas.py) of a big store
+read by a process of its own, which keeps them on disk beside the store (espejo_guardado.py,
+columnas_guardadas.py) for this one to read back (0.1 s). Read by a thread of this process,
+even in slices, their Python held the interpreter the window's thread waits for: on a busy
+machine the window stalled 80-930 ms at a time. A process has an interpreter of its own; the
+system shares the cores between it and the window.
 
 The same executable runs it, with a hidden first argument (``ORDEN``: ``__main__`` hands it
-over before anything else): a frozen app has no other Python to run. It reads the store
-without writing (``query_only``), and it stops when this process asks (its standard input
-closed) or dies (the same: the system closes that pipe), leaving no file behind: it writes
-only at the end, a new file put in place whole (espejo_guardado.guardar), and a write cut
-short leaves the part this side removes (``construir``).
+to trabajo_aparte.py before anything else): a frozen app has no other Python to run. It reads
+the store without writing (``query_only``), waits while the clerk's questions are answered
+(``Obra.pausar``), and stops when this process asks (its standard input closed) or dies (the
+same: the system closes that pipe), leaving no file behind: it writes only at the end, a new
+file put in place whole, and a write cut short leaves the part this side removes
+(``Obra.esperar``).
 """
 
 from __future__ import annotations
@@ -24,10 +26,6 @@ from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +41,7 @@ GUARDADA, NO_CABE, NO_GUARDADA, PARADA = 0, 3, 4, 5
 # What its standard input says: wait, go on (the clerk's questions are answered meanwhile).
 PAUSA, SIGUE = b"p", b"s"
 # Seconds a stopped process has to end before it is killed.
-_GRACIA = 5.0
+GRACIA = 5.0
 
 
 def comando(store: Path, *trabajo: str) -> list[str]:
@@ -128,7 +126,7 @@ class Obra:
             assert proceso.stdin is not None
             with suppress(OSError):
                 proceso.stdin.close()
-            self._lector.join(_GRACIA)
+            self._lector.join(GRACIA)
             with _LOCK:
                 _VIVAS.discard(self)
         if codigo not in (GUARDADA, NO_CABE, NO_GUARDADA, PARADA):
@@ -169,100 +167,12 @@ def _leer_errores(proceso: subprocess.Popen[bytes], errores: deque[bytes]) -> No
 
 
 def _parar(proceso: subprocess.Popen[bytes]) -> None:
-    """The process told to stop (its input closed), killed if it does not in _GRACIA."""
+    """The process told to stop (its input closed), killed if it does not in GRACIA."""
     assert proceso.stdin is not None
     with suppress(OSError):
         proceso.stdin.close()
     try:
-        proceso.wait(_GRACIA)
+        proceso.wait(GRACIA)
     except subprocess.TimeoutExpired:
         proceso.kill()
         proceso.wait()
-
-
-def main(argv: list[str]) -> int:
-    """The process's side: ``argv`` is the store's path, then ORDEN_DE and a column for that
-    column's order; builds the copy (or reads the order) and keeps it on disk."""
-    from icsoe_desktop.services.movimientos import columnas_guardadas, espejo_guardado
-    from icsoe_desktop.store.db import close_engine, make_engine
-    from icsoe_desktop.store.lectura import Interrumpida
-
-    store = Path(argv[0])
-    columna = int(argv[2]) if argv[1:2] == [ORDEN_DE] else None
-    ruta = (
-        espejo_guardado.ruta(store) if columna is None else columnas_guardadas.ruta(store, columna)
-    )
-    parar, sigue, hecho = threading.Event(), threading.Event(), threading.Event()
-    sigue.set()
-    vigilar = threading.Thread(
-        target=_vigilar,
-        args=(parar, sigue, hecho, ruta.with_name(ruta.name + ".nuevo")),
-        name="vigilar",
-        daemon=True,
-    )
-    vigilar.start()
-    engine = make_engine(store)
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA query_only=ON")
-
-            def seguir() -> bool:
-                return sigue.wait() and not parar.is_set()
-
-            if columna is None:
-                return _copia(conn, ruta, seguir)
-            return _orden(conn, ruta, columna, seguir)
-    except Interrumpida:
-        return PARADA
-    finally:
-        close_engine(engine)
-        hecho.set()
-
-
-def _copia(conn: Connection, ruta: Path, seguir: Callable[[], bool]) -> int:
-    from icsoe_desktop.services.movimientos import espejo, espejo_guardado
-
-    copia = espejo.construir(conn, seguir)
-    if copia is None:
-        return NO_CABE
-    if not seguir():
-        return PARADA
-    return GUARDADA if espejo_guardado.guardar(ruta, copia) else NO_GUARDADA
-
-
-def _orden(conn: Connection, ruta: Path, columna: int, seguir: Callable[[], bool]) -> int:
-    from icsoe_desktop.services.movimientos import columnas_guardadas, espejo_columnas
-    from icsoe_desktop.services.movimientos.servicio import orden_de_columna
-    from icsoe_desktop.store import movimientos_espejo
-
-    with movimientos_espejo.fija(conn):
-        marca = movimientos_espejo.marca(conn)
-        if marca is None or marca[1] is None:
-            return NO_GUARDADA  # nothing to name it by
-        vivos = conn.exec_driver_sql("SELECT count(*) FROM movimientos WHERE deleted = 0")
-        ids = orden_de_columna(conn, columna, int(vivos.scalar_one()), seguir)
-    leida = espejo_columnas.Columna.de(ids)
-    if not seguir():
-        return PARADA
-    guardada = columnas_guardadas.Guardada(columna, marca[0], marca[1], leida.ids, leida.lugar)
-    return GUARDADA if columnas_guardadas.guardar(ruta, guardada) else NO_GUARDADA
-
-
-def _vigilar(
-    parar: threading.Event, sigue: threading.Event, hecho: threading.Event, temporal: Path
-) -> None:
-    """The standard input read: PAUSA and SIGUE (``sigue`` cleared and set); its end (closed
-    by the app, or by the system when the app dies): the build stops; if it does not within
-    _GRACIA (a statement that does not ask), the process ends, its file half written removed."""
-    with suppress(OSError):  # no input to watch: the app stops it by killing it
-        while leido := os.read(0, 64):
-            if leido[-1:] == PAUSA:
-                sigue.clear()
-            else:
-                sigue.set()
-        parar.set()
-        sigue.set()
-        if not hecho.wait(_GRACIA):
-            with suppress(OSError):
-                temporal.unlink(missing_ok=True)
-            os._exit(PARADA)

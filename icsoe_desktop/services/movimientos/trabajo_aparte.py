@@ -1,0 +1,111 @@
+"""The side of copia_aparte.py that runs in the process of its own: the app's executable hands
+it its hidden argument (``__main__``); it builds the find box's copy, or reads a column's order,
+and keeps it on disk for the app to read back."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from icsoe_desktop.services.movimientos.copia_aparte import (
+    GRACIA,
+    GUARDADA,
+    NO_CABE,
+    NO_GUARDADA,
+    ORDEN_DE,
+    PARADA,
+    PAUSA,
+)
+
+
+def main(argv: list[str]) -> int:
+    """The process's side: ``argv`` is the store's path, then ORDEN_DE and a column for that
+    column's order; builds the copy (or reads the order) and keeps it on disk."""
+    from icsoe_desktop.services.movimientos import columnas_guardadas, espejo_guardado
+    from icsoe_desktop.store.db import close_engine, make_engine
+    from icsoe_desktop.store.lectura import Interrumpida
+
+    store = Path(argv[0])
+    columna = int(argv[2]) if argv[1:2] == [ORDEN_DE] else None
+    ruta = (
+        espejo_guardado.ruta(store) if columna is None else columnas_guardadas.ruta(store, columna)
+    )
+    parar, sigue, hecho = threading.Event(), threading.Event(), threading.Event()
+    sigue.set()
+    vigilar = threading.Thread(
+        target=_vigilar,
+        args=(parar, sigue, hecho, ruta.with_name(ruta.name + ".nuevo")),
+        name="vigilar",
+        daemon=True,
+    )
+    vigilar.start()
+    engine = make_engine(store)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+
+            def seguir() -> bool:
+                return sigue.wait() and not parar.is_set()
+
+            if columna is None:
+                return _copia(conn, ruta, seguir)
+            return _orden(conn, ruta, columna, seguir)
+    except Interrumpida:
+        return PARADA
+    finally:
+        close_engine(engine)
+        hecho.set()
+
+
+def _copia(conn: Connection, ruta: Path, seguir: Callable[[], bool]) -> int:
+    from icsoe_desktop.services.movimientos import espejo, espejo_guardado
+
+    copia = espejo.construir(conn, seguir)
+    if copia is None:
+        return NO_CABE
+    if not seguir():
+        return PARADA
+    return GUARDADA if espejo_guardado.guardar(ruta, copia) else NO_GUARDADA
+
+
+def _orden(conn: Connection, ruta: Path, columna: int, seguir: Callable[[], bool]) -> int:
+    from icsoe_desktop.services.movimientos import columnas_guardadas, espejo_columnas
+    from icsoe_desktop.services.movimientos.servicio import orden_de_columna
+    from icsoe_desktop.store import movimientos_espejo
+
+    with movimientos_espejo.fija(conn):
+        marca = movimientos_espejo.marca(conn)
+        if marca is None or marca[1] is None:
+            return NO_GUARDADA  # nothing to name it by
+        vivos = conn.exec_driver_sql("SELECT count(*) FROM movimientos WHERE deleted = 0")
+        ids = orden_de_columna(conn, columna, int(vivos.scalar_one()), seguir)
+    leida = espejo_columnas.Columna.de(ids)
+    if not seguir():
+        return PARADA
+    guardada = columnas_guardadas.Guardada(columna, marca[0], marca[1], leida.ids, leida.lugar)
+    return GUARDADA if columnas_guardadas.guardar(ruta, guardada) else NO_GUARDADA
+
+
+def _vigilar(
+    parar: threading.Event, sigue: threading.Event, hecho: threading.Event, temporal: Path
+) -> None:
+    """The standard input read: PAUSA and SIGUE (``sigue`` cleared and set); its end (closed
+    by the app, or by the system when the app dies): the build stops; if it does not within
+    GRACIA (a statement that does not ask), the process ends, its file half written removed."""
+    with suppress(OSError):  # no input to watch: the app stops it by killing it
+        while leido := os.read(0, 64):
+            if leido[-1:] == PAUSA:
+                sigue.clear()
+            else:
+                sigue.set()
+        parar.set()
+        sigue.set()
+        if not hecho.wait(GRACIA):
+            with suppress(OSError):
+                temporal.unlink(missing_ok=True)
+            os._exit(PARADA)
