@@ -48,9 +48,11 @@ from pyhanko_certvalidator.policy_decl import (
 )
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from icsoe_desktop.services.pades import preparar
 from icsoe_desktop.services.pades.asincrono import correr
 
 log = logging.getLogger(__name__)
+preparar.nombres_al_dia()  # (the attributes pyHanko signs with known by name)
 
 CAMPO = "FirmaContratista"
 _HASHES = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(), "sha512": hashes.SHA512()}

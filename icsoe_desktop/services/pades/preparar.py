@@ -5,6 +5,10 @@ this package and by the constancia's writer).
   X.520; the SAT writes it as a PrintableString («RFC / RFC-rep») in every e.firma, CSD and CA.
   Unpatched, reading such a subject raises «tag should have been 3, but 19 was found», so pyHanko
   could neither sign with nor validate a SAT certificate (an open asn1crypto bug).
+- asn1crypto lists an OID type's names once, the first time one of its values is built: an
+  attribute registered after that (asn1crypto's own time-stamp module, pyHanko's CAdES ones) is
+  unknown by name, and pyHanko cannot sign in a process that read a CMS signature before pyHanko
+  was imported (the updater checking an installer's): ``nombres_al_dia``, once it is imported.
 - The bundle leaves out aiohttp (pyHanko's aiohttp time-stamp client imports it; the app asks a
   time-stamp server and the issuers' revocation data with pyHanko's ``requests`` clients) and Pillow
   (reportlab imports it for images; the constancia has none): stand-ins that refuse any use
@@ -17,7 +21,7 @@ import logging
 import sys
 import types
 
-from asn1crypto import core, x509
+from asn1crypto import cms, core, x509
 
 
 class _IdentificadorUnico(core.Choice):  # type: ignore[misc]  # asn1crypto is untyped
@@ -65,3 +69,11 @@ _si_falta("PIL", "Image")
 # with its traceback at ERROR.
 for _nombre in ("pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(_nombre).setLevel(logging.CRITICAL)
+
+
+def nombres_al_dia() -> None:
+    """The names of the CMS attributes and certificate extensions listed again where asn1crypto
+    listed them already (before pyHanko and its registrations were imported)."""
+    for tipo in (cms.CMSAttributeType, x509.ExtensionId):
+        if tipo._reverse_map is not None:
+            tipo._reverse_map = {nombre: oid for oid, nombre in tipo._map.items()}
