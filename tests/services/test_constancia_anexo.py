@@ -282,6 +282,28 @@ def test_constancias_made_before_still_verify_as_they_did(version):
     assert c.verificar_constancia(forjada, confianza).motivo == (c.DANADO,)
 
 
+def test_a_version_4_constancia_made_before_still_verifies():
+    """tests/data/constancia_v4.pdf: written by the app at version 4 (the workers in the annex
+    only: names with accents, other scripts, characters PDF escapes, names narrowed to fit,
+    workers without a name, two contracts), signed on 28/11/2026 by an e.firma of the
+    authority in constancia_v4_ac.der. How the annex is drawn and read may get faster; the
+    pages it drew then are still the ones the sealed data draw, byte for byte."""
+    pdf = (DATOS / "constancia_v4.pdf").read_bytes()
+    ac = (DATOS / "constancia_v4_ac.der").read_bytes()
+    confianza = TrustStore([read_emisor(ac, incluido=False, archivo="")])
+    datos = falsa.datos(pdf)
+    assert datos["version"] == 4 and "sin_filas" in datos and "cadena" not in datos
+    ahora = datetime(2026, 11, 29, tzinfo=UTC)
+    verificacion = c.verificar_constancia(pdf, confianza, ahora=ahora)
+    assert verificacion.ok and verificacion.salida == c.SALIDA_VALIDA, verificacion.motivo
+    leida = verificacion.constancia
+    assert leida is not None and leida.sellada.nombres is not None
+    nombres = [n for lista in leida.sellada.nombres for n in lista]
+    assert len(nombres) == 450 and "MUÑOZ (PEÑA) JOSÉ \\ Ñ" in nombres and "" in nombres
+    assert "Łódź Nguyễn" in nombres and "JUAN PÉREZ 29" in nombres
+    assert leida.cadena == falsa.cadena(pdf)
+
+
 def _contenido_cambiado(paginas: bytes, cambiar) -> bytes:
     """``paginas`` with the first annex page's content inflated, changed by ``cambiar`` and
     compressed again (its /Length with it)."""

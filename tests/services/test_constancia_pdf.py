@@ -152,6 +152,37 @@ def test_the_names_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
     assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == atajo
 
 
+def test_the_lines_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
+    """The footers and headings (every page of the annex has three) are written without a
+    reportlab text object when their characters are in one subset of the font; the PDF is the
+    same bytes as with ``drawString`` and ``drawRightString``: a contratista and a contratante
+    named in other scripts (more characters than one subset holds), characters PDF escapes,
+    in training and not."""
+    from icsoe_desktop.services.informativa import constancia_pdf
+
+    otros = "".join(map(chr, range(0x0410, 0x0450))) + "".join(map(chr, range(0x0391, 0x03C9)))
+    base = informativa()
+    contratista = dataclasses.replace(CONTRATISTA, nombre=f"Łódź (Ñandú) \\ {otros[:90]}")
+    contratante = dataclasses.replace(base.contratos[0].contratante, nombre=otros[90:] + " (Ω)")
+    muchos = tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i) for i in range(900)
+    )
+    contrato = dataclasses.replace(base.contratos[0], contratante=contratante, trabajadores=muchos)
+    inf = dataclasses.replace(base, contratista=contratista, contratos=(contrato,))
+
+    def dibujos() -> list[bytes]:
+        selladas = [leer_campos(cadena_original(inf, FIRMA, cap)) for cap in (False, True)]
+        return [dibujar(s, "cadena", "c2VsbG8=", "0001", "EMPRESA") for s in selladas]
+
+    atajo = dibujos()
+
+    def con_reportlab(c, x, y, texto, derecha=0) -> None:
+        (c.drawRightString if derecha else c.drawString)(x, y, texto)
+
+    monkeypatch.setattr(constancia_pdf, "_escribir", con_reportlab)
+    assert dibujos() == atajo
+
+
 def test_names_are_drawn_as_written_and_every_worker_is_in_the_annex(
     fiel, confianza, tmp_path
 ) -> None:

@@ -28,6 +28,7 @@ from datetime import date, datetime
 # isort: off
 import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
 from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str, instanceStringWidthTTF
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFStream, PDFStreamFilterZCompress
 from reportlab.pdfbase.ttfonts import TTFont
@@ -188,8 +189,8 @@ class _Hoja:
             self.c.drawCentredString(ANCHO / 2, ALTO - 26, MARCA)
             self.c.restoreState()
         self.c.setFont(_SANS, 7)
-        self.c.drawRightString(
-            ANCHO - MARGEN, 24, f"{self.pie} · Página {self.numero} de {self.total}"
+        _escribir(
+            self.c, ANCHO - MARGEN, 24, f"{self.pie} · Página {self.numero} de {self.total}", 1
         )
         self.y = ALTO - MARGEN
 
@@ -203,7 +204,7 @@ class _Hoja:
         for linea in _partir(self.c, texto, fuente, tam):
             y = self.renglon(tam * 1.3)
             self.c.setFont(fuente, tam)
-            self.c.drawString(MARGEN, y, linea)
+            _escribir(self.c, MARGEN, y, linea)
 
     def encabezado(self, texto: str) -> None:
         if self.numero and self.y - 60 < MARGEN:
@@ -221,7 +222,31 @@ class _Hoja:
         for inicio in range(0, max(len(texto), 1), por_linea):
             y = self.renglon(tam * 1.25)
             self.c.setFont(_MONO, tam)
-            self.c.drawString(MARGEN, y, texto[inicio : inicio + por_linea])
+            _escribir(self.c, MARGEN, y, texto[inicio : inicio + por_linea])
+
+
+def _escribir(c: Canvas, x: float, y: float, texto: str, derecha: int = 0) -> None:
+    """``c.drawString`` (``derecha``: ``drawRightString``) of ``texto`` in the canvas's font:
+    when its characters all have their codes in one subset of the font, the code reportlab
+    writes for it, without making a text object (a line's code is a third of drawing it, and
+    every page of the annex has its footer and headings: tests compare the PDFs)."""
+    fuente = pdfmetrics.getFont(c._fontname)
+    partes = (
+        fuente.splitString(texto, c._doc)
+        if texto and c.bottomup and isinstance(fuente, _Fuente)
+        else ()
+    )
+    if len(partes) != 1:
+        (c.drawRightString if derecha else c.drawString)(x, y, texto)
+        return
+    if derecha:
+        x -= fuente.stringWidth(texto, c._fontsize)
+    subconjunto, codigos = partes[0]
+    nombre = fuente.getSubsetInternalName(subconjunto, c._doc)
+    c._code.append(
+        f"BT 1 0 0 1 {fp_str(x, y)} Tm {nombre} {fp_str(c._fontsize)} Tf "
+        f"{fp_str(c._leading)} TL ({c._escape(codigos)}) Tj T* ET"
+    )
 
 
 def _partir(c: Canvas, texto: str, fuente: str, tam: float) -> list[str]:
@@ -307,7 +332,8 @@ def dibujar(
     flate = _ZLIB if firmadas is None else _Flate(firmadas, leidos)
     hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo), flate)
     _portada(hoja, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
-    cortes: dict[str, str] = {}  # each name as its column shows it, measured once
+    # Each name as its column shows it, measured once.
+    cortes: dict[str, str] = _Lineas() if filas_en_anexo else {}
     for indice, desde in anexo:
         _anexo(hoja, sellada, indice, desde, cortes, filas_en_anexo)
     del cortes  # a line per name: let go before the file is written
@@ -462,14 +488,16 @@ def _anexo(
     hoja.pagina()
     c = hoja.c
     c.setFont(_NEGRITA, 8.5)
-    c.drawString(
+    _escribir(
+        c,
         MARGEN,
         ALTO - MARGEN - 8,
         f"Anexo · Contrato {indice + 1} de {len(inf.contratos)}: {k.contratante.rfc} — "
         f"{k.contratante.nombre}"[:150],
     )
     c.setFont(_SANS, 7)
-    c.drawString(
+    _escribir(
+        c,
         MARGEN,
         ALTO - MARGEN - 20,
         f"Folio REPSE {k.folio_repse} · trabajadores {desde + 1:,} a "
@@ -570,26 +598,50 @@ def _lineas_enteras(
     tabla: dict[int, str],
     propios: frozenset[str],
 ) -> list[str]:
-    """Each name's line, whole (``_linea_entera``), those already drawn taken from ``cortes``:
-    each name looked up once (hundreds of thousands). A name already drawn had its characters
-    checked then (a code, once given, stays): only the others are looked at."""
+    """Each name's line, whole (``_linea_entera``), looked up in ``cortes`` (a ``_Lineas``,
+    which makes the line of a name the first time it is asked for): a column's lines at once
+    (hundreds of thousands of names, a third of them distinct)."""
     if texto._curSubset != 0:  # the lines are in the first subset's codes
         raise NoCabe("un carácter sin código en el primer subconjunto")
-    lineas: list[str | None] = list(map(cortes.get, nombres))
-    if None not in lineas:
-        return lineas  # type: ignore[return-value]  # none is None
-    medir = fuente.stringWidth  # type: ignore[attr-defined]  # a _Fuente
-    nuevos = []
-    for i, linea in enumerate(lineas):
-        if linea is None:
-            nombre = nombres[i]
-            if (linea := cortes.get(nombre)) is None:  # the same name earlier in the column
-                linea = cortes[nombre] = _linea_entera(nombre, medir(nombre, _FILA_TAM), tabla)
-                nuevos.append(nombre)
-            lineas[i] = linea
-    if not propios.issuperset("".join(nuevos)):
-        raise NoCabe("un carácter sin código en el primer subconjunto")
-    return lineas  # type: ignore[return-value]  # each filled in
+    lineas = cortes if isinstance(cortes, _Lineas) else _Lineas()
+    lineas.usar(fuente, tabla, propios)
+    return lineas.de(nombres)
+
+
+class _Lineas(dict[str, str]):
+    """name → its whole line in the «Nombre» column, made the first time it is drawn. A name's
+    characters are checked then (a code, once given, stays); printable ASCII but what a PDF
+    string escapes is its own code (the font's first subset maps it to itself), so such a
+    name is written as it is, without ``str.translate``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._fuente: object = None
+        self._tabla: dict[int, str] = {}
+        self._propios: frozenset[str] = frozenset()
+        self._iguales: frozenset[str] = frozenset()
+
+    def usar(self, fuente: object, tabla: dict[int, str], propios: frozenset[str]) -> None:
+        """The font and its table of codes as they are now (more codes are given as pages are
+        drawn: the table grows, a code given stays)."""
+        if tabla is not self._tabla:
+            self._fuente, self._tabla, self._propios = fuente, tabla, propios
+            self._iguales = frozenset(c for c in _IMPRIMIBLES if tabla.get(ord(c)) == c)
+
+    def de(self, nombres: Sequence[str]) -> list[str]:
+        """The lines of ``nombres``: one look-up each (the names drawn before are most)."""
+        return list(map(self.__getitem__, nombres))
+
+    def __missing__(self, nombre: str) -> str:
+        if nombre.isascii() and self._iguales.issuperset(nombre):
+            escrito = nombre
+        elif self._propios.issuperset(nombre):
+            escrito = nombre.translate(self._tabla)
+        else:
+            raise NoCabe("un carácter sin código en el primer subconjunto")
+        ancho = instanceStringWidthTTF(self._fuente, nombre, _FILA_TAM, "utf8")
+        linea = self[nombre] = _linea_entera(nombre, ancho, escrito)
+        return linea
 
 
 class NoCabe(ValueError):
@@ -601,12 +653,12 @@ _ESCALA_MINIMA = 30
 _DISPONIBLE = _ANCHO_NOMBRE * _ESCALA_NOMBRE / 100
 
 
-def _linea_entera(nombre: str, ancho: float, tabla: dict[int, str]) -> str:
-    """A name's line of the column, whole (``ancho``: its width): narrowed (its own ``Tz``,
-    then the column's again) when wider than the column."""
+def _linea_entera(nombre: str, ancho: float, cadena: str) -> str:
+    """A name's line of the column, whole (``ancho``: its width; ``cadena``: it in the font's
+    codes as a PDF string writes them): narrowed (its own ``Tz``, then the column's again)
+    when wider than the column."""
     if not nombre:
         return " T*"
-    cadena = nombre.translate(tabla)
     if ancho <= _ANCHO_NOMBRE:
         return f"({cadena}) Tj T*"
     escala = int(100 * _DISPONIBLE / ancho)
