@@ -4,8 +4,12 @@ whole batches, a substitute replacing the receipt it cancels, the role matrix an
 
 from __future__ import annotations
 
+import hashlib
+import io
 import sqlite3
+import struct
 import zipfile
+import zlib
 from datetime import date
 from decimal import Decimal
 
@@ -170,6 +174,109 @@ def test_a_zip_member_that_inflates_beyond_its_header_is_refused_not_inflated(
         ("zip_miembro_ilegible", "mentiroso.zip/grande.xml")
     ]
     assert _contar(empresa) == 0
+
+
+def _miembro(zip_bytes: bytes, nombre: str) -> tuple[int, int]:
+    """Where ``nombre``'s compressed bytes are in ``zip_bytes`` (after its local header)."""
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archivo:
+        info = archivo.getinfo(nombre)
+    inicio = info.header_offset
+    largos = int.from_bytes(zip_bytes[inicio + 26 : inicio + 28], "little") + int.from_bytes(
+        zip_bytes[inicio + 28 : inicio + 30], "little"
+    )
+    return inicio + 30 + largos, inicio + 30 + largos + info.compress_size
+
+
+def test_a_zips_receipts_are_archived_as_it_compressed_them_and_a_damaged_member_refused(
+    empresa, gente, tmp_path
+):
+    """The evidence archive keeps a ZIP's receipt as the ZIP deflated it (those very bytes, as
+    a zlib stream), and gives back the XML as imported; a member whose bytes are not what its
+    header says (another CRC-32, cut short) or whose local header names another file is
+    refused with its reason, the others stored."""
+    recibos = list(nc.nomina(nc.Emisor(), gente[:4], nc.semanas(date(2026, 1, 5), 1), seed=3))
+    assert len(recibos) == 4
+    datos = bytearray(nc.zip_de(recibos))
+    (bueno, xml), (crc, _), (corto, _), (ajeno, _) = recibos
+    inicio, fin = _miembro(bytes(datos), crc)
+    datos[fin - 1] ^= 0xFF  # the last compressed byte: the data inflate to something else
+    inicio, fin = _miembro(bytes(datos), corto)
+    datos[inicio + 10 : fin] = b"\x00" * (fin - inicio - 10)  # no deflate stream
+    cabecera = datos.index(ajeno.encode(), 0, _miembro(bytes(datos), ajeno)[0])
+    datos[cabecera] = ord("X")  # its local header names another file
+    paquete = tmp_path / "nomina.zip"
+    paquete.write_bytes(bytes(datos))
+    reporte = empresa.nomina.importar([paquete], CLI_ACTOR)
+    assert reporte.guardados == 1
+    assert sorted((r.codigo, r.archivo) for r in reporte.rechazos) == [
+        ("zip_miembro_ilegible", f"nomina.zip/{nombre}") for nombre in sorted([crc, corto, ajeno])
+    ]
+    archivo = empresa.archivo_evidencias
+    ((huella,),) = [tuple(archivo.recibos([u]).values()) for u in _uuids(empresa)]
+    assert huella == hashlib.sha256(xml).hexdigest()
+    assert list(archivo.leer_varios([huella])) == [xml]
+    with sqlite3.connect(archivo.path) as conn:
+        (guardado,) = conn.execute(
+            "SELECT datos FROM archivos WHERE sha256 = ?", (huella,)
+        ).fetchone()
+    conn.close()
+    inicio, fin = _miembro(bytes(datos), bueno)
+    assert guardado[2:-4] == bytes(datos[inicio:fin]) and zlib.decompress(guardado) == xml
+
+
+def _zip_de_bytes(nombre: str, guardados: bytes, datos: bytes, metodo: int = 8) -> bytes:
+    """A ZIP of one member ``nombre`` whose stored bytes are ``guardados`` (``metodo`` 8:
+    deflated; 0: stored) and whose header declares ``datos``' CRC-32 and size."""
+    campos = (20, 0, metodo, 0, 0x21, zlib.crc32(datos), len(guardados), len(datos))
+    nombre_b = nombre.encode()
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", *campos, len(nombre_b), 0) + nombre_b
+    central = struct.pack(
+        "<4s6H3L5H2L", b"PK\x01\x02", 20, *campos, len(nombre_b), 0, 0, 0, 0, 0, 0
+    )
+    directorio = len(local) + len(guardados)
+    fin = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(central) + len(nombre_b),
+                      directorio, 0)  # fmt: skip
+    return local + guardados + central + nombre_b + fin
+
+
+def test_a_zip_member_stored_or_with_bytes_after_its_stream_is_archived_compressed_again(
+    empresa, gente, tmp_path
+):
+    """A member the ZIP stores uncompressed, and one whose deflated bytes go on after their
+    stream ends (the data stand, those bytes are not them): both stored, the archive
+    compressing their XML itself; a member cut short is refused."""
+    recibos = list(nc.nomina(nc.Emisor(), gente[:3], nc.semanas(date(2026, 1, 5), 1), seed=7))
+    (guardado, xml_a), (con_cola, xml_b), (cortado, xml_c) = recibos
+    compresor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    deflado_b = compresor.compress(xml_b) + compresor.flush()
+    deflado_c = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    deflado_c = deflado_c.compress(xml_c) + deflado_c.flush()
+    paquetes = [
+        (tmp_path / "a.zip", _zip_de_bytes(guardado, xml_a, xml_a, metodo=0)),
+        (tmp_path / "b.zip", _zip_de_bytes(con_cola, deflado_b + b"cola", xml_b)),
+    ]
+    for ruta, datos in paquetes:
+        ruta.write_bytes(datos)
+    reporte = empresa.nomina.importar([ruta for ruta, _ in paquetes], CLI_ACTOR)
+    assert (reporte.guardados, reporte.rechazos) == (2, [])
+    archivo = empresa.archivo_evidencias
+    huellas = [hashlib.sha256(x).hexdigest() for x in (xml_a, xml_b)]
+    assert sorted(archivo.recibos(_uuids(empresa)).values()) == sorted(huellas)
+    assert list(archivo.leer_varios(huellas)) == [xml_a, xml_b]
+    # Cut short: half its deflated bytes, the directory after them.
+    completo = _zip_de_bytes(cortado, deflado_c, xml_c)
+    mitad, fin = 30 + len(cortado) + len(deflado_c) // 2, 30 + len(cortado) + len(deflado_c)
+    ruta = tmp_path / "c.zip"
+    ruta.write_bytes(completo[:mitad] + completo[fin:])
+    reporte = empresa.nomina.importar([ruta], CLI_ACTOR)
+    assert [(r.codigo, r.archivo) for r in reporte.rechazos] == [
+        ("zip_miembro_ilegible", f"c.zip/{cortado}")
+    ]
+
+
+def _uuids(services) -> list[str]:
+    with services.store.session() as session:
+        return list(session.scalars(select(ReciboNomina.uuid)))
 
 
 def test_cancelar_keeps_the_batches_committed_and_a_new_import_completes(empresa, tmp_path):

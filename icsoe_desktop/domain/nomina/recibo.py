@@ -206,17 +206,38 @@ def _momento(text: str, campo: str) -> datetime:
         raise ReciboRechazado("campo_invalido", f"{campo} no es una fecha: «{text}».") from None
 
 
+_NOMINA, _TIMBRE = f"{{{NS_NOMINA}}}Nomina", f"{{{NS_TFD}}}TimbreFiscalDigital"
+_N_RECEPTOR, _N_EMISOR = f"{{{NS_NOMINA}}}Receptor", f"{{{NS_NOMINA}}}Emisor"
+_PERCEPCIONES, _PERCEPCION = f"{{{NS_NOMINA}}}Percepciones", f"{{{NS_NOMINA}}}Percepcion"
+_INCAPACIDADES, _INCAPACIDAD = f"{{{NS_NOMINA}}}Incapacidades", f"{{{NS_NOMINA}}}Incapacidad"
+_SUBCONTRATACION = f"{{{NS_NOMINA}}}SubContratacion"
+
+
+def _hijos(el: Any, tag: str) -> list[Any]:
+    """``el``'s children named ``tag`` (its ``iterfind(tag)``, without parsing a path each
+    time: a receipt asks for a dozen)."""
+    return [hijo for hijo in el if hijo.tag == tag]
+
+
+def _hijo(el: Any, tag: str) -> Any:
+    """``el``'s first child named ``tag``, or None (its ``find(tag)``)."""
+    for hijo in el:
+        if hijo.tag == tag:
+            return hijo
+    return None
+
+
 def _complementos(root: Any, ns: str) -> tuple[Any, Any]:
     """(the Nómina node, the TimbreFiscalDigital node) of the Complemento; anything else there
     is refused: its cadena could not be rebuilt, and a receipt carries nothing else."""
     nominas, timbres = [], []
-    for complemento in root.iterfind(f"{{{ns}}}Complemento"):
+    for complemento in _hijos(root, f"{{{ns}}}Complemento"):
         for child in complemento:
             if not isinstance(child.tag, str):
                 continue  # a comment or processing instruction
-            if child.tag == f"{{{NS_NOMINA}}}Nomina":
+            if child.tag == _NOMINA:
                 nominas.append(child)
-            elif child.tag == f"{{{NS_TFD}}}TimbreFiscalDigital":
+            elif child.tag == _TIMBRE:
                 timbres.append(child)
             else:
                 nombre = child.tag.rpartition("}")[2]
@@ -267,8 +288,8 @@ def leer_recibo(root: Any) -> Recibo:
         raise ReciboRechazado(
             "no_es_nomina", f"Es un CFDI de tipo «{tipo}», no un recibo de nómina (tipo N)."
         )
-    emisor = root.find(f"{{{ns}}}Emisor")
-    receptor = root.find(f"{{{ns}}}Receptor")
+    emisor = _hijo(root, f"{{{ns}}}Emisor")
+    receptor = _hijo(root, f"{{{ns}}}Receptor")
     if emisor is None or receptor is None:
         raise ReciboRechazado("campo_faltante", "Le falta el Emisor o el Receptor.")
     nomina, tfd = _complementos(root, ns)
@@ -276,10 +297,10 @@ def leer_recibo(root: Any) -> Recibo:
         raise ReciboRechazado(
             "nomina_version", f"Su complemento de nómina es {nomina.get('Version')}, no 1.2."
         )
-    n_receptor = nomina.find(f"{{{NS_NOMINA}}}Receptor")
+    n_receptor = _hijo(nomina, _N_RECEPTOR)
     if n_receptor is None:
         raise ReciboRechazado("campo_faltante", "Le falta el Receptor del complemento de nómina.")
-    n_emisor = nomina.find(f"{{{NS_NOMINA}}}Emisor")
+    n_emisor = _hijo(nomina, _N_EMISOR)
     donde = "la Nómina"
     return Recibo(
         version=version,
@@ -311,7 +332,8 @@ def leer_recibo(root: Any) -> Recibo:
                 tipo=_attr(i, "TipoIncapacidad", "la Incapacidad"),
                 importe=_centavos(i.get("ImporteMonetario"), "ImporteMonetario"),
             )
-            for i in nomina.iterfind(f"{{{NS_NOMINA}}}Incapacidades/{{{NS_NOMINA}}}Incapacidad")
+            for grupo in _hijos(nomina, _INCAPACIDADES)
+            for i in _hijos(grupo, _INCAPACIDAD)
         ),
         subcontrataciones=_subcontrataciones(n_receptor),
         timbre=_timbre(tfd),
@@ -324,10 +346,10 @@ def leer_recibo(root: Any) -> Recibo:
 
 def _sustituye(root: Any, ns: str) -> tuple[str, ...]:
     uuids: set[str] = set()
-    for grupo in root.iterfind(f"{{{ns}}}CfdiRelacionados"):
+    for grupo in _hijos(root, f"{{{ns}}}CfdiRelacionados"):
         if grupo.get("TipoRelacion") != SUSTITUCION:
             continue
-        for relacionado in grupo.iterfind(f"{{{ns}}}CfdiRelacionado"):
+        for relacionado in _hijos(grupo, f"{{{ns}}}CfdiRelacionado"):
             uuid = _attr(relacionado, "UUID", "el CfdiRelacionado").upper()
             if not _UUID.fullmatch(uuid):
                 raise ReciboRechazado(
@@ -340,8 +362,10 @@ def _sustituye(root: Any, ns: str) -> tuple[str, ...]:
 def _percepciones(nomina: Any) -> tuple[Percepcion, ...]:
     """By SAT type, gravado and exento added up: what the checks and the SISUB ask of them."""
     por_tipo: dict[str, tuple[int, int]] = {}
-    ruta = f"{{{NS_NOMINA}}}Percepciones/{{{NS_NOMINA}}}Percepcion"
-    for p in nomina.iterfind(ruta):
+    percepciones = (
+        p for grupo in _hijos(nomina, _PERCEPCIONES) for p in _hijos(grupo, _PERCEPCION)
+    )
+    for p in percepciones:
         tipo = _attr(p, "TipoPercepcion", "la Percepción")
         gravado = _centavos(p.get("ImporteGravado"), "ImporteGravado")
         exento = _centavos(p.get("ImporteExento"), "ImporteExento")
@@ -352,7 +376,7 @@ def _percepciones(nomina: Any) -> tuple[Percepcion, ...]:
 
 def _subcontrataciones(n_receptor: Any) -> tuple[Subcontratacion, ...]:
     por_rfc: dict[str, int] = {}
-    for s in n_receptor.iterfind(f"{{{NS_NOMINA}}}SubContratacion"):
+    for s in _hijos(n_receptor, _SUBCONTRATACION):
         rfc = _attr(s, "RfcLabora", "la SubContratacion").upper()
         if not _RFC.fullmatch(rfc):
             raise ReciboRechazado("campo_invalido", f"RfcLabora no es un RFC: «{rfc}».")

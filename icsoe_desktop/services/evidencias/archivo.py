@@ -61,17 +61,18 @@ class ArchivoEvidencias:
             )
         return huella
 
-    def guardar_recibos(self, recibos: Iterable[tuple[str, bytes]]) -> None:
-        """Each receipt's XML by its timbre UUID, in one transaction."""
-        filas = [(uuid, sha256(xml), xml) for uuid, xml in recibos]
+    def guardar_recibos(self, recibos: Iterable[tuple[str, bytes, bytes | None]]) -> None:
+        """Each receipt's XML by its timbre UUID, in one transaction: (UUID, XML, the XML as
+        a zlib stream when the caller has it, as a ZIP's deflated member is, or None)."""
+        filas = [(uuid, sha256(xml), xml, z) for uuid, xml, z in recibos]
         with closing(self._abrir()) as conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(
                 "INSERT OR IGNORE INTO archivos VALUES (?, ?, ?)",
-                ((h, len(x), zlib.compress(x, _NIVEL)) for _, h, x in filas),
+                ((h, len(x), zlib.compress(x, _NIVEL) if z is None else z) for _, h, x, z in filas),
             )
             conn.executemany(
-                "INSERT OR REPLACE INTO recibos VALUES (?, ?)", ((u, h) for u, h, _ in filas)
+                "INSERT OR REPLACE INTO recibos VALUES (?, ?)", ((u, h) for u, h, _, _ in filas)
             )
             conn.execute("COMMIT")
 

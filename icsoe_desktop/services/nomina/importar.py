@@ -121,11 +121,12 @@ class NominaImporter:
         permisos: Permisos,
         verificador: Callable[[str], Verificador],
         rfc_empresa: Callable[[], str],
-        guardar_xml: Callable[[list[tuple[str, bytes]]], None] | None = None,
+        guardar_xml: Callable[[list[tuple[str, bytes, bytes | None]]], None] | None = None,
     ) -> None:
         """``verificador(rfc)``: the checks of that empresa's receipts, built for each import
         (the emisores confiables as they are then); ``guardar_xml``: where each verified
-        receipt's XML is kept by its UUID (the client's evidence), before its batch is saved."""
+        receipt's XML is kept by its UUID (the client's evidence), before its batch is saved
+        (with the XML as a zlib stream when the ZIP had it compressed; None: not at hand)."""
         self._store = store
         self._audit = audit
         self._permisos = permisos
@@ -154,44 +155,30 @@ class NominaImporter:
         for ruta in rutas:
             if not Path(ruta).exists():
                 raise ValidationError("nomina_no_encontrado", f"No se encontró «{ruta}».")
-        total = fuentes.contar(rutas)
-        if total == 0:
-            raise ValidationError(
-                "nomina_sin_xml", f"«{nombres}» no contiene archivos .xml de recibos de nómina."
+        with fuentes.abrir(rutas) as origen:
+            total = origen.total
+            if total == 0:
+                raise ValidationError(
+                    "nomina_sin_xml",
+                    f"«{nombres}» no contiene archivos .xml de recibos de nómina.",
+                )
+            verificador = self._verificador(rfc)
+            with self._store.session() as session:
+                self._audit.record(
+                    session, actor, "nomina_importacion", nombres, f"{total:,} archivos XML"
+                )
+            reporte = ReporteNomina()
+            # Each batch is its own transaction: a stop by the session's gate leaves those saved.
+            avance = cancelable(
+                progreso,
+                cancelado,
+                f"La importación de recibos de nómina de «{nombres}»",
+                deja=lambda: f"se detuvo; quedan los {reporte.guardados:,} recibos ya guardados",
             )
-        verificador = self._verificador(rfc)
-        with self._store.session() as session:
-            self._audit.record(
-                session, actor, "nomina_importacion", nombres, f"{total:,} archivos XML"
-            )
-        reporte = ReporteNomina()
-        # Each batch is its own transaction: a stop by the session's gate leaves those saved.
-        avance = cancelable(
-            progreso,
-            cancelado,
-            f"La importación de recibos de nómina de «{nombres}»",
-            deja=lambda: f"se detuvo; quedan los {reporte.guardados:,} recibos ya guardados",
-        )
-        lote: list[tuple[str, Verificado, bytes]] = []
-        try:
-            for pieza in fuentes.piezas(rutas):
-                avance(reporte.leidos, total)  # Cancelar stops here, between receipts
-                reporte.leidos += 1
-                if pieza.motivo is not None:
-                    reporte.rechazar(pieza.nombre, pieza.motivo.code, pieza.motivo.message)
-                    continue
-                try:
-                    lote.append((pieza.nombre, verificador.verificar(pieza.datos), pieza.datos))
-                except ReciboRechazado as exc:
-                    reporte.rechazar(pieza.nombre, exc.code, exc.message)
-                    continue
-                if len(lote) >= LOTE:
-                    self._guardar(lote, reporte)
-                    lote = []
-            avance(reporte.leidos, total)  # the last batch: Cancelar, or the gate, first
-            self._guardar(lote, reporte)
-        except OperacionCancelada:
-            reporte.cancelado = True
+            try:
+                self._leer(origen, verificador, reporte, lambda hechos: avance(hechos, total))
+            except OperacionCancelada:
+                reporte.cancelado = True
         with self._store.session() as session:
             self._audit.record(session, actor, "nomina_importada", nombres, reporte.resumen())
         if reporte.guardados or reporte.sustituidos:
@@ -200,14 +187,44 @@ class NominaImporter:
             progreso(total, total)
         return reporte
 
-    def _guardar(self, lote: list[tuple[str, Verificado, bytes]], reporte: ReporteNomina) -> None:
+    def _leer(
+        self,
+        origen: fuentes.Origen,
+        verificador: Verificador,
+        reporte: ReporteNomina,
+        avance: Callable[[int], None],
+    ) -> None:
+        """Every receipt of ``origen`` verified, saved a batch at a time."""
+        lote: list[tuple[Verificado, fuentes.Pieza]] = []
+        for pieza in origen.piezas():
+            avance(reporte.leidos)  # Cancelar stops here, between receipts
+            reporte.leidos += 1
+            if pieza.motivo is not None:
+                reporte.rechazar(pieza.nombre, pieza.motivo.code, pieza.motivo.message)
+                continue
+            try:
+                lote.append((verificador.verificar(pieza.datos), pieza))
+            except ReciboRechazado as exc:
+                reporte.rechazar(pieza.nombre, exc.code, exc.message)
+                continue
+            if len(lote) >= LOTE:
+                self._guardar(lote, reporte)
+                lote = []
+        avance(reporte.leidos)  # the last batch: Cancelar, or the gate, first
+        self._guardar(lote, reporte)
+
+    def _guardar(
+        self, lote: list[tuple[Verificado, fuentes.Pieza]], reporte: ReporteNomina
+    ) -> None:
         """One batch, one transaction: all of it or none. The XML are kept first (those
         already stored too: importing again keeps the XML of receipts imported before)."""
         if not lote:
             return
-        uuids = [_uuid(v.recibo.timbre.uuid) for _, v, _ in lote]
+        uuids = [_uuid(v.recibo.timbre.uuid) for v, _ in lote]
         if self._guardar_xml is not None:
-            self._guardar_xml([(_uuid(v.recibo.timbre.uuid), datos) for _, v, datos in lote])
+            self._guardar_xml(
+                [(_uuid(v.recibo.timbre.uuid), p.datos, p.comprimidos) for v, p in lote]
+            )
         with self._store.session(immediate=True) as session:
             conn = session.connection()
             if self._guardar_xml is not None:
@@ -224,12 +241,12 @@ class NominaImporter:
             )
             nuevos: list[Verificado] = []
             vistos: set[str] = set()
-            for nombre, hecho, _ in lote:
+            for hecho, pieza in lote:
                 uuid = _uuid(hecho.recibo.timbre.uuid)
                 if uuid in sustituidos:
                     reporte.sustituidos += 1
                 elif uuid in existentes or uuid in vistos:
-                    reporte.repetido(nombre, hecho.recibo.timbre.uuid)
+                    reporte.repetido(pieza.nombre, hecho.recibo.timbre.uuid)
                 else:
                     vistos.add(uuid)
                     nuevos.append(hecho)
