@@ -203,8 +203,8 @@ SYNCED: tuple[TableSpec, ...] = (
     # stored on none.
     TableSpec("nomina_sustituidos", titulo="Recibo de nómina sustituido", etiqueta="por"),
     # The REPSE registration, with its PDF (up to 2 MB), and its services. The client's monthly
-    # evidence: each document by its name and SHA-256 (its bytes stay in the evidence archive of
-    # the desktop it was attached on) and each client's day due.
+    # evidence: each document with its name, SHA-256 and bytes (up to 2 MB; one attached before
+    # they travelled has none: attached again elsewhere) and each client's day due.
     TableSpec(
         "repse_registros",
         titulo="Registro REPSE",

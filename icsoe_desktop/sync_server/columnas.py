@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0047_sisub_contratos_presentados"
+HEAD = "0049_evidencia_documento_datos"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -328,6 +328,7 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "adjuntado_at",
             "contratante",
             "created_at",
+            "datos",
             "mes",
             "nombre",
             "sha256",

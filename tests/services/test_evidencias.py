@@ -384,11 +384,11 @@ def test_the_board_by_client_and_month_and_its_due_day(empresa, tmp_path) -> Non
         f for f in empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 3) if f.contratante == CLIENTE
     )
     assert fila.dia == 31 and fila.celdas[-1].entrega == date(2026, 11, 30)  # November's last
-    # The archive gone: every receipt counts as without its XML and every document as missing
-    # (its bytes are gone), nothing breaks.
+    # The archive gone: every receipt counts as without its XML (the documents' bytes are in
+    # the store too), nothing breaks.
     ruta_de(empresa.store.path).unlink()
     sin = empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)[0].celdas[0]
-    assert sin.sin_xml == sin.recibos > 0 and sin.faltan == len(DOCUMENTOS) + 1
+    assert sin.sin_xml == sin.recibos > 0 and sin.faltan == 2  # the IVA acuse, the REPSE
 
 
 def test_the_board_of_a_store_without_its_tables_or_file(tmp_path) -> None:
@@ -454,18 +454,19 @@ def test_a_backup_restored_on_another_machine_still_packs_the_xml(empresa, tmp_p
 
 
 def test_a_forged_file_in_a_backup_is_not_taken_into_the_archive(empresa, tmp_path) -> None:
-    """A backup whose copy of a document is not what its SHA-256 says (edited by hand) restores
-    the store, but the forged bytes never enter the archive: the document shows missing, and
-    attaching the real file again packs it."""
+    """A backup whose copy of a receipt's XML is not what its SHA-256 says (edited by hand)
+    restores the store, but the forged bytes never enter the archive: that receipt shows
+    without its XML, on the board too."""
     import zlib
 
     from icsoe_desktop.services.container import open_services
 
-    iva = _pdf(tmp_path, "iva.pdf", "Acuse IVA octubre 2026")
-    huella = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
     respaldo = empresa.backup.backup(tmp_path / "r.icsoe-respaldo", CLI_ACTOR)
-    falso = registro_pdf("Otro acuse")
+    falso = b"<?xml version='1.0'?><otro/>"
     with sqlite3.connect(respaldo) as conn:
+        (huella,) = conn.execute(
+            "SELECT sha256 FROM respaldo_evidencias_recibos ORDER BY timbre LIMIT 1"
+        ).fetchone()
         conn.execute(
             "UPDATE respaldo_evidencias_archivos SET datos = ?, tamano = ? WHERE sha256 = ?",
             (zlib.compress(falso), len(falso), huella),
@@ -476,12 +477,40 @@ def test_a_forged_file_in_a_backup_is_not_taken_into_the_archive(empresa, tmp_pa
     nueva = open_services(tmp_path / "otra-maquina")
     try:
         nueva.backup.restore(respaldo, CLI_ACTOR)
-        estado = {e.contratante: e for e in nueva.evidencias.estado(CLI_ACTOR, OCTUBRE)}
-        assert estado[CLIENTE].en_otro_equipo == ("acuse_iva",)
-        nueva.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
-        salida = tmp_path / "p"
-        salida.mkdir()
-        hecho = nueva.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, salida)
-        assert _miembros(hecho.ruta)["documentos/acuse_iva.pdf"] == iva.read_bytes()
+        estado = nueva.evidencias.estado(CLI_ACTOR, OCTUBRE)
+        assert sum(e.recibos_sin_xml for e in estado) >= 1
+        celdas = [f.celdas[0] for f in nueva.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)]
+        assert sum(c.sin_xml for c in celdas) == sum(e.recibos_sin_xml for e in estado)
     finally:
         nueva.close()
+
+
+def test_a_document_attached_before_documents_travelled_is_attached_again(
+    empresa, tmp_path
+) -> None:
+    """A document synced without its bytes (attached on a desktop of an earlier version) is
+    said to be on another desktop, its pack refused; attached here, it is packed."""
+    iva = _pdf(tmp_path, "iva.pdf", "Acuse IVA octubre 2026")
+    huella = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
+    from sqlalchemy import update
+
+    from icsoe_desktop.store.models import EvidenciaDocumento
+
+    with empresa.store.session() as session:
+        session.execute(update(EvidenciaDocumento).values(datos=b""))
+    with sqlite3.connect(ruta_de(empresa.store.path)) as conn:
+        conn.execute("DELETE FROM archivos WHERE sha256 = ?", (huella,))
+    conn.close()
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+    assert estado[CLIENTE].en_otro_equipo == ("acuse_iva",)
+    assert "Acuse de la declaración de IVA: «iva.pdf» se adjuntó en otro equipo" in " ".join(
+        estado[CLIENTE].faltan
+    )
+    salida = tmp_path / "p"
+    salida.mkdir()
+    with pytest.raises(ValidationError) as sin_archivo:
+        empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, salida)
+    assert sin_archivo.value.code == "evidencia_sin_archivo"
+    empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, salida)
+    assert _miembros(hecho.ruta)["documentos/acuse_iva.pdf"] == iva.read_bytes()

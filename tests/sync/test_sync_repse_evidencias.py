@@ -1,18 +1,17 @@
 """The REPSE registration and the client's monthly evidence between two desktops of one company,
 through the real server on PostgreSQL: the registration with its PDF, its services, the month's
-documents and each client's day due travel; a document's bytes stay on the desktop it was
-attached on (the evidence archive), and the other says so until the same file is attached
-there."""
+documents with their bytes and each client's day due travel; the receipts' XML stay on the
+desktop that imported them."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import zipfile
 from datetime import date
 
 import pytest
 
-from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.informativa.repse import Pdf
@@ -58,7 +57,7 @@ def dos(sync_server, desktops, tmp_path):
     return a, b, rfc
 
 
-def test_the_registration_with_its_pdf_and_the_months_documents_without_theirs_travel(
+def test_the_registration_and_the_months_documents_travel_with_their_pdfs(
     dos, tmp_path, caplog
 ) -> None:
     a, b, rfc = dos
@@ -76,33 +75,27 @@ def test_the_registration_with_its_pdf_and_the_months_documents_without_theirs_t
     assert en_b.servicios == (LIMPIEZA, MANTENIMIENTO)
     assert b.repse.pdf(rfc, CLI_ACTOR) == pdf
     assert en_b.pdf_sha256 == hashlib.sha256(pdf.datos).hexdigest()
-    # B knows the document and the day due, and says the file is on the other desktop.
+    # B has the document (received with its bytes) and the day due: its pack is built there.
     estado = _estado(b)
     assert estado.entrega == date(2026, 11, 25) and estado.repse == "AR12345/2024"
-    assert estado.documentos["acuse_iva"] == "acuse_iva.pdf"
-    assert estado.en_otro_equipo == ("acuse_iva",)
-    assert "Acuse de la declaración de IVA: «acuse_iva.pdf» se adjuntó en otro equipo" in (
-        " ".join(estado.faltan)
-    )
-    assert _estado(a).en_otro_equipo == ()
+    assert estado.documentos["acuse_iva"] == "acuse_iva.pdf" and estado.en_otro_equipo == ()
     celda_a, celda_b = (
         next(f for f in s.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1) if f.contratante == CLIENTE)
         for s in (a, b)
     )
-    assert celda_b.celdas[0].faltan == celda_a.celdas[0].faltan + 1  # the IVA acuse
+    assert celda_b.celdas[0].faltan == celda_a.celdas[0].faltan
     # The receipts pulled count on B's board, without their XML there (kept where imported).
     assert celda_b.celdas[0].recibos == celda_a.celdas[0].recibos > 0
     assert (celda_a.celdas[0].sin_xml, celda_b.celdas[0].sin_xml) == (0, celda_b.celdas[0].recibos)
-    with pytest.raises(ValidationError) as sin_archivo:
-        b.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "b.zip")
-    assert sin_archivo.value.code == "evidencia_sin_archivo"
-    assert not (tmp_path / "b.zip").exists()
+    for escritorio, nombre in ((a, "a"), (b, "b")):
+        (tmp_path / nombre).mkdir()
+        hecho = escritorio.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / nombre)
+        with zipfile.ZipFile(hecho.ruta) as zf:
+            assert zf.read("documentos/acuse_iva.pdf") == iva.read_bytes()
+            assert zf.read("repse/registro_repse.pdf") == pdf.datos
 
-    # The same file attached on B, and a service less: B packs; A hears of the service.
-    b.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
+    # A service less, on B: A hears of it.
     b.repse.registrar(rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, [LIMPIEZA], pdf)
-    assert _estado(b).en_otro_equipo == ()
-    assert b.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "b.zip").ruta.exists()
     b.sync.synchronize()
     a.sync.synchronize()
     assert a.repse.ver(rfc, CLI_ACTOR).servicios == (LIMPIEZA,)

@@ -31,7 +31,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.evidencias import tablero
-from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
+from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
 from icsoe_desktop.services.evidencias.paquete import Contenido, Paquete, escribir
 from icsoe_desktop.services.evidencias.tablero import FilaCliente
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
@@ -159,6 +159,7 @@ class EvidenciasService:
                 row = EvidenciaDocumento(mes=mes.clave, tipo=tipo, contratante=cliente)
                 session.add(row)
             row.nombre, row.sha256, row.tamano = ruta.name[:255], huella, len(datos)
+            row.datos = datos  # travels to the other desktops
             row.adjuntado_at = self._clock()
             self._audit.record(
                 session,
@@ -179,6 +180,7 @@ class EvidenciasService:
         the 17th) unless ``dia_entrega`` says another for all."""
         with self._store.session() as session:
             leido = _del_mes(session, mes, self._rfc_empresa())
+            self._al_archivo(session, leido)
         clientes = sorted(set(leido.nombres) | set(leido.recibos))
         timbres = [t for c in clientes for t in leido.recibos.get(c, [])]
         con_xml = self._archivo.recibos(timbres)
@@ -261,6 +263,7 @@ class EvidenciasService:
         cliente = check_rfc(contratante, "contratante")
         with self._store.session() as session:
             leido = _del_mes(session, mes, self._rfc_empresa())
+            self._al_archivo(session, leido)
             anterior = session.scalar(
                 select(EvidenciaPaquete.miembros)
                 .where(EvidenciaPaquete.mes == mes.clave, EvidenciaPaquete.contratante == cliente)
@@ -315,6 +318,23 @@ class EvidenciasService:
                 + (f"; {len(hecho.cambios)} cambios" if hecho.cambios else ""),
             )
         return hecho
+
+    def _al_archivo(self, session: Session, leido: _Mes) -> None:
+        """The month's documents another desktop attached (received with their bytes) kept in
+        this desktop's archive, where the state and the pack read them: only bytes that are
+        what the row's SHA-256 says."""
+        documentos = [*leido.generales.values(), *leido.propios.values()]
+        aqui = self._archivo.tiene(d.sha256 for d in documentos)
+        faltan = [d.id for d in documentos if d.sha256 not in aqui]
+        if not faltan:
+            return
+        for huella, datos in session.execute(
+            select(EvidenciaDocumento.sha256, EvidenciaDocumento.datos).where(
+                EvidenciaDocumento.id.in_(faltan)
+            )
+        ):
+            if datos and sha256(datos) == huella:
+                self._archivo.guardar(datos)
 
     def hoy(self) -> date:
         return hora_del_centro(self._clock()).date()

@@ -137,15 +137,21 @@ def _recibos(
 def _documentos(
     conn: sqlite3.Connection, tablas: set[str], meses: list[Mes], con_archivo: bool
 ) -> dict[tuple[str, str], set[str]]:
-    """(month, client or "") → the tipos of the documents attached whose bytes the archive
-    here keeps (one attached on another desktop is missing here until attached again)."""
+    """(month, client or "") → the tipos of the documents attached whose bytes are here (one
+    attached on another desktop before documents travelled is missing until attached again)."""
     documentos: dict[tuple[str, str], set[str]] = {}
-    if "evidencia_documentos" not in tablas or not con_archivo:
+    if "evidencia_documentos" not in tablas:
+        return documentos
+    columnas = {c[1] for c in conn.execute("PRAGMA table_info(evidencia_documentos)")}
+    # Here: in the archive, or received with its bytes (kept in the archive at the next read).
+    aqui = [*(["sha256 IN (SELECT sha256 FROM arch.archivos)"] if con_archivo else []),
+            *(["length(datos) > 0"] if "datos" in columnas else [])]  # fmt: skip
+    if not aqui:
         return documentos
     marcas = ", ".join("?" * len(meses))
     for mes, contratante, tipo in conn.execute(
         f"SELECT mes, contratante, tipo FROM evidencia_documentos WHERE mes IN ({marcas}) "
-        "AND sha256 IN (SELECT sha256 FROM arch.archivos)",
+        f"AND ({' OR '.join(aqui)})",
         [m.clave for m in meses],
     ):
         documentos.setdefault((mes, contratante), set()).add(tipo)

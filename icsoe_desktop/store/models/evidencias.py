@@ -1,15 +1,14 @@
 """The client's monthly evidence (services/evidencias): the documents attached for a month,
-for every client (``contratante`` empty) or for one, by their SHA-256 (their bytes are kept
-once, in the evidence archive beside the store: services/evidencias/archivo.py), and each pack
-written, with what it held, so the next pack of the month says what changed. The documents and
-the days due are synced (not their bytes: the archive stays on its desktop); the packs are each
-desktop's own (domain/sync_registry.py ``LOCAL_ONLY``)."""
+for every client (``contratante`` empty) or for one, by their SHA-256 (their bytes in the row,
+to travel, and in the evidence archive: services/evidencias/archivo.py), and each pack written, with what it held, so the next pack of the month says what changed. The documents
+(with their bytes) and the days due are synced; the packs are each desktop's own
+(domain/sync_registry.py ``LOCAL_ONLY``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
@@ -30,6 +29,11 @@ class EvidenciaDocumento(SyncedMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     tamano: Mapped[int] = mapped_column(Integer)
     adjuntado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The file itself, so that it travels to the other desktops (empty: attached before it
+    # did; that desktop attaches it again). Kept in the evidence archive too, where packs read.
+    datos: Mapped[bytes] = mapped_column(
+        LargeBinary, default=b"", server_default=text("x''"), deferred=True
+    )
 
 
 class EvidenciaPaquete(Base):
