@@ -121,6 +121,14 @@ class SyncedRow(ServerBase):
             text("(data ->> 'nss')"),
             postgresql_where=text("tabla = 'icsoe_contrato_trabajadores'"),
         ).ddl_if(dialect="postgresql"),
+        # A SISUB PDF by its contratista and contract (migration 0014, ``exclusivas.py``).
+        Index(
+            "ix_rows_pdf_del_sisub",
+            "empresa_id",
+            text("(data ->> 'contratista_id')"),
+            text("(data ->> 'contrato')"),
+            postgresql_where=text("tabla = 'sisub_pdfs'"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
