@@ -34,6 +34,15 @@ def alt(letter: str) -> str:
     return f"{ALT}{letter.upper()}>"
 
 
+# An answer pressing Alt and the letter the box's button of that text shows (read from the
+# button on screen): ``alt_de("Guardar constancia…")``.
+ALT_DE = "<Alt de:"
+
+
+def alt_de(texto: str) -> str:
+    return f"{ALT_DE}{texto}>"
+
+
 def tab_hasta(boton: str) -> str:
     return f"{TAB_HASTA}{boton}>"
 
@@ -117,6 +126,14 @@ class ModalDriver:
             if wanted.startswith(TAB_HASTA):
                 _tab_hasta(widget, wanted.removeprefix(TAB_HASTA).removesuffix(">"))
                 return
+            if wanted.startswith(ALT_DE):
+                texto = wanted.removeprefix(ALT_DE)[:-1]
+                letra = _letra_del_boton(widget, texto)
+                if letra is None:  # the test fails with it, instead of waiting forever
+                    self.error = self.error or AssertionError(f"«{texto}» sin letra")
+                    widget.reject()
+                    return
+                wanted = alt(letra)
             if wanted == ENTER or wanted.startswith(ALT):
                 from PySide6.QtCore import Qt
                 from PySide6.QtTest import QTest
@@ -157,6 +174,13 @@ class ModalDriver:
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+
+
+def _letra_del_boton(box: QMessageBox, texto: str) -> str | None:
+    """The letter the box's button ``texto`` shows underlined; None if it shows none."""
+    escritos = [b.text() for b in box.buttons() if sin_letra(b.text()) == sin_letra(texto)]
+    escrito = escritos[0].replace("&&", "") if escritos else ""
+    return escrito[escrito.index("&") + 1] if "&" in escrito[:-1] else None
 
 
 def _tab_hasta(box: QMessageBox, texto: str) -> None:
