@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.informativa.repse import Pdf
@@ -87,12 +88,19 @@ def test_the_registration_and_the_months_documents_travel_with_their_pdfs(
     # The receipts pulled count on B's board, without their XML there (kept where imported).
     assert celda_b.celdas[0].recibos == celda_a.celdas[0].recibos > 0
     assert (celda_a.celdas[0].sin_xml, celda_b.celdas[0].sin_xml) == (0, celda_b.celdas[0].recibos)
+    # B's pack waits for the receipts' XML, said so; imported there too, it holds the same.
+    (tmp_path / "b").mkdir()
+    with pytest.raises(ValidationError) as sin_xml:
+        b.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "b")
+    assert sin_xml.value.code == "evidencia_sin_xml" and not list((tmp_path / "b").iterdir())
+    assert b.nomina.importar([tmp_path / "octubre"], CLI_ACTOR).duplicados > 0
     for escritorio, nombre in ((a, "a"), (b, "b")):
-        (tmp_path / nombre).mkdir()
+        (tmp_path / nombre).mkdir(exist_ok=True)
         hecho = escritorio.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / nombre)
         with zipfile.ZipFile(hecho.ruta) as zf:
             assert zf.read("documentos/acuse_iva.pdf") == iva.read_bytes()
             assert zf.read("repse/registro_repse.pdf") == pdf.datos
+            assert any(n.startswith("recibos/") for n in zf.namelist())
 
     # A service less, on B: A hears of it.
     b.repse.registrar(rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, [LIMPIEZA], pdf)

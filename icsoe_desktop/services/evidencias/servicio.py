@@ -283,6 +283,17 @@ class EvidenciasService:
                 f"{mes.clave}.",
                 "contratante",
             )
+        con_xml = self._archivo.recibos(timbres)
+        if len(con_xml) < len(timbres):
+            faltan = len(timbres) - len(con_xml)
+            raise ValidationError(
+                "evidencia_sin_xml",
+                f"Faltan en este equipo los XML de {faltan:,} de los {len(timbres):,} recibos de "
+                f"{mes.clave} de {cliente} (importados en otro equipo, o antes de que se "
+                "guardaran): impórtalos aquí o arma el paquete en el equipo que los importó. No "
+                "se escribió el paquete.",
+                "contratante",
+            )
         documentos = [
             d
             for t in DOCUMENTOS
@@ -292,7 +303,7 @@ class EvidenciasService:
             contratista=self._rfc_empresa().strip().upper() or "EMPRESA",
             contratante=cliente,
             mes=mes,
-            recibos=self._archivo.recibos(timbres),
+            recibos=con_xml,
             documentos=[(d.tipo, d.nombre, d.sha256, d.adjuntado_at) for d in documentos],
             repse=repse_pdf,
             anterior=json.loads(anterior) if anterior else None,
