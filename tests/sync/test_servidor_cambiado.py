@@ -99,15 +99,32 @@ def _pg_tool(name: str, sync_server, *args: str) -> None:
     )
 
 
-def test_a_server_restored_from_an_older_dump_gets_back_what_it_lost_from_the_desktops(
-    sync_server, desktops, tmp_path: Path, clock
-) -> None:
+def _respaldado_y_editado(sync_server, desktops, tmp_path: Path):
+    """Two desktops in sync; the server backed up (``pg_dump``); then on A a registro edited
+    and one new, sent to the server. A, B and the backup's file."""
     a, b = synced(sync_server, desktops)
     dump = tmp_path / "servidor.dump"
     _pg_tool("pg_dump", sync_server, "-Fc", "-f", str(dump))
-    a.registros.save(REGISTROS[0], EMPRESA, "Editada después del respaldo", ADMIN)
+    a.registros.save(REGISTROS[0], EMPRESA, "Editada en A después del respaldo", ADMIN)
     a.registros.save("Y5699999999", EMPRESA, "Nueva después del respaldo", ADMIN)
     a.sync.synchronize()
+    return a, b, dump
+
+
+def _la_numeracion_sigue(a, b, sync_server) -> None:
+    """The restored server's numbering goes on: a row made now on A reaches B, and the
+    server's sums agree with its rows."""
+    a.registros.save("Y5688888888", EMPRESA, "Después de restaurar", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert razones(b)["Y5688888888"] == "Después de restaurar"
+    assert sumas.verificar(sync_server.engine) == []
+
+
+def test_a_server_restored_from_an_older_dump_gets_back_what_it_lost_from_the_desktops(
+    sync_server, desktops, tmp_path: Path, clock
+) -> None:
+    a, b, dump = _respaldado_y_editado(sync_server, desktops, tmp_path)
     b.sync.synchronize()
     expected = razones(a)
     assert razones(b) == expected
@@ -126,12 +143,7 @@ def test_a_server_restored_from_an_older_dump_gets_back_what_it_lost_from_the_de
     assert a.sync.status().verified_at is not None
     assert razones(a) == razones(b) == expected
     _joins_with(tmp_path, clock, sync_server, expected)
-    # The restored server's own numbering goes on: a row made now reaches the other desktop.
-    a.registros.save("Y5688888888", EMPRESA, "Después de restaurar", ADMIN)
-    a.sync.synchronize()
-    b.sync.synchronize()
-    assert razones(b)["Y5688888888"] == "Después de restaurar"
-    assert sumas.verificar(sync_server.engine) == []
+    _la_numeracion_sigue(a, b, sync_server)
 
 
 def test_a_change_no_trigger_saw_is_found_by_verificar_and_sent_out_by_reparar(
@@ -386,12 +398,7 @@ def test_a_data_only_restore_keeps_the_later_edits_and_rows_on_every_desktop(
     tells the others. After the guide's ``verificar`` and ``reparar``, the edits and rows made
     after the backup are back on the server, no desktop took the older versions, and a desktop
     that joins later gets them."""
-    a, b = synced(sync_server, desktops)
-    dump = tmp_path / "servidor.dump"
-    _pg_tool("pg_dump", sync_server, "-Fc", "-f", str(dump))
-    a.registros.save(REGISTROS[0], EMPRESA, "Editada en A después del respaldo", ADMIN)
-    a.registros.save("Y5699999999", EMPRESA, "Nueva después del respaldo", ADMIN)
-    a.sync.synchronize()
+    a, b, dump = _respaldado_y_editado(sync_server, desktops, tmp_path)
     b.registros.save(REGISTROS[1], EMPRESA, "Editada en B después del respaldo", ADMIN)
     b.sync.synchronize()
     a.sync.synchronize()
@@ -413,12 +420,7 @@ def test_a_data_only_restore_keeps_the_later_edits_and_rows_on_every_desktop(
         assert razones(services) == expected
         assert services.sync.status().verified_at is not None
     _joins_with(tmp_path, clock, sync_server, expected)
-    # Numbers go on past what the desktops saw: a row made now reaches the other desktop.
-    a.registros.save("Y5688888888", EMPRESA, "Después de restaurar", ADMIN)
-    a.sync.synchronize()
-    b.sync.synchronize()
-    assert razones(b)["Y5688888888"] == "Después de restaurar"
-    assert sumas.verificar(sync_server.engine) == []
+    _la_numeracion_sigue(a, b, sync_server)
 
 
 def test_after_a_data_only_restore_a_desktop_pushing_first_reverts_nothing(
@@ -428,12 +430,7 @@ def test_after_a_data_only_restore_a_desktop_pushing_first_reverts_nothing(
     other syncs (the server's numbers then pass theirs: nothing shows it went back): the other
     desktops still send back their newer rows instead of taking the older ones, and receive
     the new desktop's rows, numbered where they had already pulled."""
-    a, b = synced(sync_server, desktops)
-    dump = tmp_path / "servidor.dump"
-    _pg_tool("pg_dump", sync_server, "-Fc", "-f", str(dump))
-    a.registros.save(REGISTROS[0], EMPRESA, "Editada en A después del respaldo", ADMIN)
-    a.registros.save("Y5699999999", EMPRESA, "Nueva después del respaldo", ADMIN)
-    a.sync.synchronize()
+    a, b, dump = _respaldado_y_editado(sync_server, desktops, tmp_path)
     b.sync.synchronize()
     _restore_data_only(sync_server, dump)
 
