@@ -76,6 +76,8 @@ def test_an_order_read_is_kept_and_read_back_right_after_the_click(
         columnas._leer = lambda c, seguir: leidas.append(c) or leer(c, seguir)
         _mitad_tras_el_clic(otra.movimientos, NSS)
         assert usados == [20]  # put in order from the order read back
+        leida = columnas.vigente(NSS)  # with the places of the copy kept on disk's entries
+        assert leida is not None and leida.lugares
         columnas.esperar()
         assert leidas == []  # current: not read from the store again
         completa = columnas.vigente(NSS)  # with its places of the copy's entries

@@ -1,7 +1,7 @@
 """The columns' orders (espejo_columnas.py) kept on disk beside their store, so that a sorted
 find right after the click on a column read before (in this or an earlier opening of the
-empresa) is put in order at once: its order read back (~8 MB a million: each place's id and
-each id's place, ~20 ms) where reading it from the store takes 0.7-1.6 s of CPU, and SQLite
+empresa) is put in order at once: its order read back (~20 MB a million: each place's id,
+each id's place and the places of the find box's copy's entries, ~30 ms) where reading it from the store takes 0.7-1.6 s of CPU, and SQLite
 meanwhile sorts the find's matches up to the middle the clerk dragged to (0.6-3.8 s for «ma»
 at a million on a busy machine).
 
@@ -28,9 +28,9 @@ from typing import NamedTuple
 
 log = logging.getLogger(__name__)
 
-MAGIA = b"icsoe-desktop: orden de una columna, version 1\n"
-# Orders kept on disk per store, the latest used (8 MB each a million movements).
-GUARDADAS = 6
+MAGIA = b"icsoe-desktop: orden de una columna, version 2\n"
+# Orders kept on disk per store, the latest used (20 MB each a million movements).
+GUARDADAS = 4
 _CABECERA_MAX = 1 << 16
 _SUMA = 32
 
@@ -41,6 +41,10 @@ class Guardada(NamedTuple):
     azar: int  # and that change's random number
     ids: array[int]  # each place's id
     lugar: array[int]  # each id's place
+    # The find box's copy kept on disk (its ``origen``) whose orders' entries ``lugares``
+    # gives the places of, by order; None: none.
+    origen: tuple[int, int] | None
+    lugares: dict[str, array[int]]
 
 
 def ruta(store: Path, columna: int) -> Path:
@@ -68,6 +72,8 @@ def guardar(path: Path, guardada: Guardada) -> bool:
             "azar": guardada.azar,
             "ids": len(guardada.ids),
             "lugar": len(guardada.lugar),
+            "origen": guardada.origen,
+            "lugares": {campo: len(a) for campo, a in guardada.lugares.items()},
         }
     ).encode()
     nuevo = temporal(path)
@@ -77,7 +83,7 @@ def guardar(path: Path, guardada: Guardada) -> bool:
             for parte in (MAGIA, len(cabecera).to_bytes(4, "little"), cabecera):
                 f.write(parte)
                 suma.update(parte)
-            for datos in (guardada.ids, guardada.lugar):
+            for datos in (guardada.ids, guardada.lugar, *guardada.lugares.values()):
                 f.write(datos)
                 suma.update(datos)
             f.write(suma.digest())
@@ -135,15 +141,27 @@ def _leer(datos: bytes) -> Guardada:
     cabecera = json.loads(cuerpo[inicio : inicio + largo])
     if cabecera["orden_bytes"] != sys.byteorder:
         raise ValueError("de otra máquina")
-    n_ids, n_lugar = int(cabecera["ids"]), int(cabecera["lugar"])
+    tamanos = {"ids": int(cabecera["ids"]), "lugar": int(cabecera["lugar"])}
+    tamanos.update((f"lugares {c}", int(n)) for c, n in dict(cabecera["lugares"]).items())
     inicio += largo
-    if inicio + 4 * (n_ids + n_lugar) != len(cuerpo) or min(n_ids, n_lugar) < 0:
+    if inicio + 4 * sum(tamanos.values()) != len(cuerpo) or min(tamanos.values()) < 0:
         raise ValueError("tamaños")
-    ids, lugar = array("I"), array("I")
-    ids.frombytes(cuerpo[inicio : inicio + 4 * n_ids])
-    lugar.frombytes(cuerpo[inicio + 4 * n_ids :])
-    marca, azar = int(cabecera["marca"]), int(cabecera["azar"])
-    return Guardada(int(cabecera["columna"]), marca, azar, ids, lugar)
+    partes = {}
+    for nombre, n in tamanos.items():
+        partes[nombre] = array("I")
+        partes[nombre].frombytes(cuerpo[inicio : inicio + 4 * n])
+        inicio += 4 * n
+    ids, lugar = partes.pop("ids"), partes.pop("lugar")
+    origen = cabecera["origen"]
+    return Guardada(
+        int(cabecera["columna"]),
+        int(cabecera["marca"]),
+        int(cabecera["azar"]),
+        ids,
+        lugar,
+        None if origen is None else (int(origen[0]), int(origen[1])),
+        {nombre.removeprefix("lugares "): a for nombre, a in partes.items()},
+    )
 
 
 def olvidar(store: Path) -> None:

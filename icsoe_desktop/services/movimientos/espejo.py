@@ -217,6 +217,9 @@ class Espejo:
     marca: int | None  # the store's latest recorded change it holds (None: no record)
     azar: int | None = None  # that change's random number (None: none recorded yet)
     nuevos: dict[int, _Nuevo] = field(default_factory=dict)
+    # The change (and its random number) it was kept on disk at, as read: names its orders'
+    # entries as they are (bringing it up to date never moves them); None: not kept.
+    origen: tuple[int, int] | None = None
     tocados: set[int] = field(default_factory=set)  # ids written since it was read
 
     def memoria(self) -> int:

@@ -360,7 +360,7 @@ class Columnas:
             if columna in self._hechas:
                 return
             self._poner(columna, vigencia if al_dia else _VIEJA, leida)
-            if al_dia:  # not read again: its places of the copy's entries added meanwhile
+            if al_dia and not leida.lugares:  # its places of the copy's entries added meanwhile
                 self._cerrada.clear()
                 hilo = threading.Thread(
                     target=self._completar,
@@ -384,8 +384,16 @@ class Columnas:
             return
         with self._lock:
             hecha = self._hechas.get(columna)
-            if vigente() and hecha is not None and hecha[0] == vigencia and hecha[1] is leida:
-                self._poner(columna, vigencia, completa)
+            if not (vigente() and hecha is not None and hecha[0] == vigencia and hecha[1] is leida):
+                return
+            self._poner(columna, vigencia, completa)
+        self._guardar(columna, completa)  # with them, for the next time it is read back
+
+    def _guardar(self, columna: int, leida: Columna) -> None:
+        try:
+            self._a_disco(columna, leida)
+        except Exception:  # only a speed-up: read from the store at the next opening
+            log.warning("No se guardó el orden de una columna", exc_info=True)
 
     def _poner(self, columna: int, vigencia: int, leida: Columna) -> None:
         """``leida`` kept, and the least recently used let go of beyond MEMORIA (with the lock
@@ -416,7 +424,6 @@ class Columnas:
             if not ordenes or not seguir():  # no copy of the finds (a small store): no use
                 return
             leida = self._aparte(columna, seguir)
-            guardar = leida is None
             if leida is None:
                 marca, ids = self._leer(columna, seguir)
                 leida = Columna.de(ids, ordenes, seguir, marca)
@@ -431,12 +438,7 @@ class Columnas:
             if not vigente():
                 return
             self._poner(columna, vigencia, leida)
-        if not guardar:  # kept there by the process that read it
-            return
-        try:
-            self._a_disco(columna, leida)
-        except Exception:  # only a speed-up: read from the store at the next opening
-            log.warning("No se guardó el orden de una columna", exc_info=True)
+        self._guardar(columna, leida)  # with its places of the copy's entries
 
     def _memoria(self) -> int:
         return sum(columna.memoria() for _vigencia, columna in self._hechas.values())

@@ -98,6 +98,7 @@ def guardar(path: Path, copia: Espejo) -> bool:
                     _escribir(f, suma, parte)
             f.write(suma.digest())
         os.replace(nuevo, path)
+        copia.origen = (copia.marca, copia.azar)
     except OSError:
         log.warning("No se guardó la copia de las búsquedas en %s", path, exc_info=True)
         with suppress(OSError):  # what is left of it is written over by the next
@@ -180,9 +181,8 @@ def _leer(f: io.BufferedReader, tamano: int) -> Espejo:
     if leidos + len(resto) != tamano or resto != suma.digest():
         raise _Invalido("suma")
     primera = date.fromisoformat(cabecera["primera"])
-    return Espejo(
-        ordenes, registros, grupos, primera, int(cabecera["marca"]), int(cabecera["azar"])
-    )
+    marca, azar = int(cabecera["marca"]), int(cabecera["azar"])
+    return Espejo(ordenes, registros, grupos, primera, marca, azar, origen=(marca, azar))
 
 
 def olvidar(path: Path) -> None:

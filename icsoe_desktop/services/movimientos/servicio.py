@@ -384,12 +384,7 @@ class MovimientosService:
             log.info("Copia de las búsquedas leída de %s", self._espejo_guardado)
             return guardada
         if self._vivos() >= copia_aparte.APARTE and self._marcar() is not None:
-            temporal = espejo_guardado.temporal(self._espejo_guardado)
-            obra = copia_aparte.Obra(self._store.path, temporal)
-            with self._hallados.avisando(obra.pausar):
-                codigo = obra.esperar(seguir)
-            if codigo == copia_aparte.PARADA:
-                raise Interrumpida
+            codigo = self._aparte(seguir, espejo_guardado.temporal(self._espejo_guardado))
             if codigo == copia_aparte.NO_CABE:
                 return None
             guardada = self._espejo_de_disco() if codigo == copia_aparte.GUARDADA else None
@@ -401,6 +396,16 @@ class MovimientosService:
         if copia is not None and seguir():
             self._guardar_espejo(copia)
         return copia
+
+    def _aparte(self, seguir: Callable[[], bool], temporal: Path, *trabajo: str) -> int:
+        """The process apart's exit code once it did ``trabajo`` (copia_aparte.Obra), waiting
+        while the clerk's questions are answered; ``Interrumpida`` once ``seguir()`` says no."""
+        obra = copia_aparte.Obra(self._store.path, temporal, *trabajo)
+        with self._hallados.avisando(obra.pausar):
+            codigo = obra.esperar(seguir)
+        if codigo == copia_aparte.PARADA:
+            raise Interrumpida
+        return codigo
 
     def _espejo_de_disco(self) -> espejo.Espejo | None:
         """The copy kept on disk, if it is this store's and is brought up to date."""
@@ -802,13 +807,8 @@ class MovimientosService:
         copia_aparte.py), then read back; None when it was not (read here then)."""
         if self._vivos() < copia_aparte.APARTE or self._marcar() is None:
             return None
-        ruta = columnas_guardadas.ruta(self._store.path, column)
-        temporal = columnas_guardadas.temporal(ruta)
-        obra = copia_aparte.Obra(self._store.path, temporal, copia_aparte.ORDEN_DE, str(column))
-        with self._hallados.avisando(obra.pausar):
-            codigo = obra.esperar(seguir)
-        if codigo == copia_aparte.PARADA:
-            raise Interrumpida
+        temporal = columnas_guardadas.temporal(columnas_guardadas.ruta(self._store.path, column))
+        codigo = self._aparte(seguir, temporal, copia_aparte.ORDEN_DE, str(column))
         leida = self._columna_de_disco(column) if codigo == copia_aparte.GUARDADA else None
         return None if leida is None else leida[0]
 
@@ -823,21 +823,38 @@ class MovimientosService:
             if movimientos_espejo.azar(conn, guardada.marca) != guardada.azar:
                 return None  # another history, or its change no longer recorded
             al_dia = movimientos_espejo.marca(conn) == (guardada.marca, guardada.azar)
-        leida = espejo_columnas.Columna(guardada.ids, guardada.lugar, {}, guardada.marca)
+        copia = self._espejo.vigente()
+        lugares = {}
+        if copia is not None and copia.origen is not None and copia.origen == guardada.origen:
+            for campo, orden in copia.ordenes.items():  # the same entries as when kept
+                suyos = guardada.lugares.get(campo)
+                if suyos is not None and len(suyos) == len(orden.ids):
+                    lugares[id(orden)] = (orden, suyos)
+        leida = espejo_columnas.Columna(guardada.ids, guardada.lugar, lugares, guardada.marca)
         return leida, al_dia
 
     def _columna_a_disco(self, column: int, leida: espejo_columnas.Columna) -> None:
-        """``leida``, just read from the store, kept on disk (named by the store's change it
-        was read at, while the store still records it)."""
+        """``leida``, read from the store, kept on disk (named by the store's change it was
+        read at, while the store still records it), with its places of the entries of the
+        find box's copy if that copy is the one kept on disk."""
         if leida.marca is None:
             return
         with self._store.engine.connect() as conn:
             azar = movimientos_espejo.azar(conn, leida.marca)
-        if azar is not None:
-            guardada = columnas_guardadas.Guardada(
-                column, leida.marca, azar, leida.ids, leida.lugar
-            )
-            columnas_guardadas.guardar(columnas_guardadas.ruta(self._store.path, column), guardada)
+        if azar is None:
+            return
+        copia = self._espejo.vigente()
+        origen = None if copia is None else copia.origen
+        lugares = {}
+        if copia is not None and origen is not None:
+            por_orden = {id(orden): campo for campo, orden in copia.ordenes.items()}
+            for clave, (orden, suyos) in leida.lugares.items():
+                if por_orden.get(clave) is not None and copia.ordenes[por_orden[clave]] is orden:
+                    lugares[por_orden[clave]] = suyos
+        guardada = columnas_guardadas.Guardada(
+            column, leida.marca, azar, leida.ids, leida.lugar, origen, lugares
+        )
+        columnas_guardadas.guardar(columnas_guardadas.ruta(self._store.path, column), guardada)
 
     def _kept_page(
         self,

@@ -87,7 +87,10 @@ def _orden(conn: Connection, ruta: Path, columna: int, seguir: Callable[[], bool
     leida = espejo_columnas.Columna.de(ids)
     if not seguir():
         return PARADA
-    guardada = columnas_guardadas.Guardada(columna, marca[0], marca[1], leida.ids, leida.lugar)
+    # Without the places of the copy's entries: the app adds them, and keeps them.
+    guardada = columnas_guardadas.Guardada(
+        columna, marca[0], marca[1], leida.ids, leida.lugar, None, {}
+    )
     return GUARDADA if columnas_guardadas.guardar(ruta, guardada) else NO_GUARDADA
 
 
