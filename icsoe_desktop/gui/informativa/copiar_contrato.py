@@ -7,14 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,11 +17,12 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.botonera import hacer_o_cancelar
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.gui.kit.tabla_lectura import tabla_de_lectura
 from icsoe_desktop.services.informativa.captura import ContratoResumen
 
 if TYPE_CHECKING:
@@ -85,35 +81,21 @@ class CopiarContratoDialog(QDialog):
         self.model: RowsModel[ContratoResumen] = RowsDerechaModel(
             CABECERAS, _celdas, derecha={3}, checkable=True
         )
-        self.tabla = QTableView()
-        self.tabla.setObjectName("contratosTable")
-        self.tabla.setAccessibleName("Contratos")
-        describir_lista(self.tabla, "Los contratos de las informativas anteriores, uno por fila")
-        self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
-        self.tabla.setModel(self.model)
-        self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tabla.verticalHeader().hide()
-        self.tabla.setWordWrap(False)
-        header = self.tabla.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.tabla = tabla_de_lectura(
+            "contratosTable",
+            "Contratos",
+            "Los contratos de las informativas anteriores, uno por fila",
+            self.model,
+        )
         self.tabla.doubleClicked.connect(lambda index: self._alternar(index.row()))
         layout.addWidget(self.tabla, 1)
         self.con_trabajadores = QCheckBox("Copiar también sus trabajadores")
         self.con_trabajadores.setObjectName("conTrabajadoresCheck")
         self.con_trabajadores.setChecked(True)
         layout.addWidget(self.con_trabajadores)
-        buttons = QDialogButtonBox()
-        self.copiar = QPushButton("Copiar")
-        self.copiar.setObjectName("copiarButton")
-        self.copiar.setDefault(True)
-        self.cancelar = QPushButton("Cancelar")
-        self.cancelar.setObjectName("cancelarButton")
-        buttons.addButton(self.copiar, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.cancelar, QDialogButtonBox.ButtonRole.RejectRole)
-        layout.addWidget(buttons)
-        self.copiar.clicked.connect(self._copiar)
-        self.cancelar.clicked.connect(self.reject)
+        self.copiar, self.cancelar = hacer_o_cancelar(
+            self, layout, "Copiar", "copiarButton", self._copiar
+        )
         self.resize(860, 420)
         centrar(self, parent)  # fits the screen, centred on its window
         self._cargar()

@@ -12,12 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,12 +23,13 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.botonera import hacer_o_cancelar
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.gui.kit.tabla_lectura import tabla_de_lectura
 from icsoe_desktop.services.informativa.asignaciones import (
     PropuestaRecibos,
     ResultadoImportacion,
@@ -174,20 +171,12 @@ class ProponerRecibosDialog(QDialog):
         self.ya.setVisible(bool(ya))
         layout.addWidget(self.ya_titulo)
         layout.addWidget(self.ya, 1)
-        buttons = QDialogButtonBox()
-        self.agregar = QPushButton("Agregar")
-        self.agregar.setObjectName("agregarButton")
+        self.agregar, self.cancelar = hacer_o_cancelar(
+            self, layout, "Agregar", "agregarButton", self._agregar
+        )
         self.agregar.setAccessibleName("Agregar los trabajadores marcados al contrato")
-        self.agregar.setDefault(True)
         self.agregar.setEnabled(bool(nuevos))
-        self.cancelar = QPushButton("Cancelar")
-        self.cancelar.setObjectName("cancelarButton")
         self.cancelar.setAccessibleName("Cancelar sin agregar trabajadores")
-        buttons.addButton(self.agregar, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.cancelar, QDialogButtonBox.ButtonRole.RejectRole)
-        layout.addWidget(buttons)
-        self.agregar.clicked.connect(self._agregar)
-        self.cancelar.clicked.connect(self.reject)
         self.setTabOrder(self.tabla, self.ya)
         self.setTabOrder(self.ya, self.agregar)
         self.setTabOrder(self.agregar, self.cancelar)
@@ -209,18 +198,8 @@ class ProponerRecibosDialog(QDialog):
         descripcion: str,
         caja: bool = False,
     ) -> QTableView:
-        tabla = QTableView()
-        tabla.setObjectName(nombre)
-        tabla.setAccessibleName(accesible)
-        describir_lista(tabla, descripcion)
-        tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
-        tabla.setModel(model)
-        tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        tabla.verticalHeader().hide()
-        tabla.setWordWrap(False)
+        tabla = tabla_de_lectura(nombre, accesible, descripcion, model)
         header = tabla.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         width = tabla.fontMetrics().horizontalAdvance
         header.resizeSection(0, width("00000000000") + (48 if caja else 24))  # and its box
         header.resizeSection(1, width("WWWW000000WWWWWW00") + 24)
