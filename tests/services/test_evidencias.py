@@ -514,3 +514,25 @@ def test_a_document_attached_before_documents_travelled_is_attached_again(
     empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
     hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, salida)
     assert _miembros(hecho.ruta)["documentos/acuse_iva.pdf"] == iva.read_bytes()
+
+
+def test_a_restore_whose_archive_cannot_be_written_restores_nothing(empresa, tmp_path) -> None:
+    """Where the evidence archive would go is not a folder (a file in its place): the restore
+    is refused with the reason, the store in use unchanged."""
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.respaldo.backup import BackupError
+
+    respaldo = empresa.backup.backup(tmp_path / "r.icsoe-respaldo", CLI_ACTOR)
+    otra = tmp_path / "otra-maquina"
+    otra.mkdir()
+    (otra / "evidencias").write_text("no es una carpeta", encoding="utf-8")
+    nueva = open_services(otra)
+    try:
+        with pytest.raises(BackupError) as fallo:
+            nueva.backup.restore(respaldo, CLI_ACTOR)
+        assert fallo.value.code == "respaldo_evidencias_fallidas"
+        assert "No se restauró nada." in fallo.value.message
+        assert nueva.evidencias.estado(CLI_ACTOR, OCTUBRE) == []  # still the empty store
+        assert not list(otra.glob("*.restaurando*"))
+    finally:
+        nueva.close()

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -434,31 +434,37 @@ def _check_schema(candidate: Path, revision: str, source: Path) -> None:
 
 def _apartar_evidencias(candidate: Path, aparte: Path, source: Path) -> None:
     """The backup's evidence archive set aside: the candidate is then the store alone."""
-    try:
+    with _sin_evidencias(
+        source,
+        "respaldo_evidencias_ilegibles",
+        f"No se pudo leer el archivo de evidencias del respaldo «{source.name}» (¿hay espacio "
+        "en el disco?). No se restauró nada.",
+    ):
         evidencias.apartar(candidate, aparte)
-    except (sqlite3.Error, OSError) as exc:
-        log.exception("Respaldo %s: su archivo de evidencias no se pudo leer", source)
-        raise BackupError(
-            "respaldo_evidencias_ilegibles",
-            f"No se pudo leer el archivo de evidencias del respaldo «{source.name}» (¿hay "
-            "espacio en el disco?). No se restauró nada.",
-        ) from exc
 
 
 def _agregar_evidencias(candidate: Path, aparte: Path, archivo: Path, source: Path) -> None:
     """The backup's evidence added to the archive in use (content-addressed: nothing there is
     replaced), before the store is: a failure leaves the store as it was; the candidate's
     counts of the receipts' XML then made from that archive."""
-    try:
+    with _sin_evidencias(
+        source,
+        "respaldo_evidencias_fallidas",
+        f"No se pudo guardar el archivo de evidencias del respaldo «{source.name}» en "
+        f"«{archivo}» (¿hay espacio y permiso de escritura?). No se restauró nada.",
+    ):
         evidencias.agregar(aparte, archivo)
         evidencias.recontar(candidate, archivo)
+
+
+@contextmanager
+def _sin_evidencias(source: Path, codigo: str, mensaje: str) -> Iterator[None]:
+    """A file error of the evidence archive's step as the restore's refusal ``codigo``."""
+    try:
+        yield
     except (sqlite3.Error, OSError) as exc:
-        log.exception("Respaldo %s: su archivo de evidencias no se pudo agregar", source)
-        raise BackupError(
-            "respaldo_evidencias_fallidas",
-            f"No se pudo guardar el archivo de evidencias del respaldo «{source.name}» en "
-            f"«{archivo}» (¿hay espacio y permiso de escritura?). No se restauró nada.",
-        ) from exc
+        log.exception("Respaldo %s: %s", source, codigo)
+        raise BackupError(codigo, mensaje) from exc
 
 
 def _copy_file(source: Path, target: Path) -> None:
