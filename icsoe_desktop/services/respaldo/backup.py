@@ -435,10 +435,10 @@ def _check_schema(candidate: Path, revision: str, source: Path) -> None:
 def _apartar_evidencias(candidate: Path, aparte: Path, source: Path) -> None:
     """The backup's evidence archive set aside: the candidate is then the store alone."""
     with _sin_evidencias(
-        source,
         "respaldo_evidencias_ilegibles",
         f"No se pudo leer el archivo de evidencias del respaldo «{source.name}» (¿hay espacio "
         "en el disco?). No se restauró nada.",
+        source,
     ):
         evidencias.apartar(candidate, aparte)
 
@@ -448,17 +448,17 @@ def _agregar_evidencias(candidate: Path, aparte: Path, archivo: Path, source: Pa
     replaced), before the store is: a failure leaves the store as it was; the candidate's
     counts of the receipts' XML then made from that archive."""
     with _sin_evidencias(
-        source,
         "respaldo_evidencias_fallidas",
         f"No se pudo guardar el archivo de evidencias del respaldo «{source.name}» en "
         f"«{archivo}» (¿hay espacio y permiso de escritura?). No se restauró nada.",
+        source,
     ):
         evidencias.agregar(aparte, archivo)
         evidencias.recontar(candidate, archivo)
 
 
 @contextmanager
-def _sin_evidencias(source: Path, codigo: str, mensaje: str) -> Iterator[None]:
+def _sin_evidencias(codigo: str, mensaje: str, source: Path) -> Iterator[None]:
     """A file error of the evidence archive's step as the restore's refusal ``codigo``."""
     try:
         yield
