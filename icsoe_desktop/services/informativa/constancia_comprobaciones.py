@@ -27,49 +27,9 @@ from icsoe_desktop.domain.informativa.firmada import comprobar, nombres_congelad
 from icsoe_desktop.domain.informativa.sello import verificar_sello
 from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.trust import TrustStore
-from icsoe_desktop.services.informativa.constancia_motivos import (
-    A_LA_HORA_DEL_EQUIPO,
-    A_LA_HORA_DEL_SELLO,
-    AL_FIRMAR,
-    AUTOFIRMADO,
-    CABECERA,
-    CADENA_NO_VIGENTE,
-    CADENA_REVOCADA,
-    CAMBIO,
-    CAMBIO_ILEGAL,
-    CAMBIOS,
-    CAMBIOS_AL_FIRMAR,
-    CLAVE_AL_FIRMAR,
-    EFIRMA_REVOCADA,
-    EMISOR_SIN_REVOCACION,
-    FECHA_DISTINTA,
-    FECHA_FUTURA,
-    NO_COMPROBABLE,
-    NO_CONFIABLE,
-    NO_EFIRMA,
-    NO_ES_ESTA,
-    NO_FIRMADA,
-    NO_VIGENTE,
-    NO_VIGENTE_SELLO,
-    NOMBRES,
-    OTRO_CERTIFICADO,
-    OTRO_CERTIFICADO_SELLO,
-    OTRO_RFC,
-    PAGINAS_DISTINTAS,
-    PRACTICA,
-    REVOCACION_COMPROBADA,
-    SELLO_AJENO,
-    SELLO_DISTINTO,
-    SELLO_INVALIDO,
-    SELLO_ROTO,
-    SIN_DATOS_REVOCACION,
-    SIN_REVOCACION,
-    SOLO_SELLOS,
-    TOLERANCIA,
-    ConstanciaLeida,
-    Guardada,
-    SelloTiempo,
-)
+
+# cm.X: a motive's Spanish text, or a type the motives speak of (constancia_motivos.py).
+from icsoe_desktop.services.informativa import constancia_motivos as cm
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.pades.validar import (
@@ -94,20 +54,20 @@ class Contexto:
 
     firma: FirmaPdf
     handle: object
-    leida: ConstanciaLeida
+    leida: cm.ConstanciaLeida
     confianza: TrustStore
     sellos: TrustStore | None
     ahora: datetime  # aware
     en_capacitacion: bool
     certificado_der: bytes | None
-    guardada: Callable[[ConstanciaLeida], Guardada | None] | None
+    guardada: Callable[[cm.ConstanciaLeida], cm.Guardada | None] | None
     anclas: list[bytes]
     intermedios: list[bytes]
     veredicto: Validacion
     practica: bool
     posteriores: tuple[FirmaPosterior, ...] = ()
     cambios: Cambios = field(default_factory=list)
-    sello_tiempo: SelloTiempo | None = None
+    sello_tiempo: cm.SelloTiempo | None = None
     revocacion: Revocacion | None = None
 
     @property
@@ -131,13 +91,13 @@ class Contexto:
 def contexto(
     firma: FirmaPdf,
     handle: object,
-    leida: ConstanciaLeida,
+    leida: cm.ConstanciaLeida,
     confianza: TrustStore,
     sellos: TrustStore | None,
     ahora: datetime,
     en_capacitacion: bool = False,
     certificado_der: bytes | None = None,
-    guardada: Callable[[ConstanciaLeida], Guardada | None] | None = None,
+    guardada: Callable[[cm.ConstanciaLeida], cm.Guardada | None] | None = None,
 ) -> Contexto:
     """The signature judged by pyHanko against this installation's anchors; when it is intact,
     the later changes and, unless they wrote the signature again, its time-stamp."""
@@ -203,12 +163,12 @@ def _cambios(c: Contexto) -> tuple[tuple[FirmaPosterior, ...], Cambios]:
     return posteriores, encontrados
 
 
-def _sello_tiempo(c: Contexto) -> SelloTiempo | None:
+def _sello_tiempo(c: Contexto) -> cm.SelloTiempo | None:
     """The signature time-stamp as checked, when it is over this signature and intact."""
     leido, sello = c.firma.sello_tiempo, c.veredicto.sello
     if leido is None or sello is None or not (sello.sobre_la_firma and sello.integro):
         return None
-    return SelloTiempo(
+    return cm.SelloTiempo(
         centro(leido.momento),
         leido.tsa,
         sello.confiable,
@@ -223,7 +183,7 @@ def cambiado(c: Contexto, previos: Sequence[str] = ()) -> str | None:
     """What changed after signing that neither pyHanko nor the app admits, named."""
     if not c.cambios:
         return None
-    return CAMBIO_ILEGAL.format(que="; ".join(_cambio(codigo, n) for codigo, n in c.cambios))
+    return cm.CAMBIO_ILEGAL.format(que="; ".join(_cambio(codigo, n) for codigo, n in c.cambios))
 
 
 def _sello_de_tiempo(c: Contexto, previos: Sequence[str]) -> str | None:
@@ -235,31 +195,31 @@ def _sello_de_tiempo(c: Contexto, previos: Sequence[str]) -> str | None:
     if c.firma.sello_tiempo is None or sello is None:
         return None
     if not sello.sobre_la_firma:
-        return SELLO_AJENO
+        return cm.SELLO_AJENO
     if not sello.integro:
-        return SELLO_ROTO
+        return cm.SELLO_ROTO
     assert c.sello_tiempo is not None
-    if abs(c.sello_tiempo.momento - c.fecha) <= TOLERANCIA:
+    if abs(c.sello_tiempo.momento - c.fecha) <= cm.TOLERANCIA:
         return None
-    return SELLO_DISTINTO.format(
+    return cm.SELLO_DISTINTO.format(
         fecha=fecha_hora(c.fecha),
-        minutos=int(TOLERANCIA.total_seconds() // 60),
+        minutos=int(cm.TOLERANCIA.total_seconds() // 60),
         sello=fecha_hora(c.sello_tiempo.momento),
     )
 
 
 def _practica(c: Contexto, previos: Sequence[str]) -> str | None:
     """A practice constancia outside the modo de capacitación."""
-    return PRACTICA if c.practica and not c.en_capacitacion else None
+    return cm.PRACTICA if c.practica and not c.en_capacitacion else None
 
 
 def _sello_digital(c: Contexto, previos: Sequence[str]) -> str | None:
     """The sello is the cadena's, by the certificate that signed the PDF."""
     leida = c.leida
     if leida.certificado_der != c.firma.certificado:
-        return OTRO_CERTIFICADO_SELLO
+        return cm.OTRO_CERTIFICADO_SELLO
     if not verificar_sello(leida.cadena, leida.sello, leida.certificado_der):
-        return SELLO_INVALIDO
+        return cm.SELLO_INVALIDO
     return None
 
 
@@ -267,12 +227,12 @@ def _emisor(c: Contexto, previos: Sequence[str]) -> str | None:
     """The certificate chains to an e.firma issuer of this installation (not to itself, nor
     through a time-stamp authority only)."""
     if c.leida.info.emisor_der == _sujeto(c.firma.certificado):
-        return AUTOFIRMADO
+        return cm.AUTOFIRMADO
     if c.veredicto.confiable:
         return None
     otros = list(c.firma.otros)
     de_sellos = c.sellos.chain(c.firma.certificado, otros) if c.sellos else []
-    return SOLO_SELLOS.format(emisor=de_sellos[-1].nombre) if de_sellos else NO_CONFIABLE
+    return cm.SOLO_SELLOS.format(emisor=de_sellos[-1].nombre) if de_sellos else cm.NO_CONFIABLE
 
 
 def _efirma(c: Contexto, previos: Sequence[str]) -> str | None:
@@ -281,7 +241,7 @@ def _efirma(c: Contexto, previos: Sequence[str]) -> str | None:
     if info.tipo == "FIEL":
         return None
     tipo = "es un Certificado de Sello Digital (CSD)" if info.tipo == "CSD" else info.tipo
-    return NO_EFIRMA.format(tipo=tipo)
+    return cm.NO_EFIRMA.format(tipo=tipo)
 
 
 def _vigencia(c: Contexto) -> tuple[datetime, datetime]:
@@ -300,11 +260,11 @@ def _vigente(c: Contexto, previos: Sequence[str]) -> str | None:
     if probada is not None:  # a trusted TSA says when: the certificate judged then
         if desde <= probada <= hasta:
             return None
-        return NO_VIGENTE_SELLO.format(fecha=fecha_hora(probada), **vigencia)
-    if fecha > c.ahora + TOLERANCIA:
-        return FECHA_FUTURA.format(fecha=fecha_hora(fecha), ahora=fecha_hora(centro(c.ahora)))
+        return cm.NO_VIGENTE_SELLO.format(fecha=fecha_hora(probada), **vigencia)
+    if fecha > c.ahora + cm.TOLERANCIA:
+        return cm.FECHA_FUTURA.format(fecha=fecha_hora(fecha), ahora=fecha_hora(centro(c.ahora)))
     if not desde <= fecha <= hasta:  # the signer's own clock contradicts the certificate
-        return NO_VIGENTE.format(fecha=fecha_hora(fecha), **vigencia)
+        return cm.NO_VIGENTE.format(fecha=fecha_hora(fecha), **vigencia)
     return None
 
 
@@ -318,7 +278,7 @@ def _cadena_vigente(c: Contexto, previos: Sequence[str]) -> str | None:
         return None
     if not veredicto.confiable:
         return None
-    return CADENA_NO_VIGENTE.format(fecha=fecha_hora(centro(veredicto.momento or c.ahora)))
+    return cm.CADENA_NO_VIGENTE.format(fecha=fecha_hora(centro(veredicto.momento or c.ahora)))
 
 
 def _revocada(c: Contexto, previos: Sequence[str]) -> str | None:
@@ -341,13 +301,13 @@ def _rfc(c: Contexto, previos: Sequence[str]) -> str | None:
     rfc, contratista = c.leida.info.rfc, c.leida.informativa.contratista.rfc
     if rfc == contratista:
         return None
-    return OTRO_RFC.format(firmante=rfc or "desconocido", rfc=contratista)
+    return cm.OTRO_RFC.format(firmante=rfc or "desconocido", rfc=contratista)
 
 
 def _fecha(c: Contexto, previos: Sequence[str]) -> str | None:
     """The PDF signature's time is the one the cadena seals."""
     momento = c.firma.momento
-    return FECHA_DISTINTA if momento is None or momento != c.fecha else None
+    return cm.FECHA_DISTINTA if momento is None or momento != c.fecha else None
 
 
 def _paginas(c: Contexto, previos: Sequence[str]) -> str | None:
@@ -369,7 +329,7 @@ def _paginas(c: Contexto, previos: Sequence[str]) -> str | None:
     except Exception:  # sealed data the writer cannot draw: no page of ours shows them
         log.warning("No se pudieron dibujar los datos sellados", exc_info=True)
         dibujo = b""
-    return None if _paginas_selladas(c.firma, dibujo) else PAGINAS_DISTINTAS
+    return None if _paginas_selladas(c.firma, dibujo) else cm.PAGINAS_DISTINTAS
 
 
 def _mostrado(c: Contexto, previos: Sequence[str]) -> str | None:
@@ -377,7 +337,7 @@ def _mostrado(c: Contexto, previos: Sequence[str]) -> str | None:
     if not c.firma.al_firmar:
         return None
     que = "; ".join(_al_firmar(codigo, valor) for codigo, valor in c.firma.al_firmar)
-    return AL_FIRMAR.format(que=que)
+    return cm.AL_FIRMAR.format(que=que)
 
 
 def _certificado(c: Contexto, previos: Sequence[str]) -> str | None:
@@ -388,7 +348,7 @@ def _certificado(c: Contexto, previos: Sequence[str]) -> str | None:
         propio = load_certificate(c.certificado_der).certificado_der
     except DomainError as error:
         return error.message
-    return OTRO_CERTIFICADO if propio != c.leida.certificado_der else None
+    return cm.OTRO_CERTIFICADO if propio != c.leida.certificado_der else None
 
 
 def _guardada(c: Contexto, previos: Sequence[str]) -> str | None:
@@ -399,9 +359,9 @@ def _guardada(c: Contexto, previos: Sequence[str]) -> str | None:
         return None
     donde = guardado.donde
     if guardado.cadena is None:
-        return NO_FIRMADA.format(identificador=leida.identificador, donde=donde)
+        return cm.NO_FIRMADA.format(identificador=leida.identificador, donde=donde)
     if (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
-        return NO_ES_ESTA.format(identificador=leida.identificador, donde=donde)
+        return cm.NO_ES_ESTA.format(identificador=leida.identificador, donde=donde)
     # Only once the constancia proved valid: a forgery never vouches for a copy.
     nombradas = not previos and _copias_nombradas(leida, guardado)
     revision = c.firma.revision_firmada if nombradas else None
@@ -448,7 +408,7 @@ def motivos(c: Contexto) -> tuple[list[str], bool]:
         return encontrados, True
     info = c.leida.info
     vigencia = {"desde": info.valido_desde, "hasta": info.valido_hasta}
-    return [NO_COMPROBABLE.format(fecha=fecha_hora(c.fecha), **vigencia)], False
+    return [cm.NO_COMPROBABLE.format(fecha=fecha_hora(c.fecha), **vigencia)], False
 
 
 def _solo_el_reloj(c: Contexto) -> bool:
@@ -457,7 +417,7 @@ def _solo_el_reloj(c: Contexto) -> bool:
     desde, hasta = _vigencia(c)
     return (
         c.probada is None
-        and not c.fecha > c.ahora + TOLERANCIA
+        and not c.fecha > c.ahora + cm.TOLERANCIA
         and desde <= c.fecha <= hasta
         and not desde <= c.ahora <= hasta
     )
@@ -476,17 +436,17 @@ def revocacion(revocacion: Revocacion, probada: bool) -> str:
     from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
     from icsoe_desktop.services.pades import validar as pades
 
-    a_la_hora = A_LA_HORA_DEL_SELLO if probada else A_LA_HORA_DEL_EQUIPO
+    a_la_hora = cm.A_LA_HORA_DEL_SELLO if probada else cm.A_LA_HORA_DEL_EQUIPO
     cuando = a_la_hora.format(fecha=fecha_hora(centro(revocacion.momento)))
     if revocacion.estado == pades.REVOCADA:
         assert revocacion.fecha is not None
-        texto = EFIRMA_REVOCADA if revocacion.propia else CADENA_REVOCADA
+        texto = cm.EFIRMA_REVOCADA if revocacion.propia else cm.CADENA_REVOCADA
         return texto.format(revocada=fecha_hora(centro(revocacion.fecha)), cuando=cuando)
     if revocacion.estado == pades.COMPROBADA:
-        return REVOCACION_COMPROBADA.format(cuando=cuando)
+        return cm.REVOCACION_COMPROBADA.format(cuando=cuando)
     sin_servicio = revocacion.estado == pades.SIN_SERVICIO
-    porque = EMISOR_SIN_REVOCACION if sin_servicio else SIN_DATOS_REVOCACION
-    return SIN_REVOCACION.format(porque=porque.format(cuando=cuando))
+    porque = cm.EMISOR_SIN_REVOCACION if sin_servicio else cm.SIN_DATOS_REVOCACION
+    return cm.SIN_REVOCACION.format(porque=porque.format(cuando=cuando))
 
 
 def _cambio(codigo: str, n: int | str) -> str:
@@ -495,13 +455,13 @@ def _cambio(codigo: str, n: int | str) -> str:
             ("se agregó", "se agregaron") if codigo == "paginas+" else ("se quitó", "se quitaron")
         )
         return f"{verbo[0]} una página" if n == 1 else f"{verbo[1]} {n} páginas"
-    return CAMBIOS.get(codigo, CAMBIOS["otro"]).format(n=n)
+    return cm.CAMBIOS.get(codigo, cm.CAMBIOS["otro"]).format(n=n)
 
 
 def _al_firmar(codigo: str, valor: object) -> str:
     if codigo == "catalogo":
         clave = str(valor)
-        return CAMBIOS_AL_FIRMAR.get(clave) or CLAVE_AL_FIRMAR.format(clave=clave)
+        return cm.CAMBIOS_AL_FIRMAR.get(clave) or cm.CLAVE_AL_FIRMAR.format(clave=clave)
     return _cambio(codigo, str(valor))
 
 
@@ -561,7 +521,7 @@ def _posterior_valida(
     return posterior_valida(posterior, [ruta[-1].der], intermedios, ahora)
 
 
-def _alterada(leida: ConstanciaLeida, guardada: Guardada, nombradas: bool) -> str | None:
+def _alterada(leida: cm.ConstanciaLeida, guardada: cm.Guardada, nombradas: bool) -> str | None:
     """Why the stored informativa, signed with the constancia's cadena and sello, is no longer
     what was signed (``CAMBIO``, ``CABECERA``), or None. ``nombradas``: the constancia proved
     valid (its SHA-256 are the contratista's) and the frozen copies are byte for byte the ones
@@ -570,22 +530,22 @@ def _alterada(leida: ConstanciaLeida, guardada: Guardada, nombradas: bool) -> st
     if not congelada:
         # Signed before the frozen copies were kept: read from its cadena, the constancia's
         # (a header copy without a whole one was not written by the app).
-        return CAMBIO if guardada.firmada_at is None else (CABECERA if cabecera else None)
+        return cm.CAMBIO if guardada.firmada_at is None else (cm.CABECERA if cabecera else None)
     if nombradas:
         return None
     try:
         comprobada = comprobar(congelada, cabecera)
     except ValidationError:  # what was signed can no longer be read: not the same
-        return CAMBIO
+        return cm.CAMBIO
     if (comprobada.contenido, comprobada.firmada.isoformat()) != (
         contenido(leida.cadena),
         leida.fecha_firma.isoformat(),
     ):
-        return CAMBIO
-    return None if comprobada.cabecera else CABECERA
+        return cm.CAMBIO
+    return None if comprobada.cabecera else cm.CABECERA
 
 
-def _copias_nombradas(leida: ConstanciaLeida, guardada: Guardada) -> bool:
+def _copias_nombradas(leida: cm.ConstanciaLeida, guardada: cm.Guardada) -> bool:
     """Whether the stored frozen copies are byte for byte the ones the constancia's signature
     names (their SHA-256)."""
     firmadas, congelada, cabecera = leida.huellas, guardada.congelada, guardada.cabecera
@@ -598,7 +558,7 @@ def _copias_nombradas(leida: ConstanciaLeida, guardada: Guardada) -> bool:
 
 
 def _nombres_ajenos(
-    leida: ConstanciaLeida, guardada: Guardada, revision: bytes | None
+    leida: cm.ConstanciaLeida, guardada: cm.Guardada, revision: bytes | None
 ) -> str | None:
     """``NOMBRES`` when the constancia carries names and the stored copy signed with its cadena
     names the workers otherwise: the cadena and the SHA-256 leave the names to the PDF's
@@ -615,8 +575,8 @@ def _nombres_ajenos(
     try:
         guardados = nombres_congelados(guardada.congelada)
     except ValidationError:  # what was signed can no longer be read: not the same
-        return CAMBIO
-    return None if guardados == leida.sellada.nombres else NOMBRES
+        return cm.CAMBIO
+    return None if guardados == leida.sellada.nombres else cm.NOMBRES
 
 
 def _paginas_selladas(firma: FirmaPdf, dibujo: bytes) -> bool:
