@@ -1,6 +1,6 @@
 """Every count the store keeps by triggers, taken again from the rows: the drift check's sums
-(``sumas.py``), the unsent rows' counts (``pendientes.py``) and movimientos' counts
-(``conteo.py``).
+(``sumas.py``), the unsent rows' counts (``pendientes.py``), movimientos' counts
+(``conteo.py``) and the evidence board's (``evidencia_conteo.py``).
 
 The triggers keep them only while every write goes through them. A file written otherwise (an
 ``sqlite3 .dump`` read into a new file, which inserts the rows before it creates the triggers
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
-from icsoe_desktop.store import conteo, pendientes, plain, sumas
+from icsoe_desktop.store import conteo, evidencia_conteo, pendientes, plain, sumas
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,8 @@ def recount(
     for name, _append_only, sent, _content in tables:
         pendientes.add(driver, name, pendientes.count_table(driver, name, sent))
     conteo.recount(connection)
+    if driver.execute("SELECT 1 FROM sqlite_master WHERE name = 'evidencia_conteo'").fetchone():
+        evidencia_conteo.recontar(driver)
     if found.distintas or found.perdidos:
         log.warning(
             "Sumas recontadas desde los renglones: %s; %d estados sin renglón",

@@ -125,3 +125,29 @@ def test_a_store_before_the_counts_is_counted_as_it_is_upgraded(tmp_path: Path) 
         assert conn.execute("SELECT uuid FROM nomina_xml").fetchall() == [(un_recibo,)]
     finally:
         conn.close()
+
+
+def test_a_store_written_without_its_triggers_is_counted_again(tmp_path: Path) -> None:
+    """Counts that say nothing of the rows (a file rebuilt from a damaged one, rows written by
+    hand) are written again by the store's recount, as the other kept counts are."""
+    from icsoe_desktop.store import recuento
+    from icsoe_desktop.store.sync_tables import sums_tables
+
+    path, _ = _store(tmp_path)
+    conn = _abrir(path)
+    contado = _conteo(conn)
+    conn.execute("UPDATE evidencia_conteo SET recibos = recibos + 7, con_xml = 3")
+    conn.execute("INSERT INTO evidencia_conteo VALUES ('ZZZ010101AB1', '2026-01', 5, 0)")
+    assert _conteo(conn) != contado
+    conn.close()
+    store = Store(path)
+    try:
+        with store.session() as session:
+            recuento.recount(session.connection(), sums_tables())
+    finally:
+        store.close()
+    conn = _abrir(path)
+    try:
+        assert _conteo(conn) == contado
+    finally:
+        conn.close()
