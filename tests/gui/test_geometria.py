@@ -15,7 +15,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA, pantalla
 from tests import credentials_factory as cf
-from tests.empresas.tres import ANA, PASSWORD, build
+from tests.empresas.tres import ANA, CLIENTES, PASSWORD, build
 from tests.gui.helpers import click, type_text
 from tests.icsoe_helpers import NEW_PASSWORD
 from tests.informativa_servicios import PERIODO, capturista_activa
@@ -341,18 +341,7 @@ def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, dat
             assert label.width() >= texto.width() and label.height() >= texto.height()
         assert login.correo_nota.text() == "(Correo electrónico)"
 
-        combo = login.empresa_selector.combo
-        opcion = QStyleOptionComboBox()
-        combo.initStyleOption(opcion)
-        campo = combo.style().subControlRect(
-            QStyle.ComplexControl.CC_ComboBox, opcion, QStyle.SubControl.SC_ComboBoxEditField, combo
-        )
-        textos = [combo.itemText(i) for i in range(combo.count())]
-        assert len(textos) == 4
-        for numero, texto in enumerate(textos):
-            rfc = application.services.empresas.listar()[numero].rfc
-            assert texto.endswith(f"({rfc})")
-            assert combo.fontMetrics().horizontalAdvance(texto) <= campo.width(), texto
+        textos = _rfc_enteros(login, application.services)
         [larga] = [t for t in textos if t.startswith(LARGA[:20])]
         assert larga != f"{LARGA} (DDD040404DD4)" and larga.endswith("… (DDD040404DD4)")
         assert login.width() <= 640  # the long name does not stretch the login
@@ -360,12 +349,65 @@ def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, dat
         application.shutdown()
 
 
+def _rfc_enteros(login: QWidget, services) -> list[str]:
+    """The selector's texts, each ending in its empresa's RFC and as wide at most as the
+    field the selector draws it in (a wider one Qt would cut at its end: the RFC)."""
+    combo = login.empresa_selector.combo
+    opcion = QStyleOptionComboBox()
+    combo.initStyleOption(opcion)
+    campo = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, opcion, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    textos = [combo.itemText(i) for i in range(combo.count())]
+    assert len(textos) == 4
+    for texto, empresa in zip(textos, services.empresas.listar(), strict=True):
+        assert texto.endswith(f"({empresa.rfc})")
+        assert combo.fontMetrics().horizontalAdvance(texto) <= campo.width(), texto
+    return textos
+
+
+@pytest.mark.parametrize("escala", [1.0, 1.5, 2.0], ids=["100 %", "150 %", "200 %"])
+def test_the_selector_shows_every_rfc_whole_from_its_first_appearance_with_large_text(
+    qtbot, qapp, data_dir, ids_tres, escala, tmp_path
+):
+    """Windows' text at 100, 150 and 200 %: from the moment the selector appears (the login
+    already on screen) and once the login has grown to hold it, every empresa's text fits the
+    field it is drawn in, the RFC whole; a long razón social gives way, not its RFC."""
+    from PySide6.QtGui import QFont
+
+    from icsoe_desktop.gui.kit.colores import PUNTOS_DEL_SISTEMA
+
+    antes = qapp.font()
+    fuente = QFont(antes)
+    fuente.setPointSizeF(PUNTOS_DEL_SISTEMA * escala)
+    qapp.setFont(fuente)
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    try:
+        application.start()
+        login = application.login
+        qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
+        combo = login.empresa_selector.combo
+        qtbot.waitUntil(combo.isVisible)
+        _rfc_enteros(login, application.services)  # as it first appears
+        qtbot.wait(300)  # the login grown about its middle
+        textos = _rfc_enteros(login, application.services)
+        # The long razón social gives way; a name as long as at 100 % is whole at any size.
+        assert any(t.startswith(LARGA[:12]) and "…" in t for t in textos)
+        for cliente in CLIENTES:
+            assert f"{cliente.razon_social} ({cliente.rfc})" in textos
+        _cabe(_ver(login, None), _area(login))
+        login.grab().save(str(tmp_path / f"login con selector al {escala:.0%}.png"))
+    finally:
+        application.shutdown()
+        qapp.setFont(antes)
+
+
 @pytest.fixture
 def ids_tres(data_dir):
     """The three empresas, the second allowed in sólo consulta and the first not, and a fourth
     with a long razón social."""
     from icsoe_desktop.services.container import open_services
-    from tests.empresas.tres import CLIENTES
 
     ids = build(data_dir)
     services = open_services(data_dir)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.empresas.servicio import EmpresaInfo
 
 ANCHO_MINIMO = 280  # px of the selector
-ANCHO_TEXTO = 440  # px: the widest an empresa's name makes the selector (and the login)
+ANCHO_TEXTO = 440  # px at Windows' 100 % text: the widest an empresa's name makes the selector
 
 
 class EmpresaSelector(QWidget):
@@ -105,11 +105,15 @@ class EmpresaSelector(QWidget):
         its RFC (the whole name is the item's tooltip)."""
         from PySide6.QtCore import Qt
 
+        from icsoe_desktop.gui.kit.colores import PUNTOS_DEL_SISTEMA
+
         metrics = self.combo.fontMetrics()
-        if metrics.horizontalAdvance(empresa.etiqueta) <= ANCHO_TEXTO or not empresa.rfc:
+        # Larger text, a wider selector: at 200 % a name as long as at 100 % is shown whole.
+        ancho = round(ANCHO_TEXTO * max(1.0, self.combo.font().pointSizeF() / PUNTOS_DEL_SISTEMA))
+        if metrics.horizontalAdvance(empresa.etiqueta) <= ancho or not empresa.rfc:
             return empresa.etiqueta
         rfc = f" ({empresa.rfc})"
-        espacio = ANCHO_TEXTO - metrics.horizontalAdvance(rfc)
+        espacio = ancho - metrics.horizontalAdvance(rfc)
         return metrics.elidedText(empresa.nombre, Qt.TextElideMode.ElideRight, espacio) + rfc
 
     def _chosen(self, index: int) -> None:
