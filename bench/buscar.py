@@ -30,8 +30,9 @@
    find's matches
    read by id from its indexes and sorted by SQLite (``ORDER BY`` the column, ``LIMIT 100``).
    And the memory its kept ids take, and the peak of reading them. Goals: ≤ 200 ms, the
-   middle ≤ 50 ms. And the middle asked right after the first page, the column's order not
-   read yet (as a clerk drags the bar at once after the click), in wall time: ≤ 300 ms.
+   middle ≤ 50 ms. And the middle asked right after the first page, the column's order not in
+   memory (as a clerk drags the bar at once after the click: read back from the one kept beside
+   the store, services/movimientos/columnas_guardadas.py), in wall time: ≤ 300 ms.
 4. The two ways to find, side by side on the same store and terms (the count and the first page
    in fecha's order, as the grid reads them): the indexes the app uses (store/movimientos_buscar.py:
    a range of each of NSS, CURP and the name in two orders) against an SQLite FTS5 table of the
@@ -190,8 +191,8 @@ def _in_memory(movimientos, ask: Callable[..., object], *args: object) -> None:
 def _tras_el_clic(movimientos, filtro, orden, total: int) -> float:
     """Median wall ms of the middle page of the find sorted by ``orden``'s column asked right
     after its first page, as a clerk drags the scroll bar to the middle at once after the
-    click: the column's order not read yet (its read starts with the first page, in the
-    background) and nothing kept of the find's matches."""
+    click: the column's order not in memory (the first page reads it back from the one kept
+    on disk, or starts its read in the background) and nothing kept of the find's matches."""
     pagina = movimientos.pagina
     samples = []
     for _ in range(COLD):
@@ -669,7 +670,7 @@ def bench_ordenes(services, registro: str, only: set[str]) -> None:
         " en memoria,"
         f" {worst['mitad']:.1f} ms con sus llaves guardadas; peor mitad tras su llave"
         f" {worst['tras llave']:.1f} ms; peor mitad justo tras el clic (reloj, el orden de su"
-        f" columna sin leer; meta ≤ 300) {worst['tras clic']:.1f} ms; razón mediana {statistics.median(ratios):.2f}, la mayor"
+        f" columna fuera de memoria; meta ≤ 300) {worst['tras clic']:.1f} ms; razón mediana {statistics.median(ratios):.2f}, la mayor"
         f" {max(ratios):.2f}; carga {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
 
