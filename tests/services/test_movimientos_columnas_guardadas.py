@@ -171,3 +171,55 @@ def test_only_the_latest_used_orders_are_kept(services, monkeypatch):
         _columna_leida(services.movimientos, column)
     kept = sorted(p.name for p in store.parent.glob(f"{store.name}.orden-*"))
     assert kept == sorted(columnas_guardadas.ruta(store, c).name for c in (FECHA, curp))
+
+
+def _reescrito(path: Path, cambiar) -> None:
+    """The kept file with its header changed by ``cambiar`` and a digest made anew, as another
+    version or machine could have written it."""
+    import hashlib
+    import json
+
+    datos = path.read_bytes()
+    inicio = len(columnas_guardadas.MAGIA)
+    largo = int.from_bytes(datos[inicio : inicio + 4], "little")
+    cabecera = json.loads(datos[inicio + 4 : inicio + 4 + largo])
+    texto = json.dumps(cambiar(cabecera)).encode()
+    if len(texto) > 2**16:  # said longer than any header
+        cuerpo = columnas_guardadas.MAGIA + (2**20).to_bytes(4, "little") + texto
+    else:
+        cuerpo = columnas_guardadas.MAGIA + len(texto).to_bytes(4, "little") + texto
+    cuerpo += datos[inicio + 4 + largo : -32]
+    path.write_bytes(cuerpo + hashlib.blake2b(cuerpo, digest_size=32).digest())
+
+
+@pytest.mark.parametrize(
+    "cambiar",
+    [
+        lambda c: {**c, "orden_bytes": "big" if c["orden_bytes"] == "little" else "little"},
+        lambda c: {**c, "ids": c["ids"] + 1},
+        lambda c: {**c, "ids": -1, "lugar": c["lugar"] + c["ids"] + 1},
+        lambda c: {**c, "relleno": "x" * 2**17},
+        lambda c: {**c, "lugares": {"nombre": 10**9}},
+    ],
+    ids=["otra máquina", "más ids", "tamaño negativo", "cabecera enorme", "lugares enormes"],
+)
+def test_a_kept_order_of_another_form_is_not_read(services, cambiar):
+    _store(services, 1_500)
+    _construida(services.movimientos)
+    _columna_leida(services.movimientos, NSS)
+    path = columnas_guardadas.ruta(services.store.path, NSS)
+    assert columnas_guardadas.leer(path, NSS) is not None
+    _reescrito(path, cambiar)
+    assert columnas_guardadas.leer(path, NSS) is None
+    services.movimientos._columnas.cerrar()
+    _mitad_tras_el_clic(services.movimientos, NSS)  # read from the store instead
+
+
+def test_an_order_that_cannot_be_kept_is_still_used(services, tmp_path: Path):
+    _store(services, 1_500)
+    _construida(services.movimientos)
+    leida = _columna_leida(services.movimientos, NSS)
+    guardada = columnas_guardadas.Guardada(NSS, 1, 2, leida.ids, leida.lugar, None, {})
+    assert not columnas_guardadas.guardar(tmp_path / "no existe" / "orden", guardada)
+    assert not (tmp_path / "no existe").exists()
+    _mitad_tras_el_clic(services.movimientos, NSS)

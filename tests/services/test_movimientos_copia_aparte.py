@@ -234,3 +234,88 @@ def test_an_order_read_apart_and_stopped_leaves_the_kept_one(services):
     assert copia_aparte.vivas() == []
     assert columnas_guardadas.leer(kept, nss) is not None  # the kept one, or the new one whole
     assert _sin_restos(services.store.path) == []
+
+
+def test_the_process_side_keeps_what_it_read_and_stops_when_its_input_ends(services):
+    """trabajo_aparte.main as the process runs it, here: with its input open it keeps the
+    copy and a column's order on disk (read back as the store has them), held a moment by a
+    pause; with its input ended it stops and writes nothing; an empty store has no copy."""
+    from icsoe_desktop.services.movimientos import trabajo_aparte
+
+    store = services.store.path
+    nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
+    vacia = trabajo_aparte.main([str(store)], _entrada(cerrada=False))
+    assert vacia == copia_aparte.NO_CABE  # no movements: nothing to copy
+    assert trabajo_aparte.main([str(store), copia_aparte.ORDEN_DE, str(nss)], _entrada(False)) in (
+        copia_aparte.NO_GUARDADA,
+        copia_aparte.GUARDADA,
+    )
+    _store(services, 600)
+    for trabajo in ([], [copia_aparte.ORDEN_DE, str(nss)]):
+        columnas_guardadas.olvidar(store)
+        espejo_guardado.olvidar(espejo_guardado.ruta(store))
+        parada = trabajo_aparte.main([str(store), *trabajo], _entrada(cerrada=True))
+        assert parada == copia_aparte.PARADA
+        assert _sin_restos(store) == []
+        assert not espejo_guardado.ruta(store).exists()
+        assert not columnas_guardadas.ruta(store, nss).exists()
+        pausada = _entrada(cerrada=False, escrito=copia_aparte.PAUSA + copia_aparte.SIGUE)
+        assert trabajo_aparte.main([str(store), *trabajo], pausada) == copia_aparte.GUARDADA
+        if not trabajo:
+            copia = espejo_guardado.leer(espejo_guardado.ruta(store))
+            assert copia is not None
+            contados = copia.contar(_t("ma"), Filtro().busqueda())
+            assert contados == services.movimientos.count(Filtro(buscar="ma"))
+    orden = columnas_guardadas.leer(columnas_guardadas.ruta(store, nss), nss)
+    assert orden is not None
+    with services.store.engine.connect() as conn:
+        sql = "SELECT id FROM movimientos WHERE deleted = 0 ORDER BY nss, id"
+        assert list(orden.ids) == [i for (i,) in conn.exec_driver_sql(sql)]
+
+
+_ABIERTAS: list[int] = []
+
+
+def _entrada(cerrada: bool, escrito: bytes = b"") -> int:
+    """A pipe's reading end as the process's input: what the app wrote, then ended or kept
+    open (as long as the test runs)."""
+    leer, escribir = os.pipe()
+    os.write(escribir, escrito)
+    if cerrada:
+        os.close(escribir)
+    else:
+        _ABIERTAS.append(escribir)
+    return leer
+
+
+def _t(texto: str):
+    from icsoe_desktop.domain.buscar import termino
+
+    t = termino(texto)
+    assert t is not None
+    return t
+
+
+def test_a_process_that_fails_is_told_and_none_outlives_the_app(
+    tmp_path: Path, monkeypatch, caplog
+):
+    """A build of a file that is no store fails (its error output logged); a build held by a
+    pause when the app ends is stopped, killed if it does not end in time."""
+    (tmp_path / "otra").mkdir()
+    roto = tmp_path / "otra" / "roto.sqlite3"
+    roto.write_bytes(b"no es una base de datos" * 100)
+    obra = copia_aparte.Obra(roto, espejo_guardado.temporal(espejo_guardado.ruta(roto)))
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.movimientos"):
+        codigo = obra.esperar(lambda: True)
+    assert codigo not in (copia_aparte.GUARDADA, copia_aparte.PARADA)
+    assert any("no se construyó aparte" in r.getMessage() for r in caplog.records)
+    assert sorted(p.name for p in roto.parent.iterdir()) == ["roto.sqlite3"]
+
+    monkeypatch.setattr(copia_aparte, "GRACIA", 0)  # no time to end: killed
+    obra = copia_aparte.Obra(roto, espejo_guardado.temporal(espejo_guardado.ruta(roto)))
+    obra.pausar(True)
+    assert copia_aparte.vivas() == [obra.pid]
+    copia_aparte._parar_todas()  # as when the app's interpreter ends
+    assert _terminado(obra.pid)
+    assert obra.esperar(lambda: True) != copia_aparte.GUARDADA
+    assert copia_aparte.vivas() == []

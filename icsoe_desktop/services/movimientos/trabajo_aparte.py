@@ -23,9 +23,10 @@ from icsoe_desktop.services.movimientos.copia_aparte import (
 )
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], entrada: int = 0) -> int:
     """The process's side: ``argv`` is the store's path, then ORDEN_DE and a column for that
-    column's order; builds the copy (or reads the order) and keeps it on disk."""
+    column's order; builds the copy (or reads the order) and keeps it on disk. ``entrada``:
+    the file descriptor the app's pauses and end come by (its standard input)."""
     from icsoe_desktop.services.movimientos import columnas_guardadas, espejo_guardado
     from icsoe_desktop.store.db import close_engine, make_engine
     from icsoe_desktop.store.lectura import Interrumpida
@@ -39,7 +40,7 @@ def main(argv: list[str]) -> int:
     sigue.set()
     vigilar = threading.Thread(
         target=_vigilar,
-        args=(parar, sigue, hecho, ruta.with_name(ruta.name + ".nuevo")),
+        args=(parar, sigue, hecho, ruta.with_name(ruta.name + ".nuevo"), entrada),
         name="vigilar",
         daemon=True,
     )
@@ -95,13 +96,17 @@ def _orden(conn: Connection, ruta: Path, columna: int, seguir: Callable[[], bool
 
 
 def _vigilar(
-    parar: threading.Event, sigue: threading.Event, hecho: threading.Event, temporal: Path
+    parar: threading.Event,
+    sigue: threading.Event,
+    hecho: threading.Event,
+    temporal: Path,
+    entrada: int,
 ) -> None:
     """The standard input read: PAUSA and SIGUE (``sigue`` cleared and set); its end (closed
     by the app, or by the system when the app dies): the build stops; if it does not within
     GRACIA (a statement that does not ask), the process ends, its file half written removed."""
     with suppress(OSError):  # no input to watch: the app stops it by killing it
-        while leido := os.read(0, 64):
+        while leido := os.read(entrada, 64):
             if leido[-1:] == PAUSA:
                 sigue.clear()
             else:
