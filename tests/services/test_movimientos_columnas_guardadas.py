@@ -59,6 +59,17 @@ def _reabierta(services, data_dir: Path, clock):
     return otra
 
 
+def _sin_usar_al_reabrir(services, data_dir: Path, clock) -> None:
+    """The empresa opened again: the kept order is not used, and the middle right after the
+    click is still the page SQL sorts."""
+    otra = _reabierta(services, data_dir, clock)
+    try:
+        assert otra.movimientos._columnas._de_disco(NSS) is None
+        _mitad_tras_el_clic(otra.movimientos, NSS)
+    finally:
+        otra.close()
+
+
 def test_an_order_read_is_kept_and_read_back_right_after_the_click(
     services, data_dir: Path, clock, monkeypatch
 ):
@@ -125,12 +136,7 @@ def test_a_kept_order_not_as_written_is_never_used(services, data_dir: Path, clo
         path.write_bytes(b"")
     else:
         shutil.copyfile(columnas_guardadas.ruta(store, FECHA), path)
-    otra = _reabierta(services, data_dir, clock)
-    try:
-        assert otra.movimientos._columnas._de_disco(NSS) is None
-        _mitad_tras_el_clic(otra.movimientos, NSS)
-    finally:
-        otra.close()
+    _sin_usar_al_reabrir(services, data_dir, clock)
 
 
 def test_a_restore_forgets_the_kept_orders_and_one_of_another_history_is_refused(
@@ -153,12 +159,7 @@ def test_a_restore_forgets_the_kept_orders_and_one_of_another_history_is_refused
     services.close()
     shutil.copyfile(aparte, path)
 
-    otra = _reabierta(services, data_dir, clock)
-    try:
-        assert otra.movimientos._columnas._de_disco(NSS) is None
-        _mitad_tras_el_clic(otra.movimientos, NSS)
-    finally:
-        otra.close()
+    _sin_usar_al_reabrir(services, data_dir, clock)
 
 
 def test_only_the_latest_used_orders_are_kept(services, monkeypatch):

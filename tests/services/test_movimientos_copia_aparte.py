@@ -179,7 +179,8 @@ def test_the_build_ends_when_the_app_is_killed(services):
     assert not espejo_guardado.ruta(store).exists()  # stopped while held: nothing written
 
 
-def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(services, caplog):
+def _por_nss(services) -> tuple[object, int, Filtro, Orden]:
+    """A store with its copy built, and «ma» sorted by NSS (its sort index built)."""
     _store(services, 1_500)
     movimientos_svc = services.movimientos
     movimientos_svc.count(Filtro())
@@ -187,6 +188,11 @@ def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(servic
     nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
     filtro, orden = Filtro(buscar="ma"), Orden(nss, descending=False)
     movimientos_svc.prepare_sort(orden)
+    return movimientos_svc, nss, filtro, orden
+
+
+def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(services, caplog):
+    movimientos_svc, nss, filtro, orden = _por_nss(services)
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos"):
         total = movimientos_svc.count(filtro)
@@ -215,13 +221,7 @@ def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(servic
 
 
 def test_an_order_read_apart_and_stopped_leaves_the_kept_one(services):
-    _store(services, 1_500)
-    movimientos_svc = services.movimientos
-    movimientos_svc.count(Filtro())
-    movimientos_svc._espejo.esperar()
-    nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
-    filtro, orden = Filtro(buscar="ma"), Orden(nss, descending=False)
-    movimientos_svc.prepare_sort(orden)
+    movimientos_svc, nss, filtro, orden = _por_nss(services)
     movimientos_svc.pagina(filtro, orden, 0, 20)
     movimientos_svc._columnas.esperar()
     kept = columnas_guardadas.ruta(services.store.path, nss)
