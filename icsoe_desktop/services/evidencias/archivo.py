@@ -14,6 +14,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import closing
+from operator import itemgetter
 from pathlib import Path
 
 from icsoe_desktop.store import plain
@@ -65,14 +66,20 @@ class ArchivoEvidencias:
         """Each receipt's XML by its timbre UUID, in one transaction: (UUID, XML, the XML as
         a zlib stream when the caller has it, as a ZIP's deflated member is, or None)."""
         filas = [(uuid, sha256(xml), xml, z) for uuid, xml, z in recibos]
+        # Each table's rows in the order of its key (a batch's rows land on fewer of its pages;
+        # the sort is stable: of one UUID twice, the last still stays).
         with closing(self._abrir()) as conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(
                 "INSERT OR IGNORE INTO archivos VALUES (?, ?, ?)",
-                ((h, len(x), zlib.compress(x, _NIVEL) if z is None else z) for _, h, x, z in filas),
+                (
+                    (h, len(x), zlib.compress(x, _NIVEL) if z is None else z)
+                    for _, h, x, z in sorted(filas, key=itemgetter(1))
+                ),
             )
             conn.executemany(
-                "INSERT OR REPLACE INTO recibos VALUES (?, ?)", ((u, h) for u, h, _, _ in filas)
+                "INSERT OR REPLACE INTO recibos VALUES (?, ?)",
+                sorted(((u, h) for u, h, _, _ in filas), key=itemgetter(0)),
             )
             conn.execute("COMMIT")
 
