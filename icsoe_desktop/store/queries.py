@@ -30,7 +30,10 @@ def certificate_of(session: Session, registro_id: int) -> CertificadoImss | None
     )
 
 
-_POR_LECTURA = 10_000  # rows fetched at a time
+# Rows fetched at a time by the long reads of a window's background work: sqlite3 builds a
+# fetch's rows without letting go of the interpreter, so the window's thread waits each fetch
+# out; a thousand rows keep that wait to a few milliseconds.
+TANDA = 1_000
 _CONTRATOS_POR_CONSULTA = 500  # far below SQLite's limit of bound parameters
 
 
@@ -52,5 +55,5 @@ def trabajadores_de_contratos(
             "ORDER BY contrato_id, id",
             parte,
         )
-        while filas := cursor.fetchmany(_POR_LECTURA):
+        while filas := cursor.fetchmany(TANDA):
             yield from filas

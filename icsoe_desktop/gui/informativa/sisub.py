@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,10 +64,17 @@ from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from icsoe_desktop.domain.informativa.modelo import Problema
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.sisub.reporte import SisubService
 
+T = TypeVar("T")
+# A column fits the rows in view and a few more, not all of a contract's hundreds of workers;
+# the margin is a cell's padding on both sides of its text.
+_MEDIDAS = 60
+_MARGEN = 14
 TITLE = "SISUB del INFONAVIT"
 CONTRATOS = ("Beneficiario RFC", "Beneficiario", "Objeto", "Inicio", "Fin", "Número SISUB",
              "Trabajadores")  # fmt: skip
@@ -89,7 +96,7 @@ IMPORTES = (
 )
 
 
-def _celdas_contrato(c: ContratoSisub) -> tuple[str, ...]:
+def _celdas_contrato(c: ContratoSisub, trabajadores: int) -> tuple[str, ...]:
     return (
         c.contratante.rfc,
         c.contratante.nombre,
@@ -97,7 +104,7 @@ def _celdas_contrato(c: ContratoSisub) -> tuple[str, ...]:
         c.fecha_inicial.strftime("%d/%m/%Y") if c.fecha_inicial else "",
         c.fecha_final.strftime("%d/%m/%Y") if c.fecha_final else "",
         c.numero,
-        f"{len({t.nss for t in c.trabajadores}):,}",
+        f"{trabajadores:,}",
     )
 
 
@@ -110,6 +117,36 @@ def _celdas_trabajador(t: TrabajadorSisub) -> tuple[str, ...]:
     )  # fmt: skip
 
 
+def _guardadas(
+    celdas: Callable[[T], tuple[str, ...]], guardadas: dict[int, tuple[str, ...]]
+) -> Callable[[T], tuple[str, ...]]:
+    """``celdas`` worked out once a row: a grid asks a row's cells once per cell and role
+    painted or measured, and working them out each time froze the window on each report shown.
+    ``guardadas`` is emptied when the grid gets other rows."""
+
+    def celdas_de(fila: T) -> tuple[str, ...]:
+        clave = id(fila)
+        hechas = guardadas.get(clave)
+        if hechas is None:
+            hechas = guardadas[clave] = celdas(fila)
+        return hechas
+
+    return celdas_de
+
+
+def _ajustar(tabla: QTableView, filas: list[tuple[str, ...]], columnas: tuple[int, ...]) -> None:
+    """Each of ``columnas`` as wide as its title and its longest text among ``filas`` (those in
+    view and a few more), measured here: Qt's own measure asks the model for every cell and role,
+    thousands of calls into Python, each waiting its turn while a report is being prepared."""
+    metricas = tabla.fontMetrics()
+    cabecera = tabla.horizontalHeader()
+    for columna in columnas:
+        textos = [fila[columna] for fila in filas[:_MEDIDAS]]
+        largo = max(textos, key=len, default="")
+        ancho = metricas.horizontalAdvance(largo) + _MARGEN
+        tabla.setColumnWidth(columna, max(ancho, cabecera.sectionSizeHint(columna)))
+
+
 def _tabla(nombre: str, accesible: str) -> QTableView:
     tabla = QTableView()
     tabla.setObjectName(nombre)
@@ -119,9 +156,6 @@ def _tabla(nombre: str, accesible: str) -> QTableView:
     tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     tabla.verticalHeader().hide()
-    # A column fits the rows in view and a few more, not all of a contract's hundreds of
-    # workers: measuring each one's text froze the window on every contract chosen.
-    tabla.horizontalHeader().setResizeContentsPrecision(60)
     tabla.setWordWrap(False)
     return tabla
 
@@ -180,7 +214,20 @@ class SisubDialog(QDialog):
         self.estado.setObjectName("estadoLabel")
         self.estado.setWordWrap(True)
         layout.addWidget(self.estado)
-        self.contratos_model = RowsDerechaModel(CONTRATOS, _celdas_contrato, derecha=(6,))
+        # Each contract's distinct workers, counted once per report shown (the grid's column).
+        self._cuentas: dict[str, int] = {}
+        cuentas = self._cuentas  # the closures hold the dicts, not the window (no cycle)
+        self._celdas_c: dict[int, tuple[str, ...]] = {}
+        self._celdas_t: dict[int, tuple[str, ...]] = {}
+
+        def celdas_contrato(c: ContratoSisub) -> tuple[str, ...]:
+            return _celdas_contrato(c, cuentas.get(c.uuid, 0))
+
+        self._celdas_de_contrato = _guardadas(celdas_contrato, self._celdas_c)
+        self._celdas_de_trabajador = _guardadas(_celdas_trabajador, self._celdas_t)
+        self.contratos_model: RowsDerechaModel[ContratoSisub] = RowsDerechaModel(
+            CONTRATOS, self._celdas_de_contrato, derecha=(6,)
+        )
         self.contratos = _tabla("contratosTable", "Contratos en vigor")
         self.contratos.setModel(self.contratos_model)
         describir_lista(
@@ -191,7 +238,7 @@ class SisubDialog(QDialog):
         layout.addWidget(QLabel("<b>Contratos en vigor en el periodo</b>"))
         layout.addWidget(self.contratos, 1)
         self.trabajadores_model = RowsDerechaModel(
-            TRABAJADORES, _celdas_trabajador, derecha=(4, 5, 6, 7, 8)
+            TRABAJADORES, self._celdas_de_trabajador, derecha=(4, 5, 6, 7, 8)
         )
         self.trabajadores = _tabla("trabajadoresTable", "Trabajadores del contrato por bimestre")
         self.trabajadores.setModel(self.trabajadores_model)
@@ -386,6 +433,11 @@ class SisubDialog(QDialog):
     def _mostrar(self, reporte: ReporteSisub | None) -> None:
         self.reporte = r = reporte
         fila = self.contratos.currentIndex().row()
+        self._cuentas.clear()
+        self._cuentas.update(
+            (c.uuid, len({t.nss for t in c.trabajadores})) for c in (r.contratos if r else ())
+        )
+        self._celdas_c.clear()  # keyed by id(): a row freed may lend its id to a new one
         self.contratos_model.set_rows(list(r.contratos) if r else [])
         if r is None:
             self.estado.setText(
@@ -403,11 +455,15 @@ class SisubDialog(QDialog):
             self._puede(widget, Accion.PRESENTAR_SISUB, r is not None)
         self._puede(self.presentar, Accion.PRESENTAR_SISUB, r is not None and editable)
         self.zip.setEnabled(self.exportar.isEnabled())
-        for column in (0, 1, 3, 4, 5, 6):
-            self.contratos.resizeColumnToContents(column)
+        _ajustar(
+            self.contratos,
+            [self._celdas_de_contrato(c) for c in self.contratos_model.rows[:_MEDIDAS]],
+            (0, 1, 3, 4, 5, 6),
+        )
         if r and r.contratos:
             self.contratos.selectRow(min(max(fila, 0), len(r.contratos) - 1))
         else:
+            self._celdas_t.clear()
             self.trabajadores_model.set_rows([])
             self._pdfs()
 
@@ -419,9 +475,13 @@ class SisubDialog(QDialog):
 
     def _contrato_elegido(self, *_args: object) -> None:
         c = self._contrato()
+        self._celdas_t.clear()
         self.trabajadores_model.set_rows(list(c.trabajadores) if c else [])
-        for column in (0, 1, 3, 4, 5, 6, 7, 8, 9):
-            self.trabajadores.resizeColumnToContents(column)
+        _ajustar(
+            self.trabajadores,
+            [self._celdas_de_trabajador(t) for t in self.trabajadores_model.rows[:_MEDIDAS]],
+            (0, 1, 3, 4, 5, 6, 7, 8, 9),
+        )
         self.numero.setText(c.numero if c else "")
         for clave, edit in self.sitio.items():
             edit.setText(getattr(c.sitio, clave) if c else "")
@@ -447,10 +507,9 @@ class SisubDialog(QDialog):
     def _preparar(self) -> None:
         servicio, rfc, actor, clave = self._services.sisub, self._rfc, self._actor, self._clave()
 
-        def hecho(preparado: object) -> None:
-            self.refresh()
-
-        ejecutar(self, "Preparando el SISUB…", lambda: servicio.preparar(rfc, actor, clave), hecho)
+        # What it prepared is read back by the announcement it makes (_on_cambios): a second
+        # read here would hold the interpreter as long again for nothing.
+        ejecutar(self, "Preparando el SISUB…", lambda: servicio.preparar(rfc, actor, clave))
 
     def _revisar(self) -> None:
         if self.reporte is None:

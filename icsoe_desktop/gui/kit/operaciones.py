@@ -37,6 +37,7 @@ PRIORIDAD_ESPERADA = 10
 # told with «Reintentar».
 REINTENTABLES = frozenset({"base_datos_ocupada", "base_datos_falla"})
 Cancelado = Callable[[], bool]
+INTERCAMBIO_S = 0.001
 
 
 class _Signals(QObject):
@@ -191,7 +192,10 @@ def _lanzar(
     (set when the app quits)."""
     # Python code is about to run in a pool thread: from now on the cyclic garbage collector
     # must not start there and free a window in it (recolector.py).
-    recolector.instalar()
+    recolector.instalar(en_curso)
+    # Each call of the GUI thread into Qt lets go of the interpreter and waits for it back: a
+    # pool thread running Python keeps it up to the switch interval (5 ms by default) each time.
+    sys.setswitchinterval(INTERCAMBIO_S)
     job = _Job(fn, parar or threading.Event())
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from shiboken6 import isValid
@@ -21,13 +23,23 @@ from shiboken6 import isValid
 # that an idle window costs nothing measurable (a tick that finds little to do returns at once).
 INTERVALO_MS = 500
 
+# While work runs in the pool, the young generations hold what it is still working on (a
+# report's hundreds of thousands of rows, dead once it returns): scanning them here froze the
+# windows a tenth of a second at each tick. Collections wait for the work to end, at most this.
+APLAZAR_S = 30.0
+
 _timer: QTimer | None = None
+_aplazado_desde: float | None = None
+_ocupado: Callable[[], int] | None = None  # how much work runs in the pool (operaciones.py)
 
 
-def instalar() -> None:
+def instalar(ocupado: Callable[[], int] | None = None) -> None:
     """Once a QApplication exists, from its thread (elsewhere nothing is done: the timer must
-    live there); later calls only make sure the automatic collection stays off."""
-    global _timer
+    live there); later calls only make sure the automatic collection stays off. ``ocupado``
+    tells how much work runs in the pool: collections wait while there is some."""
+    global _timer, _ocupado
+    if ocupado is not None:
+        _ocupado = ocupado
     app = QCoreApplication.instance()
     # The application's thread is the main one (run_gui, pytest-qt); asked without QThread,
     # whose first use costs the first window ~0.5 ms.
@@ -48,9 +60,24 @@ def recoger() -> int:
     the number of objects found unreachable."""
     umbral0, umbral1, umbral2 = gc.get_threshold()
     cuenta0, cuenta1, cuenta2 = gc.get_count()
-    if cuenta0 <= umbral0:
+    if cuenta0 <= umbral0 or _aplazar():
         return 0
     generacion = 0
     if cuenta1 > umbral1:
         generacion = 2 if cuenta2 > umbral2 else 1
     return gc.collect(generacion)
+
+
+def _aplazar() -> bool:
+    """True while work runs in the pool and the collection waited less than APLAZAR_S."""
+    global _aplazado_desde
+    if _ocupado is None or not _ocupado():
+        _aplazado_desde = None
+        return False
+    ahora = time.monotonic()
+    if _aplazado_desde is None:
+        _aplazado_desde = ahora
+    if ahora - _aplazado_desde < APLAZAR_S:
+        return True
+    _aplazado_desde = None
+    return False

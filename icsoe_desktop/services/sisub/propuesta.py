@@ -26,7 +26,7 @@ from icsoe_desktop.store.models import (
     ReciboNomina,
     SubcontratacionNomina,
 )
-from icsoe_desktop.store.queries import trabajadores_de_contratos
+from icsoe_desktop.store.queries import TANDA, trabajadores_de_contratos
 
 SIN_RECIBOS = "Lista de la informativa ICSOE, sin recibos"
 _LOTE = 30_000  # SQLite's bound on parameters
@@ -57,11 +57,15 @@ def _detalles(
     p, i = PercepcionNomina, IncapacidadNomina
     for parte in _por_lotes(ids):
         for recibo_id, tipo, gravado, exento in session.execute(
-            select(p.recibo_id, p.tipo, p.gravado, p.exento).where(p.recibo_id.in_(parte))
+            select(p.recibo_id, p.tipo, p.gravado, p.exento)
+            .where(p.recibo_id.in_(parte))
+            .execution_options(yield_per=TANDA)
         ):
             percepciones[recibo_id].append((tipo, gravado + exento))
         for recibo_id, d in session.execute(
-            select(i.recibo_id, i.dias).where(i.recibo_id.in_(parte))
+            select(i.recibo_id, i.dias)
+            .where(i.recibo_id.in_(parte))
+            .execution_options(yield_per=TANDA)
         ):
             dias[recibo_id] += d
     return percepciones, dias
@@ -115,6 +119,7 @@ def proponer(
             vigente(),
         )
         .order_by(r.fecha_final, r.id)
+        .execution_options(yield_per=TANDA)
     ).all()
     percepciones, dias = _detalles(session, sorted({f.id for f in filas}))
     dos = bimestres(periodo)

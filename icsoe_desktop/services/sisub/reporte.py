@@ -58,6 +58,7 @@ from icsoe_desktop.store.models import (
     SisubReporte,
     SisubTrabajador,
 )
+from icsoe_desktop.store.queries import TANDA
 
 MSG_NO_EXISTE = "El reporte SISUB ya no existe (pudo eliminarse en otro equipo)."
 MSG_PRESENTADO = (
@@ -196,9 +197,9 @@ class SisubService(InformativaBase):
         actuales = {
             (t.contrato_id, t.bimestre, t.nss): t
             for t in session.scalars(
-                select(SisubTrabajador).where(
-                    SisubTrabajador.reporte_id == row.id, SisubTrabajador.deleted.is_(False)
-                )
+                select(SisubTrabajador)
+                .where(SisubTrabajador.reporte_id == row.id, SisubTrabajador.deleted.is_(False))
+                .execution_options(yield_per=TANDA)
             )
         }
         conservados = 0
@@ -531,6 +532,7 @@ def _trabajadores_de(
         select(SisubTrabajador)
         .where(SisubTrabajador.reporte_id == reporte_id, SisubTrabajador.deleted.is_(False))
         .order_by(SisubTrabajador.contrato_id, SisubTrabajador.bimestre, SisubTrabajador.nss)
+        .execution_options(yield_per=TANDA)
     ):
         contrato = ids.get(t.contrato_id)
         if contrato is not None:

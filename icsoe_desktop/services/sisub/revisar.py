@@ -21,6 +21,7 @@ from icsoe_desktop.store.models import (
     InformativaRow,
     SisubTrabajador,
 )
+from icsoe_desktop.store.queries import TANDA
 
 
 def icsoe_del_periodo(session: Session, contratista_id: int, periodo: Periodo) -> Icsoe:
@@ -50,6 +51,7 @@ def icsoe_del_periodo(session: Session, contratista_id: int, periodo: Periodo) -
             ContratoRow.deleted.is_(False),
             Contratante.extranjero_sin_ep.is_(False),
         )
+        .execution_options(yield_per=TANDA)
     ):
         contratos.setdefault(uuid, set())
         if nss:
