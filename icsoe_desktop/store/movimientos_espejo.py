@@ -203,6 +203,13 @@ def orden(
     return _lotes(conn, sql, {"ancho": ancho}, seguir)
 
 
+def vivos(conn: Connection) -> int:
+    """How many live movements the store holds, counted (a process apart has no counts kept)."""
+    return int(
+        conn.exec_driver_sql("SELECT count(*) FROM movimientos WHERE deleted = 0").scalar_one()
+    )
+
+
 def contar_rango(conn: Connection, campo: str, desde: str, hasta: str) -> int:
     """How many live movements ``campo``'s find index holds from ``desde`` up to ``hasta``
     (excluded), from the index alone."""

@@ -83,8 +83,7 @@ def _orden(conn: Connection, ruta: Path, columna: int, seguir: Callable[[], bool
         marca = movimientos_espejo.marca(conn)
         if marca is None or marca[1] is None:
             return NO_GUARDADA  # nothing to name it by
-        vivos = conn.exec_driver_sql("SELECT count(*) FROM movimientos WHERE deleted = 0")
-        ids = orden_de_columna(conn, columna, int(vivos.scalar_one()), seguir)
+        ids = orden_de_columna(conn, columna, movimientos_espejo.vivos(conn), seguir)
     leida = espejo_columnas.Columna.de(ids)
     if not seguir():
         return PARADA
