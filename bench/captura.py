@@ -15,13 +15,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from icsoe_desktop.store import cifrado
 
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -83,7 +84,7 @@ def insertar(ronda: Path, contratos: int, trabajadores: int) -> float:
     filas = list(personas(contratos * trabajadores, anio=2026))
     stamp = _clock().strftime(plain.DATETIME_FORMAT)
     inicio = time.process_time()
-    conn = sqlite3.connect(ronda / "datos" / "icsoe.sqlite3")
+    conn = cifrado.conectar(ronda / "datos" / "icsoe.sqlite3")
     plain.configure(conn)  # the functions the sync's triggers call
     ids = [i for (i,) in conn.execute("SELECT id FROM icsoe_contratos ORDER BY id")]
     for n, contrato_id in enumerate(ids):

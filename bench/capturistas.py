@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+
+from icsoe_desktop.store import cifrado
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -107,7 +108,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="icsoe-bench-") as tmp:
         services = open_services(Path(tmp))
         contratista_id = seed(services, args.rows)
-        raw = sqlite3.connect(services.store.path)
+        raw = cifrado.conectar(services.store.path)
         raw_ms = median_ms(
             lambda: raw.execute(RAW_PAGE, (contratista_id, 0, PAGE_SIZE)).fetchall(), 51
         )

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from icsoe_desktop.store import cifrado
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -138,7 +139,7 @@ def main() -> None:
         path = root / "datos" / CATALOGO_FILE
 
         def raw(cp: str) -> None:
-            con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+            con = cifrado.conectar(f"{path.as_uri()}?mode=ro", uri=True)
             con.execute("SELECT * FROM asentamientos WHERE cp = ?", (cp,)).fetchall()
             con.close()
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from icsoe_desktop.store import cifrado
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -45,7 +46,7 @@ def open_time(path: Path, opens: int) -> float:
     times = []
     for _ in range(opens):
         start = time.perf_counter()
-        conn = sqlite3.connect(path)
+        conn = cifrado.conectar(path)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.close()
         times.append(time.perf_counter() - start)
@@ -56,7 +57,7 @@ def writes(path: Path, work: Path, rows: int) -> tuple[dict[str, float], tuple]:
     """CPU per row of each kind of write on a copy of ``path``; the sums and counts after."""
     copy = work / f"escritura-{path.name}"
     shutil.copyfile(path, copy)
-    conn = sqlite3.connect(copy, isolation_level=None)
+    conn = cifrado.conectar(copy, isolation_level=None)
     plain.configure(conn)
     sumas.register(conn)
     uuids = [str(uuid.UUID(int=i)) for i in range(1, rows + 1)]
@@ -114,7 +115,7 @@ def main() -> None:
                 cost, kept[name] = writes(path, work, args.rows)
                 written[name].append(cost)
         for name in stores:
-            schema = sqlite3.connect(stores[name])
+            schema = cifrado.conectar(stores[name])
             size = schema.execute("SELECT sum(length(sql)) FROM sqlite_master").fetchone()[0]
             schema.close()
             costs = {

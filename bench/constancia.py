@@ -36,6 +36,8 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+from icsoe_desktop.store import cifrado
+
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,13 +77,12 @@ def construir(base: Path, contratos: int, trabajadores: int) -> str:
 def base_comparable(db: Path, llave: object) -> float:
     """CPU of the floor of what signing does with the workers: their rows read with sqlite3,
     written as the annex's lines, compressed and signed."""
-    import sqlite3
 
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
 
     inicio = time.process_time()
-    conn = sqlite3.connect(db)
+    conn = cifrado.conectar(db)
     filas = conn.execute(
         "SELECT nss, curp, sbc FROM icsoe_contrato_trabajadores WHERE deleted = 0 "
         "ORDER BY contrato_id, id"

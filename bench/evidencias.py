@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -29,6 +28,8 @@ import zipfile
 from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
+
+from icsoe_desktop.store import cifrado
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
@@ -78,7 +79,7 @@ def preparar(base: Path, trabajadores: int, semanas: int) -> tuple[Path, Path, l
 
 
 def cliente_mayor(store: Path) -> tuple[str, list[str]]:
-    with closing(sqlite3.connect(store)) as conn:
+    with closing(cifrado.conectar(store)) as conn:
         rfc = conn.execute(
             "SELECT rfc FROM nomina_subcontrataciones GROUP BY rfc ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()[0]

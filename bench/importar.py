@@ -31,6 +31,12 @@ import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from icsoe_desktop.store import cifrado
+
+if TYPE_CHECKING:
+    pass
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
@@ -113,7 +119,6 @@ def child_ours(lote: Path, directory: Path) -> dict:
 
 def child_raw(lote: Path, directory: Path, count: int) -> dict:
     """The same rows as tuples of SQLite values, then one executemany into the same table."""
-    import sqlite3
     import uuid
 
     from icsoe_desktop.domain.idse_lote import carried
@@ -132,7 +137,7 @@ def child_raw(lote: Path, directory: Path, count: int) -> dict:
                      m.nombre, m.curp, m.tipo, m.fecha.isoformat(), m.sbc, m.tipo_trabajador,
                      m.tipo_salario, m.jornada, m.umf, m.causa_baja, m.clave_trabajador, m.guia,
                      "pendiente", "", str(uuid.uuid4()), stamp, stamp, 1, 0))  # fmt: skip
-    db = sqlite3.connect(directory / "icsoe.sqlite3")
+    db = cifrado.conectar(directory / "icsoe.sqlite3")
     from icsoe_desktop.store import sumas
 
     sumas.register(db)  # the schema's sync sums triggers call it, as on every connection of ours

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+
+from icsoe_desktop.store import cifrado
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -91,7 +92,7 @@ def baseline_agregar(db: Path, contrato_id: int, rows: list) -> None:
     from icsoe_desktop.store.models import new_uuid
 
     stamp = datetime(2026, 11, 23, 9, 0).strftime(plain.DATETIME_FORMAT)
-    with sqlite3.connect(db) as conn:
+    with cifrado.conectar(db) as conn:
         plain.configure(conn)  # the function the sync's sums triggers call
         conn.executemany(
             "INSERT INTO icsoe_contrato_trabajadores (contrato_id, nss, curp, sbc, nombre, uuid, "
@@ -109,7 +110,7 @@ def baseline_revisar(db: Path, informativa_id: int) -> int:
 
     problems = 0
     seen: dict[int, set[str]] = {}
-    with sqlite3.connect(db) as conn:
+    with cifrado.conectar(db) as conn:
         for cid, objeto, folio, desc, ini, fin, nss, c, _sbc in conn.execute(
             RAW_ROWS, (informativa_id,)
         ):
@@ -128,7 +129,7 @@ def baseline_exportar(db: Path, informativa_id: int, carpeta: Path) -> None:
     from openpyxl import Workbook
 
     by_contract: dict[int, list[tuple]] = {}
-    with sqlite3.connect(db) as conn:
+    with cifrado.conectar(db) as conn:
         for row in conn.execute(RAW_ROWS, (informativa_id,)):
             by_contract.setdefault(row[0], []).append(row)
     conn.close()

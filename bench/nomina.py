@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import time
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from icsoe_desktop.store import cifrado
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
@@ -131,7 +132,7 @@ def importar(data: Path, paquete: Path) -> tuple[float, float, str]:
 
 
 def bytes_por_recibo(almacen: Path) -> tuple[int, int]:
-    with sqlite3.connect(almacen) as conn:
+    with cifrado.conectar(almacen) as conn:
         ocupado = conn.execute(
             "SELECT sum(pgsize) FROM dbstat WHERE name LIKE '%nomina%'"
         ).fetchone()[0]
@@ -155,7 +156,7 @@ def proponer(data: Path, almacen: Path) -> None:
     cliente = nc.CLIENTES[0]
     from icsoe_desktop.store import sumas
 
-    with sqlite3.connect(almacen) as conn:
+    with cifrado.conectar(almacen) as conn:
         sumas.register(conn)  # the sync's triggers of a synced table run on these rows
         n = 0
         for semana in semanas:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from icsoe_desktop.store import cifrado
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
@@ -153,7 +154,7 @@ def _recibos(almacen: Path, gente: list, contratos: int, por_contrato: int, sema
 def piso(almacen: Path) -> float:
     """CPU seconds to read the period's receipts with their clients and perceptions."""
     inicio = time.thread_time()
-    with sqlite3.connect(almacen) as conn:
+    with cifrado.conectar(almacen) as conn:
         filas = conn.execute(
             "SELECT r.id, r.nss, r.fecha_final, r.sbc, s.rfc, s.porcentaje FROM nomina_recibos r "
             "JOIN nomina_subcontrataciones s ON s.recibo_id = r.id "

@@ -61,7 +61,7 @@ words = ["".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(12)) fo
 counts = {}
 for w in words:
     counts[w[:3]] = counts.get(w[:3], 0) + len(w)
-db = sqlite3.connect(":memory:")
+db = cifrado.conectar(":memory:")
 db.execute("CREATE TABLE t (k TEXT, v INTEGER)")
 db.executemany("INSERT INTO t VALUES (?, ?)", ((w, i) for i, w in enumerate(words * 4)))
 db.execute("CREATE INDEX t_k ON t (k)")

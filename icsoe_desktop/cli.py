@@ -242,11 +242,13 @@ def _llave_nueva(args: argparse.Namespace) -> int:
     from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.logging_setup import configure_logging
     from icsoe_desktop.paths import CATALOGO_FILE, LOG_FILE, resolve_data_dir
+    from icsoe_desktop.services import llave_almacen
     from icsoe_desktop.services.llave_bitacora import llave_nueva
 
     data_dir = resolve_data_dir(args.data_dir)
     configure_logging(data_dir / LOG_FILE)
     try:
+        llave_almacen.usar(data_dir)()  # the stores' key, which opens the catalog
         for linea in llave_nueva(data_dir / CATALOGO_FILE, CLI_ACTOR):
             print(linea)
     except DomainError as exc:

@@ -112,6 +112,10 @@ EXCLUDED_MODULES = [
     # SQLAlchemy's hook names every dialect's driver, which drags in psycopg and numpy (~50 MB);
     # the desktop store is SQLite only (the PostgreSQL sync server is not part of the bundle).
     # The dialect modules themselves stay: Alembic imports them.
+    # The stores are opened by SQLCipher (sqlcipher3, store/cifrado.py), plain ones too: the
+    # standard library's sqlite3 and its library are never loaded.
+    "sqlite3",
+    "_sqlite3",
     "psycopg",
     "psycopg2",
     "psycopg_binary",

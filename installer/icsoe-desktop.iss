@@ -24,6 +24,9 @@
 ;   deletes it only when given /BORRARDATOS (unins000.exe /VERYSILENT /BORRARDATOS).
 ; - icsoe:// links (the capturista's activation link) open the app: the URL protocol is
 ;   registered for the current user (HKCU\Software\Classes\icsoe) and removed on uninstall.
+; - The licences of the libraries shipped with it that ask for their notice in the
+;   distribution (SQLCipher and the OpenSSL linked into it) are in the bundle's
+;   resources\licencias\ folder, installed with the program.
 ; - /FIRMAEMPRESA=C:\ruta\empresa.pem: IT pins the company's own code-signing certificate
 ;   (firma-empresa.pem in the program folder) beside the vendor's; an upgrade keeps it, the
 ;   uninstaller removes it. A path that is not a PEM certificate stops Setup before anything.

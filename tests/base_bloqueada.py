@@ -1,16 +1,15 @@
 """The store's SQLite file locked by another connection, as another program's long write holds
 it: every read of the store then meets SQLite's own «database is locked» (a real
-``sqlite3.OperationalError``, not a stand-in), after a short busy timeout instead of the app's
+``cifrado.OperationalError``, not a stand-in), after a short busy timeout instead of the app's
 ten seconds so that a test does not wait."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import Any
 
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 
 ESPERA_MS = 100
 
@@ -36,14 +35,14 @@ def base_bloqueada(store: Any, monkeypatch: Any) -> Iterator[None]:
     store.vigencia.cerrar()
     # It waits for its lock as another program would: a find's background read (a thread of
     # the lowest priority, slow to end on a busy machine) may still hold a read snapshot.
-    otra = sqlite3.connect(store.path, isolation_level=None, timeout=60)
+    otra = cifrado.conectar(store.path, isolation_level=None, timeout=60)
     try:
         otra.execute("PRAGMA locking_mode=EXCLUSIVE")
         otra.execute("BEGIN EXCLUSIVE")
-        with closing(sqlite3.connect(store.path, timeout=0)) as prueba:  # it holds: SQLite says so
+        with closing(cifrado.conectar(store.path, timeout=0)) as prueba:  # it holds: SQLite says so
             try:
                 prueba.execute("SELECT 1 FROM sqlite_master").fetchall()
-            except sqlite3.OperationalError as exc:
+            except cifrado.OperationalError as exc:
                 assert "database is locked" in str(exc)
             else:
                 raise AssertionError("el archivo no quedó bloqueado")

@@ -272,10 +272,11 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
         monkeypatch.delenv(var, raising=False)
     import keyring.core
 
-    from icsoe_desktop.store import plain
+    from icsoe_desktop.store import cifrado, plain
 
     keyring.core._keyring_backend = None  # pick the backend again from the env
     plain.usar_llave_bitacora(None)  # the audit key is read again from this keyring
+    cifrado.usar_llave(None)  # and the stores' key
     return data_dir
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.store import cifrado
 from tests.icsoe_helpers import enter_contratista
 from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
 from tests.test_cli_informativa import cli
@@ -120,7 +121,6 @@ def test_verificar_finds_the_informativa_in_whichever_empresa_holds_it(
     """Two empresas: verificar needs no --empresa, and compares the constancia with the
     informativa of its identifier in the empresa that holds it, not in the one opened last."""
     import json
-    import sqlite3
     import zlib
     from datetime import timedelta
 
@@ -182,7 +182,7 @@ def test_verificar_finds_the_informativa_in_whichever_empresa_holds_it(
         in en_primera.stdout.splitlines()
     )
     # The header copy of the signed informativa edited in that empresa's own file.
-    conn = sqlite3.connect(primera)
+    conn = cifrado.conectar(primera)
     plain.register_functions(conn)  # what the synced tables' triggers call, as the app's
     (cabecera,) = conn.execute("SELECT congelada_cabecera FROM icsoe_informativas").fetchone()
     leido = json.loads(zlib.decompress(cabecera))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.nomina.importar import LOTE
+from icsoe_desktop.store import cifrado
 from tests import nomina_cfdi as nc
 from tests.test_cli_movimientos import cli
 
@@ -101,14 +101,14 @@ def test_an_import_killed_halfway_leaves_whole_batches_and_completes_next_time(
     limite = time.monotonic() + 120
     while guardados == 0 and proceso.poll() is None and time.monotonic() < limite:
         time.sleep(0.01)
-        with sqlite3.connect(almacen, timeout=10) as conn:
+        with cifrado.conectar(almacen, timeout=10) as conn:
             guardados = conn.execute("SELECT count(*) FROM nomina_recibos").fetchone()[0]
         conn.close()
     os.kill(proceso.pid, signal.SIGKILL)
     proceso.wait()
     assert proceso.returncode == -signal.SIGKILL, "the import ended before it was killed"
 
-    with sqlite3.connect(almacen) as conn:
+    with cifrado.conectar(almacen) as conn:
         guardados = conn.execute("SELECT count(*) FROM nomina_recibos").fetchone()[0]
         huerfanos = conn.execute(
             "SELECT count(*) FROM nomina_recibos r WHERE NOT EXISTS (SELECT 1 FROM "

@@ -15,13 +15,12 @@ from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.store import rescate
 from icsoe_desktop.store.migrations import HEAD_REVISION
-from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
+from tests.paginas_danadas import zero_leaf_pages
 from tests.test_cli_usuarios import run
 
 ROWS = 1500
 
 
-@needs_dbstat
 def test_reparar_from_the_command_line(tmp_path: Path, clock) -> None:
     data_dir = tmp_path / "datos"
     data_dir.mkdir()
@@ -53,7 +52,6 @@ def store_with_movimientos(data_dir: Path, clock) -> Path:
     return path
 
 
-@needs_dbstat
 def test_reparar_a_store_whose_schema_revision_does_not_read(tmp_path: Path, clock) -> None:
     """Any other command is refused at the opening; ``reparar`` rescues every row that reads,
     says which did not, and the empresa opens again."""

@@ -1,4 +1,5 @@
-"""An empresa's store read by SQLite's own program, ``sqlite3``, as IT would rescue it: its
+"""An empresa's store read by SQLite's own program, ``sqlite3``, from a copy in clear (the store
+itself is encrypted: the program sees no database; services/test_cifrado_almacen.py): its
 schema loads and every view reads without any of the app's functions, ``.dump`` read into a new
 file keeps every row, and ``.recover`` works wherever the program can recover at all (it needs
 the ``sqlite_dbpage`` table, which Debian 12's ``sqlite3`` 3.40 lacks: there it fails on any
@@ -16,6 +17,7 @@ import pytest
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services.container import open_services
+from tests.en_claro import copia_en_claro
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="the sqlite3 program of the CI is Debian's"
@@ -45,7 +47,7 @@ def store(tmp_path: Path, clock) -> Path:
     create_demo_movimientos(services.store, ROWS, date(2026, 11, 22))
     path = services.store.path
     services.close()
-    return path
+    return copia_en_claro(path, tmp_path / "en-claro.sqlite3")
 
 
 def test_the_sqlite3_program_reads_and_dumps_a_store(store: Path, tmp_path: Path) -> None:

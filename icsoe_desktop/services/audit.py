@@ -11,12 +11,11 @@ is recognised too.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,9 +23,12 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.bitacora import LLAVE_NUEVA, con_llave, eslabon, huella
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import AuditEntry, AuditEslabon
+
+if TYPE_CHECKING:
+    import sqlite3
 
 SYSTEM_ACTOR = "sin sesión"
 
@@ -154,7 +156,7 @@ def verificar_bitacora(
         registradas = (registrada,)
     else:
         registradas = tuple(registrada)
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = cifrado.conectar(f"file:{path}?mode=ro", uri=True)
     try:
         if not conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_cadena'"

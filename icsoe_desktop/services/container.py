@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 from icsoe_desktop.domain.cambios import MOVIMIENTOS, Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.practica import capacitacion_activa, es_de_practica
-from icsoe_desktop.services import llave_bitacora
+from icsoe_desktop.services import llave_almacen, llave_bitacora
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -765,8 +765,10 @@ def open_services(
     a ValidationError naming the choices) and open it: an interrupted restore finished or
     undone, its store migrated, named in the catalog. ``reparar`` (an actor): its file, when
     damaged, rescued first (``Services.rescatado``; ``reparacion.reparar`` does the rest)."""
-    # The installation's audit key, before anything is written or checked: a key missing
-    # from the keyring stops here, saying so (services/llave_bitacora.py).
+    # The installation's store key, then its audit key, before anything is opened, written or
+    # checked: a key missing from the keyring stops here, saying so (services/llave_almacen.py,
+    # services/llave_bitacora.py).
+    llave_almacen.usar(data_dir)()
     llave_bitacora.usar(data_dir / CATALOGO_FILE)()
     catalogo = Store(data_dir / CATALOGO_FILE, synced=False)  # never synced
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import secrets as random
-import sqlite3
 import threading
 from contextlib import closing
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 from icsoe_desktop.domain.bitacora import CON_LLAVE, LARGO_LLAVE, huella
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.secrets import ALMACEN, NO_KEYRING_MESSAGE, SecretsService
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def _encadenada_con_llave(catalogo: Path) -> bool:
     if not catalogo.is_file():
         return False
     try:
-        with closing(sqlite3.connect(f"file:{catalogo}?mode=ro", uri=True)) as conn:
+        with closing(cifrado.conectar(f"file:{catalogo}?mode=ro", uri=True)) as conn:
             return (
                 conn.execute(
                     "SELECT 1 FROM audit_cadena WHERE substr(hash, 1, ?) = ? LIMIT 1",
@@ -62,7 +61,7 @@ def _encadenada_con_llave(catalogo: Path) -> bool:
                 ).fetchone()
                 is not None
             )
-    except sqlite3.Error:  # no chain yet (an old catalog), or unreadable: its opening says
+    except cifrado.Error:  # no chain yet (an old catalog), or unreadable: its opening says
         return False
 
 
@@ -147,7 +146,7 @@ def llave_nueva(catalogo: Path, actor: str, secrets: SecretsService | None = Non
     secrets.set(KEYRING_SCOPE, CUENTA, llave.hex())
     usar(catalogo, secrets)
     detalle = MSG_LLAVE_NUEVA.format(huella=huella(llave))
-    with closing(sqlite3.connect(f"file:{catalogo}?mode=ro", uri=True)) as conn:
+    with closing(cifrado.conectar(f"file:{catalogo}?mode=ro", uri=True)) as conn:
         archivos = [r[0] for r in conn.execute("SELECT archivo FROM empresas ORDER BY id")]
     hecho = []
     for path in [catalogo, *(catalogo.parent / archivo for archivo in archivos)]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
-from icsoe_desktop.store import bulk_indexes, cambiados, pendientes, plain, sumas
+from icsoe_desktop.store import bulk_indexes, cambiados, cifrado, cifrar, pendientes, plain, sumas
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.plain import StoreError as StoreError
 from icsoe_desktop.store.sync_tables import sums_tables
@@ -25,6 +24,8 @@ from icsoe_desktop.store.tracking import CLOCK, tracked
 from icsoe_desktop.store.vigencia import Vigencia
 
 if TYPE_CHECKING:  # Alembic is imported only when a store is migrated
+    import sqlite3
+
     from alembic.script import ScriptDirectory
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     plain.configure(dbapi_connection)  # WAL, foreign keys, busy timeout: as the plain sqlite3
     sumas.register(dbapi_connection)  # the sums' own hash, without plain's import on each call
+    # The pool keeps its connections: their pages stay decrypted in memory (store/cifrado.py).
+    dbapi_connection.execute(f"PRAGMA cache_size=-{cifrado.CACHE_KIB}")
 
 
 def _query_only(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -43,10 +46,11 @@ def _query_only(dbapi_connection: sqlite3.Connection, _record: object) -> None:
 def large_page_cache(connection: Connection, mib: int = 32) -> Iterator[None]:
     """A bigger page cache for one bulk write (sync pull, import). With 100,000+ movimientos the
     indexes no longer fit in SQLite's default 2 MiB and each insert goes back to the file: a
-    third slower. Only for the write: kept on every pooled connection, the grid's searches on a
-    million rows would hold ~100 MB more."""
+    third slower. The kept connections already have more (``cifrado.CACHE_KIB``): then only
+    the statement journal changes."""
     previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{mib * 1024}")
+    if -int(previous) < mib * 1024:  # never smaller than the kept connections' own
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{mib * 1024}")
     # The counts triggers (movimientos_conteo) give each insert a statement journal; kept in
     # memory it costs ~0.9 s per 100,000 rows instead of ~2.9 s (bench/movimientos.py --insert).
     # It is one row's pages, dropped after each statement.
@@ -113,7 +117,13 @@ def _close_returned(_dbapi_connection: object, record: ConnectionPoolEntry) -> N
 
 def make_engine(path: Path) -> Engine:
     global _shared
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    # Each connection keyed (store/cifrado.py); as SQLAlchemy's own for a file, usable by the
+    # pool from any thread.
+    engine = create_engine(
+        f"sqlite:///{path}",
+        creator=lambda: cifrado.conectar(path, check_same_thread=False),
+        module=cifrado.DRIVER,
+    )
     event.listen(engine, "connect", _on_connect)
     if not hasattr(engine, "_compiled_cache") or not hasattr(engine.pool, "_dialect"):
         return engine
@@ -206,7 +216,7 @@ def upgrade_file(path: Path, target: str = "head") -> None:
         upgrade(engine, target)
     finally:
         engine.dispose()
-    with sqlite3.connect(path) as conn:
+    with cifrado.conectar(path) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
 
@@ -287,6 +297,7 @@ class Store:
                 ". Abre esa empresa en icsoe-desktop para terminar o deshacer la restauración, o "
                 "pide ayuda a soporte; no se creó una base de datos vacía.",
             )
+        cifrar.al_abrir(path)  # a store of before encryption: encrypted once, here
         plain.copy_template(path, synced)
         self.engine = make_engine(path)
         try:
@@ -362,6 +373,7 @@ class Store:
             olvidar()
         if solo_lectura is not None:
             self.solo_lectura = solo_lectura
+        cifrar.al_abrir(self.path)  # a plain backup put in place
         self.engine = self._engine()
         upgrade(self.engine)
         self._sessions = _sessionmaker(self.engine, self.synced)

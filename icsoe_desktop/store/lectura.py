@@ -3,12 +3,13 @@ panel terms read in the background once the clerk types another text."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
+
+from icsoe_desktop.store import cifrado
 
 T = TypeVar("T")
 
@@ -31,7 +32,7 @@ def interruptible(conn: Connection, seguir: Callable[[], bool] | None, read: Cal
     raw.set_progress_handler(lambda: not seguir(), PASOS_ENTRE_PREGUNTAS)
     try:
         return read()
-    except (DBAPIError, sqlite3.OperationalError) as exc:
+    except (DBAPIError, cifrado.OperationalError) as exc:
         if seguir():
             raise
         raise Interrumpida from exc

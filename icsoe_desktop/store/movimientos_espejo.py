@@ -9,7 +9,6 @@ insert records its rows itself, ``registrar``), and those movements' terms now."
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -18,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.lectura import Interrumpida
 from icsoe_desktop.store.movimientos_buscar import INDEXES, nombre_idse, nombre_pila
 
@@ -117,7 +116,7 @@ def cambiados(
     sql = "SELECT n, movimiento_id, azar, {} FROM movimientos_cambiados WHERE n > ? ORDER BY n"
     try:
         filas = plain.driver(conn).execute(sql.format("copia"), (desde,)).fetchall()
-    except sqlite3.OperationalError as exc:  # a store before 0034, opened read-only
+    except cifrado.OperationalError as exc:  # a store before 0034, opened read-only
         if "no such column" not in str(exc):
             raise
         filas = plain.driver(conn).execute(sql.format("1"), (desde,)).fetchall()

@@ -15,10 +15,13 @@ No SQLAlchemy here: the migration and the bulk path call it with a driver connec
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.store import plain
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _UPSERT = "ON CONFLICT (table_name) DO UPDATE SET rows = rows + excluded.rows"
 

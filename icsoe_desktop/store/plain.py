@@ -9,17 +9,19 @@ and the catalog's audit entries."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
@@ -70,7 +72,7 @@ def rechazo_de_la_base(exc: BaseException | None, path: Path) -> StoreError:
     log.warning("La base de datos %s rechazó una operación", path, exc_info=exc)
     text_ = str(exc).lower()
     nombre = path.name
-    if isinstance(exc, sqlite3.IntegrityError):
+    if isinstance(exc, cifrado.IntegrityError):
         return StoreError("cambio_rechazado", MSG_RECHAZADO)
     if "locked" in text_ or "busy" in text_:
         return StoreError("base_datos_ocupada", MSG_OCUPADA)
@@ -162,19 +164,19 @@ def copy_template(path: Path, synced: bool = True) -> None:
     template_ = template(synced)
     if path.exists() or template_ is None or not path.parent.is_dir():
         return
-    import shutil
+    from icsoe_desktop.store.cifrar import copiar_plantilla
 
     try:
-        shutil.copyfile(template_, path)
+        copiar_plantilla(template_, path)  # encrypted with the installation's key
         log.info("Base de datos nueva %s, creada desde la plantilla migrada", path)
-    except OSError:  # then the migrations build it, as without a template
+    except (OSError, cifrado.Error):  # then the migrations build it, as without a template
         log.warning("No se pudo copiar la plantilla de la base de datos", exc_info=True)
         path.unlink(missing_ok=True)
 
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection in autocommit: callers BEGIN themselves."""
-    connection = sqlite3.connect(path, isolation_level=None)
+    connection = cifrado.conectar(path, isolation_level=None)
     try:
         configure(connection)
     except BaseException:
@@ -190,7 +192,7 @@ def revision(path: Path) -> str | None:
     try:
         with closing(connect(path)) as connection:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
+    except cifrado.Error:
         return None
     return row[0] if row else None
 
@@ -213,7 +215,7 @@ def write_transaction(path: Path) -> Iterator[sqlite3.Connection]:
                 connection.rollback()
                 raise
             connection.commit()
-    except sqlite3.Error as exc:
+    except cifrado.Error as exc:
         raise rechazo_de_la_base(exc, path) from exc
 
 
@@ -246,5 +248,5 @@ def add_audit(
 def driver(conn: Connection) -> sqlite3.Connection:
     """The sqlite3 connection under an engine's ``conn`` (the bookkeeping's SQL runs on it)."""
     raw = conn.connection.driver_connection
-    assert isinstance(raw, sqlite3.Connection)  # a connection in use always has its driver's
-    return raw
+    assert raw is not None  # a connection in use always has its driver's
+    return cast("sqlite3.Connection", raw)

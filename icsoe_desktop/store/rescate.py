@@ -14,17 +14,24 @@ The new file gets the old one's tables first, their rows, then its indexes, view
 needed). Or, given the app's migrated template (``plain.copy_template``), the new file is a
 copy of it whose triggers are set aside while the rows go in: a file whose schema revision
 (``alembic_version``) no longer reads takes the template's. The counts the triggers keep are
-then wrong: the caller recounts them (``recuento.py``)."""
+then wrong: the caller recounts them (``recuento.py``).
+
+An encrypted store's connection refuses every page it has not read yet once one page failed its
+check (SQLCipher keeps the error): the file is opened again after each damaged page met."""
 
 from __future__ import annotations
 
 import logging
-import shutil
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from icsoe_desktop.store import cifrado, cifrar
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +62,10 @@ class Rescate:
 def revisar(path: Path) -> list[str]:
     """``PRAGMA integrity_check`` of the file at ``path``: [] when it is whole, otherwise what
     SQLite found (the first hundred problems)."""
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+    with closing(cifrado.conectar(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
         try:
             found = [row[0] for row in conn.execute("PRAGMA integrity_check(100)")]
-        except sqlite3.DatabaseError as exc:  # not even the schema reads
+        except cifrado.DatabaseError as exc:  # not even the schema reads
             return [str(exc)]
     return [] if found == ["ok"] else found
 
@@ -68,20 +75,30 @@ HEADER_SIZE = 100
 
 
 def es_sqlite(path: Path) -> bool:
-    """Whether the file starts with SQLite's whole header (an empty file, one cut inside its
-    header or any other file does not: SQLite would take an empty one for a new database)."""
+    """Whether the file starts with SQLite's whole header, or is encrypted and its first page
+    decrypts with the installation's key (an empty file, one cut inside its header or any
+    other file does not: SQLite would take an empty one for a new database)."""
     with open(path, "rb") as file:
         header = file.read(HEADER_SIZE)
-    return len(header) == HEADER_SIZE and header.startswith(SQLITE_HEADER)
+    if len(header) < HEADER_SIZE:
+        return False
+    if header.startswith(SQLITE_HEADER):
+        return True
+    try:
+        with closing(cifrado.solo_lectura(path)) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except cifrado.DatabaseError:
+        return False
+    return cifrado.llave_de(path) is not None
 
 
 def revision(path: Path) -> str | None:
     """The schema revision (``alembic_version``) of the file, read only (None: it does not
     read)."""
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        with closing(cifrado.conectar(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
             row = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
-    except sqlite3.DatabaseError:
+    except cifrado.DatabaseError:
         return None
     return str(row[0]) if row else None
 
@@ -93,7 +110,7 @@ def _rowid_index(conn: sqlite3.Connection, table: str) -> str | None:
             continue
         try:
             conn.execute(f'SELECT count(rowid) FROM "{table}" INDEXED BY "{name}"').fetchone()
-        except sqlite3.DatabaseError:
+        except cifrado.DatabaseError:
             continue
         return str(name)
     return None
@@ -109,7 +126,7 @@ def _rows_by_rowid(
         found = conn.execute(
             f'SELECT rowid, {columns} FROM "{table}" NOT INDEXED WHERE rowid IN ({marks})', rowids
         ).fetchall()
-    except sqlite3.DatabaseError:
+    except cifrado.DatabaseError:
         if len(rowids) == 1:
             lost.append(rowids[0])
             return
@@ -132,7 +149,7 @@ def _in_order(conn: sqlite3.Connection, sql: str, lost: list[int]) -> Iterator[t
             if not found:
                 return
             yield from found
-    except sqlite3.DatabaseError:
+    except cifrado.DatabaseError:
         lost.append(CUT)
 
 
@@ -155,7 +172,7 @@ def _readable(
 def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
     try:
         conn.execute(f'SELECT rowid FROM "{table}" LIMIT 0')
-    except sqlite3.OperationalError:
+    except cifrado.OperationalError:
         return False
     return True
 
@@ -166,17 +183,48 @@ _SCHEMA = (
 )
 
 
+class _Fuente:
+    """The damaged file's read-only connection, opened again after an error (see the module);
+    a statement that fails is tried once more on the new connection."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._conn = self._abrir()
+
+    def _abrir(self) -> sqlite3.Connection:
+        return cifrado.conectar(f"{self._path.resolve().as_uri()}?mode=ro", uri=True)
+
+    def _otra_vez(self) -> None:
+        self._conn.close()
+        self._conn = self._abrir()
+
+    def execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, parameters)
+        except cifrado.DatabaseError:
+            self._otra_vez()
+        try:
+            return self._conn.execute(sql, parameters)
+        except cifrado.DatabaseError:
+            self._otra_vez()
+            raise
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 def rescatar(origen: Path, destino: Path, plantilla: Path | None = None) -> Rescate:
     """Every readable row of the store at ``origen`` into a new file at ``destino``: with the
     same schema, or (``plantilla``) in a copy of the app's template, each table's columns the
-    file holds. Raises ``sqlite3.DatabaseError`` when not even the schema reads."""
+    file holds. Raises ``cifrado.DatabaseError`` when not even the schema reads."""
     found = Rescate()
-    source = sqlite3.connect(f"{origen.resolve().as_uri()}?mode=ro", uri=True)
+    # Its execute and close are all the copy uses of a connection.
+    source = cast("sqlite3.Connection", _Fuente(origen))
     try:
         schema = source.execute(_SCHEMA).fetchall()
         if plantilla is not None:
-            shutil.copyfile(plantilla, destino)
-        target = sqlite3.connect(destino, isolation_level=None)
+            cifrar.copiar_plantilla(plantilla, destino)
+        target = cifrado.conectar(destino, isolation_level=None)
         try:
             target.execute("PRAGMA journal_mode=WAL")
             target.execute("BEGIN")

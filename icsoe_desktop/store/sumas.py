@@ -30,15 +30,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import repeat
 from operator import itemgetter, methodcaller
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.store import plain
 from icsoe_desktop.store.sync_hash import HASH_FUNCTION, row_hash
+
+if TYPE_CHECKING:
+    import sqlite3
 
 MOD = sync_wire.SUM_MODULUS
 BUCKET = "substr({uuid}, -3)"  # sync_wire.bucket_of as text: the uuid's last three hex digits

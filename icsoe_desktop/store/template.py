@@ -8,9 +8,9 @@ A stale template is still safe: the store upgrades from the template's revision 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 from icsoe_desktop.store.plain import TEMPLATES
 
@@ -30,7 +30,7 @@ def build(path: Path, synced: bool = True) -> None:
     upgrade_file(path)
     if not synced:
         Store(path, synced=False).close()
-    with sqlite3.connect(path, isolation_level=None) as conn:
+    with cifrado.conectar(path, isolation_level=None) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("VACUUM")
         conn.execute("PRAGMA journal_mode=WAL")  # its WAL, empty, goes with the close
@@ -41,7 +41,7 @@ def schema(path: Path) -> dict[str, object]:
     """What a template must match: every schema object's SQL and every row of every table.
     Read as an unchanging file (``immutable``): a read-only connection to a WAL-mode file would
     leave its -wal and -shm beside it (the shipped template's, in the package)."""
-    with sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True) as conn:
+    with cifrado.conectar(f"file:{path}?mode=ro&immutable=1", uri=True) as conn:
         objects = conn.execute(
             "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
         ).fetchall()

@@ -21,9 +21,14 @@ the old one's, so its first reading counts as a change.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from icsoe_desktop.store import cifrado
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +59,7 @@ class Vigencia:
                 if version == self._version:
                     return self._generacion
                 marca = self._leer_marca(conn)
-            except sqlite3.Error:
+            except cifrado.Error:
                 # The file cannot be read now (being replaced, or damaged): nothing kept holds.
                 log.info("No se leyó la vigencia de %s", self._path, exc_info=True)
                 self._cerrar()
@@ -81,7 +86,7 @@ class Vigencia:
             uri = self._path.resolve().as_uri() + "?mode=rw"
             # A short wait: a file locked by another program's exclusive hold counts as
             # changed (the store's own reads then wait and say so).
-            conn = sqlite3.connect(
+            conn = cifrado.conectar(
                 uri, timeout=0.1, isolation_level=None, check_same_thread=False, uri=True
             )
             conn.execute("PRAGMA query_only=ON")
@@ -92,7 +97,7 @@ class Vigencia:
     def _leer_marca(conn: sqlite3.Connection) -> tuple[int, int] | None:
         try:
             fila = conn.execute(_MARCA).fetchone()
-        except sqlite3.OperationalError as exc:
+        except cifrado.OperationalError as exc:
             if "no such table" not in str(exc):
                 raise
             return None  # no record: every commit counts as a change

@@ -13,7 +13,6 @@ no database connection). It is only ever sent to a token of the company that hol
 from __future__ import annotations
 
 import logging
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.services.catalogos import sepomex_paquete
 from icsoe_desktop.services.catalogos.sepomex_paquete import Version
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import CatalogoCP, Empresa
 
@@ -76,7 +76,7 @@ def leer(archivo: Path, carpeta: Path) -> Leido:
     local = catalogo.exportar(destino)
     assert local is not None  # loaded just above
     estado = catalogo.estado()
-    con = sqlite3.connect(f"{catalogo.path.as_uri()}?mode=ro", uri=True)
+    con = cifrado.conectar(f"{catalogo.path.as_uri()}?mode=ro", uri=True)
     try:
         entidades = frozenset(
             e for (e,) in con.execute("SELECT DISTINCT entidad FROM asentamientos")

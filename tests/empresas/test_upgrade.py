@@ -3,8 +3,8 @@ empresa of the catalog with nothing lost, and its users still sign in."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from alembic import command
@@ -13,8 +13,12 @@ from alembic.config import Config
 from icsoe_desktop.domain import passwords
 from icsoe_desktop.paths import DATABASE_FILE
 from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import make_engine
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+
+if TYPE_CHECKING:
+    pass
 
 PREVIOUS = "0010_perf_grid"
 PASSWORD = "Contrasena#2026"
@@ -41,7 +45,7 @@ def _value(column: str, kind: str, row: int) -> object:
 
 def _fill_every_table(path: Path) -> None:
     """Two rows in every table that has none (foreign keys point at row 1 or 2)."""
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     conn.execute("PRAGMA foreign_keys=OFF")
     tables = [
         r[0]
@@ -74,7 +78,7 @@ def _legacy_store(data_dir: Path) -> Path:
         config.attributes["connection"] = conn
         command.upgrade(config, PREVIOUS)
     engine.dispose()
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     conn.execute(
         "INSERT INTO idse_users (uuid, usuario, nombre, primer_apellido, segundo_apellido, "
         "password_hash, habilitado, aviso_aceptado_at, administrador, version, created_at, updated_at, "
@@ -96,8 +100,8 @@ def _legacy_store(data_dir: Path) -> Path:
 def _snapshot(path: Path) -> dict[str, list[dict[str, object]]]:
     """Every row of every table, by column name: a column a later migration adds is not a
     change to the rows that were there."""
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
+    conn = cifrado.conectar(path)
+    conn.row_factory = cifrado.Row
     tables = [
         r[0]
         for r in conn.execute(
@@ -158,7 +162,7 @@ def test_the_one_company_store_becomes_the_first_empresa_with_nothing_lost(data_
     assert after["audit_log"][-1]["action"] == "bitacora_con_llave"
     assert after["empresas"] == [] and after["empresa_accesos"] == []
     # The catalog has the users (with their hashes) and one grant each.
-    with sqlite3.connect(data_dir / CATALOGO_FILE) as conn:
+    with cifrado.conectar(data_dir / CATALOGO_FILE) as conn:
         hashes = dict(conn.execute("SELECT usuario, password_hash FROM idse_users"))
         grants = conn.execute("SELECT count(*) FROM empresa_accesos").fetchone()[0]
         actions = [r[0] for r in conn.execute("SELECT action FROM audit_log ORDER BY id")]

@@ -10,7 +10,7 @@ import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
-from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
+from tests.paginas_danadas import zero_leaf_pages
 from tests.services.test_bitacora_cabeza import CASOS, _alterar, _preparar
 from tests.services.test_reparar_sin_abrir import empresa_con_movimientos
 
@@ -54,7 +54,6 @@ def _abrir(qtbot, data_dir: Path, clock, caso: str) -> None:
         services.close()
 
 
-@needs_dbstat
 def test_the_band_says_what_a_repair_left(qtbot, data_dir: Path, clock, modals) -> None:
     """Opened read-only because its audit log's page does not read; Archivo › Reparar la base
     de datos… rescues the rest and the band says why it stays read-only now."""

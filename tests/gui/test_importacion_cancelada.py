@@ -4,8 +4,6 @@ the login, once."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from icsoe_desktop.gui.application import Application
@@ -13,6 +11,7 @@ from icsoe_desktop.gui.kit.interrumpidas import TITULO
 from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORT_CANCELADA, MovimientosIdse
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.store import cifrado
 from tests.gui.helpers import click, pool_ocupado, pulsar_cancelar, type_text, wait_operations
 from tests.services.movimientos_data import add_registros, write_csv
 from tests.services.test_import_files import many_rows
@@ -35,7 +34,7 @@ def test_cancelar_during_an_import_saves_nothing_and_says_so(qtbot, services, tm
     path = write_csv(tmp_path / "nomina.csv", many_rows(3_000))
     # Another program holds the store's write lock: the import waits for it (the busy
     # timeout) while the clerk presses Cancelar, so the press comes before any row is saved.
-    otro = sqlite3.connect(services.store.path, isolation_level=None)
+    otro = cifrado.conectar(services.store.path, isolation_level=None)
     otro.execute("BEGIN IMMEDIATE")
     try:
         view.import_from(path)

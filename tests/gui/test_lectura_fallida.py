@@ -9,13 +9,13 @@ de la empresa) and the sync's label in the main window's status bar."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.plain import MSG_FALLA
 from tests.gui.helpers import click, wait_operations
 from tests.gui.test_movimientos_idse import window
@@ -24,7 +24,7 @@ TITLE = "Movimientos con IDSE"
 
 
 def _renombrar(path: Path, de: str, a: str) -> None:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         conn.execute(f"ALTER TABLE {de} RENAME TO {a}")
         conn.commit()
 

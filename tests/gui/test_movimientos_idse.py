@@ -19,6 +19,7 @@ from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
 from icsoe_desktop.gui.movimientos.ventana import IDSE_URL, MSG_IMPORTADO, MovimientosIdse
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.movimientos.servicio import COLUMNS
+from icsoe_desktop.store import cifrado
 from tests.gui.helpers import click, wait_operations
 from tests.services.movimientos_data import (
     REGISTRO_A,
@@ -462,7 +463,6 @@ def test_a_first_sort_shows_its_rows_at_once_and_builds_its_index_in_the_backgro
     another window's save holds the store (the build waits for it); a line beside the tabs
     says «Preparando el orden por Nombre…» until the index is there. Then the next sort by it reads
     the index, and every page's key is read for the scroll bar."""
-    import sqlite3
 
     from PySide6.QtWidgets import QProgressDialog
 
@@ -474,7 +474,7 @@ def test_a_first_sort_shows_its_rows_at_once_and_builds_its_index_in_the_backgro
     view.tabs.setCurrentIndex(3)
     names = grid(view, "nombre")
     assert len(names) == 300
-    saving = sqlite3.connect(services.store.path, isolation_level=None)
+    saving = cifrado.conectar(services.store.path, isolation_level=None)
     saving.execute("BEGIN IMMEDIATE")  # a save in progress elsewhere: the build must wait
     header = view.tabla.horizontalHeader()
     column = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")

@@ -4,16 +4,20 @@ store."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QWizard
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
+from icsoe_desktop.store import cifrado
 from tests.gui.helpers import click, type_text
 from tests.gui.test_application import GOOD, seed
+
+if TYPE_CHECKING:
+    pass
 
 
 @pytest.fixture
@@ -97,7 +101,7 @@ def test_respaldar_then_restaurar_from_the_archivo_menu(qtbot, signed_in, modals
     qtbot.waitUntil(lambda: app.main is None and app.login.isVisible())
     assert app.services.registros.listar() == []
     [aside] = list(app.services.store.path.parent.glob("*antes-de-restaurar*"))
-    with sqlite3.connect(aside) as old:
+    with cifrado.conectar(aside) as old:
         assert old.execute("SELECT count(*) FROM registros_patronales").fetchone() == (1,)
     old.close()
 
@@ -107,7 +111,7 @@ def test_a_foreign_file_is_refused_with_a_message_and_the_session_stays(
 ):
     app = signed_in
     foreign = tmp_path / "clientes.sqlite3"
-    with sqlite3.connect(foreign) as conn:
+    with cifrado.conectar(foreign) as conn:
         conn.execute("CREATE TABLE clientes (id INTEGER PRIMARY KEY)")
     conn.close()
     refused = _restore_refused(qtbot, app, modals, foreign)

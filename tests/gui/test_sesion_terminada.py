@@ -21,6 +21,7 @@ from icsoe_desktop.gui.empresas.fin_de_sesion import (
 )
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.store import cifrado
 from tests.empresas.tres import ANA, BETO, CLIENTES, PASSWORD, build
 from tests.gui.helpers import click, type_text
 
@@ -215,7 +216,6 @@ def test_a_grant_withdrawn_while_an_import_runs_rolls_it_back_with_a_spanish_mes
 ):
     """The import passed the gate and holds rows in its transaction when the grant goes: it
     asks the gate again before saving, so nothing stays, and the clerk reads why in Spanish."""
-    import sqlite3
 
     from tests.gui.helpers import wait_operations
     from tests.services.movimientos_data import write_csv
@@ -229,7 +229,7 @@ def test_a_grant_withdrawn_while_an_import_runs_rolls_it_back_with_a_spanish_mes
     marcas = data_dir / "en_curso"
     # Another program holds the store's write lock: the import, past the gate, waits for it
     # (the busy timeout) while Ana withdraws the grant at her desk.
-    otro = sqlite3.connect(app.services.store.path, isolation_level=None)
+    otro = cifrado.conectar(app.services.store.path, isolation_level=None)
     otro.execute("BEGIN IMMEDIATE")
     try:
         main.movimientos.import_from(archivo)  # the file Importar movimientos… asks for

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +16,10 @@ from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.store import cifrado
+
+if TYPE_CHECKING:
+    import sqlite3
 
 PASSWORD = "Nomina#2026x"
 NEW_PASSWORD = "Pl4neta$Sol"
@@ -45,7 +49,7 @@ def form(**changes: object) -> Registration:
 def raw_db(services) -> Iterator[sqlite3.Connection]:
     """The SQLite file of the users (the installation's catalog) read with plain sqlite3, as
     anyone with the file could."""
-    conn = sqlite3.connect(services.catalogo.path)
+    conn = cifrado.conectar(services.catalogo.path)
     try:
         yield conn
     finally:

@@ -5,7 +5,6 @@ replaced."""
 from __future__ import annotations
 
 import gc
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from sqlalchemy import text
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.respaldo.backup import BackupError
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from tests import preloaded
 from tests.services.test_accounts import ANA, PASSWORD
@@ -79,7 +79,7 @@ def test_restore_in_a_running_app_reopens_on_the_restored_store(
     # is kept aside. The users are the installation's (its catalog): Luis stays.
     assert [r.registro for r in services.registros.listar()] == ["Y5412345106"]
     assert len(services.accounts.listar()) == 2
-    with sqlite3.connect(aside) as old:
+    with cifrado.conectar(aside) as old:
         assert old.execute("SELECT count(*) FROM registros_patronales").fetchone() == (2,)
     old.close()
 
@@ -128,7 +128,7 @@ def corrupt(path: Path) -> None:
 
 
 def foreign_sqlite(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
+    with cifrado.conectar(path) as conn:
         conn.execute("CREATE TABLE clientes (id INTEGER PRIMARY KEY, nombre TEXT)")
         conn.execute("INSERT INTO clientes (nombre) VALUES ('Ana')")
     conn.close()
@@ -136,7 +136,7 @@ def foreign_sqlite(path: Path) -> None:
 
 def newer_revision(path: Path, services, tmp_path: Path) -> None:
     services.backup.backup(path, actor=CLI_ACTOR)
-    with sqlite3.connect(path) as conn:
+    with cifrado.conectar(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099_del_futuro'")
     conn.close()
 
@@ -224,7 +224,7 @@ def test_an_older_schema_is_migrated_when_restored(services, tmp_path: Path) -> 
     old = store_at_revision(tmp_path / "respaldo-viejo.sqlite3", "0006_lote_numero")
 
     services.backup.restore(old, actor=CLI_ACTOR)
-    with sqlite3.connect(services.store.path) as conn:
+    with cifrado.conectar(services.store.path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
             HEAD_REVISION,
         )
@@ -278,7 +278,7 @@ def test_backup_while_another_process_writes_is_consistent(
     # writer restarted the copy (a busy writer makes it fall back to one step).
     assert len(moves) > 1 and moves[-1][0] == moves[-1][1]
     assert all(0 < done <= total for done, total in moves)
-    with sqlite3.connect(respaldo) as copy:
+    with cifrado.conectar(respaldo) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         groups = copy.execute(
             "SELECT subject, count(*) FROM outbox WHERE subject LIKE 'grupo %' GROUP BY subject"

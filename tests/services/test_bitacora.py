@@ -5,7 +5,6 @@ edited, removed, added or re-chained by hand is named by the check, by the resto
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -16,7 +15,7 @@ from icsoe_desktop.domain.bitacora import eslabon
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.respaldo.backup import BackupError
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from tests import preloaded
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
 
@@ -31,14 +30,14 @@ def _acciones(services) -> None:
 
 
 def _entradas(path: Path) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         return conn.execute("SELECT id, action, at FROM audit_log ORDER BY id").fetchall()
 
 
 def _editar(path: Path, *statements: str) -> None:
     """What someone with the file and a SQLite tool can do: the app's refusals dropped, the
     statements run, the triggers put back as they were (the schema looks untouched)."""
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         plain.register_functions(conn)  # the other triggers of the rows written
         triggers = conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
@@ -67,7 +66,7 @@ def test_every_entry_is_linked_as_it_is_written(services, tmp_path: Path) -> Non
     assert integridad.cabeza.id == entradas[-1][0]
     # The catalog's own log (sign-ins, grants: plain sqlite3 writes) is chained too.
     assert verificar_bitacora(services.catalogo.path).integra
-    with closing(sqlite3.connect(services.store.path)) as conn, pytest.raises(sqlite3.Error):
+    with closing(cifrado.conectar(services.store.path)) as conn, pytest.raises(cifrado.Error):
         conn.execute("UPDATE audit_cadena SET hash = 'x'")
 
 
@@ -115,7 +114,7 @@ def test_an_entry_removed_with_its_link_breaks_the_chain_at_the_next(
 
 def _rechain(path: Path) -> None:
     """A chain rewritten whole after an edit, as someone who read domain/bitacora.py could."""
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         rows = conn.execute(
             "SELECT id, uuid, at, actor, action, target, detail FROM audit_log ORDER BY id"
         ).fetchall()

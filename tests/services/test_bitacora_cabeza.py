@@ -8,7 +8,6 @@ self-check and a restore still refuse it afterwards."""
 from __future__ import annotations
 
 import os
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from icsoe_desktop.services.empresas.respaldo import RespaldoMarcado
 from icsoe_desktop.services.movimientos.exportar import export_table
 from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 from icsoe_desktop.services.respaldo.backup import AUDIT_MARCA, BackupError
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import StoreError
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
 from tests.services.test_bitacora import _editar, _entradas, _rechain
@@ -46,7 +46,7 @@ def _preparar(data_dir: Path, clock) -> Path:
 
 def _swap(path: Path) -> list[str]:
     """Two entries' contents exchanged, every link left as it was."""
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         a, b = conn.execute(
             "SELECT id, uuid, at, actor, action, target, detail FROM audit_log ORDER BY id "
             "LIMIT 2 OFFSET 1"
@@ -69,7 +69,7 @@ def _anexar(path: Path, llave: bytes | None = None) -> int:
     """An entry appended after the last one with its link computed by the public eslabon()
     (without the installation's key, or with another key): what someone who can write the
     file and read domain/bitacora.py can do. Its id."""
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         ultimo, previo = conn.execute(
             "SELECT audit_id, hash FROM audit_cadena ORDER BY audit_id DESC LIMIT 1"
         ).fetchone()
@@ -110,7 +110,7 @@ def _alterar(path: Path, caso: str) -> None:
 
 
 def _alteradas_en_catalogo(data_dir: Path) -> int:
-    with closing(sqlite3.connect(data_dir / "catalogo.sqlite3")) as conn:
+    with closing(cifrado.conectar(data_dir / "catalogo.sqlite3")) as conn:
         return conn.execute(
             "SELECT count(*) FROM audit_log WHERE action = ?", (AUDIT_ALTERADA,)
         ).fetchone()[0]
@@ -203,7 +203,7 @@ def test_the_keyring_copy_holds_when_the_catalog_is_rewritten_too(data_dir: Path
     store = _preparar(data_dir, clock)
     _alterar(store, "recalculada")
     cabeza = verificar_bitacora(store).cabeza
-    with closing(sqlite3.connect(data_dir / "catalogo.sqlite3")) as conn:
+    with closing(cifrado.conectar(data_dir / "catalogo.sqlite3")) as conn:
         conn.execute(
             "UPDATE empresas SET bitacora_id = ?, bitacora_hash = ?", (cabeza.id, cabeza.hash)
         )

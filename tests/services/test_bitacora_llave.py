@@ -5,7 +5,6 @@ keyring copy that cannot be read, and a key missing from the keyring, are said a
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
@@ -23,7 +22,8 @@ from icsoe_desktop.services.empresas.bitacora import AUDIT_COPIA_ILEGIBLE, KEYRI
 from icsoe_desktop.services.llave_bitacora import LlaveFaltante
 from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.services.secrets import ALMACEN, SecretsService
-from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
+from icsoe_desktop.store import cifrado
+from tests.paginas_danadas import zero_leaf_pages
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
 from tests.services.test_bitacora import _editar, _entradas, _rechain
 from tests.services.test_bitacora_cabeza import _anexar, _preparar
@@ -33,7 +33,7 @@ RAZON = "EMPRESA DEMO SA DE CV"
 
 
 def _links(path: Path) -> list[str]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         return [r[0] for r in conn.execute("SELECT hash FROM audit_cadena ORDER BY audit_id")]
 
 
@@ -201,7 +201,7 @@ def test_a_chain_made_before_the_key_keeps_its_history_and_goes_on_keyed(
         clave = services.cabezas._clave(empresa)
     finally:
         services.close()
-    with closing(sqlite3.connect(data_dir / "catalogo.sqlite3")) as conn:
+    with closing(cifrado.conectar(data_dir / "catalogo.sqlite3")) as conn:
         conn.execute(
             "UPDATE empresas SET bitacora_id = ?, bitacora_hash = ? WHERE id = ?",
             (sin_llave.id, sin_llave.hash, empresa),
@@ -236,7 +236,6 @@ def test_a_chain_made_before_the_key_keeps_its_history_and_goes_on_keyed(
     )
 
 
-@needs_dbstat
 def test_a_repair_does_not_launder_a_chain_rewritten_before_the_damage(
     data_dir: Path, clock
 ) -> None:

@@ -4,6 +4,7 @@ generated credentials, a real SQLite file and the (test-only) keyring."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import keyring
@@ -14,6 +15,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.certificados.servicio import KEYRING_SCOPE, TRUSTED_DIR, Assignment
 from icsoe_desktop.services.container import open_services
 from tests import credentials_factory as cf
+from tests.en_claro import copia_en_claro
 
 REGISTRO = "Y5412345106"
 
@@ -307,7 +309,8 @@ def test_database_file_has_no_password_in_plain_text(company, tmp_path, data_dir
         pfx_assignment(tmp_path, cf.pfx_modern(cf.imss_certificate())), "admin"
     )
     company.close()
-    with sqlite3.connect(data_dir / "icsoe.sqlite3") as conn:
+    copia = copia_en_claro(data_dir / "icsoe.sqlite3", tmp_path / "en-claro.sqlite3")
+    with closing(sqlite3.connect(copia)) as conn:
         dump = "\n".join(conn.iterdump())
     assert cf.IMSS_PASSWORD not in dump
 

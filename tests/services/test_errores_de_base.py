@@ -8,7 +8,6 @@ call goes through (so the refusal came from the database, not from the arguments
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.contratistas import DatosGenerales
+from icsoe_desktop.store import cifrado
 from tests.icsoe_helpers import CURP_BETO, enter_contratista
 from tests.icsoe_helpers import form as capturista
 from tests.informativa_servicios import PERIODO
@@ -46,7 +46,7 @@ def _files(services) -> list[Path]:
 
 
 def _refuse_writes(path: Path) -> None:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         tables = [
             row[0]
             for row in conn.execute(
@@ -63,7 +63,7 @@ def _refuse_writes(path: Path) -> None:
 
 
 def _accept_writes(path: Path) -> None:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         names = conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
             (f"{_TRIGGER}_%",),
@@ -74,8 +74,17 @@ def _accept_writes(path: Path) -> None:
 
 
 def _contents(path: Path) -> str:
-    with closing(sqlite3.connect(path)) as conn:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    """Every row of every table, in order (SQLCipher's connections have no ``iterdump``)."""
+    digest = hashlib.sha256()
+    with closing(cifrado.conectar(path)) as conn:
+        tables = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
+        for name, sql in tables:
+            digest.update(f"{name}\n{sql}\n".encode())
+            for row in sorted(map(repr, conn.execute(f'SELECT * FROM "{name}"'))):
+                digest.update(row.encode())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

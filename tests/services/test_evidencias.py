@@ -26,6 +26,7 @@ from icsoe_desktop.domain.evidencias import DOCUMENTOS, Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.services.informativa.repse import Pdf
+from icsoe_desktop.store import cifrado
 from tests import nomina_cfdi as nc
 from tests.icsoe_helpers import enter_contratista
 from tests.services.test_repse import registro_pdf
@@ -84,14 +85,13 @@ def test_a_missing_iva_acuse_is_missing_for_every_client(empresa, tmp_path) -> N
 
 
 def test_the_same_file_is_kept_once(empresa, tmp_path) -> None:
-    import sqlite3
     from contextlib import closing
 
     pdf = _pdf(tmp_path, "opinion.pdf", "Opinión positiva")
     a = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "opinion_sat", pdf)
     b = empresa.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 11), "opinion_sat", pdf)
     assert a == b == hashlib.sha256(pdf.read_bytes()).hexdigest()
-    with closing(sqlite3.connect(ruta_de(empresa.store.path))) as conn:
+    with closing(cifrado.conectar(ruta_de(empresa.store.path))) as conn:
         assert conn.execute("SELECT count(*) FROM archivos WHERE sha256 = ?", (a,)).fetchone() == (
             1,
         )
@@ -229,10 +229,9 @@ def test_a_pack_for_nobody_or_nowhere_is_refused(empresa, tmp_path) -> None:
         empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "no" / "x.zip")
     assert sin_carpeta.value.code == "carpeta_inexistente"
     # A receipt's XML the archive lost: the pack stops and leaves nothing.
-    import sqlite3
     from contextlib import closing
 
-    with closing(sqlite3.connect(ruta_de(empresa.store.path))) as conn:
+    with closing(cifrado.conectar(ruta_de(empresa.store.path))) as conn:
         conn.execute("DELETE FROM archivos WHERE sha256 IN (SELECT sha256 FROM recibos LIMIT 1)")
         conn.commit()
     perdidos = [e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE) if e.recibos_sin_xml == 0]
@@ -299,10 +298,9 @@ def test_a_pack_killed_while_writing_leaves_no_zip(services, data_dir, tmp_path)
 
 
 def test_receipts_without_their_xml_are_named_until_imported_again(empresa, tmp_path) -> None:
-    import sqlite3
     from contextlib import closing
 
-    with closing(sqlite3.connect(ruta_de(empresa.store.path))) as conn:
+    with closing(cifrado.conectar(ruta_de(empresa.store.path))) as conn:
         conn.execute("DELETE FROM recibos")  # as if imported before the XML were kept
         conn.commit()
     estado = empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)
@@ -393,13 +391,12 @@ def test_the_board_by_client_and_month_and_its_due_day(empresa, tmp_path) -> Non
 
 def test_the_board_of_a_store_without_its_tables_or_file(tmp_path) -> None:
     """A store of an older version (none of the tables the board reads) or none at all."""
-    import sqlite3
     from contextlib import closing
 
     from icsoe_desktop.services.evidencias.tablero import leer, meses_hasta
 
     vieja = tmp_path / "vieja.sqlite3"
-    with closing(sqlite3.connect(vieja)) as conn:
+    with closing(cifrado.conectar(vieja)) as conn:
         conn.execute("CREATE TABLE otra (x)")
     assert leer(vieja, meses_hasta(OCTUBRE, 3)) == []
     assert leer(tmp_path / "no-existe.sqlite3", meses_hasta(OCTUBRE, 3)) == []

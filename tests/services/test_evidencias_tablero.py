@@ -4,7 +4,6 @@ and those without their XML in the archive — on a real store fed by real impor
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from datetime import date
 
@@ -13,6 +12,7 @@ from sqlalchemy import delete, update
 from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.evidencias.archivo import ruta_de
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.models import NominaXml, ReciboNomina
 from tests import nomina_cfdi as nc
 
@@ -77,7 +77,7 @@ def test_the_board_counts_what_each_months_state_counts(services, data_dir, tmp_
             update(ReciboNomina).where(ReciboNomina.uuid == COPIA_TARDIA).values(deleted=False)
         )
         session.execute(delete(NominaXml).where(NominaXml.uuid == SIN_XML))
-    with closing(sqlite3.connect(ruta_de(services.store.path))) as conn:
+    with closing(cifrado.conectar(ruta_de(services.store.path))) as conn:
         conn.execute("DELETE FROM recibos WHERE timbre = ?", (SIN_XML,))
         conn.commit()
 

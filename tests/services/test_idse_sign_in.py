@@ -3,7 +3,6 @@ services are loaded (services/acceso/idse_sign_in.py): the same store, lock and 
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from contextlib import closing
@@ -18,6 +17,7 @@ from icsoe_desktop.paths import CATALOGO_FILE
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.acceso.idse_sign_in import open_sign_in
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.plain import connect
 
 PASSWORD = "Nomina#2026x"
@@ -67,7 +67,7 @@ def test_a_fresh_process_signs_in_without_importing_the_orm(data_dir: Path, cloc
         "[]",  # nothing of SQLAlchemy, Alembic, cryptography or openpyxl
     ]
     # (keyring, yes: the sign-in's audit entries are linked with the installation's key.)
-    with closing(sqlite3.connect(data_dir / CATALOGO_FILE)) as conn:
+    with closing(cifrado.conectar(data_dir / CATALOGO_FILE)) as conn:
         links = [r[0] for r in conn.execute("SELECT hash FROM audit_cadena ORDER BY audit_id")]
     assert len(links) >= 3 and all(con_llave(link) for link in links)
     # The ORM side sees both attempts, in order, as if it had made them, in the installation's
@@ -123,7 +123,7 @@ def test_a_one_company_data_dir_waits_for_the_upgrade(data_dir: Path, clock) -> 
     services.close()
     legacy = load_settings(data_dir).database_path
     with closing(connect(catalogo)) as connection:  # the users as an old store held them
-        connection.execute("ATTACH DATABASE ? AS empresa", (str(legacy),))
+        cifrado.adjuntar(connection, legacy, "empresa")
         for table in ("idse_users", "login_throttle"):
             connection.execute(f"INSERT INTO empresa.{table} SELECT * FROM {table}")
     catalogo.unlink()

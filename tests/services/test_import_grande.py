@@ -5,14 +5,13 @@ them row by row. A big import refused for one bad line leaves the store as it wa
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pytest
 
 from icsoe_desktop.services.movimientos import importar as movimientos_import
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.models.movimientos import sort_index_ddl
 from tests.services.movimientos_data import add_registros, write_csv
 from tests.services.test_import_files import many_rows
@@ -71,7 +70,7 @@ def test_an_import_while_another_window_writes_waits_for_it(services, tmp_path, 
     starts writing: the import waits for it and goes in whole, not «base de datos ocupada»."""
     monkeypatch.setattr(movimientos_import, "BATCH", batch)
     add_registros(services)
-    other = sqlite3.connect(services.store.path, isolation_level=None, check_same_thread=False)
+    other = cifrado.conectar(services.store.path, isolation_level=None, check_same_thread=False)
     plain.configure(other)
     other.execute("BEGIN IMMEDIATE")
     for ddl in sort_index_ddl("nss"):

@@ -6,7 +6,6 @@ The acuses are PDFs made in the test as the portal's might be; the informativa i
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from contextlib import closing
 from datetime import datetime
 
@@ -17,7 +16,7 @@ from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.informativa_servicios import PERIODO, acuse_del_imss, firmada_una_vez
@@ -397,8 +396,8 @@ def test_a_folio_registered_in_another_empresa_is_refused(services, firmada):
     origen = services.empresas.ruta(services.empresa)
     otra = services.empresas.crear("OEM010101AB5", "Otra Empresa, S.A. de C.V.", CLI_ACTOR)
     with (
-        closing(sqlite3.connect(origen)) as fuente,
-        closing(sqlite3.connect(services.empresas.ruta(otra))) as destino,
+        closing(cifrado.conectar(origen)) as fuente,
+        closing(cifrado.conectar(services.empresas.ruta(otra))) as destino,
     ):
         fuente.backup(destino)  # the same contratista's informativa, kept in another empresa
     propia = services.empresa.id

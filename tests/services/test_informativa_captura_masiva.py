@@ -7,7 +7,6 @@ killed half-way leaves the triggers in place and none of its rows."""
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -18,7 +17,7 @@ import pytest
 
 from icsoe_desktop.domain.errors import OperacionCancelada
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.store import pendientes, plain, sumas
+from icsoe_desktop.store import cifrado, pendientes, plain, sumas
 from tests import credentials_factory as cf
 from tests.icsoe_helpers import enter_contratista
 from tests.informativa_datos import trabajadores_limpios
@@ -37,7 +36,7 @@ def disparadores(path: Path) -> dict[str, str]:
 
 def copia(path: Path, destino: Path) -> Path:
     """The store as it is now (its WAL too), through SQLite's backup."""
-    with closing(sqlite3.connect(path)) as origen, closing(sqlite3.connect(destino)) as copia:
+    with closing(cifrado.conectar(path)) as origen, closing(cifrado.conectar(destino)) as copia:
         origen.backup(copia)
     return destino
 
@@ -153,7 +152,7 @@ def test_a_bulk_capture_killed_midway_leaves_the_triggers_and_no_row(
     try:
         linea = proceso.stdout.readline() if proceso.stdout else ""
         assert linea.strip() == "AVANCE", proceso.stderr.read() if proceso.stderr else ""
-        with closing(sqlite3.connect(path)) as conn:  # the other process has them dropped
+        with closing(cifrado.conectar(path)) as conn:  # the other process has them dropped
             nombres = {n for (n,) in conn.execute("SELECT name FROM sqlite_master")}
         assert nombres >= DISPARADORES  # (not yet committed: others still see them)
         proceso.kill()  # SIGKILL: no cleanup, no finally, as a power cut

@@ -16,6 +16,7 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import CORRECCION, FIRMADA
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
+from icsoe_desktop.store import cifrado
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
@@ -445,7 +446,6 @@ def test_a_backup_whose_signed_informativa_was_edited_is_refused(services, lista
     cadena, its frozen copy giving that cadena, and its header copy being that frozen copy
     without the workers. The genuine backup goes back in."""
     import shutil
-    import sqlite3
 
     from icsoe_desktop.domain.informativa.firmada import congelar, descongelar, sin_trabajadores
     from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
@@ -460,7 +460,7 @@ def test_a_backup_whose_signed_informativa_was_edited_is_refused(services, lista
     def editado(nombre: str, editar) -> Path:
         copia = tmp_path / f"{nombre}.icsoe-respaldo"
         shutil.copyfile(genuino, copia)
-        conn = sqlite3.connect(copia)
+        conn = cifrado.conectar(copia)
         plain.register_functions(conn)  # what the synced tables' triggers call, as the app's
         editar(conn)
         conn.commit()

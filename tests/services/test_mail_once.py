@@ -16,6 +16,7 @@ from sqlalchemy import update
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.correo.mail import CLAIM_LEASE
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.models import OutboxMail
 from tests import preloaded
 from tests.icsoe_helpers import CURP_ANA, enter_contratista, form
@@ -166,7 +167,6 @@ def test_activation_code_is_nowhere_on_disk_and_the_mail_says_where_to_type_it(
 def test_codes_mailed_by_an_earlier_version_are_voided_and_blanked(tmp_path: Path) -> None:
     """A store of the previous schema kept the code in the mail body: the upgrade blanks the
     delivered body and voids every unused code, so a copied old file resets nothing."""
-    import sqlite3
     from datetime import datetime, timedelta
 
     from icsoe_desktop.domain import tokens
@@ -175,7 +175,7 @@ def test_codes_mailed_by_an_earlier_version_are_voided_and_blanked(tmp_path: Pat
 
     path = store_at_revision(tmp_path / "icsoe.sqlite3", "0006_lote_numero")
     now = datetime(2026, 11, 22, 9)
-    with sqlite3.connect(path) as conn:
+    with cifrado.conectar(path) as conn:
         conn.execute(
             "INSERT INTO one_time_tokens (purpose, subject_uuid, code_hash, created_at, "
             "expires_at, revoked) VALUES ('recuperar_contrasena_idse', 'u-1', ?, ?, ?, 0)",
@@ -190,7 +190,7 @@ def test_codes_mailed_by_an_earlier_version_are_voided_and_blanked(tmp_path: Pat
     conn.close()
 
     Store(path).close()  # opening upgrades
-    with sqlite3.connect(path) as conn:
+    with cifrado.conectar(path) as conn:
         assert conn.execute("SELECT revoked FROM one_time_tokens").fetchall() == [(1,)]
         [(body,)] = conn.execute("SELECT body FROM outbox").fetchall()
     conn.close()

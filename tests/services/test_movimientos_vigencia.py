@@ -13,7 +13,7 @@ import pytest
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos import espejo
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
-from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
+from tests.paginas_danadas import zero_leaf_pages
 from tests.services.movimientos_data import REGISTRO_A, add_registros, known_rows, write_csv
 from tests.services.test_movimientos_espejo import _construida, _store
 from tests.services.test_movimientos_espejo_columnas import _columna_leida, _ordenados
@@ -80,7 +80,6 @@ def _abierta(data_dir: Path, clock):
 
 
 @pytest.mark.slow  # four processes: a backup, an import, a restore, and a repair
-@needs_dbstat
 def test_after_a_restore_or_a_repair_by_another_program_the_find_is_sqls(
     data_dir: Path, tmp_path: Path, clock, monkeypatch
 ) -> None:

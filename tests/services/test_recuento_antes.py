@@ -5,17 +5,17 @@ trusted as «verificado» until its sums were counted from its rows."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from contextlib import closing
 from datetime import date
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.store import cifrado
 from tests.base_bloqueada import espera_corta
 
 
 def _otro_encabezado(path) -> None:
     """The file's header number changed, as a copy rebuilt by another program has its own."""
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         numero = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute(f"PRAGMA user_version = {numero + 1}")
 
@@ -28,7 +28,7 @@ def test_a_file_not_the_recorded_one_is_recounted_only_once_its_write_is_free(
     assert recuento.antes_de_sincronizar() is False  # nothing recorded: compared, recorded
     _otro_encabezado(services.store.path)
     espera_corta(services.store, monkeypatch)  # its next connections wait briefly for the lock
-    otro = sqlite3.connect(services.store.path, isolation_level=None)
+    otro = cifrado.conectar(services.store.path, isolation_level=None)
     try:
         otro.execute("BEGIN IMMEDIATE")  # another program's long write
         with caplog.at_level(logging.WARNING):

@@ -6,7 +6,6 @@ SQLite database at all: tests/test_cli_reparar.py.)"""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -21,9 +20,9 @@ from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.store import rescate
+from icsoe_desktop.store import cifrado, rescate
 from icsoe_desktop.store.migrations import HEAD_REVISION
-from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
+from tests.paginas_danadas import zero_leaf_pages
 
 ROWS = 300
 RFC = "AAA010101AAA"
@@ -56,7 +55,6 @@ def reparar(data_dir: Path, clock) -> str:
         services.close()
 
 
-@needs_dbstat
 def test_a_store_whose_schema_revision_does_not_read_takes_the_templates(
     data_dir: Path, clock
 ) -> None:
@@ -91,7 +89,6 @@ def test_a_store_whose_schema_revision_does_not_read_takes_the_templates(
         again.close()
 
 
-@needs_dbstat
 def test_a_store_whose_empresa_row_does_not_read_opens_and_asks_for_it_again(
     data_dir: Path, clock
 ) -> None:
@@ -117,7 +114,6 @@ def test_a_store_whose_empresa_row_does_not_read_opens_and_asks_for_it_again(
         services.close()
 
 
-@needs_dbstat
 def test_a_store_opened_read_only_for_an_unreadable_audit_log_is_rescued_and_says_what_it_lost(
     data_dir: Path, clock
 ) -> None:
@@ -146,7 +142,6 @@ def test_a_store_opened_read_only_for_an_unreadable_audit_log_is_rescued_and_say
     assert rescate.revisar(path) == []
 
 
-@needs_dbstat
 def test_only_an_administrator_rescues_a_store_before_it_opens(data_dir: Path, clock) -> None:
     path = empresa_con_movimientos(data_dir, clock)
     zero_leaf_pages(path, "alembic_version", 1)
@@ -156,7 +151,7 @@ def test_only_an_administrator_rescues_a_store_before_it_opens(data_dir: Path, c
         open_services(data_dir, clock, reparar="ana.lopez@empresa.com")
 
     assert path.read_bytes() == damaged
-    with closing(sqlite3.connect(data_dir / CATALOGO_FILE)) as catalogo:
+    with closing(cifrado.conectar(data_dir / CATALOGO_FILE)) as catalogo:
         denied = catalogo.execute(
             "SELECT target, detail FROM audit_log WHERE action = 'permiso_denegado'"
         ).fetchall()

@@ -5,7 +5,6 @@ refused in Spanish, audited, and nothing is replaced; a restored file never brin
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
 from icsoe_desktop.services.respaldo.backup import BackupError
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import cifrado, sumas
 from tests.empresas.tres import ANA, BETO, CLIENTES, PASSWORD, build
 from tests.services.test_accounts import form as registro
 
@@ -23,7 +22,7 @@ MALLORY = "mallory@fuera.mx"
 
 
 def edit(path: Path, *statements: str) -> None:
-    with sqlite3.connect(path) as conn:
+    with cifrado.conectar(path) as conn:
         for statement in statements:
             conn.execute(statement)
     conn.close()
@@ -32,7 +31,7 @@ def edit(path: Path, *statements: str) -> None:
 def copy_user(path: Path, source: str, **values: object) -> None:
     """INSERT into the file's idse_users a copy of ``source``'s row with ``values`` changed, as a
     tool that knows the file's sync sums would (the triggers call ``sync_hash``)."""
-    with sqlite3.connect(path) as conn:
+    with cifrado.conectar(path) as conn:
         sumas.register(conn)
         columns = [r[1] for r in conn.execute("PRAGMA table_info(idse_users)") if r[1] != "id"]
         picked = ", ".join("?" if c in values else c for c in columns)
@@ -46,7 +45,7 @@ def copy_user(path: Path, source: str, **values: object) -> None:
 
 def only_two_tables(backup: Path, target: Path) -> None:
     """A file with nothing but alembic_version and outbox, both copied from a real backup."""
-    with sqlite3.connect(target) as conn:
+    with cifrado.conectar(target) as conn:
         conn.execute("ATTACH DATABASE ? AS real", (str(backup),))
         for table in ("alembic_version", "outbox"):
             sql = conn.execute(
@@ -219,7 +218,7 @@ def test_a_backup_with_the_grids_sort_indexes_and_a_pull_interrupted_restores(
 
     empresa.backup.restore(backup, actor=ANA)
     assert [r.registro for r in empresa.registros.listar()] == [UNO.registro]
-    with sqlite3.connect(empresa.store.path) as conn:
+    with cifrado.conectar(empresa.store.path) as conn:
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     conn.close()
     assert {
@@ -247,7 +246,7 @@ def test_users_a_backup_brings_are_never_administrators_and_get_only_this_empres
     services, ids = tres
     services.abrir_empresa(ids[UNO.rfc])
     backup = services.backup.backup(tmp_path / "uno.icsoe-respaldo", actor=ANA)
-    with sqlite3.connect(services.catalogo.path) as catalog:
+    with cifrado.conectar(services.catalogo.path) as catalog:
         [hash_] = catalog.execute(
             "SELECT password_hash FROM idse_users WHERE usuario = ?", (BETO,)
         ).fetchone()

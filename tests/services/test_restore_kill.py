@@ -7,19 +7,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.respaldo.restauracion import PASOS, PAUSA_ENV
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import cifrado, sumas
 from tests import preloaded
 from tests.services.test_accounts import ANA, LUIS, PASSWORD
 from tests.services.test_accounts import form as registro
+
+if TYPE_CHECKING:
+    pass
 
 ANTES, DESPUES = "Y5412345106", "NO191919191"  # the registros before and after the backup
 
@@ -37,7 +40,7 @@ def prepare(data_dir: Path, tmp_path: Path) -> Path:
     finally:
         services.close()
     # Luis leaves this installation after the backup: the restore brings him back.
-    with sqlite3.connect(data_dir / "catalogo.sqlite3") as catalog:
+    with cifrado.conectar(data_dir / "catalogo.sqlite3") as catalog:
         sumas.register(catalog)  # the synced tables' triggers keep their sums with it
         catalog.execute(
             "DELETE FROM empresa_accesos WHERE usuario_id = "
@@ -121,7 +124,7 @@ def test_a_restore_killed_at_each_step_leaves_one_whole_store_and_says_so(
                 f"anterior quedó en «{aside}»."
             )
             assert "respaldo_restaurado" in actions
-            with sqlite3.connect(aside) as old:  # the aside is the old store, whole
+            with cifrado.conectar(aside) as old:  # the aside is the old store, whole
                 assert sorted(
                     r[0] for r in old.execute("SELECT registro FROM registros_patronales")
                 ) == sorted([ANTES, DESPUES])
@@ -202,7 +205,7 @@ def test_a_store_another_program_keeps_open_is_not_replaced(data_dir: Path, tmp_
             sys.executable,
             "-c",
             "import sqlite3, sys, time\n"
-            "c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM empresa').fetchone()\n"
+            "c = cifrado.conectar(sys.argv[1]); c.execute('SELECT count(*) FROM empresa').fetchone()\n"
             "print('abierta', flush=True); time.sleep(120)",
             str(data_dir / "icsoe.sqlite3"),
         ],

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from icsoe_desktop.domain.informativa import repse
+from icsoe_desktop.store import cifrado
 from tests import credentials_factory as cf
 from tests.conftest import made_once, services_copying
 from tests.services.test_vencimientos import ANA, BETO, RFC_OTRO, _despacho
@@ -79,10 +80,9 @@ def test_a_renewal_asked_says_so_and_one_far_from_its_end_is_not_shown(services,
 
 def test_a_store_without_the_table_is_read_as_without_registrations(services, registros):
     """A store of an older version (no ``repse_registros``): the board still reads it."""
-    import sqlite3
     from contextlib import closing
 
-    with closing(sqlite3.connect(services.store.path)) as conn:
+    with closing(cifrado.conectar(services.store.path)) as conn:
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("DROP TABLE repse_servicios")
         conn.execute("DROP TABLE repse_registros")

@@ -6,13 +6,12 @@ one opened as it is never has its orders trusted after a write."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.store import movimientos_espejo, plain
+from icsoe_desktop.store import cifrado, movimientos_espejo, plain
 from icsoe_desktop.store.db import Store, make_engine, upgrade_file
 from tests.store.test_pendientes import _downgrade
 
@@ -64,7 +63,7 @@ def test_a_store_of_before_is_brought_to_it_and_back(tmp_path: Path) -> None:
     path = tmp_path / "icsoe.sqlite3"
     upgrade_file(path, ANTES)
     disparadores = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?"
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         antes = {n for (n,) in conn.execute(disparadores, ("movimientos_cambiados%",))}
     store = Store(path)  # the opening migrates it
     try:
@@ -75,7 +74,7 @@ def test_a_store_of_before_is_brought_to_it_and_back(tmp_path: Path) -> None:
         assert _cambiados(store, desde, todos=False) == []
     finally:
         store.close()
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         ahora = {n for (n,) in conn.execute(disparadores, ("movimientos_cambiados%",))}
     assert ahora == antes | {"movimientos_cambiados_orden"}  # the trimming one kept
 

@@ -6,7 +6,6 @@ each column's sort index built (after its first sort) and without it (SQLite sor
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy import func, select, update
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain.movimientos import CAMPO
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, apply_filter
-from icsoe_desktop.store import movimientos_paging
+from icsoe_desktop.store import cifrado, movimientos_paging
 from icsoe_desktop.store.models import Lote, MovimientoRow
 from tests.conftest import built_once, copy_data
 
@@ -637,7 +636,7 @@ def test_sort_indexes_of_an_earlier_version_are_dropped_by_the_migration(tmp_pat
     data.mkdir()
     path = data / "icsoe.sqlite3"
     upgrade_file(path, "0017_orden_estrecho")
-    with sqlite3.connect(path) as conn:
+    with cifrado.conectar(path) as conn:
         conn.execute(
             "CREATE INDEX ix_mov_orden_nombre ON movimientos (deleted, tipo, estado, nombre)"
         )
@@ -670,7 +669,7 @@ def test_a_value_sorts_in_python_where_its_sort_index_puts_it(column):
     from icsoe_desktop.store.models.movimientos import sort_key, sort_rank
 
     valores = _GUARDADOS[column]
-    conn = sqlite3.connect(":memory:")
+    conn = cifrado.conectar(":memory:")
     conn.execute(f"CREATE TABLE m (id INTEGER PRIMARY KEY, {column})")
     conn.executemany("INSERT INTO m VALUES (?, ?)", list(enumerate(valores, 1)))
     sql = f"SELECT id FROM m ORDER BY {sort_key(column, column)}, id"

@@ -4,17 +4,20 @@ and back; the children are written from each receipt's ``detalle``, whatever wro
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 
 from icsoe_desktop.demo.nomina import create_demo_recibos
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import cifrado, sumas
 from icsoe_desktop.store.db import Store, make_engine
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _HIJAS = (
     "SELECT lower(r.{llave}), h.tipo, h.gravado, h.exento FROM nomina_percepciones h "
@@ -37,7 +40,7 @@ def _downgrade(path: Path, target: str) -> None:
 
 
 def _conectar(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     sumas.register(conn)  # the sync's triggers run on the rows written here
     return conn
 

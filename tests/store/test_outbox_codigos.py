@@ -5,12 +5,12 @@ kept the (void) code in the outbox. Upgrading scrubs them, and still sends them.
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import Store, make_engine
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 
@@ -35,7 +35,7 @@ def _store_at_0006(path: Path) -> None:
         config.attributes["connection"] = conn
         command.upgrade(config, "0006_lote_numero")
     engine.dispose()
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     for i, body in enumerate([*BODIES, NOTICE]):
         conn.execute(
             "INSERT INTO outbox (uuid, to_addr, subject, body, created_at, attempts, "
@@ -51,7 +51,7 @@ def test_unsent_mails_of_an_old_store_keep_no_code_after_the_upgrade(tmp_path: P
     path = tmp_path / "icsoe.sqlite3"
     _store_at_0006(path)
     Store(path).close()  # opening upgrades to head
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     rows = conn.execute("SELECT body, sent_at FROM outbox ORDER BY id").fetchall()
     conn.close()
     bodies = [body for body, _ in rows]

@@ -5,7 +5,6 @@ writes, soft and hard removals, push answers, and in a store migrated with rows 
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from icsoe_desktop.services.sync.encode import (
     pending_count,
     stateless_rows,
 )
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import cifrado, sumas
 from icsoe_desktop.store.db import Store, make_engine
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 from icsoe_desktop.store.models import MovimientoRow, SyncConflict, SyncUnsent
@@ -110,7 +109,7 @@ def test_a_store_migrated_with_rows_counts_them(tmp_path: Path) -> None:
     finally:
         store.close()
     _downgrade(path, "0020_registro_estado")
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     sumas.register(conn)  # the sums' triggers still run
     with conn:  # without the count's triggers: states removed unseen
         conn.execute(

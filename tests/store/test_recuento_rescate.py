@@ -13,7 +13,7 @@ from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.store import recuento, rescate
 from icsoe_desktop.store.models import MovimientoRow, SyncRowState
 from icsoe_desktop.store.sync_tables import sums_tables
-from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
+from tests.paginas_danadas import zero_leaf_pages
 from tests.store.test_pendientes import answer_push
 from tests.store.test_sumas import assert_kept_equal_scanned
 
@@ -77,7 +77,6 @@ def test_sums_and_counts_wiped_by_hand_are_written_again(services) -> None:
     assert services.movimientos.count(Filtro()) == 80
 
 
-@needs_dbstat
 def test_the_rescue_copies_every_row_that_reads(services, tmp_path: Path) -> None:
     create_demo_movimientos(services.store, 2000, TODAY)
     answer_push(services.store)

@@ -4,23 +4,21 @@ a schema revision that no longer reads is the template's."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from icsoe_desktop.store import plain, rescate
+from icsoe_desktop.store import cifrado, plain, rescate
 from icsoe_desktop.store.db import Store, upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION
-from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
+from tests.paginas_danadas import zero_leaf_pages
 
 
-@needs_dbstat
 def test_a_rescue_into_the_template_keeps_every_table_and_takes_its_revision(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "icsoe.sqlite3"
     Store(path).close()
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cifrado.conectar(path)) as conn:
         conn.execute("CREATE TABLE hecha_al_usar (id INTEGER PRIMARY KEY, nota TEXT)")
         conn.execute("CREATE INDEX hecha_al_usar_nota ON hecha_al_usar (nota)")
         conn.executemany("INSERT INTO hecha_al_usar (nota) VALUES (?)", [("a",), ("b",)])
@@ -36,16 +34,15 @@ def test_a_rescue_into_the_template_keeps_every_table_and_takes_its_revision(
     assert found.copiados["hecha_al_usar"] == 2
     nueva = tmp_path / "nueva.sqlite3"
     assert rescate.revisar(nueva) == [] and rescate.revision(nueva) == HEAD_REVISION
-    with closing(sqlite3.connect(nueva)) as conn:
+    with closing(cifrado.conectar(nueva)) as conn:
         notas = conn.execute("SELECT nota FROM hecha_al_usar INDEXED BY hecha_al_usar_nota")
         assert [n for (n,) in notas] == ["a", "b"]
         triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
-        with closing(sqlite3.connect(template)) as plantilla:
+        with closing(cifrado.conectar(template)) as plantilla:
             assert conn.execute(triggers).fetchone() == plantilla.execute(triggers).fetchone()
     Store(nueva).close()  # the app opens it: nothing to migrate
 
 
-@needs_dbstat
 def test_a_damaged_store_of_an_earlier_version_is_rescued_in_its_own_schema_then_migrated(
     tmp_path: Path,
 ) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -19,15 +19,19 @@ from sqlalchemy import text
 
 from icsoe_desktop.config import DATABASE_FILE
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import Store, StoreError, large_page_cache
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.models import AuditEntry, Base
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @contextmanager
 def _raw(path: Path) -> Iterator[sqlite3.Connection]:
     """A plain sqlite3 connection, as any other program would open the file."""
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     try:
         with conn:
             yield conn
@@ -57,14 +61,15 @@ def test_connections_use_wal_and_foreign_keys(services) -> None:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
 
 
-def test_a_bulk_write_gets_a_large_page_cache_and_gives_it_back(services) -> None:
-    # Kept on a pooled connection, 32 MiB per connection would bloat the grid's memory.
+def test_a_kept_connection_keeps_64_mib_of_pages_and_a_bulk_write_keeps_them(services) -> None:
+    # SQLCipher decrypts each page read from the file: the grid's pages stay decrypted here.
     with services.store.engine.connect() as conn:
-        default = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -64 * 1024
+        temp_store = conn.exec_driver_sql("PRAGMA temp_store").scalar()
         with large_page_cache(conn):
-            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -32 * 1024
-        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == default
-    assert default > -32 * 1024
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -64 * 1024
+            assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY
+        assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == temp_store
 
 
 def test_wal_mode_is_kept_in_the_file(services) -> None:
@@ -203,9 +208,9 @@ def test_upgrading_keeps_every_sync_state_and_what_waits_to_be_sent(tmp_path: Pa
 def test_audit_log_refuses_update_and_delete_even_outside_the_app(services) -> None:
     _record(services.store, "usuario_idse_alta", "ana@empresa.com")
     with _raw(services.store.path) as raw:
-        with pytest.raises(sqlite3.IntegrityError, match="sólo inserción"):
+        with pytest.raises(cifrado.IntegrityError, match="sólo inserción"):
             raw.execute("UPDATE audit_log SET actor = 'otro@empresa.com'")
-        with pytest.raises(sqlite3.IntegrityError, match="sólo inserción"):
+        with pytest.raises(cifrado.IntegrityError, match="sólo inserción"):
             raw.execute("DELETE FROM audit_log")
         rows = raw.execute("SELECT actor, action, target FROM audit_log").fetchall()
     assert rows == [("admin@empresa.com", "usuario_idse_alta", "ana@empresa.com")]

@@ -19,7 +19,7 @@ from icsoe_desktop.services.sync.apply import apply_remote
 from icsoe_desktop.services.sync.check import bucket_summary, kept_buckets, kept_view
 from icsoe_desktop.services.sync.encode import local_changes, pending_count
 from icsoe_desktop.services.sync.insert import upsert_states
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import cifrado, sumas
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncConflict
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES
 from tests.services.movimientos_data import add_registros, known_rows, write_csv
@@ -167,7 +167,6 @@ def test_a_backup_with_the_earlier_triggers_restores_and_keeps_sums_and_count(
     """A backup of the revision whose bookkeeping triggers were written out in full on each
     table (0021), with rows written there under them, is accepted as the app wrote it, migrated
     to the compact triggers, and its sums and unsent count stay the rows' as writing goes on."""
-    import sqlite3
     from contextlib import closing
 
     from icsoe_desktop.domain.roles import CLI_ACTOR
@@ -178,7 +177,7 @@ def test_a_backup_with_the_earlier_triggers_restores_and_keeps_sums_and_count(
     answer_push(services.store)
     backup = services.backup.backup(tmp_path / "anterior.icsoe-respaldo", actor=CLI_ACTOR)
     _downgrade(backup, "0021_pendientes")
-    with closing(sqlite3.connect(backup)) as conn, conn:
+    with closing(cifrado.conectar(backup)) as conn, conn:
         views = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'view'")
         assert views.fetchone() == (0,)
         sumas.register(conn)  # the earlier triggers keep the sums and the count of these
@@ -190,7 +189,7 @@ def test_a_backup_with_the_earlier_triggers_restores_and_keeps_sums_and_count(
         )
 
     services.backup.restore(backup, actor=CLI_ACTOR)
-    with closing(sqlite3.connect(services.store.path)) as conn:
+    with closing(cifrado.conectar(services.store.path)) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
             HEAD_REVISION,
         )
@@ -242,11 +241,10 @@ def test_a_change_to_any_sent_column_without_the_app_is_noticed(services) -> Non
     """The content triggers list each synced table's columns as a migration froze them: a
     column synced since must be watched too (by the trigger the store adds after the upgrade),
     or a change to it outside the app goes unseen."""
-    import sqlite3
 
     from icsoe_desktop.store.sync_tables import SYNCED_TABLES
 
-    conn = sqlite3.connect(services.store.path)
+    conn = cifrado.conectar(services.store.path)
     try:
         sql = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
     finally:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from icsoe_desktop.store import template
+from icsoe_desktop.store import cifrado, template
 from icsoe_desktop.store.db import Store, current_revision
 from icsoe_desktop.store.migrations import HEAD_REVISION
 
@@ -31,7 +30,7 @@ def test_a_copy_of_the_shipped_template_opens_in_wal_mode_as_it_is(tmp_path: Pat
     assert not list(shipped.parent.glob(shipped.name + "-*"))
     copy = tmp_path / "nueva.sqlite3"
     shutil.copyfile(shipped, copy)
-    conn = sqlite3.connect(copy)
+    conn = cifrado.conectar(copy)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:

@@ -6,18 +6,17 @@ history put in place, and a store whose file cannot be read."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store
 
 
 def _otro_programa(path: Path, sql: str) -> None:
-    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+    with closing(cifrado.conectar(path, isolation_level=None)) as conn:
         plain.configure(conn)  # the functions the store's triggers call
         conn.execute(sql)
 

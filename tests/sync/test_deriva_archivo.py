@@ -7,19 +7,22 @@ A deletion made in the app is not taken for one made outside it: it travels as a
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.services.sync import intercambio as sync_module
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import cifrado, sumas
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal
 from tests.sync.conftest import EMPRESA, connected
+
+if TYPE_CHECKING:
+    import sqlite3
 
 ROWS = 600
 ADMIN = "e"
@@ -32,7 +35,7 @@ def outside_the_app(services) -> Iterator[sqlite3.Connection]:
     meanwhile), with the function the store's triggers call: an SQL fix made by hand."""
     path = services.store.path
     services.store.engine.dispose()
-    connection = sqlite3.connect(path, isolation_level=None)
+    connection = cifrado.conectar(path, isolation_level=None)
     sumas.register(connection)
     try:
         with connection:

@@ -18,7 +18,7 @@ from icsoe_desktop.services.respaldo.reparacion import ReparacionError
 from icsoe_desktop.store import rescate
 from icsoe_desktop.store.models import MovimientoRow
 from icsoe_desktop.store.plain import StoreError
-from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
+from tests.paginas_danadas import zero_leaf_pages
 from tests.sync.conftest import both_holding_movimientos, connected
 
 ROWS = 3000
@@ -30,7 +30,6 @@ def rows(services) -> int:
         return session.query(MovimientoRow).count()
 
 
-@needs_dbstat
 def test_reparar_rescues_every_readable_row_and_the_sync_brings_back_the_rest(
     sync_server, desktops, monkeypatch
 ) -> None:
@@ -64,7 +63,6 @@ def test_reparar_rescues_every_readable_row_and_the_sync_brings_back_the_rest(
     assert rows(a) == ROWS
 
 
-@needs_dbstat
 def test_a_store_that_no_longer_opens_is_rescued_and_receives_what_it_lost(
     sync_server, desktops, clock, monkeypatch
 ) -> None:

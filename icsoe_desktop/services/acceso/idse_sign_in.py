@@ -12,11 +12,10 @@ only the reads and writes. The empresa's grant is checked once the services are 
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import normalize_email
@@ -25,6 +24,9 @@ from icsoe_desktop.paths import CATALOGO_FILE, DATABASE_FILE
 from icsoe_desktop.services.acceso import sign_in
 from icsoe_desktop.store import plain
 from icsoe_desktop.store.migrations import HEAD_REVISION
+
+if TYPE_CHECKING:
+    import sqlite3
 
 MSG_CREDENCIALES = (
     "El usuario o la contraseña son incorrectos o no corresponden entre sí. "
@@ -163,6 +165,13 @@ def open_sign_in(data_dir: Path, clock: Clock = utcnow) -> IdseSignIn | None:
     copied from the template; no user yet). None when it must wait for the full opening: a
     migration to run, the upgrade of a one-company data dir (its users are copied into the
     catalog then), or a damaged file (that opening says so in Spanish)."""
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.services import llave_almacen
+
+    try:  # before its catalog is made or read: encrypted with it
+        llave_almacen.usar(data_dir)()
+    except DomainError:  # not in the keyring: the full opening says so
+        return None
     path = data_dir / CATALOGO_FILE
     legacy = data_dir / DATABASE_FILE
     if not path.exists() and legacy.exists():

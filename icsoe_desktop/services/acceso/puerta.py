@@ -21,7 +21,6 @@ a window or the command line, whatever the service read it with.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager
 from types import GeneratorType
@@ -33,6 +32,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import TERMINAN_SESION, PermisoDenegado, Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.en_curso import Hecho, vigilada, vigilando
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import Store, StoreError
 
 T = TypeVar("T")
@@ -164,7 +164,7 @@ class _Vigilado:
                 # What the call's writes and its service announce is heard once, as it ends.
                 with puerta.operacion(), vigilada(trabajo.preguntar):
                     resultado = valor(*args, **kwargs)
-            except (DBAPIError, sqlite3.Error) as exc:
+            except (DBAPIError, cifrado.Error) as exc:
                 raise puerta.rechazo(exc) from exc
             except PermisoDenegado as exc:
                 puerta.detenido(trabajo, exc)
@@ -182,7 +182,7 @@ class _Vigilado:
 def _traducido(filas: Generator[Any, Any, Any], puerta: Puerta) -> Iterator[Any]:
     try:
         yield from filas
-    except (DBAPIError, sqlite3.Error) as exc:
+    except (DBAPIError, cifrado.Error) as exc:
         raise puerta.rechazo(exc) from exc
 
 

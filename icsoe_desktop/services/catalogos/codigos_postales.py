@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import tempfile
 import threading
 import time
@@ -29,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
@@ -38,6 +37,10 @@ from icsoe_desktop.domain.texts import orden_espanol
 from icsoe_desktop.services.catalogos import sepomex_paquete
 from icsoe_desktop.services.catalogos.sepomex_archivo import ArchivoSepomex, fecha_de, leer
 from icsoe_desktop.services.catalogos.sepomex_paquete import Version
+from icsoe_desktop.store import cifrado
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 class _Permisos(Protocol):
@@ -152,7 +155,7 @@ class CodigosPostalesService:
                     "WHERE cp = ? ORDER BY orden",
                     (cp,),
                 ).fetchall()
-        except sqlite3.Error as exc:
+        except cifrado.Error as exc:
             log.warning("Catálogo de códigos postales ilegible %s: %r", self.path, exc)
             return None
         if not filas:
@@ -177,7 +180,7 @@ class CodigosPostalesService:
                 if con is None:
                     return EstadoCatalogo(False, aviso=self._aviso)
                 meta = dict(con.execute("SELECT clave, valor FROM catalogo").fetchall())
-        except sqlite3.Error as exc:
+        except cifrado.Error as exc:
             log.warning("Catálogo de códigos postales ilegible %s: %r", self.path, exc)
             return EstadoCatalogo(
                 False,
@@ -218,7 +221,7 @@ class CodigosPostalesService:
                     return None
                 meta = dict(con.execute("SELECT clave, valor FROM catalogo").fetchall())
                 huella = meta.get("huella") or sepomex_paquete.huella(con)
-        except sqlite3.Error as exc:
+        except cifrado.Error as exc:
             log.warning("Catálogo de códigos postales ilegible %s: %r", self.path, exc)
             return None
         fecha = _fecha(meta.get("cargado_el"))
@@ -322,7 +325,7 @@ class CodigosPostalesService:
                 fila = con.execute(
                     "SELECT valor FROM catalogo WHERE clave = 'fecha_datos'"
                 ).fetchone()
-        except sqlite3.Error:
+        except cifrado.Error:
             return None
         return _fecha(fila[0]) if fila else None
 
@@ -371,7 +374,7 @@ class CodigosPostalesService:
             if progreso:
                 progreso(cuenta.asentamientos, cuenta.asentamientos)
             _reemplazar(nuevo, self.path)
-        except (sqlite3.Error, OSError) as exc:
+        except (cifrado.Error, OSError) as exc:
             raise _no_guardado(carpeta, exc) from exc
         finally:
             nuevo.unlink(missing_ok=True)
@@ -386,7 +389,7 @@ class CodigosPostalesService:
                     return
                 meta = dict(con.execute("SELECT clave, valor FROM catalogo").fetchall())
                 actuales = {e for (e,) in con.execute("SELECT DISTINCT entidad FROM asentamientos")}
-        except sqlite3.Error:
+        except cifrado.Error:
             return  # a damaged catalogue: anything replaces it
         sepomex_paquete.revisar_merma(
             nombre,
@@ -416,7 +419,7 @@ class _Lectura:
     def __enter__(self) -> sqlite3.Connection | None:
         if not self._path.is_file():
             return None
-        self._con = sqlite3.connect(f"{self._path.as_uri()}?mode=ro", uri=True)
+        self._con = cifrado.conectar(f"{self._path.as_uri()}?mode=ro", uri=True)
         return self._con
 
     def __exit__(self, *_exc: object) -> None:
@@ -428,7 +431,7 @@ def _construir(path: Path, archivo: ArchivoSepomex, meta: dict[str, str]) -> _Cu
     """The catalogue's file at ``path``. The lines go to a staging table on disk (SQLite's
     temporary file, a 2 MB page cache) that drops repeated rows; the catalogue is then written
     from it in (cp, Spanish order): the memory stays flat however big the file."""
-    con = sqlite3.connect(path, isolation_level=None)
+    con = cifrado.conectar(path, isolation_level=None, llave=None)  # public data: in clear
     try:
         # A new file nobody reads yet: no journal, no syncing until it is whole (fsync below).
         con.execute("PRAGMA journal_mode=OFF")

@@ -15,16 +15,19 @@ Only the standard library and the domain: the sync server imports it.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.texts import orden_espanol
 from icsoe_desktop.services.catalogos.sepomex_archivo import COLUMNAS, ENTIDAD_POR_CLAVE
+
+if TYPE_CHECKING:
+    import sqlite3
 
 MIEMBRO = "CPdescarga.txt"
 AVISO = (

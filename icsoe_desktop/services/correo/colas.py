@@ -14,7 +14,6 @@ store before it is sent (mail.py), so two windows or processes never send one tw
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +23,7 @@ from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.services.correo.mail import MailService, SendReport
 from icsoe_desktop.services.secrets import SecretsService
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -107,6 +106,6 @@ def _unsent(path: Path, due_by: datetime | None) -> int:
             return int(conn.execute(query, params).fetchone()[0])
         finally:
             conn.close()
-    except sqlite3.Error:
+    except cifrado.Error:
         log.warning("No se pudo leer la cola de correo de %s", path, exc_info=True)
         return 0

@@ -13,7 +13,6 @@ The container (services/container.py) only wires: it holds what ``abrir`` return
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +26,7 @@ from icsoe_desktop.services.audit import AuditService, Integridad, verificar_bit
 from icsoe_desktop.services.empresas.accesos import AccesosService
 from icsoe_desktop.services.empresas.bitacora import CabezasBitacora
 from icsoe_desktop.services.empresas.servicio import EmpresaInfo, EmpresasService
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
@@ -103,7 +102,7 @@ class AperturaEmpresas:
                 # A restore finished now may bring an older chain (an older backup), as the
                 # restore itself accepts; never a broken or rewritten one (a forged marker).
                 integridad = verificar_bitacora(path)
-        except sqlite3.Error as exc:
+        except cifrado.Error as exc:
             Store(path).close()  # a damaged file raises here, saying so
             log.error("No se pudo leer la bitácora de %s: %r", path, exc)
             integridad = Integridad(0, None, "no se pudo leer para revisarla")
@@ -191,7 +190,7 @@ class AperturaEmpresas:
             return
         try:
             integridad = self._cabezas.avanzar(empresa.id, store.path)
-        except (DomainError, OSError, sqlite3.Error) as exc:
+        except (DomainError, OSError, cifrado.Error) as exc:
             log.warning("No se registró la bitácora de %s: %s", empresa.etiqueta, exc)
             return
         if not integridad.integra:

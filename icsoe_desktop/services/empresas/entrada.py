@@ -16,7 +16,6 @@ nothing found in an empresa that does not match is shown or counted there.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from icsoe_desktop.services.capturistas.acceso import (
 from icsoe_desktop.services.capturistas.common import ACTIVATION_PURPOSE, RESET_PURPOSE
 from icsoe_desktop.services.correo.mail import MailService
 from icsoe_desktop.services.empresas.servicio import EmpresaInfo
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
@@ -296,7 +295,7 @@ class EntradaIcsoe:
                     row = conn.execute(sql, params).fetchone()
                 finally:
                     conn.close()
-            except sqlite3.Error:
+            except cifrado.Error:
                 log.warning("No se pudo leer la empresa %s", empresa.archivo, exc_info=True)
                 continue
             if row is not None:

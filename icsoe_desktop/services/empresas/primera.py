@@ -6,17 +6,20 @@ a no-op once the catalog has an empresa."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.paths import DATABASE_FILE
-from icsoe_desktop.store import plain, sumas
+from icsoe_desktop.store import cifrado, plain, sumas
 from icsoe_desktop.store.db import Store, StoreError
 from icsoe_desktop.store.models import EmpresaCatalogo
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +54,12 @@ def asegurar_primera(catalogo: Store, data_dir: Path, clock: Clock) -> None:
         return
     Store(legacy).close()  # brings it to the head schema before its rows are copied
     now_text = plain.to_text(clock())  # as SQLAlchemy writes it
-    conn = sqlite3.connect(catalogo.path, isolation_level=None)
+    conn = cifrado.conectar(catalogo.path, isolation_level=None)
     plain.register_functions(conn)  # the triggers of the rows written here
     sumas.register(conn)
     try:
         conn.execute("PRAGMA busy_timeout=10000")
-        conn.execute("ATTACH DATABASE ? AS anterior", (str(legacy),))
+        cifrado.adjuntar(conn, legacy, "anterior")
         conn.execute("BEGIN IMMEDIATE")
         if conn.execute("SELECT count(*) FROM empresas").fetchone()[0]:
             conn.execute("ROLLBACK")  # another process did it meanwhile

@@ -28,6 +28,7 @@ from icsoe_desktop.services.respaldo.backup import (
     Progress,
     marcar,
 )
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -149,11 +150,10 @@ class BackupEmpresa(BackupService):
 
 def _acuse_alterado(backup: Path) -> str:
     """The first IMSS acuse of the copy whose bytes or folio are not the ones registered."""
-    import sqlite3
 
     from icsoe_desktop.services.respaldo.documentos import primer_documento_distinto
 
-    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    conn = cifrado.conectar(f"file:{backup}?mode=ro", uri=True)
     try:
         return primer_documento_distinto(conn, constancias=False)
     finally:

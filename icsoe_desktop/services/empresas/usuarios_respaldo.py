@@ -3,21 +3,24 @@ at a restore (they live in the installation's catalog, not in the empresa's stor
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.row_ids import new_uuid
-from icsoe_desktop.store import plain, sumas
+from icsoe_desktop.store import cifrado, plain, sumas
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 def usuarios_al_respaldo(catalogo: Path, empresa_id: int, backup: Path) -> None:
     """The backup's ``idse_users`` become the catalog's users who may open the empresa."""
-    conn = sqlite3.connect(backup, isolation_level=None)
+    conn = cifrado.conectar(backup, isolation_level=None)
     plain.register_functions(conn)  # the triggers of the rows written here
     sumas.register(conn)
     try:
-        conn.execute("ATTACH DATABASE ? AS catalogo", (str(catalogo),))
+        cifrado.adjuntar(conn, catalogo, "catalogo")
         columns = _columns(conn, "idse_users", "main")
         conn.execute("BEGIN")
         conn.execute("DELETE FROM main.idse_users")
@@ -39,12 +42,12 @@ def usuarios_del_respaldo(
     """Users of a restored store the catalog lacks are added with their password, never as
     administrators (a file brings no role), and granted this empresa only; users the catalog
     has keep their rights and grants, whatever the file says of them. Audited."""
-    conn = sqlite3.connect(catalogo, isolation_level=None)
+    conn = cifrado.conectar(catalogo, isolation_level=None)
     plain.register_functions(conn)  # the triggers of the rows written here
     sumas.register(conn)
     try:
         conn.execute("PRAGMA busy_timeout=10000")
-        conn.execute("ATTACH DATABASE ? AS restaurada", (str(store_path),))
+        cifrado.adjuntar(conn, store_path, "restaurada")
         names = _columns(conn, "idse_users", "restaurada", without=("id", "administrador"))
         conn.execute("BEGIN IMMEDIATE")
         nuevos = [

@@ -10,14 +10,17 @@ in between leaves at most a blob nobody names."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrar, plain
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _ESQUEMA = (
     "CREATE TABLE IF NOT EXISTS archivos (sha256 TEXT PRIMARY KEY, tamano INTEGER NOT NULL, "
@@ -42,6 +45,7 @@ class ArchivoEvidencias:
 
     def _abrir(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        cifrar.al_abrir(self.path)  # an archive of before encryption: encrypted once, here
         conn = plain.connect(self.path)
         for sentencia in _ESQUEMA:
             conn.execute(sentencia)

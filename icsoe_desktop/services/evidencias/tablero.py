@@ -8,15 +8,18 @@ empresa without opening it as the app's empresa."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.evidencias import DIA_ENTREGA, DOCUMENTOS, Mes
 from icsoe_desktop.services.evidencias.archivo import ruta_de
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,7 @@ def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
         archivo = ruta_de(store)
         con_archivo = archivo.is_file()
         if con_archivo:
-            # By its plain path: Windows' SQLite takes no URI in ATTACH (only read here).
-            conn.execute("ATTACH DATABASE ? AS arch", (str(archivo),))
+            cifrado.adjuntar(conn, archivo, "arch")
         recibos = _recibos(conn, tablas, desde, hasta, con_archivo)
         documentos = _documentos(conn, tablas, meses, con_archivo)
         nombres = _nombres(conn, tablas)

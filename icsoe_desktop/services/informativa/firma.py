@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
@@ -46,6 +45,7 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
 from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, ContratoRow, InformativaRow
@@ -457,7 +457,7 @@ class FirmaInformativaService(InformativaBase):
         for etiqueta, path in self._otras_empresas() if encontrada is None else ():
             try:
                 encontrada = _comparar(leida, _filas_de(path, inf.uuid), etiqueta)
-            except (sqlite3.Error, ValueError):  # damaged, locked: it cannot say, others may
+            except (cifrado.Error, ValueError):  # damaged, locked: it cannot say, others may
                 log.warning("No se pudo buscar la informativa en %s", path, exc_info=True)
                 continue
             if encontrada is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, replace
@@ -55,7 +54,7 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.constancia_refutada import refutada
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, InformativaRow, SisubReporte
 
@@ -633,7 +632,7 @@ def _folio_en_archivo(ruta: Path, folio: str) -> str | None:
                 "WHERE i.folio_imss = ? AND i.deleted = 0 LIMIT 1",
                 (folio,),
             ).fetchone()
-    except sqlite3.Error:
+    except cifrado.Error:
         log.warning("No se pudo revisar el folio en %s", ruta, exc_info=True)
         return None
     if fila is None:

@@ -15,7 +15,6 @@ not switch the open empresa nor build services on the other stores.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from icsoe_desktop.services.empresas.servicio import EmpresaInfo, EmpresasServic
 from icsoe_desktop.services.evidencias.vencimientos import EvidenciaPendiente, por_entregar
 from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse, por_vencer
 from icsoe_desktop.services.sisub.vencimientos import VencimientoSisub, pendientes
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +144,7 @@ class VencimientosService:
                 registros.extend(por_vencer(path, empresa, hoy))
                 sisub.extend(pendientes(path, empresa, hoy, inhabiles))
                 evidencias.extend(por_entregar(path, empresa, hoy))
-            except (sqlite3.Error, ValueError):
+            except (cifrado.Error, ValueError):
                 log.warning("No se pudo leer la empresa %s", empresa.archivo, exc_info=True)
                 sin_leer.append(empresa)
                 continue

@@ -4,15 +4,18 @@ empresa's store with plain sqlite3 as the rest of the board is."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.informativa import repse
 from icsoe_desktop.services.empresas.servicio import EmpresaInfo
 from icsoe_desktop.store import plain
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,24 @@ passwords stay in the OS keyring, so a copied backup opens no secret on another 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.audit import AuditService, Cabeza, verificar_bitacora
 from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.services.respaldo import evidencias, restauracion
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import Store, upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +104,9 @@ class BackupService:
             )
         try:
             with atomic_write(destination) as partial:
-                source = sqlite3.connect(self._store.path)
+                source = cifrado.conectar(self._store.path)
                 try:
-                    target = sqlite3.connect(partial)
+                    target = cifrado.conectar(partial)
                     try:
                         _copy(source, target, progress or (lambda _done, _total: None))
                         # One self-contained file: no -wal beside it when it is opened later.
@@ -112,7 +116,7 @@ class BackupService:
                 finally:
                     source.close()
                 archivos = evidencias.al_respaldo(ruta_de(self._store.path), partial)
-        except (sqlite3.Error, OSError) as exc:
+        except (cifrado.Error, OSError) as exc:
             log.exception("No se pudo escribir el respaldo %s", destination)
             raise BackupError(
                 "respaldo_fallido",
@@ -245,12 +249,12 @@ class BackupService:
             return ""
         if _empresa_of(self._store.path).rfc != _empresa_of(candidate).rfc:
             return ""
-        with closing(sqlite3.connect(f"file:{self._store.path}?mode=ro", uri=True)) as conn:
+        with closing(cifrado.conectar(f"file:{self._store.path}?mode=ro", uri=True)) as conn:
             try:
                 fila = conn.execute(
                     "SELECT hash FROM audit_cadena WHERE audit_id = ?", (ultima.id,)
                 ).fetchone()
-            except sqlite3.Error:  # a store of before the chain: nothing to compare
+            except cifrado.Error:  # a store of before the chain: nothing to compare
                 return ""
         if fila is None or fila[0] == ultima.hash:
             return ""
@@ -285,7 +289,7 @@ class BackupService:
 
 def _check_marca(candidate: Path, source: Path) -> None:
     """Refuse a backup taken from an altered store (``marcar``)."""
-    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    conn = cifrado.conectar(f"file:{candidate}?mode=ro", uri=True)
     try:
         row = conn.execute(
             "SELECT detail FROM audit_log WHERE action = ? ORDER BY id LIMIT 1", (AUDIT_MARCA,)
@@ -310,7 +314,7 @@ def _check_documentos(candidate: Path, source: Path, store: Store) -> None:
         primera_constancia_refutada,
     )
 
-    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    conn = cifrado.conectar(f"file:{candidate}?mode=ro", uri=True)
     try:
         problema = primer_documento_distinto(conn)
         if not problema and store.verificar_constancia is not None:
@@ -332,7 +336,7 @@ def marcar(backup: Path, actor: str | None, problema: str) -> None:
     from icsoe_desktop.services.audit import SYSTEM_ACTOR
     from icsoe_desktop.store import plain
 
-    conn = sqlite3.connect(backup)
+    conn = cifrado.conectar(backup)
     try:
         plain.register_functions(conn)
         plain.add_audit(conn, utcnow(), actor or SYSTEM_ACTOR, AUDIT_MARCA, backup.name, problema)
@@ -347,7 +351,7 @@ def _check_firmadas(candidate: Path, source: Path) -> None:
     from icsoe_desktop.domain.informativa.firmada import problema_firmada
     from icsoe_desktop.domain.informativa.modelo import FIRMADAS
 
-    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    conn = cifrado.conectar(f"file:{candidate}?mode=ro", uri=True)
     try:
         firmadas = conn.execute(
             "SELECT c.rfc, i.periodo, i.cadena, i.sello, i.certificado_der, i.congelada, "
@@ -383,7 +387,7 @@ def _label(empresa: DatosEmpresa) -> str:
 
 def _empresa_of(path: Path) -> DatosEmpresa:
     """The ``empresa`` row (Configuración inicial) of a store at head: empty when never set."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = cifrado.conectar(f"file:{path}?mode=ro", uri=True)
     try:
         row = conn.execute("SELECT rfc, razon_social FROM empresa ORDER BY id LIMIT 1").fetchone()
     finally:
@@ -410,7 +414,7 @@ def _prepare(candidate: Path) -> None:
                 log.info("Índice de orden %s de otra versión: se quita del respaldo", name)
     finally:
         engine.dispose()
-    with sqlite3.connect(candidate) as raw:
+    with cifrado.conectar(candidate) as raw:
         raw.execute("PRAGMA journal_mode=DELETE")  # one file again
     raw.close()
 
@@ -419,7 +423,7 @@ def _check_schema(candidate: Path, revision: str, source: Path) -> None:
     """Refuse a file whose schema is not the app's at ``revision`` (respaldo_esquema.py)."""
     from icsoe_desktop.services.respaldo import esquema as respaldo_esquema
 
-    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    conn = cifrado.conectar(f"file:{candidate}?mode=ro", uri=True)
     try:
         found = respaldo_esquema.read_schema(conn)
     finally:
@@ -462,7 +466,7 @@ def _sin_evidencias(codigo: str, mensaje: str, source: Path) -> Iterator[None]:
     """A file error of the evidence archive's step as the restore's refusal ``codigo``."""
     try:
         yield
-    except (sqlite3.Error, OSError) as exc:
+    except (cifrado.Error, OSError) as exc:
         log.exception("Respaldo %s: %s", source, codigo)
         raise BackupError(codigo, mensaje) from exc
 
@@ -495,7 +499,7 @@ def _check_candidate(candidate: Path, source: Path) -> str:
     from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 
     try:
-        conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+        conn = cifrado.conectar(f"file:{candidate}?mode=ro", uri=True)
         try:
             conn.execute("PRAGMA trusted_schema=OFF")  # its views and triggers run nothing here
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
@@ -513,7 +517,7 @@ def _check_candidate(candidate: Path, source: Path) -> str:
             revision = None if row is None else str(row[0])
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except cifrado.DatabaseError as exc:
         log.warning("El archivo %s no se pudo leer como SQLite: %r", source, exc)
         raise BackupError(
             "respaldo_danado",

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.acuse_corregido import leer as leer_corregido
 from icsoe_desktop.domain.informativa.modelo import FIRMADAS, PRESENTADA
 from icsoe_desktop.services.informativa.acuse_guardado import Registrada, acuse_ajeno, contratantes
 from icsoe_desktop.services.informativa.constancia_refutada import Verificar
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +149,7 @@ def primera_constancia_refutada(
     tenidas: set[tuple[str, str]] = set()
     if vigente is not None and vigente.is_file():
         try:
-            with closing(sqlite3.connect(f"{vigente.resolve().as_uri()}?mode=ro", uri=True)) as v:
+            with closing(cifrado.conectar(f"{vigente.resolve().as_uri()}?mode=ro", uri=True)) as v:
                 tenidas = {
                     (uuid, hashlib.sha256(pdf).hexdigest())
                     for uuid, pdf in v.execute(
@@ -155,7 +158,7 @@ def primera_constancia_refutada(
                         (PRESENTADA,),
                     )
                 }
-        except sqlite3.Error:  # unreadable: every constancia is verified
+        except cifrado.Error:  # unreadable: every constancia is verified
             log.warning("No se pudo leer la base en uso %s", vigente, exc_info=True)
     filas = conn.execute(
         "SELECT c.rfc, i.periodo, i.uuid, i.cadena, i.acuse_pdf FROM icsoe_informativas i "

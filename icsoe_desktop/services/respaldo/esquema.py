@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from icsoe_desktop.store import bulk_indexes
+from icsoe_desktop.store import bulk_indexes, cifrado
 from icsoe_desktop.store.db import upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.plain import TEMPLATES
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _KINDS = {"table": "la tabla", "view": "la vista", "trigger": "el disparador", "index": "el índice"}
 _PLURAL = {"table": "las tablas", "view": "las vistas", "trigger": "los disparadores"}
@@ -86,7 +89,7 @@ def reference(revision: str) -> Schema:
             upgrade_file(path)  # a template behind head still reaches it
         else:
             upgrade_file(path, revision)
-        conn = sqlite3.connect(path)
+        conn = cifrado.conectar(path)
         try:
             return read_schema(conn)
         finally:

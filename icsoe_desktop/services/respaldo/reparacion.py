@@ -14,7 +14,6 @@ audit chain) is rescued before the empresa opens (``rescatar_archivo``, the comm
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.respaldo import restauracion
-from icsoe_desktop.store import plain, recuento, rescate
+from icsoe_desktop.store import cifrado, plain, recuento, rescate
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.sync_tables import by_name, sums_tables
@@ -101,7 +100,7 @@ def _rescatar(db_path: Path, actor: str | None) -> tuple[rescate.Rescate, Path]:
     try:
         found = rescate.rescatar(db_path, candidate, plantilla)
         aparte = restauracion.replace_store(db_path, candidate, "reparacion", actor, lambda: None)
-    except (sqlite3.Error, OSError, restauracion.SwapError) as exc:
+    except (cifrado.Error, OSError, restauracion.SwapError) as exc:
         log.exception("No se pudo reparar %s", db_path)
         raise ReparacionError(
             "reparacion_fallida", _MSG_FALLIDA.format(nombre=db_path.name)
@@ -251,7 +250,7 @@ class ReparacionService:
         """The store opened again (the rescued file, or the one that could not be rescued)."""
         try:
             self._store.reopen(solo_lectura)
-        except (sqlite3.Error, SQLAlchemyError) as exc:
+        except (cifrado.Error, SQLAlchemyError) as exc:
             log.exception("No se pudo abrir de nuevo %s", db_path)
             raise ReparacionError(
                 "reparacion_fallida", _MSG_FALLIDA.format(nombre=db_path.name)

@@ -33,7 +33,6 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -42,6 +41,7 @@ from datetime import datetime
 from pathlib import Path
 
 from icsoe_desktop.files import write_bytes_atomic
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import RESTORE_ASIDE, RESTORE_CANDIDATE, RESTORE_MARKER
 
 log = logging.getLogger(__name__)
@@ -128,14 +128,14 @@ def _one_file(db_path: Path) -> None:
     finishing its work; another program keeping it open makes the restore stop here."""
     for attempt in range(CLOSE_TRIES):
         try:
-            conn = sqlite3.connect(db_path, timeout=0)
+            conn = cifrado.conectar(db_path, timeout=0)
             try:
                 mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
             finally:
                 conn.close()
             if mode == "delete":
                 return
-        except sqlite3.OperationalError:
+        except cifrado.OperationalError:
             if attempt == CLOSE_TRIES - 1:
                 raise
         time.sleep(0.1)
@@ -170,7 +170,7 @@ def replace_store(
         _keep_aside(db_path, aside)
         pausa("copia_aparte")
         os.replace(candidate, db_path)
-    except (OSError, sqlite3.Error, SwapError) as exc:
+    except (OSError, cifrado.Error, SwapError) as exc:
         # The marker first: without it, no later opening takes the store for a restored one.
         with contextlib.suppress(OSError):
             marker_of(db_path).unlink()

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +35,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.catalogos.sepomex_paquete import NINGUNO, Version
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.transporte import SyncError, Transporte
+from icsoe_desktop.store import cifrado
 
 if TYPE_CHECKING:
     import requests
@@ -94,7 +94,7 @@ class CatalogoCompartido:
                 return self._recibir(http, base, servidor)
         except DomainError as exc:  # SyncError too: the sync itself is done
             log.warning("Catálogo de códigos postales no sincronizado: %s", exc.message)
-        except (OSError, sqlite3.Error):  # the catalogue's folder: this desktop's to mend
+        except (OSError, cifrado.Error):  # the catalogue's folder: this desktop's to mend
             log.exception("Catálogo de códigos postales no sincronizado")
         return ""
 

@@ -4,10 +4,9 @@ synced tables (``store/sync_tables.py``): no table is named here."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from sqlalchemy import (
@@ -27,6 +26,9 @@ from sqlalchemy.types import NullType
 
 from icsoe_desktop.store.models import SyncRowState
 from icsoe_desktop.store.sync_tables import SyncedTable
+
+if TYPE_CHECKING:
+    import sqlite3
 
 # The sync states' table (SQLAlchemy types a model's ``__table__`` as any FromClause).
 STATES = cast(Table, SyncRowState.__table__)
@@ -143,7 +145,7 @@ def driver_cursor(
 def driver(connection: Connection) -> sqlite3.Connection:
     """The driver's own connection under ``connection``."""
     # The store is SQLite, and a connection in use has its driver's (typed as Any | None).
-    return cast(sqlite3.Connection, connection.connection.driver_connection)
+    return cast("sqlite3.Connection", connection.connection.driver_connection)
 
 
 # The SQL of the sync's fixed queries, compiled once per process: building and compiling

@@ -8,12 +8,14 @@ from icsoe_desktop.store.models import Base
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # `alembic` CLI use by a maintainer: -x url=sqlite:///file
-    from sqlalchemy import create_engine
+    from pathlib import Path
+
+    from icsoe_desktop.store.db import make_engine
 
     url = context.get_x_argument(as_dictionary=True).get("url")
-    if url is None:
+    if url is None or not url.startswith("sqlite:///"):
         raise SystemExit("Falta -x url=sqlite:///archivo")
-    connection = create_engine(url).connect()
+    connection = make_engine(Path(url.removeprefix("sqlite:///"))).connect()  # keyed as the app
 
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
 with context.begin_transaction():

@@ -1,0 +1,129 @@
+"""The installation's store key: what encrypts every store of the data folder (store/cifrado.py),
+kept in the OS keyring (``almacen``/``llave``: the Windows user's Credential Manager) as the
+other secrets, never in a file.
+
+Made the first time an installation opens its catalog, read once per process. A key that was
+used (the catalog is encrypted) and is no longer in the keyring is never made anew: the stores
+would not open with another. The opening stops with :data:`MSG_FALTA`. Without an OS keyring
+nothing secret can be kept: the stores stay in clear and the log says so (the administration
+guide, «Cifrado de las bases de datos»).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets as random
+import threading
+from pathlib import Path
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.paths import CATALOGO_FILE
+from icsoe_desktop.services.secrets import ALMACEN, SecretsService
+from icsoe_desktop.store import cifrado
+
+log = logging.getLogger(__name__)
+
+KEYRING_SCOPE = "almacen"  # icsoe-desktop/almacen in the Credential Manager
+CUENTA = "llave"
+MSG_FALTA = (
+    "No está en el llavero del sistema ({almacen}) la llave con la que se cifraron las bases "
+    "de datos de esta instalación: sin ella no se pueden abrir, así que no se abrió nada. Pasa "
+    "cuando se restableció el perfil de Windows o se copió la carpeta de datos a otro equipo o "
+    "usuario: restaura la credencial «icsoe-desktop/almacen» (usuario «llave») desde el "
+    "respaldo del Administrador de credenciales del equipo o usuario anterior, o usa el código "
+    "de recuperación del administrador (guía de administración, «Cifrado de las bases de datos»)."
+)
+MSG_ILEGIBLE = (
+    "No se pudo leer la llave de las bases de datos en el llavero del sistema ({almacen}): la "
+    "credencial «icsoe-desktop/almacen» (usuario «llave») no trae una llave de icsoe-desktop "
+    "(se cambió por fuera de la aplicación). No se abrió nada: restáurala desde el respaldo del "
+    "Administrador de credenciales o usa el código de recuperación del administrador."
+)
+
+
+class LlaveAlmacenFaltante(DomainError):
+    """The key the installation's stores were encrypted with is not in the keyring."""
+
+
+def cifrada(path: Path) -> bool:
+    """Whether ``path`` is a store already encrypted (a file with content and no plain header)."""
+    try:
+        return path.stat().st_size > 0 and not cifrado.es_plano(path)
+    except OSError:
+        return False
+
+
+def de_texto(valor: str | None) -> bytes | None:
+    """The key a keyring entry holds (None: none, or not a key of ours)."""
+    try:
+        llave = bytes.fromhex(valor or "")
+    except ValueError:
+        return None
+    return llave if len(llave) == cifrado.LARGO_LLAVE else None
+
+
+class LlaveAlmacen:
+    """The provider store/cifrado.py keys with (``cifrado.usar_llave``)."""
+
+    def __init__(self, secrets: SecretsService, data_dir: Path) -> None:
+        self._secrets = secrets
+        self._catalogo = data_dir / CATALOGO_FILE
+        self._llave: bytes | None = None
+        self._leida = False
+        self._candado = threading.Lock()
+
+    def __call__(self) -> bytes | None:
+        """The key (None: no OS keyring and nothing encrypted yet: plain stores);
+        LlaveAlmacenFaltante when it is missing or garbled."""
+        if self._leida:
+            return self._llave
+        with self._candado:
+            if not self._leida:
+                self._llave = self._cargar()
+                self._leida = True
+            return self._llave
+
+    def _cargar(self) -> bytes | None:
+        valor = self._secrets.get(KEYRING_SCOPE, CUENTA)
+        if valor:
+            llave = de_texto(valor)
+            if llave is None:
+                log.error("Llave de las bases de datos ilegible en el llavero")
+                raise LlaveAlmacenFaltante(
+                    "llave_almacen_ilegible", MSG_ILEGIBLE.format(almacen=ALMACEN)
+                )
+            return llave
+        if cifrada(self._catalogo):
+            log.error("Falta en el llavero la llave de las bases de datos de %s", self._catalogo)
+            raise LlaveAlmacenFaltante("sin_llave_almacen", MSG_FALTA.format(almacen=ALMACEN))
+        if not self._secrets.available():
+            log.warning("Sin llavero del sistema: las bases de datos quedan sin cifrar")
+            return None
+        llave = random.token_bytes(cifrado.LARGO_LLAVE)
+        try:
+            self._secrets.set(KEYRING_SCOPE, CUENTA, llave.hex())
+        except DomainError:  # the keyring refused it: plain stores, as without a keyring
+            log.warning("No se guardó en el llavero la llave de las bases de datos")
+            return None
+        log.info("Llave nueva de las bases de datos en el llavero")
+        return llave
+
+
+def usar(data_dir: Path, secrets: SecretsService | None = None) -> LlaveAlmacen:
+    """This process opens the stores with the key of ``data_dir``'s installation from now on."""
+    proveedor = LlaveAlmacen(secrets or SecretsService(), data_dir)
+    cifrado.usar_llave(proveedor)
+    return proveedor
+
+
+__all__ = [
+    "CUENTA",
+    "KEYRING_SCOPE",
+    "MSG_FALTA",
+    "MSG_ILEGIBLE",
+    "LlaveAlmacen",
+    "LlaveAlmacenFaltante",
+    "cifrada",
+    "de_texto",
+    "usar",
+]
