@@ -5,6 +5,7 @@ its Qt plugin."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -37,13 +38,39 @@ def _excluded(name: str, excluded: list[str]) -> bool:
     return any(name == e or name.startswith(f"{e}.") for e in excluded)
 
 
+def _solo_tipos(node: ast.AST) -> bool:
+    """``if TYPE_CHECKING:``: imports for the type checker, never run."""
+    return isinstance(node, ast.If) and (
+        (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+        or (isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING")
+    )
+
+
+def _run_imports(path: Path) -> set[str]:
+    """Every module ``path`` imports when it runs, wherever in the file (lazy imports count;
+    those only the type checker reads do not)."""
+    names: set[str] = set()
+    pending: list[ast.AST] = [ast.parse(path.read_text(encoding="utf-8"))]
+    while pending:
+        node = pending.pop()
+        if _solo_tipos(node):
+            pending.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        pending.extend(ast.iter_child_nodes(node))
+    return names
+
+
 def _app_imports() -> set[str]:
-    """Every module the bundled code names in an import, wherever in a file (the windows import
-    most of what they use only when they open: lazy imports count)."""
+    """Every module the bundled code names in an import it runs, wherever in a file (the
+    windows import most of what they use only when they open: lazy imports count)."""
     names: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         if NOT_BUNDLED not in path.parents:
-            names |= imports_of(path)
+            names |= _run_imports(path)
     return names
 
 
@@ -168,13 +195,15 @@ def test_the_runtime_hooks_left_out_serve_nothing_the_app_calls() -> None:
 def test_the_app_and_its_libraries_go_beside_the_archive_and_the_standard_library_in_it() -> None:
     """The bootloader reads the archive's index whole before the app runs: the app's package
     (the first window imports about 25 of its modules) and the libraries (imported once the
-    window is up) go beside it as .pyc files; Qt's bindings and the standard library stay in it
-    (base_library.zip, which the interpreter starts from, apart)."""
+    window is up) go beside it as .pyc files, but the largest, kept compressed in it; Qt's
+    bindings and the standard library stay in it (base_library.zip, which the interpreter
+    starts from, apart)."""
     contents = _bundle_contents()
     modes = contents.outside_archive(packages_distributions())
-    for package in ("icsoe_desktop", "sqlalchemy", "alembic", "openpyxl", "cryptography"):
+    for package in ("icsoe_desktop", "openpyxl", "cryptography", "pyhanko"):
         assert modes.get(package) == "pyc", package
-    assert modes.keys().isdisjoint({"PySide6", "shiboken6"})
+    # The largest libraries, compressed in the archive (see bundle_contents.ARCHIVED_PACKAGES).
+    assert modes.keys().isdisjoint({"PySide6", "shiboken6", "sqlalchemy", "alembic", "pypdf"})
     # A distribution that installs a name of the standard library (a backport) must not take
     # it out of base_library.zip, where the interpreter's start finds it.
     assert contents.outside_archive(["requests", "json", "encodings", "PySide6"]) == {
