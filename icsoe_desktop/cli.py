@@ -80,6 +80,18 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="confirma que la credencial icsoe-desktop/bitacora se perdió y no tiene respaldo",
     )
+    cifrado = commands.add_parser(
+        "cifrado", help="el código de recuperación de la llave de las bases de datos"
+    )
+    cifrado_acciones = cifrado.add_subparsers(dest="cifrado_command", required=True)
+    cifrado_acciones.add_parser(
+        "codigo", help="muestra el código de recuperación (queda en la bitácora)"
+    )
+    cifrado_acciones.add_parser(
+        "recuperar",
+        help="lee de la entrada estándar el código de recuperación y devuelve al llavero la "
+        "llave de las bases de datos (cuando el llavero la perdió)",
+    )
     _add_cert_parser(commands)
     _add_emisores_parser(commands)
     from icsoe_desktop import cli_capacitacion
@@ -222,6 +234,8 @@ def main(argv: list[str]) -> int:
         return _cert_inspect(args)
     if args.command == "bitacora":
         return _llave_nueva(args)
+    if args.command == "cifrado" and args.cifrado_command == "recuperar":
+        return _recuperar_llave(args)
     if args.command == "screenshots":
         from icsoe_desktop.demo.screenshots import render_all
 
@@ -254,6 +268,24 @@ def _llave_nueva(args: argparse.Namespace) -> int:
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
+    return 0
+
+
+def _recuperar_llave(args: argparse.Namespace) -> int:
+    """``cifrado recuperar``: before any opening, which a lost key stops."""
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.logging_setup import configure_logging
+    from icsoe_desktop.paths import LOG_FILE, resolve_data_dir
+    from icsoe_desktop.services.recuperacion_almacen import recuperar
+
+    data_dir = resolve_data_dir(args.data_dir)
+    configure_logging(data_dir / LOG_FILE)
+    try:
+        recuperar(data_dir, sys.stdin.readline())
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print("Llave de las bases de datos recuperada: icsoe-desktop ya puede abrirlas.")
     return 0
 
 
@@ -291,6 +323,9 @@ def _service_command(args: argparse.Namespace) -> int:
     try:
         if args.command == "emisores":
             return _emisores(args, services)
+        if args.command == "cifrado":  # codigo: shown to who runs the command line, audited
+            print(services.codigo_recuperacion.mostrar(CLI_ACTOR))
+            return 0
         if args.command == "capacitacion":
             from icsoe_desktop import cli_capacitacion
 

@@ -61,6 +61,7 @@ class Accion(StrEnum):
     IMPORTES_NOMINA = "ver los importes de los recibos de nómina"
     REGISTRO_REPSE = "registrar o renovar el registro REPSE"
     EVIDENCIAS = "adjuntar o exportar la evidencia mensual del cliente"
+    CODIGO_RECUPERACION = "ver el código de recuperación de las bases de datos"
     # Any call of an empresa's services, reads too (services/acceso/puerta.py): every role may,
     # an IDSE user only while it holds the empresa's grant and is enabled.
     CONSULTAR = "consultar o exportar los datos de la empresa"
@@ -134,6 +135,8 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # The month's declarations and payments attached, and the client's pack, which carries
     # the receipts' XML (salaries): the staff who import and see the receipts.
     Accion.EVIDENCIAS: _IDSE,
+    # It opens every store of the installation without the keyring: who administers it.
+    Accion.CODIGO_RECUPERACION: _ADMIN,
     Accion.CONSULTAR: frozenset(Rol),
 }
 

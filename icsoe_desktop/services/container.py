@@ -40,6 +40,7 @@ from icsoe_desktop.services.empresas.accesos import AccesosService
 from icsoe_desktop.services.empresas.bitacora import CabezasBitacora
 from icsoe_desktop.services.empresas.primera import asegurar_primera
 from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE, EmpresaInfo, EmpresasService
+from icsoe_desktop.services.recuperacion_almacen import CodigoRecuperacion
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
@@ -183,6 +184,13 @@ class Services:
     @cached_property
     def secrets(self) -> SecretsService:
         return SecretsService()
+
+    @cached_property
+    def codigo_recuperacion(self) -> CodigoRecuperacion:
+        """The stores' recovery code, shown again to an administrator (audited)."""
+        return CodigoRecuperacion(
+            self.catalogo, self.audit_instalacion, self.permisos, self.secrets
+        )
 
     @cached_property
     def cabezas(self) -> CabezasBitacora:

@@ -67,6 +67,7 @@ class LlaveAlmacen:
 
     def __init__(self, secrets: SecretsService, data_dir: Path) -> None:
         self._secrets = secrets
+        self._data_dir = data_dir
         self._catalogo = data_dir / CATALOGO_FILE
         self._llave: bytes | None = None
         self._leida = False
@@ -84,6 +85,14 @@ class LlaveAlmacen:
             return self._llave
 
     def _cargar(self) -> bytes | None:
+        from icsoe_desktop.services import recuperacion_almacen
+
+        llave = self._de_llavero()
+        if llave is not None:  # its recovery code made with it, or when it has none yet
+            recuperacion_almacen.asegurar(self._data_dir, llave, self._secrets)
+        return llave
+
+    def _de_llavero(self) -> bytes | None:
         valor = self._secrets.get(KEYRING_SCOPE, CUENTA)
         if valor:
             llave = de_texto(valor)

@@ -204,7 +204,11 @@ def test_a_store_another_program_keeps_open_is_not_replaced(data_dir: Path, tmp_
         [
             sys.executable,
             "-c",
-            "import sqlite3, sys, time\n"
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from icsoe_desktop.services import llave_almacen\n"
+            "from icsoe_desktop.store import cifrado\n"
+            "llave_almacen.usar(Path(sys.argv[1]).parent)\n"
             "c = cifrado.conectar(sys.argv[1]); c.execute('SELECT count(*) FROM empresa').fetchone()\n"
             "print('abierta', flush=True); time.sleep(120)",
             str(data_dir / "icsoe.sqlite3"),

@@ -122,6 +122,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.PREPARAR_SISUB: lambda a: services.sisub.preparar("EDE0101018A2", a, "2026-1"),
         Accion.PRESENTAR_SISUB: lambda a: services.sisub_archivos.leer_guia(missing, a),
         Accion.EVIDENCIAS: lambda a: services.evidencias.adjuntar(a, Mes(2026, 10), "iva", missing),
+        Accion.CODIGO_RECUPERACION: lambda a: services.codigo_recuperacion.mostrar(a),
         Accion.CONSULTAR: lambda a: _consultar(services, a),
     }
 

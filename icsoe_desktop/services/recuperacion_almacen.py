@@ -1,0 +1,231 @@
+"""The recovery code of the installation's store key (services/llave_almacen.py): the way back
+when the OS keyring lost the key (a Windows profile reset, another PC or user).
+
+The code (24 symbols of Crockford's base 32: 120 bits) is made with the key, kept in the
+keyring beside it (an administrator sees it again there, audited) and printed by the first
+administrator. Beside the stores, in ``llave-almacen.recuperacion``, only the key sealed with
+AES-256-GCM under a key derived from the code by scrypt (with its salt): whoever has the file
+and not the code has nothing, and the code itself is never written in the data folder."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import secrets as random
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.store import cifrado
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.acceso.permisos import Permisos
+    from icsoe_desktop.services.audit import AuditService
+    from icsoe_desktop.store.db import Store
+
+log = logging.getLogger(__name__)
+
+ARCHIVO = "llave-almacen.recuperacion"
+KEYRING_SCOPE = "almacen"
+CUENTA_CODIGO = "codigo"
+ALFABETO = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's: no I, L, O, U
+GRUPOS = 6
+LARGO_GRUPO = 4
+# scrypt's cost: 32 MiB and ~0.1 s per try (the code's 120 bits need none; a typed code waits)
+N, R, P = 2**15, 8, 1
+CONTEXTO = b"icsoe-desktop llave de almacen v1"
+
+MSG_INCORRECTO = (
+    "El código de recuperación no es el de esta instalación (o tiene un error de captura): "
+    "no se abrió nada. Revisa el código impreso, grupo por grupo; las letras I, L y O se leen "
+    "como 1, 1 y 0."
+)
+MSG_SIN_ARCHIVO = (
+    "No se encontró en la carpeta de datos el archivo «llave-almacen.recuperacion», con el que "
+    "el código de recuperación abre las bases de datos: sin él y sin la llave del llavero no "
+    "hay forma de abrirlas. Cópialo de un respaldo de la carpeta de datos."
+)
+MSG_MAL_ESCRITO = (
+    "Escribe el código de recuperación completo: {grupos} grupos de {largo} letras o números "
+    "(los guiones y espacios no importan)."
+)
+
+
+def _en_grupos(simbolos: str) -> str:
+    return "-".join(simbolos[i : i + LARGO_GRUPO] for i in range(0, len(simbolos), LARGO_GRUPO))
+
+
+def codigo_nuevo() -> str:
+    return _en_grupos("".join(random.choice(ALFABETO) for _ in range(GRUPOS * LARGO_GRUPO)))
+
+
+def huella(llave: bytes) -> str:
+    """Names the sealed key without revealing it: whether the file seals the key in use is
+    known without scrypt's cost at each start-up."""
+    return hashlib.sha256(b"icsoe-desktop llave de almacen " + llave).hexdigest()[:16]
+
+
+def normalizar(texto: str) -> str | None:
+    """The code as typed, without separators nor the confusions Crockford's alphabet allows
+    (I, L → 1; O → 0); None when it is not a whole code."""
+    limpio = "".join(c for c in texto.upper() if c not in " -\t\n")
+    limpio = limpio.translate(str.maketrans("ILO", "110"))
+    if len(limpio) != GRUPOS * LARGO_GRUPO or any(c not in ALFABETO for c in limpio):
+        return None
+    return limpio
+
+
+def _derivada(codigo: str, sal: bytes) -> bytes:
+    return Scrypt(salt=sal, length=32, n=N, r=R, p=P).derive(codigo.encode("ascii"))
+
+
+def sellar(llave: bytes, codigo: str) -> dict[str, object]:
+    """``llave`` sealed under ``codigo`` (what the file beside the stores keeps)."""
+    normal = normalizar(codigo)
+    assert normal is not None
+    sal, nonce = os.urandom(16), os.urandom(12)
+    sellada = AESGCM(_derivada(normal, sal)).encrypt(nonce, llave, CONTEXTO)
+    b64 = base64.b64encode
+    return {
+        "version": 1,
+        "huella": huella(llave),
+        "kdf": {"nombre": "scrypt", "n": N, "r": R, "p": P, "sal": b64(sal).decode()},
+        "nonce": b64(nonce).decode(),
+        "llave": b64(sellada).decode(),
+    }
+
+
+def abrir(datos: dict[str, object], codigo: str) -> bytes | None:
+    """The key ``datos`` seals, when ``codigo`` is its code (None: it is not)."""
+    normal = normalizar(codigo)
+    if normal is None:
+        return None
+    try:
+        kdf = datos["kdf"]
+        assert isinstance(kdf, dict)
+        sal = base64.b64decode(str(kdf["sal"]))
+        nonce = base64.b64decode(str(datos["nonce"]))
+        sellada = base64.b64decode(str(datos["llave"]))
+        llave = AESGCM(_derivada(normal, sal)).decrypt(nonce, sellada, CONTEXTO)
+    except (InvalidTag, KeyError, ValueError, AssertionError):
+        return None
+    return llave if len(llave) == cifrado.LARGO_LLAVE else None
+
+
+def leer(data_dir: Path) -> dict[str, object] | None:
+    try:
+        datos = json.loads((data_dir / ARCHIVO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return datos if isinstance(datos, dict) else None
+
+
+def _escribir(data_dir: Path, datos: dict[str, object]) -> None:
+    """Written whole or not at all (a new name, on disk, then renamed over)."""
+    destino = data_dir / ARCHIVO
+    parcial = destino.with_name(f"{ARCHIVO}.{os.getpid()}")
+    with open(parcial, "w", encoding="utf-8") as archivo:
+        json.dump(datos, archivo)
+        archivo.flush()
+        os.fsync(archivo.fileno())
+    os.replace(parcial, destino)
+
+
+def asegurar(data_dir: Path, llave: bytes, secrets: SecretsService) -> None:
+    """The sealed key beside the stores and its code in the keyring, made once per key: when
+    the file is missing or seals another key, a new code (the one shown then)."""
+    datos = leer(data_dir)
+    if datos is not None and datos.get("huella") == huella(llave):
+        return
+    codigo = codigo_nuevo()
+    try:
+        secrets.set(KEYRING_SCOPE, CUENTA_CODIGO, codigo)
+        _escribir(data_dir, sellar(llave, codigo))
+    except (DomainError, OSError):
+        log.exception("No se guardó el código de recuperación de la llave de las bases de datos")
+        return
+    log.info("Código de recuperación nuevo de la llave de las bases de datos")
+
+
+def codigo_guardado(secrets: SecretsService | None = None) -> str | None:
+    """The code kept in the keyring (None: no keyring, or none made)."""
+    return (secrets or SecretsService()).get(KEYRING_SCOPE, CUENTA_CODIGO)
+
+
+def recuperar(data_dir: Path, codigo: str, secrets: SecretsService | None = None) -> None:
+    """The key unsealed with ``codigo`` and put back in the keyring (with the code): the
+    installation opens again. A wrong code is refused in Spanish and changes nothing."""
+    from icsoe_desktop.services import llave_almacen
+
+    secrets = secrets or SecretsService()
+    if normalizar(codigo) is None:
+        raise DomainError(
+            "codigo_mal_escrito", MSG_MAL_ESCRITO.format(grupos=GRUPOS, largo=LARGO_GRUPO)
+        )
+    datos = leer(data_dir)
+    if datos is None:
+        raise DomainError("sin_archivo_recuperacion", MSG_SIN_ARCHIVO)
+    llave = abrir(datos, codigo)
+    if llave is None:
+        log.warning("Código de recuperación incorrecto para %s", data_dir)
+        raise DomainError("codigo_recuperacion_incorrecto", MSG_INCORRECTO)
+    secrets.set(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA, llave.hex())
+    normal = normalizar(codigo)
+    assert normal is not None
+    secrets.set(KEYRING_SCOPE, CUENTA_CODIGO, _en_grupos(normal))
+    log.warning("Llave de las bases de datos de %s recuperada con su código", data_dir)
+
+
+MSG_SIN_CODIGO = (
+    "El llavero del sistema no guarda el código de recuperación de esta instalación (no hay "
+    "llavero, o se recuperó la llave sin él). Las bases de datos siguen abiertas con la llave "
+    "del llavero."
+)
+
+
+class CodigoRecuperacion:
+    """The code shown again to an administrator (or the command line), each time audited in the
+    catalog; anyone else is refused (audited too)."""
+
+    def __init__(
+        self, catalogo: Store, audit: AuditService, permisos: Permisos, secrets: SecretsService
+    ) -> None:
+        self._catalogo = catalogo
+        self._audit = audit
+        self._permisos = permisos
+        self._secrets = secrets
+
+    def mostrar(self, actor: str | None) -> str:
+        self._permisos.exigir(actor, Accion.CODIGO_RECUPERACION)
+        codigo = codigo_guardado(self._secrets)
+        if not codigo:
+            raise DomainError("sin_codigo_recuperacion", MSG_SIN_CODIGO)
+        with self._catalogo.session() as session:
+            self._audit.record(
+                session, actor, "codigo_recuperacion_mostrado", "llave de las bases de datos"
+            )
+        return codigo
+
+
+__all__ = [
+    "ARCHIVO",
+    "MSG_INCORRECTO",
+    "CodigoRecuperacion",
+    "abrir",
+    "asegurar",
+    "codigo_guardado",
+    "codigo_nuevo",
+    "leer",
+    "normalizar",
+    "recuperar",
+    "sellar",
+]

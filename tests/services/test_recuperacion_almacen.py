@@ -1,0 +1,147 @@
+"""The recovery code of the stores' key: what opens the installation when the OS keyring lost
+the key, shown again to an administrator only (audited), a wrong one refused in Spanish."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services import llave_almacen, recuperacion_almacen
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.llave_almacen import LlaveAlmacenFaltante
+from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.services.secrets import SecretsService
+from tests.services.test_accounts import form as registro
+from tests.test_cli_usuarios import run
+
+ADMIN = "admin@empresa.com"
+ANA = "ana.lopez@empresa.com"
+
+
+@pytest.fixture
+def instalacion(services):
+    services.accounts.register(registro(usuario=ADMIN))  # the first user administers
+    services.accounts.register(registro(usuario=ANA))
+    create_demo_movimientos(services.store, 50, date(2026, 11, 22))
+    return services
+
+
+def _perder_la_llave() -> None:
+    """As a Windows profile reset leaves it: the keyring without the key nor the code."""
+    secrets = SecretsService()
+    secrets.delete(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
+    secrets.delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
+
+
+def test_the_code_opens_the_stores_when_the_keyring_lost_the_key(instalacion, data_dir) -> None:
+    codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
+    instalacion.close()
+    _perder_la_llave()
+    with pytest.raises(LlaveAlmacenFaltante):
+        open_services(data_dir)
+
+    recuperacion_almacen.recuperar(data_dir, codigo)
+
+    again = open_services(data_dir)
+    try:
+        assert again.movimientos.count(Filtro()) == 50
+        assert again.codigo_recuperacion.mostrar(ADMIN) == codigo  # kept again with the key
+    finally:
+        again.close()
+
+
+def test_a_wrong_code_is_refused_in_spanish_and_changes_nothing(instalacion, data_dir) -> None:
+    codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
+    instalacion.close()
+    _perder_la_llave()
+    otro = recuperacion_almacen.codigo_nuevo()
+    assert otro != codigo
+
+    with pytest.raises(DomainError) as error:
+        recuperacion_almacen.recuperar(data_dir, otro)
+    assert error.value.message == recuperacion_almacen.MSG_INCORRECTO
+    with pytest.raises(DomainError) as corto:
+        recuperacion_almacen.recuperar(data_dir, codigo[:-5])
+    assert "Escribe el código de recuperación completo" in corto.value.message
+    assert SecretsService().get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA) is None
+    with pytest.raises(LlaveAlmacenFaltante):
+        open_services(data_dir)
+
+
+def test_the_code_as_typed_from_paper_is_taken(instalacion, data_dir) -> None:
+    """Lowercase, spaces for dashes, and the letters Crockford's alphabet reads as digits."""
+    codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
+    instalacion.close()
+    _perder_la_llave()
+    escrito = codigo.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+
+    recuperacion_almacen.recuperar(data_dir, escrito)
+
+    open_services(data_dir).close()
+
+
+def test_beside_the_stores_neither_the_code_nor_the_key(instalacion, data_dir) -> None:
+    codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
+    llave = SecretsService().get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
+    assert llave is not None
+    sellado = (data_dir / recuperacion_almacen.ARCHIVO).read_bytes()
+    for secreto in (codigo, codigo.replace("-", ""), llave, bytes.fromhex(llave).hex().upper()):
+        assert secreto.encode() not in sellado
+    assert bytes.fromhex(llave) not in sellado
+    for archivo in data_dir.rglob("*"):
+        if archivo.is_file():
+            assert codigo.replace("-", "").encode() not in archivo.read_bytes().replace(b"-", b"")
+
+
+def test_only_an_administrator_sees_it_again_and_each_time_is_audited(instalacion) -> None:
+    with pytest.raises(PermisoDenegado) as refused:
+        instalacion.codigo_recuperacion.mostrar(ANA)
+    assert "ver el código de recuperación de las bases de datos" in refused.value.message
+    codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
+    assert recuperacion_almacen.normalizar(codigo) is not None
+
+    acciones = [(e.actor, e.action) for e in instalacion.audit_instalacion.recent()]
+    assert (ADMIN, "codigo_recuperacion_mostrado") in acciones
+    assert (ANA, "permiso_denegado") in acciones
+    for entrada in instalacion.audit_instalacion.recent():
+        assert codigo not in f"{entrada.target} {entrada.detail}"
+
+
+def test_a_key_without_a_code_gets_one_at_the_next_opening(instalacion, data_dir) -> None:
+    """An installation encrypted before its code existed: the code is made with the key read."""
+    codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
+    instalacion.close()
+    (data_dir / recuperacion_almacen.ARCHIVO).unlink()
+
+    again = open_services(data_dir)
+    try:
+        nuevo = again.codigo_recuperacion.mostrar(ADMIN)
+    finally:
+        again.close()
+    assert nuevo != codigo
+    _perder_la_llave()
+    recuperacion_almacen.recuperar(data_dir, nuevo)
+    open_services(data_dir).close()
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_the_command_line_shows_the_code_and_recovers_with_it(instalacion, data_dir) -> None:
+    instalacion.close()
+    mostrado = run(["cifrado", "codigo"], data_dir)
+    assert mostrado.returncode == 0, mostrado.stderr
+    codigo = mostrado.stdout.strip()
+    assert recuperacion_almacen.normalizar(codigo) is not None
+    _perder_la_llave()
+
+    mal = run(["cifrado", "recuperar"], data_dir, stdin=recuperacion_almacen.codigo_nuevo() + "\n")
+    assert mal.returncode == 2
+    assert recuperacion_almacen.MSG_INCORRECTO in mal.stderr
+    bien = run(["cifrado", "recuperar"], data_dir, stdin=codigo + "\n")
+    assert bien.returncode == 0, bien.stderr
+    assert "recuperada" in bien.stdout
+    open_services(data_dir).close()
