@@ -18,6 +18,7 @@ DEPLOY = ROOT / "deploy"
 # The distribution that provides each module the server imports.
 DISTRIBUTION = {
     "alembic": "alembic",
+    "sqlcipher3": "sqlcipher3",  # the catálogo de códigos postales (services/catalogos)
     "orjson": "orjson",
     "sqlalchemy": "SQLAlchemy",
     "starlette": "starlette",

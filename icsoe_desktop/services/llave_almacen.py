@@ -18,13 +18,14 @@ from pathlib import Path
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.paths import CATALOGO_FILE
+from icsoe_desktop.services import recuperacion_almacen
 from icsoe_desktop.services.secrets import ALMACEN, SecretsService
 from icsoe_desktop.store import cifrado
 
 log = logging.getLogger(__name__)
 
-KEYRING_SCOPE = "almacen"  # icsoe-desktop/almacen in the Credential Manager
-CUENTA = "llave"
+KEYRING_SCOPE = recuperacion_almacen.KEYRING_SCOPE
+CUENTA = recuperacion_almacen.CUENTA_LLAVE
 MSG_FALTA = (
     "No está en el llavero del sistema ({almacen}) la llave con la que se cifraron las bases "
     "de datos de esta instalación: sin ella no se pueden abrir, así que no se abrió nada. Pasa "
@@ -85,8 +86,6 @@ class LlaveAlmacen:
             return self._llave
 
     def _cargar(self) -> bytes | None:
-        from icsoe_desktop.services import recuperacion_almacen
-
         llave = self._de_llavero()
         if llave is not None:  # its recovery code made with it, or when it has none yet
             recuperacion_almacen.asegurar(self._data_dir, llave, self._secrets)

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ARCHIVO = "llave-almacen.recuperacion"
-KEYRING_SCOPE = "almacen"
+KEYRING_SCOPE = "almacen"  # icsoe-desktop/almacen in the Credential Manager
+CUENTA_LLAVE = "llave"  # the key (services/llave_almacen.py)
 CUENTA_CODIGO = "codigo"
 ALFABETO = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's: no I, L, O, U
 GRUPOS = 6
@@ -164,8 +165,6 @@ def codigo_guardado(secrets: SecretsService | None = None) -> str | None:
 def recuperar(data_dir: Path, codigo: str, secrets: SecretsService | None = None) -> None:
     """The key unsealed with ``codigo`` and put back in the keyring (with the code): the
     installation opens again. A wrong code is refused in Spanish and changes nothing."""
-    from icsoe_desktop.services import llave_almacen
-
     secrets = secrets or SecretsService()
     if normalizar(codigo) is None:
         raise DomainError(
@@ -178,7 +177,7 @@ def recuperar(data_dir: Path, codigo: str, secrets: SecretsService | None = None
     if llave is None:
         log.warning("Código de recuperación incorrecto para %s", data_dir)
         raise DomainError("codigo_recuperacion_incorrecto", MSG_INCORRECTO)
-    secrets.set(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA, llave.hex())
+    secrets.set(KEYRING_SCOPE, CUENTA_LLAVE, llave.hex())
     normal = normalizar(codigo)
     assert normal is not None
     secrets.set(KEYRING_SCOPE, CUENTA_CODIGO, _en_grupos(normal))

@@ -12,8 +12,11 @@ a restore brought another archive)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
 
 # A receipt row ``{r}`` in force.
 _VIGENTE = (

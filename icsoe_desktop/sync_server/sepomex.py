@@ -25,9 +25,8 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.identifiers import check_rfc
-from icsoe_desktop.services.catalogos import sepomex_paquete
+from icsoe_desktop.services.catalogos import sepomex_paquete, sqlite_plano
 from icsoe_desktop.services.catalogos.sepomex_paquete import Version
-from icsoe_desktop.store import cifrado
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import CatalogoCP, Empresa
 
@@ -76,7 +75,7 @@ def leer(archivo: Path, carpeta: Path) -> Leido:
     local = catalogo.exportar(destino)
     assert local is not None  # loaded just above
     estado = catalogo.estado()
-    con = cifrado.conectar(f"{catalogo.path.as_uri()}?mode=ro", uri=True)
+    con = sqlite_plano.conectar(f"{catalogo.path.as_uri()}?mode=ro", uri=True)
     try:
         entidades = frozenset(
             e for (e,) in con.execute("SELECT DISTINCT entidad FROM asentamientos")

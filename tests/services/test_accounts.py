@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.store import cifrado
+from tests.en_claro import copia_en_claro
 
 if TYPE_CHECKING:
     import sqlite3
@@ -57,8 +58,14 @@ def raw_db(services) -> Iterator[sqlite3.Connection]:
 
 
 def dump(services) -> str:
-    with raw_db(services) as conn:
-        return "\n".join(conn.iterdump())
+    """The catalog as SQL text (of a copy in clear: SQLCipher's connections have no dump)."""
+    import sqlite3
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as carpeta:
+        copia = copia_en_claro(services.catalogo.path, Path(carpeta) / "copia.sqlite3")
+        with closing(sqlite3.connect(copia)) as conn:
+            return "\n".join(conn.iterdump())
 
 
 def actions(services) -> list[str]:

@@ -12,7 +12,6 @@ import io
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -441,7 +440,7 @@ def test_a_backup_restored_on_another_machine_still_packs_the_xml(empresa, tmp_p
         # The restored store is the store alone: the archive's copy went to the archive.
         tablas = {
             r[0]
-            for r in sqlite3.connect(nueva.store.path).execute(
+            for r in cifrado.conectar(nueva.store.path).execute(
                 "SELECT name FROM sqlite_master WHERE name LIKE 'respaldo_evidencias%'"
             )
         }
@@ -460,7 +459,7 @@ def test_a_forged_file_in_a_backup_is_not_taken_into_the_archive(empresa, tmp_pa
 
     respaldo = empresa.backup.backup(tmp_path / "r.icsoe-respaldo", CLI_ACTOR)
     falso = b"<?xml version='1.0'?><otro/>"
-    with sqlite3.connect(respaldo) as conn:
+    with cifrado.conectar(respaldo) as conn:
         (huella,) = conn.execute(
             "SELECT sha256 FROM respaldo_evidencias_recibos ORDER BY timbre LIMIT 1"
         ).fetchone()
@@ -495,7 +494,7 @@ def test_a_document_attached_before_documents_travelled_is_attached_again(
 
     with empresa.store.session() as session:
         session.execute(update(EvidenciaDocumento).values(datos=b""))
-    with sqlite3.connect(ruta_de(empresa.store.path)) as conn:
+    with cifrado.conectar(ruta_de(empresa.store.path)) as conn:
         conn.execute("DELETE FROM archivos WHERE sha256 = ?", (huella,))
     conn.close()
     estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}

@@ -46,7 +46,7 @@ def copy_user(path: Path, source: str, **values: object) -> None:
 def only_two_tables(backup: Path, target: Path) -> None:
     """A file with nothing but alembic_version and outbox, both copied from a real backup."""
     with cifrado.conectar(target) as conn:
-        conn.execute("ATTACH DATABASE ? AS real", (str(backup),))
+        cifrado.adjuntar(conn, backup, "real")
         for table in ("alembic_version", "outbox"):
             sql = conn.execute(
                 "SELECT sql FROM real.sqlite_master WHERE name = ?", (table,)

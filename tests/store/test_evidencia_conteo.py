@@ -5,14 +5,17 @@ or forgotten; and a store of the revision before is counted as it is upgraded.""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.demo.nomina import create_demo_recibos
-from icsoe_desktop.store import evidencia_conteo, sumas
+from icsoe_desktop.store import cifrado, evidencia_conteo, sumas
 from icsoe_desktop.store.db import Store
 from tests.store.test_nomina_sincronizada import _downgrade
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 def _conteo(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[int, int]]:
@@ -42,7 +45,7 @@ def _store(tmp_path: Path) -> tuple[Path, int]:
 
 
 def _abrir(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = cifrado.conectar(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     sumas.register(conn)  # the sync's triggers run on the rows written here
     return conn
@@ -112,7 +115,7 @@ def test_a_store_before_the_counts_is_counted_as_it_is_upgraded(tmp_path: Path) 
     # The archive beside it keeps one receipt's XML: the upgrade reads it.
     archivo = path.parent / "evidencias" / f"{path.stem}.sqlite3"
     archivo.parent.mkdir()
-    with sqlite3.connect(archivo) as arch:
+    with cifrado.conectar(archivo) as arch:
         arch.execute("CREATE TABLE recibos (timbre TEXT PRIMARY KEY, sha256 TEXT NOT NULL)")
         arch.execute("INSERT INTO recibos VALUES (?, 'x')", (un_recibo,))
     arch.close()

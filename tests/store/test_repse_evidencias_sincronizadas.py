@@ -5,13 +5,13 @@ them through the downgrade and the upgrade again, each row then with a UUID of i
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.informativa.repse import Pdf
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import Store
 from tests.icsoe_helpers import enter_contratista
 from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
@@ -28,7 +28,7 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 
 
 def _leer(path: Path) -> list[list[tuple[object, ...]]]:
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     try:
         return [conn.execute(q).fetchall() for q in _LEER]
     finally:
@@ -55,7 +55,7 @@ def test_the_registration_and_the_evidence_survive_the_downgrade_and_back(
     assert _leer(path) == antes
     Store(path).close()  # to head again
     assert _leer(path) == antes
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     try:
         for tabla in ("repse_registros", "repse_servicios", "evidencia_documentos"):
             uuids = [u for (u,) in conn.execute(f"SELECT uuid FROM {tabla}")]

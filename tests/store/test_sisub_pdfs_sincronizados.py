@@ -5,10 +5,9 @@ own, waiting to be sent) and back."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import cifrado, sumas
 from icsoe_desktop.store.db import Store
 from tests.store.test_nomina_sincronizada import _downgrade
 
@@ -29,7 +28,7 @@ _UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 
 
 def _leer(path: Path, columnas: str = _COLUMNAS) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     try:
         return conn.execute(f"SELECT {columnas} FROM sisub_pdfs ORDER BY id").fetchall()
     finally:
@@ -40,7 +39,7 @@ def test_the_pdfs_kept_survive_the_upgrade_and_wait_to_be_sent(tmp_path: Path) -
     path = tmp_path / "empresa.sqlite3"
     Store(path).close()
     _downgrade(path, "0044_recibos_por_fecha_pago")
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     sumas.register(conn)
     with conn:
         conn.execute(
@@ -66,7 +65,7 @@ def test_the_pdfs_kept_survive_the_upgrade_and_wait_to_be_sent(tmp_path: Path) -
         ("2026-05-02 10:00:00.000000", 1, 0),
         ("2026-05-03 11:00:00.000000", 1, 0),
     ]
-    conn = sqlite3.connect(path)
+    conn = cifrado.conectar(path)
     try:  # no sync state yet: both are sent at the next sync
         assert conn.execute(
             "SELECT count(*) FROM sisub_pdfs p JOIN sync_row_state s ON s.row_uuid = p.uuid"

@@ -34,10 +34,9 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import orden_espanol
-from icsoe_desktop.services.catalogos import sepomex_paquete
+from icsoe_desktop.services.catalogos import sepomex_paquete, sqlite_plano
 from icsoe_desktop.services.catalogos.sepomex_archivo import ArchivoSepomex, fecha_de, leer
 from icsoe_desktop.services.catalogos.sepomex_paquete import Version
-from icsoe_desktop.store import cifrado
 
 if TYPE_CHECKING:
     import sqlite3
@@ -155,7 +154,7 @@ class CodigosPostalesService:
                     "WHERE cp = ? ORDER BY orden",
                     (cp,),
                 ).fetchall()
-        except cifrado.Error as exc:
+        except sqlite_plano.Error as exc:
             log.warning("Catálogo de códigos postales ilegible %s: %r", self.path, exc)
             return None
         if not filas:
@@ -180,7 +179,7 @@ class CodigosPostalesService:
                 if con is None:
                     return EstadoCatalogo(False, aviso=self._aviso)
                 meta = dict(con.execute("SELECT clave, valor FROM catalogo").fetchall())
-        except cifrado.Error as exc:
+        except sqlite_plano.Error as exc:
             log.warning("Catálogo de códigos postales ilegible %s: %r", self.path, exc)
             return EstadoCatalogo(
                 False,
@@ -221,7 +220,7 @@ class CodigosPostalesService:
                     return None
                 meta = dict(con.execute("SELECT clave, valor FROM catalogo").fetchall())
                 huella = meta.get("huella") or sepomex_paquete.huella(con)
-        except cifrado.Error as exc:
+        except sqlite_plano.Error as exc:
             log.warning("Catálogo de códigos postales ilegible %s: %r", self.path, exc)
             return None
         fecha = _fecha(meta.get("cargado_el"))
@@ -325,7 +324,7 @@ class CodigosPostalesService:
                 fila = con.execute(
                     "SELECT valor FROM catalogo WHERE clave = 'fecha_datos'"
                 ).fetchone()
-        except cifrado.Error:
+        except sqlite_plano.Error:
             return None
         return _fecha(fila[0]) if fila else None
 
@@ -374,7 +373,7 @@ class CodigosPostalesService:
             if progreso:
                 progreso(cuenta.asentamientos, cuenta.asentamientos)
             _reemplazar(nuevo, self.path)
-        except (cifrado.Error, OSError) as exc:
+        except (sqlite_plano.Error, OSError) as exc:
             raise _no_guardado(carpeta, exc) from exc
         finally:
             nuevo.unlink(missing_ok=True)
@@ -389,7 +388,7 @@ class CodigosPostalesService:
                     return
                 meta = dict(con.execute("SELECT clave, valor FROM catalogo").fetchall())
                 actuales = {e for (e,) in con.execute("SELECT DISTINCT entidad FROM asentamientos")}
-        except cifrado.Error:
+        except sqlite_plano.Error:
             return  # a damaged catalogue: anything replaces it
         sepomex_paquete.revisar_merma(
             nombre,
@@ -419,7 +418,7 @@ class _Lectura:
     def __enter__(self) -> sqlite3.Connection | None:
         if not self._path.is_file():
             return None
-        self._con = cifrado.conectar(f"{self._path.as_uri()}?mode=ro", uri=True)
+        self._con = sqlite_plano.conectar(f"{self._path.as_uri()}?mode=ro", uri=True)
         return self._con
 
     def __exit__(self, *_exc: object) -> None:
@@ -431,7 +430,7 @@ def _construir(path: Path, archivo: ArchivoSepomex, meta: dict[str, str]) -> _Cu
     """The catalogue's file at ``path``. The lines go to a staging table on disk (SQLite's
     temporary file, a 2 MB page cache) that drops repeated rows; the catalogue is then written
     from it in (cp, Spanish order): the memory stays flat however big the file."""
-    con = cifrado.conectar(path, isolation_level=None, llave=None)  # public data: in clear
+    con = sqlite_plano.conectar(path, isolation_level=None)  # public data: in clear
     try:
         # A new file nobody reads yet: no journal, no syncing until it is whole (fsync below).
         con.execute("PRAGMA journal_mode=OFF")

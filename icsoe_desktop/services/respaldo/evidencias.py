@@ -12,13 +12,12 @@ file attached later)."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 import zlib
 from contextlib import closing
 from pathlib import Path
 
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
-from icsoe_desktop.store import evidencia_conteo
+from icsoe_desktop.store import cifrado, evidencia_conteo
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +32,8 @@ def al_respaldo(archivo: Path, respaldo: Path) -> int:
     files it holds."""
     if not archivo.is_file():
         return 0
-    with closing(sqlite3.connect(respaldo, isolation_level=None)) as conn:
-        # By its plain path: Windows' SQLite takes no URI in ATTACH.
-        conn.execute("ATTACH DATABASE ? AS arch", (str(archivo),))
+    with closing(cifrado.conectar(respaldo, isolation_level=None)) as conn:
+        cifrado.adjuntar(conn, archivo, "arch")
         conn.execute("BEGIN")
         for origen, copia in TABLAS:
             conn.execute(f"CREATE TABLE {copia} AS SELECT * FROM arch.{origen}")
@@ -49,14 +47,14 @@ def apartar(candidato: Path, aparte: Path) -> bool:
     """The archive's copy taken out of the restore's ``candidato`` into ``aparte`` (whether
     the backup had one). The candidate is left as the store alone, its free pages given back."""
     aparte.unlink(missing_ok=True)
-    with closing(sqlite3.connect(candidato, isolation_level=None)) as conn:
+    with closing(cifrado.conectar(candidato, isolation_level=None)) as conn:
         tablas = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         presentes = [copia for _, copia in TABLAS if copia in tablas]
         if not presentes:
             return False
         completas = len(presentes) == len(TABLAS)
         if completas:
-            conn.execute("ATTACH DATABASE ? AS aparte", (str(aparte),))
+            cifrado.adjuntar(conn, aparte, "aparte")
             conn.execute("BEGIN")
             for _, copia in TABLAS:
                 conn.execute(f"CREATE TABLE aparte.{copia} AS SELECT * FROM main.{copia}")
@@ -75,8 +73,8 @@ def agregar(aparte: Path, archivo: Path) -> tuple[int, int]:
         return 0, 0
     ArchivoEvidencias(archivo).asegurar()
     agregados = rechazados = 0
-    with closing(sqlite3.connect(archivo, isolation_level=None)) as conn:
-        conn.execute("ATTACH DATABASE ? AS aparte", (str(aparte),))
+    with closing(cifrado.conectar(archivo, isolation_level=None)) as conn:
+        cifrado.adjuntar(conn, aparte, "aparte")
         conn.execute("BEGIN IMMEDIATE")
         filas = conn.execute(
             f"SELECT a.sha256, a.tamano, a.datos FROM aparte.{TABLAS[0][1]} a "
@@ -115,7 +113,7 @@ def recontar(candidato: Path, archivo: Path) -> None:
     """The restored store's list of the receipts whose XML is kept, and the board's counts,
     made again from the archive in use (the backup's store knew its own)."""
     timbres = ArchivoEvidencias(archivo).timbres()
-    with closing(sqlite3.connect(candidato, isolation_level=None)) as conn:
+    with closing(cifrado.conectar(candidato, isolation_level=None)) as conn:
         conn.execute("BEGIN IMMEDIATE")
         evidencia_conteo.recontar(conn, timbres)
         conn.execute("COMMIT")

@@ -8,14 +8,13 @@ Revises: 0047_sisub_contratos_presentados
 Create Date: 2026-11-28
 """
 
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
-from icsoe_desktop.store import evidencia_conteo
+from icsoe_desktop.store import cifrado, evidencia_conteo
 
 revision = "0048_evidencia_conteo"
 down_revision = "0047_sisub_contratos_presentados"
@@ -37,7 +36,7 @@ def _archivo() -> Path | None:
 def _timbres(archivo: Path) -> list[str]:
     """The timbres whose XML the archive keeps (read through a connection of its own: the
     migration's transaction keeps to the store)."""
-    with closing(sqlite3.connect(archivo)) as conn:
+    with closing(cifrado.conectar(archivo)) as conn:
         if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'recibos'").fetchone():
             return []
         return [t for (t,) in conn.execute("SELECT timbre FROM recibos")]
