@@ -23,6 +23,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.nomina.fuentes import ZipRechazado
 from icsoe_desktop.services.nomina.importar import LOTE
+from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.models import AuditEntry, ReciboNomina, SubcontratacionNomina
 from tests import nomina_cfdi as nc
 from tests.en_claro import copia_en_claro
@@ -217,7 +218,7 @@ def test_a_zips_receipts_are_archived_as_it_compressed_them_and_a_damaged_member
     ((huella,),) = [tuple(archivo.recibos([u]).values()) for u in _uuids(empresa)]
     assert huella == hashlib.sha256(xml).hexdigest()
     assert list(archivo.leer_varios([huella])) == [xml]
-    with sqlite3.connect(archivo.path) as conn:
+    with cifrado.conectar(archivo.path) as conn:
         (guardado,) = conn.execute(
             "SELECT datos FROM archivos WHERE sha256 = ?", (huella,)
         ).fetchone()

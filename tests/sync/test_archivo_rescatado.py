@@ -14,6 +14,7 @@ import pytest
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.services.sync.recuento import RECONTADO
 from icsoe_desktop.store.models import MovimientoRow
+from tests.en_claro import copia_en_claro
 from tests.sync.conftest import both_holding_movimientos, connected
 
 ROWS = 1000
@@ -28,12 +29,14 @@ def sqlite3_cli() -> str:
 
 
 def dump_and_read(services, tmp_path: Path, keep) -> None:
-    """The store's file dumped with the sqlite3 program, the dump's lines filtered by ``keep``
-    and read into a new file put in the store's place (its store closed meanwhile)."""
+    """The store's file dumped with the sqlite3 program (from a copy in clear: the program
+    cannot read the encrypted store), the dump's lines filtered by ``keep`` and read into a new
+    file put in the store's place (its store closed meanwhile; encrypted as it reopens)."""
     path = services.store.path
     services.store.engine.dispose()
+    en_claro = copia_en_claro(path, tmp_path / "en-claro.sqlite3")
     dump = subprocess.run(
-        [sqlite3_cli(), str(path), ".dump"], check=True, capture_output=True, text=True
+        [sqlite3_cli(), str(en_claro), ".dump"], check=True, capture_output=True, text=True
     ).stdout
     kept = "\n".join(line for line in dump.splitlines() if keep(line))
     rescued = tmp_path / "rescatada.sqlite3"
