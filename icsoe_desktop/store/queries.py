@@ -32,8 +32,8 @@ def certificate_of(session: Session, registro_id: int) -> CertificadoImss | None
 
 # Rows fetched at a time by the long reads of a window's background work: sqlite3 builds a
 # fetch's rows without letting go of the interpreter, so the window's thread waits each fetch
-# out; a thousand rows keep that wait to a few milliseconds.
-TANDA = 1_000
+# out; a few hundred rows keep that wait to a few milliseconds.
+TANDA = 250
 _CONTRATOS_POR_CONSULTA = 500  # far below SQLite's limit of bound parameters
 
 

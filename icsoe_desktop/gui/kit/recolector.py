@@ -30,6 +30,8 @@ APLAZAR_S = 30.0
 
 _timer: QTimer | None = None
 _aplazado_desde: float | None = None
+_largos = 0  # objects in the oldest generation after the last full collection
+_pendientes = 0  # objects moved into it since
 _ocupado: Callable[[], int] | None = None  # how much work runs in the pool (operaciones.py)
 
 
@@ -58,14 +60,32 @@ def recoger() -> int:
     """What Python's automatic collection would do now, here: the youngest generation once
     enough objects were allocated, an older one once enough younger collections ran. Returns
     the number of objects found unreachable."""
+    global _pendientes
     umbral0, umbral1, umbral2 = gc.get_threshold()
     cuenta0, cuenta1, cuenta2 = gc.get_count()
     if cuenta0 <= umbral0 or _aplazar():
         return 0
     generacion = 0
     if cuenta1 > umbral1:
-        generacion = 2 if cuenta2 > umbral2 else 1
-    return gc.collect(generacion)
+        generacion = 2 if cuenta2 > umbral2 and _todo_vale_la_pena() else 1
+    if generacion == 1:
+        _pendientes += len(gc.get_objects(1))  # what survives it goes to the oldest generation
+    encontrados = gc.collect(generacion)
+    if generacion == 2:
+        _largos_y_pendientes(len(gc.get_objects(2)))
+    return encontrados
+
+
+def _todo_vale_la_pena() -> bool:
+    """Python's own rule for a full collection: only once the objects that reached the oldest
+    generation since the last one are a quarter of those it kept then. A full pass over a
+    window's hundreds of thousands of objects froze it a quarter of a second."""
+    return _pendientes > _largos // 4
+
+
+def _largos_y_pendientes(largos: int) -> None:
+    global _largos, _pendientes
+    _largos, _pendientes = largos, 0
 
 
 def _aplazar() -> bool:
