@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == [ORDEN_COPIA]:  # the find box's copy, built by a process of its own
         from icsoe_desktop.services.movimientos import trabajo_aparte
 
-        return trabajo_aparte.main(argv[1:])
+        return trabajo_aparte.proceso(argv[1:])
     from icsoe_desktop.console import prepare_streams
 
     # Redirected on Windows, output is cp1252: what it lacks is written as a look-alike.

@@ -25,7 +25,7 @@ from icsoe_desktop.services.movimientos import (
     espejo_guardado,
 )
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import plain, sellado
 from tests.services.test_movimientos_espejo import (
     _la_copia_cuenta_como_el_capturista,
     _store,
@@ -114,6 +114,9 @@ def test_a_copy_built_apart_counts_as_the_clerk_expects_and_sees_every_write(ser
         movimientos_svc._espejo.esperar()
     pid = _pid(caplog)
     assert _terminado(pid)
+    # Built by that process, with the store's key it was handed: kept sealed beside the store.
+    assert "no se construyó aparte" not in caplog.text
+    assert espejo_guardado.ruta(services.store.path).read_bytes().startswith(sellado.MAGIA)
     assert movimientos_svc._espejo.vigente() is not None
     _la_copia_cuenta_como_el_capturista(movimientos_svc, TEXTOS)
 
@@ -271,6 +274,23 @@ def test_the_process_side_keeps_what_it_read_and_stops_when_its_input_ends(servi
     with services.store.engine.connect() as conn:
         sql = "SELECT id FROM movimientos WHERE deleted = 0 ORDER BY nss, id"
         assert list(orden.ids) == [i for (i,) in conn.exec_driver_sql(sql)]
+
+
+def test_the_process_takes_the_stores_key_first_from_its_input(services):
+    """The key comes on the process's input before its pauses, never on its command line: with
+    it the encrypted store opens and the copy is kept sealed."""
+    from icsoe_desktop.services.movimientos import trabajo_aparte
+    from icsoe_desktop.store import cifrado
+
+    store = services.store.path
+    llave = cifrado.llave_instalacion()
+    assert llave is not None and not cifrado.es_plano(store)
+    assert llave.hex() not in " ".join(copia_aparte.comando(store))
+    _store(services, 300)
+    entrada = _entrada(cerrada=False, escrito=bytes([len(llave)]) + llave + copia_aparte.SIGUE)
+    assert trabajo_aparte.proceso([str(store)], entrada) == copia_aparte.GUARDADA
+    assert espejo_guardado.ruta(store).read_bytes().startswith(sellado.MAGIA)
+    assert espejo_guardado.leer(espejo_guardado.ruta(store)) is not None
 
 
 _ABIERTAS: list[int] = []

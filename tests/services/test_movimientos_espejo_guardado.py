@@ -17,7 +17,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos import espejo, espejo_guardado
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import plain, sellado
 from tests.services.test_movimientos_espejo import (
     _la_copia_cuenta_como_el_capturista,
     _store,
@@ -82,6 +82,31 @@ def test_the_copy_kept_on_disk_is_read_at_the_next_opening_and_brought_up_to_dat
     _escribir(services, "DELETE FROM movimientos WHERE id = 9")
     _escribir(services, "UPDATE movimientos SET deleted = 1 WHERE id = 10")
     _cuenta_al_abrir(data_dir, clock, caplog, leida=True)
+
+
+def test_the_copy_on_disk_is_sealed_and_another_key_does_not_read_it(services, tmp_path: Path):
+    _store(services, 300)
+    services.movimientos.count(Filtro())
+    services.movimientos._espejo.esperar()
+    path = espejo_guardado.ruta(services.store.path)
+    with closing(plain.connect(services.store.path)) as conn:
+        fila = conn.execute("SELECT nss, primer_apellido, nombre FROM movimientos").fetchone()
+    contenido = path.read_bytes()
+    assert contenido.startswith(sellado.MAGIA)
+    for dato in fila:  # every name and NSS is in the copy, none in clear on the disk
+        assert dato.encode() not in contenido
+        assert dato.lower().encode() not in contenido
+    assert espejo_guardado.leer(path) is not None
+
+    otra = tmp_path / "otra.buscar"
+    # The same content sealed with another installation's key.
+    with otra.open("wb") as archivo, path.open("rb") as origen:
+        abierto = sellado.Abierto(origen, len(contenido), sellado.llave(espejo_guardado.PROPOSITO))
+        sellador = sellado.Sellador(archivo, bytes(32))
+        sellador.write(abierto.read(abierto.largo))
+        abierto.cerrar()
+        sellador.cerrar()
+    assert espejo_guardado.leer(otra) is None
 
 
 def _danada(path: Path, como: str, otra_tienda: Path) -> None:
@@ -168,14 +193,22 @@ def _reescrita(path: Path, cambiar) -> None:
     import hashlib
     import json
 
-    datos = path.read_bytes()
+    clave = sellado.llave(espejo_guardado.PROPOSITO)
+    assert clave is not None  # kept sealed: its content read with the key
+    with path.open("rb") as archivo:
+        abierto = sellado.Abierto(archivo, path.stat().st_size, clave)
+        datos = abierto.read(abierto.largo)
+        abierto.cerrar()
     inicio = len(espejo_guardado.MAGIA)
     largo = int.from_bytes(datos[inicio : inicio + 8], "little")
     cabecera = json.loads(datos[inicio + 8 : inicio + 8 + largo])
     texto = json.dumps(cambiar(cabecera)).encode()
     cuerpo = espejo_guardado.MAGIA + len(texto).to_bytes(8, "little") + texto
     cuerpo += datos[inicio + 8 + largo : -32]
-    path.write_bytes(cuerpo + hashlib.blake2b(cuerpo, digest_size=32).digest())
+    with path.open("wb") as archivo:
+        sellador = sellado.Sellador(archivo, clave)
+        sellador.write(cuerpo + hashlib.blake2b(cuerpo, digest_size=32).digest())
+        sellador.cerrar()
 
 
 def _orden(campo: str, **cambios):

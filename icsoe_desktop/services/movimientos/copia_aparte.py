@@ -80,6 +80,9 @@ class Obra:
             env=_entorno(),
             creationflags=creacion,
         )
+        from icsoe_desktop.store import cifrado
+
+        _dar_llave(self._proceso, cifrado.llave_de(store))
         self._errores: deque[bytes] = deque(maxlen=40)
         self._lector = threading.Thread(
             target=_leer_errores,
@@ -176,3 +179,13 @@ def _parar(proceso: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proceso.kill()
         proceso.wait()
+
+
+def _dar_llave(proceso: subprocess.Popen[bytes], llave: bytes | None) -> None:
+    """The store's key handed to the process first on its standard input (a byte with its
+    length, then the key): never on its command line nor in its environment, which other
+    programs of the machine can read."""
+    assert proceso.stdin is not None
+    with suppress(OSError):  # it ended already: esperar tells its code
+        proceso.stdin.write(bytes([len(llave or b"")]) + (llave or b""))
+        proceso.stdin.flush()

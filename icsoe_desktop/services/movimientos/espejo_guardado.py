@@ -7,7 +7,8 @@ only if its digest holds, it is of this format and this machine's byte order, an
 have the sizes its header gives; its caller then takes it only if the store still holds the
 change it was read at with the same random number (migration 0033: the same history, not
 another store's nor the file restored from a backup) and brings it up to date as after any
-change (``espejo.al_dia``). Anything else: read from the store as without it. Forgotten
+change (``espejo.al_dia``). Anything else: read from the store as without it. It holds every
+name and NSS of the store: sealed with the installation's key (store/sellado.py) as the store. Forgotten
 (``olvidar``) when the store's file is replaced (a restore, a repair). A file altered on
 purpose with a digest made anew could only make this desktop's counts wrong, as altering the
 store itself would.
@@ -16,7 +17,6 @@ store itself would.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from icsoe_desktop.services.movimientos.espejo import (
     ANCHO,
@@ -36,11 +36,14 @@ from icsoe_desktop.services.movimientos.espejo import (
     Espejo,
     OrdenCopia,
 )
+from icsoe_desktop.store import sellado
 
 log = logging.getLogger(__name__)
 
 MAGIA = b"icsoe-desktop: copia de las busquedas, version 2\n"
 SUFIJO = ".buscar"
+# Sealed with the installation's key (store/sellado.py): it holds every name and NSS.
+PROPOSITO = b"icsoe-desktop: copia de las busquedas"
 # A header past this is not one this module wrote.
 _CABECERA_MAX = 1 << 20
 _PARTES = ("claves", "registro", "grupo", "tramo", "dia")
@@ -89,7 +92,8 @@ def guardar(path: Path, copia: Espejo) -> bool:
     texto = json.dumps(cabecera).encode()
     nuevo = temporal(path)
     try:
-        with nuevo.open("wb") as f:
+        with nuevo.open("wb") as archivo:
+            f = sellado.Sellador(archivo, sellado.llave(PROPOSITO))
             suma = hashlib.blake2b(digest_size=32)
             for inicio in (MAGIA, len(texto).to_bytes(8, "little"), texto):
                 _escribir(f, suma, inicio)
@@ -97,6 +101,7 @@ def guardar(path: Path, copia: Espejo) -> bool:
                 for parte in _partes(orden):
                     _escribir(f, suma, parte)
             f.write(suma.digest())
+            f.cerrar()
         os.replace(nuevo, path)
         copia.origen = (copia.marca, copia.azar)
     except OSError:
@@ -107,8 +112,8 @@ def guardar(path: Path, copia: Espejo) -> bool:
     return True
 
 
-def _escribir(f: BinaryIO, suma: Any, parte: bytes | bytearray | array[int]) -> None:
-    f.write(parte)
+def _escribir(f: sellado.Sellador, suma: Any, parte: bytes | bytearray | array[int]) -> None:
+    f.write(memoryview(parte).cast("B"))
     suma.update(parte)
 
 
@@ -120,16 +125,27 @@ def leer(path: Path) -> Espejo | None:
     """The copy kept at ``path`` as it was written, or None (no file, or not as ``guardar``
     wrote it: see the module's docstring)."""
     try:
-        with path.open("rb") as f:
-            return _leer(f, path.stat().st_size)
+        with path.open("rb") as archivo:
+            f = sellado.Abierto(archivo, path.stat().st_size, sellado.llave(PROPOSITO))
+            copia = _leer(f, f.largo)
+            f.cerrar()
+            return copia
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, _Invalido):
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        _Invalido,
+        sellado.SelloInvalido,
+    ):
         log.info("La copia guardada de las búsquedas (%s) no se usa: se lee de nuevo", path)
         return None
 
 
-def _leer(f: io.BufferedReader, tamano: int) -> Espejo:
+def _leer(f: sellado.Abierto, tamano: int) -> Espejo:
     suma = hashlib.blake2b(digest_size=32)
     leidos = 0
 
@@ -139,7 +155,8 @@ def _leer(f: io.BufferedReader, tamano: int) -> Espejo:
             raise _Invalido("más corto de lo que dice")
         buf = bytearray(n) if destino is None else destino
         vista = memoryview(buf).cast("B")
-        f.readinto(vista)  # short (the file cut meanwhile): its digest does not hold
+        leido = f.read(n)  # short (the file cut meanwhile): its digest does not hold
+        vista[: len(leido)] = leido
         suma.update(vista)
         leidos += n
         return buf
@@ -177,7 +194,7 @@ def _leer(f: io.BufferedReader, tamano: int) -> Espejo:
         )
     if set(ordenes) - {"nss"} != {"nombre", "pila"} or ordenes["pila"].ambos is None:
         raise _Invalido("órdenes")
-    resto = f.read()
+    resto = f.read(max(tamano - leidos, 0))
     if leidos + len(resto) != tamano or resto != suma.digest():
         raise _Invalido("suma")
     primera = date.fromisoformat(cabecera["primera"])

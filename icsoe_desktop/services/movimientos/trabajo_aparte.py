@@ -23,6 +23,28 @@ from icsoe_desktop.services.movimientos.copia_aparte import (
 )
 
 
+def proceso(argv: list[str], entrada: int = 0) -> int:
+    """The process's start: the store's key read first from its standard input (copia_aparte's
+    ``_dar_llave``), every connection of this process keyed with it; then ``main``."""
+    from icsoe_desktop.store import cifrado
+
+    llave = _leer_llave(entrada)
+    cifrado.usar_llave(lambda: llave)
+    return main(argv, entrada)
+
+
+def _leer_llave(entrada: int) -> bytes | None:
+    """The key ``_dar_llave`` wrote: a byte with its length, then the key (None: a plain store)."""
+    largo = os.read(entrada, 1)
+    llave = b""
+    while largo and len(llave) < largo[0]:
+        leido = os.read(entrada, largo[0] - len(llave))
+        if not leido:
+            break
+        llave += leido
+    return llave or None
+
+
 def main(argv: list[str], entrada: int = 0) -> int:
     """The process's side: ``argv`` is the store's path, then ORDEN_DE and a column for that
     column's order; builds the copy (or reads the order) and keeps it on disk. ``entrada``:
