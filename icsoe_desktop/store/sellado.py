@@ -58,13 +58,16 @@ class Sellador:
 
 class Abierto:
     """Reads back what a Sellador wrote to ``origen`` (``tamano`` bytes): ``largo`` is the
-    content's size; SelloInvalido when it is sealed and ``clave`` is None or another."""
+    content's size. SelloInvalido when it is sealed and ``clave`` is None or another, or in
+    clear while there is a key (written so before: its caller writes it anew, sealed)."""
 
     def __init__(self, origen: BinaryIO, tamano: int, clave: bytes | None) -> None:
         self._origen = origen
         inicio = origen.read(len(MAGIA))
         self._descifra = None
         if inicio != MAGIA:
+            if clave is not None:  # kept in clear before the installation had a key
+                raise SelloInvalido("en claro")
             origen.seek(0)
             self.largo = tamano
             return

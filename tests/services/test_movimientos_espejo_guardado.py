@@ -107,6 +107,14 @@ def test_the_copy_on_disk_is_sealed_and_another_key_does_not_read_it(services, t
         abierto.cerrar()
         sellador.cerrar()
     assert espejo_guardado.leer(otra) is None
+    # Kept in clear before the installation had a key: not read, so made anew sealed.
+    with otra.open("wb") as archivo, path.open("rb") as origen:
+        abierto = sellado.Abierto(origen, len(contenido), sellado.llave(espejo_guardado.PROPOSITO))
+        archivo.write(abierto.read(abierto.largo))
+        abierto.cerrar()
+    assert espejo_guardado.leer(otra) is None
+    with otra.open("rb") as archivo:
+        assert sellado.Abierto(archivo, otra.stat().st_size, None).largo > 0  # yet well formed
 
 
 def _danada(path: Path, como: str, otra_tienda: Path) -> None:
