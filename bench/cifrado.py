@@ -52,7 +52,7 @@ ACCIONES = (
 TRIMESTRE = {"fecha_inicial": date(2025, 1, 1), "fecha_final": date(2025, 3, 31)}
 
 
-def _entorno(variante: str, cache: Path) -> dict[str, str]:
+def _entorno(variante: str, cache: Path, llavero: str = "llavero") -> dict[str, str]:
     """No OS keyring: the app keeps its stores in clear; the bench's own keyring file: the app
     encrypts them."""
     entorno = dict(os.environ)
@@ -61,14 +61,14 @@ def _entorno(variante: str, cache: Path) -> dict[str, str]:
         entorno["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     else:
         entorno["PYTHON_KEYRING_BACKEND"] = "tests.keyring_de_prueba.KeyringDePrueba"
-        entorno["XDG_DATA_HOME"] = str(cache / "llavero")
+        entorno["XDG_DATA_HOME"] = str(cache / llavero)
     return entorno
 
 
-def _hijo(variante: str, cache: Path, *args: str) -> dict:
+def _hijo(variante: str, cache: Path, *args: str, llavero: str = "llavero") -> dict:
     salida = subprocess.run(
         [sys.executable, __file__, "--hijo", *args],
-        env=_entorno(variante, cache),
+        env=_entorno(variante, cache, llavero),
         capture_output=True,
         text=True,
         check=False,
@@ -311,8 +311,13 @@ def main() -> None:
     for variante in VARIANTES:
         figuras[variante] = _hijo(variante, args.cache, "medir", str(carpetas[variante]), variante)
         nueva = args.cache / f"importar-{variante}"
-        importado = _hijo(variante, args.cache, "importar", str(nueva), variante, str(lote))
+        # A new installation: a keyring of its own (the audit's chain of the last one is there).
+        llavero = f"llavero-importar-{os.getpid()}"
+        importado = _hijo(
+            variante, args.cache, "importar", str(nueva), variante, str(lote), llavero=llavero
+        )
         figuras[variante].update(importado)
+        print(f"  {variante}: {json.dumps(figuras[variante], ensure_ascii=False)}", flush=True)
 
     print(f"\n{'':34} {'en claro':>9} {'cifrado':>9} {'razón':>6}   (ms, medianas)")
     for nombre, plano in figuras["plano"].items():
