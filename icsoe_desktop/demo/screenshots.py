@@ -240,8 +240,12 @@ def _wizard(services: Services) -> ConfiguracionInicialWizard:
     """Configuración inicial at its first pending step; its buttons open nothing here."""
     from icsoe_desktop.gui.configuracion.inicial import ORDER, ConfiguracionInicialWizard
 
+    actor = "idse@nominas.com"
+    codigos = services.codigo_recuperacion
+    if codigos.por_confirmar(actor):  # its administrator kept the recovery code: the steps
+        codigos.confirmar(actor, codigos.mostrar(actor).split("-")[-1])
     wizard = ConfiguracionInicialWizard(
-        services, "idse@nominas.com", {clave: lambda _parent: None for clave in ORDER}
+        services, actor, {clave: lambda _parent: None for clave in ORDER}
     )
     wizard.restart()  # shows the start page (QWizard does so on show; grab needs it now)
     return wizard

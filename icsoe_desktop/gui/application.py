@@ -218,8 +218,17 @@ class Application(QObject):
 
     def _on_failure(self, exc: BaseException) -> None:
         from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.codigo_recuperacion import ofrecer
         from icsoe_desktop.gui.kit import msgbox
 
+        recuperada = ofrecer(exc, self.data_dir, self.login)
+        if recuperada:  # the key back in the keyring: open again
+            self._build_services()
+            return
+        if recuperada is False:  # «Salir»
+            self.login.set_unavailable()
+            self.exit_requested.emit(1)
+            return
         self.login.set_unavailable()  # a sign-in already open must not answer either
         if isinstance(exc, DomainError):
             log.error("No se pudo abrir el almacén: %s", exc.message)

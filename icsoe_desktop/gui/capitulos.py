@@ -26,6 +26,12 @@ CAPITULOS: dict[str, Capitulo] = {
     "configuracion.inicial.ConfiguracionInicialWizard": Capitulo(
         "01_primer_uso.md", "Configuración inicial"
     ),
+    "configuracion.pagina_codigo.CodigoPage": Capitulo(
+        "09_respaldo.md", "Cifrado y código de recuperación"
+    ),
+    "codigo_recuperacion.CodigoRecuperacionDialog": Capitulo(
+        "09_respaldo.md", "Cifrado y código de recuperación"
+    ),
     "empresas.registros_patronales.RegistrosPatronalesDialog": Capitulo(
         "01_primer_uso.md", "Registros patronales"
     ),

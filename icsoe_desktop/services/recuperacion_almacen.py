@@ -38,6 +38,7 @@ ARCHIVO = "llave-almacen.recuperacion"
 KEYRING_SCOPE = "almacen"  # icsoe-desktop/almacen in the Credential Manager
 CUENTA_LLAVE = "llave"  # the key (services/llave_almacen.py)
 CUENTA_CODIGO = "codigo"
+CUENTA_CONFIRMADO = "codigo_confirmado"  # the digest of the code its administrator confirmed
 ALFABETO = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's: no I, L, O, U
 GRUPOS = 6
 LARGO_GRUPO = 4
@@ -191,6 +192,16 @@ MSG_SIN_CODIGO = (
 )
 
 
+MSG_NO_CONFIRMADO = (
+    "Lo que escribiste no es el último grupo del código de recuperación. Cópialo del papel "
+    "donde lo anotaste o imprimiste: si no lo guardaste, hazlo ahora."
+)
+
+
+def _digesto(codigo: str) -> str:
+    return hashlib.sha256(b"icsoe-desktop codigo confirmado " + codigo.encode()).hexdigest()
+
+
 class CodigoRecuperacion:
     """The code shown again to an administrator (or the command line), each time audited in the
     catalog; anyone else is refused (audited too)."""
@@ -214,10 +225,37 @@ class CodigoRecuperacion:
             )
         return codigo
 
+    def por_confirmar(self, actor: str | None) -> bool:
+        """Whether ``actor`` administers and its installation's code was never confirmed (a new
+        code, made with a new key, is pending again)."""
+        if not self._permisos.puede(actor, Accion.CODIGO_RECUPERACION):
+            return False
+        codigo = codigo_guardado(self._secrets)
+        confirmado = self._secrets.get(KEYRING_SCOPE, CUENTA_CONFIRMADO)
+        return bool(codigo) and confirmado != _digesto(str(codigo))
+
+    def confirmar(self, actor: str | None, ultimo_grupo: str) -> None:
+        """The administrator proves the code was kept by typing its last group (audited)."""
+        self._permisos.exigir(actor, Accion.CODIGO_RECUPERACION)
+        codigo = codigo_guardado(self._secrets)
+        if not codigo:
+            raise DomainError("sin_codigo_recuperacion", MSG_SIN_CODIGO)
+        # The group repeated into a whole code: read as the code is (case, separators, I/L/O).
+        escrito = normalizar(ultimo_grupo.strip() * GRUPOS)
+        ultimo = codigo.split("-")[-1]
+        if escrito is None or escrito[:LARGO_GRUPO] != ultimo:
+            raise DomainError("codigo_no_confirmado", MSG_NO_CONFIRMADO)
+        self._secrets.set(KEYRING_SCOPE, CUENTA_CONFIRMADO, _digesto(codigo))
+        with self._catalogo.session() as session:
+            self._audit.record(
+                session, actor, "codigo_recuperacion_confirmado", "llave de las bases de datos"
+            )
+
 
 __all__ = [
     "ARCHIVO",
     "MSG_INCORRECTO",
+    "MSG_NO_CONFIRMADO",
     "CodigoRecuperacion",
     "abrir",
     "asegurar",

@@ -307,3 +307,10 @@ def paleta_de_alto_contraste() -> QPalette:
     for rol in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
         palette.setColor(disabled, rol, QColor("#3ff23f"))
     return palette
+
+
+def codigo_guardado(services, actor: str) -> None:
+    """The administrator already confirmed the stores' recovery code (Configuración inicial opens
+    at its first step, not at the code's page)."""
+    codigo = services.codigo_recuperacion.mostrar(actor)
+    services.codigo_recuperacion.confirmar(actor, codigo.split("-")[-1])

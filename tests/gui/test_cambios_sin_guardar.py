@@ -16,7 +16,7 @@ from icsoe_desktop.gui.kit.cambios import MSG_GUARDAR_CAMBIOS
 from icsoe_desktop.services.empresas.registros import RegistroRow
 from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 from tests.empresas.tres import ANA, BETO, CLIENTES, build
-from tests.gui.helpers import alt, click, type_text
+from tests.gui.helpers import alt, click, codigo_guardado, type_text
 from tests.services.movimientos_data import load_known
 
 PREGUNTA = ("Sí", "No", "Cancelar")
@@ -364,6 +364,8 @@ def test_the_first_run_assistant_asks_about_the_empresa_typed(qtbot, services, m
     from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
 
     def abrir() -> ConfiguracionInicialWizard:
+        if services.codigo_recuperacion.por_confirmar("ana@nominas.com"):
+            codigo_guardado(services, "ana@nominas.com")
         wizard = ConfiguracionInicialWizard(services, "ana@nominas.com", {})
         qtbot.addWidget(wizard)
         wizard.show()

@@ -19,7 +19,7 @@ from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO
 from icsoe_desktop.services.empresas.primer_uso import CERTIFICADOS, CORREO, EMPRESA, REGISTROS
 from tests import credentials_factory as cf
-from tests.gui.helpers import click, type_text, wait_operations
+from tests.gui.helpers import click, codigo_guardado, type_text, wait_operations
 
 GOOD = "Nom1na$Segura"
 
@@ -37,6 +37,7 @@ def workbook(tmp_path, name: str, rows: list[list[str]]) -> str:
 @pytest.fixture
 def signed_in(qtbot, services, data_dir):
     services.accounts.register(Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True))
+    codigo_guardado(services, "ana@nominas.com")
     app = Application(data_dir)
     qtbot.addWidget(app.login)
     app.start()
@@ -171,6 +172,7 @@ def test_configuracion_inicial_resumes_at_the_first_pending_step(
 
 def test_guardar_datos_de_la_empresa_turns_the_step_listo(qtbot, services, modals):
     services.accounts.register(Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True))
+    codigo_guardado(services, "ana@nominas.com")
     wizard = ConfiguracionInicialWizard(services, "ana@nominas.com", {})
     qtbot.addWidget(wizard)
     wizard.show()
@@ -199,6 +201,7 @@ def test_registros_from_another_system_mapped_once_then_read_straight_in(
     qtbot, services, tmp_path, modals
 ):
     services.accounts.register(Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True))
+    codigo_guardado(services, "ana@nominas.com")
     wizard = ConfiguracionInicialWizard(services, "ana@nominas.com", {})
     qtbot.addWidget(wizard)
     wizard.show()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QL
 from icsoe_desktop.domain.trust import USO_SELLO
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
-from tests.gui.helpers import ENTER, alt_de, type_text, wait_operations
+from tests.gui.helpers import ENTER, alt_de, codigo_guardado, type_text, wait_operations
 from tests.gui.test_mnemonics import _problems, letter
 from tests.gui.test_solo_teclado import elegir_archivo
 from tests.gui.ventanas import ADMIN, Mundo, mundo_copiado, sembrado_una_vez, windows
@@ -208,6 +208,7 @@ def test_the_first_page_of_configuracion_inicial_by_its_letters(qtbot, services,
     from tests.gui.ventanas import PASSWORD
 
     services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    codigo_guardado(services, ADMIN)
     wizard = ConfiguracionInicialWizard(services, ADMIN, {})
     qtbot.addWidget(wizard)
     wizard.show()

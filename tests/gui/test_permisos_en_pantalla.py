@@ -35,6 +35,9 @@ SOLO_CON_VERSION_NUEVA = {Accion.ACTUALIZAR}
 # (The receipts' amounts: their list shows them or not, tests/gui/test_recibos_nomina.py; its
 # «Salarios no avisados…» is their control here.)
 SIN_CONTROL = {Accion.CONSULTAR}
+# The recovery code's page of Configuración inicial is built for an administrator only, never
+# greyed: tests/gui/test_codigo_recuperacion.py checks who sees it.
+SIN_CONTROL |= {Accion.CODIGO_RECUPERACION}
 
 
 def _ventanas(mundo, actor: str | None) -> list[QWidget]:

@@ -16,7 +16,7 @@ from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.empresas.primer_uso import CERTIFICADOS, CORREO, SINCRONIZACION
 from icsoe_desktop.services.empresas.servicio import SIN_CONFIGURAR
 from tests import credentials_factory as cf
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, codigo_guardado, type_text
 
 ADMIN = "ana@nominas.com"
 PASSWORD = "Nom1na$Segura"
@@ -78,6 +78,7 @@ def empresa(services):
     services.primer_uso.guardar_empresa(cf.RFC_MORAL, "Empresa Demo, S.A. de C.V.", ADMIN)
     services.nombrar_empresa()
     services.registros.save("Y5412345106", cf.RFC_MORAL, "Empresa Demo, S.A. de C.V.", ADMIN)
+    codigo_guardado(services, ADMIN)
     return services
 
 
@@ -111,6 +112,7 @@ def test_terminar_is_offered_on_the_sync_step_without_skipping_it(qtbot, empresa
 
 def test_the_title_names_the_empresa_as_soon_as_its_rfc_is_saved(qtbot, services, modals):
     services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    codigo_guardado(services, ADMIN)
     main = VentanaPrincipal(services, ADMIN, "Ana Ruiz")
     qtbot.addWidget(main)
     main.show()

@@ -138,7 +138,7 @@ def _dos_sbc(carpeta: Path):
 def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     """Each window class (``module.Class``) and how a clerk gets it on screen."""
     from icsoe_desktop.domain.informativa.modelo import Periodo, Problema
-    from icsoe_desktop.gui import aviso_privacidad, manual, ventana_principal
+    from icsoe_desktop.gui import aviso_privacidad, codigo_recuperacion, manual, ventana_principal
     from icsoe_desktop.gui.certificados import emisores_confiables, generar_pfx
     from icsoe_desktop.gui.certificados import imss as certificados_imss
     from icsoe_desktop.gui.configuracion import correo as configuracion_correo
@@ -228,6 +228,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
             configuracion_inicial.ConfiguracionInicialWizard(
                 m.services, ADMIN, dict.fromkeys(configuracion_inicial.ORDER, lambda _p: None)
             )
+        ),
+        "codigo_recuperacion.CodigoRecuperacionDialog": lambda m: (
+            codigo_recuperacion.CodigoRecuperacionDialog(m.services.data_dir)
         ),
         "sync.conflictos.ConflictosDialog": lambda m: conflictos.ConflictosDialog(
             m.services, ADMIN
@@ -365,6 +368,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
 PARTS = {
     "configuracion.inicial._StepPage": "configuracion.inicial.ConfiguracionInicialWizard",
     "configuracion.inicial._EmpresaPage": "configuracion.inicial.ConfiguracionInicialWizard",
+    "configuracion.pagina_codigo.CodigoPage": "configuracion.inicial.ConfiguracionInicialWizard",
     "informativa.contrato._TextoCorrido": "informativa.contrato.ContratoDialog",
     "kit.fecha_edit.FechaEdit": "movimientos.corregir.CorregirMovimientoDialog",
     "kit.caja_buscar.CajaBuscar": "ventana_principal.VentanaPrincipal",

@@ -145,3 +145,29 @@ def test_the_command_line_shows_the_code_and_recovers_with_it(instalacion, data_
     assert bien.returncode == 0, bien.stderr
     assert "recuperada" in bien.stdout
     open_services(data_dir).close()
+
+
+def test_the_administrator_confirms_the_code_by_its_last_group(instalacion) -> None:
+    """Pending until its last group is typed back (audited); a wrong group, another user or a
+    keyring without the code are refused."""
+    servicio = instalacion.codigo_recuperacion
+    assert servicio.por_confirmar(ADMIN) and not servicio.por_confirmar(ANA)
+    codigo = servicio.mostrar(ADMIN)
+    for mal in ("", codigo.split("-")[0], codigo):
+        with pytest.raises(DomainError) as error:
+            servicio.confirmar(ADMIN, mal)
+        assert error.value.message == recuperacion_almacen.MSG_NO_CONFIRMADO
+    with pytest.raises(PermisoDenegado):
+        servicio.confirmar(ANA, codigo.split("-")[-1])
+    assert servicio.por_confirmar(ADMIN)
+
+    servicio.confirmar(ADMIN, f" {codigo.split('-')[-1].lower()} ")
+    assert not servicio.por_confirmar(ADMIN)
+    acciones = [(e.actor, e.action) for e in instalacion.audit_instalacion.recent()]
+    assert (ADMIN, "codigo_recuperacion_confirmado") in acciones
+
+    SecretsService().delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
+    assert not servicio.por_confirmar(ADMIN)
+    with pytest.raises(DomainError) as sin:
+        servicio.confirmar(ADMIN, codigo.split("-")[-1])
+    assert sin.value.code == "sin_codigo_recuperacion"

@@ -2,7 +2,8 @@
 from Configuración › Configuración inicial). One page per step: the empresa's RFC and razón
 social, its registros patronales (one by one or from Excel), outgoing mail (with Probar
 conexión), the certificate of each registro and the sync server. A step can be skipped and is
-resumed later; the assistant starts at the first step still pending."""
+resumed later; the assistant starts at the first step still pending, after the stores' recovery
+code while its administrator has not confirmed it (configuracion/pagina_codigo.py)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ EXPLICA = {
     ),
 }
 XLSX_FILTER = f"Libro de Excel o CSV ({TABLAS})"
+CODIGO_ID = len(ORDER)  # the recovery code's page: its own id, shown first (its nextId)
 
 
 class _StepPage(QWizardPage):
@@ -115,6 +117,10 @@ class _StepPage(QWizardPage):
         )
         self.completeChanged.emit()
         self._wizard.update_skip_button()
+
+    def nextId(self) -> int:
+        siguiente = ORDER.index(self.clave) + 1  # never the recovery code's page (CODIGO_ID)
+        return siguiente if siguiente < len(ORDER) else -1
 
     def isComplete(self) -> bool:
         paso = self._wizard.paso(self.clave)
@@ -249,6 +255,12 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
             self._add(page)
         first_pending = next((c for c in ORDER if not self._pasos[c].hecho), EMPRESA)
         self.setStartId(ORDER.index(first_pending))
+        if services.codigo_recuperacion.por_confirmar(actor):  # before anything else
+            from icsoe_desktop.gui.configuracion.pagina_codigo import CodigoPage
+
+            self.codigo_page = CodigoPage(services, actor, ORDER.index(first_pending))
+            self.setPage(CODIGO_ID, self.codigo_page)
+            self.setStartId(CODIGO_ID)
         self.currentIdChanged.connect(lambda _id: self.update_skip_button())
         self.resize(640, 440)
         centrar(self, parent)  # fits the screen, centred on its window

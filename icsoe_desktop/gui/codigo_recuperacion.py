@@ -1,0 +1,93 @@
+"""Abrir con el código de recuperación: at start-up, when the OS keyring lost the stores' key and
+the sealed key is beside them, the administrator types the printed code; the key goes back to
+the keyring and the start-up goes on to the login. A wrong code is said and may be typed again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.botonera import hacer_o_cancelar
+from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
+from icsoe_desktop.services import recuperacion_almacen
+
+TITLE = "Abrir con el código de recuperación"
+EXPLICA = (
+    "La llave con la que se cifraron las bases de datos de esta instalación no está en el "
+    "llavero del sistema (se restableció el perfil de Windows, o la carpeta de datos viene de "
+    "otro equipo o usuario). Escribe o pega el código de recuperación que el administrador "
+    "imprimió: 6 grupos de 4 letras o números; los guiones y espacios no importan."
+)
+
+
+class CodigoRecuperacionDialog(QDialog):
+    """Accepted once the code restored the key in the keyring; «Salir» rejects."""
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("CodigoRecuperacionDialog")
+        self.setWindowTitle(TITLE)
+        self._data_dir = data_dir
+        layout = QVBoxLayout(self)
+        explica = QLabel(EXPLICA, self)
+        explica.setWordWrap(True)
+        layout.addWidget(explica)
+        etiqueta = QLabel("&Código de recuperación:", self)
+        self.codigo = QLineEdit(self)
+        self.codigo.setObjectName("codigoEdit")
+        self.codigo.setEchoMode(QLineEdit.EchoMode.Password)  # pasting still works
+        self.codigo.setMaxLength(60)
+        self.codigo.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        etiqueta.setBuddy(self.codigo)
+        nombrar_por_etiquetas([etiqueta])
+        layout.addWidget(etiqueta)
+        layout.addWidget(self.codigo)
+        self.mostrar = QCheckBox("&Mostrar el código", self)
+        self.mostrar.setObjectName("mostrarCheck")
+        self.mostrar.toggled.connect(self._mostrar)
+        layout.addWidget(self.mostrar)
+        layout.addStretch(1)
+        self.abrir, self.salir = hacer_o_cancelar(
+            self, layout, "&Abrir", "abrirButton", self._abrir
+        )
+        self.salir.setText("&Salir")
+        self.salir.setObjectName("salirButton")
+        self.resize(520, 240)
+        mnemonics.decir_letras(self)
+
+    def _mostrar(self, visible: bool) -> None:
+        modo = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
+        self.codigo.setEchoMode(modo)
+
+    def _abrir(self) -> None:
+        try:
+            recuperacion_almacen.recuperar(self._data_dir, self.codigo.text())
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            self.codigo.selectAll()
+            self.codigo.setFocus()
+            return
+        self.accept()
+
+
+def ofrecer(exc: BaseException, data_dir: Path, parent: QWidget | None) -> bool | None:
+    """When ``exc`` is the keyring's missing key and the sealed key is there: the dialog, and
+    whether the key is back in the keyring (False: «Salir»); None: not offered."""
+    from icsoe_desktop.services.llave_almacen import LlaveAlmacenFaltante
+
+    if not isinstance(exc, LlaveAlmacenFaltante) or exc.code != "sin_llave_almacen":
+        return None
+    if recuperacion_almacen.leer(data_dir) is None:
+        return None
+    from icsoe_desktop.gui.kit.modal import ejecutar_modal
+
+    return (
+        ejecutar_modal(CodigoRecuperacionDialog(data_dir, parent))
+        == QDialog.DialogCode.Accepted.value
+    )
+
+
+__all__ = ["CodigoRecuperacionDialog", "ofrecer"]
