@@ -381,6 +381,8 @@ PARTS = {
     "manual._Pagina": "manual.ManualWindow",
     "movimientos.ventana.MovimientosIdse": "ventana_principal.VentanaPrincipal",
     "empresas.selector.EmpresaSelector": "idse.login.IdseLoginWindow",
+    "informativa.aviso_repse.AvisoRepse": "ventana_principal.VentanaPrincipal",
+    "informativa.seccion_tablero.Seccion": "informativa.vencimientos.VencimientosDialog",
     "informativa.vencimientos_repse.RegistrosRepse": "informativa.vencimientos.VencimientosDialog",
     "informativa.vencimientos_sisub.SisubPendientes": "informativa.vencimientos.VencimientosDialog",
     "informativa.vencimientos_evidencias.EvidenciasPendientes": (
