@@ -18,10 +18,6 @@ import secrets as random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.secrets import SecretsService
@@ -87,11 +83,16 @@ def normalizar(texto: str) -> str | None:
 
 
 def _derivada(codigo: str, sal: bytes) -> bytes:
+    # cryptography is loaded here, not with the module: the sign-in reads the key without it.
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=sal, length=32, n=N, r=R, p=P).derive(codigo.encode("ascii"))
 
 
 def sellar(llave: bytes, codigo: str) -> dict[str, object]:
     """``llave`` sealed under ``codigo`` (what the file beside the stores keeps)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     normal = normalizar(codigo)
     assert normal is not None
     sal, nonce = os.urandom(16), os.urandom(12)
@@ -108,6 +109,9 @@ def sellar(llave: bytes, codigo: str) -> dict[str, object]:
 
 def abrir(datos: dict[str, object], codigo: str) -> bytes | None:
     """The key ``datos`` seals, when ``codigo`` is its code (None: it is not)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     normal = normalizar(codigo)
     if normal is None:
         return None

@@ -50,7 +50,7 @@ def leer(engine: Engine) -> Lista:
 
 
 def agregar_parser(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
     database: Callable[[argparse.ArgumentParser], None],
 ) -> None:
     inhabiles = commands.add_parser(

@@ -241,7 +241,10 @@ def test_a_sign_in_answered_before_the_services_waits_for_them(qtbot, applicatio
     qtbot.addWidget(app.main)
     assert "Claudia Hernández Ruiz (idse@nominas.com)" in app.main.sesion.text()
     assert not app.login.isVisible()
-    assert [e.action for e in app.services.audit_instalacion.recent(1)] == ["inicio_sesion"]
+    # Once, not again by the services (the first administrator's assistant audits the recovery
+    # code it shows too).
+    acciones = [e.action for e in app.services.audit_instalacion.recent()]
+    assert acciones.count("inicio_sesion") == 1
 
 
 def test_the_links_answer_before_the_services_saying_cargando_then_open_their_windows(
