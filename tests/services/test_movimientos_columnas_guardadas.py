@@ -224,3 +224,35 @@ def test_an_order_that_cannot_be_kept_is_still_used(services, tmp_path: Path):
     assert not columnas_guardadas.guardar(tmp_path / "no existe" / "orden", guardada)
     assert not (tmp_path / "no existe").exists()
     _mitad_tras_el_clic(services.movimientos, NSS)
+
+
+def test_an_order_kept_without_its_places_gets_them_and_is_kept_with_them(
+    services, data_dir: Path, clock, monkeypatch
+):
+    """An order kept by the process apart has no places of the copy's entries: read back, it
+    serves the click at once, gets its places in the background and is kept with them."""
+    _store(services, 1_500)
+    _construida(services.movimientos)
+    _columna_leida(services.movimientos, NSS)
+    store = services.store.path
+    ruta = columnas_guardadas.ruta(store, NSS)
+    completa = columnas_guardadas.leer(ruta, NSS)
+    assert completa is not None and completa.lugares
+    assert columnas_guardadas.guardar(ruta, completa._replace(origen=None, lugares={}))
+
+    otra = _reabierta(services, data_dir, clock)
+    try:
+        usados = _contados(monkeypatch)
+        columnas = otra.movimientos._columnas
+        _mitad_tras_el_clic(otra.movimientos, NSS)
+        assert usados == [20]  # put in order from the order read back
+        columnas.esperar()
+        leida = columnas.vigente(NSS)
+        assert leida is not None and leida.lugares  # its places added
+        guardada = columnas_guardadas.leer(ruta, NSS)
+        assert guardada is not None and guardada.lugares  # and kept with them
+        assert guardada.ids == completa.ids
+        _mitad_tras_el_clic(otra.movimientos, NSS)
+        assert usados == [20, 20]
+    finally:
+        otra.close()
