@@ -134,6 +134,21 @@ def _segundo_nombre(path: Path, plano: Path) -> None:
         _a_disco(plano)
 
 
+def _reemplazar(nueva: Path, path: Path) -> None:
+    """``nueva`` renamed over ``path``. Windows refuses the rename while another program (an
+    antivirus, the indexer, a look at the folder) holds the file for a moment: tried again for
+    up to two seconds before the refusal is raised."""
+    import time
+
+    for _intento in range(40):
+        try:
+            os.replace(nueva, path)
+            return
+        except PermissionError:
+            time.sleep(0.05)
+    os.replace(nueva, path)
+
+
 def _sin_wal(path: Path) -> bool:
     """The plain store whole in its own file, in rollback-journal mode: a WAL left beside the
     encrypted file would be read as its own. False when another connection holds it."""
@@ -166,7 +181,7 @@ def cifrar(path: Path) -> bool:
         nueva.unlink(missing_ok=True)
         raise
     _segundo_nombre(path, plano)
-    os.replace(nueva, path)  # the one step: the plain store before it, the encrypted one after
+    _reemplazar(nueva, path)  # the one step: the plain store before it, the encrypted one after
     _carpeta_a_disco(path.parent)
     sobrescribir(plano)
     log.info("Base de datos %s cifrada", path)
