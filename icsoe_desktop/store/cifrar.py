@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 CIFRANDO = ".cifrando"  # the encrypted copy being made
 PLANO = ".plano"  # the plain file's second name, from the swap until it is overwritten
+PLANTILLA = ".plantilla"  # the template's copy a new store is encrypted from
 _BLOQUE = 1 << 20
 
 
@@ -115,6 +116,7 @@ def limpiar(path: Path) -> None:
     nueva = path.with_name(path.name + CIFRANDO)
     plano = path.with_name(path.name + PLANO)
     nueva.unlink(missing_ok=True)
+    path.with_name(path.name + PLANTILLA).unlink(missing_ok=True)
     if plano.exists():
         if path.exists() and not cifrado.es_plano(path):
             sobrescribir(plano)
@@ -206,14 +208,23 @@ def copiar_plantilla(plantilla: Path, path: Path) -> None:
 
         shutil.copyfile(plantilla, path)
         return
+    import shutil
+
+    # Exported from a copy beside the new store: attaching the template itself, a WAL-mode
+    # file, would leave its -wal and -shm in the package (read-only under Program Files).
+    copia = path.with_name(path.name + PLANTILLA)
     nueva = path.with_name(path.name + CIFRANDO)
     nueva.unlink(missing_ok=True)
     try:
-        exportar(plantilla, nueva, llave, llave_origen=None)
+        shutil.copyfile(plantilla, copia)
+        exportar(copia, nueva, llave, llave_origen=None)
         os.replace(nueva, path)
     except BaseException:
         nueva.unlink(missing_ok=True)
         raise
+    finally:
+        for resto in (copia, *(copia.with_name(copia.name + s) for s in ("-wal", "-shm"))):
+            resto.unlink(missing_ok=True)
 
 
 __all__ = [
