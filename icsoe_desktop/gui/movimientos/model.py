@@ -18,6 +18,11 @@ rows in their previous order until it arrives (a first sort before its index exi
 search sorted by a column whose index walks many rows to find its first hundred). The click
 stops the previous order's read of every key (seconds at a million rows on a busy machine), and
 its page goes ahead of any work still waiting for one of the pool's threads.
+
+A find under a panel filter whose count would read every match's row (the find box's copy not
+read yet: after an installation, a restore or a big import) shows its first page first, met
+walking the order, with «contando…» for its count: the grid holds that page's rows alone until
+the count, read in the pool, adds the rest below them.
 """
 
 from __future__ import annotations
@@ -79,13 +84,15 @@ MSG_LECTURA_FALLIDA = (
 
 
 class MovimientosModel(QAbstractTableModel):
-    """``counted(total)`` follows each ``load``; ``shown()`` once a search's first page is
+    """``counted(total)`` follows each ``load`` (``por_contar()`` instead when a find's first
+    rows are shown before its count: ``counted`` when it arrives); ``shown()`` once a search's first page is
     shown (at once, or when its count and page arrive from the pool); ``lectura_fallida(mensaje)``
     says, in Spanish, that a read of the rows shown failed (the database busy with another
     program's write, a driver's error): the window offers ``reintentar``. Told once until it is
     retried."""
 
     counted = Signal(int)
+    por_contar = Signal()
     shown = Signal()
     lectura_fallida = Signal(str)
 
@@ -114,6 +121,9 @@ class MovimientosModel(QAbstractTableModel):
         # A find whose count and first page are being read (load): shown when they arrive,
         # unless a search or a sort came first (the same numbers as a sort's).
         self._loading: tuple[Filtro, Orden] | None = None
+        # The find shown whose count is being read after its first page (``contando()``): its
+        # rows are those of that page until the count arrives.
+        self._contando: Filtro | None = None
         # Set when what is read in the background for the rows shown is of no use any more (a
         # search, a sort, a refresh): a read of every key stops there.
         self._parar = threading.Event()
@@ -151,7 +161,7 @@ class MovimientosModel(QAbstractTableModel):
         filtro.check()
         # The order its header already shows, or is about to.
         orden = orden or self._sorting or (self._loading or (None, None))[1] or self.orden
-        self._sorting = self._loading = None
+        self._sorting = self._loading = self._contando = None
         self._sort_number += 1
         if filtro.buscar.strip():
             self._load_in_pool(filtro, orden)
@@ -165,11 +175,11 @@ class MovimientosModel(QAbstractTableModel):
         self._loading = (filtro, orden)
         self._parar_lecturas()  # the keys of the search on screen: of no use from now on
         read = threading.Event()
-        results: list[tuple[int, list[tuple]]] = []
+        results: list[tuple[int | None, list[tuple]]] = []
 
-        def count_and_page() -> tuple[int, list[tuple]]:
+        def count_and_page() -> tuple[int | None, list[tuple]]:
             try:
-                results.append(self._read_now(filtro, orden))
+                results.append(self._page_then_count(filtro, orden))
                 return results[0]
             finally:
                 read.set()
@@ -194,17 +204,68 @@ class MovimientosModel(QAbstractTableModel):
         total = self._service.count(filtro)
         return total, self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
 
+    def _page_then_count(self, filtro: Filtro, orden: Orden) -> tuple[int | None, list[tuple]]:
+        """A find's count and first page; its first page alone (count None: read after it)
+        when the count would read every match and the page is met at once."""
+        first = self._service.primera_pagina(filtro, orden, PAGE_SIZE)
+        if first is None:
+            return self._read_now(filtro, orden)
+        return (len(first) if len(first) < PAGE_SIZE else None), first
+
     def loading(self) -> bool:
         """A find's count and first page are still being read."""
         return self._loading is not None
 
+    def contando(self) -> bool:
+        """A find's first rows are shown and its count is still being read."""
+        return self._contando is not None
+
     def _loaded(
-        self, number: int, filtro: Filtro, orden: Orden, found: tuple[int, list[tuple]]
+        self, number: int, filtro: Filtro, orden: Orden, found: tuple[int | None, list[tuple]]
     ) -> None:
         if number != self._sort_number or self._loading is None:
             return  # shown already, or a search or a sort came meanwhile
         self._loading = None
-        self._show_first(filtro, orden, *found, search=True)
+        total, first = found
+        self._contando = filtro if total is None else None
+        self._show_first(filtro, orden, len(first) if total is None else total, first, True)
+        if total is None:
+            self._contar_despues(filtro)
+
+    def _contar_despues(self, filtro: Filtro) -> None:
+        """The find shown, counted in the pool: its rows past the first page added then."""
+        from icsoe_desktop.gui.kit.operaciones import PRIORIDAD_ESPERADA, en_segundo_plano
+
+        def llego(total: int) -> None:
+            if self._contando is filtro:  # still shown (in any order), not refreshed since
+                self._contando = None
+                self._contado(total)
+
+        def failed(exc: BaseException) -> None:
+            log.error("No se pudo contar la búsqueda", exc_info=exc)
+            if self._contando is filtro:  # told, and counted again if retried
+                self._fallo(exc, lambda: self._contar_despues(filtro))
+
+        en_segundo_plano(
+            lambda: self._service.count(filtro),
+            llego,
+            failed,
+            dueno=self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
+
+    def _contado(self, total: int) -> None:
+        """The count of the find shown arrived: the rows past its first page, added below
+        it (the first page, its scroll position and selection stay)."""
+        if total < self.total or self._sorting is not None:
+            self._refrescar(total)  # changed meanwhile, or a sort's page is on its way
+            return
+        if total > self.total:
+            self.beginInsertRows(QModelIndex(), self.total, total - 1)
+            self.total = total
+            self.endInsertRows()
+        self.counted.emit(self.total)
+        self._bounds_later()
 
     def _show_first(
         self, filtro: Filtro, orden: Orden, total: int, first: list[tuple], search: bool = False
@@ -224,7 +285,10 @@ class MovimientosModel(QAbstractTableModel):
         self._generation += 1
         self._parar_lecturas()
         self.endResetModel()
-        self.counted.emit(self.total)
+        if self._contando is None:
+            self.counted.emit(self.total)
+        else:
+            self.por_contar.emit()
         if search:
             self.shown.emit()
         self._bounds_later()
@@ -264,6 +328,7 @@ class MovimientosModel(QAbstractTableModel):
         )
 
     def _refrescar(self, total: int) -> None:
+        self._contando = None  # counted now
         if self._sorting is not None:  # a sort's page still on its way: its order from now on
             self.orden, self._sorting = self._sorting, None
             self._sort_number += 1
@@ -450,7 +515,9 @@ class MovimientosModel(QAbstractTableModel):
             self.load(self._loading[0], orden)
             return
         self._sort_number += 1
-        number, filtro, total = self._sort_number, self.filtro, self.total
+        number, filtro = self._sort_number, self.filtro
+        # A find still being counted: its page waits for that count (read once, in the pool).
+        total = None if self._contando is not None else self.total
         self._sorting = orden
         self._parar_lecturas()  # the keys of the order on screen: of no use from now on
         read = threading.Event()
@@ -458,7 +525,11 @@ class MovimientosModel(QAbstractTableModel):
 
         def first_page() -> list[tuple]:
             try:
-                page = self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
+                page = (
+                    self._service.pagina(filtro, orden, 0, PAGE_SIZE, total)
+                    if total is None or total
+                    else []
+                )
                 pages.append(page)
                 return page
             finally:

@@ -162,6 +162,7 @@ class MovimientosIdse(QWidget):
         self.model = MovimientosModel(services.movimientos)
         self._preparando: set[str] = set()  # columns whose sort index is being built
         self.model.counted.connect(lambda total: self.total.setText(MSG_TOTAL.format(total=total)))
+        self.model.por_contar.connect(lambda: self.total.setText(MSG_CONTANDO))
         # Queued: a read that fails while the grid paints is told after the paint.
         self.model.lectura_fallida.connect(
             self._lectura_fallida, Qt.ConnectionType.QueuedConnection

@@ -141,6 +141,11 @@ class Hallados:
         with self._lock:
             return self._resumenes.get(llave, self._vigencia())
 
+    def total_guardado(self, llave: Hashable) -> int | None:
+        """A count kept (``total``), None if it is not."""
+        with self._lock:
+            return self._totales.get(llave, self._vigencia())
+
     @contextmanager
     def primer_plano(self, llave: Hashable | None) -> Iterator[None]:
         """A question of the clerk about the find ``llave`` (None: no find) being answered:
