@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from icsoe_desktop.console import password_from_stdin
+from icsoe_desktop.domain.motivo_os import motivo_os
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -520,7 +521,7 @@ def _cert_pfx(args: argparse.Namespace) -> int:
     try:
         Path(args.out).write_bytes(data)
     except OSError as exc:
-        print(f"No se pudo escribir el archivo {args.out}: {exc.strerror}", file=sys.stderr)
+        print(f"No se pudo escribir el archivo {args.out}: {motivo_os(exc)}", file=sys.stderr)
         return 2
     print(
         f"Se generó {args.out} ({credential.info.rfc}, No. de certificado "

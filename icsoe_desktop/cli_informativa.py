@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.cli_movimientos import argumento_hoja
+from icsoe_desktop.domain.motivo_os import motivo_os
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.domain.informativa.modelo import Periodo
@@ -452,7 +453,7 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
     except OSError as exc:
         print(
             f"La informativa quedó firmada, pero no se pudo escribir la constancia de firma en "
-            f"«{destino}»: {exc.strerror or exc}. Guárdala desde la ventana de la informativa "
+            f"«{destino}»: {motivo_os(exc)}. Guárdala desde la ventana de la informativa "
             "(«Guardar constancia de firma…»).",
             file=sys.stderr,
         )
@@ -487,7 +488,7 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
             return Path(path).read_bytes()
         except OSError as exc:
             raise ValidationError(
-                "archivo_ilegible", f"No se pudo leer {que} «{path}»: {exc.strerror}."
+                "archivo_ilegible", f"No se pudo leer {que} «{path}»: {motivo_os(exc)}."
             ) from exc
 
     pdf = leer(args.constancia, "la constancia")
@@ -552,7 +553,7 @@ def _presentar(args: argparse.Namespace, services: Services) -> int:
         pdf = ruta.read_bytes()
     except OSError as exc:
         raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer el acuse «{ruta}»: {exc.strerror or exc}."
+            "archivo_ilegible", f"No se pudo leer el acuse «{ruta}»: {motivo_os(exc)}."
         ) from exc
     servicio = services.informativa_presentacion
     propuesta = servicio.proponer(uuid, CLI_ACTOR, pdf, ruta.name)

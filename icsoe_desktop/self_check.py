@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop import APP_NAME, __version__
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.self_check_funciones import CheckResult, checks
 
 if TYPE_CHECKING:
@@ -63,13 +64,13 @@ def check_data_dir(cli_value: str | None) -> tuple[CheckResult, Path | None]:
         return CheckResult(False, name, f"«{exc.filename}» existe pero no es una carpeta"), None
     except OSError as exc:
         where = exc.filename or cli_value or ""
-        return CheckResult(False, name, f"no se pudo crear «{where}» ({exc.strerror})"), None
+        return CheckResult(False, name, f"no se pudo crear «{where}» ({motivo_os(exc)})"), None
     try:
         handle, probe = tempfile.mkstemp(prefix=".autodiagnostico-", dir=data_dir)
         os.close(handle)
         os.unlink(probe)
     except OSError as exc:
-        reason = f"no se puede escribir en «{data_dir}» ({exc.strerror})"
+        reason = f"no se puede escribir en «{data_dir}» ({motivo_os(exc)})"
         return CheckResult(False, name, reason), None
     return CheckResult(True, name, f"{data_dir} (se puede escribir)"), data_dir
 

@@ -71,6 +71,8 @@ def test_cli_lists_users_and_sends_queued_mail(tmp_path):
 @pytest.mark.end2end
 def test_screenshots_command_renders_every_window(tmp_path):
     out = tmp_path / "capturas"
+    llavero = Path(os.environ["XDG_DATA_HOME"]) / "keyring-de-prueba.json"  # the user's
+    antes = llavero.read_bytes() if llavero.exists() else None
     result = run(["screenshots", str(out)], tmp_path / "datos")
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in out.glob("*.png"))
@@ -118,8 +120,10 @@ def test_screenshots_command_renders_every_window(tmp_path):
     for path in out.glob("*.png"):
         image = QImage(str(path))
         assert image.width() > 200 and image.height() > 80, path.name
-    # Demo data lives in a throw-away dir: the user's data dir is untouched.
+    # Demo data lives in a throw-away dir and a keyring in memory: the user's data dir and
+    # keyring are untouched (the demo's certificates and store keys never reach them).
     assert not (tmp_path / "datos" / DATABASE_FILE).exists()
+    assert (llavero.read_bytes() if llavero.exists() else None) == antes
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """`python -m icsoe_desktop screenshots DIR`: every window, with demo data, in the states the
 guides show, rendered offscreen to PNG (for the README and for reviewing the UI).
 
-It always works on a throw-away data dir: the user's real data is never touched.
+It always works on a throw-away data dir and a keyring in memory: the user's real data and
+keyring are never touched.
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ def render_all(directory: str | os.PathLike[str]) -> list[Path]:
             os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={pantalla}"
         datos = Path(tmp) / "datos"
         datos.mkdir()
-        return _render(out, datos)
+        from icsoe_desktop.demo.llavero import en_memoria
+
+        with en_memoria():  # nor the user's keyring
+            return _render(out, datos)
 
 
 def _render(out: Path, data_dir: Path) -> list[Path]:

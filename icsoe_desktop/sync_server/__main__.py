@@ -23,6 +23,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.protocol import MAX_BATCH_ROWS, MAX_BODY_BYTES
 
@@ -281,7 +282,7 @@ def _instalador(args: argparse.Namespace, engine: Engine) -> int:
                 firmado = instalador.trae_firma(archivo)
                 publicado = instalador.publicar(engine, archivo, version, path.name)
         except OSError as exc:
-            print(f"No se pudo leer {path}: {exc.strerror or exc}.", file=sys.stderr)
+            print(f"No se pudo leer {path}: {motivo_os(exc)}.", file=sys.stderr)
             return 2
         except DomainError as exc:
             print(exc.message, file=sys.stderr)

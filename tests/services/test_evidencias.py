@@ -119,6 +119,14 @@ def test_a_wrong_document_is_refused_in_spanish(empresa, tmp_path, kwargs, codig
     assert all(e.documentos["iva"] is None for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE))
 
 
+def test_a_missing_file_is_told_in_spanish(empresa, tmp_path) -> None:
+    with pytest.raises(ValidationError) as refused:
+        empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "iva", tmp_path / "no-esta.pdf")
+    assert refused.value.message == (
+        "No se pudo leer «no-esta.pdf»: el archivo o la carpeta no existe."
+    )
+
+
 def _indice(zf: zipfile.ZipFile) -> list[tuple[str, ...]]:
     from openpyxl import load_workbook
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.acuse_corregido import Corregido, corregido
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.texts import enumerar, plural
 from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
@@ -251,7 +252,7 @@ class RegistrarPresentacionDialog(QDialog):
         try:
             datos = path.read_bytes()
         except OSError as exc:
-            msgbox.warning(self, f"No se pudo leer «{path.name}»: {exc.strerror or exc}.", TITLE)
+            msgbox.warning(self, f"No se pudo leer «{path.name}»: {motivo_os(exc)}.", TITLE)
             return False
         servicio, uuid, actor = self._services.informativa_presentacion, self.uuid, self._actor
         ejecutar_con_barra(

@@ -38,6 +38,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     SIN_INFORMACION,
     Problema,
 )
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
@@ -658,9 +659,7 @@ class InformativaWindow(QMainWindow):
             msgbox.warning(self, exc.message, TITLE)
             return None
         except OSError as exc:
-            msgbox.warning(
-                self, f"No se pudo guardar {que} en «{path}»: {exc.strerror or exc}.", TITLE
-            )
+            msgbox.warning(self, f"No se pudo guardar {que} en «{path}»: {motivo_os(exc)}.", TITLE)
             return None
         msgbox.information(self, guardado.format(archivo=path), TITLE)
         return path

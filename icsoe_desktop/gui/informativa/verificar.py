@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
@@ -45,7 +46,7 @@ def _leer(path: Path, que: str) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer {que} «{path}»: {exc.strerror or exc}."
+            "archivo_ilegible", f"No se pudo leer {que} «{path}»: {motivo_os(exc)}."
         ) from exc
 
 

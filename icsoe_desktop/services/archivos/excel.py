@@ -20,6 +20,7 @@ from itertools import chain
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.en_curso import vigente
 
@@ -136,7 +137,7 @@ def no_guardado(code: str, path: Path, exc: OSError) -> ValidationError:
     log.warning("No se pudo guardar %s", path, exc_info=exc)
     return ValidationError(
         code,
-        f"No se pudo guardar «{path.name}»: {exc.strerror or exc}. Si el archivo está "
+        f"No se pudo guardar «{path.name}»: {motivo_os(exc)}. Si el archivo está "
         "abierto en Excel, ciérralo e intenta de nuevo.",
     )
 

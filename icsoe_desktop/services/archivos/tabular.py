@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.services.archivos.biff import OLE_MAGIC
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
@@ -56,16 +57,14 @@ def _check_table_size(path: Path) -> int:
 
 
 def _unreadable(path: Path, exc: OSError) -> ValidationError:
-    return ValidationError(
-        "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
-    )
+    return ValidationError("archivo_ilegible", f"No se pudo leer «{path.name}»: {motivo_os(exc)}.")
 
 
 def unreadable_after(name: str, line: int, exc: OSError) -> ValidationError:
     """A file that stopped being readable half-way (the USB stick pulled out, say)."""
     return ValidationError(
         "archivo_ilegible",
-        f"No se pudo leer «{name}» después de la línea {line}: {exc.strerror or exc}. "
+        f"No se pudo leer «{name}» después de la línea {line}: {motivo_os(exc)}. "
         "No se importó nada.",
     )
 

@@ -44,6 +44,7 @@ from typing import IO, Any, BinaryIO, cast
 from xml.parsers import expat
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.services.archivos import alcance, biff
 from icsoe_desktop.services.archivos.libro import libro_xlsb, libro_xlsx
 
@@ -350,7 +351,7 @@ def abrir(data: bytes | Path, name: str) -> Iterator[LibroAbierto]:
             return data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
         except OSError as exc:
             raise ValidationError(
-                "archivo_ilegible", f"No se pudo leer «{name}»: {exc.strerror or exc}."
+                "archivo_ilegible", f"No se pudo leer «{name}»: {motivo_os(exc)}."
             ) from exc
 
     source = opener()

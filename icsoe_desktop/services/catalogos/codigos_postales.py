@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import orden_espanol
 from icsoe_desktop.services.catalogos import sepomex_paquete, sqlite_plano
@@ -494,7 +495,7 @@ def _reemplazar(nuevo: Path, destino: Path) -> None:
 
 
 def _no_guardado(carpeta: Path, exc: BaseException) -> DomainError:
-    razon = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    razon = motivo_os(exc) if isinstance(exc, OSError) else str(exc)
     return DomainError(
         "sepomex_no_guardado",
         f"No se pudo guardar el catálogo de códigos postales en {carpeta}: {razon}. "

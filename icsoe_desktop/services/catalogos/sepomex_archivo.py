@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple, cast
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.motivo_os import motivo_os
 
 # The columns of CPdescarga.txt, in SEPOMEX's spelling (compared without case).
 COLUMNAS = (
@@ -243,7 +244,7 @@ def _abrir_regular(path: Path) -> Iterator[tuple[BinaryIO, os.stat_result]]:
         ) from exc
     except OSError as exc:
         raise ValidationError(
-            "sepomex_ilegible", f"No se pudo leer el archivo {path}: {exc.strerror or exc}."
+            "sepomex_ilegible", f"No se pudo leer el archivo {path}: {motivo_os(exc)}."
         ) from exc
     with archivo:
         info = os.fstat(archivo.fileno())  # what was opened, should the name have changed
@@ -293,7 +294,7 @@ def _miembro_del_zip(path: Path) -> zipfile.ZipInfo:
         raise _zip_danado(path.name) from exc
     except OSError as exc:
         raise ValidationError(
-            "sepomex_ilegible", f"No se pudo leer el archivo {path}: {exc.strerror or exc}."
+            "sepomex_ilegible", f"No se pudo leer el archivo {path}: {motivo_os(exc)}."
         ) from exc
     if miembro is None:
         raise ValidationError(

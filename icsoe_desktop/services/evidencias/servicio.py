@@ -27,6 +27,7 @@ from icsoe_desktop.domain.evidencias import (
     check_tipo,
 )
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
@@ -357,7 +358,7 @@ def _leer(ruta: Path) -> bytes:
             return archivo.read(MAX_ACUSE_BYTES + 1)
     except OSError as exc:
         raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer «{ruta.name}»: {exc.strerror or exc}.", "archivo"
+            "archivo_ilegible", f"No se pudo leer «{ruta.name}»: {motivo_os(exc)}.", "archivo"
         ) from exc
 
 

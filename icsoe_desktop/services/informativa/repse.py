@@ -19,6 +19,7 @@ from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa import repse
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
 from icsoe_desktop.services.informativa.base import InformativaBase
@@ -139,7 +140,7 @@ def pdf_de_archivo(ruta: Path, tope: int = MAX_ACUSE_BYTES) -> Pdf:
             datos = archivo.read(tope + 1)
     except OSError as exc:
         raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer «{ruta.name}»: {exc.strerror or exc}.", "pdf"
+            "archivo_ilegible", f"No se pudo leer «{ruta.name}»: {motivo_os(exc)}.", "pdf"
         ) from exc
     return Pdf(datos, ruta.name)
 

@@ -28,6 +28,7 @@ from icsoe_desktop.domain.informativa.trabajadores import (
     revisar_trabajadores,
     sbc_texto,
 )
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import check_caracteres
 from icsoe_desktop.files import write_bytes_atomic
@@ -209,7 +210,7 @@ def leer_trabajadores(path: Path | str, guia: Guia | None = None) -> ArchivoTrab
         data = path.read_bytes()
     except OSError as exc:
         raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
+            "archivo_ilegible", f"No se pudo leer «{path.name}»: {motivo_os(exc)}."
         ) from exc
     if not es_libro(data) and path.suffix.lower() not in ZIP_SUFFIXES:
         _refuse_foreign(data, path.name)
@@ -267,7 +268,7 @@ def escribir_csv(trabajadores: Iterable[Trabajador], destino: Path | str | Binar
             write_bytes_atomic(path, data)
         except OSError as exc:
             raise ValidationError(
-                "archivo_no_escrito", f"No se pudo escribir «{path.name}»: {exc.strerror or exc}."
+                "archivo_no_escrito", f"No se pudo escribir «{path.name}»: {motivo_os(exc)}."
             ) from exc
     else:
         destino.write(data)

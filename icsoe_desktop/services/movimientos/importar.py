@@ -25,6 +25,7 @@ from icsoe_desktop.domain.idse_lote import (
     parse_line,
 )
 from icsoe_desktop.domain.lote_rapido import LoteChecker
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.movimientos import (
     CAMPO,
     CAMPOS,
@@ -338,7 +339,7 @@ def _lote_encoding(path: Path, head: bytes) -> tuple[str, str]:
         non_ascii = False  # ANSI text
     except OSError as exc:
         raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
+            "archivo_ilegible", f"No se pudo leer «{path.name}»: {motivo_os(exc)}."
         ) from exc
     if non_ascii:
         return "utf-8-sig", _NOTA_UTF8
@@ -565,7 +566,7 @@ def _head(path: Path) -> bytes:
             return f.read(HEAD_BYTES)
     except OSError as exc:
         raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
+            "archivo_ilegible", f"No se pudo leer «{path.name}»: {motivo_os(exc)}."
         ) from exc
 
 

@@ -15,6 +15,7 @@ from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS, anuncia
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import write_lines
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.movimientos import (
     APROBADO,
     CAMPO,
@@ -489,5 +490,5 @@ def _write_file(path: Path, content: bytes) -> None:
         write_bytes_atomic(path, content)
     except OSError as exc:
         raise ValidationError(
-            "lote_no_guardado", f"No se pudo guardar el lote «{path.name}»: {exc.strerror or exc}."
+            "lote_no_guardado", f"No se pudo guardar el lote «{path.name}»: {motivo_os(exc)}."
         ) from exc

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.audit import AuditService, Cabeza, verificar_bitacora
 from icsoe_desktop.services.evidencias.archivo import ruta_de
@@ -478,7 +479,7 @@ def _copy_file(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
     except OSError as exc:
         raise BackupError(
-            "respaldo_ilegible", f"No se pudo leer el archivo «{source}»: {exc.strerror}."
+            "respaldo_ilegible", f"No se pudo leer el archivo «{source}»: {motivo_os(exc)}."
         ) from exc
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.practica import es_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub.archivos import Sujeto, filas
@@ -213,6 +214,6 @@ def _escribir(destino: Path, base: str, contenido: dict[str, bytes], como_zip: b
     except OSError as exc:
         raise ValidationError(
             "destino_no_escribible",
-            MSG_DESTINO.format(destino=destino, motivo=exc.strerror or exc),
+            MSG_DESTINO.format(destino=destino, motivo=motivo_os(exc)),
             "destino",
         ) from exc

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import icsoe_desktop
 from icsoe_desktop.domain import versiones
 from icsoe_desktop.domain.errors import DomainError, OperacionCancelada
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -337,7 +338,7 @@ class ActualizacionService:
             raise ActualizacionError(
                 "descarga_no_guardada",
                 f"No se pudo guardar la versión nueva en {parcial.parent}: "
-                f"{exc.strerror or exc}. No se instaló nada.",
+                f"{motivo_os(exc)}. No se instaló nada.",
             ) from exc
         except ActualizacionError as exc:
             if not isinstance(exc, DescargaPausada):
@@ -455,7 +456,7 @@ class ActualizacionService:
             log.warning("No se pudo preparar %s: %s", carpeta, exc)
             raise ActualizacionError(
                 "descarga_no_guardada",
-                f"No se pudo guardar la versión nueva en {carpeta}: {exc.strerror or exc}. "
+                f"No se pudo guardar la versión nueva en {carpeta}: {motivo_os(exc)}. "
                 "No se instaló nada.",
             ) from exc
         try:
@@ -525,7 +526,7 @@ class ActualizacionService:
             raise ActualizacionError(
                 "instalador_no_inicio",
                 f"No se pudo iniciar el instalador de la versión {nueva.version} ({instalador}): "
-                f"{exc.strerror or exc}.",
+                f"{motivo_os(exc)}.",
             ) from exc
         log.info("Instalador de la versión %s iniciado: %s", nueva.version, instalador)
         return bitacora

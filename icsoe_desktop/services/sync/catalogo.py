@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.services.catalogos.sepomex_paquete import NINGUNO, Version
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.transporte import SyncError, Transporte
@@ -174,7 +175,7 @@ class CatalogoCompartido:
                     raise DomainError(
                         "sepomex_no_guardado",
                         f"No se pudo guardar el catálogo de códigos postales recibido en "
-                        f"{carpeta}: {exc.strerror or exc}.",
+                        f"{carpeta}: {motivo_os(exc)}.",
                     ) from exc
                 except requests.RequestException as exc:  # the answer cut mid-way
                     raise SyncError(
