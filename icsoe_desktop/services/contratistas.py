@@ -25,10 +25,12 @@ from icsoe_desktop.domain.emails import CORREO_OBLIGATORIO, check_email
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.domain.texts import check_caracteres
-from icsoe_desktop.files import read_credential_file, write_bytes_atomic
+from icsoe_desktop.files import read_credential_file
+from icsoe_desktop.services import acuses_stps
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.certificados.servicio import CertificatesService
 from icsoe_desktop.services.informativa.base import aviso_firmadas, domicilio_de, firmadas
+from icsoe_desktop.store import sellado
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, new_uuid
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MSG_FIEL_EXITOSA = "La validación de la FIEL fue exitosa"
-ACUSES_DIR = "acuses"
+ACUSES_DIR = acuses_stps.CARPETA
 MAX_ACUSE_BYTES = 5 * 1024 * 1024
 
 
@@ -350,7 +352,7 @@ class ContratistasService:
         stored = f"{new_uuid()}.pdf"
         target = self._acuses / stored
         try:
-            write_bytes_atomic(target, data)
+            acuses_stps.guardar(target, data)  # sealed: it names the contratista
         except OSError as exc:
             log.warning("No se pudo guardar el acuse en %s: %r", target, exc)
             raise DomainError(
@@ -376,6 +378,22 @@ class ContratistasService:
             if not row.acuse_archivo:
                 return None
             return Acuse(row.acuse_nombre, self._acuses / row.acuse_archivo)
+
+    def acuse_legible(self, rfc: str) -> Path | None:
+        """A copy in clear of ``rfc``'s acuse for the PDF reader (services/acuses_stps.py);
+        None when it has none. A Spanish DomainError when its file is missing or unreadable."""
+        acuse = self.acuse(rfc)
+        if acuse is None:
+            return None
+        try:
+            return acuses_stps.copia_legible(acuse.path, acuse.nombre)
+        except (OSError, sellado.SelloInvalido) as exc:
+            log.warning("No se pudo leer el acuse %s: %r", acuse.path, exc)
+            raise DomainError(
+                "acuse_ilegible",
+                f"No se pudo leer el acuse «{acuse.nombre}» en la carpeta de datos "
+                f"({self._acuses}): falta o está dañado. Adjúntalo de nuevo.",
+            ) from exc
 
     @anuncia(ICSOE)
     def eliminar_acuse(self, rfc: str) -> None:

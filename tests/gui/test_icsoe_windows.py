@@ -5,6 +5,7 @@ the way in from the IDSE login."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -192,6 +193,52 @@ def test_datos_generales_errors_and_administracion_locked(
     assert not page.ver_archivo.isEnabled()
     window.show_consulta()
     assert window.paginas.currentWidget() is page  # still locked
+
+
+def test_ver_archivo_opens_a_readable_copy_of_the_encrypted_acuse(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    """The acuse is kept encrypted (services/acuses_stps.py); the PDF reader gets it in clear."""
+    from PySide6.QtCore import QObject, QUrl, Slot
+    from PySide6.QtGui import QDesktopServices
+
+    from tests.icsoe_helpers import pdf_bytes
+
+    trust_sat(data_dir)
+    cer, key = cf.fiel_moral().write(tmp_path)
+    sesion = services.contratistas.ingresar(
+        services.contratistas.validar_fiel(cf.RFC_MORAL, cer, key, cf.PASSWORD)
+    )
+    window = IcsoeContratistaWindow(services, sesion)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.datos_generales
+    elegido = tmp_path / "acuse padrón.pdf"
+    elegido.write_bytes(pdf_bytes(f"Acuse {cf.RFC_MORAL}"))
+    page.set_acuse(str(elegido))
+    guardado = services.contratistas.acuse(cf.RFC_MORAL).path
+    assert cf.RFC_MORAL.encode() not in guardado.read_bytes()
+    abiertos: list[Path] = []
+
+    class Lector(QObject):
+        @Slot(QUrl)
+        def abrir(self, url: QUrl) -> None:
+            abiertos.append(Path(url.toLocalFile()))
+
+    lector = Lector()
+    QDesktopServices.setUrlHandler("file", lector, "abrir")
+    try:
+        click(qtbot, page.ver_archivo)
+        assert len(abiertos) == 1 and abiertos[0].read_bytes() == elegido.read_bytes()
+        assert abiertos[0].name == "acuse padrón.pdf"
+        alterado = bytearray(guardado.read_bytes())
+        alterado[-20] ^= 1
+        guardado.write_bytes(bytes(alterado))  # the kept file altered: said, nothing opened
+        click(qtbot, page.ver_archivo)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert len(abiertos) == 1
+    assert "No se pudo leer el acuse «acuse padrón.pdf»" in modals.texts[-1]
 
 
 def test_crear_contrasena_names_the_rules_and_link_states(qtbot, services, modals):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.services import acuses_stps
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.contratistas import MAX_ACUSE_BYTES, DatosGenerales
 from tests import credentials_factory as cf
@@ -143,7 +144,10 @@ def test_datos_generales_rules_and_save(moral, tmp_path, data_dir):
             svc.guardar_datos_generales(cf.RFC_MORAL, bad)
         assert error.value.field == field, bad
     acuse = svc.adjuntar_acuse(cf.RFC_MORAL, write_pdf(tmp_path))
-    assert acuse.path.parent == data_dir / "acuses" and acuse.path.read_bytes().startswith(b"%PDF")
+    assert acuse.path.parent == data_dir / "acuses"
+    assert acuses_stps.leer(acuse.path).startswith(
+        b"%PDF"
+    )  # kept encrypted: tests/services/test_acuses_stps.py
     sesion = svc.guardar_datos_generales(cf.RFC_MORAL, ok)
     assert sesion.datos_generales
     saved = svc.datos_generales(cf.RFC_MORAL)

@@ -227,15 +227,17 @@ class IcsoeDatosGeneralesPage(QWidget):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
-        acuse = self._services.contratistas.acuse(self._sesion.rfc)
-        if acuse is None:
+        try:  # kept encrypted: the reader gets a copy in clear
+            legible = self._services.contratistas.acuse_legible(self._sesion.rfc)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
             return
-        if not acuse.path.exists() or not QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(acuse.path))
-        ):
+        if legible is None:
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(legible))):
             msgbox.warning(
                 self,
-                f"No se pudo abrir el acuse ({acuse.path}). Verifica que tengas un lector de PDF.",
+                f"No se pudo abrir el acuse ({legible}). Verifica que tengas un lector de PDF.",
                 TITLE,
             )
 

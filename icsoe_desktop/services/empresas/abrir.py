@@ -21,6 +21,7 @@ from icsoe_desktop.domain.bitacora import con_llave
 from icsoe_desktop.domain.cambios import Oyente
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services import acuses_stps
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService, Integridad, verificar_bitacora
 from icsoe_desktop.services.empresas.accesos import AccesosService
@@ -142,7 +143,9 @@ class AperturaEmpresas:
             if marcada and marcar_llave(audit, store.path):
                 integridad = verificar_bitacora(store.path, self._cabezas.registradas(empresa.id))
             self._cabezas.tomar(empresa.id, integridad)  # whole: recorded as it opens
-        return Abierta(nombrada, store, audit, permisos, self._empresas.carpeta(empresa))
+        carpeta = self._empresas.carpeta(empresa)
+        acuses_stps.sellar_en_claro(carpeta / acuses_stps.CARPETA)  # those kept in clear before
+        return Abierta(nombrada, store, audit, permisos, carpeta)
 
     def rescatar_antes(self, empresa: EmpresaInfo, actor: str) -> ArchivoRevisado | None:
         """``reparar`` of a file the opening cannot read (its schema revision, the empresa's
