@@ -85,11 +85,11 @@ MSG_LECTURA_FALLIDA = (
 
 class MovimientosModel(QAbstractTableModel):
     """``counted(total)`` follows each ``load`` (``por_contar()`` instead when a find's first
-    rows are shown before its count: ``counted`` when it arrives); ``shown()`` once a search's first page is
-    shown (at once, or when its count and page arrive from the pool); ``lectura_fallida(mensaje)``
-    says, in Spanish, that a read of the rows shown failed (the database busy with another
-    program's write, a driver's error): the window offers ``reintentar``. Told once until it is
-    retried."""
+    rows are shown before its count: ``counted`` when it arrives); ``shown()`` once a search's
+    first page is shown (at once, or when its count and page arrive from the pool);
+    ``lectura_fallida(mensaje)`` says, in Spanish, that a read of the rows shown failed (the
+    database busy with another program's write, a driver's error): the window offers
+    ``reintentar``. Told once until it is retried."""
 
     counted = Signal(int)
     por_contar = Signal()

@@ -519,7 +519,7 @@ class MovimientosService:
         filtro.check()
         resolved = resolve(filtro, self.today())
         found = None if resolved is None else termino(resolved.buscar)
-        if resolved is None or found is None or self._contado(resolved, found):
+        if resolved is None or found is None or self._conteo_barato(resolved, found):
             return None
         with self._clerk(filtro), self._store.engine.connect() as conn:
             # Any count past GATHER_MAX: the plan walks the order unless it must gather.
@@ -527,7 +527,7 @@ class MovimientosService:
             keys = None if query.gather else paging.walked_keys(conn, query, None, limit)
             return None if keys is None else _rows_by_id(conn, keys)
 
-    def _contado(self, filtro: Filtro, found: Termino) -> bool:
+    def _conteo_barato(self, filtro: Filtro, found: Termino) -> bool:
         """Whether a find's count (``filtro`` resolved) is had without reading its matches'
         rows, or reading them costs little: alone (from its indexes), from what is kept in
         memory, or in a store too small for the find box's copy (a few milliseconds)."""
