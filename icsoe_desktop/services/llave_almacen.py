@@ -12,13 +12,12 @@ guide, «Cifrado de las bases de datos»).
 from __future__ import annotations
 
 import logging
-import secrets as random
-import threading
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.paths import CATALOGO_FILE
 from icsoe_desktop.services import recuperacion_almacen
+from icsoe_desktop.services.llave_llavero import LlaveDeLlavero
 from icsoe_desktop.services.secrets import ALMACEN, SecretsService
 from icsoe_desktop.store import cifrado
 
@@ -54,67 +53,34 @@ def cifrada(path: Path) -> bool:
         return False
 
 
-def de_texto(valor: str | None) -> bytes | None:
-    """The key a keyring entry holds (None: none, or not a key of ours)."""
-    try:
-        llave = bytes.fromhex(valor or "")
-    except ValueError:
-        return None
-    return llave if len(llave) == cifrado.LARGO_LLAVE else None
-
-
-class LlaveAlmacen:
+class LlaveAlmacen(LlaveDeLlavero):
     """The provider store/cifrado.py keys with (``cifrado.usar_llave``)."""
 
+    scope = KEYRING_SCOPE
+    cuenta = CUENTA
+    largo = cifrado.LARGO_LLAVE
+    que = "la llave de las bases de datos"
+    sin_llavero = "las bases de datos quedan sin cifrar"
+
     def __init__(self, secrets: SecretsService, data_dir: Path) -> None:
-        self._secrets = secrets
+        super().__init__(secrets)
         self._data_dir = data_dir
         self._catalogo = data_dir / CATALOGO_FILE
-        self._llave: bytes | None = None
-        self._leida = False
-        self._candado = threading.Lock()
-
-    def __call__(self) -> bytes | None:
-        """The key (None: no OS keyring and nothing encrypted yet: plain stores);
-        LlaveAlmacenFaltante when it is missing or garbled."""
-        if self._leida:
-            return self._llave
-        with self._candado:
-            if not self._leida:
-                self._llave = self._cargar()
-                self._leida = True
-            return self._llave
 
     def _cargar(self) -> bytes | None:
-        llave = self._de_llavero()
+        llave = super()._cargar()
         if llave is not None:  # its recovery code made with it, or when it has none yet
             recuperacion_almacen.asegurar(self._data_dir, llave, self._secrets)
         return llave
 
-    def _de_llavero(self) -> bytes | None:
-        valor = self._secrets.get(KEYRING_SCOPE, CUENTA)
-        if valor:
-            llave = de_texto(valor)
-            if llave is None:
-                log.error("Llave de las bases de datos ilegible en el llavero")
-                raise LlaveAlmacenFaltante(
-                    "llave_almacen_ilegible", MSG_ILEGIBLE.format(almacen=ALMACEN)
-                )
-            return llave
-        if cifrada(self._catalogo):
-            log.error("Falta en el llavero la llave de las bases de datos de %s", self._catalogo)
-            raise LlaveAlmacenFaltante("sin_llave_almacen", MSG_FALTA.format(almacen=ALMACEN))
-        if not self._secrets.available():
-            log.warning("Sin llavero del sistema: las bases de datos quedan sin cifrar")
-            return None
-        llave = random.token_bytes(cifrado.LARGO_LLAVE)
-        try:
-            self._secrets.set(KEYRING_SCOPE, CUENTA, llave.hex())
-        except DomainError:  # the keyring refused it: plain stores, as without a keyring
-            log.warning("No se guardó en el llavero la llave de las bases de datos")
-            return None
-        log.info("Llave nueva de las bases de datos en el llavero")
-        return llave
+    def usada(self) -> bool:
+        return cifrada(self._catalogo)
+
+    def ilegible(self) -> DomainError:
+        return LlaveAlmacenFaltante("llave_almacen_ilegible", MSG_ILEGIBLE.format(almacen=ALMACEN))
+
+    def faltante(self) -> DomainError:
+        return LlaveAlmacenFaltante("sin_llave_almacen", MSG_FALTA.format(almacen=ALMACEN))
 
 
 def usar(data_dir: Path, secrets: SecretsService | None = None) -> LlaveAlmacen:
@@ -132,6 +98,5 @@ __all__ = [
     "LlaveAlmacen",
     "LlaveAlmacenFaltante",
     "cifrada",
-    "de_texto",
     "usar",
 ]

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 import secrets as random
-import threading
 from contextlib import closing
 from pathlib import Path
 
 from icsoe_desktop.domain.bitacora import CON_LLAVE, LARGO_LLAVE, huella
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services.llave_llavero import LlaveDeLlavero
 from icsoe_desktop.services.secrets import ALMACEN, NO_KEYRING_MESSAGE, SecretsService
 from icsoe_desktop.store import cifrado, plain
 
@@ -53,7 +53,7 @@ def _encadenada_con_llave(catalogo: Path) -> bool:
     if not catalogo.is_file():
         return False
     try:
-        with closing(cifrado.conectar(f"file:{catalogo}?mode=ro", uri=True)) as conn:
+        with closing(cifrado.solo_lectura(catalogo)) as conn:
             return (
                 conn.execute(
                     "SELECT 1 FROM audit_cadena WHERE substr(hash, 1, ?) = ? LIMIT 1",
@@ -65,55 +65,31 @@ def _encadenada_con_llave(catalogo: Path) -> bool:
         return False
 
 
-def _es_llave(valor: str) -> bool:
-    try:
-        return len(bytes.fromhex(valor)) == LARGO_LLAVE
-    except ValueError:
-        return False
+class LlaveBitacora(LlaveDeLlavero):
+    """The provider store/plain.py links with (``plain.usar_llave_bitacora``). None: there is
+    no OS keyring and no chain was keyed: keyless links, as every other secret is not kept."""
 
-
-class LlaveBitacora:
-    """The provider store/plain.py links with (``plain.usar_llave_bitacora``)."""
+    scope = KEYRING_SCOPE
+    cuenta = CUENTA
+    largo = LARGO_LLAVE
+    que = "la llave de la bitácora"
+    sin_llavero = "la bitácora se encadena sin llave"
 
     def __init__(self, secrets: SecretsService, catalogo: Path) -> None:
-        self._secrets = secrets
+        super().__init__(secrets)
         self._catalogo = catalogo
-        self._llave: bytes | None = None
-        self._leida = False
-        self._candado = threading.Lock()
 
-    def __call__(self) -> bytes | None:
-        """The key (None: there is no OS keyring and no chain was keyed: keyless links, as
-        every other secret is not kept then); LlaveFaltante when it is missing or garbled."""
-        if self._leida:
-            return self._llave
-        with self._candado:
-            if not self._leida:
-                self._llave = self._cargar()
-                self._leida = True
-            return self._llave
+    def usada(self) -> bool:
+        return _encadenada_con_llave(self._catalogo)
 
-    def _cargar(self) -> bytes | None:
-        valor = self._secrets.get(KEYRING_SCOPE, CUENTA)
-        if valor:
-            if not _es_llave(valor):
-                log.error("Llave de la bitácora ilegible en el llavero")
-                raise LlaveFaltante("llave_bitacora_ilegible", MSG_ILEGIBLE.format(almacen=ALMACEN))
-            return bytes.fromhex(valor)
-        if _encadenada_con_llave(self._catalogo):
-            log.error("Falta en el llavero la llave de la bitácora de %s", self._catalogo)
-            raise LlaveFaltante("sin_llave_bitacora", MSG_FALTA.format(almacen=ALMACEN))
-        if not self._secrets.available():
-            log.warning("Sin llavero del sistema: la bitácora se encadena sin llave")
-            return None
-        llave = random.token_bytes(LARGO_LLAVE)
-        try:
-            self._secrets.set(KEYRING_SCOPE, CUENTA, llave.hex())
-        except DomainError:  # the keyring refused it: keyless links, as without a keyring
-            log.warning("No se guardó en el llavero la llave de la bitácora")
-            return None
+    def ilegible(self) -> DomainError:
+        return LlaveFaltante("llave_bitacora_ilegible", MSG_ILEGIBLE.format(almacen=ALMACEN))
+
+    def faltante(self) -> DomainError:
+        return LlaveFaltante("sin_llave_bitacora", MSG_FALTA.format(almacen=ALMACEN))
+
+    def nueva(self, llave: bytes) -> None:
         log.info("Llave de la bitácora nueva en el llavero (huella %s)", huella(llave))
-        return llave
 
 
 MSG_PRESENTE = (
@@ -137,8 +113,9 @@ def llave_nueva(catalogo: Path, actor: str, secrets: SecretsService | None = Non
     from icsoe_desktop.store import sumas
 
     secrets = secrets or SecretsService()
-    valor = secrets.get(KEYRING_SCOPE, CUENTA) or ""
-    if _es_llave(valor) or not _encadenada_con_llave(catalogo):
+    if LlaveBitacora(secrets, catalogo).de_texto(secrets.get(KEYRING_SCOPE, CUENTA)) or not (
+        _encadenada_con_llave(catalogo)
+    ):
         raise DomainError("llave_bitacora_presente", MSG_PRESENTE)
     if not secrets.available():
         raise DomainError("sin_llavero", NO_KEYRING_MESSAGE)
@@ -146,7 +123,7 @@ def llave_nueva(catalogo: Path, actor: str, secrets: SecretsService | None = Non
     secrets.set(KEYRING_SCOPE, CUENTA, llave.hex())
     usar(catalogo, secrets)
     detalle = MSG_LLAVE_NUEVA.format(huella=huella(llave))
-    with closing(cifrado.conectar(f"file:{catalogo}?mode=ro", uri=True)) as conn:
+    with closing(cifrado.solo_lectura(catalogo)) as conn:
         archivos = [r[0] for r in conn.execute("SELECT archivo FROM empresas ORDER BY id")]
     hecho = []
     for path in [catalogo, *(catalogo.parent / archivo for archivo in archivos)]:

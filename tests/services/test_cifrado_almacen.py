@@ -69,10 +69,10 @@ def test_the_sqlite3_program_says_it_is_not_a_database(services) -> None:
 
 
 def test_the_key_is_in_the_keyring_and_one_per_installation(services, data_dir) -> None:
-    llave = llave_almacen.de_texto(
-        SecretsService().get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
+    llave = bytes.fromhex(
+        SecretsService().get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA) or ""
     )
-    assert llave is not None and len(llave) == 32
+    assert len(llave) == 32
     assert cifrado.llave_instalacion() == llave
     services.close()
     again = open_services(data_dir)  # the same key read back: the stores open
