@@ -100,6 +100,26 @@ def held(desktop) -> dict[str, set[str]]:
         }
 
 
+def one_of_each(sync_server) -> dict[str, set[str]]:
+    """The server holds one contratante, informativa and contract (and one contratista) and
+    the union of the workers, all in that contract: its live uuids per table."""
+    server = on_server(sync_server)
+    assert [len(server[t]) for t in TABLES if t != "icsoe_contrato_trabajadores"] == [1] * 4
+    (contrato,) = server["icsoe_contratos"]
+    workers = server["icsoe_contrato_trabajadores"].values()
+    assert sorted(w["nss"] for w in workers) == sorted(w.nss for w in WORKERS)
+    assert {w["contrato_id"] for w in workers} == {contrato}
+    return {table: set(rows) for table, rows in server.items()}
+
+
+def holds_verified(desktop, expected: dict[str, set[str]]) -> None:
+    """The desktop holds exactly the server's rows, nothing to send, its sums verified."""
+    assert held(desktop) == expected
+    status = desktop.sync.status()
+    assert status.pending == 0 and not status.distinto
+    assert status.verified_at is not None and status.reparacion == ""
+
+
 @pytest.mark.parametrize("carrera", [True, False], ids=["a_la_vez", "entre_pull_y_push"])
 @pytest.mark.parametrize("otro", [False, True], ids=["igual", "distinto"])
 def test_one_informativa_captured_whole_on_two_desktops_at_once_is_one_on_the_server(
@@ -116,42 +136,15 @@ def test_one_informativa_captured_whole_on_two_desktops_at_once_is_one_on_the_se
     capture_all(a, rfc, OF_A)  # both offline
     capture_all(b, rfc, OF_B, otro)
 
-    if carrera:
-        # A's push stops before its commit until B's push waits on it: both sent before
-        # either received the other's.
-        with first_informativa_held(sync_server) as race, ThreadPoolExecutor(1) as other:
-            sending = other.submit(a.sync.synchronize)
-            assert race.reached.wait(WAIT_S), "A's push never reached its commit"
-            b.sync.synchronize()
-            sending.result()
-        assert race.waited, "B's push did not wait for A's"
-    else:
-        pulled = b.sync.intercambio.join
-
-        def join_then_a_sends(*args, **kwargs):
-            done = pulled(*args, **kwargs)
-            assert a.sync.synchronize().conflictos == 0  # A's work lands in between
-            return done
-
-        b.sync.intercambio.join = join_then_a_sends
-        b.sync.synchronize()
-        b.sync.intercambio.join = pulled
+    # Both sent before either received the other's, or A's whole sync between B's pull and push.
+    sync_both(a, b, "retenida" if carrera else "entre_pull_y_push", sync_server)
     for desktop in (a, b, a):
         desktop.sync.synchronize()
 
-    server = on_server(sync_server)
-    assert len(server["icsoe_contratantes"]) == 1
-    assert len(server["icsoe_informativas"]) == 1
-    (contrato,) = server["icsoe_contratos"]
-    workers = server["icsoe_contrato_trabajadores"].values()
-    assert sorted(w["nss"] for w in workers) == sorted(w.nss for w in WORKERS)
-    assert {w["contrato_id"] for w in workers} == {contrato}
-    expected = {table: set(rows) for table, rows in server.items()}
+    expected = one_of_each(sync_server)
+    (contrato,) = expected["icsoe_contratos"]
     for desktop in (a, b):
-        assert held(desktop) == expected
-        status = desktop.sync.status()
-        assert status.pending == 0 and not status.distinto
-        assert status.verified_at is not None and status.reparacion == ""
+        holds_verified(desktop, expected)
     assert a.conflictos.conflicts() == []
     conflicts = b.conflictos.conflicts()
     assert sorted((c.titulo, c.kind) for c in conflicts) == (
@@ -208,7 +201,7 @@ def sync_both(a, b, orden: str, sync_server) -> None:
 
         def join_then_a_sends(*args, **kwargs):
             done = pulled(*args, **kwargs)
-            a.sync.synchronize()  # A's whole sync lands in between
+            assert a.sync.synchronize().conflictos == 0  # A's whole sync lands in between
             return done
 
         b.sync.intercambio.join = join_then_a_sends
@@ -247,18 +240,9 @@ def test_two_desktops_entering_the_contratista_and_its_informativa_end_with_one_
     for desktop in (a, b, a):
         desktop.sync.synchronize()
 
-    server = on_server(sync_server)
-    assert [len(server[t]) for t in TABLES if t != "icsoe_contrato_trabajadores"] == [1] * 4
-    (contrato,) = server["icsoe_contratos"]
-    workers = server["icsoe_contrato_trabajadores"].values()
-    assert sorted(w["nss"] for w in workers) == sorted(w.nss for w in WORKERS)
-    assert {w["contrato_id"] for w in workers} == {contrato}
-    expected = {table: set(rows) for table, rows in server.items()}
+    expected = one_of_each(sync_server)
     for desktop in (a, b):
-        assert held(desktop) == expected
-        status = desktop.sync.status()
-        assert status.pending == 0 and not status.distinto
-        assert status.verified_at is not None and status.reparacion == ""
+        holds_verified(desktop, expected)
     conflicts = [(d, c) for d in (a, b) for c in d.conflictos.conflicts()]
     assert {c.kind for _d, c in conflicts} == {"recapturado"}
     assert len({d for d, _c in conflicts}) == 1  # the desktop whose capture lost
@@ -277,9 +261,7 @@ def test_two_desktops_entering_the_contratista_and_its_informativa_end_with_one_
             assert desktop.sync.synchronize().conflictos == 0
         for desktop in (a, b, c):
             assert desktop.conflictos.conflicts() == []
-            assert held(desktop) == expected
-            status = desktop.sync.status()
-            assert status.pending == 0 and not status.distinto and status.verified_at
+            holds_verified(desktop, expected)
     finally:
         c.close()
 
@@ -311,16 +293,10 @@ def test_three_desktops_at_once_end_with_each_worker_once(
         for desktop in (a, b, c, a, b):
             desktop.sync.synchronize()
 
-        server = on_server(sync_server)
-        workers = server["icsoe_contrato_trabajadores"].values()
-        assert sorted(w["nss"] for w in workers) == sorted(w.nss for w in WORKERS)
-        assert [len(server[t]) for t in TABLES if t != "icsoe_contrato_trabajadores"] == [1] * 4
-        expected = {table: set(rows) for table, rows in server.items()}
+        expected = one_of_each(sync_server)
         for desktop in (a, b, c):
-            assert held(desktop) == expected
+            holds_verified(desktop, expected)
             assert desktop.conflictos.conflicts() == []
-            status = desktop.sync.status()
-            assert status.pending == 0 and not status.distinto and status.verified_at
     finally:
         c.close()
 
