@@ -142,3 +142,38 @@ def test_a_header_clicked_before_the_count_sorts_the_whole_find(qtbot, sin_copia
     assert view.total.text() == f"Movimientos encontrados: {len(esperados):,}"
     assert model.orden == orden and model.rowCount() == len(esperados)
     assert _ids(view, range(PAGE_SIZE)) == en_orden[:PAGE_SIZE]
+
+
+def test_a_change_heard_before_the_count_is_counted_in(qtbot, sin_copia):
+    """Another program takes movements of the find out of its registro while the find is
+    being counted: the count and rows shown are those of the store after that change."""
+    from sqlalchemy import text
+
+    from icsoe_desktop.domain.cambios import MOVIMIENTOS
+
+    services = sin_copia
+    registro, esperados = _registro_con_muchas(services)
+    otro = next(r for r in services.movimientos.registros() if r != registro)
+    view = _window(qtbot, services)
+    quitados = esperados[-3:]
+
+    def cambio() -> None:  # as soon as the first page shows, counting
+        with services.store.engine.begin() as conn:
+            conn.execute(
+                text(
+                    f"UPDATE movimientos SET registro_patronal = :otro WHERE id IN {tuple(quitados)}"
+                ),
+                {"otro": otro},
+            )
+        services.store.cambios.anunciar({MOVIMIENTOS})
+
+    view.model.por_contar.connect(cambio)
+    vistos = _buscar(qtbot, view, "ma", registro)
+    view.model.por_contar.disconnect(cambio)
+    qtbot.waitUntil(lambda: view.total.text() == f"Movimientos encontrados: {len(esperados) - 3:,}")
+    assert [v[0] for v in vistos] == [CONTANDO]
+    assert view.model.rowCount() == len(esperados) - 3
+    view.tabla.scrollToBottom()
+    last = range(len(esperados) - 8, len(esperados) - 3)
+    qtbot.waitUntil(lambda: None not in _ids(view, last))
+    assert _ids(view, last) == esperados[-8:-3]
