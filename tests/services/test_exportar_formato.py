@@ -141,3 +141,42 @@ def test_an_excel_book_prints_landscape_one_page_wide_with_its_headers_on_each_p
     assert hoja.page_setup.fitToWidth in (None, 1)  # left out: Excel's own default, one page
     assert hoja.page_setup.fitToHeight == 0  # as many pages down as the rows need
     assert hoja.print_title_rows == "$1:$1"  # the header row on top of every page
+
+
+def test_an_export_holds_the_grids_rows_in_its_order_whatever_the_search_and_order(
+    services, tmp_path
+):
+    """The export reads its rows by id after their keys (``filas_exportadas``): the same rows,
+    values and order as one query sorting them (``iter_rows``), for every column either way,
+    with its sort index or before it is built, under each filter and a find."""
+    from datetime import date
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 400, date(2026, 11, 22))
+    movimientos = services.movimientos
+    registro = next(iter(movimientos.iter_rows(Filtro(), Orden())))[1]
+    busquedas = (
+        Filtro(),
+        Filtro(registro_patronal=registro),
+        Filtro(tipo="02", estado="aprobado"),
+        Filtro(fecha_inicial=date(2025, 1, 1), fecha_final=date(2025, 6, 30)),
+        Filtro(buscar="ma"),
+        Filtro(buscar="zzzz"),
+    )
+    assert all(movimientos.count(f) for f in busquedas[:-1])  # rows to compare
+    for column in range(len(COLUMNS)):
+        for indexed in (False, True):
+            if indexed:
+                movimientos.prepare_sort(Orden(column))
+            for orden in (Orden(column), Orden(column, descending=True)):
+                for filtro in busquedas:
+                    expected = [tuple(r[:-1]) for r in movimientos.iter_rows(filtro, orden)]
+                    total = movimientos.count(filtro)
+                    exported = movimientos.filas_exportadas(filtro, orden, total, batch=7)
+                    assert [tuple(r[:-1]) for r in exported] == expected, (column, orden, filtro)
+    target = tmp_path / "registro.csv"
+    filtro = Filtro(registro_patronal=registro)
+    assert export_table(movimientos, filtro, Orden(), target, CLI_ACTOR) == movimientos.count(
+        filtro
+    )

@@ -92,7 +92,7 @@ def export_table(
         )
     # Closed however the writing ends (Cancelar, the session's gate): its read of the store
     # ends then, not when the generator is collected.
-    with closing(movimientos.iter_rows(filtro, orden)) as rows:
+    with closing(movimientos.filas_exportadas(filtro, orden, total)) as rows:
         written = write_table(
             Path(path), SHEET_NAME, _sheet_columns(), _cells(rows), total, progress, cancelled
         )

@@ -934,7 +934,8 @@ class MovimientosService:
     def iter_rows(
         self, filtro: Filtro, orden: Orden, batch: int = 2_000
     ) -> Generator[Sequence[Any], None, None]:
-        """Every row of the filter, streamed: constant memory whatever the count."""
+        """Every row of the filter, streamed: constant memory whatever the count. One query, as
+        SQL sorts them: the order the grid's pages and ``filas_exportadas`` keep."""
         filtro.check()
         resolved = resolve(filtro, self.today())
         if resolved is None:
@@ -945,6 +946,24 @@ class MovimientosService:
             )
             for partition in result.partitions(batch):
                 yield from _derived(partition)
+
+    def filas_exportadas(
+        self, filtro: Filtro, orden: Orden, total: int, batch: int = 999
+    ) -> Generator[Sequence[Any], None, None]:
+        """Every row of the filter (``total``: its count) in the grid's order, as ``iter_rows``
+        gives them, for an export: their ids read by the grid's plan (an index's keys alone),
+        then the rows by id a batch at a time, in one snapshot of the store. One query walking
+        the order's index would fetch every row the walk meets to test the filter: for a
+        registro patronal's 100,000 movements of a million, the million rows, each page of an
+        encrypted store decrypted (4-10× the CPU of this)."""
+        filtro.check()
+        resolved = resolve(filtro, self.today())
+        if resolved is None or total <= 0:
+            return
+        with self._store.engine.connect() as conn, movimientos_espejo.fija(conn):
+            ids = paging.every_id(conn, self._query(conn, resolved, orden, total, total), total)
+            for inicio in range(0, len(ids), batch):
+                yield from _rows_by_id(conn, [(i, None) for i in ids[inicio : inicio + batch]])
 
     def resumen(self, progress: Progress | None = None) -> Resumen:
         """Counts per tab, as "Movimientos con IDSE" is brought up to date."""
