@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.respaldo.reparacion import ArchivoRevisado, ReparacionService
+    from icsoe_desktop.services.sisub.aparte import SisubAparte
     from icsoe_desktop.services.sisub.exportar import SisubArchivosService
     from icsoe_desktop.services.sisub.pdfs import SisubPdfsService
     from icsoe_desktop.services.sisub.presentacion import SisubPresentacionService
@@ -125,6 +126,7 @@ _LAZY = (
     "vencimientos",
     "sisub",
     "sisub_archivos",
+    "sisub_aparte",
     "sisub_pdfs",
     "sisub_presentacion",
     "sync",
@@ -621,6 +623,14 @@ class Services:
             carpeta=self.carpeta,
             capacitacion=self._capacitacion_activa,
         )
+
+    @_vigilado
+    def sisub_aparte(self) -> SisubAparte:
+        """The SISUB window's Preparar, Revisar and Exportar, each by a process of its own."""
+        from icsoe_desktop.services.sisub.aparte import Empresa, SisubAparte
+
+        empresa = Empresa(self.catalogo.path, self.carpeta, self.empresa.rfc)
+        return SisubAparte(self.store, empresa, self.clock)
 
     @_vigilado
     def sisub_pdfs(self) -> SisubPdfsService:

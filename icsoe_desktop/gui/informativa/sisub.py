@@ -8,6 +8,7 @@ services/sisub; keyboard only works (Tab in reading order, Alt-letters)."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -57,6 +58,7 @@ from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import (
     PRIORIDAD_ESPERADA,
     ejecutar,
+    ejecutar_con_barra,
     en_segundo_plano,
     lectura_fallida,
 )
@@ -68,7 +70,8 @@ if TYPE_CHECKING:
 
     from icsoe_desktop.domain.informativa.modelo import Problema
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.sisub.reporte import SisubService
+    from icsoe_desktop.services.sisub.exportar import Exportado
+    from icsoe_desktop.services.sisub.reporte import SisubService, Vista
 
 T = TypeVar("T")
 # A column fits the rows in view and a few more, not all of a contract's hundreds of workers;
@@ -182,10 +185,13 @@ def _rejilla(caja: QGroupBox, campos: list[tuple[str, QWidget]]) -> QGridLayout:
     return grid
 
 
-def _leer(sisub: SisubService, rfc: str, actor: str, clave: str) -> ReporteSisub | None:
-    """The period's report (the one in preparation, else the last filed), None before any."""
+def _leer(
+    sisub: SisubService, rfc: str, actor: str, clave: str, contrato: str | None
+) -> Vista | None:
+    """The period's report (the one in preparation, else the last filed) with the workers of
+    ``contrato`` (or of the first), None before any."""
     uuid = sisub.del_periodo(rfc, actor, clave)
-    return sisub.reporte(uuid, actor) if uuid else None
+    return sisub.vista(uuid, actor, contrato) if uuid else None
 
 
 def _boton(texto: str, nombre: str) -> QPushButton:
@@ -216,6 +222,8 @@ class SisubDialog(QDialog):
         layout.addWidget(self.estado)
         # Each contract's distinct workers, counted once per report shown (the grid's column).
         self._cuentas: dict[str, int] = {}
+        # Each contract's workers once read (the chosen one's come with the report).
+        self._leidos: dict[str, tuple[TrabajadorSisub, ...]] = {}
         cuentas = self._cuentas  # the closures hold the dicts, not the window (no cycle)
         self._celdas_c: dict[int, tuple[str, ...]] = {}
         self._celdas_t: dict[int, tuple[str, ...]] = {}
@@ -266,8 +274,12 @@ class SisubDialog(QDialog):
         self.resize(1240, 740)
         centrar(self, parent)
         self._lecturas = 0  # the reads started: only the last one's report is shown
+        self._trabajando = False  # Preparar, Revisar or Exportar running (services/sisub/aparte)
+        self._cerrada = threading.Event()  # closed: what runs apart stops
+        # Built (its modules imported) as the window opens, not on the first click.
+        self._aparte_de = services.sisub_aparte
         try:  # opened with the report in view; later reads run off the window's thread
-            self._mostrar(_leer(services.sisub, rfc, actor, self._clave()))
+            self._mostrar(_leer(services.sisub, rfc, actor, self._clave(), None))
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
         suscribir(self, services, {ICSOE}, self._on_cambios)
@@ -417,26 +429,31 @@ class SisubDialog(QDialog):
         self._lecturas += 1
         numero = self._lecturas
         sisub, rfc, actor, clave = self._services.sisub, self._rfc, self._actor, self._clave()
+        c = self._contrato()
+        contrato = c.uuid if c else None
 
-        def mostrar(reporte: ReporteSisub | None) -> None:
+        def mostrar(vista: Vista | None) -> None:
             if numero == self._lecturas:
-                self._mostrar(reporte)
+                self._mostrar(vista)
 
         en_segundo_plano(
-            lambda: _leer(sisub, rfc, actor, clave),
+            lambda: _leer(sisub, rfc, actor, clave, contrato),
             mostrar,
             lectura_fallida(self, TITLE, self.refresh),
             self,
             prioridad=PRIORIDAD_ESPERADA,
         )
 
-    def _mostrar(self, reporte: ReporteSisub | None) -> None:
-        self.reporte = r = reporte
-        fila = self.contratos.currentIndex().row()
+    def _mostrar(self, vista: Vista | None) -> None:
+        self.reporte = r = vista.reporte if vista else None
         self._cuentas.clear()
-        self._cuentas.update(
-            (c.uuid, len({t.nss for t in c.trabajadores})) for c in (r.contratos if r else ())
-        )
+        self._leidos.clear()
+        elegida = 0
+        if vista is not None:
+            self._cuentas.update(vista.cuentas)
+            for fila, c in enumerate(vista.reporte.contratos):
+                if c.uuid == vista.elegido:
+                    self._leidos[c.uuid], elegida = c.trabajadores, fila
         self._celdas_c.clear()  # keyed by id(): a row freed may lend its id to a new one
         self.contratos_model.set_rows(list(r.contratos) if r else [])
         if r is None:
@@ -447,25 +464,38 @@ class SisubDialog(QDialog):
         else:
             presentado = f" · folio {r.folio}" if r.folio else ""
             self.estado.setText(f"<b>{r.tipo_texto}</b> · {r.estado_texto}{presentado}")
-        editable = r is None or r.estado != PRESENTADO
-        for widget in (self.preparar, self.guardar_contrato, self.guardar_importes):
-            self._puede(widget, Accion.PREPARAR_SISUB, editable)
-        self._puede(self.revisar, Accion.PREPARAR_SISUB, r is not None and editable)
-        for widget in (self.exportar, self.guia):
-            self._puede(widget, Accion.PRESENTAR_SISUB, r is not None)
-        self._puede(self.presentar, Accion.PRESENTAR_SISUB, r is not None and editable)
-        self.zip.setEnabled(self.exportar.isEnabled())
+        self._estado_botones()
         _ajustar(
             self.contratos,
             [self._celdas_de_contrato(c) for c in self.contratos_model.rows[:_MEDIDAS]],
             (0, 1, 3, 4, 5, 6),
         )
         if r and r.contratos:
-            self.contratos.selectRow(min(max(fila, 0), len(r.contratos) - 1))
+            self.contratos.selectRow(elegida)
         else:
             self._celdas_t.clear()
             self.trabajadores_model.set_rows([])
             self._pdfs()
+
+    def _estado_botones(self) -> None:
+        """Each action by the role matrix and the report's state; none of the long ones while
+        one runs (``_trabajando``)."""
+        r = self.reporte
+        editable = r is None or r.estado != PRESENTADO
+        libre = not self._trabajando
+        for widget in (self.guardar_contrato, self.guardar_importes):
+            self._puede(widget, Accion.PREPARAR_SISUB, editable)
+        self._puede(self.preparar, Accion.PREPARAR_SISUB, editable and libre)
+        self._puede(self.revisar, Accion.PREPARAR_SISUB, r is not None and editable and libre)
+        self._puede(self.exportar, Accion.PRESENTAR_SISUB, r is not None and libre)
+        self._puede(self.guia, Accion.PRESENTAR_SISUB, r is not None)
+        self._puede(self.presentar, Accion.PRESENTAR_SISUB, r is not None and editable)
+        self.zip.setEnabled(self.exportar.isEnabled())
+
+    def done(self, resultado: int) -> None:
+        """Closed: an action still running by its process is stopped (nothing of it stays)."""
+        self._cerrada.set()
+        super().done(resultado)
 
     def _contrato(self) -> ContratoSisub | None:
         fila = self.contratos.currentIndex().row()
@@ -476,7 +506,10 @@ class SisubDialog(QDialog):
     def _contrato_elegido(self, *_args: object) -> None:
         c = self._contrato()
         self._celdas_t.clear()
-        self.trabajadores_model.set_rows(list(c.trabajadores) if c else [])
+        trabajadores = self._leidos.get(c.uuid) if c else ()
+        if trabajadores is None and c is not None and self.reporte is not None:
+            self._leer_trabajadores(self.reporte.uuid, c.uuid)
+        self.trabajadores_model.set_rows(list(trabajadores or ()))
         _ajustar(
             self.trabajadores,
             [self._celdas_de_trabajador(t) for t in self.trabajadores_model.rows[:_MEDIDAS]],
@@ -486,9 +519,29 @@ class SisubDialog(QDialog):
         for clave, edit in self.sitio.items():
             edit.setText(getattr(c.sitio, clave) if c else "")
         self.entidad.setCurrentIndex(max(0, self.entidad.findData(c.sitio.entidad if c else "")))
-        if c and c.trabajadores:
+        if trabajadores:
             self.trabajadores.selectRow(0)
         self._pdfs()
+
+    def _leer_trabajadores(self, reporte: str, contrato: str) -> None:
+        """A contract's workers read off the window's thread, shown if it is still chosen."""
+        sisub, actor, numero = self._services.sisub, self._actor, self._lecturas
+
+        def mostrar(trabajadores: tuple[TrabajadorSisub, ...]) -> None:
+            if numero != self._lecturas:  # another report read meanwhile
+                return
+            self._leidos[contrato] = trabajadores
+            c = self._contrato()
+            if c is not None and c.uuid == contrato:
+                self._contrato_elegido()
+
+        en_segundo_plano(
+            lambda: sisub.trabajadores(reporte, actor, contrato),
+            mostrar,
+            lectura_fallida(self, TITLE, self.refresh),
+            self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
 
     def _trabajador(self) -> TrabajadorSisub | None:
         fila = self.trabajadores.currentIndex().row()
@@ -504,23 +557,55 @@ class SisubDialog(QDialog):
 
     # --- actions -------------------------------------------------------------------------------
 
-    def _preparar(self) -> None:
-        servicio, rfc, actor, clave = self._services.sisub, self._rfc, self._actor, self._clave()
+    def _aparte(
+        self, texto: str, trabajo: Callable[[Callable[[], bool]], T], hecho: Callable[[T], None]
+    ) -> None:
+        """``trabajo(seguir)`` by a process of its own (services/sisub/aparte.py) behind a bar
+        with Cancelar; the window's actions greyed meanwhile (one at a time); Cancelar or the
+        window closed stops it, leaving nothing of it."""
+        cerrada = self._cerrada
 
-        # What it prepared is read back by the announcement it makes (_on_cambios): a second
-        # read here would hold the interpreter as long again for nothing.
-        ejecutar(self, "Preparando el SISUB…", lambda: servicio.preparar(rfc, actor, clave))
+        def correr(_progreso: object, cancelado: Callable[[], bool]) -> T:
+            return trabajo(lambda: not cancelado() and not cerrada.is_set())
+
+        def fin(valor: T | None = None) -> None:
+            self._trabajando = False
+            self._estado_botones()
+
+        def terminado(valor: T) -> None:
+            fin()
+            hecho(valor)
+
+        def fallido(exc: DomainError) -> None:
+            fin()
+            msgbox.warning(self, exc.message, TITLE)
+
+        self._trabajando = True
+        self._estado_botones()
+        ejecutar_con_barra(
+            self, texto, correr, terminado, al_fallar=fallido, al_cancelar=fin, titulo=TITLE
+        )
+
+    def _preparar(self) -> None:
+        if self._trabajando:
+            return
+        aparte, rfc, actor, clave = self._aparte_de, self._rfc, self._actor, self._clave()
+
+        # What it prepared is read back by the announcement it makes (_on_cambios).
+        self._aparte(
+            "Preparando el SISUB: contratos en vigor y recibos de nómina…",
+            lambda seguir: aparte.preparar(rfc, actor, clave, seguir),
+            _nada,
+        )
 
     def _revisar(self) -> None:
-        if self.reporte is None:
+        if self.reporte is None or self._trabajando:
             return
-        servicio, uuid, actor = self._services.sisub, self.reporte.uuid, self._actor
-        ejecutar(
-            self,
+        aparte, uuid, actor = self._aparte_de, self.reporte.uuid, self._actor
+        self._aparte(
             "Revisando el SISUB…",
-            lambda: servicio.revisar(uuid, actor),
+            lambda seguir: aparte.revisar(uuid, actor, seguir),
             self._revisado,
-            titulo=TITLE,
         )
 
     def _revisado(self, problemas: list[Problema]) -> None:
@@ -616,25 +701,21 @@ class SisubDialog(QDialog):
         ejecutar(self, f"Leyendo «{Path(path).name}»…", trabajo, hecho, titulo=TITLE)
 
     def _exportar(self) -> None:
-        if self.reporte is None:
+        if self.reporte is None or self._trabajando:
             return
         carpeta = QFileDialog.getExistingDirectory(self, "Exportar el SISUB", str(Path.home()))
         if not carpeta:
             return
-        servicio, uuid, actor = self._services.sisub_archivos, self.reporte.uuid, self._actor
+        aparte, uuid, actor = self._aparte_de, self.reporte.uuid, self._actor
         como_zip = self.zip.isChecked()
 
-        def hecho(resultado: object) -> None:
-            from icsoe_desktop.services.sisub.exportar import Exportado
-
-            assert isinstance(resultado, Exportado)
+        def hecho(resultado: Exportado) -> None:
             avisos = "\n".join(resultado.avisos)
             msgbox.information(self, f"Se escribió «{resultado.ruta}».\n\n{avisos}", TITLE)
 
-        ejecutar(
-            self,
-            "Exportando el SISUB…",
-            lambda: servicio.exportar(uuid, actor, Path(carpeta), como_zip),
+        self._aparte(
+            "Exportando el SISUB: revisión y archivos…",
+            lambda seguir: aparte.exportar(uuid, actor, Path(carpeta), como_zip, seguir),
             hecho,
         )
 
@@ -673,6 +754,10 @@ class SisubDialog(QDialog):
             msgbox.warning(self, exc.message, TITLE)
             return
         msgbox.information(self, f"{hecho.texto}: folio {hecho.folio}.", TITLE)
+
+
+def _nada(_valor: object) -> None:
+    pass
 
 
 def _centavos(texto: str, etiqueta: str) -> int:

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 ORDEN = "--copia-de-busquedas"
 # After the store's path: a column's order (columnas_guardadas.py) instead of the copy.
 ORDEN_DE = "orden"
+# After the store's path: a SISUB window's action instead (services/sisub/aparte.py).
+SISUB = "sisub"
 # Live movements from which the copy is built by a process of its own: below them it costs
 # less than starting that process (~0.4 s of CPU) and the window's gaps are short.
 APARTE = 100_000
@@ -65,9 +67,12 @@ def _entorno() -> dict[str, str]:
 class Obra:
     """``store``'s copy being built and kept on disk by a process of its own (started here)."""
 
-    def __init__(self, store: Path, temporal: Path, *trabajo: str) -> None:
+    def __init__(
+        self, store: Path, temporal: Path, *trabajo: str, entrada: bytes = b"", que: str = ""
+    ) -> None:
         """``temporal``: the file it writes before putting it in place (removed if it is
-        killed while it writes); ``trabajo`` as ``comando``'s."""
+        killed while it writes); ``trabajo`` as ``comando``'s; ``entrada``: what its job reads
+        after the key (services/sisub/aparte.py: its order); ``que``: the job, for the log."""
         self._temporal = temporal
         creacion = 0
         if sys.platform == "win32":  # no console window of its own
@@ -82,7 +87,7 @@ class Obra:
         )
         from icsoe_desktop.store import cifrado
 
-        _dar_llave(self._proceso, cifrado.llave_de(store))
+        _dar_llave(self._proceso, cifrado.llave_de(store), entrada)
         self._errores: deque[bytes] = deque(maxlen=40)
         self._lector = threading.Thread(
             target=_leer_errores,
@@ -93,8 +98,12 @@ class Obra:
         self._lector.start()
         with _LOCK:
             _VIVAS.add(self)
-        que = "el orden de la columna " + trabajo[-1] if trabajo else "la copia de las búsquedas"
-        log.info("Se lee aparte (proceso %d) %s", self.pid, que)
+        if not que:
+            que = (
+                "el orden de la columna " + trabajo[-1] if trabajo else "la copia de las búsquedas"
+            )
+        self._que = que
+        log.info("Se hace aparte (proceso %d) %s", self.pid, que)
 
     @property
     def pid(self) -> int:
@@ -134,7 +143,8 @@ class Obra:
                 _VIVAS.discard(self)
         if codigo not in (GUARDADA, NO_CABE, NO_GUARDADA, PARADA):
             log.warning(
-                "La copia de las búsquedas no se construyó aparte (%s): %s",
+                "%s: no se construyó aparte (código %s): %s",
+                self._que,
                 codigo,
                 b"".join(self._errores).decode(errors="replace"),
             )
@@ -181,11 +191,11 @@ def _parar(proceso: subprocess.Popen[bytes]) -> None:
         proceso.wait()
 
 
-def _dar_llave(proceso: subprocess.Popen[bytes], llave: bytes | None) -> None:
+def _dar_llave(proceso: subprocess.Popen[bytes], llave: bytes | None, entrada: bytes) -> None:
     """The store's key handed to the process first on its standard input (a byte with its
-    length, then the key): never on its command line nor in its environment, which other
-    programs of the machine can read."""
+    length, then the key), then ``entrada``: never on its command line nor in its environment,
+    which other programs of the machine can read."""
     assert proceso.stdin is not None
     with suppress(OSError):  # it ended already: esperar tells its code
-        proceso.stdin.write(bytes([len(llave or b"")]) + (llave or b""))
+        proceso.stdin.write(bytes([len(llave or b"")]) + (llave or b"") + entrada)
         proceso.stdin.flush()

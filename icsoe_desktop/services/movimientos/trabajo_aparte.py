@@ -1,6 +1,7 @@
 """The side of copia_aparte.py that runs in the process of its own: the app's executable hands
 it its hidden argument (``__main__``); it builds the find box's copy, or reads a column's order,
-and keeps it on disk for the app to read back."""
+and keeps it on disk for the app to read back; or does a SISUB window's action
+(services/sisub/aparte.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from icsoe_desktop.services.movimientos.copia_aparte import (
     ORDEN_DE,
     PARADA,
     PAUSA,
+    SISUB,
 )
 
 
@@ -30,6 +32,10 @@ def proceso(argv: list[str], entrada: int = 0) -> int:
 
     llave = _leer_llave(entrada)
     cifrado.usar_llave(lambda: llave)
+    if argv[1:2] == [SISUB]:  # the SISUB window's actions (services/sisub/aparte.py)
+        from icsoe_desktop.services.sisub import aparte
+
+        return aparte.proceso(argv, entrada)
     return main(argv, entrada)
 
 

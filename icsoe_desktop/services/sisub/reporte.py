@@ -7,10 +7,10 @@ in a complementario."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
@@ -83,6 +83,15 @@ def _periodo(texto: str | Periodo) -> Periodo:
             "periodo_invalido",
             f"«{texto}» no es un periodo: escribe el año y el cuatrimestre, por ejemplo 2026-2.",
         ) from None
+
+
+@dataclass(frozen=True)
+class Vista:
+    """The report as the window shows it (``SisubService.vista``)."""
+
+    reporte: ReporteSisub
+    cuentas: dict[str, int]  # each contract's distinct workers, by its uuid
+    elegido: str | None = None  # the contract whose workers were read (in ``reporte``)
 
 
 @dataclass(frozen=True)
@@ -227,30 +236,68 @@ class SisubService(InformativaBase):
         """The report whole; ``accion``: what the caller reads it for (its export asks
         ``PRESENTAR_SISUB``)."""
         with self._store.session() as session:
-            row, contratista = self._reporte(session, uuid, actor, accion=accion)
-            p = Periodo.de_clave(row.periodo)
-            presentado = presentados.de_texto(row.contratos_presentados)
-            if presentado is not None:
-                contratos = presentado.contratos
-            else:  # not filed: the contracts as they are now
-                vigentes = contratos_en_vigor(session, contratista.id, p)
-                datos = _datos_sisub(session, [v.id for v in vigentes])
-                contratos = tuple(_contrato(v, datos.get(v.id)) for v in vigentes)
-            trabajadores = _trabajadores_de(session, row.id, [c.uuid for c in contratos])
-            return ReporteSisub(
-                uuid=row.uuid,
-                rfc=contratista.rfc,
-                nombre=contratista.nombre,
-                periodo=p,
-                tipo=row.tipo,
-                estado=row.estado,
-                contratos=tuple(
-                    replace(c, trabajadores=tuple(trabajadores[c.uuid])) for c in contratos
-                ),
-                motivo=row.motivo,
-                nota_icsoe=row.nota_icsoe,
-                folio=row.folio,
-            )
+            return self._leer(session, uuid, actor, accion, None)
+
+    def vista(self, uuid: str, actor: str | None, contrato: str | None) -> Vista:
+        """What the window shows: the report with the workers of ``contrato`` only (the first
+        contract's when it is not one of the report's) and each contract's count of workers.
+        Read whole (tens of thousands of rows) it held the window's interpreter a second."""
+        with self._store.session() as session:
+            reporte = self._leer(session, uuid, actor, Accion.PREPARAR_SISUB, ())
+            uuids = [c.uuid for c in reporte.contratos]
+            elegido = contrato if contrato in uuids else (uuids[0] if uuids else None)
+            row = self._reporte(session, uuid, actor)[0]
+            cuentas = dict.fromkeys(uuids, 0) | _cuentas(session, row.id)
+            if elegido is None:
+                return Vista(reporte, cuentas)
+            suyos = tuple(_trabajadores_de(session, row.id, [elegido])[elegido])
+        contratos = tuple(
+            replace(c, trabajadores=suyos) if c.uuid == elegido else c for c in reporte.contratos
+        )
+        return Vista(replace(reporte, contratos=contratos), cuentas, elegido)
+
+    def trabajadores(
+        self, uuid: str, actor: str | None, contrato: str
+    ) -> tuple[TrabajadorSisub, ...]:
+        """The workers of one contract of the report, by bimestre and NSS."""
+        with self._store.session() as session:
+            row = self._reporte(session, uuid, actor)[0]
+            return tuple(_trabajadores_de(session, row.id, [contrato])[contrato])
+
+    def _leer(
+        self,
+        session: Session,
+        uuid: str,
+        actor: str | None,
+        accion: Accion,
+        con_trabajadores: Collection[str] | None,
+    ) -> ReporteSisub:
+        """The report, with the workers of the contracts ``con_trabajadores`` (None: all)."""
+        row, contratista = self._reporte(session, uuid, actor, accion=accion)
+        p = Periodo.de_clave(row.periodo)
+        presentado = presentados.de_texto(row.contratos_presentados)
+        if presentado is not None:
+            contratos = presentado.contratos
+        else:  # not filed: the contracts as they are now
+            vigentes = contratos_en_vigor(session, contratista.id, p)
+            datos = _datos_sisub(session, [v.id for v in vigentes])
+            contratos = tuple(_contrato(v, datos.get(v.id)) for v in vigentes)
+        leer = [c.uuid for c in contratos if con_trabajadores is None or c.uuid in con_trabajadores]
+        trabajadores = _trabajadores_de(session, row.id, leer)
+        return ReporteSisub(
+            uuid=row.uuid,
+            rfc=contratista.rfc,
+            nombre=contratista.nombre,
+            periodo=p,
+            tipo=row.tipo,
+            estado=row.estado,
+            contratos=tuple(
+                replace(c, trabajadores=tuple(trabajadores.get(c.uuid, ()))) for c in contratos
+            ),
+            motivo=row.motivo,
+            nota_icsoe=row.nota_icsoe,
+            folio=row.folio,
+        )
 
     def revisar(
         self, uuid: str, actor: str | None, accion: Accion = Accion.PREPARAR_SISUB
@@ -530,7 +577,11 @@ def _trabajadores_de(
     }
     for t in session.scalars(
         select(SisubTrabajador)
-        .where(SisubTrabajador.reporte_id == reporte_id, SisubTrabajador.deleted.is_(False))
+        .where(
+            SisubTrabajador.reporte_id == reporte_id,
+            SisubTrabajador.deleted.is_(False),
+            SisubTrabajador.contrato_id.in_(list(ids)),
+        )
         .order_by(SisubTrabajador.contrato_id, SisubTrabajador.bimestre, SisubTrabajador.nss)
         .execution_options(yield_per=TANDA)
     ):
@@ -538,6 +589,19 @@ def _trabajadores_de(
         if contrato is not None:
             trabajadores[contrato].append(_trabajador(t, contrato))
     return trabajadores
+
+
+def _cuentas(session: Session, reporte_id: int) -> dict[str, int]:
+    """Each contract's distinct workers in the report (by contract uuid)."""
+    return {
+        uuid: cuantos
+        for uuid, cuantos in session.execute(
+            select(ContratoRow.uuid, func.count(distinct(SisubTrabajador.nss)))
+            .join(ContratoRow, ContratoRow.id == SisubTrabajador.contrato_id)
+            .where(SisubTrabajador.reporte_id == reporte_id, SisubTrabajador.deleted.is_(False))
+            .group_by(ContratoRow.uuid)
+        )
+    }
 
 
 def _contrato(v: Vigente, datos: SisubContrato | None) -> ContratoSisub:

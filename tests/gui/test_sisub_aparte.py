@@ -1,0 +1,188 @@
+"""The SISUB window's Preparar, Revisar and Exportar done by a process of their own
+(services/sisub/aparte.py): the window's actions greyed while one runs, the result the same
+as the service's own, the clerk named in the audit; the window closed or the process dead
+leaves the report as it was, said in Spanish without a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+from datetime import date
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
+
+from icsoe_desktop.gui.informativa.sisub import SisubDialog
+from icsoe_desktop.services.movimientos import copia_aparte
+from tests import nomina_cfdi as nc
+from tests import sisub_fixtures as fx
+from tests.gui.helpers import click, wait_operations
+from tests.informativa_servicios import CLIENTE
+from tests.sisub_datos import ENERO_ABRIL, contrato, de_la_lista, importar
+
+_quien_una_vez, services, quien = fx._quien_una_vez, fx.services, fx.quien
+
+
+@pytest.fixture
+def con_recibos(quien, services, tmp_path) -> tuple[str, str]:
+    """A contract in force in mayo–agosto 2026 and two workers' receipts of June."""
+    rfc, ana = quien
+    _inf, uuid = contrato(
+        services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), date(2027, 2, 9)
+    )
+    recibos = [
+        (f"{t.nss}.xml", nc.recibo(nc.Emisor(), t, nc.Periodo.quincena(2026, 6),
+                                   subcontrataciones=((CLIENTE.rfc, "100"),)))
+        for t in de_la_lista(services, uuid, ana)
+    ]  # fmt: skip
+    importar(services, tmp_path / "nomina", recibos)
+    return rfc, ana
+
+
+def _filas(services, rfc: str) -> list[tuple]:
+    uuid = services.sisub.del_periodo(rfc, rfc, "2026-2")
+    reporte = services.sisub.reporte(uuid, rfc)
+    return [
+        (c.uuid, t.bimestre, t.nss, t.registro_patronal, t.importes, t.origen, t.editado)
+        for c in reporte.contratos
+        for t in c.trabajadores
+    ]
+
+
+def _ventana(qtbot, services, rfc: str) -> SisubDialog:
+    dialogo = SisubDialog(services, rfc, rfc)
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    wait_operations(qtbot)
+    return dialogo
+
+
+def test_preparar_runs_apart_one_at_a_time_and_prepares_what_the_service_would(
+    qtbot, modals, services, con_recibos
+):
+    rfc, _ana = con_recibos
+    dialogo = _ventana(qtbot, services, rfc)
+    click(qtbot, dialogo.preparar)
+    qtbot.waitUntil(lambda: bool(copia_aparte.vivas()), timeout=10_000)
+    # While it runs: a bar says what is done, and the long actions are greyed.
+    barra = dialogo.findChild(QProgressDialog, "progressDialog")
+    assert barra is not None and barra.isVisible()
+    assert "Preparando el SISUB" in barra.labelText()
+    barra.grab().save("/tmp/sisub_preparando.png")
+    dialogo.grab().save("/tmp/sisub_preparando_ventana.png")
+    assert not dialogo.preparar.isEnabled()
+    dialogo._preparar()  # a second Preparar (a key repeated) starts nothing
+    assert len(copia_aparte.vivas()) == 1
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == 2)
+    assert copia_aparte.vivas() == []
+    assert dialogo.preparar.isEnabled() and dialogo.revisar.isEnabled()
+    assert "Con datos continuos" in dialogo.estado.text()
+    assert not modals.texts
+    dialogo.grab().save("/tmp/sisub_preparado.png")
+    aparte = _filas(services, rfc)
+    # The same service, here: nothing to change.
+    hecho = services.sisub.preparar(rfc, rfc, "2026-2")
+    assert hecho.trabajadores == 2 and _filas(services, rfc) == aparte
+    # The audit names the clerk who clicked, not the process.
+    preparados = [r for r in services.audit.recent() if r.action == "sisub_preparado"]
+    assert [r.actor for r in preparados] == [rfc, rfc]
+
+    click(qtbot, dialogo.revisar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=30_000)
+    assert "Captura el número de contrato SISUB" in modals.texts[0]
+    assert "Traceback" not in modals.texts[0]
+    assert dialogo.revisar.isEnabled()
+
+
+def test_closing_the_window_stops_preparar_and_nothing_is_written(
+    qtbot, modals, services, con_recibos
+):
+    rfc, _ana = con_recibos
+    dialogo = _ventana(qtbot, services, rfc)
+    click(qtbot, dialogo.preparar)
+    qtbot.waitUntil(lambda: bool(copia_aparte.vivas()), timeout=10_000)
+    dialogo.close()
+    wait_operations(qtbot)
+    assert copia_aparte.vivas() == []
+    assert services.sisub.del_periodo(rfc, rfc, "2026-2") is None  # no report left half made
+    assert not modals.texts
+
+
+def test_a_process_that_dies_is_said_in_spanish_and_the_report_stays(
+    qtbot, modals, services, con_recibos
+):
+    rfc, _ana = con_recibos
+    services.sisub.preparar(rfc, rfc, "2026-2")
+    antes = _filas(services, rfc)
+    dialogo = _ventana(qtbot, services, rfc)
+    click(qtbot, dialogo.preparar)
+    qtbot.waitUntil(lambda: bool(copia_aparte.vivas()), timeout=10_000)
+    os.kill(copia_aparte.vivas()[0], signal.SIGTERM)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=30_000)
+    assert modals.texts[0].startswith("No se pudo preparar el SISUB")
+    assert "No se cambió nada" in modals.texts[0] and "Traceback" not in modals.texts[0]
+    wait_operations(qtbot)
+    assert _filas(services, rfc) == antes
+    assert dialogo.preparar.isEnabled()  # it can be tried again
+
+
+def test_a_refusal_in_the_process_is_its_spanish_message(
+    qtbot, modals, monkeypatch, services, con_recibos, tmp_path
+):
+    from tests.sisub_datos import SITIO
+
+    rfc, _ana = con_recibos
+    hecho = services.sisub.preparar(rfc, rfc, "2026-2")
+    contrato_uuid = services.sisub.reporte(hecho.uuid, rfc).contratos[0].uuid
+    services.sisub.guardar_contrato(hecho.uuid, contrato_uuid, rfc, "S-1", SITIO)
+    dialogo = _ventana(qtbot, services, rfc)
+    ocupado = tmp_path / "un archivo"
+    ocupado.write_text("no es una carpeta")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(ocupado))
+    click(qtbot, dialogo.exportar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=30_000)
+    assert "un archivo" in modals.texts[0] and "Traceback" not in modals.texts[0]
+    wait_operations(qtbot)
+    assert dialogo.exportar.isEnabled()
+    assert ocupado.read_text() == "no es una carpeta"
+
+
+def test_a_contracts_workers_are_read_when_it_is_chosen(qtbot, modals, services, quien, tmp_path):
+    from tests.sisub_datos import MAYO_AGOSTO, OTRO_CLIENTE
+
+    rfc, ana = quien
+    recibos = []
+    for n, (periodo, cliente, inicio) in enumerate(
+        ((ENERO_ABRIL, CLIENTE, date(2026, 2, 10)), (MAYO_AGOSTO, OTRO_CLIENTE, date(2026, 5, 4)))
+    ):
+        _inf, uuid = contrato(
+            services, rfc, ana, periodo, cliente, inicio, date(2027, 2, 9),
+            trabajadores=1 + n, seed=5 + n,
+        )  # fmt: skip
+        recibos += [
+            (f"{t.nss}.xml", nc.recibo(nc.Emisor(), t, nc.Periodo.quincena(2026, 6),
+                                       subcontrataciones=((cliente.rfc, "100"),)))
+            for t in de_la_lista(services, uuid, ana)
+        ]  # fmt: skip
+    importar(services, tmp_path / "nomina", recibos)
+    hecho = services.sisub.preparar(rfc, rfc, "2026-2")
+    reporte = services.sisub.reporte(hecho.uuid, rfc)
+    dialogo = _ventana(qtbot, services, rfc)
+    # Each contract's count of workers, though only the chosen one's were read.
+    assert [dialogo.contratos_model.index(f, 6).data() for f in (0, 1)] == [
+        str(len({t.nss for t in c.trabajadores})) for c in reporte.contratos
+    ]
+    for fila, c in enumerate(reporte.contratos):
+        dialogo.contratos.selectRow(fila)
+        nss = [t.nss for t in c.trabajadores]
+        qtbot.waitUntil(
+            lambda nss=nss: (
+                [
+                    dialogo.trabajadores_model.index(f, 1).data()
+                    for f in range(dialogo.trabajadores_model.rowCount())
+                ]
+                == nss
+            )
+        )
+    assert not modals.texts

@@ -1,0 +1,110 @@
+"""The SISUB's Preparar, Revisar and Exportar by a process of their own
+(services/sisub/aparte.py): the process's side run here as the app's executable runs it (its
+key and order on its input), the app's side starting the real process; the window's reads of
+one contract's workers at a time (``SisubService.vista``, ``trabajadores``)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.domain.errors import OperacionCancelada
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.movimientos import copia_aparte, trabajo_aparte
+from icsoe_desktop.services.sisub import aparte
+from icsoe_desktop.store import cifrado, plain
+from tests import sisub_fixtures as fx
+
+_quien_una_vez, services, quien, reporte = fx._quien_una_vez, fx.services, fx.quien, fx.reporte
+
+
+def _proceso(services, tmp_path: Path, accion: str, datos: dict) -> tuple[int, dict]:
+    """The process's side, here: its input as the app writes it; (exit code, result)."""
+    resultado = tmp_path / "resultado.json"
+    orden = {
+        "accion": accion,
+        "datos": datos,
+        "catalogo": str(services.catalogo.path),
+        "carpeta": str(services.carpeta),
+        "empresa": services.empresa.rfc,
+        "solo_lectura": "",
+        "desfase": 0.0,
+        "bitacora": (plain.llave_bitacora() or b"").hex(),
+        "resultado": str(resultado),
+    }
+    llave = cifrado.llave_instalacion() or b""
+    lee, escribe = os.pipe()
+    os.write(escribe, bytes([len(llave)]) + llave + aparte._con_largo(json.dumps(orden).encode()))
+    try:
+        codigo = trabajo_aparte.proceso([str(services.store.path), copia_aparte.SISUB], lee)
+    finally:
+        os.close(escribe)  # its watcher sees the end after the action: nothing stops
+    leido = json.loads(resultado.read_text(encoding="utf-8")) if resultado.exists() else {}
+    os.close(lee)
+    return codigo, leido
+
+
+def test_the_process_side_does_each_action_as_the_service(services, reporte, tmp_path):
+    rfc, ana, uuid = reporte
+    codigo, hecho = _proceso(services, tmp_path, "revisar", {"uuid": uuid, "actor": ana})
+    assert codigo == copia_aparte.GUARDADA
+    assert hecho["problemas"] == [asdict(p) for p in services.sisub.revisar(uuid, ana)]
+    codigo, hecho = _proceso(
+        services, tmp_path, "preparar", {"rfc": rfc, "actor": ana, "periodo": "2026-2"}
+    )
+    assert codigo == copia_aparte.GUARDADA
+    assert hecho == {"uuid": uuid, "contratos": 1, "trabajadores": 4, "conservados": 0}
+    destino = tmp_path / "salida"
+    codigo, hecho = _proceso(
+        services,
+        tmp_path,
+        "exportar",
+        {"uuid": uuid, "actor": rfc, "destino": str(destino), "como_zip": True},
+    )
+    assert codigo == copia_aparte.GUARDADA
+    assert Path(hecho["ruta"]) == destino / f"SISUB {rfc} 2026-2.zip"
+    assert (
+        Path(hecho["ruta"]).exists() and "3_SISUB_Ley_29_bis_DetalleTrab.csv" in hecho["archivos"]
+    )
+    # A capturista may not export: refused there, with the matrix's Spanish message.
+    codigo, hecho = _proceso(
+        services,
+        tmp_path,
+        "exportar",
+        {"uuid": uuid, "actor": ana, "destino": str(destino), "como_zip": False},
+    )
+    assert codigo == aparte.RECHAZADA
+    rechazo = aparte._rechazo(hecho)
+    assert isinstance(rechazo, PermisoDenegado) and "no puede" in rechazo.message
+
+
+def test_the_apps_side_starts_the_process_and_gets_its_result(services, reporte, tmp_path):
+    rfc, ana, uuid = reporte
+    hecho = services.sisub_aparte.preparar(rfc, ana, "2026-2", lambda: True)
+    assert (hecho.uuid, hecho.contratos, hecho.trabajadores) == (uuid, 1, 4)
+    problemas = services.sisub_aparte.revisar(uuid, ana, lambda: True)
+    assert problemas == services.sisub.revisar(uuid, ana)
+    exportado = services.sisub_aparte.exportar(uuid, rfc, tmp_path / "salida", False, lambda: True)
+    assert (exportado.ruta / "2_SISUB_Ley_29_bis_Contratos.csv").exists()
+    with pytest.raises(PermisoDenegado):
+        services.sisub_aparte.exportar(uuid, ana, tmp_path / "otra", False, lambda: True)
+    assert not (tmp_path / "otra").exists()
+    with pytest.raises(OperacionCancelada):  # stopped before it ended: nothing kept
+        services.sisub_aparte.preparar(rfc, ana, "2026-2", lambda: False)
+    assert copia_aparte.vivas() == []
+
+
+def test_the_window_reads_one_contracts_workers_and_every_count(services, reporte):
+    _rfc, ana, uuid = reporte
+    entero = services.sisub.reporte(uuid, ana)
+    (c,) = entero.contratos
+    vista = services.sisub.vista(uuid, ana, None)
+    assert vista.elegido == c.uuid and vista.reporte == entero
+    assert vista.cuentas == {c.uuid: len({t.nss for t in c.trabajadores})}
+    assert services.sisub.vista(uuid, ana, "otro").elegido == c.uuid
+    assert services.sisub.trabajadores(uuid, ana, c.uuid) == c.trabajadores
+    assert services.sisub.trabajadores(uuid, ana, "otro") == ()
