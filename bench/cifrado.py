@@ -8,9 +8,12 @@ stores plain), one encrypted by the app at its opening (a keyring of the bench's
 kept connections' 64 MiB page cache; the find box's copy built and kept on disk (sealed in the
 encrypted one) before:
 
-- the grid's actions (MovimientosService, as the window asks them): the count, the first page,
-  the middle and the last of the whole store, a page sorted by nombre and by fecha at the middle,
-  the first page of a registro patronal's trimestre. Goal: each ≤ 50 ms encrypted.
+- the grid's actions (MovimientosService, as the window asks them: gui/movimientos/model.py):
+  the count, the first page, the middle (next to the scroll bar's key before it) and the last
+  (Ctrl+Fin: the reverse order's first page) of the whole store, a page sorted by nombre and by
+  fecha at the middle, the first page of a registro patronal's trimestre. Goal: each ≤ 50 ms
+  encrypted. Besides, what the window reads in the background: the scroll bar's keys of each
+  order, and a middle page by its offset (asked before those keys are read).
 - the find box, narrow (a whole name) and wide («ma»): the count and the middle page, cold (the
   first find after the opening: its copy read back from the disk) and warm, and right after an
   action (a page sorted by another column).
@@ -138,6 +141,11 @@ def _registro_de(services) -> str:
 
 
 def _grid(movimientos, registro: str) -> dict[str, float]:
+    """The grid's actions as the window asks them (gui/movimientos/model.py): a page next to
+    the scroll bar's key before it (those keys read once per order, in the background), Ctrl+Fin
+    as the reverse order's first page. Besides, in the background: those keys, and a middle
+    page by its offset (what the window reads meanwhile, off its thread)."""
+    from icsoe_desktop.gui.movimientos.model import PAGE_SIZE as PAGINA
     from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 
     columna = {c.attr: i for i, c in enumerate(COLUMNS)}
@@ -147,21 +155,43 @@ def _grid(movimientos, registro: str) -> dict[str, float]:
     for orden in (por_nombre, por_fecha):
         movimientos.prepare_sort(orden)
     trimestre = Filtro(registro_patronal=registro, **TRIMESTRE)
-    return {
-        "cuenta": _medir(lambda: movimientos.count(todos)),
-        "primera página": _medir(lambda: movimientos.pagina(todos, Orden(), 0, 50, total)),
-        "a la mitad": _medir(lambda: movimientos.pagina(todos, Orden(), total // 2, 50, total)),
-        "Ctrl+Fin": _medir(lambda: movimientos.pagina(todos, Orden(), total - 50, 50, total)),
-        "orden nombre, mitad": _medir(
-            lambda: movimientos.pagina(todos, por_nombre, total // 2, 50, total)
-        ),
-        "orden fecha, mitad": _medir(
-            lambda: movimientos.pagina(todos, por_fecha, total // 2, 50, total)
-        ),
-        "registro + trimestre": _medir(
-            lambda: movimientos.pagina(trimestre, Orden(), 0, 50, movimientos.count(trimestre))
-        ),
-    }
+    figuras: dict[str, float] = {}
+    limites = {}
+    for nombre, orden in (("", Orden()), ("nombre", por_nombre), ("fecha", por_fecha)):
+        inicio = time.perf_counter()
+        limites[nombre] = movimientos.boundaries(todos, orden, PAGINA, total)
+        figuras[f"claves de la barra {nombre or 'inicial'} (fondo)"] = (
+            time.perf_counter() - inicio
+        ) * 1000
+    mitad = (total // 2) // PAGINA
+
+    def a_la_mitad(nombre: str, orden):
+        clave = limites[nombre][mitad - 1]
+        return lambda: movimientos.pagina_desde(todos, orden, clave, PAGINA, total=total)
+
+    def fin() -> list:  # the reverse order's first page, turned
+        al_reves = Orden(Orden().column, not Orden().descending)
+        return movimientos.pagina(todos, al_reves, 0, total % PAGINA or PAGINA, total)[::-1]
+
+    figuras.update(
+        {
+            "cuenta": _medir(lambda: movimientos.count(todos)),
+            "primera página": _medir(lambda: movimientos.pagina(todos, Orden(), 0, PAGINA, total)),
+            "a la mitad": _medir(a_la_mitad("", Orden())),
+            "Ctrl+Fin": _medir(fin),
+            "orden nombre, mitad": _medir(a_la_mitad("nombre", por_nombre)),
+            "orden fecha, mitad": _medir(a_la_mitad("fecha", por_fecha)),
+            "registro + trimestre": _medir(
+                lambda: movimientos.pagina(
+                    trimestre, Orden(), 0, PAGINA, movimientos.count(trimestre)
+                )
+            ),
+            "mitad por posición, nombre (fondo)": _medir(
+                lambda: movimientos.pagina(todos, por_nombre, mitad * PAGINA, PAGINA, total)
+            ),
+        }
+    )
+    return figuras
 
 
 def _busqueda(movimientos, texto: str) -> float:
