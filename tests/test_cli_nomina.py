@@ -77,7 +77,7 @@ def test_importar_prints_each_refusal_and_duplicate_then_listar(almacen, data_di
 def test_an_import_killed_halfway_leaves_whole_batches_and_completes_next_time(
     almacen, data_dir, tmp_path
 ):
-    gente = nc.trabajadores(LOTE, seed=41)
+    gente = nc.trabajadores(LOTE // 2, seed=41)  # two batches: the kill lands in the second
     recibos = list(nc.nomina(nc.Emisor(), gente, nc.semanas(date(2026, 3, 2), 4), seed=8))
     total = len(recibos)
     paquete = tmp_path / "mes.zip"

@@ -448,7 +448,7 @@ class Services:
             self.permisos_empresa,
             verificador,
             lambda: self.empresa.rfc,
-            guardar_xml=self.archivo_evidencias.guardar_recibos,
+            archivo_xml=self.archivo_evidencias.escritor_de_recibos,
         )
 
     @property

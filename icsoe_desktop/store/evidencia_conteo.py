@@ -74,9 +74,11 @@ def _disparador(nombre: str, cuando: str, *sentencias: str) -> str:
 
 _SIN_SUSTITUIR = "NOT EXISTS (SELECT 1 FROM nomina_sustituidos x WHERE x.uuid = r.uuid)"
 
+CLIENTE_ALTA = "evidencia_conteo_cliente_alta"  # dropped by a bulk insert: sumar_desde
+
 DISPARADORES: tuple[str, ...] = (
     _disparador(
-        "evidencia_conteo_cliente_alta",
+        CLIENTE_ALTA,
         "AFTER INSERT ON nomina_subcontrataciones",
         _del_recibo("NEW.rfc", "NEW.recibo_id", "+"),
     ),
@@ -139,6 +141,22 @@ CONTAR = (
 )
 
 
+# What CLIENTE_ALTA adds for each client of the receipts whose id is above ``?``, added at once.
+_SUMAR_DESDE = _sumar(
+    "SELECT s.rfc AS rfc, substr(r.fecha_pago, 1, 7) AS mes, r.uuid AS uuid "
+    "FROM nomina_recibos r CROSS JOIN nomina_subcontrataciones s ON s.recibo_id = r.id "
+    f"WHERE r.id > ? AND {_VIGENTE.format(r='r')}",
+    "count(*)",
+    f"sum({_CON_XML})",
+)
+
+
+def sumar_desde(conn: sqlite3.Connection, recibo_id: int) -> None:
+    """The counts of the receipts whose id is above ``recibo_id`` and of their clients,
+    written in bulk with ``CLIENTE_ALTA`` dropped (services/nomina/importar.py)."""
+    conn.execute(_SUMAR_DESDE, (recibo_id,))
+
+
 def recontar(conn: sqlite3.Connection, con_xml: Iterable[str] | None = None) -> None:
     """The counts built again whole, in the caller's transaction; with ``con_xml``, the
     receipts whose XML the archive keeps are those first (the archive's timbres)."""
@@ -151,4 +169,4 @@ def recontar(conn: sqlite3.Connection, con_xml: Iterable[str] | None = None) -> 
     conn.execute(CONTAR)
 
 
-__all__ = ["CONTAR", "DISPARADORES", "recontar"]
+__all__ = ["CLIENTE_ALTA", "CONTAR", "DISPARADORES", "recontar", "sumar_desde"]

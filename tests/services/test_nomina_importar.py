@@ -289,7 +289,10 @@ def test_cancelar_keeps_the_batches_committed_and_a_new_import_completes(empresa
     paquete.write_bytes(nc.zip_de(recibos))
     vistos: list[int] = []
     reporte = empresa.nomina.importar(
-        [paquete], CLI_ACTOR, lambda hecho, _total: vistos.append(hecho), lambda: len(vistos) > 520
+        [paquete],
+        CLI_ACTOR,
+        lambda hecho, _total: vistos.append(hecho),
+        lambda: len(vistos) > LOTE + 20,
     )
     assert reporte.cancelado
     assert reporte.guardados == LOTE == _contar(empresa)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Iterator
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,8 @@ _ESQUEMA = (
     "CREATE TABLE IF NOT EXISTS recibos (timbre TEXT PRIMARY KEY, sha256 TEXT NOT NULL) "
     "WITHOUT ROWID",
 )
+# Each receipt's XML by its timbre UUID: (UUID, XML, the XML as a zlib stream or None).
+GuardarRecibos = Callable[[Iterable[tuple[str, bytes, bytes | None]]], None]
 _NIVEL = 6  # zlib: an XML shrinks to a third; level 9 costs twice the time for ~2 % more
 
 
@@ -69,23 +72,15 @@ class ArchivoEvidencias:
     def guardar_recibos(self, recibos: Iterable[tuple[str, bytes, bytes | None]]) -> None:
         """Each receipt's XML by its timbre UUID, in one transaction: (UUID, XML, the XML as
         a zlib stream when the caller has it, as a ZIP's deflated member is, or None)."""
-        filas = [(uuid, sha256(xml), xml, z) for uuid, xml, z in recibos]
-        # Each table's rows in the order of its key (a batch's rows land on fewer of its pages;
-        # the sort is stable: of one UUID twice, the last still stays).
+        with self.escritor_de_recibos() as guardar:
+            guardar(recibos)
+
+    @contextmanager
+    def escritor_de_recibos(self) -> Iterator[GuardarRecibos]:
+        """``guardar_recibos`` through one connection kept open (an import's batches: each
+        opening read the schema again, and each closing checkpointed the journal)."""
         with closing(self._abrir()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(
-                "INSERT OR IGNORE INTO archivos VALUES (?, ?, ?)",
-                (
-                    (h, len(x), zlib.compress(x, _NIVEL) if z is None else z)
-                    for _, h, x, z in sorted(filas, key=itemgetter(1))
-                ),
-            )
-            conn.executemany(
-                "INSERT OR REPLACE INTO recibos VALUES (?, ?)",
-                sorted(((u, h) for u, h, _, _ in filas), key=itemgetter(0)),
-            )
-            conn.execute("COMMIT")
+            yield partial(_guardar_recibos, conn)
 
     def recibos(self, timbres: list[str]) -> dict[str, str]:
         """timbre UUID → SHA-256 of its XML, for those kept."""
@@ -137,4 +132,30 @@ class ArchivoEvidencias:
                 yield datos if datos is not None and sha256(datos) == huella else None
 
 
-__all__ = ["ArchivoEvidencias", "ruta_de", "sha256"]
+def _guardar_recibos(
+    conn: sqlite3.Connection, recibos: Iterable[tuple[str, bytes, bytes | None]]
+) -> None:
+    filas = [(uuid, sha256(xml), xml, z) for uuid, xml, z in recibos]
+    # Each table's rows in the order of its key (a batch's rows land on fewer of its pages;
+    # the sort is stable: of one UUID twice, the last still stays).
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany(
+            "INSERT OR IGNORE INTO archivos VALUES (?, ?, ?)",
+            (
+                (h, len(x), zlib.compress(x, _NIVEL) if z is None else z)
+                for _, h, x, z in sorted(filas, key=itemgetter(1))
+            ),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO recibos VALUES (?, ?)",
+            sorted(((u, h) for u, h, _, _ in filas), key=itemgetter(0)),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:  # the connection lives on: no transaction left open
+            conn.execute("ROLLBACK")
+        raise
+
+
+__all__ = ["ArchivoEvidencias", "GuardarRecibos", "ruta_de", "sha256"]

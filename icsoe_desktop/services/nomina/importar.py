@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.cambios import NOMINA
@@ -38,13 +39,23 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.en_curso import Cancelado, Progreso, cancelable
 from icsoe_desktop.services.nomina import fuentes
+from icsoe_desktop.store import evidencia_conteo, plain
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import NominaXml, ReciboNomina, SustituidoNomina
+from icsoe_desktop.store.models import (
+    IncapacidadNomina,
+    NominaXml,
+    PercepcionNomina,
+    ReciboNomina,
+    SubcontratacionNomina,
+    SustituidoNomina,
+)
 from icsoe_desktop.store.sin_disparadores import insert_untriggered
 
-LOTE = 500  # receipts per commit: a kill loses at most these, re-read at the next import
+LOTE = 2_000  # receipts per commit: a kill loses at most these, re-read at the next import
 MAX_LISTADOS = 10_000  # refusals and duplicates named one by one; beyond, only counted
 CERTIFICADOS_SAT_DIR = "certificados_sat"  # the SAT's certificates that seal timbres (.cer)
+# Each receipt's XML kept by its UUID: (UUID, XML, the XML as a zlib stream or None).
+GuardarXml = Callable[[Iterable[tuple[str, bytes, bytes | None]]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +132,19 @@ class NominaImporter:
         permisos: Permisos,
         verificador: Callable[[str], Verificador],
         rfc_empresa: Callable[[], str],
-        guardar_xml: Callable[[list[tuple[str, bytes, bytes | None]]], None] | None = None,
+        archivo_xml: Callable[[], AbstractContextManager[GuardarXml]] | None = None,
     ) -> None:
         """``verificador(rfc)``: the checks of that empresa's receipts, built for each import
-        (the emisores confiables as they are then); ``guardar_xml``: where each verified
-        receipt's XML is kept by its UUID (the client's evidence), before its batch is saved
-        (with the XML as a zlib stream when the ZIP had it compressed; None: not at hand)."""
+        (the emisores confiables as they are then); ``archivo_xml()``: for one import, where
+        each verified receipt's XML is kept by its UUID (the client's evidence), before its
+        batch is saved (with the XML as a zlib stream when the ZIP had it compressed; None: not
+        at hand)."""
         self._store = store
         self._audit = audit
         self._permisos = permisos
         self._verificador = verificador
         self._rfc_empresa = rfc_empresa
-        self._guardar_xml = guardar_xml
+        self._archivo_xml = archivo_xml
 
     def importar(
         self,
@@ -175,8 +187,11 @@ class NominaImporter:
                 f"La importación de recibos de nómina de «{nombres}»",
                 deja=lambda: f"se detuvo; quedan los {reporte.guardados:,} recibos ya guardados",
             )
+            archivo = self._archivo_xml() if self._archivo_xml is not None else nullcontext()
             try:
-                self._leer(origen, verificador, reporte, lambda hechos: avance(hechos, total))
+                with archivo as guardar_xml:
+                    lector = _Lector(self._store, verificador, reporte, guardar_xml)
+                    lector.leer(origen, lambda hechos: avance(hechos, total))
             except OperacionCancelada:
                 reporte.cancelado = True
         with self._store.session() as session:
@@ -187,14 +202,25 @@ class NominaImporter:
             progreso(total, total)
         return reporte
 
-    def _leer(
+
+class _Lector:
+    """One import's reading and saving: the receipts verified, saved a batch at a time."""
+
+    def __init__(
         self,
-        origen: fuentes.Origen,
+        store: Store,
         verificador: Verificador,
         reporte: ReporteNomina,
-        avance: Callable[[int], None],
+        guardar_xml: GuardarXml | None,
     ) -> None:
+        self._store = store
+        self._verificador = verificador
+        self._reporte = reporte
+        self._guardar_xml = guardar_xml
+
+    def leer(self, origen: fuentes.Origen, avance: Callable[[int], None]) -> None:
         """Every receipt of ``origen`` verified, saved a batch at a time."""
+        reporte = self._reporte
         lote: list[tuple[Verificado, fuentes.Pieza]] = []
         for pieza in origen.piezas():
             avance(reporte.leidos)  # Cancelar stops here, between receipts
@@ -203,35 +229,35 @@ class NominaImporter:
                 reporte.rechazar(pieza.nombre, pieza.motivo.code, pieza.motivo.message)
                 continue
             try:
-                lote.append((verificador.verificar(pieza.datos), pieza))
+                lote.append((self._verificador.verificar(pieza.datos), pieza))
             except ReciboRechazado as exc:
                 reporte.rechazar(pieza.nombre, exc.code, exc.message)
                 continue
             if len(lote) >= LOTE:
-                self._guardar(lote, reporte)
+                self._guardar(lote)
                 lote = []
         avance(reporte.leidos)  # the last batch: Cancelar, or the gate, first
-        self._guardar(lote, reporte)
+        self._guardar(lote)
 
-    def _guardar(
-        self, lote: list[tuple[Verificado, fuentes.Pieza]], reporte: ReporteNomina
-    ) -> None:
+    def _guardar(self, lote: list[tuple[Verificado, fuentes.Pieza]]) -> None:
         """One batch, one transaction: all of it or none. The XML are kept first (those
         already stored too: importing again keeps the XML of receipts imported before)."""
         if not lote:
             return
+        reporte = self._reporte
         uuids = [_uuid(v.recibo.timbre.uuid) for v, _ in lote]
         if self._guardar_xml is not None:
             self._guardar_xml(
-                [(_uuid(v.recibo.timbre.uuid), p.datos, p.comprimidos) for v, p in lote]
+                (u, p.datos, p.comprimidos) for u, (_, p) in zip(uuids, lote, strict=True)
             )
         with self._store.session(immediate=True) as session:
             conn = session.connection()
             if self._guardar_xml is not None:
                 # Before the receipts: their clients are counted with their XML at once
                 # (store/evidencia_conteo.py); one imported again to keep its XML counts now.
-                conn.execute(
-                    insert(NominaXml).prefix_with("OR IGNORE"), [{"uuid": u} for u in uuids]
+                conn.exec_driver_sql(
+                    f"INSERT OR IGNORE INTO {NominaXml.__tablename__} (uuid) VALUES (?)",
+                    [(u,) for u in uuids],
                 )
             existentes = set(
                 conn.scalars(select(ReciboNomina.uuid).where(ReciboNomina.uuid.in_(uuids)))
@@ -241,8 +267,7 @@ class NominaImporter:
             )
             nuevos: list[Verificado] = []
             vistos: set[str] = set()
-            for hecho, pieza in lote:
-                uuid = _uuid(hecho.recibo.timbre.uuid)
+            for (hecho, pieza), uuid in zip(lote, uuids, strict=True):
                 if uuid in sustituidos:
                     reporte.sustituidos += 1
                 elif uuid in existentes or uuid in vistos:
@@ -290,7 +315,7 @@ def _sustituir(session: Session, nuevos: list[Verificado]) -> int:
 
 def detalle(recibo: Recibo) -> str:
     """The receipt's children as ``nomina_recibos.detalle`` keeps them (the trigger of
-    migration 0040 writes the child tables from it)."""
+    migration 0040 writes the child tables from it on a row pulled by the sync)."""
     partes: dict[str, list[list[object]]] = {}
     if recibo.percepciones:
         partes["p"] = [[p.tipo, p.gravado, p.exento] for p in recibo.percepciones]
@@ -302,11 +327,11 @@ def detalle(recibo: Recibo) -> str:
 
 
 _COLUMNAS = (
-    *("uuid", "created_at", "updated_at", "version", "deleted", "cfdi", "fecha", "fecha_pago"),
-    *("fecha_inicial", "fecha_final", "dias_pagados", "tipo_nomina", "periodicidad", "nss"),
-    *("curp", "rfc", "nombre", "registro_patronal", "sbc", "sdi", "total"),
-    *("total_percepciones", "total_deducciones", "total_otros_pagos", "no_certificado"),
-    *("sello_sat", "detalle"),
+    *("id", "uuid", "created_at", "updated_at", "version", "deleted", "cfdi", "fecha"),
+    *("fecha_pago", "fecha_inicial", "fecha_final", "dias_pagados", "tipo_nomina"),
+    *("periodicidad", "nss", "curp", "rfc", "nombre", "registro_patronal", "sbc", "sdi"),
+    *("total", "total_percepciones", "total_deducciones", "total_otros_pagos"),
+    *("no_certificado", "sello_sat", "detalle"),
 )
 # The driver's executemany of plain rows: SQLAlchemy's per-row parameter processing cost as
 # much as the inserts. Dates and times as SQLAlchemy's SQLite types store them (a receipt
@@ -315,54 +340,99 @@ _INSERT = (
     f"INSERT INTO {ReciboNomina.__tablename__} ({', '.join(_COLUMNAS)}) "
     f"VALUES ({', '.join('?' * len(_COLUMNAS))})"
 )
+# The children as migration 0040's trigger writes them from ``detalle`` (that trigger, which
+# reads the JSON back row by row, is dropped for the batch: the rows are at hand here).
+_DETALLE = "nomina_recibos_detalle"
+_PERCEPCIONES = (
+    f"INSERT OR IGNORE INTO {PercepcionNomina.__tablename__} (recibo_id, tipo, gravado, exento) "
+    "VALUES (?, ?, ?, ?)"
+)
+_INCAPACIDADES = (
+    f"INSERT OR IGNORE INTO {IncapacidadNomina.__tablename__} "
+    "(recibo_id, n, dias, tipo, importe) VALUES (?, ?, ?, ?, ?)"
+)
+_SUBCONTRATACIONES = (
+    f"INSERT OR IGNORE INTO {SubcontratacionNomina.__tablename__} (recibo_id, rfc, porcentaje) "
+    "VALUES (?, ?, ?)"
+)
 
 
 def _momento(valor: datetime) -> str:
     return valor.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def _fila(id_: int, hecho: Verificado, ahora: str) -> tuple[object, ...]:
+    r = hecho.recibo
+    return (
+        id_,
+        _uuid(r.timbre.uuid),
+        _momento(r.fecha),
+        ahora,
+        1,
+        0,
+        r.version,
+        _momento(r.fecha),
+        r.fecha_pago.isoformat(),
+        r.fecha_inicial.isoformat(),
+        r.fecha_final.isoformat(),
+        r.dias_pagados,
+        r.tipo_nomina,
+        r.periodicidad,
+        r.nss,
+        r.curp,
+        r.receptor_rfc,
+        r.nombre,
+        r.registro_patronal,
+        r.sbc,
+        r.sdi,
+        r.total,
+        r.total_percepciones,
+        r.total_deducciones,
+        r.total_otros_pagos,
+        r.no_certificado,
+        int(hecho.sello_sat == SAT_VERIFICADO),
+        detalle(r),
+    )
+
+
 def _insertar(conn: Connection, nuevos: list[Verificado]) -> None:
-    """New receipts in bulk (the sync's insert triggers dropped, their effect added once:
-    store/sin_disparadores.py); rows without a sync state are sent at the next sync."""
+    """New receipts and their children in bulk, with the per-row triggers of the sync, of the
+    children and of the board's counts dropped and their effect added once
+    (store/sin_disparadores.py, store/evidencia_conteo.py); rows without a sync state are sent
+    at the next sync."""
     if not nuevos:
         return
+    driver = plain.driver(conn)
     ahora = _momento(utcnow())
-    filas = [
-        (
-            _uuid(r.timbre.uuid),
-            _momento(r.fecha),
-            ahora,
-            1,
-            0,
-            r.version,
-            _momento(r.fecha),
-            r.fecha_pago.isoformat(),
-            r.fecha_inicial.isoformat(),
-            r.fecha_final.isoformat(),
-            r.dias_pagados,
-            r.tipo_nomina,
-            r.periodicidad,
-            r.nss,
-            r.curp,
-            r.receptor_rfc,
-            r.nombre,
-            r.registro_patronal,
-            r.sbc,
-            r.sdi,
-            r.total,
-            r.total_percepciones,
-            r.total_deducciones,
-            r.total_otros_pagos,
-            r.no_certificado,
-            int(h.sello_sat == SAT_VERIFICADO),
-            detalle(r),
-        )
-        for h in nuevos
-        for r in (h.recibo,)
-    ]
 
     def escribir() -> int:
-        conn.exec_driver_sql(_INSERT, filas)
-        return len(filas)
+        (primero,) = driver.execute(
+            f"SELECT coalesce(max(id), 0) + 1 FROM {ReciboNomina.__tablename__}"
+        ).fetchone()
+        recibos = [(i, h.recibo) for i, h in enumerate(nuevos, primero)]
+        driver.executemany(_INSERT, [_fila(i, h, ahora) for i, h in enumerate(nuevos, primero)])
+        driver.executemany(
+            _PERCEPCIONES,
+            [(i, p.tipo, p.gravado, p.exento) for i, r in recibos for p in r.percepciones],
+        )
+        driver.executemany(
+            _INCAPACIDADES,
+            [
+                (i, n, x.dias, x.tipo, x.importe)
+                for i, r in recibos
+                for n, x in enumerate(r.incapacidades, 1)
+            ],
+        )
+        driver.executemany(
+            _SUBCONTRATACIONES,
+            [(i, s.rfc, s.porcentaje) for i, r in recibos for s in r.subcontrataciones],
+        )
+        return len(nuevos)
 
-    insert_untriggered(conn, ReciboNomina.__tablename__, escribir)
+    insert_untriggered(
+        conn,
+        ReciboNomina.__tablename__,
+        escribir,
+        also=(_DETALLE, evidencia_conteo.CLIENTE_ALTA),
+        apply=lambda antes, _fallo: evidencia_conteo.sumar_desde(driver, antes),
+    )
