@@ -660,7 +660,7 @@ def test_a_far_page_right_after_buscar_is_read_without_holding_the_window(
 ):
     """Right after Buscar, before the pages' keys are read, a jump to the middle of the scroll
     bar far from both ends is read in the background: the window paints at once (those rows
-    blank for a moment), then the rows arrive, the same as SQLite's ORDER BY puts there."""
+    say «Leyendo…» for a moment), then the rows arrive, the same as SQLite's ORDER BY puts there."""
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.gui.movimientos import model as movimientos_model
     from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
@@ -677,6 +677,8 @@ def test_a_far_page_right_after_buscar_is_read_without_holding_the_window(
     table.scrollTo(middle)
     table.viewport().repaint()
     assert middle.data(Qt.ItemDataRole.UserRole) is None  # being read, the window free
+    assert middle.data() == "Leyendo…"  # said in its first cell, the others blank
+    assert model.index(1_000, 1).data() is None
     qtbot.waitUntil(lambda: middle.data(Qt.ItemDataRole.UserRole) is not None)
     assert [model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(1_000, 1_100)] == (
         every[1_000:1_100]

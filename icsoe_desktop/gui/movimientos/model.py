@@ -8,7 +8,7 @@ search; until then, the last page as the first of the reverse order, others by p
 the first page, the next one at row 900,000, Ctrl+Fin or a jump to the middle of the scroll bar
 read one page each, not every row before them. A page by position far from both ends (a jump to
 the middle right after Buscar, before those keys are read) walks every key before it: it is read
-in the background, its rows blank for that moment, and the window stays free. A row's texts are
+in the background, «Leyendo…» in its rows meanwhile, and the window stays free. A row's texts are
 formatted when it is first painted and kept with its page, with its colour: a pending aviso
 past its deadline (what «Vencidos» finds) reads in red whatever the search.
 
@@ -77,6 +77,7 @@ _ALIGNMENT = tuple(int(_RIGHT.value) if c.kind in (MONEY, NUMBER) else None for 
 _ESTADO, _VENCE = (
     next(i for i, c in enumerate(COLUMNS) if c.attr == a) for a in ("estado", "vence")
 )
+MSG_LEYENDO = "Leyendo…"
 MSG_LECTURA_FALLIDA = (
     "No se pudieron leer los movimientos de la base de datos. Intenta de nuevo; si se repite, "
     "pide ayuda a soporte (el detalle quedó en el registro de la aplicación)."
@@ -577,7 +578,7 @@ class MovimientosModel(QAbstractTableModel):
             if texts is None:
                 texts = self._format(index)
                 if texts is None:
-                    return None
+                    return self._leyendo(index)
             return texts[index.column()]
         if role == _ALIGNMENT_ROLE:
             return _ALIGNMENT[index.column()] if index.isValid() else None
@@ -587,6 +588,13 @@ class MovimientosModel(QAbstractTableModel):
         if role == _FOREGROUND_ROLE:  # asked before the texts on a row's first paint
             texts = self._texts.get(index.row()) or self._format(index)
             return None if texts is None else texts[-1]
+        return None
+
+    def _leyendo(self, index: Index) -> str | None:
+        """«Leyendo…» in the first cell of a row whose page is read in the background (a far
+        page by position: seconds for a big find sorted by a column whose order is not kept)."""
+        if index.isValid() and index.column() == 0 and index.row() // PAGE_SIZE in self._pending:
+            return MSG_LEYENDO
         return None
 
     def _format(self, index: Index) -> tuple | None:
