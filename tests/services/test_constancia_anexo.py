@@ -334,8 +334,18 @@ def _contenido_cambiado(paginas: bytes, cambiar) -> bytes:
         # A name more than the rows, and a row without its name.
         lambda t: t.replace(b"(Nombre) Tj T*", b"(Nombre) Tj T* (MARIA) Tj T*", 1),
         lambda t: t.replace(b"(Nombre) Tj T* (", b"(Nombre) Tj T* X(", 1),
+        # A name's parentheses the wrong way round, or one closed by an escaped parenthesis.
+        lambda t: t.replace(b"(Nombre) Tj T* (", b"(Nombre) Tj T* )", 1),
+        lambda t: t.replace(b"(Nombre) Tj T* (", b"(Nombre) Tj T* (X\\) Tj T* (", 1),
     ],
-    ids=["entre_renglones", "operador_ajeno", "nombre_de_mas", "nombre_ilegible"],
+    ids=[
+        "entre_renglones",
+        "operador_ajeno",
+        "nombre_de_mas",
+        "nombre_ilegible",
+        "parentesis_al_reves",
+        "parentesis_escapado",
+    ],
 )
 def test_annex_text_that_is_no_row_or_name_is_not_read(genuina, cambiar):
     from icsoe_desktop.services.informativa.constancia_pdf import leer_anexo

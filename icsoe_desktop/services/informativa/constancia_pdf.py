@@ -56,6 +56,7 @@ _FILA_TAM, _FILA_ALTO, _COLUMNAS = 6.2, 7.4, 3
 _FILAS_COLUMNA = int((ALTO - 2 * MARGEN - 44) // _FILA_ALTO)
 _ENCABEZADO_FILA = f"{'No.':>5} {'NSS':<11} {'CURP':<18} {'SBC':>9}"
 _RENGLON = "%5d %-11s %-18s %9s"  # a worker's row: its number, NSS, CURP, SBC
+_FILA_PDF = f"({_RENGLON}) Tj T*"  # and its code
 _IMPRIMIBLES = frozenset(map(chr, range(32, 127)))  # printable ASCII
 _SIN_ESCAPE = bytes(range(32, 127)).translate(None, b"\\()")  # and of those, what PDF escapes not
 # With the names: two columns, each row followed by its name (DejaVu Sans: every script the
@@ -704,7 +705,12 @@ def _renglones(texto: PDFTextObject, primero: int, campos: Sequence[str]) -> Non
         and not junto.encode("ascii").translate(None, _SIN_ESCAPE)  # all of them, at once
         and fuente.propios(texto._canvas._doc) == _IMPRIMIBLES  # the row's number and spaces too
     ):
-        texto._code.append(" ".join(map(f"({_RENGLON}) Tj T*".__mod__, filas)))
+        # One format of the whole column: a row's tuple and call each cost more than its text.
+        n = len(campos) // 3
+        valores: list[object] = [None] * (4 * n)
+        valores[0::4] = range(primero, primero + n)
+        valores[1::4], valores[2::4], valores[3::4] = campos[0::3], campos[1::3], campos[2::3]
+        texto._code.append(" ".join([_FILA_PDF] * n) % tuple(valores))
         return
     for fila in filas:
         texto.textLine(_RENGLON % fila)
@@ -734,6 +740,12 @@ _CADENA_PDF = r"\(((?:[^\\()]++|\\[0-7]{3}|\\[()\\])*+)\)"
 # A name's line: the name as a PDF string writes it (None: the line of a worker without one).
 _NOMBRE = re.compile(rf"(?: (?:[0-9]+ Tz )?{_CADENA_PDF} Tj T\*(?: {_ESCALA_NOMBRE} Tz)?|  T\*)")
 _ESCAPE = re.compile(r"\\([0-7]{3}|[()\\])")
+# How _NOMBRE's lines meet when none is empty: the end of one, the start of the next.
+_ANTES_DEL_NOMBRE = re.compile(r" (?:[0-9]+ Tz )?")
+_ENTRE_NOMBRES = re.compile(rf" Tj T\* (?:{_ESCALA_NOMBRE} Tz )?(?:[0-9]+ Tz )?")
+_TRAS_EL_ULTIMO = frozenset({" Tj T*", f" Tj T* {_ESCALA_NOMBRE} Tz"})
+_SIN_PARENTESIS = bytes(range(256)).translate(None, b"()")
+_ESCAPE_AJENO = re.compile(r"\\(?![0-7]{3})")  # an escaped parenthesis or backslash
 # What a page's content may inflate to (an annex page: ~20 KB), and all of them, per byte of the
 # pages (text inflates 2.5-4 times): a file made to inflate without end is refused, not read.
 _MAX_PAGINA, _MAX_INFLADO = 1 << 20, 32
@@ -786,17 +798,42 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str], L
         leidos[hashlib.sha256(contenido).digest()] = (inicio, inicio + int(m.group(1)))
         for columna in _COLUMNA.finditer(contenido):
             renglones = columna.group(1).decode("ascii")  # UnicodeDecodeError: a ValueError
-            lineas = columna.group(2).decode("ascii")
-            campos, partes = _FILA.split(renglones), _NOMBRE.split(lineas)
-            # Nothing else between the rows, nor between the names, and a name a row.
-            if any(campos[0::4]) or len(campos) != 2 * len(partes) - 1:
+            campos = _FILA.split(renglones)
+            escritos = _escritos(columna.group(2).decode("ascii"))
+            # Nothing else between the rows, and a name a row.
+            if any(campos[0::4]) or len(campos) != 4 * len(escritos) + 1:
                 raise ValueError("renglón ilegible")
-            if any(partes[0::2]):
-                raise ValueError("nombre ilegible")
             del campos[0::4]
             filas += campos
-            nombres += decodificar([escrito or "" for escrito in partes[1::2]])
+            de_la_columna = decodificar(escritos)
+            # Hashed now, while in the cache: drawing looks each one up (a set: no other work).
+            set(de_la_columna)
+            nombres += de_la_columna
     return filas, nombres, leidos
+
+
+def _escritos(lineas: str) -> list[str]:
+    """Each name of a «Nombre» column as a PDF string writes it ("": a worker without one), as
+    ``_NOMBRE`` reads them; ValueError for anything else between them. When every backslash of
+    the column is an octal code, its parentheses are its lines' own: split at them, what is
+    between two names checked once for each distinct text (a regex split of every line costs
+    three times more)."""
+    if not _ESCAPE_AJENO.search(lineas):
+        partes = lineas.replace(")", "(").split("(")
+        if (
+            len(partes) > 2
+            # an opening one before each closing one
+            and lineas.encode("ascii").translate(None, _SIN_PARENTESIS)
+            == b"()" * (len(partes) // 2)
+            and _ANTES_DEL_NOMBRE.fullmatch(partes[0])
+            and partes[-1] in _TRAS_EL_ULTIMO
+            and all(map(_ENTRE_NOMBRES.fullmatch, set(partes[2:-1:2])))
+        ):
+            return partes[1::2]
+    partes = _NOMBRE.split(lineas)
+    if any(partes[0::2]):
+        raise ValueError("nombre ilegible")
+    return [escrito or "" for escrito in partes[1::2]]
 
 
 class _Clave:
