@@ -59,7 +59,7 @@ from __future__ import annotations
 import re
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import product
@@ -581,6 +581,16 @@ def every_id(
     return interruptible(
         conn, seguir, lambda: array("q", [r[0] for r in cursor.execute(sql, params)])
     )
+
+
+def ids_por_lotes(conn: Connection, query: KeyQuery, total: int, lote: int) -> Iterator[list[int]]:
+    """The ids of ``every_id``, ``lote`` at a time as SQLite gives them: an export's, in flat
+    memory whatever the count (its rows read by id between two lotes, on the same connection)."""
+    [(condition, order, _extra)] = seeks(query, None)
+    sql, params = key_sql(query, condition, order, total)
+    cursor = plain.driver(conn).execute(sql, params)
+    while filas := cursor.fetchmany(lote):
+        yield [r[0] for r in filas]
 
 
 def fallback_ready(conn: Connection, column: str) -> bool:

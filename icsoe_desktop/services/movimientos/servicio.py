@@ -961,9 +961,9 @@ class MovimientosService:
         if resolved is None or total <= 0:
             return
         with self._store.engine.connect() as conn, movimientos_espejo.fija(conn):
-            ids = paging.every_id(conn, self._query(conn, resolved, orden, total, total), total)
-            for inicio in range(0, len(ids), batch):
-                yield from _rows_by_id(conn, [(i, None) for i in ids[inicio : inicio + batch]])
+            query = self._query(conn, resolved, orden, total, total)
+            for ids in paging.ids_por_lotes(conn, query, total, batch):
+                yield from _rows_by_id(conn, [(i, None) for i in ids])
 
     def resumen(self, progress: Progress | None = None) -> Resumen:
         """Counts per tab, as "Movimientos con IDSE" is brought up to date."""
