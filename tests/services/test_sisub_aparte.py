@@ -22,9 +22,8 @@ from tests import sisub_fixtures as fx
 _quien_una_vez, services, quien, reporte = fx._quien_una_vez, fx.services, fx.quien, fx.reporte
 
 
-def _proceso(services, tmp_path: Path, accion: str, datos: dict) -> tuple[int, dict]:
+def _proceso(services, accion: str, datos: dict) -> tuple[int, dict]:
     """The process's side, here: its input as the app writes it; (exit code, result)."""
-    resultado = tmp_path / "resultado.json"
     orden = {
         "accion": accion,
         "datos": datos,
@@ -34,34 +33,35 @@ def _proceso(services, tmp_path: Path, accion: str, datos: dict) -> tuple[int, d
         "solo_lectura": "",
         "desfase": 0.0,
         "bitacora": (plain.llave_bitacora() or b"").hex(),
-        "resultado": str(resultado),
     }
     llave = cifrado.llave_instalacion() or b""
     lee, escribe = os.pipe()
     os.write(escribe, bytes([len(llave)]) + llave + aparte._con_largo(json.dumps(orden).encode()))
+    salida_lee, salida = os.pipe()
     try:
-        codigo = trabajo_aparte.proceso([str(services.store.path), copia_aparte.SISUB], lee)
+        argv = [str(services.store.path), copia_aparte.SISUB]
+        codigo = trabajo_aparte.proceso(argv, lee, salida)
     finally:
         os.close(escribe)  # its watcher sees the end after the action: nothing stops
-    leido = json.loads(resultado.read_text(encoding="utf-8")) if resultado.exists() else {}
+        os.close(salida)
+    with os.fdopen(salida_lee, "rb") as leida:
+        resultado = aparte._resultado(leida.read())
     os.close(lee)
-    return codigo, leido
+    assert resultado is not None
+    return codigo, resultado
 
 
 def test_the_process_side_does_each_action_as_the_service(services, reporte, tmp_path):
     rfc, ana, uuid = reporte
-    codigo, hecho = _proceso(services, tmp_path, "revisar", {"uuid": uuid, "actor": ana})
+    codigo, hecho = _proceso(services, "revisar", {"uuid": uuid, "actor": ana})
     assert codigo == copia_aparte.GUARDADA
     assert hecho["problemas"] == [asdict(p) for p in services.sisub.revisar(uuid, ana)]
-    codigo, hecho = _proceso(
-        services, tmp_path, "preparar", {"rfc": rfc, "actor": ana, "periodo": "2026-2"}
-    )
+    codigo, hecho = _proceso(services, "preparar", {"rfc": rfc, "actor": ana, "periodo": "2026-2"})
     assert codigo == copia_aparte.GUARDADA
     assert hecho == {"uuid": uuid, "contratos": 1, "trabajadores": 4, "conservados": 0}
     destino = tmp_path / "salida"
     codigo, hecho = _proceso(
         services,
-        tmp_path,
         "exportar",
         {"uuid": uuid, "actor": rfc, "destino": str(destino), "como_zip": True},
     )
@@ -73,7 +73,6 @@ def test_the_process_side_does_each_action_as_the_service(services, reporte, tmp
     # A capturista may not export: refused there, with the matrix's Spanish message.
     codigo, hecho = _proceso(
         services,
-        tmp_path,
         "exportar",
         {"uuid": uuid, "actor": ana, "destino": str(destino), "como_zip": False},
     )

@@ -68,10 +68,16 @@ class Obra:
     """``store``'s copy being built and kept on disk by a process of its own (started here)."""
 
     def __init__(
-        self, store: Path, temporal: Path, *trabajo: str, entrada: bytes = b"", que: str = ""
+        self,
+        store: Path,
+        temporal: Path | None,
+        *trabajo: str,
+        entrada: bytes = b"",
+        que: str = "",
     ) -> None:
         """``temporal``: the file it writes before putting it in place (removed if it is
-        killed while it writes); ``trabajo`` as ``comando``'s; ``entrada``: what its job reads
+        killed while it writes; None: it writes none, its result comes on its standard
+        output, ``salida``); ``trabajo`` as ``comando``'s; ``entrada``: what its job reads
         after the key (services/sisub/aparte.py: its order); ``que``: the job, for the log."""
         self._temporal = temporal
         creacion = 0
@@ -80,7 +86,7 @@ class Obra:
         self._proceso = subprocess.Popen(
             comando(store, *trabajo),
             stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL if temporal else subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=_entorno(),
             creationflags=creacion,
@@ -96,6 +102,16 @@ class Obra:
             daemon=True,
         )
         self._lector.start()
+        self._salida: list[bytes] = []
+        self._lector_salida: threading.Thread | None = None
+        if temporal is None:  # read as it comes: a full pipe would stop it
+            self._lector_salida = threading.Thread(
+                target=_leer_salida,
+                args=(self._proceso, self._salida),
+                name="aparte-salida",
+                daemon=True,
+            )
+            self._lector_salida.start()
         with _LOCK:
             _VIVAS.add(self)
         if not que:
@@ -108,6 +124,11 @@ class Obra:
     @property
     def pid(self) -> int:
         return self._proceso.pid
+
+    @property
+    def salida(self) -> bytes:
+        """What it wrote on its standard output (``temporal`` None), once ``esperar`` returned."""
+        return b"".join(self._salida)
 
     def pausar(self, pausa: bool) -> None:
         """It waits (True) while the clerk's questions are answered, or goes on (False)."""
@@ -134,11 +155,14 @@ class Obra:
                 _parar(proceso)
                 # Killed while it wrote: the part written is not left beside the store.
                 with suppress(OSError):
-                    self._temporal.unlink(missing_ok=True)
+                    if self._temporal is not None:
+                        self._temporal.unlink(missing_ok=True)
             assert proceso.stdin is not None
             with suppress(OSError):
                 proceso.stdin.close()
             self._lector.join(GRACIA)
+            if self._lector_salida is not None:
+                self._lector_salida.join(GRACIA)
             with _LOCK:
                 _VIVAS.discard(self)
         if codigo not in (GUARDADA, NO_CABE, NO_GUARDADA, PARADA):
@@ -177,6 +201,12 @@ def _leer_errores(proceso: subprocess.Popen[bytes], errores: deque[bytes]) -> No
     with proceso.stderr:
         for linea in proceso.stderr:
             errores.append(linea)
+
+
+def _leer_salida(proceso: subprocess.Popen[bytes], salida: list[bytes]) -> None:
+    assert proceso.stdout is not None
+    with proceso.stdout:
+        salida.append(proceso.stdout.read())  # to its end
 
 
 def _parar(proceso: subprocess.Popen[bytes]) -> None:

@@ -25,9 +25,10 @@ from icsoe_desktop.services.movimientos.copia_aparte import (
 )
 
 
-def proceso(argv: list[str], entrada: int = 0) -> int:
+def proceso(argv: list[str], entrada: int = 0, salida: int = 1) -> int:
     """The process's start: the store's key read first from its standard input (copia_aparte's
-    ``_dar_llave``), every connection of this process keyed with it; then ``main``."""
+    ``_dar_llave``), every connection of this process keyed with it; then ``main`` (or the
+    SISUB's job, its result on ``salida``, its standard output)."""
     from icsoe_desktop.store import cifrado
 
     llave = _leer_llave(entrada)
@@ -35,7 +36,7 @@ def proceso(argv: list[str], entrada: int = 0) -> int:
     if argv[1:2] == [SISUB]:  # the SISUB window's actions (services/sisub/aparte.py)
         from icsoe_desktop.services.sisub import aparte
 
-        return aparte.proceso(argv, entrada)
+        return aparte.proceso(argv, entrada, salida)
     return main(argv, entrada)
 
 

@@ -4,7 +4,8 @@ its standard input, stopped when that input closes). Run by a thread of the wind
 their Python (tens of thousands of rows) held the interpreter the window's thread waits for:
 on a busy machine the window froze 50-300 ms at a time. The process does the same service
 call, with the same actor and the same role matrix, and hands back its result (or its
-refusal's Spanish message) in a file written whole at the end; what it wrote is announced here.
+refusal's Spanish message) on its standard output, never in a file; what it wrote is
+announced here.
 
 Its order (the action, the actor, the catalog and the empresa's folder, the audit key) comes on
 its standard input after the store's key: never on its command line, which other programs of
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -29,7 +29,6 @@ from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, OperacionCancelada, ValidationError
 from icsoe_desktop.domain.informativa.modelo import Problema
-from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.movimientos import copia_aparte
 from icsoe_desktop.services.sisub.exportar import Exportado
 from icsoe_desktop.services.sisub.reporte import Preparado
@@ -83,35 +82,42 @@ class SisubAparte:
     def _correr(self, accion: str, datos: dict[str, Any], seguir: Seguir) -> dict[str, Any]:
         from icsoe_desktop.store import plain
 
-        with tempfile.TemporaryDirectory(prefix="icsoe-sisub-") as carpeta:
-            resultado = Path(carpeta) / "resultado.json"
-            orden = {
-                "accion": accion,
-                "datos": datos,
-                "catalogo": str(self._empresa.catalogo),
-                "carpeta": str(self._empresa.carpeta),
-                "empresa": self._empresa.rfc,
-                "solo_lectura": self._store.solo_lectura,
-                "desfase": (self._clock() - utcnow()).total_seconds(),
-                "bitacora": (plain.llave_bitacora() or b"").hex(),
-                "resultado": str(resultado),
-            }
-            obra = copia_aparte.Obra(
-                self._store.path,
-                resultado.with_name(resultado.name + ".nuevo"),
-                copia_aparte.SISUB,
-                entrada=_con_largo(json.dumps(orden).encode()),
-                que=f"el SISUB ({accion})",
-            )
-            codigo = obra.esperar(seguir)
-            if codigo == copia_aparte.PARADA:
-                raise OperacionCancelada
-            if codigo in (copia_aparte.GUARDADA, RECHAZADA) and resultado.exists():
-                leido: dict[str, Any] = json.loads(resultado.read_text(encoding="utf-8"))
-                if codigo == copia_aparte.GUARDADA:
-                    return leido
-                raise _rechazo(leido)
+        orden = {
+            "accion": accion,
+            "datos": datos,
+            "catalogo": str(self._empresa.catalogo),
+            "carpeta": str(self._empresa.carpeta),
+            "empresa": self._empresa.rfc,
+            "solo_lectura": self._store.solo_lectura,
+            "desfase": (self._clock() - utcnow()).total_seconds(),
+            "bitacora": (plain.llave_bitacora() or b"").hex(),
+        }
+        obra = copia_aparte.Obra(
+            self._store.path,
+            None,
+            copia_aparte.SISUB,
+            entrada=_con_largo(json.dumps(orden).encode()),
+            que=f"el SISUB ({accion})",
+        )
+        codigo = obra.esperar(seguir)
+        if codigo == copia_aparte.PARADA:
+            raise OperacionCancelada
+        leido = _resultado(obra.salida)
+        if codigo == copia_aparte.GUARDADA and leido is not None:
+            return leido
+        if codigo == RECHAZADA and leido is not None:
+            raise _rechazo(leido)
         raise ValidationError("sisub_aparte_fallo", MSG_FALLO.format(accion=accion, codigo=codigo))
+
+
+def _resultado(salida: bytes) -> dict[str, Any] | None:
+    """The result the process wrote last on its output (None: it wrote none whole)."""
+    lineas = [linea for linea in salida.splitlines() if linea.strip()]
+    try:
+        leido = json.loads(lineas[-1]) if lineas else None
+    except ValueError:
+        return None
+    return leido if isinstance(leido, dict) else None
 
 
 def _con_largo(datos: bytes) -> bytes:
@@ -136,22 +142,21 @@ def _rechazo(leido: dict[str, Any]) -> DomainError:
 # --- the process's side ----------------------------------------------------------------------------
 
 
-def proceso(argv: list[str], entrada: int) -> int:
+def proceso(argv: list[str], entrada: int, salida: int = 1) -> int:
     """The process's start (copia_aparte's trabajo_aparte.proceso read the store's key): its
-    order read, a stop watched for, the action done, its result kept."""
+    order read, a stop watched for, the action done, its result written on ``salida``."""
     orden = json.loads(_leer(entrada, int.from_bytes(_leer(entrada, 4), "big")))
     terminado = threading.Event()
     threading.Thread(
         target=_vigilar, args=(entrada, terminado), name="vigilar", daemon=True
     ).start()
-    resultado = Path(orden["resultado"])
     try:
         hecho = _hacer(Path(argv[0]), orden)
     except DomainError as exc:
-        _guardar(resultado, _error(exc))
+        _escribir(salida, _error(exc))
         return RECHAZADA
     else:
-        _guardar(resultado, hecho)
+        _escribir(salida, hecho)
         return copia_aparte.GUARDADA
     finally:
         terminado.set()
@@ -186,9 +191,10 @@ def _error(exc: DomainError) -> dict[str, Any]:
     }
 
 
-def _guardar(resultado: Path, datos: dict[str, Any]) -> None:
-    with atomic_write(resultado) as tmp:
-        tmp.write_text(json.dumps(datos, default=str), encoding="utf-8")
+def _escribir(salida: int, datos: dict[str, Any]) -> None:
+    linea = b"\n" + json.dumps(datos, default=str).encode() + b"\n"
+    while linea:
+        linea = linea[os.write(salida, linea) :]
 
 
 def _hacer(store_path: Path, orden: dict[str, Any]) -> dict[str, Any]:
