@@ -42,6 +42,9 @@ APARTE = 100_000
 GUARDADA, NO_CABE, NO_GUARDADA, PARADA = 0, 3, 4, 5
 # What its standard input says: wait, go on (the clerk's questions are answered meanwhile).
 PAUSA, SIGUE = b"p", b"s"
+# How much nicer than the app a process is that cedes the processor to the window's
+# (``Obra(cede=True)``).
+CEDE = 10
 # Seconds a stopped process has to end before it is killed.
 GRACIA = 5.0
 
@@ -74,15 +77,20 @@ class Obra:
         *trabajo: str,
         entrada: bytes = b"",
         que: str = "",
+        cede: bool = False,
     ) -> None:
         """``temporal``: the file it writes before putting it in place (removed if it is
         killed while it writes; None: it writes none, its result comes on its standard
         output, ``salida``); ``trabajo`` as ``comando``'s; ``entrada``: what its job reads
-        after the key (services/sisub/aparte.py: its order); ``que``: the job, for the log."""
+        after the key (services/sisub/aparte.py: its order); ``que``: the job, for the log;
+        ``cede``: it runs below the app's priority (seconds of work a clerk waits for behind a
+        bar: on a busy machine the window's thread gets the processor first)."""
         self._temporal = temporal
         creacion = 0
         if sys.platform == "win32":  # no console window of its own
             creacion = subprocess.CREATE_NO_WINDOW
+            if cede:
+                creacion |= subprocess.BELOW_NORMAL_PRIORITY_CLASS
         self._proceso = subprocess.Popen(
             comando(store, *trabajo),
             stdin=subprocess.PIPE,
@@ -91,6 +99,10 @@ class Obra:
             env=_entorno(),
             creationflags=creacion,
         )
+        if cede and sys.platform != "win32":
+            with suppress(OSError):  # it ended already
+                propia = os.getpriority(os.PRIO_PROCESS, 0)
+                os.setpriority(os.PRIO_PROCESS, self._proceso.pid, min(19, propia + CEDE))
         from icsoe_desktop.store import cifrado
 
         _dar_llave(self._proceso, cifrado.llave_de(store), entrada)

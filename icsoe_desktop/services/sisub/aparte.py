@@ -98,6 +98,7 @@ class SisubAparte:
             copia_aparte.SISUB,
             entrada=_con_largo(json.dumps(orden).encode()),
             que=f"el SISUB ({accion})",
+            cede=True,
         )
         codigo = obra.esperar(seguir)
         if codigo == copia_aparte.PARADA:

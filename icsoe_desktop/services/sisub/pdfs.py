@@ -92,7 +92,12 @@ class SisubPdfsService(InformativaBase):
         """The PDFs kept for the contratista, by contract uuid (the escritura under '')."""
         with self._store.session() as session:
             c = self._contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
-            rows = session.scalars(select(SisubPdf).where(SisubPdf.contratista_id == c.id))
+            # Their names only: the window asks at each contract chosen, the PDFs are megabytes.
+            rows = session.execute(
+                select(SisubPdf.contrato, SisubPdf.nombre, SisubPdf.sha256).where(
+                    SisubPdf.contratista_id == c.id
+                )
+            )
             return {r.contrato: Guardado(r.nombre, r.sha256, False) for r in rows}
 
     def _adjuntar(self, rfc: str, actor: str | None, contrato: str, pdf: Pdf) -> Guardado:
