@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         "conserva a un lado (…antes-de-restaurar-FECHA)",
     )
     restaurar.add_argument("archivo", metavar="ARCHIVO")
+    restaurar.add_argument(
+        "--codigo-stdin",
+        action="store_true",
+        help="lee de la entrada estándar el código de recuperación de la instalación donde se "
+        "hizo el respaldo (para un respaldo de otro equipo)",
+    )
     commands.add_parser(
         "reparar",
         help="revisa la base de datos de la empresa; si está dañada, rescata cada renglón legible "
@@ -397,10 +403,13 @@ def _backup_command(args: argparse.Namespace, services) -> int:
             written = services.backup.backup(Path(args.archivo), actor=CLI_ACTOR)
             print(f"Respaldo guardado en {written}.")
         else:
-            aside = services.backup.restore(Path(args.archivo), actor=CLI_ACTOR)
+            codigo = sys.stdin.readline() if args.codigo_stdin else None
+            aside = services.backup.restore(Path(args.archivo), actor=CLI_ACTOR, codigo=codigo)
             print(f"Respaldo restaurado. La base de datos anterior quedó en {aside}.")
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
+        if exc.code == "respaldo_pide_codigo":
+            print("Escríbelo en la entrada estándar con --codigo-stdin.", file=sys.stderr)
         return 2
     return 0
 

@@ -970,8 +970,10 @@ def _empresas_shots(services, shot) -> None:
 
 
 def _ayuda_shots(services, data_dir: Path, shot, box) -> None:
-    """Respaldo (a restore refused: the backup of another empresa) and the Manual de usuario."""
+    """Respaldo (a restore refused: the backup of another empresa; the code a backup of another
+    installation asks for) and the Manual de usuario."""
     from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.gui.empresas.codigo_respaldo import CodigoRespaldoDialog
     from icsoe_desktop.gui.empresas.respaldo import TITLE_RESTAURAR
     from icsoe_desktop.gui.manual import ManualWindow
     from icsoe_desktop.services.respaldo.backup import BACKUP_SUFFIX
@@ -987,6 +989,8 @@ def _ayuda_shots(services, data_dir: Path, shot, box) -> None:
         shot("79_restaurar_otra_empresa", box(exc.message, "Warning", TITLE_RESTAURAR))
     else:
         raise AssertionError("the backup of another empresa was restored")
+    # A backup of another installation: its recovery code asked for.
+    shot("79a_restaurar_con_codigo", lambda: CodigoRespaldoDialog(respaldo))
 
     def manual() -> object:
         window = ManualWindow()

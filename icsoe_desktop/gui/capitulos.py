@@ -32,6 +32,7 @@ CAPITULOS: dict[str, Capitulo] = {
     "codigo_recuperacion.CodigoRecuperacionDialog": Capitulo(
         "09_respaldo.md", "Cifrado y código de recuperación"
     ),
+    "empresas.codigo_respaldo.CodigoRespaldoDialog": Capitulo("09_respaldo.md", "Restaurar"),
     "empresas.registros_patronales.RegistrosPatronalesDialog": Capitulo(
         "01_primer_uso.md", "Registros patronales"
     ),

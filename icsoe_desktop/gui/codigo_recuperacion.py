@@ -23,6 +23,30 @@ EXPLICA = (
 )
 
 
+def campo_codigo(dialog: QWidget, layout: QVBoxLayout) -> tuple[QLineEdit, QCheckBox]:
+    """The code's field (hidden as typed, pasting works) and «Mostrar el código», added to
+    ``layout``."""
+    etiqueta = QLabel("&Código de recuperación:", dialog)
+    codigo = QLineEdit(dialog)
+    codigo.setObjectName("codigoEdit")
+    codigo.setEchoMode(QLineEdit.EchoMode.Password)
+    codigo.setMaxLength(60)
+    codigo.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+    etiqueta.setBuddy(codigo)
+    nombrar_por_etiquetas([etiqueta])
+    layout.addWidget(etiqueta)
+    layout.addWidget(codigo)
+    mostrar = QCheckBox("&Mostrar el código", dialog)
+    mostrar.setObjectName("mostrarCheck")
+    mostrar.toggled.connect(
+        lambda visible: codigo.setEchoMode(
+            QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
+        )
+    )
+    layout.addWidget(mostrar)
+    return codigo, mostrar
+
+
 class CodigoRecuperacionDialog(QDialog):
     """Accepted once the code restored the key in the keyring; «Salir» rejects."""
 
@@ -35,20 +59,7 @@ class CodigoRecuperacionDialog(QDialog):
         explica = QLabel(EXPLICA, self)
         explica.setWordWrap(True)
         layout.addWidget(explica)
-        etiqueta = QLabel("&Código de recuperación:", self)
-        self.codigo = QLineEdit(self)
-        self.codigo.setObjectName("codigoEdit")
-        self.codigo.setEchoMode(QLineEdit.EchoMode.Password)  # pasting still works
-        self.codigo.setMaxLength(60)
-        self.codigo.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
-        etiqueta.setBuddy(self.codigo)
-        nombrar_por_etiquetas([etiqueta])
-        layout.addWidget(etiqueta)
-        layout.addWidget(self.codigo)
-        self.mostrar = QCheckBox("&Mostrar el código", self)
-        self.mostrar.setObjectName("mostrarCheck")
-        self.mostrar.toggled.connect(self._mostrar)
-        layout.addWidget(self.mostrar)
+        self.codigo, self.mostrar = campo_codigo(self, layout)
         layout.addStretch(1)
         self.abrir, self.salir = hacer_o_cancelar(
             self, layout, "&Abrir", "abrirButton", self._abrir
@@ -57,10 +68,6 @@ class CodigoRecuperacionDialog(QDialog):
         self.salir.setObjectName("salirButton")
         self.resize(520, 240)
         mnemonics.decir_letras(self)
-
-    def _mostrar(self, visible: bool) -> None:
-        modo = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
-        self.codigo.setEchoMode(modo)
 
     def _abrir(self) -> None:
         try:
@@ -90,4 +97,4 @@ def ofrecer(exc: BaseException, data_dir: Path, parent: QWidget | None) -> bool 
     )
 
 
-__all__ = ["CodigoRecuperacionDialog", "ofrecer"]
+__all__ = ["CodigoRecuperacionDialog", "campo_codigo", "ofrecer"]

@@ -138,12 +138,16 @@ def _entrada(row: tuple[Any, ...]) -> str:
 
 
 def verificar_bitacora(
-    path: Path, registrada: Cabeza | Iterable[Cabeza] | None = None
+    path: Path,
+    registrada: Cabeza | Iterable[Cabeza] | None = None,
+    *,
+    llave_archivo: cifrado.Llave = cifrado.INSTALACION,
 ) -> Integridad:
-    """Walk the chain of the store at ``path`` (read only) with the installation's key;
-    ``registrada``: the last link (or links: the catalog's, the keyring's) the installation saw
-    of it, which the store must hold as it was. A store of before the chain (no
-    ``audit_cadena``) has nothing to check: its migration chains it as it is."""
+    """Walk the chain of the store at ``path`` (read only, opened with ``llave_archivo``: a backup's
+    own) with the installation's audit key; ``registrada``: the last link (or links: the
+    catalog's, the keyring's) the installation saw of it, which the store must hold as it was.
+    A store of before the chain (no ``audit_cadena``) has nothing to check: its migration
+    chains it as it is."""
     try:
         llave = plain.llave_bitacora()
     except DomainError as exc:  # the key is not in the keyring: nothing keyed can be checked
@@ -156,7 +160,7 @@ def verificar_bitacora(
         registradas = (registrada,)
     else:
         registradas = tuple(registrada)
-    conn = cifrado.conectar(f"file:{path}?mode=ro", uri=True)
+    conn = cifrado.conectar(f"file:{path}?mode=ro", uri=True, llave=llave_archivo)
     try:
         if not conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_cadena'"

@@ -718,6 +718,7 @@ class Services:
             self.empresa.id,
             self.permisos_empresa,
             self.cabezas,
+            self.secrets,
         )
 
     @_vigilado

@@ -82,7 +82,7 @@ def normalizar(texto: str) -> str | None:
     return limpio
 
 
-def _derivada(codigo: str, sal: bytes) -> bytes:
+def derivada(codigo: str, sal: bytes) -> bytes:
     # cryptography is loaded here, not with the module: the sign-in reads the key without it.
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
@@ -96,7 +96,7 @@ def sellar(llave: bytes, codigo: str) -> dict[str, object]:
     normal = normalizar(codigo)
     assert normal is not None
     sal, nonce = os.urandom(16), os.urandom(12)
-    sellada = AESGCM(_derivada(normal, sal)).encrypt(nonce, llave, CONTEXTO)
+    sellada = AESGCM(derivada(normal, sal)).encrypt(nonce, llave, CONTEXTO)
     b64 = base64.b64encode
     return {
         "version": 1,
@@ -121,7 +121,7 @@ def abrir(datos: dict[str, object], codigo: str) -> bytes | None:
         sal = base64.b64decode(str(kdf["sal"]))
         nonce = base64.b64decode(str(datos["nonce"]))
         sellada = base64.b64decode(str(datos["llave"]))
-        llave = AESGCM(_derivada(normal, sal)).decrypt(nonce, sellada, CONTEXTO)
+        llave = AESGCM(derivada(normal, sal)).decrypt(nonce, sellada, CONTEXTO)
     except (InvalidTag, KeyError, ValueError, AssertionError):
         return None
     return llave if len(llave) == cifrado.LARGO_LLAVE else None
@@ -147,19 +147,23 @@ def _escribir(data_dir: Path, datos: dict[str, object]) -> None:
 
 
 def asegurar(data_dir: Path, llave: bytes, secrets: SecretsService) -> None:
-    """The sealed key beside the stores and its code in the keyring, made once per key: when
-    the file is missing or seals another key, a new code (the one shown then)."""
+    """The sealed key beside the stores and its code in the keyring: when the file is missing
+    or seals another key, the key is sealed under the code the keyring keeps (a new data folder
+    of the same Windows user: the code printed once stays good, and so do the backups keyed
+    from it, services/respaldo/llave.py), or under a new code (the one shown then)."""
     datos = leer(data_dir)
     if datos is not None and datos.get("huella") == huella(llave):
         return
-    codigo = codigo_nuevo()
+    guardado = normalizar(codigo_guardado(secrets) or "")
+    codigo = _en_grupos(guardado) if guardado else codigo_nuevo()
     try:
-        secrets.set(KEYRING_SCOPE, CUENTA_CODIGO, codigo)
+        if not guardado:
+            secrets.set(KEYRING_SCOPE, CUENTA_CODIGO, codigo)
         _escribir(data_dir, sellar(llave, codigo))
     except (DomainError, OSError):
         log.exception("No se guardó el código de recuperación de la llave de las bases de datos")
         return
-    log.info("Código de recuperación nuevo de la llave de las bases de datos")
+    log.info("Llave de las bases de datos sellada con su código de recuperación")
 
 
 def codigo_guardado(secrets: SecretsService | None = None) -> str | None:

@@ -34,6 +34,7 @@ IntegrityError = cast("type[sqlite3.IntegrityError]", dbapi2.IntegrityError)
 Row = cast("type[sqlite3.Row]", dbapi2.Row)
 
 LARGO_LLAVE: Final = 32  # 256 bits
+LARGO_SAL: Final = 16  # SQLCipher's salt: the first bytes of an encrypted file, in clear
 CABECERA_PLANA: Final = b"SQLite format 3\x00"
 # The page cache of the connections kept open (the engine's pool): SQLCipher decrypts each page
 # it reads from the file, so the pages a grid goes back to are kept decrypted in memory.
@@ -79,8 +80,9 @@ def es_plano(path: str | Path) -> bool:
 
 
 def literal(llave: bytes) -> str:
-    """The key as SQLCipher reads a raw one (``x'…'``): no key derivation."""
-    if len(llave) != LARGO_LLAVE:
+    """The key as SQLCipher reads a raw one (``x'…'``): no key derivation. A key followed by a
+    salt (a backup's, services/respaldo/llave.py) makes a new file start with that salt."""
+    if len(llave) not in (LARGO_LLAVE, LARGO_LLAVE + LARGO_SAL):
         raise ValueError("llave de almacén de largo inválido")
     return f"x'{llave.hex()}'"
 
@@ -166,6 +168,7 @@ __all__ = [
     "DRIVER",
     "INSTALACION",
     "LARGO_LLAVE",
+    "LARGO_SAL",
     "DatabaseError",
     "Error",
     "IntegrityError",

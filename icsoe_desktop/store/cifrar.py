@@ -63,10 +63,11 @@ def _comprobar(conn: sqlite3.Connection) -> None:
 
 
 def exportar(
-    origen: Path, destino: Path, llave: bytes, *, llave_origen: cifrado.Llave = None
+    origen: Path, destino: Path, llave: bytes | None, *, llave_origen: cifrado.Llave = None
 ) -> None:
     """``origen`` (plain unless ``llave_origen``; only read) copied whole into the new file
-    ``destino``, encrypted with ``llave``, checked and on disk. ``destino`` must not exist."""
+    ``destino``, encrypted with ``llave`` (None: in clear), checked and on disk. ``destino``
+    must not exist."""
     conn = cifrado.conectar(destino, isolation_level=None, llave=llave)
     try:
         cifrado.adjuntar(conn, origen, "origen", llave=llave_origen)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QWizard
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QMessageBox, QWizard
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
@@ -209,3 +209,92 @@ def test_a_restore_killed_mid_swap_is_finished_at_the_next_start_and_the_user_is
     )
     assert app.services.registros.listar() == []  # the backup's store, whole
     app.shutdown()
+
+
+@pytest.fixture
+def respaldo_de_otro_equipo(tmp_path) -> tuple[Path, str]:
+    """Another PC's backup (its own data folder and keyring) and its recovery code; made
+    before this test's app opens its own installation. Its audit key is in this keyring, as
+    the administration guide has it carried (the Credential Manager's backup), not the
+    stores' key nor the code: those are this installation's own."""
+    from icsoe_desktop.services import llave_bitacora, recuperacion_almacen
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.secrets import SecretsService
+    from tests.conftest import build_isolated
+    from tests.services.test_accounts import form as registro
+
+    folder = tmp_path / "otro-equipo"
+    folder.mkdir()
+    respaldo = tmp_path / "otro-equipo.icsoe-respaldo"
+
+    def build(data_dir: Path) -> tuple[str, str]:
+        services = open_services(data_dir)
+        try:
+            services.accounts.register(registro())
+            services.primer_uso.guardar_empresa("ABC010101AB1", "Nóminas del Centro", CLI_ACTOR)
+            services.registros.save("NO191919191", "ABC010101AB1", "Nóminas del Centro", CLI_ACTOR)
+            services.backup.backup(respaldo, actor=CLI_ACTOR)
+            secretos = SecretsService()
+            llave = secretos.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+            return str(recuperacion_almacen.codigo_guardado()), str(llave)
+        finally:
+            services.close()
+
+    codigo, llave = build_isolated(folder, build)
+    SecretsService().set(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, llave)
+    return respaldo, codigo
+
+
+def test_a_backup_of_another_pc_asks_for_its_code_a_wrong_one_is_said(
+    qtbot, respaldo_de_otro_equipo, signed_in, modals
+):
+    from icsoe_desktop.gui.empresas.codigo_respaldo import CodigoRespaldoDialog
+    from icsoe_desktop.services import recuperacion_almacen
+
+    app = signed_in
+    respaldo, codigo = respaldo_de_otro_equipo
+    vistos: list[str] = []
+
+    def escribir(dialog) -> None:
+        assert isinstance(dialog, CodigoRespaldoDialog), dialog
+        vistos.append(dialog.findChild(QLabel, "explicaLabel").text())
+        type_text(qtbot, dialog.codigo, recuperacion_almacen.codigo_nuevo())
+        click(qtbot, dialog.restaurar)  # refused: said, the dialog stays
+        assert dialog.isVisible()
+        dialog.codigo.clear()
+        type_text(qtbot, dialog.codigo, codigo.lower().replace("-", " "))
+        click(qtbot, dialog.restaurar)
+
+    modals.handle(choose(respaldo))
+    modals.handle(escribir)
+    modals.answer("Restaurar", "Aceptar", "Aceptar")
+    archivo_action(app, "Res&taurar…").trigger()
+    qtbot.waitUntil(lambda: len(modals.messages) == 3, timeout=30_000)
+    assert modals.error is None
+    confirm, mal, done = modals.messages
+    assert "Se reemplazará la base de datos actual" in confirm.text
+    assert mal.title == "Restaurar con el código de recuperación"
+    assert mal.text.startswith("El código de recuperación no abre el respaldo «otro-equipo.")
+    assert mal.icon == QMessageBox.Icon.Critical
+    assert "se hizo en otra instalación" in vistos[0]
+    assert done.text.startswith("Se restauró el respaldo «otro-equipo.icsoe-respaldo».")
+    qtbot.waitUntil(lambda: app.main is None and app.login.isVisible())
+    assert [r.registro for r in app.services.registros.listar()] == ["NO191919191"]
+    assert not app.services.store.path.read_bytes().startswith(cifrado.CABECERA_PLANA)
+
+
+def test_cancelar_in_the_code_dialog_restores_nothing(
+    qtbot, respaldo_de_otro_equipo, signed_in, modals
+):
+    app = signed_in
+    respaldo, _codigo = respaldo_de_otro_equipo
+    modals.handle(choose(respaldo))
+    modals.handle(lambda dialog: dialog.reject())
+    modals.answer("Restaurar")
+    archivo_action(app, "Res&taurar…").trigger()
+    qtbot.waitUntil(lambda: len(modals.dialogs) >= 2, timeout=30_000)
+    qtbot.wait(200)
+    assert type(modals.dialogs[1]).__name__ == "CodigoRespaldoDialog"
+    assert len(modals.messages) == 1  # the confirmation only
+    assert app.main is not None and app.main.isVisible()
+    assert not list(app.services.store.path.parent.glob("*antes-de-restaurar*"))

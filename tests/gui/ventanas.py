@@ -144,8 +144,8 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.configuracion import correo as configuracion_correo
     from icsoe_desktop.gui.configuracion import inicial as configuracion_inicial
     from icsoe_desktop.gui.empresas import cambiar as cambiar_empresa
+    from icsoe_desktop.gui.empresas import codigo_respaldo, registros_patronales
     from icsoe_desktop.gui.empresas import por_usuario as empresas_por_usuario
-    from icsoe_desktop.gui.empresas import registros_patronales
     from icsoe_desktop.gui.evidencias import tablero as evidencias_tablero
     from icsoe_desktop.gui.icsoe import capturista as icsoe_capturista
     from icsoe_desktop.gui.icsoe import contratista as icsoe_contratista
@@ -231,6 +231,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         ),
         "codigo_recuperacion.CodigoRecuperacionDialog": lambda m: (
             codigo_recuperacion.CodigoRecuperacionDialog(m.services.data_dir)
+        ),
+        "empresas.codigo_respaldo.CodigoRespaldoDialog": lambda m: (
+            codigo_respaldo.CodigoRespaldoDialog(m.services.data_dir / "otro-equipo.icsoe-respaldo")
         ),
         "sync.conflictos.ConflictosDialog": lambda m: conflictos.ConflictosDialog(
             m.services, ADMIN

@@ -19,7 +19,7 @@ from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
-from tests import preloaded
+from tests import preloaded, respaldos
 from tests.services.test_accounts import ANA, PASSWORD
 from tests.services.test_accounts import form as registro
 
@@ -136,7 +136,7 @@ def foreign_sqlite(path: Path) -> None:
 
 def newer_revision(path: Path, services, tmp_path: Path) -> None:
     services.backup.backup(path, actor=CLI_ACTOR)
-    with cifrado.conectar(path) as conn:
+    with respaldos.abrir(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099_del_futuro'")
     conn.close()
 
@@ -278,7 +278,7 @@ def test_backup_while_another_process_writes_is_consistent(
     # writer restarted the copy (a busy writer makes it fall back to one step).
     assert len(moves) > 1 and moves[-1][0] == moves[-1][1]
     assert all(0 < done <= total for done, total in moves)
-    with cifrado.conectar(respaldo) as copy:
+    with respaldos.abrir(respaldo) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         groups = copy.execute(
             "SELECT subject, count(*) FROM outbox WHERE subject LIKE 'grupo %' GROUP BY subject"

@@ -16,7 +16,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.store import cifrado, plain
-from tests import preloaded
+from tests import preloaded, respaldos
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
 
 RAZON = "EMPRESA DEMO SA DE CV"
@@ -30,14 +30,14 @@ def _acciones(services) -> None:
 
 
 def _entradas(path: Path) -> list[tuple]:
-    with closing(cifrado.conectar(path)) as conn:
+    with closing(respaldos.abrir(path)) as conn:
         return conn.execute("SELECT id, action, at FROM audit_log ORDER BY id").fetchall()
 
 
 def _editar(path: Path, *statements: str) -> None:
     """What someone with the file and a SQLite tool can do: the app's refusals dropped, the
     statements run, the triggers put back as they were (the schema looks untouched)."""
-    with closing(cifrado.conectar(path)) as conn:
+    with closing(respaldos.abrir(path)) as conn:
         plain.register_functions(conn)  # the other triggers of the rows written
         triggers = conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
@@ -89,7 +89,7 @@ def test_an_entry_edited_removed_or_added_in_a_copy_is_named(
     copia = _copia(services, tmp_path)
     id_, action, at = _entradas(copia)[1]
     _editar(copia, cambio.format(id=id_))
-    integridad = verificar_bitacora(copia)
+    integridad = verificar_bitacora(copia, llave_archivo=respaldos.llave(copia))
     assert not integridad.integra
     assert motivo.format(id=id_, at=at[:16], action=action) in integridad.problema
 
@@ -106,7 +106,7 @@ def test_an_entry_removed_with_its_link_breaks_the_chain_at_the_next(
         f"DELETE FROM audit_log WHERE id = {removed[0]}",
         f"DELETE FROM audit_cadena WHERE audit_id = {removed[0]}",
     )
-    assert verificar_bitacora(copia).problema == (
+    assert verificar_bitacora(copia, llave_archivo=respaldos.llave(copia)).problema == (
         f"la bitácora se rompe en la entrada {siguiente[0]} ({siguiente[2][:16]}, "
         f"{siguiente[1]}): se modificó, o se borró una entrada antes de ella"
     )
@@ -114,7 +114,7 @@ def test_an_entry_removed_with_its_link_breaks_the_chain_at_the_next(
 
 def _rechain(path: Path) -> None:
     """A chain rewritten whole after an edit, as someone who read domain/bitacora.py could."""
-    with closing(cifrado.conectar(path)) as conn:
+    with closing(respaldos.abrir(path)) as conn:
         rows = conn.execute(
             "SELECT id, uuid, at, actor, action, target, detail FROM audit_log ORDER BY id"
         ).fetchall()
@@ -130,13 +130,17 @@ def test_a_chain_rewritten_whole_or_cut_is_known_by_the_catalogs_last_link(
 ) -> None:
     _acciones(services)
     copia = _copia(services, tmp_path)
-    cabeza = verificar_bitacora(copia).cabeza  # as the catalog saw it when the store was left
+    cabeza = verificar_bitacora(
+        copia, llave_archivo=respaldos.llave(copia)
+    ).cabeza  # as the catalog saw it when the store was left
     # Rewritten: every link recomputed after an entry was edited.
     _editar(copia, "UPDATE audit_log SET detail = 'nada' WHERE id = 1")
     _rechain(copia)
-    assert verificar_bitacora(copia).integra  # whole by itself
+    assert verificar_bitacora(
+        copia, llave_archivo=respaldos.llave(copia)
+    ).integra  # whole by itself
     assert "no es la que registró el catálogo de esta instalación (la bitácora se reescribió)" in (
-        verificar_bitacora(copia, cabeza).problema
+        verificar_bitacora(copia, cabeza, llave_archivo=respaldos.llave(copia)).problema
     )
     # Cut: the last entries gone with their links.
     cortada = _copia(services, tmp_path, "cortada.sqlite3")
@@ -145,7 +149,7 @@ def test_a_chain_rewritten_whole_or_cut_is_known_by_the_catalogs_last_link(
         f"DELETE FROM audit_log WHERE id >= {cabeza.id - 1}",
         f"DELETE FROM audit_cadena WHERE audit_id >= {cabeza.id - 1}",
     )
-    cut = verificar_bitacora(cortada, cabeza)
+    cut = verificar_bitacora(cortada, cabeza, llave_archivo=respaldos.llave(cortada))
     assert cut.anterior and cut.problema == (
         f"la bitácora llega hasta la entrada {cabeza.id - 2} y el catálogo de esta instalación "
         f"registró hasta la {cabeza.id}: es una copia anterior o se le quitaron entradas"

@@ -25,6 +25,7 @@ from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 from icsoe_desktop.services.respaldo.backup import AUDIT_MARCA, BackupError
 from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import StoreError
+from tests import respaldos
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
 from tests.services.test_bitacora import _editar, _entradas, _rechain
 
@@ -46,7 +47,7 @@ def _preparar(data_dir: Path, clock) -> Path:
 
 def _swap(path: Path) -> list[str]:
     """Two entries' contents exchanged, every link left as it was."""
-    with closing(cifrado.conectar(path)) as conn:
+    with closing(respaldos.abrir(path)) as conn:
         a, b = conn.execute(
             "SELECT id, uuid, at, actor, action, target, detail FROM audit_log ORDER BY id "
             "LIMIT 2 OFFSET 1"
@@ -69,7 +70,7 @@ def _anexar(path: Path, llave: bytes | None = None) -> int:
     """An entry appended after the last one with its link computed by the public eslabon()
     (without the installation's key, or with another key): what someone who can write the
     file and read domain/bitacora.py can do. Its id."""
-    with closing(cifrado.conectar(path)) as conn:
+    with closing(respaldos.abrir(path)) as conn:
         ultimo, previo = conn.execute(
             "SELECT audit_id, hash FROM audit_cadena ORDER BY audit_id DESC LIMIT 1"
         ).fetchone()

@@ -23,6 +23,7 @@ from icsoe_desktop.services.llave_bitacora import LlaveFaltante
 from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.services.secrets import ALMACEN, SecretsService
 from icsoe_desktop.store import cifrado
+from tests import respaldos
 from tests.paginas_danadas import zero_leaf_pages
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
 from tests.services.test_bitacora import _editar, _entradas, _rechain
@@ -33,7 +34,7 @@ RAZON = "EMPRESA DEMO SA DE CV"
 
 
 def _links(path: Path) -> list[str]:
-    with closing(cifrado.conectar(path)) as conn:
+    with closing(respaldos.abrir(path)) as conn:
         return [r[0] for r in conn.execute("SELECT hash FROM audit_cadena ORDER BY audit_id")]
 
 
@@ -73,7 +74,9 @@ def test_a_rewritten_backup_is_refused_after_the_live_store_moved_on(
     id_, _action, _at = _entradas(reescrito)[0]
     _editar(reescrito, f"UPDATE audit_log SET actor = 'otro' WHERE id = {id_}")
     _rechain(reescrito)  # every link recomputed with the public eslabon()
-    assert verificar_bitacora(reescrito).integra  # whole by itself
+    assert verificar_bitacora(
+        reescrito, llave_archivo=respaldos.llave(reescrito)
+    ).integra  # whole by itself
     ultima = _entradas(reescrito)[-1][0]
     # The live store moves on: three audited actions, its last link recorded.
     services.registros.delete(REGISTRO_B, CLI_ACTOR)

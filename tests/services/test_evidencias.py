@@ -27,6 +27,7 @@ from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.services.informativa.repse import Pdf
 from icsoe_desktop.store import cifrado
 from tests import nomina_cfdi as nc
+from tests import respaldos
 from tests.icsoe_helpers import enter_contratista
 from tests.services.test_repse import registro_pdf
 
@@ -467,7 +468,7 @@ def test_a_forged_file_in_a_backup_is_not_taken_into_the_archive(empresa, tmp_pa
 
     respaldo = empresa.backup.backup(tmp_path / "r.icsoe-respaldo", CLI_ACTOR)
     falso = b"<?xml version='1.0'?><otro/>"
-    with cifrado.conectar(respaldo) as conn:
+    with respaldos.abrir(respaldo) as conn:
         (huella,) = conn.execute(
             "SELECT sha256 FROM respaldo_evidencias_recibos ORDER BY timbre LIMIT 1"
         ).fetchone()

@@ -16,8 +16,8 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import CORRECCION, FIRMADA
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
-from icsoe_desktop.store import cifrado
 from tests import credentials_factory as cf
+from tests import respaldos
 from tests.conftest import services_copying
 from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 
@@ -460,7 +460,7 @@ def test_a_backup_whose_signed_informativa_was_edited_is_refused(services, lista
     def editado(nombre: str, editar) -> Path:
         copia = tmp_path / f"{nombre}.icsoe-respaldo"
         shutil.copyfile(genuino, copia)
-        conn = cifrado.conectar(copia)
+        conn = respaldos.abrir(copia)
         plain.register_functions(conn)  # what the synced tables' triggers call, as the app's
         editar(conn)
         conn.commit()

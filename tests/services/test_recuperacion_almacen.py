@@ -116,6 +116,7 @@ def test_a_key_without_a_code_gets_one_at_the_next_opening(instalacion, data_dir
     codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
     instalacion.close()
     (data_dir / recuperacion_almacen.ARCHIVO).unlink()
+    SecretsService().delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
 
     again = open_services(data_dir)
     try:
@@ -171,3 +172,18 @@ def test_the_administrator_confirms_the_code_by_its_last_group(instalacion) -> N
     with pytest.raises(DomainError) as sin:
         servicio.confirmar(ADMIN, codigo.split("-")[-1])
     assert sin.value.code == "sin_codigo_recuperacion"
+
+
+def test_a_new_data_folder_of_the_same_keyring_keeps_the_code(instalacion, tmp_path) -> None:
+    """The key of the Windows user's keyring sealed beside a second data folder under the code
+    already printed: one code opens both, and the backups keyed from it."""
+    codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
+    instalacion.close()
+    otra = tmp_path / "otra-carpeta"
+    otra.mkdir()
+    open_services(otra).close()
+
+    _perder_la_llave()
+    recuperacion_almacen.recuperar(otra, codigo)
+    assert recuperacion_almacen.codigo_guardado() == codigo
+    open_services(otra).close()

@@ -14,6 +14,7 @@ from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
 from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.store import cifrado, sumas
+from tests import respaldos
 from tests.empresas.tres import ANA, BETO, CLIENTES, PASSWORD, build
 from tests.services.test_accounts import form as registro
 
@@ -22,7 +23,7 @@ MALLORY = "mallory@fuera.mx"
 
 
 def edit(path: Path, *statements: str) -> None:
-    with cifrado.conectar(path) as conn:
+    with respaldos.abrir(path) as conn:
         for statement in statements:
             conn.execute(statement)
     conn.close()
@@ -31,7 +32,7 @@ def edit(path: Path, *statements: str) -> None:
 def copy_user(path: Path, source: str, **values: object) -> None:
     """INSERT into the file's idse_users a copy of ``source``'s row with ``values`` changed, as a
     tool that knows the file's sync sums would (the triggers call ``sync_hash``)."""
-    with cifrado.conectar(path) as conn:
+    with respaldos.abrir(path) as conn:
         sumas.register(conn)
         columns = [r[1] for r in conn.execute("PRAGMA table_info(idse_users)") if r[1] != "id"]
         picked = ", ".join("?" if c in values else c for c in columns)
@@ -46,7 +47,7 @@ def copy_user(path: Path, source: str, **values: object) -> None:
 def only_two_tables(backup: Path, target: Path) -> None:
     """A file with nothing but alembic_version and outbox, both copied from a real backup."""
     with cifrado.conectar(target) as conn:
-        cifrado.adjuntar(conn, backup, "real")
+        cifrado.adjuntar(conn, backup, "real", llave=respaldos.llave(backup))
         for table in ("alembic_version", "outbox"):
             sql = conn.execute(
                 "SELECT sql FROM real.sqlite_master WHERE name = ?", (table,)

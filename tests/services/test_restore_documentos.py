@@ -18,8 +18,9 @@ from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.empresas.respaldo import RespaldoMarcado
 from icsoe_desktop.services.respaldo.backup import BackupError
-from icsoe_desktop.store import cifrado, plain
+from icsoe_desktop.store import plain
 from tests import credentials_factory as cf
+from tests import respaldos
 from tests.conftest import services_copying
 from tests.informativa_servicios import acuse_del_imss, firmada_una_vez
 
@@ -52,7 +53,7 @@ def presentada(_firmada_una_vez, services, smtp_configured, tmp_path, clock):
 
 
 def _editar(path: Path, sql: str, *params: object) -> None:
-    with closing(cifrado.conectar(path)) as conn:
+    with closing(respaldos.abrir(path)) as conn:
         plain.register_functions(conn)
         conn.execute(sql, params)
         conn.commit()
@@ -77,7 +78,7 @@ def _de_otro_contratista() -> bytes:
 
 def _constancia(backup: Path) -> bytes:
     """The constancia de firma the backup keeps."""
-    with closing(cifrado.conectar(backup)) as conn:
+    with closing(respaldos.abrir(backup)) as conn:
         (pdf,) = conn.execute("SELECT acuse_pdf FROM icsoe_informativas WHERE acuse_pdf != ''")
         return pdf[0]
 
@@ -213,7 +214,7 @@ def test_a_frozen_copy_written_again_is_not_the_one_its_constancia_signs(
 
     backup, rfc = presentada
     copia = _copia(backup, "congelada.icsoe-respaldo")
-    with closing(cifrado.conectar(backup)) as conn:
+    with closing(respaldos.abrir(backup)) as conn:
         (congelada,) = conn.execute(
             "SELECT congelada FROM icsoe_informativas WHERE acuse_pdf != ''"
         ).fetchone()

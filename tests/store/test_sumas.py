@@ -22,6 +22,7 @@ from icsoe_desktop.services.sync.insert import upsert_states
 from icsoe_desktop.store import cifrado, sumas
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncConflict
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES
+from tests import respaldos
 from tests.services.movimientos_data import add_registros, known_rows, write_csv
 from tests.store.test_pendientes import answer_push, assert_unsent_equal_scanned
 
@@ -176,8 +177,9 @@ def test_a_backup_with_the_earlier_triggers_restores_and_keeps_sums_and_count(
     create_demo_movimientos(services.store, 60, TODAY, batch=60)
     answer_push(services.store)
     backup = services.backup.backup(tmp_path / "anterior.icsoe-respaldo", actor=CLI_ACTOR)
+    respaldos.en_llave_de_la_instalacion(backup)  # as the version of before wrote it
     _downgrade(backup, "0021_pendientes")
-    with closing(cifrado.conectar(backup)) as conn, conn:
+    with closing(respaldos.abrir(backup)) as conn, conn:
         views = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'view'")
         assert views.fetchone() == (0,)
         sumas.register(conn)  # the earlier triggers keep the sums and the count of these

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.ayuda import en_capitulo
 from icsoe_desktop.gui.capitulos import Capitulo
 from icsoe_desktop.gui.kit import msgbox
@@ -67,8 +68,6 @@ def restaurar(
     """Choose a backup, confirm, check and put it in place in the background; once the store
     was replaced, ``restaurado()`` (the caller signs out: the restored store has its own
     users)."""
-    from icsoe_desktop.gui.kit.operaciones import ejecutar
-
     with en_capitulo(parent.window(), RESTAURAR):
         path, _ = QFileDialog.getOpenFileName(
             parent, TITLE_RESTAURAR, str(Path.home()), FILTER, options=_QT
@@ -93,13 +92,54 @@ def restaurar(
             )
         restaurado()
 
+    _restaurar_con(parent, services, usuario, Path(path), None, hecho)
+
+
+def _restaurar_con(
+    parent: QWidget,
+    services: Services,
+    usuario: str | None,
+    path: Path,
+    codigo: str | None,
+    hecho: Callable[[Path], None],
+) -> None:
+    """The restore in the background; ``codigo``: the one typed for a backup of another
+    installation. (Module functions, not closures of each other: no cycle keeps the window.)"""
+    from icsoe_desktop.gui.kit.operaciones import ejecutar
+
     ejecutar(
         parent,
         "Revisando y restaurando el respaldo…",
-        lambda: services.backup.restore(Path(path), usuario),
+        lambda: services.backup.restore(path, usuario, codigo),
         hecho,
+        al_fallar=lambda exc: _no_restaurado(parent, services, usuario, path, codigo, hecho, exc),
         titulo=TITLE_RESTAURAR,
     )
+
+
+def _no_restaurado(
+    parent: QWidget,
+    services: Services,
+    usuario: str | None,
+    path: Path,
+    codigo: str | None,
+    hecho: Callable[[Path], None],
+    exc: DomainError,
+) -> None:
+    """The refusal said; a backup of another installation: its code asked for, then the
+    restore again."""
+    if exc.code != "respaldo_pide_codigo" or codigo is not None:
+        with en_capitulo(parent.window(), RESTAURAR):
+            msgbox.warning(parent, exc.message, TITLE_RESTAURAR)
+        return
+    from icsoe_desktop.gui.empresas.codigo_respaldo import CodigoRespaldoDialog
+    from icsoe_desktop.gui.kit.modal import ejecutar_modal
+
+    dialogo = CodigoRespaldoDialog(path, parent)
+    with en_capitulo(parent.window(), RESTAURAR):
+        aceptado = ejecutar_modal(dialogo) == QDialog.DialogCode.Accepted.value
+    if aceptado:
+        _restaurar_con(parent, services, usuario, path, dialogo.codigo_aceptado, hecho)
 
 
 def reparar(

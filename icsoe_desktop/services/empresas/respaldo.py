@@ -28,6 +28,7 @@ from icsoe_desktop.services.respaldo.backup import (
     Progress,
     marcar,
 )
+from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import Store
 
@@ -54,8 +55,9 @@ class BackupEmpresa(BackupService):
         empresa_id: int,
         permisos: Permisos,
         cabezas: CabezasBitacora,
+        secrets: SecretsService | None = None,
     ) -> None:
-        super().__init__(store, audit)
+        super().__init__(store, audit, secrets)
         self._empresas, self._empresa_id = empresas, empresa_id
         self._permisos = permisos
         self._cabezas = cabezas
@@ -71,17 +73,18 @@ class BackupEmpresa(BackupService):
         self._permisos.exigir(actor, Accion.RESPALDAR, Path(destination).name)
         integridad = self._cabezas.verificar(self._empresa_id, self._store.path)
         self._alterada = integridad.problema
+        llave = self._llave_nueva()
         try:
-            written = super().backup(destination, actor, progress)
-            usuarios_al_respaldo(self._empresas.catalogo_path, self._empresa_id, written)
+            written = self._respaldar(destination, actor, progress, llave)
+            usuarios_al_respaldo(self._empresas.catalogo_path, self._empresa_id, written, llave)
             problema = (
                 f"la bitácora de la empresa está alterada: {self._alterada}"
                 if self._alterada
-                else _acuse_alterado(written)
+                else _acuse_alterado(written, llave)
             )
             if not problema:
                 return written
-            marcar(written, actor, problema)
+            marcar(written, actor, problema, llave)
             self._anotar(actor, "respaldo_marcado", written.name, problema)
         finally:
             self._alterada = ""
@@ -140,20 +143,20 @@ class BackupEmpresa(BackupService):
         return self._cabezas.registradas(self._empresa_id)
 
     @anuncia(*TODO)  # every kind: the store holds another file now
-    def restore(self, source: Path, actor: str | None) -> Path:
+    def restore(self, source: Path, actor: str | None, codigo: str | None = None) -> Path:
         self._permisos.exigir(actor, Accion.RESTAURAR, Path(source).name)
-        aside = super().restore(source, actor)
+        aside = super().restore(source, actor, codigo)
         # The restored chain is this empresa's from now on.
         self._cabezas.restablecer(self._empresa_id, self._audit.cabeza())
         return aside
 
 
-def _acuse_alterado(backup: Path) -> str:
+def _acuse_alterado(backup: Path, llave: cifrado.Llave) -> str:
     """The first IMSS acuse of the copy whose bytes or folio are not the ones registered."""
 
     from icsoe_desktop.services.respaldo.documentos import primer_documento_distinto
 
-    conn = cifrado.conectar(f"file:{backup}?mode=ro", uri=True)
+    conn = cifrado.solo_lectura(backup, llave=llave)
     try:
         return primer_documento_distinto(conn, constancias=False)
     finally:

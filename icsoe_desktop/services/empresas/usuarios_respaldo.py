@@ -14,9 +14,12 @@ if TYPE_CHECKING:
     import sqlite3
 
 
-def usuarios_al_respaldo(catalogo: Path, empresa_id: int, backup: Path) -> None:
-    """The backup's ``idse_users`` become the catalog's users who may open the empresa."""
-    conn = cifrado.conectar(backup, isolation_level=None)
+def usuarios_al_respaldo(
+    catalogo: Path, empresa_id: int, backup: Path, llave: cifrado.Llave = cifrado.INSTALACION
+) -> None:
+    """The backup's ``idse_users`` (``llave``: the backup's key) become the catalog's users who
+    may open the empresa."""
+    conn = cifrado.conectar(backup, isolation_level=None, llave=llave)
     plain.register_functions(conn)  # the triggers of the rows written here
     sumas.register(conn)
     try:

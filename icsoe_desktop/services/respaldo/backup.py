@@ -5,7 +5,9 @@ services/respaldo/restauracion.py puts it in place so that a crash never leaves 
 
 A backup holds the database and the evidence archive beside it (services/respaldo/evidencias.py),
 in one file; not the rest of the data folder: the data keys of the certificates and the SMTP and sync
-passwords stay in the OS keyring, so a copied backup opens no secret on another machine.
+passwords stay in the OS keyring, so a copied backup opens no secret on another machine. It is
+encrypted with a key of its own derived from the recovery code (services/respaldo/llave.py), and
+restored in this installation's key.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from typing import TYPE_CHECKING
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.files import atomic_write
+from icsoe_desktop.services import recuperacion_almacen
 from icsoe_desktop.services.audit import AuditService, Cabeza, verificar_bitacora
 from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.services.respaldo import evidencias, restauracion
-from icsoe_desktop.store import cifrado
+from icsoe_desktop.services.respaldo import llave as llave_respaldo
+from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.store import cifrado, cifrar
 from icsoe_desktop.store.db import Store, upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION
 
@@ -44,6 +49,24 @@ AUDIT_MARCA = "respaldo_de_base_alterada"
 
 class BackupError(DomainError):
     """A backup that cannot be written, or a file that cannot be restored."""
+
+
+class RespaldoPideCodigo(BackupError):
+    """The backup was keyed from another recovery code than the one this keyring keeps: the
+    code of the installation that made it is needed (``restore(..., codigo=…)``)."""
+
+
+MSG_PIDE_CODIGO = (
+    "El respaldo «{nombre}» está cifrado con el código de recuperación de la instalación donde "
+    "se hizo (otro equipo, o este antes de cambiar la llave de sus bases de datos), que no es "
+    "el de esta instalación. Escribe ese código de recuperación, el que imprimió su "
+    "administrador. No se restauró nada."
+)
+MSG_CODIGO_INCORRECTO = (
+    "El código de recuperación no abre el respaldo «{nombre}»: no es el de la instalación donde "
+    "se hizo, o tiene un error de captura. Revisa el código impreso, grupo por grupo; las "
+    "letras I, L y O se leen como 1, 1 y 0. No se restauró nada."
+)
 
 
 class _Restarted(Exception):
@@ -83,9 +106,12 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection, progress: Prog
 
 
 class BackupService:
-    def __init__(self, store: Store, audit: AuditService) -> None:
+    def __init__(
+        self, store: Store, audit: AuditService, secrets: SecretsService | None = None
+    ) -> None:
         self._store = store
         self._audit = audit
+        self._secrets = secrets or SecretsService()
 
     # --- Respaldar -----------------------------------------------------------------------------
 
@@ -93,6 +119,15 @@ class BackupService:
         self, destination: Path, actor: str | None, progress: Progress | None = None
     ) -> Path:
         """Write a consistent copy of the store to ``destination`` (whole or not at all)."""
+        return self._respaldar(destination, actor, progress, self._llave_nueva())
+
+    def _llave_nueva(self) -> cifrado.Llave:
+        """A new backup's own key (services/respaldo/llave.py)."""
+        return llave_respaldo.nueva(self._secrets)
+
+    def _respaldar(
+        self, destination: Path, actor: str | None, progress: Progress | None, llave: cifrado.Llave
+    ) -> Path:
         destination = Path(destination)
         if destination.resolve() == self._store.path.resolve():
             raise BackupError(
@@ -107,7 +142,7 @@ class BackupService:
             with atomic_write(destination) as partial:
                 source = cifrado.conectar(self._store.path)
                 try:
-                    target = cifrado.conectar(partial)
+                    target = cifrado.conectar(partial, llave=llave)
                     try:
                         _copy(source, target, progress or (lambda _done, _total: None))
                         # One self-contained file: no -wal beside it when it is opened later.
@@ -116,7 +151,7 @@ class BackupService:
                         target.close()
                 finally:
                     source.close()
-                archivos = evidencias.al_respaldo(ruta_de(self._store.path), partial)
+                archivos = evidencias.al_respaldo(ruta_de(self._store.path), partial, llave)
         except (cifrado.Error, OSError) as exc:
             log.exception("No se pudo escribir el respaldo %s", destination)
             raise BackupError(
@@ -141,26 +176,28 @@ class BackupService:
 
     # --- Restaurar -----------------------------------------------------------------------------
 
-    def restore(self, source: Path, actor: str | None) -> Path:
+    def restore(self, source: Path, actor: str | None, codigo: str | None = None) -> Path:
         """Check ``source`` (a SQLite file, intact, of this app at a known schema revision with
         exactly its schema, of this empresa), migrate it when older, then put it in place of
         the store in one atomic step and reopen it (services/respaldo/restauracion.py). Returns where the
-        replaced store was kept. Nothing is replaced when the file is refused (audited)."""
+        replaced store was kept. Nothing is replaced when the file is refused (audited).
+        ``codigo``: the recovery code of the installation that made the backup, when it is not
+        this one's (``RespaldoPideCodigo`` without it)."""
         source = Path(source)
         try:
-            return self._restore(source, actor)
+            return self._restore(source, actor, codigo)
         except BackupError as exc:
             self._anotar(actor, "restauracion_rechazada", source.name, exc.code)
             raise
 
-    def _restore(self, source: Path, actor: str | None) -> Path:
+    def _restore(self, source: Path, actor: str | None, codigo: str | None) -> Path:
         if not source.is_file():
             raise BackupError("respaldo_no_encontrado", f"No se encontró el archivo «{source}».")
         db_path = self._store.path
         candidate = restauracion.candidate_of(db_path)
         aparte = candidate.with_name(candidate.name + ".evidencias")
         try:
-            _copy_file(source, candidate)
+            self._al_candidato(source, candidate, codigo)
             revision = _check_candidate(candidate, source)
             _apartar_evidencias(candidate, aparte, source)
             # Before it is migrated: what the migrations would run on must be the app's own.
@@ -202,6 +239,51 @@ class BackupService:
         restauracion.pausa("terminada")
         restauracion.finish(db_path)
         return aside
+
+    def _al_candidato(self, source: Path, candidate: Path, codigo: str | None) -> None:
+        """The backup copied as the candidate: a portable one decrypted with its code and
+        encrypted again with this installation's key (in clear where it has none); another
+        (plain, or in this installation's key) copied as it is."""
+        if not llave_respaldo.es_portable(source):
+            _copy_file(source, candidate)
+            return
+        llave = self._llave_del_respaldo(source, codigo)
+        restauracion.remove_candidate(self._store.path)
+        try:
+            cifrar.exportar(source, candidate, cifrado.llave_instalacion(), llave_origen=llave)
+        except (cifrado.Error, OSError, cifrar.CifradoFallido) as exc:
+            log.exception("No se pudo descifrar el respaldo %s", source)
+            raise BackupError(
+                "respaldo_danado",
+                f"No se pudo descifrar el respaldo «{source.name}»: está dañado, o no hay espacio "
+                "en el disco de la carpeta de datos. No se restauró nada.",
+            ) from exc
+
+    def _llave_del_respaldo(self, source: Path, codigo: str | None) -> bytes:
+        """The key of the portable backup ``source``: from the code this keyring keeps, or
+        from ``codigo``; refused (nothing done) without one that opens it."""
+        guardado = recuperacion_almacen.codigo_guardado(self._secrets)
+        llave = llave_respaldo.de_archivo(source, guardado) if guardado else None
+        if llave is not None:
+            return llave
+        if codigo is None:
+            raise RespaldoPideCodigo(
+                "respaldo_pide_codigo", MSG_PIDE_CODIGO.format(nombre=source.name)
+            )
+        if recuperacion_almacen.normalizar(codigo) is None:
+            raise BackupError(
+                "codigo_mal_escrito",
+                recuperacion_almacen.MSG_MAL_ESCRITO.format(
+                    grupos=recuperacion_almacen.GRUPOS, largo=recuperacion_almacen.LARGO_GRUPO
+                ),
+            )
+        llave = llave_respaldo.de_archivo(source, codigo)
+        if llave is None:
+            log.warning("Código de recuperación incorrecto para el respaldo %s", source)
+            raise BackupError(
+                "respaldo_codigo_incorrecto", MSG_CODIGO_INCORRECTO.format(nombre=source.name)
+            )
+        return llave
 
     def _restored(self, actor: str | None) -> None:
         """What else the restored store brings (BackupEmpresa: the users who may open it)."""
@@ -330,14 +412,17 @@ def _check_documentos(candidate: Path, source: Path, store: Store) -> None:
         )
 
 
-def marcar(backup: Path, actor: str | None, problema: str) -> None:
+def marcar(
+    backup: Path, actor: str | None, problema: str, llave: cifrado.Llave = cifrado.INSTALACION
+) -> None:
     """Mark a backup taken from an altered store (its audit chain, a stored document): an entry
-    of its own log (chained as any other), which every restore finds."""
+    of its own log (chained as any other), which every restore finds. ``llave``: the
+    backup's."""
     from icsoe_desktop.domain.clock import utcnow
     from icsoe_desktop.services.audit import SYSTEM_ACTOR
     from icsoe_desktop.store import plain
 
-    conn = cifrado.conectar(backup)
+    conn = cifrado.conectar(backup, llave=llave)
     try:
         plain.register_functions(conn)
         plain.add_audit(conn, utcnow(), actor or SYSTEM_ACTOR, AUDIT_MARCA, backup.name, problema)
@@ -538,9 +623,12 @@ def _check_candidate(candidate: Path, source: Path) -> str:
 
 __all__ = [
     "AUDIT_MARCA",
+    "MSG_CODIGO_INCORRECTO",
+    "MSG_PIDE_CODIGO",
     "BackupError",
     "BackupService",
     "DatosEmpresa",
+    "RespaldoPideCodigo",
     "default_backup_name",
     "marcar",
 ]

@@ -27,12 +27,12 @@ _LOTE = 500  # blobs read and written at a time: a year's receipts are never in 
 _MAYOR = 16 * 1024 * 1024  # no file of the evidence is bigger (a PDF: 2 MB): a bomb stops here
 
 
-def al_respaldo(archivo: Path, respaldo: Path) -> int:
-    """The archive's tables copied into the backup ``respaldo`` (none: no archive); how many
-    files it holds."""
+def al_respaldo(archivo: Path, respaldo: Path, llave: cifrado.Llave = cifrado.INSTALACION) -> int:
+    """The archive's tables copied into the backup ``respaldo`` (keyed with ``llave``; none:
+    no archive); how many files it holds."""
     if not archivo.is_file():
         return 0
-    with closing(cifrado.conectar(respaldo, isolation_level=None)) as conn:
+    with closing(cifrado.conectar(respaldo, isolation_level=None, llave=llave)) as conn:
         cifrado.adjuntar(conn, archivo, "arch")
         conn.execute("BEGIN")
         for origen, copia in TABLAS:
