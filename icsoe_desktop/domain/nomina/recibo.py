@@ -213,25 +213,29 @@ _INCAPACIDADES, _INCAPACIDAD = f"{{{NS_NOMINA}}}Incapacidades", f"{{{NS_NOMINA}}
 _SUBCONTRATACION = f"{{{NS_NOMINA}}}SubContratacion"
 
 
+_NINGUNO: tuple[Any, ...] = (None,)
+
+
+def _por_etiqueta(el: Any) -> dict[Any, list[Any]]:
+    """``el``'s children by tag, each list in document order: one walk over them where a
+    receipt asks a node for several kinds of child (``iterfind`` parsed a path each time, and a
+    walk per kind made the children's proxies again)."""
+    grupos: dict[Any, list[Any]] = {}
+    for hijo in el:
+        grupos.setdefault(hijo.tag, []).append(hijo)
+    return grupos
+
+
 def _hijos(el: Any, tag: str) -> list[Any]:
-    """``el``'s children named ``tag`` (its ``iterfind(tag)``, without parsing a path each
-    time: a receipt asks for a dozen)."""
+    """``el``'s children named ``tag`` (its ``iterfind(tag)``)."""
     return [hijo for hijo in el if hijo.tag == tag]
 
 
-def _hijo(el: Any, tag: str) -> Any:
-    """``el``'s first child named ``tag``, or None (its ``find(tag)``)."""
-    for hijo in el:
-        if hijo.tag == tag:
-            return hijo
-    return None
-
-
-def _complementos(root: Any, ns: str) -> tuple[Any, Any]:
+def _complementos(complementos: list[Any]) -> tuple[Any, Any]:
     """(the Nómina node, the TimbreFiscalDigital node) of the Complemento; anything else there
     is refused: its cadena could not be rebuilt, and a receipt carries nothing else."""
     nominas, timbres = [], []
-    for complemento in _hijos(root, f"{{{ns}}}Complemento"):
+    for complemento in complementos:
         for child in complemento:
             if not isinstance(child.tag, str):
                 continue  # a comment or processing instruction
@@ -288,19 +292,21 @@ def leer_recibo(root: Any) -> Recibo:
         raise ReciboRechazado(
             "no_es_nomina", f"Es un CFDI de tipo «{tipo}», no un recibo de nómina (tipo N)."
         )
-    emisor = _hijo(root, f"{{{ns}}}Emisor")
-    receptor = _hijo(root, f"{{{ns}}}Receptor")
+    hijos = _por_etiqueta(root)
+    emisor = hijos.get(f"{{{ns}}}Emisor", _NINGUNO)[0]
+    receptor = hijos.get(f"{{{ns}}}Receptor", _NINGUNO)[0]
     if emisor is None or receptor is None:
         raise ReciboRechazado("campo_faltante", "Le falta el Emisor o el Receptor.")
-    nomina, tfd = _complementos(root, ns)
+    nomina, tfd = _complementos(hijos.get(f"{{{ns}}}Complemento", []))
     if nomina.get("Version") != "1.2":
         raise ReciboRechazado(
             "nomina_version", f"Su complemento de nómina es {nomina.get('Version')}, no 1.2."
         )
-    n_receptor = _hijo(nomina, _N_RECEPTOR)
+    de_nomina = _por_etiqueta(nomina)
+    n_receptor = de_nomina.get(_N_RECEPTOR, _NINGUNO)[0]
     if n_receptor is None:
         raise ReciboRechazado("campo_faltante", "Le falta el Receptor del complemento de nómina.")
-    n_emisor = _hijo(nomina, _N_EMISOR)
+    n_emisor = de_nomina.get(_N_EMISOR, _NINGUNO)[0]
     donde = "la Nómina"
     return Recibo(
         version=version,
@@ -325,14 +331,14 @@ def leer_recibo(root: Any) -> Recibo:
         total_percepciones=_centavos(nomina.get("TotalPercepciones"), "TotalPercepciones"),
         total_deducciones=_centavos(nomina.get("TotalDeducciones"), "TotalDeducciones"),
         total_otros_pagos=_centavos(nomina.get("TotalOtrosPagos"), "TotalOtrosPagos"),
-        percepciones=_percepciones(nomina),
+        percepciones=_percepciones(de_nomina.get(_PERCEPCIONES, [])),
         incapacidades=tuple(
             Incapacidad(
                 dias=int(_milesimas(_attr(i, "DiasIncapacidad", "la Incapacidad"), "Días") // 1000),
                 tipo=_attr(i, "TipoIncapacidad", "la Incapacidad"),
                 importe=_centavos(i.get("ImporteMonetario"), "ImporteMonetario"),
             )
-            for grupo in _hijos(nomina, _INCAPACIDADES)
+            for grupo in de_nomina.get(_INCAPACIDADES, [])
             for i in _hijos(grupo, _INCAPACIDAD)
         ),
         subcontrataciones=_subcontrataciones(n_receptor),
@@ -340,13 +346,13 @@ def leer_recibo(root: Any) -> Recibo:
         no_certificado=_attr(root, "NoCertificado", "el Comprobante"),
         certificado=_attr(root, "Certificado", "el Comprobante"),
         sello=_attr(root, "Sello", "el Comprobante"),
-        sustituye=_sustituye(root, ns),
+        sustituye=_sustituye(hijos.get(f"{{{ns}}}CfdiRelacionados", []), ns),
     )
 
 
-def _sustituye(root: Any, ns: str) -> tuple[str, ...]:
+def _sustituye(grupos: list[Any], ns: str) -> tuple[str, ...]:
     uuids: set[str] = set()
-    for grupo in _hijos(root, f"{{{ns}}}CfdiRelacionados"):
+    for grupo in grupos:
         if grupo.get("TipoRelacion") != SUSTITUCION:
             continue
         for relacionado in _hijos(grupo, f"{{{ns}}}CfdiRelacionado"):
@@ -359,12 +365,10 @@ def _sustituye(root: Any, ns: str) -> tuple[str, ...]:
     return tuple(sorted(uuids))
 
 
-def _percepciones(nomina: Any) -> tuple[Percepcion, ...]:
+def _percepciones(grupos: list[Any]) -> tuple[Percepcion, ...]:
     """By SAT type, gravado and exento added up: what the checks and the SISUB ask of them."""
     por_tipo: dict[str, tuple[int, int]] = {}
-    percepciones = (
-        p for grupo in _hijos(nomina, _PERCEPCIONES) for p in _hijos(grupo, _PERCEPCION)
-    )
+    percepciones = (p for grupo in grupos for p in _hijos(grupo, _PERCEPCION))
     for p in percepciones:
         tipo = _attr(p, "TipoPercepcion", "la Percepción")
         gravado = _centavos(p.get("ImporteGravado"), "ImporteGravado")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 import threading
 from collections.abc import Mapping
@@ -82,6 +83,7 @@ def cadena_original(xslt_dir: Path, root: Any, version: str) -> bytes:
     return bytes(_xslt(xslt_dir / XSLT_CFDI[version])(root))
 
 
+_TIMBRE = f"{{{NS_TFD}}}TimbreFiscalDigital"
 _ESPACIOS_XML = re.compile("[ \t\r\n]+")
 # The TFD 1.1 cadena's fields, in the SAT's order; True: written only when present (Opcional).
 _CAMPOS_TFD = (
@@ -112,17 +114,25 @@ def cadena_tfd(tfd: Any) -> bytes:
     return ("||" + "|".join(partes) + "||").encode("utf-8")
 
 
-def _verifica(llave: Any, firma_b64: str, datos: bytes) -> bool:
+@functools.cache
+def _rsa() -> tuple[Any, Any, Any, type[Exception]]:
+    """(RSAPublicKey, PKCS#1 v1.5, SHA-256, InvalidSignature): imported at the first receipt,
+    not with the module, and not again for each of the two seals of every receipt."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-    if not isinstance(llave, rsa.RSAPublicKey):
+    return rsa.RSAPublicKey, padding.PKCS1v15(), hashes.SHA256(), InvalidSignature
+
+
+def _verifica(llave: Any, firma_b64: str, datos: bytes) -> bool:
+    publica, relleno, resumen, invalida = _rsa()
+    if not isinstance(llave, publica):
         return False
     try:
         firma = base64.b64decode(firma_b64, validate=True)
-        llave.verify(firma, datos, padding.PKCS1v15(), hashes.SHA256())
-    except (InvalidSignature, binascii.Error, ValueError):
+        llave.verify(firma, datos, relleno, resumen)
+    except (invalida, binascii.Error, ValueError):
         return False
     return True
 
@@ -237,7 +247,9 @@ class Verificador:
             return SAT_NO_DISPONIBLE
         if numero not in self._sat_llaves:
             self._sat_llaves[numero] = _llave(der)
-        tfd = root.find(f"{{{NS_CFDI[recibo.version]}}}Complemento/{{{NS_TFD}}}TimbreFiscalDigital")
+        # The one timbre leer_recibo found (it refuses a receipt with two), without a path.
+        complemento = f"{{{NS_CFDI[recibo.version]}}}Complemento"
+        tfd = next(t for c in root if c.tag == complemento for t in c if t.tag == _TIMBRE)
         cadena = cadena_tfd(tfd)
         if not _verifica(self._sat_llaves[numero], recibo.timbre.sello_sat, cadena):
             raise ReciboRechazado(

@@ -259,12 +259,8 @@ class _Lector:
                     f"INSERT OR IGNORE INTO {NominaXml.__tablename__} (uuid) VALUES (?)",
                     [(u,) for u in uuids],
                 )
-            existentes = set(
-                conn.scalars(select(ReciboNomina.uuid).where(ReciboNomina.uuid.in_(uuids)))
-            )
-            sustituidos = set(
-                conn.scalars(select(SustituidoNomina.uuid).where(SustituidoNomina.uuid.in_(uuids)))
-            )
+            existentes = _entre(conn, ReciboNomina.__tablename__, uuids)
+            sustituidos = _entre(conn, SustituidoNomina.__tablename__, uuids)
             nuevos: list[Verificado] = []
             vistos: set[str] = set()
             for (hecho, pieza), uuid in zip(lote, uuids, strict=True):
@@ -283,6 +279,14 @@ class _Lector:
             _insertar(conn, quedan)
         reporte.guardados += len(quedan)
         reporte.sin_sello_sat += sum(1 for h in quedan if h.sello_sat != SAT_VERIFICADO)
+
+
+def _entre(conn: Connection, tabla: str, uuids: list[str]) -> set[str]:
+    """Which of ``uuids`` ``tabla`` holds (a batch's worth of bound values, as SQL itself:
+    SQLAlchemy's expanding IN cost more than the lookup)."""
+    marcas = ", ".join("?" * len(uuids))
+    filas = plain.driver(conn).execute(f"SELECT uuid FROM {tabla} WHERE uuid IN ({marcas})", uuids)
+    return {uuid for (uuid,) in filas}
 
 
 def _uuid(timbre: str) -> str:
@@ -358,20 +362,23 @@ _SUBCONTRATACIONES = (
 
 
 def _momento(valor: datetime) -> str:
-    return valor.strftime("%Y-%m-%d %H:%M:%S.%f")
+    """As SQLAlchemy's DateTime writes a naive time (its year in four digits, always the
+    microseconds)."""
+    return valor.isoformat(" ", "microseconds")
 
 
 def _fila(id_: int, hecho: Verificado, ahora: str) -> tuple[object, ...]:
     r = hecho.recibo
+    fecha = _momento(r.fecha)
     return (
         id_,
         _uuid(r.timbre.uuid),
-        _momento(r.fecha),
+        fecha,
         ahora,
         1,
         0,
         r.version,
-        _momento(r.fecha),
+        fecha,
         r.fecha_pago.isoformat(),
         r.fecha_inicial.isoformat(),
         r.fecha_final.isoformat(),
