@@ -79,3 +79,38 @@ def test_none_when_the_walk_runs_out(grande, monkeypatch):
     monkeypatch.setattr(movimientos_paging, "WALK_CPU_S", -1.0)
     filtro = Filtro(buscar="gar", tipo="08")
     assert grande.movimientos.primera_pagina(filtro, Orden(), PAGE) is None
+
+
+def test_a_far_page_in_an_order_not_kept_is_read_from_the_copys_matches(services, monkeypatch):
+    """A far page of a find sorted by a column whose order is not in memory (right after the
+    header's click): its matches taken from the find box's copy, their rows sorted by SQLite;
+    the same rows as the store's own sort, either way, alone and under a panel filter; and
+    without the copy, by the store's own sort."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 50)  # far: past 50 rows, not 4,000
+    crear_movimientos(services.store, 3_000, TODAY)
+    movimientos = services.movimientos
+    movimientos.count(Filtro())  # the window's first count asks for the copy
+    movimientos._espejo.esperar()
+    assert movimientos._espejo.vigente() is not None
+    registro = movimientos.registros()[0]
+
+    def lejos(filtro: Filtro, orden: Orden) -> None:
+        total = movimientos.count(filtro)
+        esperados = _ids(services, filtro, orden)
+        assert len(esperados) == total > 2 * PAGE
+        for offset in (total // 2, total - PAGE - 7):
+            movimientos._columnas.cerrar()  # its order not in memory: asked for again
+            pagina = movimientos.pagina(filtro, orden, offset, PAGE, total)
+            assert [r[0] for r in pagina] == esperados[offset : offset + PAGE], (filtro, orden)
+
+    for attr in ("nombre", "estado", "fecha"):
+        column = next(i for i, c in enumerate(COLUMNS) if c.attr == attr)
+        movimientos.prepare_sort(Orden(column))
+        for filtro in (Filtro(buscar="ma"), Filtro(buscar="ma", registro_patronal=registro)):
+            lejos(filtro, Orden(column))
+            lejos(filtro, Orden(column, descending=False))
+    monkeypatch.setattr(espejo, "MINIMO", 10**9)  # no copy (as a store past its limit)
+    movimientos._columnas.esperar()
+    movimientos._espejo.cerrar()
+    lejos(Filtro(buscar="ju"), Orden(column))

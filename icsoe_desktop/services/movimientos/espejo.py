@@ -48,6 +48,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
 from operator import eq, itemgetter, methodcaller
 from typing import Any, NamedTuple, TypeVar
 
@@ -429,6 +430,16 @@ class Seleccion(NamedTuple):
     # Entries lo..hi of an order, those whose byte is 1 in the mask (None: every one).
     tramos: list[tuple[OrdenCopia, int, int, bytes | None]]
     nuevos: list[int]
+
+
+def ids_de(seleccion: Seleccion) -> list[int]:
+    """The ids of a find's movements (``seleccion``: each once), in no order."""
+    ids: list[int] = []
+    for orden, lo, hi, mascara in seleccion.tramos:
+        tramo = orden.ids[lo:hi]
+        ids.extend(tramo if mascara is None else compress(tramo, mascara))
+    ids.extend(seleccion.nuevos)
+    return ids
 
 
 class Codigos(dict[Any, int]):
