@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.gui.helpers import ModalDriver
+from tests.gui.teclas import EN_X
 
 
 @pytest.fixture
@@ -30,3 +31,7 @@ def _al_terminar_cada_prueba(qapp) -> Iterator[None]:
 
     esperar_pools(30_000)  # the windows' pool and the long work's (a download)
     qapp.processEvents()
+    if EN_X:  # on a real screen, a window a test left shown would take the next test's keys
+        for ventana in qapp.topLevelWidgets():
+            ventana.hide()
+        qapp.processEvents()

@@ -109,44 +109,19 @@ class ModalDriver:
         # Polled a turn ago: a window that closed meanwhile (on a loaded machine) is left be.
         if not isValid(widget) or not widget.isVisible():
             return
-        if isinstance(widget, QMessageBox):
-            buttons = widget.buttons()
-            self.messages.append(
-                Seen(
-                    widget.windowTitle(),
-                    widget.text(),
-                    widget.icon(),
-                    tuple(sin_letra(b.text()) for b in buttons),
-                )
-            )
-            if self._tick and (casilla := widget.checkBox()) is not None:
-                self._tick = False
-                click_box(casilla)
-            wanted = self._answers.popleft() if self._answers else buttons[0].text()
-            if wanted.startswith(TAB_HASTA):
-                _tab_hasta(widget, wanted.removeprefix(TAB_HASTA).removesuffix(">"))
-                return
-            if wanted.startswith(ALT_DE):
-                texto = wanted.removeprefix(ALT_DE)[:-1]
-                letra = _letra_del_boton(widget, texto)
-                if letra is None:  # the test fails with it, instead of waiting forever
-                    self.error = self.error or AssertionError(f"«{texto}» sin letra")
-                    widget.reject()
-                    return
-                wanted = alt(letra)
-            if wanted == ENTER or wanted.startswith(ALT):
-                from PySide6.QtCore import Qt
-                from PySide6.QtTest import QTest
+        from tests.gui.teclas import al_aparecer
 
-                if wanted == ENTER:
-                    QTest.keyClick(widget, Qt.Key.Key_Return)
-                else:
-                    key = getattr(Qt.Key, f"Key_{wanted.removeprefix(ALT).rstrip('>')}")
-                    QTest.keyClick(widget, key, Qt.KeyboardModifier.AltModifier)
-                return
-            matching = [b for b in buttons if sin_letra(b.text()) == sin_letra(wanted)]
-            assert matching, f"no button {wanted!r} in box {widget.text()!r}"
-            matching[0].click()
+        try:
+            al_aparecer(widget)
+        except AssertionError as exc:
+            self.error = self.error or exc
+        if isinstance(widget, QMessageBox):
+            try:
+                self._responder(widget)
+            except BaseException as exc:  # the test fails with it, instead of waiting forever
+                self.error = self.error or exc
+                if isValid(widget) and widget.isVisible():
+                    widget.reject()
             return
         self.dialogs.append(widget)
         if self._handlers:
@@ -162,6 +137,44 @@ class ModalDriver:
             except RuntimeError:  # its controls were being deleted as it closed by itself
                 if isValid(widget) and widget.isVisible():
                     raise
+
+    def _responder(self, widget: QMessageBox) -> None:
+        buttons = widget.buttons()
+        self.messages.append(
+            Seen(
+                widget.windowTitle(),
+                widget.text(),
+                widget.icon(),
+                tuple(sin_letra(b.text()) for b in buttons),
+            )
+        )
+        if self._tick and (casilla := widget.checkBox()) is not None:
+            self._tick = False
+            click_box(casilla)
+        wanted = self._answers.popleft() if self._answers else buttons[0].text()
+        if wanted.startswith(TAB_HASTA):
+            _tab_hasta(widget, wanted.removeprefix(TAB_HASTA).removesuffix(">"))
+            return
+        if wanted.startswith(ALT_DE):
+            texto = wanted.removeprefix(ALT_DE)[:-1]
+            letra = _letra_del_boton(widget, texto)
+            if letra is None:
+                raise AssertionError(f"«{texto}» sin letra")
+            wanted = alt(letra)
+        if wanted == ENTER or wanted.startswith(ALT):
+            from PySide6.QtCore import Qt
+
+            from tests.gui.teclas import pulsar
+
+            if wanted == ENTER:
+                pulsar(widget, Qt.Key.Key_Return)
+            else:
+                key = getattr(Qt.Key, f"Key_{wanted.removeprefix(ALT).rstrip('>')}")
+                pulsar(widget, key, Qt.KeyboardModifier.AltModifier)
+            return
+        matching = [b for b in buttons if sin_letra(b.text()) == sin_letra(wanted)]
+        assert matching, f"no button {wanted!r} in box {widget.text()!r}"
+        matching[0].click()
 
     def stop(self) -> None:
         """The timer stopped and what it saw let go: the dialogs it answered are freed with
@@ -185,14 +198,15 @@ def _letra_del_boton(box: QMessageBox, texto: str) -> str | None:
 
 def _tab_hasta(box: QMessageBox, texto: str) -> None:
     from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
+
+    from tests.gui.teclas import pulsar
 
     for _ in range(len(box.buttons()) + 1):
         boton = box.focusWidget()  # the box's own focus: offscreen, no window is active
         if boton is not None and sin_letra(getattr(boton, "text", str)()) == sin_letra(texto):
-            QTest.keyClick(boton, Qt.Key.Key_Space)
+            pulsar(boton, Qt.Key.Key_Space)
             return
-        QTest.keyClick(boton or box, Qt.Key.Key_Tab)
+        pulsar(boton or box, Qt.Key.Key_Tab)
     raise AssertionError(f"Tab no llega a «{texto}» en «{box.text()}»")
 
 

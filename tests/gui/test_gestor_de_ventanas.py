@@ -1,13 +1,16 @@
 """The keyboard after a chain of dialogs, under a real window manager: the app on an X display
-(Xvfb) with Openbox, driven by real key presses (xdotool), in a process of its own
-(tests/gui/teclado_real.py). Offscreen Qt decides the active window itself; here the window
-manager does, as on the clerk's desktop: after each chain the window the clerk sees must be
-the one the keyboard is in. Linux with Xvfb, Openbox and xdotool (CI installs them)."""
+(Xvfb) with Openbox, driven by real key presses (xdotool), in a process of its own. Offscreen
+Qt decides the active window itself; here the window manager does, as on the clerk's desktop:
+after each chain the window the clerk sees must be the one the keyboard is in. The guides'
+keyboard-only script whole (tests/gui/test_solo_teclado.py, tests/gui/teclas.py), and two
+chains with the manager busy at the moment they close (tests/gui/teclado_real.py). Linux with
+Xvfb, Openbox and xdotool (CI installs them)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import services_copying
+from tests.gui.teclas import VARIABLE, letras_en_el_teclado
 from tests.informativa_servicios import acuse_del_imss, firmada_una_vez
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -34,8 +38,13 @@ pytestmark = pytest.mark.skipif(
 def pantalla(tmp_path) -> Iterator[tuple[str, int]]:
     """An X display of 1366×768 with Openbox managing its windows: its DISPLAY."""
     lector, escritor = os.pipe()
+    # No key repeats by itself: xdotool, late between a press and its release on a loaded
+    # machine, would otherwise type a letter twice.
     xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(escritor), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        [
+            *("Xvfb", "-displayfd", str(escritor), "-screen", "0", "1366x768x24"),
+            *("-nolisten", "tcp", "-ardelay", "60000"),
+        ],
         pass_fds=(escritor,),
         stderr=subprocess.DEVNULL,
     )
@@ -53,6 +62,7 @@ def pantalla(tmp_path) -> Iterator[tuple[str, int]]:
         ):
             assert time.monotonic() < fin, "Openbox no arrancó"
             time.sleep(0.1)
+        letras_en_el_teclado(display)
         yield display, gestor.pid
     finally:
         for proceso in (gestor, xvfb):
@@ -134,3 +144,36 @@ def test_after_registrar_presentacion_the_keyboard_is_in_the_informativa(
         }
     ]
     assert services.informativa_presentacion.registro(uuid, rfc).folio == "N262253432"
+
+
+def test_the_guides_keyboard_only_script_under_the_window_manager(pantalla):
+    """tests/gui/test_solo_teclado.py whole on the X display: every window of the guides
+    reached and worked by real keys, each dialog answered once the manager made it active, and
+    after each dialog the window behind active again by itself (never made so by the test),
+    the focus where the script expects it."""
+    display, _gestor = pantalla
+    entorno = {**os.environ, "DISPLAY": display, VARIABLE: "1"}
+    entorno.pop("PYTEST_ADDOPTS", None)  # one process: two would take each other's keys
+    guion = "tests/gui/test_solo_teclado.py"
+    hecho = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            guion,
+            "-q",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=ROOT,
+        env=entorno,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    resumen = hecho.stdout.strip().splitlines()[-1] if hecho.stdout.strip() else ""
+    assert hecho.returncode == 0, f"{hecho.stdout[-8000:]}\n{hecho.stderr[-2000:]}"
+    # Every test of the script ran, none skipped.
+    assert re.fullmatch(r"=* ?\d+ passed in .*", resumen), resumen

@@ -4,6 +4,8 @@ the window's methods; the test reads the screen and the store only to check wher
 Message boxes are answered with Enter, their Alt-letter, or Tab to the button and Space; a file
 is chosen by typing its path in Qt's own file dialog. Offscreen Qt has no window manager: when a
 dialog closes, the window it came from is made active again as Windows would (``al_frente``).
+tests/gui/test_gestor_de_ventanas.py runs this file again on an X display with a window manager
+and real key presses (tests/gui/teclas.py): there no window is made active by the test.
 
 Covered, each from the app's first window (the login): a fresh installation's first day (the
 first user, the Configuración inicial); the CONTPAQi guide whole: sign-in and Importar
@@ -29,7 +31,6 @@ import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
 from shiboken6 import isValid
 
@@ -50,6 +51,7 @@ from icsoe_desktop.services.empresas.primer_uso import (
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
+from tests.gui import teclas
 from tests.gui.helpers import ENTER, alt, tab_hasta, wait_operations
 from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, trust_sat
 from tests.informativa_datos import trabajadores_limpios
@@ -60,14 +62,13 @@ from tests.services.test_import_files import many_rows
 ADMIN = "admin@nominas.com"
 PASSWORD = "Nom1na$Segura"
 ALT = Qt.KeyboardModifier.AltModifier
-NINGUNO = Qt.KeyboardModifier.NoModifier
 
 
 def al_frente(qtbot, ventana: QWidget) -> None:
-    """What Windows does when a dialog closes: its window active again, the focus where it was.
-    Offscreen Qt has no window manager to do it."""
-    ventana.activateWindow()
-    qtbot.waitUntil(ventana.isActiveWindow)
+    """The window the clerk sees next is the active one. Offscreen the test makes it so (what
+    Windows does when a dialog closes); under a window manager (tests/gui/teclas.py) it must
+    be so by itself."""
+    teclas.activa(qtbot, ventana)
 
 
 def foco() -> QWidget:
@@ -79,15 +80,11 @@ def foco() -> QWidget:
 
 def escribir(texto: str) -> None:
     """Typed a key at a time; a letter off the ASCII keys (ñ, á) as the key that writes it."""
-    for caracter in texto:
-        if caracter.isascii():
-            QTest.keyClicks(foco(), caracter)
-        else:
-            QTest.sendKeyEvent(QTest.KeyAction.Click, foco(), Qt.Key.Key_unknown, caracter, NINGUNO)
+    teclas.teclear(foco(), texto)
 
 
 def tecla(key: Qt.Key, modificador: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    QTest.keyClick(foco(), key, modificador)
+    teclas.pulsar(foco(), key, modificador)
 
 
 def letra(caracter: str) -> None:
@@ -354,8 +351,7 @@ def test_the_first_day_by_keyboard(qtbot, data_dir, tmp_path, modals):
         qtbot.waitUntil(lambda: main.configuracion_inicial is not None)
         asistente = main.configuracion_inicial
         qtbot.waitUntil(asistente.isVisible)
-        asistente.activateWindow()
-        qtbot.waitUntil(asistente.isActiveWindow)
+        al_frente(qtbot, asistente)
 
         codigo = asistente.currentPage()  # the recovery code first, its last group typed back
         ir_a(codigo, codigo.confirmar)
