@@ -121,9 +121,15 @@ class Application(QObject):
         login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
     def start(self) -> None:
-        self.login.adjustSize()  # the size its contents ask for, before it is centred
-        centrar(self.login)  # the first window, in the middle of the screen
-        self.login.show()
+        login = self.login
+        login.adjustSize()  # the size its contents ask for, before it is centred
+        centrar(login)  # the first window, in the middle of the screen
+        # Its height for its contents at the width it got, before it shows: on a small or
+        # scaled screen (200 %) adjustSize's width is narrower, its wrapped texts taller, and
+        # fitted only on the loop's first turn (late on a busy PC) the first frame would differ.
+        if login.encajar():
+            centrar(login)
+        login.show()
         en_segundo_plano(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
         )

@@ -6,6 +6,7 @@ opens them (tests/conftest.py gives Qt a 1366×728 screen: 1366×768 less the ta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSize
@@ -16,7 +17,7 @@ from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA, pantalla
 from tests import credentials_factory as cf
 from tests.empresas.tres import ANA, CLIENTES, PASSWORD, build
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, run_qt_script, type_text
 from tests.icsoe_helpers import NEW_PASSWORD
 from tests.informativa_servicios import PERIODO, capturista_activa
 
@@ -530,3 +531,44 @@ def test_the_main_window_folds_to_fit_large_text_and_never_scrolls(
             assert main.findChild(QLabel, "tituloLabel").isVisible()  # nothing folded at 100 %
     finally:
         qapp.setFont(antes)
+
+
+PRIMER_CUADRO = """
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + sys.argv[3]  # 1366×768, a taskbar
+app = QApplication([])
+from icsoe_desktop.gui.application import Application
+
+application = Application(Path(sys.argv[1]))
+application.start()  # shown: what its first frame draws, before the loop turns
+login = application.login
+primero = login.geometry()
+login.grab().save(sys.argv[2])
+login.seguir_contenido()  # what the loop's first turn does
+area = login.screen().availableGeometry()
+for caja in (primero, login.geometry(), area):
+    print(caja.x(), caja.y(), caja.width(), caja.height())
+application.shutdown()
+"""
+
+
+@pytest.mark.parametrize("escala", ["1", "1.5", "2"], ids=["100 %", "150 %", "200 %"])
+def test_the_login_shows_first_at_the_size_it_keeps(data_dir, escala, tmp_path, monkeypatch):
+    """Windows at 100, 150 and 200 % (the whole screen scaled, as Windows scales it: Qt's scale
+    factor): the login's first frame is already the one it keeps once it fits its contents,
+    centred on the screen. A first turn of the loop that comes late (a busy PC, the store
+    opening) shows no window stretched or squashed until then."""
+    monkeypatch.setenv("QT_SCALE_FACTOR", escala)
+    imagen = tmp_path / f"primer cuadro al {float(escala):.0%}.png"
+    pantalla_de_prueba = Path(__file__).resolve().parent.parent / "pantalla_1366x768.json"
+    salida = run_qt_script(
+        tmp_path, PRIMER_CUADRO, str(data_dir), str(imagen), str(pantalla_de_prueba)
+    )
+    primero, despues, area = (QRect(*map(int, linea.split())) for linea in salida.splitlines())
+    assert primero == despues, "el primer cuadro no es el tamaño que queda"
+    assert area.contains(primero), (primero, area)

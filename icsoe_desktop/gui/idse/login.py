@@ -288,6 +288,12 @@ class IdseLoginWindow(QWidget):
             self._encaje = _Encaje(self)
             self.installEventFilter(self._encaje)
 
+    def encajar(self) -> bool:
+        """Its height fitted to its contents now (before it shows); whether it changed."""
+        alto = self.height()
+        self._encajar()
+        return self.height() != alto
+
     def _encajar(self, antes: QRect | None = None) -> None:
         """The layout's own minimum ignores wrapped text (the Primer paso hint, a long razón
         social): the window would squash its fields to make room for it. Its height is the
