@@ -83,8 +83,8 @@ def test_none_when_the_walk_runs_out(grande, monkeypatch):
 
 def test_a_far_page_in_an_order_not_kept_is_read_from_the_copys_matches(services, monkeypatch):
     """A far page of a find sorted by a column whose order is not in memory (right after the
-    header's click): its matches taken from the find box's copy, their rows sorted by SQLite;
-    the same rows as the store's own sort, either way, alone and under a panel filter; and
+    header's click), and the scroll bar's keys: its matches taken from the find box's copy,
+    their rows sorted by SQLite; the same rows as the store's own sort, either way, alone and under a panel filter; and
     without the copy, by the store's own sort."""
     monkeypatch.setattr(espejo, "MINIMO", 1)
     monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 50)  # far: past 50 rows, not 4,000
@@ -103,6 +103,10 @@ def test_a_far_page_in_an_order_not_kept_is_read_from_the_copys_matches(services
             movimientos._columnas.cerrar()  # its order not in memory: asked for again
             pagina = movimientos.pagina(filtro, orden, offset, PAGE, total)
             assert [r[0] for r in pagina] == esperados[offset : offset + PAGE], (filtro, orden)
+        # The scroll bar's keys: every id in that order, then kept.
+        movimientos._columnas.cerrar()
+        llaves = movimientos.boundaries(filtro, orden, PAGE, total)
+        assert [k[0] for k in llaves] == esperados[PAGE - 1 :: PAGE], (filtro, orden)
 
     for attr in ("nombre", "estado", "fecha"):
         column = next(i for i, c in enumerate(COLUMNS) if c.attr == attr)

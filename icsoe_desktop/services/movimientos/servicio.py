@@ -734,7 +734,9 @@ class MovimientosService:
             if ordenados is not None:
                 return ordenados
             with self._store.engine.connect() as conn:
-                query = self._query(conn, filtro, up, total, total)
+                query = self._de_la_copia(conn, filtro, up, total, total)
+                if query is None:
+                    query = self._query(conn, filtro, up, total, total)
                 return paging.every_id(conn, query, total, seguir)
 
         return self._hallados.ids(_found_ids_key(filtro, up, total), leer)
@@ -940,25 +942,36 @@ class MovimientosService:
     def _lejos_de_la_copia(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int
     ) -> list[tuple[Any, ...]] | None:
-        """A far page of a find (``filtro`` resolved) in an order not kept: its matches' ids
-        from the find box's copy, their rows sorted by SQLite (the middle of «ma»'s 285,570 at
-        a million: ~0.4 s of CPU, against ~1.2 s finding them through the find's indexes
-        too); None without the copy, or when they are not ``total``."""
+        """A far page of a find (``filtro`` resolved) in an order not kept: SQLite's sort of
+        the matches the find box's copy gives (``_de_la_copia``), keeping the best offset +
+        limit; None as ``_de_la_copia``."""
+        with self._store.engine.connect() as conn:
+            query = self._de_la_copia(conn, filtro, orden, total, offset)
+            if query is None:
+                return None
+            return _rows_by_id(conn, paging.page_keys(conn, query, None, limit, offset))
+
+    def _de_la_copia(
+        self, conn: Connection, filtro: Filtro, orden: Orden, total: int, walked: int
+    ) -> paging.KeyQuery | None:
+        """How a find's (``filtro`` resolved) matches are gathered and sorted with their ids
+        from the find box's copy, as one JSON parameter, not found again through the find's
+        indexes (the middle of «ma»'s 285,570 at a million: ~0.5 s of CPU, against ~1.5 s);
+        None without the copy, when they are not ``total``, or when they are read through
+        the panel filter's index (its own plan)."""
         found = termino(filtro.buscar)
-        assert found is not None  # a find's page (``_page``)
+        assert found is not None  # a find's ids
         seleccion = self._espejo.hallados(found, filtro.busqueda(), self._contar_rango)
         ids = None if seleccion is None else espejo.ids_de(seleccion)
         if ids is None or len(ids) != total:
             return None
-        with self._store.engine.connect() as conn:
-            query = self._query(conn, filtro, orden, total, offset, gather=True)
-            del_indice = f"m.id IN ({movimientos_buscar.ids_sql(found)})"
-            if del_indice not in query.where:
-                return None  # read through the filter's index: its own plan
-            where = tuple(_COPIA_IDS if w == del_indice else w for w in query.where)
-            params = {**query.params, "copia_ids": orjson.dumps(ids).decode()}
-            query = replace(query, where=where, params=params)
-            return _rows_by_id(conn, paging.page_keys(conn, query, None, limit, offset))
+        query = self._query(conn, filtro, orden, total, walked, gather=True)
+        del_indice = f"m.id IN ({movimientos_buscar.ids_sql(found)})"
+        if del_indice not in query.where:
+            return None
+        where = tuple(_COPIA_IDS if w == del_indice else w for w in query.where)
+        params = {**query.params, "copia_ids": orjson.dumps(ids).decode()}
+        return replace(query, where=where, params=params)
 
     def iter_rows(
         self, filtro: Filtro, orden: Orden, batch: int = 2_000
