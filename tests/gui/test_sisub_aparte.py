@@ -110,6 +110,11 @@ def test_closing_the_window_stops_preparar_and_nothing_is_written(
     assert copia_aparte.vivas() == []
     assert services.sisub.del_periodo(rfc, rfc, "2026-2") is None  # no report left half made
     assert not modals.texts
+    dialogo.show()  # opened again: what it starts runs to its end
+    click(qtbot, dialogo.preparar)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: dialogo.contratos_model.rowCount() == 1)
+    assert not modals.texts
 
 
 def test_a_process_that_dies_is_said_in_spanish_and_the_report_stays(

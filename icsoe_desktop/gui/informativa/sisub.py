@@ -68,9 +68,12 @@ from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from PySide6.QtGui import QShowEvent
+
     from icsoe_desktop.domain.informativa.modelo import Problema
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.sisub.exportar import Exportado
+    from icsoe_desktop.services.sisub.pdfs import Guardado
     from icsoe_desktop.services.sisub.reporte import SisubService, Vista
 
 T = TypeVar("T")
@@ -222,6 +225,8 @@ class SisubDialog(QDialog):
         layout.addWidget(self.estado)
         # Each contract's distinct workers, counted once per report shown (the grid's column).
         self._cuentas: dict[str, int] = {}
+        # The PDFs kept (their names), read with the report; None: to be read.
+        self._guardados: dict[str, Guardado] | None = None
         # Each contract's workers once read (the chosen one's come with the report).
         self._leidos: dict[str, tuple[TrabajadorSisub, ...]] = {}
         cuentas = self._cuentas  # the closures hold the dicts, not the window (no cycle)
@@ -404,11 +409,15 @@ class SisubDialog(QDialog):
             self.escritura_label.setText("—")
             self.contrato_pdf_label.setText("—")
             return
-        try:
-            guardados = self._services.sisub_pdfs.guardados(self._rfc, self._actor)
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
+        guardados = self._guardados
+        if guardados is None:  # read with the report but for the first time and after attaching
+            try:
+                guardados = self._guardados = self._services.sisub_pdfs.guardados(
+                    self._rfc, self._actor
+                )
+            except DomainError as exc:
+                msgbox.warning(self, exc.message, TITLE)
+                return
         for etiqueta, clave in (
             (self.escritura_label, ""),
             (self.contrato_pdf_label, c.uuid if c else None),
@@ -431,13 +440,22 @@ class SisubDialog(QDialog):
         sisub, rfc, actor, clave = self._services.sisub, self._rfc, self._actor, self._clave()
         c = self._contrato()
         contrato = c.uuid if c else None
+        # The kept PDFs' names too, for who may read them: not read again at each contract.
+        pdfs = self._services.sisub_pdfs
+        con_pdfs = not self._services.permisos.motivo(actor, Accion.PRESENTAR_SISUB)
 
-        def mostrar(vista: Vista | None) -> None:
+        def leer() -> tuple[Vista | None, dict[str, Guardado] | None]:
+            return _leer(sisub, rfc, actor, clave, contrato), (
+                pdfs.guardados(rfc, actor) if con_pdfs else None
+            )
+
+        def mostrar(leido: tuple[Vista | None, dict[str, Guardado] | None]) -> None:
             if numero == self._lecturas:
-                self._mostrar(vista)
+                self._guardados = leido[1]
+                self._mostrar(leido[0])
 
         en_segundo_plano(
-            lambda: _leer(sisub, rfc, actor, clave, contrato),
+            leer,
             mostrar,
             lectura_fallida(self, TITLE, self.refresh),
             self,
@@ -491,6 +509,12 @@ class SisubDialog(QDialog):
         self._puede(self.guia, Accion.PRESENTAR_SISUB, r is not None)
         self._puede(self.presentar, Accion.PRESENTAR_SISUB, r is not None and editable)
         self.zip.setEnabled(self.exportar.isEnabled())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown (again): its actions run until it is closed."""
+        if self._cerrada.is_set():
+            self._cerrada = threading.Event()
+        super().showEvent(event)
 
     def done(self, resultado: int) -> None:
         """Closed: an action still running by its process is stopped (nothing of it stays)."""
@@ -680,7 +704,7 @@ class SisubDialog(QDialog):
         if not path:
             return
         from icsoe_desktop.services.informativa.repse import pdf_de_archivo
-        from icsoe_desktop.services.sisub.pdfs import MAX_BYTES, Guardado
+        from icsoe_desktop.services.sisub.pdfs import MAX_BYTES
 
         pdfs, rfc, actor = self._services.sisub_pdfs, self._rfc, self._actor
 
@@ -692,6 +716,7 @@ class SisubDialog(QDialog):
             return pdfs.adjuntar_contrato(rfc, actor, contrato, pdf)
 
         def hecho(guardado: Guardado) -> None:
+            self._guardados = None  # read again
             self._pdfs()
             estado = "Se guardó" if guardado.nuevo else "Ya estaba guardado"
             msgbox.information(

@@ -35,7 +35,7 @@ from icsoe_desktop.services.sisub.reporte import Preparado
 from icsoe_desktop.store.db import Store
 
 # The process's exit codes beside copia_aparte's GUARDADA (done) and PARADA (stopped): a
-# refusal said in Spanish (its message in the result file).
+# refusal said in Spanish (its message written as its result).
 RECHAZADA = 6
 MSG_FALLO = (
     "No se pudo {accion} el SISUB: el proceso que lo hacía terminó con un error ({codigo}). "
