@@ -116,6 +116,9 @@ class Integridad:
     # The entry from which the chain is linked with a new key (the one before lost): the
     # keyed links before it could not be checked.
     llave_nueva_desde: int | None = None
+    # The first keyed link is not this key's: linked with another installation's audit key
+    # (a backup of another PC or user) or altered there; nothing tells the two apart.
+    otra_llave: bool = False
 
     @property
     def integra(self) -> bool:
@@ -232,6 +235,7 @@ def _verificar(
                 ultima,
                 f"la bitácora se rompe en {_entrada(row)}: se modificó, o se borró una entrada "
                 "antes de ella",
+                otra_llave=row[0] == con_llave_desde,
             )
         if esperadas.get(row[0], row[7]) != row[7]:
             return Integridad(

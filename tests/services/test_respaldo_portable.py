@@ -28,6 +28,7 @@ from icsoe_desktop.store import cifrado
 from tests import preloaded, respaldos
 from tests.conftest import build_isolated
 from tests.en_claro import copia_en_claro
+from tests.services.movimientos_data import REGISTRO_A, RFC
 from tests.services.test_accounts import ANA, PASSWORD
 from tests.services.test_accounts import form as registro
 from tests.services.test_cifrado_almacen import _una_persona
@@ -36,9 +37,10 @@ TODAY = date(2026, 11, 22)
 FILAS = 40
 
 
-def _otra_instalacion(tmp_path: Path) -> tuple[Path, str, list[bytes]]:
+def _otra_instalacion(tmp_path: Path, auditada: bool = False) -> tuple[Path, str, list[bytes]]:
     """Another PC: its own data folder and keyring; a backup of its empresa, its code and one
-    worker's NSS, CURP and name."""
+    worker's NSS, CURP and name. ``auditada``: the empresa's log holds entries, linked with
+    that PC's audit key."""
     folder = tmp_path / "otro-equipo"
     folder.mkdir()
     respaldo = tmp_path / "otro-equipo.icsoe-respaldo"
@@ -48,6 +50,8 @@ def _otra_instalacion(tmp_path: Path) -> tuple[Path, str, list[bytes]]:
         try:
             services.accounts.register(registro())
             create_demo_movimientos(services.store, FILAS, TODAY)
+            if auditada:
+                services.registros.save(REGISTRO_A, RFC, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
             services.backup.backup(respaldo, actor=CLI_ACTOR)
             codigo = recuperacion_almacen.codigo_guardado()
             assert codigo is not None
@@ -95,6 +99,29 @@ def test_a_backup_restores_on_a_fresh_installation_with_its_code(
         assert again.movimientos.count(Filtro()) == FILAS
     finally:
         again.close()
+
+
+def test_another_pcs_audited_backup_says_its_audit_key_is_needed_not_that_it_was_altered(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """Its log is linked with the other PC's audit key, which this keyring does not hold: the
+    restore cannot check it and says what to bring, not «no tiene la bitácora íntegra»."""
+    respaldo, codigo, _persona = _otra_instalacion(tmp_path, auditada=True)
+    services = open_services(data_dir)
+    try:
+        create_demo_movimientos(services.store, 3, TODAY)
+        with pytest.raises(BackupError) as refused:
+            services.backup.restore(respaldo, actor=CLI_ACTOR, codigo=codigo)
+        assert refused.value.code == "respaldo_bitacora_otra_llave"
+        assert refused.value.message.startswith(
+            f"El respaldo «{respaldo.name}» es de otra instalación y su bitácora se encadenó"
+        )
+        assert "«icsoe-desktop/bitacora»" in refused.value.message
+        assert "íntegra" not in refused.value.message
+        assert _asides(data_dir) == []
+        assert services.movimientos.count(Filtro()) == 3
+    finally:
+        services.close()
 
 
 def test_a_wrong_code_is_refused_in_spanish_and_nothing_is_replaced(

@@ -67,6 +67,14 @@ MSG_CODIGO_INCORRECTO = (
     "se hizo, o tiene un error de captura. Revisa el código impreso, grupo por grupo; las "
     "letras I, L y O se leen como 1, 1 y 0. No se restauró nada."
 )
+MSG_BITACORA_OTRA_LLAVE = (
+    "El respaldo «{nombre}» es de otra instalación y su bitácora se encadenó con la llave de la "
+    "bitácora de esa instalación, que este equipo no tiene: así no se puede comprobar que nadie "
+    "la alteró ({problema}). Trae al Administrador de credenciales de este equipo la credencial "
+    "«icsoe-desktop/bitacora» (usuario «llave») del equipo o usuario donde se hizo el respaldo "
+    "y restáuralo otra vez (guía de administración, «La llave de la bitácora»). No se restauró "
+    "nada."
+)
 
 
 class _Restarted(Exception):
@@ -197,7 +205,7 @@ class BackupService:
         candidate = restauracion.candidate_of(db_path)
         aparte = candidate.with_name(candidate.name + ".evidencias")
         try:
-            self._al_candidato(source, candidate, codigo)
+            ajeno = self._al_candidato(source, candidate, codigo)
             revision = _check_candidate(candidate, source)
             _apartar_evidencias(candidate, aparte, source)
             # Before it is migrated: what the migrations would run on must be the app's own.
@@ -210,7 +218,7 @@ class BackupService:
             # A marked backup first: its mark is an entry the live chain holds otherwise (the
             # store audits the marking with the same entry number), which is no rewrite.
             _check_marca(candidate, source)
-            anterior = self._check_bitacora(candidate, source)
+            anterior = self._check_bitacora(candidate, source, ajeno)
             _check_firmadas(candidate, source)
             _check_documentos(candidate, source, self._store)
             _agregar_evidencias(candidate, aparte, ruta_de(db_path), source)
@@ -240,14 +248,15 @@ class BackupService:
         restauracion.finish(db_path)
         return aside
 
-    def _al_candidato(self, source: Path, candidate: Path, codigo: str | None) -> None:
+    def _al_candidato(self, source: Path, candidate: Path, codigo: str | None) -> bool:
         """The backup copied as the candidate: a portable one decrypted with its code and
         encrypted again with this installation's key (in clear where it has none); another
-        (plain, or in this installation's key) copied as it is."""
+        (plain, or in this installation's key) copied as it is. Whether it is another
+        installation's (the code typed opened it, not the one this keyring keeps)."""
         if not llave_respaldo.es_portable(source):
             _copy_file(source, candidate)
-            return
-        llave = self._llave_del_respaldo(source, codigo)
+            return False
+        llave, ajeno = self._llave_del_respaldo(source, codigo)
         restauracion.remove_candidate(self._store.path)
         try:
             cifrar.exportar(source, candidate, cifrado.llave_instalacion(), llave_origen=llave)
@@ -258,14 +267,16 @@ class BackupService:
                 f"No se pudo descifrar el respaldo «{source.name}»: está dañado, o no hay espacio "
                 "en el disco de la carpeta de datos. No se restauró nada.",
             ) from exc
+        return ajeno
 
-    def _llave_del_respaldo(self, source: Path, codigo: str | None) -> bytes:
+    def _llave_del_respaldo(self, source: Path, codigo: str | None) -> tuple[bytes, bool]:
         """The key of the portable backup ``source``: from the code this keyring keeps, or
-        from ``codigo``; refused (nothing done) without one that opens it."""
+        from ``codigo`` (then True: another installation's); refused (nothing done) without
+        one that opens it."""
         guardado = recuperacion_almacen.codigo_guardado(self._secrets)
         llave = llave_respaldo.de_archivo(source, guardado) if guardado else None
         if llave is not None:
-            return llave
+            return llave, False
         if codigo is None:
             raise RespaldoPideCodigo(
                 "respaldo_pide_codigo", MSG_PIDE_CODIGO.format(nombre=source.name)
@@ -283,7 +294,7 @@ class BackupService:
             raise BackupError(
                 "respaldo_codigo_incorrecto", MSG_CODIGO_INCORRECTO.format(nombre=source.name)
             )
-        return llave
+        return llave, True
 
     def _restored(self, actor: str | None) -> None:
         """What else the restored store brings (BackupEmpresa: the users who may open it)."""
@@ -293,7 +304,7 @@ class BackupService:
         catalog's and the keyring's)."""
         return []
 
-    def _check_bitacora(self, candidate: Path, source: Path) -> str:
+    def _check_bitacora(self, candidate: Path, source: Path, ajeno: bool) -> str:
         """Refuse a backup whose audit chain breaks (an entry edited, removed or added by
         hand), naming where; or that holds an entry the installation recorded with another
         link (a chain rewritten, as --self-check says of a store). One that ends before the
@@ -309,6 +320,14 @@ class BackupService:
             )
         if not problema:
             problema = self._frente_a_la_viva(candidate, integridad.cabeza)
+        if ajeno and integridad.otra_llave:
+            # Another installation's backup whose chain this audit key cannot check from its
+            # first keyed link: linked with that installation's key, not shown as altered.
+            log.error("Respaldo %s con la bitácora de otra llave: %s", source, problema)
+            raise BackupError(
+                "respaldo_bitacora_otra_llave",
+                MSG_BITACORA_OTRA_LLAVE.format(nombre=source.name, problema=problema),
+            )
         if problema:
             log.error("Respaldo %s con la bitácora alterada: %s", source, problema)
             raise BackupError(
