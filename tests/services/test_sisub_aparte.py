@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -38,14 +39,23 @@ def _proceso(services, accion: str, datos: dict) -> tuple[int, dict]:
     lee, escribe = os.pipe()
     os.write(escribe, bytes([len(llave)]) + llave + aparte._con_largo(json.dumps(orden).encode()))
     salida_lee, salida = os.pipe()
+    leido: list[bytes] = []
+    # Read as it is written, as the app does: a pipe holds only a few kilobytes (on Windows).
+
+    def leer() -> None:
+        with os.fdopen(salida_lee, "rb") as tubo:
+            leido.append(tubo.read())
+
+    lector = threading.Thread(target=leer)
+    lector.start()
     try:
         argv = [str(services.store.path), copia_aparte.SISUB]
         codigo = trabajo_aparte.proceso(argv, lee, salida)
     finally:
         os.close(escribe)  # its watcher sees the end after the action: nothing stops
         os.close(salida)
-    with os.fdopen(salida_lee, "rb") as leida:
-        resultado = aparte._resultado(leida.read())
+    lector.join()
+    resultado = aparte._resultado(leido[0])
     os.close(lee)
     assert resultado is not None
     return codigo, resultado
