@@ -592,7 +592,7 @@ class SisubDialog(QDialog):
         def correr(_progreso: object, cancelado: Callable[[], bool]) -> T:
             return trabajo(lambda: not cancelado() and not cerrada.is_set())
 
-        def fin(valor: T | None = None) -> None:
+        def fin() -> None:
             self._trabajando = False
             self._estado_botones()
 
