@@ -93,8 +93,12 @@ def test_the_process_side_does_each_action_as_the_service(services, reporte, tmp
 
 def test_the_apps_side_starts_the_process_and_gets_its_result(services, reporte, tmp_path):
     rfc, ana, uuid = reporte
-    hecho = services.sisub_aparte.preparar(rfc, ana, "2026-2", lambda: True)
+    pasos: list[tuple[int, int]] = []
+    hecho = services.sisub_aparte.preparar(
+        rfc, ana, "2026-2", lambda: True, lambda n, total: pasos.append((n, total))
+    )
     assert (hecho.uuid, hecho.contratos, hecho.trabajadores) == (uuid, 1, 4)
+    assert pasos == [(1, 3), (2, 3), (3, 3)]  # each step as the process ended it
     problemas = services.sisub_aparte.revisar(uuid, ana, lambda: True)
     assert problemas == services.sisub.revisar(uuid, ana)
     exportado = services.sisub_aparte.exportar(uuid, rfc, tmp_path / "salida", False, lambda: True)

@@ -582,15 +582,18 @@ class SisubDialog(QDialog):
     # --- actions -------------------------------------------------------------------------------
 
     def _aparte(
-        self, texto: str, trabajo: Callable[[Callable[[], bool]], T], hecho: Callable[[T], None]
+        self,
+        texto: str,
+        trabajo: Callable[[Callable[[], bool], Callable[[int, int], None]], T],
+        hecho: Callable[[T], None],
     ) -> None:
-        """``trabajo(seguir)`` by a process of its own (services/sisub/aparte.py) behind a bar
-        with Cancelar; the window's actions greyed meanwhile (one at a time); Cancelar or the
-        window closed stops it, leaving nothing of it."""
+        """``trabajo(seguir, avance)`` by a process of its own (services/sisub/aparte.py)
+        behind a bar with Cancelar, moved by ``avance``; the window's actions greyed meanwhile
+        (one at a time); Cancelar or the window closed stops it, leaving nothing of it."""
         cerrada = self._cerrada
 
-        def correr(_progreso: object, cancelado: Callable[[], bool]) -> T:
-            return trabajo(lambda: not cancelado() and not cerrada.is_set())
+        def correr(progreso: Callable[[int, int], None], cancelado: Callable[[], bool]) -> T:
+            return trabajo(lambda: not cancelado() and not cerrada.is_set(), progreso)
 
         def fin() -> None:
             self._trabajando = False
@@ -618,7 +621,7 @@ class SisubDialog(QDialog):
         # What it prepared is read back by the announcement it makes (_on_cambios).
         self._aparte(
             "Preparando el SISUB: contratos en vigor y recibos de nómina…",
-            lambda seguir: aparte.preparar(rfc, actor, clave, seguir),
+            lambda seguir, avance: aparte.preparar(rfc, actor, clave, seguir, avance),
             _nada,
         )
 
@@ -628,7 +631,7 @@ class SisubDialog(QDialog):
         aparte, uuid, actor = self._aparte_de, self.reporte.uuid, self._actor
         self._aparte(
             "Revisando el SISUB…",
-            lambda seguir: aparte.revisar(uuid, actor, seguir),
+            lambda seguir, _avance: aparte.revisar(uuid, actor, seguir),
             self._revisado,
         )
 
@@ -740,7 +743,7 @@ class SisubDialog(QDialog):
 
         self._aparte(
             "Exportando el SISUB: revisión y archivos…",
-            lambda seguir: aparte.exportar(uuid, actor, Path(carpeta), como_zip, seguir),
+            lambda seguir, _avance: aparte.exportar(uuid, actor, Path(carpeta), como_zip, seguir),
             hecho,
         )
 

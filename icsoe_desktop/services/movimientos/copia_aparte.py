@@ -78,13 +78,15 @@ class Obra:
         entrada: bytes = b"",
         que: str = "",
         cede: bool = False,
+        al_leer: Callable[[bytes], None] | None = None,
     ) -> None:
         """``temporal``: the file it writes before putting it in place (removed if it is
         killed while it writes; None: it writes none, its result comes on its standard
         output, ``salida``); ``trabajo`` as ``comando``'s; ``entrada``: what its job reads
         after the key (services/sisub/aparte.py: its order); ``que``: the job, for the log;
         ``cede``: it runs below the app's priority (seconds of work a clerk waits for behind a
-        bar: on a busy machine the window's thread gets the processor first)."""
+        bar: on a busy machine the window's thread gets the processor first); ``al_leer``:
+        each line of its output as it comes (its progress)."""
         self._temporal = temporal
         creacion = 0
         if sys.platform == "win32":  # no console window of its own
@@ -119,7 +121,7 @@ class Obra:
         if temporal is None:  # read as it comes: a full pipe would stop it
             self._lector_salida = threading.Thread(
                 target=_leer_salida,
-                args=(self._proceso, self._salida),
+                args=(self._proceso, self._salida, al_leer),
                 name="aparte-salida",
                 daemon=True,
             )
@@ -215,10 +217,15 @@ def _leer_errores(proceso: subprocess.Popen[bytes], errores: deque[bytes]) -> No
             errores.append(linea)
 
 
-def _leer_salida(proceso: subprocess.Popen[bytes], salida: list[bytes]) -> None:
+def _leer_salida(
+    proceso: subprocess.Popen[bytes], salida: list[bytes], al_leer: Callable[[bytes], None] | None
+) -> None:
     assert proceso.stdout is not None
     with proceso.stdout:
-        salida.append(proceso.stdout.read())  # to its end
+        for linea in proceso.stdout:
+            salida.append(linea)
+            if al_leer is not None:
+                al_leer(linea)
 
 
 def _parar(proceso: subprocess.Popen[bytes]) -> None:

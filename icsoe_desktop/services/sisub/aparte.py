@@ -22,6 +22,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ MSG_FALLO = (
     "No se cambió nada; el detalle quedó en el registro de la aplicación."
 )
 Seguir = Callable[[], bool]
+# How a line of the process's output that tells its progress starts (then «hechos/total»).
+AVANCE = b"avance "
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,17 @@ class SisubAparte:
         self._store, self._empresa, self._clock = store, empresa, clock
 
     @anuncia(ICSOE)
-    def preparar(self, rfc: str, actor: str | None, periodo: str, seguir: Seguir) -> Preparado:
-        hecho = self._correr("preparar", {"rfc": rfc, "actor": actor, "periodo": periodo}, seguir)
+    def preparar(
+        self,
+        rfc: str,
+        actor: str | None,
+        periodo: str,
+        seguir: Seguir,
+        avance: Callable[[int, int], None] | None = None,
+    ) -> Preparado:
+        """``avance(hechos, total)``: its steps as the process tells them (reporte.PASOS)."""
+        orden = {"rfc": rfc, "actor": actor, "periodo": periodo}
+        hecho = self._correr("preparar", orden, seguir, avance)
         self._store.cambios.anunciar({ICSOE})  # written by the other process: said here
         return Preparado(**hecho)
 
@@ -79,7 +91,13 @@ class SisubAparte:
         hecho = self._correr("exportar", orden, seguir)
         return Exportado(Path(hecho["ruta"]), tuple(hecho["archivos"]), tuple(hecho["avisos"]))
 
-    def _correr(self, accion: str, datos: dict[str, Any], seguir: Seguir) -> dict[str, Any]:
+    def _correr(
+        self,
+        accion: str,
+        datos: dict[str, Any],
+        seguir: Seguir,
+        avance: Callable[[int, int], None] | None = None,
+    ) -> dict[str, Any]:
         from icsoe_desktop.store import plain
 
         orden = {
@@ -99,6 +117,7 @@ class SisubAparte:
             entrada=_con_largo(json.dumps(orden).encode()),
             que=f"el SISUB ({accion})",
             cede=True,
+            al_leer=None if avance is None else partial(_avance, avance),
         )
         codigo = obra.esperar(seguir)
         if codigo == copia_aparte.PARADA:
@@ -111,9 +130,19 @@ class SisubAparte:
         raise ValidationError("sisub_aparte_fallo", MSG_FALLO.format(accion=accion, codigo=codigo))
 
 
+def _avance(avance: Callable[[int, int], None], linea: bytes) -> None:
+    """A line of the process's output that tells its progress, told to ``avance``."""
+    if linea.startswith(AVANCE):
+        hechos, _, total = linea[len(AVANCE) :].strip().partition(b"/")
+        with suppress(ValueError):
+            avance(int(hechos), int(total))
+
+
 def _resultado(salida: bytes) -> dict[str, Any] | None:
     """The result the process wrote last on its output (None: it wrote none whole)."""
-    lineas = [linea for linea in salida.splitlines() if linea.strip()]
+    lineas = [
+        linea for linea in salida.splitlines() if linea.strip() and not linea.startswith(AVANCE)
+    ]
     try:
         leido = json.loads(lineas[-1]) if lineas else None
     except ValueError:
@@ -152,7 +181,7 @@ def proceso(argv: list[str], entrada: int, salida: int = 1) -> int:
         target=_vigilar, args=(entrada, terminado), name="vigilar", daemon=True
     ).start()
     try:
-        hecho = _hacer(Path(argv[0]), orden)
+        hecho = _hacer(Path(argv[0]), orden, salida)
     except DomainError as exc:
         _escribir(salida, _error(exc))
         return RECHAZADA
@@ -193,12 +222,16 @@ def _error(exc: DomainError) -> dict[str, Any]:
 
 
 def _escribir(salida: int, datos: dict[str, Any]) -> None:
-    linea = b"\n" + json.dumps(datos, default=str).encode() + b"\n"
+    _escribir_linea(salida, json.dumps(datos, default=str).encode())
+
+
+def _escribir_linea(salida: int, linea: bytes) -> None:
+    linea = b"\n" + linea + b"\n"
     while linea:
         linea = linea[os.write(salida, linea) :]
 
 
-def _hacer(store_path: Path, orden: dict[str, Any]) -> dict[str, Any]:
+def _hacer(store_path: Path, orden: dict[str, Any], salida: int) -> dict[str, Any]:
     """The service call the window would have made, on services built as the app builds them
     for this empresa (the role matrix checks the same actor)."""
     from icsoe_desktop.domain.practica import capacitacion_activa
@@ -225,7 +258,14 @@ def _hacer(store_path: Path, orden: dict[str, Any]) -> dict[str, Any]:
         sisub = SisubService(store, audit, permisos, clock)
         datos = orden["datos"]
         if orden["accion"] == "preparar":
-            return asdict(sisub.preparar(datos["rfc"], datos["actor"], datos["periodo"]))
+
+            def avance(hechos: int, total: int) -> None:
+                _escribir_linea(salida, AVANCE + f"{hechos}/{total}".encode())
+
+            preparado = sisub.preparar(
+                datos["rfc"], datos["actor"], datos["periodo"], avance=avance
+            )
+            return asdict(preparado)
         if orden["accion"] == "revisar":
             return {"problemas": [asdict(p) for p in sisub.revisar(datos["uuid"], datos["actor"])]}
         empresa = str(orden["empresa"])

@@ -70,6 +70,9 @@ MSG_MOTIVO = "Elige el motivo del complementario: {motivos}."
 MSG_SIN_PRESENTAR = (
     "Un complementario corrige un SISUB ya presentado; el de {periodo} aún no se presenta."
 )
+# Preparar's steps, told as they end: the contracts in force, the receipts read and their
+# amounts proposed, the rows written.
+PASOS = 3
 _MAX_IMPORTE = 10**11  # centavos: a thousand million pesos, beyond any bimestre's pay
 
 
@@ -124,18 +127,24 @@ class SisubService(InformativaBase):
         periodo: str | Periodo,
         complementario: bool = False,
         motivo: str = "",
+        avance: Callable[[int, int], None] | None = None,
     ) -> Preparado:
         """The report of ``periodo`` prepared again from the informativas and the receipts (a
-        new one when none is in preparation): the rows the clerk edited stay as edited."""
+        new one when none is in preparation): the rows the clerk edited stay as edited.
+        ``avance(hechos, PASOS)``: after each step (contracts, receipts, rows written)."""
+        avanzar = avance or _sin_avance
         p = _periodo(periodo)
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
             row = self._en_preparacion(session, contratista, p, actor, complementario, motivo)
             vigentes = contratos_en_vigor(session, contratista.id, p)
+            avanzar(1, PASOS)
             if not complementario and row.tipo != COMPLEMENTARIO:
                 row.tipo = tipo_propuesto(len(vigentes))
             propuestas = proponer(session, p, vigentes)
+            avanzar(2, PASOS)
             conservados = self._aplicar(session, row, propuestas)
+            avanzar(3, PASOS)
             self._audit.record(
                 session,
                 actor,
@@ -500,6 +509,10 @@ class SisubService(InformativaBase):
 
 
 # --- plain values ---------------------------------------------------------------------------------
+
+
+def _sin_avance(_hechos: int, _total: int) -> None:
+    pass
 
 
 def _escribir(fila: SisubTrabajador, propuesta: Propuesta) -> None:
