@@ -218,8 +218,8 @@ _NINGUNO: tuple[Any, ...] = (None,)
 
 def _por_etiqueta(el: Any) -> dict[Any, list[Any]]:
     """``el``'s children by tag, each list in document order: one walk over them where a
-    receipt asks a node for several kinds of child (``iterfind`` parsed a path each time, and a
-    walk per kind made the children's proxies again)."""
+    receipt asks a node for several kinds of child (a walk per kind, or ``iterfind``'s path,
+    would make the children's proxies again each time)."""
     grupos: dict[Any, list[Any]] = {}
     for hijo in el:
         grupos.setdefault(hijo.tag, []).append(hijo)

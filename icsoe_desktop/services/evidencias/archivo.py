@@ -77,8 +77,9 @@ class ArchivoEvidencias:
 
     @contextmanager
     def escritor_de_recibos(self) -> Iterator[GuardarRecibos]:
-        """``guardar_recibos`` through one connection kept open (an import's batches: each
-        opening read the schema again, and each closing checkpointed the journal)."""
+        """``guardar_recibos`` through one connection kept open for an import's batches (an
+        opening per batch would read the schema again, and checkpoint the journal at each
+        closing)."""
         with closing(self._abrir()) as conn:
             yield partial(_guardar_recibos, conn)
 

@@ -282,8 +282,8 @@ class _Lector:
 
 
 def _entre(conn: Connection, tabla: str, uuids: list[str]) -> set[str]:
-    """Which of ``uuids`` ``tabla`` holds (a batch's worth of bound values, as SQL itself:
-    SQLAlchemy's expanding IN cost more than the lookup)."""
+    """Which of ``uuids`` ``tabla`` holds (a batch's worth of bound values, as plain SQL:
+    SQLAlchemy's expanding IN costs more than the lookup)."""
     marcas = ", ".join("?" * len(uuids))
     filas = plain.driver(conn).execute(f"SELECT uuid FROM {tabla} WHERE uuid IN ({marcas})", uuids)
     return {uuid for (uuid,) in filas}
