@@ -169,9 +169,8 @@ def test_firmar_offers_the_efirma_the_contratista_entered_with(
     assert (otro.certificado.text(), otro.llave.text()) == ("", "")
 
 
-def test_datos_generales_errors_and_administracion_locked(
-    qtbot, services, data_dir, tmp_path, modals
-):
+def _ventana_contratista(qtbot, services, data_dir, tmp_path) -> IcsoeContratistaWindow:
+    """The contratista's window, shown, after it entered with its e.firma."""
     trust_sat(data_dir)
     cer, key = cf.fiel_moral().write(tmp_path)
     sesion = services.contratistas.ingresar(
@@ -180,6 +179,13 @@ def test_datos_generales_errors_and_administracion_locked(
     window = IcsoeContratistaWindow(services, sesion)
     qtbot.addWidget(window)
     window.show()
+    return window
+
+
+def test_datos_generales_errors_and_administracion_locked(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    window = _ventana_contratista(qtbot, services, data_dir, tmp_path)
     page = window.datos_generales
     assert not window.consulta_action.isEnabled() and not window.exportar_action.isEnabled()
     type_text(qtbot, page.correo, "contacto@empresa.com")
@@ -204,14 +210,7 @@ def test_ver_archivo_opens_a_readable_copy_of_the_encrypted_acuse(
 
     from tests.icsoe_helpers import pdf_bytes
 
-    trust_sat(data_dir)
-    cer, key = cf.fiel_moral().write(tmp_path)
-    sesion = services.contratistas.ingresar(
-        services.contratistas.validar_fiel(cf.RFC_MORAL, cer, key, cf.PASSWORD)
-    )
-    window = IcsoeContratistaWindow(services, sesion)
-    qtbot.addWidget(window)
-    window.show()
+    window = _ventana_contratista(qtbot, services, data_dir, tmp_path)
     page = window.datos_generales
     elegido = tmp_path / "acuse padrón.pdf"
     elegido.write_bytes(pdf_bytes(f"Acuse {cf.RFC_MORAL}"))
