@@ -34,6 +34,7 @@ SIN_ANUNCIO = {
     ("correo/mail.py", "MailService.send_pending"): "the outbox's state: not shown",
     ("sync/estado.py", "EstadoSync.escribir"): "the sync's notes: synchronize announces",
     ("audit.py", "AuditService.anotar"): "an export's audit entry: the log has no window open",
+    ("nomina/importar.py", "_Lector.leer"): "its batches: importar announces once at its end",
 }
 WRITE_CALLS = {"add", "add_all", "merge", "delete"}
 WRITE_STATEMENTS = ("insert(", "update(", "delete(", "sqlite_insert(")
