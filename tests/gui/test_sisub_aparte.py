@@ -194,3 +194,38 @@ def test_a_contracts_workers_are_read_when_it_is_chosen(qtbot, modals, services,
             )
         )
     assert not modals.texts
+
+
+def test_a_database_that_does_not_answer_offers_reintentar(qtbot, modals, services, con_recibos):
+    """The process's store refuses (a table taken away by another connection, as a lock held
+    past the busy timeout or a damaged page would): the app's Spanish message with
+    «Reintentar», which runs Preparar again; once the store answers, it prepares."""
+    from contextlib import closing
+
+    from icsoe_desktop.store import cifrado
+    from icsoe_desktop.store.plain import MSG_FALLA
+
+    def renombrar(de: str, a: str) -> None:
+        with closing(cifrado.conectar(services.store.path)) as conn:
+            conn.execute(f"ALTER TABLE {de} RENAME TO {a}")
+            conn.commit()
+
+    rfc, _ana = con_recibos
+    dialogo = _ventana(qtbot, services, rfc)
+    renombrar("sisub_trabajadores", "sisub_trabajadores_fuera")
+    modals.answer("Reintentar", "Cerrar")  # retried once: refused again, then left
+    click(qtbot, dialogo.preparar)
+    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=60_000)
+    wait_operations(qtbot)
+    esperado = MSG_FALLA.format(nombre=services.store.path.name)
+    assert [(m.text, m.buttons) for m in modals.messages] == [
+        (esperado, ("Reintentar", "Cerrar"))
+    ] * 2
+    assert services.sisub.del_periodo(rfc, rfc, "2026-2") is None
+    assert dialogo.preparar.isEnabled()
+
+    renombrar("sisub_trabajadores_fuera", "sisub_trabajadores")
+    click(qtbot, dialogo.preparar)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == 2, timeout=30_000)
+    assert len(modals.messages) == 2

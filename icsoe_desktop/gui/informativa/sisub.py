@@ -57,6 +57,7 @@ from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import (
     PRIORIDAD_ESPERADA,
+    REINTENTABLES,
     ejecutar,
     ejecutar_con_barra,
     en_segundo_plano,
@@ -605,7 +606,10 @@ class SisubDialog(QDialog):
 
         def fallido(exc: DomainError) -> None:
             fin()
-            msgbox.warning(self, exc.message, TITLE)
+            if exc.code not in REINTENTABLES:
+                msgbox.warning(self, exc.message, TITLE)
+            elif msgbox.question(self, exc.message, yes="Reintentar", no="Cerrar", title=TITLE):
+                self._aparte(texto, trabajo, hecho)  # the database answers again: once more
 
         self._trabajando = True
         self._estado_botones()
