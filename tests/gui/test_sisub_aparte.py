@@ -10,7 +10,7 @@ import signal
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QProgressBar, QProgressDialog
 
 from icsoe_desktop.gui.informativa.sisub import SisubDialog
 from icsoe_desktop.services.movimientos import copia_aparte
@@ -69,6 +69,14 @@ def test_preparar_runs_apart_one_at_a_time_and_prepares_what_the_service_would(
     assert barra is not None and barra.isVisible()
     assert "Preparando el SISUB" in barra.labelText()
     barra.grab().save("/tmp/sisub_preparando.png")
+    vistos: list[int] = []
+
+    def movida(valor: int) -> None:  # the bar as the clerk sees it midway
+        if 0 < valor < barra.maximum():
+            barra.grab().save("/tmp/sisub_preparando_a_medias.png")
+        vistos.append(valor)
+
+    barra.findChild(QProgressBar).valueChanged.connect(movida)
     dialogo.grab().save("/tmp/sisub_preparando_ventana.png")
     assert not dialogo.preparar.isEnabled()
     dialogo._preparar()  # a second Preparar (a key repeated) starts nothing
@@ -79,6 +87,10 @@ def test_preparar_runs_apart_one_at_a_time_and_prepares_what_the_service_would(
     wait_operations(qtbot)
     qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == 2)
     assert copia_aparte.vivas() == []
+    # The bar moved with the work, in many steps, never back, up to its end.
+    avanzados = [v for v in vistos if v >= 0]
+    assert avanzados == sorted(set(avanzados)) and len(avanzados) > 3
+    assert avanzados[-1] == 100
     assert dialogo.preparar.isEnabled() and dialogo.revisar.isEnabled()
     assert "Con datos continuos" in dialogo.estado.text()
     assert not modals.texts

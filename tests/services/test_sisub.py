@@ -20,6 +20,7 @@ from icsoe_desktop.domain.sisub.modelo import (
 )
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.sisub.propuesta import SIN_RECIBOS
+from icsoe_desktop.services.sisub.reporte import PASOS
 from tests import nomina_cfdi as nc
 from tests import sisub_fixtures as fx
 from tests.informativa_servicios import CLIENTE
@@ -184,6 +185,23 @@ def test_a_contract_started_in_the_period_proposes_its_listed_workers(services, 
     assert {t.bimestre for t in c.trabajadores} == {4}
     assert {t.origen for t in c.trabajadores} == {SIN_RECIBOS}
     assert hecho.trabajadores == 2
+
+
+def test_preparar_tells_its_progress_as_the_rows_are_written(services, quien):
+    """A bar a clerk watches: it moves with the work, never back, and ends full (also when
+    there is nothing to report)."""
+    rfc, ana = quien
+    contrato(services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), date(2027, 2, 9))
+    contrato(services, rfc, ana, MAYO_AGOSTO, OTRO_CLIENTE, date(2026, 5, 4), None, 6, seed=9)
+    pasos: list[tuple[int, int]] = []
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO, avance=lambda *p: pasos.append(p))
+    assert (hecho.contratos, hecho.trabajadores) == (2, 12)
+    hechos = [n for n, _total in pasos]
+    assert {total for _n, total in pasos} == {PASOS} and hechos[-1] == PASOS
+    assert hechos == sorted(set(hechos)) and len(hechos) > hecho.trabajadores
+    vacio: list[tuple[int, int]] = []
+    services.sisub.preparar(rfc, ana, Periodo(2027, 3), avance=lambda *p: vacio.append(p))
+    assert vacio[-1] == (PASOS, PASOS)
 
 
 def test_an_ended_contract_and_a_bad_period_are_not_reported(services, quien):

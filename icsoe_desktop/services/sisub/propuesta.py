@@ -7,7 +7,7 @@ receipt are proposed too, without amounts, for the clerk to complete."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,9 +83,14 @@ def _contrato_de(
 
 
 def proponer(
-    session: Session, periodo: Periodo, contratos: Sequence[Vigente]
+    session: Session,
+    periodo: Periodo,
+    contratos: Sequence[Vigente],
+    avance: Callable[[int, int], None] = lambda _hechos, _total: None,
 ) -> dict[Clave, Propuesta]:
+    """``avance(leidos, total)`` as the receipts are read."""
     if not contratos:
+        avance(1, 1)
         return {}
     por_cliente: dict[str, list[Vigente]] = defaultdict(list)
     for contrato in contratos:
@@ -125,7 +130,8 @@ def proponer(
     dos = bimestres(periodo)
     recibos: dict[Clave, list[ReciboSisub]] = defaultdict(list)
     ultimo: dict[Clave, tuple[str, str, str]] = {}
-    for f in filas:
+    for leidos, f in enumerate(filas, 1):
+        avance(leidos, len(filas))
         bimestre = dos[0] if dos[0].contiene(f.fecha_final) else dos[1]
         contrato = _contrato_de(por_cliente[f.rfc.upper()], f.nss, listas, bimestre.fin)
         clave = (contrato.id, bimestre.numero, f.nss)
@@ -139,6 +145,7 @@ def proponer(
         )
         for clave, lista in recibos.items()
     }
+    avance(1, 1)  # no receipts: their share done all the same
     for contrato in contratos:
         if not contrato.celebrado:
             continue

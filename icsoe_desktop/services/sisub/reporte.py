@@ -70,9 +70,11 @@ MSG_MOTIVO = "Elige el motivo del complementario: {motivos}."
 MSG_SIN_PRESENTAR = (
     "Un complementario corrige un SISUB ya presentado; el de {periodo} aún no se presenta."
 )
-# Preparar's steps, told as they end: the contracts in force, the receipts read and their
-# amounts proposed, the rows written.
-PASOS = 3
+# Preparar's progress in hundredths, each part of its work a share of the bar (the contracts
+# in force, the receipts read, the rows written), told as the work moves: a period of tens of
+# thousands of workers moves the bar, it does not wait on one step.
+PASOS = 100
+_CONTRATOS, _RECIBOS = 5, 60  # where the contracts' and the receipts' shares end
 _MAX_IMPORTE = 10**11  # centavos: a thousand million pesos, beyond any bimestre's pay
 
 
@@ -131,20 +133,18 @@ class SisubService(InformativaBase):
     ) -> Preparado:
         """The report of ``periodo`` prepared again from the informativas and the receipts (a
         new one when none is in preparation): the rows the clerk edited stay as edited.
-        ``avance(hechos, PASOS)``: after each step (contracts, receipts, rows written)."""
-        avanzar = avance or _sin_avance
+        ``avance(hechos, PASOS)``: as the work moves (contracts, receipts, rows written)."""
+        avanzar = _Avance(avance or _sin_avance)
         p = _periodo(periodo)
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
             row = self._en_preparacion(session, contratista, p, actor, complementario, motivo)
             vigentes = contratos_en_vigor(session, contratista.id, p)
-            avanzar(1, PASOS)
+            avanzar.tramo(0, _CONTRATOS)(1, 1)
             if not complementario and row.tipo != COMPLEMENTARIO:
                 row.tipo = tipo_propuesto(len(vigentes))
-            propuestas = proponer(session, p, vigentes)
-            avanzar(2, PASOS)
-            conservados = self._aplicar(session, row, propuestas)
-            avanzar(3, PASOS)
+            propuestas = proponer(session, p, vigentes, avanzar.tramo(_CONTRATOS, _RECIBOS))
+            conservados = self._aplicar(session, row, propuestas, avanzar.tramo(_RECIBOS, PASOS))
             self._audit.record(
                 session,
                 actor,
@@ -208,10 +208,14 @@ class SisubService(InformativaBase):
 
     @staticmethod
     def _aplicar(
-        session: Session, row: SisubReporte, propuestas: dict[tuple[int, int, str], Propuesta]
+        session: Session,
+        row: SisubReporte,
+        propuestas: dict[tuple[int, int, str], Propuesta],
+        avance: Callable[[int, int], None],
     ) -> int:
         """The proposal written over the report's rows: the edited ones kept, the others
-        updated, added or (no longer proposed) removed. How many edited rows were kept."""
+        updated, added or (no longer proposed) removed. How many edited rows were kept;
+        ``avance(escritos, total)`` as the rows are written."""
         actuales = {
             (t.contrato_id, t.bimestre, t.nss): t
             for t in session.scalars(
@@ -226,7 +230,8 @@ class SisubService(InformativaBase):
                 conservados += 1
             elif clave not in propuestas:
                 actual.deleted = True
-        for clave, propuesta in propuestas.items():
+        for hechas, (clave, propuesta) in enumerate(propuestas.items(), 1):
+            avance(hechas, len(propuestas))
             fila = actuales.get(clave)
             if fila is not None and fila.editado:
                 continue
@@ -237,6 +242,7 @@ class SisubService(InformativaBase):
                 )
                 session.add(fila)
             _escribir(fila, propuesta)
+        avance(1, 1)  # no rows to write: its share done all the same
         return conservados
 
     def reporte(
@@ -509,6 +515,23 @@ class SisubService(InformativaBase):
 
 
 # --- plain values ---------------------------------------------------------------------------------
+
+
+class _Avance:
+    """Preparar's progress told in hundredths of the whole, each part of the work a share
+    (``tramo``); told only when a whole hundredth moves, so never more than PASOS lines."""
+
+    def __init__(self, avance: Callable[[int, int], None]) -> None:
+        self._avance, self._dicho = avance, 0
+
+    def tramo(self, desde: int, hasta: int) -> Callable[[int, int], None]:
+        def avance(hechos: int, total: int) -> None:
+            punto = desde + (hasta - desde) * min(hechos, total) // max(total, 1)
+            if punto > self._dicho:
+                self._dicho = punto
+                self._avance(punto, PASOS)
+
+        return avance
 
 
 def _sin_avance(_hechos: int, _total: int) -> None:
