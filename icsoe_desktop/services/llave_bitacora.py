@@ -90,6 +90,16 @@ class LlaveBitacora(LlaveDeLlavero):
 
     def nueva(self, llave: bytes) -> None:
         log.info("Llave de la bitácora nueva en el llavero (huella %s)", huella(llave))
+        # Sealed at once beside the store key, under the recovery code (a keyring that loses
+        # one loses both): not only at the next start.
+        try:
+            almacen = cifrado.llave_instalacion()
+        except DomainError:  # the store key missing: its opening says so
+            return
+        if almacen is not None:
+            from icsoe_desktop.services import recuperacion_almacen
+
+            recuperacion_almacen.asegurar(self._catalogo.parent, almacen, self._secrets)
 
 
 MSG_PRESENTE = (

@@ -5,7 +5,9 @@ The code (24 symbols of Crockford's base 32: 120 bits) is made with the key, kep
 keyring beside it (an administrator sees it again there, audited) and printed by the first
 administrator. Beside the stores, in ``llave-almacen.recuperacion``, only the key sealed with
 AES-256-GCM under a key derived from the code by scrypt (with its salt): whoever has the file
-and not the code has nothing, and the code itself is never written in the data folder."""
+and not the code has nothing, and the code itself is never written in the data folder. The
+audit key (services/llave_bitacora.py) is sealed there too: a keyring that lost one lost both,
+and the code brings both back."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store import cifrado
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     from icsoe_desktop.services.acceso.permisos import Permisos
     from icsoe_desktop.services.audit import AuditService
     from icsoe_desktop.store.db import Store
@@ -41,6 +45,7 @@ LARGO_GRUPO = 4
 # scrypt's cost: 32 MiB and ~0.1 s per try (the code's 120 bits need none; a typed code waits)
 N, R, P = 2**15, 8, 1
 CONTEXTO = b"icsoe-desktop llave de almacen v1"
+CONTEXTO_BITACORA = b"icsoe-desktop llave de la bitacora v1"
 
 MSG_INCORRECTO = (
     "El código de recuperación no es el de esta instalación (o tiene un error de captura): "
@@ -89,28 +94,45 @@ def derivada(codigo: str, sal: bytes) -> bytes:
     return Scrypt(salt=sal, length=32, n=N, r=R, p=P).derive(codigo.encode("ascii"))
 
 
-def sellar(llave: bytes, codigo: str) -> dict[str, object]:
-    """``llave`` sealed under ``codigo`` (what the file beside the stores keeps)."""
+def _aes(codigo: str, sal: bytes) -> AESGCM:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+    return AESGCM(derivada(codigo, sal))
+
+
+def sellar(llave: bytes, codigo: str, bitacora: bytes | None = None) -> dict[str, object]:
+    """``llave`` (and the audit key ``bitacora``) sealed under ``codigo`` (what the file
+    beside the stores keeps)."""
     normal = normalizar(codigo)
     assert normal is not None
     sal, nonce = os.urandom(16), os.urandom(12)
-    sellada = AESGCM(derivada(normal, sal)).encrypt(nonce, llave, CONTEXTO)
+    aes = _aes(normal, sal)
     b64 = base64.b64encode
-    return {
+    datos: dict[str, object] = {
         "version": 1,
         "huella": huella(llave),
         "kdf": {"nombre": "scrypt", "n": N, "r": R, "p": P, "sal": b64(sal).decode()},
         "nonce": b64(nonce).decode(),
-        "llave": b64(sellada).decode(),
+        "llave": b64(aes.encrypt(nonce, llave, CONTEXTO)).decode(),
     }
+    if bitacora is not None:
+        otro = os.urandom(12)
+        datos["bitacora"] = {
+            "huella": huella_bitacora(bitacora),
+            "nonce": b64(otro).decode(),
+            "llave": b64(aes.encrypt(otro, bitacora, CONTEXTO_BITACORA)).decode(),
+        }
+    return datos
 
 
-def abrir(datos: dict[str, object], codigo: str) -> bytes | None:
-    """The key ``datos`` seals, when ``codigo`` is its code (None: it is not)."""
+def huella_bitacora(llave: bytes) -> str:
+    return hashlib.sha256(b"icsoe-desktop llave de la bitacora " + llave).hexdigest()[:16]
+
+
+def abrir_ambas(datos: dict[str, object], codigo: str) -> tuple[bytes, bytes | None] | None:
+    """The store key and the audit key (None when the file seals none) ``datos`` seals, when
+    ``codigo`` is its code (None: it is not)."""
     from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     normal = normalizar(codigo)
     if normal is None:
@@ -118,13 +140,26 @@ def abrir(datos: dict[str, object], codigo: str) -> bytes | None:
     try:
         kdf = datos["kdf"]
         assert isinstance(kdf, dict)
-        sal = base64.b64decode(str(kdf["sal"]))
-        nonce = base64.b64decode(str(datos["nonce"]))
-        sellada = base64.b64decode(str(datos["llave"]))
-        llave = AESGCM(derivada(normal, sal)).decrypt(nonce, sellada, CONTEXTO)
+        aes = _aes(normal, base64.b64decode(str(kdf["sal"])))
+        llave = aes.decrypt(
+            base64.b64decode(str(datos["nonce"])), base64.b64decode(str(datos["llave"])), CONTEXTO
+        )
+        bitacora = None
+        if isinstance(sellada := datos.get("bitacora"), dict):
+            bitacora = aes.decrypt(
+                base64.b64decode(str(sellada["nonce"])),
+                base64.b64decode(str(sellada["llave"])),
+                CONTEXTO_BITACORA,
+            )
     except (InvalidTag, KeyError, ValueError, AssertionError):
         return None
-    return llave if len(llave) == cifrado.LARGO_LLAVE else None
+    return (llave, bitacora) if len(llave) == cifrado.LARGO_LLAVE else None
+
+
+def abrir(datos: dict[str, object], codigo: str) -> bytes | None:
+    """The key ``datos`` seals, when ``codigo`` is its code (None: it is not)."""
+    ambas = abrir_ambas(datos, codigo)
+    return None if ambas is None else ambas[0]
 
 
 def leer(data_dir: Path) -> dict[str, object] | None:
@@ -146,20 +181,45 @@ def _escribir(data_dir: Path, datos: dict[str, object]) -> None:
     os.replace(parcial, destino)
 
 
+def _bitacora(secrets: SecretsService) -> bytes | None:
+    """The audit key the keyring keeps (None: none yet, or not a key)."""
+    from icsoe_desktop.domain.bitacora import LARGO_LLAVE
+    from icsoe_desktop.services import llave_bitacora
+
+    valor = secrets.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA) or ""
+    try:
+        llave = bytes.fromhex(valor)
+    except ValueError:
+        return None
+    return llave if len(llave) == LARGO_LLAVE else None
+
+
+def _sellada_bitacora(datos: dict[str, object]) -> str | None:
+    sellada = datos.get("bitacora")
+    return str(sellada.get("huella")) if isinstance(sellada, dict) else None
+
+
 def asegurar(data_dir: Path, llave: bytes, secrets: SecretsService) -> None:
-    """The sealed key beside the stores and its code in the keyring: when the file is missing
-    or seals another key, the key is sealed under the code the keyring keeps (a new data folder
-    of the same Windows user: the code printed once stays good, and so do the backups keyed
-    from it, services/respaldo/llave.py), or under a new code (the one shown then)."""
+    """The sealed keys beside the stores and their code in the keyring: when the file is
+    missing or seals another key (or not the audit key the keyring now keeps), the keys are
+    sealed under the code the keyring keeps (a new data folder of the same Windows user: the
+    code printed once stays good, and so do the backups keyed from it,
+    services/respaldo/llave.py), or under a new code (the one shown then)."""
     datos = leer(data_dir)
-    if datos is not None and datos.get("huella") == huella(llave):
+    bitacora = _bitacora(secrets)
+    sellada = None if bitacora is None else huella_bitacora(bitacora)
+    if (
+        datos is not None
+        and datos.get("huella") == huella(llave)
+        and _sellada_bitacora(datos) == sellada
+    ):
         return
     guardado = normalizar(codigo_guardado(secrets) or "")
     codigo = _en_grupos(guardado) if guardado else codigo_nuevo()
     try:
         if not guardado:
             secrets.set(KEYRING_SCOPE, CUENTA_CODIGO, codigo)
-        _escribir(data_dir, sellar(llave, codigo))
+        _escribir(data_dir, sellar(llave, codigo, bitacora))
     except (DomainError, OSError):
         log.exception("No se guardó el código de recuperación de la llave de las bases de datos")
         return
@@ -182,10 +242,16 @@ def recuperar(data_dir: Path, codigo: str, secrets: SecretsService | None = None
     datos = leer(data_dir)
     if datos is None:
         raise DomainError("sin_archivo_recuperacion", MSG_SIN_ARCHIVO)
-    llave = abrir(datos, codigo)
-    if llave is None:
+    ambas = abrir_ambas(datos, codigo)
+    if ambas is None:
         log.warning("Código de recuperación incorrecto para %s", data_dir)
         raise DomainError("codigo_recuperacion_incorrecto", MSG_INCORRECTO)
+    llave, bitacora = ambas
+    if bitacora is not None and _bitacora(secrets) is None:
+        from icsoe_desktop.services import llave_bitacora
+
+        # The audit key lost with it: the chains go on verified, not stopped at the opening.
+        secrets.set(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, bitacora.hex())
     secrets.set(KEYRING_SCOPE, CUENTA_LLAVE, llave.hex())
     normal = normalizar(codigo)
     assert normal is not None
@@ -266,6 +332,7 @@ __all__ = [
     "MSG_NO_CONFIRMADO",
     "CodigoRecuperacion",
     "abrir",
+    "abrir_ambas",
     "asegurar",
     "codigo_guardado",
     "codigo_nuevo",

@@ -12,7 +12,7 @@ from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.codigo_recuperacion import CodigoRecuperacionDialog
 from icsoe_desktop.gui.configuracion.inicial import EMPRESA, ConfiguracionInicialWizard
 from icsoe_desktop.gui.configuracion.pagina_codigo import CodigoPage
-from icsoe_desktop.services import llave_almacen, recuperacion_almacen
+from icsoe_desktop.services import llave_almacen, llave_bitacora, recuperacion_almacen
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.secrets import SecretsService
 from tests.gui.helpers import click, type_text
@@ -34,6 +34,7 @@ def test_the_keyring_lost_the_key_the_code_typed_opens_the_login(
     secrets = SecretsService()  # as a Windows profile reset leaves it
     secrets.delete(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
     secrets.delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
+    secrets.delete(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)  # lost with them
     otro = recuperacion_almacen.codigo_nuevo()
     vistos: dict[str, object] = {}
 

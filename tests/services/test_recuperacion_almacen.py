@@ -9,8 +9,9 @@ import pytest
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.services import llave_almacen, recuperacion_almacen
+from icsoe_desktop.services import llave_almacen, llave_bitacora, recuperacion_almacen
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.llave_almacen import LlaveAlmacenFaltante
 from icsoe_desktop.services.movimientos.servicio import Filtro
@@ -31,14 +32,20 @@ def instalacion(services):
 
 
 def _perder_la_llave() -> None:
-    """As a Windows profile reset leaves it: the keyring without the key nor the code."""
+    """As a Windows profile reset leaves it: the keyring without the key, the code nor the
+    audit key."""
     secrets = SecretsService()
     secrets.delete(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
     secrets.delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
+    secrets.delete(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
 
 
 def test_the_code_opens_the_stores_when_the_keyring_lost_the_key(instalacion, data_dir) -> None:
+    """The keyring lost everything: the code brings back the store key and the audit key, and
+    the audit chains (keyed before) go on verified."""
     codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
+    auditoria = SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+    assert auditoria
     instalacion.close()
     _perder_la_llave()
     with pytest.raises(LlaveAlmacenFaltante):
@@ -46,10 +53,13 @@ def test_the_code_opens_the_stores_when_the_keyring_lost_the_key(instalacion, da
 
     recuperacion_almacen.recuperar(data_dir, codigo)
 
+    assert SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA) == auditoria
     again = open_services(data_dir)
     try:
         assert again.movimientos.count(Filtro()) == 50
         assert again.codigo_recuperacion.mostrar(ADMIN) == codigo  # kept again with the key
+        integridad = verificar_bitacora(again.catalogo.path)  # keyed links, checked
+        assert integridad.integra and integridad.entradas > 0, integridad.problema
     finally:
         again.close()
 
@@ -86,12 +96,17 @@ def test_the_code_as_typed_from_paper_is_taken(instalacion, data_dir) -> None:
 
 def test_beside_the_stores_neither_the_code_nor_the_key(instalacion, data_dir) -> None:
     codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
-    llave = SecretsService().get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
-    assert llave is not None
+    secrets = SecretsService()
     sellado = (data_dir / recuperacion_almacen.ARCHIVO).read_bytes()
-    for secreto in (codigo, codigo.replace("-", ""), llave, bytes.fromhex(llave).hex().upper()):
-        assert secreto.encode() not in sellado
-    assert bytes.fromhex(llave) not in sellado
+    assert b'"bitacora"' in sellado  # the audit key sealed there too
+    for llave in (
+        secrets.get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA),
+        secrets.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA),
+    ):
+        assert llave is not None
+        for secreto in (codigo, codigo.replace("-", ""), llave, llave.upper()):
+            assert secreto.encode() not in sellado
+        assert bytes.fromhex(llave) not in sellado
     for archivo in data_dir.rglob("*"):
         if archivo.is_file():
             assert codigo.replace("-", "").encode() not in archivo.read_bytes().replace(b"-", b"")
