@@ -67,6 +67,10 @@ class ModalDriver:
         self._handled: list[QWidget] = []
         self._tick = False
         self.error: BaseException | None = None  # raised by a dialog's handler
+        # Keyboard only: a box or dialog the test left without a key to answer it fails the
+        # test instead of being clicked or closed by the driver (a box a clerk without a mouse
+        # could not answer would otherwise pass unseen).
+        self.solo_teclado = False
         self._timer = QTimer()
         self._timer.setInterval(15)
         self._timer.timeout.connect(self._poll)
@@ -131,6 +135,12 @@ class ModalDriver:
                 self.error = self.error or exc
                 if isinstance(widget, QDialog) and widget.isVisible():
                     widget.reject()
+        elif self.solo_teclado:
+            self.error = self.error or AssertionError(
+                f"diálogo «{widget.windowTitle()}» sin respuesta por teclado"
+            )
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
         elif isinstance(widget, QDialog):
             try:
                 widget.reject()
@@ -149,8 +159,11 @@ class ModalDriver:
             )
         )
         if self._tick and (casilla := widget.checkBox()) is not None:
+            assert not self.solo_teclado, "la casilla se marcaría con un clic"
             self._tick = False
             click_box(casilla)
+        if self.solo_teclado and not self._answers:
+            raise AssertionError(f"«{widget.text()}» sin respuesta por teclado")
         wanted = self._answers.popleft() if self._answers else buttons[0].text()
         if wanted.startswith(TAB_HASTA):
             _tab_hasta(widget, wanted.removeprefix(TAB_HASTA).removesuffix(">"))
@@ -172,6 +185,7 @@ class ModalDriver:
                 key = getattr(Qt.Key, f"Key_{wanted.removeprefix(ALT).rstrip('>')}")
                 pulsar(widget, key, Qt.KeyboardModifier.AltModifier)
             return
+        assert not self.solo_teclado, f"«{wanted}» se pulsaría con un clic en «{widget.text()}»"
         matching = [b for b in buttons if sin_letra(b.text()) == sin_letra(wanted)]
         assert matching, f"no button {wanted!r} in box {widget.text()!r}"
         matching[0].click()
