@@ -289,3 +289,101 @@ def test_amounts_read_by_integers_are_decimals_rounded_half_up() -> None:
     for malo in ("-1", "1.2.3", "abc"):
         with pytest.raises(ReciboRechazado):
             _centavos(malo, "Total")
+
+
+def _por_decimal(text: str | None, escala: int) -> int | str:
+    """The general reading (Decimal), the rule every fast reading must give again: a number
+    scaled and rounded half up, or the refusal's code."""
+    from decimal import ROUND_HALF_UP
+
+    if escala == 100 and (text is None or not text.strip()):
+        return 0
+    assert text is not None
+    try:
+        value = Decimal(text.strip())
+        if value.is_finite() and value >= 0:
+            return int((value * escala).quantize(Decimal(1), ROUND_HALF_UP))
+    except ArithmeticError:  # not a number, or too many digits to scale: refused, not a crash
+        pass
+    return "campo_invalido"
+
+
+def test_fast_amount_readings_accept_and_refuse_what_decimal_does() -> None:
+    """Hostile shapes (signs, exponents, spaces, other scripts' digits, too many digits, NaN)
+    are read or refused exactly as the general Decimal reading reads or refuses them."""
+    import random
+
+    from icsoe_desktop.domain.nomina.recibo import _centavos, _milesimas
+
+    hostiles = [
+        None,
+        "",
+        " ",
+        "\t\n",
+        "-1",
+        "-0",
+        "-0.00",
+        "+1.00",
+        "+0",
+        "1e3",
+        "1E-2",
+        "1.00e2",
+        "NaN",
+        "nan",
+        "sNaN",
+        "Infinity",
+        "-Infinity",
+        "inf",
+        "12,34",
+        "1_000.00",
+        "1 000.00",
+        ".5",
+        "5.",
+        ".",
+        "..",
+        "1..00",
+        "0x10",
+        "12.3",
+        "12.345",
+        "12.3456789",
+        "12.34 ",
+        " 12.34",
+        "\u00a012.34",
+        "12.34\u00a0",
+        "12.34\n",
+        "\u0661\u0662.\u0663\u0664",
+        "\uff11\uff12.\uff13\uff14",
+        "\u00b23.45",
+        "12.3\u0664",
+        "1\u00b2.34",
+        "abc.de",
+        "999999999999999.99",
+        "9999999999999999.99",
+        "0000000000000000.00",
+        "000.00",
+        "7.000",
+        "7.0005",
+        "7.0004999",
+        "100",
+        "100.000",
+        "60.5",
+        "33.3333335",
+        "0.0005",
+        "0.0015",
+        "1e999999",
+        "1e30",
+        "99999999999999999999999999999",
+    ]
+    rng = random.Random(11)
+    for _ in range(3_000):
+        hostiles.append("".join(rng.choice("0123456789.-+eE _\u0661\u00b2") for _ in range(6)))
+    for texto in hostiles:
+        for leer, escala in ((_centavos, 100), (_milesimas, 1000)):
+            if texto is None and leer is _milesimas:
+                continue
+            esperado = _por_decimal(texto, escala)
+            try:
+                obtenido: int | str = leer(texto, "Total")
+            except ReciboRechazado as exc:
+                obtenido = exc.code
+            assert obtenido == esperado, (texto, escala)

@@ -12,7 +12,7 @@ import re
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
@@ -163,31 +163,56 @@ def _attr(el: Any, name: str, donde: str) -> str:
 _IMPORTE = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,6}))?")
 
 
+def _millonesimas(text: str) -> int | None:
+    """The amount in millionths when written as the schema writes it; None for any other shape."""
+    simple = _IMPORTE.fullmatch(text)
+    if simple is None:
+        return None
+    enteros, decimales = simple.groups()
+    return int(enteros) * 1_000_000 + int((decimales or "").ljust(6, "0"))
+
+
+def _dos_decimales(text: str) -> int | None:
+    """«123.45» exactly (ASCII digits, two decimals, nothing around) in centavos, the shape of
+    nearly every amount; None for any other, which takes the general reading."""
+    if not 4 <= len(text) <= 18 or text[-3] != "." or not text.isascii():
+        return None
+    enteros, decimales = text[:-3], text[-2:]
+    if not (enteros.isdigit() and decimales.isdigit()):
+        return None
+    return int(enteros) * 100 + int(decimales)
+
+
 def _centavos(text: str | None, campo: str) -> int:
-    if text is None or not text.strip():
+    if text is None:
         return 0
-    simple = _IMPORTE.fullmatch(text.strip())
-    if simple is not None:
-        enteros, decimales = simple.groups()
-        millonesimas = int(enteros) * 1_000_000 + int((decimales or "").ljust(6, "0"))
+    rapido = _dos_decimales(text)
+    if rapido is not None:
+        return rapido
+    if not text.strip():
+        return 0
+    millonesimas = _millonesimas(text.strip())
+    if millonesimas is not None:
         return (millonesimas + 5_000) // 10_000
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise ReciboRechazado("campo_invalido", f"{campo} no es un importe: «{text}».") from None
-    if not value.is_finite() or value < 0:
-        raise ReciboRechazado("campo_invalido", f"{campo} no es un importe: «{text}».")
-    return int((value * 100).quantize(Decimal(1), ROUND_HALF_UP))
+    return _por_decimal(text, 100, campo, "un importe")
 
 
 def _milesimas(text: str, campo: str) -> int:
+    millonesimas = _millonesimas(text.strip())
+    if millonesimas is not None:
+        return (millonesimas + 500) // 1_000
+    return _por_decimal(text, 1000, campo, "un número")
+
+
+def _por_decimal(text: str, escala: int, campo: str, que: str) -> int:
+    """The general reading: any shape Decimal reads, scaled and rounded half up."""
     try:
         value = Decimal(text.strip())
-    except InvalidOperation:
-        raise ReciboRechazado("campo_invalido", f"{campo} no es un número: «{text}».") from None
-    if not value.is_finite() or value < 0:
-        raise ReciboRechazado("campo_invalido", f"{campo} no es un número: «{text}».")
-    return int((value * 1000).quantize(Decimal(1), ROUND_HALF_UP))
+        if value.is_finite() and value >= 0:
+            return int((value * escala).quantize(Decimal(1), ROUND_HALF_UP))
+    except ArithmeticError:  # not a number, or more digits than Decimal carries once scaled
+        pass
+    raise ReciboRechazado("campo_invalido", f"{campo} no es {que}: «{text}».")
 
 
 def _fecha(text: str, campo: str) -> date:
