@@ -337,7 +337,7 @@ def test_every_chapter_fits_the_page_without_sideways_scrolling(qtbot):
         # Once laid out with its vertical bar (a long page gets it on a later turn).
         barra = manual.texto.horizontalScrollBar()
         try:
-            qtbot.waitUntil(lambda: barra.maximum() == 0, timeout=5_000)
+            qtbot.waitUntil(lambda b=barra: b.maximum() == 0, timeout=5_000)
         except AssertionError:
             raise AssertionError(f"{manual.capitulo}: se desplaza {barra.maximum()} px") from None
 
