@@ -19,14 +19,15 @@ from pathlib import Path
 
 from icsoe_desktop.domain.bitacora import CON_LLAVE, LARGO_LLAVE, huella
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services import recuperacion_almacen
 from icsoe_desktop.services.llave_llavero import LlaveDeLlavero
 from icsoe_desktop.services.secrets import ALMACEN, NO_KEYRING_MESSAGE, SecretsService
 from icsoe_desktop.store import cifrado, plain
 
 log = logging.getLogger(__name__)
 
-KEYRING_SCOPE = "bitacora"  # icsoe-desktop/bitacora in the Credential Manager
-CUENTA = "llave"
+KEYRING_SCOPE = recuperacion_almacen.KEYRING_SCOPE_BITACORA  # icsoe-desktop/bitacora
+CUENTA = recuperacion_almacen.CUENTA_LLAVE  # «llave»
 MSG_FALTA = (
     "No está en el llavero del sistema ({almacen}) la llave de la bitácora de esta instalación, "
     "con la que ya se encadenó su bitácora: sin ella no se puede comprobar ni continuar, así que "
@@ -97,8 +98,6 @@ class LlaveBitacora(LlaveDeLlavero):
         except DomainError:  # the store key missing: its opening says so
             return
         if almacen is not None:
-            from icsoe_desktop.services import recuperacion_almacen
-
             recuperacion_almacen.asegurar(self._catalogo.parent, almacen, self._secrets)
 
 

@@ -39,6 +39,7 @@ KEYRING_SCOPE = "almacen"  # icsoe-desktop/almacen in the Credential Manager
 CUENTA_LLAVE = "llave"  # the key (services/llave_almacen.py)
 CUENTA_CODIGO = "codigo"
 CUENTA_CONFIRMADO = "codigo_confirmado"  # the digest of the code its administrator confirmed
+KEYRING_SCOPE_BITACORA = "bitacora"  # the audit key (services/llave_bitacora.py), account «llave»
 ALFABETO = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's: no I, L, O, U
 GRUPOS = 6
 LARGO_GRUPO = 4
@@ -184,9 +185,8 @@ def _escribir(data_dir: Path, datos: dict[str, object]) -> None:
 def _bitacora(secrets: SecretsService) -> bytes | None:
     """The audit key the keyring keeps (None: none yet, or not a key)."""
     from icsoe_desktop.domain.bitacora import LARGO_LLAVE
-    from icsoe_desktop.services import llave_bitacora
 
-    valor = secrets.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA) or ""
+    valor = secrets.get(KEYRING_SCOPE_BITACORA, CUENTA_LLAVE) or ""
     try:
         llave = bytes.fromhex(valor)
     except ValueError:
@@ -248,10 +248,8 @@ def recuperar(data_dir: Path, codigo: str, secrets: SecretsService | None = None
         raise DomainError("codigo_recuperacion_incorrecto", MSG_INCORRECTO)
     llave, bitacora = ambas
     if bitacora is not None and _bitacora(secrets) is None:
-        from icsoe_desktop.services import llave_bitacora
-
         # The audit key lost with it: the chains go on verified, not stopped at the opening.
-        secrets.set(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, bitacora.hex())
+        secrets.set(KEYRING_SCOPE_BITACORA, CUENTA_LLAVE, bitacora.hex())
     secrets.set(KEYRING_SCOPE, CUENTA_LLAVE, llave.hex())
     normal = normalizar(codigo)
     assert normal is not None
