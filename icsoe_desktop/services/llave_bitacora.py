@@ -92,11 +92,9 @@ class LlaveBitacora(LlaveDeLlavero):
     def nueva(self, llave: bytes) -> None:
         log.info("Llave de la bitácora nueva en el llavero (huella %s)", huella(llave))
         # Sealed at once beside the store key, under the recovery code (a keyring that loses
-        # one loses both): not only at the next start.
-        try:
-            almacen = cifrado.llave_instalacion()
-        except DomainError:  # the store key missing: its opening says so
-            return
+        # one loses both): not only at the next start. The store key is read already: the
+        # catalog whose chain this key links is open.
+        almacen = cifrado.llave_instalacion()
         if almacen is not None:
             recuperacion_almacen.asegurar(self._catalogo.parent, almacen, self._secrets)
 
