@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.botonera import hacer_o_cancelar
-from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
+from icsoe_desktop.gui.kit.campo_codigo import campo_codigo
 from icsoe_desktop.services import recuperacion_almacen
 
 TITLE = "Abrir con el código de recuperación"
@@ -21,30 +21,6 @@ EXPLICA = (
     "otro equipo o usuario). Escribe o pega el código de recuperación que el administrador "
     "imprimió: 6 grupos de 4 letras o números; los guiones y espacios no importan."
 )
-
-
-def campo_codigo(dialog: QWidget, layout: QVBoxLayout) -> tuple[QLineEdit, QCheckBox]:
-    """The code's field (hidden as typed, pasting works) and «Mostrar el código», added to
-    ``layout``."""
-    etiqueta = QLabel("&Código de recuperación:", dialog)
-    codigo = QLineEdit(dialog)
-    codigo.setObjectName("codigoEdit")
-    codigo.setEchoMode(QLineEdit.EchoMode.Password)
-    codigo.setMaxLength(60)
-    codigo.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
-    etiqueta.setBuddy(codigo)
-    nombrar_por_etiquetas([etiqueta])
-    layout.addWidget(etiqueta)
-    layout.addWidget(codigo)
-    mostrar = QCheckBox("&Mostrar el código", dialog)
-    mostrar.setObjectName("mostrarCheck")
-    mostrar.toggled.connect(
-        lambda visible: codigo.setEchoMode(
-            QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
-        )
-    )
-    layout.addWidget(mostrar)
-    return codigo, mostrar
 
 
 class CodigoRecuperacionDialog(QDialog):
@@ -97,4 +73,4 @@ def ofrecer(exc: BaseException, data_dir: Path, parent: QWidget | None) -> bool 
     )
 
 
-__all__ = ["CodigoRecuperacionDialog", "campo_codigo", "ofrecer"]
+__all__ = ["CodigoRecuperacionDialog", "ofrecer"]

@@ -17,6 +17,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.domain.archivo_retenido import reintentado
 from icsoe_desktop.store import cifrado
 
 if TYPE_CHECKING:
@@ -138,18 +139,8 @@ def _segundo_nombre(path: Path, plano: Path) -> None:
 
 
 def _reemplazar(nueva: Path, path: Path) -> None:
-    """``nueva`` renamed over ``path``. Windows refuses the rename while another program (an
-    antivirus, the indexer, a look at the folder) holds the file for a moment: tried again for
-    up to two seconds before the refusal is raised."""
-    import time
-
-    for _intento in range(40):
-        try:
-            os.replace(nueva, path)
-            return
-        except PermissionError:
-            time.sleep(0.05)
-    os.replace(nueva, path)
+    """``nueva`` renamed over ``path``, waiting out a program that holds the file a moment."""
+    reintentado(lambda: os.replace(nueva, path))
 
 
 def _sin_wal(path: Path) -> bool:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
-from icsoe_desktop.gui.codigo_recuperacion import campo_codigo
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.botonera import hacer_o_cancelar
+from icsoe_desktop.gui.kit.campo_codigo import campo_codigo
 from icsoe_desktop.services import recuperacion_almacen
 from icsoe_desktop.services.respaldo import llave as llave_respaldo
 from icsoe_desktop.services.respaldo.backup import MSG_CODIGO_INCORRECTO

@@ -22,7 +22,6 @@ import logging
 import os
 import tempfile
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from icsoe_desktop.domain.archivo_retenido import reintentado
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.motivo_os import motivo_os
@@ -483,15 +483,8 @@ def _construir(path: Path, archivo: ArchivoSepomex, meta: dict[str, str]) -> _Cu
 
 def _reemplazar(nuevo: Path, destino: Path) -> None:
     # On Windows a reader of the old file (another window's one-query connection) blocks the
-    # replace for an instant: a few tries before giving up.
-    for intento in range(20):
-        try:
-            os.replace(nuevo, destino)
-            return
-        except PermissionError:
-            if intento == 19:
-                raise
-            time.sleep(0.05)
+    # replace for an instant.
+    reintentado(lambda: os.replace(nuevo, destino))
 
 
 def _no_guardado(carpeta: Path, exc: BaseException) -> DomainError:

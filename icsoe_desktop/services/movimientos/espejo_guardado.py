@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from icsoe_desktop.domain.archivo_retenido import reintentado
 from icsoe_desktop.services.movimientos.espejo import (
     ANCHO,
     DIGITOS,
@@ -204,16 +205,8 @@ def _leer(f: sellado.Abierto, tamano: int) -> Espejo:
 
 def olvidar(path: Path) -> None:
     """The kept copy removed: the store's file was replaced. Windows refuses the removal
-    while a reader (the window's own, in the background) holds the file for a moment: tried
-    again for up to two seconds."""
-    import time
-
-    for _intento in range(40):
-        try:
-            path.unlink(missing_ok=True)
-            return
-        except PermissionError:
-            time.sleep(0.05)
-        except OSError:
-            break
-    log.warning("No se borró la copia guardada de las búsquedas %s", path)
+    while a reader (the window's own, in the background) holds the file for a moment."""
+    try:
+        reintentado(lambda: path.unlink(missing_ok=True))
+    except OSError:
+        log.warning("No se borró la copia guardada de las búsquedas %s", path)
