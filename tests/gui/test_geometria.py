@@ -578,3 +578,121 @@ def test_the_login_shows_first_at_the_size_it_keeps(data_dir, escala, tmp_path, 
     primero, despues, area = (QRect(*map(int, linea.split())) for linea in salida.splitlines())
     assert primero == despues, "el primer cuadro no es el tamaño que queda"
     assert area.contains(primero), (primero, area)
+
+
+LOGIN_AL_200 = """
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + sys.argv[3]
+app = QApplication([])
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA
+
+application = Application(Path(sys.argv[1]))
+application.start()
+login = application.login
+application.login.seguir_contenido()
+while application.services is None or not login.empresa_selector.combo.isVisible():
+    QTest.qWait(20)
+QTest.qWait(300)  # grown, folded and centred about the middle
+area = login.screen().availableGeometry()
+previsto = QRect(login.frameGeometry().topLeft(), login.size().grownBy(MARGENES_VENTANA))
+print("area", *area.getRect())
+print("marco", *login.frameGeometry().getRect())
+print("previsto", *previsto.getRect())
+controles = [login.empresa_selector.combo, login.solo_consulta, login.usuario, login.contrasena,
+             login.mostrar, login.continuar, login.registrate, login.olvido, login.icsoe]
+for control in controles:
+    caja = QRect(control.mapTo(login, control.rect().topLeft()), control.size())
+    entero = control.isVisible() and login.rect().contains(caja)
+    print("control", control.objectName(), int(entero), control.accessibleName() or control.text())
+primer = login.primer_paso
+print("primer", int(primer.isVisible()), primer.text())
+print("descripcion", primer.accessibleDescription() or primer.text())
+# Tab from the first control goes round every one of them.
+login.activateWindow()
+controles[0].setFocus()
+vistos = []
+for _ in range(2 * len(controles)):
+    vistos.append(QApplication.focusWidget().objectName())
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+print("tab", *vistos)
+login.grab().save(sys.argv[2])
+application.shutdown()
+"""
+
+
+@pytest.mark.parametrize(
+    "alto",
+    [672, 688, 768],
+    ids=["barra de Windows 11", "barra de Windows 10", "sin barra (Wine)"],
+)
+def test_the_first_start_login_with_several_empresas_fits_1366x768_at_200_percent(
+    data_dir, tmp_path, monkeypatch, alto
+):
+    """Windows at 200 % on a 1366×768 screen (the whole screen scaled, as Windows and Wine at
+    192 DPI scale it: 683 logical px wide, 336, 344 or 384 high as the taskbar takes 96, 80 or
+    no px): the first start's login with several empresas, the Primer paso and the empresa
+    selector shown, fits the screen with Windows' frame. What does not fit folds away (the
+    title, the links' lines, the Primer paso to one line), never under a scroll bar nor cut:
+    every control whole inside it, named, and reached by Tab."""
+    import json
+
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.gui.idse.login import MSG_PRIMER_PASO
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    try:
+        services.primer_uso.guardar_empresa(CLIENTES[0].rfc, CLIENTES[0].razon_social, CLI_ACTOR)
+        services.empresas.crear(CLIENTES[1].rfc, CLIENTES[1].razon_social, CLI_ACTOR)
+        services.empresas.crear("DDD040404DD4", LARGA, CLI_ACTOR)
+        assert services.accounts.sign_in.usuarios().ninguno  # the first start: Primer paso
+    finally:
+        services.close()
+    screen = tmp_path / "pantalla.json"
+    screen.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": "1366x768",
+                        "x": 0,
+                        "y": 0,
+                        "width": 1366,
+                        "height": alto,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        )
+    )
+    monkeypatch.setenv("QT_SCALE_FACTOR", "2")
+    imagen = tmp_path / "acceso al 200 %.png"
+    salida = run_qt_script(tmp_path, LOGIN_AL_200, str(data_dir), str(imagen), str(screen))
+    lineas = [linea.split(" ", 1) for linea in salida.splitlines()]
+    cajas = {
+        k: QRect(*map(int, v.split())) for k, v in lineas if k in ("area", "marco", "previsto")
+    }
+    assert cajas["area"] == QRect(0, 0, 683, alto // 2)
+    for caja in (cajas["marco"], cajas["previsto"]):
+        assert cajas["area"].contains(caja), (caja, cajas["area"])
+    controles = [v.split(" ", 2) for k, v in lineas if k == "control"]
+    assert len(controles) == 9
+    for nombre, entero, texto in controles:
+        assert entero == "1", f"{nombre} cortado o escondido"
+        assert texto.strip(), f"{nombre} sin nombre"
+    [primer] = [v for k, v in lineas if k == "primer"]
+    assert primer.startswith("1 ") and "«Regístrate aquí»" in primer and "administrador" in primer
+    [descripcion] = [v for k, v in lineas if k == "descripcion"]
+    assert descripcion == MSG_PRIMER_PASO  # the whole, folded or not
+    [tab] = [v.split() for k, v in lineas if k == "tab"]
+    assert {nombre for nombre, _entero, _texto in controles} <= set(tab)

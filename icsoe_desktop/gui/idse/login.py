@@ -53,6 +53,12 @@ MSG_PRIMER_PASO = (
     "<b>«Regístrate aquí»</b> (abajo) para crear el tuyo: el primer usuario registrado es el "
     "administrador. Después ingresa con él y la Configuración inicial te guiará."
 )
+# The same on one line, where the whole would not fit the screen (``_plegar``); the whole stays
+# its tooltip and what a screen reader says after it.
+MSG_PRIMER_PASO_CORTO = (
+    "<b>Primer paso:</b> crea tu usuario en <b>«Regístrate aquí»</b> (abajo): será el "
+    "administrador."
+)
 
 
 # The window's own sheet, the app's (gui/style.py) being set only once the login answers.
@@ -72,6 +78,9 @@ _FILA_TITULO, _FILA_EMPRESA, _FILA_PRIMER_PASO, _FILA_SOLO_CONSULTA, _FILA_DATOS
 _FILA_CONTINUAR, _FILA_SEPARADOR = 5, 6
 _FILA_ENLACES = 7  # three lines: Regístrate aquí, ¿Olvidó su contraseña?, Ingresar a ICSOE
 _FILA_VIGENCIAS = 10
+# ``_plegar``'s steps, counted: the certificates' room given up at the first, the Primer paso on
+# one line at the fourth.
+_PLEGADO_RESERVA, _PLEGADO_PRIMER_PASO = 1, 4
 
 
 # The controls that take an Alt-letter, ``(text, is_label)`` in the window's order (``_controles``).
@@ -111,6 +120,7 @@ class IdseLoginWindow(QWidget):
         self.setWindowTitle("Acceso a conexión en línea con IDSE")
         self._empresa_selector: EmpresaSelector | None = None  # built with the services
         self._encaje: _Encaje | None = None  # seguir_contenido
+        self._plegados = 0  # how many of ``_plegar``'s steps were taken
         self._build()
         # Alt-letters for every button, check box and field; named, in the window's order (the
         # empresa selector's title gets its own once it is built).
@@ -244,6 +254,7 @@ class IdseLoginWindow(QWidget):
         )
         # Each line of links its own grid, its last column taking the rest of the width: a
         # link is as wide as its text (a wider one would answer clicks beside it).
+        self._lineas: list[QGridLayout] = []
         for fila, enlaces in enumerate(
             ((sin_cuenta, self.registrate), (self.olvido,), (self.icsoe,)), _FILA_ENLACES
         ):
@@ -252,6 +263,7 @@ class IdseLoginWindow(QWidget):
                 linea.addWidget(widget, 0, columna)
             linea.setColumnStretch(len(enlaces), 1)
             layout.addLayout(linea, fila, 0, 1, 2)
+            self._lineas.append(linea)
 
     @property
     def primer_paso(self) -> QLabel:
@@ -305,6 +317,7 @@ class IdseLoginWindow(QWidget):
             from icsoe_desktop.gui.kit.geometria import compactar
 
             compactar(self)  # Windows' text at 200 %: its rows closer, not off the screen
+            self._plegar()
             alto = self.heightForWidth(self.width())
         if alto > 0 and not alto == self.minimumHeight() == self.maximumHeight():
             self.setFixedHeight(alto)  # resized: re-entered through resizeEvent
@@ -326,6 +339,51 @@ class IdseLoginWindow(QWidget):
             self.move(
                 left - (self.geometry().left() - self.x()), top - (self.geometry().top() - self.y())
             )  # move() is the frame's
+
+    def _plegar(self) -> None:
+        """Windows at 200 % on a 1366×768 screen (683×344 logical px above the taskbar): closed
+        up, it may still be taller than the screen leaves. Then, in turn and only while it is,
+        what it can do without folds away, never under a scroll bar nor cut: the room kept for the
+        certificates' panel, the two last links' second line (side by side), the title (the
+        title bar says it), the Primer paso's explanation (one line; the whole in its tooltip
+        and its description)."""
+        from icsoe_desktop.gui.kit.geometria import alto_libre
+
+        pasos = (
+            self._sin_reserva,
+            self._enlaces_juntos,
+            self.titulo.hide,
+            self._primer_paso_corto,
+        )
+        libre = alto_libre(self)
+        while self._plegados < len(pasos) and self.heightForWidth(self.width()) > libre:
+            self._plegados += 1
+            pasos[self._plegados - 1]()
+            self._grid.invalidate()
+
+    def _sin_reserva(self) -> None:
+        if self._vigencias is not None:
+            self._reservar_vigencias(False)
+
+    def _enlaces_juntos(self) -> None:
+        _registrate, olvido, icsoe = self._lineas
+        icsoe.removeWidget(self.icsoe)
+        olvido.addWidget(self.icsoe, 0, 1)
+        olvido.setColumnStretch(1, 0)
+        olvido.setColumnStretch(2, 1)
+
+    def _primer_paso_corto(self) -> None:
+        if self._primer_paso is not None and self._primer_paso.text():
+            self._texto_primer_paso()
+
+    def _texto_primer_paso(self) -> None:
+        """The whole explanation, or one line once folded (``_plegar``'s last step)."""
+        if self._plegados < _PLEGADO_PRIMER_PASO:
+            self.primer_paso.setText(MSG_PRIMER_PASO)
+            return
+        self.primer_paso.setText(MSG_PRIMER_PASO_CORTO)
+        self.primer_paso.setToolTip(MSG_PRIMER_PASO)
+        self.primer_paso.setAccessibleDescription(MSG_PRIMER_PASO)
 
     @property
     def empresa_selector(self) -> EmpresaSelector:
@@ -408,7 +466,7 @@ class IdseLoginWindow(QWidget):
         if not nuevo and self._primer_paso is None:
             return  # never shown: nothing to hide (not built on the way to a usable login)
         if nuevo and not self.primer_paso.text():
-            self.primer_paso.setText(MSG_PRIMER_PASO)
+            self._texto_primer_paso()
         self.primer_paso.setVisible(nuevo)
         if nuevo:
             self.registrate.setFocus()
@@ -422,7 +480,9 @@ class IdseLoginWindow(QWidget):
         # empresa the panel never comes or goes, and its room would stay blank below.
         empresas = services.empresas
         self._reservar_vigencias(
-            len(empresas.listar()) > 1 and bool(empresas.listar_solo_consulta())
+            len(empresas.listar()) > 1
+            and bool(empresas.listar_solo_consulta())
+            and self._plegados < _PLEGADO_RESERVA
         )
         if not services.empresas.obtener(services.empresa.id).solo_consulta:
             # Shown before any credential: only for an empresa an administrator allowed to be
