@@ -24,6 +24,9 @@ LARGO_LLAVE = 32  # bytes
 # The entry from which a chain is linked with a new key, the one before lost (its detail names
 # the new key's ``huella``): the links before it cannot be checked any more.
 LLAVE_NUEVA = "bitacora_llave_nueva"
+# The entry from which a restored backup's chain, made on another installation and checked at
+# the restore with that installation's key (carried by the backup), is linked with this one's.
+LLAVE_RESTAURADA = "bitacora_llave_de_otra_instalacion"
 
 
 def eslabon(
@@ -63,6 +66,7 @@ __all__ = [
     "ESLABON",
     "LARGO_LLAVE",
     "LLAVE_NUEVA",
+    "LLAVE_RESTAURADA",
     "ORIGEN",
     "con_llave",
     "eslabon",

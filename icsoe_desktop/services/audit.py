@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.bitacora import LLAVE_NUEVA, con_llave, eslabon, huella
+from icsoe_desktop.domain.bitacora import (
+    LLAVE_NUEVA,
+    LLAVE_RESTAURADA,
+    con_llave,
+    eslabon,
+    huella,
+)
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.store import cifrado, plain
@@ -119,6 +125,9 @@ class Integridad:
     # The first keyed link is not this key's: linked with another installation's audit key
     # (a backup of another PC or user) or altered there; nothing tells the two apart.
     otra_llave: bool = False
+    # That entry is a restore's (``LLAVE_RESTAURADA``): the links before it were checked, at
+    # the restore, with the key of the installation that made the backup.
+    llave_restaurada: bool = False
 
     @property
     def integra(self) -> bool:
@@ -127,7 +136,13 @@ class Integridad:
     def texto(self) -> str:
         """For the self-check's line: «bitácora íntegra» or where it breaks."""
         texto = f"bitácora íntegra ({self.entradas} entradas)" if self.integra else self.problema
-        if self.integra and self.llave_nueva_desde is not None:
+        if self.integra and self.llave_restaurada:
+            texto += (
+                f"; las entradas anteriores a la {self.llave_nueva_desde} se encadenaron con la "
+                "llave de la bitácora de la instalación donde se hizo el respaldo restaurado, y "
+                "se comprobaron con ella al restaurarlo"
+            )
+        elif self.integra and self.llave_nueva_desde is not None:
             texto += (
                 f"; las entradas anteriores a la {self.llave_nueva_desde} se encadenaron con una "
                 "llave que se perdió y no se pudieron comprobar"
@@ -145,18 +160,20 @@ def verificar_bitacora(
     registrada: Cabeza | Iterable[Cabeza] | None = None,
     *,
     llave_archivo: cifrado.Llave = cifrado.INSTALACION,
+    llave_bitacora: bytes | None = None,
 ) -> Integridad:
     """Walk the chain of the store at ``path`` (read only, opened with ``llave_archivo``: a backup's
-    own) with the installation's audit key; ``registrada``: the last link (or links: the
-    catalog's, the keyring's) the installation saw of it, which the store must hold as it was.
+    own) with the installation's audit key (``llave_bitacora``: another installation's, carried
+    by its backup); ``registrada``: the last link (or links: the catalog's, the keyring's) the
+    installation saw of it, which the store must hold as it was.
     A store of before the chain (no ``audit_cadena``) has nothing to check: its migration
     chains it as it is."""
-    try:
-        llave = plain.llave_bitacora()
-    except DomainError as exc:  # the key is not in the keyring: nothing keyed can be checked
-        llave, sin_llave = None, exc.message
-    else:
-        sin_llave = ""
+    llave, sin_llave = llave_bitacora, ""
+    if llave is None:
+        try:
+            llave = plain.llave_bitacora()
+        except DomainError as exc:  # the key is not in the keyring: nothing keyed can be checked
+            sin_llave = exc.message
     if registrada is None:
         registradas: tuple[Cabeza, ...] = ()
     elif isinstance(registrada, Cabeza):
@@ -191,7 +208,7 @@ def _verificar(
         "FROM audit_log AS a LEFT JOIN audit_cadena AS c ON c.audit_id = a.id ORDER BY a.id"
     )
     esperadas = {cabeza.id: cabeza.hash for cabeza in registradas}
-    frontera = None if llave is None else _llave_nueva_desde(conn, llave)
+    frontera, restaurada = (None, False) if llave is None else _llave_nueva_desde(conn, llave)
     previo: str | None = None
     entradas = 0
     ultima: Cabeza | None = None
@@ -266,26 +283,27 @@ def _verificar(
             f"la bitácora no tiene la entrada {min(esperadas)}, que registró el catálogo de "
             "esta instalación: se le quitaron entradas y se encadenaron otras después",
         )
-    return Integridad(entradas, ultima, llave_nueva_desde=frontera)
+    return Integridad(entradas, ultima, llave_nueva_desde=frontera, llave_restaurada=restaurada)
 
 
-def _llave_nueva_desde(conn: sqlite3.Connection, llave: bytes) -> int | None:
+def _llave_nueva_desde(conn: sqlite3.Connection, llave: bytes) -> tuple[int | None, bool]:
     """The last entry that says the chain goes on with this key, the one before lost
-    (``LLAVE_NUEVA``, naming this key's huella), when its own link is this key's: only
-    whoever holds the key can have written it there."""
+    (``LLAVE_NUEVA``) or another installation's (``LLAVE_RESTAURADA``), naming this key's
+    huella, when its own link is this key's: only whoever holds the key can have written it
+    there. Whether it is a restore's."""
     rows = conn.execute(
         "SELECT a.id, a.uuid, a.at, a.actor, a.action, a.target, a.detail, c.hash, "
         "(SELECT p.hash FROM audit_cadena AS p WHERE p.audit_id < a.id "
         "ORDER BY p.audit_id DESC LIMIT 1) "
         "FROM audit_log AS a JOIN audit_cadena AS c ON c.audit_id = a.id "
-        "WHERE a.action = ? ORDER BY a.id DESC",
-        (LLAVE_NUEVA,),
+        "WHERE a.action IN (?, ?) ORDER BY a.id DESC",
+        (LLAVE_NUEVA, LLAVE_RESTAURADA),
     ).fetchall()
     propia = huella(llave)
     for row in rows:
         if propia in (row[6] or "") and row[7] == eslabon(row[8], *row[1:7], llave=llave):
-            return int(row[0])
-    return None
+            return int(row[0]), row[4] == LLAVE_RESTAURADA
+    return None, False
 
 
 __all__ = [

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QMessageBox, QWizard
 
+from icsoe_desktop.domain.bitacora import LLAVE_RESTAURADA
 from icsoe_desktop.gui.application import Application
+from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
 from icsoe_desktop.store import cifrado
 from tests.gui.helpers import click, type_text
@@ -214,12 +216,10 @@ def test_a_restore_killed_mid_swap_is_finished_at_the_next_start_and_the_user_is
 @pytest.fixture
 def respaldo_de_otro_equipo(tmp_path) -> tuple[Path, str]:
     """Another PC's backup (its own data folder and keyring) and its recovery code; made
-    before this test's app opens its own installation. Its audit key is in this keyring, as
-    the administration guide has it carried (the Credential Manager's backup), not the
-    stores' key nor the code: those are this installation's own."""
-    from icsoe_desktop.services import llave_bitacora, recuperacion_almacen
+    before this test's app opens its own installation, whose keyring holds its own keys (the
+    backup carries the audit key its log is linked with)."""
+    from icsoe_desktop.services import recuperacion_almacen
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.secrets import SecretsService
     from tests.conftest import build_isolated
     from tests.services.test_accounts import form as registro
 
@@ -227,22 +227,18 @@ def respaldo_de_otro_equipo(tmp_path) -> tuple[Path, str]:
     folder.mkdir()
     respaldo = tmp_path / "otro-equipo.icsoe-respaldo"
 
-    def build(data_dir: Path) -> tuple[str, str]:
+    def build(data_dir: Path) -> str:
         services = open_services(data_dir)
         try:
             services.accounts.register(registro())
             services.primer_uso.guardar_empresa("ABC010101AB1", "Nóminas del Centro", CLI_ACTOR)
             services.registros.save("NO191919191", "ABC010101AB1", "Nóminas del Centro", CLI_ACTOR)
             services.backup.backup(respaldo, actor=CLI_ACTOR)
-            secretos = SecretsService()
-            llave = secretos.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
-            return str(recuperacion_almacen.codigo_guardado()), str(llave)
+            return str(recuperacion_almacen.codigo_guardado())
         finally:
             services.close()
 
-    codigo, llave = build_isolated(folder, build)
-    SecretsService().set(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, llave)
-    return respaldo, codigo
+    return respaldo, build_isolated(folder, build)
 
 
 def test_a_backup_of_another_pc_asks_for_its_code_a_wrong_one_is_said(
@@ -281,6 +277,11 @@ def test_a_backup_of_another_pc_asks_for_its_code_a_wrong_one_is_said(
     qtbot.waitUntil(lambda: app.main is None and app.login.isVisible())
     assert [r.registro for r in app.services.registros.listar()] == ["NO191919191"]
     assert not app.services.store.path.read_bytes().startswith(cifrado.CABECERA_PLANA)
+    # Its log, linked with the other PC's audit key, checked and linked on with this one's.
+    integridad = verificar_bitacora(app.services.store.path)
+    assert integridad.integra and integridad.llave_restaurada, integridad.problema
+    acciones = [e.action for e in app.services.audit.recent()]
+    assert acciones[:2] == ["respaldo_restaurado", LLAVE_RESTAURADA]
 
 
 def test_cancelar_in_the_code_dialog_restores_nothing(

@@ -9,14 +9,18 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.domain.bitacora import LLAVE_RESTAURADA, huella
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.services import recuperacion_almacen
+from icsoe_desktop.services import llave_bitacora, recuperacion_almacen
+from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.services.respaldo import bitacora as bitacora_respaldo
 from icsoe_desktop.services.respaldo import llave as llave_respaldo
 from icsoe_desktop.services.respaldo.backup import (
     MSG_CODIGO_INCORRECTO,
@@ -41,11 +45,23 @@ def _otra_instalacion(tmp_path: Path, auditada: bool = False) -> tuple[Path, str
     """Another PC: its own data folder and keyring; a backup of its empresa, its code and one
     worker's NSS, CURP and name. ``auditada``: the empresa's log holds entries, linked with
     that PC's audit key."""
+    otra = _otro_equipo(tmp_path, auditada)
+    return otra.respaldo, otra.codigo, otra.persona
+
+
+class OtroEquipo(NamedTuple):
+    respaldo: Path
+    codigo: str
+    persona: list[bytes]
+    llave_bitacora: bytes  # its audit key, from its keyring
+
+
+def _otro_equipo(tmp_path: Path, auditada: bool = True) -> OtroEquipo:
     folder = tmp_path / "otro-equipo"
     folder.mkdir()
     respaldo = tmp_path / "otro-equipo.icsoe-respaldo"
 
-    def build(data_dir: Path) -> tuple[str, list[bytes]]:
+    def build(data_dir: Path) -> OtroEquipo:
         services = open_services(data_dir)
         try:
             services.accounts.register(registro())
@@ -54,13 +70,13 @@ def _otra_instalacion(tmp_path: Path, auditada: bool = False) -> tuple[Path, str
                 services.registros.save(REGISTRO_A, RFC, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
             services.backup.backup(respaldo, actor=CLI_ACTOR)
             codigo = recuperacion_almacen.codigo_guardado()
-            assert codigo is not None
-            return codigo, _una_persona(services)
+            llave = SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+            assert codigo is not None and llave is not None
+            return OtroEquipo(respaldo, codigo, _una_persona(services), bytes.fromhex(llave))
         finally:
             services.close()
 
-    codigo, persona = build_isolated(folder, build)
-    return respaldo, codigo, persona
+    return build_isolated(folder, build)
 
 
 def _asides(data_dir: Path) -> list[Path]:
@@ -101,20 +117,141 @@ def test_a_backup_restores_on_a_fresh_installation_with_its_code(
         again.close()
 
 
-def test_another_pcs_audited_backup_says_its_audit_key_is_needed_not_that_it_was_altered(
+def test_a_used_empresas_backup_restores_on_another_installation_and_its_log_goes_on(
     tmp_path: Path, data_dir: Path
 ) -> None:
-    """Its log is linked with the other PC's audit key, which this keyring does not hold: the
-    restore cannot check it and says what to bring, not «no tiene la bitácora íntegra»."""
-    respaldo, codigo, _persona = _otra_instalacion(tmp_path, auditada=True)
+    """Its log is linked with the other PC's audit key, which the backup carries: the chain is
+    checked with it, then goes on with this installation's own key, which stays as it was."""
+    otro = _otro_equipo(tmp_path)
+    services = open_services(data_dir)
+    try:
+        create_demo_movimientos(services.store, 3, TODAY)
+        propia = SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+        assert propia is not None and bytes.fromhex(propia) != otro.llave_bitacora
+
+        services.backup.restore(otro.respaldo, actor=CLI_ACTOR, codigo=otro.codigo)
+
+        assert services.movimientos.count(Filtro()) == FILAS
+        assert REGISTRO_A in [r.registro for r in services.registros.listar()]
+        restaurado, cambio = services.audit.recent()[:2]
+        assert restaurado.action == "respaldo_restaurado"
+        assert cambio.action == LLAVE_RESTAURADA
+        assert cambio.target == otro.respaldo.name
+        assert huella(bytes.fromhex(propia)) in cambio.detail
+        assert huella(otro.llave_bitacora) in cambio.detail
+        integridad = verificar_bitacora(services.store.path)
+        assert integridad.integra, integridad.problema
+        assert "se comprobaron con ella al restaurarlo" in integridad.texto()
+        assert SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA) == propia
+        antes = integridad.entradas
+        services.registros.save(REGISTRO_A, RFC, "EMPRESA DEMO DOS SA DE CV", CLI_ACTOR)
+    finally:
+        services.close()
+    again = open_services(data_dir)  # its opening checks the chain against the catalog's link
+    try:
+        integridad = verificar_bitacora(again.store.path)
+        assert integridad.integra, integridad.problema
+        assert integridad.entradas > antes
+        assert REGISTRO_A in again.audit.recent()[0].target
+    finally:
+        again.close()
+    for archivo in data_dir.rglob("*"):  # the carried key is kept nowhere here
+        if archivo.is_file():
+            contenido = archivo.read_bytes()
+            assert otro.llave_bitacora not in contenido, archivo
+            assert otro.llave_bitacora.hex().encode() not in contenido, archivo
+
+
+def _reescrito(respaldo: Path, codigo: str, cambio: str) -> None:
+    """The backup opened with its code and rewritten so (what only whoever has the code can
+    do), its pages encrypted with its key again."""
+    llave = llave_respaldo.de_archivo(respaldo, codigo)
+    assert llave is not None
+    conn = cifrado.conectar(respaldo, isolation_level=None, llave=llave)
+    try:
+        conn.execute(cambio)
+    finally:
+        conn.close()
+
+
+def test_an_entry_edited_in_the_log_of_another_pcs_backup_is_refused_as_altered(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    otro = _otro_equipo(tmp_path)
+    llave = llave_respaldo.de_archivo(otro.respaldo, otro.codigo)
+    conn = cifrado.conectar(otro.respaldo, isolation_level=None, llave=llave)
+    try:
+        (disparador,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'"
+        ).fetchone()
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        conn.execute("UPDATE audit_log SET actor = 'otra persona' WHERE id = 1")
+        conn.execute(disparador)  # the schema as it was: only the entry differs
+    finally:
+        conn.close()
     services = open_services(data_dir)
     try:
         create_demo_movimientos(services.store, 3, TODAY)
         with pytest.raises(BackupError) as refused:
-            services.backup.restore(respaldo, actor=CLI_ACTOR, codigo=codigo)
+            services.backup.restore(otro.respaldo, actor=CLI_ACTOR, codigo=otro.codigo)
+        assert refused.value.code == "respaldo_bitacora_alterada"
+        assert refused.value.message.startswith(
+            f"El respaldo «{otro.respaldo.name}» no tiene la bitácora íntegra: la bitácora se "
+            "rompe en la entrada 1 ("
+        )
+        assert refused.value.message.endswith("No se restauró nada.")
+        assert _asides(data_dir) == []
+        assert services.movimientos.count(Filtro()) == 3
+        assert all(e.action != LLAVE_RESTAURADA for e in services.audit.recent())
+    finally:
+        services.close()
+
+
+def test_a_chain_linked_again_without_the_key_it_carries_is_refused_as_altered(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """Another key put in its place (all 32 bytes): the chain no longer checks with it."""
+    otro = _otro_equipo(tmp_path)
+    _reescrito(
+        otro.respaldo,
+        otro.codigo,
+        f"UPDATE {bitacora_respaldo.TABLA} SET llave = randomblob(32)",
+    )
+    services = open_services(data_dir)
+    try:
+        with pytest.raises(BackupError) as refused:
+            services.backup.restore(otro.respaldo, actor=CLI_ACTOR, codigo=otro.codigo)
+        assert refused.value.code == "respaldo_bitacora_alterada"
+        assert _asides(data_dir) == []
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize(
+    "cambio",
+    [
+        f"DROP TABLE {bitacora_respaldo.TABLA}",
+        f"UPDATE {bitacora_respaldo.TABLA} SET llave = randomblob(16)",
+        f"ALTER TABLE {bitacora_respaldo.TABLA} RENAME COLUMN llave TO otra",
+    ],
+    ids=["de_antes", "llave_corta", "otra_tabla"],
+)
+def test_another_pcs_backup_of_before_says_its_audit_key_is_needed_not_that_it_was_altered(
+    tmp_path: Path, data_dir: Path, cambio: str
+) -> None:
+    """A backup that carries no audit key (made before it did, or what it carries is no key):
+    its log, linked with the other PC's key, cannot be checked here; the restore says what to
+    bring, not «no tiene la bitácora íntegra»."""
+    otro = _otro_equipo(tmp_path)
+    _reescrito(otro.respaldo, otro.codigo, cambio)
+    services = open_services(data_dir)
+    try:
+        create_demo_movimientos(services.store, 3, TODAY)
+        with pytest.raises(BackupError) as refused:
+            services.backup.restore(otro.respaldo, actor=CLI_ACTOR, codigo=otro.codigo)
         assert refused.value.code == "respaldo_bitacora_otra_llave"
         assert refused.value.message.startswith(
-            f"El respaldo «{respaldo.name}» es de otra instalación y su bitácora se encadenó"
+            f"El respaldo «{otro.respaldo.name}» es de otra instalación y su bitácora se encadenó"
         )
         assert "«icsoe-desktop/bitacora»" in refused.value.message
         assert "íntegra" not in refused.value.message
@@ -124,10 +261,27 @@ def test_another_pcs_audited_backup_says_its_audit_key_is_needed_not_that_it_was
         services.close()
 
 
+def test_with_the_other_pcs_audit_key_in_this_keyring_its_chain_goes_on_as_it_was(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """The key brought in the Credential Manager (the same key here): nothing changes keys."""
+    otro = _otro_equipo(tmp_path)
+    SecretsService().set(
+        llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, otro.llave_bitacora.hex()
+    )
+    services = open_services(data_dir)
+    try:
+        services.backup.restore(otro.respaldo, actor=CLI_ACTOR, codigo=otro.codigo)
+        assert all(e.action != LLAVE_RESTAURADA for e in services.audit.recent())
+        assert verificar_bitacora(services.store.path).integra
+    finally:
+        services.close()
+
+
 def test_a_wrong_code_is_refused_in_spanish_and_nothing_is_replaced(
     tmp_path: Path, data_dir: Path
 ) -> None:
-    respaldo, codigo, _persona = _otra_instalacion(tmp_path)
+    respaldo, codigo, _persona = _otra_instalacion(tmp_path, auditada=True)
     services = open_services(data_dir)
     try:
         create_demo_movimientos(services.store, 3, TODAY)
@@ -154,9 +308,13 @@ def test_a_wrong_code_is_refused_in_spanish_and_nothing_is_replaced(
         services.close()
 
 
-def test_the_backup_holds_no_nss_curp_name_nor_its_code(tmp_path: Path) -> None:
-    respaldo, codigo, persona = _otra_instalacion(tmp_path)
+def test_the_backup_holds_no_nss_curp_name_nor_its_code_nor_its_audit_key(
+    tmp_path: Path,
+) -> None:
+    respaldo, codigo, persona, auditoria = _otro_equipo(tmp_path)
     contenido = respaldo.read_bytes()
+    for forma in (auditoria, auditoria.hex().encode(), auditoria.hex().upper().encode()):
+        assert forma not in contenido
     assert contenido.startswith(llave_respaldo.MARCA)
     assert not contenido.startswith(cifrado.CABECERA_PLANA)
     for dato in persona:
@@ -218,7 +376,7 @@ def test_without_a_code_in_the_keyring_the_backup_is_in_the_installations_key(
 def test_the_command_line_asks_for_the_code_and_reads_it_from_stdin(
     tmp_path: Path, data_dir: Path
 ) -> None:
-    respaldo, codigo, _persona = _otra_instalacion(tmp_path)
+    respaldo, codigo, _persona = _otra_instalacion(tmp_path, auditada=True)
 
     def restaurar(*opciones: str, entrada: str | None = None) -> subprocess.CompletedProcess:
         return preloaded.run(
@@ -245,6 +403,8 @@ def test_the_command_line_asks_for_the_code_and_reads_it_from_stdin(
     services = open_services(data_dir)
     try:
         assert services.movimientos.count(Filtro()) == FILAS
+        integridad = verificar_bitacora(services.store.path)  # its log, checked here
+        assert integridad.integra and integridad.llave_restaurada, integridad.problema
     finally:
         services.close()
 

@@ -26,10 +26,11 @@ from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services import recuperacion_almacen
 from icsoe_desktop.services.audit import AuditService, Cabeza, verificar_bitacora
 from icsoe_desktop.services.evidencias.archivo import ruta_de
+from icsoe_desktop.services.respaldo import bitacora as bitacora_respaldo
 from icsoe_desktop.services.respaldo import evidencias, restauracion
 from icsoe_desktop.services.respaldo import llave as llave_respaldo
 from icsoe_desktop.services.secrets import SecretsService
-from icsoe_desktop.store import cifrado, cifrar
+from icsoe_desktop.store import cifrado, cifrar, plain
 from icsoe_desktop.store.db import Store, upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION
 
@@ -160,6 +161,7 @@ class BackupService:
                 finally:
                     source.close()
                 archivos = evidencias.al_respaldo(ruta_de(self._store.path), partial, llave)
+                bitacora_respaldo.al_respaldo(partial, llave)
         except (cifrado.Error, OSError) as exc:
             log.exception("No se pudo escribir el respaldo %s", destination)
             raise BackupError(
@@ -207,6 +209,7 @@ class BackupService:
         try:
             ajeno = self._al_candidato(source, candidate, codigo)
             revision = _check_candidate(candidate, source)
+            traida = bitacora_respaldo.apartar(candidate)
             _apartar_evidencias(candidate, aparte, source)
             # Before it is migrated: what the migrations would run on must be the app's own.
             _check_schema(candidate, revision, source)
@@ -218,9 +221,12 @@ class BackupService:
             # A marked backup first: its mark is an entry the live chain holds otherwise (the
             # store audits the marking with the same entry number), which is no rewrite.
             _check_marca(candidate, source)
-            anterior = self._check_bitacora(candidate, source, ajeno)
+            cambio = _cambio_de_llave(traida) if ajeno else None
+            anterior = self._check_bitacora(candidate, source, ajeno, cambio)
             _check_firmadas(candidate, source)
             _check_documentos(candidate, source, self._store)
+            if cambio is not None:
+                bitacora_respaldo.continuar(candidate, actor, source.name, *cambio)
             _agregar_evidencias(candidate, aparte, ruta_de(db_path), source)
             restauracion.pausa("candidato_listo")
             try:
@@ -304,12 +310,25 @@ class BackupService:
         catalog's and the keyring's)."""
         return []
 
-    def _check_bitacora(self, candidate: Path, source: Path, ajeno: bool) -> str:
+    def _check_bitacora(
+        self,
+        candidate: Path,
+        source: Path,
+        ajeno: bool,
+        cambio: tuple[bytes, bytes] | None = None,
+    ) -> str:
         """Refuse a backup whose audit chain breaks (an entry edited, removed or added by
         hand), naming where; or that holds an entry the installation recorded with another
         link (a chain rewritten, as --self-check says of a store). One that ends before the
         last link the installation saw is an older backup: restored, and said in the audit
-        entry (the returned text)."""
+        entry (the returned text). ``cambio``: another installation's backup, checked with
+        the audit key it carries (first) alone; what this one recorded is of another chain."""
+        if cambio is not None:
+            integridad = verificar_bitacora(candidate, llave_bitacora=cambio[0])
+            if integridad.problema:
+                log.error("Respaldo %s con la bitácora alterada: %s", source, integridad.problema)
+                raise _bitacora_alterada(source, integridad.problema)
+            return ""
         integridad = verificar_bitacora(candidate)
         problema = integridad.problema
         frente = verificar_bitacora(candidate, self._cabezas_registradas())
@@ -330,11 +349,7 @@ class BackupService:
             )
         if problema:
             log.error("Respaldo %s con la bitácora alterada: %s", source, problema)
-            raise BackupError(
-                "respaldo_bitacora_alterada",
-                f"El respaldo «{source.name}» no tiene la bitácora íntegra: {problema}. No se "
-                "restauró nada.",
-            )
+            raise _bitacora_alterada(source, problema)
         if frente.integra:
             return ""
         log.warning("Respaldo %s: %s", source, frente.problema)
@@ -387,6 +402,28 @@ class BackupService:
             f"El respaldo «{source.name}» es de la empresa RFC {_label(found)}, no de "
             f"{_label(own)}. No se restauró nada.",
         )
+
+
+def _bitacora_alterada(source: Path, problema: str) -> BackupError:
+    return BackupError(
+        "respaldo_bitacora_alterada",
+        f"El respaldo «{source.name}» no tiene la bitácora íntegra: {problema}. No se restauró "
+        "nada.",
+    )
+
+
+def _cambio_de_llave(traida: bytes | None) -> tuple[bytes, bytes] | None:
+    """(the audit key another installation's backup carries, this installation's) when they
+    differ: its chain is checked with the first, then goes on with the second. None: none
+    carried (a backup of before), the same key (the same keyring user), or this installation
+    links with no key (no OS keyring)."""
+    try:
+        propia = plain.llave_bitacora()
+    except DomainError:  # not in the keyring: the chain's check says so
+        propia = None
+    if traida is None or propia is None or traida == propia:
+        return None
+    return traida, propia
 
 
 def _check_marca(candidate: Path, source: Path) -> None:
