@@ -195,7 +195,7 @@ def _rango_nombre(
 
 
 @dataclass(frozen=True, slots=True)
-class _Nuevo:
+class Nuevo:
     """A movement written since the copy was read, as it is now (live)."""
 
     idse: bytes | None  # its name's first AMBOS bytes in IDSE's order
@@ -217,7 +217,7 @@ class Espejo:
     primera: date  # the store's first fecha
     marca: int | None  # the store's latest recorded change it holds (None: no record)
     azar: int | None = None  # that change's random number (None: none recorded yet)
-    nuevos: dict[int, _Nuevo] = field(default_factory=dict)
+    nuevos: dict[int, Nuevo] = field(default_factory=dict)
     # The change (and its random number) it was kept on disk at, as read: names its orders'
     # entries as they are (bringing it up to date never moves them); None: not kept.
     origen: tuple[int, int] | None = None
@@ -244,7 +244,7 @@ class Espejo:
         try:
             for id_, vivo, registro, grupo, dia, idse, pila, nss in filas:
                 if vivo:
-                    self.nuevos[id_] = _Nuevo(
+                    self.nuevos[id_] = Nuevo(
                         idse, pila, nss, self.registros[registro], self.grupos[grupo], dia
                     )
         except ValueError:  # past the codes a byte holds
@@ -346,7 +346,7 @@ class Espejo:
             and filtro.estado in (None, grupo.split("|")[1])
         ]
 
-    def _nuevos(self, filtro: Busqueda, halla: Callable[[_Nuevo], bool]) -> list[int]:
+    def _nuevos(self, filtro: Busqueda, halla: Callable[[Nuevo], bool]) -> list[int]:
         """The ids of the movements written since the copy was read that the find (``halla``)
         finds and ``filtro`` leaves."""
         hallados = [(i, n) for i, n in self.nuevos.items() if halla(n)]
@@ -683,6 +683,11 @@ class Espejos:
     ) -> Seleccion | None:
         """``Espejo.hallados`` by the current copy; None as ``contar``."""
         return self._por_copia(lambda copia: copia.hallados(t, filtro, contar_rango))
+
+    def preguntar(self, pregunta: Callable[[Espejo], T | None]) -> T | None:
+        """``pregunta(copia)`` of the current copy, held meanwhile (not brought up to date
+        under it); None as ``contar``."""
+        return self._por_copia(pregunta)
 
     def _por_copia(self, pregunta: Callable[[Espejo], T | None]) -> T | None:
         with self._uso:

@@ -149,7 +149,7 @@ class Columna:
         ids = array("q")
         k = bisect_left(puestos, (desde, -1))
         antes = desde - k  # the find's movements not written since before ``desde``
-        lugar = _enesima(marcas, antes) if antes < viejos and desde < hasta else -1
+        lugar = enesima(marcas, antes) if antes < viejos and desde < hasta else -1
         for i in range(desde, hasta):
             if k < len(puestos) and puestos[k][0] == i:
                 ids.append(puestos[k][1])
@@ -268,7 +268,7 @@ def _pasos(n: int, seguir: Callable[[], bool]) -> Iterator[int]:
         yield k
 
 
-def _enesima(marcas: bytearray, n: int) -> int:
+def enesima(marcas: bytearray, n: int) -> int:
     """The place of the ``n``-th 1 of ``marcas`` (from 0; there are more): counted a block at a
     time (``count`` and ``find`` run over bytes without a step of Python each)."""
     inicio = 0

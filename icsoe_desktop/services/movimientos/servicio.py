@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Connection, Integer, Select, func, select, text
@@ -45,6 +45,7 @@ from icsoe_desktop.services.movimientos import (
     espejo,
     espejo_columnas,
     espejo_guardado,
+    espejo_orden,
     hallados,
 )
 from icsoe_desktop.store import movimientos as movs_sql
@@ -150,6 +151,8 @@ class Resumen:
     por_tipo: dict[str, int]
     total: int
 
+
+T = TypeVar("T")
 
 # A find's matches given by the find box's copy, as one JSON parameter.
 _COPIA_IDS = "m.id IN (SELECT value FROM json_each(:copia_ids))"
@@ -277,6 +280,14 @@ def _in_order(ids: array[int], descending: bool, start: int, stop: int) -> array
         return ids[start:stop]
     n = len(ids)
     return ids[max(n - stop, 0) : max(n - start, 0)][::-1]
+
+
+def _places_up(orden: Orden, total: int, offset: int, limit: int) -> tuple[int, int]:
+    """The places going up of rows ``offset``..``offset + limit`` of a grid of ``total`` rows
+    in ``orden`` (going down: the same places read backwards)."""
+    if not orden.descending:
+        return offset, offset + limit
+    return max(total - offset - limit, 0), max(total - offset, 0)
 
 
 def _summed(filtro: Filtro, table: Any) -> _Query:
@@ -724,13 +735,17 @@ class MovimientosService:
         seguir: Callable[[], bool] | None = None,
     ) -> array[int]:
         """Every id of a find (``filtro`` resolved) in ``orden``'s column going up (either way:
-        ``_in_order``): its matches gathered and sorted, then kept (hallados.py): the scroll
-        bar's boundaries read them, and a page at any position is then a slice of them."""
+        ``_in_order``): its matches put in order from memory (the column's order, or the find
+        box's copy's terms: ``_por_sus_terminos``) or gathered and sorted by SQLite, then kept
+        (hallados.py): the scroll bar's boundaries read them, and a page at any position is
+        then a slice of them."""
         up = Orden(orden.column, descending=False)
 
         def leer() -> array[int]:
             columna = self._columna(filtro, up)
             ordenados = None if columna is None else self._copiados(filtro, up, columna, total)
+            if ordenados is None:
+                ordenados = self._por_sus_terminos(filtro, up, total)
             if ordenados is not None:
                 return ordenados
             with self._store.engine.connect() as conn:
@@ -907,17 +922,22 @@ class MovimientosService:
         """A find's page (``filtro`` resolved) as a slice of its ids in this order: kept, or
         being read (by the scroll bar's keys: waited for), or for a far page put in order from
         the copies in memory (the find box's and the column's: ~15 ms for the middle of «ma»'s
-        285,570 at a million); without the column's order, a far page by SQLite's sort of the
-        matches the find box's copy gives (``_lejos_de_la_copia``, keeping the best offset +
-        limit); None otherwise: the plan's own page (a near page is a walk of a few
-        milliseconds; a far one, the same sort of the matches found through their indexes)."""
+        285,570 at a million; for a column whose term the find box's copy holds, from that
+        copy alone, not waiting for the keys: ``_pagina_por_sus_terminos``); without the
+        column's order, a far page by SQLite's sort of the matches the find box's copy gives
+        (``_lejos_de_la_copia``, keeping the best offset + limit); None otherwise: the plan's
+        own page (a near page is a walk of a few milliseconds; a far one, the same sort of the
+        matches found through their indexes)."""
         key = _found_ids_key(filtro, orden, total)
         columna = self._columna(filtro, orden)  # asked for now: read before the find's next
         ids = self._hallados.ids_guardados(key)
-        if ids is None and self._hallados.ids_en_lectura(key):
-            ids = self._found_ids(filtro, orden, total)
+        far = after is None and offset > paging.GATHER_MAX
         page: array[int] | None = None
-        if ids is not None:
+        if ids is None and columna is None and far:
+            page = self._pagina_por_sus_terminos(filtro, orden, offset, limit, total)
+        if page is None and ids is None and self._hallados.ids_en_lectura(key):
+            ids = self._found_ids(filtro, orden, total)
+        if page is None and ids is not None:
             start = offset
             if after is not None:
                 # Just after ``after``'s row (a row of this find and order, unless deleted since).
@@ -927,17 +947,63 @@ class MovimientosService:
                     return None
                 start = len(ids) - up if orden.descending else up + 1
             page = _in_order(ids, orden.descending, start, start + limit)
-        elif columna is not None and after is None and offset > 0:
-            desde, hasta = offset, offset + limit
-            if orden.descending:  # the same places going up, read backwards
-                desde, hasta = max(total - hasta, 0), max(total - desde, 0)
+        elif page is None and columna is not None and after is None and offset > 0:
+            desde, hasta = _places_up(orden, total, offset, limit)
             page = self._copiados(filtro, orden, columna, total, desde, hasta)
             page = None if page is None else page[::-1] if orden.descending else page
         if page is None:
-            far = after is None and offset > paging.GATHER_MAX
             return self._lejos_de_la_copia(filtro, orden, offset, limit, total) if far else None
         with self._store.engine.connect() as conn:
             return _rows_by_id(conn, movs_sql.sort_values(conn, page, _sort_column(orden)))
+
+    def _pagina_por_sus_terminos(
+        self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int
+    ) -> array[int] | None:
+        """A find's page (``filtro`` resolved; rows ``offset``..``offset + limit`` in grid
+        order) from the terms the find box's copy holds (espejo_orden.py ``pagina``); None
+        as ``_por_sus_terminos``."""
+        suyos = self._de_sus_terminos(
+            filtro,
+            orden,
+            lambda copia, sel, columna: espejo_orden.rangos(copia, sel, columna, total),
+        )
+        if suyos is None:
+            return None
+        desde, hasta = _places_up(orden, total, offset, limit)
+        page = espejo_orden.pagina(*suyos, desde, hasta)
+        return page[::-1] if orden.descending else page
+
+    def _por_sus_terminos(self, filtro: Filtro, orden: Orden, total: int) -> array[int] | None:
+        """A find's ids (``filtro`` resolved) in ``orden``'s column going up from the terms
+        the find box's copy holds (espejo_orden.py: fecha, estado, tipo, registro patronal);
+        None for another column, without the copy, or when it does not answer the find."""
+        claves = self._de_sus_terminos(
+            filtro,
+            orden,
+            lambda copia, sel, columna: espejo_orden.claves(copia, sel, columna, total),
+        )
+        return None if claves is None else espejo_orden.en_orden(claves)
+
+    def _de_sus_terminos(
+        self,
+        filtro: Filtro,
+        orden: Orden,
+        leer: Callable[[espejo.Espejo, espejo.Seleccion, str], T | None],
+    ) -> T | None:
+        """``leer(copia, its matches, the sort column)`` of a find (``filtro`` resolved) while
+        the find box's copy is held (what it reads is then put in order with the copy let go
+        of: no count waits for that); None for a column whose term it does not hold, without
+        the copy, or when it does not answer the find."""
+        sort_column = _sort_column(orden)
+        found = termino(filtro.buscar)
+        if sort_column not in espejo_orden.COLUMNAS or found is None:
+            return None
+
+        def suyos(copia: espejo.Espejo) -> T | None:
+            seleccion = copia.hallados(found, filtro.busqueda(), self._contar_rango)
+            return None if seleccion is None else leer(copia, seleccion, sort_column)
+
+        return self._espejo.preguntar(suyos)
 
     def _lejos_de_la_copia(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int
