@@ -10,7 +10,7 @@ import signal
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QProgressBar, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QProgressBar, QProgressDialog, QPushButton
 
 from icsoe_desktop.gui.informativa.sisub import SisubDialog
 from icsoe_desktop.services.movimientos import copia_aparte
@@ -241,3 +241,95 @@ def test_a_database_that_does_not_answer_offers_reintentar(qtbot, modals, servic
     wait_operations(qtbot)
     qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == 2, timeout=30_000)
     assert len(modals.messages) == 2
+
+
+def _pdf_pesado(texto: str, semilla: int) -> bytes:
+    """A scanned document's PDF of ~4 MB (a page of noise: it does not compress), so that
+    zipping it takes a while."""
+    import io
+    import random
+
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    ancho, alto = 1300, 1000
+    imagen = Image.frombytes(
+        "RGB", (ancho, alto), random.Random(semilla).randbytes(ancho * alto * 3)
+    )
+    salida = io.BytesIO()
+    hoja = canvas.Canvas(salida, invariant=1)
+    hoja.drawString(72, 720, texto)
+    hoja.drawImage(ImageReader(imagen), 0, 0, 600, 460)
+    hoja.save()
+    return salida.getvalue()
+
+
+def _barra(dialogo: SisubDialog) -> QProgressDialog:
+    (barra,) = [b for b in dialogo.findChildren(QProgressDialog) if b.isVisible()]
+    return barra
+
+
+def test_exportar_moves_its_bar_to_the_end_and_cancelar_midway_leaves_nothing(
+    qtbot, modals, monkeypatch, services, con_recibos, tmp_path
+):
+    """The bar moves with the report read, the rows made and the files zipped, to its end.
+    Cancelar while the files are being zipped (the process frozen there, then killed): no
+    ZIP, nothing half written left in the folder, no message."""
+    import zipfile
+
+    from icsoe_desktop.services.informativa.repse import Pdf
+    from tests.sisub_datos import SITIO
+
+    rfc, _ana = con_recibos
+    hecho = services.sisub.preparar(rfc, rfc, "2026-2")
+    contrato_uuid = services.sisub.reporte(hecho.uuid, rfc).contratos[0].uuid
+    services.sisub.guardar_contrato(hecho.uuid, contrato_uuid, rfc, "S-1", SITIO)
+    pdfs = services.sisub_pdfs
+    pdfs.adjuntar_escritura(rfc, rfc, Pdf(_pdf_pesado("Escritura", 1), "escritura.pdf"))
+    pdfs.adjuntar_contrato(rfc, rfc, contrato_uuid, Pdf(_pdf_pesado("Contrato", 2), "c.pdf"))
+    dialogo = _ventana(qtbot, services, rfc)
+    click(qtbot, dialogo.zip)
+    entero, cancelado = tmp_path / "entero", tmp_path / "cancelado"
+    entero.mkdir(), cancelado.mkdir()
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(entero))
+    click(qtbot, dialogo.exportar)
+    barra = _barra(dialogo)
+    assert "Exportando el SISUB" in barra.labelText()
+    vistos: list[int] = []
+    barra.findChild(QProgressBar).valueChanged.connect(vistos.append)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=60_000)
+    wait_operations(qtbot)
+    avanzados = [v for v in vistos if v >= 0]
+    assert avanzados == sorted(set(avanzados)) and len(avanzados) > 5
+    assert avanzados[-1] == 100
+    zip_hecho = entero / f"SISUB {rfc} 2026-2.zip"
+    assert modals.texts[0].startswith(f"Se escribió «{zip_hecho}»")
+    assert [p.name for p in entero.iterdir()] == [zip_hecho.name]
+    with zipfile.ZipFile(zip_hecho) as archivo:
+        assert archivo.testzip() is None and len(archivo.namelist()) == 5
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(cancelado))
+    click(qtbot, dialogo.exportar)
+    barra = _barra(dialogo)
+    congelado: dict[str, object] = {}
+
+    def al_moverse(valor: int) -> None:  # the files being zipped: the process frozen there
+        if 90 <= valor < 99 and not congelado:
+            (pid,) = copia_aparte.vivas()
+            os.kill(pid, signal.SIGSTOP)
+            congelado["dentro"] = sorted(p.name for p in cancelado.iterdir())
+
+    barra.findChild(QProgressBar).valueChanged.connect(al_moverse)
+    qtbot.waitUntil(lambda: bool(congelado), timeout=60_000)
+    # Midway: the ZIP being written in a folder of its own, not yet under its name.
+    (parcial,) = congelado["dentro"]
+    assert parcial.startswith(".SISUB parcial ")
+    click(qtbot, barra.findChild(QPushButton))  # Cancelar
+    wait_operations(qtbot)  # the frozen process killed once its grace ran out
+    assert copia_aparte.vivas() == []
+    assert list(cancelado.iterdir()) == []
+    assert len(modals.texts) == 1  # Cancelar says nothing
+    assert dialogo.exportar.isEnabled()
+    assert [p.name for p in entero.iterdir()] == [zip_hecho.name]

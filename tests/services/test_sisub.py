@@ -19,8 +19,8 @@ from icsoe_desktop.domain.sisub.modelo import (
     Importes,
 )
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.sisub.avance import PASOS
 from icsoe_desktop.services.sisub.propuesta import SIN_RECIBOS
-from icsoe_desktop.services.sisub.reporte import PASOS
 from tests import nomina_cfdi as nc
 from tests import sisub_fixtures as fx
 from tests.informativa_servicios import CLIENTE

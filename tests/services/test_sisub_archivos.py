@@ -201,3 +201,57 @@ def test_a_character_windows_1252_lacks_is_written_as_excel_does():
 
     assert texto_csv([["Ana ✓", 'dice "hola", sí']]) == b'Ana ?,"dice ""hola"", s\xed"\r\n'
     assert sin_ansi("Ana ✓ Ñ") == "✓"
+
+
+def _contenido(carpeta) -> dict[str, bytes]:
+    """Every file under ``carpeta`` (a ZIP's entries as files of their own) by its path."""
+    leido = {}
+    for ruta in sorted(carpeta.rglob("*")):
+        if ruta.suffix == ".zip":
+            with zipfile.ZipFile(ruta) as archivo:
+                leido |= {f"{ruta.name}/{n}": archivo.read(n) for n in archivo.namelist()}
+        elif ruta.is_file():
+            leido[str(ruta.relative_to(carpeta))] = ruta.read_bytes()
+    return leido
+
+
+@pytest.mark.parametrize("como_zip", [False, True], ids=["carpeta", "zip"])
+def test_exportar_tells_its_steps_and_a_stop_at_any_leaves_what_was_there(
+    services, reporte, tmp_path, como_zip
+):
+    """The bar moves with the report read, the rows made and the files written, never back, to
+    its end; stopped at any of those steps (Cancelar, the window closed) the destination keeps
+    what it had: nothing, or an earlier export whole, never a file or a folder half written."""
+    from icsoe_desktop.domain.errors import OperacionCancelada
+    from icsoe_desktop.services.sisub.avance import PASOS
+
+    rfc, ana, uuid = reporte
+    destino = tmp_path / "salida"
+    pasos: list[tuple[int, int]] = []
+    services.sisub_archivos.exportar(
+        uuid, rfc, destino, como_zip, lambda n, total: pasos.append((n, total))
+    )
+    hechos = [n for n, _total in pasos]
+    assert {total for _n, total in pasos} == {PASOS}
+    assert hechos == sorted(set(hechos)) and len(hechos) > 5 and hechos[-1] == PASOS
+    antes = _contenido(destino)
+    assert len(antes) == 3
+    # The contract's number changes: the next export's files differ.
+    contrato = services.sisub.reporte(uuid, rfc).contratos[0].uuid
+    services.sisub.guardar_contrato(uuid, contrato, ana, "SISUB-2026-777", SITIO)
+    exportados = sum(r.action == "sisub_exportado" for r in services.audit.recent())
+    for paso in hechos[:-1]:
+
+        def parar(n: int, _total: int, paso: int = paso) -> None:
+            if n == paso:
+                raise OperacionCancelada
+
+        with pytest.raises(OperacionCancelada):
+            services.sisub_archivos.exportar(uuid, rfc, destino, como_zip, parar)
+        assert _contenido(destino) == antes, paso
+        assert [p.name for p in destino.iterdir()] == [f"SISUB {rfc} 2026-2" + ".zip" * como_zip]
+    assert sum(r.action == "sisub_exportado" for r in services.audit.recent()) == exportados
+    services.sisub_archivos.exportar(uuid, rfc, destino, como_zip)
+    despues = _contenido(destino)
+    assert despues.keys() == antes.keys() and despues != antes
+    assert all(b"SISUB-2026-777" in d for n, d in despues.items() if CONTRATOS in n)

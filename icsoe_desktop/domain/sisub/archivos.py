@@ -99,16 +99,22 @@ def _por_layout(layout: Layout) -> Callable[[dict[str, str]], list[str]]:
 
 
 def filas(
-    reporte: ReporteSisub, sujeto: Sujeto, layouts: dict[str, Layout]
+    reporte: ReporteSisub,
+    sujeto: Sujeto,
+    layouts: dict[str, Layout],
+    avance: Callable[[int, int], None] | None = None,
 ) -> dict[str, list[list[str]]]:
-    """Per CSV, its header (the layout's titles) and its rows."""
+    """Per CSV, its header (the layout's titles) and its rows; ``avance(contratos, total)`` as
+    each contract's rows are made."""
     hacer = {a: _por_layout(layouts[a]) for a in (SUJETO, CONTRATOS, TRABAJADORES)}
     contratos = [hacer[CONTRATOS](valores_contrato(reporte, c)) for c in reporte.contratos]
-    trabajadores = [
-        hacer[TRABAJADORES](valores_trabajador(reporte, c, t))
-        for c in reporte.contratos
-        for t in c.trabajadores
-    ]
+    trabajadores: list[list[str]] = []
+    for hechos, c in enumerate(reporte.contratos, 1):
+        trabajadores += (
+            hacer[TRABAJADORES](valores_trabajador(reporte, c, t)) for t in c.trabajadores
+        )
+        if avance is not None:
+            avance(hechos, len(reporte.contratos))
     return {
         SUJETO: [list(layouts[SUJETO].titulos), hacer[SUJETO](valores_sujeto(reporte, sujeto))],
         CONTRATOS: [list(layouts[CONTRATOS].titulos), *contratos],

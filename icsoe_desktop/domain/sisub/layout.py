@@ -13,6 +13,7 @@ dates dd/mm/aaaa, quotes only where a value holds a comma, a quote or a line end
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 SUJETO = "sujeto"
@@ -35,6 +36,7 @@ PDF_CONTRATOS = "2B_SISUB_Ley_29_bis_Contratos"
 PDF_REPSE = "4_SISUB_Ley_29_bis_Registro emitido por STPS"
 
 CODIFICACION = "cp1252"
+_CADA = 500  # rows of a CSV between two reports of its progress
 SEPARADOR = ","
 FIN_DE_LINEA = "\r\n"
 
@@ -169,12 +171,15 @@ def incluido(archivo: str) -> Layout:
     return Layout(archivo, tuple(c.titulo for c in columnas), tuple(c.campo for c in columnas))
 
 
-def texto_csv(valores: list[list[str]]) -> bytes:
+def texto_csv(valores: list[list[str]], avance: Callable[[int, int], None] | None = None) -> bytes:
     """The rows as the CSV Excel in Spanish (México) writes (see the module's docstring). A
-    character Windows-1252 lacks is written «?», as Excel does (Revisar warns of it first)."""
+    character Windows-1252 lacks is written «?», as Excel does (Revisar warns of it first).
+    ``avance(filas, total)`` every few hundred rows."""
     lineas = []
-    for fila in valores:
+    for n, fila in enumerate(valores, 1):
         lineas.append(SEPARADOR.join(_celda(v) for v in fila))
+        if avance is not None and n % _CADA == 0:
+            avance(n, len(valores))
     texto = FIN_DE_LINEA.join(lineas) + FIN_DE_LINEA
     return texto.encode(CODIFICACION, errors="replace")
 

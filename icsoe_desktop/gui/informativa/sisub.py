@@ -747,7 +747,9 @@ class SisubDialog(QDialog):
 
         self._aparte(
             "Exportando el SISUB: revisión y archivos…",
-            lambda seguir, _avance: aparte.exportar(uuid, actor, Path(carpeta), como_zip, seguir),
+            lambda seguir, avance: aparte.exportar(
+                uuid, actor, Path(carpeta), como_zip, seguir, avance
+            ),
             hecho,
         )
 

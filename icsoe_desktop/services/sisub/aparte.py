@@ -10,13 +10,14 @@ announced here.
 Its order (the action, the actor, the catalog and the empresa's folder, the audit key) comes on
 its standard input after the store's key: never on its command line, which other programs of
 the machine can read. A stop (the window closed, Cancelar, the app quits) ends it at once: its
-unit of work was not committed, so nothing of it stays; the export's files are each written
-whole or not at all."""
+unit of work was not committed, so nothing of it stays; the export's folder or ZIP is put in
+place whole or not at all (what it had written apart is removed here)."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -31,7 +32,7 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, OperacionCancelada, ValidationError
 from icsoe_desktop.domain.informativa.modelo import Problema
 from icsoe_desktop.services.movimientos import copia_aparte
-from icsoe_desktop.services.sisub.exportar import Exportado
+from icsoe_desktop.services.sisub.exportar import EN_SU_LUGAR, Exportado, carpeta_parcial
 from icsoe_desktop.services.sisub.reporte import Preparado
 from icsoe_desktop.store.db import Store
 
@@ -74,7 +75,7 @@ class SisubAparte:
         seguir: Seguir,
         avance: Callable[[int, int], None] | None = None,
     ) -> Preparado:
-        """``avance(hechos, total)``: its steps as the process tells them (reporte.PASOS)."""
+        """``avance(hechos, total)``: its steps as the process tells them (avance.PASOS)."""
         orden = {"rfc": rfc, "actor": actor, "periodo": periodo}
         hecho = self._correr("preparar", orden, seguir, avance)
         self._store.cambios.anunciar({ICSOE})  # written by the other process: said here
@@ -85,10 +86,29 @@ class SisubAparte:
         return [Problema(**p) for p in hecho["problemas"]]
 
     def exportar(
-        self, uuid: str, actor: str | None, destino: Path, como_zip: bool, seguir: Seguir
+        self,
+        uuid: str,
+        actor: str | None,
+        destino: Path,
+        como_zip: bool,
+        seguir: Seguir,
+        avance: Callable[[int, int], None] | None = None,
     ) -> Exportado:
-        orden = {"uuid": uuid, "actor": actor, "destino": str(destino), "como_zip": como_zip}
-        hecho = self._correr("exportar", orden, seguir)
+        """The files are written in a folder of their own inside ``destino`` and put in place
+        at the end (exportar.py): a process stopped or dead before leaves that folder, removed
+        here once it ended."""
+        parcial = carpeta_parcial(destino)
+        orden = {
+            "uuid": uuid,
+            "actor": actor,
+            "destino": str(destino),
+            "como_zip": como_zip,
+            "parcial": str(parcial),
+        }
+        try:
+            hecho = self._correr("exportar", orden, seguir, avance)
+        finally:
+            shutil.rmtree(parcial, ignore_errors=True)
         return Exportado(Path(hecho["ruta"]), tuple(hecho["archivos"]), tuple(hecho["avisos"]))
 
     def _correr(
@@ -209,6 +229,7 @@ def _vigilar(entrada: int, terminado: threading.Event) -> None:
         while os.read(entrada, 64):
             pass
     if not terminado.is_set():
+        EN_SU_LUGAR.acquire()  # an export's files being put in place: once they are (for good)
         os._exit(copia_aparte.PARADA)
 
 
@@ -257,11 +278,11 @@ def _hacer(store_path: Path, orden: dict[str, Any], salida: int) -> dict[str, An
         permisos = Permisos(catalogo, instalacion)
         sisub = SisubService(store, audit, permisos, clock)
         datos = orden["datos"]
+
+        def avance(hechos: int, total: int) -> None:
+            _escribir_linea(salida, AVANCE + f"{hechos}/{total}".encode())
+
         if orden["accion"] == "preparar":
-
-            def avance(hechos: int, total: int) -> None:
-                _escribir_linea(salida, AVANCE + f"{hechos}/{total}".encode())
-
             preparado = sisub.preparar(
                 datos["rfc"], datos["actor"], datos["periodo"], avance=avance
             )
@@ -279,7 +300,12 @@ def _hacer(store_path: Path, orden: dict[str, Any], salida: int) -> dict[str, An
             capacitacion=lambda rfc: capacitacion_activa(rfc, empresa),
         )
         exportado = archivos.exportar(
-            datos["uuid"], datos["actor"], Path(datos["destino"]), datos["como_zip"]
+            datos["uuid"],
+            datos["actor"],
+            Path(datos["destino"]),
+            datos["como_zip"],
+            avance,
+            Path(datos["parcial"]) if datos.get("parcial") else None,
         )
         return {
             "ruta": str(exportado.ruta),

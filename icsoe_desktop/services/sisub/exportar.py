@@ -8,10 +8,14 @@ where and what."""
 
 from __future__ import annotations
 
-import io
+import os
+import secrets
+import shutil
+import threading
+import time
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +38,11 @@ from icsoe_desktop.domain.sisub.layout import (
 )
 from icsoe_desktop.domain.sisub.modelo import ReporteSisub
 from icsoe_desktop.domain.texts import plural
-from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION
+from icsoe_desktop.services.sisub.avance import PASOS, Avance
 from icsoe_desktop.services.sisub.guia import Guias, leer_guia, texto_sin_llenar
 from icsoe_desktop.services.sisub.pdfs import ESCRITURA, pdfs_de, unidos
 from icsoe_desktop.services.sisub.reporte import SisubService
@@ -47,6 +51,16 @@ from icsoe_desktop.store.models import Contratista, RegistroPatronal, RegistroRe
 
 MSG_PROBLEMAS = "Revisar encontró {cuantos} que corregir antes de exportar. El primero: {primero}"
 MSG_DESTINO = "No se pudo escribir en «{destino}»: {motivo}."
+# Where Exportar's shares of the bar end (avance.py): the report read, Revisar, the rows made,
+# the CSVs written out, the PDFs joined; writing the files takes the rest but its last step,
+# told once they are in place.
+_LEIDO, _REVISADO, _FILAS, _CSV, _PDFS = 40, 50, 62, 82, 86
+_TROZO = 256 * 1024  # bytes written between two reports of the files' progress
+# Held while an export's files are put in place and audited: a stop of the process that
+# exports (aparte.py) waits for it, so a folder is never left half replaced.
+EN_SU_LUGAR = threading.Lock()
+# The start of the name of the folder inside the destination where an export is written first.
+PARCIAL = ".SISUB parcial "
 
 
 @dataclass(frozen=True)
@@ -97,11 +111,24 @@ class SisubArchivosService(InformativaBase):
     # --- the files -----------------------------------------------------------------------------
 
     def exportar(
-        self, uuid: str, actor: str | None, destino: Path, como_zip: bool = False
+        self,
+        uuid: str,
+        actor: str | None,
+        destino: Path,
+        como_zip: bool = False,
+        avance: Callable[[int, int], None] | None = None,
+        parcial: Path | None = None,
     ) -> Exportado:
-        errores = [
-            p for p in self._sisub.revisar(uuid, actor, Accion.PRESENTAR_SISUB) if not p.aviso
-        ]
+        """The folder or the ZIP written in ``destino``, whole or not at all: written first in
+        ``parcial`` (a hidden folder inside ``destino``; by default one of its own), put in
+        place at the end, ``parcial`` removed (a caller that may kill the work before that
+        removes it then: aparte.py). ``avance(hechos, PASOS)`` as the work moves: the report
+        read, its rows made, the files written."""
+        avanzar = Avance(avance)
+        reporte, problemas = self._sisub.revision(
+            uuid, actor, Accion.PRESENTAR_SISUB, avanzar.tramo(0, _LEIDO)
+        )
+        errores = [p for p in problemas if not p.aviso]
         if errores:
             raise ValidationError(
                 "sisub_con_problemas",
@@ -109,34 +136,73 @@ class SisubArchivosService(InformativaBase):
                     cuantos=plural(len(errores), "problema"), primero=errores[0].mensaje
                 ),
             )
-        reporte = self._sisub.reporte(uuid, actor, Accion.PRESENTAR_SISUB)
+        avanzar.tramo(_LEIDO, _REVISADO)(1, 1)
+        contenido, avisos, renglones = self._contenido(reporte, actor, avanzar)
+        base = f"SISUB {reporte.rfc} {reporte.periodo.clave}"
+        if self._capacitacion(reporte.rfc):
+            # Every name says it (the files' content stays the guide's: no room for a note).
+            base = PREFIJO_CAPACITACION + base
+            contenido = {PREFIJO_CAPACITACION + n: d for n, d in contenido.items()}
+        parcial = parcial or carpeta_parcial(destino)
+        try:
+            hecho = _escribir(parcial, base, contenido, como_zip, avanzar.tramo(_PDFS, PASOS - 1))
+            with EN_SU_LUGAR:
+                ruta = _poner(hecho, destino)
+                self._audit.anotar(
+                    actor,
+                    "sisub_exportado",
+                    f"{reporte.rfc} {reporte.periodo.clave}",
+                    f"{ruta}: {len(reporte.contratos)} contratos, "
+                    f"{renglones} renglones de trabajadores",
+                )
+        finally:
+            shutil.rmtree(parcial, ignore_errors=True)
+        avanzar.tramo(PASOS - 1, PASOS)(1, 1)
+        return Exportado(ruta, tuple(contenido), tuple(avisos))
+
+    def _contenido(
+        self, reporte: ReporteSisub, actor: str | None, avanzar: Avance
+    ) -> tuple[dict[str, bytes], list[str], int]:
+        """Each file's name and bytes, what to warn of, the workers' rows."""
         with self._store.session() as session:
             contratista = self._contratista(session, reporte.rfc, actor, Accion.PRESENTAR_SISUB)
             sujeto, repse_pdf = _sujeto(session, contratista, reporte)
             guardados = pdfs_de(session, contratista.id)
         layouts = self._guias.layouts()
-        tablas = filas(reporte, sujeto, layouts)
-        contenido = {f"{NOMBRES_CSV[a]}.csv": texto_csv(t) for a, t in tablas.items()}
+        tablas = filas(reporte, sujeto, layouts, avanzar.tramo(_REVISADO, _FILAS))
+        contenido = _csvs(tablas, avanzar.tramo(_FILAS, _CSV))
         avisos = list(texto_sin_llenar(layouts))
         if repse_pdf:
             contenido[f"{PDF_REPSE}.pdf"] = repse_pdf
         else:
             avisos.append(f"«{PDF_REPSE}.pdf»: el registro REPSE no tiene su PDF guardado.")
         avisos += _pdfs_guardados(contenido, guardados, reporte)
-        base = f"SISUB {reporte.rfc} {reporte.periodo.clave}"
-        if self._capacitacion(reporte.rfc):
-            # Every name says it (the files' content stays the guide's: no room for a note).
-            base = PREFIJO_CAPACITACION + base
-            contenido = {PREFIJO_CAPACITACION + n: d for n, d in contenido.items()}
-        ruta = _escribir(destino, base, contenido, como_zip)
-        self._audit.anotar(
-            actor,
-            "sisub_exportado",
-            f"{reporte.rfc} {reporte.periodo.clave}",
-            f"{ruta}: {len(reporte.contratos)} contratos, "
-            f"{len(tablas['trabajadores']) - 1} renglones de trabajadores",
-        )
-        return Exportado(ruta, tuple(contenido), tuple(avisos))
+        avanzar.tramo(_CSV, _PDFS)(1, 1)
+        return contenido, avisos, len(tablas["trabajadores"]) - 1
+
+
+def carpeta_parcial(destino: Path) -> Path:
+    """A folder of its own inside ``destino`` where an export is written before it is put in
+    place (hidden where a leading dot hides)."""
+    return destino / f"{PARCIAL}{secrets.token_hex(6)}"
+
+
+def _csvs(
+    tablas: dict[str, list[list[str]]], avance: Callable[[int, int], None]
+) -> dict[str, bytes]:
+    """The three CSVs' names and bytes; ``avance(filas, total)`` over the three."""
+    total = sum(len(t) for t in tablas.values())
+    hechas = 0
+    contenido = {}
+    for archivo, tabla in tablas.items():
+
+        def suyo(filas: int, _total: int, antes: int = hechas) -> None:
+            avance(antes + filas, total)
+
+        contenido[f"{NOMBRES_CSV[archivo]}.csv"] = texto_csv(tabla, suyo)
+        hechas += len(tabla)
+        avance(hechas, total)
+    return contenido
 
 
 def _pdfs_guardados(
@@ -193,27 +259,84 @@ def _sujeto(
     )
 
 
-def _escribir(destino: Path, base: str, contenido: dict[str, bytes], como_zip: bool) -> Path:
+def _escribir(
+    parcial: Path,
+    base: str,
+    contenido: dict[str, bytes],
+    como_zip: bool,
+    avance: Callable[[int, int], None],
+) -> Path:
+    """The files written in ``parcial`` (a ZIP, or a folder): what to put in place.
+    ``avance(bytes, total)`` as they are written or zipped."""
+    total = sum(len(d) for d in contenido.values())
+    escritos = 0
+
+    def trozos(datos: bytes) -> Iterator[memoryview]:
+        nonlocal escritos
+        vista = memoryview(datos)
+        for inicio in range(0, len(vista), _TROZO):
+            trozo = vista[inicio : inicio + _TROZO]
+            yield trozo
+            escritos += len(trozo)
+            avance(escritos, total)
+
+    destino = parcial.parent
     try:
-        destino.mkdir(parents=True, exist_ok=True)
+        parcial.mkdir(parents=True)
         if como_zip:
-            ruta = destino / f"{base}.zip"
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archivo:
+            ruta = parcial / f"{base}.zip"
+            with zipfile.ZipFile(ruta, "w", zipfile.ZIP_DEFLATED) as archivo:
                 for nombre, datos in contenido.items():
-                    archivo.writestr(nombre, datos)
-            with atomic_write(ruta) as tmp:
-                tmp.write_bytes(buffer.getvalue())
+                    with archivo.open(_entrada(nombre), "w") as entrada:
+                        for trozo in trozos(datos):
+                            entrada.write(trozo)
+            _a_disco(ruta)
             return ruta
-        ruta = destino / base
-        ruta.mkdir(exist_ok=True)
+        ruta = parcial / base
+        ruta.mkdir()
         for nombre, datos in contenido.items():
-            with atomic_write(ruta / nombre) as tmp:
-                tmp.write_bytes(datos)
+            with open(ruta / nombre, "wb") as escrito:
+                for trozo in trozos(datos):
+                    escrito.write(trozo)
+            _a_disco(ruta / nombre)
         return ruta
     except OSError as exc:
-        raise ValidationError(
-            "destino_no_escribible",
-            MSG_DESTINO.format(destino=destino, motivo=motivo_os(exc)),
-            "destino",
-        ) from exc
+        raise _no_escribible(destino, exc) from exc
+
+
+def _entrada(nombre: str) -> zipfile.ZipInfo:
+    """A ZIP entry as ``ZipFile.writestr`` makes it: now, compressed, read and written by its
+    owner."""
+    info = zipfile.ZipInfo(nombre, time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+def _a_disco(ruta: Path) -> None:
+    """Flushed before it is put in place: a power cut never leaves the name on empty data."""
+    with open(ruta, "rb+") as escrito:
+        os.fsync(escrito.fileno())
+
+
+def _poner(hecho: Path, destino: Path) -> Path:
+    """``hecho`` put in ``destino`` under its name: a ZIP or a new folder in one step; into a
+    folder of an earlier export, file by file (each replaced in one step)."""
+    final = destino / hecho.name
+    try:
+        if hecho.is_file() or not final.exists():
+            os.replace(hecho, final)
+            return final
+        for archivo in sorted(hecho.iterdir()):
+            os.replace(archivo, final / archivo.name)
+        return final
+    except OSError as exc:
+        raise _no_escribible(destino, exc) from exc
+
+
+def _no_escribible(destino: Path, exc: OSError) -> ValidationError:
+    return ValidationError(
+        "destino_no_escribible",
+        MSG_DESTINO.format(destino=destino, motivo=motivo_os(exc)),
+        "destino",
+    )

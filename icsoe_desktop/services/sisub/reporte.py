@@ -43,6 +43,7 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
 from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.services.sisub.avance import PASOS, Avance
 from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
 from icsoe_desktop.services.sisub.revisar import (
     icsoe_del_periodo,
@@ -70,11 +71,9 @@ MSG_MOTIVO = "Elige el motivo del complementario: {motivos}."
 MSG_SIN_PRESENTAR = (
     "Un complementario corrige un SISUB ya presentado; el de {periodo} aún no se presenta."
 )
-# Preparar's progress in hundredths, each part of its work a share of the bar (the contracts
-# in force, the receipts read, the rows written), told as the work moves: a period of tens of
-# thousands of workers moves the bar, it does not wait on one step.
-PASOS = 100
-_CONTRATOS, _RECIBOS = 5, 60  # where the contracts' and the receipts' shares end
+# Where Preparar's shares of the bar end (avance.py): the contracts in force, the receipts read;
+# the rows written take the rest.
+_CONTRATOS, _RECIBOS = 5, 60
 _MAX_IMPORTE = 10**11  # centavos: a thousand million pesos, beyond any bimestre's pay
 
 
@@ -134,7 +133,7 @@ class SisubService(InformativaBase):
         """The report of ``periodo`` prepared again from the informativas and the receipts (a
         new one when none is in preparation): the rows the clerk edited stay as edited.
         ``avance(hechos, PASOS)``: as the work moves (contracts, receipts, rows written)."""
-        avanzar = _Avance(avance or _sin_avance)
+        avanzar = Avance(avance)
         p = _periodo(periodo)
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
@@ -286,8 +285,10 @@ class SisubService(InformativaBase):
         actor: str | None,
         accion: Accion,
         con_trabajadores: Collection[str] | None,
+        avance: Callable[[int, int], None] | None = None,
     ) -> ReporteSisub:
-        """The report, with the workers of the contracts ``con_trabajadores`` (None: all)."""
+        """The report, with the workers of the contracts ``con_trabajadores`` (None: all);
+        ``avance(contratos leídos, total)`` as their workers are read."""
         row, contratista = self._reporte(session, uuid, actor, accion=accion)
         p = Periodo.de_clave(row.periodo)
         presentado = presentados.de_texto(row.contratos_presentados)
@@ -298,7 +299,7 @@ class SisubService(InformativaBase):
             datos = _datos_sisub(session, [v.id for v in vigentes])
             contratos = tuple(_contrato(v, datos.get(v.id)) for v in vigentes)
         leer = [c.uuid for c in contratos if con_trabajadores is None or c.uuid in con_trabajadores]
-        trabajadores = _trabajadores_de(session, row.id, leer)
+        trabajadores = _trabajadores_de(session, row.id, leer, avance)
         return ReporteSisub(
             uuid=row.uuid,
             rfc=contratista.rfc,
@@ -319,8 +320,19 @@ class SisubService(InformativaBase):
     ) -> list[Problema]:
         """Revisar (domain/sisub/revision.py): what keeps the files from being exported, and
         the warnings."""
-        reporte = self.reporte(uuid, actor, accion)
+        return self.revision(uuid, actor, accion)[1]
+
+    def revision(
+        self,
+        uuid: str,
+        actor: str | None,
+        accion: Accion,
+        avance: Callable[[int, int], None] | None = None,
+    ) -> tuple[ReporteSisub, list[Problema]]:
+        """The report whole and what Revisar finds in it, read once (the export needs both);
+        ``avance(contratos leídos, total)`` as the report is read."""
         with self._store.session() as session:
+            reporte = self._leer(session, uuid, actor, accion, None, avance)
             row, contratista = self._reporte(session, uuid, actor, accion=accion)
             presentado = presentados.de_texto(row.contratos_presentados)
             icsoe = (
@@ -330,7 +342,7 @@ class SisubService(InformativaBase):
             )
             propuestos = propuestos_editados(session, row.id, contratista.id, reporte.periodo)
             registro = registro_repse(session, contratista.id)
-        return revisar(reporte, icsoe, propuestos, registro)
+        return reporte, revisar(reporte, icsoe, propuestos, registro)
 
     def del_periodo(self, rfc: str, actor: str | None, periodo: str | Periodo) -> str | None:
         """The uuid of the period's report: the one in preparation, else the last filed."""
@@ -517,27 +529,6 @@ class SisubService(InformativaBase):
 # --- plain values ---------------------------------------------------------------------------------
 
 
-class _Avance:
-    """Preparar's progress told in hundredths of the whole, each part of the work a share
-    (``tramo``); told only when a whole hundredth moves, so never more than PASOS lines."""
-
-    def __init__(self, avance: Callable[[int, int], None]) -> None:
-        self._avance, self._dicho = avance, 0
-
-    def tramo(self, desde: int, hasta: int) -> Callable[[int, int], None]:
-        def avance(hechos: int, total: int) -> None:
-            punto = desde + (hasta - desde) * min(hechos, total) // max(total, 1)
-            if punto > self._dicho:
-                self._dicho = punto
-                self._avance(punto, PASOS)
-
-        return avance
-
-
-def _sin_avance(_hechos: int, _total: int) -> None:
-    pass
-
-
 def _escribir(fila: SisubTrabajador, propuesta: Propuesta) -> None:
     fila.curp = propuesta.curp
     fila.nombre = propuesta.nombre[:254]
@@ -601,9 +592,13 @@ def _trabajador(t: SisubTrabajador, contrato: str) -> TrabajadorSisub:
 
 
 def _trabajadores_de(
-    session: Session, reporte_id: int, contratos: list[str]
+    session: Session,
+    reporte_id: int,
+    contratos: list[str],
+    avance: Callable[[int, int], None] | None = None,
 ) -> dict[str, list[TrabajadorSisub]]:
-    """The report's workers by contract uuid (of ``contratos`` only), by bimestre and NSS."""
+    """The report's workers by contract uuid (of ``contratos`` only), by bimestre and NSS;
+    ``avance(contratos leídos, total)`` as each contract's are read."""
     trabajadores: dict[str, list[TrabajadorSisub]] = {u: [] for u in contratos}
     ids: dict[int, str] = {
         i: u
@@ -611,6 +606,7 @@ def _trabajadores_de(
             select(ContratoRow.id, ContratoRow.uuid).where(ContratoRow.uuid.in_(contratos))
         )
     }
+    empezados = 0
     for t in session.scalars(
         select(SisubTrabajador)
         .where(
@@ -622,8 +618,15 @@ def _trabajadores_de(
         .execution_options(yield_per=TANDA)
     ):
         contrato = ids.get(t.contrato_id)
-        if contrato is not None:
-            trabajadores[contrato].append(_trabajador(t, contrato))
+        if contrato is None:
+            continue
+        suyos = trabajadores[contrato]
+        if not suyos and avance is not None:  # a contract's first: the one before is read
+            avance(empezados, len(ids))
+            empezados += 1
+        suyos.append(_trabajador(t, contrato))
+    if avance is not None:
+        avance(1, 1)
     return trabajadores
 
 
