@@ -22,7 +22,7 @@ from icsoe_desktop.gui.kit import colores, mnemonics
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
-from icsoe_desktop.gui.kit.plegado import plegable
+from icsoe_desktop.gui.kit.plegado import listas_bajas, plegable
 from icsoe_desktop.gui.kit.tabulador import en_orden
 
 if TYPE_CHECKING:
@@ -114,9 +114,27 @@ class VentanaPrincipal(QMainWindow):
         self.barra_sincronizacion.runner.finished.connect(self.version_nueva.tras_sincronizar)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(1340, 720)  # a 1366×768 screen's width: more of the grid in view
-        # Windows' text at 200 % on a 768-line screen: the title, then the session's line (the
-        # status bar names the user too) fold away so that the grid and Salir stay in view.
-        plegable(self, [[child(form, QLabel, "tituloLabel")], [self.sesion, self.modo]])
+        # Windows at 200 % on a 768-line screen, in turn while it does not fit: the title, then
+        # the session's line (the status bar names the user too) fold away, Salir goes to the
+        # status bar's end (still the last thing read), the count found beside the tabs, the
+        # search's box loses its title, the lists keep one row at least, and Lotes shows its
+        # two parts one at a time: the grid and Salir stay in view, never under a scroll bar.
+        plegable(
+            self,
+            [
+                [child(form, QLabel, "tituloLabel")],
+                [self.sesion, self.modo],
+                lambda: self.statusBar().addPermanentWidget(self.salir),
+                self.movimientos.total_junto_a_pestanas,
+                self.movimientos.sin_titulo_de_busqueda,
+                lambda: listas_bajas(self),
+                self._lotes_en_pestanas,
+            ],
+        )
+
+    def _lotes_en_pestanas(self) -> None:
+        if self.movimientos.lotes is not None:  # sólo consulta has no Lotes
+            self.movimientos.lotes.en_pestanas()
 
     def _action(self, text: str, name: str, slot, shortcut: QKeySequence | None = None) -> QAction:
         from icsoe_desktop.gui.kit.sesion import a_salvo

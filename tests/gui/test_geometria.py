@@ -696,3 +696,136 @@ def test_the_first_start_login_with_several_empresas_fits_1366x768_at_200_percen
     assert descripcion == MSG_PRIMER_PASO  # the whole, folded or not
     [tab] = [v.split() for k, v in lineas if k == "tab"]
     assert {nombre for nombre, _entero, _texto in controles} <= set(tab)
+
+
+PRINCIPAL_AL_200 = """
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QScrollArea, QTabBar
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + sys.argv[3]
+app = QApplication([])
+from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA, centrar
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.container import open_services
+
+services = open_services(Path(sys.argv[1]))
+main = VentanaPrincipal(services, sys.argv[4], "Ana")
+centrar(main)  # as the app opens it
+main.show()
+area = main.screen().availableGeometry()
+print("area", *area.getRect())
+
+
+def previsto():
+    return QRect(main.frameGeometry().topLeft(), main.size().grownBy(MARGENES_VENTANA))
+
+
+def cabe():
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the page's layout now
+    return area.contains(previsto()) and main.minimumSizeHint().height() <= main.height()
+
+
+def esperar():
+    # Folded on the loop's next turns, later on a busy machine: until it fits twice in a row.
+    limite = time.monotonic() + 20
+    seguidas = 0
+    while seguidas < 2 and time.monotonic() < limite:
+        QTest.qWait(150)
+        seguidas = seguidas + 1 if cabe() else 0
+
+
+def ver(nombre, controles):
+    nombre = nombre.replace(" ", "_")
+    esperar()
+    dentro = area.contains(main.frameGeometry()) and area.contains(previsto())
+    rodado = isinstance(main.centralWidget(), QScrollArea)
+    print("vista", nombre, int(dentro), int(rodado))
+    for control in controles:
+        caja = QRect(control.mapTo(main, control.rect().topLeft()), control.size())
+        entero = control.isVisible() and main.rect().contains(caja)
+        if entero and hasattr(control, "verticalHeader"):  # a row at least under its header
+            entero = control.viewport().height() >= control.verticalHeader().defaultSectionSize()
+        print("control", nombre, control.objectName() or type(control).__name__, int(entero))
+
+
+fijos = (main.salir, main.pendientes_button, main.statusBar())
+movimientos = main.movimientos
+tabs = movimientos.tabs
+for indice in range(tabs.count()):
+    tabs.setCurrentIndex(indice)
+    if tabs.tabText(indice) != "Lotes":
+        ver(tabs.tabText(indice), (movimientos.tabla, *fijos))
+        continue
+    lotes = movimientos.lotes
+    esperar()
+    partes = lotes.findChild(QTabBar, "lotesPartesTabs")
+    if partes is None:  # all of it in view at once
+        ver("Lotes", (lotes.pendientes_tabla, lotes.lotes_tabla, lotes.detalle_tabla, *fijos))
+        continue
+    ver("Lotes", (partes, lotes.pendientes_tabla, *fijos))
+    siguiente = partes.nextInFocusChain()  # Tab from the bar: the first part's first field
+    while not (siguiente.isVisible() and siguiente.focusPolicy() & Qt.FocusPolicy.TabFocus):
+        siguiente = siguiente.nextInFocusChain()
+    print("tras_partes", siguiente.objectName())
+    main.grab().save(sys.argv[2] + " Lotes.png")
+    partes.setCurrentIndex(1)
+    ver("Generados", (partes, lotes.lotes_tabla, lotes.detalle_tabla, *fijos))
+    tabs.setCurrentIndex(0)
+    QTest.qWait(100)
+main.grab().save(sys.argv[2] + ".png")
+main.close()
+services.close()
+"""
+
+
+def _pantalla(tmp_path: Path, alto: int) -> Path:
+    """A 1366-px wide screen of ``alto`` px above the taskbar (Qt's offscreen screen file)."""
+    import json
+
+    screen = {"name": "1366x768", "x": 0, "y": 0, "width": 1366, "height": alto}
+    screen.update(logicalDpi=96, logicalBaseDpi=96, dpr=1)
+    archivo = tmp_path / "pantalla.json"
+    archivo.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    return archivo
+
+
+@pytest.mark.parametrize(
+    "alto",
+    [672, 688, 768],
+    ids=["barra de Windows 11", "barra de Windows 10", "sin barra (Wine)"],
+)
+def test_the_main_window_fits_1366x768_at_200_percent_in_every_tab(
+    data_dir, tmp_path, monkeypatch, alto
+):
+    """Windows at 200 % on a 1366×768 screen (the whole screen scaled: 683 logical px wide,
+    336 to 384 high): the main window in every tab fits the screen with Windows' frame and
+    never turns into a scroll area. It narrows and folds instead (Salir to the status bar's
+    end, the search's title, its lists to one row, Lotes' two parts one at a time on a tab
+    bar): the grid, Salir, «Configuración inicial…» and the status bar whole in view, and
+    each part of Lotes with its lists when chosen."""
+    build(data_dir)
+    monkeypatch.setenv("QT_SCALE_FACTOR", "2")
+    imagen = tmp_path / "principal al 200 %"
+    salida = run_qt_script(
+        tmp_path, PRINCIPAL_AL_200, str(data_dir), str(imagen), str(_pantalla(tmp_path, alto)), ANA
+    )
+    lineas = [linea.split() for linea in salida.splitlines()]
+    [area] = [QRect(*map(int, resto)) for clave, *resto in lineas if clave == "area"]
+    assert area == QRect(0, 0, 683, alto // 2)
+    vistas = {resto[0]: resto[1:] for clave, *resto in lineas if clave == "vista"}
+    assert {"Reingresos", "Todos", "Lotes"} <= set(vistas), vistas
+    for nombre, (dentro, rodado) in vistas.items():
+        assert dentro == "1", f"{nombre}: la ventana sale de la pantalla"
+        assert rodado == "0", f"{nombre}: la ventana se volvió desplazable"
+    if "Generados" in vistas:  # Lotes folded: its parts' bar read before them
+        assert ["tras_partes", "lotesRegistroCombo"] in lineas
+    controles = [resto for clave, *resto in lineas if clave == "control"]
+    assert len(controles) >= 4 * len(vistas)
+    for vista, nombre, entero in controles:
+        assert entero == "1", f"{vista}: {nombre} cortado o escondido\n{salida}"

@@ -8,6 +8,8 @@ from typing import cast
 from PySide6.QtCore import QEvent, QMargins, QObject
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QSpacerItem, QWidget
 
+from icsoe_desktop.gui.kit.geometria import ancho_libre
+
 
 def en_dos_filas_si_no_cabe(fila: QBoxLayout, corte: QWidget) -> None:
     """A row of fields as one row, or as two (from ``corte`` on) while a larger text (Windows'
@@ -62,6 +64,10 @@ class _DosFilas(QObject):
         layout = dueno.layout()
         margenes = layout.contentsMargins() if layout is not None else QMargins()
         ancho = dueno.contentsRect().width() - margenes.left() - margenes.right()
+        # A window wider than its screen (Windows at 200 %: 683 px) is to be narrowed to it: the
+        # row decides for that width, else the row would hold the window wide.
+        ventana = dueno.window()
+        ancho -= max(0, ventana.width() - ancho_libre(ventana))
         partes = [parte.sizeHint().width() for parte in self._partes]
         una = sum(partes) + self._fila.spacing() <= ancho
         direccion = QBoxLayout.Direction.LeftToRight if una else QBoxLayout.Direction.TopToBottom

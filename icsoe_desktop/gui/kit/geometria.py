@@ -115,6 +115,32 @@ def alto_libre(window: QWidget) -> int:
     return area_disponible(window).height() - marco
 
 
+def ancho_libre(window: QWidget) -> int:
+    """The width a window's contents may take on its screen, Windows' frame counted."""
+    frame = margenes(window)
+    marco = max(frame.left() + frame.right(), MARGENES_VENTANA.left() + MARGENES_VENTANA.right())
+    return area_disponible(window).width() - marco
+
+
+def cerrar_a_lo_ancho(window: QWidget) -> None:
+    """The room at the sides of ``window``'s layouts closed up (a window wider than its
+    screen: Windows at 200 %)."""
+    from PySide6.QtWidgets import QLayout
+
+    layouts = window.findChildren(QLayout)
+    for layout in layouts:
+        margins = layout.contentsMargins()
+        layout.setContentsMargins(
+            min(margins.left(), MARGEN_COMPACTO),
+            margins.top(),
+            min(margins.right(), MARGEN_COMPACTO),
+            margins.bottom(),
+        )
+    for layout in reversed(layouts):
+        layout.invalidate()
+        layout.activate()
+
+
 def cerrar(window: QWidget) -> None:
     """The room between ``window``'s rows and around its layouts closed up."""
     # Imported here: touched from Python, each class builds its enums, and the first window

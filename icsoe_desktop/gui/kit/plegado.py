@@ -4,32 +4,39 @@ name («plegado»)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLayout, QMainWindow, QTableView, QWidget
 
-from icsoe_desktop.gui.kit.geometria import alto_libre, cerrar
+from icsoe_desktop.gui.kit.geometria import alto_libre, ancho_libre, cerrar, cerrar_a_lo_ancho
+
+# A step of the folding: the widgets it hides, or what it does (a button moved to a row that has
+# room for it).
+Paso = Sequence[QWidget] | Callable[[], object]
 
 
-def plegable(window: QMainWindow, grupos: Sequence[Sequence[QWidget]]) -> None:
+def plegable(window: QMainWindow, grupos: Sequence[Paso]) -> None:
     """While ``window`` is taller than its screen (Windows' text at 200 % on a 768-line screen,
     or a page of its own taller than the others shown), the room between its rows closes up,
-    then each group of ``grupos`` in turn is hidden (what repeats what another part says: a
-    title, the session's line), then its lists keep one row under their header at least, until
-    it fits: its grid, its buttons and its status bar stay in view, never under a scroll bar."""
+    then each step of ``grupos`` in turn is taken (what repeats what another part says hidden:
+    a title, the session's line; a button moved beside others), then its lists keep one row
+    under their header at least, until it fits: its grid, its buttons and its status bar stay
+    in view, never under a scroll bar. Wider than its screen (Windows at 200 %: 683 px), the
+    room at its sides closes up too."""
     _Plegado(window, grupos)
 
 
 class _Plegado(QObject):
     """Watches a main window's layout requests (a page shown, a text changed): folds it."""
 
-    def __init__(self, window: QMainWindow, grupos: Sequence[Sequence[QWidget]]) -> None:
+    def __init__(self, window: QMainWindow, grupos: Sequence[Paso]) -> None:
         super().__init__(window)
         self.setObjectName("plegado")
-        self._window, self._grupos = window, [list(g) for g in grupos]
+        self._window, self._grupos = window, list(grupos)
         self._plegados = 0  # how many groups are hidden
         self._cerrado = False
+        self._estrecho = False  # its sides closed up (wider than its screen)
         self._dentro = False
         self._otra_vez = 0  # looks again while it does not fit yet (bounded)
         # Once the layouts inside have settled (a page shown, a row wrapped): a timer of its
@@ -68,15 +75,12 @@ class _Plegado(QObject):
         self._dentro = True
         try:
             alto = alto_libre(self._window)
+            self._estrechar(vaciar)
             if self._necesita(vaciar) > alto and not self._cerrado:
                 self._cerrado = True
                 cerrar(self._window)
-            while self._necesita(vaciar) > alto and self._plegados < len(self._grupos):
-                for widget in self._grupos[self._plegados]:
-                    widget.setVisible(False)
-                self._plegados += 1
-            if self._necesita(vaciar) > alto:
-                _listas_bajas(self._window)
+            if self._plegar(alto, vaciar):
+                self._otra_vez = 0  # a step taken: its effect is seen on the loop's next turn
             necesita = self._necesita(vaciar)
             if self._window.height() > alto >= necesita:
                 self._window.resize(self._window.width(), alto)  # grown by a taller page
@@ -89,8 +93,38 @@ class _Plegado(QObject):
         finally:
             self._dentro = False
 
+    def _estrechar(self, vaciar: bool) -> None:
+        """Wider than its screen: the room at its sides closed up, once."""
+        self._necesita(vaciar)
+        if not self._estrecho and self._window.minimumSizeHint().width() > ancho_libre(
+            self._window
+        ):
+            self._estrecho = True
+            cerrar_a_lo_ancho(self._window)
 
-def _listas_bajas(window: QWidget) -> None:
+    def _plegar(self, alto: int, vaciar: bool) -> bool:
+        """The steps taken while it is taller than ``alto``; whether one was. From the event
+        loop (``vaciar``) one at a time: a page just shown measures taller until its rows have
+        wrapped, on the loop's next turns, and would fold more than it needs. All steps taken,
+        its lists keep one row at least."""
+        tomado = False
+        while self._necesita(vaciar) > alto and self._plegados < len(self._grupos):
+            paso = self._grupos[self._plegados]
+            if callable(paso):
+                paso()
+            else:
+                for widget in paso:
+                    widget.setVisible(False)
+            self._plegados += 1
+            tomado = True
+            if vaciar:
+                return tomado
+        if self._necesita(vaciar) > alto:
+            listas_bajas(self._window)
+        return tomado
+
+
+def listas_bajas(window: QWidget) -> None:
     """Each list or grid of ``window`` held to a least height of rows: one row under its header
     from now on (their splitters and the window's size give them more)."""
     for vista in window.findChildren(QTableView):

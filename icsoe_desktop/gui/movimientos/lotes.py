@@ -47,7 +47,7 @@ from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.widgets import TABLAS
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QLayout
+    from PySide6.QtWidgets import QBoxLayout, QLayout
 
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.movimientos.lotes import (
@@ -257,6 +257,42 @@ class LotesPanel(QWidget):
             self.refresh()
         else:
             self.suscripcion.pendiente_de({LOTES})
+
+    def en_pestanas(self) -> None:
+        """The main window folded to fit its screen (Windows at 200 % on 1366×768): the page's
+        two parts one at a time, chosen on a tab bar in their titles' place, rather than three
+        lists squeezed under the screen's edge. Tab reaches the bar before the parts."""
+        from PySide6.QtWidgets import QTabBar
+
+        if self.findChild(QTabBar, "lotesPartesTabs") is not None:
+            return
+        partes = [cast("QGroupBox", self.grupos.widget(i)) for i in range(self.grupos.count())]
+        barra = QTabBar(self)
+        barra.setObjectName("lotesPartesTabs")
+        barra.setAccessibleName("Partes de Lotes")
+        barra.setDrawBase(False)
+        barra.setExpanding(False)
+        for parte in partes:
+            barra.addTab(parte.title())
+            parte.setAccessibleName(parte.title())
+            parte.setTitle("")
+        columna = self.grupos.parentWidget()
+        assert columna is not None  # the .ui's form, whose column holds the splitter
+        layout = cast("QBoxLayout", columna.layout())
+        layout.insertWidget(layout.indexOf(self.grupos), barra)
+
+        def mostrar(indice: int) -> None:
+            for numero, parte in enumerate(partes):
+                parte.setVisible(numero == indice)
+
+        barra.currentChanged.connect(mostrar)
+        mostrar(0)
+        # Right after what Tab reaches before the first part's first field.
+        antes = self.registro.previousInFocusChain()
+        while antes is not None and not antes.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            antes = antes.previousInFocusChain()
+        if antes is not None:
+            QWidget.setTabOrder(antes, barra)
 
     def _on_cambios(self, _cambios: Cambios) -> None:
         self.refresh()

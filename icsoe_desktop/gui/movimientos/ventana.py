@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -111,6 +112,7 @@ class MovimientosIdse(QWidget):
         self.tabla = child(form, QTableView, "movimientosTable")
         describir_lista(self.tabla, "Los movimientos que coinciden con la búsqueda, uno por fila")
         self.total = child(form, QLabel, "totalLabel")
+        self._total_arriba = False  # beside the tabs (``total_junto_a_pestanas``)
         self.vistas = child(form, QStackedWidget, "vistasStack")
 
         self.tabs = QTabBar(self)
@@ -351,8 +353,31 @@ class MovimientosIdse(QWidget):
         # A greyed button says why; Lotes has no search, so its parameters give way to its lists.
         self.exportar.setToolTip(MSG_EXPORTAR_EN_LOTES if lotes else MSG_EXPORTAR)
         child(self, QWidget, "parametrosGroup").setVisible(not lotes)
+        if self._total_arriba:
+            self.total.setVisible(not lotes)
         if not lotes:  # Lotes reads its lists when it shows, if anything changed
             self.buscar()
+
+    def total_junto_a_pestanas(self) -> None:
+        """The count found beside the tabs rather than under the grid (the main window folded
+        to fit its screen): a row less. Shown with the grid only, as under it."""
+        if self._total_arriba:
+            return
+        self._total_arriba = True
+        debajo = self.total.parentWidget()
+        if debajo is not None and (layout := debajo.layout()) is not None:
+            layout.removeWidget(self.total)
+        tabs_layout = self.findChild(QHBoxLayout, "tabsLayout")
+        assert tabs_layout is not None
+        tabs_layout.addWidget(self.total)
+        self.total.setVisible(self.vistas.currentIndex() == 0)
+
+    def sin_titulo_de_busqueda(self) -> None:
+        """The search's box without its title line (the main window folded to fit its screen):
+        its fields say what they are; a screen reader still names the box."""
+        grupo = child(self, QGroupBox, "parametrosGroup")
+        grupo.setAccessibleName(grupo.title())
+        grupo.setTitle("")
 
     def _pestana_siguiente(self) -> None:
         self.tabs.setCurrentIndex((self.tabs.currentIndex() + 1) % self.tabs.count())
