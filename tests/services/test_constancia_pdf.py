@@ -5,6 +5,7 @@ the SAT's certificates read by pyHanko's ASN.1 layer."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 import zlib
@@ -150,6 +151,40 @@ def test_the_names_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
     monkeypatch.setattr(constancia_pdf._Fuente, "propios", lambda fuente, doc: frozenset())
     monkeypatch.setattr(constancia_pdf._Fuente, "splitString", TTFont.splitString)
     assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == atajo
+
+
+def test_whole_names_are_measured_as_reportlab_measures_them(monkeypatch) -> None:
+    """In a constancia that keeps its workers in the annex, each name is narrowed by its width
+    added up from its words'; the PDF is the same bytes as with each name measured by
+    reportlab: names that fit and names narrowed, accents, characters PDF escapes, one-word
+    and many-word names, workers without a name."""
+    from icsoe_desktop.services.informativa import constancia_pdf
+
+    palabras = ["JOSÉ", "MUÑOZ", "(PEÑA)", "Ñandú", "de", "LOS", "ÁNGELES", "W\\M", "Ülrich", "yi"]
+    nombres = [
+        " ".join(palabras[(i * 7 + j * 3) % len(palabras)] for j in range(1 + i % 9))
+        for i in range(700)
+    ] + ["", "X", "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW"]
+    trabajadores = tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i, nombre)
+        for i, nombre in enumerate(nombres)
+    )
+    base = informativa()
+    inf = dataclasses.replace(
+        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=trabajadores),)
+    )
+    cadena = cadena_original(inf, FIRMA)
+    sellada = dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
+    caracteres = constancia_pdf.caracteres_del_anexo(sellada)
+    assert caracteres is not None
+    datos = (sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA", None, caracteres)
+    sumados = dibujar(*datos)
+    flujos = re.findall(
+        rb"/FlateDecode \] /Length [0-9]+\n>>\nstream\n(.*?)endstream", sumados, re.S
+    )
+    assert any(b" Tz (" in zlib.decompress(flujo) for flujo in flujos)  # some narrowed
+    monkeypatch.setattr(constancia_pdf._Palabras, "de", classmethod(lambda cls, fuente: None))
+    assert dibujar(*datos) == sumados
 
 
 def test_the_lines_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:

@@ -333,11 +333,11 @@ def dibujar(
     flate = _ZLIB if firmadas is None else _Flate(firmadas, leidos)
     hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo), flate)
     _portada(hoja, sellada, cadena, sello, no_certificado, titular, filas_en_anexo)
-    # Each name as its column shows it, measured once.
-    cortes: dict[str, str] = _Lineas() if filas_en_anexo else {}
+    # Each name cut to its column once; or, whole, each of their words measured once.
+    cortes: dict[str, str] | _Lineas = _Lineas() if filas_en_anexo else {}
     for indice, desde in anexo:
         _anexo(hoja, sellada, indice, desde, cortes, filas_en_anexo)
-    del cortes  # a line per name: let go before the file is written
+    del cortes  # a line per name cut: let go before the file is written
     c.showPage()
     _comprimida(c, flate)
     datos: bytes = c.getpdfdata()  # what save() writes, without a copy in ``salida``
@@ -480,7 +480,12 @@ def _portada(
 
 
 def _anexo(
-    hoja: _Hoja, sellada: Campos, indice: int, desde: int, cortes: dict[str, str], enteros: bool
+    hoja: _Hoja,
+    sellada: Campos,
+    indice: int,
+    desde: int,
+    cortes: dict[str, str] | _Lineas,
+    enteros: bool,
 ) -> None:
     inf = sellada.informativa
     k, campos = inf.contratos[indice], sellada.trabajadores[indice]
@@ -550,13 +555,13 @@ def _columnas(sellada: Campos) -> int:
 def _nombres(
     texto: PDFTextObject,
     nombres: Sequence[str],
-    cortes: dict[str, str],
+    cortes: dict[str, str] | _Lineas,
     enteros: bool = False,
     fijas: Fijas | None = None,
 ) -> PDFTextObject:
     """The «Nombre» column: each name on its worker's row, one too wide cut with «…» (``cortes``:
-    the names already cut, by name) or, ``enteros``, narrowed to fit (``cortes``: its line
-    of code); a worker without a name, an empty line. When every character of the column
+    the names already cut, by name) or, ``enteros``, narrowed to fit (``cortes``: a
+    ``_Lineas``); a worker without a name, an empty line. When every character of the column
     already has its code in the font's first subset, in use, the lines are written at once:
     the code reportlab writes line by line (every name a constancia carries, hundreds of
     thousands)."""
@@ -576,6 +581,7 @@ def _nombres(
         texto.setHorizScale(100)
         return texto
     lineas = []
+    assert isinstance(cortes, dict)
     for nombre in nombres:
         if (linea := cortes.get(nombre)) is None:
             linea = cortes[nombre] = _cabe(nombre)
@@ -595,13 +601,12 @@ def _lineas_enteras(
     texto: PDFTextObject,
     fuente: object,
     nombres: Sequence[str],
-    cortes: dict[str, str],
+    cortes: dict[str, str] | _Lineas,
     tabla: dict[int, str],
     propios: frozenset[str],
 ) -> list[str]:
-    """Each name's line, whole (``_linea_entera``), looked up in ``cortes`` (a ``_Lineas``,
-    which makes the line of a name the first time it is asked for): a column's lines at once
-    (hundreds of thousands of names, a third of them distinct)."""
+    """Each name's line, whole (``_linea_entera``), made by ``cortes`` (a ``_Lineas``, which
+    keeps what it measured): a column's lines at once."""
     if texto._curSubset != 0:  # the lines are in the first subset's codes
         raise NoCabe("un carácter sin código en el primer subconjunto")
     lineas = cortes if isinstance(cortes, _Lineas) else _Lineas()
@@ -609,40 +614,94 @@ def _lineas_enteras(
     return lineas.de(nombres)
 
 
-class _Lineas(dict[str, str]):
-    """name → its whole line in the «Nombre» column, made the first time it is drawn. A name's
-    characters are checked then (a code, once given, stays); printable ASCII but what a PDF
-    string escapes is its own code (the font's first subset maps it to itself), so such a
-    name is written as it is, without ``str.translate``."""
+class _Lineas:
+    """The whole lines of a «Nombre» column, a column at a time. Its characters are checked
+    then (a code, once given, stays); printable ASCII but what a PDF string escapes is its own
+    code (the font's first subset maps it to itself), so such a column is written as it is,
+    without ``str.translate``. A name's width is reportlab's (``instanceStringWidthTTF``: its
+    characters' widths added up, then × 0.001 × the size); DejaVu's are multiples of 1/256,
+    exact in binary, so the sum is the same in any order: a name's is its words' (each
+    summed once, a few thousand) and its spaces', not measured or looked up name by name
+    (hundreds of thousands, in a table as big)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self._fuente: object = None
         self._tabla: dict[int, str] = {}
-        self._propios: frozenset[str] = frozenset()
-        self._iguales: frozenset[str] = frozenset()
+        self._palabras: _Palabras | None = None
+        # A character without its code; one not written as itself; the same in printable ASCII.
+        self._sin_codigo = self._traducido = self._ascii_traducido = _fuera_de("")
 
     def usar(self, fuente: object, tabla: dict[int, str], propios: frozenset[str]) -> None:
         """The font and its table of codes as they are now (more codes are given as pages are
         drawn: the table grows, a code given stays)."""
+        if fuente is not self._fuente:
+            self._fuente, self._palabras = fuente, _Palabras.de(fuente)
         if tabla is not self._tabla:
-            self._fuente, self._tabla, self._propios = fuente, tabla, propios
-            self._iguales = frozenset(c for c in _IMPRIMIBLES if tabla.get(ord(c)) == c)
+            iguales = "".join(c for c in sorted(_IMPRIMIBLES) if tabla.get(ord(c)) == c)
+            self._tabla, self._sin_codigo = tabla, _fuera_de("".join(sorted(propios)))
+            self._traducido = _fuera_de(iguales)
+            self._ascii_traducido = _fuera_de(iguales, "\x80-\U0010ffff")
 
     def de(self, nombres: Sequence[str]) -> list[str]:
-        """The lines of ``nombres``: one look-up each (the names drawn before are most)."""
-        return list(map(self.__getitem__, nombres))
-
-    def __missing__(self, nombre: str) -> str:
-        if nombre.isascii() and self._iguales.issuperset(nombre):
-            escrito = nombre
-        elif self._propios.issuperset(nombre):
-            escrito = nombre.translate(self._tabla)
-        else:
+        """The lines of ``nombres``; ``NoCabe`` for a name with a character without its code
+        or too wide even narrowed."""
+        junto, tabla = "".join(nombres), self._tabla
+        if self._sin_codigo.search(junto):
             raise NoCabe("un carácter sin código en el primer subconjunto")
-        ancho = instanceStringWidthTTF(self._fuente, nombre, _FILA_TAM, "utf8")
-        linea = self[nombre] = _linea_entera(nombre, ancho, escrito)
-        return linea
+        if not self._traducido.search(junto):
+            escritos = nombres
+        elif not self._ascii_traducido.search(junto):  # only letters with accents and such
+            escritos = [n if n.isascii() else n.translate(tabla) for n in nombres]
+        else:
+            escritos = [nombre.translate(tabla) for nombre in nombres]
+        anchos = self._anchos(nombres)
+        return [
+            f"({escrito}) Tj T*"
+            if escrito and ancho <= _ANCHO_NOMBRE
+            else _linea_entera(nombre, ancho, escrito)
+            for nombre, escrito, ancho in zip(nombres, escritos, anchos, strict=True)
+        ]
+
+    def _anchos(self, nombres: Sequence[str]) -> list[float]:
+        palabras = self._palabras
+        if palabras is None:  # widths not exact in binary: each name measured by reportlab
+            medir = instanceStringWidthTTF
+            return [medir(self._fuente, nombre, _FILA_TAM, "utf8") for nombre in nombres]
+        suma, espacio = palabras.__getitem__, palabras.espacio
+        return [(sum(map(suma, n.split(" "))) - espacio) * 0.001 * _FILA_TAM for n in nombres]
+
+
+def _fuera_de(caracteres: str, rango: str = "") -> re.Pattern[str]:
+    """A character neither among ``caracteres`` nor in ``rango`` (a class's «a-z»)."""
+    clase = re.escape(caracteres) + rango
+    return re.compile(f"[^{clase}]" if clase else "(?s:.)")
+
+
+class _Palabras(dict[str, float]):
+    """word → its characters' widths (the font's units) added up, and a space's: a name's
+    width is that of its words, less a space, × 0.001 × the size (``_Lineas``)."""
+
+    def __init__(self, anchos: dict[int, float], otro: float) -> None:
+        super().__init__()
+        self._anchos, self._otro = anchos, otro
+        self.espacio = anchos.get(32, otro)
+
+    @classmethod
+    def de(cls, fuente: object) -> _Palabras | None:
+        """Those of ``fuente``; None when its widths would not add up exactly in any order."""
+        cara = getattr(fuente, "face", None)
+        anchos, otro = getattr(cara, "charWidths", None), getattr(cara, "defaultWidth", None)
+        if not isinstance(anchos, dict) or not isinstance(otro, int | float):
+            return None
+        valores = [*anchos.values(), otro]
+        if not all(isinstance(a, int | float) and float(a * 256).is_integer() for a in valores):
+            return None
+        return cls(anchos, otro)
+
+    def __missing__(self, palabra: str) -> float:
+        anchos, otro = self._anchos, self._otro
+        ancho = self[palabra] = sum(anchos.get(ord(c), otro) for c in palabra) + self.espacio
+        return ancho
 
 
 class NoCabe(ValueError):
@@ -805,10 +864,7 @@ def leer_anexo(paginas: bytes, caracteres: str) -> tuple[list[str], list[str], L
                 raise ValueError("renglón ilegible")
             del campos[0::4]
             filas += campos
-            de_la_columna = decodificar(escritos)
-            # Hashed now, while in the cache: drawing looks each one up (a set: no other work).
-            set(de_la_columna)
-            nombres += de_la_columna
+            nombres += decodificar(escritos)
     return filas, nombres, leidos
 
 
