@@ -31,6 +31,7 @@ _ESQUEMA = (
 )
 # Each receipt's XML by its timbre UUID: (UUID, XML, the XML as a zlib stream or None).
 GuardarRecibos = Callable[[Iterable[tuple[str, bytes, bytes | None]]], None]
+_PAGINAS_SIN_COPIAR = 16384  # an import's journal grows to 64 MiB before it is copied
 _NIVEL = 6  # zlib: an XML shrinks to a third; level 9 costs twice the time for ~2 % more
 
 
@@ -81,7 +82,10 @@ class ArchivoEvidencias:
         opening per batch would read the schema again, and checkpoint the journal at each
         closing)."""
         with closing(self._abrir()) as conn:
+            # The batches' journal copied into the file once, at the end, not at each commit.
+            conn.execute(f"PRAGMA wal_autocheckpoint={_PAGINAS_SIN_COPIAR}")
             yield partial(_guardar_recibos, conn)
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def recibos(self, timbres: list[str]) -> dict[str, str]:
         """timbre UUID → SHA-256 of its XML, for those kept."""

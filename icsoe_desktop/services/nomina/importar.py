@@ -13,6 +13,7 @@ synced) so that importing them later on any desktop stores nothing (they count a
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -40,7 +41,7 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.en_curso import Cancelado, Progreso, cancelable
 from icsoe_desktop.services.nomina import fuentes
 from icsoe_desktop.store import evidencia_conteo, plain
-from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.db import Store, checkpoint, rare_checkpoints
 from icsoe_desktop.store.models import (
     IncapacidadNomina,
     NominaXml,
@@ -188,12 +189,20 @@ class NominaImporter:
                 deja=lambda: f"se detuvo; quedan los {reporte.guardados:,} recibos ya guardados",
             )
             archivo = self._archivo_xml() if self._archivo_xml is not None else nullcontext()
+            # The objects alive before (the application's) are left out of the collector's
+            # walks while the batches come and go: each full collection walked them all.
+            gc.freeze()
             try:
                 with archivo as guardar_xml:
                     lector = _Lector(self._store, verificador, reporte, guardar_xml)
                     lector.leer(origen, lambda hechos: avance(hechos, total))
             except OperacionCancelada:
                 reporte.cancelado = True
+            finally:
+                gc.unfreeze()
+        if reporte.guardados or reporte.sustituidos:
+            with self._store.session() as session:  # the batches' WAL, before a user's save
+                checkpoint(session.connection())
         with self._store.session() as session:
             self._audit.record(session, actor, "nomina_importada", nombres, reporte.resumen())
         if reporte.guardados or reporte.sustituidos:
@@ -244,7 +253,6 @@ class _Lector:
         already stored too: importing again keeps the XML of receipts imported before)."""
         if not lote:
             return
-        reporte = self._reporte
         uuids = [_uuid(v.recibo.timbre.uuid) for v, _ in lote]
         if self._guardar_xml is not None:
             self._guardar_xml(
@@ -252,33 +260,48 @@ class _Lector:
             )
         with self._store.session(immediate=True) as session:
             conn = session.connection()
-            if self._guardar_xml is not None:
-                # Before the receipts: their clients are counted with their XML at once
-                # (store/evidencia_conteo.py); one imported again to keep its XML counts now.
-                conn.exec_driver_sql(
-                    f"INSERT OR IGNORE INTO {NominaXml.__tablename__} (uuid) VALUES (?)",
-                    [(u,) for u in uuids],
-                )
-            existentes = _entre(conn, ReciboNomina.__tablename__, uuids)
-            sustituidos = _entre(conn, SustituidoNomina.__tablename__, uuids)
-            nuevos: list[Verificado] = []
-            vistos: set[str] = set()
-            for (hecho, pieza), uuid in zip(lote, uuids, strict=True):
-                if uuid in sustituidos:
-                    reporte.sustituidos += 1
-                elif uuid in existentes or uuid in vistos:
-                    reporte.repetido(pieza.nombre, hecho.recibo.timbre.uuid)
-                else:
-                    vistos.add(uuid)
-                    nuevos.append(hecho)
-            # A substitute read in the same batch as the one it replaces: the older goes.
-            reemplazados = {_uuid(u) for hecho in nuevos for u in hecho.recibo.sustituye}
-            quedan = [h for h in nuevos if _uuid(h.recibo.timbre.uuid) not in reemplazados]
-            reporte.sustituidos += len(nuevos) - len(quedan)
-            reporte.sustituidos += _sustituir(session, quedan)
-            _insertar(conn, quedan)
-        reporte.guardados += len(quedan)
-        reporte.sin_sello_sat += sum(1 for h in quedan if h.sello_sat != SAT_VERIFICADO)
+            with rare_checkpoints(conn):
+                quedan = self._escribir(session, lote, uuids)
+                session.flush()
+                # Committed here, without a checkpoint: each batch rewrites most pages of the
+                # indexes by UUID, NSS and CURP, copied into the database once at the end.
+                conn.exec_driver_sql("COMMIT")
+        self._reporte.guardados += len(quedan)
+        self._reporte.sin_sello_sat += sum(1 for h in quedan if h.sello_sat != SAT_VERIFICADO)
+
+    def _escribir(
+        self, session: Session, lote: list[tuple[Verificado, fuentes.Pieza]], uuids: list[str]
+    ) -> list[Verificado]:
+        """The batch's new receipts written (those already stored or substituted counted);
+        returns them."""
+        reporte = self._reporte
+        conn = session.connection()
+        if self._guardar_xml is not None:
+            # Before the receipts: their clients are counted with their XML at once
+            # (store/evidencia_conteo.py); one imported again to keep its XML counts now.
+            conn.exec_driver_sql(
+                f"INSERT OR IGNORE INTO {NominaXml.__tablename__} (uuid) VALUES (?)",
+                [(u,) for u in uuids],
+            )
+        existentes = _entre(conn, ReciboNomina.__tablename__, uuids)
+        sustituidos = _entre(conn, SustituidoNomina.__tablename__, uuids)
+        nuevos: list[Verificado] = []
+        vistos: set[str] = set()
+        for (hecho, pieza), uuid in zip(lote, uuids, strict=True):
+            if uuid in sustituidos:
+                reporte.sustituidos += 1
+            elif uuid in existentes or uuid in vistos:
+                reporte.repetido(pieza.nombre, hecho.recibo.timbre.uuid)
+            else:
+                vistos.add(uuid)
+                nuevos.append(hecho)
+        # A substitute read in the same batch as the one it replaces: the older goes.
+        reemplazados = {_uuid(u) for hecho in nuevos for u in hecho.recibo.sustituye}
+        quedan = [h for h in nuevos if _uuid(h.recibo.timbre.uuid) not in reemplazados]
+        reporte.sustituidos += len(nuevos) - len(quedan)
+        reporte.sustituidos += _sustituir(session, quedan)
+        _insertar(conn, quedan)
+        return quedan
 
 
 def _entre(conn: Connection, tabla: str, uuids: list[str]) -> set[str]:
