@@ -310,6 +310,12 @@ def _timbre(node: Any) -> Timbre:
 def leer_recibo(root: Any) -> Recibo:
     """What the store keeps of a parsed CFDI de nómina; ``ReciboRechazado`` names what is
     missing or wrong. Nothing here says the receipt is genuine: ``sello.Verificador`` does."""
+    return leer_con_timbre(root)[0]
+
+
+def leer_con_timbre(root: Any) -> tuple[Recibo, Any]:
+    """``leer_recibo`` and the TimbreFiscalDigital node it read (its seal is verified over
+    that node's cadena: not looked for again)."""
     version = version_de(root)
     ns = NS_CFDI[version]
     tipo = root.get("TipoDeComprobante") or ""
@@ -333,7 +339,7 @@ def leer_recibo(root: Any) -> Recibo:
         raise ReciboRechazado("campo_faltante", "Le falta el Receptor del complemento de nómina.")
     n_emisor = de_nomina.get(_N_EMISOR, _NINGUNO)[0]
     donde = "la Nómina"
-    return Recibo(
+    recibo = Recibo(
         version=version,
         fecha=_momento(_attr(root, "Fecha", "el Comprobante"), "Fecha"),
         emisor_rfc=_attr(emisor, "Rfc", "el Emisor").upper(),
@@ -373,6 +379,7 @@ def leer_recibo(root: Any) -> Recibo:
         sello=_attr(root, "Sello", "el Comprobante"),
         sustituye=_sustituye(hijos.get(f"{{{ns}}}CfdiRelacionados", []), ns),
     )
+    return recibo, tfd
 
 
 def _sustituye(grupos: list[Any], ns: str) -> tuple[str, ...]:

@@ -29,11 +29,9 @@ from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.credentials import CertificateInfo, CredentialError, load_certificate
 from icsoe_desktop.domain.credentials.certificates import raw_certificate
 from icsoe_desktop.domain.nomina.recibo import (
-    NS_CFDI,
-    NS_TFD,
     Recibo,
     ReciboRechazado,
-    leer_recibo,
+    leer_con_timbre,
     parse_xml,
 )
 from icsoe_desktop.domain.trust import TrustStore
@@ -83,7 +81,6 @@ def cadena_original(xslt_dir: Path, root: Any, version: str) -> bytes:
     return bytes(_xslt(xslt_dir / XSLT_CFDI[version])(root))
 
 
-_TIMBRE = f"{{{NS_TFD}}}TimbreFiscalDigital"
 _ESPACIOS_XML = re.compile("[ \t\r\n]+")
 # The TFD 1.1 cadena's fields, in the SAT's order; True: written only when present (Opcional).
 _CAMPOS_TFD = (
@@ -167,7 +164,7 @@ class Verificador:
 
     def verificar(self, data: bytes) -> Verificado:
         root = parse_xml(data)
-        recibo = leer_recibo(root)
+        recibo, tfd = leer_con_timbre(root)
         if recibo.emisor_rfc != self.rfc_empresa:
             raise ReciboRechazado(
                 "emisor_otro",
@@ -210,7 +207,7 @@ class Verificador:
                 "El timbre es de otro sello: el comprobante se modificó o se volvió a sellar "
                 "después de timbrarse.",
             )
-        return Verificado(recibo, self._sello_sat(root, recibo))
+        return Verificado(recibo, self._sello_sat(tfd, recibo))
 
     def _certificado(self, b64: str) -> _Certificado:
         found = self._certificados.get(b64)
@@ -240,16 +237,14 @@ class Verificador:
             raise ReciboRechazado(found.code, found.message)
         return found
 
-    def _sello_sat(self, root: Any, recibo: Recibo) -> str:
+    def _sello_sat(self, tfd: Any, recibo: Recibo) -> str:
+        """``tfd``: the one timbre ``leer_con_timbre`` found (it refuses a receipt with two)."""
         numero = recibo.timbre.no_certificado_sat
         der = self._sat.get(numero)
         if der is None:
             return SAT_NO_DISPONIBLE
         if numero not in self._sat_llaves:
             self._sat_llaves[numero] = _llave(der)
-        # The one timbre leer_recibo found (it refuses a receipt with two), without a path.
-        complemento = f"{{{NS_CFDI[recibo.version]}}}Complemento"
-        tfd = next(t for c in root if c.tag == complemento for t in c if t.tag == _TIMBRE)
         cadena = cadena_tfd(tfd)
         if not _verifica(self._sat_llaves[numero], recibo.timbre.sello_sat, cadena):
             raise ReciboRechazado(
