@@ -3,7 +3,8 @@ the window's thread records each gap between its ticks, with CPU burners beside 
 process per core, busy loops at normal priority), first with the window idle and nothing built
 (the base), then while the copy of a store without one kept on disk is built (as after an
 installation, a restore or a big import: services/movimientos/espejo.py), until it is ready.
-Goal: no gap over 100 ms. Also the first filtered find asked while it is built (the clerk's
+Goal: no gap over 100 ms; of the gaps over it, how much the window's thread ran, waited for
+a core (Linux's schedstat), ran the cyclic collector, or was blocked (the rest). Also the first filtered find asked while it is built (the clerk's
 «ma» with a registro, through the grid's model as the window asks it), in wall time: its first
 page shown (goal ≤ 300 ms) and its count (read by SQL meanwhile, after the page: what the
 window waited for when it counted first). The store is bench/buscar.py's (same --cache and
@@ -35,21 +36,55 @@ def _quemar() -> None:
         pass
 
 
+def _schedstat() -> tuple[float, float]:
+    """This thread's CPU and its wait for a core so far (ms; Linux's schedstat, zeros
+    elsewhere)."""
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            cpu, espera, _ = f.read().split()
+    except OSError:
+        return 0.0, 0.0
+    return int(cpu) / 1e6, int(espera) / 1e6
+
+
+# Of each gap over the goal: (wall, CPU of the window's thread, its wait for a core, the cyclic
+# collector's time); the rest it was blocked (the interpreter held by another thread, a lock).
+LARGOS: list[tuple[float, float, float, float]] = []
+
+
 def _huecos(segundos: float | None, listo=None) -> list[float]:
     """The gaps (ms) between a 10 ms timer's ticks on this thread, for ``segundos`` or until
-    ``listo()``."""
+    ``listo()``; those over the goal, split as LARGOS says."""
+    import gc
+
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     huecos: list[float] = []
     ultimo = time.perf_counter()
     inicio = ultimo
+    antes = _schedstat()
+    recolectado = [0.0, 0.0]  # the collector's ms so far, and when the running one began
+
+    def recolector(fase: str, _info: dict) -> None:
+        if fase == "start":
+            recolectado[1] = time.perf_counter()
+        else:
+            recolectado[0] += (time.perf_counter() - recolectado[1]) * 1000
+
+    gc.callbacks.append(recolector)
+    gc_antes = 0.0
     loop = QEventLoop()
 
     def tick() -> None:
-        nonlocal ultimo
+        nonlocal ultimo, antes, gc_antes
         ahora = time.perf_counter()
-        huecos.append((ahora - ultimo) * 1000)
-        ultimo = ahora
+        ahora_cpu = _schedstat()
+        hueco = (ahora - ultimo) * 1000
+        huecos.append(hueco)
+        if hueco > GOAL_MS:
+            cpu, espera = (b - a for a, b in zip(antes, ahora_cpu, strict=True))
+            LARGOS.append((hueco, cpu, espera, recolectado[0] - gc_antes))
+        ultimo, antes, gc_antes = ahora, ahora_cpu, recolectado[0]
         fin = ahora - inicio >= segundos if segundos is not None else listo()
         if fin:
             loop.quit()
@@ -60,8 +95,25 @@ def _huecos(segundos: float | None, listo=None) -> list[float]:
     timer.start()
     loop.exec()
     timer.stop()
+    gc.callbacks.remove(recolector)
     QCoreApplication.processEvents()
     return huecos
+
+
+def _largos() -> str:
+    """What the window's thread did in the gaps over the goal so far (then forgotten)."""
+    if not LARGOS:
+        return "  ningún hueco sobre la meta"
+    pared, cpu, espera, gc_ms = (sum(x[k] for x in LARGOS) for k in range(4))
+    peor, dormido = max(LARGOS), TICK_MS * len(LARGOS)
+    LARGOS.clear()
+    return (
+        f"  en los huecos sobre la meta ({pared:.0f} ms): CPU del hilo {cpu:.0f}, esperando un"
+        f" núcleo {espera:.0f}, recolector {gc_ms:.0f}, bloqueado (otro hilo con el intérprete,"
+        f" un candado; sin los {TICK_MS} ms de cada tick) {pared - cpu - espera - dormido:.0f};"
+        f" el mayor {peor[0]:.0f}: CPU {peor[1]:.0f}, esperando un núcleo {peor[2]:.0f},"
+        f" recolector {peor[3]:.0f}"
+    )
 
 
 def _cifras(nombre: str, huecos: list[float], carga: str) -> str:
@@ -126,6 +178,7 @@ def main() -> None:
             print(f"{'':<28} {'ticks':>6} {'mediana':>7} {'p99':>7} {'máx':>7} {'>100':>6}   carga")
             base = _huecos(args.base)
             print(_cifras("ventana quieta, sin copia", base, _carga()), flush=True)
+            print(_largos())
 
             inicio = time.perf_counter()
             movimientos.count(Filtro())  # the window's first count asks for the copy
@@ -150,6 +203,7 @@ def main() -> None:
             durante = _huecos(None, lambda: lista() and "conteo" in marcas)
             construida = time.perf_counter() - inicio
             print(_cifras("mientras se construye", durante, _carga()))
+            print(_largos())
             pagina, conteo = ((marcas[k] - primera) * 1000 for k in ("página", "conteo"))
             print(
                 f"la copia lista en {construida:.1f} s de reloj ({copias.vigente() is not None}); "
