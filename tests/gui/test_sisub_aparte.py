@@ -243,28 +243,6 @@ def test_a_database_that_does_not_answer_offers_reintentar(qtbot, modals, servic
     assert len(modals.messages) == 2
 
 
-def _pdf_pesado(texto: str, semilla: int) -> bytes:
-    """A scanned document's PDF of ~4 MB (a page of noise: it does not compress), so that
-    zipping it takes a while."""
-    import io
-    import random
-
-    from PIL import Image
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-
-    ancho, alto = 1300, 1000
-    imagen = Image.frombytes(
-        "RGB", (ancho, alto), random.Random(semilla).randbytes(ancho * alto * 3)
-    )
-    salida = io.BytesIO()
-    hoja = canvas.Canvas(salida, invariant=1)
-    hoja.drawString(72, 720, texto)
-    hoja.drawImage(ImageReader(imagen), 0, 0, 600, 460)
-    hoja.save()
-    return salida.getvalue()
-
-
 def _barra(dialogo: SisubDialog) -> QProgressDialog:
     (barra,) = [b for b in dialogo.findChildren(QProgressDialog) if b.isVisible()]
     return barra
@@ -280,14 +258,16 @@ def test_exportar_moves_its_bar_to_the_end_and_cancelar_midway_leaves_nothing(
 
     from icsoe_desktop.services.informativa.repse import Pdf
     from tests.sisub_datos import SITIO
+    from tests.sync.test_sync_sisub import escaneado_pdf
 
     rfc, _ana = con_recibos
     hecho = services.sisub.preparar(rfc, rfc, "2026-2")
     contrato_uuid = services.sisub.reporte(hecho.uuid, rfc).contratos[0].uuid
     services.sisub.guardar_contrato(hecho.uuid, contrato_uuid, rfc, "S-1", SITIO)
     pdfs = services.sisub_pdfs
-    pdfs.adjuntar_escritura(rfc, rfc, Pdf(_pdf_pesado("Escritura", 1), "escritura.pdf"))
-    pdfs.adjuntar_contrato(rfc, rfc, contrato_uuid, Pdf(_pdf_pesado("Contrato", 2), "c.pdf"))
+    # Scans of ~4 MB that do not compress: zipping them takes a while.
+    pdfs.adjuntar_escritura(rfc, rfc, Pdf(escaneado_pdf("Escritura", 1100), "escritura.pdf"))
+    pdfs.adjuntar_contrato(rfc, rfc, contrato_uuid, Pdf(escaneado_pdf("Contrato", 1100), "c.pdf"))
     dialogo = _ventana(qtbot, services, rfc)
     click(qtbot, dialogo.zip)
     entero, cancelado = tmp_path / "entero", tmp_path / "cancelado"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -32,7 +31,12 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, OperacionCancelada, ValidationError
 from icsoe_desktop.domain.informativa.modelo import Problema
 from icsoe_desktop.services.movimientos import copia_aparte
-from icsoe_desktop.services.sisub.exportar import EN_SU_LUGAR, Exportado, carpeta_parcial
+from icsoe_desktop.services.sisub.exportar import (
+    EN_SU_LUGAR,
+    Exportado,
+    carpeta_parcial,
+    quitar_parcial,
+)
 from icsoe_desktop.services.sisub.reporte import Preparado
 from icsoe_desktop.store.db import Store
 
@@ -108,7 +112,7 @@ class SisubAparte:
         try:
             hecho = self._correr("exportar", orden, seguir, avance)
         finally:
-            shutil.rmtree(parcial, ignore_errors=True)
+            quitar_parcial(parcial)
         return Exportado(Path(hecho["ruta"]), tuple(hecho["archivos"]), tuple(hecho["avisos"]))
 
     def _correr(

@@ -16,12 +16,15 @@ import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.archivo_retenido import reintentado
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.motivo_os import motivo_os
@@ -156,7 +159,7 @@ class SisubArchivosService(InformativaBase):
                     f"{renglones} renglones de trabajadores",
                 )
         finally:
-            shutil.rmtree(parcial, ignore_errors=True)
+            quitar_parcial(parcial)
         avanzar.tramo(PASOS - 1, PASOS)(1, 1)
         return Exportado(ruta, tuple(contenido), tuple(avisos))
 
@@ -185,6 +188,18 @@ def carpeta_parcial(destino: Path) -> Path:
     """A folder of its own inside ``destino`` where an export is written before it is put in
     place (hidden where a leading dot hides)."""
     return destino / f"{PARCIAL}{secrets.token_hex(6)}"
+
+
+def quitar_parcial(parcial: Path) -> None:
+    """``parcial`` removed, tried again while Windows holds one of its files for a moment;
+    left if it still cannot be (its name says what it is)."""
+
+    def quitar() -> None:
+        if parcial.exists():
+            shutil.rmtree(parcial)
+
+    with suppress(OSError):
+        reintentado(quitar)
 
 
 def _csvs(
@@ -325,10 +340,10 @@ def _poner(hecho: Path, destino: Path) -> Path:
     final = destino / hecho.name
     try:
         if hecho.is_file() or not final.exists():
-            os.replace(hecho, final)
+            reintentado(partial(os.replace, hecho, final))
             return final
         for archivo in sorted(hecho.iterdir()):
-            os.replace(archivo, final / archivo.name)
+            reintentado(partial(os.replace, archivo, final / archivo.name))
         return final
     except OSError as exc:
         raise _no_escribible(destino, exc) from exc
