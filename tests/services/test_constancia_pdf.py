@@ -187,6 +187,30 @@ def test_whole_names_are_measured_as_reportlab_measures_them(monkeypatch) -> Non
     assert dibujar(*datos) == sumados
 
 
+def test_a_whole_name_with_a_character_without_its_code_is_not_drawn() -> None:
+    """A name whose character was given no code before the annex is refused whole (the
+    constancia then keeps its workers in the attachment), never written in wrong codes."""
+    from icsoe_desktop.services.informativa import constancia_pdf
+
+    nombres = ["MUÑOZ PEÑA JOSÉ", "ЖУКОВ ИВАН", "GARCIA (LOPEZ)"] * 40
+    trabajadores = tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i, nombre)
+        for i, nombre in enumerate(nombres)
+    )
+    base = informativa()
+    inf = dataclasses.replace(
+        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=trabajadores),)
+    )
+    cadena = cadena_original(inf, FIRMA)
+    sellada = dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
+    caracteres = constancia_pdf.caracteres_del_anexo(sellada)
+    assert caracteres is not None and "Ж" in caracteres
+    datos = (sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA", None)
+    assert dibujar(*datos, caracteres)
+    with pytest.raises(constancia_pdf.NoCabe):
+        dibujar(*datos, caracteres.replace("Ж", ""))
+
+
 def test_the_lines_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
     """The footers and headings (every page of the annex has three) are written without a
     reportlab text object when their characters are in one subset of the font; the PDF is the

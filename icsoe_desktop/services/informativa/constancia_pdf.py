@@ -628,8 +628,9 @@ class _Lineas:
         self._fuente: object = None
         self._tabla: dict[int, str] = {}
         self._palabras: _Palabras | None = None
-        # A character without its code; one not written as itself; the same in printable ASCII.
-        self._sin_codigo = self._traducido = self._ascii_traducido = _fuera_de("")
+        self._propios: frozenset[str] = frozenset()
+        # A character without its code; that, or an ASCII one not written as itself.
+        self._sin_codigo = self._revisar = _fuera_de("")
 
     def usar(self, fuente: object, tabla: dict[int, str], propios: frozenset[str]) -> None:
         """The font and its table of codes as they are now (more codes are given as pages are
@@ -637,21 +638,21 @@ class _Lineas:
         if fuente is not self._fuente:
             self._fuente, self._palabras = fuente, _Palabras.de(fuente)
         if tabla is not self._tabla:
-            iguales = "".join(c for c in sorted(_IMPRIMIBLES) if tabla.get(ord(c)) == c)
-            self._tabla, self._sin_codigo = tabla, _fuera_de("".join(sorted(propios)))
-            self._traducido = _fuera_de(iguales)
-            self._ascii_traducido = _fuera_de(iguales, "\x80-\U0010ffff")
+            iguales = (c for c in sorted(_IMPRIMIBLES) if tabla.get(ord(c)) == c)
+            otros = (c for c in sorted(propios) if not c.isascii())
+            self._tabla, self._propios = tabla, propios
+            self._sin_codigo = _fuera_de("".join(sorted(propios)))
+            self._revisar = _fuera_de("".join(iguales) + "".join(otros))
 
     def de(self, nombres: Sequence[str]) -> list[str]:
         """The lines of ``nombres``; ``NoCabe`` for a name with a character without its code
         or too wide even narrowed."""
         junto, tabla = "".join(nombres), self._tabla
-        if self._sin_codigo.search(junto):
-            raise NoCabe("un carácter sin código en el primer subconjunto")
-        if not self._traducido.search(junto):
-            escritos = nombres
-        elif not self._ascii_traducido.search(junto):  # only letters with accents and such
+        revisado = self._revisar.search(junto)  # one pass over the column, most times
+        if revisado is None:  # printable ASCII is written as itself: only the others translated
             escritos = [n if n.isascii() else n.translate(tabla) for n in nombres]
+        elif revisado[0] not in self._propios or self._sin_codigo.search(junto, revisado.end()):
+            raise NoCabe("un carácter sin código en el primer subconjunto")
         else:
             escritos = [nombre.translate(tabla) for nombre in nombres]
         anchos = self._anchos(nombres)
@@ -671,10 +672,9 @@ class _Lineas:
         return [(sum(map(suma, n.split(" "))) - espacio) * 0.001 * _FILA_TAM for n in nombres]
 
 
-def _fuera_de(caracteres: str, rango: str = "") -> re.Pattern[str]:
-    """A character neither among ``caracteres`` nor in ``rango`` (a class's «a-z»)."""
-    clase = re.escape(caracteres) + rango
-    return re.compile(f"[^{clase}]" if clase else "(?s:.)")
+def _fuera_de(caracteres: str) -> re.Pattern[str]:
+    """A character not among ``caracteres``."""
+    return re.compile(f"[^{re.escape(caracteres)}]" if caracteres else "(?s:.)")
 
 
 class _Palabras(dict[str, float]):
