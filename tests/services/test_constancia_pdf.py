@@ -211,6 +211,33 @@ def test_a_whole_name_with_a_character_without_its_code_is_not_drawn() -> None:
         dibujar(*datos, caracteres.replace("Ж", ""))
 
 
+@pytest.mark.parametrize("capacitacion", [False, True], ids=["real", "capacitacion"])
+def test_page_dictionaries_are_the_bytes_reportlab_writes(monkeypatch, capacitacion) -> None:
+    """The annex's pages alike have their dictionaries written once and numbered after: the
+    PDF is the same bytes as with reportlab formatting every page (a training constancia's
+    pages, which place the mark, too)."""
+    from reportlab.pdfbase.pdfdoc import PDFPage
+
+    from icsoe_desktop.services.informativa import constancia_pdf
+
+    muchos = tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i, f"NOMBRE {i}")
+        for i in range(2_000)
+    )
+    base = informativa()
+    inf = dataclasses.replace(
+        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=muchos),)
+    )
+    cadena = cadena_original(inf, FIRMA, capacitacion)
+    sellada = dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
+    caracteres = constancia_pdf.caracteres_del_anexo(sellada)
+    datos = (sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA", None, caracteres)
+    una_vez = dibujar(*datos)
+    assert una_vez.count(b"/Type /Page\n") > 10
+    monkeypatch.setattr(constancia_pdf._Pagina, "format", PDFPage.format)
+    assert dibujar(*datos) == una_vez
+
+
 def test_the_lines_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
     """The footers and headings (every page of the annex has three) are written without a
     reportlab text object when their characters are in one subset of the font; the PDF is the

@@ -30,7 +30,7 @@ import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str, instanceStringWidthTTF
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFStream, PDFStreamFilterZCompress
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFPage, PDFStream, PDFStreamFilterZCompress
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -413,6 +413,49 @@ def _comprimida(c: Canvas, flate: PDFStreamFilterZCompress) -> None:
         flujo = PDFStream(content=b"", filters=[_Comprimido(flate.encode(pagina.stream))])
         flujo.__Comment__ = "page stream"
         pagina.Contents, pagina.stream = flujo, None
+        pagina.__class__ = _Pagina
+
+
+class _Pagina(PDFPage):  # type: ignore[misc]  # reportlab is untyped
+    """A page whose dictionary holds nothing but its content, size, rotation, fonts and
+    procedures (the annex's thousands): the bytes reportlab wrote for the first such page of
+    the document, with this one's content's object number; any other page as reportlab
+    writes it."""
+
+    def format(self, document: object) -> bytes:
+        clave = self._clave()
+        plantillas: dict[tuple[object, ...], tuple[bytes, bytes]] = document.__dict__.setdefault(
+            "_paginas_iguales", {}
+        )
+        if clave is None or (plantilla := plantillas.get(clave)) is None:
+            escrita: bytes = super().format(document)
+            if clave is not None:
+                marca = self._contenido(document)
+                if escrita.count(marca) == 1:
+                    antes, despues = escrita.split(marca)
+                    plantillas[clave] = antes, despues
+            return escrita
+        # As reportlab's: the content's object number is given now.
+        return plantilla[0] + self._contenido(document) + plantilla[1]
+
+    def _contenido(self, document: object) -> bytes:
+        referencia = document.Reference(self.Contents)  # type: ignore[attr-defined]
+        numero, version = document.idToObjectNumberAndVersion[referencia.name]  # type: ignore[attr-defined]
+        return b"/Contents %d %d R" % (numero, version)
+
+    def _clave(self) -> tuple[object, ...] | None:
+        """What, but its content, its dictionary is made of; None for a page with more."""
+        otros = ("Parent", "MediaBox", "Resources", "XObjects", "ExtGState", "Annots")
+        if self.Override_default_compilation or any(getattr(self, k, None) for k in otros):
+            return None
+        if not isinstance(self.Contents, PDFStream) or self._shadingUsed or self._colorsUsed:
+            return None
+        resto = set(self.__NoDefault__) - {"Contents", "Rotate", "Trans", *otros}
+        if any(getattr(self, k, None) is not None for k in resto):
+            return None
+        if not (isinstance(self.Trans, PDFDictionary) and not self.Trans.dict):
+            return None
+        return self.pagewidth, self.pageheight, self.Rotate, bool(self.hasImages)
 
 
 def _portada(
