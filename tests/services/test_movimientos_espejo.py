@@ -17,7 +17,7 @@ from bench.datos_reales import crear_movimientos, movimientos
 from icsoe_desktop.domain.buscar import CURP, NSS, normalizar, termino
 from icsoe_desktop.domain.cambios import MOVIMIENTOS
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.services.movimientos import espejo, hallados
+from icsoe_desktop.services.movimientos import espejo, espejo_guardado, hallados
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from icsoe_desktop.store import movimientos_espejo
 from icsoe_desktop.store.movimientos_paging import Busqueda
@@ -387,6 +387,8 @@ def test_a_build_begun_before_a_change_is_brought_up_to_date_and_letting_go_of_t
 
     _cambio_de_nada(services)
     copias.cerrar()  # let go of, as when the file is
+    # None kept on disk (that one is read at once): read from the store, after the clerk.
+    espejo_guardado.olvidar(movimientos_svc._espejo_guardado)
     with movimientos_svc._hallados.primer_plano(None):
         movimientos_svc.count(Filtro(buscar="ju"))
         construccion = copias._construccion

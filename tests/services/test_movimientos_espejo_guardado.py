@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from icsoe_desktop.domain.buscar import termino
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos import espejo, espejo_guardado
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.store import plain, sellado
+from icsoe_desktop.store import movimientos_buscar, plain, sellado
 from tests.services.test_movimientos_espejo import (
     _la_copia_cuenta_como_el_capturista,
     _store,
@@ -82,6 +83,38 @@ def test_the_copy_kept_on_disk_is_read_at_the_next_opening_and_brought_up_to_dat
     _escribir(services, "DELETE FROM movimientos WHERE id = 9")
     _escribir(services, "UPDATE movimientos SET deleted = 1 WHERE id = 10")
     _cuenta_al_abrir(data_dir, clock, caplog, leida=True)
+
+
+@pytest.mark.parametrize("ventana_primero", [True, False])
+def test_the_first_find_after_opening_is_counted_from_the_copy_kept_on_disk(
+    services, data_dir: Path, clock, caplog, ventana_primero: bool
+):
+    """Right after the empresa opens (its window's count, or none yet), a wide find is counted
+    from the copy kept on disk, read meanwhile, not by SQL (seconds at a million), and counts
+    as SQL does, also after another program wrote while the app was closed."""
+    _store(services, 600)
+    services.movimientos.count(Filtro())
+    services.movimientos._espejo.esperar()
+    services.close()
+    _escribir(services, "UPDATE movimientos SET nombre = 'MARIANA' WHERE id IN (5, 6, 7)")
+    _escribir(services, "DELETE FROM movimientos WHERE id = 11")
+
+    caplog.clear()
+    otra = open_services(data_dir, clock)
+    try:
+        ma = termino("ma")
+        assert ma is not None
+        with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos.servicio"):
+            if ventana_primero:
+                otra.movimientos.count(Filtro())
+            contado = otra.movimientos.count(Filtro(buscar="ma"))
+            leida = any(LEIDA in r.getMessage() for r in caplog.records)
+        assert leida  # read back before the find was answered
+        assert otra.movimientos._hallados.total_guardado(ma) is None  # not counted by SQL
+        with otra.store.engine.connect() as conn:
+            assert contado == movimientos_buscar.count(conn, ma)
+    finally:
+        otra.close()
 
 
 def test_the_copy_on_disk_is_sealed_and_another_key_does_not_read_it(services, tmp_path: Path):

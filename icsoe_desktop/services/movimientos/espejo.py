@@ -637,13 +637,15 @@ def _iguales(inicios: array[int], juntas: bytes) -> bytes:
 class _Construccion:
     parar: threading.Event
     hilo: threading.Thread
+    disco: threading.Event  # the copy kept on disk looked at (read, or not usable)
 
 
 class Espejos:
     """One store's copy: built when asked (``pedir``) in the background, used only while current
     (``vigente``: brought up to date after a change the store's ``vigencia()`` shows). ``vivos()``: how many live
     movements the store has (from its kept counts); ``al_dia(copia)``: ``copia`` brought up
-    to date from the store (``al_dia`` above), or False."""
+    to date from the store (``al_dia`` above), or False; ``guardada()``: the copy kept on
+    disk, brought up to date, or None (then ``leer`` reads it from the store)."""
 
     def __init__(
         self,
@@ -652,10 +654,12 @@ class Espejos:
         leer: Callable[[Callable[[], bool]], Espejo | None],
         vivos: Callable[[], int],
         al_dia: Callable[[Espejo], bool],
+        guardada: Callable[[], Espejo | None],
     ) -> None:
         self._vigencia = vigencia
         self._hallados = primer_plano
         self._leer = leer
+        self._guardada = guardada
         self._vivos = vivos
         self._al_dia_copia = al_dia
         self._lock = threading.Lock()
@@ -750,12 +754,22 @@ class Espejos:
             if self._construccion is not None:
                 self._construccion.parar.set()
             self._hecho = None  # a stale copy's memory given back before the next is read
-            parar = threading.Event()
+            parar, disco = threading.Event(), threading.Event()
             hilo = threading.Thread(
-                target=self._construir, args=(vigencia, parar), name="espejo", daemon=True
+                target=self._construir, args=(vigencia, parar, disco), name="espejo", daemon=True
             )
-            self._construccion = _Construccion(parar, hilo)
+            self._construccion = _Construccion(parar, hilo, disco)
             hilo.start()
+
+    def esperar_guardada(self, limite: float) -> bool:
+        """Whether the copy kept on disk, being looked at, was read or found unusable within
+        ``limite`` seconds: reading it takes a fraction of a second, where counting a wide
+        find by SQL takes seconds, so the clerk's find waits for it (then asks again)."""
+        with self._lock:
+            construccion = self._construccion
+        if construccion is None or not construccion.hilo.is_alive():
+            return False
+        return construccion.disco.wait(limite)
 
     def _al_dia(self, vigencia: int) -> bool:
         """Whether there is a copy (to be brought up to date when used), the store's terms
@@ -766,15 +780,27 @@ class Espejos:
         actual = self._construccion
         return actual is not None and actual.hilo.is_alive() and not actual.parar.is_set()
 
-    def _construir(self, vigencia: int, parar: threading.Event) -> None:
+    def _construir(self, vigencia: int, parar: threading.Event, disco: threading.Event) -> None:
+        try:
+            self._leer_o_construir(vigencia, parar, disco)
+        finally:
+            disco.set()  # a find waiting for the copy on disk asks again (or counts by SQL)
+
+    def _leer_o_construir(
+        self, vigencia: int, parar: threading.Event, disco: threading.Event
+    ) -> None:
         def vigente() -> bool:  # a change meanwhile: brought up to date when used
             return not parar.is_set()
 
         try:
-            seguir = self._hallados.seguir_si(vigente)
-            if not seguir():
-                return
-            espejo = self._leer(seguir)
+            # Not after the clerk's questions: the clerk's find waits for it (esperar_guardada).
+            espejo = self._guardada()
+            if espejo is None:
+                disco.set()
+                seguir = self._hallados.seguir_si(vigente)
+                if not seguir():
+                    return
+                espejo = self._leer(seguir)
         except Interrumpida:
             return
         except Exception:  # only a speed-up: SQL counts meanwhile

@@ -161,6 +161,11 @@ _COPIA_IDS = "m.id IN (SELECT value FROM json_each(:copia_ids))"
 # again (each one's place there is cleared; those of a find are put in by their values now).
 ESCRITOS_LEIDOS = 10_000
 
+# Seconds a find's count waits for the copy kept on disk being read (a fraction of a second
+# at a million movements) before counting by SQL (seconds for «ma» there on a busy machine);
+# the count runs in the pool, off the window's thread.
+ESPERA_GUARDADA = 2.0
+
 # A grid query: its columns are CAMPOS', chosen at run time.
 _Query = Select[*tuple[Any, ...]]
 
@@ -330,6 +335,7 @@ class MovimientosService:
             self._leer_espejo,
             self._vivos,
             self._espejo_al_dia,
+            self._leer_guardado,
         )
         store.al_soltar(self._espejo.cerrar)
         # Sortable columns' orders in memory: a sorted find's ids put in order at once.
@@ -391,13 +397,17 @@ class MovimientosService:
     def _vivos(self) -> int:
         return self._count(Filtro())
 
-    def _leer_espejo(self, seguir: Callable[[], bool]) -> espejo.Espejo | None:
-        """The copy kept on disk, if it is this store's and is brought up to date; else read
-        from the store, and kept on disk for the next opening."""
+    def _leer_guardado(self) -> espejo.Espejo | None:
+        """The copy kept on disk at the last opening, if it is this store's and is brought
+        up to date (else ``_leer_espejo`` reads it)."""
         guardada = self._espejo_de_disco()
         if guardada is not None:
             log.info("Copia de las búsquedas leída de %s", self._espejo_guardado)
-            return guardada
+        return guardada
+
+    def _leer_espejo(self, seguir: Callable[[], bool]) -> espejo.Espejo | None:
+        """The copy read from the store (none kept on disk could be used), and kept on disk
+        for the next opening."""
         if self._vivos() >= copia_aparte.APARTE and self._marcar() is not None:
             codigo = self._aparte(seguir, espejo_guardado.temporal(self._espejo_guardado))
             if codigo == copia_aparte.NO_CABE:
@@ -509,6 +519,8 @@ class MovimientosService:
         if kept is not None:
             return kept.contar(filtro.busqueda())
         counted = self._espejo.contar(found, filtro.busqueda(), self._contar_rango)
+        if counted is None and self._espejo.esperar_guardada(ESPERA_GUARDADA):
+            counted = self._espejo.contar(found, filtro.busqueda(), self._contar_rango)
         if counted is not None:
             return counted
         if replace(filtro, buscar="") == Filtro():  # its indexes alone
