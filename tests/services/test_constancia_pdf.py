@@ -17,6 +17,7 @@ import pytest
 from icsoe_desktop.domain.credentials import load_sat_pair
 from icsoe_desktop.domain.informativa.cadena import (
     CAPACITACION,
+    Campos,
     cadena_original,
     leer_cadena,
     leer_campos,
@@ -66,6 +67,20 @@ def _paginas(pdf: bytes, tmp_path: Path) -> list[str]:
         ["pdftotext", "-layout", str(archivo), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8")
     return texto.split("\f")[:-1]
+
+
+def _con_nombres(nombres: list[str], capacitacion: bool = False) -> tuple[Campos, str]:
+    """The sealed data and cadena of a contract with a worker of each of ``nombres``."""
+    trabajadores = tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i, nombre)
+        for i, nombre in enumerate(nombres)
+    )
+    base = informativa()
+    inf = dataclasses.replace(
+        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=trabajadores),)
+    )
+    cadena = cadena_original(inf, FIRMA, capacitacion)
+    return dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf)), cadena
 
 
 def test_the_cadena_seals_the_signing_time_with_its_zone_and_training() -> None:
@@ -134,16 +149,7 @@ def test_the_names_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
     nombres = [otros[i : i + 12] for i in range(0, len(otros), 12)]  # in the first column only
     nombres += ["MUÑOZ (PEÑA) JOSÉ \\ Ñ", "", "HERNÁNDEZ GONZÁLEZ MARÍA DE LOS ÁNGELES Y MÁS"]
     nombres += ["MUÑOZ (PEÑA) JOSÉ", ""] * ((900 - len(nombres)) // 2)
-    trabajadores = tuple(
-        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i, nombre)
-        for i, nombre in enumerate(nombres)
-    )
-    base = informativa()
-    inf = dataclasses.replace(
-        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=trabajadores),)
-    )
-    cadena = cadena_original(inf, FIRMA)
-    sellada = dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
+    sellada, cadena = _con_nombres(nombres)
     atajo = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
     monkeypatch.setattr(
         constancia_pdf._Fuente, "escapados", lambda fuente, doc, escapar: ({}, frozenset())
@@ -165,16 +171,7 @@ def test_whole_names_are_measured_as_reportlab_measures_them(monkeypatch) -> Non
         " ".join(palabras[(i * 7 + j * 3) % len(palabras)] for j in range(1 + i % 9))
         for i in range(700)
     ] + ["", "X", "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW"]
-    trabajadores = tuple(
-        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i, nombre)
-        for i, nombre in enumerate(nombres)
-    )
-    base = informativa()
-    inf = dataclasses.replace(
-        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=trabajadores),)
-    )
-    cadena = cadena_original(inf, FIRMA)
-    sellada = dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
+    sellada, cadena = _con_nombres(nombres)
     caracteres = constancia_pdf.caracteres_del_anexo(sellada)
     assert caracteres is not None
     datos = (sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA", None, caracteres)
@@ -193,16 +190,7 @@ def test_a_whole_name_with_a_character_without_its_code_is_not_drawn() -> None:
     from icsoe_desktop.services.informativa import constancia_pdf
 
     nombres = ["MUÑOZ PEÑA JOSÉ", "ЖУКОВ ИВАН", "GARCIA (LOPEZ)"] * 40
-    trabajadores = tuple(
-        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i, nombre)
-        for i, nombre in enumerate(nombres)
-    )
-    base = informativa()
-    inf = dataclasses.replace(
-        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=trabajadores),)
-    )
-    cadena = cadena_original(inf, FIRMA)
-    sellada = dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
+    sellada, cadena = _con_nombres(nombres)
     caracteres = constancia_pdf.caracteres_del_anexo(sellada)
     assert caracteres is not None and "Ж" in caracteres
     datos = (sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA", None)
@@ -220,16 +208,7 @@ def test_page_dictionaries_are_the_bytes_reportlab_writes(monkeypatch, capacitac
 
     from icsoe_desktop.services.informativa import constancia_pdf
 
-    muchos = tuple(
-        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i, f"NOMBRE {i}")
-        for i in range(2_000)
-    )
-    base = informativa()
-    inf = dataclasses.replace(
-        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=muchos),)
-    )
-    cadena = cadena_original(inf, FIRMA, capacitacion)
-    sellada = dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
+    sellada, cadena = _con_nombres([f"NOMBRE {i}" for i in range(2_000)], capacitacion)
     caracteres = constancia_pdf.caracteres_del_anexo(sellada)
     datos = (sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA", None, caracteres)
     una_vez = dibujar(*datos)
