@@ -157,6 +157,20 @@ def test_a_zip_is_read_and_a_zip_bomb_refused_before_anything_is_read(empresa, g
     assert roto.value.code == "zip_danado"
 
 
+def test_the_receipts_after_a_zip64s_65535th_member_are_imported(empresa, gente, tmp_path):
+    """More members than a ZIP's 16-bit count holds (its ZIP64 record counts them): the
+    receipts after them imported, the other files not counted."""
+    recibos = list(nc.nomina(nc.Emisor(), gente[:3], nc.semanas(date(2026, 2, 2), 1), seed=8))
+    paquete = tmp_path / "paquete.zip"
+    with zipfile.ZipFile(paquete, "w") as archivo:
+        for i in range(70_000):
+            archivo.writestr(f"notas/n{i:06}.txt", b"")
+        for nombre, xml in recibos:
+            archivo.writestr(nombre, xml)
+    reporte = empresa.nomina.importar([paquete], CLI_ACTOR)
+    assert (reporte.leidos, reporte.guardados, reporte.rechazos) == (3, 3, [])
+
+
 def test_a_zip_member_that_inflates_beyond_its_header_is_refused_not_inflated(
     empresa, gente, tmp_path
 ):

@@ -5,23 +5,28 @@ A ZIP is judged by its directory before a byte is inflated: too many members, or
 that would inflate far beyond what a receipt measures (a ZIP bomb) refuses the whole ZIP. A
 member is then read bounded: one whose data inflates beyond what its header declared is a
 refused receipt, never a full inflation. ZIPs inside a ZIP are not opened. Each ZIP is opened
-and its directory read once (``abrir``: the count, then the receipts). A deflated member comes
+once (``abrir``) and its directory walked from the file twice, never held (``directorio_zip``):
+to judge it and count its receipts, then to read them. A deflated member comes
 with its compressed bytes as a zlib stream of exactly its data (``Pieza.comprimidos``): the
 evidence archive keeps them as they are instead of compressing the receipt again.
 """
 
 from __future__ import annotations
 
+import bz2
+import itertools
+import lzma
 import os
 import struct
-import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.nomina import MAX_XML, ReciboRechazado
+from icsoe_desktop.services.nomina.directorio_zip import Directorio, DirectorioDanado, Miembro
 
 MAX_MIEMBROS = 1_000_000  # ~20 months of a 12,000-worker weekly payroll in one ZIP
 MAX_RAZON = 200  # a receipt deflates 3 to 10 times; a bomb, thousands
@@ -52,19 +57,18 @@ def _es_zip(path: Path) -> bool:
 
 class Origen:
     """The receipts of ``rutas`` (``abrir``): how many (``total``, the progress bar's) and
-    each one (``piezas``), every ZIP opened, judged and its directory read once."""
+    each one (``piezas``), every ZIP opened and judged by its directory, walked again to read
+    its receipts (its entries are never all in memory)."""
 
     def __init__(self, rutas: Sequence[Path]) -> None:
         self._rutas = list(rutas)
-        self._zips: dict[int, tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]] = {}
+        self._zips: dict[int, tuple[BinaryIO, Directorio, int]] = {}
 
     def __enter__(self) -> Origen:
         try:
             for i, ruta in enumerate(self._rutas):
                 if not ruta.is_dir() and _es_zip(ruta):
-                    archivo = _abrir_zip(ruta)
-                    self._zips[i] = archivo, []  # closed by cerrar if refused
-                    self._zips[i] = archivo, _miembros(ruta, archivo)
+                    self._zips[i] = _abrir_zip(ruta)
         except BaseException:
             self.cerrar()
             raise
@@ -74,7 +78,7 @@ class Origen:
         self.cerrar()
 
     def cerrar(self) -> None:
-        for archivo, _ in self._zips.values():
+        for archivo, _, _ in self._zips.values():
             archivo.close()
         self._zips.clear()
 
@@ -83,7 +87,7 @@ class Origen:
         total = 0
         for i, ruta in enumerate(self._rutas):
             if i in self._zips:
-                total += len(self._zips[i][1])
+                total += self._zips[i][2]
             elif ruta.is_dir():
                 total += sum(1 for _ in _en_carpeta(ruta))
             else:
@@ -93,9 +97,10 @@ class Origen:
     def piezas(self) -> Iterator[Pieza]:
         for i, ruta in enumerate(self._rutas):
             if i in self._zips:
-                archivo, miembros = self._zips[i]
-                for info in miembros:
-                    yield _leer_miembro(archivo, info, ruta.name)
+                archivo, directorio, cuantos = self._zips[i]
+                # As many as counted: a file changed since is not read beyond them.
+                for miembro in itertools.islice(_recibos(directorio), cuantos):
+                    yield _leer_miembro(archivo, miembro, ruta.name)
             elif ruta.is_dir():
                 for path in _en_carpeta(ruta):
                     yield _leer_archivo(path, str(path.relative_to(ruta)))
@@ -136,64 +141,79 @@ def _leer_archivo(path: Path, nombre: str) -> Pieza:
     return Pieza(nombre, datos)
 
 
-def _abrir_zip(ruta: Path) -> zipfile.ZipFile:
+def _abrir_zip(ruta: Path) -> tuple[BinaryIO, Directorio, int]:
+    """The ZIP open, its directory found and judged, and how many receipts it holds."""
     try:
-        return zipfile.ZipFile(ruta)
-    except (OSError, zipfile.BadZipFile) as exc:
+        archivo = ruta.open("rb")
+    except OSError as exc:
         raise ZipRechazado(
             "zip_danado", f"«{ruta.name}» no es un ZIP legible o está dañado: no se leyó nada."
         ) from exc
+    try:
+        directorio = Directorio(archivo, ruta.name)
+        return archivo, directorio, _revisar(ruta, directorio)
+    except DirectorioDanado as exc:
+        archivo.close()
+        raise ZipRechazado(exc.code, exc.message) from exc
+    except BaseException:
+        archivo.close()
+        raise
 
 
-def _miembros(ruta: Path, archivo: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The .xml members, once the directory says the ZIP is no bomb."""
-    infos = archivo.infolist()
-    if len(infos) > MAX_MIEMBROS:
+def _recibos(directorio: Directorio) -> Iterator[Miembro]:
+    return (m for m in directorio if not m.es_carpeta() and _es_xml(m.nombre))
+
+
+def _revisar(ruta: Path, directorio: Directorio) -> int:
+    """How many .xml members, once the directory says the ZIP is no bomb."""
+    total = cuantos = recibos = 0
+    bomba: Miembro | None = None
+    for miembro in directorio:
+        cuantos += 1
+        if cuantos > MAX_MIEMBROS:
+            continue  # only counted, for the message
+        total += miembro.tamano
+        if miembro.tamano > MAX_XML and miembro.tamano > MAX_RAZON * max(miembro.comprimido, 1):
+            bomba = bomba or miembro
+        recibos += not miembro.es_carpeta() and _es_xml(miembro.nombre)
+    if cuantos > MAX_MIEMBROS:
         raise ZipRechazado(
             "zip_demasiados",
-            f"«{ruta.name}» tiene {len(infos):,} archivos; se leen hasta {MAX_MIEMBROS:,} por "
+            f"«{ruta.name}» tiene {cuantos:,} archivos; se leen hasta {MAX_MIEMBROS:,} por "
             "ZIP: divídelo.",
         )
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > MAX_XML and info.file_size > MAX_RAZON * max(info.compress_size, 1):
-            raise ZipRechazado(
-                "zip_bomba",
-                f"«{ruta.name}» parece una bomba ZIP: «{info.filename}» ocupa "
-                f"{info.compress_size:,} bytes y se descomprimiría a {info.file_size:,}. No se "
-                "leyó nada.",
-            )
+    if bomba is not None:
+        raise ZipRechazado(
+            "zip_bomba",
+            f"«{ruta.name}» parece una bomba ZIP: «{bomba.nombre}» ocupa "
+            f"{bomba.comprimido:,} bytes y se descomprimiría a {bomba.tamano:,}. No se "
+            "leyó nada.",
+        )
     if total > MAX_TOTAL:
         raise ZipRechazado(
             "zip_bomba",
             f"«{ruta.name}» se descomprimiría a {total / 1024**3:,.0f} GB: más de lo que "
             f"caben en un ZIP de recibos ({MAX_TOTAL // 1024**3} GB). No se leyó nada.",
         )
-    return [info for info in infos if not info.is_dir() and _es_xml(info.filename)]
+    return recibos
 
 
-def _leer_miembro(archivo: zipfile.ZipFile, info: zipfile.ZipInfo, zip_nombre: str) -> Pieza:
-    nombre = f"{zip_nombre}/{info.filename}"
-    if info.file_size > MAX_XML:
+def _leer_miembro(archivo: BinaryIO, miembro: Miembro, zip_nombre: str) -> Pieza:
+    nombre = f"{zip_nombre}/{miembro.nombre}"
+    if miembro.tamano > MAX_XML:
         return Pieza(
             nombre, motivo=ReciboRechazado("xml_grande", f"Mide más de {MAX_XML // 1024**2} MB.")
         )
     try:
-        if _deflado(info):
-            datos, comprimidos = _inflar(archivo, info)
-        else:
-            with archivo.open(info) as miembro:
-                datos, comprimidos = miembro.read(info.file_size + 1), None
-    except (OSError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, zlib.error):
-        # RuntimeError: encrypted; NotImplementedError: a compression zipfile does not read.
+        datos, comprimidos = _datos(archivo, miembro)
+    except (OSError, _Ilegible, EOFError, zlib.error, lzma.LZMAError):
         return Pieza(
             nombre,
             motivo=ReciboRechazado(
                 "zip_miembro_ilegible", "No se pudo descomprimir: cifrado o dañado."
             ),
         )
-    if len(datos) > info.file_size:
+    if len(datos) > miembro.tamano:
         return Pieza(
             nombre,
             motivo=ReciboRechazado(
@@ -204,35 +224,101 @@ def _leer_miembro(archivo: zipfile.ZipFile, info: zipfile.ZipInfo, zip_nombre: s
     return Pieza(nombre, datos, comprimidos=comprimidos)
 
 
+class _Ilegible(Exception):
+    """A member that cannot be read: encrypted, compressed another way, damaged."""
+
+
 # Deflate's worst case: stored blocks, 5 bytes per 64 KiB, and the end (RFC 1951).
 _HOLGURA = 64
+_TROZO = 1024**2
+_GUARDADO, _DEFLATE, _BZIP2, _LZMA = 0, 8, 12, 14
 
 
-def _deflado(info: zipfile.ZipInfo) -> bool:
-    """A member deflated, not encrypted, whose compressed size is what its data can take."""
-    return (
-        info.compress_type == zipfile.ZIP_DEFLATED
-        and not info.flag_bits & 0x1
-        and info.compress_size <= info.file_size + info.file_size // 8192 + _HOLGURA
-    )
-
-
-def _inflar(archivo: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[bytes, bytes | None]:
-    """A deflated member's data (bounded, its CRC-32 checked, as zipfile reads it) and, when
-    its compressed bytes are one whole deflate stream of exactly them, those bytes as a zlib
-    stream (its header, them, the Adler-32 of the data)."""
-    deflado = _guardados(archivo, info)
-    flujo = zlib.decompressobj(-zlib.MAX_WBITS)
-    datos = flujo.decompress(deflado, info.file_size + 1)
-    if len(datos) > info.file_size:
-        return datos, None  # refused by the caller
-    if not flujo.eof or len(datos) != info.file_size:
-        raise EOFError("incompleto")
-    if zlib.crc32(datos) != info.CRC:
-        raise zipfile.BadZipFile("CRC-32")
-    if flujo.unused_data:  # something after the stream: the data stand, the bytes are not it
+def _datos(archivo: BinaryIO, miembro: Miembro) -> tuple[bytes, bytes | None]:
+    """A member's data (bounded: at most one byte beyond its declared size, its CRC-32
+    checked) and, when its compressed bytes are one whole deflate stream of exactly them,
+    those bytes as a zlib stream (its header, them, the Adler-32 of the data)."""
+    if miembro.banderas & 0x1:
+        raise _Ilegible("cifrado")
+    if miembro.metodo == _DEFLATE and miembro.comprimido <= (
+        miembro.tamano + miembro.tamano // 8192 + _HOLGURA
+    ):
+        deflado = _guardados(archivo, miembro, miembro.comprimido)
+        flujo = zlib.decompressobj(-zlib.MAX_WBITS)
+        datos = flujo.decompress(deflado, miembro.tamano + 1)
+        _comprobar(datos, miembro, flujo.eof)
+        if len(datos) > miembro.tamano or flujo.unused_data:
+            return datos, None  # refused by the caller / the bytes are not only the data
+        return datos, b"\x78\x9c" + deflado + zlib.adler32(datos).to_bytes(4, "big")
+    if miembro.metodo == _GUARDADO:
+        datos = _guardados(archivo, miembro, min(miembro.comprimido, miembro.tamano + 1))
+        _comprobar(datos, miembro, completo=True)
         return datos, None
-    return datos, b"\x78\x9c" + deflado + zlib.adler32(datos).to_bytes(4, "big")
+    return _por_trozos(archivo, miembro), None
+
+
+def _por_trozos(archivo: BinaryIO, miembro: Miembro) -> bytes:
+    """A member compressed in a way that may take more bytes than its data (deflate with
+    room to spare, bzip2, LZMA), inflated a megabyte at a time, never beyond its declared
+    size."""
+    flujo: Any
+    _guardados(archivo, miembro, 0)
+    quedan = miembro.comprimido
+    if miembro.metodo == _DEFLATE:
+        flujo = zlib.decompressobj(-zlib.MAX_WBITS)
+    elif miembro.metodo == _BZIP2:
+        flujo = bz2.BZ2Decompressor()
+    elif miembro.metodo == _LZMA:
+        flujo, quedan = _lzma(archivo, quedan)
+    else:
+        raise _Ilegible("otra compresión")
+    datos = b""
+    while quedan and not flujo.eof and len(datos) <= miembro.tamano:
+        trozo = archivo.read(min(quedan, _TROZO))
+        if not trozo:
+            raise EOFError("truncado")
+        quedan -= len(trozo)
+        datos += flujo.decompress(trozo, miembro.tamano + 1 - len(datos))
+    # LZMA's stream may end with its data, without an end marker.
+    _comprobar(datos, miembro, flujo.eof or (miembro.metodo == _LZMA and not quedan))
+    return datos
+
+
+_LZMA_CABECERA = struct.Struct("<2BH")  # version, the length of the properties (APPNOTE 5.8.8)
+_LZMA_PROPIEDADES = struct.Struct("<BL")  # lc, lp, pb in one byte; the dictionary's size
+
+
+def _lzma(archivo: BinaryIO, quedan: int) -> tuple[lzma.LZMADecompressor, int]:
+    """The decompressor of an LZMA member's stream, its header read from ``archivo``."""
+    cabecera = archivo.read(_LZMA_CABECERA.size)
+    if len(cabecera) != _LZMA_CABECERA.size:
+        raise EOFError("truncado")
+    _, _, largo = _LZMA_CABECERA.unpack(cabecera)
+    propiedades = archivo.read(largo)
+    if largo != _LZMA_PROPIEDADES.size or len(propiedades) != largo:
+        raise _Ilegible("propiedades LZMA")
+    lclppb, diccionario = _LZMA_PROPIEDADES.unpack(propiedades)
+    if lclppb >= 9 * 5 * 5:
+        raise _Ilegible("propiedades LZMA")
+    filtro = {
+        "id": lzma.FILTER_LZMA1,
+        "dict_size": diccionario,
+        "lc": lclppb % 9,
+        "lp": lclppb // 9 % 5,
+        "pb": lclppb // 45,
+    }
+    flujo = lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[filtro])
+    return flujo, max(quedan - _LZMA_CABECERA.size - largo, 0)
+
+
+def _comprobar(datos: bytes, miembro: Miembro, completo: bool) -> None:
+    """Data more than declared are refused by the caller; fewer, or another CRC-32, here."""
+    if len(datos) > miembro.tamano:
+        return
+    if not completo or len(datos) != miembro.tamano:
+        raise EOFError("incompleto")
+    if zlib.crc32(datos) != miembro.crc:
+        raise _Ilegible("CRC-32")
 
 
 # A member's local header (PKWARE's APPNOTE 4.3.7): signature, versions, flags, method, time,
@@ -241,27 +327,24 @@ _CABECERA = struct.Struct("<4s2B4HL2L2H")
 _UTF8 = 0x800  # general purpose flag: the name is UTF-8
 
 
-def _guardados(archivo: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """A member's bytes as the ZIP stores them, after its local header, which must name it
-    as the directory does (what ``ZipFile.open`` checks): two reads, not ``ZipFile.open``'s
-    three, each with its seek and its lock, per receipt."""
-    fp = archivo.fp
-    if fp is None:
-        raise zipfile.BadZipFile("cerrado")
-    fp.seek(info.header_offset)
-    cabecera = fp.read(_CABECERA.size)
+def _guardados(archivo: BinaryIO, miembro: Miembro, cuantos: int) -> bytes:
+    """The first ``cuantos`` bytes the ZIP stores for a member, after its local header,
+    which must name it as the directory does (what ``ZipFile.open`` checks); the file is
+    left after them."""
+    if miembro.desplazamiento < 0:
+        raise EOFError("antes del ZIP")
+    archivo.seek(miembro.desplazamiento)
+    cabecera = archivo.read(_CABECERA.size)
     if len(cabecera) != _CABECERA.size:
-        raise zipfile.BadZipFile("cabecera truncada")
+        raise EOFError("cabecera truncada")
     firma, _, _, banderas, _, _, _, _, _, _, largo_nombre, largo_extra = _CABECERA.unpack(cabecera)
-    resto = fp.read(largo_nombre + largo_extra + info.compress_size)
-    codificacion = "utf-8" if banderas & _UTF8 else getattr(archivo, "metadata_encoding", None)
-    codificacion = codificacion or "cp437"
+    resto = archivo.read(largo_nombre + largo_extra + cuantos)
     try:
-        nombre = resto[:largo_nombre].decode(codificacion)
+        nombre = resto[:largo_nombre].decode("utf-8" if banderas & _UTF8 else "cp437")
     except UnicodeDecodeError as exc:
-        raise zipfile.BadZipFile("nombre") from exc
-    if firma != b"PK\x03\x04" or nombre != info.orig_filename:
-        raise zipfile.BadZipFile("cabecera ajena")
-    if len(resto) != largo_nombre + largo_extra + info.compress_size:
+        raise _Ilegible("nombre") from exc
+    if firma != b"PK\x03\x04" or nombre != miembro.original:
+        raise _Ilegible("cabecera ajena")
+    if len(resto) != largo_nombre + largo_extra + cuantos:
         raise EOFError("truncado")
     return resto[largo_nombre + largo_extra :]
