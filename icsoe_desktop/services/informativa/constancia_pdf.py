@@ -24,6 +24,7 @@ import threading
 import zlib
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 # isort: off
 import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
@@ -438,9 +439,9 @@ class _Pagina(PDFPage):  # type: ignore[misc]  # reportlab is untyped
         # As reportlab's: the content's object number is given now.
         return plantilla[0] + self._contenido(document) + plantilla[1]
 
-    def _contenido(self, document: object) -> bytes:
-        referencia = document.Reference(self.Contents)  # type: ignore[attr-defined]
-        numero, version = document.idToObjectNumberAndVersion[referencia.name]  # type: ignore[attr-defined]
+    def _contenido(self, document: Any) -> bytes:  # reportlab's PDFDocument, untyped
+        referencia = document.Reference(self.Contents)
+        numero, version = document.idToObjectNumberAndVersion[referencia.name]
         return b"/Contents %d %d R" % (numero, version)
 
     def _clave(self) -> tuple[object, ...] | None:
