@@ -72,6 +72,15 @@ REPEAT = 7
 COLD = 3  # a find's first question, its matches not kept yet: each one reads them again
 
 
+def _busquedas(registro: str) -> tuple[tuple[str, dict[str, str], str], ...]:
+    """The finds a clerk types: two wide texts, and a narrow one under a registro."""
+    return (
+        ("ma", {}, "«ma»"),
+        ("ju", {}, "«ju»"),
+        ("gar", {"registro_patronal": registro}, "«gar» + registro"),
+    )
+
+
 def _terms(services) -> dict[str, str]:
     """What a clerk types, from a movement of the store's middle."""
     with services.store.engine.connect() as conn:
@@ -219,11 +228,7 @@ def bench_clic(services, registro: str, only: set[str]) -> None:
         "\nLa mitad justo tras el clic, sin orden guardado de la columna (reloj y CPU en ms;"
         " mediana [mín–máx] de 6: 3 por sentido; meta ≤ 300 de reloj)"
     )
-    for text, terms, label in (
-        ("ma", {}, "«ma»"),
-        ("ju", {}, "«ju»"),
-        ("gar", {"registro_patronal": registro}, "«gar» + registro"),
-    ):
+    for text, terms, label in _busquedas(registro):
         filtro = Filtro(buscar=text, **terms)
         total = movimientos.count(filtro)
         for column in _sortable(only):
@@ -652,11 +657,7 @@ def bench_ordenes(services, registro: str, only: set[str]) -> None:
     worst["tras clic"] = 0.0
     ratios = []
     with services.store.engine.connect() as conn:
-        for text, terms, label in (
-            ("ma", {}, "«ma»"),
-            ("ju", {}, "«ju»"),
-            ("gar", {"registro_patronal": registro}, "«gar» + registro"),
-        ):
+        for text, terms, label in _busquedas(registro):
             filtro = Filtro(buscar=text, **terms)
             total = movimientos.count(filtro)
             kept, peak = _kept_ids_memory(movimientos, filtro, columns[0], total)

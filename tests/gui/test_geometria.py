@@ -628,11 +628,16 @@ application.shutdown()
 """
 
 
-@pytest.mark.parametrize(
+# The screen's height in physical px, 1366×768 less the taskbar: Windows 11's, Windows 10's,
+# none (as under Wine).
+_ALTOS_1366X768 = pytest.mark.parametrize(
     "alto",
     [672, 688, 768],
     ids=["barra de Windows 11", "barra de Windows 10", "sin barra (Wine)"],
 )
+
+
+@_ALTOS_1366X768
 def test_the_first_start_login_with_several_empresas_fits_1366x768_at_200_percent(
     data_dir, tmp_path, monkeypatch, alto
 ):
@@ -795,11 +800,7 @@ def _pantalla(tmp_path: Path, alto: int) -> Path:
     return archivo
 
 
-@pytest.mark.parametrize(
-    "alto",
-    [672, 688, 768],
-    ids=["barra de Windows 11", "barra de Windows 10", "sin barra (Wine)"],
-)
+@_ALTOS_1366X768
 def test_the_main_window_fits_1366x768_at_200_percent_in_every_tab(
     data_dir, tmp_path, monkeypatch, alto
 ):

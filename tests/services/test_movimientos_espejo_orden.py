@@ -15,20 +15,11 @@ from icsoe_desktop.services.movimientos import espejo, espejo_orden
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, resolve
 from icsoe_desktop.store import movimientos_paging as paging
 from tests.services.test_movimientos_espejo import REGISTROS, _construida, _store
+from tests.services.test_movimientos_espejo_columnas import PANELES, _ordenados
 
 # The grid's columns sorted by a term the copy holds (Vence sorts by fecha).
 DE_LA_COPIA = [i for i, c in enumerate(COLUMNS) if c.sort_column in espejo_orden.COLUMNAS]
 TEXTOS = ("ma", "ju", "gar", "muñ", "JUAN JUAN")
-PANELES: dict[str, dict[str, object]] = {
-    "sin filtro": {},
-    "registro": {"registro_patronal": REGISTROS[0]},
-    "Bajas pendientes": {"tipo": "02", "estado": "pendiente"},
-}
-
-
-def _ordenados(movimientos_svc, filtro: Filtro, orden: Orden) -> list[int]:
-    """The find's ids in the grid's order, as SQL sorts its rows (``iter_rows``)."""
-    return [row[0] for row in movimientos_svc.iter_rows(filtro, orden)]
 
 
 @pytest.fixture
