@@ -23,7 +23,7 @@ from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
 from icsoe_desktop.gui.kit.plegado import listas_bajas, plegable
-from icsoe_desktop.gui.kit.tabulador import bordes, en_orden
+from icsoe_desktop.gui.kit.tabulador import en_orden
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -102,9 +102,7 @@ class VentanaPrincipal(QMainWindow):
         self.barra_sincronizacion = BarraSincronizacion(services, self.statusBar())
         self._build_menus()
         # Reading order: the band's button on top, the movimientos, Salir at the bottom.
-        primero, ultimo = bordes(self.movimientos)
-        en_orden(self.pendientes_button, primero)
-        en_orden(ultimo, self.salir)
+        en_orden(self.pendientes_button, self.movimientos, self.salir)
         self._primera_vez = True  # showEvent: the first focus
         from icsoe_desktop.gui.sync.version_nueva import AvisoVersionNueva
 

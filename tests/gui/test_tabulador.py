@@ -201,22 +201,3 @@ def test_tab_goes_in_reading_order_in_certificados_and_the_import_assistant(
     assert [nombre(w) for w in [start, *passed]] == [nombre(w) for w in esperado]
     start, passed = recorrer(qtbot, window, atras=True)
     assert [nombre(w) for w in [start, *reversed(passed)]] == [nombre(w) for w in esperado]
-
-
-def test_the_main_window_is_walked_in_reading_order_salir_last(qtbot, mundo):
-    """From «Configuración inicial…» in the band on top, Tab passes the movimientos' buttons,
-    the search, the tabs and the grid in the order they are read, and *Salir*, at the bottom,
-    comes last; Mayús+Tab walks it back."""
-    window = windows()["ventana_principal.VentanaPrincipal"](mundo)
-    qtbot.addWidget(window)
-    colocar(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.pendientes_button.setFocus()
-    start, passed = recorrer(qtbot, window)
-    walked = [start, *passed]
-    assert walked[0] is window.pendientes_button
-    assert walked[-1] is window.salir, [nombre(w) for w in walked]
-    assert fuera_de_orden(window, walked) == []
-    start, back = recorrer(qtbot, window, atras=True)
-    assert [nombre(w) for w in [start, *reversed(back)]] == [nombre(w) for w in walked]

@@ -17,20 +17,6 @@ def en_orden(*widgets: QWidget | None) -> None:
         QWidget.setTabOrder(antes, despues)
 
 
-def bordes(panel: QWidget) -> tuple[QWidget, QWidget]:
-    """The first and the last of ``panel``'s controls Tab stops at, in its window's chain
-    (``panel`` itself when it has none): what goes before and after a whole panel in
-    ``en_orden``. Qt moves a panel alone, ahead of its own controls."""
-    dentro = []
-    widget = panel.nextInFocusChain()
-    while widget is not panel and widget is not None:
-        tab = widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-        if tab == Qt.FocusPolicy.TabFocus and panel.isAncestorOf(widget):
-            dentro.append(widget)
-        widget = widget.nextInFocusChain()
-    return (dentro[0], dentro[-1]) if dentro else (panel, panel)
-
-
 class _SalidaDeFechaVacia(QObject):
     """A date edit showing its special value («(sin fecha)») takes Tab to move between its
     sections, and there are none to move to: the clerk would stay there for ever. Tab and
