@@ -101,8 +101,12 @@ class VentanaPrincipal(QMainWindow):
         # «Sincronizado hh:mm» / «Sin conexión» / «N cambios por enviar», and the automatic sync.
         self.barra_sincronizacion = BarraSincronizacion(services, self.statusBar())
         self._build_menus()
-        # Reading order: the band's button on top, the movimientos, Salir at the bottom.
-        en_orden(self.pendientes_button, self.movimientos, self.salir)
+        # Reading order: the band's button on top, the movimientos, Salir at the bottom. The
+        # panel's own edges are named: ordered as one widget, Qt puts Salir right after the
+        # panel and ahead of the panel's controls.
+        en_orden(self.pendientes_button, self.movimientos.exportar)
+        lotes = self.movimientos.lotes
+        en_orden(self.movimientos.tabla if lotes is None else lotes.detalle_tabla, self.salir)
         self._primera_vez = True  # showEvent: the first focus
         from icsoe_desktop.gui.sync.version_nueva import AvisoVersionNueva
 

@@ -201,3 +201,21 @@ def test_tab_goes_in_reading_order_in_certificados_and_the_import_assistant(
     assert [nombre(w) for w in [start, *passed]] == [nombre(w) for w in esperado]
     start, passed = recorrer(qtbot, window, atras=True)
     assert [nombre(w) for w in [start, *reversed(passed)]] == [nombre(w) for w in esperado]
+
+
+def test_tab_walks_the_main_window_in_reading_order_ending_at_salir(qtbot, mundo):
+    """From the band's button, Tab passes the movimientos' buttons, search, grid and Lotes in
+    the order they are read and ends at *Salir* (never *Salir* right after the band);
+    Mayús+Tab walks the same way back."""
+    window = windows()["ventana_principal.VentanaPrincipal"](mundo)
+    qtbot.addWidget(window)
+    colocar(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.pendientes_button.setFocus()
+    start, walked = recorrer(qtbot, window)
+    assert walked[-1] is window.salir, [nombre(w) for w in walked[-3:]]
+    assert window.salir not in walked[:-1]
+    assert fuera_de_orden(window, [start, *walked]) == []
+    start, back = recorrer(qtbot, window, atras=True)
+    assert [nombre(w) for w in reversed(back)] == [nombre(w) for w in walked]
