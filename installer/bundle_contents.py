@@ -140,6 +140,7 @@ EXCLUDED_MODULES = [
     "pytest",
     "hypothesis",
     "aiosmtpd",
+    "pandas",
     # A plaintext "keyring" is for tests only: the bundle must never fall back to it.
     "keyrings.alt",
 ]

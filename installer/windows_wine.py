@@ -72,8 +72,12 @@ WINDOWS_ONLY = ("pywin32-ctypes==0.2.3", "pefile==2024.8.26", "colorama==0.4.6",
 # ICU for Windows from PyPI (the DLLs only; icuuc.dll below forwards to its icuuc<N>.dll).
 ICU_WHEEL = "pyicu-wheels==2.15.2"
 # Not installed under Wine: the sync server's stack (its tests need PostgreSQL, not run there),
-# the linter, and coverage (measured on the Linux run only: .ci/run).
-NOT_ON_WINDOWS = ("ruff", "starlette", "uvicorn", "psycopg", "pytest-cov", "coverage")
+# the linter, coverage (measured on the Linux run only: .ci/run) and pandas (one test reads the
+# SISUB's CSVs with it, on Linux).
+NOT_ON_WINDOWS = (
+    *("ruff", "starlette", "uvicorn", "psycopg", "pytest-cov", "coverage"),
+    *("pandas", "numpy"),
+)
 # System DLLs the app's wheels import that Windows 10 has and Wine 8 does not. Built into the
 # prefix's system32 (where PyInstaller, as on Windows, leaves them out of the bundle):
 # - icuuc.dll (Qt6Core, for its text codecs: only ICU's converter API): forwards each function

@@ -1,5 +1,5 @@
 """The SISUB files through the real services: the three CSVs as Excel in Spanish saves them
-(Windows-1252, commas, CRLF) read back by the csv module and by LibreOffice equal to the report;
+(Windows-1252, commas, CRLF) read back by the csv module, by LibreOffice and by pandas equal to the report;
 the office's guide (.xls, its columns in another order, one the app cannot fill) read by its
 titles and kept for the next export; a ZIP per period; who may export."""
 
@@ -122,6 +122,26 @@ def test_libreoffice_reads_the_csv_as_the_report(services, reporte, tmp_path):
     ]
     assert leidas[1:] == _esperado(services, uuid, ana)
     assert leidas[0][-1] == "Salario no excedente"
+
+
+def test_pandas_reads_the_three_csvs_as_the_report(services, reporte, tmp_path):
+    """As an analyst would open them: pandas with the file's encoding, every cell as text."""
+    pd = pytest.importorskip("pandas", reason="pandas no se instala en Windows (NOT_ON_WINDOWS)")
+    rfc, ana, uuid = reporte
+    hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "salida")
+
+    def leer(nombre: str):
+        return pd.read_csv(hecho.ruta / nombre, encoding="cp1252", dtype=str, keep_default_na=False)
+
+    detalle = leer(DETALLE)
+    assert detalle.values.tolist() == _esperado(services, uuid, ana)
+    assert list(detalle.columns[:3]) == ["Cuatrimestre", "Año", "Bimestre"]
+    r = services.sisub.reporte(uuid, ana)
+    contratos = leer(CONTRATOS)
+    assert contratos["Número de contrato"].tolist() == [c.numero for c in r.contratos]
+    assert contratos["Número de trabajadores"].tolist() == ["2"]
+    sujeto = leer(SUJETO)
+    assert sujeto[["RFC", "Tipo de reporte"]].values.tolist() == [[rfc, "Con datos continuos"]]
 
 
 def test_the_offices_guide_orders_the_columns_and_is_kept(services, reporte, tmp_path):
