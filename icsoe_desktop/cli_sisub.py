@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.domain.texts import plural
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.services.container import Services
@@ -96,9 +97,14 @@ def _preparar(args: argparse.Namespace, services: Services) -> int:
     hecho = services.sisub.preparar(args.contratista, CLI_ACTOR, args.periodo)
     reporte = services.sisub.reporte(hecho.uuid, CLI_ACTOR)
     print(
-        f"SISUB de {args.periodo.texto} ({reporte.tipo_texto}): {hecho.contratos:,} contratos en "
-        f"vigor, {hecho.trabajadores:,} renglones de trabajadores por bimestre"
-        + (f", {hecho.conservados:,} capturados a mano conservados." if hecho.conservados else ".")
+        f"SISUB de {args.periodo.texto} ({reporte.tipo_texto}): "
+        f"{plural(hecho.contratos, 'contrato en vigor', 'contratos en vigor')}, "
+        f"{plural(hecho.trabajadores, 'renglón', 'renglones')} de trabajadores por bimestre"
+        + (
+            f", {plural(hecho.conservados, 'capturado a mano conservado', 'capturados a mano conservados')}."
+            if hecho.conservados
+            else "."
+        )
     )
     return 0
 
@@ -133,7 +139,8 @@ def _revisar(uuid: str, services: Services) -> int:
     for p in problemas:
         print(f"{'Aviso' if p.aviso else 'Corregir'}: {p.mensaje}")
     errores = sum(1 for p in problemas if not p.aviso)
-    print(f"{errores:,} por corregir, {len(problemas) - errores:,} avisos.", file=sys.stderr)
+    avisos = plural(len(problemas) - errores, "aviso")
+    print(f"{errores:,} por corregir, {avisos}.", file=sys.stderr)
     return 1 if errores else 0
 
 

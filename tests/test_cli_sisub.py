@@ -68,7 +68,9 @@ def test_a_contract_without_its_number_is_not_exported(services, quien, data_dir
     contrato(services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), None, trabajadores=1)
     services.close()
     periodo = ("--contratista", rfc, "--periodo", "2026-2")
-    assert cli(data_dir, "sisub", "preparar", *periodo).returncode == 0
+    hecho = cli(data_dir, "sisub", "preparar", *periodo)
+    assert hecho.returncode == 0, hecho.stderr
+    assert "(Con datos continuos): 1 contrato en vigor, 0 renglones" in hecho.stdout
     hecho = cli(data_dir, "sisub", "revisar", *periodo)
     assert hecho.returncode == 1
     assert "Corregir: Captura el número de contrato SISUB" in hecho.stdout
