@@ -333,10 +333,12 @@ def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, dat
         size = login.size()
         for _ in range(2):
             click(qtbot, login.solo_consulta)
+            _asentado()
             assert login.solo_consulta.isChecked()
             assert login.vigencias.isVisible()  # the allowed empresa's certificates
             assert login.size() == size
             click(qtbot, login.solo_consulta)
+            _asentado()
             assert login.size() == size
         _cabe(_ver(login, None), _area(login))
 
@@ -352,6 +354,13 @@ def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, dat
         assert login.width() <= 640  # the long name does not stretch the login
     finally:
         application.shutdown()
+
+
+def _asentado() -> None:
+    """The layout requests a change posted handled now (the login refits to its contents on
+    them), and those they post in turn."""
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 def _rfc_enteros(login: QWidget, services) -> list[str]:
@@ -701,6 +710,121 @@ def test_the_first_start_login_with_several_empresas_fits_1366x768_at_200_percen
     assert descripcion == MSG_PRIMER_PASO  # the whole, folded or not
     [tab] = [v.split() for k, v in lineas if k == "tab"]
     assert {nombre for nombre, _entero, _texto in controles} <= set(tab)
+
+
+LOGIN_SOLO_CONSULTA = """
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + sys.argv[3]
+app = QApplication([])
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA
+
+application = Application(Path(sys.argv[1]))
+application.start()
+login = application.login
+login.seguir_contenido()
+while application.services is None or not login.empresa_selector.combo.isVisible():
+    QTest.qWait(20)
+selector = login.empresa_selector
+controles = [login.solo_consulta, login.usuario, login.contrasena, login.mostrar,
+             login.continuar, login.registrate, login.olvido, login.icsoe]
+
+
+def ver(estado):
+    for _ in range(3):  # refitted, folded and centred on the loop's next turns
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QTest.qWait(100)
+    previsto = QRect(login.frameGeometry().topLeft(), login.size().grownBy(MARGENES_VENTANA))
+    print("marco", estado, *login.frameGeometry().getRect())
+    print("previsto", estado, *previsto.getRect())
+    empresa = selector.combo if selector.combo.isVisible() else selector.nombre
+    for control in (empresa, *controles, login.vigencias):
+        if control is login.vigencias and not control.isVisible():
+            continue
+        caja = QRect(control.mapTo(login, control.rect().topLeft()), control.size())
+        alto = (control.heightForWidth(control.width()) if control.hasHeightForWidth()
+                else control.minimumSizeHint().height())
+        entero = control.isVisible() and login.rect().contains(caja) and control.height() >= alto
+        tabulable = control.isEnabled() and control.focusPolicy() & Qt.FocusPolicy.TabFocus
+        print("control", estado, control.objectName(), int(entero), int(bool(tabulable)))
+    # Tab from the check box goes round every control that answers.
+    login.activateWindow()
+    login.solo_consulta.setFocus()
+    vistos = []
+    for _ in range(2 * len(controles) + 2):
+        vistos.append(QApplication.focusWidget().objectName())
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    print("tab", estado, *vistos)
+    login.grab().save(f"{sys.argv[2]} {estado}.png")
+
+
+def marcar():
+    casilla = login.solo_consulta  # on its box: a wide check box's middle is empty
+    QTest.mouseClick(casilla, Qt.MouseButton.LeftButton, pos=QPoint(8, casilla.height() // 2))
+
+
+ver("antes")
+marcar()
+print("marcada", int(login.solo_consulta.isChecked()))
+ver("marcada")
+marcar()
+ver("desmarcada")
+application.shutdown()
+"""
+
+
+@pytest.mark.parametrize(
+    ("escala", "alto"),
+    [("1.5", 672), ("2", 672), ("2", 688), ("2", 768)],
+    ids=[
+        "150 %, barra de Windows 11",
+        "200 %, barra de Windows 11",
+        "200 %, barra de Windows 10",
+        "200 %, sin barra (Wine)",
+    ],
+)
+def test_the_login_keeps_its_size_and_place_when_solo_consulta_is_ticked_at_150_and_200_percent(
+    data_dir, ids_tres, tmp_path, monkeypatch, escala, alto
+):
+    """Windows at 150 and 200 % on a 1366×768 screen (the whole screen scaled): ticking sólo
+    consulta (which opens the allowed empresa and shows its certificates) and unticking it
+    leaves the login where it was and as large, inside the screen with Windows' frame: nothing
+    jumps, grows past the screen or is cut, and Tab reaches every control that answers."""
+    monkeypatch.setenv("QT_SCALE_FACTOR", escala)
+    imagen = tmp_path / f"acceso al {float(escala):.0%}"
+    salida = run_qt_script(
+        tmp_path, LOGIN_SOLO_CONSULTA, str(data_dir), str(imagen), str(_pantalla(tmp_path, alto))
+    )
+    lineas = [linea.split() for linea in salida.splitlines()]
+    assert ["marcada", "1"] in lineas
+    cajas = {
+        (clave, estado): QRect(*map(int, resto))
+        for clave, estado, *resto in lineas
+        if clave in ("marco", "previsto")
+    }
+    area = QRect(0, 0, 1366, alto)
+    area.setSize(area.size() / float(escala))
+    estados = ("antes", "marcada", "desmarcada")
+    for estado in estados:
+        assert cajas["marco", estado] == cajas["marco", "antes"], f"{estado}: el acceso se movió"
+        for clave in ("marco", "previsto"):
+            assert area.contains(cajas[clave, estado]), (estado, cajas[clave, estado], area)
+    controles = [resto for clave, *resto in lineas if clave == "control"]
+    tab = {resto[0]: set(resto[1:]) for clave, *resto in lineas if clave == "tab"}
+    for estado, nombre, entero, tabulable in controles:
+        assert entero == "1", f"{estado}: {nombre} cortado o escondido"
+        if tabulable == "1":
+            assert nombre in tab[estado], f"{estado}: Tab no llega a {nombre}"
+    assert ["marcada", "vigenciasLabel", "1", "0"] in controles  # the certificates, whole
+    assert ["marcada", "empresaLabel", "1", "0"] in controles  # the one empresa allowed
+    assert ["antes", "empresaCombo", "1", "1"] in controles
 
 
 PRINCIPAL_AL_200 = """

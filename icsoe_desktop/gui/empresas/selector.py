@@ -69,7 +69,7 @@ class EmpresaSelector(QWidget):
         """Fill from the catalog, the open empresa chosen."""
         if self._services is None:
             return
-        empresas = self._services.empresas.listar()
+        empresas = todas = self._services.empresas.listar()
         abierta = self._services.empresa
         if self._solo_consulta:
             empresas = [e for e in empresas if e.solo_consulta]
@@ -91,6 +91,9 @@ class EmpresaSelector(QWidget):
             )
         else:
             self.nombre.setText(f"<b>{abierta.etiqueta}</b>")
+        # As tall as the selector it takes turns with (sólo consulta lists fewer empresas): the
+        # login keeps its size.
+        self.nombre.setMinimumHeight(self.combo.sizeHint().height() if len(todas) > 1 else 0)
         several = len(empresas) > 1
         # The one that goes first: both shown at once, for an instant, would widen the login
         # for good (a window grows to hold its contents, and never shrinks back by itself).

@@ -78,9 +78,9 @@ _FILA_TITULO, _FILA_EMPRESA, _FILA_PRIMER_PASO, _FILA_SOLO_CONSULTA, _FILA_DATOS
 _FILA_CONTINUAR, _FILA_SEPARADOR = 5, 6
 _FILA_ENLACES = 7  # three lines: Regístrate aquí, ¿Olvidó su contraseña?, Ingresar a ICSOE
 _FILA_VIGENCIAS = 10
-# ``_plegar``'s steps, counted: the certificates' room given up at the first, the Primer paso on
-# one line at the fourth.
-_PLEGADO_RESERVA, _PLEGADO_PRIMER_PASO = 1, 4
+# ``_plegar``'s steps, counted: the Primer paso on one line at the third, the certificates' room
+# given up at the fourth (the last: without it, sólo consulta would resize the window).
+_PLEGADO_PRIMER_PASO, _PLEGADO_RESERVA = 3, 4
 
 
 # The controls that take an Alt-letter, ``(text, is_label)`` in the window's order (``_controles``).
@@ -343,17 +343,18 @@ class IdseLoginWindow(QWidget):
     def _plegar(self) -> None:
         """Windows at 200 % on a 1366×768 screen (683×344 logical px above the taskbar): closed
         up, it may still be taller than the screen leaves. Then, in turn and only while it is,
-        what it can do without folds away, never under a scroll bar nor cut: the room kept for the
-        certificates' panel, the two last links' second line (side by side), the title (the
-        title bar says it), the Primer paso's explanation (one line; the whole in its tooltip
-        and its description)."""
+        what it can do without folds away, never under a scroll bar nor cut: the two last links'
+        second line (side by side), the title (the title bar says it), the Primer paso's
+        explanation (one line; the whole in its tooltip and its description), and last the room
+        kept for the certificates' panel (given up, toggling sólo consulta would resize the
+        window and move its controls)."""
         from icsoe_desktop.gui.kit.geometria import alto_libre
 
         pasos = (
-            self._sin_reserva,
             self._enlaces_juntos,
             self.titulo.hide,
             self._primer_paso_corto,
+            self._sin_reserva,
         )
         libre = alto_libre(self)
         while self._plegados < len(pasos) and self.heightForWidth(self.width()) > libre:
