@@ -136,5 +136,5 @@ def test_a_find_the_copy_does_not_hold_is_left_to_sql(services, lejos):
     esperados = _ordenados(movimientos_svc, filtro, orden)
     pagina = movimientos_svc.pagina(filtro, orden, total // 2, 20, total)
     assert [row[0] for row in pagina] == esperados[total // 2 : total // 2 + 20]
-    nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")  # a term it does not hold
-    assert movimientos_svc._por_sus_terminos(Filtro(buscar="ma"), Orden(nss), total) is None
+    nombre = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")  # not held
+    assert movimientos_svc._por_sus_terminos(Filtro(buscar="ma"), Orden(nombre), total) is None

@@ -549,7 +549,7 @@ def _poner(por_id: array[int] | bytearray, ids: list[int], valores: Any) -> None
         deque(map(por_id.__setitem__, ids, valores), maxlen=0)
 
 
-def _empacar(nss: list[bytes]) -> bytes:
+def empacar(nss: list[bytes]) -> bytes:
     """The keys of these NSS (their first DIGITOS), two digits a byte; ValueError for one that
     is not digits."""
     digitos = b"".join(map(_RELLENO_NSS, nss)).translate(_DIGITO)
@@ -582,7 +582,7 @@ def _leer_orden(
         en_orden.extend(ids)
         deque(map(posicion.__setitem__, ids, range(primera, primera + len(ids))), maxlen=0)
         if nss:
-            claves += _empacar(llaves)
+            claves += empacar(llaves)
         else:
             juntas = b"".join(map(_RELLENO, llaves))
             claves += juntas

@@ -45,6 +45,7 @@ from icsoe_desktop.services.movimientos import (
     espejo,
     espejo_columnas,
     espejo_guardado,
+    espejo_nss,
     espejo_orden,
     hallados,
 )
@@ -973,7 +974,15 @@ class MovimientosService:
     ) -> array[int] | None:
         """A find's page (``filtro`` resolved; rows ``offset``..``offset + limit`` in grid
         order) from the terms the find box's copy holds (espejo_orden.py ``pagina``); None
-        as ``_por_sus_terminos``."""
+        as ``_por_sus_terminos``; by NSS, a slice of every id put in order
+        (espejo_nss.py)."""
+        if _sort_column(orden) in espejo_nss.COLUMNAS:
+            todos = self._por_sus_terminos(filtro, orden, total)
+            return (
+                None
+                if todos is None
+                else _in_order(todos, orden.descending, offset, offset + limit)
+            )
         suyos = self._de_sus_terminos(
             filtro,
             orden,
@@ -987,8 +996,14 @@ class MovimientosService:
 
     def _por_sus_terminos(self, filtro: Filtro, orden: Orden, total: int) -> array[int] | None:
         """A find's ids (``filtro`` resolved) in ``orden``'s column going up from the terms
-        the find box's copy holds (espejo_orden.py: fecha, estado, tipo, registro patronal);
-        None for another column, without the copy, or when it does not answer the find."""
+        the find box's copy holds (espejo_orden.py: fecha, estado, tipo, registro patronal;
+        espejo_nss.py: NSS); None for another column, without the copy, or when it does not
+        answer the find."""
+        if _sort_column(orden) in espejo_nss.COLUMNAS:
+            pedido = self._de_sus_terminos(
+                filtro, orden, lambda copia, sel, _columna: espejo_nss.pedido(copia, sel, total)
+            )
+            return None if pedido is None else espejo_nss.en_orden(pedido)
         claves = self._de_sus_terminos(
             filtro,
             orden,
@@ -1008,7 +1023,7 @@ class MovimientosService:
         the copy, or when it does not answer the find."""
         sort_column = _sort_column(orden)
         found = termino(filtro.buscar)
-        if sort_column not in espejo_orden.COLUMNAS or found is None:
+        if sort_column not in espejo_orden.COLUMNAS | espejo_nss.COLUMNAS or found is None:
             return None
 
         def suyos(copia: espejo.Espejo) -> T | None:
