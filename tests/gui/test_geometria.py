@@ -589,12 +589,13 @@ def test_the_login_shows_first_at_the_size_it_keeps(data_dir, escala, tmp_path, 
     assert area.contains(primero), (primero, area)
 
 
-LOGIN_AL_200 = """
+# The login started as the app starts it, until its empresa selector shows (the store open).
+ACCESO_ABIERTO = """
 import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -606,9 +607,15 @@ from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA
 application = Application(Path(sys.argv[1]))
 application.start()
 login = application.login
-application.login.seguir_contenido()
+login.seguir_contenido()
 while application.services is None or not login.empresa_selector.combo.isVisible():
     QTest.qWait(20)
+"""
+
+
+LOGIN_AL_200 = (
+    ACCESO_ABIERTO
+    + """
 QTest.qWait(300)  # grown, folded and centred about the middle
 area = login.screen().availableGeometry()
 previsto = QRect(login.frameGeometry().topLeft(), login.size().grownBy(MARGENES_VENTANA))
@@ -635,6 +642,7 @@ print("tab", *vistos)
 login.grab().save(sys.argv[2])
 application.shutdown()
 """
+)
 
 
 # The screen's height in physical px, 1366×768 less the taskbar: Windows 11's, Windows 10's,
@@ -712,26 +720,9 @@ def test_the_first_start_login_with_several_empresas_fits_1366x768_at_200_percen
     assert {nombre for nombre, _entero, _texto in controles} <= set(tab)
 
 
-LOGIN_SOLO_CONSULTA = """
-import os
-import sys
-from pathlib import Path
-
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
-
-os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + sys.argv[3]
-app = QApplication([])
-from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA
-
-application = Application(Path(sys.argv[1]))
-application.start()
-login = application.login
-login.seguir_contenido()
-while application.services is None or not login.empresa_selector.combo.isVisible():
-    QTest.qWait(20)
+LOGIN_SOLO_CONSULTA = (
+    ACCESO_ABIERTO
+    + """
 selector = login.empresa_selector
 controles = [login.solo_consulta, login.usuario, login.contrasena, login.mostrar,
              login.continuar, login.registrate, login.olvido, login.icsoe]
@@ -778,6 +769,7 @@ marcar()
 ver("desmarcada")
 application.shutdown()
 """
+)
 
 
 @pytest.mark.parametrize(
