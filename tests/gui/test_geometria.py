@@ -337,6 +337,9 @@ def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, dat
             assert login.solo_consulta.isChecked()
             assert login.vigencias.isVisible()  # the allowed empresa's certificates
             assert login.size() == size
+            # Four registros in the room of two: the first and how many more; all in the tip.
+            assert "y 3 registros más: 3 sin certificado" in login.vigencias.text()
+            assert all(r in login.vigencias.toolTip() for r in REGISTROS_MAS)
             click(qtbot, login.solo_consulta)
             _asentado()
             assert login.size() == size
@@ -417,10 +420,15 @@ def test_the_selector_shows_every_rfc_whole_from_its_first_appearance_with_large
         qapp.setFont(antes)
 
 
+# The allowed empresa's other registros patronales (ids_tres).
+REGISTROS_MAS = ("A1234567100", "C7654321100", "D1122334100")
+
+
 @pytest.fixture
 def ids_tres(data_dir):
-    """The three empresas, the second allowed in sólo consulta and the first not, and a fourth
-    with a long razón social."""
+    """The three empresas, the second allowed in sólo consulta (with four registros
+    patronales, more than the certificates' panel has room for) and the first not, and a
+    fourth with a long razón social."""
     from icsoe_desktop.services.container import open_services
 
     ids = build(data_dir)
@@ -429,6 +437,9 @@ def ids_tres(data_dir):
         empresas = services.empresas
         empresas.permitir_solo_consulta(ids[CLIENTES[1].rfc], True, ANA)
         empresas.permitir_solo_consulta(ids[CLIENTES[0].rfc], False, ANA)
+        services.abrir_empresa(ids[CLIENTES[1].rfc])
+        for registro in REGISTROS_MAS:
+            services.registros.save(registro, CLIENTES[1].rfc, CLIENTES[1].razon_social, ANA)
         empresas.crear("DDD040404DD4", LARGA, ANA)
         services.abrir_empresa(ids[CLIENTES[0].rfc])
     finally:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.gui.empresas.selector import EmpresaSelector
     from icsoe_desktop.services.acceso.idse_sign_in import IdseSignIn, SignedIn, Usuarios
+    from icsoe_desktop.services.certificados.servicio import CertificateRow
     from icsoe_desktop.services.container import Services
 
 MSG_SOLO_CONSULTA = (
@@ -94,6 +95,37 @@ CONTROLES = (
     ("¿Olvidó su contraseña?", False),
     ("Ingresar a ICSOE (contratistas y capturistas)", False),
 )
+
+
+# The certificates' states, most urgent first: the login's panel shows them in this order.
+_URGENCIA = ("vencido", "sin_certificado", "no_vigente_aun", "por_vencer", "vigente")
+_EN_PLURAL = {
+    "vencido": ("vencido", "vencidos"),
+    "sin_certificado": ("sin certificado", "sin certificado"),
+    "no_vigente_aun": ("aún no vigente", "aún no vigentes"),
+    "por_vencer": ("por vencer", "por vencer"),
+    "vigente": ("vigente", "vigentes"),
+}
+
+
+def _linea_vigencia(row: CertificateRow) -> str:
+    """«Y5412345106: Vigente (vence el 01/02/2027)», the state in its colour."""
+    hasta = f" (vence el {row.valido_hasta:%d/%m/%Y})" if row.valido_hasta else ""
+    rol = {"vigente": colores.EXITO, "por_vencer": colores.AVISO}.get(row.estado)
+    color = colores.PROPIO[rol or colores.ERROR]
+    return (
+        f'{row.registro}: <span style="color:{color}; font-weight:600;">'
+        f"{row.estado_texto}</span>{hasta}"
+    )
+
+
+def _resto_de_vigencias(rows: list[CertificateRow]) -> str:
+    """«y 3 registros más: 2 vigentes, 1 por vencer»."""
+    from icsoe_desktop.domain.texts import enumerar, plural  # after the first paint
+
+    cuantos = [(e, sum(r.estado == e for r in rows)) for e in _URGENCIA]
+    partes = [plural(n, *_EN_PLURAL[e]) for e, n in cuantos if n]
+    return f"y {plural(len(rows), 'registro')} más: {enumerar(partes)}"
 
 
 class IdseLoginWindow(QWidget):
@@ -491,17 +523,16 @@ class IdseLoginWindow(QWidget):
             self.vigencias.setVisible(False)
             self.vigencias.clear()
             return
-        rows = services.certificates.rows()
-        lines = []
-        for row in rows:
-            hasta = f" (vence el {row.valido_hasta:%d/%m/%Y})" if row.valido_hasta else ""
-            rol = {"vigente": colores.EXITO, "por_vencer": colores.AVISO}.get(row.estado)
-            color = colores.PROPIO[rol or colores.ERROR]
-            lines.append(
-                f'{row.registro}: <span style="color:{color}; font-weight:600;">'
-                f"{row.estado_texto}</span>{hasta}"
-            )
+        rows = sorted(services.certificates.rows(), key=lambda r: _URGENCIA.index(r.estado))
+        lines = [_linea_vigencia(row) for row in rows]
+        # The room kept holds the title and two lines: past two registros, the most urgent
+        # and how many more of each state (the whole list in its tooltip), never a taller
+        # login (at 200 % it would leave the screen).
+        todas = "<b>Certificados IMSS</b><br>" + "<br>".join(lines)
+        if len(rows) > 2:
+            lines = [lines[0], _resto_de_vigencias(rows[1:])]
         colores.texto(self.vigencias, "<b>Certificados IMSS</b><br>" + "<br>".join(lines))
+        self.vigencias.setToolTip(todas if len(rows) > 2 else "")
         self.vigencias.setVisible(bool(rows))
 
     def _reservar_vigencias(self, reservar: bool) -> None:
