@@ -359,6 +359,44 @@ def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, dat
         application.shutdown()
 
 
+def test_a_long_razon_social_in_the_selectors_place_keeps_the_logins_size(
+    qtbot, data_dir, ids_tres
+):
+    """Sólo consulta allowed only for the empresa with a long razón social: its name takes the
+    selector's place on one line, shortened as the selector shows it (its RFC whole, the whole
+    name in the tooltip), and the login keeps its size."""
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    try:
+        larga = next(e for e in services.empresas.listar() if e.rfc == "DDD040404DD4")
+        services.empresas.permitir_solo_consulta(larga.id, True, ANA)
+        services.empresas.permitir_solo_consulta(ids_tres[CLIENTES[1].rfc], False, ANA)
+    finally:
+        services.close()
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
+    try:
+        login = application.login
+        nombre = login.empresa_selector.nombre
+        qtbot.waitUntil(lambda: login.empresa_selector.combo.isVisible())
+        size = login.size()
+        click(qtbot, login.solo_consulta)
+        _asentado()
+        assert nombre.isVisible() and not login.empresa_selector.combo.isVisible()
+        assert nombre.text().endswith("… (DDD040404DD4)</b>"), nombre.text()
+        assert nombre.toolTip() == f"{LARGA} (DDD040404DD4)"
+        assert nombre.height() < 2 * nombre.fontMetrics().lineSpacing()  # one line
+        assert login.size() == size
+        click(qtbot, login.solo_consulta)
+        _asentado()
+        assert login.size() == size
+    finally:
+        application.shutdown()
+
+
 def _asentado() -> None:
     """The layout requests a change posted handled now (the login refits to its contents on
     them), and those they post in turn."""

@@ -73,6 +73,8 @@ class EmpresaSelector(QWidget):
         abierta = self._services.empresa
         if self._solo_consulta:
             empresas = [e for e in empresas if e.solo_consulta]
+        from html import escape
+
         from PySide6.QtCore import Qt  # not with the login's first paint (start-up budget)
 
         self.combo.clear()
@@ -89,8 +91,15 @@ class EmpresaSelector(QWidget):
             colores.texto(
                 self.nombre, f'<span style="color:{rojo};">{NINGUNA_SOLO_CONSULTA}</span>'
             )
+        elif len(todas) > 1:
+            # In the selector's place: one line as the selector shows it (a long razón social
+            # shortened, never its RFC; whole in the tooltip), so the login keeps its size.
+            self.nombre.setText(f"<b>{escape(self._texto(abierta, negrita=True))}</b>")
+            self.nombre.setToolTip(abierta.etiqueta)
         else:
-            self.nombre.setText(f"<b>{abierta.etiqueta}</b>")
+            self.nombre.setText(f"<b>{escape(abierta.etiqueta)}</b>")
+            self.nombre.setToolTip("")
+        self.nombre.setWordWrap(len(todas) <= 1 or not empresas)
         # As tall as the selector it takes turns with (sólo consulta lists fewer empresas): the
         # login keeps its size.
         self.nombre.setMinimumHeight(self.combo.sizeHint().height() if len(todas) > 1 else 0)
@@ -103,14 +112,17 @@ class EmpresaSelector(QWidget):
             widget.setVisible(visible)
         self.setVisible(True)
 
-    def _texto(self, empresa: EmpresaInfo) -> str:
+    def _texto(self, empresa: EmpresaInfo, negrita: bool = False) -> str:
         """«Razón social (RFC)»; a razón social too long for the selector is shortened, never
-        its RFC (the whole name is the item's tooltip)."""
+        its RFC (the whole name is the item's tooltip). ``negrita``: measured in bold."""
         from PySide6.QtCore import Qt
+        from PySide6.QtGui import QFontMetrics
 
         from icsoe_desktop.gui.kit.colores import PUNTOS_DEL_SISTEMA
 
-        metrics = self.combo.fontMetrics()
+        fuente = self.combo.font()
+        fuente.setBold(negrita)
+        metrics = QFontMetrics(fuente)
         # Larger text, a wider selector: at 200 % a name as long as at 100 % is shown whole.
         ancho = round(ANCHO_TEXTO * max(1.0, self.combo.font().pointSizeF() / PUNTOS_DEL_SISTEMA))
         if metrics.horizontalAdvance(empresa.etiqueta) <= ancho or not empresa.rfc:
