@@ -79,13 +79,9 @@ def _lugar(nss: OrdenCopia, texto: str | None, id_: int) -> int | None:
 def en_orden(p: Pedido) -> array[int] | None:
     """The find's ids in NSS order going up (the grid's order: (NSS, id)); None when a match
     is not in the copy's NSS order (a NULL NSS) or they are not ``total``."""
-    marcas = _marcas(p)
+    marcas = marcar(p.nss, p.tramos)
     if marcas is None or marcas.count(1) + len(p.nuevos) != p.total:
         return None
-    if p.nss.muertos and int.from_bytes(marcas) & int.from_bytes(
-        p.nss.registro.translate(_MUERTOS)
-    ):
-        return None  # an entry since written, named by another order's entry: not as read
     viejos = array("q", compress(p.nss.ids, marcas))
     if not p.nuevos:
         return viejos
@@ -101,20 +97,29 @@ def en_orden(p: Pedido) -> array[int] | None:
     return todos
 
 
-def _marcas(p: Pedido) -> bytearray | None:
-    """A byte for each entry of the NSS order: 1 for the find's (None: a match not in it)."""
-    nss = p.nss
-    marcas = bytearray(len(nss.ids))
-    for orden, lo, hi, mascara in p.tramos:
-        if orden is nss:
+def marcar(
+    orden: OrdenCopia, tramos: list[tuple[OrdenCopia, int, int, bytes | None]]
+) -> bytearray | None:
+    """A byte for each entry of ``orden``: 1 for the find's (``tramos``: entries of the
+    copy's orders); None when a match is not in it, or its entry there is gone (written
+    since, and named by another order's entry: not as read)."""
+    marcas = bytearray(len(orden.ids))
+    for suya, lo, hi, mascara in tramos:  # first: a slice each (the others are marked in it)
+        if suya is orden:
             marcas[lo:hi] = b"\x01" * (hi - lo) if mascara is None else mascara
+    for suya, lo, hi, mascara in tramos:
+        if suya is orden:
             continue
-        ids = orden.ids[lo:hi]
+        ids = suya.ids[lo:hi]
         suyos = ids if mascara is None else array("I", compress(ids, mascara))
         for k in range(0, len(suyos), TROZO):
-            lugares = array("I", map(nss.posicion.__getitem__, suyos[k : k + TROZO]))
+            lugares = array("I", map(orden.posicion.__getitem__, suyos[k : k + TROZO]))
             if _NINGUNA in lugares:
                 return None
             deque(map(marcas.__setitem__, lugares, repeat(1)), maxlen=0)
             ceder()
+    if orden.muertos and int.from_bytes(marcas) & int.from_bytes(
+        orden.registro.translate(_MUERTOS)
+    ):
+        return None
     return marcas

@@ -45,6 +45,7 @@ from icsoe_desktop.services.movimientos import (
     espejo,
     espejo_columnas,
     espejo_guardado,
+    espejo_nombres,
     espejo_nss,
     espejo_orden,
     hallados,
@@ -976,6 +977,8 @@ class MovimientosService:
         order) from the terms the find box's copy holds (espejo_orden.py ``pagina``); None
         as ``_por_sus_terminos``; by NSS, a slice of every id put in order
         (espejo_nss.py)."""
+        if _sort_column(orden) in espejo_nombres.COLUMNAS:
+            return self._pagina_por_sus_nombres(filtro, orden, offset, limit, total)
         if _sort_column(orden) in espejo_nss.COLUMNAS:
             todos = self._por_sus_terminos(filtro, orden, total)
             return (
@@ -994,6 +997,30 @@ class MovimientosService:
         page = espejo_orden.pagina(*suyos, desde, hasta)
         return page[::-1] if orden.descending else page
 
+    def _pagina_por_sus_nombres(
+        self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int
+    ) -> array[int] | None:
+        """A find's page (``filtro`` resolved) sorted by Nombre or Apellido Paterno from the
+        find box's copy's name keys and a few rows (espejo_nombres.py); None without the
+        column's sort index (it names the movements whose column has an Ñ), or as
+        ``_por_sus_terminos``."""
+        if not self.sort_ready(orden):
+            return None
+        pedido = self._de_sus_terminos(
+            filtro,
+            orden,
+            lambda copia, sel, columna: espejo_nombres.pedido(copia, sel, columna, total),
+            espejo_nombres.COLUMNAS,
+        )
+        desde, hasta = _places_up(orden, total, offset, limit)
+        if pedido is None or min(hasta, total) <= desde:
+            return None
+        with self._store.engine.connect() as conn, movimientos_espejo.fija(conn):
+            page = espejo_nombres.pagina(conn, pedido, desde, min(hasta, total))
+        if page is None:
+            return None
+        return array("q", page[::-1] if orden.descending else page)
+
     def _por_sus_terminos(self, filtro: Filtro, orden: Orden, total: int) -> array[int] | None:
         """A find's ids (``filtro`` resolved) in ``orden``'s column going up from the terms
         the find box's copy holds (espejo_orden.py: fecha, estado, tipo, registro patronal;
@@ -1001,7 +1028,10 @@ class MovimientosService:
         answer the find."""
         if _sort_column(orden) in espejo_nss.COLUMNAS:
             pedido = self._de_sus_terminos(
-                filtro, orden, lambda copia, sel, _columna: espejo_nss.pedido(copia, sel, total)
+                filtro,
+                orden,
+                lambda copia, sel, _columna: espejo_nss.pedido(copia, sel, total),
+                espejo_nss.COLUMNAS,
             )
             return None if pedido is None else espejo_nss.en_orden(pedido)
         claves = self._de_sus_terminos(
@@ -1016,14 +1046,15 @@ class MovimientosService:
         filtro: Filtro,
         orden: Orden,
         leer: Callable[[espejo.Espejo, espejo.Seleccion, str], T | None],
+        columnas: frozenset[str] = espejo_orden.COLUMNAS,
     ) -> T | None:
         """``leer(copia, its matches, the sort column)`` of a find (``filtro`` resolved) while
         the find box's copy is held (what it reads is then put in order with the copy let go
-        of: no count waits for that); None for a column whose term it does not hold, without
-        the copy, or when it does not answer the find."""
+        of: no count waits for that); None for a column not among ``columnas`` (those
+        ``leer`` reads), without the copy, or when it does not answer the find."""
         sort_column = _sort_column(orden)
         found = termino(filtro.buscar)
-        if sort_column not in espejo_orden.COLUMNAS | espejo_nss.COLUMNAS or found is None:
+        if sort_column not in columnas or found is None:
             return None
 
         def suyos(copia: espejo.Espejo) -> T | None:
