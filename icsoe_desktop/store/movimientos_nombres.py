@@ -35,8 +35,19 @@ def iguales(conn: Connection, columna: str, valor: str) -> list[int]:
     return _por_indice(conn, columna, f"{columna} = ?", (valor,))
 
 
+def en_orden(conn: Connection, columna: str, desde: str, hasta: str) -> list[int]:
+    """``entre``'s ids in the grid's order going up ((the column, id)): the index's entries
+    sorted, no row read."""
+    condicion = f"{columna} >= ? AND {columna} < ?"
+    return _por_indice(conn, columna, condicion, (desde, hasta), ordenados=True)
+
+
 def _por_indice(
-    conn: Connection, columna: str, condicion: str, params: tuple[str, ...]
+    conn: Connection,
+    columna: str,
+    condicion: str,
+    params: tuple[str, ...],
+    ordenados: bool = False,
 ) -> list[int]:
     assert columna in COLUMNAS  # a column's name in the SQL
     grupos = sorted(
@@ -46,12 +57,14 @@ def _por_indice(
         }
     )
     tramo = (
-        f"SELECT id FROM movimientos INDEXED BY {sort_index(columna)} WHERE deleted = 0 "
-        f"AND {condicion} AND {sort_prefix(columna)}"
+        f"SELECT id, {columna} AS v FROM movimientos INDEXED BY {sort_index(columna)} "
+        f"WHERE deleted = 0 AND {condicion} AND {sort_prefix(columna)}"
     )
     # A tipo or estado outside the known ones: the group is NULL.
     sql = f"{tramo} IN ({', '.join(map(str, grupos))}) UNION ALL {tramo} IS NULL"
-    return [i for (i,) in plain.driver(conn).execute(sql, params * 2)]
+    if ordenados:
+        sql = f"SELECT id, v FROM ({sql}) ORDER BY v, id"
+    return [i for i, _v in plain.driver(conn).execute(sql, params * 2)]
 
 
 def ordenados(

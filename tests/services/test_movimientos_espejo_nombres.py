@@ -46,10 +46,15 @@ def _como_sql(movimientos_svc, column: int) -> tuple[int, int]:
     return dadas, con_filas
 
 
+@pytest.mark.parametrize("por_indice", [0, 10**9], ids=["por id", "del índice"])
 @pytest.mark.parametrize("column", NOMBRES, ids=[COLUMNS[i].attr for i in NOMBRES])
-def test_right_after_the_click_the_copy_gives_the_pages_sql_gives(services, lejos, column):
-    """The column's sort index built (as by a first click), its order not read: the pages
-    the copy gives are SQL's (nearly every one), and the grid's far pages too."""
+def test_right_after_the_click_the_copy_gives_the_pages_sql_gives(
+    services, lejos, monkeypatch, column, por_indice
+):
+    """The column's sort index built (as by a first click), its order not read: every page
+    the copy gives is SQL's, and the grid's far pages too; the matches between the page's
+    two texts sorted by id, or read in order from the sort index."""
+    monkeypatch.setattr(espejo_nombres, "POR_INDICE", por_indice)
     _store(services)
     movimientos_svc = services.movimientos
     _construida(movimientos_svc)
@@ -76,10 +81,14 @@ def test_without_the_sort_index_it_is_left_to_sql(services, lejos, column):
     assert _paginas_como_sql(movimientos_svc, column) > 20
 
 
-def test_movements_written_since_the_copy_was_read_go_where_sql_sorts_them(services, lejos):
+@pytest.mark.parametrize("por_indice", [0, 10**9], ids=["por id", "del índice"])
+def test_movements_written_since_the_copy_was_read_go_where_sql_sorts_them(
+    services, lejos, monkeypatch, por_indice
+):
     """Movements of the finds renamed (to names with Ñ, of two words, one the other's
     beginning), given another estado, and deleted (kept beside the copy, their old entries
     gone): each page the copy gives is still SQL's."""
+    monkeypatch.setattr(espejo_nombres, "POR_INDICE", por_indice)
     _store(services)
     movimientos_svc = services.movimientos
     copia = _construida(movimientos_svc)

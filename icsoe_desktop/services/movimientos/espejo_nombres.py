@@ -3,13 +3,16 @@ few rows: the copy's name orders (espejo.py) begin each key with the nombre (nom
 the primer apellido (IDSE's order), so each match's place in that order nearly gives its place
 in the column's. Nearly: the key reads Ñ as N (NUÑEZ sorts after NUZ but its key is NUNEZ's),
 a space may end the column or be part of it (MARIA or MARIA DE JESUS), and a key holds only
-ANCHO bytes. So the page is found between two bounding texts (``_bajo``, ``_tras``: letters
-other than N, and single spaces between letters), which a key and its column compare with
+ANCHO bytes. So the page is found between two bounding texts (``_bajo``, ``_tras``: letters,
+an N only where no column has an Ñ after the same beginning, and single spaces between
+letters), which a key and its column compare with
 alike but for two kinds of movements the column's sort index names (``movimientos_nombres.entre``:
 a few seeks): a column with an Ñ where the key has an N (``_con_enie``) and a column that ends
 where the text has a space (``_cortos``). How many matches come before the first text is
-counted from the keys and those, and the matches between the two are sorted by SQL by id
-(``movimientos_nombres.ordenados``: the rows of a name, not the find's hundreds of thousands).
+counted from the keys and those; those equal to it come by id; and the matches between the
+two are sorted by SQL by id (``movimientos_nombres.ordenados``: the rows of a name, not the
+find's hundreds of thousands), or, when they are most of the movements between the two, read
+in order from the column's sort index (``movimientos_nombres.en_orden``: no row read).
 A primer apellido empty or beginning with a space (its key begins with the segundo) leaves it
 to SQL.
 """
@@ -33,6 +36,10 @@ from icsoe_desktop.store import movimientos_nombres
 ORDENES = {"nombre": "pila", "primer_apellido": "nombre"}
 COLUMNAS = frozenset(ORDENES)
 assert COLUMNAS == movimientos_nombres.COLUMNAS
+# Live movements between the page's two texts up to which they are read in order from the
+# column's sort index (~0.5 µs each), per match of the find among them (read by id otherwise:
+# each a row, several µs).
+POR_INDICE = 4
 # The letters a text that bounds the page is written with: a key and its column compare with
 # it alike but for an N (the key's N may be the column's Ñ).
 _LETRAS = frozenset(b"ABCDEFGHIJKLMOPQRSTUVWXYZ")
@@ -109,6 +116,14 @@ class _Hallados(NamedTuple):
         nuevos = [i for i in ids if i in self.nuevos]
         return _Suyos(suyos, list(map(orden.ids.__getitem__, suyos)), nuevos)
 
+    def de_la_busqueda(self, ids: list[int]) -> list[int]:
+        """Those of ``ids`` that are the find's, in their order."""
+        posicion, marcas, nuevos = self.pedido.orden.posicion, self.marcas, self.nuevos
+        n, fuera = len(posicion), len(marcas) - 1
+        return [
+            i for i in ids if i in nuevos or marcas[min(posicion[i], fuera) if i < n else fuera]
+        ]
+
     def sin_enie(self, comun: bytes) -> bool:
         """Whether no live movement's column begins with ``comun`` and an Ñ (then a key's N
         after ``comun`` is the column's)."""
@@ -177,6 +192,11 @@ def pagina(conn: Connection, p: Pedido, desde: int, hasta: int) -> list[int] | N
     antes_de_bajo = set(hallados.antes(bajo)[2])  # their keys are after it: not between
     entre = [i for i in _entre(hallados, bajo, alto) if i not in antes_de_bajo]
     entre += de_bajo + cortos
+    if alto is not None and _en_el_indice(hallados, bajo, alto) <= POR_INDICE * len(entre):
+        # Mostly the find's: the index's entries between them in order, no row read.
+        todos = movimientos_nombres.en_orden(conn, p.columna, bajo.decode(), alto.decode())
+        suyos = hallados.de_la_busqueda(todos)[desde - antes : hasta - antes]
+        return suyos if len(suyos) == hasta - desde else None
     suyos = movimientos_nombres.ordenados(
         conn,
         p.columna,
@@ -257,6 +277,13 @@ def _alto(hallados: _Hallados, hasta: int, desde: _Desde) -> tuple[bytes | None,
             return alto, cortos
         lugar += hasta - antes
     return None, []
+
+
+def _en_el_indice(hallados: _Hallados, bajo: bytes, alto: bytes) -> int:
+    """About how many live movements have a column from ``bajo`` up to ``alto`` (the copy's
+    entries whose key is)."""
+    orden = hallados.pedido.orden
+    return orden.rango(alto, alto)[0] - orden.rango(bajo, bajo)[0] + len(hallados.nuevos)
 
 
 def _entre(hallados: _Hallados, bajo: bytes, alto: bytes | None) -> list[int]:
