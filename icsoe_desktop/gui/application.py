@@ -572,6 +572,7 @@ class Application(QObject):
         if self.services is not None:
             self.services.puerta.cerrar()
         if self.main is not None:
+            self.main.barra_sincronizacion.detener()
             self.main.hide()  # hide, not close: closing the main window means Salir
             self.main.deleteLater()
             self.main = None
@@ -610,6 +611,8 @@ class Application(QObject):
         """Stop what runs and close the store; False when background work outlived the wait
         (the process then ends without running the interpreter's teardown under it)."""
         self.mail_timer.stop()
+        if self.main is not None:  # its automatic sync would find the store closed
+            self.main.barra_sincronizacion.detener()
         if self.instance is not None:
             self.instance.close()
         # Background work (the services' preload, a mail send, an export) ends before the store

@@ -507,6 +507,7 @@ class VentanaPrincipal(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Closing the window is Salir.
+        self.barra_sincronizacion.detener()
         self.quit_requested.emit()
         event.accept()
 

@@ -188,6 +188,8 @@ def test_main_window_status_bar_and_automatic_sync(qtbot, sync_server, desktops)
     connect(b, sync_server.url, sync_server.token())
     b.sync.synchronize()
     assert [r.registro for r in b.registros.listar()] == ["Y5412345106"]
+    window.close()  # Salir: no automatic sync once the window is gone
+    assert not status.auto_timer.isActive() and not status.reintento.isActive()
 
 
 def test_conflictos_window_settles_every_selected_duplicate_at_once(

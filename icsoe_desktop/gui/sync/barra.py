@@ -146,6 +146,12 @@ class BarraSincronizacion(QObject):
     def _on_cambios(self, _cambios: object) -> None:
         self.refresh()
 
+    def detener(self) -> None:
+        """The window is leaving: no automatic sync after it (its services may be closed, or
+        be another empresa's by then)."""
+        self.auto_timer.stop()
+        self.reintento.stop()
+
     @Slot()
     def sync_now(self) -> None:
         if self._services.sync.is_configured() and self.runner.start():
