@@ -20,7 +20,13 @@ from bench.datos_reales import crear_movimientos, movimientos
 from icsoe_desktop.domain.buscar import termino
 from icsoe_desktop.domain.cambios import MOVIMIENTOS
 from icsoe_desktop.services.movimientos import espejo, espejo_columnas, espejo_guardado
-from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, _found_ids_key
+from icsoe_desktop.services.movimientos.servicio import (
+    COLUMNS,
+    Filtro,
+    Orden,
+    _found_ids_key,
+    resolve,
+)
 from tests.services.test_movimientos_espejo import (
     REGISTROS,
     TODAY,
@@ -42,6 +48,20 @@ PANELES: dict[str, dict[str, object]] = {
 def _ordenados(movimientos_svc, filtro: Filtro, orden: Orden) -> list[int]:
     """The find's ids in the grid's order, as SQL sorts its rows (``iter_rows``)."""
     return [row[0] for row in movimientos_svc.iter_rows(filtro, orden)]
+
+
+def busquedas(movimientos_svc, textos, column: int):
+    """Each text under each panel filter, resolved as the window resolves it: where (the
+    column, the text, the filter), the filter, its count and its ids in ``column``'s order
+    going up as SQL sorts them."""
+    for buscar in textos:
+        for nombre, terms in PANELES.items():
+            filtro = resolve(Filtro(buscar=buscar, **terms), movimientos_svc.today())  # type: ignore[arg-type]  # Filtro's
+            assert filtro is not None
+            total = movimientos_svc.count(filtro)
+            esperados = _ordenados(movimientos_svc, filtro, Orden(column, descending=False))
+            assert len(esperados) == total
+            yield (COLUMNS[column].attr, buscar, nombre), filtro, total, esperados
 
 
 def _columna_leida(movimientos_svc, column: int) -> espejo_columnas.Columna:

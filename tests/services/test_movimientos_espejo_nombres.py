@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from icsoe_desktop.services.movimientos import espejo_nombres
-from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, resolve
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from tests.services.test_movimientos_espejo import _construida, _store
-from tests.services.test_movimientos_espejo_columnas import PANELES, _ordenados
+from tests.services.test_movimientos_espejo_columnas import _ordenados, busquedas
 from tests.services.test_movimientos_espejo_nss import _escribir
 from tests.services.test_movimientos_espejo_orden import TEXTOS, _paginas_como_sql, lejos
 
@@ -26,23 +26,17 @@ def _como_sql(movimientos_svc, column: int) -> tuple[int, int]:
     """Pages at each end and the middle of every find from the copy, both ways, under each
     panel filter, are SQL's; how many the copy gave, of how many pages with rows."""
     dadas = con_filas = 0
-    for buscar in (*TEXTOS, *MAS):
-        for nombre, terms in PANELES.items():
-            filtro = resolve(Filtro(buscar=buscar, **terms), movimientos_svc.today())  # type: ignore[arg-type]
-            assert filtro is not None
-            total = movimientos_svc.count(filtro)
-            esperados = _ordenados(movimientos_svc, filtro, Orden(column, descending=False))
-            for descending in (False, True):
-                abajo = esperados[::-1] if descending else esperados
-                for desde in (0, total // 3, total // 2, max(total - 7, 0)):
-                    pagina = movimientos_svc._pagina_por_sus_terminos(
-                        filtro, Orden(column, descending), desde, 20, total
-                    )
-                    donde = (COLUMNS[column].attr, buscar, nombre, descending, desde)
-                    con_filas += total > 0
-                    if pagina is not None:
-                        dadas += 1
-                        assert list(pagina) == abajo[desde : desde + 20], donde
+    for donde, filtro, total, esperados in busquedas(movimientos_svc, (*TEXTOS, *MAS), column):
+        for descending in (False, True):
+            abajo = esperados[::-1] if descending else esperados
+            for desde in (0, total // 3, total // 2, max(total - 7, 0)):
+                pagina = movimientos_svc._pagina_por_sus_terminos(
+                    filtro, Orden(column, descending), desde, 20, total
+                )
+                con_filas += total > 0
+                if pagina is not None:
+                    dadas += 1
+                    assert list(pagina) == abajo[desde : desde + 20], (*donde, descending, desde)
     return dadas, con_filas
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from icsoe_desktop.domain.cambios import MOVIMIENTOS
-from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, resolve
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from tests.services.test_movimientos_espejo import _construida, _store
-from tests.services.test_movimientos_espejo_columnas import PANELES, _ordenados
+from tests.services.test_movimientos_espejo_columnas import _ordenados, busquedas
 from tests.services.test_movimientos_espejo_orden import TEXTOS, _paginas_como_sql, lejos
 
 NSS = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
@@ -28,24 +28,19 @@ def _textos(movimientos_svc) -> list[str]:
 def _como_sql(movimientos_svc) -> None:
     """Every find's ids and its middle page from the copy, both ways, under each panel
     filter, are SQL's."""
-    for buscar in _textos(movimientos_svc):
-        for nombre, terms in PANELES.items():
-            filtro = resolve(Filtro(buscar=buscar, **terms), movimientos_svc.today())  # type: ignore[arg-type]
-            assert filtro is not None
-            total = movimientos_svc.count(filtro)
-            up = Orden(NSS, descending=False)
-            esperados = _ordenados(movimientos_svc, filtro, up)
-            donde = (buscar, nombre)
-            todos = movimientos_svc._por_sus_terminos(filtro, up, total)
-            assert todos is not None and list(todos) == esperados, donde
-            for descending in (False, True):
-                abajo = esperados[::-1] if descending else esperados
-                for desde in (0, total // 2, max(total - 7, 0)):
-                    pagina = movimientos_svc._pagina_por_sus_terminos(
-                        filtro, Orden(NSS, descending), desde, 20, total
-                    )
-                    assert pagina is not None, donde
-                    assert list(pagina) == abajo[desde : desde + 20], (*donde, descending, desde)
+    for donde, filtro, total, esperados in busquedas(
+        movimientos_svc, _textos(movimientos_svc), NSS
+    ):
+        todos = movimientos_svc._por_sus_terminos(filtro, Orden(NSS, descending=False), total)
+        assert todos is not None and list(todos) == esperados, donde
+        for descending in (False, True):
+            abajo = esperados[::-1] if descending else esperados
+            for desde in (0, total // 2, max(total - 7, 0)):
+                pagina = movimientos_svc._pagina_por_sus_terminos(
+                    filtro, Orden(NSS, descending), desde, 20, total
+                )
+                assert pagina is not None, donde
+                assert list(pagina) == abajo[desde : desde + 20], (*donde, descending, desde)
 
 
 def test_right_after_the_click_the_copy_gives_the_page_and_every_id(services, lejos):

@@ -12,10 +12,10 @@ from sqlalchemy import text
 
 from icsoe_desktop.domain.cambios import MOVIMIENTOS
 from icsoe_desktop.services.movimientos import espejo, espejo_orden
-from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, resolve
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from icsoe_desktop.store import movimientos_paging as paging
 from tests.services.test_movimientos_espejo import REGISTROS, _construida, _store
-from tests.services.test_movimientos_espejo_columnas import PANELES, _ordenados
+from tests.services.test_movimientos_espejo_columnas import PANELES, _ordenados, busquedas
 
 # The grid's columns sorted by a term the copy holds (Vence sorts by fecha).
 DE_LA_COPIA = [i for i, c in enumerate(COLUMNS) if c.sort_column in espejo_orden.COLUMNAS]
@@ -75,24 +75,16 @@ def test_right_after_the_click_the_copy_gives_the_page_and_every_id(services, le
     _construida(movimientos_svc)
     for column in DE_LA_COPIA:
         movimientos_svc.prepare_sort(Orden(column))
-        for buscar in TEXTOS:
-            for nombre, terms in PANELES.items():
-                filtro = resolve(Filtro(buscar=buscar, **terms), movimientos_svc.today())  # type: ignore[arg-type]
-                assert filtro is not None
-                total = movimientos_svc.count(filtro)
-                up = Orden(column, descending=False)
-                esperados = _ordenados(movimientos_svc, filtro, up)
-                donde = (COLUMNS[column].attr, buscar, nombre)
-                todos = movimientos_svc._por_sus_terminos(filtro, up, total)
-                assert todos is not None and list(todos) == esperados, donde
-                for descending in (False, True):
-                    orden = Orden(column, descending)
-                    abajo = esperados[::-1] if descending else esperados
-                    mitad = total // 2
-                    pagina = movimientos_svc._pagina_por_sus_terminos(
-                        filtro, orden, mitad, 20, total
-                    )
-                    assert pagina is not None and list(pagina) == abajo[mitad : mitad + 20], donde
+        for donde, filtro, total, esperados in busquedas(movimientos_svc, TEXTOS, column):
+            up = Orden(column, descending=False)
+            todos = movimientos_svc._por_sus_terminos(filtro, up, total)
+            assert todos is not None and list(todos) == esperados, donde
+            for descending in (False, True):
+                orden = Orden(column, descending)
+                abajo = esperados[::-1] if descending else esperados
+                mitad = total // 2
+                pagina = movimientos_svc._pagina_por_sus_terminos(filtro, orden, mitad, 20, total)
+                assert pagina is not None and list(pagina) == abajo[mitad : mitad + 20], donde
 
 
 def test_movements_written_since_the_copy_was_read_go_where_sql_sorts_them(services, lejos):
