@@ -5,6 +5,8 @@ opens them (tests/conftest.py gives Qt a 1366×728 screen: 1366×768 less the ta
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,15 +74,24 @@ def _area(window: QWidget) -> QRect:
     return area
 
 
-@pytest.fixture
-def app(qtbot, data_dir):
-    build(data_dir)  # three empresas; Ana administers
+@contextmanager
+def _abierta(qtbot, data_dir: Path) -> Iterator[Application]:
+    """The app started on ``data_dir`` as a clerk starts it, its store open; shut down after."""
     application = Application(data_dir)
     qtbot.addWidget(application.login)
     application.start()
     qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
-    yield application
-    application.shutdown()
+    try:
+        yield application
+    finally:
+        application.shutdown()
+
+
+@pytest.fixture
+def app(qtbot, data_dir):
+    build(data_dir)  # three empresas; Ana administers
+    with _abierta(qtbot, data_dir) as application:
+        yield application
 
 
 def test_the_idse_windows_and_every_dialog_of_the_menus_fit_and_open_centred(qtbot, app, modals):
@@ -202,11 +213,7 @@ def capturista(data_dir, tmp_path, smtp_server):
 
 
 def test_the_icsoe_windows_fit_and_open_centred(qtbot, data_dir, capturista, modals):
-    application = Application(data_dir)
-    qtbot.addWidget(application.login)
-    application.start()
-    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
-    try:
+    with _abierta(qtbot, data_dir) as application:
         login = application.login
         area = _area(login)
         click(qtbot, login.icsoe)
@@ -250,8 +257,6 @@ def test_the_icsoe_windows_fit_and_open_centred(qtbot, data_dir, capturista, mod
         _centrada(vista, area)
         informativa.close()
         ventana.close()
-    finally:
-        application.shutdown()
 
 
 def _en_medio(window: QWidget, area: QRect) -> None:
@@ -323,11 +328,7 @@ def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, dat
     """Three empresas, the second allowed in sólo consulta, one with a long razón social:
     toggling sólo consulta (which opens the allowed empresa) leaves the login's size alone,
     «(Correo electrónico)» is shown whole, and the selector shows each RFC."""
-    application = Application(data_dir)
-    qtbot.addWidget(application.login)
-    application.start()
-    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
-    try:
+    with _abierta(qtbot, data_dir) as application:
         login = application.login
         qtbot.waitUntil(lambda: login.empresa_selector.combo.isVisible())
         size = login.size()
@@ -355,8 +356,6 @@ def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, dat
         [larga] = [t for t in textos if t.startswith(LARGA[:20])]
         assert larga != f"{LARGA} (DDD040404DD4)" and larga.endswith("… (DDD040404DD4)")
         assert login.width() <= 640  # the long name does not stretch the login
-    finally:
-        application.shutdown()
 
 
 def test_a_long_razon_social_in_the_selectors_place_keeps_the_logins_size(
@@ -374,11 +373,7 @@ def test_a_long_razon_social_in_the_selectors_place_keeps_the_logins_size(
         services.empresas.permitir_solo_consulta(ids_tres[CLIENTES[1].rfc], False, ANA)
     finally:
         services.close()
-    application = Application(data_dir)
-    qtbot.addWidget(application.login)
-    application.start()
-    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
-    try:
+    with _abierta(qtbot, data_dir) as application:
         login = application.login
         nombre = login.empresa_selector.nombre
         qtbot.waitUntil(lambda: login.empresa_selector.combo.isVisible())
@@ -393,8 +388,6 @@ def test_a_long_razon_social_in_the_selectors_place_keeps_the_logins_size(
         click(qtbot, login.solo_consulta)
         _asentado()
         assert login.size() == size
-    finally:
-        application.shutdown()
 
 
 def _asentado() -> None:
