@@ -97,6 +97,7 @@ CONTROLES = (
 )
 
 
+_TITULO_VIGENCIAS = "<b>Certificados IMSS</b>"
 # The certificates' states, most urgent first: the login's panel shows them in this order.
 _URGENCIA = ("vencido", "sin_certificado", "no_vigente_aun", "por_vencer", "vigente")
 _EN_PLURAL = {
@@ -528,11 +529,10 @@ class IdseLoginWindow(QWidget):
         # The room kept holds the title and two lines: past two registros, the most urgent
         # and how many more of each state (the whole list in its tooltip), never a taller
         # login (at 200 % it would leave the screen).
-        todas = "<b>Certificados IMSS</b><br>" + "<br>".join(lines)
-        if len(rows) > 2:
-            lines = [lines[0], _resto_de_vigencias(rows[1:])]
-        colores.texto(self.vigencias, "<b>Certificados IMSS</b><br>" + "<br>".join(lines))
-        self.vigencias.setToolTip(todas if len(rows) > 2 else "")
+        muchas = len(rows) > 2
+        mostradas = [lines[0], _resto_de_vigencias(rows[1:])] if muchas else lines
+        colores.texto(self.vigencias, "<br>".join([_TITULO_VIGENCIAS, *mostradas]))
+        self.vigencias.setToolTip("<br>".join([_TITULO_VIGENCIAS, *lines]) if muchas else "")
         self.vigencias.setVisible(bool(rows))
 
     def _reservar_vigencias(self, reservar: bool) -> None:
