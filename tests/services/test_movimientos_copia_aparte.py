@@ -20,9 +20,11 @@ import pytest
 import icsoe_desktop.__main__ as entrada
 from icsoe_desktop.services.movimientos import (
     columnas_guardadas,
+    columnas_tramos,
     copia_aparte,
     espejo,
     espejo_guardado,
+    servicio,
 )
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from icsoe_desktop.store import plain, sellado
@@ -33,12 +35,15 @@ from tests.services.test_movimientos_espejo import (
 from tests.services.test_movimientos_espejo_columnas import _ordenados
 
 TEXTOS = ["ma", "ju", "zapata", "ZAPATA ZUNIGA ROSA", "1", "45"]
+CURP = next(i for i, c in enumerate(COLUMNS) if c.attr == "curp")
 
 
 @pytest.fixture(autouse=True)
 def _aparte_con_pocos(monkeypatch):
     monkeypatch.setattr(espejo, "MINIMO", 1)
     monkeypatch.setattr(copia_aparte, "APARTE", 1)
+    # One column cut into parts after the copy, by a process apart as the 17 are.
+    monkeypatch.setattr(servicio, "_COLUMNAS_EN_TRAMOS", (CURP,))
 
 
 def _vivo(pid: int) -> bool:
@@ -79,6 +84,7 @@ def _sin_restos(store: Path) -> list[str]:
         f"{store.name}-shm",
         espejo_guardado.ruta(store).name,
         *(columnas_guardadas.ruta(store, c).name for c in range(len(COLUMNS))),
+        *(columnas_tramos.ruta(store, c).name for c in range(len(COLUMNS))),
     }
     return sorted(
         p.name
@@ -126,6 +132,10 @@ def test_a_copy_built_apart_counts_as_the_clerk_expects_and_sees_every_write(ser
         conn.execute("UPDATE movimientos SET deleted = 1 WHERE id = 3")
     assert movimientos_svc.count(Filtro(buscar="zapata zuniga rosa")) == antes - 1
     _la_copia_cuenta_como_el_capturista(movimientos_svc, TEXTOS)
+    # Then a column cut into parts by a process too, kept sealed as the copy.
+    movimientos_svc._cortador.esperar()
+    tramos = columnas_tramos.ruta(services.store.path, CURP).read_bytes()
+    assert tramos.startswith(sellado.MAGIA)
     assert _sin_restos(services.store.path) == []
     assert copia_aparte.vivas() == []
 
@@ -219,6 +229,7 @@ def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(servic
         pagina = movimientos_svc.pagina(filtro, orden, desde, 20, total)
         assert [row[0] for row in pagina] == esperados[desde : desde + 20]
     movimientos_svc._columnas.esperar()
+    movimientos_svc._cortador.esperar()
     assert _sin_restos(services.store.path) == []
     assert copia_aparte.vivas() == []
 
@@ -234,6 +245,7 @@ def test_an_order_read_apart_and_stopped_leaves_the_kept_one(services):
         conn.execute("UPDATE movimientos SET nss = '00000000001' WHERE id = 5")
     movimientos_svc.pagina(filtro, orden, 0, 20)
     movimientos_svc._columnas.cerrar()
+    movimientos_svc._cortador.cerrar()
     assert copia_aparte.vivas() == []
     assert columnas_guardadas.leer(kept, nss) is not None  # the kept one, or the new one whole
     assert _sin_restos(services.store.path) == []

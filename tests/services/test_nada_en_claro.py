@@ -22,9 +22,11 @@ from icsoe_desktop.paths import LOG_FILE
 from icsoe_desktop.services.informativa.repse import Pdf
 from icsoe_desktop.services.movimientos import (
     columnas_guardadas,
+    columnas_tramos,
     copia_aparte,
     espejo,
     espejo_guardado,
+    servicio,
 )
 from icsoe_desktop.services.movimientos.servicio import COLUMNS
 from icsoe_desktop.store import plain
@@ -37,6 +39,8 @@ _quien_una_vez, services, quien, reporte = fx._quien_una_vez, fx.services, fx.qu
 
 NSS = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
 # Columns whose values are a worker's: searched for in every file.
+# Apellido Materno and CURP: their parts begin with a surname and a CURP.
+_EN_TRAMOS = tuple(i for i, c in enumerate(COLUMNS) if c.attr in ("segundo_apellido", "curp"))
 _PERSONALES = {"nss", "curp", "nombre", "primer_apellido", "segundo_apellido", "rfc"}
 # Shorter values (a name «ANA») could turn up by chance in megabytes of ciphertext.
 _LARGO_MINIMO = 6
@@ -46,6 +50,8 @@ _LARGO_MINIMO = 6
 def _copia_aparte_con_pocos(monkeypatch):
     monkeypatch.setattr(espejo, "MINIMO", 1)
     monkeypatch.setattr(copia_aparte, "APARTE", 1)
+    # Two of the columns cut into parts after the copy (the 17 take a process each).
+    monkeypatch.setattr(servicio, "_COLUMNAS_EN_TRAMOS", _EN_TRAMOS)
 
 
 @pytest.fixture
@@ -120,9 +126,11 @@ def test_no_file_of_the_data_folder_nor_the_backup_holds_a_worker_in_clear(
     movimientos = services.movimientos
     _construida(movimientos)
     _columna_leida(movimientos, NSS)
+    movimientos._cortador.esperar()  # and the other columns' parts, with their first values
     store = services.store.path
     assert espejo_guardado.ruta(store).is_file()
     assert columnas_guardadas.ruta(store, NSS).is_file()
+    assert all(columnas_tramos.ruta(store, c).is_file() for c in _EN_TRAMOS)
 
     respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=CLI_ACTOR)
     exportado = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "sisub", como_zip=True)

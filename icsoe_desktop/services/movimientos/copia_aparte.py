@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 ORDEN = "--copia-de-busquedas"
 # After the store's path: a column's order (columnas_guardadas.py) instead of the copy.
 ORDEN_DE = "orden"
+# After the store's path: a column's parts alone (columnas_tramos.py).
+TRAMOS_DE = "tramos"
 # After the store's path: a SISUB window's action instead (services/sisub/aparte.py).
 SISUB = "sisub"
 # Live movements from which the copy is built by a process of its own: below them it costs

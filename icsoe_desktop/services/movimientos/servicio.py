@@ -41,6 +41,7 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos import (
     columnas_guardadas,
+    columnas_tramos,
     copia_aparte,
     espejo,
     espejo_columnas,
@@ -157,6 +158,18 @@ class Resumen:
 T = TypeVar("T")
 
 # A find's matches given by the find box's copy, as one JSON parameter.
+# The sort columns whose far page right after the click is found by the parts of their order
+# (columnas_tramos.py): those the find box's copy holds no term of.
+_POR_TRAMOS = (
+    frozenset(c.sort_column for c in COLUMNS)
+    - espejo_orden.COLUMNAS
+    - espejo_nombres.COLUMNAS
+    - espejo_nss.COLUMNAS
+)
+_COLUMNAS_EN_TRAMOS = tuple(
+    i for i, c in enumerate(COLUMNS) if c.derive is None and c.sort_column in _POR_TRAMOS
+)
+
 _COPIA_IDS = "m.id IN (SELECT value FROM json_each(:copia_ids))"
 
 # Movements written since a column's order was read past which it is not used until read
@@ -273,6 +286,20 @@ def orden_de_columna(
     return paging.every_id(conn, query, vivos, seguir)
 
 
+def cortar_columna(
+    conn: Connection, column: int, marca: tuple[int, int], ids: Sequence[int]
+) -> columnas_tramos.Tramos | None:
+    """``ids`` (``column``'s order, read at the store's recorded change ``marca``) cut into
+    the parts a far page right after the click is found by; None for a column the find box's
+    copy orders (or when it cannot be cut)."""
+    sort_column = _sort_column(Orden(column, descending=False))
+    if sort_column not in _POR_TRAMOS:
+        return None
+    return columnas_tramos.cortar(
+        column, *marca, ids, lambda de: movs_sql.sort_ranks(conn, de, sort_column)
+    )
+
+
 def _found_ids_key(filtro: Filtro, orden: Orden, total: int) -> Hashable:
     """What a find's ids in an order (either way) are kept by; by its count too: read for a
     count the store no longer has, they are not the others'."""
@@ -351,11 +378,17 @@ class MovimientosService:
             self._columna_aparte,
         )
         store.al_soltar(self._columnas.cerrar)
+        # The other sortable columns' orders cut into parts, kept on disk, after the copy.
+        self._cortador = columnas_tramos.Cortador(
+            store.vigencia, self._hallados, self._tramos_pendientes, self._cortar_tramos
+        )
+        store.al_soltar(self._cortador.cerrar)
         # Kept on disk between openings of the empresa (espejo_guardado.py,
         # columnas_guardadas.py).
         self._espejo_guardado = espejo_guardado.ruta(store.path)
         store.al_reemplazar(partial(espejo_guardado.olvidar, self._espejo_guardado))
         store.al_reemplazar(partial(columnas_guardadas.olvidar, store.path))
+        store.al_reemplazar(partial(columnas_tramos.olvidar, store.path))
 
     def now(self) -> datetime:
         return self._clock()
@@ -394,6 +427,8 @@ class MovimientosService:
             counted = self._count(filtro)
         self._espejo.mantener()  # built, or brought up to date, before a find asks
         self._columnas.mantener()  # and the columns' orders read again
+        if self._espejo.vigente() is not None:
+            self._cortador.mantener()  # and the other columns cut, once it is there
         return counted
 
     def _vivos(self) -> int:
@@ -405,6 +440,7 @@ class MovimientosService:
         guardada = self._espejo_de_disco()
         if guardada is not None:
             log.info("Copia de las búsquedas leída de %s", self._espejo_guardado)
+            self._cortador.mantener()  # the other columns' parts next
         return guardada
 
     def _leer_espejo(self, seguir: Callable[[], bool]) -> espejo.Espejo | None:
@@ -416,12 +452,15 @@ class MovimientosService:
                 return None
             guardada = self._espejo_de_disco() if codigo == copia_aparte.GUARDADA else None
             if guardada is not None:
+                self._cortador.mantener()  # the other columns' parts next
                 return guardada
             # It failed, or changed past bringing up to date meanwhile: read here instead.
         with self._store.engine.connect() as conn:
             copia = espejo.construir(conn, seguir)
         if copia is not None and seguir():
             self._guardar_espejo(copia)
+        if copia is not None:
+            self._cortador.mantener()
         return copia
 
     def _aparte(self, seguir: Callable[[], bool], temporal: Path, *trabajo: str) -> int:
@@ -970,13 +1009,76 @@ class MovimientosService:
         with self._store.engine.connect() as conn:
             return _rows_by_id(conn, movs_sql.sort_values(conn, page, _sort_column(orden)))
 
+    def _tramos_pendientes(self) -> list[int]:
+        """The columns whose parts are to be cut: none kept, of another history, or with
+        more than SUELTOS_MAX written since (a store big enough for a process apart)."""
+        if self._vivos() < copia_aparte.APARTE:
+            return []
+        with self._store.engine.connect() as conn:
+            return [
+                column
+                for column in _COLUMNAS_EN_TRAMOS
+                if self._tramos(conn, column, columnas_tramos.SUELTOS_MAX) is None
+            ]
+
+    def _cortar_tramos(self, column: int, seguir: Callable[[], bool]) -> None:
+        """``column``'s parts cut and kept on disk by a process of its own."""
+        if self._marcar() is None:
+            return
+        ruta = columnas_tramos.ruta(self._store.path, column)
+        temporal = ruta.with_name(ruta.name + ".nuevo")
+        self._aparte(seguir, temporal, copia_aparte.TRAMOS_DE, str(column))
+
+    def _tramos(
+        self, conn: Connection, column: int, maximo: int
+    ) -> tuple[columnas_tramos.Tramos, list[int]] | None:
+        """``column``'s parts kept on disk, if of this store's history, and the movements
+        written since they were cut (None: none kept, or more than ``maximo`` written)."""
+        tramos = columnas_tramos.leer(columnas_tramos.ruta(self._store.path, column), column)
+        if tramos is None or movimientos_espejo.azar(conn, tramos.marca) != tramos.azar:
+            return None
+        cambios = movimientos_espejo.cambiados(conn, tramos.marca, maximo, True)
+        return None if cambios is None else (tramos, cambios[2])
+
+    def _pagina_por_tramos(
+        self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int
+    ) -> array[int] | None:
+        """A find's page (``filtro`` resolved) from the find box's copy and the parts of
+        the column's order (columnas_tramos.py); None without either, or when they do not
+        answer it."""
+        found = termino(filtro.buscar)
+        if found is None or self._espejo.vigente() is None:
+            return None
+        sort_column = _sort_column(orden)
+        with self._store.engine.connect() as conn:
+            kept = self._tramos(conn, orden.column, ESCRITOS_LEIDOS)
+            if kept is None:
+                return None
+            seleccion = self._espejo.hallados(found, filtro.busqueda(), self._contar_rango)
+            ids = None if seleccion is None else espejo.ids_de(seleccion)
+            if ids is None or len(ids) != total:
+                return None
+            desde, hasta = _places_up(orden, total, offset, limit)
+            page = columnas_tramos.pagina(
+                kept[0],
+                ids,
+                frozenset(kept[1]),
+                lambda de: movs_sql.sort_ranks(conn, de, sort_column),
+                desde,
+                hasta,
+            )
+        return None if page is None else page[::-1] if orden.descending else page
+
     def _pagina_por_sus_terminos(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int
     ) -> array[int] | None:
         """A find's page (``filtro`` resolved; rows ``offset``..``offset + limit`` in grid
         order) from the terms the find box's copy holds (espejo_orden.py ``pagina``); None
         as ``_por_sus_terminos``; by NSS, a slice of every id put in order
-        (espejo_nss.py)."""
+        (espejo_nss.py); by another column, from the parts of its order
+        (``_pagina_por_tramos``)."""
+        if _sort_column(orden) in _POR_TRAMOS:
+            return self._pagina_por_tramos(filtro, orden, offset, limit, total)
         if _sort_column(orden) in espejo_nombres.COLUMNAS:
             return self._pagina_por_sus_nombres(filtro, orden, offset, limit, total)
         if _sort_column(orden) in espejo_nss.COLUMNAS:

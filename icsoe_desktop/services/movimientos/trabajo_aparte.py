@@ -1,6 +1,6 @@
 """The side of copia_aparte.py that runs in the process of its own: the app's executable hands
-it its hidden argument (``__main__``); it builds the find box's copy, or reads a column's order,
-and keeps it on disk for the app to read back; or does a SISUB window's action
+it its hidden argument (``__main__``); it builds the find box's copy, or reads a column's order
+(and its parts, or the parts alone), and keeps it on disk for the app to read back; or does a SISUB window's action
 (services/sisub/aparte.py)."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from icsoe_desktop.services.movimientos.copia_aparte import (
     PARADA,
     PAUSA,
     SISUB,
+    TRAMOS_DE,
 )
 
 
@@ -56,15 +57,23 @@ def main(argv: list[str], entrada: int = 0) -> int:
     """The process's side: ``argv`` is the store's path, then ORDEN_DE and a column for that
     column's order; builds the copy (or reads the order) and keeps it on disk. ``entrada``:
     the file descriptor the app's pauses and end come by (its standard input)."""
-    from icsoe_desktop.services.movimientos import columnas_guardadas, espejo_guardado
+    from icsoe_desktop.services.movimientos import (
+        columnas_guardadas,
+        columnas_tramos,
+        espejo_guardado,
+    )
     from icsoe_desktop.store.db import close_engine, make_engine
     from icsoe_desktop.store.lectura import Interrumpida
 
     store = Path(argv[0])
-    columna = int(argv[2]) if argv[1:2] == [ORDEN_DE] else None
-    ruta = (
-        espejo_guardado.ruta(store) if columna is None else columnas_guardadas.ruta(store, columna)
-    )
+    columna = int(argv[2]) if argv[1:2] in ([ORDEN_DE], [TRAMOS_DE]) else None
+    solo_tramos = argv[1:2] == [TRAMOS_DE]
+    if columna is None:
+        ruta = espejo_guardado.ruta(store)
+    elif solo_tramos:
+        ruta = columnas_tramos.ruta(store, columna)
+    else:
+        ruta = columnas_guardadas.ruta(store, columna)
     parar, sigue, hecho = threading.Event(), threading.Event(), threading.Event()
     sigue.set()
     vigilar = threading.Thread(
@@ -84,7 +93,7 @@ def main(argv: list[str], entrada: int = 0) -> int:
 
             if columna is None:
                 return _copia(conn, ruta, seguir)
-            return _orden(conn, ruta, columna, seguir)
+            return _orden(conn, store, columna, seguir, solo_tramos)
     except Interrumpida:
         return PARADA
     finally:
@@ -103,9 +112,17 @@ def _copia(conn: Connection, ruta: Path, seguir: Callable[[], bool]) -> int:
     return GUARDADA if espejo_guardado.guardar(ruta, copia) else NO_GUARDADA
 
 
-def _orden(conn: Connection, ruta: Path, columna: int, seguir: Callable[[], bool]) -> int:
-    from icsoe_desktop.services.movimientos import columnas_guardadas, espejo_columnas
-    from icsoe_desktop.services.movimientos.servicio import orden_de_columna
+def _orden(
+    conn: Connection, store: Path, columna: int, seguir: Callable[[], bool], solo_tramos: bool
+) -> int:
+    """``columna``'s order read and kept with its parts (columnas_tramos.py), or its parts
+    alone."""
+    from icsoe_desktop.services.movimientos import (
+        columnas_guardadas,
+        columnas_tramos,
+        espejo_columnas,
+    )
+    from icsoe_desktop.services.movimientos.servicio import cortar_columna, orden_de_columna
     from icsoe_desktop.store import movimientos_espejo
 
     with movimientos_espejo.fija(conn):
@@ -113,6 +130,14 @@ def _orden(conn: Connection, ruta: Path, columna: int, seguir: Callable[[], bool
         if marca is None or marca[1] is None:
             return NO_GUARDADA  # nothing to name it by
         ids = orden_de_columna(conn, columna, movimientos_espejo.vivos(conn), seguir)
+        tramos = cortar_columna(conn, columna, (marca[0], marca[1]), ids)
+    if not seguir():
+        return PARADA
+    guardados = tramos is not None and columnas_tramos.guardar(
+        columnas_tramos.ruta(store, columna), tramos
+    )
+    if solo_tramos:
+        return GUARDADA if guardados else NO_GUARDADA
     leida = espejo_columnas.Columna.de(ids)
     if not seguir():
         return PARADA
@@ -120,6 +145,7 @@ def _orden(conn: Connection, ruta: Path, columna: int, seguir: Callable[[], bool
     guardada = columnas_guardadas.Guardada(
         columna, marca[0], marca[1], leida.ids, leida.lugar, None, {}
     )
+    ruta = columnas_guardadas.ruta(store, columna)
     return GUARDADA if columnas_guardadas.guardar(ruta, guardada) else NO_GUARDADA
 
 

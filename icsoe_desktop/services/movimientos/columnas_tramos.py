@@ -1,0 +1,281 @@
+"""A far page of a find sorted by a column whose term the find box's copy does not hold
+(Apellido Materno, CURP, the salaries, the dates but Fecha, the codes…) right after the click,
+before the column's order is read (espejo_columnas.py: a second or more of CPU at a million,
+while SQLite sorts the find's matches: 1-2 s for «ma»).
+
+Each such column's order is cut into up to TRAMOS parts of equal size, kept beside the store (a
+byte a movement: ~1 MB a million a column; sealed as the store) with the sort key and id each
+part begins with
+(``cortar``, by a process of its own after the copy is built: servicio.py). A find's matches are
+counted by part (a byte each, counted by C loops), and only the parts the page falls in are read
+by id and sorted (a few thousand rows at a million). The parts are exact bounds of the grid's
+order ((sort key, id), NULL first going up), so the page is the one SQL gives. The movements
+written since the parts were cut (the store's change record) are left out of their old parts and
+put in by their keys now; a match in no part that was not written since leaves it to SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from array import array
+from bisect import bisect_right
+from collections import Counter, deque
+from collections.abc import Callable, Collection, Sequence
+from contextlib import suppress
+from itertools import compress, repeat
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from icsoe_desktop.services.movimientos import hallados
+from icsoe_desktop.store import sellado
+from icsoe_desktop.store.lectura import Interrumpida
+
+log = logging.getLogger(__name__)
+
+# Parts a column's order is cut into (one byte value is a movement in none).
+TRAMOS = 255
+_NINGUNO = 255
+# Movements of a find in no part (written since) put in by their keys (more: left to SQL).
+SUELTOS_MAX = 2_000
+# An id space this many times the live movements and more (ids left by deletions) is not cut:
+# its bytes would be mostly empty.
+_HUECOS = 4
+MAGIA = b"icsoe-desktop: tramos de una columna, version 1\n"
+# Sealed with the installation's key (store/sellado.py): each part's first key is a value of
+# the column (a CURP, a surname, a salary).
+PROPOSITO = b"icsoe-desktop: tramos de columnas"
+_SUMA = 32
+_CABECERA_MAX = 1 << 20
+# Each part's bytes as 1, the others' as 0 (``bytes.translate``).
+_IGUALES = [bytes(int(b == r) for b in range(256)) for r in range(256)]
+
+# What each id's sort key is read by (store/movimientos.py ``sort_ranks``).
+Claves = Callable[[Sequence[int]], dict[int, tuple[int, Any]]]
+
+
+class Tramos(NamedTuple):
+    columna: int
+    marca: int  # the store's latest recorded change when it was cut
+    azar: int  # and that change's random number
+    partes: bytes  # each id's part (_NINGUNO: in none: not live then)
+    limites: list[tuple[tuple[int, Any], int]]  # each part's first (sort key, id)
+
+
+def cortar(
+    columna: int, marca: int, azar: int, ids: Sequence[int], claves: Claves
+) -> Tramos | None:
+    """``ids`` (every live movement's, in the column's order going up) cut into parts; None
+    when their ids are too sparse, or a key does not keep in the file (neither number nor
+    text)."""
+    n = len(ids)
+    tope = max(ids, default=-1) + 1
+    if tope > _HUECOS * n + (1 << 16):
+        return None
+    partes = bytearray([_NINGUNO]) * tope
+    primeros: list[int] = []
+    for t in range(TRAMOS):
+        lo, hi = t * n // TRAMOS, (t + 1) * n // TRAMOS
+        if lo < hi:
+            deque(map(partes.__setitem__, ids[lo:hi], repeat(len(primeros))), maxlen=0)
+            primeros.append(ids[lo])
+    leidas = claves(primeros)
+    if len(leidas) != len(primeros) or any(clave[0] not in (0, 1, 2) for clave in leidas.values()):
+        return None
+    return Tramos(columna, marca, azar, bytes(partes), [(leidas[i], i) for i in primeros])
+
+
+def pagina(
+    tramos: Tramos,
+    ids: Sequence[int],
+    escritos: Collection[int],
+    claves: Claves,
+    desde: int,
+    hasta: int,
+) -> array[int] | None:
+    """The ids at places ``desde``..``hasta`` of the order going up of a find's movements
+    (``ids``, each once); ``escritos``: the movements written since the parts were cut, and
+    ``claves`` what their keys now are read by. None when a match is in no part and was not
+    written since, or more than SUELTOS_MAX are."""
+    partes = bytearray(tramos.partes)
+    tope = max(ids, default=-1) + 1
+    if tope > len(partes):
+        partes.extend(bytes([_NINGUNO]) * (tope - len(partes)))
+    for i in escritos:
+        if i < len(partes):
+            partes[i] = _NINGUNO
+    suyas = bytes(map(partes.__getitem__, ids))
+    sueltos = list(compress(ids, suyas.translate(_IGUALES[_NINGUNO])))
+    if len(sueltos) > SUELTOS_MAX or not set(sueltos) <= set(escritos):
+        return None
+    puestos: dict[int, list[tuple[tuple[int, Any], int]]] = {}
+    ahora = claves(sueltos) if sueltos else {}
+    if len(ahora) != len(sueltos):
+        return None
+    for i in sueltos:
+        parte = max(bisect_right(tramos.limites, (ahora[i], i)) - 1, 0)
+        puestos.setdefault(parte, []).append((ahora[i], i))
+    cuantos = Counter(suyas)
+    suyos: array[int] = array("q")
+    antes = 0
+    for parte in range(len(tramos.limites)):
+        n = cuantos[parte] + len(puestos.get(parte, ()))
+        if antes + n > desde:
+            miembros = list(compress(ids, suyas.translate(_IGUALES[parte])))
+            leidas = claves(miembros)
+            if len(leidas) != len(miembros):
+                return None
+            en_orden = sorted([(leidas[i], i) for i in miembros] + puestos.get(parte, []))
+            suyos.extend(i for _clave, i in en_orden[max(desde - antes, 0) : hasta - antes])
+        antes += n
+        if antes >= hasta:
+            break
+    return suyos
+
+
+def ruta(store: Path, columna: int) -> Path:
+    """Where ``columna``'s parts of the store at ``store`` are kept."""
+    return store.with_name(f"{store.name}.tramos-{columna}")
+
+
+def guardar(path: Path, tramos: Tramos) -> bool:
+    """``tramos`` kept at ``path``, sealed (a new file put in place whole); False when it
+    could not be written."""
+    cabecera = json.dumps(
+        {
+            "columna": tramos.columna,
+            "marca": tramos.marca,
+            "azar": tramos.azar,
+            "partes": len(tramos.partes),
+            "limites": [[clave[0], clave[1], i] for clave, i in tramos.limites],
+        }
+    ).encode()
+    cuerpo = b"".join((MAGIA, len(cabecera).to_bytes(4, "little"), cabecera, tramos.partes))
+    nuevo = path.with_name(path.name + ".nuevo")
+    try:
+        with nuevo.open("wb") as archivo:
+            f = sellado.Sellador(archivo, sellado.llave(PROPOSITO))
+            f.write(cuerpo)
+            f.write(hashlib.blake2b(cuerpo, digest_size=_SUMA).digest())
+            f.cerrar()
+        os.replace(nuevo, path)
+    except OSError:
+        log.warning("No se guardaron los tramos de una columna en %s", path, exc_info=True)
+        with suppress(OSError):
+            nuevo.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def leer(path: Path, columna: int) -> Tramos | None:
+    """``columna``'s parts kept at ``path`` as ``guardar`` wrote them, or None."""
+    try:
+        with path.open("rb") as archivo:
+            f = sellado.Abierto(archivo, path.stat().st_size, sellado.llave(PROPOSITO))
+            datos = f.read(f.largo)
+            f.cerrar()
+        tramos = _leer(datos)
+        if tramos.columna != columna:
+            raise ValueError("de otra columna")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, IndexError, sellado.SelloInvalido):
+        log.info("Los tramos guardados %s no se usan", path)
+        return None
+    return tramos
+
+
+def _leer(datos: bytes) -> Tramos:
+    cuerpo, digest = datos[:-_SUMA], datos[-_SUMA:]
+    if (
+        len(datos) < len(MAGIA) + 4 + _SUMA
+        or not cuerpo.startswith(MAGIA)
+        or hashlib.blake2b(cuerpo, digest_size=_SUMA).digest() != digest
+    ):
+        raise ValueError("no son tramos guardados")
+    inicio = len(MAGIA) + 4
+    largo = int.from_bytes(cuerpo[len(MAGIA) : inicio], "little")
+    if largo > _CABECERA_MAX:
+        raise ValueError("cabecera")
+    cabecera = json.loads(cuerpo[inicio : inicio + largo])
+    partes = cuerpo[inicio + largo :]
+    if len(partes) != int(cabecera["partes"]):
+        raise ValueError("tamaño")
+    limites = [((int(tipo), valor), int(i)) for tipo, valor, i in cabecera["limites"]]
+    return Tramos(
+        int(cabecera["columna"]), int(cabecera["marca"]), int(cabecera["azar"]), partes, limites
+    )
+
+
+def olvidar(store: Path) -> None:
+    """Every column's parts kept beside the store at ``store`` removed: its file was replaced."""
+    for path in store.parent.glob(f"{store.name}.tramos-*"):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.warning("No se borraron los tramos guardados %s", path, exc_info=True)
+
+
+class Cortador:
+    """One store's columns cut into parts in the background, one at a time (``cortar(columna,
+    seguir)``: a process of its own), those ``pendientes()`` names (none kept, of another
+    history, or too much written since); asked again by each count after a change."""
+
+    def __init__(
+        self,
+        vigencia: Callable[[], int],
+        primer_plano: hallados.Hallados,
+        pendientes: Callable[[], list[int]],
+        cortar: Callable[[int, Callable[[], bool]], None],
+    ) -> None:
+        self._vigencia = vigencia
+        self._hallados = primer_plano
+        self._pendientes = pendientes
+        self._cortar = cortar
+        self._lock = threading.Lock()
+        self._hilo: threading.Thread | None = None
+        self._hecha: int | None = None  # the vigencia at which none was pending
+        self._cerrado = threading.Event()
+
+    def mantener(self) -> None:
+        """The columns pending cut in the background, unless they were at this vigencia."""
+        vigencia = self._vigencia()
+        with self._lock:
+            ocupado = self._hilo is not None and self._hilo.is_alive()
+            if ocupado or self._hecha == vigencia or self._cerrado.is_set():
+                return
+            self._hilo = threading.Thread(
+                target=self._cortar_pendientes, args=(vigencia,), name="tramos", daemon=True
+            )
+            self._hilo.start()
+
+    def _cortar_pendientes(self, vigencia: int) -> None:
+        seguir = self._hallados.seguir_si(lambda: not self._cerrado.is_set())
+        try:
+            for columna in self._pendientes():
+                if not seguir():
+                    return
+                self._cortar(columna, seguir)
+        except Interrumpida:
+            return
+        except Exception:  # only a speed-up: a far page is SQLite's sort meanwhile
+            log.warning("No se cortaron los tramos de una columna", exc_info=True)
+            return
+        with self._lock:
+            self._hecha = vigencia
+
+    def esperar(self) -> None:
+        """Until the columns being cut are (or were abandoned)."""
+        with self._lock:
+            hilo = self._hilo
+        if hilo is not None:
+            hilo.join()
+
+    def cerrar(self) -> None:
+        """The cutting abandoned and ended: the store's file is about to close or be
+        replaced (cut again when it is opened)."""
+        self._cerrado.set()
+        self.esperar()

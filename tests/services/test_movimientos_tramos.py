@@ -1,0 +1,231 @@
+"""A find sorted by a column whose term the find box's copy does not hold (Apellido Materno,
+CURP, the salaries, the other dates, the codes…), its far page right after the click, before
+the column's order is read: from the parts of that order a process of its own cut after the
+copy was built (services/movimientos/columnas_tramos.py). On a real store of real-shaped
+movements, cut by the real process: the page at the middle of the scroll bar and the last rows
+are SQL's, both ways, under panel filters, and still after writes, deletions and new movements;
+parts of another history, damaged, or too far behind are not used (the page is SQL's) and are
+cut again."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import text
+
+from icsoe_desktop.services.movimientos import columnas_tramos, copia_aparte, espejo, servicio
+from icsoe_desktop.services.movimientos.servicio import (
+    _COLUMNAS_EN_TRAMOS,
+    COLUMNS,
+    Filtro,
+    Orden,
+)
+from icsoe_desktop.store import movimientos_paging as paging
+from tests.services.test_accounts import ANA
+from tests.services.test_accounts import form as registro
+from tests.services.test_movimientos_espejo import _construida, _store
+from tests.services.test_movimientos_espejo_columnas import PANELES, _escribir, _ordenados
+
+TEXTOS = ("ma", "gar", "muñ")
+
+
+@pytest.fixture
+def lejos(monkeypatch):
+    """The copy read from a small store, its columns cut by the process apart; a page past
+    its 50th row is a far one."""
+    monkeypatch.setattr(espejo, "MINIMO", 1)
+    monkeypatch.setattr(copia_aparte, "APARTE", 1)
+    monkeypatch.setattr(paging, "GATHER_MAX", 50)
+
+
+@pytest.fixture
+def dos_columnas(monkeypatch) -> tuple[int, ...]:
+    """Only Apellido Materno and CURP cut (a process each), not the 17."""
+    columnas = tuple(
+        c for c in _COLUMNAS_EN_TRAMOS if COLUMNS[c].attr in ("segundo_apellido", "curp")
+    )
+    monkeypatch.setattr(servicio, "_COLUMNAS_EN_TRAMOS", columnas)
+    return columnas
+
+
+def _usadas(monkeypatch) -> list[int]:
+    """The pages put in order from the parts from here on (as many ids as each had)."""
+    usadas: list[int] = []
+    pagina = columnas_tramos.pagina
+
+    def contada(*args, **kwargs):
+        ids = pagina(*args, **kwargs)
+        if ids is not None:
+            usadas.append(len(ids))
+        return ids
+
+    monkeypatch.setattr(columnas_tramos, "pagina", contada)
+    return usadas
+
+
+def _cortadas(movimientos_svc) -> None:
+    """The columns cut, as after the window's count once the copy is there."""
+    movimientos_svc.count(Filtro())
+    movimientos_svc._cortador.esperar()
+
+
+def _como_sql(movimientos_svc, column: int, textos=TEXTOS, paneles=PANELES) -> int:
+    """Each find's middle page and last rows, both ways, under each panel filter, against
+    SQL's (nothing kept of the find, the column's order not read); how many were far."""
+    lejanas = 0
+    for buscar in textos:
+        for nombre, terms in paneles.items():
+            filtro = Filtro(buscar=buscar, **terms)  # type: ignore[arg-type]  # Filtro's
+            total = movimientos_svc.count(filtro)
+            for descending in (False, True):
+                orden = Orden(column, descending)
+                esperados = _ordenados(movimientos_svc, filtro, orden)
+                assert len(esperados) == total
+                for desde in (total // 2, max(total - 7, 0)):
+                    movimientos_svc._hallados._ids._valores.clear()
+                    pagina = movimientos_svc.pagina(filtro, orden, desde, 20, total)
+                    donde = (COLUMNS[column].attr, buscar, nombre, descending, desde)
+                    assert [row[0] for row in pagina] == esperados[desde : desde + 20], donde
+                    lejanas += desde > paging.GATHER_MAX
+    return lejanas
+
+
+@pytest.mark.slow  # 17 columns cut by a process each, ~400 finds sorted by SQL
+def test_right_after_the_click_a_far_page_by_any_other_column_is_the_page_sql_sorts(
+    services, lejos, monkeypatch
+):
+    usadas = _usadas(monkeypatch)
+    _store(services)
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    _cortadas(movimientos_svc)
+    assert len(_COLUMNAS_EN_TRAMOS) == 17
+    for column in _COLUMNAS_EN_TRAMOS:
+        assert columnas_tramos.ruta(services.store.path, column).exists(), column
+        antes = len(usadas)
+        assert _como_sql(movimientos_svc, column) > 10
+        assert len(usadas) - antes > 10, COLUMNS[column].attr  # from the parts, not SQL
+        assert movimientos_svc._columnas.vigente(column) is None  # its order never read
+
+
+def test_after_writes_the_parts_put_each_written_movement_where_sql_sorts_it(
+    services, lejos, dos_columnas, monkeypatch
+):
+    """A burst of writes after the cut (values moved to another's, to the lowest and
+    highest, to none; a name changed; deletions; new movements that match): the pages are
+    still SQL's and still come from the parts; when more were written than SUELTOS_MAX the
+    parts are not used, and the next count cuts them again."""
+    usadas = _usadas(monkeypatch)
+    _store(services, 1_500)
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    _cortadas(movimientos_svc)
+    columnas = dos_columnas
+    for column in columnas:
+        attr = COLUMNS[column].sort_column
+        hallados = _ordenados(movimientos_svc, Filtro(buscar="ma"), Orden(column, False))
+        with services.store.engine.connect() as conn:
+            otros = [i for (i,) in conn.execute(text("SELECT id FROM movimientos"))]
+        _escribir(services, attr, hallados, otros)
+        antes = len(usadas)
+        assert _como_sql(movimientos_svc, column, ("ma",)) > 4
+        assert len(usadas) - antes > 4, attr
+    # Written past the bound: not used (each page SQL's), then cut again by the next count.
+    column = columnas[0]
+    ruta = columnas_tramos.ruta(services.store.path, column)
+    cortada = columnas_tramos.leer(ruta, column)
+    assert cortada is not None
+    monkeypatch.setattr(columnas_tramos, "SUELTOS_MAX", 3)
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE movimientos SET segundo_apellido = 'ZUÑIGA' WHERE id % 7 = 0"))
+    antes = len(usadas)
+    assert _como_sql(movimientos_svc, column, ("ma",), {"sin filtro": {}}) > 0
+    assert len(usadas) == antes
+    _cortadas(movimientos_svc)
+    recortada = columnas_tramos.leer(ruta, column)
+    assert recortada is not None and recortada.marca > cortada.marca
+    assert _como_sql(movimientos_svc, column, ("ma",), {"sin filtro": {}}) > 0
+    assert len(usadas) > antes
+
+
+def test_parts_damaged_or_of_another_history_are_not_used_and_are_cut_again(
+    services, lejos, dos_columnas, monkeypatch
+):
+    usadas = _usadas(monkeypatch)
+    _store(services, 1_500)
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    _cortadas(movimientos_svc)
+    curp = next(c for c in _COLUMNAS_EN_TRAMOS if COLUMNS[c].attr == "curp")
+    ruta = columnas_tramos.ruta(services.store.path, curp)
+    datos = ruta.read_bytes()
+    sin_filtro = {"sin filtro": {}}
+    for roto in (datos[: len(datos) // 2], datos[:-1] + bytes([datos[-1] ^ 1]), b""):
+        ruta.write_bytes(roto)
+        assert _como_sql(movimientos_svc, curp, ("ma",), sin_filtro) > 0
+    # Another history: the change it was named by now has another random number.
+    ruta.write_bytes(datos)
+    cortada = columnas_tramos.leer(ruta, curp)
+    assert cortada is not None
+    with services.store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE movimientos_cambiados SET azar = azar + 1 WHERE n = :n"),
+            {"n": cortada.marca},
+        )
+    assert _como_sql(movimientos_svc, curp, ("ma",), sin_filtro) > 0
+    assert usadas == []
+    _construida(movimientos_svc)  # the copy, of another history too, read again
+    _cortadas(movimientos_svc)
+    assert _como_sql(movimientos_svc, curp, ("ma",), sin_filtro) > 0
+    assert usadas
+
+
+def test_a_restored_store_forgets_every_columns_parts(services, lejos, dos_columnas, tmp_path):
+    """Restaurar puts another file in place: the parts cut from the old one are removed, and
+    the restored store's are cut by the next count."""
+    services.accounts.register(registro())
+    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=ANA)
+    _store(services, 1_500)
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    _cortadas(movimientos_svc)
+    store = services.store.path
+    assert len(list(store.parent.glob(f"{store.name}.tramos-*"))) == 2
+    services.backup.restore(respaldo, actor=ANA)
+    assert list(store.parent.glob(f"{store.name}.tramos-*")) == []
+
+
+def test_a_page_across_parts_is_that_slice_of_the_whole_order():
+    """Parts of one movement each up to parts of many: every slice of the order (going up by
+    key, then id; NULL first) is the same, with and without movements written since."""
+    rng = random.Random(3)
+    claves = {i: (0, 0) if rng.random() < 0.1 else (2, rng.choice("ABCDE")) for i in range(1, 900)}
+    todos = sorted(claves, key=lambda i: (claves[i], i))
+
+    def leer(ids):
+        return {i: claves[i] for i in ids if i in claves}
+
+    tramos = columnas_tramos.cortar(3, 1, 2, todos, leer)
+    assert tramos is not None and len(tramos.limites) == columnas_tramos.TRAMOS
+    hallados = rng.sample(todos, 400)
+    # Written since: one moved to the lowest key, one to the highest, two new ones.
+    escritos = [hallados[0], hallados[1], 950, 951]
+    claves[hallados[0]] = (0, 0)
+    claves[hallados[1]] = (2, "ZZ")
+    claves[950], claves[951] = (2, "C"), (2, "A")
+    hallados += [950, 951]
+    esperados = sorted(hallados, key=lambda i: (claves[i], i))
+    for desde in (0, 1, 5, 199, 200, 390, 401):
+        for largo in (1, 3, 20, 500):
+            pagina = columnas_tramos.pagina(tramos, hallados, escritos, leer, desde, desde + largo)
+            assert pagina is not None
+            assert list(pagina) == esperados[desde : desde + largo], (desde, largo)
+    # A match in no part that was not written since: not answered.
+    assert columnas_tramos.pagina(tramos, [*hallados, 990], escritos, leer, 0, 5) is None
+
+
+def test_an_order_of_sparse_ids_is_not_cut():
+    """Ids far apart (most deleted): the bytes by id would be mostly empty."""
+    ids = list(range(0, 10_000_000, 1_000))
+    assert columnas_tramos.cortar(3, 1, 2, ids, lambda de: dict.fromkeys(de, (1, 0))) is None
