@@ -130,7 +130,9 @@ class Obra:
             self._lector_salida.start()
         with _LOCK:
             _VIVAS.add(self)
-        if not que:
+        if not que and trabajo[:1] == (TRAMOS_DE,):
+            que = "los tramos de la columna " + trabajo[-1]
+        elif not que:
             que = (
                 "el orden de la columna " + trabajo[-1] if trabajo else "la copia de las búsquedas"
             )

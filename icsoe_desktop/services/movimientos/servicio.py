@@ -463,10 +463,13 @@ class MovimientosService:
             self._cortador.mantener()
         return copia
 
-    def _aparte(self, seguir: Callable[[], bool], temporal: Path, *trabajo: str) -> int:
-        """The process apart's exit code once it did ``trabajo`` (copia_aparte.Obra), waiting
-        while the clerk's questions are answered; ``Interrumpida`` once ``seguir()`` says no."""
-        obra = copia_aparte.Obra(self._store.path, temporal, *trabajo)
+    def _aparte(
+        self, seguir: Callable[[], bool], temporal: Path, *trabajo: str, cede: bool = False
+    ) -> int:
+        """The process apart's exit code once it did ``trabajo`` (copia_aparte.Obra; ``cede``:
+        below the app's priority), waiting while the clerk's questions are answered;
+        ``Interrumpida`` once ``seguir()`` says no."""
+        obra = copia_aparte.Obra(self._store.path, temporal, *trabajo, cede=cede)
         with self._hallados.avisando(obra.pausar):
             codigo = obra.esperar(seguir)
         if codigo == copia_aparte.PARADA:
@@ -1027,7 +1030,8 @@ class MovimientosService:
             return
         ruta = columnas_tramos.ruta(self._store.path, column)
         temporal = ruta.with_name(ruta.name + ".nuevo")
-        self._aparte(seguir, temporal, copia_aparte.TRAMOS_DE, str(column))
+        # Below the app's priority: ahead of any click, never before the window or the clerk.
+        self._aparte(seguir, temporal, copia_aparte.TRAMOS_DE, str(column), cede=True)
 
     def _tramos(
         self, conn: Connection, column: int, maximo: int
