@@ -181,12 +181,14 @@ def test_parts_damaged_or_of_another_history_are_not_used_and_are_cut_again(
     assert usadas
 
 
-def test_a_restored_store_forgets_every_columns_parts(services, lejos, dos_columnas, tmp_path):
+def test_a_restored_store_forgets_every_columns_parts(
+    services, lejos, dos_columnas, tmp_path, monkeypatch
+):
     """Restaurar puts another file in place: the parts cut from the old one are removed, and
-    the restored store's are cut by the next count."""
+    the restored store's are cut once its copy is there."""
     services.accounts.register(registro())
-    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=ANA)
     _store(services, 1_500)
+    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=ANA)
     movimientos_svc = services.movimientos
     _construida(movimientos_svc)
     _cortadas(movimientos_svc)
@@ -194,6 +196,12 @@ def test_a_restored_store_forgets_every_columns_parts(services, lejos, dos_colum
     assert len(list(store.parent.glob(f"{store.name}.tramos-*"))) == 2
     services.backup.restore(respaldo, actor=ANA)
     assert list(store.parent.glob(f"{store.name}.tramos-*")) == []
+    _construida(movimientos_svc)
+    _cortadas(movimientos_svc)
+    assert len(list(store.parent.glob(f"{store.name}.tramos-*"))) == 2
+    usadas = _usadas(monkeypatch)
+    assert _como_sql(movimientos_svc, dos_columnas[0], ("ma",), {"sin filtro": {}}) > 0
+    assert usadas
 
 
 def test_a_page_across_parts_is_that_slice_of_the_whole_order():

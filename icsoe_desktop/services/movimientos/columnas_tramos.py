@@ -245,8 +245,9 @@ class Cortador:
         vigencia = self._vigencia()
         with self._lock:
             ocupado = self._hilo is not None and self._hilo.is_alive()
-            if ocupado or self._hecha == vigencia or self._cerrado.is_set():
+            if ocupado or self._hecha == vigencia:
                 return
+            self._cerrado.clear()  # a store reopened (a restore): its own cut
             self._hilo = threading.Thread(
                 target=self._cortar_pendientes, args=(vigencia,), name="tramos", daemon=True
             )
@@ -279,3 +280,5 @@ class Cortador:
         replaced (cut again when it is opened)."""
         self._cerrado.set()
         self.esperar()
+        with self._lock:
+            self._hecha = None
