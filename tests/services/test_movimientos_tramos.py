@@ -22,10 +22,13 @@ from icsoe_desktop.services.movimientos.servicio import (
     Orden,
 )
 from icsoe_desktop.store import movimientos_paging as paging
+from tests.services.movimientos_data import add_registros
 from tests.services.test_accounts import ANA
 from tests.services.test_accounts import form as registro
 from tests.services.test_movimientos_espejo import _construida, _store
 from tests.services.test_movimientos_espejo_columnas import PANELES, _escribir, _ordenados
+from tests.services.test_movimientos_vigencia import _martinez
+from tests.test_cli_movimientos import cli
 
 TEXTOS = ("ma", "gar", "muñ")
 
@@ -237,3 +240,21 @@ def test_an_order_of_sparse_ids_is_not_cut():
     """Ids far apart (most deleted): the bytes by id would be mostly empty."""
     ids = list(range(0, 10_000_000, 1_000))
     assert columnas_tramos.cortar(3, 1, 2, ids, lambda de: dict.fromkeys(de, (1, 0))) is None
+
+
+def test_another_programs_import_after_the_cut_is_paged_where_sql_sorts_it(
+    services, lejos, dos_columnas, data_dir, tmp_path, monkeypatch
+):
+    """``movimientos importar`` from the command line beside the open app (announcing nothing
+    here): its new MARTINEZ are in no part, and the next far page puts them where SQL does."""
+    _store(services, 1_500)
+    add_registros(services)
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    _cortadas(movimientos_svc)
+    usadas = _usadas(monkeypatch)
+    hecho = cli(data_dir, "movimientos", "importar", _martinez(tmp_path / "martinez.csv"))
+    assert hecho.returncode == 0, hecho.stderr
+    for column in dos_columnas:
+        assert _como_sql(movimientos_svc, column, ("ma",), {"sin filtro": {}}) > 0
+    assert len(usadas) >= 2 * len(dos_columnas)
