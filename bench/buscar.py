@@ -33,7 +33,9 @@
    middle ≤ 50 ms. And the middle asked right after the first page, the column's order not in
    memory (as a clerk drags the bar at once after the click: read back from the one kept beside
    the store, services/movimientos/columnas_guardadas.py), in wall time: ≤ 300 ms. With
-   ``--solo clic`` that middle alone, with no order of the column kept on disk either.
+   ``--solo clic`` that middle alone, with no order of the column kept on disk either (from
+   the copy's terms or the column's parts), against SQLite's sort of the matches; and how
+   long cutting the parts takes after the copy.
 4. The two ways to find, side by side on the same store and terms (the count and the first page
    in fecha's order, as the grid reads them): the indexes the app uses (store/movimientos_buscar.py:
    a range of each of NSS, CURP and the name in two orders) against an SQLite FTS5 table of the
@@ -219,16 +221,19 @@ def _tras_el_clic(movimientos, filtro, orden, total: int) -> float:
 def bench_clic(services, registro: str, only: set[str]) -> None:
     """The middle of a sorted find asked right after its first page (``_tras_el_clic``'s
     drag), with no order of the column kept on disk either (never read, or not among the
-    latest kept): wall and CPU of the thread that reads it, each way, 3 times a way."""
-    from icsoe_desktop.services.movimientos import columnas_guardadas
-    from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
+    latest kept): wall and CPU of the thread that reads it, each way, 3 times a way; against
+    SQLite's sort of the matches the copy gives, once a way. First, the time the columns the
+    copy holds no term of take to be cut into parts after it (columnas_tramos.py)."""
+    from icsoe_desktop.services.movimientos import columnas_guardadas, columnas_tramos
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, resolve
 
     movimientos = services.movimientos
     # The copy read, then the columns it holds no term of cut into parts in the background
     # (columnas_tramos.py), as after the copy is built: how long that takes, then the clicks.
-    start = time.perf_counter()
     movimientos.count(Filtro(buscar="ma"))
     movimientos._espejo.esperar()
+    columnas_tramos.olvidar(services.store.path)  # cut anew: none kept from an earlier run
+    start = time.perf_counter()
     movimientos.count(Filtro(buscar="ma"))
     movimientos._cortador.esperar()
     print(
@@ -243,6 +248,7 @@ def bench_clic(services, registro: str, only: set[str]) -> None:
         filtro = Filtro(buscar=text, **terms)
         total = movimientos.count(filtro)
         for column in _sortable(only):
+            movimientos.prepare_sort(Orden(column))  # as the click does, before its first page
             walls, cpus = [], []
             for descending in (False, True):
                 orden = Orden(column, descending)
@@ -257,10 +263,22 @@ def bench_clic(services, registro: str, only: set[str]) -> None:
                     walls.append((time.perf_counter() - start) * 1000)
                     cpus.append((time.thread_time() - cpu) * 1000)
             movimientos._columnas.esperar()
+            # The baseline: the same middle as SQLite's sort of the matches the copy gives
+            # (what answers without the column's order, its parts or the copy's terms).
+            resuelto = resolve(filtro, movimientos.today())
+            bases = []
+            for descending in (False, True):
+                start = time.perf_counter()
+                movimientos._lejos_de_la_copia(
+                    resuelto, Orden(column, descending), total // 2, 100, total
+                )
+                bases.append((time.perf_counter() - start) * 1000)
+            base = statistics.median(bases)
             print(
                 f"{label:18} {COLUMNS[column].header:18} reloj {statistics.median(walls):6.0f}"
                 f" [{min(walls):.0f}–{max(walls):.0f}]  CPU {statistics.median(cpus):5.0f}"
-                f" [{min(cpus):.0f}–{max(cpus):.0f}]  carga {_load_now()}",
+                f" [{min(cpus):.0f}–{max(cpus):.0f}]  SQL {base:5.0f}  razón"
+                f" {statistics.median(walls) / base:.2f}  carga {_load_now()}",
                 flush=True,
             )
 
