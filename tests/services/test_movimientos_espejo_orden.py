@@ -29,12 +29,12 @@ def lejos(monkeypatch):
     monkeypatch.setattr(paging, "GATHER_MAX", 50)
 
 
-def _paginas_como_sql(movimientos_svc, column: int) -> int:
+def _paginas_como_sql(movimientos_svc, column: int, textos=TEXTOS, paneles=PANELES) -> int:
     """Each find's middle page and last rows by position, both ways, under each panel
-    filter, against SQL's; how many were far pages."""
+    filter, against SQL's (nothing kept of the find); how many were far pages."""
     lejanas = 0
-    for buscar in TEXTOS:
-        for nombre, terms in PANELES.items():
+    for buscar in textos:
+        for nombre, terms in paneles.items():
             filtro = Filtro(buscar=buscar, **terms)  # type: ignore[arg-type]  # Filtro's
             total = movimientos_svc.count(filtro)
             for descending in (False, True):

@@ -26,11 +26,13 @@ from tests.services.movimientos_data import add_registros
 from tests.services.test_accounts import ANA
 from tests.services.test_accounts import form as registro
 from tests.services.test_movimientos_espejo import _construida, _store
-from tests.services.test_movimientos_espejo_columnas import PANELES, _escribir, _ordenados
+from tests.services.test_movimientos_espejo_columnas import _escribir, _ordenados
+from tests.services.test_movimientos_espejo_orden import _paginas_como_sql
 from tests.services.test_movimientos_vigencia import _martinez
 from tests.test_cli_movimientos import cli
 
 TEXTOS = ("ma", "gar", "muñ")
+SIN_FILTRO: dict[str, dict[str, object]] = {"sin filtro": {}}
 
 
 @pytest.fixture
@@ -73,27 +75,6 @@ def _cortadas(movimientos_svc) -> None:
     movimientos_svc._cortador.esperar()
 
 
-def _como_sql(movimientos_svc, column: int, textos=TEXTOS, paneles=PANELES) -> int:
-    """Each find's middle page and last rows, both ways, under each panel filter, against
-    SQL's (nothing kept of the find, the column's order not read); how many were far."""
-    lejanas = 0
-    for buscar in textos:
-        for nombre, terms in paneles.items():
-            filtro = Filtro(buscar=buscar, **terms)  # type: ignore[arg-type]  # Filtro's
-            total = movimientos_svc.count(filtro)
-            for descending in (False, True):
-                orden = Orden(column, descending)
-                esperados = _ordenados(movimientos_svc, filtro, orden)
-                assert len(esperados) == total
-                for desde in (total // 2, max(total - 7, 0)):
-                    movimientos_svc._hallados._ids._valores.clear()
-                    pagina = movimientos_svc.pagina(filtro, orden, desde, 20, total)
-                    donde = (COLUMNS[column].attr, buscar, nombre, descending, desde)
-                    assert [row[0] for row in pagina] == esperados[desde : desde + 20], donde
-                    lejanas += desde > paging.GATHER_MAX
-    return lejanas
-
-
 @pytest.mark.slow  # 17 columns cut by a process each, ~400 finds sorted by SQL
 def test_right_after_the_click_a_far_page_by_any_other_column_is_the_page_sql_sorts(
     services, lejos, monkeypatch
@@ -107,7 +88,7 @@ def test_right_after_the_click_a_far_page_by_any_other_column_is_the_page_sql_so
     for column in _COLUMNAS_EN_TRAMOS:
         assert columnas_tramos.ruta(services.store.path, column).exists(), column
         antes = len(usadas)
-        assert _como_sql(movimientos_svc, column) > 10
+        assert _paginas_como_sql(movimientos_svc, column, TEXTOS) > 10
         assert len(usadas) - antes > 10, COLUMNS[column].attr  # from the parts, not SQL
         assert movimientos_svc._columnas.vigente(column) is None  # its order never read
 
@@ -132,7 +113,7 @@ def test_after_writes_the_parts_put_each_written_movement_where_sql_sorts_it(
             otros = [i for (i,) in conn.execute(text("SELECT id FROM movimientos"))]
         _escribir(services, attr, hallados, otros)
         antes = len(usadas)
-        assert _como_sql(movimientos_svc, column, ("ma",)) > 4
+        assert _paginas_como_sql(movimientos_svc, column, ("ma",)) > 4
         assert len(usadas) - antes > 4, attr
     # Written past the bound: not used (each page SQL's), then cut again by the next count.
     column = columnas[0]
@@ -143,12 +124,12 @@ def test_after_writes_the_parts_put_each_written_movement_where_sql_sorts_it(
     with services.store.engine.begin() as conn:
         conn.execute(text("UPDATE movimientos SET segundo_apellido = 'ZUÑIGA' WHERE id % 7 = 0"))
     antes = len(usadas)
-    assert _como_sql(movimientos_svc, column, ("ma",), {"sin filtro": {}}) > 0
+    assert _paginas_como_sql(movimientos_svc, column, ("ma",), SIN_FILTRO) > 0
     assert len(usadas) == antes
     _cortadas(movimientos_svc)
     recortada = columnas_tramos.leer(ruta, column)
     assert recortada is not None and recortada.marca > cortada.marca
-    assert _como_sql(movimientos_svc, column, ("ma",), {"sin filtro": {}}) > 0
+    assert _paginas_como_sql(movimientos_svc, column, ("ma",), SIN_FILTRO) > 0
     assert len(usadas) > antes
 
 
@@ -163,10 +144,9 @@ def test_parts_damaged_or_of_another_history_are_not_used_and_are_cut_again(
     curp = next(c for c in _COLUMNAS_EN_TRAMOS if COLUMNS[c].attr == "curp")
     ruta = columnas_tramos.ruta(services.store.path, curp)
     datos = ruta.read_bytes()
-    sin_filtro = {"sin filtro": {}}
     for roto in (datos[: len(datos) // 2], datos[:-1] + bytes([datos[-1] ^ 1]), b""):
         ruta.write_bytes(roto)
-        assert _como_sql(movimientos_svc, curp, ("ma",), sin_filtro) > 0
+        assert _paginas_como_sql(movimientos_svc, curp, ("ma",), SIN_FILTRO) > 0
     # Another history: the change it was named by now has another random number.
     ruta.write_bytes(datos)
     cortada = columnas_tramos.leer(ruta, curp)
@@ -176,11 +156,11 @@ def test_parts_damaged_or_of_another_history_are_not_used_and_are_cut_again(
             text("UPDATE movimientos_cambiados SET azar = azar + 1 WHERE n = :n"),
             {"n": cortada.marca},
         )
-    assert _como_sql(movimientos_svc, curp, ("ma",), sin_filtro) > 0
+    assert _paginas_como_sql(movimientos_svc, curp, ("ma",), SIN_FILTRO) > 0
     assert usadas == []
     _construida(movimientos_svc)  # the copy, of another history too, read again
     _cortadas(movimientos_svc)
-    assert _como_sql(movimientos_svc, curp, ("ma",), sin_filtro) > 0
+    assert _paginas_como_sql(movimientos_svc, curp, ("ma",), SIN_FILTRO) > 0
     assert usadas
 
 
@@ -203,7 +183,7 @@ def test_a_restored_store_forgets_every_columns_parts(
     _cortadas(movimientos_svc)
     assert len(list(store.parent.glob(f"{store.name}.tramos-*"))) == 2
     usadas = _usadas(monkeypatch)
-    assert _como_sql(movimientos_svc, dos_columnas[0], ("ma",), {"sin filtro": {}}) > 0
+    assert _paginas_como_sql(movimientos_svc, dos_columnas[0], ("ma",), SIN_FILTRO) > 0
     assert usadas
 
 
@@ -256,5 +236,5 @@ def test_another_programs_import_after_the_cut_is_paged_where_sql_sorts_it(
     hecho = cli(data_dir, "movimientos", "importar", _martinez(tmp_path / "martinez.csv"))
     assert hecho.returncode == 0, hecho.stderr
     for column in dos_columnas:
-        assert _como_sql(movimientos_svc, column, ("ma",), {"sin filtro": {}}) > 0
+        assert _paginas_como_sql(movimientos_svc, column, ("ma",), SIN_FILTRO) > 0
     assert len(usadas) >= 2 * len(dos_columnas)

@@ -24,14 +24,14 @@ import sys
 from array import array
 from contextlib import suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 log = logging.getLogger(__name__)
 
 MAGIA = b"icsoe-desktop: orden de una columna, version 2\n"
 # Orders kept on disk per store, the latest used (20 MB each a million movements).
 GUARDADAS = 4
-_CABECERA_MAX = 1 << 16
+_CABECERA_MAX = 1 << 20
 _SUMA = 32
 
 
@@ -126,25 +126,36 @@ def leer(path: Path, columna: int) -> Guardada | None:
     return guardada
 
 
-def _leer(datos: bytes) -> Guardada:
+def suma(cuerpo: bytes) -> bytes:
+    """The digest that ends a file ``abrir`` reads."""
+    return hashlib.blake2b(cuerpo, digest_size=_SUMA).digest()
+
+
+def abrir(datos: bytes, magia: bytes) -> tuple[Any, bytes]:
+    """The header and the parts of a file written as ``guardar`` writes (``magia``, the
+    header's length and JSON, the parts, their digest); ValueError when it is not one."""
     cuerpo, digest = datos[:-_SUMA], datos[-_SUMA:]
     if (
-        len(datos) < len(MAGIA) + 4 + _SUMA
-        or not cuerpo.startswith(MAGIA)
-        or hashlib.blake2b(cuerpo, digest_size=_SUMA).digest() != digest
+        len(datos) < len(magia) + 4 + _SUMA
+        or not cuerpo.startswith(magia)
+        or suma(cuerpo) != digest
     ):
-        raise ValueError("no es un orden guardado")
-    inicio = len(MAGIA) + 4
-    largo = int.from_bytes(cuerpo[len(MAGIA) : inicio], "little")
+        raise ValueError("no es un archivo guardado")
+    inicio = len(magia) + 4
+    largo = int.from_bytes(cuerpo[len(magia) : inicio], "little")
     if largo > _CABECERA_MAX:
         raise ValueError("cabecera")
-    cabecera = json.loads(cuerpo[inicio : inicio + largo])
+    return json.loads(cuerpo[inicio : inicio + largo]), cuerpo[inicio + largo :]
+
+
+def _leer(datos: bytes) -> Guardada:
+    cabecera, cuerpo = abrir(datos, MAGIA)
     if cabecera["orden_bytes"] != sys.byteorder:
         raise ValueError("de otra máquina")
     tamanos = {"ids": int(cabecera["ids"]), "lugar": int(cabecera["lugar"])}
     tamanos.update((f"lugares {c}", int(n)) for c, n in dict(cabecera["lugares"]).items())
-    inicio += largo
-    if inicio + 4 * sum(tamanos.values()) != len(cuerpo) or min(tamanos.values()) < 0:
+    inicio = 0
+    if 4 * sum(tamanos.values()) != len(cuerpo) or min(tamanos.values()) < 0:
         raise ValueError("tamaños")
     partes = {}
     for nombre, n in tamanos.items():

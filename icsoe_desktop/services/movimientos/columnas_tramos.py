@@ -16,7 +16,6 @@ put in by their keys now; a match in no part that was not written since leaves i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -30,7 +29,7 @@ from itertools import compress, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from icsoe_desktop.services.movimientos import hallados
+from icsoe_desktop.services.movimientos import columnas_guardadas, hallados
 from icsoe_desktop.store import sellado
 from icsoe_desktop.store.lectura import Interrumpida
 
@@ -48,8 +47,6 @@ MAGIA = b"icsoe-desktop: tramos de una columna, version 1\n"
 # Sealed with the installation's key (store/sellado.py): each part's first key is a value of
 # the column (a CURP, a surname, a salary).
 PROPOSITO = b"icsoe-desktop: tramos de columnas"
-_SUMA = 32
-_CABECERA_MAX = 1 << 20
 # Each part's bytes as 1, the others' as 0 (``bytes.translate``).
 _IGUALES = [bytes(int(b == r) for b in range(256)) for r in range(256)]
 
@@ -159,7 +156,7 @@ def guardar(path: Path, tramos: Tramos) -> bool:
         with nuevo.open("wb") as archivo:
             f = sellado.Sellador(archivo, sellado.llave(PROPOSITO))
             f.write(cuerpo)
-            f.write(hashlib.blake2b(cuerpo, digest_size=_SUMA).digest())
+            f.write(columnas_guardadas.suma(cuerpo))
             f.cerrar()
         os.replace(nuevo, path)
     except OSError:
@@ -189,19 +186,7 @@ def leer(path: Path, columna: int) -> Tramos | None:
 
 
 def _leer(datos: bytes) -> Tramos:
-    cuerpo, digest = datos[:-_SUMA], datos[-_SUMA:]
-    if (
-        len(datos) < len(MAGIA) + 4 + _SUMA
-        or not cuerpo.startswith(MAGIA)
-        or hashlib.blake2b(cuerpo, digest_size=_SUMA).digest() != digest
-    ):
-        raise ValueError("no son tramos guardados")
-    inicio = len(MAGIA) + 4
-    largo = int.from_bytes(cuerpo[len(MAGIA) : inicio], "little")
-    if largo > _CABECERA_MAX:
-        raise ValueError("cabecera")
-    cabecera = json.loads(cuerpo[inicio : inicio + largo])
-    partes = cuerpo[inicio + largo :]
+    cabecera, partes = columnas_guardadas.abrir(datos, MAGIA)
     if len(partes) != int(cabecera["partes"]):
         raise ValueError("tamaño")
     limites = [((int(tipo), valor), int(i)) for tipo, valor, i in cabecera["limites"]]
