@@ -979,8 +979,9 @@ class MovimientosService:
         being read (by the scroll bar's keys: waited for), or for a far page put in order from
         the copies in memory (the find box's and the column's: ~15 ms for the middle of «ma»'s
         285,570 at a million; for a column whose term the find box's copy holds, from that
-        copy alone, not waiting for the keys: ``_pagina_por_sus_terminos``); without the
-        column's order, a far page by SQLite's sort of the matches the find box's copy gives
+        copy alone, not waiting for the keys, and for another from the parts of its order:
+        ``_pagina_por_sus_terminos``); without them, a far page by SQLite's sort of the
+        matches the find box's copy gives
         (``_lejos_de_la_copia``, keeping the best offset + limit); None otherwise: the plan's
         own page (a near page is a walk of a few milliseconds; a far one, the same sort of the
         matches found through their indexes)."""
