@@ -266,14 +266,16 @@ def test_the_process_side_keeps_what_it_read_and_stops_when_its_input_ends(servi
         copia_aparte.GUARDADA,
     )
     _store(services, 600)
-    for trabajo in ([], [copia_aparte.ORDEN_DE, str(nss)]):
+    for trabajo in ([], [copia_aparte.ORDEN_DE, str(nss)], [copia_aparte.TRAMOS_DE, str(CURP)]):
         columnas_guardadas.olvidar(store)
+        columnas_tramos.olvidar(store)
         espejo_guardado.olvidar(espejo_guardado.ruta(store))
         parada = trabajo_aparte.main([str(store), *trabajo], _entrada(cerrada=True))
         assert parada == copia_aparte.PARADA
         assert _sin_restos(store) == []
         assert not espejo_guardado.ruta(store).exists()
         assert not columnas_guardadas.ruta(store, nss).exists()
+        assert not columnas_tramos.ruta(store, CURP).exists()
         pausada = _entrada(cerrada=False, escrito=copia_aparte.PAUSA + copia_aparte.SIGUE)
         assert trabajo_aparte.main([str(store), *trabajo], pausada) == copia_aparte.GUARDADA
         if not trabajo:
@@ -281,11 +283,28 @@ def test_the_process_side_keeps_what_it_read_and_stops_when_its_input_ends(servi
             assert copia is not None
             contados = copia.contar(_t("ma"), Filtro().busqueda())
             assert contados == services.movimientos.count(Filtro(buscar="ma"))
-    orden = columnas_guardadas.leer(columnas_guardadas.ruta(store, nss), nss)
-    assert orden is not None
+        elif trabajo[0] == copia_aparte.ORDEN_DE:
+            orden = columnas_guardadas.leer(columnas_guardadas.ruta(store, nss), nss)
+            assert orden is not None
+            with services.store.engine.connect() as conn:
+                sql = "SELECT id FROM movimientos WHERE deleted = 0 ORDER BY nss, id"
+                assert list(orden.ids) == [i for (i,) in conn.exec_driver_sql(sql)]
     with services.store.engine.connect() as conn:
-        sql = "SELECT id FROM movimientos WHERE deleted = 0 ORDER BY nss, id"
-        assert list(orden.ids) == [i for (i,) in conn.exec_driver_sql(sql)]
+        por_curp = "SELECT id, curp FROM movimientos WHERE deleted = 0 ORDER BY curp, id"
+        en_orden = list(conn.exec_driver_sql(por_curp))
+    # CURP's order cut into parts alone (no order kept): each part begins where SQL's order
+    # does, with its CURP, and holds the next ones up to the next part's first.
+    assert not columnas_guardadas.ruta(store, CURP).exists()
+    tramos = columnas_tramos.leer(columnas_tramos.ruta(store, CURP), CURP)
+    assert tramos is not None and len(tramos.limites) == columnas_tramos.TRAMOS
+    lugar = {i: k for k, (i, _curp) in enumerate(en_orden)}
+    primeros = [lugar[i] for _clave, i in tramos.limites]
+    assert primeros == sorted(primeros) and primeros[0] == 0
+    for (clave, i), k in zip(tramos.limites, primeros, strict=True):
+        assert clave[1] == en_orden[k][1] and i == en_orden[k][0]
+    assert [tramos.partes[i] for i, _curp in en_orden] == sorted(
+        tramos.partes[i] for i, _curp in en_orden
+    )
 
 
 def test_the_process_takes_the_stores_key_first_from_its_input(services):

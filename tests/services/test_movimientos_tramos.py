@@ -238,3 +238,20 @@ def test_another_programs_import_after_the_cut_is_paged_where_sql_sorts_it(
     for column in dos_columnas:
         assert _paginas_como_sql(movimientos_svc, column, ("ma",), SIN_FILTRO) > 0
     assert len(usadas) >= 2 * len(dos_columnas)
+
+
+def test_parts_kept_only_where_they_can_be_and_read_only_as_written(tmp_path):
+    """A folder that cannot be written: not kept, said; a file of another column, cut short,
+    or another program's: not read."""
+    claves = {i: (2, f"C{i:04d}") for i in range(1, 600)}
+    tramos = columnas_tramos.cortar(8, 4, 9, sorted(claves), lambda de: {i: claves[i] for i in de})
+    assert tramos is not None
+    assert not columnas_tramos.guardar(tmp_path / "no existe" / "t", tramos)
+    ruta = tmp_path / "icsoe.sqlite3.tramos-8"
+    assert columnas_tramos.guardar(ruta, tramos)
+    assert columnas_tramos.leer(ruta, 8) == tramos
+    assert columnas_tramos.leer(ruta, 3) is None
+    assert columnas_tramos.leer(tmp_path / "ninguno", 8) is None
+    for ajeno in (ruta.read_bytes()[:100], b"PK\x03\x04 un zip", b""):
+        ruta.write_bytes(ajeno)
+        assert columnas_tramos.leer(ruta, 8) is None
