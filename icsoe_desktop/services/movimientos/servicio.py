@@ -157,7 +157,6 @@ class Resumen:
 
 T = TypeVar("T")
 
-# A find's matches given by the find box's copy, as one JSON parameter.
 # The sort columns whose far page right after the click is found by the parts of their order
 # (columnas_tramos.py): those the find box's copy holds no term of.
 _POR_TRAMOS = (
@@ -170,6 +169,7 @@ _COLUMNAS_EN_TRAMOS = tuple(
     i for i, c in enumerate(COLUMNS) if c.derive is None and c.sort_column in _POR_TRAMOS
 )
 
+# A find's matches given by the find box's copy, as one JSON parameter.
 _COPIA_IDS = "m.id IN (SELECT value FROM json_each(:copia_ids))"
 
 # Movements written since a column's order was read past which it is not used until read
