@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from icsoe_desktop.services.movimientos import columnas_guardadas, hallados
+from icsoe_desktop.services.movimientos.espejo_columnas import IGUALES
 from icsoe_desktop.store import sellado
 from icsoe_desktop.store.lectura import Interrumpida
 
@@ -46,8 +47,6 @@ MAGIA = b"icsoe-desktop: tramos de una columna, version 1\n"
 # Sealed with the installation's key (store/sellado.py): each part's first key is a value of
 # the column (a CURP, a surname, a salary).
 PROPOSITO = b"icsoe-desktop: tramos de columnas"
-# Each part's bytes as 1, the others' as 0 (``bytes.translate``).
-_IGUALES = [bytes(int(b == r) for b in range(256)) for r in range(256)]
 
 # What each id's sort key is read by (store/movimientos.py ``sort_ranks``).
 Claves = Callable[[Sequence[int]], dict[int, tuple[int, Any]]]
@@ -104,7 +103,7 @@ def pagina(
         if i < len(partes):
             partes[i] = _NINGUNO
     suyas = bytes(map(partes.__getitem__, ids))
-    sueltos = list(compress(ids, suyas.translate(_IGUALES[_NINGUNO])))
+    sueltos = list(compress(ids, suyas.translate(IGUALES[_NINGUNO])))
     if len(sueltos) > SUELTOS_MAX or not set(sueltos) <= set(escritos):
         return None
     puestos: dict[int, list[tuple[tuple[int, Any], int]]] = {}
@@ -120,7 +119,7 @@ def pagina(
     for parte in range(len(tramos.limites)):
         n = cuantos[parte] + len(puestos.get(parte, ()))
         if antes + n > desde:
-            miembros = list(compress(ids, suyas.translate(_IGUALES[parte])))
+            miembros = list(compress(ids, suyas.translate(IGUALES[parte])))
             leidas = claves(miembros)
             if len(leidas) != len(miembros):
                 return None

@@ -268,6 +268,10 @@ def _pasos(n: int, seguir: Callable[[], bool]) -> Iterator[int]:
         yield k
 
 
+# Each byte value's marks: its bytes as 1, the others' as 0 (``bytes.translate``).
+IGUALES = [bytes(r) + b"\x01" + bytes(255 - r) for r in range(256)]
+
+
 def enesima(marcas: bytearray, n: int) -> int:
     """The place of the ``n``-th 1 of ``marcas`` (from 0; there are more): counted a block at a
     time (``count`` and ``find`` run over bytes without a step of Python each)."""

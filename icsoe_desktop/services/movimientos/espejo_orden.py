@@ -20,7 +20,7 @@ from itertools import compress, repeat
 from typing import Any, TypeAlias
 
 from icsoe_desktop.services.movimientos.espejo import Espejo, Nuevo, OrdenCopia, Seleccion
-from icsoe_desktop.services.movimientos.espejo_columnas import enesima
+from icsoe_desktop.services.movimientos.espejo_columnas import IGUALES, enesima
 from icsoe_desktop.services.movimientos.hallados import ceder
 from icsoe_desktop.store.models.movimientos import sort_rank
 
@@ -36,8 +36,6 @@ POCOS = 20_000
 # Movements sorted or counted in one step (~5 ms of CPU): between two, the interpreter is
 # given back (the window's thread waits for it).
 TROZO = 1 << 15
-# Each rank's bytes as 1, the others' as 0 (``bytes.translate``).
-_IGUALES = [bytes(int(b == r) for b in range(256)) for r in range(256)]
 # Each movement's rank: a byte but for fecha's.
 Rangos: TypeAlias = "array[int] | bytearray"
 
@@ -95,7 +93,7 @@ def pagina(ids: array[int], rangos: Rangos, desde: int, hasta: int) -> array[int
     for r, n in sorted(cuantos.items()):
         if antes + n > desde:
             if isinstance(rangos, bytearray):
-                del_rango = array("I", compress(ids, rangos.translate(_IGUALES[r])))
+                del_rango = array("I", compress(ids, rangos.translate(IGUALES[r])))
             else:
                 del_rango = array("I", compress(ids, map(r.__eq__, rangos)))
             suyos.extend(_por_id(del_rango, max(desde - antes, 0), min(hasta - antes, n)))
