@@ -9,6 +9,7 @@ cut again."""
 
 from __future__ import annotations
 
+import logging
 import random
 
 import pytest
@@ -255,3 +256,27 @@ def test_parts_kept_only_where_they_can_be_and_read_only_as_written(tmp_path):
     for ajeno in (ruta.read_bytes()[:100], b"PK\x03\x04 un zip", b""):
         ruta.write_bytes(ajeno)
         assert columnas_tramos.leer(ruta, 8) is None
+
+
+def test_a_column_that_cannot_be_cut_is_not_asked_again_after_each_change(
+    services, lejos, dos_columnas, caplog
+):
+    """Ids far apart (a movement numbered past millions): the parts are not cut, the pages
+    are SQL's, and the next change starts no process for them again."""
+    _store(services, 1_500)
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE movimientos SET id = 50000000 WHERE id = 7"))
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos"):
+        _cortadas(movimientos_svc)
+        assert caplog.text.count("los tramos de la columna") == len(dos_columnas)
+        store = services.store.path
+        assert list(store.parent.glob(f"{store.name}.tramos-*")) == []
+        assert _paginas_como_sql(movimientos_svc, dos_columnas[0], ("ma",), SIN_FILTRO) > 0
+        caplog.clear()
+        with services.store.engine.begin() as conn:
+            conn.execute(text("UPDATE movimientos SET guia = 'X9' WHERE id = 8"))
+        _construida(movimientos_svc)
+        _cortadas(movimientos_svc)
+        assert "los tramos de la columna" not in caplog.text

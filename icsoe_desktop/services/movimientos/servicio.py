@@ -383,12 +383,14 @@ class MovimientosService:
             store.vigencia, self._hallados, self._tramos_pendientes, self._cortar_tramos
         )
         store.al_soltar(self._cortador.cerrar)
+        self._sin_tramos: set[int] = set()  # columns the process could not cut
         # Kept on disk between openings of the empresa (espejo_guardado.py,
         # columnas_guardadas.py).
         self._espejo_guardado = espejo_guardado.ruta(store.path)
         store.al_reemplazar(partial(espejo_guardado.olvidar, self._espejo_guardado))
         store.al_reemplazar(partial(columnas_guardadas.olvidar, store.path))
         store.al_reemplazar(partial(columnas_tramos.olvidar, store.path))
+        store.al_reemplazar(self._sin_tramos.clear)  # another file: its own may be cut
 
     def now(self) -> datetime:
         return self._clock()
@@ -1022,7 +1024,8 @@ class MovimientosService:
             return [
                 column
                 for column in _COLUMNAS_EN_TRAMOS
-                if self._tramos(conn, column, columnas_tramos.SUELTOS_MAX) is None
+                if column not in self._sin_tramos
+                and self._tramos(conn, column, columnas_tramos.SUELTOS_MAX) is None
             ]
 
     def _cortar_tramos(self, column: int, seguir: Callable[[], bool]) -> None:
@@ -1032,7 +1035,11 @@ class MovimientosService:
         ruta = columnas_tramos.ruta(self._store.path, column)
         temporal = ruta.with_name(ruta.name + ".nuevo")
         # Below the app's priority: ahead of any click, never before the window or the clerk.
-        self._aparte(seguir, temporal, copia_aparte.TRAMOS_DE, str(column), cede=True)
+        codigo = self._aparte(seguir, temporal, copia_aparte.TRAMOS_DE, str(column), cede=True)
+        if codigo == copia_aparte.NO_GUARDADA:
+            # Not cut (ids far apart, a value neither number nor text) or not kept: not asked
+            # again while the empresa is open, rather than a process after each change.
+            self._sin_tramos.add(column)
 
     def _tramos(
         self, conn: Connection, column: int, maximo: int
