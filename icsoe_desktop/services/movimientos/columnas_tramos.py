@@ -149,7 +149,7 @@ def guardar(path: Path, tramos: Tramos) -> bool:
         }
     ).encode()
     cuerpo = b"".join((MAGIA, len(cabecera).to_bytes(4, "little"), cabecera, tramos.partes))
-    nuevo = path.with_name(path.name + ".nuevo")
+    nuevo = columnas_guardadas.temporal(path)  # the name the process apart removes if stopped
     try:
         with nuevo.open("wb") as archivo:
             f = sellado.Sellador(archivo, sellado.llave(PROPOSITO))

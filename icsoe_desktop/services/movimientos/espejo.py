@@ -675,6 +675,12 @@ class Espejos:
         with self._uso:
             return self._vigente()
 
+    def hay(self) -> bool:
+        """Whether a copy was read (current, or to be brought up to date when used), without
+        bringing it up to date."""
+        with self._lock:
+            return self._hecho is not None and self._hecho[1] is not None
+
     def contar(
         self, t: Termino, filtro: Busqueda, contar_rango: ContarRango | None = None
     ) -> int | None:

@@ -429,7 +429,7 @@ class MovimientosService:
             counted = self._count(filtro)
         self._espejo.mantener()  # built, or brought up to date, before a find asks
         self._columnas.mantener()  # and the columns' orders read again
-        if self._espejo.vigente() is not None:
+        if self._espejo.hay():
             self._cortador.mantener()  # and the other columns cut, once it is there
         return counted
 
@@ -1032,8 +1032,7 @@ class MovimientosService:
         """``column``'s parts cut and kept on disk by a process of its own."""
         if self._marcar() is None:
             return
-        ruta = columnas_tramos.ruta(self._store.path, column)
-        temporal = ruta.with_name(ruta.name + ".nuevo")
+        temporal = columnas_guardadas.temporal(columnas_tramos.ruta(self._store.path, column))
         # Below the app's priority: ahead of any click, never before the window or the clerk.
         codigo = self._aparte(seguir, temporal, copia_aparte.TRAMOS_DE, str(column), cede=True)
         if codigo == copia_aparte.NO_GUARDADA:
@@ -1059,7 +1058,7 @@ class MovimientosService:
         the column's order (columnas_tramos.py); None without either, or when they do not
         answer it."""
         found = termino(filtro.buscar)
-        if found is None or self._espejo.vigente() is None:
+        if found is None:
             return None
         sort_column = _sort_column(orden)
         with self._store.engine.connect() as conn:
