@@ -19,6 +19,7 @@ import pytest
 
 import icsoe_desktop.__main__ as entrada
 from icsoe_desktop.services.movimientos import (
+    archivo_entero,
     columnas_guardadas,
     columnas_tramos,
     copia_aparte,
@@ -162,10 +163,10 @@ _PADRE = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from icsoe_desktop.services.movimientos import copia_aparte
+    from icsoe_desktop.services.movimientos import archivo_entero, copia_aparte
     from icsoe_desktop.services.movimientos import espejo_guardado
     store = Path(sys.argv[1])
-    obra = copia_aparte.Obra(store, espejo_guardado.temporal(espejo_guardado.ruta(store)))
+    obra = copia_aparte.Obra(store, archivo_entero.temporal(espejo_guardado.ruta(store)))
     obra.pausar(True)  # held, as while the clerk's questions are answered
     print(obra.pid, flush=True)
     time.sleep(600)
@@ -355,7 +356,7 @@ def test_a_process_that_fails_is_told_and_none_outlives_the_app(
     (tmp_path / "otra").mkdir()
     roto = tmp_path / "otra" / "roto.sqlite3"
     roto.write_bytes(b"no es una base de datos" * 100)
-    obra = copia_aparte.Obra(roto, espejo_guardado.temporal(espejo_guardado.ruta(roto)))
+    obra = copia_aparte.Obra(roto, archivo_entero.temporal(espejo_guardado.ruta(roto)))
     with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.movimientos"):
         codigo = obra.esperar(lambda: True)
     assert codigo not in (copia_aparte.GUARDADA, copia_aparte.PARADA)
@@ -363,7 +364,7 @@ def test_a_process_that_fails_is_told_and_none_outlives_the_app(
     assert sorted(p.name for p in roto.parent.iterdir()) == ["roto.sqlite3"]
 
     monkeypatch.setattr(copia_aparte, "GRACIA", 0)  # no time to end: killed
-    obra = copia_aparte.Obra(roto, espejo_guardado.temporal(espejo_guardado.ruta(roto)))
+    obra = copia_aparte.Obra(roto, archivo_entero.temporal(espejo_guardado.ruta(roto)))
     obra.pausar(True)
     assert copia_aparte.vivas() == [obra.pid]
     copia_aparte._parar_todas()  # as when the app's interpreter ends

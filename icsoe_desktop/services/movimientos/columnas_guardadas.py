@@ -24,7 +24,9 @@ import sys
 from array import array
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
+
+from icsoe_desktop.services.movimientos import archivo_entero
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +54,6 @@ def ruta(store: Path, columna: int) -> Path:
     return store.with_name(f"{store.name}.orden-{columna}")
 
 
-def temporal(path: Path) -> Path:
-    """Where the order is written before it is put at ``path`` whole."""
-    return path.with_name(path.name + ".nuevo")
-
-
 def _todas(store: Path) -> list[Path]:
     return list(store.parent.glob(f"{store.name}.orden-*"))
 
@@ -76,22 +73,18 @@ def guardar(path: Path, guardada: Guardada) -> bool:
             "lugares": {campo: len(a) for campo, a in guardada.lugares.items()},
         }
     ).encode()
-    nuevo = temporal(path)
-    suma = hashlib.blake2b(digest_size=_SUMA)
-    try:
-        with nuevo.open("wb") as f:
-            for parte in (MAGIA, len(cabecera).to_bytes(4, "little"), cabecera):
-                f.write(parte)
-                suma.update(parte)
-            for datos in (guardada.ids, guardada.lugar, *guardada.lugares.values()):
-                f.write(datos)
-                suma.update(datos)
-            f.write(suma.digest())
-        os.replace(nuevo, path)
-    except OSError:
-        log.warning("No se guardó el orden de una columna en %s", path, exc_info=True)
-        with suppress(OSError):
-            nuevo.unlink(missing_ok=True)
+
+    def escribe(f: BinaryIO) -> None:
+        suma = hashlib.blake2b(digest_size=_SUMA)
+        for parte in (MAGIA, len(cabecera).to_bytes(4, "little"), cabecera):
+            f.write(parte)
+            suma.update(parte)
+        for datos in (guardada.ids, guardada.lugar, *guardada.lugares.values()):
+            f.write(datos)
+            suma.update(datos)
+        f.write(suma.digest())
+
+    if not archivo_entero.escribir(path, escribe, "el orden de una columna"):
         return False
     _podar(path)
     return True

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from array import array
 from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Sequence
-from contextlib import suppress
 from itertools import compress, repeat
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
-from icsoe_desktop.services.movimientos import columnas_guardadas, hallados
+from icsoe_desktop.services.movimientos import archivo_entero, columnas_guardadas, hallados
 from icsoe_desktop.services.movimientos.espejo_columnas import IGUALES
 from icsoe_desktop.store import sellado
 from icsoe_desktop.store.lectura import Interrumpida
@@ -149,20 +147,14 @@ def guardar(path: Path, tramos: Tramos) -> bool:
         }
     ).encode()
     cuerpo = b"".join((MAGIA, len(cabecera).to_bytes(4, "little"), cabecera, tramos.partes))
-    nuevo = columnas_guardadas.temporal(path)  # the name the process apart removes if stopped
-    try:
-        with nuevo.open("wb") as archivo:
-            f = sellado.Sellador(archivo, sellado.llave(PROPOSITO))
-            f.write(cuerpo)
-            f.write(columnas_guardadas.suma(cuerpo))
-            f.cerrar()
-        os.replace(nuevo, path)
-    except OSError:
-        log.warning("No se guardaron los tramos de una columna en %s", path, exc_info=True)
-        with suppress(OSError):
-            nuevo.unlink(missing_ok=True)
-        return False
-    return True
+
+    def escribe(archivo: BinaryIO) -> None:
+        f = sellado.Sellador(archivo, sellado.llave(PROPOSITO))
+        f.write(cuerpo)
+        f.write(columnas_guardadas.suma(cuerpo))
+        f.cerrar()
+
+    return archivo_entero.escribir(path, escribe, "los tramos de una columna")
 
 
 def leer(path: Path, columna: int) -> Tramos | None:

@@ -19,16 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sys
 from array import array
 from collections.abc import Iterator
-from contextlib import suppress
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from icsoe_desktop.domain.archivo_retenido import reintentado
+from icsoe_desktop.services.movimientos import archivo_entero
 from icsoe_desktop.services.movimientos.espejo import (
     ANCHO,
     DIGITOS,
@@ -53,11 +52,6 @@ _PARTES = ("claves", "registro", "grupo", "tramo", "dia")
 def ruta(store: Path) -> Path:
     """Where the copy of the store at ``store`` is kept."""
     return store.with_name(store.name + SUFIJO)
-
-
-def temporal(path: Path) -> Path:
-    """Where the copy is written before it is put at ``path`` whole."""
-    return path.with_name(path.name + ".nuevo")
 
 
 def _partes(orden: OrdenCopia) -> Iterator[bytearray | array[int]]:
@@ -91,25 +85,21 @@ def guardar(path: Path, copia: Espejo) -> bool:
         },
     }
     texto = json.dumps(cabecera).encode()
-    nuevo = temporal(path)
-    try:
-        with nuevo.open("wb") as archivo:
-            f = sellado.Sellador(archivo, sellado.llave(PROPOSITO))
-            suma = hashlib.blake2b(digest_size=32)
-            for inicio in (MAGIA, len(texto).to_bytes(8, "little"), texto):
-                _escribir(f, suma, inicio)
-            for orden in copia.ordenes.values():
-                for parte in _partes(orden):
-                    _escribir(f, suma, parte)
-            f.write(suma.digest())
-            f.cerrar()
-        os.replace(nuevo, path)
-        copia.origen = (copia.marca, copia.azar)
-    except OSError:
-        log.warning("No se guardó la copia de las búsquedas en %s", path, exc_info=True)
-        with suppress(OSError):  # what is left of it is written over by the next
-            nuevo.unlink(missing_ok=True)
+
+    def escribe(archivo: BinaryIO) -> None:
+        f = sellado.Sellador(archivo, sellado.llave(PROPOSITO))
+        suma = hashlib.blake2b(digest_size=32)
+        for inicio in (MAGIA, len(texto).to_bytes(8, "little"), texto):
+            _escribir(f, suma, inicio)
+        for orden in copia.ordenes.values():
+            for parte in _partes(orden):
+                _escribir(f, suma, parte)
+        f.write(suma.digest())
+        f.cerrar()
+
+    if not archivo_entero.escribir(path, escribe, "la copia de las búsquedas"):
         return False
+    copia.origen = (copia.marca, copia.azar)
     return True
 
 

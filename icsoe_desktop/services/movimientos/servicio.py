@@ -40,6 +40,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos import (
+    archivo_entero,
     columnas_guardadas,
     columnas_tramos,
     copia_aparte,
@@ -449,7 +450,7 @@ class MovimientosService:
         """The copy read from the store (none kept on disk could be used), and kept on disk
         for the next opening."""
         if self._vivos() >= copia_aparte.APARTE and self._marcar() is not None:
-            codigo = self._aparte(seguir, espejo_guardado.temporal(self._espejo_guardado))
+            codigo = self._aparte(seguir, archivo_entero.temporal(self._espejo_guardado))
             if codigo == copia_aparte.NO_CABE:
                 return None
             guardada = self._espejo_de_disco() if codigo == copia_aparte.GUARDADA else None
@@ -919,7 +920,7 @@ class MovimientosService:
         copia_aparte.py), then read back; None when it was not (read here then)."""
         if self._vivos() < copia_aparte.APARTE or self._marcar() is None:
             return None
-        temporal = columnas_guardadas.temporal(columnas_guardadas.ruta(self._store.path, column))
+        temporal = archivo_entero.temporal(columnas_guardadas.ruta(self._store.path, column))
         codigo = self._aparte(seguir, temporal, copia_aparte.ORDEN_DE, str(column))
         leida = self._columna_de_disco(column) if codigo == copia_aparte.GUARDADA else None
         return None if leida is None else leida[0]
@@ -1032,7 +1033,7 @@ class MovimientosService:
         """``column``'s parts cut and kept on disk by a process of its own."""
         if self._marcar() is None:
             return
-        temporal = columnas_guardadas.temporal(columnas_tramos.ruta(self._store.path, column))
+        temporal = archivo_entero.temporal(columnas_tramos.ruta(self._store.path, column))
         # Below the app's priority: ahead of any click, never before the window or the clerk.
         codigo = self._aparte(seguir, temporal, copia_aparte.TRAMOS_DE, str(column), cede=True)
         if codigo == copia_aparte.NO_GUARDADA:
