@@ -57,9 +57,33 @@ def test_the_board_shows_the_sisub_to_file(qtbot, services, quien) -> None:
     assert isinstance(primera, QBrush) and primera.color() == rojo
     assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
     assert "1 vencido" in seccion.titulo.text()
+    # 2027's list is not carried: the January deadline is the law's, and the board says it.
+    assert (
+        "No está cargada la lista de días inhábiles del INFONAVIT de 2027: la fecha límite se "
+        "calcula con los días de descanso de la Ley Federal del Trabajo."
+    ) in seccion.titulo.text()
     board.grab().save("/tmp/vencimientos_sisub.png")
     # Filed elsewhere (the command line): the board reads it again on its own.
     services.sisub_presentacion.registrar(
         uuid, rfc, acuse_infonavit_pdf(rfc=rfc), "acuse.pdf", "SISUB-2026-0001234"
     )
     qtbot.waitUntil(lambda: model.rowCount() == 1)
+
+
+def test_the_list_of_2027_received_moves_the_deadline_and_the_note_goes(
+    qtbot, services, quien, data_dir
+) -> None:
+    from datetime import date
+
+    from icsoe_desktop.services.sisub import inhabiles
+
+    # IT loads 2027 on the server (the 18th of January a holiday of its own) and the sync
+    # keeps it: the board counts by it and says nothing of the law's days.
+    inhabiles.guardar(data_dir / inhabiles.ARCHIVO, {2027: frozenset({date(2027, 1, 18)})})
+    board = VencimientosDialog(services, ADMIN)
+    qtbot.addWidget(board)
+    board.show()
+    model = board.sisub.model
+    fechas = [model.index(r, 5).data() for r in range(model.rowCount())]
+    assert fechas == ["17/09/2026", "19/01/2027"]
+    assert "No está cargada" not in board.sisub.titulo.text()

@@ -71,6 +71,13 @@ def es_habil(dia: date, lista: dict[int, frozenset[date]] | None = None) -> bool
     return dia.weekday() < 5 and dia not in inhabiles(dia.year, lista)
 
 
+def con_lista(p: Periodo, lista: dict[int, frozenset[date]] | None = None) -> bool:
+    """Whether the deadline of ``p`` is counted by the INFONAVIT's own list (its year listed);
+    False: by the law's days of rest, until IT loads that year's list."""
+    lista = INHABILES_INFONAVIT if lista is None else lista
+    return presentacion_desde(p).year in lista
+
+
 def fecha_limite(p: Periodo, lista: dict[int, frozenset[date]] | None = None) -> date:
     """The last day to file the SISUB of ``p``."""
     dia = presentacion_desde(p).replace(day=DIA_LIMITE)

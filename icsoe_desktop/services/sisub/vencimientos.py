@@ -1,7 +1,8 @@
 """The SISUB on the deadline board (ICSOE › Vencimientos), beside the ICSOE: for each
 contratista of an empresa's store, the period already due and the one in course whose SISUB is
 not filed (and any earlier one left in preparation), each with the INFONAVIT's deadline (its own
-non-business days, domain/sisub/plazos.py) and the days left. Read with plain sqlite3 as the
+non-business days, domain/sisub/plazos.py) and the days left; a deadline whose year's list is
+not loaded yet says it is counted by the law's days of rest. Read with plain sqlite3 as the
 rest of the board is; a store without the SISUB's table has none."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, EN_PREPARACION, ESTADOS, PRESENTADO
-from icsoe_desktop.domain.sisub.plazos import fecha_limite
+from icsoe_desktop.domain.sisub.plazos import con_lista, fecha_limite
 from icsoe_desktop.services.empresas.servicio import EmpresaInfo
 from icsoe_desktop.store import plain
 
@@ -29,6 +30,8 @@ class VencimientoSisub:
     estado: str | None  # None: no report prepared
     fecha_limite: date
     dias_restantes: int
+    # False: the INFONAVIT's list of the deadline's year is not loaded (the law's days of rest).
+    con_lista: bool = True
 
     @property
     def vencido(self) -> bool:
@@ -79,7 +82,16 @@ def pendientes(
                 continue
             limite = fecha_limite(periodo, inhabiles)
             filas.append(
-                VencimientoSisub(empresa, rfc, nombre, periodo, estado, limite, (limite - hoy).days)
+                VencimientoSisub(
+                    empresa,
+                    rfc,
+                    nombre,
+                    periodo,
+                    estado,
+                    limite,
+                    (limite - hoy).days,
+                    con_lista(periodo, inhabiles),
+                )
             )
     return filas
 
