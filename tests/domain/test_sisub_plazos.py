@@ -12,6 +12,7 @@ from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.sisub.plazos import (
     INHABILES_INFONAVIT,
     a_datos,
+    con_lista,
     fecha_limite,
     lista_de,
     vigente,
@@ -25,6 +26,13 @@ def test_read_back_as_written_and_over_the_apps_own() -> None:
     assert vigente(lista) == {**INHABILES_INFONAVIT, **lista}
     assert fecha_limite(Periodo(2026, 3), vigente(lista)) == date(2027, 1, 19)
     assert fecha_limite(Periodo(2026, 3), vigente({})) == date(2027, 1, 18)
+
+
+def test_a_deadline_says_whether_the_infonavits_list_of_its_year_counts_it() -> None:
+    # The September–December deadline falls in January of the next year: that year's list.
+    assert con_lista(Periodo(2026, 2)) and con_lista(Periodo(2025, 3))
+    assert not con_lista(Periodo(2026, 3))
+    assert con_lista(Periodo(2026, 3), vigente({2027: frozenset({date(2027, 1, 1)})}))
 
 
 @pytest.mark.parametrize(

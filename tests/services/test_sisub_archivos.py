@@ -216,6 +216,63 @@ def test_who_may_export(services, reporte, tmp_path):
     assert error.value.code == "destino_no_escribible"
 
 
+def _registro_stps() -> bytes:
+    """A one-page PDF of text, as the STPS's constancia of the REPSE registration is."""
+    from reportlab.pdfgen import canvas
+
+    salida = io.BytesIO()
+    hoja = canvas.Canvas(salida, invariant=1)
+    hoja.drawString(72, 720, "Constancia de registro REPSE AR12345/2024")
+    hoja.save()
+    return salida.getvalue()
+
+
+def test_the_repse_registration_kept_goes_out_under_the_guides_name(services, reporte, tmp_path):
+    from datetime import date
+
+    from icsoe_desktop.services.informativa.repse import Pdf
+
+    rfc, _ana, uuid = reporte
+    pdf = _registro_stps()
+    services.repse.registrar(
+        rfc, rfc, "AR12345/2024", date(2024, 3, 15), ["Mantenimiento industrial"],
+        Pdf(pdf, "constancia STPS.pdf"),
+    )  # fmt: skip
+    nombre = f"{PDF_REPSE}.pdf"
+    carpeta = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "carpeta")
+    assert (carpeta.ruta / nombre).read_bytes() == pdf
+    assert not any("registro REPSE" in a for a in carpeta.avisos)
+    (tmp_path / "zip").mkdir()
+    hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "zip", como_zip=True)
+    with zipfile.ZipFile(hecho.ruta) as archivo:
+        assert archivo.read(nombre) == pdf
+    (encabezado, fila) = _csv(archivo_de(hecho.ruta, SUJETO))
+    assert dict(zip(encabezado, fila, strict=True))["Folio de registro REPSE"] == "AR12345/2024"
+
+
+def archivo_de(zip_path, nombre: str) -> bytes:
+    with zipfile.ZipFile(zip_path) as archivo:
+        return archivo.read(nombre)
+
+
+def test_the_sujeto_obligado_carries_the_registro_most_workers_are_tied_by(
+    services, reporte, tmp_path
+):
+    from tests import nomina_cfdi as nc
+
+    rfc, _ana, uuid = reporte
+    # The first in order has no worker of the period; the receipts' one has both.
+    for registro in ("B1234567105", nc.REGISTRO_PATRONAL):
+        services.registros.save(registro, rfc, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
+    hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path)
+    (encabezado, fila) = _csv((hecho.ruta / SUJETO).read_bytes())
+    assert dict(zip(encabezado, fila, strict=True))["Registro patronal"] == nc.REGISTRO_PATRONAL
+    assert (
+        f"«{SUJETO}» lleva el registro patronal {nc.REGISTRO_PATRONAL}, el de más trabajadores "
+        "del periodo (2 trabajadores): entra al Portal Empresarial con el mismo."
+    ) in hecho.avisos
+
+
 def test_a_character_windows_1252_lacks_is_written_as_excel_does():
     from icsoe_desktop.domain.sisub.layout import sin_ansi, texto_csv
 

@@ -24,6 +24,18 @@ class Sujeto:
     telefono: str = ""
 
 
+def registro_principal(propios: list[str], trabajadores: dict[str, int]) -> str:
+    """The registro patronal the contratista files with (the Portal Empresarial asks for its
+    main one; the app keeps no such mark): of the empresa's registros in the contratista's RFC,
+    the one most of the period's workers are tied by (``trabajadores``: distinct NSS per
+    registro), a tie or none tied by any going to the first in order; without registros of its
+    own, the one most of its workers carry ("" when none)."""
+    candidatos = sorted(propios) or sorted(trabajadores)
+    if not candidatos:
+        return ""
+    return max(candidatos, key=lambda r: (trabajadores.get(r, 0), -candidatos.index(r)))
+
+
 def pesos(centavos: int) -> str:
     signo = "-" if centavos < 0 else ""
     centavos = abs(centavos)

@@ -14,7 +14,6 @@ import shutil
 import threading
 import time
 import zipfile
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -30,12 +29,13 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.practica import es_de_practica
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.domain.sisub.archivos import Sujeto, filas
+from icsoe_desktop.domain.sisub.archivos import Sujeto, filas, registro_principal
 from icsoe_desktop.domain.sisub.layout import (
     NOMBRES_CSV,
     PDF_CONTRATOS,
     PDF_ESCRITURA,
     PDF_REPSE,
+    SUJETO,
     Layout,
     texto_csv,
 )
@@ -54,6 +54,10 @@ from icsoe_desktop.store.models import Contratista, RegistroPatronal, RegistroRe
 
 MSG_PROBLEMAS = "Revisar encontró {cuantos} que corregir antes de exportar. El primero: {primero}"
 MSG_DESTINO = "No se pudo escribir en «{destino}»: {motivo}."
+MSG_REGISTRO = (
+    "«{archivo}.csv» lleva el registro patronal {registro}, el de más trabajadores del periodo "
+    "({trabajadores}): entra al Portal Empresarial con el mismo."
+)
 # Where Exportar's shares of the bar end (avance.py): the report read, Revisar, the rows made,
 # the CSVs written out, the PDFs joined; writing the files takes the rest but its last step,
 # told once they are in place.
@@ -169,12 +173,14 @@ class SisubArchivosService(InformativaBase):
         """Each file's name and bytes, what to warn of, the workers' rows."""
         with self._store.session() as session:
             contratista = self._contratista(session, reporte.rfc, actor, Accion.PRESENTAR_SISUB)
-            sujeto, repse_pdf = _sujeto(session, contratista, reporte)
+            sujeto, repse_pdf, registro = _sujeto(session, contratista, reporte)
             guardados = pdfs_de(session, contratista.id)
         layouts = self._guias.layouts()
         tablas = filas(reporte, sujeto, layouts, avanzar.tramo(_REVISADO, _FILAS))
         contenido = _csvs(tablas, avanzar.tramo(_FILAS, _CSV))
         avisos = list(texto_sin_llenar(layouts))
+        if registro:
+            avisos.append(registro)
         if repse_pdf:
             contenido[f"{PDF_REPSE}.pdf"] = repse_pdf
         else:
@@ -245,21 +251,30 @@ def _pdfs_guardados(
 
 def _sujeto(
     session: Session, contratista: Contratista, reporte: ReporteSisub
-) -> tuple[Sujeto, bytes]:
-    """The registro patronal (the contratista's own, else the one most of its workers have),
-    the REPSE folio and PDF, the contact."""
-    registros = session.scalars(
-        select(RegistroPatronal.registro)
-        .where(RegistroPatronal.rfc == contratista.rfc, RegistroPatronal.deleted.is_(False))
-        .order_by(RegistroPatronal.registro)
-    ).all()
-    usados = Counter(
-        t.registro_patronal
-        for c in reporte.contratos
-        for t in c.trabajadores
-        if t.registro_patronal
+) -> tuple[Sujeto, bytes, str]:
+    """The registro patronal (domain/sisub/archivos.py ``registro_principal``), the REPSE folio
+    and PDF, the contact; what to say of the registro chosen when there was a choice."""
+    propios = list(
+        session.scalars(
+            select(RegistroPatronal.registro).where(
+                RegistroPatronal.rfc == contratista.rfc, RegistroPatronal.deleted.is_(False)
+            )
+        )
     )
-    registro = registros[0] if registros else (usados.most_common(1) or [("", 0)])[0][0]
+    nss: dict[str, set[str]] = {}
+    for c in reporte.contratos:
+        for t in c.trabajadores:
+            if t.registro_patronal:
+                nss.setdefault(t.registro_patronal, set()).add(t.nss)
+    trabajadores = {r: len(n) for r, n in nss.items()}
+    registro = registro_principal(propios, trabajadores)
+    aviso = ""
+    if len(propios or trabajadores) > 1:
+        aviso = MSG_REGISTRO.format(
+            archivo=NOMBRES_CSV[SUJETO],
+            registro=registro,
+            trabajadores=plural(trabajadores.get(registro, 0), "trabajador", "trabajadores"),
+        )
     repse = session.scalar(
         select(RegistroRepse).where(RegistroRepse.contratista_id == contratista.id)
     )
@@ -271,6 +286,7 @@ def _sujeto(
             telefono=contratista.telefono_fijo or contratista.celular,
         ),
         bytes(repse.pdf or b"") if repse is not None else b"",
+        aviso,
     )
 
 
