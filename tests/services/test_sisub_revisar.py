@@ -153,3 +153,38 @@ def test_the_files_are_not_exported_while_revisar_finds_errors(services, quien, 
     assert error.value.code == "sisub_con_problemas"
     assert "Revisar encontró 2 problemas" in error.value.message
     assert not (tmp_path / "salida").exists()
+
+
+def test_a_worker_missing_from_a_bimestre_his_receipts_show_is_warned_of(services, quien, tmp_path):
+    from icsoe_desktop.domain.sisub.revision import FALTA_BIMESTRE
+
+    rfc, ana = quien
+    _inf, continuo = contrato(
+        services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), date(2027, 2, 9)
+    )
+    uno, dos = de_la_lista(services, continuo, ana)
+    emisor = nc.Emisor()
+
+    def recibo(t, mes):
+        return nc.recibo(
+            emisor, t, nc.Periodo.quincena(2026, mes), subcontrataciones=((CLIENTE.rfc, "100"),)
+        )
+
+    # Prepared with May's receipts only; `uno` was paid in May only, `dos` in both.
+    mayo = [("uno5.xml", recibo(uno, 5)), ("dos5.xml", recibo(dos, 5))]
+    importar(services, tmp_path / "mayo", mayo)
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    services.sisub.guardar_contrato(hecho.uuid, continuo, ana, "S-1", SITIO)
+    assert services.sisub.revisar(hecho.uuid, ana) == []
+    # July's receipt of `dos` loaded after: he is missing from julio–agosto.
+    importar(services, tmp_path / "julio", [("dos7.xml", recibo(dos, 7))])
+    (falta,) = services.sisub.revisar(hecho.uuid, ana)
+    assert (falta.codigo, falta.aviso, falta.contrato) == (FALTA_BIMESTRE, True, continuo)
+    assert falta.mensaje == (
+        f"El NSS {dos.nss} no está en el bimestre 4 (jul–ago 2026) del contrato S-1 con "
+        f"{CLIENTE.rfc}, en vigor ese bimestre, y sus recibos de nómina lo muestran en él: "
+        "prepara de nuevo el reporte para traerlos."
+    )
+    # Exporting is not held back by it; preparing again brings the row and the warning goes.
+    services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    assert services.sisub.revisar(hecho.uuid, ana) == []

@@ -7,7 +7,9 @@ a registro patronal and amounts in each bimestre; what the ICSOE informativa of 
 lists (the contracts started in it, their workers) agrees with the report, or the clerk says
 why (then a warning only); amounts the clerk edited are compared with the receipts; each
 contract's service is one the contratista's REPSE registration authorised, and the registration
-was in force the whole period (warnings, as the informativa's Revisar says them)."""
+was in force the whole period (warnings, as the informativa's Revisar says them); a worker
+missing from one bimestre of a contract in force in both, whom his receipts show in it (a
+warning)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from icsoe_desktop.domain.sisub.modelo import (
     ContratoSisub,
     Importes,
     ReporteSisub,
+    bimestres,
 )
 
 SIN_NUMERO = "sisub_sin_numero"
@@ -37,11 +40,14 @@ IMPORTE_RECIBOS = "sisub_importe_recibos"
 NO_ANSI = "sisub_caracter_no_ansi"
 REPSE_NO_AUTORIZADO = "sisub_repse_no_autorizado"
 REPSE_VENCIDO = "sisub_repse_vencido"
+FALTA_BIMESTRE = "sisub_falta_bimestre"
 CODIGOS = (
     SIN_NUMERO, SITIO_INCOMPLETO, SIN_TRABAJADORES, SIN_REGISTRO, SIN_IMPORTES,
     ICSOE_CONTRATO, ICSOE_TRABAJADOR, ICSOE_TIPO, IMPORTE_RECIBOS, NO_ANSI,
-    REPSE_NO_AUTORIZADO, REPSE_VENCIDO,
+    REPSE_NO_AUTORIZADO, REPSE_VENCIDO, FALTA_BIMESTRE,
 )  # fmt: skip
+# Per (client's RFC, NSS): the bimestres of the period whose receipts name that client.
+Recibos = dict[tuple[str, str], frozenset[int]]
 
 _SITIO = {
     "calle": "calle",
@@ -229,20 +235,61 @@ def _repse(r: ReporteSisub, registro: Registro | None) -> Iterable[Problema]:
         )
 
 
+def _bimestre_faltante(r: ReporteSisub, recibos: Recibos) -> Iterable[Problema]:
+    """A worker in a contract in one bimestre and not in the other, while the contract was in
+    force in both and his receipts name its client in the missing one (a report prepared
+    before that bimestre's receipts were loaded). Not when he is in another contract of the
+    same client in that bimestre: he moved between them. A warning: the receipts may be of
+    other work for the same client."""
+    dos = bimestres(r.periodo)
+    del_cliente: dict[tuple[str, str], set[int]] = {}
+    for c in r.contratos:
+        for t in c.trabajadores:
+            del_cliente.setdefault((c.contratante.rfc.upper(), t.nss), set()).add(t.bimestre)
+    for c in r.contratos:
+        if c.fecha_inicial is None or any(
+            c.fecha_inicial > b.fin or (c.fecha_final is not None and c.fecha_final < b.inicio)
+            for b in dos
+        ):
+            continue  # not in force in both
+        suyos: dict[str, set[int]] = {}
+        for t in c.trabajadores:
+            suyos.setdefault(t.nss, set()).add(t.bimestre)
+        for nss, en in suyos.items():
+            clave = (c.contratante.rfc.upper(), nss)
+            for b in dos:
+                if b.numero in en or b.numero in del_cliente[clave]:
+                    continue
+                if b.numero in recibos.get(clave, ()):
+                    yield Problema(
+                        FALTA_BIMESTRE,
+                        f"El NSS {nss} no está en el bimestre {b.texto} del contrato "
+                        f"{c.numero + ' ' if c.numero else ''}con {c.contratante.rfc}, en vigor "
+                        "ese bimestre, y sus recibos de nómina lo muestran en él: prepara de "
+                        "nuevo el reporte para traerlos.",
+                        c.uuid,
+                        "trabajadores",
+                        aviso=True,
+                    )
+
+
 def revisar(
     reporte: ReporteSisub,
     icsoe: Icsoe,
     propuestos: dict[str, Importes] | None = None,
     registro: Registro | None = None,
+    recibos: Recibos | None = None,
 ) -> list[Problema]:
     """Every check's problems, in order. ``propuestos``: per worker row (uuid) what the
-    receipts propose now; ``registro``: the contratista's REPSE registration."""
+    receipts propose now; ``registro``: the contratista's REPSE registration; ``recibos``:
+    the bimestres the receipts show each worker in, per client."""
     if reporte.tipo == SIN_ACTIVIDAD and not reporte.contratos:
         return list(_icsoe(reporte, icsoe, {}))
     return [
         *(p for check in CHECKS for p in check(reporte, icsoe, propuestos or {})),
+        *_bimestre_faltante(reporte, recibos or {}),
         *_repse(reporte, registro),
     ]
 
 
-__all__ = ["CODIGOS", "Icsoe", "Registro", "revisar"]
+__all__ = ["CODIGOS", "Icsoe", "Recibos", "Registro", "revisar"]

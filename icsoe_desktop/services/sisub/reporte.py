@@ -46,6 +46,7 @@ from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.sisub.avance import PASOS, Avance
 from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
 from icsoe_desktop.services.sisub.revisar import (
+    bimestres_con_recibos,
     icsoe_del_periodo,
     propuestos_editados,
     registro_repse,
@@ -342,7 +343,8 @@ class SisubService(InformativaBase):
             )
             propuestos = propuestos_editados(session, row.id, contratista.id, reporte.periodo)
             registro = registro_repse(session, contratista.id)
-        return reporte, revisar(reporte, icsoe, propuestos, registro)
+            recibos = bimestres_con_recibos(session, reporte)
+        return reporte, revisar(reporte, icsoe, propuestos, registro, recibos)
 
     def del_periodo(self, rfc: str, actor: str | None, periodo: str | Periodo) -> str | None:
         """The uuid of the period's report: the one in preparation, else the last filed."""

@@ -1,7 +1,7 @@
 """What Revisar compares the SISUB report with, read in the caller's unit of work: the ICSOE
 informativa of the period (its type, the contracts started in it and their workers' NSS),
-what the receipts propose now for the rows the clerk edited, and the contratista's REPSE
-registration."""
+what the receipts propose now for the rows the clerk edited, the bimestres the receipts show
+each worker in, and the contratista's REPSE registration."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import SIN_INFORMACION, Periodo
-from icsoe_desktop.domain.sisub.modelo import Importes
-from icsoe_desktop.domain.sisub.revision import Icsoe, Registro
+from icsoe_desktop.domain.sisub.modelo import Importes, ReporteSisub, bimestres
+from icsoe_desktop.domain.sisub.revision import Icsoe, Recibos, Registro
 from icsoe_desktop.services.informativa.repse import registro_de
+from icsoe_desktop.services.nomina.consulta import vigente
 from icsoe_desktop.services.sisub.propuesta import proponer
 from icsoe_desktop.services.sisub.vigentes import contratos_en_vigor, informativas_que_cuentan
 from icsoe_desktop.store.models import (
@@ -19,7 +20,9 @@ from icsoe_desktop.store.models import (
     ContratoRow,
     ContratoTrabajador,
     InformativaRow,
+    ReciboNomina,
     SisubTrabajador,
+    SubcontratacionNomina,
 )
 from icsoe_desktop.store.queries import TANDA
 
@@ -79,6 +82,35 @@ def propuestos_editados(
         for t in editados
         if (clave := (t.contrato_id, t.bimestre, t.nss)) in propuestas
     }
+
+
+def bimestres_con_recibos(session: Session, reporte: ReporteSisub) -> Recibos:
+    """Per (client's RFC, NSS) of the report's workers, the bimestres whose receipts (by the
+    end of the period they pay, as ``propuesta`` places them) name that client."""
+    clientes = sorted({c.contratante.rfc.upper() for c in reporte.contratos})
+    nss = {t.nss for c in reporte.contratos for t in c.trabajadores}
+    if not clientes or not nss:
+        return {}
+    primero = bimestres(reporte.periodo)[0]
+    r, s = ReciboNomina, SubcontratacionNomina
+    en: dict[tuple[str, str], set[int]] = {}
+    for rfc, un_nss, fecha_final in session.execute(
+        select(s.rfc, r.nss, r.fecha_final)
+        .distinct()
+        .join(s, s.recibo_id == r.id)
+        .where(
+            s.rfc.in_(clientes),
+            r.fecha_final >= reporte.periodo.inicio,
+            r.fecha_final <= reporte.periodo.fin,
+            r.nss != "",
+            vigente(),
+        )
+        .execution_options(yield_per=TANDA)
+    ):
+        if un_nss in nss:
+            bimestre = primero.numero + (0 if primero.contiene(fecha_final) else 1)
+            en.setdefault((rfc.upper(), un_nss), set()).add(bimestre)
+    return {clave: frozenset(b) for clave, b in en.items()}
 
 
 def registro_repse(session: Session, contratista_id: int) -> Registro | None:
