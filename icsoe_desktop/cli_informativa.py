@@ -173,7 +173,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     archivo = actions.add_parser(
         "archivo",
         help="escribe para un contratante (el cliente) el acuse de presentación del IMSS, la "
-        "constancia de firma y un Excel de sus contratos y trabajadores, en una carpeta o un .zip",
+        "constancia de firma y un Excel de sus contratos y trabajadores y, ya presentado el SISUB "
+        "del periodo, su acuse, sus renglones del SISUB y los PDF de sus contratos (también a un "
+        "contratante con sólo contratos que continúan), en una carpeta o un .zip",
     )
     archivo.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
     archivo.add_argument(

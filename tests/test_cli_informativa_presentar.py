@@ -1,15 +1,18 @@
 """`informativa presentar`, `listar`, `vencimientos --contratista` and `archivo` as real
 processes: the IMSS acuse registered from its PDF, the estado and folio listed, the archive
-for the client written and read back; wrong input exits 2 with its Spanish message."""
+for the client written and read back (and, once the period's SISUB is filed, a client with only
+a continuing contract gets its SISUB rows); wrong input exits 2 with its Spanish message."""
 
 from __future__ import annotations
 
 import hashlib
 import zipfile
+from datetime import date
 
 import pytest
 
 from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
 from tests import credentials_factory as cf
 from tests.informativa_servicios import (
     CLIENTE,
@@ -18,6 +21,7 @@ from tests.informativa_servicios import (
     capturista_activa,
     contrato_con_trabajadores,
 )
+from tests.sisub_datos import ENERO_ABRIL, OTRO_CLIENTE, contrato
 from tests.test_cli_informativa import cli
 
 
@@ -30,6 +34,8 @@ def test_presentar_listar_and_archivo(services, data_dir, tmp_path, smtp_configu
     cer = tmp_path / "fiel" / f"{rfc}.cer"
     services.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
     constancia = services.informativa_firma.acuse(uuid, rfc)
+    # A contract with another client started before the period, still in force in it.
+    contrato(services, rfc, ana, ENERO_ABRIL, OTRO_CLIENTE, date(2026, 2, 10), None)
     services.close()
 
     def listar() -> list[str]:
@@ -120,3 +126,31 @@ def test_presentar_listar_and_archivo(services, data_dir, tmp_path, smtp_configu
                   "--contratante", CLIENTE.rfc, "--salida", salida)  # fmt: skip
     assert ninguno.returncode == 2
     assert "no tiene informativa presentada del periodo enero–abril 2026" in ninguno.stderr
+
+    # That client is not in the ICSOE: nothing for it until the period's SISUB is filed.
+    otro_zip = tmp_path / "otro.zip"
+    antes = cli(data_dir, "informativa", "archivo", "--periodo", "2026-2",
+                "--contratante", OTRO_CLIENTE.rfc, "--salida", otro_zip)  # fmt: skip
+    assert (antes.returncode, "Traceback" in antes.stderr) == (2, False)
+    assert f"no tiene contratos con el contratante {OTRO_CLIENTE.rfc}" in antes.stderr
+    del_infonavit = tmp_path / "acuse_sisub.pdf"
+    del_infonavit.write_bytes(acuse_infonavit_pdf(rfc=rfc))
+    for accion in (["preparar"], ["presentar", "--acuse", del_infonavit]):
+        hecho = cli(data_dir, "sisub", *accion, "--contratista", rfc, "--periodo", "2026-2")
+        assert hecho.returncode == 0, hecho.stderr
+    despues = cli(data_dir, "informativa", "archivo", "--periodo", "2026-2",
+                  "--contratante", OTRO_CLIENTE.rfc, "--salida", otro_zip)  # fmt: skip
+    assert despues.returncode == 0, despues.stderr
+    base = f"ICSOE_{rfc}_2026-2_{OTRO_CLIENTE.rfc}_"
+    with zipfile.ZipFile(otro_zip) as zf:
+        nombres = sorted(n.removeprefix(base) for n in zf.namelist())
+        filas = zf.read(f"{base}2_SISUB_Ley_29_bis_Contratos.csv")
+    assert nombres == [
+        "2_SISUB_Ley_29_bis_Contratos.csv",
+        "3_SISUB_Ley_29_bis_DetalleTrab.csv",
+        "acuse_presentacion.pdf",
+        "acuse_sisub_infonavit.pdf",
+        "constancia_firma.pdf",
+    ]
+    (_encabezado, fila) = filas.decode("cp1252").splitlines()
+    assert OTRO_CLIENTE.rfc in fila and CLIENTE.rfc not in fila

@@ -594,6 +594,7 @@ class Services:
             otras_empresas=self._otras_empresas,
             capacitacion=self._capacitacion_activa,
             verificar=lambda pdf: self.informativa_firma.verificar(pdf),
+            sisub_del_cliente=lambda *datos: self.sisub_archivos.del_cliente(*datos),
         )
 
     @_vigilado

@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 
 from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
 from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
@@ -415,3 +416,44 @@ def test_a_presentada_whose_stored_constancia_was_forged_is_told_when_the_inform
     window, inicio = _inicio_abierto(qtbot, services, rfc)
     assert inicio.constancias.isHidden()
     assert len(refutaciones()) == 1
+
+
+def test_a_client_with_only_a_continuing_contract_gets_its_sisub(
+    qtbot, services, firmada, modals, tmp_path
+):
+    """The period's SISUB filed with a contract started before the period (the ICSOE does not
+    list its client): Exportar para el cliente offers that client and writes its SISUB files."""
+    from datetime import date
+
+    from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
+    from tests.sisub_datos import ENERO_ABRIL, OTRO_CLIENTE, contrato
+
+    rfc, ana, uuid, del_cliente = firmada
+    services.informativa_presentacion.registrar(
+        uuid, rfc, acuse_del_imss(rfc, fecha="22/11/2026 10:15:30"), "acuse.pdf", "N262253432",
+        datetime(2026, 11, 22, 10, 15, 30, tzinfo=HORA_DEL_CENTRO), {del_cliente: "A26P3662382"},
+    )  # fmt: skip
+    contrato(services, rfc, ana, ENERO_ABRIL, OTRO_CLIENTE, date(2026, 2, 10), None)
+    sisub = services.sisub.preparar(rfc, ana, PERIODO).uuid
+    services.sisub_presentacion.registrar(
+        sisub, rfc, acuse_infonavit_pdf(rfc=rfc), "a.pdf", "SISUB-2026-0001234"
+    )
+    dialog = ArchivoClienteDialog(services, rfc, uuid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    combo = dialog.contratante
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        f"{CLIENTE.nombre} (RFC {CLIENTE.rfc})",
+        f"{OTRO_CLIENTE.nombre} (RFC {OTRO_CLIENTE.rfc})",
+    ]
+    combo.setCurrentIndex(1)
+    dialog.grab().save("/tmp/archivo_cliente_sisub.png")
+    modals.answer("Cerrar")
+    dialog.exportar_a(tmp_path / "otro.zip")
+    qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=60_000)
+    # The IMSS acuse, the constancia, the SISUB's acuse and its two CSVs; no ICSOE Excel.
+    assert modals.texts[0] == f"Se guardaron 5 archivos en «{tmp_path / 'otro.zip'}»."
+    with zipfile.ZipFile(tmp_path / "otro.zip") as zf:
+        nombres = zf.namelist()
+    assert not [n for n in nombres if n.endswith(".xlsx")]
+    assert f"ICSOE_{rfc}_2026-2_{OTRO_CLIENTE.rfc}_2_SISUB_Ley_29_bis_Contratos.csv" in nombres

@@ -276,7 +276,15 @@ def test_the_archive_for_the_client_carries_the_sisub_acuse_once_filed(services,
     )
     (zip_path,) = servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "cliente.zip")
     with zipfile.ZipFile(zip_path) as zf:
-        assert len(zf.namelist()) == 4
+        # With its rows of the SISUB (no contract PDF kept: none of them).
+        assert sorted(zf.namelist()) == [
+            f"{base}_2_SISUB_Ley_29_bis_Contratos.csv",
+            f"{base}_3_SISUB_Ley_29_bis_DetalleTrab.csv",
+            f"{base}_acuse_presentacion.pdf",
+            sisub,
+            f"{base}_constancia_firma.pdf",
+            f"{base}_contratos_trabajadores.xlsx",
+        ]
         assert _sha(zf.read(sisub)) == _sha(del_infonavit)
     carpeta = tmp_path / "carpeta"
     carpeta.mkdir()

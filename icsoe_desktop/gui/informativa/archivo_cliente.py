@@ -1,6 +1,7 @@
-"""Exportar para el cliente: for a filed informativa and one of its contratantes, the IMSS acuse
-de presentación, the constancia de firma, an Excel of that contratante's contracts and workers
-and the SISUB's acuse once filed, into a folder or one .zip — what a client asks for every
+"""Exportar para el cliente: for a filed informativa and one of its contratantes (or of the
+period's filed SISUB), the IMSS acuse de presentación, the constancia de firma, an Excel of that
+contratante's contracts and workers and, once the SISUB is filed, its acuse, that client's rows
+of it and its contracts' PDFs, into a folder or one .zip — what a client asks for every
 cuatrimestre.
 
 Opened from an informativa (that one), or from ICSOE › Exportar para el cliente… (a list of
@@ -8,6 +9,7 @@ the filed informativas)."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,8 +39,10 @@ if TYPE_CHECKING:
 TITLE = "Exportar para el cliente"
 MSG_INTRO = (
     "Para el contratante que elijas: el acuse de presentación del IMSS, la constancia de "
-    "firma, un Excel de sus contratos y trabajadores de esta informativa y, si ya se presentó, "
-    "el acuse del SISUB del periodo."
+    "firma, un Excel de sus contratos y trabajadores de esta informativa y, si ya se presentó "
+    "el SISUB del periodo, su acuse, los renglones de ese contratante (Contratos y DetalleTrab) "
+    "y los PDF de sus contratos. Un contratante con sólo contratos que continúan recibe lo del "
+    "SISUB."
 )
 MSG_SIN_PRESENTADAS = (
     "No hay informativas presentadas: registra antes el acuse de presentación del IMSS."
@@ -171,7 +175,10 @@ class ArchivoClienteDialog(QDialog):
         )
 
     def _escrito(self, destino: Path, escritos: list[Path]) -> None:
-        cuantos = 3 if destino.suffix.lower() == ".zip" else len(escritos)
+        cuantos = len(escritos)
+        if destino.suffix.lower() == ".zip":
+            with zipfile.ZipFile(destino) as zf:
+                cuantos = len(zf.namelist())
         texto = MSG_ESCRITO.format(
             verbo=verb(cuantos, "guardó", "guardaron"),
             cuantos=plural(cuantos, "archivo"),

@@ -1,13 +1,14 @@
 """The archive a contratante (the contratista's client) asks for every cuatrimestre: the IMSS
 acuse de presentación, the constancia de firma (the contratista's signed approval), an Excel
 of its contracts with their workers and, once the period's SISUB is filed, the INFONAVIT's
-acuse of it, into a folder or one .zip."""
+acuse of it with that client's rows of the SISUB (Contratos and DetalleTrab, as the export
+writes them) and its contracts' PDFs, into a folder or one .zip."""
 
 from __future__ import annotations
 
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -53,6 +54,9 @@ class Archivo:
     presentada: datetime  # aware: the workbook's creation time (the same bytes every time)
     dias_tarde: int = 0  # filed after the fecha límite
     acuse_sisub: bytes = b""  # the INFONAVIT's acuse of the period's SISUB, once filed
+    # Then too the client's part of it, by the guide's names: its Contratos and DetalleTrab
+    # rows, its contracts' PDFs in one (SisubArchivosService.del_cliente).
+    sisub: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def contratos(self) -> list[Contrato]:
@@ -80,11 +84,15 @@ def nombre_sisub(archivo: Archivo) -> str:
 
 def escribir(archivo: Archivo, salida: Path) -> list[Path]:
     """Into the folder ``salida`` (it must exist), or the .zip ``salida``: the written paths
-    (the .zip alone, for a .zip). A file of the same name is replaced."""
+    (the .zip alone, for a .zip). A file of the same name is replaced. The Excel only when
+    the informativa has contracts with the client (a client with only continuing contracts
+    has its SISUB files instead)."""
     acuse, constancia, excel = nombres(archivo)
     pdfs = {acuse: archivo.acuse_imss, constancia: archivo.constancia}
     if archivo.acuse_sisub:
         pdfs[nombre_sisub(archivo)] = archivo.acuse_sisub
+    pdfs |= {f"{archivo.base}_{nombre}": datos for nombre, datos in archivo.sisub.items()}
+    con_hoja = bool(archivo.contratos)
     if salida.suffix.lower() == ".zip":
         if not salida.parent.is_dir():
             raise ValidationError(
@@ -92,14 +100,16 @@ def escribir(archivo: Archivo, salida: Path) -> list[Path]:
             )
         with tempfile.TemporaryDirectory() as temporal:
             hoja = Path(temporal) / excel
-            _hoja(archivo, hoja)
+            if con_hoja:
+                _hoja(archivo, hoja)
             with (
                 atomic_write(salida) as destino,
                 zipfile.ZipFile(destino, "w", zipfile.ZIP_DEFLATED) as zf,
             ):
                 for nombre, datos in pdfs.items():
                     zf.writestr(nombre, datos)
-                zf.write(hoja, excel)
+                if con_hoja:
+                    zf.write(hoja, excel)
         return [salida]
     if not salida.is_dir():
         raise ValidationError(
@@ -107,10 +117,11 @@ def escribir(archivo: Archivo, salida: Path) -> list[Path]:
         )
     # The workers' sheet first: the long part, where a stop (Cancelar, the session's gate)
     # leaves no file at all.
-    _hoja(archivo, salida / excel)
+    if con_hoja:
+        _hoja(archivo, salida / excel)
     for nombre, datos in pdfs.items():
         write_bytes_atomic(salida / nombre, datos)
-    return [*(salida / nombre for nombre in pdfs), salida / excel]
+    return [*(salida / nombre for nombre in pdfs), *([salida / excel] if con_hoja else [])]
 
 
 def _hoja(archivo: Archivo, path: Path) -> None:

@@ -47,7 +47,7 @@ from icsoe_desktop.domain.informativa.presentacion import (
     validar,
 )
 from icsoe_desktop.domain.roles import Accion, Rol
-from icsoe_desktop.domain.sisub.modelo import PRESENTADO as SISUB_PRESENTADO
+from icsoe_desktop.domain.sisub.modelo import ContratoSisub
 from icsoe_desktop.domain.texts import enumerar
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
@@ -56,10 +56,11 @@ from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.constancia_refutada import refutada
 from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import Contratista, InformativaRow, SisubReporte
+from icsoe_desktop.store.models import Contratista, InformativaRow
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.constancia import Verificacion
+    from icsoe_desktop.services.sisub.exportar import DelCliente
 
 log = logging.getLogger(__name__)
 
@@ -172,8 +173,12 @@ class PresentacionService(InformativaBase):
         otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
         verificar: Callable[[bytes], Verificacion] | None = None,
+        sisub_del_cliente: Callable[[str, str | None, str, str], DelCliente] | None = None,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
+        # A client's part of the period's filed SISUB (SisubArchivosService.del_cliente: its
+        # rows in the office's layout, its contracts' PDFs); None: the acuse alone.
+        self._sisub_del_cliente = sisub_del_cliente
         # The constancia de firma's verification (FirmaInformativaService.verificar): what it
         # refuses is never filed nor handed to a client, and the signing time it proves is the
         # one the filing is held against.
@@ -440,20 +445,28 @@ class PresentacionService(InformativaBase):
     # --- Exportar para el cliente --------------------------------------------------------------
 
     def contratantes(self, informativa: str, actor: str | None) -> list[tuple[str, str]]:
-        """(RFC, nombre) of the contratantes of the informativa's contracts, as signed."""
+        """(RFC, nombre) of the contratantes of the informativa's contracts, as signed, then
+        those of the period's filed SISUB's other contracts (continuing ones: a client the
+        ICSOE of the period does not list still gets its SISUB)."""
         with self._store.session() as session:
             row, contratista = self._informativa(
                 session, informativa, actor, accion=Accion.ARCHIVO_CLIENTE
             )
             inf = self._cabecera(session, row, contratista)
-        return list(dict.fromkeys((c.contratante.rfc, c.contratante.nombre) for c in inf.contratos))
+            sisub = contratos_sisub(session, contratista.id, row.periodo)
+        vistos: dict[str, tuple[str, str]] = {}
+        for parte in [c.contratante for c in inf.contratos] + [c.contratante for c in sisub]:
+            vistos.setdefault(parte.rfc, (parte.rfc, parte.nombre))
+        return list(vistos.values())
 
     def archivo(
         self, informativa: str, actor: str | None, contratante: str, salida: Path
     ) -> list[Path]:
         """For the contratante ``contratante`` (RFC): the IMSS acuse, the constancia de firma,
-        the Excel of its contracts and workers and the acuse of the period's SISUB once filed,
-        into the folder or .zip ``salida``."""
+        the Excel of its contracts and workers in the informativa and, once the period's
+        SISUB is filed, its acuse, that client's rows of it and its contracts' PDFs, into the
+        folder or .zip ``salida``. A client with only continuing contracts (not in the
+        informativa) gets the acuses, the constancia and its SISUB files."""
         from icsoe_desktop.services.informativa.archivo_cliente import Archivo, escribir
 
         self._permisos.exigir(actor, Accion.ARCHIVO_CLIENTE, informativa)
@@ -482,36 +495,50 @@ class PresentacionService(InformativaBase):
                 dias_fuera_de_plazo(inf.periodo, row.tipo, hora_del_centro(row.presentada_at)),
                 acuse_sisub(session, contratista.id, row.periodo),
             )
-            if not archivo.contratos:
-                raise ValidationError(
-                    "sin_contratos_del_contratante",
-                    f"La informativa del periodo {inf.periodo.texto} no tiene contratos con el "
-                    f"contratante {contratante}.",
-                    "contratante",
-                )
-            trabajadores = sum(len(c.trabajadores or ()) for c in archivo.contratos)
-            self._audit.record(
-                session, actor, "icsoe_archivo_cliente", contratista.rfc,
-                f"{row.periodo} {contratante}: {len(archivo.contratos)} contratos, "
-                f"{trabajadores:,} trabajadores, en «{Path(salida).resolve()}»",
-            )  # fmt: skip
+            rfc, periodo = contratista.rfc, row.periodo
+        sisub = (
+            self._sisub_del_cliente(rfc, actor, periodo, contratante)
+            if self._sisub_del_cliente is not None and archivo.acuse_sisub
+            else None
+        )
+        if sisub is not None:
+            archivo = replace(archivo, sisub=sisub.archivos)
+        del_sisub = sisub.contratos if sisub is not None else 0
+        if not archivo.contratos and not del_sisub:
+            raise ValidationError(
+                "sin_contratos_del_contratante",
+                f"La informativa del periodo {inf.periodo.texto} no tiene contratos con el "
+                f"contratante {contratante}"
+                + (", ni el SISUB presentado del periodo." if sisub is not None else "."),
+                "contratante",
+            )
+        trabajadores = sum(len(c.trabajadores or ()) for c in archivo.contratos)
+        self._audit.anotar(
+            actor, "icsoe_archivo_cliente", rfc,
+            f"{periodo} {contratante}: {len(archivo.contratos)} contratos, "
+            f"{trabajadores:,} trabajadores"
+            + (f", {del_sisub} contratos del SISUB" if del_sisub else "")
+            + f", en «{Path(salida).resolve()}»",
+        )  # fmt: skip
         return escribir(archivo, Path(salida))
+
+
+def contratos_sisub(session: Session, contratista_id: int, periodo: str) -> list[ContratoSisub]:
+    """The contracts of the period's SISUB last filed, as filed (none before it is)."""
+    from icsoe_desktop.domain.sisub import presentados
+    from icsoe_desktop.services.sisub.exportar import presentado_del_periodo
+
+    row = presentado_del_periodo(session, contratista_id, periodo)
+    leidos = presentados.de_texto(row.contratos_presentados) if row is not None else None
+    return list(leidos.contratos) if leidos is not None else []
 
 
 def acuse_sisub(session: Session, contratista_id: int, periodo: str) -> bytes:
     """The INFONAVIT's acuse of the period's SISUB last filed (a complementario after the first),
     empty when none is filed; refused when its bytes are not the ones registered."""
-    row = session.scalar(
-        select(SisubReporte)
-        .where(
-            SisubReporte.contratista_id == contratista_id,
-            SisubReporte.periodo == periodo,
-            SisubReporte.estado == SISUB_PRESENTADO,
-            SisubReporte.deleted.is_(False),
-        )
-        .order_by(SisubReporte.presentado_at.desc(), SisubReporte.id.desc())
-        .limit(1)
-    )
+    from icsoe_desktop.services.sisub.exportar import presentado_del_periodo
+
+    row = presentado_del_periodo(session, contratista_id, periodo)
     if row is None:
         return b""
     datos = bytes(row.acuse_pdf or b"")

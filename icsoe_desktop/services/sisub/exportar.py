@@ -4,7 +4,8 @@ the built-in one), and the PDFs under the user guide's names (the REPSE registra
 kept, the escritura and the contracts' PDFs as ``pdfs.py`` keeps them), in one folder or one
 ZIP per period; in training every name starts with ``CAPACITACION_``. The contratista, or who
 administers its empresa, exports (``Accion.PRESENTAR_SISUB``); every export is audited with
-where and what."""
+where and what. A client's part of the filed SISUB (its rows, its contracts' PDFs) goes in
+its archive (``del_cliente``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -31,15 +32,17 @@ from icsoe_desktop.domain.practica import es_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub.archivos import Sujeto, filas, registro_principal
 from icsoe_desktop.domain.sisub.layout import (
+    CONTRATOS,
     NOMBRES_CSV,
     PDF_CONTRATOS,
     PDF_ESCRITURA,
     PDF_REPSE,
     SUJETO,
+    TRABAJADORES,
     Layout,
     texto_csv,
 )
-from icsoe_desktop.domain.sisub.modelo import ReporteSisub
+from icsoe_desktop.domain.sisub.modelo import PRESENTADO, ReporteSisub
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
@@ -50,7 +53,12 @@ from icsoe_desktop.services.sisub.guia import Guias, leer_guia, texto_sin_llenar
 from icsoe_desktop.services.sisub.pdfs import ESCRITURA, pdfs_de, unidos
 from icsoe_desktop.services.sisub.reporte import SisubService
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import Contratista, RegistroPatronal, RegistroRepse
+from icsoe_desktop.store.models import (
+    Contratista,
+    RegistroPatronal,
+    RegistroRepse,
+    SisubReporte,
+)
 
 MSG_PROBLEMAS = "Revisar encontró {cuantos} que corregir antes de exportar. El primero: {primero}"
 MSG_DESTINO = "No se pudo escribir en «{destino}»: {motivo}."
@@ -75,6 +83,15 @@ class Exportado:
     ruta: Path  # the folder or the ZIP
     archivos: tuple[str, ...]  # the names written
     avisos: tuple[str, ...]  # columns left empty, PDFs not kept
+
+
+@dataclass(frozen=True)
+class DelCliente:
+    """A client's part of the period's SISUB as filed: its contracts (how many) and the files,
+    by the guide's names (its Contratos and DetalleTrab rows; its contracts' PDFs in one)."""
+
+    contratos: int = 0
+    archivos: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,6 +184,35 @@ class SisubArchivosService(InformativaBase):
         avanzar.tramo(PASOS - 1, PASOS)(1, 1)
         return Exportado(ruta, tuple(contenido), tuple(avisos))
 
+    def del_cliente(
+        self, rfc: str, actor: str | None, periodo: str, contratante: str
+    ) -> DelCliente:
+        """For the client's archive (Exportar para el cliente…): the Contratos and DetalleTrab
+        rows of the contracts with ``contratante`` (RFC) only, as the export writes them (the
+        office's guide, Windows-1252), and those contracts' kept PDFs in one, from the
+        period's SISUB last filed (a complementario after the first); nothing before it is
+        filed. Who may export for the client reads it (``Accion.ARCHIVO_CLIENTE``)."""
+        accion = Accion.ARCHIVO_CLIENTE
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, accion)
+            row = presentado_del_periodo(session, contratista.id, periodo)
+            uuid, contratista_id = (row.uuid if row else None), contratista.id
+        if uuid is None:
+            return DelCliente()
+        reporte = self._sisub.del_contratante(uuid, actor, accion, contratante.strip().upper())
+        if not reporte.contratos:
+            return DelCliente()
+        tablas = filas(reporte, Sujeto(), self._guias.layouts())
+        archivos = {
+            f"{NOMBRES_CSV[a]}.csv": texto_csv(tablas[a]) for a in (CONTRATOS, TRABAJADORES)
+        }
+        uuids = [c.uuid for c in reporte.contratos]
+        with self._store.session() as session:
+            guardados = pdfs_de(session, contratista_id, uuids)
+        if suyos := [guardados[u] for u in uuids if u in guardados]:
+            archivos[f"{PDF_CONTRATOS}.pdf"] = unidos(suyos)
+        return DelCliente(len(reporte.contratos), archivos)
+
     def _contenido(
         self, reporte: ReporteSisub, actor: str | None, avanzar: Avance
     ) -> tuple[dict[str, bytes], list[str], int]:
@@ -188,6 +234,23 @@ class SisubArchivosService(InformativaBase):
         avisos += _pdfs_guardados(contenido, guardados, reporte)
         avanzar.tramo(_CSV, _PDFS)(1, 1)
         return contenido, avisos, len(tablas["trabajadores"]) - 1
+
+
+def presentado_del_periodo(
+    session: Session, contratista_id: int, periodo: str
+) -> SisubReporte | None:
+    """The period's SISUB last filed (a complementario after the first); None before one is."""
+    return session.scalar(
+        select(SisubReporte)
+        .where(
+            SisubReporte.contratista_id == contratista_id,
+            SisubReporte.periodo == periodo,
+            SisubReporte.estado == PRESENTADO,
+            SisubReporte.deleted.is_(False),
+        )
+        .order_by(SisubReporte.presentado_at.desc(), SisubReporte.id.desc())
+        .limit(1)
+    )
 
 
 def carpeta_parcial(destino: Path) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -140,13 +141,15 @@ def _es_suyo(session: Session, contratista_id: int, contrato: str) -> bool:
     )
 
 
-def pdfs_de(session: Session, contratista_id: int) -> dict[str, bytes]:
-    """The kept PDFs' bytes by contract uuid (the escritura under '')."""
-    rows = session.scalars(
-        select(SisubPdf)
-        .where(SisubPdf.contratista_id == contratista_id)
-        .options(undefer(SisubPdf.datos))
-    )
+def pdfs_de(
+    session: Session, contratista_id: int, contratos: Collection[str] | None = None
+) -> dict[str, bytes]:
+    """The kept PDFs' bytes by contract uuid (the escritura under ''); ``contratos``: only
+    those contracts' (None: all)."""
+    consulta = select(SisubPdf).where(SisubPdf.contratista_id == contratista_id)
+    if contratos is not None:
+        consulta = consulta.where(SisubPdf.contrato.in_(list(contratos)))
+    rows = session.scalars(consulta.options(undefer(SisubPdf.datos)))
     return {r.contrato: bytes(r.datos) for r in rows}
 
 

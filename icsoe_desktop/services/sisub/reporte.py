@@ -346,6 +346,17 @@ class SisubService(InformativaBase):
             recibos = bimestres_con_recibos(session, reporte)
         return reporte, revisar(reporte, icsoe, propuestos, registro, recibos)
 
+    def del_contratante(
+        self, uuid: str, actor: str | None, accion: Accion, contratante: str
+    ) -> ReporteSisub:
+        """The report with the contracts of the contratante ``contratante`` (RFC) only, with
+        their workers (the client's archive: never another client's)."""
+        with self._store.session() as session:
+            todos = self._leer(session, uuid, actor, accion, ())
+            suyos = {c.uuid for c in todos.contratos if c.contratante.rfc.upper() == contratante}
+            reporte = self._leer(session, uuid, actor, accion, suyos)
+        return replace(reporte, contratos=tuple(c for c in reporte.contratos if c.uuid in suyos))
+
     def del_periodo(self, rfc: str, actor: str | None, periodo: str | Periodo) -> str | None:
         """The uuid of the period's report: the one in preparation, else the last filed."""
         p = _periodo(periodo)
