@@ -1,7 +1,9 @@
-"""CLI: ``sisub preparar|revisar|exportar|presentar --contratista RFC --periodo AAAA-N`` — the
-INFONAVIT's SISUB of the contratista's period: prepared from the informativas and the receipts,
-checked, its files written (``--salida DIR``, the office's guide with ``--guia GUIA.xls``) and
-its acuse registered (``--acuse PDF``); ``sisub adjuntar --contratista RFC --escritura PDF`` or
+"""CLI: ``sisub preparar|revisar|anotar|exportar|presentar --contratista RFC --periodo AAAA-N`` —
+the INFONAVIT's SISUB of the contratista's period: prepared from the informativas and the
+receipts (once filed, ``--complementario --motivo M`` prepares the one that corrects it),
+checked, why the ICSOE informativa differs noted (``anotar --motivo TEXTO`` or
+``--motivo-stdin``), its files written (``--salida DIR``, the office's guide with
+``--guia GUIA.xls``) and its acuse registered (``--acuse PDF``); ``sisub adjuntar --contratista RFC --escritura PDF`` or
 ``--contrato NUM --pdf PDF`` keeps the PDFs every period's export carries."""
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it l
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     from icsoe_desktop.cli_informativa import _periodo
+    from icsoe_desktop.domain.sisub.modelo import MOTIVOS_COMPLEMENTARIO
 
     sisub = commands.add_parser("sisub", help="el SISUB del INFONAVIT (Ley del INFONAVIT, 29 Bis)")
     actions = sisub.add_subparsers(dest="sisub_command", metavar="acción", required=True)
@@ -27,6 +30,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "informativas) y sus trabajadores por bimestre con los importes de los recibos de "
         "nómina; conserva lo capturado a mano",
         "revisar": "lista lo que impide exportar y los avisos; sale con 1 si hay algo que corregir",
+        "anotar": "anota por qué la informativa ICSOE del periodo dice distinto (--motivo TEXTO "
+        "o --motivo-stdin; vacío lo quita): Revisar avisa de la diferencia y deja exportar",
         "exportar": "escribe en --salida los tres CSV y los PDF con los nombres de la guía "
         "(--zip: un ZIP); --guia lee antes el archivo de guía del INFONAVIT y lo recuerda",
         "presentar": "registra el acuse del INFONAVIT (--acuse PDF) con su folio; sale con 2 si "
@@ -42,6 +47,27 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
             default=argparse.SUPPRESS,
             help="la empresa del contratista (obligatoria si hay varias)",
         )
+        if nombre == "preparar":
+            accion.add_argument(
+                "--complementario",
+                action="store_true",
+                help="prepara el complementario que corrige el SISUB ya presentado del periodo",
+            )
+            accion.add_argument(
+                "--motivo",
+                default="",
+                metavar="MOTIVO",
+                help="el motivo del complementario: "
+                + "; ".join(f"{c} ({t.lower()})" for c, t in MOTIVOS_COMPLEMENTARIO.items()),
+            )
+        if nombre == "anotar":
+            texto = accion.add_mutually_exclusive_group(required=True)
+            texto.add_argument("--motivo", metavar="TEXTO", help="hasta 1,000 caracteres")
+            texto.add_argument(
+                "--motivo-stdin",
+                action="store_true",
+                help="lee el motivo de la entrada estándar (varias líneas se unen en una)",
+            )
         if nombre == "exportar":
             accion.add_argument("--salida", metavar="DIR", required=True)
             accion.add_argument("--guia", metavar="GUIA.xls")
@@ -85,6 +111,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
             return 2
         if args.sisub_command == "revisar":
             return _revisar(uuid, services)
+        if args.sisub_command == "anotar":
+            return _anotar(args, uuid, services)
         if args.sisub_command == "exportar":
             return _exportar(args, uuid, services)
         return _presentar(args, uuid, services)
@@ -94,10 +122,33 @@ def run(args: argparse.Namespace, services: Services) -> int:
 
 
 def _preparar(args: argparse.Namespace, services: Services) -> int:
-    hecho = services.sisub.preparar(args.contratista, CLI_ACTOR, args.periodo)
+    from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, MOTIVOS_COMPLEMENTARIO
+
+    if args.motivo and not args.complementario:
+        print("--motivo es el de un complementario: agrega --complementario.", file=sys.stderr)
+        return 2
+    from icsoe_desktop.domain.errors import ValidationError
+
+    # The key or the motivo as the window lists it.
+    claves = {t.lower(): c for c, t in MOTIVOS_COMPLEMENTARIO.items()}
+    motivo = args.motivo.strip()
+    motivo = claves.get(motivo.lower(), motivo.lower())
+    try:
+        hecho = services.sisub.preparar(
+            args.contratista, CLI_ACTOR, args.periodo, args.complementario, motivo
+        )
+    except ValidationError as exc:
+        if exc.code != "motivo_complementario":
+            raise
+        print(exc.message, file=sys.stderr)
+        print(f"Con --motivo: {', '.join(MOTIVOS_COMPLEMENTARIO)}.", file=sys.stderr)
+        return 2
     reporte = services.sisub.reporte(hecho.uuid, CLI_ACTOR)
+    tipo = reporte.tipo_texto
+    if reporte.tipo == COMPLEMENTARIO:
+        tipo += f", {MOTIVOS_COMPLEMENTARIO.get(reporte.motivo, reporte.motivo).lower()}"
     print(
-        f"SISUB de {args.periodo.texto} ({reporte.tipo_texto}): "
+        f"SISUB de {args.periodo.texto} ({tipo}): "
         f"{plural(hecho.contratos, 'contrato en vigor', 'contratos en vigor')}, "
         f"{plural(hecho.trabajadores, 'renglón', 'renglones')} de trabajadores por bimestre"
         + (
@@ -142,6 +193,20 @@ def _revisar(uuid: str, services: Services) -> int:
     avisos = plural(len(problemas) - errores, "aviso")
     print(f"{errores:,} por corregir, {avisos}.", file=sys.stderr)
     return 1 if errores else 0
+
+
+def _anotar(args: argparse.Namespace, uuid: str, services: Services) -> int:
+    texto = sys.stdin.read() if args.motivo_stdin else args.motivo
+    services.sisub.anotar_icsoe(uuid, CLI_ACTOR, texto)
+    nota = services.sisub.reporte(uuid, CLI_ACTOR).nota_icsoe
+    if nota:
+        print(
+            f"Motivo anotado en el SISUB de {args.periodo.texto}: Revisar avisa de la diferencia "
+            "con la informativa ICSOE y deja exportar."
+        )
+    else:
+        print(f"Se quitó el motivo del SISUB de {args.periodo.texto}.")
+    return 0
 
 
 def _exportar(args: argparse.Namespace, uuid: str, services: Services) -> int:

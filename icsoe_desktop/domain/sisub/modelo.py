@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
 
 # Kinds of report (the portal since 2022).
@@ -28,6 +29,7 @@ MOTIVOS_COMPLEMENTARIO: dict[str, str] = {
     "repse": "Cambio de las actividades o del registro en el REPSE",
     "escritura": "Cambio de la escritura constitutiva",
 }
+MSG_MOTIVO = "Elige el motivo del complementario: {motivos}."
 
 EN_PREPARACION = "en_preparacion"
 PRESENTADO = "presentado"
@@ -79,6 +81,18 @@ def en_vigor(inicial: date | None, final: date | None, periodo: Periodo) -> bool
     if inicial is None or inicial > periodo.fin:
         return False
     return final is None or final >= periodo.inicio
+
+
+def check_motivo(motivo: str) -> str:
+    """``motivo`` when it is one of MOTIVOS_COMPLEMENTARIO (the service and the window's list
+    refuse any other with the same message)."""
+    if motivo not in MOTIVOS_COMPLEMENTARIO:
+        raise ValidationError(
+            "motivo_complementario",
+            MSG_MOTIVO.format(motivos=", ".join(MOTIVOS_COMPLEMENTARIO.values())),
+            "motivo",
+        )
+    return motivo
 
 
 def tipo_propuesto(contratos_en_vigor: int) -> str:

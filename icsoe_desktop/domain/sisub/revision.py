@@ -36,6 +36,7 @@ SIN_IMPORTES = "sisub_sin_importes"
 ICSOE_CONTRATO = "icsoe_sisub_contrato"
 ICSOE_TRABAJADOR = "icsoe_sisub_trabajador"
 ICSOE_TIPO = "icsoe_sisub_tipo"
+ICSOE_MOTIVO = "icsoe_sisub_motivo"
 IMPORTE_RECIBOS = "sisub_importe_recibos"
 NO_ANSI = "sisub_caracter_no_ansi"
 REPSE_NO_AUTORIZADO = "sisub_repse_no_autorizado"
@@ -43,7 +44,7 @@ REPSE_VENCIDO = "sisub_repse_vencido"
 FALTA_BIMESTRE = "sisub_falta_bimestre"
 CODIGOS = (
     SIN_NUMERO, SITIO_INCOMPLETO, SIN_TRABAJADORES, SIN_REGISTRO, SIN_IMPORTES,
-    ICSOE_CONTRATO, ICSOE_TRABAJADOR, ICSOE_TIPO, IMPORTE_RECIBOS, NO_ANSI,
+    ICSOE_CONTRATO, ICSOE_TRABAJADOR, ICSOE_TIPO, ICSOE_MOTIVO, IMPORTE_RECIBOS, NO_ANSI,
     REPSE_NO_AUTORIZADO, REPSE_VENCIDO, FALTA_BIMESTRE,
 )  # fmt: skip
 # Per (client's RFC, NSS): the bimestres of the period whose receipts name that client.
@@ -125,7 +126,21 @@ def _trabajadores(r: ReporteSisub, _i: Icsoe, _p: dict[str, Importes]) -> Iterab
                 )
 
 
-def _icsoe(r: ReporteSisub, i: Icsoe, _p: dict[str, Importes]) -> Iterable[Problema]:
+def _icsoe(r: ReporteSisub, i: Icsoe, p: dict[str, Importes]) -> Iterable[Problema]:
+    """The disagreements with the ICSOE informativa; with the clerk's note, warnings headed by
+    the note itself (what Revisar accepted them for)."""
+    diferencias = list(_diferencias(r, i, p))
+    if diferencias and r.nota_icsoe:
+        yield Problema(
+            ICSOE_MOTIVO,
+            "La diferencia con la informativa ICSOE se acepta por el motivo anotado: "
+            f"«{r.nota_icsoe}».",
+            aviso=True,
+        )
+    yield from diferencias
+
+
+def _diferencias(r: ReporteSisub, i: Icsoe, _p: dict[str, Importes]) -> Iterable[Problema]:
     aviso = bool(r.nota_icsoe)
     celebrados = {c.uuid: c for c in r.contratos if c.celebrado}
     if i.tipo is not None and (i.tipo == "sin_informacion") != (not celebrados):

@@ -2,7 +2,9 @@
 report of a period — its contracts in force with their SISUB number and work site, the workers
 of the contract chosen per bimestre with their amounts and where they came from — and its steps:
 Preparar, Revisar, Exportar… (the three CSVs and the PDFs in a folder or a ZIP) and Registrar
-presentación… (the INFONAVIT's acuse); the escritura and each contract's PDF attached once. A
+presentación… (the INFONAVIT's acuse); once filed, Preparar complementario… (its motivo asked by
+sisub_complementario) starts the report that corrects it; Anotar el motivo… (sisub_motivo) says
+why the ICSOE informativa differs; the escritura and each contract's PDF attached once. A
 capturista prepares; the steps that file are greyed by the role matrix. Everything through
 services/sisub; keyboard only works (Tab in reading order, Alt-letters)."""
 
@@ -44,6 +46,8 @@ from icsoe_desktop.domain.informativa.periodos import periodos_entre
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub.archivos import pesos
 from icsoe_desktop.domain.sisub.modelo import (
+    COMPLEMENTARIO,
+    MOTIVOS_COMPLEMENTARIO,
     PRESENTADO,
     ContratoSisub,
     Importes,
@@ -54,6 +58,7 @@ from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import (
     PRIORIDAD_ESPERADA,
@@ -220,10 +225,7 @@ class SisubDialog(QDialog):
         layout = QVBoxLayout(self)
         self.banda_capacitacion = poner_banda(self, services, rfc, "al INFONAVIT")
         layout.addLayout(self._barra())
-        self.estado = QLabel()
-        self.estado.setObjectName("estadoLabel")
-        self.estado.setWordWrap(True)
-        layout.addWidget(self.estado)
+        layout.addLayout(self._estado_y_motivo())
         # Each contract's distinct workers, counted once per report shown (the grid's column).
         self._cuentas: dict[str, int] = {}
         # The PDFs kept (their names), read with the report; None: to be read.
@@ -309,6 +311,7 @@ class SisubDialog(QDialog):
         barra.addWidget(self.periodo)
         barra.addStretch(1)
         self.preparar = _boton("Preparar", "prepararButton")
+        self.complementario = _boton("Preparar complementario…", "complementarioButton")
         self.revisar = _boton("Revisar", "revisarButton")
         self.exportar = _boton("Exportar…", "exportarButton")
         self.guia = _boton("Guía del INFONAVIT…", "guiaButton")
@@ -321,6 +324,7 @@ class SisubDialog(QDialog):
         self.zip.setObjectName("zipCheck")
         for boton, slot in (
             (self.preparar, self._preparar),
+            (self.complementario, self._complementario),
             (self.revisar, self._revisar),
             (self.guia, self._guia),
             (self.exportar, self._exportar),
@@ -331,6 +335,28 @@ class SisubDialog(QDialog):
             if boton is self.exportar:
                 barra.addWidget(self.zip)
         return barra
+
+    def _estado_y_motivo(self) -> QHBoxLayout:
+        """The report's kind and state; beside it, why the ICSOE informativa differs."""
+        fila = QHBoxLayout()
+        textos = QVBoxLayout()
+        self.estado = QLabel()
+        self.estado.setObjectName("estadoLabel")
+        self.estado.setWordWrap(True)
+        self.nota = QLabel()
+        self.nota.setObjectName("notaIcsoeLabel")
+        self.nota.setWordWrap(True)
+        textos.addWidget(self.estado)
+        textos.addWidget(self.nota)
+        fila.addLayout(textos, 1)
+        self.anotar = _boton("Anotar el motivo…", "anotarButton")
+        self.anotar.setToolTip(
+            "Por qué la informativa ICSOE del periodo dice distinto: con el motivo anotado, "
+            "Revisar avisa de la diferencia y deja exportar"
+        )
+        self.anotar.clicked.connect(self._anotar)
+        fila.addWidget(self.anotar)
+        return fila
 
     def _contrato_form(self) -> QGroupBox:
         caja = QGroupBox("Contrato elegido")
@@ -481,8 +507,8 @@ class SisubDialog(QDialog):
                 "los importes de los recibos de nómina."
             )
         else:
-            presentado = f" · folio {r.folio}" if r.folio else ""
-            self.estado.setText(f"<b>{r.tipo_texto}</b> · {r.estado_texto}{presentado}")
+            self.estado.setText(_texto_estado(r))
+        self.nota.setText(_texto_nota(r))
         self._estado_botones()
         _ajustar(
             self.contratos,
@@ -505,6 +531,11 @@ class SisubDialog(QDialog):
         for widget in (self.guardar_contrato, self.guardar_importes):
             self._puede(widget, Accion.PREPARAR_SISUB, editable)
         self._puede(self.preparar, Accion.PREPARAR_SISUB, editable and libre)
+        self._puede(self.anotar, Accion.PREPARAR_SISUB, r is not None and editable and libre)
+        presentado = r is not None and r.estado == PRESENTADO
+        puede = self._puede(self.complementario, Accion.PREPARAR_SISUB, presentado and libre)
+        if puede and not presentado:  # greyed by the report's state: the service's reason
+            self.complementario.setToolTip(_sin_presentar(r, self.periodo.currentText()))
         self._puede(self.revisar, Accion.PREPARAR_SISUB, r is not None and editable and libre)
         self._puede(self.exportar, Accion.PRESENTAR_SISUB, r is not None and libre)
         self._puede(self.guia, Accion.PRESENTAR_SISUB, r is not None)
@@ -628,6 +659,35 @@ class SisubDialog(QDialog):
             lambda seguir, avance: aparte.preparar(rfc, actor, clave, seguir, avance),
             _nada,
         )
+
+    def _complementario(self) -> None:
+        """Once the period's SISUB is filed: its motivo asked, then prepared as Preparar."""
+        from icsoe_desktop.gui.informativa.sisub_complementario import ComplementarioDialog
+
+        r = self.reporte
+        if r is None or r.estado != PRESENTADO or self._trabajando:
+            return
+        dialogo = ComplementarioDialog(r, self)
+        if not ejecutar_modal(dialogo):
+            return
+        aparte, rfc, actor, clave = self._aparte_de, self._rfc, self._actor, r.periodo.clave
+        motivo = dialogo.motivo
+        self._aparte(
+            "Preparando el SISUB complementario: contratos en vigor y recibos de nómina…",
+            lambda seguir, avance: aparte.preparar(
+                rfc, actor, clave, seguir, avance, complementario=True, motivo=motivo
+            ),
+            _nada,
+        )
+
+    def _anotar(self) -> None:
+        """Why the ICSOE informativa differs, saved by its dialog; the window reads the report
+        again by the change it announces."""
+        from icsoe_desktop.gui.informativa.sisub_motivo import MotivoIcsoeDialog
+
+        if self.reporte is None or self._trabajando:
+            return
+        ejecutar_modal(MotivoIcsoeDialog(self._services, self._actor, self.reporte, self))
 
     def _revisar(self) -> None:
         if self.reporte is None or self._trabajando:
@@ -792,6 +852,35 @@ class SisubDialog(QDialog):
 
 def _nada(_valor: object) -> None:
     pass
+
+
+def _texto_estado(r: ReporteSisub) -> str:
+    """«Complementario (Cambio de un contrato) · En preparación», «… · Presentado · folio …»."""
+    motivo = MOTIVOS_COMPLEMENTARIO.get(r.motivo, r.motivo)
+    tipo = f"{r.tipo_texto} ({motivo})" if r.tipo == COMPLEMENTARIO and motivo else r.tipo_texto
+    folio = f" · folio {r.folio}" if r.folio else ""
+    return f"<b>{tipo}</b> · {r.estado_texto}{folio}"
+
+
+def _texto_nota(r: ReporteSisub | None) -> str:
+    if r is None:
+        return ""
+    if not r.nota_icsoe:
+        return "Diferencia con la informativa ICSOE: sin motivo anotado."
+    nota = r.nota_icsoe if len(r.nota_icsoe) <= 300 else r.nota_icsoe[:299] + "…"
+    return f"Diferencia con la informativa ICSOE, motivo anotado: «{nota}»"
+
+
+def _sin_presentar(r: ReporteSisub | None, periodo: str) -> str:
+    """Why Preparar complementario… is greyed: the service's refusal, or the one in course."""
+    from icsoe_desktop.services.sisub.reporte import MSG_SIN_PRESENTAR
+
+    if r is not None and r.tipo == COMPLEMENTARIO:
+        return (
+            f"El complementario de {periodo} está en preparación: termínalo y regístralo con "
+            "su acuse."
+        )
+    return MSG_SIN_PRESENTAR.format(periodo=periodo)
 
 
 def _centavos(texto: str, etiqueta: str) -> int:

@@ -78,9 +78,18 @@ class SisubAparte:
         periodo: str,
         seguir: Seguir,
         avance: Callable[[int, int], None] | None = None,
+        complementario: bool = False,
+        motivo: str = "",
     ) -> Preparado:
-        """``avance(hechos, total)``: its steps as the process tells them (avance.PASOS)."""
-        orden = {"rfc": rfc, "actor": actor, "periodo": periodo}
+        """``avance(hechos, total)``: its steps as the process tells them (avance.PASOS);
+        ``complementario`` and ``motivo`` as ``SisubService.preparar`` takes them."""
+        orden = {
+            "rfc": rfc,
+            "actor": actor,
+            "periodo": periodo,
+            "complementario": complementario,
+            "motivo": motivo,
+        }
         hecho = self._correr("preparar", orden, seguir, avance)
         self._store.cambios.anunciar({ICSOE})  # written by the other process: said here
         return Preparado(**hecho)
@@ -288,7 +297,12 @@ def _hacer(store_path: Path, orden: dict[str, Any], salida: int) -> dict[str, An
 
         if orden["accion"] == "preparar":
             preparado = sisub.preparar(
-                datos["rfc"], datos["actor"], datos["periodo"], avance=avance
+                datos["rfc"],
+                datos["actor"],
+                datos["periodo"],
+                bool(datos.get("complementario")),
+                str(datos.get("motivo") or ""),
+                avance=avance,
             )
             return asdict(preparado)
         if orden["accion"] == "revisar":

@@ -29,12 +29,12 @@ from icsoe_desktop.domain.sisub.modelo import (
     CAMPOS_IMPORTES,
     COMPLEMENTARIO,
     EN_PREPARACION,
-    MOTIVOS_COMPLEMENTARIO,
     PRESENTADO,
     ContratoSisub,
     Importes,
     ReporteSisub,
     TrabajadorSisub,
+    check_motivo,
     tipo_propuesto,
 )
 from icsoe_desktop.domain.sisub.revision import revisar
@@ -68,7 +68,6 @@ MSG_PRESENTADO = (
     "Para un cambio prepara un complementario."
 )
 MSG_CONTRATO_FUERA = "El contrato no está en vigor en el periodo del reporte."
-MSG_MOTIVO = "Elige el motivo del complementario: {motivos}."
 MSG_SIN_PRESENTAR = (
     "Un complementario corrige un SISUB ya presentado; el de {periodo} aún no se presenta."
 )
@@ -187,12 +186,7 @@ class SisubService(InformativaBase):
                 raise ValidationError(
                     "sisub_sin_presentar", MSG_SIN_PRESENTAR.format(periodo=p.texto)
                 )
-            if motivo not in MOTIVOS_COMPLEMENTARIO:
-                raise ValidationError(
-                    "motivo_complementario",
-                    MSG_MOTIVO.format(motivos=", ".join(MOTIVOS_COMPLEMENTARIO.values())),
-                    "motivo",
-                )
+            check_motivo(motivo)
         row = SisubReporte(
             contratista_id=contratista.id,
             periodo=p.clave,
