@@ -135,6 +135,23 @@ def _dos_sbc(carpeta: Path):
     return mapeos.leer(IMPORTAR_TRABAJADORES, path)
 
 
+def _sisub_presentado(m: Mundo):
+    """A filed SISUB with the clerk's note, as the SISUB window hands it to its dialogs."""
+    from icsoe_desktop.domain.informativa.modelo import Periodo
+    from icsoe_desktop.domain.sisub.modelo import DATOS_CONTINUOS, PRESENTADO, ReporteSisub
+
+    return ReporteSisub(
+        uuid="sisub-de-muestra",
+        rfc=m.rfc,
+        nombre="Contratista de muestra",
+        periodo=Periodo(2026, 2),
+        tipo=DATOS_CONTINUOS,
+        estado=PRESENTADO,
+        nota_icsoe="El contrato se firmó en agosto y la informativa lo tiene en septiembre.",
+        folio="SISUB-2026-0001234",
+    )
+
+
 def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     """Each window class (``module.Class``) and how a clerk gets it on screen."""
     from icsoe_desktop.domain.informativa.modelo import Periodo, Problema
@@ -171,6 +188,8 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         presentacion,
         proponer_recibos,
         sisub,
+        sisub_complementario,
+        sisub_motivo,
         trabajadores_empresa,
         vencimientos,
     )
@@ -349,6 +368,12 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
             m.services, ADMIN
         ),
         "informativa.sisub.SisubDialog": lambda m: sisub.SisubDialog(m.services, m.rfc, m.rfc),
+        "informativa.sisub_motivo.MotivoIcsoeDialog": lambda m: sisub_motivo.MotivoIcsoeDialog(
+            m.services, m.rfc, _sisub_presentado(m)
+        ),
+        "informativa.sisub_complementario.ComplementarioDialog": lambda m: (
+            sisub_complementario.ComplementarioDialog(_sisub_presentado(m))
+        ),
         "evidencias.tablero.EvidenciasTableroDialog": lambda m: (
             evidencias_tablero.EvidenciasTableroDialog(m.services, ADMIN)
         ),

@@ -35,11 +35,12 @@ class ComplementarioDialog(QDialog):
         self.setWindowTitle(TITLE)
         self.motivo = ""
         layout = QVBoxLayout(self)
-        instruccion = QLabel(
+        self.instruccion = QLabel(
             MSG_INSTRUCCION.format(periodo=presentado.periodo.texto, folio=presentado.folio)
         )
-        instruccion.setWordWrap(True)
-        layout.addWidget(instruccion)
+        self.instruccion.setObjectName("instruccionLabel")
+        self.instruccion.setWordWrap(True)
+        layout.addWidget(self.instruccion)
         fila = QHBoxLayout()
         etiqueta = QLabel("&Motivo:")
         self.motivos = QComboBox()

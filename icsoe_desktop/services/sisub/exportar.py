@@ -2,10 +2,10 @@
 them, ``domain/sisub/layout.py``) in the layout of the office's guide when one was read (else
 the built-in one), and the PDFs under the user guide's names (the REPSE registration as it was
 kept, the escritura and the contracts' PDFs as ``pdfs.py`` keeps them), in one folder or one
-ZIP per period; in training every name starts with ``CAPACITACION_``. The contratista, or who
-administers its empresa, exports (``Accion.PRESENTAR_SISUB``); every export is audited with
-where and what. A client's part of the filed SISUB (its rows, its contracts' PDFs) goes in
-its archive (``del_cliente``)."""
+ZIP per period (a complementario's beside the filed one's, named so); in training every name
+starts with ``CAPACITACION_``. The contratista, or who administers its empresa, exports
+(``Accion.PRESENTAR_SISUB``); every export is audited with where and what. A client's part of
+the filed SISUB (its rows, its contracts' PDFs) goes in its archive (``del_cliente``)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ from icsoe_desktop.domain.sisub.layout import (
     Layout,
     texto_csv,
 )
-from icsoe_desktop.domain.sisub.modelo import PRESENTADO, ReporteSisub
+from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, PRESENTADO, ReporteSisub
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
@@ -163,6 +163,8 @@ class SisubArchivosService(InformativaBase):
         avanzar.tramo(_LEIDO, _REVISADO)(1, 1)
         contenido, avisos, renglones = self._contenido(reporte, actor, avanzar)
         base = f"SISUB {reporte.rfc} {reporte.periodo.clave}"
+        if reporte.tipo == COMPLEMENTARIO:  # beside the filed one's files, not over them
+            base += " complementario"
         if self._capacitacion(reporte.rfc):
             # Every name says it (the files' content stays the guide's: no room for a note).
             base = PREFIJO_CAPACITACION + base
