@@ -122,3 +122,128 @@ def test_the_pdfs_attached_once_go_in_the_export(services, quien, data_dir, tmp_
         assert archivo.read("1a_SISUB_Ley_29_bis_Escritura Constitutiva.pdf") == (
             escritura.read_bytes()
         )
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_the_clerk_notes_why_the_icsoe_differs(services, quien, data_dir, tmp_path):
+    from tests.sisub_datos import MAYO_AGOSTO, SITIO
+
+    rfc, ana = quien
+    # mayo–agosto's ICSOE lists a contract started in march: for the SISUB it continues.
+    _inf, marzo = contrato(
+        services, rfc, ana, MAYO_AGOSTO, CLIENTE, date(2026, 3, 2), None, trabajadores=1
+    )
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    services.sisub.guardar_contrato(hecho.uuid, marzo, ana, "SISUB-M-1", SITIO)
+    services.close()
+    periodo = ("--contratista", rfc, "--periodo", "2026-2")
+    hecho = cli(data_dir, "sisub", "revisar", *periodo)
+    assert hecho.returncode == 1
+    assert "Corregir: Un contrato de la informativa ICSOE del periodo no está" in hecho.stdout
+    largo = cli(data_dir, "sisub", "anotar", *periodo, "--motivo", "x" * 1001)
+    assert largo.returncode == 2 and "Traceback" not in largo.stderr
+    assert largo.stderr.strip() == "El motivo admite hasta 1,000 caracteres."
+    hecho = _cli_con_entrada(
+        data_dir,
+        "El contrato empezó en marzo;\nla informativa lo declara por error.\n",
+        "sisub", "anotar", *periodo, "--motivo-stdin",
+    )  # fmt: skip
+    assert hecho.returncode == 0, hecho.stderr
+    assert hecho.stdout.startswith("Motivo anotado en el SISUB de mayo–agosto 2026")
+    hecho = cli(data_dir, "sisub", "revisar", *periodo)
+    assert hecho.returncode == 0, hecho.stdout
+    assert (
+        "Aviso: La diferencia con la informativa ICSOE se acepta por el motivo anotado: «El "
+        "contrato empezó en marzo; la informativa lo declara por error.»." in hecho.stdout
+    )
+    assert "Aviso: Un contrato de la informativa ICSOE del periodo no está" in hecho.stdout
+    hecho = cli(data_dir, "sisub", "exportar", *periodo, "--salida", tmp_path / "salida")
+    assert hecho.returncode == 0, hecho.stderr
+
+
+def _cli_con_entrada(data_dir, entrada: str, *args):
+    """``cli`` with ``entrada`` on the program's standard input."""
+    import os
+    import sys
+
+    from tests import preloaded
+    from tests.test_cli_movimientos import REPO
+
+    return preloaded.run(
+        [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *map(str, args)],
+        input=entrada,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        check=False,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_a_complementario_prepared_exported_and_filed(services, quien, data_dir, tmp_path):
+    import csv
+    import io
+
+    from tests.sisub_datos import SITIO
+
+    rfc, ana = quien
+    _inf, uuid = contrato(
+        services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), None, trabajadores=1
+    )
+    preparado = services.sisub.preparar(rfc, ana, "2026-2")
+    services.sisub.guardar_contrato(preparado.uuid, uuid, ana, "SISUB-7", SITIO)
+    services.close()
+    periodo = ("--contratista", rfc, "--periodo", "2026-2")
+    complementario = ("--complementario", "--motivo", "contrato")
+    # Before the period's SISUB is filed there is nothing to correct.
+    hecho = cli(data_dir, "sisub", "preparar", *periodo, *complementario)
+    assert hecho.returncode == 2 and "Traceback" not in hecho.stderr
+    assert hecho.stderr.strip() == (
+        "Un complementario corrige un SISUB ya presentado; el de mayo–agosto 2026 aún no se "
+        "presenta."
+    )
+    acuse = tmp_path / "acuse.pdf"
+    acuse.write_bytes(acuse_infonavit_pdf(rfc=rfc))
+    assert cli(data_dir, "sisub", "presentar", *periodo, "--acuse", acuse).returncode == 0
+    hecho = cli(data_dir, "sisub", "preparar", *periodo)
+    assert hecho.returncode == 2 and "Para un cambio prepara un complementario." in hecho.stderr
+    hecho = cli(data_dir, "sisub", "preparar", *periodo, "--complementario", "--motivo", "otro")
+    assert hecho.returncode == 2
+    assert hecho.stderr.splitlines() == [
+        "Elige el motivo del complementario: Cambio de un contrato, Cambio de las actividades o "
+        "del registro en el REPSE, Cambio de la escritura constitutiva.",
+        "Con --motivo: contrato, repse, escritura.",
+    ]
+    hecho = cli(data_dir, "sisub", "preparar", *periodo, *complementario)
+    assert hecho.returncode == 0, hecho.stderr
+    assert hecho.stdout.startswith(
+        "SISUB de mayo–agosto 2026 (Complementario, cambio de un contrato): 1 contrato en vigor"
+    )
+    hecho = cli(data_dir, "sisub", "exportar", *periodo, "--salida", tmp_path / "salida", "--zip")
+    assert hecho.returncode == 0, hecho.stderr
+    assert hecho.stdout.strip() == str(
+        tmp_path / "salida" / f"SISUB {rfc} 2026-2 complementario.zip"
+    )
+
+    def leido(archivo: zipfile.ZipFile, nombre: str) -> list[dict[str, str]]:
+        texto = archivo.read(f"{nombre}.csv").decode("cp1252")
+        return list(csv.DictReader(io.StringIO(texto, newline="")))
+
+    with zipfile.ZipFile(hecho.stdout.strip()) as archivo:
+        sujeto = leido(archivo, "1_SISUB_Ley_29_bis_Sujeto obligado")
+        contratos = leido(archivo, "2_SISUB_Ley_29_bis_Contratos")
+        assert "3_SISUB_Ley_29_bis_DetalleTrab.csv" in archivo.namelist()
+    assert [f["Tipo de reporte"] for f in sujeto] == ["Complementario"]
+    assert [f["Número de contrato"] for f in contratos] == ["SISUB-7"]
+    # Its own acuse: the first filing's folio is refused, its own registered.
+    hecho = cli(data_dir, "sisub", "presentar", *periodo, "--acuse", acuse)
+    assert hecho.returncode == 2
+    assert "El folio SISUB-2026-0001234 ya está registrado" in hecho.stderr
+    suyo = tmp_path / "acuse_complementario.pdf"
+    suyo.write_bytes(acuse_infonavit_pdf(folio="SISUB-2026-0005678", rfc=rfc))
+    hecho = cli(data_dir, "sisub", "presentar", *periodo, "--acuse", suyo)
+    assert hecho.returncode == 0, hecho.stderr
+    assert hecho.stdout.startswith("Presentado: folio SISUB-2026-0005678")

@@ -242,6 +242,15 @@ def test_a_complementario_needs_a_filed_report(services, quien):
     with pytest.raises(ValidationError) as error:
         services.sisub.preparar(rfc, ana, MAYO_AGOSTO, complementario=True, motivo="contrato")
     assert error.value.code == "sisub_sin_presentar"
+    # Nor with the period's report in preparation: it is not filed, nothing to correct.
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    with pytest.raises(ValidationError) as error:
+        services.sisub.preparar(rfc, ana, MAYO_AGOSTO, complementario=True, motivo="contrato")
+    assert error.value.message == (
+        "Un complementario corrige un SISUB ya presentado; el de mayo–agosto 2026 aún no se "
+        "presenta."
+    )
+    assert services.sisub.reporte(hecho.uuid, ana).tipo == SIN_ACTIVIDAD
 
 
 def test_who_may_prepare(services, quien):
@@ -319,6 +328,26 @@ def test_the_clerk_says_why_the_icsoe_differs(services, quien):
     with pytest.raises(ValidationError) as error:
         services.sisub.anotar_icsoe(hecho.uuid, ana, "x" * 1001)
     assert error.value.code == "campo_largo"
+    assert services.sisub.reporte(hecho.uuid, ana).nota_icsoe == "El contrato se firmó en agosto"
+
+
+def test_the_note_is_preparing_who_may_not_prepare_may_not_write_it(services, quien):
+    from tests.services.test_sisub_presentacion import _administrador
+
+    rfc, ana = quien
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    # The role matrix: an administrator exports and files, never prepares; refused, audited.
+    admin = _administrador(services)
+    with pytest.raises(PermisoDenegado) as error:
+        services.sisub.anotar_icsoe(hecho.uuid, admin, "Lo anota quien no prepara.")
+    assert "preparar el SISUB del INFONAVIT" in error.value.message
+    (denegado,) = [r for r in services.audit_instalacion.recent() if r.action == "permiso_denegado"]
+    assert (denegado.actor, denegado.target) == (admin, "PREPARAR_SISUB")
+    # Another contratista's session neither.
+    with pytest.raises(PermisoDenegado):
+        services.sisub.anotar_icsoe(hecho.uuid, "XAXX010101000", "Otro contratista.")
+    assert services.sisub.reporte(hecho.uuid, ana).nota_icsoe == ""
+    assert not auditado(services, "sisub_nota_icsoe")
 
 
 def test_a_signed_correccion_replaces_the_contracts_it_corrects(services, firmada, clock, tmp_path):

@@ -89,6 +89,14 @@ def test_the_process_side_does_each_action_as_the_service(services, reporte, tmp
     assert codigo == aparte.RECHAZADA
     rechazo = aparte._rechazo(hecho)
     assert isinstance(rechazo, PermisoDenegado) and "no puede" in rechazo.message
+    # A complementario asked before the report is filed: the service's refusal, in Spanish.
+    pedido = {"rfc": rfc, "actor": ana, "periodo": "2026-2", "complementario": True}
+    codigo, hecho = _proceso(services, "preparar", {**pedido, "motivo": "contrato"})
+    assert codigo == aparte.RECHAZADA
+    assert aparte._rechazo(hecho).message == (
+        "Un complementario corrige un SISUB ya presentado; el de mayo–agosto 2026 aún no se "
+        "presenta."
+    )
 
 
 def test_the_apps_side_starts_the_process_and_gets_its_result(services, reporte, tmp_path):

@@ -77,6 +77,12 @@ def test_the_acuse_fills_the_folio_and_files_the_report(services, reporte):
     )
     nuevo = services.sisub.reporte(complementario.uuid, ana)
     assert (nuevo.tipo, nuevo.motivo) == (COMPLEMENTARIO, "contrato")
+    # Asked again while it is in preparation: the same one, for the motivo chosen last.
+    otra_vez = services.sisub.preparar(
+        rfc, ana, MAYO_AGOSTO, complementario=True, motivo="escritura"
+    )
+    assert otra_vez.uuid == complementario.uuid
+    assert services.sisub.reporte(otra_vez.uuid, ana).motivo == "escritura"
     # Its acuse cannot carry the folio of the first filing.
     with pytest.raises(ValidationError) as error:
         servicio.registrar(complementario.uuid, rfc, pdf, "acuse.pdf", FOLIO, A_TIEMPO)

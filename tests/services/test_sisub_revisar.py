@@ -15,6 +15,7 @@ from icsoe_desktop.domain.informativa.modelo import Domicilio
 from icsoe_desktop.domain.sisub.modelo import Importes
 from icsoe_desktop.domain.sisub.revision import (
     ICSOE_CONTRATO,
+    ICSOE_MOTIVO,
     ICSOE_TIPO,
     ICSOE_TRABAJADOR,
     IMPORTE_RECIBOS,
@@ -103,8 +104,16 @@ def test_a_new_contract_needs_its_workers_amounts_and_agrees_with_the_icsoe(
     )
     # The clerk says why: a warning only.
     services.sisub.anotar_icsoe(hecho.uuid, ana, "Entró a cubrir una incapacidad en julio.")
-    fuera = [p for p in services.sisub.revisar(hecho.uuid, ana) if p.codigo == ICSOE_TRABAJADOR]
+    problemas = services.sisub.revisar(hecho.uuid, ana)
+    fuera = [p for p in problemas if p.codigo == ICSOE_TRABAJADOR]
     assert [p.aviso for p in fuera] == [True]
+    # Headed by the note it was accepted for, once.
+    (motivo,) = [p for p in problemas if p.codigo == ICSOE_MOTIVO]
+    assert motivo.aviso and problemas.index(motivo) < problemas.index(fuera[0])
+    assert motivo.mensaje == (
+        "La diferencia con la informativa ICSOE se acepta por el motivo anotado: «Entró a cubrir "
+        "una incapacidad en julio.»."
+    )
 
 
 def test_an_icsoe_sin_informacion_disagrees_with_a_contract_started_in_the_period(services, quien):

@@ -174,19 +174,21 @@ class SisubService(InformativaBase):
         ).all()
         abierto = next((r for r in del_periodo if r.estado == EN_PREPARACION), None)
         presentados = [r for r in del_periodo if r.estado == PRESENTADO]
+        if complementario:  # checked first: a report in preparation never filed is no base
+            if not presentados:
+                raise ValidationError(
+                    "sisub_sin_presentar", MSG_SIN_PRESENTAR.format(periodo=p.texto)
+                )
+            check_motivo(motivo)
         if abierto is not None:
+            if complementario and abierto.tipo == COMPLEMENTARIO:
+                abierto.motivo = motivo  # the one in preparation, for the motivo chosen last
             return abierto
         if presentados and not complementario:
             ultimo = presentados[-1]
             raise ValidationError(
                 "sisub_presentado", MSG_PRESENTADO.format(periodo=p.texto, folio=ultimo.folio)
             )
-        if complementario:
-            if not presentados:
-                raise ValidationError(
-                    "sisub_sin_presentar", MSG_SIN_PRESENTAR.format(periodo=p.texto)
-                )
-            check_motivo(motivo)
         row = SisubReporte(
             contratista_id=contratista.id,
             periodo=p.clave,
