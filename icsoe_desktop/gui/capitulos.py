@@ -144,6 +144,12 @@ CAPITULOS: dict[str, Capitulo] = {
     ),
     "informativa.vencimientos_sisub.SisubPendientes": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.sisub.SisubDialog": Capitulo("07_informativa.md", "El SISUB del INFONAVIT"),
+    "informativa.sisub_motivo.MotivoIcsoeDialog": Capitulo(
+        "07_informativa.md", "El SISUB del INFONAVIT"
+    ),
+    "informativa.sisub_complementario.ComplementarioDialog": Capitulo(
+        "07_informativa.md", "El SISUB del INFONAVIT"
+    ),
     "nomina.recibos.RecibosNominaDialog": Capitulo("07_informativa.md", "Recibos de nómina (CFDI)"),
     "nomina.salarios.SalariosNoAvisadosDialog": Capitulo(
         "07_informativa.md", "Salarios que no se avisaron a IDSE"

@@ -110,6 +110,7 @@ def test_the_sisub_from_preparar_to_presentar(
     assert modals.texts[3] == "Presentado: folio SISUB-2026-0001234."
     qtbot.waitUntil(lambda: not dialogo.guardar_contrato.isEnabled())
     assert "Presentado" in dialogo.estado.text() and not dialogo.preparar.isEnabled()
+    assert not dialogo.anotar.isEnabled() and dialogo.complementario.isEnabled()
 
 
 def test_a_bad_amount_is_said_and_nothing_changes(qtbot, modals, services, quien):
@@ -233,6 +234,8 @@ def test_a_capturista_prepares_from_her_window_and_may_not_file(qtbot, modals, s
         wait_operations(qtbot)
         qtbot.waitUntil(lambda: dialogo.contratos_model.rowCount() == 1)
         assert dialogo.trabajadores_model.rowCount() == 2 and dialogo.revisar.isEnabled()
+        # The note of the ICSOE's difference is part of preparing: hers.
+        assert dialogo.anotar.isEnabled() and "puede" not in dialogo.anotar.toolTip()
         # Filing is the contratista's: greyed, and the tooltip says who may.
         grises = (dialogo.exportar, dialogo.zip, dialogo.guia, dialogo.presentar)
         grises += (dialogo.adjuntar_escritura, dialogo.adjuntar_contrato)
