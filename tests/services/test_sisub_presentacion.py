@@ -97,6 +97,17 @@ def test_a_late_filing_is_recorded(services, reporte):
     assert hecho.texto == "Presentado fuera de plazo (4 días)"
     (entrada,) = [r for r in services.audit.recent() if r.action == "sisub_presentado"]
     assert "fuera de plazo (4 días)" in entrada.detail
+    # A complementario answers a change when it happens: the period's deadline is not its own.
+    complementario = services.sisub.preparar(
+        rfc, _ana, MAYO_AGOSTO, complementario=True, motivo="contrato"
+    ).uuid
+    despues = datetime(2026, 11, 3, 10, 0, tzinfo=HORA_DEL_CENTRO)
+    pdf = acuse_infonavit_pdf(rfc=rfc, folio="SISUB-2026-0009876", fecha="03/11/2026 10:00:00")
+    servicio = services.sisub_presentacion
+    hecho = servicio.registrar(complementario, rfc, pdf, "acuse.pdf", "SISUB-2026-0009876", despues)
+    assert hecho.texto == "Presentado"
+    assert servicio.presentado(complementario, rfc).texto == "Presentado"
+    assert servicio.presentado(uuid, rfc).texto == "Presentado fuera de plazo (4 días)"
 
 
 @pytest.mark.parametrize(
@@ -106,6 +117,8 @@ def test_a_late_filing_is_recorded(services, reporte):
         ({"periodo": "Enero - Abril 2026"}, "acuse_de_otro_periodo"),
         ({"periodo": ""}, "acuse_sin_datos"),
         ({"folio": "OTRO-FOLIO-99"}, "folio_no_en_acuse"),
+        ({"estado": "Rechazado"}, "acuse_rechazado"),
+        ({"estado": "En proceso"}, "acuse_en_proceso"),
     ],
 )
 def test_an_acuse_of_another_filing_is_refused(services, reporte, valores, codigo):

@@ -2,7 +2,9 @@
 for whose it is. No real acuse is public: it is this report's only if its text names the
 contratista's RFC and the period (or, for a scanned PDF without text, the clerk states it);
 its folio, typed or read, must be in the text; an RFC or a period of another filing refuses
-it. The periods are read as the IMSS acuse's are (domain/informativa/acuse_imss.py)."""
+it. The obligation is met when the folio is «aceptado»: an acuse whose text says the folio was
+rejected, or is still in process, is not a filing. The periods are read as the IMSS acuse's are
+(domain/informativa/acuse_imss.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from icsoe_desktop.domain.informativa.modelo import Periodo
 
 FOLIO = re.compile(r"[A-Z0-9][A-Z0-9-]{3,39}")
 _FOLIO_EN_TEXTO = re.compile(r"folio[^:\n]{0,30}:\s*([A-Za-z0-9][A-Za-z0-9-]{3,39})", re.I)
+_RECHAZADO = re.compile(r"\brechazad[oa]\b", re.I)
+_EN_PROCESO = re.compile(r"\b(?:en proceso|en revisi[oó]n|pendiente|en validaci[oó]n)\b", re.I)
+_ACEPTADO = re.compile(r"\baceptad[oa]\b", re.I)
 _FECHA = re.compile(r"(\d{2})/(\d{2})/(\d{4})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?")
 
 MSG_OTRO_RFC = "El acuse es de otro contratista ({otros}), no de {rfc}."
@@ -22,6 +27,14 @@ MSG_OTRO_PERIODO = "El acuse es del periodo {otros}, no de {periodo}."
 MSG_SIN_DATOS = (
     "El acuse no dice {falta}: confirma que es el acuse del SISUB de {rfc} de {periodo} para "
     "registrarlo."
+)
+MSG_RECHAZADO = (
+    "El acuse dice que el INFONAVIT rechazó el folio: corrige los archivos y preséntalos de "
+    "nuevo; registra el acuse del folio aceptado."
+)
+MSG_EN_PROCESO = (
+    "El acuse dice que el folio aún está en proceso: la obligación se cumple cuando el folio "
+    "está aceptado. Descarga el acuse de «Seguimiento a folio» cuando diga «Aceptado»."
 )
 MSG_FOLIO = "Escribe el folio del acuse del INFONAVIT (letras, números y guiones)."
 MSG_FOLIO_NO_DICE = "El acuse no dice el folio {folio}: escríbelo como aparece en el acuse."
@@ -89,3 +102,7 @@ def cotejar(
     compacto = "".join(texto.split()).upper()
     if texto.strip() and folio not in compacto:
         raise ValidationError("folio_no_en_acuse", MSG_FOLIO_NO_DICE.format(folio=folio), "folio")
+    if _RECHAZADO.search(texto):
+        raise ValidationError("acuse_rechazado", MSG_RECHAZADO, "acuse")
+    if _EN_PROCESO.search(texto) and not _ACEPTADO.search(texto):
+        raise ValidationError("acuse_en_proceso", MSG_EN_PROCESO, "acuse")

@@ -3,7 +3,7 @@ read by the same bounded reader as the IMSS acuse, tied to the contratista's RFC
 period (domain/sisub/acuse.py), its folio kept once; the report then «Presentado», read-only,
 its contracts kept as filed (domain/sisub/presentados.py),
 a late filing recorded (days past the INFONAVIT's deadline, domain/sisub/plazos.py). A change
-after it goes in a complementario."""
+after it goes in a complementario, filed when the change happens: never late."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from icsoe_desktop.domain.practica import es_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub import presentados
 from icsoe_desktop.domain.sisub.acuse import check_folio, cotejar, fecha_leida, folio_leido
-from icsoe_desktop.domain.sisub.modelo import PRESENTADO
+from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, PRESENTADO
 from icsoe_desktop.domain.sisub.plazos import INHABILES_INFONAVIT, Lista, fecha_limite
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
@@ -163,7 +163,7 @@ class SisubPresentacionService(SisubService):
             row.contratos_presentados = presentados.a_texto(
                 contratos, icsoe_del_periodo(session, contratista.id, periodo)
             )
-            hecho = Presentado(folio, cuando, dias_tarde(periodo, cuando, self._inhabiles()))
+            hecho = Presentado(folio, cuando, self._dias_tarde(row, periodo, cuando))
             self._audit.record(
                 session,
                 actor,
@@ -185,7 +185,14 @@ class SisubPresentacionService(SisubService):
                 return None
             cuando = hora_del_centro(row.presentado_at)
             periodo = Periodo.de_clave(row.periodo)
-            return Presentado(row.folio, cuando, dias_tarde(periodo, cuando, self._inhabiles()))
+            return Presentado(row.folio, cuando, self._dias_tarde(row, periodo, cuando))
+
+    def _dias_tarde(self, row: SisubReporte, periodo: Periodo, cuando: datetime) -> int:
+        """A complementario answers a change of a report already filed, when it happens: the
+        period's deadline does not apply to it."""
+        if row.tipo == COMPLEMENTARIO:
+            return 0
+        return dias_tarde(periodo, cuando, self._inhabiles())
 
     def acuse(self, uuid: str, actor: str | None) -> bytes:
         with self._store.session() as session:
