@@ -25,6 +25,7 @@ from icsoe_desktop.domain.identifiers import check_registro_patronal
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo, Problema
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub import presentados
+from icsoe_desktop.domain.sisub.captura import TrabajadorCapturado, check_captura, check_importes
 from icsoe_desktop.domain.sisub.modelo import (
     CAMPOS_IMPORTES,
     COMPLEMENTARIO,
@@ -44,6 +45,15 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.sisub.avance import PASOS, Avance
+from icsoe_desktop.services.sisub.capturados import (
+    bimestre_del_contrato,
+    fila_de,
+    persona_de,
+    quitados,
+    registro_de_la_empresa,
+    registros_de_la_empresa,
+    texto_de_importes,
+)
 from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
 from icsoe_desktop.services.sisub.revisar import (
     bimestres_con_recibos,
@@ -74,7 +84,6 @@ MSG_SIN_PRESENTAR = (
 # Where Preparar's shares of the bar end (avance.py): the contracts in force, the receipts read;
 # the rows written take the rest.
 _CONTRATOS, _RECIBOS = 5, 60
-_MAX_IMPORTE = 10**11  # centavos: a thousand million pesos, beyond any bimestre's pay
 
 
 def _periodo(texto: str | Periodo) -> Periodo:
@@ -220,6 +229,8 @@ class SisubService(InformativaBase):
                 .execution_options(yield_per=TANDA)
             )
         }
+        # The rows the clerk removed stay out, as the edited ones stay as edited.
+        fuera = quitados(session, row.id)
         conservados = 0
         for clave, actual in actuales.items():
             if actual.editado:
@@ -229,7 +240,7 @@ class SisubService(InformativaBase):
         for hechas, (clave, propuesta) in enumerate(propuestas.items(), 1):
             avance(hechas, len(propuestas))
             fila = actuales.get(clave)
-            if fila is not None and fila.editado:
+            if (fila is not None and fila.editado) or (fila is None and clave in fuera):
                 continue
             if fila is None:
                 contrato_id, bimestre, nss = clave
@@ -467,31 +478,9 @@ class SisubService(InformativaBase):
         """A worker's amounts and registro patronal in one bimestre as the clerk typed them:
         the row is kept as edited when the report is prepared again; the change is audited."""
         registro = check_registro_patronal(registro_patronal, "registroPatronal")
-        for campo in fields(Importes):
-            valor = getattr(importes, campo.name)
-            if not isinstance(valor, int) or not 0 <= valor < _MAX_IMPORTE:
-                raise ValidationError(
-                    "importe_invalido",
-                    f"«{CAMPOS_IMPORTES[campo.name]}» debe ser una cantidad de cero o más.",
-                    campo.name,
-                )
-        if importes.dias_incapacidad > 62:
-            raise ValidationError(
-                "dias_invalidos",
-                "Un bimestre tiene a lo más 62 días de incapacidad.",
-                "dias_incapacidad",
-            )
+        check_importes(importes)
         with self._store.session() as session:
-            fila = session.scalar(
-                select(SisubTrabajador).where(
-                    SisubTrabajador.uuid == uuid, SisubTrabajador.deleted.is_(False)
-                )
-            )
-            if fila is None:
-                raise ValidationError(
-                    "sisub_trabajador_inexistente",
-                    "El trabajador ya no está en el reporte (pudo cambiar en otro equipo).",
-                )
+            fila = self._fila(session, uuid)
             reporte = session.get(SisubReporte, fila.reporte_id)
             assert reporte is not None  # a foreign key
             self._reporte(session, reporte.uuid, actor, editable=True)
@@ -502,7 +491,7 @@ class SisubService(InformativaBase):
                 setattr(fila, campo.name, getattr(importes, campo.name))
             fila.registro_patronal = registro
             fila.editado = True
-            fila.origen = f"Capturado por {actor or 'la línea de comandos'}"
+            fila.origen = _capturado(actor)
             self._audit.record(
                 session,
                 actor,
@@ -510,6 +499,98 @@ class SisubService(InformativaBase):
                 f"{fila.nss} bimestre {fila.bimestre}",
                 "; ".join(cambios),
             )
+
+    def registros_patronales(self, reporte: str, actor: str | None) -> tuple[str, ...]:
+        """The empresa's registros patronales a worker row may carry (captured, or carried by
+        its receipts)."""
+        with self._store.session() as session:
+            self._reporte(session, reporte, actor)
+            return registros_de_la_empresa(session)
+
+    @anuncia(ICSOE)
+    def agregar_trabajador(
+        self, reporte: str, contrato: str, actor: str | None, captura: TrabajadorCapturado
+    ) -> str:
+        """A worker tied to ``contrato`` in one bimestre, typed by the clerk (no receipts bring
+        them): kept as an edited row when the report is prepared again; audited. Its row's
+        uuid."""
+        with self._store.session() as session:
+            row, contratista = self._reporte(session, reporte, actor, editable=True)
+            captura = check_captura(captura)
+            vigente = self._vigente(session, row, contratista, contrato)
+            bimestre = bimestre_del_contrato(
+                Periodo.de_clave(row.periodo), vigente, captura.bimestre
+            )
+            registro = registro_de_la_empresa(session, captura.registro_patronal)
+            viva, quitada = fila_de(session, row.id, vigente.id, bimestre.numero, captura.nss)
+            if viva is not None:
+                raise ValidationError(
+                    "sisub_trabajador_repetido",
+                    f"El NSS {captura.nss} ya está en el bimestre {bimestre.texto} de este "
+                    "contrato: corrige sus importes en vez de agregarlo otra vez.",
+                    "nss",
+                )
+            # Left empty: the contract's list gives them, else the row removed had them.
+            curp, nombre = captura.curp, captura.nombre
+            if not curp or not nombre:
+                lista_curp, lista_nombre = persona_de(session, vigente.id, captura.nss)
+                antes = (quitada.curp, quitada.nombre) if quitada is not None else ("", "")
+                curp = curp or lista_curp or antes[0]
+                nombre = nombre or lista_nombre or antes[1]
+            fila = quitada or SisubTrabajador(
+                reporte_id=row.id, contrato_id=vigente.id, bimestre=bimestre.numero
+            )
+            fila.nss, fila.curp, fila.nombre = captura.nss, curp, nombre
+            fila.registro_patronal = registro
+            for campo in fields(Importes):
+                setattr(fila, campo.name, getattr(captura.importes, campo.name))
+            fila.editado, fila.deleted = True, False
+            fila.origen = _capturado(actor)
+            if quitada is None:
+                session.add(fila)
+            session.flush()
+            self._audit.record(
+                session,
+                actor,
+                "sisub_trabajador_agregado",
+                f"{captura.nss} bimestre {bimestre.numero}",
+                f"contrato {contrato}; registro patronal {registro}; "
+                + texto_de_importes(captura.importes),
+            )
+            return fila.uuid
+
+    @anuncia(ICSOE)
+    def quitar_trabajador(self, uuid: str, actor: str | None) -> None:
+        """A worker row out of the report (proposed by the receipts or typed): Preparar does
+        not bring it back; «Agregar trabajador» does. Audited."""
+        with self._store.session() as session:
+            fila = self._fila(session, uuid)
+            reporte = session.get(SisubReporte, fila.reporte_id)
+            assert reporte is not None  # a foreign key
+            self._reporte(session, reporte.uuid, actor, editable=True)
+            fila.deleted, fila.editado = True, True
+            contrato = session.get(ContratoRow, fila.contrato_id)
+            self._audit.record(
+                session,
+                actor,
+                "sisub_trabajador_quitado",
+                f"{fila.nss} bimestre {fila.bimestre}",
+                f"contrato {contrato.uuid if contrato else fila.contrato_id}; era «{fila.origen}»",
+            )
+
+    @staticmethod
+    def _fila(session: Session, uuid: str) -> SisubTrabajador:
+        fila = session.scalar(
+            select(SisubTrabajador).where(
+                SisubTrabajador.uuid == uuid, SisubTrabajador.deleted.is_(False)
+            )
+        )
+        if fila is None:
+            raise ValidationError(
+                "sisub_trabajador_inexistente",
+                "El trabajador ya no está en el reporte (pudo cambiar en otro equipo).",
+            )
+        return fila
 
     @anuncia(ICSOE)
     def anotar_icsoe(self, uuid: str, actor: str | None, nota: str) -> None:
@@ -536,6 +617,10 @@ class SisubService(InformativaBase):
 
 
 # --- plain values ---------------------------------------------------------------------------------
+
+
+def _capturado(actor: str | None) -> str:
+    return f"Capturado por {actor or 'la línea de comandos'}"
 
 
 def _escribir(fila: SisubTrabajador, propuesta: Propuesta) -> None:
