@@ -150,6 +150,9 @@ CAPITULOS: dict[str, Capitulo] = {
     "informativa.sisub_complementario.ComplementarioDialog": Capitulo(
         "07_informativa.md", "El SISUB del INFONAVIT"
     ),
+    "informativa.sisub_trabajador.AgregarTrabajadorSisubDialog": Capitulo(
+        "07_informativa.md", "El SISUB del INFONAVIT"
+    ),
     "nomina.recibos.RecibosNominaDialog": Capitulo("07_informativa.md", "Recibos de nómina (CFDI)"),
     "nomina.salarios.SalariosNoAvisadosDialog": Capitulo(
         "07_informativa.md", "Salarios que no se avisaron a IDSE"

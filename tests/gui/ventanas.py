@@ -85,6 +85,15 @@ def _rechazado(m: Mundo):
     return replace(fila, rechazo="El NSS no existe en los registros del IMSS")
 
 
+def _sisub(m: Mundo):
+    """The SISUB of the informativa's period prepared, and its first contract."""
+    from tests.informativa_servicios import PERIODO
+
+    hecho = m.services.sisub.preparar(m.rfc, m.rfc, PERIODO)
+    reporte = m.services.sisub.reporte(hecho.uuid, m.rfc)
+    return reporte, reporte.contratos[0]
+
+
 def _propuesta(m: Mundo):
     """The contract's workers as the period's receipts would propose them: the first as if
     new, the others already on the contract."""
@@ -190,6 +199,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         sisub,
         sisub_complementario,
         sisub_motivo,
+        sisub_trabajador,
         trabajadores_empresa,
         vencimientos,
     )
@@ -373,6 +383,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         ),
         "informativa.sisub_complementario.ComplementarioDialog": lambda m: (
             sisub_complementario.ComplementarioDialog(_sisub_presentado(m))
+        ),
+        "informativa.sisub_trabajador.AgregarTrabajadorSisubDialog": lambda m: (
+            sisub_trabajador.AgregarTrabajadorSisubDialog(m.services, m.rfc, *_sisub(m))
         ),
         "evidencias.tablero.EvidenciasTableroDialog": lambda m: (
             evidencias_tablero.EvidenciasTableroDialog(m.services, ADMIN)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -40,7 +39,6 @@ from icsoe_desktop.domain.cambios import ICSOE, Cambios
 from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.contacto import ENTIDADES_FEDERATIVAS
 from icsoe_desktop.domain.errors import DomainError, ValidationError
-from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo
 from icsoe_desktop.domain.informativa.periodos import periodos_entre
 from icsoe_desktop.domain.roles import Accion
@@ -55,6 +53,9 @@ from icsoe_desktop.domain.sisub.modelo import (
     TrabajadorSisub,
 )
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
+from icsoe_desktop.gui.informativa import sisub_sitio, sisub_trabajador
+from icsoe_desktop.gui.informativa.sisub_trabajador import centavos as _centavos
+from icsoe_desktop.gui.informativa.sisub_trabajador import dias as _dias
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
@@ -264,6 +265,11 @@ class SisubDialog(QDialog):
         )
         self.trabajadores.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.trabajadores, 1)
+        # Workers typed by hand (no receipts imported for them), and a row taken out.
+        fila, self.agregar_trabajador, self.quitar_trabajador = sisub_trabajador.botones()
+        self.agregar_trabajador.clicked.connect(self._agregar_trabajador)
+        self.quitar_trabajador.clicked.connect(self._quitar_trabajador)
+        layout.addLayout(fila)
         # Two pages, one at a time: each gets its own Alt-letters (a window has 26).
         self.editores = QTabWidget()
         self.editores.setObjectName("editoresTabs")
@@ -368,13 +374,25 @@ class SisubDialog(QDialog):
         self.entidad.addItem("", "")
         for entidad in ENTIDADES_FEDERATIVAS:
             self.entidad.addItem(entidad, entidad)
+        # SEPOMEX as the datos generales: the CP fills municipio and entidad, lists colonias.
+        self.colonia_lista = sisub_sitio.lista_de_colonias(self.sitio["colonia"])
+        en_rejilla = {**self.sitio, "colonia": self.colonia_lista}
         grid = _rejilla(
             caja,
             [
                 ("Número de contrato SISUB", self.numero),
-                *((texto, self.sitio[clave]) for clave, texto in SITIO),
+                *((texto, en_rejilla[clave]) for clave, texto in SITIO),
                 ("Entidad federativa", self.entidad),
             ],
+        )
+        self.codigo_postal_aviso = sisub_sitio.aviso_del_codigo_postal()
+        grid.addWidget(self.codigo_postal_aviso, 2, 0, 1, 6)
+        self.codigo_postal_vinculo = sisub_sitio.vincular(
+            self._services.codigos_postales,
+            self.sitio,
+            self.entidad,
+            self.colonia_lista,
+            self.codigo_postal_aviso,
         )
         self.guardar_contrato = _boton("Guardar contrato", "guardarContratoButton")
         self.guardar_contrato.clicked.connect(self._guardar_contrato)
@@ -541,6 +559,22 @@ class SisubDialog(QDialog):
         self._puede(self.guia, Accion.PRESENTAR_SISUB, r is not None)
         self._puede(self.presentar, Accion.PRESENTAR_SISUB, r is not None and editable)
         self.zip.setEnabled(self.exportar.isEnabled())
+        self._estado_captura()
+
+    def _estado_captura(self) -> None:
+        """Agregar with a contract chosen, Quitar with a worker; never on a filed report."""
+        r = self.reporte
+        editable = r is not None and r.estado != PRESENTADO
+        self._puede(
+            self.agregar_trabajador,
+            Accion.PREPARAR_SISUB,
+            editable and self._contrato() is not None,
+        )
+        self._puede(
+            self.quitar_trabajador,
+            Accion.PREPARAR_SISUB,
+            editable and self._trabajador() is not None,
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         """Shown (again): its actions run until it is closed."""
@@ -572,11 +606,12 @@ class SisubDialog(QDialog):
             (0, 1, 3, 4, 5, 6, 7, 8, 9),
         )
         self.numero.setText(c.numero if c else "")
-        for clave, edit in self.sitio.items():
-            edit.setText(getattr(c.sitio, clave) if c else "")
-        self.entidad.setCurrentIndex(max(0, self.entidad.findData(c.sitio.entidad if c else "")))
+        sisub_sitio.mostrar_sitio(
+            self.codigo_postal_vinculo, self.sitio, self.entidad, c.sitio if c else Domicilio()
+        )
         if trabajadores:
             self.trabajadores.selectRow(0)
+        self._estado_captura()
         self._pdfs()
 
     def _leer_trabajadores(self, reporte: str, contrato: str) -> None:
@@ -610,6 +645,7 @@ class SisubDialog(QDialog):
         for clave, edit in self.importes.items():
             edit.setText(pesos(getattr(t.importes, clave)) if t else "")
         self.dias.setText(str(t.importes.dias_incapacidad) if t else "")
+        self._estado_captura()
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -739,6 +775,22 @@ class SisubDialog(QDialog):
             )
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
+
+    def _agregar_trabajador(self) -> None:
+        c = self._contrato()
+        if self.reporte is None or c is None:
+            return
+        dialogo = sisub_trabajador.AgregarTrabajadorSisubDialog(
+            self._services, self._actor, self.reporte, c, self
+        )
+        ejecutar_modal(dialogo)  # the row saved is read back by the announcement it makes
+
+    def _quitar_trabajador(self) -> None:
+        t = self._trabajador()
+        if self.reporte is not None and t is not None:
+            sisub_trabajador.quitar(
+                self, self._services, self._actor, t, self.reporte.periodo.anio, TITLE
+            )
 
     def _guia(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -881,26 +933,3 @@ def _sin_presentar(r: ReporteSisub | None, periodo: str) -> str:
             "su acuse."
         )
     return MSG_SIN_PRESENTAR.format(periodo=periodo)
-
-
-def _centavos(texto: str, etiqueta: str) -> int:
-    try:
-        valor = Decimal(dinero(texto or "0", f"«{etiqueta}»"))
-    except InvalidOperation:
-        raise ValidationError(
-            "importe_invalido", f"«{etiqueta}» debe ser una cantidad de cero o más.", etiqueta
-        ) from None
-    if valor != valor.quantize(Decimal("0.01")):
-        raise ValidationError(
-            "importe_invalido", f"«{etiqueta}» lleva a lo más dos decimales.", etiqueta
-        )
-    return int(valor * 100)
-
-
-def _dias(texto: str) -> int:
-    limpio = (texto or "0").strip()
-    if not limpio.isdigit():
-        raise ValidationError(
-            "dias_invalidos", "Los días de incapacidad son un número entero.", "dias"
-        )
-    return int(limpio)
