@@ -140,6 +140,8 @@ def test_a_removed_row_stays_out_after_preparar_and_comes_back_when_added(servic
     assert len(despues) == len(c.trabajadores) - 1
     (detalle,) = auditado(services, "sisub_trabajador_quitado")
     assert "era «1 recibo CFDI»" in detalle
+    # Its receipts show it in that bimestre: Revisar does not ask to prepare again for it.
+    assert not [p for p in services.sisub.revisar(uuid, ana) if quitado.nss in p.mensaje]
     # Its receipts still propose it: Preparar leaves it out all the same.
     services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
     assert {t.uuid for t in _contrato(services, uuid, ana).trabajadores} == {

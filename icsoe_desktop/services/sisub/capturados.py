@@ -18,9 +18,12 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_registro_patronal
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.sisub.modelo import CAMPOS_IMPORTES, Bimestre, Importes, bimestres
+from icsoe_desktop.domain.sisub.revision import Recibos
 from icsoe_desktop.services.nomina.consulta import vigente as recibo_vigente
 from icsoe_desktop.services.sisub.vigentes import Vigente
 from icsoe_desktop.store.models import (
+    Contratante,
+    ContratoRow,
     ContratoTrabajador,
     ReciboNomina,
     RegistroPatronal,
@@ -118,6 +121,25 @@ def quitados(session: Session, reporte_id: int) -> set[tuple[int, int, str]]:
     }
 
 
+def sin_los_quitados(session: Session, reporte_id: int, recibos: Recibos) -> Recibos:
+    """The bimestres the receipts show each worker in (``revisar.bimestres_con_recibos``)
+    without those the clerk removed them from: Revisar does not ask to prepare again for a row
+    Preparar leaves out."""
+    quedan = {clave: set(en) for clave, en in recibos.items()}
+    for rfc, nss, bimestre in session.execute(
+        select(Contratante.rfc, SisubTrabajador.nss, SisubTrabajador.bimestre)
+        .join(ContratoRow, ContratoRow.id == SisubTrabajador.contrato_id)
+        .join(Contratante, Contratante.id == ContratoRow.contratante_id)
+        .where(
+            SisubTrabajador.reporte_id == reporte_id,
+            SisubTrabajador.deleted.is_(True),
+            SisubTrabajador.editado.is_(True),
+        )
+    ):
+        quedan.get((rfc.upper(), nss), set()).discard(bimestre)
+    return {clave: frozenset(en) for clave, en in quedan.items()}
+
+
 def persona_de(session: Session, contrato_id: int, nss: str) -> tuple[str, str]:
     """(CURP, name) the contract's list of the informativa gives the NSS; empty without it."""
     fila = session.execute(
@@ -151,5 +173,6 @@ __all__ = [
     "quitados",
     "registro_de_la_empresa",
     "registros_de_la_empresa",
+    "sin_los_quitados",
     "texto_de_importes",
 ]

@@ -52,6 +52,7 @@ from icsoe_desktop.services.sisub.capturados import (
     quitados,
     registro_de_la_empresa,
     registros_de_la_empresa,
+    sin_los_quitados,
     texto_de_importes,
 )
 from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
@@ -350,7 +351,7 @@ class SisubService(InformativaBase):
             )
             propuestos = propuestos_editados(session, row.id, contratista.id, reporte.periodo)
             registro = registro_repse(session, contratista.id)
-            recibos = bimestres_con_recibos(session, reporte)
+            recibos = sin_los_quitados(session, row.id, bimestres_con_recibos(session, reporte))
         return reporte, revisar(reporte, icsoe, propuestos, registro, recibos)
 
     def del_contratante(
