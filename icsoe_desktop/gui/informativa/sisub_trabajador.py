@@ -40,7 +40,8 @@ IMPORTES = tuple(CAMPOS_IMPORTES.items())
 def botones() -> tuple[QHBoxLayout, QPushButton, QPushButton]:
     """The row under the workers' grid: «Agregar trabajador…» and «Quitar trabajador»."""
     fila = QHBoxLayout()
-    agregar = QPushButton("Agregar trabajador…")
+    # J: the window's other letters leave «Guardar contrato» only the T of «trabajador».
+    agregar = QPushButton("Agregar traba&jador…")
     agregar.setObjectName("agregarTrabajadorButton")
     agregar.setToolTip(
         "Un trabajador del contrato elegido sin recibos de nómina importados: su NSS, registro "
