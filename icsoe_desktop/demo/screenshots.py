@@ -768,6 +768,7 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
     _recibos_shot(services, shot, hoy)
     _rechazos_shot(services, shot, curp, firmada, firmados[0], ventana)
     _presentacion_shots(services, shot, firmada, firmada_periodo, clientes)
+    _sisub_shot(services, shot, firmada_periodo)
 
 
 def _recibos_shot(services, shot, hoy) -> None:
@@ -909,6 +910,33 @@ def _presentacion_shots(services, shot, firmada: str, periodo, clientes) -> None
         lambda: InformativaWindow(services, DEMO_RFC, DEMO_RFC, firmada, True),
     )
     shot("77c_exportar_para_el_cliente", lambda: ArchivoClienteDialog(services, DEMO_RFC, firmada))
+
+
+def _sisub_shot(services, shot, periodo) -> None:
+    """The SISUB of the filed informativa's period, prepared, its first contract chosen."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from icsoe_desktop.demo.data import DEMO_RFC
+    from icsoe_desktop.gui.informativa.sisub import SisubDialog
+
+    services.sisub.preparar(DEMO_RFC, DEMO_RFC, periodo)
+
+    def sisub() -> object:
+        dialog = SisubDialog(services, DEMO_RFC, DEMO_RFC)
+        dialog.periodo.setCurrentIndex(dialog.periodo.findData(periodo.clave))
+        limite = time.monotonic() + 60  # the report is read off the window's thread
+        while dialog.contratos_model.rowCount() == 0 and time.monotonic() < limite:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        dialog.contratos.selectRow(0)
+        while dialog.trabajadores_model.rowCount() == 0 and time.monotonic() < limite:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        return dialog
+
+    shot("78c_sisub", sisub)
 
 
 def _sync_shots(services, shot) -> None:

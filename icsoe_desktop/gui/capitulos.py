@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 INDICE = "00_indice.md"
-SI_ALGO_SALE_MAL = "11_si_algo_sale_mal.md"
+SI_ALGO_SALE_MAL = "12_si_algo_sale_mal.md"
 
 
 class Capitulo(NamedTuple):
@@ -27,12 +27,12 @@ CAPITULOS: dict[str, Capitulo] = {
         "01_primer_uso.md", "Configuración inicial"
     ),
     "configuracion.pagina_codigo.CodigoPage": Capitulo(
-        "09_respaldo.md", "Cifrado y código de recuperación"
+        "10_respaldo.md", "Cifrado y código de recuperación"
     ),
     "codigo_recuperacion.CodigoRecuperacionDialog": Capitulo(
-        "09_respaldo.md", "Cifrado y código de recuperación"
+        "10_respaldo.md", "Cifrado y código de recuperación"
     ),
-    "empresas.codigo_respaldo.CodigoRespaldoDialog": Capitulo("09_respaldo.md", "Restaurar"),
+    "empresas.codigo_respaldo.CodigoRespaldoDialog": Capitulo("10_respaldo.md", "Restaurar"),
     "empresas.registros_patronales.RegistrosPatronalesDialog": Capitulo(
         "01_primer_uso.md", "Registros patronales"
     ),
@@ -143,15 +143,13 @@ CAPITULOS: dict[str, Capitulo] = {
         "07_informativa.md", "Vencimientos"
     ),
     "informativa.vencimientos_sisub.SisubPendientes": Capitulo("07_informativa.md", "Vencimientos"),
-    "informativa.sisub.SisubDialog": Capitulo("07_informativa.md", "El SISUB del INFONAVIT"),
-    "informativa.sisub_motivo.MotivoIcsoeDialog": Capitulo(
-        "07_informativa.md", "El SISUB del INFONAVIT"
-    ),
+    "informativa.sisub.SisubDialog": Capitulo("08_sisub.md"),
+    "informativa.sisub_motivo.MotivoIcsoeDialog": Capitulo("08_sisub.md", "Anotar el motivo"),
     "informativa.sisub_complementario.ComplementarioDialog": Capitulo(
-        "07_informativa.md", "El SISUB del INFONAVIT"
+        "08_sisub.md", "Complementario"
     ),
     "informativa.sisub_trabajador.AgregarTrabajadorSisubDialog": Capitulo(
-        "07_informativa.md", "El SISUB del INFONAVIT"
+        "08_sisub.md", "Trabajadores sin recibos"
     ),
     "nomina.recibos.RecibosNominaDialog": Capitulo("07_informativa.md", "Recibos de nómina (CFDI)"),
     "nomina.salarios.SalariosNoAvisadosDialog": Capitulo(
@@ -161,21 +159,21 @@ CAPITULOS: dict[str, Capitulo] = {
         "07_informativa.md", "Verificar una constancia de firma"
     ),
     # Varias empresas
-    "empresas.selector.EmpresaSelector": Capitulo("08_varias_empresas.md", "Elegir la empresa"),
+    "empresas.selector.EmpresaSelector": Capitulo("09_varias_empresas.md", "Elegir la empresa"),
     "empresas.cambiar.CambiarEmpresaDialog": Capitulo(
-        "08_varias_empresas.md", "Cambiar de empresa"
+        "09_varias_empresas.md", "Cambiar de empresa"
     ),
-    "empresas.cambiar.NuevaEmpresaDialog": Capitulo("08_varias_empresas.md", "Nueva empresa"),
+    "empresas.cambiar.NuevaEmpresaDialog": Capitulo("09_varias_empresas.md", "Nueva empresa"),
     "empresas.por_usuario.EmpresasPorUsuarioDialog": Capitulo(
-        "08_varias_empresas.md", "Empresas por usuario"
+        "09_varias_empresas.md", "Empresas por usuario"
     ),
     "icsoe.elegir_empresa.ElegirEmpresaDialog": Capitulo(
-        "08_varias_empresas.md", "Entradas sin usuario de IDSE"
+        "09_varias_empresas.md", "Entradas sin usuario de IDSE"
     ),
     # Sincronización
-    "sync.configuracion.SincronizacionDialog": Capitulo("10_sincronizacion.md"),
+    "sync.configuracion.SincronizacionDialog": Capitulo("11_sincronizacion.md"),
     "sync.conflictos.ConflictosDialog": Capitulo(
-        "10_sincronizacion.md", "Conflictos de sincronización"
+        "11_sincronizacion.md", "Conflictos de sincronización"
     ),
 }
 

@@ -62,10 +62,10 @@ WINDOWS: dict[str, tuple[Callable[..., QWidget], str, str | None]] = {
         "07_informativa.md",
         "Vencimientos",
     ),
-    "sincronizacion": (lambda s: SincronizacionDialog(s, ADMIN), "10_sincronizacion.md", None),
+    "sincronizacion": (lambda s: SincronizacionDialog(s, ADMIN), "11_sincronizacion.md", None),
     "conflictos": (
         lambda s: ConflictosDialog(s, ADMIN),
-        "10_sincronizacion.md",
+        "11_sincronizacion.md",
         "Conflictos de sincronización",
     ),
 }
@@ -130,7 +130,7 @@ def test_f1_again_reuses_the_manual_of_that_window(qtbot, services):
     window = shown(qtbot, RegistrosPatronalesDialog(services, ADMIN))
     press_f1(qtbot, window)
     manual = manual_of(window)
-    manual.mostrar("09_respaldo.md")
+    manual.mostrar("10_respaldo.md")
     press_f1(qtbot, window)
     assert window.findChildren(ManualWindow) == [manual]
     assert_open_at(manual, "01_primer_uso.md", "Registros patronales")
@@ -249,7 +249,7 @@ def test_f1_in_a_modal_dialog_opens_a_manual_that_can_be_used(qtbot, services, m
     main.open_certificados()
     assert seen == {
         "abierto": ("03_certificados_imss.md", None),
-        "elegido": "09_respaldo.md",
+        "elegido": "10_respaldo.md",
         "dialogo_abierto": True,
     }
 
@@ -261,7 +261,7 @@ def test_f1_on_an_error_message_opens_si_algo_sale_mal(qtbot, services):
     )
     shown(qtbot, box)
     press_f1(qtbot, box)
-    assert_open_at(manual_of(box), "11_si_algo_sale_mal.md", None)
+    assert_open_at(manual_of(box), "12_si_algo_sale_mal.md", None)
 
     question, _ = msgbox.make_box(window, "Question", "Registros", "¿…?", [("Sí", "accept")])
     shown(qtbot, question)
@@ -292,7 +292,7 @@ def test_the_application_answers_f1_from_its_first_window(qtbot, data_dir, sin_f
 
 
 def test_search_finds_a_message_in_si_algo_sale_mal_and_says_when_nothing_matches(qtbot):
-    manual = abrir_manual(None, "11_si_algo_sale_mal.md")
+    manual = abrir_manual(None, "12_si_algo_sale_mal.md")
     qtbot.addWidget(manual)
     qtbot.waitUntil(manual.isActiveWindow)
     qtbot.keyClick(manual.texto, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -382,7 +382,7 @@ def test_f1_in_respaldar_and_restaurar_opens_the_backups_chapter(qtbot, services
     modals.handle(f1_then(elegir))
     modals.answer("Cancelar")
     restaurar(main, services, ADMIN, lambda: None)
-    assert seen == [("09_respaldo.md", "Respaldar"), ("09_respaldo.md", "Restaurar")]
+    assert seen == [("10_respaldo.md", "Respaldar"), ("10_respaldo.md", "Restaurar")]
     assert modals.messages[-1].title == "Restaurar un respaldo"
     # Its question (answered above): a box of that flow is about backups too, a warning about
     # what went wrong.
@@ -390,7 +390,7 @@ def test_f1_in_respaldar_and_restaurar_opens_the_backups_chapter(qtbot, services
     warning, _ = msgbox.make_box(main, "Warning", "Restaurar", "…", [("Aceptar", "accept")])
     with ayuda.en_capitulo(main, RESTAURAR):
         assert ayuda.capitulo_de(question) == RESTAURAR
-        assert ayuda.capitulo_de(warning).archivo == "11_si_algo_sale_mal.md"
+        assert ayuda.capitulo_de(warning).archivo == "12_si_algo_sale_mal.md"
     # Outside those, the main window is its own chapter again.
     press_f1(qtbot, main)
     assert manual_of(main).capitulo == "01_primer_uso.md"

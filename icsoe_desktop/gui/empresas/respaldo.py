@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 # F1 in their file dialogs and questions: the backups chapter. Qt's own file dialog, since a
 # native one never hands the key to the application.
-RESPALDAR = Capitulo("09_respaldo.md", "Respaldar")
-RESTAURAR = Capitulo("09_respaldo.md", "Restaurar")
+RESPALDAR = Capitulo("10_respaldo.md", "Respaldar")
+RESTAURAR = Capitulo("10_respaldo.md", "Restaurar")
 _QT = QFileDialog.Option.DontUseNativeDialog
 FILTER = f"Respaldo de icsoe-desktop (*{BACKUP_SUFFIX});;Todos los archivos (*)"
 TITLE_RESPALDAR = "Respaldar la base de datos"
