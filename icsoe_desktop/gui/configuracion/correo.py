@@ -26,6 +26,7 @@ from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.tabulador import en_orden
 from icsoe_desktop.services.settings_empresa import SettingsEmpresa
 
 if TYPE_CHECKING:
@@ -90,6 +91,9 @@ class ConfiguracionCorreoDialog(PreguntaAlCerrar, QDialog):
         self.guardar.clicked.connect(self._on_guardar)
         self.cancelar.clicked.connect(self.reject)
         self.enviar_pendientes.clicked.connect(self._on_enviar_pendientes)
+        # Tab in reading order: «Enviar pendientes ahora» sits under the form, above the
+        # buttons' row.
+        en_orden(self.remitente, self.enviar_pendientes, self.probar, self.guardar, self.cancelar)
         self._refresh_queue()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.guardar.setDefault(True)  # Enter saves

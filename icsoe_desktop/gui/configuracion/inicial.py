@@ -31,6 +31,7 @@ from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
 from icsoe_desktop.gui.kit.permisos import reflejar
+from icsoe_desktop.gui.kit.tabulador import en_orden
 from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.services.empresas.primer_uso import (
     CERTIFICADOS,
@@ -285,6 +286,14 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
         page = self.currentPage()
         button = self.button(self.SKIP)
         button.setVisible(isinstance(page, _StepPage) and not self._pasos[page.clave].hecho)
+        # Tab in reading order: «Omitir este paso», at the left of the row, before the others
+        # (Qt puts it after Cerrar each time it lays the row out, as a step is shown).
+        boton = QWizard.WizardButton
+        en_orden(
+            button,
+            *(self.button(b) for b in (boton.BackButton, boton.NextButton, boton.CommitButton)),
+            *(self.button(b) for b in (boton.FinishButton, boton.CancelButton)),
+        )
 
     # --- actions -------------------------------------------------------------------------------
 

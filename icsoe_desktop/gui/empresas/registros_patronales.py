@@ -19,6 +19,7 @@ from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.sesion import fin_de_sesion
+from icsoe_desktop.gui.kit.tabulador import en_orden
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -106,6 +107,11 @@ class RegistrosPatronalesDialog(PreguntaAlCerrar, QDialog):
         self.eliminar.clicked.connect(self._on_eliminar)
         self.cerrar.clicked.connect(self.reject)
         self.cerrar.setAutoDefault(False)
+        # Tab in reading order: the buttons' row on top, the form, the grid, Cerrar under it.
+        en_orden(
+            self.nuevo, self.guardar, self.eliminar, self.registro, self.rfc, self.razon_social,
+            self.tabla, self.cerrar,
+        )  # fmt: skip
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(680, 480)
         centrar(self, parent)  # fits the screen, centred on its window

@@ -20,6 +20,7 @@ from icsoe_desktop.gui.kit import mnemonics
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar
+from icsoe_desktop.gui.kit.tabulador import en_orden
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLayout
@@ -116,6 +117,13 @@ class IcsoeCapturistaWindow(QMainWindow):
         cast("QLayout", self._informativas_host.layout()).addWidget(self.informativas)
         self.informativas.show()  # a child added to a shown window is not shown by itself
         mnemonics.assign(self)  # the new buttons get letters not taken by the window's
+        # Tab in reading order: Seleccionar Contratista above the informativas, Cerrar sesión
+        # under them (the page, made last, would come last).
+        inicio = self.informativas
+        en_orden(
+            self.seleccionar, inicio.tabla, inicio.nueva, inicio.sin_informacion, inicio.abrir,
+            inicio.eliminar, self.cerrar_sesion,
+        )  # fmt: skip
         self.informativas.tabla.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:

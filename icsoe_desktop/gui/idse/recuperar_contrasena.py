@@ -14,6 +14,7 @@ from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.tabulador import en_orden
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -42,6 +43,8 @@ class RecuperarContrasenaDialog(QDialog):
         self.enviar.clicked.connect(self._on_enviar)
         self.cancelar.clicked.connect(self.reject)
         self.codigo.clicked.connect(self._open_reset)
+        # Tab in reading order: «Ya tengo un código» at the left of the buttons' row.
+        en_orden(self.correo, self.codigo, self.enviar, self.cancelar)
         # Guide: prefilled when exactly one user is enabled, empty otherwise.
         self.correo.setText(services.accounts.default_usuario())
         mnemonics.assign(self)  # Alt-letters for every button and labelled field

@@ -25,6 +25,7 @@ from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.gui.kit.tabulador import en_orden
 from icsoe_desktop.gui.kit.widgets import new_password_fields
 
 if TYPE_CHECKING:
@@ -86,6 +87,13 @@ class IdseUsuariosDialog(PreguntaAlCerrar, QDialog):
         self.cerrar.clicked.connect(self.reject)
         self.cerrar.setAutoDefault(False)  # Enter saves
         self.aviso_link.clicked.connect(self._on_aviso)
+        # Tab in reading order: the buttons' row on top (Cerrar at its right), the form, the
+        # list of users.
+        en_orden(
+            self.guardar, self.deshabilitar, self.restablecer, self.cerrar, self.nombre,
+            self.primer_apellido, self.segundo_apellido, self.usuario, self.contrasena,
+            self.confirmacion, self.mostrar, self.aviso, self.aviso_link, self.tabla,
+        )  # fmt: skip
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 560)
         centrar(self, parent)  # fits the screen, centred on its window

@@ -41,6 +41,7 @@ from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
+from icsoe_desktop.gui.kit.tabulador import en_orden
 from icsoe_desktop.gui.kit.widgets import TABLAS
 
 if TYPE_CHECKING:
@@ -169,6 +170,13 @@ class TrabajadoresPanel(QObject):
         self.revisar_columnas = boton_revisar(
             self.importar, lambda: self._pedir_archivo(revisar=True)
         )
+        # Tab in reading order: the row of NSS, CURP and SBC, the find box at the left of the
+        # buttons' row (both made after the form's), the list, what is under it.
+        en_orden(
+            self.agregar, self.buscar, self.empresa, self.recibos, self.importar,
+            self.revisar_columnas, self.ver_recibos, self.corregir, self.quitar, self.tabla,
+            self.rechazados,
+        )  # fmt: skip
         self.quitar.clicked.connect(self.quitar_seleccionados)
         self.corregir.clicked.connect(self.corregir_seleccionado)
         self.tabla.doubleClicked.connect(lambda _index: self.corregir_seleccionado())

@@ -28,6 +28,7 @@ from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.gui.kit.tabulador import en_orden
 from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 
 if TYPE_CHECKING:
@@ -159,6 +160,12 @@ class ConflictosDialog(QDialog):
         self.todos_otra.clicked.connect(lambda: self._keep_all("otra"))
         self.deshacer.clicked.connect(self._undo)
         self.cerrar.clicked.connect(self.reject)
+        # Tab in reading order: the list, the two versions side by side with their buttons
+        # under them, then the row «Resolver todos así» and Cerrar.
+        en_orden(
+            self.tabla, self.actual, self.otra, self.conservar_actual, self.conservar_otra,
+            self.todos_actual, self.todos_otra, self.deshacer, self.cerrar,
+        )  # fmt: skip
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(760, 520)
         centrar(self, parent)  # fits the screen, centred on its window
