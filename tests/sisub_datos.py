@@ -26,6 +26,22 @@ OTRO_CLIENTE = Parte(
     domicilio=Domicilio("Calle 60", "301", "", "Centro", "97000", "Mérida", "Yucatán"),
 )
 SITIO = Domicilio("Av. Industrias", "1200", "Nave 3", "Industrial", "97288", "Mérida", "Yucatán")
+# The office's guide of the workers' file (its .xls: tests/services/libros_de_prueba.py
+# ``escribir``): a title row, then its columns in an order of its own, «Clave de ubicación» one
+# the app cannot fill.
+GUIA_DETALLE = (
+    ("d — Información de los trabajadores",),
+    (
+        "NSS",
+        "Registro Patronal",
+        "Num Contrato",
+        "Bimestre",
+        "Clave de ubicación",
+        "Percepciones Fijas",
+        "Percepciones Variables",
+        "Dias de Incapacidad",
+    ),
+)
 
 
 @dataclass

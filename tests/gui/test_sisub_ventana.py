@@ -134,25 +134,11 @@ def test_the_offices_guide_is_read_from_the_window(
     qtbot, modals, monkeypatch, services, quien, tmp_path
 ):
     from tests.services.libros_de_prueba import escribir
+    from tests.sisub_datos import GUIA_DETALLE
 
     rfc, _ana = quien
     services.sisub.preparar(rfc, rfc, "2026-2")
-    guia = escribir(
-        tmp_path / "guia_detalle.xls",
-        [
-            ["d — Información de los trabajadores"],
-            [
-                "NSS",
-                "Registro Patronal",
-                "Num Contrato",
-                "Bimestre",
-                "Clave de ubicación",
-                "Percepciones Fijas",
-                "Percepciones Variables",
-                "Dias de Incapacidad",
-            ],
-        ],
-    )
+    guia = escribir(tmp_path / "guia_detalle.xls", GUIA_DETALLE)
     dialogo = SisubDialog(services, rfc, rfc)
     qtbot.addWidget(dialogo)
     dialogo.show()

@@ -1,8 +1,8 @@
 """Evidencias del cliente through the real services on a real store: receipts imported (their
 XML kept by the import), the month's documents attached once for every client or for one, what
 each client has and lacks, and its pack — an index whose SHA-256 match the members (read back
-by openpyxl, and by LibreOffice where it is installed), a second pack naming what changed, and
-a pack killed (SIGKILL, or TerminateProcess on Windows) while writing leaving no file by its name."""
+by openpyxl and by LibreOffice), a second pack naming what changed, and a pack killed (SIGKILL,
+or TerminateProcess on Windows) while writing leaving no file by its name."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import csv
 import hashlib
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from icsoe_desktop.store import cifrado
 from tests import nomina_cfdi as nc
 from tests import respaldos
 from tests.icsoe_helpers import enter_contratista
+from tests.libreoffice import EN_WINDOWS_SIN_LIBREOFFICE, convertir
 from tests.services.test_repse import registro_pdf
 
 OCTUBRE = Mes(2026, 10)
@@ -176,28 +176,16 @@ def test_the_pack_holds_what_its_index_says(empresa, tmp_path) -> None:
     assert auditado and str(hecho.ruta) in auditado[0].detail
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) no instalado")
+@EN_WINDOWS_SIN_LIBREOFFICE
 def test_libreoffice_reads_the_index(empresa, tmp_path) -> None:
     _todos_menos(empresa, tmp_path)
     hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, OTRO, tmp_path / "p.zip")
     with zipfile.ZipFile(hecho.ruta) as zf:
         (tmp_path / "indice.xlsx").write_bytes(zf.read("indice.xlsx"))
         miembros = {n: hashlib.sha256(zf.read(n)).hexdigest() for n in zf.namelist()}
-    perfil = tmp_path / "perfil_lo"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{perfil}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
-            "--outdir",
-            str(tmp_path / "csv"),
-            str(tmp_path / "indice.xlsx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
+    (tmp_path / "csv").mkdir()
+    convertir(
+        [tmp_path / "indice.xlsx"], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "csv"
     )
     with open(tmp_path / "csv" / "indice.csv", encoding="utf-8", newline="") as f:
         filas = list(csv.reader(f))

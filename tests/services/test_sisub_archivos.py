@@ -1,5 +1,6 @@
 """The SISUB files through the real services: the three CSVs as Excel in Spanish saves them
-(Windows-1252, commas, CRLF) read back by the csv module, by LibreOffice and by pandas equal to the report;
+(Windows-1252, commas, CRLF) read back by the csv module equal to the report (by LibreOffice and
+pandas, cell by cell: test_sisub_lectura.py);
 the office's guide (.xls, its columns in another order, one the app cannot fill) read by its
 titles and kept for the next export; a ZIP per period; who may export."""
 
@@ -7,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import subprocess
 import zipfile
 
 import pytest
@@ -21,9 +20,7 @@ from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from tests import sisub_fixtures as fx
 from tests.informativa_servicios import CLIENTE
 from tests.services.libros_de_prueba import escribir
-from tests.sisub_datos import (
-    SITIO,
-)
+from tests.sisub_datos import GUIA_DETALLE, SITIO
 
 DETALLE = f"{NOMBRES_CSV['trabajadores']}.csv"
 CONTRATOS = f"{NOMBRES_CSV['contratos']}.csv"
@@ -90,78 +87,9 @@ def test_the_csvs_read_back_equal_the_report(services, reporte, tmp_path):
     assert any(PDF_REPSE in a for a in hecho.avisos)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice no está instalado")
-def test_libreoffice_reads_the_csv_as_the_report(services, reporte, tmp_path):
-    from openpyxl import load_workbook
-
-    rfc, ana, uuid = reporte
-    hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "salida")
-    fuente = tmp_path / "detalle.csv"
-    shutil.copyfile(hecho.ruta / DETALLE, fuente)
-    columnas = len(_esperado(services, uuid, ana)[0])
-    texto = "/".join(f"{i}/2" for i in range(1, columnas + 1))  # every column as text
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/perfil",
-            "--headless",
-            f"--infilter=CSV:44,34,1252,1,{texto}",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(tmp_path),
-            str(fuente),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    hoja = load_workbook(tmp_path / "detalle.xlsx").active
-    leidas = [
-        ["" if v is None else str(v) for v in fila] for fila in hoja.iter_rows(values_only=True)
-    ]
-    assert leidas[1:] == _esperado(services, uuid, ana)
-    assert leidas[0][-1] == "Salario no excedente"
-
-
-def test_pandas_reads_the_three_csvs_as_the_report(services, reporte, tmp_path):
-    """As an analyst would open them: pandas with the file's encoding, every cell as text."""
-    pd = pytest.importorskip("pandas", reason="pandas no se instala en Windows (NOT_ON_WINDOWS)")
-    rfc, ana, uuid = reporte
-    hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "salida")
-
-    def leer(nombre: str):
-        return pd.read_csv(hecho.ruta / nombre, encoding="cp1252", dtype=str, keep_default_na=False)
-
-    detalle = leer(DETALLE)
-    assert detalle.values.tolist() == _esperado(services, uuid, ana)
-    assert list(detalle.columns[:3]) == ["Cuatrimestre", "Año", "Bimestre"]
-    r = services.sisub.reporte(uuid, ana)
-    contratos = leer(CONTRATOS)
-    assert contratos["Número de contrato"].tolist() == [c.numero for c in r.contratos]
-    assert contratos["Número de trabajadores"].tolist() == ["2"]
-    sujeto = leer(SUJETO)
-    assert sujeto[["RFC", "Tipo de reporte"]].values.tolist() == [[rfc, "Con datos continuos"]]
-
-
 def test_the_offices_guide_orders_the_columns_and_is_kept(services, reporte, tmp_path):
     rfc, ana, uuid = reporte
-    guia = escribir(
-        tmp_path / "guia_detalle.xls",
-        [
-            ["d — Información de los trabajadores"],
-            [
-                "NSS",
-                "Registro Patronal",
-                "Num Contrato",
-                "Bimestre",
-                "Clave de ubicación",
-                "Percepciones Fijas",
-                "Percepciones Variables",
-                "Dias de Incapacidad",
-            ],
-        ],
-    )
+    guia = escribir(tmp_path / "guia_detalle.xls", GUIA_DETALLE)
     leida = services.sisub_archivos.leer_guia(guia, rfc)
     assert leida.avisos == (
         "Detalle de trabajadores: la columna «Clave de ubicación» no se puede llenar; se deja "
@@ -171,16 +99,7 @@ def test_the_offices_guide_orders_the_columns_and_is_kept(services, reporte, tmp
     assert hecho.ruta.name == f"SISUB {rfc} 2026-2.zip"
     with zipfile.ZipFile(hecho.ruta) as archivo:
         detalle = _csv(archivo.read(DETALLE))
-    assert detalle[0] == [
-        "NSS",
-        "Registro Patronal",
-        "Num Contrato",
-        "Bimestre",
-        "Clave de ubicación",
-        "Percepciones Fijas",
-        "Percepciones Variables",
-        "Dias de Incapacidad",
-    ]
+    assert detalle[0] == list(GUIA_DETALLE[1])
     por_nss = {(e[6], e[2]): e for e in _esperado(services, uuid, ana)}
     for fila in detalle[1:]:
         e = por_nss[(fila[0], fila[3])]
