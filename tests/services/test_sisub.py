@@ -475,6 +475,9 @@ def test_revisar_compares_the_contracts_with_the_repse_registration(services, qu
     problemas = repse()
     no_autorizado, vencido = problemas[REPSE_NO_AUTORIZADO], problemas[REPSE_VENCIDO]
     assert no_autorizado.aviso and no_autorizado.contrato == continuo
+    assert no_autorizado.mensaje.startswith(
+        f"El servicio del contrato con {CLIENTE.rfc} (Mantenimiento especializado para "
+    )
     assert "no está entre los autorizados en el registro REPSE AR9/2023" in no_autorizado.mensaje
     assert (
         vencido.aviso

@@ -54,11 +54,16 @@ def test_only_continuing_contracts_agree_with_an_icsoe_sin_informacion(services,
     services.informativas.crear(rfc, ana, MAYO_AGOSTO, "sin_informacion")
     hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
     # Nothing captured for the SISUB yet: number, work site, and no receipts.
-    assert _codigos(services.sisub.revisar(hecho.uuid, ana)) == {
+    problemas = services.sisub.revisar(hecho.uuid, ana)
+    assert _codigos(problemas) == {
         (SIN_NUMERO, False),
         (SITIO_INCOMPLETO, False),
         (SIN_TRABAJADORES, True),
     }
+    mensajes = {p.codigo: p.mensaje for p in problemas}
+    del_contrato = f"del contrato con {CLIENTE.rfc} (Mantenimiento especializado para Cliente"
+    assert mensajes[SIN_NUMERO].startswith(f"Captura el número de contrato SISUB {del_contrato}")
+    assert mensajes[SITIO_INCOMPLETO].startswith(f"Completa el centro de trabajo {del_contrato}")
     services.sisub.guardar_contrato(hecho.uuid, continuo, ana, "S-1", SITIO)
     uno, _dos = de_la_lista(services, continuo, ana)
     recibo = nc.recibo(

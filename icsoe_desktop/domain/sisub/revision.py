@@ -79,7 +79,16 @@ class Registro:
 
 
 def _nombre(c: ContratoSisub) -> str:
-    return f"el contrato con {c.contratante.rfc} ({c.objeto[:60]})"
+    return f"el {_contrato(c)}"
+
+
+def _del(c: ContratoSisub) -> str:
+    """«del contrato con …», as Spanish contracts «de el»."""
+    return f"del {_contrato(c)}"
+
+
+def _contrato(c: ContratoSisub) -> str:
+    return f"contrato con {c.contratante.rfc} ({c.objeto[:60]})"
 
 
 def _contratos(r: ReporteSisub, _i: Icsoe, _p: dict[str, Importes]) -> Iterable[Problema]:
@@ -87,7 +96,7 @@ def _contratos(r: ReporteSisub, _i: Icsoe, _p: dict[str, Importes]) -> Iterable[
         if not c.numero:
             yield Problema(
                 SIN_NUMERO,
-                f"Captura el número de contrato SISUB de {_nombre(c)}.",
+                f"Captura el número de contrato SISUB {_del(c)}.",
                 c.uuid,
                 "numero",
             )
@@ -95,7 +104,7 @@ def _contratos(r: ReporteSisub, _i: Icsoe, _p: dict[str, Importes]) -> Iterable[
         if faltan:
             yield Problema(
                 SITIO_INCOMPLETO,
-                f"Completa el centro de trabajo de {_nombre(c)}: falta {', '.join(faltan)}.",
+                f"Completa el centro de trabajo {_del(c)}: falta {', '.join(faltan)}.",
                 c.uuid,
                 "sitio",
             )
@@ -233,7 +242,7 @@ def _repse(r: ReporteSisub, registro: Registro | None) -> Iterable[Problema]:
         if c.servicio and repse.autorizado(c.servicio, registro.servicios) is None:
             yield Problema(
                 REPSE_NO_AUTORIZADO,
-                f"El servicio de {_nombre(c)} no está entre los autorizados en el registro "
+                f"El servicio {_del(c)} no está entre los autorizados en el registro "
                 f"REPSE {registro.aviso}: corrígelo en el contrato de la informativa ICSOE.",
                 c.uuid,
                 "servicio",
