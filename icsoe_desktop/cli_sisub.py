@@ -212,12 +212,16 @@ def _anotar(args: argparse.Namespace, uuid: str, services: Services) -> int:
 def _exportar(args: argparse.Namespace, uuid: str, services: Services) -> int:
     from pathlib import Path
 
+    dichos: tuple[str, ...] = ()
     if args.guia:
-        for aviso in services.sisub_archivos.leer_guia(Path(args.guia), CLI_ACTOR).avisos:
+        # Said as the guide is read: a failed export still tells what the guide cannot fill.
+        dichos = services.sisub_archivos.leer_guia(Path(args.guia), CLI_ACTOR).avisos
+        for aviso in dichos:
             print(aviso, file=sys.stderr)
     hecho = services.sisub_archivos.exportar(uuid, CLI_ACTOR, Path(args.salida), args.zip)
     for aviso in hecho.avisos:
-        print(aviso, file=sys.stderr)
+        if aviso not in dichos:
+            print(aviso, file=sys.stderr)
     print(hecho.ruta)
     return 0
 
