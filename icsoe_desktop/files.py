@@ -70,14 +70,19 @@ def read_credential_file(path: Path | None, what: str, field: str) -> bytes:
         ) from exc
 
 
-def read_json_object(path: Path, instead: str) -> dict[str, object]:
+def read_json_object(path: Path, instead: str, max_bytes: int | None = None) -> dict[str, object]:
     """A small JSON file of the app's own (preferences, remembered mappings) as a dict: empty
     when it is missing or unreadable, which is logged with what happens ``instead`` (the file
     is only a convenience: losing it must never stop a window). A damaged one (not JSON, not
-    an object, nested past what the parser follows) is also set aside as ``<name>.dañado`` for
-    whoever wants to look at it, and the next save starts a new one."""
+    an object, nested past what the parser follows, longer than ``max_bytes``) is also set
+    aside as ``<name>.dañado`` for whoever wants to look at it, and the next save starts a new
+    one."""
     try:
-        texto = path.read_text(encoding="utf-8")
+        with open(path, "rb") as archivo:
+            datos = archivo.read(-1 if max_bytes is None else max_bytes + 1)
+        if max_bytes is not None and len(datos) > max_bytes:
+            return _set_aside(path, ValueError(f"pesa más de {max_bytes} bytes"), instead)
+        texto = datos.decode("utf-8")
     except FileNotFoundError:
         return {}
     except UnicodeDecodeError as exc:

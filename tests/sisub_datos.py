@@ -42,6 +42,7 @@ GUIA_DETALLE = (
         "Dias de Incapacidad",
     ),
 )
+ENCABEZADO_GUIA = GUIA_DETALLE[1]
 
 
 @dataclass

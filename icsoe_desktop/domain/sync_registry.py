@@ -189,6 +189,16 @@ SYNCED: tuple[TableSpec, ...] = (
         cuando=frozenset({"adjuntado_at"}),
         exclusiva=True,
     ),
+    # The layout the office's INFONAVIT guide gave each CSV, one per CSV in the company (its
+    # unique index here; on the server too: two desktops may each read a guide).
+    TableSpec(
+        "sisub_guias",
+        titulo="Guía del SISUB",
+        etiqueta="nombre",
+        claves=(("archivo",),),
+        cuando=frozenset({"leida_at"}),
+        exclusiva=True,
+    ),
     # The CFDI de nómina: one row per timbre UUID (one XML imported on two desktops is one
     # row), its perceptions, incapacidades and clients in ``detalle``. Never whether its SAT seal
     # was verified: a desktop says so only of what it verified itself.

@@ -621,7 +621,6 @@ class Services:
             self.permisos_empresa,
             self.clock,
             sisub=self.sisub,
-            carpeta=self.carpeta,
             capacitacion=self._capacitacion_activa,
         )
 
@@ -630,7 +629,7 @@ class Services:
         """The SISUB window's Preparar, Revisar and Exportar, each by a process of its own."""
         from icsoe_desktop.services.sisub.aparte import Empresa, SisubAparte
 
-        empresa = Empresa(self.catalogo.path, self.carpeta, self.empresa.rfc)
+        empresa = Empresa(self.catalogo.path, self.empresa.rfc)
         return SisubAparte(self.store, empresa, self.clock)
 
     @_vigilado

@@ -56,6 +56,7 @@ CLASE_DE_TABLA = {
             "sisub_reportes",
             "sisub_trabajadores",
             "sisub_pdfs",
+            "sisub_guias",
         ),
         ICSOE,
     ),

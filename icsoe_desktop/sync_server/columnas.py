@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0049_evidencia_documento_datos"
+HEAD = "0050_sisub_guias"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -265,6 +265,18 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "datos",
             "nombre",
             "sha256",
+        }
+    ),
+    "sisub_guias": frozenset(
+        {
+            "archivo",
+            "campos",
+            "created_at",
+            "leida_at",
+            "leida_por",
+            "nombre",
+            "sha256",
+            "titulos",
         }
     ),
     "nomina_recibos": frozenset(

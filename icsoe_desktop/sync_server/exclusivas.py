@@ -2,7 +2,8 @@
 contratante, whose key is its contratista + RFC; an informativa Normal or Sin información,
 whose key is its contratista + periodo, a Normal and a Sin información holding the same one
 (``TableSpec.iguales``); a complementaria is not one: a period may have several of one tipo
-correcting the same informativa; and a contract's worker, whose key is its contract + NSS): a
+correcting the same informativa; a contract's worker, whose key is its contract + NSS; the
+SISUB's PDFs, one per contratista and contract; the guide's layout, one per CSV): a
 pushed one whose key another uuid already holds on the server is refused and stored nowhere,
 with a Spanish message naming the RFC, the NSS, or both tipos and the period. The pushing
 desktop receives the server's at its next pull and adopts it (``services/sync/adopt.py``): its
@@ -174,6 +175,11 @@ _PDFS = text(
 )
 
 
+# The layout of a CSV the office's INFONAVIT guide gave, one per CSV of the company: a few rows,
+# found through the rows' unique index (empresa, table, uuid) with no index of their own.
+GUIAS = "sisub_guias"
+
+
 # Each key looked up by its own probe of migration 0012's index (OFFSET 0: kept from being
 # planned as one scan of the company's workers filtered by the batch's keys).
 _WORKERS = text(
@@ -201,6 +207,13 @@ def _why(table: str, holder: dict[str, Any], refused: dict[str, Any]) -> str:
             f"Otro equipo ya envió al servidor {que} de este contratista para el SISUB "
             f"(«{holder.get('nombre')}»): este no se guardó para no tener dos. Al sincronizar, "
             "este equipo recibe el del servidor y, si este difiere, lo conserva como conflicto "
+            "para que elijas cuál queda."
+        )
+    if table == GUIAS:
+        return (
+            "Otro equipo ya envió al servidor la guía del SISUB de este archivo "
+            f"(«{holder.get('nombre')}»): esta no se guardó para no tener dos. Al sincronizar, "
+            "este equipo recibe la del servidor y, si esta difiere, la conserva como conflicto "
             "para que elijas cuál queda."
         )
     if table == "icsoe_contratistas":

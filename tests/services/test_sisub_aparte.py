@@ -29,7 +29,6 @@ def _proceso(services, accion: str, datos: dict) -> tuple[int, dict]:
         "accion": accion,
         "datos": datos,
         "catalogo": str(services.catalogo.path),
-        "carpeta": str(services.carpeta),
         "empresa": services.empresa.rfc,
         "solo_lectura": "",
         "desfase": 0.0,

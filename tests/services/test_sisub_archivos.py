@@ -68,6 +68,10 @@ def test_the_csvs_read_back_equal_the_report(services, reporte, tmp_path):
     rfc, ana, uuid = reporte
     hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "salida")
     assert hecho.ruta == tmp_path / "salida" / f"SISUB {rfc} 2026-2"
+    assert hecho.avisos[0] == (
+        "Los CSV llevan las columnas del formato incluido en icsoe-desktop: no se ha leído un "
+        "archivo de guía del INFONAVIT."
+    )
     assert sorted(p.name for p in hecho.ruta.iterdir()) == sorted([CONTRATOS, DETALLE, SUJETO])
     detalle = _csv((hecho.ruta / DETALLE).read_bytes())
     assert detalle[0][:3] == ["Cuatrimestre", "Año", "Bimestre"]
@@ -97,6 +101,11 @@ def test_the_offices_guide_orders_the_columns_and_is_kept(services, reporte, tmp
     )
     hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path / "salida", como_zip=True)
     assert hecho.ruta.name == f"SISUB {rfc} 2026-2.zip"
+    assert hecho.avisos[:2] == (
+        "«Sujeto obligado» y «Contratos»: columnas del formato incluido en icsoe-desktop; "
+        "«Detalle de trabajadores»: columnas de la guía «guia_detalle.xls» leída el 22/11/2026.",
+        leida.avisos[0],
+    )
     with zipfile.ZipFile(hecho.ruta) as archivo:
         detalle = _csv(archivo.read(DETALLE))
     assert detalle[0] == list(GUIA_DETALLE[1])

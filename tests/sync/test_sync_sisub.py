@@ -1,22 +1,26 @@
 """The SISUB travels between two desktops of one company through the real server: a report
 prepared on one, its contract's number and work site and an amount typed by hand arrive on
 the other; the report filed there comes back presentado with its acuse; the escritura and the
-contracts' PDFs arrive whole, one per contratista and contract."""
+contracts' PDFs arrive whole, one per contratista and contract; the office's INFONAVIT guide
+read on one lays out the CSVs exported on the other, one guide per CSV in the company."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.domain.sisub.layout import PDF_CONTRATOS, PDF_ESCRITURA
+from icsoe_desktop.domain.sisub.layout import NOMBRES_CSV, PDF_CONTRATOS, PDF_ESCRITURA
 from icsoe_desktop.domain.sisub.modelo import PRESENTADO, Importes
 from icsoe_desktop.services.informativa.repse import Pdf
 from icsoe_desktop.services.sisub.pdfs import MAX_BYTES
 from tests.icsoe_helpers import enter_contratista
 from tests.informativa_servicios import CLIENTE
+from tests.services.libros_de_prueba import escribir
 from tests.services.test_repse import registro_pdf
-from tests.sisub_datos import MAYO_AGOSTO, SITIO, contrato
+from tests.sisub_datos import ENCABEZADO_GUIA, GUIA_DETALLE, MAYO_AGOSTO, SITIO, contrato
 from tests.sync.conftest import connected
 
 
@@ -115,3 +119,101 @@ def test_two_desktops_attaching_an_escritura_keep_one_and_a_conflict(
     assert a.sync.synchronize().conflictos == 0
     (guardado,) = a.sisub_pdfs.guardados(rfc, CLI_ACTOR).values()
     assert guardado.nombre == "de_b.pdf"
+
+
+DETALLE = f"{NOMBRES_CSV['trabajadores']}.csv"
+DE_LA_GUIA = (
+    "«Sujeto obligado» y «Contratos»: columnas del formato incluido en icsoe-desktop; "
+    "«Detalle de trabajadores»: columnas de la guía «{nombre}» leída el 22/11/2026."
+)
+
+
+def _listo_para_exportar(a, tmp_path) -> str:
+    """A report of mayo–agosto made on A, ready to export: its uuid."""
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    _inf, nuevo = contrato(a, rfc, CLI_ACTOR, MAYO_AGOSTO, CLIENTE, date(2026, 6, 1), None)
+    hecho = a.sisub.preparar(rfc, CLI_ACTOR, MAYO_AGOSTO)
+    a.sisub.guardar_contrato(hecho.uuid, nuevo, CLI_ACTOR, "SISUB-9", SITIO)
+    for fila in a.sisub.reporte(hecho.uuid, CLI_ACTOR).contratos[0].trabajadores:
+        a.sisub.editar_trabajador(fila.uuid, CLI_ACTOR, Importes(fijas=1_500_000), "Y5412345105")
+    return hecho.uuid
+
+
+def _detalle(escritorio, uuid, destino) -> tuple[bytes, tuple[str, ...]]:
+    """The workers' CSV an export on ``escritorio`` writes, and what the export said."""
+    hecho = escritorio.sisub_archivos.exportar(uuid, CLI_ACTOR, destino)
+    return (hecho.ruta / DETALLE).read_bytes(), hecho.avisos
+
+
+def _encabezado(datos: bytes) -> list[str]:
+    return next(csv.reader(io.StringIO(datos.decode("cp1252"), newline="")))
+
+
+def test_a_guide_read_on_one_desktop_lays_out_the_csvs_exported_on_another(
+    sync_server, desktops, tmp_path
+):
+    a, b = connected(sync_server, desktops)
+    uuid = _listo_para_exportar(a, tmp_path)
+    guia = escribir(tmp_path / "guia_detalle.xls", GUIA_DETALLE)
+    a.sisub_archivos.leer_guia(guia, CLI_ACTOR)
+    assert a.sync.synchronize().conflictos == 0
+    assert b.sync.synchronize().conflictos == 0
+
+    en_b, avisos = _detalle(b, uuid, tmp_path / "en_b")
+    assert _encabezado(en_b) == list(ENCABEZADO_GUIA)
+    assert avisos[0] == DE_LA_GUIA.format(nombre="guia_detalle.xls")
+    assert "la columna «Clave de ubicación» no se puede llenar" in avisos[1]
+    # The same files on either desktop.
+    assert _detalle(a, uuid, tmp_path / "en_a")[0] == en_b
+
+
+def test_two_desktops_reading_a_guide_keep_one_and_a_conflict(sync_server, desktops, tmp_path):
+    a, b = connected(sync_server, desktops)
+    uuid = _listo_para_exportar(a, tmp_path)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    a.sisub_archivos.leer_guia(escribir(tmp_path / "guia_detalle.xls", GUIA_DETALLE), CLI_ACTOR)
+    al_reves = list(reversed(ENCABEZADO_GUIA))
+    b.sisub_archivos.leer_guia(escribir(tmp_path / "de_b.xlsx", [al_reves]), CLI_ACTOR)
+    assert a.sync.synchronize().conflictos == 0
+    assert b.sync.synchronize().conflictos == 1
+    (conflicto,) = b.conflictos.conflicts()
+    assert conflicto.titulo == "Guía del SISUB"
+    assert conflicto.otra["data"]["nombre"] == "de_b.xlsx"  # B's own, kept to choose
+    # Until the clerk chooses, both desktops export with A's guide (one per CSV, never two).
+    for escritorio, destino in ((a, "a1"), (b, "b1")):
+        datos, avisos = _detalle(escritorio, uuid, tmp_path / destino)
+        assert _encabezado(datos) == list(ENCABEZADO_GUIA)
+        assert avisos[0] == DE_LA_GUIA.format(nombre="guia_detalle.xls")
+    # B keeps its own: it reaches A as an ordinary change of the one guide.
+    b.conflictos.resolve(conflicto.id, "otra", CLI_ACTOR)
+    assert b.sync.synchronize().conflictos == 0
+    assert a.sync.synchronize().conflictos == 0
+    datos, avisos = _detalle(a, uuid, tmp_path / "a2")
+    assert _encabezado(datos) == al_reves
+    assert avisos[0] == DE_LA_GUIA.format(nombre="de_b.xlsx")
+
+
+def test_the_server_refuses_a_second_guide_of_one_csv_naming_the_one_it_keeps(sync_server):
+    from tests.sync.test_normal_simultanea import sent, wire
+
+    def guia(nombre: str) -> dict:
+        data = {
+            "archivo": "trabajadores",
+            "titulos": '["NSS", "Bimestre", "Num Contrato"]',
+            "campos": '["nss", "bimestre", "numero_contrato"]',
+            "nombre": nombre,
+            "sha256": "a" * 64,
+            "leida_por": CLI_ACTOR,
+            "leida_at": "2026-11-22T09:00:00",
+        }
+        return wire("sisub_guias", data)
+
+    (guardada,) = sent(sync_server, sync_server.token(nombre="A"), [guia("de_a.xls")])
+    assert guardada["seq"] and "rechazo" not in guardada
+    (rechazada,) = sent(sync_server, sync_server.token(nombre="B"), [guia("de_b.xls")])
+    assert rechazada["seq"] == 0 and not rechazada.get("espera")
+    assert rechazada["rechazo"].startswith(
+        "Otro equipo ya envió al servidor la guía del SISUB de este archivo («de_a.xls»): esta "
+        "no se guardó"
+    )

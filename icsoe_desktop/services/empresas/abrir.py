@@ -145,6 +145,10 @@ class AperturaEmpresas:
             self._cabezas.tomar(empresa.id, integridad)  # whole: recorded as it opens
         carpeta = self._empresas.carpeta(empresa)
         acuses_stps.sellar_en_claro(carpeta / acuses_stps.CARPETA)  # those kept in clear before
+        if not store.solo_lectura:  # the SISUB guides kept beside the settings, into the store
+            from icsoe_desktop.services.sisub.guia import Guias
+
+            Guias(store, audit, self._clock).trasladar(carpeta)
         return Abierta(nombrada, store, audit, permisos, carpeta)
 
     def rescatar_antes(self, empresa: EmpresaInfo, actor: str) -> ArchivoRevisado | None:

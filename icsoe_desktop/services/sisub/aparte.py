@@ -55,11 +55,10 @@ AVANCE = b"avance "
 @dataclass(frozen=True)
 class Empresa:
     """What the process needs of the open empresa besides its store: the catalog (the role
-    matrix and its refusals' audit), the empresa's folder (the office's guide kept there), and
-    its RFC (the practice empresa's exports are named so)."""
+    matrix and its refusals' audit) and its RFC (the practice empresa's exports are named
+    so)."""
 
     catalogo: Path
-    carpeta: Path
     rfc: str
 
 
@@ -137,7 +136,6 @@ class SisubAparte:
             "accion": accion,
             "datos": datos,
             "catalogo": str(self._empresa.catalogo),
-            "carpeta": str(self._empresa.carpeta),
             "empresa": self._empresa.rfc,
             "solo_lectura": self._store.solo_lectura,
             "desfase": (self._clock() - utcnow()).total_seconds(),
@@ -314,7 +312,6 @@ def _hacer(store_path: Path, orden: dict[str, Any], salida: int) -> dict[str, An
             permisos,
             clock,
             sisub=sisub,
-            carpeta=Path(orden["carpeta"]),
             capacitacion=lambda rfc: capacitacion_activa(rfc, empresa),
         )
         exportado = archivos.exportar(

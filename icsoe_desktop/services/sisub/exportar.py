@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.archivo_retenido import reintentado
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.motivo_os import motivo_os
@@ -49,7 +50,14 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION
 from icsoe_desktop.services.sisub.avance import PASOS, Avance
-from icsoe_desktop.services.sisub.guia import Guias, leer_guia, texto_sin_llenar
+from icsoe_desktop.services.sisub.guia import (
+    Guias,
+    con_incluido,
+    huella,
+    leer_guia,
+    texto_formato,
+    texto_sin_llenar,
+)
 from icsoe_desktop.services.sisub.pdfs import ESCRITURA, pdfs_de, unidos
 from icsoe_desktop.services.sisub.reporte import SisubService
 from icsoe_desktop.store.db import Store
@@ -62,6 +70,7 @@ from icsoe_desktop.store.models import (
 
 MSG_PROBLEMAS = "Revisar encontró {cuantos} que corregir antes de exportar. El primero: {primero}"
 MSG_DESTINO = "No se pudo escribir en «{destino}»: {motivo}."
+MSG_GUIA_ILEGIBLE = "No se pudo leer «{nombre}»: {motivo}."
 MSG_REGISTRO = (
     "«{archivo}.csv» lleva el registro patronal {registro}, el de más trabajadores del periodo "
     "({trabajadores}): entra al Portal Empresarial con el mismo."
@@ -108,24 +117,29 @@ class SisubArchivosService(InformativaBase):
         permisos: Permisos,
         clock: Clock,
         sisub: SisubService,
-        carpeta: Path,
         capacitacion: Callable[[str], bool] = es_de_practica,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
         self._sisub = sisub
-        self._guias = Guias(carpeta)
+        self._guias = Guias(store, audit, clock)
         self._capacitacion = capacitacion
 
     # --- the office's guide --------------------------------------------------------------------
 
+    @anuncia(ICSOE)
     def leer_guia(self, path: Path, actor: str | None) -> GuiaLeida:
-        """The guide's layouts, kept for this empresa's next exports."""
+        """The guide's layouts, kept for the next exports of every desktop of the empresa."""
         self._permisos.exigir(actor, Accion.PRESENTAR_SISUB, path.name)
         layouts = leer_guia(path)
-        self._guias.guardar(layouts)
+        try:
+            sha256 = huella(path)
+        except OSError as exc:  # gone or locked between the two reads
+            raise ValidationError(
+                "guia_ilegible", MSG_GUIA_ILEGIBLE.format(nombre=path.name, motivo=motivo_os(exc))
+            ) from exc
         avisos = tuple(texto_sin_llenar(layouts))
-        self._audit.anotar(
-            actor, "sisub_guia_leida", path.name, "; ".join(avisos) or "todas las columnas"
+        self._guias.guardar(
+            layouts, path.name, sha256, actor, "; ".join(avisos) or "todas las columnas"
         )
         return GuiaLeida(layouts, avisos)
 
@@ -223,10 +237,11 @@ class SisubArchivosService(InformativaBase):
             contratista = self._contratista(session, reporte.rfc, actor, Accion.PRESENTAR_SISUB)
             sujeto, repse_pdf, registro = _sujeto(session, contratista, reporte)
             guardados = pdfs_de(session, contratista.id)
-        layouts = self._guias.layouts()
+        guardadas = self._guias.guardadas()
+        layouts = con_incluido(guardadas)
         tablas = filas(reporte, sujeto, layouts, avanzar.tramo(_REVISADO, _FILAS))
         contenido = _csvs(tablas, avanzar.tramo(_FILAS, _CSV))
-        avisos = list(texto_sin_llenar(layouts))
+        avisos = [texto_formato(guardadas), *texto_sin_llenar(layouts)]
         if registro:
             avisos.append(registro)
         if repse_pdf:

@@ -2,14 +2,30 @@
 Empresarial) read for its layout: the header row of each sheet, through the one intake
 (services/archivos/lectura.py: bounded, any order of columns, title rows above the header),
 each sheet taken for the CSV whose fields it names the most. A column no field of the app
-fills is kept in its place, written empty, and named. The layouts read are kept per empresa
-(``sisub_guias.json`` beside its settings) for the next periods."""
+fills is kept in its place, written empty, and named.
+
+The layouts read are kept in the empresa's store (``sisub_guias``: one row per CSV, with the
+guide's file name and SHA-256, who read it and when), synced, so every desktop of the company
+exports with the guide one of them read; each export says which layout it wrote
+(``texto_formato``). The layouts an empresa kept in ``sisub_guias.json`` beside its settings
+are moved into the store when it opens (``Guias.trasladar``), the file then renamed
+``.trasladado``; a damaged one is set aside and logged, and the built-in layout stands."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.clock import Clock, texto_del_centro
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.sisub.layout import (
     COLUMNAS,
@@ -20,15 +36,31 @@ from icsoe_desktop.domain.sisub.layout import (
     Layout,
     incluido,
 )
-from icsoe_desktop.files import atomic_write, read_json_object
+from icsoe_desktop.files import read_json_object
 from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import SisubGuia
 
-ARCHIVO = "sisub_guias.json"
+log = logging.getLogger(__name__)
+
+ARCHIVOS = (SUJETO, CONTRATOS, TRABAJADORES)
+ARCHIVO = "sisub_guias.json"  # where an empresa's layouts were kept beside its settings
+TRASLADADO = ".trasladado"  # its name's ending once moved into the store
+MAX_JSON = 256 * 1024  # three layouts of a few dozen titles each weigh a few KB
+MAX_COLUMNAS = 200  # a stored layout longer than any guide is no layout
 _MINIMO = 3  # fields a sheet must name to be a guide's
+_TROZO = 1024 * 1024
 MSG_NO_ES_GUIA = (
     "«{nombre}» no parece una guía del SISUB: ninguna de sus hojas tiene los títulos de los "
     "archivos del sujeto obligado, de los contratos o del detalle de trabajadores."
 )
+MSG_JSON_DANADO = (
+    "no se conserva la guía del SISUB que guardaba: los CSV llevan el formato incluido hasta que "
+    "se lea de nuevo el archivo de guía del INFONAVIT"
+)
+AUDIT_LEIDA = "sisub_guia_leida"
+AUDIT_TRASLADADA = "sisub_guia_trasladada"
 
 ESQUEMAS: dict[str, lectura.Esquema] = {
     archivo: lectura.Esquema(tuple(lectura.Campo(c.campo, c.titulo, c.alias) for c in columnas))
@@ -74,38 +106,201 @@ def leer_guia(path: Path) -> dict[str, Layout]:
     return {archivo: layout for archivo, (_n, layout) in encontrados.items()}
 
 
-class Guias:
-    """The layouts an empresa's guide gave, kept in its folder."""
+def huella(path: Path) -> str:
+    """The guide's SHA-256, read in pieces (the intake already bounded its size)."""
+    suma = hashlib.sha256()
+    with open(path, "rb") as archivo:
+        while trozo := archivo.read(_TROZO):
+            suma.update(trozo)
+    return suma.hexdigest()
 
-    def __init__(self, carpeta: Path) -> None:
-        self._path = carpeta / ARCHIVO
+
+def _de_json(archivo: str, titulos: Any, campos: Any) -> Layout | None:
+    """The layout of ``archivo`` as kept (lists of titles and of fields, a column the app
+    cannot fill as None); None when it is not one."""
+    conocidos = {c.campo for c in COLUMNAS[archivo]}
+    if (
+        isinstance(titulos, list)
+        and isinstance(campos, list)
+        and 0 < len(titulos) == len(campos) <= MAX_COLUMNAS
+        and all(isinstance(t, str) for t in titulos)
+        and all(c is None or c in conocidos for c in campos)
+    ):
+        return Layout(archivo, tuple(titulos), tuple(campos), de_guia=True)
+    return None
+
+
+@dataclass(frozen=True)
+class Guardada:
+    """A CSV's layout as the office's guide gave it, and that guide: its file name ("" for one
+    kept before the name was), SHA-256, who read it and when (naive UTC)."""
+
+    layout: Layout
+    nombre: str
+    sha256: str
+    leida_por: str
+    leida_at: datetime
+
+
+def con_incluido(guardadas: dict[str, Guardada]) -> dict[str, Layout]:
+    """Per CSV, the office's guide's layout when one was read, else the built-in one."""
+    return {
+        archivo: guardadas[archivo].layout if archivo in guardadas else incluido(archivo)
+        for archivo in ARCHIVOS
+    }
+
+
+class Guias:
+    """The layouts the office's guides gave, kept in the empresa's store."""
+
+    def __init__(self, store: Store, audit: AuditService, clock: Clock) -> None:
+        self._store, self._audit, self._clock = store, audit, clock
+
+    def guardadas(self) -> dict[str, Guardada]:
+        """Per CSV, the guide's layout kept (a row that holds none, say one damaged on another
+        desktop's copy, is logged and left out: that CSV takes the built-in layout)."""
+        with self._store.session() as session:
+            filas = session.scalars(select(SisubGuia).where(SisubGuia.deleted.is_(False))).all()
+            guardadas = {}
+            for fila in filas:
+                layout = None
+                if fila.archivo in COLUMNAS:
+                    try:
+                        layout = _de_json(
+                            fila.archivo, json.loads(fila.titulos), json.loads(fila.campos)
+                        )
+                    except (ValueError, RecursionError):
+                        layout = None
+                if layout is None:
+                    log.warning(
+                        "La guía del SISUB guardada para «%s» («%s») no es legible; ese CSV lleva "
+                        "el formato incluido",
+                        fila.archivo,
+                        fila.nombre,
+                    )
+                    continue
+                guardadas[fila.archivo] = Guardada(
+                    layout, fila.nombre, fila.sha256, fila.leida_por, fila.leida_at
+                )
+        return guardadas
 
     def layouts(self) -> dict[str, Layout]:
         """Per CSV, the office's guide's layout when one was read, else the built-in one."""
-        guardado = read_json_object(self._path, "se usa el formato incluido del SISUB")
-        layouts = {archivo: incluido(archivo) for archivo in (SUJETO, CONTRATOS, TRABAJADORES)}
-        for archivo in layouts:
-            valor = guardado.get(archivo)
-            if not isinstance(valor, dict):
-                continue
-            titulos, campos = valor.get("titulos"), valor.get("campos")
-            conocidos = {c.campo for c in COLUMNAS[archivo]}
-            if (
-                isinstance(titulos, list)
-                and isinstance(campos, list)
-                and len(titulos) == len(campos)
-                and all(isinstance(t, str) for t in titulos)
-                and all(c is None or c in conocidos for c in campos)
-            ):
-                layouts[archivo] = Layout(archivo, tuple(titulos), tuple(campos), de_guia=True)
-        return layouts
+        return con_incluido(self.guardadas())
 
-    def guardar(self, nuevos: dict[str, Layout]) -> None:
-        guardado = read_json_object(self._path, "se escribe de nuevo")
+    def guardar(
+        self, nuevos: dict[str, Layout], nombre: str, sha256: str, actor: str | None, detalle: str
+    ) -> None:
+        """``nuevos`` kept as the guide ``nombre`` gave them, the reading audited with
+        ``detalle``; the other CSVs keep theirs."""
+        with self._store.session() as session:
+            self._escribir(session, nuevos, nombre, sha256, actor or "", self._clock())
+            self._audit.record(session, actor, AUDIT_LEIDA, nombre, f"SHA-256 {sha256}; {detalle}")
+
+    def trasladar(self, carpeta: Path) -> int:
+        """The layouts kept in ``carpeta``'s ``sisub_guias.json`` moved into the store, each CSV
+        the store holds none of taking the file's (one a sync brought stands), and the file
+        renamed ``.trasladado``; how many moved. Read bounded: a damaged file, or one past
+        ``MAX_JSON``, is set aside as ``.dañado`` with a line in the log, and no layout is
+        kept. A rename that fails is tried again at the next opening (nothing moves twice)."""
+        path = carpeta / ARCHIVO
+        if not path.is_file():
+            return 0
+        try:
+            leida_at = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+        except OSError:
+            leida_at = self._clock()
+        guardado = read_json_object(path, MSG_JSON_DANADO, MAX_JSON)
+        if not path.exists():  # damaged: set aside, said in the log
+            return 0
+        layouts = {}
+        for archivo in ARCHIVOS:
+            valor = guardado.get(archivo)
+            layout = None
+            if isinstance(valor, dict):
+                layout = _de_json(archivo, valor.get("titulos"), valor.get("campos"))
+            if layout is not None:
+                layouts[archivo] = layout
+            elif valor is not None:
+                log.warning(
+                    "%s: la guía de «%s» no es legible; ese CSV lleva el formato incluido",
+                    path,
+                    TITULOS_ARCHIVO[archivo],
+                )
+        with self._store.session() as session:
+            tenidos = set(
+                session.scalars(select(SisubGuia.archivo).where(SisubGuia.deleted.is_(False)))
+            )
+            nuevos = {a: layout for a, layout in layouts.items() if a not in tenidos}
+            if nuevos:
+                self._escribir(session, nuevos, "", "", "", leida_at)
+                nombres = ", ".join(TITULOS_ARCHIVO[a] for a in nuevos)
+                self._audit.record(session, None, AUDIT_TRASLADADA, ARCHIVO, nombres)
+        try:
+            os.replace(path, path.with_name(ARCHIVO + TRASLADADO))
+        except OSError as exc:
+            log.warning("No se pudo renombrar %s (%s); se intenta al abrir la empresa", path, exc)
+        else:
+            log.info("%s: %d guías del SISUB pasaron a la base", path, len(nuevos))
+        return len(nuevos)
+
+    @staticmethod
+    def _escribir(
+        session: Session,
+        nuevos: dict[str, Layout],
+        nombre: str,
+        sha256: str,
+        actor: str,
+        cuando: datetime,
+    ) -> None:
         for archivo, layout in nuevos.items():
-            guardado[archivo] = {"titulos": list(layout.titulos), "campos": list(layout.campos)}
-        with atomic_write(self._path) as tmp:
-            tmp.write_text(json.dumps(guardado, ensure_ascii=False, indent=1), encoding="utf-8")
+            # One row per CSV, a removed one too (the unique index holds it): taken again.
+            fila = session.scalar(select(SisubGuia).where(SisubGuia.archivo == archivo))
+            if fila is None:
+                fila = SisubGuia(archivo=archivo)
+                session.add(fila)
+            fila.deleted = False
+            fila.titulos = json.dumps(list(layout.titulos), ensure_ascii=False)
+            fila.campos = json.dumps(list(layout.campos))
+            fila.nombre, fila.sha256 = nombre[:255], sha256
+            fila.leida_por, fila.leida_at = actor[:254], cuando
+
+
+def texto_formato(guardadas: dict[str, Guardada]) -> str:
+    """Which layout the CSVs were written in: «Los CSV llevan las columnas de la guía
+    «guia.xls» leída el 12/11/2026.», or the built-in one, or per CSV when they differ."""
+    grupos: dict[tuple[str, str], list[str]] = {}
+    for archivo in ARCHIVOS:
+        g = guardadas.get(archivo)
+        origen = ("", "") if g is None else (g.nombre, _fecha(g.leida_at))
+        grupos.setdefault(origen, []).append(archivo)
+    if len(grupos) == 1:
+        ((nombre, fecha),) = grupos
+        if not fecha:
+            return (
+                f"Los CSV llevan las columnas {INCLUIDO}: no se ha leído un archivo de guía del "
+                "INFONAVIT."
+            )
+        return f"Los CSV llevan las columnas {_de_guia(nombre, fecha)}."
+    partes = []
+    for (nombre, fecha), archivos in grupos.items():
+        cuales = " y ".join(f"«{TITULOS_ARCHIVO[a]}»" for a in archivos)
+        de = _de_guia(nombre, fecha) if fecha else INCLUIDO
+        partes.append(f"{cuales}: columnas {de}")
+    return "; ".join(partes) + "."
+
+
+INCLUIDO = "del formato incluido en icsoe-desktop"
+
+
+def _fecha(cuando: datetime) -> str:
+    return texto_del_centro(cuando, "%d/%m/%Y")
+
+
+def _de_guia(nombre: str, fecha: str) -> str:
+    if not nombre:  # kept before its file's name was
+        return f"de la guía del INFONAVIT guardada el {fecha}"
+    return f"de la guía «{nombre}» leída el {fecha}"
 
 
 def texto_sin_llenar(layouts: dict[str, Layout]) -> list[str]:

@@ -65,7 +65,13 @@ from icsoe_desktop.store.models.nomina import (
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
 from icsoe_desktop.store.models.repse import RegistroRepse, ServicioRepse
-from icsoe_desktop.store.models.sisub import SisubContrato, SisubPdf, SisubReporte, SisubTrabajador
+from icsoe_desktop.store.models.sisub import (
+    SisubContrato,
+    SisubGuia,
+    SisubPdf,
+    SisubReporte,
+    SisubTrabajador,
+)
 from icsoe_desktop.store.models.sync import (
     SyncConflict,
     SyncPending,
@@ -120,6 +126,7 @@ __all__ = [
     "RegistroRepse",
     "ServicioRepse",
     "SisubContrato",
+    "SisubGuia",
     "SisubPdf",
     "SisubReporte",
     "SisubTrabajador",

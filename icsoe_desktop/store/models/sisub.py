@@ -113,4 +113,24 @@ class SisubPdf(SyncedMixin, Base):
     adjuntado_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-__all__ = ["SisubContrato", "SisubPdf", "SisubReporte", "SisubTrabajador"]
+class SisubGuia(SyncedMixin, Base):
+    """The layout the office's INFONAVIT guide gave one of the three CSVs (``archivo``:
+    domain/sisub/layout.py ``SUJETO``, ``CONTRATOS``, ``TRABAJADORES``), one per CSV in the
+    empresa: its column titles in order and the field each holds (JSON lists, a column the app
+    cannot fill as null), and the guide it came from (its file name and SHA-256, who read it,
+    when). Synced: every desktop of the company exports with the guide one of them read."""
+
+    __tablename__ = "sisub_guias"
+    __table_args__ = (Index("ux_sisub_guias", "archivo", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    archivo: Mapped[str] = mapped_column(String(16))
+    titulos: Mapped[str] = mapped_column(Text)
+    campos: Mapped[str] = mapped_column(Text)
+    nombre: Mapped[str] = mapped_column(String(255), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    leida_por: Mapped[str] = mapped_column(String(254), default="")
+    leida_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+__all__ = ["SisubContrato", "SisubGuia", "SisubPdf", "SisubReporte", "SisubTrabajador"]
