@@ -96,6 +96,7 @@ def test_the_sisub_from_preparar_to_presentar(
     wait_operations(qtbot)
     qtbot.waitUntil(lambda: len(modals.texts) == 2)
     assert "Se escribió" in modals.texts[1]
+    assert "Los CSV llevan las columnas del formato incluido en icsoe-desktop" in modals.texts[1]
     assert (
         tmp_path / "salida" / f"SISUB {rfc} 2026-2" / "3_SISUB_Ley_29_bis_DetalleTrab.csv"
     ).exists()
