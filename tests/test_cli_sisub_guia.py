@@ -89,6 +89,7 @@ def test_exportar_with_the_offices_guide_and_after_it(services, reporte, data_di
     hecho = cli(data_dir, "sisub", "exportar", *periodo, "--salida", tmp_path / "dos")
     assert hecho.returncode == 0, hecho.stderr
     assert SIN_LLENAR in hecho.stderr.splitlines()
+    assert "«Detalle de trabajadores»: columnas de la guía «GUIA.xls» leída el" in hecho.stderr
     assert _detalle(Path(hecho.stdout.strip())) == [titulos, *filas]
     # The other two files keep the built-in layout: the guide has no sheet of theirs.
     sujeto = (Path(hecho.stdout.strip()) / f"{NOMBRES_CSV['sujeto']}.csv").read_bytes()
