@@ -544,6 +544,7 @@ class Application(QObject):
         """Cambiar de empresa over the login, without a nested loop: the code of the closed
         windows still returns under this call, on the store that is open."""
         from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog
+        from icsoe_desktop.gui.kit.modal import abrir_modal
 
         assert self.services is not None
         dialog = CambiarEmpresaDialog(self.services, usuario, self.login)
@@ -553,8 +554,7 @@ class Application(QObject):
                 self._entrar(usuario, nombre, dialog.elegida)
 
         dialog.accepted.connect(elegida)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        abrir_modal(dialog)
 
     def _vigilar_sesion(self) -> None:
         """The timer's question: a refusal ends the session through its listener."""

@@ -20,7 +20,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.ayuda import menu_ayuda
 from icsoe_desktop.gui.kit import colores, mnemonics
 from icsoe_desktop.gui.kit.forms import child, load_form
-from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.modal import abrir_modal, ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
 from icsoe_desktop.gui.kit.plegado import listas_bajas, plegable
 from icsoe_desktop.gui.kit.tabulador import en_orden
@@ -371,14 +371,13 @@ class VentanaPrincipal(QMainWindow):
             CERTIFICADOS: self.open_certificados,
             SINCRONIZACION: self._open_sincronizacion,
         }
-        # open(), not exec(): window-modal without a nested event loop, so signing in returns
-        # at once; the band is refreshed when the assistant closes.
+        # Window-modal without a nested event loop, so signing in returns at once; the band is
+        # refreshed when the assistant closes, and the keyboard is back in this window.
         wizard = ConfiguracionInicialWizard(self._services, self.usuario, openers, self)
         wizard.empresa_guardada.connect(self.refresh_empresa)
         wizard.finished.connect(self.refresh_pendientes)
         wizard.finished.connect(self.refresh_empresa)
-        wizard.finished.connect(wizard.deleteLater)
-        wizard.open()
+        abrir_modal(wizard)
         self.configuracion_inicial = wizard
 
     def refresh_empresa(self) -> None:

@@ -1,7 +1,9 @@
 """After a chain of dialogs closes, the keyboard is back in the window the clerk was in: not
 in a window behind it, and never nowhere (every modal dialog runs through
 ``kit.modal.ejecutar_modal``). Offscreen, as a window system that activates no window when a
-modal one closes."""
+modal one closes. The
+file choosers too (``kit/elegir_archivo.py``), and the dialogs opened without a nested loop
+(``kit.modal.abrir_modal``: the Configuración inicial)."""
 
 from __future__ import annotations
 
@@ -130,3 +132,61 @@ def test_after_a_progress_bar_closes_its_window_has_the_keyboard(qtbot, services
     seguir.set()
     qtbot.waitUntil(lambda: hecho == ["listo"])
     qtbot.waitUntil(lambda: QApplication.activeWindow() is ventana)
+
+
+def test_after_the_file_chooser_the_dialog_it_came_from_has_the_keyboard(
+    qtbot, services, firmada, modals
+):
+    """*Registrar presentación* over the informativa: Elegir… opens the system's file chooser,
+    Esc closes it, and *Registrar presentación* has the keyboard again; Esc closes it too, and
+    the informativa has it."""
+    from PySide6.QtWidgets import QFileDialog
+
+    rfc, uuid = firmada
+    informativa = InformativaWindow(services, rfc, rfc, uuid, True)
+    activa(qtbot, informativa)
+    vista: dict[str, object] = {}
+
+    def elegir_y_salir(dialog: RegistrarPresentacionDialog) -> None:
+        qtbot.waitUntil(dialog.isActiveWindow)
+
+        def esc(chooser: QWidget) -> None:
+            vista["elegidor"] = isinstance(chooser, QFileDialog)
+            qtbot.keyClick(chooser, Qt.Key.Key_Escape)
+
+        modals.handle(esc)
+        click(qtbot, dialog.elegir)
+        try:
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+            vista["tras elegir"] = True
+        except qtbot.TimeoutError:
+            vista["tras elegir"] = QApplication.activeWindow()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    modals.handle(elegir_y_salir)
+    click(qtbot, informativa.presentacion)
+    qtbot.waitUntil(lambda: vista.get("tras elegir") is not None)
+    assert vista == {"elegidor": True, "tras elegir": True}
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is informativa)
+
+
+def test_after_the_configuracion_inicial_the_main_window_has_the_keyboard(
+    qtbot,
+    company,  # noqa: F811
+    modals,
+):
+    """The Configuración inicial, window-modal over the main window, left for later with Esc:
+    the main window has the keyboard (its Alt letters work at once)."""
+    main = VentanaPrincipal(company, "admin@nominas.com")
+    activa(qtbot, main)
+    vistos: list[str] = []
+
+    def dejar(asistente: QWidget) -> None:
+        vistos.append(asistente.windowTitle())
+        qtbot.keyClick(asistente, Qt.Key.Key_Escape)
+
+    modals.handle(dejar)
+    main.open_configuracion_inicial()
+    qtbot.waitUntil(lambda: vistos != [])
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main)

@@ -145,6 +145,31 @@ def test_a_grant_withdrawn_ends_the_session_and_offers_the_other_empresas(
     assert [r.razon_social for r in admin.registros.listar()] == [DOS.razon_social]
 
 
+def test_the_other_empresas_put_off_leave_the_keyboard_in_the_login(qtbot, app, admin, ids, modals):
+    """The session ended, the other empresas offered over the login: Cancelar, and the login
+    has the keyboard (its Usuario typed into at once), not no window at all."""
+    from PySide6.QtWidgets import QApplication
+
+    admin.accesos.conceder(BETO, ids[TRES.rfc], ANA)
+    main = _beto_en_dos(qtbot, app, modals)
+    abiertos: list = []
+    ofrecidas: list = []
+
+    def cancelar(dialog) -> None:
+        ofrecidas.append(dialog.windowTitle())
+        click(qtbot, dialog.cancelar)
+
+    modals.handle(
+        _guardar_registro(qtbot, abiertos, lambda: admin.accesos.retirar(BETO, ids[DOS.rfc], ANA))
+    )
+    modals.handle(cancelar)
+    main.registros_action.trigger()
+    qtbot.waitUntil(lambda: ofrecidas != [], timeout=30_000)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is app.login)
+    assert app.main is None and _cerrada(main)
+
+
 def test_a_grant_withdrawn_with_no_other_empresa_returns_to_the_login(
     qtbot, app, admin, ids, modals
 ):

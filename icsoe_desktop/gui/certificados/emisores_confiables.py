@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.trust import USO_EFIRMA, USO_SELLO, USOS
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo, elegir_carpeta
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
@@ -285,7 +285,7 @@ class EmisoresConfiablesDialog(QDialog):
         )
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Certificado de la autoridad", "", CA_FILTER)
+        path, _ = abrir_archivo(self, "Certificado de la autoridad", "", CA_FILTER)
         if path:
             self.agregar_archivo(path)
 
@@ -361,7 +361,7 @@ class EmisoresConfiablesDialog(QDialog):
         msgbox.information(self, MSG_EXIGIR_SELLO if exigir else MSG_NO_EXIGIR_SELLO, TITLE)
 
     def _elegir_carpeta(self) -> None:
-        carpeta = QFileDialog.getExistingDirectory(self, "Carpeta para la e.firma de práctica")
+        carpeta = elegir_carpeta(self, "Carpeta para la e.firma de práctica")
         if carpeta:
             self.preparar_en(carpeta)
 

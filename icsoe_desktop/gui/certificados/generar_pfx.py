@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.elegir_archivo import guardar_archivo
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
@@ -112,7 +112,7 @@ class GenerarPfxDialog(QDialog):
 
     def _elegir_destino(self) -> None:
         suggested = str(Path(self.certificado.text()).with_suffix(".pfx"))
-        path, _ = QFileDialog.getSaveFileName(self, TITLE, suggested, PFX_FILTER)
+        path, _ = guardar_archivo(self, TITLE, suggested, PFX_FILTER)
         if path:
             self.generar_en(path)
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +27,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
 from icsoe_desktop.gui.kit.permisos import reflejar
@@ -311,9 +311,7 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
         self.reload()
 
     def _choose_import(self, revisar: bool = False) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Importar registros patronales", "", XLSX_FILTER
-        )
+        path, _ = abrir_archivo(self, "Importar registros patronales", "", XLSX_FILTER)
         if path:
             self.importar_registros(path, revisar)
 

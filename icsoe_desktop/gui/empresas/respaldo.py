@@ -14,6 +14,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.ayuda import en_capitulo
 from icsoe_desktop.gui.capitulos import Capitulo
 from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo, guardar_archivo
 from icsoe_desktop.services.respaldo.backup import BACKUP_SUFFIX, default_backup_name
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def respaldar(parent: QWidget, services: Services, usuario: str | None) -> None:
 
     start = str(Path.home() / services.empresa.nombre_de_archivo(default_backup_name()))
     with en_capitulo(parent.window(), RESPALDAR):
-        path, _ = QFileDialog.getSaveFileName(parent, TITLE_RESPALDAR, start, FILTER, options=_QT)
+        path, _ = guardar_archivo(parent, TITLE_RESPALDAR, start, FILTER, options=_QT)
     if not path:
         return
     ejecutar_con_barra(
@@ -69,9 +70,7 @@ def restaurar(
     was replaced, ``restaurado()`` (the caller signs out: the restored store has its own
     users)."""
     with en_capitulo(parent.window(), RESTAURAR):
-        path, _ = QFileDialog.getOpenFileName(
-            parent, TITLE_RESTAURAR, str(Path.home()), FILTER, options=_QT
-        )
+        path, _ = abrir_archivo(parent, TITLE_RESTAURAR, str(Path.home()), FILTER, options=_QT)
         if not path or not msgbox.question(
             parent,
             f"Se reemplazará la base de datos actual por el respaldo «{Path(path).name}». La base "

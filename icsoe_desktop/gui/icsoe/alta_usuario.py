@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
@@ -18,6 +18,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
     boton_revisar,
     guia_de_importacion,
 )
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.widgets import TABLAS, telefono_field
@@ -257,7 +258,7 @@ class IcsoeAltaUsuarioPage(QWidget):
     # --- bulk alta -----------------------------------------------------------------------------
 
     def _choose_excel(self, revisar: bool = False) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = abrir_archivo(
             self, "Alta masiva de capturistas (" + ", ".join(BULK_HEADERS) + ")", "", XLSX_FILTER
         )
         if path:

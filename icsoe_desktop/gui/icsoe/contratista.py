@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -30,6 +29,7 @@ from icsoe_desktop.gui.icsoe.datos_generales import IcsoeDatosGeneralesPage
 from icsoe_desktop.gui.informativa.inicio import InformativasInicio
 from icsoe_desktop.gui.kit import efirma_de_la_sesion, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import puede_cerrar
+from icsoe_desktop.gui.kit.elegir_archivo import guardar_archivo
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar
@@ -220,9 +220,7 @@ class IcsoeContratistaWindow(QMainWindow):
         if not self.exportar_action.isEnabled():
             return
         name = self._services.capturistas_excel.export_file_name(self.sesion.rfc)
-        path, filtro = QFileDialog.getSaveFileName(
-            self, EXPORT_TITLE, str(Path.home() / name), FILTRO_DIALOGO
-        )
+        path, filtro = guardar_archivo(self, EXPORT_TITLE, str(Path.home() / name), FILTRO_DIALOGO)
         if path:
             self.exportar_a(str(con_terminacion(Path(path), filtro)))
 

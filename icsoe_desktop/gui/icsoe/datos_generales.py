@@ -10,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -23,6 +22,7 @@ from icsoe_desktop.domain.contacto import ENTIDADES_FEDERATIVAS
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.codigo_postal import CodigoPostalVinculo
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.widgets import telefono_field
 from icsoe_desktop.services.contratistas import DatosGenerales
@@ -209,9 +209,7 @@ class IcsoeDatosGeneralesPage(QWidget):
         self.eliminar_archivo.setEnabled(acuse is not None)
 
     def _choose_acuse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Acuse de registro en padrón de la STPS", "", PDF_FILTER
-        )
+        path, _ = abrir_archivo(self, "Acuse de registro en padrón de la STPS", "", PDF_FILTER)
         if path:
             self.set_acuse(path)
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.elegir_archivo import elegir_carpeta, guardar_archivo
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 
@@ -143,11 +143,11 @@ class ArchivoClienteDialog(QDialog):
         if rfc is None:
             return
         if self.como_zip.isChecked():
-            path, _ = QFileDialog.getSaveFileName(
+            path, _ = guardar_archivo(
                 self, TITLE, str(Path.home() / self.nombre_zip()), "Archivo ZIP (*.zip)"
             )
         else:
-            path = QFileDialog.getExistingDirectory(self, TITLE, str(Path.home()))
+            path = elegir_carpeta(self, TITLE, str(Path.home()))
         if path:
             self.exportar_a(Path(path))
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +36,7 @@ from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.texts import enumerar, plural
 from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar, ejecutar_con_barra
 
@@ -235,7 +235,7 @@ class RegistrarPresentacionDialog(QDialog):
     # --- the acuse -----------------------------------------------------------------------------
 
     def _pedir_acuse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = abrir_archivo(
             self, "Acuse de presentación del IMSS", str(Path.home()), "Documento PDF (*.pdf)"
         )
         if path:

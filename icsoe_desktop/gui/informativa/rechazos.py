@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import FIRMADAS
@@ -18,6 +18,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.asistente_importacion import Cancelada, guia_de_importacion
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo, elegir_carpeta
 from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar, ejecutar_con_barra
@@ -98,7 +99,7 @@ class RechazosPortal(QObject):
     # --- importing -----------------------------------------------------------------------------
 
     def _pedir_archivo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = abrir_archivo(
             self.importar.window(), "Importar rechazos del portal", str(Path.home()), IMPORT_FILTER
         )
         if path:
@@ -165,7 +166,7 @@ class RechazosPortal(QObject):
         )
 
     def _elegir_carpeta(self) -> None:
-        carpeta = QFileDialog.getExistingDirectory(
+        carpeta = elegir_carpeta(
             self.exportar.window(), "Exportar rechazados a la carpeta", str(Path.home())
         )
         if carpeta:

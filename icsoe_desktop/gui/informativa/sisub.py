@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -57,6 +56,7 @@ from icsoe_desktop.gui.informativa import sisub_sitio, sisub_trabajador
 from icsoe_desktop.gui.informativa.sisub_trabajador import centavos as _centavos
 from icsoe_desktop.gui.informativa.sisub_trabajador import dias as _dias
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo, elegir_carpeta
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -793,7 +793,7 @@ class SisubDialog(QDialog):
             )
 
     def _guia(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = abrir_archivo(
             self, "Archivo de guía del INFONAVIT", str(Path.home()), "Excel (*.xls *.xlsx)"
         )
         if not path:
@@ -819,7 +819,7 @@ class SisubDialog(QDialog):
             self._adjuntar(f"PDF del contrato {c.numero or c.contratante.nombre}", c.uuid)
 
     def _adjuntar(self, titulo: str, contrato: str | None) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, titulo, str(Path.home()), "PDF (*.pdf)")
+        path, _ = abrir_archivo(self, titulo, str(Path.home()), "PDF (*.pdf)")
         if not path:
             return
         from icsoe_desktop.services.informativa.repse import pdf_de_archivo
@@ -847,7 +847,7 @@ class SisubDialog(QDialog):
     def _exportar(self) -> None:
         if self.reporte is None or self._trabajando:
             return
-        carpeta = QFileDialog.getExistingDirectory(self, "Exportar el SISUB", str(Path.home()))
+        carpeta = elegir_carpeta(self, "Exportar el SISUB", str(Path.home()))
         if not carpeta:
             return
         aparte, uuid, actor = self._aparte_de, self.reporte.uuid, self._actor
@@ -868,9 +868,7 @@ class SisubDialog(QDialog):
     def _presentar(self) -> None:
         if self.reporte is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Acuse del INFONAVIT", str(Path.home()), "PDF (*.pdf)"
-        )
+        path, _ = abrir_archivo(self, "Acuse del INFONAVIT", str(Path.home()), "PDF (*.pdf)")
         if not path:
             return
         from icsoe_desktop.services.informativa.repse import pdf_de_archivo

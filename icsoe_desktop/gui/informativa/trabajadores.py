@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +36,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.dos_filas import en_dos_filas_si_no_cabe
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo
 from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -393,7 +393,7 @@ class TrabajadoresPanel(QObject):
     def _pedir_archivo(self, revisar: bool = False) -> None:
         if self.contrato is None or not self.editable:
             return
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = abrir_archivo(
             self.tabla.window(), "Importar trabajadores", str(Path.home()), IMPORT_FILTER
         )
         if path:

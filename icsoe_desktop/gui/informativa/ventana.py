@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +46,7 @@ from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
 from icsoe_desktop.gui.kit import colores, lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.dos_filas import en_dos_filas_si_no_cabe
+from icsoe_desktop.gui.kit.elegir_archivo import elegir_carpeta, guardar_archivo
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
@@ -606,7 +606,7 @@ class InformativaWindow(QMainWindow):
 
     def _pedir_ruta_acuse_imss(self) -> None:
         nombre = f"Acuse_IMSS_{self.rfc}_{self.fila.periodo.clave}_{self.fila.folio_imss}.pdf"
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = guardar_archivo(
             self, "Guardar acuse del IMSS", str(Path.home() / nombre), "Documento PDF (*.pdf)"
         )
         if path:
@@ -628,7 +628,7 @@ class InformativaWindow(QMainWindow):
         return self._services.informativa_firma.nombre_constancia(self.rfc, self.fila.periodo.clave)
 
     def _pedir_ruta_acuse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = guardar_archivo(
             self,
             "Guardar constancia de firma",
             str(Path.home() / self.nombre_acuse()),
@@ -665,7 +665,7 @@ class InformativaWindow(QMainWindow):
         return path
 
     def _pedir_carpeta(self) -> None:
-        carpeta = QFileDialog.getExistingDirectory(self, "Exportar a la carpeta", str(Path.home()))
+        carpeta = elegir_carpeta(self, "Exportar a la carpeta", str(Path.home()))
         if carpeta:
             self.exportar_a(Path(carpeta))
 

@@ -114,9 +114,10 @@ class FilePicker(QObject):
         button.clicked.connect(self.choose)
 
     def choose(self) -> None:
-        from PySide6.QtWidgets import QFileDialog  # not loaded with the login (start-up)
+        # Not loaded with the login (start-up).
+        from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo
 
-        path, _ = QFileDialog.getOpenFileName(self.edit.window(), self._caption, "", self._filter)
+        path, _ = abrir_archivo(self.edit.window(), self._caption, "", self._filter)
         on_chosen = self._on_chosen()
         if path and on_chosen is not None:
             # Qt answers with «/»; the field shows the path as Windows writes it (C:\…).

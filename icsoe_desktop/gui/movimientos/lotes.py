@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +36,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.dos_filas import en_dos_filas_si_no_cabe
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo, elegir_carpeta
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -354,9 +354,7 @@ class LotesPanel(QWidget):
         if not self.pendientes.checked_rows():
             msgbox.warning(self, MSG_SIN_SELECCION, TITLE)
             return
-        folder = QFileDialog.getExistingDirectory(
-            self, "Carpeta donde se guarda el lote", str(Path.home())
-        )
+        folder = elegir_carpeta(self, "Carpeta donde se guarda el lote", str(Path.home()))
         if folder:
             self.generar_en(Path(folder))
 
@@ -397,7 +395,7 @@ class LotesPanel(QWidget):
         if self.selected_lote() is None:
             msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
             return
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = abrir_archivo(
             self,
             "Resultado IDSE del lote",
             str(Path.home()),

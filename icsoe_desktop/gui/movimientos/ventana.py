@@ -16,7 +16,6 @@ from PySide6.QtGui import QDesktopServices, QHideEvent, QKeyEvent, QKeySequence,
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.dos_filas import en_dos_filas_si_no_cabe
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo, guardar_archivo
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -499,7 +499,7 @@ class MovimientosIdse(QWidget):
         name = self._services.empresa.nombre_de_archivo(
             default_name(self._services.movimientos.now())
         )
-        path, filtro = QFileDialog.getSaveFileName(
+        path, filtro = guardar_archivo(
             self, "Exportar Excel", str(Path.home() / name), FILTRO_DIALOGO
         )
         if path:
@@ -543,7 +543,7 @@ class MovimientosIdse(QWidget):
         )
 
     def _ask_import(self, revisar: bool = False) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = abrir_archivo(
             self,
             "Importar movimientos",
             str(Path.home()),

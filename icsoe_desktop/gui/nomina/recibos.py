@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +30,7 @@ from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivos, elegir_carpeta
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.notificador import suscribir
@@ -267,12 +267,12 @@ class RecibosNominaDialog(QDialog):
         salarios.ver(self, self._services, self._usuario, self.periodo_elegido)
 
     def _elegir_carpeta(self) -> None:
-        carpeta = QFileDialog.getExistingDirectory(self, "Carpeta con los recibos (XML)")
+        carpeta = elegir_carpeta(self, "Carpeta con los recibos (XML)")
         if carpeta:
             self.importar([Path(carpeta)])
 
     def _elegir_archivos(self) -> None:
-        archivos, _filtro = QFileDialog.getOpenFileNames(
+        archivos, _filtro = abrir_archivos(
             self, "Recibos de nómina", "", "Recibos de nómina (*.zip *.xml)"
         )
         if archivos:
