@@ -163,7 +163,7 @@ def _certificados(conductor: Conductor, data_dir: Path, args: list[str]) -> list
 def _presentacion(conductor: Conductor, data_dir: Path, args: list[str]) -> list[QWidget]:
     """The contratista's window › the informativa's over it › Registrar presentación › the acuse
     read › Enter (Registrar) › Alt+R in the confirmation › «La informativa quedó presentada…» ›
-    Enter."""
+    Enter, the window manager busy."""
     from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
     from icsoe_desktop.gui.informativa.inicio import InformativasInicio
     from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
@@ -205,7 +205,9 @@ def _presentacion(conductor: Conductor, data_dir: Path, args: list[str]) -> list
         c.alt_de("Registrar")
         if not c.esperar(lambda v: "quedó presentada" in v["texto"], "«quedó presentada»"):
             return
-        c.tecla("Return")
+        # The manager busy: it sees the box and Registrar presentación gone at once and, left
+        # to itself, may activate the contratista's window behind, or none.
+        c.tecla_con_gestor_ocupado("Return")
         c.activa("InformativaWindow")
         c.anotar("Registrar presentación › quedó presentada › Enter")
 

@@ -298,7 +298,7 @@ def test_contpaqi_sign_in_and_import_movimientos_by_keyboard(qtbot, data_dir, tm
     app = Application(data_dir)
     qtbot.addWidget(app.login)
     try:
-        iniciar_sesion(qtbot, app, modals, alt("N"))  # «Certificados IMSS»: Ahora no
+        main = iniciar_sesion(qtbot, app, modals, alt("N"))  # «Certificados IMSS»: Ahora no
         modals.handle(elegir_archivo(archivo))
         modals.answer(ENTER)  # «Se importaron 40 movimientos nuevos…»
         letra("m")  # Importar &movimientos…
@@ -306,6 +306,7 @@ def test_contpaqi_sign_in_and_import_movimientos_by_keyboard(qtbot, data_dir, tm
         qtbot.waitUntil(lambda: len(modals.messages) == 2)
         assert modals.texts[-1].startswith("Se importaron 40 movimientos nuevos")
         assert app.services.movimientos.count(Filtro()) == 40
+        al_frente(qtbot, main)
     finally:
         app.shutdown()
 
@@ -384,6 +385,7 @@ def test_the_first_day_by_keyboard(qtbot, data_dir, tmp_path, modals):
             qtbot.waitUntil(lambda clave=clave: asistente.currentPage().clave == clave)
             letra("o")  # Omitir este paso
         qtbot.waitUntil(lambda: not isValid(asistente))  # Omitir on the last step ends it
+        al_frente(qtbot, main)
         servicios = app.services
         assert servicios.primer_uso.empresa().rfc == cf.RFC_MORAL
         assert [r.registro for r in servicios.registros.listar()] == ["Y5412345106"]
@@ -504,6 +506,7 @@ def test_the_contratista_guide_by_keyboard(qtbot, data_dir, tmp_path, smtp_serve
         wait_operations(qtbot)
         qtbot.waitUntil(lambda: any(t.startswith("Se generó el archivo") for t in modals.texts))
         assert excel.exists()
+        al_frente(qtbot, ventana)
     finally:
         app.shutdown()
 
@@ -596,6 +599,7 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, app, modals, 
     wait_operations(qtbot)
     assert modals.texts[-1] == "La informativa quedó presentada con el folio N262253432."
     assert informativa.solo_lectura.text().startswith("Presentada el 23/11/2026 10:15")
+    al_frente(qtbot, informativa)  # not the contratista's window behind it
 
 
 def test_the_capturista_guide_by_keyboard(qtbot, services, quien, app, modals):
@@ -655,6 +659,7 @@ def test_alta_de_usuarios_by_keyboard(
     qtbot.waitUntil(lambda: MSG_GUARDADO in modals.texts)
     assert services.capturistas.total(rfc) == 1
     assert ventana.paginas.currentWidget() is ventana.consulta
+    al_frente(qtbot, ventana)
 
 
 # --- the CONTPAQi guide, whole ------------------------------------------------------------------
@@ -888,6 +893,8 @@ def test_contpaqi_certificados_imss_by_keyboard(qtbot, data_dir, tmp_path, modal
         letra_del_menu(main.certificados_action)
         qtbot.waitUntil(lambda: "no estarán disponibles" in modals.texts[-1])
         assert REGISTRO_A in modals.texts[-1] and REGISTRO_B not in modals.texts[-1]
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+        al_frente(qtbot, main)  # the alert and Certificados IMSS closed by one Enter
     finally:
         app.shutdown()
 
@@ -971,6 +978,7 @@ def test_contpaqi_lotes_by_keyboard(qtbot, data_dir, tmp_path, modals):
                 [(p.nss, p.fecha) for p in lotes.pendientes.rows] == [(nss(4), date(2026, 6, 12))]
             )
         )
+        al_frente(qtbot, main)
     finally:
         app.shutdown()
 
@@ -1090,5 +1098,6 @@ def test_contpaqi_registrate_aqui_and_olvido_su_contrasena_by_keyboard(
         assert app.main.usuario == nuevo
         qtbot.waitUntil(lambda: dejados != [], timeout=20_000)
         qtbot.waitUntil(lambda: not isValid(dejados[0]) or not dejados[0].isVisible())
+        al_frente(qtbot, app.main)  # the Configuración inicial left: the main window
     finally:
         app.shutdown()
