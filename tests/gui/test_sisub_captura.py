@@ -41,7 +41,7 @@ def _ventana(qtbot, services, rfc: str) -> SisubDialog:
     qtbot.addWidget(dialogo)
     dialogo.show()
     wait_operations(qtbot)
-    qtbot.waitUntil(lambda: dialogo.contratos_model.rowCount() == 1)
+    qtbot.waitUntil(lambda: dialogo.contratos_model.rowCount() == 1, timeout=30_000)
     return dialogo
 
 
@@ -54,10 +54,10 @@ def _elegir(qtbot, combo, texto: str) -> None:
     """Open the colonia's list and click one, as the clerk does."""
     combo.showPopup()
     view = combo.view()
-    qtbot.waitUntil(view.isVisible)
+    qtbot.waitUntil(view.isVisible, timeout=30_000)
     rect = view.visualRect(view.model().index(combo.findText(texto), 0))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: not view.isVisible())
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=30_000)
 
 
 def _teclear(qtbot, edit, texto: str) -> None:
@@ -86,7 +86,9 @@ def test_the_work_sites_cp_fills_municipio_and_entidad_and_lists_colonias(
     assert aviso.text() == "Saltillo, Coahuila (6 colonias)."
     dialogo.grab().save("/tmp/sisub-sitio.png")
     click(qtbot, dialogo.guardar_contrato)
-    qtbot.waitUntil(lambda: _sitio(con_catalogo, uuid, rfc).codigo_postal == "25000")
+    qtbot.waitUntil(
+        lambda: _sitio(con_catalogo, uuid, rfc).codigo_postal == "25000", timeout=30_000
+    )
     assert _sitio(con_catalogo, uuid, rfc) == Domicilio(
         SITIO.calle, SITIO.numero_exterior, SITIO.numero_interior, "Nogales", "25000",
         "Saltillo", "Coahuila",
@@ -120,7 +122,7 @@ def test_without_a_catalogue_the_site_is_typed_by_hand_and_saved(qtbot, modals, 
     _teclear(qtbot, dialogo.sitio["municipio"], "Cuauhtémoc")
     dialogo.entidad.setCurrentIndex(dialogo.entidad.findData("Ciudad de México"))
     click(qtbot, dialogo.guardar_contrato)
-    qtbot.waitUntil(lambda: _sitio(services, uuid, rfc).codigo_postal == "06600")
+    qtbot.waitUntil(lambda: _sitio(services, uuid, rfc).codigo_postal == "06600", timeout=30_000)
     sitio = _sitio(services, uuid, rfc)
     assert (sitio.colonia, sitio.municipio, sitio.entidad) == (
         "Juárez",
@@ -157,19 +159,19 @@ def test_a_worker_without_receipts_is_added_and_removed_from_the_window(
         type_text(qtbot, agregar.importes["variables"], "250.50")
         agregar.grab().save("/tmp/sisub-agregar.png")
         click(qtbot, agregar.guardar)
-        qtbot.waitUntil(lambda: len(modals.texts) == 1)
+        qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=30_000)
         visto["error"] = modals.texts[0]
         assert agregar.isVisible()
         _teclear(qtbot, agregar.nss, NUEVO)
         click(qtbot, agregar.guardar)
-        qtbot.waitUntil(lambda: not agregar.isVisible())
+        qtbot.waitUntil(lambda: not agregar.isVisible(), timeout=30_000)
         visto["agregado"] = agregar.agregado
 
     modals.handle(capturar)
     click(qtbot, dialogo.agregar_trabajador)
     qtbot.waitUntil(lambda: "agregado" in visto, timeout=10_000)
     assert "su dígito verificador no corresponde" in str(visto["error"])
-    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == antes + 1)
+    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == antes + 1, timeout=30_000)
     fila = _fila(dialogo, NUEVO)
     celdas = [dialogo.trabajadores_model.index(fila, c).data() for c in (0, 2, 3, 4, 5, 9)]
     assert celdas == [
@@ -180,7 +182,7 @@ def test_a_worker_without_receipts_is_added_and_removed_from_the_window(
     dialogo.trabajadores.selectRow(fila)
     modals.answer(ENTER)
     click(qtbot, dialogo.quitar_trabajador)
-    qtbot.waitUntil(lambda: len(modals.messages) == 2)
+    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=30_000)
     pregunta = modals.messages[1]
     assert pregunta.text.startswith(
         f"¿Quitar a ROSA PÉREZ (NSS {NUEVO}) del bimestre 3 (may–jun 2026) de este contrato?"
@@ -190,7 +192,7 @@ def test_a_worker_without_receipts_is_added_and_removed_from_the_window(
     assert not auditado(services, "sisub_trabajador_quitado")
     modals.answer("Quitar")
     click(qtbot, dialogo.quitar_trabajador)
-    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == antes)
+    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == antes, timeout=30_000)
     assert NUEVO not in {t.nss for t in dialogo.trabajadores_model.rows}
     (detalle,) = auditado(services, "sisub_trabajador_quitado")
     assert f"era «Capturado por {rfc}»" in detalle

@@ -56,7 +56,7 @@ def _ventana(qtbot, services, rfc: str, actor: str) -> SisubDialog:
     dialogo = SisubDialog(services, rfc, actor)
     qtbot.addWidget(dialogo)
     dialogo.show()
-    qtbot.waitUntil(lambda: dialogo.reporte is not None)
+    qtbot.waitUntil(lambda: dialogo.reporte is not None, timeout=30_000)
     return dialogo
 
 
@@ -69,7 +69,7 @@ def test_the_clerk_says_why_the_icsoe_differs_and_the_files_are_exported(
     assert dialogo.nota.text() == "Diferencia con la informativa ICSOE: sin motivo anotado."
     click(qtbot, dialogo.revisar)
     wait_operations(qtbot)
-    qtbot.waitUntil(lambda: len(modals.texts) == 1)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=30_000)
     assert (
         "Corregir: Un contrato de la informativa ICSOE del periodo no está en el SISUB."
         in (modals.texts[0])
@@ -92,7 +92,7 @@ def test_the_clerk_says_why_the_icsoe_differs_and_the_files_are_exported(
 
     modals.handle(anotar)
     click(qtbot, dialogo.anotar)
-    qtbot.waitUntil(lambda: MOTIVO in dialogo.nota.text())
+    qtbot.waitUntil(lambda: MOTIVO in dialogo.nota.text(), timeout=30_000)
     assert modals.texts[1] == "El motivo admite hasta 1,000 caracteres."
     assert visto["largo"] == (True, True)
     assert fx.auditado(services, "sisub_nota_icsoe") == [MOTIVO]
@@ -101,7 +101,7 @@ def test_the_clerk_says_why_the_icsoe_differs_and_the_files_are_exported(
     # Revisar accepts the difference, and says by which note.
     click(qtbot, dialogo.revisar)
     wait_operations(qtbot)
-    qtbot.waitUntil(lambda: len(modals.texts) == 3)
+    qtbot.waitUntil(lambda: len(modals.texts) == 3, timeout=30_000)
     revision = modals.texts[2]
     assert "Corregir:" not in revision
     aceptada = (
@@ -118,7 +118,7 @@ def test_the_clerk_says_why_the_icsoe_differs_and_the_files_are_exported(
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(tmp_path / "salida"))
     click(qtbot, dueno.exportar)
     wait_operations(qtbot)
-    qtbot.waitUntil(lambda: len(modals.texts) == 4)
+    qtbot.waitUntil(lambda: len(modals.texts) == 4, timeout=30_000)
     assert modals.texts[3].startswith("Se escribió")
     carpeta = tmp_path / "salida" / f"SISUB {rfc} 2026-2"
     assert (carpeta / "2_SISUB_Ley_29_bis_Contratos.csv").exists()
@@ -129,7 +129,7 @@ def test_a_complementario_from_the_window_prepared_exported_and_filed(
 ):
     rfc, _ana, uuid = reporte
     dialogo = _ventana(qtbot, services, rfc, rfc)
-    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() > 0)
+    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() > 0, timeout=30_000)
     filas = dialogo.trabajadores_model.rowCount()  # the workers per bimestre, from the receipts
     # Before any filing: greyed, and it says why as the service would refuse it.
     assert not dialogo.complementario.isEnabled()
@@ -145,7 +145,7 @@ def test_a_complementario_from_the_window_prepared_exported_and_filed(
         FOLIO,
         datetime(2026, 9, 15, 11, 20, 5, tzinfo=HORA_DEL_CENTRO),
     )
-    qtbot.waitUntil(lambda: f"Presentado · folio {FOLIO}" in dialogo.estado.text())
+    qtbot.waitUntil(lambda: f"Presentado · folio {FOLIO}" in dialogo.estado.text(), timeout=30_000)
     assert not dialogo.preparar.isEnabled() and not dialogo.anotar.isEnabled()
     assert dialogo.complementario.isEnabled()
     dialogo.grab().save("/tmp/sisub_presentado.png")
@@ -177,7 +177,7 @@ def test_a_complementario_from_the_window_prepared_exported_and_filed(
         "del registro en el REPSE, Cambio de la escritura constitutiva."
     )
     assert visto["sin_motivo"] is True
-    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == filas)
+    qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == filas, timeout=30_000)
     assert dialogo.contratos_model.index(0, 5).data() == "SISUB-2026-001"
     editables = (dialogo.preparar, dialogo.anotar, dialogo.guardar_contrato, dialogo.exportar)
     assert all(b.isEnabled() for b in (*editables, dialogo.presentar))
@@ -188,7 +188,7 @@ def test_a_complementario_from_the_window_prepared_exported_and_filed(
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(tmp_path / "salida"))
     click(qtbot, dialogo.exportar)
     wait_operations(qtbot)
-    qtbot.waitUntil(lambda: len(modals.texts) == 2)
+    qtbot.waitUntil(lambda: len(modals.texts) == 2, timeout=30_000)
     assert modals.texts[1].startswith("Se escribió")
     carpeta = tmp_path / "salida" / f"SISUB {rfc} 2026-2 complementario"
     assert {p.name for p in carpeta.iterdir()} >= {
@@ -206,11 +206,11 @@ def test_a_complementario_from_the_window_prepared_exported_and_filed(
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(acuse), ""))
     modals.answer("Registrar", "Aceptar")
     click(qtbot, dialogo.presentar)
-    qtbot.waitUntil(lambda: len(modals.texts) == 4)
+    qtbot.waitUntil(lambda: len(modals.texts) == 4, timeout=30_000)
     assert FOLIO_COMPLEMENTARIO in modals.texts[2]
     assert modals.texts[3] == f"Presentado: folio {FOLIO_COMPLEMENTARIO}."
     presentado = (
         f"Complementario (Cambio de un contrato)</b> · Presentado · folio {FOLIO_COMPLEMENTARIO}"
     )
-    qtbot.waitUntil(lambda: presentado in dialogo.estado.text())
+    qtbot.waitUntil(lambda: presentado in dialogo.estado.text(), timeout=30_000)
     assert not dialogo.guardar_contrato.isEnabled() and dialogo.complementario.isEnabled()
