@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, texto_del_centro
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.sisub.layout import (
@@ -188,6 +189,7 @@ class Guias:
         """Per CSV, the office's guide's layout when one was read, else the built-in one."""
         return con_incluido(self.guardadas())
 
+    @anuncia(ICSOE)
     def guardar(
         self, nuevos: dict[str, Layout], nombre: str, sha256: str, actor: str | None, detalle: str
     ) -> None:
@@ -197,6 +199,7 @@ class Guias:
             self._escribir(session, nuevos, nombre, sha256, actor or "", self._clock())
             self._audit.record(session, actor, AUDIT_LEIDA, nombre, f"SHA-256 {sha256}; {detalle}")
 
+    @anuncia(ICSOE)
     def trasladar(self, carpeta: Path) -> int:
         """The layouts kept in ``carpeta``'s ``sisub_guias.json`` moved into the store, each CSV
         the store holds none of taking the file's (one a sync brought stands), and the file
