@@ -35,6 +35,7 @@ SIN_ANUNCIO = {
     ("sync/estado.py", "EstadoSync.escribir"): "the sync's notes: synchronize announces",
     ("audit.py", "AuditService.anotar"): "an export's audit entry: the log has no window open",
     ("nomina/importar.py", "_Lector.leer"): "its batches: importar announces once at its end",
+    ("sisub/guia.py", "Guias.trasladar"): "at the opening, before a window reads the store",
 }
 WRITE_CALLS = {"add", "add_all", "merge", "delete"}
 WRITE_STATEMENTS = ("insert(", "update(", "delete(", "sqlite_insert(")

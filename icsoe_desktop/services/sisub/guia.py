@@ -199,7 +199,6 @@ class Guias:
             self._escribir(session, nuevos, nombre, sha256, actor or "", self._clock())
             self._audit.record(session, actor, AUDIT_LEIDA, nombre, f"SHA-256 {sha256}; {detalle}")
 
-    @anuncia(ICSOE)
     def trasladar(self, carpeta: Path) -> int:
         """The layouts kept in ``carpeta``'s ``sisub_guias.json`` moved into the store, each CSV
         the store holds none of taking the file's (one a sync brought stands), and the file
