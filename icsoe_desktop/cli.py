@@ -292,7 +292,10 @@ def _recuperar_llave(args: argparse.Namespace) -> int:
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
-    print("Llave de las bases de datos recuperada: icsoe-desktop ya puede abrirlas.")
+    print(
+        f"Llave de las bases de datos de la carpeta «{data_dir}» recuperada: icsoe-desktop ya "
+        "puede abrirlas."
+    )
     return 0
 
 

@@ -1,12 +1,16 @@
-"""The installation's store key: what encrypts every store of the data folder (store/cifrado.py),
-kept in the OS keyring (``almacen``/``llave``: the Windows user's Credential Manager) as the
-other secrets, never in a file.
+"""A data folder's store key: what encrypts every store of the folder (store/cifrado.py), kept
+in the OS keyring (``almacen``/``llave:<id>``: the Windows user's Credential Manager, under the
+folder's own id, services/carpeta_datos.py) as the other secrets, never in a file.
 
-Made the first time an installation opens its catalog, read once per process. A key that was
-used (the catalog is encrypted) and is no longer in the keyring is never made anew: the stores
-would not open with another. The opening stops with :data:`MSG_FALTA`. Without an OS keyring
-nothing secret can be kept: the stores stay in clear and the log says so (the administration
-guide, «Cifrado de las bases de datos»).
+Made the first time a folder opens its catalog, read once per process, and proven to open the
+folder's stores before anything uses it or seals it beside them: a key of another folder is
+said as such (:data:`MSG_OTRA`), never taken for a damaged file, and never resealed over this
+folder's recovery. A key that was used (the catalog is encrypted) and is not in the keyring is
+never made anew: the stores would not open with another. The one-key-per-user slot of earlier
+releases (``almacen``/``llave``) is adopted only when it opens this folder; otherwise the
+opening stops with :data:`MSG_FALTA` or :data:`MSG_OTRA`, and the folder's recovery code opens
+it. Without an OS keyring nothing secret can be kept: the stores stay in clear and the log says
+so (the administration guide, «Cifrado de las bases de datos»).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.paths import CATALOGO_FILE
-from icsoe_desktop.services import recuperacion_almacen
+from icsoe_desktop.services import carpeta_datos, recuperacion_almacen
 from icsoe_desktop.services.llave_llavero import LlaveDeLlavero
 from icsoe_desktop.services.secrets import ALMACEN, SecretsService
 from icsoe_desktop.store import cifrado
@@ -24,14 +28,21 @@ from icsoe_desktop.store import cifrado
 log = logging.getLogger(__name__)
 
 KEYRING_SCOPE = recuperacion_almacen.KEYRING_SCOPE
-CUENTA = recuperacion_almacen.CUENTA_LLAVE
+CUENTA = recuperacion_almacen.CUENTA_LLAVE  # the folder's is «llave:<id>»; alone: earlier releases
 MSG_FALTA = (
     "No está en el llavero del sistema ({almacen}) la llave con la que se cifraron las bases "
-    "de datos de esta instalación: sin ella no se pueden abrir, así que no se abrió nada. Pasa "
-    "cuando se restableció el perfil de Windows o se copió la carpeta de datos a otro equipo o "
-    "usuario: restaura la credencial «icsoe-desktop/almacen» (usuario «llave») desde el "
-    "respaldo del Administrador de credenciales del equipo o usuario anterior, o usa el código "
-    "de recuperación del administrador (guía de administración, «Cifrado de las bases de datos»)."
+    "de datos de la carpeta «{carpeta}»: sin ella no se pueden abrir, así que no se abrió nada. "
+    "Pasa cuando se restableció el perfil de Windows o se copió la carpeta de datos a otro "
+    "equipo o usuario: escribe el código de recuperación de esta carpeta (el que su "
+    "administrador imprimió), o restaura las credenciales «icsoe-desktop/almacen» desde el "
+    "respaldo del Administrador de credenciales del equipo o usuario anterior (guía de "
+    "administración, «Cifrado de las bases de datos»)."
+)
+MSG_OTRA = (
+    "La carpeta de datos «{carpeta}» está cifrada con otra llave que la que tiene el llavero del "
+    "sistema: escribe el código de recuperación de esta carpeta (el que su administrador "
+    "imprimió al crearla) para abrirla. Sus archivos no están dañados; no se abrió ni se "
+    "cambió nada."
 )
 MSG_ILEGIBLE = (
     "No se pudo leer la llave de las bases de datos en el llavero del sistema ({almacen}): la "
@@ -67,6 +78,9 @@ class LlaveAlmacen(LlaveDeLlavero):
         self._data_dir = data_dir
         self._catalogo = data_dir / CATALOGO_FILE
 
+    def cuenta_llavero(self) -> str:
+        return carpeta_datos.cuenta(CUENTA, self._data_dir)
+
     def _cargar(self) -> bytes | None:
         llave = super()._cargar()
         if llave is not None:  # its recovery code made with it, or when it has none yet
@@ -74,18 +88,42 @@ class LlaveAlmacen(LlaveDeLlavero):
         return llave
 
     def usada(self) -> bool:
-        return cifrada(self._catalogo)
+        return bool(carpeta_datos.cifrados(self._data_dir))
+
+    def comprobar(self, llave: bytes) -> None:
+        if carpeta_datos.abre(self._data_dir, llave) is not False:
+            return
+        sellada = recuperacion_almacen.leer(self._data_dir) or {}
+        if sellada.get("huella") == recuperacion_almacen.huella(llave):
+            return  # the key sealed beside them: the catalog is damaged, its opening says so
+        log.error("La llave del llavero no abre las bases de %s", self._data_dir)
+        raise self.otra()
+
+    def heredada(self) -> bytes | None:
+        """The user's one key of earlier releases, when it opens this folder's stores."""
+        llave = self.de_texto(self._secrets.get(self.scope, CUENTA))
+        if llave is not None and carpeta_datos.abre(self._data_dir, llave):
+            return llave
+        return None
 
     def ilegible(self) -> DomainError:
         return LlaveAlmacenFaltante("llave_almacen_ilegible", MSG_ILEGIBLE.format(almacen=ALMACEN))
 
     def faltante(self) -> DomainError:
-        return LlaveAlmacenFaltante("sin_llave_almacen", MSG_FALTA.format(almacen=ALMACEN))
+        if self.de_texto(self._secrets.get(self.scope, CUENTA)) is not None:
+            return self.otra()  # the keyring holds a key: another folder's
+        return LlaveAlmacenFaltante(
+            "sin_llave_almacen", MSG_FALTA.format(almacen=ALMACEN, carpeta=self._data_dir)
+        )
+
+    def otra(self) -> DomainError:
+        return LlaveAlmacenFaltante("llave_almacen_otra", MSG_OTRA.format(carpeta=self._data_dir))
 
 
 def usar(data_dir: Path, secrets: SecretsService | None = None) -> LlaveAlmacen:
     """This process opens the stores with the key of ``data_dir``'s installation from now on."""
     proveedor = LlaveAlmacen(secrets or SecretsService(), data_dir)
+    carpeta_datos.usar(data_dir)
     cifrado.usar_llave(proveedor)
     return proveedor
 
@@ -95,6 +133,7 @@ __all__ = [
     "KEYRING_SCOPE",
     "MSG_FALTA",
     "MSG_ILEGIBLE",
+    "MSG_OTRA",
     "LlaveAlmacen",
     "LlaveAlmacenFaltante",
     "cifrada",

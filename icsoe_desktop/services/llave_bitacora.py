@@ -2,12 +2,14 @@
 so whoever can write a store's file but not read this user's OS keyring cannot append an entry
 nor rewrite a chain that verifies.
 
-One key per OS keyring (``bitacora``/``llave``: the Windows user's Credential Manager), made the
-first time an installation needs it, read once per process; a reinstall, another data folder
-of the same user, a backup restored by that user: all verify with it. A key that was used (the
-catalog's chain holds keyed links) and is no longer in the keyring is never made anew in its
-place: every chain linked with it would stop verifying. The installation stops with
-:data:`MSG_FALTA`, which names the recovery (docs/administracion.md, «La llave de la bitácora»).
+One key per data folder (``bitacora``/``llave:<id>`` in the Windows user's Credential Manager,
+under the folder's id: services/carpeta_datos.py), made the first time the folder needs it, read
+once per process; a reinstall and a copy of the folder verify with it. The one-key-per-user slot
+of earlier releases (``bitacora``/``llave``) is taken for a folder only when it links that
+folder's chain. A key that was used (the catalog's chain holds keyed links) and is no longer in
+the keyring is never made anew in its place: every chain linked with it would stop verifying.
+The installation stops with :data:`MSG_FALTA`, which names the recovery (docs/administracion.md,
+«La llave de la bitácora»).
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import secrets as random
 from contextlib import closing
 from pathlib import Path
 
-from icsoe_desktop.domain.bitacora import CON_LLAVE, LARGO_LLAVE, huella
+from icsoe_desktop.domain.bitacora import CON_LLAVE, LARGO_LLAVE, eslabon, huella
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.services import recuperacion_almacen
+from icsoe_desktop.services import carpeta_datos, recuperacion_almacen
 from icsoe_desktop.services.llave_llavero import LlaveDeLlavero
 from icsoe_desktop.services.secrets import ALMACEN, NO_KEYRING_MESSAGE, SecretsService
 from icsoe_desktop.store import cifrado, plain
@@ -27,7 +29,7 @@ from icsoe_desktop.store import cifrado, plain
 log = logging.getLogger(__name__)
 
 KEYRING_SCOPE = recuperacion_almacen.KEYRING_SCOPE_BITACORA  # icsoe-desktop/bitacora
-CUENTA = recuperacion_almacen.CUENTA_LLAVE  # «llave»
+CUENTA = recuperacion_almacen.CUENTA_LLAVE  # «llave:<the folder's id>»; alone, the user's
 MSG_FALTA = (
     "No está en el llavero del sistema ({almacen}) la llave de la bitácora de esta instalación, "
     "con la que ya se encadenó su bitácora: sin ella no se puede comprobar ni continuar, así que "
@@ -66,6 +68,23 @@ def _encadenada_con_llave(catalogo: Path) -> bool:
         return False
 
 
+def _enlaza(catalogo: Path, llave: bytes) -> bool:
+    """Whether ``llave`` made the last keyed link of the catalog's chain."""
+    try:
+        with closing(cifrado.solo_lectura(catalogo)) as conn:
+            fila = conn.execute(
+                "SELECT a.uuid, a.at, a.actor, a.action, a.target, a.detail, c.hash, "
+                "(SELECT p.hash FROM audit_cadena AS p WHERE p.audit_id < a.id "
+                "ORDER BY p.audit_id DESC LIMIT 1) "
+                "FROM audit_log AS a JOIN audit_cadena AS c ON c.audit_id = a.id "
+                "WHERE substr(c.hash, 1, ?) = ? ORDER BY a.id DESC LIMIT 1",
+                (len(CON_LLAVE), CON_LLAVE),
+            ).fetchone()
+    except cifrado.Error:
+        return False
+    return fila is not None and eslabon(fila[7], *fila[:6], llave=llave) == fila[6]
+
+
 class LlaveBitacora(LlaveDeLlavero):
     """The provider store/plain.py links with (``plain.usar_llave_bitacora``). None: there is
     no OS keyring and no chain was keyed: keyless links, as every other secret is not kept."""
@@ -80,8 +99,16 @@ class LlaveBitacora(LlaveDeLlavero):
         super().__init__(secrets)
         self._catalogo = catalogo
 
+    def cuenta_llavero(self) -> str:
+        return carpeta_datos.cuenta(CUENTA, self._catalogo.parent)
+
     def usada(self) -> bool:
         return _encadenada_con_llave(self._catalogo)
+
+    def heredada(self) -> bytes | None:
+        """The user's one key of earlier releases, when it links this folder's chain."""
+        llave = self.de_texto(self._secrets.get(self.scope, CUENTA))
+        return llave if llave is not None and _enlaza(self._catalogo, llave) else None
 
     def ilegible(self) -> DomainError:
         return LlaveFaltante("llave_bitacora_ilegible", MSG_ILEGIBLE.format(almacen=ALMACEN))
@@ -91,6 +118,12 @@ class LlaveBitacora(LlaveDeLlavero):
 
     def nueva(self, llave: bytes) -> None:
         log.info("Llave de la bitácora nueva en el llavero (huella %s)", huella(llave))
+        self._sellar()
+
+    def tomada(self, llave: bytes) -> None:
+        self._sellar()
+
+    def _sellar(self) -> None:
         # Sealed at once beside the store key, under the recovery code (a keyring that loses
         # one loses both): not only at the next start. The store key is read already: the
         # catalog whose chain this key links is open.
@@ -120,14 +153,16 @@ def llave_nueva(catalogo: Path, actor: str, secrets: SecretsService | None = Non
     from icsoe_desktop.store import sumas
 
     secrets = secrets or SecretsService()
-    if LlaveBitacora(secrets, catalogo).de_texto(secrets.get(KEYRING_SCOPE, CUENTA)) or not (
+    proveedor = LlaveBitacora(secrets, catalogo)
+    cuenta = proveedor.cuenta_llavero()
+    if proveedor.de_texto(secrets.get(KEYRING_SCOPE, cuenta)) or not (
         _encadenada_con_llave(catalogo)
     ):
         raise DomainError("llave_bitacora_presente", MSG_PRESENTE)
     if not secrets.available():
         raise DomainError("sin_llavero", NO_KEYRING_MESSAGE)
     llave = random.token_bytes(LARGO_LLAVE)
-    secrets.set(KEYRING_SCOPE, CUENTA, llave.hex())
+    secrets.set(KEYRING_SCOPE, cuenta, llave.hex())
     usar(catalogo, secrets)
     detalle = MSG_LLAVE_NUEVA.format(huella=huella(llave))
     with closing(cifrado.solo_lectura(catalogo)) as conn:

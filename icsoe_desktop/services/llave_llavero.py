@@ -1,9 +1,12 @@
 """A random key of the installation kept in the OS keyring, read once per process: the shape
 of the store key (services/llave_almacen.py) and the audit key (services/llave_bitacora.py).
 
-Read from the keyring; a garbled entry or a missing key that was already used (what it keyed
-would no longer open or verify) stops with the subclass's Spanish error; with no OS keyring
-there is no key (None); otherwise a new one is made and kept there."""
+Read from the keyring under the account ``cuenta_llavero()`` names (a data folder's own, for the
+keys of a folder, services/carpeta_datos.py); a garbled entry, a key that is not the one its
+data were keyed with (``comprobar``), or a missing key that was already used (what it keyed would
+no longer open or verify) and that no other slot holds proven (``heredada``: the one-key-per-user
+slot of earlier releases) stops with the subclass's Spanish error; with no OS keyring there is
+no key (None); otherwise a new one is made and kept there."""
 
 from __future__ import annotations
 
@@ -49,15 +52,27 @@ class LlaveDeLlavero:
             return None
         return llave if len(llave) == self.largo else None
 
+    def cuenta_llavero(self) -> str:
+        """The keyring account the key lives under."""
+        return self.cuenta
+
     def _cargar(self) -> bytes | None:
-        valor = self._secrets.get(self.scope, self.cuenta)
+        cuenta = self.cuenta_llavero()
+        valor = self._secrets.get(self.scope, cuenta)
         if valor:
             llave = self.de_texto(valor)
             if llave is None:
                 log.error("%s ilegible en el llavero", self.que)
                 raise self.ilegible()
+            self.comprobar(llave)
             return llave
         if self.usada():
+            heredada = self.heredada()
+            if heredada is not None:
+                self._secrets.set(self.scope, cuenta, heredada.hex())
+                log.info("%s de esta carpeta tomada del llavero del usuario", self.que)
+                self.tomada(heredada)
+                return heredada
             log.error("Falta en el llavero %s", self.que)
             raise self.faltante()
         if not self._secrets.available():
@@ -65,7 +80,7 @@ class LlaveDeLlavero:
             return None
         llave = random.token_bytes(self.largo)
         try:
-            self._secrets.set(self.scope, self.cuenta, llave.hex())
+            self._secrets.set(self.scope, cuenta, llave.hex())
         except DomainError:  # the keyring refused it: as without a keyring
             log.warning("No se guardó en el llavero %s", self.que)
             return None
@@ -76,6 +91,14 @@ class LlaveDeLlavero:
         """Whether something was already keyed with a key that must be in the keyring."""
         raise NotImplementedError
 
+    def comprobar(self, llave: bytes) -> None:
+        """Raises the subclass's Spanish error when ``llave`` is proven not to be the one its
+        data were keyed with (by default nothing is checked)."""
+
+    def heredada(self) -> bytes | None:
+        """A key kept elsewhere and proven to be the one the data were keyed with (None)."""
+        return None
+
     def ilegible(self) -> DomainError:
         raise NotImplementedError
 
@@ -85,6 +108,9 @@ class LlaveDeLlavero:
     def nueva(self, llave: bytes) -> None:
         """A key was just made and kept (the log says so)."""
         log.info("%s nueva en el llavero", self.que)
+
+    def tomada(self, llave: bytes) -> None:
+        """The key ``heredada`` proved was just kept under this provider's own account."""
 
 
 __all__ = ["LlaveDeLlavero"]

@@ -1,13 +1,18 @@
-"""The recovery code of the installation's store key (services/llave_almacen.py): the way back
-when the OS keyring lost the key (a Windows profile reset, another PC or user).
+"""The recovery code of a data folder's store key (services/llave_almacen.py): the way back when
+the OS keyring lost the key (a Windows profile reset, another PC or user).
 
 The code (24 symbols of Crockford's base 32: 120 bits) is made with the key, kept in the
-keyring beside it (an administrator sees it again there, audited) and printed by the first
-administrator. Beside the stores, in ``llave-almacen.recuperacion``, only the key sealed with
-AES-256-GCM under a key derived from the code by scrypt (with its salt): whoever has the file
-and not the code has nothing, and the code itself is never written in the data folder. The
-audit key (services/llave_bitacora.py) is sealed there too: a keyring that lost one lost both,
-and the code brings both back."""
+keyring beside it under the folder's id (services/carpeta_datos.py; an administrator sees it
+again there, audited) and printed by the first administrator. A new folder of the same Windows
+user takes the code that user already has, so one printed code serves them. Beside the stores,
+in ``llave-almacen.recuperacion``, only the key sealed with AES-256-GCM under a key derived from
+the code by scrypt (with its salt): whoever has the file and not the code has nothing, and the
+code itself is never written in the data folder. The audit key (services/llave_bitacora.py) is
+sealed there too: a keyring that lost one lost both, and the code brings both back.
+
+No ordinary action makes a folder's printed code stop opening it: the file is written only with
+a key proven to open the folder's stores, and a file it replaces is kept beside it
+(``llave-almacen.recuperacion.<huella>.anterior``), which the code still opens."""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.services import carpeta_datos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store import cifrado
 
@@ -35,7 +41,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ARCHIVO = "llave-almacen.recuperacion"
+ANTERIOR = ".anterior"  # a file replaced, kept as ARCHIVO.<huella>.anterior
 KEYRING_SCOPE = "almacen"  # icsoe-desktop/almacen in the Credential Manager
+# Accounts, each followed by «:<the folder's id>» (alone: the user's, of earlier releases; the
+# code alone is also the one a new folder of the user takes).
 CUENTA_LLAVE = "llave"  # the key (services/llave_almacen.py)
 CUENTA_CODIGO = "codigo"
 CUENTA_CONFIRMADO = "codigo_confirmado"  # the digest of the code its administrator confirmed
@@ -49,9 +58,15 @@ CONTEXTO = b"icsoe-desktop llave de almacen v1"
 CONTEXTO_BITACORA = b"icsoe-desktop llave de la bitacora v1"
 
 MSG_INCORRECTO = (
-    "El código de recuperación no es el de esta instalación (o tiene un error de captura): "
-    "no se abrió nada. Revisa el código impreso, grupo por grupo; las letras I, L y O se leen "
-    "como 1, 1 y 0."
+    "El código de recuperación no es el de la carpeta de datos «{carpeta}» (o tiene un error de "
+    "captura): no se abrió nada. Revisa el código impreso, grupo por grupo; las letras I, L y O "
+    "se leen como 1, 1 y 0."
+)
+MSG_OTRA_CARPETA = (
+    "El código de recuperación abre la llave guardada en la carpeta de datos «{carpeta}», pero "
+    "esa llave no abre sus bases de datos: el archivo «llave-almacen.recuperacion» viene de otra "
+    "carpeta. No se cambió nada. Copia a esta carpeta el «llave-almacen.recuperacion» de su "
+    "respaldo y escribe el código otra vez."
 )
 MSG_SIN_ARCHIVO = (
     "No se encontró en la carpeta de datos el archivo «llave-almacen.recuperacion», con el que "
@@ -112,6 +127,7 @@ def sellar(llave: bytes, codigo: str, bitacora: bytes | None = None) -> dict[str
     datos: dict[str, object] = {
         "version": 1,
         "huella": huella(llave),
+        "codigo": huella_codigo(normal),
         "kdf": {"nombre": "scrypt", "n": N, "r": R, "p": P, "sal": b64(sal).decode()},
         "nonce": b64(nonce).decode(),
         "llave": b64(aes.encrypt(nonce, llave, CONTEXTO)).decode(),
@@ -124,6 +140,12 @@ def sellar(llave: bytes, codigo: str, bitacora: bytes | None = None) -> dict[str
             "llave": b64(aes.encrypt(otro, bitacora, CONTEXTO_BITACORA)).decode(),
         }
     return datos
+
+
+def huella_codigo(codigo: str) -> str:
+    """Names the code a file was sealed under (the code's 120 bits make it no help to guess)."""
+    digesto = hashlib.sha256(b"icsoe-desktop codigo de recuperacion " + codigo.encode())
+    return digesto.hexdigest()[:16]
 
 
 def huella_bitacora(llave: bytes) -> str:
@@ -163,32 +185,65 @@ def abrir(datos: dict[str, object], codigo: str) -> bytes | None:
     return None if ambas is None else ambas[0]
 
 
-def leer(data_dir: Path) -> dict[str, object] | None:
+def _leer_archivo(path: Path) -> dict[str, object] | None:
     try:
-        datos = json.loads((data_dir / ARCHIVO).read_text(encoding="utf-8"))
+        datos = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return datos if isinstance(datos, dict) else None
 
 
-def _escribir(data_dir: Path, datos: dict[str, object]) -> None:
+def leer(data_dir: Path) -> dict[str, object] | None:
+    return _leer_archivo(data_dir / ARCHIVO)
+
+
+def apartados(data_dir: Path) -> list[Path]:
+    """The files an earlier sealing left aside (each still opens with the code it was made
+    under), oldest first."""
+    return sorted(
+        data_dir.glob(f"{ARCHIVO}.*{ANTERIOR}"), key=lambda p: (p.stat().st_mtime_ns, p.name)
+    )
+
+
+def _apartar(data_dir: Path) -> None:
+    """The file about to be replaced, kept beside it (once per content)."""
+    actual = data_dir / ARCHIVO
+    try:
+        contenido = actual.read_bytes()
+    except OSError:
+        return
+    nombre = hashlib.sha256(contenido).hexdigest()[:16]
+    destino = data_dir / f"{ARCHIVO}.{nombre}{ANTERIOR}"
+    if not destino.exists():
+        _escribir_bytes(destino, contenido)
+
+
+def _escribir_bytes(destino: Path, contenido: bytes) -> None:
     """Written whole or not at all (a new name, on disk, then renamed over)."""
-    destino = data_dir / ARCHIVO
-    parcial = destino.with_name(f"{ARCHIVO}.{os.getpid()}")
-    with open(parcial, "w", encoding="utf-8") as archivo:
-        json.dump(datos, archivo)
+    parcial = destino.with_name(f"{destino.name}.{os.getpid()}")
+    with open(parcial, "wb") as archivo:
+        archivo.write(contenido)
         archivo.flush()
         os.fsync(archivo.fileno())
     os.replace(parcial, destino)
 
 
-def _bitacora(secrets: SecretsService) -> bytes | None:
-    """The audit key the keyring keeps (None: none yet, or not a key)."""
+def _escribir(data_dir: Path, datos: dict[str, object]) -> None:
+    """``datos`` in place of the file, which is kept aside unless it sealed the same key under
+    the same code (then ``datos`` opens with whatever opened it)."""
+    viejos = leer(data_dir)
+    if viejos is None or any(viejos.get(k) != datos[k] for k in ("huella", "codigo")):
+        _apartar(data_dir)
+    _escribir_bytes(data_dir / ARCHIVO, json.dumps(datos).encode("utf-8"))
+
+
+def _bitacora(secrets: SecretsService, data_dir: Path) -> bytes | None:
+    """The audit key the keyring keeps for this folder (None: none yet, or not a key)."""
     from icsoe_desktop.domain.bitacora import LARGO_LLAVE
 
-    valor = secrets.get(KEYRING_SCOPE_BITACORA, CUENTA_LLAVE) or ""
+    valor = secrets.get(KEYRING_SCOPE_BITACORA, carpeta_datos.cuenta(CUENTA_LLAVE, data_dir))
     try:
-        llave = bytes.fromhex(valor)
+        llave = bytes.fromhex(valor or "")
     except ValueError:
         return None
     return llave if len(llave) == LARGO_LLAVE else None
@@ -199,26 +254,58 @@ def _sellada_bitacora(datos: dict[str, object]) -> str | None:
     return str(sellada.get("huella")) if isinstance(sellada, dict) else None
 
 
+def _sellado_con(datos: dict[str, object], codigo: str) -> bool:
+    """Whether ``datos`` was sealed under ``codigo`` (a file of earlier releases names no code:
+    tried, at scrypt's cost)."""
+    if "codigo" in datos:
+        return datos["codigo"] == huella_codigo(codigo)
+    return abrir(datos, codigo) is not None
+
+
+def _codigo_de(data_dir: Path, secrets: SecretsService) -> str | None:
+    return normalizar(
+        secrets.get(KEYRING_SCOPE, carpeta_datos.cuenta(CUENTA_CODIGO, data_dir)) or ""
+    )
+
+
 def asegurar(data_dir: Path, llave: bytes, secrets: SecretsService) -> None:
-    """The sealed keys beside the stores and their code in the keyring: when the file is
-    missing or seals another key (or not the audit key the keyring now keeps), the keys are
-    sealed under the code the keyring keeps (a new data folder of the same Windows user: the
-    code printed once stays good, and so do the backups keyed from it,
-    services/respaldo/llave.py), or under a new code (the one shown then)."""
+    """The folder's keys sealed beside its stores under its code, the code in the keyring under
+    the folder's id. Nothing is written with a key that does not open the folder's stores; a
+    file that seals this key under the code the keyring keeps (or, from earlier releases, under
+    the user's code, then kept as the folder's) is left as it is unless the audit key changed;
+    otherwise the keys are sealed under the folder's code, the user's (a new folder of the same
+    Windows user: the code printed once stays good, and so do the backups keyed from it,
+    services/respaldo/llave.py), or a new one (shown then), and the file replaced is kept
+    aside."""
     datos = leer(data_dir)
-    bitacora = _bitacora(secrets)
-    sellada = None if bitacora is None else huella_bitacora(bitacora)
-    if (
-        datos is not None
-        and datos.get("huella") == huella(llave)
-        and _sellada_bitacora(datos) == sellada
-    ):
+    bitacora = _bitacora(secrets, data_dir)
+    codigo = _codigo_de(data_dir, secrets)
+
+    def del_usuario() -> str | None:  # read only when the folder has none (a keyring read)
+        return normalizar(codigo_guardado(secrets, usuario=True) or "")
+
+    if datos is not None and datos.get("huella") == huella(llave):
+        if codigo is None and (usuario := del_usuario()) and _sellado_con(datos, usuario):
+            codigo = usuario  # a folder of earlier releases: its code is the user's
+            _guardar_codigo(data_dir, secrets, codigo)
+            al_dia = True
+        else:
+            al_dia = codigo is not None and _sellado_con(datos, codigo)
+        # A file of earlier releases names no code: sealed again once, naming it, so that no
+        # start-up pays scrypt to learn it.
+        if (
+            al_dia
+            and "codigo" in datos
+            and (bitacora is None or _sellada_bitacora(datos) == huella_bitacora(bitacora))
+        ):
+            return
+    if carpeta_datos.abre(data_dir, llave) is False:
+        log.error("No se selló con su código una llave que no abre las bases de %s", data_dir)
         return
-    guardado = normalizar(codigo_guardado(secrets) or "")
-    codigo = _en_grupos(guardado) if guardado else codigo_nuevo()
+    codigo = codigo or del_usuario() or normalizar(codigo_nuevo())
+    assert codigo is not None
     try:
-        if not guardado:
-            secrets.set(KEYRING_SCOPE, CUENTA_CODIGO, codigo)
+        _guardar_codigo(data_dir, secrets, codigo)
         _escribir(data_dir, sellar(llave, codigo, bitacora))
     except (DomainError, OSError):
         log.exception("No se guardó el código de recuperación de la llave de las bases de datos")
@@ -226,35 +313,70 @@ def asegurar(data_dir: Path, llave: bytes, secrets: SecretsService) -> None:
     log.info("Llave de las bases de datos sellada con su código de recuperación")
 
 
-def codigo_guardado(secrets: SecretsService | None = None) -> str | None:
-    """The code kept in the keyring (None: no keyring, or none made)."""
-    return (secrets or SecretsService()).get(KEYRING_SCOPE, CUENTA_CODIGO)
+def _guardar_codigo(data_dir: Path, secrets: SecretsService, codigo: str) -> None:
+    """``codigo`` as the folder's, and as the user's when the user has none yet."""
+    secrets.set(KEYRING_SCOPE, carpeta_datos.cuenta(CUENTA_CODIGO, data_dir), _en_grupos(codigo))
+    if not codigo_guardado(secrets, usuario=True):
+        secrets.set(KEYRING_SCOPE, CUENTA_CODIGO, _en_grupos(codigo))
+
+
+def codigo_guardado(
+    secrets: SecretsService | None = None, data_dir: Path | None = None, *, usuario: bool = False
+) -> str | None:
+    """The code the keyring keeps for ``data_dir`` (by default the folder this process works
+    on; ``usuario``: the Windows user's, which a new folder takes). None: no keyring, or none
+    made."""
+    secrets = secrets or SecretsService()
+    carpeta = None if usuario else (data_dir or carpeta_datos.activa())
+    if carpeta is None:
+        return secrets.get(KEYRING_SCOPE, CUENTA_CODIGO)
+    return secrets.get(KEYRING_SCOPE, carpeta_datos.cuenta(CUENTA_CODIGO, carpeta))
 
 
 def recuperar(data_dir: Path, codigo: str, secrets: SecretsService | None = None) -> None:
-    """The key unsealed with ``codigo`` and put back in the keyring (with the code): the
-    installation opens again. A wrong code is refused in Spanish and changes nothing."""
+    """The key unsealed with ``codigo`` (from the file beside the stores or one kept aside),
+    proven to open this folder's stores, and put back in the keyring under the folder's id
+    (with the code and the audit key): the folder opens again. A wrong code, or a file of
+    another folder, is refused in Spanish and changes nothing."""
     secrets = secrets or SecretsService()
-    if normalizar(codigo) is None:
+    normal = normalizar(codigo)
+    if normal is None:
         raise DomainError(
             "codigo_mal_escrito", MSG_MAL_ESCRITO.format(grupos=GRUPOS, largo=LARGO_GRUPO)
         )
-    datos = leer(data_dir)
-    if datos is None:
+    archivos = [data_dir / ARCHIVO, *reversed(apartados(data_dir))]
+    sellados = [d for d in map(_leer_archivo, archivos) if d is not None]
+    if not sellados:
         raise DomainError("sin_archivo_recuperacion", MSG_SIN_ARCHIVO)
-    ambas = abrir_ambas(datos, codigo)
-    if ambas is None:
-        log.warning("Código de recuperación incorrecto para %s", data_dir)
-        raise DomainError("codigo_recuperacion_incorrecto", MSG_INCORRECTO)
-    llave, bitacora = ambas
-    if bitacora is not None and _bitacora(secrets) is None:
+    ajena = False
+    for datos in sellados:
+        ambas = abrir_ambas(datos, normal)
+        if ambas is None:
+            continue
+        if carpeta_datos.abre(data_dir, ambas[0]) is False:
+            ajena = True
+            continue
+        _poner(data_dir, secrets, normal, *ambas)
+        log.warning("Llave de las bases de datos de %s recuperada con su código", data_dir)
+        return
+    if ajena:
+        log.warning("El código abre una llave que no es de %s", data_dir)
+        raise DomainError("codigo_de_otra_carpeta", MSG_OTRA_CARPETA.format(carpeta=data_dir))
+    log.warning("Código de recuperación incorrecto para %s", data_dir)
+    raise DomainError("codigo_recuperacion_incorrecto", MSG_INCORRECTO.format(carpeta=data_dir))
+
+
+def _poner(
+    data_dir: Path, secrets: SecretsService, codigo: str, llave: bytes, bitacora: bytes | None
+) -> None:
+    """The keys a code unsealed, in the keyring under the folder's id."""
+    if bitacora is not None and _bitacora(secrets, data_dir) is None:
         # The audit key lost with it: the chains go on verified, not stopped at the opening.
-        secrets.set(KEYRING_SCOPE_BITACORA, CUENTA_LLAVE, bitacora.hex())
-    secrets.set(KEYRING_SCOPE, CUENTA_LLAVE, llave.hex())
-    normal = normalizar(codigo)
-    assert normal is not None
-    secrets.set(KEYRING_SCOPE, CUENTA_CODIGO, _en_grupos(normal))
-    log.warning("Llave de las bases de datos de %s recuperada con su código", data_dir)
+        secrets.set(
+            KEYRING_SCOPE_BITACORA, carpeta_datos.cuenta(CUENTA_LLAVE, data_dir), bitacora.hex()
+        )
+    secrets.set(KEYRING_SCOPE, carpeta_datos.cuenta(CUENTA_LLAVE, data_dir), llave.hex())
+    _guardar_codigo(data_dir, secrets, codigo)
 
 
 MSG_SIN_CODIGO = (
@@ -285,10 +407,11 @@ class CodigoRecuperacion:
         self._audit = audit
         self._permisos = permisos
         self._secrets = secrets
+        self._carpeta = catalogo.path.parent  # the data folder whose code this is
 
     def mostrar(self, actor: str | None) -> str:
         self._permisos.exigir(actor, Accion.CODIGO_RECUPERACION)
-        codigo = codigo_guardado(self._secrets)
+        codigo = self._codigo()
         if not codigo:
             raise DomainError("sin_codigo_recuperacion", MSG_SIN_CODIGO)
         with self._catalogo.session() as session:
@@ -297,19 +420,25 @@ class CodigoRecuperacion:
             )
         return codigo
 
+    def _codigo(self) -> str | None:
+        return codigo_guardado(self._secrets, self._carpeta)
+
+    def _cuenta_confirmado(self) -> str:
+        return carpeta_datos.cuenta(CUENTA_CONFIRMADO, self._carpeta)
+
     def por_confirmar(self, actor: str | None) -> bool:
         """Whether ``actor`` administers and its installation's code was never confirmed (a new
         code, made with a new key, is pending again)."""
         if not self._permisos.puede(actor, Accion.CODIGO_RECUPERACION):
             return False
-        codigo = codigo_guardado(self._secrets)
-        confirmado = self._secrets.get(KEYRING_SCOPE, CUENTA_CONFIRMADO)
+        codigo = self._codigo()
+        confirmado = self._secrets.get(KEYRING_SCOPE, self._cuenta_confirmado())
         return bool(codigo) and confirmado != _digesto(str(codigo))
 
     def confirmar(self, actor: str | None, ultimo_grupo: str) -> None:
         """The administrator proves the code was kept by typing its last group (audited)."""
         self._permisos.exigir(actor, Accion.CODIGO_RECUPERACION)
-        codigo = codigo_guardado(self._secrets)
+        codigo = self._codigo()
         if not codigo:
             raise DomainError("sin_codigo_recuperacion", MSG_SIN_CODIGO)
         # The group repeated into a whole code: read as the code is (case, separators, I/L/O).
@@ -317,7 +446,7 @@ class CodigoRecuperacion:
         ultimo = codigo.split("-")[-1]
         if escrito is None or escrito[:LARGO_GRUPO] != ultimo:
             raise DomainError("codigo_no_confirmado", MSG_NO_CONFIRMADO)
-        self._secrets.set(KEYRING_SCOPE, CUENTA_CONFIRMADO, _digesto(codigo))
+        self._secrets.set(KEYRING_SCOPE, self._cuenta_confirmado(), _digesto(codigo))
         with self._catalogo.session() as session:
             self._audit.record(
                 session, actor, "codigo_recuperacion_confirmado", "llave de las bases de datos"
@@ -325,12 +454,15 @@ class CodigoRecuperacion:
 
 
 __all__ = [
+    "ANTERIOR",
     "ARCHIVO",
     "MSG_INCORRECTO",
     "MSG_NO_CONFIRMADO",
+    "MSG_OTRA_CARPETA",
     "CodigoRecuperacion",
     "abrir",
     "abrir_ambas",
+    "apartados",
     "asegurar",
     "codigo_guardado",
     "codigo_nuevo",

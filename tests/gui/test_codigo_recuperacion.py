@@ -4,18 +4,21 @@ does not go on until its last group is typed back."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.codigo_recuperacion import CodigoRecuperacionDialog
+from icsoe_desktop.gui.codigo_recuperacion import EXPLICA, EXPLICA_OTRA, CodigoRecuperacionDialog
 from icsoe_desktop.gui.configuracion.inicial import EMPRESA, ConfiguracionInicialWizard
 from icsoe_desktop.gui.configuracion.pagina_codigo import CodigoPage
-from icsoe_desktop.services import llave_almacen, llave_bitacora, recuperacion_almacen
+from icsoe_desktop.services import llave_almacen, recuperacion_almacen
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.secrets import SecretsService
 from tests.gui.helpers import click, type_text
+from tests.llaves import cuenta, perder_llaves
 
 ADMIN = "ana@nominas.com"
 GOOD = "Nom1na$Segura"
@@ -31,15 +34,14 @@ def test_the_keyring_lost_the_key_the_code_typed_opens_the_login(
 ) -> None:
     codigo = _registrar(services)
     services.close()
-    secrets = SecretsService()  # as a Windows profile reset leaves it
-    secrets.delete(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
-    secrets.delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
-    secrets.delete(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)  # lost with them
+    perder_llaves()  # as a Windows profile reset leaves it
+    secrets = SecretsService()
     otro = recuperacion_almacen.codigo_nuevo()
     vistos: dict[str, object] = {}
 
     def dialogo(d) -> None:
         assert isinstance(d, CodigoRecuperacionDialog)
+        assert d.explica.text() == EXPLICA.format(carpeta=data_dir)  # names the folder
         assert d.codigo.echoMode() == QLineEdit.EchoMode.Password
         d.codigo.setFocus()
         QGuiApplication.clipboard().setText(otro)
@@ -64,8 +66,8 @@ def test_the_keyring_lost_the_key_the_code_typed_opens_the_login(
         assert vistos["cerrado"]
         mal = vistos["mal"]
         assert mal.title == "Abrir con el código de recuperación"
-        assert mal.text == recuperacion_almacen.MSG_INCORRECTO
-        assert secrets.get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
+        assert mal.text == recuperacion_almacen.MSG_INCORRECTO.format(carpeta=data_dir)
+        assert secrets.get(llave_almacen.KEYRING_SCOPE, cuenta(llave_almacen.CUENTA))
         assert app.services.codigo_recuperacion.mostrar(ADMIN) == codigo
         type_text(qtbot, app.login.contrasena, GOOD)
         qtbot.keyClick(app.login.contrasena, Qt.Key.Key_Return)
@@ -74,11 +76,23 @@ def test_the_keyring_lost_the_key_the_code_typed_opens_the_login(
         app.shutdown()
 
 
-def test_salir_ends_the_start_up_without_the_key(qtbot, services, data_dir, modals) -> None:
+def test_salir_ends_the_start_up_without_the_key(
+    qtbot, services, data_dir, modals, tmp_path
+) -> None:
+    """The keyring's slot of this folder holds another key: the dialog says the folder is
+    encrypted with another key (not damaged), naming it; «Salir» ends the start-up."""
     _registrar(services)
     services.close()
-    SecretsService().delete(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
-    modals.handle(lambda d: click(qtbot, d.salir))
+    otra = os.urandom(32).hex()
+    SecretsService().set(llave_almacen.KEYRING_SCOPE, cuenta(llave_almacen.CUENTA), otra)
+    textos: list[str] = []
+
+    def dialogo(d) -> None:
+        textos.append(d.explica.text())
+        d.grab().save(str(tmp_path / "codigo_otra_llave.png"))
+        click(qtbot, d.salir)
+
+    modals.handle(dialogo)
     app = Application(data_dir)
     qtbot.addWidget(app.login)
     salida: list[int] = []
@@ -87,6 +101,7 @@ def test_salir_ends_the_start_up_without_the_key(qtbot, services, data_dir, moda
     try:
         qtbot.waitUntil(lambda: salida == [1], timeout=30_000)
         assert app.services is None and modals.messages == []
+        assert textos == [EXPLICA_OTRA.format(carpeta=data_dir)]
     finally:
         app.shutdown()
 

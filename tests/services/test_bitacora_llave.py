@@ -24,6 +24,7 @@ from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.services.secrets import ALMACEN, SecretsService
 from icsoe_desktop.store import cifrado
 from tests import respaldos
+from tests.llaves import cuenta
 from tests.paginas_danadas import zero_leaf_pages
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
 from tests.services.test_bitacora import _editar, _entradas, _rechain
@@ -143,9 +144,9 @@ def test_the_key_missing_from_the_keyring_stops_and_says_how_to_get_it_back(
 ) -> None:
     store = _preparar(data_dir, clock)
     secrets = SecretsService()
-    llave = secrets.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+    llave = secrets.get(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA))
     assert llave
-    secrets.delete(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+    secrets.delete(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA))
     antes = _entradas(store)
 
     with pytest.raises(LlaveFaltante) as falta:
@@ -165,11 +166,11 @@ def test_the_key_missing_from_the_keyring_stops_and_says_how_to_get_it_back(
     assert cli.main(["--data-dir", str(data_dir), "empresas", "listar"]) != 0
     err = capsys.readouterr().err
     assert "la llave de la bitácora de esta instalación" in err and "Traceback" not in err
-    assert secrets.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA) is None
+    assert secrets.get(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA)) is None
     assert _entradas(store) == antes
 
     # A key that is not one (the credential changed by hand): said as such.
-    secrets.set(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, "no es una llave")
+    secrets.set(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA), "no es una llave")
     with pytest.raises(LlaveFaltante) as ilegible:
         open_services(data_dir, clock)
     assert ilegible.value.code == "llave_bitacora_ilegible"
@@ -178,7 +179,7 @@ def test_the_key_missing_from_the_keyring_stops_and_says_how_to_get_it_back(
     )
 
     # The credential restored: everything verifies and goes on, as before.
-    secrets.set(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, llave)
+    secrets.set(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA), llave)
     services = open_services(data_dir, clock)
     try:
         assert services.bitacora_alterada == ""
@@ -308,7 +309,7 @@ def test_a_key_lost_for_good_is_replaced_only_on_purpose_and_the_chains_go_on(
     are (said by the self-check), those after it are checked with the new key."""
     store = _preparar(data_dir, clock)
     secrets = SecretsService()
-    secrets.delete(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+    secrets.delete(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA))
     with pytest.raises(LlaveFaltante):
         open_services(data_dir, clock)
     ultima = _entradas(store)[-1][0]

@@ -20,6 +20,7 @@ from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.llave_almacen import LlaveAlmacenFaltante
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store import cifrado
+from tests.llaves import cuenta
 
 TODAY = date(2026, 11, 22)
 
@@ -70,7 +71,7 @@ def test_the_sqlite3_program_says_it_is_not_a_database(services) -> None:
 
 def test_the_key_is_in_the_keyring_and_one_per_installation(services, data_dir) -> None:
     llave = bytes.fromhex(
-        SecretsService().get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA) or ""
+        SecretsService().get(llave_almacen.KEYRING_SCOPE, cuenta(llave_almacen.CUENTA)) or ""
     )
     assert len(llave) == 32
     assert cifrado.llave_instalacion() == llave
@@ -85,7 +86,7 @@ def test_the_key_is_in_the_keyring_and_one_per_installation(services, data_dir) 
 
 def test_without_the_key_in_the_keyring_nothing_opens_and_it_says_why(services, data_dir) -> None:
     services.close()
-    SecretsService().delete(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
+    SecretsService().delete(llave_almacen.KEYRING_SCOPE, cuenta(llave_almacen.CUENTA))
     with pytest.raises(LlaveAlmacenFaltante) as error:
         open_services(data_dir)
     assert "llave con la que se cifraron las bases de datos" in error.value.message
@@ -95,11 +96,13 @@ def test_without_the_key_in_the_keyring_nothing_opens_and_it_says_why(services, 
 
 def test_a_garbled_keyring_entry_is_refused_and_no_key_is_made(services, data_dir) -> None:
     services.close()
-    SecretsService().set(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA, "no es una llave")
+    SecretsService().set(
+        llave_almacen.KEYRING_SCOPE, cuenta(llave_almacen.CUENTA), "no es una llave"
+    )
     with pytest.raises(LlaveAlmacenFaltante) as error:
         open_services(data_dir)
     assert "no trae una llave de icsoe-desktop" in error.value.message
-    secreto = SecretsService().get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
+    secreto = SecretsService().get(llave_almacen.KEYRING_SCOPE, cuenta(llave_almacen.CUENTA))
     assert secreto == "no es una llave"
 
 

@@ -16,6 +16,7 @@ from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.llave_almacen import LlaveAlmacenFaltante
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.services.secrets import SecretsService
+from tests.llaves import cuenta, perder_llaves
 from tests.services.test_accounts import form as registro
 from tests.test_cli_usuarios import run
 
@@ -34,17 +35,14 @@ def instalacion(services):
 def _perder_la_llave() -> None:
     """As a Windows profile reset leaves it: the keyring without the key, the code nor the
     audit key."""
-    secrets = SecretsService()
-    secrets.delete(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA)
-    secrets.delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
-    secrets.delete(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+    perder_llaves()
 
 
 def test_the_code_opens_the_stores_when_the_keyring_lost_the_key(instalacion, data_dir) -> None:
     """The keyring lost everything: the code brings back the store key and the audit key, and
     the audit chains (keyed before) go on verified."""
     codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
-    auditoria = SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+    auditoria = SecretsService().get(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA))
     assert auditoria
     instalacion.close()
     _perder_la_llave()
@@ -53,7 +51,10 @@ def test_the_code_opens_the_stores_when_the_keyring_lost_the_key(instalacion, da
 
     recuperacion_almacen.recuperar(data_dir, codigo)
 
-    assert SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA) == auditoria
+    assert (
+        SecretsService().get(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA))
+        == auditoria
+    )
     again = open_services(data_dir)
     try:
         assert again.movimientos.count(Filtro()) == 50
@@ -73,11 +74,11 @@ def test_a_wrong_code_is_refused_in_spanish_and_changes_nothing(instalacion, dat
 
     with pytest.raises(DomainError) as error:
         recuperacion_almacen.recuperar(data_dir, otro)
-    assert error.value.message == recuperacion_almacen.MSG_INCORRECTO
+    assert error.value.message == recuperacion_almacen.MSG_INCORRECTO.format(carpeta=data_dir)
     with pytest.raises(DomainError) as corto:
         recuperacion_almacen.recuperar(data_dir, codigo[:-5])
     assert "Escribe el código de recuperación completo" in corto.value.message
-    assert SecretsService().get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA) is None
+    assert SecretsService().get(llave_almacen.KEYRING_SCOPE, cuenta(llave_almacen.CUENTA)) is None
     with pytest.raises(LlaveAlmacenFaltante):
         open_services(data_dir)
 
@@ -100,8 +101,8 @@ def test_beside_the_stores_neither_the_code_nor_the_key(instalacion, data_dir) -
     sellado = (data_dir / recuperacion_almacen.ARCHIVO).read_bytes()
     assert b'"bitacora"' in sellado  # the audit key sealed there too
     for llave in (
-        secrets.get(llave_almacen.KEYRING_SCOPE, llave_almacen.CUENTA),
-        secrets.get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA),
+        secrets.get(llave_almacen.KEYRING_SCOPE, cuenta(llave_almacen.CUENTA)),
+        secrets.get(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA)),
     ):
         assert llave is not None
         for secreto in (codigo, codigo.replace("-", ""), llave, llave.upper()):
@@ -131,7 +132,9 @@ def test_a_key_without_a_code_gets_one_at_the_next_opening(instalacion, data_dir
     codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
     instalacion.close()
     (data_dir / recuperacion_almacen.ARCHIVO).unlink()
-    SecretsService().delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
+    secrets = SecretsService()  # no code kept: neither the folder's nor the user's
+    secrets.delete(recuperacion_almacen.KEYRING_SCOPE, cuenta(recuperacion_almacen.CUENTA_CODIGO))
+    secrets.delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
 
     again = open_services(data_dir)
     try:
@@ -156,10 +159,10 @@ def test_the_command_line_shows_the_code_and_recovers_with_it(instalacion, data_
 
     mal = run(["cifrado", "recuperar"], data_dir, stdin=recuperacion_almacen.codigo_nuevo() + "\n")
     assert mal.returncode == 2
-    assert recuperacion_almacen.MSG_INCORRECTO in mal.stderr
+    assert recuperacion_almacen.MSG_INCORRECTO.format(carpeta=data_dir) in mal.stderr
     bien = run(["cifrado", "recuperar"], data_dir, stdin=codigo + "\n")
     assert bien.returncode == 0, bien.stderr
-    assert "recuperada" in bien.stdout
+    assert f"carpeta «{data_dir}» recuperada" in bien.stdout
     open_services(data_dir).close()
 
 
@@ -182,7 +185,9 @@ def test_the_administrator_confirms_the_code_by_its_last_group(instalacion) -> N
     acciones = [(e.actor, e.action) for e in instalacion.audit_instalacion.recent()]
     assert (ADMIN, "codigo_recuperacion_confirmado") in acciones
 
-    SecretsService().delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
+    SecretsService().delete(
+        recuperacion_almacen.KEYRING_SCOPE, cuenta(recuperacion_almacen.CUENTA_CODIGO)
+    )
     assert not servicio.por_confirmar(ADMIN)
     with pytest.raises(DomainError) as sin:
         servicio.confirmar(ADMIN, codigo.split("-")[-1])

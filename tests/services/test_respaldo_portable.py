@@ -32,6 +32,7 @@ from icsoe_desktop.store import cifrado
 from tests import preloaded, respaldos
 from tests.conftest import build_isolated
 from tests.en_claro import copia_en_claro
+from tests.llaves import cuenta
 from tests.services.movimientos_data import REGISTRO_A, RFC
 from tests.services.test_accounts import ANA, PASSWORD
 from tests.services.test_accounts import form as registro
@@ -70,7 +71,9 @@ def _otro_equipo(tmp_path: Path, auditada: bool = True) -> OtroEquipo:
                 services.registros.save(REGISTRO_A, RFC, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
             services.backup.backup(respaldo, actor=CLI_ACTOR)
             codigo = recuperacion_almacen.codigo_guardado()
-            llave = SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+            llave = SecretsService().get(
+                llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA)
+            )
             assert codigo is not None and llave is not None
             return OtroEquipo(respaldo, codigo, _una_persona(services), bytes.fromhex(llave))
         finally:
@@ -126,7 +129,7 @@ def test_a_used_empresas_backup_restores_on_another_installation_and_its_log_goe
     services = open_services(data_dir)
     try:
         create_demo_movimientos(services.store, 3, TODAY)
-        propia = SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA)
+        propia = SecretsService().get(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA))
         assert propia is not None and bytes.fromhex(propia) != otro.llave_bitacora
 
         services.backup.restore(otro.respaldo, actor=CLI_ACTOR, codigo=otro.codigo)
@@ -142,7 +145,10 @@ def test_a_used_empresas_backup_restores_on_another_installation_and_its_log_goe
         integridad = verificar_bitacora(services.store.path)
         assert integridad.integra, integridad.problema
         assert "se comprobaron con ella al restaurarlo" in integridad.texto()
-        assert SecretsService().get(llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA) == propia
+        assert (
+            SecretsService().get(llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA))
+            == propia
+        )
         antes = integridad.entradas
         services.registros.save(REGISTRO_A, RFC, "EMPRESA DEMO DOS SA DE CV", CLI_ACTOR)
     finally:
@@ -267,7 +273,7 @@ def test_with_the_other_pcs_audit_key_in_this_keyring_its_chain_goes_on_as_it_wa
     """The key brought in the Credential Manager (the same key here): nothing changes keys."""
     otro = _otro_equipo(tmp_path)
     SecretsService().set(
-        llave_bitacora.KEYRING_SCOPE, llave_bitacora.CUENTA, otro.llave_bitacora.hex()
+        llave_bitacora.KEYRING_SCOPE, cuenta(llave_bitacora.CUENTA), otro.llave_bitacora.hex()
     )
     services = open_services(data_dir)
     try:
@@ -361,7 +367,9 @@ def test_without_a_code_in_the_keyring_the_backup_is_in_the_installations_key(
     """A key put back in the keyring without its code: no portable backup can be made; it is
     written as before, in the installation's key, and restores here."""
     create_demo_movimientos(services.store, 6, TODAY)
-    SecretsService().delete(recuperacion_almacen.KEYRING_SCOPE, recuperacion_almacen.CUENTA_CODIGO)
+    SecretsService().delete(
+        recuperacion_almacen.KEYRING_SCOPE, cuenta(recuperacion_almacen.CUENTA_CODIGO)
+    )
     respaldo = services.backup.backup(tmp_path / "sin-codigo.icsoe-respaldo", actor=CLI_ACTOR)
     assert not llave_respaldo.es_portable(respaldo)
     assert not respaldo.read_bytes().startswith(cifrado.CABECERA_PLANA)

@@ -221,7 +221,9 @@ class BackupService:
             # A marked backup first: its mark is an entry the live chain holds otherwise (the
             # store audits the marking with the same entry number), which is no rewrite.
             _check_marca(candidate, source)
-            cambio = _cambio_de_llave(traida) if ajeno else None
+            # Each data folder links with its own audit key: a backup of another folder of the
+            # same Windows user (which opens with the same code) carries another one too.
+            cambio = _cambio_de_llave(traida)
             anterior = self._check_bitacora(candidate, source, ajeno, cambio)
             _check_firmadas(candidate, source)
             _check_documentos(candidate, source, self._store)
@@ -415,7 +417,7 @@ def _bitacora_alterada(source: Path, problema: str) -> BackupError:
 def _cambio_de_llave(traida: bytes | None) -> tuple[bytes, bytes] | None:
     """(the audit key another installation's backup carries, this installation's) when they
     differ: its chain is checked with the first, then goes on with the second. None: none
-    carried (a backup of before), the same key (the same keyring user), or this installation
+    carried (a backup of before), the same key (the same data folder), or this installation
     links with no key (no OS keyring)."""
     try:
         propia = plain.llave_bitacora()
