@@ -81,7 +81,10 @@ def test_registrar_presentacion_from_the_contratistas_window(
     }
     assert "folio <b>N262253432</b>" in modals.texts[1] and "22/11/2026 10:15:30" in modals.texts[1]
     assert modals.texts[2] == "La informativa quedó presentada con el folio N262253432."
-    assert window.estado_label.text() == "<b>Presentada fuera de plazo (66 días)</b>"
+    assert (
+        window.estado_label.text()
+        == "<b>Presentada fuera de plazo (66 días), fecha de firma no probada</b>"
+    )
     assert window.solo_lectura.text() == (
         "Presentada el 22/11/2026 10:15, folio N262253432: sólo consulta"
     )
@@ -259,7 +262,7 @@ def test_the_inicio_shows_signed_unfiled_in_bold_and_red_then_the_folio(qtbot, s
     )
     n = fila()
     assert [model.index(n, c).data() for c in (ESTADO, DIAS, 7)] == [
-        "Presentada fuera de plazo (66 días)",
+        "Presentada fuera de plazo (66 días), fecha de firma no probada",
         "—",
         "N262253432",
     ]

@@ -237,3 +237,60 @@ def test_without_a_time_stamp_server_the_clock_is_kept_and_said_unproven(
     assert resultado.fecha_probada is None
     assert c.SIN_PRUEBA in resultado.resumen()
     assert "27/11/2026 08:51:00 (UTC-06:00) según el equipo de quien firmó" in resultado.resumen()
+
+
+# Signed on 10/09/2026 10:00:05 in Central Mexico (the TSA's time), a week before the deadline.
+A_TIEMPO = datetime(2026, 9, 10, 16, 0, 5, tzinfo=UTC)
+
+
+def _estado_listado(services, uuid: str, rfc: str) -> str:
+    (fila,) = [f for f in services.informativas.tablero(rfc, CLI_ACTOR) if f.uuid == uuid]
+    return fila.estado_texto
+
+
+def test_only_a_signing_date_a_trusted_time_stamp_proves_is_listed_on_time(
+    services, data_dir, por_firmar, clock, tsa, tmp_path, capsys
+):
+    from openpyxl import load_workbook
+
+    from icsoe_desktop import cli
+
+    uuid, rfc, _cer = por_firmar
+    tsa.sellador = tsa.tsa.sellador(A_TIEMPO)
+    clock.now = datetime(2026, 9, 10, 16, 0, 0)
+    _firmar(services, por_firmar)
+    clock.now = datetime(2026, 9, 12, 12, 0)
+    _registrar(services, uuid, rfc, "11/09/2026 10:00:00")
+    # Filed before the deadline, signed when a trusted TSA says: on time, said plainly.
+    assert services.informativa_presentacion.registro(uuid, rfc).estado_texto == "Presentada"
+    assert _estado_listado(services, uuid, rfc) == "Presentada"
+    (hoja,) = [
+        p
+        for p in services.informativa_presentacion.archivo(uuid, rfc, CLIENTE.rfc, tmp_path)
+        if p.suffix == ".xlsx"
+    ]
+    filas = list(load_workbook(hoja).active.iter_rows(values_only=True))
+    assert {f[-1] for f in filas[1:]} == {"Presentada"}
+
+    # Its TSA no longer trusted here: the date it proved is not proven any more.
+    (autoridad,) = [
+        e for e in services.certificates.emisores.listar() if e.uso == "sello" and not e.incluido
+    ]
+    services.certificates.emisores.quitar(autoridad.sha256, CLI_ACTOR)
+    no_probada = "Presentada, fecha de firma no probada"
+    assert _estado_listado(services, uuid, rfc) == no_probada
+    assert services.informativas.constancias_guardadas(rfc, CLI_ACTOR) == ()
+    assert _estado_listado(services, uuid, rfc) == no_probada
+    # Trusted again: the stored constancias' check (the pantalla de inicio's) says so again.
+    ca = tmp_path / "ac_tsa.cer"
+    services.certificates.emisores.agregar(ca, CLI_ACTOR, "sello")
+    assert _estado_listado(services, uuid, rfc) == no_probada  # noted under other authorities
+    assert services.informativas.constancias_guardadas(rfc, CLI_ACTOR) == ()
+    assert _estado_listado(services, uuid, rfc) == "Presentada"
+    services.close()
+
+    # ``informativa listar`` says it as the tablero does.
+    capsys.readouterr()
+    assert cli.main(["--data-dir", str(data_dir), "informativa", "listar"]) == 0
+    (fila,) = [line.split("\t") for line in capsys.readouterr().out.splitlines() if uuid in line]
+    assert (fila[3], fila[8]) == ("Presentada", "N262253432")
