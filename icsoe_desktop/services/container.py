@@ -751,6 +751,8 @@ class Services:
             certificados_pendientes=lambda: self.certificates.pending(),
             servidor=lambda: settings.current.sync.url if self.sync.is_configured() else "",
             permisos=self.permisos_empresa,
+            sello_tiempo=lambda: self.settings.current.sello_tiempo.url,
+            autoridades_sello=lambda: len(self.certificates.emisores.autoridades_sello()),
         )
 
     def preload(self) -> None:

@@ -47,6 +47,7 @@ from icsoe_desktop.services.empresas.primer_uso import (
     CORREO,
     EMPRESA,
     REGISTROS,
+    SELLO_TIEMPO,
     SINCRONIZACION,
 )
 from icsoe_desktop.services.movimientos.servicio import Filtro
@@ -381,7 +382,7 @@ def test_the_first_day_by_keyboard(qtbot, data_dir, tmp_path, modals):
         qtbot.waitUntil(lambda: modals.texts[-1:] == ["Se guardó 1 registro patronal."])
         al_frente(qtbot, asistente)
         letra("s")  # Siguiente
-        for clave in (CORREO, CERTIFICADOS, SINCRONIZACION):
+        for clave in (CORREO, CERTIFICADOS, SELLO_TIEMPO, SINCRONIZACION):
             qtbot.waitUntil(lambda clave=clave: asistente.currentPage().clave == clave)
             letra("o")  # Omitir este paso
         qtbot.waitUntil(lambda: not isValid(asistente))  # Omitir on the last step ends it
