@@ -15,6 +15,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.contratistas import DatosGenerales
+from icsoe_desktop.services.empresas.primer_uso import SELLO_SIN_AUTORIDAD, SELLO_TIEMPO
 from icsoe_desktop.services.informativa import constancia as c
 from icsoe_desktop.services.informativa.constancia_refutada import CONSTANCIA_AJENA
 from icsoe_desktop.services.informativa.firma import MSG_RELOJ_DESFASADO
@@ -278,6 +279,9 @@ def test_only_a_signing_date_a_trusted_time_stamp_proves_is_listed_on_time(
     ]
     services.certificates.emisores.quitar(autoridad.sha256, CLI_ACTOR)
     no_probada = "Presentada, fecha de firma no probada"
+    # The Configuración inicial's step says so too.
+    (paso,) = [p for p in services.primer_uso.pasos() if p.clave == SELLO_TIEMPO]
+    assert paso.hecho and paso.detalle == f"Sellos de tiempo de {tsa.url}.{SELLO_SIN_AUTORIDAD}"
     assert _estado_listado(services, uuid, rfc) == no_probada
     assert services.informativas.constancias_guardadas(rfc, CLI_ACTOR) == ()
     assert _estado_listado(services, uuid, rfc) == no_probada
@@ -287,6 +291,8 @@ def test_only_a_signing_date_a_trusted_time_stamp_proves_is_listed_on_time(
     assert _estado_listado(services, uuid, rfc) == no_probada  # noted under other authorities
     assert services.informativas.constancias_guardadas(rfc, CLI_ACTOR) == ()
     assert _estado_listado(services, uuid, rfc) == "Presentada"
+    (paso,) = [p for p in services.primer_uso.pasos() if p.clave == SELLO_TIEMPO]
+    assert paso.detalle == f"Sellos de tiempo de {tsa.url}."
     services.close()
 
     # ``informativa listar`` says it as the tablero does.
