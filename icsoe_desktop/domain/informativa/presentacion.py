@@ -312,10 +312,10 @@ def dias_fuera_de_plazo(periodo: Periodo, tipo: str, presentada: datetime) -> in
 NO_PROBADA = "fecha de firma no probada"
 
 
-def texto_presentada(dias_tarde: int, firma_probada: bool = True) -> str:
+def texto_presentada(dias_tarde: int, firma_probada: bool) -> str:
     """«Presentada», or «Presentada fuera de plazo (3 días)»; without ``firma_probada`` (no
     trusted time-stamp proves when the constancia was signed) followed by «, fecha de firma no
-    probada»."""
+    probada». Every caller says which: none may fall back to «Presentada» alone."""
     if dias_tarde <= 0:
         texto = "Presentada"
     else:
