@@ -17,6 +17,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.contratistas import DatosGenerales
 from icsoe_desktop.services.empresas.primer_uso import SELLO_SIN_AUTORIDAD, SELLO_TIEMPO
 from icsoe_desktop.services.informativa import constancia as c
+from icsoe_desktop.services.informativa import fecha_firma
 from icsoe_desktop.services.informativa.constancia_refutada import CONSTANCIA_AJENA
 from icsoe_desktop.services.informativa.firma import MSG_RELOJ_DESFASADO
 from icsoe_desktop.services.informativa.presentacion import (
@@ -24,7 +25,7 @@ from icsoe_desktop.services.informativa.presentacion import (
     NO_SE_EXPORTA,
     NO_SE_REGISTRA,
 )
-from icsoe_desktop.store.models import InformativaRow
+from icsoe_desktop.store.models import InformativaRow, SyncState
 from tests import credentials_factory as cf
 from tests.icsoe_helpers import trust_sat, write_pdf
 from tests.informativa_servicios import CLIENTE, PERIODO, acuse_del_imss, contrato_con_trabajadores
@@ -265,13 +266,23 @@ def test_only_a_signing_date_a_trusted_time_stamp_proves_is_listed_on_time(
     # Filed before the deadline, signed when a trusted TSA says: on time, said plainly.
     assert services.informativa_presentacion.registro(uuid, rfc).estado_texto == "Presentada"
     assert _estado_listado(services, uuid, rfc) == "Presentada"
-    (hoja,) = [
-        p
-        for p in services.informativa_presentacion.archivo(uuid, rfc, CLIENTE.rfc, tmp_path)
-        if p.suffix == ".xlsx"
-    ]
-    filas = list(load_workbook(hoja).active.iter_rows(values_only=True))
-    assert {f[-1] for f in filas[1:]} == {"Presentada"}
+
+    def presentacion_en_el_excel(carpeta) -> set[str]:
+        carpeta.mkdir()
+        escritos = services.informativa_presentacion.archivo(uuid, rfc, CLIENTE.rfc, carpeta)
+        (hoja,) = [p for p in escritos if p.suffix == ".xlsx"]
+        filas = list(load_workbook(hoja).active.iter_rows(values_only=True))
+        assert filas[0][-1] == "Presentación"
+        return {f[-1] for f in filas[1:]}
+
+    assert presentacion_en_el_excel(tmp_path / "cliente") == {"Presentada"}
+    # A store that may not change (its audit log altered) still exports it, and says the same
+    # (its verdict not noted: nothing may be written there).
+    with services.store.session() as session:
+        session.query(SyncState).filter_by(key=fecha_firma.CLAVE).delete()
+    services.store.reopen(solo_lectura="bitácora alterada")
+    assert presentacion_en_el_excel(tmp_path / "solo_lectura") == {"Presentada"}
+    services.store.reopen(solo_lectura="")
 
     # Its TSA no longer trusted here: the date it proved is not proven any more.
     (autoridad,) = [

@@ -368,11 +368,12 @@ class PresentacionService(InformativaBase):
                 "constancia_no_valida",
                 MSG_CONSTANCIA_NO_VALIDA.format(motivos=" ".join(motivos), que=que),
             )
-        fecha_firma.anotar(
-            session,
-            resultado.autoridades_sello,
-            {row.uuid: (row.acuse_pdf, resultado.fecha_probada)},
-        )
+        if not self._store.solo_lectura:  # a store that may not change keeps no note
+            fecha_firma.anotar(
+                session,
+                resultado.autoridades_sello,
+                {row.uuid: (row.acuse_pdf, resultado.fecha_probada)},
+            )
         return resultado.fecha_probada
 
     def _probada(self, session: Session, uuid: str) -> bool:
