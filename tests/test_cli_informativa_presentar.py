@@ -1,15 +1,18 @@
 """`informativa presentar`, `listar`, `vencimientos --contratista` and `archivo` as real
 processes: the IMSS acuse registered from its PDF, the estado and folio listed, the archive
 for the client written and read back (and, once the period's SISUB is filed, a client with only
-a continuing contract gets its SISUB rows); wrong input exits 2 with its Spanish message."""
+a continuing contract gets its SISUB rows); wrong input exits 2 with its Spanish message.
+Signed without a time-stamp server, every one of them says «fecha de firma no probada»."""
 
 from __future__ import annotations
 
 import hashlib
 import zipfile
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
@@ -93,17 +96,18 @@ def test_presentar_listar_and_archivo(services, data_dir, tmp_path, smtp_configu
     hecho = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse", acuse,
                 "--fecha", "22/11/2026 03:20", "--corregir-acuse")  # fmt: skip
     assert hecho.returncode == 0, hecho.stderr
+    # No time-stamp proves when it was signed: never said «presentada» alone (on time).
+    no_probada = "Presentada fuera de plazo (66 días), fecha de firma no probada"
     assert hecho.stdout.splitlines() == [
-        "Informativa presentada fuera de plazo (66 días). Folio N262253432, 22/11/2026 03:20 "
-        "(hora del centro). Fecha corregida por el usuario (el acuse dice 22/11/2026 03:30:00).",
+        "Informativa presentada fuera de plazo (66 días), fecha de firma no probada. Folio "
+        "N262253432, 22/11/2026 03:20 (hora del centro). Fecha corregida por el usuario (el "
+        "acuse dice 22/11/2026 03:30:00).",
         f"{CLIENTE.rfc}\tA26P3662382",
     ]
-    assert listar() == ["Presentada fuera de plazo (66 días)", "N262253432"]
+    assert listar() == [no_probada, "N262253432"]
     venc = cli(data_dir, "informativa", "vencimientos", "--desde", "2026", "--hasta", "2026",
                "--contratista", rfc)  # fmt: skip
-    assert venc.stdout.splitlines()[1] == (
-        "2026-2\t2026-09-17\tPresentada fuera de plazo (66 días)\tN262253432"
-    )
+    assert venc.stdout.splitlines()[1] == f"2026-2\t2026-09-17\t{no_probada}\tN262253432"
 
     salida = tmp_path / "para_el_cliente.zip"
     archivo = cli(data_dir, "informativa", "archivo", "--periodo", "2026-2",
@@ -121,7 +125,11 @@ def test_presentar_listar_and_archivo(services, data_dir, tmp_path, smtp_configu
         hashlib.sha256(contenido["acuse_presentacion.pdf"]).digest() == hashlib.sha256(pdf).digest()
     )
     assert contenido["constancia_firma.pdf"] == constancia
-    assert contenido["trabajadores.xlsx"].startswith(b"PK")
+    hoja = load_workbook(BytesIO(contenido["trabajadores.xlsx"])).active
+    filas_hoja = list(hoja.iter_rows(values_only=True))
+    assert filas_hoja[0][-1] == "Presentación"
+    assert {f[-1] for f in filas_hoja[1:]} == {no_probada}
+    assert not any("a tiempo" in str(celda) for f in filas_hoja for celda in f)
     ninguno = cli(data_dir, "informativa", "archivo", "--periodo", "2026-1",
                   "--contratante", CLIENTE.rfc, "--salida", salida)  # fmt: skip
     assert ninguno.returncode == 2

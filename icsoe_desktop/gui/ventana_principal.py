@@ -362,6 +362,7 @@ class VentanaPrincipal(QMainWindow):
             CERTIFICADOS,
             CORREO,
             REGISTROS,
+            SELLO_TIEMPO,
             SINCRONIZACION,
         )
 
@@ -369,6 +370,7 @@ class VentanaPrincipal(QMainWindow):
             REGISTROS: self._open_registros,
             CORREO: self._open_correo,
             CERTIFICADOS: self.open_certificados,
+            SELLO_TIEMPO: self._open_emisores,
             SINCRONIZACION: self._open_sincronizacion,
         }
         # Window-modal without a nested event loop, so signing in returns at once; the band is
@@ -438,10 +440,11 @@ class VentanaPrincipal(QMainWindow):
         ejecutar_modal(dialog)
         self.refresh_pendientes()
 
-    def _open_emisores(self) -> None:
+    def _open_emisores(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.certificados.emisores_confiables import EmisoresConfiablesDialog
 
-        ejecutar_modal(EmisoresConfiablesDialog(self._services, self.usuario, self))
+        dialog = EmisoresConfiablesDialog(self._services, self.usuario, _parent(parent, self))
+        ejecutar_modal(dialog)
         self.refresh_titulo()  # the modo de capacitación may have changed there
 
     def _open_sincronizacion(self, parent: QWidget | None = None) -> None:

@@ -523,6 +523,8 @@ class Services:
 
         service = InformativasService(self.store, self.audit, self.permisos_empresa, self.clock)
         service.max_complementarias = self.settings.current.informativa.max_complementarias
+        # Which signing dates noted as proven still are: the time-stamp authorities of now.
+        service.autoridades_sello = lambda: self.informativa_firma.autoridades_sello()
         return service
 
     @_vigilado
@@ -595,6 +597,7 @@ class Services:
             capacitacion=self._capacitacion_activa,
             verificar=lambda pdf: self.informativa_firma.verificar(pdf),
             sisub_del_cliente=lambda *datos: self.sisub_archivos.del_cliente(*datos),
+            autoridades_sello=lambda: self.informativa_firma.autoridades_sello(),
         )
 
     @_vigilado
@@ -748,6 +751,8 @@ class Services:
             certificados_pendientes=lambda: self.certificates.pending(),
             servidor=lambda: settings.current.sync.url if self.sync.is_configured() else "",
             permisos=self.permisos_empresa,
+            sello_tiempo=lambda: self.settings.current.sello_tiempo.url,
+            autoridades_sello=lambda: len(self.certificates.emisores.autoridades_sello()),
         )
 
     def preload(self) -> None:

@@ -1,5 +1,6 @@
 """The first-run assistant: a new company signs in and is
-led through empresa, registros patronales (from Excel), mail, certificates and sync; skipped
+led through empresa, registros patronales (from Excel), mail, certificates, the time-stamp
+server and sync; skipped
 steps stay pending in the main window and are resumed from «Configuración inicial»."""
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
 from icsoe_desktop.gui.kit.asistente_importacion import REVISAR, AsistenteImportacionDialog
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO
-from icsoe_desktop.services.empresas.primer_uso import CERTIFICADOS, CORREO, EMPRESA, REGISTROS
+from icsoe_desktop.services.empresas.primer_uso import (
+    CERTIFICADOS,
+    CORREO,
+    EMPRESA,
+    REGISTROS,
+    SELLO_TIEMPO,
+)
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, codigo_guardado, type_text, wait_operations
 
@@ -101,6 +108,8 @@ def test_new_company_is_led_step_by_step_and_skipped_steps_stay_pending(
         click(qtbot, skip)
         assert wizard.currentPage().clave == CERTIFICADOS
         assert "Y5412345106" in wizard.currentPage().estado.text()
+        click(qtbot, skip)
+        assert wizard.currentPage().clave == SELLO_TIEMPO
         click(qtbot, skip)
         click(qtbot, skip)  # the sync server: the last step, skipping ends the assistant
         seen["done"] = not wizard.isVisible()

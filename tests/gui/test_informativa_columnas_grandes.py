@@ -90,7 +90,10 @@ def test_opening_and_listing_a_signed_informativa_reads_none_of_its_big_columns(
                 panel.model.sort(3)  # by name, and again as added
                 panel.model.sort(-1)
                 assert panel.model.index(0, 0).data()
-            assert window.estado_label.text() == "<b>Presentada fuera de plazo (66 días)</b>"
+            assert (
+                window.estado_label.text()
+                == "<b>Presentada fuera de plazo (66 días), fecha de firma no probada</b>"
+            )
         informativas = services.informativas
         (contrato,) = informativas.contratos(uuid, rfc)
         assert informativas.cabecera(uuid, rfc).contratos[0].contratante.rfc == CLIENTE.rfc

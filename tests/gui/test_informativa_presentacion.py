@@ -13,7 +13,10 @@ import pytest
 from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
-from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+from icsoe_desktop.gui.informativa.presentacion import (
+    MSG_REGISTRADA_NO_PROBADA,
+    RegistrarPresentacionDialog,
+)
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text
@@ -80,8 +83,11 @@ def test_registrar_presentacion_from_the_contratistas_window(
         "contrato. Confírmalos o corrígelos.",
     }
     assert "folio <b>N262253432</b>" in modals.texts[1] and "22/11/2026 10:15:30" in modals.texts[1]
-    assert modals.texts[2] == "La informativa quedó presentada con el folio N262253432."
-    assert window.estado_label.text() == "<b>Presentada fuera de plazo (66 días)</b>"
+    assert modals.texts[2] == MSG_REGISTRADA_NO_PROBADA.format(folio="N262253432")
+    assert (
+        window.estado_label.text()
+        == "<b>Presentada fuera de plazo (66 días), fecha de firma no probada</b>"
+    )
     assert window.solo_lectura.text() == (
         "Presentada el 22/11/2026 10:15, folio N262253432: sólo consulta"
     )
@@ -167,7 +173,7 @@ def test_a_date_read_wrong_is_corrected_in_its_field_and_recorded(
     qtbot.waitUntil(lambda: len(modals.texts) == 6)
     assert "presentada el <b>22/11/2026 09:15:30</b>" in modals.texts[4]
     assert f"Se registrará con <b>{dice}</b>." in modals.texts[4]
-    assert modals.texts[5] == "La informativa quedó presentada con el folio N262253432."
+    assert modals.texts[5] == MSG_REGISTRADA_NO_PROBADA.format(folio="N262253432")
     registro = services.informativa_presentacion.registro(uuid, rfc)
     assert (f"{registro.presentada:%d/%m/%Y %H:%M:%S}", registro.corregido) == (
         "22/11/2026 09:15:30",
@@ -259,7 +265,7 @@ def test_the_inicio_shows_signed_unfiled_in_bold_and_red_then_the_folio(qtbot, s
     )
     n = fila()
     assert [model.index(n, c).data() for c in (ESTADO, DIAS, 7)] == [
-        "Presentada fuera de plazo (66 días)",
+        "Presentada fuera de plazo (66 días), fecha de firma no probada",
         "—",
         "N262253432",
     ]

@@ -38,6 +38,7 @@ from shiboken6 import isValid
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.icsoe.inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
 from icsoe_desktop.gui.informativa.inicio import InformativasInicio
+from icsoe_desktop.gui.informativa.presentacion import MSG_REGISTRADA_NO_PROBADA
 from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS, InformativaWindow
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
@@ -47,6 +48,7 @@ from icsoe_desktop.services.empresas.primer_uso import (
     CORREO,
     EMPRESA,
     REGISTROS,
+    SELLO_TIEMPO,
     SINCRONIZACION,
 )
 from icsoe_desktop.services.movimientos.servicio import Filtro
@@ -381,7 +383,7 @@ def test_the_first_day_by_keyboard(qtbot, data_dir, tmp_path, modals):
         qtbot.waitUntil(lambda: modals.texts[-1:] == ["Se guardó 1 registro patronal."])
         al_frente(qtbot, asistente)
         letra("s")  # Siguiente
-        for clave in (CORREO, CERTIFICADOS, SINCRONIZACION):
+        for clave in (CORREO, CERTIFICADOS, SELLO_TIEMPO, SINCRONIZACION):
             qtbot.waitUntil(lambda clave=clave: asistente.currentPage().clave == clave)
             letra("o")  # Omitir este paso
         qtbot.waitUntil(lambda: not isValid(asistente))  # Omitir on the last step ends it
@@ -597,7 +599,7 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, app, modals, 
     alt_de(informativa.presentacion)
     qtbot.waitUntil(lambda: services.informativas.fila(uuid, rfc).estado == "presentada")
     wait_operations(qtbot)
-    assert modals.texts[-1] == "La informativa quedó presentada con el folio N262253432."
+    assert modals.texts[-1] == MSG_REGISTRADA_NO_PROBADA.format(folio="N262253432")
     assert informativa.solo_lectura.text().startswith("Presentada el 23/11/2026 10:15")
     al_frente(qtbot, informativa)  # not the contratista's window behind it
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
+from icsoe_desktop.gui.informativa.presentacion import MSG_REGISTRADA_NO_PROBADA
 from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
 from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
@@ -222,7 +223,7 @@ def test_a_signed_period_stays_in_bold_until_the_administrator_registers_its_acu
     assert seen["lista"] == [
         "EMPRESA DEMO SA DE CV (RFC EDE0101018A2) · enero–abril 2026 · Sin información"
     ]
-    assert modals.texts[-1] == "La informativa quedó presentada con el folio SI262202734."
+    assert modals.texts[-1] == MSG_REGISTRADA_NO_PROBADA.format(folio="SI262202734")
     board.actualizar.click()
     assert all(r.periodo.numero != 1 for r in board.model.rows)
 

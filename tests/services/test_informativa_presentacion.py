@@ -34,7 +34,8 @@ from tests.informativa_servicios import (
 # 09:00 UTC), past the period's fecha límite (17/09/2026).
 FECHA = datetime(2026, 11, 22, 10, 15, 30, tzinfo=HORA_DEL_CENTRO)
 TEXTO_FECHA = "22/11/2026 10:15:30"
-TARDE = "Presentada fuera de plazo (66 días)"
+# Signed without a time-stamp server: its signing date is only the computer's clock.
+TARDE = "Presentada fuera de plazo (66 días), fecha de firma no probada"
 
 
 @pytest.fixture(scope="module")

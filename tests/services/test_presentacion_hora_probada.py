@@ -15,7 +15,9 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.contratistas import DatosGenerales
+from icsoe_desktop.services.empresas.primer_uso import SELLO_SIN_AUTORIDAD, SELLO_TIEMPO
 from icsoe_desktop.services.informativa import constancia as c
+from icsoe_desktop.services.informativa import fecha_firma
 from icsoe_desktop.services.informativa.constancia_refutada import CONSTANCIA_AJENA
 from icsoe_desktop.services.informativa.firma import MSG_RELOJ_DESFASADO
 from icsoe_desktop.services.informativa.presentacion import (
@@ -23,7 +25,7 @@ from icsoe_desktop.services.informativa.presentacion import (
     NO_SE_EXPORTA,
     NO_SE_REGISTRA,
 )
-from icsoe_desktop.store.models import InformativaRow
+from icsoe_desktop.store.models import InformativaRow, SyncState
 from tests import credentials_factory as cf
 from tests.icsoe_helpers import trust_sat, write_pdf
 from tests.informativa_servicios import CLIENTE, PERIODO, acuse_del_imss, contrato_con_trabajadores
@@ -237,3 +239,75 @@ def test_without_a_time_stamp_server_the_clock_is_kept_and_said_unproven(
     assert resultado.fecha_probada is None
     assert c.SIN_PRUEBA in resultado.resumen()
     assert "27/11/2026 08:51:00 (UTC-06:00) según el equipo de quien firmó" in resultado.resumen()
+
+
+# Signed on 10/09/2026 10:00:05 in Central Mexico (the TSA's time), a week before the deadline.
+A_TIEMPO = datetime(2026, 9, 10, 16, 0, 5, tzinfo=UTC)
+
+
+def _estado_listado(services, uuid: str, rfc: str) -> str:
+    (fila,) = [f for f in services.informativas.tablero(rfc, CLI_ACTOR) if f.uuid == uuid]
+    return fila.estado_texto
+
+
+def test_only_a_signing_date_a_trusted_time_stamp_proves_is_listed_on_time(
+    services, data_dir, por_firmar, clock, tsa, tmp_path, capsys
+):
+    from openpyxl import load_workbook
+
+    from icsoe_desktop import cli
+
+    uuid, rfc, _cer = por_firmar
+    tsa.sellador = tsa.tsa.sellador(A_TIEMPO)
+    clock.now = datetime(2026, 9, 10, 16, 0, 0)
+    _firmar(services, por_firmar)
+    clock.now = datetime(2026, 9, 12, 12, 0)
+    _registrar(services, uuid, rfc, "11/09/2026 10:00:00")
+    # Filed before the deadline, signed when a trusted TSA says: on time, said plainly.
+    assert services.informativa_presentacion.registro(uuid, rfc).estado_texto == "Presentada"
+    assert _estado_listado(services, uuid, rfc) == "Presentada"
+
+    def presentacion_en_el_excel(carpeta) -> set[str]:
+        carpeta.mkdir()
+        escritos = services.informativa_presentacion.archivo(uuid, rfc, CLIENTE.rfc, carpeta)
+        (hoja,) = [p for p in escritos if p.suffix == ".xlsx"]
+        filas = list(load_workbook(hoja).active.iter_rows(values_only=True))
+        assert filas[0][-1] == "Presentación"
+        return {f[-1] for f in filas[1:]}
+
+    assert presentacion_en_el_excel(tmp_path / "cliente") == {"Presentada"}
+    # A store that may not change (its audit log altered) still exports it, and says the same
+    # (its verdict not noted: nothing may be written there).
+    with services.store.session() as session:
+        session.query(SyncState).filter_by(key=fecha_firma.CLAVE).delete()
+    services.store.reopen(solo_lectura="bitácora alterada")
+    assert presentacion_en_el_excel(tmp_path / "solo_lectura") == {"Presentada"}
+    services.store.reopen(solo_lectura="")
+
+    # Its TSA no longer trusted here: the date it proved is not proven any more.
+    (autoridad,) = [
+        e for e in services.certificates.emisores.listar() if e.uso == "sello" and not e.incluido
+    ]
+    services.certificates.emisores.quitar(autoridad.sha256, CLI_ACTOR)
+    no_probada = "Presentada, fecha de firma no probada"
+    # The Configuración inicial's step says so too.
+    (paso,) = [p for p in services.primer_uso.pasos() if p.clave == SELLO_TIEMPO]
+    assert paso.hecho and paso.detalle == f"Sellos de tiempo de {tsa.url}.{SELLO_SIN_AUTORIDAD}"
+    assert _estado_listado(services, uuid, rfc) == no_probada
+    assert services.informativas.constancias_guardadas(rfc, CLI_ACTOR) == ()
+    assert _estado_listado(services, uuid, rfc) == no_probada
+    # Trusted again: the stored constancias' check (the pantalla de inicio's) says so again.
+    ca = tmp_path / "ac_tsa.cer"
+    services.certificates.emisores.agregar(ca, CLI_ACTOR, "sello")
+    assert _estado_listado(services, uuid, rfc) == no_probada  # noted under other authorities
+    assert services.informativas.constancias_guardadas(rfc, CLI_ACTOR) == ()
+    assert _estado_listado(services, uuid, rfc) == "Presentada"
+    (paso,) = [p for p in services.primer_uso.pasos() if p.clave == SELLO_TIEMPO]
+    assert paso.detalle == f"Sellos de tiempo de {tsa.url}."
+    services.close()
+
+    # ``informativa listar`` says it as the tablero does.
+    capsys.readouterr()
+    assert cli.main(["--data-dir", str(data_dir), "informativa", "listar"]) == 0
+    (fila,) = [line.split("\t") for line in capsys.readouterr().out.splitlines() if uuid in line]
+    assert (fila[3], fila[8]) == ("Presentada", "N262253432")

@@ -307,16 +307,26 @@ def dias_fuera_de_plazo(periodo: Periodo, tipo: str, presentada: datetime) -> in
     return max(0, (dia - fecha_limite(periodo)).days)
 
 
-def texto_presentada(dias_tarde: int) -> str:
-    """«Presentada», or «Presentada fuera de plazo (3 días)»."""
+# Said of a filing whose constancia carries no time-stamp trusted here: its signing date is
+# the signer's clock, so «Presentada» alone (on time) is never said of it.
+NO_PROBADA = "fecha de firma no probada"
+
+
+def texto_presentada(dias_tarde: int, firma_probada: bool) -> str:
+    """«Presentada», or «Presentada fuera de plazo (3 días)»; without ``firma_probada`` (no
+    trusted time-stamp proves when the constancia was signed) followed by «, fecha de firma no
+    probada». Every caller says which: none may fall back to «Presentada» alone."""
     if dias_tarde <= 0:
-        return "Presentada"
-    return f"Presentada fuera de plazo ({dias_tarde} {'día' if dias_tarde == 1 else 'días'})"
+        texto = "Presentada"
+    else:
+        texto = f"Presentada fuera de plazo ({dias_tarde} {'día' if dias_tarde == 1 else 'días'})"
+    return texto if firma_probada else f"{texto}, {NO_PROBADA}"
 
 
 __all__ = [
     "FOLIO",
     "FOLIO_CONTRATO",
+    "NO_PROBADA",
     "PREFIJOS",
     "Presentacion",
     "Propuesta",

@@ -1,7 +1,8 @@
 """Configuración inicial: the first-run assistant of a new company (and the same steps later,
 from Configuración › Configuración inicial). One page per step: the empresa's RFC and razón
 social, its registros patronales (one by one or from Excel), outgoing mail (with Probar
-conexión), the certificate of each registro and the sync server. A step can be skipped and is
+conexión), the certificate of each registro, the installation's time-stamp server (typed here;
+skipped, the page has said what that means) and the sync server. A step can be skipped and is
 resumed later; the assistant starts at the first step still pending, after the stores' recovery
 code while its administrator has not confirmed it (configuracion/pagina_codigo.py)."""
 
@@ -38,6 +39,7 @@ from icsoe_desktop.services.empresas.primer_uso import (
     CORREO,
     EMPRESA,
     REGISTROS,
+    SELLO_TIEMPO,
     SINCRONIZACION,
     TITULOS,
 )
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.empresas.registros import RegistrosImportados
 
 TITLE = "Configuración inicial"
-ORDER = (EMPRESA, REGISTROS, CORREO, CERTIFICADOS, SINCRONIZACION)
+ORDER = (EMPRESA, REGISTROS, CORREO, CERTIFICADOS, SELLO_TIEMPO, SINCRONIZACION)
 EXPLICA = {
     EMPRESA: "Captura el RFC y la razón social de la empresa que usará icsoe-desktop.",
     REGISTROS: (
@@ -61,6 +63,12 @@ EXPLICA = {
     CERTIFICADOS: (
         "Registra el certificado IMSS (.pfx) o la e.firma (.cer y .key) de cada registro "
         "patronal para poder enviar movimientos a IDSE."
+    ),
+    SELLO_TIEMPO: (
+        "Un servidor de sellos de tiempo (TSA, RFC 3161) prueba cuándo se firmó cada informativa "
+        "con la e.firma. Escribe su dirección y guárdala; después agrega el certificado raíz de "
+        "su autoridad en Emisores confiables con el uso «sello de tiempo». La guía de "
+        "administración dice cuáles usar. Puedes omitir este paso:"
     ),
     SINCRONIZACION: (
         "Si la empresa usa un servidor de sincronización para compartir los datos entre varios "
@@ -183,6 +191,45 @@ class _EmpresaPage(_StepPage):
         return super().isComplete() or typed
 
 
+class _SelloTiempoPage(_StepPage):
+    """The installation's time-stamp server typed and saved (an administrator's), and
+    Emisores confiables opened to trust its authority."""
+
+    def __init__(self, wizard: ConfiguracionInicialWizard) -> None:
+        super().__init__(wizard, SELLO_TIEMPO)
+        form = QFormLayout()
+        self.url = QLineEdit(self)
+        self.url.setObjectName("selloTiempoEdit")
+        self.url.setPlaceholderText("http://sellos.ejemplo.com/tsa")
+        form.addRow(_buddy("Dirección del servidor (&URL):", self.url), self.url)
+        self.layout_.addLayout(form)
+        self.guardar = self.add_button(
+            "&Guardar el servidor de sellos", "guardarSelloButton", self.save
+        )
+        reflejar(self.guardar, wizard.services.permisos, wizard.actor, Accion.SELLO_DE_TIEMPO)
+        emisores = self.add_button(
+            "Abrir &Emisores confiables…", "emisoresButton", wizard.opener(SELLO_TIEMPO)
+        )
+        reflejar(emisores, wizard.services.permisos, wizard.actor, Accion.SELLO_DE_TIEMPO)
+        self.finish_layout()
+        self.url.setText(wizard.services.settings.current.sello_tiempo.url)
+
+    def save(self) -> bool:
+        try:
+            self._wizard.services.settings.save_sello_tiempo(self.url.text(), self._wizard.actor)
+        except DomainError as exc:
+            msgbox.field_error(self, exc, {"url": self.url}, TITLE)
+            return False
+        self._wizard.reload()
+        return True
+
+    def validatePage(self) -> bool:
+        # Siguiente also keeps what was typed.
+        typed = self.url.text().strip()
+        actual = self._wizard.services.settings.current.sello_tiempo.url
+        return not typed or typed == actual or self.save()
+
+
 class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
     """``open_*`` callables open the existing windows (Registros patronales, Correo saliente,
     Certificados IMSS, Sincronización) over this one; the owner supplies them."""
@@ -250,10 +297,11 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
             ),
         ):
             page = _StepPage(self, clave)
-            button = page.add_button(text, name, self._opener(clave))
+            button = page.add_button(text, name, self.opener(clave))
             reflejar(button, services.permisos, actor, accion)
             page.finish_layout()
             self._add(page)
+        self._add(_SelloTiempoPage(self))  # its id is its place in ORDER, as each page's
         first_pending = next((c for c in ORDER if not self._pasos[c].hecho), EMPRESA)
         self.setStartId(ORDER.index(first_pending))
         if services.codigo_recuperacion.por_confirmar(actor):  # before anything else
@@ -300,7 +348,7 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
     def _soltar_openers(self) -> None:
         self._openers = {}
 
-    def _opener(self, clave: str) -> Callable[[], None]:
+    def opener(self, clave: str) -> Callable[[], None]:
         def abrir(_checked: bool = False) -> None:  # clicked(bool) may pass its checked
             self._open(clave)
 

@@ -201,7 +201,9 @@ class InformativasInicio(QWidget):
         )
 
     def _constancias_refutadas(self, mensajes: tuple[str, ...]) -> None:
-        """Each refused constancia told under the list, as the sync tells it."""
+        """Each refused constancia told under the list, as the sync tells it; the list read
+        again, as each verified one's signing date is now noted proven or not."""
+        self.recargar()
         if mensajes:
             self.constancias.show()
             lector.estado(self.constancias, "\n".join(mensajes), urgente=True)

@@ -77,6 +77,11 @@ MSG_CONFIRMAR = (
     "<b>{fecha}</b> (hora del centro){contratos}? Después no se puede cambiar."
 )
 MSG_REGISTRADA = "La informativa quedó presentada con el folio {folio}."
+MSG_REGISTRADA_NO_PROBADA = (
+    "La informativa quedó presentada con el folio {folio}, fecha de firma no probada: su "
+    "constancia no tiene un sello de tiempo confiable en este equipo, así que su fecha de firma "
+    "es sólo la del reloj de la computadora donde se firmó."
+)
 MSG_CORREGIDO = "Se registrará con {que}."
 MSG_CONFIRMAR_CORREGIDO = "<br><br>Se registrará con <b>{que}</b>."
 CABECERAS = ("Contratante RFC", "Contratante", "Folio IMSS del contrato")
@@ -408,7 +413,12 @@ class RegistrarPresentacionDialog(QDialog):
         )
 
     def _registrada(self, hecha: Presentacion) -> None:
-        msgbox.information(self, MSG_REGISTRADA.format(folio=hecha.folio), TITLE)
+        # As `informativa presentar` says it: never «presentada» alone of an unproven date.
+        servicio, uuid = self._services.informativa_presentacion, self.uuid
+        registro = servicio.registro(uuid, self._actor) if uuid is not None else None
+        probada = registro is not None and registro.firma_probada
+        texto = MSG_REGISTRADA if probada else MSG_REGISTRADA_NO_PROBADA
+        msgbox.information(self, texto.format(folio=hecha.folio), TITLE)
         self.accept()
 
 

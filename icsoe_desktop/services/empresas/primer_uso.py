@@ -1,9 +1,11 @@
 """Configuración inicial: what a new company still has to set up, step by step.
 
 A step is done when the data it asks for is there (an empresa, a registro patronal, outgoing
-mail, a certificate for every registro, a sync server); the user may skip a step and come back
-to it later. Skipped steps stay pending in the main window. The sync server is optional: a
-company without one has nothing pending there, and the assistant may end without it."""
+mail, a certificate for every registro, the installation's time-stamp server, a sync server);
+the user may skip a step and come back to it later. Skipped steps stay pending in the main
+window. The time-stamp server and the sync server are optional: nothing is pending there and
+the assistant may end without them, but the time-stamp step says what going without one
+means (every signing date unproven: «fecha de firma no probada»)."""
 
 from __future__ import annotations
 
@@ -26,11 +28,12 @@ from icsoe_desktop.services.empresas.registros import check_razon_social
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Empresa
 
-EMPRESA, REGISTROS, CORREO, CERTIFICADOS, SINCRONIZACION = (
+EMPRESA, REGISTROS, CORREO, CERTIFICADOS, SELLO_TIEMPO, SINCRONIZACION = (
     "empresa",
     "registros",
     "correo",
     "certificados",
+    "sello_tiempo",
     "sincronizacion",
 )
 TITULOS = {
@@ -38,9 +41,21 @@ TITULOS = {
     REGISTROS: "Registros patronales",
     CORREO: "Correo saliente",
     CERTIFICADOS: "Certificados IMSS",
+    SELLO_TIEMPO: "Servidor de sellos de tiempo (TSA)",
     SINCRONIZACION: "Servidor de sincronización (opcional)",
 }
-OPCIONALES = frozenset({SINCRONIZACION})
+OPCIONALES = frozenset({SELLO_TIEMPO, SINCRONIZACION})
+
+# What going without a time-stamp server means, said while the step is not done.
+SIN_SELLO_TIEMPO = (
+    "Sin él, la fecha de firma de cada informativa es sólo la del reloj de la computadora: no "
+    "queda probada, y cada informativa presentada dirá «fecha de firma no probada» (también "
+    "en el Excel para el cliente), nunca que se presentó a tiempo."
+)
+SELLO_SIN_AUTORIDAD = (
+    " Falta confiar en su autoridad: agrega su certificado raíz en Emisores confiables con el "
+    "uso «sello de tiempo»; mientras no esté, la fecha de firma sigue sin probarse."
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,8 @@ class PrimerUsoService:
         certificados_pendientes: Callable[[], list[str]],
         servidor: Callable[[], str],
         permisos: Permisos,
+        sello_tiempo: Callable[[], str] = str,
+        autoridades_sello: Callable[[], int] = int,
     ) -> None:
         self._permisos = permisos
         self._store = store
@@ -101,6 +118,9 @@ class PrimerUsoService:
         self._correo = correo
         self._certificados_pendientes = certificados_pendientes
         self._servidor = servidor
+        # The installation's time-stamp server, and how many time-stamp authorities it trusts.
+        self._sello_tiempo = sello_tiempo
+        self._autoridades_sello = autoridades_sello
 
     # --- empresa -------------------------------------------------------------------------------
 
@@ -138,6 +158,7 @@ class PrimerUsoService:
         sin_certificado = self._certificados_pendientes()
         correo = self._correo()
         servidor = self._servidor()
+        sello = self._sello_tiempo()
         estados = {
             EMPRESA: (
                 bool(empresa.rfc),
@@ -166,6 +187,13 @@ class PrimerUsoService:
                     if sin_certificado
                     else "Primero agrega los registros patronales."
                 ),
+            ),
+            SELLO_TIEMPO: (
+                bool(sello),
+                f"Sellos de tiempo de {sello}."
+                + ("" if self._autoridades_sello() else SELLO_SIN_AUTORIDAD)
+                if sello
+                else SIN_SELLO_TIEMPO,
             ),
             SINCRONIZACION: (
                 bool(servidor),

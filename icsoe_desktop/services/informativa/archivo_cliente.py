@@ -57,6 +57,9 @@ class Archivo:
     # Then too the client's part of it, by the guide's names: its Contratos and DetalleTrab
     # rows, its contracts' PDFs in one (SisubArchivosService.del_cliente).
     sisub: dict[str, bytes] = field(default_factory=dict)
+    # A time-stamp trusted here proves when the constancia was signed; else the sheet says
+    # «fecha de firma no probada» beside the filing, never just «Presentada».
+    firma_probada: bool = False
 
     @property
     def contratos(self) -> list[Contrato]:
@@ -129,7 +132,7 @@ def _hoja(archivo: Archivo, path: Path) -> None:
     renglones: list[list[object]] = []
     presentacion = [
         f"{archivo.presentada.astimezone(HORA_DEL_CENTRO):%d/%m/%Y %H:%M}",
-        texto_presentada(archivo.dias_tarde),
+        texto_presentada(archivo.dias_tarde, archivo.firma_probada),
     ]
     for c in archivo.contratos:
         contrato: list[object] = [

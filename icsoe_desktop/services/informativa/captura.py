@@ -4,6 +4,7 @@ register of contratantes, and the contracts of an informativa (new, edited, copi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -44,6 +45,7 @@ from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.domain.informativa.presentacion import dias_fuera_de_plazo, texto_presentada
 from icsoe_desktop.domain.roles import Accion, Rol
 from icsoe_desktop.domain.texts import check_caracteres, plural
+from icsoe_desktop.services.informativa import fecha_firma
 from icsoe_desktop.services.informativa.base import (
     InformativaBase,
     aviso_firmadas,
@@ -80,6 +82,8 @@ class FilaInformativa:
     presentada_at: datetime | None = None  # the filing, in Central Mexico time
     acuse_declarado: bool = False  # its acuse did not state whose it is: the clerk stated it
     acuse_corregido: str = ""  # «fecha corregida por el usuario (el acuse dice …)», or ""
+    # A time-stamp trusted here proves when its constancia was signed (fecha_firma.py).
+    firma_probada: bool = False
 
     @property
     def tipo_texto(self) -> str:
@@ -88,7 +92,7 @@ class FilaInformativa:
     @property
     def estado_texto(self) -> str:
         if self.estado == PRESENTADA:
-            return texto_presentada(self.dias_tarde)
+            return texto_presentada(self.dias_tarde, self.firma_probada)
         return ESTADOS[self.estado] if self.estado else "Sin presentar"
 
     @property
@@ -159,6 +163,9 @@ class InformativasService(InformativaBase):
     # The IMSS's limit of complementarias per period is not published in a source we could
     # read: settings.toml [informativa] max_complementarias (config.InformativaSettings).
     max_complementarias = InformativaSettings.max_complementarias
+    # The time-stamp authorities trusted now (FirmaInformativaService.autoridades_sello),
+    # set by the container: which signing dates noted as proven still are (fecha_firma.py).
+    autoridades_sello: Callable[[], str] = str
 
     # --- pantalla de inicio --------------------------------------------------------------------
 
@@ -180,9 +187,14 @@ class InformativasService(InformativaBase):
                 .order_by(InformativaRow.id)
             ).all()
             cuentas = _cuentas(session, [r.id for r in rows])
+            probadas = self._probadas(session, rows)
         actual = Periodo.de_fecha(hoy)
         filas = [
-            _fila(Periodo.de_clave(r.periodo), hoy, r, *cuentas.get(r.id, (0, 0))) for r in rows
+            replace(
+                _fila(Periodo.de_clave(r.periodo), hoy, r, *cuentas.get(r.id, (0, 0))),
+                firma_probada=r.uuid in probadas,
+            )
+            for r in rows
         ]
         con_informativa = {f.periodo for f in filas}
         for periodo in (actual.anterior(), actual):
@@ -199,7 +211,7 @@ class InformativasService(InformativaBase):
 
         with self._store.session() as session:
             self._contratista(session, rfc, actor)  # the tablero's own check of the actor
-        return comprobar(self._store, self._clock(), rfc)
+        return comprobar(self._store, self._clock(), rfc, self.autoridades_sello())
 
     def contratistas(self, actor: str | None) -> list[tuple[str, str]]:
         """(RFC, nombre) of the contratistas ``actor`` may capture for (the command line: all)."""
@@ -368,7 +380,17 @@ class InformativasService(InformativaBase):
         with self._store.session() as session:
             row, _ = self._informativa(session, uuid, actor)
             cuentas = _cuentas(session, [row.id]).get(row.id, (0, 0))
-        return _fila(Periodo.de_clave(row.periodo), self._hoy(), row, *cuentas)
+            probada = row.uuid in self._probadas(session, [row])
+        fila = _fila(Periodo.de_clave(row.periodo), self._hoy(), row, *cuentas)
+        return replace(fila, firma_probada=probada)
+
+    def _probadas(self, session: Session, rows: Sequence[InformativaRow]) -> set[str]:
+        """The uuids of the Presentada ``rows`` whose signing date a time-stamp trusted here
+        proves, as their constancia's last verification found (fecha_firma.py)."""
+        presentadas = [r.uuid for r in rows if r.estado == PRESENTADA]
+        if not presentadas:
+            return set()
+        return fecha_firma.probadas(session, self.autoridades_sello(), presentadas)
 
     # --- contratantes --------------------------------------------------------------------------
 

@@ -282,6 +282,9 @@ class Verificacion:
     # Training: sealed as such, or signed by an e.firma of a practice or test authority.
     practica: bool = False
     revocacion: Revocacion | None = None  # judged when nothing else refused the signature
+    # The time-stamp authorities it was judged with (fecha_firma.huella_autoridades; "": not
+    # said): ``fecha_probada`` holds only under those.
+    autoridades_sello: str = ""
 
     @property
     def salida(self) -> int:

@@ -5,7 +5,9 @@ what arrives (constancia_refutada.py), and again when the informativas are opene
 without sync); a refused one is named in what the sync (or the pantalla de inicio) tells and in
 the audit log, as a pulled one is. Which rows were verified, by which version of the checks
 (``VERSION_COMPROBACIONES``) and which constancia (its SHA-256: another one is verified again),
-is this desktop's own note (``sync_state``), never synced."""
+is this desktop's own note (``sync_state``), never synced. Each verification also notes whether
+the constancia's signing date is proven (fecha_firma.py); given today's time-stamp authorities,
+a row whose date was noted under others (or never) is verified again for that alone."""
 
 from __future__ import annotations
 
@@ -65,10 +67,16 @@ def revisar(
     verificar: Verificar,
     hechas: dict[str, list[object]],
     rfc: str | None = None,
+    autoridades: str = "",
 ) -> tuple[list[tuple[str, str, str]], dict[str, list[object]]]:
     """The Presentada rows (of the contratista ``rfc``, given) whose constancia the current
     checks refuse, each as (message, row as the bitácora names it, why), of those not verified
-    by them yet (``hechas``: the note); and the note with every row verified now."""
+    by them yet (``hechas``: the note); and the note with every row verified now. Whether
+    each verified one's signing date is proven is noted in ``session`` (fecha_firma.py);
+    given ``autoridades`` (today's time-stamp authorities), a row whose date is not noted
+    under them is verified again for that (a refusal already told is not told again)."""
+    from icsoe_desktop.services.informativa import fecha_firma
+
     consulta = (
         select(
             InformativaRow.uuid,
@@ -89,16 +97,20 @@ def revisar(
         consulta = consulta.where(Contratista.rfc == rfc)
     filas = session.execute(consulta)
     nuevas = dict(hechas)
+    fechas = fecha_firma.al_dia(session, autoridades) if autoridades else None
     refutadas: list[tuple[str, str, str]] = []
     for uuid, periodo, cadena, pdf, suyo in filas:
         if not pdf:
             continue  # signed where no constancia was kept
         huella = hashlib.sha256(pdf).hexdigest()
-        if nuevas.get(uuid) == [VERSION_COMPROBACIONES, huella]:
+        comprobada = nuevas.get(uuid) == [VERSION_COMPROBACIONES, huella]
+        if comprobada and (fechas is None or fechas.get(uuid) == huella):
             continue
-        motivos = refutada(verificar, pdf, uuid, cadena)[0]
+        motivos, resultado = refutada(verificar, pdf, uuid, cadena)
         nuevas[uuid] = [VERSION_COMPROBACIONES, huella]
-        if motivos:
+        probada = None if motivos else resultado.fecha_probada  # a refused one proves nothing
+        fecha_firma.anotar(session, resultado.autoridades_sello, {uuid: (pdf, probada)})
+        if motivos and not comprobada:
             log.error("Constancia de firma guardada no válida: informativa %s", uuid)
             por_que = " ".join(motivos)
             mensaje = MSG_GUARDADA.format(periodo=periodo, rfc=suyo, motivos=por_que)
@@ -106,12 +118,16 @@ def revisar(
     return refutadas, nuevas
 
 
-def comprobar(store: Store, now: datetime, rfc: str | None = None) -> tuple[str, ...]:
+def comprobar(
+    store: Store, now: datetime, rfc: str | None = None, autoridades: str = ""
+) -> tuple[str, ...]:
     """What to tell of the stored constancias of ``store``'s Presentada rows (of the
     contratista ``rfc``, given) that the current checks, which had not verified them yet,
     refuse; each audited once (``constancia_guardada_no_valida``), and every row verified
-    noted. Nothing without the installation's verifier, nor in a read-only store (nothing
-    could be noted). The sync after its pull and the pantalla de inicio call it."""
+    noted, with whether its signing date is proven (``autoridades``: today's time-stamp
+    authorities, ``revisar``). Nothing without the installation's verifier, nor in a
+    read-only store (nothing could be noted). The sync after its pull and the pantalla de
+    inicio call it."""
     from icsoe_desktop.services.audit import SYSTEM_ACTOR
 
     verificar = store.verificar_constancia
@@ -120,7 +136,7 @@ def comprobar(store: Store, now: datetime, rfc: str | None = None) -> tuple[str,
     with _UNA_A_LA_VEZ, store.session() as session:
         nota = session.get(SyncState, CLAVE)
         hechas = leidas(nota.value if nota is not None else "")
-        refutadas, nuevas = revisar(session, verificar, hechas, rfc)
+        refutadas, nuevas = revisar(session, verificar, hechas, rfc, autoridades)
         for _mensaje, renglon, por_que in refutadas:
             session.add(
                 AuditEntry(

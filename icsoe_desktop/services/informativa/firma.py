@@ -429,9 +429,11 @@ class FirmaInformativaService(InformativaBase):
         be the one signed with that very sello."""
         from icsoe_desktop.domain.credentials.files import certificate_file_der
         from icsoe_desktop.services.informativa.constancia import verificar_constancia
+        from icsoe_desktop.services.informativa.fecha_firma import huella_autoridades
 
         certificado_der = None if cer is None else certificate_file_der(cer)
-        return verificar_constancia(
+        sellos = self._emisores.autoridades_sello()
+        resultado = verificar_constancia(
             pdf,
             self._emisores.trust_store(),
             # Practice authorities are trusted here only while the modo de capacitación is on.
@@ -440,8 +442,16 @@ class FirmaInformativaService(InformativaBase):
             self._guardada,
             # Without a trusted time-stamp the certificate is judged at this computer's time.
             self._clock().replace(tzinfo=UTC),
-            self._emisores.autoridades_sello(),
+            sellos,
         )
+        return replace(resultado, autoridades_sello=huella_autoridades(sellos))
+
+    def autoridades_sello(self) -> str:
+        """The time-stamp authorities trusted now, as ``Verificacion.autoridades_sello``
+        names them: a signing date noted as proven under others is not (fecha_firma.py)."""
+        from icsoe_desktop.services.informativa.fecha_firma import huella_autoridades
+
+        return huella_autoridades(self._emisores.autoridades_sello())
 
     def _guardada(self, leida: ConstanciaLeida) -> Guardada | None:
         """The informativa of the constancia's identifier as it was signed: in this store, or

@@ -137,10 +137,12 @@ class Registro:
     declarado: bool = False  # the PDF did not state whose it is: the clerk stated it
     dias_tarde: int = 0  # filed after the fecha límite
     corregido: str = ""  # «fecha corregida por el usuario (el acuse dice …)», or ""
+    # A time-stamp trusted here proves when its constancia was signed (fecha_firma.py).
+    firma_probada: bool = False
 
     @property
     def estado_texto(self) -> str:
-        return texto_presentada(self.dias_tarde)
+        return texto_presentada(self.dias_tarde, self.firma_probada)
 
 
 @dataclass(frozen=True)
@@ -174,8 +176,12 @@ class PresentacionService(InformativaBase):
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
         verificar: Callable[[bytes], Verificacion] | None = None,
         sisub_del_cliente: Callable[[str, str | None, str, str], DelCliente] | None = None,
+        autoridades_sello: Callable[[], str] = str,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
+        # The time-stamp authorities trusted now (FirmaInformativaService.autoridades_sello):
+        # a signing date noted as proven under others is not (fecha_firma.py).
+        self._autoridades_sello = autoridades_sello
         # A client's part of the period's filed SISUB (SisubArchivosService.del_cliente: its
         # rows in the office's layout, its contracts' PDFs); None: the acuse alone.
         self._sisub_del_cliente = sisub_del_cliente
@@ -309,7 +315,7 @@ class PresentacionService(InformativaBase):
                     ),
                     "confirmo",
                 )
-            probada = self._firma_probada(row, NO_SE_REGISTRA)
+            probada = self._firma_probada(session, row, NO_SE_REGISTRA)
             firmada = probada or (row.firmada_at.replace(tzinfo=UTC) if row.firmada_at else None)
             nombres = {c.uuid: c.contratante.nombre for c in inf.contratos}
             hecha = validar(
@@ -346,11 +352,13 @@ class PresentacionService(InformativaBase):
             )
             return hecha
 
-    def _firma_probada(self, row: InformativaRow, que: str) -> datetime | None:
+    def _firma_probada(self, session: Session, row: InformativaRow, que: str) -> datetime | None:
         """The signing time a trusted time-stamp proves of the row's constancia (None: only
-        its signer's clock says when); refused, saying ``que``, when its verification refuses
-        the constancia (one that cannot be checked, its e.firma expired since, is not refused:
-        nothing says it is false)."""
+        its signer's clock says when), noted for the lists (fecha_firma.py); refused, saying
+        ``que``, when its verification refuses the constancia (one that cannot be checked,
+        its e.firma expired since, is not refused: nothing says it is false)."""
+        from icsoe_desktop.services.informativa import fecha_firma
+
         if self._verificar is None or not row.acuse_pdf:
             return None
         motivos, resultado = refutada(self._verificar, row.acuse_pdf, row.uuid, row.cadena)
@@ -360,7 +368,20 @@ class PresentacionService(InformativaBase):
                 "constancia_no_valida",
                 MSG_CONSTANCIA_NO_VALIDA.format(motivos=" ".join(motivos), que=que),
             )
+        if not self._store.solo_lectura:  # a store that may not change keeps no note
+            fecha_firma.anotar(
+                session,
+                resultado.autoridades_sello,
+                {row.uuid: (row.acuse_pdf, resultado.fecha_probada)},
+            )
         return resultado.fecha_probada
+
+    def _probada(self, session: Session, uuid: str) -> bool:
+        """Whether the informativa's signing date is noted as proven under today's
+        time-stamp authorities."""
+        from icsoe_desktop.services.informativa import fecha_firma
+
+        return uuid in fecha_firma.probadas(session, self._autoridades_sello(), [uuid])
 
     def _folio_libre(self, session: Session, row: InformativaRow, folio: str) -> None:
         """One IMSS folio, one filing: not on another informativa of this empresa nor of any
@@ -412,6 +433,7 @@ class PresentacionService(InformativaBase):
                 declarado=bool(row.acuse_imss_declarado),
                 dias_tarde=dias_fuera_de_plazo(inf.periodo, row.tipo, presentada),
                 corregido=acuse_corregido.leer(row.acuse_imss_corregido).texto(),
+                firma_probada=self._probada(session, row.uuid),
             )
 
     def acuse_imss(self, informativa: str, actor: str | None) -> bytes:
@@ -482,7 +504,7 @@ class PresentacionService(InformativaBase):
                     "está presentada: registra su acuse de presentación del IMSS antes de "
                     "exportarla para el cliente.",
                 )
-            self._firma_probada(row, NO_SE_EXPORTA)
+            probada = self._firma_probada(session, row, NO_SE_EXPORTA)
             inf = self._snapshot(session, row, contratista)
             archivo = Archivo(
                 inf,
@@ -494,6 +516,7 @@ class PresentacionService(InformativaBase):
                 hora_del_centro(row.presentada_at),
                 dias_fuera_de_plazo(inf.periodo, row.tipo, hora_del_centro(row.presentada_at)),
                 acuse_sisub(session, contratista.id, row.periodo),
+                firma_probada=probada is not None,
             )
             rfc, periodo = contratista.rfc, row.periodo
         sisub = (
