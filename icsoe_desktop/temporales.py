@@ -113,6 +113,12 @@ def abrir(data_dir: Path) -> Path | None:
     return carpeta
 
 
+def propia() -> Path | None:
+    """This run's folder (None before ``abrir``, or when it could not be made)."""
+    ejecucion = _actual
+    return None if ejecucion is None else ejecucion.carpeta
+
+
 def cerrar() -> None:
     """This run's folder removed (what it still holds: files left by an error, a reader's
     copy) and the process's temporary folder put back."""
@@ -241,4 +247,13 @@ def _quitar_parciales(notas: Path) -> None:
         log.info("Se quitó el archivo a medias %s de una ejecución interrumpida", ruta)
 
 
-__all__ = ["CARPETA", "abrir", "cerrar", "de_esta_ejecucion", "limpiar", "parcial", "raiz"]
+__all__ = [
+    "CARPETA",
+    "abrir",
+    "cerrar",
+    "de_esta_ejecucion",
+    "limpiar",
+    "parcial",
+    "propia",
+    "raiz",
+]
