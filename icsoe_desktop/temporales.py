@@ -54,6 +54,10 @@ class _Ejecucion:
 
 _actual: _Ejecucion | None = None
 _cerrojo = threading.Lock()
+_al_salir: list[bool] = []  # ``cerrar`` registered with atexit (once)
+# A folder or lock this young without the run's pid may be a run starting this very instant;
+# older, its run was killed while starting.
+_ARRANCANDO_S = 3600
 
 
 if sys.platform == "win32":
@@ -109,7 +113,9 @@ def abrir(data_dir: Path) -> Path | None:
             return None
         _actual = _Ejecucion(data_dir, carpeta, candado, tempfile.tempdir)
         tempfile.tempdir = str(carpeta)
-    atexit.register(cerrar)  # a second registration of the same function is harmless
+        if not _al_salir:
+            atexit.register(cerrar)
+            _al_salir.append(True)
     return carpeta
 
 
@@ -211,16 +217,22 @@ def _quitar_si_acabo(carpeta: Path) -> bool:
     try:
         candado = open(carpeta / VIVO, "r+b")  # noqa: SIM115 - closed below, before rmtree
     except FileNotFoundError:
-        candado = None  # a run killed before it made its lock: gone
+        if _joven(carpeta.stat().st_mtime):
+            return False  # a run making its folder this very instant
+        candado = None  # a run killed before it made its lock
     if candado is not None:
         with candado:
             if not _tomar(candado):
                 return False  # its run goes on
-            if not candado.read() and time.time() - os.fstat(candado.fileno()).st_mtime < 3600:
-                return False  # a run starting this very instant (killed then: gone in an hour)
+            if not candado.read() and _joven(os.fstat(candado.fileno()).st_mtime):
+                return False  # a run locking it this very instant
             _quitar_parciales(carpeta / NOTAS)
     shutil.rmtree(carpeta)
     return True
+
+
+def _joven(mtime: float) -> bool:
+    return time.time() - mtime < _ARRANCANDO_S
 
 
 def _quitar_parciales(notas: Path) -> None:

@@ -4,7 +4,9 @@ listing. Killed processes: test_temporales_matados.py."""
 
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 from pathlib import Path
 
 from icsoe_desktop import temporales
@@ -30,10 +32,13 @@ def test_a_run_keeps_its_files_in_its_folder_and_a_gone_runs_leftovers_go(tmp_pa
             (nota,) = (propia / temporales.NOTAS).iterdir()
             assert nota.read_text(encoding="utf-8") == str(parte)
         assert not list((propia / temporales.NOTAS).iterdir())  # put in place: note gone
-        # Left by runs that are gone: one killed before its lock, one whose note names a
-        # clerk's file (never removed), a stray file.
-        sin_candado = temporales.raiz(data) / "1-muerta"
+        # Left by runs that are gone: one killed before its lock (an hour ago; one making its
+        # folder now is left), one whose note names a clerk's file (never removed), a stray file.
+        sin_candado, arrancando = temporales.raiz(data) / "1-muerta", temporales.raiz(data) / "3-ya"
         (sin_candado / "tmpx").mkdir(parents=True)
+        arrancando.mkdir()
+        hace_dos_horas = time.time() - 7200
+        os.utime(sin_candado, (hace_dos_horas, hace_dos_horas))
         del_cliente = tmp_path / "nomina.xlsx"
         del_cliente.write_bytes(b"del cliente")
         rara = temporales.raiz(data) / "2-rara"
@@ -43,7 +48,7 @@ def test_a_run_keeps_its_files_in_its_folder_and_a_gone_runs_leftovers_go(tmp_pa
         (rara / temporales.NOTAS / "b").write_bytes(b"\xff\xfe")
         (temporales.raiz(data) / "suelto").write_bytes(b"")
         assert temporales.limpiar(data) == 2
-        assert list(temporales.raiz(data).iterdir()) == [propia]  # this run's stays
+        assert sorted(temporales.raiz(data).iterdir()) == sorted([propia, arrancando])
         assert del_cliente.read_bytes() == b"del cliente"
         # Another data folder: this one's closed (removed), the other's open.
         segunda = temporales.abrir(otra)

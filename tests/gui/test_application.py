@@ -313,6 +313,7 @@ temporales = Path(sys.argv[1]) / "temporales"
 dejado = temporales / "1-matada" / "tmpx" / "indice.xlsx"
 dejado.parent.mkdir(parents=True)
 dejado.write_bytes(b"NSS 12345678901")
+(temporales / "1-matada" / ".vivo").write_bytes(b"1")  # its run's lock, free: the run is gone
 
 def look(tries=3000):
     propia = Path(tempfile.gettempdir()).parent == temporales
