@@ -1,8 +1,8 @@
 """Temporary files are the app's: `evidencias paquete` and the client's archive (`informativa
 archivo`), real processes killed with SIGKILL in the middle of the pack, leave their part-file
 beside the destination and their temporary folder (the index workbook, the workers' sheet) in
-the data folder, never in the system's temporary folder; a start while the killed one would
-still run leaves them, and the next start removes them all.
+the data folder, never in the system's temporary folder; another start while the command still
+runs leaves them, and the next start after the kill removes them all.
 
 The part-file is made a named pipe before the command runs: its writer blocks opening it, so
 the command is caught mid-pack every time (its temporary folder already written), with no
