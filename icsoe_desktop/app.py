@@ -90,6 +90,19 @@ def _when_login_answers(app, log_path: Path, early: _EarlyErrors) -> None:
         error_hook.install(log_path, earlier=early.seen)
 
 
+def _temporales(data_dir: Path) -> None:
+    """What runs cut short left removed, and this run's temporary folder made (temporales.py),
+    in the background while the services open: one listing, off the first window's path."""
+    from icsoe_desktop import temporales
+    from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+
+    def preparar() -> None:
+        temporales.limpiar(data_dir)
+        temporales.abrir(data_dir)
+
+    en_segundo_plano(preparar, lambda _: None, lambda exc: log.warning("Temporales", exc_info=exc))
+
+
 def run_gui(
     data_dir_arg: str | None = None,
     argv: list[str] | None = None,
@@ -142,6 +155,7 @@ def run_gui(
     # Once the login answers: the rest of the look (the sheet, icon, Spanish Qt texts) and the
     # full error hook. Before, they would hold the GIL the sign-in's opening needs.
     application.settled.connect(lambda: _when_login_answers(app, log_path, early))
+    application.settled.connect(lambda: _temporales(data_dir))
     if probe := os.environ.get(STARTUP_PROBE_ENV):  # its timer fires on the loop's first turn
         _install_startup_probe(application, probe)
     application.start()
@@ -154,5 +168,8 @@ def run_gui(
             # Work still runs in a pool thread: ending the interpreter under it could crash
             # the exit. Its store was left open; SQLite's journal keeps it consistent.
             logging.shutdown()
-            os._exit(code)
+            os._exit(code)  # its temporary folder left: the next start removes it
+        from icsoe_desktop import temporales
+
+        temporales.cerrar()
     return code

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.console import password_from_stdin
 from icsoe_desktop.domain.motivo_os import motivo_os
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -300,14 +304,23 @@ def _recuperar_llave(args: argparse.Namespace) -> int:
 
 
 def _service_command(args: argparse.Namespace) -> int:
-    from icsoe_desktop.domain.errors import DomainError
-    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop import temporales
     from icsoe_desktop.logging_setup import configure_logging
     from icsoe_desktop.paths import LOG_FILE, resolve_data_dir
-    from icsoe_desktop.services.container import open_services
 
     data_dir = resolve_data_dir(args.data_dir)
     configure_logging(data_dir / LOG_FILE)
+    # What a run cut short left (part-files, its temporary folder) removed first; this run's
+    # temporary files in the data folder, removed when it ends (temporales.py).
+    with temporales.de_esta_ejecucion(data_dir):
+        return _con_servicios(args, data_dir)
+
+
+def _con_servicios(args: argparse.Namespace, data_dir: Path) -> int:
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.container import open_services
+
     try:
         # Varias empresas: a command on an empresa's data names it when there are several.
         services = open_services(

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from icsoe_desktop import temporales
 from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
 from icsoe_desktop.domain.errors import ValidationError
 
@@ -21,22 +22,25 @@ def atomic_write(path: Path, *, keep_suffix: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` for the caller to fill. When the block ends
     normally the temporary file is flushed to disk and put in place of ``path`` (an existing
     file is replaced in one step); when it raises (an error, Cancelar) the temporary file is
-    removed and ``path`` is left as it was. Same folder, so the final rename never crosses disks.
+    removed and ``path`` is left as it was. Same folder, so the final rename never crosses disks;
+    a run killed meanwhile leaves it, and the next start removes it (temporales.py).
     ``keep_suffix`` keeps ``path``'s ending on the temporary name, for writers that pick the
     format by it."""
     path = Path(path)
     name = f".{path.stem}.parcial{path.suffix}" if keep_suffix else f"{path.name}.parcial"
     temporary = path.with_name(name)
-    try:
-        yield temporary
-        # Flushed before the rename, so a power cut never leaves the new name on empty data.
-        with open(temporary, "rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    # Noted while it exists: a run killed meanwhile leaves it, and the next start removes it.
+    with temporales.parcial(temporary):
+        try:
+            yield temporary
+            # Flushed before the rename, so a power cut never leaves the new name on empty data.
+            with open(temporary, "rb+") as written:
+                os.fsync(written.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            raise
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -466,6 +466,9 @@ def _become(request: dict[str, Any]) -> None:
     environment and working directory, its standard streams on fds 0-2."""
     os.environ.clear()
     os.environ.update(request["env"])
+    import tempfile
+
+    tempfile.tempdir = None  # read again from the command's TMPDIR, as a fresh start reads it
     os.chdir(request["cwd"])
     sys.path[0] = request["cwd"]
     # The streams as the interpreter opens them: PYTHONIOENCODING, else the locale's encoding.

@@ -18,6 +18,7 @@ DEPLOY = ROOT / "deploy"
 # The distribution that provides each module the server imports.
 DISTRIBUTION = {
     "alembic": "alembic",
+    "cryptography": "cryptography",  # the encrypted dumps (sync_server/respaldo_cifrado.py)
     "sqlcipher3": "sqlcipher3",  # the catálogo de códigos postales (services/catalogos)
     "orjson": "orjson",
     "sqlalchemy": "SQLAlchemy",

@@ -113,7 +113,7 @@ def _ours(names: frozenset[str]) -> set[str]:
 
 
 # The top level: what everything may use (the base), and the entry points that put it together.
-BASE = {"paths", "config", "logging_setup", "console", "files"}
+BASE = {"paths", "config", "logging_setup", "console", "files", "temporales"}
 ENTRADAS = {"__main__", "app", "self_check", "self_check_funciones"} | {
     p.stem for p in PACKAGE.glob("cli*.py")
 }
@@ -209,7 +209,7 @@ def test_every_module_is_in_a_layer_or_named_at_the_top() -> None:
 
 
 def test_the_base_imports_only_the_domain_and_itself() -> None:
-    """paths, config, logging, console and files are what every layer may use: they import
+    """paths, config, logging, console, files and temporales are what every layer may use: they import
     none of the layers above them (no service, store or window)."""
     found = [
         f"{name}.py imports {layer}"

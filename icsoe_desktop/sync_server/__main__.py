@@ -10,8 +10,12 @@
     python -m icsoe_desktop.sync_server token create --admin --database-url URL --nombre "TI"
     python -m icsoe_desktop.sync_server instalador publicar ARCHIVO --database-url URL
     python -m icsoe_desktop.sync_server verificar|reparar [--empresa RFC]
+    python -m icsoe_desktop.sync_server llave-respaldo /ruta/segura/servidor.llave
+    python -m icsoe_desktop.sync_server respaldar --llave servidor.llave ARCHIVO
+    python -m icsoe_desktop.sync_server restaurar --llave servidor.llave ARCHIVO [--reemplazar]
 
-The database URL may also come from ``ICSOE_SYNC_DATABASE_URL``.
+The database URL may also come from ``ICSOE_SYNC_DATABASE_URL``; the dumps' key file from
+``ICSOE_SYNC_LLAVE_RESPALDO``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
@@ -31,6 +36,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 KEEP_ALIVE_S = 65  # longer than any pause between two requests of one sync
+LLAVE_RESPALDO_ENV = "ICSOE_SYNC_LLAVE_RESPALDO"
+# Run on the database as it is: the dump as it was made, the restore into an empty database
+# (migrated after it, to this version's schema).
+SIN_MIGRAR_ANTES = ("respaldar", "restaurar")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -154,7 +163,48 @@ def _parser() -> argparse.ArgumentParser:
         sums = commands.add_parser(name, help=what)
         database(sums)
         sums.add_argument("--empresa", metavar="RFC", help="sólo esta empresa")
+    _respaldo_parsers(commands, database)
     return parser
+
+
+def _respaldo_parsers(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    database: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    llave = commands.add_parser(
+        "llave-respaldo",
+        help="crea la llave de los respaldos cifrados en ARCHIVO (guárdala fuera del servidor)",
+    )
+    llave.add_argument("archivo", metavar="ARCHIVO")
+    for name, what in (
+        (
+            "respaldar",
+            "escribe en ARCHIVO un respaldo de la base (pg_dump) cifrado con la llave",
+        ),
+        (
+            "restaurar",
+            "restaura en la base (vacía) el respaldo cifrado ARCHIVO (pg_restore), tras "
+            "comprobarlo entero con la llave",
+        ),
+    ):
+        sub = commands.add_parser(name, help=what)
+        database(sub)
+        sub.add_argument(
+            "--llave",
+            default=os.environ.get(LLAVE_RESPALDO_ENV),
+            metavar="LLAVE",
+            help=f"el archivo de la llave (llave-respaldo); o {LLAVE_RESPALDO_ENV}",
+        )
+        sub.add_argument(
+            "--pg-bin", metavar="CARPETA", help="carpeta de pg_dump y pg_restore (si no, el PATH)"
+        )
+        sub.add_argument("archivo", metavar="ARCHIVO")
+        if name == "restaurar":
+            sub.add_argument(
+                "--reemplazar",
+                action="store_true",
+                help="pone el respaldo en lugar de las tablas que ya tenga la base",
+            )
 
 
 def _listen(value: str) -> tuple[str, int]:
@@ -166,6 +216,8 @@ def _listen(value: str) -> tuple[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "llave-respaldo":
+        return _llave_respaldo(args)
     if not args.database_url:
         print(f"Falta --database-url (o {DATABASE_URL_ENV}).", file=sys.stderr)
         return 2
@@ -175,10 +227,64 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     engine = db.make_engine(args.database_url)
     try:
+        if args.command in SIN_MIGRAR_ANTES:
+            return _respaldo(args, engine)
         db.upgrade(engine)
         return _run(args, engine)
     finally:
         engine.dispose()
+
+
+def _llave_respaldo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.sync_server.respaldo_cifrado import llave_nueva
+
+    try:
+        llave = llave_nueva(Path(args.archivo))
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print(
+        f"Llave de respaldo creada en {args.archivo} (huella {llave.huella}). Guárdala fuera del "
+        "servidor y de sus respaldos (una memoria USB en resguardo, el gestor de contraseñas de "
+        "TI): sin ella ningún respaldo cifrado se puede restaurar."
+    )
+    return 0
+
+
+def _respaldo(args: argparse.Namespace, engine: Engine) -> int:
+    """``respaldar`` / ``restaurar`` (sync_server/respaldo.py)."""
+    from pathlib import Path
+
+    from icsoe_desktop.sync_server import db, respaldo
+    from icsoe_desktop.sync_server.respaldo_cifrado import huella_sha256, leer_llave
+
+    if not args.llave:
+        print(f"Falta --llave ARCHIVO (o {LLAVE_RESPALDO_ENV}).", file=sys.stderr)
+        return 2
+    archivo = Path(args.archivo)
+    pg_bin = Path(args.pg_bin) if args.pg_bin else None
+    try:
+        llave = leer_llave(Path(args.llave))
+        if args.command == "respaldar":
+            respaldo.respaldar(args.database_url, llave, archivo, pg_bin)
+            print(
+                f"Respaldo cifrado guardado en {archivo} ({archivo.stat().st_size:,} bytes, "
+                f"SHA-256 {huella_sha256(archivo)}), con la llave de huella {llave.huella}."
+            )
+            return 0
+        respaldo.restaurar(engine, args.database_url, llave, archivo, pg_bin, args.reemplazar)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    db.upgrade(engine)  # a dump of an earlier version: brought to this one's schema
+    print(
+        f"Respaldo {archivo} restaurado. Corre «python -m icsoe_desktop.sync_server verificar» "
+        "y vuelve a dar permisos a los usuarios de PostgreSQL que lean la base (el respaldo "
+        "no los trae)."
+    )
+    return 0
 
 
 def _run(args: argparse.Namespace, engine: Engine) -> int:

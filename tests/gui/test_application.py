@@ -298,20 +298,29 @@ def test_a_store_of_a_newer_version_never_lets_the_login_answer(
 
 # The real app (run_gui) in its own process: once its login answers, what run_gui leaves for
 # then (the full error hook, the icon, Qt's Spanish texts, the style sheet) is in place, and a
-# menu writes the keys as Windows does (Salir's Ctrl+Q, not «Control+Q»).
+# menu writes the keys as Windows does (Salir's Ctrl+Q, not «Control+Q»); what a killed run
+# left in the data folder's temporary folder is gone, this run's temporary files go there.
 _SETTLED = r"""
-import sys
+import sys, tempfile
+from pathlib import Path
 from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 from icsoe_desktop.app import run_gui
 
 app = QApplication(sys.argv[:1])
+temporales = Path(sys.argv[1]) / "temporales"
+dejado = temporales / "1-matada" / "tmpx" / "indice.xlsx"
+dejado.parent.mkdir(parents=True)
+dejado.write_bytes(b"NSS 12345678901")
+(temporales / "1-matada" / ".vivo").write_bytes(b"1")  # its run's lock, free: the run is gone
 
 def look(tries=3000):
-    if not app.styleSheet() and tries:  # a minute at most: a busy machine's start
+    propia = Path(tempfile.gettempdir()).parent == temporales
+    if (not app.styleSheet() or not propia or dejado.exists()) and tries:  # a busy machine
         QTimer.singleShot(20, lambda: look(tries - 1))
         return
+    print(propia, dejado.exists())
     print(sys.excepthook.__module__, app.windowIcon().isNull(), QLocale().name(),
           app.translate("QPlatformTheme", "Cancel"),
           *(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
@@ -334,9 +343,11 @@ def test_once_the_login_answers_the_app_has_its_error_hook_icon_and_spanish_text
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [
+        *("True", "False"),  # its own temporary folder; the killed run's leftovers gone
         "icsoe_desktop.gui.error_hook",
         "False",
         "es_MX",
         "Cancelar",
         *("Ctrl+Q", "Mayús+AvPág", "Ctrl+Inicio", "Supr"),
     ]
+    assert list((tmp_path / "datos" / "temporales").iterdir()) == []  # its own removed at exit

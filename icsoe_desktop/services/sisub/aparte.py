@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from icsoe_desktop import temporales
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, OperacionCancelada, ValidationError
@@ -117,10 +118,12 @@ class SisubAparte:
             "como_zip": como_zip,
             "parcial": str(parcial),
         }
-        try:
-            hecho = self._correr("exportar", orden, seguir, avance)
-        finally:
-            quitar_parcial(parcial)
+        # Noted in this run's folder: the app killed meanwhile, the next start removes it.
+        with temporales.parcial(parcial):
+            try:
+                hecho = self._correr("exportar", orden, seguir, avance)
+            finally:
+                quitar_parcial(parcial)
         return Exportado(Path(hecho["ruta"]), tuple(hecho["archivos"]), tuple(hecho["avisos"]))
 
     def _correr(

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop import temporales
 from icsoe_desktop.domain.archivo_retenido import reintentado
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock
@@ -184,19 +185,23 @@ class SisubArchivosService(InformativaBase):
             base = PREFIJO_CAPACITACION + base
             contenido = {PREFIJO_CAPACITACION + n: d for n, d in contenido.items()}
         parcial = parcial or carpeta_parcial(destino)
-        try:
-            hecho = _escribir(parcial, base, contenido, como_zip, avanzar.tramo(_PDFS, PASOS - 1))
-            with EN_SU_LUGAR:
-                ruta = _poner(hecho, destino)
-                self._audit.anotar(
-                    actor,
-                    "sisub_exportado",
-                    f"{reporte.rfc} {reporte.periodo.clave}",
-                    f"{ruta}: {len(reporte.contratos)} contratos, "
-                    f"{renglones} renglones de trabajadores",
+        # Noted while it exists: a run killed meanwhile leaves it, the next start removes it.
+        with temporales.parcial(parcial):
+            try:
+                hecho = _escribir(
+                    parcial, base, contenido, como_zip, avanzar.tramo(_PDFS, PASOS - 1)
                 )
-        finally:
-            quitar_parcial(parcial)
+                with EN_SU_LUGAR:
+                    ruta = _poner(hecho, destino)
+                    self._audit.anotar(
+                        actor,
+                        "sisub_exportado",
+                        f"{reporte.rfc} {reporte.periodo.clave}",
+                        f"{ruta}: {len(reporte.contratos)} contratos, "
+                        f"{renglones} renglones de trabajadores",
+                    )
+            finally:
+                quitar_parcial(parcial)
         avanzar.tramo(PASOS - 1, PASOS)(1, 1)
         return Exportado(ruta, tuple(contenido), tuple(avisos))
 

@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from icsoe_desktop import temporales
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.motivo_os import motivo_os
@@ -130,7 +131,9 @@ class CatalogoCompartido:
 
     def _enviar(self, http: requests.Session, base: str, local: VersionLocal, acordado: str) -> str:
         """This installation's load up to the server; "" when the server kept a later one."""
-        with tempfile.TemporaryDirectory(prefix="sepomex-", dir=self._codigos.path.parent) as d:
+        # In this run's temporary folder (temporales.py): a kill leaves nothing in the data dir.
+        carpeta = temporales.propia() or self._codigos.path.parent
+        with tempfile.TemporaryDirectory(prefix="sepomex-", dir=carpeta) as d:
             archivo = Path(d) / "CPdescarga.zip"
             exportado = self._codigos.exportar(archivo)
             if exportado is None:  # removed meanwhile
@@ -159,7 +162,8 @@ class CatalogoCompartido:
 
         carpeta = self._codigos.path.parent
         carpeta.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="sepomex-", dir=carpeta) as d:
+        temporal = temporales.propia() or carpeta  # as _enviar's
+        with tempfile.TemporaryDirectory(prefix="sepomex-", dir=temporal) as d:
             archivo = Path(d) / "CPdescarga.zip"
             respuesta = self._transporte.send(http, "GET", f"{base}/v1/sepomex", stream=True)
             with respuesta:
