@@ -171,7 +171,7 @@ def verificar_bitacora(
     llave, sin_llave = llave_bitacora, ""
     if llave is None:
         try:
-            llave = plain.llave_bitacora()
+            llave = plain.llave_bitacora(path)
         except DomainError as exc:  # the key is not in the keyring: nothing keyed can be checked
             sin_llave = exc.message
     if registrada is None:

@@ -124,7 +124,7 @@ def usar(data_dir: Path, secrets: SecretsService | None = None) -> LlaveAlmacen:
     """This process opens the stores with the key of ``data_dir``'s installation from now on."""
     proveedor = LlaveAlmacen(secrets or SecretsService(), data_dir)
     carpeta_datos.usar(data_dir)
-    cifrado.usar_llave(proveedor)
+    cifrado.usar_llave(proveedor, data_dir)
     return proveedor
 
 

@@ -127,7 +127,7 @@ class LlaveBitacora(LlaveDeLlavero):
         # Sealed at once beside the store key, under the recovery code (a keyring that loses
         # one loses both): not only at the next start. The store key is read already: the
         # catalog whose chain this key links is open.
-        almacen = cifrado.llave_instalacion()
+        almacen = cifrado.llave_instalacion(self._catalogo)
         if almacen is not None:
             recuperacion_almacen.asegurar(self._catalogo.parent, almacen, self._secrets)
 
@@ -183,7 +183,7 @@ def llave_nueva(catalogo: Path, actor: str, secrets: SecretsService | None = Non
 def usar(catalogo: Path, secrets: SecretsService | None = None) -> LlaveBitacora:
     """This process links and checks with the key of ``catalogo``'s installation from now on."""
     proveedor = LlaveBitacora(secrets or SecretsService(), catalogo)
-    plain.usar_llave_bitacora(proveedor)
+    plain.usar_llave_bitacora(proveedor, catalogo.parent)
     return proveedor
 
 

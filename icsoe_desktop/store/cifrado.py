@@ -12,6 +12,7 @@ None (a file that stays plain)."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -52,20 +53,55 @@ INSTALACION: Final = _Instalacion()
 Llave = bytes | None | _Instalacion
 
 _proveedor: Callable[[], bytes | None] | None = None
+# Each data folder has a key of its own (services/carpeta_datos.py): a store inside a folder
+# this process opened is keyed with that folder's, whatever folder was opened last.
+_por_carpeta: dict[str, Callable[[], bytes | None]] = {}
 _silenciado = False
 _candado = threading.Lock()
 
 
-def usar_llave(proveedor: Callable[[], bytes | None] | None) -> None:
+def _carpeta(path: str | Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def usar_llave(
+    proveedor: Callable[[], bytes | None] | None, carpeta: str | Path | None = None
+) -> None:
     """Every store this process opens from now on is keyed with what ``proveedor`` returns
     (None: no key, the stores are plain; it may raise its Spanish DomainError: the key is
-    missing, nothing opens)."""
+    missing, nothing opens); ``carpeta``: the data folder it is the key of, whose stores keep
+    it even after another folder is opened (None, with no provider: every folder forgotten)."""
     global _proveedor
     _proveedor = proveedor
+    if proveedor is None:
+        _por_carpeta.clear()
+    elif carpeta is not None:
+        _por_carpeta[_carpeta(carpeta)] = proveedor
 
 
-def llave_instalacion() -> bytes | None:
-    proveedor = _proveedor
+def proveedor_de(
+    por_carpeta: dict[str, Callable[[], bytes | None]],
+    ultimo: Callable[[], bytes | None] | None,
+    path: str | Path | None,
+) -> Callable[[], bytes | None] | None:
+    """The provider of the folder holding ``path`` (the deepest one), else the last set."""
+    if path is None or not por_carpeta:
+        return ultimo
+    ruta = _carpeta(path)
+    dentro = [c for c in por_carpeta if ruta == c or ruta.startswith(c + os.sep)]
+    return por_carpeta[max(dentro, key=len)] if dentro else ultimo
+
+
+def carpeta_de(path: str | Path) -> Path | None:
+    """The data folder opened by this process that holds ``path`` (None: none)."""
+    ruta = _carpeta(path)
+    dentro = [c for c in _por_carpeta if ruta == c or ruta.startswith(c + os.sep)]
+    return Path(max(dentro, key=len)) if dentro else None
+
+
+def llave_instalacion(path: str | Path | None = None) -> bytes | None:
+    """The key of the data folder holding ``path`` (by default, of the folder opened last)."""
+    proveedor = proveedor_de(_por_carpeta, _proveedor, path)
     return None if proveedor is None else proveedor()
 
 
@@ -103,7 +139,7 @@ def llave_de(path: str | Path, llave: Llave = INSTALACION) -> bytes | None:
     """The key ``path`` opens with: the installation's, unless the file is plain."""
     if not isinstance(llave, _Instalacion):
         return llave
-    return None if es_plano(path) else llave_instalacion()
+    return None if es_plano(path) else llave_instalacion(path)
 
 
 def _silenciar(conn: dbapi2.Connection) -> None:
@@ -175,11 +211,13 @@ __all__ = [
     "OperationalError",
     "Row",
     "adjuntar",
+    "carpeta_de",
     "conectar",
     "es_plano",
     "literal",
     "llave_de",
     "llave_instalacion",
+    "proveedor_de",
     "solo_lectura",
     "usar_llave",
 ]

@@ -164,7 +164,7 @@ def cifrar(path: Path) -> bool:
     limpiar(path)
     if not cifrado.es_plano(path):
         return False
-    llave = cifrado.llave_instalacion()
+    llave = cifrado.llave_instalacion(path)
     if llave is None or not _sin_wal(path):
         return False
     nueva = path.with_name(path.name + CIFRANDO)
@@ -194,7 +194,7 @@ def al_abrir(path: Path) -> None:
 
 def copiar_plantilla(plantilla: Path, path: Path) -> None:
     """A new store ``path`` from the plain migrated template: encrypted when there is a key."""
-    llave = cifrado.llave_instalacion()
+    llave = cifrado.llave_instalacion(path)
     if llave is None:
         import shutil
 

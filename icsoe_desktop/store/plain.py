@@ -9,6 +9,7 @@ and the catalog's audit entries."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -100,8 +101,9 @@ def register_functions(connection: sqlite3.Connection) -> None:
     # only: its module loads hashlib (OpenSSL), which the login does not need; the engine's
     # connections (db.py) get the function itself (sumas.register).
     connection.create_function(SYNC_HASH, 2, _sync_hash, deterministic=True)
-    # The audit log's chain (domain/bitacora.py): its trigger links each entry inserted.
-    connection.create_function(AUDIT_LINK, 7, _audit_link, deterministic=True)
+    # The audit log's chain (domain/bitacora.py): its trigger links each entry inserted, with
+    # the audit key of the data folder this store is in.
+    connection.create_function(AUDIT_LINK, 7, _enlazador(connection), deterministic=True)
 
 
 def _sync_hash(row_uuid: str, version: int) -> int:
@@ -114,26 +116,41 @@ def _sync_hash(row_uuid: str, version: int) -> int:
 # it from the OS keyring on its first call); without one, links are the keyless ones of the
 # chains made before the key (a store handled outside the app: tests, tools).
 _llave_bitacora: Callable[[], bytes | None] | None = None
+_bitacora_por_carpeta: dict[str, Callable[[], bytes | None]] = {}
 
 
-def usar_llave_bitacora(proveedor: Callable[[], bytes | None] | None) -> None:
+def usar_llave_bitacora(
+    proveedor: Callable[[], bytes | None] | None, carpeta: str | Path | None = None
+) -> None:
     """Every audit link written or checked by this process from now on is keyed by what
-    ``proveedor`` returns (one installation's keyring per process)."""
+    ``proveedor`` returns; ``carpeta``: the data folder it is the key of (each has its own),
+    whose stores keep it after another folder is opened (as store/cifrado.py's keys)."""
     global _llave_bitacora
     _llave_bitacora = proveedor
+    if proveedor is None:
+        _bitacora_por_carpeta.clear()
+    elif carpeta is not None:
+        _bitacora_por_carpeta[os.path.normcase(os.path.abspath(carpeta))] = proveedor
 
 
-def llave_bitacora() -> bytes | None:
-    """The audit key in use (None: none given). The provider may raise its Spanish DomainError
-    (the key is not in the keyring): then nothing is linked and the write is refused."""
-    proveedor = _llave_bitacora
+def llave_bitacora(path: str | Path | None = None) -> bytes | None:
+    """The audit key of the data folder holding ``path`` (by default, the folder opened last;
+    None: none given). The provider may raise its Spanish DomainError (the key is not in the
+    keyring): then nothing is linked and the write is refused."""
+    proveedor = cifrado.proveedor_de(_bitacora_por_carpeta, _llave_bitacora, path)
     return None if proveedor is None else proveedor()
 
 
-def _audit_link(*fields: str | None) -> str:
-    from icsoe_desktop.domain.bitacora import eslabon
+def _enlazador(connection: sqlite3.Connection) -> Callable[..., str]:
+    fila = connection.execute("PRAGMA database_list").fetchone()
+    path = fila[2] if fila and fila[2] else None
 
-    return eslabon(*fields, llave=llave_bitacora())
+    def enlazar(*fields: str | None) -> str:
+        from icsoe_desktop.domain.bitacora import eslabon
+
+        return eslabon(*fields, llave=llave_bitacora(path))
+
+    return enlazar
 
 
 # The migrated templates shipped with the app (store/template.py): an empresa's store, and the

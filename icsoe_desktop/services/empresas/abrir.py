@@ -65,7 +65,7 @@ def marcar_llave(audit: AuditService, path: Path, vacia: bool = False) -> bool:
     cabeza = audit.cabeza()
     if cabeza is None and not vacia:
         return False
-    if (cabeza is not None and con_llave(cabeza.hash)) or plain.llave_bitacora() is None:
+    if (cabeza is not None and con_llave(cabeza.hash)) or plain.llave_bitacora(path) is None:
         return False
     audit.anotar(None, AUDIT_CON_LLAVE, path.name, MSG_CON_LLAVE)
     return True

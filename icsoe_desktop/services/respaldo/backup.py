@@ -132,7 +132,7 @@ class BackupService:
 
     def _llave_nueva(self) -> cifrado.Llave:
         """A new backup's own key (services/respaldo/llave.py)."""
-        return llave_respaldo.nueva(self._secrets)
+        return llave_respaldo.nueva(self._secrets, self._store.path)
 
     def _respaldar(
         self, destination: Path, actor: str | None, progress: Progress | None, llave: cifrado.Llave
@@ -161,7 +161,7 @@ class BackupService:
                 finally:
                     source.close()
                 archivos = evidencias.al_respaldo(ruta_de(self._store.path), partial, llave)
-                bitacora_respaldo.al_respaldo(partial, llave)
+                bitacora_respaldo.al_respaldo(partial, llave, self._store.path)
         except (cifrado.Error, OSError) as exc:
             log.exception("No se pudo escribir el respaldo %s", destination)
             raise BackupError(
@@ -223,7 +223,7 @@ class BackupService:
             _check_marca(candidate, source)
             # Each data folder links with its own audit key: a backup of another folder of the
             # same Windows user (which opens with the same code) carries another one too.
-            cambio = _cambio_de_llave(traida)
+            cambio = _cambio_de_llave(traida, self._store.path)
             anterior = self._check_bitacora(candidate, source, ajeno, cambio)
             _check_firmadas(candidate, source)
             _check_documentos(candidate, source, self._store)
@@ -267,7 +267,9 @@ class BackupService:
         llave, ajeno = self._llave_del_respaldo(source, codigo)
         restauracion.remove_candidate(self._store.path)
         try:
-            cifrar.exportar(source, candidate, cifrado.llave_instalacion(), llave_origen=llave)
+            cifrar.exportar(
+                source, candidate, cifrado.llave_instalacion(self._store.path), llave_origen=llave
+            )
         except (cifrado.Error, OSError, cifrar.CifradoFallido) as exc:
             log.exception("No se pudo descifrar el respaldo %s", source)
             raise BackupError(
@@ -281,7 +283,9 @@ class BackupService:
         """The key of the portable backup ``source``: from the code this keyring keeps, or
         from ``codigo`` (then True: another installation's); refused (nothing done) without
         one that opens it."""
-        guardado = recuperacion_almacen.codigo_guardado(self._secrets)
+        guardado = recuperacion_almacen.codigo_guardado(
+            self._secrets, cifrado.carpeta_de(self._store.path)
+        )
         llave = llave_respaldo.de_archivo(source, guardado) if guardado else None
         if llave is not None:
             return llave, False
@@ -414,13 +418,13 @@ def _bitacora_alterada(source: Path, problema: str) -> BackupError:
     )
 
 
-def _cambio_de_llave(traida: bytes | None) -> tuple[bytes, bytes] | None:
+def _cambio_de_llave(traida: bytes | None, store: Path) -> tuple[bytes, bytes] | None:
     """(the audit key another installation's backup carries, this installation's) when they
     differ: its chain is checked with the first, then goes on with the second. None: none
     carried (a backup of before), the same key (the same data folder), or this installation
     links with no key (no OS keyring)."""
     try:
-        propia = plain.llave_bitacora()
+        propia = plain.llave_bitacora(store)
     except DomainError:  # not in the keyring: the chain's check says so
         propia = None
     if traida is None or propia is None or traida == propia:

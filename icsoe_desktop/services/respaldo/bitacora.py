@@ -35,11 +35,12 @@ MSG_LLAVE_RESTAURADA = (
 )
 
 
-def al_respaldo(respaldo: Path, llave: cifrado.Llave) -> bool:
-    """The installation's audit key written into the backup ``respaldo`` when it is a portable
-    one (``llave``: its own key, from the code); whether it was. A backup in the installation's
-    key restores only where that key is, and so is its audit key: none is written there."""
-    bitacora = plain.llave_bitacora() if isinstance(llave, bytes) else None
+def al_respaldo(respaldo: Path, llave: cifrado.Llave, origen: Path | None = None) -> bool:
+    """The audit key of the data folder of ``origen`` (the store backed up) written into the
+    backup ``respaldo`` when it is a portable one (``llave``: its own key, from the code);
+    whether it was. A backup in the installation's key restores only where that key is, and so
+    is its audit key: none is written there."""
+    bitacora = plain.llave_bitacora(origen) if isinstance(llave, bytes) else None
     if bitacora is None:
         return False
     with closing(cifrado.conectar(respaldo, isolation_level=None, llave=llave)) as conn:

@@ -38,12 +38,14 @@ def derivar(codigo: str, sal: bytes) -> bytes | None:
     return recuperacion_almacen.derivada(normal, CONTEXTO + sal)
 
 
-def nueva(secrets: SecretsService | None = None) -> cifrado.Llave:
-    """The key a new backup is written with: with its salt (the file starts with it), derived
-    from the code in the keyring; the installation's when there is no code."""
+def nueva(secrets: SecretsService | None = None, origen: Path | None = None) -> cifrado.Llave:
+    """The key a new backup (of the store ``origen``) is written with: with its salt (the file
+    starts with it), derived from the code the keyring keeps for its data folder; the
+    installation's when there is no code."""
     codigo = None
-    if cifrado.llave_instalacion() is not None:
-        codigo = recuperacion_almacen.codigo_guardado(secrets)
+    if cifrado.llave_instalacion(origen) is not None:
+        carpeta = None if origen is None else cifrado.carpeta_de(origen)
+        codigo = recuperacion_almacen.codigo_guardado(secrets, carpeta)
     sal = MARCA + os.urandom(cifrado.LARGO_SAL - len(MARCA))
     llave = derivar(codigo or "", sal)
     if llave is None:
