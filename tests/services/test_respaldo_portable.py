@@ -490,11 +490,17 @@ def test_a_truncated_backup_is_called_incomplete_not_another_pcs_code(
         paginas = propio.stat().st_size // pagina
         assert paginas > 4
         plano = copia_en_claro(services.store.path, tmp_path / "plano.sqlite3")
+        # A backup of before, in the installation's key (no size of its own tells it is cut).
+        de_antes = respaldos.en_llave_de_la_instalacion(
+            services.backup.backup(tmp_path / "de-antes.icsoe-respaldo", actor=CLI_ACTOR)
+        )
         cortados = [
             (_cortado(propio, "primera.icsoe-respaldo", 1000), None),
             (_cortado(propio, "en-pagina.icsoe-respaldo", paginas // 2 * pagina), None),
             (_cortado(propio, "a-media.icsoe-respaldo", paginas // 2 * pagina + 700), None),
             (_cortado(plano, "plano.icsoe-respaldo", plano.stat().st_size // 2), None),
+            (_cortado(de_antes, "antes-en-pagina.icsoe-respaldo", 3 * pagina), None),
+            (_cortado(de_antes, "antes-a-media.icsoe-respaldo", 3 * pagina + 10), None),
             # Another installation's, with its code typed: that code opens its first page.
             (_cortado(respaldo, "ajeno.icsoe-respaldo", 3 * pagina), codigo),
         ]
@@ -510,6 +516,12 @@ def test_a_truncated_backup_is_called_incomplete_not_another_pcs_code(
             assert mensaje.endswith("No se restauró nada.")
             assert "código de recuperación de la instalación donde" not in mensaje
             assert mensaje != MSG_CODIGO_INCORRECTO.format(nombre=cortado.name)
+        # A plain header whose page size SQLite never writes is damage, not a cut.
+        raro = tmp_path / "raro.icsoe-respaldo"
+        raro.write_bytes(cifrado.CABECERA_PLANA + b"\x00\x03" + plano.read_bytes()[18:])
+        with pytest.raises(BackupError) as danado:
+            services.backup.restore(raro, actor=CLI_ACTOR)
+        assert danado.value.code == "respaldo_danado"
         assert _asides(data_dir) == []
         assert services.movimientos.count(Filtro()) == 3
     finally:

@@ -297,8 +297,6 @@ class BackupService:
             cifrar.exportar(source, candidate, cifrado.llave_instalacion(), llave_origen=llave)
         except (cifrado.Error, OSError, cifrar.CifradoFallido) as exc:
             log.exception("No se pudo descifrar el respaldo %s", source)
-            if cortado.con_llave(source, llave):
-                raise _cortado(source) from exc
             raise BackupError(
                 "respaldo_danado",
                 f"No se pudo descifrar el respaldo «{source.name}»: está dañado, o no hay espacio "
@@ -684,17 +682,11 @@ def _cifrar_candidato(candidate: Path, source: Path) -> bool:
     if cifrado.llave_instalacion() is None:
         return False
     try:
-        cifrar.cifrar(candidate)
-    except (OSError, cifrado.Error, cifrar.CifradoFallido) as exc:
+        if cifrar.cifrar(candidate):
+            return True
+    except (OSError, cifrado.Error, cifrar.CifradoFallido):
         log.exception("No se pudo cifrar el respaldo %s", source)
-        raise _no_cifrado(source) from exc
-    if cifrado.es_plano(candidate):
-        raise _no_cifrado(source)
-    return True
-
-
-def _no_cifrado(source: Path) -> BackupError:
-    return BackupError(
+    raise BackupError(
         "respaldo_no_cifrado",
         f"El respaldo «{source.name}» no estaba cifrado y no se pudo cifrar para restaurarlo "
         "(¿hay espacio en el disco de la carpeta de datos?). No se restauró nada.",

@@ -9,14 +9,11 @@ what is missing is its end. A key that does not decrypt the first page says noth
 
 from __future__ import annotations
 
-import logging
 from contextlib import closing
 from pathlib import Path
 from typing import Final
 
 from icsoe_desktop.store import cifrado
-
-log = logging.getLogger(__name__)
 
 PAGINA_CIFRADA: Final = 4096  # SQLCipher's page, the app never changes it
 _CABECERA: Final = 100
@@ -74,17 +71,13 @@ def con_llave(path: Path, llave: cifrado.Llave) -> bool:
             if tamano % PAGINA_CIFRADA:
                 return True
             paginas = conn.execute("PRAGMA cipher_integrity_check").fetchall()
-    except (OSError, cifrado.Error):
-        log.warning("No se pudo revisar si %s está cortado", path, exc_info=True)
+    except (OSError, cifrado.Error):  # it cannot say: the caller's own message stands
         return False
     return malformado and not paginas
 
 
 def mensaje(path: Path) -> str:
-    try:
-        tamano = path.stat().st_size
-    except OSError:
-        tamano = 0
+    tamano = path.stat().st_size if path.is_file() else 0
     return MSG_CORTADO.format(nombre=path.name, tamano=tamano)
 
 

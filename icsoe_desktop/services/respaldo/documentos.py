@@ -192,10 +192,14 @@ def _solo_sin_emisor(resultado: Verificacion, uuid: str, cadena: str | None) -> 
     """The emisor to add when the one fault of a constancia of this very informativa is that
     its e.firma's authority is not trusted here (None otherwise)."""
     leida = resultado.constancia
-    if resultado.ok or resultado.motivo != (NO_CONFIABLE,) or leida is None:
+    if (
+        resultado.ok
+        or resultado.motivo != (NO_CONFIABLE,)
+        or leida is None
+        # Another informativa's: refused as such.
+        or (leida.informativa.uuid, leida.cadena) != (uuid, cadena)
+    ):
         return None
-    if (leida.informativa.uuid, leida.cadena) != (uuid, cadena):
-        return None  # another informativa's: refused as such
     return leida.info.emisor or "(sin nombre)"
 
 
