@@ -526,3 +526,32 @@ def test_a_truncated_backup_is_called_incomplete_not_another_pcs_code(
         assert services.movimientos.count(Filtro()) == 3
     finally:
         services.close()
+
+
+@pytest.mark.end2end
+def test_the_command_line_says_a_backup_was_in_clear(tmp_path: Path, data_dir: Path) -> None:
+    services = open_services(data_dir)
+    try:
+        create_demo_movimientos(services.store, 4, TODAY)
+        plano = copia_en_claro(services.store.path, tmp_path / "de-antes.icsoe-respaldo")
+        create_demo_movimientos(services.store, 2, TODAY)
+    finally:
+        services.close()
+
+    hecha = preloaded.run(
+        [sys.executable, "-m", "icsoe_desktop", "restaurar", str(plano)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert hecha.returncode == 0, hecha.stderr
+    primera, aviso = hecha.stdout.strip().splitlines()
+    assert primera.startswith("Respaldo restaurado. La base de datos anterior quedó en ")
+    assert aviso == MSG_EN_CLARO.format(nombre=plano.name)
+    services = open_services(data_dir)
+    try:
+        assert services.movimientos.count(Filtro()) == 4
+        assert not cifrado.es_plano(services.store.path)
+    finally:
+        services.close()
