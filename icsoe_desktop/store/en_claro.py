@@ -98,6 +98,8 @@ def cifrar_restos(data_dir: Path) -> list[Path]:
     cifrados = []
     for path in _planos(archivos):
         try:
+            if _otro_nombre(path):
+                continue
             if cifrar.cifrar(path):
                 cifrados.append(path)
         except (OSError, cifrado.Error, cifrar.CifradoFallido):
@@ -105,9 +107,20 @@ def cifrar_restos(data_dir: Path) -> list[Path]:
     return cifrados
 
 
+def _otro_nombre(path: Path) -> bool:
+    """Whether ``path``'s data has another name too (a hard link: a restore of an earlier
+    version interrupted after it linked the store aside). Encrypting it in place overwrites the
+    plain bytes, which the other name would lose: left to the opening of its empresa, which
+    finishes or undoes that restore first (services/respaldo/restauracion.py)."""
+    if os.stat(path).st_nlink <= 1:  # os.stat: a DirEntry says 0 on Windows
+        return False
+    log.warning("No se cifró %s: el archivo tiene otro nombre (un enlace)", path)
+    return True
+
+
 def sin_cifrar(data_dir: Path) -> list[Path]:
     """The files ``cifrar_restos`` would encrypt and did not (or could not)."""
-    return _planos(_archivos(data_dir))
+    return sorted(_planos(_archivos(data_dir)))
 
 
 def _zip_en_claro(path: Path) -> bool:

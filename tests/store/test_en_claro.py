@@ -6,6 +6,7 @@ a backup kept in the folder is left as it is and --self-check names it «en clar
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.self_check import check_en_claro
 from icsoe_desktop.services.catalogos.codigos_postales import CATALOGO_FILE as SEPOMEX
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.respaldo import restauracion
 from icsoe_desktop.store import cifrado, cifrar, en_claro
 from tests import preloaded
 from tests.en_claro import copia_en_claro
@@ -147,3 +149,40 @@ def test_an_opening_killed_while_it_encrypts_an_aside_loses_nothing(data_dir: Pa
         assert not cifrado.es_plano(aparte), paso
         assert _movimientos(aparte) == FILAS
         assert _restos(data_dir) == [], paso
+
+
+def test_a_plain_aside_that_shares_its_bytes_with_the_store_is_left_to_its_restore(
+    data_dir: Path,
+) -> None:
+    """An earlier version's restore stopped after it linked the store aside (two names, one
+    file): encrypting one name in place would overwrite the other's bytes. Both stay whole;
+    the empresa's opening undoes that restore first, then its store is encrypted."""
+    store = _migrada(data_dir)
+    plano = copia_en_claro(store, data_dir / "plano.sqlite3")
+    os.replace(plano, store)  # a store of before encryption
+    aparte = data_dir / ASIDE
+    os.link(store, aparte)
+
+    assert en_claro.cifrar_restos(data_dir) == []
+
+    assert cifrado.es_plano(store) and cifrado.es_plano(aparte)
+    assert _movimientos(store, llave=None) == _movimientos(aparte, llave=None) == FILAS
+    assert en_claro.sin_cifrar(data_dir) == sorted([aparte, store])
+
+    # That restore's marker and candidate: the opening undoes it, then encrypts the store.
+    candidato = restauracion.candidate_of(store)
+    copia_en_claro(store, candidato)
+    restauracion.marker_of(store).write_text(
+        json.dumps({"respaldo": "lunes.icsoe-respaldo", "aparte": ASIDE, "revertida": False}),
+        encoding="utf-8",
+    )
+    services = open_services(data_dir)
+    try:
+        (aviso,) = services.avisos
+        assert "se interrumpió antes de reemplazar la base de datos" in aviso
+    finally:
+        services.close()
+    assert not aparte.exists() and not candidato.exists()
+    assert not cifrado.es_plano(store)
+    assert _movimientos(store) == FILAS
+    assert en_claro.sin_cifrar(data_dir) == []
