@@ -309,10 +309,10 @@ class BackupService:
         from ``codigo`` (then True: another installation's); refused (nothing done) without
         one that opens it."""
         guardado = recuperacion_almacen.codigo_guardado(self._secrets)
-        llave = llave_respaldo.de_archivo(source, guardado) if guardado else None
-        if llave is not None:
+        llave = llave_respaldo.derivada(source, guardado) if guardado else None
+        if llave is not None and llave_respaldo.abre(source, llave):
             return llave, False
-        _exigir_entero(source, guardado)
+        _exigir_entero(source, llave)
         if codigo is None:
             raise RespaldoPideCodigo(
                 "respaldo_pide_codigo", MSG_PIDE_CODIGO.format(nombre=source.name)
@@ -324,9 +324,9 @@ class BackupService:
                     grupos=recuperacion_almacen.GRUPOS, largo=recuperacion_almacen.LARGO_GRUPO
                 ),
             )
-        llave = llave_respaldo.de_archivo(source, codigo)
-        if llave is None:
-            _exigir_entero(source, codigo)
+        llave = llave_respaldo.derivada(source, codigo)
+        if llave is None or not llave_respaldo.abre(source, llave):
+            _exigir_entero(source, llave)
             log.warning("Código de recuperación incorrecto para el respaldo %s", source)
             raise BackupError(
                 "respaldo_codigo_incorrecto", MSG_CODIGO_INCORRECTO.format(nombre=source.name)
@@ -667,10 +667,9 @@ def _cortado(source: Path) -> BackupError:
     return BackupError("respaldo_cortado", cortado.mensaje(source))
 
 
-def _exigir_entero(source: Path, codigo: str | None) -> None:
-    """A portable backup ``codigo`` does not open: refused as cut short when the key it gives
-    decrypts its first page and its end is missing (not as another installation's code)."""
-    llave = llave_respaldo.derivada(source, codigo) if codigo else None
+def _exigir_entero(source: Path, llave: bytes | None) -> None:
+    """A portable backup ``llave`` (a code's) does not open: refused as cut short when that
+    key decrypts its first page and its end is missing (not as another installation's code)."""
     if llave is not None and cortado.con_llave(source, llave):
         raise _cortado(source)
 
