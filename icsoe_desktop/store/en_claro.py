@@ -34,9 +34,15 @@ CARPETAS: Final = (".", "empresas", "evidencias", "empresas/evidencias")
 # design, and its copies while it loads: no company data.
 PUBLICOS: Final = ("sepomex.sqlite3",)
 _ANEXOS: Final = ("-wal", "-shm", "-journal")  # SQLite's own files beside a database
-# What a restore in progress (services/respaldo/restauracion.py) or an encryption (cifrar.py)
-# has beside a file: theirs to finish or undo.
-_EN_CURSO: Final = (RESTORE_CANDIDATE, RESTORE_MARKER, cifrar.CIFRANDO, cifrar.PLANO)
+# What a restore in progress (services/respaldo/restauracion.py), an encryption or a new
+# store's copy of the template (cifrar.py) has beside a file: theirs to finish or undo.
+_EN_CURSO: Final = (
+    RESTORE_CANDIDATE,
+    RESTORE_MARKER,
+    cifrar.CIFRANDO,
+    cifrar.PLANO,
+    cifrar.PLANTILLA,
+)
 _RESTOS: Final = (cifrar.CIFRANDO, cifrar.PLANO)
 
 
