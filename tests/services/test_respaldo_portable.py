@@ -27,6 +27,7 @@ from icsoe_desktop.services.respaldo.backup import (
     MSG_EN_CLARO,
     BackupError,
     RespaldoPideCodigo,
+    codigo_equivocado,
 )
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store import cifrado
@@ -504,6 +505,12 @@ def test_a_truncated_backup_is_called_incomplete_not_another_pcs_code(
             # Another installation's, with its code typed: that code opens its first page.
             (_cortado(respaldo, "ajeno.icsoe-respaldo", 3 * pagina), codigo),
         ]
+        # What the window's code dialog asks: a cut file is not a wrong code.
+        ajeno = cortados[-1][0]
+        assert not codigo_equivocado(ajeno, codigo)
+        assert codigo_equivocado(ajeno, recuperacion_almacen.codigo_nuevo())
+        assert not codigo_equivocado(respaldo, codigo)
+        assert codigo_equivocado(respaldo, codigo[:-5])
         for cortado, con_codigo in cortados:
             with pytest.raises(BackupError) as refused:
                 services.backup.restore(cortado, actor=CLI_ACTOR, codigo=con_codigo)

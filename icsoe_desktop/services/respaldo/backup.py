@@ -667,6 +667,16 @@ def _cortado(source: Path) -> BackupError:
     return BackupError("respaldo_cortado", cortado.mensaje(source))
 
 
+def codigo_equivocado(source: Path, codigo: str) -> bool:
+    """Whether ``codigo`` is not the code of the portable backup ``source``: its key neither
+    opens it nor shows it cut short (a cut file is for the restore to say so, not a wrong
+    code: ``respaldo_cortado``)."""
+    llave = llave_respaldo.derivada(source, codigo)
+    if llave is None:
+        return True
+    return not llave_respaldo.abre(source, llave) and not cortado.con_llave(source, llave)
+
+
 def _exigir_entero(source: Path, llave: bytes | None) -> None:
     """A portable backup ``llave`` (a code's) does not open: refused as cut short when that
     key decrypts its first page and its end is missing (not as another installation's code)."""
@@ -758,6 +768,7 @@ __all__ = [
     "DatosEmpresa",
     "RespaldoPideCodigo",
     "Restaurado",
+    "codigo_equivocado",
     "default_backup_name",
     "marcar",
 ]
