@@ -1,4 +1,4 @@
-"""The data folder's SQLite files in clear besides the stores the app opens (store/cifrar.py
+"""The data folder's SQLite files in clear beside the stores the app opens (store/cifrar.py
 encrypts those at their opening): the store a restore or a rescuing ``reparar`` of a version
 before encryption kept aside (``…antes-de-restaurar-FECHA``), a file rescued or copied by hand
 beside the stores, the store of an empresa not opened since. ``cifrar_restos`` encrypts each in
@@ -82,8 +82,11 @@ def _planos(archivos: Iterable[Path]) -> list[Path]:
 
 
 def _limpiar_restos(archivos: Iterable[Path]) -> None:
-    """What an encryption killed before it finished left beside a file (cifrar.limpiar)."""
+    """What an encryption killed before it finished left beside a file (cifrar.limpiar);
+    a restore's candidate's are the restore's (restauracion.revisar)."""
     for path in archivos:
+        if RESTORE_CANDIDATE in path.name:
+            continue
         for resto in _RESTOS:
             if path.name.endswith(resto):
                 try:
