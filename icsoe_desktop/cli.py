@@ -420,8 +420,10 @@ def _backup_command(args: argparse.Namespace, services) -> int:
             print(f"Respaldo guardado en {written}.")
         else:
             codigo = sys.stdin.readline() if args.codigo_stdin else None
-            aside = services.backup.restore(Path(args.archivo), actor=CLI_ACTOR, codigo=codigo)
-            print(f"Respaldo restaurado. La base de datos anterior quedó en {aside}.")
+            hecha = services.backup.restore(Path(args.archivo), actor=CLI_ACTOR, codigo=codigo)
+            print(f"Respaldo restaurado. La base de datos anterior quedó en {hecha.aparte}.")
+            for aviso in hecha.avisos:
+                print(aviso)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         if exc.code == "respaldo_pide_codigo":

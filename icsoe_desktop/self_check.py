@@ -154,6 +154,45 @@ def check_empresas(services: Services) -> list[CheckResult]:
     return results
 
 
+EN_CLARO = "Archivos en claro"
+
+
+def check_en_claro(data_dir: Path) -> CheckResult:
+    """No company data anyone can read in the data folder: the backups kept there that were
+    made in clear (before encryption), and a file the opening could not encrypt
+    (store/en_claro.py), named with what to do. Run once the installation opened (its key)."""
+    from icsoe_desktop.store import cifrado, en_claro
+
+    if cifrado.llave_instalacion() is None:
+        return CheckResult(
+            True, EN_CLARO, "sin llave de cifrado: las bases de datos no se cifran (ver «Llavero»)"
+        )
+    respaldos = en_claro.respaldos_en_claro(data_dir)
+    planos = en_claro.sin_cifrar(data_dir)
+    if not respaldos and not planos:
+        return CheckResult(True, EN_CLARO, "ninguno en la carpeta de datos")
+
+    def nombres(paths: list[Path]) -> str:
+        return ", ".join(f"«{p.relative_to(data_dir)}»" for p in paths)
+
+    partes = []
+    if respaldos:
+        partes.append(
+            f"en claro: {nombres(respaldos)} (respaldos hechos antes del cifrado de las bases "
+            "de datos: quien copie uno lee los datos de la empresa). Haz un respaldo nuevo "
+            "(Archivo › Respaldar), que va cifrado, y bórralos o guárdalos fuera de este equipo, "
+            "donde sólo los lea quien deba"
+        )
+    if planos:
+        partes.append(
+            f"sin cifrar: {nombres(planos)} (bases de datos que no se pudieron cifrar al abrir "
+            "la aplicación: están dañadas, o las tenía abiertas otro programa; el registro dice "
+            "por qué). Cierra ese programa y abre la aplicación otra vez; si es una copia que no "
+            "necesitas, bórrala"
+        )
+    return CheckResult(False, EN_CLARO, "; ".join(partes) + ".")
+
+
 def _bitacora(name: str, path: Path, registrada: list[Cabeza]) -> CheckResult:
     """«bitácora íntegra», or where the audit chain breaks (services/audit.py), checked with
     the installation's audit key (services/llave_bitacora.py)."""
@@ -463,6 +502,8 @@ def run_checks(cli_value: str | None, emit: Callable[[CheckResult], None]) -> bo
             record(_guarded("Base de datos", store))
             for result in check_empresas(services) if services is not None else ():
                 record(result)
+            if services is not None:
+                record(_guarded(EN_CLARO, lambda: check_en_claro(data_dir)))
         if _without_display():
             # The checks show no window: Qt's offscreen platform loads the same forms.
             os.environ["QT_QPA_PLATFORM"] = "offscreen"

@@ -20,6 +20,7 @@ CHECKS = (
     "Carpeta de datos",
     "Migraciones",
     "Base de datos",
+    "Archivos en claro",
     "Formularios",
     "Recursos",
     "Manual de usuario",

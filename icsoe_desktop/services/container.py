@@ -43,6 +43,7 @@ from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE, EmpresaInfo,
 from icsoe_desktop.services.recuperacion_almacen import CodigoRecuperacion
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
+from icsoe_desktop.store import en_claro
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
@@ -783,8 +784,9 @@ def open_services(
     exigir: bool = False,
     reparar: str | None = None,
 ) -> Services:
-    """The start-up, in order: open the catalog (created or migrated), make a one-company data
-    dir its first empresa, wire the services, choose the empresa (``empresa_rfc``, or the one
+    """The start-up, in order: open the catalog (created or migrated), encrypt the files in
+    clear left beside the stores (store/en_claro.py), make a one-company data dir its first
+    empresa, wire the services, choose the empresa (``empresa_rfc``, or the one
     opened last; ``exigir``: without ``empresa_rfc``, only when there is a single empresa, else
     a ValidationError naming the choices) and open it: an interrupted restore finished or
     undone, its store migrated, named in the catalog. ``reparar`` (an actor): its file, when
@@ -796,6 +798,9 @@ def open_services(
     llave_bitacora.usar(data_dir / CATALOGO_FILE)()
     catalogo = Store(data_dir / CATALOGO_FILE, synced=False)  # never synced
     try:
+        # No company data left in clear beside the stores: the asides and copies of before
+        # encryption, the empresas not opened since (store/en_claro.py).
+        en_claro.cifrar_restos(data_dir)
         asegurar_primera(catalogo, data_dir, clock)
         services = Services(data_dir, clock, catalogo)
         marcar_llave(services.audit_instalacion, catalogo.path, vacia=True)

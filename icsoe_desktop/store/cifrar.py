@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+import time
 from contextlib import closing, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +31,20 @@ CIFRANDO = ".cifrando"  # the encrypted copy being made
 PLANO = ".plano"  # the plain file's second name, from the swap until it is overwritten
 PLANTILLA = ".plantilla"  # the template's copy a new store is encrypted from
 _BLOQUE = 1 << 20
+# Tests only (tests/store/test_en_claro_kill.py): with ICSOE_PAUSA_CIFRAR=<step> (one of
+# PASOS), an encryption writes «ICSOE_PAUSA_CIFRAR=<step>» to stderr when that step is done
+# and waits there, so a test can kill the process at that point. Unset, nothing happens.
+PAUSA_ENV = "ICSOE_PAUSA_CIFRAR"
+PASOS = ("exportada", "enlazada", "reemplazada")
+
+
+def _pausa(paso: str) -> None:
+    if os.environ.get(PAUSA_ENV) != paso:
+        return
+    sys.stderr.write(f"{PAUSA_ENV}={paso}\n")
+    sys.stderr.flush()
+    while True:
+        time.sleep(60)
 
 
 class CifradoFallido(Exception):
@@ -174,9 +190,12 @@ def cifrar(path: Path) -> bool:
     except BaseException:
         nueva.unlink(missing_ok=True)
         raise
+    _pausa("exportada")
     _segundo_nombre(path, plano)
+    _pausa("enlazada")
     _reemplazar(nueva, path)  # the one step: the plain store before it, the encrypted one after
     _carpeta_a_disco(path.parent)
+    _pausa("reemplazada")
     sobrescribir(plano)
     log.info("Base de datos %s cifrada", path)
     return True
@@ -221,6 +240,8 @@ def copiar_plantilla(plantilla: Path, path: Path) -> None:
 
 __all__ = [
     "CIFRANDO",
+    "PASOS",
+    "PAUSA_ENV",
     "PLANO",
     "CifradoFallido",
     "al_abrir",

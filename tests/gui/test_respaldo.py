@@ -102,6 +102,7 @@ def test_respaldar_then_restaurar_from_the_archivo_menu(qtbot, signed_in, modals
     )
     assert done.text.startswith("Se restauró el respaldo «lunes.icsoe-respaldo».")
     assert done.text.endswith("Inicia sesión de nuevo.")
+    assert done.icon == QMessageBox.Icon.Information
     # Signed out onto the restored store: the registro is gone, the old store kept aside.
     qtbot.waitUntil(lambda: app.main is None and app.login.isVisible())
     assert app.services.registros.listar() == []
@@ -109,6 +110,29 @@ def test_respaldar_then_restaurar_from_the_archivo_menu(qtbot, signed_in, modals
     with cifrado.conectar(aside) as old:
         assert old.execute("SELECT count(*) FROM registros_patronales").fetchone() == (1,)
     old.close()
+
+
+def test_a_backup_in_clear_is_restored_with_a_warning_that_says_so(
+    qtbot, signed_in, modals, tmp_path
+):
+    """A backup of a version before encryption: restored, the clerk told it was readable by
+    anyone, and the store it puts in place encrypted."""
+    from tests.en_claro import copia_en_claro
+
+    app = signed_in
+    plano = copia_en_claro(app.services.store.path, tmp_path / "de-antes.icsoe-respaldo")
+    assert cifrado.es_plano(plano)
+    modals.handle(choose(plano))
+    modals.answer("Restaurar", "Aceptar")
+    archivo_action(app, "Res&taurar…").trigger()
+    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=10_000)
+    done = modals.messages[1]
+    assert done.icon == QMessageBox.Icon.Warning
+    assert done.text.startswith("Se restauró el respaldo «de-antes.icsoe-respaldo».")
+    assert "\n\nEl respaldo «de-antes.icsoe-respaldo» no estaba cifrado:" in done.text
+    assert done.text.endswith("Inicia sesión de nuevo.")
+    qtbot.waitUntil(lambda: app.main is None and app.login.isVisible())
+    assert not cifrado.es_plano(app.services.store.path)
 
 
 def test_a_foreign_file_is_refused_with_a_message_and_the_session_stays(

@@ -74,7 +74,7 @@ def test_restore_in_a_running_app_reopens_on_the_restored_store(
     services.registros.save("NO191919191", "ABC010101AB1", "Nóminas del Centro", ANA)
     services.accounts.register(registro(usuario="luis.perez@empresa.com"))
 
-    aside = services.backup.restore(respaldo, actor=ANA)
+    aside = services.backup.restore(respaldo, actor=ANA).aparte
     # The same services, now on the backup: the second registro came after it; the old store
     # is kept aside. The users are the installation's (its catalog): Luis stays.
     assert [r.registro for r in services.registros.listar()] == ["Y5412345106"]

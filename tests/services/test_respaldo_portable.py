@@ -24,8 +24,10 @@ from icsoe_desktop.services.respaldo import bitacora as bitacora_respaldo
 from icsoe_desktop.services.respaldo import llave as llave_respaldo
 from icsoe_desktop.services.respaldo.backup import (
     MSG_CODIGO_INCORRECTO,
+    MSG_EN_CLARO,
     BackupError,
     RespaldoPideCodigo,
+    codigo_equivocado,
 )
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store import cifrado
@@ -101,7 +103,7 @@ def test_a_backup_restores_on_a_fresh_installation_with_its_code(
 
         restaurado = services.backup.restore(respaldo, actor=CLI_ACTOR, codigo=codigo.lower())
 
-        assert restaurado in _asides(data_dir)
+        assert restaurado.aparte in _asides(data_dir) and restaurado.avisos == ()
         assert services.movimientos.count(Filtro()) == FILAS
         assert _una_persona(services) == persona
         store = services.store.path.read_bytes()
@@ -354,11 +356,22 @@ def test_backups_of_before_are_restored(services, tmp_path, como: str) -> None:
         respaldo = plano
     create_demo_movimientos(services.store, 4, TODAY)
 
-    services.backup.restore(respaldo, actor=CLI_ACTOR)
+    hecha = services.backup.restore(respaldo, actor=CLI_ACTOR)
 
     assert services.movimientos.count(Filtro()) == 9
     assert _una_persona(services) == persona
-    assert not services.store.path.read_bytes().startswith(cifrado.CABECERA_PLANA)
+    assert not cifrado.es_plano(services.store.path)
+    if como == "en_claro":  # the clerk is told it was readable by anyone; it is no longer
+        assert hecha.avisos == (MSG_EN_CLARO.format(nombre=respaldo.name),)
+        assert "no estaba cifrado" in hecha.avisos[0]
+        assert "Lo restaurado quedó cifrado en este equipo" in hecha.avisos[0]
+        store = services.store.path.read_bytes()
+        for dato in persona:
+            assert dato not in store
+        assert services.audit.recent()[0].detail.endswith("; el respaldo estaba sin cifrar")
+    else:
+        assert hecha.avisos == ()
+    assert not list(services.store.path.parent.glob("*.restaurando*"))
 
 
 def test_without_a_code_in_the_keyring_the_backup_is_in_the_installations_key(
@@ -461,5 +474,99 @@ def test_without_an_os_keyring_a_backup_is_in_clear_and_restores(
         services.backup.restore(respaldo, actor=CLI_ACTOR)
 
         assert services.movimientos.count(Filtro()) == 5
+    finally:
+        services.close()
+
+
+def _cortado(respaldo: Path, nombre: str, largo: int) -> Path:
+    copia = respaldo.with_name(nombre)
+    copia.write_bytes(respaldo.read_bytes()[:largo])
+    return copia
+
+
+def test_a_truncated_backup_is_called_incomplete_not_another_pcs_code(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """A copy that did not finish: cut inside its first page, at a page's end (the first page
+    decrypts, the rest is missing) or in the middle of one; a plain backup of before cut too.
+    Each is refused as cut short, never as another installation's or a wrong code."""
+    respaldo, codigo, _persona = _otra_instalacion(tmp_path)
+    services = open_services(data_dir)
+    try:
+        create_demo_movimientos(services.store, 3, TODAY)
+        propio = services.backup.backup(tmp_path / "propio.icsoe-respaldo", actor=CLI_ACTOR)
+        pagina = 4096
+        paginas = propio.stat().st_size // pagina
+        assert paginas > 4
+        plano = copia_en_claro(services.store.path, tmp_path / "plano.sqlite3")
+        # A backup of before, in the installation's key (no size of its own tells it is cut).
+        de_antes = respaldos.en_llave_de_la_instalacion(
+            services.backup.backup(tmp_path / "de-antes.icsoe-respaldo", actor=CLI_ACTOR)
+        )
+        cortados = [
+            (_cortado(propio, "primera.icsoe-respaldo", 1000), None),
+            (_cortado(propio, "en-pagina.icsoe-respaldo", paginas // 2 * pagina), None),
+            (_cortado(propio, "a-media.icsoe-respaldo", paginas // 2 * pagina + 700), None),
+            (_cortado(plano, "plano.icsoe-respaldo", plano.stat().st_size // 2), None),
+            (_cortado(de_antes, "antes-en-pagina.icsoe-respaldo", 3 * pagina), None),
+            (_cortado(de_antes, "antes-a-media.icsoe-respaldo", 3 * pagina + 10), None),
+            # Another installation's, with its code typed: that code opens its first page.
+            (_cortado(respaldo, "ajeno.icsoe-respaldo", 3 * pagina), codigo),
+        ]
+        # What the window's code dialog asks: a cut file is not a wrong code.
+        ajeno = cortados[-1][0]
+        assert not codigo_equivocado(ajeno, codigo)
+        assert codigo_equivocado(ajeno, recuperacion_almacen.codigo_nuevo())
+        assert not codigo_equivocado(respaldo, codigo)
+        assert codigo_equivocado(respaldo, codigo[:-5])
+        for cortado, con_codigo in cortados:
+            with pytest.raises(BackupError) as refused:
+                services.backup.restore(cortado, actor=CLI_ACTOR, codigo=con_codigo)
+            mensaje = refused.value.message
+            assert refused.value.code == "respaldo_cortado", (cortado.name, mensaje)
+            assert mensaje.startswith(
+                f"El respaldo «{cortado.name}» está incompleto: el archivo se cortó antes de "
+                f"terminar (mide {cortado.stat().st_size:,} bytes)"
+            )
+            assert mensaje.endswith("No se restauró nada.")
+            assert "código de recuperación de la instalación donde" not in mensaje
+            assert mensaje != MSG_CODIGO_INCORRECTO.format(nombre=cortado.name)
+        # A plain header whose page size SQLite never writes is damage, not a cut.
+        raro = tmp_path / "raro.icsoe-respaldo"
+        raro.write_bytes(cifrado.CABECERA_PLANA + b"\x00\x03" + plano.read_bytes()[18:])
+        with pytest.raises(BackupError) as danado:
+            services.backup.restore(raro, actor=CLI_ACTOR)
+        assert danado.value.code == "respaldo_danado"
+        assert _asides(data_dir) == []
+        assert services.movimientos.count(Filtro()) == 3
+    finally:
+        services.close()
+
+
+@pytest.mark.end2end
+def test_the_command_line_says_a_backup_was_in_clear(tmp_path: Path, data_dir: Path) -> None:
+    services = open_services(data_dir)
+    try:
+        create_demo_movimientos(services.store, 4, TODAY)
+        plano = copia_en_claro(services.store.path, tmp_path / "de-antes.icsoe-respaldo")
+        create_demo_movimientos(services.store, 2, TODAY)
+    finally:
+        services.close()
+
+    hecha = preloaded.run(
+        [sys.executable, "-m", "icsoe_desktop", "restaurar", str(plano)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert hecha.returncode == 0, hecha.stderr
+    primera, aviso = hecha.stdout.strip().splitlines()
+    assert primera.startswith("Respaldo restaurado. La base de datos anterior quedó en ")
+    assert aviso == MSG_EN_CLARO.format(nombre=plano.name)
+    services = open_services(data_dir)
+    try:
+        assert services.movimientos.count(Filtro()) == 4
+        assert not cifrado.es_plano(services.store.path)
     finally:
         services.close()

@@ -18,7 +18,7 @@ from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.empresas.respaldo import RespaldoMarcado
 from icsoe_desktop.services.respaldo.backup import BackupError
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from tests import credentials_factory as cf
 from tests import respaldos
 from tests.conftest import services_copying
@@ -228,3 +228,48 @@ def test_a_frozen_copy_written_again_is_not_the_one_its_constancia_signs(
         f"periodo 2026-2 de {rfc}: su copia congelada no es la que firma su constancia de firma. "
         "No se restauró nada."
     )
+
+
+def test_a_backup_whose_constancia_this_pc_cannot_check_restores_naming_the_emisor(
+    _firmada_una_vez, services, presentada, tmp_path: Path
+) -> None:
+    """Another PC that lacks the authority of the contratista's e.firma (its data folder has
+    no emisores confiables added): the genuine backup is restored there, with a warning that
+    names the emisor to add; nothing calls it altered."""
+    from icsoe_desktop.domain.informativa.modelo import PRESENTADA
+    from icsoe_desktop.services import recuperacion_almacen
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.informativa.constancia import NO_CONFIABLE
+    from tests.conftest import FakeClock, build_isolated
+
+    backup, rfc = presentada
+    uuid = _firmada_una_vez[1][2]
+    codigo = recuperacion_almacen.codigo_guardado()
+    assert codigo is not None
+    constancia, llave = _constancia(backup), cifrado.llave_instalacion()
+
+    def restaurar_en_otro_equipo(data_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        otro = open_services(data_dir, FakeClock(datetime(2026, 11, 23, 12, 0)))
+        try:
+            hecha = otro.backup.restore(backup, CLI_ACTOR, codigo=codigo)
+            verificacion = otro.informativa_firma.verificar(constancia)
+            estado = otro.informativas.fila(uuid, CLI_ACTOR).estado or ""
+            return hecha.avisos, verificacion.motivo, estado
+        finally:
+            otro.close()
+
+    (tmp_path / "otro-pc").mkdir()
+    avisos, motivos, estado = build_isolated(tmp_path / "otro-pc", restaurar_en_otro_equipo)
+    cifrado.usar_llave(lambda: llave)  # this PC's stores, in this PC's key again
+    assert motivos == (NO_CONFIABLE,)  # this PC cannot check it: it lacks that authority
+    assert estado == PRESENTADA  # the informativa came with the backup, as it was
+    (aviso,) = avisos
+    assert aviso == (
+        f"La informativa del periodo 2026-2 de {rfc}: su constancia de firma la firmó una "
+        "e.firma emitida por «AC DEL SERVICIO DE ADMINISTRACION TRIBUTARIA», una autoridad "
+        "certificadora que no está entre los emisores confiables de este equipo, así que aquí "
+        "no se puede comprobar; nada indica que esté alterada. Para comprobarla, un "
+        "administrador agrega esa autoridad en Configuración › Emisores confiables… (guía de "
+        "administración, «Emisores confiables»)."
+    )
+    assert "alterado" not in aviso

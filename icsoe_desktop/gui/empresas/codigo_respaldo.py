@@ -1,7 +1,8 @@
 """Restaurar con el código de recuperación: a backup made on another installation (another PC,
 Windows reinstalled) is keyed from that installation's recovery code (services/respaldo/llave.py);
 the administrator types it here. The code is tried on the file before the restore starts: a
-wrong one is said and may be typed again; «Cancelar» restores nothing."""
+wrong one is said and may be typed again (a file cut short is said by the restore, not taken
+for a wrong code); «Cancelar» restores nothing."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.botonera import hacer_o_cancelar
 from icsoe_desktop.gui.kit.campo_codigo import campo_codigo
 from icsoe_desktop.services import recuperacion_almacen
-from icsoe_desktop.services.respaldo import llave as llave_respaldo
-from icsoe_desktop.services.respaldo.backup import MSG_CODIGO_INCORRECTO
+from icsoe_desktop.services.respaldo.backup import MSG_CODIGO_INCORRECTO, codigo_equivocado
 
 TITLE = "Restaurar con el código de recuperación"
 EXPLICA = (
@@ -54,7 +54,7 @@ class CodigoRespaldoDialog(QDialog):
             mensaje = recuperacion_almacen.MSG_MAL_ESCRITO.format(
                 grupos=recuperacion_almacen.GRUPOS, largo=recuperacion_almacen.LARGO_GRUPO
             )
-        elif llave_respaldo.de_archivo(self._respaldo, escrito) is None:
+        elif codigo_equivocado(self._respaldo, escrito):
             mensaje = MSG_CODIGO_INCORRECTO.format(nombre=self._respaldo.name)
         else:
             self.codigo_aceptado = escrito

@@ -15,7 +15,11 @@ from icsoe_desktop.gui.ayuda import en_capitulo
 from icsoe_desktop.gui.capitulos import Capitulo
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo, guardar_archivo
-from icsoe_desktop.services.respaldo.backup import BACKUP_SUFFIX, default_backup_name
+from icsoe_desktop.services.respaldo.backup import (
+    BACKUP_SUFFIX,
+    Restaurado,
+    default_backup_name,
+)
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -81,14 +85,17 @@ def restaurar(
         ):
             return
 
-    def hecho(aside: Path) -> None:
+    def hecho(hecha: Restaurado) -> None:
+        texto = (
+            f"Se restauró el respaldo «{Path(path).name}». La base de datos anterior quedó "
+            f"en «{hecha.aparte}».\n\n"
+            + "".join(f"{aviso}\n\n" for aviso in hecha.avisos)
+            + "Inicia sesión de nuevo."
+        )
         with en_capitulo(parent.window(), RESTAURAR):
-            msgbox.information(
-                parent,
-                f"Se restauró el respaldo «{Path(path).name}». La base de datos anterior quedó "
-                f"en «{aside}».\n\nInicia sesión de nuevo.",
-                TITLE_RESTAURAR,
-            )
+            # What the clerk must act on (a backup in clear, an emisor to add) as a warning.
+            mostrar = msgbox.warning if hecha.avisos else msgbox.information
+            mostrar(parent, texto, TITLE_RESTAURAR)
         restaurado()
 
     _restaurar_con(parent, services, usuario, Path(path), None, hecho)
@@ -100,7 +107,7 @@ def _restaurar_con(
     usuario: str | None,
     path: Path,
     codigo: str | None,
-    hecho: Callable[[Path], None],
+    hecho: Callable[[Restaurado], None],
 ) -> None:
     """The restore in the background; ``codigo``: the one typed for a backup of another
     installation. (Module functions, not closures of each other: no cycle keeps the window.)"""
@@ -122,7 +129,7 @@ def _no_restaurado(
     usuario: str | None,
     path: Path,
     codigo: str | None,
-    hecho: Callable[[Path], None],
+    hecho: Callable[[Restaurado], None],
     exc: DomainError,
 ) -> None:
     """The refusal said; a backup of another installation: its code asked for, then the

@@ -26,6 +26,7 @@ from icsoe_desktop.services.respaldo.backup import (
     BackupService,
     DatosEmpresa,
     Progress,
+    Restaurado,
     marcar,
 )
 from icsoe_desktop.services.secrets import SecretsService
@@ -143,12 +144,12 @@ class BackupEmpresa(BackupService):
         return self._cabezas.registradas(self._empresa_id)
 
     @anuncia(*TODO)  # every kind: the store holds another file now
-    def restore(self, source: Path, actor: str | None, codigo: str | None = None) -> Path:
+    def restore(self, source: Path, actor: str | None, codigo: str | None = None) -> Restaurado:
         self._permisos.exigir(actor, Accion.RESTAURAR, Path(source).name)
-        aside = super().restore(source, actor, codigo)
+        hecha = super().restore(source, actor, codigo)
         # The restored chain is this empresa's from now on.
         self._cabezas.restablecer(self._empresa_id, self._audit.cabeza())
-        return aside
+        return hecha
 
 
 def _acuse_alterado(backup: Path, llave: cifrado.Llave) -> str:

@@ -27,7 +27,7 @@ from icsoe_desktop.services import recuperacion_almacen
 from icsoe_desktop.services.audit import AuditService, Cabeza, verificar_bitacora
 from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.services.respaldo import bitacora as bitacora_respaldo
-from icsoe_desktop.services.respaldo import evidencias, restauracion
+from icsoe_desktop.services.respaldo import cortado, evidencias, restauracion
 from icsoe_desktop.services.respaldo import llave as llave_respaldo
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store import cifrado, cifrar, plain
@@ -76,6 +76,24 @@ MSG_BITACORA_OTRA_LLAVE = (
     "y restáuralo otra vez (guía de administración, «La llave de la bitácora»). No se restauró "
     "nada."
 )
+
+
+MSG_EN_CLARO = (
+    "El respaldo «{nombre}» no estaba cifrado: se hizo con una versión de icsoe-desktop "
+    "anterior al cifrado de las bases de datos, y cualquiera que tenga ese archivo puede leer "
+    "los datos de la empresa. Lo restaurado quedó cifrado en este equipo. Haz un respaldo nuevo "
+    "(Archivo › Respaldar), que va cifrado, y borra ese archivo o guárdalo donde sólo lo lea "
+    "quien deba."
+)
+
+
+@dataclass(frozen=True)
+class Restaurado:
+    """A backup restored: where the replaced store was kept, and what the clerk must hear
+    (the backup was in clear; a constancia this PC cannot check for lack of an emisor)."""
+
+    aparte: Path
+    avisos: tuple[str, ...] = ()
 
 
 class _Restarted(Exception):
@@ -186,11 +204,12 @@ class BackupService:
 
     # --- Restaurar -----------------------------------------------------------------------------
 
-    def restore(self, source: Path, actor: str | None, codigo: str | None = None) -> Path:
-        """Check ``source`` (a SQLite file, intact, of this app at a known schema revision with
-        exactly its schema, of this empresa), migrate it when older, then put it in place of
-        the store in one atomic step and reopen it (services/respaldo/restauracion.py). Returns where the
-        replaced store was kept. Nothing is replaced when the file is refused (audited).
+    def restore(self, source: Path, actor: str | None, codigo: str | None = None) -> Restaurado:
+        """Check ``source`` (a SQLite file, whole and intact, of this app at a known schema
+        revision with exactly its schema, of this empresa), migrate it when older, encrypt it
+        when it is in clear, then put it in place of the store in one atomic step and reopen it
+        (services/respaldo/restauracion.py). Returns where the replaced store was kept and
+        what to tell the clerk. Nothing is replaced when the file is refused (audited).
         ``codigo``: the recovery code of the installation that made the backup, when it is not
         this one's (``RespaldoPideCodigo`` without it)."""
         source = Path(source)
@@ -200,15 +219,19 @@ class BackupService:
             self._anotar(actor, "restauracion_rechazada", source.name, exc.code)
             raise
 
-    def _restore(self, source: Path, actor: str | None, codigo: str | None) -> Path:
+    def _restore(self, source: Path, actor: str | None, codigo: str | None) -> Restaurado:
         if not source.is_file():
             raise BackupError("respaldo_no_encontrado", f"No se encontró el archivo «{source}».")
+        if cortado.por_tamano(source, llave_respaldo.es_portable(source)):
+            raise _cortado(source)
+        en_claro = cifrado.es_plano(source)
         db_path = self._store.path
         candidate = restauracion.candidate_of(db_path)
         aparte = candidate.with_name(candidate.name + ".evidencias")
+        avisos: list[str] = []
         try:
             ajeno = self._al_candidato(source, candidate, codigo)
-            revision = _check_candidate(candidate, source)
+            revision = _check_candidate(candidate, source, en_claro)
             traida = bitacora_respaldo.apartar(candidate)
             _apartar_evidencias(candidate, aparte, source)
             # Before it is migrated: what the migrations would run on must be the app's own.
@@ -226,10 +249,12 @@ class BackupService:
             cambio = _cambio_de_llave(traida, self._store.path)
             anterior = self._check_bitacora(candidate, source, ajeno, cambio)
             _check_firmadas(candidate, source)
-            _check_documentos(candidate, source, self._store)
+            avisos += _check_documentos(candidate, source, self._store)
             if cambio is not None:
                 bitacora_respaldo.continuar(candidate, actor, source.name, *cambio)
             _agregar_evidencias(candidate, aparte, ruta_de(db_path), source)
+            if en_claro and _cifrar_candidato(candidate, source):
+                avisos.insert(0, MSG_EN_CLARO.format(nombre=source.name))
             restauracion.pausa("candidato_listo")
             try:
                 aside = restauracion.replace_store(
@@ -250,11 +275,15 @@ class BackupService:
         self._restored(actor)
         with self._store.session() as session:
             self._audit.record(
-                session, actor, "respaldo_restaurado", source.name, aside.name + anterior
+                session,
+                actor,
+                "respaldo_restaurado",
+                source.name,
+                aside.name + anterior + ("; el respaldo estaba sin cifrar" if en_claro else ""),
             )
         restauracion.pausa("terminada")
         restauracion.finish(db_path)
-        return aside
+        return Restaurado(aside, tuple(avisos))
 
     def _al_candidato(self, source: Path, candidate: Path, codigo: str | None) -> bool:
         """The backup copied as the candidate: a portable one decrypted with its code and
@@ -286,9 +315,10 @@ class BackupService:
         guardado = recuperacion_almacen.codigo_guardado(
             self._secrets, cifrado.carpeta_de(self._store.path)
         )
-        llave = llave_respaldo.de_archivo(source, guardado) if guardado else None
-        if llave is not None:
+        llave = llave_respaldo.derivada(source, guardado) if guardado else None
+        if llave is not None and llave_respaldo.abre(source, llave):
             return llave, False
+        _exigir_entero(source, llave)
         if codigo is None:
             raise RespaldoPideCodigo(
                 "respaldo_pide_codigo", MSG_PIDE_CODIGO.format(nombre=source.name)
@@ -300,8 +330,9 @@ class BackupService:
                     grupos=recuperacion_almacen.GRUPOS, largo=recuperacion_almacen.LARGO_GRUPO
                 ),
             )
-        llave = llave_respaldo.de_archivo(source, codigo)
-        if llave is None:
+        llave = llave_respaldo.derivada(source, codigo)
+        if llave is None or not llave_respaldo.abre(source, llave):
+            _exigir_entero(source, llave)
             log.warning("Código de recuperación incorrecto para el respaldo %s", source)
             raise BackupError(
                 "respaldo_codigo_incorrecto", MSG_CODIGO_INCORRECTO.format(nombre=source.name)
@@ -450,28 +481,35 @@ def _check_marca(candidate: Path, source: Path) -> None:
         )
 
 
-def _check_documentos(candidate: Path, source: Path, store: Store) -> None:
+def _check_documentos(candidate: Path, source: Path, store: Store) -> list[str]:
     """Refuse a backup naming the first stored document (an IMSS acuse, a constancia de firma,
     a frozen copy) that is not what it is stored as, or a presentada's constancia its
-    verification refuses (services/respaldo/documentos.py)."""
+    verification refuses (services/respaldo/documentos.py). A constancia whose only fault is
+    an e.firma authority this PC does not trust is no alteration: the warnings naming the
+    emisor to add."""
     from icsoe_desktop.services.respaldo.documentos import (
+        Constancias,
+        aviso_sin_emisor,
+        constancias_del_respaldo,
         primer_documento_distinto,
-        primera_constancia_refutada,
     )
 
     conn = cifrado.conectar(f"file:{candidate}?mode=ro", uri=True)
     try:
         problema = primer_documento_distinto(conn)
+        constancias = Constancias()
         if not problema and store.verificar_constancia is not None:
-            problema = primera_constancia_refutada(conn, store.verificar_constancia, store.path)
+            constancias = constancias_del_respaldo(conn, store.verificar_constancia, store.path)
+            problema = constancias.refutada
     finally:
         conn.close()
-    if problema:
-        raise BackupError(
-            "respaldo_documento_alterado",
-            f"El respaldo «{source.name}» tiene alterado un documento guardado: {problema}. No "
-            "se restauró nada.",
-        )
+    if not problema:
+        return aviso_sin_emisor(constancias.sin_emisor)
+    raise BackupError(
+        "respaldo_documento_alterado",
+        f"El respaldo «{source.name}» tiene alterado un documento guardado: {problema}. No "
+        "se restauró nada.",
+    )
 
 
 def marcar(
@@ -630,6 +668,46 @@ def _copy_file(source: Path, target: Path) -> None:
         ) from exc
 
 
+def _cortado(source: Path) -> BackupError:
+    log.error("Respaldo %s incompleto (cortado)", source)
+    return BackupError("respaldo_cortado", cortado.mensaje(source))
+
+
+def codigo_equivocado(source: Path, codigo: str) -> bool:
+    """Whether ``codigo`` is not the code of the portable backup ``source``: its key neither
+    opens it nor shows it cut short (a cut file is for the restore to say so, not a wrong
+    code: ``respaldo_cortado``)."""
+    llave = llave_respaldo.derivada(source, codigo)
+    if llave is None:
+        return True
+    return not llave_respaldo.abre(source, llave) and not cortado.con_llave(source, llave)
+
+
+def _exigir_entero(source: Path, llave: bytes | None) -> None:
+    """A portable backup ``llave`` (a code's) does not open: refused as cut short when that
+    key decrypts its first page and its end is missing (not as another installation's code)."""
+    if llave is not None and cortado.con_llave(source, llave):
+        raise _cortado(source)
+
+
+def _cifrar_candidato(candidate: Path, source: Path) -> bool:
+    """A backup in clear, checked, encrypted with the installation's key before it takes the
+    store's place (store/cifrar.py); False where the installation has no key (no OS
+    keyring: its stores are in clear too). Refused when it cannot be encrypted."""
+    if cifrado.llave_instalacion() is None:
+        return False
+    try:
+        if cifrar.cifrar(candidate):
+            return True
+    except (OSError, cifrado.Error, cifrar.CifradoFallido):
+        log.exception("No se pudo cifrar el respaldo %s", source)
+    raise BackupError(
+        "respaldo_no_cifrado",
+        f"El respaldo «{source.name}» no estaba cifrado y no se pudo cifrar para restaurarlo "
+        "(¿hay espacio en el disco de la carpeta de datos?). No se restauró nada.",
+    )
+
+
 def _not_ours(source: Path) -> BackupError:
     return BackupError(
         "respaldo_ajeno",
@@ -637,9 +715,10 @@ def _not_ours(source: Path) -> BackupError:
     )
 
 
-def _check_candidate(candidate: Path, source: Path) -> str:
-    """Refuse a file that is not SQLite, is damaged, or is not an icsoe-desktop store; its
-    schema's revision."""
+def _check_candidate(candidate: Path, source: Path, en_claro: bool = False) -> str:
+    """Refuse a file that is not SQLite, is cut short, is damaged, or is not an icsoe-desktop
+    store; its schema's revision. ``en_claro``: the backup was plain (its size checked
+    already)."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -667,6 +746,8 @@ def _check_candidate(candidate: Path, source: Path) -> str:
             conn.close()
     except cifrado.DatabaseError as exc:
         log.warning("El archivo %s no se pudo leer como SQLite: %r", source, exc)
+        if not en_claro and cortado.con_llave(candidate, cifrado.INSTALACION):
+            raise _cortado(source) from exc
         raise BackupError(
             "respaldo_danado",
             f"El archivo «{source.name}» no es una base de datos de icsoe-desktop o está dañado. "
@@ -686,11 +767,14 @@ def _check_candidate(candidate: Path, source: Path) -> str:
 __all__ = [
     "AUDIT_MARCA",
     "MSG_CODIGO_INCORRECTO",
+    "MSG_EN_CLARO",
     "MSG_PIDE_CODIGO",
     "BackupError",
     "BackupService",
     "DatosEmpresa",
     "RespaldoPideCodigo",
+    "Restaurado",
+    "codigo_equivocado",
     "default_backup_name",
     "marcar",
 ]

@@ -3,7 +3,9 @@ presentación (its bytes against the SHA-256 registered with it, and its text re
 informativa's acuse, of the folio and date registered: services/informativa/acuse_guardado.py),
 and the constancia de firma (its PDF signature intact, over this
 informativa's cadena and sello, and naming the SHA-256 of the frozen copies kept; a presentada's
-verified as filing verifies it: ``primera_constancia_refutada``). The frozen
+verified as filing verifies it: ``constancias_del_respaldo``; one whose e.firma's authority
+is not among this PC's emisores confiables, and nothing else, is not called altered: the
+restore names the emisor to add). The frozen
 copies themselves are checked with the sello (``firmada.problema_firmada``: restore's
 ``_check_firmadas``). A restore refuses a backup naming the first document that differs; a
 backup marks a copy whose acuses differ (the cheap check).
@@ -24,11 +26,14 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.acuse_corregido import leer as leer_corregido
 from icsoe_desktop.domain.informativa.modelo import FIRMADAS, PRESENTADA
 from icsoe_desktop.services.informativa.acuse_guardado import Registrada, acuse_ajeno, contratantes
+from icsoe_desktop.services.informativa.constancia_motivos import NO_CONFIABLE
 from icsoe_desktop.services.informativa.constancia_refutada import Verificar
 from icsoe_desktop.store import cifrado, plain
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from icsoe_desktop.services.informativa.constancia import Verificacion
 
 log = logging.getLogger(__name__)
 
@@ -137,13 +142,75 @@ def primer_documento_distinto(conn: sqlite3.Connection, constancias: bool = True
     return ""
 
 
-def primera_constancia_refutada(
+@dataclass(frozen=True)
+class SinEmisor:
+    """A constancia whose only fault is that its e.firma's authority is not trusted here: a
+    backup of a PC that added that emisor. Nothing says it was altered."""
+
+    informativa: str  # «la informativa del periodo 2026-2 de RFC»
+    emisor: str  # the authority that issued the e.firma, as its certificate names it
+
+
+@dataclass(frozen=True)
+class Constancias:
+    """What the verification of a backup's constancias found: the first refused, named with
+    why ("" when none was), and those this PC cannot check for lack of an emisor."""
+
+    refutada: str = ""
+    sin_emisor: tuple[SinEmisor, ...] = ()
+
+
+MSG_SIN_EMISOR = (
+    "{informativas}: su constancia de firma la firmó una e.firma emitida por «{emisor}», una "
+    "autoridad certificadora que no está entre los emisores confiables de este equipo, así que "
+    "aquí no se puede comprobar; nada indica que esté alterada. Para comprobarla, un "
+    "administrador agrega esa autoridad en Configuración › Emisores confiables… (guía de "
+    "administración, «Emisores confiables»)."
+)
+
+
+def aviso_sin_emisor(sin_emisor: tuple[SinEmisor, ...]) -> list[str]:
+    """One warning per emisor missing, naming its informativas."""
+    por_emisor: dict[str, list[str]] = {}
+    for cada in sin_emisor:
+        por_emisor.setdefault(cada.emisor, []).append(cada.informativa)
+    return [
+        _mayuscula(MSG_SIN_EMISOR.format(informativas=_enumeracion(nombres), emisor=emisor))
+        for emisor, nombres in por_emisor.items()
+    ]
+
+
+def _enumeracion(nombres: list[str]) -> str:
+    return nombres[0] if len(nombres) == 1 else ", ".join(nombres[:-1]) + " y " + nombres[-1]
+
+
+def _mayuscula(texto: str) -> str:
+    return texto[:1].upper() + texto[1:]
+
+
+def _solo_sin_emisor(resultado: Verificacion, uuid: str, cadena: str | None) -> str | None:
+    """The emisor to add when the one fault of a constancia of this very informativa is that
+    its e.firma's authority is not trusted here (None otherwise)."""
+    leida = resultado.constancia
+    if (
+        resultado.ok
+        or resultado.motivo != (NO_CONFIABLE,)
+        or leida is None
+        # Another informativa's: refused as such.
+        or (leida.informativa.uuid, leida.cadena) != (uuid, cadena)
+    ):
+        return None
+    return leida.info.emisor or "(sin nombre)"
+
+
+def constancias_del_respaldo(
     conn: sqlite3.Connection, verificar: Verificar, vigente: Path | None
-) -> str:
-    """The first presentada informativa whose constancia de firma its verification refuses
-    (as filing does: services/informativa/constancia_refutada.py), named with why, or "".
-    Verification takes seconds on a big constancia: a row the store in use (``vigente``)
-    already holds presentada with the same constancia is not verified again."""
+) -> Constancias:
+    """Every presentada informativa's constancia de firma verified (as filing does:
+    services/informativa/constancia_refutada.py): the first refused, named with why, and
+    those only an emisor missing here keeps from being checked. Verification takes seconds
+    on a big constancia: a row the store in use (``vigente``) already holds presentada with
+    the same constancia is not verified again."""
     from icsoe_desktop.services.informativa.constancia_refutada import refutada
 
     tenidas: set[tuple[str, str]] = set()
@@ -166,14 +233,29 @@ def primera_constancia_refutada(
         "AND i.deleted = 0 AND i.acuse_pdf IS NOT NULL AND length(i.acuse_pdf) > 0 ORDER BY i.id",
         (PRESENTADA,),
     )
+    sin_emisor: list[SinEmisor] = []
     for rfc, periodo, uuid, cadena, pdf in filas:
         if (uuid, hashlib.sha256(pdf).hexdigest()) in tenidas:
             continue
-        if motivos := refutada(verificar, pdf, uuid, cadena)[0]:
-            nombre = f"la informativa del periodo {periodo} de {rfc}"
+        nombre = f"la informativa del periodo {periodo} de {rfc}"
+        motivos, resultado = refutada(verificar, pdf, uuid, cadena)
+        if (emisor := _solo_sin_emisor(resultado, uuid, cadena)) is not None:
+            log.warning("Constancia de firma de %s: falta el emisor %s", nombre, emisor)
+            sin_emisor.append(SinEmisor(nombre, emisor))
+        elif motivos:
             log.error("Constancia de firma no válida: %s", nombre)
-            return f"{nombre}: su constancia de firma no es válida ({' '.join(motivos)})"
-    return ""
+            return Constancias(
+                f"{nombre}: su constancia de firma no es válida ({' '.join(motivos)})",
+                tuple(sin_emisor),
+            )
+    return Constancias("", tuple(sin_emisor))
 
 
-__all__ = ["primer_documento_distinto", "primera_constancia_refutada"]
+__all__ = [
+    "MSG_SIN_EMISOR",
+    "Constancias",
+    "SinEmisor",
+    "aviso_sin_emisor",
+    "constancias_del_respaldo",
+    "primer_documento_distinto",
+]

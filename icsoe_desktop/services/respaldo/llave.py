@@ -75,15 +75,21 @@ def abre(path: Path, llave: cifrado.Llave) -> bool:
     return True
 
 
-def de_archivo(path: Path, codigo: str) -> bytes | None:
-    """The key of the portable backup ``path`` when ``codigo`` is the code it was made with."""
+def derivada(path: Path, codigo: str) -> bytes | None:
+    """The key ``codigo`` gives the portable backup ``path`` (its salt), whether or not it is
+    the code it was made with (None: not a whole code, or the file unreadable)."""
     try:
         with open(path, "rb") as archivo:
             sal = archivo.read(cifrado.LARGO_SAL)
     except OSError:
         return None
-    llave = derivar(codigo, sal)
+    return derivar(codigo, sal)
+
+
+def de_archivo(path: Path, codigo: str) -> bytes | None:
+    """The key of the portable backup ``path`` when ``codigo`` is the code it was made with."""
+    llave = derivada(path, codigo)
     return llave if llave is not None and abre(path, llave) else None
 
 
-__all__ = ["MARCA", "abre", "de_archivo", "derivar", "es_portable", "nueva"]
+__all__ = ["MARCA", "abre", "de_archivo", "derivada", "derivar", "es_portable", "nueva"]

@@ -41,7 +41,7 @@ from datetime import datetime
 from pathlib import Path
 
 from icsoe_desktop.files import write_bytes_atomic
-from icsoe_desktop.store import cifrado
+from icsoe_desktop.store import cifrado, cifrar
 from icsoe_desktop.store.db import RESTORE_ASIDE, RESTORE_CANDIDATE, RESTORE_MARKER
 
 log = logging.getLogger(__name__)
@@ -183,8 +183,11 @@ def replace_store(
 
 
 def remove_candidate(db_path: Path) -> None:
-    """The checked copy, once put in place or refused."""
-    _remove(candidate_of(db_path))
+    """The checked copy, once put in place or refused (and what its encryption, killed, left
+    beside it: store/cifrar.py)."""
+    candidate = candidate_of(db_path)
+    cifrar.limpiar(candidate)
+    _remove(candidate)
 
 
 def finish(db_path: Path) -> None:
@@ -243,7 +246,8 @@ def _latest_aside(db_path: Path) -> Path | None:
     asides = [
         p
         for p in db_path.parent.glob(f"{db_path.name}{RESTORE_ASIDE}*")
-        if not p.name.endswith(("-wal", "-shm", "-journal"))
+        # Not what an encryption of the aside left beside it (store/cifrar.py).
+        if not p.name.endswith(("-wal", "-shm", "-journal", cifrar.CIFRANDO, cifrar.PLANO))
     ]
     return max(asides, key=lambda p: p.name) if asides else None
 
@@ -253,6 +257,7 @@ def revisar(db_path: Path) -> Interrumpida | None:
     replaced it, or report one that had (the caller finishes it). None: nothing was pending."""
     marker = _read_marker(db_path)
     candidate = candidate_of(db_path)
+    cifrar.limpiar(candidate)  # a backup in clear being encrypted when the app stopped
     if marker is not None and db_path.exists():
         respaldo, actor = str(marker.get("respaldo") or ""), marker.get("actor")
         aside = db_path.with_name(str(marker["aparte"])) if marker.get("aparte") else None
