@@ -192,15 +192,20 @@ def _caja(escritor: IncrementalPdfFileWriter, texto: str) -> generic.IndirectObj
     )
 
 
-def _campo_encima(pdf: bytes, tipo: dict[str, generic.PdfObject]) -> bytes:
+IMPRESO, IMPRESO_SIN_VISTA = 4, 4 | 32  # annotation flags: Print; Print and NoView
+
+
+def _campo_encima(pdf: bytes, tipo: dict[str, generic.PdfObject], banderas: int = IMPRESO) -> bytes:
     """A form field of its own widget, its appearance over the whole of page 1, listed in the
     form and among the page's annotations."""
     escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    _agregar_campo(escritor, tipo)
+    _agregar_campo(escritor, tipo, banderas)
     return _escrito(escritor)
 
 
-def _agregar_campo(escritor: IncrementalPdfFileWriter, tipo: dict[str, generic.PdfObject]) -> None:
+def _agregar_campo(
+    escritor: IncrementalPdfFileWriter, tipo: dict[str, generic.PdfObject], banderas: int = IMPRESO
+) -> None:
     pagina_ref = escritor.root["/Pages"]["/Kids"][0]
     pagina = pagina_ref.get_object()
     campo = escritor.add_object(
@@ -208,7 +213,7 @@ def _agregar_campo(escritor: IncrementalPdfFileWriter, tipo: dict[str, generic.P
             {
                 generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
                 generic.pdf_name("/Subtype"): generic.pdf_name("/Widget"),
-                generic.pdf_name("/F"): generic.NumberObject(4),  # printed
+                generic.pdf_name("/F"): generic.NumberObject(banderas),
                 generic.pdf_name("/Rect"): generic.ArrayObject(
                     list(map(generic.NumberObject, PAGINA))
                 ),
@@ -250,6 +255,54 @@ def campo_firma_vacio_encima(pdf: bytes) -> bytes:
     )
 
 
+def campo_firma_solo_impreso(pdf: bytes) -> bytes:
+    """The same empty signature field flagged Print and NoView: no screen shows it, every
+    printer prints it over page 1."""
+    return _campo_encima(
+        pdf,
+        {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject("Revision")},
+        IMPRESO_SIN_VISTA,
+    )
+
+
+def su_firma_solo_impresa(escritor: IncrementalPdfFileWriter, raiz) -> None:
+    """In the signing update, the signature's own field (``refirmada`` signs into it) drawn
+    over page 1 and flagged Print and NoView."""
+    _agregar_campo(
+        escritor,
+        {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject(CAMPO_REFIRMADA)},
+        IMPRESO_SIN_VISTA,
+    )
+
+
+def sello_redibujado(pdf: bytes) -> bytes:
+    """With no key: the widget of the last signature (a countersignature's, invisible) written
+    again in a later update to cover page 1 with false text."""
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    *_, firma = escritor.prev.embedded_signatures
+    widget = firma.sig_field  # pyHanko merges a signature field with its widget
+    referencia = next(r for r in escritor.root["/AcroForm"]["/Fields"] if r.get_object() is widget)
+    widget["/Rect"] = generic.ArrayObject(list(map(generic.NumberObject, PAGINA)))
+    widget["/F"] = generic.NumberObject(IMPRESO)
+    widget["/AP"] = generic.DictionaryObject({generic.pdf_name("/N"): _caja(escritor, TEXTO_FALSO)})
+    escritor.mark_update(referencia)
+    return _escrito(escritor)
+
+
+def sello_documento_visible(pdf: bytes, sellador: object) -> bytes:
+    """A document time-stamp (anyone can ask a TSA for one) in a field whose widget covers
+    page 1 with false text."""
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    _agregar_campo(
+        escritor, {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject("Sello")}
+    )
+    salida = io.BytesIO()
+    signers.PdfTimeStamper(sellador, field_name="Sello").timestamp_pdf(  # type: ignore[arg-type]
+        escritor, md_algorithm="sha256", output=salida
+    )
+    return salida.getvalue()
+
+
 def campo_texto_encima(pdf: bytes) -> bytes:
     """The same overlay as a filled text field."""
     return _campo_encima(
@@ -289,6 +342,9 @@ def catalogo_cambiado(pdf: bytes, cambiar) -> bytes:
     return _escrito(escritor)
 
 
+CAMPO_REFIRMADA = "FirmaContratista"
+
+
 def refirmada(
     genuina: bytes, generado: cf.Generated, emisores: list[bytes], momento, cambiar
 ) -> bytes:
@@ -314,7 +370,7 @@ def refirmada(
     cambiar(escritor, escritor.root)
     escritor.update_root()
     meta = signers.PdfSignatureMetadata(
-        field_name="FirmaContratista", subfilter=fields.SigSeedSubFilter.PADES
+        field_name=CAMPO_REFIRMADA, subfilter=fields.SigSeedSubFilter.PADES
     )
     firmante = signers.PdfSigner(meta, _firmante(generado, emisores))
 
