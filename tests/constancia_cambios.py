@@ -18,6 +18,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from tests import credentials_factory as cf
 
+CAMPO_REFIRMADA = "FirmaContratista"  # the signature's field in ``refirmada``
 TEXTO_SUSTITUTO = b"BT /Helvetica 24 Tf 72 700 Td (INFORMATIVA SUSTITUIDA) Tj ET"
 
 
@@ -192,7 +193,8 @@ def _caja(escritor: IncrementalPdfFileWriter, texto: str) -> generic.IndirectObj
     )
 
 
-IMPRESO, IMPRESO_SIN_VISTA = 4, 4 | 32  # annotation flags: Print; Print and NoView
+IMPRESO, SIN_VISTA = 4, 32  # annotation flags: Print, NoView
+IMPRESO_SIN_VISTA = IMPRESO | SIN_VISTA
 
 
 def _campo_encima(pdf: bytes, tipo: dict[str, generic.PdfObject], banderas: int = IMPRESO) -> bytes:
@@ -263,6 +265,20 @@ def campo_firma_solo_impreso(pdf: bytes) -> bytes:
         {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject("Revision")},
         IMPRESO_SIN_VISTA,
     )
+
+
+def campo_sin_nombre_sin_vista(pdf: bytes) -> bytes:
+    """A text field with no name, its widget a kid of it flagged NoView (not Print): a viewer
+    shows it when toggled or by its layers, whatever the flag says."""
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    padre = generic.DictionaryObject({generic.pdf_name("/FT"): generic.pdf_name("/Tx")})
+    padre_ref = escritor.add_object(padre)
+    _agregar_campo(escritor, {"/Parent": padre_ref}, SIN_VISTA)
+    formulario = escritor.root["/AcroForm"]
+    widget = formulario["/Fields"].pop()  # the form lists the field, the field its widget
+    padre["/Kids"] = generic.ArrayObject([widget])
+    formulario["/Fields"].append(padre_ref)
+    return _escrito(escritor)
 
 
 def su_firma_solo_impresa(escritor: IncrementalPdfFileWriter, raiz) -> None:
@@ -340,9 +356,6 @@ def catalogo_cambiado(pdf: bytes, cambiar) -> bytes:
     cambiar(escritor, escritor.root)
     escritor.update_root()
     return _escrito(escritor)
-
-
-CAMPO_REFIRMADA = "FirmaContratista"
 
 
 def refirmada(

@@ -1,12 +1,14 @@
 """Changes after signing judged as pyHanko's difference analysis judges them: content replaced,
 a page added, an annotation over a page, the signature dictionary written again are refused
 naming what changed; a countersignature, a document time-stamp and LTV data (DSS) leave the
-constancia valid, its later signatures listed. Stricter than pyHanko: a field drawing over a
-page after signing (an empty signature field pyHanko admits, a text field, the stamp of a later
-signature not valid here), a display key added to the catalog, and, in the signed revision
-itself, the catalog pointed at other pages or given a display key are refused; the visible
-stamp of a valid later signature is named. Every change is an incremental update written with
-pyHanko (tests/constancia_cambios.py); the verdict is compared with pyHanko's own."""
+constancia valid, its later signatures listed with their RFC. Stricter than pyHanko: a field
+drawing over a page after signing, on screen or only in print (an empty signature field pyHanko
+admits, a text field, the stamp of a later signature not valid here or redrawn after it, a
+document time-stamp's), a display key added to the catalog, and, in the signed revision itself,
+the catalog pointed at other pages or given a display key, or the signature's own widget
+drawing, are refused naming the field and page; the visible stamp of a valid later signature
+is named. Every change is an incremental update written with pyHanko
+(tests/constancia_cambios.py); the verdict is compared with pyHanko's own."""
 
 from __future__ import annotations
 
@@ -218,6 +220,10 @@ def test_what_only_prints_is_judged_as_what_shows_after_signing_and_at_signing(g
     assert resultado.salida == c.SALIDA_NO_VALIDA
     assert resultado.motivo == (SOLO_IMPRESO,)
     assert _pyhanko(despues, AHORA).bottom_line  # pyHanko admits an empty signature field
+    # Not even printed, but still able to show (toggled, or by its layers): named as it is.
+    que = "se agregó el campo sin nombre, que dibuja sobre la página 1" + cm.SIN_VISTA
+    resultado = _verificar(cambios.campo_sin_nombre_sin_vista(genuina))
+    assert resultado.motivo == (c.CAMBIO_ILEGAL.format(que=que),)
     # The e.firma holder flags the signature's own widget so when signing: the app never
     # draws a stamp, so this one is not its constancia.
     al_firmar = _refirmada(genuina, cambios.su_firma_solo_impresa)

@@ -565,8 +565,6 @@ def firmante(posterior: FirmaPosterior) -> str:
 
 def _rfc_de(der: bytes) -> str:
     """The RFC a certificate carries, read as an e.firma's is ("": none, or unreadable)."""
-    if not der:
-        return ""
     try:
         return load_certificate(der).rfc
     except DomainError:
@@ -578,8 +576,7 @@ def _posterior_valida(posterior: FirmaPosterior, confianza: TrustStore, ahora: d
     intact, trusted now, and clean by its own difference analysis."""
     from icsoe_desktop.services.pades.validar import NO_VALIDA, posterior_valida
 
-    if not posterior.certificado:
-        return NO_VALIDA
+    # No certificate read (b""): no path.
     ruta = confianza.chain(posterior.certificado, list(posterior.otros))
     if not ruta:
         return NO_VALIDA

@@ -59,14 +59,16 @@ def dibuja(anotacion: Any) -> bool:
     try:
         rect = anotacion["/Rect"]
         x1, y1, x2, y2 = (float(rect[i]) for i in range(4))
-        banderas = _banderas(anotacion)
     except Exception:
         return True
-    return x1 != x2 and y1 != y2 and not banderas & _OCULTA
+    return x1 != x2 and y1 != y2 and not _banderas(anotacion) & _OCULTA
 
 
 def _banderas(anotacion: Any) -> int:
-    return int(_valor(anotacion, "/F") or 0)
+    """An annotation's flags; none when they cannot be read (then it draws, hidden from
+    nothing)."""
+    valor = _valor(anotacion, "/F")
+    return valor if isinstance(valor, int) else 0
 
 
 def es_campo(anotacion: Any) -> bool:
@@ -196,10 +198,7 @@ class Encima:
 def descrita(anotacion: Any, pagina: int) -> Encima:
     """``anotacion`` (drawing on page ``pagina``) as ``encima`` lists it."""
     campo = es_campo(anotacion)
-    try:
-        banderas = _banderas(anotacion)
-    except Exception:  # flags that cannot be read: it draws, as what they do not say
-        banderas = 0
+    banderas = _banderas(anotacion)
     return Encima(
         pagina,
         campo,
