@@ -126,15 +126,14 @@ CAMBIOS = {
     "firma": "se alteró el diccionario de la firma (se escribió de nuevo con otros datos)",
     "contenido": "se reemplazó el contenido de la página {n}",
     "anotacion": "se agregó una anotación encima de la página {n}",
-    "campo": "se agregó un campo que dibuja sobre la página {n}",  # unnamed: its page only
     "catalogo": "se agregó o cambió {n} en el catálogo del PDF, que decide lo que se muestra",
     "otro": (
         "se agregaron o cambiaron partes del PDF que no son firmas, sellos de tiempo ni datos "
         "de validación"
     ),
 }
-# A field that draws on a page (pades.mostrado.Encima), named; ``como``: ``SOLO_IMPRESO`` or
-# ``SIN_VISTA`` when it is flagged not to show on screen, else "".
+# A field that draws on a page (the code "campo", its pades.mostrado.Encima), named; ``como``:
+# ``SOLO_IMPRESO`` or ``SIN_VISTA`` when it is flagged not to show on screen, else "".
 CAMPO_DIBUJA = "se agregó el campo {campo}, que dibuja sobre la página {n}{como}"
 CAMPO_NOMBRE, CAMPO_SIN_NOMBRE = "«{nombre}»", "sin nombre"
 SOLO_IMPRESO = " al imprimirse, aunque no se vea en pantalla"

@@ -36,8 +36,8 @@ _DEL_FORMULARIO = frozenset({"/Fields", "/SigFlags", "/DA", "/DR"})
 _OCULTA, _IMPRESA, _SIN_VISTA = 2, 4, 32  # annotation flags: Hidden, Print, NoView
 _PROFUNDIDAD = 64  # of a page tree or a field's parents: deeper is a loop
 
-# What ``al_firmar`` finds: a catalog key (its name), a page redefined, a field or an annotation
-# drawing on a page (its number, from 1).
+# What ``al_firmar`` finds: a catalog key (its name); a field drawing on a page, the signature's
+# own or another (its ``Encima``); an annotation on a page (its number, from 1).
 CATALOGO, CAMPO, ANOTACION = "catalogo", "campo", "anotacion"
 SU_FIRMA = "su_firma"  # the signature's own widget, drawing (its ``Encima``)
 
