@@ -18,6 +18,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from tests import credentials_factory as cf
 
+CAMPO_REFIRMADA = "FirmaContratista"  # the signature's field in ``refirmada``
 TEXTO_SUSTITUTO = b"BT /Helvetica 24 Tf 72 700 Td (INFORMATIVA SUSTITUIDA) Tj ET"
 
 
@@ -192,15 +193,21 @@ def _caja(escritor: IncrementalPdfFileWriter, texto: str) -> generic.IndirectObj
     )
 
 
-def _campo_encima(pdf: bytes, tipo: dict[str, generic.PdfObject]) -> bytes:
+IMPRESO, SIN_VISTA = 4, 32  # annotation flags: Print, NoView
+IMPRESO_SIN_VISTA = IMPRESO | SIN_VISTA
+
+
+def _campo_encima(pdf: bytes, tipo: dict[str, generic.PdfObject], banderas: int = IMPRESO) -> bytes:
     """A form field of its own widget, its appearance over the whole of page 1, listed in the
     form and among the page's annotations."""
     escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    _agregar_campo(escritor, tipo)
+    _agregar_campo(escritor, tipo, banderas)
     return _escrito(escritor)
 
 
-def _agregar_campo(escritor: IncrementalPdfFileWriter, tipo: dict[str, generic.PdfObject]) -> None:
+def _agregar_campo(
+    escritor: IncrementalPdfFileWriter, tipo: dict[str, generic.PdfObject], banderas: int = IMPRESO
+) -> None:
     pagina_ref = escritor.root["/Pages"]["/Kids"][0]
     pagina = pagina_ref.get_object()
     campo = escritor.add_object(
@@ -208,7 +215,7 @@ def _agregar_campo(escritor: IncrementalPdfFileWriter, tipo: dict[str, generic.P
             {
                 generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
                 generic.pdf_name("/Subtype"): generic.pdf_name("/Widget"),
-                generic.pdf_name("/F"): generic.NumberObject(4),  # printed
+                generic.pdf_name("/F"): generic.NumberObject(banderas),
                 generic.pdf_name("/Rect"): generic.ArrayObject(
                     list(map(generic.NumberObject, PAGINA))
                 ),
@@ -248,6 +255,68 @@ def campo_firma_vacio_encima(pdf: bytes) -> bytes:
     return _campo_encima(
         pdf, {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject("Revision")}
     )
+
+
+def campo_firma_solo_impreso(pdf: bytes) -> bytes:
+    """The same empty signature field flagged Print and NoView: no screen shows it, every
+    printer prints it over page 1."""
+    return _campo_encima(
+        pdf,
+        {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject("Revision")},
+        IMPRESO_SIN_VISTA,
+    )
+
+
+def campo_sin_nombre_sin_vista(pdf: bytes) -> bytes:
+    """A text field with no name, its widget a kid of it flagged NoView (not Print): a viewer
+    shows it when toggled or by its layers, whatever the flag says."""
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    padre = generic.DictionaryObject({generic.pdf_name("/FT"): generic.pdf_name("/Tx")})
+    padre_ref = escritor.add_object(padre)
+    _agregar_campo(escritor, {"/Parent": padre_ref}, SIN_VISTA)
+    formulario = escritor.root["/AcroForm"]
+    widget = formulario["/Fields"].pop()  # the form lists the field, the field its widget
+    padre["/Kids"] = generic.ArrayObject([widget])
+    formulario["/Fields"].append(padre_ref)
+    return _escrito(escritor)
+
+
+def su_firma_solo_impresa(escritor: IncrementalPdfFileWriter, raiz) -> None:
+    """In the signing update, the signature's own field (``refirmada`` signs into it) drawn
+    over page 1 and flagged Print and NoView."""
+    _agregar_campo(
+        escritor,
+        {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject(CAMPO_REFIRMADA)},
+        IMPRESO_SIN_VISTA,
+    )
+
+
+def sello_redibujado(pdf: bytes) -> bytes:
+    """With no key: the widget of the last signature (a countersignature's, invisible) written
+    again in a later update to cover page 1 with false text."""
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    *_, firma = escritor.prev.embedded_signatures
+    widget = firma.sig_field  # pyHanko merges a signature field with its widget
+    referencia = next(r for r in escritor.root["/AcroForm"]["/Fields"] if r.get_object() is widget)
+    widget["/Rect"] = generic.ArrayObject(list(map(generic.NumberObject, PAGINA)))
+    widget["/F"] = generic.NumberObject(IMPRESO)
+    widget["/AP"] = generic.DictionaryObject({generic.pdf_name("/N"): _caja(escritor, TEXTO_FALSO)})
+    escritor.mark_update(referencia)
+    return _escrito(escritor)
+
+
+def sello_documento_visible(pdf: bytes, sellador: object) -> bytes:
+    """A document time-stamp (anyone can ask a TSA for one) in a field whose widget covers
+    page 1 with false text."""
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    _agregar_campo(
+        escritor, {"/FT": generic.pdf_name("/Sig"), "/T": generic.TextStringObject("Sello")}
+    )
+    salida = io.BytesIO()
+    signers.PdfTimeStamper(sellador, field_name="Sello").timestamp_pdf(  # type: ignore[arg-type]
+        escritor, md_algorithm="sha256", output=salida
+    )
+    return salida.getvalue()
 
 
 def campo_texto_encima(pdf: bytes) -> bytes:
@@ -314,7 +383,7 @@ def refirmada(
     cambiar(escritor, escritor.root)
     escritor.update_root()
     meta = signers.PdfSignatureMetadata(
-        field_name="FirmaContratista", subfilter=fields.SigSeedSubFilter.PADES
+        field_name=CAMPO_REFIRMADA, subfilter=fields.SigSeedSubFilter.PADES
     )
     firmante = signers.PdfSigner(meta, _firmante(generado, emisores))
 

@@ -161,6 +161,7 @@ def test_the_window_says_when_a_constancia_cannot_be_checked_and_a_proven_signin
 def test_the_window_names_a_change_after_signing_and_lists_a_later_signature(
     qtbot, services, modals, data_dir, clock, tmp_path
 ):
+    from icsoe_desktop.services.informativa import constancia_motivos as cm
     from tests import constancia_cambios as cambios
     from tests.icsoe_helpers import trust_sat
     from tests.services import test_constancia_hora_probada as hp
@@ -185,16 +186,15 @@ def test_the_window_names_a_change_after_signing_and_lists_a_later_signature(
     assert revocacion == c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION)
     assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
     assert posterior.startswith("Firma agregada después de la constancia")
+    assert f", RFC {cf.RFC_FISICA}, " in posterior
     assert despues == c.CAMBIOS_POSTERIORES
     assert visto["hoja"] == f"color: {colores.PROPIO[colores.AVISO]};"
-    # An empty signature field drawing over page 1: refused, in red.
+    # An empty signature field drawing over page 1 in print only: refused, named, in red.
     encima = tmp_path / "encima.pdf"
-    encima.write_bytes(cambios.campo_firma_vacio_encima(genuina))
+    encima.write_bytes(cambios.campo_firma_solo_impreso(genuina))
     visto = _verificar(qtbot, services, modals, tmp_path, encima, None, "encima")
-    assert visto["resultado"].split("\n") == [
-        c.NO_VALIDA,
-        c.CAMBIO_ILEGAL.format(que="se agregó un campo que dibuja sobre la página 1"),
-    ]
+    que = "se agregó el campo «Revision», que dibuja sobre la página 1" + cm.SOLO_IMPRESO
+    assert visto["resultado"].split("\n") == [c.NO_VALIDA, c.CAMBIO_ILEGAL.format(que=que)]
     assert visto["hoja"] == f"color: {colores.PROPIO[colores.ERROR]};"
 
 

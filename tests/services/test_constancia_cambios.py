@@ -1,18 +1,23 @@
 """Changes after signing judged as pyHanko's difference analysis judges them: content replaced,
 a page added, an annotation over a page, the signature dictionary written again are refused
 naming what changed; a countersignature, a document time-stamp and LTV data (DSS) leave the
-constancia valid, its later signatures listed. Stricter than pyHanko: a field drawing over a
-page after signing (an empty signature field pyHanko admits, a text field, the stamp of a later
-signature not valid here), a display key added to the catalog, and, in the signed revision
-itself, the catalog pointed at other pages or given a display key are refused; the visible
-stamp of a valid later signature is named. Every change is an incremental update written with
-pyHanko (tests/constancia_cambios.py); the verdict is compared with pyHanko's own."""
+constancia valid, its later signatures listed with their RFC. Stricter than pyHanko: a field
+drawing over a page after signing, on screen or only in print (an empty signature field pyHanko
+admits, a text field, the stamp of a later signature not valid here or redrawn after it, a
+document time-stamp's), a display key added to the catalog, and, in the signed revision itself,
+the catalog pointed at other pages or given a display key, or the signature's own widget
+drawing, are refused naming the field and page; the visible stamp of a valid later signature
+is named. Every change is an incremental update written with pyHanko
+(tests/constancia_cambios.py); the verdict is compared with pyHanko's own."""
 
 from __future__ import annotations
+
+import io
 
 import pytest
 
 from icsoe_desktop.services.informativa import constancia as c
+from icsoe_desktop.services.informativa import constancia_motivos as cm
 from tests import constancia_cambios as cambios
 from tests import credentials_factory as cf
 from tests.services.test_constancia_hora_probada import (
@@ -46,7 +51,7 @@ ILEGALES = {
     "firma": (cambios.firma_redefinida, c.CAMBIOS["firma"]),
     "campo de texto": (
         cambios.campo_texto_encima,
-        "se agregó un campo que dibuja sobre la página 1",
+        "se agregó el campo «Nota», que dibuja sobre la página 1",
     ),
     "/OpenAction": (
         lambda pdf: cambios.catalogo_cambiado(pdf, cambios.al_abrir),
@@ -81,11 +86,13 @@ def test_a_countersignature_by_another_e_firma_leaves_it_valid_and_is_listed(gen
     lineas = resultado.lineas()
     assert lineas[0].startswith("La constancia de firma es válida: EDE0101018A2")
     assert lineas[1] == c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION)
+    # Named with its RFC, read from its certificate: a name alone can be anyone's.
+    info = cf.load_info(otra)
     assert lineas[2].startswith(
         "Firma agregada después de la constancia (no es parte de lo que firmó la contratista): "
-        f"{cf.load_info(otra).nombre}, "
+        f"{info.nombre}, RFC {info.rfc}, "
     )
-    assert lineas[2].endswith(" según su equipo.")
+    assert info.rfc == cf.RFC_FISICA and lineas[2].endswith(" según su equipo.")
     assert lineas[3] == c.CAMBIOS_POSTERIORES
     estado = _pyhanko(pdf, AHORA)
     assert estado.docmdp_ok and estado.bottom_line
@@ -157,7 +164,9 @@ def test_a_signature_dictionary_altered_in_place_is_called_altered_not_damaged(g
     assert _verificar(genuina[: len(genuina) // 3]).motivo == (c.ILEGIBLE,)
 
 
-CAMPO_ENCIMA = c.CAMBIO_ILEGAL.format(que="se agregó un campo que dibuja sobre la página 1")
+CAMPO_ENCIMA = c.CAMBIO_ILEGAL.format(
+    que="se agregó el campo «Revision», que dibuja sobre la página 1"
+)
 
 
 def test_an_empty_signature_field_drawn_over_a_page_is_refused_though_pyhanko_admits_it(genuina):
@@ -181,17 +190,94 @@ def test_a_later_signature_whose_stamp_covers_a_page_is_named_if_valid_here_else
     resultado = _verificar(valida)
     assert resultado.ok and resultado.salida == c.SALIDA_CAMBIOS, resultado.motivo
     posterior = resultado.lineas()[2]
+    info = cf.load_info(otra)
     assert posterior.startswith(
         "Firma agregada después de la constancia (no es parte de lo que firmó la contratista): "
-        f"{cf.load_info(otra).nombre}, "
+        f"{info.nombre}, RFC {info.rfc}, "
     )
     assert posterior.endswith(" según su equipo." + c.SE_VE.format(n=1))
-    # The same stamp signed by a certificate no authority trusted here vouches for: refused.
+    # The same stamp signed by a certificate no authority trusted here vouches for: refused,
+    # the signer named by its RFC (a self-made certificate can carry any name).
     ajena = cambios.firma_visible_encima(genuina, falsa.autofirmado(cf.RFC_FISICA), [])
     resultado = _verificar(ajena)
     assert resultado.salida == c.SALIDA_NO_VALIDA
-    assert resultado.motivo == (CAMPO_ENCIMA,)
+    (motivo,) = resultado.motivo
+    assert motivo.startswith("Se cambió el documento después de firmarlo: la firma visible que ")
+    assert f", RFC {cf.RFC_FISICA} (campo «Correccion») dibuja sobre la página 1, y " in motivo
+    assert motivo.endswith(cm.FIRMA_NO_VALIDA + ".")
     assert _pyhanko(ajena, AHORA).docmdp_ok  # for pyHanko, a later signature like any other
+
+
+SOLO_IMPRESO = c.CAMBIO_ILEGAL.format(
+    que="se agregó el campo «Revision», que dibuja sobre la página 1" + cm.SOLO_IMPRESO
+)
+
+
+def test_what_only_prints_is_judged_as_what_shows_after_signing_and_at_signing(genuina):
+    """A widget flagged Print and NoView: no screen shows it, every printer prints it."""
+    despues = cambios.campo_firma_solo_impreso(genuina)
+    resultado = _verificar(despues)
+    assert resultado.salida == c.SALIDA_NO_VALIDA
+    assert resultado.motivo == (SOLO_IMPRESO,)
+    assert _pyhanko(despues, AHORA).bottom_line  # pyHanko admits an empty signature field
+    # Not even printed, but still able to show (toggled, or by its layers): named as it is.
+    que = "se agregó el campo sin nombre, que dibuja sobre la página 1" + cm.SIN_VISTA
+    resultado = _verificar(cambios.campo_sin_nombre_sin_vista(genuina))
+    assert resultado.motivo == (c.CAMBIO_ILEGAL.format(que=que),)
+    # The e.firma holder flags the signature's own widget so when signing: the app never
+    # draws a stamp, so this one is not its constancia.
+    al_firmar = _refirmada(genuina, cambios.su_firma_solo_impresa)
+    resultado = _verificar(al_firmar)
+    assert resultado.salida == c.SALIDA_NO_VALIDA
+    que = cm.SU_FIRMA_DIBUJA.format(campo="«FirmaContratista»", n=1, como=cm.SOLO_IMPRESO)
+    assert resultado.motivo == (c.AL_FIRMAR.format(que=que),)
+    assert _pyhanko(al_firmar, AHORA).bottom_line  # pyHanko does not look inside it
+
+
+def test_a_stamp_redrawn_after_its_signature_and_a_document_time_stamp_drawing_are_refused(
+    genuina,
+):
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from tests.services.test_constancia_hora_probada import _confianza, _sellos
+    from tests.servidor_tsa import hacer_tsa
+
+    otra = cf.fiel_fisica()
+    contrafirmada = cambios.contrafirma(genuina, otra, [cf.sat_ca().certificate_der])
+    redibujada = cambios.sello_redibujado(contrafirmada)  # no key needed
+    resultado = _verificar(redibujada)
+    assert resultado.salida == c.SALIDA_NO_VALIDA
+    info = cf.load_info(otra)
+    que = cm.FIRMA_ENCIMA.format(
+        quien=f"{info.nombre}, RFC {info.rfc}",
+        campo="«FirmaRecepcion»",
+        n=1,
+        como="",
+        porque=cm.FIRMA_CAMBIADA,
+    )
+    assert resultado.motivo == (c.CAMBIO_ILEGAL.format(que=que),)
+    # pyHanko admits it for the first signature; the countersignature's own analysis does not.
+    assert _pyhanko(redibujada, AHORA).bottom_line
+    segunda = PdfFileReader(io.BytesIO(redibujada)).embedded_signatures[1]
+    contexto = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(cf.sat_ca().certificate_der)],
+        moment=AHORA,
+        allow_fetching=False,
+    )
+    estado = validate_pdf_signature(segunda, contexto)
+    assert estado.trusted and not estado.docmdp_ok and not estado.bottom_line
+    # A document time-stamp, of a TSA trusted here, whose widget covers page 1: no e.firma.
+    tsa = hacer_tsa()
+    sellado = cambios.sello_documento_visible(genuina, tsa.sellador())
+    resultado = c.verificar_constancia(
+        sellado, _confianza(), ahora=AHORA, sellos=_sellos(tsa.ca_der)
+    )
+    assert resultado.salida == c.SALIDA_NO_VALIDA
+    que = cm.SELLO_ENCIMA.format(tsa=NOMBRE_TSA, campo="«Sello»", n=1, como="")
+    assert resultado.motivo == (c.CAMBIO_ILEGAL.format(que=que),)
 
 
 def _refirmada(genuina: bytes, cambiar) -> bytes:
@@ -205,7 +291,7 @@ AL_FIRMAR = {
     "/Pages": (cambios.otras_paginas, "el catálogo apunta a otras páginas (/Pages)"),
     "/OpenAction": (cambios.al_abrir, c.CLAVE_AL_FIRMAR.format(clave="/OpenAction")),
     "/OCProperties": (cambios.capas, c.CLAVE_AL_FIRMAR.format(clave="/OCProperties")),
-    "campo": (cambios.campo_vacio, "se agregó un campo que dibuja sobre la página 1"),
+    "campo": (cambios.campo_vacio, "se agregó el campo «Revision», que dibuja sobre la página 1"),
     "/JavaScript": (cambios.javascript, c.CLAVE_AL_FIRMAR.format(clave="/Names")),
     "campo de texto": (cambios.campo_de_texto, c.CLAVE_AL_FIRMAR.format(clave="/AcroForm")),
 }

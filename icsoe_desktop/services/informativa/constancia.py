@@ -301,6 +301,7 @@ class Verificacion:
     def lineas(self) -> list[str]:
         """What a valid constancia's verification says: the «válida» line, its time-stamp,
         and its later changes, if any."""
+        from icsoe_desktop.services.informativa.constancia_comprobaciones import firmante
         from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
 
         lineas = [self.resumen()]
@@ -322,7 +323,8 @@ class Verificacion:
             )
             if fecha and not posterior.sello:
                 fecha += " según su equipo"
-            linea = texto.format(nombre=posterior.nombre or "sin nombre", fecha=fecha)
+            nombre = (posterior.nombre or "sin nombre") if posterior.sello else firmante(posterior)
+            linea = texto.format(nombre=nombre, fecha=fecha)
             lineas.append(linea + (SE_VE.format(n=posterior.pagina) if posterior.pagina else ""))
         if self.cambios_posteriores:
             lineas.append(CAMBIOS_POSTERIORES)

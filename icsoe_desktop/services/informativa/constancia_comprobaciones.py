@@ -32,7 +32,9 @@ from icsoe_desktop.domain.trust import TrustStore
 from icsoe_desktop.services.informativa import constancia_motivos as cm
 
 if TYPE_CHECKING:
+    from icsoe_desktop.services.pades.mostrado import Encima
     from icsoe_desktop.services.pades.validar import (
+        Cambio,
         FirmaPdf,
         FirmaPosterior,
         Revocacion,
@@ -44,7 +46,10 @@ log = logging.getLogger(__name__)
 
 _XREF = re.compile(rb"\nxref\n0 (\d+)\n")
 
-Cambios = list[tuple[str, int | str]]  # ``CAMBIOS``' codes, with the page or count each names
+# ``CAMBIOS``' codes, with the page, count or field each names; ``DIBUJO``: a later signature's
+# stamp not accepted, described.
+Cambios = list["Cambio"]
+DIBUJO = "dibujo"
 
 
 @dataclass
@@ -149,14 +154,15 @@ def _contexto_sello(
 
 def _cambios(c: Contexto) -> tuple[tuple[FirmaPosterior, ...], Cambios]:
     """The later signatures and what changed after signing: pyHanko's difference analysis and,
-    stricter than it, whatever draws on a page after signing but a valid later signature's
-    stamp (named), even in an update pyHanko admits."""
+    stricter than it, whatever draws on a page after signing (on screen or in print) but the
+    stamp of a later signature valid here and clean by its own difference analysis (named), even
+    in an update pyHanko admits."""
     from icsoe_desktop.services.pades.validar import cambios_ilegales
 
     encontrados: Cambios = []
     if c.veredicto.cambios_ilegales:
         encontrados = list(cambios_ilegales(c.handle))
-    posteriores, dibujan = _encima(c.firma, c.handle, c.confianza, c.sellos, c.ahora)
+    posteriores, dibujan = _encima(c.firma, c.handle, c.confianza, c.ahora)
     encontrados += [d for d in dibujan if d not in encontrados]
     if ("otro", 0) in encontrados and len(encontrados) > 1:
         encontrados.remove(("otro", 0))  # named otherwise
@@ -373,7 +379,7 @@ Comprobacion = Callable[[Contexto, Sequence[str]], str | None]
 
 # The version of the checks below: raised whenever one is added or made stricter, so that the
 # constancias of rows already presentada are verified again (constancias_guardadas.py).
-VERSION_COMPROBACIONES = 1
+VERSION_COMPROBACIONES = 2
 
 COMPROBACIONES: tuple[Comprobacion, ...] = (
     cambiado,
@@ -449,7 +455,13 @@ def revocacion(revocacion: Revocacion, probada: bool) -> str:
     return cm.SIN_REVOCACION.format(porque=porque.format(cuando=cuando))
 
 
-def _cambio(codigo: str, n: int | str) -> str:
+def _cambio(codigo: str, n: int | str | Encima) -> str:
+    from icsoe_desktop.services.pades.mostrado import Encima
+
+    if isinstance(n, Encima):
+        return cm.CAMPO_DIBUJA.format(campo=_nombre_campo(n), n=n.pagina, como=_como(n))
+    if codigo == DIBUJO:
+        return str(n)
     if codigo in ("paginas+", "paginas-"):
         verbo = (
             ("se agregó", "se agregaron") if codigo == "paginas+" else ("se quitó", "se quitaron")
@@ -458,25 +470,43 @@ def _cambio(codigo: str, n: int | str) -> str:
     return cm.CAMBIOS.get(codigo, cm.CAMBIOS["otro"]).format(n=n)
 
 
+def _nombre_campo(dibujo: Encima) -> str:
+    return cm.CAMPO_NOMBRE.format(nombre=dibujo.nombre) if dibujo.nombre else cm.CAMPO_SIN_NOMBRE
+
+
+def _como(dibujo: Encima) -> str:
+    """How a field flagged not to show on screen still draws (``CAMPO_DIBUJA``'s ``como``)."""
+    if not dibujo.sin_vista:
+        return ""
+    return cm.SOLO_IMPRESO if dibujo.impresa else cm.SIN_VISTA
+
+
 def _al_firmar(codigo: str, valor: object) -> str:
+    from icsoe_desktop.services.pades.mostrado import SU_FIRMA, Encima
+
     if codigo == "catalogo":
         clave = str(valor)
         return cm.CAMBIOS_AL_FIRMAR.get(clave) or cm.CLAVE_AL_FIRMAR.format(clave=clave)
+    if isinstance(valor, Encima):
+        if codigo == SU_FIRMA:
+            return cm.SU_FIRMA_DIBUJA.format(
+                campo=_nombre_campo(valor), n=valor.pagina, como=_como(valor)
+            )
+        return _cambio(codigo, valor)
     return _cambio(codigo, str(valor))
 
 
 def _encima(
-    firma: FirmaPdf,
-    handle: object,
-    confianza: TrustStore,
-    sellos: TrustStore | None,
-    ahora: datetime,
-) -> tuple[tuple[FirmaPosterior, ...], list[tuple[str, int | str]]]:
-    """The later signatures, those whose visible stamp draws on a page and that are valid
-    here with that page; and what else draws on a page after signing (``CAMBIOS``' codes)."""
+    firma: FirmaPdf, handle: object, confianza: TrustStore, ahora: datetime
+) -> tuple[tuple[FirmaPosterior, ...], Cambios]:
+    """The later signatures (each signer's RFC read), those whose visible stamp draws on a page
+    and that are valid here and clean by their own difference analysis with that page; and
+    what else draws on a page after signing (``CAMBIOS``' codes, ``DIBUJO``)."""
     from icsoe_desktop.services.pades import validar as pades
 
-    posteriores = list(firma.posteriores)
+    posteriores = [
+        p if p.sello else replace(p, rfc=_rfc_de(p.certificado)) for p in firma.posteriores
+    ]
     if not firma.cambios_posteriores:
         return tuple(posteriores), []
     try:
@@ -484,7 +514,7 @@ def _encima(
     except Exception as exc:  # a page tree too broken to walk: pyHanko judges it
         log.info("Páginas no recorribles: %r", exc)
         return tuple(posteriores), []
-    dibujan: list[tuple[str, int | str]] = []
+    dibujan: Cambios = []
     for dibujo in encima:
         cual = next(
             (
@@ -494,29 +524,62 @@ def _encima(
             ),
             None,
         )
-        if cual is not None and _posterior_valida(posteriores[cual], confianza, sellos, ahora):
-            if not posteriores[cual].pagina:
-                posteriores[cual] = replace(posteriores[cual], pagina=dibujo.pagina)
-            continue
-        cambio = ("campo" if dibujo.campo else "anotacion", dibujo.pagina)
+        cambio: Cambio
+        if cual is None:
+            cambio = ("campo", dibujo) if dibujo.campo else ("anotacion", dibujo.pagina)
+        else:
+            posterior = posteriores[cual]
+            estado = None if posterior.sello else _posterior_valida(posterior, confianza, ahora)
+            if estado == pades.VALIDA:
+                if not posterior.pagina:
+                    posteriores[cual] = replace(posterior, pagina=dibujo.pagina)
+                continue
+            cambio = (DIBUJO, _sello_encima(dibujo, posterior, estado))
         if cambio not in dibujan:
             dibujan.append(cambio)
     return tuple(posteriores), dibujan
 
 
-def _posterior_valida(
-    posterior: FirmaPosterior, confianza: TrustStore, sellos: TrustStore | None, ahora: datetime
-) -> bool:
-    """Whether a later signature is valid here: a signature of an e.firma issuer's, a
-    document time-stamp of a time-stamp authority's, intact and trusted now."""
-    from icsoe_desktop.services.pades.validar import posterior_valida
+def _sello_encima(dibujo: Encima, posterior: FirmaPosterior, estado: str | None) -> str:
+    """Why the stamp of a later signature (``estado``: as ``posterior_valida`` judged it) or of
+    a document time-stamp (None) that draws on a page is not accepted."""
+    from icsoe_desktop.services.pades.validar import CAMBIADA
 
-    if not posterior.certificado:
-        return False
-    anclas = sellos if posterior.sello else confianza
-    ruta = anclas.chain(posterior.certificado, list(posterior.otros)) if anclas else []
+    campo, como = _nombre_campo(dibujo), _como(dibujo)
+    if posterior.sello:
+        tsa = posterior.nombre or cm.CAMPO_SIN_NOMBRE
+        return cm.SELLO_ENCIMA.format(tsa=tsa, campo=campo, n=dibujo.pagina, como=como)
+    porque = cm.FIRMA_CAMBIADA if estado == CAMBIADA else cm.FIRMA_NO_VALIDA
+    return cm.FIRMA_ENCIMA.format(
+        quien=firmante(posterior), campo=campo, n=dibujo.pagina, como=como, porque=porque
+    )
+
+
+def firmante(posterior: FirmaPosterior) -> str:
+    """A later signer as the verdict names it: its name and its RFC."""
+    nombre = posterior.nombre or "sin nombre"
+    if posterior.rfc:
+        return cm.RFC_POSTERIOR.format(nombre=nombre, rfc=posterior.rfc)
+    return cm.SIN_RFC_POSTERIOR.format(nombre=nombre)
+
+
+def _rfc_de(der: bytes) -> str:
+    """The RFC a certificate carries, read as an e.firma's is ("": none, or unreadable)."""
+    try:
+        return load_certificate(der).rfc
+    except DomainError:
+        return ""
+
+
+def _posterior_valida(posterior: FirmaPosterior, confianza: TrustStore, ahora: datetime) -> str:
+    """How a later signature stands here (``pades.posterior_valida``): of an e.firma issuer's,
+    intact, trusted now, and clean by its own difference analysis."""
+    from icsoe_desktop.services.pades.validar import NO_VALIDA, posterior_valida
+
+    # No certificate read (b""): no path.
+    ruta = confianza.chain(posterior.certificado, list(posterior.otros))
     if not ruta:
-        return False
+        return NO_VALIDA
     intermedios = [e.der for e in ruta[:-1]] + list(posterior.otros)
     return posterior_valida(posterior, [ruta[-1].der], intermedios, ahora)
 

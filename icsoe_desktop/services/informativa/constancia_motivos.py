@@ -126,17 +126,40 @@ CAMBIOS = {
     "firma": "se alteró el diccionario de la firma (se escribió de nuevo con otros datos)",
     "contenido": "se reemplazó el contenido de la página {n}",
     "anotacion": "se agregó una anotación encima de la página {n}",
-    "campo": "se agregó un campo que dibuja sobre la página {n}",
     "catalogo": "se agregó o cambió {n} en el catálogo del PDF, que decide lo que se muestra",
     "otro": (
         "se agregaron o cambiaron partes del PDF que no son firmas, sellos de tiempo ni datos "
         "de validación"
     ),
 }
+# A field that draws on a page (the code "campo", its pades.mostrado.Encima), named; ``como``:
+# ``SOLO_IMPRESO`` or ``SIN_VISTA`` when it is flagged not to show on screen, else "".
+CAMPO_DIBUJA = "se agregó el campo {campo}, que dibuja sobre la página {n}{como}"
+CAMPO_NOMBRE, CAMPO_SIN_NOMBRE = "«{nombre}»", "sin nombre"
+SOLO_IMPRESO = " al imprimirse, aunque no se vea en pantalla"
+SIN_VISTA = " aunque está marcado para no verse en pantalla"
+# The visible stamp of a later signature (or document time-stamp) that is not accepted.
+FIRMA_ENCIMA = (
+    "la firma visible que agregó después {quien} (campo {campo}) dibuja sobre la página "
+    "{n}{como}, y {porque}"
+)
+FIRMA_NO_VALIDA = "esa firma no es válida en este equipo"
+FIRMA_CAMBIADA = (
+    "el documento se cambió después de esa firma más allá de lo que ella admite (su firma "
+    "visible se dibujó de nuevo, por ejemplo)"
+)
+SELLO_ENCIMA = (
+    "el sello de tiempo del documento de {tsa} (campo {campo}) dibuja sobre la página {n}{como}; "
+    "un sello de tiempo no es una e.firma (cualquiera puede pedirlo) y no puede mostrar nada "
+    "sobre la constancia"
+)
 FIRMA_POSTERIOR = (
     "Firma agregada después de la constancia (no es parte de lo que firmó la contratista): "
     "{nombre}{fecha}."
 )
+# After a later signer's name (in ``FIRMA_POSTERIOR`` and ``FIRMA_ENCIMA``).
+RFC_POSTERIOR = "{nombre}, RFC {rfc}"
+SIN_RFC_POSTERIOR = "{nombre}, sin RFC en su certificado"
 SELLO_POSTERIOR = "Sello de tiempo del documento, agregado después de la firma: {nombre}{fecha}."
 # After ``FIRMA_POSTERIOR`` (or ``SELLO_POSTERIOR``), of one whose visible stamp draws on a page.
 SE_VE = (
@@ -151,6 +174,10 @@ CAMBIOS_AL_FIRMAR = {
     "": "el catálogo o las páginas no se pueden comparar con las de la constancia",
 }
 CLAVE_AL_FIRMAR = "el catálogo agrega o cambia {clave}, que decide lo que se muestra"
+SU_FIRMA_DIBUJA = (
+    "la firma misma (su campo {campo}) dibuja sobre la página {n}{como}; la aplicación firma "
+    "sin dibujar nada sobre sus páginas, así que no es su constancia"
+)
 EFIRMA_REVOCADA = "La e.firma fue revocada el {revocada}, antes de {cuando}."
 CADENA_REVOCADA = (
     "Un certificado de la autoridad que emitió la e.firma fue revocado el {revocada}, antes de "

@@ -9,10 +9,14 @@ signed or not.
   file (``/Names`` → ``/EmbeddedFiles``, ``/AF``), XMP metadata and the version; every other
   key (``/Pages``, ``/OpenAction``, ``/OCProperties``, ``/PageLabels``…) must be the base
   revision's own, and the only annotation it may hang on a page is the signature's own widget,
-  drawing nothing.
-- After the signed revision (``encima``): every annotation on a page that draws (an area, not
-  hidden) is listed, with the later signature whose visible stamp it is, when it is one; the
-  caller accepts only the stamps of later signatures it finds valid.
+  drawing nothing (the app draws its constancia on the pages: a stamp of any kind is not its).
+- After the signed revision (``encima``): every annotation on a page that draws is listed,
+  with the later signature whose visible stamp it is, when it is one; the caller accepts only
+  the stamps of later signatures it finds valid.
+
+What draws is whatever can appear on screen *or in print*: NoView hides an annotation from
+the screen, not from the printer (Print), and ToggleNoView or optional content (/OC) can show
+it again; only Hidden, or a rectangle of no area, keeps it off both.
 """
 
 from __future__ import annotations
@@ -29,12 +33,13 @@ _PARA_FIRMAR = frozenset(
 )
 # The form's keys that hold fields and their defaults (``/XFA``, ``/NeedAppearances`` draw).
 _DEL_FORMULARIO = frozenset({"/Fields", "/SigFlags", "/DA", "/DR"})
-_OCULTA, _SIN_VISTA = 2, 32  # annotation flags: Hidden, NoView
+_OCULTA, _IMPRESA, _SIN_VISTA = 2, 4, 32  # annotation flags: Hidden, Print, NoView
 _PROFUNDIDAD = 64  # of a page tree or a field's parents: deeper is a loop
 
-# What ``al_firmar`` finds: a catalog key (its name), a page redefined, a field or an annotation
-# drawing on a page (its number, from 1).
+# What ``al_firmar`` finds: a catalog key (its name); a field drawing on a page, the signature's
+# own or another (its ``Encima``); an annotation on a page (its number, from 1).
 CATALOGO, CAMPO, ANOTACION = "catalogo", "campo", "anotacion"
+SU_FIRMA = "su_firma"  # the signature's own widget, drawing (its ``Encima``)
 
 
 def paginas(nodo: Any, profundidad: int = 0) -> list[Any]:
@@ -48,16 +53,22 @@ def paginas(nodo: Any, profundidad: int = 0) -> list[Any]:
 
 
 def dibuja(anotacion: Any) -> bool:
-    """Whether a viewer may draw ``anotacion``: it has an area and is neither hidden nor
-    unviewable (with or without an appearance of its own: viewers make some). A rectangle or
-    flags that cannot be read: it may."""
+    """Whether a viewer or a printer may draw ``anotacion``: it has an area and is not hidden
+    (with or without an appearance of its own: viewers make some; NoView still prints, or
+    shows toggled). A rectangle or flags that cannot be read: it may."""
     try:
         rect = anotacion["/Rect"]
         x1, y1, x2, y2 = (float(rect[i]) for i in range(4))
-        banderas = int(_valor(anotacion, "/F") or 0)
     except Exception:
         return True
-    return x1 != x2 and y1 != y2 and not banderas & (_OCULTA | _SIN_VISTA)
+    return x1 != x2 and y1 != y2 and not _banderas(anotacion) & _OCULTA
+
+
+def _banderas(anotacion: Any) -> int:
+    """An annotation's flags; none when they cannot be read (then it draws, hidden from
+    nothing)."""
+    valor = _valor(anotacion, "/F")
+    return valor if isinstance(valor, int) else 0
 
 
 def es_campo(anotacion: Any) -> bool:
@@ -120,10 +131,14 @@ def al_firmar(
             objeto = anotacion.get_object()
             if anotacion.reference in viejas:
                 continue
-            if es_campo(objeto) and firma_del_campo(objeto) == firma and not dibuja(objeto):
+            propia = es_campo(objeto) and firma_del_campo(objeto) == firma
+            if propia and not dibuja(objeto):
                 continue  # the signature's own invisible widget
             numero = max(_numero(antes.raw_get("/Pages"), ref), 0)
-            hallado.append((CAMPO if es_campo(objeto) else ANOTACION, numero))
+            if es_campo(objeto):
+                hallado.append((SU_FIRMA if propia else CAMPO, descrita(objeto, numero)))
+            else:
+                hallado.append((ANOTACION, numero))
             break
     return tuple(hallado)
 
@@ -170,11 +185,42 @@ def _solo_su_campo(antes: Any, ahora: Any) -> bool:
 
 @dataclass(frozen=True)
 class Encima:
-    """An annotation that draws on a page of the latest revision."""
+    """An annotation that draws on a page."""
 
     pagina: int  # from 1
     campo: bool  # a form field's widget
     firma: Reference | None  # the signature dictionary its field holds, if any
+    nombre: str = ""  # its field's full name ("" for an annotation, or none)
+    sin_vista: bool = False  # flagged NoView: off the screen, not off the printer
+    impresa: bool = False  # flagged Print
+
+
+def descrita(anotacion: Any, pagina: int) -> Encima:
+    """``anotacion`` (drawing on page ``pagina``) as ``encima`` lists it."""
+    campo = es_campo(anotacion)
+    banderas = _banderas(anotacion)
+    return Encima(
+        pagina,
+        campo,
+        firma_del_campo(anotacion) if campo else None,
+        nombre_del_campo(anotacion) if campo else "",
+        bool(banderas & _SIN_VISTA),
+        bool(banderas & _IMPRESA),
+    )
+
+
+def nombre_del_campo(anotacion: Any) -> str:
+    """A widget's field's full name: its /T and its parents', joined by dots."""
+    partes: list[str] = []
+    nodo = anotacion
+    for _ in range(_PROFUNDIDAD):
+        nombre = _valor(nodo, "/T")
+        if isinstance(nombre, str) and nombre:
+            partes.append(nombre)
+        if "/Parent" not in nodo:
+            break
+        nodo = nodo["/Parent"].get_object()
+    return ".".join(reversed(partes))
 
 
 def encima(lector: PdfFileReader) -> tuple[Encima, ...]:
@@ -187,12 +233,11 @@ def encima(lector: PdfFileReader) -> tuple[Encima, ...]:
             objeto = anotacion.get_object()
             if not dibuja(objeto):
                 continue
-            campo = es_campo(objeto)
-            firma = firma_del_campo(objeto) if campo else None
-            clave = firma or campo
+            dibujo = descrita(objeto, numero)
+            clave = dibujo.firma or dibujo.campo
             if clave not in vistas:
                 vistas.add(clave)
-                hallado.append(Encima(numero, campo, firma))
+                hallado.append(dibujo)
     return tuple(hallado)
 
 

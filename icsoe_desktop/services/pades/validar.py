@@ -14,8 +14,9 @@ LTV data (DSS) and /Info are accepted; anything else (a page's content, a page a
 annotation, the signature dictionary written again) is an illegal modification, and
 ``cambios_ilegales`` names what it finds of those on the pages, in the catalog and in the
 signature. What that policy leaves open (what the signed revision itself changed, a field that
-draws over a page) is read by ``mostrado`` for the caller: ``FirmaPdf.al_firmar``, ``encima``
-and ``posterior_valida``.
+draws over a page, on screen or in print) is read by ``mostrado`` for the caller:
+``FirmaPdf.al_firmar``, ``encima`` and ``posterior_valida`` (a later signature's stamp counts
+only when that signature, too, passes its own difference analysis up to the last revision).
 
 Revocation (``revocacion``) is judged apart, from what the PDF's document security store
 (DSS) holds (the app fetches nothing when it verifies), at the same time as the certificates:
@@ -70,7 +71,7 @@ class FirmaIlegible(Exception):
 @dataclass(frozen=True)
 class FirmaPosterior:
     """A signature or document time-stamp added after the first signature (nothing checked
-    but, for one whose visible stamp draws on a page, ``posterior_valida``)."""
+    but, for a signature whose visible stamp draws on a page, ``posterior_valida``)."""
 
     sello: bool  # a document time-stamp (/DocTimeStamp), not a signature
     nombre: str  # the signer's (or TSA's) common name
@@ -80,6 +81,7 @@ class FirmaPosterior:
     otros: tuple[bytes, ...] = field(default=(), repr=False)  # the other certificates
     pagina: int = 0  # the page its visible stamp draws on, found valid (0: none)
     handle: object = field(default=None, repr=False, compare=False)  # pyHanko's
+    rfc: str = ""  # the signer's, read from its certificate by the caller ("": none)
 
 
 @dataclass(frozen=True)
@@ -237,30 +239,32 @@ def _posterior(firma: Any) -> FirmaPosterior:
     return FirmaPosterior(sello, str(nombre), momento, referencia, der, otros, handle=firma)
 
 
+# How a later signature stands (``posterior_valida``): valid; not valid here (broken, not its
+# whole revision, or not of a trusted issuer); or valid but changed after it beyond what its own
+# difference analysis admits (its stamp redrawn, say).
+VALIDA, NO_VALIDA, CAMBIADA = "valida", "no_valida", "cambiada"
+
+
 def posterior_valida(
     posterior: FirmaPosterior, anclas: list[bytes], intermedios: list[bytes], ahora: datetime
-) -> bool:
-    """Whether a later signature (or document time-stamp) is intact, covers its whole
-    revision and its certificate chains to ``anclas`` at ``ahora``."""
-    from pyhanko.sign.validation import validate_pdf_timestamp
-
+) -> str:
+    """Whether a later signature is intact, covers its whole revision, its certificate chains
+    to ``anclas`` at ``ahora`` and the updates after it pass pyHanko's difference analysis
+    (its default policy) up to the last revision."""
     handle: Any = posterior.handle
-    contexto = _contexto(anclas, intermedios, ahora)
-    estado: Any
     try:
-        if posterior.sello:
-            estado = validate_pdf_timestamp(handle, validation_context=contexto)
-        else:
-            estado = validate_pdf_signature(
-                handle, signer_validation_context=contexto, skip_diff=True
-            )
+        estado = validate_pdf_signature(
+            handle, signer_validation_context=_contexto(anclas, intermedios, ahora)
+        )
     except Exception as exc:  # a CMS pyHanko cannot evaluate: not valid
         log.info("Firma posterior no evaluable: %r", exc)
-        return False
+        return NO_VALIDA
     cobertura = estado.coverage is not None and (
         estado.coverage >= SignatureCoverageLevel.ENTIRE_REVISION
     )
-    return bool(estado.intact and estado.valid and estado.trusted and cobertura)
+    if not (estado.intact and estado.valid and estado.trusted and cobertura):
+        return NO_VALIDA
+    return VALIDA if estado.docmdp_ok else CAMBIADA
 
 
 def encima(firma: object) -> tuple[Encima, ...]:
@@ -510,7 +514,10 @@ FIRMA_REDEFINIDA, PAGINAS_AGREGADAS, PAGINAS_QUITADAS = "firma", "paginas+", "pa
 CONTENIDO, ANOTACION, CAMPO, OTRO = "contenido", "anotacion", "campo", "otro"
 
 
-def cambios_ilegales(firma: object) -> tuple[tuple[str, int | str], ...]:
+Cambio = tuple[str, int | str | Encima]  # a code and its page, count, catalog key or field
+
+
+def cambios_ilegales(firma: object) -> tuple[Cambio, ...]:
     """What the updates after ``firma``'s signed revision changed on its pages and in its
     signature dictionary (``OTRO`` alone when it is none of those)."""
     handle: Any = firma
@@ -522,8 +529,8 @@ def cambios_ilegales(firma: object) -> tuple[tuple[str, int | str], ...]:
     return tuple(encontrados) or ((OTRO, 0),)
 
 
-def _cambios(lector: PdfFileReader, firma: Any) -> list[tuple[str, int | str]]:
-    cambios: list[tuple[str, int | str]] = []
+def _cambios(lector: PdfFileReader, firma: Any) -> list[Cambio]:
+    cambios: list[Cambio] = []
     ref_firma = firma.sig_field.raw_get("/V").reference
     definida = [
         r
@@ -550,8 +557,10 @@ def _cambios(lector: PdfFileReader, firma: Any) -> list[tuple[str, int | str]]:
         for anotacion in _lista(nueva.get("/Annots")):
             objeto = anotacion.get_object()
             if anotacion.reference not in previas and not _de_firma(objeto):
-                campo = mostrado.es_campo(objeto) and mostrado.dibuja(objeto)
-                cambios.append((CAMPO if campo else ANOTACION, numero))
+                if mostrado.es_campo(objeto) and mostrado.dibuja(objeto):
+                    cambios.append((CAMPO, mostrado.descrita(objeto, numero)))
+                else:
+                    cambios.append((ANOTACION, numero))
                 break
     return cambios
 
