@@ -158,18 +158,34 @@ def test_a_stored_acuse_swapped_with_its_sha256_is_never_handed_out(
 def test_an_acuse_kept_when_any_rfc_counted_is_still_handed_out_by_its_folio(
     services, firmada, tmp_path
 ):
-    """An acuse registered by a version that counted any RFC of its text: its RFC beside
-    another on lines that say no party, not declared. Its folio says which it is."""
+    """An acuse registered by a version that counted any RFC of its text (its row of that
+    rule: ``acuse_imss_regla`` 0): its RFC beside another on lines that say no party, not
+    declared. Its folio says which it is. A row registered since is held to today's reading."""
     rfc, uuid, _contrato, _constancia = firmada
     servicio = services.informativa_presentacion
     servicio.registrar(uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {})
     antiguo = _acuse("", otras_lineas=(f"RFC: {rfc}", "RFC: TRA120305P31"))
+
+    def guardar(regla: int) -> None:
+        with closing(plain.connect(services.empresas.ruta(services.empresa))) as conn:
+            conn.execute(
+                "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ?, "
+                "acuse_imss_regla = ? WHERE uuid = ?",
+                (antiguo, hashlib.sha256(antiguo).hexdigest(), regla, uuid),
+            )
+
+    # Registered today: its rule recorded, the same acuse refused.
     with closing(plain.connect(services.empresas.ruta(services.empresa))) as conn:
-        conn.execute(
-            "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ? "
-            "WHERE uuid = ?",
-            (antiguo, hashlib.sha256(antiguo).hexdigest(), uuid),
-        )
+        (regla,) = conn.execute(
+            "SELECT acuse_imss_regla FROM icsoe_informativas WHERE uuid = ?", (uuid,)
+        ).fetchone()
+    assert regla == 1
+    guardar(1)
+    with pytest.raises(ValidationError) as error:
+        servicio.acuse_imss(uuid, rfc)
+    assert error.value.code == "acuse_imss_ajeno"
+    assert "no dice el RFC del contratista" in error.value.message
+    guardar(0)
     assert servicio.acuse_imss(uuid, rfc) == antiguo
     assert servicio.archivo(uuid, rfc, "CNT010101A14", tmp_path / "cliente.zip")
 

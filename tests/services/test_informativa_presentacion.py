@@ -257,6 +257,7 @@ def test_the_archive_for_the_client_carries_the_sisub_acuse_once_filed(services,
 
     from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
     from icsoe_desktop.store.models import SisubReporte
+    from tests.sisub_datos import completar
 
     rfc, _ana, uuid, contrato = firmada
     servicio = services.informativa_presentacion
@@ -270,6 +271,7 @@ def test_the_archive_for_the_client_carries_the_sisub_acuse_once_filed(services,
         assert sisub not in zf.namelist()  # the SISUB is not filed yet
 
     reporte = services.sisub.preparar(rfc, rfc, PERIODO).uuid
+    completar(services, reporte, rfc)
     del_infonavit = acuse_infonavit_pdf(rfc=rfc)
     services.sisub_presentacion.registrar(
         reporte, rfc, del_infonavit, "a.pdf", "SISUB-2026-0001234"

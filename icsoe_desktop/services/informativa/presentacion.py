@@ -26,7 +26,7 @@ from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa import acuse_corregido
-from icsoe_desktop.domain.informativa.acuse_imss import MSG_CONSTANCIA, cotejar, partes
+from icsoe_desktop.domain.informativa.acuse_imss import MSG_CONSTANCIA, REGLA, cotejar, partes
 from icsoe_desktop.domain.informativa.modelo import (
     FIRMADA,
     PRESENTADA,
@@ -331,6 +331,7 @@ class PresentacionService(InformativaBase):
             row.acuse_imss_sha256 = hashlib.sha256(pdf).hexdigest()
             row.acuse_imss_declarado = bool(leida.faltan)
             row.acuse_imss_corregido = corregido.guardado()
+            row.acuse_imss_regla = REGLA
             tarde = dias_fuera_de_plazo(inf.periodo, row.tipo, hecha.presentada)
             self._audit.record(
                 session,
@@ -572,6 +573,7 @@ def acuse_comprobado(row: InformativaRow, rfc: str, nombre: str = "") -> bytes:
             bool(row.acuse_imss_declarado),
             nombre,
             acuse_corregido.leer(row.acuse_imss_corregido),
+            row.acuse_imss_regla or 0,
         )
         if problema := acuse_ajeno(pdf, row.acuse_imss_sha256, registrada):
             log.warning("Acuse del IMSS ajeno: informativa %s: %s", row.uuid, problema)
