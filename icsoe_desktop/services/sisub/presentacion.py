@@ -159,9 +159,9 @@ class SisubPresentacionService(SisubService):
         """The report filed on the date the acuse's reception line states (``presentado``,
         aware, may repeat it; it is the date only when the clerk states a scanned acuse:
         ``declarado``, recorded only when the text does not say whose it is)."""
-        folio = check_folio(folio)
         leido = leer_acuse(pdf, nombre, mensajes=MENSAJES_PDF)
         documento(leido.texto, nombre, leido.es_constancia)
+        folio = check_folio(folio)
         texto = leido.texto
         reporte, problemas = self.revision(uuid, actor, Accion.PRESENTAR_SISUB)
         errores = [p for p in problemas if not p.aviso]
