@@ -208,7 +208,9 @@ COLUMNAS: dict[str, frozenset[str]] = {
     ),
     "sisub_reportes": frozenset(
         {
+            "acuse_declarado",
             "acuse_pdf",
+            "acuse_regla",
             "acuse_sha256",
             "complementa",
             "contratista_id",

@@ -16,7 +16,8 @@ what it is and whose it is. No real acuse is public, so it is read as the IMSS a
   before the period ends (the SISUB is filed after its cuatrimestre).
 
 What the text does not state of whose it is (a scanned acuse) is returned, for the clerk to
-state it (``declarado``)."""
+state it (``declarado``). A stored acuse is read again the same way (``guardado_ajeno``)
+wherever it is handed out, when its registro passed this reading (``REGLA``)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.informativa.presentacion import FOLIO as FOLIO_IMSS
 from icsoe_desktop.domain.informativa.presentacion import FOLIO_CONTRATO
 from icsoe_desktop.domain.parecidos import plegar
+
+# The reading a registro passes (SisubReporte.acuse_regla): 0 held the acuse to its SHA-256
+# alone; 1 reads it again as the INFONAVIT's acuse of the report.
+REGLA = 1
 
 # The INFONAVIT's folio: letters, digits and hyphens, at least six, with a digit; never the
 # IMSS's (N262253432, SI262202734, A26P3662382). A factura's or a REPSE's short number is not one.
@@ -268,3 +273,49 @@ def cotejar(
     if not _ACEPTADO.search(plano) and not falta:
         raise ValidationError("acuse_sin_aceptado", MSG_SIN_ACEPTADO, "acuse")
     return falta
+
+
+# Why a stored acuse is not the registered one, by the code of what refuses it.
+_GUARDADO = {
+    "acuse_es_imss": "es el acuse ICSOE del IMSS",
+    "acuse_es_constancia": "es la constancia de firma de la informativa",
+    "acuse_no_infonavit": "no es un acuse del SISUB del INFONAVIT",
+    "acuse_de_otro_rfc": "es de otro contratista",
+    "acuse_de_otro_periodo": "es de otro periodo",
+    "acuse_letras_parecidas": "escribe letras de otro alfabeto que imitan a las latinas",
+    "acuse_rfc_ilegible": "no dice un RFC legible",
+    "acuse_sin_datos": "no dice de quién es, y no se registró como declarado",
+    "folio_no_en_acuse": "no dice el folio registrado",
+    "acuse_rechazado": "no dice que el folio esté aceptado",
+    "acuse_en_proceso": "no dice que el folio esté aceptado",
+    "acuse_sin_aceptado": "no dice que el folio esté aceptado",
+}
+OTRA_FECHA = "es del {leida}, no de la fecha de presentación registrada ({registrada})"
+
+
+def guardado_ajeno(
+    texto: str,
+    es_constancia: bool,
+    rfc: str,
+    periodo: Periodo,
+    folio: str,
+    presentado: datetime | None,
+    beneficiarios: frozenset[str],
+    declarado: bool,
+) -> str:
+    """Why a stored acuse (its text read again, ``es_constancia`` as the reader says) is not
+    the one registered for this report ("" when it is): its kind, whose, its folio accepted and
+    its reception date (``presentado``, aware) held as when it was registered."""
+    try:
+        documento(texto, "acuse", es_constancia)
+        falta = cotejar(texto, rfc, periodo, folio, beneficiarios, declarado)
+    except ValidationError as exc:
+        return _GUARDADO.get(exc.code, exc.message)
+    leida = None if falta else fecha_recepcion(texto)
+    if leida is not None and presentado is not None and leida != presentado:
+        formato = "%d/%m/%Y %H:%M:%S"
+        return OTRA_FECHA.format(
+            leida=leida.strftime(formato),
+            registrada=presentado.astimezone(HORA_DEL_CENTRO).strftime(formato),
+        )
+    return ""

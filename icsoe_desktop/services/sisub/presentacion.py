@@ -26,6 +26,7 @@ from icsoe_desktop.domain.sisub import presentados
 from icsoe_desktop.domain.sisub.acuse import (
     MSG_FECHA_DISTINTA,
     MSG_SIN_FECHA,
+    REGLA,
     check_folio,
     cotejar,
     documento,
@@ -207,6 +208,7 @@ class SisubPresentacionService(SisubService):
             row.presentado_at = _utc(cuando)
             row.acuse_pdf = pdf
             row.acuse_sha256 = hashlib.sha256(pdf).hexdigest()
+            row.acuse_regla, row.acuse_declarado = REGLA, bool(falta)
             row.contratos_presentados = presentados.a_texto(
                 contratos, icsoe_del_periodo(session, contratista.id, periodo)
             )
