@@ -573,7 +573,10 @@ def test_a_look_alike_or_hidden_rfc_never_reads_as_the_contratistas(services, fi
         assert (error.value.code, dice in error.value.message) == (codigo, True), error.value
         # The clerk's statement changes nothing: the text says something that cannot be read.
         assert _refusal(services, uuid, pdf, confirmo_acuse=True).code == codigo
-    # No contratista line: this RFC in the contract table is a beneficiary's, not stated.
+    # Its RFC written with separators is read; no contratista line: this RFC in the contract
+    # table is a beneficiary's, not stated.
+    separado = _acuse("", otras_lineas=(f"R.F.C. del contratista: {rfc[:3]}-{rfc[3:9]}-{rfc[9:]}",))
+    assert servicio.proponer(uuid, rfc, separado, "a.pdf").faltan == ()
     sin_linea = acuse_pdf(tuple(x for x in _lineas_imss("", (fila,)) if "contratista" not in x))
     escaneo = acuse_pdf((), invisibles=_lineas_imss(rfc), escaneo=True)
     for pdf in (sin_linea, escaneo):

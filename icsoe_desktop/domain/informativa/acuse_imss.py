@@ -84,6 +84,7 @@ _DEL_CONTRATISTA = re.compile(
 _DE_OTRA_PARTE = re.compile(r"contratante|beneficiari|cliente|subcontrat")
 # A label that says an RFC follows («RFC del contratista:», «R.F.C.:»), and what follows it.
 _ETIQUETA_RFC = re.compile(r"\br\.?\s?f\.?\s?c\b\.?[^:]{0,40}:\s*(\S.*)?$")
+_SEPARADORES = re.compile(r"[\s.\-]")
 # The lines whose words are read as identifiers or labels: a look-alike letter there is refused.
 _LINEA_LEIDA = re.compile(r"rfc|r\.f\.c|folio|contrat|patron|razon social|periodo|fecha|tipo")
 
@@ -166,19 +167,23 @@ def partes(texto: str) -> Partes:
         plano = llano(linea)
         sin_anio.extend(_cuatrimestres_sin_anio(plano))
         ejercicios.extend(int(m.group(1)) for m in _EJERCICIO.finditer(plano))
-        en_linea = [r for r in _RFC.findall(linea.upper()) if r != RFC_IMSS]
+        escritos = _RFC.findall(linea.upper())
+        otra_parte = _DE_OTRA_PARTE.search(plano)
+        etiqueta = _ETIQUETA_RFC.search(plano)
+        if etiqueta and etiqueta.group(1) and not escritos and not otra_parte:
+            # «RFC: EDE-010101-8A2»: the value read without its separators, or unreadable.
+            escritos = _RFC.findall(_SEPARADORES.sub("", etiqueta.group(1).upper()))
+            if not escritos:
+                ilegibles.append(original.strip())
+        en_linea = [r for r in escritos if r != RFC_IMSS]
         if _LINEA_LEIDA.search(plano) or en_linea:
             falsos.extend(parecidos(original))
         rfcs.update(en_linea)
-        otra_parte = _DE_OTRA_PARTE.search(plano)
         del_contratista_ = _DEL_CONTRATISTA.search(plano) and not otra_parte
         if otra_parte and not en_linea:
             en_tabla_ajena = True  # a heading: the rows below are that party's
         elif del_contratista_:
             en_tabla_ajena = False
-        etiqueta = _ETIQUETA_RFC.search(plano)
-        if etiqueta and etiqueta.group(1) and not _RFC.search(linea.upper()) and not otra_parte:
-            ilegibles.append(original.strip())
         if en_linea and del_contratista_:
             del_contratista.extend(en_linea)
         elif not otra_parte and not en_tabla_ajena:
