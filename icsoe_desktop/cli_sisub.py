@@ -78,7 +78,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
             accion.add_argument(
                 "--declarado",
                 action="store_true",
-                help="el acuse (escaneado) no dice el RFC o el periodo y se confirma que es este",
+                help="declara que el PDF es el acuse del SISUB de este contratista y periodo "
+                "cuando su texto no lo dice (un acuse escaneado): se registra como declarado, con "
+                "--folio y --fecha como aparecen en él",
+            )
+            accion.add_argument(
+                "--fecha",
+                metavar="FECHA",
+                help="la fecha y hora de recepción, hora del centro, de un acuse declarado: "
+                "DD/MM/AAAA HH:MM o AAAA-MM-DD HH:MM",
             )
 
     adjuntar = actions.add_parser(
@@ -229,14 +237,31 @@ def _exportar(args: argparse.Namespace, uuid: str, services: Services) -> int:
 def _presentar(args: argparse.Namespace, uuid: str, services: Services) -> int:
     from pathlib import Path
 
+    from icsoe_desktop.cli_informativa import _leer_fecha
     from icsoe_desktop.services.informativa.repse import pdf_de_archivo
 
     pdf = pdf_de_archivo(Path(args.acuse))
     servicio = services.sisub_presentacion
     leido = servicio.leer(uuid, CLI_ACTOR, pdf.datos, pdf.nombre)
-    folio = args.folio or leido.folio
-    hecho = servicio.registrar(
-        uuid, CLI_ACTOR, pdf.datos, pdf.nombre, folio, leido.fecha, args.declarado
-    )
-    print(f"{hecho.texto}: folio {hecho.folio}, {hecho.presentado:%d/%m/%Y %H:%M}.")
+    if leido.faltan and not args.declarado:
+        print(
+            f"«{pdf.nombre}» no dice {' ni '.join(leido.faltan)}: si es el acuse del SISUB de "
+            "este contratista y periodo, decláralo con --declarado y escribe --folio y --fecha "
+            "como aparecen en él.",
+            file=sys.stderr,
+        )
+        return 2
+    # Declared, not read: both typed, nothing taken from a text that does not say whose it is.
+    folio = args.folio or ("" if leido.faltan else leido.folio)
+    fecha = _leer_fecha(args.fecha) if args.fecha else None
+    faltan = [f for f, valor in (("--folio", folio), ("--fecha", fecha)) if not valor]
+    if leido.faltan and faltan:
+        print(
+            f"Un acuse declarado se registra con lo que muestra: indica {' y '.join(faltan)}.",
+            file=sys.stderr,
+        )
+        return 2
+    hecho = servicio.registrar(uuid, CLI_ACTOR, pdf.datos, pdf.nombre, folio, fecha, args.declarado)
+    declarado = " Acuse declarado por el usuario (su texto no lo dice)." if leido.faltan else ""
+    print(f"{hecho.texto}: folio {hecho.folio}, {hecho.presentado:%d/%m/%Y %H:%M}.{declarado}")
     return 0

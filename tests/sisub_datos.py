@@ -113,4 +113,21 @@ def empresa_de_la_nomina(services: Any, data_dir: Path) -> None:
     nc.confiar(data_dir)
 
 
-__all__ = ["CLIENTE", "Escenario"]
+def completar(services: Any, reporte: str, actor: str) -> None:
+    """What Revisar asks of a report, answered the shortest way (only a report Revisar passes
+    is filed): each contract's number and work site typed, the workers rows without a registro
+    patronal or amounts taken out (the difference with the ICSOE noted)."""
+    for n, c in enumerate(services.sisub.reporte(reporte, actor).contratos, 1):
+        if not c.numero or not c.sitio.calle:
+            services.sisub.guardar_contrato(reporte, c.uuid, actor, f"SISUB-2026-9{n:02}", SITIO)
+        for t in services.sisub.trabajadores(reporte, actor, c.uuid):
+            if not t.registro_patronal or not t.origen:
+                services.sisub.quitar_trabajador(t.uuid, actor)
+    if any(not p.aviso for p in services.sisub.revisar(reporte, actor)):
+        # The workers taken out are still the ICSOE's: the difference said, as a clerk would.
+        services.sisub.anotar_icsoe(reporte, actor, "Sin nómina del periodo en este equipo.")
+    errores = [p.mensaje for p in services.sisub.revisar(reporte, actor) if not p.aviso]
+    assert not errores, errores
+
+
+__all__ = ["CLIENTE", "Escenario", "completar"]

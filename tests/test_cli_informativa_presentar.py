@@ -24,7 +24,7 @@ from tests.informativa_servicios import (
     capturista_activa,
     contrato_con_trabajadores,
 )
-from tests.sisub_datos import ENERO_ABRIL, OTRO_CLIENTE, contrato
+from tests.sisub_datos import ENERO_ABRIL, OTRO_CLIENTE, completar, contrato
 from tests.test_cli_informativa import cli
 
 
@@ -39,6 +39,8 @@ def test_presentar_listar_and_archivo(services, data_dir, tmp_path, smtp_configu
     constancia = services.informativa_firma.acuse(uuid, rfc)
     # A contract with another client started before the period, still in force in it.
     contrato(services, rfc, ana, ENERO_ABRIL, OTRO_CLIENTE, date(2026, 2, 10), None)
+    # The period's SISUB made ready to file (only a report Revisar passes is filed).
+    completar(services, services.sisub.preparar(rfc, ana, PERIODO).uuid, ana)
     services.close()
 
     def listar() -> list[str]:

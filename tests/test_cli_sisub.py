@@ -5,6 +5,7 @@ a contract without its SISUB number keeps the files from being exported."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from datetime import date
 
@@ -31,6 +32,18 @@ def quien(_quien_una_vez, services, smtp_configured):
     return rfc, ana
 
 
+def _escaneo() -> bytes:
+    """A scanned page: drawn, no text."""
+    from reportlab.pdfgen import canvas
+
+    salida = io.BytesIO()
+    c = canvas.Canvas(salida, invariant=1)
+    c.rect(50, 50, 200, 200)
+    c.showPage()
+    c.save()
+    return salida.getvalue()
+
+
 @pytest.mark.slow
 @pytest.mark.end2end
 def test_a_period_without_contracts_from_preparar_to_presentar(services, quien, data_dir, tmp_path):
@@ -54,6 +67,16 @@ def test_a_period_without_contracts_from_preparar_to_presentar(services, quien, 
     assert hecho.returncode == 2
     assert "El acuse es de otro contratista (XAXX010101000)" in hecho.stderr
     assert "Traceback" not in hecho.stderr
+    # A scan says nothing of whose it is: declared, with the folio and date it shows typed.
+    escaneo = tmp_path / "escaneo.pdf"
+    escaneo.write_bytes(_escaneo())
+    hecho = cli(data_dir, "sisub", "presentar", *periodo, "--acuse", escaneo)
+    assert hecho.returncode == 2 and "decláralo con --declarado" in hecho.stderr
+    hecho = cli(
+        data_dir, "sisub", "presentar", *periodo, "--acuse", escaneo, "--declarado",
+        "--folio", "SISUB-2026-0001234",
+    )  # fmt: skip
+    assert hecho.returncode == 2 and "indica --fecha." in hecho.stderr
     acuse = tmp_path / "acuse.pdf"
     acuse.write_bytes(acuse_infonavit_pdf(rfc=rfc))
     hecho = cli(data_dir, "sisub", "presentar", *periodo, "--acuse", acuse)

@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0050_sisub_guias"
+HEAD = "0051_acuse_regla"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -159,6 +159,7 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "acuse_imss_corregido",
             "acuse_imss_declarado",
             "acuse_imss_pdf",
+            "acuse_imss_regla",
             "acuse_imss_sha256",
             "acuse_pdf",
             "cadena",
@@ -207,7 +208,9 @@ COLUMNAS: dict[str, frozenset[str]] = {
     ),
     "sisub_reportes": frozenset(
         {
+            "acuse_declarado",
             "acuse_pdf",
+            "acuse_regla",
             "acuse_sha256",
             "complementa",
             "contratista_id",

@@ -432,7 +432,7 @@ def test_a_client_with_only_a_continuing_contract_gets_its_sisub(
     from datetime import date
 
     from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
-    from tests.sisub_datos import ENERO_ABRIL, OTRO_CLIENTE, contrato
+    from tests.sisub_datos import ENERO_ABRIL, OTRO_CLIENTE, completar, contrato
 
     rfc, ana, uuid, del_cliente = firmada
     services.informativa_presentacion.registrar(
@@ -441,6 +441,7 @@ def test_a_client_with_only_a_continuing_contract_gets_its_sisub(
     )  # fmt: skip
     contrato(services, rfc, ana, ENERO_ABRIL, OTRO_CLIENTE, date(2026, 2, 10), None)
     sisub = services.sisub.preparar(rfc, ana, PERIODO).uuid
+    completar(services, sisub, ana)
     services.sisub_presentacion.registrar(
         sisub, rfc, acuse_infonavit_pdf(rfc=rfc), "a.pdf", "SISUB-2026-0001234"
     )

@@ -16,6 +16,7 @@ from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
 from icsoe_desktop.gui.informativa.sisub import SisubDialog
 from tests import nomina_cfdi as nc
 from tests import sisub_fixtures as fx
+from tests.acuses_pdf import acuse_pdf
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import (
@@ -101,14 +102,23 @@ def test_the_sisub_from_preparar_to_presentar(
         tmp_path / "salida" / f"SISUB {rfc} 2026-2" / "3_SISUB_Ley_29_bis_DetalleTrab.csv"
     ).exists()
 
+    # A scan whose OCR layer alone names the contratista: said, to be declared.
+    escaneo = tmp_path / "escaneo.pdf"
+    escaneo.write_bytes(
+        acuse_pdf((), invisibles=(f"RFC del sujeto obligado: {rfc}",), escaneo=True)
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(escaneo), ""))
+    click(qtbot, dialogo.presentar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 3)
+    assert "--declarado, --folio y --fecha" in modals.texts[2]
     acuse = tmp_path / "acuse.pdf"
     acuse.write_bytes(acuse_infonavit_pdf(rfc=rfc))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(acuse), ""))
     modals.answer("Registrar", "Aceptar")
     click(qtbot, dialogo.presentar)
-    qtbot.waitUntil(lambda: len(modals.texts) == 4)
-    assert "SISUB-2026-0001234" in modals.texts[2]
-    assert modals.texts[3] == "Presentado: folio SISUB-2026-0001234."
+    qtbot.waitUntil(lambda: len(modals.texts) == 5)
+    assert "SISUB-2026-0001234" in modals.texts[3] and "15/09/2026 11:20" in modals.texts[3]
+    assert modals.texts[4] == "Presentado: folio SISUB-2026-0001234."
     qtbot.waitUntil(lambda: not dialogo.guardar_contrato.isEnabled())
     assert "Presentado" in dialogo.estado.text() and not dialogo.preparar.isEnabled()
     assert not dialogo.anotar.isEnabled() and dialogo.complementario.isEnabled()

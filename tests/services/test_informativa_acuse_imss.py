@@ -158,18 +158,34 @@ def test_a_stored_acuse_swapped_with_its_sha256_is_never_handed_out(
 def test_an_acuse_kept_when_any_rfc_counted_is_still_handed_out_by_its_folio(
     services, firmada, tmp_path
 ):
-    """An acuse registered by a version that counted any RFC of its text: its RFC beside
-    another on lines that say no party, not declared. Its folio says which it is."""
+    """An acuse registered by a version that counted any RFC of its text (its row of that
+    rule: ``acuse_imss_regla`` 0): its RFC beside another on lines that say no party, not
+    declared. Its folio says which it is. A row registered since is held to today's reading."""
     rfc, uuid, _contrato, _constancia = firmada
     servicio = services.informativa_presentacion
     servicio.registrar(uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {})
     antiguo = _acuse("", otras_lineas=(f"RFC: {rfc}", "RFC: TRA120305P31"))
+
+    def guardar(regla: int) -> None:
+        with closing(plain.connect(services.empresas.ruta(services.empresa))) as conn:
+            conn.execute(
+                "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ?, "
+                "acuse_imss_regla = ? WHERE uuid = ?",
+                (antiguo, hashlib.sha256(antiguo).hexdigest(), regla, uuid),
+            )
+
+    # Registered today: its rule recorded, the same acuse refused.
     with closing(plain.connect(services.empresas.ruta(services.empresa))) as conn:
-        conn.execute(
-            "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ? "
-            "WHERE uuid = ?",
-            (antiguo, hashlib.sha256(antiguo).hexdigest(), uuid),
-        )
+        (regla,) = conn.execute(
+            "SELECT acuse_imss_regla FROM icsoe_informativas WHERE uuid = ?", (uuid,)
+        ).fetchone()
+    assert regla == 1
+    guardar(1)
+    with pytest.raises(ValidationError) as error:
+        servicio.acuse_imss(uuid, rfc)
+    assert error.value.code == "acuse_imss_ajeno"
+    assert "no dice el RFC del contratista" in error.value.message
+    guardar(0)
     assert servicio.acuse_imss(uuid, rfc) == antiguo
     assert servicio.archivo(uuid, rfc, "CNT010101A14", tmp_path / "cliente.zip")
 
@@ -521,3 +537,60 @@ def test_reading_stops_at_its_time_limit_and_at_cancelar():
     with pytest.raises(ValidationError) as error:
         leer_acuse(lenta, "lenta.pdf", cancelado=lambda: True)
     assert error.value.message == "Se canceló la lectura de «lenta.pdf»."
+
+
+def _lineas_imss(rfc: str, contratos: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return (
+        "INSTITUTO MEXICANO DEL SEGURO SOCIAL",
+        "ACUSE DE PRESENTACIÓN DE LA INFORMATIVA CUATRIMESTRAL",
+        f"RFC del contratista: {rfc}",
+        "Periodo: Mayo - Agosto 2026",
+        "Tipo de informativa: Normal",
+        "Folio de la informativa: N262253432",
+        f"Fecha y hora de presentación: {TEXTO_FECHA}",
+        "Contratos informados",
+        "RFC del beneficiario   Nombre   Folio IMSS",
+        *contratos,
+    )
+
+
+def test_a_look_alike_or_hidden_rfc_never_reads_as_the_contratistas(services, firmada, tmp_path):
+    """Its RFC in Cyrillic look-alikes, an unreadable RFC label, a contract row under «RFC del
+    beneficiario» or an OCR layer over a scan never say the acuse is this contratista's."""
+    from tests.acuses_pdf import acuse_pdf, parecido
+
+    rfc, uuid, _contrato, _constancia = firmada
+    servicio = services.informativa_presentacion
+    fila = f"{rfc}   EMPRESA DE PRUEBA   A26P3662382"
+    falso = acuse_pdf(_lineas_imss(parecido(rfc), (fila,)))
+    ilegible = acuse_pdf(_lineas_imss("(no disponible)", (fila,)))
+    for pdf, codigo, dice in (
+        (falso, "acuse_letras_parecidas", "letras de otro alfabeto que imitan a las latinas"),
+        (ilegible, "acuse_rfc_ilegible", "«RFC del contratista: (no disponible)»"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            servicio.proponer(uuid, rfc, pdf, "acuse.pdf")
+        assert (error.value.code, dice in error.value.message) == (codigo, True), error.value
+        # The clerk's statement changes nothing: the text says something that cannot be read.
+        assert _refusal(services, uuid, pdf, confirmo_acuse=True).code == codigo
+    # Its RFC written with separators is read; no contratista line: this RFC in the contract
+    # table is a beneficiary's, not stated.
+    separado = _acuse("", otras_lineas=(f"R.F.C. del contratista: {rfc[:3]}-{rfc[3:9]}-{rfc[9:]}",))
+    assert servicio.proponer(uuid, rfc, separado, "a.pdf").faltan == ()
+    sin_linea = acuse_pdf(tuple(x for x in _lineas_imss("", (fila,)) if "contratista" not in x))
+    escaneo = acuse_pdf((), invisibles=_lineas_imss(rfc), escaneo=True)
+    for pdf in (sin_linea, escaneo):
+        assert "el RFC del contratista" in servicio.proponer(uuid, rfc, pdf, "a.pdf").faltan
+        assert _refusal(services, uuid, pdf).code == "acuse_sin_confirmar"
+    # Stored, the look-alike acuse with its SHA-256 rewritten is refused by today's reading.
+    servicio.registrar(uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {})
+    with closing(plain.connect(services.empresas.ruta(services.empresa))) as conn:
+        conn.execute(
+            "UPDATE icsoe_informativas SET acuse_imss_pdf = ?, acuse_imss_sha256 = ?, "
+            "acuse_imss_regla = 0 WHERE uuid = ?",
+            (falso, hashlib.sha256(falso).hexdigest(), uuid),
+        )
+    with pytest.raises(ValidationError) as error:
+        servicio.archivo(uuid, rfc, "CNT010101A14", tmp_path / "cliente.zip")
+    assert error.value.code == "acuse_imss_ajeno"
+    assert "letras de otro alfabeto" in error.value.message

@@ -258,6 +258,7 @@ def test_the_archive_for_the_client_carries_the_sisub_acuse_once_filed(services,
 
     from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
     from icsoe_desktop.store.models import SisubReporte
+    from tests.sisub_datos import completar
 
     rfc, _ana, uuid, contrato = firmada
     servicio = services.informativa_presentacion
@@ -271,6 +272,7 @@ def test_the_archive_for_the_client_carries_the_sisub_acuse_once_filed(services,
         assert sisub not in zf.namelist()  # the SISUB is not filed yet
 
     reporte = services.sisub.preparar(rfc, rfc, PERIODO).uuid
+    completar(services, reporte, rfc)
     del_infonavit = acuse_infonavit_pdf(rfc=rfc)
     services.sisub_presentacion.registrar(
         reporte, rfc, del_infonavit, "a.pdf", "SISUB-2026-0001234"
@@ -299,6 +301,23 @@ def test_the_archive_for_the_client_carries_the_sisub_acuse_once_filed(services,
         servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "alterado.zip")
     assert error.value.code == "acuse_sisub_alterado"
     assert "SISUB-2026-0001234" in error.value.message
+    # The IMSS acuse put in its place with its SHA-256 rewritten: read again, refused; a
+    # registro of before that reading is held to its SHA-256 alone, as it was registered.
+    del_imss = _acuse()
+    with services.store.session() as session:
+        session.execute(
+            update(SisubReporte).values(acuse_pdf=del_imss, acuse_sha256=_sha(del_imss))
+        )
+    with pytest.raises(ValidationError) as error:
+        servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "ajeno.zip")
+    assert error.value.code == "acuse_sisub_ajeno"
+    assert "no es el que se registró: es el acuse ICSOE del IMSS" in error.value.message
+    assert not (tmp_path / "ajeno.zip").exists()
+    with services.store.session() as session:
+        session.execute(update(SisubReporte).values(acuse_regla=0))
+    (zip_path,) = servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "anterior.zip")
+    with zipfile.ZipFile(zip_path) as zf:
+        assert _sha(zf.read(sisub)) == _sha(del_imss)
     assert not (tmp_path / "alterado.zip").exists()
 
 

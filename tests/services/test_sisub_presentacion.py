@@ -171,9 +171,15 @@ def test_edits_are_refused_once_filed(services, reporte):
     _inf, viejo = contrato(services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 1), None)
     services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
     pdf = acuse_infonavit_pdf(rfc=rfc)
+    # What Revisar asks is corrected first: only such a report is filed.
+    with pytest.raises(ValidationError) as error:
+        services.sisub_presentacion.registrar(uuid, rfc, pdf, "acuse.pdf", FOLIO, A_TIEMPO)
+    assert error.value.code == "sisub_por_corregir"
+    assert "Revisar encuentra" in error.value.message
+    services.sisub.guardar_contrato(uuid, viejo, ana, "S-1", SITIO)
     services.sisub_presentacion.registrar(uuid, rfc, pdf, "acuse.pdf", FOLIO, A_TIEMPO)
     with pytest.raises(ValidationError) as error:
-        services.sisub.guardar_contrato(uuid, viejo, ana, "S-1", SITIO)
+        services.sisub.guardar_contrato(uuid, viejo, ana, "S-2", SITIO)
     assert error.value.code == "sisub_presentado"
 
 

@@ -42,7 +42,7 @@ def _limite(escritorio, admin: str) -> date:
 
 
 def test_a_year_loaded_on_the_server_moves_the_deadline_on_every_desktop(
-    sync_server, desktops, tmp_path, capsys
+    sync_server, desktops, tmp_path, capsys, clock
 ):
     a, b = connected(sync_server, desktops)
     rfc = enter_contratista(a, a.data_dir, tmp_path)
@@ -61,7 +61,8 @@ def test_a_year_loaded_on_the_server_moves_the_deadline_on_every_desktop(
     b.sync.synchronize()  # the same list: nothing written
     assert (b.data_dir / inhabiles.ARCHIVO).stat().st_mtime_ns == kept
 
-    # Filed on the 19th: on time by the server's list.
+    # Filed on the 19th: on time by the server's list (an acuse is never of the future).
+    clock.now = datetime(2027, 1, 20, 12, 0)
     reporte = a.sisub.preparar(rfc, CLI_ACTOR, SEP_DIC).uuid
     acuse = acuse_infonavit_pdf(
         rfc=rfc, periodo="Septiembre - Diciembre 2026", fecha="19/01/2027 10:00:00"

@@ -20,7 +20,14 @@ from tests.icsoe_helpers import enter_contratista
 from tests.informativa_servicios import CLIENTE
 from tests.services.libros_de_prueba import escribir
 from tests.services.test_repse import registro_pdf
-from tests.sisub_datos import ENCABEZADO_GUIA, GUIA_DETALLE, MAYO_AGOSTO, SITIO, contrato
+from tests.sisub_datos import (
+    ENCABEZADO_GUIA,
+    GUIA_DETALLE,
+    MAYO_AGOSTO,
+    SITIO,
+    completar,
+    contrato,
+)
 from tests.sync.conftest import connected
 
 
@@ -45,6 +52,7 @@ def test_a_sisub_report_travels_and_its_filing_comes_back(sync_server, desktops,
     assert len(c.trabajadores) == 6  # three workers, two bimestres
     assert b.sisub.del_periodo(rfc, CLI_ACTOR, MAYO_AGOSTO) == hecho.uuid
 
+    completar(b, hecho.uuid, CLI_ACTOR)  # only a report Revisar passes is filed
     pdf = acuse_infonavit_pdf(rfc=rfc)
     b.sisub_presentacion.registrar(hecho.uuid, CLI_ACTOR, pdf, "acuse.pdf", "SISUB-2026-0001234")
     b.sync.synchronize()

@@ -13,7 +13,9 @@ folio is not (``presentacion.proponer``).
 ``cotejar`` refuses an acuse that names another contratista, period or tipo, naming both; what
 the text does not state at all (a scanned acuse has no text), or does not state unambiguously
 (two RFCs on lines that name no party), is returned, for the clerk to state explicitly that the
-PDF is this informativa's acuse."""
+PDF is this informativa's acuse. The text is read after look-alike folding (domain/parecidos.py);
+a read line written with another alphabet's look-alike letters, or an RFC label whose value is
+no RFC, stops the reading (``legible``): nothing else of the text then says whose it is."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     TIPOS,
     Periodo,
 )
+from icsoe_desktop.domain.parecidos import parecidos, plegar
 
 FALTA_RFC = "el RFC del contratista"
 FALTA_PERIODO = "el periodo"
@@ -48,19 +51,42 @@ MSG_OTRO_PERIODO = (
     "{periodo}."
 )
 MSG_OTRO_TIPO = "Este acuse " + OTRO_TIPO + ": elige el acuse de presentación de esta informativa."
+# What cannot be read of whose the acuse is: the reading stops (no RFC of another line stands in).
+PARECIDOS = (
+    "escribe «{valor}» con letras de otro alfabeto que imitan a las latinas (no es un RFC ni un "
+    "folio auténtico)"
+)
+ILEGIBLE = "tiene la línea «{linea}», que no dice un RFC legible"
+MSG_ILEGIBLE = (
+    "Este acuse {razon}: no se puede saber de quién es. Elige el acuse de presentación que "
+    "descargaste del portal."
+)
 MSG_CONSTANCIA = (
     "«{nombre}» es la constancia de firma que genera esta aplicación, no el acuse del IMSS: "
     "firmar no es presentar. Presenta la informativa en el portal del IMSS y elige el acuse "
     "de presentación que descargas de ahí."
 )
 
+# The reading a registro passes (InformativaRow.acuse_imss_regla): 0 was the one where any RFC
+# of the text counted; 1 reads the contratista's line only, after look-alike folding, and
+# only the text a page shows.
+REGLA = 1
+
 # The IMSS's own RFC, which its documents may print in their heading: nobody's filing.
 RFC_IMSS = "IMS421231I45"
 _RFC = re.compile(r"(?<![A-Z0-9Ñ&])([A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3})(?![A-Z0-9])")
 # Lines that cite another filing: read neither for the folio nor for the tipo.
 CITA = re.compile(r"\bcorrige\b|\bcomplementa\b|sustitu|anterior|original|referencia|relacionad")
-_DEL_CONTRATISTA = re.compile(r"contratista|patron|razon social|prestador|declarante")
-_DE_OTRA_PARTE = re.compile(r"contratante|beneficiari|cliente")
+# «subcontratista» names another party (a contratista's own subcontractor), not this one.
+_DEL_CONTRATISTA = re.compile(
+    r"(?<!sub)contratista|patron|razon social|prestador|declarante|sujeto obligado"
+)
+_DE_OTRA_PARTE = re.compile(r"contratante|beneficiari|cliente|subcontrat")
+# A label that says an RFC follows («RFC del contratista:», «R.F.C.:»), and what follows it.
+_ETIQUETA_RFC = re.compile(r"\br\.?\s?f\.?\s?c\b\.?[^:]{0,40}:\s*(\S.*)?$")
+_SEPARADORES = re.compile(r"[\s.\-]")
+# The lines whose words are read as identifiers or labels: a look-alike letter there is refused.
+_LINEA_LEIDA = re.compile(r"rfc|r\.f\.c|folio|contrat|patron|razon social|periodo|fecha|tipo")
 
 # A month by its first three letters («sep», «set» and «septiembre» alike).
 _MES = {"ene": 1, "abr": 4, "may": 5, "ago": 8, "sep": 9, "set": 9, "dic": 12}
@@ -115,9 +141,17 @@ class Partes:
     tipos: tuple[str, ...]
     # RFCs on a line that names no party (neither the contratista nor another one).
     rfcs_sin_parte: frozenset[str] = frozenset()
+    # Words of the read lines written with look-alike letters of another alphabet
+    # (parecidos.py), and lines labelled as the contratista's RFC (or as an RFC of no party)
+    # whose value is no RFC: the text cannot say whose it is, the reading stops there.
+    parecidos: tuple[str, ...] = ()
+    ilegibles: tuple[str, ...] = ()
 
 
 def partes(texto: str) -> Partes:
+    """What ``texto`` says, read after look-alike folding (parecidos.py). The rows under a
+    heading that names a client, a beneficiary or a subcontratista (a table of contracts) are
+    that party's, up to a line that names the contratista."""
     rfcs: set[str] = set()
     sin_parte: set[str] = set()
     del_contratista: list[str] = []
@@ -125,16 +159,34 @@ def partes(texto: str) -> Partes:
     tipos: list[str] = []
     sin_anio: list[int] = []  # cuatrimestres named without their year
     ejercicios: list[int] = []
-    for linea in texto.splitlines():
+    falsos: list[str] = []
+    ilegibles: list[str] = []
+    en_tabla_ajena = False
+    for original in texto.splitlines():
+        linea = plegar(original)
         plano = llano(linea)
         sin_anio.extend(_cuatrimestres_sin_anio(plano))
         ejercicios.extend(int(m.group(1)) for m in _EJERCICIO.finditer(plano))
-        en_linea = [r for r in _RFC.findall(linea.upper()) if r != RFC_IMSS]
-        rfcs.update(en_linea)
+        escritos = _RFC.findall(linea.upper())
         otra_parte = _DE_OTRA_PARTE.search(plano)
-        if en_linea and _DEL_CONTRATISTA.search(plano) and not otra_parte:
+        etiqueta = _ETIQUETA_RFC.search(plano)
+        if etiqueta and etiqueta.group(1) and not escritos and not otra_parte:
+            # «RFC: EDE-010101-8A2»: the value read without its separators, or unreadable.
+            escritos = _RFC.findall(_SEPARADORES.sub("", etiqueta.group(1).upper()))
+            if not escritos:
+                ilegibles.append(original.strip())
+        en_linea = [r for r in escritos if r != RFC_IMSS]
+        if _LINEA_LEIDA.search(plano) or en_linea:
+            falsos.extend(parecidos(original))
+        rfcs.update(en_linea)
+        del_contratista_ = _DEL_CONTRATISTA.search(plano) and not otra_parte
+        if otra_parte and not en_linea:
+            en_tabla_ajena = True  # a heading: the rows below are that party's
+        elif del_contratista_:
+            en_tabla_ajena = False
+        if en_linea and del_contratista_:
             del_contratista.extend(en_linea)
-        elif not otra_parte:
+        elif not otra_parte and not en_tabla_ajena:
             sin_parte.update(en_linea)
         periodos.extend(_periodos(plano))
         if _LINEA_DE_TIPO.search(plano) and not CITA.search(plano):
@@ -149,6 +201,8 @@ def partes(texto: str) -> Partes:
         tuple(dict.fromkeys(periodos)),
         tuple(dict.fromkeys(tipos)),
         frozenset(sin_parte),
+        tuple(dict.fromkeys(falsos)),
+        tuple(dict.fromkeys(ilegibles)),
     )
 
 
@@ -176,6 +230,18 @@ def _periodos(plano: str) -> list[Periodo]:
     return encontrados
 
 
+def legible(leidas: Partes) -> None:
+    """Refuse an acuse whose read lines carry look-alike letters of another alphabet, or whose
+    RFC label has a value that is no RFC: what it says of whose it is cannot be read, and no
+    RFC of another line stands in for it (a contract row's, under «RFC del beneficiario»)."""
+    if leidas.parecidos:
+        razon = PARECIDOS.format(valor=leidas.parecidos[0])
+        raise AcuseAjeno("acuse_letras_parecidas", razon, MSG_ILEGIBLE.format(razon=razon))
+    if leidas.ilegibles:
+        razon = ILEGIBLE.format(linea=leidas.ilegibles[0][:80])
+        raise AcuseAjeno("acuse_rfc_ilegible", razon, MSG_ILEGIBLE.format(razon=razon))
+
+
 def cotejar(
     leidas: Partes,
     rfc: str,
@@ -191,6 +257,7 @@ def cotejar(
     any (N… Normal, SI… Sin información). The contratista's RFC counts as stated on a line
     that names the contratista or, when none does, as the one RFC of the lines that name no
     party (the contratantes' apart); never on a contratante's, client's or beneficiary's line."""
+    legible(leidas)
     sueltos = leidas.rfcs_sin_parte - contratantes
     if leidas.rfcs_contratista:
         otros = [r for r in leidas.rfcs_contratista if r != rfc]
@@ -235,9 +302,11 @@ __all__ = [
     "FALTA_RFC",
     "FALTA_TIPO",
     "MSG_CONSTANCIA",
+    "REGLA",
     "AcuseAjeno",
     "Partes",
     "cotejar",
+    "legible",
     "llano",
     "partes",
 ]

@@ -871,18 +871,28 @@ class SisubDialog(QDialog):
         path, _ = abrir_archivo(self, "Acuse del INFONAVIT", str(Path.home()), "PDF (*.pdf)")
         if not path:
             return
+        from icsoe_desktop.domain.sisub.acuse import MSG_SIN_FECHA
         from icsoe_desktop.services.informativa.repse import pdf_de_archivo
 
         servicio = self._services.sisub_presentacion
         try:
             pdf = pdf_de_archivo(Path(path))
             leido = servicio.leer(self.reporte.uuid, self._actor, pdf.datos, pdf.nombre)
+            if leido.faltan:
+                raise ValidationError(
+                    "acuse_sin_datos",
+                    f"El acuse no dice {' ni '.join(leido.faltan)}: si es el acuse del SISUB de "
+                    "este contratista y periodo (un escaneo), regístralo desde la línea de "
+                    "comandos con --declarado, --folio y --fecha como aparecen en él.",
+                )
             if not leido.folio:
                 raise ValidationError(
                     "folio_invalido",
                     "El acuse no dice su folio: regístralo desde la línea de comandos con --folio.",
                 )
-            cuando = leido.fecha.strftime("%d/%m/%Y %H:%M") if leido.fecha else "ahora"
+            if leido.fecha is None:
+                raise ValidationError("acuse_sin_fecha", MSG_SIN_FECHA)
+            cuando = leido.fecha.strftime("%d/%m/%Y %H:%M")
             if not msgbox.question(
                 self,
                 f"¿Registrar el SISUB como presentado con el folio <b>{leido.folio}</b>, {cuando}?",

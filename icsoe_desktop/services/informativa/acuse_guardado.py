@@ -6,7 +6,10 @@ contratista's RFC, the period, the tipo), with the folio and the date registered
 kept beside the blob proves nothing to whoever can write both; the reading does: another
 contratista's acuse, or another folio's, never passes for this one. What a registration the
 clerk declared does not state (a scanned acuse) is not asked of it again; a folio or date the
-clerk corrected is held to what the correction recorded the acuse states."""
+clerk corrected is held to what the correction recorded the acuse states. The reading is today's
+``presentar`` reading (look-alike letters and unreadable RFC labels refused, only the text a page
+shows); the allowance of the reading when any RFC of the text counted is kept only for the rows
+registered under it (``acuse_imss_regla`` 0)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,13 @@ from datetime import UTC, datetime
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.acuse_corregido import Corregido
-from icsoe_desktop.domain.informativa.acuse_imss import FALTA_RFC, AcuseAjeno, cotejar, partes
+from icsoe_desktop.domain.informativa.acuse_imss import (
+    FALTA_RFC,
+    REGLA,
+    AcuseAjeno,
+    cotejar,
+    partes,
+)
 from icsoe_desktop.domain.informativa.firmada import descongelar
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.informativa.presentacion import (
@@ -55,6 +64,8 @@ class Registrada:
     corregido: Corregido = field(
         default_factory=Corregido
     )  # what the acuse states of what the clerk corrected
+    # The reading the registro passed (acuse_imss.REGLA): one before today's keeps its allowance.
+    regla: int = REGLA
 
 
 def contratantes(cabecera: bytes | None, congelada: bytes | None) -> frozenset[str]:
@@ -104,9 +115,15 @@ def acuse_ajeno(acuse: bytes | None, sha256: str, registrada: Registrada) -> str
         return AJENO.format(razon=ajeno.razon)
     except ValueError:  # a period clave the app never wrote: nothing to hold it to
         return AJENO.format(razon=f"el periodo {registrada.periodo} no es válido")
-    if faltan == (FALTA_RFC,) and registrada.rfc in leidas.rfcs and propuesta.folio:
-        # Its RFC shown, but not on a line that says whose (an acuse registered when any RFC of
-        # the text counted): its folio, held to the registered one below, says which it is.
+    if (
+        registrada.regla < REGLA
+        and faltan == (FALTA_RFC,)
+        and registrada.rfc in leidas.rfcs
+        and propuesta.folio
+    ):
+        # Its RFC shown, but not on a line that says whose: a registro of the reading when any
+        # RFC of the text counted keeps that reading (its folio, held to the registered one
+        # below, says which it is); one registered since is held to today's.
         faltan = ()
     if faltan and not registrada.declarado:
         return NO_DICE.format(faltan=enumerar(list(faltan), "ni"))

@@ -70,6 +70,7 @@ def ajeno_por_enviar(session: Session) -> str | None:
             bool(row.acuse_imss_declarado),
             nombre,
             leer_corregido(row.acuse_imss_corregido),
+            row.acuse_imss_regla or 0,
         )
         if problema := acuse_ajeno(row.acuse_imss_pdf, row.acuse_imss_sha256, registrada):
             return MSG_NO_SE_ENVIA.format(periodo=row.periodo, rfc=rfc, problema=problema)
@@ -96,7 +97,7 @@ def ajenos_recibidos(
     huellas, periodos, tipos = columna("acuse_imss_sha256"), columna("periodo"), columna("tipo")
     folios, fechas = columna("folio_imss"), columna("presentada_at")
     declarados, ids = columna("acuse_imss_declarado"), columna("contratista_id")
-    corregidos = columna("acuse_imss_corregido")
+    corregidos, reglas = columna("acuse_imss_corregido"), columna("acuse_imss_regla")
     cabeceras, congeladas = columna("congelada_cabecera"), columna("congelada")
     nombres: dict[Any, tuple[str, str]] = {
         id_: (rfc, nombre)
@@ -119,6 +120,7 @@ def ajenos_recibidos(
             bool(declarados[i]),
             nombre,
             leer_corregido(corregidos[i]),
+            int(reglas[i] or 0),
         )
         if problema := acuse_ajeno(acuses[i], huellas[i] or "", registrada):
             periodo = periodos[i]

@@ -26,7 +26,7 @@ from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa import acuse_corregido
-from icsoe_desktop.domain.informativa.acuse_imss import MSG_CONSTANCIA, cotejar, partes
+from icsoe_desktop.domain.informativa.acuse_imss import MSG_CONSTANCIA, REGLA, cotejar, partes
 from icsoe_desktop.domain.informativa.modelo import (
     FIRMADA,
     PRESENTADA,
@@ -47,6 +47,7 @@ from icsoe_desktop.domain.informativa.presentacion import (
     validar,
 )
 from icsoe_desktop.domain.roles import Accion, Rol
+from icsoe_desktop.domain.sisub.acuse import REGLA as REGLA_SISUB
 from icsoe_desktop.domain.sisub.modelo import ContratoSisub
 from icsoe_desktop.domain.texts import enumerar
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -56,7 +57,7 @@ from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.constancia_refutada import refutada
 from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import Contratista, InformativaRow
+from icsoe_desktop.store.models import Contratista, InformativaRow, SisubReporte
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.constancia import Verificacion
@@ -108,6 +109,11 @@ MSG_ACUSE_SISUB_ALTERADO = (
     "El acuse del SISUB de {periodo} guardado (folio {folio}) no coincide con su huella "
     "SHA-256: se alteró fuera de la aplicación y no se usa. Restaura un respaldo en el que esté "
     "íntegro."
+)
+MSG_ACUSE_SISUB_AJENO = (
+    "El acuse del SISUB de {periodo} guardado (folio {folio}) no es el que se registró: "
+    "{problema}. Se cambió fuera de la aplicación y no se usa. Restaura un respaldo en el que "
+    "esté íntegro."
 )
 MSG_ACUSE_ALTERADO = (
     "El acuse del IMSS guardado de la informativa {tipo} de {periodo} del contratista {rfc} "
@@ -337,6 +343,7 @@ class PresentacionService(InformativaBase):
             row.acuse_imss_sha256 = hashlib.sha256(pdf).hexdigest()
             row.acuse_imss_declarado = bool(leida.faltan)
             row.acuse_imss_corregido = corregido.guardado()
+            row.acuse_imss_regla = REGLA
             tarde = dias_fuera_de_plazo(inf.periodo, row.tipo, hecha.presentada)
             self._audit.record(
                 session,
@@ -558,7 +565,9 @@ def contratos_sisub(session: Session, contratista_id: int, periodo: str) -> list
 
 def acuse_sisub(session: Session, contratista_id: int, periodo: str) -> bytes:
     """The INFONAVIT's acuse of the period's SISUB last filed (a complementario after the first),
-    empty when none is filed; refused when its bytes are not the ones registered."""
+    empty when none is filed; refused when its bytes are not the ones registered or, for a
+    registro of today's reading, when its text read again is not this report's acuse (the
+    SHA-256 kept beside it proves nothing to whoever can write both)."""
     from icsoe_desktop.services.sisub.exportar import presentado_del_periodo
 
     row = presentado_del_periodo(session, contratista_id, periodo)
@@ -570,7 +579,40 @@ def acuse_sisub(session: Session, contratista_id: int, periodo: str) -> bytes:
             "acuse_sisub_alterado",
             MSG_ACUSE_SISUB_ALTERADO.format(folio=row.folio, periodo=_periodo_texto(row.periodo)),
         )
+    if (row.acuse_regla or 0) >= REGLA_SISUB and (problema := _sisub_ajeno(session, row, datos)):
+        log.warning("Acuse del SISUB ajeno: reporte %s: %s", row.uuid, problema)
+        raise ValidationError(
+            "acuse_sisub_ajeno",
+            MSG_ACUSE_SISUB_AJENO.format(
+                folio=row.folio, periodo=_periodo_texto(row.periodo), problema=problema
+            ),
+        )
     return datos
+
+
+def _sisub_ajeno(session: Session, row: SisubReporte, datos: bytes) -> str:
+    from icsoe_desktop.domain.sisub import presentados
+    from icsoe_desktop.domain.sisub.acuse import guardado_ajeno
+
+    contratista = session.get(Contratista, row.contratista_id)
+    filed = presentados.de_texto(row.contratos_presentados)
+    try:
+        leido = leer_acuse(datos, "acuse")
+        periodo = Periodo.de_clave(row.periodo)
+    except ValidationError:
+        return "no es un PDF legible"
+    except ValueError:
+        return f"el periodo {row.periodo} no es válido"
+    return guardado_ajeno(
+        leido.texto,
+        leido.es_constancia,
+        contratista.rfc if contratista is not None else "",
+        periodo,
+        row.folio,
+        row.presentado_at.replace(tzinfo=UTC) if row.presentado_at else None,
+        frozenset(c.contratante.rfc for c in filed.contratos) if filed else frozenset(),
+        bool(row.acuse_declarado),
+    )
 
 
 def acuse_comprobado(row: InformativaRow, rfc: str, nombre: str = "") -> bytes:
@@ -595,6 +637,7 @@ def acuse_comprobado(row: InformativaRow, rfc: str, nombre: str = "") -> bytes:
             bool(row.acuse_imss_declarado),
             nombre,
             acuse_corregido.leer(row.acuse_imss_corregido),
+            row.acuse_imss_regla or 0,
         )
         if problema := acuse_ajeno(pdf, row.acuse_imss_sha256, registrada):
             log.warning("Acuse del IMSS ajeno: informativa %s: %s", row.uuid, problema)

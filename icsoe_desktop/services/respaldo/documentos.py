@@ -57,6 +57,7 @@ class _Fila:
     id: int
     contratista: str  # its name
     corregido: str | None  # what the acuse states of what the clerk corrected (JSON)
+    regla: int | None  # the acuse's reading its registro passed (acuse_imss.REGLA)
 
     @property
     def nombre(self) -> str:
@@ -67,13 +68,19 @@ def _filas(conn: sqlite3.Connection, con_constancia: bool) -> Iterator[_Fila]:
     columnas = (
         "i.acuse_pdf, i.congelada, i.congelada_cabecera" if con_constancia else "NULL, NULL, NULL"
     )
+    # A backup of before the column: every registro of it passed the old reading.
+    tiene_regla = any(
+        fila[1] == "acuse_imss_regla"
+        for fila in conn.execute("PRAGMA table_info(icsoe_informativas)")
+    )
+    regla = "i.acuse_imss_regla" if tiene_regla else "0"
     yield from (
         _Fila(*row)
         for row in conn.execute(
             "SELECT c.rfc, i.periodo, i.cadena, i.sello, "
             f"{columnas}, i.folio_imss, i.acuse_imss_pdf, i.acuse_imss_sha256, i.tipo, "
             "i.presentada_at, i.acuse_imss_declarado, i.congelada_cabecera, i.id, c.nombre, "
-            "i.acuse_imss_corregido "
+            f"i.acuse_imss_corregido, {regla} "
             "FROM icsoe_informativas i JOIN icsoe_contratistas c ON c.id = i.contratista_id "
             "WHERE i.estado IN (?, ?) AND i.deleted = 0 ORDER BY i.id",
             tuple(sorted(FIRMADAS)),
@@ -98,6 +105,7 @@ def acuse_distinto(conn: sqlite3.Connection, fila: _Fila) -> str:
         bool(fila.declarado),
         fila.contratista,
         leer_corregido(fila.corregido),
+        fila.regla or 0,
     )
     return acuse_ajeno(fila.acuse, fila.acuse_sha256, registrada)
 

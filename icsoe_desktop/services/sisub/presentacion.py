@@ -1,6 +1,8 @@
 """*Registrar presentación* of a SISUB: the INFONAVIT's acuse PDF (from «Seguimiento a folio»)
-read by the same bounded reader as the IMSS acuse, tied to the contratista's RFC and the
-period (domain/sisub/acuse.py), its folio kept once; the report then «Presentado», read-only,
+read by the same bounded reader as the IMSS acuse (only the text its pages show), held to be the
+INFONAVIT's acuse of this contratista's RFC and period, folio accepted, filed on the date of its
+reception line (domain/sisub/acuse.py); only a report Revisar passes is filed (what the portal
+got is what Revisar let export); its folio kept once; the report then «Presentado», read-only,
 its contracts kept as filed (domain/sisub/presentados.py),
 a late filing recorded (days past the INFONAVIT's deadline, domain/sisub/plazos.py). A change
 after it goes in a complementario, filed when the change happens: never late."""
@@ -21,7 +23,18 @@ from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.practica import es_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub import presentados
-from icsoe_desktop.domain.sisub.acuse import check_folio, cotejar, fecha_leida, folio_leido
+from icsoe_desktop.domain.sisub.acuse import (
+    MSG_FECHA_DISTINTA,
+    MSG_SIN_FECHA,
+    REGLA,
+    check_folio,
+    cotejar,
+    documento,
+    faltan,
+    fecha_recepcion,
+    folio_leido,
+    validar_fecha,
+)
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, PRESENTADO
 from icsoe_desktop.domain.sisub.plazos import INHABILES_INFONAVIT, Lista, fecha_limite
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -54,6 +67,15 @@ MSG_CAPACITACION = (
     "Empresarial del INFONAVIT ni se registra su presentación."
 )
 MSG_FOLIO_USADO = "El folio {folio} ya está registrado en el SISUB de {periodo}."
+MSG_POR_CORREGIR = (
+    "Revisar encuentra {cuantos} en este SISUB ({primero}): sólo se registra como presentado "
+    "un SISUB que Revisar deja exportar, el mismo que se sube al Portal Empresarial. Corrígelo, "
+    "exporta de nuevo y registra el acuse del folio que presentes con esos archivos."
+)
+MSG_FECHA_DECLARADA = (
+    "El acuse no dice de quién es: al declararlo, escribe la fecha de recepción que muestra "
+    "(no se toma de un texto que no dice de quién es)."
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +95,10 @@ class Presentado:
 @dataclass(frozen=True)
 class Leido:
     folio: str  # "" when the text does not write one
-    fecha: datetime | None  # Central Mexico time
+    fecha: datetime | None  # Central Mexico time, of the labelled reception line
+    # What the text does not state of whose it is («el RFC», «el periodo»): the clerk states
+    # it (``declarado``) and types the folio and the date.
+    faltan: tuple[str, ...] = ()
 
 
 def dias_tarde(periodo: Periodo, presentado: datetime, inhabiles: Lista | None = None) -> int:
@@ -106,12 +131,20 @@ class SisubPresentacionService(SisubService):
         nombre: str,
         cancelado: Callable[[], bool] | None = None,
     ) -> Leido:
-        """What the acuse says of its folio and date, for the clerk to confirm."""
+        """What the acuse says of its folio and date, for the clerk to confirm; refused when it
+        is not the INFONAVIT's acuse, or another contratista's or period's."""
         with self._store.session() as session:
-            self._reporte(session, uuid, actor, accion=Accion.PRESENTAR_SISUB)
-        texto = leer_acuse(pdf, nombre, cancelado, mensajes=MENSAJES_PDF).texto
-        fecha = fecha_leida(texto)
-        return Leido(folio_leido(texto), fecha.replace(tzinfo=HORA_DEL_CENTRO) if fecha else None)
+            row, contratista = self._reporte(session, uuid, actor, accion=Accion.PRESENTAR_SISUB)
+            periodo = Periodo.de_clave(row.periodo)
+        leido = leer_acuse(pdf, nombre, cancelado, mensajes=MENSAJES_PDF)
+        documento(leido.texto, nombre, leido.es_constancia)
+        beneficiarios = self._beneficiarios(uuid, actor)
+        falta = faltan(leido.texto, contratista.rfc, periodo, beneficiarios)
+        return Leido(folio_leido(leido.texto), fecha_recepcion(leido.texto), tuple(falta))
+
+    def _beneficiarios(self, uuid: str, actor: str | None) -> frozenset[str]:
+        contratos = self.reporte(uuid, actor, Accion.PRESENTAR_SISUB).contratos
+        return frozenset(c.contratante.rfc for c in contratos)
 
     @anuncia(ICSOE)
     def registrar(
@@ -124,14 +157,25 @@ class SisubPresentacionService(SisubService):
         presentado: datetime | None = None,
         declarado: bool = False,
     ) -> Presentado:
-        """The report filed: ``presentado`` (aware; None: now) as the acuse says."""
+        """The report filed on the date the acuse's reception line states (``presentado``,
+        aware, may repeat it; it is the date only when the clerk states a scanned acuse:
+        ``declarado``, recorded only when the text does not say whose it is)."""
+        leido = leer_acuse(pdf, nombre, mensajes=MENSAJES_PDF)
+        documento(leido.texto, nombre, leido.es_constancia)
         folio = check_folio(folio)
-        texto = leer_acuse(pdf, nombre, mensajes=MENSAJES_PDF).texto
-        cuando = (
-            presentado.astimezone(HORA_DEL_CENTRO)
-            if presentado is not None
-            else hora_del_centro(self._clock())
-        )
+        texto = leido.texto
+        reporte, problemas = self.revision(uuid, actor, Accion.PRESENTAR_SISUB)
+        errores = [p for p in problemas if not p.aviso]
+        if errores:
+            cuantos = (
+                "una cosa por corregir"
+                if len(errores) == 1
+                else f"{len(errores)} cosas por corregir"
+            )
+            raise ValidationError(
+                "sisub_por_corregir",
+                MSG_POR_CORREGIR.format(cuantos=cuantos, primero=errores[0].mensaje.rstrip(".")),
+            )
         with self._store.session() as session:
             row, contratista = self._reporte(session, uuid, actor, accion=Accion.PRESENTAR_SISUB)
             if row.estado == PRESENTADO:
@@ -139,9 +183,13 @@ class SisubPresentacionService(SisubService):
             if self._capacitacion(contratista.rfc):
                 raise ValidationError("capacitacion_no_se_presenta", MSG_CAPACITACION)
             periodo = Periodo.de_clave(row.periodo)
-            contratos = self.reporte(uuid, actor, Accion.PRESENTAR_SISUB).contratos
+            contratos = reporte.contratos
             beneficiarios = frozenset(c.contratante.rfc for c in contratos)
-            cotejar(texto, contratista.rfc, periodo, folio, beneficiarios, declarado)
+            falta = cotejar(
+                texto, contratista.rfc, periodo, folio, beneficiarios, declarado, leido.oculto
+            )
+            cuando = self._cuando(texto, presentado, bool(falta))
+            validar_fecha(cuando, periodo, self._clock().replace(tzinfo=UTC))
             otro = session.scalar(
                 select(SisubReporte.periodo).where(
                     SisubReporte.folio == folio,
@@ -160,6 +208,7 @@ class SisubPresentacionService(SisubService):
             row.presentado_at = _utc(cuando)
             row.acuse_pdf = pdf
             row.acuse_sha256 = hashlib.sha256(pdf).hexdigest()
+            row.acuse_regla, row.acuse_declarado = REGLA, bool(falta)
             row.contratos_presentados = presentados.a_texto(
                 contratos, icsoe_del_periodo(session, contratista.id, periodo)
             )
@@ -170,13 +219,31 @@ class SisubPresentacionService(SisubService):
                 "sisub_presentado",
                 f"{contratista.rfc} {periodo.clave}",
                 f"folio {folio}, {hecho.texto.lower()}"
-                + (
-                    ", acuse sin RFC o periodo: declarado por quien lo registró"
-                    if declarado
-                    else ""
-                ),
+                + (", acuse sin RFC o periodo: declarado por quien lo registró" if falta else ""),
             )
             return hecho
+
+    def _cuando(self, texto: str, escrita: datetime | None, declarado: bool) -> datetime:
+        """The filing's date: the acuse's reception line's; the typed one only for an acuse
+        whose text does not say whose it is (stated by the clerk, never read from it)."""
+        leida = None if declarado else fecha_recepcion(texto)
+        if leida is None and (declarado or not texto.strip()):
+            if escrita is None:
+                raise ValidationError("fecha_requerida", MSG_FECHA_DECLARADA, "fecha")
+            return escrita.astimezone(HORA_DEL_CENTRO)
+        if leida is None:
+            raise ValidationError("acuse_sin_fecha", MSG_SIN_FECHA, "fecha")
+        if escrita is not None and escrita.replace(microsecond=0) != leida:
+            formato = "%d/%m/%Y %H:%M:%S"
+            raise ValidationError(
+                "fecha_distinta_del_acuse",
+                MSG_FECHA_DISTINTA.format(
+                    escrita=escrita.astimezone(HORA_DEL_CENTRO).strftime(formato),
+                    leida=leida.strftime(formato),
+                ),
+                "fecha",
+            )
+        return leida
 
     def presentado(self, uuid: str, actor: str | None) -> Presentado | None:
         with self._store.session() as session:

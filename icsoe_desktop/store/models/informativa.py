@@ -104,6 +104,9 @@ class InformativaRow(SyncedMixin, Base):
     )
     # What the acuse's text states of the folio or date the clerk corrected (JSON, "": as read).
     acuse_imss_corregido: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The reading of the acuse the registro passed: 0 before the contratista line rule (its
+    # stored acuse keeps that reading's allowance), REGLA_ACUSE since (migration 0051).
+    acuse_imss_regla: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ContratoRow(SyncedMixin, Base):

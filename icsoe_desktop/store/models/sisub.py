@@ -47,6 +47,10 @@ class SisubReporte(SyncedMixin, Base):
     presentado_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     acuse_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     acuse_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # The reading the acuse passed (domain/sisub/acuse.py REGLA; 0: registered before it, held
+    # to its SHA-256 alone) and whether the clerk stated it (a scan): migration 0051.
+    acuse_regla: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    acuse_declarado: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The contracts as filed (domain/sisub/presentados.py): a filed report shows these.
     contratos_presentados: Mapped[str] = mapped_column(Text, default="", server_default="")
 
