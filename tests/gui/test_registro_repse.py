@@ -151,6 +151,12 @@ def test_a_capturista_sees_it_greyed_and_a_closed_window_in_red(
     for boton in (dialog.guardar, dialog.solicitar, dialog.renovar):
         assert not boton.isEnabled()
     assert dialog.guardar.toolTip()  # the matrix's reason, under the pointer
+    # Named for a screen reader by what they are, each twin button by its own PDF.
+    assert dialog.otorgado.edit.accessibleName() == "Fecha en que se otorgó"
+    assert [b.accessibleName() for b in (dialog.pdf.boton, dialog.pdf_nuevo.boton)] == [
+        "Elegir el PDF del registro",
+        "Elegir el PDF del registro nuevo",
+    ]
 
 
 def test_administracion_opens_it_from_the_contratistas_window(qtbot, services, quien, modals):

@@ -103,7 +103,7 @@ class _ElegirPdf(QWidget):
         self.archivo.setPlaceholderText("El PDF que descargaste de la STPS (opcional)")
         self.boton = QPushButton("Elegir PDF…")
         self.boton.setObjectName(f"{nombre}Button")
-        self.boton.setAccessibleName(f"Elegir el {titulo[0].lower()}{titulo[1:]}")
+        self.boton.setAccessibleName(f"Elegir el {titulo}")
         fila.addWidget(self.archivo, 1)
         fila.addWidget(self.boton)
         self.boton.clicked.connect(self._pedir)
