@@ -212,6 +212,11 @@ class RegistroRepseDialog(QDialog):
         abajo.addWidget(self.cerrar)
         layout.addLayout(abajo)
 
+        # Three actions, none the window's: Enter in a field presses none of them (the first
+        # button would otherwise be the default, and Enter in the Aviso open the file chooser),
+        # as in the SISUB's window.
+        for boton in self.findChildren(QPushButton):
+            boton.setAutoDefault(False)
         self.guardar.clicked.connect(self.guardar_registro)
         self.solicitar.clicked.connect(self.solicitar_renovacion)
         self.renovar.clicked.connect(self.registrar_renovacion)
