@@ -103,14 +103,17 @@ def test_what_is_missing_as_text_and_the_pack_by_keyboard(
     al_frente(qtbot, board)
     assert board.tabla.currentIndex().row() == 0  # the list has the keyboard, on the first
     tecla(Qt.Key.Key_End)  # its last month: October
+    qtbot.waitUntil(lambda: "oct 2026" in board.faltan.toPlainText())
     texto = board.faltan.toPlainText()
     assert texto.startswith(cliente) and "oct 2026: entrega el 17/11/2026 (ya pasó)." in texto
     assert texto.endswith("Faltan 2:\n• Acuse de la declaración de IVA\n• Registro REPSE")
     tecla(Qt.Key.Key_Left)  # September: no receipt names it
+    qtbot.waitUntil(lambda: "sep 2026" in board.faltan.toPlainText())
     assert board.faltan.toPlainText().startswith(
         f"{cliente}, sep 2026: sin recibos de nómina que lo nombren."
     )
     tecla(Qt.Key.Key_Right)
+    assert "oct 2026" in board.faltan.toPlainText()  # read once: told at once
     ir_a(board, board.faltan)  # the text itself, by its letter
     board.grab().save(str(tmp_path / "evidencias_faltan.png"))
 

@@ -9,6 +9,7 @@ offers its index to open."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,11 @@ from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.elegir_archivo import elegir_carpeta
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import suscribir
-from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
+from icsoe_desktop.gui.kit.operaciones import (
+    PRIORIDAD_ESPERADA,
+    ejecutar_con_barra,
+    en_segundo_plano,
+)
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import Index, RowsModel
 from icsoe_desktop.gui.kit.tabla_lectura import tabla_de_lectura
@@ -55,6 +60,7 @@ TITLE = "Evidencias del cliente"
 FIJAS = ("Cliente RFC", "Cliente", "Entrega")
 MESES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 CUANTOS = 12
+log = logging.getLogger(__name__)
 MSG_ELIGE = "Elige un cliente en la lista: aquí se dice qué le falta del mes de la celda elegida."
 MSG_ELIGE_PAQUETE = "Elige en la lista el cliente (y en su fila, el mes) cuyo paquete armas."
 MSG_ARMANDO = "Armando el paquete de {cliente} de {mes}…"
@@ -62,6 +68,7 @@ MSG_CANCELADO = "Se canceló: no se escribió el paquete."
 MSG_HECHO = "Se escribió el paquete «{nombre}» ({archivos}) en {carpeta}."
 MSG_ABRIR = "¿Abrir su índice (el mismo que lleva el paquete)?"
 MSG_NO_ABRE = "No se pudo abrir «{nombre}»: ábrelo desde {carpeta}."
+MSG_NO_LEIDO = "No se pudo leer lo que falta de este mes: pulsa Actualizar."
 
 
 def _celdas(f: FilaCliente) -> tuple[str, ...]:
@@ -149,6 +156,7 @@ class EvidenciasTableroDialog(QDialog):
         faltan.setBuddy(self.faltan)
         layout.addWidget(self.faltan)
         self._estados: dict[str, list[EstadoCliente]] = {}  # by month, until the next refresh
+        self._pedido_faltan = 0  # the newest cell asked: an older read answering late is dropped
         self.ultimo_paquete: Path | None = None
         abajo = QHBoxLayout()
         self.dia = QSpinBox()
@@ -264,19 +272,41 @@ class EvidenciasTableroDialog(QDialog):
         return self._ultimo()
 
     def _mostrar_faltan(self) -> None:
-        cliente = self._elegido()
+        """The current cell's client and month told: the month read off the window's thread
+        the first time (every client's at once), from memory after, until the next refresh."""
+        self._pedido_faltan += 1
+        pedido, cliente = self._pedido_faltan, self._elegido()
         if not cliente:
             self.faltan.setPlainText(MSG_ELIGE)
             return
         mes = self._mes_elegido()
-        try:
-            if mes.clave not in self._estados:
-                self._estados[mes.clave] = self._services.evidencias.estado(self._usuario, mes)
-        except DomainError as exc:
-            self.faltan.setPlainText(exc.message)
+        if mes.clave in self._estados:
+            self._poner_faltan(pedido, cliente, mes, self._estados[mes.clave])
             return
-        estado = next((e for e in self._estados[mes.clave] if e.contratante == cliente), None)
+        servicio, usuario = self._services.evidencias, self._usuario
+        en_segundo_plano(
+            lambda: servicio.estado(usuario, mes),
+            lambda estados: self._poner_faltan(pedido, cliente, mes, estados),
+            lambda exc: self._faltan_fallido(pedido, exc),
+            self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
+
+    def _poner_faltan(
+        self, pedido: int, cliente: str, mes: Mes, estados: list[EstadoCliente]
+    ) -> None:
+        self._estados[mes.clave] = estados
+        if pedido != self._pedido_faltan:
+            return  # the clerk moved on meanwhile: the newer cell is told
+        estado = next((e for e in estados if e.contratante == cliente), None)
         self.faltan.setPlainText(texto_faltan(cliente, mes, estado, self.model.hoy))
+
+    def _faltan_fallido(self, pedido: int, exc: BaseException) -> None:
+        if pedido != self._pedido_faltan:
+            return
+        if not isinstance(exc, DomainError):
+            log.warning("No se leyó lo que falta del mes: %r", exc)
+        self.faltan.setPlainText(exc.message if isinstance(exc, DomainError) else MSG_NO_LEIDO)
 
     # --- the pack ------------------------------------------------------------------------------
 
