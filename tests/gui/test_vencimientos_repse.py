@@ -3,7 +3,7 @@ renew and the lapsed one (in red, as a past-due informativa), hidden when there 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -66,3 +66,22 @@ def test_without_registrations_the_part_is_hidden(qtbot, services) -> None:
     qtbot.addWidget(board)
     board.show()
     assert not board.repse.isVisible()
+
+
+def test_a_renewal_window_closed_unasked_is_red_and_counted(
+    qtbot, services, registros, clock
+) -> None:
+    """On 05/01/2027 the first empresa's registration (renewal from 01/10 to 31/12/2026) can
+    no longer be renewed: red, as the lapsed one, and the title counts both."""
+    clock.now = datetime(2027, 1, 5, 12, 0)
+    board = VencimientosDialog(services, ANA)
+    qtbot.addWidget(board)
+    board.show()
+    model = board.repse.model
+    estados = [model.index(r, 4).data() for r in range(model.rowCount())]
+    assert estados == ["Vencido", "Plazo de renovación vencido"]
+    rojo = colores.color(colores.ERROR, colores.BASE)
+    assert all(
+        model.index(r, 0).data(Qt.ItemDataRole.ForegroundRole).color() == rojo for r in range(2)
+    )
+    assert "1 plazo de renovación vencido y 1 vencido" in board.repse.titulo.text()
