@@ -157,6 +157,7 @@ class EvidenciasTableroDialog(QDialog):
         layout.addWidget(self.faltan)
         self._estados: dict[str, list[EstadoCliente]] = {}  # by month, until the next refresh
         self._pedido_faltan = 0  # the newest cell asked: an older read answering late is dropped
+        self._lectura = 0  # the board's reads: a month read before the last one is not kept
         self.ultimo_paquete: Path | None = None
         abajo = QHBoxLayout()
         self.dia = QSpinBox()
@@ -235,6 +236,7 @@ class EvidenciasTableroDialog(QDialog):
             else "Sin clientes: captura contratantes o importa los recibos de nómina."
         )
         self._estados.clear()
+        self._lectura += 1
         for fila, f in enumerate(filas):
             if f.contratante == elegido:
                 self.tabla.selectRow(fila)
@@ -283,19 +285,25 @@ class EvidenciasTableroDialog(QDialog):
         if mes.clave in self._estados:
             self._poner_faltan(pedido, cliente, mes, self._estados[mes.clave])
             return
-        servicio, usuario = self._services.evidencias, self._usuario
+        servicio, usuario, lectura = self._services.evidencias, self._usuario, self._lectura
         en_segundo_plano(
             lambda: servicio.estado(usuario, mes),
-            lambda estados: self._poner_faltan(pedido, cliente, mes, estados),
+            lambda estados: self._poner_faltan(pedido, cliente, mes, estados, lectura),
             lambda exc: self._faltan_fallido(pedido, exc),
             self,
             prioridad=PRIORIDAD_ESPERADA,
         )
 
     def _poner_faltan(
-        self, pedido: int, cliente: str, mes: Mes, estados: list[EstadoCliente]
+        self,
+        pedido: int,
+        cliente: str,
+        mes: Mes,
+        estados: list[EstadoCliente],
+        lectura: int | None = None,
     ) -> None:
-        self._estados[mes.clave] = estados
+        if lectura is None or lectura == self._lectura:  # not from before a refresh
+            self._estados[mes.clave] = estados
         if pedido != self._pedido_faltan:
             return  # the clerk moved on meanwhile: the newer cell is told
         estado = next((e for e in estados if e.contratante == cliente), None)
