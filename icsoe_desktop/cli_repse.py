@@ -33,7 +33,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     renovar = actions.add_parser(
         "renovar",
         help="la renovación: con --solicitada y --folio, la solicitud (en los tres meses "
-        "previos al vencimiento); con --aviso y --otorgado, el registro nuevo que la continúa",
+        "previos al mes en que se otorgó, calendario de la STPS, DOF 21/02/2024); con --aviso y "
+        "--otorgado, el registro nuevo que la continúa",
     )
     _contratista(renovar)
     renovar.add_argument("--solicitada", type=_fecha, metavar="AAAA-MM-DD")
@@ -147,8 +148,10 @@ def _imprimir(r: Registro) -> None:
     print(f"Aviso de registro: {r.aviso}")
     print(f"Otorgado: {r.otorgado:%d/%m/%Y}")
     print(f"Vence: {r.vence:%d/%m/%Y}")
-    print(f"Renovación: del {r.renovacion_desde:%d/%m/%Y} al {r.vence:%d/%m/%Y}")
+    print(f"Renovación: del {r.renovacion_desde:%d/%m/%Y} al {r.renovacion_hasta:%d/%m/%Y}")
     print(f"Estado: {r.estado_texto}")
+    if r.aviso_texto:
+        print(f"Aviso: {r.aviso_texto}")
     if r.renovacion_solicitada is not None:
         print(f"Solicitud de renovación: {r.renovacion_folio}, {r.renovacion_solicitada:%d/%m/%Y}")
     if r.anterior:

@@ -39,7 +39,7 @@ def test_registrar_ver_and_renovar(contratista, data_dir, tmp_path) -> None:
     assert hecho.returncode == 0, hecho.stderr
     assert "Aviso de registro: AR-77/2024" in hecho.stdout
     assert "Vence: 15/03/2027" in hecho.stdout
-    assert "Renovación: del 15/12/2026 al 15/03/2027" in hecho.stdout
+    assert "Renovación: del 01/12/2026 al 28/02/2027" in hecho.stdout
     assert f"Servicio 2: {MANTENIMIENTO}" in hecho.stdout
     visto = cli(data_dir, "repse", "ver", "--contratista", contratista)
     assert visto.stdout == hecho.stdout

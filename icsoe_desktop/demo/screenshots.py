@@ -769,6 +769,7 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
     _rechazos_shot(services, shot, curp, firmada, firmados[0], ventana)
     _presentacion_shots(services, shot, firmada, firmada_periodo, clientes)
     _sisub_shot(services, shot, firmada_periodo)
+    _repse_shot(services, shot, hoy)
 
 
 def _recibos_shot(services, shot, hoy) -> None:
@@ -937,6 +938,39 @@ def _sisub_shot(services, shot, periodo) -> None:
         return dialog
 
     shot("78c_sisub", sisub)
+
+
+def _repse_shot(services, shot, hoy) -> None:
+    """Administración › Registro REPSE… of the demo contratista: a registration granted three
+    years ago next month, so that its renewal window (the STPS's calendar) is open today."""
+    import time
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication
+
+    from icsoe_desktop.demo.data import DEMO_RFC
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.gui.icsoe.registro_repse import RegistroRepseDialog
+
+    siguiente = hoy.month % 12 + 1
+    otorgado = date(hoy.year - 3 + (siguiente == 1), siguiente, 15)
+    services.repse.registrar(
+        DEMO_RFC,
+        CLI_ACTOR,
+        f"AR12345/{otorgado.year}",
+        otorgado,
+        ["Servicios de limpieza industrial especializada", "Mantenimiento de áreas verdes"],
+    )
+
+    def registro() -> object:
+        dialog = RegistroRepseDialog(services, DEMO_RFC, DEMO_RFC)
+        limite = time.monotonic() + 60  # the registration is read off the window's thread
+        while dialog.registro is None and time.monotonic() < limite:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        return dialog
+
+    shot("78d_registro_repse", registro)
 
 
 def _sync_shots(services, shot) -> None:

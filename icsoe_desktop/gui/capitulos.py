@@ -135,6 +135,7 @@ CAPITULOS: dict[str, Capitulo] = {
         "07_informativa.md", "Exportar para el cliente"
     ),
     "informativa.vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
+    "icsoe.registro_repse.RegistroRepseDialog": Capitulo("07_informativa.md", "El registro REPSE"),
     "evidencias.tablero.EvidenciasTableroDialog": Capitulo(
         "07_informativa.md", "Evidencias del cliente"
     ),

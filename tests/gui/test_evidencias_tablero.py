@@ -1,13 +1,16 @@
 """ICSOE › Evidencias del cliente: clients × months read from the receipts and the documents
 attached, an incomplete month past its due day in red, and the client's due day set with the
-keyboard (the board reads it again by itself)."""
+keyboard (the board reads it again by itself); what the current cell lacks as text, and the
+client-month's pack by keyboard (Cancelar, then written and its index opened)."""
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QBrush, QDesktopServices
+from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from icsoe_desktop.domain.evidencias import DOCUMENTOS
 from icsoe_desktop.domain.roles import CLI_ACTOR
@@ -15,7 +18,10 @@ from icsoe_desktop.gui.evidencias.tablero import EvidenciasTableroDialog
 from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from tests import nomina_cfdi as nc
-from tests.gui.helpers import click
+from tests.gui import teclas
+from tests.gui.helpers import ENTER, click, pool_ocupado, wait_operations
+from tests.gui.helpers import alt_de as responder_con
+from tests.gui.test_solo_teclado import _Navegador, al_frente, alt_de, elegir_archivo, ir_a, tecla
 from tests.services.test_evidencias import OCTUBRE, _pdf
 
 
@@ -50,7 +56,7 @@ def test_the_board_of_clients_by_month(qtbot, services, data_dir, tmp_path) -> N
     assert isinstance(rojo, QBrush) and rojo.color() == colores.color(colores.ERROR, colores.BASE)
     assert model.index(0, ultima - 1).data() == "Sin recibos"
     assert "Entrega: 17/11/2026" in model.index(0, ultima).data(Qt.ItemDataRole.ToolTipRole)
-    board.grab().save("/tmp/evidencias_tablero.png")
+    board.grab().save(str(tmp_path / "evidencias_tablero.png"))
 
     # The first client's portal asks on the 25th: chosen with the arrows, typed, saved.
     board.tabla.setFocus()
@@ -83,3 +89,68 @@ def test_the_icsoe_menu_opens_it(qtbot, services, modals) -> None:
     window.evidencias_action.trigger()
     assert seen["title"] == "Evidencias del cliente"
     assert seen["resumen"].startswith("Sin clientes")
+
+
+def test_what_is_missing_as_text_and_the_pack_by_keyboard(
+    qtbot, services, data_dir, tmp_path, modals
+) -> None:
+    modals.solo_teclado = True  # every box answered by a key
+    _empresa(services, data_dir, tmp_path)
+    cliente = sorted(nc.CLIENTES)[0]
+    board = EvidenciasTableroDialog(services, CLI_ACTOR)
+    qtbot.addWidget(board)
+    board.show()
+    al_frente(qtbot, board)
+    assert board.tabla.currentIndex().row() == 0  # the list has the keyboard, on the first
+    tecla(Qt.Key.Key_End)  # its last month: October
+    qtbot.waitUntil(lambda: "oct 2026" in board.faltan.toPlainText())
+    texto = board.faltan.toPlainText()
+    assert texto.startswith(cliente) and "oct 2026: entrega el 17/11/2026 (ya pasó)." in texto
+    assert texto.endswith("Faltan 2:\n• Acuse de la declaración de IVA\n• Registro REPSE")
+    tecla(Qt.Key.Key_Left)  # September: no receipt names it
+    qtbot.waitUntil(lambda: "sep 2026" in board.faltan.toPlainText())
+    assert board.faltan.toPlainText().startswith(
+        f"{cliente}, sep 2026: sin recibos de nómina que lo nombren."
+    )
+    tecla(Qt.Key.Key_Right)
+    assert "oct 2026" in board.faltan.toPlainText()  # read once: told at once
+    ir_a(board, board.faltan)  # the text itself, by its letter
+    board.grab().save(str(tmp_path / "evidencias_faltan.png"))
+
+    # Paquete… of October: the folder typed in the chooser; Cancelar (Space) on its progress bar
+    # before it starts writes nothing.
+    carpeta = tmp_path / "paquetes"
+    carpeta.mkdir()
+    paquete = carpeta / f"evidencia_{nc.RFC_EMPRESA}_{cliente}_202610.zip"
+    modals.handle(elegir_archivo(carpeta))
+    modals.answer(ENTER)  # «Se canceló…»
+    with pool_ocupado(qtbot):
+        alt_de(board.paquete)
+        qtbot.waitUntil(lambda: any(d.isVisible() for d in board.findChildren(QProgressDialog)))
+        (barra,) = [d for d in board.findChildren(QProgressDialog) if d.isVisible()]
+        (cancelar,) = [b for b in barra.findChildren(QPushButton) if b.text() == "Cancelar"]
+        teclas.pulsar(cancelar, Qt.Key.Key_Space)
+    wait_operations(qtbot)
+    assert modals.texts == ["Se canceló: no se escribió el paquete."]
+    assert list(carpeta.iterdir()) == []
+    al_frente(qtbot, board)
+
+    # Again, to the end: the box's «Abrir índice» by its letter opens the pack's own index.
+    abiertas: list[str] = []
+    navegador = _Navegador(abiertas)
+    QDesktopServices.setUrlHandler("file", navegador, "abrir")
+    try:
+        modals.handle(elegir_archivo(carpeta))
+        modals.answer(responder_con("Abrir índice"))
+        alt_de(board.paquete)
+        qtbot.waitUntil(lambda: abiertas != [], timeout=30_000)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    wait_operations(qtbot)
+    assert board.ultimo_paquete == paquete
+    assert f"«{paquete.name}»" in modals.texts[-1]
+    indice = carpeta / f"{paquete.stem}_indice.xlsx"
+    assert abiertas == [QUrl.fromLocalFile(str(indice)).toString()]
+    with zipfile.ZipFile(paquete) as zf:
+        assert zf.read("indice.xlsx") == indice.read_bytes()
+        assert sum(n.endswith(".xml") for n in zf.namelist()) > 0

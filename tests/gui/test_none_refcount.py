@@ -173,7 +173,7 @@ def seed(services, data_dir: Path, tmp_path: Path) -> str:
     services.empresas.crear("COS860101AB1", "Comercializadora del Sur, S.A. de C.V.", ADMIN)
     services.empresas.crear("TRA910215CD2", "Transportes Ramírez, S.C.", ADMIN)
 
-    # The tests' clock: 22/11/2026. Registered on 10/01/2024: its renewal open since 10/10/2026.
+    # The tests' clock: 22/11/2026. Registered on 10/01/2024: its renewal open since 01/10/2026.
     services.repse.registrar(rfc, ADMIN, "AR100/2024", date(2024, 1, 10), SERVICIO)
     services.sisub.preparar(rfc, rfc, PERIODO)  # mayo–agosto's, in preparation; the next unprepared
     nc.confiar(data_dir)

@@ -3,7 +3,7 @@ renew and the lapsed one (in red, as a past-due informativa), hidden when there 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -31,7 +31,7 @@ def registros(_registros_una_vez, services) -> None:
 
 
 def test_the_board_shows_the_renewal_window_and_the_lapsed_in_red(
-    qtbot, services, registros
+    qtbot, services, registros, tmp_path
 ) -> None:
     board = VencimientosDialog(services, ANA)
     qtbot.addWidget(board)
@@ -45,16 +45,16 @@ def test_the_board_shows_the_renewal_window_and_the_lapsed_in_red(
     ]
     assert filas == [
         ["Bodegas Dos SA de CV", RFC_OTRO, "SERVICIOS DOS SA DE CV", "AR200/2023", "Vencido",
-         "01/03/2026", "01/06/2026", "Vencido hace 174 días"],
+         "01/03/2026", "31/05/2026", "01/06/2026", "Vencido hace 174 días"],
         ["Abarrotes Uno SA de CV", cf.RFC_MORAL, "EMPRESA DEMO SA DE CV", "AR100/2024",
-         "Renovación por solicitar", "10/10/2026", "10/01/2027", "Faltan 49 días"],
+         "Renovación por solicitar", "01/10/2026", "31/12/2026", "10/01/2027", "Faltan 49 días"],
     ]  # fmt: skip
     rojo = colores.color(colores.ERROR, colores.BASE)
     colores_filas = [model.index(r, 0).data(Qt.ItemDataRole.ForegroundRole) for r in range(2)]
     assert isinstance(colores_filas[0], QBrush) and colores_filas[0].color() == rojo
     assert colores_filas[1] is None
     assert "1 vencido" in seccion.titulo.text()
-    board.grab().save("/tmp/vencimientos_repse.png")
+    board.grab().save(str(tmp_path / "vencimientos_repse.png"))
 
     # Renewed: the lapsed one stays; the other leaves the board once Actualizar reads it.
     services.repse.solicitar_renovacion(cf.RFC_MORAL, ANA, date(2026, 11, 20), "SOL-1")
@@ -66,3 +66,22 @@ def test_without_registrations_the_part_is_hidden(qtbot, services) -> None:
     qtbot.addWidget(board)
     board.show()
     assert not board.repse.isVisible()
+
+
+def test_a_renewal_window_closed_unasked_is_red_and_counted(
+    qtbot, services, registros, clock
+) -> None:
+    """On 05/01/2027 the first empresa's registration (renewal from 01/10 to 31/12/2026) can
+    no longer be renewed: red, as the lapsed one, and the title counts both."""
+    clock.now = datetime(2027, 1, 5, 12, 0)
+    board = VencimientosDialog(services, ANA)
+    qtbot.addWidget(board)
+    board.show()
+    model = board.repse.model
+    estados = [model.index(r, 4).data() for r in range(model.rowCount())]
+    assert estados == ["Vencido", "Plazo de renovación vencido"]
+    rojo = colores.color(colores.ERROR, colores.BASE)
+    assert all(
+        model.index(r, 0).data(Qt.ItemDataRole.ForegroundRole).color() == rojo for r in range(2)
+    )
+    assert "1 plazo de renovación vencido y 1 vencido" in board.repse.titulo.text()

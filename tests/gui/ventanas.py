@@ -177,7 +177,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.icsoe import contratista as icsoe_contratista
     from icsoe_desktop.gui.icsoe import crear_contrasena as icsoe_crear_contrasena
     from icsoe_desktop.gui.icsoe import efirma as icsoe_efirma
-    from icsoe_desktop.gui.icsoe import elegir_empresa
+    from icsoe_desktop.gui.icsoe import elegir_empresa, registro_repse
     from icsoe_desktop.gui.icsoe import inicio as icsoe_inicio
     from icsoe_desktop.gui.icsoe import recuperar as icsoe_recuperar
     from icsoe_desktop.gui.icsoe import seleccionar_contratista as icsoe_seleccionar_contratista
@@ -387,6 +387,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         "informativa.sisub_trabajador.AgregarTrabajadorSisubDialog": lambda m: (
             sisub_trabajador.AgregarTrabajadorSisubDialog(m.services, m.rfc, *_sisub(m))
         ),
+        "icsoe.registro_repse.RegistroRepseDialog": lambda m: registro_repse.RegistroRepseDialog(
+            m.services, m.rfc, m.rfc
+        ),
         "evidencias.tablero.EvidenciasTableroDialog": lambda m: (
             evidencias_tablero.EvidenciasTableroDialog(m.services, ADMIN)
         ),
@@ -415,6 +418,7 @@ PARTS = {
     "kit.caja_buscar.CajaBuscar": "ventana_principal.VentanaPrincipal",
     "kit.asistente_importacion.ListaDeCampos": "kit.asistente_importacion.AsistenteImportacionDialog",
     "icsoe.alta_usuario.IcsoeAltaUsuarioPage": "icsoe.contratista.IcsoeContratistaWindow",
+    "icsoe.registro_repse._ElegirPdf": "icsoe.registro_repse.RegistroRepseDialog",
     "icsoe.consulta.IcsoeConsultaPage": "icsoe.contratista.IcsoeContratistaWindow",
     "icsoe.datos_generales.IcsoeDatosGeneralesPage": "icsoe.contratista.IcsoeContratistaWindow",
     "informativa.inicio.InformativasInicio": "icsoe.capturista.IcsoeCapturistaWindow",

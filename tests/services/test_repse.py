@@ -1,11 +1,12 @@
 """The contratista's REPSE registration through the real services on a real store: kept once,
-its end three years after, the renewal window, its PDF read by the bounded reader, the
+its end three years after, the STPS's renewal window (DOF 21/02/2024), its PDF read by the
+bounded reader, the
 contracts' services checked against the authorised ones, and who may record it (refusals
 audited). The tests' clock: 22/11/2026."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -92,8 +93,11 @@ def test_the_registration_is_kept_once_with_its_end_three_years_after(services, 
         date(2027, 3, 15),
     )
     assert registro.servicios == (LIMPIEZA, MANTENIMIENTO)
-    assert registro.estado_texto == "Vigente"  # the window opens on 15/12/2026
-    assert registro.renovacion_desde == date(2026, 12, 15)
+    assert registro.estado_texto == "Vigente"  # the window opens on 01/12/2026
+    assert (registro.renovacion_desde, registro.renovacion_hasta) == (
+        date(2026, 12, 1),
+        date(2027, 2, 28),
+    )
     assert len(registro.pdf_sha256) == 64
     # Recorded again (a typo corrected): still one registration, with the new services.
     otra = _registrar(services, rfc, servicios=[LIMPIEZA])
@@ -144,15 +148,17 @@ def test_a_contract_running_past_the_end_is_warned(services, quien) -> None:
     assert services.repse.aviso_contrato(rfc, ana, date(2027, 3, 15)) is None
 
 
-def test_the_renewal_is_asked_in_the_three_months_before_the_end(services, quien) -> None:
+def test_the_renewal_is_asked_in_the_stps_window(services, quien) -> None:
+    """Granted in December 2023: asked from September to November 2026 (the DOF's example)."""
     rfc, _ = quien
     _registrar(services, rfc, otorgado=date(2023, 12, 10))  # ends 10/12/2026
     registro = services.repse.ver(rfc, rfc)
     assert registro.estado == repse.EN_RENOVACION
+    assert "solicita su renovación del 01/09/2026 al 30/11/2026" in registro.aviso_texto
     with pytest.raises(ValidationError) as antes:
-        services.repse.solicitar_renovacion(rfc, rfc, date(2026, 9, 1), "SOL-1")
+        services.repse.solicitar_renovacion(rfc, rfc, date(2026, 8, 31), "SOL-1")
     assert antes.value.code == "renovacion_fuera_de_plazo"
-    assert "10/09/2026 al 10/12/2026" in antes.value.message
+    assert "se solicita del 01/09/2026 al 30/11/2026" in antes.value.message
     registro = services.repse.solicitar_renovacion(rfc, rfc, date(2026, 11, 2), "sol-77")
     assert (registro.estado_texto, registro.renovacion_folio) == ("Renovación solicitada", "SOL-77")
     # Granted: the new registration continues it, with its own three years.
@@ -175,11 +181,41 @@ def test_the_lines_the_windows_tell_the_registrations_with(services, quien) -> N
     (aviso,) = services.repse.avisos()
     assert (aviso.contratista_rfc, aviso.vencido) == (rfc, False)
     assert "10/12/2026" in aviso.texto
+    (sin_plazo,) = services.repse.avisos(hoy=date(2026, 12, 1))  # its window closed
+    assert sin_plazo.vencido and sin_plazo.texto.startswith(
+        "Plazo de renovación vencido: el registro se cancela el 10/12/2026"
+    )
     services.repse.solicitar_renovacion(rfc, rfc, date(2026, 11, 2), "SOL-8")
     assert services.repse.avisos() == []
+    assert services.repse.avisos(hoy=date(2026, 12, 1)) == []  # asked in time
     (vencido,) = services.repse.avisos(hoy=date(2026, 12, 11))
     assert vencido.vencido and "venció el 10/12/2026" in vencido.texto
     assert services.repse.avisos(hoy=date(2024, 1, 1)) == []
+
+
+def test_on_10_december_2026_a_december_2023_registration_can_no_longer_be_renewed(
+    services, quien, clock
+) -> None:
+    """The STPS's window closed on 30/11/2026: the registration says so in red and a request
+    dated that day is refused with the window's dates; nothing is recorded."""
+    rfc, _ = quien
+    _registrar(services, rfc, otorgado=date(2023, 12, 10))
+    clock.now = datetime(2026, 12, 10, 12, 0)
+    registro = services.repse.ver(rfc, rfc)
+    assert (registro.estado, registro.estado_texto, registro.en_rojo) == (
+        repse.PLAZO_VENCIDO,
+        "Plazo de renovación vencido",
+        True,
+    )
+    assert registro.aviso_texto.startswith(
+        "Plazo de renovación vencido: el registro se cancela el 10/12/2026"
+    )
+    with pytest.raises(ValidationError) as tarde:
+        services.repse.solicitar_renovacion(rfc, rfc, date(2026, 12, 10), "SOL-10")
+    assert tarde.value.code == "renovacion_fuera_de_plazo"
+    assert "del 01/09/2026 al 30/11/2026" in tarde.value.message
+    assert "DOF 21/02/2024" in tarde.value.message
+    assert services.repse.ver(rfc, rfc).renovacion_solicitada is None
 
 
 def test_a_lapsed_registration_cannot_be_renewed(services, quien) -> None:
@@ -269,21 +305,48 @@ def test_only_the_contratista_or_an_administrator_records_it(services, quien) ->
     assert services.repse.ver(rfc, ana).aviso == "AR12345/2024"  # her contracts need it
 
 
-@pytest.mark.parametrize(
-    ("otorgado", "fin", "desde"),
-    [
-        (date(2024, 2, 29), date(2027, 2, 28), date(2026, 11, 28)),
-        (date(2023, 5, 31), date(2026, 5, 31), date(2026, 2, 28)),
-        (date(2025, 1, 1), date(2028, 1, 1), date(2027, 10, 1)),
-    ],
-)
-def test_the_dates_of_a_term(otorgado: date, fin: date, desde: date) -> None:
-    assert repse.vence(otorgado) == fin
-    assert repse.inicio_renovacion(fin) == desde
-    assert repse.estado(fin, desde) == repse.EN_RENOVACION
-    assert repse.estado(fin, desde - date.resolution) == repse.VIGENTE
-    assert repse.estado(fin, fin) == repse.EN_RENOVACION
-    assert repse.estado(fin, fin + date.resolution, desde) == repse.VENCIDO
+# The STPS's calendar (DOF 21/02/2024, Artículo Décimo Quinto): by month of grant, the three
+# calendar months before it in the third year. Written out month by month from the rule, not
+# computed: grant month of 2023 → first and last day the renewal may be asked.
+CALENDARIO_DOF_2023 = {
+    1: (date(2025, 10, 1), date(2025, 12, 31)),
+    2: (date(2025, 11, 1), date(2026, 1, 31)),
+    3: (date(2025, 12, 1), date(2026, 2, 28)),
+    4: (date(2026, 1, 1), date(2026, 3, 31)),
+    5: (date(2026, 2, 1), date(2026, 4, 30)),
+    6: (date(2026, 3, 1), date(2026, 5, 31)),
+    7: (date(2026, 4, 1), date(2026, 6, 30)),
+    8: (date(2026, 5, 1), date(2026, 7, 31)),
+    9: (date(2026, 6, 1), date(2026, 8, 31)),
+    10: (date(2026, 7, 1), date(2026, 9, 30)),
+    11: (date(2026, 8, 1), date(2026, 10, 31)),
+    12: (date(2026, 9, 1), date(2026, 11, 30)),
+}
+
+
+def test_the_renewal_window_of_each_grant_month_of_2023_is_the_dof_table() -> None:
+    """Whatever the grant day (the 1st, the 15th, the month's last), the window is the month's
+    row; before it the registration is in force, in it due, after it (until its end) its
+    renewal window is closed, and after its end it is lapsed."""
+    for mes, (desde, hasta) in CALENDARIO_DOF_2023.items():
+        ultimo = (date(2023 + mes // 12, mes % 12 + 1, 1) - date.resolution).day
+        for dia in (1, 15, ultimo):
+            fin = repse.vence(date(2023, mes, dia))
+            assert (fin.year, fin.month) == (2026, mes)
+            assert repse.ventana_renovacion(fin) == (desde, hasta), (mes, dia)
+            assert repse.estado(fin, desde - date.resolution) == repse.VIGENTE
+            assert repse.estado(fin, desde) == repse.EN_RENOVACION
+            assert repse.estado(fin, hasta) == repse.EN_RENOVACION
+            assert repse.estado(fin, hasta + date.resolution) == repse.PLAZO_VENCIDO
+            assert repse.estado(fin, fin) == repse.PLAZO_VENCIDO
+            assert repse.estado(fin, hasta, solicitada=hasta) == repse.RENOVACION_SOLICITADA
+            assert repse.estado(fin, fin + date.resolution, desde) == repse.VENCIDO
+    # The others of the reference: June 2021 → March to May 2024; 29 February ends on the 28th.
+    assert repse.ventana_renovacion(repse.vence(date(2021, 6, 9))) == (
+        date(2024, 3, 1),
+        date(2024, 5, 31),
+    )
+    assert repse.vence(date(2024, 2, 29)) == date(2027, 2, 28)
 
 
 def test_revisar_warns_of_a_service_not_authorised_and_a_contract_past_the_end(
@@ -316,5 +379,10 @@ def test_the_line_a_registration_is_shown_with_by_its_state() -> None:
     )
     por_renovar = repse.aviso_registro(repse.EN_RENOVACION, "AR1/2023", fin)
     assert por_renovar is not None and "vence el 01/11/2026: solicita su renovación" in por_renovar
+    sin_plazo = repse.aviso_registro(repse.PLAZO_VENCIDO, "AR1/2023", fin)
+    assert sin_plazo is not None and sin_plazo.startswith(
+        "Plazo de renovación vencido: el registro se cancela el 01/11/2026 (REPSE AR1/2023; su "
+        "renovación se solicitaba del 01/08/2026 al 31/10/2026"
+    )
     assert repse.aviso_registro(repse.RENOVACION_SOLICITADA, "AR1/2023", fin) is None
     assert repse.aviso_registro(repse.VIGENTE, "AR1/2023", fin) is None

@@ -1,6 +1,7 @@
 """The REPSE registrations on ICSOE › Vencimientos: each one from the day its renewal may be
-asked (three months before its end) and each one lapsed, across the empresas the user may
-open; one still far from its end is not there. The tests' clock: 22/11/2026."""
+asked (the STPS's window, DOF 21/02/2024), each one whose window closed unasked and each one
+lapsed, across the empresas the user may open; one still far from its end is not there. The
+tests' clock: 22/11/2026."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ SERVICIO = ["Servicios de limpieza industrial especializada"]
 
 def registros_en_dos_empresas(services, data_dir, folder, smtp) -> dict:
     """``_despacho``'s two empresas; the first's contratista registered on 10/01/2024 (its
-    renewal open since 10/10/2026), the second's on 01/06/2023 (lapsed on 01/06/2026)."""
+    renewal open from 01/10/2026 to 31/12/2026), the second's on 01/06/2023 (lapsed on
+    01/06/2026)."""
     hecho = _despacho(services, data_dir, folder, smtp)
     services.repse.registrar(cf.RFC_MORAL, ANA, "AR100/2024", date(2024, 1, 10), SERVICIO)
     services.abrir_empresa(hecho["segunda"])
@@ -63,8 +65,18 @@ def test_the_renewal_window_and_a_lapsed_registration(services, registros) -> No
     ]
     vencido, en_ventana = tablero.repse
     assert vencido.vencido and not en_ventana.vencido
-    assert en_ventana.renovacion_desde == date(2026, 10, 10)
+    assert (en_ventana.renovacion_desde, en_ventana.renovacion_hasta) == (
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+    )
     assert services.vencimientos.tablero(BETO).repse == [vencido]  # only the empresa granted
+    # On 05/01/2027 its window has closed unasked: in red, cancelled on 10/01/2027.
+    (_, sin_plazo) = services.vencimientos.tablero(ANA, hoy=date(2027, 1, 5)).repse
+    assert (sin_plazo.estado_texto, sin_plazo.vencido, sin_plazo.dias_restantes) == (
+        "Plazo de renovación vencido",
+        True,
+        5,
+    )
 
 
 def test_a_renewal_asked_says_so_and_one_far_from_its_end_is_not_shown(services, registros) -> None:

@@ -1,8 +1,9 @@
 """The contratista's REPSE registration (Registro de Prestadoras de Servicios Especializados u
 Obras Especializadas, STPS): its aviso (folio), the services or works it authorised, and its
-term. A registration lasts three years; its renewal is asked in the three months before it
-ends, and one not renewed is cancelled (reference: icsoe-informativa.md, «Related, not the
-same»)."""
+term. A registration lasts three years; its renewal is asked in the STPS's calendar by month of
+grant (DOF 21/02/2024): the three calendar months before the grant month of its third year. After
+that window the STPS disables the renewal and the registration is cancelled when it ends
+(reference: icsoe-informativa.md, «Related, not the same»)."""
 
 from __future__ import annotations
 
@@ -22,15 +23,19 @@ _AVISO = re.compile(r"[A-Z0-9ÑÁÉÍÓÚ/.\- ]+")
 
 # Where a registration stands on a given day.
 VIGENTE = "vigente"
-EN_RENOVACION = "en_renovacion"  # within the three months before its end, not asked yet
+EN_RENOVACION = "en_renovacion"  # within its renewal window, not asked yet
 RENOVACION_SOLICITADA = "renovacion_solicitada"
+PLAZO_VENCIDO = "plazo_vencido"  # its window closed unasked: it is cancelled when it ends
 VENCIDO = "vencido"
 ESTADOS = {
     VIGENTE: "Vigente",
     EN_RENOVACION: "Renovación por solicitar",
     RENOVACION_SOLICITADA: "Renovación solicitada",
+    PLAZO_VENCIDO: "Plazo de renovación vencido",
     VENCIDO: "Vencido",
 }
+# The states told in red: the registration is lost or about to be.
+EN_ROJO = frozenset({PLAZO_VENCIDO, VENCIDO})
 
 
 def _sumar_meses(dia: date, meses: int) -> date:
@@ -49,19 +54,43 @@ def vence(otorgado: date) -> date:
     return _sumar_meses(otorgado, 12 * VIGENCIA_ANIOS)
 
 
+def ventana_renovacion(fin: date) -> tuple[date, date]:
+    """The first and last day the renewal of a registration ending on ``fin`` may be asked: the
+    three calendar months before the month it ends in, which is its grant month in the third
+    year (DOF 21/02/2024: granted December 2023 → September to November 2026). Whole months,
+    whatever the grant day: the STPS's calendar goes by month of grant."""
+    primero = date(fin.year, fin.month, 1)
+    return _sumar_meses(primero, -MESES_RENOVACION), primero - date.resolution
+
+
 def inicio_renovacion(fin: date) -> date:
     """The first day the renewal of a registration ending on ``fin`` may be asked."""
-    return _sumar_meses(fin, -MESES_RENOVACION)
+    return ventana_renovacion(fin)[0]
+
+
+def fin_renovacion(fin: date) -> date:
+    """The last day the renewal of a registration ending on ``fin`` may be asked."""
+    return ventana_renovacion(fin)[1]
 
 
 def estado(fin: date, hoy: date, solicitada: date | None = None) -> str:
     """``VENCIDO`` after ``fin`` (asked or not: only a new registration continues it);
-    ``RENOVACION_SOLICITADA`` once asked; ``EN_RENOVACION`` from three months before."""
+    ``RENOVACION_SOLICITADA`` once asked; ``PLAZO_VENCIDO`` once its window closed unasked;
+    ``EN_RENOVACION`` within the window."""
     if hoy > fin:
         return VENCIDO
     if solicitada is not None:
         return RENOVACION_SOLICITADA
-    return EN_RENOVACION if hoy >= inicio_renovacion(fin) else VIGENTE
+    desde, hasta = ventana_renovacion(fin)
+    if hoy > hasta:
+        return PLAZO_VENCIDO
+    return EN_RENOVACION if hoy >= desde else VIGENTE
+
+
+def texto_ventana(fin: date) -> str:
+    """«del 01/09/2026 al 30/11/2026»: the window as the windows and messages say it."""
+    desde, hasta = ventana_renovacion(fin)
+    return f"del {desde:%d/%m/%Y} al {hasta:%d/%m/%Y}"
 
 
 def check_aviso(aviso: str, etiqueta: str = "Aviso de registro REPSE") -> str:
@@ -132,17 +161,24 @@ def autorizado(descripcion: str, autorizados: Iterable[str]) -> str | None:
 
 
 def aviso_registro(estado_actual: str, aviso: str, fin: date) -> str | None:
-    """The line the contratista's work is shown with: a lapsed registration (red) or one whose
-    renewal is due and not asked yet (a notice); None otherwise."""
+    """The line the contratista's work is shown with: a lapsed registration or one whose
+    renewal window closed unasked (red), one whose renewal is due and not asked yet (a
+    notice); None otherwise."""
     if estado_actual == VENCIDO:
         return (
             f"El registro REPSE {aviso} venció el {fin:%d/%m/%Y}: se cancela y con él la "
             "deducción del cliente y las informativas que siguen; obtén un registro nuevo."
         )
+    if estado_actual == PLAZO_VENCIDO:
+        return (
+            f"Plazo de renovación vencido: el registro se cancela el {fin:%d/%m/%Y} (REPSE "
+            f"{aviso}; su renovación se solicitaba {texto_ventana(fin)} y la STPS ya no la "
+            "recibe). Solicita un registro nuevo para seguir prestando el servicio."
+        )
     if estado_actual == EN_RENOVACION:
         return (
-            f"El registro REPSE {aviso} vence el {fin:%d/%m/%Y}: solicita su renovación antes "
-            "de esa fecha (se solicita en los tres meses previos a su vencimiento)."
+            f"El registro REPSE {aviso} vence el {fin:%d/%m/%Y}: solicita su renovación "
+            f"{texto_ventana(fin)} (el calendario de la STPS por mes de otorgamiento)."
         )
     return None
 
@@ -154,13 +190,13 @@ def aviso_contrato(fecha_final: date | None, fin: date, aviso: str) -> str | Non
     if fecha_final is None:
         return (
             f"El contrato no tiene fecha final y el registro REPSE {aviso} vence el {texto_fin}: "
-            "para seguir prestando el servicio después, solicita su renovación en los tres "
-            "meses previos."
+            "para seguir prestando el servicio después, solicita su renovación "
+            f"{texto_ventana(fin)}."
         )
     if fecha_final > fin:
         return (
             f"El contrato termina el {fecha_final:%d/%m/%Y}, después de que vence el registro "
-            f"REPSE {aviso} ({texto_fin}): solicita su renovación en los tres meses previos."
+            f"REPSE {aviso} ({texto_fin}): solicita su renovación {texto_ventana(fin)}."
         )
     return None
 
@@ -172,7 +208,9 @@ REPSE_NO_AUTORIZADO = "repse_servicio_no_autorizado"
 
 __all__ = [
     "EN_RENOVACION",
+    "EN_ROJO",
     "ESTADOS",
+    "PLAZO_VENCIDO",
     "RENOVACION_SOLICITADA",
     "REPSE_NO_AUTORIZADO",
     "REPSE_VENCE",
@@ -184,6 +222,9 @@ __all__ = [
     "check_servicios",
     "clave_servicio",
     "estado",
+    "fin_renovacion",
     "inicio_renovacion",
+    "texto_ventana",
     "vence",
+    "ventana_renovacion",
 ]

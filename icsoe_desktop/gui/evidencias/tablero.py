@@ -1,21 +1,28 @@
 """ICSOE › Evidencias del cliente: clients × the twelve months up to the one chosen, each cell
 saying whether the month's evidence is complete, what is missing («Faltan 2») or that no receipt
-names the client; past its due day and incomplete, in red. The due day of the client chosen is
-set beside the list (its portal's day; the 17th of the next month when never set)."""
+names the client; past its due day and incomplete, in red. Under the list, what the client and
+month of the current cell lack, item by item with the due day, as text a screen reader and the
+keyboard reach (not only a tooltip). The due day of the client chosen is set beside the list
+(its portal's day; the 17th of the next month when never set); *Paquete…* writes that client's
+pack of that month (``evidencias paquete``'s service) with a progress bar and Cancelar, and
+offers its index to open."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QBrush, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -30,20 +37,38 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
+from icsoe_desktop.gui.kit.elegir_archivo import elegir_carpeta
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import suscribir
+from icsoe_desktop.gui.kit.operaciones import (
+    PRIORIDAD_ESPERADA,
+    ejecutar_con_barra,
+    en_segundo_plano,
+)
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import Index, RowsModel
 from icsoe_desktop.gui.kit.tabla_lectura import tabla_de_lectura
+from icsoe_desktop.services.evidencias.indice import extraer_indice
 from icsoe_desktop.services.evidencias.tablero import FilaCliente
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.evidencias.paquete import Paquete
+    from icsoe_desktop.services.evidencias.servicio import EstadoCliente
 
 TITLE = "Evidencias del cliente"
 FIJAS = ("Cliente RFC", "Cliente", "Entrega")
 MESES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 CUANTOS = 12
+log = logging.getLogger(__name__)
+MSG_ELIGE = "Elige un cliente en la lista: aquí se dice qué le falta del mes de la celda elegida."
+MSG_ELIGE_PAQUETE = "Elige en la lista el cliente (y en su fila, el mes) cuyo paquete armas."
+MSG_ARMANDO = "Armando el paquete de {cliente} de {mes}…"
+MSG_CANCELADO = "Se canceló: no se escribió el paquete."
+MSG_HECHO = "Se escribió el paquete «{nombre}» ({archivos}) en {carpeta}."
+MSG_ABRIR = "¿Abrir su índice (el mismo que lleva el paquete)?"
+MSG_NO_ABRE = "No se pudo abrir «{nombre}»: ábrelo desde {carpeta}."
+MSG_NO_LEIDO = "No se pudo leer lo que falta de este mes: pulsa Actualizar."
 
 
 def _celdas(f: FilaCliente) -> tuple[str, ...]:
@@ -117,6 +142,23 @@ class EvidenciasTableroDialog(QDialog):
             estirada=None,
         )
         layout.addWidget(self.tabla, 1)
+        # What the current cell lacks, as text: read by the keyboard and a screen reader.
+        faltan = QLabel("Lo que &falta:")
+        layout.addWidget(faltan)
+        self.faltan = QPlainTextEdit()
+        self.faltan.setObjectName("faltanText")
+        self.faltan.setReadOnly(True)
+        self.faltan.setTabChangesFocus(True)
+        self.faltan.setAccessibleDescription(
+            "Del cliente y el mes de la celda elegida: la fecha de entrega y cada cosa que falta"
+        )
+        self.faltan.setFixedHeight(self.fontMetrics().lineSpacing() * 7)
+        faltan.setBuddy(self.faltan)
+        layout.addWidget(self.faltan)
+        self._estados: dict[str, list[EstadoCliente]] = {}  # by month, until the next refresh
+        self._pedido_faltan = 0  # the newest cell asked: an older read answering late is dropped
+        self._lectura = 0  # the board's reads: a month read before the last one is not kept
+        self.ultimo_paquete: Path | None = None
         abajo = QHBoxLayout()
         self.dia = QSpinBox()
         self.dia.setObjectName("diaSpin")
@@ -136,9 +178,14 @@ class EvidenciasTableroDialog(QDialog):
         self.actualizar = QPushButton("&Actualizar")
         self.actualizar.setObjectName("actualizarButton")
         self.actualizar.setAutoDefault(False)
+        self.paquete = QPushButton("&Paquete…")
+        self.paquete.setObjectName("paqueteButton")
+        self.paquete.setAutoDefault(False)
+        self.paquete.setToolTip("El paquete del cliente y el mes de la celda elegida")
         self.cerrar = QPushButton("Cerrar")
         self.cerrar.setObjectName("cerrarButton")
         self.cerrar.setAutoDefault(False)  # Enter in the due day never closes the board
+        buttons.addButton(self.paquete, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.actualizar, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.cerrar, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.setFocusProxy(None)  # type: ignore[arg-type]  # None: no proxy (Qt's API)
@@ -148,7 +195,10 @@ class EvidenciasTableroDialog(QDialog):
         self.cerrar.clicked.connect(self.reject)
         self.guardar_dia.clicked.connect(self._guardar_dia)
         self.tabla.selectionModel().currentRowChanged.connect(lambda *_: self._dia_elegido())
+        self.tabla.selectionModel().currentChanged.connect(lambda *_: self._mostrar_faltan())
+        self.paquete.clicked.connect(self._pedir_paquete)
         self._puede = reflejar(self.guardar_dia, services.permisos, usuario, Accion.EVIDENCIAS)
+        reflejar(self.paquete, services.permisos, usuario, Accion.EVIDENCIAS)
         self.dia.setEnabled(self._puede)
         self.resize(1240, 520)
         centrar(self, parent)
@@ -185,10 +235,13 @@ class EvidenciasTableroDialog(QDialog):
             if filas
             else "Sin clientes: captura contratantes o importa los recibos de nómina."
         )
+        self._estados.clear()
+        self._lectura += 1
         for fila, f in enumerate(filas):
             if f.contratante == elegido:
                 self.tabla.selectRow(fila)
         self._dia_elegido()
+        self._mostrar_faltan()
 
     def _elegido(self) -> str:
         fila = self.tabla.currentIndex().row()
@@ -209,3 +262,130 @@ class EvidenciasTableroDialog(QDialog):
             self._services.evidencias.fijar_entrega(self._usuario, cliente, self.dia.value())
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
+
+    # --- what is missing -----------------------------------------------------------------------
+
+    def _mes_elegido(self) -> Mes:
+        """The month of the current cell; on the client's own columns, the last one shown."""
+        indice = self.tabla.currentIndex()
+        fila, columna = indice.row(), indice.column() - len(FIJAS)
+        if 0 <= fila < len(self.model.rows) and 0 <= columna < len(self.model.rows[fila].celdas):
+            return self.model.rows[fila].celdas[columna].mes
+        return self._ultimo()
+
+    def _mostrar_faltan(self) -> None:
+        """The current cell's client and month told: the month read off the window's thread
+        the first time (every client's at once), from memory after, until the next refresh."""
+        self._pedido_faltan += 1
+        pedido, cliente = self._pedido_faltan, self._elegido()
+        if not cliente:
+            self.faltan.setPlainText(MSG_ELIGE)
+            return
+        mes = self._mes_elegido()
+        if mes.clave in self._estados:
+            self._poner_faltan(pedido, cliente, mes, self._estados[mes.clave])
+            return
+        servicio, usuario, lectura = self._services.evidencias, self._usuario, self._lectura
+        en_segundo_plano(
+            lambda: servicio.estado(usuario, mes),
+            lambda estados: self._poner_faltan(pedido, cliente, mes, estados, lectura),
+            lambda exc: self._faltan_fallido(pedido, exc),
+            self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
+
+    def _poner_faltan(
+        self,
+        pedido: int,
+        cliente: str,
+        mes: Mes,
+        estados: list[EstadoCliente],
+        lectura: int | None = None,
+    ) -> None:
+        if lectura is None or lectura == self._lectura:  # not from before a refresh
+            self._estados[mes.clave] = estados
+        if pedido != self._pedido_faltan:
+            return  # the clerk moved on meanwhile: the newer cell is told
+        estado = next((e for e in estados if e.contratante == cliente), None)
+        self.faltan.setPlainText(texto_faltan(cliente, mes, estado, self.model.hoy))
+
+    def _faltan_fallido(self, pedido: int, exc: BaseException) -> None:
+        if pedido != self._pedido_faltan:
+            return
+        if not isinstance(exc, DomainError):
+            log.warning("No se leyó lo que falta del mes: %r", exc)
+        self.faltan.setPlainText(exc.message if isinstance(exc, DomainError) else MSG_NO_LEIDO)
+
+    # --- the pack ------------------------------------------------------------------------------
+
+    def _pedir_paquete(self) -> None:
+        cliente = self._elegido()
+        if not cliente:
+            msgbox.warning(self, MSG_ELIGE_PAQUETE, TITLE)
+            self.tabla.setFocus()
+            return
+        carpeta = elegir_carpeta(
+            self, f"Carpeta del paquete de {cliente} ({_encabezado(self._mes_elegido())})"
+        )
+        if carpeta:
+            self.armar_paquete(Path(carpeta))
+
+    def armar_paquete(self, salida: Path) -> None:
+        """The pack of the current cell's client and month written in ``salida`` (a folder:
+        the portals' name), behind a progress bar with Cancelar."""
+        cliente, mes = self._elegido(), self._mes_elegido()
+        servicio, usuario = self._services.evidencias, self._usuario
+        ejecutar_con_barra(
+            self,
+            MSG_ARMANDO.format(cliente=cliente, mes=_encabezado(mes)),
+            lambda progreso, cancelado: servicio.paquete(
+                usuario, mes, cliente, salida, progreso, cancelado
+            ),
+            self._paquete_hecho,
+            al_fallar=lambda exc: msgbox.warning(self, exc.message, TITLE),
+            al_cancelar=lambda: msgbox.information(self, MSG_CANCELADO, TITLE),
+            titulo=TITLE,
+        )
+
+    def _paquete_hecho(self, hecho: Paquete) -> None:
+        self.ultimo_paquete = hecho.ruta
+        texto = MSG_HECHO.format(
+            nombre=hecho.ruta.name,
+            archivos=plural(len(hecho.miembros), "archivo"),
+            carpeta=hecho.ruta.parent,
+        )
+        if hecho.cambios:
+            texto += f" Desde el paquete anterior: {plural(len(hecho.cambios), 'cambio')}."
+        if msgbox.question(
+            self, f"{texto}<br><br>{MSG_ABRIR}", yes="Abrir índice", no="Cerrar", title=TITLE
+        ):
+            self.abrir_indice(hecho.ruta)
+
+    def abrir_indice(self, paquete: Path) -> None:
+        """The pack's index written beside it and opened by the system (Excel)."""
+        try:
+            ruta = extraer_indice(paquete)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(ruta))):
+            msgbox.warning(self, MSG_NO_ABRE.format(nombre=ruta.name, carpeta=ruta.parent), TITLE)
+
+
+def texto_faltan(cliente: str, mes: Mes, estado: EstadoCliente | None, hoy: date) -> str:
+    """What ``cliente`` lacks of ``mes``, one item a line, with its due day."""
+    if estado is None:
+        return (
+            f"{cliente}, {_encabezado(mes)}: sin recibos de nómina que lo nombren. Si le "
+            "prestaste el servicio ese mes, importa sus recibos."
+        )
+    nombre = f" {estado.nombre}" if estado.nombre else ""
+    vencida = " (ya pasó)" if not estado.completo and estado.entrega < hoy else ""
+    cabeza = (
+        f"{cliente}{nombre}, {_encabezado(mes)}: entrega el {estado.entrega:%d/%m/%Y}{vencida}."
+    )
+    if estado.completo:
+        return f"{cabeza}\nCompleta: recibos con su XML, documentos del mes y registro REPSE."
+    faltan = estado.faltan
+    lineas = "\n".join(f"• {f}" for f in faltan)
+    return f"{cabeza}\n{'Falta' if len(faltan) == 1 else 'Faltan'} {len(faltan)}:\n{lineas}"

@@ -1,5 +1,5 @@
 """The contratista's ICSOE window: Perfil del usuario, the Administración menu (Información
-del contratista, Alta de usuarios, Consulta, Exportar Excel) and Informativas (the pantalla de
+del contratista, Alta de usuarios, Consulta, Exportar Excel, Registro REPSE…) and Informativas (the pantalla de
 inicio of its informativas, where it also signs them). Both are available only after the datos
 generales are saved (guía Ingreso del contratista, paso 16)."""
 
@@ -100,11 +100,15 @@ class IcsoeContratistaWindow(QMainWindow):
         self.alta_action = self._action("Alta de usuarios", "altaUsuariosAction", self.show_alta)
         self.consulta_action = self._action("Consulta", "consultaAction", self.show_consulta)
         self.exportar_action = self._action("Exportar Excel", "exportarAction", self.exportar_excel)
+        self.repse_action = self._action(
+            "Registro REPSE…", "registroRepseAction", self.abrir_registro_repse
+        )
         for action in (
             self.informacion_action,
             self.alta_action,
             self.consulta_action,
             self.exportar_action,
+            self.repse_action,
         ):
             admin.addAction(action)
         informativas = self.menuBar().addMenu("&Informativas")
@@ -135,6 +139,7 @@ class IcsoeContratistaWindow(QMainWindow):
             self.exportar_action,
             self.informativas_action,
             self.sisub_action,
+            self.repse_action,
         ):
             action.setEnabled(enabled)
 
@@ -174,6 +179,14 @@ class IcsoeContratistaWindow(QMainWindow):
 
         if self.sisub_action.isEnabled():
             ejecutar_modal(SisubDialog(self._services, self.sesion.rfc, self.sesion.rfc, self))
+
+    def abrir_registro_repse(self) -> None:
+        """Its REPSE registration and renewal (gui/icsoe/registro_repse.py)."""
+        from icsoe_desktop.gui.icsoe.registro_repse import RegistroRepseDialog
+
+        if self.repse_action.isEnabled():
+            rfc = self.sesion.rfc
+            ejecutar_modal(RegistroRepseDialog(self._services, rfc, rfc, self))
 
     def show_informativas(self) -> None:
         """The pantalla de inicio for its own RFC; the contratista signs (``puede_firmar``)."""

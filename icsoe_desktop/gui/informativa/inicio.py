@@ -185,7 +185,7 @@ class InformativasInicio(QWidget):
         self.repse.show()
         if texto == self.repse.text():
             return  # said once, not again at every change of the store
-        vencido = registro is not None and registro.estado == repse.VENCIDO
+        vencido = registro is not None and registro.estado in repse.EN_ROJO
         colores.pintar(self.repse, colores.ERROR if vencido else colores.AVISO)
         lector.estado(self.repse, texto, urgente=vencido)
 

@@ -1,6 +1,6 @@
 """The part of ICSOE › Vencimientos that shows the REPSE registrations: each one whose renewal
-may be asked (from three months before its end) and each one lapsed, in red as a past-due
-informativa is."""
+may be asked (the STPS's window), and in red, as a past-due informativa is, each one whose window
+closed unasked («Plazo de renovación vencido»: it is cancelled at its end) and each one lapsed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QWidget
 
+from icsoe_desktop.domain.informativa import repse
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.informativa.seccion_tablero import Parte, Seccion
 from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse
@@ -19,6 +20,7 @@ CABECERAS = (
     "Registro REPSE",
     "Estado",
     "Renovación desde",
+    "Renovación hasta",
     "Vence",
     "Días restantes",
 )
@@ -41,18 +43,27 @@ def _celdas(r: VencimientoRepse) -> tuple[str, ...]:
         r.aviso,
         r.estado_texto,
         r.renovacion_desde.strftime("%d/%m/%Y"),
+        r.renovacion_hasta.strftime("%d/%m/%Y"),
         r.vence.strftime("%d/%m/%Y"),
         texto_dias(r.dias_restantes),
     )
 
 
 def _titulo(registros: Sequence[VencimientoRepse]) -> str:
-    vencidos = sum(1 for r in registros if r.vencido)
+    vencidos = sum(1 for r in registros if r.estado == repse.VENCIDO)
+    sin_plazo = sum(1 for r in registros if r.estado == repse.PLAZO_VENCIDO)
     texto = f"<b>Registros REPSE por renovar o vencidos</b> ({len(registros):,})"
+    partes = []
+    if sin_plazo:
+        partes.append(
+            plural(sin_plazo, "plazo de renovación vencido", "plazos de renovación vencidos")
+        )
     if vencidos:
+        partes.append(plural(vencidos, "vencido"))
+    if partes:
         texto += (
-            f"; {plural(vencidos, 'vencido')}: se cancela y con él la deducción del cliente "
-            "y las informativas que siguen."
+            f"; {' y '.join(partes)}: el registro se cancela y con él la deducción del "
+            "cliente y las informativas que siguen."
         )
     return texto
 

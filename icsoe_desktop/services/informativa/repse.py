@@ -86,6 +86,20 @@ class Registro:
     def renovacion_desde(self) -> date:
         return repse.inicio_renovacion(self.vence)
 
+    @property
+    def renovacion_hasta(self) -> date:
+        return repse.fin_renovacion(self.vence)
+
+    @property
+    def en_rojo(self) -> bool:
+        """Lapsed, or its renewal window closed unasked."""
+        return self.estado in repse.EN_ROJO
+
+    @property
+    def aviso_texto(self) -> str | None:
+        """The line the windows tell its state with (None while nothing is due)."""
+        return repse.aviso_registro(self.estado, self.aviso, self.vence)
+
 
 @dataclass(frozen=True)
 class AvisoRegistro:
@@ -94,7 +108,7 @@ class AvisoRegistro:
     contratista_rfc: str
     contratista_nombre: str
     texto: str
-    vencido: bool  # red; otherwise its renewal is due (amber)
+    vencido: bool  # red (lapsed, or its renewal window closed); otherwise its renewal is due
 
 
 def registro_de(session: Session, contratista_id: int) -> tuple[RegistroRepse, list[str]] | None:
@@ -184,7 +198,7 @@ class RepseService(InformativaBase):
             estado = repse.estado(row.vence, dia, row.renovacion_solicitada)
             texto = repse.aviso_registro(estado, row.aviso, row.vence)
             if texto is not None:
-                avisos.append(AvisoRegistro(rfc, nombre or rfc, texto, estado == repse.VENCIDO))
+                avisos.append(AvisoRegistro(rfc, nombre or rfc, texto, estado in repse.EN_ROJO))
         return avisos
 
     def servicios(self, rfc: str, actor: str | None) -> list[str]:
@@ -246,26 +260,28 @@ class RepseService(InformativaBase):
     def solicitar_renovacion(
         self, rfc: str, actor: str | None, solicitada: date, folio: str
     ) -> Registro:
-        """The renewal asked for: only in the three months before the registration ends (an
-        ended registration is cancelled: it cannot be renewed)."""
+        """The renewal asked for: only within the STPS's window, the three calendar months
+        before the registration's grant month in its third year (DOF 21/02/2024); after it the
+        STPS disables the renewal and the registration is cancelled."""
         self._permisos.exigir(actor, Accion.REGISTRO_REPSE, rfc)
         folio = repse.check_aviso(folio, "Folio de la solicitud de renovación")
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor, Accion.REGISTRO_REPSE)
             row = self._registrado(session, contratista)
-            desde = repse.inicio_renovacion(row.vence)
+            desde, hasta = repse.ventana_renovacion(row.vence)
             if solicitada > self._hoy():
                 raise ValidationError(
                     "renovacion_futura",
                     "La fecha de la solicitud de renovación no puede ser posterior a hoy.",
                     "solicitada",
                 )
-            if solicitada < desde or solicitada > row.vence:
+            if solicitada < desde or solicitada > hasta:
                 raise ValidationError(
                     "renovacion_fuera_de_plazo",
                     f"La renovación del registro {row.aviso} se solicita del "
-                    f"{desde:%d/%m/%Y} al {row.vence:%d/%m/%Y} (los tres meses previos a su "
-                    "vencimiento).",
+                    f"{desde:%d/%m/%Y} al {hasta:%d/%m/%Y}: los tres meses previos al mes en "
+                    "que se otorgó, según el calendario de la STPS (DOF 21/02/2024). Fuera de "
+                    "ese plazo la STPS no la recibe y el registro se cancela al vencer.",
                     "solicitada",
                 )
             row.renovacion_solicitada, row.renovacion_folio = solicitada, folio

@@ -1,5 +1,6 @@
 """The REPSE registrations on the deadline board: each contratista's registration from the day
-its renewal may be asked (three months before its end) and once it has lapsed, read from an
+its renewal may be asked (the STPS's window: the three calendar months before its grant month in
+the third year), once that window closed unasked, and once it has lapsed, read from an
 empresa's store with plain sqlite3 as the rest of the board is."""
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class VencimientoRepse:
     contratista_nombre: str
     aviso: str
     vence: date
-    estado: str  # domain.informativa.repse: EN_RENOVACION, RENOVACION_SOLICITADA, VENCIDO
+    estado: str  # domain.informativa.repse: EN_RENOVACION, PLAZO_VENCIDO, VENCIDO…
     dias_restantes: int  # to the end; negative once lapsed
     renovacion_folio: str = ""
 
@@ -34,8 +35,13 @@ class VencimientoRepse:
         return repse.inicio_renovacion(self.vence)
 
     @property
+    def renovacion_hasta(self) -> date:
+        return repse.fin_renovacion(self.vence)
+
+    @property
     def vencido(self) -> bool:
-        return self.estado == repse.VENCIDO
+        """In red: lapsed, or its renewal window closed unasked (cancelled at its end)."""
+        return self.estado in repse.EN_ROJO
 
     @property
     def estado_texto(self) -> str:
