@@ -412,6 +412,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
 PARTS = {
     "configuracion.inicial._StepPage": "configuracion.inicial.ConfiguracionInicialWizard",
     "configuracion.inicial._EmpresaPage": "configuracion.inicial.ConfiguracionInicialWizard",
+    "configuracion.inicial._SelloTiempoPage": "configuracion.inicial.ConfiguracionInicialWizard",
     "configuracion.pagina_codigo.CodigoPage": "configuracion.inicial.ConfiguracionInicialWizard",
     "informativa.contrato._TextoCorrido": "informativa.contrato.ContratoDialog",
     "kit.fecha_edit.FechaEdit": "movimientos.corregir.CorregirMovimientoDialog",
