@@ -1,11 +1,14 @@
-"""Rows sync never copies twice (``TableSpec.exclusiva``: a contratista, whose key is its RFC; a
+"""Rows sync never copies twice (``TableSpec.identidad``: a contratista, whose key is its RFC; a
 contratante, whose key is its contratista + RFC; an informativa Normal or Sin información,
 whose key is its contratista + periodo, a Normal and a Sin información holding the same one
-(``TableSpec.iguales``); a complementaria is not one: a period may have several of one tipo
-correcting the same informativa; a contract's worker, whose key is its contract + NSS; the
-SISUB's PDFs, one per contratista and contract; the guide's layout, one per CSV): a
+(``TableSpec.iguales``); a complementaria is not one (``TableSpec.sin_clave``): a period may
+have several of one tipo correcting the same informativa; a contract's worker, whose key is its
+contract + NSS; the SISUB's PDFs, one per contratista and contract; the guide's layout, one per
+CSV; the SISUB report of a period, its data per contract and its workers; the REPSE
+registration and its services; the month's evidence documents and the clients' days due): a
 pushed one whose key another uuid already holds on the server is refused and stored nowhere,
-with a Spanish message naming the RFC, the NSS, or both tipos and the period. The pushing
+with a Spanish message naming the RFC, the NSS, or both tipos and the period (the other
+tables: their title and what names the row). The pushing
 desktop receives the server's at its next pull and adopts it (``services/sync/adopt.py``): its
 own becomes the conflict to resolve when it differs.
 
@@ -40,7 +43,6 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import (
-    COMPLEMENTARIAS,
     SIN_INFORMACION,
     TIPOS,
     Periodo,
@@ -53,16 +55,17 @@ from icsoe_desktop.sync_server.reglas import Refused, sin
 
 log = logging.getLogger(__name__)
 
-# Per exclusive table, its spec and the columns of its key (its first ``claves``).
-# A contract's workers, one per NSS, are kept so by the server alone: a desktop does not
-# receive before sending one (a refused worker is adopted by the same sync's pull).
+# Per table the server holds once by key, its spec and the columns of its key
+# (``TableSpec.identidad``). Those only ``unica`` (a contract's workers, one per NSS) are kept
+# so by the server alone: a desktop does not receive before sending one (a refused one is
+# adopted by the same sync's pull).
 POR_CONTRATO = "icsoe_contrato_trabajadores"
-SPECS: dict[str, TableSpec] = {
-    spec.name: spec for spec in SYNCED if spec.exclusiva or spec.name == POR_CONTRATO
+SPECS: dict[str, TableSpec] = {spec.name: spec for spec in SYNCED if spec.identidad}
+CLAVES: dict[str, tuple[str, ...]] = {name: spec.identidad for name, spec in SPECS.items()}
+# Per such table, the column and values of its rows that hold no key (complementarias).
+SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {
+    name: spec.sin_clave for name, spec in SPECS.items() if spec.sin_clave[0]
 }
-CLAVES: dict[str, tuple[str, ...]] = {name: spec.claves[0] for name, spec in SPECS.items()}
-# Per exclusive table, the column and values of its rows that hold no key (complementarias).
-SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo", COMPLEMENTARIAS)}
 # The tables whose rows belong to rows of another one (parents first): the table, the column
 # naming the parent (its uuid on the wire) and the parent's table.
 HIJOS: tuple[tuple[str, str, str], ...] = (
@@ -82,15 +85,15 @@ HIJOS: tuple[tuple[str, str, str], ...] = (
 )
 # Per table whose keys are locked by their first columns only: a push of 2,000 workers takes
 # one lock per contract, not one per worker (PostgreSQL's lock table holds a few thousand).
-BLOQUEO: dict[str, int] = {POR_CONTRATO: 1}
+BLOQUEO: dict[str, int] = {POR_CONTRATO: 1, "sisub_trabajadores": 1, "repse_servicios": 1}
 # The first key of ``pg_advisory_xact_lock(int, int)`` for these locks (the second: the key's
 # hash). No other lock of the server's database uses it (db.MIGRATION_LOCK, deriva.COMPACT_LOCK).
 LOCK_SPACE = 0x1C50E_E5
 
 ESPERA = (
-    "Este renglón espera a que su contratista o su informativa llegue al servidor (otro equipo "
-    "envió antes el mismo contratista o una informativa del mismo periodo): se enviará de "
-    "nuevo; no se pierde nada."
+    "Este renglón espera a que llegue al servidor el dato del que depende (su contratista, su "
+    "informativa, su reporte SISUB o su registro REPSE: otro equipo envió antes uno con la "
+    "misma clave): se enviará de nuevo; no se pierde nada."
 )
 
 Key = tuple[str, ...]
@@ -229,6 +232,15 @@ def _why(table: str, holder: dict[str, Any], refused: dict[str, Any]) -> str:
             "este contratista: este no se guardó para no tener dos con el mismo RFC. Al "
             "sincronizar, este equipo recibe el del servidor, con sus contratos, y si este "
             "difiere lo conserva como conflicto para que elijas cuál queda."
+        )
+    if table != "icsoe_informativas":
+        spec = SPECS[table]
+        nombre = f" «{holder.get(spec.etiqueta)}»" if holder.get(spec.etiqueta) else ""
+        return (
+            f"Otro equipo ya envió al servidor este dato ({spec.titulo}{nombre}) con la misma "
+            "clave: este no se guardó para no tenerlo dos veces. Al sincronizar, este equipo "
+            "recibe el del servidor y, si este difiere, lo conserva como conflicto para que "
+            "elijas cuál queda."
         )
     periodo = str(holder.get("periodo") or "")
     with contextlib.suppress(ValueError):  # (not a period's key: said as it came)
