@@ -86,9 +86,19 @@ SYNCED: tuple[TableSpec, ...] = (
         {"password_hash": "", "administrador": False},
         titulo="Usuario IDSE",
         etiqueta="usuario",
+        claves=(("usuario",),),
         cuando=frozenset({"aviso_aceptado_at"}),
+        exclusiva=True,
     ),
-    TableSpec("registros_patronales", titulo="Registro patronal", etiqueta="registro"),
+    # One per registro (its unique index here; on the server too: two desktops may each enter
+    # it offline), and one certificate per registro.
+    TableSpec(
+        "registros_patronales",
+        titulo="Registro patronal",
+        etiqueta="registro",
+        claves=(("registro",),),
+        exclusiva=True,
+    ),
     # Never the sealed key nor its keyring reference: on another desktop the certificate shows as
     # assigned but without its key, and asks for the .key/.pfx again there.
     TableSpec(
@@ -97,6 +107,8 @@ SYNCED: tuple[TableSpec, ...] = (
         {"secreto_sellado": b"", "keyring_ref": ""},
         titulo="Certificado IMSS",
         etiqueta="no_certificado",
+        claves=(("registro_patronal_id",),),
+        exclusiva=True,
     ),
     TableSpec(
         "lotes",
@@ -127,18 +139,23 @@ SYNCED: tuple[TableSpec, ...] = (
         exclusiva=True,
     ),
     # Never the password hash (nor when it was set): on another desktop the capturista uses
-    # «¿Olvidaste tu contraseña?».
+    # «¿Olvidaste tu contraseña?». One per CURP, and one relation per contratista and
+    # capturista (their unique indexes here; on the server too).
     TableSpec(
         "icsoe_capturistas",
         frozenset({"password_hash", "password_at"}),
         {"password_hash": None, "password_at": None},
         titulo="Capturista",
         etiqueta="curp",
+        claves=(("curp",),),
+        exclusiva=True,
     ),
     TableSpec(
         "icsoe_capturista_relaciones",
         titulo="Capturista de un contratista",
+        claves=(("contratista_id", "capturista_id"),),
         cuando=frozenset({"fecha_alta", "fecha_baja", "fecha_actualizacion"}),
+        unica=True,
     ),
     # The informativa: contratantes, informativas (a signed one with its acuse), contracts and
     # their workers, parents first.
@@ -288,11 +305,6 @@ SYNCED: tuple[TableSpec, ...] = (
 SIN_IDENTIDAD: dict[str, str] = {
     "movimientos": "cientos de miles por empresa: el servidor no busca cada uno por su clave",
     "lote_movimientos": "los renglones de un lote, tantos como sus movimientos",
-    "registros_patronales": "un registro dado de alta dos veces se ve como «duplicado»",
-    "certificados_imss": "uno por registro patronal: sigue al registro",
-    "idse_users": "un usuario IDSE dado de alta dos veces se ve como «duplicado»",
-    "icsoe_capturistas": "un capturista (su CURP) dado de alta dos veces se ve como «duplicado»",
-    "icsoe_capturista_relaciones": "sigue al capturista",
 }
 
 # Tables that stay on this desktop: mail to send from here, one-use codes (hashes), sign-in

@@ -19,9 +19,9 @@ committed: every statement sees what committed before it began). On SQLite the p
 database's write lock from its start. A key held by two uuids already (stored before this
 rule) is left as it is: each may still change; no third comes.
 
-The children of a row (a contratista's contratantes, informativas, capturistas' relations,
-SISUB reports and PDFs, REPSE registration; contracts, their workers) never reach the server
-without it: one whose parent (its contratista, its informativa, its contratante, its contract,
+The children of a row (a registro's certificate; a contratista's contratantes, informativas,
+capturistas' relations, SISUB reports and PDFs, REPSE registration; contracts, their workers)
+never reach the server without it: one whose parent (its contratista, its informativa, its contratante, its contract,
 its report or registration) is neither on the server nor stored by the same push waits (refused
 with ``espera``: the desktop keeps it to send again, with no conflict of its own). So does a
 contract whose informativa is a Sin información (a desktop's Normal that adopted another
@@ -69,7 +69,9 @@ SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {
 # The tables whose rows belong to rows of another one (parents first): the table, the column
 # naming the parent (its uuid on the wire) and the parent's table.
 HIJOS: tuple[tuple[str, str, str], ...] = (
+    ("certificados_imss", "registro_patronal_id", "registros_patronales"),
     ("icsoe_capturista_relaciones", "contratista_id", "icsoe_contratistas"),
+    ("icsoe_capturista_relaciones", "capturista_id", "icsoe_capturistas"),
     ("icsoe_contratantes", "contratista_id", "icsoe_contratistas"),
     ("icsoe_informativas", "contratista_id", "icsoe_contratistas"),
     ("icsoe_contratos", "informativa_id", "icsoe_informativas"),
@@ -91,9 +93,9 @@ BLOQUEO: dict[str, int] = {POR_CONTRATO: 1, "sisub_trabajadores": 1, "repse_serv
 LOCK_SPACE = 0x1C50E_E5
 
 ESPERA = (
-    "Este renglón espera a que llegue al servidor el dato del que depende (su contratista, su "
-    "informativa, su reporte SISUB o su registro REPSE: otro equipo envió antes uno con la "
-    "misma clave): se enviará de nuevo; no se pierde nada."
+    "Este renglón espera a que llegue al servidor el dato del que depende (su registro "
+    "patronal, su contratista, su informativa, su reporte SISUB…: otro equipo envió antes uno "
+    "con la misma clave): se enviará de nuevo; no se pierde nada."
 )
 
 Key = tuple[str, ...]

@@ -1,6 +1,7 @@
-"""One REPSE registration, one document per evidence slot, one day due per client and one SISUB
-report per period, however many desktops write them: desktops A and B each enter all four
-offline (other PDFs, other services, another day, another contract number and amount) and
+"""One registro patronal, one REPSE registration, one document per evidence slot, one day due
+per client and one SISUB report per period, however many desktops write them: desktops A and B
+each enter them all offline (another razón social, other PDFs, other services, another day,
+another contract number and amount) and
 sync at once or in turn. The server ends with one row of each key; the desktop whose rows lost
 adopts the server's, its own kept as its conflicts (the others' services and workers adopted
 or added), and no other desktop sees any: not C, which did nothing, nor a desktop that joins
@@ -27,13 +28,14 @@ from tests.icsoe_helpers import enter_contratista
 from tests.informativa_servicios import CLIENTE
 from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
 from tests.sisub_datos import MAYO_AGOSTO, SITIO, contrato
-from tests.sync.conftest import connect, connected
+from tests.sync.conftest import EMPRESA, connect, connected
 from tests.sync.test_normal_simultanea import WAIT_S, first_informativa_held
 
 OCTUBRE = Mes(2026, 10)
 OTORGADO = date(2024, 3, 15)
 # The tables written, and how many live rows of each the server ends with.
 ESCRITAS = {
+    "registros_patronales": 1,
     "repse_registros": 1,
     "repse_servicios": 2,  # A's one, and B's second: B's first is A's
     "evidencia_documentos": 1,
@@ -50,8 +52,9 @@ def _empresa(services) -> None:
 
 
 def escribir(desktop, rfc: str, contrato_uuid: str, cual: int, tmp_path) -> None:
-    """Desktop ``cual`` (0: A, 1: B) enters the registration, the month's IVA acuse, the
-    client's day due and the period's SISUB report, each its own way."""
+    """Desktop ``cual`` (0: A, 1: B) enters a registro patronal, the REPSE registration, the
+    month's IVA acuse, the client's day due and the period's SISUB report, each its own way."""
+    desktop.registros.save("Y5412345106", EMPRESA, f"Nóminas del Centro {cual}", "admin")
     servicios = [LIMPIEZA] if cual == 0 else [LIMPIEZA, MANTENIMIENTO]
     pdf = Pdf(registro_pdf(f"Constancia de registro REPSE {cual}"), f"registro_{cual}.pdf")
     desktop.repse.registrar(rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, servicios, pdf)
@@ -74,6 +77,7 @@ def ver(desktop, rfc: str) -> dict[str, object]:
     ]
     reporte = desktop.sisub.del_periodo(rfc, CLI_ACTOR, MAYO_AGOSTO)
     return {
+        "registros": {r.registro: r.razon_social for r in desktop.registros.listar()},
         "repse": desktop.repse.ver(rfc, CLI_ACTOR),
         "repse_pdf": desktop.repse.pdf(rfc, CLI_ACTOR),
         "acuse_iva": (estado.documentos["acuse_iva"], estado.en_otro_equipo),
@@ -159,6 +163,7 @@ def test_two_desktops_writing_one_key_end_with_one_row_and_conflicts_only_where_
         por_titulo = {x.titulo: d for d, x in conflicts}
         assert len(por_titulo) == len(conflicts)
         assert set(por_titulo) == {
+            "Registro patronal",
             "Registro REPSE",
             "Documento de evidencia",
             "Día de entrega de evidencia",
@@ -184,6 +189,7 @@ def test_two_desktops_writing_one_key_end_with_one_row_and_conflicts_only_where_
             assert desktop.conflictos.conflicts() == []
             assert ver(desktop, rfc) == final
             sin_pendientes(desktop)
+        assert final["registros"] == propios[b]["registros"]
         perdedor = propios[por_titulo["Registro REPSE"]]
         assert final["repse_pdf"] == perdedor["repse_pdf"]
         perdedor = propios[por_titulo["Documento de evidencia"]]
