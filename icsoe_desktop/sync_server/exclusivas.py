@@ -39,6 +39,7 @@ import logging
 from collections.abc import Collection, Iterable
 from typing import Any
 
+import orjson
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -134,34 +135,21 @@ def _holders(
     session: Session, caller: Caller, table: str, keys: set[Key]
 ) -> dict[Key, dict[str, dict[str, Any]]]:
     """Per key, the live server rows of ``table`` holding it (their data by uuid)."""
-    first = CLAVES[table][0]
     rows = ROWS_TABLE.c
-    query: Any = select(rows.uuid, rows.data).where(
-        rows.empresa_id == caller.empresa_id, rows.tabla == table, rows.deleted.is_(False)
-    )
-    # Narrowed by the key's first column (the contratista's uuid: its informativas only; a
-    # contratista's own RFC).
-    query = query.where(rows.data[first].as_string().in_({key[0] for key in keys}))
-    queries = [query]
-    if table == PDFS and session.get_bind().dialect.name == "postgresql":
-        # By migration 0014's index: only the PDF of each key is read, not every PDF of the
-        # contratista (megabytes each, whose key a scan would parse out of each text).
-        queries = [
-            _PDFS.bindparams(empresa=caller.empresa_id, contratista=k[0], contrato=k[1])
-            for k in sorted(keys)
-        ]
-    elif table == POR_CONTRATO and session.get_bind().dialect.name == "postgresql":
-        # By migration 0012's index (a company's workers are many): its very expressions.
-        # Two texts, not two arrays (the driver dumps an array element by element); a key
-        # holding a comma is no contract's worker: a contract's uuid is canonical, a NSS digits.
-        pairs = sorted(key for key in keys if "," not in "".join(key))
-        queries = [
-            _WORKERS.bindparams(
-                empresa=caller.empresa_id,
-                contratos=",".join(key[0] for key in pairs),
-                nss=",".join(key[1] for key in pairs),
-            )
-        ]
+    probe = SONDAS.get(table) if session.get_bind().dialect.name == "postgresql" else None
+    if probe is not None:
+        # By the table's own index (``SONDAS``): each key looked up by one probe, not every
+        # row of the company's table read (workers are many; PDFs, registrations, reports
+        # and documents weigh megabytes, whose key a scan would parse out of each text).
+        queries = [_probes(caller, table, probe, keys)]
+    else:
+        # Narrowed by the key's first column (the contratista's uuid: its informativas only;
+        # a contratista's own RFC): tables of a few rows per company.
+        first = CLAVES[table][0]
+        query: Any = select(rows.uuid, rows.data).where(
+            rows.empresa_id == caller.empresa_id, rows.tabla == table, rows.deleted.is_(False)
+        )
+        queries = [query.where(rows.data[first].as_string().in_({key[0] for key in keys}))]
     found: dict[Key, dict[str, dict[str, Any]]] = {}
     for one in queries:
         for row_uuid, data in session.execute(one):
@@ -171,30 +159,44 @@ def _holders(
     return found
 
 
-# A SISUB PDF by its key, through migration 0014's index (its very expressions).
+# Per table with an index of its own on the server, the key's columns that index holds (its
+# very expressions, ``(data ->> 'column')``, each never null in a row of the table): migration
+# 0012 (a contract's workers), 0014 (the SISUB's PDFs), 0016 (the rest). The key's other
+# columns (a report's tipo, which two values hold as one) are compared as ``_key`` does.
+SONDAS: dict[str, tuple[str, ...]] = {
+    "icsoe_contrato_trabajadores": ("contrato_id", "nss"),
+    "sisub_pdfs": ("contratista_id", "contrato"),
+    "repse_registros": ("contratista_id",),
+    "evidencia_documentos": ("mes", "tipo", "contratante"),
+    "sisub_reportes": ("contratista_id", "periodo"),
+    "sisub_contratos": ("contrato_id",),
+    "sisub_trabajadores": ("reporte_id", "contrato_id", "bimestre", "nss"),
+}
+
+
+def _probes(caller: Caller, table: str, columns: tuple[str, ...], keys: set[Key]) -> Any:
+    """``SELECT uuid, data`` of the live rows of ``table`` whose ``columns`` hold one of
+    ``keys``' values: one probe of the table's index per key (OFFSET 0: kept from being
+    planned as one scan filtered by the batch's keys). The keys go as one JSON text (the
+    driver dumps an array element by element; a value may hold any character)."""
+    where = [CLAVES[table].index(name) for name in columns]
+    wanted = sorted({tuple(key[i] for i in where) for key in keys})
+    fields = ", ".join(f"c{j} text" for j in range(len(columns)))
+    match = " AND ".join(f"(data ->> '{name}') = k.c{j}" for j, name in enumerate(columns))
+    statement = text(
+        f"SELECT r.uuid, r.data FROM jsonb_to_recordset(CAST(:claves AS jsonb)) AS k({fields}) "
+        "CROSS JOIN LATERAL (SELECT uuid, data FROM rows WHERE empresa_id = :empresa "
+        f"AND tabla = '{table}' AND {match} AND NOT deleted OFFSET 0) AS r"
+    )
+    claves = [{f"c{j}": value for j, value in enumerate(key)} for key in wanted]
+    return statement.bindparams(claves=orjson.dumps(claves).decode(), empresa=caller.empresa_id)
+
+
+# The SISUB's PDFs and the guide's layouts: ``_why`` names them.
 PDFS = "sisub_pdfs"
-_PDFS = text(
-    "SELECT uuid, data FROM rows WHERE empresa_id = :empresa AND tabla = 'sisub_pdfs' "
-    "AND (data ->> 'contratista_id') = :contratista AND (data ->> 'contrato') = :contrato "
-    "AND NOT deleted"
-)
-
-
 # The layout of a CSV the office's INFONAVIT guide gave, one per CSV of the company: a few rows,
 # found through the rows' unique index (empresa, table, uuid) with no index of their own.
 GUIAS = "sisub_guias"
-
-
-# Each key looked up by its own probe of migration 0012's index (OFFSET 0: kept from being
-# planned as one scan of the company's workers filtered by the batch's keys).
-_WORKERS = text(
-    "SELECT r.uuid, r.data FROM unnest(string_to_array(:contratos, ','), "
-    "string_to_array(:nss, ',')) "
-    "AS k(contrato, nss) CROSS JOIN LATERAL (SELECT uuid, data FROM rows "
-    f"WHERE empresa_id = :empresa AND tabla = '{POR_CONTRATO}' "
-    "AND (data ->> 'contrato_id') = k.contrato AND (data ->> 'nss') = k.nss "
-    "AND NOT deleted OFFSET 0) AS r"
-)
 
 
 def _why(table: str, holder: dict[str, Any], refused: dict[str, Any]) -> str:
