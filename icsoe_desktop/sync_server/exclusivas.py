@@ -50,7 +50,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 )
 from icsoe_desktop.domain.sync_registry import SYNCED, TableSpec
 from icsoe_desktop.sync_server.auth import Caller
-from icsoe_desktop.sync_server.models import ROWS_TABLE
+from icsoe_desktop.sync_server.models import INDICES_POR_CLAVE, ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
 from icsoe_desktop.sync_server.reglas import Refused, sin
 
@@ -159,18 +159,11 @@ def _holders(
     return found
 
 
-# Per table with an index of its own on the server, the key's columns that index holds (its
-# very expressions, ``(data ->> 'column')``, each never null in a row of the table): migration
-# 0012 (a contract's workers), 0014 (the SISUB's PDFs), 0016 (the rest). The key's other
-# columns (a report's tipo, which two values hold as one) are compared as ``_key`` does.
+# Per table with an index of its own on the server (``models.INDICES_POR_CLAVE``), the key's
+# columns it holds: the key's other columns (a report's tipo, which two values hold as one)
+# are compared as ``_key`` does.
 SONDAS: dict[str, tuple[str, ...]] = {
-    "icsoe_contrato_trabajadores": ("contrato_id", "nss"),
-    "sisub_pdfs": ("contratista_id", "contrato"),
-    "repse_registros": ("contratista_id",),
-    "evidencia_documentos": ("mes", "tipo", "contratante"),
-    "sisub_reportes": ("contratista_id", "periodo"),
-    "sisub_contratos": ("contrato_id",),
-    "sisub_trabajadores": ("reporte_id", "contrato_id", "bimestre", "nss"),
+    table: columns for table, (_n, columns) in INDICES_POR_CLAVE.items()
 }
 
 

@@ -204,28 +204,18 @@ def test_two_desktops_writing_one_key_end_with_one_row_and_conflicts_only_where_
         joiner.close()
 
 
-INDICES = {
-    "icsoe_contrato_trabajadores": "ix_rows_trabajador_por_contrato",
-    "sisub_pdfs": "ix_rows_pdf_del_sisub",
-    "repse_registros": "ix_rows_registro_repse",
-    "evidencia_documentos": "ix_rows_evidencia_documento",
-    "sisub_reportes": "ix_rows_reporte_sisub",
-    "sisub_contratos": "ix_rows_contrato_sisub",
-    "sisub_trabajadores": "ix_rows_trabajador_sisub",
-}
-
-
 def test_a_pushed_key_is_looked_up_by_its_tables_own_index(sync_database) -> None:
     """Each table the server probes by key (``exclusivas.SONDAS``) has its index (migrations
     0012, 0014, 0016) with the very expressions the probe compares: the plan uses it, not a
     scan of the company's rows (PDFs of megabytes, thousands of worker rows)."""
     from sqlalchemy import text
 
+    from icsoe_desktop.sync_server import models
     from icsoe_desktop.sync_server.auth import Caller
     from icsoe_desktop.sync_server.exclusivas import CLAVES, SONDAS, _probes
 
     _url, engine = sync_database
-    assert set(SONDAS) == set(INDICES)
+    indices = {table: name for table, (name, _columns) in models.INDICES_POR_CLAVE.items()}
     caller = Caller(token_id=1, empresa_id=1, empresa_rfc="ABC010101AB1", nombre="A")
     with engine.connect() as conn:
         conn.execute(text("SET enable_seqscan = off"))
@@ -233,4 +223,4 @@ def test_a_pushed_key_is_looked_up_by_its_tables_own_index(sync_database) -> Non
             probe = _probes(caller, table, columns, {tuple("1" for _ in CLAVES[table])})
             sql = probe.compile(engine, compile_kwargs={"literal_binds": True})
             plan = " ".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN {sql}"))
-            assert f"Index Scan using {INDICES[table]} " in plan, (table, plan)
+            assert f"Index Scan using {indices[table]} " in plan, (table, plan)
