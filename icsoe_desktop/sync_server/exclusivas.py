@@ -21,8 +21,9 @@ rule) is left as it is: each may still change; no third comes.
 
 The children of a row (a registro's certificate; a contratista's contratantes, informativas,
 capturistas' relations, SISUB reports and PDFs, REPSE registration; contracts, their workers)
-never reach the server without it: one whose parent (its contratista, its informativa, its contratante, its contract,
-its report or registration) is neither on the server nor stored by the same push waits (refused
+never reach the server without it: one whose parent (its registro, its contratista, its
+informativa, its contratante, its contract, its report or registration) is neither on the
+server nor stored by the same push waits (refused
 with ``espera``: the desktop keeps it to send again, with no conflict of its own). So does a
 contract whose informativa is a Sin información (a desktop's Normal that adopted another
 desktop's Sin información of the period, until its clerk keeps the Normal), and its workers
