@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from icsoe_desktop.domain.informativa.modelo import NORMAL, SIN_INFORMACION
+from icsoe_desktop.domain.informativa.modelo import COMPLEMENTARIAS, NORMAL, SIN_INFORMACION
+from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, DATOS_CONTINUOS, SIN_ACTIVIDAD
 
 ENVELOPE = ("uuid", "version", "updated_at", "deleted")
 
@@ -46,12 +47,25 @@ class TableSpec:
     # desktop about to send a new one first receives what came since, and one of the same key
     # made elsewhere is adopted (``services/sync/intercambio.py`` ``join``).
     exclusiva: bool = False
+    # The server holds its first ``claves`` once too, but a desktop sends its rows without
+    # receiving first (a contract's workers: many, and under a parent that is itself
+    # exclusive): one refused is adopted by the same sync's pull.
+    unica: bool = False
+    # The rows that hold no key: their column ``sin_clave[0]`` holds one of ``sin_clave[1]``
+    # (complementarias: a period may have several correcting the same informativa).
+    sin_clave: tuple[str, frozenset[str]] = ("", frozenset())
     # Sent columns holding the uuid of another row of the same table (a plain value, not a
     # foreign key: a complementaria names the informativa it corrects).
     referencias: frozenset[str] = frozenset()
     # Per column of its ``claves``: sets of values that hold one key together (a Normal and a
     # Sin información of one period are one declaración: the IMSS takes one of them).
     iguales: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    @property
+    def identidad(self) -> tuple[str, ...]:
+        """The key the server holds once (``exclusiva`` or ``unica``: its first ``claves``);
+        empty: none, the server keeps every row it is sent."""
+        return self.claves[0] if self.claves and (self.exclusiva or self.unica) else ()
 
     def en_clave(self, name: str, value: Any) -> Any:
         """``value`` of the column ``name`` as a key compares it (one of ``iguales``: the
@@ -72,9 +86,19 @@ SYNCED: tuple[TableSpec, ...] = (
         {"password_hash": "", "administrador": False},
         titulo="Usuario IDSE",
         etiqueta="usuario",
+        claves=(("usuario",),),
         cuando=frozenset({"aviso_aceptado_at"}),
+        exclusiva=True,
     ),
-    TableSpec("registros_patronales", titulo="Registro patronal", etiqueta="registro"),
+    # One per registro (its unique index here; on the server too: two desktops may each enter
+    # it offline), and one certificate per registro.
+    TableSpec(
+        "registros_patronales",
+        titulo="Registro patronal",
+        etiqueta="registro",
+        claves=(("registro",),),
+        exclusiva=True,
+    ),
     # Never the sealed key nor its keyring reference: on another desktop the certificate shows as
     # assigned but without its key, and asks for the .key/.pfx again there.
     TableSpec(
@@ -83,6 +107,8 @@ SYNCED: tuple[TableSpec, ...] = (
         {"secreto_sellado": b"", "keyring_ref": ""},
         titulo="Certificado IMSS",
         etiqueta="no_certificado",
+        claves=(("registro_patronal_id",),),
+        exclusiva=True,
     ),
     TableSpec(
         "lotes",
@@ -113,18 +139,23 @@ SYNCED: tuple[TableSpec, ...] = (
         exclusiva=True,
     ),
     # Never the password hash (nor when it was set): on another desktop the capturista uses
-    # «¿Olvidaste tu contraseña?».
+    # «¿Olvidaste tu contraseña?». One per CURP, and one relation per contratista and
+    # capturista (their unique indexes here; on the server too).
     TableSpec(
         "icsoe_capturistas",
         frozenset({"password_hash", "password_at"}),
         {"password_hash": None, "password_at": None},
         titulo="Capturista",
         etiqueta="curp",
+        claves=(("curp",),),
+        exclusiva=True,
     ),
     TableSpec(
         "icsoe_capturista_relaciones",
         titulo="Capturista de un contratista",
+        claves=(("contratista_id", "capturista_id"),),
         cuando=frozenset({"fecha_alta", "fecha_baja", "fecha_actualizacion"}),
+        unica=True,
     ),
     # The informativa: contratantes, informativas (a signed one with its acuse), contracts and
     # their workers, parents first.
@@ -145,6 +176,7 @@ SYNCED: tuple[TableSpec, ...] = (
         exclusiva=True,
         iguales=(("tipo", frozenset({NORMAL, SIN_INFORMACION})),),
         referencias=frozenset({"complementa"}),
+        sin_clave=("tipo", COMPLEMENTARIAS),
     ),
     TableSpec(
         "icsoe_contratos",
@@ -157,27 +189,37 @@ SYNCED: tuple[TableSpec, ...] = (
         titulo="Trabajador de un contrato",
         etiqueta="nss",
         claves=(("contrato_id", "nss"),),
+        unica=True,
     ),
     # The SISUB of the INFONAVIT: its reports, each ICSOE contract's SISUB data (number and
-    # work site), the workers per contract and bimestre of a report.
+    # work site), the workers per contract and bimestre of a report. One report per
+    # contratista and period (a rule of services/sisub/reporte.py; on the server too: two
+    # desktops may each prepare it), whichever of the two tipos it proposes; complementarios
+    # hold no key. One SISUB data per contract, one row per worker, contract and bimestre of
+    # a report: the desktop whose report was adopted adopts the other's rows too.
     TableSpec(
         "sisub_reportes",
         titulo="Reporte SISUB",
         etiqueta="periodo",
         claves=(("contratista_id", "periodo", "tipo", "complementa"),),
+        exclusiva=True,
+        iguales=(("tipo", frozenset({DATOS_CONTINUOS, SIN_ACTIVIDAD})),),
         referencias=frozenset({"complementa"}),
+        sin_clave=("tipo", frozenset({COMPLEMENTARIO})),
     ),
     TableSpec(
         "sisub_contratos",
         titulo="Contrato SISUB",
         etiqueta="numero",
         claves=(("contrato_id",),),
+        exclusiva=True,
     ),
     TableSpec(
         "sisub_trabajadores",
         titulo="Trabajador del SISUB",
         etiqueta="nss",
         claves=(("reporte_id", "contrato_id", "bimestre", "nss"),),
+        unica=True,
     ),
     # The escritura (``contrato`` empty) and each contract's PDF (its uuid), one per contratista
     # and contract (its unique index here; on the server too: two desktops may attach one each).
@@ -214,26 +256,56 @@ SYNCED: tuple[TableSpec, ...] = (
     TableSpec("nomina_sustituidos", titulo="Recibo de nómina sustituido", etiqueta="por"),
     # The REPSE registration, with its PDF (up to 2 MB), and its services. The client's monthly
     # evidence: each document with its name, SHA-256 and bytes (up to 2 MB; one attached before
-    # they travelled has none: attached again elsewhere) and each client's day due.
+    # they travelled has none: attached again elsewhere) and each client's day due. Each
+    # unique by its index here, and on the server too: one registration per contratista, its
+    # services by their place in it (a desktop whose registration was adopted adopts the
+    # other's services of the same place, its own as conflicts, and sends those beyond), one
+    # document per month, kind and client, one day due per client.
     TableSpec(
         "repse_registros",
         titulo="Registro REPSE",
         etiqueta="aviso",
+        claves=(("contratista_id",),),
         cuando=frozenset({"registrado_at"}),
+        exclusiva=True,
     ),
-    TableSpec("repse_servicios", titulo="Servicio del registro REPSE", etiqueta="descripcion"),
+    TableSpec(
+        "repse_servicios",
+        titulo="Servicio del registro REPSE",
+        etiqueta="descripcion",
+        claves=(("registro_id", "n"),),
+        unica=True,
+    ),
     TableSpec(
         "evidencia_documentos",
         titulo="Documento de evidencia",
         etiqueta="nombre",
+        claves=(("mes", "tipo", "contratante"),),
         cuando=frozenset({"adjuntado_at"}),
+        exclusiva=True,
     ),
-    TableSpec("evidencia_entregas", titulo="Día de entrega de evidencia", etiqueta="contratante"),
+    TableSpec(
+        "evidencia_entregas",
+        titulo="Día de entrega de evidencia",
+        etiqueta="contratante",
+        claves=(("contratante",),),
+        exclusiva=True,
+    ),
     TableSpec("audit_log", append_only=True, titulo="Bitácora"),
     # «cambio» conflicts only (store/sync_tables.py): the desktop whose version lost hears of
     # it, and a settled conflict settles everywhere.
     TableSpec("sync_conflicts"),
 )
+
+# The synced tables unique by a key on each desktop (their unique index) whose key the server
+# does not hold once, and why: two desktops that make one of them offline each send theirs, and
+# a desktop that receives the second keeps it as a «duplicado» conflict, to keep one of the two
+# (the manual's «Conflictos de sincronización»). Every other local unique key is some table's
+# ``identidad`` (``tests/store/test_sync_identidad.py`` walks them all).
+SIN_IDENTIDAD: dict[str, str] = {
+    "movimientos": "cientos de miles por empresa: el servidor no busca cada uno por su clave",
+    "lote_movimientos": "los renglones de un lote, tantos como sus movimientos",
+}
 
 # Tables that stay on this desktop: mail to send from here, one-use codes (hashes), sign-in
 # throttling, and the sync bookkeeping itself.
@@ -277,4 +349,4 @@ def spec(name: str) -> TableSpec | None:
     return _BY_NAME.get(name)
 
 
-__all__ = ["ENVELOPE", "LOCAL_ONLY", "SYNCED", "TableSpec", "spec"]
+__all__ = ["ENVELOPE", "LOCAL_ONLY", "SIN_IDENTIDAD", "SYNCED", "TableSpec", "spec"]

@@ -75,6 +75,14 @@ class Conflict(Version):
     seq: int
 
 
+class Sobrescrita(Conflict):
+    """A push result's ``overwritten`` version, with the sync token (its number on the server)
+    that wrote it: with the pushing desktop's own (``PushAnswer.equipo``), the two desktops a
+    «cambio» conflict is listed on. A server that does not say: none."""
+
+    autor: NotRequired[int]
+
+
 class PushRow(TypedDict):
     """One row of a push batch. ``base_seq``: the server sequence of the version the desktop
     last saw (0: never synced); the server answers a version it did not see as a conflict."""
@@ -114,7 +122,7 @@ class PushResult(TypedDict):
     uuid: str
     version: int
     seq: int
-    overwritten: Conflict | None
+    overwritten: Sobrescrita | None
     # A row the server refused (a domain rule it breaks, in Spanish): not stored, seq 0.
     rechazo: NotRequired[str]
     # The refused row only waits (its parent is not on the server yet): the desktop sends it
@@ -125,6 +133,9 @@ class PushResult(TypedDict):
 class PushAnswer(TypedDict):
     results: list[PushResult]
     cursor: int  # the company's last sequence after the batch
+    # The pushing desktop's sync token, by its number on the server: which desktop it is to
+    # the conflicts of its company (``Conflict.autor``).
+    equipo: NotRequired[int]
 
 
 class PullPage(TypedDict):
@@ -187,6 +198,20 @@ def conflict(seq: int, lost: Version) -> Conflict:
     }
 
 
+def sobrescrita(seq: int, lost: Version, autor: int | None) -> Sobrescrita:
+    """A version a push overwrote, with the sync token that wrote it (None: not known)."""
+    found: Sobrescrita = {
+        "seq": seq,
+        "version": lost["version"],
+        "updated_at": lost["updated_at"],
+        "deleted": lost["deleted"],
+        "data": lost["data"],
+    }
+    if autor is not None:
+        found["autor"] = autor
+    return found
+
+
 def loser(row: PulledRow) -> Conflict:
     """A pulled row kept as a conflict (a «duplicado», an «invalido»): its version and seq."""
     return conflict(row["seq"], row)
@@ -227,7 +252,7 @@ def push_result(
     row_uuid: str,
     number: int,
     seq: int,
-    overwritten: Conflict | None,
+    overwritten: Sobrescrita | None,
     rechazo: str = "",
     espera: bool = False,
 ) -> PushResult:
@@ -360,7 +385,11 @@ def read_push_answer(answer: Mapping[str, Any]) -> PushAnswer:
     for result in results:
         if not isinstance(result, dict) or not result.keys() >= _RESULT_KEYS:
             raise WireError("push")
-    return push_answer(results, cursor)
+    read = push_answer(results, cursor)
+    equipo = answer.get("equipo")
+    if type(equipo) is int:
+        read["equipo"] = equipo
+    return read
 
 
 _RESULT_KEYS = frozenset({"table", "uuid", "version", "seq"})
@@ -581,6 +610,7 @@ __all__ = [
     "PushResult",
     "PushRow",
     "Resumen",
+    "Sobrescrita",
     "TableSummary",
     "Version",
     "WireError",
@@ -606,6 +636,7 @@ __all__ = [
     "resumen",
     "row_hash",
     "row_hashes",
+    "sobrescrita",
     "summary_differs",
     "table_summary",
     "version",

@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0051_acuse_regla"
+HEAD = "0052_conflictos_de_sus_equipos"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -370,6 +370,7 @@ COLUMNAS: dict[str, frozenset[str]] = {
     "sync_conflicts": frozenset(
         {
             "detected_at",
+            "equipos",
             "kind",
             "loser",
             "resolution",

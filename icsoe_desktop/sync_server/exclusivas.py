@@ -1,11 +1,14 @@
-"""Rows sync never copies twice (``TableSpec.exclusiva``: a contratista, whose key is its RFC; a
+"""Rows sync never copies twice (``TableSpec.identidad``: a contratista, whose key is its RFC; a
 contratante, whose key is its contratista + RFC; an informativa Normal or Sin información,
 whose key is its contratista + periodo, a Normal and a Sin información holding the same one
-(``TableSpec.iguales``); a complementaria is not one: a period may have several of one tipo
-correcting the same informativa; a contract's worker, whose key is its contract + NSS; the
-SISUB's PDFs, one per contratista and contract; the guide's layout, one per CSV): a
+(``TableSpec.iguales``); a complementaria is not one (``TableSpec.sin_clave``): a period may
+have several of one tipo correcting the same informativa; a contract's worker, whose key is its
+contract + NSS; the SISUB's PDFs, one per contratista and contract; the guide's layout, one per
+CSV; the SISUB report of a period, its data per contract and its workers; the REPSE
+registration and its services; the month's evidence documents and the clients' days due): a
 pushed one whose key another uuid already holds on the server is refused and stored nowhere,
-with a Spanish message naming the RFC, the NSS, or both tipos and the period. The pushing
+with a Spanish message naming the RFC, the NSS, or both tipos and the period (the other
+tables: their title and what names the row). The pushing
 desktop receives the server's at its next pull and adopts it (``services/sync/adopt.py``): its
 own becomes the conflict to resolve when it differs.
 
@@ -16,10 +19,11 @@ committed: every statement sees what committed before it began). On SQLite the p
 database's write lock from its start. A key held by two uuids already (stored before this
 rule) is left as it is: each may still change; no third comes.
 
-The children of a row (a contratista's contratantes, informativas, capturistas' relations,
-SISUB reports and PDFs, REPSE registration; contracts, their workers) never reach the server
-without it: one whose parent (its contratista, its informativa, its contratante, its contract,
-its report or registration) is neither on the server nor stored by the same push waits (refused
+The children of a row (a registro's certificate; a contratista's contratantes, informativas,
+capturistas' relations, SISUB reports and PDFs, REPSE registration; contracts, their workers)
+never reach the server without it: one whose parent (its registro, its contratista, its
+informativa, its contratante, its contract, its report or registration) is neither on the
+server nor stored by the same push waits (refused
 with ``espera``: the desktop keeps it to send again, with no conflict of its own). So does a
 contract whose informativa is a Sin información (a desktop's Normal that adopted another
 desktop's Sin información of the period, until its clerk keeps the Normal), and its workers
@@ -36,37 +40,40 @@ import logging
 from collections.abc import Collection, Iterable
 from typing import Any
 
+import orjson
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import (
-    COMPLEMENTARIAS,
     SIN_INFORMACION,
     TIPOS,
     Periodo,
 )
 from icsoe_desktop.domain.sync_registry import SYNCED, TableSpec
 from icsoe_desktop.sync_server.auth import Caller
-from icsoe_desktop.sync_server.models import ROWS_TABLE
+from icsoe_desktop.sync_server.models import INDICES_POR_CLAVE, ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
 from icsoe_desktop.sync_server.reglas import Refused, sin
 
 log = logging.getLogger(__name__)
 
-# Per exclusive table, its spec and the columns of its key (its first ``claves``).
-# A contract's workers, one per NSS, are kept so by the server alone: a desktop does not
-# receive before sending one (a refused worker is adopted by the same sync's pull).
+# Per table the server holds once by key, its spec and the columns of its key
+# (``TableSpec.identidad``). Those only ``unica`` (a contract's workers, one per NSS) are kept
+# so by the server alone: a desktop does not receive before sending one (a refused one is
+# adopted by the same sync's pull).
 POR_CONTRATO = "icsoe_contrato_trabajadores"
-SPECS: dict[str, TableSpec] = {
-    spec.name: spec for spec in SYNCED if spec.exclusiva or spec.name == POR_CONTRATO
+SPECS: dict[str, TableSpec] = {spec.name: spec for spec in SYNCED if spec.identidad}
+CLAVES: dict[str, tuple[str, ...]] = {name: spec.identidad for name, spec in SPECS.items()}
+# Per such table, the column and values of its rows that hold no key (complementarias).
+SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {
+    name: spec.sin_clave for name, spec in SPECS.items() if spec.sin_clave[0]
 }
-CLAVES: dict[str, tuple[str, ...]] = {name: spec.claves[0] for name, spec in SPECS.items()}
-# Per exclusive table, the column and values of its rows that hold no key (complementarias).
-SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo", COMPLEMENTARIAS)}
 # The tables whose rows belong to rows of another one (parents first): the table, the column
 # naming the parent (its uuid on the wire) and the parent's table.
 HIJOS: tuple[tuple[str, str, str], ...] = (
+    ("certificados_imss", "registro_patronal_id", "registros_patronales"),
     ("icsoe_capturista_relaciones", "contratista_id", "icsoe_contratistas"),
+    ("icsoe_capturista_relaciones", "capturista_id", "icsoe_capturistas"),
     ("icsoe_contratantes", "contratista_id", "icsoe_contratistas"),
     ("icsoe_informativas", "contratista_id", "icsoe_contratistas"),
     ("icsoe_contratos", "informativa_id", "icsoe_informativas"),
@@ -82,15 +89,15 @@ HIJOS: tuple[tuple[str, str, str], ...] = (
 )
 # Per table whose keys are locked by their first columns only: a push of 2,000 workers takes
 # one lock per contract, not one per worker (PostgreSQL's lock table holds a few thousand).
-BLOQUEO: dict[str, int] = {POR_CONTRATO: 1}
+BLOQUEO: dict[str, int] = {POR_CONTRATO: 1, "sisub_trabajadores": 1, "repse_servicios": 1}
 # The first key of ``pg_advisory_xact_lock(int, int)`` for these locks (the second: the key's
 # hash). No other lock of the server's database uses it (db.MIGRATION_LOCK, deriva.COMPACT_LOCK).
 LOCK_SPACE = 0x1C50E_E5
 
 ESPERA = (
-    "Este renglón espera a que su contratista o su informativa llegue al servidor (otro equipo "
-    "envió antes el mismo contratista o una informativa del mismo periodo): se enviará de "
-    "nuevo; no se pierde nada."
+    "Este renglón espera a que llegue al servidor el dato del que depende (su registro "
+    "patronal, su contratista, su informativa, su reporte SISUB…: otro equipo envió antes uno "
+    "con la misma clave): se enviará de nuevo; no se pierde nada."
 )
 
 Key = tuple[str, ...]
@@ -129,34 +136,21 @@ def _holders(
     session: Session, caller: Caller, table: str, keys: set[Key]
 ) -> dict[Key, dict[str, dict[str, Any]]]:
     """Per key, the live server rows of ``table`` holding it (their data by uuid)."""
-    first = CLAVES[table][0]
     rows = ROWS_TABLE.c
-    query: Any = select(rows.uuid, rows.data).where(
-        rows.empresa_id == caller.empresa_id, rows.tabla == table, rows.deleted.is_(False)
-    )
-    # Narrowed by the key's first column (the contratista's uuid: its informativas only; a
-    # contratista's own RFC).
-    query = query.where(rows.data[first].as_string().in_({key[0] for key in keys}))
-    queries = [query]
-    if table == PDFS and session.get_bind().dialect.name == "postgresql":
-        # By migration 0014's index: only the PDF of each key is read, not every PDF of the
-        # contratista (megabytes each, whose key a scan would parse out of each text).
-        queries = [
-            _PDFS.bindparams(empresa=caller.empresa_id, contratista=k[0], contrato=k[1])
-            for k in sorted(keys)
-        ]
-    elif table == POR_CONTRATO and session.get_bind().dialect.name == "postgresql":
-        # By migration 0012's index (a company's workers are many): its very expressions.
-        # Two texts, not two arrays (the driver dumps an array element by element); a key
-        # holding a comma is no contract's worker: a contract's uuid is canonical, a NSS digits.
-        pairs = sorted(key for key in keys if "," not in "".join(key))
-        queries = [
-            _WORKERS.bindparams(
-                empresa=caller.empresa_id,
-                contratos=",".join(key[0] for key in pairs),
-                nss=",".join(key[1] for key in pairs),
-            )
-        ]
+    probe = SONDAS.get(table) if session.get_bind().dialect.name == "postgresql" else None
+    if probe is not None:
+        # By the table's own index (``SONDAS``): each key looked up by one probe, not every
+        # row of the company's table read (workers are many; PDFs, registrations, reports
+        # and documents weigh megabytes, whose key a scan would parse out of each text).
+        queries = [_probes(caller, table, probe, keys)]
+    else:
+        # Narrowed by the key's first column (the contratista's uuid: its informativas only;
+        # a contratista's own RFC): tables of a few rows per company.
+        first = CLAVES[table][0]
+        query: Any = select(rows.uuid, rows.data).where(
+            rows.empresa_id == caller.empresa_id, rows.tabla == table, rows.deleted.is_(False)
+        )
+        queries = [query.where(rows.data[first].as_string().in_({key[0] for key in keys}))]
     found: dict[Key, dict[str, dict[str, Any]]] = {}
     for one in queries:
         for row_uuid, data in session.execute(one):
@@ -166,30 +160,37 @@ def _holders(
     return found
 
 
-# A SISUB PDF by its key, through migration 0014's index (its very expressions).
+# Per table with an index of its own on the server (``models.INDICES_POR_CLAVE``), the key's
+# columns it holds: the key's other columns (a report's tipo, which two values hold as one)
+# are compared as ``_key`` does.
+SONDAS: dict[str, tuple[str, ...]] = {
+    table: columns for table, (_n, columns) in INDICES_POR_CLAVE.items()
+}
+
+
+def _probes(caller: Caller, table: str, columns: tuple[str, ...], keys: set[Key]) -> Any:
+    """``SELECT uuid, data`` of the live rows of ``table`` whose ``columns`` hold one of
+    ``keys``' values: one probe of the table's index per key (OFFSET 0: kept from being
+    planned as one scan filtered by the batch's keys). The keys go as one JSON text (the
+    driver dumps an array element by element; a value may hold any character)."""
+    where = [CLAVES[table].index(name) for name in columns]
+    wanted = sorted({tuple(key[i] for i in where) for key in keys})
+    fields = ", ".join(f"c{j} text" for j in range(len(columns)))
+    match = " AND ".join(f"(data ->> '{name}') = k.c{j}" for j, name in enumerate(columns))
+    statement = text(
+        f"SELECT r.uuid, r.data FROM jsonb_to_recordset(CAST(:claves AS jsonb)) AS k({fields}) "
+        "CROSS JOIN LATERAL (SELECT uuid, data FROM rows WHERE empresa_id = :empresa "
+        f"AND tabla = '{table}' AND {match} AND NOT deleted OFFSET 0) AS r"
+    )
+    claves = [{f"c{j}": value for j, value in enumerate(key)} for key in wanted]
+    return statement.bindparams(claves=orjson.dumps(claves).decode(), empresa=caller.empresa_id)
+
+
+# The SISUB's PDFs and the guide's layouts: ``_why`` names them.
 PDFS = "sisub_pdfs"
-_PDFS = text(
-    "SELECT uuid, data FROM rows WHERE empresa_id = :empresa AND tabla = 'sisub_pdfs' "
-    "AND (data ->> 'contratista_id') = :contratista AND (data ->> 'contrato') = :contrato "
-    "AND NOT deleted"
-)
-
-
 # The layout of a CSV the office's INFONAVIT guide gave, one per CSV of the company: a few rows,
 # found through the rows' unique index (empresa, table, uuid) with no index of their own.
 GUIAS = "sisub_guias"
-
-
-# Each key looked up by its own probe of migration 0012's index (OFFSET 0: kept from being
-# planned as one scan of the company's workers filtered by the batch's keys).
-_WORKERS = text(
-    "SELECT r.uuid, r.data FROM unnest(string_to_array(:contratos, ','), "
-    "string_to_array(:nss, ',')) "
-    "AS k(contrato, nss) CROSS JOIN LATERAL (SELECT uuid, data FROM rows "
-    f"WHERE empresa_id = :empresa AND tabla = '{POR_CONTRATO}' "
-    "AND (data ->> 'contrato_id') = k.contrato AND (data ->> 'nss') = k.nss "
-    "AND NOT deleted OFFSET 0) AS r"
-)
 
 
 def _why(table: str, holder: dict[str, Any], refused: dict[str, Any]) -> str:
@@ -229,6 +230,15 @@ def _why(table: str, holder: dict[str, Any], refused: dict[str, Any]) -> str:
             "este contratista: este no se guardó para no tener dos con el mismo RFC. Al "
             "sincronizar, este equipo recibe el del servidor, con sus contratos, y si este "
             "difiere lo conserva como conflicto para que elijas cuál queda."
+        )
+    if table != "icsoe_informativas":
+        spec = SPECS[table]
+        nombre = f" «{holder.get(spec.etiqueta)}»" if holder.get(spec.etiqueta) else ""
+        return (
+            f"Otro equipo ya envió al servidor este dato ({spec.titulo}{nombre}) con la misma "
+            "clave: este no se guardó para no tenerlo dos veces. Al sincronizar, este equipo "
+            "recibe el del servidor y, si este difiere, lo conserva como conflicto para que "
+            "elijas cuál queda."
         )
     periodo = str(holder.get("periodo") or "")
     with contextlib.suppress(ValueError):  # (not a period's key: said as it came)

@@ -108,27 +108,38 @@ class InstaladorTrozo(ServerBase):
     datos: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+# Per synced table the server holds once by key and looks each key up by an index of its own
+# (``exclusivas.py``; many rows, or PDFs of megabytes): the index's name and the key's columns
+# it holds, never null in a row of the table. PostgreSQL only. A contract's worker by its NSS
+# (migration 0012), a SISUB PDF by its contratista and contract (0014), the rest (0016).
+INDICES_POR_CLAVE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "icsoe_contrato_trabajadores": ("ix_rows_trabajador_por_contrato", ("contrato_id", "nss")),
+    "sisub_pdfs": ("ix_rows_pdf_del_sisub", ("contratista_id", "contrato")),
+    "repse_registros": ("ix_rows_registro_repse", ("contratista_id",)),
+    "evidencia_documentos": ("ix_rows_evidencia_documento", ("mes", "tipo", "contratante")),
+    "sisub_reportes": ("ix_rows_reporte_sisub", ("contratista_id", "periodo")),
+    "sisub_contratos": ("ix_rows_contrato_sisub", ("contrato_id",)),
+    "sisub_trabajadores": (
+        "ix_rows_trabajador_sisub",
+        ("reporte_id", "contrato_id", "bimestre", "nss"),
+    ),
+}
+
+
 class SyncedRow(ServerBase):
     __tablename__ = "rows"
     __table_args__ = (
         UniqueConstraint("empresa_id", "tabla", "uuid", name="uq_rows_empresa_tabla_uuid"),
         Index("ix_rows_empresa_seq", "empresa_id", "seq"),
-        # A contract's worker by its NSS (migration 0012, ``exclusivas.py``), on PostgreSQL.
-        Index(
-            "ix_rows_trabajador_por_contrato",
-            "empresa_id",
-            text("(data ->> 'contrato_id')"),
-            text("(data ->> 'nss')"),
-            postgresql_where=text("tabla = 'icsoe_contrato_trabajadores'"),
-        ).ddl_if(dialect="postgresql"),
-        # A SISUB PDF by its contratista and contract (migration 0014, ``exclusivas.py``).
-        Index(
-            "ix_rows_pdf_del_sisub",
-            "empresa_id",
-            text("(data ->> 'contratista_id')"),
-            text("(data ->> 'contrato')"),
-            postgresql_where=text("tabla = 'sisub_pdfs'"),
-        ).ddl_if(dialect="postgresql"),
+        *(
+            Index(
+                name,
+                "empresa_id",
+                *(text(f"(data ->> '{column}')") for column in columns),
+                postgresql_where=text(f"tabla = '{table}'"),
+            ).ddl_if(dialect="postgresql")
+            for table, (name, columns) in INDICES_POR_CLAVE.items()
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

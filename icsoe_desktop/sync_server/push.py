@@ -38,9 +38,10 @@ def _envelope(row: SyncedRow | Any) -> sync_wire.Version:
 _LOOKED_UP = [
     ROWS_TABLE.c[name]
     for name in ("id", "tabla", "uuid", "seq", "version", "updated_at", "deleted", "data")
-]
+] + [ROWS_TABLE.c.token_id]  # who wrote the version: a conflict says it (``_against``)
 _EXISTING_PG = text(
-    "SELECT r.id, r.tabla, r.uuid, r.seq, r.version, r.updated_at, r.deleted, r.data "
+    "SELECT r.id, r.tabla, r.uuid, r.seq, r.version, r.updated_at, r.deleted, r.data, "
+    "r.token_id "
     "FROM unnest(string_to_array(:tablas, ','), string_to_array(:uuids, ',')) "
     "AS wanted(tabla, uuid) "
     "CROSS JOIN LATERAL (SELECT * FROM rows WHERE rows.empresa_id = :empresa "
@@ -141,7 +142,12 @@ def _sqlstate(exc: BaseException) -> str | None:
 def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.PushAnswer:
     for attempt in range(PUSH_ATTEMPTS):
         try:
-            return _push_once(engine, caller, request)
+            answer = _push_once(engine, caller, request)
+            # Who pushed, to the desktop itself: the conflicts of its company it is one of
+            # the two desktops of (``sync_wire.Conflict.autor``). (A retry's stored reply
+            # was this same desktop's.)
+            answer["equipo"] = caller.token_id
+            return answer
         except Exception as exc:
             if _sqlstate(exc) not in _RETRIED_STATES or attempt == PUSH_ATTEMPTS - 1:
                 raise
@@ -242,16 +248,16 @@ def _update_of(caller: Caller, current: Any, item: PushRow, seq: int) -> dict[st
 
 def _against(
     rows: list[PushRow], existing: dict[tuple[str, str], Any]
-) -> tuple[list[int], list[int], list[sync_wire.Conflict | None]]:
+) -> tuple[list[int], list[int], list[sync_wire.Sobrescrita | None]]:
     """The batch's rows against the server's versions of them: the rows that get a new
     sequence (indexes, in the batch's order), those of them to insert, and each row's
     overwritten version (a conflict) or None."""
     fresh: list[int] = []
     new: list[int] = []
-    overwritten: list[sync_wire.Conflict | None] = []
+    overwritten: list[sync_wire.Sobrescrita | None] = []
     for i, item in enumerate(rows):
         current = existing.get((item.table, item.uuid))
-        lost = None
+        lost: sync_wire.Sobrescrita | None = None
         data = item.data if current is None else _merged(current.data, item.data)
         if current is not None and (
             synced_spec(item.table).append_only
@@ -267,7 +273,7 @@ def _against(
             if current is None:
                 new.append(i)
             elif current.seq != item.base_seq:
-                lost = sync_wire.conflict(current.seq, _envelope(current))
+                lost = sync_wire.sobrescrita(current.seq, _envelope(current), current.token_id)
         overwritten.append(lost)
     return fresh, new, overwritten
 

@@ -90,6 +90,14 @@ def test_what_the_server_writes_the_desktop_reads() -> None:
         "deleted": False,
         "data": {"registro": "Y5412345106"},
     }
+    # Who wrote the version lost and who pushed: the two desktops its conflict is listed on.
+    # An answer that names neither (an older server) reads as before.
+    result = dict(result, overwritten=sync_wire.sobrescrita(7, lost, 4))
+    answer = through_the_wire({**sync_wire.push_answer([result], 8), "equipo": 5})
+    read = sync_wire.read_push_answer(answer)
+    assert (read["equipo"], read["results"][0]["overwritten"]["autor"]) == (5, 4)
+    assert "autor" not in sync_wire.sobrescrita(7, lost, None)
+    assert "equipo" not in sync_wire.read_push_answer({**answer, "equipo": "5"})
 
     # The server's row-wise page (old desktops) still names the lost version of a row.
     row = sync_wire.pulled_row("registros_patronales", "u-1", 8, lost)

@@ -104,17 +104,17 @@ class Held:
 
 
 @contextmanager
-def first_informativa_held(sync_server) -> Iterator[Held]:
-    """The server's first push that inserts an informativa stops right before its commit until
-    another push of the database waits for a lock (the other Normal's push meeting it), at
-    most ``WAIT_S``."""
+def first_informativa_held(sync_server, tabla: str = "icsoe_informativas") -> Iterator[Held]:
+    """The server's first push that inserts an informativa (a row of ``tabla``) stops right
+    before its commit until another push of the database waits for a lock (the other Normal's
+    push meeting it), at most ``WAIT_S``."""
     engine = sync_server.engine
     # Autocommit: PostgreSQL keeps one snapshot of pg_stat_activity per transaction.
     watcher = create_engine(sync_server.database_url, isolation_level="AUTOCOMMIT")
     held = Held()
 
     def mark(conn, _cursor, statement: str, parameters, *_args) -> None:
-        if statement.startswith("INSERT INTO rows") and "icsoe_informativas" in repr(parameters):
+        if statement.startswith("INSERT INTO rows") and tabla in repr(parameters):
             conn.info["informativa"] = True
 
     def hold(conn) -> None:

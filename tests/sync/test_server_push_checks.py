@@ -94,7 +94,8 @@ def test_a_row_repeated_in_a_big_batch_refuses_the_batch(full_server) -> None:
 def test_a_key_set_accepted_for_one_table_is_still_checked_for_another(full_server) -> None:
     token = full_server.token()
     keys = {"usuario": "ana@empresa.com", "password_hash": "no es secreto aquí"}
-    accepted = [dict(r, data=dict(keys)) for r in batch()]
+    # (lotes: a table whose rows hold no key the server keeps once, as these have none)
+    accepted = [dict(r, table="lotes", data=dict(keys)) for r in batch()]
     assert push(full_server, token, accepted).status_code == 200
     refused = batch()
     refused[WRONG] = dict(refused[WRONG], table="idse_users", data=dict(keys))
@@ -109,7 +110,8 @@ PLAIN_ODD = {k: v for k, v in ODD_VALUES.items() if type(v) is not float}
 
 def test_a_big_batch_of_odd_texts_comes_back_as_it_was_sent(full_server) -> None:
     token = full_server.token()
-    rows = [dict(r, data=dict(PLAIN_ODD, n=n)) for n, r in enumerate(batch())]
+    # (lotes: a table whose rows hold no key the server keeps once, as these have none)
+    rows = [dict(r, table="lotes", data=dict(PLAIN_ODD, n=n)) for n, r in enumerate(batch())]
     answer = push(full_server, token, rows)
     assert answer.status_code == 200, answer.text
     results = answer.json()["results"]

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from icsoe_desktop.domain.errors import AuthenticationError, DomainError
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.sync.transporte import SyncError
@@ -466,34 +467,57 @@ def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
 
 
 def test_the_desktop_whose_edit_lost_hears_of_it_and_a_settled_conflict_settles_everywhere(
-    sync_server, desktops
+    sync_server, desktops, tmp_path, clock
 ) -> None:
+    """The «cambio» conflict is listed on the two desktops that wrote (the manual: «en los dos
+    equipos»), never on C, which synced all along and did nothing, nor on one that joins
+    later; settled on one, it is settled on every one, for good."""
+    from icsoe_desktop.services.container import open_services
+
     a, b = connected(sync_server, desktops)
-    a.registros.save("Y5412345106", EMPRESA, "Original", "admin")
-    a.sync.synchronize()
-    b.sync.synchronize()
-    a.registros.save("Y5412345106", EMPRESA, "Versión de A", "ana@empresa.com")
-    b.registros.save("Y5412345106", EMPRESA, "Versión de B", "beto@empresa.com")
-    a.sync.synchronize()
-    b.sync.synchronize()  # B wins by server order; A's edit is the one overwritten
-    assert a.sync.synchronize().conflictos == 0
+    (tmp_path / "c").mkdir()
+    (tmp_path / "nuevo").mkdir()
+    c = open_services(tmp_path / "c", clock)
+    nuevo = open_services(tmp_path / "nuevo", clock)
+    try:
+        connect(c, sync_server.url, sync_server.token(nombre="C"))
+        a.registros.save("Y5412345106", EMPRESA, "Original", "admin")
+        for desktop in (a, b, c):
+            desktop.sync.synchronize()
+        c.registros.save("Y5412345107", EMPRESA, "Otro de C", "admin")  # C pushes too
+        a.registros.save("Y5412345106", EMPRESA, "Versión de A", "ana@empresa.com")
+        b.registros.save("Y5412345106", EMPRESA, "Versión de B", "beto@empresa.com")
+        a.sync.synchronize()
+        b.sync.synchronize()  # B wins by server order; A's edit is the one overwritten
+        assert a.sync.synchronize().conflictos == 0
+        assert c.sync.synchronize().conflictos == 0
+        connect(nuevo, sync_server.url, sync_server.token(nombre="Nuevo"))
+        assert nuevo.sync.synchronize().conflictos == 0
 
-    # A, whose edit lost, is told, with the same two versions B sees.
-    (on_a,) = a.conflictos.conflicts()
-    (on_b,) = b.conflictos.conflicts()
-    assert a.sync.status().texto.endswith("1 conflicto")
-    for conflict in (on_a, on_b):
-        assert conflict.otra["data"]["razon_social"] == "Versión de A"
-        assert conflict.actual["data"]["razon_social"] == "Versión de B"
+        # A, whose edit lost, is told, with the same two versions B sees; C and the new
+        # desktop list nothing.
+        (on_a,) = a.conflictos.conflicts()
+        (on_b,) = b.conflictos.conflicts()
+        assert a.sync.status().texto.endswith("1 conflicto")
+        for conflict in (on_a, on_b):
+            assert conflict.otra["data"]["razon_social"] == "Versión de A"
+            assert conflict.actual["data"]["razon_social"] == "Versión de B"
+        for desktop in (c, nuevo):
+            assert desktop.conflictos.conflicts() == []
+            assert desktop.conflictos.count() == 0
+            assert desktop.conflictos.resolve_all("otra", CLI_ACTOR) == 0
+            assert registros(desktop)["Y5412345106"] == "Versión de B"
 
-    # A keeps its own version: the row and the conflict's settlement reach B.
-    a.conflictos.resolve(on_a.id, "otra", "ana@empresa.com")
-    a.sync.synchronize()
-    b.sync.synchronize()
-    assert registros(a) == registros(b) == {"Y5412345106": "Versión de A"}
-    assert a.conflictos.conflicts() == b.conflictos.conflicts() == []
-    assert a.sync.synchronize().conflictos == b.sync.synchronize().conflictos == 0
-    assert a.conflictos.conflicts() == b.conflictos.conflicts() == []
+        # A keeps its own version: the row and the conflict's settlement reach everyone.
+        a.conflictos.resolve(on_a.id, "otra", "ana@empresa.com")
+        for desktop in (a, b, c, nuevo, a, b):
+            assert desktop.sync.synchronize().conflictos == 0
+        for desktop in (a, b, c, nuevo):
+            assert registros(desktop)["Y5412345106"] == "Versión de A"
+            assert desktop.conflictos.conflicts() == []
+    finally:
+        c.close()
+        nuevo.close()
 
 
 def test_a_large_pull_keeps_the_grid_counts_exact(sync_database, desktops, tmp_path) -> None:

@@ -591,11 +591,12 @@ _RESULT_FIELDS = itemgetter("table", "uuid", "seq", "version")
 
 
 def record_push_results(
-    session: Session, results: list[sync_wire.PushResult], now: datetime
+    session: Session, results: list[sync_wire.PushResult], now: datetime, equipo: int | None = None
 ) -> int:
     """After the server answered a batch: remember each row's server sequence, clear what was
-    sent unless it changed again meanwhile, and keep every overwritten version as a conflict.
-    Returns the number of conflicts. Set-based: the answer goes to SQLite as its JSON, one
+    sent unless it changed again meanwhile, and keep every overwritten version as a conflict
+    of the desktop that wrote it and of this one (``equipo``: its sync token's number, which
+    the server's answer says; ``SyncConflict.equipos``). Returns the number of conflicts. Set-based: the answer goes to SQLite as its JSON, one
     statement per table (no Python step per row)."""
     conn = session.connection()
     quote = conn.dialect.identifier_preparer.quote
@@ -621,6 +622,8 @@ def record_push_results(
         table = by_name(result["table"]) if overwritten else None
         if table is not None and table.name != SyncConflict.__tablename__:
             conflicts += 1
+            autor = overwritten.get("autor") if overwritten else None
+            equipos = f"{autor},{equipo}" if type(autor) is int and equipo is not None else ""
             session.add(
                 SyncConflict(
                     table_name=result["table"],
@@ -628,6 +631,7 @@ def record_push_results(
                     kind="cambio",
                     detected_at=now,
                     loser=json.dumps(overwritten, ensure_ascii=False),
+                    equipos=equipos,
                 )
             )
     # A row that only waits for its parent (another desktop's informativa of the period came

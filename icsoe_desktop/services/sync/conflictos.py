@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
@@ -24,8 +24,36 @@ from icsoe_desktop.services.sync import deshacer
 from icsoe_desktop.services.sync.decode import Refused, decode_data
 from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import ContratoRow, InformativaRow, SyncConflict
+from icsoe_desktop.store.models import ContratoRow, InformativaRow, SyncConflict, SyncState
 from icsoe_desktop.store.sync_tables import SyncedModel, SyncedTable, by_name
+
+# This desktop's sync tokens, by their numbers on the server (comma-separated), as its pushes'
+# answers said them: the «cambio» conflicts it is one of the two desktops of.
+EQUIPOS = "equipos"
+
+
+def soy(session: Session, equipo: int) -> None:
+    """Keep ``equipo`` among this desktop's sync tokens (a token replaced: the conflicts of the
+    old one stay listed here)."""
+    state = session.get(SyncState, EQUIPOS)
+    mios = [m for m in (state.value if state is not None else "").split(",") if m]
+    if str(equipo) not in mios:
+        session.merge(SyncState(key=EQUIPOS, value=",".join([*mios, str(equipo)])))
+
+
+def _listados(session: Session) -> ColumnElement[bool]:
+    """Which conflicts this desktop lists: a «cambio» one only where its versions were
+    written (the desktop whose push overwrote and the one whose version it overwrote); one
+    that does not say who (a server that does not), and every other kind, always. The others
+    are held hidden: settled elsewhere, they are settled here too."""
+    state = session.get(SyncState, EQUIPOS)
+    mios = [m for m in (state.value if state is not None else "").split(",") if m]
+    lista = literal(",") + SyncConflict.equipos + ","
+    return or_(
+        SyncConflict.kind != "cambio",
+        SyncConflict.equipos == "",
+        *(lista.contains(f",{m},") for m in mios),
+    )
 
 
 @dataclass(frozen=True)
@@ -51,7 +79,9 @@ class ConflictosService:
         """How many conflicts wait to be settled."""
         with self._store.session() as session:
             found = session.scalar(
-                select(func.count(SyncConflict.id)).where(SyncConflict.resolved_at.is_(None))
+                select(func.count(SyncConflict.id)).where(
+                    SyncConflict.resolved_at.is_(None), _listados(session)
+                )
             )
             return found or 0
 
@@ -60,12 +90,12 @@ class ConflictosService:
         self._deshacer = None
 
     def conflicts(self) -> list[ConflictRow]:
-        """Unresolved conflicts, newest first."""
+        """Unresolved conflicts this desktop lists, newest first."""
         out: list[ConflictRow] = []
         with self._store.session() as session:
             found = session.scalars(
                 select(SyncConflict)
-                .where(SyncConflict.resolved_at.is_(None))
+                .where(SyncConflict.resolved_at.is_(None), _listados(session))
                 .order_by(SyncConflict.id.desc())
             ).all()
             for conflict in found:
@@ -177,7 +207,7 @@ class ConflictosService:
         with self._store.session() as session:
             found = session.scalars(
                 select(SyncConflict)
-                .where(SyncConflict.resolved_at.is_(None))
+                .where(SyncConflict.resolved_at.is_(None), _listados(session))
                 .order_by(SyncConflict.id)
             ).all()
             for conflict in found:

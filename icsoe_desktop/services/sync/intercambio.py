@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.sync import conflictos
 from icsoe_desktop.services.sync.adopt import exclusive_unsent
 from icsoe_desktop.services.sync.apply import ApplyReport, apply_remote, record_push_results
 from icsoe_desktop.services.sync.encode import encoded_changes, has_pending, pending_count
@@ -242,8 +243,11 @@ class Intercambio:
         are and answers without a new version."""
         pushed = self._transporte.read(sync_wire.read_push_answer, answer.result())
         results, cursor = pushed["results"], pushed["cursor"]
+        equipo = pushed.get("equipo")
         with self.applying() as session:
-            conflicts = record_push_results(session, results, self._clock())
+            if equipo is not None:
+                conflictos.soy(session, equipo)
+            conflicts = record_push_results(session, results, self._clock(), equipo)
             pending = session.get(SyncState, "pending_batch")
             if pending is not None and pending.value == batch_id:  # not the next one's
                 pending.value = ""

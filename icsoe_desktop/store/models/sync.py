@@ -53,7 +53,8 @@ class SyncConflict(Base):
 
     A «cambio» conflict (a push overwrote a version its desktop never saw) is itself synced:
     the desktop whose edit lost sees it too, with the same two versions, and settling it on
-    one desktop settles it on every one. «duplicado» and «invalido» ones are found by each
+    one desktop settles it on every one. Only those two list it (``equipos``): the others of
+    the company hold it, hidden, so that its settlement reaches them too. «duplicado» and «invalido» ones are found by each
     desktop on its own pull and stay local, as do «recapturado» ones (a row a desktop made
     again before its first sync, with other content: services/sync/adopt.py)."""
 
@@ -72,6 +73,10 @@ class SyncConflict(Base):
     loser: Mapped[str] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     resolution: Mapped[str] = mapped_column(String(20), default="")  # actual | otra
+    # A «cambio» conflict's two desktops, by their sync tokens' numbers on the server
+    # (comma-separated): the one whose version was overwritten and the one whose push did.
+    # Empty: shown on every desktop (a server that does not say who wrote).
+    equipos: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class SyncState(Base):
