@@ -83,8 +83,9 @@ def test_estado_adjuntar_and_paquete(octubre, data_dir, tmp_path) -> None:
         "--salida",
         destino,
     )
-    assert paquete.returncode == 0, paquete.stderr
+    assert paquete.returncode == 1, paquete.stderr  # written, lacking the IVA acuse
     assert f"Paquete: {destino} (" in paquete.stdout
+    assert "Falta: Acuse de la declaración de IVA" in paquete.stdout
     with zipfile.ZipFile(destino) as zf:
         nombres = zf.namelist()
     assert "indice.xlsx" in nombres
