@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from contextlib import closing
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -54,6 +54,8 @@ def _rehacer(origen: Path, destino: Path, cambios: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(origen) as zf, zipfile.ZipFile(destino, "w") as nuevo:
         for nombre in zf.namelist():
             nuevo.writestr(nombre, cambios.get(nombre, zf.read(nombre)))
+        for nombre in cambios.keys() - set(zf.namelist()):  # added
+            nuevo.writestr(nombre, cambios[nombre])
     return destino
 
 
@@ -187,3 +189,83 @@ def test_a_receipt_repointed_at_another_clients_xml_is_not_packed(empresa, tmp_p
     with zipfile.ZipFile(hecho.ruta) as zf:
         assert nombre not in zf.namelist()
         assert any(f[0].startswith("Falta: " + nombre) for f in _indice(zf))
+
+
+def test_what_the_client_is_told_of_a_broken_or_forged_pack(empresa, efirma, tmp_path) -> None:
+    from icsoe_desktop.domain.errors import ValidationError
+
+    roto = tmp_path / "roto.zip"
+    roto.write_bytes(b"no soy un zip")
+    with pytest.raises(ValidationError) as ilegible:
+        _comprobar(empresa, roto)
+    assert ilegible.value.code == "paquete_ilegible"
+    with zipfile.ZipFile(tmp_path / "otro.zip", "w") as zf:
+        zf.writestr("indice.xlsx", b"")
+    with pytest.raises(ValidationError) as ajeno:
+        _comprobar(empresa, tmp_path / "otro.zip")
+    assert ajeno.value.code == "paquete_sin_huellas"
+
+    cer, key = efirma.write(tmp_path / "efirma")
+    hecho = empresa.evidencias.paquete(
+        CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "p.zip", efirma=(cer, key, cf.PASSWORD)
+    )
+    assert hecho.faltan  # the month's documents and the REPSE registration: exit 1
+    incompleto = _comprobar(empresa, hecho.ruta)
+    assert (incompleto.codigo, incompleto.motivos) == (1, [])
+    assert incompleto.faltan == hecho.faltan
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        huellas = zf.read(HUELLAS)
+        recibo = sorted(n for n in zf.namelist() if n.startswith("recibos/"))[0]
+        xml = zf.read(recibo)
+    # Not for the client who checks it.
+    otro = verificar(
+        hecho.ruta,
+        empresa.certificates.emisores.trust_store(),
+        empresa.verificador_nomina,
+        "AAA010101AAA",
+    )
+    assert any("no para AAA010101AAA" in m for m in otro.motivos)
+
+    # A receipt altered, a member added and one removed, an odd line: each named, with the list
+    # signed again by another RFC's e.firma from an authority this PC does not trust.
+    alterado = xml.replace(b'Total="', b'Total="1', 1)
+    nuevas = _con_huella(huellas, recibo, alterado) + b"basura\n" + b"0" * 64 + b"  quitado.pdf\n"
+    nuevas = nuevas.replace(f"# cliente: {CLIENTE}\n".encode(), b"")
+    intruso = cf.fiel_moral(
+        issuer=nc.ac_falsa(),
+        valid_from=datetime(2020, 1, 1, tzinfo=UTC),
+        valid_to=datetime(2021, 1, 1, tzinfo=UTC),
+    )
+    firma = firma_paquete.firmar(nuevas, intruso.private_key, intruso.cer, [])
+    forjado = _rehacer(
+        hecho.ruta,
+        tmp_path / "forjado.zip",
+        {recibo: alterado, HUELLAS: nuevas, FIRMA: firma, "extra.txt": b"agregado"},
+    )
+    malo = _comprobar(empresa, forjado)
+    assert malo.codigo == 2
+    dichos = "\n".join(malo.motivos)
+    for esperado in (
+        "El sello no corresponde",
+        "«extra.txt» está en el paquete pero no en su lista",
+        "«quitado.pdf» está en la lista firmada pero no en el paquete",
+        "renglón que no se entiende",
+        f"lo firmó la e.firma de {cf.RFC_MORAL}",
+        "no se encadena a ninguna de las autoridades confiables",
+        "no dice de qué contratista ni para qué cliente es",
+        "La e.firma que firmó no estaba vigente",
+    ):
+        assert esperado in dichos, (esperado, dichos)
+
+    muchos = Verificacion()
+    for n in range(60):
+        muchos.motivo(f"motivo {n}")
+    assert (len(muchos.motivos), muchos.mas_motivos, muchos.codigo) == (50, 10, 2)
+
+    # The signature itself: damaged, or over other bytes.
+    with pytest.raises(ValidationError) as danada:
+        firma_paquete.verificar(b"\x30\x03\x02\x01\x00", huellas)
+    assert danada.value.code == "paquete_firma_invalida"
+    with pytest.raises(ValidationError) as otra_lista:
+        firma_paquete.verificar(firma, huellas)
+    assert "la lista cambió" in otra_lista.value.message

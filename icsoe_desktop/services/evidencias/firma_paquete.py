@@ -76,23 +76,23 @@ def _verificar(firma: bytes, datos: bytes) -> Firmante:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
     info = cms.ContentInfo.load(firma)
-    if info["content_type"].native != "signed_data":
-        raise _invalida("no es una firma CMS.")
     signed = info["content"]
-    if len(signed["signer_infos"]) != 1 or signed["encap_content_info"]["content"].native:
-        raise _invalida("no es una firma separada de un solo firmante.")
     signer = signed["signer_infos"][0]
-    if signer["digest_algorithm"]["algorithm"].native != "sha256":
-        raise _invalida("no está hecha con SHA-256.")
+    sid = signer["sid"]
+    if (
+        info["content_type"].native != "signed_data"
+        or len(signed["signer_infos"]) != 1
+        or signed["encap_content_info"]["content"].native
+        or signer["digest_algorithm"]["algorithm"].native != "sha256"
+        or sid.name != "issuer_and_serial_number"
+    ):
+        raise _invalida("no es una firma separada SHA-256 de un solo firmante.")
     certificados = [
         c.chosen.dump() for c in signed["certificates"] or [] if c.name == "certificate"
     ]
-    sid = signer["sid"]
-    if sid.name != "issuer_and_serial_number":
-        raise _invalida("no nombra su certificado.")
     serie = sid.chosen["serial_number"].native
     emisor = sid.chosen["issuer"].dump()
     propios = [
@@ -102,8 +102,6 @@ def _verificar(firma: bytes, datos: bytes) -> Firmante:
         and c.issuer.public_bytes() == emisor
     ]
     atributos = signer["signed_attrs"]
-    if not propios or not atributos:
-        raise _invalida("no trae el certificado de quien firmó.")
     valores: dict[str, list[Any]] = {}
     for atributo in atributos:
         valores.setdefault(atributo["type"].native, []).extend(atributo["values"])
@@ -116,17 +114,16 @@ def _verificar(firma: bytes, datos: bytes) -> Firmante:
         or bytes(resumen[0].native) != hashlib.sha256(datos).digest()
     ):
         raise _invalida("la lista cambió después de firmarse.")
+    # The SAT issues e.firmas with RSA keys only.
+    clave = x509.load_der_x509_certificate(propios[0]).public_key() if propios else None
+    if not isinstance(clave, rsa.RSAPublicKey):
+        raise _invalida("no trae el certificado RSA de quien firmó.")
     # The signature is over the attributes' DER as a SET (their [0] tag replaced).
     firmado = b"\x31" + atributos.dump()[1:]
-    clave = x509.load_der_x509_certificate(propios[0]).public_key()
-    valor = bytes(signer["signature"].native)
     try:
-        if isinstance(clave, rsa.RSAPublicKey):
-            clave.verify(valor, firmado, padding.PKCS1v15(), hashes.SHA256())
-        elif isinstance(clave, ec.EllipticCurvePublicKey):
-            clave.verify(valor, firmado, ec.ECDSA(hashes.SHA256()))
-        else:
-            raise _invalida("su llave no es RSA ni de curva elíptica.")
+        clave.verify(
+            bytes(signer["signature"].native), firmado, padding.PKCS1v15(), hashes.SHA256()
+        )
     except InvalidSignature as exc:
         raise _invalida("el sello no es de la llave de su certificado.") from exc
     fechas = valores.get("signing_time", [])

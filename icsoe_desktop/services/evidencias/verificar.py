@@ -97,13 +97,12 @@ def verificar(
 
 def _leer(zf: zipfile.ZipFile, nombre: str, r: Verificacion) -> bytes | None:
     info = zf.getinfo(nombre)
-    if info.file_size > _MAX_MIEMBRO:
-        r.motivo(f"«{nombre}» es demasiado grande para ser parte de un paquete de evidencias.")
-        return None
     try:
+        if info.file_size > _MAX_MIEMBRO:  # a bomb: never inflated
+            raise ValueError(info.file_size)
         return zf.read(info)
     except (OSError, zipfile.BadZipFile, ValueError, NotImplementedError):
-        r.motivo(f"«{nombre}» está dañado dentro del ZIP.")
+        r.motivo(f"«{nombre}» está dañado dentro del ZIP o es demasiado grande para ser evidencia.")
         return None
 
 
@@ -111,12 +110,8 @@ def _lista(huellas: bytes, r: Verificacion) -> dict[str, str]:
     """The members the list names, by name → SHA-256; its «# clave: valor» lines read into
     ``r``."""
     lista: dict[str, str] = {}
-    try:
-        texto = huellas.decode("utf-8")
-    except UnicodeDecodeError:
-        r.motivo(f"{HUELLAS} no es texto: el paquete se alteró.")
-        return lista
-    for linea in texto.splitlines():
+    # Bytes that are no UTF-8 make lines that do not read: each one is a reason.
+    for linea in huellas.decode("utf-8", errors="replace").splitlines():
         if linea.startswith("# ") and ": " in linea:
             clave, valor = linea[2:].split(": ", 1)
             if clave == "contratista":
@@ -153,27 +148,21 @@ def _firma(
             "quién lo armó ni si se cambió después."
         )
         return
-    firma = _leer(zf, FIRMA, r)
-    if firma is None:
-        return
     try:
-        firmante = firma_paquete.verificar(firma, huellas)
-    except ValidationError as exc:
+        firmante = firma_paquete.verificar(_leer(zf, FIRMA, r) or b"", huellas)
+        info = load_certificate(firmante.certificado_der)
+    except (ValidationError, CredentialError) as exc:
         r.motivo(exc.message)
         return
-    try:
-        info = load_certificate(firmante.certificado_der)
-    except CredentialError:
-        r.motivo("El certificado de la firma del paquete no se puede leer.")
-        return
     r.firmante = f"{info.nombre} ({info.rfc})"
-    if not confianza.para(USO_EFIRMA).verifies(info.certificado_der, firmante.incluidos):
+    if info.tipo != "FIEL" or not confianza.para(USO_EFIRMA).verifies(
+        info.certificado_der, firmante.incluidos
+    ):
         r.motivo(
-            f"La firma es de un certificado ({info.no_certificado}) que no emitió el SAT: no se "
-            "encadena a ninguna de las autoridades confiables de este equipo."
+            f"La firma es de un certificado ({info.no_certificado}, {info.tipo}) que no es una "
+            "e.firma emitida por el SAT: no se encadena a ninguna de las autoridades confiables "
+            "de este equipo."
         )
-    if info.tipo != "FIEL":
-        r.motivo(f"El paquete se firmó con un certificado que no es una e.firma ({info.tipo}).")
     if info.rfc != r.contratista:
         r.motivo(f"El paquete dice ser de {r.contratista}, pero lo firmó la e.firma de {info.rfc}.")
     if firmante.fecha is not None:
