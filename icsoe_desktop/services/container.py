@@ -435,6 +435,7 @@ class Services:
             self.verificador_nomina,
             lambda: self.empresa.rfc,
             archivo_xml=self.archivo_evidencias.escritor_de_recibos,
+            xml_guardados=self.archivo_evidencias.recibos,
         )
 
     def verificador_nomina(self, rfc: str) -> Verificador:
@@ -442,15 +443,15 @@ class Services:
         are now, and the SAT's timbre certificates shipped and those IT put beside them."""
         from icsoe_desktop.domain.nomina import Verificador
         from icsoe_desktop.paths import asset_dir
-        from icsoe_desktop.services.nomina.importar import CERTIFICADOS_SAT_DIR, certificados_sat
+        from icsoe_desktop.services.nomina.certificados_sat import carpetas
+        from icsoe_desktop.services.nomina.importar import certificados_sat
 
         recursos = asset_dir("resources")
-        carpetas = [recursos / CERTIFICADOS_SAT_DIR, self.data_dir / CERTIFICADOS_SAT_DIR]
         return Verificador(
             recursos / "cfdi",
             self.certificates.emisores.trust_store(),
             rfc,
-            certificados_sat(carpetas),
+            certificados_sat(carpetas(recursos, self.data_dir)),
         )
 
     def _firma_de_paquete(self, rfc: str, cer: Path, key: Path, contrasena: str) -> Firmar:

@@ -1,0 +1,70 @@
+"""A receipt already stored is never replaced, and a copy is not stored twice: the same file
+again «ya estaba»; other bytes under a kept UUID are refused as a conflicting copy (the XML
+the client gets stays the one first imported); with the SAT's seal of its timbre unverified,
+a receipt repeating another's payment under a new UUID is refused as a likely copy."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from icsoe_desktop.domain.informativa.modelo import Periodo
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
+from tests import nomina_cfdi as nc
+from tests.test_cli_movimientos import cli
+
+
+def test_a_conflicting_or_likely_copy_is_refused_and_the_kept_xml_stays(
+    services, data_dir, tmp_path
+) -> None:
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir, sat=False)  # no SAT timbre certificate: timbres read, not verified
+    recibos = list(
+        nc.nomina(nc.Emisor(), nc.trabajadores(2, seed=5), nc.semanas(date(2026, 3, 2), 1))
+    )
+    primero = services.nomina.importar([nc.escribir(tmp_path / "a", recibos)], CLI_ACTOR)
+    assert (primero.guardados, primero.sin_sello_sat) == (2, 2)
+
+    (nombre, xml), (otro_nombre, otro_xml) = recibos
+    uuid = nombre[:-4]
+    nuevo_uuid = "0" * 8 + uuid[8:]
+    copias = [
+        ("mismo.xml", xml),  # the same bytes: ya estaba
+        ("otros_bytes.xml", otro_xml + b"\n"),  # the same UUID, other bytes
+        ("uuid_cambiado.xml", xml.replace(uuid.encode(), nuevo_uuid.encode())),
+    ]
+    reporte = services.nomina.importar([nc.escribir(tmp_path / "b", copias)], CLI_ACTOR)
+    assert (reporte.guardados, reporte.duplicados, reporte.rechazados) == (0, 1, 2)
+    motivos = {r.archivo: (r.codigo, r.motivo) for r in reporte.rechazos}
+    assert motivos["otros_bytes.xml"][0] == "recibo_en_conflicto"
+    assert "Se conserva el que ya estaba" in motivos["otros_bytes.xml"][1]
+    assert motivos["uuid_cambiado.xml"][0] == "recibo_copia_probable"
+    assert "Probable copia" in motivos["uuid_cambiado.xml"][1]
+    # The XML the client gets is still the one first imported.
+    archivo = ArchivoEvidencias(services.archivo_evidencias.path)
+    guardado = archivo.recibos([otro_nombre[:-4].lower()])
+    assert list(guardado.values()) == [hashlib.sha256(otro_xml).hexdigest()]
+    assert len(services.nomina_consulta.listar(CLI_ACTOR, Periodo(2026, 1))) == 2
+
+    # IT loads the SAT's timbre certificate once (the CLI, no empresa needed): now the copy's
+    # timbre is checked, and its changed UUID breaks the SAT's seal.
+    ajeno = tmp_path / "csd.cer"
+    ajeno.write_bytes(nc.csd().cer)
+    sat = tmp_path / "sat.cer"
+    sat.write_bytes(nc.certificado_sat().cer)
+    negado = cli(data_dir, "nomina", "certificados-sat", "agregar", ajeno)
+    assert negado.returncode == 2 and "no es un certificado del SAT" in negado.stderr
+    hecho = cli(data_dir, "nomina", "certificados-sat", "agregar", sat)
+    assert hecho.returncode == 0, hecho.stderr
+    assert listar(services.data_dir) == [nc.NO_SAT]
+    otra_vez = services.nomina.importar([tmp_path / "b" / "uuid_cambiado.xml"], CLI_ACTOR)
+    assert [r.codigo for r in otra_vez.rechazos] == ["sello_sat_invalido"]
+
+
+def listar(data_dir):
+    from icsoe_desktop.paths import asset_dir
+    from icsoe_desktop.services.nomina import certificados_sat
+
+    return certificados_sat.listar(asset_dir("resources"), data_dir)
