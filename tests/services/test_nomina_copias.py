@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+import pytest
+
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
@@ -48,23 +50,26 @@ def test_a_conflicting_or_likely_copy_is_refused_and_the_kept_xml_stays(
     assert list(guardado.values()) == [hashlib.sha256(otro_xml).hexdigest()]
     assert len(services.nomina_consulta.listar(CLI_ACTOR, Periodo(2026, 1))) == 2
 
-    # IT loads the SAT's timbre certificate once (the CLI, no empresa needed): now the copy's
-    # timbre is checked, and its changed UUID breaks the SAT's seal.
+    # IT loads the SAT's timbre certificate once (no empresa needed): now the copy's timbre is
+    # checked, and its changed UUID breaks the SAT's seal.
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.services.nomina import certificados_sat
+
+    confianza = services.certificates.emisores.trust_store()
     ajeno = tmp_path / "csd.cer"
     ajeno.write_bytes(nc.csd().cer)
     sat = tmp_path / "sat.cer"
     sat.write_bytes(nc.certificado_sat().cer)
-    negado = cli(data_dir, "nomina", "certificados-sat", "agregar", ajeno)
-    assert negado.returncode == 2 and "no es un certificado del SAT" in negado.stderr
-    hecho = cli(data_dir, "nomina", "certificados-sat", "agregar", sat)
-    assert hecho.returncode == 0, hecho.stderr
-    assert listar(services.data_dir) == [nc.NO_SAT]
+    with pytest.raises(ValidationError) as negado:
+        certificados_sat.agregar(data_dir, ajeno, confianza)
+    assert negado.value.code == "certificado_sat_ajeno"
+    (tmp_path / "ocupado").mkdir()
+    (tmp_path / "ocupado" / "certificados_sat").write_text("no es carpeta")
+    with pytest.raises(ValidationError) as sin_carpeta:
+        certificados_sat.agregar(tmp_path / "ocupado", sat, confianza)
+    assert sin_carpeta.value.code == "certificado_sat_no_guardado"
+    assert certificados_sat.agregar(data_dir, sat, confianza).no_certificado == nc.NO_SAT
+    listado = cli(data_dir, "nomina", "certificados-sat", "listar")
+    assert listado.returncode == 0 and listado.stdout.split() == [nc.NO_SAT], listado.stderr
     otra_vez = services.nomina.importar([tmp_path / "b" / "uuid_cambiado.xml"], CLI_ACTOR)
     assert [r.codigo for r in otra_vez.rechazos] == ["sello_sat_invalido"]
-
-
-def listar(data_dir):
-    from icsoe_desktop.paths import asset_dir
-    from icsoe_desktop.services.nomina import certificados_sat
-
-    return certificados_sat.listar(asset_dir("resources"), data_dir)
