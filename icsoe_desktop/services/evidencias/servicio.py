@@ -77,6 +77,11 @@ MENSAJES_PDF = {
 
 
 EN_OTRO_EQUIPO = "se adjuntó en otro equipo: adjunta aquí el mismo archivo"
+# A kept UUID is never replaced by an import: only a restore puts the archive right again.
+_ALTERADO = (
+    "El archivo de evidencias de este equipo se alteró: avisa al área de sistemas (restaurar un "
+    "respaldo anterior lo corrige)."
+)
 
 
 @dataclass(frozen=True)
@@ -386,12 +391,11 @@ class EvidenciasService:
             if timbre.upper() != uuid.upper():
                 return Revision(
                     f"no se incluyó: el XML guardado con ese UUID es de otro recibo ({timbre}). "
-                    "Impórtalo de nuevo."
+                    f"{_ALTERADO}"
                 )
             if cliente not in {s.rfc for s in hecho.recibo.subcontrataciones}:
                 return Revision(
-                    f"no se incluyó: el XML guardado no nombra a {cliente} (RfcLabora). "
-                    "Impórtalo de nuevo."
+                    f"no se incluyó: el XML guardado no nombra a {cliente} (RfcLabora). {_ALTERADO}"
                 )
             sat = SAT_VERIFICADO if hecho.sello_sat == SAT_OK else SAT_SIN_VERIFICAR
             return Revision(None, sat)
