@@ -73,3 +73,6 @@ def test_a_conflicting_or_likely_copy_is_refused_and_the_kept_xml_stays(
     assert listado.returncode == 0 and listado.stdout.split() == [nc.NO_SAT], listado.stderr
     otra_vez = services.nomina.importar([tmp_path / "b" / "uuid_cambiado.xml"], CLI_ACTOR)
     assert [r.codigo for r in otra_vez.rechazos] == ["sello_sat_invalido"]
+    # The receipts kept unverified, imported again: their SAT seal now says verified.
+    assert services.nomina.importar([tmp_path / "a"], CLI_ACTOR).duplicados == 2
+    assert all(f.sello_sat for f in services.nomina_consulta.listar(CLI_ACTOR, Periodo(2026, 1)))

@@ -320,11 +320,14 @@ class _Lector:
         nuevos: list[Verificado] = []
         vistos: set[str] = set()
         copias = _Copias(conn, [h for h, _ in lote])
+        verificados: list[str] = []  # kept unverified, their SAT seal verified now
         for (hecho, pieza), uuid in zip(lote, uuids, strict=True):
             if uuid in sustituidos:
                 reporte.sustituidos += 1
             elif uuid in existentes or uuid in vistos:
                 reporte.repetido(pieza.nombre, hecho.recibo.timbre.uuid)
+                if uuid in existentes and hecho.sello_sat == SAT_VERIFICADO:
+                    verificados.append(uuid)
             elif copias.de_otro(hecho):
                 error = _copia(hecho)
                 reporte.rechazar(pieza.nombre, error.code, error.message)
@@ -337,6 +340,7 @@ class _Lector:
         reporte.sustituidos += len(nuevos) - len(quedan)
         reporte.sustituidos += _sustituir(session, quedan)
         _insertar(conn, quedan)
+        _sello_sat_verificado(session, verificados)
         return quedan
 
 
@@ -402,6 +406,18 @@ class _Copias:
             return True
         self._vistas.add(clave)
         return False
+
+
+def _sello_sat_verificado(session: Session, uuids: list[str]) -> None:
+    """Receipts kept with their SAT seal unverified, imported again once IT loaded the SAT's
+    certificate, say so from now on: through the ORM, so that the change travels."""
+    if not uuids:
+        return
+    for recibo in session.scalars(
+        select(ReciboNomina).where(ReciboNomina.uuid.in_(uuids), ReciboNomina.sello_sat == 0)
+    ):
+        recibo.sello_sat = 1
+    session.flush()
 
 
 def _entre(conn: Connection, tabla: str, uuids: list[str]) -> set[str]:
