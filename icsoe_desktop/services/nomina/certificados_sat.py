@@ -12,7 +12,7 @@ from pathlib import Path
 from icsoe_desktop.domain.credentials import CertificateInfo, load_certificate
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.motivo_os import motivo_os
-from icsoe_desktop.domain.trust import TrustStore
+from icsoe_desktop.domain.trust import USO_EFIRMA, TrustStore
 from icsoe_desktop.files import read_credential_file, write_bytes_atomic
 from icsoe_desktop.services.nomina.importar import CERTIFICADOS_SAT_DIR, certificados_sat
 
@@ -28,7 +28,7 @@ def agregar(data_dir: Path, ruta: Path, confianza: TrustStore) -> CertificateInf
     """``ruta``'s certificate kept for this installation when it is the SAT's, issued by a
     trusted authority; its data."""
     info = load_certificate(read_credential_file(ruta, "certificado (.cer)", "certificado"))
-    if info.rfc != RFC_SAT or not confianza.verifies(info.certificado_der):
+    if info.rfc != RFC_SAT or not confianza.para(USO_EFIRMA).verifies(info.certificado_der):
         raise ValidationError(
             "certificado_sat_ajeno",
             f"«{ruta.name}» no es un certificado del SAT para sellar timbres: es del RFC "
