@@ -242,6 +242,8 @@ def test_what_the_client_is_told_of_a_broken_or_forged_pack(empresa, efirma, tmp
         tmp_path / "forjado.zip",
         {recibo: alterado, HUELLAS: nuevas, FIRMA: firma, "extra.txt": b"agregado"},
     )
+    with zipfile.ZipFile(forjado, "a") as zf, pytest.warns(UserWarning):
+        zf.writestr(recibo, xml)  # the genuine one again, under the same name
     malo = _comprobar(empresa, forjado)
     assert malo.codigo == 2
     dichos = "\n".join(malo.motivos)
@@ -254,6 +256,7 @@ def test_what_the_client_is_told_of_a_broken_or_forged_pack(empresa, efirma, tmp
         "no se encadena a ninguna de las autoridades confiables",
         "no dice de qué contratista ni para qué cliente es",
         "La e.firma que firmó no estaba vigente",
+        "archivos repetidos con el mismo nombre",
     ):
         assert esperado in dichos, (esperado, dichos)
 

@@ -95,8 +95,10 @@ def verificar(
     return resultado
 
 
-def _leer(zf: zipfile.ZipFile, nombre: str, r: Verificacion) -> bytes | None:
-    info = zf.getinfo(nombre)
+def _leer(zf: zipfile.ZipFile, miembro: str | zipfile.ZipInfo, r: Verificacion) -> bytes | None:
+    """A member's bytes (by its entry: a name twice is two entries), or None with a reason."""
+    info = miembro if isinstance(miembro, zipfile.ZipInfo) else zf.getinfo(miembro)
+    nombre = info.filename
     try:
         if info.file_size > _MAX_MIEMBRO:  # a bomb: never inflated
             raise ValueError(info.file_size)
@@ -182,6 +184,8 @@ def _miembros(
     r: Verificacion,
 ) -> None:
     presentes = {i.filename for i in infos} - {HUELLAS, FIRMA}
+    if len({i.filename for i in infos}) < len(infos):  # a name twice: tools show either copy
+        r.motivo("El paquete tiene archivos repetidos con el mismo nombre: se alteró.")
     for nombre in sorted(presentes - lista.keys()):
         r.motivo(f"«{nombre}» está en el paquete pero no en su lista firmada: se agregó después.")
     for nombre in sorted(lista.keys() - presentes):
@@ -191,7 +195,7 @@ def _miembros(
         nombre = info.filename
         if nombre not in lista:
             continue
-        datos = _leer(zf, nombre, r)
+        datos = _leer(zf, info, r)
         if datos is None:
             continue
         r.miembros += 1
