@@ -6,14 +6,17 @@ a receipt repeating another's payment under a new UUID is refused as a likely co
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from datetime import date
 
 import pytest
 
+from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
 from tests import nomina_cfdi as nc
+from tests.services.test_evidencias import _indice
 from tests.test_cli_movimientos import cli
 
 
@@ -49,6 +52,13 @@ def test_a_conflicting_or_likely_copy_is_refused_and_the_kept_xml_stays(
     guardado = archivo.recibos([otro_nombre[:-4].lower()])
     assert list(guardado.values()) == [hashlib.sha256(otro_xml).hexdigest()]
     assert len(services.nomina_consulta.listar(CLI_ACTOR, Periodo(2026, 1))) == 2
+    # The client's pack says so of each receipt, and warns.
+    cliente = next(c for c in nc.CLIENTES if c.encode() in xml)
+    hecho = services.evidencias.paquete(CLI_ACTOR, Mes(2026, 3), cliente, tmp_path / "p.zip")
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        filas = _indice(zf)
+    assert {f[5] for f in filas if f[2].startswith("recibos/")} == {"sin verificar"}
+    assert any(f[0].startswith("Aviso: En ") and "no se verificó" in f[0] for f in filas)
 
     # IT loads the SAT's timbre certificate once (no empresa needed): now the copy's timbre is
     # checked, and its changed UUID breaks the SAT's seal.
