@@ -1,7 +1,9 @@
 """A receipt already stored is never replaced, and a copy is not stored twice: the same file
 again «ya estaba»; other bytes under a kept UUID are refused as a conflicting copy (the XML
 the client gets stays the one first imported); with the SAT's seal of its timbre unverified,
-a receipt repeating another's payment under a new UUID is refused as a likely copy."""
+a receipt repeating another's payment under a new UUID is refused as a likely copy, and the
+client's pack flags each receipt so kept; once IT loads the SAT's certificate, the copy's
+broken SAT seal is told and the receipts imported again say verified."""
 
 from __future__ import annotations
 
