@@ -329,10 +329,14 @@ def _con_servicios(args: argparse.Namespace, data_dir: Path) -> int:
             # correo sends every empresa's queue (services/correo/colas.py); the códigos
             # postales, the emisores confiables and the modo de capacitación are the
             # installation's; capacitacion prepares its own empresa; informativa verificar
-            # finds the informativa in whichever empresa holds it
+            # finds the informativa in whichever empresa holds it; evidencias verificar checks
+            # a pack received, on the client's PC
             exigir=args.command
             not in ("usuarios", "empresas", "correo", "sepomex", "emisores", "capacitacion")
-            and not (args.command == "informativa" and args.inf_command == "verificar"),
+            and not (args.command == "informativa" and args.inf_command == "verificar")
+            # evidencias verificar runs on the client's PC: only the SAT's authorities
+            and not (args.command == "evidencias" and args.evi_command == "verificar")
+            and not (args.command == "nomina" and args.nom_command == "certificados-sat"),
             # reparar rescues a file the ordinary opening cannot read before it opens
             reparar=CLI_ACTOR if args.command == "reparar" else None,
         )

@@ -1,5 +1,7 @@
-"""CLI: ``evidencias adjuntar``, ``evidencias estado --mes AAAA-MM`` and ``evidencias paquete
---mes AAAA-MM --contratante RFC --salida X.zip``: the client's monthly evidence."""
+"""CLI: ``evidencias adjuntar``, ``evidencias estado --mes AAAA-MM``, ``evidencias paquete
+--mes AAAA-MM --contratante RFC --salida X.zip [--cer C --key K]`` (the e.firma's password on
+standard input) and ``evidencias verificar PAQUETE.zip``: the client's monthly evidence, and
+its check on the client's own PC (no empresa needed)."""
 
 from __future__ import annotations
 
@@ -56,7 +58,28 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     paquete.add_argument(
         "--salida", required=True, metavar="X.zip", help="el archivo, o una carpeta"
     )
+    paquete.add_argument(
+        "--cer",
+        metavar="ARCHIVO",
+        help="el certificado (.cer) de la e.firma del contratista, para firmar el paquete (la "
+        "contraseña de la llave privada se lee de la entrada estándar)",
+    )
+    paquete.add_argument("--key", metavar="ARCHIVO", help="la llave privada (.key) de la e.firma")
     _empresa(paquete)
+    verificar = actions.add_parser(
+        "verificar",
+        help="comprueba un paquete de evidencias recibido: la e.firma del contratista, cada "
+        "archivo contra su SHA-256, el sello de cada recibo y que cada recibo sea de este "
+        "cliente; sale con 0 si está bien, 1 si le falta algo y 2 si algo no corresponde",
+        description="Lo corre el cliente en su equipo: sólo necesita las autoridades del SAT que "
+        "trae la instalación; no abre ninguna empresa.",
+    )
+    verificar.add_argument("paquete", metavar="PAQUETE.zip")
+    verificar.add_argument(
+        "--contratante",
+        metavar="RFC",
+        help="el RFC del cliente que lo recibe: el paquete debe ser para él",
+    )
 
 
 def _mes(parser: argparse.ArgumentParser) -> None:
@@ -97,8 +120,14 @@ def run(args: argparse.Namespace, services: Services) -> int:
             return 0
         if args.evi_command == "estado":
             return _estado(args, services)
+        if args.evi_command == "verificar":
+            return _verificar(args, services)
+        if bool(args.cer) != bool(args.key):
+            print("Para firmar el paquete indica --cer y --key de la e.firma.", file=sys.stderr)
+            return 2
+        efirma = (Path(args.cer), Path(args.key), _contrasena()) if args.cer else None
         hecho = servicio.paquete(
-            CLI_ACTOR, args.mes, args.contratante, Path(args.salida), _progreso
+            CLI_ACTOR, args.mes, args.contratante, Path(args.salida), _progreso, efirma=efirma
         )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -106,8 +135,64 @@ def run(args: argparse.Namespace, services: Services) -> int:
     print(file=sys.stderr)
     for linea in hecho.cambios:
         print(linea)
-    print(f"Paquete: {hecho.ruta} ({len(hecho.miembros):,} archivos, SHA-256 {hecho.sha256})")
-    return 0
+    for falta in hecho.faltan:
+        print(f"Falta: {falta}")
+    for aviso in hecho.avisos:
+        print(f"Aviso: {aviso}")
+    firma = "firmado con la e.firma" if hecho.firmado else "sin firmar"
+    print(
+        f"Paquete: {hecho.ruta} ({len(hecho.miembros):,} archivos, {firma}, SHA-256 {hecho.sha256})"
+    )
+    return 1 if hecho.faltan else 0
+
+
+def _contrasena() -> str:
+    """The private key's password: typed without echo at a terminal, else standard input."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Contraseña de la llave privada: ")
+    from icsoe_desktop.console import password_from_stdin
+
+    return password_from_stdin() or ""
+
+
+def _verificar(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.services.evidencias.verificar import verificar
+
+    hecho = verificar(
+        Path(args.paquete),
+        services.certificates.emisores.trust_store(),
+        services.verificador_nomina,
+        args.contratante,
+    )
+    print(f"Contratista: {hecho.contratista}. Cliente: {hecho.cliente}. Mes: {hecho.mes}.")
+    if hecho.firmante:
+        print(f"Firmado por: {hecho.firmante}")
+    print(
+        f"Archivos comprobados: {hecho.miembros:,}; recibos: {hecho.recibos:,} (sello del SAT "
+        f"verificado en {hecho.sat_verificados:,})."
+    )
+    print(f"Trabajadores que sirvieron al cliente: {len(hecho.trabajadores):,}")
+    for clave, nombre in sorted(hecho.trabajadores.items(), key=lambda t: (t[1], t[0])):
+        print(f"\t{nombre}\t{clave}")
+    for falta in hecho.faltan:
+        print(f"Falta: {falta}")
+    for aviso in hecho.avisos:
+        print(f"Aviso: {aviso}")
+    for motivo in hecho.motivos:
+        print(f"No corresponde: {motivo}", file=sys.stderr)
+    if hecho.mas_motivos:
+        print(f"… y {hecho.mas_motivos:,} problemas más.", file=sys.stderr)
+    if hecho.codigo == 2:
+        print("El paquete NO es confiable: no lo aceptes como evidencia.", file=sys.stderr)
+    elif hecho.codigo == 1:
+        print("El paquete es auténtico, pero le falta lo listado.", file=sys.stderr)
+    else:
+        print("El paquete es auténtico y está completo.")
+    return hecho.codigo
 
 
 def _estado(args: argparse.Namespace, services: Services) -> int:

@@ -1,5 +1,6 @@
-"""CLI: ``nomina importar CARPETA|ZIP|XML…``, ``nomina listar --periodo AAAA-N`` and
-``nomina proponer --periodo AAAA-N --contratante RFC``."""
+"""CLI: ``nomina importar CARPETA|ZIP|XML…``, ``nomina listar --periodo AAAA-N``,
+``nomina proponer --periodo AAAA-N --contratante RFC`` and ``nomina certificados-sat agregar
+ARCHIVO…|listar`` (the installation's, no empresa needed)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     listar = actions.add_parser(
         "listar",
         help="los recibos del cuatrimestre, separados por tabuladores: NSS, CURP, nombre, "
-        "periodo pagado, registro patronal, SBC, clientes (RfcLabora y porcentaje) y UUID",
+        "periodo pagado, registro patronal, SBC, clientes (RfcLabora y porcentaje), UUID y si el "
+        "sello del SAT de su timbre se verificó",
     )
     listar.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
     listar.add_argument(
@@ -53,6 +55,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     salarios.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
     _empresa(salarios)
+    sat = actions.add_parser(
+        "certificados-sat",
+        help="los certificados del SAT que sellan los timbres (NoCertificadoSAT), de toda la "
+        "instalación: con ellos se verifica el sello del SAT de cada recibo",
+    )
+    sat_acciones = sat.add_subparsers(dest="sat_command", metavar="acción", required=True)
+    agregar = sat_acciones.add_parser(
+        "agregar", help="agrega certificados del SAT (.cer) descargados del sitio del SAT"
+    )
+    agregar.add_argument("archivos", nargs="+", metavar="ARCHIVO.cer")
+    sat_acciones.add_parser("listar", help="los números de los certificados del SAT instalados")
 
 
 def _empresa(parser: argparse.ArgumentParser) -> None:
@@ -75,6 +88,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
             return _proponer(args, services)
         if args.nom_command == "salarios":
             return _salarios(args, services)
+        if args.nom_command == "certificados-sat":
+            return _certificados_sat(args, services)
         return _listar(args, services)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -103,7 +118,7 @@ def _importar(args: argparse.Namespace, services: Services) -> int:
     if reporte.sin_sello_sat:
         print(
             f"En {reporte.sin_sello_sat:,} el sello del SAT del timbre se leyó sin verificarse: "
-            "falta el certificado del SAT (carpeta «certificados_sat»)."
+            "falta el certificado del SAT (agrégalo con «nomina certificados-sat agregar»)."
         )
     return 1 if reporte.rechazados else 0
 
@@ -115,9 +130,10 @@ def _listar(args: argparse.Namespace, services: Services) -> int:
     for f in filas:
         clientes = ", ".join(f"{rfc} {p / 1000:g} %" for rfc, p in f.clientes)
         sbc = f"{f.sbc / 100:.2f}" if f.sbc is not None else ""
+        sat = "sello del SAT verificado" if f.sello_sat else "sello del SAT sin verificar"
         print(
             f"{f.nss}\t{f.curp}\t{f.nombre}\t{f.fecha_inicial:%d/%m/%Y}–{f.fecha_final:%d/%m/%Y}"
-            f"\t{f.registro_patronal}\t{sbc}\t{clientes}\t{f.timbre}"
+            f"\t{f.registro_patronal}\t{sbc}\t{clientes}\t{f.timbre}\t{sat}"
         )
     print(f"{len(filas):,} recibos de {args.periodo.texto}.", file=sys.stderr)
     return 0
@@ -154,3 +170,23 @@ def _progreso(hecho: int, total: int) -> None:
     # the import.
     if hecho == total or hecho % max(total // 200, 1) == 0:
         print(f"\r{hecho:,} de {total:,}", end="", file=sys.stderr, flush=True)
+
+
+def _certificados_sat(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.paths import asset_dir
+    from icsoe_desktop.services.nomina import certificados_sat
+
+    recursos = asset_dir("resources")
+    if args.sat_command == "listar":
+        numeros = certificados_sat.listar(recursos, services.data_dir)
+        for numero in numeros:
+            print(numero)
+        print(f"{len(numeros):,} certificados del SAT para timbres.", file=sys.stderr)
+        return 0
+    confianza = services.certificates.emisores.trust_store()
+    for archivo in args.archivos:
+        info = certificados_sat.agregar(services.data_dir, Path(archivo), confianza)
+        print(f"Agregado: certificado del SAT {info.no_certificado} ({Path(archivo).name})")
+    return 0

@@ -3,16 +3,23 @@ listed for every client, then attached, and a pack written with what it holds.""
 
 from __future__ import annotations
 
+import os
+import sys
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from icsoe_desktop.domain.evidencias import DOCUMENTOS
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from tests import credentials_factory as cf
 from tests import nomina_cfdi as nc
+from tests import preloaded
 from tests.services.test_repse import registro_pdf
 from tests.test_cli_movimientos import cli
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -83,10 +90,40 @@ def test_estado_adjuntar_and_paquete(octubre, data_dir, tmp_path) -> None:
         "--salida",
         destino,
     )
-    assert paquete.returncode == 0, paquete.stderr
+    assert paquete.returncode == 1, paquete.stderr  # written, lacking the IVA acuse
     assert f"Paquete: {destino} (" in paquete.stdout
+    assert "Falta: Acuse de la declaración de IVA" in paquete.stdout
     with zipfile.ZipFile(destino) as zf:
         nombres = zf.namelist()
     assert "indice.xlsx" in nombres
     assert sum(n.startswith("recibos/") for n in nombres) == int(filas[0][2])
     assert "documentos/acuse_iva.pdf" not in nombres  # not attached: not in the pack
+
+    # Signed with the contratista's e.firma (its password on standard input), then checked as
+    # the client would: authentic, lacking the IVA acuse (exit 1).
+    efirma = cf.fiel_moral(
+        rfc=nc.RFC_EMPRESA,
+        nombre=nc.NOMBRE_EMPRESA,
+        issuer=cf.sat_ac(),
+        serial=b"00001000000799999999",
+    )
+    cer, key = efirma.write(tmp_path / "efirma")
+    firmado = preloaded.run(
+        [
+            *(sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir)),
+            *("evidencias", "paquete", "--mes", "2026-10", "--contratante", cliente),
+            *("--salida", str(tmp_path / "firmado.zip"), "--cer", str(cer), "--key", str(key)),
+        ],
+        input=cf.PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        check=False,
+    )
+    assert firmado.returncode == 1, firmado.stderr
+    assert "firmado con la e.firma" in firmado.stdout
+    revisado = cli(data_dir, "evidencias", "verificar", tmp_path / "firmado.zip")
+    assert revisado.returncode == 1, revisado.stderr
+    assert "Falta: Acuse de la declaración de IVA" in revisado.stdout
+    assert "auténtico, pero le falta" in revisado.stderr

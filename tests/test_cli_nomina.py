@@ -58,6 +58,7 @@ def test_importar_prints_each_refusal_and_duplicate_then_listar(almacen, data_di
     filas = [linea.split("\t") for linea in listado.stdout.splitlines()]
     assert sorted(f[0] for f in filas) == sorted(t.nss for t in gente)
     assert all(f[3] == "02/03/2026–08/03/2026" for f in filas)
+    assert {f[8] for f in filas} == {"sello del SAT verificado"}
     cliente = filas[0][6].split()[0]
     suyos = cli(data_dir, "nomina", "listar", "--periodo", "2026-1", "--contratante", cliente)
     assert 0 < len(suyos.stdout.splitlines()) <= len(filas)

@@ -107,8 +107,9 @@ def test_a_pack_killed_mid_write_leaves_nothing_after_the_next_start(
     entregas.mkdir()
     destino = entregas / "paquete.zip"
 
+    # The index is written after the members: the pack's temporary folder is what exists.
     parte = _matado_a_medias(
-        data_dir, tmp, destino, "indice.xlsx",
+        data_dir, tmp, destino, "",
         "evidencias", "paquete", "--mes", "2026-10", "--contratante", cliente,
         "--salida", destino,
     )  # fmt: skip

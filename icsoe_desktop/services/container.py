@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -47,6 +47,7 @@ from icsoe_desktop.store import en_claro
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
+    from icsoe_desktop.domain.nomina import Verificador
     from icsoe_desktop.services.archivos.mapeos import MapeosService
     from icsoe_desktop.services.capturistas.acceso import AccesoCapturistaService
     from icsoe_desktop.services.capturistas.administracion import CapturistasService
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.empresas.registros import RegistrosService
     from icsoe_desktop.services.en_curso import EnCurso
     from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
+    from icsoe_desktop.services.evidencias.paquete import Firmar
     from icsoe_desktop.services.evidencias.servicio import EvidenciasService
     from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
     from icsoe_desktop.services.informativa.captura import InformativasService
@@ -424,32 +426,44 @@ class Services:
     def nomina(self) -> NominaImporter:
         """CFDI de nómina in: each verified against the emisores confiables as they are when
         an import starts, and the SAT's timbre certificates IT put beside them."""
-        from icsoe_desktop.domain.nomina import Verificador
-        from icsoe_desktop.paths import asset_dir
-        from icsoe_desktop.services.nomina.importar import (
-            CERTIFICADOS_SAT_DIR,
-            NominaImporter,
-            certificados_sat,
-        )
-
-        recursos = asset_dir("resources")
-
-        def verificador(rfc: str) -> Verificador:
-            carpetas = [recursos / CERTIFICADOS_SAT_DIR, self.data_dir / CERTIFICADOS_SAT_DIR]
-            return Verificador(
-                recursos / "cfdi",
-                self.certificates.emisores.trust_store(),
-                rfc,
-                certificados_sat(carpetas),
-            )
+        from icsoe_desktop.services.nomina.importar import NominaImporter
 
         return NominaImporter(
             self.store,
             self.audit,
             self.permisos_empresa,
-            verificador,
+            self.verificador_nomina,
             lambda: self.empresa.rfc,
             archivo_xml=self.archivo_evidencias.escritor_de_recibos,
+            xml_guardados=self.archivo_evidencias.recibos,
+        )
+
+    def verificador_nomina(self, rfc: str) -> Verificador:
+        """The checks of the CFDI de nómina of ``rfc``: against the emisores confiables as they
+        are now, and the SAT's timbre certificates shipped and those IT put beside them."""
+        from icsoe_desktop.domain.nomina import Verificador
+        from icsoe_desktop.paths import asset_dir
+        from icsoe_desktop.services.nomina.certificados_sat import carpetas
+        from icsoe_desktop.services.nomina.importar import certificados_sat
+
+        recursos = asset_dir("resources")
+        return Verificador(
+            recursos / "cfdi",
+            self.certificates.emisores.trust_store(),
+            rfc,
+            certificados_sat(carpetas(recursos, self.data_dir)),
+        )
+
+    def _firma_de_paquete(self, rfc: str, cer: Path, key: Path, contrasena: str) -> Firmar:
+        """The contratista's e.firma opened and checked as ``informativa firmar`` does; signs
+        a pack's list of SHA-256 with the issuers up to the trusted root inside."""
+        from icsoe_desktop.services.evidencias import firma_paquete
+
+        credencial = self.contratistas.credencial_fiel(rfc, cer, key, contrasena)
+        der = credencial.info.certificado_der
+        cadena = [e.der for e in self.certificates.emisores.trust_store().chain(der)]
+        return partial(
+            firma_paquete.firmar, llave=credencial.private_key, certificado_der=der, cadena=cadena
         )
 
     @property
@@ -471,6 +485,8 @@ class Services:
             self.clock,
             self.archivo_evidencias,
             lambda: self.empresa.rfc,
+            verificador=self.verificador_nomina,
+            efirma=self._firma_de_paquete,
         )
 
     @_vigilado

@@ -154,12 +154,16 @@ def test_the_pack_holds_what_its_index_says(empresa, tmp_path) -> None:
     with zipfile.ZipFile(hecho.ruta) as zf:
         assert zf.testzip() is None
         nombres = set(zf.namelist())
-        filas = _indice(zf)
-        assert filas[0] == ("Qué", "Periodo", "Archivo", "SHA-256", "Origen")
-        for _que, periodo, archivo, huella, origen in filas[1:]:
+        todas = _indice(zf)
+        assert todas[0] == ("Qué", "Periodo", "Archivo", "SHA-256", "Origen", "Sello del SAT")
+        filas = [f for f in todas if f[2]]  # the members; then what is missing (the signature)
+        assert todas[len(filas) :] == [
+            ("Falta: Firma del paquete con la e.firma del contratista", "2026-10", "", "", "", "")
+        ]
+        for _que, periodo, archivo, huella, origen, _sat in filas[1:]:
             assert periodo == "2026-10" and origen
             assert hashlib.sha256(zf.read(archivo)).hexdigest() == huella, archivo
-        assert {f[2] for f in filas[1:]} | {"indice.xlsx"} == nombres
+        assert {f[2] for f in filas[1:]} | {"indice.xlsx", "huellas.sha256"} == nombres
         recibos = [f for f in filas if f[0] == "Recibos de nómina (CFDI)"]
         estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
         assert len(recibos) == estado[CLIENTE].recibos
@@ -190,7 +194,8 @@ def test_libreoffice_reads_the_index(empresa, tmp_path) -> None:
     with open(tmp_path / "csv" / "indice.csv", encoding="utf-8", newline="") as f:
         filas = list(csv.reader(f))
     assert filas[0][:4] == ["Qué", "Periodo", "Archivo", "SHA-256"]
-    assert len(filas) - 1 == len(miembros) - 1  # every member but the index itself
+    filas = [f for f in filas if f[2]]  # what is missing follows the members
+    assert len(filas) - 1 == len(miembros) - 2  # every member but the index and the list
     for fila in filas[1:]:
         assert miembros[fila[2]] == fila[3], fila
 
@@ -401,7 +406,7 @@ def test_the_board_of_a_store_without_its_tables_or_file(tmp_path) -> None:
 
 def _miembros(ruta: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(ruta) as zf:
-        return {n: zf.read(n) for n in zf.namelist() if n != "indice.xlsx"}
+        return {n: zf.read(n) for n in zf.namelist() if n not in ("indice.xlsx", "huellas.sha256")}
 
 
 def test_a_backup_restored_on_another_machine_still_packs_the_xml(empresa, tmp_path) -> None:

@@ -141,8 +141,7 @@ def _guardar_recibos(
     conn: sqlite3.Connection, recibos: Iterable[tuple[str, bytes, bytes | None]]
 ) -> None:
     filas = [(uuid, sha256(xml), xml, z) for uuid, xml, z in recibos]
-    # Each table's rows in the order of its key (a batch's rows land on fewer of its pages;
-    # the sort is stable: of one UUID twice, the last still stays).
+    # Each table's rows in the order of its key (a batch's rows land on fewer of its pages).
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.executemany(
@@ -152,8 +151,10 @@ def _guardar_recibos(
                 for _, h, x, z in sorted(filas, key=itemgetter(1))
             ),
         )
+        # A UUID kept stays with its XML: a copy with other bytes never takes its place (the
+        # import refuses it before; this holds whatever calls).
         conn.executemany(
-            "INSERT OR REPLACE INTO recibos VALUES (?, ?)",
+            "INSERT OR IGNORE INTO recibos VALUES (?, ?)",
             sorted(((u, h) for u, h, _, _ in filas), key=itemgetter(0)),
         )
         conn.execute("COMMIT")

@@ -1,8 +1,16 @@
 """A client's pack of a month: one ZIP with the receipts' XML, the month's documents, the REPSE
-registration and an index workbook (what, period, file, SHA-256, source), written under a
-temporary name and put in place only whole (``files.atomic_write``): a kill while writing leaves
-no file by the pack's name. Against the client's previous pack of the month, what changed is
-listed in ``cambios.txt`` and returned."""
+registration and an index workbook (what, period, file, SHA-256, source, the SAT's seal of each
+receipt; then what is missing and the warnings), written under a temporary name and put in place
+only whole (``files.atomic_write``): a kill while writing leaves no file by the pack's name.
+Against the client's previous pack of the month, what changed is listed in ``cambios.txt`` and
+returned.
+
+Each receipt's stored XML is read again as it is packed (``revisar``: its seal verified, its
+UUID and ``RfcLabora`` the row's): one that fails is left out and listed as missing, never
+shipped under another receipt's name. ``huellas.sha256`` lists every member with its SHA-256
+(the index too) and the pack's contratista, client, month and what it lacks; signed with the
+contratista's e.firma (``huellas.sha256.p7s``, firma_paquete.py) the client can check it all
+(``evidencias verificar``, verificar.py)."""
 
 from __future__ import annotations
 
@@ -29,13 +37,21 @@ from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
 
 INDICE = "indice.xlsx"
 CAMBIOS = "cambios.txt"
+HUELLAS = "huellas.sha256"
+FIRMA = "huellas.sha256.p7s"
 COLUMNAS = (
     SheetColumn("Qué", TEXT, 40),
     SheetColumn("Periodo", TEXT, 10),
     SheetColumn("Archivo", TEXT, 50),
     SheetColumn("SHA-256", TEXT, 68),
     SheetColumn("Origen", TEXT, 50),
+    SheetColumn("Sello del SAT", TEXT, 16),
 )
+SAT_VERIFICADO = "verificado"
+SAT_SIN_VERIFICAR = "sin verificar"
+FALTA = "Falta"
+AVISO = "Aviso"
+SIN_FIRMA = "Firma del paquete con la e.firma del contratista"
 _CADA = 200  # members between progress reports
 
 
@@ -48,6 +64,23 @@ class Contenido:
     documentos: list[tuple[str, str, str, datetime]]  # (tipo, name, SHA-256, attached)
     repse: tuple[str, str, bytes] | None  # (aviso, the PDF's name, the PDF)
     anterior: dict[str, str] | None  # the previous pack's members: name → SHA-256
+    faltan: list[str] = field(default_factory=list)  # what the client lacks (``estado``'s)
+    avisos: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A receipt's XML read again: ``problema`` keeps it out of the pack; ``sello_sat`` is
+    SAT_VERIFICADO or SAT_SIN_VERIFICAR."""
+
+    problema: str | None
+    sello_sat: str = SAT_SIN_VERIFICAR
+
+
+# (the receipt's UUID as its row has it, its stored XML) → what a reading again finds.
+Revisar = Callable[[str, bytes], Revision]
+# The list of SHA-256's bytes → its detached signature (DER).
+Firmar = Callable[[bytes], bytes]
 
 
 @dataclass(frozen=True)
@@ -56,6 +89,9 @@ class Paquete:
     sha256: str
     miembros: dict[str, str] = field(default_factory=dict)  # name in the ZIP → SHA-256
     cambios: list[str] = field(default_factory=list)
+    faltan: list[str] = field(default_factory=list)  # what it lacks, receipts left out too
+    avisos: list[str] = field(default_factory=list)
+    firmado: bool = False
 
 
 def _filas(c: Contenido) -> list[tuple[str, str, str, str]]:
@@ -106,6 +142,8 @@ def escribir(
     salida: Path,
     progreso: Callable[[int, int], None] | None = None,
     cancelado: Callable[[], bool] | None = None,
+    revisar: Revisar | None = None,
+    firmar: Firmar | None = None,
 ) -> Paquete:
     ruta = destino(Path(salida), c)
     if not ruta.parent.is_dir():
@@ -113,57 +151,106 @@ def escribir(
             "carpeta_inexistente", f"No existe la carpeta «{ruta.parent}» para guardar el archivo."
         )
     filas = _filas(c)
-    miembros = {nombre: huella for nombre, _, _, huella in filas}
-    lista = cambios(c.anterior, miembros)
     total = len(filas)
+    faltan = list(c.faltan)
+    avisos = list(c.avisos)
+    sellos: dict[str, str] = {}  # receipt's member → the state of its SAT seal
+    miembros: dict[str, str] = {}
     try:
-        with tempfile.TemporaryDirectory() as carpeta, atomic_write(ruta) as temporal:
+        with (
+            tempfile.TemporaryDirectory() as carpeta,
+            atomic_write(ruta) as temporal,
+            zipfile.ZipFile(temporal, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
+        ):
+            for hechos, (nombre, huella, datos) in enumerate(_contenidos(c, archivo, filas), 1):
+                if revisar is not None and nombre.startswith("recibos/"):
+                    revision = revisar(Path(nombre).stem, datos)
+                    if revision.problema is not None:
+                        faltan.append(f"{nombre}: {revision.problema}")
+                        continue
+                    sellos[nombre] = revision.sello_sat
+                # A PDF is already compressed: stored as it is.
+                tipo = zipfile.ZIP_STORED if nombre.endswith(".pdf") else zipfile.ZIP_DEFLATED
+                zf.writestr(nombre, datos, compress_type=tipo)
+                miembros[nombre] = huella
+                if cancelado is not None and cancelado():
+                    raise OperacionCancelada
+                if progreso is not None and hechos % _CADA == 0:
+                    progreso(hechos, total)
+            sin_sat = sum(1 for e in sellos.values() if e != SAT_VERIFICADO)
+            if sin_sat:
+                avisos.append(
+                    f"En {sin_sat:,} recibos el sello del SAT del timbre no se verificó: "
+                    "falta en este equipo el certificado del SAT que lo selló."
+                )
+            if firmar is None:
+                faltan.append(SIN_FIRMA)
+            lista = cambios(c.anterior, miembros)
             indice = Path(carpeta) / INDICE
-            write_sheet(
-                indice,
-                "Índice",
-                COLUMNAS,
-                [
-                    (que, c.mes.clave, nombre, huella, origen)
-                    for nombre, que, origen, huella in filas
-                ],
-                total,
-            )
-            with zipfile.ZipFile(temporal, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-                for hechos, (nombre, datos) in enumerate(_contenidos(c, archivo, filas), 1):
-                    # A PDF is already compressed: stored as it is.
-                    tipo = zipfile.ZIP_STORED if nombre.endswith(".pdf") else zipfile.ZIP_DEFLATED
-                    zf.writestr(nombre, datos, compress_type=tipo)
-                    if cancelado is not None and cancelado():
-                        raise OperacionCancelada
-                    if progreso is not None and hechos % _CADA == 0:
-                        progreso(hechos, total)
-                zf.write(indice, INDICE)
-                if lista:
-                    zf.writestr(CAMBIOS, "\n".join(lista) + "\n")
+            renglones: list[tuple[str, ...]] = [
+                (que, c.mes.clave, nombre, huella, origen, sellos.get(nombre, ""))
+                for nombre, que, origen, huella in filas
+                if nombre in miembros
+            ]
+            renglones += [(f"{FALTA}: {f}", c.mes.clave, "", "", "", "") for f in faltan]
+            renglones += [(f"{AVISO}: {a}", c.mes.clave, "", "", "", "") for a in avisos]
+            write_sheet(indice, "Índice", COLUMNAS, renglones, len(renglones))
+            zf.write(indice, INDICE)
+            todos = dict(miembros)
+            todos[INDICE] = _sha256_de(indice)
+            if lista:
+                texto = ("\n".join(lista) + "\n").encode("utf-8")
+                zf.writestr(CAMBIOS, texto)
+                todos[CAMBIOS] = hashlib.sha256(texto).hexdigest()
+            huellas = lista_de_huellas(c, todos, faltan, avisos)
+            zf.writestr(HUELLAS, huellas)
+            if firmar is not None:
+                zf.writestr(FIRMA, firmar(huellas))
     except OSError as exc:
         raise no_guardado("paquete_no_guardado", ruta, exc) from exc
     if progreso is not None:
         progreso(total, total)
-    return Paquete(ruta, _sha256_de(ruta), miembros, lista)
+    return Paquete(ruta, _sha256_de(ruta), miembros, lista, faltan, avisos, firmar is not None)
+
+
+def lista_de_huellas(
+    c: Contenido, miembros: dict[str, str], faltan: list[str], avisos: list[str]
+) -> bytes:
+    """``huellas.sha256``: what the pack is (its lines «# clave: valor») and each member with
+    its SHA-256 as ``sha256sum`` writes them (``sha256sum -c`` checks it)."""
+    lineas = [
+        "# Paquete de evidencias ICSOE",
+        f"# contratista: {c.contratista}",
+        f"# cliente: {c.contratante}",
+        f"# mes: {c.mes.clave}",
+    ]
+    lineas += [f"# falta: {_una_linea(f)}" for f in faltan]
+    lineas += [f"# aviso: {_una_linea(a)}" for a in avisos]
+    lineas += [f"{huella}  {nombre}" for nombre, huella in sorted(miembros.items())]
+    return ("\n".join(lineas) + "\n").encode("utf-8")
+
+
+def _una_linea(texto: str) -> str:
+    return " ".join(texto.split())
 
 
 def _contenidos(
     c: Contenido, archivo: ArchivoEvidencias, filas: list[tuple[str, str, str, str]]
-) -> Iterator[tuple[str, bytes]]:
-    """Each member's bytes, checked against its SHA-256 (a blob altered or gone stops it)."""
+) -> Iterator[tuple[str, str, bytes]]:
+    """Each member's name, SHA-256 and bytes, checked against its SHA-256 (a blob altered or
+    gone stops it)."""
     guardados = [f for f in filas if not f[0].startswith("repse/")]
     leidos = archivo.leer_varios(huella for _, _, _, huella in guardados)
-    for (nombre, _que, _origen, _huella), datos in zip(guardados, leidos, strict=True):
+    for (nombre, _que, _origen, huella), datos in zip(guardados, leidos, strict=True):
         if datos is None:
             raise ValidationError(
                 "evidencia_sin_archivo",
                 f"«{nombre}» no está en el archivo de evidencias o cambió desde que se guardó: "
                 "adjúntalo o impórtalo de nuevo.",
             )
-        yield nombre, datos
+        yield nombre, huella, datos
     if c.repse is not None:
-        yield "repse/registro_repse.pdf", c.repse[2]
+        yield "repse/registro_repse.pdf", hashlib.sha256(c.repse[2]).hexdigest(), c.repse[2]
 
 
 def _sha256_de(ruta: Path) -> str:
@@ -174,4 +261,22 @@ def _sha256_de(ruta: Path) -> str:
     return huella.hexdigest()
 
 
-__all__ = ["CAMBIOS", "COLUMNAS", "INDICE", "Contenido", "Paquete", "cambios", "escribir"]
+__all__ = [
+    "AVISO",
+    "CAMBIOS",
+    "COLUMNAS",
+    "FALTA",
+    "FIRMA",
+    "HUELLAS",
+    "INDICE",
+    "SAT_SIN_VERIFICAR",
+    "SAT_VERIFICADO",
+    "Contenido",
+    "Firmar",
+    "Paquete",
+    "Revisar",
+    "Revision",
+    "cambios",
+    "escribir",
+    "lista_de_huellas",
+]

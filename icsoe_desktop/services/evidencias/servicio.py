@@ -28,12 +28,23 @@ from icsoe_desktop.domain.evidencias import (
 )
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.domain.motivo_os import motivo_os
+from icsoe_desktop.domain.nomina import SAT_VERIFICADO as SAT_OK
+from icsoe_desktop.domain.nomina import ReciboRechazado, Verificador
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.evidencias import tablero
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
-from icsoe_desktop.services.evidencias.paquete import Contenido, Paquete, escribir
+from icsoe_desktop.services.evidencias.paquete import (
+    SAT_SIN_VERIFICAR,
+    SAT_VERIFICADO,
+    Contenido,
+    Firmar,
+    Paquete,
+    Revisar,
+    Revision,
+    escribir,
+)
 from icsoe_desktop.services.evidencias.tablero import FilaCliente
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
 from icsoe_desktop.services.nomina.consulta import vigente
@@ -66,6 +77,11 @@ MENSAJES_PDF = {
 
 
 EN_OTRO_EQUIPO = "se adjuntó en otro equipo: adjunta aquí el mismo archivo"
+# A kept UUID is never replaced by an import: only a restore puts the archive right again.
+_ALTERADO = (
+    "El archivo de evidencias de este equipo se alteró: avisa al área de sistemas (restaurar un "
+    "respaldo anterior lo corrige)."
+)
 
 
 @dataclass(frozen=True)
@@ -121,13 +137,21 @@ class EvidenciasService:
         clock: Clock,
         archivo: ArchivoEvidencias,
         rfc_empresa: Callable[[], str],
+        *,
+        verificador: Callable[[str], Verificador] | None = None,
+        efirma: Callable[[str, Path, Path, str], Firmar] | None = None,
     ) -> None:
+        """``verificador(rfc)``: the import's checks of that empresa's receipts, each read
+        again when packed; ``efirma(rfc, cer, key, contraseña)``: the contratista's e.firma
+        opened as ``informativa firmar`` opens it, signing a pack's list of SHA-256."""
         self._store = store
         self._audit = audit
         self._permisos = permisos
         self._clock = clock
         self._archivo = archivo
         self._rfc_empresa = rfc_empresa
+        self._verificador = verificador
+        self._efirma = efirma
 
     # --- documents -----------------------------------------------------------------------------
 
@@ -257,11 +281,20 @@ class EvidenciasService:
         salida: Path,
         progreso: Callable[[int, int], None] | None = None,
         cancelado: Callable[[], bool] | None = None,
+        efirma: tuple[Path, Path, str] | None = None,
     ) -> Paquete:
         """The client's pack of the month written at ``salida`` whole or not at all (a folder:
-        the name portals take), audited with what and where; what changed since its last pack."""
+        the name portals take), audited with what and where; what changed since its last pack.
+        What the client lacks (``estado``'s) and each receipt whose XML fails a reading again
+        are listed in it; ``efirma`` (.cer, .key, contraseña): the contratista's, signing it —
+        opened before anything is written (a wrong password writes nothing)."""
         self._permisos.exigir(actor, Accion.EVIDENCIAS, f"paquete {mes.clave} {contratante}")
         cliente = check_rfc(contratante, "contratante")
+        rfc = self._rfc_empresa().strip().upper()
+        firmar = None
+        if efirma is not None and self._efirma is not None:
+            firmar = self._efirma(rfc, *efirma)
+        estado = next((e for e in self.estado(actor, mes) if e.contratante == cliente), None)
         with self._store.session() as session:
             leido = _del_mes(session, mes, self._rfc_empresa())
             self._al_archivo(session, leido)
@@ -308,8 +341,17 @@ class EvidenciasService:
             documentos=[(d.tipo, d.nombre, d.sha256, d.adjuntado_at) for d in documentos],
             repse=repse_pdf,
             anterior=json.loads(anterior) if anterior else None,
+            faltan=estado.faltan if estado is not None else [],
         )
-        hecho = escribir(contenido, self._archivo, salida, progreso, cancelado)
+        hecho = escribir(
+            contenido,
+            self._archivo,
+            salida,
+            progreso,
+            cancelado,
+            self._revisar(rfc, cliente),
+            firmar,
+        )
         with self._store.session() as session:
             session.add(
                 EvidenciaPaquete(
@@ -327,9 +369,38 @@ class EvidenciasService:
                 "evidencia_paquete",
                 f"{mes.clave} {cliente}",
                 f"{len(hecho.miembros):,} archivos en {hecho.ruta}, SHA-256 {hecho.sha256}"
-                + (f"; {len(hecho.cambios)} cambios" if hecho.cambios else ""),
+                + (f"; {len(hecho.cambios)} cambios" if hecho.cambios else "")
+                + (f"; {len(hecho.faltan)} faltantes" if hecho.faltan else "")
+                + ("; firmado con la e.firma" if hecho.firmado else "; sin firmar"),
             )
         return hecho
+
+    def _revisar(self, rfc: str, cliente: str) -> Revisar | None:
+        """Each receipt's stored XML read again as it is packed: its seals as the import
+        verified them, its UUID the row's and naming ``cliente`` (``RfcLabora``)."""
+        if self._verificador is None or not rfc:
+            return None  # an empresa without RFC (a backup restored alone) has no emisor to hold
+        verificador = self._verificador(rfc)
+
+        def revisar(uuid: str, datos: bytes) -> Revision:
+            try:
+                hecho = verificador.verificar(datos)
+            except ReciboRechazado as exc:
+                return Revision(f"no se incluyó: {exc.message}")
+            timbre = hecho.recibo.timbre.uuid
+            if timbre.upper() != uuid.upper():
+                return Revision(
+                    f"no se incluyó: el XML guardado con ese UUID es de otro recibo ({timbre}). "
+                    f"{_ALTERADO}"
+                )
+            if cliente not in {s.rfc for s in hecho.recibo.subcontrataciones}:
+                return Revision(
+                    f"no se incluyó: el XML guardado no nombra a {cliente} (RfcLabora). {_ALTERADO}"
+                )
+            sat = SAT_VERIFICADO if hecho.sello_sat == SAT_OK else SAT_SIN_VERIFICAR
+            return Revision(None, sat)
+
+        return revisar
 
     def _al_archivo(self, session: Session, leido: _Mes) -> None:
         """The month's documents another desktop attached (received with their bytes) kept in

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import sha256
 from pathlib import Path
 
 from sqlalchemy import Connection, select
@@ -57,6 +58,8 @@ MAX_LISTADOS = 10_000  # refusals and duplicates named one by one; beyond, only 
 CERTIFICADOS_SAT_DIR = "certificados_sat"  # the SAT's certificates that seal timbres (.cer)
 # Each receipt's XML kept by its UUID: (UUID, XML, the XML as a zlib stream or None).
 GuardarXml = Callable[[Iterable[tuple[str, bytes, bytes | None]]], None]
+# The SHA-256 of the XML kept for those of the UUIDs that have one.
+XmlGuardados = Callable[[list[str]], dict[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,18 +137,21 @@ class NominaImporter:
         verificador: Callable[[str], Verificador],
         rfc_empresa: Callable[[], str],
         archivo_xml: Callable[[], AbstractContextManager[GuardarXml]] | None = None,
+        xml_guardados: XmlGuardados | None = None,
     ) -> None:
         """``verificador(rfc)``: the checks of that empresa's receipts, built for each import
         (the emisores confiables as they are then); ``archivo_xml()``: for one import, where
         each verified receipt's XML is kept by its UUID (the client's evidence), before its
         batch is saved (with the XML as a zlib stream when the ZIP had it compressed; None: not
-        at hand)."""
+        at hand); ``xml_guardados(uuids)``: the SHA-256 of the XML kept for those UUIDs (a
+        receipt already stored comes again only with the same bytes)."""
         self._store = store
         self._audit = audit
         self._permisos = permisos
         self._verificador = verificador
         self._rfc_empresa = rfc_empresa
         self._archivo_xml = archivo_xml
+        self._xml_guardados = xml_guardados
 
     def importar(
         self,
@@ -194,7 +200,9 @@ class NominaImporter:
             gc.freeze()
             try:
                 with archivo as guardar_xml:
-                    lector = _Lector(self._store, verificador, reporte, guardar_xml)
+                    lector = _Lector(
+                        self._store, verificador, reporte, guardar_xml, self._xml_guardados
+                    )
                     lector.leer(origen, lambda hechos: avance(hechos, total))
             except OperacionCancelada:
                 reporte.cancelado = True
@@ -221,11 +229,13 @@ class _Lector:
         verificador: Verificador,
         reporte: ReporteNomina,
         guardar_xml: GuardarXml | None,
+        xml_guardados: XmlGuardados | None = None,
     ) -> None:
         self._store = store
         self._verificador = verificador
         self._reporte = reporte
         self._guardar_xml = guardar_xml
+        self._xml_guardados = xml_guardados
 
     def leer(self, origen: fuentes.Origen, avance: Callable[[int], None]) -> None:
         """Every receipt of ``origen`` verified, saved a batch at a time."""
@@ -251,6 +261,7 @@ class _Lector:
     def _guardar(self, lote: list[tuple[Verificado, fuentes.Pieza]]) -> None:
         """One batch, one transaction: all of it or none. The XML are kept first (those
         already stored too: importing again keeps the XML of receipts imported before)."""
+        lote = self._sin_conflictos(lote)
         if not lote:
             return
         uuids = [_uuid(v.recibo.timbre.uuid) for v, _ in lote]
@@ -268,6 +279,27 @@ class _Lector:
                 conn.exec_driver_sql("COMMIT")
         self._reporte.guardados += len(quedan)
         self._reporte.sin_sello_sat += sum(1 for h in quedan if h.sello_sat != SAT_VERIFICADO)
+
+    def _sin_conflictos(
+        self, lote: list[tuple[Verificado, fuentes.Pieza]]
+    ) -> list[tuple[Verificado, fuentes.Pieza]]:
+        """The batch without the receipts whose UUID is kept (or read earlier in the batch)
+        with other bytes: a conflicting copy is refused, never put in place of the XML the
+        client gets; the same bytes again go on (to «ya estaba»)."""
+        if not lote:
+            return lote
+        huellas = [sha256(p.datos).hexdigest() for _, p in lote]
+        uuids = [_uuid(v.recibo.timbre.uuid) for v, _ in lote]
+        conocidos = dict(self._xml_guardados(uuids)) if self._xml_guardados is not None else {}
+        quedan = []
+        for (hecho, pieza), uuid, huella in zip(lote, uuids, huellas, strict=True):
+            previo = conocidos.setdefault(uuid, huella)
+            if previo != huella:
+                error = _conflicto(hecho)
+                self._reporte.rechazar(pieza.nombre, error.code, error.message)
+                continue
+            quedan.append((hecho, pieza))
+        return quedan
 
     def _escribir(
         self, session: Session, lote: list[tuple[Verificado, fuentes.Pieza]], uuids: list[str]
@@ -287,11 +319,18 @@ class _Lector:
         sustituidos = _entre(conn, SustituidoNomina.__tablename__, uuids)
         nuevos: list[Verificado] = []
         vistos: set[str] = set()
+        copias = _Copias(conn, [h for h, _ in lote])
+        verificados: list[str] = []  # kept unverified, their SAT seal verified now
         for (hecho, pieza), uuid in zip(lote, uuids, strict=True):
             if uuid in sustituidos:
                 reporte.sustituidos += 1
             elif uuid in existentes or uuid in vistos:
                 reporte.repetido(pieza.nombre, hecho.recibo.timbre.uuid)
+                if uuid in existentes and hecho.sello_sat == SAT_VERIFICADO:
+                    verificados.append(uuid)
+            elif copias.de_otro(hecho):
+                error = _copia(hecho)
+                reporte.rechazar(pieza.nombre, error.code, error.message)
             else:
                 vistos.add(uuid)
                 nuevos.append(hecho)
@@ -301,7 +340,84 @@ class _Lector:
         reporte.sustituidos += len(nuevos) - len(quedan)
         reporte.sustituidos += _sustituir(session, quedan)
         _insertar(conn, quedan)
+        _sello_sat_verificado(session, verificados)
         return quedan
+
+
+def _conflicto(hecho: Verificado) -> ReciboRechazado:
+    return ReciboRechazado(
+        "recibo_en_conflicto",
+        f"Ya hay guardado otro XML con el UUID {hecho.recibo.timbre.uuid}: este no es el mismo "
+        "archivo (una copia alterada o de otro origen). Se conserva el que ya estaba; si este es "
+        "el correcto, revisa con quien emite la nómina cuál es el que timbró el SAT.",
+    )
+
+
+def _copia(hecho: Verificado) -> ReciboRechazado:
+    r = hecho.recibo
+    return ReciboRechazado(
+        "recibo_copia_probable",
+        f"Probable copia: el sello del SAT de su timbre no se pudo verificar y repite otro "
+        f"recibo ya guardado (el mismo trabajador {r.curp}, periodo "
+        f"{r.fecha_inicial:%d/%m/%Y}–{r.fecha_final:%d/%m/%Y} e importes) con otro UUID "
+        f"({r.timbre.uuid}). Pide a sistemas el certificado del SAT que selló el timbre "
+        "(«nomina certificados-sat»): con él verificado se guarda.",
+    )
+
+
+_Clave = tuple[str, str, str, str, int, int, int]
+
+
+def _clave(r: Recibo) -> _Clave:
+    """What makes two receipts the same payment: worker, period, payday and amounts (the
+    emisor is the empresa's, checked already)."""
+    return (
+        r.curp,
+        r.fecha_inicial.isoformat(),
+        r.fecha_final.isoformat(),
+        r.fecha_pago.isoformat(),
+        r.total,
+        r.total_percepciones,
+        r.total_deducciones,
+    )
+
+
+class _Copias:
+    """A batch's receipts against those stored and those before them in the batch: one whose
+    SAT seal is unverified and that repeats another's payment is a likely copy (a UUID
+    changed: only the SAT's seal would tell)."""
+
+    def __init__(self, conn: Connection, lote: list[Verificado]) -> None:
+        self._vistas: set[_Clave] = set()
+        dudosos = {h.recibo.curp for h in lote if h.sello_sat != SAT_VERIFICADO}
+        if dudosos:
+            marcas = ", ".join("?" * len(dudosos))
+            filas = plain.driver(conn).execute(
+                "SELECT curp, fecha_inicial, fecha_final, fecha_pago, total, total_percepciones, "
+                f"total_deducciones FROM {ReciboNomina.__tablename__} "
+                f"WHERE deleted = 0 AND curp IN ({marcas})",
+                sorted(dudosos),
+            )
+            self._vistas.update(tuple(f) for f in filas)
+
+    def de_otro(self, hecho: Verificado) -> bool:
+        clave = _clave(hecho.recibo)
+        if hecho.sello_sat != SAT_VERIFICADO and clave in self._vistas:
+            return True
+        self._vistas.add(clave)
+        return False
+
+
+def _sello_sat_verificado(session: Session, uuids: list[str]) -> None:
+    """Receipts kept with their SAT seal unverified, imported again once IT loaded the SAT's
+    certificate, say so from now on: through the ORM, so that the change travels."""
+    if not uuids:
+        return
+    for recibo in session.scalars(
+        select(ReciboNomina).where(ReciboNomina.uuid.in_(uuids), ReciboNomina.sello_sat == 0)
+    ):
+        recibo.sello_sat = 1
+    session.flush()
 
 
 def _entre(conn: Connection, tabla: str, uuids: list[str]) -> set[str]:
