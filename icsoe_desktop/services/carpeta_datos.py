@@ -18,7 +18,7 @@ import secrets as random
 from contextlib import closing
 from pathlib import Path
 
-from icsoe_desktop.paths import CATALOGO_FILE, DATABASE_FILE
+from icsoe_desktop.paths import CATALOGO_FILE
 from icsoe_desktop.store import cifrado
 
 log = logging.getLogger(__name__)
@@ -66,13 +66,11 @@ def activa() -> Path | None:
 
 
 def almacenes(data_dir: Path) -> list[Path]:
-    """The store whose opening proves a key is this folder's: the catalog, or the store of a
-    one-company folder not yet upgraded to a catalog (an empresa's own store is never read
-    here: a damaged one is its opening's to say, and to rescue)."""
-    for path in (data_dir / CATALOGO_FILE, data_dir / DATABASE_FILE):
-        if path.is_file():
-            return [path]
-    return []
+    """The store whose opening proves a key is this folder's: its catalog (an empresa's own
+    store is never read here: a damaged one is its opening's to say, and to rescue; a folder of
+    one company from before the catalog was never encrypted)."""
+    catalogo = data_dir / CATALOGO_FILE
+    return [catalogo] if catalogo.is_file() else []
 
 
 def cifrados(data_dir: Path) -> list[Path]:
