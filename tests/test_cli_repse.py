@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.icsoe_helpers import enter_contratista
-from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
+from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, constancia_repse
 from tests.test_cli_movimientos import cli
 
 
@@ -21,7 +21,7 @@ def contratista(services, data_dir, tmp_path) -> str:
 @pytest.mark.end2end
 def test_registrar_ver_and_renovar(contratista, data_dir, tmp_path) -> None:
     pdf = tmp_path / "registro.pdf"
-    pdf.write_bytes(registro_pdf())
+    pdf.write_bytes(constancia_repse(contratista, "AR-77/2024"))
     texto = tmp_path / "registro.txt"
     texto.write_text("no soy un PDF", encoding="utf-8")
     base = ("repse", "registrar", "--contratista", contratista.lower(), "--aviso", "ar-77/2024")

@@ -29,7 +29,7 @@ from tests import nomina_cfdi as nc
 from tests import respaldos
 from tests.icsoe_helpers import enter_contratista
 from tests.libreoffice import EN_WINDOWS_SIN_LIBREOFFICE, convertir
-from tests.services.test_repse import registro_pdf
+from tests.services.test_repse import constancia_repse, registro_pdf
 
 OCTUBRE = Mes(2026, 10)
 CLIENTE, OTRO, TERCERO = nc.CLIENTES
@@ -138,7 +138,7 @@ def _indice(zf: zipfile.ZipFile) -> list[tuple[str, ...]]:
 def test_the_pack_holds_what_its_index_says(empresa, tmp_path) -> None:
     _todos_menos(empresa, tmp_path)
     rfc = enter_contratista(empresa, empresa.data_dir, tmp_path)
-    registro = registro_pdf("Constancia de registro REPSE AR555/2025")
+    registro = constancia_repse(rfc, "AR555/2025")
     empresa.repse.registrar(
         rfc, rfc, "AR555/2025", date(2025, 2, 1), ["Limpieza"], Pdf(registro, "constancia.pdf")
     )
@@ -529,3 +529,22 @@ def test_a_restore_whose_archive_cannot_be_written_restores_nothing(empresa, tmp
         assert not list(otra.glob("*.restaurando*"))
     finally:
         nueva.close()
+
+
+def test_a_repse_pdf_declared_by_the_clerk_is_said_so_wherever_it_goes(empresa, tmp_path) -> None:
+    _todos_menos(empresa, tmp_path)
+    rfc = enter_contratista(empresa, empresa.data_dir, tmp_path)
+    escaneado = Pdf(registro_pdf("Constancia de registro REPSE"), "escaneado.pdf")
+    empresa.repse.registrar(
+        rfc, rfc, "AR555/2025", date(2025, 2, 1), ["Limpieza"], escaneado, declarado=True
+    )
+    (estado,) = [
+        e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE) if e.contratante == CLIENTE
+    ]
+    assert estado.completo and "declarado por el usuario" in estado.avisos[0]
+    celda = empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)[0].celdas[0]
+    assert (celda.avisos, celda.texto) == (1, "Completa, 1 con aviso")
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "p.zip")
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        (repse,) = [f for f in _indice(zf) if f[0] == "Registro REPSE"]
+    assert repse[4].startswith("Aviso AR555/2025: escaneado.pdf. Aviso: declarado por el usuario")

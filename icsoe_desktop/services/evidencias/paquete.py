@@ -48,6 +48,9 @@ class Contenido:
     documentos: list[tuple[str, str, str, datetime]]  # (tipo, name, SHA-256, attached)
     repse: tuple[str, str, bytes] | None  # (aviso, the PDF's name, the PDF)
     anterior: dict[str, str] | None  # the previous pack's members: name → SHA-256
+    # What the clerk kept knowing it: by a document's SHA-256 (or «repse» for the
+    # registration), the warning its index line carries.
+    avisos: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def _filas(c: Contenido) -> list[tuple[str, str, str, str]]:
     ]
     for tipo, nombre, huella, cuando in c.documentos:
         extension = Path(nombre).suffix.lower() or ".pdf"
-        origen = f"Adjuntado el {hora_del_centro(cuando):%d/%m/%Y}: {nombre}"
+        origen = _con_aviso(f"Adjuntado el {hora_del_centro(cuando):%d/%m/%Y}: {nombre}", c, huella)
         filas.append((f"documentos/{tipo}{extension}", DOCUMENTOS[tipo], origen, huella))
     if c.repse is not None:
         aviso, nombre, pdf = c.repse
@@ -74,11 +77,16 @@ def _filas(c: Contenido) -> list[tuple[str, str, str, str]]:
             (
                 "repse/registro_repse.pdf",
                 REGISTRO_REPSE,
-                f"Aviso {aviso}: {nombre}",
+                _con_aviso(f"Aviso {aviso}: {nombre}", c, "repse"),
                 hashlib.sha256(pdf).hexdigest(),
             )
         )
     return filas
+
+
+def _con_aviso(origen: str, c: Contenido, clave: str) -> str:
+    aviso = c.avisos.get(clave)
+    return f"{origen}. Aviso: {aviso}" if aviso else origen
 
 
 def cambios(anterior: dict[str, str] | None, ahora: dict[str, str]) -> list[str]:

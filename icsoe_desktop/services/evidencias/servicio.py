@@ -27,6 +27,7 @@ from icsoe_desktop.domain.evidencias import (
     check_tipo,
 )
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.informativa import repse_pdf
 from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -66,6 +67,9 @@ MENSAJES_PDF = {
 
 
 EN_OTRO_EQUIPO = "se adjuntó en otro equipo: adjunta aquí el mismo archivo"
+AVISO_DECLARADO = (
+    f"{repse_pdf.DECLARADO} (su PDF no dice el RFC del contratista o el aviso de registro)"
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,9 @@ class EstadoCliente:
     entrega: date  # the day the evidence is due
     # Documents attached on another desktop (synced) whose bytes this one lacks, by tipo.
     en_otro_equipo: tuple[str, ...] = ()
+    # What is there but not as it should be, kept knowing it (a document of another RFC or
+    # month, a negative opinion, a REPSE PDF declared by the clerk): one line each.
+    avisos: tuple[str, ...] = ()
 
     @property
     def faltan(self) -> list[str]:
@@ -186,6 +193,7 @@ class EvidenciasService:
         timbres = [t for c in clientes for t in leido.recibos.get(c, [])]
         con_xml = self._archivo.recibos(timbres)
         repse = _repse_del_mes(leido.repse, mes)
+        avisos_repse = _avisos_repse(leido.repse) if repse else ()
         dias = self._dias()
         aqui = self._archivo.tiene(
             d.sha256 for d in (*leido.generales.values(), *leido.propios.values())
@@ -212,6 +220,7 @@ class EvidenciasService:
                     if (d := leido.propios.get((t, c)) or leido.generales.get(t))
                     and d.sha256 not in aqui
                 ),
+                avisos=avisos_repse,
             )
             for c in clientes
         ]
@@ -308,6 +317,7 @@ class EvidenciasService:
             documentos=[(d.tipo, d.nombre, d.sha256, d.adjuntado_at) for d in documentos],
             repse=repse_pdf,
             anterior=json.loads(anterior) if anterior else None,
+            avisos={"repse": AVISO_DECLARADO} if repse_pdf and _avisos_repse(leido.repse) else {},
         )
         hecho = escribir(contenido, self._archivo, salida, progreso, cancelado)
         with self._store.session() as session:
@@ -402,6 +412,12 @@ def _registro(session: Session, rfc_empresa: str) -> RegistroRepse | None:
     if propio:
         return propio[0]
     return filas[0][0] if len(filas) == 1 else None
+
+
+def _avisos_repse(registro: RegistroRepse | None) -> tuple[str, ...]:
+    if registro is None or not registro.pdf_declarado:
+        return ()
+    return (f"{REGISTRO_REPSE} {registro.aviso}: {AVISO_DECLARADO}",)
 
 
 def _repse_del_mes(registro: RegistroRepse | None, mes: Mes) -> str | None:
