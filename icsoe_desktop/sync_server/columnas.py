@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0051_repse_pdf_declarado"
+HEAD = "0052_evidencia_varios_archivos"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -339,9 +339,11 @@ COLUMNAS: dict[str, frozenset[str]] = {
     "evidencia_documentos": frozenset(
         {
             "adjuntado_at",
+            "avisos",
             "contratante",
             "created_at",
             "datos",
+            "lectura",
             "mes",
             "nombre",
             "sha256",

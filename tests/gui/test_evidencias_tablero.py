@@ -16,7 +16,7 @@ from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from tests import nomina_cfdi as nc
 from tests.gui.helpers import click
-from tests.services.test_evidencias import OCTUBRE, _pdf
+from tests.services.test_evidencias import OCTUBRE, _pdf, documento_del_mes
 
 
 def _empresa(services, data_dir, tmp_path) -> None:
@@ -29,7 +29,7 @@ def _empresa(services, data_dir, tmp_path) -> None:
     services.nomina.importar([nc.escribir(tmp_path / "oct", recibos)], CLI_ACTOR)
     for tipo in DOCUMENTOS:
         if tipo != "acuse_iva":
-            pdf = _pdf(tmp_path, f"{tipo}.pdf", tipo)
+            pdf = _pdf(tmp_path, f"{tipo}.pdf", documento_del_mes(tipo))
             services.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, tipo, pdf)
 
 

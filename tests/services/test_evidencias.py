@@ -57,11 +57,31 @@ def empresa(services, data_dir, tmp_path):
     return services
 
 
+def documento_del_mes(tipo: str, rfc: str = nc.RFC_EMPRESA) -> str:
+    """What the right document of October 2026 says, by slot: its kind, RFC and period (an
+    opinion: positive, and its date)."""
+    if tipo.startswith("opinion_"):
+        autoridad = {"sat": "SAT", "imss": "IMSS", "infonavit": "INFONAVIT"}[tipo[8:]]
+        return (
+            f"Opinión del cumplimiento de obligaciones ({autoridad})\nRFC: {rfc}\n"
+            "Fecha de emisión: 03/11/2026\nSentido: Positivo"
+        )
+    que = {
+        "isr": "Declaración de retenciones de ISR",
+        "acuse_isr": "Acuse de recibo de la declaración de ISR",
+        "pago_isr": "Recibo bancario de pago de contribuciones federales (ISR)",
+        "iva": "Declaración de IVA",
+        "acuse_iva": "Acuse de recibo de la declaración de IVA",
+        "sua": "Cédula de determinación de cuotas SUA",
+    }[tipo]
+    return f"{que}\nRFC: {rfc}\nPeriodo: Octubre 2026"
+
+
 def _todos_menos(services, tmp_path: Path, *faltan: str) -> None:
     for tipo in DOCUMENTOS:
         if tipo not in faltan:
-            pdf = _pdf(tmp_path, f"{tipo}.pdf", f"{DOCUMENTOS[tipo]} octubre 2026")
-            services.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, tipo, pdf)
+            pdf = _pdf(tmp_path, f"{tipo}.pdf", documento_del_mes(tipo))
+            assert services.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, tipo, pdf).avisos == ()
 
 
 def test_a_missing_iva_acuse_is_missing_for_every_client(empresa, tmp_path) -> None:
@@ -88,8 +108,8 @@ def test_the_same_file_is_kept_once(empresa, tmp_path) -> None:
     from contextlib import closing
 
     pdf = _pdf(tmp_path, "opinion.pdf", "Opinión positiva")
-    a = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "opinion_sat", pdf)
-    b = empresa.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 11), "opinion_sat", pdf)
+    a = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "opinion_sat", pdf).sha256
+    b = empresa.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 11), "opinion_sat", pdf).sha256
     assert a == b == hashlib.sha256(pdf.read_bytes()).hexdigest()
     with closing(cifrado.conectar(ruta_de(empresa.store.path))) as conn:
         assert conn.execute("SELECT count(*) FROM archivos WHERE sha256 = ?", (a,)).fetchone() == (
@@ -484,7 +504,7 @@ def test_a_document_attached_before_documents_travelled_is_attached_again(
     """A document synced without its bytes (attached on a desktop of an earlier version) is
     said to be on another desktop, its pack refused; attached here, it is packed."""
     iva = _pdf(tmp_path, "iva.pdf", "Acuse IVA octubre 2026")
-    huella = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
+    huella = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva).sha256
     from sqlalchemy import update
 
     from icsoe_desktop.store.models import EvidenciaDocumento
@@ -548,3 +568,91 @@ def test_a_repse_pdf_declared_by_the_clerk_is_said_so_wherever_it_goes(empresa, 
     with zipfile.ZipFile(hecho.ruta) as zf:
         (repse,) = [f for f in _indice(zf) if f[0] == "Registro REPSE"]
     assert repse[4].startswith("Aviso AR555/2025: escaneado.pdf. Aviso: declarado por el usuario")
+
+
+RFC = nc.RFC_EMPRESA
+# What each PDF says, and the warning it is kept with (None: none).
+DOCUMENTOS_LEIDOS = {
+    "isr": (
+        "SERVICIO DE ADMINISTRACIÓN TRIBUTARIA\nDeclaración provisional o definitiva de "
+        "impuestos federales\nRFC: OTR010101AB1\nPeriodo: Octubre\nEjercicio: 2026",
+        "es del RFC OTR010101AB1, no de SEM980701STA",
+    ),
+    "acuse_isr": (
+        f"Acuse de recibo de la declaración\nRFC: {RFC}\nPeriodo: Septiembre 2026",
+        "es del periodo septiembre de 2026, no de octubre de 2026",
+    ),
+    "opinion_sat": (
+        "Opinión del cumplimiento de obligaciones fiscales (artículo 32-D)\n"
+        f"RFC: {RFC}\nFecha de emisión: 03/11/2026\nSentido: Negativo",
+        "la opinión es negativa: el cliente no puede deducir con ella",
+    ),
+    "opinion_imss": (
+        "Opinión de cumplimiento de obligaciones en materia de seguridad social\n"
+        f"Instituto Mexicano del Seguro Social\nRFC: {RFC}\nFecha de emisión: 28/09/2026\n"
+        "Sentido: Positivo",
+        "la opinión es del 28/09/2026, anterior a octubre de 2026: obtén una actual",
+    ),
+    "opinion_infonavit": (
+        f"Comprobante de pago de aportaciones INFONAVIT\nRFC: {RFC}\nBimestre: 5/2026",
+        "es un comprobante de pago, no una opinión",
+    ),
+    "iva": ("Factura de papelería", "no dice que sea una declaración"),
+    "sua": (
+        f"Cédula de determinación de cuotas SUA\nRFC: {RFC}\nPeriodo: 10/2026",
+        None,
+    ),
+}
+
+
+def test_each_document_is_read_and_a_mismatch_kept_as_a_warning(empresa, tmp_path) -> None:
+    """Another RFC, another month, a negative or stale opinion, a PDF that is none of these:
+    each kept, and warned on the board, in the state and in the pack's index. The slot of
+    the SUA holds the cédula and SIPARE's bank receipt both, each once."""
+    _todos_menos(empresa, tmp_path, *DOCUMENTOS_LEIDOS)
+    for tipo, (texto, aviso) in DOCUMENTOS_LEIDOS.items():
+        hecho = empresa.evidencias.adjuntar(
+            CLI_ACTOR, OCTUBRE, tipo, _pdf(tmp_path, f"{tipo}.pdf", texto)
+        )
+        assert (aviso is None) == (hecho.avisos == ()), (tipo, hecho.avisos)
+        assert aviso is None or aviso in " ".join(hecho.avisos)
+    banco = _pdf(
+        tmp_path,
+        "banco.pdf",
+        f"Comprobante de pago SIPARE\nInstitución bancaria: BBVA\nRFC: {RFC}\n"
+        "Periodo de pago: 2026-10",
+    )
+    assert empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "sua", banco).avisos == ()
+    otra_vez = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "sua", banco)
+    assert otra_vez.ya_estaba
+
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}[CLIENTE]
+    assert estado.documentos["sua"] == "sua.pdf, banco.pdf"
+    assert estado.faltan == ["Registro REPSE"]  # warned, yet present
+    assert "Opinión de cumplimiento del SAT: «opinion_sat.pdf» la opinión es negativa" in (
+        " | ".join(estado.avisos)
+    )
+    celda = empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)[0].celdas[0]
+    assert (celda.avisos, celda.texto) == (6, "Falta 1, 6 con aviso")
+
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "p.zip")
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        filas = {f[2]: f for f in _indice(zf)}
+        assert zf.read("documentos/sua_2.pdf") == banco.read_bytes()
+    for tipo, (_texto, aviso) in DOCUMENTOS_LEIDOS.items():
+        origen = filas[f"documentos/{tipo}.pdf"][4]
+        assert (f"Aviso: {aviso}" in origen) if aviso else ("Aviso:" not in origen), origen
+    assert (
+        "Leído: opinión, en sentido negativo, del 03/11/2026"
+        in (filas["documentos/opinion_sat.pdf"][4])
+    )
+
+    # The bank receipt removed: the slot keeps the cédula alone, and so does the next pack.
+    assert empresa.evidencias.quitar(CLI_ACTOR, OCTUBRE, "sua", "banco.pdf") == "banco.pdf"
+    with pytest.raises(ValidationError) as ya_no:
+        empresa.evidencias.quitar(CLI_ACTOR, OCTUBRE, "sua", "banco.pdf")
+    assert ya_no.value.code == "documento_no_adjuntado"
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}[CLIENTE]
+    assert estado.documentos["sua"] == "sua.pdf"
+    segundo = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "q.zip")
+    assert "Ya no está: documentos/sua_2.pdf" in segundo.cambios

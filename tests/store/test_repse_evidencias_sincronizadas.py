@@ -14,7 +14,7 @@ from icsoe_desktop.services.informativa.repse import Pdf
 from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import Store
 from tests.icsoe_helpers import enter_contratista
-from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
+from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, constancia_repse, registro_pdf
 from tests.store.test_nomina_sincronizada import _downgrade
 
 _LEER = (
@@ -39,7 +39,7 @@ def test_the_registration_and_the_evidence_survive_the_downgrade_and_back(
     services, data_dir, tmp_path
 ) -> None:
     rfc = enter_contratista(services, data_dir, tmp_path)
-    pdf = Pdf(registro_pdf(), "registro.pdf")
+    pdf = Pdf(constancia_repse(rfc, "AR1/2024"), "registro.pdf")
     servicios = [LIMPIEZA, MANTENIMIENTO]
     services.repse.registrar(rfc, CLI_ACTOR, "AR1/2024", date(2024, 3, 15), servicios, pdf)
     iva = tmp_path / "iva.pdf"

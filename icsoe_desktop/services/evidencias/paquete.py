@@ -48,8 +48,9 @@ class Contenido:
     documentos: list[tuple[str, str, str, datetime]]  # (tipo, name, SHA-256, attached)
     repse: tuple[str, str, bytes] | None  # (aviso, the PDF's name, the PDF)
     anterior: dict[str, str] | None  # the previous pack's members: name → SHA-256
-    # What the clerk kept knowing it: by a document's SHA-256 (or «repse» for the
-    # registration), the warning its index line carries.
+    # What each document's index line says besides where it came from (what its text says,
+    # the warnings it was kept with): by «tipo SHA-256» of a document, «repse» for the
+    # registration.
     avisos: dict[str, str] = field(default_factory=dict)
 
 
@@ -67,10 +68,15 @@ def _filas(c: Contenido) -> list[tuple[str, str, str, str]]:
         (f"recibos/{uuid}.xml", RECIBOS, f"CFDI de nómina importado, UUID {uuid}", huella)
         for uuid, huella in sorted((u.upper(), h) for u, h in c.recibos.items())
     ]
+    vistos: dict[str, int] = {}
     for tipo, nombre, huella, cuando in c.documentos:
         extension = Path(nombre).suffix.lower() or ".pdf"
-        origen = _con_aviso(f"Adjuntado el {hora_del_centro(cuando):%d/%m/%Y}: {nombre}", c, huella)
-        filas.append((f"documentos/{tipo}{extension}", DOCUMENTOS[tipo], origen, huella))
+        origen = f"Adjuntado el {hora_del_centro(cuando):%d/%m/%Y}: {nombre}"
+        origen = _con_aviso(origen, c, f"{tipo} {huella}")
+        # A slot of several files: «sua.pdf», «sua_2.pdf»… in the order attached.
+        n = vistos[tipo] = vistos.get(tipo, 0) + 1
+        miembro = f"documentos/{tipo}{'' if n == 1 else f'_{n}'}{extension}"
+        filas.append((miembro, DOCUMENTOS[tipo], origen, huella))
     if c.repse is not None:
         aviso, nombre, pdf = c.repse
         filas.append(
@@ -85,8 +91,8 @@ def _filas(c: Contenido) -> list[tuple[str, str, str, str]]:
 
 
 def _con_aviso(origen: str, c: Contenido, clave: str) -> str:
-    aviso = c.avisos.get(clave)
-    return f"{origen}. Aviso: {aviso}" if aviso else origen
+    nota = c.avisos.get(clave)
+    return f"{origen}. {nota}" if nota else origen
 
 
 def cambios(anterior: dict[str, str] | None, ahora: dict[str, str]) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain import evidencias_lectura
 from icsoe_desktop.domain.cambios import EVIDENCIAS, anuncia
 from icsoe_desktop.domain.clock import Clock, hora_del_centro
 from icsoe_desktop.domain.errors import ValidationError
@@ -113,10 +114,29 @@ class _Mes:
     """What the store holds for a month, read once for every client."""
 
     recibos: dict[str, list[str]] = field(default_factory=dict)  # client → timbres
-    generales: dict[str, EvidenciaDocumento] = field(default_factory=dict)
-    propios: dict[tuple[str, str], EvidenciaDocumento] = field(default_factory=dict)
+    # The files of each slot, in the order attached: for every client (by tipo), or for one
+    # (by tipo and client: those replace the general ones for that client).
+    generales: dict[str, list[EvidenciaDocumento]] = field(default_factory=dict)
+    propios: dict[tuple[str, str], list[EvidenciaDocumento]] = field(default_factory=dict)
     nombres: dict[str, str] = field(default_factory=dict)
     repse: RegistroRepse | None = None
+
+    def de(self, tipo: str, cliente: str) -> list[EvidenciaDocumento]:
+        """The files of the slot ``tipo`` the client's evidence holds."""
+        return self.propios.get((tipo, cliente)) or self.generales.get(tipo, [])
+
+    def todos(self) -> list[EvidenciaDocumento]:
+        return [d for docs in (*self.generales.values(), *self.propios.values()) for d in docs]
+
+
+@dataclass(frozen=True)
+class Adjuntado:
+    """A file attached: its SHA-256, its name, and the warnings it was kept with."""
+
+    sha256: str
+    nombre: str
+    avisos: tuple[str, ...] = ()
+    ya_estaba: bool = False  # the same bytes were already in the slot
 
 
 class EvidenciasService:
@@ -146,14 +166,25 @@ class EvidenciasService:
         tipo: str,
         ruta: Path,
         contratante: str | None = None,
-    ) -> str:
-        """The month's document ``tipo`` for every client (or for ``contratante`` alone),
-        replacing the one attached before; its bytes kept once. Its SHA-256."""
+    ) -> Adjuntado:
+        """A file of the month's slot ``tipo`` for every client (or for ``contratante`` alone),
+        beside those attached before (a slot holds several: the SUA cédula, SIPARE's line and
+        its bank receipt…); the same bytes again in the slot add nothing. Read for what it
+        says (domain/evidencias_lectura.py): a mismatch is kept as a warning, shown on the
+        board and in the pack's index."""
         self._permisos.exigir(actor, Accion.EVIDENCIAS, f"{tipo} {mes.clave}")
         tipo = check_tipo(tipo)
         cliente = check_rfc(contratante, "contratante") if contratante else ""
         datos = _leer(ruta)
-        leer_acuse(datos, ruta.name, mensajes=MENSAJES_PDF)
+        leido = leer_acuse(datos, ruta.name, mensajes=MENSAJES_PDF)
+        lectura = evidencias_lectura.leer(
+            leido.texto,
+            leido.es_constancia,
+            tipo,
+            self._rfc_empresa().strip().upper(),
+            mes,
+            frozenset({cliente}) if cliente else frozenset(),
+        )
         huella = self._archivo.guardar(datos)
         with self._store.session() as session:
             row = session.scalar(
@@ -161,22 +192,85 @@ class EvidenciasService:
                     EvidenciaDocumento.mes == mes.clave,
                     EvidenciaDocumento.tipo == tipo,
                     EvidenciaDocumento.contratante == cliente,
+                    EvidenciaDocumento.sha256 == huella,
                 )
             )
+            if row is not None and not row.deleted:
+                if not row.datos:  # attached before documents travelled: they travel now
+                    row.datos = datos
+                return Adjuntado(huella, row.nombre, tuple(_lineas(row.avisos)), ya_estaba=True)
             if row is None:
                 row = EvidenciaDocumento(mes=mes.clave, tipo=tipo, contratante=cliente)
                 session.add(row)
             row.nombre, row.sha256, row.tamano = ruta.name[:255], huella, len(datos)
             row.datos = datos  # travels to the other desktops
             row.adjuntado_at = self._clock()
+            row.lectura, row.avisos = lectura.resumen[:300], "\n".join(lectura.avisos)
+            row.deleted = False
             self._audit.record(
                 session,
                 actor,
                 "evidencia_adjuntada",
                 f"{mes.clave} {tipo}",
-                f"{cliente or 'todos los clientes'}: {ruta.name}, SHA-256 {huella}",
+                f"{cliente or 'todos los clientes'}: {ruta.name}, SHA-256 {huella}; "
+                f"leído: {lectura.resumen}"
+                + (f"; con aviso: {'; '.join(lectura.avisos)}" if lectura.avisos else ""),
             )
-        return huella
+        return Adjuntado(huella, ruta.name, lectura.avisos)
+
+    @anuncia(EVIDENCIAS)
+    def quitar(
+        self,
+        actor: str | None,
+        mes: Mes,
+        tipo: str,
+        archivo: str,
+        contratante: str | None = None,
+    ) -> str:
+        """The file of the slot named ``archivo`` (its name, or its SHA-256 or the start of
+        it) removed; its name. The pack made after no longer holds it."""
+        self._permisos.exigir(actor, Accion.EVIDENCIAS, f"{tipo} {mes.clave}")
+        tipo = check_tipo(tipo)
+        cliente = check_rfc(contratante, "contratante") if contratante else ""
+        buscado = archivo.strip()
+        with self._store.session() as session:
+            filas = session.scalars(
+                select(EvidenciaDocumento).where(
+                    EvidenciaDocumento.mes == mes.clave,
+                    EvidenciaDocumento.tipo == tipo,
+                    EvidenciaDocumento.contratante == cliente,
+                    EvidenciaDocumento.deleted.is_(False),
+                )
+            ).all()
+            elegidas = [
+                f
+                for f in filas
+                if f.nombre == buscado
+                or (len(buscado) >= 8 and f.sha256.startswith(buscado.lower()))
+            ]
+            donde = f"{DOCUMENTOS[tipo]} de {mes.clave} ({cliente or 'todos los clientes'})"
+            if not elegidas:
+                raise ValidationError(
+                    "documento_no_adjuntado",
+                    f"«{buscado}» no está adjuntado como {donde}.",
+                    "archivo",
+                )
+            if len(elegidas) > 1:
+                raise ValidationError(
+                    "documento_ambiguo",
+                    f"Hay {len(elegidas)} archivos «{buscado}» en {donde}: indica su SHA-256.",
+                    "archivo",
+                )
+            fila = elegidas[0]
+            fila.deleted = True
+            self._audit.record(
+                session,
+                actor,
+                "evidencia_quitada",
+                f"{mes.clave} {tipo}",
+                f"{cliente or 'todos los clientes'}: {fila.nombre}, SHA-256 {fila.sha256}",
+            )
+            return fila.nombre
 
     # --- the board -----------------------------------------------------------------------------
 
@@ -195,9 +289,7 @@ class EvidenciasService:
         repse = _repse_del_mes(leido.repse, mes)
         avisos_repse = _avisos_repse(leido.repse) if repse else ()
         dias = self._dias()
-        aqui = self._archivo.tiene(
-            d.sha256 for d in (*leido.generales.values(), *leido.propios.values())
-        )
+        aqui = self._archivo.tiene(d.sha256 for d in leido.todos())
         return [
             EstadoCliente(
                 contratante=c,
@@ -205,22 +297,23 @@ class EvidenciasService:
                 recibos=len(leido.recibos.get(c, [])),
                 recibos_sin_xml=sum(1 for t in leido.recibos.get(c, []) if t not in con_xml),
                 documentos={
-                    t: (
-                        d.nombre
-                        if (d := leido.propios.get((t, c)) or leido.generales.get(t))
-                        else None
-                    )
+                    t: ", ".join(d.nombre for d in docs) if (docs := leido.de(t, c)) else None
                     for t in DOCUMENTOS
                 },
                 repse=repse,
                 entrega=mes.entrega(dia_entrega or dias.get(c, DIA_ENTREGA)),
                 en_otro_equipo=tuple(
-                    t
-                    for t in DOCUMENTOS
-                    if (d := leido.propios.get((t, c)) or leido.generales.get(t))
-                    and d.sha256 not in aqui
+                    t for t in DOCUMENTOS if any(d.sha256 not in aqui for d in leido.de(t, c))
                 ),
-                avisos=avisos_repse,
+                avisos=(
+                    *(
+                        f"{DOCUMENTOS[t]}: «{d.nombre}» {aviso}"
+                        for t in DOCUMENTOS
+                        for d in leido.de(t, c)
+                        for aviso in _lineas(d.avisos)
+                    ),
+                    *avisos_repse,
+                ),
             )
             for c in clientes
         ]
@@ -304,11 +397,18 @@ class EvidenciasService:
                 "se escribió el paquete.",
                 "contratante",
             )
-        documentos = [
-            d
-            for t in DOCUMENTOS
-            if (d := leido.propios.get((t, cliente)) or leido.generales.get(t)) is not None
-        ]
+        documentos = [d for t in DOCUMENTOS for d in leido.de(t, cliente)]
+        notas = {
+            f"{d.tipo} {d.sha256}": " ".join(
+                (
+                    *([f"Leído: {d.lectura}."] if d.lectura else []),
+                    *(f"Aviso: {a}." for a in _lineas(d.avisos)),
+                )
+            )
+            for d in documentos
+        }
+        if repse_pdf and _avisos_repse(leido.repse):
+            notas["repse"] = f"Aviso: {AVISO_DECLARADO}."
         contenido = Contenido(
             contratista=self._rfc_empresa().strip().upper() or "EMPRESA",
             contratante=cliente,
@@ -317,7 +417,7 @@ class EvidenciasService:
             documentos=[(d.tipo, d.nombre, d.sha256, d.adjuntado_at) for d in documentos],
             repse=repse_pdf,
             anterior=json.loads(anterior) if anterior else None,
-            avisos={"repse": AVISO_DECLARADO} if repse_pdf and _avisos_repse(leido.repse) else {},
+            avisos={k: v for k, v in notas.items() if v},
         )
         hecho = escribir(contenido, self._archivo, salida, progreso, cancelado)
         with self._store.session() as session:
@@ -345,7 +445,7 @@ class EvidenciasService:
         """The month's documents another desktop attached (received with their bytes) kept in
         this desktop's archive, where the state and the pack read them: only bytes that are
         what the row's SHA-256 says."""
-        documentos = [*leido.generales.values(), *leido.propios.values()]
+        documentos = leido.todos()
         aqui = self._archivo.tiene(d.sha256 for d in documentos)
         faltan = [d.id for d in documentos if d.sha256 not in aqui]
         if not faltan:
@@ -374,8 +474,8 @@ def _leer(ruta: Path) -> bytes:
 
 def _del_mes(session: Session, mes: Mes, rfc_empresa: str) -> _Mes:
     recibos: dict[str, list[str]] = {}
-    generales: dict[str, EvidenciaDocumento] = {}
-    propios: dict[tuple[str, str], EvidenciaDocumento] = {}
+    generales: dict[str, list[EvidenciaDocumento]] = {}
+    propios: dict[tuple[str, str], list[EvidenciaDocumento]] = {}
     nombres: dict[str, str] = {}
     r, s = ReciboNomina, SubcontratacionNomina
     for timbre, cliente in session.execute(
@@ -386,12 +486,14 @@ def _del_mes(session: Session, mes: Mes, rfc_empresa: str) -> _Mes:
     ):
         recibos.setdefault(cliente, []).append(timbre)
     for d in session.scalars(
-        select(EvidenciaDocumento).where(EvidenciaDocumento.mes == mes.clave)
+        select(EvidenciaDocumento)
+        .where(EvidenciaDocumento.mes == mes.clave, EvidenciaDocumento.deleted.is_(False))
+        .order_by(EvidenciaDocumento.adjuntado_at, EvidenciaDocumento.id)
     ).all():
         if d.contratante:
-            propios[(d.tipo, d.contratante)] = d
+            propios.setdefault((d.tipo, d.contratante), []).append(d)
         else:
-            generales[d.tipo] = d
+            generales.setdefault(d.tipo, []).append(d)
     for rfc, nombre in session.execute(
         select(Contratante.rfc, Contratante.nombre).where(
             Contratante.deleted.is_(False), Contratante.extranjero_sin_ep.is_(False)
@@ -414,6 +516,10 @@ def _registro(session: Session, rfc_empresa: str) -> RegistroRepse | None:
     return filas[0][0] if len(filas) == 1 else None
 
 
+def _lineas(texto: str) -> list[str]:
+    return [x for x in texto.splitlines() if x.strip()]
+
+
 def _avisos_repse(registro: RegistroRepse | None) -> tuple[str, ...]:
     if registro is None or not registro.pdf_declarado:
         return ()
@@ -429,4 +535,4 @@ def _repse_del_mes(registro: RegistroRepse | None, mes: Mes) -> str | None:
     return registro.aviso
 
 
-__all__ = ["EstadoCliente", "EvidenciasService"]
+__all__ = ["Adjuntado", "EstadoCliente", "EvidenciasService"]

@@ -92,12 +92,16 @@ def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
         celdas = []
         for mes in meses:
             cuantos, sin_xml = recibos.get((cliente, mes.clave), (0, 0))
-            presentes = documentos.get((mes.clave, ""), set()) | documentos.get(
-                (mes.clave, cliente), set()
-            )
+            # Per slot, the client's own files replace those for every client.
+            presentes = {
+                **documentos.get((mes.clave, ""), {}),
+                **documentos.get((mes.clave, cliente), {}),
+            }
             vigente = _vigente(repse, mes)
-            faltan = len(DOCUMENTOS.keys() - presentes) + (0 if vigente else 1)
-            avisos = 1 if vigente and repse is not None and repse[2] else 0
+            faltan = len(DOCUMENTOS.keys() - presentes.keys()) + (0 if vigente else 1)
+            avisos = sum(presentes.values()) + (
+                1 if vigente and repse is not None and repse[2] else 0
+            )
             celdas.append(Celda(mes, cuantos, sin_xml, faltan, mes.entrega(dia), avisos))
         filas.append(FilaCliente(cliente, nombres.get(cliente, ""), dia, tuple(celdas)))
     return filas
@@ -144,10 +148,11 @@ def _recibos(
 
 def _documentos(
     conn: sqlite3.Connection, tablas: set[str], meses: list[Mes], con_archivo: bool
-) -> dict[tuple[str, str], set[str]]:
-    """(month, client or "") → the tipos of the documents attached whose bytes are here (one
-    attached on another desktop before documents travelled is missing until attached again)."""
-    documentos: dict[tuple[str, str], set[str]] = {}
+) -> dict[tuple[str, str], dict[str, int]]:
+    """(month, client or "") → tipo → how many of its files were kept with a warning, of the
+    slots with files whose bytes are here (one attached on another desktop before documents
+    travelled is missing until attached again)."""
+    documentos: dict[tuple[str, str], dict[str, int]] = {}
     if "evidencia_documentos" not in tablas:
         return documentos
     columnas = {c[1] for c in conn.execute("PRAGMA table_info(evidencia_documentos)")}
@@ -156,13 +161,16 @@ def _documentos(
             *(["length(datos) > 0"] if "datos" in columnas else [])]  # fmt: skip
     if not aqui:
         return documentos
+    avisos = "sum(avisos != '')" if "avisos" in columnas else "0"
+    if "deleted" in columnas:  # a file removed from its slot
+        aqui = [f"NOT deleted AND ({' OR '.join(aqui)})"]
     marcas = ", ".join("?" * len(meses))
-    for mes, contratante, tipo in conn.execute(
-        f"SELECT mes, contratante, tipo FROM evidencia_documentos WHERE mes IN ({marcas}) "
-        f"AND ({' OR '.join(aqui)})",
+    for mes, contratante, tipo, con_aviso in conn.execute(
+        f"SELECT mes, contratante, tipo, {avisos} FROM evidencia_documentos "
+        f"WHERE mes IN ({marcas}) AND ({' OR '.join(aqui)}) GROUP BY 1, 2, 3",
         [m.clave for m in meses],
     ):
-        documentos.setdefault((mes, contratante), set()).add(tipo)
+        documentos.setdefault((mes, contratante), {})[tipo] = int(con_aviso or 0)
     return documentos
 
 
