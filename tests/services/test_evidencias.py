@@ -656,3 +656,42 @@ def test_each_document_is_read_and_a_mismatch_kept_as_a_warning(empresa, tmp_pat
     assert estado.documentos["sua"] == "sua.pdf"
     segundo = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "q.zip")
     assert "Ya no está: documentos/sua_2.pdf" in segundo.cambios
+
+
+def test_the_weeks_a_worker_who_served_the_client_lacks_are_named(empresa, tmp_path) -> None:
+    """Weekly pay: a receipt every week. One worker started in October and skipped a week;
+    another, paid in September already, has only the last week of October: each missing week
+    is named in the client's state (and on the command line's `estado`)."""
+    nuevo, antiguo = nc.trabajadores(2, seed=99)
+    semana = nc.Periodo.semana
+
+    def recibo(t, lunes):
+        xml = nc.recibo(nc.Emisor(), t, semana(lunes), subcontrataciones=[(TERCERO, "100.000")])
+        return f"{t.curp}-{lunes}.xml", xml
+
+    archivos = [
+        recibo(nuevo, date(2026, 10, 5)),
+        recibo(nuevo, date(2026, 10, 19)),
+        recibo(antiguo, date(2026, 9, 21)),  # paid on 28/09/2026
+        recibo(antiguo, date(2026, 10, 19)),
+    ]
+    assert empresa.nomina.importar([nc.escribir(tmp_path / "mas", archivos)], CLI_ACTOR).guardados
+    _todos_menos(empresa, tmp_path)
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+
+    def linea(t, desde: str, hasta: str) -> str:
+        return f"Recibo de {t.nombre} (NSS {t.nss}) de la semana del {desde} al {hasta}"
+
+    faltan = {
+        nuevo.nombre: [linea(nuevo, "12/10/2026", "18/10/2026")],
+        antiguo.nombre: [
+            linea(antiguo, "28/09/2026", "04/10/2026"),
+            linea(antiguo, "05/10/2026", "11/10/2026"),
+            linea(antiguo, "12/10/2026", "18/10/2026"),
+        ],
+    }
+    esperadas = [x for nombre in sorted(faltan) for x in faltan[nombre]]  # by name, by week
+    assert list(estado[TERCERO].recibos_faltantes) == esperadas
+    assert estado[TERCERO].faltan[:4] == esperadas and not estado[TERCERO].completo
+    # The others' workers were paid every week of the month: nothing named.
+    assert estado[CLIENTE].recibos_faltantes == estado[OTRO].recibos_faltantes == ()

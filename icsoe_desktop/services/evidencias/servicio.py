@@ -33,7 +33,7 @@ from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.evidencias import tablero
+from icsoe_desktop.services.evidencias import recibos_esperados, tablero
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
 from icsoe_desktop.services.evidencias.paquete import Contenido, Paquete, escribir
 from icsoe_desktop.services.evidencias.tablero import FilaCliente
@@ -89,6 +89,9 @@ class EstadoCliente:
     # What is there but not as it should be, kept knowing it (a document of another RFC or
     # month, a negative opinion, a REPSE PDF declared by the clerk): one line each.
     avisos: tuple[str, ...] = ()
+    # The receipts a worker who served it lacks against his pay periodicity («Recibo de …
+    # de la semana del … al …»).
+    recibos_faltantes: tuple[str, ...] = ()
 
     @property
     def faltan(self) -> list[str]:
@@ -102,7 +105,7 @@ class EstadoCliente:
             faltan.insert(0, f"XML de {self.recibos_sin_xml:,} recibos (impórtalos de nuevo)")
         if self.repse is None:
             faltan.append(REGISTRO_REPSE)
-        return faltan
+        return [*self.recibos_faltantes, *faltan]
 
     @property
     def completo(self) -> bool:
@@ -283,6 +286,7 @@ class EvidenciasService:
         with self._store.session() as session:
             leido = _del_mes(session, mes, self._rfc_empresa())
             self._al_archivo(session, leido)
+            esperados = recibos_esperados.del_mes(session, mes, self.hoy())
         clientes = sorted(set(leido.nombres) | set(leido.recibos))
         timbres = [t for c in clientes for t in leido.recibos.get(c, [])]
         con_xml = self._archivo.recibos(timbres)
@@ -314,6 +318,7 @@ class EvidenciasService:
                     ),
                     *avisos_repse,
                 ),
+                recibos_faltantes=tuple(esperados.get(c, ())),
             )
             for c in clientes
         ]
