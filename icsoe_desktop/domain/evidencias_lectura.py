@@ -48,20 +48,22 @@ _AUTORIDAD = {
 # The SAT's own RFC, which its documents print in their heading: nobody's evidence.
 _RFC_AUTORIDADES = frozenset({"SAT970701NN3"})
 
-# The kind by its words, most telling first: an opinion; a payment (a bank receipt, the SUA's
-# cédula, SIPARE's line) though it names the declaration it pays; an acuse though it names
-# the declaration it acknowledges; a declaration.
+# The kind by its words, most telling first: an opinion; a bank receipt, the SUA's cédula or
+# SIPARE's (though it names the declaration it pays); an acuse (though it names the declaration
+# it acknowledges, and the SAT's prints the línea de captura to pay it); a payment by its
+# reference alone; a declaration.
 _CLASES = (
     (OPINION, re.compile(r"opinion (?:de|del|sobre el) cumplimiento")),
     (
         PAGO,
         re.compile(
-            r"recibo bancario|comprobante de pago|pago referenciado|linea de captura|sipare"
-            r"|cedula de determinacion|institucion bancaria|comprobante de (?:la )?transferencia"
-            r"|\bsua\b|pago de (?:cuotas|aportaciones)"
+            r"recibo bancario|comprobante de pago|institucion bancaria|sipare|\bsua\b"
+            r"|cedula de determinacion|comprobante de (?:la )?transferencia"
+            r"|pago de (?:cuotas|aportaciones)"
         ),
     ),
     (ACUSE, re.compile(r"\bacuse\b")),
+    (PAGO, re.compile(r"linea de captura|pago referenciado")),
     (DECLARACION, re.compile(r"\bdeclaracion\b")),
 )
 _SENTIDO = re.compile(

@@ -25,6 +25,14 @@ OCTUBRE = Mes(2026, 10)
         (f"Pago de aportaciones INFONAVIT\nRFC: {RFC}\nBimestre: 5/2026", "sua", ()),
         (f"Pago de aportaciones\nRFC: {RFC}\nBimestre 5\nEjercicio 2026", "sua", ()),
         (f"Recibo bancario de pago de contribuciones\nRFC: {RFC}", "pago_isr", ()),
+        (f"Pago referenciado\nLínea de captura: 0426 ABC\nRFC: {RFC}", "pago_isr", ()),
+        # The SAT's acuse prints the línea de captura to pay the declaration: still an acuse.
+        (
+            f"Acuse de recibo de la declaración\nRFC: {RFC}\nPeriodo: Octubre 2026\n"
+            "Línea de captura: 0426 1234 5678",
+            "acuse_isr",
+            (),
+        ),
         (
             "Opinión de cumplimiento de obligaciones en materia de seguridad social (IMSS)\n"
             f"RFC: {RFC}\nEmitida el 3 de noviembre de 2026\nSe emite en sentido positivo",

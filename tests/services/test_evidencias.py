@@ -23,6 +23,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.evidencias import DOCUMENTOS, Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.evidencias.archivo import ruta_de
+from icsoe_desktop.services.evidencias.servicio import EstadoCliente
 from icsoe_desktop.services.informativa.repse import Pdf
 from icsoe_desktop.store import cifrado
 from tests import nomina_cfdi as nc
@@ -695,3 +696,36 @@ def test_the_weeks_a_worker_who_served_the_client_lacks_are_named(empresa, tmp_p
     assert estado[TERCERO].faltan[:4] == esperadas and not estado[TERCERO].completo
     # The others' workers were paid every week of the month: nothing named.
     assert estado[CLIENTE].recibos_faltantes == estado[OTRO].recibos_faltantes == ()
+
+
+def test_a_registration_kept_before_its_pdf_was_read_is_read_again(empresa, tmp_path) -> None:
+    """A registration whose PDF was kept before the rule: the IMSS acuse is not the client's
+    registration (missing, with why, and not packed); a scan that says nothing is packed,
+    said to be unread."""
+    from sqlalchemy import update
+
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+    from icsoe_desktop.store.models import RegistroRepse
+
+    _todos_menos(empresa, tmp_path)
+    rfc = enter_contratista(empresa, empresa.data_dir, tmp_path)
+    bueno = Pdf(constancia_repse(rfc, "AR555/2025"), "constancia.pdf")
+    empresa.repse.registrar(rfc, rfc, "AR555/2025", date(2025, 2, 1), ["Limpieza"], bueno)
+
+    def guardado_antes(datos: bytes) -> EstadoCliente:
+        with empresa.store.session() as session:
+            session.execute(update(RegistroRepse).values(pdf=datos, pdf_nombre="viejo.pdf"))
+        return {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}[CLIENTE]
+
+    acuse = guardado_antes(acuse_imss_pdf(rfc=rfc, periodo="Mayo - Agosto 2026"))
+    assert acuse.repse is None and acuse.faltan == ["Registro REPSE"]
+    assert "«viejo.pdf» es un acuse de presentación (IMSS o INFONAVIT)" in acuse.avisos[0]
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "a.zip")
+    assert not any(n.startswith("repse/") for n in hecho.miembros)
+
+    escaneado = guardado_antes(registro_pdf("Constancia de registro REPSE"))
+    assert escaneado.completo and "se guardó antes de que se leyera" in escaneado.avisos[0]
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "b.zip")
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        (repse,) = [f for f in _indice(zf) if f[0] == "Registro REPSE"]
+    assert "Aviso: su PDF «viejo.pdf» no dice el RFC del contratista" in repse[4]

@@ -38,6 +38,7 @@ from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
 from icsoe_desktop.services.evidencias.paquete import Contenido, Paquete, escribir
 from icsoe_desktop.services.evidencias.tablero import FilaCliente
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
+from icsoe_desktop.services.informativa.repse import MENSAJES_PDF as MENSAJES_REPSE
 from icsoe_desktop.services.nomina.consulta import vigente
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
@@ -123,6 +124,7 @@ class _Mes:
     propios: dict[tuple[str, str], list[EvidenciaDocumento]] = field(default_factory=dict)
     nombres: dict[str, str] = field(default_factory=dict)
     repse: RegistroRepse | None = None
+    repse_rfc: str = ""  # its contratista's
 
     def de(self, tipo: str, cliente: str) -> list[EvidenciaDocumento]:
         """The files of the slot ``tipo`` the client's evidence holds."""
@@ -287,11 +289,12 @@ class EvidenciasService:
             leido = _del_mes(session, mes, self._rfc_empresa())
             self._al_archivo(session, leido)
             esperados = recibos_esperados.del_mes(session, mes, self.hoy())
+            valido, avisos_repse = _repse_leido(leido)  # its PDF read in the session
         clientes = sorted(set(leido.nombres) | set(leido.recibos))
         timbres = [t for c in clientes for t in leido.recibos.get(c, [])]
         con_xml = self._archivo.recibos(timbres)
-        repse = _repse_del_mes(leido.repse, mes)
-        avisos_repse = _avisos_repse(leido.repse) if repse else ()
+        repse = _repse_del_mes(leido.repse, mes) if valido else None
+        avisos_repse = avisos_repse if repse or not valido else ()
         dias = self._dias()
         aqui = self._archivo.tiene(d.sha256 for d in leido.todos())
         return [
@@ -378,9 +381,10 @@ class EvidenciasService:
                 .order_by(EvidenciaPaquete.id.desc())
                 .limit(1)
             )
+            valido, avisos_repse = _repse_leido(leido)
             repse_pdf = (
                 (leido.repse.aviso, leido.repse.pdf_nombre, leido.repse.pdf)
-                if leido.repse is not None and leido.repse.pdf
+                if leido.repse is not None and leido.repse.pdf and valido
                 else None
             )
         timbres = leido.recibos.get(cliente, [])
@@ -412,8 +416,8 @@ class EvidenciasService:
             )
             for d in documentos
         }
-        if repse_pdf and _avisos_repse(leido.repse):
-            notas["repse"] = f"Aviso: {AVISO_DECLARADO}."
+        if repse_pdf and avisos_repse:
+            notas["repse"] = " ".join(f"Aviso: {a.split(': ', 1)[1]}" for a in avisos_repse)
         contenido = Contenido(
             contratista=self._rfc_empresa().strip().upper() or "EMPRESA",
             contratante=cliente,
@@ -505,30 +509,53 @@ def _del_mes(session: Session, mes: Mes, rfc_empresa: str) -> _Mes:
         )
     ):
         nombres.setdefault(rfc, nombre)
-    return _Mes(recibos, generales, propios, nombres, _registro(session, rfc_empresa))
+    return _Mes(recibos, generales, propios, nombres, *_registro(session, rfc_empresa))
 
 
-def _registro(session: Session, rfc_empresa: str) -> RegistroRepse | None:
-    """The empresa's own registration as a contratista, else the only one in its store."""
+def _registro(session: Session, rfc_empresa: str) -> tuple[RegistroRepse | None, str]:
+    """The empresa's own registration as a contratista, else the only one in its store; and
+    its contratista's RFC."""
     filas = session.execute(
         select(RegistroRepse, Contratista.rfc).join(
             Contratista, Contratista.id == RegistroRepse.contratista_id
         )
     ).all()
-    propio = [reg for reg, rfc in filas if rfc == rfc_empresa.strip().upper()]
+    propio = [(reg, rfc) for reg, rfc in filas if rfc == rfc_empresa.strip().upper()]
     if propio:
         return propio[0]
-    return filas[0][0] if len(filas) == 1 else None
+    return (filas[0][0], filas[0][1]) if len(filas) == 1 else (None, "")
+
+
+def _repse_leido(leido: _Mes) -> tuple[bool, tuple[str, ...]]:
+    """The registration's PDF read again by today's rule (services/informativa/repse.py
+    ``leer_registro``; one kept before the rule was never read): whether it may go to the
+    client, and the lines it is told with. Another RFC's or aviso's, an acuse, the app's
+    constancia: not the registration (missing, and why). One that does not state whose it is:
+    declared by the clerk, or, kept before the rule, said to be unread."""
+    registro = leido.repse
+    if registro is None or not registro.pdf:
+        return True, ()
+    linea = f"{REGISTRO_REPSE} {registro.aviso}: "
+    nombre = registro.pdf_nombre or "registro.pdf"
+    try:
+        pdf = leer_acuse(registro.pdf, nombre, mensajes=MENSAJES_REPSE)
+        faltan = repse_pdf.cotejar(
+            pdf.texto, pdf.es_constancia, leido.repse_rfc, registro.aviso, nombre
+        )
+    except ValidationError as exc:
+        return False, (f"{linea}{exc.message} Regístralo de nuevo con el PDF de la STPS.",)
+    if registro.pdf_declarado:
+        return True, (f"{linea}{AVISO_DECLARADO}",)
+    if faltan:
+        return True, (
+            f"{linea}su PDF «{nombre}» no dice {' ni '.join(faltan)} y se guardó antes de que "
+            "se leyera: regístralo de nuevo con el PDF de la STPS (o declarándolo)",
+        )
+    return True, ()
 
 
 def _lineas(texto: str) -> list[str]:
     return [x for x in texto.splitlines() if x.strip()]
-
-
-def _avisos_repse(registro: RegistroRepse | None) -> tuple[str, ...]:
-    if registro is None or not registro.pdf_declarado:
-        return ()
-    return (f"{REGISTRO_REPSE} {registro.aviso}: {AVISO_DECLARADO}",)
 
 
 def _repse_del_mes(registro: RegistroRepse | None, mes: Mes) -> str | None:
