@@ -1,7 +1,7 @@
 """The receipts each client of a month expects and lacks: for each worker who served it (a
 receipt paid in the month names it: ``RfcLabora``), his ordinary receipts against his pay
-periodicity (domain/evidencias_periodos.py), read in one query through the receipts' pay-date
-index — the month and the two before it, to know who was paid before the month."""
+periodicity (domain/evidencias_periodos.py), read through the receipts' pay-date index: the
+month's receipts, and who was paid in the two months before it (the rows of each pair once)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def del_mes(session: Session, mes: Mes, hoy: date) -> dict[str, list[str]]:
     """Client → a line per period a worker who served it lacks its receipt for, by worker
     (name, then NSS or CURP) and period."""
     r, s = ReciboNomina, SubcontratacionNomina
+    ordinarios = (r.tipo_nomina == ORDINARIA, vigente())
     filas = session.execute(
         select(
             s.rfc,
@@ -36,22 +37,22 @@ def del_mes(session: Session, mes: Mes, hoy: date) -> dict[str, list[str]]:
             r.fecha_pago,
         )
         .join(s, s.recibo_id == r.id)
-        .where(
-            r.fecha_pago >= mes.inicio - _ANTES,
-            r.fecha_pago <= mes.fin,
-            r.tipo_nomina == ORDINARIA,
-            vigente(),
-        )
+        .where(r.fecha_pago >= mes.inicio, r.fecha_pago <= mes.fin, *ordinarios)
     ).all()
+    # Who was paid before the month, each (client, worker) once: told by SQL, not row by row.
+    anteriores = {
+        (cliente, curp)
+        for cliente, curp in session.execute(
+            select(s.rfc, r.curp)
+            .distinct()
+            .join(s, s.recibo_id == r.id)
+            .where(r.fecha_pago >= mes.inicio - _ANTES, r.fecha_pago < mes.inicio, *ordinarios)
+        )
+    }
     del_trabajador: dict[tuple[str, str], list[ReciboPagado]] = defaultdict(list)
-    anteriores: set[tuple[str, str]] = set()
     nombres: dict[str, tuple[str, str]] = {}
     for cliente, curp, nss, nombre, periodicidad, inicio, fin, pago in filas:
-        clave = (cliente, curp)
-        if pago < mes.inicio:
-            anteriores.add(clave)
-            continue
-        del_trabajador[clave].append(ReciboPagado(inicio, fin, pago, periodicidad))
+        del_trabajador[(cliente, curp)].append(ReciboPagado(inicio, fin, pago, periodicidad))
         nombres[curp] = (nombre, nss)
     lineas: dict[str, list[str]] = {}
     for (cliente, curp), recibos in sorted(
