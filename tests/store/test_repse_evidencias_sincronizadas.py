@@ -64,3 +64,32 @@ def test_the_registration_and_the_evidence_survive_the_downgrade_and_back(
         assert len(uuids) == 1 and _UUID.fullmatch(uuids[0])
     finally:
         conn.close()
+
+
+def test_a_slot_of_several_files_down_to_one_per_slot_and_back(services, tmp_path) -> None:
+    """Migration 0052: the files of a slot keep their rows and uuids; downgraded, the slot
+    keeps its last file; upgraded again, that row is as it was (its reading empty: read
+    before the columns held it)."""
+    primero, segundo = tmp_path / "cedula.pdf", tmp_path / "banco.pdf"
+    primero.write_bytes(registro_pdf("Cédula de determinación de cuotas SUA"))
+    segundo.write_bytes(registro_pdf("Comprobante de pago SIPARE"))
+    for pdf in (primero, segundo):
+        services.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 10), "sua", pdf)
+    path = Path(services.store.path)
+    services.close()
+    leer = "SELECT nombre, uuid, avisos FROM evidencia_documentos ORDER BY id"
+    conn = cifrado.conectar(path)
+    antes = conn.execute(leer).fetchall()
+    conn.close()
+    assert [n for n, _, _ in antes] == ["cedula.pdf", "banco.pdf"]
+
+    _downgrade(path, "0051_repse_pdf_declarado")
+    conn = cifrado.conectar(path)
+    assert conn.execute("SELECT nombre, uuid FROM evidencia_documentos").fetchall() == [
+        antes[1][:2]
+    ]
+    conn.close()
+    Store(path).close()  # to head again
+    conn = cifrado.conectar(path)
+    assert conn.execute(leer).fetchall() == [(*antes[1][:2], "")]
+    conn.close()
