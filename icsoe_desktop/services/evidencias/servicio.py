@@ -3,7 +3,11 @@
 (``RfcLabora``), with their XML kept, each document, the REPSE registration — and its pack.
 
 A receipt belongs to the month it was paid in (``FechaPago``): the month the client deducts.
-Who attaches and exports: ``Accion.EVIDENCIAS`` (the receipts carry salaries)."""
+Each document is read when attached and kept with what it says and its warnings (another RFC or
+month, a negative or stale opinion, not the kind its slot holds); a slot holds several files.
+What each worker who served a client lacks against his pay periodicity is named with what is
+missing (``recibos_esperados``). Who attaches and exports: ``Accion.EVIDENCIAS`` (the receipts
+carry salaries)."""
 
 from __future__ import annotations
 
