@@ -15,7 +15,9 @@ if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it l
     from icsoe_desktop.domain.evidencias import Mes
     from icsoe_desktop.services.container import Services
 
-_TIPOS = "isr, acuse_isr, iva, acuse_iva, sua, opinion_sat, opinion_imss, opinion_infonavit"
+_TIPOS = (
+    "isr, acuse_isr, pago_isr, iva, acuse_iva, sua, opinion_sat, opinion_imss, opinion_infonavit"
+)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -28,17 +30,26 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     adjuntar = actions.add_parser(
         "adjuntar",
         help="adjunta un documento (PDF) del mes para todos los clientes o, con --contratante, "
-        "para uno; reemplaza el que hubiera",
+        "para uno, junto a los que ya tenga; lo lee y dice si no es del RFC, del mes o del "
+        "tipo que se espera",
     )
     _mes(adjuntar)
     adjuntar.add_argument("--tipo", required=True, metavar="TIPO", help=_TIPOS)
     adjuntar.add_argument("--archivo", required=True, metavar="PDF")
     adjuntar.add_argument("--contratante", metavar="RFC", help="sólo para ese cliente")
     _empresa(adjuntar)
+    quitar = actions.add_parser("quitar", help="quita un documento adjuntado del mes")
+    _mes(quitar)
+    quitar.add_argument("--tipo", required=True, metavar="TIPO", help=_TIPOS)
+    quitar.add_argument(
+        "--archivo", required=True, metavar="NOMBRE", help="su nombre, o su SHA-256"
+    )
+    quitar.add_argument("--contratante", metavar="RFC", help="el adjuntado sólo para ese cliente")
+    _empresa(quitar)
     estado = actions.add_parser(
         "estado",
         help="por cliente, qué hay y qué falta del mes, separado por tabuladores: RFC, "
-        "nombre, recibos, fecha de entrega y lo que falta",
+        "nombre, recibos, fecha de entrega, lo que falta y los avisos de lo adjuntado",
     )
     _mes(estado)
     estado.add_argument(
@@ -113,10 +124,17 @@ def run(args: argparse.Namespace, services: Services) -> int:
     servicio = services.evidencias
     try:
         if args.evi_command == "adjuntar":
-            huella = servicio.adjuntar(
+            hecho_ = servicio.adjuntar(
                 CLI_ACTOR, args.mes, args.tipo, Path(args.archivo), args.contratante
             )
-            print(f"Adjuntado: {Path(args.archivo).name} (SHA-256 {huella})")
+            que = "Ya estaba adjuntado" if hecho_.ya_estaba else "Adjuntado"
+            print(f"{que}: {hecho_.nombre} (SHA-256 {hecho_.sha256})")
+            for aviso in hecho_.avisos:
+                print(f"Aviso: {aviso}", file=sys.stderr)
+            return 0
+        if args.evi_command == "quitar":
+            nombre = servicio.quitar(CLI_ACTOR, args.mes, args.tipo, args.archivo, args.contratante)
+            print(f"Quitado: {nombre}")
             return 0
         if args.evi_command == "estado":
             return _estado(args, services)
@@ -199,7 +217,8 @@ def _estado(args: argparse.Namespace, services: Services) -> int:
     clientes = services.evidencias.estado(CLI_ACTOR, args.mes, args.dia)
     for c in clientes:
         faltan = "; ".join(c.faltan) or "completo"
-        print(f"{c.contratante}\t{c.nombre}\t{c.recibos}\t{c.entrega:%d/%m/%Y}\t{faltan}")
+        avisos = "; ".join(c.avisos)
+        print(f"{c.contratante}\t{c.nombre}\t{c.recibos}\t{c.entrega:%d/%m/%Y}\t{faltan}\t{avisos}")
     incompletos = sum(1 for c in clientes if not c.completo)
     print(
         f"{len(clientes):,} clientes en {args.mes.clave}; {incompletos:,} con faltantes.",

@@ -30,6 +30,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     registrar.add_argument("--otorgado", type=_fecha, required=True, metavar="AAAA-MM-DD")
     _servicios(registrar, required=True)
     registrar.add_argument("--pdf", metavar="ARCHIVO", help="el PDF del registro")
+    _declarado(registrar)
     renovar = actions.add_parser(
         "renovar",
         help="la renovación: con --solicitada y --folio, la solicitud (en los tres meses "
@@ -43,6 +44,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     renovar.add_argument("--otorgado", type=_fecha, metavar="AAAA-MM-DD")
     _servicios(renovar, required=False)
     renovar.add_argument("--pdf", metavar="ARCHIVO", help="el PDF del registro nuevo")
+    _declarado(renovar)
     ver = actions.add_parser(
         "ver", help="el registro, su estado, su vencimiento y la ventana de renovación"
     )
@@ -56,6 +58,15 @@ def _contratista(parser: argparse.ArgumentParser) -> None:
         metavar="RFC",
         default=argparse.SUPPRESS,
         help="la empresa del contratista (obligatoria si hay varias)",
+    )
+
+
+def _declarado(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--declarado",
+        action="store_true",
+        help="el PDF (escaneado) no dice el RFC o el aviso y se confirma que es este registro: "
+        "se guarda como «declarado por el usuario»",
     )
 
 
@@ -85,7 +96,13 @@ def run(args: argparse.Namespace, services: Services) -> int:
     try:
         if args.repse_command == "registrar":
             registro = services.repse.registrar(
-                rfc, CLI_ACTOR, args.aviso, args.otorgado, args.servicio, _pdf(args)
+                rfc,
+                CLI_ACTOR,
+                args.aviso,
+                args.otorgado,
+                args.servicio,
+                _pdf(args),
+                args.declarado,
             )
         elif args.repse_command == "renovar":
             renovado = _renovar(args, services, rfc)
@@ -139,7 +156,7 @@ def _renovar(args: argparse.Namespace, services: Services, rfc: str) -> Registro
             )
             return None
         registro = services.repse.renovar(
-            rfc, CLI_ACTOR, args.aviso, args.otorgado, args.servicio, _pdf(args)
+            rfc, CLI_ACTOR, args.aviso, args.otorgado, args.servicio, _pdf(args), args.declarado
         )
     return registro
 
@@ -156,6 +173,7 @@ def _imprimir(r: Registro) -> None:
         print(f"Solicitud de renovación: {r.renovacion_folio}, {r.renovacion_solicitada:%d/%m/%Y}")
     if r.anterior:
         print(f"Renueva el registro: {r.anterior}")
-    print(f"PDF: {r.pdf_nombre} (SHA-256 {r.pdf_sha256})" if r.pdf_sha256 else "PDF: —")
+    declarado = " — declarado por el usuario: el PDF no lo dice" if r.pdf_declarado else ""
+    print(f"PDF: {r.pdf_nombre} (SHA-256 {r.pdf_sha256}){declarado}" if r.pdf_sha256 else "PDF: —")
     for n, servicio in enumerate(r.servicios, 1):
         print(f"Servicio {n}: {servicio}")

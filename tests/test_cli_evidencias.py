@@ -16,6 +16,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from tests import credentials_factory as cf
 from tests import nomina_cfdi as nc
 from tests import preloaded
+from tests.services.test_evidencias import documento_del_mes
 from tests.services.test_repse import registro_pdf
 from tests.test_cli_movimientos import cli
 
@@ -40,7 +41,7 @@ def test_estado_adjuntar_and_paquete(octubre, data_dir, tmp_path) -> None:
     for tipo in DOCUMENTOS:
         if tipo != "acuse_iva":
             pdf = tmp_path / f"{tipo}.pdf"
-            pdf.write_bytes(registro_pdf(tipo))
+            pdf.write_bytes(registro_pdf(documento_del_mes(tipo)))
             hecho = cli(
                 data_dir,
                 "evidencias",
@@ -53,6 +54,18 @@ def test_estado_adjuntar_and_paquete(octubre, data_dir, tmp_path) -> None:
                 pdf,
             )
             assert hecho.returncode == 0, hecho.stderr
+    # Another month's declaration, beside October's: kept, and warned of.
+    septiembre = tmp_path / "septiembre.pdf"
+    septiembre.write_bytes(registro_pdf(documento_del_mes("isr").replace("Octubre", "Septiembre")))
+    adjuntar = ("evidencias", "adjuntar", "--mes", "2026-10", "--tipo", "isr")
+    otro_mes = cli(data_dir, *adjuntar, "--archivo", septiembre)
+    assert otro_mes.returncode == 0, otro_mes.stderr
+    assert "Aviso: es del periodo septiembre de 2026, no de octubre de 2026" in otro_mes.stderr
+    estado = cli(data_dir, "evidencias", "estado", "--mes", "2026-10")
+    assert "«septiembre.pdf» es del periodo septiembre de 2026" in estado.stdout
+    quitado = cli(data_dir, "evidencias", "quitar", "--mes", "2026-10", "--tipo", "isr",
+                  "--archivo", "septiembre.pdf")  # fmt: skip
+    assert quitado.returncode == 0 and quitado.stdout == "Quitado: septiembre.pdf\n"
     estado = cli(data_dir, "evidencias", "estado", "--mes", "2026-10")
     assert estado.returncode == 1, estado.stderr  # some client lacks something
     filas = [linea.split("\t") for linea in estado.stdout.splitlines()]

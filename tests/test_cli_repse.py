@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.icsoe_helpers import enter_contratista
-from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
+from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, constancia_repse, registro_pdf
 from tests.test_cli_movimientos import cli
 
 
@@ -21,7 +21,7 @@ def contratista(services, data_dir, tmp_path) -> str:
 @pytest.mark.end2end
 def test_registrar_ver_and_renovar(contratista, data_dir, tmp_path) -> None:
     pdf = tmp_path / "registro.pdf"
-    pdf.write_bytes(registro_pdf())
+    pdf.write_bytes(constancia_repse(contratista, "AR-77/2024"))
     texto = tmp_path / "registro.txt"
     texto.write_text("no soy un PDF", encoding="utf-8")
     base = ("repse", "registrar", "--contratista", contratista.lower(), "--aviso", "ar-77/2024")
@@ -44,6 +44,18 @@ def test_registrar_ver_and_renovar(contratista, data_dir, tmp_path) -> None:
     visto = cli(data_dir, "repse", "ver", "--contratista", contratista)
     assert visto.stdout == hecho.stdout
     assert "PDF: registro.pdf (SHA-256 " in visto.stdout
+
+    # A scan: it does not say whose it is; kept only when declared, and said so.
+    escaneado = tmp_path / "escaneado.pdf"
+    escaneado.write_bytes(registro_pdf("Constancia de registro REPSE"))
+    sin = cli(data_dir, *base, "--otorgado", "2024-03-15", *servicios, "--pdf", escaneado)
+    assert sin.returncode == 2 and "no dice el RFC del contratista" in sin.stderr
+    declarado = cli(
+        data_dir, *base, "--otorgado", "2024-03-15", *servicios, "--pdf", escaneado, "--declarado"
+    )
+    assert declarado.returncode == 0, declarado.stderr
+    assert "PDF: escaneado.pdf (SHA-256 " in declarado.stdout
+    assert "— declarado por el usuario: el PDF no lo dice" in declarado.stdout
 
     nada = cli(data_dir, "repse", "renovar", "--contratista", contratista)
     assert nada.returncode == 2 and "Indica la solicitud" in nada.stderr

@@ -16,8 +16,12 @@ from icsoe_desktop.domain.errors import ValidationError
 DOCUMENTOS: dict[str, str] = {
     "isr": "Declaración de retenciones de ISR",
     "acuse_isr": "Acuse de la declaración de ISR",
+    # LISR 27-V: «recibo de pago expedido por institución bancaria» of the retentions.
+    "pago_isr": "Pago bancario de las retenciones de ISR",
     "iva": "Declaración de IVA",
     "acuse_iva": "Acuse de la declaración de IVA",
+    # Several files: the SUA cédula, SIPARE's line and its bank receipt, the bimonthly
+    # INFONAVIT payment.
     "sua": "Pago de cuotas IMSS e INFONAVIT (SUA/SIPARE)",
     "opinion_sat": "Opinión de cumplimiento del SAT",
     "opinion_imss": "Opinión de cumplimiento del IMSS",

@@ -280,7 +280,8 @@ SYNCED: tuple[TableSpec, ...] = (
         "evidencia_documentos",
         titulo="Documento de evidencia",
         etiqueta="nombre",
-        claves=(("mes", "tipo", "contratante"),),
+        # A slot holds several files: one row per file (its SHA-256) of a month, kind and client.
+        claves=(("mes", "tipo", "contratante", "sha256"),),
         cuando=frozenset({"adjuntado_at"}),
         exclusiva=True,
     ),

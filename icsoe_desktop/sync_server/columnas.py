@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0052_conflictos_de_sus_equipos"
+HEAD = "0054_evidencia_varios_archivos"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -322,6 +322,7 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "created_at",
             "otorgado",
             "pdf",
+            "pdf_declarado",
             "pdf_nombre",
             "pdf_sha256",
             "registrado_at",
@@ -341,9 +342,11 @@ COLUMNAS: dict[str, frozenset[str]] = {
     "evidencia_documentos": frozenset(
         {
             "adjuntado_at",
+            "avisos",
             "contratante",
             "created_at",
             "datos",
+            "lectura",
             "mes",
             "nombre",
             "sha256",

@@ -116,7 +116,10 @@ INDICES_POR_CLAVE: dict[str, tuple[str, tuple[str, ...]]] = {
     "icsoe_contrato_trabajadores": ("ix_rows_trabajador_por_contrato", ("contrato_id", "nss")),
     "sisub_pdfs": ("ix_rows_pdf_del_sisub", ("contratista_id", "contrato")),
     "repse_registros": ("ix_rows_registro_repse", ("contratista_id",)),
-    "evidencia_documentos": ("ix_rows_evidencia_documento", ("mes", "tipo", "contratante")),
+    "evidencia_documentos": (
+        "ix_rows_evidencia_documento",
+        ("mes", "tipo", "contratante", "sha256"),
+    ),
     "sisub_reportes": ("ix_rows_reporte_sisub", ("contratista_id", "periodo")),
     "sisub_contratos": ("ix_rows_contrato_sisub", ("contrato_id",)),
     "sisub_trabajadores": (

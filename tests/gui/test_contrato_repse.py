@@ -17,7 +17,7 @@ from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text
 from tests.gui.test_informativa_dialogos import contratante, shown
 from tests.informativa_servicios import contratista_una_vez
-from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
+from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, constancia_repse
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def registrado(services, rfc) -> str:
         "AR12345/2024",
         date(2024, 3, 15),
         [LIMPIEZA, MANTENIMIENTO],
-        Pdf(registro_pdf(), "registro.pdf"),
+        Pdf(constancia_repse(rfc, "AR12345/2024"), "registro.pdf"),
     )
     return rfc
 

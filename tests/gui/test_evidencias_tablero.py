@@ -22,7 +22,7 @@ from tests.gui import teclas
 from tests.gui.helpers import ENTER, click, pool_ocupado, wait_operations
 from tests.gui.helpers import alt_de as responder_con
 from tests.gui.test_solo_teclado import _Navegador, al_frente, alt_de, elegir_archivo, ir_a, tecla
-from tests.services.test_evidencias import OCTUBRE, _pdf
+from tests.services.test_evidencias import OCTUBRE, _pdf, documento_del_mes
 
 
 def _empresa(services, data_dir, tmp_path) -> None:
@@ -35,7 +35,7 @@ def _empresa(services, data_dir, tmp_path) -> None:
     services.nomina.importar([nc.escribir(tmp_path / "oct", recibos)], CLI_ACTOR)
     for tipo in DOCUMENTOS:
         if tipo != "acuse_iva":
-            pdf = _pdf(tmp_path, f"{tipo}.pdf", tipo)
+            pdf = _pdf(tmp_path, f"{tipo}.pdf", documento_del_mes(tipo))
             services.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, tipo, pdf)
 
 

@@ -16,6 +16,7 @@ from icsoe_desktop.gui.icsoe.registro_repse import RegistroRepseDialog
 from icsoe_desktop.gui.kit import colores
 from tests.conftest import services_copying
 from tests.gui.helpers import ENTER, wait_operations
+from tests.gui.helpers import alt_de as responder_con
 from tests.gui.test_solo_teclado import al_frente, alt_de, elegir_archivo, escribir, ir_a, tecla
 from tests.informativa_servicios import capturista_una_vez
 from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
@@ -54,7 +55,7 @@ def test_the_registration_recorded_and_renewed_by_keyboard(
 ) -> None:
     rfc, _ = quien
     pdf = tmp_path / "registro.pdf"
-    pdf.write_bytes(registro_pdf())
+    pdf.write_bytes(registro_pdf())  # a scan: says neither the RFC nor the aviso
     dialog = _abrir(qtbot, services, rfc, rfc)
     qtbot.waitUntil(lambda: "Sin registro REPSE" in dialog.estado.text())
     assert not dialog.solicitar.isEnabled() and not dialog.renovar.isEnabled()
@@ -71,12 +72,17 @@ def test_the_registration_recorded_and_renewed_by_keyboard(
     alt_de(dialog.pdf.boton)
     qtbot.waitUntil(lambda: dialog.pdf.archivo.text() == str(pdf))
     al_frente(qtbot, dialog)  # as Windows gives it back when the file dialog closes
+    # The scan does not say whose it is: asked, and kept as declared by the clerk.
+    modals.answer(responder_con("Es este registro"))
     modals.answer(ENTER)
     alt_de(dialog.guardar)
-    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    qtbot.waitUntil(lambda: len(modals.messages) == 2)
     al_frente(qtbot, dialog)
     wait_operations(qtbot)
+    assert "no dice el RFC del contratista" in modals.texts[0]
+    modals.messages.pop(0)
     registro = services.repse.ver(rfc, rfc)
+    assert registro is not None and registro.pdf_declarado
     assert (registro.aviso, registro.otorgado, registro.servicios) == (
         "AR-12/2023",
         date(2023, 12, 10),

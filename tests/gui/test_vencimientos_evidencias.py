@@ -14,7 +14,13 @@ from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
 from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.services.acceso.accounts import Registration
 from tests import nomina_cfdi as nc
-from tests.services.test_evidencias import OCTUBRE, _pdf, _todos_menos, empresa  # noqa: F401
+from tests.services.test_evidencias import (  # noqa: F401
+    OCTUBRE,
+    _pdf,
+    _todos_menos,
+    documento_del_mes,
+    empresa,
+)
 from tests.services.test_vencimientos import ANA, PASSWORD
 
 
@@ -42,7 +48,7 @@ def test_the_evidence_not_complete_is_due_on_the_board(qtbot, empresa, tmp_path)
     assert seccion.model.index(2, 0).data(Qt.ItemDataRole.ForegroundRole) is None
     board.grab().save("/tmp/vencimientos_evidencias.png")
     # The acuse attached and a registration does not exist here: one document still missing.
-    acuse = _pdf(tmp_path, "acuse_iva.pdf", "Acuse IVA")
+    acuse = _pdf(tmp_path, "acuse_iva.pdf", documento_del_mes("acuse_iva"))
     empresa.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 10), "acuse_iva", acuse)
     qtbot.waitUntil(lambda: seccion.model.index(0, 4).data() == "Falta 1")
-    assert len(DOCUMENTOS) == 8
+    assert len(DOCUMENTOS) == 9

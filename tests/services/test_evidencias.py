@@ -23,13 +23,14 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.evidencias import DOCUMENTOS, Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.evidencias.archivo import ruta_de
+from icsoe_desktop.services.evidencias.servicio import EstadoCliente
 from icsoe_desktop.services.informativa.repse import Pdf
 from icsoe_desktop.store import cifrado
 from tests import nomina_cfdi as nc
 from tests import respaldos
 from tests.icsoe_helpers import enter_contratista
 from tests.libreoffice import EN_WINDOWS_SIN_LIBREOFFICE, convertir
-from tests.services.test_repse import registro_pdf
+from tests.services.test_repse import constancia_repse, registro_pdf
 
 OCTUBRE = Mes(2026, 10)
 CLIENTE, OTRO, TERCERO = nc.CLIENTES
@@ -57,11 +58,31 @@ def empresa(services, data_dir, tmp_path):
     return services
 
 
+def documento_del_mes(tipo: str, rfc: str = nc.RFC_EMPRESA) -> str:
+    """What the right document of October 2026 says, by slot: its kind, RFC and period (an
+    opinion: positive, and its date)."""
+    if tipo.startswith("opinion_"):
+        autoridad = {"sat": "SAT", "imss": "IMSS", "infonavit": "INFONAVIT"}[tipo[8:]]
+        return (
+            f"Opinión del cumplimiento de obligaciones ({autoridad})\nRFC: {rfc}\n"
+            "Fecha de emisión: 03/11/2026\nSentido: Positivo"
+        )
+    que = {
+        "isr": "Declaración de retenciones de ISR",
+        "acuse_isr": "Acuse de recibo de la declaración de ISR",
+        "pago_isr": "Recibo bancario de pago de contribuciones federales (ISR)",
+        "iva": "Declaración de IVA",
+        "acuse_iva": "Acuse de recibo de la declaración de IVA",
+        "sua": "Cédula de determinación de cuotas SUA",
+    }[tipo]
+    return f"{que}\nRFC: {rfc}\nPeriodo: Octubre 2026"
+
+
 def _todos_menos(services, tmp_path: Path, *faltan: str) -> None:
     for tipo in DOCUMENTOS:
         if tipo not in faltan:
-            pdf = _pdf(tmp_path, f"{tipo}.pdf", f"{DOCUMENTOS[tipo]} octubre 2026")
-            services.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, tipo, pdf)
+            pdf = _pdf(tmp_path, f"{tipo}.pdf", documento_del_mes(tipo))
+            assert services.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, tipo, pdf).avisos == ()
 
 
 def test_a_missing_iva_acuse_is_missing_for_every_client(empresa, tmp_path) -> None:
@@ -88,8 +109,8 @@ def test_the_same_file_is_kept_once(empresa, tmp_path) -> None:
     from contextlib import closing
 
     pdf = _pdf(tmp_path, "opinion.pdf", "Opinión positiva")
-    a = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "opinion_sat", pdf)
-    b = empresa.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 11), "opinion_sat", pdf)
+    a = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "opinion_sat", pdf).sha256
+    b = empresa.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 11), "opinion_sat", pdf).sha256
     assert a == b == hashlib.sha256(pdf.read_bytes()).hexdigest()
     with closing(cifrado.conectar(ruta_de(empresa.store.path))) as conn:
         assert conn.execute("SELECT count(*) FROM archivos WHERE sha256 = ?", (a,)).fetchone() == (
@@ -138,7 +159,7 @@ def _indice(zf: zipfile.ZipFile) -> list[tuple[str, ...]]:
 def test_the_pack_holds_what_its_index_says(empresa, tmp_path) -> None:
     _todos_menos(empresa, tmp_path)
     rfc = enter_contratista(empresa, empresa.data_dir, tmp_path)
-    registro = registro_pdf("Constancia de registro REPSE AR555/2025")
+    registro = constancia_repse(rfc, "AR555/2025")
     empresa.repse.registrar(
         rfc, rfc, "AR555/2025", date(2025, 2, 1), ["Limpieza"], Pdf(registro, "constancia.pdf")
     )
@@ -489,7 +510,7 @@ def test_a_document_attached_before_documents_travelled_is_attached_again(
     """A document synced without its bytes (attached on a desktop of an earlier version) is
     said to be on another desktop, its pack refused; attached here, it is packed."""
     iva = _pdf(tmp_path, "iva.pdf", "Acuse IVA octubre 2026")
-    huella = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva)
+    huella = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", iva).sha256
     from sqlalchemy import update
 
     from icsoe_desktop.store.models import EvidenciaDocumento
@@ -534,3 +555,183 @@ def test_a_restore_whose_archive_cannot_be_written_restores_nothing(empresa, tmp
         assert not list(otra.glob("*.restaurando*"))
     finally:
         nueva.close()
+
+
+def test_a_repse_pdf_declared_by_the_clerk_is_said_so_wherever_it_goes(empresa, tmp_path) -> None:
+    _todos_menos(empresa, tmp_path)
+    rfc = enter_contratista(empresa, empresa.data_dir, tmp_path)
+    escaneado = Pdf(registro_pdf("Constancia de registro REPSE"), "escaneado.pdf")
+    empresa.repse.registrar(
+        rfc, rfc, "AR555/2025", date(2025, 2, 1), ["Limpieza"], escaneado, declarado=True
+    )
+    (estado,) = [
+        e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE) if e.contratante == CLIENTE
+    ]
+    assert estado.completo and "declarado por el usuario" in estado.avisos[0]
+    celda = empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)[0].celdas[0]
+    assert (celda.avisos, celda.texto) == (1, "Completa, 1 con aviso")
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "p.zip")
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        (repse,) = [f for f in _indice(zf) if f[0] == "Registro REPSE"]
+    assert repse[4].startswith("Aviso AR555/2025: escaneado.pdf. Aviso: declarado por el usuario")
+
+
+RFC = nc.RFC_EMPRESA
+# What each PDF says, and the warning it is kept with (None: none).
+DOCUMENTOS_LEIDOS = {
+    "isr": (
+        "SERVICIO DE ADMINISTRACIÓN TRIBUTARIA\nDeclaración provisional o definitiva de "
+        "impuestos federales\nRFC: OTR010101AB1\nPeriodo: Octubre\nEjercicio: 2026",
+        "es del RFC OTR010101AB1, no de SEM980701STA",
+    ),
+    "acuse_isr": (
+        f"Acuse de recibo de la declaración\nRFC: {RFC}\nPeriodo: Septiembre 2026",
+        "es del periodo septiembre de 2026, no de octubre de 2026",
+    ),
+    "opinion_sat": (
+        "Opinión del cumplimiento de obligaciones fiscales (artículo 32-D)\n"
+        f"RFC: {RFC}\nFecha de emisión: 03/11/2026\nSentido: Negativo",
+        "la opinión es negativa: el cliente no puede deducir con ella",
+    ),
+    "opinion_imss": (
+        "Opinión de cumplimiento de obligaciones en materia de seguridad social\n"
+        f"Instituto Mexicano del Seguro Social\nRFC: {RFC}\nFecha de emisión: 28/09/2026\n"
+        "Sentido: Positivo",
+        "la opinión es del 28/09/2026, anterior a octubre de 2026: obtén una actual",
+    ),
+    "opinion_infonavit": (
+        f"Comprobante de pago de aportaciones INFONAVIT\nRFC: {RFC}\nBimestre: 5/2026",
+        "es un comprobante de pago, no una opinión",
+    ),
+    "iva": ("Factura de papelería", "no dice que sea una declaración"),
+    "sua": (
+        f"Cédula de determinación de cuotas SUA\nRFC: {RFC}\nPeriodo: 10/2026",
+        None,
+    ),
+}
+
+
+def test_each_document_is_read_and_a_mismatch_kept_as_a_warning(empresa, tmp_path, clock) -> None:
+    """Another RFC, another month, a negative or stale opinion, a PDF that is none of these:
+    each kept, and warned on the board, in the state and in the pack's index. The slot of
+    the SUA holds the cédula and SIPARE's bank receipt both, each once."""
+    _todos_menos(empresa, tmp_path, *DOCUMENTOS_LEIDOS)
+    for tipo, (texto, aviso) in DOCUMENTOS_LEIDOS.items():
+        hecho = empresa.evidencias.adjuntar(
+            CLI_ACTOR, OCTUBRE, tipo, _pdf(tmp_path, f"{tipo}.pdf", texto)
+        )
+        assert (aviso is None) == (hecho.avisos == ()), (tipo, hecho.avisos)
+        assert aviso is None or aviso in " ".join(hecho.avisos)
+    banco = _pdf(
+        tmp_path,
+        "banco.pdf",
+        f"Comprobante de pago SIPARE\nInstitución bancaria: BBVA\nRFC: {RFC}\n"
+        "Periodo de pago: 2026-10",
+    )
+    clock.advance(minutes=1)  # attached after the SUA: listed after it
+    assert empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "sua", banco).avisos == ()
+    otra_vez = empresa.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "sua", banco)
+    assert otra_vez.ya_estaba
+
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}[CLIENTE]
+    assert estado.documentos["sua"] == "sua.pdf, banco.pdf"
+    assert estado.faltan == ["Registro REPSE"]  # warned, yet present
+    assert "Opinión de cumplimiento del SAT: «opinion_sat.pdf» la opinión es negativa" in (
+        " | ".join(estado.avisos)
+    )
+    celda = empresa.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1)[0].celdas[0]
+    assert (celda.avisos, celda.texto) == (6, "Falta 1, 6 con aviso")
+
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "p.zip")
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        filas = {f[2]: f for f in _indice(zf)}
+        assert zf.read("documentos/sua_2.pdf") == banco.read_bytes()
+    for tipo, (_texto, aviso) in DOCUMENTOS_LEIDOS.items():
+        origen = filas[f"documentos/{tipo}.pdf"][4]
+        assert (f"Aviso: {aviso}" in origen) if aviso else ("Aviso:" not in origen), origen
+    assert (
+        "Leído: opinión, en sentido negativo, del 03/11/2026"
+        in (filas["documentos/opinion_sat.pdf"][4])
+    )
+
+    # The bank receipt removed: the slot keeps the cédula alone, and so does the next pack.
+    assert empresa.evidencias.quitar(CLI_ACTOR, OCTUBRE, "sua", "banco.pdf") == "banco.pdf"
+    with pytest.raises(ValidationError) as ya_no:
+        empresa.evidencias.quitar(CLI_ACTOR, OCTUBRE, "sua", "banco.pdf")
+    assert ya_no.value.code == "documento_no_adjuntado"
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}[CLIENTE]
+    assert estado.documentos["sua"] == "sua.pdf"
+    segundo = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "q.zip")
+    assert "Ya no está: documentos/sua_2.pdf" in segundo.cambios
+
+
+def test_the_weeks_a_worker_who_served_the_client_lacks_are_named(empresa, tmp_path) -> None:
+    """Weekly pay: a receipt every week. One worker started in October and skipped a week;
+    another, paid in September already, has only the last week of October: each missing week
+    is named in the client's state (and on the command line's `estado`)."""
+    nuevo, antiguo = nc.trabajadores(2, seed=99)
+    semana = nc.Periodo.semana
+
+    def recibo(t, lunes):
+        xml = nc.recibo(nc.Emisor(), t, semana(lunes), subcontrataciones=[(TERCERO, "100.000")])
+        return f"{t.curp}-{lunes}.xml", xml
+
+    archivos = [
+        recibo(nuevo, date(2026, 10, 5)),
+        recibo(nuevo, date(2026, 10, 19)),
+        recibo(antiguo, date(2026, 9, 21)),  # paid on 28/09/2026
+        recibo(antiguo, date(2026, 10, 19)),
+    ]
+    assert empresa.nomina.importar([nc.escribir(tmp_path / "mas", archivos)], CLI_ACTOR).guardados
+    _todos_menos(empresa, tmp_path)
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+
+    def linea(t, desde: str, hasta: str) -> str:
+        return f"Recibo de {t.nombre} (NSS {t.nss}) de la semana del {desde} al {hasta}"
+
+    faltan = {
+        nuevo.nombre: [linea(nuevo, "12/10/2026", "18/10/2026")],
+        antiguo.nombre: [
+            linea(antiguo, "28/09/2026", "04/10/2026"),
+            linea(antiguo, "05/10/2026", "11/10/2026"),
+            linea(antiguo, "12/10/2026", "18/10/2026"),
+        ],
+    }
+    esperadas = [x for nombre in sorted(faltan) for x in faltan[nombre]]  # by name, by week
+    assert list(estado[TERCERO].recibos_faltantes) == esperadas
+    assert estado[TERCERO].faltan[:4] == esperadas and not estado[TERCERO].completo
+    # The others' workers were paid every week of the month: nothing named.
+    assert estado[CLIENTE].recibos_faltantes == estado[OTRO].recibos_faltantes == ()
+
+
+def test_a_registration_kept_before_its_pdf_was_read_is_read_again(empresa, tmp_path) -> None:
+    """A registration whose PDF was kept before the rule: the IMSS acuse is not the client's
+    registration (missing, with why, and not packed); a scan that says nothing is packed,
+    said to be unread."""
+    from sqlalchemy import update
+
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+    from icsoe_desktop.store.models import RegistroRepse
+
+    _todos_menos(empresa, tmp_path)
+    rfc = enter_contratista(empresa, empresa.data_dir, tmp_path)
+    bueno = Pdf(constancia_repse(rfc, "AR555/2025"), "constancia.pdf")
+    empresa.repse.registrar(rfc, rfc, "AR555/2025", date(2025, 2, 1), ["Limpieza"], bueno)
+
+    def guardado_antes(datos: bytes) -> EstadoCliente:
+        with empresa.store.session() as session:
+            session.execute(update(RegistroRepse).values(pdf=datos, pdf_nombre="viejo.pdf"))
+        return {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}[CLIENTE]
+
+    acuse = guardado_antes(acuse_imss_pdf(rfc=rfc, periodo="Mayo - Agosto 2026"))
+    assert acuse.repse is None and acuse.faltan == ["Registro REPSE"]
+    assert "«viejo.pdf» es un acuse de presentación (IMSS o INFONAVIT)" in acuse.avisos[0]
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "a.zip")
+    assert not any(n.startswith("repse/") for n in hecho.miembros)
+
+    escaneado = guardado_antes(registro_pdf("Constancia de registro REPSE"))
+    assert escaneado.completo and "se guardó antes de que se leyera" in escaneado.avisos[0]
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "b.zip")
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        (repse,) = [f for f in _indice(zf) if f[0] == "Registro REPSE"]
+    assert "Aviso: su PDF «viejo.pdf» no dice el RFC del contratista" in repse[4]

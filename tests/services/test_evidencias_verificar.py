@@ -26,7 +26,7 @@ from tests import nomina_cfdi as nc
 from tests.icsoe_helpers import enter_contratista
 from tests.services import test_evidencias
 from tests.services.test_evidencias import CLIENTE, OCTUBRE, _indice, _todos_menos
-from tests.services.test_repse import registro_pdf
+from tests.services.test_repse import constancia_repse, registro_pdf
 from tests.test_cli_movimientos import cli
 
 empresa = test_evidencias.empresa  # its fixture: receipts of October imported
@@ -73,7 +73,12 @@ def test_the_client_checks_the_signed_pack(empresa, efirma, data_dir, tmp_path) 
     _todos_menos(empresa, tmp_path)
     rfc = enter_contratista(empresa, empresa.data_dir, tmp_path)
     empresa.repse.registrar(
-        rfc, rfc, "AR555/2025", date(2025, 2, 1), ["Limpieza"], Pdf(registro_pdf(), "r.pdf")
+        rfc,
+        rfc,
+        "AR555/2025",
+        date(2025, 2, 1),
+        ["Limpieza"],
+        Pdf(constancia_repse(rfc, "AR555/2025"), "r.pdf"),
     )
     cer, key = efirma.write(tmp_path / "efirma")
     hecho = empresa.evidencias.paquete(

@@ -39,17 +39,34 @@ def quien(_quien_una_vez, services, smtp_configured):
     return rfc, ana
 
 
-def registro_pdf(texto: str = "Constancia de registro REPSE") -> bytes:
-    """A one-page PDF written with reportlab, as the STPS's constancia is a PDF of text."""
+def registro_pdf(texto: str = "Constancia de registro REPSE", titulo: str = "") -> bytes:
+    """A one-page PDF written with reportlab, as the STPS's constancia is a PDF of text: a
+    line of it per line of ``texto``."""
     import io
 
     from reportlab.pdfgen import canvas
 
     salida = io.BytesIO()
     hoja = canvas.Canvas(salida, invariant=1)
-    hoja.drawString(72, 720, texto)
+    if titulo:
+        hoja.setTitle(titulo)
+    for n, linea in enumerate(texto.splitlines()):
+        hoja.drawString(72, 720 - 20 * n, linea)
     hoja.save()
     return salida.getvalue()
+
+
+def constancia_repse(rfc: str, aviso: str, nota: str = "") -> bytes:
+    """The registration as the STPS's PDF states it: whose (RFC) and which (aviso); ``nota``:
+    a last line that makes one copy's bytes another's."""
+    return registro_pdf(
+        "SECRETARÍA DEL TRABAJO Y PREVISIÓN SOCIAL\n"
+        "Registro de Prestadoras de Servicios Especializados u Obras Especializadas (REPSE)\n"
+        "Constancia de registro\n"
+        "Razón social: Servicios del Mayab, S.A. de C.V.\n"
+        f"RFC: {rfc}\n"
+        f"Número de aviso de registro: {aviso}" + (f"\n{nota}" if nota else "")
+    )
 
 
 def _registrar(services, rfc: str, otorgado: date = date(2024, 3, 15), **kw):
@@ -59,7 +76,8 @@ def _registrar(services, rfc: str, otorgado: date = date(2024, 3, 15), **kw):
         kw.pop("aviso", "ar12345/2024"),
         otorgado,
         kw.pop("servicios", [LIMPIEZA, f"  {MANTENIMIENTO}  "]),
-        kw.pop("pdf", Pdf(registro_pdf(), "registro.pdf")),
+        kw.pop("pdf", Pdf(constancia_repse(rfc, "AR12345/2024"), "registro.pdf")),
+        kw.pop("declarado", False),
     )
 
 
@@ -386,3 +404,43 @@ def test_the_line_a_registration_is_shown_with_by_its_state() -> None:
     )
     assert repse.aviso_registro(repse.RENOVACION_SOLICITADA, "AR1/2023", fin) is None
     assert repse.aviso_registro(repse.VIGENTE, "AR1/2023", fin) is None
+
+
+def test_the_pdf_is_held_to_the_contratista_and_the_aviso(services, quien) -> None:
+    """Another contratista's registration, another aviso, the IMSS acuse and the app's own
+    constancia are refused by what they are, nothing kept; a scan that states neither is kept
+    only as declared by the clerk, and said so; the right one is kept as it is."""
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+
+    rfc, _ = quien
+    casos = [
+        (constancia_repse("OTR010101AB1", "AR12345/2024"), "repse_de_otro_rfc", "OTR010101AB1"),
+        (constancia_repse(rfc, "AR999/2021"), "repse_de_otro_aviso", "AR999/2021"),
+        (acuse_imss_pdf(rfc=rfc, periodo="Mayo - Agosto 2026"), "repse_es_acuse", "acuse"),
+        (registro_pdf("Constancia", titulo="Constancia de firma"), "repse_es_constancia", "firma"),
+        (registro_pdf("Factura de papelería"), "repse_no_es_registro", "no dice"),
+        (registro_pdf("Constancia de registro REPSE"), "repse_sin_datos", "confírmalo"),
+    ]
+    for datos, codigo, texto in casos:
+        with pytest.raises(ValidationError) as refused:
+            _registrar(services, rfc, pdf=Pdf(datos, "registro.pdf"))
+        assert (refused.value.code, texto in refused.value.message) == (codigo, True)
+    assert services.repse.ver(rfc, rfc) is None
+    # The scan, stated by the clerk: kept, and said to be declared.
+    escaneado = Pdf(registro_pdf("Constancia de registro REPSE"), "escaneado.pdf")
+    assert _registrar(services, rfc, pdf=escaneado, declarado=True).pdf_declarado
+    with services.store.session() as session:
+        detalle = session.scalars(
+            select(AuditEntry.detail).where(AuditEntry.action == "repse_registrado")
+        ).one()
+    assert "declarado por el usuario" in detalle
+    # The STPS's own, of this RFC and aviso (written «AR 12345/2024»): not declared.
+    assert not _registrar(services, rfc).pdf_declarado
+    renovado = services.repse.renovar(
+        rfc,
+        rfc,
+        "AR777/2026",
+        date(2026, 11, 1),
+        pdf=Pdf(constancia_repse(rfc, "AR 777/2026"), "n.pdf"),
+    )
+    assert (renovado.aviso, renovado.pdf_declarado) == ("AR777/2026", False)

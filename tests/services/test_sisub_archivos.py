@@ -144,15 +144,11 @@ def test_who_may_export(services, reporte, tmp_path):
     assert error.value.code == "destino_no_escribible"
 
 
-def _registro_stps() -> bytes:
+def _registro_stps(rfc: str) -> bytes:
     """A one-page PDF of text, as the STPS's constancia of the REPSE registration is."""
-    from reportlab.pdfgen import canvas
+    from tests.services.test_repse import constancia_repse
 
-    salida = io.BytesIO()
-    hoja = canvas.Canvas(salida, invariant=1)
-    hoja.drawString(72, 720, "Constancia de registro REPSE AR12345/2024")
-    hoja.save()
-    return salida.getvalue()
+    return constancia_repse(rfc, "AR12345/2024")
 
 
 def test_the_repse_registration_kept_goes_out_under_the_guides_name(services, reporte, tmp_path):
@@ -161,7 +157,7 @@ def test_the_repse_registration_kept_goes_out_under_the_guides_name(services, re
     from icsoe_desktop.services.informativa.repse import Pdf
 
     rfc, _ana, uuid = reporte
-    pdf = _registro_stps()
+    pdf = _registro_stps(rfc)
     services.repse.registrar(
         rfc, rfc, "AR12345/2024", date(2024, 3, 15), ["Mantenimiento industrial"],
         Pdf(pdf, "constancia STPS.pdf"),

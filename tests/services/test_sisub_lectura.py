@@ -30,7 +30,7 @@ from tests import sisub_fixtures as fx
 from tests.informativa_datos import trabajadores_limpios
 from tests.informativa_servicios import CLIENTE
 from tests.libreoffice import EN_WINDOWS_SIN_LIBREOFFICE, convertir
-from tests.services.test_repse import registro_pdf
+from tests.services.test_repse import constancia_repse
 from tests.sisub_datos import (
     ENERO_ABRIL,
     MAYO_AGOSTO,
@@ -116,7 +116,7 @@ def ordinario(quien, services, tmp_path) -> tuple[str, str, str]:
         )  # fmt: skip
     services.repse.registrar(
         rfc, rfc, "AR12345/2024", date(2024, 3, 15), ["Mantenimiento industrial"],
-        Pdf(registro_pdf("Constancia de registro REPSE AR12345/2024"), "constancia STPS.pdf"),
+        Pdf(constancia_repse(rfc, "AR12345/2024"), "constancia STPS.pdf"),
     )  # fmt: skip
     assert [p.mensaje for p in services.sisub.revisar(uuid, ana) if not p.aviso] == []
     return rfc, ana, uuid

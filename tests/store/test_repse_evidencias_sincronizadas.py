@@ -14,7 +14,7 @@ from icsoe_desktop.services.informativa.repse import Pdf
 from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.db import Store
 from tests.icsoe_helpers import enter_contratista
-from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
+from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, constancia_repse, registro_pdf
 from tests.store.test_nomina_sincronizada import _downgrade
 
 _LEER = (
@@ -39,7 +39,7 @@ def test_the_registration_and_the_evidence_survive_the_downgrade_and_back(
     services, data_dir, tmp_path
 ) -> None:
     rfc = enter_contratista(services, data_dir, tmp_path)
-    pdf = Pdf(registro_pdf(), "registro.pdf")
+    pdf = Pdf(constancia_repse(rfc, "AR1/2024"), "registro.pdf")
     servicios = [LIMPIEZA, MANTENIMIENTO]
     services.repse.registrar(rfc, CLI_ACTOR, "AR1/2024", date(2024, 3, 15), servicios, pdf)
     iva = tmp_path / "iva.pdf"
@@ -64,3 +64,32 @@ def test_the_registration_and_the_evidence_survive_the_downgrade_and_back(
         assert len(uuids) == 1 and _UUID.fullmatch(uuids[0])
     finally:
         conn.close()
+
+
+def test_a_slot_of_several_files_down_to_one_per_slot_and_back(services, tmp_path) -> None:
+    """Migration 0054: the files of a slot keep their rows and uuids; downgraded, the slot
+    keeps its last file; upgraded again, that row is as it was (its reading empty: read
+    before the columns held it)."""
+    primero, segundo = tmp_path / "cedula.pdf", tmp_path / "banco.pdf"
+    primero.write_bytes(registro_pdf("Cédula de determinación de cuotas SUA"))
+    segundo.write_bytes(registro_pdf("Comprobante de pago SIPARE"))
+    for pdf in (primero, segundo):
+        services.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 10), "sua", pdf)
+    path = Path(services.store.path)
+    services.close()
+    leer = "SELECT nombre, uuid, avisos FROM evidencia_documentos ORDER BY id"
+    conn = cifrado.conectar(path)
+    antes = conn.execute(leer).fetchall()
+    conn.close()
+    assert [n for n, _, _ in antes] == ["cedula.pdf", "banco.pdf"]
+
+    _downgrade(path, "0053_repse_pdf_declarado")
+    conn = cifrado.conectar(path)
+    assert conn.execute("SELECT nombre, uuid FROM evidencia_documentos").fetchall() == [
+        antes[1][:2]
+    ]
+    conn.close()
+    Store(path).close()  # to head again
+    conn = cifrado.conectar(path)
+    assert conn.execute(leer).fetchall() == [(*antes[1][:2], "")]
+    conn.close()

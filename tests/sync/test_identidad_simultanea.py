@@ -1,7 +1,8 @@
-"""One registro patronal, one REPSE registration, one document per evidence slot, one day due
-per client and one SISUB report per period, however many desktops write them: desktops A and B
-each enter them all offline (another razón social, other PDFs, other services, another day,
-another contract number and amount) and
+"""One registro patronal, one REPSE registration, one row per file of an evidence slot (a slot
+holds several: each desktop's own file kept, the same file attached on both one row), one day
+due per client and one SISUB report per period, however many desktops write them: desktops A
+and B each enter them all offline (another razón social, other PDFs, other services, another
+day, another contract number and amount) and
 sync at once or in turn. The server ends with one row of each key; the desktop whose rows lost
 adopts the server's, its own kept as its conflicts (the others' services and workers adopted
 or added), and no other desktop sees any: not C, which did nothing, nor a desktop that joins
@@ -26,7 +27,7 @@ from icsoe_desktop.sync_server.models import SyncedRow
 from tests import nomina_cfdi as nc
 from tests.icsoe_helpers import enter_contratista
 from tests.informativa_servicios import CLIENTE
-from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
+from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, constancia_repse, registro_pdf
 from tests.sisub_datos import MAYO_AGOSTO, SITIO, contrato
 from tests.sync.conftest import EMPRESA, connect, connected
 from tests.sync.test_normal_simultanea import WAIT_S, first_informativa_held
@@ -38,7 +39,7 @@ ESCRITAS = {
     "registros_patronales": 1,
     "repse_registros": 1,
     "repse_servicios": 2,  # A's one, and B's second: B's first is A's
-    "evidencia_documentos": 1,
+    "evidencia_documentos": 3,  # A's file, B's file, and the one both attached
     "evidencia_entregas": 1,
     "sisub_reportes": 1,
     "sisub_contratos": 1,
@@ -52,15 +53,20 @@ def _empresa(services) -> None:
 
 
 def escribir(desktop, rfc: str, contrato_uuid: str, cual: int, tmp_path) -> None:
-    """Desktop ``cual`` (0: A, 1: B) enters a registro patronal, the REPSE registration, the
-    month's IVA acuse, the client's day due and the period's SISUB report, each its own way."""
+    """Desktop ``cual`` (0: A, 1: B) enters a registro patronal, the REPSE registration, an
+    IVA acuse of its own and one both attach, the client's day due and the period's SISUB
+    report, each its own way."""
     desktop.registros.save("Y5412345106", EMPRESA, f"Nóminas del Centro {cual}", "admin")
     servicios = [LIMPIEZA] if cual == 0 else [LIMPIEZA, MANTENIMIENTO]
-    pdf = Pdf(registro_pdf(f"Constancia de registro REPSE {cual}"), f"registro_{cual}.pdf")
+    constancia = constancia_repse(rfc, "AR12345/2024", f"Copia {cual}")
+    pdf = Pdf(constancia, f"registro_{cual}.pdf")
     desktop.repse.registrar(rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, servicios, pdf)
     acuse = tmp_path / f"acuse_iva_{cual}.pdf"
     acuse.write_bytes(registro_pdf(f"Acuse de la declaración de IVA, copia {cual}"))
     desktop.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", acuse)
+    comun = tmp_path / "acuse_iva_comun.pdf"
+    comun.write_bytes(registro_pdf("Acuse de la declaración de IVA, la misma en los dos"))
+    desktop.evidencias.adjuntar(CLI_ACTOR, OCTUBRE, "acuse_iva", comun)
     desktop.evidencias.fijar_entrega(CLI_ACTOR, CLIENTE.rfc, 20 + cual)
     hecho = desktop.sisub.preparar(rfc, CLI_ACTOR, MAYO_AGOSTO)
     desktop.sisub.guardar_contrato(hecho.uuid, contrato_uuid, CLI_ACTOR, f"SISUB-{cual}", SITIO)
@@ -165,14 +171,10 @@ def test_two_desktops_writing_one_key_end_with_one_row_and_conflicts_only_where_
         assert set(por_titulo) == {
             "Registro patronal",
             "Registro REPSE",
-            "Documento de evidencia",
             "Día de entrega de evidencia",
             "Contrato SISUB",
             "Trabajador del SISUB",
         }
-        # The clerk of each slot sees the winner's, and the loser's own is its conflict.
-        perdio = por_titulo["Documento de evidencia"]
-        assert visto["acuse_iva"] == ({a: propios[b], b: propios[a]}[perdio]["acuse_iva"])
 
         connect(joiner, sync_server.url, sync_server.token(nombre="Nuevo"))
         assert joiner.sync.synchronize().conflictos == 0
@@ -192,8 +194,6 @@ def test_two_desktops_writing_one_key_end_with_one_row_and_conflicts_only_where_
         assert final["registros"] == propios[b]["registros"]
         perdedor = propios[por_titulo["Registro REPSE"]]
         assert final["repse_pdf"] == perdedor["repse_pdf"]
-        perdedor = propios[por_titulo["Documento de evidencia"]]
-        assert final["acuse_iva"] == perdedor["acuse_iva"]
         assert final["entrega"] == propios[por_titulo["Día de entrega de evidencia"]]["entrega"]
         perdedor = propios[por_titulo["Contrato SISUB"]]
         assert final["sisub"].contratos[0].numero == perdedor["sisub"].contratos[0].numero

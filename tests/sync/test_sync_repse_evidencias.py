@@ -18,7 +18,12 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.informativa.repse import Pdf
 from tests import nomina_cfdi as nc
 from tests.icsoe_helpers import enter_contratista
-from tests.services.test_repse import LIMPIEZA, MANTENIMIENTO, registro_pdf
+from tests.services.test_repse import (
+    LIMPIEZA,
+    MANTENIMIENTO,
+    constancia_repse,
+    registro_pdf,
+)
 from tests.sync.conftest import connected
 
 OCTUBRE = Mes(2026, 10)
@@ -62,7 +67,7 @@ def test_the_registration_and_the_months_documents_travel_with_their_pdfs(
     dos, tmp_path, caplog
 ) -> None:
     a, b, rfc = dos
-    pdf = Pdf(registro_pdf(), "registro.pdf")
+    pdf = Pdf(constancia_repse(rfc, "AR12345/2024"), "registro.pdf")
     a.repse.registrar(rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, [LIMPIEZA, MANTENIMIENTO], pdf)
     iva = tmp_path / "acuse_iva.pdf"
     iva.write_bytes(registro_pdf("Acuse de la declaración de IVA, octubre de 2026"))
@@ -80,6 +85,8 @@ def test_the_registration_and_the_months_documents_travel_with_their_pdfs(
     estado = _estado(b)
     assert estado.entrega == date(2026, 11, 25) and estado.repse == "AR12345/2024"
     assert estado.documentos["acuse_iva"] == "acuse_iva.pdf" and estado.en_otro_equipo == ()
+    # What A read of it (it does not state the RFC nor the period) is said on B too.
+    assert estado.avisos == _estado(a).avisos and "no dice el periodo" in estado.avisos[-1]
     celda_a, celda_b = (
         next(f for f in s.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1) if f.contratante == CLIENTE)
         for s in (a, b)
@@ -108,12 +115,16 @@ def test_the_registration_and_the_months_documents_travel_with_their_pdfs(
     a.sync.synchronize()
     assert a.repse.ver(rfc, CLI_ACTOR).servicios == (LIMPIEZA,)
 
-    # A attaches another PDF and the service again in its place: B has both.
+    # A attaches another PDF (a scan, declared by the clerk) and the service again in its
+    # place: B has both, and says the PDF is declared.
     nuevo = Pdf(registro_pdf("Constancia de registro REPSE, corregida"), "registro-2.pdf")
-    a.repse.registrar(rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, [LIMPIEZA, MANTENIMIENTO], nuevo)
+    a.repse.registrar(
+        rfc, CLI_ACTOR, "AR12345/2024", OTORGADO, [LIMPIEZA, MANTENIMIENTO], nuevo, True
+    )
     a.sync.synchronize()
     b.sync.synchronize()
     assert b.repse.ver(rfc, CLI_ACTOR).servicios == (LIMPIEZA, MANTENIMIENTO)
+    assert b.repse.ver(rfc, CLI_ACTOR).pdf_declarado
     assert b.repse.pdf(rfc, CLI_ACTOR) == nuevo
     assert a.conflictos.conflicts() == [] and b.conflictos.conflicts() == []
     _sin_deriva(caplog, a, b)

@@ -326,15 +326,22 @@ class RegistroRepseDialog(QDialog):
         hecho: Callable[[Registro], None],
         campos: dict[str, QWidget],
         primero: QWidget,
+        declarado: Callable[[], Registro] | None = None,
     ) -> None:
-        ejecutar(
-            self,
-            MSG_LEYENDO,
-            trabajo,
-            hecho,
-            al_fallar=lambda exc: msgbox.field_error(self, exc, campos, TITLE, primero),
-            titulo=TITLE,
-        )
+        """``trabajo`` off the window's thread; ``declarado``: the same with the PDF declared
+        by the clerk, offered when the PDF does not say whose registration it is (a scan)."""
+
+        def fallo(exc: DomainError) -> None:
+            if (
+                declarado is not None
+                and exc.code == "repse_sin_datos"
+                and msgbox.question(self, exc.message, "Es este &registro", "Cancelar", TITLE)
+            ):
+                self._hacer(declarado, hecho, campos, primero)
+                return
+            msgbox.field_error(self, exc, campos, TITLE, primero)
+
+        ejecutar(self, MSG_LEYENDO, trabajo, hecho, al_fallar=fallo, titulo=TITLE)
 
     def guardar_registro(self) -> None:
         campos: dict[str, QWidget] = {
@@ -356,6 +363,7 @@ class RegistroRepseDialog(QDialog):
             lambda r: self._hecho(r, MSG_GUARDADO.format(aviso=r.aviso, vence=r.vence)),
             campos,
             self.aviso,
+            lambda: servicio.registrar(rfc, actor, aviso, otorgado, servicios, pdf, True),
         )
 
     def solicitar_renovacion(self) -> None:
@@ -405,6 +413,7 @@ class RegistroRepseDialog(QDialog):
             ),
             campos,
             self.aviso_nuevo,
+            lambda: servicio.renovar(rfc, actor, aviso, otorgado, None, pdf, True),
         )
 
     def _hecho(self, registro: Registro, texto: str) -> None:

@@ -66,6 +66,10 @@ class Contenido:
     anterior: dict[str, str] | None  # the previous pack's members: name → SHA-256
     faltan: list[str] = field(default_factory=list)  # what the client lacks (``estado``'s)
     avisos: list[str] = field(default_factory=list)
+    # What each document's index line says besides where it came from (what its text says,
+    # the warnings it was kept with): by «tipo SHA-256» of a document, «repse» for the
+    # registration.
+    notas: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,21 +104,31 @@ def _filas(c: Contenido) -> list[tuple[str, str, str, str]]:
         (f"recibos/{uuid}.xml", RECIBOS, f"CFDI de nómina importado, UUID {uuid}", huella)
         for uuid, huella in sorted((u.upper(), h) for u, h in c.recibos.items())
     ]
+    vistos: dict[str, int] = {}
     for tipo, nombre, huella, cuando in c.documentos:
         extension = Path(nombre).suffix.lower() or ".pdf"
         origen = f"Adjuntado el {hora_del_centro(cuando):%d/%m/%Y}: {nombre}"
-        filas.append((f"documentos/{tipo}{extension}", DOCUMENTOS[tipo], origen, huella))
+        origen = _con_aviso(origen, c, f"{tipo} {huella}")
+        # A slot of several files: «sua.pdf», «sua_2.pdf»… in the order attached.
+        n = vistos[tipo] = vistos.get(tipo, 0) + 1
+        miembro = f"documentos/{tipo}{'' if n == 1 else f'_{n}'}{extension}"
+        filas.append((miembro, DOCUMENTOS[tipo], origen, huella))
     if c.repse is not None:
         aviso, nombre, pdf = c.repse
         filas.append(
             (
                 "repse/registro_repse.pdf",
                 REGISTRO_REPSE,
-                f"Aviso {aviso}: {nombre}",
+                _con_aviso(f"Aviso {aviso}: {nombre}", c, "repse"),
                 hashlib.sha256(pdf).hexdigest(),
             )
         )
     return filas
+
+
+def _con_aviso(origen: str, c: Contenido, clave: str) -> str:
+    nota = c.notas.get(clave)
+    return f"{origen}. {nota}" if nota else origen
 
 
 def cambios(anterior: dict[str, str] | None, ahora: dict[str, str]) -> list[str]:

@@ -3,7 +3,11 @@
 (``RfcLabora``), with their XML kept, each document, the REPSE registration — and its pack.
 
 A receipt belongs to the month it was paid in (``FechaPago``): the month the client deducts.
-Who attaches and exports: ``Accion.EVIDENCIAS`` (the receipts carry salaries)."""
+Each document is read when attached and kept with what it says and its warnings (another RFC or
+month, a negative or stale opinion, not the kind its slot holds); a slot holds several files.
+What each worker who served a client lacks against his pay periodicity is named with what is
+missing (``recibos_esperados``). Who attaches and exports: ``Accion.EVIDENCIAS`` (the receipts
+carry salaries)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain import evidencias_lectura
 from icsoe_desktop.domain.cambios import EVIDENCIAS, anuncia
 from icsoe_desktop.domain.clock import Clock, hora_del_centro
 from icsoe_desktop.domain.errors import ValidationError
@@ -27,13 +32,14 @@ from icsoe_desktop.domain.evidencias import (
     check_tipo,
 )
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.informativa import repse_pdf
 from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.nomina import SAT_VERIFICADO as SAT_OK
 from icsoe_desktop.domain.nomina import ReciboRechazado, Verificador
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.evidencias import tablero
+from icsoe_desktop.services.evidencias import recibos_esperados, tablero
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
 from icsoe_desktop.services.evidencias.paquete import (
     SAT_SIN_VERIFICAR,
@@ -47,6 +53,7 @@ from icsoe_desktop.services.evidencias.paquete import (
 )
 from icsoe_desktop.services.evidencias.tablero import FilaCliente
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
+from icsoe_desktop.services.informativa.repse import MENSAJES_PDF as MENSAJES_REPSE
 from icsoe_desktop.services.nomina.consulta import vigente
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
@@ -82,6 +89,9 @@ _ALTERADO = (
     "El archivo de evidencias de este equipo se alteró: avisa al área de sistemas (restaurar un "
     "respaldo anterior lo corrige)."
 )
+AVISO_DECLARADO = (
+    f"{repse_pdf.DECLARADO} (su PDF no dice el RFC del contratista o el aviso de registro)"
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,12 @@ class EstadoCliente:
     entrega: date  # the day the evidence is due
     # Documents attached on another desktop (synced) whose bytes this one lacks, by tipo.
     en_otro_equipo: tuple[str, ...] = ()
+    # What is there but not as it should be, kept knowing it (a document of another RFC or
+    # month, a negative opinion, a REPSE PDF declared by the clerk): one line each.
+    avisos: tuple[str, ...] = ()
+    # The receipts a worker who served it lacks against his pay periodicity («Recibo de …
+    # de la semana del … al …»).
+    recibos_faltantes: tuple[str, ...] = ()
 
     @property
     def faltan(self) -> list[str]:
@@ -110,7 +126,7 @@ class EstadoCliente:
             faltan.insert(0, f"XML de {self.recibos_sin_xml:,} recibos (impórtalos de nuevo)")
         if self.repse is None:
             faltan.append(REGISTRO_REPSE)
-        return faltan
+        return [*self.recibos_faltantes, *faltan]
 
     @property
     def completo(self) -> bool:
@@ -122,10 +138,30 @@ class _Mes:
     """What the store holds for a month, read once for every client."""
 
     recibos: dict[str, list[str]] = field(default_factory=dict)  # client → timbres
-    generales: dict[str, EvidenciaDocumento] = field(default_factory=dict)
-    propios: dict[tuple[str, str], EvidenciaDocumento] = field(default_factory=dict)
+    # The files of each slot, in the order attached: for every client (by tipo), or for one
+    # (by tipo and client: those replace the general ones for that client).
+    generales: dict[str, list[EvidenciaDocumento]] = field(default_factory=dict)
+    propios: dict[tuple[str, str], list[EvidenciaDocumento]] = field(default_factory=dict)
     nombres: dict[str, str] = field(default_factory=dict)
     repse: RegistroRepse | None = None
+    repse_rfc: str = ""  # its contratista's
+
+    def de(self, tipo: str, cliente: str) -> list[EvidenciaDocumento]:
+        """The files of the slot ``tipo`` the client's evidence holds."""
+        return self.propios.get((tipo, cliente)) or self.generales.get(tipo, [])
+
+    def todos(self) -> list[EvidenciaDocumento]:
+        return [d for docs in (*self.generales.values(), *self.propios.values()) for d in docs]
+
+
+@dataclass(frozen=True)
+class Adjuntado:
+    """A file attached: its SHA-256, its name, and the warnings it was kept with."""
+
+    sha256: str
+    nombre: str
+    avisos: tuple[str, ...] = ()
+    ya_estaba: bool = False  # the same bytes were already in the slot
 
 
 class EvidenciasService:
@@ -163,14 +199,25 @@ class EvidenciasService:
         tipo: str,
         ruta: Path,
         contratante: str | None = None,
-    ) -> str:
-        """The month's document ``tipo`` for every client (or for ``contratante`` alone),
-        replacing the one attached before; its bytes kept once. Its SHA-256."""
+    ) -> Adjuntado:
+        """A file of the month's slot ``tipo`` for every client (or for ``contratante`` alone),
+        beside those attached before (a slot holds several: the SUA cédula, SIPARE's line and
+        its bank receipt…); the same bytes again in the slot add nothing. Read for what it
+        says (domain/evidencias_lectura.py): a mismatch is kept as a warning, shown on the
+        board and in the pack's index."""
         self._permisos.exigir(actor, Accion.EVIDENCIAS, f"{tipo} {mes.clave}")
         tipo = check_tipo(tipo)
         cliente = check_rfc(contratante, "contratante") if contratante else ""
         datos = _leer(ruta)
-        leer_acuse(datos, ruta.name, mensajes=MENSAJES_PDF)
+        leido = leer_acuse(datos, ruta.name, mensajes=MENSAJES_PDF)
+        lectura = evidencias_lectura.leer(
+            leido.texto,
+            leido.es_constancia,
+            tipo,
+            self._rfc_empresa().strip().upper(),
+            mes,
+            frozenset({cliente}) if cliente else frozenset(),
+        )
         huella = self._archivo.guardar(datos)
         with self._store.session() as session:
             row = session.scalar(
@@ -178,22 +225,85 @@ class EvidenciasService:
                     EvidenciaDocumento.mes == mes.clave,
                     EvidenciaDocumento.tipo == tipo,
                     EvidenciaDocumento.contratante == cliente,
+                    EvidenciaDocumento.sha256 == huella,
                 )
             )
+            if row is not None and not row.deleted:
+                if not row.datos:  # attached before documents travelled: they travel now
+                    row.datos = datos
+                return Adjuntado(huella, row.nombre, tuple(_lineas(row.avisos)), ya_estaba=True)
             if row is None:
                 row = EvidenciaDocumento(mes=mes.clave, tipo=tipo, contratante=cliente)
                 session.add(row)
             row.nombre, row.sha256, row.tamano = ruta.name[:255], huella, len(datos)
             row.datos = datos  # travels to the other desktops
             row.adjuntado_at = self._clock()
+            row.lectura, row.avisos = lectura.resumen[:300], "\n".join(lectura.avisos)
+            row.deleted = False
             self._audit.record(
                 session,
                 actor,
                 "evidencia_adjuntada",
                 f"{mes.clave} {tipo}",
-                f"{cliente or 'todos los clientes'}: {ruta.name}, SHA-256 {huella}",
+                f"{cliente or 'todos los clientes'}: {ruta.name}, SHA-256 {huella}; "
+                f"leído: {lectura.resumen}"
+                + (f"; con aviso: {'; '.join(lectura.avisos)}" if lectura.avisos else ""),
             )
-        return huella
+        return Adjuntado(huella, ruta.name, lectura.avisos)
+
+    @anuncia(EVIDENCIAS)
+    def quitar(
+        self,
+        actor: str | None,
+        mes: Mes,
+        tipo: str,
+        archivo: str,
+        contratante: str | None = None,
+    ) -> str:
+        """The file of the slot named ``archivo`` (its name, or its SHA-256 or the start of
+        it) removed; its name. The pack made after no longer holds it."""
+        self._permisos.exigir(actor, Accion.EVIDENCIAS, f"{tipo} {mes.clave}")
+        tipo = check_tipo(tipo)
+        cliente = check_rfc(contratante, "contratante") if contratante else ""
+        buscado = archivo.strip()
+        with self._store.session() as session:
+            filas = session.scalars(
+                select(EvidenciaDocumento).where(
+                    EvidenciaDocumento.mes == mes.clave,
+                    EvidenciaDocumento.tipo == tipo,
+                    EvidenciaDocumento.contratante == cliente,
+                    EvidenciaDocumento.deleted.is_(False),
+                )
+            ).all()
+            elegidas = [
+                f
+                for f in filas
+                if f.nombre == buscado
+                or (len(buscado) >= 8 and f.sha256.startswith(buscado.lower()))
+            ]
+            donde = f"{DOCUMENTOS[tipo]} de {mes.clave} ({cliente or 'todos los clientes'})"
+            if not elegidas:
+                raise ValidationError(
+                    "documento_no_adjuntado",
+                    f"«{buscado}» no está adjuntado como {donde}.",
+                    "archivo",
+                )
+            if len(elegidas) > 1:
+                raise ValidationError(
+                    "documento_ambiguo",
+                    f"Hay {len(elegidas)} archivos «{buscado}» en {donde}: indica su SHA-256.",
+                    "archivo",
+                )
+            fila = elegidas[0]
+            fila.deleted = True
+            self._audit.record(
+                session,
+                actor,
+                "evidencia_quitada",
+                f"{mes.clave} {tipo}",
+                f"{cliente or 'todos los clientes'}: {fila.nombre}, SHA-256 {fila.sha256}",
+            )
+            return fila.nombre
 
     # --- the board -----------------------------------------------------------------------------
 
@@ -206,14 +316,15 @@ class EvidenciasService:
         with self._store.session() as session:
             leido = _del_mes(session, mes, self._rfc_empresa())
             self._al_archivo(session, leido)
+            esperados = recibos_esperados.del_mes(session, mes, self.hoy())
+            valido, avisos_repse = _repse_leido(leido)  # its PDF read in the session
         clientes = sorted(set(leido.nombres) | set(leido.recibos))
         timbres = [t for c in clientes for t in leido.recibos.get(c, [])]
         con_xml = self._archivo.recibos(timbres)
-        repse = _repse_del_mes(leido.repse, mes)
+        repse = _repse_del_mes(leido.repse, mes) if valido else None
+        avisos_repse = avisos_repse if repse or not valido else ()
         dias = self._dias()
-        aqui = self._archivo.tiene(
-            d.sha256 for d in (*leido.generales.values(), *leido.propios.values())
-        )
+        aqui = self._archivo.tiene(d.sha256 for d in leido.todos())
         return [
             EstadoCliente(
                 contratante=c,
@@ -221,21 +332,24 @@ class EvidenciasService:
                 recibos=len(leido.recibos.get(c, [])),
                 recibos_sin_xml=sum(1 for t in leido.recibos.get(c, []) if t not in con_xml),
                 documentos={
-                    t: (
-                        d.nombre
-                        if (d := leido.propios.get((t, c)) or leido.generales.get(t))
-                        else None
-                    )
+                    t: ", ".join(d.nombre for d in docs) if (docs := leido.de(t, c)) else None
                     for t in DOCUMENTOS
                 },
                 repse=repse,
                 entrega=mes.entrega(dia_entrega or dias.get(c, DIA_ENTREGA)),
                 en_otro_equipo=tuple(
-                    t
-                    for t in DOCUMENTOS
-                    if (d := leido.propios.get((t, c)) or leido.generales.get(t))
-                    and d.sha256 not in aqui
+                    t for t in DOCUMENTOS if any(d.sha256 not in aqui for d in leido.de(t, c))
                 ),
+                avisos=(
+                    *(
+                        f"{DOCUMENTOS[t]}: «{d.nombre}» {aviso}"
+                        for t in DOCUMENTOS
+                        for d in leido.de(t, c)
+                        for aviso in _lineas(d.avisos)
+                    ),
+                    *avisos_repse,
+                ),
+                recibos_faltantes=tuple(esperados.get(c, ())),
             )
             for c in clientes
         ]
@@ -304,9 +418,10 @@ class EvidenciasService:
                 .order_by(EvidenciaPaquete.id.desc())
                 .limit(1)
             )
+            valido, avisos_repse = _repse_leido(leido)
             repse_pdf = (
                 (leido.repse.aviso, leido.repse.pdf_nombre, leido.repse.pdf)
-                if leido.repse is not None and leido.repse.pdf
+                if leido.repse is not None and leido.repse.pdf and valido
                 else None
             )
         timbres = leido.recibos.get(cliente, [])
@@ -328,11 +443,18 @@ class EvidenciasService:
                 "se escribió el paquete.",
                 "contratante",
             )
-        documentos = [
-            d
-            for t in DOCUMENTOS
-            if (d := leido.propios.get((t, cliente)) or leido.generales.get(t)) is not None
-        ]
+        documentos = [d for t in DOCUMENTOS for d in leido.de(t, cliente)]
+        notas = {
+            f"{d.tipo} {d.sha256}": " ".join(
+                (
+                    *([f"Leído: {d.lectura}."] if d.lectura else []),
+                    *(f"Aviso: {a}." for a in _lineas(d.avisos)),
+                )
+            )
+            for d in documentos
+        }
+        if repse_pdf and avisos_repse:
+            notas["repse"] = " ".join(f"Aviso: {a.split(': ', 1)[1]}" for a in avisos_repse)
         contenido = Contenido(
             contratista=self._rfc_empresa().strip().upper() or "EMPRESA",
             contratante=cliente,
@@ -342,6 +464,7 @@ class EvidenciasService:
             repse=repse_pdf,
             anterior=json.loads(anterior) if anterior else None,
             faltan=estado.faltan if estado is not None else [],
+            notas={k: v for k, v in notas.items() if v},
         )
         hecho = escribir(
             contenido,
@@ -406,7 +529,7 @@ class EvidenciasService:
         """The month's documents another desktop attached (received with their bytes) kept in
         this desktop's archive, where the state and the pack read them: only bytes that are
         what the row's SHA-256 says."""
-        documentos = [*leido.generales.values(), *leido.propios.values()]
+        documentos = leido.todos()
         aqui = self._archivo.tiene(d.sha256 for d in documentos)
         faltan = [d.id for d in documentos if d.sha256 not in aqui]
         if not faltan:
@@ -435,8 +558,8 @@ def _leer(ruta: Path) -> bytes:
 
 def _del_mes(session: Session, mes: Mes, rfc_empresa: str) -> _Mes:
     recibos: dict[str, list[str]] = {}
-    generales: dict[str, EvidenciaDocumento] = {}
-    propios: dict[tuple[str, str], EvidenciaDocumento] = {}
+    generales: dict[str, list[EvidenciaDocumento]] = {}
+    propios: dict[tuple[str, str], list[EvidenciaDocumento]] = {}
     nombres: dict[str, str] = {}
     r, s = ReciboNomina, SubcontratacionNomina
     for timbre, cliente in session.execute(
@@ -447,32 +570,70 @@ def _del_mes(session: Session, mes: Mes, rfc_empresa: str) -> _Mes:
     ):
         recibos.setdefault(cliente, []).append(timbre)
     for d in session.scalars(
-        select(EvidenciaDocumento).where(EvidenciaDocumento.mes == mes.clave)
+        select(EvidenciaDocumento)
+        .where(EvidenciaDocumento.mes == mes.clave, EvidenciaDocumento.deleted.is_(False))
+        # The order attached, the same on every desktop (rows arrive there in any order).
+        .order_by(
+            EvidenciaDocumento.adjuntado_at, EvidenciaDocumento.nombre, EvidenciaDocumento.sha256
+        )
     ).all():
         if d.contratante:
-            propios[(d.tipo, d.contratante)] = d
+            propios.setdefault((d.tipo, d.contratante), []).append(d)
         else:
-            generales[d.tipo] = d
+            generales.setdefault(d.tipo, []).append(d)
     for rfc, nombre in session.execute(
         select(Contratante.rfc, Contratante.nombre).where(
             Contratante.deleted.is_(False), Contratante.extranjero_sin_ep.is_(False)
         )
     ):
         nombres.setdefault(rfc, nombre)
-    return _Mes(recibos, generales, propios, nombres, _registro(session, rfc_empresa))
+    return _Mes(recibos, generales, propios, nombres, *_registro(session, rfc_empresa))
 
 
-def _registro(session: Session, rfc_empresa: str) -> RegistroRepse | None:
-    """The empresa's own registration as a contratista, else the only one in its store."""
+def _registro(session: Session, rfc_empresa: str) -> tuple[RegistroRepse | None, str]:
+    """The empresa's own registration as a contratista, else the only one in its store; and
+    its contratista's RFC."""
     filas = session.execute(
         select(RegistroRepse, Contratista.rfc).join(
             Contratista, Contratista.id == RegistroRepse.contratista_id
         )
     ).all()
-    propio = [reg for reg, rfc in filas if rfc == rfc_empresa.strip().upper()]
+    propio = [(reg, rfc) for reg, rfc in filas if rfc == rfc_empresa.strip().upper()]
     if propio:
         return propio[0]
-    return filas[0][0] if len(filas) == 1 else None
+    return (filas[0][0], filas[0][1]) if len(filas) == 1 else (None, "")
+
+
+def _repse_leido(leido: _Mes) -> tuple[bool, tuple[str, ...]]:
+    """The registration's PDF read again by today's rule (services/informativa/repse.py
+    ``leer_registro``; one kept before the rule was never read): whether it may go to the
+    client, and the lines it is told with. Another RFC's or aviso's, an acuse, the app's
+    constancia: not the registration (missing, and why). One that does not state whose it is:
+    declared by the clerk, or, kept before the rule, said to be unread."""
+    registro = leido.repse
+    if registro is None or not registro.pdf:
+        return True, ()
+    linea = f"{REGISTRO_REPSE} {registro.aviso}: "
+    nombre = registro.pdf_nombre or "registro.pdf"
+    try:
+        pdf = leer_acuse(registro.pdf, nombre, mensajes=MENSAJES_REPSE)
+        faltan = repse_pdf.cotejar(
+            pdf.texto, pdf.es_constancia, leido.repse_rfc, registro.aviso, nombre
+        )
+    except ValidationError as exc:
+        return False, (f"{linea}{exc.message} Regístralo de nuevo con el PDF de la STPS.",)
+    if registro.pdf_declarado:
+        return True, (f"{linea}{AVISO_DECLARADO}",)
+    if faltan:
+        return True, (
+            f"{linea}su PDF «{nombre}» no dice {' ni '.join(faltan)} y se guardó antes de que "
+            "se leyera: regístralo de nuevo con el PDF de la STPS (o declarándolo)",
+        )
+    return True, ()
+
+
+def _lineas(texto: str) -> list[str]:
+    return [x for x in texto.splitlines() if x.strip()]
 
 
 def _repse_del_mes(registro: RegistroRepse | None, mes: Mes) -> str | None:
@@ -484,4 +645,4 @@ def _repse_del_mes(registro: RegistroRepse | None, mes: Mes) -> str | None:
     return registro.aviso
 
 
-__all__ = ["EstadoCliente", "EvidenciasService"]
+__all__ = ["Adjuntado", "EstadoCliente", "EvidenciasService"]

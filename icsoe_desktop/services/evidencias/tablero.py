@@ -29,6 +29,9 @@ class Celda:
     sin_xml: int
     faltan: int  # the month's documents missing, and the REPSE registration
     entrega: date
+    # Documents kept with a warning (another RFC or month, a negative opinion, a REPSE PDF
+    # declared by the clerk): there, but the client's portal may refuse them.
+    avisos: int = 0
 
     @property
     def completa(self) -> bool:
@@ -38,10 +41,11 @@ class Celda:
     def texto(self) -> str:
         if self.recibos == 0:
             return "Sin recibos"
+        avisos = f", {self.avisos} con aviso" if self.avisos else ""
         if self.completa:
-            return "Completa"
+            return f"Completa{avisos}"
         faltan = self.faltan + (1 if self.sin_xml else 0)
-        return f"{'Falta' if faltan == 1 else 'Faltan'} {faltan}"
+        return f"{'Falta' if faltan == 1 else 'Faltan'} {faltan}{avisos}"
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,17 @@ def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
         celdas = []
         for mes in meses:
             cuantos, sin_xml = recibos.get((cliente, mes.clave), (0, 0))
-            presentes = documentos.get((mes.clave, ""), set()) | documentos.get(
-                (mes.clave, cliente), set()
+            # Per slot, the client's own files replace those for every client.
+            presentes = {
+                **documentos.get((mes.clave, ""), {}),
+                **documentos.get((mes.clave, cliente), {}),
+            }
+            vigente = _vigente(repse, mes)
+            faltan = len(DOCUMENTOS.keys() - presentes.keys()) + (0 if vigente else 1)
+            avisos = sum(presentes.values()) + (
+                1 if vigente and repse is not None and repse[2] else 0
             )
-            faltan = len(DOCUMENTOS.keys() - presentes) + (0 if _vigente(repse, mes) else 1)
-            celdas.append(Celda(mes, cuantos, sin_xml, faltan, mes.entrega(dia)))
+            celdas.append(Celda(mes, cuantos, sin_xml, faltan, mes.entrega(dia), avisos))
         filas.append(FilaCliente(cliente, nombres.get(cliente, ""), dia, tuple(celdas)))
     return filas
 
@@ -138,10 +148,11 @@ def _recibos(
 
 def _documentos(
     conn: sqlite3.Connection, tablas: set[str], meses: list[Mes], con_archivo: bool
-) -> dict[tuple[str, str], set[str]]:
-    """(month, client or "") → the tipos of the documents attached whose bytes are here (one
-    attached on another desktop before documents travelled is missing until attached again)."""
-    documentos: dict[tuple[str, str], set[str]] = {}
+) -> dict[tuple[str, str], dict[str, int]]:
+    """(month, client or "") → tipo → how many of its files were kept with a warning, of the
+    slots with files whose bytes are here (one attached on another desktop before documents
+    travelled is missing until attached again)."""
+    documentos: dict[tuple[str, str], dict[str, int]] = {}
     if "evidencia_documentos" not in tablas:
         return documentos
     columnas = {c[1] for c in conn.execute("PRAGMA table_info(evidencia_documentos)")}
@@ -150,13 +161,16 @@ def _documentos(
             *(["length(datos) > 0"] if "datos" in columnas else [])]  # fmt: skip
     if not aqui:
         return documentos
+    avisos = "sum(avisos != '')" if "avisos" in columnas else "0"
+    if "deleted" in columnas:  # a file removed from its slot
+        aqui = [f"NOT deleted AND ({' OR '.join(aqui)})"]
     marcas = ", ".join("?" * len(meses))
-    for mes, contratante, tipo in conn.execute(
-        f"SELECT mes, contratante, tipo FROM evidencia_documentos WHERE mes IN ({marcas}) "
-        f"AND ({' OR '.join(aqui)})",
+    for mes, contratante, tipo, con_aviso in conn.execute(
+        f"SELECT mes, contratante, tipo, {avisos} FROM evidencia_documentos "
+        f"WHERE mes IN ({marcas}) AND ({' OR '.join(aqui)}) GROUP BY 1, 2, 3",
         [m.clave for m in meses],
     ):
-        documentos.setdefault((mes, contratante), set()).add(tipo)
+        documentos.setdefault((mes, contratante), {})[tipo] = int(con_aviso or 0)
     return documentos
 
 
@@ -172,22 +186,27 @@ def _nombres(conn: sqlite3.Connection, tablas: set[str]) -> dict[str, str]:
     return nombres
 
 
-def _repse(conn: sqlite3.Connection, tablas: set[str]) -> tuple[date, date] | None:
-    """(granted, end) of the empresa's own registration, else of the only one in the store,
-    when it has its PDF (services/evidencias/servicio.py picks it the same way)."""
+def _repse(conn: sqlite3.Connection, tablas: set[str]) -> tuple[date, date, bool] | None:
+    """(granted, end, its PDF declared by the clerk) of the empresa's own registration, else
+    of the only one in the store, when it has its PDF (services/evidencias/servicio.py picks
+    it the same way)."""
     if "repse_registros" not in tablas or "empresa" not in tablas:
         return None
+    columnas = {c[1] for c in conn.execute("PRAGMA table_info(repse_registros)")}
+    declarado = "r.pdf_declarado" if "pdf_declarado" in columnas else "0"
     filas = conn.execute(
-        "SELECT r.otorgado, r.vence, r.pdf_sha256, c.rfc = (SELECT rfc FROM empresa LIMIT 1) "
+        f"SELECT r.otorgado, r.vence, r.pdf_sha256, {declarado}, "
+        "c.rfc = (SELECT rfc FROM empresa LIMIT 1) "
         "FROM repse_registros r JOIN icsoe_contratistas c ON c.id = r.contratista_id"
     ).fetchall()
-    elegida = [f for f in filas if f[3]] or (filas if len(filas) == 1 else [])
+    elegida = [f for f in filas if f[4]] or (filas if len(filas) == 1 else [])
     if not elegida or not elegida[0][2]:
         return None
-    return date.fromisoformat(elegida[0][0]), date.fromisoformat(elegida[0][1])
+    otorgado, fin = date.fromisoformat(elegida[0][0]), date.fromisoformat(elegida[0][1])
+    return otorgado, fin, bool(elegida[0][3])
 
 
-def _vigente(repse: tuple[date, date] | None, mes: Mes) -> bool:
+def _vigente(repse: tuple[date, date, bool] | None, mes: Mes) -> bool:
     return repse is not None and repse[0] <= mes.fin and repse[1] >= mes.inicio
 
 

@@ -7,7 +7,7 @@ asked by the capture when a contract is saved)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa import repse
+from icsoe_desktop.domain.informativa import repse, repse_pdf
 from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
@@ -77,6 +77,8 @@ class Registro:
     renovacion_solicitada: date | None = None
     renovacion_folio: str = ""
     anterior: str = ""
+    # Its PDF did not state the RFC or the aviso: the clerk stated it is this registration's.
+    pdf_declarado: bool = False
 
     @property
     def estado_texto(self) -> str:
@@ -159,11 +161,16 @@ def pdf_de_archivo(ruta: Path, tope: int = MAX_ACUSE_BYTES) -> Pdf:
     return Pdf(datos, ruta.name)
 
 
-def leer_pdf(pdf: Pdf, cancelado: Callable[[], bool] | None = None) -> str:
-    """The PDF read whole by the bounded reader (refused when empty, not a PDF, protected,
-    damaged or too big); its SHA-256."""
-    leer_acuse(pdf.datos, pdf.nombre, cancelado, mensajes=MENSAJES_PDF)
-    return hashlib.sha256(pdf.datos).hexdigest()
+def leer_registro(pdf: Pdf, rfc: str, aviso: str, declarado: bool) -> tuple[str, bool]:
+    """The registration's PDF read by the bounded reader and held to the contratista's RFC
+    and ``aviso`` (domain/informativa/repse_pdf.py): its SHA-256, and whether it is kept as
+    declared by the clerk (its text does not state them and ``declarado`` says it is this
+    registration's). Another RFC's or aviso's, an acuse or the app's constancia: refused."""
+    leido = leer_acuse(pdf.datos, pdf.nombre, mensajes=MENSAJES_PDF)
+    faltan = repse_pdf.cotejar(leido.texto, leido.es_constancia, rfc, aviso, pdf.nombre)
+    if faltan and not declarado:
+        raise repse_pdf.sin_datos(pdf.nombre, faltan, rfc, aviso)
+    return hashlib.sha256(pdf.datos).hexdigest(), bool(faltan)
 
 
 class RepseService(InformativaBase):
@@ -232,14 +239,18 @@ class RepseService(InformativaBase):
         otorgado: date,
         servicios: Sequence[str],
         pdf: Pdf | None = None,
+        declarado: bool = False,
     ) -> Registro:
         """The contratista's registration recorded, or corrected as a whole when it had one
-        (the aviso, date and services as the STPS's PDF states them)."""
+        (the aviso, date and services as the STPS's PDF states them; a PDF that does not state
+        the RFC or the aviso only when ``declarado``)."""
         self._permisos.exigir(actor, Accion.REGISTRO_REPSE, rfc)
         aviso = repse.check_aviso(aviso)
         limpios = repse.check_servicios(servicios)
         _check_otorgado(otorgado, self._hoy())
-        sha = leer_pdf(pdf) if pdf is not None else ""
+        sha, pdf_declarado = (
+            leer_registro(pdf, rfc, aviso, declarado) if pdf is not None else ("", False)
+        )
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor, Accion.REGISTRO_REPSE)
             row = session.scalar(
@@ -252,6 +263,7 @@ class RepseService(InformativaBase):
             row.aviso, row.otorgado, row.vence = aviso, otorgado, repse.vence(otorgado)
             if pdf is not None:
                 row.pdf, row.pdf_nombre, row.pdf_sha256 = pdf.datos, pdf.nombre[:255], sha
+                row.pdf_declarado = pdf_declarado
             _poner_servicios(session, row, limpios)
             self._audit.record(session, actor, accion, rfc, _detalle(row, limpios))
         return self._leido(rfc, actor)
@@ -299,14 +311,17 @@ class RepseService(InformativaBase):
         otorgado: date,
         servicios: Sequence[str] | None = None,
         pdf: Pdf | None = None,
+        declarado: bool = False,
     ) -> Registro:
         """The new registration that continues the current one (its services unless others
-        are given); the renewal asked is then settled."""
+        are given); the renewal asked is then settled. Its PDF held to it as ``registrar``'s."""
         self._permisos.exigir(actor, Accion.REGISTRO_REPSE, rfc)
         aviso = repse.check_aviso(aviso)
         limpios = repse.check_servicios(servicios) if servicios is not None else None
         _check_otorgado(otorgado, self._hoy())
-        sha = leer_pdf(pdf) if pdf is not None else ""
+        sha, pdf_declarado = (
+            leer_registro(pdf, rfc, aviso, declarado) if pdf is not None else ("", False)
+        )
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor, Accion.REGISTRO_REPSE)
             row = self._registrado(session, contratista)
@@ -322,6 +337,7 @@ class RepseService(InformativaBase):
             row.renovacion_solicitada, row.renovacion_folio = None, ""
             if pdf is not None:
                 row.pdf, row.pdf_nombre, row.pdf_sha256 = pdf.datos, pdf.nombre[:255], sha
+                row.pdf_declarado = pdf_declarado
             if limpios is not None:
                 _poner_servicios(session, row, limpios)
             self._audit.record(
@@ -381,6 +397,8 @@ def _detalle(row: RegistroRepse, servicios: list[str]) -> str:
         texto += f", {len(servicios)} servicios"
     if row.pdf_sha256:
         texto += f", PDF SHA-256 {row.pdf_sha256}"
+        if row.pdf_declarado:
+            texto += f" ({repse_pdf.DECLARADO})"
     return texto
 
 
@@ -397,6 +415,7 @@ def _registro(rfc: str, row: RegistroRepse, servicios: list[str], hoy: date) -> 
         renovacion_solicitada=row.renovacion_solicitada,
         renovacion_folio=row.renovacion_folio,
         anterior=row.anterior,
+        pdf_declarado=bool(row.pdf_declarado) and bool(row.pdf_sha256),
     )
 
 
@@ -406,7 +425,7 @@ __all__ = [
     "Registro",
     "RepseService",
     "autorizado_en",
-    "leer_pdf",
+    "leer_registro",
     "pdf_de_archivo",
     "registro_de",
 ]

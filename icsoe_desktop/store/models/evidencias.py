@@ -16,9 +16,13 @@ from icsoe_desktop.store.models.base import Base, SyncedMixin
 
 
 class EvidenciaDocumento(SyncedMixin, Base):
+    """A file of a month's slot: a slot holds several (the SUA cédula, SIPARE's line and its
+    bank receipt…), each once by its SHA-256; one removed stays as a deleted row (attached
+    again, it is that row again)."""
+
     __tablename__ = "evidencia_documentos"
     __table_args__ = (
-        UniqueConstraint("mes", "tipo", "contratante", name="uq_evidencia_documento"),
+        UniqueConstraint("mes", "tipo", "contratante", "sha256", name="uq_evidencia_documento"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -34,6 +38,10 @@ class EvidenciaDocumento(SyncedMixin, Base):
     datos: Mapped[bytes] = mapped_column(
         LargeBinary, default=b"", server_default=text("x''"), deferred=True
     )
+    # What its text says (domain/evidencias_lectura.py ``Lectura.resumen``) and the warnings
+    # it was kept with, one a line (empty: none): the board and the pack's index show them.
+    lectura: Mapped[str] = mapped_column(String(300), default="", server_default=text("''"))
+    avisos: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
 
 
 class EvidenciaPaquete(Base):

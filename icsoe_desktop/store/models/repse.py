@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +37,9 @@ class RegistroRepse(SyncedMixin, Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary, default=b"", deferred=True)
     pdf_nombre: Mapped[str] = mapped_column(String(255), default="")
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # The PDF does not state the contratista's RFC or the aviso (a scan): the clerk stated it
+    # is this registration's (services/informativa/repse.py ``leer_registro``).
+    pdf_declarado: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     # A renewal asked for and not granted yet: its date and folio.
     renovacion_solicitada: Mapped[date | None] = mapped_column(Date, nullable=True)
     renovacion_folio: Mapped[str] = mapped_column(String(40), default="")

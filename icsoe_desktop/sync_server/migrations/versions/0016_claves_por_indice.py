@@ -1,5 +1,5 @@
 """Indexes of the rows the server holds once by key (``sync_server/exclusivas.py`` ``SONDAS``):
-the REPSE registration by contratista, the evidence documents by month, kind and client, the
+the REPSE registration by contratista, the evidence documents by month, kind, client and file, the
 SISUB reports by contratista and period, a contract's SISUB data and the SISUB's worker rows by
 their whole key. A push of one looks for the row of the same key before storing it; without
 them, that look-up read every row of the company's table (registrations, reports and documents
@@ -21,7 +21,11 @@ depends_on = None
 # Index name, table, the key's columns (the very expressions exclusivas.py probes by).
 INDICES = (
     ("ix_rows_registro_repse", "repse_registros", ("contratista_id",)),
-    ("ix_rows_evidencia_documento", "evidencia_documentos", ("mes", "tipo", "contratante")),
+    (
+        "ix_rows_evidencia_documento",
+        "evidencia_documentos",
+        ("mes", "tipo", "contratante", "sha256"),
+    ),
     ("ix_rows_reporte_sisub", "sisub_reportes", ("contratista_id", "periodo")),
     ("ix_rows_contrato_sisub", "sisub_contratos", ("contrato_id",)),
     (
