@@ -3,7 +3,7 @@ the INFONAVIT's SISUB of the contratista's period: prepared from the informativa
 receipts (once filed, ``--complementario --motivo M`` prepares the one that corrects it),
 checked, why the ICSOE informativa differs noted (``anotar --motivo TEXTO`` or
 ``--motivo-stdin``), its files written (``--salida DIR``, the office's guide with
-``--guia GUIA.xls``) and its acuse registered (``--acuse PDF``); ``sisub adjuntar --contratista RFC --escritura PDF`` or
+``--guia GUIA.xls``, repeated for the three guides) and its acuse registered (``--acuse PDF``); ``sisub adjuntar --contratista RFC --escritura PDF`` or
 ``--contrato NUM --pdf PDF`` keeps the PDFs every period's export carries."""
 
 from __future__ import annotations
@@ -70,7 +70,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
             )
         if nombre == "exportar":
             accion.add_argument("--salida", metavar="DIR", required=True)
-            accion.add_argument("--guia", metavar="GUIA.xls")
+            accion.add_argument(
+                "--guia",
+                metavar="GUIA.xls",
+                action="append",
+                help="un archivo de guía del INFONAVIT (repite --guia para los tres: sujeto "
+                "obligado, contratos y detalle de trabajadores; o un libro con las tres hojas)",
+            )
             accion.add_argument("--zip", action="store_true", help="un ZIP en vez de una carpeta")
         if nombre == "presentar":
             accion.add_argument("--acuse", metavar="PDF", required=True)
@@ -214,8 +220,13 @@ def _exportar(args: argparse.Namespace, uuid: str, services: Services) -> int:
 
     dichos: tuple[str, ...] = ()
     if args.guia:
-        # Said as the guide is read: a failed export still tells what the guide cannot fill.
-        dichos = services.sisub_archivos.leer_guia(Path(args.guia), CLI_ACTOR).avisos
+        archivos = services.sisub_archivos
+        hojas = archivos.reconocer_guias([Path(g) for g in args.guia], CLI_ACTOR)
+        # The match said before it is remembered; a failed export still tells what the guide
+        # cannot fill.
+        for hoja in hojas.values():
+            print(f"Guía reconocida: {hoja.texto}.", file=sys.stderr)
+        dichos = archivos.recordar_guias(hojas, CLI_ACTOR).avisos
         for aviso in dichos:
             print(aviso, file=sys.stderr)
     hecho = services.sisub_archivos.exportar(uuid, CLI_ACTOR, Path(args.salida), args.zip)

@@ -143,10 +143,19 @@ def test_the_offices_guide_is_read_from_the_window(
     dialogo = SisubDialog(services, rfc, rfc)
     qtbot.addWidget(dialogo)
     dialogo.show()
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(guia), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(guia)], ""))
+    # The match is shown first; cancelled, nothing is remembered.
+    modals.answer("Cancelar")
     click(qtbot, dialogo.guia)
     qtbot.waitUntil(lambda: len(modals.texts) == 1)
+    assert (
+        "Detalle de trabajadores: «guia_detalle.xls» (fila 2), 7 de 8 columnas" in modals.texts[0]
+    )
     assert "«Clave de ubicación» no se puede llenar" in modals.texts[0]
+    assert not services.sisub_archivos.layouts()["trabajadores"].de_guia
+    modals.answer("Usar estas guías")
+    click(qtbot, dialogo.guia)
+    qtbot.waitUntil(lambda: len(modals.texts) == 3)
     assert services.sisub_archivos.layouts()["trabajadores"].titulos[4] == "Clave de ubicación"
 
 

@@ -201,10 +201,11 @@ def test_the_sujeto_obligado_carries_the_registro_most_workers_are_tied_by(
     ) in hecho.avisos
 
 
-def test_a_character_windows_1252_lacks_is_written_as_excel_does():
+def test_a_character_windows_1252_lacks_is_written_as_excel_does_without_a_final_break():
     from icsoe_desktop.domain.sisub.layout import sin_ansi, texto_csv
 
-    assert texto_csv([["Ana ✓", 'dice "hola", sí']]) == b'Ana ?,"dice ""hola"", s\xed"\r\n'
+    # Rows end in CRLF, the last one without it (the instructivo has it deleted).
+    assert texto_csv([["Ana ✓", 'dice "hola", sí'], ["x"]]) == b'Ana ?,"dice ""hola"", s\xed"\r\nx'
     assert sin_ansi("Ana ✓ Ñ") == "✓"
 
 

@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
@@ -53,9 +53,9 @@ from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION
 from icsoe_desktop.services.sisub.avance import PASOS, Avance
 from icsoe_desktop.services.sisub.guia import (
     Guias,
+    HojaLeida,
     con_incluido,
-    huella,
-    leer_guia,
+    reconocer,
     texto_formato,
     texto_sin_llenar,
 )
@@ -71,7 +71,6 @@ from icsoe_desktop.store.models import (
 
 MSG_PROBLEMAS = "Revisar encontró {cuantos} que corregir antes de exportar. El primero: {primero}"
 MSG_DESTINO = "No se pudo escribir en «{destino}»: {motivo}."
-MSG_GUIA_ILEGIBLE = "No se pudo leer «{nombre}»: {motivo}."
 MSG_REGISTRO = (
     "«{archivo}.csv» lleva el registro patronal {registro}, el de más trabajadores del periodo "
     "({trabajadores}): entra al Portal Empresarial con el mismo."
@@ -127,22 +126,28 @@ class SisubArchivosService(InformativaBase):
 
     # --- the office's guide --------------------------------------------------------------------
 
+    def reconocer_guias(self, paths: Sequence[Path], actor: str | None) -> dict[str, HojaLeida]:
+        """Per CSV, the sheet of the guides (``paths``: the three files, or one workbook of
+        three sheets) that is its guide, and its columns: what the clerk sees before it is
+        remembered (``recordar_guias``). Nothing is kept here."""
+        self._permisos.exigir(actor, Accion.PRESENTAR_SISUB, ", ".join(p.name for p in paths))
+        return reconocer(paths)
+
     @anuncia(ICSOE)
-    def leer_guia(self, path: Path, actor: str | None) -> GuiaLeida:
-        """The guide's layouts, kept for the next exports of every desktop of the empresa."""
-        self._permisos.exigir(actor, Accion.PRESENTAR_SISUB, path.name)
-        layouts = leer_guia(path)
-        try:
-            sha256 = huella(path)
-        except OSError as exc:  # gone or locked between the two reads
-            raise ValidationError(
-                "guia_ilegible", MSG_GUIA_ILEGIBLE.format(nombre=path.name, motivo=motivo_os(exc))
-            ) from exc
+    def recordar_guias(self, hojas: dict[str, HojaLeida], actor: str | None) -> GuiaLeida:
+        """The guides' layouts recognised, kept for the next exports of every desktop of the
+        empresa (each CSV's with its file's name and SHA-256); the other CSVs keep theirs."""
+        nombres = ", ".join(sorted({h.nombre for h in hojas.values()}))
+        self._permisos.exigir(actor, Accion.PRESENTAR_SISUB, nombres)
+        layouts = {a: h.layout for a, h in hojas.items()}
         avisos = tuple(texto_sin_llenar(layouts))
-        self._guias.guardar(
-            layouts, path.name, sha256, actor, "; ".join(avisos) or "todas las columnas"
-        )
+        self._guias.recordar(hojas, actor, "; ".join(avisos) or "todas las columnas")
         return GuiaLeida(layouts, avisos)
+
+    def leer_guia(self, path: Path | Sequence[Path], actor: str | None) -> GuiaLeida:
+        """``reconocer_guias`` and ``recordar_guias`` in one step."""
+        paths = [path] if isinstance(path, Path) else list(path)
+        return self.recordar_guias(self.reconocer_guias(paths, actor), actor)
 
     def layouts(self) -> dict[str, Layout]:
         return self._guias.layouts()
