@@ -66,6 +66,8 @@ def preparar(base: Path, contratos: int, trabajadores: int, semanas: int) -> tup
         services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab", CLI_ACTOR)
         services.nombrar_empresa()
         rfc = enter_contratista(services, data, base)
+        # Its REPSE registration: Revisar refuses an export without it.
+        services.repse.registrar(rfc, rfc, "AR12345/2024", date(2024, 3, 15), ["Mantenimiento"])
         informativa = services.informativas.crear(rfc, rfc, Periodo(2026, 2))
         uuids = [contrato(services, informativa, rfc, rfc, n) for n in range(contratos)]
         gente = list(personas(trabajadores, anio=2026))

@@ -25,6 +25,8 @@ OTRO_CLIENTE = Parte(
     nombre="Comercial del Mayab, S.A. de C.V.",
     domicilio=Domicilio("Calle 60", "301", "", "Centro", "97000", "Mérida", "Yucatán"),
 )
+REPSE = "AR12345/2024"  # the contratista's REPSE aviso, as the fixture ``reporte`` records it
+SERVICIO = "Mantenimiento industrial especializado"  # the service of the contracts and the REPSE
 SITIO = Domicilio("Av. Industrias", "1200", "Nave 3", "Industrial", "97288", "Mérida", "Yucatán")
 # The office's guide of the workers' file (its .xls: tests/services/libros_de_prueba.py
 # ``escribir``): a title row, then its columns in an order of its own, «Clave de ubicación» one
@@ -74,7 +76,7 @@ def contrato(
             contratante,
             objeto=f"Mantenimiento especializado para {cliente.nombre}",
             folio_repse="12345/2025",
-            descripcion_servicio="Mantenimiento industrial especializado",
+            descripcion_servicio=SERVICIO,
             fecha_inicial=inicio,
             fecha_final=fin,
         ),
@@ -104,6 +106,12 @@ def de_la_lista(services: Any, contrato: str, actor: str) -> list[nc.Trabajador]
 def importar(services: Any, carpeta: Path, recibos: list[tuple[str, bytes]]) -> None:
     reporte = services.nomina.importar([nc.escribir(carpeta, recibos)], CLI_ACTOR)
     assert reporte.guardados == len(recibos), reporte.resumen()
+
+
+def con_repse(services: Any, rfc: str) -> None:
+    """The contratista's REPSE registration recorded (Revisar asks for it), without its PDF."""
+    servicios = [SERVICIO, "Servicios de limpieza industrial especializada"]
+    services.repse.registrar(rfc, rfc, REPSE, date(2024, 3, 15), servicios)
 
 
 def empresa_de_la_nomina(services: Any, data_dir: Path) -> None:

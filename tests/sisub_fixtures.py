@@ -20,6 +20,7 @@ from tests.sisub_datos import (
     ENERO_ABRIL,
     MAYO_AGOSTO,
     SITIO,
+    con_repse,
     contrato,
     de_la_lista,
     empresa_de_la_nomina,
@@ -44,9 +45,11 @@ services = services_copying(quien="_quien_una_vez", firmada="_firmada_una_vez")
 
 @pytest.fixture
 def quien(_quien_una_vez, services, data_dir, smtp_configured) -> tuple[str, str]:
-    """(the contratista's RFC, its capturista Ana's CURP); the empresa is the payroll's emisor."""
+    """(the contratista's RFC, its capturista Ana's CURP); the empresa is the payroll's emisor,
+    the contratista's REPSE registration recorded (without its PDF)."""
     empresa_de_la_nomina(services, data_dir)
     rfc, ana, _ = _quien_una_vez[1]
+    con_repse(services, rfc)  # Revisar asks for it
     return rfc, ana
 
 

@@ -11,9 +11,10 @@ from datetime import date
 import pytest
 
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from tests.conftest import services_copying
 from tests.informativa_servicios import CLIENTE, capturista_una_vez
-from tests.sisub_datos import ENERO_ABRIL, contrato
+from tests.sisub_datos import ENERO_ABRIL, con_repse, contrato
 from tests.test_cli_movimientos import cli
 
 
@@ -28,6 +29,9 @@ services = services_copying(quien="_quien_una_vez")
 @pytest.fixture
 def quien(_quien_una_vez, services, smtp_configured):
     rfc, ana, _ = _quien_una_vez[1]
+    con_repse(services, rfc)  # Revisar asks for it
+    # Its registro patronal: the sujeto obligado's row carries it, with activity or without.
+    services.registros.save("B1234567105", rfc, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
     return rfc, ana
 
 

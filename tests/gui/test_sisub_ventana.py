@@ -21,6 +21,7 @@ from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import (
     ENERO_ABRIL,
     SITIO,
+    con_repse,
     contrato,
     de_la_lista,
     empresa_de_la_nomina,
@@ -45,6 +46,7 @@ def quien(_quien_una_vez, services, data_dir, smtp_configured, tmp_path):
         for t in (uno, dos)
     ]  # fmt: skip
     importar(services, tmp_path / "nomina", recibos)
+    con_repse(services, rfc)  # Revisar asks for it
     return rfc, ana
 
 

@@ -167,19 +167,16 @@ COLUMNAS: dict[str, tuple[Columna, ...]] = {
             "aportacion_sin_credito",
             "Aportación sin crédito de los trabajadores del contrato",
             ("Aportación sin crédito", "Aportaciones sin crédito"),
-            True,
         ),
         Columna(
             "aportacion_con_credito",
             "Aportación con crédito de los trabajadores del contrato",
             ("Aportación con crédito", "Aportaciones con crédito"),
-            True,
         ),
         Columna(
             "amortizacion",
             "Amortización de los trabajadores del contrato",
             ("Amortización", "Amortizaciones"),
-            True,
         ),
     ),
     CONTRATOS: (

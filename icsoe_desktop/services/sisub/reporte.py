@@ -25,6 +25,7 @@ from icsoe_desktop.domain.identifiers import check_registro_patronal
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo, Problema
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub import presentados
+from icsoe_desktop.domain.sisub.archivos import filas, vacias
 from icsoe_desktop.domain.sisub.captura import TrabajadorCapturado, check_captura, check_importes
 from icsoe_desktop.domain.sisub.modelo import (
     CAMPOS_IMPORTES,
@@ -55,6 +56,7 @@ from icsoe_desktop.services.sisub.capturados import (
     sin_los_quitados,
     texto_de_importes,
 )
+from icsoe_desktop.services.sisub.guia import Guias
 from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
 from icsoe_desktop.services.sisub.revisar import (
     bimestres_con_recibos,
@@ -62,6 +64,7 @@ from icsoe_desktop.services.sisub.revisar import (
     propuestos_editados,
     registro_repse,
 )
+from icsoe_desktop.services.sisub.sujeto import sujeto_de
 from icsoe_desktop.services.sisub.vigentes import Vigente, contratos_en_vigor
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
@@ -352,7 +355,10 @@ class SisubService(InformativaBase):
             propuestos = propuestos_editados(session, row.id, contratista.id, reporte.periodo)
             registro = registro_repse(session, contratista.id)
             recibos = sin_los_quitados(session, row.id, bimestres_con_recibos(session, reporte))
-        return reporte, revisar(reporte, icsoe, propuestos, registro, recibos)
+            sujeto, _pdf = sujeto_de(session, contratista, reporte)
+        layouts = Guias(self._store, self._audit, self._clock).layouts()
+        faltan = vacias(filas(reporte, sujeto, layouts), layouts)
+        return reporte, revisar(reporte, icsoe, propuestos, registro, recibos, faltan)
 
     def del_contratante(
         self, uuid: str, actor: str | None, accion: Accion, contratante: str
