@@ -87,6 +87,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                 help="el acuse (escaneado) no dice el RFC o el periodo y se confirma que es este",
             )
 
+    sujeto = actions.add_parser(
+        "sujeto",
+        help="guarda una vez lo que el archivo del sujeto obligado pide además de los datos "
+        "generales: entre calles, representante legal, administrador único, escritura, "
+        "notario y folio mercantil (lo no dado queda como estaba)",
+    )
+    sujeto.add_argument("--contratista", metavar="RFC", required=True)
+    sujeto.add_argument("--empresa", metavar="RFC", default=argparse.SUPPRESS)
+    for opcion, ayuda in _SUJETO.values():
+        sujeto.add_argument(opcion, metavar="TEXTO", help=ayuda)
+
     adjuntar = actions.add_parser(
         "adjuntar",
         help="guarda una vez la escritura constitutiva (--escritura PDF) o el PDF de un contrato "
@@ -99,6 +110,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     adjuntar.add_argument("--pdf", metavar="PDF")
 
 
+# The sujeto's data by field: the option and its help.
+_SUJETO = {
+    "entre_calle": ("--entre-calle", "la primera calle entre las que está el domicilio"),
+    "y_calle": ("--y-calle", "la segunda calle"),
+    "representante_legal": ("--representante", "el representante legal"),
+    "administrador_unico": ("--administrador", "el administrador único"),
+    "escritura_numero": ("--escritura-numero", "el número de la escritura constitutiva"),
+    "escritura_fecha": ("--escritura-fecha", "su fecha, dd/mm/aaaa"),
+    "notario_nombre": ("--notario", "el nombre del notario"),
+    "notario_numero": ("--notaria", "el número del notario"),
+    "folio_mercantil": ("--folio-mercantil", "el folio mercantil"),
+}
+
+
 def run(args: argparse.Namespace, services: Services) -> int:
     from icsoe_desktop.domain.errors import DomainError
 
@@ -107,6 +132,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
             return _preparar(args, services)
         if args.sisub_command == "adjuntar":
             return _adjuntar(args, services)
+        if args.sisub_command == "sujeto":
+            return _sujeto(args, services)
         uuid = services.sisub.del_periodo(args.contratista, CLI_ACTOR, args.periodo)
         if uuid is None:
             print(
@@ -164,6 +191,33 @@ def _preparar(args: argparse.Namespace, services: Services) -> int:
         )
     )
     return 0
+
+
+def _sujeto(args: argparse.Namespace, services: Services) -> int:
+    from dataclasses import replace
+    from datetime import datetime
+
+    antes = services.sisub.datos_sujeto(args.contratista, CLI_ACTOR)
+    cambios: dict[str, object] = {}
+    for campo in _SUJETO:
+        valor = getattr(args, campo_de_opcion(_SUJETO[campo][0]))
+        if valor is None:
+            continue
+        if campo == "escritura_fecha":
+            try:
+                cambios[campo] = datetime.strptime(valor.strip(), "%d/%m/%Y").date()
+            except ValueError:
+                print(f"«{valor}» no es una fecha dd/mm/aaaa.", file=sys.stderr)
+                return 2
+        else:
+            cambios[campo] = valor
+    services.sisub.guardar_sujeto(args.contratista, CLI_ACTOR, replace(antes, **cambios))  # type: ignore[arg-type]
+    print(f"Datos del sujeto obligado de {args.contratista} guardados para el SISUB.")
+    return 0
+
+
+def campo_de_opcion(opcion: str) -> str:
+    return opcion.lstrip("-").replace("-", "_")
 
 
 def _adjuntar(args: argparse.Namespace, services: Services) -> int:

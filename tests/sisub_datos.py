@@ -110,7 +110,11 @@ def importar(services: Any, carpeta: Path, recibos: list[tuple[str, bytes]]) -> 
 
 def con_repse(services: Any, rfc: str) -> None:
     """The contratista's REPSE registration recorded (Revisar asks for it), without its PDF."""
-    servicios = [SERVICIO, "Servicios de limpieza industrial especializada"]
+    servicios = [
+        SERVICIO,
+        "Servicios de limpieza industrial especializada",
+        "Refrigeración industrial",
+    ]
     services.repse.registrar(rfc, rfc, REPSE, date(2024, 3, 15), servicios)
 
 

@@ -48,10 +48,22 @@ def test_a_period_without_contracts_from_preparar_to_presentar(services, quien, 
     assert "SISUB de mayo–agosto 2026 (Sin actividad): 0 contratos en vigor" in hecho.stdout
     hecho = cli(data_dir, "sisub", "revisar", *periodo)
     assert (hecho.returncode, hecho.stdout) == (0, "")
+    # The sujeto's data captured once: a date that is none refused, then kept.
+    sujeto = ("sisub", "sujeto", "--contratista", rfc, "--representante", "Ana Pérez")
+    hecho = cli(data_dir, *sujeto, "--escritura-fecha", "31/02/2020")
+    assert (hecho.returncode, hecho.stderr.strip()) == (
+        2,
+        "«31/02/2020» no es una fecha dd/mm/aaaa.",
+    )
+    hecho = cli(data_dir, *sujeto, "--escritura-fecha", "01/06/2015", "--notaria", "45")
+    assert hecho.returncode == 0, hecho.stderr
     hecho = cli(data_dir, "sisub", "exportar", *periodo, "--salida", tmp_path / "salida", "--zip")
     assert hecho.returncode == 0, hecho.stderr
     with zipfile.ZipFile(hecho.stdout.strip()) as archivo:
         assert "3_SISUB_Ley_29_bis_DetalleTrab.csv" in archivo.namelist()
+        sujeto_csv = archivo.read("1_SISUB_Ley_29_bis_Sujeto obligado.csv").decode("cp1252")
+    assert "Ana Pérez" in sujeto_csv and ",01/06/2015," in sujeto_csv and ",45," in sujeto_csv
+    assert not sujeto_csv.endswith("\n")
     otro = tmp_path / "otro.pdf"
     otro.write_bytes(acuse_infonavit_pdf(rfc="XAXX010101000"))
     hecho = cli(data_dir, "sisub", "presentar", *periodo, "--acuse", otro)

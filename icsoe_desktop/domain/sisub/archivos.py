@@ -10,7 +10,13 @@ from datetime import date
 
 from icsoe_desktop.domain.informativa.modelo import Domicilio
 from icsoe_desktop.domain.sisub.layout import CONTRATOS, REQUERIDOS, SUJETO, TRABAJADORES, Layout
-from icsoe_desktop.domain.sisub.modelo import ContratoSisub, ReporteSisub, TrabajadorSisub
+from icsoe_desktop.domain.sisub.modelo import (
+    ContratoSisub,
+    Montos,
+    ReporteSisub,
+    TrabajadorSisub,
+    montos_por_registro,
+)
 
 
 @dataclass(frozen=True)
@@ -56,9 +62,14 @@ def _periodo(reporte: ReporteSisub) -> dict[str, str]:
     return {"cuatrimestre": str(reporte.periodo.numero), "anio": str(reporte.periodo.anio)}
 
 
-def valores_sujeto(reporte: ReporteSisub, sujeto: Sujeto, registro: str) -> dict[str, str]:
+def valores_sujeto(
+    reporte: ReporteSisub, sujeto: Sujeto, registro: str, montos: Montos
+) -> dict[str, str]:
     return {
         **sujeto.datos,
+        "aportacion_sin_credito": pesos(montos.sin_credito),
+        "aportacion_con_credito": pesos(montos.con_credito),
+        "amortizacion": pesos(montos.amortizacion),
         "rfc": reporte.rfc,
         "razon_social": reporte.nombre,
         "registro_patronal": registro,
@@ -82,8 +93,23 @@ def valores_contrato(reporte: ReporteSisub, c: ContratoSisub) -> dict[str, str]:
         "fecha_fin": fecha(c.fecha_final),
         "trabajadores": str(len({t.nss for t in c.trabajadores})),
         **_periodo(reporte),
-        **_sitio(c.sitio),
+        # The beneficiary's domicilio fiscal, as the public layout puts it (the work site
+        # goes in the workers' file).
+        **_sitio(c.contratante.domicilio),
+        "tipo_contrato": c.tipo,
+        "monto": pesos(c.monto) if c.monto else "",
+        "vigencia": vigencia(c.fecha_inicial, c.fecha_final),
+        "registro_beneficiario": c.registro_beneficiario,
+        "correo_beneficiario": c.contratante.correo,
+        "telefono_beneficiario": c.contratante.telefono_fijo or c.contratante.telefono_movil,
     }
+
+
+def vigencia(inicio: date | None, fin: date | None) -> str:
+    """«01/03/2026 al 28/02/2027»; «01/03/2026 en adelante» without an end."""
+    if inicio is None:
+        return ""
+    return f"{fecha(inicio)} al {fecha(fin)}" if fin else f"{fecha(inicio)} en adelante"
 
 
 def valores_trabajador(
@@ -131,10 +157,14 @@ def filas(
         if avance is not None:
             avance(hechos, len(reporte.contratos))
     registros = sujeto.registros or ("",)
+    montos = montos_por_registro(reporte)
     return {
         SUJETO: [
             list(layouts[SUJETO].titulos),
-            *(hacer[SUJETO](valores_sujeto(reporte, sujeto, r)) for r in registros),
+            *(
+                hacer[SUJETO](valores_sujeto(reporte, sujeto, r, montos.get(r, Montos())))
+                for r in registros
+            ),
         ],
         CONTRATOS: [list(layouts[CONTRATOS].titulos), *contratos],
         TRABAJADORES: [list(layouts[TRABAJADORES].titulos), *trabajadores],

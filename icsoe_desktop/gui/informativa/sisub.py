@@ -106,6 +106,8 @@ IMPORTES = (
     ("variables", "Percepciones variables"),
     ("no_integradas", "No integradas"),
     ("no_excedente", "Salario no excedente"),
+    ("aportacion", "Aportación INFONAVIT"),
+    ("amortizacion", "Amortización del crédito"),
 )
 
 

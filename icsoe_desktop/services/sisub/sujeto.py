@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.sisub.archivos import Sujeto
+from icsoe_desktop.domain.sisub.archivos import Sujeto, fecha
 from icsoe_desktop.domain.sisub.modelo import ReporteSisub
 from icsoe_desktop.store.models import Contratista, RegistroPatronal, RegistroRepse
 
@@ -57,4 +57,13 @@ def datos_del_sujeto(contratista: Contratista) -> dict[str, str]:
         "codigo_postal": contratista.codigo_postal,
         "municipio": contratista.municipio,
         "entidad": contratista.entidad,
+        "entre_calle": contratista.entre_calle,
+        "y_calle": contratista.y_calle,
+        "representante_legal": contratista.representante_legal,
+        "administrador_unico": contratista.administrador_unico,
+        "escritura_numero": contratista.escritura_numero,
+        "escritura_fecha": fecha(contratista.escritura_fecha),
+        "notario_nombre": contratista.notario_nombre,
+        "notario_numero": contratista.notario_numero,
+        "folio_mercantil": contratista.folio_mercantil,
     }
