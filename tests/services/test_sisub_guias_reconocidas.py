@@ -144,5 +144,13 @@ def test_a_sheet_of_another_guide_or_of_two_is_refused_with_its_reason(services,
     with pytest.raises(ValidationError) as error:
         archivos.leer_guia(formula, rfc)
     assert "su encabezado tiene fórmulas (G3: =CONCATENATE(" in error.value.message
+    # Two files of the same guide.
+    otra = escribir(tmp_path / "otra.xlsx", g.hoja(g.OFICINA, "d"))
+    uno = escribir(tmp_path / "uno.xlsx", g.hoja(g.TRABAJADORES, "d"))
+    with pytest.raises(ValidationError) as error:
+        archivos.leer_guia([uno, otra], rfc)
+    assert "«uno.xlsx» y «otra.xlsx» son las dos la guía de «Detalle de trabajadores»" in (
+        error.value.message
+    )
     # Nothing was remembered.
     assert not any(layout.de_guia for layout in archivos.layouts().values())
