@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from icsoe_desktop.domain.sisub.importes import ReciboSisub, aportacion
 from icsoe_desktop.domain.sisub.titulos import campo_de, reconocer
 
@@ -51,3 +53,33 @@ def test_the_infonavit_days_and_the_cap() -> None:
     # SBC past 25 UMA (2026: 117.31 × 25 = 2,932.75), half the time for this client.
     alto = ReciboSisub(date(2026, 5, 10), 400_000, 50_000, (), 0, 7, 7_000)
     assert aportacion(alto) == round(293_275 * 7 * 5 / 100 / 2)
+
+
+def test_the_contracts_and_sujetos_data_checked() -> None:
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.domain.sisub.captura import (
+        DatosSujeto,
+        DelContrato,
+        check_datos_sujeto,
+        check_del_contrato,
+    )
+
+    limpio = check_del_contrato(DelContrato("  Obra   especializada ", 100, " B1234567105 "))
+    assert limpio == DelContrato("Obra especializada", 100, "B1234567105")
+    for malo, codigo in (
+        (DelContrato("x" * 61), "campo_largo"),
+        (DelContrato(monto=-1), "importe_invalido"),
+        (DelContrato(registro_beneficiario="123"), "registro_patronal_invalido"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            check_del_contrato(malo)
+        assert error.value.code.startswith(codigo.split("_")[0]), error.value.code
+    hoy = date(2026, 11, 29)
+    assert check_datos_sujeto(DatosSujeto(notario_numero=" 45 "), hoy).notario_numero == "45"
+    for malo, codigo in (
+        (DatosSujeto(folio_mercantil="F" * 41), "campo_largo"),
+        (DatosSujeto(escritura_fecha=date(2026, 12, 1)), "fecha_futura"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            check_datos_sujeto(malo, hoy)
+        assert error.value.code == codigo

@@ -1,8 +1,12 @@
-"""The office's copy of the INFONAVIT guide («archivos de guía», .xls from the Portal
-Empresarial) read for its layout: the header row of each sheet, through the one intake
-(services/archivos/lectura.py: bounded, any order of columns, title rows above the header),
-each sheet taken for the CSV whose fields it names the most. A column no field of the app
-fills is kept in its place, written empty, and named.
+"""The office's copies of the INFONAVIT guides («archivos de guía», .xls from the Portal
+Empresarial: three files, or one workbook of three sheets) read for their layouts: each
+sheet's first rows through the one intake (services/archivos/lectura.py: bounded, title rows
+above the header), the sheet recognised by its guide's own words and its titles matched by
+their significant words (domain/sisub/titulos.py). A sheet refused (the words of two guides,
+some of one only, a name that says another guide, a formula in its header) refuses the
+whole reading with its reason: nothing is kept (``reconocer``; ``Guias.recordar`` keeps what
+the clerk took). A column no field of the app fills is kept in its place, written empty, and
+named.
 
 The layouts read are kept in the empresa's store (``sisub_guias``: one row per CSV, with the
 guide's file name and SHA-256, who read it and when), synced, so every desktop of the company
@@ -313,16 +317,6 @@ class Guias:
     def layouts(self) -> dict[str, Layout]:
         """Per CSV, the office's guide's layout when one was read, else the built-in one."""
         return con_incluido(self.guardadas())
-
-    @anuncia(ICSOE)
-    def guardar(
-        self, nuevos: dict[str, Layout], nombre: str, sha256: str, actor: str | None, detalle: str
-    ) -> None:
-        """``nuevos`` kept as the guide ``nombre`` gave them, the reading audited with
-        ``detalle``; the other CSVs keep theirs."""
-        with self._store.session() as session:
-            self._escribir(session, nuevos, nombre, sha256, actor or "", self._clock())
-            self._audit.record(session, actor, AUDIT_LEIDA, nombre, f"SHA-256 {sha256}; {detalle}")
 
     @anuncia(ICSOE)
     def recordar(self, hojas: dict[str, HojaLeida], actor: str | None, detalle: str) -> None:
