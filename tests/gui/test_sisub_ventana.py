@@ -299,3 +299,31 @@ def test_the_practice_sisub_says_it_is_practice(qtbot, data_dir, clock, tmp_path
         dialogo.close()
     finally:
         practica.close()
+
+
+def test_the_sujetos_data_are_captured_once_from_the_window(qtbot, modals, services, quien):
+    from icsoe_desktop.gui.informativa.sisub_sujeto import DatosSujetoDialog
+
+    rfc, _ana = quien
+    services.sisub.preparar(rfc, rfc, "2026-2")
+    dialogo = SisubDialog(services, rfc, rfc)
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    abiertos: list[DatosSujetoDialog] = []
+
+    def llenar(ventana) -> None:
+        assert isinstance(ventana, DatosSujetoDialog)
+        abiertos.append(ventana)
+        type_text(qtbot, ventana.campos["escritura_fecha"], "31/02/2015")
+        click(qtbot, ventana.aceptar)  # refused: the dialog stays, the date is focused
+        ventana.campos["escritura_fecha"].clear()
+        type_text(qtbot, ventana.campos["escritura_fecha"], "01/06/2015")
+        type_text(qtbot, ventana.campos["representante_legal"], "Ana Pérez")
+        click(qtbot, ventana.aceptar)
+
+    modals.handle(llenar)
+    click(qtbot, dialogo.sujeto)
+    qtbot.waitUntil(lambda: bool(abiertos) and not abiertos[0].isVisible())
+    assert "«31/02/2015» no es una fecha" in modals.texts[0]
+    datos = services.sisub.datos_sujeto(rfc, rfc)
+    assert (datos.representante_legal, datos.escritura_fecha) == ("Ana Pérez", date(2015, 6, 1))

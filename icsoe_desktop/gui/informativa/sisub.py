@@ -453,6 +453,11 @@ class SisubDialog(QDialog):
             grid.addWidget(QLabel(texto), fila, 0)
             grid.addWidget(etiqueta, fila, 1)
             grid.addWidget(boton, fila, 2)
+        # What the sujeto obligado's file asks beyond the datos generales, kept once.
+        self.sujeto = _boton("Datos del sujeto obligado…", "sujetoButton")
+        self.sujeto.clicked.connect(self._datos_sujeto)
+        grid.addWidget(QLabel("Escritura, representante, entre calles:"), 2, 0)
+        grid.addWidget(self.sujeto, 2, 2)
         grid.setColumnStretch(1, 1)
         return caja
 
@@ -464,6 +469,7 @@ class SisubDialog(QDialog):
     def _pdfs(self) -> None:
         """What is kept: the escritura and the chosen contract's PDF."""
         c = self._contrato()
+        self._puede(self.sujeto, Accion.PRESENTAR_SISUB)
         if not self._puede(self.adjuntar_escritura, Accion.PRESENTAR_SISUB):
             # Who only prepares neither attaches nor reads what is kept (the service refuses).
             self._puede(self.adjuntar_contrato, Accion.PRESENTAR_SISUB)
@@ -850,6 +856,16 @@ class SisubDialog(QDialog):
             msgbox.warning(self, exc.message, TITLE)
             return
         msgbox.information(self, "Los CSV se escribirán con las columnas de esas guías.", TITLE)
+
+    def _datos_sujeto(self) -> None:
+        from icsoe_desktop.gui.informativa.sisub_sujeto import DatosSujetoDialog
+
+        try:
+            dialogo = DatosSujetoDialog(self._services, self._rfc, self._actor, self)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        ejecutar_modal(dialogo)
 
     def _adjuntar_escritura(self) -> None:
         self._adjuntar("Escritura constitutiva", None)
