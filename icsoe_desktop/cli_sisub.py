@@ -98,6 +98,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     for opcion, ayuda in _SUJETO.values():
         sujeto.add_argument(opcion, metavar="TEXTO", help=ayuda)
 
+    del_contrato = actions.add_parser(
+        "contrato",
+        help="guarda lo que el archivo de contratos pide de un contrato (por su número SISUB) "
+        "además de la informativa: --tipo, --monto y --registro-beneficiario",
+    )
+    del_contrato.add_argument("--contratista", metavar="RFC", required=True)
+    del_contrato.add_argument("--empresa", metavar="RFC", default=argparse.SUPPRESS)
+    del_contrato.add_argument("--numero", metavar="NÚMERO", required=True, help="su número SISUB")
+    del_contrato.add_argument("--tipo", default="", help="el tipo de contrato")
+    del_contrato.add_argument("--monto", default="", help="el monto del contrato, en pesos")
+    del_contrato.add_argument(
+        "--registro-beneficiario", default="", metavar="REGISTRO", help="el del beneficiario"
+    )
+
     adjuntar = actions.add_parser(
         "adjuntar",
         help="guarda una vez la escritura constitutiva (--escritura PDF) o el PDF de un contrato "
@@ -134,6 +148,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
             return _adjuntar(args, services)
         if args.sisub_command == "sujeto":
             return _sujeto(args, services)
+        if args.sisub_command == "contrato":
+            return _del_contrato(args, services)
         uuid = services.sisub.del_periodo(args.contratista, CLI_ACTOR, args.periodo)
         if uuid is None:
             print(
@@ -213,6 +229,27 @@ def _sujeto(args: argparse.Namespace, services: Services) -> int:
             cambios[campo] = valor
     services.sisub.guardar_sujeto(args.contratista, CLI_ACTOR, replace(antes, **cambios))  # type: ignore[arg-type]
     print(f"Datos del sujeto obligado de {args.contratista} guardados para el SISUB.")
+    return 0
+
+
+def _del_contrato(args: argparse.Namespace, services: Services) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from icsoe_desktop.domain.importes import dinero
+    from icsoe_desktop.domain.sisub.captura import DelContrato
+
+    monto = 0
+    if args.monto.strip():
+        try:  # «$1,234.56», «1234.5»: as the forms read it
+            valor = Decimal(dinero(args.monto, "El monto del contrato", "monto"))
+        except InvalidOperation:
+            print(f"«{args.monto}» no es un monto en pesos.", file=sys.stderr)
+            return 2
+        monto = int((valor * 100).to_integral_value())
+    contrato = services.sisub_pdfs.contrato_por_numero(args.contratista, CLI_ACTOR, args.numero)
+    datos = DelContrato(args.tipo, monto, args.registro_beneficiario)
+    services.sisub.guardar_del_contrato(args.contratista, CLI_ACTOR, contrato, datos)
+    print(f"Contrato {args.numero}: guardado para el archivo de contratos del SISUB.")
     return 0
 
 

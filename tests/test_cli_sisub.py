@@ -129,6 +129,12 @@ def test_the_pdfs_attached_once_go_in_the_export(services, quien, data_dir, tmp_
     assert hecho.returncode == 0 and "El PDF del contrato SISUB-7 se guardó" in hecho.stdout
     hecho = cli(data_dir, "sisub", "adjuntar", *quien_, "--pdf", pdf)
     assert hecho.returncode == 2 and "Indica --escritura PDF" in hecho.stderr
+    # The contracts file's kind and amount, by the contract's SISUB number.
+    del_contrato = ("sisub", "contrato", *quien_, "--numero", "SISUB-7", "--tipo", "Obra")
+    hecho = cli(data_dir, *del_contrato, "--monto", "mucho")
+    assert (hecho.returncode, hecho.stderr.strip()) == (2, "«mucho» no es un monto en pesos.")
+    hecho = cli(data_dir, *del_contrato, "--monto", "$250,000.50")
+    assert hecho.returncode == 0, hecho.stderr
     # A period without contracts carries the escritura: the ZIP has it under the guide's name.
     periodo = ("--contratista", rfc, "--periodo", "2021-3")
     assert cli(data_dir, "sisub", "preparar", *periodo).returncode == 0

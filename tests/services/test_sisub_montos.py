@@ -149,15 +149,10 @@ def test_aportaciones_and_amortizaciones_per_contract_and_registro(services, qui
     services.sisub.editar_trabajador(fila.uuid, ana, fila.importes, fila.registro_patronal)
 
     # The files: the sujeto's a row per registro patronal, with its data captured once.
-    for c in (uno_c, dos_c):
-        services.sisub.guardar_contrato(
-            hecho.uuid,
-            c,
-            ana,
-            f"S-{c[:4]}",
-            SITIO,
-            DelContrato("Servicio especializado", 1_000_000_00, ""),
-        )
+    del_contrato = DelContrato("Servicio especializado", 1_000_000_00, "")
+    services.sisub.guardar_contrato(hecho.uuid, uno_c, ana, "S-1", SITIO, del_contrato)
+    services.sisub.guardar_contrato(hecho.uuid, dos_c, ana, "S-2", SITIO)
+    services.sisub.guardar_del_contrato(rfc, ana, dos_c, replace(del_contrato, monto=5_000_00))
     services.registros.save(OTRO_REGISTRO, rfc, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
     services.sisub.guardar_sujeto(
         rfc,
@@ -192,3 +187,4 @@ def test_aportaciones_and_amortizaciones_per_contract_and_registro(services, qui
     assert contratos[CLIENTE.rfc]["Monto del contrato"] == "1000000.00"
     assert contratos[CLIENTE.rfc]["Vigencia"] == "10/02/2026 en adelante"
     assert contratos[CLIENTE.rfc]["Tipo de contrato"] == "Servicio especializado"
+    assert contratos[OTRO_CLIENTE.rfc]["Monto del contrato"] == "5000.00"

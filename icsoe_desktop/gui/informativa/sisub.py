@@ -42,7 +42,6 @@ from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo
 from icsoe_desktop.domain.informativa.periodos import periodos_entre
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub.archivos import pesos
-from icsoe_desktop.domain.sisub.captura import DelContrato
 from icsoe_desktop.domain.sisub.modelo import (
     COMPLEMENTARIO,
     MOTIVOS_COMPLEMENTARIO,
@@ -101,11 +100,6 @@ SITIO = (
     ("colonia", "Colonia"),
     ("codigo_postal", "Código postal"),
     ("municipio", "Municipio o alcaldía"),
-)
-DEL_CONTRATO = (
-    ("tipo", "Tipo de contrato"),
-    ("monto", "Monto del contrato"),
-    ("registro_beneficiario", "Registro patronal del beneficiario"),
 )
 IMPORTES = (
     ("fijas", "Percepciones fijas"),
@@ -405,14 +399,6 @@ class SisubDialog(QDialog):
         self.guardar_contrato = _boton("Guardar contrato", "guardarContratoButton")
         self.guardar_contrato.clicked.connect(self._guardar_contrato)
         grid.addWidget(self.guardar_contrato, 2, 7)
-        # What the contracts file asks beyond the informativa (optional columns).
-        self.del_contrato = _edits(DEL_CONTRATO)
-        for n, (clave, texto) in enumerate(DEL_CONTRATO):
-            etiqueta = QLabel(texto + ":")
-            etiqueta.setBuddy(self.del_contrato[clave])
-            self.del_contrato[clave].setAccessibleName(texto)
-            grid.addWidget(etiqueta, 3, n * 2)
-            grid.addWidget(self.del_contrato[clave], 3, n * 2 + 1)
         return caja
 
     def _importes_form(self) -> QGroupBox:
@@ -430,7 +416,7 @@ class SisubDialog(QDialog):
         grid = _rejilla(caja, campos)
         self.guardar_importes = _boton("Guardar i&mportes", "guardarImportesButton")
         self.guardar_importes.clicked.connect(self._guardar_importes)
-        grid.addWidget(self.guardar_importes, 1, 7)
+        grid.addWidget(self.guardar_importes, 2, 7)
         return caja
 
     def _pdfs_form(self) -> QGroupBox:
@@ -628,9 +614,6 @@ class SisubDialog(QDialog):
             (0, 1, 3, 4, 5, 6, 7, 8, 9),
         )
         self.numero.setText(c.numero if c else "")
-        self.del_contrato["tipo"].setText(c.tipo if c else "")
-        self.del_contrato["monto"].setText(pesos(c.monto) if c and c.monto else "")
-        self.del_contrato["registro_beneficiario"].setText(c.registro_beneficiario if c else "")
         sisub_sitio.mostrar_sitio(
             self.codigo_postal_vinculo, self.sitio, self.entidad, c.sitio if c else Domicilio()
         )
@@ -778,14 +761,8 @@ class SisubDialog(QDialog):
             entidad=str(self.entidad.currentData() or ""),
         )
         try:
-            monto = self.del_contrato["monto"].text().strip()
-            del_contrato = DelContrato(
-                self.del_contrato["tipo"].text(),
-                _centavos(monto, "Monto del contrato") if monto else 0,
-                self.del_contrato["registro_beneficiario"].text(),
-            )
             self._services.sisub.guardar_contrato(
-                self.reporte.uuid, c.uuid, self._actor, self.numero.text(), sitio, del_contrato
+                self.reporte.uuid, c.uuid, self._actor, self.numero.text(), sitio
             )
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)

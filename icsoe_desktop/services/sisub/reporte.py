@@ -78,6 +78,7 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
     Contratista,
     ContratoRow,
+    InformativaRow,
     SisubContrato,
     SisubReporte,
     SisubTrabajador,
@@ -453,6 +454,39 @@ class SisubService(InformativaBase):
             if del_contrato is not None:
                 datos.tipo, datos.monto = del_contrato.tipo, del_contrato.monto
                 datos.registro_beneficiario = del_contrato.registro_beneficiario
+            despues = _texto_contrato(datos)
+            if antes != despues:
+                self._audit.record(
+                    session, actor, "sisub_contrato_guardado", contrato, f"{antes} → {despues}"
+                )
+
+    @anuncia(ICSOE)
+    def guardar_del_contrato(
+        self, rfc: str, actor: str | None, contrato: str, del_contrato: DelContrato
+    ) -> None:
+        """What the contracts file asks of ``contrato`` (uuid) beyond the informativa: its
+        kind, amount and the beneficiary's registro patronal (kept for the next periods)."""
+        del_contrato = check_del_contrato(del_contrato)
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
+            fila = session.scalar(
+                select(ContratoRow)
+                .join(InformativaRow, InformativaRow.id == ContratoRow.informativa_id)
+                .where(
+                    ContratoRow.uuid == contrato,
+                    ContratoRow.deleted.is_(False),
+                    InformativaRow.contratista_id == contratista.id,
+                )
+            )
+            if fila is None:
+                raise ValidationError("contrato_fuera_del_periodo", MSG_CONTRATO_FUERA)
+            datos = _datos_sisub(session, [fila.id]).get(fila.id)
+            if datos is None:
+                datos = SisubContrato(contrato_id=fila.id)
+                session.add(datos)
+            antes = _texto_contrato(datos)
+            datos.tipo, datos.monto = del_contrato.tipo, del_contrato.monto
+            datos.registro_beneficiario = del_contrato.registro_beneficiario
             despues = _texto_contrato(datos)
             if antes != despues:
                 self._audit.record(
