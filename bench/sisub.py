@@ -81,6 +81,9 @@ def preparar(base: Path, contratos: int, trabajadores: int, semanas: int) -> tup
         reporte = services.sisub.preparar(rfc, rfc, "2026-2").uuid
         for n, uuid in enumerate(uuids):
             services.sisub.guardar_contrato(reporte, uuid, rfc, f"S-{n:03d}", sitio)
+        # Its REPSE registration, after the contracts (their services are the bench's own):
+        # Revisar refuses an export without it.
+        services.repse.registrar(rfc, rfc, "AR12345/2024", date(2024, 3, 15), ["Mantenimiento"])
         almacen = Path(services.store.path)
     finally:
         services.close()
@@ -116,6 +119,8 @@ def _recibos(almacen: Path, gente: list, contratos: int, por_contrato: int, sema
                 detalle = {"p": [["001", sbc * 7, 0]], "s": [[cliente, 100_000]]}
                 if i % 10 == 0:
                     detalle["p"].append(["019", 35_000, 35_000])
+                if i % 7 == 0:  # a worker with an INFONAVIT loan: its deducción 010
+                    detalle["v"] = 20_000
                 filas.append(
                     (
                         n,

@@ -3,7 +3,7 @@ the INFONAVIT's SISUB of the contratista's period: prepared from the informativa
 receipts (once filed, ``--complementario --motivo M`` prepares the one that corrects it),
 checked, why the ICSOE informativa differs noted (``anotar --motivo TEXTO`` or
 ``--motivo-stdin``), its files written (``--salida DIR``, the office's guide with
-``--guia GUIA.xls``) and its acuse registered (``--acuse PDF``); ``sisub adjuntar --contratista RFC --escritura PDF`` or
+``--guia GUIA.xls``, repeated for the three guides) and its acuse registered (``--acuse PDF``); ``sisub adjuntar --contratista RFC --escritura PDF`` or
 ``--contrato NUM --pdf PDF`` keeps the PDFs every period's export carries."""
 
 from __future__ import annotations
@@ -70,7 +70,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
             )
         if nombre == "exportar":
             accion.add_argument("--salida", metavar="DIR", required=True)
-            accion.add_argument("--guia", metavar="GUIA.xls")
+            accion.add_argument(
+                "--guia",
+                metavar="GUIA.xls",
+                action="append",
+                help="un archivo de guía del INFONAVIT (repite --guia para los tres: sujeto "
+                "obligado, contratos y detalle de trabajadores; o un libro con las tres hojas)",
+            )
             accion.add_argument("--zip", action="store_true", help="un ZIP en vez de una carpeta")
         if nombre == "presentar":
             accion.add_argument("--acuse", metavar="PDF", required=True)
@@ -89,6 +95,31 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                 "DD/MM/AAAA HH:MM o AAAA-MM-DD HH:MM",
             )
 
+    sujeto = actions.add_parser(
+        "sujeto",
+        help="guarda una vez lo que el archivo del sujeto obligado pide además de los datos "
+        "generales: entre calles, representante legal, administrador único, escritura, "
+        "notario y folio mercantil (lo no dado queda como estaba)",
+    )
+    sujeto.add_argument("--contratista", metavar="RFC", required=True)
+    sujeto.add_argument("--empresa", metavar="RFC", default=argparse.SUPPRESS)
+    for opcion, ayuda in _SUJETO.values():
+        sujeto.add_argument(opcion, metavar="TEXTO", help=ayuda)
+
+    del_contrato = actions.add_parser(
+        "contrato",
+        help="guarda lo que el archivo de contratos pide de un contrato (por su número SISUB) "
+        "además de la informativa: --tipo, --monto y --registro-beneficiario",
+    )
+    del_contrato.add_argument("--contratista", metavar="RFC", required=True)
+    del_contrato.add_argument("--empresa", metavar="RFC", default=argparse.SUPPRESS)
+    del_contrato.add_argument("--numero", metavar="NÚMERO", required=True, help="su número SISUB")
+    del_contrato.add_argument("--tipo", default="", help="el tipo de contrato")
+    del_contrato.add_argument("--monto", default="", help="el monto del contrato, en pesos")
+    del_contrato.add_argument(
+        "--registro-beneficiario", default="", metavar="REGISTRO", help="el del beneficiario"
+    )
+
     adjuntar = actions.add_parser(
         "adjuntar",
         help="guarda una vez la escritura constitutiva (--escritura PDF) o el PDF de un contrato "
@@ -101,6 +132,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     adjuntar.add_argument("--pdf", metavar="PDF")
 
 
+# The sujeto's data by field: the option and its help.
+_SUJETO = {
+    "entre_calle": ("--entre-calle", "la primera calle entre las que está el domicilio"),
+    "y_calle": ("--y-calle", "la segunda calle"),
+    "representante_legal": ("--representante", "el representante legal"),
+    "administrador_unico": ("--administrador", "el administrador único"),
+    "escritura_numero": ("--escritura-numero", "el número de la escritura constitutiva"),
+    "escritura_fecha": ("--escritura-fecha", "su fecha, dd/mm/aaaa"),
+    "notario_nombre": ("--notario", "el nombre del notario"),
+    "notario_numero": ("--notaria", "el número del notario"),
+    "folio_mercantil": ("--folio-mercantil", "el folio mercantil"),
+}
+
+
 def run(args: argparse.Namespace, services: Services) -> int:
     from icsoe_desktop.domain.errors import DomainError
 
@@ -109,6 +154,10 @@ def run(args: argparse.Namespace, services: Services) -> int:
             return _preparar(args, services)
         if args.sisub_command == "adjuntar":
             return _adjuntar(args, services)
+        if args.sisub_command == "sujeto":
+            return _sujeto(args, services)
+        if args.sisub_command == "contrato":
+            return _del_contrato(args, services)
         uuid = services.sisub.del_periodo(args.contratista, CLI_ACTOR, args.periodo)
         if uuid is None:
             print(
@@ -168,6 +217,54 @@ def _preparar(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def _sujeto(args: argparse.Namespace, services: Services) -> int:
+    from dataclasses import replace
+    from datetime import datetime
+
+    antes = services.sisub.datos_sujeto(args.contratista, CLI_ACTOR)
+    cambios: dict[str, object] = {}
+    for campo in _SUJETO:
+        valor = getattr(args, campo_de_opcion(_SUJETO[campo][0]))
+        if valor is None:
+            continue
+        if campo == "escritura_fecha":
+            try:
+                cambios[campo] = datetime.strptime(valor.strip(), "%d/%m/%Y").date()
+            except ValueError:
+                print(f"«{valor}» no es una fecha dd/mm/aaaa.", file=sys.stderr)
+                return 2
+        else:
+            cambios[campo] = valor
+    services.sisub.guardar_sujeto(args.contratista, CLI_ACTOR, replace(antes, **cambios))  # type: ignore[arg-type]
+    print(f"Datos del sujeto obligado de {args.contratista} guardados para el SISUB.")
+    return 0
+
+
+def _del_contrato(args: argparse.Namespace, services: Services) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from icsoe_desktop.domain.importes import dinero
+    from icsoe_desktop.domain.sisub.captura import DelContrato
+
+    monto = 0
+    if args.monto.strip():
+        try:  # «$1,234.56», «1234.5»: as the forms read it
+            valor = Decimal(dinero(args.monto, "El monto del contrato", "monto"))
+        except InvalidOperation:
+            print(f"«{args.monto}» no es un monto en pesos.", file=sys.stderr)
+            return 2
+        monto = int((valor * 100).to_integral_value())
+    contrato = services.sisub_pdfs.contrato_por_numero(args.contratista, CLI_ACTOR, args.numero)
+    datos = DelContrato(args.tipo, monto, args.registro_beneficiario)
+    services.sisub.guardar_del_contrato(args.contratista, CLI_ACTOR, contrato, datos)
+    print(f"Contrato {args.numero}: guardado para el archivo de contratos del SISUB.")
+    return 0
+
+
+def campo_de_opcion(opcion: str) -> str:
+    return opcion.lstrip("-").replace("-", "_")
+
+
 def _adjuntar(args: argparse.Namespace, services: Services) -> int:
     from pathlib import Path
 
@@ -222,8 +319,13 @@ def _exportar(args: argparse.Namespace, uuid: str, services: Services) -> int:
 
     dichos: tuple[str, ...] = ()
     if args.guia:
-        # Said as the guide is read: a failed export still tells what the guide cannot fill.
-        dichos = services.sisub_archivos.leer_guia(Path(args.guia), CLI_ACTOR).avisos
+        archivos = services.sisub_archivos
+        hojas = archivos.reconocer_guias([Path(g) for g in args.guia], CLI_ACTOR)
+        # The match said before it is remembered; a failed export still tells what the guide
+        # cannot fill.
+        for hoja in hojas.values():
+            print(f"Guía reconocida: {hoja.texto}.", file=sys.stderr)
+        dichos = archivos.recordar_guias(hojas, CLI_ACTOR).avisos
         for aviso in dichos:
             print(aviso, file=sys.stderr)
     hecho = services.sisub_archivos.exportar(uuid, CLI_ACTOR, Path(args.salida), args.zip)

@@ -251,20 +251,24 @@ def recibo(
     fecha: datetime | None = None,
     sellar_sat: bool = True,
     sustituye: Sequence[str] = (),
+    vivienda: Decimal = Decimal(0),
+    faltas: int = 0,
 ) -> bytes:
     """One receipt, sealed and stamped. ``extra``: more perceptions (type, concept, gravado,
-    exento) beside the sueldo; ``incapacidades``: (days, type, amount)."""
+    exento) beside the sueldo; ``incapacidades``: (days, type, amount); ``vivienda``: a
+    deducción 010 «Pago por crédito de vivienda»; ``faltas``: days of the period not paid
+    (NumDiasPagados and the sueldo are the rest)."""
     ns = NS_CFDI[version]
     c = f"{{{ns}}}"
     n = f"{{{NS_NOMINA}}}"
-    sueldo = (trabajador.sbc * periodo.dias).quantize(Decimal("0.01"))
+    sueldo = (trabajador.sbc * (periodo.dias - faltas)).quantize(Decimal("0.01"))
     percepciones = [("001", "Sueldos, Salarios Rayas y Jornales", sueldo, Decimal(0)), *extra]
     gravado = sum((p[2] for p in percepciones), Decimal(0))
     exento = sum((p[3] for p in percepciones), Decimal(0))
     total_percepciones = gravado + exento
     isr = (gravado * Decimal("0.08")).quantize(Decimal("0.01"))
     imss = (sueldo * Decimal("0.025")).quantize(Decimal("0.01"))
-    deducciones = isr + imss
+    deducciones = isr + imss + vivienda
     total = total_percepciones - deducciones
     fecha = fecha or datetime.combine(periodo.fin + timedelta(days=1), datetime.min.time()).replace(
         hour=10
@@ -329,7 +333,7 @@ def recibo(
     nomina.set("FechaPago", (periodo.fin + timedelta(days=1)).isoformat())
     nomina.set("FechaInicialPago", periodo.inicio.isoformat())
     nomina.set("FechaFinalPago", periodo.fin.isoformat())
-    nomina.set("NumDiasPagados", f"{periodo.dias}.000")
+    nomina.set("NumDiasPagados", f"{periodo.dias - faltas}.000")
     nomina.set("TotalPercepciones", _d(total_percepciones))
     nomina.set("TotalDeducciones", _d(deducciones))
     etree.SubElement(nomina, f"{n}Emisor", RegistroPatronal=emisor.registro_patronal)
@@ -369,8 +373,20 @@ def recibo(
             ImporteExento=_d(x),
         )
     ds = etree.SubElement(
-        nomina, f"{n}Deducciones", TotalOtrasDeducciones=_d(imss), TotalImpuestosRetenidos=_d(isr)
+        nomina,
+        f"{n}Deducciones",
+        TotalOtrasDeducciones=_d(imss + vivienda),
+        TotalImpuestosRetenidos=_d(isr),
     )
+    if vivienda:
+        etree.SubElement(
+            ds,
+            f"{n}Deduccion",
+            TipoDeduccion="010",
+            Clave="D010",
+            Concepto="Pago por crédito de vivienda",
+            Importe=_d(vivienda),
+        )
     etree.SubElement(
         ds, f"{n}Deduccion", TipoDeduccion="001", Clave="D001", Concepto="IMSS", Importe=_d(imss)
     )

@@ -25,6 +25,8 @@ OTRO_CLIENTE = Parte(
     nombre="Comercial del Mayab, S.A. de C.V.",
     domicilio=Domicilio("Calle 60", "301", "", "Centro", "97000", "Mérida", "Yucatán"),
 )
+REPSE = "AR12345/2024"  # the contratista's REPSE aviso, as the fixture ``reporte`` records it
+SERVICIO = "Mantenimiento industrial especializado"  # the service of the contracts and the REPSE
 SITIO = Domicilio("Av. Industrias", "1200", "Nave 3", "Industrial", "97288", "Mérida", "Yucatán")
 # The office's guide of the workers' file (its .xls: tests/services/libros_de_prueba.py
 # ``escribir``): a title row, then its columns in an order of its own, «Clave de ubicación» one
@@ -74,7 +76,7 @@ def contrato(
             contratante,
             objeto=f"Mantenimiento especializado para {cliente.nombre}",
             folio_repse="12345/2025",
-            descripcion_servicio="Mantenimiento industrial especializado",
+            descripcion_servicio=SERVICIO,
             fecha_inicial=inicio,
             fecha_final=fin,
         ),
@@ -106,6 +108,16 @@ def importar(services: Any, carpeta: Path, recibos: list[tuple[str, bytes]]) -> 
     assert reporte.guardados == len(recibos), reporte.resumen()
 
 
+def con_repse(services: Any, rfc: str) -> None:
+    """The contratista's REPSE registration recorded (Revisar asks for it), without its PDF."""
+    servicios = [
+        SERVICIO,
+        "Servicios de limpieza industrial especializada",
+        "Refrigeración industrial",
+    ]
+    services.repse.registrar(rfc, rfc, REPSE, date(2024, 3, 15), servicios)
+
+
 def empresa_de_la_nomina(services: Any, data_dir: Path) -> None:
     """The empresa is the payroll's emisor, its test CSD's authority trusted."""
     services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
@@ -123,6 +135,12 @@ def completar(services: Any, reporte: str, actor: str) -> None:
         for t in services.sisub.trabajadores(reporte, actor, c.uuid):
             if not t.registro_patronal or not t.origen:
                 services.sisub.quitar_trabajador(t.uuid, actor)
+    contratista = services.sisub.reporte(reporte, actor).rfc
+    if services.repse.ver(contratista, CLI_ACTOR) is None:
+        con_repse(services, contratista)
+    if not any(r.rfc == contratista for r in services.registros.listar()):
+        # The sujeto obligado's file has a row per registro patronal of the contratista.
+        services.registros.save("Y5412345106", contratista, "Nóminas del Centro", CLI_ACTOR)
     if any(not p.aviso for p in services.sisub.revisar(reporte, actor)):
         # The workers taken out are still the ICSOE's: the difference said, as a clerk would.
         services.sisub.anotar_icsoe(reporte, actor, "Sin nómina del periodo en este equipo.")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.store.models import AuditEntry
 from tests import nomina_cfdi as nc
 from tests.conftest import services_copying
@@ -20,6 +21,7 @@ from tests.sisub_datos import (
     ENERO_ABRIL,
     MAYO_AGOSTO,
     SITIO,
+    con_repse,
     contrato,
     de_la_lista,
     empresa_de_la_nomina,
@@ -44,9 +46,11 @@ services = services_copying(quien="_quien_una_vez", firmada="_firmada_una_vez")
 
 @pytest.fixture
 def quien(_quien_una_vez, services, data_dir, smtp_configured) -> tuple[str, str]:
-    """(the contratista's RFC, its capturista Ana's CURP); the empresa is the payroll's emisor."""
+    """(the contratista's RFC, its capturista Ana's CURP); the empresa is the payroll's emisor,
+    the contratista's REPSE registration recorded (without its PDF)."""
     empresa_de_la_nomina(services, data_dir)
     rfc, ana, _ = _quien_una_vez[1]
+    con_repse(services, rfc)  # Revisar asks for it
     return rfc, ana
 
 
@@ -55,6 +59,8 @@ def reporte(quien, services, tmp_path) -> tuple[str, str, str]:
     """A report of mayo–agosto 2026 with a contract of enero–abril in force, its number and
     work site, two workers' receipts: (rfc, ana, report uuid)."""
     rfc, ana = quien
+    # The sujeto obligado's row: the contratista's registro patronal, its receipts' own.
+    services.registros.save(nc.REGISTRO_PATRONAL, rfc, "Servicios del Mayab", CLI_ACTOR)
     _inf, uuid = contrato(
         services, rfc, ana, ENERO_ABRIL, CLIENTE, date(2026, 2, 10), date(2027, 2, 9)
     )

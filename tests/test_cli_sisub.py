@@ -12,9 +12,10 @@ from datetime import date
 import pytest
 
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from tests.conftest import services_copying
 from tests.informativa_servicios import CLIENTE, capturista_una_vez
-from tests.sisub_datos import ENERO_ABRIL, contrato
+from tests.sisub_datos import ENERO_ABRIL, con_repse, contrato
 from tests.test_cli_movimientos import cli
 
 
@@ -29,6 +30,9 @@ services = services_copying(quien="_quien_una_vez")
 @pytest.fixture
 def quien(_quien_una_vez, services, smtp_configured):
     rfc, ana, _ = _quien_una_vez[1]
+    con_repse(services, rfc)  # Revisar asks for it
+    # Its registro patronal: the sujeto obligado's row carries it, with activity or without.
+    services.registros.save("B1234567105", rfc, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
     return rfc, ana
 
 
@@ -57,10 +61,22 @@ def test_a_period_without_contracts_from_preparar_to_presentar(services, quien, 
     assert "SISUB de mayo–agosto 2026 (Sin actividad): 0 contratos en vigor" in hecho.stdout
     hecho = cli(data_dir, "sisub", "revisar", *periodo)
     assert (hecho.returncode, hecho.stdout) == (0, "")
+    # The sujeto's data captured once: a date that is none refused, then kept.
+    sujeto = ("sisub", "sujeto", "--contratista", rfc, "--representante", "Ana Pérez")
+    hecho = cli(data_dir, *sujeto, "--escritura-fecha", "31/02/2020")
+    assert (hecho.returncode, hecho.stderr.strip()) == (
+        2,
+        "«31/02/2020» no es una fecha dd/mm/aaaa.",
+    )
+    hecho = cli(data_dir, *sujeto, "--escritura-fecha", "01/06/2015", "--notaria", "45")
+    assert hecho.returncode == 0, hecho.stderr
     hecho = cli(data_dir, "sisub", "exportar", *periodo, "--salida", tmp_path / "salida", "--zip")
     assert hecho.returncode == 0, hecho.stderr
     with zipfile.ZipFile(hecho.stdout.strip()) as archivo:
         assert "3_SISUB_Ley_29_bis_DetalleTrab.csv" in archivo.namelist()
+        sujeto_csv = archivo.read("1_SISUB_Ley_29_bis_Sujeto obligado.csv").decode("cp1252")
+    assert "Ana Pérez" in sujeto_csv and ",01/06/2015," in sujeto_csv and ",45," in sujeto_csv
+    assert not sujeto_csv.endswith("\n")
     otro = tmp_path / "otro.pdf"
     otro.write_bytes(acuse_infonavit_pdf(rfc="XAXX010101000"))
     hecho = cli(data_dir, "sisub", "presentar", *periodo, "--acuse", otro)
@@ -136,6 +152,12 @@ def test_the_pdfs_attached_once_go_in_the_export(services, quien, data_dir, tmp_
     assert hecho.returncode == 0 and "El PDF del contrato SISUB-7 se guardó" in hecho.stdout
     hecho = cli(data_dir, "sisub", "adjuntar", *quien_, "--pdf", pdf)
     assert hecho.returncode == 2 and "Indica --escritura PDF" in hecho.stderr
+    # The contracts file's kind and amount, by the contract's SISUB number.
+    del_contrato = ("sisub", "contrato", *quien_, "--numero", "SISUB-7", "--tipo", "Obra")
+    hecho = cli(data_dir, *del_contrato, "--monto", "mucho")
+    assert (hecho.returncode, hecho.stderr.strip()) == (2, "«mucho» no es un monto en pesos.")
+    hecho = cli(data_dir, *del_contrato, "--monto", "$250,000.50")
+    assert hecho.returncode == 0, hecho.stderr
     # A period without contracts carries the escritura: the ZIP has it under the guide's name.
     periodo = ("--contratista", rfc, "--periodo", "2021-3")
     assert cli(data_dir, "sisub", "preparar", *periodo).returncode == 0

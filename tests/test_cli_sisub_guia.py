@@ -94,3 +94,52 @@ def test_exportar_with_the_offices_guide_and_after_it(services, reporte, data_di
     # The other two files keep the built-in layout: the guide has no sheet of theirs.
     sujeto = (Path(hecho.stdout.strip()) / f"{NOMBRES_CSV['sujeto']}.csv").read_bytes()
     assert sujeto.startswith(b"RFC,")
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_exportar_with_the_three_guides_repeated(services, reporte, data_dir, tmp_path):
+    """`--guia` repeated for the three public guides: each recognised, said before it is
+    remembered, every worker column filled; a guide whose key title is a formula refused
+    with exit 2, nothing exported."""
+    from openpyxl import Workbook
+
+    from tests import sisub_guias as g
+
+    rfc, _ana, _uuid = reporte
+    services.close()
+    periodo = ("--contratista", rfc, "--periodo", "2026-2")
+    libro = Workbook()
+    for fila in g.hoja(g.TRABAJADORES, "d"):
+        libro.active.append(fila)
+    libro.active["G3"] = '=CONCATENATE("Numero de Seguro ","Social")'
+    formula = tmp_path / "formula.xlsx"
+    libro.save(formula)
+    hecho = cli(
+        data_dir, "sisub", "exportar", *periodo, "--guia", formula, "--salida", tmp_path / "x"
+    )
+    assert hecho.returncode == 2 and "su encabezado tiene fórmulas (G3:" in hecho.stderr
+    assert not (tmp_path / "x").exists()
+    guias = []
+    for nombre, titulos, seccion in (
+        ("sujeto.xlsx", g.SUJETO, "a"),
+        ("contratos.xlsx", g.CONTRATOS, "b"),
+        ("trabajadores.xlsx", g.TRABAJADORES, "d"),
+    ):
+        guias += ["--guia", escribir(tmp_path / nombre, g.hoja(titulos, seccion))]
+    hecho = cli(data_dir, "sisub", "exportar", *periodo, *guias, "--salida", tmp_path / "uno")
+    assert hecho.returncode == 0, hecho.stderr
+    assert (
+        "Guía reconocida: Detalle de trabajadores: «trabajadores.xlsx» (fila 3), 19 de 19 "
+        "columnas reconocidas."
+    ) in hecho.stderr.splitlines()
+    titulos, *filas = _detalle(Path(hecho.stdout.strip()))
+    assert titulos == list(g.TRABAJADORES) and len(filas) == 4
+    assert all(
+        all(
+            celda
+            for i, celda in enumerate(f)
+            if titulos[i] != "Numero interior (centro de trabajo)"
+        )
+        for f in filas
+    )

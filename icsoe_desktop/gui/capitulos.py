@@ -146,6 +146,9 @@ CAPITULOS: dict[str, Capitulo] = {
     "informativa.vencimientos_sisub.SisubPendientes": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.sisub.SisubDialog": Capitulo("08_sisub.md"),
     "informativa.sisub_motivo.MotivoIcsoeDialog": Capitulo("08_sisub.md", "Anotar el motivo"),
+    "informativa.sisub_sujeto.DatosSujetoDialog": Capitulo(
+        "08_sisub.md", "Datos del sujeto obligado y de los contratos"
+    ),
     "informativa.sisub_complementario.ComplementarioDialog": Capitulo(
         "08_sisub.md", "Complementario"
     ),

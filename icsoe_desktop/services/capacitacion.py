@@ -430,6 +430,14 @@ def _sisub(services: Services) -> str:
 
     sisub = services.sisub
     periodo = Periodo.de_fecha(services.clock().date()).anterior()
+    if services.repse.ver(RFC_PRACTICA, RFC_PRACTICA) is None:  # Revisar asks for it
+        services.repse.registrar(
+            RFC_PRACTICA,
+            RFC_PRACTICA,
+            "99999/2026",
+            periodo.inicio - timedelta(days=30),
+            ["Servicios especializados de limpieza (práctica)"],
+        )
     uuid = sisub.del_periodo(RFC_PRACTICA, RFC_PRACTICA, periodo)
     if uuid is None:
         uuid = sisub.preparar(RFC_PRACTICA, RFC_PRACTICA, periodo).uuid

@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0054_evidencia_varios_archivos"
+HEAD = "0055_sisub_montos_y_sujeto"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -91,6 +91,7 @@ COLUMNAS: dict[str, frozenset[str]] = {
     ),
     "icsoe_contratistas": frozenset(
         {
+            "administrador_unico",
             "calle",
             "celular",
             "codigo_postal",
@@ -100,15 +101,23 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "datos_generales_at",
             "domicilio_igual_fiscal",
             "entidad",
+            "entre_calle",
+            "escritura_fecha",
+            "escritura_numero",
+            "folio_mercantil",
             "municipio",
             "no_certificado",
             "nombre",
+            "notario_nombre",
+            "notario_numero",
             "numero_exterior",
             "numero_interior",
             "persona",
+            "representante_legal",
             "rfc",
             "telefono_fijo",
             "terminos_aceptados_at",
+            "y_calle",
         }
     ),
     "icsoe_capturistas": frozenset(
@@ -234,14 +243,19 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "contrato_id",
             "created_at",
             "entidad",
+            "monto",
             "municipio",
             "numero",
             "numero_exterior",
             "numero_interior",
+            "registro_beneficiario",
+            "tipo",
         }
     ),
     "sisub_trabajadores": frozenset(
         {
+            "amortizacion",
+            "aportacion",
             "bimestre",
             "contrato_id",
             "created_at",

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.domain.sisub.layout import CODIFICACION
 from icsoe_desktop.gui.informativa.sisub import SisubDialog
 from icsoe_desktop.gui.informativa.sisub_complementario import ComplementarioDialog
@@ -43,6 +44,8 @@ def diferente(quien, services):
     )
     hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
     services.sisub.guardar_contrato(hecho.uuid, marzo, ana, "SISUB-M-1", SITIO)
+    # The sujeto obligado's row carries a registro patronal (no worker brings one).
+    services.registros.save("B1234567105", rfc, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
     return rfc, hecho.uuid
 
 

@@ -22,6 +22,7 @@ from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import (
     ENERO_ABRIL,
     SITIO,
+    con_repse,
     contrato,
     de_la_lista,
     empresa_de_la_nomina,
@@ -46,6 +47,7 @@ def quien(_quien_una_vez, services, data_dir, smtp_configured, tmp_path):
         for t in (uno, dos)
     ]  # fmt: skip
     importar(services, tmp_path / "nomina", recibos)
+    con_repse(services, rfc)  # Revisar asks for it
     return rfc, ana
 
 
@@ -153,10 +155,19 @@ def test_the_offices_guide_is_read_from_the_window(
     dialogo = SisubDialog(services, rfc, rfc)
     qtbot.addWidget(dialogo)
     dialogo.show()
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(guia), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(guia)], ""))
+    # The match is shown first; cancelled, nothing is remembered.
+    modals.answer("Cancelar")
     click(qtbot, dialogo.guia)
     qtbot.waitUntil(lambda: len(modals.texts) == 1)
+    assert (
+        "Detalle de trabajadores: «guia_detalle.xls» (fila 2), 7 de 8 columnas" in modals.texts[0]
+    )
     assert "«Clave de ubicación» no se puede llenar" in modals.texts[0]
+    assert not services.sisub_archivos.layouts()["trabajadores"].de_guia
+    modals.answer("Usar estas guías")
+    click(qtbot, dialogo.guia)
+    qtbot.waitUntil(lambda: len(modals.texts) == 3)
     assert services.sisub_archivos.layouts()["trabajadores"].titulos[4] == "Clave de ubicación"
 
 
@@ -294,3 +305,31 @@ def test_the_practice_sisub_says_it_is_practice(qtbot, data_dir, clock, tmp_path
         dialogo.close()
     finally:
         practica.close()
+
+
+def test_the_sujetos_data_are_captured_once_from_the_window(qtbot, modals, services, quien):
+    from icsoe_desktop.gui.informativa.sisub_sujeto import DatosSujetoDialog
+
+    rfc, _ana = quien
+    services.sisub.preparar(rfc, rfc, "2026-2")
+    dialogo = SisubDialog(services, rfc, rfc)
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    abiertos: list[DatosSujetoDialog] = []
+
+    def llenar(ventana) -> None:
+        assert isinstance(ventana, DatosSujetoDialog)
+        abiertos.append(ventana)
+        type_text(qtbot, ventana.campos["escritura_fecha"], "31/02/2015")
+        click(qtbot, ventana.aceptar)  # refused: the dialog stays, the date is focused
+        ventana.campos["escritura_fecha"].clear()
+        type_text(qtbot, ventana.campos["escritura_fecha"], "01/06/2015")
+        type_text(qtbot, ventana.campos["representante_legal"], "Ana Pérez")
+        click(qtbot, ventana.aceptar)
+
+    modals.handle(llenar)
+    click(qtbot, dialogo.sujeto)
+    qtbot.waitUntil(lambda: bool(abiertos) and not abiertos[0].isVisible())
+    assert "«31/02/2015» no es una fecha" in modals.texts[0]
+    datos = services.sisub.datos_sujeto(rfc, rfc)
+    assert (datos.representante_legal, datos.escritura_fecha) == ("Ana Pérez", date(2015, 6, 1))

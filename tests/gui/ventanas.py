@@ -199,6 +199,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         sisub,
         sisub_complementario,
         sisub_motivo,
+        sisub_sujeto,
         sisub_trabajador,
         trabajadores_empresa,
         vencimientos,
@@ -380,6 +381,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         "informativa.sisub.SisubDialog": lambda m: sisub.SisubDialog(m.services, m.rfc, m.rfc),
         "informativa.sisub_motivo.MotivoIcsoeDialog": lambda m: sisub_motivo.MotivoIcsoeDialog(
             m.services, m.rfc, _sisub_presentado(m)
+        ),
+        "informativa.sisub_sujeto.DatosSujetoDialog": lambda m: sisub_sujeto.DatosSujetoDialog(
+            m.services, m.rfc, m.rfc
         ),
         "informativa.sisub_complementario.ComplementarioDialog": lambda m: (
             sisub_complementario.ComplementarioDialog(_sisub_presentado(m))

@@ -29,6 +29,7 @@ from tests.sisub_datos import (
     MAYO_AGOSTO,
     OTRO_CLIENTE,
     SITIO,
+    con_repse,
     contrato,
     de_la_lista,
     importar,
@@ -385,6 +386,7 @@ def test_a_filed_report_keeps_its_contracts_as_filed(services, firmada, clock, t
     from tests import credentials_factory as cf
 
     rfc, ana, normal, (contrato_normal,), _ = firmada
+    con_repse(services, rfc)  # Revisar asks for it
     clock.now = datetime(2026, 11, 23, 12, 0)
     hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
     services.sisub.guardar_contrato(hecho.uuid, contrato_normal, ana, "SISUB-1", SITIO)

@@ -27,6 +27,7 @@ from tests.sisub_datos import (
     MAYO_AGOSTO,
     OTRO_CLIENTE,
     SITIO,
+    con_repse,
     contrato,
     de_la_lista,
     empresa_de_la_nomina,
@@ -74,6 +75,7 @@ def periodo(firmada, services, clock, data_dir, tmp_path):
         {del_cliente: "A26P3662382"},
     )  # fmt: skip
     empresa_de_la_nomina(services, data_dir)
+    con_repse(services, rfc)  # Revisar asks for it
     _inf, continuo = contrato(
         services, rfc, ana, ENERO_ABRIL, OTRO_CLIENTE, date(2026, 2, 10), date(2027, 2, 9),
         seed=9,

@@ -179,28 +179,28 @@ def archivo_de(zip_path, nombre: str) -> bytes:
         return archivo.read(nombre)
 
 
-def test_the_sujeto_obligado_carries_the_registro_most_workers_are_tied_by(
-    services, reporte, tmp_path
-):
+def test_the_sujeto_obligado_has_a_row_per_registro_patronal(services, reporte, tmp_path):
     from tests import nomina_cfdi as nc
 
     rfc, _ana, uuid = reporte
-    # The first in order has no worker of the period; the receipts' one has both.
+    # One with no worker of the period, and the receipts' one: «la totalidad de los registros
+    # patronales».
     for registro in ("B1234567105", nc.REGISTRO_PATRONAL):
         services.registros.save(registro, rfc, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
     hecho = services.sisub_archivos.exportar(uuid, rfc, tmp_path)
-    (encabezado, fila) = _csv((hecho.ruta / SUJETO).read_bytes())
-    assert dict(zip(encabezado, fila, strict=True))["Registro patronal"] == nc.REGISTRO_PATRONAL
-    assert (
-        f"«{SUJETO}» lleva el registro patronal {nc.REGISTRO_PATRONAL}, el de más trabajadores "
-        "del periodo (2 trabajadores): entra al Portal Empresarial con el mismo."
-    ) in hecho.avisos
+    (encabezado, *filas) = _csv((hecho.ruta / SUJETO).read_bytes())
+    sujetos = [dict(zip(encabezado, fila, strict=True)) for fila in filas]
+    assert [s["Registro patronal"] for s in sujetos] == sorted(
+        ["B1234567105", nc.REGISTRO_PATRONAL]
+    )
+    assert {s["Folio de registro REPSE"] for s in sujetos} == {"AR12345/2024"}
 
 
-def test_a_character_windows_1252_lacks_is_written_as_excel_does():
+def test_a_character_windows_1252_lacks_is_written_as_excel_does_without_a_final_break():
     from icsoe_desktop.domain.sisub.layout import sin_ansi, texto_csv
 
-    assert texto_csv([["Ana ✓", 'dice "hola", sí']]) == b'Ana ?,"dice ""hola"", s\xed"\r\n'
+    # Rows end in CRLF, the last one without it (the instructivo has it deleted).
+    assert texto_csv([["Ana ✓", 'dice "hola", sí'], ["x"]]) == b'Ana ?,"dice ""hola"", s\xed"\r\nx'
     assert sin_ansi("Ana ✓ Ñ") == "✓"
 
 

@@ -203,20 +203,15 @@ def test_a_guide_read_again_replaces_the_one_before_and_is_audited(services, rep
 
 
 def test_a_guide_of_the_three_csvs_is_named_once(services, reporte, tmp_path):
+    from tests import sisub_guias as g
+
     rfc, _ana, uuid = reporte
     hojas = {
-        "trabajadores": list(ENCABEZADO_GUIA),
-        "contratos": ["RFC del sujeto obligado", "Número de contrato", "RFC del beneficiario"],
-        "sujeto": ["RFC", "Registro patronal", "Correo electrónico"],
+        "trabajadores": g.hoja(g.TRABAJADORES, "d"),
+        "contratos": g.hoja(g.CONTRATOS, "b"),
+        "sujeto": g.hoja(g.SUJETO, "a"),
     }
-    from openpyxl import Workbook
-
-    libro = Workbook()
-    libro.remove(libro.active)
-    for nombre, encabezado in hojas.items():
-        libro.create_sheet(nombre).append(encabezado)
-    path = tmp_path / "guia_completa.xlsx"
-    libro.save(path)
+    path = g.libro(tmp_path / "guia_completa.xlsx", hojas)
     leida = services.sisub_archivos.leer_guia(path, rfc)
     assert set(leida.layouts) == set(hojas)
     _, avisos = _encabezado(services, uuid, rfc, tmp_path / "salida")

@@ -11,7 +11,6 @@ decimals and a decimal point, dates dd/mm/aaaa."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -142,24 +141,69 @@ def _sitio(sitio: Domicilio) -> dict[str, str]:
     }
 
 
+def _con_entre_calles(sitio: dict[str, str]) -> dict[str, str]:
+    """The address as the sujeto's and contracts' files order it: the cross streets after the
+    número interior."""
+    claves = list(sitio)
+    i = claves.index("Número interior") + 1
+    return {
+        **{k: sitio[k] for k in claves[:i]},
+        "Entre calle": "",
+        "Y calle": "",
+        **{k: sitio[k] for k in claves[i:]},
+    }
+
+
 def _esperado(services, uuid: str, rfc: str) -> dict[str, list[dict[str, str]]]:
     """Per CSV, its rows by the built-in layout's titles, in its order, as the services show
     the report."""
     r = services.sisub.reporte(uuid, rfc)
     cuentas = services.sisub.vista(uuid, rfc, None).cuentas  # the window's «Trabajadores»
     datos = services.contratistas.datos_generales(rfc)
-    registros = Counter(t.registro_patronal for c in r.contratos for t in c.trabajadores)
     periodo = {"Cuatrimestre": str(r.periodo.numero), "Año": str(r.periodo.anio)}
-    sujeto = {
-        "RFC": r.rfc,
-        "Nombre, denominación o razón social": r.nombre,
-        "Registro patronal": registros.most_common(1)[0][0],
-        "Folio de registro REPSE": services.repse.ver(rfc, rfc).aviso,
-        "Correo electrónico": datos.correo,
-        "Teléfono": datos.telefono_fijo or datos.celular,
-        **periodo,
-        "Tipo de reporte": r.tipo_texto,
-    }
+    filas_de: dict[str, list] = {}
+    for c in r.contratos:
+        for t in c.trabajadores:
+            filas_de.setdefault(t.registro_patronal, []).append(t.importes)
+    # A row per registro patronal, its workers' aportaciones and amortizaciones.
+    sujeto = [
+        {
+            "RFC": r.rfc,
+            "Nombre, denominación o razón social": r.nombre,
+            "Registro patronal": registro,
+            "Folio de registro REPSE": services.repse.ver(rfc, rfc).aviso,
+            "Correo electrónico": datos.correo,
+            "Teléfono": datos.telefono_fijo or datos.celular,
+            **periodo,
+            "Tipo de reporte": r.tipo_texto,
+            "Calle": datos.calle,
+            "Número exterior": datos.numero_exterior,
+            "Número interior": datos.numero_interior,
+            "Entre calle": "",
+            "Y calle": "",
+            "Colonia": datos.colonia,
+            "Código postal": datos.codigo_postal,
+            "Municipio o alcaldía": datos.municipio,
+            "Entidad federativa": datos.entidad,
+            "Representante legal": "",
+            "Administrador único": "",
+            "Número de escritura": "",
+            "Nombre del notario": "",
+            "Número del notario": "",
+            "Fecha de escritura pública": "",
+            "Folio mercantil": "",
+            "Aportación sin crédito de los trabajadores del contrato": _pesos(
+                sum(i.aportacion for i in filas_de[registro] if not i.amortizacion)
+            ),
+            "Aportación con crédito de los trabajadores del contrato": _pesos(
+                sum(i.aportacion for i in filas_de[registro] if i.amortizacion)
+            ),
+            "Amortización de los trabajadores del contrato": _pesos(
+                sum(i.amortizacion for i in filas_de[registro])
+            ),
+        }
+        for registro in sorted(filas_de)
+    ]
     contratos = [
         {
             "RFC del sujeto obligado": r.rfc,
@@ -172,7 +216,17 @@ def _esperado(services, uuid: str, rfc: str) -> dict[str, list[dict[str, str]]]:
             "Fecha de término": _fecha(c.fecha_final),
             "Número de trabajadores": str(cuentas[c.uuid]),
             **periodo,
-            **_sitio(c.sitio),
+            # The beneficiary's domicilio fiscal.
+            **_con_entre_calles(_sitio(c.contratante.domicilio)),
+            "Tipo de contrato": c.tipo,
+            "Monto del contrato": _pesos(c.monto) if c.monto else "",
+            "Vigencia": f"{_fecha(c.fecha_inicial)} al {_fecha(c.fecha_final)}"
+            if c.fecha_final
+            else f"{_fecha(c.fecha_inicial)} en adelante",
+            "Registro patronal del beneficiario": c.registro_beneficiario,
+            "Correo electrónico del beneficiario": c.contratante.correo,
+            "Teléfono del beneficiario": c.contratante.telefono_fijo
+            or c.contratante.telefono_movil,
         }
         for c in r.contratos
     ]
@@ -194,7 +248,7 @@ def _esperado(services, uuid: str, rfc: str) -> dict[str, list[dict[str, str]]]:
         for c in r.contratos
         for t in c.trabajadores
     ]
-    return {SUJETO: [sujeto], CONTRATOS: contratos, DETALLE: detalle}
+    return {SUJETO: sujeto, CONTRATOS: contratos, DETALLE: detalle}
 
 
 def _el_escenario_es_el_pedido(esperado: dict[str, list[dict[str, str]]]) -> None:

@@ -13,8 +13,10 @@ import pytest
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, PRESENTADO
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from tests import nomina_cfdi as nc
 from tests import sisub_fixtures as fx
 from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import ENERO_ABRIL, MAYO_AGOSTO, SITIO, contrato
@@ -29,8 +31,10 @@ _quien_una_vez, services, quien = fx._quien_una_vez, fx.services, fx.quien
 
 @pytest.fixture
 def reporte(quien, services):
-    """mayo–agosto 2026's SISUB, sin actividad: (rfc, ana, uuid)."""
+    """mayo–agosto 2026's SISUB, sin actividad: (rfc, ana, uuid); the contratista's registro
+    patronal captured, the sujeto obligado's row."""
     rfc, ana = quien
+    services.registros.save(nc.REGISTRO_PATRONAL, rfc, "Servicios del Mayab", CLI_ACTOR)
     return rfc, ana, services.sisub.preparar(rfc, ana, MAYO_AGOSTO).uuid
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import Domicilio
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.domain.sisub.modelo import Importes
 from icsoe_desktop.domain.sisub.revision import (
     ICSOE_CONTRATO,
@@ -202,3 +203,40 @@ def test_a_worker_missing_from_a_bimestre_his_receipts_show_is_warned_of(service
     # Exporting is not held back by it; preparing again brings the row and the warning goes.
     services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
     assert services.sisub.revisar(hecho.uuid, ana) == []
+
+
+def test_nothing_is_exported_that_the_portal_refuses(services, quien, tmp_path):
+    """A «sin actividad» SISUB of a contratista without its REPSE registration, then without a
+    registro patronal for its sujeto's row: each named by Revisar and refused by the export."""
+    from sqlalchemy import delete
+
+    from icsoe_desktop.domain.sisub.layout import NOMBRES_CSV
+    from icsoe_desktop.domain.sisub.revision import COLUMNA_VACIA, SIN_REPSE
+    from icsoe_desktop.store.models import RegistroRepse
+    from tests.sisub_datos import con_repse
+
+    rfc, ana = quien
+    with services.store.session() as session:  # as before the contratista captured it
+        session.execute(delete(RegistroRepse))
+    hecho = services.sisub.preparar(rfc, ana, MAYO_AGOSTO)
+    assert _codigos(services.sisub.revisar(hecho.uuid, ana)) == {(SIN_REPSE, False)}
+    with pytest.raises(ValidationError) as error:
+        services.sisub_archivos.exportar(hecho.uuid, rfc, tmp_path / "uno")
+    assert "no tiene capturado su registro REPSE" in error.value.message
+    con_repse(services, rfc)
+    (vacia,) = services.sisub.revisar(hecho.uuid, ana)
+    assert (vacia.codigo, vacia.aviso) == (COLUMNA_VACIA, False)
+    assert vacia.mensaje == (
+        "«Sujeto obligado»: la columna «Registro patronal» queda vacía en 1 renglón y el "
+        "INFONAVIT rechaza el archivo: agrega los registros patronales de la empresa "
+        "(Configuración › Registros patronales…) o captura el de cada trabajador."
+    )
+    with pytest.raises(ValidationError) as error:
+        services.sisub_archivos.exportar(hecho.uuid, rfc, tmp_path / "dos")
+    assert vacia.mensaje in error.value.message
+    assert not (tmp_path / "uno").exists() and not (tmp_path / "dos").exists()
+    services.registros.save("B1234567105", rfc, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
+    assert services.sisub.revisar(hecho.uuid, ana) == []
+    ruta = services.sisub_archivos.exportar(hecho.uuid, rfc, tmp_path / "tres").ruta
+    for nombre in NOMBRES_CSV.values():
+        assert not (ruta / f"{nombre}.csv").read_bytes().endswith(b"\n")

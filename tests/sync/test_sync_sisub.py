@@ -26,6 +26,7 @@ from tests.sisub_datos import (
     MAYO_AGOSTO,
     SITIO,
     completar,
+    con_repse,
     contrato,
 )
 from tests.sync.conftest import connected
@@ -84,6 +85,7 @@ def test_the_escritura_and_a_contracts_pdf_travel_whole(full_server, desktops, t
     a, b = connected(full_server, desktops)
     rfc = enter_contratista(a, a.data_dir, tmp_path)
     _inf, nuevo = contrato(a, rfc, CLI_ACTOR, MAYO_AGOSTO, CLIENTE, date(2026, 6, 1), None)
+    con_repse(a, rfc)  # Revisar asks for it
     hecho = a.sisub.preparar(rfc, CLI_ACTOR, MAYO_AGOSTO)
     a.sisub.guardar_contrato(hecho.uuid, nuevo, CLI_ACTOR, "SISUB-9", SITIO)
     for fila in a.sisub.reporte(hecho.uuid, CLI_ACTOR).contratos[0].trabajadores:
@@ -140,6 +142,7 @@ def _listo_para_exportar(a, tmp_path) -> str:
     """A report of mayo–agosto made on A, ready to export: its uuid."""
     rfc = enter_contratista(a, a.data_dir, tmp_path)
     _inf, nuevo = contrato(a, rfc, CLI_ACTOR, MAYO_AGOSTO, CLIENTE, date(2026, 6, 1), None)
+    con_repse(a, rfc)  # Revisar asks for it
     hecho = a.sisub.preparar(rfc, CLI_ACTOR, MAYO_AGOSTO)
     a.sisub.guardar_contrato(hecho.uuid, nuevo, CLI_ACTOR, "SISUB-9", SITIO)
     for fila in a.sisub.reporte(hecho.uuid, CLI_ACTOR).contratos[0].trabajadores:

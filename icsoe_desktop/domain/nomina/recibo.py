@@ -94,6 +94,9 @@ class Recibo:
     # The UUIDs this receipt substitutes (CfdiRelacionados with TipoRelacion «04»): a receipt
     # cancelled and issued again.
     sustituye: tuple[str, ...] = ()
+    # Its deducciones of type 010 «Pago por crédito de vivienda» (the worker's INFONAVIT loan
+    # discounted), centavos: the SISUB's amortizaciones.
+    vivienda: int = 0
 
 
 _local = threading.local()  # an lxml parser is used by one thread at a time
@@ -236,6 +239,8 @@ _N_RECEPTOR, _N_EMISOR = f"{{{NS_NOMINA}}}Receptor", f"{{{NS_NOMINA}}}Emisor"
 _PERCEPCIONES, _PERCEPCION = f"{{{NS_NOMINA}}}Percepciones", f"{{{NS_NOMINA}}}Percepcion"
 _INCAPACIDADES, _INCAPACIDAD = f"{{{NS_NOMINA}}}Incapacidades", f"{{{NS_NOMINA}}}Incapacidad"
 _SUBCONTRATACION = f"{{{NS_NOMINA}}}SubContratacion"
+_DEDUCCIONES, _DEDUCCION = f"{{{NS_NOMINA}}}Deducciones", f"{{{NS_NOMINA}}}Deduccion"
+VIVIENDA = "010"  # c_TipoDeduccion: pago por crédito de vivienda
 
 
 _NINGUNO: tuple[Any, ...] = (None,)
@@ -378,8 +383,19 @@ def leer_con_timbre(root: Any) -> tuple[Recibo, Any]:
         certificado=_attr(root, "Certificado", "el Comprobante"),
         sello=_attr(root, "Sello", "el Comprobante"),
         sustituye=_sustituye(hijos.get(f"{{{ns}}}CfdiRelacionados", []), ns),
+        vivienda=_vivienda(de_nomina.get(_DEDUCCIONES, [])),
     )
     return recibo, tfd
+
+
+def _vivienda(grupos: list[Any]) -> int:
+    """The deducciones of type 010 added up (the SISUB's amortizaciones of INFONAVIT loans)."""
+    return sum(
+        _centavos(d.get("Importe"), "Importe")
+        for grupo in grupos
+        for d in _hijos(grupo, _DEDUCCION)
+        if d.get("TipoDeduccion") == VIVIENDA
+    )
 
 
 def _sustituye(grupos: list[Any], ns: str) -> tuple[str, ...]:

@@ -5,35 +5,43 @@ dates dd/mm/aaaa; a column the app cannot fill is left empty."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from icsoe_desktop.domain.informativa.modelo import Domicilio
-from icsoe_desktop.domain.sisub.layout import CONTRATOS, SUJETO, TRABAJADORES, Layout
-from icsoe_desktop.domain.sisub.modelo import ContratoSisub, ReporteSisub, TrabajadorSisub
+from icsoe_desktop.domain.sisub.layout import CONTRATOS, REQUERIDOS, SUJETO, TRABAJADORES, Layout
+from icsoe_desktop.domain.sisub.modelo import (
+    ContratoSisub,
+    Montos,
+    ReporteSisub,
+    TrabajadorSisub,
+    montos_por_registro,
+)
 
 
 @dataclass(frozen=True)
 class Sujeto:
-    """What the sujeto obligado's file says beyond the report: the registro patronal the
-    contratista files with, its REPSE folio and contact."""
+    """What the sujeto obligado's file says beyond the report: its registros patronales (one
+    row each: the INFONAVIT asks «la totalidad de los registros patronales»), its REPSE folio
+    and contact, and what the contratista's data hold for the file's other columns (by field:
+    domicilio, representante, escritura …)."""
 
-    registro_patronal: str = ""
+    registros: tuple[str, ...] = ()
     folio_repse: str = ""
     correo: str = ""
     telefono: str = ""
+    datos: dict[str, str] = field(default_factory=dict)
 
 
-def registro_principal(propios: list[str], trabajadores: dict[str, int]) -> str:
-    """The registro patronal the contratista files with (the Portal Empresarial asks for its
-    main one; the app keeps no such mark): of the empresa's registros in the contratista's RFC,
-    the one most of the period's workers are tied by (``trabajadores``: distinct NSS per
-    registro), a tie or none tied by any going to the first in order; without registros of its
-    own, the one most of its workers carry ("" when none)."""
-    candidatos = sorted(propios) or sorted(trabajadores)
-    if not candidatos:
-        return ""
-    return max(candidatos, key=lambda r: (trabajadores.get(r, 0), -candidatos.index(r)))
+@dataclass(frozen=True)
+class Vacia:
+    """A column the INFONAVIT requires left empty in some rows of a CSV: its file, its title
+    and field, how many rows."""
+
+    archivo: str
+    titulo: str
+    campo: str
+    renglones: int
 
 
 def pesos(centavos: int) -> str:
@@ -54,11 +62,17 @@ def _periodo(reporte: ReporteSisub) -> dict[str, str]:
     return {"cuatrimestre": str(reporte.periodo.numero), "anio": str(reporte.periodo.anio)}
 
 
-def valores_sujeto(reporte: ReporteSisub, sujeto: Sujeto) -> dict[str, str]:
+def valores_sujeto(
+    reporte: ReporteSisub, sujeto: Sujeto, registro: str, montos: Montos
+) -> dict[str, str]:
     return {
+        **sujeto.datos,
+        "aportacion_sin_credito": pesos(montos.sin_credito),
+        "aportacion_con_credito": pesos(montos.con_credito),
+        "amortizacion": pesos(montos.amortizacion),
         "rfc": reporte.rfc,
         "razon_social": reporte.nombre,
-        "registro_patronal": sujeto.registro_patronal,
+        "registro_patronal": registro,
         "folio_repse": sujeto.folio_repse,
         "correo": sujeto.correo,
         "telefono": sujeto.telefono,
@@ -79,8 +93,23 @@ def valores_contrato(reporte: ReporteSisub, c: ContratoSisub) -> dict[str, str]:
         "fecha_fin": fecha(c.fecha_final),
         "trabajadores": str(len({t.nss for t in c.trabajadores})),
         **_periodo(reporte),
-        **_sitio(c.sitio),
+        # The beneficiary's domicilio fiscal, as the public layout puts it (the work site
+        # goes in the workers' file).
+        **_sitio(c.contratante.domicilio),
+        "tipo_contrato": c.tipo,
+        "monto": pesos(c.monto) if c.monto else "",
+        "vigencia": vigencia(c.fecha_inicial, c.fecha_final),
+        "registro_beneficiario": c.registro_beneficiario,
+        "correo_beneficiario": c.contratante.correo,
+        "telefono_beneficiario": c.contratante.telefono_fijo or c.contratante.telefono_movil,
     }
+
+
+def vigencia(inicio: date | None, fin: date | None) -> str:
+    """«01/03/2026 al 28/02/2027»; «01/03/2026 en adelante» without an end."""
+    if inicio is None:
+        return ""
+    return f"{fecha(inicio)} al {fecha(fin)}" if fin else f"{fecha(inicio)} en adelante"
 
 
 def valores_trabajador(
@@ -127,8 +156,31 @@ def filas(
         )
         if avance is not None:
             avance(hechos, len(reporte.contratos))
+    registros = sujeto.registros or ("",)
+    montos = montos_por_registro(reporte)
     return {
-        SUJETO: [list(layouts[SUJETO].titulos), hacer[SUJETO](valores_sujeto(reporte, sujeto))],
+        SUJETO: [
+            list(layouts[SUJETO].titulos),
+            *(
+                hacer[SUJETO](valores_sujeto(reporte, sujeto, r, montos.get(r, Montos())))
+                for r in registros
+            ),
+        ],
         CONTRATOS: [list(layouts[CONTRATOS].titulos), *contratos],
         TRABAJADORES: [list(layouts[TRABAJADORES].titulos), *trabajadores],
     }
+
+
+def vacias(tablas: dict[str, list[list[str]]], layouts: dict[str, Layout]) -> list[Vacia]:
+    """The columns the INFONAVIT requires (``layout.REQUERIDOS``) left empty in some rows of
+    the CSVs ``filas`` made: the portal refuses such a file."""
+    encontradas = []
+    for archivo, tabla in tablas.items():
+        layout = layouts[archivo]
+        for i, (titulo, campo) in enumerate(zip(layout.titulos, layout.campos, strict=True)):
+            if campo is None or campo not in REQUERIDOS[archivo]:
+                continue
+            renglones = sum(1 for fila in tabla[1:] if not fila[i].strip())
+            if renglones:
+                encontradas.append(Vacia(archivo, titulo, campo, renglones))
+    return encontradas

@@ -64,17 +64,44 @@ def uma_diaria(dia: date) -> int:
     return valor
 
 
+APORTACION = 5  # per cent of the salario base de aportación (Ley del INFONAVIT art. 29, II)
+
+
 @dataclass(frozen=True, slots=True)
 class ReciboSisub:
     """What the SISUB reads of one receipt naming the client: its end date, SBC (centavos),
     the share of time for the client (thousandths of a percent: 100 % = 100,000), its
-    perceptions (SAT type, gravado + exento in centavos) and its days of incapacidad."""
+    perceptions (SAT type, gravado + exento in centavos), its days of incapacidad, the days
+    of its period and the days it paid (thousandths), and its deducciones 010 «Pago por
+    crédito de vivienda» (centavos)."""
 
     fecha_final: date
     sbc: int
     porcentaje: int
     percepciones: tuple[tuple[str, int], ...]
     dias_incapacidad: int = 0
+    dias_periodo: int = 0
+    dias_pagados: int = 0
+    vivienda: int = 0
+
+    @property
+    def dias_infonavit(self) -> int:
+        """The days (thousandths) the INFONAVIT counts of the receipt's period: those paid and
+        those of incapacidad (the aportación subsists during an IMSS incapacidad; an absence
+        not paid suspends it: Ley del INFONAVIT art. 29, penúltimo párrafo), at most the
+        period's."""
+        dias = self.dias_pagados + 1000 * self.dias_incapacidad
+        return min(dias, 1000 * self.dias_periodo) if self.dias_periodo else dias
+
+
+def aportacion(recibo: ReciboSisub) -> int:
+    """The aportación patronal of one receipt for the client's share, centavos: 5 % of the
+    SBC up to 25 UMA, by the days the INFONAVIT counts, by the share of time."""
+    base = min(recibo.sbc, TOPE_UMAS * uma_diaria(recibo.fecha_final))
+    share = min(max(recibo.porcentaje, 0), 100_000)
+    numerador = base * recibo.dias_infonavit * share * APORTACION
+    denominador = 100 * 1000 * 100_000
+    return (numerador + denominador // 2) // denominador
 
 
 def _parte(centavos: int, porcentaje: int) -> int:
@@ -83,10 +110,12 @@ def _parte(centavos: int, porcentaje: int) -> int:
 
 def sumar(recibos: Iterable[ReciboSisub]) -> Importes:
     """The amounts of one worker's receipts of one bimestre for one client."""
-    fijas = variables = no_integradas = dias = 0
+    fijas = variables = no_integradas = dias = aportado = amortizado = 0
     ultimo: ReciboSisub | None = None
     for recibo in recibos:
         share = min(max(recibo.porcentaje, 0), 100_000)
+        aportado += aportacion(recibo)
+        amortizado += _parte(recibo.vivienda, share)
         for tipo, importe in recibo.percepciones:
             parte = _parte(importe, share)
             if tipo in NO_INTEGRADAS:
@@ -105,4 +134,6 @@ def sumar(recibos: Iterable[ReciboSisub]) -> Importes:
         dias_incapacidad=dias,
         no_integradas=no_integradas,
         no_excedente=min(ultimo.sbc, tope) if ultimo else 0,
+        aportacion=aportado,
+        amortizacion=amortizado,
     )

@@ -103,13 +103,22 @@ def tipo_propuesto(contratos_en_vigor: int) -> str:
 @dataclass(frozen=True, slots=True)
 class Importes:
     """A worker's amounts in one bimestre for one contract, in centavos (days: whole days).
-    ``no_excedente``: the salario base de aportación diario up to 25 UMA."""
+    ``no_excedente``: the salario base de aportación diario up to 25 UMA. ``aportacion``: the
+    aportación patronal to the INFONAVIT for the client's share (``importes.py``);
+    ``amortizacion``: the loan discounted (deducciones 010) for that share — a worker with
+    one is «con crédito»."""
 
     fijas: int = 0
     variables: int = 0
     dias_incapacidad: int = 0
     no_integradas: int = 0
     no_excedente: int = 0
+    aportacion: int = 0
+    amortizacion: int = 0
+
+    @property
+    def con_credito(self) -> bool:
+        return self.amortizacion > 0
 
 
 CAMPOS_IMPORTES: dict[str, str] = {
@@ -118,6 +127,8 @@ CAMPOS_IMPORTES: dict[str, str] = {
     "dias_incapacidad": "Días de incapacidad",
     "no_integradas": "Percepciones no integradas",
     "no_excedente": "Salario no excedente",
+    "aportacion": "Aportación INFONAVIT",
+    "amortizacion": "Amortización del crédito",
 }
 
 
@@ -147,6 +158,9 @@ class ContratoSisub:
     sitio: Domicilio
     celebrado: bool  # started in the period (the ICSOE reports it)
     trabajadores: tuple[TrabajadorSisub, ...] = ()
+    tipo: str = ""  # the contract's kind, as the contracts file asks it
+    monto: int = 0  # its amount, centavos (0: not captured)
+    registro_beneficiario: str = ""  # the beneficiary's registro patronal
 
 
 @dataclass(frozen=True)
@@ -169,3 +183,43 @@ class ReporteSisub:
     @property
     def estado_texto(self) -> str:
         return ESTADOS.get(self.estado, self.estado)
+
+
+@dataclass(frozen=True, slots=True)
+class Montos:
+    """Item c) of Ley del INFONAVIT art. 29 Bis for a set of worker rows: the aportaciones of
+    the workers without and with an INFONAVIT loan, and the amortizaciones (centavos)."""
+
+    sin_credito: int = 0
+    con_credito: int = 0
+    amortizacion: int = 0
+
+    def mas(self, importes: Importes) -> Montos:
+        if importes.con_credito:
+            return Montos(
+                self.sin_credito,
+                self.con_credito + importes.aportacion,
+                self.amortizacion + importes.amortizacion,
+            )
+        return Montos(self.sin_credito + importes.aportacion, self.con_credito, self.amortizacion)
+
+
+def montos_por_contrato(reporte: ReporteSisub) -> dict[tuple[str, int], Montos]:
+    """Per (contract uuid, bimestre), the aportaciones sin and con crédito and amortizaciones
+    of its workers."""
+    montos: dict[tuple[str, int], Montos] = {}
+    for c in reporte.contratos:
+        for t in c.trabajadores:
+            clave = (c.uuid, t.bimestre)
+            montos[clave] = montos.get(clave, Montos()).mas(t.importes)
+    return montos
+
+
+def montos_por_registro(reporte: ReporteSisub) -> dict[str, Montos]:
+    """Per registro patronal, the same of the period's workers it carries (the sujeto's file
+    has a row per registro)."""
+    montos: dict[str, Montos] = {}
+    for c in reporte.contratos:
+        for t in c.trabajadores:
+            montos[t.registro_patronal] = montos.get(t.registro_patronal, Montos()).mas(t.importes)
+    return montos

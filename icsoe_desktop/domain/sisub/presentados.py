@@ -67,6 +67,9 @@ def _contrato(fila: dict[str, Any]) -> ContratoSisub:
         fecha_final=_fecha(fila.get("fecha_final")),
         sitio=_domicilio(fila.get("sitio")),
         celebrado=bool(fila.get("celebrado")),
+        tipo=str(fila.get("tipo") or ""),
+        monto=int(fila.get("monto") or 0),
+        registro_beneficiario=str(fila.get("registro_beneficiario") or ""),
     )
 
 

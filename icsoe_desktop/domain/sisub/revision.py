@@ -19,7 +19,8 @@ from datetime import date
 
 from icsoe_desktop.domain.informativa import repse
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Problema
-from icsoe_desktop.domain.sisub.layout import sin_ansi
+from icsoe_desktop.domain.sisub.archivos import Vacia
+from icsoe_desktop.domain.sisub.layout import TITULOS_ARCHIVO, sin_ansi
 from icsoe_desktop.domain.sisub.modelo import (
     SIN_ACTIVIDAD,
     ContratoSisub,
@@ -27,6 +28,7 @@ from icsoe_desktop.domain.sisub.modelo import (
     ReporteSisub,
     bimestres,
 )
+from icsoe_desktop.domain.texts import plural
 
 SIN_NUMERO = "sisub_sin_numero"
 SITIO_INCOMPLETO = "sisub_sitio_incompleto"
@@ -42,10 +44,12 @@ NO_ANSI = "sisub_caracter_no_ansi"
 REPSE_NO_AUTORIZADO = "sisub_repse_no_autorizado"
 REPSE_VENCIDO = "sisub_repse_vencido"
 FALTA_BIMESTRE = "sisub_falta_bimestre"
+SIN_REPSE = "sisub_sin_repse"
+COLUMNA_VACIA = "sisub_columna_vacia"
 CODIGOS = (
     SIN_NUMERO, SITIO_INCOMPLETO, SIN_TRABAJADORES, SIN_REGISTRO, SIN_IMPORTES,
     ICSOE_CONTRATO, ICSOE_TRABAJADOR, ICSOE_TIPO, ICSOE_MOTIVO, IMPORTE_RECIBOS, NO_ANSI,
-    REPSE_NO_AUTORIZADO, REPSE_VENCIDO, FALTA_BIMESTRE,
+    REPSE_NO_AUTORIZADO, REPSE_VENCIDO, FALTA_BIMESTRE, SIN_REPSE, COLUMNA_VACIA,
 )  # fmt: skip
 # Per (client's RFC, NSS): the bimestres of the period whose receipts name that client.
 Recibos = dict[tuple[str, str], frozenset[int]]
@@ -297,23 +301,67 @@ def _bimestre_faltante(r: ReporteSisub, recibos: Recibos) -> Iterable[Problema]:
                     )
 
 
+# What to do about a required column left empty, by field (else: complete it in the report).
+_QUE_HACER = {
+    "registro_patronal": "agrega los registros patronales de la empresa (Configuración › "
+    "Registros patronales…) o captura el de cada trabajador",
+    "folio_repse": "captura el registro REPSE del contratista",
+    "razon_social": "completa los datos generales del contratista",
+    "rfc_beneficiario": "corrige el contratante en la informativa ICSOE",
+    "beneficiario": "corrige el contratante en la informativa ICSOE",
+    "fecha_inicio": "corrige las fechas del contrato en la informativa ICSOE",
+}
+
+
+def _vacias(vacias: Iterable[Vacia]) -> Iterable[Problema]:
+    """A column the INFONAVIT requires left empty: the portal refuses the file («el sistema
+    rechazará el archivo», its instructivo)."""
+    for v in vacias:
+        que_hacer = _QUE_HACER.get(v.campo, "complétala en el reporte")
+        yield Problema(
+            COLUMNA_VACIA,
+            f"«{TITULOS_ARCHIVO[v.archivo]}»: la columna «{v.titulo}» queda vacía en "
+            f"{plural(v.renglones, 'renglón', 'renglones')} y el INFONAVIT rechaza el archivo: "
+            f"{que_hacer}.",
+            campo=v.campo,
+        )
+
+
+def _sin_repse(registro: Registro | None) -> Iterable[Problema]:
+    if registro is None:
+        yield Problema(
+            SIN_REPSE,
+            "El contratista no tiene capturado su registro REPSE: el archivo del sujeto obligado "
+            "lleva su número y el SISUB se acompaña de su PDF. Captúralo en Registro REPSE….",
+            campo="repse",
+        )
+
+
 def revisar(
     reporte: ReporteSisub,
     icsoe: Icsoe,
     propuestos: dict[str, Importes] | None = None,
     registro: Registro | None = None,
     recibos: Recibos | None = None,
+    vacias: Iterable[Vacia] = (),
 ) -> list[Problema]:
     """Every check's problems, in order. ``propuestos``: per worker row (uuid) what the
-    receipts propose now; ``registro``: the contratista's REPSE registration; ``recibos``:
-    the bimestres the receipts show each worker in, per client."""
+    receipts propose now; ``registro``: the contratista's REPSE registration (None: none
+    captured, an error); ``recibos``: the bimestres the receipts show each worker in, per
+    client; ``vacias``: the required columns the CSVs would leave empty (told when nothing
+    else is to correct: the checks above name most of them better)."""
     if reporte.tipo == SIN_ACTIVIDAD and not reporte.contratos:
-        return list(_icsoe(reporte, icsoe, {}))
-    return [
-        *(p for check in CHECKS for p in check(reporte, icsoe, propuestos or {})),
-        *_bimestre_faltante(reporte, recibos or {}),
-        *_repse(reporte, registro),
-    ]
+        problemas = list(_icsoe(reporte, icsoe, {}))
+    else:
+        problemas = [
+            *(p for check in CHECKS for p in check(reporte, icsoe, propuestos or {})),
+            *_bimestre_faltante(reporte, recibos or {}),
+            *_repse(reporte, registro),
+        ]
+    problemas += _sin_repse(registro)
+    if not any(not p.aviso for p in problemas):
+        problemas += _vacias(vacias)
+    return problemas
 
 
 __all__ = ["CODIGOS", "Icsoe", "Recibos", "Registro", "revisar"]

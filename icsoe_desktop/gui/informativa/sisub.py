@@ -56,7 +56,7 @@ from icsoe_desktop.gui.informativa import sisub_sitio, sisub_trabajador
 from icsoe_desktop.gui.informativa.sisub_trabajador import centavos as _centavos
 from icsoe_desktop.gui.informativa.sisub_trabajador import dias as _dias
 from icsoe_desktop.gui.kit import mnemonics, msgbox
-from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo, elegir_carpeta
+from icsoe_desktop.gui.kit.elegir_archivo import abrir_archivo, abrir_archivos, elegir_carpeta
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -106,6 +106,8 @@ IMPORTES = (
     ("variables", "Percepciones variables"),
     ("no_integradas", "No integradas"),
     ("no_excedente", "Salario no excedente"),
+    ("aportacion", "Aportación INFONAVIT"),
+    ("amortizacion", "Amortización del crédito"),
 )
 
 
@@ -414,7 +416,7 @@ class SisubDialog(QDialog):
         grid = _rejilla(caja, campos)
         self.guardar_importes = _boton("Guardar i&mportes", "guardarImportesButton")
         self.guardar_importes.clicked.connect(self._guardar_importes)
-        grid.addWidget(self.guardar_importes, 1, 7)
+        grid.addWidget(self.guardar_importes, 2, 7)
         return caja
 
     def _pdfs_form(self) -> QGroupBox:
@@ -437,6 +439,11 @@ class SisubDialog(QDialog):
             grid.addWidget(QLabel(texto), fila, 0)
             grid.addWidget(etiqueta, fila, 1)
             grid.addWidget(boton, fila, 2)
+        # What the sujeto obligado's file asks beyond the datos generales, kept once.
+        self.sujeto = _boton("Datos del sujeto obligado…", "sujetoButton")
+        self.sujeto.clicked.connect(self._datos_sujeto)
+        grid.addWidget(QLabel("Escritura, representante, entre calles:"), 2, 0)
+        grid.addWidget(self.sujeto, 2, 2)
         grid.setColumnStretch(1, 1)
         return caja
 
@@ -448,6 +455,7 @@ class SisubDialog(QDialog):
     def _pdfs(self) -> None:
         """What is kept: the escritura and the chosen contract's PDF."""
         c = self._contrato()
+        self._puede(self.sujeto, Accion.PRESENTAR_SISUB)
         if not self._puede(self.adjuntar_escritura, Accion.PRESENTAR_SISUB):
             # Who only prepares neither attaches nor reads what is kept (the service refuses).
             self._puede(self.adjuntar_contrato, Accion.PRESENTAR_SISUB)
@@ -793,22 +801,48 @@ class SisubDialog(QDialog):
             )
 
     def _guia(self) -> None:
-        path, _ = abrir_archivo(
-            self, "Archivo de guía del INFONAVIT", str(Path.home()), "Excel (*.xls *.xlsx)"
+        paths, _ = abrir_archivos(
+            self,
+            "Archivos de guía del INFONAVIT (los tres, o un libro con las tres hojas)",
+            str(Path.home()),
+            "Excel (*.xls *.xlsx)",
         )
-        if not path:
+        if not paths:
             return
+        archivos = self._services.sisub_archivos
         try:
-            leida = self._services.sisub_archivos.leer_guia(Path(path), self._actor)
+            hojas = archivos.reconocer_guias([Path(p) for p in paths], self._actor)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return
-        avisos = "\n".join(leida.avisos) or "Todas sus columnas se pueden llenar."
-        msgbox.information(
-            self,
-            f"Los CSV se escribirán con las columnas de «{Path(path).name}».\n\n{avisos}",
-            TITLE,
+        # The match shown first: nothing is remembered unless the clerk takes it.
+        from icsoe_desktop.services.sisub.guia import texto_sin_llenar
+
+        vistas = "\n".join(f"• {h.texto}" for h in hojas.values())
+        sin_llenar = "\n".join(texto_sin_llenar({a: h.layout for a, h in hojas.items()}))
+        texto = (
+            f"Se reconocieron estas guías:\n{vistas}\n\n"
+            f"{sin_llenar or 'Todas sus columnas se pueden llenar.'}\n\n"
+            "¿Escribir los CSV con sus columnas desde ahora?"
         )
+        if not msgbox.question(self, texto, "Usar estas guías", title=TITLE):
+            return
+        try:
+            archivos.recordar_guias(hojas, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        msgbox.information(self, "Los CSV se escribirán con las columnas de esas guías.", TITLE)
+
+    def _datos_sujeto(self) -> None:
+        from icsoe_desktop.gui.informativa.sisub_sujeto import DatosSujetoDialog
+
+        try:
+            dialogo = DatosSujetoDialog(self._services, self._rfc, self._actor, self)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        ejecutar_modal(dialogo)
 
     def _adjuntar_escritura(self) -> None:
         self._adjuntar("Escritura constitutiva", None)

@@ -466,7 +466,10 @@ def detalle(recibo: Recibo) -> str:
         partes["i"] = [[i.dias, i.tipo, i.importe] for i in recibo.incapacidades]
     if recibo.subcontrataciones:
         partes["s"] = [[s.rfc, s.porcentaje] for s in recibo.subcontrataciones]
-    return json.dumps(partes, separators=(",", ":"), ensure_ascii=False)
+    detalle: dict[str, object] = dict(partes)
+    if recibo.vivienda:  # read by the SISUB (json_extract): no child table of its own
+        detalle["v"] = recibo.vivienda
+    return json.dumps(detalle, separators=(",", ":"), ensure_ascii=False)
 
 
 _COLUMNAS = (

@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,14 +32,13 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.practica import es_de_practica
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.domain.sisub.archivos import Sujeto, filas, registro_principal
+from icsoe_desktop.domain.sisub.archivos import Sujeto, filas
 from icsoe_desktop.domain.sisub.layout import (
     CONTRATOS,
     NOMBRES_CSV,
     PDF_CONTRATOS,
     PDF_ESCRITURA,
     PDF_REPSE,
-    SUJETO,
     TRABAJADORES,
     Layout,
     texto_csv,
@@ -53,29 +52,22 @@ from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION
 from icsoe_desktop.services.sisub.avance import PASOS, Avance
 from icsoe_desktop.services.sisub.guia import (
     Guias,
+    HojaLeida,
     con_incluido,
-    huella,
-    leer_guia,
+    reconocer,
     texto_formato,
     texto_sin_llenar,
 )
 from icsoe_desktop.services.sisub.pdfs import ESCRITURA, pdfs_de, unidos
 from icsoe_desktop.services.sisub.reporte import SisubService
+from icsoe_desktop.services.sisub.sujeto import sujeto_de
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
-    Contratista,
-    RegistroPatronal,
-    RegistroRepse,
     SisubReporte,
 )
 
 MSG_PROBLEMAS = "Revisar encontró {cuantos} que corregir antes de exportar. El primero: {primero}"
 MSG_DESTINO = "No se pudo escribir en «{destino}»: {motivo}."
-MSG_GUIA_ILEGIBLE = "No se pudo leer «{nombre}»: {motivo}."
-MSG_REGISTRO = (
-    "«{archivo}.csv» lleva el registro patronal {registro}, el de más trabajadores del periodo "
-    "({trabajadores}): entra al Portal Empresarial con el mismo."
-)
 # Where Exportar's shares of the bar end (avance.py): the report read, Revisar, the rows made,
 # the CSVs written out, the PDFs joined; writing the files takes the rest but its last step,
 # told once they are in place.
@@ -127,22 +119,28 @@ class SisubArchivosService(InformativaBase):
 
     # --- the office's guide --------------------------------------------------------------------
 
+    def reconocer_guias(self, paths: Sequence[Path], actor: str | None) -> dict[str, HojaLeida]:
+        """Per CSV, the sheet of the guides (``paths``: the three files, or one workbook of
+        three sheets) that is its guide, and its columns: what the clerk sees before it is
+        remembered (``recordar_guias``). Nothing is kept here."""
+        self._permisos.exigir(actor, Accion.PRESENTAR_SISUB, ", ".join(p.name for p in paths))
+        return reconocer(paths)
+
     @anuncia(ICSOE)
-    def leer_guia(self, path: Path, actor: str | None) -> GuiaLeida:
-        """The guide's layouts, kept for the next exports of every desktop of the empresa."""
-        self._permisos.exigir(actor, Accion.PRESENTAR_SISUB, path.name)
-        layouts = leer_guia(path)
-        try:
-            sha256 = huella(path)
-        except OSError as exc:  # gone or locked between the two reads
-            raise ValidationError(
-                "guia_ilegible", MSG_GUIA_ILEGIBLE.format(nombre=path.name, motivo=motivo_os(exc))
-            ) from exc
+    def recordar_guias(self, hojas: dict[str, HojaLeida], actor: str | None) -> GuiaLeida:
+        """The guides' layouts recognised, kept for the next exports of every desktop of the
+        empresa (each CSV's with its file's name and SHA-256); the other CSVs keep theirs."""
+        nombres = ", ".join(sorted({h.nombre for h in hojas.values()}))
+        self._permisos.exigir(actor, Accion.PRESENTAR_SISUB, nombres)
+        layouts = {a: h.layout for a, h in hojas.items()}
         avisos = tuple(texto_sin_llenar(layouts))
-        self._guias.guardar(
-            layouts, path.name, sha256, actor, "; ".join(avisos) or "todas las columnas"
-        )
+        self._guias.recordar(hojas, actor, "; ".join(avisos) or "todas las columnas")
         return GuiaLeida(layouts, avisos)
+
+    def leer_guia(self, path: Path | Sequence[Path], actor: str | None) -> GuiaLeida:
+        """``reconocer_guias`` and ``recordar_guias`` in one step."""
+        paths = [path] if isinstance(path, Path) else list(path)
+        return self.recordar_guias(self.reconocer_guias(paths, actor), actor)
 
     def layouts(self) -> dict[str, Layout]:
         return self._guias.layouts()
@@ -240,15 +238,13 @@ class SisubArchivosService(InformativaBase):
         """Each file's name and bytes, what to warn of, the workers' rows."""
         with self._store.session() as session:
             contratista = self._contratista(session, reporte.rfc, actor, Accion.PRESENTAR_SISUB)
-            sujeto, repse_pdf, registro = _sujeto(session, contratista, reporte)
+            sujeto, repse_pdf = sujeto_de(session, contratista, reporte)
             guardados = pdfs_de(session, contratista.id)
         guardadas = self._guias.guardadas()
         layouts = con_incluido(guardadas)
         tablas = filas(reporte, sujeto, layouts, avanzar.tramo(_REVISADO, _FILAS))
         contenido = _csvs(tablas, avanzar.tramo(_FILAS, _CSV))
         avisos = [texto_formato(guardadas), *texto_sin_llenar(layouts)]
-        if registro:
-            avisos.append(registro)
         if repse_pdf:
             contenido[f"{PDF_REPSE}.pdf"] = repse_pdf
         else:
@@ -332,47 +328,6 @@ def _pdfs_guardados(
     elif reporte.contratos:
         contenido[f"{PDF_CONTRATOS}.pdf"] = unidos([guardados[c.uuid] for c in reporte.contratos])
     return avisos
-
-
-def _sujeto(
-    session: Session, contratista: Contratista, reporte: ReporteSisub
-) -> tuple[Sujeto, bytes, str]:
-    """The registro patronal (domain/sisub/archivos.py ``registro_principal``), the REPSE folio
-    and PDF, the contact; what to say of the registro chosen when there was a choice."""
-    propios = list(
-        session.scalars(
-            select(RegistroPatronal.registro).where(
-                RegistroPatronal.rfc == contratista.rfc, RegistroPatronal.deleted.is_(False)
-            )
-        )
-    )
-    nss: dict[str, set[str]] = {}
-    for c in reporte.contratos:
-        for t in c.trabajadores:
-            if t.registro_patronal:
-                nss.setdefault(t.registro_patronal, set()).add(t.nss)
-    trabajadores = {r: len(n) for r, n in nss.items()}
-    registro = registro_principal(propios, trabajadores)
-    aviso = ""
-    if len(propios or trabajadores) > 1:
-        aviso = MSG_REGISTRO.format(
-            archivo=NOMBRES_CSV[SUJETO],
-            registro=registro,
-            trabajadores=plural(trabajadores.get(registro, 0), "trabajador", "trabajadores"),
-        )
-    repse = session.scalar(
-        select(RegistroRepse).where(RegistroRepse.contratista_id == contratista.id)
-    )
-    return (
-        Sujeto(
-            registro_patronal=registro,
-            folio_repse=repse.aviso if repse is not None else "",
-            correo=contratista.correo,
-            telefono=contratista.telefono_fijo or contratista.celular,
-        ),
-        bytes(repse.pdf or b"") if repse is not None else b"",
-        aviso,
-    )
 
 
 def _escribir(

@@ -1,8 +1,12 @@
-"""The office's copy of the INFONAVIT guide («archivos de guía», .xls from the Portal
-Empresarial) read for its layout: the header row of each sheet, through the one intake
-(services/archivos/lectura.py: bounded, any order of columns, title rows above the header),
-each sheet taken for the CSV whose fields it names the most. A column no field of the app
-fills is kept in its place, written empty, and named.
+"""The office's copies of the INFONAVIT guides («archivos de guía», .xls from the Portal
+Empresarial: three files, or one workbook of three sheets) read for their layouts: each
+sheet's first rows through the one intake (services/archivos/lectura.py: bounded, title rows
+above the header), the sheet recognised by its guide's own words and its titles matched by
+their significant words (domain/sisub/titulos.py). A sheet refused (the words of two guides,
+some of one only, a name that says another guide, a formula in its header) refuses the
+whole reading with its reason: nothing is kept (``reconocer``; ``Guias.recordar`` keeps what
+the clerk took). A column no field of the app fills is kept in its place, written empty, and
+named.
 
 The layouts read are kept in the empresa's store (``sisub_guias``: one row per CSV, with the
 guide's file name and SHA-256, who read it and when), synced, so every desktop of the company
@@ -17,6 +21,8 @@ import hashlib
 import json
 import logging
 import os
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +34,8 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, texto_del_centro
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.motivo_os import motivo_os
+from icsoe_desktop.domain.sisub import titulos
 from icsoe_desktop.domain.sisub.layout import (
     COLUMNAS,
     CONTRATOS,
@@ -56,6 +64,7 @@ MSG_NO_ES_GUIA = (
     "«{nombre}» no parece una guía del SISUB: ninguna de sus hojas tiene los títulos de los "
     "archivos del sujeto obligado, de los contratos o del detalle de trabajadores."
 )
+MSG_GUIA_ILEGIBLE = "No se pudo leer «{nombre}»: {motivo}."
 MSG_JSON_DANADO = (
     "no se conserva la guía del SISUB que guardaba: los CSV llevan el formato incluido hasta que "
     "se lea de nuevo el archivo de guía del INFONAVIT"
@@ -63,48 +72,168 @@ MSG_JSON_DANADO = (
 AUDIT_LEIDA = "sisub_guia_leida"
 AUDIT_TRASLADADA = "sisub_guia_trasladada"
 
-ESQUEMAS: dict[str, lectura.Esquema] = {
-    archivo: lectura.Esquema(tuple(lectura.Campo(c.campo, c.titulo, c.alias) for c in columnas))
-    for archivo, columnas in COLUMNAS.items()
-}
+# Only to open the file through the intake (its checks, its sheets, its first rows as text):
+# the titles are read by domain/sisub/titulos.py.
+_ESQUEMA = lectura.Esquema(
+    tuple(lectura.Campo(c.campo, c.titulo, c.alias) for c in COLUMNAS[TRABAJADORES])
+)
+MSG_NO_RECONOCIDA = (
+    "No se recordó ninguna guía: {motivos}. Da los archivos de guía del INFONAVIT tal como se "
+    "descargan del Portal Empresarial (sujeto obligado, contratos y detalle de trabajadores)."
+)
+_MSG_FORMULAS = "su encabezado tiene fórmulas ({formulas}): escribe sus títulos como texto"
+MSG_REPETIDA = "«{una}» y «{otra}» son las dos la guía de «{archivo}»: da una sola"
 
 
-def _layout(leida: lectura.Lectura, archivo: str) -> Layout:
-    return Layout(
-        archivo,
-        tuple(leida.columnas),
-        tuple(leida.mapeo.get(c) for c in leida.columnas),
-        de_guia=True,
-    )
+@dataclass(frozen=True)
+class HojaLeida:
+    """A guide's sheet recognised: its layout, its file (name and SHA-256), its sheet's name
+    (None: a CSV) and its header's row."""
+
+    layout: Layout
+    nombre: str
+    sha256: str
+    hoja: str | None
+    fila: int
+
+    @property
+    def donde(self) -> str:
+        return f"«{self.nombre}»" + (f", hoja «{self.hoja}»" if self.hoja else "")
+
+    @property
+    def texto(self) -> str:
+        """«Detalle de trabajadores: «guia.xls», hoja «DT», 19 de 19 columnas reconocidas»."""
+        layout = self.layout
+        llenas = sum(1 for c in layout.campos if c)
+        return (
+            f"{TITULOS_ARCHIVO[layout.archivo]}: {self.donde} (fila {self.fila}), "
+            f"{llenas} de {len(layout.campos)} columnas reconocidas"
+        )
 
 
 def _hojas(path: Path) -> tuple[str | None, ...]:
-    primera = lectura.leer(path, ESQUEMAS[TRABAJADORES])
+    primera = lectura.leer(path, _ESQUEMA)
     visibles = primera.eleccion.visibles
     return tuple(visibles) if visibles else (None,)
 
 
-def leer_guia(path: Path) -> dict[str, Layout]:
-    """Per CSV (``SUJETO``, ``CONTRATOS``, ``TRABAJADORES``) the layout a sheet of the guide
-    gives it; a ValidationError when no sheet is one."""
-    encontrados: dict[str, tuple[int, Layout]] = {}
-    for hoja in _hojas(path):
-        mejor: tuple[int, float, Layout] | None = None
-        for archivo, esquema in ESQUEMAS.items():
-            leida = lectura.leer(path, esquema, hoja=hoja)
-            if leida.fila_encabezado == lectura.SIN_ENCABEZADO:
+def _formulas(path: Path, hoja: str | None, fila: int) -> list[str]:
+    """The cells of an .xlsx's rows down to ``fila`` (its header) that hold a formula (as
+    «C4: =CONCAT(…)»): the title a formula shows is not the guide's (read without Excel's
+    cached value it is no title at all, and the CSV saved from it may not carry it)."""
+    if hoja is None or not zipfile.is_zipfile(path):
+        return []  # a CSV has none; an .xls's title is read as its value
+    from openpyxl import load_workbook
+
+    libro = load_workbook(path, read_only=True, data_only=False)
+    try:
+        if hoja not in libro.sheetnames:
+            return []
+        formulas = []
+        for celdas in libro[hoja].iter_rows(min_row=1, max_row=fila):
+            for celda in celdas:
+                valor = getattr(celda, "value", None)
+                if isinstance(valor, str) and valor.startswith("="):
+                    formulas.append(f"{getattr(celda, 'coordinate', '')}: {valor[:60]}")
+        return formulas
+    finally:
+        libro.close()
+
+
+def _de_hoja(path: Path, hoja: str | None, una: bool) -> tuple[Layout | None, int, str]:
+    """(the layout of the guide ``hoja`` is, its header's row, why it is refused); no layout
+    and no reason: a sheet of no guide (instructions, a catalogue). ``una``: the file's only
+    sheet (its file's name then may say which guide it is)."""
+    leida = lectura.leer(path, _ESQUEMA, hoja=hoja)
+    crudas = leida.filas_crudas
+    nombre = hoja if hoja is not None and not una else path.stem
+    visto = titulos.reconocer((c for _n, celdas in crudas for c in celdas), nombre or "")
+    if visto.archivo is None:
+        if formulas := _formulas(path, hoja, lectura.FILAS_MUESTRA):
+            return None, 0, _MSG_FORMULAS.format(formulas="; ".join(formulas))
+        return None, 0, visto.motivo
+    archivo = visto.archivo
+    mejor: tuple[int, int, tuple[str, ...], tuple[str | None, ...]] | None = None
+    for numero, celdas in crudas:
+        campos = titulos.campos(archivo, celdas)
+        llenas = sum(1 for c in campos if c)
+        if mejor is None or llenas > mejor[0]:
+            mejor = (llenas, numero, tuple(celdas), campos)
+    if mejor is None or mejor[0] < _MINIMO:
+        llenas = mejor[0] if mejor else 0
+        return (
+            None,
+            0,
+            f"sus títulos son los de «{TITULOS_ARCHIVO[archivo]}» pero solo {llenas} de sus "
+            "columnas se reconocen",
+        )
+    _llenas, fila, celdas, campos = mejor
+    if formulas := _formulas(path, hoja, fila):
+        return None, fila, _MSG_FORMULAS.format(formulas="; ".join(formulas))
+    # Trailing empty cells are no columns.
+    ancho = max((i + 1 for i, t in enumerate(celdas) if str(t).strip()), default=0)
+    titulos_ = tuple(str(t).strip() for t in celdas[:ancho])
+    return Layout(archivo, titulos_, campos[:ancho], de_guia=True), fila, ""
+
+
+def reconocer(paths: Sequence[Path]) -> dict[str, HojaLeida]:
+    """Per CSV (``SUJETO``, ``CONTRATOS``, ``TRABAJADORES``), the sheet of the guides that is
+    its guide; a ValidationError naming every sheet refused and why (nothing is taken then),
+    or when no sheet is a guide."""
+    encontradas: dict[str, HojaLeida] = {}
+    motivos: list[str] = []
+    for path in paths:
+        hojas = _hojas(path)
+        sha256 = ""
+        del_archivo = 0
+        for hoja in hojas:
+            layout, fila, motivo = _de_hoja(path, hoja, len(hojas) == 1)
+            donde = f"«{path.name}»" + (f", hoja «{hoja}»" if hoja and len(hojas) > 1 else "")
+            if motivo:
+                motivos.append(f"{donde}: {motivo}")
                 continue
-            llenas = sum(1 for c in leida.mapeo.values() if c)
-            proporcion = llenas / len(esquema.campos)
-            if llenas >= _MINIMO and (mejor is None or (llenas, proporcion) > mejor[:2]):
-                mejor = (llenas, proporcion, _layout(leida, archivo))
-        if mejor is not None:
-            llenas, _p, layout = mejor
-            if layout.archivo not in encontrados or llenas > encontrados[layout.archivo][0]:
-                encontrados[layout.archivo] = (llenas, layout)
-    if not encontrados:
-        raise ValidationError("guia_no_sisub", MSG_NO_ES_GUIA.format(nombre=path.name), "guia")
-    return {archivo: layout for archivo, (_n, layout) in encontrados.items()}
+            if layout is None:
+                continue
+            del_archivo += 1
+            sha256 = sha256 or _huella(path)
+            leida = HojaLeida(layout, path.name, sha256, hoja if len(hojas) > 1 else None, fila)
+            antes = encontradas.get(layout.archivo)
+            if antes is not None:
+                motivos.append(
+                    MSG_REPETIDA.format(
+                        una=antes.donde.strip("«»"),
+                        otra=leida.donde.strip("«»"),
+                        archivo=TITULOS_ARCHIVO[layout.archivo],
+                    )
+                )
+                continue
+            encontradas[layout.archivo] = leida
+        if not del_archivo and not any(m.startswith(f"«{path.name}»") for m in motivos):
+            if len(paths) == 1:
+                raise ValidationError(
+                    "guia_no_sisub", MSG_NO_ES_GUIA.format(nombre=path.name), "guia"
+                )
+            motivos.append(MSG_NO_ES_GUIA.format(nombre=path.name).rstrip("."))
+    if motivos:
+        raise ValidationError(
+            "guia_no_reconocida", MSG_NO_RECONOCIDA.format(motivos="; ".join(motivos)), "guia"
+        )
+    return encontradas
+
+
+def leer_guia(path: Path) -> dict[str, Layout]:
+    """Per CSV the layout a sheet of the guide gives it; a ValidationError when a sheet is
+    refused or none is a guide."""
+    return {archivo: h.layout for archivo, h in reconocer([path]).items()}
+
+
+def _huella(path: Path) -> str:
+    try:
+        return huella(path)
+    except OSError as exc:  # gone or locked between the two reads
+        raise ValidationError(
+            "guia_ilegible", MSG_GUIA_ILEGIBLE.format(nombre=path.name, motivo=motivo_os(exc))
+        ) from exc
 
 
 def huella(path: Path) -> str:
@@ -190,14 +319,23 @@ class Guias:
         return con_incluido(self.guardadas())
 
     @anuncia(ICSOE)
-    def guardar(
-        self, nuevos: dict[str, Layout], nombre: str, sha256: str, actor: str | None, detalle: str
-    ) -> None:
-        """``nuevos`` kept as the guide ``nombre`` gave them, the reading audited with
-        ``detalle``; the other CSVs keep theirs."""
+    def recordar(self, hojas: dict[str, HojaLeida], actor: str | None, detalle: str) -> None:
+        """Each CSV's layout kept with its own guide's file name and SHA-256 (the three guides
+        may come as three files), the reading audited once with ``detalle``."""
         with self._store.session() as session:
-            self._escribir(session, nuevos, nombre, sha256, actor or "", self._clock())
-            self._audit.record(session, actor, AUDIT_LEIDA, nombre, f"SHA-256 {sha256}; {detalle}")
+            cuando = self._clock()
+            for archivo, hoja in hojas.items():
+                self._escribir(
+                    session, {archivo: hoja.layout}, hoja.nombre, hoja.sha256, actor or "", cuando
+                )
+            nombres = ", ".join(sorted({h.nombre for h in hojas.values()}))
+            una = {h.sha256 for h in hojas.values()}
+            huellas = (
+                f"SHA-256 {next(iter(una))}"
+                if len(una) == 1
+                else ", ".join(sorted({f"{h.nombre} SHA-256 {h.sha256}" for h in hojas.values()}))
+            )
+            self._audit.record(session, actor, AUDIT_LEIDA, nombres[:255], f"{huellas}; {detalle}")
 
     def trasladar(self, carpeta: Path) -> int:
         """The layouts kept in ``carpeta``'s ``sisub_guias.json`` moved into the store, each CSV

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
@@ -114,6 +114,10 @@ def proponer(
             r.sbc,
             s.rfc,
             s.porcentaje,
+            r.fecha_inicial,
+            r.dias_pagados,
+            # The deducciones 010 as the import keeps them (no child table of their own).
+            func.coalesce(func.json_extract(r.detalle, "$.v"), 0).label("vivienda"),
         )
         .join(s, s.recibo_id == r.id)
         .where(
@@ -136,7 +140,16 @@ def proponer(
         contrato = _contrato_de(por_cliente[f.rfc.upper()], f.nss, listas, bimestre.fin)
         clave = (contrato.id, bimestre.numero, f.nss)
         recibos[clave].append(
-            ReciboSisub(f.fecha_final, f.sbc, f.porcentaje, tuple(percepciones[f.id]), dias[f.id])
+            ReciboSisub(
+                f.fecha_final,
+                f.sbc,
+                f.porcentaje,
+                tuple(percepciones[f.id]),
+                dias[f.id],
+                (f.fecha_final - f.fecha_inicial).days + 1,
+                f.dias_pagados,
+                int(f.vivienda or 0),
+            )
         )
         ultimo[clave] = (f.curp, f.nombre, f.registro_patronal)
     propuestas = {

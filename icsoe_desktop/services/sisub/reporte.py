@@ -14,7 +14,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
-from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.contacto import (
     ENTIDADES_FEDERATIVAS,
     check_codigo_postal,
@@ -25,7 +25,16 @@ from icsoe_desktop.domain.identifiers import check_registro_patronal
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Periodo, Problema
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.sisub import presentados
-from icsoe_desktop.domain.sisub.captura import TrabajadorCapturado, check_captura, check_importes
+from icsoe_desktop.domain.sisub.archivos import filas, vacias
+from icsoe_desktop.domain.sisub.captura import (
+    DatosSujeto,
+    DelContrato,
+    TrabajadorCapturado,
+    check_captura,
+    check_datos_sujeto,
+    check_del_contrato,
+    check_importes,
+)
 from icsoe_desktop.domain.sisub.modelo import (
     CAMPOS_IMPORTES,
     COMPLEMENTARIO,
@@ -55,6 +64,7 @@ from icsoe_desktop.services.sisub.capturados import (
     sin_los_quitados,
     texto_de_importes,
 )
+from icsoe_desktop.services.sisub.guia import Guias
 from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
 from icsoe_desktop.services.sisub.revisar import (
     bimestres_con_recibos,
@@ -62,11 +72,13 @@ from icsoe_desktop.services.sisub.revisar import (
     propuestos_editados,
     registro_repse,
 )
+from icsoe_desktop.services.sisub.sujeto import sujeto_de
 from icsoe_desktop.services.sisub.vigentes import Vigente, contratos_en_vigor
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
     Contratista,
     ContratoRow,
+    InformativaRow,
     SisubContrato,
     SisubReporte,
     SisubTrabajador,
@@ -352,7 +364,10 @@ class SisubService(InformativaBase):
             propuestos = propuestos_editados(session, row.id, contratista.id, reporte.periodo)
             registro = registro_repse(session, contratista.id)
             recibos = sin_los_quitados(session, row.id, bimestres_con_recibos(session, reporte))
-        return reporte, revisar(reporte, icsoe, propuestos, registro, recibos)
+            sujeto, _pdf = sujeto_de(session, contratista, reporte)
+        layouts = Guias(self._store, self._audit, self._clock).layouts()
+        faltan = vacias(filas(reporte, sujeto, layouts), layouts)
+        return reporte, revisar(reporte, icsoe, propuestos, registro, recibos, faltan)
 
     def del_contratante(
         self, uuid: str, actor: str | None, accion: Accion, contratante: str
@@ -411,11 +426,20 @@ class SisubService(InformativaBase):
 
     @anuncia(ICSOE)
     def guardar_contrato(
-        self, reporte: str, contrato: str, actor: str | None, numero: str, sitio: Domicilio
+        self,
+        reporte: str,
+        contrato: str,
+        actor: str | None,
+        numero: str,
+        sitio: Domicilio,
+        del_contrato: DelContrato | None = None,
     ) -> None:
-        """A contract's SISUB number and work site (kept for the next periods)."""
+        """A contract's SISUB number and work site (kept for the next periods); with
+        ``del_contrato``, its kind, amount and beneficiary's registro patronal too."""
         numero = required_text(numero, "Número de contrato SISUB", "numero", 40)
         sitio = self.check_sitio(sitio)
+        if del_contrato is not None:
+            del_contrato = check_del_contrato(del_contrato)
         with self._store.session() as session:
             row, contratista = self._reporte(session, reporte, actor, editable=True)
             vigente = self._vigente(session, row, contratista, contrato)
@@ -427,11 +451,67 @@ class SisubService(InformativaBase):
             datos.numero = numero
             for campo in fields(Domicilio):
                 setattr(datos, campo.name, getattr(sitio, campo.name))
+            if del_contrato is not None:
+                datos.tipo, datos.monto = del_contrato.tipo, del_contrato.monto
+                datos.registro_beneficiario = del_contrato.registro_beneficiario
             despues = _texto_contrato(datos)
             if antes != despues:
                 self._audit.record(
                     session, actor, "sisub_contrato_guardado", contrato, f"{antes} → {despues}"
                 )
+
+    @anuncia(ICSOE)
+    def guardar_del_contrato(
+        self, rfc: str, actor: str | None, contrato: str, del_contrato: DelContrato
+    ) -> None:
+        """What the contracts file asks of ``contrato`` (uuid) beyond the informativa: its
+        kind, amount and the beneficiary's registro patronal (kept for the next periods)."""
+        del_contrato = check_del_contrato(del_contrato)
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
+            fila = session.scalar(
+                select(ContratoRow)
+                .join(InformativaRow, InformativaRow.id == ContratoRow.informativa_id)
+                .where(
+                    ContratoRow.uuid == contrato,
+                    ContratoRow.deleted.is_(False),
+                    InformativaRow.contratista_id == contratista.id,
+                )
+            )
+            if fila is None:
+                raise ValidationError("contrato_fuera_del_periodo", MSG_CONTRATO_FUERA)
+            datos = _datos_sisub(session, [fila.id]).get(fila.id)
+            if datos is None:
+                datos = SisubContrato(contrato_id=fila.id)
+                session.add(datos)
+            antes = _texto_contrato(datos)
+            datos.tipo, datos.monto = del_contrato.tipo, del_contrato.monto
+            datos.registro_beneficiario = del_contrato.registro_beneficiario
+            despues = _texto_contrato(datos)
+            if antes != despues:
+                self._audit.record(
+                    session, actor, "sisub_contrato_guardado", contrato, f"{antes} → {despues}"
+                )
+
+    @anuncia(ICSOE)
+    def guardar_sujeto(self, rfc: str, actor: str | None, datos: DatosSujeto) -> None:
+        """What the sujeto obligado's file asks beyond the datos generales (the cross streets,
+        representante legal, administrador único, escritura, folio mercantil), kept once for
+        every period; the change audited."""
+        datos = check_datos_sujeto(datos, hora_del_centro(self._clock()).date())
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
+            antes = datos_sujeto_de(contratista)
+            for campo in fields(DatosSujeto):
+                setattr(contratista, campo.name, getattr(datos, campo.name))
+            if antes != datos:
+                self._audit.record(
+                    session, actor, "sisub_sujeto_guardado", rfc, _texto_sujeto(antes, datos)
+                )
+
+    def datos_sujeto(self, rfc: str, actor: str | None) -> DatosSujeto:
+        with self._store.session() as session:
+            return datos_sujeto_de(self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB))
 
     def check_sitio(self, sitio: Domicilio) -> Domicilio:
         """The work site's fields, as the datos generales' domicilio: the código postal and
@@ -648,6 +728,7 @@ def _datos_sisub(session: Session, ids: list[int]) -> dict[int, SisubContrato]:
 
 def _texto_contrato(datos: SisubContrato) -> str:
     partes = [datos.numero or ""] + [getattr(datos, c.name) or "" for c in fields(Domicilio)]
+    partes += [datos.tipo or "", _pesos(datos.monto or 0), datos.registro_beneficiario or ""]
     return " | ".join(partes)
 
 
@@ -679,7 +760,13 @@ def _trabajador(t: SisubTrabajador, contrato: str) -> TrabajadorSisub:
         nombre=t.nombre,
         registro_patronal=t.registro_patronal,
         importes=Importes(
-            t.fijas, t.variables, t.dias_incapacidad, t.no_integradas, t.no_excedente
+            t.fijas,
+            t.variables,
+            t.dias_incapacidad,
+            t.no_integradas,
+            t.no_excedente,
+            t.aportacion,
+            t.amortizacion,
         ),
         origen=t.origen,
         editado=t.editado,
@@ -754,4 +841,20 @@ def _contrato(v: Vigente, datos: SisubContrato | None) -> ContratoSisub:
         fecha_final=v.fecha_final,
         sitio=sitio,
         celebrado=v.celebrado,
+        tipo=datos.tipo if datos is not None else "",
+        monto=datos.monto if datos is not None else 0,
+        registro_beneficiario=datos.registro_beneficiario if datos is not None else "",
     )
+
+
+def datos_sujeto_de(contratista: Contratista) -> DatosSujeto:
+    return DatosSujeto(**{c.name: getattr(contratista, c.name) for c in fields(DatosSujeto)})
+
+
+def _texto_sujeto(antes: DatosSujeto, despues: DatosSujeto) -> str:
+    cambios = []
+    for campo in fields(DatosSujeto):
+        a, d = getattr(antes, campo.name), getattr(despues, campo.name)
+        if a != d:
+            cambios.append(f"{campo.name}: {a or '—'} → {d or '—'}")
+    return "; ".join(cambios)

@@ -3,9 +3,18 @@ the relation between them (a person may capture for several contratistas)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.store.models.base import Base, SyncedMixin
@@ -43,6 +52,16 @@ class Contratista(SyncedMixin, Base):
     acuse_archivo: Mapped[str] = mapped_column(String(60), default="")
     acuse_nombre: Mapped[str] = mapped_column(String(255), default="")
     datos_generales_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # What the SISUB's sujeto obligado file asks beyond the datos generales, captured once.
+    entre_calle: Mapped[str] = mapped_column(String(150), default="", server_default="")
+    y_calle: Mapped[str] = mapped_column(String(150), default="", server_default="")
+    representante_legal: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    administrador_unico: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    escritura_numero: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    escritura_fecha: Mapped[date | None] = mapped_column(Date, nullable=True)
+    notario_nombre: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    notario_numero: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    folio_mercantil: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class Capturista(SyncedMixin, Base):

@@ -71,6 +71,10 @@ class SisubContrato(SyncedMixin, Base):
     codigo_postal: Mapped[str] = mapped_column(String(5), default="")
     municipio: Mapped[str] = mapped_column(String(150), default="")
     entidad: Mapped[str] = mapped_column(String(60), default="")
+    # The contracts file's: its kind, its amount (centavos) and the beneficiary's registro.
+    tipo: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    monto: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    registro_beneficiario: Mapped[str] = mapped_column(String(11), default="", server_default="")
 
 
 class SisubTrabajador(SyncedMixin, Base):
@@ -94,6 +98,10 @@ class SisubTrabajador(SyncedMixin, Base):
     dias_incapacidad: Mapped[int] = mapped_column(Integer, default=0)
     no_integradas: Mapped[int] = mapped_column(Integer, default=0)
     no_excedente: Mapped[int] = mapped_column(Integer, default=0)
+    # Item c) of Ley del INFONAVIT art. 29 Bis: the aportación patronal for the client's share
+    # and the loan discounted (deducciones 010); a worker with one is «con crédito».
+    aportacion: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    amortizacion: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     origen: Mapped[str] = mapped_column(String(200), default="")
     editado: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
