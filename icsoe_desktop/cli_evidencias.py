@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.console import fin_de_progreso, progreso
 from icsoe_desktop.domain.roles import CLI_ACTOR
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
@@ -97,13 +98,11 @@ def run(args: argparse.Namespace, services: Services) -> int:
             return 0
         if args.evi_command == "estado":
             return _estado(args, services)
-        hecho = servicio.paquete(
-            CLI_ACTOR, args.mes, args.contratante, Path(args.salida), _progreso
-        )
+        hecho = servicio.paquete(CLI_ACTOR, args.mes, args.contratante, Path(args.salida), progreso)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
-    print(file=sys.stderr)
+    fin_de_progreso()
     for linea in hecho.cambios:
         print(linea)
     print(f"Paquete: {hecho.ruta} ({len(hecho.miembros):,} archivos, SHA-256 {hecho.sha256})")
@@ -121,7 +120,3 @@ def _estado(args: argparse.Namespace, services: Services) -> int:
         file=sys.stderr,
     )
     return 1 if incompletos else 0
-
-
-def _progreso(hecho: int, total: int) -> None:
-    print(f"\r{hecho:,} de {total:,}", end="", file=sys.stderr, flush=True)

@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.console import fin_de_progreso, progreso
 from icsoe_desktop.domain.roles import CLI_ACTOR
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
@@ -84,8 +85,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
 def _importar(args: argparse.Namespace, services: Services) -> int:
     from pathlib import Path
 
-    reporte = services.nomina.importar([Path(r) for r in args.rutas], CLI_ACTOR, _progreso)
-    print(file=sys.stderr)
+    reporte = services.nomina.importar([Path(r) for r in args.rutas], CLI_ACTOR, progreso)
+    fin_de_progreso()
     for rechazo in reporte.rechazos:
         print(f"Rechazado: {rechazo.archivo}: {rechazo.motivo}", file=sys.stderr)
     if reporte.rechazados > len(reporte.rechazos):
@@ -147,10 +148,3 @@ def _salarios(args: argparse.Namespace, services: Services) -> int:
             f"{s.sbc_movimientos / 100:.2f}\t{s.plazo:%d/%m/%Y}\t{POSIBLE_MODIFICACION}"
         )
     return 0
-
-
-def _progreso(hecho: int, total: int) -> None:
-    # A line each half percent: one per receipt (100,000 flushed lines) costs a fifteenth of
-    # the import.
-    if hecho == total or hecho % max(total // 200, 1) == 0:
-        print(f"\r{hecho:,} de {total:,}", end="", file=sys.stderr, flush=True)
