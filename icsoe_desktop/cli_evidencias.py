@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from icsoe_desktop.console import fin_de_progreso, progreso
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.domain.texts import plural
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.domain.evidencias import Mes
@@ -116,7 +117,7 @@ def _estado(args: argparse.Namespace, services: Services) -> int:
         print(f"{c.contratante}\t{c.nombre}\t{c.recibos}\t{c.entrega:%d/%m/%Y}\t{faltan}")
     incompletos = sum(1 for c in clientes if not c.completo)
     print(
-        f"{len(clientes):,} clientes en {args.mes.clave}; {incompletos:,} con faltantes.",
+        f"{plural(len(clientes), 'cliente')} en {args.mes.clave}; {incompletos:,} con faltantes.",
         file=sys.stderr,
     )
     return 1 if incompletos else 0

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from icsoe_desktop.console import fin_de_progreso, progreso
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.domain.texts import plural
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.services.container import Services
@@ -120,7 +121,7 @@ def _listar(args: argparse.Namespace, services: Services) -> int:
             f"{f.nss}\t{f.curp}\t{f.nombre}\t{f.fecha_inicial:%d/%m/%Y}–{f.fecha_final:%d/%m/%Y}"
             f"\t{f.registro_patronal}\t{sbc}\t{clientes}\t{f.timbre}"
         )
-    print(f"{len(filas):,} recibos de {args.periodo.texto}.", file=sys.stderr)
+    print(f"{plural(len(filas), 'recibo')} de {args.periodo.texto}.", file=sys.stderr)
     return 0
 
 
@@ -132,7 +133,7 @@ def _proponer(args: argparse.Namespace, services: Services) -> int:
         sbc = f"{p.sbc / 100:.2f}" if p.sbc is not None else ""
         print(f"{p.nss}\t{p.curp}\t{p.nombre}\t{sbc}\t{p.fecha_final:%d/%m/%Y}\t{p.recibos}")
     print(
-        f"{len(propuestos):,} trabajadores con recibos que nombran a {args.contratante.upper()} "
+        f"{plural(len(propuestos), 'trabajador', 'trabajadores')} con recibos que nombran a {args.contratante.upper()} "
         f"en {args.periodo.texto}.",
         file=sys.stderr,
     )

@@ -186,7 +186,14 @@ class NominaImporter:
                 progreso,
                 cancelado,
                 f"La importación de recibos de nómina de «{nombres}»",
-                deja=lambda: f"se detuvo; quedan los {reporte.guardados:,} recibos ya guardados",
+                deja=lambda: (
+                    "se detuvo; "
+                    + (
+                        "queda 1 recibo ya guardado"
+                        if reporte.guardados == 1
+                        else f"quedan los {reporte.guardados:,} recibos ya guardados"
+                    )
+                ),
             )
             archivo = self._archivo_xml() if self._archivo_xml is not None else nullcontext()
             # The objects alive before (the application's) are left out of the collector's
