@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, select
@@ -77,6 +77,9 @@ class ReporteNomina:
     cancelado: bool = False
     rechazos: list[Rechazo] = field(default_factory=list)
     repetidos: list[tuple[str, str]] = field(default_factory=list)  # (file, UUID)
+    # The last day paid by a receipt read whole (saved or already there): the window shows
+    # that period once the import ends.
+    ultima_fecha: date | None = None
 
     @property
     def verificados(self) -> int:
@@ -249,6 +252,9 @@ class _Lector:
             except ReciboRechazado as exc:
                 reporte.rechazar(pieza.nombre, exc.code, exc.message)
                 continue
+            final = lote[-1][0].recibo.fecha_final
+            if reporte.ultima_fecha is None or final > reporte.ultima_fecha:
+                reporte.ultima_fecha = final
             if len(lote) >= LOTE:
                 self._guardar(lote)
                 lote = []
