@@ -113,6 +113,11 @@ def test_the_sisub_from_preparar_to_presentar(
     assert "Presentado" in dialogo.estado.text() and not dialogo.preparar.isEnabled()
     assert not dialogo.anotar.isEnabled() and dialogo.complementario.isEnabled()
 
+    # Opened again, it shows the period in course, not the one just filed.
+    otra = SisubDialog(services, rfc, rfc, ventana)
+    qtbot.addWidget(otra)
+    assert otra.periodo.currentText() == "septiembre–diciembre 2026"
+
 
 def test_a_bad_amount_is_said_and_nothing_changes(qtbot, modals, services, quien):
     rfc, _ana = quien

@@ -311,7 +311,14 @@ class SisubDialog(QDialog):
         hoy = Periodo.de_fecha(hora_del_centro(self._services.clock()).date())
         for p in reversed([p for p in periodos_entre(2021, hoy.anio) if p <= hoy]):
             self.periodo.addItem(p.texto, p.clave)
-        self.periodo.setCurrentIndex(min(1, self.periodo.count() - 1))  # the last one due
+        # The last one due, unless it is filed already: then the one in course.
+        try:
+            presentados = self._services.sisub.periodos_presentados(self._rfc, self._actor)
+        except DomainError:  # not this actor's: the report's read says why
+            presentados = set()
+        vencido = min(1, self.periodo.count() - 1)
+        en_curso = vencido if self.periodo.itemData(vencido) not in presentados else 0
+        self.periodo.setCurrentIndex(en_curso)
         self.periodo.currentIndexChanged.connect(self.refresh)
         barra.addWidget(etiqueta)
         barra.addWidget(self.periodo)
