@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
@@ -17,6 +17,7 @@ from icsoe_desktop.gui.informativa.sisub import SisubDialog
 from tests import nomina_cfdi as nc
 from tests import sisub_fixtures as fx
 from tests.gui.helpers import click, type_text, wait_operations
+from tests.gui.test_mnemonics import letter
 from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import (
     ENERO_ABRIL,
@@ -59,6 +60,15 @@ def test_the_sisub_from_preparar_to_presentar(
     qtbot.addWidget(dialogo)
     dialogo.show()
     assert dialogo.periodo.currentText() == "mayo–agosto 2026"  # the last one due
+    # Each button says its Alt-letter to a screen reader, as every window's do.
+    mudos = [
+        b.objectName()
+        for b in dialogo.findChildren(QPushButton)
+        if b.isVisible()
+        and (tecla := letter(b.text()))
+        and f"Alt+{tecla.upper()}" not in b.accessibleDescription()
+    ]
+    assert mudos == []
     assert "Sin preparar" in dialogo.estado.text()
     assert not dialogo.exportar.isEnabled()
     click(qtbot, dialogo.preparar)
@@ -107,7 +117,7 @@ def test_the_sisub_from_preparar_to_presentar(
     modals.answer("Registrar", "Aceptar")
     click(qtbot, dialogo.presentar)
     qtbot.waitUntil(lambda: len(modals.texts) == 4)
-    assert "SISUB-2026-0001234" in modals.texts[2]
+    assert "«SISUB-2026-0001234»" in modals.texts[2] and "<" not in modals.texts[2]  # read aloud
     assert modals.texts[3] == "Presentado: folio SISUB-2026-0001234."
     qtbot.waitUntil(lambda: not dialogo.guardar_contrato.isEnabled())
     assert "Presentado" in dialogo.estado.text() and not dialogo.preparar.isEnabled()

@@ -273,6 +273,7 @@ class SisubDialog(QDialog):
         # Two pages, one at a time: each gets its own Alt-letters (a window has 26).
         self.editores = QTabWidget()
         self.editores.setObjectName("editoresTabs")
+        self.editores.setAccessibleName("Datos del contrato y del trabajador elegidos")
         self.editores.addTab(self._contrato_form(), "Número y centro de trabajo")
         self.editores.addTab(self._importes_form(), "Importes del trabajador")
         self.editores.addTab(self._pdfs_form(), "PDFs del SISUB")
@@ -298,6 +299,8 @@ class SisubDialog(QDialog):
             msgbox.warning(self, exc.message, TITLE)
         suscribir(self, services, {ICSOE}, self._on_cambios)
         mnemonics.assign(self)
+        # Enter presses none of its buttons: each says its Alt-letter as every window's do.
+        mnemonics.decir_letras(self, siempre=True)
         self.periodo.setFocus()
 
     # --- layout --------------------------------------------------------------------------------
@@ -892,7 +895,7 @@ class SisubDialog(QDialog):
             cuando = leido.fecha.strftime("%d/%m/%Y %H:%M") if leido.fecha else "ahora"
             if not msgbox.question(
                 self,
-                f"¿Registrar el SISUB como presentado con el folio <b>{leido.folio}</b>, {cuando}?",
+                f"¿Registrar el SISUB como presentado con el folio «{leido.folio}», {cuando}?",
                 "Registrar",
                 "Cancelar",
                 TITLE,

@@ -89,7 +89,7 @@ def assign(
     others in another (an informativa signed, filed): assigned so before its state hides
     any, each control keeps its letter in every state; the window's habitual Alt+C does not
     move."""
-    from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
+    from icsoe_desktop.gui.kit.nombres import nombrar_partes, nombrar_por_etiquetas
 
     if widgets is not None:
         pending = [w for w in widgets if not w.isWindow() and _labelled(w)]
@@ -117,20 +117,23 @@ def assign(
     _assign_scope(window, used, oculto)
     # The fields named by their labels' words (the letter given, the «*» and «:» left out).
     nombrar_por_etiquetas(window.findChildren(QLabel))
+    nombrar_partes(window)  # after the boxes took their labels' names
     _enter_pulsa(window)
     decir_letras(window)
 
 
-def decir_letras(window: QWidget) -> None:
+def decir_letras(window: QWidget, siempre: bool = False) -> None:
     """``decir_letra_si_predeterminado`` for every button of ``window`` (one that writes its
-    letters itself calls it once they are written)."""
+    letters itself calls it once they are written). ``siempre``: every button says its
+    letter in its description, Enter pressing it or not (a window whose buttons Enter
+    never presses, as the SISUB's, says them as the others do)."""
     from PySide6.QtWidgets import QPushButton
 
     for boton in window.findChildren(QPushButton):
-        decir_letra_si_predeterminado(boton)
+        decir_letra_si_predeterminado(boton, siempre)
 
 
-def decir_letra_si_predeterminado(boton: QWidget) -> None:
+def decir_letra_si_predeterminado(boton: QWidget, siempre: bool = False) -> None:
     """A window's default button is handed to a screen reader with «Enter» as its key (Qt's
     accessible accelerator, UI Automation's AccessKey), never its Alt-letter: the letter is
     said in its description, unless the window wrote one of its own. A button Enter may press
@@ -139,7 +142,9 @@ def decir_letra_si_predeterminado(boton: QWidget) -> None:
     from PySide6.QtGui import QKeySequence
     from PySide6.QtWidgets import QPushButton
 
-    if not (isinstance(boton, QPushButton) and (boton.isDefault() or boton.autoDefault())):
+    if not isinstance(boton, QPushButton):
+        return
+    if not (siempre or boton.isDefault() or boton.autoDefault()):
         return
     key = QKeySequence.mnemonic(boton.text())
     if key.isEmpty() or (not boton.shortcut().isEmpty() and boton.shortcut() != key):
