@@ -93,7 +93,10 @@ class VentanaPrincipal(QMainWindow):
         self.estado_sesion = QLabel(SOLO_CONSULTA if self.read_only else f"Usuario: {usuario}")
         self.estado_sesion.setObjectName("estadoSesionLabel")
         self.statusBar().addPermanentWidget(self.estado_sesion)
-        self.estado_empresa = QLabel(f"Empresa: {services.empresa.etiqueta}")
+        from icsoe_desktop.gui.kit.widgets import EtiquetaRecortable
+
+        # At 200 % a long razón social gives way, its RFC whole; all of it in the tooltip.
+        self.estado_empresa = EtiquetaRecortable(f"Empresa: {services.empresa.etiqueta}")
         self.estado_empresa.setObjectName("estadoEmpresaLabel")
         self.statusBar().addPermanentWidget(self.estado_empresa)
         from icsoe_desktop.gui.sync.barra import BarraSincronizacion
@@ -386,7 +389,7 @@ class VentanaPrincipal(QMainWindow):
         """The RFC and razón social typed in the Configuración inicial name the empresa."""
         empresa = self._services.nombrar_empresa()
         self.refresh_titulo()
-        self.estado_empresa.setText(f"Empresa: {empresa.etiqueta}")
+        self.estado_empresa.set_texto(f"Empresa: {empresa.etiqueta}")
 
     def refresh_titulo(self) -> None:
         """The open empresa, and «— CAPACITACIÓN — SIN VALIDEZ» while training."""
