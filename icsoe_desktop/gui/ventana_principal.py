@@ -288,6 +288,13 @@ class VentanaPrincipal(QMainWindow):
                 (self.archivo_cliente_action, Accion.ARCHIVO_CLIENTE),
             ),
         )
+        # The receipts by the empresa's matrix: its administrator may withhold them from
+        # sólo consulta (the grey item's tooltip says so).
+        reflejar_varios(
+            self._services.permisos_empresa,
+            self.usuario,
+            ((self.recibos_nomina_action, Accion.RECIBOS_NOMINA),),
+        )
 
         # F1 here, as in every other window (gui/ayuda.py): the manual at this window's chapter,
         # or at the section of the tab in view or of what has the focus (Lotes, the grid).
