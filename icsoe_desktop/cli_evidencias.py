@@ -9,7 +9,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.console import fin_de_progreso, progreso
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.domain.texts import plural
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.domain.evidencias import Mes
@@ -145,12 +147,12 @@ def run(args: argparse.Namespace, services: Services) -> int:
             return 2
         efirma = (Path(args.cer), Path(args.key), _contrasena()) if args.cer else None
         hecho = servicio.paquete(
-            CLI_ACTOR, args.mes, args.contratante, Path(args.salida), _progreso, efirma=efirma
+            CLI_ACTOR, args.mes, args.contratante, Path(args.salida), progreso, efirma=efirma
         )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
-    print(file=sys.stderr)
+    fin_de_progreso()
     for linea in hecho.cambios:
         print(linea)
     for falta in hecho.faltan:
@@ -221,11 +223,7 @@ def _estado(args: argparse.Namespace, services: Services) -> int:
         print(f"{c.contratante}\t{c.nombre}\t{c.recibos}\t{c.entrega:%d/%m/%Y}\t{faltan}\t{avisos}")
     incompletos = sum(1 for c in clientes if not c.completo)
     print(
-        f"{len(clientes):,} clientes en {args.mes.clave}; {incompletos:,} con faltantes.",
+        f"{plural(len(clientes), 'cliente')} en {args.mes.clave}; {incompletos:,} con faltantes.",
         file=sys.stderr,
     )
     return 1 if incompletos else 0
-
-
-def _progreso(hecho: int, total: int) -> None:
-    print(f"\r{hecho:,} de {total:,}", end="", file=sys.stderr, flush=True)

@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.console import fin_de_progreso, progreso
 from icsoe_desktop.domain.roles import CLI_ACTOR
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
@@ -102,9 +103,10 @@ def _run(args: argparse.Namespace, services: Services) -> int:
             print("--count debe ser mayor que cero.", file=sys.stderr)
             return 2
         added = create_demo_movimientos(
-            services.store, args.count, services.movimientos.today(), _progress
+            services.store, args.count, services.movimientos.today(), progreso
         )
-        print(f"\nMovimientos de demostración agregados: {added:,}.")
+        fin_de_progreso()
+        print(f"Movimientos de demostración agregados: {added:,}.")
         return 0
     if args.mov_command == "importar":
         from icsoe_desktop.services.movimientos.importar import IMPORTACION
@@ -138,10 +140,9 @@ def _run(args: argparse.Namespace, services: Services) -> int:
     from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     filtro = Filtro(args.registro, args.desde, args.hasta, args.estado, args.tipo)
-    written = services.exportador.exportar(
-        filtro, Orden(), Path(args.archivo), CLI_ACTOR, _progress
-    )
-    print(f"\nExportados {written:,} movimientos a {args.archivo}.")
+    written = services.exportador.exportar(filtro, Orden(), Path(args.archivo), CLI_ACTOR, progreso)
+    fin_de_progreso()
+    print(f"Exportados {written:,} movimientos a {args.archivo}.")
     return 0
 
 
@@ -203,7 +204,3 @@ def _resultado(args: argparse.Namespace, services: Services) -> int:
     )
     print(f"Resultado del lote {args.lote}: {', '.join(cuentas)}.")
     return 0
-
-
-def _progress(done: int, total: int) -> None:
-    print(f"\r{done:,} de {total:,}", end="", file=sys.stderr, flush=True)

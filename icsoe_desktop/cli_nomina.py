@@ -8,7 +8,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.console import fin_de_progreso, progreso
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.domain.texts import plural
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.services.container import Services
@@ -99,8 +101,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
 def _importar(args: argparse.Namespace, services: Services) -> int:
     from pathlib import Path
 
-    reporte = services.nomina.importar([Path(r) for r in args.rutas], CLI_ACTOR, _progreso)
-    print(file=sys.stderr)
+    reporte = services.nomina.importar([Path(r) for r in args.rutas], CLI_ACTOR, progreso)
+    fin_de_progreso()
     for rechazo in reporte.rechazos:
         print(f"Rechazado: {rechazo.archivo}: {rechazo.motivo}", file=sys.stderr)
     if reporte.rechazados > len(reporte.rechazos):
@@ -135,7 +137,7 @@ def _listar(args: argparse.Namespace, services: Services) -> int:
             f"{f.nss}\t{f.curp}\t{f.nombre}\t{f.fecha_inicial:%d/%m/%Y}–{f.fecha_final:%d/%m/%Y}"
             f"\t{f.registro_patronal}\t{sbc}\t{clientes}\t{f.timbre}\t{sat}"
         )
-    print(f"{len(filas):,} recibos de {args.periodo.texto}.", file=sys.stderr)
+    print(f"{plural(len(filas), 'recibo')} de {args.periodo.texto}.", file=sys.stderr)
     return 0
 
 
@@ -147,7 +149,7 @@ def _proponer(args: argparse.Namespace, services: Services) -> int:
         sbc = f"{p.sbc / 100:.2f}" if p.sbc is not None else ""
         print(f"{p.nss}\t{p.curp}\t{p.nombre}\t{sbc}\t{p.fecha_final:%d/%m/%Y}\t{p.recibos}")
     print(
-        f"{len(propuestos):,} trabajadores con recibos que nombran a {args.contratante.upper()} "
+        f"{plural(len(propuestos), 'trabajador', 'trabajadores')} con recibos que nombran a {args.contratante.upper()} "
         f"en {args.periodo.texto}.",
         file=sys.stderr,
     )
@@ -163,13 +165,6 @@ def _salarios(args: argparse.Namespace, services: Services) -> int:
             f"{s.sbc_movimientos / 100:.2f}\t{s.plazo:%d/%m/%Y}\t{POSIBLE_MODIFICACION}"
         )
     return 0
-
-
-def _progreso(hecho: int, total: int) -> None:
-    # A line each half percent: one per receipt (100,000 flushed lines) costs a fifteenth of
-    # the import.
-    if hecho == total or hecho % max(total // 200, 1) == 0:
-        print(f"\r{hecho:,} de {total:,}", end="", file=sys.stderr, flush=True)
 
 
 def _certificados_sat(args: argparse.Namespace, services: Services) -> int:

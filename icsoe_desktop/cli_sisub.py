@@ -276,16 +276,16 @@ def _adjuntar(args: argparse.Namespace, services: Services) -> int:
         hecho = pdfs.adjuntar_escritura(
             args.contratista, CLI_ACTOR, pdf_de_archivo(Path(args.escritura), MAX_BYTES)
         )
-        que = "La escritura constitutiva"
+        que, guardado = "La escritura constitutiva", "guardada"
     elif args.contrato and args.pdf and not args.escritura:
         contrato = pdfs.contrato_por_numero(args.contratista, CLI_ACTOR, args.contrato)
         pdf = pdf_de_archivo(Path(args.pdf), MAX_BYTES)
         hecho = pdfs.adjuntar_contrato(args.contratista, CLI_ACTOR, contrato, pdf)
-        que = f"El PDF del contrato {args.contrato}"
+        que, guardado = f"El PDF del contrato {args.contrato}", "guardado"
     else:
         print("Indica --escritura PDF, o --contrato NÚMERO con --pdf PDF.", file=sys.stderr)
         return 2
-    estado = "se guardó" if hecho.nuevo else "ya estaba guardado"
+    estado = "se guardó" if hecho.nuevo else f"ya estaba {guardado}"
     print(f"{que} {estado}: «{hecho.nombre}», SHA-256 {hecho.sha256}.")
     return 0
 

@@ -87,3 +87,26 @@ def password_from_stdin() -> str | None:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             return data.decode("latin-1")
+
+
+def progreso(hecho: int, total: int) -> None:
+    """«N de M» on standard error. On a terminal the count is rewritten in place (a carriage
+    return) every half percent; anywhere else (a log, a script's pipe) each count is a whole
+    line, one every tenth, so the file reads «0 de 300», «30 de 300»… and never runs together."""
+    stream = sys.stderr
+    if stream is None:  # a windowed executable
+        return
+    terminal = stream.isatty()
+    paso = max(total // (200 if terminal else 10), 1)
+    if hecho != total and hecho % paso != 0:
+        return
+    if terminal:
+        print(f"\r{hecho:,} de {total:,}", end="", file=stream, flush=True)
+    else:
+        print(f"{hecho:,} de {total:,}", file=stream, flush=True)
+
+
+def fin_de_progreso() -> None:
+    """Ends the line a terminal's progress left open; elsewhere every count already ended its own."""
+    if sys.stderr is not None and sys.stderr.isatty():
+        print(file=sys.stderr)

@@ -89,6 +89,7 @@ def check_icu() -> CheckResult:
 
 def check_excel() -> CheckResult:
     """A worker list written as the app exports a sheet and read as *Importar* reads one."""
+    from icsoe_desktop.domain.texts import plural
     from icsoe_desktop.services.archivos.excel import SheetColumn, write_sheet
     from icsoe_desktop.services.capacitacion import trabajadores_de_practica
     from icsoe_desktop.services.informativa.trabajadores_archivo import (
@@ -112,7 +113,8 @@ def check_excel() -> CheckResult:
         return CheckResult(
             False, EXCEL, f"el libro escrito no se leyó igual ({len(claves)} de {len(escritos)})"
         )
-    return CheckResult(True, EXCEL, f"{len(escritos)} trabajadores escritos y leídos de .xlsx")
+    hechos = plural(len(escritos), "trabajador escrito y leído", "trabajadores escritos y leídos")
+    return CheckResult(True, EXCEL, f"{hechos} de .xlsx")
 
 
 def check_constancia() -> CheckResult:

@@ -45,6 +45,7 @@ def test_importar_prints_each_refusal_and_duplicate_then_listar(almacen, data_di
     assert "Rechazado: roto.xml: No es un XML bien formado" in hecho.stderr
     assert "Leídos: 4. Verificados: 3. Guardados: 3. Ya estaban: 0. Rechazados: 1." in hecho.stdout
     assert "Traceback" not in hecho.stderr
+    assert "\r" not in hecho.stderr and "4 de 4" in hecho.stderr.splitlines()  # a pipe: lines
 
     paquete = tmp_path / "nomina.zip"
     paquete.write_bytes(nc.zip_de(recibos))

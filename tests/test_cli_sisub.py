@@ -142,7 +142,7 @@ def test_the_pdfs_attached_once_go_in_the_export(services, quien, data_dir, tmp_
     assert hecho.returncode == 0, hecho.stderr
     assert hecho.stdout.startswith("La escritura constitutiva se guardó: «acta.pdf», SHA-256 ")
     hecho = cli(data_dir, "sisub", "adjuntar", *quien_, "--escritura", escritura)
-    assert "ya estaba guardado" in hecho.stdout
+    assert hecho.stdout.startswith("La escritura constitutiva ya estaba guardada: «acta.pdf»")
     pdf = tmp_path / "contrato.pdf"
     pdf.write_bytes(registro_pdf("Contrato SISUB-7"))
     hecho = cli(data_dir, "sisub", "adjuntar", *quien_, "--contrato", "SISUB-8", "--pdf", pdf)

@@ -5,6 +5,7 @@ Windows (installer/windows_wine.py) it is the default anyway."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -71,3 +72,26 @@ def test_a_unicode_console_is_left_as_it_is() -> None:
     code = f"from icsoe_desktop.console import prepare_streams; prepare_streams(); print({shown!r})"
     result = run(["-c", code], PYTHONIOENCODING="utf-8")
     assert result.stdout.decode("utf-8").splitlines() == [shown]
+
+
+def test_progress_is_whole_lines_off_a_terminal_and_rewritten_on_one(monkeypatch, capsys) -> None:
+    from icsoe_desktop.console import fin_de_progreso, progreso
+
+    for hecho in range(301):  # a log or a script's pipe: a line each tenth, none run together
+        progreso(hecho, 300)
+    fin_de_progreso()
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    assert err.splitlines()[:3] == ["0 de 300", "30 de 300", "60 de 300"]
+    assert err.endswith("300 de 300\n") and len(err.splitlines()) == 11
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    for hecho in (0, 1, 2):
+        progreso(hecho, 2)
+    fin_de_progreso()
+    assert terminal.getvalue() == "\r0 de 2\r1 de 2\r2 de 2\n"

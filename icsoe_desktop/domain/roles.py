@@ -58,6 +58,7 @@ class Accion(StrEnum):
     PRESENTAR_SISUB = "exportar y presentar el SISUB del INFONAVIT"
     ACTUALIZAR = "instalar la versión nueva de icsoe-desktop"
     IMPORTAR_NOMINA = "importar recibos de nómina (CFDI)"
+    RECIBOS_NOMINA = "consultar los recibos de nómina"
     IMPORTES_NOMINA = "ver los importes de los recibos de nómina"
     REGISTRO_REPSE = "registrar o renovar el registro REPSE"
     EVIDENCIAS = "adjuntar o exportar la evidencia mensual del cliente"
@@ -128,6 +129,9 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # The payroll's receipts: who runs the payroll brings them in; their salaries are seen by
     # the same staff, never by a guest's consultation (it lists the receipts without amounts).
     Accion.IMPORTAR_NOMINA: _IDSE,
+    # The receipts themselves (NSS, CURP, name, period, clients): every role; sólo consulta
+    # only in an empresa whose administrator leaves them shown to it (SEGUN_LA_EMPRESA).
+    Accion.RECIBOS_NOMINA: frozenset(Rol),
     Accion.IMPORTES_NOMINA: _IDSE,
     # The contratista's registration with the STPS, and the services it authorised, which
     # every contract must be one of: the contratista or who administers its empresa.
@@ -139,6 +143,13 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     Accion.CODIGO_RECUPERACION: _ADMIN,
     Accion.CONSULTAR: frozenset(Rol),
 }
+
+
+# (role, action) allowed by the matrix that each empresa's administrator may still withhold
+# (services/acceso/permisos.py asks the empresa at each call; a refusal is audited).
+SEGUN_LA_EMPRESA: frozenset[tuple[Rol, Accion]] = frozenset(
+    {(Rol.SOLO_CONSULTA, Accion.RECIBOS_NOMINA)}
+)
 
 
 def permite(rol: Rol, accion: Accion) -> bool:
@@ -153,9 +164,22 @@ def tabla_markdown() -> str:
         "|---|" + "---|" * len(roles),
     ]
     for accion in Accion:
-        marks = ("sí" if permite(rol, accion) else "no" for rol in roles)
+        marks = (
+            ("según la empresa" if (rol, accion) in SEGUN_LA_EMPRESA else "sí")
+            if permite(rol, accion)
+            else "no"
+            for rol in roles
+        )
         lines.append(f"| {accion} | " + " | ".join(marks) + " |")
     return "\n".join(lines)
 
 
-__all__ = ["CLI_ACTOR", "PERMISOS", "Accion", "Rol", "permite", "tabla_markdown"]
+__all__ = [
+    "CLI_ACTOR",
+    "PERMISOS",
+    "SEGUN_LA_EMPRESA",
+    "Accion",
+    "Rol",
+    "permite",
+    "tabla_markdown",
+]

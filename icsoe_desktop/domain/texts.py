@@ -4,6 +4,7 @@ app keeps may hold."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from icsoe_desktop.domain.errors import ValidationError
@@ -18,6 +19,16 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def verb(count: int, singular: str, plural_form: str) -> str:
     """«queda» / «quedan», «tiene» / «tienen»: the verb that agrees with the count."""
     return singular if count == 1 else plural_form
+
+
+_CONTRACCIONES = re.compile(r"\b([Dd]e|[Aa]) el\b")
+_CONTRAIDAS = {"de": "del", "De": "Del", "a": "al", "A": "Al"}
+
+
+def contraer(texto: str) -> str:
+    """«de el» → «del», «a el» → «al»: a message built as «de {documento}» with «el contrato»
+    reads «del contrato», as Spanish writes it."""
+    return _CONTRACCIONES.sub(lambda m: _CONTRAIDAS[m.group(1)], texto)
 
 
 def enumerar(partes: list[str], conjuncion: str = "y") -> str:

@@ -29,6 +29,7 @@ class AvisoPrivacidadDialog(QDialog):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("documentosTabs")
+        self.tabs.setAccessibleName("Documentos")
         for title, name in DOCUMENTS:
             browser = QTextBrowser(self.tabs)
             browser.setObjectName(name.removesuffix(".html") + "Browser")

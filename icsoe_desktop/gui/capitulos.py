@@ -186,6 +186,7 @@ COMPONENTES = frozenset(
     {
         "kit.fecha_edit.FechaEdit",
         "kit.caja_buscar.CajaBuscar",
+        "kit.widgets.EtiquetaRecortable",
         "kit.asistente_importacion.ListaDeCampos",
         "informativa.aviso_repse.AvisoRepse",
         "informativa.seccion_tablero.Seccion",

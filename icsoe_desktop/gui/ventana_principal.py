@@ -93,7 +93,10 @@ class VentanaPrincipal(QMainWindow):
         self.estado_sesion = QLabel(SOLO_CONSULTA if self.read_only else f"Usuario: {usuario}")
         self.estado_sesion.setObjectName("estadoSesionLabel")
         self.statusBar().addPermanentWidget(self.estado_sesion)
-        self.estado_empresa = QLabel(f"Empresa: {services.empresa.etiqueta}")
+        from icsoe_desktop.gui.kit.widgets import EtiquetaRecortable
+
+        # At 200 % a long razón social gives way, its RFC whole; all of it in the tooltip.
+        self.estado_empresa = EtiquetaRecortable(f"Empresa: {services.empresa.etiqueta}")
         self.estado_empresa.setObjectName("estadoEmpresaLabel")
         self.statusBar().addPermanentWidget(self.estado_empresa)
         from icsoe_desktop.gui.sync.barra import BarraSincronizacion
@@ -285,6 +288,13 @@ class VentanaPrincipal(QMainWindow):
                 (self.archivo_cliente_action, Accion.ARCHIVO_CLIENTE),
             ),
         )
+        # The receipts by the empresa's matrix: its administrator may withhold them from
+        # sólo consulta (the grey item's tooltip says so).
+        reflejar_varios(
+            self._services.permisos_empresa,
+            self.usuario,
+            ((self.recibos_nomina_action, Accion.RECIBOS_NOMINA),),
+        )
 
         # F1 here, as in every other window (gui/ayuda.py): the manual at this window's chapter,
         # or at the section of the tab in view or of what has the focus (Lotes, the grid).
@@ -386,7 +396,7 @@ class VentanaPrincipal(QMainWindow):
         """The RFC and razón social typed in the Configuración inicial name the empresa."""
         empresa = self._services.nombrar_empresa()
         self.refresh_titulo()
-        self.estado_empresa.setText(f"Empresa: {empresa.etiqueta}")
+        self.estado_empresa.set_texto(f"Empresa: {empresa.etiqueta}")
 
     def refresh_titulo(self) -> None:
         """The open empresa, and «— CAPACITACIÓN — SIN VALIDEZ» while training."""

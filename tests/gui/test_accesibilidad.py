@@ -18,7 +18,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
     QLabel,
+    QLineEdit,
     QRadioButton,
     QTabBar,
     QTableView,
@@ -91,9 +94,12 @@ DECORADO = re.compile(r"^\*|:$|<")
 
 def botones_con_el_mismo_nombre(window: QWidget) -> dict[str, list[QWidget]]:
     """The buttons on screen in ``window`` a screen reader says alike (two «Elegir archivo…»
-    it could not tell apart), by name."""
+    it could not tell apart), or a button said as a box («Acuse de presentación» for the path
+    and for its Elegir…), by name."""
     por_nombre: dict[str, list[QWidget]] = {}
-    for boton in window.findChildren(QAbstractButton):
+    partes = (QComboBox, QAbstractSpinBox)  # their own text is said as the box
+    cajas = [c for c in window.findChildren(QLineEdit) if not isinstance(c.parentWidget(), partes)]
+    for boton in [*window.findChildren(QAbstractButton), *cajas]:
         if boton.isVisible() and boton.window() is window:
             por_nombre.setdefault(nombre_accesible(boton).lower(), []).append(boton)
     return {dicho: botones for dicho, botones in por_nombre.items() if len(botones) > 1}
@@ -126,6 +132,28 @@ def teclas_dichas(window: QWidget) -> list[str]:
         elif letter(boton.text()) is not None:
             faltan.append(f"{nombre(boton)}: su Alt no se dice ({teclas})")
     return faltan + [f"{tecla} en {' y '.join(b)}" for tecla, b in dueños.items() if len(b) > 1]
+
+
+MARCADO = re.compile(r"<[a-zA-Z/][^>]*>")
+
+
+def partes_que_oye_un_lector(window: QWidget) -> list[str]:
+    """What AT-SPI hands a screen reader beyond the controls Tab reaches: every part on screen
+    that takes the focus (an editable box's own text, a filler, a label) has a name, and no
+    name on screen carries markup («<b>» read aloud)."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not (widget.isVisible() and widget.window() is window):
+            continue
+        dicho = nombre_accesible(widget)
+        if MARCADO.search(dicho):
+            found.append(f"{nombre(widget)} se lee «{dicho}»")
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or not widget.isEnabled():
+            continue
+        if not dicho:
+            dueño = widget.parentWidget()
+            found.append(f"{nombre(widget)} sin nombre en {nombre(dueño) if dueño else '—'}")
+    return found
 
 
 @pytest.mark.slow
@@ -163,6 +191,7 @@ def test_every_control_tab_reaches_has_a_plain_name_no_button_shares_in_every_wi
                             f"{name}, {state}: {nombre(widget)} sin encabezados ({encabezados})"
                         )
             failures += [f"{name}, {state}: {p}" for p in teclas_dichas(window)]
+            failures += [f"{name}, {state}: {p}" for p in partes_que_oye_un_lector(window)]
             for dicho, botones in botones_con_el_mismo_nombre(window).items():
                 failures.append(
                     f"{name}, {state}: {', '.join(map(nombre, botones))} se leen «{dicho}»"

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import SIGNAL, QEvent, QMetaMethod, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import MSG_REGISTRA_CERTIFICADOS, Application
@@ -73,18 +73,29 @@ def test_window_has_the_guide_fields(qtbot, company):
     assert dialog.model.headerData(0, Qt.Orientation.Horizontal) == "Registro Patronal"
 
 
-def test_fiel_fills_the_usuario_enables_the_key_and_saves(qtbot, company, tmp_path, modals):
+def test_fiel_fills_the_usuario_enables_the_key_and_saves(
+    qtbot, company, tmp_path, modals, monkeypatch
+):
     cer, key = cf.fiel_moral().write(tmp_path)
     dialog = make_dialog(qtbot, company)
+    qtbot.waitUntil(dialog.isActiveWindow)
     dialog.registro.setCurrentIndex(dialog.registro.findData(REGISTRO))
-    dialog.set_certificado(str(cer))
-    assert dialog.llave_button.isEnabled()
+    dialog.registro.setFocus()
+    # By keyboard: each file chosen leads to the next step, not back to the registro.
+    elegidos = iter([str(cer), str(key)])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (next(elegidos), ""))
+    qtbot.keyClick(dialog.registro, Qt.Key.Key_Tab)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.certificado_button
+    qtbot.keyClick(dialog.certificado_button, Qt.Key.Key_Space)
+    assert dialog.llave_button.isEnabled() and dialog.focusWidget() is dialog.llave_button
+    qtbot.keyClick(dialog.llave_button, Qt.Key.Key_Space)
+    assert dialog.llave.text() == str(key) and dialog.focusWidget() is dialog.contrasena
     assert dialog.usuario.text() == cf.RFC_MORAL  # from the certificate
     assert dialog.usuario.echoMode() == QLineEdit.EchoMode.Password
     click(qtbot, dialog.mostrar_usuario)
     assert dialog.usuario.echoMode() == QLineEdit.EchoMode.Normal
     assert cf.NO_CERTIFICADO in dialog.detalle.text()
-    dialog.set_llave(str(key))
     type_text(qtbot, dialog.contrasena, cf.PASSWORD)
     click(qtbot, dialog.guardar)
     wait_operations(qtbot)
@@ -101,7 +112,7 @@ def test_pfx_disables_the_key_and_saves_with_the_typed_usuario(qtbot, company, t
     dialog = make_dialog(qtbot, company)
     dialog.registro.setCurrentIndex(dialog.registro.findData(REGISTRO))
     dialog.set_certificado(str(pfx))
-    assert not dialog.llave_button.isEnabled()
+    assert not dialog.llave_button.isEnabled() and dialog.focusWidget() is dialog.usuario
     type_text(qtbot, dialog.usuario, cf.IMSS_USUARIO)
     type_text(qtbot, dialog.contrasena, cf.IMSS_PASSWORD)
     click(qtbot, dialog.guardar)

@@ -7,6 +7,7 @@ shows the first client all along: its choice never decides these entries."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 
 from icsoe_desktop.gui.application import Application
@@ -24,7 +25,10 @@ from icsoe_desktop.services.empresas.servicio import (
 from tests import credentials_factory as cf
 from tests.empresas.tres import ANA, CLIENTES, PASSWORD, build, capturista_en
 from tests.gui.helpers import click, type_text, wait_operations
+from tests.gui.test_mnemonics import letter
 from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, trust_sat
+
+ALT = Qt.KeyboardModifier.AltModifier
 
 UNO, DOS, TRES = CLIENTES
 
@@ -111,6 +115,13 @@ def test_solo_consulta_offers_only_the_empresas_an_administrator_allowed(
             assert dialog.solo_consulta.isChecked() is (cliente is UNO)
             click(qtbot, dialog.solo_consulta)
             assert dialog.solo_consulta.isChecked() is permitir
+            assert dialog.recibos_solo_consulta.isChecked()  # as before: listed
+            if cliente is TRES:  # its receipts withheld from sólo consulta, by the letter
+                dialog.activateWindow()
+                qtbot.waitUntil(dialog.isActiveWindow)
+                tecla = letter(dialog.recibos_solo_consulta.text())
+                qtbot.keyClick(dialog, getattr(Qt.Key, f"Key_{tecla.upper()}"), ALT)
+                qtbot.waitUntil(lambda: not dialog.recibos_solo_consulta.isChecked())
         dialog.grab().save(str(tmp_path / "cambiar_empresa_solo_consulta.png"))
         dialog.reject()
 
@@ -119,9 +130,18 @@ def test_solo_consulta_offers_only_the_empresas_an_administrator_allowed(
     audit = [(e.actor, e.action, e.target) for e in app.services.audit_instalacion.recent()]
     assert (ANA, "solo_consulta_permitida", TRES.rfc) in audit
     assert (ANA, "solo_consulta_retirada", UNO.rfc) in audit
+    assert (ANA, "solo_consulta_recibos_ocultos", TRES.rfc) in audit
     main.cerrar_sesion_action.trigger()
     click(qtbot, login.solo_consulta)
     assert _combo_items(app) == [_etiqueta(TRES)] and app.services.empresa.rfc == TRES.rfc
+    # In sólo consulta there, Recibos de nómina is grey and says why; the service refuses.
+    click(qtbot, login.continuar)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
+    recibos = app.main.recibos_nomina_action
+    assert not recibos.isEnabled()
+    assert "no deja consultar los recibos de nómina en modo sólo consulta" in recibos.toolTip()
+    app.main.cerrar_sesion_action.trigger()
+    click(qtbot, login.solo_consulta)
 
     # None allowed: a message says an administrator must allow it; nothing opens.
     click(qtbot, login.solo_consulta)

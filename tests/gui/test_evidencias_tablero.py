@@ -6,6 +6,7 @@ client-month's pack by keyboard (Cancelar, then written and its index opened).""
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt, QUrl
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from icsoe_desktop.domain.evidencias import DOCUMENTOS
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.gui.evidencias.tablero import EvidenciasTableroDialog
+from icsoe_desktop.gui.evidencias.tablero import EvidenciasTableroDialog, resumen
 from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from tests import nomina_cfdi as nc
@@ -57,6 +58,18 @@ def test_the_board_of_clients_by_month(qtbot, services, data_dir, tmp_path) -> N
     assert model.index(0, ultima - 1).data() == "Sin recibos"
     assert "Entrega: 17/11/2026" in model.index(0, ultima).data(Qt.ItemDataRole.ToolTipRole)
     board.grab().save(str(tmp_path / "evidencias_tablero.png"))
+    # The summary says what the cells say: a month «Sin recibos» owes nothing.
+    assert board.resumen.text() == (
+        "3 clientes en oct 2026: 3 clientes sin la evidencia completa. En rojo, los meses ya "
+        "vencidos."
+    )
+    # The same clients a month earlier, every cell «Sin recibos»: none counted incomplete.
+    septiembre = [replace(f, celdas=f.celdas[:-1]) for f in model.rows]
+    assert {f.celdas[-1].texto for f in septiembre} == {"Sin recibos"}
+    assert resumen(septiembre, "sep 2026") == (
+        "3 clientes en sep 2026: 0 clientes sin la evidencia completa; 3 clientes sin recibos "
+        "(nada que entregar). En rojo, los meses ya vencidos."
+    )
 
     # The first client's portal asks on the 25th: chosen with the arrows, typed, saved.
     board.tabla.setFocus()

@@ -869,7 +869,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QScrollArea, QTabBar
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QTabBar
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + sys.argv[3]
 app = QApplication([])
@@ -877,6 +877,7 @@ from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA, centrar
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.container import open_services
 
+LARGA = "Empresa: Escuela Kemper Urgate Servicios Integrales de Nómina SA de CV (EKU9003173C)"
 services = open_services(Path(sys.argv[1]))
 main = VentanaPrincipal(services, sys.argv[4], "Ana")
 centrar(main)  # as the app opens it
@@ -942,6 +943,15 @@ for indice in range(tabs.count()):
     tabs.setCurrentIndex(0)
     QTest.qWait(100)
 main.grab().save(sys.argv[2] + ".png")
+# A long razón social (the sync's state beside it): it gives way, its RFC whole.
+empresa = main.statusBar().findChild(QLabel, "estadoEmpresaLabel")
+empresa.set_texto(LARGA)
+esperar()
+caja = QRect(empresa.mapTo(main, empresa.rect().topLeft()), empresa.size())
+ancho = empresa.fontMetrics().horizontalAdvance(empresa.text())
+entera = main.rect().contains(caja) and ancho <= empresa.contentsRect().width()
+print("empresa", int(entera), "|", empresa.text(), "|", empresa.toolTip(), "|", empresa.accessibleName())
+main.grab().save(sys.argv[2] + " empresa.png")
 main.close()
 services.close()
 """
@@ -984,6 +994,11 @@ def test_the_main_window_fits_1366x768_at_200_percent_in_every_tab(
         assert rodado == "0", f"{nombre}: la ventana se volvió desplazable"
     if "Generados" in vistas:  # Lotes folded: its parts' bar read before them
         assert ["tras_partes", "lotesRegistroCombo"] in lineas
+    # The status bar's empresa gives way with its RFC whole, all of it in its tooltip and name.
+    [empresa] = [linea.split(" | ") for linea in salida.splitlines() if linea.startswith("empresa")]
+    larga = "Empresa: Escuela Kemper Urgate Servicios Integrales de Nómina SA de CV (EKU9003173C)"
+    assert empresa[0] == "empresa 1" and empresa[1].endswith(" (EKU9003173C)"), empresa
+    assert "…" in empresa[1] and empresa[2:] == [larga, larga]
     controles = [resto for clave, *resto in lineas if clave == "control"]
     assert len(controles) >= 4 * len(vistas)
     for vista, nombre, entero in controles:

@@ -20,6 +20,7 @@ from icsoe_desktop.gui.informativa.presentacion import (
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text
+from tests.gui.test_mnemonics import _problems, letras, mismas_letras
 from tests.informativa_servicios import CLIENTE, PERIODO, acuse_del_imss, firmada_una_vez
 
 
@@ -53,6 +54,7 @@ def test_registrar_presentacion_from_the_contratistas_window(
     assert window.solo_lectura.text() == "Firmada: sólo consulta"
     assert window.presentacion.isVisible() and window.presentacion.isEnabled()
     assert not window.cliente.isVisible()
+    firmada_letras = letras(window)
     seen: dict[str, object] = {}
 
     def en_el_dialogo(dialog: RegistrarPresentacionDialog) -> None:
@@ -93,6 +95,13 @@ def test_registrar_presentacion_from_the_contratistas_window(
     )
     assert not window.presentacion.isVisible() and window.cliente.isVisible()
     assert window.acuse_imss.isVisible() and window.acuse_imss.isEnabled()
+    # Each control keeps its Alt-letter in every estado: signed, filed here, opened filed.
+    presentada_letras = letras(window)
+    otra = InformativaWindow(services, rfc, rfc, uuid, True)
+    qtbot.addWidget(otra)
+    otra.show()
+    assert _problems(otra, "abierta presentada") == []
+    assert mismas_letras(firmada_letras, presentada_letras, letras(otra)) == {}
     qtbot.wait(50)  # the layout follows the new texts on the next turn of the event loop
     window.grab().save(str(tmp_path / "informativa_presentada.png"))
     registro = services.informativa_presentacion.registro(uuid, rfc)

@@ -167,6 +167,24 @@ def _problems(window: QWidget, state: str) -> list[str]:
     return found
 
 
+def letras(window: QWidget) -> dict[str, str]:
+    """The Alt-letter of each button the window shows, by its name."""
+    return {
+        w.objectName(): taken
+        for w in window.findChildren(QAbstractButton)
+        if w.isVisible() and w.objectName() and (taken := letter(w.text()))
+    }
+
+
+def mismas_letras(*estados: dict[str, str]) -> dict[str, list[str]]:
+    """The controls whose letter moved between the states (``letras`` of each): none should."""
+    todas: dict[str, list[str]] = {}
+    for estado in estados:
+        for nombre, taken in estado.items():
+            todas.setdefault(nombre, []).append(taken)
+    return {nombre: vistas for nombre, vistas in todas.items() if len(set(vistas)) > 1}
+
+
 def _sin_letra(window: QWidget) -> list[str]:
     """The controls on screen a clerk cannot reach by an Alt-letter. A radio button whose
     group has one with a letter is reached through it (the arrows choose)."""
@@ -297,6 +315,7 @@ def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
     window = show(qtbot, InformativaWindow(services, rfc, rfc, uuid, True))
     assert revisar(window, "en captura") == []
     assert window.trabajadores.nss.isVisible() and window.firmar.isVisible()
+    vistas = [letras(window)]  # a control keeps its letter in every estado
 
     fiel = tmp_path / "fiel"
     services.informativa_firma.firmar(
@@ -307,6 +326,7 @@ def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
     assert not any(control.isVisible() for control in capturan)
     assert not window.firmar.isVisible() and not window.revisar.isVisible()
     assert revisar(window, "firmada") == []
+    vistas.append(letras(window))
 
     t = services.informativa_trabajadores.pagina(contrato, ana, 0, 3)
     portal = portal_xlsx(tmp_path / "rechazos.xlsx", [(1, t[1].nss, t[1].curp, 500, MOTIVO_NSS)])
@@ -318,6 +338,7 @@ def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
     wait_operations(qtbot)
     qtbot.waitUntil(window.trabajadores.rechazados.isVisible)
     assert revisar(window, "con rechazos del portal") == []
+    vistas.append(letras(window))
     solo = letter(window.trabajadores.rechazados.text())
     assert solo is not None
     window.activateWindow()  # back from the message that said how many were marked
@@ -331,6 +352,8 @@ def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
     window = show(qtbot, InformativaWindow(services, rfc, rfc, correccion, True))
     assert window.trabajadores.corregir.isVisible() and window.rechazos.exportar.isVisible()
     assert revisar(window, "corrección en captura") == []
+    firmada = show(qtbot, InformativaWindow(services, rfc, rfc, uuid, True))  # opened signed
+    assert mismas_letras(*vistas, letras(window), letras(firmada)) == {}
 
 
 def test_a_control_shown_again_gets_another_letter_if_its_own_was_given_meanwhile(qtbot):

@@ -89,6 +89,9 @@ def mundo(_mundo_una_vez, services, tmp_path, smtp_configured):
     services.accounts.register(
         Registration("Luis", "Paz", "", USUARIO, PASSWORD, PASSWORD, True), ADMIN
     )
+    # Granted the open empresa: its windows then depend on the role alone (the receipts are
+    # refused, at every call, to a user who may not open the empresa).
+    services.accesos.conceder(USUARIO, services.empresa.id, ADMIN)
     # Capacitación on: «Preparar práctica…» then depends on the role alone.
     services.settings.save_capacitacion(True, ADMIN)
     # A time-stamp server set: «Exigir sello de tiempo…» then depends on the role alone.

@@ -55,8 +55,9 @@ def test_imported_from_the_window_listed_and_each_refusal_told(qtbot, empresa, m
 
     def usar(dialog) -> None:
         assert isinstance(dialog, RecibosNominaDialog)
-        _elegir(dialog, "enero–abril 2026")
-        assert dialog.resumen.text() == "No hay recibos de enero–abril 2026."
+        qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(dialog.periodo, Qt.Key.Key_End)  # the oldest period listed
+        vistos["antes"] = dialog.resumen.text()
         dialog.importar([carpeta])
         qtbot.waitUntil(lambda: dialog.ultimo_reporte is not None, timeout=30_000)
         vistos["celdas"] = _celdas(dialog)
@@ -72,6 +73,8 @@ def test_imported_from_the_window_listed_and_each_refusal_told(qtbot, empresa, m
     aviso = modals.texts[-1]
     assert aviso.startswith("4 recibos leídos, 3 verificados, 3 guardados")
     assert "• roto.xml: No es un XML bien formado" in aviso
+    # The window moved to the period imported, not the empty one it showed.
+    assert vistos["antes"].startswith("No hay recibos de ") and "2026" not in vistos["antes"]
     assert vistos["resumen"] == "3 recibos de enero–abril 2026, de 3 trabajadores."
     assert sorted(c[0] for c in vistos["celdas"]) == sorted(t.nss for t in gente)
     assert {c[3] for c in vistos["celdas"]} == {"02/03/2026 – 08/03/2026"}

@@ -282,6 +282,8 @@ def test_eliminar_is_refused_while_a_certificate_is_assigned(qtbot, services, mo
 
 def test_enter_moves_through_the_fields_and_saves_once_in_the_last(qtbot, services, modals):
     dialog = make_dialog(qtbot, services)
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.focusWidget() is dialog.registro  # opens on the first field, not Guardar
     fill(qtbot, dialog)
     dialog.registro.setFocus()
     qtbot.keyClick(dialog.registro, Qt.Key.Key_Return)

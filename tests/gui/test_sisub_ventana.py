@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
@@ -18,6 +18,7 @@ from tests import nomina_cfdi as nc
 from tests import sisub_fixtures as fx
 from tests.acuses_pdf import acuse_pdf
 from tests.gui.helpers import click, type_text, wait_operations
+from tests.gui.test_mnemonics import letter
 from tests.informativa_servicios import CLIENTE
 from tests.sisub_datos import (
     ENERO_ABRIL,
@@ -62,6 +63,15 @@ def test_the_sisub_from_preparar_to_presentar(
     qtbot.addWidget(dialogo)
     dialogo.show()
     assert dialogo.periodo.currentText() == "mayo–agosto 2026"  # the last one due
+    # Each button says its Alt-letter to a screen reader, as every window's do.
+    mudos = [
+        b.objectName()
+        for b in dialogo.findChildren(QPushButton)
+        if b.isVisible()
+        and (tecla := letter(b.text()))
+        and f"Alt+{tecla.upper()}" not in b.accessibleDescription()
+    ]
+    assert mudos == []
     assert "Sin preparar" in dialogo.estado.text()
     assert not dialogo.exportar.isEnabled()
     click(qtbot, dialogo.preparar)
@@ -119,11 +129,17 @@ def test_the_sisub_from_preparar_to_presentar(
     modals.answer("Registrar", "Aceptar")
     click(qtbot, dialogo.presentar)
     qtbot.waitUntil(lambda: len(modals.texts) == 5)
-    assert "SISUB-2026-0001234" in modals.texts[3] and "15/09/2026 11:20" in modals.texts[3]
+    assert "«SISUB-2026-0001234»" in modals.texts[3] and "15/09/2026 11:20" in modals.texts[3]
+    assert "<" not in modals.texts[3]  # read aloud as it is shown
     assert modals.texts[4] == "Presentado: folio SISUB-2026-0001234."
     qtbot.waitUntil(lambda: not dialogo.guardar_contrato.isEnabled())
     assert "Presentado" in dialogo.estado.text() and not dialogo.preparar.isEnabled()
     assert not dialogo.anotar.isEnabled() and dialogo.complementario.isEnabled()
+
+    # Opened again, it shows the period in course, not the one just filed.
+    otra = SisubDialog(services, rfc, rfc, ventana)
+    qtbot.addWidget(otra)
+    assert otra.periodo.currentText() == "septiembre–diciembre 2026"
 
 
 def test_a_bad_amount_is_said_and_nothing_changes(qtbot, modals, services, quien):

@@ -147,3 +147,23 @@ def test_generar_pfx_elegir_fills_the_fields_and_cancel_keeps_them(
 
     choose(qtbot, modals, window.certificado_button, None)
     assert window.certificado.text() == str(cer)
+
+
+def test_a_label_short_of_room_cuts_the_name_and_keeps_the_rfc_whole(qtbot):
+    """The status bar's empresa at 200 %: the razón social cut with «…», the RFC whole, all
+    of it in the tooltip and for a screen reader; with room again, the whole text."""
+    from icsoe_desktop.gui.kit.widgets import EtiquetaRecortable
+
+    larga = "Empresa: Escuela Kemper Urgate Servicios Integrales SA de CV (EKU9003173C)"
+    etiqueta = EtiquetaRecortable(larga)
+    qtbot.addWidget(etiqueta)
+    etiqueta.show()
+    etiqueta.resize(etiqueta.minimumSizeHint().width() + 60, etiqueta.height())
+    assert etiqueta.text().endswith("… (EKU9003173C)") and etiqueta.text() != larga
+    assert etiqueta.fontMetrics().horizontalAdvance(etiqueta.text()) <= etiqueta.width()
+    assert etiqueta.toolTip() == etiqueta.accessibleName() == etiqueta.texto_completo() == larga
+    etiqueta.resize(etiqueta.sizeHint())
+    assert etiqueta.text() == larga
+    etiqueta.set_texto("Sin paréntesis, muy larga para el espacio que le queda")
+    etiqueta.resize(80, etiqueta.height())
+    assert etiqueta.text().endswith("…")

@@ -421,6 +421,7 @@ PARTS = {
     "informativa.contrato._TextoCorrido": "informativa.contrato.ContratoDialog",
     "kit.fecha_edit.FechaEdit": "movimientos.corregir.CorregirMovimientoDialog",
     "kit.caja_buscar.CajaBuscar": "ventana_principal.VentanaPrincipal",
+    "kit.widgets.EtiquetaRecortable": "ventana_principal.VentanaPrincipal",
     "kit.asistente_importacion.ListaDeCampos": "kit.asistente_importacion.AsistenteImportacionDialog",
     "icsoe.alta_usuario.IcsoeAltaUsuarioPage": "icsoe.contratista.IcsoeContratistaWindow",
     "icsoe.registro_repse._ElegirPdf": "icsoe.registro_repse.RegistroRepseDialog",

@@ -113,6 +113,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
             VersionNueva("9.9.9", "0" * 64, 1), a
         ),
         Accion.IMPORTAR_NOMINA: lambda a: services.nomina.importar([missing], a),
+        Accion.RECIBOS_NOMINA: lambda a: services.nomina_consulta.listar(a, Periodo(2026, 1)),
         Accion.IMPORTES_NOMINA: lambda a: services.nomina_consulta.listar(
             a, Periodo(2026, 1), con_importes=True
         ),
@@ -412,3 +413,31 @@ def test_resolver_todos_and_deshacer_are_conflictos_actions(staffed, metodo: str
         with pytest.raises(PermisoDenegado):
             llamar(actor)
         assert _refusals(staffed)[0][:2] == (actor or "sólo consulta", "CONFLICTOS")
+
+
+def test_the_receipts_withheld_from_solo_consulta_by_the_empresa(staffed) -> None:
+    """An administrator turns the receipts off for sólo consulta in this empresa: its listing
+    is refused in Spanish and audited, the windows' reason says the same; the staff still list
+    them; an IDSE user may not change it; turned on again, sólo consulta lists them."""
+    empresa = staffed.empresa.id
+    assert staffed.nomina_consulta.listar(None, Periodo(2026, 1)) == []
+    with pytest.raises(PermisoDenegado):
+        staffed.empresas.recibos_en_solo_consulta(empresa, False, ANA)
+    staffed.empresas.recibos_en_solo_consulta(empresa, False, ADMIN)
+    assert not staffed.empresas.obtener(empresa).solo_consulta_recibos
+    before = len(_refusals(staffed))
+    with pytest.raises(PermisoDenegado) as refused:
+        staffed.nomina_consulta.listar(None, Periodo(2026, 1))
+    assert refused.value.code == "retenido_por_la_empresa"
+    assert refused.value.message.startswith("En la empresa ")
+    assert "no deja consultar los recibos de nómina en modo sólo consulta" in refused.value.message
+    refusals = _refusals(staffed)
+    assert len(refusals) == before + 1 and refusals[0][:2] == ("sólo consulta", "RECIBOS_NOMINA")
+    permisos = staffed.permisos_empresa
+    assert not permisos.puede(None, Accion.RECIBOS_NOMINA)
+    assert permisos.motivo(None, Accion.RECIBOS_NOMINA) == refused.value.message
+    assert staffed.nomina_consulta.listar(ANA, Periodo(2026, 1)) == []  # the staff, as before
+    acciones = [e.action for e in staffed.audit_instalacion.recent()]
+    assert "solo_consulta_recibos_ocultos" in acciones
+    staffed.empresas.recibos_en_solo_consulta(empresa, True, ADMIN)
+    assert staffed.nomina_consulta.listar(None, Periodo(2026, 1)) == []

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.texts import contraer
 
 MAX_XML = 2 * 1024 * 1024  # a receipt is a few kilobytes; the SAT's own limit is far above
 NS_CFDI = {"4.0": "http://www.sat.gob.mx/cfd/4", "3.3": "http://www.sat.gob.mx/cfd/3"}
@@ -157,7 +158,9 @@ def _attr(el: Any, name: str, donde: str) -> str:
     if value is not None:
         value = value.strip()
     if not value:
-        raise ReciboRechazado("campo_faltante", f"Le falta el atributo {name} de {donde}.")
+        raise ReciboRechazado(
+            "campo_faltante", contraer(f"Le falta el atributo {name} de {donde}.")
+        )
     return str(value)
 
 

@@ -134,7 +134,7 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         )  # fmt: skip
         self.llave_picker = FilePicker(
             self.llave, self.llave_button, "Llave Privada", EFIRMA_KEY_FILTER,
-            archivo="la llave privada",
+            self.set_llave, archivo="la llave privada",
         )  # fmt: skip
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
@@ -192,6 +192,7 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         self._set_fiel(fiel)
         if not fiel:
             self.usuario.clear()  # the IMSS usuario is not in the certificate: typed by the user
+            self.usuario.setFocus()  # the next step, not back where the chooser was opened
             return
         try:
             info = self._services.certificates.describe(Path(path))
@@ -205,9 +206,11 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         self.detalle.setText(
             _detalle(info, certificates.validity(info), certificates.emisor_verificado(info))
         )
+        self.llave_button.setFocus()  # an e.firma's next step: its .key
 
     def set_llave(self, path: str) -> None:
         self.llave.setText(path)
+        self.contrasena.setFocus()  # the usuario came from the certificate
 
     def _on_table_selection(self) -> None:
         rows = self.tabla.selectionModel().selectedRows()

@@ -39,6 +39,10 @@ MSG_ELIGE = "Elige la empresa que quieres abrir."
 SOLO_CONSULTA = (
     "Permitir abrir la empresa elegida en modo sólo consulta (sin usuario ni contraseña)"
 )
+RECIBOS_SOLO_CONSULTA = (
+    "En sólo consulta, mostrar sus recibos de nómina (NSS, CURP, nombre, periodo y clientes; "
+    "nunca los importes)"
+)
 MSG_NUEVA = (
     "La empresa tendrá su propia base de datos. Al crearla se abre su Configuración inicial.\n"
     "No podrá abrirse en modo sólo consulta hasta que un administrador lo permita en Archivo › "
@@ -68,6 +72,9 @@ class CambiarEmpresaDialog(QDialog):
         self.solo_consulta = QCheckBox(SOLO_CONSULTA)
         self.solo_consulta.setObjectName("soloConsultaCheck")
         layout.addWidget(self.solo_consulta)
+        self.recibos_solo_consulta = QCheckBox(RECIBOS_SOLO_CONSULTA)
+        self.recibos_solo_consulta.setObjectName("recibosSoloConsultaCheck")
+        layout.addWidget(self.recibos_solo_consulta)
         buttons = QDialogButtonBox()
         self.abrir = QPushButton("Abrir")
         self.abrir.setObjectName("abrirButton")
@@ -86,10 +93,12 @@ class CambiarEmpresaDialog(QDialog):
         self.lista.itemDoubleClicked.connect(lambda _item: self._abrir())
         self.lista.currentItemChanged.connect(lambda _item, _previous: self._show_solo_consulta())
         self.solo_consulta.clicked.connect(self._cambiar_solo_consulta)
+        self.recibos_solo_consulta.clicked.connect(self._cambiar_recibos)
         reflejar(self.nueva_button, services.permisos, usuario, Accion.CREAR_EMPRESAS)
         # The check box is an administrator's tool: the others never see it.
         self._admin = services.permisos.puede(usuario, Accion.PERMITIR_SOLO_CONSULTA)
         self.solo_consulta.setVisible(self._admin)
+        self.recibos_solo_consulta.setVisible(self._admin)
         self._fill()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.adjustSize()  # sized by its contents, then centred
@@ -99,6 +108,7 @@ class CambiarEmpresaDialog(QDialog):
         self.lista.clear()
         abierta = self._services.empresa.id
         self._permitidas: set[int] = set()
+        self._recibos_ocultos: set[int] = set()
         for empresa in self._services.empresas.listar(self._usuario):
             texto = empresa.marcada(empresa.etiqueta)
             item = QListWidgetItem(texto + (ABIERTA if empresa.id == abierta else ""))
@@ -106,6 +116,8 @@ class CambiarEmpresaDialog(QDialog):
             self.lista.addItem(item)
             if empresa.solo_consulta:
                 self._permitidas.add(empresa.id)
+            if not empresa.solo_consulta_recibos:
+                self._recibos_ocultos.add(empresa.id)
             if empresa.id == abierta:
                 self.lista.setCurrentItem(item)
         if self.lista.currentItem() is None and self.lista.count():
@@ -122,6 +134,29 @@ class CambiarEmpresaDialog(QDialog):
             ademas=item is not None,
         )
         self.solo_consulta.setChecked(item is not None and int(item.data(256)) in self._permitidas)
+        reflejar(
+            self.recibos_solo_consulta,
+            self._services.permisos,
+            self._usuario,
+            Accion.PERMITIR_SOLO_CONSULTA,
+            ademas=item is not None,
+        )
+        self.recibos_solo_consulta.setChecked(
+            item is not None and int(item.data(256)) not in self._recibos_ocultos
+        )
+
+    def _cambiar_recibos(self, mostrar: bool) -> None:
+        item = self.lista.currentItem()
+        if item is None:
+            return
+        empresa_id = int(item.data(256))
+        try:
+            self._services.empresas.recibos_en_solo_consulta(empresa_id, mostrar, self._usuario)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+        else:
+            (self._recibos_ocultos.discard if mostrar else self._recibos_ocultos.add)(empresa_id)
+        self._show_solo_consulta()
 
     def _cambiar_solo_consulta(self, permitir: bool) -> None:
         item = self.lista.currentItem()

@@ -119,6 +119,7 @@ class RegistrosPatronalesDialog(PreguntaAlCerrar, QDialog):
         self._set_editing(None)
         self._prefill()
         self._guardado = self._valores()  # offered, not typed: closing asks nothing
+        self.registro.setFocus()  # the first field, not the first button of the row on top
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter belongs to the fields (next field; Guardar in the last one) and to a focused

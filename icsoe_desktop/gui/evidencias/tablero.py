@@ -92,7 +92,7 @@ class TableroModel(RowsModel[FilaCliente]):
             return super().data(index, role)
         celda = self.rows[index.row()].celdas[columna]
         if role == Qt.ItemDataRole.ForegroundRole:
-            vencida = not celda.completa and celda.recibos and celda.entrega < self.hoy
+            vencida = celda.pendiente and celda.entrega < self.hoy
             return QBrush(colores.color(colores.ERROR, BASE)) if vencida else None
         if role == Qt.ItemDataRole.ToolTipRole:
             texto = f"Entrega: {celda.entrega:%d/%m/%Y}. {plural(celda.recibos, 'recibo')}"
@@ -100,6 +100,21 @@ class TableroModel(RowsModel[FilaCliente]):
                 texto += f", {celda.sin_xml:,} sin su XML"
             return texto + f"; faltan {celda.faltan} de {len(DOCUMENTOS) + 1} documentos."
         return super().data(index, role)
+
+
+def resumen(filas: list[FilaCliente], mes: str) -> str:
+    """What the board says of the last month, as its cells do: a month «Sin recibos» owes no
+    evidence and is not counted as incomplete."""
+    ultimas = [f.celdas[-1] for f in filas if f.celdas]
+    pendientes = sum(1 for c in ultimas if c.pendiente)
+    sin_recibos = sum(1 for c in ultimas if c.recibos == 0)
+    partes = [f"{plural(pendientes, 'cliente')} sin la evidencia completa"]
+    if sin_recibos:
+        partes.append(f"{plural(sin_recibos, 'cliente')} sin recibos (nada que entregar)")
+    return (
+        f"{plural(len(filas), 'cliente')} en {mes}: {'; '.join(partes)}. En rojo, los meses "
+        "ya vencidos."
+    )
 
 
 class EvidenciasTableroDialog(QDialog):
@@ -227,11 +242,8 @@ class EvidenciasTableroDialog(QDialog):
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.model.headers) - 1)
         for columna in range(len(self.model.headers)):
             self.tabla.resizeColumnToContents(columna)
-        incompletas = sum(1 for f in filas if f.celdas and not f.celdas[-1].completa)
-        ultimo = _encabezado(self._ultimo())
         self.resumen.setText(
-            f"{plural(len(filas), 'cliente')}; {plural(incompletas, 'cliente')} sin la evidencia "
-            f"completa de {ultimo} (en rojo, los meses ya vencidos)."
+            resumen(filas, _encabezado(self._ultimo()))
             if filas
             else "Sin clientes: captura contratantes o importa los recibos de nómina."
         )

@@ -54,6 +54,9 @@ class IcsoeEfirmaDialog(QDialog):
         # aimed at a field still lands on it.
         self.resultado.setMinimumHeight(3 * self.resultado.fontMetrics().lineSpacing() + 4)
         self.resultado.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Selectable, it takes the focus by a click: only while it says something (empty, a
+        # screen reader found a part with no name).
+        self.resultado.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         principal = form.layout()
         assert isinstance(principal, QVBoxLayout)
         principal.insertStretch(principal.indexOf(self.resultado) + 1, 1)
@@ -93,6 +96,7 @@ class IcsoeEfirmaDialog(QDialog):
         self._fiel = None
         self.ingresar.setEnabled(False)
         self.resultado.clear()
+        self.resultado.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def _on_validar(self) -> None:
         rfc, password = self.rfc.text(), self.contrasena.text()
@@ -110,6 +114,7 @@ class IcsoeEfirmaDialog(QDialog):
     def _no_validada(self, exc: DomainError) -> None:
         rojo = colores.PROPIO[colores.ERROR]
         colores.texto(self.resultado, f'<span style="color:{rojo};">{exc.message}</span>')
+        self.resultado.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         msgbox.field_error(self, exc, self._fields, TITLE)
 
     def _validada(self, fiel: FielValidada) -> None:
@@ -128,6 +133,7 @@ class IcsoeEfirmaDialog(QDialog):
             f"{fiel.nombre} · RFC {fiel.rfc} · No. de certificado {fiel.no_certificado} · "
             f"vigente hasta el {fiel.valido_hasta:%d/%m/%Y} · Emisor: {fiel.emisor} (verificado)",
         )
+        self.resultado.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.ingresar.setEnabled(True)
 
     def _on_ingresar(self) -> None:

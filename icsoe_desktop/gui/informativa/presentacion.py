@@ -128,11 +128,13 @@ class RegistrarPresentacionDialog(QDialog):
 
         self.archivo = QLineEdit()
         self.archivo.setObjectName("acuseEdit")
-        self.archivo.setAccessibleName("Acuse de presentación")
+        # Named apart from its button (the label names the button, which Alt+A reaches).
+        self.archivo.setAccessibleName("Archivo del acuse de presentación")
         self.archivo.setReadOnly(True)
         self.archivo.setPlaceholderText("El PDF descargado del portal del IMSS")
         self.elegir = QPushButton("&Elegir…")
         self.elegir.setObjectName("elegirButton")
+        self.elegir.setAccessibleName("Elegir el acuse de presentación…")
         fila_archivo = QHBoxLayout()
         fila_archivo.addWidget(self.archivo, 1)
         fila_archivo.addWidget(self.elegir)

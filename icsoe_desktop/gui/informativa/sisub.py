@@ -275,6 +275,7 @@ class SisubDialog(QDialog):
         # Two pages, one at a time: each gets its own Alt-letters (a window has 26).
         self.editores = QTabWidget()
         self.editores.setObjectName("editoresTabs")
+        self.editores.setAccessibleName("Datos del contrato y del trabajador elegidos")
         self.editores.addTab(self._contrato_form(), "Número y centro de trabajo")
         self.editores.addTab(self._importes_form(), "Importes del trabajador")
         self.editores.addTab(self._pdfs_form(), "PDFs del SISUB")
@@ -300,6 +301,8 @@ class SisubDialog(QDialog):
             msgbox.warning(self, exc.message, TITLE)
         suscribir(self, services, {ICSOE}, self._on_cambios)
         mnemonics.assign(self)
+        # Enter presses none of its buttons: each says its Alt-letter as every window's do.
+        mnemonics.decir_letras(self, siempre=True)
         self.periodo.setFocus()
 
     # --- layout --------------------------------------------------------------------------------
@@ -313,7 +316,14 @@ class SisubDialog(QDialog):
         hoy = Periodo.de_fecha(hora_del_centro(self._services.clock()).date())
         for p in reversed([p for p in periodos_entre(2021, hoy.anio) if p <= hoy]):
             self.periodo.addItem(p.texto, p.clave)
-        self.periodo.setCurrentIndex(min(1, self.periodo.count() - 1))  # the last one due
+        # The last one due, unless it is filed already: then the one in course.
+        try:
+            presentados = self._services.sisub.periodos_presentados(self._rfc, self._actor)
+        except DomainError:  # not this actor's: the report's read says why
+            presentados = set()
+        vencido = min(1, self.periodo.count() - 1)
+        en_curso = vencido if self.periodo.itemData(vencido) not in presentados else 0
+        self.periodo.setCurrentIndex(en_curso)
         self.periodo.currentIndexChanged.connect(self.refresh)
         barra.addWidget(etiqueta)
         barra.addWidget(self.periodo)
@@ -929,7 +939,7 @@ class SisubDialog(QDialog):
             cuando = leido.fecha.strftime("%d/%m/%Y %H:%M")
             if not msgbox.question(
                 self,
-                f"¿Registrar el SISUB como presentado con el folio <b>{leido.folio}</b>, {cuando}?",
+                f"¿Registrar el SISUB como presentado con el folio «{leido.folio}», {cuando}?",
                 "Registrar",
                 "Cancelar",
                 TITLE,

@@ -227,6 +227,11 @@ class TrabajadoresPanel(QObject):
         if not hay and self.rechazados.isChecked():
             self.rechazados.setChecked(False)
 
+    @property
+    def fila_captura(self) -> tuple[QWidget, ...]:
+        """The controls shown only while the informativa is captured."""
+        return self._fila_captura
+
     def set_editable(self, editable: bool, captura: bool = True) -> None:
         """``captura`` False (a signed informativa): the row that adds, imports, corrects and
         removes workers is hidden, not greyed."""

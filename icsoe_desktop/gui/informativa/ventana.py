@@ -238,6 +238,18 @@ class InformativaWindow(QMainWindow):
         # does): from anywhere in it, it empties the workers' search, as in the box itself.
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._escape)
 
+        # Letters first for every estado's controls: each keeps its letter in every estado,
+        # so a clerk's habitual Alt+C is Cerrar whether the informativa was filed in this
+        # window or opened filed (Alt+A once pressed «Guardar acuse del IMSS» instead). The
+        # capture's, the busiest, first; then those of a signed informativa, from the letters
+        # the capture's own controls leave (they are never on screen together).
+        solo_en_captura = (
+            self.revisar, self.firmar, self.nuevo_contrato, self.copiar_contrato,
+            self.eliminar_contrato, *self.trabajadores.fila_captura,
+        )  # fmt: skip
+        solo_firmada = (self.acuse, self.presentacion, self.acuse_imss, self.cliente)
+        mnemonics.assign(self, todos=True, salvo=solo_firmada)
+        mnemonics.assign(self, todos=True, salvo=solo_en_captura)
         self.recargar_contratos()
         self._mostrar_fila()
         mnemonics.assign(self)

@@ -18,11 +18,13 @@ button with either (a dialog's already do, its default button aside)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMenu
 
@@ -31,6 +33,13 @@ if TYPE_CHECKING:
 
 _LETTER = "mnemonic"  # the dynamic property holding a widget's letter, for ``set_text``
 _DICHO = "mnemonicDicho"  # the description saying the letter of a button with its own shortcut
+
+
+def _hidden(widget: QWidget | QAction) -> bool:
+    return isinstance(widget, QWidget) and widget.isHidden()
+
+
+Oculto: TypeAlias = "Callable[[QWidget | QAction], bool]"  # a control that takes no letter now
 
 
 def _taken(text: str) -> str | None:
@@ -60,14 +69,27 @@ def _choose(text: str, used: set[str], prefer: str | None = None) -> int | None:
     return None
 
 
-def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
+def assign(
+    window: QWidget,
+    widgets: Sequence[QWidget] | None = None,
+    *,
+    todos: bool = False,
+    salvo: Sequence[QWidget] = (),
+) -> None:
     """Give a mnemonic to every button, check box and buddied label of ``window`` that has
     none, unique among the widgets shown with it. Call it after the window's widgets exist
     (again after adding a page: letters given before stay). ``widgets``: the window's controls
     in order, for a window without a menu bar or pages that must not look through all its
     children (the login: wrapping each child Qt object for Python costs ~3 ms at start-up).
-    The fields the labels name are named by the labels' words too (``nombres``)."""
-    from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
+    The fields the labels name are named by the labels' words too (``nombres``).
+
+    ``todos``: the hidden controls take letters too, none shared with another control, but
+    for those ``salvo`` (shown in one state only: they take theirs in it, from the letters of
+    the controls that state hides). For a window that shows some controls in one state and
+    others in another (an informativa signed, filed): assigned so before its state hides
+    any, each control keeps its letter in every state; the window's habitual Alt+C does not
+    move."""
+    from icsoe_desktop.gui.kit.nombres import nombrar_partes, nombrar_por_etiquetas
 
     if widgets is not None:
         pending = [w for w in widgets if not w.isWindow() and _labelled(w)]
@@ -85,23 +107,33 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
                 used.add(letter)
             if (menu := action.menu()) is not None:
                 _give_menu(cast("QMenu", menu))  # QAction.menu()'s stub says QObject
-    _assign_scope(window, used)
+    oculto = _hidden
+    if todos:
+        aparte = list(salvo)
+
+        def oculto(widget: QWidget | QAction) -> bool:
+            return any(widget is w for w in aparte)
+
+    _assign_scope(window, used, oculto)
     # The fields named by their labels' words (the letter given, the «*» and «:» left out).
     nombrar_por_etiquetas(window.findChildren(QLabel))
+    nombrar_partes(window)  # after the boxes took their labels' names
     _enter_pulsa(window)
     decir_letras(window)
 
 
-def decir_letras(window: QWidget) -> None:
+def decir_letras(window: QWidget, siempre: bool = False) -> None:
     """``decir_letra_si_predeterminado`` for every button of ``window`` (one that writes its
-    letters itself calls it once they are written)."""
+    letters itself calls it once they are written). ``siempre``: every button says its
+    letter in its description, Enter pressing it or not (a window whose buttons Enter
+    never presses, as the SISUB's, says them as the others do)."""
     from PySide6.QtWidgets import QPushButton
 
     for boton in window.findChildren(QPushButton):
-        decir_letra_si_predeterminado(boton)
+        decir_letra_si_predeterminado(boton, siempre)
 
 
-def decir_letra_si_predeterminado(boton: QWidget) -> None:
+def decir_letra_si_predeterminado(boton: QWidget, siempre: bool = False) -> None:
     """A window's default button is handed to a screen reader with «Enter» as its key (Qt's
     accessible accelerator, UI Automation's AccessKey), never its Alt-letter: the letter is
     said in its description, unless the window wrote one of its own. A button Enter may press
@@ -110,7 +142,9 @@ def decir_letra_si_predeterminado(boton: QWidget) -> None:
     from PySide6.QtGui import QKeySequence
     from PySide6.QtWidgets import QPushButton
 
-    if not (isinstance(boton, QPushButton) and (boton.isDefault() or boton.autoDefault())):
+    if not isinstance(boton, QPushButton):
+        return
+    if not (siempre or boton.isDefault() or boton.autoDefault()):
         return
     key = QKeySequence.mnemonic(boton.text())
     if key.isEmpty() or (not boton.shortcut().isEmpty() and boton.shortcut() != key):
@@ -220,14 +254,14 @@ def _pages(widget: QWidget) -> set[int]:
     return found
 
 
-def _assign_scope(root: QWidget, outer: set[str]) -> None:
+def _assign_scope(root: QWidget, outer: set[str], oculto: Oculto = _hidden) -> None:
     """``root``'s own controls first (they show with every page below it), each page then."""
     own, pages = _split(root)
-    in_pages = {letter for page in pages for letter in _letters(_all_labelled(page))}
-    _give(own, outer | _letters(own) | in_pages)
-    around = outer | _letters(own)
+    in_pages = {letter for page in pages for letter in _letters(_all_labelled(page), oculto)}
+    _give(own, outer | _letters(own, oculto) | in_pages, oculto)
+    around = outer | _letters(own, oculto)
     for page in pages:
-        _assign_scope(page, around)
+        _assign_scope(page, around, oculto)
 
 
 def _split(root: QWidget) -> tuple[list[QWidget], list[QWidget]]:
@@ -258,32 +292,29 @@ def _text(widget: QWidget | QAction) -> str:
     return text
 
 
-def _hidden(widget: QWidget | QAction) -> bool:
-    return isinstance(widget, QWidget) and widget.isHidden()
-
-
-def _letters(widgets: Iterable[QWidget | QAction]) -> set[str]:
+def _letters(widgets: Iterable[QWidget | QAction], oculto: Oculto = _hidden) -> set[str]:
     """The letters of those shown: a control its window hides (a signed informativa's capture
     row) answers no key, and its letter is free for the controls shown instead."""
-    return {letter for w in widgets if not _hidden(w) and (letter := _taken(_text(w)))}
+    return {letter for w in widgets if not oculto(w) and (letter := _taken(_text(w)))}
 
 
-def _give(widgets: Iterable[QWidget | QAction], used: set[str]) -> None:
+def _give(widgets: Iterable[QWidget | QAction], used: set[str], oculto: Oculto = _hidden) -> None:
     """A letter for each of ``widgets`` without one, none of ``used`` (which grows)."""
     pending: list[QWidget | QAction] = []
     shown: set[str] = set()
     for widget in widgets:
         letter = _taken(_text(widget))
-        if letter and not _hidden(widget) and letter in shown and widget.property(_LETTER):
+        escondido = oculto(widget)
+        if letter and not escondido and letter in shown and widget.property(_LETTER):
             # Shown again, its letter given meanwhile to a control shown with it: another.
             _set(widget, _sin_letra(_text(widget)))
             widget.setProperty(_LETTER, None)
             letter = None
         if letter:
             widget.setProperty(_LETTER, letter)
-            if not _hidden(widget):
+            if not escondido:
                 shown.add(letter)
-        elif not _hidden(widget):
+        elif not escondido:
             # A control its window hides for now takes no letter from the shown ones: the
             # window assigns again when it shows it (letters given stay).
             pending.append(widget)

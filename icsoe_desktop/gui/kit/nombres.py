@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 # The dynamic property holding the name taken from a label: a field whose name is still that
 # one follows its label's new text; a name set otherwise is the window's own.
@@ -45,3 +45,24 @@ def nombrar_por_etiquetas(etiquetas: Iterable[QLabel]) -> None:
         if nombre and nombre != actual:
             campo.setAccessibleName(nombre)
             campo.setProperty(_DE_ETIQUETA, nombre)
+
+
+def nombrar_partes(window: QWidget) -> None:
+    """The text box inside an editable combo box or a spin box (a date) is a part of its own
+    to a screen reader (AT-SPI walks it): named as its box, unless the window named it."""
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit
+
+    for caja in window.findChildren(QWidget):
+        if isinstance(caja, QComboBox):
+            texto = caja.lineEdit() if caja.isEditable() else None
+        elif isinstance(caja, QAbstractSpinBox):
+            texto = caja.findChild(QLineEdit)
+        else:
+            continue
+        if texto is None or texto.accessibleName():
+            continue
+        interfaz = QAccessible.queryAccessibleInterface(caja)
+        nombre = interfaz.text(QAccessible.Text.Name) if interfaz is not None else ""
+        if nombre:
+            texto.setAccessibleName(nombre)

@@ -1,5 +1,6 @@
 """Small behaviours shared by several windows: «Mostrar contraseña», a new password typed twice
-under its policy, a one-use code's field, and the file pickers of the credential files."""
+under its policy, a one-use code's field, the file pickers of the credential files, and a
+label that gives way with its «(RFC)» whole (the status bar's empresa)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSize, QTimer
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
 
 # The e.firma's two files, as every window that asks for them names them.
@@ -171,3 +173,66 @@ def efirma_pickers(
             archivo="la llave privada",
         ),
     )
+
+
+class EtiquetaRecortable(QLabel):
+    """A label that gives way when its row is short of room (the status bar at 200 %): the
+    text before its last «(…)» is cut with «…», the «(…)» (an RFC) always whole; the whole
+    text stays in its tooltip and is what a screen reader says."""
+
+    def __init__(self, texto: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QSizePolicy
+
+        self._completo = ""
+        # It asks for its whole text, and takes less when the row has not that much.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.set_texto(texto)
+
+    def set_texto(self, texto: str) -> None:
+        self._completo = texto
+        self.setToolTip(texto)
+        self.setAccessibleName(texto)
+        # Whole until its row is laid out again for it (posted): then cut if it must.
+        super().setText(texto)
+        self.updateGeometry()
+        QTimer.singleShot(0, self, self._recortar)
+
+    def texto_completo(self) -> str:
+        return self._completo
+
+    def sizeHint(self) -> QSize:
+        ancho = self.fontMetrics().horizontalAdvance(self._completo)
+        return QSize(ancho + 2 * self.margin() + 2, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        _cabeza, cola = self._partes()
+        ancho = self.fontMetrics().horizontalAdvance(f"… {cola}".strip())
+        return QSize(ancho + 2 * self.margin() + 2, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._recortar()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._recortar()
+
+    def _partes(self) -> tuple[str, str]:
+        corte = self._completo.rfind(" (")
+        if corte < 0 or not self._completo.endswith(")"):
+            return self._completo, ""
+        return self._completo[:corte], self._completo[corte + 1 :]
+
+    def _recortar(self) -> None:
+        from PySide6.QtCore import Qt
+
+        metricas = self.fontMetrics()
+        disponible = self.contentsRect().width() - 2 * self.margin()
+        if not self.isVisible() or metricas.horizontalAdvance(self._completo) <= disponible:
+            super().setText(self._completo)
+            return
+        cabeza, cola = self._partes()
+        resto = disponible - metricas.horizontalAdvance(f" {cola}" if cola else "")
+        recortada = metricas.elidedText(cabeza, Qt.TextElideMode.ElideRight, max(resto, 0))
+        super().setText(f"{recortada} {cola}".strip() if cola else recortada)

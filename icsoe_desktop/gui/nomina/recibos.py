@@ -125,12 +125,7 @@ class RecibosNominaDialog(QDialog):
                 if uno.inicio <= hoy or uno == actual:
                     self.periodo.addItem(uno.texto, uno)
         if periodo is not None:
-            datos = [self.periodo.itemData(i) for i in range(self.periodo.count())]
-            indice = datos.index(periodo) if periodo in datos else -1
-            if indice < 0:  # an informativa of a period older than the list
-                self.periodo.addItem(periodo.texto, periodo)
-                indice = self.periodo.count() - 1
-            self.periodo.setCurrentIndex(indice)
+            self._elegir_periodo(periodo)
         etiqueta_cliente = QLabel("C&liente (RFC):")
         self.cliente = QLineEdit()
         self.cliente.setObjectName("clienteEdit")
@@ -219,6 +214,16 @@ class RecibosNominaDialog(QDialog):
         mnemonics.assign(self)
         self.tabla.setFocus()
 
+    def _elegir_periodo(self, periodo: Periodo) -> None:
+        """``periodo`` chosen in the combo; added when it is older than the list (an
+        informativa's, an import's)."""
+        datos = [self.periodo.itemData(i) for i in range(self.periodo.count())]
+        indice = datos.index(periodo) if periodo in datos else -1
+        if indice < 0:
+            self.periodo.addItem(periodo.texto, periodo)
+            indice = self.periodo.count() - 1
+        self.periodo.setCurrentIndex(indice)
+
     def _on_cambios(self, _cambios: Cambios) -> None:
         self.refresh()
 
@@ -292,6 +297,12 @@ class RecibosNominaDialog(QDialog):
 
     def _importado(self, reporte: ReporteNomina) -> None:
         self.ultimo_reporte = reporte
+        if reporte.ultima_fecha is not None:
+            # What was imported, not the period shown before: an import of May–July over
+            # September–December would look as if it did nothing.
+            self.periodo.blockSignals(True)
+            self._elegir_periodo(Periodo.de_fecha(reporte.ultima_fecha))
+            self.periodo.blockSignals(False)
         self.refresh()
         texto = resumen_importacion(reporte)
         if reporte.rechazados:

@@ -26,7 +26,14 @@ from icsoe_desktop.domain.contacto import check_curp
 from icsoe_desktop.domain.emails import normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
-from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, permite
+from icsoe_desktop.domain.roles import (
+    CLI_ACTOR,
+    PERMISOS,
+    SEGUN_LA_EMPRESA,
+    Accion,
+    Rol,
+    permite,
+)
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import IdseUser
@@ -43,6 +50,10 @@ MSG_DESCONOCIDO = (
     "ingresa de nuevo."
 )
 MSG_OTRO_ROL = "Una sesión de {rol} no puede {accion}."
+MSG_RETENIDO = (
+    "En la empresa {empresa}, el administrador no deja {accion} en modo sólo consulta: ingresa "
+    "con tu usuario y contraseña."
+)
 MSG_SIN_EMPRESA = (
     "No se puede {accion}: el usuario {usuario} no tiene acceso a la empresa {empresa}, y su "
     "sesión en ella terminó. Cierra la sesión e ingresa en una empresa que tengas concedida; un "
@@ -64,6 +75,8 @@ class Empresa:
 
     etiqueta: Callable[[], str]
     puede_abrir: Callable[[str], bool]
+    # Whether sólo consulta lists the payroll receipts (the administrator's call per empresa).
+    recibos_en_solo_consulta: Callable[[], bool] = lambda: True
 
 
 class PermisoDenegado(AuthenticationError):
@@ -118,7 +131,19 @@ class Permisos:
     def puede(self, actor: str | None, accion: Accion) -> bool:
         """For windows that mirror the matrix (a greyed-out menu); the service still checks."""
         rol = self.rol(actor)
-        return rol is not None and permite(rol, accion) and self._concedida(actor, rol)
+        return (
+            rol is not None
+            and permite(rol, accion)
+            and self._concedida(actor, rol)
+            and self._la_empresa_deja(rol, accion)
+        )
+
+    def _la_empresa_deja(self, rol: Rol, accion: Accion) -> bool:
+        """What the matrix allows but the empresa's administrator may withhold
+        (``SEGUN_LA_EMPRESA``: the receipts in sólo consulta)."""
+        if (rol, accion) not in SEGUN_LA_EMPRESA or self._empresa is None:
+            return True
+        return self._empresa.recibos_en_solo_consulta()
 
     def motivo(self, actor: str | None, accion: Accion) -> str:
         """Why ``actor`` may not do ``accion``, as its refusal would say it (nothing audited:
@@ -131,6 +156,12 @@ class Permisos:
         concedida: bool | None = None  # read at the first action the role allows
         motivos: dict[Accion, str] = {}
         for accion in acciones:
+            if rol is not None and permite(rol, accion) and not self._la_empresa_deja(rol, accion):
+                assert self._empresa is not None
+                motivos[accion] = MSG_RETENIDO.format(
+                    empresa=self._empresa.etiqueta(), accion=accion
+                )
+                continue
             if rol is not None and permite(rol, accion):
                 if concedida is None:
                     concedida = self._concedida(actor, rol)
@@ -150,6 +181,14 @@ class Permisos:
     def exigir(self, actor: str | None, accion: Accion, objetivo: str = "") -> Rol:
         """The actor's role when it may; else audit the refusal and raise it in Spanish."""
         rol = self.rol(actor)
+        if rol is not None and permite(rol, accion) and not self._la_empresa_deja(rol, accion):
+            assert self._empresa is not None
+            empresa = self._empresa.etiqueta()
+            retenido = f"retenido por la empresa {empresa}"
+            self._rechazar(actor, rol, accion, f"{objetivo}; {retenido}" if objetivo else retenido)
+            raise PermisoDenegado(
+                "retenido_por_la_empresa", MSG_RETENIDO.format(empresa=empresa, accion=accion)
+            )
         if rol is not None and permite(rol, accion):
             if self._concedida(actor, rol):
                 return rol

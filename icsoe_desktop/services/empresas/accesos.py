@@ -50,6 +50,7 @@ class AccesosService:
             PermisosEmpresa(
                 lambda: self._empresas.obtener(empresa.id).etiqueta,
                 lambda usuario: self.puede_abrir(usuario, empresa.id),
+                lambda: self._empresas.obtener(empresa.id).solo_consulta_recibos,
             )
         )
 

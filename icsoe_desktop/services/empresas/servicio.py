@@ -60,6 +60,8 @@ class EmpresaInfo:
     razon_social: str
     archivo: str  # relative to the data dir
     solo_consulta: bool = False  # may be opened in modo sólo consulta (an administrator's call)
+    # Sólo consulta lists its payroll receipts (an administrator's call, per empresa).
+    solo_consulta_recibos: bool = True
 
     @property
     def nombre(self) -> str:
@@ -87,7 +89,14 @@ class EmpresaInfo:
 
 
 def _info(row: EmpresaCatalogo) -> EmpresaInfo:
-    return EmpresaInfo(row.id, row.rfc, row.razon_social, row.archivo, bool(row.solo_consulta))
+    return EmpresaInfo(
+        row.id,
+        row.rfc,
+        row.razon_social,
+        row.archivo,
+        bool(row.solo_consulta),
+        row.solo_consulta_recibos is not False,
+    )
 
 
 class EmpresasService:
@@ -168,6 +177,23 @@ class EmpresasService:
             row.solo_consulta = permitir
             action = "solo_consulta_permitida" if permitir else "solo_consulta_retirada"
             self._audit.record(session, actor, action, row.rfc or str(row.id))
+
+    def recibos_en_solo_consulta(self, empresa_id: int, mostrar: bool, actor: str) -> None:
+        """An administrator (or the CLI operator) lets sólo consulta list the empresa's payroll
+        receipts, or not; audited when it changes. The receipts' service checks it
+        (``Permisos``, ``Accion.RECIBOS_NOMINA``)."""
+        self._permisos.exigir(actor, Accion.PERMITIR_SOLO_CONSULTA, str(empresa_id))
+        with self._store.session() as session:
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is None:
+                raise ValidationError("empresa_inexistente", "La empresa ya no existe.", "empresa")
+            if bool(row.solo_consulta_recibos) == mostrar:
+                return
+            row.solo_consulta_recibos = mostrar
+            accion = (
+                "solo_consulta_recibos_mostrados" if mostrar else "solo_consulta_recibos_ocultos"
+            )
+            self._audit.record(session, actor, accion, row.rfc or str(row.id))
 
     def obtener(self, empresa_id: int) -> EmpresaInfo:
         with self._store.session() as session:

@@ -31,6 +31,7 @@ from icsoe_desktop.domain.evidencias import (
     Mes,
     nombre_paquete,
 )
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.archivos.excel import TEXT, SheetColumn, no_guardado, write_sheet
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
@@ -194,8 +195,8 @@ def escribir(
             sin_sat = sum(1 for e in sellos.values() if e != SAT_VERIFICADO)
             if sin_sat:
                 avisos.append(
-                    f"En {sin_sat:,} recibos el sello del SAT del timbre no se verificó: "
-                    "falta en este equipo el certificado del SAT que lo selló."
+                    f"En {plural(sin_sat, 'recibo')} el sello del SAT del timbre no se "
+                    "verificó: falta en este equipo el certificado del SAT que lo selló."
                 )
             if firmar is None:
                 faltan.append(SIN_FIRMA)

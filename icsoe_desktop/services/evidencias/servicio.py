@@ -37,6 +37,7 @@ from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.nomina import SAT_VERIFICADO as SAT_OK
 from icsoe_desktop.domain.nomina import ReciboRechazado, Verificador
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.evidencias import recibos_esperados, tablero
@@ -123,7 +124,9 @@ class EstadoCliente:
         if self.recibos == 0:
             faltan.insert(0, "Recibos de nómina del mes")
         elif self.recibos_sin_xml:
-            faltan.insert(0, f"XML de {self.recibos_sin_xml:,} recibos (impórtalos de nuevo)")
+            faltan.insert(
+                0, f"XML de {plural(self.recibos_sin_xml, 'recibo')} (impórtalos de nuevo)"
+            )
         if self.repse is None:
             faltan.append(REGISTRO_REPSE)
         return [*self.recibos_faltantes, *faltan]
@@ -437,7 +440,7 @@ class EvidenciasService:
             faltan = len(timbres) - len(con_xml)
             raise ValidationError(
                 "evidencia_sin_xml",
-                f"Faltan en este equipo los XML de {faltan:,} de los {len(timbres):,} recibos de "
+                f"Faltan en este equipo los XML de {faltan:,} de {plural(len(timbres), 'recibo')} de "
                 f"{mes.clave} de {cliente} (importados en otro equipo, o antes de que se "
                 "guardaran): impórtalos aquí o arma el paquete en el equipo que los importó. No "
                 "se escribió el paquete.",

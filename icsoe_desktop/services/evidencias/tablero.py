@@ -38,6 +38,13 @@ class Celda:
         return self.recibos > 0 and not self.sin_xml and not self.faltan
 
     @property
+    def pendiente(self) -> bool:
+        """Receipts paid that month and their evidence not complete: what the client is owed.
+        A month without receipts owes nothing: its cell says «Sin recibos», and it is not
+        counted as incomplete."""
+        return self.recibos > 0 and not self.completa
+
+    @property
     def texto(self) -> str:
         if self.recibos == 0:
             return "Sin recibos"

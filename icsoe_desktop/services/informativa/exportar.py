@@ -13,6 +13,7 @@ from pathlib import Path
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Contrato, Informativa
 from icsoe_desktop.domain.practica import MARCA, es_de_practica
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.archivos.excel import DATE, NUMBER, TEXT, SheetColumn, write_sheet
@@ -103,7 +104,7 @@ def _escribir(
     def seguir() -> None:
         vigente(
             f"La exportación de la informativa a «{carpeta.resolve()}»: {hechos:,} de "
-            f"{inf.numero_trabajadores:,} trabajadores escritos; sus archivos se borraron"
+            f"{plural(inf.numero_trabajadores, 'trabajador', 'trabajadores')} escritos; sus archivos se borraron"
         )
 
     for numero, contrato in enumerate(inf.contratos, start=1):

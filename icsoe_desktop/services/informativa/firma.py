@@ -493,8 +493,8 @@ class FirmaInformativaService(InformativaBase):
                 actor,
                 "icsoe_informativa_exportada",
                 contratista.rfc,
-                f"periodo {row.periodo}: {snapshot.numero_trabajadores} trabajadores de "
-                f"{len(snapshot.contratos)} contratos en «{Path(carpeta).resolve()}»",
+                f"periodo {row.periodo}: {plural(snapshot.numero_trabajadores, 'trabajador', 'trabajadores')} de "
+                f"{plural(len(snapshot.contratos), 'contrato')} en «{Path(carpeta).resolve()}»",
             )
         capacitacion = self._capacitacion(snapshot.contratista.rfc)
         return exportar(snapshot, Path(carpeta), progreso, creada, capacitacion=capacitacion)

@@ -49,7 +49,7 @@ from icsoe_desktop.domain.informativa.presentacion import (
 from icsoe_desktop.domain.roles import Accion, Rol
 from icsoe_desktop.domain.sisub.acuse import REGLA as REGLA_SISUB
 from icsoe_desktop.domain.sisub.modelo import ContratoSisub
-from icsoe_desktop.domain.texts import enumerar
+from icsoe_desktop.domain.texts import enumerar, plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
@@ -545,9 +545,9 @@ class PresentacionService(InformativaBase):
         trabajadores = sum(len(c.trabajadores or ()) for c in archivo.contratos)
         self._audit.anotar(
             actor, "icsoe_archivo_cliente", rfc,
-            f"{periodo} {contratante}: {len(archivo.contratos)} contratos, "
-            f"{trabajadores:,} trabajadores"
-            + (f", {del_sisub} contratos del SISUB" if del_sisub else "")
+            f"{periodo} {contratante}: {plural(len(archivo.contratos), 'contrato')}, "
+            f"{plural(trabajadores, 'trabajador', 'trabajadores')}"
+            + (f", {plural(del_sisub, 'contrato')} del SISUB" if del_sisub else "")
             + f", en «{Path(salida).resolve()}»",
         )  # fmt: skip
         return escribir(archivo, Path(salida))

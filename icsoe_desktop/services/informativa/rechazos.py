@@ -403,7 +403,7 @@ class RechazosPortalService(InformativaBase):
                 actor,
                 "icsoe_rechazados_exportados",
                 row.uuid,
-                f"{len(filas)} trabajadores en «{carpeta.resolve()}»",
+                f"{plural(len(filas), 'trabajador', 'trabajadores')} en «{carpeta.resolve()}»",
             )
             periodo = row.periodo
         base = f"ICSOE_{contratista.rfc}_{periodo}"
@@ -508,7 +508,7 @@ def _buscar(
         return f"El trabajador {quien} no está en {donde}.", None
     if len(hallados) > 1:
         return (
-            f"El trabajador {quien} está en {len(hallados)} contratos de la informativa: "
+            f"El trabajador {quien} está en {plural(len(hallados), 'contrato')} de la informativa: "
             f"indica en la columna «Contrato» cuál (su número, de 1 a {len(contratos)}, o el "
             "RFC del contratante).",
             None,

@@ -92,8 +92,10 @@ class NominaConsulta:
         """By NSS and date. ``con_importes``: with SBC, SDI and perceptions (the matrix asked;
         a refusal is audited). ``trabajador``: only one worker's, by his NSS or CURP (else
         those whose name holds the text)."""
-        if con_importes:
-            self._permisos.exigir(actor, Accion.IMPORTES_NOMINA, f"recibos de {periodo.texto}")
+        # The amounts by their own action (the staff's); the receipts alone, sólo consulta
+        # too where the empresa's administrator leaves them shown.
+        accion = Accion.IMPORTES_NOMINA if con_importes else Accion.RECIBOS_NOMINA
+        self._permisos.exigir(actor, accion, f"recibos de {periodo.texto}")
         r, s = ReciboNomina, SubcontratacionNomina
         consulta = select(
             r.id,

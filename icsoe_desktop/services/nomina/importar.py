@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from hashlib import sha256
 from pathlib import Path
 
@@ -80,6 +80,9 @@ class ReporteNomina:
     cancelado: bool = False
     rechazos: list[Rechazo] = field(default_factory=list)
     repetidos: list[tuple[str, str]] = field(default_factory=list)  # (file, UUID)
+    # The last day paid by a receipt read whole (saved or already there): the window shows
+    # that period once the import ends.
+    ultima_fecha: date | None = None
 
     @property
     def verificados(self) -> int:
@@ -192,7 +195,14 @@ class NominaImporter:
                 progreso,
                 cancelado,
                 f"La importación de recibos de nómina de «{nombres}»",
-                deja=lambda: f"se detuvo; quedan los {reporte.guardados:,} recibos ya guardados",
+                deja=lambda: (
+                    "se detuvo; "
+                    + (
+                        "queda 1 recibo ya guardado"
+                        if reporte.guardados == 1
+                        else f"quedan los {reporte.guardados:,} recibos ya guardados"
+                    )
+                ),
             )
             archivo = self._archivo_xml() if self._archivo_xml is not None else nullcontext()
             # The objects alive before (the application's) are left out of the collector's
@@ -252,6 +262,9 @@ class _Lector:
             except ReciboRechazado as exc:
                 reporte.rechazar(pieza.nombre, exc.code, exc.message)
                 continue
+            final = lote[-1][0].recibo.fecha_final
+            if reporte.ultima_fecha is None or final > reporte.ultima_fecha:
+                reporte.ultima_fecha = final
             if len(lote) >= LOTE:
                 self._guardar(lote)
                 lote = []

@@ -195,7 +195,7 @@ class SisubArchivosService(InformativaBase):
                         actor,
                         "sisub_exportado",
                         f"{reporte.rfc} {reporte.periodo.clave}",
-                        f"{ruta}: {len(reporte.contratos)} contratos, "
+                        f"{ruta}: {plural(len(reporte.contratos), 'contrato')}, "
                         f"{renglones} renglones de trabajadores",
                     )
             finally:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, undefer
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import contraer
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.repse import Pdf
@@ -54,9 +55,14 @@ class Guardado:
     nuevo: bool  # False: the same PDF was kept already
 
 
+def mensaje(clave: str, escritura: bool) -> str:
+    """One of MENSAJES for the escritura or a contract: «elige el PDF del contrato»."""
+    return contraer(MENSAJES[clave].replace("{doc}", _DOCUMENTO[escritura]))
+
+
 def leer(pdf: Pdf, escritura: bool) -> str:
     """The PDF read whole by the bounded reader with a document's limits; its SHA-256."""
-    mensajes = {k: v.replace("{doc}", _DOCUMENTO[escritura]) for k, v in MENSAJES.items()}
+    mensajes = {k: mensaje(k, escritura) for k in MENSAJES}
     leer_acuse(pdf.datos, pdf.nombre, mensajes=mensajes, limites=(MAX_BYTES, MAX_PAGINAS))
     return hashlib.sha256(pdf.datos).hexdigest()
 

@@ -399,6 +399,20 @@ class SisubService(InformativaBase):
         elegidos = abiertos or todos
         return elegidos[-1] if elegidos else None
 
+    def periodos_presentados(self, rfc: str, actor: str | None) -> set[str]:
+        """The periods (their keys) whose SISUB is filed and has no complementario in
+        preparation: what the window does not open on."""
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor, Accion.CONSULTAR)
+            filas = session.execute(
+                select(SisubReporte.periodo, SisubReporte.estado).where(
+                    SisubReporte.contratista_id == contratista.id,
+                    SisubReporte.deleted.is_(False),
+                )
+            ).all()
+        abiertos = {periodo for periodo, estado in filas if estado == EN_PREPARACION}
+        return {periodo for periodo, estado in filas if estado == PRESENTADO} - abiertos
+
     def _reporte(
         self,
         session: Session,

@@ -25,6 +25,10 @@ class EmpresaCatalogo(Base):
     abierta_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # An administrator allows it to be opened in modo sólo consulta (no credentials).
     solo_consulta: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Sólo consulta lists the payroll receipts (NSS, CURP, name, clients; never amounts).
+    solo_consulta_recibos: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("1")
+    )
     # The last link of the empresa's audit chain this installation saw (services/audit.py): a
     # store whose chain does not hold it is an older copy, or was cut or rewritten.
     bitacora_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
