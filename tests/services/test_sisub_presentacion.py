@@ -131,6 +131,11 @@ def test_an_acuse_of_another_filing_is_refused(services, reporte, valores, codig
     with pytest.raises(ValidationError) as error:
         services.sisub_presentacion.registrar(uuid, rfc, pdf, "acuse.pdf", FOLIO, A_TIEMPO)
     assert error.value.code == codigo
+    if codigo in ("acuse_rechazado", "acuse_en_proceso"):
+        # Said as soon as it is read: the window never asks to confirm a rejected folio.
+        with pytest.raises(ValidationError) as leido:
+            services.sisub_presentacion.leer(uuid, rfc, pdf, "acuse.pdf")
+        assert leido.value.code == codigo
     assert services.sisub.reporte(uuid, rfc, accion=_presentar()).estado != PRESENTADO
 
 

@@ -266,13 +266,20 @@ def cotejar(
     if folio not in compacto:
         raise ValidationError("folio_no_en_acuse", MSG_FOLIO_NO_DICE.format(folio=folio), "folio")
     plano = llano(plegar(texto))
+    no_rechazado(texto)
+    if not _ACEPTADO.search(plano) and not falta:
+        raise ValidationError("acuse_sin_aceptado", MSG_SIN_ACEPTADO, "acuse")
+    return falta
+
+
+def no_rechazado(texto: str) -> None:
+    """Refuse an acuse whose text says the INFONAVIT rejected its folio or has it still in
+    process: said as soon as the acuse is read, before the clerk is asked to confirm it."""
+    plano = llano(plegar(texto))
     if _RECHAZADO.search(plano):
         raise ValidationError("acuse_rechazado", MSG_RECHAZADO, "acuse")
     if _EN_PROCESO.search(plano) and not _ACEPTADO.search(plano):
         raise ValidationError("acuse_en_proceso", MSG_EN_PROCESO, "acuse")
-    if not _ACEPTADO.search(plano) and not falta:
-        raise ValidationError("acuse_sin_aceptado", MSG_SIN_ACEPTADO, "acuse")
-    return falta
 
 
 # Why a stored acuse is not the registered one, by the code of what refuses it.

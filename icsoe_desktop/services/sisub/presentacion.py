@@ -33,6 +33,7 @@ from icsoe_desktop.domain.sisub.acuse import (
     faltan,
     fecha_recepcion,
     folio_leido,
+    no_rechazado,
     validar_fecha,
 )
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, PRESENTADO
@@ -140,6 +141,7 @@ class SisubPresentacionService(SisubService):
         documento(leido.texto, nombre, leido.es_constancia)
         beneficiarios = self._beneficiarios(uuid, actor)
         falta = faltan(leido.texto, contratista.rfc, periodo, beneficiarios)
+        no_rechazado(leido.texto)  # a rejected folio refused before a confirmation is asked
         return Leido(folio_leido(leido.texto), fecha_recepcion(leido.texto), tuple(falta))
 
     def _beneficiarios(self, uuid: str, actor: str | None) -> frozenset[str]:
