@@ -235,7 +235,7 @@ def _sujeto(args: argparse.Namespace, services: Services) -> int:
                 return 2
         else:
             cambios[campo] = valor
-    services.sisub.guardar_sujeto(args.contratista, CLI_ACTOR, replace(antes, **cambios))  # type: ignore[arg-type]
+    services.sisub.guardar_sujeto(args.contratista, CLI_ACTOR, replace(antes, **cambios))  # type: ignore[arg-type]  # fields by name
     print(f"Datos del sujeto obligado de {args.contratista} guardados para el SISUB.")
     return 0
 

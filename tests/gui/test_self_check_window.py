@@ -29,9 +29,11 @@ def test_without_a_console_the_results_are_shown_in_a_message_box(modals, data_d
     assert text.startswith("Todo está en orden.\n\nicsoe-desktop ")
     assert f"\nOK    Carpeta de datos: {data_dir} (se puede escribir)\n" in text
     # One line per check, Emisores confiables and the Manual de usuario included, one per
-    # empresa store (one here), with its audit chain's, the catalog's chain, and the runs of a
-    # window, Qt's ICU data (Linux), an Excel book and a constancia de firma.
-    assert text.count("\nOK    ") == 13 + len(checks())
+    # empresa store (one here), with its audit chain's, the catalog's chain, no file in clear
+    # left in the folder, and the runs of a window, Qt's ICU data (Linux), an Excel book and a
+    # constancia de firma.
+    assert text.count("\nOK    ") == 14 + len(checks())
+    assert "\nOK    Archivos en claro: " in text
     for name in ("Manual de usuario", "Ventana", "Libros de Excel", "Constancia de firma (PDF)"):
         assert f"\nOK    {name}: " in text
     assert box.buttons == ("Aceptar",)

@@ -20,7 +20,7 @@ from tests import nomina_cfdi as nc
 from tests import sepomex_datos as sd
 from tests import sisub_fixtures as fx
 from tests.gui.helpers import ENTER, click, type_text, wait_operations
-from tests.sisub_datos import SITIO
+from tests.sisub_datos import MAYO_AGOSTO, SITIO, completar
 from tests.sisub_fixtures import auditado
 
 # The fixtures the tests take (tests/sisub_fixtures.py).
@@ -201,10 +201,17 @@ def test_a_worker_without_receipts_is_added_and_removed_from_the_window(
 
 def test_a_filed_report_greys_adding_and_removing(qtbot, modals, services, reporte):
     rfc, _ana, uuid = reporte
+    completar(services, uuid, rfc)  # what Revisar asks before a filing
     pdf = acuse_infonavit_pdf(rfc=rfc)
     leido = services.sisub_presentacion.leer(uuid, rfc, pdf, "acuse.pdf")
     services.sisub_presentacion.registrar(uuid, rfc, pdf, "acuse.pdf", leido.folio, leido.fecha)
-    dialogo = _ventana(qtbot, services, rfc)
+    dialogo = SisubDialog(services, rfc, rfc)
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    # The window opens on the period in course (this one is filed): the clerk picks it.
+    dialogo.periodo.setCurrentIndex(dialogo.periodo.findData(MAYO_AGOSTO.clave))
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: dialogo.contratos_model.rowCount() == 1, timeout=30_000)
     assert "Presentado" in dialogo.estado.text()
     assert dialogo.trabajadores_model.rowCount() > 0
     assert not dialogo.agregar_trabajador.isEnabled()

@@ -13,6 +13,7 @@ from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.services.acceso.accounts import Registration
 from tests.conftest import services_copying
 from tests.informativa_servicios import capturista_una_vez
+from tests.sisub_datos import completar
 
 ADMIN = "admin@despacho.mx"
 
@@ -64,6 +65,7 @@ def test_the_board_shows_the_sisub_to_file(qtbot, services, quien) -> None:
     ) in seccion.titulo.text()
     board.grab().save("/tmp/vencimientos_sisub.png")
     # Filed elsewhere (the command line): the board reads it again on its own.
+    completar(services, uuid, rfc)  # what Revisar asks before a filing
     services.sisub_presentacion.registrar(
         uuid, rfc, acuse_infonavit_pdf(rfc=rfc), "acuse.pdf", "SISUB-2026-0001234"
     )

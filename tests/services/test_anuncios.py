@@ -28,6 +28,7 @@ SIN_ANUNCIO = {
     ("empresas/servicio.py", "EmpresasService.crear"): "the catalog's empresas: no kind",
     ("empresas/servicio.py", "EmpresasService.actualizar_datos"): "the catalog's empresas",
     ("empresas/servicio.py", "EmpresasService.permitir_solo_consulta"): "the catalog's empresas",
+    ("empresas/servicio.py", "EmpresasService.recibos_en_solo_consulta"): "the catalog's empresas",
     ("empresas/servicio.py", "EmpresasService.marcar_abierta"): "when it was opened: not shown",
     ("empresas/servicio.py", "EmpresasService.registrar_cabeza"): "the audit chain's link",
     ("empresas/primer_uso.py", "PrimerUsoService.omitir"): "a step skipped: its own window",

@@ -165,8 +165,10 @@ def test_a_desktop_at_head_sends_only_the_heads_columns_and_an_older_one_a_few(
         f"columna(s) que el esquema {HEAD_REVISION} no tiene: sucursal"
         in (de_mas.json()["mensaje"])
     )
-    # A column a later migration dropped may still come from an older desktop.
-    antiguo = push(sync_server, token, "0015_codes_correos_sin_codigo", registro(borrada="1"))
+    # A column a later migration dropped may still come from an older desktop (another
+    # registro: one registro patronal is one row on the server).
+    viejo = registro(borrada="1", registro="Y5412345105")
+    antiguo = push(sync_server, token, "0015_codes_correos_sin_codigo", viejo)
     assert antiguo.status_code == 200, antiguo.text
     extra = {f"columna_{i}": "x" for i in range(2001)}
     assert push(sync_server, token, None, registro(**extra)).status_code == 422

@@ -25,6 +25,7 @@ from icsoe_desktop.services.sync.inhabiles import InhabilesCompartidos
 from icsoe_desktop.sync_server.__main__ import main as servidor
 from tests.icsoe_helpers import enter_contratista
 from tests.services.test_sisub_presentacion import _administrador
+from tests.sisub_datos import completar
 from tests.sync.conftest import connected
 
 SEP_DIC = Periodo(2026, 3)
@@ -64,6 +65,7 @@ def test_a_year_loaded_on_the_server_moves_the_deadline_on_every_desktop(
     # Filed on the 19th: on time by the server's list (an acuse is never of the future).
     clock.now = datetime(2027, 1, 20, 12, 0)
     reporte = a.sisub.preparar(rfc, CLI_ACTOR, SEP_DIC).uuid
+    completar(a, reporte, CLI_ACTOR)  # what Revisar asks before a filing
     acuse = acuse_infonavit_pdf(
         rfc=rfc, periodo="Septiembre - Diciembre 2026", fecha="19/01/2027 10:00:00"
     )

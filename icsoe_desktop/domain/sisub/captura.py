@@ -155,4 +155,4 @@ def check_datos_sujeto(datos: DatosSujeto, hoy: date) -> DatosSujeto:
             "La fecha de la escritura no puede ser posterior a hoy.",
             "escritura_fecha",
         )
-    return DatosSujeto(**limpios, escritura_fecha=datos.escritura_fecha)  # type: ignore[arg-type]
+    return DatosSujeto(**limpios, escritura_fecha=datos.escritura_fecha)  # type: ignore[arg-type]  # each field a str, checked above
