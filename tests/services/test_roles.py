@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.config import SmtpSettings
-from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.movimientos import Movimiento
@@ -441,3 +441,11 @@ def test_the_receipts_withheld_from_solo_consulta_by_the_empresa(staffed) -> Non
     assert "solo_consulta_recibos_ocultos" in acciones
     staffed.empresas.recibos_en_solo_consulta(empresa, True, ADMIN)
     assert staffed.nomina_consulta.listar(None, Periodo(2026, 1)) == []
+    # The same again changes nothing (no entry); an empresa that is gone is said so.
+    staffed.empresas.recibos_en_solo_consulta(empresa, True, ADMIN)
+    assert [e.action for e in staffed.audit_instalacion.recent()].count(
+        "solo_consulta_recibos_mostrados"
+    ) == 1
+    with pytest.raises(ValidationError) as gone:
+        staffed.empresas.recibos_en_solo_consulta(9999, False, ADMIN)
+    assert gone.value.message == "La empresa ya no existe."

@@ -11,7 +11,6 @@ second layer under a visible one) says nothing of whose the acuse is, and is onl
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import re
@@ -24,6 +23,7 @@ from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.acuse_imss import llano
+from icsoe_desktop.services.informativa.texto_visible import texto_visible
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +65,6 @@ MSG_LENTO = (
     "instante. Descárgalo de nuevo del portal del IMSS."
 )
 MSG_CANCELADO = "Se canceló la lectura de «{nombre}»."
-
-
-# Text render modes that paint nothing (PDF 32000 9.3.6): 3 invisible, 7 clip only. An image
-# with an OCR layer draws its text so; a forged acuse can too, under a visible other text.
-_INVISIBLES = frozenset({3, 7})
-_MUESTRAN_TEXTO = frozenset({b"Tj", b"TJ", b"'", b'"'})
 
 
 @dataclass(frozen=True)
@@ -178,7 +172,7 @@ def _leer(datos: bytes, nombre: str, max_paginas: int) -> AcuseLeido:
                 raise ValidationError(
                     "acuse_contenido", MSG_CONTENIDO.format(nombre=nombre), "acuse"
                 )
-        leidas = [_texto_visible(page) for page in reader.pages]
+        leidas = [texto_visible(page) for page in reader.pages]
         texto = "\n".join(t for t, _ in leidas)
         oculto = any(o for _, o in leidas)
         return AcuseLeido(texto, _es_constancia(reader, texto), oculto)
@@ -189,45 +183,6 @@ def _leer(datos: bytes, nombre: str, max_paginas: int) -> AcuseLeido:
         # (LimitReachedError, KeyError, IndexError, zlib.error…): all mean the same to the clerk.
         log.warning("Acuse ilegible %s: %r", nombre, exc)
         raise ValidationError("acuse_danado", MSG_DANADO.format(nombre=nombre), "acuse") from exc
-
-
-def _texto_visible(page: Any) -> tuple[str, bool]:
-    """The page's text as it shows it, and whether it carries text it does not show: what is
-    drawn in an invisible render mode (``Tr`` 3 or 7, kept across ``q``/``Q`` and into a form
-    XObject as the graphics state is) is emptied before pypdf adds it to the text."""
-    modo = [0]  # the graphics state stack's render modes: the last is the current one
-    oculto = False
-
-    def antes(operador: bytes, operandos: list[Any], _cm: Any, _tm: Any) -> None:
-        nonlocal oculto
-        if operador in (b"q", b"Do"):
-            modo.append(modo[-1])
-        elif operador == b"Q" and len(modo) > 1:
-            modo.pop()
-        elif operador == b"Tr" and operandos:
-            with contextlib.suppress(TypeError, ValueError):  # a crafted operand: unchanged
-                modo[-1] = int(operandos[0])
-        elif operador in _MUESTRAN_TEXTO and modo[-1] in _INVISIBLES and operandos:
-            oculto = True
-            operandos[:] = _vacios(operador, operandos)
-
-    def despues(operador: bytes, _operandos: list[Any], _cm: Any, _tm: Any) -> None:
-        if operador == b"Do" and len(modo) > 1:
-            modo.pop()  # the form's own state ends with it
-
-    texto = page.extract_text(visitor_operand_before=antes, visitor_operand_after=despues)
-    return texto or "", oculto
-
-
-def _vacios(operador: bytes, operandos: list[Any]) -> list[Any]:
-    """The operands of a text-showing operator with nothing left to show."""
-    from pypdf.generic import ArrayObject, TextStringObject
-
-    if operador == b"TJ":
-        return [ArrayObject()]
-    if operador == b'"':
-        return [*operandos[:2], TextStringObject("")]
-    return [TextStringObject("")]
 
 
 def _es_constancia(reader: Any, texto: str) -> bool:
