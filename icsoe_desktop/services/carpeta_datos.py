@@ -12,12 +12,12 @@ to open its stores (``CUENTA_LEGADA``)."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 import secrets as random
 from contextlib import closing
 from pathlib import Path
 
+from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.paths import CATALOGO_FILE
 from icsoe_desktop.store import cifrado
 
@@ -41,12 +41,7 @@ def identidad(data_dir: Path) -> str:
     if leida:  # garbled by hand: its keys come back with the folder's recovery code
         log.warning("Identidad de la carpeta de datos ilegible en %s: se hace otra", path)
     nueva = random.token_hex(16)
-    parcial = path.with_name(f"{ARCHIVO}.{os.getpid()}")
-    with open(parcial, "w", encoding="ascii") as archivo:
-        archivo.write(nueva + "\n")
-        archivo.flush()
-        os.fsync(archivo.fileno())
-    os.replace(parcial, path)
+    write_bytes_atomic(path, f"{nueva}\n".encode("ascii"))
     return nueva
 
 

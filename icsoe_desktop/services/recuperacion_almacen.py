@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services import carpeta_datos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store import cifrado
@@ -215,17 +216,7 @@ def _apartar(data_dir: Path) -> None:
     nombre = hashlib.sha256(contenido).hexdigest()[:16]
     destino = data_dir / f"{ARCHIVO}.{nombre}{ANTERIOR}"
     if not destino.exists():
-        _escribir_bytes(destino, contenido)
-
-
-def _escribir_bytes(destino: Path, contenido: bytes) -> None:
-    """Written whole or not at all (a new name, on disk, then renamed over)."""
-    parcial = destino.with_name(f"{destino.name}.{os.getpid()}")
-    with open(parcial, "wb") as archivo:
-        archivo.write(contenido)
-        archivo.flush()
-        os.fsync(archivo.fileno())
-    os.replace(parcial, destino)
+        write_bytes_atomic(destino, contenido)
 
 
 def _escribir(data_dir: Path, datos: dict[str, object]) -> None:
@@ -234,7 +225,7 @@ def _escribir(data_dir: Path, datos: dict[str, object]) -> None:
     viejos = leer(data_dir)
     if viejos is None or any(viejos.get(k) != datos[k] for k in ("huella", "codigo")):
         _apartar(data_dir)
-    _escribir_bytes(data_dir / ARCHIVO, json.dumps(datos).encode("utf-8"))
+    write_bytes_atomic(data_dir / ARCHIVO, json.dumps(datos).encode("utf-8"))
 
 
 def _bitacora(secrets: SecretsService, data_dir: Path) -> bytes | None:

@@ -60,7 +60,8 @@ _silenciado = False
 _candado = threading.Lock()
 
 
-def _carpeta(path: str | Path) -> str:
+def carpeta_normal(path: str | Path) -> str:
+    """A folder as the per-folder keys are looked up by (absolute, case as the OS compares)."""
     return os.path.normcase(os.path.abspath(path))
 
 
@@ -76,7 +77,7 @@ def usar_llave(
     if proveedor is None:
         _por_carpeta.clear()
     elif carpeta is not None:
-        _por_carpeta[_carpeta(carpeta)] = proveedor
+        _por_carpeta[carpeta_normal(carpeta)] = proveedor
 
 
 def proveedor_de(
@@ -87,14 +88,14 @@ def proveedor_de(
     """The provider of the folder holding ``path`` (the deepest one), else the last set."""
     if path is None or not por_carpeta:
         return ultimo
-    ruta = _carpeta(path)
+    ruta = carpeta_normal(path)
     dentro = [c for c in por_carpeta if ruta == c or ruta.startswith(c + os.sep)]
     return por_carpeta[max(dentro, key=len)] if dentro else ultimo
 
 
 def carpeta_de(path: str | Path) -> Path | None:
     """The data folder opened by this process that holds ``path`` (None: none)."""
-    ruta = _carpeta(path)
+    ruta = carpeta_normal(path)
     dentro = [c for c in _por_carpeta if ruta == c or ruta.startswith(c + os.sep)]
     return Path(max(dentro, key=len)) if dentro else None
 
@@ -212,6 +213,7 @@ __all__ = [
     "Row",
     "adjuntar",
     "carpeta_de",
+    "carpeta_normal",
     "conectar",
     "es_plano",
     "literal",

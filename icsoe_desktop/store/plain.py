@@ -9,7 +9,6 @@ and the catalog's audit entries."""
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -130,7 +129,7 @@ def usar_llave_bitacora(
     if proveedor is None:
         _bitacora_por_carpeta.clear()
     elif carpeta is not None:
-        _bitacora_por_carpeta[os.path.normcase(os.path.abspath(carpeta))] = proveedor
+        _bitacora_por_carpeta[cifrado.carpeta_normal(carpeta)] = proveedor
 
 
 def llave_bitacora(path: str | Path | None = None) -> bytes | None:
