@@ -9,11 +9,17 @@ its figure when it was listed, and the reason it is lower: a test that makes it 
 floor go up (or the line go), and nothing may make it go down. A listed file that reaches 90 %
 is named so its line can go. Coverage counts lines and branches together, as ``coverage
 report`` does.
+
+A floor never goes down: every committed version of this file is read back from git, and a
+listed floor below what the same file was held to since it was first listed (its own floor then,
+or 90 % while it was off the list) fails, naming the commit that held it higher.
 """
 
 from __future__ import annotations
 
+import ast
 import json
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -181,6 +187,59 @@ def check(
     return failures, notes
 
 
+# One committed version of EXCEPTIONS: (commit, its floors, the files the commit holds).
+Version = tuple[str, dict[str, float], frozenset[str]]
+
+
+def lowered(exceptions: dict[str, tuple[float, str]], history: list[Version]) -> list[str]:
+    """Each listed floor below the one its file was held to by a version at or after the first
+    that listed it (oldest first in ``history``; a version not listing a file it holds held it
+    to FLOOR)."""
+    failures: list[str] = []
+    for path, (floor, _why) in sorted(exceptions.items()):
+        listed = False
+        highest, where = floor, ""
+        for commit, floors, files in history:
+            listed = listed or path in floors
+            if not listed or path not in files and path not in floors:
+                continue
+            held = floors.get(path, FLOOR)
+            if held > highest:
+                highest, where = held, commit
+        if where:
+            failures.append(
+                f"{path}: su piso bajó a {floor:g} %; {where[:10]} lo tenía en {highest:g} % "
+                "(un piso sólo sube: una prueba lo alcanza)"
+            )
+    return failures
+
+
+def _floors_in(source: str) -> dict[str, float]:
+    for node in ast.walk(ast.parse(source)):
+        target = getattr(node, "target", None)
+        if isinstance(node, ast.AnnAssign) and getattr(target, "id", "") == "EXCEPTIONS":
+            assert node.value is not None
+            return {path: float(entry[0]) for path, entry in ast.literal_eval(node.value).items()}
+    return {}
+
+
+def history(script: Path) -> list[Version]:
+    """Every committed version of ``script``'s EXCEPTIONS, oldest first (git must be there:
+    CI runs on a clone)."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=script.parent, capture_output=True, text=True, check=True
+        ).stdout
+
+    name = git("ls-files", "--full-name", script.name).strip()
+    versions: list[Version] = []
+    for commit in reversed(git("log", "--format=%H", "--", script.name).split()):
+        files = frozenset(git("ls-tree", "-r", "--name-only", commit).split("\n"))
+        versions.append((commit, _floors_in(git("show", f"{commit}:{name}")), files))
+    return versions
+
+
 def total(figures: dict[str, Figure]) -> float:
     covered = sum(f.covered_statements + f.covered_branches for f in figures.values())
     measured = sum(f.statements + f.branches for f in figures.values())
@@ -216,6 +275,7 @@ def read(data_file: Path) -> dict[str, Figure]:
 def main(argv: list[str]) -> int:
     figures = read(Path(argv[0] if argv else ".coverage"))
     failures, notes = check(figures)
+    failures += lowered(EXCEPTIONS, history(Path(__file__).resolve()))
     print(
         f"Cobertura (líneas y ramas) de domain/ y services/: {total(figures):.1f} % en "
         f"{len(figures)} archivos; mínimo {FLOOR:g} % por archivo, {len(EXCEPTIONS)} excepciones"

@@ -65,3 +65,28 @@ def test_every_listed_exception_gives_its_reason_and_a_floor_below_the_rule() ->
         assert 0 <= floor < cc.FLOOR
         assert why.strip()
         assert (ROOT / path).is_file()
+
+
+def test_a_floor_lowered_by_hand_is_refused_naming_the_version_that_held_it() -> None:
+    files = frozenset({SERVICE})
+    history = [
+        ("a" * 40, {}, files),  # held to 90 % before it was listed: not a lowering
+        ("b" * 40, {SERVICE: 70.0}, files),
+        ("c" * 40, {SERVICE: 75.0}, files),  # a test raised it
+    ]
+    assert cc.lowered({SERVICE: (75.0, "why")}, history) == []
+    assert cc.lowered({SERVICE: (72.0, "why")}, history) == [
+        f"{SERVICE}: su piso bajó a 72 %; cccccccccc lo tenía en 75 % "
+        "(un piso sólo sube: una prueba lo alcanza)"
+    ]
+    # Taken off the list (it reached 90 %), then listed again lower: lowered from 90 %.
+    history.append(("d" * 40, {}, files))
+    assert cc.lowered({SERVICE: (80.0, "why")}, history)[0].startswith(
+        f"{SERVICE}: su piso bajó a 80 %; dddddddddd lo tenía en 90 %"
+    )
+
+
+def test_the_listed_floors_are_none_below_what_git_history_held_them_to() -> None:
+    versions = cc.history(ROOT / ".ci" / "check_coverage.py")
+    assert len(versions) > 1
+    assert cc.lowered(cc.EXCEPTIONS, versions) == []
