@@ -52,6 +52,7 @@ def registrado(services, rfc) -> str:
 
 
 def test_the_service_is_chosen_from_the_registration(
+    tmp_path,
     qtbot,
     services,
     registrado,
@@ -78,7 +79,7 @@ def test_the_service_is_chosen_from_the_registration(
     type_text(qtbot, dialog.fecha_final.edit, "31/12/2027")
     assert dialog.aviso_repse.isVisible()
     assert "15/03/2027" in dialog.aviso_repse.text() and "31/12/2027" in dialog.aviso_repse.text()
-    dialog.grab().save("/tmp/contrato_repse.png")
+    dialog.grab().save(str(tmp_path / "contrato_repse.png"))
     dialog.fecha_final.edit.clear()
     type_text(qtbot, dialog.fecha_final.edit, "01/03/2027")
     assert not dialog.aviso_repse.isVisible()

@@ -274,7 +274,9 @@ def test_corrige_a_says_the_day_it_was_signed_in_central_time(
     assert dialog.complementa.itemText(0) == "Normal, firmada el 26/11/2026"
 
 
-def test_a_lapsed_repse_registration_is_red_and_a_renewal_due_a_notice(qtbot, capturista, services):
+def test_a_lapsed_repse_registration_is_red_and_a_renewal_due_a_notice(
+    tmp_path, qtbot, capturista, services
+):
     from datetime import date
 
     from tests.gui.helpers import wait_operations
@@ -291,7 +293,7 @@ def test_a_lapsed_repse_registration_is_red_and_a_renewal_due_a_notice(qtbot, ca
     qtbot.waitUntil(lambda: inicio.repse.isVisible())
     assert inicio.repse.text().startswith("El registro REPSE AR111/2023 venció el 01/11/2026: ")
     assert colores.PROPIO[colores.ERROR] in inicio.repse.styleSheet()
-    capturista.grab().save("/tmp/inicio_repse_vencido.png")
+    capturista.grab().save(str(tmp_path / "inicio_repse_vencido.png"))
 
     # Corrected to one granted 15/01/2024: it ends 15/01/2027, its renewal due since 15/10/2026.
     services.repse.registrar(

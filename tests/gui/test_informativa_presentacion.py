@@ -355,7 +355,7 @@ def _inicio_abierto(qtbot, services, rfc):
 
 
 def test_a_presentada_whose_stored_constancia_was_forged_is_told_when_the_informativas_open(
-    qtbot, services, firmada
+    tmp_path, qtbot, services, firmada
 ):
     """A store without sync: the constancia of a Presentada row is verified by the current
     checks when the informativas open; a genuine one stays quiet and is noted (not verified
@@ -424,7 +424,7 @@ def test_a_presentada_whose_stored_constancia_was_forged_is_told_when_the_inform
     assert entrada.target == f"{rfc} {PERIODO.clave}"
     assert "El sello y la firma del PDF no son del mismo certificado." in entrada.detail
     assert nota() == [VERSION_COMPROBACIONES, hashlib.sha256(forjada).hexdigest()]
-    window.grab().save("/tmp/reverificar_inicio.png")
+    window.grab().save(str(tmp_path / "reverificar_inicio.png"))
     window.close()
 
     # Told once: the next opening neither tells nor audits it again.
@@ -463,7 +463,7 @@ def test_a_client_with_only_a_continuing_contract_gets_its_sisub(
         f"{OTRO_CLIENTE.nombre} (RFC {OTRO_CLIENTE.rfc})",
     ]
     combo.setCurrentIndex(1)
-    dialog.grab().save("/tmp/archivo_cliente_sisub.png")
+    dialog.grab().save(str(tmp_path / "archivo_cliente_sisub.png"))
     modals.answer("Cerrar")
     dialog.exportar_a(tmp_path / "otro.zip")
     qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=60_000)

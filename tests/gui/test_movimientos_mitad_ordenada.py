@@ -33,7 +33,9 @@ def _orden_de_la_vista(view) -> Orden:
     return Orden(header.sortIndicatorSection(), descending)
 
 
-def test_the_middle_of_a_sorted_find_shows_the_rows_sql_sorts(qtbot, services, monkeypatch):
+def test_the_middle_of_a_sorted_find_shows_the_rows_sql_sorts(
+    tmp_path, qtbot, services, monkeypatch
+):
     monkeypatch.setattr(espejo, "MINIMO", 1)
     monkeypatch.setattr(paging, "GATHER_MAX", 50)  # the middle of «ma» a far page
     _store(services)
@@ -67,4 +69,4 @@ def test_the_middle_of_a_sorted_find_shows_the_rows_sql_sorts(qtbot, services, m
     esperados = _esperados(services, filtro, orden)
     primera, vistos = _en_la_mitad(qtbot, view, total)
     assert vistos == esperados[primera : primera + 10]
-    view.grab().save("/tmp/mitad_ordenada.png")
+    view.grab().save(str(tmp_path / "mitad_ordenada.png"))

@@ -58,7 +58,7 @@ def _ventana(qtbot, services, rfc: str) -> SisubDialog:
 
 
 def test_preparar_runs_apart_one_at_a_time_and_prepares_what_the_service_would(
-    qtbot, modals, services, con_recibos
+    tmp_path, qtbot, modals, services, con_recibos
 ):
     rfc, _ana = con_recibos
     dialogo = _ventana(qtbot, services, rfc)
@@ -68,16 +68,16 @@ def test_preparar_runs_apart_one_at_a_time_and_prepares_what_the_service_would(
     barra = dialogo.findChild(QProgressDialog, "progressDialog")
     assert barra is not None and barra.isVisible()
     assert "Preparando el SISUB" in barra.labelText()
-    barra.grab().save("/tmp/sisub_preparando.png")
+    barra.grab().save(str(tmp_path / "sisub_preparando.png"))
     vistos: list[int] = []
 
     def movida(valor: int) -> None:  # the bar as the clerk sees it midway
         if 0 < valor < barra.maximum():
-            barra.grab().save("/tmp/sisub_preparando_a_medias.png")
+            barra.grab().save(str(tmp_path / "sisub_preparando_a_medias.png"))
         vistos.append(valor)
 
     barra.findChild(QProgressBar).valueChanged.connect(movida)
-    dialogo.grab().save("/tmp/sisub_preparando_ventana.png")
+    dialogo.grab().save(str(tmp_path / "sisub_preparando_ventana.png"))
     assert not dialogo.preparar.isEnabled()
     dialogo._preparar()  # a second Preparar (a key repeated) starts nothing
     assert len(copia_aparte.vivas()) == 1
@@ -94,7 +94,7 @@ def test_preparar_runs_apart_one_at_a_time_and_prepares_what_the_service_would(
     assert dialogo.preparar.isEnabled() and dialogo.revisar.isEnabled()
     assert "Con datos continuos" in dialogo.estado.text()
     assert not modals.texts
-    dialogo.grab().save("/tmp/sisub_preparado.png")
+    dialogo.grab().save(str(tmp_path / "sisub_preparado.png"))
     aparte = _filas(services, rfc)
     # The same service, here: nothing to change.
     hecho = services.sisub.preparar(rfc, rfc, "2026-2")
@@ -281,7 +281,7 @@ def test_exportar_moves_its_bar_to_the_end_and_cancelar_midway_leaves_nothing(
 
     def movida(valor: int) -> None:  # the bar as the clerk sees it midway
         if 50 <= valor < 60:
-            barra.grab().save("/tmp/sisub_exportando.png")
+            barra.grab().save(str(tmp_path / "sisub_exportando.png"))
         vistos.append(valor)
 
     barra.findChild(QProgressBar).valueChanged.connect(movida)

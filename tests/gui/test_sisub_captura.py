@@ -66,7 +66,7 @@ def _teclear(qtbot, edit, texto: str) -> None:
 
 
 def test_the_work_sites_cp_fills_municipio_and_entidad_and_lists_colonias(
-    qtbot, modals, con_catalogo, reporte
+    tmp_path, qtbot, modals, con_catalogo, reporte
 ):
     rfc, _ana, uuid = reporte
     dialogo = _ventana(qtbot, con_catalogo, rfc)
@@ -84,7 +84,7 @@ def test_the_work_sites_cp_fills_municipio_and_entidad_and_lists_colonias(
     _elegir(qtbot, lista, "Nogales")
     assert dialogo.sitio["colonia"].text() == "Nogales"
     assert aviso.text() == "Saltillo, Coahuila (6 colonias)."
-    dialogo.grab().save("/tmp/sisub-sitio.png")
+    dialogo.grab().save(str(tmp_path / "sisub-sitio.png"))
     click(qtbot, dialogo.guardar_contrato)
     qtbot.waitUntil(
         lambda: _sitio(con_catalogo, uuid, rfc).codigo_postal == "25000", timeout=30_000
@@ -138,7 +138,7 @@ def _fila(dialogo, nss: str) -> int:
 
 
 def test_a_worker_without_receipts_is_added_and_removed_from_the_window(
-    qtbot, modals, services, reporte
+    tmp_path, qtbot, modals, services, reporte
 ):
     rfc, _ana, _uuid = reporte
     dialogo = _ventana(qtbot, services, rfc)
@@ -157,7 +157,7 @@ def test_a_worker_without_receipts_is_added_and_removed_from_the_window(
         type_text(qtbot, agregar.nombre, "ROSA PÉREZ")
         type_text(qtbot, agregar.importes["fijas"], "18,000.00")
         type_text(qtbot, agregar.importes["variables"], "250.50")
-        agregar.grab().save("/tmp/sisub-agregar.png")
+        agregar.grab().save(str(tmp_path / "sisub-agregar.png"))
         click(qtbot, agregar.guardar)
         qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=30_000)
         visto["error"] = modals.texts[0]
@@ -196,7 +196,7 @@ def test_a_worker_without_receipts_is_added_and_removed_from_the_window(
     assert NUEVO not in {t.nss for t in dialogo.trabajadores_model.rows}
     (detalle,) = auditado(services, "sisub_trabajador_quitado")
     assert f"era «Capturado por {rfc}»" in detalle
-    dialogo.grab().save("/tmp/sisub-trabajadores.png")
+    dialogo.grab().save(str(tmp_path / "sisub-trabajadores.png"))
 
 
 def test_a_filed_report_greys_adding_and_removing(qtbot, modals, services, reporte):

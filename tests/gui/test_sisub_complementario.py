@@ -90,7 +90,7 @@ def test_the_clerk_says_why_the_icsoe_differs_and_the_files_are_exported(
         visto["largo"] = (caja.isVisible(), caja.motivo.toPlainText() == largo)
         caja.motivo.clear()
         type_text(qtbot, caja.motivo, MOTIVO)
-        caja.grab().save("/tmp/sisub_motivo.png")
+        caja.grab().save(str(tmp_path / "sisub_motivo.png"))
         click(qtbot, caja.aceptar)
 
     modals.handle(anotar)
@@ -99,7 +99,7 @@ def test_the_clerk_says_why_the_icsoe_differs_and_the_files_are_exported(
     assert modals.texts[1] == "El motivo admite hasta 1,000 caracteres."
     assert visto["largo"] == (True, True)
     assert fx.auditado(services, "sisub_nota_icsoe") == [MOTIVO]
-    dialogo.grab().save("/tmp/sisub_con_motivo.png")
+    dialogo.grab().save(str(tmp_path / "sisub_con_motivo.png"))
 
     # Revisar accepts the difference, and says by which note.
     click(qtbot, dialogo.revisar)
@@ -151,7 +151,7 @@ def test_a_complementario_from_the_window_prepared_exported_and_filed(
     qtbot.waitUntil(lambda: f"Presentado · folio {FOLIO}" in dialogo.estado.text(), timeout=30_000)
     assert not dialogo.preparar.isEnabled() and not dialogo.anotar.isEnabled()
     assert dialogo.complementario.isEnabled()
-    dialogo.grab().save("/tmp/sisub_presentado.png")
+    dialogo.grab().save(str(tmp_path / "sisub_presentado.png"))
 
     visto: dict[str, object] = {}
 
@@ -167,7 +167,7 @@ def test_a_complementario_from_the_window_prepared_exported_and_filed(
         click(qtbot, caja.preparar)  # none chosen: the service's message, the dialog stays
         visto["sin_motivo"] = caja.isVisible()
         caja.motivos.setCurrentIndex(caja.motivos.findData("contrato"))
-        caja.grab().save("/tmp/sisub_complementario.png")
+        caja.grab().save(str(tmp_path / "sisub_complementario.png"))
         click(qtbot, caja.preparar)
 
     modals.handle(elegir)
@@ -186,7 +186,7 @@ def test_a_complementario_from_the_window_prepared_exported_and_filed(
     assert all(b.isEnabled() for b in (*editables, dialogo.presentar))
     assert not dialogo.complementario.isEnabled()
     assert "en preparación" in dialogo.complementario.toolTip()
-    dialogo.grab().save("/tmp/sisub_complementario_ventana.png")
+    dialogo.grab().save(str(tmp_path / "sisub_complementario_ventana.png"))
 
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(tmp_path / "salida"))
     click(qtbot, dialogo.exportar)

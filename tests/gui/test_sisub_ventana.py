@@ -102,7 +102,7 @@ def test_the_sisub_from_preparar_to_presentar(
     click(qtbot, dialogo.guardar_importes)
     qtbot.waitUntil(lambda: dialogo.trabajadores_model.index(0, 5).data() == "1250.50")
     assert dialogo.trabajadores_model.index(0, 9).data().startswith("Capturado por")
-    dialogo.grab().save("/tmp/sisub_ventana.png")
+    dialogo.grab().save(str(tmp_path / "sisub_ventana.png"))
 
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(tmp_path / "salida"))
     click(qtbot, dialogo.exportar)
@@ -228,14 +228,16 @@ def test_the_pdfs_are_attached_from_the_window_by_keyboard(
     click(qtbot, dialogo.adjuntar_contrato)
     qtbot.waitUntil(lambda: len(modals.texts) == 3)
     assert dialogo.contrato_pdf_label.text() == "«contrato.pdf» guardado"
-    dialogo.grab().save("/tmp/sisub_pdfs.png")
+    dialogo.grab().save(str(tmp_path / "sisub_pdfs.png"))
     assert set(services.sisub_pdfs.guardados(rfc, rfc)) == {
         "",
         dialogo.contratos_model.rows[0].uuid,
     }
 
 
-def test_a_capturista_prepares_from_her_window_and_may_not_file(qtbot, modals, services, quien):
+def test_a_capturista_prepares_from_her_window_and_may_not_file(
+    tmp_path, qtbot, modals, services, quien
+):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMenu
 
@@ -268,15 +270,15 @@ def test_a_capturista_prepares_from_her_window_and_may_not_file(qtbot, modals, s
         assert dialogo.escritura_label.text() == "—"
         assert dialogo.reporte is not None
         visto["uuid"] = dialogo.reporte.uuid
-        dialogo.grab().save("/tmp/sisub_capturista.png")
+        dialogo.grab().save(str(tmp_path / "sisub_capturista.png"))
         dialogo.reject()
 
     modals.handle(preparar)
     menu = ventana.findChild(QMenu, "informativasMenu")
     menu.popup(ventana.mapToGlobal(ventana.menuBar().geometry().bottomLeft()))
     qtbot.waitUntil(menu.isVisible)
-    ventana.grab().save("/tmp/capturista_menu.png")
-    menu.grab().save("/tmp/capturista_menu_abierto.png")
+    ventana.grab().save(str(tmp_path / "capturista_menu.png"))
+    menu.grab().save(str(tmp_path / "capturista_menu_abierto.png"))
     punto = menu.actionGeometry(ventana.sisub_action).center()
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=punto)
     qtbot.waitUntil(lambda: "uuid" in visto, timeout=30_000)

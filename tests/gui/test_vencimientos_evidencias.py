@@ -46,7 +46,7 @@ def test_the_evidence_not_complete_is_due_on_the_board(qtbot, empresa, tmp_path)
     rojo = seccion.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole)
     assert isinstance(rojo, QBrush) and rojo.color() == colores.color(colores.ERROR, colores.BASE)
     assert seccion.model.index(2, 0).data(Qt.ItemDataRole.ForegroundRole) is None
-    board.grab().save("/tmp/vencimientos_evidencias.png")
+    board.grab().save(str(tmp_path / "vencimientos_evidencias.png"))
     # The acuse attached and a registration does not exist here: one document still missing.
     acuse = _pdf(tmp_path, "acuse_iva.pdf", documento_del_mes("acuse_iva"))
     empresa.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 10), "acuse_iva", acuse)

@@ -34,7 +34,7 @@ def quien(_quien_una_vez, services, smtp_configured):
     return rfc, ana
 
 
-def test_the_board_shows_the_sisub_to_file(qtbot, services, quien) -> None:
+def test_the_board_shows_the_sisub_to_file(tmp_path, qtbot, services, quien) -> None:
     rfc, ana = quien
     uuid = services.sisub.preparar(rfc, ana, "2026-2").uuid
     board = VencimientosDialog(services, ADMIN)
@@ -63,7 +63,7 @@ def test_the_board_shows_the_sisub_to_file(qtbot, services, quien) -> None:
         "No está cargada la lista de días inhábiles del INFONAVIT de 2027: la fecha límite se "
         "calcula con los días de descanso de la Ley Federal del Trabajo."
     ) in seccion.titulo.text()
-    board.grab().save("/tmp/vencimientos_sisub.png")
+    board.grab().save(str(tmp_path / "vencimientos_sisub.png"))
     # Filed elsewhere (the command line): the board reads it again on its own.
     completar(services, uuid, rfc)  # what Revisar asks before a filing
     services.sisub_presentacion.registrar(
