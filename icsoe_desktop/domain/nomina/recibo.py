@@ -13,10 +13,14 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.texts import contraer
+
+if TYPE_CHECKING:  # lxml is imported at the first receipt, not with the module (start-up)
+    from lxml.etree import XMLParser
+    from lxml.etree import _Element as Elemento
 
 MAX_XML = 2 * 1024 * 1024  # a receipt is a few kilobytes; the SAT's own limit is far above
 NS_CFDI = {"4.0": "http://www.sat.gob.mx/cfd/4", "3.3": "http://www.sat.gob.mx/cfd/3"}
@@ -103,10 +107,10 @@ class Recibo:
 _local = threading.local()  # an lxml parser is used by one thread at a time
 
 
-def _parser() -> Any:
+def _parser() -> XMLParser:
     """This thread's hardened parser, made once (a parser per receipt costs more than reading
     many receipts' fields)."""
-    parser = getattr(_local, "parser", None)
+    parser: XMLParser | None = getattr(_local, "parser", None)
     if parser is None:
         from lxml import etree
 
@@ -120,7 +124,7 @@ def _parser() -> Any:
     return parser
 
 
-def parse_xml(data: bytes) -> Any:
+def parse_xml(data: bytes) -> Elemento:
     """The document's root element; ``ReciboRechazado`` when it is no safe, well-formed XML."""
     from lxml import etree
 
@@ -143,7 +147,7 @@ def parse_xml(data: bytes) -> Any:
     return root
 
 
-def version_de(root: Any) -> str:
+def version_de(root: Elemento) -> str:
     """«4.0» or «3.3»: what the root's namespace and Version say together."""
     for version, ns in NS_CFDI.items():
         if root.tag == f"{{{ns}}}Comprobante" and root.get("Version") == version:
@@ -153,7 +157,7 @@ def version_de(root: Any) -> str:
     )
 
 
-def _attr(el: Any, name: str, donde: str) -> str:
+def _attr(el: Elemento, name: str, donde: str) -> str:
     value = el.get(name)
     if value is not None:
         value = value.strip()
@@ -246,25 +250,25 @@ _DEDUCCIONES, _DEDUCCION = f"{{{NS_NOMINA}}}Deducciones", f"{{{NS_NOMINA}}}Deduc
 VIVIENDA = "010"  # c_TipoDeduccion: pago por crédito de vivienda
 
 
-_NINGUNO: tuple[Any, ...] = (None,)
+_NINGUNO: tuple[None] = (None,)
 
 
-def _por_etiqueta(el: Any) -> dict[Any, list[Any]]:
+def _por_etiqueta(el: Elemento) -> dict[object, list[Elemento]]:
     """``el``'s children by tag, each list in document order: one walk over them where a
     receipt asks a node for several kinds of child (a walk per kind, or ``iterfind``'s path,
     would make the children's proxies again each time)."""
-    grupos: dict[Any, list[Any]] = {}
+    grupos: dict[object, list[Elemento]] = {}  # a comment's tag is a function
     for hijo in el:
         grupos.setdefault(hijo.tag, []).append(hijo)
     return grupos
 
 
-def _hijos(el: Any, tag: str) -> list[Any]:
+def _hijos(el: Elemento, tag: str) -> list[Elemento]:
     """``el``'s children named ``tag`` (its ``iterfind(tag)``)."""
     return [hijo for hijo in el if hijo.tag == tag]
 
 
-def _complementos(complementos: list[Any]) -> tuple[Any, Any]:
+def _complementos(complementos: list[Elemento]) -> tuple[Elemento, Elemento]:
     """(the Nómina node, the TimbreFiscalDigital node) of the Complemento; anything else there
     is refused: its cadena could not be rebuilt, and a receipt carries nothing else."""
     nominas, timbres = [], []
@@ -298,7 +302,7 @@ def _complementos(complementos: list[Any]) -> tuple[Any, Any]:
     return nominas[0], timbres[0]
 
 
-def _timbre(node: Any) -> Timbre:
+def _timbre(node: Elemento) -> Timbre:
     donde = "el Timbre Fiscal Digital"
     uuid = _attr(node, "UUID", donde).upper()
     if not _UUID.fullmatch(uuid):
@@ -315,13 +319,13 @@ def _timbre(node: Any) -> Timbre:
     )
 
 
-def leer_recibo(root: Any) -> Recibo:
+def leer_recibo(root: Elemento) -> Recibo:
     """What the store keeps of a parsed CFDI de nómina; ``ReciboRechazado`` names what is
     missing or wrong. Nothing here says the receipt is genuine: ``sello.Verificador`` does."""
     return leer_con_timbre(root)[0]
 
 
-def leer_con_timbre(root: Any) -> tuple[Recibo, Any]:
+def leer_con_timbre(root: Elemento) -> tuple[Recibo, Elemento]:
     """``leer_recibo`` and the TimbreFiscalDigital node it read (its seal is verified over
     that node's cadena: not looked for again)."""
     version = version_de(root)
@@ -391,7 +395,7 @@ def leer_con_timbre(root: Any) -> tuple[Recibo, Any]:
     return recibo, tfd
 
 
-def _vivienda(grupos: list[Any]) -> int:
+def _vivienda(grupos: list[Elemento]) -> int:
     """The deducciones of type 010 added up (the SISUB's amortizaciones of INFONAVIT loans)."""
     return sum(
         _centavos(d.get("Importe"), "Importe")
@@ -401,7 +405,7 @@ def _vivienda(grupos: list[Any]) -> int:
     )
 
 
-def _sustituye(grupos: list[Any], ns: str) -> tuple[str, ...]:
+def _sustituye(grupos: list[Elemento], ns: str) -> tuple[str, ...]:
     uuids: set[str] = set()
     for grupo in grupos:
         if grupo.get("TipoRelacion") != SUSTITUCION:
@@ -416,7 +420,7 @@ def _sustituye(grupos: list[Any], ns: str) -> tuple[str, ...]:
     return tuple(sorted(uuids))
 
 
-def _percepciones(grupos: list[Any]) -> tuple[Percepcion, ...]:
+def _percepciones(grupos: list[Elemento]) -> tuple[Percepcion, ...]:
     """By SAT type, gravado and exento added up: what the checks and the SISUB ask of them."""
     por_tipo: dict[str, tuple[int, int]] = {}
     percepciones = (p for grupo in grupos for p in _hijos(grupo, _PERCEPCION))
@@ -429,7 +433,7 @@ def _percepciones(grupos: list[Any]) -> tuple[Percepcion, ...]:
     return tuple(Percepcion(t, g, e) for t, (g, e) in sorted(por_tipo.items()))
 
 
-def _subcontrataciones(n_receptor: Any) -> tuple[Subcontratacion, ...]:
+def _subcontrataciones(n_receptor: Elemento) -> tuple[Subcontratacion, ...]:
     por_rfc: dict[str, int] = {}
     for s in _hijos(n_receptor, _SUBCONTRATACION):
         rfc = _attr(s, "RfcLabora", "la SubContratacion").upper()

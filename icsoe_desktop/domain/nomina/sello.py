@@ -23,11 +23,15 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.credentials import CertificateInfo, CredentialError, load_certificate
 from icsoe_desktop.domain.credentials.certificates import raw_certificate
+
+if TYPE_CHECKING:  # lxml is imported at the first receipt, not with the module (start-up)
+    from lxml.etree import XSLT, _XSLTResultTree
+    from lxml.etree import _Element as Elemento
 from icsoe_desktop.domain.nomina.recibo import (
     Recibo,
     ReciboRechazado,
@@ -63,8 +67,8 @@ class _Certificado:
 _local = threading.local()  # lxml's compiled XSLTs are used by the thread that made them
 
 
-def _xslt(path: Path | str) -> Any:
-    cache: dict[str, Any] = _local.__dict__.setdefault("xslt", {})
+def _xslt(path: Path | str) -> XSLT:
+    cache: dict[str, XSLT] = _local.__dict__.setdefault("xslt", {})
     clave = str(path)
     if clave not in cache:
         from lxml import etree
@@ -76,9 +80,15 @@ def _xslt(path: Path | str) -> Any:
     return cache[clave]
 
 
-def cadena_original(xslt_dir: Path, root: Any, version: str) -> bytes:
+def cadena_original(xslt_dir: Path, root: Elemento, version: str) -> bytes:
     """The CFDI's cadena original, UTF-8, as the SAT's XSLT writes it."""
-    return bytes(_xslt(xslt_dir / XSLT_CFDI[version])(root))
+    return _salida(_xslt(xslt_dir / XSLT_CFDI[version])(root))
+
+
+def _salida(resultado: _XSLTResultTree) -> bytes:
+    """The transform's output as ``<xsl:output>`` writes it."""
+    cadena: bytes = bytes(resultado)  # type: ignore[call-overload]  # a result tree is a buffer of its output; types-lxml omits it
+    return cadena
 
 
 _ESPACIOS_XML = re.compile("[ \t\r\n]+")
@@ -94,7 +104,7 @@ _CAMPOS_TFD = (
 )
 
 
-def cadena_tfd(tfd: Any) -> bytes:
+def cadena_tfd(tfd: Elemento) -> bytes:
     """The timbre's cadena original exactly as the SAT's cadenaoriginal_TFD_1_1.xslt writes it
     (each field «|» and its value with XPath's normalize-space, «||» around them), built
     without running the XSLT: a template of seven attributes, where the transform cost a
@@ -198,7 +208,7 @@ class Verificador:
                 f"{recibo.fecha:%d/%m/%Y}: vale del {info.valido_desde:%d/%m/%Y} al "
                 f"{info.valido_hasta:%d/%m/%Y}.",
             )
-        cadena = bytes(_xslt(self._hojas[recibo.version])(root))
+        cadena = _salida(_xslt(self._hojas[recibo.version])(root))
         if not _verifica(certificado.llave, recibo.sello, cadena):
             raise ReciboRechazado("sello_invalido", MSG_SELLO)
         if recibo.timbre.sello_cfd != recibo.sello:
@@ -237,7 +247,7 @@ class Verificador:
             raise ReciboRechazado(found.code, found.message)
         return found
 
-    def _sello_sat(self, tfd: Any, recibo: Recibo) -> str:
+    def _sello_sat(self, tfd: Elemento, recibo: Recibo) -> str:
         """``tfd``: the one timbre ``leer_con_timbre`` found (it refuses a receipt with two)."""
         numero = recibo.timbre.no_certificado_sat
         der = self._sat.get(numero)

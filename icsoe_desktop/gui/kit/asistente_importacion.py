@@ -11,7 +11,9 @@ clerk asked for it («Revisar columnas…»)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
@@ -45,6 +47,9 @@ from icsoe_desktop.services.archivos import mapeos
 from icsoe_desktop.services.archivos.alcance import letra_columna
 from icsoe_desktop.services.archivos.importaciones import Importacion
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Guia, Lectura
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
 
 NO_SE_USA = "No se usa"
 SIN_ENCABEZADO_TEXTO = "Sin encabezado"
@@ -420,7 +425,7 @@ class Cancelada(Exception):
 
 def guia_de_importacion(
     parent: QWidget,
-    services,
+    services: Services,
     actor: str | None,
     importacion: Importacion,
     path: Path,
@@ -454,7 +459,9 @@ def guia_de_importacion(
     return final.guia
 
 
-def boton_revisar(junto_a: QPushButton, al_pulsar, texto: str = REVISAR) -> QPushButton:
+def boton_revisar(
+    junto_a: QPushButton, al_pulsar: Callable[[], object], texto: str = REVISAR
+) -> QPushButton:
     """«Revisar columnas…» beside an import's button: the same file picker, then the assistant
     whatever the intake thinks of the file."""
     boton = QPushButton(texto, junto_a.parentWidget())
