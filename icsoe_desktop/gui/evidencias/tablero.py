@@ -10,6 +10,7 @@ offers its index to open."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.evidencias import DOCUMENTOS, Mes
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui.evidencias.adjuntar import AdjuntarEvidenciaDialog
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.elegir_archivo import elegir_carpeta
@@ -193,6 +195,13 @@ class EvidenciasTableroDialog(QDialog):
         self.actualizar = QPushButton("&Actualizar")
         self.actualizar.setObjectName("actualizarButton")
         self.actualizar.setAutoDefault(False)
+        self.adjuntar = QPushButton("Ad&juntar…")
+        self.adjuntar.setObjectName("adjuntarButton")
+        self.adjuntar.setAutoDefault(False)
+        self.adjuntar.setToolTip(
+            "Los documentos del mes para todos los clientes o para uno (declaraciones, acuses, "
+            "pagos, opiniones)"
+        )
         self.paquete = QPushButton("&Paquete…")
         self.paquete.setObjectName("paqueteButton")
         self.paquete.setAutoDefault(False)
@@ -200,6 +209,7 @@ class EvidenciasTableroDialog(QDialog):
         self.cerrar = QPushButton("Cerrar")
         self.cerrar.setObjectName("cerrarButton")
         self.cerrar.setAutoDefault(False)  # Enter in the due day never closes the board
+        buttons.addButton(self.adjuntar, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.paquete, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.actualizar, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.cerrar, QDialogButtonBox.ButtonRole.RejectRole)
@@ -212,8 +222,10 @@ class EvidenciasTableroDialog(QDialog):
         self.tabla.selectionModel().currentRowChanged.connect(lambda *_: self._dia_elegido())
         self.tabla.selectionModel().currentChanged.connect(lambda *_: self._mostrar_faltan())
         self.paquete.clicked.connect(self._pedir_paquete)
+        self.adjuntar.clicked.connect(self.abrir_adjuntar)
         self._puede = reflejar(self.guardar_dia, services.permisos, usuario, Accion.EVIDENCIAS)
         reflejar(self.paquete, services.permisos, usuario, Accion.EVIDENCIAS)
+        reflejar(self.adjuntar, services.permisos, usuario, Accion.EVIDENCIAS)
         self.dia.setEnabled(self._puede)
         self.resize(1240, 520)
         centrar(self, parent)
@@ -249,11 +261,73 @@ class EvidenciasTableroDialog(QDialog):
         )
         self._estados.clear()
         self._lectura += 1
+        self._contar_semanas(filas)
         for fila, f in enumerate(filas):
             if f.contratante == elegido:
                 self.tabla.selectRow(fila)
         self._dia_elegido()
         self._mostrar_faltan()
+
+    def _contar_semanas(self, filas: list[FilaCliente]) -> None:
+        """The receipts each client's workers lack against their pay periodicity, counted off
+        the window's thread (they read every receipt of each month) and added to the cells
+        when read: the months with receipts only."""
+        meses = sorted({c.mes for f in filas for c in f.celdas if c.recibos}, key=lambda m: m.clave)
+        if not meses:
+            return
+        servicio, usuario, lectura = self._services.evidencias, self._usuario, self._lectura
+        en_segundo_plano(
+            lambda: servicio.semanas(usuario, meses),
+            lambda cuantos: self._poner_semanas(lectura, cuantos),
+            lambda exc: log.warning("No se contaron los recibos que faltan: %r", exc),
+            self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
+
+    def _poner_semanas(self, lectura: int, cuantos: dict[tuple[str, str], int]) -> None:
+        if lectura != self._lectura or not cuantos:
+            return  # a refresh since: its own count is on its way
+        self.model.rows = [
+            replace(
+                f,
+                celdas=tuple(
+                    replace(c, recibos_faltan=cuantos.get((f.contratante, c.mes.clave), 0))
+                    for c in f.celdas
+                ),
+            )
+            for f in self.model.rows
+        ]
+        if self.model.rows:
+            self.model.dataChanged.emit(
+                self.model.index(0, len(FIJAS)),
+                self.model.index(len(self.model.rows) - 1, self.model.columnCount() - 1),
+            )
+        self.resumen.setText(resumen(self.model.rows, _encabezado(self._ultimo())))
+        for columna in range(len(FIJAS), self.model.columnCount()):
+            self.tabla.resizeColumnToContents(columna)
+
+    # --- attaching -----------------------------------------------------------------------------
+
+    def abrir_adjuntar(self) -> AdjuntarEvidenciaDialog:
+        """*Adjuntar…*: the month and client of the current cell chosen first; the board is
+        read again once something is kept (its service announces it)."""
+        meses = [
+            (Mes.de_texto(str(self.mes.itemData(i))), self.mes.itemText(i))
+            for i in range(self.mes.count())
+        ]
+        clientes = [(f.contratante, f.nombre) for f in self.model.rows]
+        dialogo = AdjuntarEvidenciaDialog(
+            self._services,
+            self._usuario,
+            meses,
+            clientes,
+            self._mes_elegido(),
+            self._elegido(),
+            self,
+        )
+        dialogo.finished.connect(lambda _r: self.tabla.setFocus())
+        dialogo.open()
+        return dialogo
 
     def _elegido(self) -> str:
         fila = self.tabla.currentIndex().row()
