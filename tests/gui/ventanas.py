@@ -163,6 +163,7 @@ def _sisub_presentado(m: Mundo):
 
 def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     """Each window class (``module.Class``) and how a clerk gets it on screen."""
+    from icsoe_desktop.domain.evidencias import Mes
     from icsoe_desktop.domain.informativa.modelo import Periodo, Problema
     from icsoe_desktop.gui import aviso_privacidad, codigo_recuperacion, manual, ventana_principal
     from icsoe_desktop.gui.certificados import emisores_confiables, generar_pfx
@@ -172,7 +173,6 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.empresas import cambiar as cambiar_empresa
     from icsoe_desktop.gui.empresas import codigo_respaldo, registros_patronales
     from icsoe_desktop.gui.empresas import por_usuario as empresas_por_usuario
-    from icsoe_desktop.domain.evidencias import Mes
     from icsoe_desktop.gui.evidencias import adjuntar as evidencias_adjuntar
     from icsoe_desktop.gui.evidencias import tablero as evidencias_tablero
     from icsoe_desktop.gui.icsoe import capturista as icsoe_capturista

@@ -173,7 +173,7 @@ class AdjuntarEvidenciaDialog(QDialog):
         self.cancelar = QPushButton("Cancelar")
         self.cancelar.setObjectName("cancelarButton")
         self.cancelar.setAutoDefault(False)
-        botones.addButton(self.adjuntar, QDialogButtonBox.ButtonRole.AcceptRole)
+        botones.addButton(self.adjuntar, QDialogButtonBox.ButtonRole.ActionRole)
         botones.addButton(self.cancelar, QDialogButtonBox.ButtonRole.RejectRole)
         layout.addWidget(botones)
         self.uno.toggled.connect(self.cliente.setEnabled)

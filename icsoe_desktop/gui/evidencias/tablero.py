@@ -100,7 +100,10 @@ class TableroModel(RowsModel[FilaCliente]):
             texto = f"Entrega: {celda.entrega:%d/%m/%Y}. {plural(celda.recibos, 'recibo')}"
             if celda.sin_xml:
                 texto += f", {celda.sin_xml:,} sin su XML"
-            return texto + f"; faltan {celda.faltan} de {len(DOCUMENTOS) + 1} documentos."
+            texto += f"; faltan {celda.faltan} de {len(DOCUMENTOS) + 1} documentos"
+            if celda.recibos_faltan:
+                texto += f" y {plural(celda.recibos_faltan, 'recibo')} de los periodos de pago"
+            return texto + "."
         return super().data(index, role)
 
 
@@ -470,8 +473,17 @@ def texto_faltan(cliente: str, mes: Mes, estado: EstadoCliente | None, hoy: date
     cabeza = (
         f"{cliente}{nombre}, {_encabezado(mes)}: entrega el {estado.entrega:%d/%m/%Y}{vencida}."
     )
+    # What is there but kept with a warning, after what is missing: the client's portal may
+    # refuse it.
+    avisos = (
+        f"\nCon aviso ({len(estado.avisos)}):\n" + "\n".join(f"• {a}" for a in estado.avisos)
+        if estado.avisos
+        else ""
+    )
     if estado.completo:
-        return f"{cabeza}\nCompleta: recibos con su XML, documentos del mes y registro REPSE."
+        return (
+            f"{cabeza}\nCompleta: recibos con su XML, documentos del mes y registro REPSE.{avisos}"
+        )
     faltan = estado.faltan
     lineas = "\n".join(f"• {f}" for f in faltan)
-    return f"{cabeza}\n{'Falta' if len(faltan) == 1 else 'Faltan'} {len(faltan)}:\n{lineas}"
+    return f"{cabeza}\n{'Falta' if len(faltan) == 1 else 'Faltan'} {len(faltan)}:\n{lineas}{avisos}"
