@@ -224,3 +224,60 @@ def test_attaching_by_keyboard_warnings_kept_and_missing_weeks_on_the_board(
     assert not any("cedula.pdf" in f and "Aviso:" in f for f in filas)
     assert any(f.startswith("Falta: Recibo de ") and SEMANA_QUE_FALTA in f for f in filas)
     ir_a(board, board.faltan)
+
+
+def test_nothing_chosen_all_declined_and_a_refused_role_keep_nothing(
+    qtbot, services, data_dir, tmp_path, modals
+) -> None:
+    modals.solo_teclado = True
+    cliente = _empresa(services, data_dir, tmp_path)
+    antes = services.evidencias.estado(CLI_ACTOR, OCTUBRE)
+    meses = [(OCTUBRE, "oct 2026")]
+    dialogo = AdjuntarEvidenciaDialog(services, CLI_ACTOR, meses, [(cliente, "")])
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    al_frente(qtbot, dialogo)
+    # Adjuntar with no file; the chooser cancelled (Escape): said, nothing chosen.
+    modals.answer(ENTER)
+    alt_de(dialogo.adjuntar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1)
+    assert modals.texts == ["Elige uno o más PDF con «Elegir PDF…»."]
+    al_frente(qtbot, dialogo)
+    modals.handle(lambda _chooser: tecla(Qt.Key.Key_Escape))
+    alt_de(dialogo.elegir)
+    qtbot.waitUntil(
+        lambda: dialogo.estado.text() == "No elegiste ningún archivo: no se adjuntó nada."
+    )
+    al_frente(qtbot, dialogo)
+    # A SUA payment of another RFC, declined: nothing kept, the window stays open.
+    ajena = _pdf(tmp_path, "sua_ajeno.pdf", documento_del_mes("sua", OTRO_RFC))
+    _elegir_en(dialogo.tipo, "sua")
+    modals.handle(_elegir_varios(ajena))
+    alt_de(dialogo.elegir)
+    qtbot.waitUntil(lambda: dialogo.archivos.count() == 1)
+    al_frente(qtbot, dialogo)
+    modals.answer(responder_con("No adjuntarlo"))
+    alt_de(dialogo.adjuntar)
+    qtbot.waitUntil(lambda: dialogo.estado.text() == "No se adjuntó nada.", timeout=20_000)
+    assert dialogo.isVisible()
+    assert services.evidencias.estado(CLI_ACTOR, OCTUBRE) == antes
+
+    # Sólo consulta (no user): Adjuntar grey with the reason, on the board and here; a call
+    # made all the same (a role withdrawn while the window is open) refused, audited, told.
+    board = EvidenciasTableroDialog(services, None)
+    qtbot.addWidget(board)
+    assert not board.adjuntar.isEnabled() and board.adjuntar.toolTip()
+    consulta = AdjuntarEvidenciaDialog(services, None, meses, [(cliente, "")])
+    qtbot.addWidget(consulta)
+    consulta.show()
+    assert not consulta.adjuntar.isEnabled() and consulta.adjuntar.toolTip()
+    consulta.elegir_archivos([ajena])
+    modals.answer(ENTER)
+    consulta.leer()
+    wait_operations(qtbot)
+    assert "adjuntar o exportar la evidencia mensual del cliente" in modals.texts[-1]
+    assert services.evidencias.estado(CLI_ACTOR, OCTUBRE) == antes
+    assert any(
+        r.action == "permiso_denegado" and r.target == "EVIDENCIAS"
+        for r in services.audit_instalacion.recent()
+    )
