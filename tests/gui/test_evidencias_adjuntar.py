@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QWidget
+from shiboken6 import isValid
 
 from icsoe_desktop.domain.evidencias import DOCUMENTOS
 from icsoe_desktop.domain.roles import CLI_ACTOR
@@ -85,6 +86,11 @@ def _abrir(qtbot, board, modals) -> AdjuntarEvidenciaDialog:
     return dialogo
 
 
+def _cerrado(dialogo: QWidget) -> bool:
+    """Closed (and, once closed, deleted by the kit)."""
+    return not isValid(dialogo) or not dialogo.isVisible()
+
+
 def _celda(board, cliente: str):
     fila = [f.contratante for f in board.model.rows].index(cliente)
     return board.model.index(fila, board.model.columnCount() - 1)
@@ -144,7 +150,7 @@ def test_attaching_by_keyboard_warnings_kept_and_missing_weeks_on_the_board(
     dialogo.grab().save(str(tmp_path / "evidencias_adjuntar.png"))
     modals.answer(ENTER, responder_con("Adjuntar con aviso"), ENTER)
     alt_de(dialogo.adjuntar)
-    qtbot.waitUntil(lambda: not dialogo.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: _cerrado(dialogo), timeout=20_000)
     wait_operations(qtbot)
     rechazados, aviso, hecho = modals.texts[-3:]
     assert rechazados.startswith("No se adjuntó:\n• El archivo «vacio.pdf» está vacío")
@@ -181,7 +187,7 @@ def test_attaching_by_keyboard_warnings_kept_and_missing_weeks_on_the_board(
     al_frente(qtbot, dialogo)
     modals.answer(responder_con("Adjuntar con aviso"), responder_con("No adjuntarlo"), ENTER)
     alt_de(dialogo.adjuntar)
-    qtbot.waitUntil(lambda: not dialogo.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: _cerrado(dialogo), timeout=20_000)
     wait_operations(qtbot)
     negativo, ajeno, hecho = modals.texts[-3:]
     assert negativo.startswith("«opinion_negativa.pdf» no parece opinión de cumplimiento del SAT")

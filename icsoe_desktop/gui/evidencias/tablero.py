@@ -41,6 +41,7 @@ from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.elegir_archivo import elegir_carpeta
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.modal import abrir_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import (
     PRIORIDAD_ESPERADA,
@@ -328,8 +329,7 @@ class EvidenciasTableroDialog(QDialog):
             self._elegido(),
             self,
         )
-        dialogo.finished.connect(lambda _r: self.tabla.setFocus())
-        dialogo.open()
+        abrir_modal(dialogo)  # the board's keyboard back once it closes
         return dialogo
 
     def _elegido(self) -> str:
