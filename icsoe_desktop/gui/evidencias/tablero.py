@@ -2,10 +2,13 @@
 saying whether the month's evidence is complete, what is missing («Faltan 2») or that no receipt
 names the client; past its due day and incomplete, in red. Under the list, what the client and
 month of the current cell lack, item by item with the due day, as text a screen reader and the
-keyboard reach (not only a tooltip). The due day of the client chosen is set beside the list
-(its portal's day; the 17th of the next month when never set); *Paquete…* writes that client's
-pack of that month (``evidencias paquete``'s service) with a progress bar and Cancelar, and
-offers its index to open."""
+keyboard reach (not only a tooltip), then what was kept with a warning. A cell also counts the
+receipts the client's workers lack against their pay periodicity, as ``estado`` names them
+(counted off the window's thread once the board is shown). The due day of the client chosen is
+set beside the list (its portal's day; the 17th of the next month when never set);
+*Adjuntar…* attaches the month's documents (gui/evidencias/adjuntar.py); *Paquete…* writes that
+client's pack of that month (``evidencias paquete``'s service) with a progress bar and
+Cancelar, and offers its index to open."""
 
 from __future__ import annotations
 
@@ -199,7 +202,7 @@ class EvidenciasTableroDialog(QDialog):
         self.actualizar = QPushButton("&Actualizar")
         self.actualizar.setObjectName("actualizarButton")
         self.actualizar.setAutoDefault(False)
-        self.adjuntar = QPushButton("Ad&juntar…")
+        self.adjuntar = QPushButton("Adj&untar…")
         self.adjuntar.setObjectName("adjuntarButton")
         self.adjuntar.setAutoDefault(False)
         self.adjuntar.setToolTip(
