@@ -139,6 +139,9 @@ CAPITULOS: dict[str, Capitulo] = {
     "evidencias.tablero.EvidenciasTableroDialog": Capitulo(
         "07_informativa.md", "Evidencias del cliente"
     ),
+    "evidencias.adjuntar.AdjuntarEvidenciaDialog": Capitulo(
+        "07_informativa.md", "Evidencias del cliente"
+    ),
     "informativa.vencimientos_repse.RegistrosRepse": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.vencimientos_evidencias.EvidenciasPendientes": Capitulo(
         "07_informativa.md", "Vencimientos"

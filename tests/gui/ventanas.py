@@ -163,6 +163,7 @@ def _sisub_presentado(m: Mundo):
 
 def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     """Each window class (``module.Class``) and how a clerk gets it on screen."""
+    from icsoe_desktop.domain.evidencias import Mes
     from icsoe_desktop.domain.informativa.modelo import Periodo, Problema
     from icsoe_desktop.gui import aviso_privacidad, codigo_recuperacion, manual, ventana_principal
     from icsoe_desktop.gui.certificados import emisores_confiables, generar_pfx
@@ -172,6 +173,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.empresas import cambiar as cambiar_empresa
     from icsoe_desktop.gui.empresas import codigo_respaldo, registros_patronales
     from icsoe_desktop.gui.empresas import por_usuario as empresas_por_usuario
+    from icsoe_desktop.gui.evidencias import adjuntar as evidencias_adjuntar
     from icsoe_desktop.gui.evidencias import tablero as evidencias_tablero
     from icsoe_desktop.gui.icsoe import capturista as icsoe_capturista
     from icsoe_desktop.gui.icsoe import contratista as icsoe_contratista
@@ -396,6 +398,14 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         ),
         "evidencias.tablero.EvidenciasTableroDialog": lambda m: (
             evidencias_tablero.EvidenciasTableroDialog(m.services, ADMIN)
+        ),
+        "evidencias.adjuntar.AdjuntarEvidenciaDialog": lambda m: (
+            evidencias_adjuntar.AdjuntarEvidenciaDialog(
+                m.services,
+                ADMIN,
+                [(Mes(2026, 10), "oct 2026"), (Mes(2026, 9), "sep 2026")],
+                [(m.rfc, "Cliente de prueba")],
+            )
         ),
         "nomina.recibos.RecibosNominaDialog": lambda m: recibos_nomina.RecibosNominaDialog(
             m.services, ADMIN

@@ -735,3 +735,25 @@ def test_a_registration_kept_before_its_pdf_was_read_is_read_again(empresa, tmp_
     with zipfile.ZipFile(hecho.ruta) as zf:
         (repse,) = [f for f in _indice(zf) if f[0] == "Registro REPSE"]
     assert "Aviso: su PDF «viejo.pdf» no dice el RFC del contratista" in repse[4]
+
+
+def test_a_document_read_first_is_kept_as_it_was_read(empresa, tmp_path) -> None:
+    """``leer`` keeps nothing and says what the clerk is shown; ``guardar`` keeps those very
+    bytes with those warnings, whatever became of the file meanwhile."""
+    ruta = _pdf(
+        tmp_path, "opinion.pdf", documento_del_mes("opinion_sat").replace("Positivo", "Negativo")
+    )
+    leido = empresa.evidencias.leer(CLI_ACTOR, OCTUBRE, "opinion_sat", ruta, CLIENTE.lower())
+    assert leido.cliente == CLIENTE and leido.nombre == "opinion.pdf"
+    assert any("negativ" in a for a in leido.avisos)
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+    assert estado[CLIENTE].documentos["opinion_sat"] is None  # read, not kept
+    original = ruta.read_bytes()
+    ruta.write_bytes(registro_pdf(documento_del_mes("opinion_sat")))
+    hecho = empresa.evidencias.guardar(CLI_ACTOR, leido)
+    assert hecho.sha256 == hashlib.sha256(original).hexdigest() and hecho.avisos == leido.avisos
+    estado = {e.contratante: e for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+    assert estado[CLIENTE].documentos["opinion_sat"] == "opinion.pdf"
+    assert estado[OTRO].documentos["opinion_sat"] is None
+    assert any("opinion.pdf" in a for a in estado[CLIENTE].avisos)
+    assert empresa.evidencias.guardar(CLI_ACTOR, leido).ya_estaba

@@ -100,3 +100,36 @@ def test_the_board_counts_what_each_months_state_counts(services, data_dir, tmp_
     }
     # The state of a month lists the clients its receipts name (none captured here).
     assert del_estado == {k: v for k, v in tablero.items() if v[0]}
+
+
+def test_the_board_counts_the_missing_weeks_estado_names(services, data_dir, tmp_path) -> None:
+    """A worker's second week of October unpaid: its clients' cells count one receipt more,
+    as many as ``estado`` lists for them, and are no longer complete."""
+    from dataclasses import replace
+
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+    recibos = list(
+        nc.nomina(nc.Emisor(), nc.trabajadores(4, seed=5), nc.semanas(date(2026, 10, 5), 3))
+    )
+    del recibos[4]  # the first worker's second week (periods, then workers)
+    _importar(services, tmp_path / "oct", recibos)
+    estado = {e.contratante: e for e in services.evidencias.estado(CLI_ACTOR, OCTUBRE)}
+    semanas = services.evidencias.semanas(CLI_ACTOR, [Mes(2026, 9), OCTUBRE])
+    assert semanas == {
+        (c, "2026-10"): len(e.recibos_faltantes) for c, e in estado.items() if e.recibos_faltantes
+    }
+    assert sum(semanas.values()) >= 1
+    (cliente, _mes), cuantos = next(iter(semanas.items()))
+    assert "de la semana del 12/10/2026 al 18/10/2026" in estado[cliente].recibos_faltantes[0]
+    (fila,) = [
+        f for f in services.evidencias.tablero(CLI_ACTOR, OCTUBRE, 1) if f.contratante == cliente
+    ]
+    celda = replace(fila.celdas[0], recibos_faltan=cuantos)
+    assert (
+        celda.texto
+        == f"Faltan {len(estado[cliente].faltan)} ({cuantos} recibo{'s' if cuantos > 1 else ''})"
+    )
+    completa = replace(celda, faltan=0)
+    assert not completa.completa and completa.pendiente  # the receipts alone keep it pending

@@ -2,14 +2,18 @@
 saying whether the month's evidence is complete, what is missing («Faltan 2») or that no receipt
 names the client; past its due day and incomplete, in red. Under the list, what the client and
 month of the current cell lack, item by item with the due day, as text a screen reader and the
-keyboard reach (not only a tooltip). The due day of the client chosen is set beside the list
-(its portal's day; the 17th of the next month when never set); *Paquete…* writes that client's
-pack of that month (``evidencias paquete``'s service) with a progress bar and Cancelar, and
-offers its index to open."""
+keyboard reach (not only a tooltip), then what was kept with a warning. A cell also counts the
+receipts the client's workers lack against their pay periodicity, as ``estado`` names them
+(counted off the window's thread once the board is shown). The due day of the client chosen is
+set beside the list (its portal's day; the 17th of the next month when never set);
+*Adjuntar…* attaches the month's documents (gui/evidencias/adjuntar.py); *Paquete…* writes that
+client's pack of that month (``evidencias paquete``'s service) with a progress bar and
+Cancelar, and offers its index to open."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,10 +39,12 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.evidencias import DOCUMENTOS, Mes
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui.evidencias.adjuntar import AdjuntarEvidenciaDialog
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.elegir_archivo import elegir_carpeta
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.modal import abrir_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import (
     PRIORIDAD_ESPERADA,
@@ -98,7 +104,10 @@ class TableroModel(RowsModel[FilaCliente]):
             texto = f"Entrega: {celda.entrega:%d/%m/%Y}. {plural(celda.recibos, 'recibo')}"
             if celda.sin_xml:
                 texto += f", {celda.sin_xml:,} sin su XML"
-            return texto + f"; faltan {celda.faltan} de {len(DOCUMENTOS) + 1} documentos."
+            texto += f"; faltan {celda.faltan} de {len(DOCUMENTOS) + 1} documentos"
+            if celda.recibos_faltan:
+                texto += f" y {plural(celda.recibos_faltan, 'recibo')} de los periodos de pago"
+            return texto + "."
         return super().data(index, role)
 
 
@@ -193,6 +202,13 @@ class EvidenciasTableroDialog(QDialog):
         self.actualizar = QPushButton("&Actualizar")
         self.actualizar.setObjectName("actualizarButton")
         self.actualizar.setAutoDefault(False)
+        self.adjuntar = QPushButton("Adj&untar…")
+        self.adjuntar.setObjectName("adjuntarButton")
+        self.adjuntar.setAutoDefault(False)
+        self.adjuntar.setToolTip(
+            "Los documentos del mes para todos los clientes o para uno (declaraciones, acuses, "
+            "pagos, opiniones)"
+        )
         self.paquete = QPushButton("&Paquete…")
         self.paquete.setObjectName("paqueteButton")
         self.paquete.setAutoDefault(False)
@@ -200,6 +216,7 @@ class EvidenciasTableroDialog(QDialog):
         self.cerrar = QPushButton("Cerrar")
         self.cerrar.setObjectName("cerrarButton")
         self.cerrar.setAutoDefault(False)  # Enter in the due day never closes the board
+        buttons.addButton(self.adjuntar, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.paquete, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.actualizar, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.cerrar, QDialogButtonBox.ButtonRole.RejectRole)
@@ -212,8 +229,10 @@ class EvidenciasTableroDialog(QDialog):
         self.tabla.selectionModel().currentRowChanged.connect(lambda *_: self._dia_elegido())
         self.tabla.selectionModel().currentChanged.connect(lambda *_: self._mostrar_faltan())
         self.paquete.clicked.connect(self._pedir_paquete)
+        self.adjuntar.clicked.connect(self.abrir_adjuntar)
         self._puede = reflejar(self.guardar_dia, services.permisos, usuario, Accion.EVIDENCIAS)
         reflejar(self.paquete, services.permisos, usuario, Accion.EVIDENCIAS)
+        reflejar(self.adjuntar, services.permisos, usuario, Accion.EVIDENCIAS)
         self.dia.setEnabled(self._puede)
         self.resize(1240, 520)
         centrar(self, parent)
@@ -249,11 +268,72 @@ class EvidenciasTableroDialog(QDialog):
         )
         self._estados.clear()
         self._lectura += 1
+        self._contar_semanas(filas)
         for fila, f in enumerate(filas):
             if f.contratante == elegido:
                 self.tabla.selectRow(fila)
         self._dia_elegido()
         self._mostrar_faltan()
+
+    def _contar_semanas(self, filas: list[FilaCliente]) -> None:
+        """The receipts each client's workers lack against their pay periodicity, counted off
+        the window's thread (they read every receipt of each month) and added to the cells
+        when read: the months with receipts only."""
+        meses = sorted({c.mes for f in filas for c in f.celdas if c.recibos}, key=lambda m: m.clave)
+        if not meses:
+            return
+        servicio, usuario, lectura = self._services.evidencias, self._usuario, self._lectura
+        en_segundo_plano(
+            lambda: servicio.semanas(usuario, meses),
+            lambda cuantos: self._poner_semanas(lectura, cuantos),
+            lambda exc: log.warning("No se contaron los recibos que faltan: %r", exc),
+            self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
+
+    def _poner_semanas(self, lectura: int, cuantos: dict[tuple[str, str], int]) -> None:
+        if lectura != self._lectura or not cuantos:
+            return  # a refresh since: its own count is on its way
+        self.model.rows = [
+            replace(
+                f,
+                celdas=tuple(
+                    replace(c, recibos_faltan=cuantos.get((f.contratante, c.mes.clave), 0))
+                    for c in f.celdas
+                ),
+            )
+            for f in self.model.rows
+        ]
+        if self.model.rows:
+            self.model.dataChanged.emit(
+                self.model.index(0, len(FIJAS)),
+                self.model.index(len(self.model.rows) - 1, self.model.columnCount() - 1),
+            )
+        self.resumen.setText(resumen(self.model.rows, _encabezado(self._ultimo())))
+        for columna in range(len(FIJAS), self.model.columnCount()):
+            self.tabla.resizeColumnToContents(columna)
+
+    # --- attaching -----------------------------------------------------------------------------
+
+    def abrir_adjuntar(self) -> AdjuntarEvidenciaDialog:
+        """*Adjuntar…*: the month and client of the current cell chosen first; the board is
+        read again once something is kept (its service announces it)."""
+        meses = [
+            (Mes.de_texto(str(self.mes.itemData(i))), self.mes.itemText(i))
+            for i in range(self.mes.count())
+        ]
+        clientes = [(f.contratante, f.nombre) for f in self.model.rows]
+        dialogo = AdjuntarEvidenciaDialog(
+            self._services,
+            self._usuario,
+            meses,
+            clientes,
+            self._mes_elegido(),
+            self._elegido(),
+            self,
+        )
+        abrir_modal(dialogo)  # the board's keyboard back once it closes
+        return dialogo
 
     def _elegido(self) -> str:
         fila = self.tabla.currentIndex().row()
@@ -396,8 +476,17 @@ def texto_faltan(cliente: str, mes: Mes, estado: EstadoCliente | None, hoy: date
     cabeza = (
         f"{cliente}{nombre}, {_encabezado(mes)}: entrega el {estado.entrega:%d/%m/%Y}{vencida}."
     )
+    # What is there but kept with a warning, after what is missing: the client's portal may
+    # refuse it.
+    avisos = (
+        f"\nCon aviso ({len(estado.avisos)}):\n" + "\n".join(f"• {a}" for a in estado.avisos)
+        if estado.avisos
+        else ""
+    )
     if estado.completo:
-        return f"{cabeza}\nCompleta: recibos con su XML, documentos del mes y registro REPSE."
+        return (
+            f"{cabeza}\nCompleta: recibos con su XML, documentos del mes y registro REPSE.{avisos}"
+        )
     faltan = estado.faltan
     lineas = "\n".join(f"• {f}" for f in faltan)
-    return f"{cabeza}\n{'Falta' if len(faltan) == 1 else 'Faltan'} {len(faltan)}:\n{lineas}"
+    return f"{cabeza}\n{'Falta' if len(faltan) == 1 else 'Faltan'} {len(faltan)}:\n{lineas}{avisos}"

@@ -158,6 +158,23 @@ class _Mes:
 
 
 @dataclass(frozen=True)
+class Documento:
+    """A file read as a document of a month's slot, not yet kept: what ``leer`` found in it
+    and the bytes ``guardar`` keeps."""
+
+    mes: Mes
+    tipo: str
+    cliente: str  # "" for every client
+    nombre: str
+    datos: bytes = field(repr=False)
+    lectura: evidencias_lectura.Lectura
+
+    @property
+    def avisos(self) -> tuple[str, ...]:
+        return self.lectura.avisos
+
+
+@dataclass(frozen=True)
 class Adjuntado:
     """A file attached: its SHA-256, its name, and the warnings it was kept with."""
 
@@ -194,20 +211,18 @@ class EvidenciasService:
 
     # --- documents -----------------------------------------------------------------------------
 
-    @anuncia(EVIDENCIAS)
-    def adjuntar(
+    def leer(
         self,
         actor: str | None,
         mes: Mes,
         tipo: str,
         ruta: Path,
         contratante: str | None = None,
-    ) -> Adjuntado:
-        """A file of the month's slot ``tipo`` for every client (or for ``contratante`` alone),
-        beside those attached before (a slot holds several: the SUA cédula, SIPARE's line and
-        its bank receipt…); the same bytes again in the slot add nothing. Read for what it
-        says (domain/evidencias_lectura.py): a mismatch is kept as a warning, shown on the
-        board and in the pack's index."""
+    ) -> Documento:
+        """The file read for what it says (domain/evidencias_lectura.py) as a document of the
+        month's slot ``tipo`` for every client (or for ``contratante``), nothing kept: the
+        window shows its warnings before the clerk keeps it (``guardar``). An empty, oversized,
+        encrypted or damaged file, or one that is not a PDF, is refused in Spanish."""
         self._permisos.exigir(actor, Accion.EVIDENCIAS, f"{tipo} {mes.clave}")
         tipo = check_tipo(tipo)
         cliente = check_rfc(contratante, "contratante") if contratante else ""
@@ -221,6 +236,36 @@ class EvidenciasService:
             mes,
             frozenset({cliente}) if cliente else frozenset(),
         )
+        return Documento(mes, tipo, cliente, ruta.name[:255], datos, lectura)
+
+    @anuncia(EVIDENCIAS)
+    def adjuntar(
+        self,
+        actor: str | None,
+        mes: Mes,
+        tipo: str,
+        ruta: Path,
+        contratante: str | None = None,
+    ) -> Adjuntado:
+        """A file of the month's slot ``tipo`` for every client (or for ``contratante`` alone),
+        beside those attached before (a slot holds several: the SUA cédula, SIPARE's line and
+        its bank receipt…); the same bytes again in the slot add nothing. Read for what it
+        says (``leer``): a mismatch is kept as a warning, shown on the board and in the pack's
+        index."""
+        return self.guardar(actor, self.leer(actor, mes, tipo, ruta, contratante))
+
+    @anuncia(EVIDENCIAS)
+    def guardar(self, actor: str | None, documento: Documento) -> Adjuntado:
+        """The document ``leer`` read kept in its slot, with the warnings the clerk saw: the
+        very bytes read, whatever became of the file since."""
+        mes, tipo, cliente, datos = (
+            documento.mes,
+            documento.tipo,
+            documento.cliente,
+            documento.datos,
+        )
+        self._permisos.exigir(actor, Accion.EVIDENCIAS, f"{tipo} {mes.clave}")
+        lectura, nombre = documento.lectura, documento.nombre
         huella = self._archivo.guardar(datos)
         with self._store.session() as session:
             row = session.scalar(
@@ -238,7 +283,7 @@ class EvidenciasService:
             if row is None:
                 row = EvidenciaDocumento(mes=mes.clave, tipo=tipo, contratante=cliente)
                 session.add(row)
-            row.nombre, row.sha256, row.tamano = ruta.name[:255], huella, len(datos)
+            row.nombre, row.sha256, row.tamano = nombre, huella, len(datos)
             row.datos = datos  # travels to the other desktops
             row.adjuntado_at = self._clock()
             row.lectura, row.avisos = lectura.resumen[:300], "\n".join(lectura.avisos)
@@ -248,11 +293,11 @@ class EvidenciasService:
                 actor,
                 "evidencia_adjuntada",
                 f"{mes.clave} {tipo}",
-                f"{cliente or 'todos los clientes'}: {ruta.name}, SHA-256 {huella}; "
+                f"{cliente or 'todos los clientes'}: {nombre}, SHA-256 {huella}; "
                 f"leído: {lectura.resumen}"
                 + (f"; con aviso: {'; '.join(lectura.avisos)}" if lectura.avisos else ""),
             )
-        return Adjuntado(huella, ruta.name, lectura.avisos)
+        return Adjuntado(huella, nombre, lectura.avisos)
 
     @anuncia(EVIDENCIAS)
     def quitar(
@@ -361,6 +406,18 @@ class EvidenciasService:
         """Clients × the ``meses`` months up to ``ultimo``: what each has, and when it is due.
         A read: the session's gate asks the matrix (services/acceso/puerta.py)."""
         return tablero.leer(Path(self._store.path), tablero.meses_hasta(ultimo, meses))
+
+    def semanas(self, actor: str | None, meses: list[Mes]) -> dict[tuple[str, str], int]:
+        """(client, month) → how many receipts its workers lack against their pay periodicity,
+        as ``estado`` names them (``recibos_esperados``): the board's cells count them too,
+        read apart from the board (they read every receipt of each month)."""
+        hoy = self.hoy()
+        cuantos: dict[tuple[str, str], int] = {}
+        with self._store.session() as session:
+            for mes in meses:
+                for cliente, lineas in recibos_esperados.del_mes(session, mes, hoy).items():
+                    cuantos[(cliente, mes.clave)] = len(lineas)
+        return cuantos
 
     @anuncia(EVIDENCIAS)
     def fijar_entrega(self, actor: str | None, contratante: str, dia: int) -> None:
@@ -648,4 +705,4 @@ def _repse_del_mes(registro: RegistroRepse | None, mes: Mes) -> str | None:
     return registro.aviso
 
 
-__all__ = ["Adjuntado", "EstadoCliente", "EvidenciasService"]
+__all__ = ["Adjuntado", "Documento", "EstadoCliente", "EvidenciasService"]

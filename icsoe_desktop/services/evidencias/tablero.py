@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.evidencias import DIA_ENTREGA, DOCUMENTOS, Mes
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.store import cifrado, plain
 
@@ -32,10 +33,14 @@ class Celda:
     # Documents kept with a warning (another RFC or month, a negative opinion, a REPSE PDF
     # declared by the clerk): there, but the client's portal may refuse them.
     avisos: int = 0
+    # The receipts a worker who served it lacks against his pay periodicity (one per missing
+    # week, quincena…): counted apart, off the board's read (``EvidenciasService.semanas``),
+    # as ``estado`` names them.
+    recibos_faltan: int = 0
 
     @property
     def completa(self) -> bool:
-        return self.recibos > 0 and not self.sin_xml and not self.faltan
+        return self.recibos > 0 and not self.sin_xml and not self.faltan and not self.recibos_faltan
 
     @property
     def pendiente(self) -> bool:
@@ -51,8 +56,10 @@ class Celda:
         avisos = f", {self.avisos} con aviso" if self.avisos else ""
         if self.completa:
             return f"Completa{avisos}"
-        faltan = self.faltan + (1 if self.sin_xml else 0)
-        return f"{'Falta' if faltan == 1 else 'Faltan'} {faltan}{avisos}"
+        faltan = self.faltan + (1 if self.sin_xml else 0) + self.recibos_faltan
+        # The count is the lines ``estado`` lists; the receipts among them, said apart.
+        recibos = f" ({plural(self.recibos_faltan, 'recibo')})" if self.recibos_faltan else ""
+        return f"{'Falta' if faltan == 1 else 'Faltan'} {faltan}{recibos}{avisos}"
 
 
 @dataclass(frozen=True)
