@@ -201,7 +201,7 @@ def lowered(exceptions: dict[str, tuple[float, str]], history: list[Version]) ->
         highest, where = floor, ""
         for commit, floors, files in history:
             listed = listed or path in floors
-            if not listed or path not in files and path not in floors:
+            if not listed or (path not in files and path not in floors):
                 continue
             held = floors.get(path, FLOOR)
             if held > highest:
