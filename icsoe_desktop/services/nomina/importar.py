@@ -370,7 +370,7 @@ class _Lector:
         reporte.sustituidos += len(nuevos) - len(quedan)
         reporte.sustituidos += _sustituir(session, quedan)
         _insertar(conn, quedan)
-        _sello_sat_verificado(session, verificados)
+        sello_sat_verificado(session, verificados)
         return quedan
 
 
@@ -455,7 +455,7 @@ class _Copias:
         return False
 
 
-def _sello_sat_verificado(session: Session, uuids: list[str]) -> None:
+def sello_sat_verificado(session: Session, uuids: list[str]) -> None:
     """Receipts kept with their SAT seal unverified, imported again once IT loaded the SAT's
     certificate, say so from now on: through the ORM, so that the change travels."""
     if not uuids:
