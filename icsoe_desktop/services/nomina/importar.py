@@ -516,6 +516,8 @@ def detalle(recibo: Recibo) -> str:
     detalle: dict[str, object] = dict(partes)
     if recibo.vivienda:  # read by the SISUB (json_extract): no child table of its own
         detalle["v"] = recibo.vivienda
+    if recibo.asimilado:  # read by Proponer (json_extract): an asimilado is never proposed
+        detalle["r"] = recibo.tipo_regimen
     return json.dumps(detalle, separators=(",", ":"), ensure_ascii=False)
 
 
