@@ -127,7 +127,11 @@ def test_no_list_or_a_wrong_one_changes_nothing(services, otro_servidor):  # noq
     )
     with requests.Session() as http:
         assert compartidos.sincronizar(http, otro_servidor) == 0  # 404: an older server
-        for cuerpo in (b'{"certificados": "todos"}', b'{"certificados": [{"der": "%%"}]}'):
+        for cuerpo in (
+            b'{"certificados": "todos"}',
+            b'{"certificados": [{"numero": "1"}]}',
+            b'{"certificados": [{"der": "%%"}]}',
+        ):
             _Respuesta.respuestas["/v1/certificados-sat"] = (200, cuerpo)
             assert compartidos.sincronizar(http, otro_servidor) == 0
     assert recibidos == []
