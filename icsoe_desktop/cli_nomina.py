@@ -189,4 +189,11 @@ def _certificados_sat(args: argparse.Namespace, services: Services) -> int:
     for archivo in args.archivos:
         info = certificados_sat.agregar(services.data_dir, Path(archivo), confianza)
         print(f"Agregado: certificado del SAT {info.no_certificado} ({Path(archivo).name})")
+    # The open empresa's receipts kept «sin verificar» checked again with them.
+    if verificados := services.reverificar_sello_sat():
+        print(
+            f"{plural(verificados, 'recibo guardado', 'recibos guardados')} sin verificar "
+            f"de {services.empresa.etiqueta} ya tiene{'n' if verificados > 1 else ''} el "
+            "sello del SAT verificado."
+        )
     return 0

@@ -93,9 +93,9 @@ def test_a_conflicting_or_likely_copy_is_refused_and_the_kept_xml_stays(
 def test_receipts_kept_unverified_are_checked_again_when_the_certificate_arrives(
     services, data_dir, tmp_path
 ) -> None:
-    """As the sync does with the certificates the server serves: only the SAT's, trusted, are
-    kept; then each receipt kept «sin verificar» is verified again, and one whose timbre was
-    altered stays unverified."""
+    """Once the SAT's certificate is added (here by IT's command; the sync does the same with
+    those the server serves, keeping only the SAT's, trusted), each receipt kept «sin
+    verificar» is verified again, and one whose timbre was altered stays unverified."""
     from icsoe_desktop.services.nomina import certificados_sat
 
     services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
@@ -111,10 +111,19 @@ def test_receipts_kept_unverified_are_checked_again_when_the_certificate_arrives
     assert services.reverificar_sello_sat() == 0  # no certificate yet
 
     confianza = services.certificates.emisores.trust_store()
-    llegados = [nc.certificado_sat().cer, nc.csd().cer, b"no es un certificado"]
-    assert certificados_sat.recibidos(data_dir, llegados, confianza) == [nc.NO_SAT]
+    llegados = [nc.csd().cer, b"no es un certificado"]
+    assert certificados_sat.recibidos(data_dir, llegados, confianza) == []  # neither the SAT's
+    sat = tmp_path / "sat.cer"
+    sat.write_bytes(nc.certificado_sat().cer)
+    hecho = cli(data_dir, "nomina", "certificados-sat", "agregar", sat)
+    assert hecho.returncode == 0, hecho.stderr
+    assert hecho.stdout.splitlines()[-1] == (
+        "1 recibo guardado sin verificar de Servicios del Mayab SA de CV "
+        f"({nc.RFC_EMPRESA}) ya tiene el sello del SAT verificado."
+    )
+    llegados.append(nc.certificado_sat().cer)
     assert certificados_sat.recibidos(data_dir, llegados, confianza) == []  # held already
-    assert services.reverificar_sello_sat() == 1
+    assert services.reverificar_sello_sat() == 0  # the altered one stays unverified
     filas = services.nomina_consulta.listar(CLI_ACTOR, Periodo(2026, 1))
     assert {f.timbre.lower(): f.sello_sat for f in filas} == {
         bueno[:-4].lower(): True,
