@@ -142,12 +142,17 @@ def _listar(args: argparse.Namespace, services: Services) -> int:
 
 
 def _proponer(args: argparse.Namespace, services: Services) -> int:
+    from icsoe_desktop.services.nomina.consulta import ASIMILADO
+
     propuestos = services.nomina_consulta.proponer(
         CLI_ACTOR, args.periodo, args.contratante, con_importes=True
     )
     for p in propuestos:
         sbc = f"{p.sbc / 100:.2f}" if p.sbc is not None else ""
-        print(f"{p.nss}\t{p.curp}\t{p.nombre}\t{sbc}\t{p.fecha_final:%d/%m/%Y}\t{p.recibos}")
+        regimen = f"\t{ASIMILADO}" if p.asimilado else ""  # never an ordinary worker
+        print(
+            f"{p.nss}\t{p.curp}\t{p.nombre}\t{sbc}\t{p.fecha_final:%d/%m/%Y}\t{p.recibos}{regimen}"
+        )
     print(
         f"{plural(len(propuestos), 'trabajador', 'trabajadores')} con recibos que nombran a {args.contratante.upper()} "
         f"en {args.periodo.texto}.",
@@ -184,4 +189,11 @@ def _certificados_sat(args: argparse.Namespace, services: Services) -> int:
     for archivo in args.archivos:
         info = certificados_sat.agregar(services.data_dir, Path(archivo), confianza)
         print(f"Agregado: certificado del SAT {info.no_certificado} ({Path(archivo).name})")
+    # The open empresa's receipts kept «sin verificar» checked again with them.
+    if verificados := services.reverificar_sello_sat():
+        print(
+            f"{plural(verificados, 'recibo guardado', 'recibos guardados')} sin verificar "
+            f"de {services.empresa.etiqueta} ya tiene{'n' if verificados > 1 else ''} el "
+            "sello del SAT verificado."
+        )
     return 0

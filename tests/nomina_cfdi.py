@@ -253,8 +253,10 @@ def recibo(
     sustituye: Sequence[str] = (),
     vivienda: Decimal = Decimal(0),
     faltas: int = 0,
+    asimilado: bool = False,
 ) -> bytes:
-    """One receipt, sealed and stamped. ``extra``: more perceptions (type, concept, gravado,
+    """One receipt, sealed and stamped. ``asimilado``: paid as asimilado a salarios
+    (TipoRegimen 09, honorarios): no NSS, no SBC, no registro patronal, as the SAT's rules ask. ``extra``: more perceptions (type, concept, gravado,
     exento) beside the sueldo; ``incapacidades``: (days, type, amount); ``vivienda``: a
     deducción 010 «Pago por crédito de vivienda»; ``faltas``: days of the period not paid
     (NumDiasPagados and the sueldo are the rest)."""
@@ -336,20 +338,26 @@ def recibo(
     nomina.set("NumDiasPagados", f"{periodo.dias - faltas}.000")
     nomina.set("TotalPercepciones", _d(total_percepciones))
     nomina.set("TotalDeducciones", _d(deducciones))
-    etree.SubElement(nomina, f"{n}Emisor", RegistroPatronal=emisor.registro_patronal)
+    if asimilado:
+        etree.SubElement(nomina, f"{n}Emisor")
+    else:
+        etree.SubElement(nomina, f"{n}Emisor", RegistroPatronal=emisor.registro_patronal)
     nr = etree.SubElement(nomina, f"{n}Receptor")
-    for key, value in (
-        ("Curp", trabajador.curp),
+    del_imss = (
         ("NumSeguridadSocial", trabajador.nss),
         ("FechaInicioRelLaboral", "2023-01-09"),
         ("Antigüedad", "P150W"),
-        ("TipoContrato", "01"),
-        ("TipoRegimen", "02"),
+    )
+    for key, value in (
+        ("Curp", trabajador.curp),
+        *(() if asimilado else del_imss),
+        ("TipoContrato", "09" if asimilado else "01"),
+        ("TipoRegimen", "09" if asimilado else "02"),
         ("NumEmpleado", trabajador.numero),
         ("PeriodicidadPago", periodo.periodicidad),
-        ("RiesgoPuesto", "2"),
-        ("SalarioBaseCotApor", _d(trabajador.sbc)),
-        ("SalarioDiarioIntegrado", _d(trabajador.sbc)),
+        *(() if asimilado else (("RiesgoPuesto", "2"),)),
+        *(() if asimilado else (("SalarioBaseCotApor", _d(trabajador.sbc)),)),
+        *(() if asimilado else (("SalarioDiarioIntegrado", _d(trabajador.sbc)),)),
         ("ClaveEntFed", "YUC"),
     ):
         nr.set(key, value)

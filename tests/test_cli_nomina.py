@@ -1,5 +1,5 @@
 """`nomina importar` and `nomina listar` as real processes, and an import killed with SIGKILL
-halfway: every batch it committed is whole, and the next import completes the set."""
+halfway: every batch it committed is whole and audited, and the next import completes the set."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.services.nomina.importar import LOTE
+from icsoe_desktop.services.nomina.importar import LOTE, LOTE_AUDITADO, recibos_de_lote
 from icsoe_desktop.store import cifrado
 from tests import nomina_cfdi as nc
 from tests.test_cli_movimientos import cli
@@ -112,6 +112,7 @@ def test_an_import_killed_halfway_leaves_whole_batches_and_completes_next_time(
 
     with cifrado.conectar(almacen) as conn:
         guardados = conn.execute("SELECT count(*) FROM nomina_recibos").fetchone()[0]
+        auditados = _lotes_auditados(conn)
         huerfanos = conn.execute(
             "SELECT count(*) FROM nomina_recibos r WHERE NOT EXISTS (SELECT 1 FROM "
             "nomina_percepciones p WHERE p.recibo_id = r.id) OR NOT EXISTS (SELECT 1 FROM "
@@ -120,7 +121,20 @@ def test_an_import_killed_halfway_leaves_whole_batches_and_completes_next_time(
     conn.close()
     assert 0 < guardados < total and guardados % LOTE == 0
     assert huerfanos == 0
+    # Every receipt stored is covered by the audit entry of the batch that stored it.
+    assert sum(recibos_de_lote(d) for d, _ in auditados) == guardados
+    assert all(t == "mes.zip" for _, t in auditados)
 
     resto = cli(data_dir, "nomina", "importar", paquete)
     assert resto.returncode == 0, resto.stderr
     assert f"Guardados: {total - guardados:,}. Ya estaban: {guardados:,}." in resto.stdout
+    with cifrado.conectar(almacen) as conn:
+        assert sum(recibos_de_lote(d) for d, _ in _lotes_auditados(conn)) == total
+    conn.close()
+
+
+def _lotes_auditados(conn) -> list[tuple[str, str]]:
+    """The (detail, target) of the import's per-batch audit entries."""
+    return conn.execute(
+        "SELECT detail, target FROM audit_log WHERE action = ?", (LOTE_AUDITADO,)
+    ).fetchall()

@@ -454,6 +454,29 @@ class Services:
             certificados_sat(carpetas(recursos, self.data_dir)),
         )
 
+    def reverificar_sello_sat(self) -> int:
+        """The receipts kept with their timbre's SAT seal unverified checked again with the
+        SAT certificates now at hand (services/nomina/reverificar.py); how many now verify."""
+        from icsoe_desktop.services.nomina.reverificar import reverificar
+
+        rfc = (self.empresa.rfc or "").strip().upper()
+        if not rfc:
+            return 0
+        archivo = self.archivo_evidencias
+        return reverificar(
+            self.store, self.verificador_nomina(rfc), archivo.recibos, archivo.leer_varios
+        )
+
+    def certificados_sat_del_servidor(self, ders: list[bytes]) -> int:
+        """The SAT's timbre certificates the sync server serves, kept when trusted; with any
+        new, the receipts kept unverified checked again. How many receipts now verify."""
+        from icsoe_desktop.services.nomina import certificados_sat
+
+        confianza = self.certificates.emisores.trust_store()
+        if not certificados_sat.recibidos(self.data_dir, ders, confianza):
+            return 0
+        return self.reverificar_sello_sat()
+
     def _firma_de_paquete(self, rfc: str, cer: Path, key: Path, contrasena: str) -> Firmar:
         """The contratista's e.firma opened and checked as ``informativa firmar`` does; signs
         a pack's list of SHA-256 with the issuers up to the trusted root inside."""
@@ -705,6 +728,7 @@ class Services:
             codigos_postales=self.codigos_postales,
             identidad=IdentidadArchivo(self.store, self.secrets, self.catalogo, clave),
             inhabiles=self.data_dir / inhabiles.ARCHIVO,
+            certificados_sat=self.certificados_sat_del_servidor,
         )
 
     @cached_property

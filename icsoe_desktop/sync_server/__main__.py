@@ -7,6 +7,7 @@
     python -m icsoe_desktop.sync_server esquema show|reset --database-url URL --empresa RFC
     python -m icsoe_desktop.sync_server sepomex cargar CPdescarga.zip [--empresa RFC …]
     python -m icsoe_desktop.sync_server sepomex estado
+    python -m icsoe_desktop.sync_server certificados-sat cargar CARPETA | ver
     python -m icsoe_desktop.sync_server token create --admin --database-url URL --nombre "TI"
     python -m icsoe_desktop.sync_server instalador publicar ARCHIVO --database-url URL
     python -m icsoe_desktop.sync_server verificar|reparar [--empresa RFC]
@@ -152,6 +153,9 @@ def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop.sync_server import inhabiles
 
     inhabiles.agregar_parser(commands, database)
+    from icsoe_desktop.sync_server import certificados_sat
+
+    certificados_sat.agregar_parser(commands, database)
     for name, what in (
         (
             "verificar",
@@ -333,6 +337,10 @@ def _run(args: argparse.Namespace, engine: Engine) -> int:
         from icsoe_desktop.sync_server import inhabiles
 
         return inhabiles.ejecutar(args, engine)
+    if args.command == "certificados-sat":
+        from icsoe_desktop.sync_server import certificados_sat
+
+        return certificados_sat.ejecutar(args, engine)
     if args.command in ("verificar", "reparar"):
         return _sumas(args, engine)
     if args.token_command == "create":

@@ -263,3 +263,17 @@ class DiasInhabiles(ServerBase):
     dias: Mapped[str] = mapped_column(Text)  # ISO dates, one a line
     fuente: Mapped[str] = mapped_column(String(200))
     cargado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CertificadoSat(ServerBase):
+    """A certificate of the SAT that seals timbres, loaded by IT with ``certificados-sat
+    cargar``: every desktop of every company receives it at its next sync, checks it against
+    its emisores confiables and verifies timbres with it. Public data only (no key)."""
+
+    __tablename__ = "certificados_sat"
+
+    numero: Mapped[str] = mapped_column(String(20), primary_key=True)  # NoCertificadoSAT
+    der: Mapped[bytes] = mapped_column(LargeBinary)
+    valido_hasta: Mapped[datetime] = mapped_column(DateTime)
+    archivo: Mapped[str] = mapped_column(String(200))  # the file it came from
+    cargado_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

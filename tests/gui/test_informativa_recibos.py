@@ -1,12 +1,16 @@
 """Proponer trabajadores desde los recibos, driven from the informativa's window as the
 capturista would: the period's payroll receipts that name the contract's contratante are
 listed all marked, those she unmarks stay out, a worker the contract has is shown and never
-added twice, Cancelar adds nothing; with no receipts for that client, or once her relation with
-the contratista ended, a message says so and the contract is left as it was."""
+added twice, Cancelar adds nothing; a worker whose SBC is under the minimum and an asimilado a
+salarios are listed apart with their reason and the others are added all the same; with no
+receipts for that client, or once her relation with the contratista ended, a message says so and
+the contract is left as it was."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -166,6 +170,75 @@ def test_the_clerk_adds_the_workers_she_leaves_marked(qtbot, services, quien, mo
     assert [f[1] for f in vistos[1]] == [nuevos[1].curp]
     assert [f[1] for f in vistos[2]] == [t.curp for t in tienen]
     assert len(svc.pagina(contrato, ana, 0, 10)) == 3
+
+
+def test_one_under_the_minimum_and_an_asimilado_are_left_out_with_their_reason(
+    qtbot, services, quien, modals, tmp_path
+):
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    gente = nc.trabajadores(6, seed=94)
+    bajo = dataclasses.replace(gente[4], sbc=Decimal("150.00"))  # under the 2026 minimum
+    asimilado = gente[5]
+    emisor = nc.Emisor()
+    recibos = [
+        (f"{t.curp}.xml", nc.recibo(emisor, t, SEMANA, subcontrataciones=((CLIENTE.rfc, "100"),)))
+        for t in (*gente[:4], bajo)
+    ]
+    recibos.append(
+        (
+            "asimilado.xml",
+            nc.recibo(
+                emisor, asimilado, SEMANA, subcontrataciones=((CLIENTE.rfc, "100"),), asimilado=True
+            ),
+        )
+    )
+    assert (
+        services.nomina.importar([nc.escribir(tmp_path / "junio", recibos)], CLI_ACTOR).guardados
+        == 6
+    )
+    # Listed by the payroll's own proposal as an asimilado, never silently as a worker.
+    (marcado_asimilado,) = [
+        p for p in services.nomina_consulta.proponer(CLI_ACTOR, PERIODO, CLIENTE.rfc) if p.asimilado
+    ]
+    assert (marcado_asimilado.curp, marcado_asimilado.nss) == (asimilado.curp, "")
+
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    vistos: list[tuple[str, list[tuple[str, ...]], list[tuple[str, ...]]]] = []
+
+    def agregar(dialog) -> None:
+        vistos.append((dialog.instruccion.text(), celdas(dialog.model), celdas(dialog.fuera_model)))
+        assert dialog.fuera.isVisible() and dialog.fuera_titulo.isVisible()
+        assert dialog.fuera.accessibleName() == (
+            "Trabajadores de los recibos que quedan fuera de la propuesta"
+        )
+        assert [marcado(dialog, r) for r in range(4)] == [True] * 4
+        qtbot.keyClick(dialog.tabla, Qt.Key.Key_Tab)  # by keyboard: the list left out next
+        assert dialog.focusWidget() is dialog.fuera
+        click(qtbot, dialog.agregar)
+
+    modals.handle(agregar)
+    click(qtbot, window.trabajadores.recibos)
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: modals.texts != [])
+    ((instruccion, propuestos, fuera),) = vistos
+    assert "4 trabajadores con recibos de nómina" in instruccion
+    assert "2 trabajadores quedan fuera de la propuesta, abajo con el motivo." in instruccion
+    assert sorted(f[1] for f in propuestos) == sorted(t.curp for t in gente[:4])
+    por_curp = {f[1]: f for f in fuera}
+    assert por_curp[asimilado.curp][4] == "asimilado a salarios: no cotiza al IMSS"
+    assert por_curp[asimilado.curp][0] == ""
+    assert por_curp[bajo.curp][3] == "150.00"
+    assert por_curp[bajo.curp][4].startswith("El SBC de $150.00 es menor que el salario mínimo")
+    assert modals.texts == ["Se agregaron 4 trabajadores al contrato desde los recibos de nómina."]
+    svc = services.informativa_trabajadores
+    assert {f.curp for f in svc.pagina(contrato, ana, 0, 10)} == {t.curp for t in gente[:4]}
+    # Proposed again: the same two stay out, nobody is left to add.
+    propuesta = svc.propuesta_de_recibos(contrato, ana)
+    assert propuesta.nuevos == [] and len(propuesta.en_contrato) == 4
+    assert sorted(f.propuesto.curp for f in propuesta.fuera) == sorted((bajo.curp, asimilado.curp))
+    assert svc.agregar_de_recibos(contrato, ana, [bajo.curp, asimilado.curp]).agregados == 0
 
 
 def test_without_receipts_for_the_client_it_says_so(qtbot, services, quien, modals, tmp_path):

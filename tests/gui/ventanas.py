@@ -96,19 +96,28 @@ def _sisub(m: Mundo):
 
 def _propuesta(m: Mundo):
     """The contract's workers as the period's receipts would propose them: the first as if
-    new, the others already on the contract."""
+    new, the others already on the contract; an asimilado left out."""
     from datetime import date
 
     from icsoe_desktop.domain.informativa.modelo import Periodo
-    from icsoe_desktop.services.informativa.asignaciones import PropuestaRecibos
-    from icsoe_desktop.services.nomina.consulta import Propuesto
+    from icsoe_desktop.services.informativa.asignaciones import Fuera, PropuestaRecibos
+    from icsoe_desktop.services.nomina.consulta import ASIMILADO, Propuesto
 
     filas = m.services.informativa_trabajadores.pagina(m.contrato, m.rfc, 0, 10)
     propuestos = [
         Propuesto(f.curp, f.nss, "", f.nombre or "TRABAJADOR", f.sbc, date(2026, 6, 14), 2)
         for f in filas
     ]
-    return PropuestaRecibos("CNT010101A14", Periodo(2026, 2), propuestos[:1], propuestos[1:])
+    asimilado = Propuesto(
+        "PEMA800101HDFRRN09", "", "", "ASIMILADO", 0, date(2026, 6, 14), 1, asimilado=True
+    )
+    return PropuestaRecibos(
+        "CNT010101A14",
+        Periodo(2026, 2),
+        propuestos[:1],
+        propuestos[1:],
+        [Fuera(asimilado, ASIMILADO)],
+    )
 
 
 def _salarios():

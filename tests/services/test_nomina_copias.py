@@ -88,3 +88,44 @@ def test_a_conflicting_or_likely_copy_is_refused_and_the_kept_xml_stays(
     # The receipts kept unverified, imported again: their SAT seal now says verified.
     assert services.nomina.importar([tmp_path / "a"], CLI_ACTOR).duplicados == 2
     assert all(f.sello_sat for f in services.nomina_consulta.listar(CLI_ACTOR, Periodo(2026, 1)))
+
+
+def test_receipts_kept_unverified_are_checked_again_when_the_certificate_arrives(
+    services, data_dir, tmp_path
+) -> None:
+    """Once the SAT's certificate is added (here by IT's command; the sync does the same with
+    those the server serves, keeping only the SAT's, trusted), each receipt kept «sin
+    verificar» is verified again, and one whose timbre was altered stays unverified."""
+    from icsoe_desktop.services.nomina import certificados_sat
+
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir, sat=False)
+    (bueno, xml), (otro, otro_xml) = nc.nomina(
+        nc.Emisor(), nc.trabajadores(2, seed=6), nc.semanas(date(2026, 3, 2), 1)
+    )
+    uuid = otro[:-4]
+    alterado = otro_xml.replace(uuid.encode(), ("0" * 8 + uuid[8:]).encode())
+    carpeta = nc.escribir(tmp_path / "a", [(bueno, xml), ("alterado.xml", alterado)])
+    assert services.nomina.importar([carpeta], CLI_ACTOR).sin_sello_sat == 2
+    assert services.reverificar_sello_sat() == 0  # no certificate yet
+
+    confianza = services.certificates.emisores.trust_store()
+    llegados = [nc.csd().cer, b"no es un certificado"]
+    assert certificados_sat.recibidos(data_dir, llegados, confianza) == []  # neither the SAT's
+    sat = tmp_path / "sat.cer"
+    sat.write_bytes(nc.certificado_sat().cer)
+    hecho = cli(data_dir, "nomina", "certificados-sat", "agregar", sat)
+    assert hecho.returncode == 0, hecho.stderr
+    assert hecho.stdout.splitlines()[-1] == (
+        "1 recibo guardado sin verificar de Servicios del Mayab SA de CV "
+        f"({nc.RFC_EMPRESA}) ya tiene el sello del SAT verificado."
+    )
+    llegados.append(nc.certificado_sat().cer)
+    assert certificados_sat.recibidos(data_dir, llegados, confianza) == []  # held already
+    assert services.reverificar_sello_sat() == 0  # the altered one stays unverified
+    filas = services.nomina_consulta.listar(CLI_ACTOR, Periodo(2026, 1))
+    assert {f.timbre.lower(): f.sello_sat for f in filas} == {
+        bueno[:-4].lower(): True,
+        ("0" * 8 + uuid[8:]).lower(): False,
+    }

@@ -81,6 +81,9 @@ def test_weekly_and_biweekly_receipts_in_folders_are_stored_once(empresa, gente,
     assert [d for _, d in _auditoria(empresa, "nomina_importada")][-1].startswith(
         f"{total} recibos leídos"
     )
+    (lote,) = _auditoria(empresa, "nomina_lote_guardado")  # the import again stored none
+    primero = min(n.removesuffix(".xml") for n, _ in semanales + quincenales).upper()
+    assert lote == (carpeta.name, f"{total} recibos guardados; UUID {primero} a {lote[1][-36:]}")
 
     filas = empresa.nomina_consulta.listar(CLI_ACTOR, CUATRIMESTRE, con_importes=True)
     assert len(filas) == total

@@ -13,6 +13,7 @@ import lists it and keeps it out.
 from __future__ import annotations
 
 from icsoe_desktop.domain.nomina.recibo import (
+    ASIMILADOS,
     MAX_XML,
     Incapacidad,
     Percepcion,
@@ -30,6 +31,7 @@ from icsoe_desktop.domain.nomina.sello import (
 )
 
 __all__ = [
+    "ASIMILADOS",
     "MAX_XML",
     "SAT_NO_DISPONIBLE",
     "SAT_VERIFICADO",

@@ -67,6 +67,11 @@ class Timbre:
     leyenda: str = ""
 
 
+# c_TipoRegimen of the asimilados a salarios (LISR 94: cooperativas, consejos, comisionistas,
+# honorarios, acciones, otros): paid without the IMSS.
+ASIMILADOS = frozenset({"05", "06", "07", "08", "09", "10", "11"})
+
+
 @dataclass(frozen=True, slots=True)
 class Recibo:
     version: str  # «4.0» | «3.3»
@@ -102,6 +107,12 @@ class Recibo:
     # Its deducciones of type 010 «Pago por crédito de vivienda» (the worker's INFONAVIT loan
     # discounted), centavos: the SISUB's amortizaciones.
     vivienda: int = 0
+    tipo_regimen: str = ""  # c_TipoRegimen: 02 sueldos; 05 to 11 asimilados a salarios
+
+    @property
+    def asimilado(self) -> bool:
+        """Paid as asimilado a salarios: no NSS, no SBC, not under the IMSS."""
+        return self.tipo_regimen in ASIMILADOS
 
 
 _local = threading.local()  # an lxml parser is used by one thread at a time
@@ -359,6 +370,7 @@ def leer_con_timbre(root: Elemento) -> tuple[Recibo, Elemento]:
         nombre=(receptor.get("Nombre") or "").strip(),
         total=_centavos(root.get("Total"), "Total"),
         nss=(n_receptor.get("NumSeguridadSocial") or "").strip(),
+        tipo_regimen=(n_receptor.get("TipoRegimen") or "").strip(),
         curp=_attr(n_receptor, "Curp", "el Receptor de la nómina").upper(),
         registro_patronal=(
             (n_emisor.get("RegistroPatronal") or "").strip() if n_emisor is not None else ""

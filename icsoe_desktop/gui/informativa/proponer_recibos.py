@@ -1,7 +1,9 @@
 """Proponer trabajadores desde los recibos: the workers whose payroll receipts of the
 informativa's cuatrimestre name the contract's contratante, all marked; the clerk unmarks those
 who do not serve this contract and Agregar adds the rest (the audit records that they came from
-the receipts). Those the contract already has are listed apart, below, and never added twice.
+the receipts). Those the contract already has are listed apart, below, and never added twice;
+those left out (data Agregar would refuse, such as an SBC under the minimum, or an asimilado a
+salarios) are listed last with their reason, and never keep the others from being added.
 
 The window reads the proposal off its thread (``proponer``) and opens this dialog with it."""
 
@@ -31,6 +33,7 @@ from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.tabla_lectura import tabla_de_lectura
 from icsoe_desktop.services.informativa.asignaciones import (
+    Fuera,
     PropuestaRecibos,
     ResultadoImportacion,
 )
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 
 TITLE = "Proponer trabajadores desde los recibos"
 CABECERAS = ("NSS", "CURP", "Nombre", "Último SBC", "Recibos")
+CABECERAS_FUERA = ("NSS", "CURP", "Nombre", "Último SBC", "Motivo")
 SBC, RECIBOS = 3, 4
 MSG_LEYENDO = "Leyendo los recibos de nómina del periodo…"
 MSG_SIN_RECIBOS = (
@@ -57,6 +61,12 @@ MSG_TODOS_YA = (
     "en el contrato: no hay a quién agregar."
 )
 MSG_YA = "{cuantos} ya en el contrato se muestra{n} abajo: no se agrega{n} de nuevo."
+MSG_FUERA = "{cuantos} queda{n} fuera de la propuesta, abajo con el motivo."
+MSG_NINGUNO = (
+    "Ninguno de los {cuantos} con recibos de nómina de {periodo} que nombran al contratante "
+    "{rfc} se puede agregar: el motivo de cada uno está abajo."
+)
+MSG_FUERA_TITULO = "Fuera de la propuesta (no se agregan; el motivo en la última columna):"
 MSG_MARCA = "Marca los trabajadores que quieres agregar."
 MSG_AGREGANDO = "Agregando los trabajadores…"
 MSG_NO_AGREGADOS = "No se agregó ningún trabajador:"
@@ -66,6 +76,11 @@ MAX_PROBLEMAS = 10
 
 def _celdas(p: Propuesto) -> tuple[str, str, str, str, str]:
     return (p.nss, p.curp, p.nombre, pesos_text(p.sbc), f"{p.recibos:,}")
+
+
+def _celdas_fuera(f: Fuera) -> tuple[str, str, str, str, str]:
+    p = f.propuesto
+    return (p.nss, p.curp, p.nombre, pesos_text(p.sbc), f.motivo)
 
 
 def proponer(
@@ -95,7 +110,7 @@ def _mostrar(
     propuesta: PropuestaRecibos,
     al_agregar: Callable[[], None],
 ) -> None:
-    if not propuesta.nuevos and not propuesta.en_contrato:
+    if not propuesta.nuevos and not propuesta.en_contrato and not propuesta.fuera:
         texto = MSG_SIN_RECIBOS.format(periodo=propuesta.periodo.texto, rfc=propuesta.contratante)
         msgbox.information(parent, texto, TITLE)
         return
@@ -122,6 +137,7 @@ class ProponerRecibosDialog(QDialog):
         layout = QVBoxLayout(self)
         periodo, rfc = propuesta.periodo.texto, propuesta.contratante
         nuevos, ya = len(propuesta.nuevos), len(propuesta.en_contrato)
+        fuera = len(propuesta.fuera)
         if nuevos:
             texto = MSG_INSTRUCCION.format(
                 cuantos=plural(nuevos, "trabajador", "trabajadores"), periodo=periodo, rfc=rfc
@@ -130,9 +146,17 @@ class ProponerRecibosDialog(QDialog):
                 texto += " " + MSG_YA.format(
                     cuantos=plural(ya, "trabajador", "trabajadores"), n="n" if ya > 1 else ""
                 )
+        elif fuera:
+            texto = MSG_NINGUNO.format(
+                cuantos=plural(ya + fuera, "trabajador", "trabajadores"), periodo=periodo, rfc=rfc
+            )
         else:
             texto = MSG_TODOS_YA.format(
                 cuantos=plural(ya, "trabajador", "trabajadores"), periodo=periodo, rfc=rfc
+            )
+        if fuera and nuevos:
+            texto += " " + MSG_FUERA.format(
+                cuantos=plural(fuera, "trabajador", "trabajadores"), n="n" if fuera > 1 else ""
             )
         self.instruccion = QLabel(texto)
         self.instruccion.setObjectName("instruccionLabel")
@@ -171,6 +195,24 @@ class ProponerRecibosDialog(QDialog):
         self.ya.setVisible(bool(ya))
         layout.addWidget(self.ya_titulo)
         layout.addWidget(self.ya, 1)
+        self.fuera_titulo = QLabel(MSG_FUERA_TITULO)
+        self.fuera_titulo.setObjectName("fueraLabel")
+        self.fuera_model: RowsModel[Fuera] = RowsDerechaModel(
+            CABECERAS_FUERA, _celdas_fuera, derecha={SBC}
+        )
+        self.fuera_model.set_rows(propuesta.fuera)
+        self.fuera = self._tabla(
+            self.fuera_model,
+            "fueraTable",
+            "Trabajadores de los recibos que quedan fuera de la propuesta",
+            "Los trabajadores de los recibos que no se agregan, uno por fila, con el motivo",
+        )
+        self.fuera.horizontalHeader().setStretchLastSection(True)  # the reason, read whole
+        self.fuera_titulo.setBuddy(self.fuera)
+        self.fuera_titulo.setVisible(bool(fuera))
+        self.fuera.setVisible(bool(fuera))
+        layout.addWidget(self.fuera_titulo)
+        layout.addWidget(self.fuera, 1)
         self.agregar, self.cancelar = hacer_o_cancelar(
             self, layout, "Agregar", "agregarButton", self._agregar
         )
@@ -178,7 +220,8 @@ class ProponerRecibosDialog(QDialog):
         self.agregar.setEnabled(bool(nuevos))
         self.cancelar.setAccessibleName("Cancelar sin agregar trabajadores")
         self.setTabOrder(self.tabla, self.ya)
-        self.setTabOrder(self.ya, self.agregar)
+        self.setTabOrder(self.ya, self.fuera)
+        self.setTabOrder(self.fuera, self.agregar)
         self.setTabOrder(self.agregar, self.cancelar)
         self.resize(900, 520)
         centrar(self, parent)  # fits the screen, centred on its window
@@ -187,12 +230,12 @@ class ProponerRecibosDialog(QDialog):
             self.tabla.selectRow(0)
             self.tabla.setFocus()
         else:
-            self.ya.selectRow(0)
+            (self.ya if ya else self.fuera).selectRow(0)
             self.cancelar.setFocus()
 
     def _tabla(
         self,
-        model: RowsModel[Propuesto],
+        model: RowsModel[Propuesto] | RowsModel[Fuera],
         nombre: str,
         accesible: str,
         descripcion: str,

@@ -78,15 +78,27 @@ def _encontrados(buscar: str, indice: bool) -> ColumnElement[bool] | None:
     return orden_sql.en_el_indice(lo, hi) if indice else orden_sql.en_el_renglon(lo)
 
 
+@dataclass(frozen=True)
+class Fuera:
+    """A worker of the receipts left out of the proposal, and why (what the clerk fixes at
+    the payroll, or an asimilado a salarios, who never goes in a contract's IMSS list)."""
+
+    propuesto: Propuesto
+    motivo: str
+
+
 @dataclass
 class PropuestaRecibos:
-    """The workers the period's receipts propose for a contract: ``nuevos`` to add, and those
-    the contract already has (shown, never added twice)."""
+    """The workers the period's receipts propose for a contract: ``nuevos`` to add, those
+    the contract already has (shown, never added twice) and those ``fuera``: one whose data
+    would be refused (an SBC under the minimum, an NSS that is not one…) or an asimilado,
+    named with the reason, so that one never keeps the others from being added."""
 
     contratante: str  # its RFC
     periodo: Periodo
     nuevos: list[Propuesto] = field(default_factory=list)
     en_contrato: list[Propuesto] = field(default_factory=list)
+    fuera: list[Fuera] = field(default_factory=list)
 
 
 class TrabajadoresContratoService(InformativaBase):
@@ -232,12 +244,14 @@ class TrabajadoresContratoService(InformativaBase):
     def propuestos_de_recibos(self, contrato: str, actor: str | None) -> list[Propuesto]:
         """*Proponer trabajadores desde los recibos*: the workers whose receipts of the
         informativa's cuatrimestre name the contract's contratante (services/nomina), with the
-        SBC of the latest, less those the contract already has (by CURP or NSS)."""
+        SBC of the latest, less those the contract already has (by CURP or NSS) and those left
+        out (``PropuestaRecibos.fuera``)."""
         return self.propuesta_de_recibos(contrato, actor).nuevos
 
     def propuesta_de_recibos(self, contrato: str, actor: str | None) -> PropuestaRecibos:
-        """``propuestos_de_recibos`` and, apart, those of the receipts the contract has."""
-        from icsoe_desktop.services.nomina.consulta import propuestos_en
+        """``propuestos_de_recibos`` and, apart, those of the receipts the contract has and
+        those left out with their reason."""
+        from icsoe_desktop.services.nomina.consulta import ASIMILADO, propuestos_en
 
         with self._store.session() as session:
             row, informativa = self._contrato(session, contrato, actor)
@@ -251,11 +265,30 @@ class TrabajadoresContratoService(InformativaBase):
                     ContratoTrabajador.deleted.is_(False),
                 )
             ).all()
-        curps, nss = {c for c, _ in ya}, {n for _, n in ya}
-        propuesta = PropuestaRecibos(contratante.rfc, periodo)
-        for p in propuestos:
-            en_contrato = p.curp in curps or p.nss in nss
-            (propuesta.en_contrato if en_contrato else propuesta.nuevos).append(p)
+            curps, nss = {c for c, _ in ya}, {n for _, n in ya}
+            propuesta = PropuestaRecibos(contratante.rfc, periodo)
+            candidatos = []
+            for p in propuestos:
+                if p.curp in curps or p.nss in nss:
+                    propuesta.en_contrato.append(p)
+                elif p.asimilado:
+                    propuesta.fuera.append(Fuera(p, ASIMILADO))
+                else:
+                    candidatos.append(p)
+            # Each checked as Agregar would check it: one refused is left out with its
+            # reason, never all of them with it.
+            motivos: dict[int, list[str]] = {}
+            como_trabajadores = [
+                Trabajador(p.nss, p.curp, p.sbc or 0, p.nombre[:100]) for p in candidatos
+            ]
+            for problema in self._problemas(session, row, informativa, como_trabajadores):
+                if problema.renglon is not None:
+                    motivos.setdefault(problema.renglon, []).append(problema.mensaje)
+        for renglon, p in enumerate(candidatos, start=1):
+            if renglon in motivos:
+                propuesta.fuera.append(Fuera(p, " ".join(dict.fromkeys(motivos[renglon]))))
+            else:
+                propuesta.nuevos.append(p)
         return propuesta
 
     def agregar_de_recibos(

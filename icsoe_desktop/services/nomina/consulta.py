@@ -56,9 +56,13 @@ class Propuesto:
     sbc: int | None  # centavos, of the latest receipt naming the client; None: no amounts
     fecha_final: date  # of that receipt
     recibos: int  # how many of his receipts in the period name the client
+    # Paid as asimilado a salarios by that receipt (its TipoRegimen; one kept without it: no
+    # NSS and no SBC): not under the IMSS, never proposed as an ordinary worker.
+    asimilado: bool = False
 
 
 POSIBLE_MODIFICACION = "posible modificación salarial no avisada"
+ASIMILADO = "asimilado a salarios: no cotiza al IMSS"  # why one is never proposed
 PLAZO_HABILES = 5  # días hábiles to file a salary modification with IDSE
 
 
@@ -232,7 +236,16 @@ def propuestos_en(session: Session, periodo: Periodo, contratante: str) -> list[
     r, s = ReciboNomina, SubcontratacionNomina
     ultima = func.max(r.fecha_final)  # SQLite: the bare columns come from the max's row
     consulta = (
-        select(r.curp, r.nss, r.rfc, r.nombre, r.sbc, ultima, func.count())
+        select(
+            r.curp,
+            r.nss,
+            r.rfc,
+            r.nombre,
+            r.sbc,
+            ultima,
+            func.count(),
+            func.json_extract(r.detalle, "$.r"),
+        )
         .join(s, s.recibo_id == r.id)
         .where(
             s.rfc == contratante.strip().upper(),
@@ -253,8 +266,9 @@ def propuestos_en(session: Session, periodo: Periodo, contratante: str) -> list[
             sbc=sbc,
             fecha_final=fecha,
             recibos=cuantos,
+            asimilado=regimen is not None or (not nss and not sbc),
         )
-        for curp, nss, rfc, nombre, sbc, fecha, cuantos in session.execute(consulta)
+        for curp, nss, rfc, nombre, sbc, fecha, cuantos, regimen in session.execute(consulta)
     ]
     return sorted(propuestos, key=lambda p: (p.nss, p.curp))
 

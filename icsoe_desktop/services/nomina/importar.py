@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from hashlib import sha256
 from pathlib import Path
 
@@ -55,6 +56,7 @@ from icsoe_desktop.store.sin_disparadores import insert_untriggered
 
 LOTE = 2_000  # receipts per commit: a kill loses at most these, re-read at the next import
 MAX_LISTADOS = 10_000  # refusals and duplicates named one by one; beyond, only counted
+LOTE_AUDITADO = "nomina_lote_guardado"  # each committed batch's audit entry, in its transaction
 CERTIFICADOS_SAT_DIR = "certificados_sat"  # the SAT's certificates that seal timbres (.cer)
 # Each receipt's XML kept by its UUID: (UUID, XML, the XML as a zlib stream or None).
 GuardarXml = Callable[[Iterable[tuple[str, bytes, bytes | None]]], None]
@@ -211,7 +213,12 @@ class NominaImporter:
             try:
                 with archivo as guardar_xml:
                     lector = _Lector(
-                        self._store, verificador, reporte, guardar_xml, self._xml_guardados
+                        self._store,
+                        verificador,
+                        reporte,
+                        guardar_xml,
+                        self._xml_guardados,
+                        partial(self._audit.record, actor=actor, target=nombres),
                     )
                     lector.leer(origen, lambda hechos: avance(hechos, total))
             except OperacionCancelada:
@@ -231,7 +238,9 @@ class NominaImporter:
 
 
 class _Lector:
-    """One import's reading and saving: the receipts verified, saved a batch at a time."""
+    """One import's reading and saving: the receipts verified, saved a batch at a time.
+    ``auditar(session, action=…, detail=…)``: the audit entry written in a batch's own
+    transaction, so that a run killed after some batches leaves each stored receipt audited."""
 
     def __init__(
         self,
@@ -240,12 +249,14 @@ class _Lector:
         reporte: ReporteNomina,
         guardar_xml: GuardarXml | None,
         xml_guardados: XmlGuardados | None = None,
+        auditar: Callable[..., None] | None = None,
     ) -> None:
         self._store = store
         self._verificador = verificador
         self._reporte = reporte
         self._guardar_xml = guardar_xml
         self._xml_guardados = xml_guardados
+        self._auditar = auditar
 
     def leer(self, origen: fuentes.Origen, avance: Callable[[int], None]) -> None:
         """Every receipt of ``origen`` verified, saved a batch at a time."""
@@ -285,7 +296,13 @@ class _Lector:
         with self._store.session(immediate=True) as session:
             conn = session.connection()
             with rare_checkpoints(conn):
+                sustituidos = self._reporte.sustituidos
                 quedan = self._escribir(session, lote, uuids)
+                quitados = self._reporte.sustituidos - sustituidos
+                if self._auditar is not None and (quedan or quitados):
+                    self._auditar(
+                        session, action=LOTE_AUDITADO, detail=_detalle_lote(quedan, quitados)
+                    )
                 session.flush()
                 # Committed here, without a checkpoint: each batch rewrites most pages of the
                 # indexes by UUID, NSS and CURP, copied into the database once at the end.
@@ -353,8 +370,25 @@ class _Lector:
         reporte.sustituidos += len(nuevos) - len(quedan)
         reporte.sustituidos += _sustituir(session, quedan)
         _insertar(conn, quedan)
-        _sello_sat_verificado(session, verificados)
+        sello_sat_verificado(session, verificados)
         return quedan
+
+
+def _detalle_lote(quedan: list[Verificado], quitados: int) -> str:
+    """A committed batch's audit detail: how many receipts it stored (the count first, as
+    ``recibos_de_lote`` reads it back) and the first and last UUID of them."""
+    partes = [f"{len(quedan):,} recibos guardados"]
+    if quedan:
+        uuids = sorted(h.recibo.timbre.uuid.upper() for h in quedan)
+        partes.append(f"UUID {uuids[0]} a {uuids[-1]}")
+    if quitados:
+        partes.append(f"{quitados:,} sustituidos")
+    return "; ".join(partes)
+
+
+def recibos_de_lote(detalle: str) -> int:
+    """How many receipts a ``LOTE_AUDITADO`` entry says its batch stored."""
+    return int(detalle.split(" ", 1)[0].replace(",", ""))
 
 
 def _conflicto(hecho: Verificado) -> ReciboRechazado:
@@ -421,7 +455,7 @@ class _Copias:
         return False
 
 
-def _sello_sat_verificado(session: Session, uuids: list[str]) -> None:
+def sello_sat_verificado(session: Session, uuids: list[str]) -> None:
     """Receipts kept with their SAT seal unverified, imported again once IT loaded the SAT's
     certificate, say so from now on: through the ORM, so that the change travels."""
     if not uuids:
@@ -482,6 +516,8 @@ def detalle(recibo: Recibo) -> str:
     detalle: dict[str, object] = dict(partes)
     if recibo.vivienda:  # read by the SISUB (json_extract): no child table of its own
         detalle["v"] = recibo.vivienda
+    if recibo.asimilado:  # read by Proponer (json_extract): an asimilado is never proposed
+        detalle["r"] = recibo.tipo_regimen
     return json.dumps(detalle, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid as uuid_module
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,7 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync.catalogo import CatalogoCompartido
+from icsoe_desktop.services.sync.certificados_sat import CertificadosCompartidos
 from icsoe_desktop.services.sync.conflictos import ConflictosService
 from icsoe_desktop.services.sync.encode import pending_count
 from icsoe_desktop.services.sync.estado import EstadoSync
@@ -139,10 +141,13 @@ class SyncService:
         codigos_postales: CodigosPostalesService | None = None,
         identidad: IdentidadArchivo | None = None,
         inhabiles: Path | None = None,
+        certificados_sat: Callable[[list[bytes]], int] | None = None,
     ) -> None:
         """``identidad``: where this store's file identity is recorded (by default the
         keyring alone, under the store's path); ``inhabiles``: where the INFONAVIT's
-        non-business days the server serves are kept (None: not asked)."""
+        non-business days the server serves are kept (None: not asked);
+        ``certificados_sat``: what takes the SAT's timbre certificates the server serves
+        (services/sync/certificados_sat.py; None: not asked)."""
         self._permisos = permisos
         self._store = store
         self._settings = settings
@@ -165,6 +170,11 @@ class SyncService:
         )
         self._inhabiles = (
             InhabilesCompartidos(self.transporte, inhabiles) if inhabiles is not None else None
+        )
+        self._certificados_sat = (
+            CertificadosCompartidos(self.transporte, certificados_sat)
+            if certificados_sat is not None
+            else None
         )
 
     # --- settings ------------------------------------------------------------------------------
@@ -327,6 +337,8 @@ class SyncService:
                 catalogo = self._catalogo.sincronizar(http, base) if self._catalogo else ""
                 if self._inhabiles is not None:
                     self._inhabiles.sincronizar(http, base)
+                if self._certificados_sat is not None:
+                    self._certificados_sat.sincronizar(http, base)
         except SyncError as exc:
             self.estado.escribir(last_result="sin_conexion" if exc.offline else "error")
             raise

@@ -59,7 +59,8 @@ class ReciboNomina(SyncedMixin, Base):
     # Never sent: a receipt another desktop imported arrives as not verified here.
     sello_sat: Mapped[int] = mapped_column(Integer, default=0)
     # The children as JSON: {"p": [[tipo, gravado, exento]…], "i": [[dias, tipo, importe]…],
-    # "s": [[rfc, porcentaje]…]} (each key only when the receipt has some).
+    # "s": [[rfc, porcentaje]…]} (each key only when the receipt has some); "v": its deducciones
+    # 010 (the SISUB's), "r": its TipoRegimen when asimilados (Proponer leaves it out).
     detalle: Mapped[str] = mapped_column(String, default="{}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from icsoe_desktop.sync_server.rutas import (
+    certificados_sat,
     deriva,
     estado,
     inhabiles,
@@ -26,4 +27,5 @@ RUTAS: list[Route] = [
     *sepomex.RUTAS,
     *instalador.RUTAS,
     *inhabiles.RUTAS,
+    *certificados_sat.RUTAS,
 ]
