@@ -14,7 +14,9 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.models import NominaXml, ReciboNomina
+from icsoe_desktop.services.acceso.accounts import Registration
 from tests import nomina_cfdi as nc
+from tests.services.test_vencimientos import ANA, PASSWORD
 
 CLIENTE, OTRO, _ = nc.CLIENTES
 OCTUBRE, NOVIEMBRE = Mes(2026, 10), Mes(2026, 11)
@@ -133,3 +135,9 @@ def test_the_board_counts_the_missing_weeks_estado_names(services, data_dir, tmp
     )
     completa = replace(celda, faltan=0)
     assert not completa.completa and completa.pendiente  # the receipts alone keep it pending
+    # ICSOE › Vencimientos says what the board's cell says (tests' clock: 22/11/2026).
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    pendientes = {
+        (e.contratante, e.mes): e.faltan for e in services.vencimientos.tablero(ANA).evidencias
+    }
+    assert pendientes[(cliente, OCTUBRE)] == celda.texto

@@ -1,16 +1,27 @@
 """The clients' monthly evidence on ICSOE › Vencimientos: for the last two months, each client
 whose receipts name it and whose evidence is not complete, with the day it is due (its own, or
-the 17th of the next month). Read from an empresa's store with the board's plain queries."""
+the 17th of the next month). Read from an empresa's store with the board's plain queries; the
+receipts its workers lack (one per missing week, quincena…) counted as the board counts them
+(``recibos_esperados``), so both say the same «Faltan»."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import create_engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
 from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.services.empresas.servicio import EmpresaInfo
+from icsoe_desktop.services.evidencias import recibos_esperados
 from icsoe_desktop.services.evidencias.tablero import leer, meses_hasta
+from icsoe_desktop.store import plain
 
 
 @dataclass(frozen=True)
@@ -30,9 +41,13 @@ class EvidenciaPendiente:
 
 def por_entregar(path: Path, empresa: EmpresaInfo, hoy: date) -> list[EvidenciaPendiente]:
     anterior = Mes(hoy.year - (hoy.month == 1), 12 if hoy.month == 1 else hoy.month - 1)
+    meses = meses_hasta(anterior, 2)
+    filas = leer(path, meses)
+    semanas = _semanas(path, meses, hoy) if filas else {}
     pendientes = []
-    for fila in leer(path, meses_hasta(anterior, 2)):
+    for fila in filas:
         for celda in fila.celdas:
+            celda = replace(celda, recibos_faltan=semanas.get((fila.contratante, celda.mes), 0))
             if celda.recibos and not celda.completa:
                 pendientes.append(
                     EvidenciaPendiente(
@@ -46,6 +61,24 @@ def por_entregar(path: Path, empresa: EmpresaInfo, hoy: date) -> list[EvidenciaP
                     )
                 )
     return pendientes
+
+
+def _semanas(path: Path, meses: list[Mes], hoy: date) -> dict[tuple[str, Mes], int]:
+    """(client, month) → the receipts its workers lack. A store of a release without the
+    receipts' periodicity counts none (its cells say what its documents lack)."""
+    with closing(plain.connect(path)) as conn:
+        engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+        try:
+            with Session(engine) as session:
+                return {
+                    (cliente, mes): len(lineas)
+                    for mes in meses
+                    for cliente, lineas in recibos_esperados.del_mes(session, mes, hoy).items()
+                }
+        except (DBAPIError, sqlite3.Error):
+            return {}
+        finally:
+            engine.dispose()
 
 
 __all__ = ["EvidenciaPendiente", "por_entregar"]
