@@ -326,6 +326,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "movimientos_conteo",  # derived from movimientos by triggers on each desktop
         "movimientos_total",  # the same, without the day
         "movimientos_cambiados",  # which movements were written lately: for the find box's copy
+        "clases_cambiadas",  # which kinds each writer of this file wrote: the windows' wake-up
         # The audit log's chain: each desktop links the entries in the order it got them
         "audit_cadena",
         # A receipt's children, written on each desktop from its ``detalle`` by a trigger

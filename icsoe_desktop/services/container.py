@@ -251,12 +251,17 @@ class Services:
         abierta.store.verificar_constancia = lambda pdf: self.informativa_firma.verificar(pdf)
 
     def mirar_fuera(self) -> None:
-        """The open empresa's movements written by another program (the command line beside
-        the app) announced here, as this process's writes are: the windows' wake-up
+        """What another program (the command line beside the app) wrote in the open empresa
+        announced here, kind by kind, as this process's writes are: the windows' wake-up
         (store/vigencia.py); asked by the GUI every few seconds."""
         store: Store | None = getattr(self, "store", None)
-        if store is not None and store.vigencia.de_fuera(store.cambios.anuncios):
-            store.cambios.anunciar({MOVIMIENTOS})
+        if store is None:
+            return
+        clases = store.vigencia.clases_de_fuera(store.escritor.proceso)
+        if store.vigencia.de_fuera(store.cambios.anuncios):
+            clases.add(MOVIMIENTOS)
+        if clases:
+            store.cambios.anunciar(clases)
 
     @property
     def bitacora_alterada(self) -> str:

@@ -6,10 +6,19 @@ the sync's tracking (store/tracking.py) sees every write to send it.
 
 Every table is placed: a kind, or in ``SIN_VENTANA`` (what no window shows), so a new table is
 a decision here (tests/store/test_cambiados.py).
+
+Each transaction also counts, in the same transaction, the kinds it wrote under its writer's
+number (``clases_cambiadas``, one row per kind and writer: ``anotar``), so another program's
+commit is told to the open app kind by kind (store/vigencia.py) — the command line importing
+receipts beside the app wakes its receipts' windows. Kill-safe by construction: the count
+commits with the rows or not at all. Writes made outside a session (a raw connection's bulk
+insert) are not counted: those of movements have their own record (``movimientos_cambiados``).
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -88,6 +97,7 @@ SIN_VENTANA = frozenset(
         "movimientos_conteo",
         "movimientos_total",
         "movimientos_cambiados",
+        "clases_cambiadas",
         "outbox",
         "audit_log",
         "audit_cadena",
@@ -96,6 +106,26 @@ SIN_VENTANA = frozenset(
 
 _ESCRITAS = "cambiados_escritos"  # this transaction's kinds, until it commits
 CONFIRMADAS = "cambiados_confirmados"  # the committed ones, until the session closes
+_ANOTADAS = "cambiados_anotados"  # this transaction's kinds already counted in the file
+_ESCRITOR = "cambiados_escritor"  # the store's ``Escritor`` (the sessionmaker's info)
+
+# Rows of other writers untouched this long are let go of (a writer's row only says «it wrote
+# since you last looked»: a reader that has not looked for a week reads everything again).
+OLVIDO_S = 7 * 24 * 3600
+_ANOTAR = (
+    "INSERT INTO clases_cambiadas (clase, proceso, n, momento) VALUES (?, ?, 1, ?) "
+    "ON CONFLICT (clase, proceso) DO UPDATE SET n = n + 1, momento = excluded.momento"
+)
+_OLVIDAR = "DELETE FROM clases_cambiadas WHERE proceso != ? AND momento < ?"
+
+
+@dataclass
+class Escritor:
+    """One opened store as a writer: its random number, and whether it let go of the stale
+    rows yet (once, with its first write: no write at opening)."""
+
+    proceso: int
+    podado: bool = False
 
 
 def _clases(tablas: set[str]) -> set[str]:
@@ -114,7 +144,7 @@ def _al_escribir(session: Session, _context: object) -> None:
         if type(obj) not in modelos and session.is_modified(obj):
             modelos.add(type(obj))
     tablas = {inspect(modelo).local_table.name for modelo in modelos}
-    _escritas(session).update(_clases(tablas))
+    _anotar(session, _clases(tablas))
 
 
 def _al_ejecutar(estado: ORMExecuteState) -> None:
@@ -122,10 +152,29 @@ def _al_ejecutar(estado: ORMExecuteState) -> None:
     if estado.is_insert or estado.is_update or estado.is_delete:
         tabla: Any = getattr(estado.statement, "table", None)
         if tabla is not None and getattr(tabla, "name", None):
-            _escritas(estado.session).update(_clases({tabla.name}))
+            _anotar(estado.session, _clases({tabla.name}))
+
+
+def _anotar(session: Session, clases: set[str]) -> None:
+    """``clases`` written by this transaction: kept for the announcement, and counted in the
+    file once per transaction and kind (store/vigencia.py reads the other writers' counts)."""
+    _escritas(session).update(clases)
+    escritor: Escritor | None = session.info.get(_ESCRITOR)
+    anotadas: set[str] = session.info.setdefault(_ANOTADAS, set())
+    nuevas = clases - anotadas
+    if escritor is None or not nuevas:
+        return
+    anotadas.update(nuevas)
+    conn = session.connection()
+    ahora = int(time.time())
+    if not escritor.podado:
+        conn.exec_driver_sql(_OLVIDAR, (escritor.proceso, ahora - OLVIDO_S))
+        escritor.podado = True
+    conn.exec_driver_sql(_ANOTAR, [(clase, escritor.proceso, ahora) for clase in sorted(nuevas)])
 
 
 def _al_confirmar(session: Session) -> None:
+    session.info.pop(_ANOTADAS, None)
     escritas = session.info.pop(_ESCRITAS, None)
     if escritas:
         session.info.setdefault(CONFIRMADAS, set()).update(escritas)
@@ -133,10 +182,16 @@ def _al_confirmar(session: Session) -> None:
 
 def _al_deshacer(session: Session) -> None:
     session.info.pop(_ESCRITAS, None)
+    session.info.pop(_ANOTADAS, None)
 
 
-def seguidas(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    """``sessions`` that keep, in ``info[CONFIRMADAS]``, the kinds each commit wrote."""
+def seguidas(
+    sessions: sessionmaker[Session], escritor: Escritor | None = None
+) -> sessionmaker[Session]:
+    """``sessions`` that keep, in ``info[CONFIRMADAS]``, the kinds each commit wrote, and
+    count them in the file as ``escritor``'s."""
+    if escritor is not None:
+        sessions.kw.setdefault("info", {})[_ESCRITOR] = escritor
     event.listen(sessions, "after_flush", _al_escribir)
     event.listen(sessions, "do_orm_execute", _al_ejecutar)
     event.listen(sessions, "after_commit", _al_confirmar)
@@ -144,4 +199,4 @@ def seguidas(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     return sessions
 
 
-__all__ = ["CLASE_DE_TABLA", "CONFIRMADAS", "SIN_VENTANA", "seguidas"]
+__all__ = ["CLASE_DE_TABLA", "CONFIRMADAS", "SIN_VENTANA", "Escritor", "seguidas"]

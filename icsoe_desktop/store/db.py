@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -253,11 +254,14 @@ def _drop_sync_bookkeeping(conn: Connection) -> None:
     pendientes.drop_bookkeeping(driver)
 
 
-def _sessionmaker(engine: Engine, synced: bool) -> sessionmaker[Session]:
+def _sessionmaker(
+    engine: Engine, synced: bool, escritor: cambiados.Escritor
+) -> sessionmaker[Session]:
     """The store's sessions: they keep the kinds of data each commit wrote (store/
-    cambiados.py), and those of a synced store mark what they change for the sync (store/
-    tracking.py); a session made elsewhere in the process is not tracked."""
-    sessions = cambiados.seguidas(sessionmaker(engine, expire_on_commit=False))
+    cambiados.py) and count them as ``escritor``'s, and those of a synced store mark what they
+    change for the sync (store/tracking.py); a session made elsewhere in the process is not
+    tracked."""
+    sessions = cambiados.seguidas(sessionmaker(engine, expire_on_commit=False), escritor)
     return tracked(sessions) if synced else sessions
 
 
@@ -277,6 +281,9 @@ class Store:
         # Whether its movements changed, by whoever (store/vigencia.py): what is kept of them
         # is used only while it says the same.
         self.vigencia = Vigencia(path)
+        # This store as a writer of the file: the kinds its sessions write are counted under
+        # this number, which another program's look at the file tells from its own.
+        self.escritor = cambiados.Escritor(secrets.randbits(62))
         # Background readers of this file, ended before its connections close (close, reopen).
         self._al_soltar: list[Callable[[], None]] = []
         self._al_reemplazar: list[Callable[[], None]] = []
@@ -317,7 +324,7 @@ class Store:
         if solo_lectura:
             close_engine(self.engine)
             self.engine = self._engine()
-        self._sessions = _sessionmaker(self.engine, self.synced)
+        self._sessions = _sessionmaker(self.engine, self.synced, self.escritor)
 
     def _engine(self) -> Engine:
         engine = make_engine(self.path)
@@ -376,7 +383,7 @@ class Store:
         cifrar.al_abrir(self.path)  # a plain backup put in place
         self.engine = self._engine()
         upgrade(self.engine)
-        self._sessions = _sessionmaker(self.engine, self.synced)
+        self._sessions = _sessionmaker(self.engine, self.synced, self.escritor)
         self.vigencia.abrir()
 
     def al_soltar(self, terminar: Callable[[], None]) -> None:

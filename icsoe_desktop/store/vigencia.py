@@ -13,6 +13,11 @@ announced, and a file with another history (a restore) is never taken for the sa
 A store without that record (its schema before 0033, opened read-only) changes with every
 commit.
 
+The other kinds of data (receipts, evidence, the informativa…) are told by the counts each
+writer keeps of the kinds it wrote (``clases_cambiadas``, store/cambiados.py): ``clases_de_fuera``
+reads the other writers' rows once ``data_version`` moved and names each kind whose count grew
+or whose writer is new since its last look.
+
 The connection is closed with the store's (``cerrar``: a restore needs the file closed) and
 opened again by the next question once the store reopened (``abrir``); a new connection's ``data_version`` is not comparable with
 the old one's, so its first reading counts as a change.
@@ -47,6 +52,9 @@ class Vigencia:
         self._generacion = 0
         self._visto: tuple[int, int] | None = None  # (generation, announcements): ``de_fuera``
         self._cerrada = False  # with the store's connections: not opened again until ``abrir``
+        # ``clases_de_fuera``: the other writers' counts it last read, and at which data_version.
+        self._otras: dict[tuple[str, int], int] | None = None
+        self._version_otras: int | None = None
 
     def __call__(self) -> int:
         with self._lock:
@@ -80,6 +88,35 @@ class Vigencia:
         self._visto = (self(), anuncios)
         return visto is not None and visto[0] != self._visto[0] and visto[1] == anuncios
 
+    def clases_de_fuera(self, proceso: int) -> set[str]:
+        """The kinds of data writers other than ``proceso`` (this store's number) committed
+        since the last look: the windows' wake-up for what another program wrote. The first
+        look (and the first after the file was let go of) only takes note."""
+        with self._lock:
+            if self._cerrada:
+                self._otras = None
+                return set()
+            try:
+                conn = self._abierta()
+                version = conn.execute("PRAGMA data_version").fetchone()[0]
+                if version == self._version_otras and self._otras is not None:
+                    return set()
+                filas = conn.execute(
+                    "SELECT clase, proceso, n FROM clases_cambiadas WHERE proceso != ?",
+                    (proceso,),
+                ).fetchall()
+            except cifrado.Error:
+                log.info("No se leyó qué cambió en %s", self._path, exc_info=True)
+                self._otras = None
+                return set()
+            antes, self._version_otras = self._otras, version
+            self._otras = {(clase, otro): n for clase, otro, n in filas}
+            if antes is None:
+                return set()
+            return {
+                clase for (clase, otro), n in self._otras.items() if n > antes.get((clase, otro), 0)
+            }
+
     def _abierta(self) -> sqlite3.Connection:
         if self._conn is None:
             # mode=rw: a missing file (a restore between its steps) is not created empty.
@@ -112,9 +149,10 @@ class Vigencia:
     def abrir(self) -> None:
         """Its connection opened again by the next question (the store's file reopened)."""
         with self._lock:
-            self._cerrada, self._visto = False, None
+            self._cerrada, self._visto, self._otras = False, None, None
 
     def _cerrar(self) -> None:
+        self._version_otras = None  # a new connection's data_version starts anew
         if self._conn is not None:
             conn, self._conn = self._conn, None
             conn.close()

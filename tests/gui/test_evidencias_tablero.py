@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QBrush, QDesktopServices
 from PySide6.QtWidgets import QProgressDialog, QPushButton
@@ -167,3 +168,30 @@ def test_what_is_missing_as_text_and_the_pack_by_keyboard(
     with zipfile.ZipFile(paquete) as zf:
         assert zf.read("indice.xlsx") == indice.read_bytes()
         assert sum(n.endswith(".xml") for n in zf.namelist()) > 0
+
+
+@pytest.mark.slow
+def test_what_the_command_line_attaches_beside_the_open_app_shows_without_a_click(
+    qtbot, services, data_dir, tmp_path
+) -> None:
+    """The IVA acuse attached by `evidencias adjuntar` (a process of its own, beside the open
+    board): the board's October cells go from «Faltan 2» to «Falta 1» by themselves."""
+    from icsoe_desktop.gui.kit.notificador import MIRAR
+    from tests.services.test_repse import registro_pdf
+    from tests.test_cli_movimientos import cli
+
+    _empresa(services, data_dir, tmp_path)
+    board = EvidenciasTableroDialog(services, CLI_ACTOR)
+    qtbot.addWidget(board)
+    board.show()
+    model, ultima = board.model, board.model.columnCount() - 1
+    assert {model.index(r, ultima).data() for r in range(3)} == {"Faltan 2"}
+    acuse = tmp_path / "acuse_iva.pdf"
+    acuse.write_bytes(registro_pdf(documento_del_mes("acuse_iva")))
+    hecho = cli(data_dir, "evidencias", "adjuntar", "--mes", "2026-10", "--tipo", "acuse_iva",
+                "--archivo", acuse)  # fmt: skip
+    assert hecho.returncode == 0, hecho.stderr
+    qtbot.waitUntil(
+        lambda: {model.index(r, ultima).data() for r in range(3)} == {"Falta 1"},
+        timeout=5 * MIRAR,
+    )

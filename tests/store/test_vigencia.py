@@ -81,3 +81,47 @@ def test_another_programs_write_is_told_once_and_this_processs_not(tmp_path: Pat
         assert not store.vigencia.de_fuera(store.cambios.anuncios)
     finally:
         store.close()
+
+
+def test_another_programs_write_of_any_kind_is_told_by_its_kind(tmp_path: Path) -> None:
+    """The command line beside the app writes an evidence due day, then the informativa's
+    clients, through stores of its own: the app's look names those kinds, once each; its own
+    writes and a write rolled back name nothing."""
+    from sqlalchemy import update
+
+    from icsoe_desktop.domain.cambios import EVIDENCIAS, ICSOE
+    from icsoe_desktop.store.models import Contratante, EvidenciaEntrega
+
+    app = Store(tmp_path / "e.sqlite3")
+    cli = Store(tmp_path / "e.sqlite3")
+    try:
+
+        def mirar() -> set[str]:
+            return app.vigencia.clases_de_fuera(app.escritor.proceso)
+
+        assert mirar() == set()  # the first look takes note
+        with cli.session() as session:
+            session.add(EvidenciaEntrega(contratante="AAA010101AAA", dia=20))
+        assert mirar() == {EVIDENCIAS}
+        assert mirar() == set()  # told once
+        with app.session() as session:  # the app's own write: its windows heard it already
+            session.add(EvidenciaEntrega(contratante="BBB010101BBB", dia=21))
+        assert mirar() == set()
+        try:
+            with cli.session() as session:
+                session.add(EvidenciaEntrega(contratante="CCC010101CCC", dia=22))
+                session.flush()
+                raise RuntimeError("the command line stopped mid-way")
+        except RuntimeError:
+            pass
+        assert mirar() == set()  # rolled back: nothing was written
+        otro = Store(tmp_path / "e.sqlite3")  # a writer the app never saw
+        try:
+            with otro.session() as session:  # a statement, not an object: counted the same
+                session.execute(update(Contratante).values(nombre="Cliente"))
+        finally:
+            otro.close()
+        assert mirar() == {ICSOE}
+    finally:
+        cli.close()
+        app.close()

@@ -7,6 +7,7 @@ package registers every table on ``Base.metadata``, which the migrations and the
 from icsoe_desktop.store.models.accounts import IdseUser, LoginThrottle, OneTimeToken
 from icsoe_desktop.store.models.audit import AuditEntry, AuditEslabon
 from icsoe_desktop.store.models.base import Base, SyncedMixin, new_uuid
+from icsoe_desktop.store.models.cambios import ClaseCambiada
 from icsoe_desktop.store.models.empresas import AccesoEmpresa, EmpresaCatalogo
 from icsoe_desktop.store.models.evidencias import (
     EvidenciaConteo,
@@ -97,6 +98,7 @@ __all__ = [
     "Capturista",
     "CapturistaRelacion",
     "CertificadoImss",
+    "ClaseCambiada",
     "Contratante",
     "Contratista",
     "ContratoRow",
