@@ -6,10 +6,17 @@ are installed). The app therefore takes only an OS keyring that keyring ships (W
 Credential Manager, macOS Keychain, Secret Service, KWallet), or a backend named explicitly in
 PYTHON_KEYRING_BACKEND (how the test suite puts in its own) that does not keep secrets in clear
 or drop them. Otherwise there is no keyring: nothing secret is saved and the user is told.
+
+The choice is made once per process (per PYTHON_KEYRING_BACKEND), and cheaply: this system's own
+keyring is tried first, one import and one probe. Asking keyring to choose walks every installed
+backend's entry point and probes each (100–270 ms of CPU, on the sign-in's path, where the store
+key is read beside the login window); that walk is left for a system whose own keyring is not
+there, or a keyring configuration file that names another.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -50,6 +57,14 @@ _REFUSED = frozenset(
     )
 )
 _logged: set[str] = set()
+# This system's own keyring, as keyring names it.
+_NATIVO = {
+    "win32": "keyring.backends.Windows.WinVaultKeyring",
+    "darwin": "keyring.backends.macOS.Keyring",
+}.get(sys.platform, "keyring.backends.SecretService.Keyring")
+# The backend chosen, by PYTHON_KEYRING_BACKEND's value (None: not set). Only a backend found
+# is kept: a keyring that appears later (a session unlocked) is still found.
+_elegidos: dict[str | None, KeyringBackend] = {}
 
 
 def _name(backend: object) -> str:
@@ -69,9 +84,36 @@ def _once(message: str, name: str) -> None:
 
 def choose_backend() -> KeyringBackend | None:
     """The keyring backend the app may keep secrets in, or None."""
+    nombrado = os.environ.get("PYTHON_KEYRING_BACKEND")
+    found = _elegidos.get(nombrado)
+    if found is None:
+        found = _elegir(nombrado)
+        if found is not None:
+            _elegidos[nombrado] = found
+    return found
+
+
+def _nativo() -> KeyringBackend | None:
+    """This system's own keyring when it can be used here (its probe: Windows' credential API
+    loads, a Secret Service answers on the session's D-Bus), else None."""
+    modulo, _, clase = _NATIVO.rpartition(".")
+    try:
+        backend_class = getattr(importlib.import_module(modulo), clase)
+        if backend_class.viable:
+            backend: KeyringBackend = backend_class()
+            return backend
+    except Exception:  # not this system's, or broken: keyring's own choice decides
+        log.debug("El llavero %s no está disponible", _NATIVO, exc_info=True)
+    return None
+
+
+def _elegir(nombrado: str | None) -> KeyringBackend | None:
     import keyring
     from keyring.backend import by_priority, get_all_keyring
+    from keyring.core import load_config
 
+    if nombrado is None and load_config() is None and (nativo := _nativo()) is not None:
+        return nativo
     chosen = keyring.get_keyring()  # honours PYTHON_KEYRING_BACKEND; cached by keyring
     name = _name(chosen)
     if _is_os_keyring(chosen):

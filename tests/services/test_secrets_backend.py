@@ -100,3 +100,54 @@ def test_the_tests_own_backend_is_only_the_tests(tmp_path: Path) -> None:
     backend = type(keyring.get_keyring())
     assert backend.__module__ == "tests.keyring_de_prueba"
     assert backend.priority < 0  # never chosen by keyring's own look-up
+
+
+NATIVO = textwrap.dedent(
+    """
+    import json, keyring.core
+    from icsoe_desktop.services import secrets
+
+    servicio = secrets.SecretsService()
+    servicio.set("certificados-imss", "llave-de-datos", "secreto-del-certificado")
+    print(json.dumps({
+        "llavero": type(secrets.choose_backend()).__module__,
+        "leido": servicio.get("certificados-imss", "llave-de-datos"),
+        "keyring_busco": keyring.core._keyring_backend is not None,
+    }))
+    """
+)
+
+
+def test_the_systems_own_keyring_is_taken_without_keyrings_walk_of_every_backend(
+    tmp_path: Path,
+) -> None:
+    """A desktop session with its Secret Service (GNOME Keyring on a private D-Bus session, as
+    a Linux desktop has): the app keeps and reads the secret there, chosen by one probe of the
+    system's own keyring — keyring's look through every installed backend (on the sign-in's
+    path) never ran."""
+    home = tmp_path / "casa"
+    (home / "datos").mkdir(parents=True)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")
+    }
+    clean.update(HOME=str(home), XDG_DATA_HOME=str(home / "datos"))
+    clean["XDG_CONFIG_HOME"] = str(home / "config")
+    script = (
+        "printf prueba | gnome-keyring-daemon --unlock --components=secrets >/dev/null "
+        '&& exec "$0" -c "$1"'
+    )
+    done = subprocess.run(
+        ["dbus-run-session", "--", "sh", "-c", script, sys.executable, NATIVO],
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == {
+        "llavero": "keyring.backends.SecretService",
+        "leido": "secreto-del-certificado",
+        "keyring_busco": False,
+    }
