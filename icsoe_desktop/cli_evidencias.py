@@ -216,14 +216,23 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
 
 
 def _estado(args: argparse.Namespace, services: Services) -> int:
+    """A line per client; a client no receipt of the month names owes nothing, as the board
+    says («Sin recibos»), and is not counted with the ones lacking something."""
+    from icsoe_desktop.services.evidencias.servicio import SIN_RECIBOS
+
     clientes = services.evidencias.estado(CLI_ACTOR, args.mes, args.dia)
     for c in clientes:
-        faltan = "; ".join(c.faltan) or "completo"
+        faltan = SIN_RECIBOS if c.sin_recibos else "; ".join(c.faltan) or "completo"
         avisos = "; ".join(c.avisos)
         print(f"{c.contratante}\t{c.nombre}\t{c.recibos}\t{c.entrega:%d/%m/%Y}\t{faltan}\t{avisos}")
-    incompletos = sum(1 for c in clientes if not c.completo)
+    incompletos = sum(1 for c in clientes if c.pendiente)
+    sin_recibos = sum(1 for c in clientes if c.sin_recibos)
+    sin = (
+        f"; {plural(sin_recibos, 'cliente')} sin recibos (nada que entregar)" if sin_recibos else ""
+    )
     print(
-        f"{plural(len(clientes), 'cliente')} en {args.mes.clave}; {incompletos:,} con faltantes.",
+        f"{plural(len(clientes), 'cliente')} en {args.mes.clave}; {incompletos:,} con faltantes"
+        f"{sin}.",
         file=sys.stderr,
     )
     return 1 if incompletos else 0
