@@ -161,7 +161,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
         print(f"Aviso: {aviso}")
     firma = "firmado con la e.firma" if hecho.firmado else "sin firmar"
     print(
-        f"Paquete: {hecho.ruta} ({len(hecho.miembros):,} archivos, {firma}, SHA-256 {hecho.sha256})"
+        f"Paquete: {hecho.ruta} ({plural(len(hecho.miembros), 'archivo')}, {firma}, SHA-256 {hecho.sha256})"
     )
     return 1 if hecho.faltan else 0
 
@@ -205,7 +205,7 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
     for motivo in hecho.motivos:
         print(f"No corresponde: {motivo}", file=sys.stderr)
     if hecho.mas_motivos:
-        print(f"… y {hecho.mas_motivos:,} problemas más.", file=sys.stderr)
+        print(f"… y {plural(hecho.mas_motivos, 'problema')} más.", file=sys.stderr)
     if hecho.codigo == 2:
         print("El paquete NO es confiable: no lo aceptes como evidencia.", file=sys.stderr)
     elif hecho.codigo == 1:

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.texts import contraer
+from icsoe_desktop.domain.texts import contraer, plural
 
 MAX_XML = 2 * 1024 * 1024  # a receipt is a few kilobytes; the SAT's own limit is far above
 NS_CFDI = {"4.0": "http://www.sat.gob.mx/cfd/4", "3.3": "http://www.sat.gob.mx/cfd/3"}
@@ -287,7 +287,7 @@ def _complementos(complementos: list[Any]) -> tuple[Any, Any]:
     if len(nominas) > 1:
         raise ReciboRechazado(
             "varias_nominas",
-            f"Trae {len(nominas)} complementos de nómina; se admite uno por recibo.",
+            f"Trae {plural(len(nominas), 'complemento')} de nómina; se admite uno por recibo.",
         )
     if not timbres:
         raise ReciboRechazado(

@@ -307,7 +307,7 @@ class EvidenciasService:
             if len(elegidas) > 1:
                 raise ValidationError(
                     "documento_ambiguo",
-                    f"Hay {len(elegidas)} archivos «{buscado}» en {donde}: indica su SHA-256.",
+                    f"Hay {plural(len(elegidas), 'archivo')} «{buscado}» en {donde}: indica su SHA-256.",
                     "archivo",
                 )
             fila = elegidas[0]
@@ -507,8 +507,8 @@ class EvidenciasService:
                 actor,
                 "evidencia_paquete",
                 f"{mes.clave} {cliente}",
-                f"{len(hecho.miembros):,} archivos en {hecho.ruta}, SHA-256 {hecho.sha256}"
-                + (f"; {len(hecho.cambios)} cambios" if hecho.cambios else "")
+                f"{plural(len(hecho.miembros), 'archivo')} en {hecho.ruta}, SHA-256 {hecho.sha256}"
+                + (f"; {plural(len(hecho.cambios), 'cambio')}" if hecho.cambios else "")
                 + (f"; {len(hecho.faltan)} faltantes" if hecho.faltan else "")
                 + ("; firmado con la e.firma" if hecho.firmado else "; sin firmar"),
             )

@@ -104,7 +104,7 @@ class ReporteNomina:
             f"{self.verificados:,} verificados",
             f"{plural(self.guardados, 'guardado', 'guardados')}",
             f"{self.duplicados:,} ya estaban",
-            f"{self.rechazados:,} rechazados",
+            f"{plural(self.rechazados, 'rechazado')}",
         ]
         if self.sustituidos:
             partes.append(f"{self.sustituidos:,} sustituidos")
@@ -187,7 +187,11 @@ class NominaImporter:
             verificador = self._verificador(rfc)
             with self._store.session() as session:
                 self._audit.record(
-                    session, actor, "nomina_importacion", nombres, f"{total:,} archivos XML"
+                    session,
+                    actor,
+                    "nomina_importacion",
+                    nombres,
+                    f"{plural(total, 'archivo XML', 'archivos XML')}",
                 )
             reporte = ReporteNomina()
             # Each batch is its own transaction: a stop by the session's gate leaves those saved.
