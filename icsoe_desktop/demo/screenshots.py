@@ -35,8 +35,9 @@ PANTALLA_1366X768 = (
     ' "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
 )
 
-# Every picture the renderer draws (docs/screenshots/NAME.png): the manual shows only these
-# (tests/test_manual.py), and a run that draws one not listed, or misses one, fails.
+# Every picture the renderer draws (docs/screenshots/NAME.png; those at 100, 150 and 200 %, in
+# escala.PICTURES): the manual shows only these (tests/test_manual.py), and a run that draws one
+# not listed, or misses one, fails.
 PICTURES = (
     "00_primer_arranque",
     "01_acceso_idse_un_usuario",
@@ -167,7 +168,10 @@ def render_all(directory: str | os.PathLike[str]) -> list[Path]:
         from icsoe_desktop.demo.llavero import en_memoria
 
         with en_memoria():  # nor the user's keyring
-            return _render(out, datos)
+            escritas = _render(out, datos)
+    from icsoe_desktop.demo import escala
+
+    return [*escritas, *escala.render(out / "escala")]
 
 
 def _render(out: Path, data_dir: Path) -> list[Path]:
