@@ -255,7 +255,7 @@ def test_a_rejected_acuse_is_refused_before_the_filing_is_confirmed(
     acuse = tmp_path / "acuse_rechazado.pdf"
     acuse.write_bytes(acuse_infonavit_pdf(rfc=rfc, estado="Rechazado"))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(acuse), ""))
-    modals.solo_teclado = True  # any box but the refusal's, or one answered by mouse, fails
+    modals.solo_teclado = True  # one key queued: a second box (a confirmation) fails the test
     modals.answer(ENTER)
     letra = letter(dialogo.presentar.text())
     assert letra
