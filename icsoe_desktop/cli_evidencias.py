@@ -161,7 +161,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
         print(f"Aviso: {aviso}")
     firma = "firmado con la e.firma" if hecho.firmado else "sin firmar"
     print(
-        f"Paquete: {hecho.ruta} ({len(hecho.miembros):,} archivos, {firma}, SHA-256 {hecho.sha256})"
+        f"Paquete: {hecho.ruta} ({plural(len(hecho.miembros), 'archivo')}, {firma}, SHA-256 {hecho.sha256})"
     )
     return 1 if hecho.faltan else 0
 
@@ -205,7 +205,7 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
     for motivo in hecho.motivos:
         print(f"No corresponde: {motivo}", file=sys.stderr)
     if hecho.mas_motivos:
-        print(f"… y {hecho.mas_motivos:,} problemas más.", file=sys.stderr)
+        print(f"… y {plural(hecho.mas_motivos, 'problema')} más.", file=sys.stderr)
     if hecho.codigo == 2:
         print("El paquete NO es confiable: no lo aceptes como evidencia.", file=sys.stderr)
     elif hecho.codigo == 1:
@@ -216,14 +216,23 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
 
 
 def _estado(args: argparse.Namespace, services: Services) -> int:
+    """A line per client; a client no receipt of the month names owes nothing, as the board
+    says («Sin recibos»), and is not counted with the ones lacking something."""
+    from icsoe_desktop.services.evidencias.servicio import SIN_RECIBOS
+
     clientes = services.evidencias.estado(CLI_ACTOR, args.mes, args.dia)
     for c in clientes:
-        faltan = "; ".join(c.faltan) or "completo"
+        faltan = SIN_RECIBOS if c.sin_recibos else "; ".join(c.faltan) or "completo"
         avisos = "; ".join(c.avisos)
         print(f"{c.contratante}\t{c.nombre}\t{c.recibos}\t{c.entrega:%d/%m/%Y}\t{faltan}\t{avisos}")
-    incompletos = sum(1 for c in clientes if not c.completo)
+    incompletos = sum(1 for c in clientes if c.pendiente)
+    sin_recibos = sum(1 for c in clientes if c.sin_recibos)
+    sin = (
+        f"; {plural(sin_recibos, 'cliente')} sin recibos (nada que entregar)" if sin_recibos else ""
+    )
     print(
-        f"{plural(len(clientes), 'cliente')} en {args.mes.clave}; {incompletos:,} con faltantes.",
+        f"{plural(len(clientes), 'cliente')} en {args.mes.clave}; {incompletos:,} con faltantes"
+        f"{sin}.",
         file=sys.stderr,
     )
     return 1 if incompletos else 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from icsoe_desktop.console import fin_de_progreso, progreso
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.domain.texts import plural, verb
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.services.container import Services
@@ -127,8 +128,8 @@ def _run(args: argparse.Namespace, services: Services) -> int:
             )
             return 2
         print(
-            f"{report.formato}: {report.importados:,} movimientos nuevos, "
-            f"{report.existentes:,} ya existían."
+            f"{report.formato}: {plural(report.importados, 'movimiento nuevo', 'movimientos nuevos')}, "
+            f"{report.existentes:,} ya {verb(report.existentes, 'existía', 'existían')}."
         )
         for nota in report.notas:
             print(f"Nota: {nota}")
@@ -142,7 +143,7 @@ def _run(args: argparse.Namespace, services: Services) -> int:
     filtro = Filtro(args.registro, args.desde, args.hasta, args.estado, args.tipo)
     written = services.exportador.exportar(filtro, Orden(), Path(args.archivo), CLI_ACTOR, progreso)
     fin_de_progreso()
-    print(f"Exportados {written:,} movimientos a {args.archivo}.")
+    print(f"{plural(written, 'movimiento exportado', 'movimientos exportados')} a {args.archivo}.")
     return 0
 
 
@@ -178,7 +179,7 @@ def _resultado(args: argparse.Namespace, services: Services) -> int:
         return 2
     if len(lotes) > 1:
         print(
-            f"Hay {len(lotes)} lotes con el número {args.lote}: indica el registro patronal "
+            f"Hay {plural(len(lotes), 'lote')} con el número {args.lote}: indica el registro patronal "
             "con --registro.",
             file=sys.stderr,
         )

@@ -107,7 +107,8 @@ def _importar(args: argparse.Namespace, services: Services) -> int:
         print(f"Rechazado: {rechazo.archivo}: {rechazo.motivo}", file=sys.stderr)
     if reporte.rechazados > len(reporte.rechazos):
         print(
-            f"… y {reporte.rechazados - len(reporte.rechazos):,} rechazados más.", file=sys.stderr
+            f"… y {plural(reporte.rechazados - len(reporte.rechazos), 'rechazado')} más.",
+            file=sys.stderr,
         )
     for archivo, uuid in reporte.repetidos:
         print(f"Ya estaba: {archivo} (UUID {uuid})")
@@ -183,7 +184,7 @@ def _certificados_sat(args: argparse.Namespace, services: Services) -> int:
         numeros = certificados_sat.listar(recursos, services.data_dir)
         for numero in numeros:
             print(numero)
-        print(f"{len(numeros):,} certificados del SAT para timbres.", file=sys.stderr)
+        print(f"{plural(len(numeros), 'certificado')} del SAT para timbres.", file=sys.stderr)
         return 0
     confianza = services.certificates.emisores.trust_store()
     for archivo in args.archivos:

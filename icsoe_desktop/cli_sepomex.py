@@ -10,6 +10,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.domain.texts import plural
+
 if TYPE_CHECKING:
     from icsoe_desktop.services.catalogos.codigos_postales import EstadoCatalogo
     from icsoe_desktop.services.container import Services
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
     try:
         if args.sepomex_command == "cargar":
             cargadas = catalogo.cargar(Path(args.archivo), parcial=args.parcial, actor=CLI_ACTOR)
-            print(f"Catálogo de códigos postales cargado: {cargadas:,} asentamientos.")
+            print(f"Catálogo de códigos postales cargado: {plural(cargadas, 'asentamiento')}.")
         estado = catalogo.estado()
     except DomainError as exc:
         print(exc.message, file=sys.stderr)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from icsoe_desktop import APP_NAME, __version__
 from icsoe_desktop.domain.motivo_os import motivo_os
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.self_check_funciones import CheckResult, checks
 
 if TYPE_CHECKING:
@@ -233,7 +234,11 @@ def check_forms(ui_dir: Path) -> CheckResult:
             failures.append(f"{path.name} ({warnings[0]})")
     if failures:
         return CheckResult(False, name, "no se pudo cargar " + "; ".join(failures))
-    return CheckResult(True, name, f"{len(files)} archivos .ui cargados de {ui_dir}")
+    return CheckResult(
+        True,
+        name,
+        f"{plural(len(files), 'archivo .ui cargado', 'archivos .ui cargados')} de {ui_dir}",
+    )
 
 
 def _required_resources() -> list[str]:
@@ -271,7 +276,7 @@ def check_resources(resources_dir: Path) -> CheckResult:
         problems.append("el ícono SVG de las ventanas no se dibuja (falta el plugin SVG de Qt)")
     if problems:
         return CheckResult(False, name, "; ".join(problems))
-    return CheckResult(True, name, f"{len(files)} archivos en {resources_dir}")
+    return CheckResult(True, name, f"{plural(len(files), 'archivo')} en {resources_dir}")
 
 
 def check_manual(manual_dir: Path) -> CheckResult:
@@ -299,7 +304,11 @@ def check_manual(manual_dir: Path) -> CheckResult:
                 problems.append(f"no se pudo dibujar {image} de {chapter.name}")
     if problems:
         return CheckResult(False, name, "; ".join(problems))
-    return CheckResult(True, name, f"{len(chapters)} capítulos, {images} imágenes, en {manual_dir}")
+    return CheckResult(
+        True,
+        name,
+        f"{plural(len(chapters), 'capítulo')}, {plural(images, 'imagen', 'imágenes')}, en {manual_dir}",
+    )
 
 
 _PNG_FIRMA = b"\x89PNG\r\n\x1a\n"

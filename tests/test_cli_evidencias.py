@@ -140,3 +140,51 @@ def test_estado_adjuntar_and_paquete(octubre, data_dir, tmp_path) -> None:
     assert revisado.returncode == 1, revisado.stderr
     assert "Falta: Acuse de la declaración de IVA" in revisado.stdout
     assert "auténtico, pero le falta" in revisado.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_estado_says_sin_recibos_as_the_board_does(services, data_dir, tmp_path) -> None:
+    """A client captured that no receipt of the month names: the board's cell «Sin recibos»
+    (nothing owed), and `estado` says the same, not counted with those lacking something."""
+    from icsoe_desktop.domain.evidencias import Mes
+    from icsoe_desktop.domain.informativa.modelo import Parte
+    from icsoe_desktop.services.evidencias.servicio import SIN_RECIBOS
+    from tests.icsoe_helpers import enter_contratista
+
+    services.primer_uso.guardar_empresa(nc.RFC_EMPRESA, "Servicios del Mayab SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    nc.confiar(data_dir)
+    recibos = list(
+        nc.nomina(nc.Emisor(), nc.trabajadores(4, seed=3), nc.semanas(date(2026, 10, 5), 2))
+    )
+    services.nomina.importar([nc.escribir(tmp_path / "oct", recibos)], CLI_ACTOR)
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    services.informativas.guardar_contratante(rfc, rfc, Parte("SIN010101AA1", "Sin Recibos SA"))
+    filas = {f.contratante: f for f in services.evidencias.tablero(CLI_ACTOR, Mes(2026, 10), 2)}
+    septiembre, octubre = filas["SIN010101AA1"].celdas
+    assert (septiembre.texto, octubre.texto) == ("Sin recibos", "Sin recibos")
+    assert all(filas[c].celdas[-1].pendiente for c in nc.CLIENTES)
+    services.close()
+
+    estado = cli(data_dir, "evidencias", "estado", "--mes", "2026-10")
+    assert estado.returncode == 1, estado.stderr  # the clients paid in October lack documents
+    lineas = {f[0]: f for f in (linea.split("\t") for linea in estado.stdout.splitlines())}
+    assert lineas["SIN010101AA1"][2:5] == ["0", "17/11/2026", SIN_RECIBOS]
+    assert all("Recibos de nómina del mes" not in f[4] for f in lineas.values())
+    assert estado.stderr == (
+        "4 clientes en 2026-10; 3 con faltantes; 1 cliente sin recibos (nada que entregar).\n"
+    )
+    # A month no receipt names anyone: nothing owed, exit 0.
+    vacio = cli(data_dir, "evidencias", "estado", "--mes", "2026-09")
+    assert vacio.returncode == 0, vacio.stderr
+    assert vacio.stdout.split("\t")[:5] == [
+        "SIN010101AA1",
+        "Sin Recibos SA",
+        "0",
+        "17/10/2026",
+        SIN_RECIBOS,
+    ]
+    assert vacio.stderr == (
+        "1 cliente en 2026-09; 0 con faltantes; 1 cliente sin recibos (nada que entregar).\n"
+    )

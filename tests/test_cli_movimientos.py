@@ -183,7 +183,7 @@ def test_exportar_writes_the_format_its_name_says(tmp_path):
     header, *rows = csv.reader(io.StringIO(raw.decode("utf-8")[1:]))
     assert header[:3] == ["Registro Patronal", "Nombre", "Apellido Paterno"]
     assert rows and {r[header.index("Movimiento")] for r in rows} == {"Baja"}
-    assert f"Exportados {len(rows):,} movimientos a {texto}." in exported.stdout
+    assert f"{len(rows):,} movimientos exportados a {texto}." in exported.stdout
     again = cli(data, "movimientos", "importar", texto)
     assert again.returncode == 0, again.stderr
     assert f"CSV: 0 movimientos nuevos, {len(rows):,} ya existían" in again.stdout

@@ -120,6 +120,11 @@ def test_screenshots_command_renders_every_window(tmp_path):
     for path in out.glob("*.png"):
         image = QImage(str(path))
         assert image.width() > 200 and image.height() > 80, path.name
+    # The login and the main window with the whole screen scaled: at 200 %, within 1366 px.
+    from icsoe_desktop.demo import escala
+
+    for nombre in escala.PICTURES:
+        assert 200 < QImage(str(out / f"{nombre}.png")).width() <= 1366, nombre
     # Demo data lives in a throw-away dir and a keyring in memory: the user's data dir and
     # keyring are untouched (the demo's certificates and store keys never reach them).
     assert not (tmp_path / "datos" / DATABASE_FILE).exists()

@@ -109,6 +109,33 @@ def test_every_image_a_chapter_shows_exists_and_draws(qapp, chapter):
         assert not QImageReader(str(path)).read().isNull(), f"{chapter.name}: {image} no se dibuja"
 
 
+def test_every_picture_the_manual_shows_is_one_the_renderer_draws():
+    """`screenshots` draws every picture the manual shows (its list: ``PICTURES``), and
+    docs/screenshots holds what it draws: no picture of the manual is one that nothing redraws
+    when its window changes, none drawn is missing from the folder."""
+    from icsoe_desktop.demo import escala
+    from icsoe_desktop.demo.screenshots import PICTURES
+
+    carpeta = ROOT / "docs" / "screenshots"
+    dibujadas = {f"{nombre}.png" for nombre in (*PICTURES, *escala.PICTURES)}
+    mostradas = {
+        (MANUAL / imagen).resolve().relative_to(carpeta).as_posix()
+        for chapter in CHAPTERS
+        for imagen in imagenes(chapter.read_text(encoding="utf-8"))
+    }
+    assert mostradas <= dibujadas, sorted(mostradas - dibujadas)
+    en_carpeta = {p.relative_to(carpeta).as_posix() for p in carpeta.rglob("*.png")}
+    assert en_carpeta == dibujadas, sorted(en_carpeta ^ dibujadas)
+    # The places a newcomer meets first or alone: the evidence board, the recovery code of the
+    # first start and the dialog that asks for it.
+    for nueva in (
+        "78e_evidencias_del_cliente.png",
+        "27a_configuracion_inicial_codigo.png",
+        "79b_abrir_con_codigo.png",
+    ):
+        assert nueva in mostradas
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
 def test_every_link_of_a_chapter_leads_to_a_chapter_and_its_heading(chapter):
     for target in LINK.findall(chapter.read_text(encoding="utf-8")):

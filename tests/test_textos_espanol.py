@@ -21,9 +21,19 @@ from tests import nomina_cfdi as nc
 
 SOURCE = Path(__file__).resolve().parent.parent / "icsoe_desktop"
 SIN_CONTRAER = re.compile(r"\b(?:[Dd]e|[Aa]) el\b")
-# A count written straight before a countable noun must come from plural(): «{n} recibos»
-# reads «1 recibos». A constant above 1 (MAX_…) may stand before a plural noun.
-CONTABLES = re.compile(r"^ (recibos|clientes|trabajadores|contratos)\b")
+# The nouns the messages count. A count written straight before one must come from plural():
+# «{n} recibos» reads «1 recibos». A constant above 1 (MAX_…) may stand before a plural noun.
+# Units (bytes, caracteres, minutos) are left out: a limit, a size or a tolerance.
+_NOMBRES = (
+    "recibos|clientes|trabajadores|contratos|contratantes|movimientos|archivos|registros|"
+    "renglones|filas|columnas|lotes|rechazados|aprobados|errores|problemas|entradas|servicios|"
+    "días|capturistas|usuarios|empresas|diferencias|códigos|colonias|asentamientos|"
+    "entidades|capítulos|imágenes|certificados|cambios|complementos|complementarias|claves|"
+    "documentos|informativas|páginas|intentos|conflictos|cosas"
+)
+CONTABLES = re.compile(rf"^ ({_NOMBRES})\b")
+# The same in a template filled by str.format: «Se exportaron {total:,} movimientos».
+PLANTILLA = re.compile(rf"\{{[^{{}}]*\}} ({_NOMBRES})\b")
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -47,6 +57,34 @@ def _solo_plural(tree: ast.AST) -> set[int]:
     return found
 
 
+def _constante_o_verbo(valor: ast.expr) -> bool:
+    """A count made of constants only (``MAX_…``, ``len(DOCUMENTOS) + 1``), or a verb that
+    agrees with its count («{verb(n, 'tiene', 'tienen')} errores»): not a count to agree."""
+    if isinstance(valor, ast.Call) and ast.unparse(valor.func) == "verb":
+        return True
+    nombres = _hojas(valor)
+    return bool(nombres) and all(n.isupper() for n in nombres)
+
+
+def _hojas(valor: ast.expr) -> list[str]:
+    """The names a count is made of: ``login_throttle.MAX_FAILED_ATTEMPTS`` → the constant's."""
+    if isinstance(valor, ast.Attribute):
+        return [valor.attr]
+    if isinstance(valor, ast.Name):
+        return [valor.id]
+    if isinstance(valor, ast.Call) and ast.unparse(valor.func) == "len":
+        return [h for arg in valor.args for h in _hojas(arg)]
+    if isinstance(valor, ast.BinOp):
+        return _hojas(valor.left) + _hojas(valor.right)
+    return [] if isinstance(valor, ast.Constant) else ["?"]
+
+
+def _constante(plantilla: str) -> bool:
+    """A template whose every counted field is named in capitals ({MAX_FILAS}): a constant."""
+    return all(m.group(0)[1:].split("}")[0].split(":")[0].isupper()
+               for m in PLANTILLA.finditer(plantilla))  # fmt: skip
+
+
 def test_no_message_says_de_el_nor_a_count_that_disagrees_with_its_noun() -> None:
     hallados = []
     for path in sorted(SOURCE.rglob("*.py")):
@@ -57,13 +95,16 @@ def test_no_message_says_de_el_nor_a_count_that_disagrees_with_its_noun() -> Non
             texto = isinstance(node, ast.Constant) and isinstance(node.value, str)
             if texto and id(node) not in docstrings and SIN_CONTRAER.search(node.value):
                 hallados.append(f"{donde}:{node.lineno}: {node.value!r}")
+            plantilla = texto and id(node) not in docstrings and PLANTILLA.search(node.value)
+            if plantilla and not _constante(node.value):
+                hallados.append(f"{donde}:{node.lineno}: {node.value!r}")
             if isinstance(node, ast.JoinedStr) and id(node) not in plurales:
                 for antes, despues in zip(node.values, node.values[1:], strict=False):
                     if (
                         isinstance(antes, ast.FormattedValue)
                         and isinstance(despues, ast.Constant)
                         and CONTABLES.match(str(despues.value))
-                        and not ast.unparse(antes.value).isupper()
+                        and not _constante_o_verbo(antes.value)
                     ):
                         hallados.append(f"{donde}:{node.lineno}: {ast.unparse(node)}")
     assert hallados == []

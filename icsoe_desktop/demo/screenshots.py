@@ -26,9 +26,103 @@ DEMO_PASSWORD = "Nom1na$Segura"
 EXAMPLE_LOG = r"C:\Users\Nomina\AppData\Local\icsoe-desktop\icsoe-desktop.log"
 EXAMPLE_EFIRMA = r"C:\Users\Nomina\Documents\e.firma"
 # Qt's offscreen screen (its own is 800×600): a 1366×768 laptop's, less Windows' taskbar.
+# Where the pictures say a data folder is (the recovery code's dialog names it).
+EXAMPLE_DATOS = r"C:\Users\Nomina\AppData\Local\icsoe-desktop"
+# A recovery code as the pictures show it: this run's own is random, and the pictures stay alike.
+EXAMPLE_CODIGO = "K7QX-M4TN-P2RW-9HDE-C3VB-F8JZ"
 PANTALLA_1366X768 = (
     '{"screens": [{"name": "1366x768", "x": 0, "y": 0, "width": 1366, "height": 728,'
     ' "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+)
+
+# Every picture the renderer draws (docs/screenshots/NAME.png; those at 100, 150 and 200 %, in
+# escala.PICTURES): the manual shows only these (tests/test_manual.py), and a run that draws one
+# not listed, or misses one, fails.
+PICTURES = (
+    "00_primer_arranque",
+    "01_acceso_idse_un_usuario",
+    "02_acceso_idse_varios_usuarios",
+    "03_acceso_idse_solo_consulta",
+    "04_alerta_solo_consulta",
+    "05_usuario_o_contrasena_incorrectos",
+    "06_usuarios_conexion_idse",
+    "07_aviso_privacidad",
+    "08_recuperar_contrasena_vacio",
+    "09_correo_no_existe",
+    "10_restablecer_contrasena",
+    "11_ventana_principal",
+    "12_ventana_principal_solo_consulta",
+    "13_configuracion_correo",
+    "14_error_inesperado",
+    "15_registros_patronales",
+    "16_certificados_imss_vacio",
+    "17_certificados_imss_efirma_elegida",
+    "18_certificados_imss_asignado",
+    "19_certificado_no_dado_de_alta",
+    "20_acceso_idse_vigencias",
+    "21_actualizando_movimientos",
+    "22_movimientos_solo_consulta",
+    "23_movimientos_todos",
+    "24_movimientos_lotes",
+    "25_lineas_rechazadas",
+    "26_corregir_movimiento",
+    "27_configuracion_inicial_empresa",
+    "27a_configuracion_inicial_codigo",
+    "28_configuracion_inicial_certificados",
+    "29_restablecer_contrasena_administrador",
+    "30_emisores_confiables",
+    "31_generar_pfx",
+    "32_hoja_movimientos_con_titulo",
+    "33_asistente_importacion",
+    "40_icsoe_inicio",
+    "41_icsoe_efirma_validada",
+    "42_icsoe_validacion_fiel_exitosa",
+    "43_icsoe_terminos",
+    "44_icsoe_terminos_texto",
+    "45_icsoe_mensaje_datos_generales",
+    "46_icsoe_datos_generales",
+    "47_icsoe_alta_usuario",
+    "48_icsoe_usuario_guardado",
+    "49_icsoe_consulta",
+    "50_icsoe_baja_de_usuario",
+    "51_icsoe_relacion_en_baja",
+    "52_icsoe_modificar_usuario",
+    "53_icsoe_alta_masiva_rechazos",
+    "54_icsoe_crear_contrasena",
+    "55_icsoe_recuperar_contrasena",
+    "56_icsoe_seleccionar_contratista",
+    "57_icsoe_capturista_principal",
+    "60_sincronizacion",
+    "61_conflictos_sincronizacion",
+    "62_ventana_principal_sin_conexion",
+    "63_acceso_idse_varias_empresas",
+    "64_cambiar_empresa",
+    "65_nueva_empresa",
+    "66_empresas_por_usuario",
+    "67_correo_por_empresa",
+    "70_informativas_inicio",
+    "71_nueva_informativa",
+    "72_informativa_contratos",
+    "72a_proponer_recibos",
+    "73_contrato",
+    "74_contratante",
+    "75_informativa_revisar",
+    "76_firmar_informativa",
+    "77_informativa_firmada",
+    "77a_registrar_presentacion",
+    "77b_informativa_presentada",
+    "77c_exportar_para_el_cliente",
+    "77d_rechazos_portal",
+    "78_vencimientos",
+    "78a_recibos_nomina",
+    "78b_salarios_no_avisados",
+    "78c_sisub",
+    "78d_registro_repse",
+    "78e_evidencias_del_cliente",
+    "79_restaurar_otra_empresa",
+    "79a_restaurar_con_codigo",
+    "79b_abrir_con_codigo",
+    "80_manual_de_usuario",
 )
 
 
@@ -74,7 +168,10 @@ def render_all(directory: str | os.PathLike[str]) -> list[Path]:
         from icsoe_desktop.demo.llavero import en_memoria
 
         with en_memoria():  # nor the user's keyring
-            return _render(out, datos)
+            escritas = _render(out, datos)
+    from icsoe_desktop.demo import escala
+
+    return [*escritas, *escala.render(out / "escala")]
 
 
 def _render(out: Path, data_dir: Path) -> list[Path]:
@@ -104,6 +201,8 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
     written: list[Path] = []
 
     def shot(name: str, make: Callable[[], object]) -> None:
+        if name not in PICTURES:
+            raise AssertionError(f"{name} falta en PICTURES")
         written.append(_grab(make(), out / f"{name}.png"))
 
     def box(text: str, icon: str, title: str = msgbox.APP_TITLE) -> Callable[[], object]:
@@ -175,6 +274,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
             dialog.empresa_page.razon_social.setText("Nóminas del Centro, S.A. de C.V.")
             return dialog
 
+        shot("27a_configuracion_inicial_codigo", lambda: _wizard_codigo(services))
         shot("27_configuracion_inicial_empresa", inicial_empresa)
         shot("07_aviso_privacidad", lambda: AvisoPrivacidadDialog())
         shot("08_recuperar_contrasena_vacio", lambda: RecuperarContrasenaDialog(services))
@@ -237,7 +337,24 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         _ayuda_shots(services, data_dir, shot, box)
     finally:
         services.close()
+    faltan = set(PICTURES) - {p.stem for p in written}
+    if faltan:
+        raise AssertionError(f"No se dibujaron: {', '.join(sorted(faltan))}")
     return written
+
+
+def _wizard_codigo(services: Services) -> ConfiguracionInicialWizard:
+    """Configuración inicial's first page for an administrator who has not yet kept the
+    recovery code: the code shown, its last group typed back."""
+    from icsoe_desktop.gui.configuracion.inicial import ORDER, ConfiguracionInicialWizard
+
+    wizard = ConfiguracionInicialWizard(
+        services, "idse@nominas.com", {clave: lambda _parent: None for clave in ORDER}
+    )
+    wizard.restart()
+    wizard.codigo_page.codigo.setText(EXAMPLE_CODIGO)
+    wizard.codigo_page.confirmar.setText(EXAMPLE_CODIGO.rsplit("-", 1)[-1])
+    return wizard
 
 
 def _wizard(services: Services) -> ConfiguracionInicialWizard:
@@ -770,6 +887,7 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
     _presentacion_shots(services, shot, firmada, firmada_periodo, clientes)
     _sisub_shot(services, shot, firmada_periodo)
     _repse_shot(services, shot, hoy)
+    _evidencias_shot(services, shot)
 
 
 def _recibos_shot(services, shot, hoy) -> None:
@@ -973,6 +1091,39 @@ def _repse_shot(services, shot, hoy) -> None:
     shot("78d_registro_repse", registro)
 
 
+def _evidencias_shot(services, shot) -> None:
+    """ICSOE › Evidencias del cliente: the clients the demo's receipts name, month by month, the
+    first client's last month chosen and what it lacks told below."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from icsoe_desktop.gui.evidencias.tablero import FIJAS, MSG_ELIGE, EvidenciasTableroDialog
+
+    def tablero() -> object:
+        dialog = EvidenciasTableroDialog(services, "idse@nominas.com")
+        dialog.resize(1340, 560)  # every month in view on the laptop's screen
+        modelo = dialog.model
+        # The newest month some client still owes evidence of: what it lacks, told below.
+        celdas = [
+            (-columna, fila)
+            for fila, f in enumerate(modelo.rows)
+            for columna, celda in enumerate(f.celdas)
+            if celda.pendiente
+        ]
+        if celdas:
+            columna, fila = min(celdas)
+            dialog.tabla.setCurrentIndex(modelo.index(fila, len(FIJAS) - columna))
+        limite = time.monotonic() + 60  # what the cell lacks is read off the window's thread
+        while dialog.faltan.toPlainText() in ("", MSG_ELIGE) and time.monotonic() < limite:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        dialog.tabla.horizontalScrollBar().setValue(0)  # the clients' RFC and name in view
+        return dialog
+
+    shot("78e_evidencias_del_cliente", tablero)
+
+
 def _sync_shots(services, shot) -> None:
     """Sincronización (60–62): the settings dialog, the conflicts window, the status bar."""
     import contextlib
@@ -1035,6 +1186,7 @@ def _ayuda_shots(services, data_dir: Path, shot, box) -> None:
     """Respaldo (a restore refused: the backup of another empresa; the code a backup of another
     installation asks for) and the Manual de usuario."""
     from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.gui.codigo_recuperacion import CodigoRecuperacionDialog
     from icsoe_desktop.gui.empresas.codigo_respaldo import CodigoRespaldoDialog
     from icsoe_desktop.gui.empresas.respaldo import TITLE_RESTAURAR
     from icsoe_desktop.gui.manual import ManualWindow
@@ -1053,6 +1205,15 @@ def _ayuda_shots(services, data_dir: Path, shot, box) -> None:
         raise AssertionError("the backup of another empresa was restored")
     # A backup of another installation: its recovery code asked for.
     shot("79a_restaurar_con_codigo", lambda: CodigoRespaldoDialog(respaldo))
+
+    def abrir_con_codigo() -> object:
+        # At start-up, the keyring without the stores' key: the data folder named as a clerk's.
+        dialog = CodigoRecuperacionDialog(Path(EXAMPLE_DATOS))
+        dialog.codigo.setText(EXAMPLE_CODIGO)
+        dialog.mostrar.setChecked(True)
+        return dialog
+
+    shot("79b_abrir_con_codigo", abrir_con_codigo)
 
     def manual() -> object:
         window = ManualWindow()

@@ -29,6 +29,7 @@ from icsoe_desktop.domain.bitacora import (
 )
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import AuditEntry, AuditEslabon
@@ -135,7 +136,11 @@ class Integridad:
 
     def texto(self) -> str:
         """For the self-check's line: «bitácora íntegra» or where it breaks."""
-        texto = f"bitácora íntegra ({self.entradas} entradas)" if self.integra else self.problema
+        texto = (
+            f"bitácora íntegra ({plural(self.entradas, 'entrada')})"
+            if self.integra
+            else self.problema
+        )
         if self.integra and self.llave_restaurada:
             texto += (
                 f"; las entradas anteriores a la {self.llave_nueva_desde} se encadenaron con la "

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.archivo_retenido import reintentado
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.store import cifrado
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _comprobar(conn: sqlite3.Connection) -> None:
         antes = conn.execute(f'SELECT count(*) FROM origen."{tabla}"').fetchone()[0]
         despues = conn.execute(f'SELECT count(*) FROM main."{tabla}"').fetchone()[0]
         if antes != despues:
-            raise CifradoFallido(f"{tabla}: {antes} filas, {despues} en la copia")
+            raise CifradoFallido(f"{tabla}: {plural(antes, 'fila')}, {despues} en la copia")
     version = conn.execute("PRAGMA origen.user_version").fetchone()[0]
     if conn.execute("PRAGMA main.user_version").fetchone()[0] != version:
         raise CifradoFallido("user_version")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.motivo_os import motivo_os
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.protocol import MAX_BATCH_ROWS, MAX_BODY_BYTES
 
@@ -439,7 +440,7 @@ def _sumas(args: argparse.Namespace, engine: Engine) -> int:
         print(doble.texto())
     if dobles:
         print(
-            f"{len(dobles)} claves con dos renglones o más, guardados antes de que el servidor "
+            f"{plural(len(dobles), 'clave')} con dos renglones o más, guardados antes de que el servidor "
             "rechazara el segundo: los conserva y no los une (la guía de administración dice "
             "qué hacer)."
         )
@@ -465,12 +466,12 @@ def _sumas_guardadas(args: argparse.Namespace, engine: Engine) -> int:
         print("Las sumas de la verificación coinciden con los renglones.")
     elif reparar:
         print(
-            f"Sumas rehechas a partir de los renglones ({len(found)} diferencias arriba): cada "
+            f"Sumas rehechas a partir de los renglones ({plural(len(found), 'diferencia')} arriba): cada "
             "escritorio vuelve a comparar en su siguiente sincronización."
         )
     else:
         print(
-            f"{len(found)} diferencias entre las sumas y los renglones: corre "
+            f"{plural(len(found), 'diferencia')} entre las sumas y los renglones: corre "
             "«python -m icsoe_desktop.sync_server reparar»."
         )
     return len(found)
@@ -516,7 +517,7 @@ def _sepomex(args: argparse.Namespace, engine: Engine) -> int:
             publicado, rfcs = sepomex.cargar(engine, Path(args.archivo), args.empresa, args.parcial)
             print(
                 f"Catálogo de códigos postales cargado en el servidor: "
-                f"{publicado.codigos_postales:,} códigos postales, para {', '.join(rfcs)}. Cada "
+                f"{plural(publicado.codigos_postales, 'código postal', 'códigos postales')}, para {', '.join(rfcs)}. Cada "
                 "escritorio de esas empresas lo recibe en su siguiente sincronización."
             )
             return 0
@@ -529,7 +530,7 @@ def _sepomex(args: argparse.Namespace, engine: Engine) -> int:
             print(f"{estado.rfc}\tsin catálogo de códigos postales")
             continue
         print(
-            f"{estado.rfc}\t{estado.codigos_postales:,} códigos postales\t"
+            f"{estado.rfc}\t{plural(estado.codigos_postales, 'código postal', 'códigos postales')}\t"
             f"cargado el {texto_del_centro(estado.version.fecha)} en {estado.de}\t"
             f"{estado.origen}\t{estado.version.huella[:12]}"
         )

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, case, func, select
 
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.sync_server.exclusivas import CLAVES, SIN_CLAVE, SPECS
 from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa
 
@@ -26,7 +27,7 @@ class Duplicada:
 
     def texto(self) -> str:
         return (
-            f"{self.rfc}\t{self.tabla}\t{' / '.join(self.clave)}\t{len(self.uuids)} renglones "
+            f"{self.rfc}\t{self.tabla}\t{' / '.join(self.clave)}\t{plural(len(self.uuids), 'renglón', 'renglones')} "
             f"con la misma clave: {', '.join(self.uuids)}"
         )
 

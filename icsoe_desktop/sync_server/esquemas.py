@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.sync_wire import PROTOCOL, SCHEMA_HEADER
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.sync_server.columnas import COLUMNAS
 from icsoe_desktop.sync_server.models import Empresa
 from icsoe_desktop.sync_server.protocol import ProtocolError, PushRow, invalid
@@ -98,7 +99,7 @@ def revisar_renglones(rows: Sequence[PushRow], esquema: str | None) -> None:
             )
         if len(extra) > MAX_EXTRA_COLUMNAS:
             raise _columnas(
-                f"{donde} trae {len(extra)} columnas que el servidor no conoce ({nombres}); se "
+                f"{donde} trae {plural(len(extra), 'columna')} que el servidor no conoce ({nombres}); se "
                 f"admiten hasta {MAX_EXTRA_COLUMNAS}.",
                 f"{donde}: {len(extra)} unknown columns; at most {MAX_EXTRA_COLUMNAS}.",
             )

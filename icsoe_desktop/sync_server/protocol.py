@@ -24,6 +24,7 @@ import orjson
 from icsoe_desktop.domain import sync_tree
 from icsoe_desktop.domain.sync_registry import SYNCED, TableSpec, spec
 from icsoe_desktop.domain.sync_wire import BUCKETS, PROTOCOL, PROTOCOL_HEADER, SCHEMA_HEADER
+from icsoe_desktop.domain.texts import plural
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_BATCH_ROWS = 5000  # announced in /v1/estado (a desktop sends batches this big)
@@ -364,7 +365,7 @@ def parse_push(
         raise ProtocolError(
             413,
             "lote_demasiado_grande",
-            f"El lote tiene {len(rows)} renglones; el máximo es {max_rows}.",
+            f"El lote tiene {plural(len(rows), 'renglón', 'renglones')}; el máximo es {max_rows}.",
             f"Batch has {len(rows)} rows; the maximum is {max_rows}.",
         )
     plain = None if scan_text else _plain_rows(rows, long_numbers)

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import contenido
+from icsoe_desktop.domain.texts import plural
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class Diferencia:
     def texto(self) -> str:
         where = "toda la tabla" if self.cubeta < 0 else f"cubeta {self.cubeta:03x}"
         return (
-            f"{self.rfc}\t{self.tabla}\t{where}\t{self.guardados} renglones en las sumas, "
+            f"{self.rfc}\t{self.tabla}\t{where}\t{plural(self.guardados, 'renglón', 'renglones')} en las sumas, "
             f"{self.renglones} en la tabla"
         )
 
@@ -135,7 +136,7 @@ class Cambiados:
 
     def texto(self) -> str:
         return (
-            f"{self.rfc}\t{self.tabla}\t{self.renglones} renglones con el contenido cambiado "
+            f"{self.rfc}\t{self.tabla}\t{plural(self.renglones, 'renglón', 'renglones')} con el contenido cambiado "
             "sin los disparadores (la misma versión)"
         )
 

@@ -97,7 +97,7 @@ def test_cli_needs_empresa_when_there_are_several_and_names_the_choices(
     for cliente in CLIENTES:
         done = _cli(data_dir, "--empresa", cliente.rfc, "movimientos", "exportar", str(out))
         assert done.returncode == 0, done.stderr
-        assert f"Exportados {cliente.movimientos:,} movimientos" in done.stdout
+        assert f"{cliente.movimientos:,} movimientos exportados" in done.stdout
     unknown = _cli(data_dir, "--empresa", "ZZZ090909ZZ9", "respaldar", str(tmp_path / "r.db"))
     assert unknown.returncode == 2 and "ZZZ090909ZZ9" in unknown.stderr
 

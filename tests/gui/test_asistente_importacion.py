@@ -17,7 +17,6 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
     REVISAR,
     AsistenteImportacionDialog,
 )
-from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORTADO
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO
 from tests.gui.helpers import click, sin_letra, wait_operations
@@ -89,14 +88,14 @@ def test_the_clerk_maps_the_columns_once_and_next_month_needs_no_clicks(
     wait_operations(qtbot)
     assert len(asistentes(modals)) == 1 and vistos
     assert "Fila 1: título, encima del encabezado" in vistos[0]["omitidas"]
-    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    assert modals.texts[-1].startswith("Se importaron 6 movimientos nuevos (0 ya existían).")
     assert view.model.total == 3  # the Reingresos tab
 
     # Next month: the same columns (two title rows this time) go straight in, no window.
     view.import_from(archivo_propio(tmp_path / "noviembre.csv", titulos=2))
     wait_operations(qtbot)
     assert len(asistentes(modals)) == 1
-    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=0, existentes=6))
+    assert modals.texts[-1].startswith("Se importaron 0 movimientos nuevos (6 ya existían).")
 
 
 def test_cancelar_imports_nothing_and_another_empresa_is_asked_again(
@@ -123,7 +122,7 @@ def test_cancelar_imports_nothing_and_another_empresa_is_asked_again(
     view.import_from(archivo_propio(tmp_path / "octubre.csv"))
     wait_operations(qtbot)
     assert len(asistentes(modals)) == 2
-    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    assert modals.texts[-1].startswith("Se importaron 6 movimientos nuevos (0 ya existían).")
 
     otra = services.empresas.crear("BBB020202BB2", "Bodegas Dos SA de CV", CLI_ACTOR)
     services.abrir_empresa(otra.id)
@@ -297,7 +296,7 @@ def test_two_sheets_with_the_header_the_clerk_chooses_one_in_the_assistant(
         "«movimientos.xlsx» tiene el encabezado en las hojas «Octubre» y «Noviembre». Elige en "
         "«Hoja» cuál importar; luego revisa la fila de encabezados y el dato de cada columna."
     ]
-    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    assert modals.texts[-1].startswith("Se importaron 6 movimientos nuevos (0 ya existían).")
     assert "Se leyó la hoja «Noviembre»" in modals.texts[-1]
 
 
@@ -375,7 +374,7 @@ def test_a_far_cell_or_an_xls_in_the_movimientos_window(qtbot, services, tmp_pat
     )
     view.import_from(AQUI / "movimientos.xls")
     wait_operations(qtbot)
-    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    assert modals.texts[-1].startswith("Se importaron 6 movimientos nuevos (0 ya existían).")
 
 
 def test_sdi_and_sbc_that_differ_open_the_assistant_on_them(qtbot, tmp_path):
@@ -421,7 +420,6 @@ def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tm
     from icsoe_desktop.gui.kit.comparar_columnas import (
         AMBAR,
         DIFIEREN,
-        MSG_DIFIEREN,
         CompararColumnasDialog,
     )
     from icsoe_desktop.services.archivos import mapeos
@@ -495,7 +493,7 @@ def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tm
     assert vista["marcadas"] == distintas
     assert [f[2] == DIFIEREN for f in vista["filas"]] == [i in distintas for i in range(20)]
     assert vista["filas"][1][1] == f"${gente[1].sbc / 100:,.2f}"  # as the file has it
-    assert vista["resumen"] == MSG_DIFIEREN.format(n=len(distintas), total=20)
+    assert vista["resumen"] == f"No coinciden en {len(distintas)} de las 20 filas mostradas."
     assert vista["botones"] == [
         "Usar C «Salario Base de Cotización»",
         "Usar D «SDI»",
@@ -550,7 +548,7 @@ def test_an_import_with_sdi_and_sbc_goes_in_with_the_column_picked_side_by_side(
     view.import_from(path)
     wait_operations(qtbot)
     assert pasos == ["Comparar A «SDI» y G «SBC»…", "Comparar columnas — «SBC»"]
-    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    assert modals.texts[-1].startswith("Se importaron 6 movimientos nuevos (0 ya existían).")
     with services.store.session() as session:
         guardados = sorted(session.scalars(select(MovimientoRow.sbc)), key=lambda v: v or 0)
     esperados = sorted((round(float(r["SBC"]) * 100) if r["SBC"] else None for r in known_rows()),

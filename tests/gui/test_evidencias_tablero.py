@@ -195,3 +195,18 @@ def test_what_the_command_line_attaches_beside_the_open_app_shows_without_a_clic
         lambda: {model.index(r, ultima).data() for r in range(3)} == {"Falta 1"},
         timeout=5 * MIRAR,
     )
+
+
+def test_a_client_captured_without_receipts_owes_nothing_in_lo_que_falta() -> None:
+    """The cell of a captured client no receipt of the month names says «Sin recibos»; what
+    the month lacks says the same, not a list of documents it would not owe."""
+    from icsoe_desktop.domain.evidencias import Mes
+    from icsoe_desktop.gui.evidencias.tablero import texto_faltan
+    from icsoe_desktop.services.evidencias.servicio import EstadoCliente
+
+    estado = EstadoCliente(
+        "SIN010101AA1", "Sin Recibos SA", 0, 0, dict.fromkeys(DOCUMENTOS), None, date(2026, 11, 17)
+    )
+    texto = texto_faltan("SIN010101AA1", Mes(2026, 10), estado, date(2026, 11, 22))
+    assert texto.startswith("SIN010101AA1, oct 2026: sin recibos de nómina que lo nombren.")
+    assert "Falta" not in texto

@@ -16,7 +16,7 @@ from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA
 from icsoe_desktop.gui.movimientos.model import PAGE_SIZE
 from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
-from icsoe_desktop.gui.movimientos.ventana import IDSE_URL, MSG_IMPORTADO, MovimientosIdse
+from icsoe_desktop.gui.movimientos.ventana import IDSE_URL, MovimientosIdse
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.movimientos.servicio import COLUMNS
 from icsoe_desktop.store import cifrado
@@ -235,7 +235,7 @@ def test_a_bad_import_lists_each_refused_line(qtbot, services, tmp_path, modals)
 
     view.import_from(write_csv(tmp_path / "bueno.csv", known_rows()))
     wait_operations(qtbot)
-    assert modals.texts[-1] == MSG_IMPORTADO.format(nuevos=6, existentes=0)
+    assert modals.texts[-1] == "Se importaron 6 movimientos nuevos (0 ya existían)."
     assert view.model.total == 3  # Reingresos
     assert view.registro.findText(REGISTRO_B) > 0
 
@@ -330,7 +330,7 @@ def test_a_lote_saved_in_utf8_is_imported_and_the_note_says_so(qtbot, services, 
     view.import_from(path)
     wait_operations(qtbot)
     assert modals.texts[-1] == (
-        MSG_IMPORTADO.format(nuevos=3, existentes=0)
+        "Se importaron 3 movimientos nuevos (0 ya existían)."
         + "\n\nEl archivo está guardado en UTF-8; "
         + ANSI
         + " Se leyó como UTF-8, así que la «Ñ» y los acentos quedaron bien."
@@ -452,7 +452,7 @@ def test_a_hostile_or_lying_workbook_is_explained_or_read_whole(qtbot, services,
     partial.write_bytes(lying_dimension(movimientos_xlsx(many_rows(40)), "A1:X5"))
     view.import_from(partial)
     wait_operations(qtbot)
-    assert modals.texts[-1] == MSG_IMPORTADO.format(nuevos=40, existentes=0)
+    assert modals.texts[-1] == "Se importaron 40 movimientos nuevos (0 ya existían)."
 
 
 def test_a_first_sort_shows_its_rows_at_once_and_builds_its_index_in_the_background(

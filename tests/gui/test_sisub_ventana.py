@@ -235,6 +235,46 @@ def test_the_pdfs_are_attached_from_the_window_by_keyboard(
     }
 
 
+def test_a_rejected_acuse_is_refused_before_the_filing_is_confirmed(
+    qtbot, modals, monkeypatch, services, quien, tmp_path
+):
+    """By keyboard: Registrar presentación… with the acuse of a folio the INFONAVIT rejected.
+    The refusal is the first box (no «¿Registrar…?» before it) and nothing is registered."""
+    from PySide6.QtCore import Qt
+
+    from icsoe_desktop.domain.sisub.acuse import MSG_RECHAZADO
+    from icsoe_desktop.domain.sisub.modelo import PRESENTADO
+    from tests.gui.helpers import ENTER
+
+    rfc, _ana = quien
+    services.sisub.preparar(rfc, rfc, "2026-2")
+    dialogo = SisubDialog(services, rfc, rfc)
+    qtbot.addWidget(dialogo)
+    dialogo.show()
+    qtbot.waitUntil(lambda: dialogo.reporte is not None and dialogo.presentar.isEnabled())
+    acuse = tmp_path / "acuse_rechazado.pdf"
+    acuse.write_bytes(acuse_infonavit_pdf(rfc=rfc, estado="Rechazado"))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(acuse), ""))
+    modals.solo_teclado = True  # one key queued: a second box (a confirmation) fails the test
+    modals.answer(ENTER)
+    letra = letter(dialogo.presentar.text())
+    assert letra
+    dialogo.activateWindow()
+    qtbot.waitUntil(dialogo.isActiveWindow)
+    destino = dialogo.focusWidget() or dialogo
+    qtbot.keyClick(
+        destino, getattr(Qt.Key, f"Key_{letra.upper()}"), Qt.KeyboardModifier.AltModifier
+    )
+    qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=5000)
+    assert modals.error is None
+    assert modals.texts == [MSG_RECHAZADO]
+    assert "rechazó el folio" in modals.texts[0]
+    assert "Presentado" not in dialogo.estado.text()
+    reporte = services.sisub.reporte(dialogo.reporte.uuid, rfc)
+    assert not reporte.folio and reporte.estado != PRESENTADO
+    assert not [r for r in services.audit.recent() if r.action == "sisub_presentado"]
+
+
 def test_a_capturista_prepares_from_her_window_and_may_not_file(
     tmp_path, qtbot, modals, services, quien
 ):

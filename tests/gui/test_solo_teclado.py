@@ -751,7 +751,7 @@ def test_contpaqi_solo_consulta_by_keyboard(qtbot, data_dir, tmp_path, modals):
 
         # Exportar Excel®: the search in a workbook, typed in the file dialog.
         modals.handle(elegir_archivo(excel))
-        modals.answer(alt("C"))  # «Se exportaron 1 movimientos…»: Cerrar, not opened
+        modals.answer(alt("C"))  # «Se exportó 1 movimiento…»: Cerrar, not opened
         alt_de(vista.exportar)
         wait_operations(qtbot)
         qtbot.waitUntil(lambda: any(t.startswith("Se exportaron") for t in modals.texts))

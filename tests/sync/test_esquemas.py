@@ -145,7 +145,7 @@ def test_a_newer_app_a_few_migrations_ahead_is_taken_and_its_columns_bounded(
     muchas = push(sync_server, token, NUEVA, registro(**extra))
     assert muchas.status_code == 422
     assert muchas.json()["error"] == "columnas_desconocidas"
-    assert "trae 2001 columnas que el servidor no conoce" in muchas.json()["mensaje"]
+    assert "trae 2,001 columnas que el servidor no conoce" in muchas.json()["mensaje"]
     assert f"se admiten hasta {esquemas.MAX_EXTRA_COLUMNAS}" in muchas.json()["mensaje"]
 
     pesada = push(sync_server, token, NUEVA, registro(notas="x" * (esquemas.MAX_EXTRA_BYTES + 1)))

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.texts import contraer
+from icsoe_desktop.domain.texts import contraer, plural
 
 if TYPE_CHECKING:  # lxml is imported at the first receipt, not with the module (start-up)
     from lxml.etree import XMLParser
@@ -302,7 +302,7 @@ def _complementos(complementos: list[Elemento]) -> tuple[Elemento, Elemento]:
     if len(nominas) > 1:
         raise ReciboRechazado(
             "varias_nominas",
-            f"Trae {len(nominas)} complementos de nómina; se admite uno por recibo.",
+            f"Trae {plural(len(nominas), 'complemento')} de nómina; se admite uno por recibo.",
         )
     if not timbres:
         raise ReciboRechazado(

@@ -465,8 +465,9 @@ class EvidenciasTableroDialog(QDialog):
 
 
 def texto_faltan(cliente: str, mes: Mes, estado: EstadoCliente | None, hoy: date) -> str:
-    """What ``cliente`` lacks of ``mes``, one item a line, with its due day."""
-    if estado is None:
+    """What ``cliente`` lacks of ``mes``, one item a line, with its due day; a client no receipt
+    of the month names (captured, or paid in other months) owes nothing, as its cell says."""
+    if estado is None or estado.sin_recibos:
         return (
             f"{cliente}, {_encabezado(mes)}: sin recibos de nómina que lo nombren. Si le "
             "prestaste el servicio ese mes, importa sus recibos."

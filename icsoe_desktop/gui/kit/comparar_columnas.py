@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import colores, mnemonics
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
@@ -29,8 +30,8 @@ MSG_CABECERA = (
     "Las columnas {columnas} son todas «{campo}». Abajo, sus primeras filas lado a lado; las "
     "que no coinciden van marcadas. Elige la que es el «{campo}»: {otras} quedará en «No se usa»."
 )
-MSG_DIFIEREN = "No coinciden en {n} de las {total} filas mostradas."
-MSG_COINCIDEN = "Coinciden en las {total} filas mostradas (pueden diferir más abajo)."
+MSG_DIFIEREN = "No coinciden en {n} de {filas}."
+MSG_COINCIDEN = "Coinciden en {filas} (pueden diferir más abajo)."
 MSG_SIN_FILAS = "No hay filas con datos debajo del encabezado en las primeras del archivo."
 COINCIDEN, DIFIEREN = "Sí", "No"
 USAR = "Usar {columna}"
@@ -94,9 +95,11 @@ class CompararColumnasDialog(QDialog):
         if not filas:
             resumen = MSG_SIN_FILAS
         elif diferentes:
-            resumen = MSG_DIFIEREN.format(n=diferentes, total=len(filas))
+            resumen = MSG_DIFIEREN.format(
+                n=diferentes, filas=_mostradas(len(filas), "1 fila mostrada")
+            )
         else:
-            resumen = MSG_COINCIDEN.format(total=len(filas))
+            resumen = MSG_COINCIDEN.format(filas=_mostradas(len(filas), "la fila mostrada"))
         self.resumen = QLabel(resumen)
         self.resumen.setObjectName("resumenLabel")
         layout.addWidget(self.resumen)
@@ -134,3 +137,8 @@ def _fondo_diferente() -> QBrush | None:
     if colores.alto_contraste() or colores.contraste(AMBAR, texto) < colores.CONTRASTE_MINIMO:
         return None
     return QBrush(AMBAR)
+
+
+def _mostradas(total: int, una: str) -> str:
+    """«las 8 filas mostradas», or ``una`` for a single row: the count agrees with its noun."""
+    return una if total == 1 else f"las {plural(total, 'fila mostrada', 'filas mostradas')}"

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 TITLE = "Lotes"
 MSG_SIN_SELECCION = "Selecciona al menos un movimiento pendiente para generar el lote."
 MSG_GENERADO = (
-    "Se generó el lote {numero} con {total:,} movimientos en «{archivo}». Los movimientos quedaron "
+    "Se generó el lote {numero} con {movimientos} en «{archivo}». Los movimientos quedaron "
     "como enviados. Carga el archivo en IDSE y después importa aquí su resultado."
 )
 MSG_CONFIRMAR_LOTE = (
@@ -382,7 +382,9 @@ class LotesPanel(QWidget):
         msgbox.ofrecer_carpeta(
             self,
             MSG_GENERADO.format(
-                numero=lote.numero, total=lote.movimientos, archivo=Path(lote.archivo).name
+                numero=lote.numero,
+                movimientos=plural(lote.movimientos, "movimiento"),
+                archivo=Path(lote.archivo).name,
             ),
             folder,
             TITLE,

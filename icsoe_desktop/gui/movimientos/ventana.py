@@ -32,6 +32,7 @@ from icsoe_desktop.domain.cambios import MOVIMIENTOS, REGISTROS, Cambios
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.movimientos import ESTADOS
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.asistente_importacion import (
     Cancelada,
@@ -69,10 +70,10 @@ log = logging.getLogger(__name__)
 MSG_PREPARANDO_ORDEN = "Preparando el orden por {columna}…"
 MSG_TOTAL = "Movimientos encontrados: {total:,}"
 MSG_CONTANDO = "Movimientos encontrados: contando…"
-MSG_EXPORTADO = "Se exportaron {total:,} movimientos a «{archivo}»."
+MSG_EXPORTADO = "Se {exportaron} {movimientos} a «{archivo}»."
 MSG_EXPORT_CANCELADA = "Se canceló la exportación; no se guardó ningún archivo."
 MSG_SIN_NAVEGADOR = "No se pudo abrir el navegador. Visita {url} para entrar a IDSE."
-MSG_IMPORTADO = "Se importaron {nuevos:,} movimientos nuevos ({existentes:,} ya existían)."
+MSG_IMPORTADO = "Se {importaron} {nuevos} ({existentes:,} ya {existian})."
 MSG_IMPORT_CANCELADA = "Se canceló la importación de «{archivo}»; no se guardó ningún movimiento."
 MSG_EXPORTAR = "Exporta a Excel® los movimientos de la búsqueda actual."
 MSG_EXPORTAR_EN_LOTES = (
@@ -523,7 +524,11 @@ class MovimientosIdse(QWidget):
         def exported(written: int) -> None:
             if msgbox.question(
                 self,
-                MSG_EXPORTADO.format(total=written, archivo=path.name),
+                MSG_EXPORTADO.format(
+                    exportaron=verb(written, "exportó", "exportaron"),
+                    movimientos=plural(written, "movimiento"),
+                    archivo=path.name,
+                ),
                 yes="Abrir archivo",
                 no="Cerrar",
                 title=TITLE,
@@ -587,7 +592,12 @@ class MovimientosIdse(QWidget):
                     )
                 )
                 return
-            texto = MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes)
+            texto = MSG_IMPORTADO.format(
+                importaron=verb(report.importados, "importó", "importaron"),
+                nuevos=plural(report.importados, "movimiento nuevo", "movimientos nuevos"),
+                existentes=report.existentes,
+                existian=verb(report.existentes, "existía", "existían"),
+            )
             msgbox.information(self, "\n\n".join([texto, *report.notas]), TITLE)
 
         ejecutar_con_barra(

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
 from icsoe_desktop.domain.motivo_os import motivo_os
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.en_curso import vigente
 
@@ -44,7 +45,7 @@ class ExportCancelled(OperacionCancelada):
 def seguir(path: Path, written: int, total: int, cancelled: Callable[[], bool]) -> None:
     """Between batches of an export to ``path``: the session's gate, then Cancelar."""
     vigente(
-        f"La exportación a «{path.resolve()}»: {written:,} de {total:,} filas escritas; el "
+        f"La exportación a «{path.resolve()}»: {written:,} de {plural(total, 'fila escrita', 'filas escritas')}; el "
         "archivo no se guardó"
     )
     if cancelled():

@@ -13,6 +13,7 @@ from icsoe_desktop.domain.cambios import ICSOE
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.importaciones import registrar
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema
@@ -145,7 +146,7 @@ class CapturistasExcelService:
             contratista_rfc,
             "icsoe_capturistas_exportados",
             path.name,
-            f"{written} capturistas en «{Path(path).resolve()}»",
+            f"{plural(written, 'capturista')} en «{Path(path).resolve()}»",
         )
         return written
 

@@ -24,6 +24,7 @@ from typing import BinaryIO, NamedTuple, cast
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.motivo_os import motivo_os
+from icsoe_desktop.domain.texts import plural
 
 # The columns of CPdescarga.txt, in SEPOMEX's spelling (compared without case).
 COLUMNAS = (
@@ -138,7 +139,7 @@ class ArchivoSepomex:
                     raise ValidationError(
                         "sepomex_incompleto",
                         f"El archivo {self.nombre} está incompleto o dañado: la línea {numero} "
-                        f"tiene {len(campos)} columnas y debe tener {self.columnas}. {_BAJALO}",
+                        f"tiene {plural(len(campos), 'columna')} y debe tener {self.columnas}. {_BAJALO}",
                     )
                 cp = campos[i_cp].strip()
                 if len(cp) != 5 or not cp.isascii() or not cp.isdigit():

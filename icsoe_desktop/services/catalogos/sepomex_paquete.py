@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.texts import orden_espanol
+from icsoe_desktop.domain.texts import orden_espanol, plural
 from icsoe_desktop.services.catalogos.sepomex_archivo import COLUMNAS, ENTIDAD_POR_CLAVE
 
 if TYPE_CHECKING:
@@ -116,7 +116,9 @@ def revisar_merma(
     menos = antes - asentamientos
     if not faltan and menos <= antes * merma_maxima:
         return
-    perderia = [f"{menos:,} colonias ({menos * 100 // max(antes, 1)} %)"] if menos > 0 else []
+    perderia = (
+        [f"{plural(menos, 'colonia')} ({menos * 100 // max(antes, 1)} %)"] if menos > 0 else []
+    )
     if faltan:
         varias = len(faltan) > 1
         perderia.append(
@@ -124,7 +126,7 @@ def revisar_merma(
         )
     raise ValidationError(
         "sepomex_menor",
-        f"El archivo {nombre} tiene {asentamientos:,} colonias de {len(entidades)} entidades y "
+        f"El archivo {nombre} tiene {plural(asentamientos, 'colonia')} de {plural(len(entidades), 'entidad', 'entidades')} y "
         f"el catálogo cargado {antes:,} de {len(entidades_antes)}: cargarlo quitaría "
         f"{' y '.join(perderia)}. Puede estar cortado: descárgalo de nuevo. Si de verdad quieres "
         "sólo esa parte, cárgalo con «sepomex cargar --parcial». El catálogo anterior no cambió.",

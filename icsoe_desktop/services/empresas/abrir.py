@@ -21,6 +21,7 @@ from icsoe_desktop.domain.bitacora import con_llave
 from icsoe_desktop.domain.cambios import Oyente
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services import acuses_stps
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService, Integridad, verificar_bitacora
@@ -180,7 +181,7 @@ class AperturaEmpresas:
                 actor,
                 "base_rescatada",
                 empresa.rfc or empresa.archivo,
-                f"bitácora rescatada con {integridad.entradas} entradas",
+                f"bitácora rescatada con {plural(integridad.entradas, 'entrada')}",
             )
         return integridad
 

@@ -84,6 +84,8 @@ MENSAJES_PDF = {
 }
 
 
+# A client no receipt of the month names: nothing to deliver, as the board's cell says.
+SIN_RECIBOS = "Sin recibos (nada que entregar)"
 EN_OTRO_EQUIPO = "se adjuntó en otro equipo: adjunta aquí el mismo archivo"
 # A kept UUID is never replaced by an import: only a restore puts the archive right again.
 _ALTERADO = (
@@ -134,6 +136,17 @@ class EstadoCliente:
     @property
     def completo(self) -> bool:
         return not self.faltan
+
+    @property
+    def sin_recibos(self) -> bool:
+        """No receipt paid in the month names it: the board's «Sin recibos», which owes no
+        evidence (tablero.Celda.pendiente); its pack would still list the receipts missing."""
+        return self.recibos == 0
+
+    @property
+    def pendiente(self) -> bool:
+        """Receipts paid that month and their evidence not complete, as the board counts."""
+        return not self.sin_recibos and not self.completo
 
 
 @dataclass
@@ -339,7 +352,7 @@ class EvidenciasService:
             if len(elegidas) > 1:
                 raise ValidationError(
                     "documento_ambiguo",
-                    f"Hay {len(elegidas)} archivos «{buscado}» en {donde}: indica su SHA-256.",
+                    f"Hay {plural(len(elegidas), 'archivo')} «{buscado}» en {donde}: indica su SHA-256.",
                     "archivo",
                 )
             fila = elegidas[0]
@@ -551,8 +564,8 @@ class EvidenciasService:
                 actor,
                 "evidencia_paquete",
                 f"{mes.clave} {cliente}",
-                f"{len(hecho.miembros):,} archivos en {hecho.ruta}, SHA-256 {hecho.sha256}"
-                + (f"; {len(hecho.cambios)} cambios" if hecho.cambios else "")
+                f"{plural(len(hecho.miembros), 'archivo')} en {hecho.ruta}, SHA-256 {hecho.sha256}"
+                + (f"; {plural(len(hecho.cambios), 'cambio')}" if hecho.cambios else "")
                 + (f"; {len(hecho.faltan)} faltantes" if hecho.faltan else "")
                 + ("; firmado con la e.firma" if hecho.firmado else "; sin firmar"),
             )

@@ -23,6 +23,7 @@ from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.acuse_imss import llano
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.informativa.texto_visible import texto_visible
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ MSG_NO_PDF = (
 )
 MSG_GRANDE = "El archivo «{nombre}» pesa más de 2 MB: no es un acuse de presentación del IMSS."
 MSG_PAGINAS = (
-    "El PDF «{nombre}» tiene {paginas} páginas: un acuse de presentación del IMSS tiene una o "
+    "El PDF «{nombre}» tiene {paginas}: un acuse de presentación del IMSS tiene una o "
     "dos. Elige el acuse que descargaste del portal."
 )
 MSG_CIFRADO = (
@@ -164,7 +165,9 @@ def _leer(datos: bytes, nombre: str, max_paginas: int) -> AcuseLeido:
         paginas = len(reader.pages)
         if paginas > max_paginas:
             raise ValidationError(
-                "acuse_paginas", MSG_PAGINAS.format(nombre=nombre, paginas=paginas), "acuse"
+                "acuse_paginas",
+                MSG_PAGINAS.format(nombre=nombre, paginas=plural(paginas, "página")),
+                "acuse",
             )
         for page in reader.pages:
             contenido = page.get_contents()

@@ -339,7 +339,7 @@ class InformativasService(InformativaBase):
         if cuenta_para_el_limite(tipo) and cuantas >= self.max_complementarias:
             raise ValidationError(
                 "demasiadas_complementarias",
-                f"El periodo {periodo.texto} ya tiene {cuantas} complementarias de Corrección o "
+                f"El periodo {periodo.texto} ya tiene {plural(cuantas, 'complementaria')} de Corrección o "
                 f"Sin efectos: el máximo es {self.max_complementarias} (las de Actualización no "
                 "cuentan).",
                 "tipo",

@@ -351,7 +351,7 @@ class PresentacionService(InformativaBase):
                 "icsoe_informativa_presentada",
                 contratista.rfc,
                 f"{row.periodo} {hecha.folio}"
-                + (f" fuera de plazo ({tarde} días)" if tarde else "")
+                + (f" fuera de plazo ({plural(tarde, 'día')})" if tarde else "")
                 + (" acuse declarado por el usuario" if leida.faltan else "")
                 + (f" {corregido.texto()}" if corregido else "")
                 # Which acuse: the audit chain keeps it beyond the reach of the row's columns.

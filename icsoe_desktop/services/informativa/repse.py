@@ -21,6 +21,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa import repse, repse_pdf
 from icsoe_desktop.domain.motivo_os import motivo_os
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.models import Contratista, RegistroRepse, ServicioRepse
@@ -394,7 +395,7 @@ def _poner_servicios(session: Session, row: RegistroRepse, servicios: list[str])
 def _detalle(row: RegistroRepse, servicios: list[str]) -> str:
     texto = f"{row.aviso}, otorgado {row.otorgado:%d/%m/%Y}, vence {row.vence:%d/%m/%Y}"
     if servicios:
-        texto += f", {len(servicios)} servicios"
+        texto += f", {plural(len(servicios), 'servicio')}"
     if row.pdf_sha256:
         texto += f", PDF SHA-256 {row.pdf_sha256}"
         if row.pdf_declarado:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.archivos.excel import (
     DATE,
     MONEY,
@@ -87,7 +88,7 @@ def export_table(
     if total > MAX_ROWS and kind == XLSX:
         raise ValidationError(
             "excel_limite",
-            f"La búsqueda tiene {total:,} movimientos y una hoja de Excel admite {MAX_ROWS:,}. "
+            f"La búsqueda tiene {plural(total, 'movimiento')} y una hoja de Excel admite {MAX_ROWS:,}. "
             "Acota las fechas o el registro patronal.",
         )
     # Closed however the writing ends (Cancelar, the session's gate): its read of the store

@@ -30,6 +30,7 @@ from icsoe_desktop.domain.movimientos import (
     validate,
 )
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
@@ -216,7 +217,7 @@ class LotesService:
                 actor,
                 "lote_generado",
                 f"Lote {numero}",
-                f"{len(rows)} movimientos en «{path.resolve()}»",
+                f"{plural(len(rows), 'movimiento')} en «{path.resolve()}»",
             )
             _write_file(path, content)
             try:
@@ -365,7 +366,7 @@ class LotesService:
                 actor,
                 "lote_resultado",
                 f"Lote {numero}",
-                f"{report.aprobados} aprobados, {report.rechazados} rechazados",
+                f"{plural(report.aprobados, 'aprobado')}, {plural(report.rechazados, 'rechazado')}",
             )
         self._store.cambios.anunciar({MOVIMIENTOS, LOTES})
         return report
@@ -432,7 +433,7 @@ def _result_line(
             missing.append("Fecha (la del movimiento)")
         raise ValidationError(
             "nss_ambiguo",
-            f"El NSS {nss} tiene {len(named)} movimientos en el lote {numero} ({_lista(named)}): "
+            f"El NSS {nss} tiene {plural(len(named), 'movimiento')} en el lote {numero} ({_lista(named)}): "
             "agrega la columna "
             + " y la columna ".join(missing or ["Movimiento (08, 07 o 02)", "Fecha"])
             + ".",

@@ -37,6 +37,7 @@ from icsoe_desktop.domain.movimientos import (
     validate,
 )
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos import (
@@ -704,7 +705,7 @@ class MovimientosService:
             actor,
             "movimientos_exportados",
             path.name,
-            f"{filas} movimientos en «{path.resolve()}»; búsqueda: {busqueda or 'todos'}",
+            f"{plural(filas, 'movimiento')} en «{path.resolve()}»; búsqueda: {busqueda or 'todos'}",
         )
 
     def prepare_sort(self, orden: Orden) -> None:

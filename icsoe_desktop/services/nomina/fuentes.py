@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.nomina import MAX_XML, ReciboRechazado
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.nomina.directorio_zip import Directorio, DirectorioDanado, Miembro
 
 MAX_MIEMBROS = 1_000_000  # ~20 months of a 12,000-worker weekly payroll in one ZIP
@@ -179,7 +180,7 @@ def _revisar(ruta: Path, directorio: Directorio) -> int:
     if cuantos > MAX_MIEMBROS:
         raise ZipRechazado(
             "zip_demasiados",
-            f"«{ruta.name}» tiene {cuantos:,} archivos; se leen hasta {MAX_MIEMBROS:,} por "
+            f"«{ruta.name}» tiene {plural(cuantos, 'archivo')}; se leen hasta {MAX_MIEMBROS:,} por "
             "ZIP: divídelo.",
         )
     if bomba is not None:

@@ -106,7 +106,7 @@ class ReporteNomina:
             f"{self.verificados:,} verificados",
             f"{plural(self.guardados, 'guardado', 'guardados')}",
             f"{self.duplicados:,} ya estaban",
-            f"{self.rechazados:,} rechazados",
+            f"{plural(self.rechazados, 'rechazado')}",
         ]
         if self.sustituidos:
             partes.append(f"{self.sustituidos:,} sustituidos")
@@ -189,7 +189,11 @@ class NominaImporter:
             verificador = self._verificador(rfc)
             with self._store.session() as session:
                 self._audit.record(
-                    session, actor, "nomina_importacion", nombres, f"{total:,} archivos XML"
+                    session,
+                    actor,
+                    "nomina_importacion",
+                    nombres,
+                    f"{plural(total, 'archivo XML', 'archivos XML')}",
                 )
             reporte = ReporteNomina()
             # Each batch is its own transaction: a stop by the session's gate leaves those saved.
@@ -377,12 +381,12 @@ class _Lector:
 def _detalle_lote(quedan: list[Verificado], quitados: int) -> str:
     """A committed batch's audit detail: how many receipts it stored (the count first, as
     ``recibos_de_lote`` reads it back) and the first and last UUID of them."""
-    partes = [f"{len(quedan):,} recibos guardados"]
+    partes = [plural(len(quedan), "recibo guardado", "recibos guardados")]
     if quedan:
         uuids = sorted(h.recibo.timbre.uuid.upper() for h in quedan)
         partes.append(f"UUID {uuids[0]} a {uuids[-1]}")
     if quitados:
-        partes.append(f"{quitados:,} sustituidos")
+        partes.append(plural(quitados, "sustituido"))
     return "; ".join(partes)
 
 

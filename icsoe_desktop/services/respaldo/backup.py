@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.motivo_os import motivo_os
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services import recuperacion_almacen
 from icsoe_desktop.services.audit import AuditService, Cabeza, verificar_bitacora
@@ -193,7 +194,11 @@ class BackupService:
             destination.name,
             f"toda la base de datos ({destination.stat().st_size:,} bytes) en "
             f"«{destination.resolve()}»"
-            + (f"; con el archivo de evidencias ({archivos:,} archivos)" if archivos else ""),
+            + (
+                f"; con el archivo de evidencias ({plural(archivos, 'archivo')})"
+                if archivos
+                else ""
+            ),
         )
         return destination
 

@@ -222,8 +222,12 @@ class ReparacionService:
                 actor,
                 "base_reparada",
                 db_path.name,
-                f"{len(problemas)} problemas; "
-                + (f"{found.total_copiados} renglones rescatados" if found else "íntegra"),
+                f"{plural(len(problemas), 'problema')}; "
+                + (
+                    f"{plural(found.total_copiados, 'renglón rescatado', 'renglones rescatados')}"
+                    if found
+                    else "íntegra"
+                ),
             )
         self._store.cambios.anunciar(TODO)  # rows rescued or not: every window reads again
         sincronizacion = self._sincronizar() if self._sincronizar else ""

@@ -196,7 +196,7 @@ class SisubArchivosService(InformativaBase):
                         "sisub_exportado",
                         f"{reporte.rfc} {reporte.periodo.clave}",
                         f"{ruta}: {plural(len(reporte.contratos), 'contrato')}, "
-                        f"{renglones} renglones de trabajadores",
+                        f"{plural(renglones, 'renglón', 'renglones')} de trabajadores",
                     )
             finally:
                 quitar_parcial(parcial)

@@ -45,6 +45,7 @@ from icsoe_desktop.domain.sisub.layout import (
     Layout,
     incluido,
 )
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.files import read_json_object
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.audit import AuditService
@@ -107,7 +108,7 @@ class HojaLeida:
         llenas = sum(1 for c in layout.campos if c)
         return (
             f"{TITULOS_ARCHIVO[layout.archivo]}: {self.donde} (fila {self.fila}), "
-            f"{llenas} de {len(layout.campos)} columnas reconocidas"
+            f"{llenas} de {plural(len(layout.campos), 'columna reconocida', 'columnas reconocidas')}"
         )
 
 

@@ -34,6 +34,7 @@ from icsoe_desktop import temporales
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.motivo_os import motivo_os
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.catalogos.sepomex_paquete import NINGUNO, Version
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.transporte import SyncError, Transporte
@@ -151,9 +152,7 @@ class CatalogoCompartido:
             log.info("El servidor conservó su catálogo de códigos postales, más reciente")
             return ""
         self._acordar(local.version.huella)
-        texto = (
-            f"Catálogo de códigos postales enviado al servidor: {local.codigos_postales:,} códigos."
-        )
+        texto = f"Catálogo de códigos postales enviado al servidor: {plural(local.codigos_postales, 'código')}."
         log.info(texto)
         return texto
 
@@ -189,6 +188,6 @@ class CatalogoCompartido:
                     ) from exc
             codigos = self._codigos.recibir(archivo, servidor)
         self._acordar(servidor.huella)
-        texto = f"Catálogo de códigos postales recibido del servidor: {codigos:,} códigos."
+        texto = f"Catálogo de códigos postales recibido del servidor: {plural(codigos, 'código')}."
         log.info("%s (zip %s)", texto, suma.hexdigest()[:12])
         return texto
