@@ -81,10 +81,6 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
         85,
         "each SMTP refusal's message, SMTP over TLS from the start, a send that fails",
     ),
-    "icsoe_desktop/domain/credentials/der.py": (
-        82,
-        "rare malformed DER shapes and BMP/UTF-32 strings; the fuzzers reach some of them by chance (83-85 %)",
-    ),
     "icsoe_desktop/services/sync/autenticode.py": (
         89,
         "rare refusals of a malformed signature (a CA without keyCertSign, a certificate of another use, an unknown digest) past the byte-by-byte damage test",
@@ -107,10 +103,6 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
         "the pause for the crash tests (in a process of their own), no hard links, fsync failing",
     ),
     "icsoe_desktop/domain/sealing.py": (88, "a sealed value tampered with"),
-    "icsoe_desktop/domain/credentials/pkcs12.py": (
-        84,
-        "rare malformed or unsupported PKCS#12 shapes; the fuzzers reach some of them by chance (85-90 %)",
-    ),
     "icsoe_desktop/services/empresas/servicio.py": (
         89,
         "a company gone meanwhile, and the CLI's listing (run as a process)",
@@ -201,7 +193,7 @@ def lowered(exceptions: dict[str, tuple[float, str]], history: list[Version]) ->
         highest, where = floor, ""
         for commit, floors, files in history:
             listed = listed or path in floors
-            if not listed or path not in files and path not in floors:
+            if not listed or (path not in files and path not in floors):
                 continue
             held = floors.get(path, FLOOR)
             if held > highest:
