@@ -120,10 +120,6 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
         83,
         "each malformed attribute of a CFDI de nómina one by one: the tests refuse each kind once",
     ),
-    "icsoe_desktop/services/archivos/biff.py": (
-        84,
-        "each .xls record calamine trusts, refused when short: the fuzz run (bench/fuzz_libros.py) reaches them, the kept corpus only some",
-    ),
     "icsoe_desktop/services/informativa/exportar.py": (
         88,
         "the session's gate stopping between the informativa's files",
