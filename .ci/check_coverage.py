@@ -113,10 +113,6 @@ EXCEPTIONS: dict[str, tuple[float, str]] = {
         89,
         "a server that keeps no buckets (an older one): the whole table pulled again",
     ),
-    "icsoe_desktop/services/respaldo/documentos.py": (
-        88,
-        "a damaged acuse or constancia inside a backup, and a frozen copy that is not the one its constancia signs",
-    ),
     "icsoe_desktop/domain/nomina/recibo.py": (
         83,
         "each malformed attribute of a CFDI de nómina one by one: the tests refuse each kind once",
