@@ -318,9 +318,9 @@ def test_text_repeated_past_the_bound_and_sheets_too_big_together_are_refused(tm
 
 
 def test_an_xlsb_sheet_with_an_unknown_record_is_read_and_one_cut_short_refused(tmp_path):
-    """Excel's binary format: a record of a type unknown here (its number in two bytes, both
-    saying another follows, as [MS-XLSB] allows) is passed over; a sheet ending inside a
-    record's type is damaged."""
+    """Excel's binary format: a record of a type unknown here (its number in two bytes, the
+    high bit of both set: two bytes are all a type may take) is passed over; a sheet ending
+    inside a record's type is damaged."""
     from tests.services.xlsx_files import rewrite
 
     libro_xlsb = xlsb_bytes([["NSS", "Nombre"], [12345678901, "ANA"]], columnas_ocultas=[1])
