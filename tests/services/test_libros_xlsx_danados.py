@@ -91,3 +91,39 @@ def test_an_xlsb_whose_grid_would_not_fit_is_refused_naming_the_far_cell(tmp_pat
     assert error.message.startswith(
         "Hay un dato suelto en AY1000000 de la hoja «Hoja1» de «nomina.xlsb», lejos de los demás"
     )
+
+
+def test_a_workbook_declaring_more_than_can_be_read_or_a_dtd_is_refused_unread(tmp_path):
+    """Two sheets each declaring 1.5 GB (each within a sheet's bound, past the whole book's
+    together): refused from the sizes its zip declares, nothing inflated. A DTD, which no
+    workbook uses (a billion laughs): refused as its part is inflated."""
+    from tests.services.xlsx_files import declared_size_lie
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        base = zipfile.ZipFile(io.BytesIO(workbook_bytes([["NSS"], [1]])))
+        for info in base.infolist():
+            archive.writestr(info.filename, base.read(info))
+        archive.writestr("xl/worksheets/sheet2.xml", base.read("xl/worksheets/sheet1.xml"))
+    data = out.getvalue()
+    for member in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+        data = declared_size_lie(data, member, 1536 * 2**20)
+    path = tmp_path / "nomina.xlsx"
+    path.write_bytes(data)
+    error = refused(path)
+    assert error.code == "xlsx_descomprimido_grande"
+    assert error.message.startswith(
+        "«nomina.xlsx» no se importó: el libro completo ocupa más de 2304 MB al descomprimirlo "
+        "(el archivo podría estar hecho para agotar la memoria)."
+    )
+
+    dtd = b'<?xml version="1.0"?><!DOCTYPE workbook [<!ENTITY a "aaaa">]>'
+    path.write_bytes(
+        rewrite(workbook_bytes([["NSS"], [1]]), {"xl/workbook.xml": lambda xml: dtd + xml})
+    )
+    error = refused(path)
+    assert error.code == "xlsx_dtd"
+    assert error.message == (
+        "«nomina.xlsx» no se importó: contiene una declaración DTD, que los libros de Excel no "
+        "usan (podría estar hecho para agotar la memoria)."
+    )
