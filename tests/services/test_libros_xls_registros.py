@@ -335,3 +335,17 @@ def test_an_xlsb_sheet_with_an_unknown_record_is_read_and_one_cut_short_refused(
     with pytest.raises(ValidationError) as caught:
         filas(path)
     assert caught.value.message == "«nomina.xlsb» no es un libro de Excel válido o está dañado."
+
+
+def test_a_record_that_makes_calamine_panic_is_a_damaged_workbook(tmp_path, caplog):
+    """LibreOffice's .xls with its page setup retyped as a formula: calamine's formula parser
+    panics. The clerk gets the refusal; what the panic wrote to stderr goes to the log."""
+    from tests.data.libros_xls import AQUI
+    from tests.xls_registros import FORMULA, SETUP, retipado
+
+    path = tmp_path / "nomina.xls"
+    path.write_bytes(retipado((AQUI / "movimientos.xls").read_bytes(), SETUP, FORMULA))
+    with caplog.at_level("INFO", logger="icsoe_desktop.services.archivos.xlsx_reader"):
+        rechazado(path)
+    assert "refused by calamine" in caplog.text
+    assert "calamine, leyendo nomina.xls: " in caplog.text

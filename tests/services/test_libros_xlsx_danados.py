@@ -127,3 +127,22 @@ def test_a_workbook_declaring_more_than_can_be_read_or_a_dtd_is_refused_unread(t
         "«nomina.xlsx» no se importó: contiene una declaración DTD, que los libros de Excel no "
         "usan (podría estar hecho para agotar la memoria)."
     )
+
+
+def test_a_sheet_kept_outside_the_worksheets_folder_is_read(tmp_path):
+    """Some generators put the sheet elsewhere (xl/hojas/hoja1.xml) and point the workbook's
+    relationship there: it is found, bounded and read like any other."""
+    moved = "xl/hojas/hoja1.xml"
+    base = zipfile.ZipFile(io.BytesIO(workbook_bytes([["NSS", "Nombre"], [1, "ANA"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in base.infolist():
+            data = base.read(info).replace(b"/xl/worksheets/sheet1.xml", b"/" + moved.encode())
+            name = moved if info.filename == "xl/worksheets/sheet1.xml" else info.filename
+            archive.writestr(name, data)
+    path = tmp_path / "nomina.xlsx"
+    path.write_bytes(out.getvalue())
+    with abrir(path, path.name) as book:
+        hoja = book.por_omision()
+        assert not book.filas_ocultas(hoja).tramos
+        assert list(book.rows(hoja)) == [(1, ("NSS", "Nombre")), (2, (1, "ANA"))]
