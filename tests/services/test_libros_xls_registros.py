@@ -320,7 +320,7 @@ def test_text_repeated_past_the_bound_and_sheets_too_big_together_are_refused(tm
 def test_an_xlsb_sheet_with_an_unknown_record_is_read_and_one_cut_short_refused(tmp_path):
     """Excel's binary format: a record of a type unknown here (its number in two bytes, the
     high bit of both set: two bytes are all a type may take) is passed over; a sheet ending
-    inside a record's type is damaged."""
+    inside a record's type, or one the workbook names without a relationship, is damaged."""
     from tests.services.xlsx_files import rewrite
 
     libro_xlsb = xlsb_bytes([["NSS", "Nombre"], [12345678901, "ANA"]], columnas_ocultas=[1])
@@ -331,10 +331,16 @@ def test_an_xlsb_sheet_with_an_unknown_record_is_read_and_one_cut_short_refused(
         assert book.ocultas("Hoja1") == (frozenset({1}), frozenset())
     assert filas(path) == [(1, ("NSS", "Nombre")), (2, (12345678901, "ANA"))]
 
-    path.write_bytes(rewrite(libro_xlsb, {hoja: lambda data: data + b"\x85"}))
-    with pytest.raises(ValidationError) as caught:
-        filas(path)
-    assert caught.value.message == "«nomina.xlsb» no es un libro de Excel válido o está dañado."
+    # A sheet ending inside a record's type; a sheet whose relationship id is a null string.
+    rid = struct.pack("<I", 4) + "rId1".encode("utf-16-le")
+    sin_relacion = {"xl/workbook.bin": lambda data: data.replace(rid, b"\xff" * 4)}
+    for cambio in ({hoja: lambda data: data + b"\x85"}, sin_relacion):
+        path.write_bytes(rewrite(libro_xlsb, cambio))
+        with pytest.raises(ValidationError) as caught:
+            filas(path)
+        assert caught.value.message == (
+            "«nomina.xlsb» no es un libro de Excel válido o está dañado."
+        )
 
 
 def test_a_record_that_makes_calamine_panic_is_a_damaged_workbook(tmp_path, caplog):

@@ -131,7 +131,7 @@ def test_a_workbook_declaring_more_than_can_be_read_or_a_dtd_is_refused_unread(t
 
 def test_a_sheet_kept_outside_the_worksheets_folder_is_read(tmp_path):
     """Some generators put the sheet elsewhere (xl/hojas/hoja1.xml) and point the workbook's
-    relationship there: it is found, bounded and read like any other."""
+    relationship there: it is found, bounded and read like any other (an image beside it)."""
     moved = "xl/hojas/hoja1.xml"
     base = zipfile.ZipFile(io.BytesIO(workbook_bytes([["NSS", "Nombre"], [1, "ANA"]])))
     out = io.BytesIO()
@@ -140,9 +140,27 @@ def test_a_sheet_kept_outside_the_worksheets_folder_is_read(tmp_path):
             data = base.read(info).replace(b"/xl/worksheets/sheet1.xml", b"/" + moved.encode())
             name = moved if info.filename == "xl/worksheets/sheet1.xml" else info.filename
             archive.writestr(name, data)
+        archive.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(64))  # a logo
     path = tmp_path / "nomina.xlsx"
     path.write_bytes(out.getvalue())
     with abrir(path, path.name) as book:
         hoja = book.por_omision()
         assert not book.filas_ocultas(hoja).tramos
         assert list(book.rows(hoja)) == [(1, ("NSS", "Nombre")), (2, (1, "ANA"))]
+
+
+def test_an_opendocument_without_its_settings_opens_on_its_first_table(tmp_path):
+    """An .ods written without settings.xml (no «ActiveTable»): its first table is read, the
+    row hidden in it told."""
+    from tests.services.libros_de_prueba import ods_bytes
+
+    path = tmp_path / "nomina.ods"
+    path.write_bytes(ods_bytes([["NSS", "Nombre"], [1, "ANA"], [2, "LUIS"]], {2}))
+    with abrir(path, path.name) as book:
+        assert (book.hojas, book.activa) == ((("Hoja1", True),), None)
+        assert 2 in book.filas_ocultas("Hoja1") and 3 not in book.filas_ocultas("Hoja1")
+    assert list(sheet_rows(path, path.name)) == [
+        (1, ("NSS", "Nombre")),
+        (2, (1, "ANA")),
+        (3, (2, "LUIS")),
+    ]
