@@ -79,8 +79,8 @@ def _registros_de_hoja(data: bytes, inicio: int) -> Iterator[tuple[int, bytes]]:
 def celdas_reservadas(registro: bytes) -> int:
     """The cells calamine reserves for a DIMENSIONS record (0: it refuses the record), its
     arithmetic kept: 32-bit, wrapping (a first row past the last asks for 4,294,967,294)."""
-    if len(registro) == 10:
-        fila, fila_fin, columna, columna_fin = struct.unpack("<HHHH", registro)
+    if len(registro) == 10:  # BIFF5's: four 16-bit numbers and two reserved bytes
+        fila, fila_fin, columna, columna_fin = struct.unpack_from("<HHHH", registro)
     elif len(registro) == 14:
         fila, fila_fin, columna, columna_fin = struct.unpack_from("<IIHH", registro)
     else:

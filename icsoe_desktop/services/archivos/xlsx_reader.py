@@ -143,11 +143,11 @@ def _stderr_al_log(name: str) -> Iterator[None]:
 
 
 def _too_big(name: str, part: str, limit: int) -> ValidationError:
-    what = f"su parte «{part}»" if part else "el libro completo"
+    what, it = (f"su parte «{part}»", "la") if part else ("el libro completo", "lo")
     return ValidationError(
         "xlsx_descomprimido_grande",
         f"«{name}» no se importó: {what} ocupa más de {limit // MIB} MB al "
-        "descomprimirla (el archivo podría estar hecho para agotar la memoria). Guarda el libro "
+        f"descomprimir{it} (el archivo podría estar hecho para agotar la memoria). Guarda el libro "
         "de nuevo desde Excel o divide los datos en varios archivos.",
     )
 
