@@ -187,6 +187,29 @@ def test_the_intake_imports_no_importer() -> None:
     assert found == []
 
 
+def test_the_worker_imports_no_job_but_through_its_list() -> None:
+    """services/aparte is the worker every heavy job runs in: a job registers with it
+    (``registro.registrar``) from its own module, named once in ``trabajos.py``; the rest of
+    the worker imports no other service, and no job's module imports another's."""
+    worker = "icsoe_desktop.services.aparte"
+    found = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in _modules("services/aparte")
+        if path.name != "trabajos.py"
+        for name in sorted(_imports(path))
+        if name.startswith("icsoe_desktop.services.") and not name.startswith(worker)
+    ]
+    hosts = {"movimientos": "sisub", "sisub": "movimientos"}
+    found += [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for area, other in hosts.items()
+        for path in _modules(f"services/{area}")
+        for name in sorted(_imports(path))
+        if name.startswith(f"icsoe_desktop.services.{other}")
+    ]
+    assert found == []
+
+
 def test_the_gui_holds_no_sql_and_never_reaches_the_store() -> None:
     found = _broken(
         "gui",
