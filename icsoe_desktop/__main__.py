@@ -43,9 +43,9 @@ def gui_arguments(argv: list[str]) -> tuple[str | None, list[str]] | None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [ORDEN_APARTE]:  # a heavy job, done by a process of its own
-        from icsoe_desktop.services.aparte import proceso
+        from icsoe_desktop.services import trabajos_aparte
 
-        return proceso.proceso(argv[1:])
+        return trabajos_aparte.proceso(argv[1:])
     from icsoe_desktop.console import prepare_streams
 
     # Redirected on Windows, output is cp1252: what it lacks is written as a look-alike.

@@ -187,15 +187,15 @@ def test_the_intake_imports_no_importer() -> None:
     assert found == []
 
 
-def test_the_worker_imports_no_job_but_through_its_list() -> None:
+def test_the_worker_imports_no_job_and_no_area_hosts_anothers() -> None:
     """services/aparte is the worker every heavy job runs in: a job registers with it
-    (``registro.registrar``) from its own module, named once in ``trabajos.py``; the rest of
-    the worker imports no other service, and no job's module imports another's."""
+    (``registro.registrar``) from its own area's module, named once in
+    services/trabajos_aparte.py. The worker imports no other service, and neither movimientos
+    nor sisub imports the other for its jobs."""
     worker = "icsoe_desktop.services.aparte"
     found = [
         f"{path.relative_to(PACKAGE)} imports {name}"
         for path in _modules("services/aparte")
-        if path.name != "trabajos.py"
         for name in sorted(_imports(path))
         if name.startswith("icsoe_desktop.services.") and not name.startswith(worker)
     ]

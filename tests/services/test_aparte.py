@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from icsoe_desktop.services.aparte import llave, proceso, registro, salida, trabajos, vigia
+from icsoe_desktop.services import trabajos_aparte
+from icsoe_desktop.services.aparte import llave, registro, salida, vigia
 from icsoe_desktop.services.movimientos import copia_aparte
 from icsoe_desktop.services.sisub import trabajo_aparte as sisub
 
 
 def test_the_registry_lists_every_job_and_refuses_an_unknown_name(tmp_path: Path, capfd) -> None:
-    trabajos.cargar()
+    trabajos_aparte.cargar()
     nombres = [
         copia_aparte.COPIA,
         copia_aparte.ORDEN_DE,
@@ -38,8 +39,8 @@ def test_the_registry_lists_every_job_and_refuses_an_unknown_name(tmp_path: Path
     os.write(escribir, bytes([0]))  # a plain store's key: none
     os.close(escribir)
     try:
-        assert proceso.proceso([str(store), "sisub-borrar"], leer) == registro.DESCONOCIDO
-        assert proceso.proceso([str(store)], leer) == registro.DESCONOCIDO  # no name at all
+        assert trabajos_aparte.proceso([str(store), "sisub-borrar"], leer) == registro.DESCONOCIDO
+        assert trabajos_aparte.proceso([str(store)], leer) == registro.DESCONOCIDO  # no name at all
     finally:
         os.close(leer)
     mensajes = capfd.readouterr().err.splitlines()

@@ -19,12 +19,11 @@ from pathlib import Path
 import pytest
 
 import icsoe_desktop.__main__ as entrada
+from icsoe_desktop.services import trabajos_aparte
 from icsoe_desktop.services.aparte import (
     archivo_entero,
     obra,
-    proceso,
     registro,
-    trabajos,
     vigia,
 )
 from icsoe_desktop.services.movimientos import (
@@ -330,14 +329,16 @@ def test_the_process_takes_the_stores_key_first_from_its_input(services):
     assert llave.hex() not in " ".join(obra.comando(store, copia_aparte.COPIA))
     _store(services, 300)
     entrada = _entrada(cerrada=False, escrito=bytes([len(llave)]) + llave + vigia.SIGUE)
-    assert proceso.proceso([str(store), copia_aparte.COPIA], entrada) == copia_aparte.GUARDADA
+    assert (
+        trabajos_aparte.proceso([str(store), copia_aparte.COPIA], entrada) == copia_aparte.GUARDADA
+    )
     assert espejo_guardado.ruta(store).read_bytes().startswith(sellado.MAGIA)
     assert espejo_guardado.leer(espejo_guardado.ruta(store)) is not None
 
 
 def _hacer(store: Path, trabajo: list[str], entrada: int) -> int:
     """The job registered as ``trabajo[0]``, handed the rest, as the worker runs it."""
-    trabajos.cargar()
+    trabajos_aparte.cargar()
     encargo = registro.Encargo(store, tuple(trabajo[1:]), entrada, 1)
     return registro.trabajo(trabajo[0])(encargo)
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.errors import OperacionCancelada
+from icsoe_desktop.services import trabajos_aparte
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.aparte import llave as llave_aparte
-from icsoe_desktop.services.aparte import obra, proceso, registro, salida
+from icsoe_desktop.services.aparte import obra, registro, salida
 from icsoe_desktop.services.sisub import aparte, trabajo_aparte
 from icsoe_desktop.store import cifrado, plain
 from tests import sisub_fixtures as fx
@@ -51,7 +52,7 @@ def _proceso(services, trabajo: str, datos: dict) -> tuple[int, dict]:
     lector.start()
     try:
         argv = [str(services.store.path), trabajo]
-        codigo = proceso.proceso(argv, lee, escrita)
+        codigo = trabajos_aparte.proceso(argv, lee, escrita)
     finally:
         os.close(escribe)  # its watcher sees the end after the action: nothing stops
         os.close(escrita)

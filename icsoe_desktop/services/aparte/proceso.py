@@ -1,7 +1,8 @@
-"""The worker's start, in the process apart: ``__main__`` hands it the command line after the
-hidden argument (obra.ORDEN), the store's path, the job's name and what it is handed. The
-store's key is read first from its standard input (``llave.dar``), every connection of this
-process keyed with it; then the job registered under that name does its work."""
+"""The worker's start, in the process apart: ``__main__`` hands the command line after the
+hidden argument (obra.ORDEN), the store's path, the job's name and what it is handed, to
+services/trabajos_aparte.py, which registers every job and calls ``proceso``. The store's
+key is read first from its standard input (``llave.dar``), every connection of this process
+keyed with it; then the job registered under that name does its work."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 from contextlib import suppress
 from pathlib import Path
 
-from icsoe_desktop.services.aparte import llave, registro, trabajos
+from icsoe_desktop.services.aparte import llave, registro
 
 
 def proceso(argv: list[str], entrada: int = 0, salida: int = 1) -> int:
@@ -21,7 +22,6 @@ def proceso(argv: list[str], entrada: int = 0, salida: int = 1) -> int:
 
     leida = llave.leer(entrada)
     cifrado.usar_llave(lambda: leida)
-    trabajos.cargar()
     try:
         hacer = registro.trabajo(argv[1] if len(argv) > 1 else "")
     except registro.TrabajoDesconocido as exc:

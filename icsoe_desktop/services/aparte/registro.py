@@ -1,7 +1,7 @@
 """The worker's door: each heavy job registers here, by name, from its own module
 (``registrar``), and the process apart looks it up by the name on its command line
 (``proceso.py``). A new job is one ``registrar`` call beside it and one line in
-``trabajos.py``, never a branch of the worker.
+services/trabajos_aparte.py, never a branch of the worker.
 
 Light on purpose (only the standard library): the job modules import it as they load, and
 the worker loads them all at each start (a column's parts on a busy machine).

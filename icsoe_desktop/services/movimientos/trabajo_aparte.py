@@ -1,7 +1,7 @@
 """The find box's jobs, done by the worker (services/aparte/) in a process of its own: the
 copy of the finds, a column's order (with its parts) or a column's parts alone, each kept on
 disk beside the store for the app to read back (copia_aparte.py asks for them). Registered
-as this module loads (services/aparte/trabajos.py loads it in the worker)."""
+as this module loads (services/trabajos_aparte.py loads it in the worker)."""
 
 from __future__ import annotations
 

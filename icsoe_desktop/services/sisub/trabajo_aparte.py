@@ -1,5 +1,5 @@
 """The SISUB window's Preparar, Revisar and Exportar as the worker's jobs (services/aparte/),
-each registered by name as this module loads (services/aparte/trabajos.py loads it in the
+each registered by name as this module loads (services/trabajos_aparte.py loads it in the
 worker; aparte.py asks for them). Each does the same service call the window would have
 made, on services built as the app builds them for this empresa (the role matrix checks the
 same actor), and writes its result (or its refusal's Spanish message) on its standard
