@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-# services/movimientos/copia_aparte.py's ORDEN: this module imports nothing before the window.
-ORDEN_COPIA = "--copia-de-busquedas"
+# services/aparte/obra.py's ORDEN: this module imports nothing before the window.
+ORDEN_APARTE = "--trabajo-aparte"
 
 
 def _is_link(text: str) -> bool:
@@ -42,10 +42,10 @@ def gui_arguments(argv: list[str]) -> tuple[str | None, list[str]] | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == [ORDEN_COPIA]:  # the find box's copy, built by a process of its own
-        from icsoe_desktop.services.movimientos import trabajo_aparte
+    if argv[:1] == [ORDEN_APARTE]:  # a heavy job, done by a process of its own
+        from icsoe_desktop.services import trabajos_aparte
 
-        return trabajo_aparte.proceso(argv[1:])
+        return trabajos_aparte.proceso(argv[1:])
     from icsoe_desktop.console import prepare_streams
 
     # Redirected on Windows, output is cp1252: what it lacks is written as a look-alike.

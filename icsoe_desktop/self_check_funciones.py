@@ -1,6 +1,6 @@
 """The self-check's runs of what a bundle can break by leaving a file out: a window drawn with
-text, Qt's ICU data (Linux), a worker list written to .xlsx and read back, and a practice
-constancia de firma signed and verified. Each goes through the code the app uses. Every check of
+text, Qt's ICU data (Linux), a worker list written to .xlsx and read back, a practice
+constancia de firma signed and verified, and the process apart started. Each goes through the code the app uses. Every check of
 the self-check (``self_check.py``'s too) gives one ``CheckResult``."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ VENTANA = "Ventana"
 ICU = "Datos de ICU (Qt)"
 EXCEL = "Libros de Excel"
 CONSTANCIA = "Constancia de firma (PDF)"
+APARTE = "Proceso aparte"
 
 
 @dataclass(frozen=True)
@@ -182,9 +183,37 @@ def check_constancia() -> CheckResult:
     return CheckResult(True, CONSTANCIA, f"firmada y verificada ({len(pdf) // 1024} KB)")
 
 
+def check_aparte() -> CheckResult:
+    """The executable started again as the worker of the heavy jobs (the find box's copy, the
+    SISUB's actions), as the app starts it: every module of jobs loads there (one left out of
+    the bundle fails it), and a name no job registered is refused, nothing done."""
+    from icsoe_desktop.services import trabajos_aparte
+    from icsoe_desktop.services.aparte import registro
+    from icsoe_desktop.services.aparte.obra import Obra
+    from icsoe_desktop.store.cifrado import CABECERA_PLANA
+
+    trabajos_aparte.cargar()
+    with tempfile.TemporaryDirectory(prefix="icsoe-autodiagnostico-") as carpeta:
+        prueba = Path(carpeta) / "prueba.sqlite3"
+        prueba.write_bytes(CABECERA_PLANA)  # a plain store's header: no key to hand
+        obra = Obra(
+            prueba,
+            None,
+            "autodiagnostico",
+            que="el autodiagnóstico",
+            respuestas=(registro.DESCONOCIDO,),
+        )
+        codigo = obra.esperar(lambda: True)
+    if codigo != registro.DESCONOCIDO:
+        return CheckResult(
+            False, APARTE, f"no arrancó (código {codigo}); el detalle quedó en el registro"
+        )
+    return CheckResult(True, APARTE, f"arranca, con {len(registro.registrados())} trabajos")
+
+
 def checks() -> list[tuple[str, Callable[[], CheckResult]]]:
     """The checks to run, by name (ICU only where Qt carries it: Linux)."""
     todas: list[tuple[str, Callable[[], CheckResult]]] = [(VENTANA, check_ventana)]
     if sys.platform.startswith("linux"):
         todas.append((ICU, check_icu))
-    return [*todas, (EXCEL, check_excel), (CONSTANCIA, check_constancia)]
+    return [*todas, (EXCEL, check_excel), (CONSTANCIA, check_constancia), (APARTE, check_aparte)]

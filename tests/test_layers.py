@@ -187,6 +187,29 @@ def test_the_intake_imports_no_importer() -> None:
     assert found == []
 
 
+def test_the_worker_imports_no_job_and_no_area_hosts_anothers() -> None:
+    """services/aparte is the worker every heavy job runs in: a job registers with it
+    (``registro.registrar``) from its own area's module, named once in
+    services/trabajos_aparte.py. The worker imports no other service, and neither movimientos
+    nor sisub imports the other for its jobs."""
+    worker = "icsoe_desktop.services.aparte"
+    found = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in _modules("services/aparte")
+        for name in sorted(_imports(path))
+        if name.startswith("icsoe_desktop.services.") and not name.startswith(worker)
+    ]
+    hosts = {"movimientos": "sisub", "sisub": "movimientos"}
+    found += [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for area, other in hosts.items()
+        for path in _modules(f"services/{area}")
+        for name in sorted(_imports(path))
+        if name.startswith(f"icsoe_desktop.services.{other}")
+    ]
+    assert found == []
+
+
 def test_the_gui_holds_no_sql_and_never_reaches_the_store() -> None:
     found = _broken(
         "gui",

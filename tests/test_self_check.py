@@ -30,6 +30,7 @@ CHECKS = (
     *(["Datos de ICU (Qt)"] if sys.platform.startswith("linux") else []),
     "Libros de Excel",
     "Constancia de firma (PDF)",
+    "Proceso aparte",
     "Llavero",
     "Correo (SMTP)",
 )

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QProgressBar, QProgressDialog, QPushButton
 
 from icsoe_desktop.gui.informativa.sisub import SisubDialog
-from icsoe_desktop.services.movimientos import copia_aparte
+from icsoe_desktop.services.aparte import obra
 from tests import nomina_cfdi as nc
 from tests import sisub_fixtures as fx
 from tests.gui.helpers import click, wait_operations
@@ -63,7 +63,7 @@ def test_preparar_runs_apart_one_at_a_time_and_prepares_what_the_service_would(
     rfc, _ana = con_recibos
     dialogo = _ventana(qtbot, services, rfc)
     click(qtbot, dialogo.preparar)
-    qtbot.waitUntil(lambda: bool(copia_aparte.vivas()), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(obra.vivas()), timeout=10_000)
     # While it runs: a bar says what is done, and the long actions are greyed.
     barra = dialogo.findChild(QProgressDialog, "progressDialog")
     assert barra is not None and barra.isVisible()
@@ -80,13 +80,13 @@ def test_preparar_runs_apart_one_at_a_time_and_prepares_what_the_service_would(
     dialogo.grab().save(str(tmp_path / "sisub_preparando_ventana.png"))
     assert not dialogo.preparar.isEnabled()
     dialogo._preparar()  # a second Preparar (a key repeated) starts nothing
-    assert len(copia_aparte.vivas()) == 1
+    assert len(obra.vivas()) == 1
     # It cedes the processor to the window's thread on a busy machine.
     propia = os.getpriority(os.PRIO_PROCESS, 0)
-    assert os.getpriority(os.PRIO_PROCESS, copia_aparte.vivas()[0]) == min(19, propia + 10)
+    assert os.getpriority(os.PRIO_PROCESS, obra.vivas()[0]) == min(19, propia + 10)
     wait_operations(qtbot)
     qtbot.waitUntil(lambda: dialogo.trabajadores_model.rowCount() == 2)
-    assert copia_aparte.vivas() == []
+    assert obra.vivas() == []
     # The bar moved with the work, in many steps, never back, up to its end.
     avanzados = [v for v in vistos if v >= 0]
     assert avanzados == sorted(set(avanzados)) and len(avanzados) > 3
@@ -116,10 +116,10 @@ def test_closing_the_window_stops_preparar_and_nothing_is_written(
     rfc, _ana = con_recibos
     dialogo = _ventana(qtbot, services, rfc)
     click(qtbot, dialogo.preparar)
-    qtbot.waitUntil(lambda: bool(copia_aparte.vivas()), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(obra.vivas()), timeout=10_000)
     dialogo.close()
     wait_operations(qtbot)
-    assert copia_aparte.vivas() == []
+    assert obra.vivas() == []
     assert services.sisub.del_periodo(rfc, rfc, "2026-2") is None  # no report left half made
     assert not modals.texts
     dialogo.show()  # opened again: what it starts runs to its end
@@ -137,8 +137,8 @@ def test_a_process_that_dies_is_said_in_spanish_and_the_report_stays(
     antes = _filas(services, rfc)
     dialogo = _ventana(qtbot, services, rfc)
     click(qtbot, dialogo.preparar)
-    qtbot.waitUntil(lambda: bool(copia_aparte.vivas()), timeout=10_000)
-    os.kill(copia_aparte.vivas()[0], signal.SIGTERM)
+    qtbot.waitUntil(lambda: bool(obra.vivas()), timeout=10_000)
+    os.kill(obra.vivas()[0], signal.SIGTERM)
     qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=30_000)
     assert modals.texts[0].startswith("No se pudo preparar el SISUB")
     assert "No se cambió nada" in modals.texts[0] and "Traceback" not in modals.texts[0]
@@ -303,7 +303,7 @@ def test_exportar_moves_its_bar_to_the_end_and_cancelar_midway_leaves_nothing(
 
     def al_moverse(valor: int) -> None:  # the files being zipped: the process frozen there
         if 90 <= valor < 99 and not congelado:
-            (pid,) = copia_aparte.vivas()
+            (pid,) = obra.vivas()
             os.kill(pid, signal.SIGSTOP)
             congelado["dentro"] = sorted(p.name for p in cancelado.iterdir())
 
@@ -314,7 +314,7 @@ def test_exportar_moves_its_bar_to_the_end_and_cancelar_midway_leaves_nothing(
     assert parcial.startswith(".SISUB parcial ")
     click(qtbot, barra.findChild(QPushButton))  # Cancelar
     wait_operations(qtbot)  # the frozen process killed once its grace ran out
-    assert copia_aparte.vivas() == []
+    assert obra.vivas() == []
     assert list(cancelado.iterdir()) == []
     assert len(modals.texts) == 1  # Cancelar says nothing
     assert dialogo.exportar.isEnabled()

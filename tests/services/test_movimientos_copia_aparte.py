@@ -1,7 +1,8 @@
-"""The find box's copy of a big store built by a process of its own
-(services/movimientos/copia_aparte.py): it counts as the clerk expects, a write made while it
-was built or right after is seen by the next find, and the process never outlives what asked
-for it (the store closed, the app killed) nor leaves a file behind."""
+"""The find box's copy of a big store built by a process of its own (the worker,
+services/aparte/, doing services/movimientos/trabajo_aparte.py's jobs): it counts as the
+clerk expects, a write made while it was built or right after is seen by the next find, and
+the process never outlives what asked for it (the store closed, the app killed) nor leaves a
+file behind."""
 
 from __future__ import annotations
 
@@ -18,8 +19,14 @@ from pathlib import Path
 import pytest
 
 import icsoe_desktop.__main__ as entrada
-from icsoe_desktop.services.movimientos import (
+from icsoe_desktop.services import trabajos_aparte
+from icsoe_desktop.services.aparte import (
     archivo_entero,
+    obra,
+    registro,
+    vigia,
+)
+from icsoe_desktop.services.movimientos import (
     columnas_guardadas,
     columnas_tramos,
     copia_aparte,
@@ -103,14 +110,14 @@ def _pid(caplog, que: str = "la copia de las búsquedas") -> int:
     raise AssertionError(f"no se leyó aparte {que}")
 
 
-def test_the_app_hands_the_hidden_argument_to_the_builder():
-    assert entrada.ORDEN_COPIA == copia_aparte.ORDEN
+def test_the_app_hands_the_hidden_argument_to_the_worker():
+    assert entrada.ORDEN_APARTE == obra.ORDEN
 
 
 def test_a_copy_built_apart_counts_as_the_clerk_expects_and_sees_every_write(services, caplog):
     _store(services, 600)
     movimientos_svc = services.movimientos
-    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos"):
+    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.aparte"):
         movimientos_svc.count(Filtro())
         # Written by another program while the copy is built: seen once it is.
         with closing(plain.connect(services.store.path)) as conn, conn:
@@ -122,7 +129,7 @@ def test_a_copy_built_apart_counts_as_the_clerk_expects_and_sees_every_write(ser
     pid = _pid(caplog)
     assert _terminado(pid)
     # Built by that process, with the store's key it was handed: kept sealed beside the store.
-    assert "no se construyó aparte" not in caplog.text
+    assert "no se hizo aparte" not in caplog.text
     assert espejo_guardado.ruta(services.store.path).read_bytes().startswith(sellado.MAGIA)
     assert movimientos_svc._espejo.vigente() is not None
     _la_copia_cuenta_como_el_capturista(movimientos_svc, TEXTOS)
@@ -138,16 +145,16 @@ def test_a_copy_built_apart_counts_as_the_clerk_expects_and_sees_every_write(ser
     tramos = columnas_tramos.ruta(services.store.path, CURP).read_bytes()
     assert tramos.startswith(sellado.MAGIA)
     assert _sin_restos(services.store.path) == []
-    assert copia_aparte.vivas() == []
+    assert obra.vivas() == []
 
 
 def test_closing_the_store_stops_the_build_and_leaves_nothing_behind(services, caplog):
     _store(services, 600)
     movimientos_svc = services.movimientos
-    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos"):
+    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.aparte"):
         movimientos_svc.count(Filtro())
         limite = time.monotonic() + 20
-        while not copia_aparte.vivas() and time.monotonic() < limite:
+        while not obra.vivas() and time.monotonic() < limite:
             time.sleep(0.01)
         # The clerk's question meanwhile: the process waits, then goes on or is stopped.
         movimientos_svc.count(Filtro(buscar="ma", registro_patronal="Y5412345106"))
@@ -155,7 +162,7 @@ def test_closing_the_store_stops_the_build_and_leaves_nothing_behind(services, c
     store = services.store.path
     services.close()
     assert _terminado(pid)
-    assert copia_aparte.vivas() == []
+    assert obra.vivas() == []
     assert _sin_restos(store) == []
 
 
@@ -163,10 +170,11 @@ _PADRE = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from icsoe_desktop.services.movimientos import archivo_entero, copia_aparte
-    from icsoe_desktop.services.movimientos import espejo_guardado
+    from icsoe_desktop.services.aparte import archivo_entero
+    from icsoe_desktop.services.movimientos import copia_aparte, espejo_guardado
     store = Path(sys.argv[1])
-    obra = copia_aparte.Obra(store, archivo_entero.temporal(espejo_guardado.ruta(store)))
+    temporal = archivo_entero.temporal(espejo_guardado.ruta(store))
+    obra = copia_aparte.empezar(store, temporal, copia_aparte.COPIA)
     obra.pausar(True)  # held, as while the clerk's questions are answered
     print(obra.pid, flush=True)
     time.sleep(600)
@@ -180,7 +188,7 @@ def test_the_build_ends_when_the_app_is_killed(services):
     padre = subprocess.Popen(
         [sys.executable, "-c", _PADRE, str(store)],
         stdout=subprocess.PIPE,
-        env=copia_aparte._entorno(),
+        env=obra._entorno(),
     )
     assert padre.stdout is not None
     with padre.stdout:
@@ -208,7 +216,7 @@ def _por_nss(services) -> tuple[object, int, Filtro, Orden]:
 def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(services, caplog):
     movimientos_svc, nss, filtro, orden = _por_nss(services)
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos"):
+    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.aparte"):
         total = movimientos_svc.count(filtro)
         movimientos_svc.pagina(filtro, orden, 0, 20, total)  # asks for the column's order
         movimientos_svc._columnas.esperar()
@@ -232,7 +240,7 @@ def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(servic
     movimientos_svc._columnas.esperar()
     movimientos_svc._cortador.esperar()
     assert _sin_restos(services.store.path) == []
-    assert copia_aparte.vivas() == []
+    assert obra.vivas() == []
 
 
 def test_an_order_read_apart_and_stopped_leaves_the_kept_one(services):
@@ -247,39 +255,41 @@ def test_an_order_read_apart_and_stopped_leaves_the_kept_one(services):
     movimientos_svc.pagina(filtro, orden, 0, 20)
     movimientos_svc._columnas.cerrar()
     movimientos_svc._cortador.cerrar()
-    assert copia_aparte.vivas() == []
+    assert obra.vivas() == []
     assert columnas_guardadas.leer(kept, nss) is not None  # the kept one, or the new one whole
     assert _sin_restos(services.store.path) == []
 
 
 def test_the_process_side_keeps_what_it_read_and_stops_when_its_input_ends(services):
-    """trabajo_aparte.main as the process runs it, here: with its input open it keeps the
+    """The find box's jobs as the worker runs them, here: with its input open each keeps the
     copy and a column's order on disk (read back as the store has them), held a moment by a
     pause; with its input ended it stops and writes nothing; an empty store has no copy."""
-    from icsoe_desktop.services.movimientos import trabajo_aparte
-
     store = services.store.path
     nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
-    vacia = trabajo_aparte.main([str(store)], _entrada(cerrada=False))
+    vacia = _hacer(store, [copia_aparte.COPIA], _entrada(cerrada=False))
     assert vacia == copia_aparte.NO_CABE  # no movements: nothing to copy
-    assert trabajo_aparte.main([str(store), copia_aparte.ORDEN_DE, str(nss)], _entrada(False)) in (
+    assert _hacer(store, [copia_aparte.ORDEN_DE, str(nss)], _entrada(False)) in (
         copia_aparte.NO_GUARDADA,
         copia_aparte.GUARDADA,
     )
     _store(services, 600)
-    for trabajo in ([], [copia_aparte.ORDEN_DE, str(nss)], [copia_aparte.TRAMOS_DE, str(CURP)]):
+    for trabajo in (
+        [copia_aparte.COPIA],
+        [copia_aparte.ORDEN_DE, str(nss)],
+        [copia_aparte.TRAMOS_DE, str(CURP)],
+    ):
         columnas_guardadas.olvidar(store)
         columnas_tramos.olvidar(store)
         espejo_guardado.olvidar(espejo_guardado.ruta(store))
-        parada = trabajo_aparte.main([str(store), *trabajo], _entrada(cerrada=True))
+        parada = _hacer(store, trabajo, _entrada(cerrada=True))
         assert parada == copia_aparte.PARADA
         assert _sin_restos(store) == []
         assert not espejo_guardado.ruta(store).exists()
         assert not columnas_guardadas.ruta(store, nss).exists()
         assert not columnas_tramos.ruta(store, CURP).exists()
-        pausada = _entrada(cerrada=False, escrito=copia_aparte.PAUSA + copia_aparte.SIGUE)
-        assert trabajo_aparte.main([str(store), *trabajo], pausada) == copia_aparte.GUARDADA
-        if not trabajo:
+        pausada = _entrada(cerrada=False, escrito=vigia.PAUSA + vigia.SIGUE)
+        assert _hacer(store, trabajo, pausada) == copia_aparte.GUARDADA
+        if trabajo[0] == copia_aparte.COPIA:
             copia = espejo_guardado.leer(espejo_guardado.ruta(store))
             assert copia is not None
             contados = copia.contar(_t("ma"), Filtro().busqueda())
@@ -311,18 +321,26 @@ def test_the_process_side_keeps_what_it_read_and_stops_when_its_input_ends(servi
 def test_the_process_takes_the_stores_key_first_from_its_input(services):
     """The key comes on the process's input before its pauses, never on its command line: with
     it the encrypted store opens and the copy is kept sealed."""
-    from icsoe_desktop.services.movimientos import trabajo_aparte
     from icsoe_desktop.store import cifrado
 
     store = services.store.path
     llave = cifrado.llave_instalacion()
     assert llave is not None and not cifrado.es_plano(store)
-    assert llave.hex() not in " ".join(copia_aparte.comando(store))
+    assert llave.hex() not in " ".join(obra.comando(store, copia_aparte.COPIA))
     _store(services, 300)
-    entrada = _entrada(cerrada=False, escrito=bytes([len(llave)]) + llave + copia_aparte.SIGUE)
-    assert trabajo_aparte.proceso([str(store)], entrada) == copia_aparte.GUARDADA
+    entrada = _entrada(cerrada=False, escrito=bytes([len(llave)]) + llave + vigia.SIGUE)
+    assert (
+        trabajos_aparte.proceso([str(store), copia_aparte.COPIA], entrada) == copia_aparte.GUARDADA
+    )
     assert espejo_guardado.ruta(store).read_bytes().startswith(sellado.MAGIA)
     assert espejo_guardado.leer(espejo_guardado.ruta(store)) is not None
+
+
+def _hacer(store: Path, trabajo: list[str], entrada: int) -> int:
+    """The job registered as ``trabajo[0]``, handed the rest, as the worker runs it."""
+    trabajos_aparte.cargar()
+    encargo = registro.Encargo(store, tuple(trabajo[1:]), entrada, 1)
+    return registro.trabajo(trabajo[0])(encargo)
 
 
 _ABIERTAS: list[int] = []
@@ -356,18 +374,18 @@ def test_a_process_that_fails_is_told_and_none_outlives_the_app(
     (tmp_path / "otra").mkdir()
     roto = tmp_path / "otra" / "roto.sqlite3"
     roto.write_bytes(b"no es una base de datos" * 100)
-    obra = copia_aparte.Obra(roto, archivo_entero.temporal(espejo_guardado.ruta(roto)))
-    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.movimientos"):
-        codigo = obra.esperar(lambda: True)
+    temporal = archivo_entero.temporal(espejo_guardado.ruta(roto))
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.aparte"):
+        codigo = copia_aparte.empezar(roto, temporal, copia_aparte.COPIA).esperar(lambda: True)
     assert codigo not in (copia_aparte.GUARDADA, copia_aparte.PARADA)
-    assert any("no se construyó aparte" in r.getMessage() for r in caplog.records)
+    assert any("no se hizo aparte" in r.getMessage() for r in caplog.records)
     assert sorted(p.name for p in roto.parent.iterdir()) == ["roto.sqlite3"]
 
-    monkeypatch.setattr(copia_aparte, "GRACIA", 0)  # no time to end: killed
-    obra = copia_aparte.Obra(roto, archivo_entero.temporal(espejo_guardado.ruta(roto)))
-    obra.pausar(True)
-    assert copia_aparte.vivas() == [obra.pid]
-    copia_aparte._parar_todas()  # as when the app's interpreter ends
-    assert _terminado(obra.pid)
-    assert obra.esperar(lambda: True) != copia_aparte.GUARDADA
-    assert copia_aparte.vivas() == []
+    monkeypatch.setattr(obra, "GRACIA", 0)  # no time to end: killed
+    retenida = copia_aparte.empezar(roto, temporal, copia_aparte.COPIA)
+    retenida.pausar(True)
+    assert obra.vivas() == [retenida.pid]
+    obra._parar_todas()  # as when the app's interpreter ends
+    assert _terminado(retenida.pid)
+    assert retenida.esperar(lambda: True) != copia_aparte.GUARDADA
+    assert obra.vivas() == []

@@ -268,7 +268,7 @@ def test_a_column_that_cannot_be_cut_is_not_asked_again_after_each_change(
         conn.execute(text("UPDATE movimientos SET id = 50000000 WHERE id = 7"))
     movimientos_svc = services.movimientos
     # Heard from the copy's arrival on: the cut starts as soon as the copy is there.
-    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos"):
+    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.aparte"):
         _construida(movimientos_svc)
         _cortadas(movimientos_svc)
         assert caplog.text.count("los tramos de la columna") == len(dos_columnas)

@@ -1,6 +1,6 @@
-"""The SISUB's Preparar, Revisar and Exportar by a process of their own
-(services/sisub/aparte.py): the process's side run here as the app's executable runs it (its
-key and order on its input), the app's side starting the real process; the window's reads of
+"""The SISUB's Preparar, Revisar and Exportar by a process of their own (services/sisub/aparte.py
+asks the worker for trabajo_aparte.py's jobs): the process's side run here as the app's
+executable runs it (its key and order on its input), the app's side starting the real process; the window's reads of
 one contract's workers at a time (``SisubService.vista``, ``trabajadores``)."""
 
 from __future__ import annotations
@@ -14,19 +14,20 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.errors import OperacionCancelada
+from icsoe_desktop.services import trabajos_aparte
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
-from icsoe_desktop.services.movimientos import copia_aparte, trabajo_aparte
-from icsoe_desktop.services.sisub import aparte
+from icsoe_desktop.services.aparte import llave as llave_aparte
+from icsoe_desktop.services.aparte import obra, registro, salida
+from icsoe_desktop.services.sisub import aparte, trabajo_aparte
 from icsoe_desktop.store import cifrado, plain
 from tests import sisub_fixtures as fx
 
 _quien_una_vez, services, quien, reporte = fx._quien_una_vez, fx.services, fx.quien, fx.reporte
 
 
-def _proceso(services, accion: str, datos: dict) -> tuple[int, dict]:
+def _proceso(services, trabajo: str, datos: dict) -> tuple[int, dict]:
     """The process's side, here: its input as the app writes it; (exit code, result)."""
     orden = {
-        "accion": accion,
         "datos": datos,
         "catalogo": str(services.catalogo.path),
         "empresa": services.empresa.rfc,
@@ -36,8 +37,10 @@ def _proceso(services, accion: str, datos: dict) -> tuple[int, dict]:
     }
     llave = cifrado.llave_instalacion() or b""
     lee, escribe = os.pipe()
-    os.write(escribe, bytes([len(llave)]) + llave + aparte._con_largo(json.dumps(orden).encode()))
-    salida_lee, salida = os.pipe()
+    os.write(
+        escribe, bytes([len(llave)]) + llave + llave_aparte.con_largo(json.dumps(orden).encode())
+    )
+    salida_lee, escrita = os.pipe()
     leido: list[bytes] = []
     # Read as it is written, as the app does: a pipe holds only a few kilobytes (on Windows).
 
@@ -48,13 +51,13 @@ def _proceso(services, accion: str, datos: dict) -> tuple[int, dict]:
     lector = threading.Thread(target=leer)
     lector.start()
     try:
-        argv = [str(services.store.path), copia_aparte.SISUB]
-        codigo = trabajo_aparte.proceso(argv, lee, salida)
+        argv = [str(services.store.path), trabajo]
+        codigo = trabajos_aparte.proceso(argv, lee, escrita)
     finally:
         os.close(escribe)  # its watcher sees the end after the action: nothing stops
-        os.close(salida)
+        os.close(escrita)
     lector.join()
-    resultado = aparte._resultado(leido[0])
+    resultado = salida.resultado(leido[0])
     os.close(lee)
     assert resultado is not None
     return codigo, resultado
@@ -62,19 +65,21 @@ def _proceso(services, accion: str, datos: dict) -> tuple[int, dict]:
 
 def test_the_process_side_does_each_action_as_the_service(services, reporte, tmp_path):
     rfc, ana, uuid = reporte
-    codigo, hecho = _proceso(services, "revisar", {"uuid": uuid, "actor": ana})
-    assert codigo == copia_aparte.GUARDADA
+    codigo, hecho = _proceso(services, trabajo_aparte.REVISAR, {"uuid": uuid, "actor": ana})
+    assert codigo == registro.HECHO
     assert hecho["problemas"] == [asdict(p) for p in services.sisub.revisar(uuid, ana)]
-    codigo, hecho = _proceso(services, "preparar", {"rfc": rfc, "actor": ana, "periodo": "2026-2"})
-    assert codigo == copia_aparte.GUARDADA
+    codigo, hecho = _proceso(
+        services, trabajo_aparte.PREPARAR, {"rfc": rfc, "actor": ana, "periodo": "2026-2"}
+    )
+    assert codigo == registro.HECHO
     assert hecho == {"uuid": uuid, "contratos": 1, "trabajadores": 4, "conservados": 0}
     destino = tmp_path / "salida"
     codigo, hecho = _proceso(
         services,
-        "exportar",
+        trabajo_aparte.EXPORTAR,
         {"uuid": uuid, "actor": rfc, "destino": str(destino), "como_zip": True},
     )
-    assert codigo == copia_aparte.GUARDADA
+    assert codigo == registro.HECHO
     assert Path(hecho["ruta"]) == destino / f"SISUB {rfc} 2026-2.zip"
     assert (
         Path(hecho["ruta"]).exists() and "3_SISUB_Ley_29_bis_DetalleTrab.csv" in hecho["archivos"]
@@ -82,16 +87,16 @@ def test_the_process_side_does_each_action_as_the_service(services, reporte, tmp
     # A capturista may not export: refused there, with the matrix's Spanish message.
     codigo, hecho = _proceso(
         services,
-        "exportar",
+        trabajo_aparte.EXPORTAR,
         {"uuid": uuid, "actor": ana, "destino": str(destino), "como_zip": False},
     )
-    assert codigo == aparte.RECHAZADA
+    assert codigo == trabajo_aparte.RECHAZADA
     rechazo = aparte._rechazo(hecho)
     assert isinstance(rechazo, PermisoDenegado) and "no puede" in rechazo.message
     # A complementario asked before the report is filed: the service's refusal, in Spanish.
     pedido = {"rfc": rfc, "actor": ana, "periodo": "2026-2", "complementario": True}
-    codigo, hecho = _proceso(services, "preparar", {**pedido, "motivo": "contrato"})
-    assert codigo == aparte.RECHAZADA
+    codigo, hecho = _proceso(services, trabajo_aparte.PREPARAR, {**pedido, "motivo": "contrato"})
+    assert codigo == trabajo_aparte.RECHAZADA
     assert aparte._rechazo(hecho).message == (
         "Un complementario corrige un SISUB ya presentado; el de mayo–agosto 2026 aún no se "
         "presenta."
@@ -118,7 +123,7 @@ def test_the_apps_side_starts_the_process_and_gets_its_result(services, reporte,
     assert not (tmp_path / "otra").exists()
     with pytest.raises(OperacionCancelada):  # stopped before it ended: nothing kept
         services.sisub_aparte.preparar(rfc, ana, "2026-2", lambda: False)
-    assert copia_aparte.vivas() == []
+    assert obra.vivas() == []
 
 
 def test_the_window_reads_one_contracts_workers_and_every_count(services, reporte):

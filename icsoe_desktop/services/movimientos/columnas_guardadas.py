@@ -26,7 +26,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from icsoe_desktop.services.movimientos import archivo_entero
+from icsoe_desktop.services.aparte import archivo_entero
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,8 @@ from itertools import compress, repeat
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from icsoe_desktop.services.movimientos import archivo_entero, columnas_guardadas, hallados
+from icsoe_desktop.services.aparte import archivo_entero
+from icsoe_desktop.services.movimientos import columnas_guardadas, hallados
 from icsoe_desktop.services.movimientos.espejo_columnas import IGUALES
 from icsoe_desktop.store import sellado
 from icsoe_desktop.store.lectura import Interrumpida

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from icsoe_desktop.domain.archivo_retenido import reintentado
-from icsoe_desktop.services.movimientos import archivo_entero
+from icsoe_desktop.services.aparte import archivo_entero
 from icsoe_desktop.services.movimientos.espejo import (
     ANCHO,
     DIGITOS,

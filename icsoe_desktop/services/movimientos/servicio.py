@@ -39,9 +39,9 @@ from icsoe_desktop.domain.movimientos import (
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.aparte import archivo_entero
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos import (
-    archivo_entero,
     columnas_guardadas,
     columnas_tramos,
     copia_aparte,
@@ -451,7 +451,9 @@ class MovimientosService:
         """The copy read from the store (none kept on disk could be used), and kept on disk
         for the next opening."""
         if self._vivos() >= copia_aparte.APARTE and self._marcar() is not None:
-            codigo = self._aparte(seguir, archivo_entero.temporal(self._espejo_guardado))
+            codigo = self._aparte(
+                seguir, archivo_entero.temporal(self._espejo_guardado), copia_aparte.COPIA
+            )
             if codigo == copia_aparte.NO_CABE:
                 return None
             guardada = self._espejo_de_disco() if codigo == copia_aparte.GUARDADA else None
@@ -470,10 +472,10 @@ class MovimientosService:
     def _aparte(
         self, seguir: Callable[[], bool], temporal: Path, *trabajo: str, cede: bool = False
     ) -> int:
-        """The process apart's exit code once it did ``trabajo`` (copia_aparte.Obra; ``cede``:
+        """The process apart's exit code once it did ``trabajo`` (copia_aparte.empezar; ``cede``:
         below the app's priority), waiting while the clerk's questions are answered;
         ``Interrumpida`` once ``seguir()`` says no."""
-        obra = copia_aparte.Obra(self._store.path, temporal, *trabajo, cede=cede)
+        obra = copia_aparte.empezar(self._store.path, temporal, *trabajo, cede=cede)
         with self._hallados.avisando(obra.pausar):
             codigo = obra.esperar(seguir)
         if codigo == copia_aparte.PARADA:

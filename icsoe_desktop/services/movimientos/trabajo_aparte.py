@@ -1,107 +1,71 @@
-"""The side of copia_aparte.py that runs in the process of its own: the app's executable hands
-it its hidden argument (``__main__``); it builds the find box's copy, or reads a column's order
-(and its parts, or the parts alone), and keeps it on disk for the app to read back; or does a SISUB window's action
-(services/sisub/aparte.py)."""
+"""The find box's jobs, done by the worker (services/aparte/) in a process of its own: the
+copy of the finds, a column's order (with its parts) or a column's parts alone, each kept on
+disk beside the store for the app to read back (copia_aparte.py asks for them). Registered
+as this module loads (services/trabajos_aparte.py loads it in the worker)."""
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable
-from contextlib import suppress
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
-
+from icsoe_desktop.services.aparte import archivo_entero, registro
+from icsoe_desktop.services.aparte.registro import Encargo
+from icsoe_desktop.services.aparte.vigia import Vigia
 from icsoe_desktop.services.movimientos.copia_aparte import (
-    GRACIA,
+    COPIA,
     GUARDADA,
     NO_CABE,
     NO_GUARDADA,
     ORDEN_DE,
     PARADA,
-    PAUSA,
-    SISUB,
     TRAMOS_DE,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
-def proceso(argv: list[str], entrada: int = 0, salida: int = 1) -> int:
-    """The process's start: the store's key read first from its standard input (copia_aparte's
-    ``_dar_llave``), every connection of this process keyed with it; then ``main`` (or the
-    SISUB's job, its result on ``salida``, its standard output)."""
-    from icsoe_desktop.store import cifrado
-
-    llave = _leer_llave(entrada)
-    cifrado.usar_llave(lambda: llave)
-    if argv[1:2] == [SISUB]:  # the SISUB window's actions (services/sisub/aparte.py)
-        from icsoe_desktop.services.sisub import aparte
-
-        return aparte.proceso(argv, entrada, salida)
-    return main(argv, entrada)
+Seguir = Callable[[], bool]
 
 
-def _leer_llave(entrada: int) -> bytes | None:
-    """The key ``_dar_llave`` wrote: a byte with its length, then the key (None: a plain store)."""
-    largo = os.read(entrada, 1)
-    llave = b""
-    while largo and len(llave) < largo[0]:
-        leido = os.read(entrada, largo[0] - len(llave))
-        if not leido:
-            break
-        llave += leido
-    return llave or None
+def _copia(encargo: Encargo) -> int:
+    from icsoe_desktop.services.movimientos import espejo_guardado
+
+    ruta = espejo_guardado.ruta(encargo.store)
+    return _leer(encargo, ruta, partial(_guardar_copia, ruta))
 
 
-def main(argv: list[str], entrada: int = 0) -> int:
-    """The process's side: ``argv`` is the store's path, then ORDEN_DE and a column for that
-    column's order; builds the copy (or reads the order) and keeps it on disk. ``entrada``:
-    the file descriptor the app's pauses and end come by (its standard input)."""
-    from icsoe_desktop.services.movimientos import (
-        columnas_guardadas,
-        columnas_tramos,
-        espejo_guardado,
-    )
+def _orden(encargo: Encargo, solo_tramos: bool = False) -> int:
+    """A column's order read and kept with its parts, or its parts alone (``solo_tramos``)."""
+    from icsoe_desktop.services.movimientos import columnas_guardadas, columnas_tramos
+
+    columna = int(encargo.argumentos[0])
+    ruta = (columnas_tramos if solo_tramos else columnas_guardadas).ruta(encargo.store, columna)
+    guardar = partial(_guardar_orden, encargo.store, columna, solo_tramos)
+    return _leer(encargo, ruta, guardar)
+
+
+def _leer(encargo: Encargo, ruta: Path, guardar: Callable[[Connection, Seguir], int]) -> int:
+    """``guardar`` reads the store without writing and keeps what it read at ``ruta``; it
+    waits while the app holds it and ends once the app stops it, leaving no file behind."""
     from icsoe_desktop.store.db import close_engine, make_engine
     from icsoe_desktop.store.lectura import Interrumpida
 
-    store = Path(argv[0])
-    columna = int(argv[2]) if argv[1:2] in ([ORDEN_DE], [TRAMOS_DE]) else None
-    solo_tramos = argv[1:2] == [TRAMOS_DE]
-    if columna is None:
-        ruta = espejo_guardado.ruta(store)
-    elif solo_tramos:
-        ruta = columnas_tramos.ruta(store, columna)
-    else:
-        ruta = columnas_guardadas.ruta(store, columna)
-    parar, sigue, hecho = threading.Event(), threading.Event(), threading.Event()
-    sigue.set()
-    vigilar = threading.Thread(
-        target=_vigilar,
-        args=(parar, sigue, hecho, ruta.with_name(ruta.name + ".nuevo"), entrada),
-        name="vigilar",
-        daemon=True,
-    )
-    vigilar.start()
-    engine = make_engine(store)
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA query_only=ON")
-
-            def seguir() -> bool:
-                return sigue.wait() and not parar.is_set()
-
-            if columna is None:
-                return _copia(conn, ruta, seguir)
-            return _orden(conn, store, columna, seguir, solo_tramos)
-    except Interrumpida:
-        return PARADA
-    finally:
-        close_engine(engine)
-        hecho.set()
+    quitar = partial(archivo_entero.temporal(ruta).unlink, missing_ok=True)
+    with Vigia(encargo.entrada, al_rendirse=quitar) as vigia:
+        engine = make_engine(encargo.store)
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA query_only=ON")
+                return guardar(conn, vigia.seguir)
+        except Interrumpida:
+            return PARADA
+        finally:
+            close_engine(engine)
 
 
-def _copia(conn: Connection, ruta: Path, seguir: Callable[[], bool]) -> int:
+def _guardar_copia(ruta: Path, conn: Connection, seguir: Seguir) -> int:
     from icsoe_desktop.services.movimientos import espejo, espejo_guardado
 
     copia = espejo.construir(conn, seguir)
@@ -112,8 +76,8 @@ def _copia(conn: Connection, ruta: Path, seguir: Callable[[], bool]) -> int:
     return GUARDADA if espejo_guardado.guardar(ruta, copia) else NO_GUARDADA
 
 
-def _orden(
-    conn: Connection, store: Path, columna: int, seguir: Callable[[], bool], solo_tramos: bool
+def _guardar_orden(
+    store: Path, columna: int, solo_tramos: bool, conn: Connection, seguir: Seguir
 ) -> int:
     """``columna``'s order read and kept with its parts (columnas_tramos.py), or its parts
     alone."""
@@ -149,25 +113,6 @@ def _orden(
     return GUARDADA if columnas_guardadas.guardar(ruta, guardada) else NO_GUARDADA
 
 
-def _vigilar(
-    parar: threading.Event,
-    sigue: threading.Event,
-    hecho: threading.Event,
-    temporal: Path,
-    entrada: int,
-) -> None:
-    """The standard input read: PAUSA and SIGUE (``sigue`` cleared and set); its end (closed
-    by the app, or by the system when the app dies): the build stops; if it does not within
-    GRACIA (a statement that does not ask), the process ends, its file half written removed."""
-    with suppress(OSError):  # no input to watch: the app stops it by killing it
-        while leido := os.read(entrada, 64):
-            if leido[-1:] == PAUSA:
-                sigue.clear()
-            else:
-                sigue.set()
-        parar.set()
-        sigue.set()
-        if not hecho.wait(GRACIA):
-            with suppress(OSError):
-                temporal.unlink(missing_ok=True)
-            os._exit(PARADA)
+registro.registrar(COPIA, _copia)
+registro.registrar(ORDEN_DE, _orden)
+registro.registrar(TRAMOS_DE, partial(_orden, solo_tramos=True))
