@@ -11,10 +11,10 @@ from sqlalchemy import delete, update
 
 from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.store import cifrado
 from icsoe_desktop.store.models import NominaXml, ReciboNomina
-from icsoe_desktop.services.acceso.accounts import Registration
 from tests import nomina_cfdi as nc
 from tests.services.test_vencimientos import ANA, PASSWORD
 
