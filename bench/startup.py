@@ -46,7 +46,14 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
-window = QMainWindow()
+class Window(QMainWindow):  # as the app's probe: the loop's turn after its first paint
+    painted = False
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, shown)
+window = Window()
 window.setWindowTitle("bare")
 window.show()
 def shown():
@@ -55,7 +62,6 @@ def shown():
     if os.environ.get("ICSOE_STARTUP_PROBE") == "first-window":
         os._exit(0)  # as the app's probe: nothing after the first window in the count
     app.quit()
-QTimer.singleShot(0, shown)
 app.exec()
 """
 

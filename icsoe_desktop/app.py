@@ -14,7 +14,7 @@ from icsoe_desktop.logging_setup import start_buffering
 from icsoe_desktop.paths import LOG_FILE, resolve_data_dir
 
 log = logging.getLogger(__name__)
-# bench/startup.py sets this: print when the first window is on screen and when it is usable
+# bench/startup.py sets this: print when the first window's first frame is drawn and when it is usable
 # (Continuar answers: the login's ``lista``), then quit; the benchmark times the lines from
 # outside the process. With "services" it also waits for every service of the login (links,
 # expiry panel) and prints that; with "first-window" the process ends there, at once (its
@@ -63,7 +63,7 @@ def _install_startup_probe(application, probe: str) -> None:
         else:
             application.login.lista.connect(ready)
 
-    QTimer.singleShot(0, first_window)
+    application.login.primer_cuadro.connect(first_window)  # before Application.start's
 
 
 class _EarlyErrors:

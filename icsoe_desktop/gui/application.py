@@ -129,11 +129,11 @@ class Application(QObject):
         # fitted only on the loop's first turn (late on a busy PC) the first frame would differ.
         if login.encajar():
             centrar(login)
+        login.primer_cuadro.connect(login.seguir_contenido)  # once it is drawn
         login.show()
         en_segundo_plano(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
         )
-        QTimer.singleShot(0, self.login.seguir_contenido)  # with the window on screen
 
     # --- start-up ------------------------------------------------------------------------------
 

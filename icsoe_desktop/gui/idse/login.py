@@ -29,6 +29,7 @@ from icsoe_desktop.gui.style import LINK_STYLE
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QEvent, SignalInstance
+    from PySide6.QtGui import QPaintEvent
 
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.gui.empresas.selector import EmpresaSelector
@@ -142,6 +143,9 @@ class IdseLoginWindow(QWidget):
 
     signed_in = Signal(str, str)
     lista = Signal()  # Continuar answers from now on (the start-up's probe waits for it: app.py)
+    # Its first frame is drawn: the start-up is judged there (app.py's probe), and what can
+    # wait for it (fitting its contents as they change) runs after it (Application.start).
+    primer_cuadro = Signal()
     consulta_requested = Signal()
     register_requested = Signal()
     recover_requested = Signal()
@@ -153,6 +157,7 @@ class IdseLoginWindow(QWidget):
         self.setWindowTitle("Acceso a conexión en línea con IDSE")
         self._empresa_selector: EmpresaSelector | None = None  # built with the services
         self._encaje: _Encaje | None = None  # seguir_contenido
+        self._pintada = False  # its first frame drawn (``primer_cuadro``)
         self._plegados = 0  # how many of ``_plegar``'s steps were taken
         self._build()
         # Alt-letters for every button, check box and field; named, in the window's order (the
@@ -167,7 +172,6 @@ class IdseLoginWindow(QWidget):
             self.olvido,
             self.icsoe,
         ]
-        mnemonics.assign(self, self._controles)
 
         self.solo_consulta.toggled.connect(self._on_solo_consulta)
         bind_show_password(self.mostrar, self.contrasena)
@@ -323,6 +327,19 @@ class IdseLoginWindow(QWidget):
         return label
 
     # --- size: as tall as its contents at its width -----------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._pintada:  # the frame's other widgets paint in this same turn
+            self._pintada = True
+            QTimer.singleShot(0, self._tras_primer_cuadro)
+
+    def _tras_primer_cuadro(self) -> None:
+        self.primer_cuadro.emit()
+        # Its controls' letters are in their texts already (``con_letras``); what ``assign``
+        # adds is for a screen reader (the fields named by their labels, «También Alt+X.»),
+        # which reads a window once it is drawn: after the first frame, not before it.
+        mnemonics.assign(self, self._controles)
 
     def seguir_contenido(self) -> None:
         """From now on it fits its contents as they change (``_Encaje``); its first size is
