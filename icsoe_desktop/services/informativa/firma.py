@@ -41,6 +41,7 @@ from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services import memoria_libre
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
@@ -106,8 +107,9 @@ class FirmaInformativaService(InformativaBase):
         sello_tiempo: Callable[[], SelloTiempoSettings] = SelloTiempoSettings,
         otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
         empresa_de_practica: Callable[[], bool] = lambda: False,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        super().__init__(store, audit, permisos, clock, acceso)
         self._contratistas = contratistas
         # Whether the open empresa is the practice one: the only one a practice e.firma signs in.
         self._empresa_de_practica = empresa_de_practica

@@ -50,6 +50,7 @@ from icsoe_desktop.domain.roles import Accion, Rol
 from icsoe_desktop.domain.sisub.acuse import REGLA as REGLA_SISUB
 from icsoe_desktop.domain.sisub.modelo import ContratoSisub
 from icsoe_desktop.domain.texts import enumerar, plural
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
@@ -183,8 +184,9 @@ class PresentacionService(InformativaBase):
         verificar: Callable[[bytes], Verificacion] | None = None,
         sisub_del_cliente: Callable[[str, str | None, str, str], DelCliente] | None = None,
         autoridades_sello: Callable[[], str] = str,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        super().__init__(store, audit, permisos, clock, acceso)
         # The time-stamp authorities trusted now (FirmaInformativaService.autoridades_sello):
         # a signing date noted as proven under others is not (fecha_firma.py).
         self._autoridades_sello = autoridades_sello

@@ -45,9 +45,9 @@ from icsoe_desktop.domain.sisub.layout import (
 )
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, PRESENTADO, ReporteSisub
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION
 from icsoe_desktop.services.sisub.avance import PASOS, Avance
 from icsoe_desktop.services.sisub.guia import (
@@ -102,7 +102,7 @@ class GuiaLeida:
     avisos: tuple[str, ...]
 
 
-class SisubArchivosService(InformativaBase):
+class SisubArchivosService:
     def __init__(
         self,
         store: Store,
@@ -111,8 +111,10 @@ class SisubArchivosService(InformativaBase):
         clock: Clock,
         sisub: SisubService,
         capacitacion: Callable[[str], bool] = es_de_practica,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        self._store, self._audit, self._permisos, self._clock = store, audit, permisos, clock
+        self._acceso = acceso or AccesoContratista(store, audit, permisos)
         self._sisub = sisub
         self._guias = Guias(store, audit, clock)
         self._capacitacion = capacitacion
@@ -213,7 +215,7 @@ class SisubArchivosService(InformativaBase):
         filed. Who may export for the client reads it (``Accion.ARCHIVO_CLIENTE``)."""
         accion = Accion.ARCHIVO_CLIENTE
         with self._store.session() as session:
-            contratista = self._contratista(session, rfc, actor, accion)
+            contratista = self._acceso.contratista(session, rfc, actor, accion)
             row = presentado_del_periodo(session, contratista.id, periodo)
             uuid, contratista_id = (row.uuid if row else None), contratista.id
         if uuid is None:
@@ -237,7 +239,9 @@ class SisubArchivosService(InformativaBase):
     ) -> tuple[dict[str, bytes], list[str], int]:
         """Each file's name and bytes, what to warn of, the workers' rows."""
         with self._store.session() as session:
-            contratista = self._contratista(session, reporte.rfc, actor, Accion.PRESENTAR_SISUB)
+            contratista = self._acceso.contratista(
+                session, reporte.rfc, actor, Accion.PRESENTAR_SISUB
+            )
             sujeto, repse_pdf = sujeto_de(session, contratista, reporte)
             guardados = pdfs_de(session, contratista.id)
         guardadas = self._guias.guardadas()
