@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
     from icsoe_desktop.services.certificados.servicio import CertificatesService
     from icsoe_desktop.services.contratistas import ContratistasService
+    from icsoe_desktop.services.documentos_del_periodo import DocumentosDelPeriodo
     from icsoe_desktop.services.empresas.entrada import EntradaIcsoe
     from icsoe_desktop.services.empresas.primer_uso import PrimerUsoService
     from icsoe_desktop.services.empresas.registros import RegistrosService
@@ -656,10 +657,17 @@ class Services:
             otras_empresas=self._otras_empresas,
             capacitacion=self._capacitacion_activa,
             verificar=lambda pdf: self.informativa_firma.verificar(pdf),
-            sisub_del_cliente=lambda *datos: self.sisub_archivos.del_cliente(*datos),
+            documentos=self._documentos_sisub(),
             autoridades_sello=lambda: self.informativa_firma.autoridades_sello(),
             acceso=self.acceso_contratista,
         )
+
+    def _documentos_sisub(self) -> DocumentosDelPeriodo:
+        """The SISUB's documents of the period, registered for the client's archive (the
+        informativa reads no SISUB row itself)."""
+        from icsoe_desktop.services.sisub.del_periodo import DocumentosSisub
+
+        return DocumentosSisub(lambda: self.sisub_archivos)
 
     @_vigilado
     def sisub(self) -> SisubService:

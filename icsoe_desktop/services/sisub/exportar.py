@@ -17,7 +17,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -48,6 +48,7 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.documentos_del_periodo import DelCliente
 from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION
 from icsoe_desktop.services.sisub.avance import PASOS, Avance
 from icsoe_desktop.services.sisub.guia import (
@@ -85,15 +86,6 @@ class Exportado:
     ruta: Path  # the folder or the ZIP
     archivos: tuple[str, ...]  # the names written
     avisos: tuple[str, ...]  # columns left empty, PDFs not kept
-
-
-@dataclass(frozen=True)
-class DelCliente:
-    """A client's part of the period's SISUB as filed: its contracts (how many) and the files,
-    by the guide's names (its Contratos and DetalleTrab rows; its contracts' PDFs in one)."""
-
-    contratos: int = 0
-    archivos: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
