@@ -738,11 +738,18 @@ class Services:
     def vencimientos(self) -> VencimientosService:
         """ICSOE › Vencimientos: the informativas still to sign in every empresa the user may
         open (their stores read apart; the open empresa stays)."""
+        from icsoe_desktop.services.evidencias import vencimientos as evidencias
+        from icsoe_desktop.services.informativa import vencimientos_repse as repse
         from icsoe_desktop.services.informativa.vencimientos import VencimientosService
         from icsoe_desktop.services.sisub import inhabiles
+        from icsoe_desktop.services.sisub import vencimientos as sisub
 
+        # Each obligation's deadline source (services/plazos.py), in the board's order.
         return VencimientosService(
-            self.empresas, self.clock, lambda: inhabiles.lista(self.data_dir)
+            self.empresas,
+            self.clock,
+            lambda: inhabiles.lista(self.data_dir),
+            fuentes=(repse.FUENTE, sisub.FUENTE, evidencias.FUENTE),
         )
 
     @_vigilado
