@@ -27,18 +27,15 @@ class DelCliente:
 class DocumentosDelPeriodo(Protocol):
     def contratantes(self, session: Session, contratista_id: int, periodo: str) -> list[Parte]:
         """The clients of the contracts filed for the period, as filed (none before)."""
-        ...
 
     def acuse(self, session: Session, contratista_id: int, periodo: str) -> bytes:
         """The filing's acuse, proven as registered (a ``ValidationError`` when it was changed
         outside the app); empty before the period is filed."""
-        ...
 
     def del_cliente(
         self, rfc: str, actor: str | None, periodo: str, contratante: str
     ) -> DelCliente:
         """The client ``contratante``'s part of the filing, once ``actor`` may export for it."""
-        ...
 
 
 __all__ = ["DelCliente", "DocumentosDelPeriodo"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
 
-    from icsoe_desktop.services.empresas.servicio import EmpresaInfo
+    from icsoe_desktop.domain.empresa import EmpresaInfo
 
 T = TypeVar("T")
 

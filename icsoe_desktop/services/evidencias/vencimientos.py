@@ -17,8 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.evidencias import Mes
-from icsoe_desktop.services.empresas.servicio import EmpresaInfo
 from icsoe_desktop.services.evidencias import recibos_esperados
 from icsoe_desktop.services.evidencias.tablero import leer, meses_hasta
 from icsoe_desktop.services.plazos import Fuente, Lectura

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 from sqlalchemy import select
@@ -52,8 +52,8 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, ContratoRow, InformativaRow
 
 if TYPE_CHECKING:
+    from icsoe_desktop.domain.credentials import Credential
     from icsoe_desktop.services.certificados.emisores import EmisoresService
-    from icsoe_desktop.services.contratistas import ContratistasService
     from icsoe_desktop.services.informativa.constancia import (
         ConstanciaLeida,
         Guardada,
@@ -93,6 +93,13 @@ MSG_EFIRMA_PRACTICA = (
 )
 
 
+class Credenciales(Protocol):
+    def credencial_fiel(
+        self, rfc: str, cer: Path | None, key: Path | None, contrasena: str
+    ) -> Credential:
+        """The contratista's e.firma opened to sign (ContratistasService.credencial_fiel)."""
+
+
 class FirmaInformativaService(InformativaBase):
     def __init__(
         self,
@@ -101,7 +108,7 @@ class FirmaInformativaService(InformativaBase):
         permisos: Permisos,
         clock: Clock = utcnow,
         *,
-        contratistas: ContratistasService,
+        contratistas: Credenciales,
         emisores: EmisoresService,
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
         sello_tiempo: Callable[[], SelloTiempoSettings] = SelloTiempoSettings,

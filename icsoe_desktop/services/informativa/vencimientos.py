@@ -20,9 +20,10 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
+from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.informativa.modelo import (
     COMPLEMENTARIAS,
     EN_CAPTURA,
@@ -34,7 +35,6 @@ from icsoe_desktop.domain.informativa.modelo import (
     Periodo,
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
-from icsoe_desktop.services.empresas.servicio import EmpresaInfo, EmpresasService
 from icsoe_desktop.services.informativa import vencimientos_repse
 from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse
 from icsoe_desktop.services.plazos import Fuente, Lectura, Secciones, leer, ordenadas
@@ -109,6 +109,19 @@ class Tablero:
         return list(self.secciones.filas.get("evidencias", []))
 
 
+class Catalogo(Protocol):
+    """The catalogue of empresas as the board asks it (services/empresas/servicio.py)."""
+
+    def listar(self, usuario: str | None = None) -> list[EmpresaInfo]:
+        """The empresas ``usuario`` may open."""
+
+    def listar_solo_consulta(self) -> list[EmpresaInfo]:
+        """Those that open in modo sólo consulta."""
+
+    def ruta(self, empresa: EmpresaInfo) -> Path:
+        """Its store's file."""
+
+
 @dataclass(frozen=True)
 class _Declaracion:
     uuid: str
@@ -126,7 +139,7 @@ class VencimientosService:
 
     def __init__(
         self,
-        empresas: EmpresasService,
+        empresas: Catalogo,
         clock: Clock = utcnow,
         inhabiles: Callable[[], dict[int, frozenset[date]]] | None = None,
         fuentes: Sequence[Fuente[Any]] = (vencimientos_repse.FUENTE,),

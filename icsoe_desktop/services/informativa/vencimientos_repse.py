@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.informativa import repse
-from icsoe_desktop.services.empresas.servicio import EmpresaInfo
 from icsoe_desktop.services.plazos import Fuente, Lectura
 from icsoe_desktop.store import plain
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, EN_PREPARACION, ESTADOS, PRESENTADO
 from icsoe_desktop.domain.sisub.plazos import con_lista, fecha_limite
-from icsoe_desktop.services.empresas.servicio import EmpresaInfo
 from icsoe_desktop.services.plazos import Fuente, Lectura
 from icsoe_desktop.store import plain
 
