@@ -26,6 +26,7 @@ from icsoe_desktop.domain.practica import capacitacion_activa, es_de_practica
 from icsoe_desktop.services import llave_almacen, llave_bitacora
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.acceso.puerta import Puerta
 from icsoe_desktop.services.audit import AuditService
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
     from icsoe_desktop.services.certificados.servicio import CertificatesService
     from icsoe_desktop.services.contratistas import ContratistasService
+    from icsoe_desktop.services.documentos_del_periodo import DocumentosDelPeriodo
     from icsoe_desktop.services.empresas.entrada import EntradaIcsoe
     from icsoe_desktop.services.empresas.primer_uso import PrimerUsoService
     from icsoe_desktop.services.empresas.registros import RegistrosService
@@ -247,6 +249,9 @@ class Services:
         abierta = self.apertura.abrir(empresa)
         self.empresa, self.store, self.audit = abierta.empresa, abierta.store, abierta.audit
         self.permisos_empresa, self.carpeta = abierta.permisos, abierta.carpeta
+        # Who may act for a contratista: one check, handed to every obligation's services
+        # (the informativa, the REPSE, the SISUB), which compose it instead of inheriting it.
+        self.acceso_contratista = AccesoContratista(abierta.store, abierta.audit, abierta.permisos)
         # What a pulled or restored constancia de firma is judged with, as filing judges it.
         abierta.store.verificar_constancia = lambda pdf: self.informativa_firma.verificar(pdf)
 
@@ -566,7 +571,9 @@ class Services:
         """The informativa cuatrimestral: periods, new ones, contratantes and contracts."""
         from icsoe_desktop.services.informativa.captura import InformativasService
 
-        service = InformativasService(self.store, self.audit, self.permisos_empresa, self.clock)
+        service = InformativasService(
+            self.store, self.audit, self.permisos_empresa, self.clock, self.acceso_contratista
+        )
         service.max_complementarias = self.settings.current.informativa.max_complementarias
         # Which signing dates noted as proven still are: the time-stamp authorities of now.
         service.autoridades_sello = lambda: self.informativa_firma.autoridades_sello()
@@ -578,7 +585,12 @@ class Services:
         from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
 
         return TrabajadoresContratoService(
-            self.store, self.audit, self.permisos_empresa, self.clock, self.marcar
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            self.clock,
+            self.marcar,
+            acceso=self.acceso_contratista,
         )
 
     @_vigilado
@@ -597,6 +609,7 @@ class Services:
             sello_tiempo=lambda: self.settings.current.sello_tiempo,
             empresa_de_practica=lambda: es_de_practica(self.empresa.rfc),
             otras_empresas=self._otras_empresas,
+            acceso=self.acceso_contratista,
         )
 
     def _otras_empresas(self) -> list[tuple[str, Path]]:
@@ -619,6 +632,7 @@ class Services:
             self.clock,
             capacitacion=self._capacitacion_activa,
             marcar=self.marcar,
+            acceso=self.acceso_contratista,
         )
 
     @_vigilado
@@ -626,7 +640,9 @@ class Services:
         """The contratistas' REPSE registrations and the services they authorised."""
         from icsoe_desktop.services.informativa.repse import RepseService
 
-        return RepseService(self.store, self.audit, self.permisos_empresa, self.clock)
+        return RepseService(
+            self.store, self.audit, self.permisos_empresa, self.clock, self.acceso_contratista
+        )
 
     @_vigilado
     def informativa_presentacion(self) -> PresentacionService:
@@ -641,9 +657,17 @@ class Services:
             otras_empresas=self._otras_empresas,
             capacitacion=self._capacitacion_activa,
             verificar=lambda pdf: self.informativa_firma.verificar(pdf),
-            sisub_del_cliente=lambda *datos: self.sisub_archivos.del_cliente(*datos),
+            documentos=self._documentos_sisub(),
             autoridades_sello=lambda: self.informativa_firma.autoridades_sello(),
+            acceso=self.acceso_contratista,
         )
+
+    def _documentos_sisub(self) -> DocumentosDelPeriodo:
+        """The SISUB's documents of the period, registered for the client's archive (the
+        informativa reads no SISUB row itself)."""
+        from icsoe_desktop.services.sisub.del_periodo import DocumentosSisub
+
+        return DocumentosSisub(lambda: self.sisub_archivos)
 
     @_vigilado
     def sisub(self) -> SisubService:
@@ -656,6 +680,7 @@ class Services:
             self.permisos_empresa,
             self.clock,
             codigos_postales=lambda: self.codigos_postales,
+            acceso=self.acceso_contratista,
         )
 
     @_vigilado
@@ -670,6 +695,7 @@ class Services:
             self.clock,
             sisub=self.sisub,
             capacitacion=self._capacitacion_activa,
+            acceso=self.acceso_contratista,
         )
 
     @_vigilado
@@ -685,7 +711,9 @@ class Services:
         """The SISUB's escritura and contracts' PDFs, kept once for every period."""
         from icsoe_desktop.services.sisub.pdfs import SisubPdfsService
 
-        return SisubPdfsService(self.store, self.audit, self.permisos_empresa, self.clock)
+        return SisubPdfsService(
+            self.store, self.audit, self.permisos_empresa, self.clock, self.acceso_contratista
+        )
 
     @_vigilado
     def sisub_presentacion(self) -> SisubPresentacionService:
@@ -700,6 +728,7 @@ class Services:
             self.clock,
             lambda: inhabiles.lista(self.data_dir),
             capacitacion=self._capacitacion_activa,
+            acceso=self.acceso_contratista,
         )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:
@@ -709,11 +738,18 @@ class Services:
     def vencimientos(self) -> VencimientosService:
         """ICSOE › Vencimientos: the informativas still to sign in every empresa the user may
         open (their stores read apart; the open empresa stays)."""
+        from icsoe_desktop.services.evidencias import vencimientos as evidencias
+        from icsoe_desktop.services.informativa import vencimientos_repse as repse
         from icsoe_desktop.services.informativa.vencimientos import VencimientosService
         from icsoe_desktop.services.sisub import inhabiles
+        from icsoe_desktop.services.sisub import vencimientos as sisub
 
+        # Each obligation's deadline source (services/plazos.py), in the board's order.
         return VencimientosService(
-            self.empresas, self.clock, lambda: inhabiles.lista(self.data_dir)
+            self.empresas,
+            self.clock,
+            lambda: inhabiles.lista(self.data_dir),
+            fuentes=(repse.FUENTE, sisub.FUENTE, evidencias.FUENTE),
         )
 
     @_vigilado

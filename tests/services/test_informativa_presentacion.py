@@ -313,6 +313,20 @@ def test_the_archive_for_the_client_carries_the_sisub_acuse_once_filed(services,
     assert error.value.code == "acuse_sisub_ajeno"
     assert "no es el que se registró: es el acuse ICSOE del IMSS" in error.value.message
     assert not (tmp_path / "ajeno.zip").exists()
+    # Bytes that are no PDF at all, their SHA-256 rewritten too: refused, saying so.
+    with services.store.session() as session:
+        session.execute(
+            update(SisubReporte).values(
+                acuse_pdf=b"no es un PDF", acuse_sha256=_sha(b"no es un PDF")
+            )
+        )
+    with pytest.raises(ValidationError) as error:
+        servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "ilegible.zip")
+    assert error.value.code == "acuse_sisub_ajeno" and "no es un PDF legible" in error.value.message
+    with services.store.session() as session:
+        session.execute(
+            update(SisubReporte).values(acuse_pdf=del_imss, acuse_sha256=_sha(del_imss))
+        )
     with services.store.session() as session:
         session.execute(update(SisubReporte).values(acuse_regla=0))
     (zip_path,) = servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "anterior.zip")

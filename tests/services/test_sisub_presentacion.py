@@ -233,7 +233,10 @@ def test_the_sisub_deadline_moves_by_the_infonavits_own_days(services, reporte):
     # A year whose list declares Monday 18 January non-business (the LFT does not): the
     # deadline is the 19th, the ICSOE's stays the 18th.
     lista = {**INHABILES_INFONAVIT, 2027: frozenset({date(2027, 1, 1), date(2027, 1, 18)})}
-    tablero = VencimientosService(services.empresas, services.clock, lambda: lista).tablero(admin)
+    fuentes = services.vencimientos.fuentes  # the board's sources, as the app composes them
+    tablero = VencimientosService(
+        services.empresas, services.clock, lambda: lista, fuentes
+    ).tablero(admin)
     (sisub,) = [f for f in tablero.sisub if f.periodo.clave == "2026-3"]
     (icsoe,) = [
         f for f in tablero.filas if f.periodo.clave == "2026-3" and f.contratista_rfc == rfc

@@ -39,8 +39,10 @@ from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import Index
 from icsoe_desktop.gui.kit.tabla_lectura import tabla_de_lectura
+from icsoe_desktop.services.evidencias import vencimientos as plazos_evidencias
 from icsoe_desktop.services.informativa.captura import texto_dias
 from icsoe_desktop.services.informativa.vencimientos import Tablero, Vencimiento
+from icsoe_desktop.services.sisub import vencimientos as plazos_sisub
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -180,8 +182,8 @@ class VencimientosDialog(QDialog):
         self.tablero = tablero
         self.model.set_rows(tablero.filas)
         self.repse.mostrar(tablero.repse)
-        self.sisub.mostrar(tablero.sisub)
-        self.evidencias.mostrar(tablero.evidencias)
+        self.sisub.mostrar(tablero.secciones.de(plazos_sisub.FUENTE))
+        self.evidencias.mostrar(tablero.secciones.de(plazos_evidencias.FUENTE))
         for column in range(len(CABECERAS)):
             if column != 2:
                 self.tabla.resizeColumnToContents(column)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -20,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import normalize_email
+from icsoe_desktop.domain.empresa import SIN_CONFIGURAR as SIN_CONFIGURAR
+from icsoe_desktop.domain.empresa import EmpresaInfo as EmpresaInfo
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
-from icsoe_desktop.domain.practica import MARCA, es_de_practica
+from icsoe_desktop.domain.practica import es_de_practica
 from icsoe_desktop.domain.roles import CLI_ACTOR as CLI_ACTOR
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
@@ -35,7 +36,6 @@ from icsoe_desktop.store.models import AccesoEmpresa, EmpresaCatalogo, IdseUser
 log = logging.getLogger(__name__)
 
 EMPRESAS_DIR = "empresas"
-SIN_CONFIGURAR = "Empresa sin configurar"
 
 MSG_SIN_ACCESO = (
     "El usuario {usuario} no tiene acceso a la empresa {empresa}. Un administrador de "
@@ -51,41 +51,6 @@ MSG_NINGUNA_SOLO_CONSULTA = (
     "la empresa elegida en modo sólo consulta»)."
 )
 NINGUNA_SOLO_CONSULTA = "Ninguna empresa admite el modo sólo consulta."
-
-
-@dataclass(frozen=True)
-class EmpresaInfo:
-    id: int
-    rfc: str
-    razon_social: str
-    archivo: str  # relative to the data dir
-    solo_consulta: bool = False  # may be opened in modo sólo consulta (an administrator's call)
-    # Sólo consulta lists its payroll receipts (an administrator's call, per empresa).
-    solo_consulta_recibos: bool = True
-
-    @property
-    def nombre(self) -> str:
-        return self.razon_social or SIN_CONFIGURAR
-
-    def nombre_de_archivo(self, nombre: str) -> str:
-        """A file name the app suggests (export, backup), led by the empresa's RFC so files of
-        several clients in one folder are told apart."""
-        return f"{self.rfc}_{nombre}" if self.rfc else nombre
-
-    @property
-    def etiqueta(self) -> str:
-        """How a window names it: «Razón social (RFC)»."""
-        return f"{self.nombre} ({self.rfc})" if self.rfc else self.nombre
-
-    @property
-    def de_practica(self) -> bool:
-        """The practice empresa (domain/practica.py): training, whatever is done in it."""
-        return es_de_practica(self.rfc)
-
-    def marcada(self, texto: str) -> str:
-        """``texto`` (its name or label) as a list shows it: the practice empresa marked first
-        (a narrow column still shows it), so nobody takes it for a client's."""
-        return f"{MARCA}: {texto}" if self.de_practica else texto
 
 
 def _info(row: EmpresaCatalogo) -> EmpresaInfo:

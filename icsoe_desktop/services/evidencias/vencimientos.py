@@ -17,10 +17,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.evidencias import Mes
-from icsoe_desktop.services.empresas.servicio import EmpresaInfo
 from icsoe_desktop.services.evidencias import recibos_esperados
 from icsoe_desktop.services.evidencias.tablero import leer, meses_hasta
+from icsoe_desktop.services.plazos import Fuente, Lectura
 from icsoe_desktop.store import plain
 
 
@@ -81,4 +82,11 @@ def _semanas(path: Path, meses: list[Mes], hoy: date) -> dict[tuple[str, Mes], i
             engine.dispose()
 
 
-__all__ = ["EvidenciaPendiente", "por_entregar"]
+def _leer(lectura: Lectura) -> list[EvidenciaPendiente]:
+    return por_entregar(lectura.path, lectura.empresa, lectura.hoy)
+
+
+# The board's evidence section (services/plazos.py): by the day each month is due.
+FUENTE = Fuente("evidencias", _leer, lambda e: (e.entrega, e.empresa.nombre, e.contratante))
+
+__all__ = ["FUENTE", "EvidenciaPendiente", "por_entregar"]

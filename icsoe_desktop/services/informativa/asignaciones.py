@@ -19,6 +19,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_nss
 from icsoe_desktop.domain.informativa.modelo import Periodo, Problema, Trabajador
 from icsoe_desktop.domain.informativa.trabajadores import parse_sbc, revisar_trabajadores
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos.lectura import Guia
 from icsoe_desktop.services.audit import AuditService
@@ -109,8 +110,9 @@ class TrabajadoresContratoService(InformativaBase):
         permisos: Permisos,
         clock: Clock = utcnow,
         marcar: Marcar = sin_marca,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        super().__init__(store, audit, permisos, clock, acceso)
         self.marcar = marcar  # names an import cut short at the next start
 
     def contar(

@@ -1,5 +1,6 @@
-"""What every informativa service shares: who may act for a contratista, finding an
-informativa that may still change, and reading one whole as plain values (domain/informativa)."""
+"""What every informativa service shares: who may act for a contratista (asked of the
+collaborator services/acceso/contratista.py), finding an informativa that may still change,
+and reading one whole as plain values (domain/informativa)."""
 
 from __future__ import annotations
 
@@ -31,15 +32,13 @@ from icsoe_desktop.domain.informativa.modelo import (
     Periodo,
     Trabajador,
 )
-from icsoe_desktop.domain.roles import Accion, Rol
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
-from icsoe_desktop.services.acceso.permisos import PermisoDenegado, Permisos
+from icsoe_desktop.services.acceso.contratista import AccesoContratista, activa
+from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
-    ACTIVA,
-    Capturista,
-    CapturistaRelacion,
     Contratante,
     Contratista,
     ContratoRow,
@@ -47,7 +46,6 @@ from icsoe_desktop.store.models import (
 )
 from icsoe_desktop.store.queries import trabajadores_de_contratos
 
-AUDIT_RECHAZO = "icsoe_informativa_rechazada"
 # An informativa's columns before its big ones (models/informativa.py).
 _CABEZA = (
     InformativaRow.contratista_id,
@@ -60,23 +58,28 @@ MSG_FIRMADA = (
     "La informativa ya está firmada: no se puede agregar ni cambiar nada. Para corregirla, "
     "presenta una complementaria."
 )
-MSG_SIN_RELACION = "No tienes una relación activa con el contratista {rfc}."
-MSG_OTRO_CONTRATISTA = (
-    "Una sesión del contratista {actor} no puede trabajar con el contratista {rfc}."
-)
 MSG_NO_EXISTE = "La informativa ya no existe (pudo eliminarse en otro equipo)."
 
 
 class InformativaBase:
+    """``acceso``: who may act for a contratista, built once by the container and shared with
+    the other obligations' services (by default, one of its own on ``permisos``)."""
+
     def __init__(
-        self, store: Store, audit: AuditService, permisos: Permisos, clock: Clock = utcnow
+        self,
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+        acceso: AccesoContratista | None = None,
     ) -> None:
         self._store = store
         self._audit = audit
         self._permisos = permisos
         self._clock = clock
+        self._acceso_contratista = acceso or AccesoContratista(store, audit, permisos)
 
-    # --- who may act ---------------------------------------------------------------------------
+    # --- who may act (services/acceso/contratista.py) --------------------------------------
 
     def _contratista(
         self,
@@ -85,44 +88,9 @@ class InformativaBase:
         actor: str | None,
         accion: Accion = Accion.CAPTURAR_INFORMATIVA,
     ) -> Contratista:
-        """The contratista ``rfc`` when ``actor`` may act for it: the contratista itself, a
-        capturista active with it, or the command line. Refusals are audited."""
-        rol = self._permisos.exigir(actor, accion, rfc)
-        row = session.scalar(
-            select(Contratista).where(Contratista.rfc == rfc, Contratista.deleted.is_(False))
-        )
-        if row is None:
-            raise ValidationError(
-                "contratista_inexistente",
-                f"El contratista {rfc} no está registrado en esta empresa.",
-            )
-        if rol is Rol.CONTRATISTA and actor != rfc:
-            self._rechazar(actor, rfc, MSG_OTRO_CONTRATISTA.format(actor=actor, rfc=rfc))
-        if rol is Rol.CAPTURISTA and not self._activa(session, row.id, actor or ""):
-            self._rechazar(actor, rfc, MSG_SIN_RELACION.format(rfc=rfc))
-        return row
+        return self._acceso_contratista.contratista(session, rfc, actor, accion)
 
-    @staticmethod
-    def _activa(session: Session, contratista_id: int, curp: str) -> bool:
-        return (
-            session.scalar(
-                select(CapturistaRelacion.id)
-                .join(Capturista, Capturista.id == CapturistaRelacion.capturista_id)
-                .where(
-                    CapturistaRelacion.contratista_id == contratista_id,
-                    Capturista.curp == curp,
-                    CapturistaRelacion.estatus == ACTIVA,
-                    CapturistaRelacion.deleted.is_(False),
-                )
-            )
-            is not None
-        )
-
-    def _rechazar(self, actor: str | None, rfc: str, mensaje: str) -> None:
-        # Its own unit of work: the refusal stays although the caller's work is rolled back.
-        with self._store.session() as session:
-            self._audit.record(session, actor, AUDIT_RECHAZO, rfc, mensaje)
-        raise PermisoDenegado("permiso_denegado", mensaje)
+    _activa = staticmethod(activa)
 
     # --- informativas --------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 from sqlalchemy import select
@@ -41,6 +41,7 @@ from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services import memoria_libre
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
@@ -51,8 +52,8 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, ContratoRow, InformativaRow
 
 if TYPE_CHECKING:
+    from icsoe_desktop.domain.credentials import Credential
     from icsoe_desktop.services.certificados.emisores import EmisoresService
-    from icsoe_desktop.services.contratistas import ContratistasService
     from icsoe_desktop.services.informativa.constancia import (
         ConstanciaLeida,
         Guardada,
@@ -92,6 +93,13 @@ MSG_EFIRMA_PRACTICA = (
 )
 
 
+class Credenciales(Protocol):
+    def credencial_fiel(
+        self, rfc: str, cer: Path | None, key: Path | None, contrasena: str
+    ) -> Credential:
+        """The contratista's e.firma opened to sign (ContratistasService.credencial_fiel)."""
+
+
 class FirmaInformativaService(InformativaBase):
     def __init__(
         self,
@@ -100,14 +108,15 @@ class FirmaInformativaService(InformativaBase):
         permisos: Permisos,
         clock: Clock = utcnow,
         *,
-        contratistas: ContratistasService,
+        contratistas: Credenciales,
         emisores: EmisoresService,
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
         sello_tiempo: Callable[[], SelloTiempoSettings] = SelloTiempoSettings,
         otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
         empresa_de_practica: Callable[[], bool] = lambda: False,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        super().__init__(store, audit, permisos, clock, acceso)
         self._contratistas = contratistas
         # Whether the open empresa is the practice one: the only one a practice e.firma signs in.
         self._empresa_de_practica = empresa_de_practica

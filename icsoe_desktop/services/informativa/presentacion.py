@@ -32,6 +32,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     PRESENTADA,
     TIPOS,
     Informativa,
+    Parte,
     Periodo,
 )
 from icsoe_desktop.domain.informativa.presentacion import (
@@ -47,21 +48,20 @@ from icsoe_desktop.domain.informativa.presentacion import (
     validar,
 )
 from icsoe_desktop.domain.roles import Accion, Rol
-from icsoe_desktop.domain.sisub.acuse import REGLA as REGLA_SISUB
-from icsoe_desktop.domain.sisub.modelo import ContratoSisub
 from icsoe_desktop.domain.texts import enumerar, plural
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.documentos_del_periodo import DocumentosDelPeriodo
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.constancia_refutada import refutada
 from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import Contratista, InformativaRow, SisubReporte
+from icsoe_desktop.store.models import Contratista, InformativaRow
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.constancia import Verificacion
-    from icsoe_desktop.services.sisub.exportar import DelCliente
 
 log = logging.getLogger(__name__)
 
@@ -104,16 +104,6 @@ MSG_ACUSE_AJENO = (
     "El acuse del IMSS guardado de la informativa {tipo} de {periodo} del contratista {rfc} no "
     "es el que se registró ({problema}): se cambió fuera de la aplicación y no se usa. Restaura "
     "un respaldo en el que esté íntegro."
-)
-MSG_ACUSE_SISUB_ALTERADO = (
-    "El acuse del SISUB de {periodo} guardado (folio {folio}) no coincide con su huella "
-    "SHA-256: se alteró fuera de la aplicación y no se usa. Restaura un respaldo en el que esté "
-    "íntegro."
-)
-MSG_ACUSE_SISUB_AJENO = (
-    "El acuse del SISUB de {periodo} guardado (folio {folio}) no es el que se registró: "
-    "{problema}. Se cambió fuera de la aplicación y no se usa. Restaura un respaldo en el que "
-    "esté íntegro."
 )
 MSG_ACUSE_ALTERADO = (
     "El acuse del IMSS guardado de la informativa {tipo} de {periodo} del contratista {rfc} "
@@ -181,16 +171,17 @@ class PresentacionService(InformativaBase):
         otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
         verificar: Callable[[bytes], Verificacion] | None = None,
-        sisub_del_cliente: Callable[[str, str | None, str, str], DelCliente] | None = None,
+        documentos: DocumentosDelPeriodo | None = None,
         autoridades_sello: Callable[[], str] = str,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        super().__init__(store, audit, permisos, clock, acceso)
         # The time-stamp authorities trusted now (FirmaInformativaService.autoridades_sello):
         # a signing date noted as proven under others is not (fecha_firma.py).
         self._autoridades_sello = autoridades_sello
-        # A client's part of the period's filed SISUB (SisubArchivosService.del_cliente: its
-        # rows in the office's layout, its contracts' PDFs); None: the acuse alone.
-        self._sisub_del_cliente = sisub_del_cliente
+        # The period's filed SISUB (services/documentos_del_periodo.py: its clients, its
+        # acuse, a client's rows and PDFs), as the container registers it; None: no SISUB.
+        self._documentos = documentos
         # The constancia de firma's verification (FirmaInformativaService.verificar): what it
         # refuses is never filed nor handed to a client, and the signing time it proves is the
         # one the filing is held against.
@@ -482,11 +473,23 @@ class PresentacionService(InformativaBase):
                 session, informativa, actor, accion=Accion.ARCHIVO_CLIENTE
             )
             inf = self._cabecera(session, row, contratista)
-            sisub = contratos_sisub(session, contratista.id, row.periodo)
+            sisub = self._contratantes_sisub(session, contratista.id, row.periodo)
         vistos: dict[str, tuple[str, str]] = {}
-        for parte in [c.contratante for c in inf.contratos] + [c.contratante for c in sisub]:
+        for parte in [c.contratante for c in inf.contratos] + sisub:
             vistos.setdefault(parte.rfc, (parte.rfc, parte.nombre))
         return list(vistos.values())
+
+    def _contratantes_sisub(
+        self, session: Session, contratista_id: int, periodo: str
+    ) -> list[Parte]:
+        if self._documentos is None:
+            return []
+        return self._documentos.contratantes(session, contratista_id, periodo)
+
+    def _acuse_sisub(self, session: Session, contratista_id: int, periodo: str) -> bytes:
+        if self._documentos is None:
+            return b""
+        return self._documentos.acuse(session, contratista_id, periodo)
 
     def archivo(
         self, informativa: str, actor: str | None, contratante: str, salida: Path
@@ -522,13 +525,13 @@ class PresentacionService(InformativaBase):
                 row.acuse_pdf,
                 hora_del_centro(row.presentada_at),
                 dias_fuera_de_plazo(inf.periodo, row.tipo, hora_del_centro(row.presentada_at)),
-                acuse_sisub(session, contratista.id, row.periodo),
+                self._acuse_sisub(session, contratista.id, row.periodo),
                 firma_probada=probada is not None,
             )
             rfc, periodo = contratista.rfc, row.periodo
         sisub = (
-            self._sisub_del_cliente(rfc, actor, periodo, contratante)
-            if self._sisub_del_cliente is not None and archivo.acuse_sisub
+            self._documentos.del_cliente(rfc, actor, periodo, contratante)
+            if self._documentos is not None and archivo.acuse_sisub
             else None
         )
         if sisub is not None:
@@ -551,68 +554,6 @@ class PresentacionService(InformativaBase):
             + f", en «{Path(salida).resolve()}»",
         )  # fmt: skip
         return escribir(archivo, Path(salida))
-
-
-def contratos_sisub(session: Session, contratista_id: int, periodo: str) -> list[ContratoSisub]:
-    """The contracts of the period's SISUB last filed, as filed (none before it is)."""
-    from icsoe_desktop.domain.sisub import presentados
-    from icsoe_desktop.services.sisub.exportar import presentado_del_periodo
-
-    row = presentado_del_periodo(session, contratista_id, periodo)
-    leidos = presentados.de_texto(row.contratos_presentados) if row is not None else None
-    return list(leidos.contratos) if leidos is not None else []
-
-
-def acuse_sisub(session: Session, contratista_id: int, periodo: str) -> bytes:
-    """The INFONAVIT's acuse of the period's SISUB last filed (a complementario after the first),
-    empty when none is filed; refused when its bytes are not the ones registered or, for a
-    registro of today's reading, when its text read again is not this report's acuse (the
-    SHA-256 kept beside it proves nothing to whoever can write both)."""
-    from icsoe_desktop.services.sisub.exportar import presentado_del_periodo
-
-    row = presentado_del_periodo(session, contratista_id, periodo)
-    if row is None:
-        return b""
-    datos = bytes(row.acuse_pdf or b"")
-    if hashlib.sha256(datos).hexdigest() != row.acuse_sha256:
-        raise ValidationError(
-            "acuse_sisub_alterado",
-            MSG_ACUSE_SISUB_ALTERADO.format(folio=row.folio, periodo=_periodo_texto(row.periodo)),
-        )
-    if (row.acuse_regla or 0) >= REGLA_SISUB and (problema := _sisub_ajeno(session, row, datos)):
-        log.warning("Acuse del SISUB ajeno: reporte %s: %s", row.uuid, problema)
-        raise ValidationError(
-            "acuse_sisub_ajeno",
-            MSG_ACUSE_SISUB_AJENO.format(
-                folio=row.folio, periodo=_periodo_texto(row.periodo), problema=problema
-            ),
-        )
-    return datos
-
-
-def _sisub_ajeno(session: Session, row: SisubReporte, datos: bytes) -> str:
-    from icsoe_desktop.domain.sisub import presentados
-    from icsoe_desktop.domain.sisub.acuse import guardado_ajeno
-
-    contratista = session.get(Contratista, row.contratista_id)
-    filed = presentados.de_texto(row.contratos_presentados)
-    try:
-        leido = leer_acuse(datos, "acuse")
-        periodo = Periodo.de_clave(row.periodo)
-    except ValidationError:
-        return "no es un PDF legible"
-    except ValueError:
-        return f"el periodo {row.periodo} no es válido"
-    return guardado_ajeno(
-        leido.texto,
-        leido.es_constancia,
-        contratista.rfc if contratista is not None else "",
-        periodo,
-        row.folio,
-        row.presentado_at.replace(tzinfo=UTC) if row.presentado_at else None,
-        frozenset(c.contratante.rfc for c in filed.contratos) if filed else frozenset(),
-        bool(row.acuse_declarado),
-    )
 
 
 def acuse_comprobado(row: InformativaRow, rfc: str, nombre: str = "") -> bytes:

@@ -46,6 +46,7 @@ from icsoe_desktop.domain.informativa.presentacion import folios_registrados
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import check_caracteres, plural, verb
 from icsoe_desktop.files import atomic_write
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.importaciones import registrar
@@ -175,8 +176,9 @@ class RechazosPortalService(InformativaBase):
         clock: Clock = utcnow,
         capacitacion: Callable[[str | None], bool] | None = None,
         marcar: Marcar = sin_marca,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        super().__init__(store, audit, permisos, clock, acceso)
         self._capacitacion = capacitacion  # training: file names say so
         self._marcar = marcar  # names an import cut short at the next start
 

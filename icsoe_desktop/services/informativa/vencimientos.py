@@ -15,13 +15,15 @@ not switch the open empresa nor build services on the other stores.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
+from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.informativa.modelo import (
     COMPLEMENTARIAS,
     EN_CAPTURA,
@@ -33,10 +35,9 @@ from icsoe_desktop.domain.informativa.modelo import (
     Periodo,
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
-from icsoe_desktop.services.empresas.servicio import EmpresaInfo, EmpresasService
-from icsoe_desktop.services.evidencias.vencimientos import EvidenciaPendiente, por_entregar
-from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse, por_vencer
-from icsoe_desktop.services.sisub.vencimientos import VencimientoSisub, pendientes
+from icsoe_desktop.services.informativa import vencimientos_repse
+from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse
+from icsoe_desktop.services.plazos import Fuente, Lectura, Secciones, leer, ordenadas
 from icsoe_desktop.store import cifrado, plain
 
 log = logging.getLogger(__name__)
@@ -77,21 +78,48 @@ class Vencimiento:
 @dataclass(frozen=True)
 class Tablero:
     """``filas`` by deadline, earliest first; ``sin_leer``: empresas whose store could not be
-    read (damaged, locked by a restore): the board says so instead of hiding them."""
+    read (damaged, locked by a restore): the board says so instead of hiding them;
+    ``secciones``: the rows of each other obligation's source (services/plazos.py), each in
+    its own order: ``secciones.de(FUENTE)``."""
 
     filas: list[Vencimiento]
     sin_leer: list[EmpresaInfo]
     contratistas: int = 0  # looked at, with or without periods pending
-    # The REPSE registrations to renew or lapsed (services/informativa/vencimientos_repse.py).
-    repse: list[VencimientoRepse] = field(default_factory=list)
-    # The SISUB of each period not filed (services/sisub/vencimientos.py).
-    sisub: list[VencimientoSisub] = field(default_factory=list)
-    # The clients' monthly evidence not complete (services/evidencias/vencimientos.py).
-    evidencias: list[EvidenciaPendiente] = field(default_factory=list)
+    secciones: Secciones = field(default_factory=Secciones)
 
     @property
     def vencidas(self) -> int:
         return sum(1 for f in self.filas if f.vencida)
+
+    # The sections the window shows, by the name their source gives them.
+
+    @property
+    def repse(self) -> list[VencimientoRepse]:
+        """The REPSE registrations to renew or lapsed (vencimientos_repse.py)."""
+        return self.secciones.de(vencimientos_repse.FUENTE)
+
+    @property
+    def sisub(self) -> list[Any]:
+        """The SISUB of each period not filed (services/sisub/vencimientos.py)."""
+        return list(self.secciones.filas.get("sisub", []))
+
+    @property
+    def evidencias(self) -> list[Any]:
+        """The clients' monthly evidence not complete (services/evidencias/vencimientos.py)."""
+        return list(self.secciones.filas.get("evidencias", []))
+
+
+class Catalogo(Protocol):
+    """The catalogue of empresas as the board asks it (services/empresas/servicio.py)."""
+
+    def listar(self, usuario: str | None = None) -> list[EmpresaInfo]:
+        """The empresas ``usuario`` may open."""
+
+    def listar_solo_consulta(self) -> list[EmpresaInfo]:
+        """Those that open in modo sólo consulta."""
+
+    def ruta(self, empresa: EmpresaInfo) -> Path:
+        """Its store's file."""
 
 
 @dataclass(frozen=True)
@@ -105,17 +133,21 @@ class _Declaracion:
 class VencimientosService:
     """``inhabiles``: the INFONAVIT's non-business days per year for the SISUB's deadlines,
     read at each board (the list the sync keeps, services/sisub/inhabiles.py; None: the list
-    the app carries, domain/sisub/plazos.py)."""
+    the app carries, domain/sisub/plazos.py). ``fuentes``: the other obligations' deadline
+    sources the board composes beside the informativas (the container's; by default the
+    REPSE registrations alone)."""
 
     def __init__(
         self,
-        empresas: EmpresasService,
+        empresas: Catalogo,
         clock: Clock = utcnow,
         inhabiles: Callable[[], dict[int, frozenset[date]]] | None = None,
+        fuentes: Sequence[Fuente[Any]] = (vencimientos_repse.FUENTE,),
     ) -> None:
         self._empresas = empresas
         self._clock = clock
         self._inhabiles = inhabiles
+        self.fuentes = tuple(fuentes)
 
     def empresas(self, usuario: str | None) -> list[EmpresaInfo]:
         """What the board looks through: the empresas ``usuario`` may open (sólo consulta,
@@ -130,9 +162,7 @@ class VencimientosService:
         hoy = hoy or hora_del_centro(self._clock()).date()
         filas: list[Vencimiento] = []
         sin_leer: list[EmpresaInfo] = []
-        registros: list[VencimientoRepse] = []
-        sisub: list[VencimientoSisub] = []
-        evidencias: list[EvidenciaPendiente] = []
+        leidas: dict[str, list[Any]] = {}
         contados = 0
         inhabiles = self._inhabiles() if self._inhabiles is not None else None
         for empresa in self.empresas(usuario):
@@ -141,9 +171,7 @@ class VencimientosService:
                 continue  # an empresa never opened yet has no store, hence no contratistas
             try:
                 contratistas, declaraciones = _leer(path)
-                registros.extend(por_vencer(path, empresa, hoy))
-                sisub.extend(pendientes(path, empresa, hoy, inhabiles))
-                evidencias.extend(por_entregar(path, empresa, hoy))
+                leer(self.fuentes, Lectura(path, empresa, hoy, inhabiles), leidas)
             except (cifrado.Error, ValueError):
                 log.warning("No se pudo leer la empresa %s", empresa.archivo, exc_info=True)
                 sin_leer.append(empresa)
@@ -158,12 +186,7 @@ class VencimientosService:
         filas.sort(
             key=lambda f: (f.fecha_limite, f.empresa.nombre, f.contratista_nombre, f.periodo)
         )
-        registros.sort(key=lambda r: (r.vence, r.empresa.nombre, r.contratista_nombre))
-        sisub.sort(
-            key=lambda f: (f.fecha_limite, f.empresa.nombre, f.contratista_nombre, f.periodo)
-        )
-        evidencias.sort(key=lambda e: (e.entrega, e.empresa.nombre, e.contratante))
-        return Tablero(filas, sin_leer, contados, registros, sisub, evidencias)
+        return Tablero(filas, sin_leer, contados, ordenadas(self.fuentes, leidas))
 
     def _pendientes(
         self,

@@ -11,8 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.informativa import repse
-from icsoe_desktop.services.empresas.servicio import EmpresaInfo
+from icsoe_desktop.services.plazos import Fuente, Lectura
 from icsoe_desktop.store import plain
 
 if TYPE_CHECKING:
@@ -83,4 +84,11 @@ def _tiene_tabla(conn: sqlite3.Connection) -> bool:
     )
 
 
-__all__ = ["VencimientoRepse", "por_vencer"]
+def _leer(lectura: Lectura) -> list[VencimientoRepse]:
+    return por_vencer(lectura.path, lectura.empresa, lectura.hoy)
+
+
+# The board's REPSE section: by the day each registration ends.
+FUENTE = Fuente("repse", _leer, lambda r: (r.vence, r.empresa.nombre, r.contratista_nombre))
+
+__all__ = ["FUENTE", "VencimientoRepse", "por_vencer"]

@@ -17,7 +17,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -45,9 +45,10 @@ from icsoe_desktop.domain.sisub.layout import (
 )
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, PRESENTADO, ReporteSisub
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.services.documentos_del_periodo import DelCliente
 from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION
 from icsoe_desktop.services.sisub.avance import PASOS, Avance
 from icsoe_desktop.services.sisub.guia import (
@@ -88,21 +89,12 @@ class Exportado:
 
 
 @dataclass(frozen=True)
-class DelCliente:
-    """A client's part of the period's SISUB as filed: its contracts (how many) and the files,
-    by the guide's names (its Contratos and DetalleTrab rows; its contracts' PDFs in one)."""
-
-    contratos: int = 0
-    archivos: dict[str, bytes] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class GuiaLeida:
     layouts: dict[str, Layout]
     avisos: tuple[str, ...]
 
 
-class SisubArchivosService(InformativaBase):
+class SisubArchivosService:
     def __init__(
         self,
         store: Store,
@@ -111,8 +103,10 @@ class SisubArchivosService(InformativaBase):
         clock: Clock,
         sisub: SisubService,
         capacitacion: Callable[[str], bool] = es_de_practica,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        self._store, self._audit, self._permisos, self._clock = store, audit, permisos, clock
+        self._acceso = acceso or AccesoContratista(store, audit, permisos)
         self._sisub = sisub
         self._guias = Guias(store, audit, clock)
         self._capacitacion = capacitacion
@@ -213,7 +207,7 @@ class SisubArchivosService(InformativaBase):
         filed. Who may export for the client reads it (``Accion.ARCHIVO_CLIENTE``)."""
         accion = Accion.ARCHIVO_CLIENTE
         with self._store.session() as session:
-            contratista = self._contratista(session, rfc, actor, accion)
+            contratista = self._acceso.contratista(session, rfc, actor, accion)
             row = presentado_del_periodo(session, contratista.id, periodo)
             uuid, contratista_id = (row.uuid if row else None), contratista.id
         if uuid is None:
@@ -237,7 +231,9 @@ class SisubArchivosService(InformativaBase):
     ) -> tuple[dict[str, bytes], list[str], int]:
         """Each file's name and bytes, what to warn of, the workers' rows."""
         with self._store.session() as session:
-            contratista = self._contratista(session, reporte.rfc, actor, Accion.PRESENTAR_SISUB)
+            contratista = self._acceso.contratista(
+                session, reporte.rfc, actor, Accion.PRESENTAR_SISUB
+            )
             sujeto, repse_pdf = sujeto_de(session, contratista, reporte)
             guardados = pdfs_de(session, contratista.id)
         guardadas = self._guias.guardadas()

@@ -15,12 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
+from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import contraer
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
-from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.informativa.repse import Pdf
+from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import ContratoRow, InformativaRow, SisubContrato, SisubPdf
 
 # An escritura runs to dozens of pages, often scanned. A PDF travels whole in one sync request,
@@ -67,7 +71,18 @@ def leer(pdf: Pdf, escritura: bool) -> str:
     return hashlib.sha256(pdf.datos).hexdigest()
 
 
-class SisubPdfsService(InformativaBase):
+class SisubPdfsService:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+        acceso: AccesoContratista | None = None,
+    ) -> None:
+        self._store, self._audit, self._clock = store, audit, clock
+        self._acceso = acceso or AccesoContratista(store, audit, permisos)
+
     @anuncia(ICSOE)
     def adjuntar_escritura(self, rfc: str, actor: str | None, pdf: Pdf) -> Guardado:
         return self._adjuntar(rfc, actor, ESCRITURA, pdf)
@@ -82,7 +97,7 @@ class SisubPdfsService(InformativaBase):
     def contrato_por_numero(self, rfc: str, actor: str | None, numero: str) -> str:
         """The uuid of the contratista's contract whose SISUB number is ``numero``."""
         with self._store.session() as session:
-            c = self._contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
+            c = self._acceso.contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
             uuid = session.scalar(
                 select(ContratoRow.uuid)
                 .join(SisubContrato, SisubContrato.contrato_id == ContratoRow.id)
@@ -98,7 +113,7 @@ class SisubPdfsService(InformativaBase):
     def guardados(self, rfc: str, actor: str | None) -> dict[str, Guardado]:
         """The PDFs kept for the contratista, by contract uuid (the escritura under '')."""
         with self._store.session() as session:
-            c = self._contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
+            c = self._acceso.contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
             # Their names only: the window asks at each contract chosen, the PDFs are megabytes.
             rows = session.execute(
                 select(SisubPdf.contrato, SisubPdf.nombre, SisubPdf.sha256).where(
@@ -109,7 +124,7 @@ class SisubPdfsService(InformativaBase):
 
     def _adjuntar(self, rfc: str, actor: str | None, contrato: str, pdf: Pdf) -> Guardado:
         with self._store.session() as session:
-            c = self._contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
+            c = self._acceso.contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
             if contrato and not _es_suyo(session, c.id, contrato):
                 raise ValidationError("contrato_invalido", MSG_CONTRATO_AJENO.format(rfc=rfc))
         que = f"{rfc} {'escritura' if not contrato else 'contrato ' + contrato}"
@@ -119,7 +134,7 @@ class SisubPdfsService(InformativaBase):
             self._audit.anotar(actor, "sisub_pdf_rechazado", que, f"{pdf.nombre}: {exc.message}")
             raise
         with self._store.session() as session:
-            c = self._contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
+            c = self._acceso.contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
             row = session.scalar(
                 select(SisubPdf).where(
                     SisubPdf.contratista_id == c.id, SisubPdf.contrato == contrato

@@ -38,6 +38,7 @@ from icsoe_desktop.domain.sisub.acuse import (
 )
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, PRESENTADO
 from icsoe_desktop.domain.sisub.plazos import INHABILES_INFONAVIT, Lista, fecha_limite
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
@@ -119,8 +120,9 @@ class SisubPresentacionService(SisubService):
         clock: Clock = utcnow,
         inhabiles: Callable[[], Lista] = lambda: INHABILES_INFONAVIT,
         capacitacion: Callable[[str], bool] = es_de_practica,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        super().__init__(store, audit, permisos, clock, acceso=acceso)
         self._inhabiles = inhabiles
         self._capacitacion = capacitacion
 

@@ -49,10 +49,10 @@ from icsoe_desktop.domain.sisub.modelo import (
 )
 from icsoe_desktop.domain.sisub.revision import revisar
 from icsoe_desktop.domain.texts import check_caracteres, plural
+from icsoe_desktop.services.acceso.contratista import AccesoContratista
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
-from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.services.sisub.avance import PASOS, Avance
 from icsoe_desktop.services.sisub.capturados import (
     bimestre_del_contrato,
@@ -128,7 +128,7 @@ class Preparado:
     conservados: int  # rows the clerk edited, kept as edited
 
 
-class SisubService(InformativaBase):
+class SisubService:
     def __init__(
         self,
         store: Store,
@@ -136,8 +136,11 @@ class SisubService(InformativaBase):
         permisos: Permisos,
         clock: Clock = utcnow,
         codigos_postales: Callable[[], CodigosPostalesService | None] = lambda: None,
+        acceso: AccesoContratista | None = None,
     ) -> None:
-        super().__init__(store, audit, permisos, clock)
+        self._store, self._audit, self._permisos, self._clock = store, audit, permisos, clock
+        # Who may act for a contratista: the container's, shared with the informativa.
+        self._acceso = acceso or AccesoContratista(store, audit, permisos)
         self._codigos_postales = codigos_postales
 
     # --- the report ----------------------------------------------------------------------------
@@ -158,7 +161,7 @@ class SisubService(InformativaBase):
         avanzar = Avance(avance)
         p = _periodo(periodo)
         with self._store.session() as session:
-            contratista = self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
+            contratista = self._acceso.contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
             row = self._en_preparacion(session, contratista, p, actor, complementario, motivo)
             vigentes = contratos_en_vigor(session, contratista.id, p)
             avanzar.tramo(0, _CONTRATOS)(1, 1)
@@ -384,7 +387,7 @@ class SisubService(InformativaBase):
         """The uuid of the period's report: the one in preparation, else the last filed."""
         p = _periodo(periodo)
         with self._store.session() as session:
-            contratista = self._contratista(session, rfc, actor, Accion.CONSULTAR)
+            contratista = self._acceso.contratista(session, rfc, actor, Accion.CONSULTAR)
             filas = session.execute(
                 select(SisubReporte.uuid, SisubReporte.estado)
                 .where(
@@ -403,7 +406,7 @@ class SisubService(InformativaBase):
         """The periods (their keys) whose SISUB is filed and has no complementario in
         preparation: what the window does not open on."""
         with self._store.session() as session:
-            contratista = self._contratista(session, rfc, actor, Accion.CONSULTAR)
+            contratista = self._acceso.contratista(session, rfc, actor, Accion.CONSULTAR)
             filas = session.execute(
                 select(SisubReporte.periodo, SisubReporte.estado).where(
                     SisubReporte.contratista_id == contratista.id,
@@ -428,7 +431,7 @@ class SisubService(InformativaBase):
             raise ValidationError("sisub_inexistente", MSG_NO_EXISTE)
         contratista = session.get(Contratista, row.contratista_id)
         assert contratista is not None  # a foreign key
-        self._contratista(session, contratista.rfc, actor, accion)
+        self._acceso.contratista(session, contratista.rfc, actor, accion)
         if editable and row.estado == PRESENTADO:
             raise ValidationError(
                 "sisub_presentado",
@@ -482,7 +485,7 @@ class SisubService(InformativaBase):
         kind, amount and the beneficiary's registro patronal (kept for the next periods)."""
         del_contrato = check_del_contrato(del_contrato)
         with self._store.session() as session:
-            contratista = self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
+            contratista = self._acceso.contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
             fila = session.scalar(
                 select(ContratoRow)
                 .join(InformativaRow, InformativaRow.id == ContratoRow.informativa_id)
@@ -514,7 +517,7 @@ class SisubService(InformativaBase):
         every period; the change audited."""
         datos = check_datos_sujeto(datos, hora_del_centro(self._clock()).date())
         with self._store.session() as session:
-            contratista = self._contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
+            contratista = self._acceso.contratista(session, rfc, actor, Accion.PRESENTAR_SISUB)
             antes = datos_sujeto_de(contratista)
             for campo in fields(DatosSujeto):
                 setattr(contratista, campo.name, getattr(datos, campo.name))
@@ -525,7 +528,9 @@ class SisubService(InformativaBase):
 
     def datos_sujeto(self, rfc: str, actor: str | None) -> DatosSujeto:
         with self._store.session() as session:
-            return datos_sujeto_de(self._contratista(session, rfc, actor, Accion.PREPARAR_SISUB))
+            return datos_sujeto_de(
+                self._acceso.contratista(session, rfc, actor, Accion.PREPARAR_SISUB)
+            )
 
     def check_sitio(self, sitio: Domicilio) -> Domicilio:
         """The work site's fields, as the datos generales' domicilio: the código postal and

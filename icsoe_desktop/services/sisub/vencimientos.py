@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, EN_PREPARACION, ESTADOS, PRESENTADO
 from icsoe_desktop.domain.sisub.plazos import con_lista, fecha_limite
-from icsoe_desktop.services.empresas.servicio import EmpresaInfo
+from icsoe_desktop.services.plazos import Fuente, Lectura
 from icsoe_desktop.store import plain
 
 SIN_PREPARAR = "Sin preparar"
@@ -96,4 +97,15 @@ def pendientes(
     return filas
 
 
-__all__ = ["SIN_PREPARAR", "VencimientoSisub", "pendientes"]
+def _leer(lectura: Lectura) -> list[VencimientoSisub]:
+    return pendientes(lectura.path, lectura.empresa, lectura.hoy, lectura.inhabiles)
+
+
+# The board's SISUB section (services/plazos.py): by deadline, as the informativas'.
+FUENTE = Fuente(
+    "sisub",
+    _leer,
+    lambda f: (f.fecha_limite, f.empresa.nombre, f.contratista_nombre, f.periodo),
+)
+
+__all__ = ["FUENTE", "SIN_PREPARAR", "VencimientoSisub", "pendientes"]
