@@ -59,19 +59,6 @@ def huella(deleted: bool, data: Mapping[str, Any]) -> int:
     return _md5_60(hashed)
 
 
-def huella_compacta(compact: bytes) -> int | None:
-    """The fingerprint of a live row whose data is ``compact``: JSON with no spaces (as
-    orjson and SQLite's ``json_object`` write it) of an object of plain values, its keys
-    (words) in jsonb's order and without nulls; None when only its values can tell (a
-    backslash in it, a text that begins with «:» or ends with «,»). The spaces ``texto``
-    writes after each «:» and «,» between items are put in by replacing ``":`` and ``,"``:
-    with no backslash every quote is a text's edge, and those are the only other places
-    where the two pairs occur."""
-    if b"\\" in compact or b':":' in compact or b',",' in compact or b',"}' in compact:
-        return None
-    return _md5_60(b"f" + compact.replace(b'":', b'": ').replace(b',"', b', "'))
-
-
 def _md5_60(hashed: bytes) -> int:
     return int(hashlib.md5(hashed).hexdigest()[:15], 16)
 
@@ -111,4 +98,4 @@ def _rapido(data: Mapping[str, Any]) -> bytes | None:
     return b"f{" + indented[4:-2].replace(_ITEM, b", ") + b"}"
 
 
-__all__ = ["SQL", "SQL_FUNCTION", "huella", "huella_compacta", "jsonb_order", "texto"]
+__all__ = ["SQL", "SQL_FUNCTION", "huella", "jsonb_order", "texto"]

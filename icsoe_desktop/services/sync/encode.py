@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from icsoe_desktop.domain import contenido, sync_wire
+from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.services.sync.sql import (
     cached,
@@ -229,21 +229,10 @@ def _make_plan(table: SyncedTable) -> _Plan:
     # Every row that travels, pending or not (the content check's): uuid, version, deleted, then
     # the sent columns.
     queries["everything"] = lambda: _travelling(table, parents, *envelope[:2], envelope[3], *sent)
-    queries["everything_one"] = lambda: _travelling(
-        table, parents, *envelope[:2], envelope[3], *sent
-    ).where(model.id == _ROW_ID)
     if sync_wire.BYTES not in table.codecs.values():  # SQLite's JSON has no bytes
         queries["as_json"] = lambda: _changes(
             table, parents, _sql_encoded(table, names, parents, envelope, sent), model.id
         ).order_by(model.id)
-        queries["canonical"] = lambda: _travelling(
-            table,
-            parents,
-            *envelope[:2],
-            envelope[3],
-            _sql_canonical(table, names, parents, sent),
-            model.id,
-        )
     data = _data_of(table, names, parents)
     return _Plan(table.name, queries, _python_encoder(table.name, data), data)
 
@@ -261,36 +250,6 @@ def contents(
     connection = session.connection()
     for row in driver_cursor(connection, plan.sql(connection, "everything")):
         yield row[0], row[1], bool(row[2]), plan.data(row[3:])
-
-
-def fingerprints(session: Session, table: SyncedTable) -> Iterator[tuple[str, int, int]]:
-    """(uuid, version, content fingerprint) of every row of ``table`` that travels: the
-    content check's (``contenido.py``), the fingerprint of ``contents``' data. SQLite writes
-    each live row's data as the fingerprint hashes it (its keys in jsonb's order, without its
-    nulls: ``contenido.huella_compacta``); a row it cannot write so, or whose text needs more
-    than spaces, is hashed from its values as ``contents`` gives them."""
-    plan = _plan(table)
-    connection = session.connection()
-    if "canonical" not in plan.queries:
-        for row_uuid, version, deleted, data in contents(session, table):
-            yield row_uuid, version, contenido.huella(deleted, data)
-        return
-    tombstone = contenido.huella(True, {})
-    for row_uuid, version, deleted, text, row_id in driver_cursor(
-        connection, plan.sql(connection, "canonical")
-    ):
-        if deleted:
-            yield row_uuid, version, tombstone
-            continue
-        found = None if text is None else contenido.huella_compacta(text.encode())
-        if found is None:
-            if text is not None:
-                data = orjson.loads(text)  # (the values ``contents`` gives: the wire's)
-            else:
-                (row,) = driver_rows(connection, plan.sql(connection, "everything_one"), (row_id,))
-                data = plan.data(row[3:])
-            found = contenido.huella(False, data)
-        yield row_uuid, version, found
 
 
 def _travelling(table: SyncedTable, parents: dict[str, Any], *selected: Any) -> Any:
@@ -424,32 +383,6 @@ def _sql_encoded(
     return case((fits, encoded), else_=null())
 
 
-def _sql_canonical(
-    table: SyncedTable, names: list[str], parents: dict[str, Any], sent: list[Any]
-) -> Any:
-    """A live row's data as JSON written by SQLite with its keys in jsonb's order and without
-    its nulls (``json_patch`` onto an empty object leaves out the null members, keeping the
-    order): the values as ``_sql_encoded`` writes them. NULL for a row with a value SQLite
-    would write otherwise than the wire (a fraction, bytes, a date not in
-    ``_STORED_DATETIME``'s form): Python hashes its values then."""
-    pairs: list[Any] = []
-    fits: list[Any] = []
-    for name in sorted(names, key=contenido.jsonb_order):
-        value = sent[names.index(name)]
-        codec = table.codecs[name]
-        fits.append(func.typeof(value).in_(("integer", "text", "null")))
-        if name in parents:
-            pass  # the parent's UUID, as it is
-        elif codec is sync_wire.DATETIME:
-            fits.append(or_(value.is_(None), value.op("GLOB")(_STORED_DATETIME)))
-            value = _sql_iso(value)
-        elif codec is sync_wire.BOOLEAN:
-            value = _sql_bool(value)
-        pairs += [literal(name), value]
-    canonical = func.json_patch(literal("{}"), func.json_object(*pairs))
-    return case((and_(*fits), canonical), else_=null())
-
-
 def _now() -> str:
     return utcnow().isoformat()
 
@@ -457,7 +390,6 @@ def _now() -> str:
 __all__ = [
     "contents",
     "encoded_changes",
-    "fingerprints",
     "has_pending",
     "local_changes",
     "pending_count",
