@@ -85,7 +85,20 @@ def _rapido(data: Mapping[str, Any]) -> bytes | None:
         order = tuple(sorted(keys, key=jsonb_order))
         if len(_ORDERS) < _ORDERS_MAX:
             _ORDERS[keys] = order
-    kept = {k: v for k in order if (v := data[k]) is not None}
+    return _ordenada({k: v for k in order if (v := data[k]) is not None})
+
+
+def huella_ordenada(kept: dict[str, Any]) -> int:
+    """``huella`` of a live row whose data is ``kept``: without nulls, its keys already in
+    jsonb's order (``jsonb_order``)."""
+    hashed = _ordenada(kept)
+    if hashed is None:
+        hashed = ("f" + texto(kept)).encode()
+    return _md5_60(hashed)
+
+
+def _ordenada(kept: dict[str, Any]) -> bytes | None:
+    """``_rapido`` of data without nulls whose keys are in jsonb's order already."""
     if not kept:
         return b"f{}"
     if not _SIMPLE.issuperset(map(type, kept.values())):
@@ -98,4 +111,4 @@ def _rapido(data: Mapping[str, Any]) -> bytes | None:
     return b"f{" + indented[4:-2].replace(_ITEM, b", ") + b"}"
 
 
-__all__ = ["SQL", "SQL_FUNCTION", "huella", "jsonb_order", "texto"]
+__all__ = ["SQL", "SQL_FUNCTION", "huella", "huella_ordenada", "jsonb_order", "texto"]
