@@ -72,6 +72,8 @@ def test_orjsons_text_gives_the_standard_librarys_fingerprint() -> None:
 
     for data in [*VALUES, {"f": 1.5}, {"n": {"a": 1}}, {"g": 2**70}, {"a": None}]:
         assert contenido.huella(False, data) == reference(data), data
+        kept = {k: data[k] for k in sorted(data, key=contenido.jsonb_order) if data[k] is not None}
+        assert contenido.huella_ordenada(kept) == reference(data), data
 
 
 def test_after_a_sync_every_tables_content_is_the_servers_on_every_desktop(
