@@ -12,8 +12,10 @@ the rounds is printed last, with the load average (the machine may be shared).
 CPU is counted for every process that works: the desktops (this process: ``os.times``, all its
 threads and any child it reaped), the server (``serve`` in its own process, as deployed, by
 bench/sync_servidor_etapas.py, which also counts its stages) and PostgreSQL (the postmaster, its
-backends and the ones that ended; /proc). The INSERT and the COPY: this process (building the
-statement's parameters, psycopg) and PostgreSQL. Wall time is printed beside.
+backends and the ones that ended; /proc; autovacuum is off in the throwaway cluster, so its
+later ANALYZE of one side's rows is not counted in another's measure). The INSERT and the
+COPY: this process (building the statement's parameters, psycopg) and PostgreSQL. Wall time
+is printed beside.
 
 The desktops' stores are encrypted (SQLCipher, as the product makes them); a third desktop C,
 whose store stays in clear, pulls the same rows after B: B's apply minus C's is what SQLCipher
@@ -25,8 +27,10 @@ costs. Where the CPU goes, by stage (the medians of the rounds):
 - server apply: the push read (JSON, schema) and written (rules, COPY), the pull's pages
   built, in the server's threads; and PostgreSQL;
 - desktop apply: the pages written into SQLite (``apply_remote``), the push's answers recorded
-  (``record_push_results``), the indexes a big pull builds at its end, and the rest of
-  the desktop's sync (its own queries, the pull's bookkeeping);
+  (``record_push_results``), the indexes a big pull builds at its end, the hourly content
+  check (``ComparacionContenido.compare``: every row hashed; it falls on a desktop's first
+  sync), the drift check, and the rest of the desktop's sync (the recount of a store's sums at
+  its first sync, its own queries, the pull's bookkeeping);
 - SQLCipher: B's apply minus the same apply into C's plain store.
 
 Needs PostgreSQL (initdb/pg_ctl; a throwaway cluster is started on 127.0.0.1) and the
@@ -80,21 +84,40 @@ def _stat(pid: int) -> tuple[int, float, float] | None:
     )
 
 
-def cpu_tree(root: int) -> float:
-    """CPU seconds so far of ``root`` and all its descendants, live or ended (ended children
-    count in their parent's once reaped, as PostgreSQL's backends do in the postmaster's)."""
+def _tree(root: int) -> dict[int, tuple[int, float, float]]:
+    """``root`` and all its live descendants: pid → ``_stat``."""
     parents: dict[int, list[int]] = {}
     stats: dict[int, tuple[int, float, float]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and (found := _stat(int(entry.name))) is not None:
             stats[int(entry.name)] = found
             parents.setdefault(found[0], []).append(int(entry.name))
-    total, todo = 0.0, [root]
+    tree, todo = {}, [root]
     while todo:
         pid = todo.pop()
         if pid in stats:
-            total += stats[pid][1] + stats[pid][2]
+            tree[pid] = stats[pid]
             todo += parents.get(pid, [])
+    return tree
+
+
+def cpu_tree(root: int) -> float:
+    """CPU seconds so far of ``root`` and all its descendants, live or ended (ended children
+    count in their parent's once reaped)."""
+    return sum(own + reaped for _parent, own, reaped in _tree(root).values())
+
+
+def pg_connections(postmaster: int) -> float:
+    """CPU seconds so far of PostgreSQL's live client backends (the rest of the cluster's:
+    its background processes, autovacuum's workers, the postmaster and what it reaped)."""
+    total = 0.0
+    for pid, (_parent, own, _reaped) in _tree(postmaster).items():
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"127.0.0.1(" in command:  # «postgres: user db 127.0.0.1(port) state»
+            total += own
     return total
 
 
@@ -114,6 +137,7 @@ class Meter:
             "escritorio": own_cpu(),
             "servidor": cpu_tree(self.server_pid) if self.server_pid else 0.0,
             "postgres": cpu_tree(self.postmaster),
+            "postgres conexiones": pg_connections(self.postmaster),
             "reloj": time.perf_counter(),
         }
 
@@ -261,6 +285,17 @@ class Server:
             self.process.wait(timeout=30)
 
 
+def _no_autovacuum(engine: Any) -> None:
+    """Autovacuum off in the throwaway cluster: its ANALYZE of the rows a push wrote lands in
+    whatever is measured when it wakes (the pull, a baseline), and the INSERT's and the COPY's
+    later still; the work each side does is measured, not the one the other side left."""
+    from sqlalchemy import text
+
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ALTER SYSTEM SET autovacuum = off"))
+        conn.execute(text("SELECT pg_reload_conf()"))
+
+
 def postmaster_pid(engine: Any) -> int:
     from sqlalchemy import text
 
@@ -382,6 +417,7 @@ def one_round(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, float]:
     from icsoe_desktop.store import cifrado
 
     url, engine, stop = pg.start_database()
+    _no_autovacuum(engine)
     server = None
     desktops: list[Any] = []
     try:
@@ -533,7 +569,7 @@ def main() -> int:
             )
         med = statistics.median
         print("\nby process (median CPU s)        push    pull  INSERT    COPY")
-        for who in ("escritorio", "servidor", "postgres"):
+        for who in ("escritorio", "servidor", "postgres", "postgres conexiones"):
             print(
                 f"  {who:28} "
                 + " ".join(
