@@ -1,20 +1,41 @@
-"""Sync throughput: push 100,000 rows from desktop A to the server, pull them into desktop B,
-against a plain bulk INSERT of the same rows into the same PostgreSQL (ratio printed).
+"""Sync cost: push 100,000 rows from desktop A to the server, pull them into desktop B, in CPU
+of every process involved, against one bulk INSERT of the same rows into the same PostgreSQL
+(ratio printed) and a COPY of them (printed beside it).
 
     python bench/sync.py [--rows 100000] [--table movimientos|audit_log] [--rounds 3]
-                         [--server-in-process]
+                         [--sin-contenido] [--profile DIR]
 
-Each round starts from a fresh PostgreSQL cluster, server and pair of desktops, and times the baseline
-right after its push and pull: the ratio of each round is paired, and the median of the rounds
-is printed last (one round's ratio moves by a third on a shared machine).
+Each round starts from a fresh PostgreSQL cluster, server and desktops, and measures the
+baselines right after its push and pull: the ratio of each round is paired, and the median of
+the rounds is printed last, with the load average (the machine may be shared).
 
-The server runs as deployed: its own process (``python -m icsoe_desktop.sync_server serve``),
-so it works on the next page while the desktop applies the one before, as it does on a real
-server. ``--server-in-process`` runs it on a thread of the bench's process instead (as earlier
-figures were taken): server and desktop then share one interpreter lock.
+CPU is counted for every process that works: the desktops (this process: ``os.times``, all its
+threads and any child it reaped), the server (``serve`` in its own process, as deployed, by
+bench/sync_servidor_etapas.py, which also counts its stages) and PostgreSQL (the postmaster, its
+backends and the ones that ended; /proc; autovacuum is off in the throwaway cluster, so its
+later ANALYZE of one side's rows is not counted in another's measure). The INSERT and the
+COPY: this process (building the statement's parameters, psycopg) and PostgreSQL. Wall time
+is printed beside.
 
-Needs PostgreSQL from Debian (initdb/pg_ctl; a throwaway cluster is started on 127.0.0.1) and
-the ``[server]`` extra. Movimientos have the shape of a real company's (bench/datos_reales.py:
+The desktops' stores are encrypted (SQLCipher, as the product makes them); a third desktop C,
+whose store stays in clear, pulls the same rows after B: B's apply minus C's is what SQLCipher
+costs. Where the CPU goes, by stage (the medians of the rounds):
+
+- encode: the desktop reading its changes and writing each row's JSON (``_batches``);
+- HTTP: the desktop's requests (``Transporte.call``: sending, waiting, reading the answer's
+  JSON) and the server's process minus its stages below (uvicorn, routes, answers);
+- server apply: the push read (JSON, schema) and written (rules, COPY), the pull's pages
+  built, in the server's threads; and PostgreSQL;
+- desktop apply: the pages written into SQLite (``apply_remote``), the push's answers recorded
+  (``record_push_results``), the indexes a big pull builds at its end, the hourly content
+  check (``ComparacionContenido.compare``: every row hashed; it falls on a desktop's first
+  sync; ``--sin-contenido``: not due, as at the syncs of the next hour), the drift check,
+  and the rest of the desktop's sync (the recount of a store's sums at
+  its first sync, its own queries, the pull's bookkeeping);
+- SQLCipher: B's apply minus the same apply into C's plain store.
+
+Needs PostgreSQL (initdb/pg_ctl; a throwaway cluster is started on 127.0.0.1) and the
+``[server]`` extra. Movimientos have the shape of a real company's (bench/datos_reales.py:
 distinct workers, real name distributions; bulk-inserted as ``demo movimientos`` does, so they
 have no sync state yet and count as local changes, as rows made before sync was set up do);
 audit_log rows go through the audit service and the session's change tracking.
@@ -23,12 +44,19 @@ audit_log rows go through the audit service and the session's change tracking.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import json
+import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -36,8 +64,251 @@ import pg  # bench/pg.py
 
 from bench.carga import carga
 
+ROOT = Path(__file__).resolve().parents[1]
 
-def make_rows(services, table: str, count: int) -> None:
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+# --- CPU of processes ---------------------------------------------------------------------------
+
+
+def _stat(pid: int) -> tuple[int, float, float] | None:
+    """(parent, own CPU, CPU of its reaped children) of ``pid``; None when it ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (
+        int(fields[1]),
+        (int(fields[11]) + int(fields[12])) / TICK,
+        (int(fields[13]) + int(fields[14])) / TICK,
+    )
+
+
+def _tree(root: int) -> dict[int, tuple[int, float, float]]:
+    """``root`` and all its live descendants: pid → ``_stat``."""
+    parents: dict[int, list[int]] = {}
+    stats: dict[int, tuple[int, float, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (found := _stat(int(entry.name))) is not None:
+            stats[int(entry.name)] = found
+            parents.setdefault(found[0], []).append(int(entry.name))
+    tree, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            tree[pid] = stats[pid]
+            todo += parents.get(pid, [])
+    return tree
+
+
+def cpu_tree(root: int) -> float:
+    """CPU seconds so far of ``root`` and all its descendants, live or ended (ended children
+    count in their parent's once reaped)."""
+    return sum(own + reaped for _parent, own, reaped in _tree(root).values())
+
+
+def pg_connections(postmaster: int) -> float:
+    """CPU seconds so far of PostgreSQL's live client backends (the rest of the cluster's:
+    its background processes, autovacuum's workers, the postmaster and what it reaped)."""
+    total = 0.0
+    for pid, (_parent, own, _reaped) in _tree(postmaster).items():
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"127.0.0.1(" in command:  # «postgres: user db 127.0.0.1(port) state»
+            total += own
+    return total
+
+
+def own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+class Meter:
+    """The CPU of this process, the server's and PostgreSQL's between two points."""
+
+    def __init__(self, server_pid: int | None, postmaster: int) -> None:
+        self.server_pid, self.postmaster = server_pid, postmaster
+
+    def now(self) -> dict[str, float]:
+        return {
+            "escritorio": own_cpu(),
+            "servidor": cpu_tree(self.server_pid) if self.server_pid else 0.0,
+            "postgres": cpu_tree(self.postmaster),
+            "postgres conexiones": pg_connections(self.postmaster),
+            "reloj": time.perf_counter(),
+        }
+
+    @staticmethod
+    def since(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+        return {key: after[key] - before[key] for key in before}
+
+
+# --- stages of the desktop (this process) -------------------------------------------------------
+
+
+class Stages:
+    """CPU of the threads running some functions of the desktop's sync, summed by stage."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._active = threading.local()
+
+    def add(self, name: str, used: float) -> None:
+        with self._lock:
+            self.cpu[name] = self.cpu.get(name, 0.0) + used
+
+    def timed(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """``fn`` counted under ``name``, less what the stages it calls count (nested)."""
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            inner = getattr(self._active, "stack", None)
+            if inner is None:
+                inner = self._active.stack = []
+            inner.append(0.0)
+            start = time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                used = time.thread_time() - start
+                nested = inner.pop()
+                self.add(name, used - nested)
+                if inner:
+                    inner[-1] += used
+
+        return wrapper
+
+    def timed_iter(self, name: str, fn: Callable[..., Iterator[Any]]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            start = time.thread_time()
+            it = fn(*args, **kwargs)
+            self.add(name, time.thread_time() - start)
+            while True:
+                start = time.thread_time()
+                try:
+                    item = next(it)
+                except StopIteration:
+                    self.add(name, time.thread_time() - start)
+                    return
+                self.add(name, time.thread_time() - start)
+                yield item
+
+        return wrapper
+
+    def take(self) -> dict[str, float]:
+        with self._lock:
+            taken, self.cpu = self.cpu, {}
+        return taken
+
+
+STAGES = Stages()
+
+
+def instrument() -> None:
+    """The desktop's sync functions wrapped by ``STAGES`` (names as intercambio.py uses them)."""
+    from icsoe_desktop.services.sync import contenido, intercambio, verificacion
+    from icsoe_desktop.services.sync.transporte import Transporte
+
+    intercambio.Intercambio._batches = STAGES.timed_iter(  # type: ignore[method-assign]
+        "encode", intercambio.Intercambio._batches
+    )
+    intercambio.apply_remote = STAGES.timed("apply", intercambio.apply_remote)
+    intercambio.record_push_results = STAGES.timed("marcar", intercambio.record_push_results)
+    intercambio.Intercambio._restore_indexes = STAGES.timed(  # type: ignore[method-assign]
+        "índices", intercambio.Intercambio._restore_indexes
+    )
+    Transporte.call = STAGES.timed("http", Transporte.call)  # type: ignore[method-assign]
+    Transporte.call_known = STAGES.timed(  # type: ignore[method-assign]
+        "http", Transporte.call_known
+    )
+    contenido.ComparacionContenido.compare = STAGES.timed(  # type: ignore[method-assign]
+        "contenido", contenido.ComparacionContenido.compare
+    )
+    verificacion.Verificacion.verify = STAGES.timed(  # type: ignore[method-assign]
+        "verificar", verificacion.Verificacion.verify
+    )
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+class Server:
+    """``serve`` in its own process (bench/sync_servidor_etapas.py), its stages in a file."""
+
+    def __init__(self, url: str, tmp: Path, n: int) -> None:
+        import requests
+
+        self.port = pg.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.stages_file = tmp / f"etapas{n}.json"
+        log = (tmp / f"server{n}.log").open("ab")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "sync_servidor_etapas.py"),
+                str(self.stages_file),
+                "serve",
+                "--database-url",
+                url,
+                "--listen",
+                f"127.0.0.1:{self.port}",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{self.url}/v1/estado", timeout=1)
+                return
+            except (requests.ConnectionError, requests.Timeout):
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"el servidor no arrancó: {(tmp / f'server{n}.log').read_text()}")
+
+    def stages(self) -> dict[str, float]:
+        try:
+            return dict(json.loads(self.stages_file.read_text()))
+        except (OSError, ValueError):
+            return {}
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+def _no_autovacuum(engine: Any) -> None:
+    """Autovacuum off in the throwaway cluster: its ANALYZE of the rows a push wrote lands in
+    whatever is measured when it wakes (the pull, a baseline), and the INSERT's and the COPY's
+    later still; the work each side does is measured, not the one the other side left."""
+    from sqlalchemy import text
+
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ALTER SYSTEM SET autovacuum = off"))
+        conn.execute(text("SELECT pg_reload_conf()"))
+
+
+def postmaster_pid(engine: Any) -> int:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        folder = conn.execute(text("SHOW data_directory")).scalar_one()
+    return int((Path(folder) / "postmaster.pid").read_text().split()[0])
+
+
+# --- the rows and the baselines -----------------------------------------------------------------
+
+
+def make_rows(services: Any, table: str, count: int) -> None:
     """``count`` rows of ``table`` on a desktop, all of them waiting to be pushed."""
     if table == "movimientos":
         from datetime import date
@@ -59,16 +330,15 @@ def make_rows(services, table: str, count: int) -> None:
             )
 
 
-def plain_insert(database_url: str, table: str, rows: list[dict]) -> float:
-    """The baseline: the same wire rows, one bulk INSERT into a plain table of the same width."""
-    from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Table, insert
+PLAIN_COLUMNS = ("uuid", "version", "updated_at", "deleted", "data")
+
+
+def _plain_table(engine: Any, name: str) -> Any:
+    from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Table
     from sqlalchemy.dialects.postgresql import JSONB
 
-    from icsoe_desktop.sync_server.db import make_engine
-
-    engine = make_engine(database_url)
     plain = Table(
-        f"plain_{table}",
+        name,
         MetaData(),
         Column("id", Integer, primary_key=True),
         Column("uuid", String(36), unique=True),
@@ -78,75 +348,137 @@ def plain_insert(database_url: str, table: str, rows: list[dict]) -> float:
         Column("data", JSON().with_variant(JSONB(), "postgresql")),
     )
     plain.create(engine)
-    values = [
-        {
-            "uuid": r["uuid"],
-            "version": r["version"],
-            "updated_at": r["updated_at"],
-            "deleted": r["deleted"],
-            "data": r["data"],
-        }
-        for r in rows
-    ]
-    start = time.perf_counter()
+    return plain
+
+
+def plain_insert(engine: Any, meter: Meter, table: str, rows: list[dict]) -> dict[str, float]:
+    """The baseline: the same wire rows, one bulk INSERT (SQLAlchemy's, as the app's own
+    inserts) into a plain table of the same width; CPU of this process and PostgreSQL's."""
+    from sqlalchemy import insert
+
+    plain = _plain_table(engine, f"plain_{table}")
+    before = meter.now()
+    values = [{key: r[key] for key in PLAIN_COLUMNS} for r in rows]
     with engine.begin() as conn:
         conn.execute(insert(plain), values)
-    elapsed = time.perf_counter() - start
-    engine.dispose()
-    return elapsed
+    return Meter.since(before, meter.now())
 
 
-class InProcessServer(pg.cluster.ThreadServer):
-    def __init__(self, app) -> None:
-        super().__init__(app, pg.free_port())
-        self.start()
-        self.url = f"http://127.0.0.1:{self.server.config.port}"
+def plain_copy(engine: Any, meter: Meter, table: str, rows: list[dict]) -> dict[str, float]:
+    """The same rows by COPY (text, psycopg's ``write_row``) into another plain table."""
+    from psycopg.types.json import Jsonb
+
+    _plain_table(engine, f"copy_{table}")
+    before = meter.now()
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor:
+            columns = ", ".join(PLAIN_COLUMNS)
+            with cursor.copy(f"COPY copy_{table} ({columns}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(
+                        (r["uuid"], r["version"], r["updated_at"], r["deleted"], Jsonb(r["data"]))
+                    )
+        raw.commit()
+    finally:
+        raw.close()
+    return Meter.since(before, meter.now())
 
 
-def start_server(database_url: str, in_process: bool, make_app, log: Path):
-    """The server as deployed (`serve`, its own process), or on a thread of this one."""
-    if in_process:
-        return InProcessServer(make_app())
-    return pg.start_server(database_url, log)
+# --- one round ----------------------------------------------------------------------------------
 
 
-def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
-    """A fresh PostgreSQL cluster, server and pair of desktops: (baseline, push, pull) seconds
-    and the rows sent and received. (A cluster per round: in a shared one the earlier rounds'
+def _plain_desktop(folder: Path, server_url: str, engine: Any) -> Any:
+    """A desktop whose stores stay in clear (as with no OS keyring): its key provider gives
+    none for ``folder``."""
+    from icsoe_desktop.services import llave_almacen
+    from icsoe_desktop.store import cifrado
+
+    original = llave_almacen.LlaveAlmacen._cargar
+
+    def sin_llave(self: Any) -> bytes | None:
+        if cifrado.carpeta_normal(self._data_dir) == cifrado.carpeta_normal(folder):
+            return None
+        return original(self)
+
+    llave_almacen.LlaveAlmacen._cargar = sin_llave  # type: ignore[method-assign]
+    return pg.connect_desktop(folder, server_url, engine, "Escritorio en claro")
+
+
+def total(used: dict[str, float]) -> float:
+    return used["escritorio"] + used["servidor"] + used["postgres"]
+
+
+def one_round(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, float]:
+    """A fresh cluster, server and three desktops: the CPU (and wall) of push, pull, plain pull,
+    INSERT and COPY, and the stages. (A cluster per round: in a shared one the earlier rounds'
     writes were still being flushed during the later baselines.)"""
+    from icsoe_desktop.services.movimientos.servicio import Filtro
     from icsoe_desktop.services.sync.encode import local_changes
-    from icsoe_desktop.sync_server.app import create_app
+    from icsoe_desktop.store import cifrado
 
     url, engine, stop = pg.start_database()
+    _no_autovacuum(engine)
     server = None
-    desktops = []
+    desktops: list[Any] = []
     try:
-        server = start_server(
-            url, args.server_in_process, lambda: create_app(engine), tmp / f"server{n}.log"
-        )
+        server = Server(url, tmp, n)
+        meter = Meter(server.process.pid, postmaster_pid(engine))
         for name in ("a", "b"):
             desktops.append(
                 pg.connect_desktop(tmp / f"{name}{n}", server.url, engine, f"Escritorio {name}")
             )
-        a, b = desktops
+        desktops.append(_plain_desktop(tmp / f"c{n}", server.url, engine))
+        a, b, c = desktops
+        assert not cifrado.es_plano(a.store.path) and not cifrado.es_plano(b.store.path)
+        assert cifrado.es_plano(c.store.path), c.store.path
         make_rows(a, args.table, args.rows)
+        if args.sin_contenido:  # compared a moment ago: not due at these syncs
+            from icsoe_desktop.domain.clock import utcnow
+
+            for services in desktops:
+                services.sync.estado.escribir(contenido_at=utcnow().isoformat())
         with a.store.session() as session:
             wire = [r for r in local_changes(session) if r["table"] == args.table]
 
-        start = time.perf_counter()
-        pushed = a.sync.synchronize()
-        push_s = time.perf_counter() - start
-        start = time.perf_counter()
-        pulled = b.sync.synchronize()
-        pull_s = time.perf_counter() - start
-        assert pulled.recibidos >= args.rows, pulled
-        if args.table == "movimientos":
-            from icsoe_desktop.services.movimientos.servicio import Filtro
+        figures: dict[str, float] = {}
 
-            arrived = b.movimientos.count(Filtro())
-            assert arrived == args.rows, f"B tiene {arrived} movimientos, se esperaban {args.rows}"
-        baseline = plain_insert(url, args.table, wire)
-        return baseline, push_s, pull_s, pushed.enviados, pulled.recibidos
+        def measure(kind: str, services: Any) -> Any:
+            STAGES.take()
+            server_before = server.stages()
+            before = meter.now()
+            thread = time.thread_time()
+            if args.profile:
+                profiler = cProfile.Profile()
+                result = profiler.runcall(services.sync.synchronize)
+                profiler.dump_stats(args.profile / f"escritorio.{kind}.{n}.prof")
+            else:
+                result = services.sync.synchronize()
+            figures[f"{kind} hilo"] = time.thread_time() - thread
+            used = Meter.since(before, meter.now())
+            server_after = server.stages()
+            for key, value in used.items():
+                figures[f"{kind} {key}"] = value
+            for key, value in STAGES.take().items():
+                figures[f"{kind} escritorio {key}"] = value
+            for key in server_after:
+                figures[f"{kind} servidor {key}"] = server_after[key] - server_before.get(key, 0)
+            return result
+
+        pushed = measure("envío", a)
+        pulled = measure("recepción", b)
+        measure("en claro", c)
+        assert pushed.enviados >= args.rows, pushed
+        assert pulled.recibidos >= args.rows, pulled
+        for key, value in plain_insert(engine, meter, args.table, wire).items():
+            figures[f"INSERT {key}"] = value
+        for key, value in plain_copy(engine, meter, args.table, wire).items():
+            figures[f"COPY {key}"] = value
+        if args.table == "movimientos":
+            for services in (b, c):
+                arrived = services.movimientos.count(Filtro())
+                assert arrived == args.rows, f"{arrived} movimientos, se esperaban {args.rows}"
+        return figures
     finally:
         for services in desktops:
             services.close()
@@ -155,40 +487,134 @@ def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
         stop()
 
 
+# --- report -------------------------------------------------------------------------------------
+
+
+def _stages(f: dict[str, float]) -> dict[str, float]:
+    """One round's CPU of push + pull (encrypted) by stage."""
+
+    def get(key: str) -> float:
+        return f.get(key, 0.0)
+
+    out: dict[str, float] = {}
+    out["encode"] = get("envío escritorio encode")
+    http_desktop = get("envío escritorio http") + get("recepción escritorio http")
+    server_stages = sum(
+        get(f"{kind} servidor {stage}")
+        for kind in ("envío", "recepción")
+        for stage in ("leer", "escribir", "página")
+    )
+    server_rest = get("envío servidor") + get("recepción servidor") - server_stages
+    out["HTTP (equipo)"] = http_desktop
+    out["HTTP (servidor)"] = server_rest
+    out["servidor: leer envío"] = get("envío servidor leer")
+    out["servidor: escribir envío"] = get("envío servidor escribir")
+    out["servidor: páginas"] = get("recepción servidor página")
+    out["PostgreSQL"] = get("envío postgres") + get("recepción postgres")
+    out["equipo: marcar envío"] = get("envío escritorio marcar")
+    out["equipo: aplicar páginas"] = get("recepción escritorio apply")
+    out["equipo: índices al final"] = get("recepción escritorio índices")
+    out["equipo: comprobar contenido (cada hora)"] = get("envío escritorio contenido") + get(
+        "recepción escritorio contenido"
+    )
+    out["equipo: comprobar sumas"] = get("envío escritorio verificar") + get(
+        "recepción escritorio verificar"
+    )
+    named = ("encode", "http", "marcar", "apply", "índices", "contenido", "verificar")
+    out["equipo: hilo que sincroniza"] = get("envío hilo") + get("recepción hilo")
+    out["equipo: lo demás"] = sum(
+        get(f"{kind} escritorio") - sum(get(f"{kind} escritorio {s}") for s in named)
+        for kind in ("envío", "recepción")
+    )
+    plain_apply = get("en claro escritorio apply") + get("en claro escritorio índices")
+    out["  de ello SQLCipher (aplicar cifrado − en claro)"] = (
+        get("recepción escritorio apply") + get("recepción escritorio índices") - plain_apply
+    )
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--table", default="movimientos", choices=("movimientos", "audit_log"))
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--server-in-process", action="store_true")
+    parser.add_argument(
+        "--sin-contenido",
+        action="store_true",
+        help="the hourly content check not due at the measured syncs (it falls on a desktop's "
+        "first sync): push and pull alone",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="a folder for cProfile files: the desktop's sync (its calling thread) and the "
+        "server's stages (each call); the CPU figures then include the profilers'",
+    )
     args = parser.parse_args()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        os.environ["ICSOE_BENCH_PERFIL"] = str(args.profile.resolve())
 
     from datetime import datetime
 
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-sync-"))
     pg.isolate(tmp)
+    instrument()
+    rounds: list[dict[str, float]] = []
     try:
-        where = "a thread of this process" if args.server_in_process else "its own process"
+        check = "not due" if args.sin_contenido else "due (a desktop's first sync)"
         print(
-            f"rows: {args.rows} ({args.table}), {datetime.now():%Y-%m-%d %H:%M}, server in {where}"
+            f"rows: {args.rows} ({args.table}), {datetime.now():%Y-%m-%d %H:%M}; hourly content "
+            f"check {check}; {carga()}"
         )
-        print("round   plain INSERT     push     pull   push+pull   ratio")
-        ratios = []
+        print("CPU s (equipo + servidor + PostgreSQL; reloj entre paréntesis)")
+        print("round    push   pull  push+pull  INSERT   COPY  ratio/INSERT ratio/COPY  en claro")
         for n in range(1, args.rounds + 1):
-            baseline, push_s, pull_s, sent, received = one_round(n, args, tmp)
-            total = push_s + pull_s
-            ratios.append(total / baseline)
+            f = one_round(n, args, tmp)
+            rounds.append(f)
+            push, pull = total(_sub(f, "envío")), total(_sub(f, "recepción"))
+            insert, copy = total(_sub(f, "INSERT")), total(_sub(f, "COPY"))
+            f["ratio"], f["ratio copy"] = (push + pull) / insert, (push + pull) / copy
+            f["sync"], f["insert"], f["copy"] = push + pull, insert, copy
             print(
-                f"{n:5}  {baseline:11.2f} s {push_s:6.2f} s {pull_s:6.2f} s {total:9.2f} s"
-                f"   {total / baseline:5.2f}   ({sent} sent, {received} received)"
+                f"{n:5} {push:7.2f} {pull:6.2f} {push + pull:9.2f} {insert:7.2f} {copy:6.2f}"
+                f"  {f['ratio']:11.2f} {f['ratio copy']:10.2f}"
+                f"  {total(_sub(f, 'en claro')):7.2f}   (reloj {f['envío reloj']:.2f} + "
+                f"{f['recepción reloj']:.2f} s; INSERT {f['INSERT reloj']:.2f} s, "
+                f"COPY {f['COPY reloj']:.2f} s); {carga()}"
             )
+        med = statistics.median
+        print("\nby process (median CPU s)        push    pull  INSERT    COPY")
+        for who in ("escritorio", "servidor", "postgres", "postgres conexiones"):
+            print(
+                f"  {who:28} "
+                + " ".join(
+                    f"{med(r[f'{kind} {who}'] for r in rounds):7.2f}"
+                    for kind in ("envío", "recepción", "INSERT", "COPY")
+                )
+            )
+        print("\nby stage, push + pull (median CPU s)")
+        stages = [_stages(r) for r in rounds]
+        for name in stages[0]:
+            print(f"  {name:48} {med(s[name] for s in stages):6.2f}")
         print(
-            f"median ratio (push + pull / plain INSERT, paired per round): "
-            f"{statistics.median(ratios):.2f}; {carga()}"
+            f"\nmedian CPU: push + pull {med(r['sync'] for r in rounds):.2f} s, "
+            f"INSERT {med(r['insert'] for r in rounds):.2f} s, "
+            f"COPY {med(r['copy'] for r in rounds):.2f} s"
+        )
+        print(
+            f"median ratio, CPU (push + pull / bulk INSERT, paired per round): "
+            f"{med(r['ratio'] for r in rounds):.2f} (rounds "
+            + ", ".join(f"{r['ratio']:.2f}" for r in rounds)
+            + f"); against COPY {med(r['ratio copy'] for r in rounds):.2f}; {carga()}"
         )
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # two stores of N rows per round: not left behind
+        shutil.rmtree(tmp, ignore_errors=True)  # three stores of N rows per round: not left
     return 0
+
+
+def _sub(f: dict[str, float], kind: str) -> dict[str, float]:
+    return {key: f[f"{kind} {key}"] for key in ("escritorio", "servidor", "postgres")}
 
 
 if __name__ == "__main__":

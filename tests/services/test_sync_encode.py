@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.services.sync.encode import encoded_changes
+from icsoe_desktop.domain import contenido
+from icsoe_desktop.services.sync.contenido import CHECKED_TABLES
+from icsoe_desktop.services.sync.encode import contents, encoded_changes, fingerprints
 from icsoe_desktop.store.models import SyncConflict
 from tests.services.movimientos_data import REGISTRO_A, load_known
 
@@ -36,7 +38,7 @@ def test_rows_encoded_by_sqlite_are_the_bytes_python_encodes(
         )
     with services.store.session() as session:
         driver = session.connection().connection.driver_connection
-        ids = [r[0] for r in driver.execute("SELECT id FROM movimientos ORDER BY id LIMIT 3")]
+        ids = [r[0] for r in driver.execute("SELECT id FROM movimientos ORDER BY id LIMIT 4")]
         driver.execute("UPDATE movimientos SET nombre = ? WHERE id = ?", (TRICKY, ids[0]))
         driver.execute(
             "UPDATE movimientos SET created_at = '2026-11-22 10:00:00.123456' WHERE id = ?",
@@ -71,3 +73,21 @@ def test_rows_encoded_by_sqlite_are_the_bytes_python_encodes(
     lote_uuids = {r["uuid"] for r in rows if r["table"] == "lotes"}
     links = [r["data"] for r in rows if r["table"] == "lote_movimientos"]
     assert links and {link["lote_id"] for link in links} <= lote_uuids
+
+    # The content check's fingerprints are those of the data a push carries (the dates as
+    # they travel, texts that need escapes, a fraction where a text goes, a removed row).
+    with services.store.session() as session:
+        driver = session.connection().connection.driver_connection
+        driver.execute(
+            "UPDATE movimientos SET salario = NULL, nombre = ? WHERE id = ?",
+            (':dos, "puntos",', ids[0]),
+        )
+        driver.execute("UPDATE movimientos SET deleted = 1 WHERE id = ?", (ids[3],))
+        driver.execute("UPDATE registros_patronales SET razon_social = 12.5")
+    with services.store.session() as session:
+        for table in CHECKED_TABLES:
+            expected = [
+                (row_uuid, version, contenido.huella(deleted, data))
+                for row_uuid, version, deleted, data in contents(session, table)
+            ]
+            assert list(fingerprints(session, table)) == expected, table.name

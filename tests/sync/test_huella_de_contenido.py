@@ -5,6 +5,7 @@ nothing changed, and receives nothing again)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import orjson
@@ -27,6 +28,7 @@ VALUES = [
     {"b": 'comillas " y \\ diagonal', "aa": "tab\tsalto\nretorno\r", "ccc": "\x01\x1f\x7f"},
     {"n": 0, "entero": -(2**62), "si": True, "no": False, "nulo": None, "vacio": ""},
     {"emoji": "😀 ümlaut €", "é": "clave no ASCII", "z": "último", "zz": "/ < > &"},
+    {"inicio": ":dos puntos", "fin": "coma,", "medio": 'a":"b', "x": "", "y": ",", "w": ":"},
     {},
 ]
 
@@ -57,6 +59,21 @@ def test_a_change_of_content_changes_the_fingerprint() -> None:
     assert contenido.huella(False, base) != contenido.huella(False, {**base, "razon_social": "o"})
     assert contenido.huella(False, base) != contenido.huella(True, base)
     assert contenido.huella(True, base) == contenido.huella(True, {})
+
+
+def test_orjsons_text_gives_the_standard_librarys_fingerprint() -> None:
+    """``huella`` writes the text with orjson where it can: the same fingerprint as the
+    standard library's text (``texto``, which PostgreSQL's twin is checked against above),
+    also for the values only ``texto`` writes (a fraction, a nested value, a huge integer)."""
+
+    def reference(data: dict) -> int:
+        hashed = ("f" + contenido.texto(data)).encode()
+        return int.from_bytes(hashlib.md5(hashed).digest()[:8]) >> 4
+
+    for data in [*VALUES, {"f": 1.5}, {"n": {"a": 1}}, {"g": 2**70}, {"a": None}]:
+        assert contenido.huella(False, data) == reference(data), data
+        kept = {k: data[k] for k in sorted(data, key=contenido.jsonb_order) if data[k] is not None}
+        assert contenido.huella_ordenada(kept) == reference(data), data
 
 
 def test_after_a_sync_every_tables_content_is_the_servers_on_every_desktop(

@@ -10,7 +10,7 @@ ran) is only counted: until ``sync_server reparar`` the clerk is told to call th
 administrator.
 
 Both sides hash the rows as they are: the server its rows (``sync_server/contenido.py``), this
-desktop every row that travels, encoded as its push would carry it (``encode.contents``).
+desktop every row that travels, encoded as its push would carry it (``encode.fingerprints``).
 Compared only with a server at this desktop's schema (other columns, other content)."""
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from icsoe_desktop.domain import contenido, sync_wire
+from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import Clock
-from icsoe_desktop.services.sync.encode import contents
+from icsoe_desktop.services.sync.encode import fingerprints
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.transporte import Transporte
 from icsoe_desktop.store.db import Store
@@ -98,8 +98,8 @@ class ComparacionContenido:
         """uuid → (version, content fingerprint) of each row of ``table`` that travels."""
         with self._store.session() as session:
             return {
-                row_uuid: (version, contenido.huella(deleted, data))
-                for row_uuid, version, deleted, data in contents(session, table)
+                row_uuid: (version, huella)
+                for row_uuid, version, huella in fingerprints(session, table)
             }
 
     def _repair(
