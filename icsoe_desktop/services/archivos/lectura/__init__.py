@@ -65,15 +65,14 @@ xlsx_reader.py's checks: size, binary, damaged workbook, CSV quoting).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from itertools import chain, islice, repeat
+from collections.abc import Mapping
+from itertools import chain, islice
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services.archivos.alcance import letra_columna
 from icsoe_desktop.services.archivos.lectura.abrir import _csv_rows, _Filas, _xlsx_rows
-from icsoe_desktop.services.archivos.lectura.columnas import _una_columna_por_campo
-from icsoe_desktop.services.archivos.lectura.encabezado import _encabezado, _nombres_de_columnas
+from icsoe_desktop.services.archivos.lectura.columnas import _columnas
+from icsoe_desktop.services.archivos.lectura.encabezado import _tabla
 from icsoe_desktop.services.archivos.lectura.esquema import (
     _FILAS_CRUDAS,
     ALIAS,
@@ -89,7 +88,7 @@ from icsoe_desktop.services.archivos.lectura.esquema import (
 from icsoe_desktop.services.archivos.lectura.filas import _filas
 from icsoe_desktop.services.archivos.lectura.modelo import OCULTA, OCULTA_FILTRO, Lectura
 from icsoe_desktop.services.archivos.lectura.totales import IDENTIFICADORES
-from icsoe_desktop.services.archivos.lectura.valores import _DIGITOS, catalogo, ceros
+from icsoe_desktop.services.archivos.lectura.valores import catalogo, ceros
 from icsoe_desktop.services.archivos.tabular import (
     ZIP_SUFFIXES,
     _refuse_binary,
@@ -170,88 +169,29 @@ def _lectura(
     guia: Guia | None,
     eleccion: _Eleccion,
 ) -> Lectura:
+    """The stages after the file is open: its first rows (the sheet is chosen as they are
+    read), the header among them, the columns' fields, then the typed rows as they are asked
+    for."""
     muestra_cruda = list(islice(raw, FILAS_MUESTRA))  # fills ``eleccion``
     muestra = [(n, [cell_text(v) for v in values]) for n, values in muestra_cruda]
-    empate = False
-    if fila_encabezado is None:
-        fila_encabezado, empate = _encabezado(esquema, muestra, eleccion.filas_ocultas)
-    omitidas: list[tuple[int, str]] = []
-    if fila_encabezado == SIN_ENCABEZADO:
-        width = max((len(cells) for _, cells in muestra), default=0)
-        posicionales = esquema.por_posicion
-        if esquema.sin_encabezado:
-            width = max(width, len(posicionales))
-        columnas = tuple(f"Columna {letra_columna(i)}" for i in range(width))
-        encabezados: Sequence[str] = columnas
-        auto = {
-            col: (c.clave if esquema.sin_encabezado and i < len(posicionales) else None)
-            for i, (col, c) in enumerate(zip(columnas, (*posicionales,) * width, strict=False))
-        }
-        # Title rows above data without a header: the rows before the first with a number.
-        first = next(
-            (i for i, (_, cells) in enumerate(muestra) if any(_DIGITOS.search(c) for c in cells)),
-            len(muestra),
-        )
-        after = first
-        omitidas.extend((n, "título, encima de los datos") for n, _ in muestra[:first])
-        supuesta = guia is None and (first > 0 or width != len(posicionales))
-    else:
-        index = next((i for i, (n, _) in enumerate(muestra) if n == fila_encabezado), None)
-        if index is None:
-            raise ValidationError(
-                "encabezado_fuera",
-                f"La fila {fila_encabezado} de «{nombre}» está vacía o fuera de las primeras "
-                f"{FILAS_MUESTRA} filas: elige otra fila de encabezados.",
-            )
-        encabezados = muestra[index][1]
-        columnas = _nombres_de_columnas(encabezados)
-        # By the header as written: a second «SBC» (named «SBC (F)» here) is an «SBC» too.
-        auto = {
-            col: esquema.campo_de(texto) for col, texto in zip(columnas, encabezados, strict=False)
-        }
-        after = index + 1
-        omitidas.extend((n, "título, encima del encabezado") for n, _ in muestra[:index])
-        supuesta = empate
-    if guia is not None:  # by position: the columns' names are known only now
-        claves = {c.clave for c in esquema.campos}
-        auto = {
-            col: (campo if campo in claves else None)
-            for col, campo in zip(columnas, chain(guia.campos, repeat(None)), strict=False)
-        }
-    elif mapeo is not None:
-        auto.update({col: campo for col, campo in mapeo.items() if col in auto})
-    ambiguas: dict[str, tuple[str, ...]] = {}
-    coinciden: list[tuple[int, int]] = []
-    if guia is None and mapeo is None:  # the clerk's choice stands as given
-        final, ambiguas, coinciden = _una_columna_por_campo(
-            esquema,
-            auto,
-            encabezados,
-            # The rows the clerk sees: a hidden one is never read, nor compared.
-            [f for f in muestra_cruda[after:] if f[0] not in eleccion.todas_las_ocultas],
-            eleccion.columnas_ocultas,
-        )
-    else:  # one column per field: the first the clerk gave it
-        usados: set[str] = set()
-        final = {}
-        for col, campo in auto.items():
-            final[col] = campo if campo and campo not in usados else None
-            if campo:
-                usados.add(campo)
+    tabla = _tabla(
+        nombre, esquema, muestra, fila_encabezado, guia is not None, eleccion.filas_ocultas
+    )
+    debajo = muestra_cruda[tabla.despues :]
+    final, ambiguas, coinciden = _columnas(esquema, tabla, mapeo, guia, debajo, eleccion)
     lectura = Lectura(
         nombre,
         formato,
         esquema,
         tuple((n, tuple(cells)) for n, cells in muestra[:_FILAS_CRUDAS]),
-        fila_encabezado,
-        columnas,
+        tabla.fila_encabezado,
+        tabla.columnas,
         final,
-        omitidas,
-        supuesta,
+        tabla.omitidas,
+        tabla.supuesta,
         eleccion=eleccion,
         columnas_ambiguas=ambiguas,
         _coinciden=tuple(coinciden),
     )
-    rest = chain(muestra_cruda[after:], raw)
-    lectura._filas = _filas(lectura, rest, raw)
+    lectura._filas = _filas(lectura, chain(debajo, raw), raw)
     return lectura

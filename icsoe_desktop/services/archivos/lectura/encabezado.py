@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.archivos.alcance import letra_columna
-from icsoe_desktop.services.archivos.lectura.esquema import SIN_ENCABEZADO, Esquema
+from icsoe_desktop.services.archivos.lectura.esquema import FILAS_MUESTRA, SIN_ENCABEZADO, Esquema
+
+_DIGITOS = re.compile(r"[0-9]+")
 
 
 def _nombres_de_columnas(cells: list[str]) -> tuple[str, ...]:
@@ -41,3 +48,76 @@ def _encabezado(
         elif count and count == best_count:
             empate = True
     return best, empate
+
+
+@dataclass
+class _Tabla:
+    """Where a file's table is, as the header stage found it."""
+
+    fila_encabezado: int  # the sheet's row; SIN_ENCABEZADO: columns by position
+    columnas: tuple[str, ...]  # each column's name (its header, or «Columna C»)
+    encabezados: Sequence[str]  # the header as written
+    auto: dict[str, str | None]  # column → the field its header names
+    despues: int  # where the rows under the header start in the sample
+    omitidas: list[tuple[int, str]]  # the rows above it
+    supuesta: bool  # read on a guess
+
+
+def _tabla(
+    nombre: str,
+    esquema: Esquema,
+    muestra: list[tuple[int, list[str]]],
+    fila_encabezado: int | None,
+    con_guia: bool,
+    ocultas: frozenset[int],
+) -> _Tabla:
+    """The header row given, or the one found among ``muestra`` (or none), and the columns it
+    names."""
+    empate = False
+    if fila_encabezado is None:
+        fila_encabezado, empate = _encabezado(esquema, muestra, ocultas)
+    if fila_encabezado == SIN_ENCABEZADO:
+        return _por_posicion(esquema, muestra, con_guia)
+    return _bajo_encabezado(nombre, esquema, muestra, fila_encabezado, empate)
+
+
+def _por_posicion(esquema: Esquema, muestra: list[tuple[int, list[str]]], con_guia: bool) -> _Tabla:
+    width = max((len(cells) for _, cells in muestra), default=0)
+    posicionales = esquema.por_posicion
+    if esquema.sin_encabezado:
+        width = max(width, len(posicionales))
+    columnas = tuple(f"Columna {letra_columna(i)}" for i in range(width))
+    auto = {
+        col: (c.clave if esquema.sin_encabezado and i < len(posicionales) else None)
+        for i, (col, c) in enumerate(zip(columnas, (*posicionales,) * width, strict=False))
+    }
+    # Title rows above data without a header: the rows before the first with a number.
+    first = next(
+        (i for i, (_, cells) in enumerate(muestra) if any(_DIGITOS.search(c) for c in cells)),
+        len(muestra),
+    )
+    omitidas = [(n, "título, encima de los datos") for n, _ in muestra[:first]]
+    supuesta = not con_guia and (first > 0 or width != len(posicionales))
+    return _Tabla(SIN_ENCABEZADO, columnas, columnas, auto, first, omitidas, supuesta)
+
+
+def _bajo_encabezado(
+    nombre: str,
+    esquema: Esquema,
+    muestra: list[tuple[int, list[str]]],
+    fila_encabezado: int,
+    empate: bool,
+) -> _Tabla:
+    index = next((i for i, (n, _) in enumerate(muestra) if n == fila_encabezado), None)
+    if index is None:
+        raise ValidationError(
+            "encabezado_fuera",
+            f"La fila {fila_encabezado} de «{nombre}» está vacía o fuera de las primeras "
+            f"{FILAS_MUESTRA} filas: elige otra fila de encabezados.",
+        )
+    encabezados = muestra[index][1]
+    columnas = _nombres_de_columnas(encabezados)
+    # By the header as written: a second «SBC» (named «SBC (F)» here) is an «SBC» too.
+    auto = {col: esquema.campo_de(texto) for col, texto in zip(columnas, encabezados, strict=False)}
+    omitidas = [(n, "título, encima del encabezado") for n, _ in muestra[:index]]
+    return _Tabla(fila_encabezado, columnas, encabezados, auto, index + 1, omitidas, empate)

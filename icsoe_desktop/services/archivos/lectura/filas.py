@@ -29,127 +29,212 @@ if TYPE_CHECKING:
 def _filas(
     lectura: Lectura, rows: Iterator[tuple[int, Sequence[object]]], raw: _Filas
 ) -> Generator[tuple[int, list[object]], None, None]:
-    esquema = lectura.esquema
-    columna = {campo: i for i, campo in enumerate(lectura.mapeo.values()) if campo}
-    de_columna = {i: campo for campo, i in columna.items()}
-    por_clave = {c.clave: c.normalizar for c in esquema.campos}
-    coinciden = [(una, otra, por_clave[de_columna[una]]) for una, otra in lectura._coinciden]
-    posiciones = [columna.get(c.clave, -1) for c in esquema.campos]
-    sin_columna = -1 in posiciones
-    ancho = max(posiciones, default=-1) + 1
-    # Each read column's normaliser, with the values it already read (a column repeats a few
-    # values: the registro, a catalogue's codes).
-    normalizar = [
-        (i, f, _Memoria(f))
-        for c, i in zip(esquema.campos, posiciones, strict=True)
-        if (f := c.normalizar) is not None and i >= 0
-    ]
-    texto = lectura.formato == "CSV"  # every cell text, every row a list
-    celdas = esquema.celdas
-    # Where a worker's data go: a row empty there and holding a number is a sum.
-    datos = [
-        i
-        for c, i in zip(esquema.campos, posiciones, strict=True)
-        if c.requerido and not c.importe and i >= 0
-    ]
-    # A row whose first cell is one of the worker's data, written and not starting as a total
-    # («Total», «Suma», «Gran total», any with an accent or a space first) is data: most rows
-    # are, and are told so without _resumen.
-    de_datos = 0 in datos
-    omitidas = lectura.omitidas
-    faltan = (None,) * ancho
-    # Where a row says whose it is (an NSS, a CURP, an RFC, an e-mail).
-    ids = [
-        (i, IDENTIFICADORES[c.clave])
-        for c, i in zip(esquema.campos, posiciones, strict=True)
-        if c.clave in IDENTIFICADORES and i >= 0
-    ]
-    # The table may have ended (``_fin_de_tabla``): the rows since, held until a row with an
-    # identifier says the table goes on (they are data then) or the file ends (left out).
-    fin = _FinDeTabla(bool(ids))
-    ocultas = _Ocultas(lectura.eleccion.todas_las_ocultas, omitidas)
-
-    def una_a_una(
-        bloque: list[tuple[int, Sequence[object]]],
-    ) -> tuple[list[int], list[list[object]]]:
-        """The block's data rows, each looked at: sheet rows and cells (at least ``ancho``,
-        and how many are written after them with ``celdas``)."""
-        numeros: list[int] = []
-        filas: list[list[object]] = []
-        for number, values in bloque:
-            first = values[0] if values else None
-            if not (de_datos and first.__class__ is str and first[:1] in _NO_TOTAL):
-                motivo = _resumen(values, datos)
-                if motivo:
-                    fin.total(numeros, filas)
-                    omitidas.append((number, motivo))
-                    continue
-            n = len(values)
-            while n:  # up to the last written cell
-                last = values[n - 1]
-                if last is None or (last.__class__ is str and (not last or last.isspace())):
-                    n -= 1
-                else:
-                    break
-            # The read cells past the last written one are None.
-            cells = [*values[:n], *faltan[n:]] if n < ancho else list(values)
-            if celdas:
-                cells.append(n)
-            # Only a row past a total, or with one cell written at most (its first empty, or
-            # only one), may be past the table's end: most rows are not looked at.
-            first = values[0] if n else None
-            if (
-                fin.activo
-                or n < 2
-                or first is None
-                or (first.__class__ is str and not first.strip())
-            ):
-                if fin.fuera(number, cells, values, ids):
-                    continue
-                if fin.activo:
-                    fin.sigue(numeros, filas)
-            numeros.append(number)
-            filas.append(cells)
-        return numeros, filas
-
-    # Rows are read a block at a time (small: rows alive cost the garbage collector). A block
-    # whose every row starts with a worker's datum and has its widest read cell written (most)
-    # is taken whole, any other row by row; then each normalised column of the block is read at
-    # once, one reading per distinct value.
+    """The rows under the header, typed. Rows are read a block at a time (small: rows alive
+    cost the garbage collector); the hidden ones are left out as they go by."""
+    lugar = _Lugar(lectura)
+    fin = _FinDeTabla(bool(lugar.ids))
+    ocultas = _Ocultas(lectura.eleccion.todas_las_ocultas, lectura.omitidas)
+    una_a_una = _UnaAUna(lugar, fin, lectura.omitidas)
     rows = iter(rows)
     with closing(raw):
         while True:
-            bloque: list[tuple[int, Sequence[object]]] = []
-            error: Exception | None = None
-            try:
-                bloque.extend(islice(rows, _BLOQUE))
-            except Exception as exc:  # the rows read before it are given first
-                error = exc
+            bloque, error = _bloque(rows)
             leidas = len(bloque)
             if ocultas:
                 bloque = ocultas.quitar(bloque)
             if bloque:
-                numeros: Sequence[int]
-                filas: Sequence[list[object]]
-                numeros, filas = zip(*bloque, strict=True)
-                if fin.activo or not (de_datos and not celdas and _de_datos(filas, ancho)):
-                    numeros, filas = una_a_una(bloque)
-                elif not texto:
-                    filas = list(map(list, filas))  # a sheet's rows are tuples
-                for una, otra, f in coinciden:  # before the block is normalised
-                    numero = _difiere(zip(numeros, filas, strict=True), una, otra, f)
-                    if numero is not None:
-                        raise lectura.no_coinciden(numero, una, otra)
-                if sin_columna:
-                    _todas(map(list.append, filas, repeat(None)))
-                for i, f, memoria in normalizar:
-                    _normalizar(filas, i, f, memoria, texto)
-                yield from zip(numeros, filas, strict=True)
+                yield from _tipadas(lectura, lugar, fin, bloque, una_a_una)
             if error is not None:
                 raise error
             if leidas < _BLOQUE:
-                fin.dejar_fuera(omitidas)
+                fin.dejar_fuera(lectura.omitidas)
                 return
+
+
+def _bloque(
+    rows: Iterator[tuple[int, Sequence[object]]],
+) -> tuple[list[tuple[int, Sequence[object]]], Exception | None]:
+    """The next rows, and the error that stopped them: the rows read before it are given
+    first."""
+    bloque: list[tuple[int, Sequence[object]]] = []
+    try:
+        bloque.extend(islice(rows, _BLOQUE))
+    except Exception as exc:
+        return bloque, exc
+    return bloque, None
+
+
+class _Lugar:
+    """Where each field is in a row read, and what the rows' reading needs of the schema."""
+
+    def __init__(self, lectura: Lectura) -> None:
+        esquema = lectura.esquema
+        columna = {campo: i for i, campo in enumerate(lectura.mapeo.values()) if campo}
+        self.coinciden = _coinciden(lectura, columna)
+        posiciones = [columna.get(c.clave, -1) for c in esquema.campos]
+        self.sin_columna = -1 in posiciones
+        self.ancho = ancho = max(posiciones, default=-1) + 1
+        # Each read column's normaliser, with the values it already read (a column repeats a
+        # few values: the registro, a catalogue's codes).
+        self.normalizar = _normalizadores(lectura, posiciones)
+        self.texto = lectura.formato == "CSV"  # every cell text, every row a list
+        self.celdas = esquema.celdas
+        # Where a worker's data go: a row empty there and holding a number is a sum.
+        self.datos = _datos(lectura, posiciones)
+        # A row whose first cell is one of the worker's data, written and not starting as a
+        # total («Total», «Suma», «Gran total», any with an accent or a space first) is data:
+        # most rows are, and are told so without _resumen.
+        self.de_datos = 0 in self.datos
+        self.faltan = (None,) * ancho
+        # Where a row says whose it is (an NSS, a CURP, an RFC, an e-mail).
+        self.ids = _ids(lectura, posiciones)
+
+
+def _coinciden(
+    lectura: Lectura, columna: dict[str, int]
+) -> list[tuple[int, int, Callable[[object], object] | None]]:
+    """The columns that must agree on every row, with their field's normaliser."""
+    de_columna = {i: campo for campo, i in columna.items()}
+    por_clave = {c.clave: c.normalizar for c in lectura.esquema.campos}
+    return [(una, otra, por_clave[de_columna[una]]) for una, otra in lectura._coinciden]
+
+
+def _normalizadores(
+    lectura: Lectura, posiciones: list[int]
+) -> list[tuple[int, Callable[[object], object], _Memoria]]:
+    return [
+        (i, f, _Memoria(f))
+        for c, i in zip(lectura.esquema.campos, posiciones, strict=True)
+        if (f := c.normalizar) is not None and i >= 0
+    ]
+
+
+def _datos(lectura: Lectura, posiciones: list[int]) -> list[int]:
+    return [
+        i
+        for c, i in zip(lectura.esquema.campos, posiciones, strict=True)
+        if c.requerido and not c.importe and i >= 0
+    ]
+
+
+def _ids(lectura: Lectura, posiciones: list[int]) -> list[tuple[int, Callable[[str], bool]]]:
+    return [
+        (i, IDENTIFICADORES[c.clave])
+        for c, i in zip(lectura.esquema.campos, posiciones, strict=True)
+        if c.clave in IDENTIFICADORES and i >= 0
+    ]
+
+
+def _tipadas(
+    lectura: Lectura,
+    lugar: _Lugar,
+    fin: _FinDeTabla,
+    bloque: list[tuple[int, Sequence[object]]],
+    una_a_una: _UnaAUna,
+) -> Iterator[tuple[int, list[object]]]:
+    """A block's data rows, typed. A block whose every row starts with a worker's datum and has
+    its widest read cell written (most) is taken whole, any other row by row; then each
+    normalised column of the block is read at once, one reading per distinct value."""
+    numeros: Sequence[int]
+    filas: Sequence[list[object]]
+    numeros, filas = zip(*bloque, strict=True)
+    if fin.activo or not (lugar.de_datos and not lugar.celdas and _de_datos(filas, lugar.ancho)):
+        numeros, filas = una_a_una(bloque)
+    elif not lugar.texto:
+        filas = list(map(list, filas))  # a sheet's rows are tuples
+    for una, otra, f in lugar.coinciden:  # before the block is normalised
+        numero = _difiere(zip(numeros, filas, strict=True), una, otra, f)
+        if numero is not None:
+            raise lectura.no_coinciden(numero, una, otra)
+    if lugar.sin_columna:
+        _todas(map(list.append, filas, repeat(None)))
+    for i, f, memoria in lugar.normalizar:
+        _normalizar(filas, i, f, memoria, lugar.texto)
+    return zip(numeros, filas, strict=True)
+
+
+def _escritas(values: Sequence[object]) -> int:
+    """How many cells a row has up to its last written one."""
+    n = len(values)
+    while n:
+        last = values[n - 1]
+        if last is None or (last.__class__ is str and (not last or last.isspace())):
+            n -= 1
+        else:
+            break
+    return n
+
+
+class _UnaAUna:
+    """A block's data rows, each looked at: sheet rows and cells (at least ``ancho``, and how
+    many are written after them with ``celdas``)."""
+
+    def __init__(self, lugar: _Lugar, fin: _FinDeTabla, omitidas: list[tuple[int, str]]) -> None:
+        self._lugar = lugar
+        self._fin = fin
+        self._omitidas = omitidas
+
+    def __call__(
+        self, bloque: list[tuple[int, Sequence[object]]]
+    ) -> tuple[list[int], list[list[object]]]:
+        numeros: list[int] = []
+        filas: list[list[object]] = []
+        ancho, faltan, celdas = self._lugar.ancho, self._lugar.faltan, self._lugar.celdas
+        for number, values in bloque:
+            if self._total(number, values, numeros, filas):
+                continue
+            n = _escritas(values)
+            # The read cells past the last written one are None.
+            cells = [*values[:n], *faltan[n:]] if n < ancho else list(values)
+            if celdas:
+                cells.append(n)
+            if self._fuera(number, n, cells, values, numeros, filas):
+                continue
+            numeros.append(number)
+            filas.append(cells)
+        return numeros, filas
+
+    def _total(
+        self,
+        number: int,
+        values: Sequence[object],
+        numeros: list[int],
+        filas: list[list[object]],
+    ) -> bool:
+        """Whether the row is a total or summary row (left out, with its reason)."""
+        first = values[0] if values else None
+        if self._lugar.de_datos and first.__class__ is str and first[:1] in _NO_TOTAL:
+            return False
+        motivo = _resumen(values, self._lugar.datos)
+        if not motivo:
+            return False
+        self._fin.total(numeros, filas)
+        self._omitidas.append((number, motivo))
+        return True
+
+    def _fuera(
+        self,
+        number: int,
+        n: int,
+        cells: list[object],
+        values: Sequence[object],
+        numeros: list[int],
+        filas: list[list[object]],
+    ) -> bool:
+        """Whether the row is held as past the table's end. Only a row past a total, or with
+        one cell written at most (its first empty, or only one), may be: most rows are not
+        looked at."""
+        fin = self._fin
+        first = values[0] if n else None
+        if not (
+            fin.activo or n < 2 or first is None or (first.__class__ is str and not first.strip())
+        ):
+            return False
+        if fin.fuera(number, cells, values, self._lugar.ids):
+            return True
+        if fin.activo:
+            fin.sigue(numeros, filas)
+        return False
 
 
 class _Ocultas:

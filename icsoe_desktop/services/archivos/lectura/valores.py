@@ -12,8 +12,6 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.services.archivos.tabular import cell_text, header_key
 
-_DIGITOS = re.compile(r"[0-9]+")
-
 
 class ceros:  # called as the function it was: ``normalizar=ceros(11)``
     """The digits Excel kept as a number, with the leading zeros it dropped (and without the
