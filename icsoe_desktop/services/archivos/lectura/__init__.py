@@ -69,8 +69,7 @@ from collections.abc import Mapping
 from itertools import chain, islice
 from pathlib import Path
 
-from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services.archivos.lectura.abrir import _csv_rows, _Filas, _xlsx_rows
+from icsoe_desktop.services.archivos.lectura.abrir import _abrir, _Filas
 from icsoe_desktop.services.archivos.lectura.columnas import _columnas
 from icsoe_desktop.services.archivos.lectura.encabezado import _tabla
 from icsoe_desktop.services.archivos.lectura.esquema import (
@@ -89,13 +88,7 @@ from icsoe_desktop.services.archivos.lectura.filas import _filas
 from icsoe_desktop.services.archivos.lectura.modelo import OCULTA, OCULTA_FILTRO, Lectura
 from icsoe_desktop.services.archivos.lectura.totales import IDENTIFICADORES
 from icsoe_desktop.services.archivos.lectura.valores import catalogo, ceros
-from icsoe_desktop.services.archivos.tabular import (
-    ZIP_SUFFIXES,
-    _refuse_binary,
-    cell_text,
-    es_libro,
-    read_head,
-)
+from icsoe_desktop.services.archivos.tabular import cell_text
 
 __all__ = [
     "ALIAS",
@@ -135,23 +128,8 @@ def leer(
             guia = None
         else:
             fila_encabezado = guia.fila_encabezado
-    if data is None:
-        head = read_head(path)
-    elif not data:
-        raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.")
-    else:
-        head = data[:4096]
-    raw: _Filas
     eleccion = _Eleccion()
-    if es_libro(head):
-        formato, raw = "Excel", _xlsx_rows(path, data, esquema, hoja, eleccion)
-    elif path.suffix.lower() in ZIP_SUFFIXES:
-        raise ValidationError(
-            "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
-        )
-    else:
-        _refuse_binary(head, path.name)  # a picture, a PDF: not shown to the clerk as a table
-        formato, raw = "CSV", _csv_rows(path, data)
+    formato, raw = _abrir(path, data, esquema, hoja, eleccion)
     try:
         return _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado, guia, eleccion)
     except BaseException:

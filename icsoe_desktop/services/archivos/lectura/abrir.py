@@ -10,15 +10,19 @@ from contextlib import closing
 from pathlib import Path
 from typing import TextIO
 
+from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.archivos.lectura.esquema import FILAS_MUESTRA, Esquema, _Eleccion
-from icsoe_desktop.services.archivos.lectura.hoja import _hoja_elegida
+from icsoe_desktop.services.archivos.lectura.hoja import _elegir_hoja
 from icsoe_desktop.services.archivos.lectura.valores import _vacia
 from icsoe_desktop.services.archivos.tabular import (
+    ZIP_SUFFIXES,
     _csv_error,
     _open_text,
     _refuse_binary,
     _text_encoding,
     _unreadable,
+    es_libro,
+    read_head,
     unreadable_after,
 )
 
@@ -26,29 +30,32 @@ from icsoe_desktop.services.archivos.tabular import (
 _Filas = Generator[tuple[int, Sequence[object]], None, None]
 
 
+def _abrir(
+    path: Path, data: bytes | None, esquema: Esquema, hoja: str | None, eleccion: _Eleccion
+) -> tuple[str, _Filas]:
+    """The file's kind («Excel», «CSV») and its rows, read as needed; a file that is neither
+    is refused."""
+    if data is None:
+        head = read_head(path)
+    elif not data:
+        raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.")
+    else:
+        head = data[:4096]
+    if es_libro(head):
+        return "Excel", _xlsx_rows(path, data, esquema, hoja, eleccion)
+    if path.suffix.lower() in ZIP_SUFFIXES:
+        raise ValidationError(
+            "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
+        )
+    _refuse_binary(head, path.name)  # a picture, a PDF: not shown to the clerk as a table
+    return "CSV", _csv_rows(path, data)
+
+
 def _csv_rows(path: Path, data: bytes | None) -> _Filas:
     """The file's non-blank rows (line number, cells), read as needed."""
-    if data is not None:
-        _refuse_binary(data[:4096], path.name)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        source: TextIO = io.StringIO(text, newline=None)
-    else:
-        try:
-            source = _open_text(path, _text_encoding(path))
-        except OSError as exc:
-            raise _unreadable(path, exc) from exc
+    source = _fuente(path, data)
     with source:
-        try:
-            sample = source.read(16384)
-            source.seek(0)
-            if source.read(1) != "\ufeff":  # a BOM seek(0) did not skip again
-                source.seek(0)
-        except OSError as exc:
-            raise _unreadable(path, exc) from exc
-        reader = csv.reader(source, delimiter=_delimiter(sample))
+        reader = csv.reader(source, delimiter=_delimiter(_muestra(path, source)))
         try:
             for values in reader:
                 # Most rows start with a written cell: the rest are looked at whole.
@@ -61,6 +68,33 @@ def _csv_rows(path: Path, data: bytes | None) -> _Filas:
             raise unreadable_after(path.name, reader.line_num, exc) from exc
 
 
+def _fuente(path: Path, data: bytes | None) -> TextIO:
+    """The CSV's text: its bytes given (UTF-8, else Windows' own), or the file opened."""
+    if data is not None:
+        _refuse_binary(data[:4096], path.name)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        return io.StringIO(text, newline=None)
+    try:
+        return _open_text(path, _text_encoding(path))
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _muestra(path: Path, source: TextIO) -> str:
+    """The text's start, to tell its separator; the text is then read from its start again."""
+    try:
+        sample = source.read(16384)
+        source.seek(0)
+        if source.read(1) != "\ufeff":  # a BOM seek(0) did not skip again
+            source.seek(0)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    return sample
+
+
 def _delimiter(sample: str) -> str:
     """The separator that splits most of the first lines into the same number of cells (a
     title line above has none, a «$1,234.56» between quotes does not count)."""
@@ -69,18 +103,26 @@ def _delimiter(sample: str) -> str:
         lines.pop()  # cut in the middle
     best, score = ",", (0, 0)
     for delimiter in ",;\t|":
-        counts: dict[int, int] = {}
-        try:
-            for row in csv.reader(lines, delimiter=delimiter):
-                if len(row) > 1:
-                    counts[len(row)] = counts.get(len(row), 0) + 1
-        except csv.Error:
-            continue
-        if counts:
-            width, lines_with_it = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-            if (lines_with_it, width) > score:
-                best, score = delimiter, (lines_with_it, width)
+        puntaje = _puntaje(lines, delimiter)
+        if puntaje is not None and puntaje > score:
+            best, score = delimiter, puntaje
     return best
+
+
+def _puntaje(lines: list[str], delimiter: str) -> tuple[int, int] | None:
+    """How many lines ``delimiter`` splits into the commonest number of cells, and that number
+    (None: it splits none, or breaks their quoting)."""
+    counts: dict[int, int] = {}
+    try:
+        for row in csv.reader(lines, delimiter=delimiter):
+            if len(row) > 1:
+                counts[len(row)] = counts.get(len(row), 0) + 1
+    except csv.Error:
+        return None
+    if not counts:
+        return None
+    width, lines_with_it = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    return lines_with_it, width
 
 
 def _xlsx_rows(
@@ -89,12 +131,7 @@ def _xlsx_rows(
     from icsoe_desktop.services.archivos.xlsx_reader import abrir
 
     with abrir(data if data is not None else path, path.name) as libro:
-        eleccion.visibles = tuple(libro.visibles)
-        eleccion.ocultas = tuple(n for n, visible in libro.hojas if not visible)
-        elegidas = _hoja_elegida(libro, esquema, hoja, eleccion)
-        if eleccion.hoja is not None:
-            eleccion.columnas_ocultas, eleccion.filas_ocultas = libro.ocultas(eleccion.hoja)
-            eleccion.todas_las_ocultas = libro.filas_ocultas(eleccion.hoja)
+        elegidas = _elegir_hoja(libro, esquema, hoja, eleccion)
         with closing(elegidas):
             for number, values in elegidas:
                 # A row ends at its last value: only one ending in blank text needs a closer look.

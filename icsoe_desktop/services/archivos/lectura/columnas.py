@@ -27,11 +27,7 @@ def _columnas(
     position; ``mapeo``, by name); one column per field."""
     auto = tabla.auto
     if guia is not None:  # by position: the columns' names are known only now
-        claves = {c.clave for c in esquema.campos}
-        auto = {
-            col: (campo if campo in claves else None)
-            for col, campo in zip(tabla.columnas, chain(guia.campos, repeat(None)), strict=False)
-        }
+        auto = _de_guia(esquema, tabla.columnas, guia)
     elif mapeo is not None:
         auto.update({col: campo for col, campo in mapeo.items() if col in auto})
     if guia is None and mapeo is None:  # the clerk's choice stands as given
@@ -43,14 +39,27 @@ def _columnas(
             [f for f in debajo if f[0] not in eleccion.todas_las_ocultas],
             eleccion.columnas_ocultas,
         )
-    # One column per field: the first the clerk gave it.
+    return _primera_dada(auto), {}, []
+
+
+def _de_guia(esquema: Esquema, columnas: tuple[str, ...], guia: Guia) -> dict[str, str | None]:
+    """Each column's field as the guide gives them, in the columns' order."""
+    claves = {c.clave for c in esquema.campos}
+    return {
+        col: (campo if campo in claves else None)
+        for col, campo in zip(columnas, chain(guia.campos, repeat(None)), strict=False)
+    }
+
+
+def _primera_dada(auto: dict[str, str | None]) -> dict[str, str | None]:
+    """One column per field: the first the clerk gave it."""
     usados: set[str] = set()
     final: dict[str, str | None] = {}
     for col, campo in auto.items():
         final[col] = campo if campo and campo not in usados else None
         if campo:
             usados.add(campo)
-    return final, {}, []
+    return final
 
 
 def _una_columna_por_campo(
@@ -66,12 +75,8 @@ def _una_columna_por_campo(
     on the rows looked at (and, as the rest are read, on every row: ``_coinciden``); else none,
     and the clerk chooses (``columnas_ambiguas``)."""
     columnas = list(auto)
-    por_campo: dict[str, list[int]] = {}
-    for i, campo in enumerate(auto.values()):
-        if campo:
-            por_campo.setdefault(campo, []).append(i)
-    final = {col: None if campo in por_campo and len(por_campo[campo]) > 1 else campo
-             for col, campo in auto.items()}  # fmt: skip
+    por_campo = _por_campo(auto)
+    final = _sin_repetidas(auto, por_campo)
     ambiguas: dict[str, tuple[str, ...]] = {}
     coinciden: list[tuple[int, int]] = []
     titulos = {c.clave: header_key(c.titulo) for c in esquema.campos}
@@ -109,3 +114,20 @@ def _elegida(
         return None
     coinciden.extend((primera, otra) for otra in otras)
     return primera
+
+
+def _por_campo(auto: dict[str, str | None]) -> dict[str, list[int]]:
+    """Each field named and the columns (by index) that name it."""
+    por_campo: dict[str, list[int]] = {}
+    for i, campo in enumerate(auto.values()):
+        if campo:
+            por_campo.setdefault(campo, []).append(i)
+    return por_campo
+
+
+def _sin_repetidas(
+    auto: dict[str, str | None], por_campo: dict[str, list[int]]
+) -> dict[str, str | None]:
+    """Each column's field, None where several columns name it (chosen apart)."""
+    return {col: None if campo in por_campo and len(por_campo[campo]) > 1 else campo
+            for col, campo in auto.items()}  # fmt: skip

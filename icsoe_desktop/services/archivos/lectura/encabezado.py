@@ -35,9 +35,14 @@ def _encabezado(
     A hidden row is the header only when no visible one names a field."""
     if ocultas:
         visibles = [(n, cells) for n, cells in muestra if n not in ocultas]
-        best, empate = _encabezado(esquema, visibles)
+        best, empate = _mejor(esquema, visibles)
         if best != SIN_ENCABEZADO:
             return best, empate
+    return _mejor(esquema, muestra)
+
+
+def _mejor(esquema: Esquema, muestra: list[tuple[int, list[str]]]) -> tuple[int, bool]:
+    """The row naming most fields (the first of equals), and whether another names as many."""
     best, best_count, empate = SIN_ENCABEZADO, 0, False
     # A row naming only a field read by name alone («Nombre») is no header of this file.
     cuentan = {c.clave for c in esquema.por_posicion}
@@ -87,18 +92,30 @@ def _por_posicion(esquema: Esquema, muestra: list[tuple[int, list[str]]], con_gu
     if esquema.sin_encabezado:
         width = max(width, len(posicionales))
     columnas = tuple(f"Columna {letra_columna(i)}" for i in range(width))
-    auto = {
-        col: (c.clave if esquema.sin_encabezado and i < len(posicionales) else None)
-        for i, (col, c) in enumerate(zip(columnas, (*posicionales,) * width, strict=False))
-    }
-    # Title rows above data without a header: the rows before the first with a number.
-    first = next(
-        (i for i, (_, cells) in enumerate(muestra) if any(_DIGITOS.search(c) for c in cells)),
-        len(muestra),
-    )
+    auto = _en_orden(esquema, columnas)
+    first = _primera_con_numero(muestra)
     omitidas = [(n, "título, encima de los datos") for n, _ in muestra[:first]]
     supuesta = not con_guia and (first > 0 or width != len(posicionales))
     return _Tabla(SIN_ENCABEZADO, columnas, columnas, auto, first, omitidas, supuesta)
+
+
+def _en_orden(esquema: Esquema, columnas: tuple[str, ...]) -> dict[str, str | None]:
+    """Each column's field by position: the fields in their order when the file may come
+    without a header, else none."""
+    posicionales = esquema.por_posicion
+    width = len(columnas)
+    return {
+        col: (c.clave if esquema.sin_encabezado and i < len(posicionales) else None)
+        for i, (col, c) in enumerate(zip(columnas, (*posicionales,) * width, strict=False))
+    }
+
+
+def _primera_con_numero(muestra: list[tuple[int, list[str]]]) -> int:
+    """Title rows above data without a header: the rows before the first with a number."""
+    return next(
+        (i for i, (_, cells) in enumerate(muestra) if any(_DIGITOS.search(c) for c in cells)),
+        len(muestra),
+    )
 
 
 def _bajo_encabezado(

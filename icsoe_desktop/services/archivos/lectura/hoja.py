@@ -13,6 +13,20 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.archivos.xlsx_reader import LibroAbierto, Rows
 
 
+def _elegir_hoja(
+    libro: LibroAbierto, esquema: Esquema, hoja: str | None, eleccion: _Eleccion
+) -> Rows:
+    """The rows of the sheet read, ``eleccion`` filled: the workbook's sheets, the one chosen,
+    and its hidden columns and rows."""
+    eleccion.visibles = tuple(libro.visibles)
+    eleccion.ocultas = tuple(n for n, visible in libro.hojas if not visible)
+    elegidas = _hoja_elegida(libro, esquema, hoja, eleccion)
+    if eleccion.hoja is not None:
+        eleccion.columnas_ocultas, eleccion.filas_ocultas = libro.ocultas(eleccion.hoja)
+        eleccion.todas_las_ocultas = libro.filas_ocultas(eleccion.hoja)
+    return elegidas
+
+
 def _hoja_elegida(
     libro: LibroAbierto, esquema: Esquema, hoja: str | None, eleccion: _Eleccion
 ) -> Rows:
@@ -25,32 +39,47 @@ def _hoja_elegida(
     if hoja is not None or len(libro.visibles) <= 1:
         eleccion.hoja = hoja or libro.por_omision()
         return libro.rows(eleccion.hoja)
-    activa = libro.activa
-    orden = [h for h in libro.visibles if h != activa]
-    if activa is not None:
-        orden.insert(0, activa)
-    vistas: list[tuple[str, list[tuple[int, tuple[Any, ...]]], Rows]] = []
-    elegida = None
-    for nombre in orden:
-        filas = libro.rows(nombre)
-        muestra = list(islice(filas, FILAS_MUESTRA))
-        vistas.append((nombre, muestra, filas))
-        if nombre == activa and _tiene_encabezado(esquema, muestra):
-            elegida = 0
-            break
-    con_encabezado = [
-        i for i, (_, muestra, _) in enumerate(vistas) if _tiene_encabezado(esquema, muestra)
-    ]
+    vistas, elegida = _vistas(libro, esquema)
     if elegida is None:
-        elegida = con_encabezado[0] if con_encabezado else 0
-        if len(con_encabezado) > 1:
-            eleccion.ambiguas = tuple(vistas[i][0] for i in con_encabezado)
+        elegida = _con_encabezado(vistas, esquema, eleccion)
     for i, (_, _, filas) in enumerate(vistas):
         if i != elegida:
             filas.close()
     nombre, muestra, filas = vistas[elegida]
     eleccion.hoja = nombre
     return _seguidas(muestra, filas)
+
+
+# A sheet looked at: its name, its first rows, the rest of them.
+_Vista = tuple[str, list[tuple[int, tuple[Any, ...]]], "Rows"]
+
+
+def _vistas(libro: LibroAbierto, esquema: Esquema) -> tuple[list[_Vista], int | None]:
+    """The visible sheets' first rows, the one the workbook opens on first, looked at until
+    that one has the header (then it is the one: 0)."""
+    activa = libro.activa
+    orden = [h for h in libro.visibles if h != activa]
+    if activa is not None:
+        orden.insert(0, activa)
+    vistas: list[_Vista] = []
+    for nombre in orden:
+        filas = libro.rows(nombre)
+        muestra = list(islice(filas, FILAS_MUESTRA))
+        vistas.append((nombre, muestra, filas))
+        if nombre == activa and _tiene_encabezado(esquema, muestra):
+            return vistas, 0
+    return vistas, None
+
+
+def _con_encabezado(vistas: list[_Vista], esquema: Esquema, eleccion: _Eleccion) -> int:
+    """The first sheet with the header (else the first); with several, they are the clerk's
+    choice (``eleccion.ambiguas``)."""
+    con_encabezado = [
+        i for i, (_, muestra, _) in enumerate(vistas) if _tiene_encabezado(esquema, muestra)
+    ]
+    if len(con_encabezado) > 1:
+        eleccion.ambiguas = tuple(vistas[i][0] for i in con_encabezado)
+    return con_encabezado[0] if con_encabezado else 0
 
 
 def _seguidas(muestra: list[tuple[int, tuple[Any, ...]]], filas: Rows) -> Rows:

@@ -168,38 +168,11 @@ class Lectura:
     def notas(self, fila: str = "Fila") -> list[str]:
         """``fila``: what the importer's report calls a row («Fila», «Renglón»)."""
         notas = []
-        e = self.eleccion
-        if e.hoja is not None and len(e.visibles) + len(e.ocultas) > 1:
-            otras = [f"«{h}»" for h in e.visibles if h != e.hoja]
-            ocultas = [f"«{h}»" for h in e.ocultas if h != e.hoja]
-            partes = [", ".join(otras)] if otras else []
-            if ocultas:
-                partes.append(
-                    ("la oculta " if len(ocultas) == 1 else "las ocultas ") + ", ".join(ocultas)
-                )
-            nota = f"Se leyó la hoja «{e.hoja}»"
-            if partes:
-                no_leidas = "no se leyó " if len(otras) + len(ocultas) == 1 else "no se leyeron "
-                nota += "; " + no_leidas + ", ni ".join(partes)
-            notas.append(nota + ".")
+        if nota := _nota_de_hojas(self.eleccion):
+            notas.append(nota)
         if self.no_usadas:
             notas.append("No se usan las columnas: " + ", ".join(self.no_usadas) + ".")
-        # Hidden rows side by side (a filter hides runs of them) in one note.
-        omitidas, i = self.omitidas, 0
-        while i < len(omitidas):
-            numero, motivo = omitidas[i]
-            j = i
-            if motivo in _OCULTAS:
-                while j + 1 < len(omitidas) and omitidas[j + 1] == (omitidas[j][0] + 1, motivo):
-                    j += 1
-            if j > i:
-                filas = _FILAS.get(fila, fila + "s")
-                notas.append(
-                    f"{filas} {numero} a {omitidas[j][0]}: se dejaron fuera ({_OCULTAS[motivo]})."
-                )
-            else:
-                notas.append(f"{fila} {numero}: se dejó fuera ({motivo}).")
-            i = j + 1
+        notas.extend(_notas_de_omitidas(self.omitidas, fila))
         return notas
 
     def exigir_columnas(self) -> None:
@@ -231,7 +204,7 @@ class Lectura:
         normalizar = next(c.normalizar for c in self.esquema.campos if c.clave == clave)
         filas: list[tuple[int, tuple[str, ...], bool]] = []
         for numero, cells in self.filas_crudas:
-            textos = tuple(cells[i] if i < len(cells) else "" for i in indices)
+            textos = _textos(cells, indices)
             if numero <= self.fila_encabezado or not any(textos):
                 continue
             iguales = all(_igual(textos[0], otro, normalizar) for otro in textos[1:])
@@ -258,15 +231,20 @@ class Lectura:
             with closing(filas):
                 deque(islice(filas, limite), maxlen=0)
         except DomainError:
-            if self._discrepancia is None:
-                return
-            una, otra = self._discrepancia
-            campo = self.mapeo[self.columnas[una]]
-            if campo is None:
-                return
-            juntas = {una, otra, *(o for u, o in self._coinciden if u == una)}
-            self.columnas_ambiguas[campo] = tuple(self.columnas[i] for i in sorted(juntas))
-            self.mapeo[self.columnas[una]] = None
+            self._a_elegir()
+
+    def _a_elegir(self) -> None:
+        """Two columns of one field that parted on a row (``no_coinciden``): the clerk's
+        choice, the field read from neither until then."""
+        if self._discrepancia is None:
+            return
+        una, otra = self._discrepancia
+        campo = self.mapeo[self.columnas[una]]
+        if campo is None:
+            return
+        juntas = {una, otra, *(o for u, o in self._coinciden if u == una)}
+        self.columnas_ambiguas[campo] = tuple(self.columnas[i] for i in sorted(juntas))
+        self.mapeo[self.columnas[una]] = None
 
     def no_coinciden(self, numero: int, una: int, otra: int) -> ValidationError:
         """Two columns of one field that agreed on the first rows and not on row ``numero``."""
@@ -316,3 +294,53 @@ class Lectura:
             raise RuntimeError("las filas de una lectura se leen una sola vez")
         filas, self._filas = self._filas, None
         return filas
+
+
+def _textos(cells: tuple[str, ...], indices: list[int]) -> tuple[str, ...]:
+    """A row's text in the columns ``indices`` («» past its last cell)."""
+    return tuple(cells[i] if i < len(cells) else "" for i in indices)
+
+
+def _nota_de_hojas(e: _Eleccion) -> str | None:
+    """The sheet read and the others not, when the workbook has several."""
+    if e.hoja is None or len(e.visibles) + len(e.ocultas) <= 1:
+        return None
+    nota = f"Se leyó la hoja «{e.hoja}»"
+    if no_leidas := _no_leidas(e):
+        nota += "; " + no_leidas
+    return nota + "."
+
+
+def _no_leidas(e: _Eleccion) -> str:
+    """«no se leyeron «A», «B», ni la oculta «C»»: the workbook's other sheets."""
+    otras = [f"«{h}»" for h in e.visibles if h != e.hoja]
+    ocultas = [f"«{h}»" for h in e.ocultas if h != e.hoja]
+    partes = [", ".join(otras)] if otras else []
+    if ocultas:
+        partes.append(("la oculta " if len(ocultas) == 1 else "las ocultas ") + ", ".join(ocultas))
+    if not partes:
+        return ""
+    no_leidas = "no se leyó " if len(otras) + len(ocultas) == 1 else "no se leyeron "
+    return no_leidas + ", ni ".join(partes)
+
+
+def _notas_de_omitidas(omitidas: list[tuple[int, str]], fila: str) -> list[str]:
+    """Each row left out with its reason; hidden rows side by side (a filter hides runs of
+    them) in one note."""
+    notas = []
+    i = 0
+    while i < len(omitidas):
+        numero, motivo = omitidas[i]
+        j = i
+        if motivo in _OCULTAS:
+            while j + 1 < len(omitidas) and omitidas[j + 1] == (omitidas[j][0] + 1, motivo):
+                j += 1
+        if j > i:
+            filas = _FILAS.get(fila, fila + "s")
+            notas.append(
+                f"{filas} {numero} a {omitidas[j][0]}: se dejaron fuera ({_OCULTAS[motivo]})."
+            )
+        else:
+            notas.append(f"{fila} {numero}: se dejó fuera ({motivo}).")
+        i = j + 1
+    return notas

@@ -119,22 +119,44 @@ _PRIMERAS = re.compile(f"(?:{_PRIMERA}\n)*{_PRIMERA}")
 def _resumen(values: Sequence[object], datos: list[int]) -> str | None:
     """Why a row is a total or summary row (None: it is data). Most rows are data, and say so
     in their first cells: those are looked at first."""
-    for first in values:
-        if first is not None and not (isinstance(first, str) and not first.strip()):
-            break
-    else:
+    first = _primera_escrita(values)
+    if first is None:
         return None
-    if isinstance(first, str):
-        text = first.strip()
-        if _TOTAL.match(text if text.isascii() else _sin_acentos(text)):
-            return f"fila de totales «{text[:40]}»"
-    n = len(values)
-    if not datos:
+    if isinstance(first, str) and (motivo := _total_escrito(first)):
+        return motivo
+    if not datos or _escrito_en(values, datos):
         return None
-    for i in datos:
-        value = values[i] if i < n else None
-        if value is not None and (not isinstance(value, str) or value.strip()):
-            return None
+    return _solo_una_suma(values)
+
+
+def _total_escrito(first: str) -> str | None:
+    """A first cell saying the row is a total («TOTAL», «Total general», «Suma…»)."""
+    text = first.strip()
+    if _TOTAL.match(text if text.isascii() else _sin_acentos(text)):
+        return f"fila de totales «{text[:40]}»"
+    return None
+
+
+def _solo_una_suma(values: Sequence[object]) -> str | None:
+    """A row with nothing where a worker's data go, holding only numbers."""
     if any(_es_numero(v) for v in values) and all(_vacia(v) or _es_numero(v) for v in values):
         return "fila con sólo una suma"
     return None
+
+
+def _primera_escrita(values: Sequence[object]) -> object:
+    """The row's first written cell (None: none is)."""
+    for first in values:
+        if first is not None and not (isinstance(first, str) and not first.strip()):
+            return first
+    return None
+
+
+def _escrito_en(values: Sequence[object], datos: list[int]) -> bool:
+    """Whether any of the cells ``datos`` (where a worker's data go) is written."""
+    n = len(values)
+    for i in datos:
+        value = values[i] if i < n else None
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return True
+    return False
