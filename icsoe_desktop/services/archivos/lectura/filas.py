@@ -173,6 +173,7 @@ class _UnaAUna:
         self._lugar = lugar
         self._fin = fin
         self._omitidas = omitidas
+        self._de_datos, self._datos, self._ids = lugar.de_datos, lugar.datos, lugar.ids
 
     def __call__(
         self, bloque: list[tuple[int, Sequence[object]]]
@@ -180,15 +181,16 @@ class _UnaAUna:
         numeros: list[int] = []
         filas: list[list[object]] = []
         ancho, faltan, celdas = self._lugar.ancho, self._lugar.faltan, self._lugar.celdas
+        total, fuera = self._total, self._fuera  # (a row at a time: looked up once)
         for number, values in bloque:
-            if self._total(number, values, numeros, filas):
+            if total(number, values, numeros, filas):
                 continue
             n = _escritas(values)
             # The read cells past the last written one are None.
             cells = [*values[:n], *faltan[n:]] if n < ancho else list(values)
             if celdas:
                 cells.append(n)
-            if self._fuera(number, n, cells, values, numeros, filas):
+            if fuera(number, n, cells, values, numeros, filas):
                 continue
             numeros.append(number)
             filas.append(cells)
@@ -203,9 +205,9 @@ class _UnaAUna:
     ) -> bool:
         """Whether the row is a total or summary row (left out, with its reason)."""
         first = values[0] if values else None
-        if self._lugar.de_datos and first.__class__ is str and first[:1] in _NO_TOTAL:
+        if self._de_datos and first.__class__ is str and first[:1] in _NO_TOTAL:
             return False
-        motivo = _resumen(values, self._lugar.datos)
+        motivo = _resumen(values, self._datos)
         if not motivo:
             return False
         self._fin.total(numeros, filas)
@@ -230,7 +232,7 @@ class _UnaAUna:
             fin.activo or n < 2 or first is None or (first.__class__ is str and not first.strip())
         ):
             return False
-        if fin.fuera(number, cells, values, self._lugar.ids):
+        if fin.fuera(number, cells, values, self._ids):
             return True
         if fin.activo:
             fin.sigue(numeros, filas)

@@ -119,8 +119,10 @@ _PRIMERAS = re.compile(f"(?:{_PRIMERA}\n)*{_PRIMERA}")
 def _resumen(values: Sequence[object], datos: list[int]) -> str | None:
     """Why a row is a total or summary row (None: it is data). Most rows are data, and say so
     in their first cells: those are looked at first."""
-    first = _primera_escrita(values)
-    if first is None:
+    for first in values:
+        if first is not None and not (isinstance(first, str) and not first.strip()):
+            break
+    else:
         return None
     if isinstance(first, str) and (motivo := _total_escrito(first)):
         return motivo
@@ -141,14 +143,6 @@ def _solo_una_suma(values: Sequence[object]) -> str | None:
     """A row with nothing where a worker's data go, holding only numbers."""
     if any(_es_numero(v) for v in values) and all(_vacia(v) or _es_numero(v) for v in values):
         return "fila con sólo una suma"
-    return None
-
-
-def _primera_escrita(values: Sequence[object]) -> object:
-    """The row's first written cell (None: none is)."""
-    for first in values:
-        if first is not None and not (isinstance(first, str) and not first.strip()):
-            return first
     return None
 
 
