@@ -61,6 +61,14 @@ field that disagree: the clerk chooses). Either makes the file uncertain, and ``
 
 Every bad file raises a ``ValidationError`` with a Spanish message (tabular.py's and
 xlsx_reader.py's checks: size, binary, damaged workbook, CSV quoting).
+
+A file goes through the stages in this order, each a module of its own (``leer`` and
+``_lectura`` below call them): abrir.py (its kind; a CSV's text and separator, or the
+workbook) → hoja.py (the sheet the clerk means, chosen as the first rows are read) →
+encabezado.py (the header row, or columns by position) → columnas.py (the field each column
+feeds, one column per field) → filas.py (the typed rows, a block at a time; totales.py tells
+what is not data). esquema.py holds what an importer declares, valores.py the readings of a
+value as written, modelo.py the ``Lectura`` the stages fill.
 """
 
 from __future__ import annotations
