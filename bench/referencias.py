@@ -2,7 +2,7 @@
 
 - ``open_table``: a table read with its header on the first row only, every row a dict of
   header → value (CSV streamed, a workbook through ``xlsx_reader``): ``bench/lectura.py``'s
-  baseline for the intake of every import (``services/archivos/lectura.py``).
+  baseline for the intake of every import (``services/archivos/lectura/``).
 - ``table_summary``: a synced table's (rows, checksum) hashed from its rows, what the sums the
   store keeps must equal: ``bench/sync_idle.py``'s baseline for the drift check's kept sums.
 """

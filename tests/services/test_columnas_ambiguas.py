@@ -11,12 +11,12 @@ import pytest
 from openpyxl import Workbook
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services.archivos import mapeos
+from icsoe_desktop.services.archivos import lectura, mapeos
 from icsoe_desktop.services.archivos.lectura import Guia
+from icsoe_desktop.services.informativa.trabajadores_archivo import ESQUEMA, leer_trabajadores
 from icsoe_desktop.services.informativa.trabajadores_archivo import (
     IMPORTACION as IMPORTAR_TRABAJADORES,
 )
-from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 from tests.archivos_de_nomina import trabajadores
 from tests.test_cli_informativa import cli
 
@@ -160,3 +160,21 @@ def test_a_hidden_row_is_not_taken_for_the_header_over_a_visible_one(tmp_path):
     assert [t.nss for t in leer_trabajadores(path).trabajadores] == [
         t.nss for t in TRABAJADORES[:3]
     ]
+
+
+def test_columns_that_part_further_down_become_the_clerks_choice_side_by_side(tmp_path):
+    """The assistant reads on (``revisar``) when two columns agreed on the first rows: parting
+    at row 36, they are the clerk's to choose, shown side by side as the field reads them."""
+    path = nomina(tmp_path / "n.xlsx", lambda i, sbc: f"${sbc:,.2f}" if i != 35 else sbc + 1)
+    leida = lectura.leer(path, ESQUEMA)
+    assert leida.por_confirmar and not leida.incierta
+    leida.revisar(100)
+    assert leida.columnas_ambiguas == {"sbc": ("SDI", "SBC")}
+    assert leida.incierta and leida.mapeo["SBC"] is None
+    lado_a_lado = leida.lado_a_lado("sbc", limite=3)
+    assert [(n, iguales) for n, _, iguales in lado_a_lado] == [(2, True), (3, True), (4, True)]
+    sbc = TRABAJADORES[0].sbc / 100
+    assert lado_a_lado[0][1][0] == f"${sbc:,.2f}"
+    with pytest.raises(ValidationError) as error:
+        leida.filas()
+    assert error.value.code == "columnas_ambiguas"

@@ -262,3 +262,33 @@ def test_the_rows_before_a_broken_line_are_given_before_its_message(tmp_path):
     assert read == list(range(2, 302))
     assert caught.value.code == "csv_invalido"
     assert "no se pudo leer cerca de la línea 302" in caught.value.message
+
+
+def test_a_file_given_as_bytes_is_read_as_the_same_file_and_no_table_is_refused(tmp_path):
+    """What the assistant hands over (the file's bytes): Windows' own encoding read, a value a
+    field has no column for at its place; an empty file or a broken workbook refused."""
+    texto = "Nómina de mayo\r\nNSS,CURP,SBC\r\n" + f"{NSS_A},{CURP_A},350\r\n"
+    leida = lectura.leer("mayo.csv", ESQUEMA, data=texto.encode("cp1252"))
+    assert leida.filas_crudas[0] == (1, ("Nómina de mayo",))
+    [(row, cells)] = list(leida.filas())
+    assert (row, *leida.valores("nss", "curp", "sbc", "nombre")(cells)) == (
+        3,
+        NSS_A,
+        CURP_A,
+        "350",
+        None,
+    )
+    with pytest.raises(KeyError):
+        leida.posicion("rfc")
+    for nombre, data, codigo, mensaje in [
+        ("vacio.csv", b"", "archivo_vacio", "El archivo «vacio.csv» está vacío."),
+        (
+            "roto.xlsx",
+            b"NSS,CURP,SBC\r\n",
+            "xlsx_invalido",
+            "«roto.xlsx» no es un libro de Excel válido o está dañado.",
+        ),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            lectura.leer(nombre, ESQUEMA, data=data)
+        assert (caught.value.code, caught.value.message) == (codigo, mensaje)

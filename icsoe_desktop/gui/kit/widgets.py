@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
 # The e.firma's two files, as every window that asks for them names them.
 EFIRMA_CER_FILTER = "Certificado de la e.firma (*.cer)"
 EFIRMA_KEY_FILTER = "Llave privada de la e.firma (*.key)"
-# The tables every import reads (services/archivos/lectura.py): workbooks of Excel (2007 on,
+# The tables every import reads (services/archivos/lectura/): workbooks of Excel (2007 on,
 # 97-2003, binary) and LibreOffice, and CSV.
 TABLAS = "*.xlsx *.xls *.xlsb *.ods *.csv"
 

@@ -1,5 +1,5 @@
 """The pieces of reading a table a clerk brings (CSV from any spreadsheet, or a workbook) that
-the intake (``lectura.py``) and the importers share: the file's checks and its kind, the text's
+the intake (``lectura/``) and the importers share: the file's checks and its kind, the text's
 encoding, a header compared loosely, a cell as text or as a date, and a Spanish error for each
 kind of bad file."""
 

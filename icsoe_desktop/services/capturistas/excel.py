@@ -244,7 +244,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-# The alta masiva's columns by name, in any order, under titles (services/archivos/lectura.py).
+# The alta masiva's columns by name, in any order, under titles (services/archivos/lectura/).
 _BULK_KEYS = ("curp", "nombre", "primer", "segundo", "rol", "telefono", "correo", "confirmar")
 _BULK_ALIAS = {
     "curp": ALIAS["curp"],

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.archivos.lectura import Esquema, Guia
 
 MAX_RAZON_SOCIAL = 250
-# Columns of the bulk file (.xlsx or CSV) as the intake finds them (services/archivos/lectura.py:
+# Columns of the bulk file (.xlsx or CSV) as the intake finds them (services/archivos/lectura/:
 # by name or alias, ignoring case, accents, dots and spaces, on whichever of the first rows).
 IMPORT_HEADERS = ("Registro patronal", "RFC", "Razón social")
 _CLAVES = ("registro_patronal", "rfc", "razon_social")

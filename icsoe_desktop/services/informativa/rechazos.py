@@ -8,7 +8,7 @@ there, per contract (the portal's bulk load of workers): the file is taken
 in every estado. Before signing, the marked workers are corrected in the same informativa and
 uploaded again; a Corrección is only for what was already filed.
 
-The file is read through the one intake (services/archivos/lectura.py) and, in the window, the
+The file is read through the one intake (services/archivos/lectura/) and, in the window, the
 import assistant: the header under any titles, the columns by the names people give them
 (``ESQUEMA``), every problem at once with the sheet's row, all or nothing. A row names its worker
 by NSS (or CURP) and, when the same worker is on several contracts, its contract: the contract's

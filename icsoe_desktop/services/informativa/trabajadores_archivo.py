@@ -2,7 +2,7 @@
 
 Read: a CSV (UTF-8 with or without BOM, or Windows-1252; comma, semicolon or tab; with or
 without a header row) or an .xlsx, through the intake of every table (services/archivos/
-lectura.py: titles above the header, columns by any usual name, total rows left out, «$1,234.56»).
+lectura/: titles above the header, columns by any usual name, total rows left out, «$1,234.56»).
 A row that cannot become a worker (wrong number of columns, an SBC that is not an amount) is a
 problem of its renglón, the row the clerk sees in the file;
 a file that is not a worker list at all (empty, binary, a PDF, a damaged workbook, too big)
@@ -71,7 +71,7 @@ NOMBRES = (
     "Trabajador",
     "Empleado",
 )
-# The columns, by any name people give them (services/archivos/lectura.py), or by position in a
+# The columns, by any name people give them (services/archivos/lectura/), or by position in a
 # file without a header.
 ESQUEMA = Esquema(
     (

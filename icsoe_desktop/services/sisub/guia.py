@@ -1,6 +1,6 @@
 """The office's copies of the INFONAVIT guides («archivos de guía», .xls from the Portal
 Empresarial: three files, or one workbook of three sheets) read for their layouts: each
-sheet's first rows through the one intake (services/archivos/lectura.py: bounded, title rows
+sheet's first rows through the one intake (services/archivos/lectura/: bounded, title rows
 above the header), the sheet recognised by its guide's own words and its titles matched by
 their significant words (domain/sisub/titulos.py). A sheet refused (the words of two guides,
 some of one only, a name that says another guide, a formula in its header) refuses the
