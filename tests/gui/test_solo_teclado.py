@@ -754,7 +754,7 @@ def test_contpaqi_solo_consulta_by_keyboard(qtbot, data_dir, tmp_path, modals):
         modals.answer(alt("C"))  # «Se exportó 1 movimiento…»: Cerrar, not opened
         alt_de(vista.exportar)
         wait_operations(qtbot)
-        qtbot.waitUntil(lambda: any(t.startswith("Se exportaron") for t in modals.texts))
+        qtbot.waitUntil(lambda: any(t.startswith("Se exportó 1 movimiento") for t in modals.texts))
         hoja = load_workbook(excel).active
         assert [c.value for c in hoja[2]][:2] == [REGISTRO_A, "JUAN"]
         assert hoja.max_row == 2
