@@ -124,9 +124,27 @@ def test_revisar_compares_the_report_with_the_payments_attached(
     )
     assert "más del 1 %" in aviso.mensaje
 
-    # The same through `sisub revisar`: the warning listed, nothing to correct (exit 0).
+    # A payment of another bimestre attached in May is not this period's; the cédula's bytes
+    # missing here and its SIPARE line no longer a PDF: May–June has nothing read to compare.
+    otro = _cedula(tmp_path, "cedula_bim1.pdf", pagado, "Bimestre: 01/2026")
+    services.evidencias.adjuntar(CLI_ACTOR, Mes(2026, 5), "sua", otro)
+    with services.store.session() as session:
+        filas = session.scalars(select(EvidenciaDocumento)).all()
+        for fila in filas:
+            if fila.nombre == cedula.name:
+                fila.datos = b""
+            elif fila.nombre == "linea.pdf":
+                fila.datos = b"%PDF-1.4 truncado"
+    assert _pagos(services.sisub.revisar(uuid, ana)) == [
+        (SIN_PAGO, True, True),
+        (PAGO_DIFERENTE, True, False),
+    ]
+
+    # The same through `sisub revisar`: the note and the warning listed, nothing to correct.
     services.close()
     hecho = cli(data_dir, "sisub", "revisar", "--contratista", rfc, "--periodo", "2026-2")
     assert hecho.returncode == 0, hecho.stdout + hecho.stderr
-    assert f"Aviso: {aviso.mensaje}" in hecho.stdout.splitlines()
-    assert "Nota:" not in hecho.stdout
+    lineas = hecho.stdout.splitlines()
+    assert f"Aviso: {aviso.mensaje}" in lineas
+    assert any(x.startswith("Nota: No hay pago del bimestre 3 (may–jun 2026)") for x in lineas)
+    assert "1 aviso, 1 nota." in hecho.stderr

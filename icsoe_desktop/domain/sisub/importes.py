@@ -10,7 +10,6 @@ the despensa, is the payroll's, not the receipt's): a type not listed counts as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -160,11 +159,3 @@ class Suma:
             aportacion=self.aportado,
             amortizacion=self.amortizado,
         )
-
-
-def sumar(recibos: Iterable[ReciboSisub]) -> Importes:
-    """The amounts of one worker's receipts of one bimestre for one client."""
-    suma = Suma()
-    for recibo in recibos:
-        suma.mas(recibo)
-    return suma.importes
