@@ -3,9 +3,9 @@ pago or cédula, or SIPARE's payment line, attached as the month's evidence (slo
 
 Their INFONAVIT block («Para abono en cuenta del INFONAVIT», «Vivienda») carries three lines:
 «Aportación patronal sin crédito», «Aportación patronal con crédito» and «Amortización», then
-their subtotal, updates and surcharges (reference: sisub.md, «What was paid»). SIPARE's line
-puts the aportación and the amortización in columns of their own and the sum in the last: the
-last amount of each line is the one read. The document may say its bimestre («Bimestre: 1/2026»,
+their subtotal, updates and surcharges (docs/diseno/icsoe.md, «What was paid»: a secondary
+source). SIPARE's line puts the aportación and the amortización in columns of their own and the
+sum in the last: the last amount of each line is the one read. The document may say its bimestre («Bimestre: 1/2026»,
 «Bimestre de proceso 01 2026») and its registro patronal; a line that says neither is left for
 the caller to place (the month it was attached to).
 """
