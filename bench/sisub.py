@@ -3,10 +3,12 @@ workers spread over them (on their informativa's lists), each paid weekly throug
 with a receipt naming its contract's client (about 200,000 receipts, the store filled
 directly). Timed: *Preparar* (``SisubService.preparar``: the contracts in force, every
 receipt read with its perceptions, the rows per worker and bimestre written) and *Exportar*
-(``SisubArchivosService.exportar``: Revisar, then the three CSVs), against a floor that only
+(``SisubArchivosService.exportar``: Revisar, with the bimestres' SUA and SIPARE payments attached
+as evidence read and compared, then the three CSVs), against a floor that only
 reads the same receipts with their perceptions and clients (sqlite3, no rules, no writes), in
 the same run. Prints each CPU time (goals: preparar ≤ 10 s, exportar ≤ 5 s on the figures'
-reference), the ratio to the floor and the machine's load.
+reference), the ratio to the floor, the process's peak memory in each (goal ≤ 400 MB) and the
+machine's load.
 
 Then the same three actions from the SISUB window (``SisubDialog``, offscreen, its buttons
 clicked; each done by a process of its own, services/sisub/aparte.py), each timed from the
@@ -21,6 +23,7 @@ the longest the thread worked between two ticks (what the window itself does); e
 shown.
 
     python bench/sisub.py [--contratos 50] [--trabajadores 12000] [--semanas 17] [--veces 3]
+        [--sin-ventana]
 """
 
 from __future__ import annotations
@@ -348,6 +351,27 @@ def _renglon(nombre: str, veces: list[Vez]) -> str:
     )
 
 
+def pagos(services, carpeta: Path) -> None:
+    """The bimestres' IMSS–INFONAVIT payments attached as evidence (a SUA cédula in June's, a
+    SIPARE line in August's): Revisar reads them and compares item c) with them."""
+    from icsoe_desktop.domain.evidencias import Mes
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from tests import nomina_cfdi as nc
+    from tests.services.test_repse import registro_pdf
+
+    carpeta.mkdir()
+    for mes, nombre, bimestre in ((6, "cedula.pdf", "Bimestre: 03/2026"), (8, "sipare.pdf", "")):
+        ruta = carpeta / nombre
+        ruta.write_bytes(
+            registro_pdf(
+                f"CEDULA DE DETERMINACION DE CUOTAS\nRegistro Patronal: {nc.REGISTRO_PATRONAL}\n"
+                f"{bimestre}\nAportación Patronal Sin Crédito  9,876,543.21\n"
+                "Aportación Patronal Con Crédito  1,234,567.89\nAmortización  2,345,678.90"
+            )
+        )
+        services.evidencias.adjuntar(CLI_ACTOR, Mes(2026, mes), "sua", ruta)
+
+
 def _sin_pico() -> float:
     """The process's resident memory now, its peak reset to it (Linux: ``clear_refs`` 5), so
     that the peak read after Preparar and Exportar is theirs, not the filling's."""
@@ -379,6 +403,7 @@ def main() -> None:
         try:
             almacen = Path(services.store.path)
             cpu_piso = piso(almacen)
+            pagos(services, base / "pagos")
             pico_antes = _sin_pico()
             inicio = time.thread_time()
             hecho = services.sisub.preparar(rfc, rfc, "2026-2")
