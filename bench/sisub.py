@@ -3,10 +3,12 @@ workers spread over them (on their informativa's lists), each paid weekly throug
 with a receipt naming its contract's client (about 200,000 receipts, the store filled
 directly). Timed: *Preparar* (``SisubService.preparar``: the contracts in force, every
 receipt read with its perceptions, the rows per worker and bimestre written) and *Exportar*
-(``SisubArchivosService.exportar``: Revisar, then the three CSVs), against a floor that only
+(``SisubArchivosService.exportar``: Revisar, with the bimestres' SUA and SIPARE payments attached
+as evidence read and compared, then the three CSVs), against a floor that only
 reads the same receipts with their perceptions and clients (sqlite3, no rules, no writes), in
 the same run. Prints each CPU time (goals: preparar ≤ 10 s, exportar ≤ 5 s on the figures'
-reference), the ratio to the floor and the machine's load.
+reference), the ratio to the floor, the process's peak memory in each (goal ≤ 400 MB) and the
+machine's load.
 
 Then the same three actions from the SISUB window (``SisubDialog``, offscreen, its buttons
 clicked; each done by a process of its own, services/sisub/aparte.py), each timed from the
@@ -21,11 +23,13 @@ the longest the thread worked between two ticks (what the window itself does); e
 shown.
 
     python bench/sisub.py [--contratos 50] [--trabajadores 12000] [--semanas 17] [--veces 3]
+        [--sin-ventana]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -36,8 +40,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +47,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from datos_reales import contrato, personas  # noqa: E402
+
+# After the path above: the package of this tree, not one installed elsewhere.
+from icsoe_desktop.store import cifrado  # noqa: E402
 
 
 def _clock() -> datetime:
@@ -346,13 +351,47 @@ def _renglon(nombre: str, veces: list[Vez]) -> str:
     )
 
 
+def pagos(services, carpeta: Path) -> None:
+    """The bimestres' IMSS–INFONAVIT payments attached as evidence (a SUA cédula in June's, a
+    SIPARE line in August's): Revisar reads them and compares item c) with them."""
+    from icsoe_desktop.domain.evidencias import Mes
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from tests import nomina_cfdi as nc
+    from tests.services.test_repse import registro_pdf
+
+    carpeta.mkdir()
+    for mes, nombre, bimestre in ((6, "cedula.pdf", "Bimestre: 03/2026"), (8, "sipare.pdf", "")):
+        ruta = carpeta / nombre
+        ruta.write_bytes(
+            registro_pdf(
+                f"CEDULA DE DETERMINACION DE CUOTAS\nRegistro Patronal: {nc.REGISTRO_PATRONAL}\n"
+                f"{bimestre}\nAportación Patronal Sin Crédito  9,876,543.21\n"
+                "Aportación Patronal Con Crédito  1,234,567.89\nAmortización  2,345,678.90"
+            )
+        )
+        services.evidencias.adjuntar(CLI_ACTOR, Mes(2026, mes), "sua", ruta)
+
+
+def _sin_pico() -> float:
+    """The process's resident memory now, its peak reset to it (Linux: ``clear_refs`` 5), so
+    that the peak read after Preparar and Exportar is theirs, not the filling's."""
+    from peak import peak_rss_mb
+
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+    return peak_rss_mb()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contratos", type=int, default=50)
     parser.add_argument("--trabajadores", type=int, default=12_000)
     parser.add_argument("--semanas", type=int, default=17)
     parser.add_argument("--veces", type=int, default=3, help="each window action, this many times")
+    parser.add_argument("--sin-ventana", action="store_true", help="the service alone")
     args = parser.parse_args()
+    from peak import peak_rss_mb
+
     from icsoe_desktop.services.container import open_services
 
     with tempfile.TemporaryDirectory() as temporal:
@@ -364,15 +403,22 @@ def main() -> None:
         try:
             almacen = Path(services.store.path)
             cpu_piso = piso(almacen)
+            pagos(services, base / "pagos")
+            pico_antes = _sin_pico()
             inicio = time.thread_time()
             hecho = services.sisub.preparar(rfc, rfc, "2026-2")
             cpu_preparar = time.thread_time() - inicio
+            pico_preparar = peak_rss_mb()
+            _sin_pico()
             inicio = time.thread_time()
             exportado = services.sisub_archivos.exportar(hecho.uuid, rfc, base / "salida")
             cpu_exportar = time.thread_time() - inicio
-            print("Desde la ventana…", file=sys.stderr)
-            (base / "ventana").mkdir()
-            acciones = ventana(services, rfc, hecho.uuid, base / "ventana", args.veces)
+            pico_exportar = peak_rss_mb()
+            acciones = {}
+            if not args.sin_ventana:
+                print("Desde la ventana…", file=sys.stderr)
+                (base / "ventana").mkdir()
+                acciones = ventana(services, rfc, hecho.uuid, base / "ventana", args.veces)
         finally:
             services.close()
         carga = max(carga, os.getloadavg()[0])
@@ -386,7 +432,12 @@ def main() -> None:
             f"{cpu_preparar / cpu_piso:.1f}× el piso"
         )
         print(f"  exportar: {cpu_exportar:.2f} s de CPU (meta ≤ 5 s) → {exportado.ruta.name}")
-        print("  desde la ventana (reloj; el servicio solo, en el mismo estado, justo antes):")
+        print(
+            f"  memoria: pico {pico_preparar:.0f} MB al preparar, {pico_exportar:.0f} MB al "
+            f"exportar (meta ≤ 400 MB; {pico_antes:.0f} MB antes de preparar)"
+        )
+        if acciones:
+            print("  desde la ventana (reloj; el servicio solo, en el mismo estado, justo antes):")
         for nombre, veces in acciones.items():
             print(_renglon(nombre, veces))
         print(f"  carga: {carga:.1f}")

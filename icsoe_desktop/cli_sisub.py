@@ -293,10 +293,14 @@ def _adjuntar(args: argparse.Namespace, services: Services) -> int:
 def _revisar(uuid: str, services: Services) -> int:
     problemas = services.sisub.revisar(uuid, CLI_ACTOR)
     for p in problemas:
-        print(f"{'Aviso' if p.aviso else 'Corregir'}: {p.mensaje}")
+        print(f"{p.etiqueta}: {p.mensaje}")
     errores = sum(1 for p in problemas if not p.aviso)
-    avisos = plural(len(problemas) - errores, "aviso")
-    print(f"{errores:,} por corregir, {avisos}.", file=sys.stderr)
+    notas = sum(1 for p in problemas if p.nota)
+    avisos = plural(len(problemas) - errores - notas, "aviso")
+    print(
+        f"{errores:,} por corregir, {avisos}" + (f", {plural(notas, 'nota')}." if notas else "."),
+        file=sys.stderr,
+    )
     return 1 if errores else 0
 
 

@@ -1,5 +1,6 @@
 """A month's evidence document read for what it says: the kind (declaración, acuse, opinión,
-pago), whose RFC, which period, and for an opinion of compliance its *sentido* and date — held
+pago), whose RFC, which period, for an opinion of compliance its *sentido* and date, and for an
+IMSS–INFONAVIT payment what it paid the INFONAVIT (``evidencias_pago``) — held
 to the slot it is attached to, the contratista and the month.
 
 Client portals read these PDFs (reference: icsoe-informativa.md, LISR 27-V: Provek checks the
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from icsoe_desktop.domain.evidencias import Mes
+from icsoe_desktop.domain.evidencias_pago import PagoInfonavit, leer_pago
 from icsoe_desktop.domain.informativa.acuse_imss import llano, partes
 
 DECLARACION = "declaración"
@@ -102,6 +104,9 @@ class Lectura:
     sentido: str | None = None
     fecha: date | None = None
     avisos: tuple[str, ...] = ()
+    # A payment's INFONAVIT amounts (domain/evidencias_pago.py): the SISUB's Revisar compares
+    # the report's aportaciones and amortizaciones with them.
+    infonavit: PagoInfonavit | None = None
 
     @property
     def resumen(self) -> str:
@@ -115,6 +120,8 @@ class Lectura:
             partes_.append(f"RFC {', '.join(self.rfcs)}")
         if self.periodos:
             partes_.append(f"periodo {', '.join(m.clave for m in self.periodos)}")
+        if self.infonavit:
+            partes_.append(self.infonavit.texto)
         return ", ".join(partes_)
 
 
@@ -144,6 +151,7 @@ def leer(
     rfcs, otros = _rfcs(texto, rfc, ajenos)
     periodos = _periodos(plano)
     sentido = fecha = None
+    infonavit = leer_pago(texto) if clase == PAGO else None
     if clase == OPINION:
         m = _SENTIDO.search(plano)
         sentido = (POSITIVO if m.group(1) == "positiv" else NEGATIVO) if m else None
@@ -166,7 +174,7 @@ def leer(
         )
     elif not periodos and esperado in (DECLARACION, ACUSE):
         avisos.append("no dice el periodo")
-    return Lectura(clase, rfcs, periodos, sentido, fecha, tuple(avisos))
+    return Lectura(clase, rfcs, periodos, sentido, fecha, tuple(avisos), infonavit)
 
 
 def _con_articulo(clase: str) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from icsoe_desktop.demo.acuse_infonavit import acuse_infonavit_pdf
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
@@ -85,6 +85,8 @@ def test_the_sisub_from_preparar_to_presentar(
     click(qtbot, dialogo.revisar)
     qtbot.waitUntil(lambda: len(modals.texts) == 1)
     assert "Captura el número de contrato SISUB" in modals.texts[0]
+    # No payment of the bimestre attached as evidence: a note, nothing to correct.
+    assert "\nNota: No hay pago del bimestre 3 (may–jun 2026) en la evidencia" in modals.texts[0]
 
     type_text(qtbot, dialogo.numero, "SISUB-7")
     for clave, edit in dialogo.sitio.items():
@@ -93,6 +95,12 @@ def test_the_sisub_from_preparar_to_presentar(
     dialogo.entidad.setCurrentIndex(dialogo.entidad.findData(SITIO.entidad))
     click(qtbot, dialogo.guardar_contrato)
     qtbot.waitUntil(lambda: dialogo.contratos_model.index(0, 5).data() == "SISUB-7")
+    click(qtbot, dialogo.revisar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 2)
+    assert modals.texts[1].startswith(
+        "Revisar no encontró nada que corregir.\nNota: No hay pago del bimestre 3"
+    )
+    assert modals.messages[1].icon == QMessageBox.Icon.Information
 
     # An amount corrected by hand, on its page: its origin says so.
     dialogo.editores.setCurrentIndex(1)
@@ -107,9 +115,9 @@ def test_the_sisub_from_preparar_to_presentar(
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(tmp_path / "salida"))
     click(qtbot, dialogo.exportar)
     wait_operations(qtbot)
-    qtbot.waitUntil(lambda: len(modals.texts) == 2)
-    assert "Se escribió" in modals.texts[1]
-    assert "Los CSV llevan las columnas del formato incluido en icsoe-desktop" in modals.texts[1]
+    qtbot.waitUntil(lambda: len(modals.texts) == 3)
+    assert "Se escribió" in modals.texts[2]
+    assert "Los CSV llevan las columnas del formato incluido en icsoe-desktop" in modals.texts[2]
     assert (
         tmp_path / "salida" / f"SISUB {rfc} 2026-2" / "3_SISUB_Ley_29_bis_DetalleTrab.csv"
     ).exists()
@@ -121,17 +129,17 @@ def test_the_sisub_from_preparar_to_presentar(
     )
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(escaneo), ""))
     click(qtbot, dialogo.presentar)
-    qtbot.waitUntil(lambda: len(modals.texts) == 3)
-    assert "--declarado, --folio y --fecha" in modals.texts[2]
+    qtbot.waitUntil(lambda: len(modals.texts) == 4)
+    assert "--declarado, --folio y --fecha" in modals.texts[3]
     acuse = tmp_path / "acuse.pdf"
     acuse.write_bytes(acuse_infonavit_pdf(rfc=rfc))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(acuse), ""))
     modals.answer("Registrar", "Aceptar")
     click(qtbot, dialogo.presentar)
-    qtbot.waitUntil(lambda: len(modals.texts) == 5)
-    assert "«SISUB-2026-0001234»" in modals.texts[3] and "15/09/2026 11:20" in modals.texts[3]
-    assert "<" not in modals.texts[3]  # read aloud as it is shown
-    assert modals.texts[4] == "Presentado: folio SISUB-2026-0001234."
+    qtbot.waitUntil(lambda: len(modals.texts) == 6)
+    assert "«SISUB-2026-0001234»" in modals.texts[4] and "15/09/2026 11:20" in modals.texts[4]
+    assert "<" not in modals.texts[4]  # read aloud as it is shown
+    assert modals.texts[5] == "Presentado: folio SISUB-2026-0001234."
     qtbot.waitUntil(lambda: not dialogo.guardar_contrato.isEnabled())
     assert "Presentado" in dialogo.estado.text() and not dialogo.preparar.isEnabled()
     assert not dialogo.anotar.isEnabled() and dialogo.complementario.isEnabled()

@@ -193,3 +193,9 @@ class Problema:
     campo: str | None = None
     renglon: int | None = None
     aviso: bool = False  # True: worth a look, does not keep the informativa from being signed
+    nota: bool = False  # True (with aviso): said for the clerk to know, nothing to correct
+
+    @property
+    def etiqueta(self) -> str:
+        """How the lists head it: «Corregir», «Aviso» or «Nota»."""
+        return "Nota" if self.nota else "Aviso" if self.aviso else "Corregir"

@@ -9,16 +9,18 @@ why (then a warning only); amounts the clerk edited are compared with the receip
 contract's service is one the contratista's REPSE registration authorised, and the registration
 was in force the whole period (warnings, as the informativa's Revisar says them); a worker
 missing from one bimestre of a contract in force in both, whom his receipts show in it (a
-warning)."""
+warning); the aportaciones and amortizaciones against the bimestre's payment attached as
+evidence (``pagado.py``: a warning over 1 %, a note without one)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 
 from icsoe_desktop.domain.informativa import repse
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Problema
+from icsoe_desktop.domain.sisub import pagado
 from icsoe_desktop.domain.sisub.archivos import Vacia
 from icsoe_desktop.domain.sisub.layout import TITULOS_ARCHIVO, sin_ansi
 from icsoe_desktop.domain.sisub.modelo import (
@@ -50,6 +52,7 @@ CODIGOS = (
     SIN_NUMERO, SITIO_INCOMPLETO, SIN_TRABAJADORES, SIN_REGISTRO, SIN_IMPORTES,
     ICSOE_CONTRATO, ICSOE_TRABAJADOR, ICSOE_TIPO, ICSOE_MOTIVO, IMPORTE_RECIBOS, NO_ANSI,
     REPSE_NO_AUTORIZADO, REPSE_VENCIDO, FALTA_BIMESTRE, SIN_REPSE, COLUMNA_VACIA,
+    *pagado.CODIGOS,
 )  # fmt: skip
 # Per (client's RFC, NSS): the bimestres of the period whose receipts name that client.
 Recibos = dict[tuple[str, str], frozenset[int]]
@@ -344,12 +347,14 @@ def revisar(
     registro: Registro | None = None,
     recibos: Recibos | None = None,
     vacias: Iterable[Vacia] = (),
+    pagados: Sequence[pagado.Pagado] | None = None,
 ) -> list[Problema]:
     """Every check's problems, in order. ``propuestos``: per worker row (uuid) what the
     receipts propose now; ``registro``: the contratista's REPSE registration (None: none
     captured, an error); ``recibos``: the bimestres the receipts show each worker in, per
     client; ``vacias``: the required columns the CSVs would leave empty (told when nothing
-    else is to correct: the checks above name most of them better)."""
+    else is to correct: the checks above name most of them better); ``pagados``: the
+    bimestres' payments attached as evidence (``pagado.py``; None: not compared)."""
     if reporte.tipo == SIN_ACTIVIDAD and not reporte.contratos:
         problemas = list(_icsoe(reporte, icsoe, {}))
     else:
@@ -357,6 +362,7 @@ def revisar(
             *(p for check in CHECKS for p in check(reporte, icsoe, propuestos or {})),
             *_bimestre_faltante(reporte, recibos or {}),
             *_repse(reporte, registro),
+            *(pagado.comparar(reporte, pagados) if pagados is not None else ()),
         ]
     problemas += _sin_repse(registro)
     if not any(not p.aviso for p in problemas):

@@ -754,12 +754,13 @@ class SisubDialog(QDialog):
         )
 
     def _revisado(self, problemas: list[Problema]) -> None:
-        if not problemas:
-            msgbox.information(self, "Revisar no encontró nada que corregir.", TITLE)
-            return
-        lineas = [f"{'Aviso' if p.aviso else 'Corregir'}: {p.mensaje}" for p in problemas[:20]]
+        lineas = [f"{p.etiqueta}: {p.mensaje}" for p in problemas[:20]]
         if len(problemas) > 20:
             lineas.append(f"… y {len(problemas) - 20:,} más.")
+        if all(p.nota for p in problemas):  # notes only: nothing to correct nor to look at
+            lineas.insert(0, "Revisar no encontró nada que corregir.")
+            msgbox.information(self, "\n".join(lineas), TITLE)
+            return
         msgbox.warning(self, "\n".join(lineas), TITLE)
 
     def _guardar_contrato(self) -> None:

@@ -7,15 +7,16 @@ receipt are proposed too, without amounts, for the clerk to complete."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
-from icsoe_desktop.domain.sisub.importes import ReciboSisub, sumar
+from icsoe_desktop.domain.sisub.importes import ReciboSisub, Suma
 from icsoe_desktop.domain.sisub.modelo import Importes, bimestres
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.nomina.consulta import vigente
@@ -26,10 +27,9 @@ from icsoe_desktop.store.models import (
     ReciboNomina,
     SubcontratacionNomina,
 )
-from icsoe_desktop.store.queries import TANDA, trabajadores_de_contratos
+from icsoe_desktop.store.queries import trabajadores_de_contratos
 
 SIN_RECIBOS = "Lista de la informativa ICSOE, sin recibos"
-_LOTE = 30_000  # SQLite's bound on parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,31 +44,77 @@ class Propuesta:
 Clave = tuple[int, int, str]  # (contract id, bimestre, NSS)
 
 
-def _por_lotes(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for inicio in range(0, len(ids), _LOTE):
-        yield ids[inicio : inicio + _LOTE]
-
-
 def _detalles(
-    session: Session, ids: Sequence[int]
+    session: Session, ids: Select[Any]
 ) -> tuple[dict[int, list[tuple[str, int]]], dict[int, int]]:
+    """The perceptions (SAT type, gravado + exento) and the days of incapacidad of the receipts
+    ``ids`` selects (a subquery: SQLite reads it once, no list of ids is bound)."""
     percepciones: dict[int, list[tuple[str, int]]] = defaultdict(list)
     dias: dict[int, int] = defaultdict(int)
     p, i = PercepcionNomina, IncapacidadNomina
-    for parte in _por_lotes(ids):
-        for recibo_id, tipo, gravado, exento in session.execute(
-            select(p.recibo_id, p.tipo, p.gravado, p.exento)
-            .where(p.recibo_id.in_(parte))
-            .execution_options(yield_per=TANDA)
-        ):
-            percepciones[recibo_id].append((tipo, gravado + exento))
-        for recibo_id, d in session.execute(
-            select(i.recibo_id, i.dias)
-            .where(i.recibo_id.in_(parte))
-            .execution_options(yield_per=TANDA)
-        ):
-            dias[recibo_id] += d
+    conexion = session.connection()  # plain rows: no ORM loading for 200,000 of them
+    for recibo_id, tipo, importe in conexion.execute(
+        select(p.recibo_id, p.tipo, p.gravado + p.exento).where(p.recibo_id.in_(ids))
+    ):
+        percepciones[recibo_id].append((tipo, importe))
+    for recibo_id, d in conexion.execute(select(i.recibo_id, i.dias).where(i.recibo_id.in_(ids))):
+        dias[recibo_id] += d
     return percepciones, dias
+
+
+def _meses(periodo: Periodo) -> list[tuple[date, date]]:
+    """The period's months, first and last day: the receipts are read a month at a time (the
+    period's 200,000 with their perceptions, read at once, took some 300 MB)."""
+    meses = []
+    inicio = periodo.inicio
+    while inicio <= periodo.fin:
+        siguiente = date(inicio.year + inicio.month // 12, inicio.month % 12 + 1, 1)
+        meses.append((inicio, min(periodo.fin, siguiente - timedelta(days=1))))
+        inicio = siguiente
+    return meses
+
+
+def _del_mes(clientes: list[str], desde: date, hasta: date) -> list[ColumnElement[bool]]:
+    """The receipts in force ending from ``desde`` to ``hasta`` that name one of
+    ``clientes`` (joined to their subcontrataciones)."""
+    r, s = ReciboNomina, SubcontratacionNomina
+    return [
+        s.rfc.in_(clientes),
+        r.fecha_final >= desde,
+        r.fecha_final <= hasta,
+        r.nss != "",
+        vigente(),
+    ]
+
+
+def _recibos(session: Session, donde: list[ColumnElement[bool]]) -> Sequence[Any]:
+    """The receipts ``donde`` selects with what the SISUB reads of them, in their end date's
+    order (plain rows, read whole: a month of them at most)."""
+    r, s = ReciboNomina, SubcontratacionNomina
+    return (
+        session.connection()
+        .execute(
+            select(
+                r.id,
+                r.nss,
+                r.curp,
+                r.nombre,
+                r.registro_patronal,
+                r.fecha_final,
+                r.sbc,
+                s.rfc,
+                s.porcentaje,
+                r.fecha_inicial,
+                r.dias_pagados,
+                # The deducciones 010 as the import keeps them (no child table of their own).
+                func.coalesce(func.json_extract(r.detalle, "$.v"), 0).label("vivienda"),
+            )
+            .join(s, s.recibo_id == r.id)
+            .where(*donde)
+            .order_by(r.fecha_final, r.id)
+        )
+        .all()
+    )
 
 
 def _contrato_de(
@@ -102,61 +148,49 @@ def proponer(
     ):
         listas[contrato_id].add(nss)
         personas.setdefault(nss, (curp, nombre))
-    r, s = ReciboNomina, SubcontratacionNomina
-    filas = session.execute(
-        select(
-            r.id,
-            r.nss,
-            r.curp,
-            r.nombre,
-            r.registro_patronal,
-            r.fecha_final,
-            r.sbc,
-            s.rfc,
-            s.porcentaje,
-            r.fecha_inicial,
-            r.dias_pagados,
-            # The deducciones 010 as the import keeps them (no child table of their own).
-            func.coalesce(func.json_extract(r.detalle, "$.v"), 0).label("vivienda"),
-        )
-        .join(s, s.recibo_id == r.id)
-        .where(
-            s.rfc.in_(list(por_cliente)),
-            r.fecha_final >= periodo.inicio,
-            r.fecha_final <= periodo.fin,
-            r.nss != "",
-            vigente(),
-        )
-        .order_by(r.fecha_final, r.id)
-        .execution_options(yield_per=TANDA)
-    ).all()
-    percepciones, dias = _detalles(session, sorted({f.id for f in filas}))
     dos = bimestres(periodo)
-    recibos: dict[Clave, list[ReciboSisub]] = defaultdict(list)
+    fin_del_primero = dos[0].fin
+    fines = {b.numero: b.fin for b in dos}
+    sumas: dict[Clave, Suma] = defaultdict(Suma)
     ultimo: dict[Clave, tuple[str, str, str]] = {}
-    for leidos, f in enumerate(filas, 1):
-        avance(leidos, len(filas))
-        bimestre = dos[0] if dos[0].contiene(f.fecha_final) else dos[1]
-        contrato = _contrato_de(por_cliente[f.rfc.upper()], f.nss, listas, bimestre.fin)
-        clave = (contrato.id, bimestre.numero, f.nss)
-        recibos[clave].append(
-            ReciboSisub(
-                f.fecha_final,
-                f.sbc,
-                f.porcentaje,
-                tuple(percepciones[f.id]),
-                dias[f.id],
-                (f.fecha_final - f.fecha_inicial).days + 1,
-                f.dias_pagados,
-                int(f.vivienda or 0),
-            )
+    meses = _meses(periodo)
+    for hechos, (desde, hasta) in enumerate(meses, 1):
+        donde = _del_mes(list(por_cliente), desde, hasta)
+        filas = _recibos(session, donde)
+        ids = select(ReciboNomina.id).join(
+            SubcontratacionNomina, SubcontratacionNomina.recibo_id == ReciboNomina.id
         )
-        ultimo[clave] = (f.curp, f.nombre, f.registro_patronal)
+        percepciones, dias = _detalles(session, ids.where(*donde))
+        # Unpacked, not read by name: 200,000 rows of twelve columns.
+        for (
+            recibo_id, nss, curp, nombre, registro, fecha_final, sbc, rfc, porcentaje,
+            fecha_inicial, dias_pagados, vivienda,
+        ) in filas:  # fmt: skip
+            bimestre = dos[0] if fecha_final <= fin_del_primero else dos[1]
+            contrato = _contrato_de(por_cliente[rfc.upper()], nss, listas, fines[bimestre.numero])
+            clave = (contrato.id, bimestre.numero, nss)
+            sumas[clave].mas(
+                ReciboSisub(
+                    fecha_final,
+                    sbc,
+                    porcentaje,
+                    tuple(percepciones.get(recibo_id, ())),
+                    dias.get(recibo_id, 0),
+                    (fecha_final - fecha_inicial).days + 1,
+                    dias_pagados,
+                    int(vivienda or 0),
+                )
+            )
+            ultimo[clave] = (curp, nombre, registro)
+        del filas, percepciones, dias
+        avance(hechos, len(meses))
     propuestas = {
         clave: Propuesta(
-            *ultimo[clave], sumar(lista), plural(len(lista), "recibo CFDI", "recibos CFDI")
+            *ultimo[clave],
+            suma.importes,
+            plural(suma.recibos, "recibo CFDI", "recibos CFDI"),
         )
-        for clave, lista in recibos.items()
+        for clave, suma in sumas.items()
     }
     avance(1, 1)  # no receipts: their share done all the same
     for contrato in contratos:

@@ -69,6 +69,7 @@ from icsoe_desktop.services.sisub.propuesta import Propuesta, proponer
 from icsoe_desktop.services.sisub.revisar import (
     bimestres_con_recibos,
     icsoe_del_periodo,
+    pagos_adjuntos,
     propuestos_editados,
     registro_repse,
 )
@@ -368,9 +369,10 @@ class SisubService:
             registro = registro_repse(session, contratista.id)
             recibos = sin_los_quitados(session, row.id, bimestres_con_recibos(session, reporte))
             sujeto, _pdf = sujeto_de(session, contratista, reporte)
+            pagados = pagos_adjuntos(session, reporte.periodo)
         layouts = Guias(self._store, self._audit, self._clock).layouts()
         faltan = vacias(filas(reporte, sujeto, layouts), layouts)
-        return reporte, revisar(reporte, icsoe, propuestos, registro, recibos, faltan)
+        return reporte, revisar(reporte, icsoe, propuestos, registro, recibos, faltan, pagados)
 
     def del_contratante(
         self, uuid: str, actor: str | None, accion: Accion, contratante: str

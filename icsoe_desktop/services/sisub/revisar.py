@@ -1,16 +1,25 @@
 """What Revisar compares the SISUB report with, read in the caller's unit of work: the ICSOE
 informativa of the period (its type, the contracts started in it and their workers' NSS),
 what the receipts propose now for the rows the clerk edited, the bimestres the receipts show
-each worker in, and the contratista's REPSE registration."""
+each worker in, the contratista's REPSE registration, and the bimestres' IMSS–INFONAVIT payments
+attached as the months' evidence (read again, by the bounded PDF reader, for their INFONAVIT
+amounts)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import logging
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.evidencias import Mes
+from icsoe_desktop.domain.evidencias_pago import leer_pago
 from icsoe_desktop.domain.informativa.modelo import SIN_INFORMACION, Periodo
 from icsoe_desktop.domain.sisub.modelo import Importes, ReporteSisub, bimestres
+from icsoe_desktop.domain.sisub.pagado import Pagado
 from icsoe_desktop.domain.sisub.revision import Icsoe, Recibos, Registro
+from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
 from icsoe_desktop.services.informativa.repse import registro_de
 from icsoe_desktop.services.nomina.consulta import vigente
 from icsoe_desktop.services.sisub.propuesta import proponer
@@ -19,12 +28,16 @@ from icsoe_desktop.store.models import (
     Contratante,
     ContratoRow,
     ContratoTrabajador,
+    EvidenciaDocumento,
     InformativaRow,
     ReciboNomina,
     SisubTrabajador,
     SubcontratacionNomina,
 )
 from icsoe_desktop.store.queries import TANDA
+
+log = logging.getLogger(__name__)
+PAGO_IMSS_INFONAVIT = "sua"  # the month's evidence slot (domain/evidencias.py DOCUMENTOS)
 
 
 def icsoe_del_periodo(session: Session, contratista_id: int, periodo: Periodo) -> Icsoe:
@@ -120,3 +133,46 @@ def registro_repse(session: Session, contratista_id: int) -> Registro | None:
         return None
     row, servicios = encontrado
     return Registro(row.aviso, row.vence, tuple(servicios))
+
+
+def pagos_adjuntos(session: Session, periodo: Periodo) -> list[Pagado]:
+    """The IMSS–INFONAVIT payments attached as evidence of the period's months or the month
+    after (for every client or for one; each file once), that show INFONAVIT amounts, placed
+    in the bimestre they say (or, saying none, their month's): those of a bimestre outside the
+    period are left out. A file whose bytes this desktop lacks, or that no longer reads, is
+    left out too (its board says so)."""
+    meses = [Mes(periodo.anio, n) for n in range(4 * periodo.numero - 3, 4 * periodo.numero + 1)]
+    meses.append(meses[-1].siguiente)
+    filas = session.scalars(
+        select(EvidenciaDocumento)
+        .options(undefer(EvidenciaDocumento.datos))
+        .where(
+            EvidenciaDocumento.tipo == PAGO_IMSS_INFONAVIT,
+            EvidenciaDocumento.mes.in_([m.clave for m in meses]),
+            EvidenciaDocumento.deleted.is_(False),
+        )
+        .order_by(EvidenciaDocumento.mes, EvidenciaDocumento.id)
+    ).all()
+    del_periodo = {b.numero for b in bimestres(periodo)}
+    pagados: list[Pagado] = []
+    vistos: set[str] = set()
+    for fila in filas:
+        if fila.sha256 in vistos or not fila.datos:
+            continue
+        vistos.add(fila.sha256)
+        try:
+            texto = leer_acuse(fila.datos, fila.nombre).texto
+        except ValidationError as exc:
+            log.warning("Pago %s de %s no se leyó: %s", fila.nombre, fila.mes, exc.code)
+            continue
+        pago = leer_pago(texto)
+        if pago is None:
+            continue  # a bank receipt, or a month without the bimestre's part
+        mes = Mes.de_texto(fila.mes)
+        if pago.bimestre is not None:
+            anio, numero = pago.bimestre
+        else:
+            anio, numero = mes.anio, (mes.mes + 1) // 2
+        if anio == periodo.anio and numero in del_periodo:
+            pagados.append(Pagado(fila.nombre, fila.mes, numero, pago))
+    return pagados
