@@ -129,8 +129,13 @@ class Application(QObject):
         # fitted only on the loop's first turn (late on a busy PC) the first frame would differ.
         if login.encajar():
             centrar(login)
-        login.primer_cuadro.connect(login.seguir_contenido)  # once it is drawn
+        # Once it is drawn: following its contents' size, and the sign-in's store opened in the
+        # background (its imports and key lookup would take the GIL from the first frame).
+        login.primer_cuadro.connect(login.seguir_contenido)
+        login.primer_cuadro.connect(self._abrir_acceso)
         login.show()
+
+    def _abrir_acceso(self) -> None:
         en_segundo_plano(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
         )

@@ -8,7 +8,6 @@ import pytest
 
 from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
 from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
-from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORTADO
 from tests import archivos_de_nomina as nomina
 from tests.conftest import services_copying
 from tests.gui.helpers import click, wait_operations
@@ -91,11 +90,11 @@ def test_movimientos_files_with_a_title_a_total_and_the_manuals_catalogue(
     view.import_from(nomina.xlsx_movimientos_titulo_y_total(tmp_path / "mayo.xlsx", rows))
     wait_operations(qtbot)
     first, *notes = modals.texts[-1].splitlines()
-    assert first == MSG_IMPORTADO.format(nuevos=6, existentes=0)
+    assert first == "Se importaron 6 movimientos nuevos (0 ya existían)."
     assert "Fila 10: se dejó fuera (fila de totales «Total»)." in notes
     view.import_from(nomina.csv_movimientos_catalogo_del_manual(tmp_path / "manual.csv", rows))
     wait_operations(qtbot)
-    assert modals.texts[-1] == MSG_IMPORTADO.format(nuevos=0, existentes=6)
+    assert modals.texts[-1] == "Se importaron 0 movimientos nuevos (6 ya existían)."
 
 
 def test_every_problem_of_every_row_with_the_sheets_row(qtbot, services, modals, tmp_path):

@@ -6,7 +6,6 @@ receipts its workers lack (one per missing week, quincena…) counted as the boa
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,7 +21,7 @@ from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.services.evidencias import recibos_esperados
 from icsoe_desktop.services.evidencias.tablero import leer, meses_hasta
 from icsoe_desktop.services.plazos import Fuente, Lectura
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def _semanas(path: Path, meses: list[Mes], hoy: date) -> dict[tuple[str, Mes], i
                     for mes in meses
                     for cliente, lineas in recibos_esperados.del_mes(session, mes, hoy).items()
                 }
-        except (DBAPIError, sqlite3.Error):
+        except (DBAPIError, cifrado.Error):
             return {}
         finally:
             engine.dispose()
