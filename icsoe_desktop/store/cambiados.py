@@ -11,8 +11,8 @@ Each transaction also counts, in the same transaction, the kinds it wrote under 
 number (``clases_cambiadas``, one row per kind and writer: ``anotar``), so another program's
 commit is told to the open app kind by kind (store/vigencia.py) — the command line importing
 receipts beside the app wakes its receipts' windows. Kill-safe by construction: the count
-commits with the rows or not at all. Writes made outside a session (a raw connection's bulk
-insert) are not counted: those of movements have their own record (``movimientos_cambiados``).
+commits with the rows or not at all. A bulk insert through the driver, which the session does
+not see, says its kinds with ``anotar`` (the receipts' and the movements' imports).
 """
 
 from __future__ import annotations
@@ -155,6 +155,12 @@ def _al_ejecutar(estado: ORMExecuteState) -> None:
             _anotar(estado.session, _clases({tabla.name}))
 
 
+def anotar(session: Session, clases: set[str]) -> None:
+    """``clases`` written in ``session``'s transaction by statements it does not see (a bulk
+    insert through the driver): counted and announced as its own writes are."""
+    _anotar(session, set(clases))
+
+
 def _anotar(session: Session, clases: set[str]) -> None:
     """``clases`` written by this transaction: kept for the announcement, and counted in the
     file once per transaction and kind (store/vigencia.py reads the other writers' counts)."""
@@ -199,4 +205,4 @@ def seguidas(
     return sessions
 
 
-__all__ = ["CLASE_DE_TABLA", "CONFIRMADAS", "SIN_VENTANA", "Escritor", "seguidas"]
+__all__ = ["CLASE_DE_TABLA", "CONFIRMADAS", "SIN_VENTANA", "Escritor", "anotar", "seguidas"]

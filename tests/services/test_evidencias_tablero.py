@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import delete, update
 
+from icsoe_desktop.domain.cambios import EVIDENCIAS, NOMINA
 from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.accounts import Registration
@@ -115,6 +116,7 @@ def test_the_board_counts_the_missing_weeks_estado_names(services, data_dir, tmp
     recibos = list(
         nc.nomina(nc.Emisor(), nc.trabajadores(4, seed=5), nc.semanas(date(2026, 10, 5), 3))
     )
+    recibos_todos = list(recibos)
     del recibos[4]  # the first worker's second week (periods, then workers)
     _importar(services, tmp_path / "oct", recibos)
     estado = {e.contratante: e for e in services.evidencias.estado(CLI_ACTOR, OCTUBRE)}
@@ -141,3 +143,17 @@ def test_the_board_counts_the_missing_weeks_estado_names(services, data_dir, tmp
         (e.contratante, e.mes): e.faltan for e in services.vencimientos.tablero(ANA).evidencias
     }
     assert pendientes[(cliente, OCTUBRE)] == celda.texto
+    # The missing week imported by the command line beside the app (a process of its own): the
+    # app's look names the receipts and the evidence, and Vencimientos counts it no more.
+    from tests.test_cli_movimientos import cli
+
+    mirar = services.store.vigencia.clases_de_fuera
+    assert mirar(services.store.escritor.proceso) == set()  # the first look takes note
+    faltante = nc.escribir(tmp_path / "semana", [recibos_todos[4]])
+    hecho = cli(data_dir, "nomina", "importar", faltante)
+    assert hecho.returncode == 0, hecho.stderr
+    assert {NOMINA, EVIDENCIAS} <= mirar(services.store.escritor.proceso)
+    pendientes = {
+        (e.contratante, e.mes): e.faltan for e in services.vencimientos.tablero(ANA).evidencias
+    }
+    assert pendientes[(cliente, OCTUBRE)] == f"Faltan {len(estado[cliente].faltan) - cuantos}"

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from icsoe_desktop.domain.cambios import NOMINA
 from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.evidencias import Mes
 from icsoe_desktop.services.evidencias import recibos_esperados
@@ -63,18 +64,33 @@ def por_entregar(path: Path, empresa: EmpresaInfo, hoy: date) -> list[EvidenciaP
     return pendientes
 
 
+# The last count of each store, by what its receipts' writes were when it was read: a board
+# woken by any change (a capture, another empresa's sync) reads the receipts of two months
+# again only when receipts were written since (their writers' counts, ``clases_cambiadas``).
+_CONTADAS: dict[Path, tuple[object, dict[tuple[str, Mes], int]]] = {}
+_MARCA_NOMINA = (
+    "SELECT count(*), coalesce(sum(n), 0), coalesce(max(momento), 0) FROM clases_cambiadas "
+    "WHERE clase = ?"
+)
+
+
 def _semanas(path: Path, meses: list[Mes], hoy: date) -> dict[tuple[str, Mes], int]:
     """(client, month) → the receipts its workers lack. A store of a release without the
     receipts' periodicity counts none (its cells say what its documents lack)."""
     with closing(plain.connect(path)) as conn:
         engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
         try:
+            marca = (tuple(meses), hoy, *conn.execute(_MARCA_NOMINA, (NOMINA,)).fetchone())
+            if (hecho := _CONTADAS.get(path)) is not None and hecho[0] == marca:
+                return hecho[1]
             with Session(engine) as session:
-                return {
+                contadas = {
                     (cliente, mes): len(lineas)
                     for mes in meses
                     for cliente, lineas in recibos_esperados.del_mes(session, mes, hoy).items()
                 }
+            _CONTADAS[path] = (marca, contadas)
+            return contadas
         except (DBAPIError, cifrado.Error):
             return {}
         finally:

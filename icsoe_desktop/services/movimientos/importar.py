@@ -61,7 +61,7 @@ from icsoe_desktop.services.movimientos.servicio import (
     MovimientosService,
     Progress,
 )
-from icsoe_desktop.store import bulk_indexes
+from icsoe_desktop.store import bulk_indexes, cambiados
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
@@ -428,6 +428,8 @@ class MovimientosImporter:
                 avance(size, size)  # Cancelar, or a withdrawal, at the very end: still none
                 writer.finish()
                 report.importados = writer.inserted
+                if writer.inserted:  # through the driver: told to another program's windows
+                    cambiados.anotar(session, {MOVIMIENTOS, LOTES})
                 self._audit.record(
                     session,
                     actor,

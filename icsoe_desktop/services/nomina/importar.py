@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.cambios import NOMINA
+from icsoe_desktop.domain.cambios import EVIDENCIAS, NOMINA
 from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
 from icsoe_desktop.domain.nomina import (
@@ -42,7 +42,7 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.en_curso import Cancelado, Progreso, cancelable
 from icsoe_desktop.services.nomina import fuentes
-from icsoe_desktop.store import evidencia_conteo, plain
+from icsoe_desktop.store import cambiados, evidencia_conteo, plain
 from icsoe_desktop.store.db import Store, checkpoint, rare_checkpoints
 from icsoe_desktop.store.models import (
     IncapacidadNomina,
@@ -374,6 +374,8 @@ class _Lector:
         reporte.sustituidos += len(nuevos) - len(quedan)
         reporte.sustituidos += _sustituir(session, quedan)
         _insertar(conn, quedan)
+        if quedan:  # written through the driver: counted for another program's windows too
+            cambiados.anotar(session, {NOMINA, EVIDENCIAS})
         sello_sat_verificado(session, verificados)
         return quedan
 
