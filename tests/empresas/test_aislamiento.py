@@ -74,6 +74,36 @@ def test_only_an_administrator_grants_or_creates(data_dir, ids) -> None:
         services.close()
 
 
+def test_an_rfc_already_there_or_a_file_left_behind_is_never_made_a_new_empresa(
+    data_dir, ids
+) -> None:
+    """Nueva empresa with an RFC the catalog has: refused, the catalog as it was. With a store
+    file left in its folder by an empresa removed from the catalog: refused, the file kept."""
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.paths import DATABASE_FILE
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.empresas.servicio import EMPRESAS_DIR
+
+    services = open_services(data_dir)
+    try:
+        antes = services.empresas.listar(ANA)
+        with pytest.raises(ValidationError) as repetida:
+            services.empresas.crear(CLIENTES[1].rfc, "Otra Razón Social", ANA)
+        assert repetida.value.code == "empresa_duplicada"
+        assert repetida.value.message == f"La empresa con RFC {CLIENTES[1].rfc} ya existe."
+        dejado = data_dir / EMPRESAS_DIR / "DDD040404DD4" / DATABASE_FILE
+        dejado.parent.mkdir(parents=True)
+        dejado.write_bytes(b"la base de una empresa que se quito del catalogo")
+        with pytest.raises(ValidationError) as encima:
+            services.empresas.crear("DDD040404DD4", "Distribuidora Cuatro", ANA)
+        assert encima.value.code == "archivo_existente"
+        assert "Muévelo a otra carpeta o bórralo antes de crear la empresa." in encima.value.message
+        assert dejado.read_bytes() == b"la base de una empresa que se quito del catalogo"
+        assert services.empresas.listar(ANA) == antes
+    finally:
+        services.close()
+
+
 def _cli(data_dir, *args: str) -> subprocess.CompletedProcess:
     return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *args],

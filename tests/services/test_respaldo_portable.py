@@ -29,6 +29,8 @@ from icsoe_desktop.services.respaldo.backup import (
     RespaldoPideCodigo,
     codigo_equivocado,
 )
+from icsoe_desktop.services.respaldo.cortado import con_llave as cortado_con_llave
+from icsoe_desktop.services.respaldo.cortado import por_tamano as cortado_por_tamano
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store import cifrado
 from tests import preloaded, respaldos
@@ -507,7 +509,9 @@ def test_a_truncated_backup_is_called_incomplete_not_another_pcs_code(
             (_cortado(propio, "primera.icsoe-respaldo", 1000), None),
             (_cortado(propio, "en-pagina.icsoe-respaldo", paginas // 2 * pagina), None),
             (_cortado(propio, "a-media.icsoe-respaldo", paginas // 2 * pagina + 700), None),
-            (_cortado(plano, "plano.icsoe-respaldo", plano.stat().st_size // 2), None),
+            # A plain one cut at a page's end and in the middle of one (its pages: 4096 bytes).
+            (_cortado(plano, "plano.icsoe-respaldo", plano.stat().st_size // 8192 * 4096), None),
+            (_cortado(plano, "plano-a-media.icsoe-respaldo", plano.stat().st_size // 2 + 9), None),
             (_cortado(de_antes, "antes-en-pagina.icsoe-respaldo", 3 * pagina), None),
             (_cortado(de_antes, "antes-a-media.icsoe-respaldo", 3 * pagina + 10), None),
             # Another installation's, with its code typed: that code opens its first page.
@@ -539,6 +543,10 @@ def test_a_truncated_backup_is_called_incomplete_not_another_pcs_code(
         assert danado.value.code == "respaldo_danado"
         assert _asides(data_dir) == []
         assert services.movimientos.count(Filtro()) == 3
+        # A file gone between the restore's steps tells nothing of a cut: its own message stands.
+        ido = tmp_path / "ido.icsoe-respaldo"
+        assert not cortado_por_tamano(ido, True)
+        assert not cortado_con_llave(ido, cifrado.INSTALACION)
     finally:
         services.close()
 
