@@ -8,10 +8,10 @@ PYTHON_KEYRING_BACKEND (how the test suite puts in its own) that does not keep s
 or drop them. Otherwise there is no keyring: nothing secret is saved and the user is told.
 
 The choice is made once per process (per PYTHON_KEYRING_BACKEND), and cheaply: this system's own
-keyring is tried first, one import and one probe. Asking keyring to choose walks every installed
-backend's entry point and probes each (100–270 ms of CPU, on the sign-in's path, where the store
-key is read beside the login window); that walk is left for a system whose own keyring is not
-there, or a keyring configuration file that names another.
+keyring is tried first, one import and one probe, then keyring's other OS keyrings. Asking
+keyring to choose would walk every installed backend's entry point and probe each (100–270 ms
+of CPU, on the sign-in's path, where the store key is read beside the login window), to find
+backends the app never takes.
 """
 
 from __future__ import annotations
@@ -93,36 +93,62 @@ def choose_backend() -> KeyringBackend | None:
     return found
 
 
-def _nativo() -> KeyringBackend | None:
-    """This system's own keyring when it can be used here (its probe: Windows' credential API
+# keyring's own OS keyrings, the only ones the app takes, in the order they are tried when
+# this system's own is not there (a third-party backend is never taken, so the entry points of
+# every installed one are never walked).
+_DEL_SISTEMA = tuple(
+    dict.fromkeys(
+        (
+            _NATIVO,
+            "keyring.backends.SecretService.Keyring",
+            "keyring.backends.kwallet.DBusKeyring",
+            "keyring.backends.libsecret.Keyring",
+            "keyring.backends.Windows.WinVaultKeyring",
+            "keyring.backends.macOS.Keyring",
+        )
+    )
+)
+
+
+def _probar(nombre: str) -> KeyringBackend | None:
+    """The keyring ``nombre`` when it can be used here (its probe: Windows' credential API
     loads, a Secret Service answers on the session's D-Bus), else None."""
-    modulo, _, clase = _NATIVO.rpartition(".")
+    modulo, _, clase = nombre.rpartition(".")
     try:
         backend_class = getattr(importlib.import_module(modulo), clase)
-        if backend_class.viable:
+        if backend_class.viable and backend_class.priority > 0:
             backend: KeyringBackend = backend_class()
             return backend
-    except Exception:  # not this system's, or broken: keyring's own choice decides
-        log.debug("El llavero %s no está disponible", _NATIVO, exc_info=True)
+    except Exception:  # not this system's, or broken: the next is tried
+        log.debug("El llavero %s no está disponible", nombre, exc_info=True)
+    return None
+
+
+def _del_sistema() -> KeyringBackend | None:
+    """This system's own keyring, else the first OS keyring usable here, else None."""
+    for nombre in _DEL_SISTEMA:
+        if (backend := _probar(nombre)) is not None:
+            return backend
     return None
 
 
 def _elegir(nombrado: str | None) -> KeyringBackend | None:
     import keyring
-    from keyring.backend import by_priority, get_all_keyring
     from keyring.core import load_config
 
-    if nombrado is None and load_config() is None and (nativo := _nativo()) is not None:
-        return nativo
-    chosen = keyring.get_keyring()  # honours PYTHON_KEYRING_BACKEND; cached by keyring
+    if nombrado is None:
+        chosen = load_config()  # a keyring configuration file naming one
+        if chosen is None:
+            return _del_sistema()
+    else:
+        chosen = keyring.get_keyring()  # PYTHON_KEYRING_BACKEND's: cached by keyring
     name = _name(chosen)
     if _is_os_keyring(chosen):
         return chosen
-    if os.environ.get("PYTHON_KEYRING_BACKEND") == name and name not in _REFUSED:
+    if nombrado == name and name not in _REFUSED:
         return chosen  # named explicitly (the test suite's own, or fail: no keyring)
     _once("Almacén de contraseñas %s rechazado: no es el del sistema", name)
-    usable = [b for b in get_all_keyring() if _is_os_keyring(b) and b.priority > 0]
-    return max(usable, key=by_priority, default=None)
+    return _del_sistema()
 
 
 class SecretsService:
