@@ -151,3 +151,28 @@ def test_the_systems_own_keyring_is_taken_without_keyrings_walk_of_every_backend
         "leido": "secreto-del-certificado",
         "keyring_busco": False,
     }
+
+
+@pytest.mark.parametrize("nombrado", [None, "keyrings.alt.file.PlaintextKeyring"])
+def test_in_the_apps_own_process_no_os_keyring_means_nothing_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nombrado: str | None
+) -> None:
+    """No desktop session bus, no keyring configuration, and no backend named (or a plaintext
+    one): each of keyring's OS keyrings is probed and none answers, so nothing is saved, the
+    user is told, and no file is written."""
+    from icsoe_desktop.domain.errors import DomainError
+
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "datos"))
+    if nombrado is None:
+        monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    else:
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", nombrado)
+    secrets = SecretsService()
+    assert not secrets.available()
+    with pytest.raises(DomainError) as refused:
+        secrets.set("certificados-imss", "llave-de-datos", "secreto")
+    assert (refused.value.code, refused.value.message) == ("sin_llavero", NO_KEYRING_MESSAGE)
+    assert secrets.get("certificados-imss", "llave-de-datos") is None
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
