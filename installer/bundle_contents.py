@@ -143,6 +143,15 @@ EXCLUDED_MODULES = [
     "pandas",
     # A plaintext "keyring" is for tests only: the bundle must never fall back to it.
     "keyrings.alt",
+    # The standard library's Chinese, Japanese and Korean codecs (~0.9 MB of C): a file is read
+    # as UTF-8 or cp1252 (services/archivos/lectura/abrir.py) and written as UTF-8; none of them
+    # is ever asked for.
+    "_codecs_cn",
+    "_codecs_hk",
+    "_codecs_iso2022",
+    "_codecs_jp",
+    "_codecs_kr",
+    "_codecs_tw",
 ]
 
 # Qt plugins, by folder: the ones the app loads. A folder not named here goes in whole (e.g.
