@@ -99,6 +99,12 @@ NOT_ON_WINDOWS = {
     "services/test_secrets_backend.py::test_a_plaintext_or_null_backend_named_explicitly": (
         "Windows always has its Credential Manager: the refused backend falls back to it"
     ),
+    "services/test_secrets_backend.py::test_in_the_apps_own_process_no_os_keyring": (
+        "Windows always has its Credential Manager: a machine without an OS keyring is Linux's"
+    ),
+    "services/test_secrets_backend.py::test_the_systems_own_keyring_is_taken_without": (
+        "a desktop session's D-Bus and GNOME Keyring are Linux's (Windows: the self-check's)"
+    ),
     "services/test_codigos_postales.py::test_a_device_is_refused_before_it_is_read": (
         "a device read as a file (/dev/zero behind a link) is a Unix path"
     ),
