@@ -97,7 +97,7 @@ def test_the_order_and_the_progress_are_read_back_as_written() -> None:
     for linea in [*escrito.splitlines(keepends=True), b"avance tres/100\n"]:
         salida.leer_avance(lambda hechos, total: pasos.append((hechos, total)), linea)
     assert pasos == [(3, 100)]
-    assert salida.resultado(escrito) == {"ruta": "/x"}
+    assert salida.resultado(escrito) == {"ruta": str(Path("/x"))}
     # Cut short, or no result at all: none.
     assert salida.resultado(escrito[:-4]) is None
     assert salida.resultado(b"avance 1/2\n[1, 2]\n") is None
