@@ -246,13 +246,14 @@ def test_tab_and_shift_tab_walk_the_fixed_windows_as_they_are_read(qtbot, mundo,
     esperado[0].setFocus()
     start, back = recorrer(qtbot, window, atras=True)
     assert [start, *reversed(back)] == esperado
+    # The names are read now: the window may be deleted once hidden and another opened.
+    nombres = [nombre(w) for w in esperado]
     window.hide()
     with texto_por(2.0):
         window = abierta(qtbot, mundo, ventana)
         assert desorden(qtbot, window) is None
         # What does not fit scrolls (the scrolled area is one more stop) or folds onto two
         # rows: the controls are read in the same order.
-        nombres = [nombre(w) for w in esperado]
         leidos = [nombre(w) for w in orden_de_lectura(window)]
         assert [n for n in leidos if n in nombres] == nombres
 
