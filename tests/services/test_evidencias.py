@@ -430,9 +430,32 @@ def _miembros(ruta: Path) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist() if n not in ("indice.xlsx", "huellas.sha256")}
 
 
-def test_a_backup_restored_on_another_machine_still_packs_the_xml(empresa, tmp_path) -> None:
+def _en_archivos_enteros(respaldo: Path) -> None:
+    """The backup's copy of the archive made again as a backup of an archive that kept each
+    blob whole wrote it (one ``datos`` per row, no parts)."""
+    with respaldos.abrir(respaldo) as conn:
+        filas = [
+            (h, t, b"".join(d for (d,) in conn.execute(
+                "SELECT datos FROM respaldo_evidencias_partes WHERE id BETWEEN ? AND ? "
+                "ORDER BY id", (primero, primero + partes - 1))))
+            for h, t, primero, partes in conn.execute(
+                "SELECT sha256, tamano, primero, partes FROM respaldo_evidencias_archivos"
+            ).fetchall()
+        ]  # fmt: skip
+        conn.execute("DROP TABLE respaldo_evidencias_archivos")
+        conn.execute("DROP TABLE respaldo_evidencias_partes")
+        conn.execute("CREATE TABLE respaldo_evidencias_archivos (sha256, tamano, datos)")
+        conn.executemany("INSERT INTO respaldo_evidencias_archivos VALUES (?, ?, ?)", filas)
+    conn.close()
+
+
+@pytest.mark.parametrize("enteros", [False, True], ids=["en-partes", "archivos-enteros"])
+def test_a_backup_restored_on_another_machine_still_packs_the_xml(
+    empresa, tmp_path, enteros
+) -> None:
     """The evidence archive travels inside the one backup file: restored into a fresh data
-    folder, the month's pack is built there with the same receipts' XML and documents."""
+    folder, the month's pack is built there with the same receipts' XML and documents; a
+    backup of an archive that kept each blob whole as well."""
     from icsoe_desktop.services.container import open_services
 
     _todos_menos(empresa, tmp_path)
@@ -442,6 +465,8 @@ def test_a_backup_restored_on_another_machine_still_packs_the_xml(empresa, tmp_p
     respaldo = empresa.backup.backup(tmp_path / "r.icsoe-respaldo", CLI_ACTOR)
     assert [p.name for p in tmp_path.glob("r.icsoe-respaldo*")] == ["r.icsoe-respaldo"]
     assert "; con el archivo de evidencias (" in empresa.audit.recent()[0].detail
+    if enteros:
+        _en_archivos_enteros(respaldo)
 
     (tmp_path / "otra-maquina").mkdir()
     nueva = open_services(tmp_path / "otra-maquina")
@@ -487,8 +512,13 @@ def test_a_forged_file_in_a_backup_is_not_taken_into_the_archive(empresa, tmp_pa
             "SELECT sha256 FROM respaldo_evidencias_recibos ORDER BY timbre LIMIT 1"
         ).fetchone()
         conn.execute(
-            "UPDATE respaldo_evidencias_archivos SET datos = ?, tamano = ? WHERE sha256 = ?",
-            (zlib.compress(falso), len(falso), huella),
+            "UPDATE respaldo_evidencias_partes SET datos = ? WHERE id = "
+            "(SELECT primero FROM respaldo_evidencias_archivos WHERE sha256 = ?)",
+            (zlib.compress(falso), huella),
+        )
+        conn.execute(
+            "UPDATE respaldo_evidencias_archivos SET partes = 1, tamano = ? WHERE sha256 = ?",
+            (len(falso), huella),
         )
     conn.close()
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.evidencias import archivo as archivo_
 from icsoe_desktop.services.evidencias import firma_paquete
 from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.services.evidencias.paquete import FIRMA, HUELLAS
@@ -166,10 +167,8 @@ def _recibos_guardados(services) -> list[bytes]:
 
     with closing(cifrado.conectar(ruta_de(services.store.path))) as conn:
         return [
-            zlib.decompress(d)
-            for (d,) in conn.execute(
-                "SELECT datos FROM archivos WHERE sha256 IN (SELECT sha256 FROM recibos)"
-            )
+            zlib.decompress(archivo_.leer(conn, h))
+            for (h,) in conn.execute("SELECT DISTINCT sha256 FROM recibos")
         ]
 
 
@@ -180,8 +179,8 @@ def test_a_receipt_repointed_at_another_clients_xml_is_not_packed(empresa, tmp_p
         import zlib
 
         xml = {
-            h: zlib.decompress(d)
-            for h, d in conn.execute("SELECT sha256, datos FROM archivos").fetchall()
+            h: zlib.decompress(archivo_.leer(conn, h))
+            for (h,) in conn.execute("SELECT sha256 FROM archivos").fetchall()
         }
         propio = next(t for t, h in filas if CLIENTE.encode() in xml.get(h, b""))
         ajeno = next(h for _, h in filas if CLIENTE.encode() not in xml[h])

@@ -21,6 +21,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.evidencias import archivo as archivo_
 from icsoe_desktop.services.nomina.fuentes import ZipRechazado
 from icsoe_desktop.services.nomina.importar import LOTE
 from icsoe_desktop.store import cifrado
@@ -236,9 +237,7 @@ def test_a_zips_receipts_are_archived_as_it_compressed_them_and_a_damaged_member
     assert huella == hashlib.sha256(xml).hexdigest()
     assert list(archivo.leer_varios([huella])) == [xml]
     with cifrado.conectar(archivo.path) as conn:
-        (guardado,) = conn.execute(
-            "SELECT datos FROM archivos WHERE sha256 = ?", (huella,)
-        ).fetchone()
+        guardado = archivo_.leer(conn, huella)
     conn.close()
     inicio, fin = _miembro(bytes(datos), bueno)
     assert guardado[2:-4] == bytes(datos[inicio:fin]) and zlib.decompress(guardado) == xml

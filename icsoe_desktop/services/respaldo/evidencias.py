@@ -7,22 +7,34 @@ store names is in the copy. Restaurar takes them out of the candidate before its
 checked (a file of their own beside it), and once every check passed adds them to the
 archive in use: it is content-addressed, so nothing there is replaced or lost, and each blob
 is taken only when its bytes are what its SHA-256 says (a forged one would shadow the real
-file attached later)."""
+file attached later). A backup made while the archive kept each blob whole (no copy of
+``partes``: its ``datos`` in each row) restores as well."""
 
 from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from icsoe_desktop.services.evidencias import archivo as archivo_
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
 from icsoe_desktop.store import cifrado, evidencia_conteo
 
+if TYPE_CHECKING:
+    import sqlite3
+
 log = logging.getLogger(__name__)
 
-# (the archive's table, its copy in a backup)
-TABLAS = (("archivos", "respaldo_evidencias_archivos"), ("recibos", "respaldo_evidencias_recibos"))
+# (the archive's table, its copy in a backup): the first two are in every backup with an archive
+TABLAS = (
+    ("archivos", "respaldo_evidencias_archivos"),
+    ("recibos", "respaldo_evidencias_recibos"),
+    ("partes", "respaldo_evidencias_partes"),
+)
+_NECESARIAS = {copia for _, copia in TABLAS[:2]}
 _LOTE = 500  # blobs read and written at a time: a year's receipts are never in memory
 _MAYOR = 16 * 1024 * 1024  # no file of the evidence is bigger (a PDF: 2 MB): a bomb stops here
 
@@ -32,6 +44,7 @@ def al_respaldo(archivo: Path, respaldo: Path, llave: cifrado.Llave = cifrado.IN
     no archive); how many files it holds."""
     if not archivo.is_file():
         return 0
+    ArchivoEvidencias(archivo).asegurar()  # in parts, as the copy is read back
     with closing(cifrado.conectar(respaldo, isolation_level=None, llave=llave)) as conn:
         cifrado.adjuntar(conn, archivo, "arch")
         conn.execute("BEGIN")
@@ -52,11 +65,11 @@ def apartar(candidato: Path, aparte: Path) -> bool:
         presentes = [copia for _, copia in TABLAS if copia in tablas]
         if not presentes:
             return False
-        completas = len(presentes) == len(TABLAS)
+        completas = set(presentes) >= _NECESARIAS
         if completas:
             cifrado.adjuntar(conn, aparte, "aparte")
             conn.execute("BEGIN")
-            for _, copia in TABLAS:
+            for copia in presentes:
                 conn.execute(f"CREATE TABLE aparte.{copia} AS SELECT * FROM main.{copia}")
             conn.execute("COMMIT")
             conn.execute("DETACH DATABASE aparte")
@@ -76,15 +89,10 @@ def agregar(aparte: Path, archivo: Path) -> tuple[int, int]:
     with closing(cifrado.conectar(archivo, isolation_level=None)) as conn:
         cifrado.adjuntar(conn, aparte, "aparte")
         conn.execute("BEGIN IMMEDIATE")
-        filas = conn.execute(
-            f"SELECT a.sha256, a.tamano, a.datos FROM aparte.{TABLAS[0][1]} a "
-            "WHERE a.sha256 NOT IN (SELECT sha256 FROM main.archivos)"
-        )
-        while lote := filas.fetchmany(_LOTE):
+        for lote in _lotes(conn):
             validos = [f for f in lote if _valido(*f)]
             rechazados += len(lote) - len(validos)
-            conn.executemany("INSERT OR IGNORE INTO main.archivos VALUES (?, ?, ?)", validos)
-            agregados += len(validos)
+            agregados += archivo_.agregar(conn, validos)
         conn.execute(
             f"INSERT OR IGNORE INTO main.recibos SELECT r.timbre, r.sha256 "
             f"FROM aparte.{TABLAS[1][1]} r WHERE r.sha256 IN (SELECT sha256 FROM main.archivos)"
@@ -94,6 +102,36 @@ def agregar(aparte: Path, archivo: Path) -> tuple[int, int]:
     if rechazados:
         log.warning("Respaldo: %s archivos de evidencia no eran lo que dice su SHA-256", rechazados)
     return agregados, rechazados
+
+
+def _lotes(conn: sqlite3.Connection) -> Iterator[list[tuple[str, int, bytes]]]:
+    """The backup's blobs the archive in use lacks, (SHA-256, size, compressed bytes), a batch
+    at a time: read whole from a backup of whole blobs, joined from their parts otherwise."""
+    tabla = TABLAS[0][1]
+    columnas = {c[1] for c in conn.execute(f"PRAGMA aparte.table_info({tabla})")}
+    enteros = "datos" in columnas
+    filas = conn.execute(
+        f"SELECT a.sha256, a.tamano{', a.datos' if enteros else ''} FROM aparte.{tabla} a "
+        "WHERE a.sha256 NOT IN (SELECT sha256 FROM main.archivos)"
+    )
+    while lote := filas.fetchmany(_LOTE):
+        if enteros:
+            yield [tuple(f) for f in lote]
+        else:
+            yield [(h, t, _partes(conn, h)) for h, t in lote]
+
+
+def _partes(conn: sqlite3.Connection, huella: str) -> bytes:
+    """A blob of the backup joined from its parts (b"" when they are missing)."""
+    return b"".join(
+        d
+        for (d,) in conn.execute(
+            f"SELECT p.datos FROM aparte.{TABLAS[0][1]} a JOIN aparte.{TABLAS[2][1]} p "
+            "ON p.id BETWEEN a.primero AND a.primero + a.partes - 1 WHERE a.sha256 = ? "
+            "ORDER BY p.id",
+            (huella,),
+        )
+    )
 
 
 def _valido(huella: object, tamano: object, datos: object) -> bool:
