@@ -1,8 +1,9 @@
 """The clients' monthly evidence on ICSOE › Vencimientos: for the last two months, each client
 whose receipts name it and whose evidence is not complete, with the day it is due (its own, or
 the 17th of the next month). Read on the board's session (services/plazos.py: every store at
-this version's schema) with the clients' board's queries; the receipts its workers lack (one per missing week, quincena…) counted as the board counts them
-(``recibos_esperados``), so both say the same «Faltan»."""
+this version's schema) with the clients' board's queries; the receipts its workers lack (one
+per missing week, quincena…) counted as the board counts them (``recibos_esperados``), so both
+say the same «Faltan»."""
 
 from __future__ import annotations
 

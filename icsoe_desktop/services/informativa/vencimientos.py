@@ -89,7 +89,8 @@ class Vencimiento:
 class Tablero:
     """``filas`` by deadline, earliest first; ``sin_leer``: empresas whose store could not be
     read (damaged, locked by a restore, its upgrade refused): the board says so instead of
-    hiding them, with ``motivos`` (by ``EmpresaInfo.archivo``: why, in Spanish); ``secciones``: the rows of each other obligation's source (services/plazos.py), each in
+    hiding them, with ``motivos`` (by ``EmpresaInfo.archivo``: why, in Spanish);
+    ``secciones``: the rows of each other obligation's source (services/plazos.py), each in
     its own order: ``secciones.de(FUENTE)``."""
 
     filas: list[Vencimiento]
