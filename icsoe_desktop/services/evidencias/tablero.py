@@ -11,14 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from icsoe_desktop.domain.evidencias import DIA_ENTREGA, DOCUMENTOS, Mes
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.evidencias.archivo import ruta_de
 from icsoe_desktop.store import al_dia, cifrado, plain
+from icsoe_desktop.store.models import (
+    Contratante,
+    Contratista,
+    Empresa,
+    EvidenciaConteo,
+    EvidenciaEntrega,
+    RegistroRepse,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -102,8 +110,9 @@ def leer_en(sesion: Session, store: Path, meses: list[Mes]) -> list[FilaCliente]
         recibos = _recibos(sesion, desde, hasta, con_archivo)
         documentos = _documentos(sesion, meses, con_archivo)
         nombres = _nombres(sesion)
-        dias: dict[str, Any] = {
-            c: d for c, d in sesion.execute(text("SELECT contratante, dia FROM evidencia_entregas"))
+        dias = {
+            c: d
+            for c, d in sesion.execute(select(EvidenciaEntrega.contratante, EvidenciaEntrega.dia))
         }
         repse = _repse(sesion)
     finally:
@@ -136,16 +145,15 @@ def _recibos(
 ) -> dict[tuple[str, str], tuple[int, int]]:
     """(client, month) → (receipts, of those without their XML), as the store's triggers keep
     them (store/evidencia_conteo.py)."""
+    c = EvidenciaConteo
     # Without the archive, no receipt has its XML here, whatever the counts remember.
-    sin_xml = "recibos - con_xml" if con_archivo else "recibos"
+    sin_xml = c.recibos - c.con_xml if con_archivo else c.recibos
     return {
         (cliente, mes): (cuantos, faltan)
         for cliente, mes, cuantos, faltan in sesion.execute(
-            text(
-                f"SELECT contratante, mes, recibos, {sin_xml} FROM evidencia_conteo "
-                "WHERE mes BETWEEN :desde AND :hasta AND recibos > 0"
-            ),
-            {"desde": desde.isoformat()[:7], "hasta": hasta.isoformat()[:7]},
+            select(c.contratante, c.mes, c.recibos, sin_xml).where(
+                c.mes.between(desde.isoformat()[:7], hasta.isoformat()[:7]), c.recibos > 0
+            )
         )
     }
 
@@ -177,10 +185,9 @@ def _documentos(
 def _nombres(sesion: Session) -> dict[str, str]:
     nombres: dict[str, str] = {}
     for rfc, nombre in sesion.execute(
-        text(
-            "SELECT rfc, nombre FROM icsoe_contratantes WHERE deleted = 0 "
-            "AND extranjero_sin_ep = 0 ORDER BY id"
-        )
+        select(Contratante.rfc, Contratante.nombre)
+        .where(Contratante.deleted.is_(False), Contratante.extranjero_sin_ep.is_(False))
+        .order_by(Contratante.id)
     ):
         nombres.setdefault(rfc, nombre)
     return nombres
@@ -190,18 +197,18 @@ def _repse(sesion: Session) -> tuple[date, date, bool] | None:
     """(granted, end, its PDF declared by the clerk) of the empresa's own registration, else
     of the only one in the store, when it has its PDF (services/evidencias/servicio.py picks
     it the same way)."""
+    r = RegistroRepse
+    propia = Contratista.rfc == select(Empresa.rfc).limit(1).scalar_subquery()
     filas = sesion.execute(
-        text(
-            "SELECT r.otorgado, r.vence, r.pdf_sha256, r.pdf_declarado, "
-            "c.rfc = (SELECT rfc FROM empresa LIMIT 1) "
-            "FROM repse_registros r JOIN icsoe_contratistas c ON c.id = r.contratista_id"
+        select(r.otorgado, r.vence, r.pdf_sha256, r.pdf_declarado, propia).join(
+            Contratista, Contratista.id == r.contratista_id
         )
     ).all()
     elegida = [f for f in filas if f[4]] or (filas if len(filas) == 1 else [])
     if not elegida or not elegida[0][2]:
         return None
-    otorgado, fin = date.fromisoformat(elegida[0][0]), date.fromisoformat(elegida[0][1])
-    return otorgado, fin, bool(elegida[0][3])
+    otorgado, fin, _, declarado, _ = elegida[0]
+    return otorgado, fin, bool(declarado)
 
 
 def _vigente(repse: tuple[date, date, bool] | None, mes: Mes) -> bool:
