@@ -78,6 +78,7 @@ def open_board(qtbot, services, modals, usuario: str) -> dict:
             for r in range(dialog.model.rowCount())
         ]
         seen["title"] = dialog.windowTitle()
+        seen["aviso"] = dialog.aviso.text() if dialog.aviso.isVisibleTo(dialog) else ""
         seen["alineacion"] = {
             dialog.model.index(r, 6).data(Qt.ItemDataRole.TextAlignmentRole)
             for r in range(dialog.model.rowCount())
@@ -112,6 +113,21 @@ def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, empresas
     assert rojos == [True, True, False, False]
     assert seen["resumen"].startswith("4 periodos pendientes de presentar")
     assert "2 vencidos</b></span> (en rojo, los que dicen «Vencida hace…»)" in seen["resumen"]
+
+
+def test_an_empresa_whose_store_cannot_be_read_is_named_with_why(qtbot, services, empresas, modals):
+    tercera = services.empresas.crear("CON030303CC3", "Constructora Tres SC", ANA)
+    path = services.empresas.ruta(tercera)
+    path.write_bytes(b"esto no es una base de datos" * 200)
+    seen = open_board(qtbot, services, modals, ANA)
+    assert seen["aviso"] == (
+        "No se pudo leer la base de datos de: Constructora Tres SC (CON030303CC3).\n"
+        f"Constructora Tres SC (CON030303CC3): No se pudo leer la base de datos «{path.name}»: "
+        "el archivo está dañado o no se pudo poner al día con esta versión de icsoe-desktop; no "
+        "se cambió nada en él. Abre esa empresa para ver el detalle, o pide ayuda a soporte."
+    )
+    assert len(seen["grid"]) == 4  # the other two empresas still shown
+    assert path.read_bytes() == b"esto no es una base de datos" * 200
 
 
 def test_under_high_contrast_the_past_due_are_named_without_red(

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 
 from icsoe_desktop.domain.informativa import repse
-from icsoe_desktop.store import cifrado
 from tests import credentials_factory as cf
 from tests.conftest import made_once, services_copying
 from tests.services.test_vencimientos import ANA, BETO, RFC_OTRO, _despacho
@@ -92,13 +91,11 @@ def test_a_renewal_asked_says_so_and_one_far_from_its_end_is_not_shown(services,
 
 def test_a_store_without_the_table_is_read_as_without_registrations(services, registros):
     """A store of an older version (no ``repse_registros``): the board still reads it."""
-    from contextlib import closing
+    from tests.store.test_nomina_sincronizada import _downgrade
 
-    with closing(cifrado.conectar(services.store.path)) as conn:
-        conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("DROP TABLE repse_servicios")
-        conn.execute("DROP TABLE repse_registros")
-        conn.commit()
+    path = services.empresas.ruta(services.empresa)
+    services.abrir_empresa(registros["segunda"])  # the first's file closed
+    _downgrade(path, "0037_acuse_corregido")  # the last release before the REPSE's table
     tablero = services.vencimientos.tablero(ANA)
     assert [r.contratista_rfc for r in tablero.repse] == [RFC_OTRO]
     assert tablero.sin_leer == []

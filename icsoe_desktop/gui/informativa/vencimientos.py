@@ -190,9 +190,21 @@ class VencimientosDialog(QDialog):
         header = self.tabla.horizontalHeader()
         header.resizeSection(0, min(header.sectionSize(0), 260))
         self._escribir_resumen()
-        nombres = ", ".join(e.etiqueta for e in tablero.sin_leer)
-        self.aviso.setText(MSG_SIN_LEER.format(empresas=nombres) if tablero.sin_leer else "")
+        self.aviso.setText(_sin_leer(tablero))
         self.aviso.setVisible(bool(tablero.sin_leer))
+
+
+def _sin_leer(tablero: Tablero) -> str:
+    """The empresas not read, named; each whose store said why, with its reason beneath."""
+    if not tablero.sin_leer:
+        return ""
+    nombres = ", ".join(e.etiqueta for e in tablero.sin_leer)
+    motivos = [
+        f"{e.etiqueta}: {tablero.motivos[e.archivo]}"
+        for e in tablero.sin_leer
+        if e.archivo in tablero.motivos
+    ]
+    return "\n".join([MSG_SIN_LEER.format(empresas=nombres), *motivos])
 
 
 def _resumen(tablero: Tablero) -> str:

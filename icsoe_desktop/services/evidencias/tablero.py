@@ -1,26 +1,35 @@
 """The board of clients × months: for each client and month, how many receipts paid that month
 name it, how many lack their XML, how many of the month's documents and the REPSE registration
-are missing, and the day its evidence is due. Read with plain sqlite3 from a store file and its
-evidence archive (attached), a few small queries for the whole board: the receipts' counts per
-client and month are kept by triggers (store/evidencia_conteo.py); a store of a version before
-them is counted from its receipts. The window and ICSOE › Vencimientos read it for every
-empresa without opening it as the app's empresa."""
+are missing, and the day its evidence is due. Read from a store at this version's schema
+(store/al_dia.py) and its evidence archive (attached), a few small queries for the whole board:
+the receipts' counts per client and month are kept by triggers (store/evidencia_conteo.py),
+which every store has once brought to this version. The window reads the open empresa's;
+ICSOE › Vencimientos reads every empresa's, without opening it as the app's empresa."""
 
 from __future__ import annotations
 
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select, text
+
 from icsoe_desktop.domain.evidencias import DIA_ENTREGA, DOCUMENTOS, Mes
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.evidencias.archivo import ruta_de
-from icsoe_desktop.store import cifrado, plain
+from icsoe_desktop.store import al_dia, cifrado, plain
+from icsoe_desktop.store.models import (
+    Contratante,
+    Contratista,
+    Empresa,
+    EvidenciaConteo,
+    EvidenciaEntrega,
+    RegistroRepse,
+)
 
 if TYPE_CHECKING:
-    import sqlite3
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -83,22 +92,32 @@ def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
     """Every client (captured, or named by a receipt of one of the months), by RFC."""
     if not meses or not store.is_file():
         return []
+    with al_dia.leer(store) as sesion:
+        return leer_en(sesion, store, meses)
+
+
+def leer_en(sesion: Session, store: Path, meses: list[Mes]) -> list[FilaCliente]:
+    """``leer`` on a session of the store file ``store`` (the board's, services/plazos.py)."""
+    if not meses:
+        return []
     desde, hasta = meses[0].inicio, meses[-1].fin
-    with closing(plain.connect(store)) as conn:
-        tablas = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        archivo = ruta_de(store)
-        con_archivo = archivo.is_file()
+    archivo = ruta_de(store)
+    con_archivo = archivo.is_file()
+    conn = plain.driver(sesion.connection())
+    if con_archivo:
+        cifrado.adjuntar(conn, archivo, "arch")
+    try:
+        recibos = _recibos(sesion, desde, hasta, con_archivo)
+        documentos = _documentos(sesion, meses, con_archivo)
+        nombres = _nombres(sesion)
+        dias = {
+            c: d
+            for c, d in sesion.execute(select(EvidenciaEntrega.contratante, EvidenciaEntrega.dia))
+        }
+        repse = _repse(sesion)
+    finally:
         if con_archivo:
-            cifrado.adjuntar(conn, archivo, "arch")
-        recibos = _recibos(conn, tablas, desde, hasta, con_archivo)
-        documentos = _documentos(conn, tablas, meses, con_archivo)
-        nombres = _nombres(conn, tablas)
-        dias = (
-            dict(conn.execute("SELECT contratante, dia FROM evidencia_entregas"))
-            if "evidencia_entregas" in tablas
-            else {}
-        )
-        repse = _repse(conn, tablas)
+            conn.execute("DETACH DATABASE arch")
     clientes = sorted(set(nombres) | {c for c, _ in recibos})
     filas = []
     for cliente in clientes:
@@ -122,106 +141,78 @@ def leer(store: Path, meses: list[Mes]) -> list[FilaCliente]:
 
 
 def _recibos(
-    conn: sqlite3.Connection, tablas: set[str], desde: date, hasta: date, con_archivo: bool
+    sesion: Session, desde: date, hasta: date, con_archivo: bool
 ) -> dict[tuple[str, str], tuple[int, int]]:
-    """(client, month) → (receipts, of those without their XML): the receipts in force
-    (``vigente`` of services/nomina/consulta.py) read through ``ix_nomina_recibos_fecha_pago``
-    alone, each XML looked up once per receipt in the attached archive (before the join to
-    its clients: a receipt naming two clients is looked up once)."""
-    if "evidencia_conteo" in tablas:
-        # Without the archive, no receipt has its XML here, whatever the counts remember.
-        sin_xml = "recibos - con_xml" if con_archivo else "recibos"
-        return {
-            (cliente, mes): (cuantos, faltan)
-            for cliente, mes, cuantos, faltan in conn.execute(
-                f"SELECT contratante, mes, recibos, {sin_xml} FROM evidencia_conteo "
-                "WHERE mes BETWEEN ? AND ? AND recibos > 0",
-                (desde.isoformat()[:7], hasta.isoformat()[:7]),
-            )
-        }
-    if "nomina_recibos" not in tablas:
-        return {}
-    sin_xml = "count(*) - count(a.timbre)" if con_archivo else "count(*)"
-    archivo = "LEFT JOIN arch.recibos a ON a.timbre = r.uuid" if con_archivo else ""
-    sustituidos = (
-        "AND NOT EXISTS (SELECT 1 FROM nomina_sustituidos x WHERE x.uuid = r.uuid)"
-        if "nomina_sustituidos" in tablas
-        else ""
-    )
+    """(client, month) → (receipts, of those without their XML), as the store's triggers keep
+    them (store/evidencia_conteo.py)."""
+    c = EvidenciaConteo
+    # Without the archive, no receipt has its XML here, whatever the counts remember.
+    sin_xml = c.recibos - c.con_xml if con_archivo else c.recibos
     return {
         (cliente, mes): (cuantos, faltan)
-        for cliente, mes, cuantos, faltan in conn.execute(
-            f"SELECT s.rfc, substr(r.fecha_pago, 1, 7), count(*), {sin_xml} "
-            f"FROM nomina_recibos r {archivo} "
-            "CROSS JOIN nomina_subcontrataciones s ON s.recibo_id = r.id "
-            f"WHERE r.deleted = 0 AND r.fecha_pago BETWEEN ? AND ? {sustituidos} GROUP BY 1, 2",
-            (desde.isoformat(), f"{hasta.isoformat()} 99"),
+        for cliente, mes, cuantos, faltan in sesion.execute(
+            select(c.contratante, c.mes, c.recibos, sin_xml).where(
+                c.mes.between(desde.isoformat()[:7], hasta.isoformat()[:7]), c.recibos > 0
+            )
         )
     }
 
 
 def _documentos(
-    conn: sqlite3.Connection, tablas: set[str], meses: list[Mes], con_archivo: bool
+    sesion: Session, meses: list[Mes], con_archivo: bool
 ) -> dict[tuple[str, str], dict[str, int]]:
     """(month, client or "") → tipo → how many of its files were kept with a warning, of the
     slots with files whose bytes are here (one attached on another desktop before documents
-    travelled is missing until attached again)."""
-    documentos: dict[tuple[str, str], dict[str, int]] = {}
-    if "evidencia_documentos" not in tablas:
-        return documentos
-    columnas = {c[1] for c in conn.execute("PRAGMA table_info(evidencia_documentos)")}
+    travelled is missing until attached again), a file removed from its slot left out."""
     # Here: in the archive, or received with its bytes (kept in the archive at the next read).
-    aqui = [*(["sha256 IN (SELECT sha256 FROM arch.archivos)"] if con_archivo else []),
-            *(["length(datos) > 0"] if "datos" in columnas else [])]  # fmt: skip
-    if not aqui:
-        return documentos
-    avisos = "sum(avisos != '')" if "avisos" in columnas else "0"
-    if "deleted" in columnas:  # a file removed from its slot
-        aqui = [f"NOT deleted AND ({' OR '.join(aqui)})"]
-    marcas = ", ".join("?" * len(meses))
-    for mes, contratante, tipo, con_aviso in conn.execute(
-        f"SELECT mes, contratante, tipo, {avisos} FROM evidencia_documentos "
-        f"WHERE mes IN ({marcas}) AND ({' OR '.join(aqui)}) GROUP BY 1, 2, 3",
-        [m.clave for m in meses],
+    aqui = " OR ".join(
+        [*(["sha256 IN (SELECT sha256 FROM arch.archivos)"] if con_archivo else []),
+         "length(datos) > 0"]
+    )  # fmt: skip
+    marcas = ", ".join(f":m{i}" for i in range(len(meses)))
+    documentos: dict[tuple[str, str], dict[str, int]] = {}
+    for mes, contratante, tipo, con_aviso in sesion.execute(
+        text(
+            "SELECT mes, contratante, tipo, sum(avisos != '') FROM evidencia_documentos "
+            f"WHERE mes IN ({marcas}) AND NOT deleted AND ({aqui}) GROUP BY 1, 2, 3"
+        ),
+        {f"m{i}": m.clave for i, m in enumerate(meses)},
     ):
         documentos.setdefault((mes, contratante), {})[tipo] = int(con_aviso or 0)
     return documentos
 
 
-def _nombres(conn: sqlite3.Connection, tablas: set[str]) -> dict[str, str]:
-    if "icsoe_contratantes" not in tablas:
-        return {}
+def _nombres(sesion: Session) -> dict[str, str]:
     nombres: dict[str, str] = {}
-    for rfc, nombre in conn.execute(
-        "SELECT rfc, nombre FROM icsoe_contratantes WHERE deleted = 0 AND extranjero_sin_ep = 0 "
-        "ORDER BY id"
+    for rfc, nombre in sesion.execute(
+        select(Contratante.rfc, Contratante.nombre)
+        .where(Contratante.deleted.is_(False), Contratante.extranjero_sin_ep.is_(False))
+        .order_by(Contratante.id)
     ):
         nombres.setdefault(rfc, nombre)
     return nombres
 
 
-def _repse(conn: sqlite3.Connection, tablas: set[str]) -> tuple[date, date, bool] | None:
+def _repse(sesion: Session) -> tuple[date, date, bool] | None:
     """(granted, end, its PDF declared by the clerk) of the empresa's own registration, else
     of the only one in the store, when it has its PDF (services/evidencias/servicio.py picks
     it the same way)."""
-    if "repse_registros" not in tablas or "empresa" not in tablas:
-        return None
-    columnas = {c[1] for c in conn.execute("PRAGMA table_info(repse_registros)")}
-    declarado = "r.pdf_declarado" if "pdf_declarado" in columnas else "0"
-    filas = conn.execute(
-        f"SELECT r.otorgado, r.vence, r.pdf_sha256, {declarado}, "
-        "c.rfc = (SELECT rfc FROM empresa LIMIT 1) "
-        "FROM repse_registros r JOIN icsoe_contratistas c ON c.id = r.contratista_id"
-    ).fetchall()
+    r = RegistroRepse
+    propia = Contratista.rfc == select(Empresa.rfc).limit(1).scalar_subquery()
+    filas = sesion.execute(
+        select(r.otorgado, r.vence, r.pdf_sha256, r.pdf_declarado, propia).join(
+            Contratista, Contratista.id == r.contratista_id
+        )
+    ).all()
     elegida = [f for f in filas if f[4]] or (filas if len(filas) == 1 else [])
     if not elegida or not elegida[0][2]:
         return None
-    otorgado, fin = date.fromisoformat(elegida[0][0]), date.fromisoformat(elegida[0][1])
-    return otorgado, fin, bool(elegida[0][3])
+    otorgado, fin, _, declarado, _ = elegida[0]
+    return otorgado, fin, bool(declarado)
 
 
 def _vigente(repse: tuple[date, date, bool] | None, mes: Mes) -> bool:
     return repse is not None and repse[0] <= mes.fin and repse[1] >= mes.inicio
 
 
-__all__ = ["Celda", "FilaCliente", "leer", "meses_hasta"]
+__all__ = ["Celda", "FilaCliente", "leer", "leer_en", "meses_hasta"]

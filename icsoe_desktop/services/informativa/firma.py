@@ -10,7 +10,6 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import groupby
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import SelloTiempoSettings
@@ -46,9 +46,9 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
 from icsoe_desktop.services.informativa.base import InformativaBase
-from icsoe_desktop.store import cifrado
+from icsoe_desktop.store import al_dia, cifrado
 from icsoe_desktop.store import movimientos as movs_sql
-from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.db import Store, StoreError
 from icsoe_desktop.store.models import Contratista, ContratoRow, InformativaRow
 
 if TYPE_CHECKING:
@@ -467,16 +467,13 @@ class FirmaInformativaService(InformativaBase):
         else in whichever other empresa of the installation holds it."""
         inf = leida.informativa
         with self._store.session() as session:
-            filas = session.execute(
-                select(*_COLUMNAS)
-                .join(Contratista, Contratista.id == InformativaRow.contratista_id)
-                .where(InformativaRow.uuid == inf.uuid, InformativaRow.deleted.is_(False))
-            ).all()
-        encontrada = _comparar(leida, [tuple(f) for f in filas], None)
+            filas = _filas(session, inf.uuid)
+        encontrada = _comparar(leida, filas, None)
         for etiqueta, path in self._otras_empresas() if encontrada is None else ():
             try:
                 encontrada = _comparar(leida, _filas_de(path, inf.uuid), etiqueta)
-            except (cifrado.Error, ValueError):  # damaged, locked: it cannot say, others may
+            # Damaged, locked, its upgrade refused: it cannot say, others may.
+            except (StoreError, DBAPIError, cifrado.Error, ValueError):
                 log.warning("No se pudo buscar la informativa en %s", path, exc_info=True)
                 continue
             if encontrada is not None:
@@ -559,24 +556,25 @@ _COLUMNAS = (
 )
 
 
-def _filas_de(path: Path, uuid: str) -> list[tuple[Any, ...]]:
-    """``_COLUMNAS`` of the informativas ``uuid`` in another empresa's store, read with plain
-    sqlite3 (as the deadline board does): that empresa is not opened as the app's."""
-    from icsoe_desktop.store import plain
+def _filas(session: Session, uuid: str) -> list[tuple[Any, ...]]:
+    """``_COLUMNAS`` of the informativas ``uuid`` in the store of ``session``."""
+    return [
+        tuple(f)
+        for f in session.execute(
+            select(*_COLUMNAS)
+            .join(Contratista, Contratista.id == InformativaRow.contratista_id)
+            .where(InformativaRow.uuid == uuid, InformativaRow.deleted.is_(False))
+        )
+    ]
 
+
+def _filas_de(path: Path, uuid: str) -> list[tuple[Any, ...]]:
+    """``_filas`` in another empresa's store, brought to this version's schema and read as the
+    deadline board reads it (store/al_dia.py): that empresa is not opened as the app's."""
     if not path.is_file():
         return []  # an empresa never opened has no store, hence no informativa
-    with closing(plain.connect(path)) as conn:
-        # An empresa not opened since its header copies were kept has no such column yet.
-        columnas = {c[1] for c in conn.execute("PRAGMA table_info(icsoe_informativas)")}
-        cabecera = "i.congelada_cabecera" if "congelada_cabecera" in columnas else "NULL"
-        filas = conn.execute(
-            f"SELECT i.estado, i.cadena, i.sello, i.congelada, {cabecera}, i.firmada_at, "
-            "c.rfc, i.periodo, i.tipo, i.acuse_pdf FROM icsoe_informativas i JOIN "
-            "icsoe_contratistas c ON c.id = i.contratista_id WHERE i.uuid = ? AND i.deleted = 0",
-            (uuid,),
-        ).fetchall()
-    return [(*f[:5], plain.from_text(f[5]), *f[6:]) for f in filas]
+    with al_dia.leer(path) as session:
+        return _filas(session, uuid)
 
 
 def _comparar(

@@ -7,20 +7,24 @@ there, 05:59 UTC of the next day). A complementaria signed and not filed is list
 for each: it has no deadline of its own (Lineamientos 5.6), but until its acuse is registered
 the correction it carries is not filed.
 
-The empresas are looked through as ``services/empresas/entrada.py`` does: each store file read with
-plain sqlite3 (two small queries), without opening it as the app's empresa, so the board does
-not switch the open empresa nor build services on the other stores.
+The empresas are looked through without opening them as the app's empresa (the board does not
+switch the open empresa nor build services on the other stores): each store is brought to this
+version's schema, as its opening would, and read through the models (store/al_dia.py). One
+that cannot be (damaged, of a newer version, its upgrade refused) is named with the reason and
+left as it was; the others are still shown.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.empresa import EmpresaInfo
@@ -38,7 +42,13 @@ from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.services.informativa import vencimientos_repse
 from icsoe_desktop.services.informativa.vencimientos_repse import VencimientoRepse
 from icsoe_desktop.services.plazos import Fuente, Lectura, Secciones, leer, ordenadas
-from icsoe_desktop.store import cifrado, plain
+from icsoe_desktop.store import al_dia, cifrado
+from icsoe_desktop.store.models.icsoe import Contratista
+from icsoe_desktop.store.models.informativa import InformativaRow
+from icsoe_desktop.store.plain import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +88,8 @@ class Vencimiento:
 @dataclass(frozen=True)
 class Tablero:
     """``filas`` by deadline, earliest first; ``sin_leer``: empresas whose store could not be
-    read (damaged, locked by a restore): the board says so instead of hiding them;
+    read (damaged, locked by a restore, its upgrade refused): the board says so instead of
+    hiding them, with ``motivos`` (by ``EmpresaInfo.archivo``: why, in Spanish);
     ``secciones``: the rows of each other obligation's source (services/plazos.py), each in
     its own order: ``secciones.de(FUENTE)``."""
 
@@ -86,6 +97,7 @@ class Tablero:
     sin_leer: list[EmpresaInfo]
     contratistas: int = 0  # looked at, with or without periods pending
     secciones: Secciones = field(default_factory=Secciones)
+    motivos: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def vencidas(self) -> int:
@@ -162,6 +174,7 @@ class VencimientosService:
         hoy = hoy or hora_del_centro(self._clock()).date()
         filas: list[Vencimiento] = []
         sin_leer: list[EmpresaInfo] = []
+        motivos: dict[str, str] = {}
         leidas: dict[str, list[Any]] = {}
         contados = 0
         inhabiles = self._inhabiles() if self._inhabiles is not None else None
@@ -170,11 +183,14 @@ class VencimientosService:
             if not path.is_file():
                 continue  # an empresa never opened yet has no store, hence no contratistas
             try:
-                contratistas, declaraciones = _leer(path)
-                leer(self.fuentes, Lectura(path, empresa, hoy, inhabiles), leidas)
-            except (cifrado.Error, ValueError):
+                with al_dia.leer(path) as sesion:
+                    contratistas, declaraciones = _leer(sesion)
+                    leer(self.fuentes, Lectura(path, empresa, hoy, sesion, inhabiles), leidas)
+            except (StoreError, DBAPIError, cifrado.Error, ValueError) as exc:
                 log.warning("No se pudo leer la empresa %s", empresa.archivo, exc_info=True)
                 sin_leer.append(empresa)
+                if isinstance(exc, StoreError):
+                    motivos[empresa.archivo] = exc.message
                 continue
             contados += len(contratistas)
             for rfc, nombre, contratista_id in contratistas:
@@ -186,7 +202,7 @@ class VencimientosService:
         filas.sort(
             key=lambda f: (f.fecha_limite, f.empresa.nombre, f.contratista_nombre, f.periodo)
         )
-        return Tablero(filas, sin_leer, contados, ordenadas(self.fuentes, leidas))
+        return Tablero(filas, sin_leer, contados, ordenadas(self.fuentes, leidas), motivos)
 
     def _pendientes(
         self,
@@ -246,37 +262,28 @@ class VencimientosService:
         return filas
 
 
-def _leer(path: Path) -> tuple[list[tuple[str, str, int]], dict[int, list[_Declaracion]]]:
+def _leer(sesion: Session) -> tuple[list[tuple[str, str, int]], dict[int, list[_Declaracion]]]:
     """The store's contratistas and their declaraciones, with the complementarias signed and
     not filed (the others correct a period and carry no deadline of their own)."""
-    with closing(plain.connect(path)) as conn:
-        tablas = {
-            row[0]
-            for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                "('icsoe_contratistas', 'icsoe_informativas')"
+    contratistas = [
+        (rfc, nombre, cid)
+        for cid, rfc, nombre in sesion.execute(
+            select(Contratista.id, Contratista.rfc, Contratista.nombre).where(
+                Contratista.deleted.is_(False)
             )
-        }
-        if "icsoe_contratistas" not in tablas:
-            return [], {}
-        contratistas = [
-            (rfc, nombre, cid)
-            for cid, rfc, nombre in conn.execute(
-                "SELECT id, rfc, nombre FROM icsoe_contratistas WHERE deleted = 0"
-            )
-        ]
-        declaraciones: dict[int, list[_Declaracion]] = {}
-        if "icsoe_informativas" in tablas:
-            complementarias = sorted(COMPLEMENTARIAS)
-            marcas = ", ".join("?" for _ in complementarias)
-            for cid, uuid, clave, estado, tipo in conn.execute(
-                "SELECT contratista_id, uuid, periodo, estado, tipo FROM icsoe_informativas "
-                f"WHERE deleted = 0 AND (tipo NOT IN ({marcas}) OR estado = ?)",
-                [*complementarias, FIRMADA],
-            ):
-                declaraciones.setdefault(cid, []).append(
-                    _Declaracion(uuid, Periodo.de_clave(clave), estado, tipo)
-                )
+        )
+    ]
+    declaraciones: dict[int, list[_Declaracion]] = {}
+    i = InformativaRow
+    for cid, uuid, clave, estado, tipo in sesion.execute(
+        select(i.contratista_id, i.uuid, i.periodo, i.estado, i.tipo).where(
+            i.deleted.is_(False),
+            i.tipo.not_in(sorted(COMPLEMENTARIAS)) | (i.estado == FIRMADA),
+        )
+    ):
+        declaraciones.setdefault(cid, []).append(
+            _Declaracion(uuid, Periodo.de_clave(clave), estado, tipo)
+        )
     return contratistas, declaraciones
 
 

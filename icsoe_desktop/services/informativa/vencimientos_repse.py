@@ -1,23 +1,24 @@
 """The REPSE registrations on the deadline board: each contratista's registration from the day
 its renewal may be asked (the STPS's window: the three calendar months before its grant month in
-the third year), once that window closed unasked, and once it has lapsed, read from an
-empresa's store with plain sqlite3 as the rest of the board is."""
+the third year), once that window closed unasked, and once it has lapsed, read through the models
+on the board's session (services/plazos.py: every store at this version's schema)."""
 
 from __future__ import annotations
 
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sqlalchemy import select
 
 from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.informativa import repse
 from icsoe_desktop.services.plazos import Fuente, Lectura
-from icsoe_desktop.store import plain
+from icsoe_desktop.store.models.icsoe import Contratista
+from icsoe_desktop.store.models.repse import RegistroRepse
 
 if TYPE_CHECKING:
-    import sqlite3
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -50,20 +51,23 @@ class VencimientoRepse:
         return f"{texto} ({self.renovacion_folio})" if self.renovacion_folio else texto
 
 
-def por_vencer(path: Path, empresa: EmpresaInfo, hoy: date) -> list[VencimientoRepse]:
+def por_vencer(sesion: Session, empresa: EmpresaInfo, hoy: date) -> list[VencimientoRepse]:
     """The store's registrations whose renewal window is open or that have lapsed."""
-    with closing(plain.connect(path)) as conn:
-        if not _tiene_tabla(conn):
-            return []
-        filas = conn.execute(
-            "SELECT c.rfc, c.nombre, r.aviso, r.vence, r.renovacion_solicitada, "
-            "r.renovacion_folio FROM repse_registros r JOIN icsoe_contratistas c "
-            "ON c.id = r.contratista_id WHERE c.deleted = 0"
-        ).fetchall()
+    r = RegistroRepse
+    filas = sesion.execute(
+        select(
+            Contratista.rfc,
+            Contratista.nombre,
+            r.aviso,
+            r.vence,
+            r.renovacion_solicitada,
+            r.renovacion_folio,
+        )
+        .join(Contratista, Contratista.id == r.contratista_id)
+        .where(Contratista.deleted.is_(False))
+    ).all()
     vencimientos = []
-    for rfc, nombre, aviso, vence_texto, solicitada, folio in filas:
-        fin = date.fromisoformat(vence_texto)
-        pedida = date.fromisoformat(solicitada) if solicitada else None
+    for rfc, nombre, aviso, fin, pedida, folio in filas:
         estado = repse.estado(fin, hoy, pedida)
         if estado == repse.VIGENTE:
             continue
@@ -75,17 +79,8 @@ def por_vencer(path: Path, empresa: EmpresaInfo, hoy: date) -> list[VencimientoR
     return vencimientos
 
 
-def _tiene_tabla(conn: sqlite3.Connection) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'repse_registros'"
-        ).fetchone()
-        is not None
-    )
-
-
 def _leer(lectura: Lectura) -> list[VencimientoRepse]:
-    return por_vencer(lectura.path, lectura.empresa, lectura.hoy)
+    return por_vencer(lectura.sesion, lectura.empresa, lectura.hoy)
 
 
 # The board's REPSE section: by the day each registration ends.

@@ -2,22 +2,27 @@
 contratista of an empresa's store, the period already due and the one in course whose SISUB is
 not filed (and any earlier one left in preparation), each with the INFONAVIT's deadline (its own
 non-business days, domain/sisub/plazos.py) and the days left; a deadline whose year's list is
-not loaded yet says it is counted by the law's days of rest. Read with plain sqlite3 as the
-rest of the board is; a store without the SISUB's table has none."""
+not loaded yet says it is counted by the law's days of rest. Read through the models on the
+board's session (services/plazos.py: every store at this version's schema)."""
 
 from __future__ import annotations
 
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
 
 from icsoe_desktop.domain.empresa import EmpresaInfo
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.domain.sisub.modelo import COMPLEMENTARIO, EN_PREPARACION, ESTADOS, PRESENTADO
 from icsoe_desktop.domain.sisub.plazos import con_lista, fecha_limite
 from icsoe_desktop.services.plazos import Fuente, Lectura
-from icsoe_desktop.store import plain
+from icsoe_desktop.store.models.icsoe import Contratista
+from icsoe_desktop.store.models.sisub import SisubReporte
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 SIN_PREPARAR = "Sin preparar"
 
@@ -44,33 +49,26 @@ class VencimientoSisub:
 
 
 def pendientes(
-    path: Path,
+    sesion: Session,
     empresa: EmpresaInfo,
     hoy: date,
     inhabiles: dict[int, frozenset[date]] | None = None,
 ) -> list[VencimientoSisub]:
-    with closing(plain.connect(path)) as conn:
-        tablas = {
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                "('icsoe_contratistas', 'sisub_reportes')"
-            )
-        }
-        if tablas != {"icsoe_contratistas", "sisub_reportes"}:
-            return []
-        contratistas = conn.execute(
-            "SELECT id, rfc, nombre FROM icsoe_contratistas WHERE deleted = 0"
-        ).fetchall()
-        reportes: dict[int, dict[Periodo, str]] = {}
-        for cid, clave, estado in conn.execute(
-            "SELECT contratista_id, periodo, estado FROM sisub_reportes "
-            "WHERE deleted = 0 AND tipo != ?",
-            (COMPLEMENTARIO,),
-        ):
-            periodos = reportes.setdefault(cid, {})
-            if periodos.get(Periodo.de_clave(clave)) != PRESENTADO:
-                periodos[Periodo.de_clave(clave)] = estado
+    contratistas = sesion.execute(
+        select(Contratista.id, Contratista.rfc, Contratista.nombre).where(
+            Contratista.deleted.is_(False)
+        )
+    ).all()
+    reportes: dict[int, dict[Periodo, str]] = {}
+    r = SisubReporte
+    for cid, clave, estado in sesion.execute(
+        select(r.contratista_id, r.periodo, r.estado).where(
+            r.deleted.is_(False), r.tipo != COMPLEMENTARIO
+        )
+    ):
+        periodos = reportes.setdefault(cid, {})
+        if periodos.get(Periodo.de_clave(clave)) != PRESENTADO:
+            periodos[Periodo.de_clave(clave)] = estado
     actual = Periodo.de_fecha(hoy)
     filas = []
     for cid, rfc, nombre in contratistas:
@@ -78,8 +76,8 @@ def pendientes(
         en_curso = {actual.anterior(), actual}
         olvidados = {p for p, e in suyos.items() if e == EN_PREPARACION and p <= actual}
         for periodo in sorted(en_curso | olvidados):
-            estado = suyos.get(periodo)
-            if estado == PRESENTADO:
+            del_periodo = suyos.get(periodo)
+            if del_periodo == PRESENTADO:
                 continue
             limite = fecha_limite(periodo, inhabiles)
             filas.append(
@@ -88,7 +86,7 @@ def pendientes(
                     rfc,
                     nombre,
                     periodo,
-                    estado,
+                    del_periodo,
                     limite,
                     (limite - hoy).days,
                     con_lista(periodo, inhabiles),
@@ -98,7 +96,7 @@ def pendientes(
 
 
 def _leer(lectura: Lectura) -> list[VencimientoSisub]:
-    return pendientes(lectura.path, lectura.empresa, lectura.hoy, lectura.inhabiles)
+    return pendientes(lectura.sesion, lectura.empresa, lectura.hoy, lectura.inhabiles)
 
 
 # The board's SISUB section (services/plazos.py): by deadline, as the informativas'.
