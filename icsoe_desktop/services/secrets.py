@@ -116,7 +116,9 @@ def _probar(nombre: str) -> KeyringBackend | None:
     modulo, _, clase = nombre.rpartition(".")
     try:
         backend_class = getattr(importlib.import_module(modulo), clase)
-        if backend_class.viable and backend_class.priority > 0:
+        # ``priority`` is the probe (it raises where the keyring cannot be used); keyring's
+        # ``viable`` only asks it again, which for Secret Service is a second D-Bus call.
+        if backend_class.priority > 0:
             backend: KeyringBackend = backend_class()
             return backend
     except Exception:  # not this system's, or broken: the next is tried
