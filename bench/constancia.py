@@ -36,9 +36,9 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# This checkout's package, not whichever one the environment installed: nothing of it is
+# imported above this line.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -80,6 +80,8 @@ def base_comparable(db: Path, llave: object) -> float:
 
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
+
+    from icsoe_desktop.store import cifrado
 
     inicio = time.process_time()
     conn = cifrado.conectar(db)

@@ -65,6 +65,22 @@ def large_page_cache(connection: Connection, mib: int = 32) -> Iterator[None]:
 
 
 @contextmanager
+def small_page_cache(connection: Connection, kib: int = 2048) -> Iterator[None]:
+    """SQLite's own page cache (2 MiB) for one job that reads or writes more than the kept
+    connections' cache holds, once (signing a staffing firm's informativa: its 600,000 workers,
+    some 100 MB of pages, read through twice; tens of MB of signature written): a full cache
+    gives such a job no page back, yet holds its 64 MiB (``cifrado.CACHE_KIB``) beside the
+    job's own peak. Lowering the size frees the pages beyond it at once; the kept size comes
+    back after, refilled only by what reads next."""
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous)}")
+
+
+@contextmanager
 def rare_checkpoints(connection: Connection, pages: int = 16384) -> Iterator[None]:
     """Let the WAL grow to ``pages`` (64 MiB) before this connection's commits copy it into
     the database, for a series of bulk transactions (a sync pull's pages): each 5,000-row page

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from icsoe_desktop.config import DATABASE_FILE
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.store import cifrado
-from icsoe_desktop.store.db import Store, StoreError, large_page_cache
+from icsoe_desktop.store.db import Store, StoreError, large_page_cache, small_page_cache
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.models import AuditEntry, Base
 
@@ -70,6 +70,13 @@ def test_a_kept_connection_keeps_64_mib_of_pages_and_a_bulk_write_keeps_them(ser
             assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -64 * 1024
             assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY
         assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == temp_store
+        # A one-pass job (Firmar) holds SQLite's own 2 MiB, and the kept size comes back
+        # after it, even when the job fails.
+        with pytest.raises(ZeroDivisionError), small_page_cache(conn):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -2048
+            assert conn.exec_driver_sql("SELECT count(*) FROM icsoe_informativas").scalar() == 0
+            1 / 0  # noqa: B018  # the job failing half-way
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -64 * 1024
 
 
 def test_wal_mode_is_kept_in_the_file(services) -> None:

@@ -48,7 +48,7 @@ from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa,
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store import al_dia, cifrado
 from icsoe_desktop.store import movimientos as movs_sql
-from icsoe_desktop.store.db import Store, StoreError
+from icsoe_desktop.store.db import Store, StoreError, small_page_cache
 from icsoe_desktop.store.models import Contratista, ContratoRow, InformativaRow
 
 if TYPE_CHECKING:
@@ -217,7 +217,10 @@ class FirmaInformativaService(InformativaBase):
         # for the row, and in Central Mexico time (with its offset) in what is sealed and frozen.
         ahora = self._clock().replace(microsecond=0)
         firmada = hora_del_centro(ahora)
-        with self._store.session() as session:
+        # Both sessions with a small page cache: the workers' pages are read once each time
+        # (more than the kept cache holds: it would give none back) and the cache's 64 MiB
+        # would sit under the constancia drawn and the write (store/db.py).
+        with self._store.session() as session, small_page_cache(session.connection()):
             # One read transaction: the informativa and its SHA-256 of the same rows, whatever
             # another window commits meanwhile (pysqlite would read each SELECT on its own).
             session.connection().exec_driver_sql("BEGIN")
@@ -308,7 +311,10 @@ class FirmaInformativaService(InformativaBase):
         gc.collect()
         memoria_libre.devolver()
         # Compared and written under the write lock: nothing can change in between.
-        with self._store.session(immediate=True) as session:
+        with (
+            self._store.session(immediate=True) as session,
+            small_page_cache(session.connection()),
+        ):
             row, contratista = self._informativa(session, informativa, rfc)
             # Someone may have captured meanwhile (another window, a sync): sign what was read.
             if row.estado in FIRMADAS or self._huella(session, row, contratista) != firmado:
@@ -330,6 +336,7 @@ class FirmaInformativaService(InformativaBase):
                 row.periodo,
                 info.no_certificado + sin_sello,
             )
+            session.flush()  # with the small cache: its pages spill to the WAL as written
         return acuse
 
     def _leer_para_firmar(
