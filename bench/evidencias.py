@@ -34,12 +34,10 @@ from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # this checkout's package, imported below inside each step
 
 
 def _clock() -> datetime:
@@ -84,6 +82,8 @@ def preparar(base: Path, trabajadores: int, semanas: int) -> tuple[Path, Path, l
 
 
 def cliente_mayor(store: Path) -> tuple[str, list[str]]:
+    from icsoe_desktop.store import cifrado
+
     with closing(cifrado.conectar(store)) as conn:
         rfc = conn.execute(
             "SELECT rfc FROM nomina_subcontrataciones GROUP BY rfc ORDER BY count(*) DESC LIMIT 1"
