@@ -159,6 +159,18 @@ class _Mes:
 
 
 @dataclass(frozen=True)
+class _Estado:
+    """``estado`` and what it read: the month, whether the REPSE registration's PDF may go to
+    the client and what its reading says, the SHA-256 of each kept XML of its clients' receipts."""
+
+    estados: list[EstadoCliente]
+    leido: _Mes
+    repse_valido: bool
+    avisos_repse: tuple[str, ...]
+    con_xml: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Documento:
     """A file read as a document of a month's slot, not yet kept: what ``leer`` found in it
     and the bytes ``guardar`` keeps."""
@@ -366,22 +378,26 @@ class EvidenciasService:
         """Every client of the month (the contratantes captured and those the month's receipts
         name), by RFC, with what it has and lacks; due on its own day (``fijar_entrega``, else
         the 17th) unless ``dia_entrega`` says another for all. ``contratante``: that client
-        alone (its pack reads no other's receipts)."""
+        alone."""
+        return self._estado(mes, dia_entrega, contratante).estados
+
+    def _estado(self, mes: Mes, dia_entrega: int | None, contratante: str | None) -> _Estado:
+        """``estado``, with what it read (its pack reads it once, no other client's)."""
         with self._store.session() as session:
             leido = _del_mes(session, mes, self._rfc_empresa())
             self._al_archivo(session, leido)
             esperados = recibos_esperados.del_mes(session, mes, self.hoy(), contratante)
-            valido, avisos_repse = _repse_leido(leido)  # its PDF read in the session
+            valido, avisos_leidos = _repse_leido(leido)  # its PDF read in the session
         clientes = sorted(set(leido.nombres) | set(leido.recibos))
         if contratante is not None:
             clientes = [c for c in clientes if c == contratante]
         timbres = [t for c in clientes for t in leido.recibos.get(c, [])]
         con_xml = self._archivo.recibos(timbres)
         repse = _repse_del_mes(leido.repse, mes) if valido else None
-        avisos_repse = avisos_repse if repse or not valido else ()
+        avisos_repse = avisos_leidos if repse or not valido else ()
         dias = self._dias()
         aqui = self._archivo.tiene(d.sha256 for d in leido.todos())
-        return [
+        estados = [
             EstadoCliente(
                 contratante=c,
                 nombre=leido.nombres.get(c, ""),
@@ -409,6 +425,7 @@ class EvidenciasService:
             )
             for c in clientes
         ]
+        return _Estado(estados, leido, valido, avisos_leidos, con_xml)
 
     def tablero(self, actor: str | None, ultimo: Mes, meses: int = 12) -> list[FilaCliente]:
         """Clients × the ``meses`` months up to ``ultimo``: what each has, and when it is due.
@@ -468,30 +485,29 @@ class EvidenciasService:
         """The client's pack of the month written at ``salida`` whole or not at all (a folder:
         the name portals take), audited with what and where; what changed since its last pack.
         What the client lacks (``estado``'s) and each receipt whose XML fails its check
-        (revisar.py) are listed in it; ``efirma`` (.cer, .key, contraseña): the contratista's, signing it —
-        opened before anything is written (a wrong password writes nothing)."""
+        (revisar.py) are listed in it; ``efirma`` (.cer, .key, contraseña): the contratista's,
+        signing it — opened before anything is written (a wrong password writes nothing)."""
         self._permisos.exigir(actor, Accion.EVIDENCIAS, f"paquete {mes.clave} {contratante}")
         cliente = check_rfc(contratante, "contratante")
         rfc = self._rfc_empresa().strip().upper()
         firmar = None
         if efirma is not None and self._efirma is not None:
             firmar = self._efirma(rfc, *efirma)
-        estado = next(iter(self.estado(actor, mes, contratante=cliente)), None)
+        visto = self._estado(mes, None, cliente)
+        estado = next(iter(visto.estados), None)
+        leido, avisos_repse = visto.leido, visto.avisos_repse
         with self._store.session() as session:
-            leido = _del_mes(session, mes, self._rfc_empresa())
-            self._al_archivo(session, leido)
             anterior = session.scalar(
                 select(EvidenciaPaquete.miembros)
                 .where(EvidenciaPaquete.mes == mes.clave, EvidenciaPaquete.contratante == cliente)
                 .order_by(EvidenciaPaquete.id.desc())
                 .limit(1)
             )
-            valido, avisos_repse = _repse_leido(leido)
-            repse_pdf = (
-                (leido.repse.aviso, leido.repse.pdf_nombre, leido.repse.pdf)
-                if leido.repse is not None and leido.repse.pdf and valido
-                else None
-            )
+        repse_pdf = (
+            (leido.repse.aviso, leido.repse.pdf_nombre, leido.repse.pdf)
+            if leido.repse is not None and leido.repse.pdf and visto.repse_valido
+            else None
+        )
         timbres = leido.recibos.get(cliente, [])
         if not timbres and cliente not in leido.nombres:
             raise ValidationError(
@@ -500,7 +516,7 @@ class EvidenciasService:
                 f"{mes.clave}.",
                 "contratante",
             )
-        con_xml = self._archivo.recibos(timbres)
+        con_xml = visto.con_xml
         if len(con_xml) < len(timbres):
             faltan = len(timbres) - len(con_xml)
             raise ValidationError(
