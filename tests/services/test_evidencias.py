@@ -24,6 +24,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.evidencias import DOCUMENTOS, Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.evidencias.archivo import ruta_de
+from icsoe_desktop.services.evidencias.paquete import SAT_SIN_VERIFICAR, SAT_VERIFICADO, Revision
 from icsoe_desktop.services.evidencias.servicio import EstadoCliente
 from icsoe_desktop.services.informativa.repse import Pdf
 from icsoe_desktop.store import cifrado, sumas
@@ -874,3 +875,34 @@ def test_a_receipt_altered_behind_the_apps_back_never_travels_as_evidence(
             ).fetchall()
         )
     assert ahora == {antes: dict(filas)[antes], antes_alterado: None}
+
+
+def test_what_a_receipt_is_held_to_without_the_import_s_checks_or_for_another_client(
+    empresa, tmp_path
+) -> None:
+    """An empresa without RFC (a backup restored alone) has no emisor to verify receipts
+    with: one whose row recorded no SHA-256 goes as it went before, one that is not what was
+    verified does not. With the checks, a receipt that does not name the client is left out."""
+    from icsoe_desktop.services.evidencias.revisar import DISTINTO, Revisor
+
+    xml = next(
+        x
+        for x in (p.read_bytes() for p in sorted((tmp_path / "octubre").iterdir()))
+        if CLIENTE.encode() in x and OTRO.encode() not in x
+    )
+    uuid, huella = "A" * 8, hashlib.sha256(xml).digest()
+    sin_rfc = Revisor(CLIENTE, {uuid.lower(): (huella, True)}, lambda: None)
+    assert sin_rfc(uuid, huella.hex(), xml) == Revision(None, SAT_VERIFICADO)
+    assert sin_rfc(uuid, "00" * 32, xml) == Revision(DISTINTO)
+    assert Revisor(CLIENTE, {}, lambda: None)(uuid, huella.hex(), xml) == Revision(
+        None, SAT_SIN_VERIFICAR
+    )
+    otro = Revisor(OTRO, {}, lambda: empresa.verificador_nomina(nc.RFC_EMPRESA))
+    problema = otro(_timbre(xml), huella.hex(), xml).problema
+    assert problema is not None and f"no nombra a {OTRO} (RfcLabora)" in problema
+    assert otro.verificados == []
+
+
+def _timbre(xml: bytes) -> str:
+    inicio = xml.index(b'UUID="') + len(b'UUID="')
+    return xml[inicio : inicio + 36].decode()
