@@ -37,12 +37,10 @@ from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # this checkout's package, imported below inside each step
 
 
 def _clock() -> datetime:
@@ -87,6 +85,8 @@ def preparar(base: Path, trabajadores: int, semanas: int) -> tuple[Path, Path, l
 
 
 def cliente_mayor(store: Path) -> tuple[str, list[str]]:
+    from icsoe_desktop.store import cifrado
+
     with closing(cifrado.conectar(store)) as conn:
         rfc = conn.execute(
             "SELECT rfc FROM nomina_subcontrataciones GROUP BY rfc ORDER BY count(*) DESC LIMIT 1"
@@ -214,6 +214,8 @@ def doce_meses(store: Path, clientes: int) -> int:
 
 def archivo_en_disco(store: Path) -> tuple[int, int]:
     """The evidence archive's file size and the compressed bytes of the blobs it keeps."""
+    from icsoe_desktop.store import cifrado
+
     archivo = store.parent / "evidencias" / store.name
     with closing(cifrado.conectar(archivo, isolation_level=None)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -243,11 +243,12 @@ SYNCED: tuple[TableSpec, ...] = (
     ),
     # The CFDI de nómina: one row per timbre UUID (one XML imported on two desktops is one
     # row), its perceptions, incapacidades and clients in ``detalle``. Never whether its SAT seal
-    # was verified: a desktop says so only of what it verified itself.
+    # was verified, nor the SHA-256 of the XML it verified: a desktop says so only of what it
+    # verified itself.
     TableSpec(
         "nomina_recibos",
-        frozenset({"sello_sat"}),
-        {"sello_sat": 0},
+        frozenset({"sello_sat", "xml_sha256"}),
+        {"sello_sat": 0, "xml_sha256": None},
         titulo="Recibo de nómina",
         etiqueta="nss",
     ),

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -23,9 +24,10 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.evidencias import DOCUMENTOS, Mes
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.evidencias.archivo import ruta_de
+from icsoe_desktop.services.evidencias.paquete import SAT_SIN_VERIFICAR, SAT_VERIFICADO, Revision
 from icsoe_desktop.services.evidencias.servicio import EstadoCliente
 from icsoe_desktop.services.informativa.repse import Pdf
-from icsoe_desktop.store import cifrado
+from icsoe_desktop.store import cifrado, sumas
 from tests import nomina_cfdi as nc
 from tests import respaldos
 from tests.icsoe_helpers import enter_contratista
@@ -320,20 +322,50 @@ def test_a_pack_killed_while_writing_leaves_no_zip(services, data_dir, tmp_path)
 
 
 def test_receipts_without_their_xml_are_named_until_imported_again(empresa, tmp_path) -> None:
+    """Imported again, each receipt's XML is kept and the row without the SHA-256 of the XML
+    verified (stored before it was recorded, or received from another desktop) records it;
+    a copy of other bytes (the same receipt written otherwise, its seals still good) is
+    refused as the conflicting copy it is, as the row recorded the XML it was read from."""
     from contextlib import closing
 
     with closing(cifrado.conectar(ruta_de(empresa.store.path))) as conn:
         conn.execute("DELETE FROM recibos")  # as if imported before the XML were kept
         conn.commit()
+    with closing(cifrado.conectar(empresa.store.path)) as conn:
+        sumas.register(conn)  # the sync's triggers run on the rows written here
+        primero, registrado = conn.execute(
+            "SELECT uuid, xml_sha256 FROM nomina_recibos ORDER BY uuid"
+        ).fetchone()
+        conn.execute("UPDATE nomina_recibos SET xml_sha256 = NULL WHERE uuid != ?", (primero,))
+        conn.commit()
     estado = empresa.evidencias.estado(CLI_ACTOR, OCTUBRE)
     assert all(e.recibos_sin_xml == e.recibos > 0 for e in estado)
     assert estado[0].faltan[0] == f"XML de {estado[0].recibos} recibos (impórtalos de nuevo)"
+    original = tmp_path / "octubre" / f"{primero.upper()}.xml"
+    copia = nc.escribir(
+        tmp_path / "copia",
+        [
+            (
+                "copia.xml",
+                original.read_bytes().replace(b"<?xml version='1.0'", b'<?xml version="1.0"'),
+            )
+        ],
+    )
+    (rechazo,) = empresa.nomina.importar([copia], CLI_ACTOR).rechazos
+    assert rechazo.codigo == "recibo_en_conflicto"
     again = list(
         nc.nomina(nc.Emisor(), nc.trabajadores(6, seed=5), nc.semanas(date(2026, 10, 5), 3))
     )
     reporte = empresa.nomina.importar([nc.escribir(tmp_path / "otra_vez", again)], CLI_ACTOR)
     assert reporte.duplicados == 18
     assert all(e.recibos_sin_xml == 0 for e in empresa.evidencias.estado(CLI_ACTOR, OCTUBRE))
+    with closing(cifrado.conectar(empresa.store.path)) as conn:
+        huellas = dict(conn.execute("SELECT uuid, xml_sha256 FROM nomina_recibos").fetchall())
+    assert huellas[primero] == registrado == hashlib.sha256(original.read_bytes()).digest()
+    assert all(
+        h == hashlib.sha256((tmp_path / "octubre" / f"{u.upper()}.xml").read_bytes()).digest()
+        for u, h in huellas.items()
+    )
 
 
 def test_a_client_captured_without_receipts_lacks_them(empresa, tmp_path) -> None:
@@ -787,3 +819,120 @@ def test_a_document_read_first_is_kept_as_it_was_read(empresa, tmp_path) -> None
     assert estado[OTRO].documentos["opinion_sat"] is None
     assert any("opinion.pdf" in a for a in estado[CLIENTE].avisos)
     assert empresa.evidencias.guardar(CLI_ACTOR, leido).ya_estaba
+
+
+def _alterar(archivo: Path, timbre: str, cambio: Callable[[bytes], bytes]) -> None:
+    """The receipt's XML in the evidence archive rewritten with raw SQL, as the archive itself
+    would hold it (a blob and its SHA-256): only the SHA-256 the store's row recorded tells."""
+    import zlib
+    from contextlib import closing
+
+    with closing(cifrado.conectar(archivo)) as conn:
+        (z,) = conn.execute(
+            "SELECT datos FROM archivos JOIN recibos USING (sha256) WHERE timbre = ?", (timbre,)
+        ).fetchone()
+        otro = cambio(zlib.decompress(z))
+        huella = hashlib.sha256(otro).hexdigest()
+        conn.execute(
+            "INSERT INTO archivos VALUES (?, ?, ?)", (huella, len(otro), zlib.compress(otro))
+        )
+        conn.execute("UPDATE recibos SET sha256 = ? WHERE timbre = ?", (huella, timbre))
+        conn.commit()
+
+
+def test_a_receipt_altered_behind_the_apps_back_never_travels_as_evidence(
+    empresa, tmp_path
+) -> None:
+    """Each receipt's XML is held to the SHA-256 its row recorded when the import verified it,
+    its seals not verified again: one altered in the archive (a byte the seals do not even
+    cover) is left out of the pack and named in its index and its list of SHA-256 (the
+    command exits 1). A receipt stored before the SHA-256 was recorded is verified as every
+    pack did (one altered, left out with the seal's reason), and its SHA-256 recorded then."""
+    from contextlib import closing
+
+    _todos_menos(empresa, tmp_path)
+    with closing(cifrado.conectar(empresa.store.path)) as conn:
+        filas = conn.execute(
+            "SELECT r.uuid, r.xml_sha256 FROM nomina_recibos r JOIN nomina_subcontrataciones s "
+            "ON s.recibo_id = r.id WHERE s.rfc = ? ORDER BY r.uuid",
+            (CLIENTE,),
+        ).fetchall()
+    # What the import recorded: the SHA-256 of each file it read.
+    for uuid, huella in filas:
+        assert (
+            huella
+            == hashlib.sha256((tmp_path / "octubre" / f"{uuid.upper()}.xml").read_bytes()).digest()
+        )
+    alterado, antes, antes_alterado = (u for u, _ in filas[:3])
+    archivo = ruta_de(empresa.store.path)
+    _alterar(
+        archivo, alterado, lambda xml: xml.replace(b"<?xml version='1.0'", b'<?xml version="1.0"')
+    )
+    _alterar(archivo, antes_alterado, lambda xml: xml.replace(b'Serie="N"', b'Serie="X"'))
+    with closing(cifrado.conectar(empresa.store.path)) as conn:  # stored before it was recorded
+        sumas.register(conn)  # the sync's triggers run on the rows written here
+        conn.execute(
+            "UPDATE nomina_recibos SET xml_sha256 = NULL WHERE uuid IN (?, ?)",
+            (antes, antes_alterado),
+        )
+        conn.commit()
+
+    hecho = empresa.evidencias.paquete(CLI_ACTOR, OCTUBRE, CLIENTE, tmp_path / "p.zip")
+    fuera = {alterado.upper(), antes_alterado.upper()}
+    assert {n for n in hecho.miembros if n.startswith("recibos/")} == {
+        f"recibos/{u.upper()}.xml" for u, _ in filas if u.upper() not in fuera
+    }
+    faltan = [f for f in hecho.faltan if f.startswith("recibos/")]
+    assert faltan == [
+        f"recibos/{alterado.upper()}.xml: no se incluyó: el XML guardado ya no es el que se "
+        "importó y verificó (su SHA-256 es otro). El archivo de evidencias de este equipo se "
+        "alteró: avisa al área de sistemas (restaurar un respaldo anterior lo corrige).",
+        f"recibos/{antes_alterado.upper()}.xml: no se incluyó: " + faltan[1].split(": ", 2)[2],
+    ]
+    assert "sello" in faltan[1]
+    with zipfile.ZipFile(hecho.ruta) as zf:
+        indice = _indice(zf)
+        huellas = zf.read("huellas.sha256").decode()
+    assert [f[0] for f in indice if alterado.upper() in f[0]] == [f"Falta: {faltan[0]}"]
+    assert f"# falta: {faltan[0]}" in huellas
+    # The SAT's seal of each receipt packed, as its row keeps it.
+    assert {f[5] for f in indice if f[0] == "Recibos de nómina (CFDI)"} == {"verificado"}
+    with closing(cifrado.conectar(empresa.store.path)) as conn:
+        ahora = dict(
+            conn.execute(
+                "SELECT uuid, xml_sha256 FROM nomina_recibos WHERE uuid IN (?, ?)",
+                (antes, antes_alterado),
+            ).fetchall()
+        )
+    assert ahora == {antes: dict(filas)[antes], antes_alterado: None}
+
+
+def test_what_a_receipt_is_held_to_without_the_import_s_checks_or_for_another_client(
+    empresa, tmp_path
+) -> None:
+    """An empresa without RFC (a backup restored alone) has no emisor to verify receipts
+    with: one whose row recorded no SHA-256 goes as it went before, one that is not what was
+    verified does not. With the checks, a receipt that does not name the client is left out."""
+    from icsoe_desktop.services.evidencias.revisar import DISTINTO, Revisor
+
+    xml = next(
+        x
+        for x in (p.read_bytes() for p in sorted((tmp_path / "octubre").iterdir()))
+        if CLIENTE.encode() in x and OTRO.encode() not in x
+    )
+    uuid, huella = "A" * 8, hashlib.sha256(xml).digest()
+    sin_rfc = Revisor(CLIENTE, {uuid.lower(): (huella, True)}, lambda: None)
+    assert sin_rfc(uuid, huella.hex(), xml) == Revision(None, SAT_VERIFICADO)
+    assert sin_rfc(uuid, "00" * 32, xml) == Revision(DISTINTO)
+    assert Revisor(CLIENTE, {}, lambda: None)(uuid, huella.hex(), xml) == Revision(
+        None, SAT_SIN_VERIFICAR
+    )
+    otro = Revisor(OTRO, {}, lambda: empresa.verificador_nomina(nc.RFC_EMPRESA))
+    problema = otro(_timbre(xml), huella.hex(), xml).problema
+    assert problema is not None and f"no nombra a {OTRO} (RfcLabora)" in problema
+    assert otro.verificados == []
+
+
+def _timbre(xml: bytes) -> str:
+    inicio = xml.index(b'UUID="') + len(b'UUID="')
+    return xml[inicio : inicio + 36].decode()

@@ -6,6 +6,7 @@ the desktop that received them."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import date
 from decimal import Decimal
@@ -36,6 +37,20 @@ def _en_el_servidor(sync_server, tabla: str) -> list[tuple[str, bool]]:
                 text("SELECT uuid, deleted FROM rows WHERE tabla = :t ORDER BY uuid"), {"t": tabla}
             )
         ]
+
+
+def _versiones(sync_server) -> dict[str, tuple[int, int]]:
+    """Each receipt's row on the server: its version and sequence number."""
+    with sync_server.engine.connect() as conn:
+        filas = conn.execute(
+            text("SELECT uuid, version, seq FROM rows WHERE tabla = 'nomina_recibos'")
+        )
+        return {uuid: (version, seq) for uuid, version, seq in filas}
+
+
+def _xml_sha256(services) -> dict[str, bytes | None]:
+    with services.store.session() as session:
+        return dict(session.execute(text("SELECT uuid, xml_sha256 FROM nomina_recibos")).all())
 
 
 def _listado(services, con_importes: bool = True) -> list[tuple[object, ...]]:
@@ -82,6 +97,15 @@ def test_receipts_imported_on_one_desktop_are_listed_and_proposed_on_the_other(
     # Whether the timbre's SAT seal was verified is this desktop's to say: B verified nothing.
     assert all(f.sello_sat for f in a.nomina_consulta.listar(CLI_ACTOR, CUATRIMESTRE))
     assert not any(f.sello_sat for f in b.nomina_consulta.listar(CLI_ACTOR, CUATRIMESTRE))
+    # So is the SHA-256 of the XML it verified (its packs hold the XML to it): never sent.
+    assert set(_xml_sha256(a).values()) == {hashlib.sha256(x).digest() for _, x in recibos} and set(
+        _xml_sha256(b).values()
+    ) == {None}
+    with sync_server.engine.connect() as conn:
+        datos = conn.execute(
+            text("SELECT data FROM rows WHERE tabla = 'nomina_recibos' LIMIT 1")
+        ).scalar_one()
+    assert "xml_sha256" not in datos and "sello_sat" not in datos
 
     # A guest of B (sólo consulta) lists them without any amount, and asking for them is refused.
     sin = b.nomina_consulta.listar(None, CUATRIMESTRE)
@@ -114,9 +138,17 @@ def test_one_xml_imported_on_both_desktops_is_one_row_and_no_conflict(
     assert _listado(a) == _listado(b)
     assert a.conflictos.conflicts() == [] and b.conflictos.conflicts() == []
     _sin_deriva(caplog, a, b)
-    # Imported again on A after the sync: every one is already there.
+    # Imported again on A after the sync: every one is already there, and the XML of B's two
+    # kept on A with the SHA-256 A verified, written with no new version (nothing to send).
+    assert sum(h is None for h in _xml_sha256(a).values()) == 2
+    antes = _versiones(sync_server)
     otra_vez = a.nomina.importar([carpeta_b], CLI_ACTOR)
     assert (otra_vez.guardados, otra_vez.duplicados) == (0, 18)
+    assert _xml_sha256(a) == _xml_sha256(b) and None not in _xml_sha256(a).values()
+    a.sync.synchronize()
+    b.sync.synchronize()  # the import's audit entries
+    _sin_deriva(caplog, a, b)
+    assert _versiones(sync_server) == antes
 
 
 def test_a_receipt_substituted_on_one_desktop_shows_on_neither(

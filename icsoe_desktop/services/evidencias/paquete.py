@@ -5,12 +5,12 @@ only whole (``files.atomic_write``): a kill while writing leaves no file by the 
 Against the client's previous pack of the month, what changed is listed in ``cambios.txt`` and
 returned.
 
-Each receipt's stored XML is read again as it is packed (``revisar``: its seal verified, its
-UUID and ``RfcLabora`` the row's): one that fails is left out and listed as missing, never
-shipped under another receipt's name. ``huellas.sha256`` lists every member with its SHA-256
-(the index too) and the pack's contratista, client, month and what it lacks; signed with the
-contratista's e.firma (``huellas.sha256.p7s``, firma_paquete.py) the client can check it all
-(``evidencias verificar``, verificar.py)."""
+Each receipt's stored XML is checked as it is packed (``revisar``, revisar.py: its bytes
+against the SHA-256 the import recorded when it verified its seals): one that fails is left
+out and listed as missing, never shipped as good evidence. ``huellas.sha256`` lists every
+member with its SHA-256 (the index too) and the pack's contratista, client, month and what it
+lacks; signed with the contratista's e.firma (``huellas.sha256.p7s``, firma_paquete.py) the
+client can check it all (``evidencias verificar``, verificar.py)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ FALTA = "Falta"
 AVISO = "Aviso"
 SIN_FIRMA = "Firma del paquete con la e.firma del contratista"
 _CADA = 200  # members between progress reports
+_RECIBOS = "recibos/"  # the receipts' folder in the ZIP
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,16 @@ class Contenido:
 
 @dataclass(frozen=True)
 class Revision:
-    """A receipt's XML read again: ``problema`` keeps it out of the pack; ``sello_sat`` is
+    """A receipt's XML checked: ``problema`` keeps it out of the pack; ``sello_sat`` is
     SAT_VERIFICADO or SAT_SIN_VERIFICAR."""
 
     problema: str | None
     sello_sat: str = SAT_SIN_VERIFICAR
 
 
-# (the receipt's UUID as its row has it, its stored XML) → what a reading again finds.
-Revisar = Callable[[str, bytes], Revision]
+# (the receipt's UUID, the SHA-256 its stored XML was read back against, the XML) → what
+# checking it finds.
+Revisar = Callable[[str, str, bytes], Revision]
 # The list of SHA-256's bytes → its detached signature (DER).
 Firmar = Callable[[bytes], bytes]
 
@@ -102,7 +104,7 @@ class Paquete:
 def _filas(c: Contenido) -> list[tuple[str, str, str, str]]:
     """(name in the ZIP, what, source, SHA-256) of every member but the index, in order."""
     filas = [
-        (f"recibos/{uuid}.xml", RECIBOS, f"CFDI de nómina importado, UUID {uuid}", huella)
+        (f"{_RECIBOS}{uuid}.xml", RECIBOS, f"CFDI de nómina importado, UUID {uuid}", huella)
         for uuid, huella in sorted((u.upper(), h) for u, h in c.recibos.items())
     ]
     vistos: dict[str, int] = {}
@@ -178,8 +180,8 @@ def escribir(
             zipfile.ZipFile(temporal, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
         ):
             for hechos, (nombre, huella, datos) in enumerate(_contenidos(c, archivo, filas), 1):
-                if revisar is not None and nombre.startswith("recibos/"):
-                    revision = revisar(Path(nombre).stem, datos)
+                if revisar is not None and nombre.startswith(_RECIBOS):
+                    revision = revisar(nombre[len(_RECIBOS) : -len(".xml")], huella, datos)
                     if revision.problema is not None:
                         faltan.append(f"{nombre}: {revision.problema}")
                         continue

@@ -20,11 +20,13 @@ _ANTES = timedelta(days=62)  # how far back «paid before the month» is looked 
 ORDINARIA = "O"
 
 
-def del_mes(session: Session, mes: Mes, hoy: date) -> dict[str, list[str]]:
-    """Client → a line per period a worker who served it lacks its receipt for, by worker
-    (name, then NSS or CURP) and period."""
+def del_mes(
+    session: Session, mes: Mes, hoy: date, cliente: str | None = None
+) -> dict[str, list[str]]:
+    """Client (``cliente`` alone, when given) → a line per period a worker who served it lacks
+    its receipt for, by worker (name, then NSS or CURP) and period."""
     r, s = ReciboNomina, SubcontratacionNomina
-    ordinarios = (r.tipo_nomina == ORDINARIA, vigente())
+    ordinarios = (r.tipo_nomina == ORDINARIA, vigente(), *([s.rfc == cliente] if cliente else []))
     filas = session.execute(
         select(
             s.rfc,

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -34,28 +35,20 @@ from icsoe_desktop.domain.evidencias import (
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.domain.informativa import repse_pdf
 from icsoe_desktop.domain.motivo_os import motivo_os
-from icsoe_desktop.domain.nomina import SAT_VERIFICADO as SAT_OK
-from icsoe_desktop.domain.nomina import ReciboRechazado, Verificador
+from icsoe_desktop.domain.nomina import Verificador
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.evidencias import recibos_esperados, tablero
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias, sha256
-from icsoe_desktop.services.evidencias.paquete import (
-    SAT_SIN_VERIFICAR,
-    SAT_VERIFICADO,
-    Contenido,
-    Firmar,
-    Paquete,
-    Revisar,
-    Revision,
-    escribir,
-)
+from icsoe_desktop.services.evidencias.paquete import Contenido, Firmar, Paquete, escribir
+from icsoe_desktop.services.evidencias.revisar import Revisor
 from icsoe_desktop.services.evidencias.tablero import FilaCliente
 from icsoe_desktop.services.informativa.acuse_pdf import MAX_ACUSE_BYTES, leer_acuse
 from icsoe_desktop.services.informativa.repse import MENSAJES_PDF as MENSAJES_REPSE
 from icsoe_desktop.services.nomina.consulta import vigente
+from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
     Contratante,
@@ -87,11 +80,6 @@ MENSAJES_PDF = {
 # A client no receipt of the month names: nothing to deliver, as the board's cell says.
 SIN_RECIBOS = "Sin recibos (nada que entregar)"
 EN_OTRO_EQUIPO = "se adjuntó en otro equipo: adjunta aquí el mismo archivo"
-# A kept UUID is never replaced by an import: only a restore puts the archive right again.
-_ALTERADO = (
-    "El archivo de evidencias de este equipo se alteró: avisa al área de sistemas (restaurar un "
-    "respaldo anterior lo corrige)."
-)
 AVISO_DECLARADO = (
     f"{repse_pdf.DECLARADO} (su PDF no dice el RFC del contratista o el aviso de registro)"
 )
@@ -168,6 +156,18 @@ class _Mes:
 
     def todos(self) -> list[EvidenciaDocumento]:
         return [d for docs in (*self.generales.values(), *self.propios.values()) for d in docs]
+
+
+@dataclass(frozen=True)
+class _Estado:
+    """``estado`` and what it read: the month, whether the REPSE registration's PDF may go to
+    the client and what its reading says, the SHA-256 of each kept XML of its clients' receipts."""
+
+    estados: list[EstadoCliente]
+    leido: _Mes
+    repse_valido: bool
+    avisos_repse: tuple[str, ...]
+    con_xml: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -369,24 +369,35 @@ class EvidenciasService:
     # --- the board -----------------------------------------------------------------------------
 
     def estado(
-        self, actor: str | None, mes: Mes, dia_entrega: int | None = None
+        self,
+        actor: str | None,
+        mes: Mes,
+        dia_entrega: int | None = None,
+        contratante: str | None = None,
     ) -> list[EstadoCliente]:
         """Every client of the month (the contratantes captured and those the month's receipts
         name), by RFC, with what it has and lacks; due on its own day (``fijar_entrega``, else
-        the 17th) unless ``dia_entrega`` says another for all."""
+        the 17th) unless ``dia_entrega`` says another for all. ``contratante``: that client
+        alone."""
+        return self._estado(mes, dia_entrega, contratante).estados
+
+    def _estado(self, mes: Mes, dia_entrega: int | None, contratante: str | None) -> _Estado:
+        """``estado``, with what it read (its pack reads it once, no other client's)."""
         with self._store.session() as session:
             leido = _del_mes(session, mes, self._rfc_empresa())
             self._al_archivo(session, leido)
-            esperados = recibos_esperados.del_mes(session, mes, self.hoy())
-            valido, avisos_repse = _repse_leido(leido)  # its PDF read in the session
+            esperados = recibos_esperados.del_mes(session, mes, self.hoy(), contratante)
+            valido, avisos_leidos = _repse_leido(leido)  # its PDF read in the session
         clientes = sorted(set(leido.nombres) | set(leido.recibos))
+        if contratante is not None:
+            clientes = [c for c in clientes if c == contratante]
         timbres = [t for c in clientes for t in leido.recibos.get(c, [])]
         con_xml = self._archivo.recibos(timbres)
         repse = _repse_del_mes(leido.repse, mes) if valido else None
-        avisos_repse = avisos_repse if repse or not valido else ()
+        avisos_repse = avisos_leidos if repse or not valido else ()
         dias = self._dias()
         aqui = self._archivo.tiene(d.sha256 for d in leido.todos())
-        return [
+        estados = [
             EstadoCliente(
                 contratante=c,
                 nombre=leido.nombres.get(c, ""),
@@ -414,6 +425,7 @@ class EvidenciasService:
             )
             for c in clientes
         ]
+        return _Estado(estados, leido, valido, avisos_leidos, con_xml)
 
     def tablero(self, actor: str | None, ultimo: Mes, meses: int = 12) -> list[FilaCliente]:
         """Clients × the ``meses`` months up to ``ultimo``: what each has, and when it is due.
@@ -472,31 +484,30 @@ class EvidenciasService:
     ) -> Paquete:
         """The client's pack of the month written at ``salida`` whole or not at all (a folder:
         the name portals take), audited with what and where; what changed since its last pack.
-        What the client lacks (``estado``'s) and each receipt whose XML fails a reading again
-        are listed in it; ``efirma`` (.cer, .key, contraseña): the contratista's, signing it —
-        opened before anything is written (a wrong password writes nothing)."""
+        What the client lacks (``estado``'s) and each receipt whose XML fails its check
+        (revisar.py) are listed in it; ``efirma`` (.cer, .key, contraseña): the contratista's,
+        signing it — opened before anything is written (a wrong password writes nothing)."""
         self._permisos.exigir(actor, Accion.EVIDENCIAS, f"paquete {mes.clave} {contratante}")
         cliente = check_rfc(contratante, "contratante")
         rfc = self._rfc_empresa().strip().upper()
         firmar = None
         if efirma is not None and self._efirma is not None:
             firmar = self._efirma(rfc, *efirma)
-        estado = next((e for e in self.estado(actor, mes) if e.contratante == cliente), None)
+        visto = self._estado(mes, None, cliente)
+        estado = next(iter(visto.estados), None)
+        leido, avisos_repse = visto.leido, visto.avisos_repse
         with self._store.session() as session:
-            leido = _del_mes(session, mes, self._rfc_empresa())
-            self._al_archivo(session, leido)
             anterior = session.scalar(
                 select(EvidenciaPaquete.miembros)
                 .where(EvidenciaPaquete.mes == mes.clave, EvidenciaPaquete.contratante == cliente)
                 .order_by(EvidenciaPaquete.id.desc())
                 .limit(1)
             )
-            valido, avisos_repse = _repse_leido(leido)
-            repse_pdf = (
-                (leido.repse.aviso, leido.repse.pdf_nombre, leido.repse.pdf)
-                if leido.repse is not None and leido.repse.pdf and valido
-                else None
-            )
+        repse_pdf = (
+            (leido.repse.aviso, leido.repse.pdf_nombre, leido.repse.pdf)
+            if leido.repse is not None and leido.repse.pdf and visto.repse_valido
+            else None
+        )
         timbres = leido.recibos.get(cliente, [])
         if not timbres and cliente not in leido.nombres:
             raise ValidationError(
@@ -505,7 +516,7 @@ class EvidenciasService:
                 f"{mes.clave}.",
                 "contratante",
             )
-        con_xml = self._archivo.recibos(timbres)
+        con_xml = visto.con_xml
         if len(con_xml) < len(timbres):
             faltan = len(timbres) - len(con_xml)
             raise ValidationError(
@@ -516,6 +527,7 @@ class EvidenciasService:
                 "se escribió el paquete.",
                 "contratante",
             )
+        revisar = Revisor(cliente, self._registrados(timbres), partial(self._verificador_de, rfc))
         documentos = [d for t in DOCUMENTOS for d in leido.de(t, cliente)]
         notas = {
             f"{d.tipo} {d.sha256}": " ".join(
@@ -545,10 +557,16 @@ class EvidenciasService:
             salida,
             progreso,
             cancelado,
-            self._revisar(rfc, cliente),
+            revisar,
             firmar,
         )
         with self._store.session() as session:
+            # Local, never sent (as ``sello_sat``): written without a new version.
+            plain.driver(session.connection()).executemany(
+                f"UPDATE {ReciboNomina.__tablename__} SET xml_sha256 = ? "
+                "WHERE uuid = ? AND xml_sha256 IS NULL",
+                revisar.verificados,
+            )
             session.add(
                 EvidenciaPaquete(
                     mes=mes.clave,
@@ -571,32 +589,28 @@ class EvidenciasService:
             )
         return hecho
 
-    def _revisar(self, rfc: str, cliente: str) -> Revisar | None:
-        """Each receipt's stored XML read again as it is packed: its seals as the import
-        verified them, its UUID the row's and naming ``cliente`` (``RfcLabora``)."""
+    def _verificador_de(self, rfc: str) -> Verificador | None:
+        """The import's checks of the empresa's receipts (None: an empresa without RFC, a
+        backup restored alone, has no emisor to hold them to). Built only when a receipt needs
+        them: it reads the SAT's XSLT and the trusted certificates."""
         if self._verificador is None or not rfc:
-            return None  # an empresa without RFC (a backup restored alone) has no emisor to hold
-        verificador = self._verificador(rfc)
+            return None
+        return self._verificador(rfc)
 
-        def revisar(uuid: str, datos: bytes) -> Revision:
-            try:
-                hecho = verificador.verificar(datos)
-            except ReciboRechazado as exc:
-                return Revision(f"no se incluyó: {exc.message}")
-            timbre = hecho.recibo.timbre.uuid
-            if timbre.upper() != uuid.upper():
-                return Revision(
-                    f"no se incluyó: el XML guardado con ese UUID es de otro recibo ({timbre}). "
-                    f"{_ALTERADO}"
-                )
-            if cliente not in {s.rfc for s in hecho.recibo.subcontrataciones}:
-                return Revision(
-                    f"no se incluyó: el XML guardado no nombra a {cliente} (RfcLabora). {_ALTERADO}"
-                )
-            sat = SAT_VERIFICADO if hecho.sello_sat == SAT_OK else SAT_SIN_VERIFICAR
-            return Revision(None, sat)
-
-        return revisar
+    def _registrados(self, timbres: list[str]) -> dict[str, tuple[bytes | None, bool]]:
+        """By UUID, the SHA-256 of the XML verified here its row recorded (None: stored
+        before it was, or imported elsewhere) and whether its SAT seal was verified."""
+        r = ReciboNomina
+        encontrados: dict[str, tuple[bytes | None, bool]] = {}
+        with self._store.session() as session:
+            for inicio in range(0, len(timbres), 30_000):
+                for uuid, huella, sat in session.execute(
+                    select(r.uuid, r.xml_sha256, r.sello_sat).where(
+                        r.uuid.in_(timbres[inicio : inicio + 30_000])
+                    )
+                ):
+                    encontrados[uuid] = (huella, bool(sat))
+        return encontrados
 
     def _al_archivo(self, session: Session, leido: _Mes) -> None:
         """The month's documents another desktop attached (received with their bytes) kept in

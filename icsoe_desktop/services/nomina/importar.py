@@ -289,7 +289,7 @@ class _Lector:
     def _guardar(self, lote: list[tuple[Verificado, fuentes.Pieza]]) -> None:
         """One batch, one transaction: all of it or none. The XML are kept first (those
         already stored too: importing again keeps the XML of receipts imported before)."""
-        lote = self._sin_conflictos(lote)
+        lote, huellas = self._sin_conflictos(lote)
         if not lote:
             return
         uuids = [_uuid(v.recibo.timbre.uuid) for v, _ in lote]
@@ -301,7 +301,7 @@ class _Lector:
             conn = session.connection()
             with rare_checkpoints(conn):
                 sustituidos = self._reporte.sustituidos
-                quedan = self._escribir(session, lote, uuids)
+                quedan = self._escribir(session, lote, uuids, huellas)
                 quitados = self._reporte.sustituidos - sustituidos
                 if self._auditar is not None and (quedan or quitados):
                     self._auditar(
@@ -316,30 +316,50 @@ class _Lector:
 
     def _sin_conflictos(
         self, lote: list[tuple[Verificado, fuentes.Pieza]]
-    ) -> list[tuple[Verificado, fuentes.Pieza]]:
+    ) -> tuple[list[tuple[Verificado, fuentes.Pieza]], dict[str, bytes]]:
         """The batch without the receipts whose UUID is kept (or read earlier in the batch)
-        with other bytes: a conflicting copy is refused, never put in place of the XML the
-        client gets; the same bytes again go on (to «ya estaba»)."""
+        with other bytes — in the archive, or as the store's row recorded them: a conflicting
+        copy is refused, never put in place of the XML the client gets; the same bytes again go
+        on (to «ya estaba»). With the SHA-256 of each one that goes on, by UUID."""
         if not lote:
-            return lote
-        huellas = [sha256(p.datos).hexdigest() for _, p in lote]
+            return lote, {}
+        huellas = [sha256(p.datos).digest() for _, p in lote]
         uuids = [_uuid(v.recibo.timbre.uuid) for v, _ in lote]
-        conocidos = dict(self._xml_guardados(uuids)) if self._xml_guardados is not None else {}
+        conocidos = self._registrados(uuids)
+        if self._xml_guardados is not None:
+            conocidos.update(self._xml_guardados(uuids))
         quedan = []
+        suyas: dict[str, bytes] = {}
         for (hecho, pieza), uuid, huella in zip(lote, uuids, huellas, strict=True):
-            previo = conocidos.setdefault(uuid, huella)
-            if previo != huella:
+            previo = conocidos.setdefault(uuid, huella.hex())
+            if previo != huella.hex():
                 error = _conflicto(hecho)
                 self._reporte.rechazar(pieza.nombre, error.code, error.message)
                 continue
             quedan.append((hecho, pieza))
-        return quedan
+            suyas[uuid] = huella
+        return quedan, suyas
+
+    def _registrados(self, uuids: list[str]) -> dict[str, str]:
+        """The SHA-256 of the XML verified here that the store's rows of ``uuids`` recorded."""
+        with self._store.session() as session:
+            filas = plain.driver(session.connection()).execute(
+                f"SELECT uuid, xml_sha256 FROM {ReciboNomina.__tablename__} "
+                f"WHERE xml_sha256 IS NOT NULL AND uuid IN ({', '.join('?' * len(uuids))})",
+                uuids,
+            )
+            return {uuid: bytes(huella).hex() for uuid, huella in filas}
 
     def _escribir(
-        self, session: Session, lote: list[tuple[Verificado, fuentes.Pieza]], uuids: list[str]
+        self,
+        session: Session,
+        lote: list[tuple[Verificado, fuentes.Pieza]],
+        uuids: list[str],
+        huellas: dict[str, bytes],
     ) -> list[Verificado]:
-        """The batch's new receipts written (those already stored or substituted counted);
-        returns them."""
+        """The batch's new receipts written with the SHA-256 of the XML verified (those
+        already stored or substituted counted; one stored without it, from another desktop or
+        of before it was recorded, records it now); returns them."""
         reporte = self._reporte
         conn = session.connection()
         if self._guardar_xml is not None:
@@ -355,11 +375,14 @@ class _Lector:
         vistos: set[str] = set()
         copias = _Copias(conn, [h for h, _ in lote])
         verificados: list[str] = []  # kept unverified, their SAT seal verified now
+        verificado_aqui: list[tuple[bytes, str]] = []  # stored already: (its XML's SHA-256, UUID)
         for (hecho, pieza), uuid in zip(lote, uuids, strict=True):
             if uuid in sustituidos:
                 reporte.sustituidos += 1
             elif uuid in existentes or uuid in vistos:
                 reporte.repetido(pieza.nombre, hecho.recibo.timbre.uuid)
+                if uuid in existentes:
+                    verificado_aqui.append((huellas[uuid], uuid))
                 if uuid in existentes and hecho.sello_sat == SAT_VERIFICADO:
                     verificados.append(uuid)
             elif copias.de_otro(hecho):
@@ -373,7 +396,13 @@ class _Lector:
         quedan = [h for h in nuevos if _uuid(h.recibo.timbre.uuid) not in reemplazados]
         reporte.sustituidos += len(nuevos) - len(quedan)
         reporte.sustituidos += _sustituir(session, quedan)
-        _insertar(conn, quedan)
+        _insertar(conn, quedan, huellas)
+        # Local, never sent (as ``sello_sat``): written without a new version.
+        plain.driver(conn).executemany(
+            f"UPDATE {ReciboNomina.__tablename__} SET xml_sha256 = ? "
+            "WHERE uuid = ? AND xml_sha256 IS NULL",
+            verificado_aqui,
+        )
         if quedan:  # written through the driver: counted for another program's windows too
             cambiados.anotar(session, {NOMINA, EVIDENCIAS})
         sello_sat_verificado(session, verificados)
@@ -532,7 +561,7 @@ _COLUMNAS = (
     *("fecha_pago", "fecha_inicial", "fecha_final", "dias_pagados", "tipo_nomina"),
     *("periodicidad", "nss", "curp", "rfc", "nombre", "registro_patronal", "sbc", "sdi"),
     *("total", "total_percepciones", "total_deducciones", "total_otros_pagos"),
-    *("no_certificado", "sello_sat", "detalle"),
+    *("no_certificado", "sello_sat", "detalle", "xml_sha256"),
 )
 # The driver's executemany of plain rows: SQLAlchemy's per-row parameter processing cost as
 # much as the inserts. Dates and times as SQLAlchemy's SQLite types store them (a receipt
@@ -564,7 +593,7 @@ def _momento(valor: datetime) -> str:
     return valor.isoformat(" ", "microseconds")
 
 
-def _fila(id_: int, hecho: Verificado, ahora: str) -> tuple[object, ...]:
+def _fila(id_: int, hecho: Verificado, ahora: str, huella: bytes) -> tuple[object, ...]:
     r = hecho.recibo
     fecha = _momento(r.fecha)
     return (
@@ -596,14 +625,15 @@ def _fila(id_: int, hecho: Verificado, ahora: str) -> tuple[object, ...]:
         r.no_certificado,
         int(hecho.sello_sat == SAT_VERIFICADO),
         detalle(r),
+        huella,
     )
 
 
-def _insertar(conn: Connection, nuevos: list[Verificado]) -> None:
-    """New receipts and their children in bulk, with the per-row triggers of the sync, of the
-    children and of the board's counts dropped and their effect added once
-    (store/sin_disparadores.py, store/evidencia_conteo.py); rows without a sync state are sent
-    at the next sync."""
+def _insertar(conn: Connection, nuevos: list[Verificado], huellas: dict[str, bytes]) -> None:
+    """New receipts (with the SHA-256 of their XML, by UUID in ``huellas``) and their children
+    in bulk, with the per-row triggers of the sync, of the children and of the board's counts
+    dropped and their effect added once (store/sin_disparadores.py, store/evidencia_conteo.py);
+    rows without a sync state are sent at the next sync."""
     if not nuevos:
         return
     driver = plain.driver(conn)
@@ -614,7 +644,13 @@ def _insertar(conn: Connection, nuevos: list[Verificado]) -> None:
             f"SELECT coalesce(max(id), 0) + 1 FROM {ReciboNomina.__tablename__}"
         ).fetchone()
         recibos = [(i, h.recibo) for i, h in enumerate(nuevos, primero)]
-        driver.executemany(_INSERT, [_fila(i, h, ahora) for i, h in enumerate(nuevos, primero)])
+        driver.executemany(
+            _INSERT,
+            [
+                _fila(i, h, ahora, huellas[_uuid(h.recibo.timbre.uuid)])
+                for i, h in enumerate(nuevos, primero)
+            ],
+        )
         driver.executemany(
             _PERCEPCIONES,
             [(i, p.tipo, p.gravado, p.exento) for i, r in recibos for p in r.percepciones],

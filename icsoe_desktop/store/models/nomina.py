@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.store.models.base import Base, SyncedMixin
@@ -58,6 +58,11 @@ class ReciboNomina(SyncedMixin, Base):
     # was not at hand.
     # Never sent: a receipt another desktop imported arrives as not verified here.
     sello_sat: Mapped[int] = mapped_column(Integer, default=0)
+    # The SHA-256 (its 32 bytes) of the XML this desktop verified (its seals, at import; one
+    # stored before, at its first pack): a pack checks the archive's bytes against it instead of
+    # verifying the seals again. Never sent, as ``sello_sat``: a desktop vouches only for what
+    # it verified itself (one imported elsewhere gets it when its XML is imported here).
+    xml_sha256: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     # The children as JSON: {"p": [[tipo, gravado, exento]…], "i": [[dias, tipo, importe]…],
     # "s": [[rfc, porcentaje]…]} (each key only when the receipt has some); "v": its deducciones
     # 010 (the SISUB's), "r": its TipoRegimen when asimilados (Proponer leaves it out).
