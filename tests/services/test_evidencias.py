@@ -827,17 +827,16 @@ def _alterar(archivo: Path, timbre: str, cambio: Callable[[bytes], bytes]) -> No
     import zlib
     from contextlib import closing
 
-    with closing(cifrado.conectar(archivo)) as conn:
-        (z,) = conn.execute(
-            "SELECT datos FROM archivos JOIN recibos USING (sha256) WHERE timbre = ?", (timbre,)
-        ).fetchone()
-        otro = cambio(zlib.decompress(z))
+    from icsoe_desktop.services.evidencias import archivo as archivo_
+
+    with closing(cifrado.conectar(archivo, isolation_level=None)) as conn:
+        ((guardado,),) = conn.execute("SELECT sha256 FROM recibos WHERE timbre = ?", (timbre,))
+        otro = cambio(zlib.decompress(archivo_.leer(conn, guardado)))
         huella = hashlib.sha256(otro).hexdigest()
-        conn.execute(
-            "INSERT INTO archivos VALUES (?, ?, ?)", (huella, len(otro), zlib.compress(otro))
-        )
+        conn.execute("BEGIN IMMEDIATE")
+        archivo_.agregar(conn, [(huella, len(otro), zlib.compress(otro))])
         conn.execute("UPDATE recibos SET sha256 = ? WHERE timbre = ?", (huella, timbre))
-        conn.commit()
+        conn.execute("COMMIT")
 
 
 def test_a_receipt_altered_behind_the_apps_back_never_travels_as_evidence(
