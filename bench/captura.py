@@ -22,10 +22,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from icsoe_desktop.store import cifrado
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from datos_reales import informativa_con_contratos, personas

@@ -16,10 +16,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from icsoe_desktop.store import cifrado
 
 RFC = "ABC010101AB1"
 RAW_PAGE = """

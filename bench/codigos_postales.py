@@ -17,9 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from icsoe_desktop.store import cifrado
 
 HEADER = (
     "d_codigo|d_asenta|d_tipo_asenta|D_mnpio|d_estado|d_ciudad|d_CP|c_estado|c_oficina|c_CP|"

@@ -26,11 +26,8 @@ import time
 import uuid
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from icsoe_desktop.store import plain, sumas
+from icsoe_desktop.store import cifrado, plain, sumas
 from icsoe_desktop.store.db import upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 

@@ -33,12 +33,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from icsoe_desktop.store import cifrado
-
 if TYPE_CHECKING:
     pass
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+from icsoe_desktop.store import cifrado
 
 TODAY = date(2026, 11, 22)
 

@@ -27,12 +27,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from bench import datos_reales
+from icsoe_desktop.store import cifrado
 
 RFC = "SEM980701ST5"
 PERIODO_CLAVE = "2026-2"

@@ -32,12 +32,11 @@ import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from icsoe_desktop.store import cifrado
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from icsoe_desktop.store import cifrado  # noqa: E402
 
 
 def _clock() -> datetime:
