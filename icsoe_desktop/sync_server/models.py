@@ -165,6 +165,9 @@ class SyncedRow(ServerBase):
     # The content's fingerprint at its last write the server saw (migrations 0010 and 0013,
     # ``domain/contenido.py``): ``verificar`` finds content changed where no trigger ran.
     huella: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The text's fingerprint at that write (``contenido.huella_texto``, migration 0018): where
+    # PostgreSQL's ``texto_actual`` (generated, not mapped here) equals it, ``huella`` holds.
+    texto_visto: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 # The rows' table for Core statements (``SyncedRow.__table__`` is typed as any FromClause).

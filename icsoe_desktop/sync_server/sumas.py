@@ -57,7 +57,12 @@ _DIFFERENCES = (
     " ORDER BY 1, 2, 3"
 )
 # Rows whose content is not the one of their last write the server saw (their fingerprint).
-_CAMBIADOS = "huella IS DISTINCT FROM icsoe_huella(deleted, data::text)"
+# Only a row whose text is not the one of that write (``texto_visto``, migration 0018) is
+# parsed: the others' content is the one ``huella`` was computed from.
+_CAMBIADOS = (
+    "texto_visto IS DISTINCT FROM texto_actual"
+    " AND huella IS DISTINCT FROM icsoe_huella(deleted, data::text)"
+)
 _CONTENIDO = (
     "SELECT e.rfc, r.tabla, count(*) FROM rows r JOIN empresas e ON e.id = r.empresa_id"
     f" WHERE r.{_CAMBIADOS} {{where}} GROUP BY 1, 2 ORDER BY 1, 2"
@@ -66,7 +71,8 @@ _CONTENIDO = (
 # an administrator's UPDATE (the push's mark keeps that trigger off this one), and listed.
 _NUEVA_VERSION = (
     "WITH cambiados AS (UPDATE rows SET version = version + 1,"
-    " updated_at = now() AT TIME ZONE 'UTC', huella = icsoe_huella(deleted, data::text)"
+    " updated_at = now() AT TIME ZONE 'UTC', huella = icsoe_huella(deleted, data::text),"
+    " texto_visto = texto_actual"
     f" WHERE {_CAMBIADOS} {{where}} RETURNING empresa_id, tabla, uuid)"
     " INSERT INTO outside_edits (empresa_id, tabla, uuid, operacion, at)"
     " SELECT empresa_id, tabla, uuid, 'UPDATE', now() AT TIME ZONE 'UTC' FROM cambiados"
