@@ -49,7 +49,9 @@ def text_changed(sync_server) -> list[str]:
     content ``/v1/contenido`` and ``verificar`` compute again (the rest: their kept
     fingerprint)."""
     with sync_server.engine.connect() as conn:
-        found = conn.execute(text("SELECT uuid FROM rows WHERE texto_visto IS DISTINCT FROM texto_actual"))
+        found = conn.execute(
+            text("SELECT uuid FROM rows WHERE texto_visto IS DISTINCT FROM texto_actual")
+        )
         return sorted(found.scalars())
 
 

@@ -52,7 +52,9 @@ def _outside_push() -> str:
 def upgrade() -> None:
     op.add_column("rows", sa.Column("texto_visto", sa.BigInteger, nullable=True))
     if op.get_bind().dialect.name != "postgresql":
-        return  # (a server on SQLite sums the rows on every read)
+        # (a server on SQLite sums the rows on every read: the model's column, never written)
+        op.add_column("rows", sa.Column("texto_actual", sa.BigInteger, nullable=True))
+        return
     op.execute(SQL_TEXTO_FUNCTION)
     op.execute(_GENERADA)
     op.execute(_outside_push().replace(_HUELLA, _HUELLA + _TEXTO))
@@ -64,4 +66,6 @@ def downgrade() -> None:
         op.execute(_outside_push())
         op.execute("ALTER TABLE rows DROP COLUMN texto_actual")
         op.execute("DROP FUNCTION icsoe_texto(boolean, text)")
+    else:
+        op.drop_column("rows", "texto_actual")
     op.drop_column("rows", "texto_visto")
