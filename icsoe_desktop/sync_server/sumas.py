@@ -77,6 +77,12 @@ _NUEVA_VERSION = (
     " INSERT INTO outside_edits (empresa_id, tabla, uuid, operacion, at)"
     " SELECT empresa_id, tabla, uuid, 'UPDATE', now() AT TIME ZONE 'UTC' FROM cambiados"
 )
+# A row whose text changed where no trigger ran but not its content (the same JSON written
+# another way): its text kept as seen, so the content check stops parsing it.
+_TEXTO_VISTO = (
+    "UPDATE rows SET texto_visto = texto_actual"
+    " WHERE texto_visto IS DISTINCT FROM texto_actual {where}"
+)
 _OF_COMPANY = "AND empresa_id = (SELECT id FROM empresas WHERE rfc = :rfc)"
 _REPLACE = (
     "DELETE FROM bucket_sums {where}",
@@ -214,6 +220,8 @@ def reparar(engine: Engine, rfc: str | None = None) -> list[Hallazgo]:
                 text(_NUEVA_VERSION.format(where=_OF_COMPANY if rfc else "")), {"rfc": rfc}
             )
             found += cambiados
+        mark_push(conn)  # (no new version for these)
+        conn.execute(text(_TEXTO_VISTO.format(where=_OF_COMPANY if rfc else "")), {"rfc": rfc})
         where = _ONE_COMPANY if rfc else ""
         for statement in _REPLACE:
             conn.execute(text(statement.format(where=where)), {"rfc": rfc})

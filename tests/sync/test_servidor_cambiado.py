@@ -273,8 +273,15 @@ def test_content_changed_with_the_triggers_off_is_noticed_by_every_desktop_and_b
         "UPDATE rows SET data = jsonb_set(data::jsonb, '{razon_social}', "
         f"'\"Cambiada sin disparadores\"')::json WHERE uuid IN ({listed_rows})",
     )
+    # The same content written another way, triggers off: parsed, found equal, not received.
+    reformatted = uuid_of(a, REGISTROS[10])
+    server_sql(
+        sync_server,
+        "SET LOCAL session_replication_role = replica; "
+        f"UPDATE rows SET data = data::jsonb::json WHERE uuid = '{reformatted}'",
+    )
     # The generated column is computed with the triggers off: these rows alone are parsed.
-    assert text_changed(sync_server) == sorted(rows)
+    assert text_changed(sync_server) == sorted([*rows, reformatted])
     for services in (a, b):  # their sums equal the server's: the content is compared hourly
         services.sync.synchronize()
         assert razones(services)[REGISTROS[6]] == "Original"
@@ -340,7 +347,10 @@ def test_an_edit_made_without_the_triggers_before_the_upgrade_is_still_found(
         sync_server,
         "SET LOCAL session_replication_role = replica; "
         "UPDATE rows SET data = jsonb_set(data::jsonb, '{razon_social}', "
-        f"'\"Cambiada antes de actualizar\"')::json WHERE uuid = '{row}'",
+        f"'\"Cambiada antes de actualizar\"')::json WHERE uuid = '{row}'; "
+        # the same content written another way: nothing to find
+        "UPDATE rows SET data = data::jsonb::json WHERE uuid = "
+        f"'{uuid_of(a, REGISTROS[5])}'",
     )
     upgrade(sync_server.engine)
 
