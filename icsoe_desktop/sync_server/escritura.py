@@ -13,6 +13,7 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain.contenido import huella_texto
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
@@ -35,11 +36,18 @@ _COPY_FROM = 100  # rows; fewer go in one executemany (COPY's start and end cost
 # lengths): psycopg's json dumper would encode it again, in Python.
 _COPY_ROWS = (
     "COPY rows (empresa_id, tabla, uuid, seq, version, updated_at, deleted, data, token_id, "
-    "huella) FROM STDIN (FORMAT BINARY)"
+    "huella, texto_visto) FROM STDIN (FORMAT BINARY)"
 )
 _COPY_TYPES = [
-    *("int4", "varchar", "varchar", "int8", "int4", "timestamp", "bool", "text", "int4", "int8")
+    *("int4", "varchar", "varchar", "int8", "int4", "timestamp", "bool", "text", "int4", "int8"),
+    "int8",
 ]
+
+
+def stored_text(data: Any) -> str:
+    """The text PostgreSQL's ``json`` keeps of ``data`` (the engine's serializer,
+    ``db.make_engine``)."""
+    return orjson.dumps(data).decode()
 
 
 def insert_rows(
@@ -63,6 +71,7 @@ def insert_rows(
                 "data": rows[i].data,
                 "token_id": caller.token_id,
                 "huella": huella_de(rows[i].deleted, rows[i].data),
+                "texto_visto": huella_texto(rows[i].deleted, stored_text(rows[i].data)),
             }
             for i in new
         ]
@@ -87,6 +96,7 @@ def insert_rows(
             data_json,
             repeat(caller.token_id),
             map(huella_de, deleted, datas),
+            map(huella_texto, deleted, data_json),
         ):
             write(row)
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -165,6 +166,14 @@ class SyncedRow(ServerBase):
     # The content's fingerprint at its last write the server saw (migrations 0010 and 0013,
     # ``domain/contenido.py``): ``verificar`` finds content changed where no trigger ran.
     huella: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The text's fingerprint at that write (``contenido.huella_texto``, migration 0018): where
+    # PostgreSQL's ``texto_actual`` (generated, not mapped here) equals it, ``huella`` holds.
+    texto_visto: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The same of the text as it is now, computed by PostgreSQL at every write, with the
+    # triggers off too (a plain column, never written, on SQLite).
+    texto_actual: Mapped[int | None] = mapped_column(
+        BigInteger, Computed("icsoe_texto(deleted, (data)::text)", persisted=True), nullable=True
+    )
 
 
 # The rows' table for Core statements (``SyncedRow.__table__`` is typed as any FromClause).

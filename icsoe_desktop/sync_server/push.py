@@ -17,9 +17,10 @@ from sqlalchemy import Engine, bindparam, delete, exists, select, text, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain.contenido import huella_texto
 from icsoe_desktop.sync_server import exclusivas, reglas, secuencias, sumas
 from icsoe_desktop.sync_server.auth import Caller
-from icsoe_desktop.sync_server.escritura import add_sums, insert_rows
+from icsoe_desktop.sync_server.escritura import add_sums, insert_rows, stored_text
 from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa, PushBatch, SeqLease, SyncedRow
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow, synced_spec
 from icsoe_desktop.sync_server.sumas import huella_de
@@ -209,6 +210,7 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
                     data=bindparam("data"),
                     token_id=bindparam("token_id"),
                     huella=bindparam("huella"),
+                    texto_visto=bindparam("texto_visto"),
                 ),
                 updates,
             )
@@ -243,6 +245,7 @@ def _update_of(caller: Caller, current: Any, item: PushRow, seq: int) -> dict[st
         "data": data,
         "token_id": caller.token_id,
         "huella": huella_de(item.deleted, data),
+        "texto_visto": huella_texto(item.deleted, stored_text(data)),
     }
 
 

@@ -57,7 +57,12 @@ _DIFFERENCES = (
     " ORDER BY 1, 2, 3"
 )
 # Rows whose content is not the one of their last write the server saw (their fingerprint).
-_CAMBIADOS = "huella IS DISTINCT FROM icsoe_huella(deleted, data::text)"
+# Only a row whose text is not the one of that write (``texto_visto``, migration 0018) is
+# parsed: the others' content is the one ``huella`` was computed from.
+_CAMBIADOS = (
+    "texto_visto IS DISTINCT FROM texto_actual"
+    " AND huella IS DISTINCT FROM icsoe_huella(deleted, data::text)"
+)
 _CONTENIDO = (
     "SELECT e.rfc, r.tabla, count(*) FROM rows r JOIN empresas e ON e.id = r.empresa_id"
     f" WHERE r.{_CAMBIADOS} {{where}} GROUP BY 1, 2 ORDER BY 1, 2"
@@ -66,10 +71,17 @@ _CONTENIDO = (
 # an administrator's UPDATE (the push's mark keeps that trigger off this one), and listed.
 _NUEVA_VERSION = (
     "WITH cambiados AS (UPDATE rows SET version = version + 1,"
-    " updated_at = now() AT TIME ZONE 'UTC', huella = icsoe_huella(deleted, data::text)"
+    " updated_at = now() AT TIME ZONE 'UTC', huella = icsoe_huella(deleted, data::text),"
+    " texto_visto = texto_actual"
     f" WHERE {_CAMBIADOS} {{where}} RETURNING empresa_id, tabla, uuid)"
     " INSERT INTO outside_edits (empresa_id, tabla, uuid, operacion, at)"
     " SELECT empresa_id, tabla, uuid, 'UPDATE', now() AT TIME ZONE 'UTC' FROM cambiados"
+)
+# A row whose text changed where no trigger ran but not its content (the same JSON written
+# another way): its text kept as seen, so the content check stops parsing it.
+_TEXTO_VISTO = (
+    "UPDATE rows SET texto_visto = texto_actual"
+    " WHERE texto_visto IS DISTINCT FROM texto_actual {where}"
 )
 _OF_COMPANY = "AND empresa_id = (SELECT id FROM empresas WHERE rfc = :rfc)"
 _REPLACE = (
@@ -208,6 +220,8 @@ def reparar(engine: Engine, rfc: str | None = None) -> list[Hallazgo]:
                 text(_NUEVA_VERSION.format(where=_OF_COMPANY if rfc else "")), {"rfc": rfc}
             )
             found += cambiados
+        mark_push(conn)  # (no new version for these)
+        conn.execute(text(_TEXTO_VISTO.format(where=_OF_COMPANY if rfc else "")), {"rfc": rfc})
         where = _ONE_COMPANY if rfc else ""
         for statement in _REPLACE:
             conn.execute(text(statement.format(where=where)), {"rfc": rfc})

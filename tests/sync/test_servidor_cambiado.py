@@ -44,6 +44,17 @@ def server_sql(sync_server, sql: str) -> None:
         conn.execute(text(sql))
 
 
+def text_changed(sync_server) -> list[str]:
+    """The rows whose text is not the one of their last write the server saw: those whose
+    content ``/v1/contenido`` and ``verificar`` compute again (the rest: their kept
+    fingerprint)."""
+    with sync_server.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT uuid FROM rows WHERE texto_visto IS DISTINCT FROM texto_actual")
+        )
+        return sorted(found.scalars())
+
+
 def uuid_of(services, registro: str) -> str:
     with services.store.session() as session:
         return session.scalars(
@@ -62,6 +73,7 @@ def test_a_row_changed_by_sql_on_the_server_reaches_every_desktop_and_the_clerk_
         f"'\"Corregida en el servidor\"')::json WHERE uuid = '{row}'",
     )
     assert sumas.verificar(sync_server.engine) == []  # the trigger kept the sums right
+    assert text_changed(sync_server) == []  # and the row's fingerprints
 
     for services in (a, b):
         result = services.sync.synchronize()
@@ -261,6 +273,15 @@ def test_content_changed_with_the_triggers_off_is_noticed_by_every_desktop_and_b
         "UPDATE rows SET data = jsonb_set(data::jsonb, '{razon_social}', "
         f"'\"Cambiada sin disparadores\"')::json WHERE uuid IN ({listed_rows})",
     )
+    # The same content written another way, triggers off: parsed, found equal, not received.
+    reformatted = uuid_of(a, REGISTROS[10])
+    server_sql(
+        sync_server,
+        "SET LOCAL session_replication_role = replica; "
+        f"UPDATE rows SET data = data::jsonb::json WHERE uuid = '{reformatted}'",
+    )
+    # The generated column is computed with the triggers off: these rows alone are parsed.
+    assert text_changed(sync_server) == sorted([*rows, reformatted])
     for services in (a, b):  # their sums equal the server's: the content is compared hourly
         services.sync.synchronize()
         assert razones(services)[REGISTROS[6]] == "Original"
@@ -291,6 +312,7 @@ def test_content_changed_with_the_triggers_off_is_noticed_by_every_desktop_and_b
     capsys.readouterr()
     assert server_main(["verificar", *database]) == 0
     assert "coinciden con los renglones" in capsys.readouterr().out
+    assert text_changed(sync_server) == []
 
     for services in (a, b):
         result = services.sync.synchronize()
@@ -301,6 +323,48 @@ def test_content_changed_with_the_triggers_off_is_noticed_by_every_desktop_and_b
     with sync_server.engine.connect() as conn:  # listed as the server's own changes
         edited = conn.execute(text("SELECT uuid FROM outside_edits WHERE operacion = 'UPDATE'"))
         assert sorted(edited.scalars()) == sorted(rows)
+
+
+def test_an_edit_made_without_the_triggers_before_the_upgrade_is_still_found(
+    sync_server, desktops, clock
+) -> None:
+    """A server of the previous version with its rows, one changed where no trigger ran: after
+    the upgrade the others' kept fingerprints count (their text is that of their last write),
+    that one is still found by ``verificar`` and by every desktop's content check."""
+    from alembic import command
+    from alembic.config import Config
+
+    from icsoe_desktop.sync_server.db import MIGRATIONS_DIR, upgrade
+
+    a, b = synced(sync_server, desktops)
+    row = uuid_of(a, REGISTROS[4])
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with sync_server.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0017_certificados_sat")
+    server_sql(
+        sync_server,
+        "SET LOCAL session_replication_role = replica; "
+        "UPDATE rows SET data = jsonb_set(data::jsonb, '{razon_social}', "
+        f"'\"Cambiada antes de actualizar\"')::json WHERE uuid = '{row}'; "
+        # the same content written another way: nothing to find
+        "UPDATE rows SET data = data::jsonb::json WHERE uuid = "
+        f"'{uuid_of(a, REGISTROS[5])}'",
+    )
+    upgrade(sync_server.engine)
+
+    assert text_changed(sync_server) == [row]
+    found = sumas.verificar(sync_server.engine)
+    assert [(f.tabla, f.renglones) for f in found if isinstance(f, sumas.Cambiados)] == [
+        ("registros_patronales", 1)
+    ]
+    clock.advance(seconds=CONTENT_EVERY.total_seconds())
+    for services in (a, b):
+        result = services.sync.synchronize()
+        assert "El servidor cambió; se volvió a comparar: 1 renglón recibido." in result.texto
+        assert razones(services)[REGISTROS[4]] == "Cambiada antes de actualizar"
+        assert razones(services)[REGISTROS[5]] == "Original"
 
 
 def test_pushes_keep_each_rows_fingerprint(sync_server, desktops) -> None:
@@ -316,6 +380,7 @@ def test_pushes_keep_each_rows_fingerprint(sync_server, desktops) -> None:
     assert sumas.verificar(sync_server.engine) == []
     with sync_server.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM rows WHERE huella IS NULL")).scalar() == 0
+    assert text_changed(sync_server) == []  # each write's text fingerprint kept too
     assert razones(b)[REGISTROS[0]] == "Cambiada en el equipo"
 
 
