@@ -171,18 +171,25 @@ def test_parts_damaged_or_of_another_history_are_not_used_and_are_cut_again(
 def test_a_restored_store_forgets_every_columns_parts(
     services, lejos, dos_columnas, tmp_path, monkeypatch
 ):
-    """Restaurar puts another file in place: the parts cut from the old one are removed, and
-    the restored store's are cut once its copy is there."""
+    """Restaurar puts another file in place: the parts cut from the old one are removed, the
+    sort indexes known in it are looked up again, and the restored store's parts are cut once
+    its copy is there."""
     services.accounts.register(registro())
     _store(services, 1_500)
     respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=ANA)
     movimientos_svc = services.movimientos
+    # A sort index built after the backup: known to exist in this file, not in the restored.
+    ordenada = Orden(dos_columnas[0])
+    movimientos_svc.prepare_sort(ordenada)
+    assert movimientos_svc.sort_ready(ordenada)
     _construida(movimientos_svc)
     _cortadas(movimientos_svc)
     store = services.store.path
     assert len(list(store.parent.glob(f"{store.name}.tramos-*"))) == 2
     services.backup.restore(respaldo, actor=ANA)
     assert list(store.parent.glob(f"{store.name}.tramos-*")) == []
+    assert not movimientos_svc.sort_ready(ordenada)  # asked of the restored file
+    assert movimientos_svc.pagina(Filtro(buscar="ma"), ordenada, 0, 20)  # sorted without it
     _construida(movimientos_svc)
     _cortadas(movimientos_svc)
     assert len(list(store.parent.glob(f"{store.name}.tramos-*"))) == 2

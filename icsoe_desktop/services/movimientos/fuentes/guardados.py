@@ -33,13 +33,13 @@ class Guardados:
         """Nothing: its values are read when asked (some in the background, hallados.py)."""
 
     def contar(self, pregunta: Conteo, vigencia: int) -> int | None:
-        """A find's count from its kept panel terms, if any."""
-        kept = self._hallados.resumen_guardado(pregunta.found)
+        """A find's count from its panel terms, if kept under the question's ``vigencia``."""
+        kept = self._hallados.resumen_guardado(pregunta.found, vigencia)
         return None if kept is None else kept.contar(pregunta.filtro.busqueda())
 
     def pagina(self, pregunta: Pagina, vigencia: int) -> Filas | None:
-        """A find's page as a slice of its ids in this order, if kept."""
-        ids = self._hallados.ids_guardados(pregunta.llave())
+        """A find's page as a slice of its ids in this order, if kept under ``vigencia``."""
+        ids = self._hallados.ids_guardados(pregunta.llave(), vigencia)
         return None if ids is None else self._de(ids, pregunta)
 
     def en_lectura(self, pregunta: Pagina, vigencia: int) -> Filas | None:
