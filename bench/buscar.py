@@ -195,8 +195,8 @@ def _in_memory(movimientos, ask: Callable[..., object], *args: object) -> None:
     """``ask(*args)`` as the first question of its find, its column's order in memory (read
     in the background since the find's first page in it asked for it): nothing kept of the
     find's matches."""
-    movimientos._columnas.esperar()
-    movimientos._hallados._ids._valores.clear()
+    movimientos.buscador.columna.columnas.esperar()
+    movimientos.buscador.hallados._ids._valores.clear()
     ask(*args)
 
 
@@ -208,13 +208,13 @@ def _tras_el_clic(movimientos, filtro, orden, total: int) -> float:
     pagina = movimientos.pagina
     samples = []
     for _ in range(COLD):
-        movimientos._columnas.cerrar()
-        movimientos._hallados._ids._valores.clear()
+        movimientos.buscador.columna.columnas.cerrar()
+        movimientos.buscador.hallados._ids._valores.clear()
         pagina(filtro, orden, 0, 100, total)
         start = time.perf_counter()
         pagina(filtro, orden, total // 2, 100, total)
         samples.append((time.perf_counter() - start) * 1000)
-    movimientos._columnas.esperar()
+    movimientos.buscador.columna.columnas.esperar()
     return statistics.median(samples)
 
 
@@ -225,18 +225,21 @@ def bench_clic(services, registro: str, only: set[str]) -> None:
     SQLite's sort of the matches the copy gives, once a way. First, the time the columns the
     copy holds no term of take to be cut into parts after it (columnas_tramos.py)."""
     from icsoe_desktop.services.movimientos import columnas_guardadas, columnas_tramos
+    from icsoe_desktop.services.movimientos.fuentes.comun import Pagina
     from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, resolve
 
     movimientos = services.movimientos
     # The copy read, then the columns it holds no term of cut into parts in the background
     # (columnas_tramos.py), as after the copy is built: how long that takes, then the clicks.
     movimientos.count(Filtro(buscar="ma"))
-    movimientos._espejo.esperar()
+    movimientos.buscador.copia.espejos.esperar()
     columnas_tramos.olvidar(services.store.path)  # cut anew: none kept from an earlier run
-    movimientos._cortador._hecha = None  # as after a change: every column looked at again
+    movimientos.buscador.tramos.cortador._hecha = (
+        None  # as after a change: every column looked at again
+    )
     start = time.perf_counter()
     movimientos.count(Filtro(buscar="ma"))
-    movimientos._cortador.esperar()
+    movimientos.buscador.tramos.cortador.esperar()
     print(
         f"\nColumnas cortadas en tramos tras la copia: {time.perf_counter() - start:.1f} s de"
         f" reloj; carga {_load_now()}"
@@ -254,25 +257,24 @@ def bench_clic(services, registro: str, only: set[str]) -> None:
             for descending in (False, True):
                 orden = Orden(column, descending)
                 for _ in range(COLD):
-                    movimientos._columnas.esperar()
-                    movimientos._columnas.cerrar()
+                    movimientos.buscador.columna.columnas.esperar()
+                    movimientos.buscador.columna.columnas.cerrar()
                     columnas_guardadas.olvidar(services.store.path)
-                    movimientos._hallados._ids._valores.clear()
+                    movimientos.buscador.hallados._ids._valores.clear()
                     movimientos.pagina(filtro, orden, 0, 100, total)
                     start, cpu = time.perf_counter(), time.thread_time()
                     movimientos.pagina(filtro, orden, total // 2, 100, total)
                     walls.append((time.perf_counter() - start) * 1000)
                     cpus.append((time.thread_time() - cpu) * 1000)
-            movimientos._columnas.esperar()
+            movimientos.buscador.columna.columnas.esperar()
             # The baseline: the same middle as SQLite's sort of the matches the copy gives
             # (what answers without the column's order, its parts or the copy's terms).
             resuelto = resolve(filtro, movimientos.today())
             bases = []
             for descending in (False, True):
                 start = time.perf_counter()
-                movimientos._lejos_de_la_copia(
-                    resuelto, Orden(column, descending), total // 2, 100, total
-                )
+                pregunta = Pagina(resuelto, Orden(column, descending), None, 100, total // 2, total)
+                movimientos.buscador.copia.pagina(pregunta, 0)
                 bases.append((time.perf_counter() - start) * 1000)
             base = statistics.median(bases)
             print(
@@ -325,7 +327,7 @@ def _sin_copia(movimientos) -> Iterator[None]:
 
     minimo = espejo.MINIMO
     espejo.MINIMO = 10**12
-    movimientos._espejo.cerrar()
+    movimientos.buscador.copia.espejos.cerrar()
     try:
         yield
     finally:
@@ -357,7 +359,7 @@ def _kept_terms_memory(movimientos, text: str, registro: str) -> tuple[float, fl
     tracemalloc.start()
     try:
         movimientos.count(Filtro(buscar=text, registro_patronal=registro))
-        movimientos._hallados.esperar_fondo()  # its terms, read in the background
+        movimientos.buscador.hallados.esperar_fondo()  # its terms, read in the background
         kept, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -372,13 +374,13 @@ def _copy_built(movimientos) -> tuple[float, float, float]:
 
     from icsoe_desktop.services.movimientos import espejo, espejo_guardado
 
-    movimientos._espejo.cerrar()  # as when the store is opened
-    espejo_guardado.olvidar(movimientos._espejo_guardado)
+    movimientos.buscador.copia.espejos.cerrar()  # as when the store is opened
+    espejo_guardado.olvidar(movimientos.buscador.copia.ruta)
     start = time.perf_counter()
-    movimientos._espejo.pedir()
-    movimientos._espejo.esperar()
+    movimientos.buscador.copia.espejos.pedir()
+    movimientos.buscador.copia.espejos.esperar()
     wall = time.perf_counter() - start
-    assert movimientos._espejo.vigente() is not None
+    assert movimientos.buscador.copia.espejos.vigente() is not None
     with movimientos._store.engine.connect() as conn:
         cpu = _load(lambda: espejo.construir(conn, lambda: True), COLD) / 1000
         tracemalloc.start()
@@ -429,7 +431,7 @@ def bench_filtros(services, registro: str, abierta: float, curp: str) -> None:
 
     movimientos = services.movimientos
     textos = (*PREFIJOS, LARGO)
-    movimientos._espejo.esperar()
+    movimientos.buscador.copia.espejos.esperar()
     print(
         f"\nLa copia de las búsquedas en memoria, pedida por el primer conteo al abrir la base:"
         f" lista {time.perf_counter() - abierta:.1f} s después de abrirla (en reloj, nadie"
@@ -460,7 +462,7 @@ def bench_filtros(services, registro: str, abierta: float, curp: str) -> None:
                     partial(movimientos.count, filtro), COLD, partial(_cambio, movimientos)
                 )
                 total = movimientos.count(filtro)
-                movimientos._hallados.esperar_fondo()  # as a clerk's pause lets it end
+                movimientos.buscador.hallados.esperar_fondo()  # as a clerk's pause lets it end
                 second = _load(lambda f=filtro: movimientos.count(f))
                 worst_cold[text] = max(worst_cold.get(text, 0.0), cold)
                 print(
@@ -474,7 +476,7 @@ def bench_filtros(services, registro: str, abierta: float, curp: str) -> None:
     )
 
     cpu, wall, peak = _copy_built(movimientos)
-    copia = movimientos._espejo.vigente()
+    copia = movimientos.buscador.copia.espejos.vigente()
     assert copia is not None
     print(
         f"\nLa copia de las búsquedas en memoria: {copia.memoria() / 2**20:.1f} MiB (pico al"
@@ -493,21 +495,21 @@ def _copy_kept(movimientos) -> None:
     read, its digest checked, brought up to date), the file's size and the peak MiB."""
     import tracemalloc
 
-    movimientos._espejo.cerrar()  # as when the store is opened again
+    movimientos.buscador.copia.espejos.cerrar()  # as when the store is opened again
     start = time.perf_counter()
-    movimientos._espejo.pedir()
-    movimientos._espejo.esperar()
+    movimientos.buscador.copia.espejos.pedir()
+    movimientos.buscador.copia.espejos.esperar()
     wall = time.perf_counter() - start
-    copia = movimientos._espejo.vigente()
+    copia = movimientos.buscador.copia.espejos.vigente()
     assert copia is not None and copia.marca is not None
-    cpu = _load(lambda: movimientos._leer_espejo(lambda: True), COLD) / 1000
+    cpu = _load(lambda: movimientos.buscador.copia.leer(lambda: True), COLD) / 1000
     tracemalloc.start()
     try:
-        movimientos._leer_espejo(lambda: True)
+        movimientos.buscador.copia.leer(lambda: True)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()
-    size = movimientos._espejo_guardado.stat().st_size / 2**20
+    size = movimientos.buscador.copia.ruta.stat().st_size / 2**20
     print(
         f"La copia guardada junto a la base ({size:.1f} MiB), leída al abrirla de nuevo: lista"
         f" en {wall:.2f} s de reloj; leerla {cpu:.2f} s de CPU (mediana de {COLD}; pico"
@@ -562,7 +564,7 @@ def _tras_cambios(services, registro: str) -> None:
             movimientos.count(primera)
             firsts.append((time.thread_time() - cpu) * 1000)
             nexts.append(_load(lambda: movimientos.count(siguiente)))
-            usada = movimientos._espejo.vigente() is not None
+            usada = movimientos.buscador.copia.espejos.vigente() is not None
             escribir(ids, "enviado", "pendiente")
             movimientos.count(primera)
         print(
@@ -624,7 +626,7 @@ def _with_copy(services, registro: str, textos: tuple[str, ...]) -> None:
                 f" {statistics.median(wall):7.1f}",
                 flush=True,
             )
-    assert movimientos._espejo.vigente() is not None  # nothing changed meanwhile
+    assert movimientos.buscador.copia.espejos.vigente() is not None  # nothing changed meanwhile
     print(
         f"  peor conteo {worst['conteo']:.1f} ms, peor página"
         f" {worst['página']:.1f} ms (fuera de la ventana); peor CPU de la ventana"
@@ -646,12 +648,13 @@ def _kept_ids_memory(movimientos, filtro, column: int, total: int) -> tuple[floa
     """MiB a find's kept ids in ``column``'s order take, and the peak of reading them."""
     import tracemalloc
 
+    from icsoe_desktop.services.movimientos.fuentes.comun import Todos
     from icsoe_desktop.services.movimientos.servicio import Orden
 
     _cambio(movimientos)  # nothing kept
     tracemalloc.start()
     try:
-        ids = movimientos._found_ids(filtro, Orden(column, descending=False), total)
+        ids = movimientos.buscador.todos(Todos(filtro, Orden(column, descending=False), total))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -116,7 +116,7 @@ def hijo_preparar(carpeta: Path, variante: str) -> dict:
     services = _abrir(carpeta, variante)
     try:
         total = services.movimientos.count(Filtro())
-        services.movimientos._espejo.esperar()
+        services.movimientos.buscador.copia.espejos.esperar()
         return {"movimientos": total, "mb": services.store.path.stat().st_size / 2**20}
     finally:
         services.close()
@@ -227,7 +227,7 @@ def hijo_medir(carpeta: Path, variante: str) -> dict:
         # Cold: the first finds after the opening, the copy read back from the disk.
         figuras["buscar angosta, en frío"] = _busqueda(movimientos, angosta)
         figuras["buscar ancha, en frío"] = _busqueda(movimientos, ancha)
-        movimientos._espejo.esperar()
+        movimientos.buscador.copia.espejos.esperar()
         figuras["buscar angosta"] = _medir(lambda: _busqueda(movimientos, angosta))
         figuras["buscar ancha"] = _medir(lambda: _busqueda(movimientos, ancha))
         figuras["buscar angosta, tras ordenar"] = _tras_accion(movimientos, angosta)

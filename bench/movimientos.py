@@ -475,7 +475,7 @@ def bench_far_pages(services) -> None:
         for orden in (Orden(), Orden(descending=False)):
             offset = total // 2
             with services.store.engine.connect() as conn:
-                query = grid._query(conn, filtro, orden, total, offset)
+                query = grid.buscador.sql.query(conn, filtro, orden, total, offset)
                 [(condition, order, _extra)] = paging.seeks(query, None)
                 sql, params = paging.key_sql(query, condition, order, PAGE_SIZE, offset)
 
@@ -505,7 +505,7 @@ def bench_far_pages(services) -> None:
         if not grid.sort_ready(orden):
             grid.prepare_sort(orden)
         with services.store.engine.connect() as conn:
-            query = grid._query(conn, filtro, orden, total, 0)
+            query = grid.buscador.sql.query(conn, filtro, orden, total, 0)
             walk = paging.key_query(
                 filtro.busqueda(), _sort_column(orden), descending, gather=False
             )

@@ -184,7 +184,7 @@ def main() -> None:
 
             inicio = time.perf_counter()
             movimientos.count(Filtro())  # the window's first count asks for the copy
-            copias = movimientos._espejo
+            copias = movimientos.buscador.copia.espejos
 
             def lista() -> bool:
                 construccion = copias._construccion
@@ -216,7 +216,7 @@ def main() -> None:
             # Then the columns the copy holds no term of cut into parts by processes apart
             # below the app's priority (columnas_tramos.py), started once the copy was there.
             inicio = time.perf_counter()
-            cortador = movimientos._cortador
+            cortador = movimientos.buscador.tramos.cortador
 
             def cortadas() -> bool:
                 hilo = cortador._hilo

@@ -1,5 +1,5 @@
 """The grid's pages at a million movements: which rows come next, as index seeks. The only
-module that writes the paging's SQL; the grid's service (``services/movimientos/servicio.py``) hands it a
+module that writes the paging's SQL; the grid's SQL source (``services/movimientos/fuentes/sql.py``) hands it a
 ``Busqueda`` and a sort column and gets keys back:
 
 - ``plan``: how a search's keys are read: which index, or gathered (``gathered``);

@@ -47,7 +47,7 @@ def test_after_a_find_and_a_sort_no_thread_runs_below_normal_priority(qtbot, ser
     vistos: dict[int, tuple[str, int]] = {}
     # The background reads are held (they wait while a question of the clerk is answered)
     # and looked at as they are while they run, and the pool's threads after each action.
-    with movimientos._hallados.primer_plano(None):
+    with movimientos.buscador.hallados.primer_plano(None):
         view.buscar_edit.setText("ma")
         click(qtbot, view.buscar_button)
         wait_operations(qtbot)
@@ -59,9 +59,9 @@ def test_after_a_find_and_a_sort_no_thread_runs_below_normal_priority(qtbot, ser
         qtbot.waitUntil(lambda: not view.model.sorting())
         wait_operations(qtbot)
         vistos |= _nices()
-    movimientos._espejo.esperar()
-    movimientos._columnas.esperar()
-    movimientos._hallados.esperar_fondo()
+    movimientos.buscador.copia.espejos.esperar()
+    movimientos.buscador.columna.columnas.esperar()
+    movimientos.buscador.hallados.esperar_fondo()
     wait_operations(qtbot)
     vistos |= _nices()
     assert any(nombre == "Thread (pooled)" for nombre, _nice in vistos.values())

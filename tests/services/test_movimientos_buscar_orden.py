@@ -120,7 +120,7 @@ def _same_rows(movimientos, filtro: Filtro, orden: Orden, expected: list[int], w
     for: the next filter of the same text is counted from them."""
     total = movimientos.count(filtro)
     assert total == len(expected), where
-    movimientos._hallados.esperar_fondo()
+    movimientos.buscador.hallados.esperar_fondo()
     page = movimientos.pagina(filtro, orden, 0, PAGE, total)
     assert [r[0] for r in page] == expected[:PAGE], where
     if len(page) == PAGE:
@@ -288,12 +288,12 @@ def test_a_change_announced_while_a_finds_panel_terms_are_read_in_the_background
     report = services.importador.import_file(write_csv(tmp_path / "m.csv", nuevos), "t")
     assert report.aplicado, report.rechazadas
     seguir_leyendo.set()
-    movimientos._hallados.esperar_fondo()
+    movimientos.buscador.hallados.esperar_fondo()
     monkeypatch.setattr(movimientos_buscar, "panel_terms", real)
     for terms in (PANELES["Bajas"], {"estado": "rechazado"}, registro):
         filtro = Filtro(buscar="ma", **terms)
         assert movimientos.count(filtro) == _expected_count(movimientos, "ma", terms), terms
-        movimientos._hallados.esperar_fondo()  # then from the terms read after the import
+        movimientos.buscador.hallados.esperar_fondo()  # then from the terms read after the import
 
 
 def test_a_finds_background_read_waits_for_the_clerk_and_is_abandoned_for_another_text(
@@ -307,7 +307,7 @@ def test_a_finds_background_read_waits_for_the_clerk_and_is_abandoned_for_anothe
     monkeypatch.setattr(movimientos_paging, "FIND_TEST_COST", 10**9)
     create_demo_movimientos(services.store, 600, TODAY)
     movimientos = services.movimientos
-    kept = movimientos._hallados
+    kept = movimientos.buscador.hallados
     ma, bajas = termino("ma"), PANELES["Bajas"]
     with kept.primer_plano(None):  # a question of the clerk's still being answered
         movimientos.count(Filtro(buscar="ma", **bajas))

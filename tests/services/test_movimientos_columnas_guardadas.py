@@ -64,7 +64,7 @@ def _sin_usar_al_reabrir(services, data_dir: Path, clock) -> None:
     click is still the page SQL sorts."""
     otra = _reabierta(services, data_dir, clock)
     try:
-        assert otra.movimientos._columnas._de_disco(NSS) is None
+        assert otra.movimientos.buscador.columna.columnas._de_disco(NSS) is None
         _mitad_tras_el_clic(otra.movimientos, NSS)
     finally:
         otra.close()
@@ -82,7 +82,7 @@ def test_an_order_read_is_kept_and_read_back_right_after_the_click(
     otra = _reabierta(services, data_dir, clock)
     try:
         usados = _contados(monkeypatch)
-        columnas = otra.movimientos._columnas
+        columnas = otra.movimientos.buscador.columna.columnas
         leer, leidas = columnas._leer, []
         columnas._leer = lambda c, seguir: leidas.append(c) or leer(c, seguir)
         _mitad_tras_el_clic(otra.movimientos, NSS)
@@ -108,10 +108,10 @@ def test_an_order_read_is_kept_and_read_back_right_after_the_click(
         usados = _contados(monkeypatch)
         _mitad_tras_el_clic(otra.movimientos, NSS)
         assert usados == [20]
-        otra.movimientos._columnas.esperar()  # read again meanwhile, and kept
+        otra.movimientos.buscador.columna.columnas.esperar()  # read again meanwhile, and kept
         marca = columnas_guardadas.leer(columnas_guardadas.ruta(store, NSS), NSS)
         assert marca is not None
-        leida = otra.movimientos._columnas.vigente(NSS)
+        leida = otra.movimientos.buscador.columna.columnas.vigente(NSS)
         assert leida is not None and marca.ids == leida.ids
         _mitad_tras_el_clic(otra.movimientos, NSS)
     finally:
@@ -212,7 +212,7 @@ def test_a_kept_order_of_another_form_is_not_read(services, cambiar):
     assert columnas_guardadas.leer(path, NSS) is not None
     _reescrito(path, cambiar)
     assert columnas_guardadas.leer(path, NSS) is None
-    services.movimientos._columnas.cerrar()
+    services.movimientos.buscador.columna.columnas.cerrar()
     _mitad_tras_el_clic(services.movimientos, NSS)  # read from the store instead
 
 
@@ -243,7 +243,7 @@ def test_an_order_kept_without_its_places_gets_them_and_is_kept_with_them(
     otra = _reabierta(services, data_dir, clock)
     try:
         usados = _contados(monkeypatch)
-        columnas = otra.movimientos._columnas
+        columnas = otra.movimientos.buscador.columna.columnas
         _mitad_tras_el_clic(otra.movimientos, NSS)
         assert usados == [20]  # put in order from the order read back
         columnas.esperar()

@@ -32,8 +32,8 @@ from icsoe_desktop.services.movimientos import (
     copia_aparte,
     espejo,
     espejo_guardado,
-    servicio,
 )
+from icsoe_desktop.services.movimientos.fuentes import tramos
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from icsoe_desktop.store import plain, sellado
 from tests.services.test_movimientos_espejo import (
@@ -51,7 +51,7 @@ def _aparte_con_pocos(monkeypatch):
     monkeypatch.setattr(espejo, "MINIMO", 1)
     monkeypatch.setattr(copia_aparte, "APARTE", 1)
     # One column cut into parts after the copy, by a process apart as the 17 are.
-    monkeypatch.setattr(servicio, "_COLUMNAS_EN_TRAMOS", (CURP,))
+    monkeypatch.setattr(tramos, "COLUMNAS", (CURP,))
 
 
 def _vivo(pid: int) -> bool:
@@ -125,13 +125,13 @@ def test_a_copy_built_apart_counts_as_the_clerk_expects_and_sees_every_write(ser
                 "UPDATE movimientos SET primer_apellido = 'ZAPATA', segundo_apellido = 'ZUNIGA', "
                 "nombre = 'ROSA' WHERE id IN (3, 4)"
             )
-        movimientos_svc._espejo.esperar()
+        movimientos_svc.buscador.copia.espejos.esperar()
     pid = _pid(caplog)
     assert _terminado(pid)
     # Built by that process, with the store's key it was handed: kept sealed beside the store.
     assert "no se hizo aparte" not in caplog.text
     assert espejo_guardado.ruta(services.store.path).read_bytes().startswith(sellado.MAGIA)
-    assert movimientos_svc._espejo.vigente() is not None
+    assert movimientos_svc.buscador.copia.espejos.vigente() is not None
     _la_copia_cuenta_como_el_capturista(movimientos_svc, TEXTOS)
 
     # Right after an edit of this app, the next find shows it.
@@ -141,7 +141,7 @@ def test_a_copy_built_apart_counts_as_the_clerk_expects_and_sees_every_write(ser
     assert movimientos_svc.count(Filtro(buscar="zapata zuniga rosa")) == antes - 1
     _la_copia_cuenta_como_el_capturista(movimientos_svc, TEXTOS)
     # Then a column cut into parts by a process too, kept sealed as the copy.
-    movimientos_svc._cortador.esperar()
+    movimientos_svc.buscador.tramos.cortador.esperar()
     tramos = columnas_tramos.ruta(services.store.path, CURP).read_bytes()
     assert tramos.startswith(sellado.MAGIA)
     assert _sin_restos(services.store.path) == []
@@ -206,7 +206,7 @@ def _por_nss(services) -> tuple[object, int, Filtro, Orden]:
     _store(services, 1_500)
     movimientos_svc = services.movimientos
     movimientos_svc.count(Filtro())
-    movimientos_svc._espejo.esperar()
+    movimientos_svc.buscador.copia.espejos.esperar()
     nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
     filtro, orden = Filtro(buscar="ma"), Orden(nss, descending=False)
     movimientos_svc.prepare_sort(orden)
@@ -219,10 +219,10 @@ def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(servic
     with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.aparte"):
         total = movimientos_svc.count(filtro)
         movimientos_svc.pagina(filtro, orden, 0, 20, total)  # asks for the column's order
-        movimientos_svc._columnas.esperar()
+        movimientos_svc.buscador.columna.columnas.esperar()
     assert _terminado(_pid(caplog, f"el orden de la columna {nss}"))
     assert columnas_guardadas.ruta(services.store.path, nss).is_file()
-    assert movimientos_svc._columnas.vigente(nss) is not None
+    assert movimientos_svc.buscador.columna.columnas.vigente(nss) is not None
     mitad = total // 2
     esperados = _ordenados(movimientos_svc, filtro, orden)
     pagina = movimientos_svc.pagina(filtro, orden, mitad, 20, total)
@@ -237,8 +237,8 @@ def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(servic
     for desde in (0, mitad):
         pagina = movimientos_svc.pagina(filtro, orden, desde, 20, total)
         assert [row[0] for row in pagina] == esperados[desde : desde + 20]
-    movimientos_svc._columnas.esperar()
-    movimientos_svc._cortador.esperar()
+    movimientos_svc.buscador.columna.columnas.esperar()
+    movimientos_svc.buscador.tramos.cortador.esperar()
     assert _sin_restos(services.store.path) == []
     assert obra.vivas() == []
 
@@ -246,15 +246,15 @@ def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(servic
 def test_an_order_read_apart_and_stopped_leaves_the_kept_one(services):
     movimientos_svc, nss, filtro, orden = _por_nss(services)
     movimientos_svc.pagina(filtro, orden, 0, 20)
-    movimientos_svc._columnas.esperar()
+    movimientos_svc.buscador.columna.columnas.esperar()
     kept = columnas_guardadas.ruta(services.store.path, nss)
 
     # A change: the order is read again apart, and stopped (the store let go of) meanwhile.
     with closing(plain.connect(services.store.path)) as conn, conn:
         conn.execute("UPDATE movimientos SET nss = '00000000001' WHERE id = 5")
     movimientos_svc.pagina(filtro, orden, 0, 20)
-    movimientos_svc._columnas.cerrar()
-    movimientos_svc._cortador.cerrar()
+    movimientos_svc.buscador.columna.columnas.cerrar()
+    movimientos_svc.buscador.tramos.cortador.cerrar()
     assert obra.vivas() == []
     assert columnas_guardadas.leer(kept, nss) is not None  # the kept one, or the new one whole
     assert _sin_restos(services.store.path) == []

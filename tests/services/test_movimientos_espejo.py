@@ -181,18 +181,20 @@ def test_any_find_under_any_panel_filter_is_counted_alike_by_sql_and_by_the_copy
     assert esperados[("sin filtro", "ñaki")] > 0
     for (name, buscar), n in esperados.items():  # by SQL
         assert movimientos_svc.count(Filtro(buscar=buscar, **todos[name])) == n, (name, buscar)
-    assert movimientos_svc._espejo.vigente() is None
+    assert movimientos_svc.buscador.copia.espejos.vigente() is None
 
     monkeypatch.setattr(espejo, "MINIMO", 1)  # as if the store had grown since
     _cambio_de_nada(services)
     movimientos_svc.count(Filtro(buscar="ma"))  # asks for the copy
-    movimientos_svc._espejo.esperar()
-    copia = movimientos_svc._espejo.vigente()
+    movimientos_svc.buscador.copia.espejos.esperar()
+    copia = movimientos_svc.buscador.copia.espejos.vigente()
     assert copia is not None
     for (name, buscar), n in esperados.items():
         t = termino(buscar)
         assert t is not None
-        desde_la_copia = copia.contar(t, _panel(todos[name]), movimientos_svc._contar_rango)
+        desde_la_copia = copia.contar(
+            t, _panel(todos[name]), movimientos_svc.buscador.almacen.contar_rango
+        )
         if t.campos == (CURP,) or len(t.texto) > espejo.AMBOS or not t.texto.isascii():
             assert desde_la_copia is None  # counted by SQL
         else:
@@ -216,8 +218,8 @@ def _cambio_de_nada(services) -> None:
 def _construida(movimientos_svc) -> espejo.Espejo:
     """The copy, asked for by the window's first count and built."""
     movimientos_svc.count(Filtro())
-    movimientos_svc._espejo.esperar()
-    copia = movimientos_svc._espejo.vigente()
+    movimientos_svc.buscador.copia.espejos.esperar()
+    copia = movimientos_svc.buscador.copia.espejos.vigente()
     assert copia is not None
     return copia
 
@@ -226,14 +228,14 @@ def _la_copia_cuenta_como_el_capturista(movimientos_svc, textos: list[str]) -> N
     """The current copy (not read again) counts each of ``textos`` under each panel filter as
     the clerk expects from the rows the store has now; a text longer than its keys may be
     left to SQL, which counts it right too."""
-    copias = movimientos_svc._espejo
+    copias = movimientos_svc.buscador.copia.espejos
     construccion = copias._construccion
     for name, terms in PANELES.items():
         filas = _filas(movimientos_svc, terms)
         for buscar in textos:
             t = termino(buscar)
             assert t is not None
-            contado = copias.contar(t, _panel(terms), movimientos_svc._contar_rango)
+            contado = copias.contar(t, _panel(terms), movimientos_svc.buscador.almacen.contar_rango)
             esperado = _esperado(filas, buscar)
             if contado is None:
                 assert len(t.texto.encode()) > espejo.ANCHO, (name, buscar)
@@ -264,7 +266,7 @@ def test_a_change_is_counted_by_the_copy_brought_up_to_date(services, monkeypatc
     movimientos_svc.corregir(rechazado[0], corregido, CLI_ACTOR)
     t = termino("zapata zu")
     assert t is not None
-    assert movimientos_svc._espejo.contar(t, _panel({"estado": "pendiente"})) == 1
+    assert movimientos_svc.buscador.copia.espejos.contar(t, _panel({"estado": "pendiente"})) == 1
     _la_copia_cuenta_como_el_capturista(movimientos_svc, textos)
 
     # A delete, as a sync brings it (written, then announced), and a row removed.
@@ -274,7 +276,7 @@ def test_a_change_is_counted_by_the_copy_brought_up_to_date(services, monkeypatc
         )
         conn.execute(text("DELETE FROM movimientos WHERE id IN (5, 6)"))
     services.store.cambios.anunciar({MOVIMIENTOS})
-    assert movimientos_svc._espejo.contar(t, _panel({})) == 0
+    assert movimientos_svc.buscador.copia.espejos.contar(t, _panel({})) == 0
     _la_copia_cuenta_como_el_capturista(movimientos_svc, textos)
 
     # A common nombre's movements deleted around another's (one in two).
@@ -312,9 +314,9 @@ def test_a_change_is_counted_by_the_copy_brought_up_to_date(services, monkeypatc
     assert crear_movimientos(services.store, 3, TODAY, filas=nuevas) == 3
     services.store.cambios.anunciar({MOVIMIENTOS})
     otro = _panel({"registro_patronal": "C1234567104"})
-    assert movimientos_svc._espejo.contar(t, otro) == 1
+    assert movimientos_svc.buscador.copia.espejos.contar(t, otro) == 1
     antes = _panel({"fecha_final": date(2020, 1, 1)})
-    assert movimientos_svc._espejo.contar(t, antes) == 1
+    assert movimientos_svc.buscador.copia.espejos.contar(t, antes) == 1
     _la_copia_cuenta_como_el_capturista(movimientos_svc, textos)
 
 
@@ -325,7 +327,7 @@ def test_a_copy_further_behind_than_the_stores_record_is_read_again(services, mo
     monkeypatch.setattr(espejo, "MINIMO", 1)
     _store(services, 600)
     movimientos_svc = services.movimientos
-    copias = movimientos_svc._espejo
+    copias = movimientos_svc.buscador.copia.espejos
     _construida(movimientos_svc)
     t = termino("ma")
     assert t is not None
@@ -372,8 +374,10 @@ def test_a_build_begun_before_a_change_is_brought_up_to_date_and_letting_go_of_t
     monkeypatch.setattr(espejo, "MINIMO", 1)
     _store(services, 600)
     movimientos_svc = services.movimientos
-    copias = movimientos_svc._espejo
-    with movimientos_svc._hallados.primer_plano(None):  # the clerk's question being answered
+    copias = movimientos_svc.buscador.copia.espejos
+    with movimientos_svc.buscador.hallados.primer_plano(
+        None
+    ):  # the clerk's question being answered
         movimientos_svc.count(Filtro(buscar="ma"))
         construccion = copias._construccion
         assert construccion is not None and construccion.hilo.is_alive()  # waiting
@@ -388,8 +392,8 @@ def test_a_build_begun_before_a_change_is_brought_up_to_date_and_letting_go_of_t
     _cambio_de_nada(services)
     copias.cerrar()  # let go of, as when the file is
     # None kept on disk (that one is read at once): read from the store, after the clerk.
-    espejo_guardado.olvidar(movimientos_svc._espejo_guardado)
-    with movimientos_svc._hallados.primer_plano(None):
+    espejo_guardado.olvidar(movimientos_svc.buscador.copia.ruta)
+    with movimientos_svc.buscador.hallados.primer_plano(None):
         movimientos_svc.count(Filtro(buscar="ju"))
         construccion = copias._construccion
         assert construccion is not None and construccion.hilo.is_alive()
@@ -413,8 +417,8 @@ def test_an_nss_not_of_digits_leaves_nss_finds_to_sql(services, monkeypatch, nss
     services.store.cambios.anunciar({MOVIMIENTOS})
     movimientos_svc = services.movimientos
     movimientos_svc.count(Filtro(buscar="ma"))
-    movimientos_svc._espejo.esperar()
-    copia = movimientos_svc._espejo.vigente()
+    movimientos_svc.buscador.copia.espejos.esperar()
+    copia = movimientos_svc.buscador.copia.espejos.vigente()
     assert copia is not None
     for buscar in ("1", "12", "123"):
         contado, esperado = _contar(movimientos_svc, buscar, {"tipo": "07"})
@@ -433,8 +437,8 @@ def test_a_store_of_movements_decades_apart_is_copied_and_counted_by_day(service
     services.store.cambios.anunciar({MOVIMIENTOS})
     movimientos_svc = services.movimientos
     movimientos_svc.count(Filtro(buscar="ma"))
-    movimientos_svc._espejo.esperar()
-    assert movimientos_svc._espejo.vigente() is not None
+    movimientos_svc.buscador.copia.espejos.esperar()
+    assert movimientos_svc.buscador.copia.espejos.vigente() is not None
     dia = date(1995, 1, 10)
     for terms in (
         {"fecha_final": date(1996, 1, 1)},
@@ -456,18 +460,20 @@ def test_a_store_past_the_copys_limit_is_counted_by_sql_without_a_copy(services,
     _store(services, 600)
     movimientos_svc = services.movimientos
     movimientos_svc.count(Filtro())  # the window's first count
-    movimientos_svc._espejo.esperar()
-    assert movimientos_svc._espejo.vigente() is None
+    movimientos_svc.buscador.copia.espejos.esperar()
+    assert movimientos_svc.buscador.copia.espejos.vigente() is None
     for terms in PANELES.values():
         contado, esperado = _contar(movimientos_svc, "ma", terms)
         assert contado == esperado, terms
     monkeypatch.setattr(espejo, "MAXIMO", 600)  # at the limit: kept
     _contar(movimientos_svc, "ju", {"estado": "rechazado"})
-    assert movimientos_svc._espejo._construccion is None  # looked at again after a change
+    assert (
+        movimientos_svc.buscador.copia.espejos._construccion is None
+    )  # looked at again after a change
     _cambio_de_nada(services)
     _contar(movimientos_svc, "ju", {"estado": "rechazado"})  # a new find asks for it
-    movimientos_svc._espejo.esperar()
-    assert movimientos_svc._espejo.vigente() is not None
+    movimientos_svc.buscador.copia.espejos.esperar()
+    assert movimientos_svc.buscador.copia.espejos.vigente() is not None
 
 
 def test_the_windows_count_keeps_the_copy_current_before_a_find_asks(services, monkeypatch):
@@ -483,18 +489,18 @@ def test_the_windows_count_keeps_the_copy_current_before_a_find_asks(services, m
     services.store.cambios.anunciar({MOVIMIENTOS})
     assert 3 not in copia.tocados
     movimientos_svc.count(Filtro(tipo="02"))  # a tab's count, no find
-    movimientos_svc._espejo.esperar()  # in the background, the clerk not kept waiting
+    movimientos_svc.buscador.copia.espejos.esperar()  # in the background, the clerk not kept waiting
     assert 3 in copia.tocados
 
     monkeypatch.setattr(movimientos_espejo, "REGISTRADOS", 2)  # an import of «many»
     nuevas = [{**f, "registro_patronal": REGISTROS[0]} for f in movimientos(3, date(2027, 2, 1))]
     assert crear_movimientos(services.store, 3, TODAY, filas=nuevas) == 3
     services.store.cambios.anunciar({MOVIMIENTOS})
-    antes = movimientos_svc._espejo._construccion
+    antes = movimientos_svc.buscador.copia.espejos._construccion
     movimientos_svc.count(Filtro())
-    movimientos_svc._espejo.esperar()
-    assert movimientos_svc._espejo._construccion is not antes  # read again meanwhile
-    nueva = movimientos_svc._espejo._construccion
+    movimientos_svc.buscador.copia.espejos.esperar()
+    assert movimientos_svc.buscador.copia.espejos._construccion is not antes  # read again meanwhile
+    nueva = movimientos_svc.buscador.copia.espejos._construccion
     contado, esperado = _contar(movimientos_svc, "ma", {"registro_patronal": REGISTROS[0]})
     assert contado == esperado
-    assert movimientos_svc._espejo._construccion is nueva  # the find had it ready
+    assert movimientos_svc.buscador.copia.espejos._construccion is nueva  # the find had it ready

@@ -38,21 +38,23 @@ def _ultimo(services) -> int:
 def _copia(services) -> None:
     """The copy asked for by the window's first count, and built."""
     services.movimientos.count(Filtro())
-    services.movimientos._espejo.esperar()
-    assert services.movimientos._espejo.vigente() is not None
+    services.movimientos.buscador.copia.espejos.esperar()
+    assert services.movimientos.buscador.copia.espejos.vigente() is not None
 
 
 def _cuenta_lo_que_hay(services) -> None:
     """The copy, brought up to date (not read again), counts each find under each panel
     filter as the clerk expects from the rows the store holds now."""
-    copias = services.movimientos._espejo
+    copias = services.movimientos.buscador.copia.espejos
     construccion = copias._construccion
     for terms in PANELES.values():
         filas = _filas(services.movimientos, terms)
         for buscar in TEXTOS:
             t = termino(buscar)
             assert t is not None
-            contado = copias.contar(t, _panel(terms), services.movimientos._contar_rango)
+            contado = copias.contar(
+                t, _panel(terms), services.movimientos.buscador.almacen.contar_rango
+            )
             assert contado == _esperado(filas, buscar), (terms, buscar)
     assert copias._construccion is construccion
 
@@ -74,7 +76,7 @@ def test_the_copy_follows_imports_edits_removals_and_sync_pulls(
 
     # A column the grid sorts by, not held by the copy: recorded for the columns' orders in
     # memory (espejo_columnas.py), skipped by the copy. A column no order reads: nothing.
-    copia = services.movimientos._espejo.vigente()
+    copia = services.movimientos.buscador.copia.espejos.vigente()
     assert copia is not None
     tocados = set(copia.tocados)
     antes = _ultimo(services)
@@ -83,7 +85,9 @@ def test_the_copy_follows_imports_edits_removals_and_sync_pulls(
     assert _ultimo(services) == antes + 5
     services.store.cambios.anunciar({"movimientos"})
     _cuenta_lo_que_hay(services)
-    assert services.movimientos._espejo.vigente() is copia and copia.tocados == tocados
+    assert (
+        services.movimientos.buscador.copia.espejos.vigente() is copia and copia.tocados == tocados
+    )
     with services.store.session() as session:
         session.execute(update(MovimientoRow).values(version=MovimientoRow.version + 1))
     assert _ultimo(services) == antes + 5
@@ -129,7 +133,7 @@ def test_a_store_whose_record_of_changes_was_removed_still_counts_right(
         conn.exec_driver_sql("DROP TABLE movimientos_cambiados")
         conn.exec_driver_sql("UPDATE movimientos SET estado = 'rechazado' WHERE id % 5 = 0")
     services.store.cambios.anunciar({"movimientos"})
-    copias = services.movimientos._espejo
+    copias = services.movimientos.buscador.copia.espejos
     assert copias.vigente() is None  # cannot be brought up to date: read again
     for terms in PANELES.values():
         filas = _filas(services.movimientos, terms)
@@ -155,7 +159,7 @@ def test_movements_written_many_times_are_all_brought_into_the_copy(services, mo
             "UPDATE movimientos SET primer_apellido = 'ZAPATA', nombre = 'ROSA' WHERE id = 4"
         )
     services.store.cambios.anunciar({"movimientos"})
-    copia = services.movimientos._espejo.vigente()
+    copia = services.movimientos.buscador.copia.espejos.vigente()
     assert copia is not None and copia.tocados == {1, 2, 3, 4}
     _cuenta_lo_que_hay(services)
     for terms in ({}, {"estado": "rechazado"}):

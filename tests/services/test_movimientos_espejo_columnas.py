@@ -20,11 +20,11 @@ from bench.datos_reales import crear_movimientos, movimientos
 from icsoe_desktop.domain.buscar import termino
 from icsoe_desktop.domain.cambios import MOVIMIENTOS
 from icsoe_desktop.services.movimientos import espejo, espejo_columnas, espejo_guardado
+from icsoe_desktop.services.movimientos.consulta import _found_ids_key
 from icsoe_desktop.services.movimientos.servicio import (
     COLUMNS,
     Filtro,
     Orden,
-    _found_ids_key,
     resolve,
 )
 from tests.services.test_movimientos_espejo import (
@@ -68,8 +68,8 @@ def _columna_leida(movimientos_svc, column: int) -> espejo_columnas.Columna:
     """``column``'s order, asked for by a sorted find's first page and read."""
     movimientos_svc.prepare_sort(Orden(column))
     movimientos_svc.pagina(Filtro(buscar="ma"), Orden(column), 0, 10)
-    movimientos_svc._columnas.esperar()
-    columna = movimientos_svc._columnas.vigente(column)
+    movimientos_svc.buscador.columna.columnas.esperar()
+    columna = movimientos_svc.buscador.columna.columnas.vigente(column)
     assert columna is not None
     return columna
 
@@ -90,7 +90,7 @@ def _contados(monkeypatch) -> list[int]:
 
 
 def _guardados(movimientos_svc, filtro: Filtro, orden: Orden, total: int):
-    return movimientos_svc._hallados.ids_guardados(_found_ids_key(filtro, orden, total))
+    return movimientos_svc.buscador.hallados.ids_guardados(_found_ids_key(filtro, orden, total))
 
 
 @pytest.mark.slow  # every sortable column's index built, and ~1,000 finds sorted by SQL
@@ -145,14 +145,14 @@ def test_after_a_change_the_columns_order_still_answers_until_read_again(service
     services.store.cambios.anunciar({MOVIMIENTOS})
     esperados = _ordenados(movimientos_svc, filtro, orden)
     assert esperados[0] == primero
-    assert movimientos_svc._columnas.vigente(nss) is leida  # not read again yet
+    assert movimientos_svc.buscador.columna.columnas.vigente(nss) is leida  # not read again yet
     for desde in (0, mitad):
         pagina = movimientos_svc.pagina(filtro, orden, desde, 20, total)
         assert [row[0] for row in pagina] == esperados[desde : desde + 20]
     assert usados == [20, 20]  # the middle (the first page: by its plan, a short walk)
 
-    movimientos_svc._columnas.esperar()  # asked for again by that page, and read
-    assert movimientos_svc._columnas.vigente(nss) is not leida
+    movimientos_svc.buscador.columna.columnas.esperar()  # asked for again by that page, and read
+    assert movimientos_svc.buscador.columna.columnas.vigente(nss) is not leida
     pagina = movimientos_svc.pagina(filtro, orden, mitad + 1, 20, total)
     assert [row[0] for row in pagina] == esperados[mitad + 1 : mitad + 21]
     assert usados == [20, 20, 20]
@@ -169,7 +169,7 @@ def test_after_a_change_the_columns_order_still_answers_until_read_again(service
         )
     services.store.cambios.anunciar({MOVIMIENTOS})
     assert movimientos_svc.count(filtro) == total
-    movimientos_svc._columnas.esperar()
+    movimientos_svc.buscador.columna.columnas.esperar()
     esperados = _ordenados(movimientos_svc, filtro, orden)
     assert esperados[-1] == primero
     pagina = movimientos_svc.pagina(filtro, orden, total - 20, 20, total)
@@ -177,8 +177,8 @@ def test_after_a_change_the_columns_order_still_answers_until_read_again(service
     assert usados == [20, 20, 20, total, 20]
 
     # Letting go of the file lets go of the orders (read again at the next find).
-    movimientos_svc._columnas.cerrar()
-    assert not movimientos_svc._columnas._hechas
+    movimientos_svc.buscador.columna.columnas.cerrar()
+    assert not movimientos_svc.buscador.columna.columnas._hechas
 
 
 def _escribir(services, attr: str, hallados: list[int], otros: list[int]) -> None:
@@ -255,15 +255,17 @@ def test_right_after_writes_the_order_read_before_puts_each_where_sql_sorts_it(
             otros = [i for (i,) in conn.execute(text("SELECT id FROM movimientos"))]
         _escribir(services, attr, hallados, otros)
         movimientos_svc.count(Filtro())  # the copy brought up to date, as the window's count
-        assert movimientos_svc._espejo.vigente() is copia
-        escritos = movimientos_svc._escritos(leida, attr)
+        assert movimientos_svc.buscador.copia.espejos.vigente() is copia
+        escritos = movimientos_svc.buscador.columna.escritos(leida, attr)
         # The name, the two deletions and the new three at least (the rest may change nothing).
         assert escritos is not None and len(escritos.ids) >= 6
         for nombre, terms in PANELES.items():
             filtro = Filtro(buscar="ma", **terms)  # type: ignore[arg-type]  # Filtro's
             t = termino("ma")
             assert t is not None
-            seleccion = copia.hallados(t, filtro.busqueda(), movimientos_svc._contar_rango)
+            seleccion = copia.hallados(
+                t, filtro.busqueda(), movimientos_svc.buscador.almacen.contar_rango
+            )
             assert seleccion is not None
             esperados = _ordenados(movimientos_svc, filtro, Orden(column, descending=False))
             total = len(esperados)
@@ -293,7 +295,7 @@ def test_the_orders_kept_are_the_latest_asked_that_fit(services, monkeypatch):
     )
     for column in (nss, curp, fecha):
         _columna_leida(movimientos_svc, column)
-    columnas = movimientos_svc._columnas
+    columnas = movimientos_svc.buscador.columna.columnas
     una = columnas.vigente(fecha)
     assert una is not None and 1_500 * 4 <= una.memoria() < 1_500 * 24
     assert list(columnas._hechas) == [nss, curp, fecha]  # at a small store, all of them
@@ -315,14 +317,14 @@ def test_a_small_store_keeps_no_columns_order(services):
     _store(services, 300)
     movimientos_svc = services.movimientos
     movimientos_svc.count(Filtro(buscar="ma"))
-    movimientos_svc._espejo.esperar()
+    movimientos_svc.buscador.copia.espejos.esperar()
     filtro, orden = Filtro(buscar="ma"), Orden(0, descending=False)
     total = movimientos_svc.count(filtro)
     pagina = movimientos_svc.pagina(filtro, orden, total // 2, 20, total)
     esperados = _ordenados(movimientos_svc, filtro, orden)
     assert [row[0] for row in pagina] == esperados[total // 2 : total // 2 + 20]
-    movimientos_svc._columnas.esperar()
-    assert not movimientos_svc._columnas._hechas
+    movimientos_svc.buscador.columna.columnas.esperar()
+    assert not movimientos_svc.buscador.columna.columnas._hechas
 
 
 def test_an_id_in_no_place_of_the_order_leaves_the_find_to_sql():

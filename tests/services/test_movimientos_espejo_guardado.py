@@ -38,10 +38,10 @@ def _abrir(data_dir: Path, clock, caplog) -> tuple[object, bool]:
     read back from disk)."""
     caplog.clear()
     services = open_services(data_dir, clock)
-    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos.servicio"):
+    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos.fuentes.copia"):
         services.movimientos.count(Filtro())
-        services.movimientos._espejo.esperar()
-    assert services.movimientos._espejo.vigente() is not None
+        services.movimientos.buscador.copia.espejos.esperar()
+    assert services.movimientos.buscador.copia.espejos.vigente() is not None
     return services, any(LEIDA in r.getMessage() for r in caplog.records)
 
 
@@ -67,7 +67,7 @@ def test_the_copy_kept_on_disk_is_read_at_the_next_opening_and_brought_up_to_dat
 ):
     _store(services, 600)
     services.movimientos.count(Filtro())
-    services.movimientos._espejo.esperar()
+    services.movimientos.buscador.copia.espejos.esperar()
     guardada = espejo_guardado.ruta(services.store.path)
     assert guardada.is_file()
     services.close()
@@ -92,14 +92,14 @@ def test_the_first_find_after_opening_is_counted_from_the_copy_kept_on_disk(
     """Right after the empresa opens (its window's count, or none yet), a wide find is counted
     from the copy kept on disk, read meanwhile, not by SQL (seconds at a million), and counts
     as SQL does, also after another program wrote while the app was closed."""
-    from icsoe_desktop.services.movimientos import servicio
+    from icsoe_desktop.services.movimientos.fuentes import copia
 
     # What is checked is that the find waits for the copy, not how fast this machine reads
     # it: on a loaded test machine the read alone can pass the two seconds a clerk waits.
-    monkeypatch.setattr(servicio, "ESPERA_GUARDADA", 60.0)
+    monkeypatch.setattr(copia, "ESPERA_GUARDADA", 60.0)
     _store(services, 600)
     services.movimientos.count(Filtro())
-    services.movimientos._espejo.esperar()
+    services.movimientos.buscador.copia.espejos.esperar()
     services.close()
     _escribir(services, "UPDATE movimientos SET nombre = 'MARIANA' WHERE id IN (5, 6, 7)")
     _escribir(services, "DELETE FROM movimientos WHERE id = 11")
@@ -109,13 +109,15 @@ def test_the_first_find_after_opening_is_counted_from_the_copy_kept_on_disk(
     try:
         ma = termino("ma")
         assert ma is not None
-        with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.movimientos.servicio"):
+        with caplog.at_level(
+            logging.INFO, logger="icsoe_desktop.services.movimientos.fuentes.copia"
+        ):
             if ventana_primero:
                 otra.movimientos.count(Filtro())
             contado = otra.movimientos.count(Filtro(buscar="ma"))
             leida = any(LEIDA in r.getMessage() for r in caplog.records)
         assert leida  # read back before the find was answered
-        assert otra.movimientos._hallados.total_guardado(ma) is None  # not counted by SQL
+        assert otra.movimientos.buscador.hallados.total_guardado(ma) is None  # not counted by SQL
         with otra.store.engine.connect() as conn:
             assert contado == movimientos_buscar.count(conn, ma)
     finally:
@@ -125,7 +127,7 @@ def test_the_first_find_after_opening_is_counted_from_the_copy_kept_on_disk(
 def test_the_copy_on_disk_is_sealed_and_another_key_does_not_read_it(services, tmp_path: Path):
     _store(services, 300)
     services.movimientos.count(Filtro())
-    services.movimientos._espejo.esperar()
+    services.movimientos.buscador.copia.espejos.esperar()
     path = espejo_guardado.ruta(services.store.path)
     with closing(plain.connect(services.store.path)) as conn:
         fila = conn.execute("SELECT nss, primer_apellido, nombre FROM movimientos").fetchone()
@@ -188,7 +190,7 @@ def test_a_kept_copy_that_is_not_this_stores_as_written_is_never_used(
 ):
     _store(services, 600)
     services.movimientos.count(Filtro())
-    services.movimientos._espejo.esperar()
+    services.movimientos.buscador.copia.espejos.esperar()
     services.close()
     # Another empresa's store, with its own copy kept (another data dir: other movements).
     otra_dir = tmp_path / "otra"
@@ -197,7 +199,7 @@ def test_a_kept_copy_that_is_not_this_stores_as_written_is_never_used(
     try:
         _store(ajena, 300)
         ajena.movimientos.count(Filtro())
-        ajena.movimientos._espejo.esperar()
+        ajena.movimientos.buscador.copia.espejos.esperar()
         ajena_path = ajena.store.path
     finally:
         ajena.close()
@@ -218,7 +220,7 @@ def test_a_restore_forgets_the_kept_copy_and_a_copy_of_another_history_is_refuse
     respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=CLI_ACTOR)
     _escribir(services, "UPDATE movimientos SET estado = 'rechazado' WHERE id BETWEEN 1 AND 20")
     services.movimientos.count(Filtro())
-    services.movimientos._espejo.esperar()
+    services.movimientos.buscador.copia.espejos.esperar()
     guardada = espejo_guardado.ruta(services.store.path)
     aparte = tmp_path / "copia-aparte"
     shutil.copyfile(guardada, aparte)
@@ -299,7 +301,7 @@ def _orden(campo: str, **cambios):
 def test_a_kept_copy_of_another_form_is_not_read(services, cambiar):
     _store(services, 300)
     services.movimientos.count(Filtro())
-    services.movimientos._espejo.esperar()
+    services.movimientos.buscador.copia.espejos.esperar()
     path = espejo_guardado.ruta(services.store.path)
     assert espejo_guardado.leer(path) is not None
     _reescrita(path, lambda c: c)
@@ -311,8 +313,8 @@ def test_a_kept_copy_of_another_form_is_not_read(services, cambiar):
 def test_a_copy_changed_since_it_was_read_or_unwritable_is_not_kept(services, tmp_path: Path):
     _store(services, 300)
     services.movimientos.count(Filtro())
-    services.movimientos._espejo.esperar()
-    copia = services.movimientos._espejo.vigente()
+    services.movimientos.buscador.copia.espejos.esperar()
+    copia = services.movimientos.buscador.copia.espejos.vigente()
     assert copia is not None
     (tmp_path / "carpeta").mkdir()
     assert not espejo_guardado.guardar(tmp_path / "carpeta", copia)  # a folder there
@@ -320,6 +322,6 @@ def test_a_copy_changed_since_it_was_read_or_unwritable_is_not_kept(services, tm
     assert espejo_guardado.guardar(tmp_path / "bien", copia)
     _escribir(services, "UPDATE movimientos SET estado = 'rechazado' WHERE id = 1")
     services.store.cambios.anunciar({"movimientos"})
-    assert services.movimientos._espejo.vigente() is copia  # brought up to date
+    assert services.movimientos.buscador.copia.espejos.vigente() is copia  # brought up to date
     assert not espejo_guardado.guardar(tmp_path / "despues", copia)
     assert not (tmp_path / "despues").exists()

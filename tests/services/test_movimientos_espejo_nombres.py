@@ -30,7 +30,7 @@ def _como_sql(movimientos_svc, column: int) -> tuple[int, int]:
         for descending in (False, True):
             abajo = esperados[::-1] if descending else esperados
             for desde in (0, total // 3, total // 2, max(total - 7, 0)):
-                pagina = movimientos_svc._pagina_por_sus_terminos(
+                pagina = movimientos_svc.buscador.terminos.pagina_de(
                     filtro, Orden(column, descending), desde, 20, total
                 )
                 con_filas += total > 0
@@ -56,7 +56,7 @@ def test_right_after_the_click_the_copy_gives_the_pages_sql_gives(
     dadas, con_filas = _como_sql(movimientos_svc, column)
     assert dadas == con_filas
     assert _paginas_como_sql(movimientos_svc, column) > 20
-    assert movimientos_svc._columnas.vigente(COLUMNS[column].sort_column) is None
+    assert movimientos_svc.buscador.columna.columnas.vigente(COLUMNS[column].sort_column) is None
 
 
 @pytest.mark.parametrize("column", NOMBRES, ids=[COLUMNS[i].attr for i in NOMBRES])
@@ -69,7 +69,7 @@ def test_without_the_sort_index_it_is_left_to_sql(services, lejos, column):
     filtro = Filtro(buscar="ma")
     total = movimientos_svc.count(filtro)
     assert (
-        movimientos_svc._pagina_por_sus_terminos(filtro, Orden(column), total // 2, 20, total)
+        movimientos_svc.buscador.terminos.pagina_de(filtro, Orden(column), total // 2, 20, total)
         is None
     )
     assert _paginas_como_sql(movimientos_svc, column) > 20
@@ -99,7 +99,7 @@ def test_movements_written_since_the_copy_was_read_go_where_sql_sorts_them(
             "primer_apellido = 'NUÑEZ', nombre = 'NUNO'",
         )[k % 6]
     _escribir(services, cambios)
-    assert movimientos_svc._espejo.vigente() is copia and copia.nuevos
+    assert movimientos_svc.buscador.copia.espejos.vigente() is copia and copia.nuevos
     for column in NOMBRES:
         movimientos_svc.prepare_sort(Orden(column))
         dadas, con_filas = _como_sql(movimientos_svc, column)
@@ -119,7 +119,7 @@ def test_a_primer_apellido_empty_leaves_it_to_sql(services, lejos):
     total = movimientos_svc.count(filtro)
     for column in NOMBRES:
         movimientos_svc.prepare_sort(Orden(column))
-        pagina = movimientos_svc._pagina_por_sus_terminos(
+        pagina = movimientos_svc.buscador.terminos.pagina_de(
             filtro, Orden(column), total // 2, 20, total
         )
         assert (pagina is None) == (COLUMNS[column].sort_column == "primer_apellido")

@@ -31,12 +31,14 @@ def _como_sql(movimientos_svc) -> None:
     for donde, filtro, total, esperados in busquedas(
         movimientos_svc, _textos(movimientos_svc), NSS
     ):
-        todos = movimientos_svc._por_sus_terminos(filtro, Orden(NSS, descending=False), total)
+        todos = movimientos_svc.buscador.terminos.en_orden(
+            filtro, Orden(NSS, descending=False), total
+        )
         assert todos is not None and list(todos) == esperados, donde
         for descending in (False, True):
             abajo = esperados[::-1] if descending else esperados
             for desde in (0, total // 2, max(total - 7, 0)):
-                pagina = movimientos_svc._pagina_por_sus_terminos(
+                pagina = movimientos_svc.buscador.terminos.pagina_de(
                     filtro, Orden(NSS, descending), desde, 20, total
                 )
                 assert pagina is not None, donde
@@ -53,7 +55,9 @@ def test_right_after_the_click_the_copy_gives_the_page_and_every_id(services, le
     movimientos_svc.prepare_sort(Orden(NSS))
     _como_sql(movimientos_svc)
     assert _paginas_como_sql(movimientos_svc, NSS) > 20
-    assert movimientos_svc._columnas.vigente("nss") is None  # from the copy, not the column's
+    assert (
+        movimientos_svc.buscador.columna.columnas.vigente("nss") is None
+    )  # from the copy, not the column's
 
 
 def test_without_the_sort_index_the_far_pages_are_sql_s(services, lejos):
@@ -95,7 +99,7 @@ def test_movements_written_since_the_copy_was_read_go_where_sql_sorts_them(servi
             f"nss = '{ajenos[-1 - k]}', registro_patronal = 'C1234567104'",
         )[k % 5]
     _escribir(services, cambios)
-    assert movimientos_svc._espejo.vigente() is copia and copia.nuevos
+    assert movimientos_svc.buscador.copia.espejos.vigente() is copia and copia.nuevos
     _como_sql(movimientos_svc)
     assert _paginas_como_sql(movimientos_svc, NSS) > 20
 
@@ -111,8 +115,9 @@ def test_an_nss_the_keys_do_not_tell_apart_is_left_to_sql(services, lejos):
     _escribir(services, {ids[5]: "nss = '123456789012'", ids[6]: "nss = '1234567890123'"})
     filtro = Filtro(buscar="ma")
     total = movimientos_svc.count(filtro)
-    assert movimientos_svc._por_sus_terminos(filtro, Orden(NSS), total) is None
+    assert movimientos_svc.buscador.terminos.en_orden(filtro, Orden(NSS), total) is None
     assert (
-        movimientos_svc._pagina_por_sus_terminos(filtro, Orden(NSS), total // 2, 20, total) is None
+        movimientos_svc.buscador.terminos.pagina_de(filtro, Orden(NSS), total // 2, 20, total)
+        is None
     )
     assert _paginas_como_sql(movimientos_svc, NSS) > 20

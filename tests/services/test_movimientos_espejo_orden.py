@@ -42,7 +42,7 @@ def _paginas_como_sql(movimientos_svc, column: int, textos=TEXTOS, paneles=PANEL
                 esperados = _ordenados(movimientos_svc, filtro, orden)
                 assert len(esperados) == total
                 for desde in (total // 2, max(total - 7, 0)):
-                    movimientos_svc._hallados._ids._valores.clear()  # nothing kept of it
+                    movimientos_svc.buscador.hallados._ids._valores.clear()  # nothing kept of it
                     pagina = movimientos_svc.pagina(filtro, orden, desde, 20, total)
                     donde = (COLUMNS[column].attr, buscar, nombre, descending, desde)
                     assert [row[0] for row in pagina] == esperados[desde : desde + 20], donde
@@ -64,7 +64,9 @@ def test_a_far_page_by_a_term_of_the_copy_is_the_page_sql_sorts(
     for column in DE_LA_COPIA:
         assert not movimientos_svc.sort_ready(Orden(column))
         assert _paginas_como_sql(movimientos_svc, column) > 20
-        assert movimientos_svc._columnas.vigente(COLUMNS[column].sort_column) is None
+        assert (
+            movimientos_svc.buscador.columna.columnas.vigente(COLUMNS[column].sort_column) is None
+        )
 
 
 def test_right_after_the_click_the_copy_gives_the_page_and_every_id(services, lejos):
@@ -77,13 +79,15 @@ def test_right_after_the_click_the_copy_gives_the_page_and_every_id(services, le
         movimientos_svc.prepare_sort(Orden(column))
         for donde, filtro, total, esperados in busquedas(movimientos_svc, TEXTOS, column):
             up = Orden(column, descending=False)
-            todos = movimientos_svc._por_sus_terminos(filtro, up, total)
+            todos = movimientos_svc.buscador.terminos.en_orden(filtro, up, total)
             assert todos is not None and list(todos) == esperados, donde
             for descending in (False, True):
                 orden = Orden(column, descending)
                 abajo = esperados[::-1] if descending else esperados
                 mitad = total // 2
-                pagina = movimientos_svc._pagina_por_sus_terminos(filtro, orden, mitad, 20, total)
+                pagina = movimientos_svc.buscador.terminos.pagina_de(
+                    filtro, orden, mitad, 20, total
+                )
                 assert pagina is not None and list(pagina) == abajo[mitad : mitad + 20], donde
 
 
@@ -105,7 +109,7 @@ def test_movements_written_since_the_copy_was_read_go_where_sql_sorts_them(servi
             conn.execute(text(f"UPDATE movimientos SET {cambio} WHERE id = :id"), {"id": id_})
     services.store.cambios.anunciar({MOVIMIENTOS})
     movimientos_svc.count(Filtro())  # the copy brought up to date, as the window's count
-    assert movimientos_svc._espejo.vigente() is copia and copia.nuevos
+    assert movimientos_svc.buscador.copia.espejos.vigente() is copia and copia.nuevos
     for column in DE_LA_COPIA:
         assert _paginas_como_sql(movimientos_svc, column) > 20
 
@@ -123,10 +127,13 @@ def test_a_find_the_copy_does_not_hold_is_left_to_sql(services, lejos):
     total = movimientos_svc.count(filtro)
     assert total > 0
     orden = Orden(fecha, descending=False)
-    assert movimientos_svc._por_sus_terminos(filtro, orden, total) is None
-    assert movimientos_svc._pagina_por_sus_terminos(filtro, orden, 0, 20, total) is None
+    assert movimientos_svc.buscador.terminos.en_orden(filtro, orden, total) is None
+    assert movimientos_svc.buscador.terminos.pagina_de(filtro, orden, 0, 20, total) is None
     esperados = _ordenados(movimientos_svc, filtro, orden)
     pagina = movimientos_svc.pagina(filtro, orden, total // 2, 20, total)
     assert [row[0] for row in pagina] == esperados[total // 2 : total // 2 + 20]
     nombre = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")  # not held
-    assert movimientos_svc._por_sus_terminos(Filtro(buscar="ma"), Orden(nombre), total) is None
+    assert (
+        movimientos_svc.buscador.terminos.en_orden(Filtro(buscar="ma"), Orden(nombre), total)
+        is None
+    )

@@ -70,7 +70,7 @@ def test_none_when_the_copy_counts_it(services, monkeypatch):
     crear_movimientos(services.store, 600, TODAY)
     movimientos = services.movimientos
     movimientos.count(Filtro())  # the window's first count asks for the copy
-    movimientos._espejo.esperar()
+    movimientos.buscador.copia.espejos.esperar()
     assert movimientos.primera_pagina(Filtro(buscar="ma", tipo="07"), Orden(), PAGE) is None
 
 
@@ -91,8 +91,8 @@ def test_a_far_page_in_an_order_not_kept_is_read_from_the_copys_matches(services
     crear_movimientos(services.store, 3_000, TODAY)
     movimientos = services.movimientos
     movimientos.count(Filtro())  # the window's first count asks for the copy
-    movimientos._espejo.esperar()
-    assert movimientos._espejo.vigente() is not None
+    movimientos.buscador.copia.espejos.esperar()
+    assert movimientos.buscador.copia.espejos.vigente() is not None
     registro = movimientos.registros()[0]
 
     def lejos(filtro: Filtro, orden: Orden) -> None:
@@ -100,11 +100,11 @@ def test_a_far_page_in_an_order_not_kept_is_read_from_the_copys_matches(services
         esperados = _ids(services, filtro, orden)
         assert len(esperados) == total > 2 * PAGE
         for offset in (total // 2, total - PAGE - 7):
-            movimientos._columnas.cerrar()  # its order not in memory: asked for again
+            movimientos.buscador.columna.columnas.cerrar()  # its order not in memory: asked for again
             pagina = movimientos.pagina(filtro, orden, offset, PAGE, total)
             assert [r[0] for r in pagina] == esperados[offset : offset + PAGE], (filtro, orden)
         # The scroll bar's keys: every id in that order, then kept.
-        movimientos._columnas.cerrar()
+        movimientos.buscador.columna.columnas.cerrar()
         llaves = movimientos.boundaries(filtro, orden, PAGE, total)
         assert [k[0] for k in llaves] == esperados[PAGE - 1 :: PAGE], (filtro, orden)
 
@@ -115,6 +115,6 @@ def test_a_far_page_in_an_order_not_kept_is_read_from_the_copys_matches(services
             lejos(filtro, Orden(column))
             lejos(filtro, Orden(column, descending=False))
     monkeypatch.setattr(espejo, "MINIMO", 10**9)  # no copy (as a store past its limit)
-    movimientos._columnas.esperar()
-    movimientos._espejo.cerrar()
+    movimientos.buscador.columna.columnas.esperar()
+    movimientos.buscador.copia.espejos.cerrar()
     lejos(Filtro(buscar="ju"), Orden(column))

@@ -15,9 +15,10 @@ import random
 import pytest
 from sqlalchemy import text
 
-from icsoe_desktop.services.movimientos import columnas_tramos, copia_aparte, espejo, servicio
+from icsoe_desktop.services.movimientos import columnas_tramos, copia_aparte, espejo
+from icsoe_desktop.services.movimientos.consulta import _COLUMNAS_EN_TRAMOS
+from icsoe_desktop.services.movimientos.fuentes import tramos
 from icsoe_desktop.services.movimientos.servicio import (
-    _COLUMNAS_EN_TRAMOS,
     COLUMNS,
     Filtro,
     Orden,
@@ -51,7 +52,7 @@ def dos_columnas(monkeypatch) -> tuple[int, ...]:
     columnas = tuple(
         c for c in _COLUMNAS_EN_TRAMOS if COLUMNS[c].attr in ("segundo_apellido", "curp")
     )
-    monkeypatch.setattr(servicio, "_COLUMNAS_EN_TRAMOS", columnas)
+    monkeypatch.setattr(tramos, "COLUMNAS", columnas)
     return columnas
 
 
@@ -73,7 +74,7 @@ def _usadas(monkeypatch) -> list[int]:
 def _cortadas(movimientos_svc) -> None:
     """The columns cut, as after the window's count once the copy is there."""
     movimientos_svc.count(Filtro())
-    movimientos_svc._cortador.esperar()
+    movimientos_svc.buscador.tramos.cortador.esperar()
 
 
 @pytest.mark.slow  # 17 columns cut by a process each, ~400 finds sorted by SQL
@@ -91,7 +92,9 @@ def test_right_after_the_click_a_far_page_by_any_other_column_is_the_page_sql_so
         antes = len(usadas)
         assert _paginas_como_sql(movimientos_svc, column, TEXTOS) > 10
         assert len(usadas) - antes > 10, COLUMNS[column].attr  # from the parts, not SQL
-        assert movimientos_svc._columnas.vigente(column) is None  # its order never read
+        assert (
+            movimientos_svc.buscador.columna.columnas.vigente(column) is None
+        )  # its order never read
 
 
 def test_after_writes_the_parts_put_each_written_movement_where_sql_sorts_it(
@@ -168,18 +171,25 @@ def test_parts_damaged_or_of_another_history_are_not_used_and_are_cut_again(
 def test_a_restored_store_forgets_every_columns_parts(
     services, lejos, dos_columnas, tmp_path, monkeypatch
 ):
-    """Restaurar puts another file in place: the parts cut from the old one are removed, and
-    the restored store's are cut once its copy is there."""
+    """Restaurar puts another file in place: the parts cut from the old one are removed, the
+    sort indexes known in it are looked up again, and the restored store's parts are cut once
+    its copy is there."""
     services.accounts.register(registro())
     _store(services, 1_500)
     respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=ANA)
     movimientos_svc = services.movimientos
+    # A sort index built after the backup: known to exist in this file, not in the restored.
+    ordenada = Orden(dos_columnas[0])
+    movimientos_svc.prepare_sort(ordenada)
+    assert movimientos_svc.sort_ready(ordenada)
     _construida(movimientos_svc)
     _cortadas(movimientos_svc)
     store = services.store.path
     assert len(list(store.parent.glob(f"{store.name}.tramos-*"))) == 2
     services.backup.restore(respaldo, actor=ANA)
     assert list(store.parent.glob(f"{store.name}.tramos-*")) == []
+    assert not movimientos_svc.sort_ready(ordenada)  # asked of the restored file
+    assert movimientos_svc.pagina(Filtro(buscar="ma"), ordenada, 0, 20)  # sorted without it
     _construida(movimientos_svc)
     _cortadas(movimientos_svc)
     assert len(list(store.parent.glob(f"{store.name}.tramos-*"))) == 2

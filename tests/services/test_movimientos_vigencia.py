@@ -61,14 +61,14 @@ def test_another_programs_writes_are_counted_and_paged_at_the_next_question(
     assert "6 movimientos nuevos" in hecho.stdout
     assert _como_sql(movimientos_svc) == antes + 4
     # From the copy brought up to date, not read again; nothing was announced here.
-    assert movimientos_svc._espejo.vigente() is copia
+    assert movimientos_svc.buscador.copia.espejos.vigente() is copia
     assert services.store.cambios.anuncios == anuncios
 
     hecho = cli(data_dir, "demo", "movimientos", "--count", "400")
     assert hecho.returncode == 0, hecho.stderr
     assert _como_sql(movimientos_svc) > antes + 4
-    movimientos_svc._columnas.esperar()  # the orders read again meanwhile: still SQL's pages
-    movimientos_svc._espejo.esperar()
+    movimientos_svc.buscador.columna.columnas.esperar()  # the orders read again meanwhile: still SQL's pages
+    movimientos_svc.buscador.copia.espejos.esperar()
     _como_sql(movimientos_svc)
 
 

@@ -26,8 +26,8 @@ from icsoe_desktop.services.movimientos import (
     copia_aparte,
     espejo,
     espejo_guardado,
-    servicio,
 )
+from icsoe_desktop.services.movimientos.fuentes import tramos
 from icsoe_desktop.services.movimientos.servicio import COLUMNS
 from icsoe_desktop.store import plain
 from tests import sisub_fixtures as fx
@@ -51,7 +51,7 @@ def _copia_aparte_con_pocos(monkeypatch):
     monkeypatch.setattr(espejo, "MINIMO", 1)
     monkeypatch.setattr(copia_aparte, "APARTE", 1)
     # Two of the columns cut into parts after the copy (the 17 take a process each).
-    monkeypatch.setattr(servicio, "_COLUMNAS_EN_TRAMOS", _EN_TRAMOS)
+    monkeypatch.setattr(tramos, "COLUMNAS", _EN_TRAMOS)
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_no_file_of_the_data_folder_nor_the_backup_holds_a_worker_in_clear(
     movimientos = services.movimientos
     _construida(movimientos)
     _columna_leida(movimientos, NSS)
-    movimientos._cortador.esperar()  # and the other columns' parts, with their first values
+    movimientos.buscador.tramos.cortador.esperar()  # and the other columns' parts, with their first values
     store = services.store.path
     assert espejo_guardado.ruta(store).is_file()
     assert columnas_guardadas.ruta(store, NSS).is_file()

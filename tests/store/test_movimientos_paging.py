@@ -412,7 +412,7 @@ def test_a_narrow_search_reads_its_few_rows_through_the_filters_index(grid, serv
         for column in range(len(COLUMNS)):
             for descending in (False, True):
                 orden = Orden(column, descending)
-                query = grid._query(conn, filtro, orden, total, 0)
+                query = grid.buscador.sql.query(conn, filtro, orden, total, 0)
                 if query.schema:  # fecha's order is that index's (the test above)
                     continue
                 assert query.gather, query
@@ -533,7 +533,7 @@ def test_the_middle_right_after_buscar_walks_an_index_in_fechas_order(grid, filt
             ]
             for after, offset, limit in reads:
                 walked = total if limit == total else offset
-                query = grid._query(conn, filtro, orden, total, walked)
+                query = grid.buscador.sql.query(conn, filtro, orden, total, walked)
                 assert not query.gather and query.schema and query.schema[0] == index, query
                 for condition, order, extra in movimientos_paging.seeks(query, after):
                     sql, params = movimientos_paging.key_sql(query, condition, order, limit, offset)
@@ -585,7 +585,7 @@ def test_a_far_page_of_merged_streams_starts_at_its_day_from_the_counts(grid, fi
                 orden = Orden(descending=descending)
                 expected = reference(grid, filtro, orden)
                 for offset in (1, total // 3, total // 2, total - 3, total - 1, total):
-                    query = grid._query(conn, filtro, orden, total, offset)
+                    query = grid.buscador.sql.query(conn, filtro, orden, total, offset)
                     assert query.schema and not query.gather, query
                     statements.clear()
                     keys = movimientos_paging.page_keys(conn, query, None, 9, offset)

@@ -5,7 +5,7 @@ while SQLite sorts the find's matches: 1-2 s for «ma»).
 
 Each such column's order is cut into up to TRAMOS parts of equal size, kept beside the store (a
 byte a movement: ~1 MB a million a column; sealed as the store) with the sort key and id each
-part begins with (``cortar``, by a process of its own after the copy is built: servicio.py). A
+part begins with (``cortar``, by a process of its own after the copy is built: fuentes/tramos.py). A
 find's matches are counted by part (a byte each, counted by C loops), and only the parts the
 page falls in are read by id and sorted (a few thousand rows at a million). The parts are exact bounds of the grid's
 order ((sort key, id), NULL first going up), so the page is the one SQL gives. The movements

@@ -137,9 +137,11 @@ class Hallados:
         # process (copia_aparte.py) that waits meanwhile, as a background read does.
         self._avisados: list[Callable[[bool], None]] = []
 
-    def resumen_guardado(self, llave: Hashable) -> Resumen | None:
+    def resumen_guardado(self, llave: Hashable, vigencia: int | None = None) -> Resumen | None:
+        """A find's panel terms kept under ``vigencia`` (None: the store's now)."""
+        vigente = self._vigencia() if vigencia is None else vigencia
         with self._lock:
-            return self._resumenes.get(llave, self._vigencia())
+            return self._resumenes.get(llave, vigente)
 
     def total_guardado(self, llave: Hashable) -> int | None:
         """A count kept (``total``), None if it is not."""
@@ -266,9 +268,11 @@ class Hallados:
         """A count: a find's alone, or under a panel filter (``llave`` says which)."""
         return self._obtener(self._totales, llave, leer)
 
-    def ids_guardados(self, llave: Hashable) -> array[int] | None:
+    def ids_guardados(self, llave: Hashable, vigencia: int | None = None) -> array[int] | None:
+        """A sorted find's ids kept under ``vigencia`` (None: the store's now)."""
+        vigente = self._vigencia() if vigencia is None else vigencia
         with self._lock:
-            return self._ids.get(llave, self._vigencia())
+            return self._ids.get(llave, vigente)
 
     def ids_en_lectura(self, llave: Hashable) -> bool:
         """Whether a sorted find's ids are being read (by the scroll bar's keys)."""

@@ -86,7 +86,7 @@ def _guardar_orden(
         columnas_tramos,
         espejo_columnas,
     )
-    from icsoe_desktop.services.movimientos.servicio import cortar_columna, orden_de_columna
+    from icsoe_desktop.services.movimientos.consulta import cortar_columna, orden_de_columna
     from icsoe_desktop.store import movimientos_espejo
 
     with movimientos_espejo.fija(conn):
