@@ -21,7 +21,8 @@
   the running app (Crear contraseña opens there; the second process ends), the same link through
   the Windows shell (the protocol registered as the installer does), and screenshots of both in
   dist/windows/ (primera-ventana.png, enlace-icsoe.png).
-- ``pruebas``: TESTS_ON_WINDOWS without a GUI (``-m "not gui and not postgres"``) under the
+- ``pruebas``: TESTS_ON_WINDOWS without a GUI (``-m "not gui and not postgres and not pure"``:
+  the pure computations of tests/domain are the same on Linux, tests/conftest.py PURE) under the
   Windows CPython, in two processes (pytest-xdist): paths, encodings, keyring and processes as
   on Windows; and GUI_ON_WINDOWS.
 
@@ -107,6 +108,9 @@ TESTS_ON_WINDOWS = (
     "tests/test_self_check.py",
     "tests/test_cli_cert.py",
 )
+# Of those, what needs no GUI or PostgreSQL and is not a pure computation of tests/domain (the
+# same answer on every platform; the rule and the list: tests/conftest.py PURE).
+WINDOWS_MARKS = "not gui and not postgres and not pure"
 # And of the GUI tests (offscreen Qt with the host's fonts): the file fields' paths.
 GUI_ON_WINDOWS = ("tests/gui/test_widgets.py",)
 LINK = "icsoe://activar?codigo=WINE-PRUEBA-1"
@@ -843,7 +847,7 @@ def tests(machine: WindowsMachine) -> None:
 def _run_tests(machine: WindowsMachine, fonts: Path) -> None:
     machine.stream(
         [
-            *(machine.python, "-m", "pytest", "-n", "2", "-m", "not gui and not postgres"),
+            *(machine.python, "-m", "pytest", "-n", "2", "-m", WINDOWS_MARKS),
             *("-p", "no:cacheprovider", "-q", "--durations=5", *TESTS_ON_WINDOWS),
         ],
         "Pruebas bajo el Python de Windows",
