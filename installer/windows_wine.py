@@ -2,6 +2,7 @@
 
     python installer/windows_wine.py                   # every step, as .ci/run does
     python installer/windows_wine.py preparar paquete  # only some steps, in this order:
+    python installer/windows_wine.py --descargas       # only the downloads (.ci/run: meanwhile)
 
 - ``preparar``: a new Wine prefix (64-bit, Windows 10, Spanish user locale) in
   build/windows-wine/; in it, python.org's embeddable CPython 3.11 for Windows (PyPI's
@@ -20,12 +21,14 @@
   the running app (Crear contraseña opens there; the second process ends), the same link through
   the Windows shell (the protocol registered as the installer does), and screenshots of both in
   dist/windows/ (primera-ventana.png, enlace-icsoe.png).
-- ``pruebas``: TESTS_ON_WINDOWS without a GUI (``-m "not gui and not postgres"``) under the
+- ``pruebas``: TESTS_ON_WINDOWS without a GUI (``-m "not gui and not postgres and not pure"``:
+  the pure computations of tests/domain are the same on Linux, tests/conftest.py PURE) under the
   Windows CPython, in two processes (pytest-xdist): paths, encodings, keyring and processes as
   on Windows; and GUI_ON_WINDOWS.
 
 Downloads are kept in ~/.cache/icsoe-desktop-wine (ICSOE_WINE_CACHE), so a later run needs no
-network; the prefix is made anew each run. Needs Debian's wine wine64 xvfb xauth
+network; the prefix is made anew each run. ``--descargas`` fetches them (and Inno Setup for
+installer/wine_check.py) and nothing else: .ci/run does it while the Linux tests run. Needs Debian's wine wine64 xvfb xauth
 gcc-mingw-w64-x86-64 (64-bit Wine is enough: the installer's 32-bit ISCC.exe is
 installer/wine_check.py's, which then packs this bundle). Exits 1 at the first failing step,
 saying which.
@@ -41,6 +44,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import threading
 import time
 import tomllib
@@ -49,7 +53,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from wine_build import WineError, WinePrefix, windows_path  # installer/ is not a package
+from wine_build import (
+    WineError,
+    WinePrefix,
+    fetch_iscc,
+    windows_path,
+)  # installer/ is not a package
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "windows-wine"
@@ -99,6 +108,9 @@ TESTS_ON_WINDOWS = (
     "tests/test_self_check.py",
     "tests/test_cli_cert.py",
 )
+# Of those, what needs no GUI or PostgreSQL and is not a pure computation of tests/domain (the
+# same answer on every platform; the rule and the list: tests/conftest.py PURE).
+WINDOWS_MARKS = "not gui and not postgres and not pure"
 # And of the GUI tests (offscreen Qt with the host's fonts): the file fields' paths.
 GUI_ON_WINDOWS = ("tests/gui/test_widgets.py",)
 LINK = "icsoe://activar?codigo=WINE-PRUEBA-1"
@@ -164,6 +176,11 @@ def download(cache: Path) -> tuple[Path, Path]:
     windows = ["--only-binary=:all:", "--platform", "win_amd64", "--python-version", "3.11"]
     windows += ["--implementation", "cp", "--abi", "cp311", "-d", str(wheels)]
     wanted = [*requirements(), *WINDOWS_ONLY, PIP, ICU_WHEEL]
+    # What the last complete download was for: the same list needs no pip run (~25 s of
+    # resolving, with the network or not). A wheel missing after all fails pip under Wine, by name.
+    stamp = wheels / "descargadas.txt"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8").splitlines() == wanted:
+        return sdists[-1], wheels
     pip = [sys.executable, "-m", "pip", "download", "-q", *windows]
     offline = subprocess.run(
         [*pip, "--no-index", "--find-links", str(wheels), *wanted],
@@ -174,6 +191,7 @@ def download(cache: Path) -> tuple[Path, Path]:
     if offline.returncode != 0:
         say("Descargando las ruedas de Windows (win_amd64) de PyPI…")
         run_host([*pip, *wanted], timeout=1200)
+    stamp.write_text("\n".join(wanted) + "\n", encoding="utf-8")
     return sdists[-1], wheels
 
 
@@ -773,6 +791,45 @@ def first_window(machine: WindowsMachine, bundle: Path = BUNDLE) -> None:
 # --- pruebas ------------------------------------------------------------------------------------
 
 
+# Room the tests' temp folder needs in memory (tests/conftest.py's ROOM_NEEDED, for the same files).
+ROOM_NEEDED = 4 * 2**30
+
+
+@contextlib.contextmanager
+def temp_in_memory(machine: WindowsMachine) -> Iterator[str]:
+    """The Windows user's temp folder, where every test writes its stores, keyrings and
+    backups, kept in Linux's /dev/shm while the tests run (when it has room): SQLite syncs each
+    new store, checkpoint and backup to disk, and on a disk that wait is most of a test's time,
+    as tests/conftest.py says of the Linux run. The folder becomes a link: the tests still see
+    %TEMP% where Windows has it, C:\\users\\<user>\\..., a Windows path like any other."""
+    said = machine.check(
+        [machine.python, "-c", "import tempfile; print(tempfile.gettempdir())"], "%TEMP%"
+    )
+    windows_temp = said.strip().splitlines()[-1]
+    if not windows_temp.upper().startswith("C:\\"):
+        raise WineError(f"%TEMP% no está en C: ({windows_temp})")
+    temp = machine.drive_c.joinpath(*windows_temp[3:].split("\\"))
+    shm = Path("/dev/shm")
+    try:
+        room = shutil.disk_usage(shm).free >= ROOM_NEEDED and os.access(shm, os.W_OK | os.X_OK)
+    except OSError:
+        room = False
+    if not room or not temp.is_dir() or temp.is_symlink():
+        yield f"{windows_temp} (en disco)"
+        return
+    memory = Path(tempfile.mkdtemp(prefix="icsoe-wine-temp-", dir=shm))
+    shutil.copytree(temp, memory, dirs_exist_ok=True, symlinks=True)
+    shutil.rmtree(temp)
+    temp.symlink_to(memory, target_is_directory=True)
+    try:
+        yield f"{windows_temp} (en memoria: {memory})"
+    finally:
+        machine.stop_all()  # nothing of the prefix still writing there
+        temp.unlink()
+        temp.mkdir()  # empty, as the tests leave it (pytest's own folders aside)
+        shutil.rmtree(memory, ignore_errors=True)
+
+
 def tests(machine: WindowsMachine) -> None:
     """pytest under the Windows CPython: the tests without a GUI or PostgreSQL (what is skipped
     there and why: tests/conftest.py)."""
@@ -782,9 +839,15 @@ def tests(machine: WindowsMachine) -> None:
     # Two worker processes (pytest-xdist, as the Linux run): one leaves the cores mostly idle,
     # waiting on the wineserver and on the processes its tests start; two take 55-75 % as long
     # (the less, the busier the machine is with other work).
+    with temp_in_memory(machine) as where:
+        say(f"Carpeta temporal de las pruebas: {where}")
+        _run_tests(machine, fonts)
+
+
+def _run_tests(machine: WindowsMachine, fonts: Path) -> None:
     machine.stream(
         [
-            *(machine.python, "-m", "pytest", "-n", "2", "-m", "not gui and not postgres"),
+            *(machine.python, "-m", "pytest", "-n", "2", "-m", WINDOWS_MARKS),
             *("-p", "no:cacheprovider", "-q", "--durations=5", *TESTS_ON_WINDOWS),
         ],
         "Pruebas bajo el Python de Windows",
@@ -800,10 +863,31 @@ def tests(machine: WindowsMachine) -> None:
     )
 
 
+def download_only() -> int:
+    """What ``preparar`` and installer/wine_check.py fetch from the network, into their caches
+    (the network's part alone: .ci/run runs it beside the Linux tests)."""
+    started = time.monotonic()
+    try:
+        download(CACHE)
+        iscc = fetch_iscc()
+    except (WineError, subprocess.TimeoutExpired) as exc:
+        print(f"FALLA Windows bajo Wine, descargas: {exc}", file=sys.stderr)
+        return 1
+    say(f"Descargas para Windows listas en {time.monotonic() - started:.0f} s: {CACHE}, {iscc}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pasos", nargs="*", metavar="PASO", help=", ".join(STEPS))
+    parser.add_argument(
+        "--descargas",
+        action="store_true",
+        help="sólo las descargas (Python y ruedas de Windows, Inno Setup), a su caché",
+    )
     args = parser.parse_args(argv)
+    if args.descargas:
+        return download_only()
     unknown = [s for s in args.pasos if s not in STEPS]
     if unknown:
         parser.error(f"pasos desconocidos: {unknown}; son {', '.join(STEPS)}")

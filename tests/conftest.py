@@ -84,8 +84,8 @@ sys.dont_write_bytecode = False
 # `gui`: the tests that need Qt widgets (tests/gui, or a qtbot/qapp fixture); `postgres`: the
 # sync tests (a real PostgreSQL cluster, tests/sync), also `slow`. Other `slow` and `end2end`
 # marks are on the tests themselves. The Windows run (installer/windows_wine.py,
-# Windows CPython under Wine) selects `-m "not gui and not postgres"`: offscreen Qt's fonts are
-# the host's there, and no PostgreSQL runs under Wine.
+# Windows CPython under Wine) selects `-m "not gui and not postgres and not pure"`: offscreen
+# Qt's fonts are the host's there, no PostgreSQL runs under Wine, and `pure` is below (PURE).
 TESTS = Path(__file__).resolve().parent
 SYNC_TESTS = TESTS / "sync"
 SYNC_MARKS = frozenset(("postgres", "slow"))  # every test of SYNC_TESTS carries both
@@ -112,6 +112,33 @@ NOT_ON_WINDOWS = {
         "a scratch copy of the repository, made with git, which the Windows run does not have"
     ),
 }
+# Modules of tests/domain that only compute on Python values (`pure`): no file or path, process,
+# keyring or store, no time zone or clock, no randomness of the OS, no text encoding the OS
+# picks (console, locale, file names), no certificate, key or password cryptography (OpenSSL and
+# scrypt are built per platform). The same Python gives the same answer on every platform, so the
+# Windows run (-m "... and not pure", installer/windows_wine.py) leaves them to Linux and spends
+# its time on what Windows can change. tests/test_seleccion.py checks that none of them names
+# those things; a module that starts to must leave this list.
+PURE = frozenset(
+    f"domain/test_{name}.py"
+    for name in (
+        "activation_link",
+        "evidencias_lectura",
+        "evidencias_periodos",
+        "informativa_reglas",
+        "lote_rapido",
+        "movimientos",
+        "parecidos",
+        "sisub_bimestre_faltante",
+        "sisub_pagado",
+        "sisub_plazos",
+        "sisub_presentados",
+        "sisub_titulos",
+        "sync_tree",
+        "sync_wire",
+        "vence",
+    )
+)
 # And under Wine only (the Windows run of .ci/run); a real Windows runs them.
 NOT_UNDER_WINE = {
     "services/test_backup.py::test_backup_while_another_process_writes_is_consistent": (
@@ -210,6 +237,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = Path(item.path).resolve()
         if TESTS / "gui" in path.parents or GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gui)
+        if path.is_relative_to(TESTS) and path.relative_to(TESTS).as_posix() in PURE:
+            item.add_marker(pytest.mark.pure)
         if SYNC_TESTS in path.parents:
             # A PostgreSQL cluster started (initdb) and real servers: left out of the quick loop.
             for mark in sorted(SYNC_MARKS):
