@@ -478,12 +478,15 @@ class MovimientosModel(QAbstractTableModel):
         self, number: int, leer: Callable[[], list[tuple]], wait: float
     ) -> list[tuple] | None:
         """Read a page (``leer``) in the background; its rows are painted when it arrives.
-        Returned instead if it arrives within ``wait`` seconds."""
+        Returned instead if it arrives within ``wait`` seconds — only when no other page is
+        being read (the pool busy with one: this one would keep the window waiting too, a wait
+        for each page of a screen)."""
         from icsoe_desktop.gui.kit.operaciones import PRIORIDAD_ESPERADA, en_segundo_plano
 
         self._asked = number
         if number in self._pending:
             return None
+        wait = 0 if self._pending else wait
         self._pending.add(number)
         generation = self._generation
         read = threading.Event()
