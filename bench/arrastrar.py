@@ -50,6 +50,12 @@ def main() -> None:
     parser.add_argument("--pasos", type=int, default=45)
     parser.add_argument("--buscar", default="gar")
     parser.add_argument("--pestana", default="Todos", choices=PESTANAS)
+    parser.add_argument(
+        "--sin-copia",
+        action="store_true",
+        help="the store as one past the find box's copy's limit (or while it is read): its"
+        " pages are SQL's",
+    )
     args = parser.parse_args()
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
@@ -60,6 +66,10 @@ def main() -> None:
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
     from icsoe_desktop.services.movimientos.servicio import COLUMNS
 
+    if args.sin_copia:
+        from icsoe_desktop.services.movimientos import espejo
+
+        espejo.MINIMO = espejo.MAXIMO = 1
     app = QApplication.instance() or QApplication([])
     services = open_store(args.cache / f"reales-{args.rows}", args.rows)
     try:
@@ -84,7 +94,7 @@ def main() -> None:
         posiciones = [barra.maximum() * (i + 1) // args.pasos for i in range(args.pasos)]
         print(
             f"{args.rows:,} movimientos; «{args.buscar}» en {args.pestana}, {total:,} filas, ordenada por"
-            f" salario (sin su índice); {len(posiciones)} posiciones de la barra cada {STEP_MS} ms;"
+            f" salario (sin su índice){', sin copia' if args.sin_copia else ''}; {len(posiciones)} posiciones de la barra cada {STEP_MS} ms;"
             f" temporizador de {TICK_MS} ms en el hilo de la ventana; meta: ningún hueco >"
             f" {GOAL_MS} ms"
         )
