@@ -643,8 +643,9 @@ class MovimientosModel(QAbstractTableModel):
         return None
 
     def _leyendo(self, index: Index) -> str | None:
-        """«Leyendo…» in the first cell of a row whose page is read in the background (a far
-        page by position: seconds for a big find sorted by a column whose order is not kept)."""
+        """«Leyendo…» in the first cell of a row whose page is read in the background (a find's,
+        or a far page by position: seconds for a find sorted by a column whose order is not
+        kept)."""
         if index.isValid() and index.column() == 0 and index.row() // PAGE_SIZE in self._pending:
             return MSG_LEYENDO
         return None
