@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -60,10 +61,14 @@ BOUNDS_DELAY_MS = 300
 # Beyond this many rows from both ends, a page read by position is read in the background (an
 # OFFSET walks every key before it: 0.1–0.8 s of the window's time at a million rows).
 FAR_ROWS = 2_000
-# A find of more rows than this reads a page by position (Ctrl+Fin) in the background too: its
-# matches walked or gathered and sorted, up to ~0.2 s at a million rows (one worker's
-# movements: a few milliseconds, read at once).
+# A find's page by position is read in the background: its matches walked or gathered and
+# sorted, up to ~0.2 s at a million rows, and over a second for a few thousand matches sorted
+# by a column without its sort index. A find of up to this many rows waits for it SORT_WAIT_S
+# (one worker's movements, Ctrl+Fin: a few milliseconds, shown at once); a larger one does not.
 FIND_AT_ONCE = 4_000
+# A page still waiting for a thread this many pages away from the last one asked for is not
+# read: the scroll bar was dragged past it (its rows are asked again if painted).
+PAGES_PASSED = 2
 # How long a sort's first page is waited for before the window goes on without it.
 SORT_WAIT_S = 0.015
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -112,6 +117,7 @@ class MovimientosModel(QAbstractTableModel):
         self._bounds: list[tuple] = []
         self._generation = 0
         self._pending: set[int] = set()  # pages being read in the background
+        self._asked = 0  # the last page asked to be read in the background
         # The pages held before a refresh: shown while their new rows are read in the background
         # (a far page), so the rows on screen never go blank for a refresh.
         self._stale: dict[int, list[tuple]] = {}
@@ -429,20 +435,35 @@ class MovimientosModel(QAbstractTableModel):
                 self._texts.pop(row, None)
 
     def _read(self, number: int) -> list[tuple] | None:
+        """The page read now (without a find: a keyset seek, or an OFFSET of at most
+        FAR_ROWS keys), or in the background (a find's: its matches gathered and sorted, over
+        a second for a few thousand under a column without its sort index) and returned if
+        it arrives within SORT_WAIT_S — None meanwhile."""
         service, filtro, orden, total = self._service, self.filtro, self.orden, self.total
         size = min(PAGE_SIZE, total - number * PAGE_SIZE)
         before, after = self._pages.get(number - 1), self._pages.get(number + 1)
+        leer: Callable[[], list[tuple]]
+        wait = SORT_WAIT_S
+
+        def desde(row: tuple, backwards: bool = False) -> Callable[[], list[tuple]]:
+            return lambda: service.pagina_desde(filtro, orden, row, size, backwards, total)
+
         if before and len(before) == PAGE_SIZE:
-            return service.pagina_desde(filtro, orden, before[-1], size, total=total)
-        if after:
-            return service.pagina_desde(filtro, orden, after[0], size, True, total)
-        if 0 < number <= len(self._bounds):
-            return service.pagina_desde(filtro, orden, self._bounds[number - 1], size, total=total)
-        near = min(number * PAGE_SIZE, total - number * PAGE_SIZE - size) <= FAR_ROWS
-        if near and (total <= FIND_AT_ONCE or not filtro.buscar.strip()):
-            return self._by_position(number, filtro, orden, total)
-        self._read_later(number)
-        return None
+            leer = desde(before[-1])
+        elif after:
+            leer = desde(after[0], True)
+        elif 0 < number <= len(self._bounds):
+            leer = desde(self._bounds[number - 1])
+        else:
+            near = min(number * PAGE_SIZE, total - number * PAGE_SIZE - size) <= FAR_ROWS
+            leer = partial(self._by_position, number, filtro, orden, total)
+            if not near:
+                return self._read_later(number, leer, 0)
+            if total > FIND_AT_ONCE:
+                wait = 0
+        if not filtro.buscar.strip():
+            return leer()
+        return self._read_later(number, leer, wait)
 
     def _by_position(self, number: int, filtro: Filtro, orden: Orden, total: int) -> list[tuple]:
         service = self._service
@@ -453,36 +474,67 @@ class MovimientosModel(QAbstractTableModel):
             return service.pagina(filtro, reverse, from_end, size, total)[::-1]
         return service.pagina(filtro, orden, number * PAGE_SIZE, size, total)
 
-    def _read_later(self, number: int) -> None:
-        """Read a far page in the background; its rows are painted when it arrives."""
-        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+    def _read_later(
+        self, number: int, leer: Callable[[], list[tuple]], wait: float
+    ) -> list[tuple] | None:
+        """Read a page (``leer``) in the background; its rows are painted when it arrives.
+        Returned instead if it arrives within ``wait`` seconds — only when no other page is
+        being read (the pool busy with one: this one would keep the window waiting too, a wait
+        for each page of a screen)."""
+        from icsoe_desktop.gui.kit.operaciones import PRIORIDAD_ESPERADA, en_segundo_plano
 
+        self._asked = number
         if number in self._pending:
-            return
+            return None
+        wait = 0 if self._pending else wait
         self._pending.add(number)
-        generation, filtro, orden, total = self._generation, self.filtro, self.orden, self.total
+        generation = self._generation
+        read = threading.Event()
+        pages: list[list[tuple] | None] = []
 
-        def done(page: list[tuple]) -> None:
+        def read_page() -> list[tuple] | None:
+            try:
+                if abs(number - self._asked) > PAGES_PASSED:
+                    pages.append(None)  # dragged past: a thread for the rows asked now
+                else:
+                    pages.append(leer())
+                return pages[0]
+            finally:
+                read.set()
+
+        def done(page: list[tuple] | None) -> None:
             if generation != self._generation:  # another search or sort came meanwhile
                 return
             self._pending.discard(number)
             if number in self._pages:
                 return
-            self._keep(number, page)
             first = number * PAGE_SIZE
+            if page is None:  # not read: asked again if the view paints its rows
+                last = min(first + PAGE_SIZE, self.total) - 1
+                if last >= first:
+                    self.dataChanged.emit(self.index(first, 0), self.index(last, 0))
+                return
+            self._keep(number, page)
             for row in range(first, first + PAGE_SIZE):  # texts of the stale rows shown
                 self._texts.pop(row, None)
             self.dataChanged.emit(
                 self.index(first, 0), self.index(first + len(page) - 1, len(COLUMNS) - 1)
             )
 
+        def otra_vez() -> None:
+            self._read_later(number, leer, 0)
+
         def failed(exc: BaseException) -> None:
             self._pending.discard(number)
             log.error("No se pudo leer una página de movimientos", exc_info=exc)
             if generation == self._generation:
-                self._fallo(exc, lambda: self._read_later(number))
+                self._fallo(exc, otra_vez)
 
-        en_segundo_plano(lambda: self._by_position(number, filtro, orden, total), done, failed)
+        en_segundo_plano(read_page, done, failed, dueno=self, prioridad=PRIORIDAD_ESPERADA)
+        if wait and read.wait(wait) and pages and pages[0] is not None:
+            self._pending.discard(number)  # arrived: shown now (done() finds it kept)
+            return pages[0]
+        return None
 
     def row_values(self, row: int) -> tuple | None:
         """(id, value per COLUMNS..., sort value) of a row, None if it vanished meanwhile."""
@@ -591,8 +643,9 @@ class MovimientosModel(QAbstractTableModel):
         return None
 
     def _leyendo(self, index: Index) -> str | None:
-        """«Leyendo…» in the first cell of a row whose page is read in the background (a far
-        page by position: seconds for a big find sorted by a column whose order is not kept)."""
+        """«Leyendo…» in the first cell of a row whose page is read in the background (a find's,
+        or a far page by position: seconds for a find sorted by a column whose order is not
+        kept)."""
         if index.isValid() and index.column() == 0 and index.row() // PAGE_SIZE in self._pending:
             return MSG_LEYENDO
         return None
