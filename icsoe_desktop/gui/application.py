@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 # Only what the first window needs: message boxes, modal dialogs and the domain's errors are
 # imported where they are used (each module imported costs the first window, bench/startup.py).
@@ -482,6 +482,8 @@ class Application(QObject):
 
     def _entrar(self, usuario: str | None, nombre: str, empresa_id: int) -> None:
         """The main window on ``empresa_id`` for ``usuario``, once its grant is checked."""
+        from PySide6.QtCore import QThreadPool  # none before the first window (operaciones.py)
+
         from icsoe_desktop.domain.errors import DomainError
         from icsoe_desktop.gui.kit import msgbox
 

@@ -86,9 +86,14 @@ def suponer_contraste(alto: bool | None = None) -> None:
 def preguntar_contraste() -> None:
     """Qt is asked from now on; the followed texts are written again where its answer is not
     the one supposed."""
-    global _supuesto
+    global _supuesto, _paleta_supuesta
     supuesto, _supuesto = _supuesto, None
-    if supuesto is not None and supuesto != alto_contraste():
+    paleta, _paleta_supuesta = _paleta_supuesta, None
+    if paleta is not None:  # watching was put off (``_vigilar``): from now on
+        _vigilar()
+    if (supuesto is not None and supuesto != alto_contraste()) or (
+        paleta is not None and paleta != QGuiApplication.palette().cacheKey()
+    ):
         _cambio()
 
 
@@ -321,14 +326,23 @@ def aviso() -> _Aviso:
 
 _vigilando = False
 _pendiente = False
+# The palette's key when watching was put off (``_vigilar``), compared once it starts.
+_paleta_supuesta: int | None = None
 
 
 def _vigilar() -> None:
     """Once: each change of the palette, the colour scheme or the contrast asks the followed
     texts to be written again, once for a burst of them (Windows sends several)."""
-    global _vigilando
+    global _vigilando, _paleta_supuesta
     app = QApplication.instance()
     if _vigilando or not isinstance(app, QApplication):
+        return
+    if _supuesto is not None:
+        # While the first window is built (``suponer_contraste``): the style hints' classes
+        # would be built before it (~2 M instructions, bench/startup.py --instructions).
+        # ``preguntar_contraste`` starts watching, written again if the palette changed.
+        if _paleta_supuesta is None:
+            _paleta_supuesta = app.palette().cacheKey()
         return
     _vigilando = True
     hints = app.styleHints()

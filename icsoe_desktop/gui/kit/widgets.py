@@ -7,10 +7,15 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, QTimer
-from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
+
+if TYPE_CHECKING:
+    # Annotations only: the login imports this module, and building these event classes at
+    # import costs its first window ~15 M instructions (bench/startup.py --instructions).
+    from PySide6.QtGui import QResizeEvent, QShowEvent
 
 # The e.firma's two files, as every window that asks for them names them.
 EFIRMA_CER_FILTER = "Certificado de la e.firma (*.cer)"
