@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.gui.kit import colores, lector, mnemonics
-from icsoe_desktop.gui.kit.widgets import bind_show_password
+from icsoe_desktop.gui.kit.mostrar_contrasena import bind_show_password
 from icsoe_desktop.gui.style import LINK_STYLE
 
 if TYPE_CHECKING:
