@@ -13,14 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 # Only what the first window needs: message boxes, modal dialogs and the domain's errors are
 # imported where they are used (each module imported costs the first window, bench/startup.py).
 from icsoe_desktop.gui.idse.login import IdseLoginWindow
 from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+
+# gui/kit/operaciones.py is imported where work goes to the background, all of it after the
+# first frame: loading it (its subclasses of QObject) would cost that frame ~8 M instructions
+# (bench/startup.py --instructions).
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -136,6 +139,8 @@ class Application(QObject):
         login.show()
 
     def _abrir_acceso(self) -> None:
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano  # after the first frame
+
         en_segundo_plano(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
         )
@@ -154,6 +159,8 @@ class Application(QObject):
 
     def _open_services(self) -> None:
         """Listen as the data dir's app first: QtNetwork loads in the background meanwhile."""
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano  # after the first frame
+
         if self.instance_name is None:
             self.settled.emit()
             self._build_services()
@@ -183,6 +190,8 @@ class Application(QObject):
         self._build_services()
 
     def _build_services(self) -> None:
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano  # after the first frame
+
         def build() -> Services:
             self._built = _open_services(self.data_dir, self.log_path, self._clock)
             return self._built
@@ -200,6 +209,7 @@ class Application(QObject):
     def _on_services(self, services: Services) -> None:
         from icsoe_desktop.gui.ayuda import instalar
         from icsoe_desktop.gui.empresas.respaldo import avisar
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano  # after the first frame
 
         # F1 in every window, the manual at its chapter; from here, not before the first window:
         # the start-up budget (bench/startup.py) has no room for it, and nobody asks for help
@@ -482,6 +492,8 @@ class Application(QObject):
 
     def _entrar(self, usuario: str | None, nombre: str, empresa_id: int) -> None:
         """The main window on ``empresa_id`` for ``usuario``, once its grant is checked."""
+        from PySide6.QtCore import QThreadPool  # none before the first window (operaciones.py)
+
         from icsoe_desktop.domain.errors import DomainError
         from icsoe_desktop.gui.kit import msgbox
 
@@ -597,6 +609,8 @@ class Application(QObject):
     # --- mail ----------------------------------------------------------------------------------
 
     def send_mail_in_background(self) -> None:
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano  # after the first frame
+
         if self.services is None or self._mail_running:
             return
         self._mail_running = True

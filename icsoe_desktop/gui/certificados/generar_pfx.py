@@ -22,8 +22,9 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.elegir_archivo import guardar_archivo
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.mostrar_contrasena import bind_show_password
 from icsoe_desktop.gui.kit.operaciones import ejecutar
-from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
+from icsoe_desktop.gui.kit.widgets import efirma_pickers
 
 if TYPE_CHECKING:
     from collections.abc import Callable

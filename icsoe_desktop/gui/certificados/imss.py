@@ -28,11 +28,12 @@ from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.lector import describir_lista
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.mostrar_contrasena import bind_show_password
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.tabulador import en_orden
-from icsoe_desktop.gui.kit.widgets import EFIRMA_KEY_FILTER, FilePicker, bind_show_password
+from icsoe_desktop.gui.kit.widgets import EFIRMA_KEY_FILTER, FilePicker
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -20,8 +20,9 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import colores, efirma_de_la_sesion, mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.mostrar_contrasena import bind_show_password
 from icsoe_desktop.gui.kit.operaciones import ejecutar
-from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
+from icsoe_desktop.gui.kit.widgets import efirma_pickers
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
-from icsoe_desktop.gui.kit.widgets import bind_show_password
+from icsoe_desktop.gui.kit.mostrar_contrasena import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.gui.kit import colores, lector, mnemonics
-from icsoe_desktop.gui.kit.widgets import bind_show_password
+from icsoe_desktop.gui.kit.mostrar_contrasena import bind_show_password
 from icsoe_desktop.gui.style import LINK_STYLE
 
 if TYPE_CHECKING:
@@ -254,15 +254,18 @@ class IdseLoginWindow(QWidget):
         self.usuario_label = usuario_label = named(QLabel(texto_usuario), "usuarioLabel")
         usuario_label.setBuddy(self.usuario)
         self.correo_nota = named(QLabel("(Correo electrónico)"), "correoNotaLabel")
+        # Each inner grid is placed before its widgets: placing a filled one wraps each of its
+        # items in Python (PySide's ownership), building QWidgetItem's and QSpacerItem's classes
+        # before the first window (bench/startup.py --instructions).
         usuario_etiquetas = QGridLayout()
         usuario_etiquetas.setSpacing(0)
+        grid.addLayout(usuario_etiquetas, 0, 0)
         usuario_etiquetas.addWidget(usuario_label, 0, 0)
         usuario_etiquetas.addWidget(self.correo_nota, 1, 0)
         self.contrasena_label = contrasena_label = named(
             QLabel(texto_contrasena), "contrasenaLabel"
         )
         contrasena_label.setBuddy(self.contrasena)
-        grid.addLayout(usuario_etiquetas, 0, 0)
         grid.addWidget(self.usuario, 0, 1)
         grid.addWidget(contrasena_label, 1, 0)
         grid.addWidget(self.contrasena, 1, 1)
@@ -296,10 +299,10 @@ class IdseLoginWindow(QWidget):
             ((sin_cuenta, self.registrate), (self.olvido,), (self.icsoe,)), _FILA_ENLACES
         ):
             linea = QGridLayout()
+            layout.addLayout(linea, fila, 0, 1, 2)  # before its widgets, as ``usuario_etiquetas``
             for columna, widget in enumerate(enlaces):
                 linea.addWidget(widget, 0, columna)
             linea.setColumnStretch(len(enlaces), 1)
-            layout.addLayout(linea, fila, 0, 1, 2)
             self._lineas.append(linea)
 
     @property
@@ -577,7 +580,11 @@ class IdseLoginWindow(QWidget):
         waits (never «no disponible»: it answers)."""
         for widget in (self.registrate, self.olvido, self.icsoe):
             widget.setAccessibleDescription(descripcion)
-            mnemonics.decir_letra_si_predeterminado(widget)  # none: its letter, as elsewhere
+            # None: its letter, as elsewhere. With one, the letter is not said (the window's
+            # own description stays), and asking would build QKeySequence's class and enums
+            # before the first window (~7 M instructions, bench/startup.py --instructions).
+            if not descripcion:
+                mnemonics.decir_letra_si_predeterminado(widget)
 
     def _senal(self, enlace: QPushButton) -> SignalInstance:
         if enlace is self.registrate:

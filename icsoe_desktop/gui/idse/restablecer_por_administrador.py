@@ -21,8 +21,8 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.mostrar_contrasena import bind_show_password
 from icsoe_desktop.gui.kit.nombres import nombrar_por_etiquetas
-from icsoe_desktop.gui.kit.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services

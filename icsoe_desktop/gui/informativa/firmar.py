@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton
 from icsoe_desktop.gui.kit import efirma_de_la_sesion, mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.mostrar_contrasena import bind_show_password
 from icsoe_desktop.gui.kit.operaciones import ejecutar
-from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
+from icsoe_desktop.gui.kit.widgets import efirma_pickers
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services

@@ -19,7 +19,6 @@ rojo») is written again by its window on ``aviso().cambio``, heard after the fo
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from collections.abc import Callable
 from typing import NamedTuple
@@ -52,9 +51,11 @@ FONDO_AVISO, BORDE_AVISO = "#fff4e0", "#e0b060"
 CONTRASTE_MINIMO = 4.5
 CONTRASTE_INACTIVO = 2.5  # greyed text is meant to read fainter
 # A band's colours (``banda``) written in a followed style sheet: «banda(#b00020)».
-_BANDA = re.compile(r"banda\((#[0-9a-fA-F]{6})\)")
-_HEX = re.compile(r"(?<!banda\()#[0-9a-fA-F]{6}\b")
-_PUNTOS = re.compile(r"(font-size:\s*)(\d+(?:\.\d+)?)pt")
+# What ``adaptar`` rewrites: «#rrggbb» (not a band's), «banda(#rrggbb)», «font-size: 9pt». Read
+# without regular expressions: compiling three costs the first window ~1.7 M instructions
+# (bench/startup.py --instructions).
+_HEXADECIMAL = frozenset("0123456789abcdefABCDEF")
+_BANDA, _TAMANO = "banda(", "font-size:"
 _CLAVE_CONTRASTE = r"Control Panel\Accessibility\HighContrast"
 PUNTOS_DEL_SISTEMA = 9.0  # Windows' text (Segoe UI 9 pt) at 100 %, the sizes written for it
 BASE, WINDOW = QPalette.ColorRole.Base, QPalette.ColorRole.Window  # a grid's cells, a window
@@ -86,9 +87,14 @@ def suponer_contraste(alto: bool | None = None) -> None:
 def preguntar_contraste() -> None:
     """Qt is asked from now on; the followed texts are written again where its answer is not
     the one supposed."""
-    global _supuesto
+    global _supuesto, _paleta_supuesta
     supuesto, _supuesto = _supuesto, None
-    if supuesto is not None and supuesto != alto_contraste():
+    paleta, _paleta_supuesta = _paleta_supuesta, None
+    if paleta is not None:  # watching was put off (``_vigilar``): from now on
+        _vigilar()
+    if (supuesto is not None and supuesto != alto_contraste()) or (
+        paleta is not None and paleta != QGuiApplication.palette().cacheKey()
+    ):
         _cambio()
 
 
@@ -193,16 +199,80 @@ def adaptar(texto: str) -> str:
 
 
 def _colores(texto: str) -> str:
-    texto = _HEX.sub(lambda m: _sustituto(m.group()), texto)
-    return _BANDA.sub(lambda m: banda(m.group(1)), texto)
+    texto = _reescribir(texto, "#", _color_escrito)
+    return _reescribir(texto, _BANDA, _banda_escrita)
 
 
 def _escalar(texto: str) -> str:
     """``texto``'s point sizes grown as the system's text is."""
-    if _PUNTOS.search(texto) is None:
-        return texto
-    factor = max(1.0, _puntos_del_texto() / PUNTOS_DEL_SISTEMA)
-    return _PUNTOS.sub(lambda m: f"{m.group(1)}{float(m.group(2)) * factor:g}pt", texto)
+    factor: list[float] = []  # the system's, read at the first size found
+
+    def crecido(texto: str, donde: int) -> tuple[int, str] | None:
+        numero = donde + len(_TAMANO)
+        while numero < len(texto) and texto[numero].isspace():
+            numero += 1
+        fin = _cifras(texto, numero)
+        if (
+            fin > numero
+            and texto.startswith(".", fin)
+            and (decimales := _cifras(texto, fin + 1)) > fin + 1
+        ):
+            fin = decimales
+        if fin == numero or not texto.startswith("pt", fin):
+            return None
+        if not factor:
+            factor.append(max(1.0, _puntos_del_texto() / PUNTOS_DEL_SISTEMA))
+        return fin + 2, f"{texto[donde:numero]}{float(texto[numero:fin]) * factor[0]:g}pt"
+
+    return _reescribir(texto, _TAMANO, crecido)
+
+
+def _reescribir(texto: str, marca: str, nuevo: Callable[[str, int], tuple[int, str] | None]) -> str:
+    """``texto`` with what ``nuevo`` reads at each ``marca`` (where it ends, what replaces it)
+    replaced, left to right; where it reads nothing, the text stays."""
+    partes: list[str] = []
+    hecho = 0
+    donde = texto.find(marca)
+    while donde >= 0:
+        leido = nuevo(texto, donde)
+        if leido is None:
+            donde = texto.find(marca, donde + 1)
+            continue
+        fin, reemplazo = leido
+        partes += (texto[hecho:donde], reemplazo)
+        hecho = fin
+        donde = texto.find(marca, fin)
+    return "".join(partes) + texto[hecho:] if partes else texto
+
+
+def _cifras(texto: str, desde: int) -> int:
+    """Where the digits from ``desde`` end."""
+    while desde < len(texto) and texto[desde].isdecimal():
+        desde += 1
+    return desde
+
+
+def _hexadecimal(texto: str, donde: int) -> bool:
+    """«#rrggbb» at ``donde``."""
+    cifras = texto[donde + 1 : donde + 7]
+    return texto.startswith("#", donde) and len(cifras) == 6 and _HEXADECIMAL.issuperset(cifras)
+
+
+def _color_escrito(texto: str, donde: int) -> tuple[int, str] | None:
+    """A colour «#rrggbb» standing alone (not a band's, not followed by a letter or digit)."""
+    fin = donde + 7
+    if not _hexadecimal(texto, donde) or texto.endswith(_BANDA, 0, donde):
+        return None
+    if fin < len(texto) and (texto[fin].isalnum() or texto[fin] == "_"):
+        return None
+    return fin, _sustituto(texto[donde:fin])
+
+
+def _banda_escrita(texto: str, donde: int) -> tuple[int, str] | None:
+    color = donde + len(_BANDA)
+    if not _hexadecimal(texto, color) or not texto.startswith(")", color + 7):
+        return None
+    return color + 8, banda(texto[color : color + 7])
 
 
 def _puntos_del_texto() -> float:
@@ -321,14 +391,23 @@ def aviso() -> _Aviso:
 
 _vigilando = False
 _pendiente = False
+# The palette's key when watching was put off (``_vigilar``), compared once it starts.
+_paleta_supuesta: int | None = None
 
 
 def _vigilar() -> None:
     """Once: each change of the palette, the colour scheme or the contrast asks the followed
     texts to be written again, once for a burst of them (Windows sends several)."""
-    global _vigilando
+    global _vigilando, _paleta_supuesta
     app = QApplication.instance()
     if _vigilando or not isinstance(app, QApplication):
+        return
+    if _supuesto is not None:
+        # While the first window is built (``suponer_contraste``): the style hints' classes
+        # would be built before it (~2 M instructions, bench/startup.py --instructions).
+        # ``preguntar_contraste`` starts watching, written again if the palette changed.
+        if _paleta_supuesta is None:
+            _paleta_supuesta = app.palette().cacheKey()
         return
     _vigilando = True
     hints = app.styleHints()

@@ -17,12 +17,15 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from icsoe_desktop.gui.kit import recolector
 from icsoe_desktop.gui.kit.modal import devolver_foco, ventanas_abiertas
 
 if TYPE_CHECKING:  # the dialogs are imported when used: not on the start-up path
+    # So is the pools' class: the first window (application.py imports this module) starts
+    # no pool, and building the class costs it ~1 M instructions (bench/startup.py).
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QProgressDialog, QWidget
 
     from icsoe_desktop.domain.errors import DomainError
@@ -165,6 +168,8 @@ _largo: list[QThreadPool] = []
 
 
 def _pool_largo() -> QThreadPool:
+    from PySide6.QtCore import QThreadPool
+
     if not _largo:
         pool = QThreadPool()
         pool.setMaxThreadCount(1)
@@ -174,6 +179,8 @@ def _pool_largo() -> QThreadPool:
 
 def esperar_pools(espera_ms: int) -> bool:
     """Wait for both pools (the windows' and the long work's), at most ``espera_ms`` each."""
+    from PySide6.QtCore import QThreadPool
+
     return all(pool.waitForDone(espera_ms) for pool in [QThreadPool.globalInstance(), *_largo])
 
 
@@ -190,6 +197,8 @@ def _lanzar(
     """``fn(progreso)`` in the pool (the global one unless ``pool``); ``progreso(done,
     total)`` reaches ``al_avanzar`` queued; ``parar`` is what ``fn`` looks at to stop early
     (set when the app quits)."""
+    from PySide6.QtCore import QThreadPool
+
     # Python code is about to run in a pool thread: from now on the cyclic garbage collector
     # must not start there and free a window in it (recolector.py).
     recolector.instalar(en_curso)

@@ -1,16 +1,23 @@
-"""Small behaviours shared by several windows: «Mostrar contraseña», a new password typed twice
-under its policy, a one-use code's field, the file pickers of the credential files, and a
-label that gives way with its «(RFC)» whole (the status bar's empresa)."""
+"""Small behaviours shared by several windows: a new password typed twice under its policy, a
+one-use code's field, the file pickers of the credential files, and a label that gives way with
+its «(RFC)» whole (the status bar's empresa). «Mostrar contraseña» is mostrar_contrasena.py."""
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, QTimer
-from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
+
+from icsoe_desktop.gui.kit.mostrar_contrasena import bind_show_password
+
+if TYPE_CHECKING:
+    # Annotations only: building these event classes when the module loads costs ~1 M
+    # instructions wherever it loads first (bench/startup.py --instructions).
+    from PySide6.QtGui import QResizeEvent, QShowEvent
 
 # The e.firma's two files, as every window that asks for them names them.
 EFIRMA_CER_FILTER = "Certificado de la e.firma (*.cer)"
@@ -18,17 +25,6 @@ EFIRMA_KEY_FILTER = "Llave privada de la e.firma (*.key)"
 # The tables every import reads (services/archivos/lectura/): workbooks of Excel (2007 on,
 # 97-2003, binary) and LibreOffice, and CSV.
 TABLAS = "*.xlsx *.xls *.xlsb *.ods *.csv"
-
-
-def bind_show_password(check: QCheckBox, *edits: QLineEdit) -> None:
-    """ "Mostrar contraseña": the check box shows or hides every given password field."""
-
-    def toggle(checked: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if checked else QLineEdit.EchoMode.Password
-        for edit in edits:
-            edit.setEchoMode(mode)
-
-    check.toggled.connect(toggle)
 
 
 def new_password_fields(
