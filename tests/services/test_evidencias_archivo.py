@@ -10,6 +10,8 @@ import zlib
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from icsoe_desktop.services.evidencias import archivo as archivo_
 from icsoe_desktop.services.evidencias.archivo import ArchivoEvidencias
 from icsoe_desktop.store import cifrado
@@ -104,3 +106,24 @@ def test_an_archive_of_whole_blobs_is_put_in_parts_when_first_opened(data_dir, s
     with closing(cifrado.conectar(ruta)) as conn:
         assert archivo_.leer(conn, huella) == zlib.compress(otro, 6)
         assert archivo_.leer(conn, "0" * 64) == b""
+
+
+def test_a_batch_that_fails_leaves_the_archive_as_it_was(data_dir, services) -> None:
+    """An import's batch the archive refuses half-way (a UUID SQLite cannot store, after the
+    blobs were written) keeps none of its blobs: the batch is one transaction, and the
+    connection goes on with the next one."""
+    archivo = ArchivoEvidencias(Path(data_dir) / "evidencias" / "lote.sqlite3")
+    buenos, malos = _recibos(40, 4), _recibos(1, 5)
+    sin_uuid = [({"uuid": u}, x, z) for u, x, z in malos]
+    with archivo.escritor_de_recibos() as guardar:
+        guardar(buenos[:20])
+        guardar([])  # an empty batch writes nothing
+        with pytest.raises(cifrado.Error):
+            guardar(sin_uuid)  # type: ignore[arg-type]
+        guardar(buenos[20:])
+    assert sorted(archivo.timbres()) == sorted(u for u, _, _ in buenos)
+    huellas = [hashlib.sha256(x).hexdigest() for _, x, _ in malos[:1]]
+    assert list(archivo.leer_varios(huellas)) == [None]
+    assert archivo.tiene(hashlib.sha256(x).hexdigest() for _, x, _ in buenos) == {
+        hashlib.sha256(x).hexdigest() for _, x, _ in buenos
+    }

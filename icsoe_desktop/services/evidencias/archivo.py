@@ -86,15 +86,8 @@ class ArchivoEvidencias:
     def guardar(self, datos: bytes) -> str:
         """Keep ``datos`` (once: the same bytes again add nothing); its SHA-256."""
         huella = sha256(datos)
-        with closing(self._abrir()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                agregar(conn, [(huella, len(datos), zlib.compress(datos, _NIVEL))])
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+        with closing(self._abrir()) as conn, _escritura(conn):
+            agregar(conn, [(huella, len(datos), zlib.compress(datos, _NIVEL))])
         return huella
 
     def guardar_recibos(self, recibos: Iterable[tuple[str, bytes, bytes | None]]) -> None:
@@ -221,8 +214,7 @@ def _en_partes(conn: sqlite3.Connection) -> None:
     columnas = {c[1] for c in conn.execute("PRAGMA table_info(archivos)")}
     if "datos" not in columnas:
         return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _escritura(conn):
         conn.execute("ALTER TABLE archivos RENAME TO archivos_enteros")
         for sentencia in _ESQUEMA[:2]:
             conn.execute(sentencia)
@@ -230,11 +222,6 @@ def _en_partes(conn: sqlite3.Connection) -> None:
         while lote := filas.fetchmany(2_000):
             agregar(conn, lote)
         conn.execute("DROP TABLE archivos_enteros")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     # The whole blobs' pages given back once: the file is its data's size again.
     conn.execute("VACUUM")
 
@@ -243,8 +230,7 @@ def _guardar_recibos(
     conn: sqlite3.Connection, recibos: Iterable[tuple[str, bytes, bytes | None]]
 ) -> None:
     filas = [(uuid, sha256(xml), xml, z) for uuid, xml, z in recibos]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _escritura(conn):
         agregar(
             conn,
             ((h, len(x), zlib.compress(x, _NIVEL) if z is None else z) for _, h, x, z in filas),
@@ -255,9 +241,18 @@ def _guardar_recibos(
             "INSERT OR IGNORE INTO recibos VALUES (?, ?)",
             sorted(((u, h) for u, h, _, _ in filas), key=itemgetter(0)),
         )
+
+
+@contextmanager
+def _escritura(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed whole, or rolled back whole (the connection may live
+    on, as an import's does: no transaction is left open)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:  # the connection lives on: no transaction left open
+        if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
 
