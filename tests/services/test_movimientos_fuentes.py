@@ -86,6 +86,15 @@ def _preguntas(movimientos_svc):
                 yield None, Pagina(resuelto, orden, None, 20, total // 2, total, columna), None
                 # Right after the click: the column's order not read yet.
                 yield None, Pagina(resuelto, orden, None, 20, total // 2, total), None
+            if column == COLUMNAS[0]:
+                # The page after a row the window holds (its scroll bar's keys), and after
+                # one no longer in the find (deleted since): SQL goes on from its value.
+                vigencia = movimientos_svc._store.vigencia()
+                medio = Pagina(resuelto, up, None, 20, total // 2, total)
+                fila = movimientos_svc.buscador.sql.pagina(medio, vigencia)[0]
+                yield None, Pagina(resuelto, up, fila, 20, 0, total, columna), None
+                ajena = (-1, *fila[1:])
+                yield None, Pagina(resuelto, up, ajena, 20, 0, total, columna), None
 
 
 def _como_sql(movimientos_svc) -> dict[str, int]:
@@ -102,12 +111,12 @@ def _como_sql(movimientos_svc) -> dict[str, int]:
             pregunta: object = conteo
         elif pagina is not None:
             esperado = sql.pagina(pagina, vigencia)
-            assert (
-                [r[0] for r in esperado]
-                == _ordenados(  # type: ignore[attr-defined]
-                    movimientos_svc, pagina.filtro, pagina.orden
-                )[pagina.offset : pagina.offset + pagina.limit]
-            )
+            ordenados = _ordenados(movimientos_svc, pagina.filtro, pagina.orden)
+            desde = pagina.offset
+            if pagina.after is not None and pagina.after[0] in ordenados:
+                desde = ordenados.index(pagina.after[0]) + 1
+            if pagina.after is None or pagina.after[0] in ordenados:
+                assert [r[0] for r in esperado] == ordenados[desde : desde + pagina.limit]
             fuentes = (
                 buscador.guardados.pagina,
                 buscador.terminos.pagina,
