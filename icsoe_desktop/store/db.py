@@ -72,12 +72,8 @@ def small_page_cache(connection: Connection, kib: int = 2048) -> Iterator[None]:
     gives such a job no page back, yet holds its 64 MiB (``cifrado.CACHE_KIB``) beside the
     job's own peak. Lowering the size frees the pages beyond it at once; the kept size comes
     back after, refilled only by what reads next."""
-    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
-    try:
+    with _pragma_mientras(connection, "cache_size", -int(kib)):
         yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous)}")
 
 
 @contextmanager
@@ -88,12 +84,20 @@ def rare_checkpoints(connection: Connection, pages: int = 16384) -> Iterator[Non
     the same index pages copied again at each page): about a quarter of a 100,000-row pull's
     commit time. The caller checkpoints once at the end (``checkpoint``) so no user's save
     pays for the backlog."""
-    previous = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(pages)}")
+    with _pragma_mientras(connection, "wal_autocheckpoint", int(pages)):
+        yield
+
+
+@contextmanager
+def _pragma_mientras(connection: Connection, pragma: str, valor: int) -> Iterator[None]:
+    """``PRAGMA pragma=valor`` on this connection for one job, its own value back after, even
+    when the job fails."""
+    previous = connection.exec_driver_sql(f"PRAGMA {pragma}").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA {pragma}={valor}")
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(previous)}")
+        connection.exec_driver_sql(f"PRAGMA {pragma}={int(previous)}")
 
 
 def checkpoint(connection: Connection) -> None:
