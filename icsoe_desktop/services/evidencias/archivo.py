@@ -42,10 +42,6 @@ _ESQUEMA = (
 # add rows. On 3,000 receipts of 1.8–3.5 KB compressed the file is 1.19× its blobs (1.94× kept
 # whole), of which ~5 % is the index of UUIDs and SHA-256s (tests/services/test_evidencias_archivo.py).
 PARTE = 300
-_LEER = (
-    "SELECT p.datos FROM {e}.archivos a JOIN {e}.partes p ON p.id BETWEEN a.primero AND "
-    "a.primero + a.partes - 1 WHERE a.sha256 = ? ORDER BY p.id"
-)
 # Each receipt's XML by its timbre UUID: (UUID, XML, the XML as a zlib stream or None).
 GuardarRecibos = Callable[[Iterable[tuple[str, bytes, bytes | None]]], None]
 _PAGINAS_SIN_COPIAR = 16384  # an import's journal grows to 64 MiB before it is copied
@@ -173,11 +169,9 @@ def _leer_de_una_vez(conn: sqlite3.Connection, huellas: list[str]) -> dict[str, 
     return {h: b"".join(d) for h, d in partes.items()}
 
 
-def leer(conn: sqlite3.Connection, huella: str, esquema: str = "main") -> bytes:
-    """The stored (compressed) bytes of ``huella`` in the archive ``esquema`` of ``conn``:
-    b"" when it has none."""
-    consulta = _LEER.format(e=esquema)
-    return b"".join(d for (d,) in conn.execute(consulta, (huella,)))
+def leer(conn: sqlite3.Connection, huella: str) -> bytes:
+    """The stored (compressed) bytes of ``huella``: b"" when the archive has none."""
+    return _leer_de_una_vez(conn, [huella]).get(huella, b"")
 
 
 def agregar(conn: sqlite3.Connection, blobs: Iterable[tuple[str, int, bytes]]) -> int:
