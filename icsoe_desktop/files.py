@@ -10,8 +10,6 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from icsoe_desktop import temporales
-from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
 from icsoe_desktop.domain.errors import ValidationError
 
 log = logging.getLogger(__name__)
@@ -26,6 +24,10 @@ def atomic_write(path: Path, *, keep_suffix: bool = False) -> Iterator[Path]:
     a run killed meanwhile leaves it, and the next start removes it (temporales.py).
     ``keep_suffix`` keeps ``path``'s ending on the temporary name, for writers that pick the
     format by it."""
+    # Imported here, as MAX_FILE_SIZE below: the sign-in's store key is read beside the login
+    # window through this module (services/carpeta_datos.py), which writes nothing then.
+    from icsoe_desktop import temporales
+
     path = Path(path)
     name = f".{path.stem}.parcial{path.suffix}" if keep_suffix else f"{path.name}.parcial"
     temporary = path.with_name(name)
@@ -52,6 +54,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 def read_credential_file(path: Path | None, what: str, field: str) -> bytes:
     """The bytes of ``what`` at ``path``; a Spanish ValidationError on ``field`` when there is no
     file chosen, it is missing, too large to be a credential, or unreadable."""
+    from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
+
     if path is None or not str(path).strip():
         raise ValidationError("archivo_no_elegido", f"Elige el archivo de {what}.", field)
     try:

@@ -102,6 +102,9 @@ NOT_ON_WINDOWS = {
     "services/test_secrets_backend.py::test_in_the_apps_own_process_no_os_keyring": (
         "Windows always has its Credential Manager: a machine without an OS keyring is Linux's"
     ),
+    "services/test_secrets_backend.py::test_without_a_session_bus_there_is_no_keyring": (
+        "Windows always has its Credential Manager: a session's D-Bus is Linux's"
+    ),
     "services/test_secrets_backend.py::test_the_systems_own_keyring_is_taken_without": (
         "a desktop session's D-Bus and GNOME Keyring are Linux's (Windows: the self-check's)"
     ),

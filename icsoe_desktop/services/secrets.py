@@ -7,11 +7,14 @@ Credential Manager, macOS Keychain, Secret Service, KWallet), or a backend named
 PYTHON_KEYRING_BACKEND (how the test suite puts in its own) that does not keep secrets in clear
 or drop them. Otherwise there is no keyring: nothing secret is saved and the user is told.
 
-The choice is made once per process (per PYTHON_KEYRING_BACKEND), and cheaply: this system's own
-keyring is tried first, one import and one probe, then keyring's other OS keyrings. Asking
-keyring to choose would walk every installed backend's entry point and probe each (100–270 ms
-of CPU, on the sign-in's path, where the store key is read beside the login window), to find
-backends the app never takes.
+The choice is made once per process (per PYTHON_KEYRING_BACKEND), and cheaply: only this
+system's own keyrings are probed (Windows: its Credential Manager; macOS: its Keychain; Linux:
+Secret Service, then KWallet and libsecret), one import and one probe each. Asking keyring to
+choose would walk every installed backend's entry point and probe each (100–270 ms of CPU, on
+the sign-in's path, where the store key is read beside the login window), and probing another
+system's keyring costs as much (macOS's looks for its library with a compiler, on Linux). On
+Linux every one of them talks over the desktop session's D-Bus: without a session bus there is
+no keyring, and keyring is not even imported (~100 ms of CPU on the sign-in's path).
 """
 
 from __future__ import annotations
@@ -57,11 +60,6 @@ _REFUSED = frozenset(
     )
 )
 _logged: set[str] = set()
-# This system's own keyring, as keyring names it.
-_NATIVO = {
-    "win32": "keyring.backends.Windows.WinVaultKeyring",
-    "darwin": "keyring.backends.macOS.Keyring",
-}.get(sys.platform, "keyring.backends.SecretService.Keyring")
 # The backend chosen, by PYTHON_KEYRING_BACKEND's value (None: not set). Only a backend found
 # is kept: a keyring that appears later (a session unlocked) is still found.
 _elegidos: dict[str | None, KeyringBackend] = {}
@@ -93,21 +91,32 @@ def choose_backend() -> KeyringBackend | None:
     return found
 
 
-# keyring's own OS keyrings, the only ones the app takes, in the order they are tried when
-# this system's own is not there (a third-party backend is never taken, so the entry points of
-# every installed one are never walked).
-_DEL_SISTEMA = tuple(
-    dict.fromkeys(
-        (
-            _NATIVO,
-            "keyring.backends.SecretService.Keyring",
-            "keyring.backends.kwallet.DBusKeyring",
-            "keyring.backends.libsecret.Keyring",
-            "keyring.backends.Windows.WinVaultKeyring",
-            "keyring.backends.macOS.Keyring",
-        )
-    )
+# This system's own keyrings (keyring's), the only ones the app takes, in the order they are
+# tried (a third-party backend is never taken, so the entry points of every installed one are
+# never walked; another system's is never probed).
+_DEL_SISTEMA: tuple[str, ...] = {
+    "win32": ("keyring.backends.Windows.WinVaultKeyring",),
+    "darwin": ("keyring.backends.macOS.Keyring",),
+}.get(
+    sys.platform,
+    (
+        "keyring.backends.SecretService.Keyring",
+        "keyring.backends.kwallet.DBusKeyring",
+        "keyring.backends.libsecret.Keyring",
+    ),
 )
+
+
+def _hay_bus_de_sesion() -> bool:
+    """Whether a desktop session's D-Bus can be reached, which every Linux keyring needs: its
+    address in the environment (Secret Service reads only that), or the session's socket where
+    libsecret and KWallet look when it is not set."""
+    if sys.platform in ("win32", "darwin"):
+        return True  # their keyrings need none
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
+    return os.path.exists(os.path.join(runtime, "bus"))
 
 
 def _probar(nombre: str) -> KeyringBackend | None:
@@ -127,7 +136,7 @@ def _probar(nombre: str) -> KeyringBackend | None:
 
 
 def _del_sistema() -> KeyringBackend | None:
-    """This system's own keyring, else the first OS keyring usable here, else None."""
+    """The first of this system's own keyrings usable here, else None."""
     for nombre in _DEL_SISTEMA:
         if (backend := _probar(nombre)) is not None:
             return backend
@@ -135,6 +144,10 @@ def _del_sistema() -> KeyringBackend | None:
 
 
 def _elegir(nombrado: str | None) -> KeyringBackend | None:
+    if nombrado is None and not _hay_bus_de_sesion():
+        # No keyring of this system can answer, and keyring's configuration file could only
+        # name one of them (any other is refused below): none, without importing keyring.
+        return None
     import keyring
     from keyring.core import load_config
 
@@ -159,13 +172,14 @@ class SecretsService:
     def _backend(self) -> KeyringBackend | None:
         """The backend to use, or None (then nothing is saved or read)."""
         try:
-            from keyring.backends.fail import Keyring as FailKeyring
-
             backend = choose_backend()
+            if backend is None:
+                return None
+            from keyring.backends.fail import Keyring as FailKeyring
         except Exception:  # any backend error means "not usable"
             log.exception("No se pudo consultar el llavero del sistema")
             return None
-        return None if backend is None or isinstance(backend, FailKeyring) else backend
+        return None if isinstance(backend, FailKeyring) else backend
 
     def available(self) -> bool:
         return self._backend() is not None

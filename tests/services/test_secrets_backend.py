@@ -104,8 +104,10 @@ def test_the_tests_own_backend_is_only_the_tests(tmp_path: Path) -> None:
 
 NATIVO = textwrap.dedent(
     """
-    import json, keyring.core
+    import json, sys, keyring.core
     from icsoe_desktop.services import secrets
+
+    OTROS = ("keyring.backends.Windows", "keyring.backends.macOS")
 
     servicio = secrets.SecretsService()
     servicio.set("certificados-imss", "llave-de-datos", "secreto-del-certificado")
@@ -113,6 +115,7 @@ NATIVO = textwrap.dedent(
         "llavero": type(secrets.choose_backend()).__module__,
         "leido": servicio.get("certificados-imss", "llave-de-datos"),
         "keyring_busco": keyring.core._keyring_backend is not None,
+        "otros_sistemas": [m for m in sys.modules if m.startswith(OTROS)],
     }))
     """
 )
@@ -124,7 +127,7 @@ def test_the_systems_own_keyring_is_taken_without_keyrings_walk_of_every_backend
     """A desktop session with its Secret Service (GNOME Keyring on a private D-Bus session, as
     a Linux desktop has): the app keeps and reads the secret there, chosen by one probe of the
     system's own keyring — keyring's look through every installed backend (on the sign-in's
-    path) never ran."""
+    path) never ran, nor a probe of another system's keyring."""
     home = tmp_path / "casa"
     (home / "datos").mkdir(parents=True)
     clean = {
@@ -150,6 +153,7 @@ def test_the_systems_own_keyring_is_taken_without_keyrings_walk_of_every_backend
         "llavero": "keyring.backends.SecretService",
         "leido": "secreto-del-certificado",
         "keyring_busco": False,
+        "otros_sistemas": [],  # Windows' and macOS's keyrings never probed on Linux
     }
 
 
@@ -176,3 +180,56 @@ def test_in_the_apps_own_process_no_os_keyring_means_nothing_kept(
     assert (refused.value.code, refused.value.message) == ("sin_llavero", NO_KEYRING_MESSAGE)
     assert secrets.get("certificados-imss", "llave-de-datos") is None
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+SIN_SESION = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.services.secrets import SecretsService
+
+    def intento():
+        secrets = SecretsService()
+        try:
+            secrets.set("certificados-imss", "llave-de-datos", "secreto")
+            mensaje = None
+        except DomainError as exc:
+            mensaje = exc.message
+        return [secrets.available(), mensaje, "keyring" in sys.modules]
+
+    sin_bus = intento()
+    (Path(sys.argv[1]) / "bus").touch()  # a session's socket appears (no Secret Service on it)
+    print(json.dumps([sin_bus, intento()]))
+    """
+)
+
+
+def test_without_a_session_bus_there_is_no_keyring_and_keyring_is_not_even_loaded(
+    tmp_path: Path,
+) -> None:
+    """No desktop session's D-Bus, which every Linux keyring talks over: nothing is saved, the
+    user is told, and keyring (~100 ms of CPU beside the login window) is never imported. Once
+    a session's socket is there, its keyrings are probed (none answers on it here)."""
+    runtime = tmp_path / "sesion"
+    runtime.mkdir()
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")
+    }
+    clean.update(XDG_RUNTIME_DIR=str(runtime), XDG_DATA_HOME=str(tmp_path / "datos"))
+    clean["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    done = subprocess.run(
+        [sys.executable, "-c", SIN_SESION, str(runtime)],
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        [False, NO_KEYRING_MESSAGE, False],
+        [False, NO_KEYRING_MESSAGE, True],
+    ]
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["bus"]
