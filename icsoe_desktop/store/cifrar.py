@@ -88,6 +88,11 @@ def exportar(
     must not exist."""
     conn = cifrado.conectar(destino, isolation_level=None, llave=llave)
     try:
+        # No sync per transaction: ``destino`` is a new file no one uses until it is checked
+        # and put on disk whole below (``_a_disco``): those syncs buy nothing but their wait,
+        # seconds on a busy disk (a first start with a keyring copies the catalog's template
+        # here before Continuar answers).
+        conn.execute("PRAGMA main.synchronous = OFF")
         cifrado.adjuntar(conn, origen, "origen", llave=llave_origen)
         conn.execute("SELECT sqlcipher_export('main', 'origen')").fetchall()
         version = int(conn.execute("PRAGMA origen.user_version").fetchone()[0])
