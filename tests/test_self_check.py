@@ -150,15 +150,20 @@ def test_a_damaged_database_fails_and_is_left_untouched(tmp_path):
 @pytest.mark.end2end
 def test_without_a_system_keyring_the_keyring_check_fails_in_spanish(tmp_path):
     """As .ci/run checks the bundle: no backend named and no desktop session's D-Bus (neither
-    its address nor its socket), so no OS keyring, and none of keyring's others taken."""
+    its address nor its socket), so no OS keyring, and none of keyring's others taken. Windows
+    always has its Credential Manager: there keyring's failing backend stands for none."""
     sin_sesion = tmp_path / "sesion"
     sin_sesion.mkdir()
-    result = self_check(
-        tmp_path / "datos",
-        PYTHON_KEYRING_BACKEND=None,
-        DBUS_SESSION_BUS_ADDRESS=None,
-        XDG_RUNTIME_DIR=str(sin_sesion),
+    sin_llavero: dict[str, str | None] = (
+        {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+        if sys.platform == "win32"
+        else {
+            "PYTHON_KEYRING_BACKEND": None,
+            "DBUS_SESSION_BUS_ADDRESS": None,
+            "XDG_RUNTIME_DIR": str(sin_sesion),
+        }
     )
+    result = self_check(tmp_path / "datos", **sin_llavero)
 
     assert result.returncode == 1
     assert_no_traceback(result)
