@@ -157,16 +157,23 @@ def test_the_systems_own_keyring_is_taken_without_keyrings_walk_of_every_backend
     }
 
 
-@pytest.mark.parametrize("nombrado", [None, "keyrings.alt.file.PlaintextKeyring"])
+@pytest.mark.parametrize(
+    ("nombrado", "bus"),
+    [(None, False), ("keyrings.alt.file.PlaintextKeyring", False), (None, True)],
+)
 def test_in_the_apps_own_process_no_os_keyring_means_nothing_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nombrado: str | None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nombrado: str | None, bus: bool
 ) -> None:
-    """No desktop session bus, no keyring configuration, and no backend named (or a plaintext
-    one): each of keyring's OS keyrings is probed and none answers, so nothing is saved, the
+    """No desktop session bus (or one named that nobody answers on), no keyring configuration,
+    and no backend named (or a plaintext one): no OS keyring answers, so nothing is saved, the
     user is told, and no file is written."""
     from icsoe_desktop.domain.errors import DomainError
 
-    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    if bus:  # this system's keyrings are probed there, and none answers
+        sin_nadie = tmp_path / "nadie-escucha"
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={sin_nadie}")
+    else:
+        monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "datos"))
     if nombrado is None:
