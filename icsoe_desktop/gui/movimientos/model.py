@@ -412,6 +412,11 @@ class MovimientosModel(QAbstractTableModel):
     def _page(self, number: int) -> list[tuple] | None:
         """The page, or None while it is read in the background."""
         page = self._pages.get(number)
+        if page is None and number in self._pending:
+            # Being read: asked again for every role of every cell painted meanwhile (~900
+            # times a page while the bar is dragged), answered here at once.
+            self._asked = number
+            return None
         if page is None:
             try:
                 page = self._read(number)
