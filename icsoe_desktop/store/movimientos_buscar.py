@@ -78,8 +78,9 @@ def _ranges(t: Termino, alias: str) -> list[str]:
 def ids_sql(t: Termino) -> str:
     """The ids of the live movements ``t`` finds, each range read from its index alone, for
     ``id IN (…)`` (one id twice when two of its fields match: the IN holds it once). UNION ALL:
-    under a UNION, SQLite 3.53 merges the two names' ranges in id order, one of them read by a
-    pass over the whole table (1 s of CPU at a million, against 0.09 s: «gar» in Bajas)."""
+    under a UNION, SQLite 3.53 with ANALYZE's figures (a store analyzed by a tool, the
+    benches') merges the two names' ranges in id order, one of them read by a pass over the
+    whole table (1 s of CPU at a million, against 0.09 s: «gar» in Bajas)."""
     arms = [f"SELECT id FROM movimientos WHERE deleted = 0 AND {r}" for r in _ranges(t, "")]
     return arms[0] if len(arms) == 1 else " UNION ALL ".join(arms)
 

@@ -120,7 +120,7 @@ def test_a_name_begun_in_both_orders_is_found_once_from_the_name_indexes(service
 
     crear_movimientos(services.store, 2_000, date(2026, 11, 22))
     with services.store.engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE")  # the planner's figures, as a store kept in use has
+        conn.exec_driver_sql("ANALYZE")  # with its figures a UNION of the ranges was a scan
         nombres = conn.exec_driver_sql(
             "SELECT id, primer_apellido, segundo_apellido, nombre FROM movimientos"
             " WHERE deleted = 0 AND tipo = '02'"
