@@ -1,7 +1,7 @@
 """The scroll bar of a small find sorted by a column without its sort index, dragged across
-its range to the middle: every page the grid reads is read off the window's
-thread (SQL sorting the matches' rows: over a second for a few thousand, which froze the
-window), and the rows shown at the middle are those SQL's ``ORDER BY`` gives."""
+its range: every page the grid reads is read off the window's thread (SQL sorting the matches'
+rows: over a second for a few thousand, which froze the window), none waited for while the bar
+is held, and the rows shown where it is let go are those SQL's ``ORDER BY`` gives."""
 
 from __future__ import annotations
 
@@ -26,11 +26,14 @@ def test_dragging_a_small_sorted_find_reads_its_pages_off_the_window_thread(
     monkeypatch.setattr(espejo, "MAXIMO", 1)
     crear_movimientos(services.store, 3_000, TODAY)
     hilos: list[bool] = []  # per page read: on the window's thread?
+    retenida = threading.Event()  # cleared: the reads wait (a slow read of the page)
+    retenida.set()
     for nombre in ("pagina", "pagina_desde"):
         leer = getattr(Buscador, nombre)
 
         def contada(*args, _leer=leer, **kwargs):  # the door itself, told which thread asks
             hilos.append(threading.current_thread() is threading.main_thread())
+            retenida.wait(10)
             return _leer(*args, **kwargs)
 
         monkeypatch.setattr(Buscador, nombre, contada)
@@ -50,15 +53,31 @@ def test_dragging_a_small_sorted_find_reads_its_pages_off_the_window_thread(
     esperados = _esperados(services, Filtro(buscar="ma"), orden)
     assert len(esperados) == total
 
-    # Dragged as a hand does: the bar's value step by step, the window painting between.
+    # Dragged as a hand does: the bar held, its value step by step, the window painting
+    # between; the page it lands on is not waited for while the bar is held (its reads held
+    # back here): its rows say «Leyendo…», then the right ones once it is let go and read.
     barra = view.tabla.verticalScrollBar()
     hilos.clear()
-    for paso in range(1, 21):
+    avisos: list[bool] = []  # what work apart (the copy's process) is told: wait, go on
+    fondo = services.movimientos.buscador.hallados.avisando(avisos.append)
+    fondo.__enter__()
+    barra.setSliderDown(True)
+    assert avisos == [True]  # held: the background work waits
+    for paso in range(1, 20):
         barra.setValue(barra.maximum() * paso // 40)
         QCoreApplication.processEvents()
+    retenida.clear()
+    barra.setValue(barra.maximum() * 3 // 4)  # a page none of the others painted
+    QCoreApplication.processEvents()
     primera = view.tabla.rowAt(0)
     assert PAGE_SIZE < primera < total - PAGE_SIZE
     filas = range(primera, primera + 10)
+    assert _ids(view, filas) == [None] * 10
+    assert model.index(primera, 0).data() == MSG_LEYENDO
+    barra.setSliderDown(False)
+    qtbot.waitUntil(lambda: avisos[-1] is False)  # let go: it goes on (reads ended)
+    fondo.__exit__(None, None, None)
+    retenida.set()
     qtbot.waitUntil(lambda: None not in _ids(view, filas), timeout=10_000)
     assert _ids(view, filas) == esperados[primera : primera + 10]
     assert hilos and not any(hilos)  # every page read in the pool

@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -135,6 +136,9 @@ class MovimientosModel(QAbstractTableModel):
         # search, a sort, a refresh): a read of every key stops there.
         self._parar = threading.Event()
         self._reintento: Callable[[], None] | None = None  # the failed read, told and waiting
+        # While the scroll bar is held by the mouse (``arrastrando``): the find box's
+        # background work held back.
+        self._sostenida: ExitStack | None = None
 
     def _fallo(self, exc: BaseException, reintento: Callable[[], None]) -> None:
         """A read failed: told once (a session ended is told by the application)."""
@@ -153,6 +157,20 @@ class MovimientosModel(QAbstractTableModel):
     def descartar(self) -> None:
         """The failed read is not retried now; a later one may be told again."""
         self._reintento = None
+
+    def arrastrando(self, sostenida: bool) -> None:
+        """The scroll bar is held by the mouse (True) or let go. While it is dragged no page is
+        waited for: a new position every few frames, each wait the window's thread would spend
+        beside the pool's thread reading the page — the two wanting the interpreter at once,
+        stalls of 50 ms and more on a busy machine. Its rows say «Leyendo…» until it arrives.
+        And the find box's work in the background waits, as while a page is read (the copy's
+        process apart, a find's panel terms): the window's thread has the processor first."""
+        if sostenida and self._sostenida is None:
+            self._sostenida = ExitStack()
+            self._sostenida.enter_context(self._service.en_primer_plano())
+        elif not sostenida and self._sostenida is not None:
+            sostenida_antes, self._sostenida = self._sostenida, None
+            sostenida_antes.close()
 
     def _parar_lecturas(self) -> None:
         self._parar.set()
@@ -412,6 +430,11 @@ class MovimientosModel(QAbstractTableModel):
     def _page(self, number: int) -> list[tuple] | None:
         """The page, or None while it is read in the background."""
         page = self._pages.get(number)
+        if page is None and number in self._pending:
+            # Being read: asked again for every role of every cell painted meanwhile (~900
+            # times a page while the bar is dragged), answered here at once.
+            self._asked = number
+            return None
         if page is None:
             try:
                 page = self._read(number)
@@ -480,13 +503,13 @@ class MovimientosModel(QAbstractTableModel):
         """Read a page (``leer``) in the background; its rows are painted when it arrives.
         Returned instead if it arrives within ``wait`` seconds — only when no other page is
         being read (the pool busy with one: this one would keep the window waiting too, a wait
-        for each page of a screen)."""
+        for each page of a screen) and the scroll bar is not being dragged (``arrastrando``)."""
         from icsoe_desktop.gui.kit.operaciones import PRIORIDAD_ESPERADA, en_segundo_plano
 
         self._asked = number
         if number in self._pending:
             return None
-        wait = 0 if self._pending else wait
+        wait = 0 if self._pending or self._sostenida is not None else wait
         self._pending.add(number)
         generation = self._generation
         read = threading.Event()

@@ -180,6 +180,9 @@ class MovimientosIdse(QWidget):
         header.setSortIndicator(FECHA_COLUMN, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort)
         self.tabla.verticalHeader().setVisible(False)
+        barra = self.tabla.verticalScrollBar()  # dragged: its pages not waited for (model.py)
+        barra.sliderPressed.connect(lambda: self.model.arrastrando(True))
+        barra.sliderReleased.connect(lambda: self.model.arrastrando(False))
         # The widths this user gave columns by hand (by column name): kept, never refitted.
         self._anchos_usuario: dict[str, int] = (
             services.preferencias.anchos(usuario, VISTA) if usuario else {}

@@ -5,6 +5,7 @@ engine's (buscador.py). Import, export and lotes have modules of their own."""
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import fields
 from datetime import date, datetime
 from pathlib import Path
@@ -65,6 +66,11 @@ class MovimientosService:
         self, filtro: Filtro, orden: Orden, limit: int
     ) -> list[tuple[Any, ...]] | None:
         return self.buscador.primera_pagina(filtro, orden, limit)
+
+    def en_primer_plano(self) -> AbstractContextManager[None]:
+        """The clerk busy with the grid (its scroll bar held): the find box's work in the
+        background waits meanwhile, as while a count or a page is read (hallados.py)."""
+        return self.buscador.hallados.primer_plano(None)
 
     def sort_ready(self, orden: Orden) -> bool:
         return self.buscador.sort_ready(orden)
