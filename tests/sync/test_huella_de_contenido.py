@@ -19,7 +19,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.sync import encode
 from icsoe_desktop.services.sync.contenido import CHECKED_TABLES, ComparacionContenido
 from icsoe_desktop.store.models import MovimientoRow, SyncRowState
-from icsoe_desktop.store.sync_tables import by_name
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 from icsoe_desktop.sync_server import contenido as servidor
 from icsoe_desktop.sync_server.auth import authenticate
 from tests.icsoe_helpers import enter_contratista
@@ -129,10 +129,18 @@ def test_after_a_sync_every_tables_content_is_the_servers_on_every_desktop(
         for table in CHECKED_TABLES:
             hashed = computed(services, table)
             assert check.fingerprints(table) == hashed, table.name
+            with services.store.session() as session:
+                summary = encode.fingerprint_summary(session, table)
+            assert summary == (len(hashed), sum(h for _v, h in hashed.values())), table.name
             if hashed:
                 walked.append(table.name)
                 assert kept(services, table) == len(hashed), table.name
     assert {"movimientos", "icsoe_contrato_trabajadores", "nomina_recibos"} <= set(walked)
+    for table in SYNCED_TABLES:  # (append-only ones too: all hashed, none kept)
+        hashed = computed(a, table)
+        with a.store.session() as session:
+            summary = encode.fingerprint_summary(session, table)
+        assert summary == (len(hashed), sum(h for _v, h in hashed.values())), table.name
 
     # An edit in the app: its fingerprint is hashed from the row, never the one kept from
     # before; once pushed, the one kept is the edit's.
@@ -145,6 +153,10 @@ def test_after_a_sync_every_tables_content_is_the_servers_on_every_desktop(
     check = ComparacionContenido(b.store, None, None, None)
     before = check.fingerprints(movimientos)[movimiento]
     assert before == computed(b, movimientos)[movimiento]
+    with b.store.session() as session:
+        hashed = computed(b, movimientos)
+        summary = encode.fingerprint_summary(session, movimientos)
+    assert summary == (len(hashed), sum(h for _v, h in hashed.values()))
     b.sync.synchronize()
     assert check.fingerprints(movimientos) == computed(b, movimientos)
     assert check.fingerprints(movimientos)[movimiento] == before

@@ -245,6 +245,16 @@ def _make_plan(table: SyncedTable) -> _Plan:
         # kept, (uuid, version, huella) of the rows whose kept one holds; unkept, the others
         # as ``everything``.
         queries["kept"] = lambda: _kept(table, {}, True, *envelope[:2], SyncRowState.huella)
+        # Their count and sum in SQLite: two sums of 30 bits each (a sum of 60-bit numbers
+        # outgrows SQLite's 64-bit integers), no Python step per row.
+        queries["kept_sum"] = lambda: _kept(
+            table,
+            {},
+            True,
+            func.count(),
+            func.coalesce(func.sum(SyncRowState.huella.op(">>")(_HALF)), 0),
+            func.coalesce(func.sum(SyncRowState.huella.op("&")(_LOW)), 0),
+        )
         queries["unkept"] = lambda: _kept(table, parents, False, *envelope[:2], envelope[3], *sent)
     if sync_wire.BYTES not in table.codecs.values():  # SQLite's JSON has no bytes
         queries["as_json"] = lambda: _changes(
@@ -285,6 +295,27 @@ def fingerprints(session: Session, table: SyncedTable) -> Iterator[tuple[str, in
     yield from driver_cursor(connection, plan.sql(connection, "kept"))
     for row in driver_cursor(connection, plan.sql(connection, "unkept")):
         yield row[0], row[1], fingerprint(row[2], row[3:])
+
+
+def fingerprint_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
+    """(rows, sum of their content fingerprints) of ``table``'s rows that travel, as
+    ``fingerprints`` gives them: the kept ones summed by SQLite, the others hashed."""
+    plan = _plan(table)
+    if "kept_sum" not in plan.queries:
+        found = [h for _u, _v, h in fingerprints(session, table)]
+        return len(found), sum(found)
+    connection = session.connection()
+    ((rows, high, low),) = driver_rows(connection, plan.sql(connection, "kept_sum"))
+    total = (high << _HALF) + low
+    fingerprint = plan.fingerprint
+    for row in driver_cursor(connection, plan.sql(connection, "unkept")):
+        rows += 1
+        total += fingerprint(row[2], row[3:])
+    return rows, total
+
+
+_HALF = 30
+_LOW = (1 << _HALF) - 1
 
 
 def _kept(table: SyncedTable, parents: dict[str, Any], holds: bool, *selected: Any) -> Any:
