@@ -17,7 +17,6 @@ from icsoe_desktop.domain.contenido import huella_texto
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
-from icsoe_desktop.sync_server.sumas import huella_de
 
 
 @contextmanager
@@ -56,17 +55,13 @@ def insert_rows(
     request: PushRequest,
     new: Sequence[int],
     seqs: list[int],
-    huellas: Sequence[int | None] | None = None,
+    huellas: Sequence[int | None],
 ) -> None:
     """The batch's rows ``new`` (indexes), with their sequences. On PostgreSQL by COPY, faster
     than an executemany of INSERTs. (Another push inserting one of them meanwhile makes one of
     the two fail on the unique index, and run again: ``push``.) ``huellas``: each row's
-    content fingerprint already computed (by index; None: computed here)."""
+    content fingerprint (by index), computed by ``push``."""
     rows = request.rows
-    huellas = list(huellas) if huellas is not None else [None] * len(rows)
-    for i in new:
-        if huellas[i] is None:
-            huellas[i] = huella_de(rows[i].deleted, rows[i].data)
     connection = session.connection()
     if connection.dialect.name != "postgresql" or len(new) < _COPY_FROM:
         values = [
