@@ -115,6 +115,11 @@ class PulledGroup(TypedDict):
     deleted: list[bool]
     columns: list[str]
     values: list[list[Any]]
+    # Each row's content fingerprint (``domain/contenido.py``) as the server keeps it, null
+    # where it is not sure of it; absent from a server that sends none. A desktop keeps it
+    # with the row's state for its content check, only where the group's columns are all of
+    # its own (``services/sync/apply.py``).
+    huella: NotRequired[list[int | None]]
 
 
 class PushResult(TypedDict):
@@ -125,6 +130,10 @@ class PushResult(TypedDict):
     overwritten: Sobrescrita | None
     # A row the server refused (a domain rule it breaks, in Spanish): not stored, seq 0.
     rechazo: NotRequired[str]
+    # The content fingerprint of the row as the desktop sent it (``domain/contenido.py``),
+    # where the server wrote it; absent: not written now (already there), or a server that
+    # sends none. The desktop keeps it with the row's state (``record_push_results``).
+    huella: NotRequired[int]
     # The refused row only waits (its parent is not on the server yet): the desktop sends it
     # again later and keeps no conflict of it. A desktop that does not know it keeps one.
     espera: NotRequired[bool]
@@ -255,6 +264,7 @@ def push_result(
     overwritten: Sobrescrita | None,
     rechazo: str = "",
     espera: bool = False,
+    huella: int | None = None,
 ) -> PushResult:
     result: PushResult = {
         "table": table,
@@ -267,6 +277,8 @@ def push_result(
         result["rechazo"] = rechazo
     if espera:
         result["espera"] = True
+    if huella is not None:
+        result["huella"] = huella
     return result
 
 
@@ -288,32 +300,36 @@ ENVELOPE = ("uuid", "seq", "version", "updated_at", "deleted")
 
 
 def pulled_groups(
-    rows: Iterable[tuple[str, str, int, int, datetime, bool, dict[str, Any]]],
+    rows: Iterable[tuple[Any, ...]],
 ) -> list[PulledGroup]:
     """(table, uuid, seq, version, updated_at, deleted, data) rows, in sequence order, as
-    PulledGroups: one per table and set of data columns, each in the rows' order."""
+    PulledGroups: one per table and set of data columns, each in the rows' order. A row may
+    carry its content fingerprint last (the group's ``huella``)."""
     members: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
     for row in rows:
         members.setdefault((row[0], tuple(row[6])), []).append(row)
     groups: list[PulledGroup] = []
     for (table, columns), found in members.items():
-        _tables, uuids, seqs, versions, stamps, deleted, datas = map(list, zip(*found, strict=True))
-        groups.append(
-            {
-                "table": table,
-                "uuid": uuids,
-                "seq": seqs,
-                "version": versions,
-                "updated_at": list(map(datetime.isoformat, stamps)),
-                "deleted": deleted,
-                "columns": list(columns),
-                # The group's dicts share their keys in one order (its key): transposed by
-                # zip, in C, a tenth of the time of an itemgetter per column.
-                "values": list(map(list, zip(*map(dict.values, datas), strict=True)))
-                if columns
-                else [],
-            }
+        _tables, uuids, seqs, versions, stamps, deleted, datas, *kept = map(
+            list, zip(*found, strict=True)
         )
+        group: PulledGroup = {
+            "table": table,
+            "uuid": uuids,
+            "seq": seqs,
+            "version": versions,
+            "updated_at": list(map(datetime.isoformat, stamps)),
+            "deleted": deleted,
+            "columns": list(columns),
+            # The group's dicts share their keys in one order (its key): transposed by
+            # zip, in C, a tenth of the time of an itemgetter per column.
+            "values": list(map(list, zip(*map(dict.values, datas), strict=True)))
+            if columns
+            else [],
+        }
+        if kept:
+            group["huella"] = kept[0]
+        groups.append(group)
     return groups
 
 

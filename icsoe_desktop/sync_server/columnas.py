@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0058_recibos_xml_sha256"
+HEAD = "0059_huella_guardada"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(

@@ -12,7 +12,7 @@ from icsoe_desktop.domain import sync_tree, sync_wire
 from icsoe_desktop.sync_server import secuencias
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE, SyncedRow
-from icsoe_desktop.sync_server.pull import pg_summary, pulled_groups, rows_query
+from icsoe_desktop.sync_server.pull import pg_summary, pulled_groups, rows_query, with_huella
 
 _PG_BUCKETS = text(
     "SELECT bucket, sum(rows), sum(total) FROM bucket_sums "
@@ -157,7 +157,8 @@ def rows_of(engine: Engine, caller: Caller, table: str, uuids: list[str]) -> syn
     rows_table = ROWS_TABLE
     with Session(engine) as session:
         cursor = secuencias.last_seq(session, caller)
+        query = with_huella(rows_query(caller), session.get_bind().dialect.name == "postgresql")
         found = session.execute(
-            rows_query(caller).where(rows_table.c.tabla == table, rows_table.c.uuid.in_(uuids))
+            query.where(rows_table.c.tabla == table, rows_table.c.uuid.in_(uuids))
         ).all()
     return sync_wire.pull_page([], cursor, 0, pulled_groups(found))

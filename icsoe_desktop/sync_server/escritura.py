@@ -17,7 +17,6 @@ from icsoe_desktop.domain.contenido import huella_texto
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
-from icsoe_desktop.sync_server.sumas import huella_de
 
 
 @contextmanager
@@ -51,11 +50,17 @@ def stored_text(data: Any) -> str:
 
 
 def insert_rows(
-    session: Session, caller: Caller, request: PushRequest, new: Sequence[int], seqs: list[int]
+    session: Session,
+    caller: Caller,
+    request: PushRequest,
+    new: Sequence[int],
+    seqs: list[int],
+    huellas: Sequence[int | None],
 ) -> None:
     """The batch's rows ``new`` (indexes), with their sequences. On PostgreSQL by COPY, faster
     than an executemany of INSERTs. (Another push inserting one of them meanwhile makes one of
-    the two fail on the unique index, and run again: ``push``.)"""
+    the two fail on the unique index, and run again: ``push``.) ``huellas``: each row's
+    content fingerprint (by index), computed by ``push``."""
     rows = request.rows
     connection = session.connection()
     if connection.dialect.name != "postgresql" or len(new) < _COPY_FROM:
@@ -70,7 +75,7 @@ def insert_rows(
                 "deleted": rows[i].deleted,
                 "data": rows[i].data,
                 "token_id": caller.token_id,
-                "huella": huella_de(rows[i].deleted, rows[i].data),
+                "huella": huellas[i],
                 "texto_visto": huella_texto(rows[i].deleted, stored_text(rows[i].data)),
             }
             for i in new
@@ -80,9 +85,10 @@ def insert_rows(
     data_json = request.data_json
     if len(new) < len(rows):
         rows, seqs = [rows[i] for i in new], [seqs[i] for i in new]
+        huellas = [huellas[i] for i in new]
         data_json = data_json and [data_json[i] for i in new]
     data_json = data_json or [orjson.dumps(r.data).decode() for r in rows]
-    tables, uuids, versions, dates, deleted, _base_seqs, datas = zip(*rows, strict=True)
+    tables, uuids, versions, dates, deleted, _base_seqs, _datas = zip(*rows, strict=True)
     with _copy(connection, _COPY_ROWS, _COPY_TYPES) as copy:
         write = copy.write_row
         for row in zip(
@@ -95,7 +101,7 @@ def insert_rows(
             deleted,
             data_json,
             repeat(caller.token_id),
-            map(huella_de, deleted, datas),
+            huellas,
             map(huella_texto, deleted, data_json),
         ):
             write(row)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import orjson
-from sqlalchemy import Engine, Row, Select, Text, cast, func, select, text
+from sqlalchemy import ColumnClause, Engine, Select, Text, cast, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
@@ -94,14 +95,26 @@ def rows_query(caller: Caller) -> Select[str, str, int, int, datetime, bool, str
     )
 
 
-def pulled_groups(
-    found: Sequence[Row[str, str, int, int, datetime, bool, str]],
-) -> list[sync_wire.PulledGroup]:
-    """``found`` (from ``rows_query``) as column-wise ``grupos``: each row's data parsed here,
-    on the server's core, so the desktop parses lists."""
+# A row's content fingerprint as kept at its last write, where its text is still that write's
+# (``sync_server/contenido.py``), else null: a pulled row carries it to the desktop, which
+# keeps it for its content check instead of hashing the row again (PostgreSQL only: SQLite's
+# server has no generated column telling a text changed by hand).
+_KEPT_HUELLA: ColumnClause[Any] = literal_column(
+    "CASE WHEN texto_actual = texto_visto THEN huella END"
+)
+
+
+def with_huella(query: Any, postgres: bool) -> Any:
+    """``rows_query``'s ``query`` with each row's kept fingerprint last, on PostgreSQL."""
+    return query.add_columns(_KEPT_HUELLA) if postgres else query
+
+
+def pulled_groups(found: Sequence[Sequence[Any]]) -> list[sync_wire.PulledGroup]:
+    """``found`` (from ``rows_query``, maybe ``with_huella``) as column-wise ``grupos``: each
+    row's data parsed here, on the server's core, so the desktop parses lists."""
     loaded = (
-        (tabla, row_uuid, seq, number, at, deleted, orjson.loads(data))
-        for tabla, row_uuid, seq, number, at, deleted, data in found
+        (tabla, row_uuid, seq, number, at, deleted, orjson.loads(data), *kept)
+        for tabla, row_uuid, seq, number, at, deleted, data, *kept in found
     )
     return sync_wire.pulled_groups(loaded)
 
@@ -127,8 +140,9 @@ def pull(
     counted only when they are more than a page (one index range, once per pull)."""
     rows_table = ROWS_TABLE
     with Session(engine) as session:
-        query = rows_query(caller).where(rows_table.c.seq > since).limit(limit)
         postgres = session.get_bind().dialect.name == "postgresql"
+        query = with_huella(rows_query(caller), postgres and columnar)
+        query = query.where(rows_table.c.seq > since).limit(limit)
         settled = last_seq = None
         if postgres:
             # One snapshot for the watermark, the page and the company's last number: never

@@ -188,11 +188,18 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
         )
         for offset, i in enumerate(fresh):
             seqs[i] = first + offset
+        # Each written row's fingerprint, as sent: kept (``rows.huella``) and answered (the
+        # desktop keeps it for its content check).
+        huellas: list[int | None] = [None] * len(rows)
+        for i in fresh:
+            huellas[i] = huella_de(rows[i].deleted, rows[i].data)
         last_seq = first + len(fresh) - 1 if fresh else secuencias.last_seq(session, caller)
         if new:
-            insert_rows(session, caller, request, new, seqs)
+            insert_rows(session, caller, request, new, seqs, huellas)
         updates = [
-            _update_of(caller, existing[(rows[i].table, rows[i].uuid)], rows[i], seqs[i])
+            _update_of(
+                caller, existing[(rows[i].table, rows[i].uuid)], rows[i], seqs[i], huellas[i]
+            )
             for i in fresh
             if (rows[i].table, rows[i].uuid) in existing
         ]
@@ -223,7 +230,12 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
                 )
             )
         tables, uuids, versions = list(zip(*rows, strict=True))[:3] if rows else ((), (), ())
-        results = list(zip(tables, uuids, versions, seqs, overwritten, strict=True)) + refused
+        written = zip(tables, uuids, versions, seqs, overwritten, strict=True)
+        results: list[tuple[Any, ...]] = [
+            (*result, "", False, huella) if huella is not None else result
+            for result, huella in zip(written, huellas, strict=True)
+        ]
+        results += refused
         session.add(
             PushBatch(
                 empresa_id=caller.empresa_id,
@@ -234,7 +246,11 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
     return sync_wire.push_answer(list(starmap(sync_wire.push_result, results)), last_seq)
 
 
-def _update_of(caller: Caller, current: Any, item: PushRow, seq: int) -> dict[str, Any]:
+def _update_of(
+    caller: Caller, current: Any, item: PushRow, seq: int, sent: int | None
+) -> dict[str, Any]:
+    """The UPDATE's values of a row the batch writes over ``current``; ``sent``: the
+    fingerprint of its data as sent (that of the data kept, unless merged)."""
     data = _merged(current.data, item.data)
     return {
         "row_id": current.id,
@@ -244,7 +260,7 @@ def _update_of(caller: Caller, current: Any, item: PushRow, seq: int) -> dict[st
         "deleted": item.deleted,
         "data": data,
         "token_id": caller.token_id,
-        "huella": huella_de(item.deleted, data),
+        "huella": sent if sent is not None and data is item.data else huella_de(item.deleted, data),
         "texto_visto": huella_texto(item.deleted, stored_text(data)),
     }
 

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain import contenido, sync_wire
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
-from icsoe_desktop.services.sync.apply import apply_remote
+from icsoe_desktop.services.sync.apply import apply_remote, record_push_results
 from icsoe_desktop.services.sync.encode import local_changes
 from icsoe_desktop.store.models import (
     CertificadoImss,
@@ -379,3 +379,65 @@ def test_a_new_row_ending_on_a_value_a_moved_row_took_is_still_a_duplicado(
         assert_kept_equal_scanned(other.store)
     finally:
         other.close()
+
+
+def _kept_huellas(services) -> dict[str, int | None]:
+    with services.store.session() as session:
+        return dict(
+            session.execute(
+                select(SyncRowState.row_uuid, SyncRowState.huella).where(
+                    SyncRowState.table_name == "movimientos"
+                )
+            ).all()
+        )
+
+
+def test_a_fingerprint_from_the_server_is_kept_only_where_it_is_this_desktops_row(
+    services, tmp_path: Path, clock
+) -> None:
+    """A page's fingerprints are kept with the states where the group gives every column this
+    desktop keeps and each is a number in range (anything else, none kept: the content check
+    hashes the row); a push's answer likewise."""
+    create_demo_movimientos(services.store, 6, TODAY)
+    with services.store.session() as session:
+        wire = [r for r in local_changes(session) if r["table"] == "movimientos"]
+    garbage = ["x", True, -1, 2**60]
+    sent = [contenido.huella(False, wire[0]["data"]), contenido.huella(False, wire[1]["data"])]
+    for seq, row in enumerate(wire, start=1):
+        row["seq"] = seq
+    short = copy.deepcopy(wire[5])  # a server at another schema: a column more
+    short["data"]["columna_nueva"] = "de otra versión"
+    stored = [
+        (
+            r["table"],
+            r["uuid"],
+            r["seq"],
+            r["version"],
+            datetime.fromisoformat(r["updated_at"]),
+            r["deleted"],
+            r["data"],
+            h,
+        )
+        for r, h in zip([*wire[:5], short], [*sent, *garbage[:3], sent[0]], strict=True)
+    ]
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        with other.store.session() as session:
+            report = apply_remote(session, sync_wire.pulled_groups(stored), clock())
+            session.commit()
+        assert report.applied == 6
+        kept = _kept_huellas(other)
+        assert [kept[r["uuid"]] for r in wire] == [*sent, None, None, None, None]
+    finally:
+        other.close()
+
+    answers = [
+        sync_wire.push_result(r["table"], r["uuid"], r["version"], seq, None, huella=h)
+        for seq, (r, h) in enumerate(zip(wire, [sent[0], *garbage, None], strict=False), 1)
+    ]
+    with services.store.session() as session:
+        record_push_results(session, answers, TODAY)
+        session.commit()
+    kept = _kept_huellas(services)
+    assert [kept[r["uuid"]] for r in wire] == [sent[0], None, None, None, None, None]

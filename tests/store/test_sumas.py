@@ -86,7 +86,7 @@ def test_kept_sums_equal_the_rows_whoever_writes(services, tmp_path: Path, clock
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         session.info["sync_applying_remote"] = True
         session.execute(delete(RegistroPatronal).where(RegistroPatronal.uuid == rowless))
-        upsert_states(session, [("registros_patronales", rowless, 5, False, 4)])
+        upsert_states(session, [("registros_patronales", rowless, 5, False, 4, None)])
     assert_kept_equal_scanned(services.store)
 
     # Another desktop pulls them all (bulk insert and states), then changes of them.

@@ -15,10 +15,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.domain import contenido
 from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.services.sync import encode
 from icsoe_desktop.services.sync import intercambio as sync_module
+from icsoe_desktop.services.sync.contenido import ComparacionContenido
 from icsoe_desktop.store import cifrado, sumas
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal
+from icsoe_desktop.store.sync_tables import by_name
 from tests.sync.conftest import EMPRESA, connected
 
 if TYPE_CHECKING:
@@ -91,6 +95,15 @@ def test_content_changed_under_the_same_version_is_found_and_received_again(
     with outside_the_app(b) as connection:
         connection.execute("UPDATE movimientos SET nombre = 'CAMBIADO' WHERE id % 50 = 0")
         connection.execute("UPDATE movimientos SET deleted = 1 WHERE id = 7")
+    # The content check hashes the changed rows as they are now, not by the fingerprint
+    # kept from the pull (the others keep theirs).
+    movimientos = by_name("movimientos")
+    with b.store.session() as session:
+        now = {
+            u: (v, contenido.huella(d, data))
+            for u, v, d, data in encode.contents(session, movimientos)
+        }
+    assert ComparacionContenido(b.store, None, None, None).fingerprints(movimientos) == now
 
     b.sync.synchronize()
 

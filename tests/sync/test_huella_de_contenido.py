@@ -10,13 +10,16 @@ from datetime import date
 
 import orjson
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.demo.nomina import create_demo_recibos
 from icsoe_desktop.domain import contenido, sync_wire
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.sync import encode
 from icsoe_desktop.services.sync.contenido import CHECKED_TABLES, ComparacionContenido
+from icsoe_desktop.store.models import MovimientoRow, SyncRowState
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 from icsoe_desktop.sync_server import contenido as servidor
 from icsoe_desktop.sync_server.auth import authenticate
 from tests.icsoe_helpers import enter_contratista
@@ -76,9 +79,42 @@ def test_orjsons_text_gives_the_standard_librarys_fingerprint() -> None:
         assert contenido.huella_ordenada(kept) == reference(data), data
 
 
+def computed(services, table) -> dict[str, tuple[int, int]]:
+    """uuid → (version, fingerprint) of each row of ``table`` that travels, hashed from the
+    row as its push would carry it (no fingerprint kept with its state taken)."""
+    with services.store.session() as session:
+        return {
+            row_uuid: (version, contenido.huella(deleted, data))
+            for row_uuid, version, deleted, data in encode.contents(session, table)
+        }
+
+
+def kept(services, table) -> int:
+    """How many rows of ``table`` have a fingerprint kept with their state that holds (the
+    state clean, at the row's version)."""
+    model = table.model
+    with services.store.session() as session:
+        return session.scalar(
+            select(func.count())
+            .select_from(model)
+            .join(
+                SyncRowState,
+                (SyncRowState.table_name == table.name) & (SyncRowState.row_uuid == model.uuid),
+            )
+            .where(
+                SyncRowState.huella.is_not(None),
+                SyncRowState.dirty.is_(False),
+                SyncRowState.version == model.version,
+            )
+        )
+
+
 def test_after_a_sync_every_tables_content_is_the_servers_on_every_desktop(
     sync_server, desktops, tmp_path
 ) -> None:
+    """And each row's fingerprint kept with its state (A's from its push's answers, B's
+    from the pulled pages) is the one hashed from the row as it is stored, in every checked
+    table that holds a row: apply stores exactly what the fingerprint describes."""
     a, b = connected(sync_server, desktops)
     create_demo_movimientos(a.store, 150, date(2026, 11, 22))
     create_demo_recibos(a.store, date(2026, 11, 2), 2, 5)
@@ -87,6 +123,49 @@ def test_after_a_sync_every_tables_content_is_the_servers_on_every_desktop(
     contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=20)
     a.sync.synchronize()
     b.sync.synchronize()
+    walked = []
+    for services in (a, b):
+        check = ComparacionContenido(services.store, None, None, None)  # only its rows read
+        for table in CHECKED_TABLES:
+            hashed = computed(services, table)
+            assert check.fingerprints(table) == hashed, table.name
+            with services.store.session() as session:
+                summary = encode.fingerprint_summary(session, table)
+            assert summary == (len(hashed), sum(h for _v, h in hashed.values())), table.name
+            if hashed:
+                walked.append(table.name)
+                assert kept(services, table) == len(hashed), table.name
+    assert {"movimientos", "icsoe_contrato_trabajadores", "nomina_recibos"} <= set(walked)
+    for table in SYNCED_TABLES:  # (append-only ones too: all hashed, none kept)
+        hashed = computed(a, table)
+        with a.store.session() as session:
+            summary = encode.fingerprint_summary(session, table)
+        assert summary == (len(hashed), sum(h for _v, h in hashed.values())), table.name
+
+    # An edit in the app: its fingerprint is hashed from the row, never the one kept from
+    # before; once pushed, the one kept is the edit's.
+    movimiento = next(iter(computed(b, by_name("movimientos"))))
+    with b.store.session() as session:
+        row = session.scalar(select(MovimientoRow).where(MovimientoRow.uuid == movimiento))
+        row.nombre = "EDITADO EN LA APLICACION"
+        session.commit()
+    movimientos = by_name("movimientos")
+    check = ComparacionContenido(b.store, None, None, None)
+    before = check.fingerprints(movimientos)[movimiento]
+    assert before == computed(b, movimientos)[movimiento]
+    with b.store.session() as session:
+        hashed = computed(b, movimientos)
+        summary = encode.fingerprint_summary(session, movimientos)
+    assert summary == (len(hashed), sum(h for _v, h in hashed.values()))
+    b.sync.synchronize()
+    assert check.fingerprints(movimientos) == computed(b, movimientos)
+    assert check.fingerprints(movimientos)[movimiento] == before
+    a.sync.synchronize()
+    assert (
+        ComparacionContenido(a.store, None, None, None).fingerprints(movimientos)[movimiento]
+        == computed(a, movimientos)[movimiento]
+        == before
+    )
     caller = authenticate(sync_server.engine, f"Bearer {sync_server.token(nombre='C')}")
     theirs = servidor.tablas(sync_server.engine, caller)["tablas"]
     compared = []

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
 from operator import itemgetter
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import orjson
 from sqlalchemy import Select, and_, func, literal, select
@@ -136,12 +136,23 @@ def _in_order(
             yield table, found[0]
             continue
         latest: dict[str, sync_wire.PulledRow] = {}
+        # Each row's fingerprint as its group gave it (a row keeps its columns, so its new
+        # group is trusted or not as its first was: ``_trusted``).
+        huellas: dict[tuple[str, int], Any] = {}
         for group in found:
+            sent = group.get("huella")
+            if isinstance(sent, list) and len(sent) == len(group["uuid"]):
+                keys = zip(group["uuid"], group["seq"], strict=True)
+                huellas.update(zip(keys, sent, strict=True))
             for row in sync_wire.group_rows(group):
                 if row["uuid"] not in latest or row["seq"] > latest[row["uuid"]]["seq"]:
                     latest[row["uuid"]] = row
         rows = sorted(latest.values(), key=itemgetter("seq"))
-        yield from ((table, group) for group in sync_wire.groups_of_rows(rows))
+        for group in sync_wire.groups_of_rows(rows):
+            if huellas:
+                keys = zip(group["uuid"], group["seq"], strict=True)
+                group["huella"] = [huellas.get(key) for key in keys]
+            yield table, group
 
 
 def _ordered_once(uuids: list[str], seqs: list[int]) -> bool:
@@ -184,8 +195,41 @@ class _Rows:
     def deleted(self) -> list[bool]:
         return self._field("deleted")
 
+    @property
+    def huella(self) -> list[int | None]:
+        """Each row's content fingerprint as the server sent it, where this desktop takes it
+        (``_trusted``), else None."""
+        values = self.group.get("huella")
+        if values is None:
+            return [None] * (len(self.group["uuid"]) if self.at is None else len(self.at))
+        return values if self.at is None else list(map(values.__getitem__, self.at))
+
     def row(self, j: int) -> sync_wire.PulledRow:
         return sync_wire.group_row(self.group, j if self.at is None else self.at[j])
+
+
+def _trusted(table: SyncedTable, group: sync_wire.PulledGroup) -> sync_wire.PulledGroup:
+    """``group`` with the fingerprints its server sent (``PulledGroup.huella``) where they are
+    this desktop's rows' once written: the group gives exactly the columns this desktop keeps
+    of the table (another set: a server at another schema, whose fingerprint covers other
+    content, or a row whose columns not sent would keep their values here), one fingerprint
+    per row, each a number in range (anything else: None, computed by the content check).
+    Without them (a server that sends none): the group as it came."""
+    sent = group.get("huella")
+    if sent is None:
+        return group
+    taken: list[int | None] | None = None
+    if (
+        isinstance(sent, list)
+        and len(sent) == len(group["uuid"])
+        and len(group["columns"]) == len(table.codecs)
+        and set(group["columns"]) == set(table.codecs)
+    ):
+        taken = [h if type(h) is int and 0 <= h < sync_wire.SUM_MODULUS else None for h in sent]
+    trusted = cast(sync_wire.PulledGroup, {k: v for k, v in group.items() if k != "huella"})
+    if taken is not None:
+        trusted["huella"] = taken
+    return trusted
 
 
 def _actions(
@@ -221,6 +265,7 @@ def _apply_group(
     repair: bool,
     unsent: set[str],
 ) -> None:
+    group = _trusted(table, group)
     known = _known(session, table, group["uuid"])
     actions = _actions(table, group, known, repair)
     states, local = known
@@ -232,7 +277,9 @@ def _apply_group(
             if action is Action.STATE:
                 state = states.get(group["uuid"][i])
                 seq = max(group["seq"][i], state.seq if state else 0)
-                new_states.append((table.name, group["uuid"][i], seq, False, group["version"][i]))
+                new_states.append(
+                    (table.name, group["uuid"][i], seq, False, group["version"][i], None)
+                )
         at = [i for i, action in enumerate(actions) if action in (Action.INSERT, Action.UPDATE)]
         writing = _Rows(group, at)
     count = len(group["uuid"]) if writing.at is None else len(writing.at)
@@ -306,17 +353,17 @@ def _set_aside(
             report.waiting += 1
             if final:  # its parent refused: known at its version (the drift check counts it
                 # so), at sequence 0 (applied when it comes out of waiting, its parent here)
-                new_states.append((table.name, uuids[j], 0, False, versions[j]))
+                new_states.append((table.name, uuids[j], 0, False, versions[j], None))
         elif isinstance(why, Refused):
             rechazo = why.rechazo
             log.error("%s %s/%s: %s", rechazo.mensaje, table.name, uuids[j], rechazo.problema)
             report.refused.append(rechazo)
             conflict(rows.row(j), "rechazado")
-            new_states.append((table.name, uuids[j], seqs[j], False, versions[j]))
+            new_states.append((table.name, uuids[j], seqs[j], False, versions[j], None))
         else:
             log.warning("Renglón recibido inservible %s/%s: %s", table.name, uuids[j], why)
             conflict(rows.row(j), "invalido")
-            new_states.append((table.name, uuids[j], seqs[j], False, versions[j]))
+            new_states.append((table.name, uuids[j], seqs[j], False, versions[j], None))
     return fit
 
 
@@ -344,7 +391,7 @@ def _update(
     them), with the table's ``on_remote_change``; read in one statement and written in one
     flush (one SELECT and one UPDATE per row were most of a busy company's pull)."""
     uuids, seqs, versions = rows.uuid, rows.seq, rows.version
-    stamps, deleted = rows.updated_at, rows.deleted
+    stamps, deleted, huellas = rows.updated_at, rows.deleted, rows.huella
     # Two desktops that edited a row from the same version both reached the next number: the
     # server's arrives here under the number this desktop already has. Its state is dirty
     # while it is written (clean again with the page's states), or the store would take the
@@ -381,7 +428,7 @@ def _update(
             table.on_remote_change(obj, changed)
         for name in aside.get(obj, ()):
             flag_modified(obj, name)  # written again even where its value did not change
-        new_states.append((table.name, uuids[j], seqs[j], False, versions[j]))
+        new_states.append((table.name, uuids[j], seqs[j], False, versions[j], huellas[j]))
     session.flush()  # before the page's INSERT, as the ORM's autoflush did
 
 
@@ -471,7 +518,9 @@ def _insert_new(
     every = [*columns, uuids, *([value] * len(uuids) for value in defaults.values())]
     model = table.model
     # Each one's state (built in C loops), written with the rows.
-    states = list(zip(repeat(table.name), uuids, rows.seq, repeat(False), rows.version))
+    states = list(
+        zip(repeat(table.name), uuids, rows.seq, repeat(False), rows.version, rows.huella)
+    )
     left_out: list[int] = []
     if defaults_left_out(model.__table__, keys):
         # SQLAlchemy fills in some default: its INSERT cannot skip, so clashes are found first.
@@ -577,17 +626,27 @@ _MARK_DIRTY = (
 )
 
 
+# Each row's fingerprint as the server hashed what was sent (``PushResult.huella``): its
+# content at the version recorded (a row changed again meanwhile stays dirty, and is not
+# compared by its fingerprint until its own push is answered).
 _RECORD_RESULTS = (
-    "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty, version) "
-    "SELECT :table_name, r.u, r.s, coalesce({version} != r.v, 0), r.v FROM "
-    "(SELECT value ->> 0 AS u, value ->> 1 AS s, value ->> 2 AS v FROM json_each(:results)) "
-    "AS r LEFT JOIN {table} AS m ON m.uuid = r.u WHERE true "
+    "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty, version, huella) "
+    "SELECT :table_name, r.u, r.s, coalesce({version} != r.v, 0), r.v, r.h FROM "
+    "(SELECT value ->> 0 AS u, value ->> 1 AS s, value ->> 2 AS v, value ->> 3 AS h "
+    "FROM json_each(:results)) AS r LEFT JOIN {table} AS m ON m.uuid = r.u WHERE true "
     "ON CONFLICT (table_name, row_uuid) DO UPDATE SET server_seq = excluded.server_seq, "
-    "dirty = excluded.dirty, version = excluded.version"
+    "dirty = excluded.dirty, version = excluded.version, huella = excluded.huella"
 )
 
 
 _RESULT_FIELDS = itemgetter("table", "uuid", "seq", "version")
+
+
+def _huella(result: sync_wire.PushResult) -> int | None:
+    """The fingerprint a push result gives, where it is one (a server that sends none, or
+    anything else: None, computed by the content check)."""
+    value = result.get("huella")
+    return value if type(value) is int and 0 <= value < sync_wire.SUM_MODULUS else None
 
 
 def record_push_results(
@@ -600,12 +659,13 @@ def record_push_results(
     statement per table (no Python step per row)."""
     conn = session.connection()
     quote = conn.dialect.identifier_preparer.quote
-    per_table: dict[str, list[tuple[str, int, int]]] = {}
+    per_table: dict[str, list[tuple[str, int, int, int | None]]] = {}
     refused = [result for result in results if result.get("rechazo")]
     if refused:
         results = [result for result in results if not result.get("rechazo")]
-    for name, row_uuid, seq, version in map(_RESULT_FIELDS, results):
-        per_table.setdefault(name, []).append((row_uuid, seq, version))
+    for result in results:
+        name, row_uuid, seq, version = _RESULT_FIELDS(result)
+        per_table.setdefault(name, []).append((row_uuid, seq, version, _huella(result)))
     for name, answered in per_table.items():
         table = by_name(name)
         if table is None:

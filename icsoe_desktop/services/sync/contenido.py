@@ -10,7 +10,10 @@ ran) is only counted: until ``sync_server reparar`` the clerk is told to call th
 administrator.
 
 Both sides hash the rows as they are: the server its rows (``sync_server/contenido.py``), this
-desktop every row that travels, encoded as its push would carry it (``encode.fingerprints``).
+desktop every row that travels, encoded as its push would carry it (``encode.fingerprints``),
+except the rows whose fingerprint it keeps with their state (``SyncRowState.huella``: the
+server's, at a pull or a push's answer), summed by SQLite (``encode.fingerprint_summary``);
+each row's listed only for a table that differs.
 Compared only with a server at this desktop's schema (other columns, other content)."""
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import orjson
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import Clock
-from icsoe_desktop.services.sync.encode import fingerprints
+from icsoe_desktop.services.sync.encode import fingerprint_summary, fingerprints
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.transporte import Transporte
 from icsoe_desktop.store.db import Store
@@ -88,10 +91,10 @@ class ComparacionContenido:
         found = Hallazgo()
         for table in CHECKED_TABLES:
             theirs = tablas.get(table.name) if isinstance(tablas, dict) else None
-            mine = self.fingerprints(table)
-            total = sum(h for _v, h in mine.values())
-            if sync_wire.summary_differs(theirs or {}, len(mine), total):
-                self._repair(http, base, table, mine, receive, found)
+            with self._store.session() as session:
+                rows, total = fingerprint_summary(session, table)
+            if sync_wire.summary_differs(theirs or {}, rows, total):
+                self._repair(http, base, table, self.fingerprints(table), receive, found)
         return found
 
     def fingerprints(self, table: SyncedTable) -> dict[str, tuple[int, int]]:

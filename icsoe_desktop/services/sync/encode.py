@@ -240,6 +240,25 @@ def _make_plan(table: SyncedTable) -> _Plan:
     # Every row that travels, pending or not (the content check's): uuid, version, deleted, then
     # the sent columns.
     queries["everything"] = lambda: _travelling(table, parents, *envelope[:2], envelope[3], *sent)
+    if not table.append_only:
+        # The same split by the fingerprint kept with the state (``SyncRowState.huella``):
+        # kept, (uuid, version, huella) of the rows whose kept one holds; unkept, the others
+        # as ``everything``.
+        queries["kept"] = lambda: _kept(table, {}, True, *envelope[:2], SyncRowState.huella)
+        # Their count and sum in SQLite: two sums of 30 bits each (a sum of 60-bit numbers
+        # outgrows SQLite's 64-bit integers), no Python step per row.
+        queries["kept_sum"] = lambda: _kept(
+            table,
+            {},
+            True,
+            func.count(),
+            func.coalesce(func.sum(SyncRowState.huella.op(">>")(_HALF)), 0),
+            func.coalesce(func.sum(SyncRowState.huella.op("&")(_LOW)), 0),
+        )
+        # The rows that travel, counted (from an index where every row travels): all of
+        # them kept, ``unkept`` is not read (it reads every row to find none).
+        queries["travelling"] = lambda: _travelling(table, {}, func.count())
+        queries["unkept"] = lambda: _kept(table, parents, False, *envelope[:2], envelope[3], *sent)
     if sync_wire.BYTES not in table.codecs.values():  # SQLite's JSON has no bytes
         queries["as_json"] = lambda: _changes(
             table, parents, _sql_encoded(table, names, parents, envelope, sent), model.id
@@ -265,14 +284,62 @@ def contents(
 
 
 def fingerprints(session: Session, table: SyncedTable) -> Iterator[tuple[str, int, int]]:
-    """(uuid, version, content fingerprint) of every row of ``table`` that travels: each of
-    ``contents``' rows hashed as ``contenido.huella`` hashes its data, with the data's keys
-    put in jsonb's order once for the table, not for each row."""
+    """(uuid, version, content fingerprint) of every row of ``table`` that travels: the one
+    kept with its state where it holds (``_kept``: neither read nor hashed again), the others
+    each of ``contents``' rows hashed as ``contenido.huella`` hashes its data, with the data's
+    keys put in jsonb's order once for the table, not for each row."""
     plan = _plan(table)
     connection = session.connection()
     fingerprint = plan.fingerprint
-    for row in driver_cursor(connection, plan.sql(connection, "everything")):
+    if "kept" not in plan.queries:
+        for row in driver_cursor(connection, plan.sql(connection, "everything")):
+            yield row[0], row[1], fingerprint(row[2], row[3:])
+        return
+    yield from driver_cursor(connection, plan.sql(connection, "kept"))
+    for row in driver_cursor(connection, plan.sql(connection, "unkept")):
         yield row[0], row[1], fingerprint(row[2], row[3:])
+
+
+def fingerprint_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
+    """(rows, sum of their content fingerprints) of ``table``'s rows that travel, as
+    ``fingerprints`` gives them: the kept ones summed by SQLite, the others hashed."""
+    plan = _plan(table)
+    if "kept_sum" not in plan.queries:
+        found = [h for _u, _v, h in fingerprints(session, table)]
+        return len(found), sum(found)
+    connection = session.connection()
+    ((rows, high, low),) = driver_rows(connection, plan.sql(connection, "kept_sum"))
+    total = (high << _HALF) + low
+    if driver_rows(connection, plan.sql(connection, "travelling"))[0][0] == rows:
+        return rows, total
+    fingerprint = plan.fingerprint
+    for row in driver_cursor(connection, plan.sql(connection, "unkept")):
+        rows += 1
+        total += fingerprint(row[2], row[3:])
+    return rows, total
+
+
+_HALF = 30
+_LOW = (1 << _HALF) - 1
+
+
+def _kept(table: SyncedTable, parents: dict[str, Any], holds: bool, *selected: Any) -> Any:
+    """``_travelling``'s rows whose fingerprint kept with their state holds (``holds``) or
+    not. It holds while the state is clean and at the row's version: the row as this desktop
+    and the server agreed on it. The app writes a row with its state dirty (``tracking``) or
+    with a new version and the state written with its fingerprint (a pull, a push's answer);
+    a change made without the app gets version 0 (``store/sumas.py``), which no state has."""
+    model = table.model
+    state = and_(SyncRowState.table_name == table.name, SyncRowState.row_uuid == model.uuid)
+    holding = and_(
+        SyncRowState.dirty.is_(False),
+        SyncRowState.version.is_(model.__table__.c.version),
+        SyncRowState.huella.is_not(None),
+    )
+    query = _travelling(table, parents, *selected)
+    if holds:
+        return query.join(SyncRowState, state).where(holding)
+    return query.outerjoin(SyncRowState, state).where(~holding)
 
 
 def _travelling(table: SyncedTable, parents: dict[str, Any], *selected: Any) -> Any:

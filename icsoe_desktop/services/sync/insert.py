@@ -22,8 +22,9 @@ from icsoe_desktop.store.sync_tables import SyncedTable
 
 Columns = tuple[list[str], list[list[Any]]]  # column names, and each column's values
 
-# A row's sync state as written: (table_name, row_uuid, server_seq, dirty, version).
-StateRow = tuple[str, str, int, bool, int]
+# A row's sync state as written: (table_name, row_uuid, server_seq, dirty, version, huella:
+# the row's content fingerprint at that version where known, else None).
+StateRow = tuple[str, str, int, bool, int, int | None]
 
 
 Convert = Callable[[list[Any]], list[Any]]
@@ -183,9 +184,10 @@ def _tally(
 
 
 _UPSERT_STATES = (
-    "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty, version) "
-    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (table_name, row_uuid) DO UPDATE SET "
-    "server_seq = excluded.server_seq, dirty = excluded.dirty, version = excluded.version"
+    "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty, version, huella) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, row_uuid) DO UPDATE SET "
+    "server_seq = excluded.server_seq, dirty = excluded.dirty, version = excluded.version, "
+    "huella = excluded.huella"
 )
 
 

@@ -32,6 +32,10 @@ class SyncRowState(Base):
     # The version the server holds at server_seq: what the drift check counts for a row this
     # desktop does not keep (a «duplicado», a tombstone of a row it never had).
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The content fingerprint (domain/contenido.py) of the row at ``version`` as this desktop
+    # and the server agreed on it (applied from a pull, accepted by a push; migration 0059):
+    # the content check's for a clean row still at ``version``. Written with every version.
+    huella: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class SyncSum(Base):
