@@ -6,13 +6,16 @@ file behind."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -201,6 +204,24 @@ def test_the_build_ends_when_the_app_is_killed(services):
     assert not espejo_guardado.ruta(store).exists()  # stopped while held: nothing written
 
 
+def _prioridad(pid: int | None = None) -> int:
+    """A process's priority (None: this one's): its nice value, or its Windows class."""
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        if pid is None:
+            return int(kernel32.GetPriorityClass(kernel32.GetCurrentProcess()))
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            raise OSError(pid)  # ended
+        try:
+            return int(kernel32.GetPriorityClass(handle))
+        finally:
+            kernel32.CloseHandle(handle)
+    return os.getpriority(os.PRIO_PROCESS, 0 if pid is None else pid)
+
+
 def _por_nss(services) -> tuple[object, int, Filtro, Orden]:
     """A store with its copy built, and «ma» sorted by NSS (its sort index built)."""
     _store(services, 1_500)
@@ -213,14 +234,54 @@ def _por_nss(services) -> tuple[object, int, Filtro, Orden]:
     return movimientos_svc, nss, filtro, orden
 
 
+@contextlib.contextmanager
+def _prioridades() -> Iterator[dict[int, int]]:
+    """The priority of each process apart started meanwhile, seen while it runs."""
+    vistas: dict[int, int] = {}
+    parar = threading.Event()
+
+    def mirar() -> None:
+        while not parar.is_set():
+            for pid in obra.vivas():
+                if pid not in vistas:
+                    with contextlib.suppress(OSError):  # it ended meanwhile
+                        vistas[pid] = _prioridad(pid)
+            time.sleep(0.002)
+
+    mirador = threading.Thread(target=mirar, daemon=True)
+    mirador.start()
+    try:
+        yield vistas
+    finally:
+        parar.set()
+        mirador.join()
+
+
 def test_a_columns_order_read_apart_puts_a_sorted_find_where_sql_sorts_it(services, caplog):
-    movimientos_svc, nss, filtro, orden = _por_nss(services)
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.aparte"):
+    with (
+        caplog.at_level(logging.INFO, logger="icsoe_desktop.services.aparte"),
+        _prioridades() as vistas,
+    ):
+        movimientos_svc, nss, filtro, orden = _por_nss(services)
+        movimientos_svc.buscador.tramos.cortador.esperar()  # CURP's parts, ahead of a click
         total = movimientos_svc.count(filtro)
         movimientos_svc.pagina(filtro, orden, 0, 20, total)  # asks for the column's order
         movimientos_svc.buscador.columna.columnas.esperar()
     assert _terminado(_pid(caplog, f"el orden de la columna {nss}"))
+    # Each at the app's own priority: below it, a busy machine never gave them the processor
+    # (each first click on a column was SQLite's sort of the find, seconds).
+    procesos = {
+        que: _pid(caplog, que)
+        for que in (
+            "la copia de las búsquedas",
+            f"los tramos de la columna {CURP}",
+            f"el orden de la columna {nss}",
+        )
+    }
+    assert {que: vistas.get(pid) for que, pid in procesos.items()} == dict.fromkeys(
+        procesos, _prioridad()
+    )
+    assert columnas_tramos.ruta(services.store.path, CURP).is_file()
     assert columnas_guardadas.ruta(services.store.path, nss).is_file()
     assert movimientos_svc.buscador.columna.columnas.vigente(nss) is not None
     mitad = total // 2
@@ -389,3 +450,21 @@ def test_a_process_that_fails_is_told_and_none_outlives_the_app(
     assert _terminado(retenida.pid)
     assert retenida.esperar(lambda: True) != copia_aparte.GUARDADA
     assert obra.vivas() == []
+
+
+def _prioridad(pid: int | None = None) -> int:
+    """A process's priority (None: this one's): its nice value, or its Windows class."""
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        if pid is None:
+            return int(kernel32.GetPriorityClass(kernel32.GetCurrentProcess()))
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            raise OSError(pid)  # ended
+        try:
+            return int(kernel32.GetPriorityClass(handle))
+        finally:
+            kernel32.CloseHandle(handle)
+    return os.getpriority(os.PRIO_PROCESS, 0 if pid is None else pid)

@@ -24,15 +24,15 @@ COPIA, ORDEN_DE, TRAMOS_DE = "busquedas", "busquedas-orden", "busquedas-tramos"
 GUARDADA, NO_CABE, NO_GUARDADA, PARADA = registro.HECHO, 3, 4, registro.PARADA
 
 
-def empezar(store: Path, temporal: Path, trabajo: str, *columna: str, cede: bool = False) -> Obra:
+def empezar(store: Path, temporal: Path, trabajo: str, *columna: str) -> Obra:
     """``trabajo`` (COPIA, or ORDEN_DE or TRAMOS_DE and a column) started on ``store``: the
-    file it writes first is ``temporal``; ``cede``: below the app's priority."""
+    file it writes first is ``temporal``. At the app's own priority, each one: a page the clerk
+    waits for needs it, and a process below it waits behind every other program on a busy
+    machine (10 CPU-bound ones beside it: the parts of 1 column of 17 cut in 4 minutes)."""
     if trabajo == TRAMOS_DE:
         que = "los tramos de la columna " + columna[0]
     elif trabajo == ORDEN_DE:
         que = "el orden de la columna " + columna[0]
     else:
         que = "la copia de las búsquedas"
-    return Obra(
-        store, temporal, trabajo, *columna, que=que, cede=cede, respuestas=(NO_CABE, NO_GUARDADA)
-    )
+    return Obra(store, temporal, trabajo, *columna, que=que, respuestas=(NO_CABE, NO_GUARDADA))

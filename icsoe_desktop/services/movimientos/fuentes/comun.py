@@ -126,13 +126,11 @@ class Almacen:
         with self._store.engine.connect() as conn:
             return movimientos_espejo.contar_rango(conn, campo, desde, hasta)
 
-    def aparte(
-        self, seguir: Callable[[], bool], temporal: Path, *trabajo: str, cede: bool = False
-    ) -> int:
-        """The process apart's exit code once it did ``trabajo`` (copia_aparte.empezar; ``cede``:
-        below the app's priority), waiting while the clerk's questions are answered;
-        ``Interrumpida`` once ``seguir()`` says no."""
-        obra = copia_aparte.empezar(self._store.path, temporal, *trabajo, cede=cede)
+    def aparte(self, seguir: Callable[[], bool], temporal: Path, *trabajo: str) -> int:
+        """The process apart's exit code once it did ``trabajo`` (copia_aparte.empezar),
+        waiting while the clerk's questions are answered; ``Interrumpida`` once ``seguir()``
+        says no."""
+        obra = copia_aparte.empezar(self._store.path, temporal, *trabajo)
         with self._hallados.avisando(obra.pausar):
             codigo = obra.esperar(seguir)
         if codigo == copia_aparte.PARADA:

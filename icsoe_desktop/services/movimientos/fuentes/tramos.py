@@ -1,7 +1,8 @@
 """A source: the parts of a column's order kept on disk (columnas_tramos.py) — a far page of a
 find sorted by a column the find box's copy holds no term of, right after the click, from the
-copy's matches and the parts. Its upkeep: the parts cut by a process of its own, below the
-app's priority, once the copy is there."""
+copy's matches and the parts. Its upkeep: the parts cut by a process of its own, at the app's
+priority (below it, a busy machine hardly cuts them, and each first click is SQLite's sort:
+seconds), once the copy is there; it waits while the clerk's questions are answered."""
 
 from __future__ import annotations
 
@@ -108,10 +109,9 @@ class Tramos:
         if self._almacen.marcar() is None:
             return
         temporal = archivo_entero.temporal(columnas_tramos.ruta(self._store.path, column))
-        # Below the app's priority: ahead of any click, never before the window or the clerk.
-        codigo = self._almacen.aparte(
-            seguir, temporal, copia_aparte.TRAMOS_DE, str(column), cede=True
-        )
+        # Ahead of any click, at the app's priority (it waits while the clerk's questions
+        # are answered): below it, a CPU-bound load leaves the columns uncut for minutes.
+        codigo = self._almacen.aparte(seguir, temporal, copia_aparte.TRAMOS_DE, str(column))
         if codigo == copia_aparte.NO_GUARDADA:
             # Not cut (ids far apart, a value neither number nor text) or not kept: not asked
             # again while the empresa is open, rather than a process after each change.
