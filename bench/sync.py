@@ -30,8 +30,9 @@ costs. Where the CPU goes, by stage (the medians of the rounds):
   (``record_push_results``), the indexes a big pull builds at its end, the hourly content
   check (``ComparacionContenido.compare``: the fingerprints kept with the rows' states summed,
   the rest hashed; it falls on a desktop's first sync; ``--sin-contenido``: not due, as at the
-  syncs of the next hour), the drift check, and the rest of the desktop's sync (the recount of
-  a store's sums at its first sync, its own queries, the pull's bookkeeping);
+  syncs of the next hour), the drift check, and the rest of the desktop's sync (its own
+  queries, the pull's bookkeeping; a new store's sums are trusted at its first sync, a file
+  without the app's header number has them compared with its rows);
 - SQLCipher: B's apply minus the same apply into C's plain store.
 
 Needs PostgreSQL (initdb/pg_ctl; a throwaway cluster is started on 127.0.0.1) and the

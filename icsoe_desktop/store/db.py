@@ -263,6 +263,12 @@ def restore_leftovers(path: Path) -> list[Path]:
     )
 
 
+def numero_de_archivo() -> int:
+    """A random header number (``PRAGMA user_version``) that tells this file from a rebuilt
+    copy of it (services/sync/identidad.py)."""
+    return secrets.randbelow(2**31 - 1) + 1
+
+
 def _drop_sync_bookkeeping(conn: Connection) -> None:
     """A store that is never synced (the catalog) keeps no sync sums nor unsent counts. Its
     migrations, shared with the empresas' stores, create their triggers and views; each
@@ -325,6 +331,7 @@ class Store:
                 "pide ayuda a soporte; no se creó una base de datos vacía.",
             )
         cifrar.al_abrir(path)  # a store of before encryption: encrypted once, here
+        nuevo = not path.exists()
         plain.copy_template(path, synced)
         self.engine = make_engine(path)
         try:
@@ -333,6 +340,12 @@ class Store:
                 bulk_indexes.restore(conn)  # after a crash in the middle of a big sync pull
                 if not synced:
                     _drop_sync_bookkeeping(conn)
+                elif nuevo:
+                    # Its header number from birth: every row it will hold is written with
+                    # the sums' triggers in place, which a file rebuilt by another program
+                    # (``.dump``, which copies no header) cannot claim
+                    # (services/sync/recuento.py trusts its sums at its first sync).
+                    conn.exec_driver_sql(f"PRAGMA user_version = {numero_de_archivo()}")
         except DatabaseError as exc:
             close_engine(self.engine)
             log.exception("No se pudo abrir la base de datos %s", path)

@@ -8,8 +8,10 @@ header (``PRAGMA user_version``, which ``.dump`` does not copy), recorded outsid
 twice, as the audit chain's last link is (``services/empresas/bitacora.py``): in the catalog
 and in the OS keyring (a copy the catalog's file cannot bring along). Another file's rows are
 all the recount trusts (its states without a row may be rows it lost). A file with nothing
-recorded (a new store, the first sync since the check exists) has its sums compared with its
-rows, as at the weekly recount, before its identity is recorded.
+recorded has its sums compared with its rows, as at the weekly recount, before its identity is
+recorded (the first sync since the check exists, a file without a header number); but a store
+with the number the app wrote as it created it is a file whose every row was written with the
+sums' triggers in place (a new store's first sync, a byte copy of one): trusted as its own.
 
 The sums of a file that is its own can still be wrong (rows inserted with the triggers dropped
 by hand): a full recount every week catches the rest (``recuento.py``)."""
@@ -18,13 +20,12 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets as random
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.sync.estado import EstadoSync
-from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.db import Store, numero_de_archivo
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,12 @@ class IdentidadArchivo:
     def _numero(self) -> int:
         with self._store.engine.connect() as connection:
             return int(connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+
+    def numerado(self) -> bool:
+        """Whether the file has a header number: the app writes one as it creates a store
+        (``store/db.py``) or records its identity; a file another program rebuilt (``.dump``
+        read into a new file) has none."""
+        return self._numero() != 0
 
     def actual(self) -> str:
         """This file's identity: "file number:header number"."""
@@ -95,11 +102,9 @@ class IdentidadArchivo:
     def registrar(self) -> None:
         """This file's identity recorded (once its sums were counted from its rows); a file
         without its own header number gets one."""
-        if not self._numero():
+        if not self.numerado():
             with self._store.engine.begin() as connection:
-                connection.exec_driver_sql(
-                    f"PRAGMA user_version = {random.randbelow(2**31 - 1) + 1}"
-                )
+                connection.exec_driver_sql(f"PRAGMA user_version = {numero_de_archivo()}")
         actual = self.actual()
         if self._catalogo is not None:
             self._catalogo.escribir(**{self._llave: actual})

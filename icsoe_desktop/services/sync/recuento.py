@@ -1,7 +1,8 @@
 """The kept sums and counts recounted from the rows when they cannot be trusted, at the start
 of a sync (before the push reads the unsent counts and the drift check compares the sums): a
-file that is not the one recorded (``identidad.py``), a file with nothing recorded yet, and
-once a week any file (sums wrong in the recorded file itself). The work is
+file that is not the one recorded (``identidad.py``), a file with nothing recorded yet and no
+header number (one the app created has it: trusted, a store's first sync reads none of its
+rows), and once a week any file (sums wrong in the recorded file itself). The work is
 ``store/recuento.py``'s."""
 
 from __future__ import annotations
@@ -42,8 +43,10 @@ class Recuento:
         or, read only and paced (``RECOUNT_PACE``), compared with the rows once a week and
         counted again when they differ. Whether they differed; None when they could not be
         counted (the store busy with another writer, an import), so not to be trusted yet.
-        A file with no identity recorded (a new store, the first sync since the check exists)
-        is compared as at the weekly recount, its states trusted, and its identity recorded."""
+        A file with no identity recorded is compared as at the weekly recount, its states
+        trusted, and its identity recorded; but one with the header number the app wrote as
+        it created the store (a new store's first sync) is trusted as its own, as within a week
+        of its last recount."""
         if self._store.solo_lectura:  # its audit log was altered: neither written nor trusted
             return None
         now = self._clock()
@@ -53,6 +56,10 @@ class Recuento:
             last = self._estado.leer("recuento_at")
             if last and now - datetime.fromisoformat(last) < RECOUNT_EVERY:
                 return False
+        if identidad == SIN_REGISTRO and self._identidad.numerado():
+            self._identidad.registrar()
+            self._estado.escribir(recuento_at=now.isoformat())
+            return False
         if identidad != OTRO:
             with self._store.session() as session:
                 connection = session.connection()
