@@ -208,17 +208,27 @@ def _prioridad(pid: int | None = None) -> int:
     """A process's priority (None: this one's): its nice value, or its Windows class."""
     if sys.platform == "win32":
         import ctypes
+        from ctypes import wintypes
 
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        if pid is None:
-            return int(kernel32.GetPriorityClass(kernel32.GetCurrentProcess()))
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        kernel32 = ctypes.WinDLL("kernel32")  # type: ignore[attr-defined]
+        # Typed: a handle is pointer-wide, which ctypes' default int would cut (the class then
+        # read as 0, «failed», for any process).
+        kernel32.OpenProcess.restype = wintypes.HANDLE
+        kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+        kernel32.GetPriorityClass.restype = wintypes.DWORD
+        kernel32.GetPriorityClass.argtypes = (wintypes.HANDLE,)
+        kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+        # PROCESS_QUERY_LIMITED_INFORMATION, for this process as for the others.
+        handle = kernel32.OpenProcess(0x1000, False, os.getpid() if pid is None else pid)
         if not handle:
             raise OSError(pid)  # ended
         try:
-            return int(kernel32.GetPriorityClass(handle))
+            clase = int(kernel32.GetPriorityClass(handle))
         finally:
             kernel32.CloseHandle(handle)
+        if not clase:
+            raise OSError(pid)  # ended meanwhile
+        return clase
     return os.getpriority(os.PRIO_PROCESS, 0 if pid is None else pid)
 
 
@@ -450,21 +460,3 @@ def test_a_process_that_fails_is_told_and_none_outlives_the_app(
     assert _terminado(retenida.pid)
     assert retenida.esperar(lambda: True) != copia_aparte.GUARDADA
     assert obra.vivas() == []
-
-
-def _prioridad(pid: int | None = None) -> int:
-    """A process's priority (None: this one's): its nice value, or its Windows class."""
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        if pid is None:
-            return int(kernel32.GetPriorityClass(kernel32.GetCurrentProcess()))
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            raise OSError(pid)  # ended
-        try:
-            return int(kernel32.GetPriorityClass(handle))
-        finally:
-            kernel32.CloseHandle(handle)
-    return os.getpriority(os.PRIO_PROCESS, 0 if pid is None else pid)
