@@ -115,6 +115,16 @@ NOT_ON_WINDOWS = {
         "a scratch copy of the repository, made with git, which the Windows run does not have"
     ),
 }
+# The find engine's answers held to SQL's over many finds, filters and orders (`mismo_sql`): each
+# compares what the copy, the kept orders and the parts answer with SQLite's own ORDER BY, the
+# same SQLite on every platform. The Windows run leaves them to Linux; the processes and files
+# behind those sources run there in their own tests (copia_aparte, tramos, espejo_guardado,
+# vigencia).
+MISMO_SQL = (
+    "services/test_movimientos_buscar_orden.py::",
+    "services/test_movimientos_espejo.py::test_any_find_under_any_panel_filter_is_counted_alike",
+    "services/test_movimientos_espejo_columnas.py::test_the_middle_of_a_sorted_find_from_memory",
+)
 # Modules of tests/domain that only compute on Python values (`pure`): no file or path, process,
 # keyring or store, no time zone or clock, no randomness of the OS, no text encoding the OS
 # picks (console, locale, file names), no certificate, key or password cryptography (OpenSSL and
@@ -242,6 +252,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.gui)
         if path.is_relative_to(TESTS) and path.relative_to(TESTS).as_posix() in PURE:
             item.add_marker(pytest.mark.pure)
+        if path.is_relative_to(TESTS):
+            test_id = path.relative_to(TESTS).as_posix() + "::" + item.name
+            if test_id.startswith(MISMO_SQL):
+                item.add_marker(pytest.mark.mismo_sql)
         if SYNC_TESTS in path.parents:
             # A PostgreSQL cluster started (initdb) and real servers: left out of the quick loop.
             for mark in sorted(SYNC_MARKS):

@@ -60,7 +60,7 @@ def _config(expression: str) -> Any:
     [
         "not slow",  # the quick loop
         "not gui and not postgres",
-        "not gui and not postgres and not pure",  # the Windows run
+        "not gui and not postgres and not pure and not mismo_sql",  # the Windows run
         "not (slow or gui)",
         "not slow and not end2end",
         "not slow and gui(x=1)",  # its arguments are never asked for a sync test
