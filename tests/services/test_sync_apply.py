@@ -31,9 +31,9 @@ from tests.store.test_sumas import assert_kept_equal_scanned
 TODAY = date(2026, 11, 22)
 
 
-def apply_page(session, wire: list[dict], now, **kwargs):
+def apply_page(session, wire: list[dict], now, huellas: list | None = None, **kwargs):
     """``apply_remote`` of a page as a server sends it: column by column, one group per table
-    and set of columns."""
+    and set of columns; ``huellas``: each row's content fingerprint, sent beside it."""
     stored = [
         (
             r["table"],
@@ -46,6 +46,8 @@ def apply_page(session, wire: list[dict], now, **kwargs):
         )
         for r in wire
     ]
+    if huellas is not None:
+        stored = [(*row, h) for row, h in zip(stored, huellas, strict=True)]
     return apply_remote(session, sync_wire.pulled_groups(stored), now, **kwargs)
 
 
@@ -407,24 +409,13 @@ def test_a_fingerprint_from_the_server_is_kept_only_where_it_is_this_desktops_ro
         row["seq"] = seq
     short = copy.deepcopy(wire[5])  # a server at another schema: a column more
     short["data"]["columna_nueva"] = "de otra versión"
-    stored = [
-        (
-            r["table"],
-            r["uuid"],
-            r["seq"],
-            r["version"],
-            datetime.fromisoformat(r["updated_at"]),
-            r["deleted"],
-            r["data"],
-            h,
-        )
-        for r, h in zip([*wire[:5], short], [*sent, *garbage[:3], sent[0]], strict=True)
-    ]
     (tmp_path / "otro").mkdir()
     other = open_services(tmp_path / "otro", clock)
     try:
         with other.store.session() as session:
-            report = apply_remote(session, sync_wire.pulled_groups(stored), clock())
+            report = apply_page(
+                session, [*wire[:5], short], clock(), huellas=[*sent, *garbage[:3], sent[0]]
+            )
             session.commit()
         assert report.applied == 6
         kept = _kept_huellas(other)
