@@ -35,9 +35,9 @@ APP = textwrap.dedent(
 )
 
 
-def run_app(home: Path, **env: str) -> dict:
-    """The app's SecretsService in a process of its own, in a home with no OS keyring: no test
-    backend named, no desktop session bus (Secret Service, KWallet)."""
+def sin_llavero(home: Path, **env: str) -> dict[str, str]:
+    """This environment in ``home``, with no OS keyring: no test backend named, no desktop
+    session bus (Secret Service, KWallet); ``env`` added."""
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -45,6 +45,12 @@ def run_app(home: Path, **env: str) -> dict:
     }
     clean.update(HOME=str(home), XDG_DATA_HOME=str(home / "datos"), **env)
     clean["XDG_CONFIG_HOME"] = str(home / "config")
+    return clean
+
+
+def run_app(home: Path, **env: str) -> dict:
+    """The app's SecretsService in a process of its own, in a home with no OS keyring."""
+    clean = sin_llavero(home, **env)
     done = subprocess.run(
         [sys.executable, "-c", APP], capture_output=True, text=True, env=clean, timeout=120
     )
@@ -130,13 +136,7 @@ def test_the_systems_own_keyring_is_taken_without_keyrings_walk_of_every_backend
     path) never ran, nor a probe of another system's keyring."""
     home = tmp_path / "casa"
     (home / "datos").mkdir(parents=True)
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")
-    }
-    clean.update(HOME=str(home), XDG_DATA_HOME=str(home / "datos"))
-    clean["XDG_CONFIG_HOME"] = str(home / "config")
+    clean = sin_llavero(home)
     script = (
         "printf prueba | gnome-keyring-daemon --unlock --components=secrets >/dev/null "
         '&& exec "$0" -c "$1"'
@@ -220,13 +220,7 @@ def test_without_a_session_bus_there_is_no_keyring_and_keyring_is_not_even_loade
     a session's socket is there, its keyrings are probed (none answers on it here)."""
     runtime = tmp_path / "sesion"
     runtime.mkdir()
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")
-    }
-    clean.update(XDG_RUNTIME_DIR=str(runtime), XDG_DATA_HOME=str(tmp_path / "datos"))
-    clean["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    clean = sin_llavero(tmp_path, XDG_RUNTIME_DIR=str(runtime))
     done = subprocess.run(
         [sys.executable, "-c", SIN_SESION, str(runtime)],
         capture_output=True,
