@@ -225,7 +225,7 @@ def _trusted(table: SyncedTable, group: sync_wire.PulledGroup) -> sync_wire.Pull
         and len(group["columns"]) == len(table.codecs)
         and set(group["columns"]) == set(table.codecs)
     ):
-        taken = [h if type(h) is int and 0 <= h < sync_wire.SUM_MODULUS else None for h in sent]
+        taken = list(map(_huella_de, sent))
     trusted = cast(sync_wire.PulledGroup, {k: v for k, v in group.items() if k != "huella"})
     if taken is not None:
         trusted["huella"] = taken
@@ -642,10 +642,9 @@ _RECORD_RESULTS = (
 _RESULT_FIELDS = itemgetter("table", "uuid", "seq", "version")
 
 
-def _huella(result: sync_wire.PushResult) -> int | None:
-    """The fingerprint a push result gives, where it is one (a server that sends none, or
-    anything else: None, computed by the content check)."""
-    value = result.get("huella")
+def _huella_de(value: Any) -> int | None:
+    """``value`` where it is a content fingerprint the server could have sent (a number in
+    range, not a bool); anything else None, computed by the content check."""
     return value if type(value) is int and 0 <= value < sync_wire.SUM_MODULUS else None
 
 
@@ -665,7 +664,8 @@ def record_push_results(
         results = [result for result in results if not result.get("rechazo")]
     for result in results:
         name, row_uuid, seq, version = _RESULT_FIELDS(result)
-        per_table.setdefault(name, []).append((row_uuid, seq, version, _huella(result)))
+        huella = _huella_de(result.get("huella"))  # None from a server that sends none
+        per_table.setdefault(name, []).append((row_uuid, seq, version, huella))
     for name, answered in per_table.items():
         table = by_name(name)
         if table is None:
