@@ -250,18 +250,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = Path(item.path).resolve()
         if TESTS / "gui" in path.parents or GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gui)
-        if path.is_relative_to(TESTS) and path.relative_to(TESTS).as_posix() in PURE:
+        module = path.relative_to(TESTS).as_posix() if path.is_relative_to(TESTS) else ""
+        test_id = f"{module}::{item.name}"  # as PURE, MISMO_SQL and NOT_ON_WINDOWS name it
+        if module in PURE:
             item.add_marker(pytest.mark.pure)
-        if path.is_relative_to(TESTS):
-            test_id = path.relative_to(TESTS).as_posix() + "::" + item.name
-            if test_id.startswith(MISMO_SQL):
-                item.add_marker(pytest.mark.mismo_sql)
+        if module and test_id.startswith(MISMO_SQL):
+            item.add_marker(pytest.mark.mismo_sql)
         if SYNC_TESTS in path.parents:
             # A PostgreSQL cluster started (initdb) and real servers: left out of the quick loop.
             for mark in sorted(SYNC_MARKS):
                 item.add_marker(mark)
         if sys.platform == "win32":
-            test_id = path.relative_to(TESTS).as_posix() + "::" + item.name
             for prefix, reason in NOT_ON_WINDOWS.items():
                 if test_id.startswith(prefix):
                     item.add_marker(pytest.mark.skip(reason=f"En Windows no: {reason}"))
