@@ -4,7 +4,6 @@ one way to read a credential file (certificates, keys, .pfx, a CA's certificate)
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 from collections.abc import Iterator
@@ -98,6 +97,8 @@ def read_json_object(path: Path, instead: str, max_bytes: int | None = None) -> 
     except OSError as exc:
         log.warning("No se pudo leer %s: %s; %s", path, exc, instead)
         return {}
+    import json  # not on the way to the login (services/carpeta_datos.py imports this module)
+
     try:
         todo = json.loads(texto)
     except (json.JSONDecodeError, RecursionError) as exc:

@@ -13,9 +13,8 @@ the switch (``CON_LLAVE``); after it every link must be keyed.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
+# hashlib (it loads OpenSSL), hmac and json are imported by the functions: the login's opening
+# imports this module (services/llave_bitacora.py) before Continuar answers and links nothing.
 
 ESLABON = "bitacora_eslabon"  # the SQL function the trigger calls
 ORIGEN = ""  # the link before the first entry
@@ -44,6 +43,10 @@ def eslabon(
     ``previo``; the JSON list keeps the fields apart (no «a|b» equal to «a|» + «b»). With
     ``llave``, the HMAC under it (``CON_LLAVE`` + hex); without, the plain SHA-256 of the
     chains made before the key."""
+    import hashlib
+    import hmac
+    import json
+
     datos = json.dumps(
         [previo or ORIGEN, uuid, at, actor, action, target, detail], ensure_ascii=False
     ).encode("utf-8")
@@ -58,6 +61,8 @@ def con_llave(link: str) -> bool:
 
 def huella(llave: bytes) -> str:
     """What names a key without revealing it (a message, the log)."""
+    import hashlib
+
     return hashlib.sha256(b"icsoe-desktop bitacora " + llave).hexdigest()[:16]
 
 

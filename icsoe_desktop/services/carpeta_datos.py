@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets as random
 from contextlib import closing
 from pathlib import Path
 
@@ -40,7 +39,9 @@ def identidad(data_dir: Path) -> str:
         return leida
     if leida:  # garbled by hand: its keys come back with the folder's recovery code
         log.warning("Identidad de la carpeta de datos ilegible en %s: se hace otra", path)
-    nueva = random.token_hex(16)
+    from secrets import token_hex  # hashlib loads OpenSSL: not on the way to the login
+
+    nueva = token_hex(16)
     write_bytes_atomic(path, f"{nueva}\n".encode("ascii"))
     return nueva
 

@@ -15,7 +15,6 @@ The installation stops with :data:`MSG_FALTA`, which names the recovery (docs/ad
 from __future__ import annotations
 
 import logging
-import secrets as random
 from contextlib import closing
 from pathlib import Path
 
@@ -161,7 +160,9 @@ def llave_nueva(catalogo: Path, actor: str, secrets: SecretsService | None = Non
         raise DomainError("llave_bitacora_presente", MSG_PRESENTE)
     if not secrets.available():
         raise DomainError("sin_llavero", NO_KEYRING_MESSAGE)
-    llave = random.token_bytes(LARGO_LLAVE)
+    from secrets import token_bytes  # hashlib loads OpenSSL: not at every start-up
+
+    llave = token_bytes(LARGO_LLAVE)
     secrets.set(KEYRING_SCOPE, cuenta, llave.hex())
     usar(catalogo, secrets)
     detalle = MSG_LLAVE_NUEVA.format(huella=huella(llave))

@@ -11,7 +11,6 @@ no key (None); otherwise a new one is made and kept there."""
 from __future__ import annotations
 
 import logging
-import secrets as random
 import threading
 
 from icsoe_desktop.domain.errors import DomainError
@@ -78,7 +77,9 @@ class LlaveDeLlavero:
         if not self._secrets.available():
             log.warning("Sin llavero del sistema: %s", self.sin_llavero)
             return None
-        llave = random.token_bytes(self.largo)
+        from secrets import token_bytes  # only for a new key (hashlib loads OpenSSL)
+
+        llave = token_bytes(self.largo)
         try:
             self._secrets.set(self.scope, cuenta, llave.hex())
         except DomainError:  # the keyring refused it: as without a keyring

@@ -17,16 +17,12 @@ a key proven to open the folder's stores, and a file it replaces is kept beside 
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import logging
 import os
-import secrets as random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services import carpeta_datos
 from icsoe_desktop.services.secrets import SecretsService
@@ -38,6 +34,10 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.acceso.permisos import Permisos
     from icsoe_desktop.services.audit import AuditService
     from icsoe_desktop.store.db import Store
+
+# hashlib (OpenSSL), json, secrets and the roles are imported where they are used: without an OS
+# keyring, the login's opening in the background (services/llave_almacen.py) uses none of them,
+# and each is milliseconds on the way to a usable login (bench/startup.py).
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +85,21 @@ def _en_grupos(simbolos: str) -> str:
 
 
 def codigo_nuevo() -> str:
-    return _en_grupos("".join(random.choice(ALFABETO) for _ in range(GRUPOS * LARGO_GRUPO)))
+    from secrets import choice
+
+    return _en_grupos("".join(choice(ALFABETO) for _ in range(GRUPOS * LARGO_GRUPO)))
+
+
+def _sha256(datos: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(datos).hexdigest()
 
 
 def huella(llave: bytes) -> str:
     """Names the sealed key without revealing it: whether the file seals the key in use is
     known without scrypt's cost at each start-up."""
-    return hashlib.sha256(b"icsoe-desktop llave de almacen " + llave).hexdigest()[:16]
+    return _sha256(b"icsoe-desktop llave de almacen " + llave)[:16]
 
 
 def normalizar(texto: str) -> str | None:
@@ -145,12 +153,11 @@ def sellar(llave: bytes, codigo: str, bitacora: bytes | None = None) -> dict[str
 
 def huella_codigo(codigo: str) -> str:
     """Names the code a file was sealed under (the code's 120 bits make it no help to guess)."""
-    digesto = hashlib.sha256(b"icsoe-desktop codigo de recuperacion " + codigo.encode())
-    return digesto.hexdigest()[:16]
+    return _sha256(b"icsoe-desktop codigo de recuperacion " + codigo.encode())[:16]
 
 
 def huella_bitacora(llave: bytes) -> str:
-    return hashlib.sha256(b"icsoe-desktop llave de la bitacora " + llave).hexdigest()[:16]
+    return _sha256(b"icsoe-desktop llave de la bitacora " + llave)[:16]
 
 
 def abrir_ambas(datos: dict[str, object], codigo: str) -> tuple[bytes, bytes | None] | None:
@@ -187,6 +194,8 @@ def abrir(datos: dict[str, object], codigo: str) -> bytes | None:
 
 
 def _leer_archivo(path: Path) -> dict[str, object] | None:
+    import json
+
     try:
         datos = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -213,7 +222,7 @@ def _apartar(data_dir: Path) -> None:
         contenido = actual.read_bytes()
     except OSError:
         return
-    nombre = hashlib.sha256(contenido).hexdigest()[:16]
+    nombre = _sha256(contenido)[:16]
     destino = data_dir / f"{ARCHIVO}.{nombre}{ANTERIOR}"
     if not destino.exists():
         write_bytes_atomic(destino, contenido)
@@ -225,6 +234,8 @@ def _escribir(data_dir: Path, datos: dict[str, object]) -> None:
     viejos = leer(data_dir)
     if viejos is None or any(viejos.get(k) != datos[k] for k in ("huella", "codigo")):
         _apartar(data_dir)
+    import json
+
     write_bytes_atomic(data_dir / ARCHIVO, json.dumps(datos).encode("utf-8"))
 
 
@@ -384,7 +395,7 @@ MSG_NO_CONFIRMADO = (
 
 
 def _digesto(codigo: str) -> str:
-    return hashlib.sha256(b"icsoe-desktop codigo confirmado " + codigo.encode()).hexdigest()
+    return _sha256(b"icsoe-desktop codigo confirmado " + codigo.encode())
 
 
 class CodigoRecuperacion:
@@ -401,6 +412,8 @@ class CodigoRecuperacion:
         self._carpeta = catalogo.path.parent  # the data folder whose code this is
 
     def mostrar(self, actor: str | None) -> str:
+        from icsoe_desktop.domain.roles import Accion
+
         self._permisos.exigir(actor, Accion.CODIGO_RECUPERACION)
         codigo = self._codigo()
         if not codigo:
@@ -420,6 +433,8 @@ class CodigoRecuperacion:
     def por_confirmar(self, actor: str | None) -> bool:
         """Whether ``actor`` administers and its installation's code was never confirmed (a new
         code, made with a new key, is pending again)."""
+        from icsoe_desktop.domain.roles import Accion
+
         if not self._permisos.puede(actor, Accion.CODIGO_RECUPERACION):
             return False
         codigo = self._codigo()
@@ -428,6 +443,8 @@ class CodigoRecuperacion:
 
     def confirmar(self, actor: str | None, ultimo_grupo: str) -> None:
         """The administrator proves the code was kept by typing its last group (audited)."""
+        from icsoe_desktop.domain.roles import Accion
+
         self._permisos.exigir(actor, Accion.CODIGO_RECUPERACION)
         codigo = self._codigo()
         if not codigo:
