@@ -49,10 +49,9 @@ MSG_NO_VOLVER_A_PREGUNTAR = "No volver a preguntar para esta empresa"
 
 def _open_sign_in(data_dir: Path) -> tuple[IdseSignIn, Usuarios] | None:
     """With what the login shows of its users: read here, off the GUI thread."""
-    from icsoe_desktop.services.acceso.idse_sign_in import open_sign_in
+    from icsoe_desktop.services.acceso.idse_sign_in import open_sign_in_with_users
 
-    sign_in = open_sign_in(data_dir)
-    return None if sign_in is None else (sign_in, sign_in.usuarios())
+    return open_sign_in_with_users(data_dir)
 
 
 def _open_services(data_dir: Path, log_path: Path | None, clock: Clock | None) -> Services:

@@ -32,7 +32,7 @@ def identidad(data_dir: Path) -> str:
     """The folder's id, made (and written whole) the first time it is asked for."""
     path = data_dir / ARCHIVO
     try:
-        leida = path.read_text(encoding="ascii").strip()
+        leida = path.read_bytes().decode("ascii").strip()  # no codec to look up (import)
     except (OSError, ValueError):
         leida = ""
     if _FORMA.fullmatch(leida):

@@ -207,15 +207,18 @@ def revision(path: Path) -> str | None:
         return None  # and no empty file is created: the full opening builds the store
     try:
         with closing(connect(path)) as connection:
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            return revision_of(connection)
     except cifrado.Error:
         return None
+
+
+def revision_of(connection: sqlite3.Connection) -> str | None:
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     return row[0] if row else None
 
 
-def has_rows(path: Path, table: str) -> bool:
-    with closing(connect(path)) as connection:
-        return connection.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+def has_rows(connection: sqlite3.Connection, table: str) -> bool:
+    return connection.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
 
 
 @contextmanager

@@ -13,32 +13,42 @@ only the reads and writes. The empresa's grant is checked once the services are 
 from __future__ import annotations
 
 from contextlib import closing
-from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from icsoe_desktop.domain.clock import Clock, utcnow
-from icsoe_desktop.domain.emails import normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.paths import CATALOGO_FILE, DATABASE_FILE
-from icsoe_desktop.services.acceso import sign_in
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import cifrado, plain
 from icsoe_desktop.store.migrations import HEAD_REVISION
 
 if TYPE_CHECKING:
     import sqlite3
+    from datetime import datetime
+
+    from icsoe_desktop.services.acceso.sign_in import SignInTexts
 
 MSG_CREDENCIALES = (
     "El usuario o la contraseña son incorrectos o no corresponden entre sí. "
     "Verifica la información e intenta nuevamente."
 )
-SIGN_IN = sign_in.SignInTexts(
-    vacias="Captura el usuario (correo electrónico) y la contraseña.",
-    credenciales=MSG_CREDENCIALES,
-    fallido="inicio_sesion_fallido",
-    bloqueado="usuario_bloqueado",
-    nombre_en_bloqueo=True,
-)
+
+
+@cache
+def _textos() -> SignInTexts:
+    """The sign-in's texts and audit actions. The rules they go with (sign_in.py, the throttle,
+    the e-mail's normal form) are imported at the first Continuar: the opening before it, in
+    the background on the way to a usable login, reads the users only (bench/startup.py)."""
+    from icsoe_desktop.services.acceso.sign_in import SignInTexts
+
+    return SignInTexts(
+        vacias="Captura el usuario (correo electrónico) y la contraseña.",
+        credenciales=MSG_CREDENCIALES,
+        fallido="inicio_sesion_fallido",
+        bloqueado="usuario_bloqueado",
+        nombre_en_bloqueo=True,
+    )
 
 
 class SignedIn(NamedTuple):
@@ -69,27 +79,18 @@ class IdseSignIn:
 
     def usuarios(self) -> Usuarios:
         """What the login shows of the users, in one connection (each opening parses the
-        store's schema: ~2 ms on the way to a usable login)."""
+        store's schema: ~1.5 ms on the way to a usable login)."""
         with closing(plain.connect(self.path)) as connection:
-            rows = connection.execute(
-                "SELECT usuario FROM idse_users WHERE deleted = 0 AND habilitado = 1 "
-                "ORDER BY usuario LIMIT 2"
-            ).fetchall()
-            ninguno = (
-                not rows
-                and connection.execute(
-                    "SELECT 1 FROM idse_users WHERE deleted = 0 LIMIT 1"
-                ).fetchone()
-                is None
-            )
-        return Usuarios(rows[0][0] if len(rows) == 1 else "", ninguno)
+            return _usuarios(connection)
 
     def default_usuario(self) -> str:
         return self.usuarios().sugerido
 
     def authenticate(self, usuario: str, contrasena: str) -> SignedIn:
+        from icsoe_desktop.domain.emails import normalize_email
+
         usuario = normalize_email(usuario)
-        SIGN_IN.check_filled(usuario, contrasena)
+        _textos().check_filled(usuario, contrasena)
         now = self._clock()
         # The audit key first: a key missing from the keyring is said as such (not as a
         # database failure from inside the audit trigger).
@@ -104,7 +105,10 @@ class IdseSignIn:
     def _check(
         self, connection: sqlite3.Connection, usuario: str, contrasena: str, now: datetime
     ) -> SignedIn | AuthenticationError:
-        key = SIGN_IN.key(usuario)
+        from icsoe_desktop.services.acceso import sign_in
+
+        textos = _textos()
+        key = textos.key(usuario)
         row = connection.execute(
             "SELECT failures, locked_until, last_failure_at FROM login_throttle WHERE usuario = ?",
             (key,),
@@ -120,7 +124,7 @@ class IdseSignIn:
             (usuario,),
         ).fetchone()
         refusal = sign_in.decide(
-            SIGN_IN, usuario, contrasena, user[0] if user else None, throttle, now
+            textos, usuario, contrasena, user[0] if user else None, throttle, now
         )
         if refusal is not None:
             if (counted := refusal.counted) is not None:
@@ -159,12 +163,35 @@ class IdseSignIn:
         plain.add_audit(connection, self._clock(), usuario, action, usuario, detail)
 
 
+def _usuarios(connection: sqlite3.Connection) -> Usuarios:
+    rows = connection.execute(
+        "SELECT usuario FROM idse_users WHERE deleted = 0 AND habilitado = 1 "
+        "ORDER BY usuario LIMIT 2"
+    ).fetchall()
+    ninguno = (
+        not rows
+        and connection.execute("SELECT 1 FROM idse_users WHERE deleted = 0 LIMIT 1").fetchone()
+        is None
+    )
+    return Usuarios(rows[0][0] if len(rows) == 1 else "", ninguno)
+
+
 def open_sign_in(data_dir: Path, clock: Clock = utcnow) -> IdseSignIn | None:
+    """``open_sign_in_with_users``'s sign-in."""
+    opened = open_sign_in_with_users(data_dir, clock)
+    return None if opened is None else opened[0]
+
+
+def open_sign_in_with_users(
+    data_dir: Path, clock: Clock = utcnow
+) -> tuple[IdseSignIn, Usuarios] | None:
     """The sign-in of ``data_dir``'s catalog when it can answer now: the catalog exists at the
     current schema with its first empresa registered, or the data dir is new (its catalog is
     copied from the template; no user yet). None when it must wait for the full opening: a
     migration to run, the upgrade of a one-company data dir (its users are copied into the
-    catalog then), or a damaged file (that opening says so in Spanish)."""
+    catalog then), or a damaged file (that opening says so in Spanish). With it, what the
+    login shows of the users (``IdseSignIn.usuarios``), read in the connection that read the
+    schema's revision: one parse of the catalog's schema on the way to a usable login."""
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.services import llave_almacen
 
@@ -177,11 +204,18 @@ def open_sign_in(data_dir: Path, clock: Clock = utcnow) -> IdseSignIn | None:
     if not path.exists() and legacy.exists():
         return None  # services/empresas/primera.py copies the users first
     plain.copy_template(path, synced=False)
-    if plain.revision(path) != HEAD_REVISION:
+    if not path.is_file():
+        return None  # and no empty file is created: the full opening builds the store
+    try:
+        with closing(plain.connect(path)) as connection:
+            if plain.revision_of(connection) != HEAD_REVISION:
+                return None
+            if legacy.exists() and not plain.has_rows(connection, "empresas"):
+                return None  # an upgrade interrupted before its users were copied
+            usuarios = _usuarios(connection)
+    except cifrado.Error:  # not a store, or damaged: the full opening says so
         return None
-    if legacy.exists() and not plain.has_rows(path, "empresas"):
-        return None  # an upgrade interrupted before its users were copied
     from icsoe_desktop.services import llave_bitacora
 
     llave_bitacora.usar(path)  # read from the keyring at the first entry written
-    return IdseSignIn(path, clock)
+    return IdseSignIn(path, clock), usuarios
