@@ -155,9 +155,9 @@ def revisar(ruta: Path, editores: Sequence[x509.Certificate], ahora: datetime) -
 def _soltar(pe: Any) -> None:
     """The file's map released (on Windows it locks the file a refusal deletes). Not
     ``pe.close()``: pefile's also runs a full garbage collection, which walks every object
-    of the app (a quarter of a second and more, at each check) on whichever thread checks
-    the update, where gui/kit/recolector.py keeps collections off. A PE opened from a path
-    always holds its file as an mmap."""
+    the process holds, at each check, on whichever thread checks the update, where
+    gui/kit/recolector.py keeps collections off. A PE opened from a path always holds its
+    file as an mmap."""
     pe.__data__.close()
 
 
