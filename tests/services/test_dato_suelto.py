@@ -183,12 +183,13 @@ def test_a_wide_long_sheet_is_read_whole_and_as_openpyxl_reads_it(monkeypatch):
     references only), and every value comes as openpyxl, which holds no grid, gives it."""
     from icsoe_desktop.services.archivos import xlsx_reader
 
-    header = [f"Columna {i}" for i in range(40)]
-    rows = [header, *([f"{r}-{c}" if c % 3 else r * 40 + c for c in range(40)]
-                      for r in range(12_000))]  # fmt: skip
+    # To column AB and row 10,001: past Z and past 10,000, the last cell a number.
+    header = [f"Columna {i}" for i in range(28)]
+    rows = [header, *([f"{r}-{c}" if c % 3 else r * 28 + c for c in range(28)]
+                      for r in range(10_000))]  # fmt: skip
     data = xlsxwriter_bytes(rows)
     read = _rows(data)
-    assert len(read) == 12_001 and read[-1][1][39] == 11_999 * 40 + 39
+    assert len(read) == 10_001 and read[-1][1][27] == 9_999 * 28 + 27
     monkeypatch.setattr(xlsx_reader, "CALAMINE_MAX_SHEET_BYTES", 0)
     assert read == _rows(data)
 

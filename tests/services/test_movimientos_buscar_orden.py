@@ -8,6 +8,7 @@ after the store changes."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date
 
@@ -32,6 +33,7 @@ PANELES = {
 ORDENES = ("primer_apellido", "curp", "fecha", "sbc")
 
 
+@functools.cache  # the same rows come in every order, panel and plan: each worked out once
 def _finds(text: str, row: tuple) -> bool:
     """What the clerk expects ``text`` to find in a grid row, worked out here on its own."""
     t = termino(text)

@@ -82,7 +82,8 @@ def test_right_after_the_click_a_far_page_by_any_other_column_is_the_page_sql_so
     services, lejos, monkeypatch
 ):
     usadas = _usadas(monkeypatch)
-    _store(services)
+    # As many movements as give each column more than 10 far pages (14 of its 36).
+    _store(services, 2_000)
     movimientos_svc = services.movimientos
     _construida(movimientos_svc)
     _cortadas(movimientos_svc)

@@ -149,7 +149,16 @@ def revisar(ruta: Path, editores: Sequence[x509.Certificate], ahora: datetime) -
         log.warning("Firma Authenticode ilegible en %s: %r", ruta, exc)
         raise _rechazo("firma_invalida", nombre, "trae una firma Authenticode ilegible.") from exc
     finally:
-        pe.close()
+        _soltar(pe)
+
+
+def _soltar(pe: Any) -> None:
+    """The file's map released (on Windows it locks the file a refusal deletes). Not
+    ``pe.close()``: pefile's also runs a full garbage collection, which walks every object
+    the process holds, at each check, on whichever thread checks the update, where
+    gui/kit/recolector.py keeps collections off. A PE opened from a path always holds its
+    file as an mmap."""
+    pe.__data__.close()
 
 
 def _revisar_pe(
