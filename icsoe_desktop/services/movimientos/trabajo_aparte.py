@@ -94,7 +94,9 @@ def _guardar_orden(
         if marca is None or marca[1] is None:
             return NO_GUARDADA  # nothing to name it by
         ids = orden_de_columna(conn, columna, movimientos_espejo.vivos(conn), seguir)
-        tramos = cortar_columna(conn, columna, (marca[0], marca[1]), ids)
+        # ``seguir`` between parts of each step: a pause while the clerk's questions are
+        # answered is kept within a millisecond of CPU, not after the step (~0.1 s each).
+        tramos = cortar_columna(conn, columna, (marca[0], marca[1]), ids, seguir)
     if not seguir():
         return PARADA
     guardados = tramos is not None and columnas_tramos.guardar(
@@ -102,7 +104,7 @@ def _guardar_orden(
     )
     if solo_tramos:
         return GUARDADA if guardados else NO_GUARDADA
-    leida = espejo_columnas.Columna.de(ids)
+    leida = espejo_columnas.Columna.de(ids, seguir=seguir)
     if not seguir():
         return PARADA
     # Without the places of the copy's entries: the app adds them, and keeps them.
