@@ -134,9 +134,8 @@ def _elegir(
 
 
 def _de_ancho(crudos: bytes, ancho: int, dentro: bytes) -> bytes:
-    """The records of ``ancho`` bytes of ``crudos`` whose byte in ``dentro`` is 1."""
-    if ancho == 1:
-        return bytes(compress(crudos, dentro))
+    """The records of ``ancho`` bytes (more than one: a single byte's rank is read last)
+    of ``crudos`` whose byte in ``dentro`` is 1."""
     tipo = {2: "H", 4: "I", 8: "Q"}[ancho]
     return _bytes(array(tipo, compress(_de_bytes(tipo, crudos), dentro)))
 
