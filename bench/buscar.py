@@ -56,7 +56,10 @@ machine's load next to its figures.
         [--solo {ventana,filtros,ordenes,clic,primer,fts}] [--columnas nombre,curp,...] [--carga N]
 
 ``--carga N``: N processes kept busy on the CPU at normal priority beside the measure (a loaded
-machine: what runs below the app's priority waits behind them), stopped at its end.
+machine: what runs below the app's priority waits behind them), stopped at its end; in this
+session, or each in one of its own with ``--sesiones`` (Linux shares the cores among sessions
+first: see ``_carga``). ``--etapas``: where the middle's wall time went (this thread's CPU
+and wait for a core, other threads', the processes apart's).
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 
@@ -293,7 +296,59 @@ def bench_clic(services, registro: str, only: set[str]) -> None:
             )
 
 
-def bench_primer(services, only: set[str], espera: float) -> None:
+def _hilos() -> dict[int, tuple[str, int, int, int]]:
+    """Each thread of this process: (name, ns on a core, ns waiting for one, times it was
+    put on a core) from Linux's ``schedstat``; empty elsewhere."""
+    hilos = {}
+    for tarea in Path("/proc/self/task").glob("*"):
+        try:
+            nombre = (tarea / "comm").read_text().strip()
+            cpu, espera, veces = (int(x) for x in (tarea / "schedstat").read_text().split())
+        except (OSError, ValueError):
+            continue
+        hilos[int(tarea.name)] = (nombre, cpu, espera, veces)
+    return hilos
+
+
+def _apartes() -> dict[int, int]:
+    """The processes apart doing a job now: ns on a core each (``schedstat``)."""
+    from icsoe_desktop.services.aparte import obra
+
+    suyos = {}
+    for pid in obra.vivas():
+        with suppress(OSError, ValueError):
+            suyos[pid] = int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    return suyos
+
+
+def _etapas(pedir: Callable[[], object]) -> tuple[float, str]:
+    """``pedir()``'s wall ms and where it went: this thread's CPU and its wait for a core
+    (ms) and how many times it was put on one (each a hand-off: a wake-up waits for a core
+    under load), the other threads' CPU by name, the processes apart's CPU meanwhile."""
+    import threading
+
+    antes, apartes = _hilos(), _apartes()
+    start = time.perf_counter()
+    pedir()
+    wall = (time.perf_counter() - start) * 1000
+    despues, apartes_despues = _hilos(), _apartes()
+    yo = threading.get_native_id()
+    partes = []
+    otros: dict[str, float] = {}
+    for tid, (nombre, cpu, espera, veces) in despues.items():
+        previo = antes.get(tid, (nombre, 0, 0, 0))
+        d_cpu, d_espera = (cpu - previo[1]) / 1e6, (espera - previo[2]) / 1e6
+        if tid == yo:
+            partes.append(f"CPU {d_cpu:.0f} espera {d_espera:.0f} veces {veces - previo[3]}")
+        elif d_cpu >= 0.5:
+            otros[nombre] = otros.get(nombre, 0.0) + d_cpu
+    partes.append("otros hilos " + (", ".join(f"{n} {c:.0f}" for n, c in otros.items()) or "0"))
+    aparte = sum(c - apartes.get(p, c) for p, c in apartes_despues.items()) / 1e6
+    partes.append(f"aparte {aparte:.0f}")
+    return wall, "; ".join(partes)
+
+
+def bench_primer(services, only: set[str], espera: float, etapas: bool = False) -> None:
     """The first click on each column of «ma» (285,570 rows of a million), the find box's copy
     there, no order of the column in memory or kept on disk, its sort index built; wall ms to
     its first page, then to its middle (asked at once after it, as a clerk drags the bar).
@@ -336,15 +391,18 @@ def bench_primer(services, only: set[str], espera: float) -> None:
             start = time.perf_counter()
             movimientos.pagina(filtro, orden, 0, 100, total)
             primeras.append((time.perf_counter() - start) * 1000)
-            start = time.perf_counter()
-            movimientos.pagina(filtro, orden, total // 2, 100, total)
-            mitades.append((time.perf_counter() - start) * 1000)
+            wall, donde = _etapas(
+                partial(movimientos.pagina, filtro, orden, total // 2, 100, total)
+            )
+            mitades.append(wall)
             cortada = columnas_tramos.ruta(services.store.path, column).exists()
             print(
                 f"{COLUMNS[column].header:18} {'(tramos)' if cortada else '':8} primera"
                 f" {primeras[-1]:6.0f}  mitad {mitades[-1]:6.0f}  carga {_load_now()}",
                 flush=True,
             )
+            if etapas:
+                print(f"  la mitad: {donde}", flush=True)
         print(
             f"La peor primera página {max(primeras):.0f} ms (mediana"
             f" {statistics.median(primeras):.0f}); la peor mitad {max(mitades):.0f} ms (mediana"
@@ -375,10 +433,15 @@ def bench_primer(services, only: set[str], espera: float) -> None:
 
 
 @contextmanager
-def _carga(procesos: int) -> Iterator[None]:
-    """``procesos`` processes busy on the CPU at normal priority meanwhile."""
+def _carga(procesos: int, sesiones: bool = False) -> Iterator[None]:
+    """``procesos`` processes busy on the CPU at normal priority meanwhile; with ``sesiones``
+    each in a session of its own. Linux shares the cores among sessions first (autogroup), so
+    in this one they share one session's part with the app: with other sessions busy on the
+    machine the app gets far less than 1/(N + 1) of the cores. Windows shares them among
+    threads (each its own: as with ``sesiones``)."""
     ocupados = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(procesos)
+        subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=sesiones)
+        for _ in range(procesos)
     ]
     try:
         yield
@@ -979,6 +1042,16 @@ def main() -> None:
     parser.add_argument(
         "--espera", type=float, default=300, help="--solo primer: segundos para cortar tramos"
     )
+    parser.add_argument(
+        "--sesiones",
+        action="store_true",
+        help="--carga: cada proceso ocupado en una sesión propia (Linux reparte por sesión)",
+    )
+    parser.add_argument(
+        "--etapas",
+        action="store_true",
+        help="--solo primer: dónde va el reloj de la mitad (CPU por hilo, espera, procesos)",
+    )
     args = parser.parse_args()
     wanted = set(args.solo) or {"ventana", "filtros", "ordenes", "fts"}
     if args.skip_fts:
@@ -986,7 +1059,7 @@ def main() -> None:
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     services = open_store(args.cache / f"reales-{args.rows}", args.rows)
     abierta = time.perf_counter()
-    with _carga(args.carga):
+    with _carga(args.carga, args.sesiones):
         _medir(services, wanted, args, abierta)
 
 
@@ -1007,7 +1080,8 @@ def _medir(services, wanted: set[str], args: argparse.Namespace, abierta: float)
         if "clic" in wanted:
             bench_clic(services, registro, {c for c in args.columnas.split(",") if c})
         if "primer" in wanted:
-            bench_primer(services, {c for c in args.columnas.split(",") if c}, args.espera)
+            columnas = {c for c in args.columnas.split(",") if c}
+            bench_primer(services, columnas, args.espera, args.etapas)
         if "fts" in wanted:
             bench_fts(services, terms)
         print(f"Carga del equipo al final: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -56,15 +56,18 @@ def _por_indice(
             for valores in product(*(CODES[p] for p in SORT_PREFIX[columna]))
         }
     )
+    # The column's text only to sort by: else each row's text object is built for nothing
+    # (a third of the read of «MARIA»'s tens of thousands).
+    valor = f", {columna} AS v" if ordenados else ""
     tramo = (
-        f"SELECT id, {columna} AS v FROM movimientos INDEXED BY {sort_index(columna)} "
+        f"SELECT id{valor} FROM movimientos INDEXED BY {sort_index(columna)} "
         f"WHERE deleted = 0 AND {condicion} AND {sort_prefix(columna)}"
     )
     # A tipo or estado outside the known ones: the group is NULL.
     sql = f"{tramo} IN ({', '.join(map(str, grupos))}) UNION ALL {tramo} IS NULL"
     if ordenados:
-        sql = f"SELECT id, v FROM ({sql}) ORDER BY v, id"
-    return [i for i, _v in plain.driver(conn).execute(sql, params * 2)]
+        sql = f"SELECT id FROM ({sql}) ORDER BY v, id"
+    return [fila[0] for fila in plain.driver(conn).execute(sql, params * 2)]
 
 
 def ordenados(

@@ -460,3 +460,33 @@ def test_a_process_that_fails_is_told_and_none_outlives_the_app(
     assert _terminado(retenida.pid)
     assert retenida.esperar(lambda: True) != copia_aparte.GUARDADA
     assert obra.vivas() == []
+
+
+def test_a_process_apart_starts_once_the_clerks_questions_pause():
+    """Its start cannot be paused: it waits until no question of the clerk is answered for a
+    while (a click's first page is followed at once by the middle), and not at all once the
+    work it was for is no longer wanted."""
+    from icsoe_desktop.services.movimientos.hallados import Hallados
+
+    kept = Hallados(lambda: 0)
+    pregunta = kept.primer_plano("ma")
+    pregunta.__enter__()
+    vistas: list[bool] = []
+
+    def seguir() -> bool:
+        vistas.append(pregunta is not None)
+        if len(vistas) == 3:
+            pregunta.__exit__(None, None, None)  # the clerk's question answered
+        return True
+
+    assert kept.quieto(0.1, seguir)
+    assert len(vistas) >= 3  # it waited while the question was being answered
+    preguntado: list[int] = []
+
+    def hasta_tres() -> bool:  # the work it was for no longer wanted after three looks
+        preguntado.append(1)
+        return len(preguntado) < 3
+
+    with kept.primer_plano("ma"):
+        assert not kept.quieto(0.1, hasta_tres)
+    assert len(preguntado) == 3

@@ -137,3 +137,21 @@ def test_a_find_the_copy_does_not_hold_is_left_to_sql(services, lejos):
         movimientos_svc.buscador.terminos.en_orden(Filtro(buscar="ma"), Orden(nombre), total)
         is None
     )
+
+
+def test_a_page_of_many_movements_is_the_slice_of_their_order():
+    """The page read a byte of the key at a time: any slice of (rank, id) of tens of
+    thousands of movements with few ranks (a code) or many (a fecha, NULL's 0 among them),
+    ids scattered up to millions, is the slice their sort gives."""
+    import random
+    from array import array
+
+    azar = random.Random(108)
+    ids = array("I", azar.sample(range(3_000_000), 60_000))
+    codigos = bytearray(azar.choice((0, 1, 2, 2, 2, 3)) for _ in ids)
+    dias = array("I", (azar.choice((0, (1 << 20) + azar.randrange(900))) for _ in ids))
+    for rangos in (codigos, dias):
+        todos = sorted(zip(rangos, ids, strict=True))
+        for desde, hasta in ((0, 100), (29_950, 30_050), (59_990, 60_100), (10, 10)):
+            esperados = [i for _r, i in todos[desde:hasta]]
+            assert list(espejo_orden.pagina(ids, rangos, desde, hasta)) == esperados

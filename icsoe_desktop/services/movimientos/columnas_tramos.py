@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Sequence
 from itertools import compress, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -60,11 +61,18 @@ class Tramos(NamedTuple):
 
 
 def cortar(
-    columna: int, marca: int, azar: int, ids: Sequence[int], claves: Claves
+    columna: int,
+    marca: int,
+    azar: int,
+    ids: Sequence[int],
+    claves: Claves,
+    seguir: Callable[[], bool] = lambda: True,
 ) -> Tramos | None:
     """``ids`` (every live movement's, in the column's order going up) cut into parts; None
     when their ids are too sparse, or a key does not keep in the file (neither number nor
-    text)."""
+    text). ``seguir`` is asked between parts (store/lectura.py: it waits while the clerk's
+    questions are answered, ``Interrumpida`` once it says no): a part is ~0.2 ms of CPU, so a
+    pause is kept at once rather than after the whole cut (~60 ms)."""
     n = len(ids)
     tope = max(ids, default=-1) + 1
     if tope > _HUECOS * n + (1 << 16):
@@ -74,6 +82,8 @@ def cortar(
     for t in range(TRAMOS):
         lo, hi = t * n // TRAMOS, (t + 1) * n // TRAMOS
         if lo < hi:
+            if not seguir():
+                raise Interrumpida
             deque(map(partes.__setitem__, ids[lo:hi], repeat(len(primeros))), maxlen=0)
             primeros.append(ids[lo])
     leidas = claves(primeros)
@@ -95,13 +105,14 @@ def pagina(
     ``claves`` what their keys now are read by. None when a match is in no part and was not
     written since, or more than SUELTOS_MAX are."""
     partes = bytearray(tramos.partes)
-    tope = max(ids, default=-1) + 1
-    if tope > len(partes):
-        partes.extend(bytes([_NINGUNO]) * (tope - len(partes)))
     for i in escritos:
         if i < len(partes):
             partes[i] = _NINGUNO
-    suyas = bytes(map(partes.__getitem__, ids))
+    try:
+        suyas = _de(partes, ids)
+    except IndexError:  # an id past the cut's (written since)
+        partes.extend(bytes([_NINGUNO]) * (max(ids) + 1 - len(partes)))
+        suyas = _de(partes, ids)
     sueltos = list(compress(ids, suyas.translate(IGUALES[_NINGUNO])))
     if len(sueltos) > SUELTOS_MAX or not set(sueltos) <= set(escritos):
         return None
@@ -128,6 +139,14 @@ def pagina(
         if antes >= hasta:
             break
     return suyos
+
+
+def _de(partes: bytearray, ids: Sequence[int]) -> bytes:
+    """Each of ``ids``' part: one C loop (``itemgetter``), a third of the CPU of a ``map`` of
+    ``__getitem__`` over «ma»'s 285,570."""
+    if len(ids) < 2:
+        return bytes(partes[i] for i in ids)
+    return bytes(itemgetter(*ids)(partes))
 
 
 def ruta(store: Path, columna: int) -> Path:

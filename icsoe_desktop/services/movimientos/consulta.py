@@ -241,16 +241,20 @@ def orden_de_columna(
 
 
 def cortar_columna(
-    conn: Connection, column: int, marca: tuple[int, int], ids: Sequence[int]
+    conn: Connection,
+    column: int,
+    marca: tuple[int, int],
+    ids: Sequence[int],
+    seguir: Callable[[], bool] = lambda: True,
 ) -> columnas_tramos.Tramos | None:
     """``ids`` (``column``'s order, read at the store's recorded change ``marca``) cut into
-    the parts a far page right after the click is found by; None for a column the find box's
-    copy orders (or when it cannot be cut)."""
+    the parts a far page right after the click is found by (``seguir`` asked between them);
+    None for a column the find box's copy orders (or when it cannot be cut)."""
     sort_column = _sort_column(Orden(column, descending=False))
     if sort_column not in _POR_TRAMOS:
         return None
     return columnas_tramos.cortar(
-        column, *marca, ids, lambda de: movs_sql.sort_ranks(conn, de, sort_column)
+        column, *marca, ids, lambda de: movs_sql.sort_ranks(conn, de, sort_column), seguir
     )
 
 

@@ -16,6 +16,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import deque
 from itertools import compress, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from icsoe_desktop.services.movimientos.espejo import (
@@ -26,6 +27,7 @@ from icsoe_desktop.services.movimientos.espejo import (
     Seleccion,
     empacar,
 )
+from icsoe_desktop.services.movimientos.espejo_columnas import enesima
 from icsoe_desktop.services.movimientos.hallados import ceder
 
 # The sortable columns (their sort column) it puts in order.
@@ -97,6 +99,26 @@ def en_orden(p: Pedido) -> array[int] | None:
     return todos
 
 
+def pagina(p: Pedido, desde: int, hasta: int) -> array[int] | None:
+    """Places ``desde``..``hasta`` of the find's ids in NSS order going up (as ``en_orden``'s
+    slice), read off the marks without putting every match in order (none written since:
+    else ``en_orden``); None as ``en_orden``."""
+    if p.nuevos:
+        todos = en_orden(p)
+        return None if todos is None else todos[desde:hasta]
+    marcas = marcar(p.nss, p.tramos)
+    if marcas is None or marcas.count(1) != p.total:
+        return None
+    suyos: array[int] = array("q")
+    if hasta <= desde or desde >= p.total:
+        return suyos
+    lugar = enesima(marcas, desde)
+    for _ in range(desde, min(hasta, p.total)):
+        suyos.append(p.nss.ids[lugar])
+        lugar = marcas.find(1, lugar + 1)
+    return suyos
+
+
 def marcar(
     orden: OrdenCopia, tramos: list[tuple[OrdenCopia, int, int, bytes | None]]
 ) -> bytearray | None:
@@ -113,7 +135,14 @@ def marcar(
         ids = suya.ids[lo:hi]
         suyos = ids if mascara is None else array("I", compress(ids, mascara))
         for k in range(0, len(suyos), TROZO):
-            lugares = array("I", map(orden.posicion.__getitem__, suyos[k : k + TROZO]))
+            trozo = suyos[k : k + TROZO]
+            # One C loop (``itemgetter``): a third of the CPU of a ``map`` of __getitem__.
+            lugares = array(
+                "I",
+                itemgetter(*trozo)(orden.posicion)
+                if len(trozo) > 1
+                else [orden.posicion[i] for i in trozo],
+            )
             if _NINGUNA in lugares:
                 return None
             deque(map(marcas.__setitem__, lugares, repeat(1)), maxlen=0)

@@ -130,6 +130,7 @@ class Hallados:
         # The values being read, by (which kept values, key): waited for by another asker.
         self._leyendo: dict[tuple[int, Hashable], threading.Event] = {}
         self._preguntas = 0  # questions of the clerk being answered (primer_plano)
+        self._empezadas = 0  # and how many began (``quieto``: none began meanwhile)
         self._libre = threading.Event()  # set while there are none
         self._libre.set()
         self._fondo: _Fondo | None = None  # the background read, if any
@@ -157,6 +158,7 @@ class Hallados:
             if self._fondo is not None and llave is not None and self._fondo.llave != llave:
                 self._fondo.parar.set()
             self._preguntas += 1
+            self._empezadas += 1
             if self._preguntas == 1:
                 self._libre.clear()
                 self._avisar(True)
@@ -168,6 +170,23 @@ class Hallados:
                 if not self._preguntas:
                     self._libre.set()
                     self._avisar(False)
+
+    def quieto(self, pausa: float, seguir: Callable[[], bool]) -> bool:
+        """Once no question of the clerk was answered for ``pausa`` seconds: True; False once
+        ``seguir()`` says no. A process apart starts then: its start (~0.2 s of CPU, its
+        interpreter and modules) cannot be paused, and a click's first page, which asks for
+        the column's order, is followed at once by the page the clerk drags the bar to."""
+        while seguir():
+            if not self._libre.wait(0.05):
+                continue
+            with self._lock:
+                empezadas = self._empezadas
+            if self._libre.wait(0) and not _esperar(pausa, seguir):
+                return False
+            with self._lock:
+                if self._empezadas == empezadas and not self._preguntas:
+                    return True
+        return False
 
     def _avisar(self, ocupado: bool) -> None:
         for avisado in self._avisados:
@@ -316,6 +335,16 @@ class _Fondo:
     vigencia: int  # when it began: kept only if the movements did not change since
     parar: threading.Event
     hilo: threading.Thread
+
+
+def _esperar(segundos: float, seguir: Callable[[], bool]) -> bool:
+    """``segundos`` waited, asking ``seguir()`` every 0.05 s (False: it said no)."""
+    limite = time.monotonic() + segundos
+    while (falta := limite - time.monotonic()) > 0:
+        time.sleep(min(falta, 0.05))
+        if not seguir():
+            return False
+    return True
 
 
 def ceder() -> None:

@@ -5,6 +5,7 @@ as this module loads (services/trabajos_aparte.py loads it in the worker)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -48,12 +49,17 @@ def _orden(encargo: Encargo, solo_tramos: bool = False) -> int:
 
 def _leer(encargo: Encargo, ruta: Path, guardar: Callable[[Connection, Seguir], int]) -> int:
     """``guardar`` reads the store without writing and keeps what it read at ``ruta``; it
-    waits while the app holds it and ends once the app stops it, leaving no file behind."""
-    from icsoe_desktop.store.db import close_engine, make_engine
-    from icsoe_desktop.store.lectura import Interrumpida
-
+    waits while the app holds it and ends once the app stops it, leaving no file behind.
+    The store's modules are loaded once the app lets it go on: ~0.3 s of CPU that a pause
+    could not hold (a job started by a click, while the clerk's next page is answered)."""
     quitar = partial(archivo_entero.temporal(ruta).unlink, missing_ok=True)
     with Vigia(encargo.entrada, al_rendirse=quitar) as vigia:
+        time.sleep(0)  # the watch reads a pause the app wrote at the start before this asks
+        if not vigia.seguir():
+            return PARADA
+        from icsoe_desktop.store.db import close_engine, make_engine
+        from icsoe_desktop.store.lectura import Interrumpida
+
         engine = make_engine(encargo.store)
         try:
             with engine.connect() as conn:
@@ -94,7 +100,9 @@ def _guardar_orden(
         if marca is None or marca[1] is None:
             return NO_GUARDADA  # nothing to name it by
         ids = orden_de_columna(conn, columna, movimientos_espejo.vivos(conn), seguir)
-        tramos = cortar_columna(conn, columna, (marca[0], marca[1]), ids)
+        # ``seguir`` between parts of each step: a pause while the clerk's questions are
+        # answered is kept within a millisecond of CPU, not after the step (~0.1 s each).
+        tramos = cortar_columna(conn, columna, (marca[0], marca[1]), ids, seguir)
     if not seguir():
         return PARADA
     guardados = tramos is not None and columnas_tramos.guardar(
@@ -102,7 +110,7 @@ def _guardar_orden(
     )
     if solo_tramos:
         return GUARDADA if guardados else NO_GUARDADA
-    leida = espejo_columnas.Columna.de(ids)
+    leida = espejo_columnas.Columna.de(ids, seguir=seguir)
     if not seguir():
         return PARADA
     # Without the places of the copy's entries: the app adds them, and keeps them.

@@ -36,6 +36,8 @@ Filas = list[tuple[Any, ...]]
 # Movements written since a column's order was read past which it is not used until read
 # again (each one's place there is cleared; those of a find are put in by their values now).
 ESCRITOS_LEIDOS = 10_000
+# Seconds without a question of the clerk before a process apart starts (hallados.quieto).
+QUIETUD = 0.2
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,9 @@ class Almacen:
     def aparte(self, seguir: Callable[[], bool], temporal: Path, *trabajo: str) -> int:
         """The process apart's exit code once it did ``trabajo`` (copia_aparte.empezar),
         waiting while the clerk's questions are answered; ``Interrumpida`` once ``seguir()``
-        says no."""
+        says no. It starts once the clerk's questions have paused for QUIETUD seconds."""
+        if not self._hallados.quieto(QUIETUD, seguir):
+            raise Interrumpida
         obra = copia_aparte.empezar(self._store.path, temporal, *trabajo)
         with self._hallados.avisando(obra.pausar):
             codigo = obra.esperar(seguir)

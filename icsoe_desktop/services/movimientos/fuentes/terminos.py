@@ -15,7 +15,6 @@ from icsoe_desktop.services.movimientos.consulta import (
     _POR_TRAMOS,
     Filtro,
     Orden,
-    _in_order,
     _places_up,
     _sort_column,
 )
@@ -66,12 +65,17 @@ class Terminos:
         if _sort_column(orden) in espejo_nombres.COLUMNAS:
             return self._por_sus_nombres(filtro, orden, offset, limit, total)
         if _sort_column(orden) in espejo_nss.COLUMNAS:
-            todos = self.en_orden(filtro, orden, total)
-            return (
-                None
-                if todos is None
-                else _in_order(todos, orden.descending, offset, offset + limit)
+            pedido = self._de_sus_terminos(
+                filtro,
+                orden,
+                lambda copia, sel, _columna: espejo_nss.pedido(copia, sel, total),
+                espejo_nss.COLUMNAS,
             )
+            if pedido is None:
+                return None
+            desde, hasta = _places_up(orden, total, offset, limit)
+            page = espejo_nss.pagina(pedido, desde, hasta)
+            return None if page is None else page[::-1] if orden.descending else page
         suyos = self._de_sus_terminos(
             filtro,
             orden,
