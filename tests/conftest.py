@@ -195,6 +195,26 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 importlib.import_module(modulo.name)
 
 
+_MODULO_ANTERIOR: list[str] = [""]
+
+
+@pytest.hookimpl(tryfirst=True)  # before the module's fixtures are made
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """At each test module's start, what the earlier ones left alive (the session's fixtures,
+    imported modules, caches) is moved out of the cyclic collector's reach, as the app does
+    after its start (gui/application.py): a full collection, which the signing and every
+    release check run, then walks only what this module made. A worker of the whole suite
+    holds millions of objects by its end, and each full collection walked all of them (over a
+    second each). Collected first: no garbage is frozen."""
+    modulo = item.nodeid.split("::", 1)[0]
+    if modulo != _MODULO_ANTERIOR[0]:
+        import gc
+
+        _MODULO_ANTERIOR[0] = modulo
+        gc.collect()
+        gc.freeze()
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Under a -m that leaves out every sync test (`slow` and `postgres`, whatever else they
     carry), as the quick loop's and the Windows run's do, tests/sync is not even imported: its
