@@ -25,11 +25,12 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict, deque
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import compress, repeat
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from icsoe_desktop.services.movimientos import hallados
 from icsoe_desktop.services.movimientos.espejo import OrdenCopia, Seleccion
@@ -270,6 +271,17 @@ def _pasos(n: int, seguir: Callable[[], bool]) -> Iterator[int]:
 
 # Each byte value's marks: its bytes as 1, the others' as 0 (``bytes.translate``).
 IGUALES = [bytes(r) + b"\x01" + bytes(255 - r) for r in range(256)]
+
+
+_T = TypeVar("_T")
+
+
+def de_cada(secuencia: Sequence[_T], lugares: Sequence[int]) -> Sequence[_T]:
+    """``secuencia``'s item at each of ``lugares``, in one C loop (``itemgetter``): a third of
+    the CPU of a ``map`` of ``__getitem__`` over «ma»'s 285,570. IndexError as indexing."""
+    if len(lugares) < 2:  # (itemgetter of one gives the item itself, not a tuple)
+        return [secuencia[i] for i in lugares]
+    return itemgetter(*lugares)(secuencia)  # type: ignore[no-any-return]
 
 
 def enesima(marcas: bytearray, n: int) -> int:

@@ -24,13 +24,12 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable
 from itertools import compress, repeat
-from operator import itemgetter
 from typing import NamedTuple
 
 from sqlalchemy import Connection
 
 from icsoe_desktop.services.movimientos.espejo import ANCHO, Espejo, OrdenCopia, Seleccion
-from icsoe_desktop.services.movimientos.espejo_columnas import enesima
+from icsoe_desktop.services.movimientos.espejo_columnas import de_cada, enesima
 from icsoe_desktop.services.movimientos.espejo_nss import marcar
 from icsoe_desktop.store import movimientos_nombres
 
@@ -112,12 +111,8 @@ class _Hallados(NamedTuple):
         """Those of ``ids`` that are the find's (a few C loops, no step of Python each)."""
         orden = self.pedido.orden
         fuera = len(self.marcas) - 1  # the 0 past the last entry: no entry
-        try:  # one C loop (``itemgetter``) when every id has a place in the copy's order
-            dentro: Iterable[int] = (
-                itemgetter(*ids)(orden.posicion)
-                if len(ids) > 1
-                else [orden.posicion[i] for i in ids]
-            )
+        try:  # one C loop when every id has a place in the copy's order
+            dentro: Iterable[int] = de_cada(orden.posicion, ids)
         except IndexError:  # one written since past the copy's ids
             dentro = map(orden.posicion.__getitem__, filter(len(orden.posicion).__gt__, ids))
         lugares = array("I", map(min, dentro, repeat(fuera)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from heapq import merge
 from itertools import compress
 from typing import Any, TypeAlias
@@ -117,17 +117,23 @@ def _elegir(
     if lane.count(lane[0]) == len(lane):  # one value: the next byte decides
         _elegir(ids, crudos, ancho, byte - 1, desde, hasta, suyos)
         return
+    for dentro, lo, hi in _valores(lane, desde, hasta):
+        de_ids = array("I", compress(ids, dentro))
+        de_crudos = b"" if byte == 0 else _de_ancho(crudos, ancho, dentro)
+        _elegir(de_ids, de_crudos, ancho, byte - 1, lo, hi, suyos)
+
+
+def _valores(lane: bytes, desde: int, hasta: int) -> Iterator[tuple[bytes, int, int]]:
+    """The byte values of ``lane`` going up whose places hold some of places ``desde``..
+    ``hasta`` of the order: for each, which places hold it (1 or 0 each, for ``compress``)
+    and the part of ``desde``..``hasta`` that falls among them."""
     antes = 0
     for valor in range(256):
         if valor not in lane:
             continue
         n = lane.count(valor)
         if antes + n > desde:
-            dentro = lane.translate(IGUALES[valor])
-            de_ids = array("I", compress(ids, dentro))
-            de_crudos = b"" if byte == 0 else _de_ancho(crudos, ancho, dentro)
-            lo, hi = max(desde - antes, 0), min(hasta - antes, n)
-            _elegir(de_ids, de_crudos, ancho, byte - 1, lo, hi, suyos)
+            yield lane.translate(IGUALES[valor]), max(desde - antes, 0), min(hasta - antes, n)
         antes += n
         if antes >= hasta:
             return
@@ -165,19 +171,9 @@ def _elegir_ids(
     if lane.count(lane[0]) == len(lane):
         _elegir_ids(ids, crudos, byte - 1, desde, hasta, suyos)
         return
-    antes = 0
-    for valor in range(256):
-        if valor not in lane:
-            continue
-        n = lane.count(valor)
-        if antes + n > desde:
-            dentro = lane.translate(IGUALES[valor])
-            de_ids = array("I", compress(ids, dentro))
-            lo, hi = max(desde - antes, 0), min(hasta - antes, n)
-            _elegir_ids(de_ids, _bytes(de_ids), byte - 1, lo, hi, suyos)
-        antes += n
-        if antes >= hasta:
-            return
+    for dentro, lo, hi in _valores(lane, desde, hasta):
+        de_ids = array("I", compress(ids, dentro))
+        _elegir_ids(de_ids, _bytes(de_ids), byte - 1, lo, hi, suyos)
 
 
 def en_orden(claves: list[int]) -> array[int]:
