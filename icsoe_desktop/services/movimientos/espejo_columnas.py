@@ -281,7 +281,7 @@ def de_cada(secuencia: Sequence[_T], lugares: Sequence[int]) -> Sequence[_T]:
     the CPU of a ``map`` of ``__getitem__`` over «ma»'s 285,570. IndexError as indexing."""
     if len(lugares) < 2:  # (itemgetter of one gives the item itself, not a tuple)
         return [secuencia[i] for i in lugares]
-    return itemgetter(*lugares)(secuencia)  # type: ignore[no-any-return]
+    return itemgetter(*lugares)(secuencia)  # type: ignore[no-any-return]  # typeshed: a call of it is Any
 
 
 def enesima(marcas: bytearray, n: int) -> int:
