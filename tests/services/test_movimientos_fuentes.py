@@ -45,6 +45,7 @@ GUARDADOS = {
     "el orden de una columna en memoria",
     "el orden de una columna guardado en disco",
     "las partes del orden de una columna",
+    "las marcas de una búsqueda",
 }
 DEL_ARCHIVO = {"los índices de orden que existen", "las columnas que no se pudieron cortar"}
 
@@ -121,6 +122,7 @@ def _como_sql(movimientos_svc) -> dict[str, int]:
                 buscador.guardados.pagina,
                 buscador.terminos.pagina,
                 buscador.tramos.pagina,
+                buscador.marcas.pagina,
                 buscador.columna.pagina,
                 buscador.copia.pagina,
             )
@@ -128,7 +130,12 @@ def _como_sql(movimientos_svc) -> dict[str, int]:
         else:
             assert todos is not None
             esperado = list(sql.todos(todos, vigencia))
-            fuentes = (buscador.columna.todos, buscador.terminos.todos, buscador.copia.todos)
+            fuentes = (
+                buscador.columna.todos,
+                buscador.terminos.todos,
+                buscador.marcas.todos,
+                buscador.copia.todos,
+            )
             pregunta = todos
         for fuente in fuentes:
             respuesta = fuente(pregunta, vigencia)  # type: ignore[operator]
@@ -165,6 +172,8 @@ def test_each_source_alone_answers_as_sql_and_follows_the_stores_vigencia(
         "Terminos.pagina",
         "Terminos.todos",
         "Tramos.pagina",
+        "Marcas.pagina",
+        "Marcas.todos",
     }, respondidas
     # Every one of them kept now.
     assert buscador.hallados.resumen_guardado(termino("ma")) is not None

@@ -36,6 +36,7 @@ from icsoe_desktop.services.movimientos.fuentes.comun import (
 )
 from icsoe_desktop.services.movimientos.fuentes.copia import Copia
 from icsoe_desktop.services.movimientos.fuentes.guardados import Guardados
+from icsoe_desktop.services.movimientos.fuentes.marcas import Marcas
 from icsoe_desktop.services.movimientos.fuentes.sql import Sql
 from icsoe_desktop.services.movimientos.fuentes.terminos import Terminos
 from icsoe_desktop.services.movimientos.fuentes.tramos import Tramos
@@ -64,6 +65,7 @@ class Buscador:
         self.columna = Columna(store, almacen, self.hallados, self.copia, self.sql)
         self.tramos = Tramos(store, almacen, self.hallados, self.copia)
         self.terminos = Terminos(store, almacen, self.copia, self.sql)
+        self.marcas = Marcas(store, almacen, self.copia, self.sql)
         # Every source, in the order of their upkeep (the copy before what is read with it).
         self.fuentes: tuple[Fuente, ...] = (
             self.guardados,
@@ -71,6 +73,7 @@ class Buscador:
             self.columna,
             self.tramos,
             self.terminos,
+            self.marcas,
             self.sql,
         )
         # Who answers which question, in order: what is kept first, SQL last.
@@ -79,12 +82,19 @@ class Buscador:
             self.guardados.pagina,
             self.terminos.pagina,  # far, without the column's order in memory
             self.tramos.pagina,  # the same, for a column cut into parts
+            self.marcas.pagina,  # the same, walked along the order's index (a wide find)
             self.guardados.en_lectura,
             self.columna.pagina,
             self.copia.pagina,  # far: SQLite's sort of the copy's matches
             self.sql.pagina,
         )
-        self._todas = (self.columna.todos, self.terminos.todos, self.copia.todos, self.sql.todos)
+        self._todas = (
+            self.columna.todos,
+            self.terminos.todos,
+            self.marcas.todos,
+            self.copia.todos,
+            self.sql.todos,
+        )
 
     def _preguntar(self, fuentes: Sequence[Callable[[P, int], R | None]], pregunta: P) -> R:
         """The first answer of ``fuentes`` to ``pregunta`` (the last, SQL, always answers)."""
