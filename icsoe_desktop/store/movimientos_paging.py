@@ -749,8 +749,8 @@ def _sort_index_sql(
             params[f"s{n}_m"] = month_number(values[-1])
             equal += f" AND {month} = :s{n}_m"
         arms.append(
-            f"SELECT m.id AS id, {key_value(column, key)} AS v, {key} AS k "
-            f"FROM movimientos AS m INDEXED BY {name} WHERE {where} {equal}"
+            f"SELECT m.id AS id, {key} AS k FROM movimientos AS m INDEXED BY {name} "
+            f"WHERE {where} {equal}"
         )
     # One compound SELECT in grid order, each stream bare: SQLite merges the streams as each
     # comes out of the index and stops at offset + limit keys in all, so 15 streams cost about
@@ -763,7 +763,11 @@ def _sort_index_sql(
         order = ", ".join(o for o in order.split(", ") if not o.startswith(f"m.{column}"))
     merged = order.replace(f"m.{column}", "k").replace("m.id", "id")
     union = " UNION ALL ".join(arms)
-    return f"SELECT id, v FROM ({union} ORDER BY {merged} LIMIT :limit OFFSET :offset)"
+    # The value shown (a date's text from its day number) worked out for the page's rows only,
+    # not for each key an offset walks past (a date's, ~0.3 µs each: a third of the middle of
+    # «ma» by an IDSE date).
+    value = key_value(column, "k")
+    return f"SELECT id, {value} AS v FROM ({union} ORDER BY {merged} LIMIT :limit OFFSET :offset)"
 
 
 def _schema_index_sql(
