@@ -116,15 +116,17 @@ NOT_ON_WINDOWS = {
     ),
 }
 # The find engine's answers held to SQL's over many finds, filters and orders (`mismo_sql`): each
-# compares what the copy, the kept orders and the parts answer with SQLite's own ORDER BY, the
-# same SQLite on every platform. The Windows run leaves them to Linux; the processes and files
-# behind those sources run there in their own tests (copia_aparte, tramos, espejo_guardado,
-# vigencia).
+# compares what the copy, the kept orders, the parts and the walked index answer with SQLite's
+# own ORDER BY, the same SQLite on every platform. The Windows run leaves them to Linux; the
+# processes and files behind those sources run there in their own tests (copia_aparte, tramos,
+# espejo_guardado, vigencia; marcas: after a write, without the copy).
 MISMO_SQL = (
     "services/test_movimientos_buscar_orden.py::",
     "services/test_movimientos_espejo.py::test_any_find_under_any_panel_filter_is_counted_alike",
     "services/test_movimientos_espejo_columnas.py::test_the_middle_of_a_sorted_find_from_memory",
     "services/test_movimientos_espejo_columnas.py::test_right_after_writes_the_order_read_before",
+    "services/test_movimientos_marcas.py::test_every_column_both_ways_shows_the_rows_sql_sorts",
+    "services/test_movimientos_marcas.py::test_every_id_in_each_order_is_sqls_order",
 )
 # Modules of tests/domain that only compute on Python values (`pure`): no file or path, process,
 # keyring or store, no time zone or clock, no randomness of the OS, no text encoding the OS
