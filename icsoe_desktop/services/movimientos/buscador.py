@@ -65,7 +65,7 @@ class Buscador:
         self.columna = Columna(store, almacen, self.hallados, self.copia, self.sql)
         self.tramos = Tramos(store, almacen, self.hallados, self.copia)
         self.terminos = Terminos(store, almacen, self.copia, self.sql)
-        self.marcas = Marcas(store, almacen, self.copia, self.sql)
+        self.marcas = Marcas(store, almacen, self.hallados, self.copia, self.sql)
         # Every source, in the order of their upkeep (the copy before what is read with it).
         self.fuentes: tuple[Fuente, ...] = (
             self.guardados,

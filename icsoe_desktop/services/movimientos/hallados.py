@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 RESUMENES = 4
 CONTEOS = 64
 ORDENES = 4
+# And the latest find's matches as one byte per movement (fuentes/marcas.py): 1 MB at a million.
+MARCAS = 1
 # A sorted find of more matches is paged by its queries alone (16 MB of ids; at a million
 # real-shaped movements the commonest two letters, «ma», find 285,570).
 CLAVES_MAX = 2_000_000
@@ -127,6 +129,7 @@ class Hallados:
         self._resumenes: _Guardados[Resumen] = _Guardados(lambda: RESUMENES)
         self._ids: _Guardados[array[int]] = _Guardados(lambda: ORDENES)
         self._totales: _Guardados[int] = _Guardados(lambda: CONTEOS)
+        self._marcas: _Guardados[bytes] = _Guardados(lambda: MARCAS)
         # The values being read, by (which kept values, key): waited for by another asker.
         self._leyendo: dict[tuple[int, Hashable], threading.Event] = {}
         self._preguntas = 0  # questions of the clerk being answered (primer_plano)
@@ -301,6 +304,16 @@ class Hallados:
     def ids(self, llave: Hashable, leer: Callable[[], array[int]]) -> array[int]:
         """A sorted find's ids in its order."""
         return self._obtener(self._ids, llave, leer)
+
+    def marcas_guardadas(self, llave: Hashable, vigencia: int) -> bytes | None:
+        """A find's matches as bytes, kept under ``vigencia``."""
+        with self._lock:
+            return self._marcas.get(llave, vigencia)
+
+    def marcas(self, llave: Hashable, leer: Callable[[], bytes]) -> bytes:
+        """A find's matches as bytes (a far page and the scroll bar's keys, both asked in the
+        pool right after a click, make them once)."""
+        return self._obtener(self._marcas, llave, leer)
 
     def _obtener(self, guardados: _Guardados[T], llave: Hashable, leer: Callable[[], T]) -> T:
         """The kept value, or ``leer()``'s, kept. A value another thread is reading is waited

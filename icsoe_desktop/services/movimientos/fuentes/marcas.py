@@ -2,9 +2,9 @@
 with the find box's copy's matches as one byte per movement (store/movimientos_marcas.py) —
 for a column not cut into parts yet and not in memory: ~0.1 s of CPU for the middle of «ma»'s
 285,570 at a million, where gathering and sorting them (``Copia.pagina``) takes ~0.5 s, and a
-loaded machine multiplies both. The walk starts at the nearer end of the order. It keeps the
-last find's bytes while the store does not change (the next far page of the same find reads
-no copy again). Every id of such a find in an order (the scroll bar's keys) likewise, the
+loaded machine multiplies both. The walk starts at the nearer end of the order. The find's
+bytes are kept with its other values (hallados.py) while the store does not change: the next
+far page of the same find reads no copy again. Every id of such a find in an order (the scroll bar's keys) likewise, the
 whole index walked."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from array import array
 
 from sqlalchemy import Connection
 
+from icsoe_desktop.services.movimientos import hallados
 from icsoe_desktop.services.movimientos.consulta import Filtro, Orden, _rows_by_id, _sort_column
 from icsoe_desktop.services.movimientos.fuentes.comun import Almacen, Filas, Pagina, Todos
 from icsoe_desktop.services.movimientos.fuentes.copia import Copia
@@ -32,20 +33,17 @@ DISPERSION_MAXIMA = 8
 class Marcas:
     guarda = ("las marcas de una búsqueda",)
 
-    def __init__(self, store: Store, almacen: Almacen, copia: Copia, sql: Sql) -> None:
+    def __init__(
+        self, store: Store, almacen: Almacen, kept: hallados.Hallados, copia: Copia, sql: Sql
+    ) -> None:
         self._store = store
         self._almacen = almacen
+        self._hallados = kept
         self._copia = copia
         self._sql = sql
-        # (the find's search, its count, the store's vigencia) → its bytes
-        self._ultimas: tuple[object, bytes] | None = None
-        store.al_reemplazar(self._olvidar)
 
     def mantener(self) -> None:
         """Nothing: the bytes are made when a far page asks."""
-
-    def _olvidar(self) -> None:
-        self._ultimas = None
 
     def pagina(self, pregunta: Pagina, vigencia: int) -> Filas | None:
         """A far page (right after a click) of a find whose walk along the order passes few
@@ -107,15 +105,14 @@ class Marcas:
         """The find's matches (``filtro`` resolved, ``total`` of them) as bytes, from the copy
         (kept while ``vigencia`` holds); None without the copy, or when its ids are too
         sparse."""
-        llave = (filtro.busqueda(), total, vigencia)
-        if self._ultimas is not None and self._ultimas[0] == llave:
-            return self._ultimas[1]
+        llave = (filtro.busqueda(), total)
+        guardadas = self._hallados.marcas_guardadas(llave, vigencia)
+        if guardadas is not None:
+            return guardadas
         ids = self._copia.ids(filtro, total)
         if not ids:
             return None
         alto = max(ids)
         if alto > DISPERSION_MAXIMA * max(self._almacen.vivos(), len(ids)):
             return None
-        marcas = movimientos_marcas.marcas_de(ids, alto)
-        self._ultimas = (llave, marcas)
-        return marcas
+        return self._hallados.marcas(llave, lambda: movimientos_marcas.marcas_de(ids, alto))
