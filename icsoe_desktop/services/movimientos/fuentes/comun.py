@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from icsoe_desktop.domain.buscar import Termino
@@ -100,6 +101,18 @@ def filas(store: Store, ids: Sequence[int], orden: Orden) -> Filas:
     """The grid rows of ``ids`` (in that order) with their sort values."""
     with store.engine.connect() as conn:
         return _rows_by_id(conn, movs_sql.sort_values(conn, ids, _sort_column(orden)))
+
+
+def todos_por(
+    store: Store, consulta: Callable[[Connection], paging.KeyQuery | None], pregunta: Todos
+) -> array[int] | None:
+    """Every id of ``pregunta``'s find, read by the query ``consulta`` makes on a connection of
+    the store; None when it makes none (the source does not answer)."""
+    with store.engine.connect() as conn:
+        query = consulta(conn)
+        if query is None:
+            return None
+        return paging.every_id(conn, query, pregunta.total, pregunta.seguir)
 
 
 def rebanada(ids: array[int], pregunta: Pagina) -> array[int] | None:

@@ -19,7 +19,14 @@ from icsoe_desktop.services.aparte import archivo_entero
 from icsoe_desktop.services.movimientos import copia_aparte, espejo, espejo_guardado, hallados
 from icsoe_desktop.services.movimientos.consulta import Filtro as Filtro
 from icsoe_desktop.services.movimientos.consulta import Orden, _rows_by_id
-from icsoe_desktop.services.movimientos.fuentes.comun import Almacen, Conteo, Filas, Pagina, Todos
+from icsoe_desktop.services.movimientos.fuentes.comun import (
+    Almacen,
+    Conteo,
+    Filas,
+    Pagina,
+    Todos,
+    todos_por,
+)
 from icsoe_desktop.services.movimientos.fuentes.sql import Sql
 from icsoe_desktop.store import movimientos_buscar
 from icsoe_desktop.store import movimientos_paging as paging
@@ -109,12 +116,10 @@ class Copia:
 
     def todos(self, pregunta: Todos, vigencia: int) -> array[int] | None:
         """Every id of a find gathered and sorted by SQLite from the copy's matches."""
-        total = pregunta.total
-        with self._store.engine.connect() as conn:
-            query = self._de_la_copia(conn, pregunta.filtro, pregunta.orden, total, total)
-            if query is None:
-                return None
-            return paging.every_id(conn, query, total, pregunta.seguir)
+        filtro, orden, total = pregunta.filtro, pregunta.orden, pregunta.total
+        return todos_por(
+            self._store, lambda conn: self._de_la_copia(conn, filtro, orden, total, total), pregunta
+        )
 
     def _de_la_copia(
         self, conn: Connection, filtro: Filtro, orden: Orden, total: int, walked: int

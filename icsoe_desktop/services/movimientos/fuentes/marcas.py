@@ -15,7 +15,13 @@ from sqlalchemy import Connection
 
 from icsoe_desktop.services.movimientos import hallados
 from icsoe_desktop.services.movimientos.consulta import Filtro, Orden, _rows_by_id, _sort_column
-from icsoe_desktop.services.movimientos.fuentes.comun import Almacen, Filas, Pagina, Todos
+from icsoe_desktop.services.movimientos.fuentes.comun import (
+    Almacen,
+    Filas,
+    Pagina,
+    Todos,
+    todos_por,
+)
 from icsoe_desktop.services.movimientos.fuentes.copia import Copia
 from icsoe_desktop.services.movimientos.fuentes.sql import Sql
 from icsoe_desktop.store import movimientos_marcas
@@ -83,11 +89,10 @@ class Marcas:
         marcas = self._marcas(pregunta.filtro, total, vigencia)
         if marcas is None:
             return None
-        with self._store.engine.connect() as conn:
-            query = self._consulta(conn, pregunta.filtro, pregunta.orden, False, marcas)
-            if query is None:
-                return None
-            return paging.every_id(conn, query, total, pregunta.seguir)
+        filtro, orden = pregunta.filtro, pregunta.orden
+        return todos_por(
+            self._store, lambda conn: self._consulta(conn, filtro, orden, False, marcas), pregunta
+        )
 
     def _consulta(
         self, conn: Connection, filtro: Filtro, orden: Orden, descending: bool, marcas: bytes
