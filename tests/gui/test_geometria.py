@@ -631,8 +631,22 @@ def test_the_login_shows_first_at_the_size_it_keeps(data_dir, escala, tmp_path, 
     assert area.contains(primero), (primero, area)
 
 
+# The loop turns ``ms`` with Python's lock let go: QTest.qWait keeps it, and the store opening on
+# a thread of its own then waited 17 s for it.
+PAUSA = """
+from PySide6.QtCore import QEventLoop, QTimer
+
+
+def pausa(ms):
+    bucle = QEventLoop()
+    QTimer.singleShot(ms, bucle.quit)
+    bucle.exec()
+"""
+
+
 # The login started as the app starts it, until its empresa selector shows (the store open).
-ACCESO_ABIERTO = """
+ACCESO_ABIERTO = (
+    """
 import os
 import sys
 from pathlib import Path
@@ -643,6 +657,9 @@ from PySide6.QtWidgets import QApplication
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + sys.argv[3]
 app = QApplication([])
+"""
+    + PAUSA
+    + """
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA
 
@@ -651,14 +668,15 @@ application.start()
 login = application.login
 login.seguir_contenido()
 while application.services is None or not login.empresa_selector.combo.isVisible():
-    QTest.qWait(20)
+    pausa(20)
 """
+)
 
 
 LOGIN_AL_200 = (
     ACCESO_ABIERTO
     + """
-QTest.qWait(300)  # grown, folded and centred about the middle
+pausa(300)  # grown, folded and centred about the middle
 area = login.screen().availableGeometry()
 previsto = QRect(login.frameGeometry().topLeft(), login.size().grownBy(MARGENES_VENTANA))
 print("area", *area.getRect())
@@ -773,7 +791,7 @@ controles = [login.solo_consulta, login.usuario, login.contrasena, login.mostrar
 def ver(estado):
     for _ in range(3):  # refitted, folded and centred on the loop's next turns
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        QTest.qWait(100)
+        pausa(100)
     previsto = QRect(login.frameGeometry().topLeft(), login.size().grownBy(MARGENES_VENTANA))
     print("marco", estado, *login.frameGeometry().getRect())
     print("previsto", estado, *previsto.getRect())
@@ -861,18 +879,21 @@ def test_the_login_keeps_its_size_and_place_when_solo_consulta_is_ticked_at_150_
     assert ["antes", "empresaCombo", "1", "1"] in controles
 
 
-PRINCIPAL_AL_200 = """
+PRINCIPAL_AL_200 = (
+    """
 import os
 import sys
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QTabBar
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + sys.argv[3]
 app = QApplication([])
+"""
+    + PAUSA
+    + """
 from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA, centrar
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.container import open_services
@@ -900,7 +921,7 @@ def esperar():
     limite = time.monotonic() + 20
     seguidas = 0
     while seguidas < 2 and time.monotonic() < limite:
-        QTest.qWait(150)
+        pausa(150)
         seguidas = seguidas + 1 if cabe() else 0
 
 
@@ -941,7 +962,7 @@ for indice in range(tabs.count()):
     partes.setCurrentIndex(1)
     ver("Generados", (partes, lotes.lotes_tabla, lotes.detalle_tabla, *fijos))
     tabs.setCurrentIndex(0)
-    QTest.qWait(100)
+    pausa(100)
 main.grab().save(sys.argv[2] + ".png")
 # A long razón social (the sync's state beside it): it gives way, its RFC whole.
 empresa = main.statusBar().findChild(QLabel, "estadoEmpresaLabel")
@@ -955,6 +976,7 @@ main.grab().save(sys.argv[2] + " empresa.png")
 main.close()
 services.close()
 """
+)
 
 
 def _pantalla(tmp_path: Path, alto: int) -> Path:
