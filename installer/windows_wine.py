@@ -23,7 +23,7 @@
   dist/windows/ (primera-ventana.png, enlace-icsoe.png).
 - ``pruebas``: TESTS_ON_WINDOWS without a GUI (WINDOWS_MARKS: the pure computations of
   tests/domain and the find engine's answers held to SQL's are the same on Linux,
-  tests/conftest.py PURE and MISMO_SQL) under the Windows CPython, in two processes (pytest-xdist): paths, encodings, keyring and processes as
+  tests/conftest.py PURE and MISMO_SQL) under the Windows CPython, in three processes (pytest-xdist): paths, encodings, keyring and processes as
   on Windows; and GUI_ON_WINDOWS.
 
 Downloads are kept in ~/.cache/icsoe-desktop-wine (ICSOE_WINE_CACHE), so a later run needs no
@@ -837,9 +837,9 @@ def tests(machine: WindowsMachine) -> None:
     # Offscreen Qt (the forms the self-check loads) reads font files from a folder, and Wine's
     # C:\windows\Fonts is empty: the host's DejaVu, which .ci/run installs.
     fonts = Path("/usr/share/fonts/truetype/dejavu")
-    # Two worker processes (pytest-xdist, as the Linux run): one leaves the cores mostly idle,
-    # waiting on the wineserver and on the processes its tests start; two take 55-75 % as long
-    # (the less, the busier the machine is with other work).
+    # Three worker processes (pytest-xdist) on the 2 cores: one leaves them mostly idle, waiting
+    # on the wineserver and on the processes its tests start; two take 55-75 % as long and
+    # still leave 15-20 % idle (where .ci/run puts the installer's check); a third fills that.
     with temp_in_memory(machine) as where:
         say(f"Carpeta temporal de las pruebas: {where}")
         _run_tests(machine, fonts)
@@ -848,7 +848,7 @@ def tests(machine: WindowsMachine) -> None:
 def _run_tests(machine: WindowsMachine, fonts: Path) -> None:
     machine.stream(
         [
-            *(machine.python, "-m", "pytest", "-n", "2", "-m", WINDOWS_MARKS),
+            *(machine.python, "-m", "pytest", "-n", "3", "-m", WINDOWS_MARKS),
             *("-p", "no:cacheprovider", "-q", "--durations=5", *TESTS_ON_WINDOWS),
         ],
         "Pruebas bajo el Python de Windows",
