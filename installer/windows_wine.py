@@ -23,8 +23,8 @@
   dist/windows/ (primera-ventana.png, enlace-icsoe.png).
 - ``pruebas``: TESTS_ON_WINDOWS without a GUI (WINDOWS_MARKS: the pure computations of
   tests/domain and the find engine's answers held to SQL's are the same on Linux,
-  tests/conftest.py PURE and MISMO_SQL) under the Windows CPython, in three processes (pytest-xdist): paths, encodings, keyring and processes as
-  on Windows; and GUI_ON_WINDOWS.
+  tests/conftest.py PURE and MISMO_SQL) under the Windows CPython, in three processes
+  (pytest-xdist): paths, encodings, keyring and processes as on Windows; and GUI_ON_WINDOWS.
 
 Downloads are kept in ~/.cache/icsoe-desktop-wine (ICSOE_WINE_CACHE), so a later run needs no
 network; the prefix is made anew each run. ``--descargas`` fetches them (and Inno Setup for
