@@ -631,8 +631,8 @@ def test_the_login_shows_first_at_the_size_it_keeps(data_dir, escala, tmp_path, 
     assert area.contains(primero), (primero, area)
 
 
-# The loop turns ``ms`` with Python's lock let go: QTest.qWait keeps it, and the store opening on
-# a thread of its own then waited 17 s for it.
+# The loop turns ``ms`` with Python's lock let go: QTest.qWait keeps it while it waits, and the
+# store opening on a thread of its own would barely run between two waits.
 PAUSA = """
 from PySide6.QtCore import QEventLoop, QTimer
 

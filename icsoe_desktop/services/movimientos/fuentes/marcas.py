@@ -4,8 +4,8 @@ for a column not cut into parts yet and not in memory: ~0.1 s of CPU for the mid
 285,570 at a million, where gathering and sorting them (``Copia.pagina``) takes ~0.5 s, and a
 loaded machine multiplies both. The walk starts at the nearer end of the order. The find's
 bytes are kept with its other values (hallados.py) while the store does not change: the next
-far page of the same find reads no copy again. Every id of such a find in an order (the scroll bar's keys) likewise, the
-whole index walked."""
+far page of the same find reads no copy again. Every id of such a find in an order (the scroll
+bar's keys) likewise, the whole index walked."""
 
 from __future__ import annotations
 
