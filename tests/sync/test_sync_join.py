@@ -14,6 +14,7 @@ from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from icsoe_desktop.services.sync.transporte import SyncError
 from icsoe_desktop.store import bulk_indexes
 from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models.movimientos import MovimientoRow
 from tests.sync.conftest import EMPRESA, connect, connected
 from tests.sync.test_sync import registros
 
@@ -223,3 +224,38 @@ def test_rows_that_come_while_a_joining_pull_builds_its_indexes_are_written_afte
     assert "Y5412345106" in registros(b)
     assert b.movimientos.count(Filtro()) == 60
     assert movimientos_indexes(b).keys() >= DEFERRED
+
+
+def stored_rows(store) -> set[tuple]:
+    """Every movimiento as SQLite stores it: each column's value and its storage class (a NULL,
+    an integer 0 or 1, a date's text), without the local id."""
+    with store.engine.connect() as conn:
+        names = [
+            name
+            for (name,) in conn.exec_driver_sql("SELECT name FROM pragma_table_info('movimientos')")
+            if name != "id"
+        ]
+        listed = ", ".join(f"quote({name}), typeof({name})" for name in names)
+        return set(conn.exec_driver_sql(f"SELECT {listed} FROM movimientos").all())
+
+
+def test_a_pulled_page_is_stored_as_the_desktop_that_wrote_it_stores_it(joining) -> None:
+    """The bulk insert binds a NULL as NaN and a boolean as 0 or 1 (store/enlace.py): the rows
+    B stores are A's, value and storage class, its empty dates NULL and a deleted row 1."""
+    a, b = joining
+    gone = a.movimientos.pagina(Filtro(), Orden(), 0, 1)[0][0]
+    with a.store.session() as session:  # a row deleted where it was written (tracked, sent)
+        session.get(MovimientoRow, gone).deleted = True
+    a.sync.synchronize()
+    b.sync.synchronize()
+    written = stored_rows(a.store)
+    assert stored_rows(b.store) == written
+    # Those rows hold what the binding changes: empty dates and both kinds of deleted.
+    with b.store.engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT deleted, count(*), sum(fecha_rechazo IS NULL) FROM movimientos "
+            "GROUP BY deleted ORDER BY deleted"
+        ).all()
+    assert [row[0] for row in found] == [0, 1]
+    assert sum(row[2] for row in found) > 0
+    assert b.movimientos.count(Filtro()) == 59

@@ -277,9 +277,7 @@ def _apply_group(
             if action is Action.STATE:
                 state = states.get(group["uuid"][i])
                 seq = max(group["seq"][i], state.seq if state else 0)
-                new_states.append(
-                    (table.name, group["uuid"][i], seq, False, group["version"][i], None)
-                )
+                new_states.append((table.name, group["uuid"][i], seq, 0, group["version"][i], None))
         at = [i for i, action in enumerate(actions) if action in (Action.INSERT, Action.UPDATE)]
         writing = _Rows(group, at)
     count = len(group["uuid"]) if writing.at is None else len(writing.at)
@@ -353,17 +351,17 @@ def _set_aside(
             report.waiting += 1
             if final:  # its parent refused: known at its version (the drift check counts it
                 # so), at sequence 0 (applied when it comes out of waiting, its parent here)
-                new_states.append((table.name, uuids[j], 0, False, versions[j], None))
+                new_states.append((table.name, uuids[j], 0, 0, versions[j], None))
         elif isinstance(why, Refused):
             rechazo = why.rechazo
             log.error("%s %s/%s: %s", rechazo.mensaje, table.name, uuids[j], rechazo.problema)
             report.refused.append(rechazo)
             conflict(rows.row(j), "rechazado")
-            new_states.append((table.name, uuids[j], seqs[j], False, versions[j], None))
+            new_states.append((table.name, uuids[j], seqs[j], 0, versions[j], None))
         else:
             log.warning("Renglón recibido inservible %s/%s: %s", table.name, uuids[j], why)
             conflict(rows.row(j), "invalido")
-            new_states.append((table.name, uuids[j], seqs[j], False, versions[j], None))
+            new_states.append((table.name, uuids[j], seqs[j], 0, versions[j], None))
     return fit
 
 
@@ -428,7 +426,7 @@ def _update(
             table.on_remote_change(obj, changed)
         for name in aside.get(obj, ()):
             flag_modified(obj, name)  # written again even where its value did not change
-        new_states.append((table.name, uuids[j], seqs[j], False, versions[j], huellas[j]))
+        new_states.append((table.name, uuids[j], seqs[j], 0, versions[j], huellas[j]))
     session.flush()  # before the page's INSERT, as the ORM's autoflush did
 
 
@@ -518,9 +516,7 @@ def _insert_new(
     every = [*columns, uuids, *([value] * len(uuids) for value in defaults.values())]
     model = table.model
     # Each one's state (built in C loops), written with the rows.
-    states = list(
-        zip(repeat(table.name), uuids, rows.seq, repeat(False), rows.version, rows.huella)
-    )
+    states = list(zip(repeat(table.name), uuids, rows.seq, repeat(0), rows.version, rows.huella))
     left_out: list[int] = []
     if defaults_left_out(model.__table__, keys):
         # SQLAlchemy fills in some default: its INSERT cannot skip, so clashes are found first.

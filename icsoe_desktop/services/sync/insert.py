@@ -17,14 +17,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from icsoe_desktop.services.sync.sql import driver
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import enlace, sumas
 from icsoe_desktop.store.sync_tables import SyncedTable
 
 Columns = tuple[list[str], list[list[Any]]]  # column names, and each column's values
 
 # A row's sync state as written: (table_name, row_uuid, server_seq, dirty, version, huella:
-# the row's content fingerprint at that version where known, else None).
-StateRow = tuple[str, str, int, bool, int, int | None]
+# the row's content fingerprint at that version where known, else None). ``dirty`` as the
+# 0 or 1 stored (``store/enlace.py``: a bool costs the driver ten times as much to bind).
+StateRow = tuple[str, str, int, int, int, int | None]
 
 
 Convert = Callable[[list[Any]], list[Any]]
@@ -32,10 +33,11 @@ Convert = Callable[[list[Any]], list[Any]]
 
 def _insert_plan(
     conn: Connection, table: Table, keys: tuple[str, ...]
-) -> tuple[str, list[Convert | None]] | None:
-    """The driver's INSERT for rows giving ``keys``, and per column what turns its values into
-    the storage SQLAlchemy would give them (dates as ISO text…; None: kept as they are); None
-    when a column left out has a Python-side default (SQLAlchemy's insert fills it in)."""
+) -> tuple[str, list[Convert | None], list[bool]] | None:
+    """The driver's INSERT for rows giving ``keys``, per column what turns its values into
+    the storage SQLAlchemy would give them (dates as ISO text…; None: kept as they are), and
+    which columns may hold NULL; None when a column left out has a Python-side default
+    (SQLAlchemy's insert fills it in)."""
     columns = table.columns
     if defaults_left_out(table, keys):
         return None
@@ -45,7 +47,8 @@ def _insert_plan(
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
         f"VALUES ({', '.join('?' for _ in keys)})"
     )
-    return sql, [_converter(columns[k].type.dialect_impl(dialect), dialect) for k in keys]
+    converters = [_converter(columns[k].type.dialect_impl(dialect), dialect) for k in keys]
+    return sql, converters, [bool(columns[k].nullable) for k in keys]
 
 
 def defaults_left_out(table: Table, keys: Collection[str]) -> bool:
@@ -72,14 +75,16 @@ def _converter(impl: TypeEngine[Any], dialect: Dialect) -> Convert | None:
     ):
         kind, fast = datetime, operator.methodcaller("isoformat", " ", "microseconds")
     elif isinstance(impl, Boolean) and dialect.name == "sqlite":
-        kind = bool  # the driver stores True and False as 1 and 0, as the processor does
+        kind = bool  # stored as 1 and 0, as the processor does
 
     def convert(column: list[Any]) -> list[Any]:
         if kind is not None:
             kinds = set(map(type, column))
             kinds.discard(type(None))
-            if not kinds or (kind is bool and kinds == {bool}):
-                return column  # all None, or booleans (stored as the processor would)
+            if not kinds:
+                return column  # all None
+            if kind is bool and kinds == {bool}:
+                return list(map(int, column))  # (enlace.py: an int binds ten times faster)
             if fast is not None and kinds == {kind} and not _zoned(kind, column):
                 # Each distinct value converted once (a page's dates repeat).
                 stored = {value: fast(value) for value in set(column) if value is not None}
@@ -134,12 +139,13 @@ def insert_columns(
                 rows = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
                 written += conn.execute(insert(table), rows).rowcount
                 continue
-            sql, converters = plan
+            sql, converters, nullable = plan
             stored = list(columns)
             for i, convert in enumerate(converters):
                 if convert is not None:
                     stored[i] = convert(stored[i])
-            params = list(zip(*stored, strict=True))
+            bound = [enlace.sin_nulos(c) if n else c for c, n in zip(stored, nullable, strict=True)]
+            params = list(zip(*bound, strict=True))
             if skip_clashes:
                 count = conn.exec_driver_sql(f"{sql} ON CONFLICT DO NOTHING", params).rowcount
             else:
