@@ -330,6 +330,27 @@ def test_a_lote_larger_than_a_batch_finds_repeats_and_known_movements(services, 
     assert services.movimientos.count(Filtro()) == 5_200
 
 
+def test_a_lotes_movements_store_null_for_the_idse_answers_it_does_not_carry(services, tmp_path):
+    """A lote carries no IDSE answer: the rows hold NULL for them (bound as NaN, which SQLite
+    stores as NULL: store/enlace.py), and a filled value keeps its own storage class."""
+    add_registros(services)
+    path = tmp_path / "lote.txt"
+    path.write_bytes(("\r\n".join(_lote(3)) + "\r\n").encode("cp1252"))
+    assert services.importador.import_file(path, "t").importados == 3
+    with services.store.engine.connect() as conn:
+        stored = conn.exec_driver_sql(
+            "SELECT typeof(fecha_emision), typeof(fecha_recibido), typeof(fecha_aprobacion), "
+            "typeof(fecha_rechazo), typeof(fecha), typeof(sbc), typeof(deleted) FROM movimientos"
+        ).all()
+        answered = conn.exec_driver_sql(
+            "SELECT count(*) FROM movimientos WHERE fecha_emision IS NOT NULL "
+            "OR fecha_recibido IS NOT NULL OR fecha_aprobacion IS NOT NULL "
+            "OR fecha_rechazo IS NOT NULL"
+        ).scalar_one()
+    assert stored == [("null", "null", "null", "null", "text", "integer", "integer")] * 3
+    assert answered == 0
+
+
 def test_many_parts_that_together_declare_too_much_are_refused(services, tmp_path):
     """Each part within its own bound, all of them together a bomb of time: refused from the
     sizes they declare, before inflating any."""

@@ -61,7 +61,7 @@ from icsoe_desktop.services.movimientos.servicio import (
     MovimientosService,
     Progress,
 )
-from icsoe_desktop.store import bulk_indexes, cambiados
+from icsoe_desktop.store import bulk_indexes, cambiados, enlace
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
@@ -196,6 +196,8 @@ def _from_cells(values: Mapping[str, object], today: date) -> _Leida:
 _DOMAIN_FIELDS = tuple(f.name for f in fields(Movimiento))
 _STATUS_COLUMNS = tuple(c.attr for c in _STATUS)
 _SYNC_COLUMNS = ("uuid", "created_at", "updated_at", "version", "deleted")
+# A file without IDSE's answers: its status as bound, each NULL as NaN (store/enlace.py).
+_SIN_ESTADO = tuple(enlace.sin_nulos(list(_NO_STATUS)))
 _FECHA = _DOMAIN_FIELDS.index("fecha")
 _KEY = tuple(_DOMAIN_FIELDS.index(n) for n in movs_sql.KEY)
 HEAD_BYTES = 64 * 1024
@@ -232,8 +234,10 @@ class _Writer:
     def add(self, line: int, values: Sequence[object], status: Sequence[object]) -> None:
         """``values``: a validated movement's fields in Movimiento order; ``status``: the
         status dates and cause of an exported grid."""
-        if status is not _NO_STATUS:
-            status = [d.isoformat() if isinstance(d, date) else d for d in status]
+        if status is _NO_STATUS:
+            status = _SIN_ESTADO
+        else:
+            status = enlace.sin_nulos([d.isoformat() if isinstance(d, date) else d for d in status])
         self._rows.append(
             (*values[:_FECHA], cast(date, values[_FECHA]).isoformat(), *values[_FECHA + 1 :],
              *status, new_uuid(), *self._sync_tail)
