@@ -292,9 +292,7 @@ class Hallados:
 
     def ids_guardados(self, llave: Hashable, vigencia: int | None = None) -> array[int] | None:
         """A sorted find's ids kept under ``vigencia`` (None: the store's now)."""
-        vigente = self._vigencia() if vigencia is None else vigencia
-        with self._lock:
-            return self._ids.get(llave, vigente)
+        return self._guardado(self._ids, llave, vigencia)
 
     def ids_en_lectura(self, llave: Hashable) -> bool:
         """Whether a sorted find's ids are being read (by the scroll bar's keys)."""
@@ -307,13 +305,20 @@ class Hallados:
 
     def marcas_guardadas(self, llave: Hashable, vigencia: int) -> bytes | None:
         """A find's matches as bytes, kept under ``vigencia``."""
-        with self._lock:
-            return self._marcas.get(llave, vigencia)
+        return self._guardado(self._marcas, llave, vigencia)
 
     def marcas(self, llave: Hashable, leer: Callable[[], bytes]) -> bytes:
         """A find's matches as bytes (a far page and the scroll bar's keys, both asked in the
         pool right after a click, make them once)."""
         return self._obtener(self._marcas, llave, leer)
+
+    def _guardado(
+        self, guardados: _Guardados[T], llave: Hashable, vigencia: int | None
+    ) -> T | None:
+        """The value kept under ``vigencia`` (None: the store's now), never read here."""
+        vigente = self._vigencia() if vigencia is None else vigencia
+        with self._lock:
+            return guardados.get(llave, vigente)
 
     def _obtener(self, guardados: _Guardados[T], llave: Hashable, leer: Callable[[], T]) -> T:
         """The kept value, or ``leer()``'s, kept. A value another thread is reading is waited
