@@ -57,9 +57,11 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
 
     from bench.datos_reales import crear_movimientos
     from icsoe_desktop.domain import sync_wire
+    from icsoe_desktop.domain.contenido import huella_texto
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync.encode import local_changes
     from icsoe_desktop.sync_server import db, sumas
+    from icsoe_desktop.sync_server.escritura import stored_text
     from icsoe_desktop.sync_server.models import BucketSum, Empresa, SyncedRow
 
     token_id = db.create_token(engine, "ABC010101AB1", "Escritorio A").id
@@ -97,6 +99,12 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
                     "deleted": row["deleted"],
                     "data": row["data"],
                     "token_id": token_id,
+                    # Its content fingerprint, and that of its text as stored, as a push
+                    # writes them (sync_server/escritura.py): the pages then carry it, and the
+                    # joining desktop's content check sums the kept ones instead of hashing
+                    # every row.
+                    "huella": sumas.huella_de(row["deleted"], row["data"]),
+                    "texto_visto": huella_texto(row["deleted"], stored_text(row["data"])),
                 }
             )
             change = sync_wire.row_hash(row["uuid"], row["version"])
