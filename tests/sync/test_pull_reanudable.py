@@ -11,6 +11,7 @@ import pytest
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services.sync.transporte import SyncError
+from icsoe_desktop.store.models import SyncState
 from icsoe_desktop.sync_server.db import create_token
 from tests.sync.conftest import EMPRESA, connect
 from tests.sync.test_convergence import local_tables, server_tables
@@ -48,6 +49,33 @@ def test_a_first_sync_says_how_many_rows_came_of_how_many(busy_company) -> None:
         f"Recibidos {total} de {total}"
     ]
     assert result.recibidos == total
+    assert local_tables(b) == server_tables(engine)
+
+
+@pytest.mark.end2end
+def test_a_pull_commits_a_few_pages_at_a_time_and_another_reader_sees_whole_ones(
+    busy_company,
+) -> None:
+    """What another window reads while a first sync runs: nothing half-written, the rows of
+    whole transactions (two pages each here), the cursor with them."""
+    _server, engine, b = busy_company
+    b.sync.intercambio.commit_rows = 2 * PAGE
+    total = held(server_tables(engine))
+    seen: list[tuple[int, int]] = []
+
+    def watch(_texto: str) -> None:
+        with b.store.session() as session:
+            cursor = session.get(SyncState, "cursor")
+        seen.append((held(local_tables(b)), int(cursor.value) if cursor else 0))
+
+    b.sync.synchronize(aviso=watch)
+    rows = [n for n, _cursor in seen]
+    assert rows == sorted(rows) and rows[-1] == total
+    # Committed two pages at a time: the reader sees 0, 20, 20, 40, 40…, never one page alone.
+    assert rows[:4] == [0, 2 * PAGE, 2 * PAGE, 4 * PAGE]
+    assert all(n % (2 * PAGE) == 0 for n in rows[:-1])
+    # The cursor travels with its rows: 0 while none is there, then past them.
+    assert seen[0][1] == 0 and all(c > 0 for n, c in seen if n)
     assert local_tables(b) == server_tables(engine)
 
 

@@ -74,6 +74,7 @@ def joining(sync_server, desktops):
     create_demo_movimientos(a.store, 60, TODAY)
     a.sync.synchronize()
     b.sync.intercambio.pull_rows, b.sync.intercambio.bulk_pull_rows = 10, 30
+    b.sync.intercambio.commit_rows = 10  # each page committed: what the grid reads meanwhile
     return a, b
 
 

@@ -1,19 +1,20 @@
 """The sync's exchange: this desktop's changes pushed in batches, the company's pulled page by
 page and applied (``apply.py``), what came before its parent applied once every page is here.
 
-Each push batch carries an id the server remembers (a batch sent twice changes nothing); each
-pulled page commits with the cursor after it. An unreachable server loses nothing: changes stay
-marked until a push is answered.
+Each push batch carries an id the server remembers (a batch sent twice changes nothing); pulled
+pages commit with the cursor after them, a few at a time. An unreachable server loses nothing:
+changes stay marked until a push is answered.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid as uuid_module
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -47,6 +48,13 @@ BATCH_BYTES = 4 * 1024 * 1024
 # What a server that announces no limits takes (every version does).
 OLD_SERVER_BATCH_ROWS = 2000
 PULL_ROWS = 5000
+# Pulled pages are committed together, up to this many rows or for this long: each commit
+# writes every index page its rows touched, and the unique key of movimientos (registro, NSS,
+# tipo, fecha) takes them at random leaves, so a commit per page wrote most of that index again
+# at every page (a 1,000,000-row join wrote it ~200 times). A user's save waits for one such
+# transaction at most; a crash (not a server gone: what came is kept) re-pulls it.
+COMMIT_ROWS = 25_000
+COMMIT_SECONDS = 2.0
 BULK_PULL_ROWS = 20_000
 Progress = Callable[[int, int], None]
 Aviso = Callable[[str], None]  # what the clerk reads of a sync under way (Spanish)
@@ -92,8 +100,52 @@ class _InPlace(Executor):
         return future
 
 
+class _Paginas:
+    """The pulled pages' write transaction (``Intercambio.applying``): opened by the first page
+    that needs it, committed once it holds ``rows`` rows or has been open ``seconds``, at the
+    last page, or when the pull stops for another reason than a page failing to apply
+    (``commit``); rolled back with the page that failed (``abort``)."""
+
+    def __init__(
+        self, applying: Callable[[], AbstractContextManager[Session]], rows: int, seconds: float
+    ) -> None:
+        self._applying = applying
+        self._rows, self._seconds = rows, seconds
+        self._open: ExitStack | None = None
+        self._session: Session | None = None
+        self._held = 0
+        self._since = 0.0
+
+    def session(self) -> Session:
+        if self._open is None or self._session is None:
+            with ExitStack() as stack:
+                self._session = stack.enter_context(self._applying())
+                self._open = stack.pop_all()
+            self._held, self._since = 0, time.monotonic()
+        return self._session
+
+    def applied(self, rows: int, last: bool) -> None:
+        self._held += rows
+        if last or self._held >= self._rows or time.monotonic() - self._since >= self._seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        opened, self._open, self._session = self._open, None, None
+        if opened is not None:
+            opened.close()
+
+    def abort(self, exc: BaseException) -> None:
+        """Rolled back, as ``applying`` does with a failure (which it may turn into a
+        SyncError: raised from here then)."""
+        opened, self._open, self._session = self._open, None, None
+        if opened is not None:
+            opened.__exit__(type(exc), exc, exc.__traceback__)
+
+
 class Intercambio:
     pull_rows = PULL_ROWS  # rows per pulled page
+    commit_rows = COMMIT_ROWS  # pulled rows written in one transaction, at most…
+    commit_seconds = COMMIT_SECONDS  # …or those applied in this long (the first page's at least)
     bulk_pull_rows = BULK_PULL_ROWS  # a pull this big may build some indexes at its end
 
     def __init__(
@@ -275,9 +327,11 @@ class Intercambio:
         builder: Executor | None = None,
         aviso: Aviso = _sin_aviso,
     ) -> Pulled:
-        """Fetch and apply page by page: each page commits with the cursor after it, so memory
-        stays two pages whatever the company's size, a crash re-pulls one page at most, and the
-        user's saves wait for one page's write at most (never the whole pull). The next page is
+        """Fetch and apply page by page, committed with the cursor after them a few pages at a
+        time (``COMMIT_ROWS``, ``COMMIT_SECONDS``): memory stays two pages whatever the
+        company's size (SQLite's page cache spills the rest), a crash re-pulls one transaction
+        at most, and the user's saves wait for one transaction at most (never the whole pull).
+        A pull that stops otherwise (the server gone) keeps what it applied. The next page is
         fetched (another thread) while this one is applied: the server's work and the transfer
         overlap SQLite's. Indexes a big pull dropped are built again at its end: by
         ``builder`` when given (the caller goes on meanwhile), here after a failure.
@@ -291,6 +345,7 @@ class Intercambio:
         received = 0
         done = ApplyReport()
         suspended = False
+        pages = _Paginas(self.applying, self.commit_rows, self.commit_seconds)
         try:
             with ExitStack() as stack:
                 # The first page from this thread: most pulls have one (see push); a thread
@@ -313,23 +368,26 @@ class Intercambio:
                         coming = fetcher.submit(self.pull_page, http, base, next_cursor)
                     try:
                         if size:
-                            with self.applying() as session:
-                                if not received:  # the first page: how much is coming
-                                    suspended = self._suspend_indexes(session, size + remaining)
-                                done.add(apply_remote(session, page["grupos"], self._clock()))
-                                session.merge(SyncState(key="cursor", value=str(next_cursor)))
-                                session.merge(  # (with the cursor: the next pull counts on)
-                                    SyncState(
-                                        key="pull_recibidos",
-                                        value="" if last else str(before + received + size),
-                                    )
+                            session = pages.session()
+                            if not received:  # the first page: how much is coming
+                                suspended = self._suspend_indexes(session, size + remaining)
+                            done.add(apply_remote(session, page["grupos"], self._clock()))
+                            session.merge(SyncState(key="cursor", value=str(next_cursor)))
+                            session.merge(  # (with the cursor: the next pull counts on)
+                                SyncState(
+                                    key="pull_recibidos",
+                                    value="" if last else str(before + received + size),
                                 )
+                            )
+                            pages.applied(size, last)
                         elif next_cursor > cursor or before:
                             # Only numbers no row holds (gaps): passed, so the cursor meets the
                             # server's sums (verificacion.py).
+                            pages.commit()
                             self._estado.escribir(cursor=str(next_cursor), pull_recibidos="")
-                    except BaseException:
+                    except BaseException as exc:
                         coming.cancel()
+                        pages.abort(exc)
                         raise
                     cursor = next_cursor
                     received += size
@@ -338,10 +396,14 @@ class Intercambio:
                         aviso(recibidos(before + received, before + expected, counted))
                     if last:
                         break
+            pages.commit()
             done.add(self.apply_waiting())
         except BaseException:
-            if suspended:
-                self._restore_indexes()
+            try:  # what applied before the pull stopped (the server gone) is kept
+                pages.commit()
+            finally:
+                if suspended:
+                    self._restore_indexes()
             raise
         if suspended:
             if builder is None:
