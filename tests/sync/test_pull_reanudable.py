@@ -60,6 +60,7 @@ def test_a_pull_commits_a_few_pages_at_a_time_and_another_reader_sees_whole_ones
     whole transactions (two pages each here), the cursor with them."""
     _server, engine, b = busy_company
     b.sync.intercambio.commit_rows = 2 * PAGE
+    b.sync.intercambio.commit_seconds = 3600  # by rows only: a slow machine commits sooner
     total = held(server_tables(engine))
     seen: list[tuple[int, int]] = []
 
