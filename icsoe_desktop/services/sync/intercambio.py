@@ -49,10 +49,11 @@ BATCH_BYTES = 4 * 1024 * 1024
 OLD_SERVER_BATCH_ROWS = 2000
 PULL_ROWS = 5000
 # Pulled pages are committed together, up to this many rows or for this long: each commit
-# writes every index page its rows touched, and the unique key of movimientos (registro, NSS,
-# tipo, fecha) takes them at random leaves, so a commit per page wrote most of that index again
-# at every page (a 1,000,000-row join wrote it ~200 times). A user's save waits for one such
-# transaction at most; a crash (not a server gone: what came is kept) re-pulls it.
+# writes every index page its rows touched, and a unique key whose values come in no order (a
+# movimiento's registro, NSS, tipo and fecha) takes them at random leaves, so a commit per page
+# wrote most of that index again at every page (a 1,000,000-row join wrote it ~200 times;
+# docs/diseno/rendimiento.md «Sincronizar»). A user's save waits for one such transaction at
+# most; a crash (not a server gone: what came is kept) re-pulls it.
 COMMIT_ROWS = 25_000
 COMMIT_SECONDS = 2.0
 BULK_PULL_ROWS = 20_000
