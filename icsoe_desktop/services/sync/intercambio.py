@@ -112,17 +112,16 @@ class _Paginas:
     ) -> None:
         self._applying = applying
         self._rows, self._seconds = rows, seconds
-        self._open: ExitStack | None = None
+        self._open: AbstractContextManager[Session] | None = None
         self._session: Session | None = None
         self._held = 0
         self._since = 0.0
 
     def session(self) -> Session:
-        if self._open is None or self._session is None:
-            with ExitStack() as stack:
-                self._session = stack.enter_context(self._applying())
-                self._open = stack.pop_all()
-            self._held, self._since = 0, time.monotonic()
+        if self._session is None:
+            opening = self._applying()
+            self._session = opening.__enter__()
+            self._open, self._held, self._since = opening, 0, time.monotonic()
         return self._session
 
     def applied(self, rows: int, last: bool) -> None:
@@ -133,7 +132,7 @@ class _Paginas:
     def commit(self) -> None:
         opened, self._open, self._session = self._open, None, None
         if opened is not None:
-            opened.close()
+            opened.__exit__(None, None, None)
 
     def abort(self, exc: BaseException) -> None:
         """Rolled back, as ``applying`` does with a failure (which it may turn into a
