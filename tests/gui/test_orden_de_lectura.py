@@ -86,9 +86,13 @@ def _del_layout(layout: QLayout) -> Iterator[QWidget]:
     ):
         items.reverse()
     for item in items:
+        # A spacer is skipped before asking for its layout: PySide6 may hand back a stale wrapper
+        # of a layout freed at the same address, which then is not a layout at all.
+        if item.spacerItem() is not None:
+            continue
         if (widget := item.widget()) is not None:
             yield widget
-        elif (dentro := item.layout()) is not None:
+        elif isinstance(dentro := item.layout(), QLayout):
             yield from _del_layout(dentro)
 
 
