@@ -26,13 +26,9 @@ from tests.gui.ventanas import colocar, sembrar, states, windows
 
 
 def _en_layout(layout: QLayout, widget: QWidget) -> bool:
-    for index in range(layout.count()):
-        item = layout.itemAt(index)
-        if item.widget() is widget:
-            return True
-        if (inner := item.layout()) is not None and _en_layout(inner, widget):
-            return True
-    return False
+    # The layouts inside are its QObject children (every one, at any depth), never an item's
+    # ``layout()``: PySide6 may answer that with a kept wrapper of a freed spacer.
+    return any(caja.indexOf(widget) >= 0 for caja in (layout, *layout.findChildren(QLayout)))
 
 
 def _dispuestos(parent: QWidget) -> list[QWidget]:

@@ -73,27 +73,30 @@ def _por_lineas(widgets: list[QWidget], window: QWidget) -> list[QWidget]:
 
 def _del_layout(layout: QLayout) -> Iterator[QWidget]:
     """The widgets of ``layout`` (and of the layouts inside it) in the order they are read."""
-    items = [layout.itemAt(i) for i in range(layout.count())]
+    # A layout inside is found among the layout's QObject children, by its index, never as
+    # ``itemAt(i).layout()``: an item is not a QObject, and PySide6 may answer that with a
+    # still-held wrapper of a freed spacer at the same address (seen once in a full run).
+    dentro = {
+        layout.indexOf(hijo): hijo
+        for hijo in layout.findChildren(QLayout, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    }
+    indices = list(range(layout.count()))
     if isinstance(layout, QGridLayout):
-        lugar = {id(items[i]): layout.getItemPosition(i)[:2] for i in range(len(items))}
-        items.sort(key=lambda item: lugar[id(item)])
+        indices.sort(key=lambda i: layout.getItemPosition(i)[:2])
     elif isinstance(layout, QFormLayout):
-        fila = {id(items[i]): layout.getItemPosition(i) for i in range(len(items))}
-        items.sort(key=lambda item: (fila[id(item)][0], fila[id(item)][1].value))
+        indices.sort(
+            key=lambda i: (layout.getItemPosition(i)[0], layout.getItemPosition(i)[1].value)
+        )
     elif isinstance(layout, QBoxLayout) and layout.direction() in (
         QBoxLayout.Direction.RightToLeft,
         QBoxLayout.Direction.BottomToTop,
     ):
-        items.reverse()
-    for item in items:
-        # A spacer is skipped before asking for its layout: PySide6 may hand back a stale wrapper
-        # of a layout freed at the same address, which then is not a layout at all.
-        if item.spacerItem() is not None:
-            continue
-        if (widget := item.widget()) is not None:
+        indices.reverse()
+    for i in indices:
+        if i in dentro:
+            yield from _del_layout(dentro[i])
+        elif (widget := layout.itemAt(i).widget()) is not None:
             yield widget
-        elif isinstance(dentro := item.layout(), QLayout):
-            yield from _del_layout(dentro)
 
 
 def _partes(widget: QWidget, window: QWidget) -> list[QWidget]:

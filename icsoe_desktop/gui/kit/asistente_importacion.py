@@ -478,13 +478,12 @@ def boton_revisar(
 
 
 def _layout_con(layout: QLayout | None, widget: QWidget) -> QBoxLayout | None:
+    """The row or column of ``layout`` (or of a layout inside it) that holds ``widget``. The
+    layouts inside are its QObject children, not ``itemAt(i).layout()``: an item is not a
+    QObject, and PySide6 may answer that with a kept wrapper of a freed spacer."""
     if layout is None:
         return None
-    if isinstance(layout, QBoxLayout) and layout.indexOf(widget) >= 0:
-        return layout
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        found = _layout_con(item.layout() if item is not None else None, widget)
-        if found is not None:
-            return found
+    for caja in (layout, *layout.findChildren(QBoxLayout)):
+        if isinstance(caja, QBoxLayout) and caja.indexOf(widget) >= 0:
+            return caja
     return None
