@@ -18,10 +18,11 @@ else:
     os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "pantalla_1366x768.json"
     )
-# New password hashes at scrypt's lowest accepted cost (domain/passwords.py): the suite creates
-# and signs in thousands of users, at ~0.14 s of CPU each at the app's cost. A stored hash carries
-# its cost, and tests/domain/test_passwords.py checks the app's own cost without this. The
-# processes the tests start inherit it.
+# New password hashes and recovery seals at scrypt's lowest accepted cost (domain/passwords.py):
+# the suite creates and signs in thousands of users and opens thousands of new data folders (two
+# seals each), at ~0.14 s of CPU each at the app's cost. A stored hash or seal carries its cost,
+# and tests/domain/test_passwords.py and tests/services/test_recuperacion_almacen.py check the
+# app's own cost without this. The processes the tests start inherit it.
 os.environ["ICSOE_SCRYPT_N"] = str(2**10)
 if sys.platform == "win32" and os.environ.get("WINDIR"):
     # Offscreen Qt on Windows reads font files from a folder (its own lib/fonts, which PySide6

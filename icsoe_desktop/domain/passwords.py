@@ -143,9 +143,11 @@ class ScryptParams:
 
 DEFAULT_PARAMS = ScryptParams()
 _PREFIX = "scrypt"
-# The test suite's knob: scrypt's cost for new hashes (a power of two from 2**10). Thousands of
-# users are created and signed in by the tests, and each hash at the default cost is ~0.14 s of
-# CPU; the app never sets it, and a stored hash carries its own cost, so verifying is unaffected.
+# The test suite's knob: scrypt's cost for new hashes and new seals of the recovery code
+# (services/recuperacion_almacen.py), a power of two from 2**10. Thousands of users and data
+# folders are made by the tests, and each hash or seal at the default cost is ~0.14 s of CPU;
+# the app never sets it, and a stored hash or seal carries its own cost, so opening is
+# unaffected.
 COST_ENV = "ICSOE_SCRYPT_N"
 
 

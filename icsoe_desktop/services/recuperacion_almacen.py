@@ -112,17 +112,36 @@ def normalizar(texto: str) -> str | None:
     return limpio
 
 
-def derivada(codigo: str, sal: bytes) -> bytes:
+def derivada(codigo: str, sal: bytes, n: int = N) -> bytes:
     # cryptography is loaded here, not with the module: the sign-in reads the key without it.
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-    return Scrypt(salt=sal, length=32, n=N, r=R, p=P).derive(codigo.encode("ascii"))
+    return Scrypt(salt=sal, length=32, n=n, r=R, p=P).derive(codigo.encode("ascii"))
 
 
-def _aes(codigo: str, sal: bytes) -> AESGCM:
+def _aes(codigo: str, sal: bytes, n: int) -> AESGCM:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    return AESGCM(derivada(codigo, sal))
+    return AESGCM(derivada(codigo, sal, n))
+
+
+def _costo_nuevo() -> int:
+    """scrypt's ``n`` for a new seal: ``N``, or the lower cost the test suite sets for new
+    password hashes (``ICSOE_SCRYPT_N``, domain/passwords.py; the app never sets it): every new
+    data folder seals twice, and the suite makes thousands. The file keeps the cost it used."""
+    from icsoe_desktop.domain.passwords import current_params
+
+    return current_params().n
+
+
+def _costo_de(kdf: dict[str, object]) -> int:
+    """The ``n`` a file was sealed with: only what a seal of the app writes (a power of two
+    from 2**10 up to ``N``, with its ``r`` and ``p``); anything else is a damaged file
+    (ValueError), never a cost the file would make the app pay."""
+    n, r, p = kdf.get("n", N), kdf.get("r", R), kdf.get("p", P)
+    if type(n) is not int or not 2**10 <= n <= N or n & (n - 1) or (r, p) != (R, P):
+        raise ValueError(f"costo de scrypt desconocido: {n}, {r}, {p}")
+    return n
 
 
 def sellar(llave: bytes, codigo: str, bitacora: bytes | None = None) -> dict[str, object]:
@@ -130,14 +149,14 @@ def sellar(llave: bytes, codigo: str, bitacora: bytes | None = None) -> dict[str
     beside the stores keeps)."""
     normal = normalizar(codigo)
     assert normal is not None
-    sal, nonce = os.urandom(16), os.urandom(12)
-    aes = _aes(normal, sal)
+    sal, nonce, n = os.urandom(16), os.urandom(12), _costo_nuevo()
+    aes = _aes(normal, sal, n)
     b64 = base64.b64encode
     datos: dict[str, object] = {
         "version": 1,
         "huella": huella(llave),
         "codigo": huella_codigo(normal),
-        "kdf": {"nombre": "scrypt", "n": N, "r": R, "p": P, "sal": b64(sal).decode()},
+        "kdf": {"nombre": "scrypt", "n": n, "r": R, "p": P, "sal": b64(sal).decode()},
         "nonce": b64(nonce).decode(),
         "llave": b64(aes.encrypt(nonce, llave, CONTEXTO)).decode(),
     }
@@ -171,7 +190,7 @@ def abrir_ambas(datos: dict[str, object], codigo: str) -> tuple[bytes, bytes | N
     try:
         kdf = datos["kdf"]
         assert isinstance(kdf, dict)
-        aes = _aes(normal, base64.b64decode(str(kdf["sal"])))
+        aes = _aes(normal, base64.b64decode(str(kdf["sal"])), _costo_de(kdf))
         llave = aes.decrypt(
             base64.b64decode(str(datos["nonce"])), base64.b64decode(str(datos["llave"])), CONTEXTO
         )

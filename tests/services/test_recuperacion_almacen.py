@@ -3,12 +3,14 @@ the key, shown again to an administrator only (audited), a wrong one refused in 
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.passwords import COST_ENV
 from icsoe_desktop.services import llave_almacen, llave_bitacora, recuperacion_almacen
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.audit import verificar_bitacora
@@ -207,3 +209,45 @@ def test_a_new_data_folder_of_the_same_keyring_keeps_the_code(instalacion, tmp_p
     recuperacion_almacen.recuperar(otra, codigo)
     assert recuperacion_almacen.codigo_guardado() == codigo
     open_services(otra).close()
+
+
+def test_a_new_seal_costs_what_the_app_sets_without_the_suites_knob(monkeypatch) -> None:
+    """The suite seals at scrypt's lowest cost (tests/conftest.py); the app, at ``N``."""
+    monkeypatch.delenv(COST_ENV)
+    llave, codigo = os.urandom(32), recuperacion_almacen.codigo_nuevo()
+    datos = recuperacion_almacen.sellar(llave, codigo)
+    kdf = datos["kdf"]
+    assert isinstance(kdf, dict)
+    assert (kdf["n"], kdf["r"], kdf["p"]) == (2**15, 8, 1)
+    assert recuperacion_almacen.abrir(datos, codigo) == llave
+
+
+def test_a_seal_keeps_its_cost_and_opens_by_it_whatever_the_knob_says(monkeypatch) -> None:
+    monkeypatch.setenv(COST_ENV, "4096")
+    llave, codigo = os.urandom(32), recuperacion_almacen.codigo_nuevo()
+    datos = recuperacion_almacen.sellar(llave, codigo)
+    kdf = datos["kdf"]
+    assert isinstance(kdf, dict) and kdf["n"] == 4096
+    monkeypatch.delenv(COST_ENV)
+    assert recuperacion_almacen.abrir(datos, codigo) == llave
+
+
+@pytest.mark.parametrize(
+    "cambio",
+    [
+        {"n": 2**26},  # 8 GiB of scrypt's memory: never tried
+        {"n": 3000},
+        {"n": 512},
+        {"n": "32768"},
+        {"r": 16},
+        {"p": 2},
+    ],
+)
+def test_a_file_whose_cost_was_edited_opens_nothing_and_costs_nothing(cambio) -> None:
+    """A file beside the stores is anyone's to edit: only a cost the app writes is paid."""
+    llave, codigo = os.urandom(32), recuperacion_almacen.codigo_nuevo()
+    datos = recuperacion_almacen.sellar(llave, codigo)
+    kdf = datos["kdf"]
+    assert isinstance(kdf, dict)
+    kdf.update(cambio)
+    assert recuperacion_almacen.abrir(datos, codigo) is None
