@@ -15,7 +15,9 @@ bench/sync_servidor_etapas.py, which also counts its stages) and PostgreSQL (the
 backends and the ones that ended; /proc; autovacuum is off in the throwaway cluster, so its
 later ANALYZE of one side's rows is not counted in another's measure). The INSERT and the
 COPY: this process (building the statement's parameters, psycopg) and PostgreSQL. Wall time
-is printed beside.
+is printed beside, and the part of the desktops' and the server's CPU that Python's cyclic
+collector took (bench/recolector.py): the INSERT's program holds its 100,000 rows in memory, as
+any program inserting them would, and its full collections walk them.
 
 The desktops' stores are encrypted (SQLCipher, as the product makes them); a third desktop C,
 whose store stays in clear, pulls the same rows after B: B's apply minus C's is what SQLCipher
@@ -63,6 +65,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pg  # bench/pg.py
 
+from bench import recolector
 from bench.carga import carga
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,6 +140,7 @@ class Meter:
     def now(self) -> dict[str, float]:
         return {
             "escritorio": own_cpu(),
+            "escritorio recolector": recolector.cpu(),
             "servidor": cpu_tree(self.server_pid) if self.server_pid else 0.0,
             "postgres": cpu_tree(self.postmaster),
             "postgres conexiones": pg_connections(self.postmaster),
@@ -561,6 +565,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-sync-"))
     pg.isolate(tmp)
     instrument()
+    recolector.medir()
     rounds: list[dict[str, float]] = []
     try:
         check = "not due" if args.sin_contenido else "due (a desktop's first sync)"
@@ -594,6 +599,24 @@ def main() -> int:
                     for kind in ("envío", "recepción", "INSERT", "COPY")
                 )
             )
+        # Python's cyclic collector, inside the figures above: the INSERT's program keeps its
+        # rows in memory, as any program inserting them would, and its full collections walk them.
+        print(
+            f"  {'of which Python collector':28} "
+            + " ".join(
+                f"{med(r[f'{kind} escritorio recolector'] for r in rounds):7.2f}"
+                for kind in ("envío", "recepción", "INSERT", "COPY")
+            )
+            + "  (desktop)"
+        )
+        print(
+            f"  {'of which Python collector':28} "
+            + " ".join(
+                f"{med(r.get(f'{kind} servidor recolector', 0.0) for r in rounds):7.2f}"
+                for kind in ("envío", "recepción")
+            )
+            + "                  (server)"
+        )
         print("\nby stage, push + pull (median CPU s)")
         stages = [_stages(r) for r in rounds]
         for name in stages[0]:

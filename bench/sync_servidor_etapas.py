@@ -8,7 +8,8 @@ PostgreSQL are not in it), summed over the requests and written to ARCHIVO (JSON
 one: «leer» (a push's body read from JSON and checked against the schema), «escribir» (the push
 applied: its rules, the COPY, the answer), «página» (a pull's page read and put in columns).
 What the process spends besides (uvicorn, HTTP, the routes, the answers' JSON) is its total
-minus these.
+minus these. «recolector»: Python's cyclic collector so far, in these stages and outside them
+(bench/recolector.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import recolector
 
 _cpu: dict[str, float] = {}
 _lock = threading.Lock()
@@ -47,6 +50,7 @@ def _timed(name: str, fn: Callable[..., Any], out: Path) -> Callable[..., Any]:
             used = time.thread_time() - start
             with _lock:
                 _cpu[name] = _cpu.get(name, 0.0) + used
+                _cpu["recolector"] = recolector.cpu()  # (inside the stages, and outside them)
                 out.write_text(json.dumps(_cpu))
 
     return wrapper
@@ -54,6 +58,7 @@ def _timed(name: str, fn: Callable[..., Any], out: Path) -> Callable[..., Any]:
 
 def main() -> int:
     out = Path(sys.argv.pop(1))
+    recolector.medir()
     from icsoe_desktop.sync_server import esquemas, rutas
     from icsoe_desktop.sync_server.__main__ import main as serve
     from icsoe_desktop.sync_server.rutas import pull as ruta_pull
