@@ -12,6 +12,7 @@ import itertools
 import os
 import secrets
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from icsoe_desktop.domain.errors import ValidationError
 
@@ -151,14 +152,18 @@ _PREFIX = "scrypt"
 COST_ENV = "ICSOE_SCRYPT_N"
 
 
+def cost_allowed(n: object, most: int) -> TypeGuard[int]:
+    """Whether ``n`` is a scrypt cost the app writes: a power of two from 2**10 up to ``most``
+    (the same test for the knob below and for a cost a file asks to be opened with)."""
+    return type(n) is int and 2**10 <= n <= most and n & (n - 1) == 0
+
+
 def current_params() -> ScryptParams:
-    """``DEFAULT_PARAMS``, or its cost lowered by ``ICSOE_SCRYPT_N`` (ignored unless a power of
-    two from 2**10 up to the default)."""
+    """``DEFAULT_PARAMS``, or its cost lowered by ``ICSOE_SCRYPT_N`` (ignored unless
+    ``cost_allowed`` up to the default)."""
     raw = os.environ.get(COST_ENV)
-    if raw and raw.isdigit():
-        n = int(raw)
-        if 2**10 <= n <= DEFAULT_PARAMS.n and n & (n - 1) == 0:
-            return ScryptParams(n=n)
+    if raw and raw.isdigit() and cost_allowed(n := int(raw), DEFAULT_PARAMS.n):
+        return ScryptParams(n=n)
     return DEFAULT_PARAMS
 
 

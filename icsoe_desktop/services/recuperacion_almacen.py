@@ -138,8 +138,10 @@ def _costo_de(kdf: dict[str, object]) -> int:
     """The ``n`` a file was sealed with: only what a seal of the app writes (a power of two
     from 2**10 up to ``N``, with its ``r`` and ``p``); anything else is a damaged file
     (ValueError), never a cost the file would make the app pay."""
+    from icsoe_desktop.domain.passwords import cost_allowed
+
     n, r, p = kdf.get("n", N), kdf.get("r", R), kdf.get("p", P)
-    if type(n) is not int or not 2**10 <= n <= N or n & (n - 1) or (r, p) != (R, P):
+    if not cost_allowed(n, N) or (r, p) != (R, P):
         raise ValueError(f"costo de scrypt desconocido: {n}, {r}, {p}")
     return n
 
