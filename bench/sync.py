@@ -591,32 +591,26 @@ def main() -> int:
             )
         med = statistics.median
         print("\nby process (median CPU s)        push    pull  INSERT    COPY")
-        for who in ("escritorio", "servidor", "postgres", "postgres conexiones"):
-            print(
-                f"  {who:28} "
-                + " ".join(
-                    f"{med(r[f'{kind} {who}'] for r in rounds):7.2f}"
-                    for kind in ("envío", "recepción", "INSERT", "COPY")
-                )
-            )
+        kinds = ("envío", "recepción", "INSERT", "COPY")
         # Python's cyclic collector, inside the figures above: the INSERT's program keeps its
         # rows in memory, as any program inserting them would, and its full collections walk them.
-        print(
-            f"  {'of which Python collector':28} "
-            + " ".join(
-                f"{med(r[f'{kind} escritorio recolector'] for r in rounds):7.2f}"
-                for kind in ("envío", "recepción", "INSERT", "COPY")
-            )
-            + "  (desktop)"
-        )
-        print(
-            f"  {'of which Python collector':28} "
-            + " ".join(
-                f"{med(r.get(f'{kind} servidor recolector', 0.0) for r in rounds):7.2f}"
-                for kind in ("envío", "recepción")
-            )
-            + "                  (server)"
-        )
+        # The server has no INSERT or COPY of its own (blank there).
+        collector = "of which Python collector"
+        for label, key, note in (
+            *(
+                (who, who, "")
+                for who in ("escritorio", "servidor", "postgres", "postgres conexiones")
+            ),
+            (collector, "escritorio recolector", "  (desktop)"),
+            (collector, "servidor recolector", "  (server)"),
+        ):
+            cells = [
+                f"{med(r.get(f'{kind} {key}', 0.0) for r in rounds):7.2f}"
+                if any(f"{kind} {key}" in r for r in rounds)
+                else " " * 7
+                for kind in kinds
+            ]
+            print(f"  {label:28} {' '.join(cells)}{note}".rstrip())
         print("\nby stage, push + pull (median CPU s)")
         stages = [_stages(r) for r in rounds]
         for name in stages[0]:
