@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.store import conteo, plain
 from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.models import sort_index_ddl, sort_indexes
-from icsoe_desktop.store.models.movimientos import sort_rank
+from icsoe_desktop.store.models.movimientos import sort_key, sort_rank
 
 KEY = ("registro_patronal", "nss", "tipo", "fecha")  # uq_movimiento
 
@@ -159,6 +160,29 @@ def sort_values(conn: Connection, ids: Sequence[int], column: str) -> list[tuple
         sql = f"SELECT id, {column} FROM movimientos WHERE id IN ({', '.join('?' * len(chunk))})"
         found.update(plain.driver(conn).execute(sql, list(chunk)).fetchall())
     return [(i, found[i]) for i in ids if i in found]
+
+
+def in_order(
+    conn: Connection, ids: Sequence[int], column: str, offset: int, limit: int
+) -> list[int] | None:
+    """Of these ids, those at places ``offset``..``offset + limit`` in ``column``'s order going
+    up ((sort key, id), NULL first: ``sort_rank``'s), sorted by SQLite: a few thousand rows
+    read by id and ordered without a step of Python each (``sort_ranks`` and a sort take about
+    three times as long). None when one of them is no longer in the table."""
+    sql = (
+        "SELECT id, count(*) OVER () FROM movimientos "
+        "WHERE id IN (SELECT value FROM json_each(?)) "
+        f"ORDER BY {sort_key(column, column)}, id LIMIT ? OFFSET ?"
+    )
+    found = (
+        plain.driver(conn)
+        .execute(sql, (orjson.dumps(list(ids)).decode(), limit, offset))
+        .fetchall()
+    )
+    gone = found[0][1] != len(ids) if found else offset < len(ids)
+    if gone:
+        return None
+    return [i for i, _n in found]
 
 
 def sort_ranks(conn: Connection, ids: Sequence[int], column: str) -> dict[int, tuple[int, Any]]:

@@ -7,6 +7,7 @@ them; for a narrow find, gathering its few matches costs less (the caller weighs
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy import Connection
@@ -18,7 +19,7 @@ from icsoe_desktop.store.movimientos_paging import Busqueda, KeyQuery, _schema_i
 MARCADA = "substr(:marcas, m.id + 1, 1) = x'01'"
 
 
-def marcas_de(ids: list[int], alto: int) -> bytes:
+def marcas_de(ids: Sequence[int], alto: int) -> bytes:
     """One byte per id up to ``alto`` (the highest of ``ids``): 1 for each of ``ids``, 0 for
     the others."""
     marcas = bytearray(alto + 1)

@@ -1,6 +1,6 @@
-"""A find sorted by a column whose term the find box's copy does not hold (Apellido Materno,
-CURP, the salaries, the other dates, the codes…), its far page right after the click, before
-the column's order is read: from the parts of that order a process of its own cut after the
+"""A find sorted by a column whose order the find box's copy does not hold whole (the names,
+NSS, CURP, the salaries, the other dates, the codes…), its far page right after the click,
+before the column's order is read: from the parts of that order a process of its own cut after the
 copy was built (services/movimientos/columnas_tramos.py). On a real store of real-shaped
 movements, cut by the real process: the page at the middle of the scroll bar and the last rows
 are SQL's, both ways, under panel filters, and still after writes, deletions and new movements;
@@ -23,6 +23,7 @@ from icsoe_desktop.services.movimientos.servicio import (
     Filtro,
     Orden,
 )
+from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import movimientos_paging as paging
 from tests.services.movimientos_data import add_registros
 from tests.services.test_accounts import ANA
@@ -48,7 +49,7 @@ def lejos(monkeypatch):
 
 @pytest.fixture
 def dos_columnas(monkeypatch) -> tuple[int, ...]:
-    """Only Apellido Materno and CURP cut (a process each), not the 17."""
+    """Only Apellido Materno and CURP cut (a process each), not the 20."""
     columnas = tuple(
         c for c in _COLUMNAS_EN_TRAMOS if COLUMNS[c].attr in ("segundo_apellido", "curp")
     )
@@ -77,8 +78,8 @@ def _cortadas(movimientos_svc) -> None:
     movimientos_svc.buscador.tramos.cortador.esperar()
 
 
-@pytest.mark.slow  # 17 columns cut by a process each, ~400 finds sorted by SQL
-def test_right_after_the_click_a_far_page_by_any_other_column_is_the_page_sql_sorts(
+@pytest.mark.slow  # 20 columns cut by a process each, ~470 finds sorted by SQL
+def test_right_after_the_click_a_far_page_by_each_column_cut_is_the_page_sql_sorts(
     services, lejos, monkeypatch
 ):
     usadas = _usadas(monkeypatch)
@@ -87,7 +88,7 @@ def test_right_after_the_click_a_far_page_by_any_other_column_is_the_page_sql_so
     movimientos_svc = services.movimientos
     _construida(movimientos_svc)
     _cortadas(movimientos_svc)
-    assert len(_COLUMNAS_EN_TRAMOS) == 17
+    assert len(_COLUMNAS_EN_TRAMOS) == 20
     for column in _COLUMNAS_EN_TRAMOS:
         assert columnas_tramos.ruta(services.store.path, column).exists(), column
         antes = len(usadas)
@@ -219,13 +220,42 @@ def test_a_page_across_parts_is_that_slice_of_the_whole_order():
     claves[950], claves[951] = (2, "C"), (2, "A")
     hallados += [950, 951]
     esperados = sorted(hallados, key=lambda i: (claves[i], i))
+
+    def ordenar(ids, offset, limit):  # as the store sorts a part's matches (in_order)
+        if not set(ids) <= set(claves):
+            return None
+        return sorted(ids, key=lambda i: (claves[i], i))[offset : offset + limit]
+
     for desde in (0, 1, 5, 199, 200, 390, 401):
         for largo in (1, 3, 20, 500):
-            pagina = columnas_tramos.pagina(tramos, hallados, escritos, leer, desde, desde + largo)
-            assert pagina is not None
-            assert list(pagina) == esperados[desde : desde + largo], (desde, largo)
+            for en_orden in (None, ordenar):  # parts with a written one: sorted here
+                pagina = columnas_tramos.pagina(
+                    tramos, hallados, escritos, leer, desde, desde + largo, en_orden
+                )
+                assert pagina is not None
+                assert list(pagina) == esperados[desde : desde + largo], (desde, largo)
     # A match in no part that was not written since: not answered.
     assert columnas_tramos.pagina(tramos, [*hallados, 990], escritos, leer, 0, 5) is None
+
+
+def test_a_parts_matches_sorted_by_the_store_are_in_the_grids_order(services):
+    """What sorts a part's matches (store/movimientos.py ``in_order``): each slice of them in
+    the grid's order (NULL first, then by value, ties by id) for a text, a number, a date and
+    NSS; none once one of them is no longer in the table."""
+    _store(services, 300)
+    with services.store.engine.connect() as conn:
+        ids = [i for (i,) in conn.execute(text("SELECT id FROM movimientos ORDER BY random()"))]
+        ids = ids[:120]
+        lista = ", ".join(map(str, ids))
+        for column in ("segundo_apellido", "salario", "fecha_emision", "nss"):
+            sql = f"SELECT id FROM movimientos WHERE id IN ({lista}) ORDER BY {column}, id"
+            esperados = [i for (i,) in conn.execute(text(sql))]
+            for offset, limit in ((0, 10), (50, 30), (110, 20), (120, 5)):
+                assert (
+                    movs_sql.in_order(conn, ids, column, offset, limit)
+                    == (esperados[offset : offset + limit])
+                ), (column, offset)
+        assert movs_sql.in_order(conn, [*ids, 10**9], "salario", 0, 5) is None
 
 
 def test_an_order_of_sparse_ids_is_not_cut():

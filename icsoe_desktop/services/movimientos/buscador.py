@@ -80,8 +80,8 @@ class Buscador:
         self._conteos = (self.guardados.contar, self.copia.contar, self.sql.contar)
         self._paginas = (
             self.guardados.pagina,
-            self.terminos.pagina,  # far, without the column's order in memory
-            self.tramos.pagina,  # the same, for a column cut into parts
+            self.tramos.pagina,  # far, without the column's order in memory, cut into parts
+            self.terminos.pagina,  # the same, by the copy's terms
             self.marcas.pagina,  # the same, walked along the order's index (a wide find)
             self.guardados.en_lectura,
             self.columna.pagina,

@@ -44,7 +44,7 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -432,13 +432,18 @@ class Seleccion(NamedTuple):
     nuevos: list[int]
 
 
-def ids_de(seleccion: Seleccion) -> list[int]:
-    """The ids of a find's movements (``seleccion``: each once), in no order."""
-    ids: list[int] = []
+def ids_de(seleccion: Seleccion) -> Sequence[int]:
+    """The ids of a find's movements (``seleccion``: each once), in no order: an array of the
+    copy's (its slices copied whole, no Python integer made for each), a list when one written
+    since is past the array's range."""
+    ids = array("I")
     for orden, lo, hi, mascara in seleccion.tramos:
         tramo = orden.ids[lo:hi]
         ids.extend(tramo if mascara is None else compress(tramo, mascara))
-    ids.extend(seleccion.nuevos)
+    try:
+        ids.extend(seleccion.nuevos)
+    except OverflowError:
+        return [*ids, *seleccion.nuevos]
     return ids
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -90,7 +90,7 @@ class Copia:
         assert found is not None  # a find's
         return self.espejos.hallados(found, filtro.busqueda(), self._almacen.contar_rango)
 
-    def ids(self, filtro: Filtro, total: int) -> list[int] | None:
+    def ids(self, filtro: Filtro, total: int) -> Sequence[int] | None:
         """A find's ids from the copy; None without it, or when they are not ``total``."""
         seleccion = self.seleccion(filtro)
         ids = None if seleccion is None else espejo.ids_de(seleccion)
@@ -139,7 +139,8 @@ class Copia:
         if del_indice not in query.where:
             return None
         where = tuple(_COPIA_IDS if w == del_indice else w for w in query.where)
-        params = {**query.params, "copia_ids": orjson.dumps(ids).decode()}
+        lista = ids.tolist() if isinstance(ids, array) else list(ids)
+        params = {**query.params, "copia_ids": orjson.dumps(lista).decode()}
         return replace(query, where=where, params=params)
 
     def _leer_guardado(self) -> espejo.Espejo | None:

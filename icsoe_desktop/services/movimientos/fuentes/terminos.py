@@ -12,7 +12,6 @@ from typing import TypeVar
 from icsoe_desktop.domain.buscar import termino
 from icsoe_desktop.services.movimientos import espejo, espejo_nombres, espejo_nss, espejo_orden
 from icsoe_desktop.services.movimientos.consulta import (
-    _POR_TRAMOS,
     Filtro,
     Orden,
     _places_up,
@@ -25,6 +24,8 @@ from icsoe_desktop.store import movimientos_espejo
 from icsoe_desktop.store.db import Store
 
 T = TypeVar("T")
+# The sort columns whose order the copy's terms give.
+_SUS_COLUMNAS = espejo_orden.COLUMNAS | espejo_nombres.COLUMNAS | espejo_nss.COLUMNAS
 
 
 class Terminos:
@@ -59,8 +60,8 @@ class Terminos:
         """A find's page (``filtro`` resolved; rows ``offset``..``offset + limit`` in grid
         order) from the terms the copy holds (espejo_orden.py ``pagina``); None as
         ``en_orden``; by NSS, a slice of every id put in order (espejo_nss.py); None for a
-        column cut into parts (tramos.py)."""
-        if _sort_column(orden) in _POR_TRAMOS:
+        column whose order the copy's terms do not give (tramos.py cuts those)."""
+        if _sort_column(orden) not in _SUS_COLUMNAS:
             return None
         if _sort_column(orden) in espejo_nombres.COLUMNAS:
             return self._por_sus_nombres(filtro, orden, offset, limit, total)

@@ -1,6 +1,6 @@
 """A source: the parts of a column's order kept on disk (columnas_tramos.py) — a far page of a
-find sorted by a column the find box's copy holds no term of, right after the click, from the
-copy's matches and the parts. Its upkeep: the parts cut by a process of its own, at the app's
+find sorted by a column whose values the find box's copy does not count, right after the click,
+from the copy's matches and the parts. Its upkeep: the parts cut by a process of its own, at the app's
 priority (below it, a busy machine hardly cuts them, and each first click is SQLite's sort:
 seconds), once the copy is there; it waits while the clerk's questions are answered."""
 
@@ -32,7 +32,7 @@ from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import movimientos_espejo
 from icsoe_desktop.store.db import Store
 
-# The columns cut into parts (consulta.py): those the find box's copy holds no term of.
+# The columns cut into parts (consulta.py): all but those whose values the copy counts.
 COLUMNAS = _COLUMNAS_EN_TRAMOS
 
 
@@ -88,6 +88,7 @@ class Tramos:
                 lambda de: movs_sql.sort_ranks(conn, de, sort_column),
                 desde,
                 hasta,
+                lambda de, offset, limit: movs_sql.in_order(conn, de, sort_column, offset, limit),
             )
         return None if page is None else page[::-1] if orden.descending else page
 
