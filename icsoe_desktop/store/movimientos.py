@@ -168,7 +168,7 @@ def in_order(
     """Of these ids, those at places ``offset``..``offset + limit`` in ``column``'s order going
     up ((sort key, id), NULL first: ``sort_rank``'s), sorted by SQLite: a few thousand rows
     read by id and ordered without a step of Python each (``sort_ranks`` and a sort take about
-    three times as long). None when one of them is no longer in the table."""
+    half as long again). None when one of them is no longer in the table."""
     sql = (
         "SELECT id, count(*) OVER () FROM movimientos "
         "WHERE id IN (SELECT value FROM json_each(?)) "

@@ -133,7 +133,7 @@ def pagina(
 
     # The first part the page falls in: from a part estimated a little before it, the
     # matches before it counted (a count of each match by its value, or halving with a count
-    # over every match each time, took 3-6 times as long for «ma»'s 285,570), then walked.
+    # over every match each time, took 4-6 times as long for «ma»'s 285,570), then walked.
     primera = _cerca(suyas, puestos, desde, len(tramos.limites))
     antes = _antes_de(suyas, puestos, primera)
     while primera > 0 and antes > desde:  # the estimate went past: back part by part
