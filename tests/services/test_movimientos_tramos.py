@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+import subprocess
 
 import pytest
 from sqlalchemy import text
@@ -97,6 +98,38 @@ def test_right_after_the_click_a_far_page_by_each_column_cut_is_the_page_sql_sor
         assert (
             movimientos_svc.buscador.columna.columnas.vigente(column) is None
         )  # its order never read
+
+
+def test_a_column_whose_process_did_not_start_is_cut_after_the_others(
+    services, lejos, dos_columnas, monkeypatch, caplog
+):
+    """The system refuses to start the first column's process (as Wine did once under many
+    starts: «Error interno»): the other column is still cut, and the first again in the same
+    round; both pages then come from the parts."""
+    _store(services, 600)
+    movimientos_svc = services.movimientos
+    _construida(movimientos_svc)
+    monkeypatch.setattr(columnas_tramos, "REINTENTOS_S", (0.0,))
+    popen = subprocess.Popen
+    negados: list[object] = []
+
+    def una_vez_no(*args, **kwargs):
+        if not negados:
+            negados.append(args[0])
+            raise OSError(1359, "Error interno")
+        return popen(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", una_vez_no)
+    with caplog.at_level(logging.WARNING):
+        _cortadas(movimientos_svc)
+    assert len(negados) == 1
+    assert "No se empezó el corte de los tramos" in caplog.text
+    usadas = _usadas(monkeypatch)
+    for column in dos_columnas:
+        assert columnas_tramos.ruta(services.store.path, column).exists(), column
+        antes = len(usadas)
+        assert _paginas_como_sql(movimientos_svc, column, ("ma",)) > 0
+        assert len(usadas) > antes, COLUMNS[column].attr
 
 
 def test_after_writes_the_parts_put_each_written_movement_where_sql_sorts_it(

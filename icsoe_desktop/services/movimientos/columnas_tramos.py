@@ -40,6 +40,8 @@ TRAMOS = 255
 _NINGUNO = 255
 # Each part's translation to 1 for the parts before it, 0 for the others (and for none).
 _MENORES = [b"\x01" * parte + bytes(256 - parte) for parte in range(TRAMOS + 1)]
+# Pauses (seconds) before a column whose process did not start is tried again, in the round.
+REINTENTOS_S = (1.0, 3.0)
 # Movements of a find in no part (written since) put in by their keys (more: left to SQL).
 SUELTOS_MAX = 2_000
 # An id space this many times the live movements and more (ids left by deletions) is not cut:
@@ -287,10 +289,17 @@ class Cortador:
     def _cortar_pendientes(self, vigencia: int) -> None:
         seguir = self._hallados.seguir_si(lambda: not self._cerrado.is_set())
         try:
-            for columna in self._pendientes():
-                if not seguir():
-                    return
-                self._cortar(columna, seguir)
+            # A column whose process the system did not start (seen under Wine with many
+            # started one after another: «Error interno») does not stop the others, and is
+            # tried again after them, after a pause each time.
+            otra_vez = [c for c in self._pendientes() if not self._cortada(c, seguir)]
+            for pausa in REINTENTOS_S:
+                if not otra_vez:
+                    break
+                self._cerrado.wait(pausa)  # cut short when the store closes (seguir says no)
+                otra_vez = [c for c in otra_vez if not self._cortada(c, seguir)]
+            if otra_vez:
+                return  # left pending: the next count after a change asks again
         except Interrumpida:
             return
         except Exception:  # only a speed-up: a far page is SQLite's sort meanwhile
@@ -298,6 +307,20 @@ class Cortador:
             return
         with self._lock:
             self._hecha = vigencia
+
+    def _cortada(self, columna: int, seguir: Callable[[], bool]) -> bool:
+        """``columna`` cut (or found not to be cuttable); False when its process could not
+        be started. Interrumpida once ``seguir`` says no."""
+        if not seguir():
+            raise Interrumpida
+        try:
+            self._cortar(columna, seguir)
+        except OSError:
+            log.warning(
+                "No se empezó el corte de los tramos de la columna %s", columna, exc_info=True
+            )
+            return False
+        return True
 
     def esperar(self) -> None:
         """Until the columns being cut are (or were abandoned)."""
