@@ -1,8 +1,8 @@
 """A source: the parts of a column's order kept on disk (columnas_tramos.py) — a far page of a
 find sorted by a column whose values the find box's copy does not count, right after the click,
-from the copy's matches and the parts. Its upkeep: the parts cut by a process of its own, at the app's
-priority (below it, a busy machine hardly cuts them, and each first click is SQLite's sort:
-seconds), once the copy is there; it waits while the clerk's questions are answered."""
+from the copy's matches and the parts. Its upkeep: the parts cut by a process of its own, at the
+app's priority (below it, a busy machine hardly cuts them, and each first click is SQLite's
+sort: seconds), once the copy is there; it waits while the clerk's questions are answered."""
 
 from __future__ import annotations
 
