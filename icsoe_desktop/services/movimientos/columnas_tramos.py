@@ -136,14 +136,18 @@ def pagina(
     # The first part the page falls in: from a part estimated a little before it, the
     # matches before it counted (a count of each match by its value, or halving with a count
     # over every match each time, took 4-6 times as long for «ma»'s 285,570), then walked.
+    def en(parte: int) -> int:
+        """The matches in ``parte``."""
+        return suyas.count(parte) + len(puestos.get(parte, ()))
+
     primera = _cerca(suyas, puestos, desde, len(tramos.limites))
-    antes = _antes_de(suyas, puestos, primera)
+    antes = _antes_de(suyas, primera) + _puestos_antes(puestos, primera)
     while primera > 0 and antes > desde:  # the estimate went past: back part by part
         primera -= 1
-        antes -= suyas.count(primera) + len(puestos.get(primera, ()))
+        antes -= en(primera)
     suyos: array[int] = array("q")
     for parte in range(primera, len(tramos.limites)):
-        n = suyas.count(parte) + len(puestos.get(parte, ()))
+        n = en(parte)
         if antes + n > desde:
             miembros = list(compress(ids, suyas.translate(IGUALES[parte])))
             de, a = max(desde - antes, 0), hasta - antes
@@ -168,11 +172,15 @@ def pagina(
 _MUESTRA = 16
 
 
-def _antes_de(suyas: bytes, puestos: dict[int, list[Any]], parte: int) -> int:
-    """The matches in the parts before ``parte`` (``suyas``: each match's part, counted in C;
-    ``puestos``: those written since, by part)."""
-    debajo = suyas.translate(_MENORES[parte]).count(1)
-    return debajo + sum(len(v) for k, v in puestos.items() if k < parte)
+def _antes_de(suyas: bytes, parte: int) -> int:
+    """Of ``suyas`` (each match's part), those in the parts before ``parte``, counted in C."""
+    return suyas.translate(_MENORES[parte]).count(1)
+
+
+def _puestos_antes(puestos: dict[int, list[Any]], parte: int) -> int:
+    """Of ``puestos`` (the matches written since, by part), those in the parts before
+    ``parte``."""
+    return sum(len(v) for k, v in puestos.items() if k < parte)
 
 
 def _cerca(suyas: bytes, puestos: dict[int, list[Any]], desde: int, partes: int) -> int:
@@ -182,7 +190,7 @@ def _cerca(suyas: bytes, puestos: dict[int, list[Any]], desde: int, partes: int)
     muestra = suyas[::_MUESTRA]
 
     def estimado(parte: int) -> int:
-        return _antes_de(muestra, {}, parte) * _MUESTRA + _antes_de(b"", puestos, parte)
+        return _antes_de(muestra, parte) * _MUESTRA + _puestos_antes(puestos, parte)
 
     return max(bisect_right(range(partes + 1), desde, key=estimado) - 2, 0)
 
