@@ -6,14 +6,17 @@ one contract's workers at a time (``SisubService.vista``, ``trabajadores``)."""
 from __future__ import annotations
 
 import json
+import logging
 import os
+import subprocess
 import threading
 from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from icsoe_desktop.domain.errors import OperacionCancelada
+from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
 from icsoe_desktop.services import trabajos_aparte
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.aparte import llave as llave_aparte
@@ -123,6 +126,55 @@ def test_the_apps_side_starts_the_process_and_gets_its_result(services, reporte,
     assert not (tmp_path / "otra").exists()
     with pytest.raises(OperacionCancelada):  # stopped before it ended: nothing kept
         services.sisub_aparte.preparar(rfc, ana, "2026-2", lambda: False)
+    assert obra.vivas() == []
+
+
+def _popen_que_niega(monkeypatch, veces: int, error: OSError) -> list[object]:
+    """The system's ``Popen`` refusing the first ``veces`` starts with ``error``; the list of
+    the refused command lines."""
+    popen = subprocess.Popen
+    negados: list[object] = []
+
+    def niega(*args, **kwargs):
+        if len(negados) < veces:
+            negados.append(args[0])
+            raise error
+        return popen(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", niega)
+    return negados
+
+
+def _reportes(services) -> list[tuple]:
+    with services.store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text("SELECT * FROM sisub_reportes ORDER BY id"))]
+
+
+def test_a_process_the_system_refuses_for_a_moment_is_asked_for_again(
+    services, reporte, monkeypatch, caplog
+):
+    """Refused twice (as Wine refused one of many started in a row: «Error interno»): the
+    third start does the job. Refused every time, or the executable missing (not asked
+    again): Preparar says so in Spanish and the period's report is as it was."""
+    rfc, ana, uuid = reporte
+    monkeypatch.setattr(obra, "REINTENTOS_S", (0.0, 0.0))
+    negados = _popen_que_niega(monkeypatch, 2, OSError(1359, "Error interno"))
+    with caplog.at_level(logging.WARNING):
+        hecho = services.sisub_aparte.preparar(rfc, ana, "2026-2", lambda: True)
+    assert len(negados) == 2 and hecho.uuid == uuid
+    assert caplog.text.count("no empezó el proceso para el SISUB (preparar); se pide otra vez") == 2
+    antes = _reportes(services)
+    for veces, error in ((3, OSError(1359, "Error interno")), (1, FileNotFoundError(2, "no"))):
+        negados = _popen_que_niega(monkeypatch, veces, error)
+        with pytest.raises(ValidationError) as refused:
+            services.sisub_aparte.preparar(rfc, ana, "2026-2", lambda: True)
+        assert refused.value.message == (
+            "No se pudo preparar el SISUB: el sistema no dejó empezar el proceso que lo hace. "
+            "No se cambió nada; inténtelo de nuevo en un momento (el detalle quedó en el "
+            "registro de la aplicación)."
+        )
+        assert len(negados) == veces
+        assert _reportes(services) == antes
     assert obra.vivas() == []
 
 

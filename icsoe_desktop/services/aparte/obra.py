@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Collection
 from contextlib import suppress
@@ -36,6 +37,10 @@ ORDEN = "--trabajo-aparte"
 # How much nicer than the app a process is that cedes the processor to the window's
 # (``Obra(cede=True)``).
 CEDE = 10
+# Pauses before a process the system refused to start is asked for once more: a refusal of
+# the moment (Wine's «Error interno» after many started in a row; memory short for an
+# instant) is not the job's failure. A missing or forbidden executable is not asked again.
+REINTENTOS_S = (0.5, 2.0)
 
 
 def comando(store: Path, trabajo: str, *argumentos: str) -> list[str]:
@@ -54,6 +59,20 @@ def _entorno() -> dict[str, str]:
         raiz = str(Path(__file__).resolve().parents[3])
         entorno["PYTHONPATH"] = os.pathsep.join(filter(None, (raiz, entorno.get("PYTHONPATH"))))
     return entorno
+
+
+def _empezar(que: str, argv: list[str], **opciones: Any) -> subprocess.Popen[bytes]:
+    """The process started, asked for again after each of REINTENTOS_S when the system
+    refuses it for the moment; the last refusal raised (``OSError``)."""
+    for pausa in REINTENTOS_S:
+        try:
+            return subprocess.Popen(argv, **opciones)
+        except (FileNotFoundError, PermissionError):
+            raise
+        except OSError:
+            log.warning("El sistema no empezó el proceso para %s; se pide otra vez", que)
+            time.sleep(pausa)
+    return subprocess.Popen(argv, **opciones)
 
 
 class Obra:
@@ -87,7 +106,8 @@ class Obra:
             creacion = subprocess.CREATE_NO_WINDOW
             if cede:
                 creacion |= subprocess.BELOW_NORMAL_PRIORITY_CLASS
-        self._proceso = subprocess.Popen(
+        self._proceso = _empezar(
+            que,
             comando(store, trabajo, *argumentos),
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL if temporal else subprocess.PIPE,

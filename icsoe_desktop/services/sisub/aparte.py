@@ -15,6 +15,7 @@ here)."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,16 @@ from icsoe_desktop.services.sisub.reporte import Preparado
 from icsoe_desktop.services.sisub.trabajo_aparte import EXPORTAR, PREPARAR, RECHAZADA, REVISAR
 from icsoe_desktop.store.db import Store
 
+log = logging.getLogger(__name__)
+
 MSG_FALLO = (
     "No se pudo {accion} el SISUB: el proceso que lo hacía terminó con un error ({codigo}). "
     "No se cambió nada; el detalle quedó en el registro de la aplicación."
+)
+MSG_NO_EMPEZO = (
+    "No se pudo {accion} el SISUB: el sistema no dejó empezar el proceso que lo hace. "
+    "No se cambió nada; inténtelo de nuevo en un momento (el detalle quedó en el registro de "
+    "la aplicación)."
 )
 Seguir = Callable[[], bool]
 
@@ -131,16 +139,22 @@ class SisubAparte:
             "desfase": (self._clock() - utcnow()).total_seconds(),
             "bitacora": (plain.llave_bitacora() or b"").hex(),
         }
-        obra = Obra(
-            self._store.path,
-            None,
-            trabajo,
-            que=f"el SISUB ({accion})",
-            orden=llave.con_largo(json.dumps(orden).encode()),
-            cede=True,
-            avance=avance,
-            respuestas=(RECHAZADA,),
-        )
+        try:
+            obra = Obra(
+                self._store.path,
+                None,
+                trabajo,
+                que=f"el SISUB ({accion})",
+                orden=llave.con_largo(json.dumps(orden).encode()),
+                cede=True,
+                avance=avance,
+                respuestas=(RECHAZADA,),
+            )
+        except OSError:  # refused after the worker's own pauses (obra.REINTENTOS_S)
+            log.warning("No se empezó el proceso del SISUB (%s)", accion, exc_info=True)
+            raise ValidationError(
+                "sisub_aparte_no_empezo", MSG_NO_EMPEZO.format(accion=accion)
+            ) from None
         codigo = obra.esperar(seguir)
         if codigo == registro.PARADA:
             raise OperacionCancelada
