@@ -23,13 +23,13 @@ from array import array
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Collection, Sequence
-from itertools import compress, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from icsoe_desktop.services.aparte import archivo_entero
-from icsoe_desktop.services.movimientos import columnas_guardadas, hallados
-from icsoe_desktop.services.movimientos.espejo_columnas import IGUALES, de_cada
+from icsoe_desktop.services.movimientos import columnas_guardadas, hallados, marcas
+from icsoe_desktop.services.movimientos.espejo_columnas import de_cada
 from icsoe_desktop.store import sellado
 from icsoe_desktop.store.lectura import Interrumpida
 
@@ -122,8 +122,10 @@ def pagina(
     except IndexError:  # an id past the cut's (written since)
         partes.extend(bytes([_NINGUNO]) * (max(ids) + 1 - len(partes)))
         suyas = bytes(de_cada(partes, ids))
-    sueltos = list(compress(ids, suyas.translate(IGUALES[_NINGUNO])))
-    if len(sueltos) > SUELTOS_MAX or not set(sueltos) <= set(escritos):
+    if suyas.count(_NINGUNO) > SUELTOS_MAX:
+        return None
+    sueltos = [ids[k] for k in marcas.lugares(suyas, _NINGUNO)]
+    if not set(sueltos) <= set(escritos):
         return None
     puestos: dict[int, list[tuple[tuple[int, Any], int]]] = {}
     ahora = claves(sueltos) if sueltos else {}
@@ -149,7 +151,7 @@ def pagina(
     for parte in range(primera, len(tramos.limites)):
         n = en(parte)
         if antes + n > desde:
-            miembros = list(compress(ids, suyas.translate(IGUALES[parte])))
+            miembros = [ids[k] for k in marcas.lugares(suyas, parte)]
             de, a = max(desde - antes, 0), hasta - antes
             if en_orden is not None and parte not in puestos:
                 suyos_aqui = en_orden(miembros, de, a - de)

@@ -48,14 +48,13 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress
 from operator import eq, itemgetter, methodcaller
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Connection
 
 from icsoe_desktop.domain.buscar import NOMBRE, NSS, Termino, siguiente
-from icsoe_desktop.services.movimientos import hallados
+from icsoe_desktop.services.movimientos import hallados, marcas
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import movimientos_espejo as espejo_sql
 from icsoe_desktop.store.lectura import Interrumpida
@@ -438,8 +437,7 @@ def ids_de(seleccion: Seleccion) -> Sequence[int]:
     since is past the array's range."""
     ids = array("I")
     for orden, lo, hi, mascara in seleccion.tramos:
-        tramo = orden.ids[lo:hi]
-        ids.extend(tramo if mascara is None else compress(tramo, mascara))
+        marcas.extender(ids, orden.ids[lo:hi], mascara)
     try:
         ids.extend(seleccion.nuevos)
     except OverflowError:
