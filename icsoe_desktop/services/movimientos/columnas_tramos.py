@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from icsoe_desktop.services.aparte import archivo_entero
-from icsoe_desktop.services.movimientos import columnas_guardadas, hallados, marcas
+from icsoe_desktop.services.movimientos import columnas_guardadas, hallados, mascaras
 from icsoe_desktop.services.movimientos.espejo_columnas import de_cada
 from icsoe_desktop.store import sellado
 from icsoe_desktop.store.lectura import Interrumpida
@@ -124,7 +124,7 @@ def pagina(
         suyas = bytes(de_cada(partes, ids))
     if suyas.count(_NINGUNO) > SUELTOS_MAX:
         return None
-    sueltos = [ids[k] for k in marcas.lugares(suyas, _NINGUNO)]
+    sueltos = [ids[k] for k in mascaras.lugares(suyas, _NINGUNO)]
     if not set(sueltos) <= set(escritos):
         return None
     puestos: dict[int, list[tuple[tuple[int, Any], int]]] = {}
@@ -151,7 +151,7 @@ def pagina(
     for parte in range(primera, len(tramos.limites)):
         n = en(parte)
         if antes + n > desde:
-            miembros = [ids[k] for k in marcas.lugares(suyas, parte)]
+            miembros = [ids[k] for k in mascaras.lugares(suyas, parte)]
             de, a = max(desde - antes, 0), hasta - antes
             if en_orden is not None and parte not in puestos:
                 suyos_aqui = en_orden(miembros, de, a - de)

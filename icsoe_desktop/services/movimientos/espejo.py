@@ -54,7 +54,7 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy import Connection
 
 from icsoe_desktop.domain.buscar import NOMBRE, NSS, Termino, siguiente
-from icsoe_desktop.services.movimientos import hallados, marcas
+from icsoe_desktop.services.movimientos import hallados, mascaras
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import movimientos_espejo as espejo_sql
 from icsoe_desktop.store.lectura import Interrumpida
@@ -437,7 +437,7 @@ def ids_de(seleccion: Seleccion) -> Sequence[int]:
     since is past the array's range."""
     ids = array("I")
     for orden, lo, hi, mascara in seleccion.tramos:
-        marcas.extender(ids, orden.ids[lo:hi], mascara)
+        mascaras.extender(ids, orden.ids[lo:hi], mascara)
     try:
         ids.extend(seleccion.nuevos)
     except OverflowError:

@@ -18,7 +18,7 @@ from heapq import merge
 from itertools import compress
 from typing import Any, TypeAlias
 
-from icsoe_desktop.services.movimientos import marcas
+from icsoe_desktop.services.movimientos import mascaras
 from icsoe_desktop.services.movimientos.espejo import Espejo, Nuevo, OrdenCopia, Seleccion
 from icsoe_desktop.services.movimientos.espejo_columnas import IGUALES
 from icsoe_desktop.services.movimientos.hallados import ceder
@@ -49,7 +49,7 @@ def claves(copia: Espejo, seleccion: Seleccion, columna: str, total: int) -> lis
     todas: list[int] = []
     for orden, lo, hi, mascara in seleccion.tramos:
         suyas = _claves(orden, lo, hi, columna, rango)
-        marcas.extender(todas, suyas, mascara)
+        mascaras.extender(todas, suyas, mascara)
     for id_ in seleccion.nuevos:
         nuevo = copia.nuevos.get(id_)
         if nuevo is None or id_ > _BAJO:
@@ -69,8 +69,8 @@ def rangos(
     suyos: Rangos = array("I") if columna == "fecha" else bytearray()
     for orden, lo, hi, mascara in seleccion.tramos:
         de_ids, de_rangos = orden.ids[lo:hi], _rangos_de(orden, lo, hi, columna, rango)
-        marcas.extender(ids, de_ids, mascara)
-        marcas.extender(suyos, de_rangos, mascara)
+        mascaras.extender(ids, de_ids, mascara)
+        mascaras.extender(suyos, de_rangos, mascara)
     for id_ in seleccion.nuevos:
         nuevo = copia.nuevos.get(id_)
         if nuevo is None or id_ > _BAJO:
