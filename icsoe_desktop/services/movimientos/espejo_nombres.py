@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection
 
+from icsoe_desktop.services.movimientos import mascaras
 from icsoe_desktop.services.movimientos.espejo import ANCHO, Espejo, OrdenCopia, Seleccion
 from icsoe_desktop.services.movimientos.espejo_columnas import de_cada, enesima
 from icsoe_desktop.services.movimientos.espejo_nss import marcar
@@ -295,7 +296,8 @@ def _entre(hallados: _Hallados, bajo: bytes, alto: bytes | None) -> list[int]:
     orden = hallados.pedido.orden
     lo = orden.rango(bajo, bajo)[0]
     hi = len(orden.ids) if alto is None else orden.rango(alto, alto)[0]
-    ids = list(compress(orden.ids[lo:hi], hallados.marcas[lo:hi]))
+    ids: list[int] = []
+    mascaras.extender(ids, orden.ids[lo:hi], hallados.marcas[lo:hi])
     nuevos = hallados.nuevos.items()
     return ids + [i for i, k in nuevos if bajo <= k and (alto is None or k < alto)]
 

@@ -18,6 +18,7 @@ from collections import deque
 from itertools import compress, repeat
 from typing import NamedTuple
 
+from icsoe_desktop.services.movimientos import mascaras
 from icsoe_desktop.services.movimientos.espejo import (
     DIGITOS,
     MUERTO,
@@ -132,7 +133,10 @@ def marcar(
         if suya is orden:
             continue
         ids = suya.ids[lo:hi]
-        suyos = ids if mascara is None else array("I", compress(ids, mascara))
+        suyos = ids
+        if mascara is not None:
+            suyos = array("I")
+            mascaras.extender(suyos, ids, mascara)
         for k in range(0, len(suyos), TROZO):
             lugares = array("I", de_cada(orden.posicion, suyos[k : k + TROZO]))
             if _NINGUNA in lugares:

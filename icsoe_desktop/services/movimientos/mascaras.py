@@ -12,7 +12,7 @@ from itertools import compress
 _POR_TRAMO = 64
 
 
-def tramos_de_unos(mascara: bytes) -> Iterator[tuple[int, int]]:
+def tramos_de_unos(mascara: bytes | bytearray) -> Iterator[tuple[int, int]]:
     """The runs of 1 of ``mascara`` (bytes 0 and 1), as (start, end)."""
     inicio = mascara.find(1)
     while inicio >= 0:
@@ -24,7 +24,9 @@ def tramos_de_unos(mascara: bytes) -> Iterator[tuple[int, int]]:
         inicio = mascara.find(1, fin)
 
 
-def extender(destino: MutableSequence[int], origen: Sequence[int], mascara: bytes | None) -> None:
+def extender(
+    destino: MutableSequence[int], origen: Sequence[int], mascara: bytes | bytearray | None
+) -> None:
     """``destino`` extended with the items of ``origen`` whose byte of ``mascara`` is 1 (None:
     every one): by the mask's runs when they are few (a name's beginning: 24 runs in 237,147
     entries of the copy at «ma»), a slice copied whole each; else item by item."""
