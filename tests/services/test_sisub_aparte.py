@@ -170,7 +170,7 @@ def test_a_process_the_system_refuses_for_a_moment_is_asked_for_again(
             services.sisub_aparte.preparar(rfc, ana, "2026-2", lambda: True)
         assert refused.value.message == (
             "No se pudo preparar el SISUB: el sistema no dejó empezar el proceso que lo hace. "
-            "No se cambió nada; inténtelo de nuevo en un momento (el detalle quedó en el "
+            "No se cambió nada; inténtalo de nuevo en un momento (el detalle quedó en el "
             "registro de la aplicación)."
         )
         assert len(negados) == veces

@@ -41,7 +41,7 @@ MSG_FALLO = (
 )
 MSG_NO_EMPEZO = (
     "No se pudo {accion} el SISUB: el sistema no dejó empezar el proceso que lo hace. "
-    "No se cambió nada; inténtelo de nuevo en un momento (el detalle quedó en el registro de "
+    "No se cambió nada; inténtalo de nuevo en un momento (el detalle quedó en el registro de "
     "la aplicación)."
 )
 Seguir = Callable[[], bool]
