@@ -319,3 +319,31 @@ def test_exportar_moves_its_bar_to_the_end_and_cancelar_midway_leaves_nothing(
     assert len(modals.texts) == 1  # Cancelar says nothing
     assert dialogo.exportar.isEnabled()
     assert [p.name for p in entero.iterdir()] == [zip_hecho.name]
+
+
+def test_a_process_the_system_will_not_start_is_said_in_spanish(
+    qtbot, modals, monkeypatch, services, con_recibos
+):
+    """The system refuses every start of Preparar's process (after the worker's own second
+    and third tries): the window says so in Spanish, the period has no report, and Preparar
+    can be clicked again."""
+    import subprocess
+
+    rfc, _ana = con_recibos
+    monkeypatch.setattr(obra, "REINTENTOS_S", (0.0, 0.0))
+
+    def niega(*_args, **_kwargs):
+        raise OSError(1359, "Error interno")
+
+    monkeypatch.setattr(subprocess, "Popen", niega)
+    dialogo = _ventana(qtbot, services, rfc)
+    click(qtbot, dialogo.preparar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1, timeout=30_000)
+    assert modals.texts[0] == (
+        "No se pudo preparar el SISUB: el sistema no dejó empezar el proceso que lo hace. "
+        "No se cambió nada; inténtalo de nuevo en un momento (el detalle quedó en el registro "
+        "de la aplicación)."
+    )
+    wait_operations(qtbot)
+    assert services.sisub.del_periodo(rfc, rfc, "2026-2") is None
+    assert dialogo.preparar.isEnabled() and obra.vivas() == []
