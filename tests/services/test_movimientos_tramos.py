@@ -101,12 +101,12 @@ def test_right_after_the_click_a_far_page_by_each_column_cut_is_the_page_sql_sor
         )  # its order never read
 
 
-def test_a_column_whose_process_did_not_start_is_cut_after_the_others(
+def test_a_cut_whose_process_did_not_start_is_asked_for_again_in_the_round(
     services, lejos, dos_columnas, monkeypatch, caplog
 ):
-    """The system refuses to start the first column's process (as Wine did once under many
-    starts: «Error interno»), past the worker's own second start: the other column is still
-    cut, and the first again in the same round; both pages then come from the parts."""
+    """The system refuses to start the columns' process (as Wine did once under many starts:
+    «Error interno»), past the worker's own second start: it is asked for again after a
+    pause, in the same round, and cuts both columns; their pages then come from the parts."""
     _store(services, 600)
     movimientos_svc = services.movimientos
     _construida(movimientos_svc)
@@ -347,7 +347,9 @@ def test_a_column_that_cannot_be_cut_is_not_asked_again_after_each_change(
     with caplog.at_level(logging.INFO, logger="icsoe_desktop.services.aparte"):
         _construida(movimientos_svc)
         _cortadas(movimientos_svc)
-        assert caplog.text.count("los tramos de la columna") == len(dos_columnas)
+        # One process for both columns.
+        assert caplog.text.count("los tramos de las columnas") == 1
+        assert f"los tramos de las columnas {dos_columnas[0]}, {dos_columnas[1]}" in caplog.text
         store = services.store.path
         assert list(store.parent.glob(f"{store.name}.tramos-*")) == []
         assert _paginas_como_sql(movimientos_svc, dos_columnas[0], ("ma",), SIN_FILTRO) > 0
@@ -356,4 +358,74 @@ def test_a_column_that_cannot_be_cut_is_not_asked_again_after_each_change(
             conn.execute(text("UPDATE movimientos SET guia = 'X9' WHERE id = 8"))
         _construida(movimientos_svc)
         _cortadas(movimientos_svc)
-        assert "los tramos de la columna" not in caplog.text
+        assert "los tramos de la" not in caplog.text
+
+
+def test_a_cut_ended_before_its_last_column_leaves_the_rest_to_another_process():
+    """One process cuts every pending column; one that ends before its last (killed, out of
+    memory) leaves the columns it did not cut to the next, as long as each cuts some. One
+    that cuts none is not started again until the store changes."""
+    from icsoe_desktop.services.movimientos import hallados
+
+    vigencia = [1]
+    cortadas: set[int] = set()
+    pedidas: list[list[int]] = []
+
+    def pendientes() -> list[int]:
+        return [c for c in (3, 8, 12) if c not in cortadas]
+
+    def solo_la_primera(columnas: list[int], seguir) -> None:  # as a process killed after one
+        pedidas.append(list(columnas))
+        cortadas.add(columnas[0])
+
+    cortador = columnas_tramos.Cortador(
+        lambda: vigencia[0],
+        hallados.Hallados(lambda: vigencia[0]),
+        pendientes,
+        solo_la_primera,
+    )
+    cortador.mantener()
+    cortador.esperar()
+    assert pedidas == [[3, 8, 12], [8, 12], [12]]
+    assert pendientes() == []
+
+    cortadas.clear()
+    pedidas.clear()
+    ninguna = columnas_tramos.Cortador(
+        lambda: vigencia[0],
+        hallados.Hallados(lambda: vigencia[0]),
+        pendientes,
+        lambda columnas, seguir: pedidas.append(list(columnas)),
+    )
+    ninguna.mantener()
+    ninguna.esperar()
+    ninguna.mantener()  # the same store: nothing started again
+    ninguna.esperar()
+    assert pedidas == [[3, 8, 12]]
+    vigencia[0] = 2  # a change: asked again
+    ninguna.mantener()
+    ninguna.esperar()
+    assert pedidas == [[3, 8, 12], [3, 8, 12]]
+
+
+def test_a_cut_of_several_columns_stopped_leaves_none_of_their_files_half_written(
+    services, dos_columnas
+):
+    """The app closes while one process cuts two columns: it is stopped, and neither
+    column's file being written is left beside the store."""
+    from icsoe_desktop.services.aparte import archivo_entero
+    from tests.services.test_movimientos_copia_aparte import _sin_restos, _terminado
+
+    _store(services, 300)
+    store = services.store.path
+    temporales = [archivo_entero.temporal(columnas_tramos.ruta(store, c)) for c in dos_columnas]
+    cortando = copia_aparte.empezar(
+        store, temporales, copia_aparte.TRAMOS_DE, *map(str, dos_columnas)
+    )
+    cortando.pausar(True)  # held, as while the clerk's questions are answered
+    for temporal in temporales:  # as it leaves them while it writes
+        temporal.write_bytes(b"a medias")
+    assert cortando.esperar(lambda: False) == copia_aparte.PARADA
+    assert _terminado(cortando.pid)
+    assert [t for t in temporales if t.exists()] == []
+    assert _sin_restos(store) == []

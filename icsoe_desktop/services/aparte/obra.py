@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ class Obra:
     def __init__(
         self,
         store: Path,
-        temporal: Path | None,
+        temporal: Path | Sequence[Path] | None,
         trabajo: str,
         *argumentos: str,
         que: str,
@@ -90,16 +90,18 @@ class Obra:
         avance: Callable[[int, int], None] | None = None,
         respuestas: Collection[int] = (),
     ) -> None:
-        """``temporal``: the file it writes before putting it in place (removed if it is
-        killed while it writes; None: it writes none, its result comes on its standard
-        output, ``resultado``); ``trabajo`` and ``argumentos``: the registered job and what
+        """``temporal``: the file it writes before putting it in place, or the files (removed
+        if it is killed while it writes; None: it writes none, its result comes on its
+        standard output, ``resultado``); ``trabajo`` and ``argumentos``: the registered job and what
         it is handed; ``que``: the job, for the log; ``orden``: what the job reads after the
         key (``llave.con_largo``'s); ``cede``: it runs below the app's priority (seconds of
         work a clerk waits for behind a bar: on a busy machine the window's thread gets the
         processor first); ``avance(hechos, total)``: its progress as it tells it;
         ``respuestas``: its exit codes that are answers, not failures, besides HECHO and
         PARADA."""
-        self._temporal, self._que = temporal, que
+        self._temporales = [temporal] if isinstance(temporal, Path) else list(temporal or ())
+        self._que = que
+        self._escribe = temporal is not None
         self._respuestas = {HECHO, PARADA, *respuestas}
         creacion = 0
         if sys.platform == "win32":  # no console window of its own
@@ -110,7 +112,7 @@ class Obra:
             que,
             comando(store, trabajo, *argumentos),
             stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL if temporal else subprocess.PIPE,
+            stdout=subprocess.DEVNULL if self._escribe else subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=_entorno(),
             creationflags=creacion,
@@ -132,7 +134,7 @@ class Obra:
         self._lector.start()
         self._salida: list[bytes] = []
         self._lector_salida: threading.Thread | None = None
-        if temporal is None:  # read as it comes: a full pipe would stop it
+        if not self._escribe:  # read as it comes: a full pipe would stop it
             self._lector_salida = threading.Thread(
                 target=_leer_salida,
                 args=(self._proceso, self._salida, avance),
@@ -177,9 +179,9 @@ class Obra:
             if proceso.poll() is None:
                 _parar(proceso)
                 # Killed while it wrote: the part written is not left beside the store.
-                with suppress(OSError):
-                    if self._temporal is not None:
-                        self._temporal.unlink(missing_ok=True)
+                for temporal in self._temporales:
+                    with suppress(OSError):
+                        temporal.unlink(missing_ok=True)
             assert proceso.stdin is not None
             with suppress(OSError):
                 proceso.stdin.close()

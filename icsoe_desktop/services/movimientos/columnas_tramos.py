@@ -40,7 +40,7 @@ TRAMOS = 255
 _NINGUNO = 255
 # Each part's translation to 1 for the parts before it, 0 for the others (and for none).
 _MENORES = [b"\x01" * parte + bytes(256 - parte) for parte in range(TRAMOS + 1)]
-# Pauses (seconds) before a column whose process did not start is tried again, in the round.
+# Pauses (seconds) before the columns whose process did not start are tried again.
 REINTENTOS_S = (1.0, 3.0)
 # Movements of a find in no part (written since) put in by their keys (more: left to SQL).
 SUELTOS_MAX = 2_000
@@ -263,8 +263,8 @@ def olvidar(store: Path) -> None:
 
 
 class Cortador:
-    """One store's columns cut into parts in the background, one at a time (``cortar(columna,
-    seguir)``: a process of its own), those ``pendientes()`` names (none kept, of another
+    """One store's columns cut into parts in the background (``cortar(columnas, seguir)``:
+    one process of its own for them all), those ``pendientes()`` names (none kept, of another
     history, or too much written since); asked again by each count after a change."""
 
     def __init__(
@@ -272,7 +272,7 @@ class Cortador:
         vigencia: Callable[[], int],
         primer_plano: hallados.Hallados,
         pendientes: Callable[[], list[int]],
-        cortar: Callable[[int, Callable[[], bool]], None],
+        cortar: Callable[[list[int], Callable[[], bool]], None],
     ) -> None:
         self._vigencia = vigencia
         self._hallados = primer_plano
@@ -299,35 +299,46 @@ class Cortador:
     def _cortar_pendientes(self, vigencia: int) -> None:
         seguir = self._hallados.seguir_si(lambda: not self._cerrado.is_set())
         try:
-            # A column whose process the system did not start (seen under Wine with many
-            # started one after another: «Error interno») does not stop the others, and is
-            # tried again after them, after a pause each time.
-            otra_vez = [c for c in self._pendientes() if not self._cortada(c, seguir)]
-            for pausa in REINTENTOS_S:
-                if not otra_vez:
+            pendientes = self._pendientes()
+            while pendientes:
+                if not self._con_reintentos(pendientes, seguir):
+                    return  # left pending: the next count after a change asks again
+                # A process that ended before its last column (killed, out of memory) leaves
+                # the rest to another, as long as each one cuts some.
+                quedan = self._pendientes()
+                if not set(quedan) < set(pendientes):
                     break
-                self._cerrado.wait(pausa)  # cut short when the store closes (seguir says no)
-                otra_vez = [c for c in otra_vez if not self._cortada(c, seguir)]
-            if otra_vez:
-                return  # left pending: the next count after a change asks again
+                pendientes = quedan
         except Interrumpida:
             return
         except Exception:  # only a speed-up: a far page is SQLite's sort meanwhile
-            log.warning("No se cortaron los tramos de una columna", exc_info=True)
+            log.warning("No se cortaron los tramos de las columnas", exc_info=True)
             return
         with self._lock:
             self._hecha = vigencia
 
-    def _cortada(self, columna: int, seguir: Callable[[], bool]) -> bool:
-        """``columna`` cut (or found not to be cuttable); False when its process could not
-        be started. Interrumpida once ``seguir`` says no."""
+    def _con_reintentos(self, columnas: list[int], seguir: Callable[[], bool]) -> bool:
+        """``columnas`` cut, their process asked for again after a pause each time the system
+        does not start it (seen under Wine with many started one after another: «Error
+        interno»); False when it never did."""
+        cortadas = self._cortadas(columnas, seguir)
+        for pausa in REINTENTOS_S:
+            if cortadas:
+                break
+            self._cerrado.wait(pausa)  # cut short when the store closes (seguir says no)
+            cortadas = self._cortadas(columnas, seguir)
+        return cortadas
+
+    def _cortadas(self, columnas: list[int], seguir: Callable[[], bool]) -> bool:
+        """``columnas`` cut (or found not to be cuttable); False when their process could
+        not be started. Interrumpida once ``seguir`` says no."""
         if not seguir():
             raise Interrumpida
         try:
-            self._cortar(columna, seguir)
+            self._cortar(columnas, seguir)
         except OSError:
             log.warning(
-                "No se empezó el corte de los tramos de la columna %s", columna, exc_info=True
+                "No se empezó el corte de los tramos de las columnas %s", columnas, exc_info=True
             )
             return False
         return True

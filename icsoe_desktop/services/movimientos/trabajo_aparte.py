@@ -1,7 +1,8 @@
 """The find box's jobs, done by the worker (services/aparte/) in a process of its own: the
-copy of the finds, a column's order (with its parts) or a column's parts alone, each kept on
-disk beside the store for the app to read back (copia_aparte.py asks for them). Registered
-as this module loads (services/trabajos_aparte.py loads it in the worker)."""
+copy of the finds, a column's order (with its parts) or the parts alone of one or more
+columns, each kept on disk beside the store for the app to read back (copia_aparte.py asks
+for them). Registered as this module loads (services/trabajos_aparte.py loads it in the
+worker)."""
 
 from __future__ import annotations
 
@@ -34,25 +35,40 @@ def _copia(encargo: Encargo) -> int:
     from icsoe_desktop.services.movimientos import espejo_guardado
 
     ruta = espejo_guardado.ruta(encargo.store)
-    return _leer(encargo, ruta, partial(_guardar_copia, ruta))
+    return _leer(encargo, [ruta], partial(_guardar_copia, ruta))
 
 
-def _orden(encargo: Encargo, solo_tramos: bool = False) -> int:
-    """A column's order read and kept with its parts, or its parts alone (``solo_tramos``)."""
-    from icsoe_desktop.services.movimientos import columnas_guardadas, columnas_tramos
+def _orden(encargo: Encargo) -> int:
+    """A column's order read and kept with its parts."""
+    from icsoe_desktop.services.movimientos import columnas_guardadas
 
     columna = int(encargo.argumentos[0])
-    ruta = (columnas_tramos if solo_tramos else columnas_guardadas).ruta(encargo.store, columna)
-    guardar = partial(_guardar_orden, encargo.store, columna, solo_tramos)
-    return _leer(encargo, ruta, guardar)
+    ruta = columnas_guardadas.ruta(encargo.store, columna)
+    return _leer(encargo, [ruta], partial(_guardar_orden, encargo.store, columna, False))
 
 
-def _leer(encargo: Encargo, ruta: Path, guardar: Callable[[Connection, Seguir], int]) -> int:
-    """``guardar`` reads the store without writing and keeps what it read at ``ruta``; it
-    waits while the app holds it and ends once the app stops it, leaving no file behind.
+def _tramos(encargo: Encargo) -> int:
+    """The parts of each column named (one or more), each kept as soon as it is cut: one
+    process for them all, whose start (~0.4 s of CPU, its interpreter and the store's
+    modules) a process per column paid again and again."""
+    from icsoe_desktop.services.movimientos import columnas_tramos
+
+    columnas = [int(argumento) for argumento in encargo.argumentos]
+    rutas = [columnas_tramos.ruta(encargo.store, columna) for columna in columnas]
+    return _leer(encargo, rutas, partial(_guardar_tramos, encargo.store, columnas))
+
+
+def _leer(encargo: Encargo, rutas: list[Path], guardar: Callable[[Connection, Seguir], int]) -> int:
+    """``guardar`` reads the store without writing and keeps what it read at ``rutas``; it
+    waits while the app holds it and ends once the app stops it, leaving no file half
+    written.
     The store's modules are loaded once the app lets it go on: ~0.3 s of CPU that a pause
     could not hold (a job started by a click, while the clerk's next page is answered)."""
-    quitar = partial(archivo_entero.temporal(ruta).unlink, missing_ok=True)
+
+    def quitar() -> None:
+        for ruta in rutas:
+            archivo_entero.temporal(ruta).unlink(missing_ok=True)
+
     with Vigia(encargo.entrada, al_rendirse=quitar) as vigia:
         time.sleep(0)  # the watch reads a pause the app wrote at the start before this asks
         if not vigia.seguir():
@@ -105,9 +121,12 @@ def _guardar_orden(
         tramos = cortar_columna(conn, columna, (marca[0], marca[1]), ids, seguir)
     if not seguir():
         return PARADA
-    guardados = tramos is not None and columnas_tramos.guardar(
-        columnas_tramos.ruta(store, columna), tramos
-    )
+    ruta_tramos = columnas_tramos.ruta(store, columna)
+    guardados = tramos is not None and columnas_tramos.guardar(ruta_tramos, tramos)
+    if not guardados:
+        # Parts of an older cut are of another history, or too much was written since (why
+        # it was cut again): none is left, so the app knows this column was not kept.
+        ruta_tramos.unlink(missing_ok=True)
     if solo_tramos:
         return GUARDADA if guardados else NO_GUARDADA
     leida = espejo_columnas.Columna.de(ids, seguir=seguir)
@@ -121,6 +140,19 @@ def _guardar_orden(
     return GUARDADA if columnas_guardadas.guardar(ruta, guardada) else NO_GUARDADA
 
 
+def _guardar_tramos(store: Path, columnas: list[int], conn: Connection, seguir: Seguir) -> int:
+    """Each of ``columnas`` cut into parts and kept, one after another (GUARDADA: every one;
+    NO_GUARDADA: some could not be, and has no parts file)."""
+    codigo = GUARDADA
+    for columna in columnas:
+        hecho = _guardar_orden(store, columna, True, conn, seguir)
+        if hecho == PARADA:
+            return PARADA
+        if hecho != GUARDADA:
+            codigo = NO_GUARDADA
+    return codigo
+
+
 registro.registrar(COPIA, _copia)
 registro.registrar(ORDEN_DE, _orden)
-registro.registrar(TRAMOS_DE, partial(_orden, solo_tramos=True))
+registro.registrar(TRAMOS_DE, _tramos)

@@ -141,7 +141,9 @@ class Almacen:
         with self._store.engine.connect() as conn:
             return movimientos_espejo.contar_rango(conn, campo, desde, hasta)
 
-    def aparte(self, seguir: Callable[[], bool], temporal: Path, *trabajo: str) -> int:
+    def aparte(
+        self, seguir: Callable[[], bool], temporal: Path | Sequence[Path], *trabajo: str
+    ) -> int:
         """The process apart's exit code once it did ``trabajo`` (copia_aparte.empezar),
         waiting while the clerk's questions are answered; ``Interrumpida`` once ``seguir()``
         says no. It starts once the clerk's questions have paused for QUIETUD seconds."""

@@ -105,18 +105,27 @@ class Tramos:
                 and self._tramos(conn, column, columnas_tramos.SUELTOS_MAX) is None
             ]
 
-    def _cortar(self, column: int, seguir: Callable[[], bool]) -> None:
-        """``column``'s parts cut and kept on disk by a process of its own."""
+    def _cortar(self, columnas: list[int], seguir: Callable[[], bool]) -> None:
+        """``columnas``' parts cut and kept on disk, one after another, by one process of its
+        own."""
         if self._almacen.marcar() is None:
             return
-        temporal = archivo_entero.temporal(columnas_tramos.ruta(self._store.path, column))
+        rutas = [columnas_tramos.ruta(self._store.path, column) for column in columnas]
         # Ahead of any click, at the app's priority (it waits while the clerk's questions
         # are answered): below it, a CPU-bound load leaves the columns uncut for minutes.
-        codigo = self._almacen.aparte(seguir, temporal, copia_aparte.TRAMOS_DE, str(column))
+        codigo = self._almacen.aparte(
+            seguir,
+            [archivo_entero.temporal(ruta) for ruta in rutas],
+            copia_aparte.TRAMOS_DE,
+            *map(str, columnas),
+        )
         if codigo == copia_aparte.NO_GUARDADA:
-            # Not cut (ids far apart, a value neither number nor text) or not kept: not asked
-            # again while the empresa is open, rather than a process after each change.
-            self._sin_tramos.add(column)
+            # Some not cut (ids far apart, a value neither number nor text) or not kept (the
+            # process leaves no parts file of theirs): not asked again while the empresa is
+            # open, rather than a process after each change.
+            self._sin_tramos.update(
+                column for column, ruta in zip(columnas, rutas, strict=True) if not ruta.exists()
+            )
 
     def _tramos(
         self, conn: Connection, column: int, maximo: int
