@@ -2,7 +2,8 @@
 desktop's own code) sent in 2,000-row batches straight to the server's functions (what
 ``POST /v1/push`` runs in its worker thread) against a throwaway PostgreSQL; prints, per
 100,000 rows, the server's CPU seconds to parse and check the bodies, to write them (``push``
-and the answer's JSON), PostgreSQL's CPU seconds, and the wall time of the writes.
+and the answer's JSON), PostgreSQL's CPU seconds, the wall time of the writes, and the part of
+the server's CPU that Python's cyclic collector took (bench/recolector.py).
 
     python bench/sync_server_push.py [--rows 100000] [--rounds 3]
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import recolector
 from bench.carga import carga
 from tests.sync import pg
 
@@ -69,7 +71,7 @@ def cpu_of(pids: list[int]) -> float:
     return total / tick
 
 
-def one_round(url: str, payloads: list[bytes]) -> tuple[float, float, float, float, int]:
+def one_round(url: str, payloads: list[bytes]) -> tuple[float, float, float, float, float, int]:
     from sqlalchemy import text
 
     from icsoe_desktop.sync_server import db
@@ -92,6 +94,8 @@ def one_round(url: str, payloads: list[bytes]) -> tuple[float, float, float, flo
     getattr(app, "freeze_startup_objects", lambda: None)()
     parse_s = write_s = wall_s = 0.0
     pg_before = cpu_of([backend])
+    recolector.medir()
+    gc_before = recolector.cpu()
     rows = 0
     for body in payloads:
         start = time.thread_time()
@@ -106,8 +110,9 @@ def one_round(url: str, payloads: list[bytes]) -> tuple[float, float, float, flo
         rows += len(parsed.rows)
         del parsed, answer  # as a server does once it answered (not timed)
     pg_s = cpu_of([backend]) - pg_before
+    gc_s = recolector.cpu() - gc_before
     engine.dispose()
-    return parse_s, write_s, pg_s, wall_s, rows
+    return parse_s, write_s, pg_s, wall_s, gc_s, rows
 
 
 def main() -> int:
@@ -136,17 +141,19 @@ def main() -> int:
     try:
         for n in range(args.rounds):
             pg.admin(port, f"CREATE DATABASE bench{n}")
-            parse_s, write_s, pg_s, wall_s, rows = one_round(pg.url(port, f"bench{n}"), payloads)
+            parse_s, write_s, pg_s, wall_s, gc_s, rows = one_round(
+                pg.url(port, f"bench{n}"), payloads
+            )
             per = 100_000 / rows
-            figures.append((parse_s * per, write_s * per, pg_s * per, wall_s * per))
+            figures.append((parse_s * per, write_s * per, pg_s * per, wall_s * per, gc_s * per))
     finally:
         stop()
     print(f"{rows} rows in {len(payloads)} batches, per 100,000 rows (seconds):")
-    print("round  parse+check CPU  write CPU  PostgreSQL CPU  write wall")
-    for n, (parse_s, write_s, pg_s, wall_s) in enumerate(figures, 1):
-        print(f"{n:5}  {parse_s:15.2f}  {write_s:9.2f}  {pg_s:14.2f}  {wall_s:10.2f}")
+    print("round  parse+check CPU  write CPU  PostgreSQL CPU  write wall  collector CPU")
+    for n, (parse_s, write_s, pg_s, wall_s, gc_s) in enumerate(figures, 1):
+        print(f"{n:5}  {parse_s:15.2f}  {write_s:9.2f}  {pg_s:14.2f}  {wall_s:10.2f}  {gc_s:13.2f}")
     medians = [statistics.median(column) for column in zip(*figures, strict=True)]
-    print("median {:15.2f}  {:9.2f}  {:14.2f}  {:10.2f}".format(*medians), carga())
+    print("median {:15.2f}  {:9.2f}  {:14.2f}  {:10.2f}  {:13.2f}".format(*medians), carga())
     return 0
 
 
