@@ -51,8 +51,8 @@ def app_from_env() -> Starlette:
 # pushed batch's rows (2,000 of them, their envelopes, the lists the checks build) live for
 # the whole request: at 700 they outlive young collection after young collection and are
 # walked again by the older ones, 0.2-0.4 s of CPU per 100,000 pushed rows
-# (bench/sync_server_push.py); at this threshold most are freed by their counts first. Cycles wait
-# a little longer to be freed: a few MB at most.
+# (bench/sync_server_push.py); at this threshold most are freed by their counts first.
+# Cycles wait a little longer to be freed: a few MB at most.
 JOVENES = 50_000
 
 

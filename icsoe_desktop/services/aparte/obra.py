@@ -92,8 +92,8 @@ class Obra:
     ) -> None:
         """``temporal``: the file it writes before putting it in place, or the files (removed
         if it is killed while it writes; None: it writes none, its result comes on its
-        standard output, ``resultado``); ``trabajo`` and ``argumentos``: the registered job and what
-        it is handed; ``que``: the job, for the log; ``orden``: what the job reads after the
+        standard output, ``resultado``); ``trabajo`` and ``argumentos``: the registered job
+        and what it is handed; ``que``: the job, for the log; ``orden``: what the job reads after the
         key (``llave.con_largo``'s); ``cede``: it runs below the app's priority (seconds of
         work a clerk waits for behind a bar: on a busy machine the window's thread gets the
         processor first); ``avance(hechos, total)``: its progress as it tells it;

@@ -49,8 +49,8 @@ def _orden(encargo: Encargo) -> int:
 
 def _tramos(encargo: Encargo) -> int:
     """The parts of each column named (one or more), each kept as soon as it is cut: one
-    process for them all, whose start (~0.4 s of CPU, its interpreter and the store's
-    modules) a process per column paid again and again."""
+    process for them all, so its start (its interpreter and the store's modules, ~0.4 s of
+    CPU) is paid once, not once per column."""
     from icsoe_desktop.services.movimientos import columnas_tramos
 
     columnas = [int(argumento) for argumento in encargo.argumentos]
@@ -61,8 +61,7 @@ def _tramos(encargo: Encargo) -> int:
 def _leer(encargo: Encargo, rutas: list[Path], guardar: Callable[[Connection, Seguir], int]) -> int:
     """``guardar`` reads the store without writing and keeps what it read at ``rutas``; it
     waits while the app holds it and ends once the app stops it, leaving no file half
-    written.
-    The store's modules are loaded once the app lets it go on: ~0.3 s of CPU that a pause
+    written. The store's modules are loaded once the app lets it go on: ~0.3 s of CPU that a pause
     could not hold (a job started by a click, while the clerk's next page is answered)."""
 
     def quitar() -> None:
