@@ -389,6 +389,43 @@ def test_the_process_side_keeps_what_it_read_and_stops_when_its_input_ends(servi
     )
 
 
+def test_one_process_keeps_each_column_it_can_cut_and_leaves_none_of_the_others(services):
+    """The parts of two columns asked of one process, as the worker runs it here: CURP's are
+    kept; Guía holds values neither numbers nor texts, so its parts cannot be kept, and the
+    parts an older cut left of it are removed (the app then knows not to ask again)."""
+    from sqlalchemy import text
+
+    store = services.store.path
+    guia = next(i for i, c in enumerate(COLUMNS) if c.attr == "guia")
+    _store(services, 600)
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE movimientos SET guia = randomblob(4)"))
+    vieja = columnas_tramos.ruta(store, guia)
+    vieja.write_bytes(b"tramos de otro corte")
+    abierta = _entrada(cerrada=False, escrito=vigia.SIGUE)
+    trabajo = [copia_aparte.TRAMOS_DE, str(CURP), str(guia)]
+    assert _hacer(store, trabajo, abierta) == copia_aparte.NO_GUARDADA
+    assert columnas_tramos.leer(columnas_tramos.ruta(store, CURP), CURP) is not None
+    assert not vieja.exists()
+    assert _sin_restos(store) == []
+
+
+def test_a_cut_of_several_columns_stops_between_two(services):
+    """Told to stop once the first column is kept: the second is not begun (the worker
+    answers PARADA for the stop)."""
+    from icsoe_desktop.services.movimientos import trabajo_aparte
+    from icsoe_desktop.store.lectura import Interrumpida
+
+    store = services.store.path
+    nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
+    _store(services, 300)
+    primera = columnas_tramos.ruta(store, CURP)
+    with services.store.engine.connect() as conn, pytest.raises(Interrumpida):
+        trabajo_aparte._guardar_tramos(store, [CURP, nss], conn, lambda: not primera.exists())
+    assert columnas_tramos.leer(primera, CURP) is not None
+    assert not columnas_tramos.ruta(store, nss).exists()
+
+
 def test_the_process_takes_the_stores_key_first_from_its_input(services):
     """The key comes on the process's input before its pauses, never on its command line: with
     it the encrypted store opens and the copy is kept sealed."""

@@ -92,8 +92,7 @@ def _guardar_copia(ruta: Path, conn: Connection, seguir: Seguir) -> int:
     copia = espejo.construir(conn, seguir)
     if copia is None:
         return NO_CABE
-    if not seguir():
-        return PARADA
+    _hasta_aqui(seguir)
     return GUARDADA if espejo_guardado.guardar(ruta, copia) else NO_GUARDADA
 
 
@@ -118,8 +117,7 @@ def _guardar_orden(
         # ``seguir`` between parts of each step: a pause while the clerk's questions are
         # answered is kept within a millisecond of CPU, not after the step (~0.1 s each).
         tramos = cortar_columna(conn, columna, (marca[0], marca[1]), ids, seguir)
-    if not seguir():
-        return PARADA
+    _hasta_aqui(seguir)
     ruta_tramos = columnas_tramos.ruta(store, columna)
     guardados = tramos is not None and columnas_tramos.guardar(ruta_tramos, tramos)
     if not guardados:
@@ -129,8 +127,7 @@ def _guardar_orden(
     if solo_tramos:
         return GUARDADA if guardados else NO_GUARDADA
     leida = espejo_columnas.Columna.de(ids, seguir=seguir)
-    if not seguir():
-        return PARADA
+    _hasta_aqui(seguir)
     # Without the places of the copy's entries: the app adds them, and keeps them.
     guardada = columnas_guardadas.Guardada(
         columna, marca[0], marca[1], leida.ids, leida.lugar, None, {}
@@ -141,15 +138,22 @@ def _guardar_orden(
 
 def _guardar_tramos(store: Path, columnas: list[int], conn: Connection, seguir: Seguir) -> int:
     """Each of ``columnas`` cut into parts and kept, one after another (GUARDADA: every one;
-    NO_GUARDADA: some could not be, and has no parts file)."""
+    NO_GUARDADA: some could not be, and has no parts file); stopped between two at once."""
     codigo = GUARDADA
     for columna in columnas:
-        hecho = _guardar_orden(store, columna, True, conn, seguir)
-        if hecho == PARADA:
-            return PARADA
-        if hecho != GUARDADA:
+        _hasta_aqui(seguir)
+        if _guardar_orden(store, columna, True, conn, seguir) != GUARDADA:
             codigo = NO_GUARDADA
     return codigo
+
+
+def _hasta_aqui(seguir: Seguir) -> None:
+    """``Interrumpida`` once the app stopped the job (``_leer`` answers PARADA for it), as
+    the store's reads do when ``seguir`` says no."""
+    if not seguir():
+        from icsoe_desktop.store.lectura import Interrumpida
+
+        raise Interrumpida
 
 
 registro.registrar(COPIA, _copia)
