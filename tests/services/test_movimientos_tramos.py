@@ -364,19 +364,37 @@ def test_a_column_that_cannot_be_cut_is_not_asked_again_after_each_change(
 def test_a_cut_ended_before_its_last_column_leaves_the_rest_to_another_process():
     """One process cuts every pending column; one that ends before its last (killed, out of
     memory) leaves the columns it did not cut to the next, as long as each cuts some. One
-    that cuts none is not started again until the store changes."""
+    that cuts none is not started again until the store changes. One that goes through them
+    all is not followed by a reading of the parts kept (~66 ms of CPU at a million)."""
     from icsoe_desktop.services.movimientos import hallados
 
     vigencia = [1]
     cortadas: set[int] = set()
     pedidas: list[list[int]] = []
+    leidas: list[list[int]] = []
 
     def pendientes() -> list[int]:
-        return [c for c in (3, 8, 12) if c not in cortadas]
+        leidas.append([c for c in (3, 8, 12) if c not in cortadas])
+        return leidas[-1]
 
-    def solo_la_primera(columnas: list[int], seguir) -> None:  # as a process killed after one
+    def todas(columnas: list[int], seguir) -> bool:
+        pedidas.append(list(columnas))
+        cortadas.update(columnas)
+        return True
+
+    entera = columnas_tramos.Cortador(
+        lambda: vigencia[0], hallados.Hallados(lambda: vigencia[0]), pendientes, todas
+    )
+    entera.mantener()
+    entera.esperar()
+    assert pedidas == [[3, 8, 12]] and leidas == [[3, 8, 12]]
+    cortadas.clear()
+    pedidas.clear()
+
+    def solo_la_primera(columnas: list[int], seguir) -> bool:  # as a process killed after one
         pedidas.append(list(columnas))
         cortadas.add(columnas[0])
+        return False  # it ended before its last column
 
     cortador = columnas_tramos.Cortador(
         lambda: vigencia[0],
@@ -391,11 +409,13 @@ def test_a_cut_ended_before_its_last_column_leaves_the_rest_to_another_process()
 
     cortadas.clear()
     pedidas.clear()
+
+    def ninguna_columna(columnas: list[int], seguir) -> bool:  # as a process killed at once
+        pedidas.append(list(columnas))
+        return False
+
     ninguna = columnas_tramos.Cortador(
-        lambda: vigencia[0],
-        hallados.Hallados(lambda: vigencia[0]),
-        pendientes,
-        lambda columnas, seguir: pedidas.append(list(columnas)),
+        lambda: vigencia[0], hallados.Hallados(lambda: vigencia[0]), pendientes, ninguna_columna
     )
     ninguna.mantener()
     ninguna.esperar()

@@ -264,15 +264,16 @@ def olvidar(store: Path) -> None:
 
 class Cortador:
     """One store's columns cut into parts in the background (``cortar(columnas, seguir)``:
-    one process of its own for them all), those ``pendientes()`` names (none kept, of another
-    history, or too much written since); asked again by each count after a change."""
+    one process of its own for them all; whether it went through every one of them), those
+    ``pendientes()`` names (none kept, of another history, or too much written since); asked
+    again by each count after a change."""
 
     def __init__(
         self,
         vigencia: Callable[[], int],
         primer_plano: hallados.Hallados,
         pendientes: Callable[[], list[int]],
-        cortar: Callable[[list[int], Callable[[], bool]], None],
+        cortar: Callable[[list[int], Callable[[], bool]], bool],
     ) -> None:
         self._vigencia = vigencia
         self._hallados = primer_plano
@@ -301,8 +302,11 @@ class Cortador:
         try:
             pendientes = self._pendientes()
             while pendientes:
-                if not self._con_reintentos(pendientes, seguir):
+                entera = self._con_reintentos(pendientes, seguir)
+                if entera is None:
                     return  # left pending: the next count after a change asks again
+                if entera:
+                    break  # every column cut, or found not to be cuttable: none read again
                 # A process that ended before its last column (killed, out of memory) leaves
                 # the rest to another, as long as each one cuts some.
                 quedan = self._pendientes()
@@ -317,31 +321,30 @@ class Cortador:
         with self._lock:
             self._hecha = vigencia
 
-    def _con_reintentos(self, columnas: list[int], seguir: Callable[[], bool]) -> bool:
+    def _con_reintentos(self, columnas: list[int], seguir: Callable[[], bool]) -> bool | None:
         """``columnas`` cut, their process asked for again after a pause each time the system
         does not start it (seen under Wine with many started one after another: «Error
-        interno»); False when it never did."""
-        cortadas = self._cortadas(columnas, seguir)
+        interno»): whether it went through every one; None when it never started."""
+        entera = self._cortadas(columnas, seguir)
         for pausa in REINTENTOS_S:
-            if cortadas:
+            if entera is not None:
                 break
             self._cerrado.wait(pausa)  # cut short when the store closes (seguir says no)
-            cortadas = self._cortadas(columnas, seguir)
-        return cortadas
+            entera = self._cortadas(columnas, seguir)
+        return entera
 
-    def _cortadas(self, columnas: list[int], seguir: Callable[[], bool]) -> bool:
-        """``columnas`` cut (or found not to be cuttable); False when their process could
-        not be started. Interrumpida once ``seguir`` says no."""
+    def _cortadas(self, columnas: list[int], seguir: Callable[[], bool]) -> bool | None:
+        """``columnas`` cut (or found not to be cuttable): whether their process went through
+        every one; None when it could not be started. Interrumpida once ``seguir`` says no."""
         if not seguir():
             raise Interrumpida
         try:
-            self._cortar(columnas, seguir)
+            return self._cortar(columnas, seguir)
         except OSError:
             log.warning(
                 "No se empezó el corte de los tramos de las columnas %s", columnas, exc_info=True
             )
-            return False
-        return True
+            return None
 
     def esperar(self) -> None:
         """Until the columns being cut are (or were abandoned)."""

@@ -105,11 +105,12 @@ class Tramos:
                 and self._tramos(conn, column, columnas_tramos.SUELTOS_MAX) is None
             ]
 
-    def _cortar(self, columnas: list[int], seguir: Callable[[], bool]) -> None:
+    def _cortar(self, columnas: list[int], seguir: Callable[[], bool]) -> bool:
         """``columnas``' parts cut and kept on disk, one after another, by one process of its
-        own."""
+        own; whether it went through every one (False: it ended before, its answer none of the
+        job's)."""
         if self._almacen.marcar() is None:
-            return
+            return True  # nothing to name the parts by: none is cut
         rutas = [columnas_tramos.ruta(self._store.path, column) for column in columnas]
         # Ahead of any click, at the app's priority (it waits while the clerk's questions
         # are answered): below it, a CPU-bound load leaves the columns uncut for minutes.
@@ -126,6 +127,7 @@ class Tramos:
             self._sin_tramos.update(
                 column for column, ruta in zip(columnas, rutas, strict=True) if not ruta.exists()
             )
+        return codigo in (copia_aparte.GUARDADA, copia_aparte.NO_GUARDADA)
 
     def _tramos(
         self, conn: Connection, column: int, maximo: int
