@@ -73,19 +73,30 @@ class LlaveAlmacen(LlaveDeLlavero):
     que = "la llave de las bases de datos"
     sin_llavero = "las bases de datos quedan sin cifrar"
 
-    def __init__(self, secrets: SecretsService, data_dir: Path) -> None:
+    def __init__(self, secrets: SecretsService, data_dir: Path, sellar: bool = True) -> None:
         super().__init__(secrets)
         self._data_dir = data_dir
         self._catalogo = data_dir / CATALOGO_FILE
+        self._sellar = sellar
+        self._hecha = False
 
     def cuenta_llavero(self) -> str:
         return carpeta_datos.cuenta(CUENTA, self._data_dir)
 
     def _cargar(self) -> bytes | None:
         llave = super()._cargar()
-        if llave is not None:  # its recovery code made with it, or when it has none yet
+        # Its recovery code made with it, or when it has none yet. A key made or adopted here is
+        # sealed at once whatever ``sellar`` says: nothing else holds it yet.
+        if llave is not None and (self._sellar or self._hecha):
             recuperacion_almacen.asegurar(self._data_dir, llave, self._secrets)
         return llave
+
+    def nueva(self, llave: bytes) -> None:
+        self._hecha = True
+        super().nueva(llave)
+
+    def tomada(self, llave: bytes) -> None:
+        self._hecha = True  # kept under this folder's account just now
 
     def usada(self) -> bool:
         return bool(carpeta_datos.cifrados(self._data_dir))
@@ -120,9 +131,14 @@ class LlaveAlmacen(LlaveDeLlavero):
         return LlaveAlmacenFaltante("llave_almacen_otra", MSG_OTRA.format(carpeta=self._data_dir))
 
 
-def usar(data_dir: Path, secrets: SecretsService | None = None) -> LlaveAlmacen:
-    """This process opens the stores with the key of ``data_dir``'s installation from now on."""
-    proveedor = LlaveAlmacen(secrets or SecretsService(), data_dir)
+def usar(
+    data_dir: Path, secrets: SecretsService | None = None, sellar: bool = True
+) -> LlaveAlmacen:
+    """This process opens the stores with the key of ``data_dir``'s installation from now on.
+    ``sellar`` False: a key already kept is read without checking its recovery seal (two more
+    keyring reads, the audit key's and the code's): for the login's opening, which the full
+    opening (``container.open_services``, with it) follows in the same start-up."""
+    proveedor = LlaveAlmacen(secrets or SecretsService(), data_dir, sellar)
     carpeta_datos.usar(data_dir)
     cifrado.usar_llave(proveedor, data_dir)
     return proveedor

@@ -12,12 +12,13 @@ from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import COST_ENV
 from icsoe_desktop.services import llave_almacen, llave_bitacora, recuperacion_almacen
+from icsoe_desktop.services.acceso.idse_sign_in import open_sign_in
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.llave_almacen import LlaveAlmacenFaltante
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.services.secrets import SecretsService, choose_backend
 from tests.llaves import cuenta, perder_llaves
 from tests.services.test_accounts import form as registro
 from tests.test_cli_usuarios import run
@@ -251,3 +252,49 @@ def test_a_file_whose_cost_was_edited_opens_nothing_and_costs_nothing(cambio) ->
     assert isinstance(kdf, dict)
     kdf.update(cambio)
     assert recuperacion_almacen.abrir(datos, codigo) is None
+
+
+def test_the_login_reads_the_store_key_alone_and_the_full_opening_seals(
+    instalacion, data_dir, monkeypatch
+) -> None:
+    """The login's opening reads one secret (the store key; each keyring read is a D-Bus round
+    trip on Linux): the seal beside the stores, missing here, is checked and written again by
+    the full opening that follows it, under the code the keyring keeps."""
+    codigo = instalacion.codigo_recuperacion.mostrar(ADMIN)
+    instalacion.close()
+    sello = data_dir / recuperacion_almacen.ARCHIVO
+    sello.unlink()
+    backend = choose_backend()
+    assert backend is not None
+    leidas: list[str] = []
+    leer = backend.get_password
+
+    def contada(service: str, username: str) -> str | None:
+        leidas.append(username)
+        return leer(service, username)
+
+    monkeypatch.setattr(backend, "get_password", contada)
+
+    assert open_sign_in(data_dir) is not None
+    assert leidas == [cuenta(recuperacion_almacen.CUENTA_LLAVE)]
+    assert not sello.exists()
+
+    open_services(data_dir).close()
+    assert sello.exists()
+    _perder_la_llave()
+    recuperacion_almacen.recuperar(data_dir, codigo)  # the code printed before still opens
+    open_services(data_dir).close()
+
+
+def test_a_key_the_login_makes_is_sealed_at_once(tmp_path) -> None:
+    """A new folder's key, made by the login's opening, is sealed before the login answers:
+    nothing else holds it yet."""
+    nueva = tmp_path / "nueva"
+    nueva.mkdir()
+    assert open_sign_in(nueva) is not None
+    datos = recuperacion_almacen.leer(nueva)
+    assert datos is not None
+    llave = SecretsService().get(
+        recuperacion_almacen.KEYRING_SCOPE, cuenta(recuperacion_almacen.CUENTA_LLAVE, nueva)
+    )
+    assert datos["huella"] == recuperacion_almacen.huella(bytes.fromhex(llave or ""))

@@ -195,8 +195,8 @@ def open_sign_in_with_users(
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.services import llave_almacen
 
-    try:  # before its catalog is made or read: encrypted with it
-        llave_almacen.usar(data_dir)()
+    try:  # before its catalog is made or read: encrypted with it (its seal: the full opening's)
+        llave_almacen.usar(data_dir, sellar=False)()
     except DomainError:  # not in the keyring: the full opening says so
         return None
     path = data_dir / CATALOGO_FILE
