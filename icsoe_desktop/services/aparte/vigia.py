@@ -1,9 +1,9 @@
 """A job's standard input watched in the process apart: PAUSA and SIGUE hold it while the
 clerk's questions are answered (``seguir`` waits); PRIMERO and a byte name what the clerk waits
 for among the job's remaining parts (``primero``: a column to cut next); its end (closed by the
-app, or by the system when the app dies) stops it. A job that does not end within its grace (a statement
-that does not ask ``seguir``) is ended there, after ``al_rendirse`` (the file it was writing
-removed, or a folder being put in place let finish)."""
+app, or by the system when the app dies) stops it. A job that does not end within its grace (a
+statement that does not ask ``seguir``) is ended there, after ``al_rendirse`` (the file it was
+writing removed, or a folder being put in place let finish)."""
 
 from __future__ import annotations
 

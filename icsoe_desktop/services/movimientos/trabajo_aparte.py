@@ -71,8 +71,9 @@ def _tramos(encargo: Encargo) -> int:
 def _leer(encargo: Encargo, rutas: list[Path], guardar: Callable[[Connection, Vigia], int]) -> int:
     """``guardar`` reads the store without writing and keeps what it read at ``rutas``
     (asking the job's watch, ``Vigia``, whether to go on); it waits while the app holds it
-    and ends once the app stops it, leaving no file half written. The store's modules are loaded once the app lets it go on: ~0.3 s of CPU that a pause
-    could not hold (a job started by a click, while the clerk's next page is answered)."""
+    and ends once the app stops it, leaving no file half written. The store's modules are
+    loaded once the app lets it go on: ~0.3 s of CPU that a pause could not hold (a job
+    started by a click, while the clerk's next page is answered)."""
 
     def quitar() -> None:
         for ruta in rutas:
