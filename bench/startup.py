@@ -11,8 +11,13 @@ run REPEAT times, alternating, after a warm-up run that compiles bytecode; media
 («ratio»), and so is each run with the bare run just before it («paired»: the median of those
 ratios, steadier on a shared machine).
 
-    python bench/startup.py [--repeat N] [--app dist/icsoe-desktop/icsoe-desktop]
+    python bench/startup.py [--repeat N] [--app dist/icsoe-desktop/icsoe-desktop] [--llavero]
     python bench/startup.py --instructions [--app … --bare …]
+
+--llavero runs it all inside a D-Bus session of its own with GNOME Keyring unlocked in it
+(Debian: dbus, gnome-keyring), as a Linux desktop has one: the login's opening then reads the
+store key from the keyring (a Windows always has its Credential Manager). Without it, with no
+session bus, the app finds no keyring and the stores stay in clear.
 
 --app times that executable (the bundle PyInstaller builds) instead of ``python -m
 icsoe_desktop``; --bare the bare window's executable, built the same way, for instance
@@ -146,6 +151,28 @@ def count_instructions(app_cmd: list[str], bare_cmd: list[str], env: dict[str, s
     )
 
 
+# Inside ``dbus-run-session``: GNOME Keyring started and unlocked (its login collection made
+# with a throwaway password, in a throwaway XDG_DATA_HOME), then this bench again.
+_CON_LLAVERO = (
+    'eval "$(printf clave | gnome-keyring-daemon --daemonize --unlock --components=secrets'
+    ' | sed "s/^/export /")" && exec "$@"'
+)
+
+
+def con_llavero(argumentos: list[str]) -> int:
+    """This bench with ``argumentos``, in a D-Bus session with GNOME Keyring: its exit code."""
+    for programa in ("dbus-run-session", "gnome-keyring-daemon"):
+        if shutil.which(programa) is None:
+            raise SystemExit(f"--llavero needs {programa} (Debian: dbus, gnome-keyring)")
+    with tempfile.TemporaryDirectory() as datos:
+        comando = [sys.executable, str(Path(__file__).resolve()), *argumentos]
+        return subprocess.run(
+            ["dbus-run-session", "--", "sh", "-c", _CON_LLAVERO, "sh", *comando],
+            env={**os.environ, "XDG_DATA_HOME": datos},
+            check=False,
+        ).returncode
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -156,7 +183,12 @@ def main() -> None:
     parser.add_argument(
         "--instructions", action="store_true", help="count instructions (callgrind), once each"
     )
+    parser.add_argument(
+        "--llavero", action="store_true", help="inside a D-Bus session with GNOME Keyring"
+    )
     args = parser.parse_args()
+    if args.llavero:
+        raise SystemExit(con_llavero([a for a in sys.argv[1:] if a != "--llavero"]))
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ICSOE_STARTUP_PROBE="services")
     # The warm-up writes the .pyc files (as the bundle ships them): with this variable set every
