@@ -414,23 +414,10 @@ def bench_primer(services, only: set[str], espera: float, etapas: bool = False) 
     sin_tramos()
     movimientos.count(filtro)  # the window's count: the columns' cutting begins
     start = time.perf_counter()
-    # The clerk sorts by the column cut last at once: told to the cut, cut next.
-    ultima = _COLUMNAS_EN_TRAMOS[-1]
-    movimientos.pagina(filtro, Orden(ultima), 0, 100, total)
-    ultima_en: float | None = None
     while cortador._hilo is not None and cortador._hilo.is_alive():
-        if ultima_en is None and columnas_tramos.ruta(services.store.path, ultima).exists():
-            ultima_en = time.perf_counter() - start
         if time.perf_counter() - start > espera:
             break
         time.sleep(0.5)
-    if ultima_en is None and columnas_tramos.ruta(services.store.path, ultima).exists():
-        ultima_en = time.perf_counter() - start
-    print(
-        f"\nOrdenada por {COLUMNS[ultima].header} (la última en turno) al empezar el corte: sus"
-        f" tramos en {'—' if ultima_en is None else f'{ultima_en:.1f}'} s de reloj",
-        flush=True,
-    )
     cortadas = sum(
         columnas_tramos.ruta(services.store.path, c).exists() for c in _COLUMNAS_EN_TRAMOS
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -103,31 +102,3 @@ def test_the_order_and_the_progress_are_read_back_as_written() -> None:
     assert salida.resultado(escrito[:-4]) is None
     assert salida.resultado(b"avance 1/2\n[1, 2]\n") is None
     assert salida.resultado(b"") is None
-
-
-def test_the_watch_reads_what_to_do_first_between_its_pauses() -> None:
-    """PRIMERO and its byte, in one write or split between two, beside the pauses: the job
-    reads the column named last, and a column byte that is a pause's letter is no pause."""
-    leer, escribir = os.pipe()
-    with vigia.Vigia(leer, gracia=0, salir=lambda codigo: None) as vigilada:
-        assert vigilada.primero() is None
-        os.write(escribir, vigia.PAUSA + vigia.PRIMERO + bytes([12]))
-        _hasta(lambda: vigilada.primero() == 12)
-        os.write(escribir, vigia.SIGUE + vigia.PRIMERO)
-        os.write(escribir, vigia.PAUSA)  # (column 112: the letter of a pause)
-        _hasta(lambda: vigilada.primero() == vigia.PAUSA[0])
-        siguio: list[bool] = []
-        pregunta = threading.Thread(target=lambda: siguio.append(vigilada.seguir()))
-        pregunta.start()
-        pregunta.join(5)
-        assert siguio == [True]  # not held: the last byte was a column, the pause let go
-        os.close(escribir)
-    os.close(leer)
-
-
-def _hasta(cierto) -> None:
-    for _ in range(200):
-        if cierto():
-            return
-        time.sleep(0.01)
-    raise AssertionError("la vigía no leyó lo escrito")

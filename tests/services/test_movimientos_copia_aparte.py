@@ -426,24 +426,6 @@ def test_a_cut_of_several_columns_stops_between_two(services):
     assert not columnas_tramos.ruta(store, nss).exists()
 
 
-def test_a_cut_of_several_columns_cuts_next_the_one_the_app_names(services):
-    """Named by the app while it cuts (the clerk sorts by it), NSS goes before CURP, though
-    given after it: stopped once NSS is kept, CURP is not begun."""
-    from icsoe_desktop.services.movimientos import trabajo_aparte
-    from icsoe_desktop.store.lectura import Interrumpida
-
-    store = services.store.path
-    nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
-    _store(services, 300)
-    nombrada = columnas_tramos.ruta(store, nss)
-    with services.store.engine.connect() as conn, pytest.raises(Interrumpida):
-        trabajo_aparte._guardar_tramos(
-            store, [CURP, nss], conn, lambda: not nombrada.exists(), lambda: nss
-        )
-    assert columnas_tramos.leer(nombrada, nss) is not None
-    assert not columnas_tramos.ruta(store, CURP).exists()
-
-
 def test_the_process_takes_the_stores_key_first_from_its_input(services):
     """The key comes on the process's input before its pauses, never on its command line: with
     it the encrypted store opens and the copy is kept sealed."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import random
 import subprocess
-import threading
 
 import pytest
 from sqlalchemy import text
@@ -450,79 +449,3 @@ def test_a_cut_of_several_columns_stopped_leaves_none_of_their_files_half_writte
     assert _terminado(cortando.pid)
     assert [t for t in temporales if t.exists()] == []
     assert _sin_restos(store) == []
-
-
-def test_a_column_sorted_by_while_it_waits_its_turn_is_told_to_the_cut():
-    """The clerk sorts by a pending column while the process cuts another: the process is
-    told (once, however many pages are sorted by it) to cut it next; a column of no cut under
-    way is told to none. Sorted by before the cut starts, it is the process's first."""
-    from icsoe_desktop.services.movimientos import hallados
-
-    vigencia = [1]
-    pedidas: list[list[int]] = []
-    dichas: list[int] = []
-    cortando, suelta = threading.Event(), threading.Event()
-
-    def pendientes() -> list[int]:
-        return [3, 8, 12]
-
-    def cortar(columnas: list[int], seguir) -> bool:
-        """As the source's: its process started, then told what to cut next."""
-        pedidas.append(list(columnas))
-        cortador.en_marcha(dichas.append)
-        cortando.set()
-        assert suelta.wait(10)
-        return True
-
-    cortador = columnas_tramos.Cortador(
-        lambda: vigencia[0], hallados.Hallados(lambda: vigencia[0]), pendientes, cortar
-    )
-    cortador.mantener()
-    assert cortando.wait(10)
-    cortador.primero(12)
-    cortador.primero(12)  # the next page sorted by it
-    cortador.primero(40)  # no column of this cut
-    suelta.set()
-    cortador.esperar()
-    assert pedidas == [[3, 8, 12]] and dichas == [12]
-
-    cortando.clear()
-    vigencia[0] = 2
-    cortador.primero(8)  # before the next cut starts
-    cortador.mantener()
-    cortador.esperar()
-    assert pedidas[-1] == [8, 3, 12] and dichas == [12, 8]
-
-
-def test_the_column_sorted_by_before_the_cut_starts_is_told_to_its_process(
-    services, lejos, dos_columnas, monkeypatch
-):
-    """A find sorted by CURP while the cut of Apellido Materno and CURP waits to start (the
-    window's count began it): once its process starts it is told to cut CURP first, and
-    CURP's far pages then come from its parts."""
-    dichas: list[int] = []
-    decir = obra.Obra.primero
-
-    def contada(self, que: int) -> None:
-        dichas.append(que)
-        decir(self, que)
-
-    monkeypatch.setattr(obra.Obra, "primero", contada)
-    _store(services, 800)
-    movimientos_svc = services.movimientos
-    _construida(movimientos_svc)
-    materno, curp = dos_columnas
-    filtro = Filtro(buscar="ma")
-    total = movimientos_svc.count(filtro)
-    esperados = _ordenados(movimientos_svc, filtro, Orden(curp, False))
-    assert total > paging.GATHER_MAX * 2
-    pagina = movimientos_svc.pagina(filtro, Orden(curp, False), total // 2, 20, total)
-    assert [row[0] for row in pagina] == esperados[total // 2 : total // 2 + 20]
-    _cortadas(movimientos_svc)
-    assert dichas == [curp]
-    assert columnas_tramos.ruta(services.store.path, materno).exists()
-    usadas = _usadas(monkeypatch)
-    movimientos_svc.buscador.hallados._ids._valores.clear()  # nothing kept of the find
-    pagina = movimientos_svc.pagina(filtro, Orden(curp, False), total // 2, 20, total)
-    assert [row[0] for row in pagina] == esperados[total // 2 : total // 2 + 20]
-    assert usadas  # from CURP's parts

@@ -28,7 +28,7 @@ from typing import Any
 
 from icsoe_desktop.services.aparte import llave, salida
 from icsoe_desktop.services.aparte.registro import HECHO, PARADA
-from icsoe_desktop.services.aparte.vigia import GRACIA, PAUSA, PRIMERO, SIGUE
+from icsoe_desktop.services.aparte.vigia import GRACIA, PAUSA, SIGUE
 
 log = logging.getLogger(__name__)
 
@@ -160,13 +160,6 @@ class Obra:
         assert self._proceso.stdin is not None
         with suppress(OSError, ValueError):  # ended, or being stopped
             self._proceso.stdin.write(PAUSA if pausa else SIGUE)
-            self._proceso.stdin.flush()
-
-    def primero(self, que: int) -> None:
-        """Among the job's remaining parts, ``que`` (0-255: a column) next (vigia.PRIMERO)."""
-        assert self._proceso.stdin is not None
-        with suppress(OSError, ValueError):  # ended, or being stopped
-            self._proceso.stdin.write(PRIMERO + bytes([que]))
             self._proceso.stdin.flush()
 
     def esperar(self, seguir: Callable[[], bool]) -> int:

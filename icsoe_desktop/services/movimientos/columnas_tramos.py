@@ -266,8 +266,7 @@ class Cortador:
     """One store's columns cut into parts in the background (``cortar(columnas, seguir)``:
     one process of its own for them all; whether it went through every one of them), those
     ``pendientes()`` names (none kept, of another history, or too much written since); asked
-    again by each count after a change. A column the clerk sorts by while it waits its turn
-    (``primero``) is cut next."""
+    again by each count after a change."""
 
     def __init__(
         self,
@@ -284,10 +283,6 @@ class Cortador:
         self._hilo: threading.Thread | None = None
         self._hecha: int | None = None  # the vigencia at which none was pending
         self._cerrado = threading.Event()
-        self._primera: int | None = None  # the column sorted by last, cut before the others
-        self._en_curso: list[int] = []  # the columns of the process started or about to be
-        self._avisar: Callable[[int], None] | None = None  # tells that process a column
-        self._dicha: int | None = None  # the column it was told
 
     def mantener(self) -> None:
         """The columns pending cut in the background, unless they were at this vigencia."""
@@ -302,42 +297,10 @@ class Cortador:
             )
             self._hilo.start()
 
-    def primero(self, columna: int) -> None:
-        """The clerk sorted by ``columna``: when it waits its turn in the cut under way, its
-        process cuts it next (after the column it is cutting: nothing cut is lost); a cut
-        not started yet begins with it. At a million movements each column is ~1.4 s of
-        CPU (minutes of clock on a busy PC for the last of 20), and a far page without its
-        parts is SQLite's sort."""
-        with self._lock:
-            self._primera = columna
-            avisar = self._avisar
-            if avisar is None or columna not in self._en_curso or columna == self._dicha:
-                return
-            self._dicha = columna  # once per process (every page sorted by it asks again)
-        avisar(columna)
-
-    def en_marcha(self, avisar: Callable[[int], None]) -> None:
-        """The cut's process started: ``avisar(columna)`` tells it the column to cut next
-        (Obra.primero), told at once of the one sorted by meanwhile."""
-        with self._lock:
-            self._avisar = avisar
-            primera = self._dicha = self._primera if self._primera in self._en_curso else None
-        if primera is not None:
-            avisar(primera)
-
-    def _en_orden(self, pendientes: list[int]) -> list[int]:
-        """``pendientes`` as the next process is given them: the column sorted by first."""
-        with self._lock:
-            primera = self._primera
-            if primera in pendientes:
-                pendientes = [primera, *(c for c in pendientes if c != primera)]
-            self._en_curso = pendientes
-        return pendientes
-
     def _cortar_pendientes(self, vigencia: int) -> None:
         seguir = self._hallados.seguir_si(lambda: not self._cerrado.is_set())
         try:
-            pendientes = self._en_orden(self._pendientes())
+            pendientes = self._pendientes()
             while pendientes:
                 entera = self._con_reintentos(pendientes, seguir)
                 if entera is None:
@@ -349,15 +312,12 @@ class Cortador:
                 quedan = self._pendientes()
                 if not set(quedan) < set(pendientes):
                     break
-                pendientes = self._en_orden(quedan)
+                pendientes = quedan
         except Interrumpida:
             return
         except Exception:  # only a speed-up: a far page is SQLite's sort meanwhile
             log.warning("No se cortaron los tramos de las columnas", exc_info=True)
             return
-        finally:
-            with self._lock:
-                self._en_curso, self._avisar = [], None
         with self._lock:
             self._hecha = vigencia
 
@@ -385,9 +345,6 @@ class Cortador:
                 "No se empezó el corte de los tramos de las columnas %s", columnas, exc_info=True
             )
             return None
-        finally:
-            with self._lock:
-                self._avisar = None  # that process ended
 
     def esperar(self) -> None:
         """Until the columns being cut are (or were abandoned)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ def _copia(encargo: Encargo) -> int:
     from icsoe_desktop.services.movimientos import espejo_guardado
 
     ruta = espejo_guardado.ruta(encargo.store)
-    return _leer(encargo, [ruta], lambda conn, vigia: _guardar_copia(ruta, conn, vigia.seguir))
+    return _leer(encargo, [ruta], partial(_guardar_copia, ruta))
 
 
 def _orden(encargo: Encargo) -> int:
@@ -43,37 +44,25 @@ def _orden(encargo: Encargo) -> int:
 
     columna = int(encargo.argumentos[0])
     ruta = columnas_guardadas.ruta(encargo.store, columna)
-    return _leer(
-        encargo,
-        [ruta],
-        lambda conn, vigia: _guardar_orden(encargo.store, columna, False, conn, vigia.seguir),
-    )
+    return _leer(encargo, [ruta], partial(_guardar_orden, encargo.store, columna, False))
 
 
 def _tramos(encargo: Encargo) -> int:
     """The parts of each column named (one or more), each kept as soon as it is cut: one
     process for them all, so its start (its interpreter and the store's modules, ~0.4 s of
-    CPU) is paid once, not once per column. A column the app names meanwhile (the clerk sorts
-    by it: ``Vigia.primero``) is cut next."""
+    CPU) is paid once, not once per column."""
     from icsoe_desktop.services.movimientos import columnas_tramos
 
     columnas = [int(argumento) for argumento in encargo.argumentos]
     rutas = [columnas_tramos.ruta(encargo.store, columna) for columna in columnas]
-    return _leer(
-        encargo,
-        rutas,
-        lambda conn, vigia: _guardar_tramos(
-            encargo.store, columnas, conn, vigia.seguir, vigia.primero
-        ),
-    )
+    return _leer(encargo, rutas, partial(_guardar_tramos, encargo.store, columnas))
 
 
-def _leer(encargo: Encargo, rutas: list[Path], guardar: Callable[[Connection, Vigia], int]) -> int:
-    """``guardar`` reads the store without writing and keeps what it read at ``rutas``
-    (asking the job's watch, ``Vigia``, whether to go on); it waits while the app holds it
-    and ends once the app stops it, leaving no file half written. The store's modules are
-    loaded once the app lets it go on: ~0.3 s of CPU that a pause could not hold (a job
-    started by a click, while the clerk's next page is answered)."""
+def _leer(encargo: Encargo, rutas: list[Path], guardar: Callable[[Connection, Seguir], int]) -> int:
+    """``guardar`` reads the store without writing and keeps what it read at ``rutas``; it
+    waits while the app holds it and ends once the app stops it, leaving no file half
+    written. The store's modules are loaded once the app lets it go on: ~0.3 s of CPU that a pause
+    could not hold (a job started by a click, while the clerk's next page is answered)."""
 
     def quitar() -> None:
         for ruta in rutas:
@@ -90,7 +79,7 @@ def _leer(encargo: Encargo, rutas: list[Path], guardar: Callable[[Connection, Vi
         try:
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA query_only=ON")
-                return guardar(conn, vigia)
+                return guardar(conn, vigia.seguir)
         except Interrumpida:
             return PARADA
         finally:
@@ -147,23 +136,12 @@ def _guardar_orden(
     return GUARDADA if columnas_guardadas.guardar(ruta, guardada) else NO_GUARDADA
 
 
-def _guardar_tramos(
-    store: Path,
-    columnas: list[int],
-    conn: Connection,
-    seguir: Seguir,
-    primero: Callable[[], int | None] = lambda: None,
-) -> int:
+def _guardar_tramos(store: Path, columnas: list[int], conn: Connection, seguir: Seguir) -> int:
     """Each of ``columnas`` cut into parts and kept, one after another (GUARDADA: every one;
-    NO_GUARDADA: some could not be, and has no parts file); stopped between two at once.
-    Before each, ``primero()``: a column still to cut that goes next."""
+    NO_GUARDADA: some could not be, and has no parts file); stopped between two at once."""
     codigo = GUARDADA
-    quedan = list(columnas)
-    while quedan:
+    for columna in columnas:
         _hasta_aqui(seguir)
-        pedida = primero()
-        columna = pedida if pedida in quedan else quedan[0]
-        quedan.remove(columna)
         if _guardar_orden(store, columna, True, conn, seguir) != GUARDADA:
             codigo = NO_GUARDADA
     return codigo

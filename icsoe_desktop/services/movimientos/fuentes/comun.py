@@ -15,7 +15,6 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from icsoe_desktop.domain.buscar import Termino
-from icsoe_desktop.services.aparte.obra import Obra
 from icsoe_desktop.services.movimientos import copia_aparte, espejo_columnas, hallados
 from icsoe_desktop.services.movimientos.consulta import (
     Filtro,
@@ -143,20 +142,14 @@ class Almacen:
             return movimientos_espejo.contar_rango(conn, campo, desde, hasta)
 
     def aparte(
-        self,
-        seguir: Callable[[], bool],
-        temporal: Path | Sequence[Path],
-        *trabajo: str,
-        al_empezar: Callable[[Obra], object] = lambda obra: None,
+        self, seguir: Callable[[], bool], temporal: Path | Sequence[Path], *trabajo: str
     ) -> int:
         """The process apart's exit code once it did ``trabajo`` (copia_aparte.empezar),
         waiting while the clerk's questions are answered; ``Interrumpida`` once ``seguir()``
-        says no. It starts once the clerk's questions have paused for QUIETUD seconds;
-        ``al_empezar`` is given it then (to tell it what to do first)."""
+        says no. It starts once the clerk's questions have paused for QUIETUD seconds."""
         if not self._hallados.quieto(QUIETUD, seguir):
             raise Interrumpida
         obra = copia_aparte.empezar(self._store.path, temporal, *trabajo)
-        al_empezar(obra)
         with self._hallados.avisando(obra.pausar):
             codigo = obra.esperar(seguir)
         if codigo == copia_aparte.PARADA:

@@ -63,11 +63,9 @@ class Tramos:
         None with the column's order in memory, without the parts or the copy, or when they
         do not answer it."""
         orden = pregunta.orden
-        if _sort_column(orden) not in _POR_TRAMOS:
-            return None
-        # The clerk sorts by it: its parts, when still to cut, before the other columns'.
-        self.cortador.primero(orden.column)
         if pregunta.columna is not None or not pregunta.lejos:
+            return None
+        if _sort_column(orden) not in _POR_TRAMOS:
             return None
         page = self._pagina(pregunta)
         return None if page is None else filas(self._store, page, orden)
@@ -121,7 +119,6 @@ class Tramos:
             [archivo_entero.temporal(ruta) for ruta in rutas],
             copia_aparte.TRAMOS_DE,
             *map(str, columnas),
-            al_empezar=lambda obra: self.cortador.en_marcha(obra.primero),
         )
         if codigo == copia_aparte.NO_GUARDADA:
             # Some not cut (ids far apart, a value neither number nor text) or not kept (the
