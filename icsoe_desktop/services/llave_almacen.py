@@ -77,26 +77,26 @@ class LlaveAlmacen(LlaveDeLlavero):
         super().__init__(secrets)
         self._data_dir = data_dir
         self._catalogo = data_dir / CATALOGO_FILE
-        self._sellar = sellar
-        self._hecha = False
+        self._sellar = sellar  # whether this reading checks the key's recovery seal
 
     def cuenta_llavero(self) -> str:
         return carpeta_datos.cuenta(CUENTA, self._data_dir)
 
     def _cargar(self) -> bytes | None:
         llave = super()._cargar()
-        # Its recovery code made with it, or when it has none yet. A key made or adopted here is
-        # sealed at once whatever ``sellar`` says: nothing else holds it yet.
-        if llave is not None and (self._sellar or self._hecha):
+        # Its recovery code made with it, or when it has none yet.
+        if llave is not None and self._sellar:
             recuperacion_almacen.asegurar(self._data_dir, llave, self._secrets)
         return llave
 
+    # A key made or adopted by this reading is sealed at once, whatever ``sellar`` said:
+    # nothing else holds it yet.
     def nueva(self, llave: bytes) -> None:
-        self._hecha = True
+        self._sellar = True
         super().nueva(llave)
 
     def tomada(self, llave: bytes) -> None:
-        self._hecha = True  # kept under this folder's account just now
+        self._sellar = True  # kept under this folder's account just now
 
     def usada(self) -> bool:
         return bool(carpeta_datos.cifrados(self._data_dir))
