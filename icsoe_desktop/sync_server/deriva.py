@@ -9,22 +9,29 @@ from sqlalchemy import Engine, Row, Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_tree, sync_wire
-from icsoe_desktop.sync_server import secuencias
+from icsoe_desktop.sync_server import secuencias, sumas
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE, SyncedRow
 from icsoe_desktop.sync_server.pull import pg_summary, pulled_groups, rows_query, with_huella
 
 _PG_BUCKETS = text(
-    "SELECT bucket, sum(rows), sum(total) FROM bucket_sums "
+    "SELECT bucket, sum(rows), sum(total) FROM (" + sumas.KEPT + ") AS k "
     "WHERE empresa_id = :empresa AND tabla = :tabla AND bucket >= 0 GROUP BY bucket"
 )
-# Each bucket's changes folded into one row (one statement: a reader sees the sums before or
-# after, both right); pushes committing meanwhile add rows it does not touch.
+# Each bucket's changes folded into one row of bucket_sums, a push's arrays too (one
+# statement: a reader sees the sums before or after, both right); pushes committing meanwhile
+# add rows it does not touch.
 _COMPACT = text(
     "WITH gone AS (DELETE FROM bucket_sums WHERE empresa_id = :empresa "
-    "RETURNING tabla, bucket, rows, total) "
+    "RETURNING tabla, bucket, rows, total), "
+    "moved AS (DELETE FROM bucket_deltas WHERE empresa_id = :empresa "
+    "RETURNING tabla, buckets, rows, totals) "
     "INSERT INTO bucket_sums (empresa_id, tabla, bucket, rows, total) "
-    "SELECT :empresa, tabla, bucket, sum(rows), sum(total) FROM gone GROUP BY tabla, bucket"
+    "SELECT :empresa, tabla, bucket, sum(rows), sum(total) FROM ("
+    "SELECT tabla, bucket, rows, total FROM gone UNION ALL "
+    "SELECT m.tabla, u.bucket, u.rows, u.total FROM moved AS m "
+    "CROSS JOIN LATERAL unnest(m.buckets, m.rows, m.totals) AS u(bucket, rows, total)"
+    ") AS s GROUP BY tabla, bucket"
 )
 COMPACT_EVERY = 100  # pushes of a company, per server process
 

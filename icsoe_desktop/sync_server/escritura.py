@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
@@ -107,18 +108,27 @@ def insert_rows(
             write(row)
 
 
-# The checksums' changes go by binary COPY: a push touches up to one row per bucket (some
-# 1,600 for 2,000 rows), which as an executemany of INSERTs was half of the push's time here.
-_COPY_SUMS = "COPY bucket_sums (empresa_id, tabla, bucket, rows, total) FROM STDIN (FORMAT BINARY)"
-_COPY_SUMS_TYPES = ["int4", "varchar", "int4", "int8", "numeric"]
+# A push's checksum changes: each table's whole change (bucket -1) as a row of bucket_sums, as
+# every pull's summary reads it, and its per-bucket ones as one row of three arrays per table
+# (bucket_deltas, migration 0019): a batch of 5,000 rows touches some 2,900 buckets, and a row
+# each cost PostgreSQL a third of what the batch's own rows cost it.
+_INSERT_TOTAL = text(
+    "INSERT INTO bucket_sums (empresa_id, tabla, bucket, rows, total) "
+    "VALUES (:empresa, :tabla, -1, :rows, :total)"
+)
+_INSERT_DELTAS = text(
+    "INSERT INTO bucket_deltas (empresa_id, tabla, buckets, rows, totals) VALUES (:empresa, "
+    ":tabla, CAST(:buckets AS integer[]), CAST(:rows AS bigint[]), CAST(:totals AS numeric[]))"
+)
 
 
 def add_sums(
     session: Session, caller: Caller, written: list[PushRow], existing: dict[tuple[str, str], Any]
 ) -> None:
-    """The checksums' changes for the rows this push writes: per bucket and per table, one
-    row each (models.BucketSum). The rows' hashes in one ``hash_sum``-like C loop (a Python
-    call per row and per hash was most of this step's time)."""
+    """The checksums' changes for the rows this push writes: per table, its whole change and
+    its buckets' (models.BucketSum, models.BucketDeltas). The rows' hashes in one
+    ``hash_sum``-like C loop (a Python call per row and per hash was most of this step's
+    time)."""
     keys = [f"{item.uuid}:{item.version}" for item in written]
     previous = [
         (i, f"{item.uuid}:{current.version}")
@@ -132,15 +142,45 @@ def add_sums(
         for (i, _key), old in zip(previous, replaced, strict=True):
             hashes[i] -= old
             added[i] = 0
-    changes: dict[tuple[str, int], list[int]] = {}
-    for item, change, count in zip(written, hashes, added, strict=True):
-        for key in ((item.table, sync_wire.bucket_of(item.uuid)), (item.table, -1)):
-            entry = changes.get(key)
-            if entry is None:
-                changes[key] = [count, change]
-            else:
-                entry[0] += count
-                entry[1] += change
-    with _copy(session.connection(), _COPY_SUMS, _COPY_SUMS_TYPES) as copy:
-        for (tabla, bucket), (count, total) in changes.items():
-            copy.write_row((caller.empresa_id, tabla, bucket, count, Decimal(total)))
+    # table → bucket → [rows, sum]
+    changes: dict[str, dict[int, list[int]]] = {}
+    buckets = map(int, map(_LAST_THREE, map(_UUID, written)), repeat(16))  # bucket_of
+    for item, bucket, change, count in zip(written, buckets, hashes, added, strict=True):
+        entry = changes.setdefault(item.table, {}).get(bucket)
+        if entry is None:
+            changes[item.table][bucket] = [count, change]
+        else:
+            entry[0] += count
+            entry[1] += change
+    connection = session.connection()
+    for tabla, per_bucket in changes.items():
+        counts, totals = zip(*per_bucket.values(), strict=True)
+        connection.execute(
+            _INSERT_TOTAL,
+            {
+                "empresa": caller.empresa_id,
+                "tabla": tabla,
+                "rows": sum(counts),
+                "total": Decimal(sum(totals)),
+            },
+        )
+        connection.execute(
+            _INSERT_DELTAS,
+            {
+                "empresa": caller.empresa_id,
+                "tabla": tabla,
+                "buckets": _array(per_bucket),
+                "rows": _array(counts),
+                "totals": _array(totals),
+            },
+        )
+
+
+_UUID = attrgetter("uuid")
+_LAST_THREE = itemgetter(slice(-3, None))
+
+
+def _array(values: Iterable[int]) -> str:
+    """An array literal of integers (PostgreSQL reads it in C, against psycopg's dumper of a
+    Python list, one call per element)."""
+    return "{" + ",".join(map(str, values)) + "}"

@@ -3,7 +3,7 @@ rows and names what differs, ``reparar`` replaces them with the recount; and the
 desktop compares to notice a server restored from a backup (``went_back``: a desktop that
 pulled past the company's last sequence starts the next epoch: a restore of the data only).
 
-PostgreSQL keeps the sums as rows are written: a push adds its changes, and an administrator's
+PostgreSQL keeps the sums as rows are written: a push adds its changes (``KEPT``), and an administrator's
 ``INSERT``/``UPDATE``/``DELETE`` of ``rows`` is counted by the triggers of migration 0009. What no trigger
 sees (a trigger disabled, rows copied in with ``session_replication_role = replica``, a partial
 restore) leaves them wrong until ``reparar``: docs/administracion.md says when to run both.
@@ -43,11 +43,19 @@ _RECOUNT = (
     " UNION ALL SELECT empresa_id, tabla, -1, count(*), sum(icsoe_row_hash(uuid, version))"
     " FROM rows {where} GROUP BY 1, 2"
 )
+# The kept changes of every company's checksums, per table and bucket, one row each: the rows
+# of ``bucket_sums`` and those each push keeps as arrays (``bucket_deltas``, migration 0019).
+# A reader sums them; a filter on company, table or bucket outside reaches both.
+KEPT = (
+    "SELECT empresa_id, tabla, bucket, rows, total FROM bucket_sums"
+    " UNION ALL SELECT d.empresa_id, d.tabla, u.bucket, u.rows, u.total FROM bucket_deltas d"
+    " CROSS JOIN LATERAL unnest(d.buckets, d.rows, d.totals) AS u(bucket, rows, total)"
+)
 # Where the kept sums and the recount differ.
 _DIFFERENCES = (
     "WITH recount AS (" + _RECOUNT + "),"
     " kept AS (SELECT empresa_id, tabla, bucket, sum(rows) AS rows, sum(total) AS total"
-    " FROM bucket_sums {where} GROUP BY 1, 2, 3)"
+    " FROM (" + KEPT + ") AS k {where} GROUP BY 1, 2, 3)"
     " SELECT e.rfc, coalesce(k.tabla, r.tabla), coalesce(k.bucket, r.bucket),"
     " coalesce(k.rows, 0), coalesce(r.rows, 0)"
     " FROM kept k FULL JOIN recount r USING (empresa_id, tabla, bucket)"
@@ -86,6 +94,7 @@ _TEXTO_VISTO = (
 _OF_COMPANY = "AND empresa_id = (SELECT id FROM empresas WHERE rfc = :rfc)"
 _REPLACE = (
     "DELETE FROM bucket_sums {where}",
+    "DELETE FROM bucket_deltas {where}",
     "INSERT INTO bucket_sums (empresa_id, tabla, bucket, rows, total)" + _RECOUNT,
 )
 _ONE_COMPANY = "WHERE empresa_id = (SELECT id FROM empresas WHERE rfc = :rfc)"
@@ -211,7 +220,7 @@ def reparar(engine: Engine, rfc: str | None = None) -> list[Hallazgo]:
             return []
         # (in a push's order: its rows, then its sums; a compaction waits too)
         conn.execute(text("LOCK TABLE rows IN SHARE MODE"))
-        conn.execute(text("LOCK TABLE bucket_sums IN EXCLUSIVE MODE"))
+        conn.execute(text("LOCK TABLE bucket_sums, bucket_deltas IN EXCLUSIVE MODE"))
         found: list[Hallazgo] = [*_differences(conn, rfc)]  # before the new versions
         cambiados = _cambiados(conn, rfc)
         if cambiados:

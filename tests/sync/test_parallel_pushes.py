@@ -142,18 +142,31 @@ def test_one_batch_sent_twice_at_once_is_applied_once(sync_server) -> None:
         assert conn.execute("SELECT count(*) FROM rows").fetchone()[0] == 200
 
 
-def _sums_from_rows(sync_server) -> dict[str, tuple[int, str]]:
+def _sums_from_rows(sync_server, tabla: str | None = None) -> dict[str, tuple[int, str]]:
+    """Per table (or, of ``tabla``, per bucket) the rows and the sum of their hashes, counted
+    here from the rows the server holds."""
     with _pg(sync_server) as conn:
         found = conn.execute("SELECT tabla, uuid, version FROM rows").fetchall()
     sums: dict[str, list[int]] = {}
-    for tabla, row_uuid, version in found:
-        entry = sums.setdefault(tabla, [0, 0])
+    for table, row_uuid, version in found:
+        if tabla is not None and table != tabla:
+            continue
+        key = table if tabla is None else str(sync_wire.bucket_of(row_uuid))
+        entry = sums.setdefault(key, [0, 0])
         entry[0] += 1
         entry[1] += sync_wire.row_hash(row_uuid, version)
     return {t: (n, str(total)) for t, (n, total) in sums.items()}
 
 
+def _deltas(sync_server) -> int:
+    with _pg(sync_server) as conn:
+        return conn.execute("SELECT count(*) FROM bucket_deltas").fetchone()[0]
+
+
 def test_checksums_kept_by_pushes_equal_the_rows_held(sync_server) -> None:
+    """Per table and per bucket (what a desktop's drift check compares), before and after the
+    server folds the pushes' changes together."""
+    from icsoe_desktop.sync_server import sumas
     from icsoe_desktop.sync_server.deriva import compact_sums
 
     a, b = sync_server.token(nombre="A"), sync_server.token(nombre="B")
@@ -169,14 +182,24 @@ def test_checksums_kept_by_pushes_equal_the_rows_held(sync_server) -> None:
         tablas = call(sync_server, a, "GET", "/v1/resumen").json()["tablas"]
         return {t: (s["renglones"], s["suma"]) for t, s in tablas.items()}
 
+    def buckets() -> dict[str, tuple[int, str]]:
+        found = call(
+            sync_server, a, "GET", "/v1/resumen", params={"tabla": "registros_patronales"}
+        ).json()
+        assert found["cursor"] == max(r["seq"] for r in pushed) + 50
+        return {b: (s["renglones"], s["suma"]) for b, s in found["cubetas"].items()}
+
+    held = _sums_from_rows(sync_server, "registros_patronales")
+    assert sum(n for n, _total in held.values()) == 300
     assert summary() == _sums_from_rows(sync_server)
+    assert buckets() == held
+    assert _deltas(sync_server) > 0  # each push's buckets, kept as one row
+    assert sumas.verificar(sync_server.engine) == []
     compact_sums(sync_server.engine, 1)
+    assert _deltas(sync_server) == 0
     assert summary() == _sums_from_rows(sync_server)
-    by_bucket = call(
-        sync_server, a, "GET", "/v1/resumen", params={"tabla": "registros_patronales"}
-    ).json()
-    assert sum(s["renglones"] for s in by_bucket["cubetas"].values()) == 300
-    assert by_bucket["cursor"] == max(r["seq"] for r in pushed) + 50
+    assert buckets() == held
+    assert sumas.verificar(sync_server.engine) == []
 
 
 def test_the_last_page_carries_the_sums_at_its_cursor_and_none_once_a_later_push_committed(
