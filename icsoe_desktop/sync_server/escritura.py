@@ -111,7 +111,7 @@ def insert_rows(
 # A push's checksum changes: each table's whole change (bucket -1) as a row of bucket_sums, as
 # every pull's summary reads it, and its per-bucket ones as one row of three arrays per table
 # (bucket_deltas, migration 0019): a batch of 5,000 rows touches some 2,900 buckets, and a row
-# each cost PostgreSQL a third of what the batch's own rows cost it.
+# each would cost PostgreSQL a third of what the batch's own rows cost it.
 _INSERT_TOTAL = text(
     "INSERT INTO bucket_sums (empresa_id, tabla, bucket, rows, total) "
     "VALUES (:empresa, :tabla, -1, :rows, :total)"

@@ -1,10 +1,10 @@
 """A push's per-bucket checksum changes in one row per table (``bucket_deltas``: three arrays,
 bucket, rows and sum), not one ``bucket_sums`` row per bucket. A batch of 5,000 rows touches
-some 2,900 of the 4,096 buckets: a row each cost PostgreSQL more than a third of what the
+some 2,900 of the 4,096 buckets: a row each would cost PostgreSQL a third of what the
 batch's own rows cost it. The table's whole change (bucket -1, which every pull's summary
 reads) stays a ``bucket_sums`` row. Readers add both; ``deriva.compact_sums`` folds both
 into ``bucket_sums``. Also: the push replies kept for a retry (``batches.response``, some
-350 KB a batch) compressed with lz4 where PostgreSQL has it (pglz took ~2.5 times the CPU).
+350 KB a batch) compressed with lz4 where PostgreSQL has it (pglz takes ~2.5 times the CPU).
 PostgreSQL only: a server on SQLite keeps no sums (it counts its rows on every read).
 
 Revision ID: 0019_sumas_por_envio
