@@ -225,7 +225,7 @@ def _trusted(table: SyncedTable, group: sync_wire.PulledGroup) -> sync_wire.Pull
         and len(group["columns"]) == len(table.codecs)
         and set(group["columns"]) == set(table.codecs)
     ):
-        taken = list(map(_huella_de, sent))
+        taken = sent if _all_huellas(sent) else list(map(_huella_de, sent))
     trusted = cast(sync_wire.PulledGroup, {k: v for k, v in group.items() if k != "huella"})
     if taken is not None:
         trusted["huella"] = taken
@@ -642,6 +642,17 @@ def _huella_de(value: Any) -> int | None:
     """``value`` where it is a content fingerprint the server could have sent (a number in
     range, not a bool); anything else None, computed by the content check."""
     return value if type(value) is int and 0 <= value < sync_wire.SUM_MODULUS else None
+
+
+def _all_huellas(values: list[Any]) -> bool:
+    """Whether every one of ``values`` is a fingerprint ``_huella_de`` keeps, in C loops (a
+    page's 5,000, one Python call each, otherwise)."""
+    return (
+        bool(values)
+        and set(map(type, values)) == {int}
+        and min(values) >= 0
+        and max(values) < sync_wire.SUM_MODULUS
+    )
 
 
 def record_push_results(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
@@ -94,7 +95,7 @@ def decode(
             values = _texts(table.codecs[name], decoder, raws)
         if values is None:  # some value needs its own answer
             values = _one_by_one(name, decoder, exact, raws, out.unfit)
-        if table.codecs[name] is sync_wire.DATETIME and any(map(_aware, values)):
+        if table.codecs[name] is sync_wire.DATETIME and any_zoned(values):
             values = [v.replace(tzinfo=None) if _aware(v) else v for v in values]
         out.names.append(name)
         out.columns.append(values)
@@ -179,6 +180,18 @@ def _one_by_one(
 
 def _aware(value: Any) -> bool:
     return isinstance(value, datetime) and value.tzinfo is not None
+
+
+def any_zoned(values: list[Any]) -> bool:
+    """Whether a column holds a datetime with a time zone: in C loops where it holds only
+    datetimes and None (a Python call per value was a tenth of a pulled page's decoding)."""
+    if not _DATETIME_OR_NONE.issuperset(map(type, values)):
+        return any(map(_aware, values))
+    return any(map(_TZINFO, filter(None, values)))
+
+
+_DATETIME_OR_NONE = frozenset((datetime, type(None)))
+_TZINFO = attrgetter("tzinfo")
 
 
 def decode_data(

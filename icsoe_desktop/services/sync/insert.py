@@ -16,6 +16,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
+from icsoe_desktop.services.sync.decode import any_zoned
 from icsoe_desktop.services.sync.sql import driver
 from icsoe_desktop.store import enlace, sumas
 from icsoe_desktop.store.sync_tables import SyncedTable
@@ -98,7 +99,7 @@ def _converter(impl: TypeEngine[Any], dialect: Dialect) -> Convert | None:
 def _zoned(kind: type, column: list[Any]) -> bool:
     """Whether a column of datetimes holds one with a time zone (SQLAlchemy's processor then
     decides how it is stored)."""
-    return kind is datetime and any(value is not None and value.tzinfo for value in column)
+    return kind is datetime and any_zoned(column)
 
 
 def insert_columns(
