@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from itertools import repeat
-from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
@@ -144,11 +143,12 @@ def add_sums(
             added[i] = 0
     # table → bucket → [rows, sum]
     changes: dict[str, dict[int, list[int]]] = {}
-    buckets = map(int, map(_LAST_THREE, map(_UUID, written)), repeat(16))  # bucket_of
-    for item, bucket, change, count in zip(written, buckets, hashes, added, strict=True):
-        entry = changes.setdefault(item.table, {}).get(bucket)
+    for item, change, count in zip(written, hashes, added, strict=True):
+        per_bucket = changes.setdefault(item.table, {})
+        bucket = sync_wire.bucket_of(item.uuid)
+        entry = per_bucket.get(bucket)
         if entry is None:
-            changes[item.table][bucket] = [count, change]
+            per_bucket[bucket] = [count, change]
         else:
             entry[0] += count
             entry[1] += change
@@ -174,10 +174,6 @@ def add_sums(
                 "totals": _array(totals),
             },
         )
-
-
-_UUID = attrgetter("uuid")
-_LAST_THREE = itemgetter(slice(-3, None))
 
 
 def _array(values: Iterable[int]) -> str:
