@@ -199,6 +199,19 @@ def download(cache: Path) -> tuple[Path, Path]:
 # --- the machine --------------------------------------------------------------------------------
 
 
+# Wine's loader, now and then unable to start a program right after another of the prefix
+# ended (seen starting the installed app's console program twice within a few seconds), hands
+# it to start.exe, which fails through ShellExecuteEx and says only that: the program never ran.
+_NO_ARRANCO = b"ShellExecuteEx"
+ARRANQUES = 3
+ESPERA_ARRANQUE_S = 3.0
+
+
+def _no_arranco(said: bytes) -> bool:
+    """Whether ``said`` is all Wine printed because it could not start the program."""
+    return _NO_ARRANCO in said and len(said) < 1000
+
+
 class WindowsMachine:
     """A Wine prefix with the Windows CPython: runs Windows programs as a Windows user would.
 
@@ -273,7 +286,32 @@ class WindowsMachine:
 
         Done when the program ends, not when its pipe closes: a Wine service the program started
         (explorer.exe, services.exe) inherits the pipe and may keep it open as long as another
-        program of the prefix runs (the app, in the link hand-over)."""
+        program of the prefix runs (the app, in the link hand-over).
+
+        Started again when Wine did not start it at all (``_NO_ARRANCO``): nothing of the
+        program ran, so nothing is done twice."""
+        intento = 1
+        code, said = self._output(args, timeout, env, echo, stdin)
+        while code != 0 and _no_arranco(said) and intento < ARRANQUES:
+            programa = args[0].replace("\\", "/").rsplit("/", 1)[-1]
+            print(
+                f"Wine no arrancó {programa} (intento {intento} de {ARRANQUES}): otra vez en "
+                f"{ESPERA_ARRANQUE_S:.0f} s",
+                flush=True,
+            )
+            time.sleep(ESPERA_ARRANQUE_S)
+            intento += 1
+            code, said = self._output(args, timeout, env, echo, stdin)
+        return code, said
+
+    def _output(
+        self,
+        args: list[str],
+        timeout: float,
+        env: dict[str, str] | None,
+        echo: bool,
+        stdin: bytes | None,
+    ) -> tuple[int, bytes]:
         process = subprocess.Popen(
             ["wine", *args],
             env=self.environment(env),
