@@ -207,9 +207,17 @@ ARRANQUES = 3
 ESPERA_ARRANQUE_S = 3.0
 
 
-def _no_arranco(said: bytes) -> bool:
-    """Whether ``said`` is all Wine printed because it could not start the program."""
-    return _NO_ARRANCO in said and len(said) < 1000
+# The same failure one level down: a program that ran asked Wine to start another and Windows'
+# CreateProcess failed with ERROR_INTERNAL_ERROR (seen: PyInstaller's first helper process, a
+# minute after the prefix was made). The program then fails as a whole; one that can be run
+# again from the start (``repetible``) is.
+_HIJO_NO_ARRANCO = b"[WinError 1359]"
+
+
+def _no_arranco(said: bytes, repetible: bool = False) -> bool:
+    """Whether ``said`` is all Wine printed because it could not start the program, or (for a
+    program that can be run again whole) says Wine could not start one it started."""
+    return (_NO_ARRANCO in said and len(said) < 1000) or (repetible and _HIJO_NO_ARRANCO in said)
 
 
 class WindowsMachine:
@@ -279,24 +287,28 @@ class WindowsMachine:
         env: dict[str, str] | None = None,
         echo: bool = False,
         stdin: bytes | None = None,
+        repetible: bool = False,
     ) -> tuple[int, bytes]:
         """Exit code and output (stdout and stderr together) of a Windows program; ``echo``
         shows its lines as they come (long steps: PyInstaller, the tests); ``stdin``: what it
-        reads from its standard input (a token), else nothing.
+        reads from its standard input (a token), else nothing; ``repetible``: the program may be
+        run again whole when Wine failed to start a program of its own (``_HIJO_NO_ARRANCO``).
 
         Done when the program ends, not when its pipe closes: a Wine service the program started
         (explorer.exe, services.exe) inherits the pipe and may keep it open as long as another
         program of the prefix runs (the app, in the link hand-over).
 
         Started again when Wine did not start it at all (``_NO_ARRANCO``): nothing of the
-        program ran, so nothing is done twice."""
+        program ran, so nothing is done twice; a ``repetible`` one, also when it ran and Wine
+        did not start a program it started."""
         intento = 1
         code, said = self._output(args, timeout, env, echo, stdin)
-        while code != 0 and _no_arranco(said) and intento < ARRANQUES:
+        while code != 0 and _no_arranco(said, repetible) and intento < ARRANQUES:
             programa = args[0].replace("\\", "/").rsplit("/", 1)[-1]
+            cual = programa if _NO_ARRANCO in said else f"un programa que {programa} inició"
             print(
-                f"Wine no arrancó {programa} (intento {intento} de {ARRANQUES}): otra vez en "
-                f"{ESPERA_ARRANQUE_S:.0f} s",
+                f"Wine no arrancó {cual} (intento {intento} de {ARRANQUES}): {programa} otra "
+                f"vez en {ESPERA_ARRANQUE_S:.0f} s",
                 flush=True,
             )
             time.sleep(ESPERA_ARRANQUE_S)
@@ -366,10 +378,15 @@ class WindowsMachine:
         return output
 
     def stream(
-        self, args: list[str], what: str, timeout: float, env: dict[str, str] | None = None
+        self,
+        args: list[str],
+        what: str,
+        timeout: float,
+        env: dict[str, str] | None = None,
+        repetible: bool = False,
     ) -> None:
         try:
-            code, _ = self.output(args, timeout, env, echo=True)
+            code, _ = self.output(args, timeout, env, echo=True, repetible=repetible)
         except subprocess.TimeoutExpired as exc:
             raise WineError(f"{what}: no terminó en {timeout:.0f} s") from exc
         if code != 0:
@@ -592,6 +609,8 @@ def build_bundle(machine: WindowsMachine) -> None:
         ],
         "PyInstaller bajo Wine",
         timeout=1800,
+        # --noconfirm writes the bundle anew and the work folder's cache holds either way.
+        repetible=True,
     )
     for exe in ("icsoe-desktop.exe", "icsoe-desktop-consola.exe"):
         if not (BUNDLE / exe).is_file():
