@@ -903,23 +903,55 @@ def tests(machine: WindowsMachine) -> None:
 
 
 def _run_tests(machine: WindowsMachine, fonts: Path) -> None:
-    machine.stream(
-        [
-            *(machine.python, "-m", "pytest", "-n", "3", "-m", WINDOWS_MARKS),
-            *("-p", "no:cacheprovider", "-q", "--durations=5", *TESTS_ON_WINDOWS),
-        ],
+    env = {"QT_QPA_FONTDIR": windows_path(fonts)} if fonts.is_dir() else None
+    _pytest(
+        machine,
+        ["-n", "3", "-m", WINDOWS_MARKS, "--durations=5", *TESTS_ON_WINDOWS],
         "Pruebas bajo el Python de Windows",
         # A guard against a hung test, not a goal: on a busy machine they ran past 30 minutes.
         timeout=2700,
-        env={"QT_QPA_FONTDIR": windows_path(fonts)} if fonts.is_dir() else None,
+        env=env,
     )
     # One GUI file as well: the file fields, whose paths Windows writes with «\».
-    machine.stream(
-        [machine.python, "-m", "pytest", "-p", "no:cacheprovider", "-q", *GUI_ON_WINDOWS],
-        "Pruebas de ventanas bajo el Python de Windows",
-        timeout=600,
-        env={"QT_QPA_FONTDIR": windows_path(fonts)} if fonts.is_dir() else None,
+    _pytest(
+        machine, list(GUI_ON_WINDOWS), "Pruebas de ventanas bajo el Python de Windows", 600, env
     )
+
+
+# Tests that failed where Wine could not start a program (``_NO_ARRANCO``, ``_HIJO_NO_ARRANCO``
+# in what pytest printed: a test starting the app's console program or its process apart) are
+# run once more, those alone, when they are this many or fewer; a real failure fails again.
+REPETIR_PRUEBAS_MAX = 10
+
+
+def _fallidas(said: str) -> list[str]:
+    """The tests pytest's summary lists as failed or in error (their node ids)."""
+    return re.findall(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", said, re.MULTILINE)
+
+
+def _pytest(
+    machine: WindowsMachine,
+    args: list[str],
+    what: str,
+    timeout: float,
+    env: dict[str, str] | None,
+) -> None:
+    pytest = [machine.python, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+    try:
+        code, said = machine.output([*pytest, *args], timeout, env, echo=True)
+    except subprocess.TimeoutExpired as exc:
+        raise WineError(f"{what}: no terminó en {timeout:.0f} s") from exc
+    if code == 0:
+        return
+    fallidas = _fallidas(said.decode("cp1252", errors="replace").replace("\r\n", "\n"))
+    de_wine = _NO_ARRANCO in said or _HIJO_NO_ARRANCO in said
+    if not de_wine or not fallidas or len(fallidas) > REPETIR_PRUEBAS_MAX:
+        raise WineError(f"{what}: terminó con código {code}")
+    say(
+        f"{what}: Wine no arrancó un programa de {len(fallidas)} prueba(s) que fallaron; "
+        "otra vez ésas solas"
+    )
+    machine.stream([*pytest, *fallidas], f"{what} (otra vez)", timeout=600, env=env)
 
 
 def download_only() -> int:
