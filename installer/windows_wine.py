@@ -54,9 +54,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from wine_build import (
+    HIJO_NO_ARRANCO,
+    NO_ARRANCO,
     WineError,
     WinePrefix,
+    con_arranques,
     fetch_iscc,
+    nombre_de_programa,
     windows_path,
 )  # installer/ is not a package
 
@@ -199,27 +203,6 @@ def download(cache: Path) -> tuple[Path, Path]:
 # --- the machine --------------------------------------------------------------------------------
 
 
-# Wine's loader, now and then unable to start a program right after another of the prefix
-# ended (seen starting the installed app's console program twice within a few seconds), hands
-# it to start.exe, which fails through ShellExecuteEx and says only that: the program never ran.
-_NO_ARRANCO = b"ShellExecuteEx"
-ARRANQUES = 3
-ESPERA_ARRANQUE_S = 3.0
-
-
-# The same failure one level down: a program that ran asked Wine to start another and Windows'
-# CreateProcess failed with ERROR_INTERNAL_ERROR (seen: PyInstaller's first helper process, a
-# minute after the prefix was made). The program then fails as a whole; one that can be run
-# again from the start (``repetible``) is.
-_HIJO_NO_ARRANCO = b"[WinError 1359]"
-
-
-def _no_arranco(said: bytes, repetible: bool = False) -> bool:
-    """Whether ``said`` is all Wine printed because it could not start the program, or (for a
-    program that can be run again whole) says Wine could not start one it started."""
-    return (_NO_ARRANCO in said and len(said) < 1000) or (repetible and _HIJO_NO_ARRANCO in said)
-
-
 class WindowsMachine:
     """A Wine prefix with the Windows CPython: runs Windows programs as a Windows user would.
 
@@ -292,29 +275,20 @@ class WindowsMachine:
         """Exit code and output (stdout and stderr together) of a Windows program; ``echo``
         shows its lines as they come (long steps: PyInstaller, the tests); ``stdin``: what it
         reads from its standard input (a token), else nothing; ``repetible``: the program may be
-        run again whole when Wine failed to start a program of its own (``_HIJO_NO_ARRANCO``).
+        run again whole when Wine failed to start a program of its own (``HIJO_NO_ARRANCO``).
 
         Done when the program ends, not when its pipe closes: a Wine service the program started
         (explorer.exe, services.exe) inherits the pipe and may keep it open as long as another
         program of the prefix runs (the app, in the link hand-over).
 
-        Started again when Wine did not start it at all (``_NO_ARRANCO``): nothing of the
+        Started again when Wine did not start it at all (``NO_ARRANCO``): nothing of the
         program ran, so nothing is done twice; a ``repetible`` one, also when it ran and Wine
         did not start a program it started."""
-        intento = 1
-        code, said = self._output(args, timeout, env, echo, stdin)
-        while code != 0 and _no_arranco(said, repetible) and intento < ARRANQUES:
-            programa = args[0].replace("\\", "/").rsplit("/", 1)[-1]
-            cual = programa if _NO_ARRANCO in said else f"un programa que {programa} inició"
-            print(
-                f"Wine no arrancó {cual} (intento {intento} de {ARRANQUES}): {programa} otra "
-                f"vez en {ESPERA_ARRANQUE_S:.0f} s",
-                flush=True,
-            )
-            time.sleep(ESPERA_ARRANQUE_S)
-            intento += 1
-            code, said = self._output(args, timeout, env, echo, stdin)
-        return code, said
+        return con_arranques(
+            lambda: self._output(args, timeout, env, echo, stdin),
+            nombre_de_programa(args),
+            repetible,
+        )
 
     def _output(
         self,
@@ -918,7 +892,7 @@ def _run_tests(machine: WindowsMachine, fonts: Path) -> None:
     )
 
 
-# Tests that failed where Wine could not start a program (``_NO_ARRANCO``, ``_HIJO_NO_ARRANCO``
+# Tests that failed where Wine could not start a program (``NO_ARRANCO``, ``HIJO_NO_ARRANCO``
 # in what pytest printed: a test starting the app's console program or its process apart) are
 # run once more, those alone, when they are this many or fewer; a real failure fails again.
 REPETIR_PRUEBAS_MAX = 10
@@ -944,7 +918,7 @@ def _pytest(
     if code == 0:
         return
     fallidas = _fallidas(said.decode("cp1252", errors="replace").replace("\r\n", "\n"))
-    de_wine = _NO_ARRANCO in said or _HIJO_NO_ARRANCO in said
+    de_wine = NO_ARRANCO in said or HIJO_NO_ARRANCO in said
     if not de_wine or not fallidas or len(fallidas) > REPETIR_PRUEBAS_MAX:
         raise WineError(f"{what}: terminó con código {code}")
     say(

@@ -22,7 +22,9 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +36,52 @@ ISCC_CACHE = ROOT / "build" / "innosetup"
 
 class WineError(RuntimeError):
     """A step under Wine failed; the message says which and what to do."""
+
+
+# Wine, now and then, cannot start a program (seen in CI a few seconds after another program
+# of the prefix ended, and a minute after the prefix was made): its loader hands the program to
+# start.exe, which fails through ShellExecuteEx and says only that: the program never ran. One
+# level down, a program that ran asks Windows' CreateProcess for another and gets
+# ERROR_INTERNAL_ERROR (seen: PyInstaller's first helper process); the program then fails as a
+# whole, and one that can be run again from the start (``repetible``) is.
+NO_ARRANCO = b"ShellExecuteEx"
+HIJO_NO_ARRANCO = b"[WinError 1359]"
+ARRANQUES = 3
+ESPERA_ARRANQUE_S = 3.0
+
+
+def no_arranco(said: bytes, repetible: bool = False) -> bool:
+    """Whether ``said`` is all Wine printed because it could not start the program, or (for a
+    program that can be run again whole) says Wine could not start one it started."""
+    return (NO_ARRANCO in said and len(said) < 1000) or (repetible and HIJO_NO_ARRANCO in said)
+
+
+def con_arranques(
+    correr: Callable[[], tuple[int, bytes]], programa: str, repetible: bool = False
+) -> tuple[int, bytes]:
+    """``correr()`` (a program under Wine: its exit code and what it printed), started again,
+    up to ARRANQUES times in all, while Wine did not start it (``no_arranco``): nothing of it
+    ran, so nothing is done twice; a ``repetible`` one also when it ran and Wine did not start
+    a program it started. Each new start is said; the last answer is returned as it was."""
+    intento = 1
+    code, said = correr()
+    while code != 0 and no_arranco(said, repetible) and intento < ARRANQUES:
+        cual = programa if NO_ARRANCO in said else f"un programa que {programa} inició"
+        print(
+            f"Wine no arrancó {cual} (intento {intento} de {ARRANQUES}): {programa} otra "
+            f"vez en {ESPERA_ARRANQUE_S:.0f} s",
+            flush=True,
+        )
+        time.sleep(ESPERA_ARRANQUE_S)
+        intento += 1
+        code, said = correr()
+    return code, said
+
+
+def nombre_de_programa(command: list[str]) -> str:
+    """The program a Wine command line starts, by its file's name (``wine`` itself skipped)."""
+    args = command[1:] if command and command[0] == "wine" and len(command) > 1 else command
+    return args[0].replace("\\", "/").rsplit("/", 1)[-1] if args else "wine"
 
 
 def project_version() -> str:
@@ -103,8 +151,25 @@ class WinePrefix:
         self.wait()
 
     def run(self, command: list[str], timeout: float = 600, check: bool = True):
-        result = subprocess.run(
-            command, env=self.env, capture_output=True, text=True, timeout=timeout, cwd=ROOT
+        """``command`` (Wine's, or a program under it) run to its end, started again when Wine
+        did not start it (``con_arranques``)."""
+        results: list[subprocess.CompletedProcess[bytes]] = []
+
+        def correr() -> tuple[int, bytes]:
+            done = subprocess.run(
+                command, env=self.env, capture_output=True, timeout=timeout, cwd=ROOT
+            )
+            results.append(done)
+            return done.returncode, done.stdout + done.stderr
+
+        con_arranques(correr, nombre_de_programa(command))
+        last = results[-1]
+        # As text, as before: what the callers read (ISCC's messages, wineboot's).
+        result = subprocess.CompletedProcess(
+            last.args,
+            last.returncode,
+            last.stdout.decode(errors="replace"),
+            last.stderr.decode(errors="replace"),
         )
         if check and result.returncode != 0:
             raise WineError(
