@@ -42,7 +42,7 @@ class WineError(RuntimeError):
 # of the prefix ended, and a minute after the prefix was made): its loader hands the program to
 # start.exe, which fails through ShellExecuteEx and says only that: the program never ran. One
 # level down, a program that ran asks Windows' CreateProcess for another and gets
-# ERROR_INTERNAL_ERROR (seen: PyInstaller's first helper process); the program then fails as a
+# ERROR_INTERNAL_ERROR (seen: the first process PyInstaller starts); the program then fails as a
 # whole, and one that can be run again from the start (``repetible``) is.
 NO_ARRANCO = b"ShellExecuteEx"
 HIJO_NO_ARRANCO = b"[WinError 1359]"
