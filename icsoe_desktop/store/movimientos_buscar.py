@@ -64,6 +64,14 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("ix_mov_buscar_nombre_pila", nombre_pila()),
 )
 _INDEX_OF = {term: name for name, term in INDEXES}
+# The columns whose index holds them alone, NOT NULL: (value, id) is the grid's order by them.
+_COLUMN_INDEXES = {"nss": "ix_mov_buscar_nss", "curp": "ix_mov_buscar_curp"}
+
+
+def index_of_column(column: str) -> str | None:
+    """The find box's index that holds ``column``'s order over the live movements as the grid
+    sorts them (by the value, then the id), if there is one."""
+    return _COLUMN_INDEXES.get(column)
 
 
 def params(t: Termino) -> dict[str, Any]:

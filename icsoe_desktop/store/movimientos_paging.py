@@ -583,6 +583,22 @@ def every_id(
     )
 
 
+def every_id_by_find_index(
+    conn: Connection, column: str, seguir: Callable[[], bool] | None = None
+) -> array[int] | None:
+    """``every_id`` of the grid's order by ``column`` (going up, every live movement), read
+    from the find box's own index of that column where it holds that very order (NSS, CURP:
+    their values and the row's id, over the live movements), so no sort: ~0.3 s of CPU for a
+    million, against ~2 s sorting the table's rows while the column has no sort index. None
+    for another column, or while that index is not there (a joining sync drops it)."""
+    name = movimientos_buscar.index_of_column(column)
+    if name is None or not _index_there(conn, name):
+        return None
+    sql = f"SELECT id FROM movimientos INDEXED BY {name} WHERE deleted = 0 ORDER BY {column}, id"
+    cursor = plain.driver(conn)
+    return interruptible(conn, seguir, lambda: array("q", [r[0] for r in cursor.execute(sql)]))
+
+
 def ids_por_lotes(conn: Connection, query: KeyQuery, total: int, lote: int) -> Iterator[list[int]]:
     """The ids of ``every_id``, ``lote`` at a time as SQLite gives them: an export's, in flat
     memory whatever the count (its rows read by id between two lotes, on the same connection)."""

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from icsoe_desktop.services.aparte import obra
 from icsoe_desktop.services.movimientos import columnas_tramos, copia_aparte, espejo
-from icsoe_desktop.services.movimientos.consulta import _COLUMNAS_EN_TRAMOS
+from icsoe_desktop.services.movimientos.consulta import _COLUMNAS_EN_TRAMOS, orden_de_columna
 from icsoe_desktop.services.movimientos.fuentes import tramos
 from icsoe_desktop.services.movimientos.servicio import (
     COLUMNS,
@@ -26,6 +26,7 @@ from icsoe_desktop.services.movimientos.servicio import (
     Orden,
 )
 from icsoe_desktop.store import movimientos as movs_sql
+from icsoe_desktop.store import movimientos_buscar, movimientos_espejo
 from icsoe_desktop.store import movimientos_paging as paging
 from tests.services.movimientos_data import add_registros
 from tests.services.test_accounts import ANA
@@ -291,6 +292,39 @@ def test_a_parts_matches_sorted_by_the_store_are_in_the_grids_order(services):
                     == (esperados[offset : offset + limit])
                 ), (column, offset)
         assert movs_sql.in_order(conn, [*ids, 10**9], "salario", 0, 5) is None
+
+
+@pytest.mark.parametrize("attr", ["nss", "curp"])
+def test_nss_and_curp_orders_are_read_from_the_find_index_as_sql_sorts(services, attr):
+    """NSS and CURP, with no sort index of their own: the column's order the parts are cut
+    from (and its order kept in memory) is read from the find box's index of it, without a
+    sort, and is SQL's (by value, ties by id, the live movements only): a worker's several
+    movements, one moved to another worker's NSS and CURP, some deleted. With that index gone
+    (a joining sync drops it until its end) the grid's plan reads the same order."""
+    _store(services, 400)
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE movimientos SET deleted = 1 WHERE id % 5 = 0"))
+        conn.execute(
+            text(
+                "UPDATE movimientos SET nss = (SELECT nss FROM movimientos WHERE id = 2), "
+                "curp = (SELECT curp FROM movimientos WHERE id = 2) WHERE id IN (7, 300, 301)"
+            )
+        )
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == attr)
+    sql = f"SELECT id FROM movimientos WHERE deleted = 0 ORDER BY {attr}, id"
+    with services.store.engine.begin() as conn:
+        esperados = [i for (i,) in conn.execute(text(sql))]
+        vivos = movimientos_espejo.vivos(conn)
+        assert vivos == len(esperados) == 320
+        assert not movs_sql.sort_ready(conn, attr, set())
+        desde_indice = paging.every_id_by_find_index(conn, attr)
+        assert desde_indice is not None and list(desde_indice) == esperados
+        assert list(orden_de_columna(conn, column, vivos, lambda: True)) == esperados
+        indice = movimientos_buscar.index_of_column(attr)
+        conn.execute(text(f"DROP INDEX {indice}"))
+        assert paging.every_id_by_find_index(conn, attr) is None
+        assert list(orden_de_columna(conn, column, vivos, lambda: True)) == esperados
+        assert paging.every_id_by_find_index(conn, "segundo_apellido") is None
 
 
 def test_an_order_of_sparse_ids_is_not_cut():

@@ -222,8 +222,14 @@ def orden_de_columna(
     conn: Connection, column: int, vivos: int, seguir: Callable[[], bool]
 ) -> array[int]:
     """Every live movement's id (``vivos`` of them) in ``column``'s order going up, by the
-    grid's own plan (so ties and NULLs fall as on its pages)."""
+    grid's own plan (so ties and NULLs fall as on its pages), or, while the column has no sort
+    index, from the find box's index of it where that holds the same order (NSS, CURP)."""
     sort_column = _sort_column(Orden(column, descending=False))
+    indexed = movs_sql.sort_ready(conn, sort_column, set())
+    if not indexed:
+        ids = paging.every_id_by_find_index(conn, sort_column, seguir)
+        if ids is not None:
+            return ids
     query = paging.plan(
         conn,
         Filtro().busqueda(),
@@ -231,7 +237,7 @@ def orden_de_columna(
         False,
         total=vivos,
         walked=vivos,
-        indexed=movs_sql.sort_ready(conn, sort_column, set()),
+        indexed=indexed,
     )
     return paging.every_id(conn, query, vivos, seguir)
 
