@@ -64,8 +64,9 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("ix_mov_buscar_nombre_pila", nombre_pila()),
 )
 _INDEX_OF = {term: name for name, term in INDEXES}
-# The columns whose index holds them alone, NOT NULL: (value, id) is the grid's order by them.
-_COLUMN_INDEXES = {"nss": "ix_mov_buscar_nss", "curp": "ix_mov_buscar_curp"}
+# The indexes whose term is a column alone (NSS, CURP): each holds (value, id) of the live
+# movements, the grid's order by that column.
+_COLUMN_INDEXES = {term: name for name, term in INDEXES if term.isidentifier()}
 
 
 def index_of_column(column: str) -> str | None:
