@@ -577,6 +577,14 @@ def every_id(
     for 118,000 names)."""
     [(condition, order, _extra)] = seeks(query, None)
     sql, params = key_sql(query, condition, order, total)
+    return _ids(conn, sql, params, seguir)
+
+
+def _ids(
+    conn: Connection, sql: str, params: dict[str, Any], seguir: Callable[[], bool] | None
+) -> array[int]:
+    """The first column of ``sql``'s rows, as 8-byte ids, read by the driver (``seguir``: as
+    ``every_key``)."""
     cursor = plain.driver(conn)
     return interruptible(
         conn, seguir, lambda: array("q", [r[0] for r in cursor.execute(sql, params)])
@@ -595,8 +603,7 @@ def every_id_by_find_index(
     if name is None or not _index_there(conn, name):
         return None
     sql = f"SELECT id FROM movimientos INDEXED BY {name} WHERE deleted = 0 ORDER BY {column}, id"
-    cursor = plain.driver(conn)
-    return interruptible(conn, seguir, lambda: array("q", [r[0] for r in cursor.execute(sql)]))
+    return _ids(conn, sql, {}, seguir)
 
 
 def ids_por_lotes(conn: Connection, query: KeyQuery, total: int, lote: int) -> Iterator[list[int]]:
