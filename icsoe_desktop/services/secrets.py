@@ -148,6 +148,14 @@ def _elegir(nombrado: str | None) -> KeyringBackend | None:
         # No keyring of this system can answer, and keyring's configuration file could only
         # name one of them (any other is refused below): none, without importing keyring.
         return None
+    from icsoe_desktop.services.importacion_diferida import DE_KEYRING, sin_cargar
+
+    with sin_cargar(DE_KEYRING):  # what keyring imports for what the app never calls
+        return _elegir_entre(nombrado)
+
+
+def _elegir_entre(nombrado: str | None) -> KeyringBackend | None:
+    """``_elegir`` once keyring may be imported."""
     import keyring
     from keyring.core import load_config
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from icsoe_desktop.services import importacion_diferida
 from icsoe_desktop.services.secrets import NO_KEYRING_MESSAGE, SecretsService
 
 APP = textwrap.dedent(
@@ -234,3 +235,69 @@ def test_without_a_session_bus_there_is_no_keyring_and_keyring_is_not_even_loade
         [False, NO_KEYRING_MESSAGE, True],
     ]
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["bus"]
+
+
+DIFERIDOS = textwrap.dedent(
+    """
+    import json, os, sys
+    from icsoe_desktop.services import importacion_diferida, secrets
+
+    antes = [m for m in importacion_diferida.DE_KEYRING if m in sys.modules]
+    servicio = secrets.SecretsService()
+    servicio.set("almacen", "llave:prueba", "ab" * 32)
+    leido = servicio.get("almacen", "llave:prueba")
+    sin_cargar = [m for m in importacion_diferida.DE_KEYRING if m not in sys.modules]
+    # What keyring's own modules hold works when used: the real module, loaded then.
+    import jaraco.context
+    with jaraco.context.temp_dir() as carpeta:  # tempfile, through keyring's reference
+        hecha = os.path.isdir(carpeta)
+    import urllib.request
+    print(json.dumps({
+        "antes": antes,
+        "leido": leido,
+        "sin_cargar": sin_cargar,
+        "carpeta_temporal": [hecha, os.path.exists(carpeta)],
+        "urllib_request": [
+            jaraco.context.urllib.request is urllib.request, callable(urllib.request.urlopen)
+        ],
+        "importlib_metadata": callable(sys.modules["keyring.backend"].metadata.entry_points),
+    }))
+    """
+)
+
+
+def test_reading_the_keyring_leaves_unloaded_what_keyring_imports_for_what_the_app_never_calls(
+    tmp_path: Path,
+) -> None:
+    """The store key is read beside the login window (on Windows, always): keyring imports
+    ``urllib.request`` (with http.client, email and ssl), ``importlib_metadata``,
+    ``subprocess``… for functions the app never calls. Keeping and reading a secret leaves them
+    unloaded, and keyring's own references to them still work when used. On Linux in the
+    system's keyring (GNOME Keyring on a private D-Bus session); on Windows in the suite's own
+    (its Credential Manager is the user's, outside the test's folder)."""
+    if sys.platform == "win32":
+        comando = [sys.executable, "-c", DIFERIDOS]
+        env = {**os.environ, "TMPDIR": str(tmp_path), "TEMP": str(tmp_path)}
+    else:
+        home = tmp_path / "casa"
+        (home / "datos").mkdir(parents=True)
+        env = sin_llavero(home, TMPDIR=str(tmp_path))
+        script = (
+            "printf prueba | gnome-keyring-daemon --unlock --components=secrets >/dev/null "
+            '&& exec "$0" -c "$1"'
+        )
+        comando = ["dbus-run-session", "--", "sh", "-c", script, sys.executable, DIFERIDOS]
+    done = subprocess.run(comando, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    # Whatever the interpreter loaded before (a site .pth may load urllib.request) is its own;
+    # everything else is still unloaded after the keyring was used.
+    antes = report.pop("antes")
+    assert report == {
+        "leido": "ab" * 32,
+        "sin_cargar": [m for m in importacion_diferida.DE_KEYRING if m not in antes],
+        "carpeta_temporal": [True, False],
+        "urllib_request": [True, True],
+        "importlib_metadata": True,
+    }
+    assert "importlib_metadata" in report["sin_cargar"]
