@@ -148,9 +148,14 @@ def _elegir(nombrado: str | None) -> KeyringBackend | None:
         # No keyring of this system can answer, and keyring's configuration file could only
         # name one of them (any other is refused below): none, without importing keyring.
         return None
-    from icsoe_desktop.services.importacion_diferida import DE_KEYRING, sin_cargar
+    from icsoe_desktop.services.importacion_diferida import (
+        BLOQUEADOS_DE_KEYRING,
+        DE_KEYRING,
+        sin_cargar,
+    )
 
-    with sin_cargar(DE_KEYRING):  # what keyring imports for what the app never calls
+    # What keyring imports for what the app never calls, and on Windows its cheaper path.
+    with sin_cargar(DE_KEYRING, BLOQUEADOS_DE_KEYRING):
         return _elegir_entre(nombrado)
 
 

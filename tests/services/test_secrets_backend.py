@@ -244,9 +244,12 @@ DIFERIDOS = textwrap.dedent(
 
     antes = [m for m in importacion_diferida.DE_KEYRING if m in sys.modules]
     servicio = secrets.SecretsService()
-    servicio.set("almacen", "llave:prueba", "ab" * 32)
+    if sys.argv[1] == "escribir":  # a keyring of the test's own session
+        servicio.set("almacen", "llave:prueba", "ab" * 32)
     leido = servicio.get("almacen", "llave:prueba")
     sin_cargar = [m for m in importacion_diferida.DE_KEYRING if m not in sys.modules]
+    llavero = type(secrets.choose_backend()).__name__
+    win32 = sys.modules.get("win32ctypes.core")
     # What keyring's own modules hold works when used: the real module, loaded then.
     import jaraco.context
     with jaraco.context.temp_dir() as carpeta:  # tempfile, through keyring's reference
@@ -254,8 +257,10 @@ DIFERIDOS = textwrap.dedent(
     import urllib.request
     print(json.dumps({
         "antes": antes,
+        "llavero": llavero,
         "leido": leido,
         "sin_cargar": sin_cargar,
+        "credenciales_de_windows": win32 and [win32._backend, "pycparser" in sys.modules],
         "carpeta_temporal": [hecha, os.path.exists(carpeta)],
         "urllib_request": [
             jaraco.context.urllib.request is urllib.request, callable(urllib.request.urlopen)
@@ -271,22 +276,28 @@ def test_reading_the_keyring_leaves_unloaded_what_keyring_imports_for_what_the_a
 ) -> None:
     """The store key is read beside the login window (on Windows, always): keyring imports
     ``urllib.request`` (with http.client, email and ssl), ``importlib_metadata``,
-    ``subprocess``… for functions the app never calls. Keeping and reading a secret leaves them
-    unloaded, and keyring's own references to them still work when used. On Linux in the
-    system's keyring (GNOME Keyring on a private D-Bus session); on Windows in the suite's own
-    (its Credential Manager is the user's, outside the test's folder)."""
+    ``inspect``… for functions the app never calls, and on Windows its Credential Manager's
+    module would have cffi parse C declarations. Reading the system's keyring leaves those
+    modules unloaded, Windows' through ctypes, and keyring's own references to them still work
+    when used. On Linux GNOME Keyring on a private D-Bus session (a secret kept and read); on
+    Windows its Credential Manager, only read (it is the user's, outside the test's folder)."""
     if sys.platform == "win32":
-        comando = [sys.executable, "-c", DIFERIDOS]
         env = {**os.environ, "TMPDIR": str(tmp_path), "TEMP": str(tmp_path)}
+        env.pop("PYTHON_KEYRING_BACKEND", None)  # the system's own
+        comando = [sys.executable, "-c", DIFERIDOS, "leer"]
+        esperado = {"llavero": "WinVaultKeyring", "leido": None}
+        windows = ["ctypes", False]
     else:
         home = tmp_path / "casa"
         (home / "datos").mkdir(parents=True)
         env = sin_llavero(home, TMPDIR=str(tmp_path))
         script = (
             "printf prueba | gnome-keyring-daemon --unlock --components=secrets >/dev/null "
-            '&& exec "$0" -c "$1"'
+            '&& exec "$0" -c "$1" escribir'
         )
         comando = ["dbus-run-session", "--", "sh", "-c", script, sys.executable, DIFERIDOS]
+        esperado = {"llavero": "Keyring", "leido": "ab" * 32}
+        windows = None
     done = subprocess.run(comando, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.splitlines()[-1])
@@ -294,8 +305,9 @@ def test_reading_the_keyring_leaves_unloaded_what_keyring_imports_for_what_the_a
     # everything else is still unloaded after the keyring was used.
     antes = report.pop("antes")
     assert report == {
-        "leido": "ab" * 32,
+        **esperado,
         "sin_cargar": [m for m in importacion_diferida.DE_KEYRING if m not in antes],
+        "credenciales_de_windows": windows,
         "carpeta_temporal": [True, False],
         "urllib_request": [True, True],
         "importlib_metadata": True,
