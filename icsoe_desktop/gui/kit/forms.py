@@ -8,6 +8,7 @@ from typing import TypeVar
 from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QObject
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+from shiboken6 import invalidate
 
 from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.paths import ui_file
@@ -69,5 +70,21 @@ def child(form: QWidget, kind: type[W], name: str) -> W:
     """A named widget of a form; a missing name is a bug in the .ui file, said loudly."""
     widget = form.findChild(kind, name)
     if widget is None:
+        widget = _sin_envoltura_ajena(form, kind, name)
+    if widget is None:
         raise FormError(f"El formulario no tiene el control {name!r} ({kind.__name__})")
     return widget
+
+
+def _sin_envoltura_ajena(form: QWidget, kind: type[W], name: str) -> W | None:
+    """The child ``name`` when PySide keeps, at its address, the Python wrapper of an object of
+    another class that lived there before: PySide's findChild tests the class of the wrapper
+    registered at a child's address, not the object's own, and refuses a form's own label.
+    Asked without a class, the child is that wrapper; when the object itself is a ``kind``, the
+    wrapper is dropped and the child asked for again, now wrapped as what it is. None when the
+    object is not a ``kind`` (the .ui file's mistake)."""
+    ajeno = form.findChild(QObject, name)
+    if ajeno is None or not ajeno.inherits(kind.__name__):  # the object's class, from Qt
+        return None
+    invalidate(ajeno)  # only the wrapper: the widget stays in its form
+    return form.findChild(kind, name)
