@@ -79,8 +79,7 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.movimientos.ventana import MovimientosIdse
 
         self.movimientos = MovimientosIdse(services, usuario, self)
-        contenido = form.findChild(QVBoxLayout, "contenidoLayout")
-        assert contenido is not None
+        contenido = child(form, QVBoxLayout, "contenidoLayout")
         self._build_bitacora(contenido)
         from icsoe_desktop.gui.informativa.aviso_repse import AvisoRepse
 

@@ -167,8 +167,7 @@ class InformativaWindow(QMainWindow):
         self.periodo_label = child(form, QLabel, "periodoLabel")
         self.tipo_label = child(form, QLabel, "tipoLabel")
         self.estado_label = child(form, QLabel, "estadoLabel")
-        datos = form.findChild(QHBoxLayout, "datosLayout")
-        assert datos is not None
+        datos = child(form, QHBoxLayout, "datosLayout")
         en_dos_filas_si_no_cabe(datos, child(form, QLabel, "fechaLimiteTituloLabel"))
         self.fecha_limite_label = child(form, QLabel, "fechaLimiteLabel")
         self.solo_lectura = child(form, QLabel, "soloLecturaLabel")

@@ -131,8 +131,7 @@ class LotesPanel(QWidget):
         self.corregir = child(form, QPushButton, "corregirButton")
         # One worker's movements, pending and in the chosen lote.
         self.buscar = CajaBuscar(self)
-        acciones = form.findChild(QHBoxLayout, "generarAccionesLayout")
-        assert acciones is not None
+        acciones = child(form, QHBoxLayout, "generarAccionesLayout")
         acciones.insertWidget(acciones.indexOf(self.todos) + 1, self.buscar)
 
         self.pendientes: RowsModel[Pendiente] = RowsModel(
@@ -190,8 +189,7 @@ class LotesPanel(QWidget):
             child(form, QGroupBox, "generarGroup"),
             child(form, QGroupBox, "lotesGroup"),
         )
-        fila = form.findChild(QHBoxLayout, "lotesFilaLayout")
-        assert fila is not None
+        fila = child(form, QHBoxLayout, "lotesFilaLayout")
         fila.setStretch(0, 1)  # the list is as wide as its actions leave
         splitter = child(form, QSplitter, "lotesSplitter")
         splitter.setStretchFactor(0, 0)
@@ -222,8 +220,7 @@ class LotesPanel(QWidget):
         # Windows' text at 200 %: the rows of actions wrap rather than widen the window past
         # a 1366×768 screen.
         en_dos_filas_si_no_cabe(acciones, self.pendientes_label)
-        resultado = form.findChild(QHBoxLayout, "resultadoLayout")
-        assert resultado is not None
+        resultado = child(form, QHBoxLayout, "resultadoLayout")
         en_dos_filas_si_no_cabe(resultado, self.revisar_columnas)
         # Tab goes as the eye reads: the pending list and its actions, the lotes and theirs, the
         # detail (the find box and «Revisar columnas…» are added after the .ui's order).

@@ -130,8 +130,7 @@ class MovimientosIdse(QWidget):
             # window: a sign-in or a switch of empresa does not wait for them.
             self.lotes = LotesPanel(services, str(usuario), self, cargar=False)
             cast("QLayout", child(form, QWidget, "lotesPage").layout()).addWidget(self.lotes)
-        tabs_layout = form.findChild(QHBoxLayout, "tabsLayout")
-        assert tabs_layout is not None
+        tabs_layout = child(form, QHBoxLayout, "tabsLayout")
         tabs_layout.addWidget(self.tabs)
         # «Preparando el orden por …» while a sort index is built in the background.
         self.preparando = QLabel(self)
@@ -156,8 +155,7 @@ class MovimientosIdse(QWidget):
         self.refresh_registros()
         # The find box: one worker's movements within the search, as the clerk types.
         self.buscar_edit = CajaBuscar(self, child(form, QWidget, "parametrosGroup"))
-        parametros = form.findChild(QHBoxLayout, "parametrosLayout")
-        assert parametros is not None
+        parametros = child(form, QHBoxLayout, "parametrosLayout")
         parametros.insertWidget(parametros.indexOf(self.buscar_button), self.buscar_edit)
         self.buscar_edit.buscar.connect(lambda _texto: self.buscar())
         en_dos_filas_si_no_cabe(parametros, child(form, QLabel, "estadoLabel"))
