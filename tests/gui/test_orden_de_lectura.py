@@ -73,12 +73,21 @@ def _por_lineas(widgets: list[QWidget], window: QWidget) -> list[QWidget]:
 
 def _del_layout(layout: QLayout) -> Iterator[QWidget]:
     """The widgets of ``layout`` (and of the layouts inside it) in the order they are read."""
-    # A layout inside is found among the layout's QObject children, by its index, never as
-    # ``itemAt(i).layout()``: an item is not a QObject, and PySide6 may answer that with a
-    # still-held wrapper of a freed spacer at the same address (seen once in a full run).
+    # Its layouts and widgets are found by their index (``indexOf``), never through
+    # ``itemAt(i)``: an item is not a QObject, and PySide keeps the wrapper ``itemAt`` makes for
+    # as long as the layout's own; once Qt deletes that item (a widget taken out, a row folded),
+    # the kept wrapper answers for whatever Qt puts at the same address next (a freed spacer
+    # for a layout, another class's wrapper for a label), and collecting it later can free
+    # that object under Qt (a segmentation fault in the collector).
     dentro = {
         layout.indexOf(hijo): hijo
         for hijo in layout.findChildren(QLayout, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    }
+    dueno = layout.parentWidget()
+    widgets = {
+        i: w
+        for w in (dueno.findChildren(QWidget) if dueno is not None else [])
+        if (i := layout.indexOf(w)) >= 0
     }
     indices = list(range(layout.count()))
     if isinstance(layout, QGridLayout):
@@ -95,7 +104,7 @@ def _del_layout(layout: QLayout) -> Iterator[QWidget]:
     for i in indices:
         if i in dentro:
             yield from _del_layout(dentro[i])
-        elif (widget := layout.itemAt(i).widget()) is not None:
+        elif (widget := widgets.get(i)) is not None:
             yield widget
 
 
