@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtCore import QPoint, Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from sqlalchemy import insert
 
 from icsoe_desktop.demo.movimientos import demo_rows
@@ -79,6 +79,18 @@ def shown(qtbot, dialog):
 
 
 # --- Contratante -----------------------------------------------------------------------------
+
+
+def test_contratante_fields_line_up_across_domicilio_and_contacto(qtbot, services, rfc):
+    """Each group's labels take the widest label's room, so the fields of Domicilio and of
+    Contacto start on one line down the dialog, on the left and on the right."""
+    dialog = shown(qtbot, ContratanteDialog(services, rfc, rfc, None))
+
+    def x(campo: QWidget) -> int:
+        return campo.mapTo(dialog, QPoint(0, 0)).x()
+
+    assert x(dialog.colonia) == x(dialog.correo) == x(dialog.municipio) == x(dialog.telefono_fijo)
+    assert x(dialog.entidad) == x(dialog.telefono_movil) == x(dialog.numero_interior)
 
 
 def test_contratante_saved_with_a_warning_for_its_check_digit(qtbot, services, rfc, modals):

@@ -3,6 +3,7 @@ contact, as the informativa asks for both parties. Reused across contracts and p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import (
@@ -287,17 +288,27 @@ def _align_columns(*grids: QGridLayout) -> None:
     """The label columns of several groups as wide as their widest label: fields line up."""
     for column in (0, 2):
         width = max(
-            (
-                label.sizeHint().width()
-                for grid in grids
-                for row in range(grid.rowCount())
-                if (item := grid.itemAtPosition(row, column)) is not None
-                and isinstance(label := item.widget(), QLabel)
-            ),
+            (label.sizeHint().width() for grid in grids for label in _etiquetas(grid, column)),
             default=0,
         )
         for grid in grids:
             grid.setColumnMinimumWidth(column, width)
+
+
+def _etiquetas(grid: QGridLayout, column: int) -> Iterator[QLabel]:
+    """The labels in ``column`` of ``grid``, found by their place in it (``indexOf``), never
+    through ``itemAtPosition``: PySide keeps the wrapper of each item it hands out for as long
+    as the layout's own, and once Qt deletes that item the kept wrapper answers for whatever
+    is put at its address next."""
+    dueno = grid.parentWidget()
+    for label in dueno.findChildren(QLabel) if dueno is not None else []:
+        if (i := grid.indexOf(label)) < 0:
+            continue
+        _fila, columna, _filas, _columnas = cast(
+            "tuple[int, int, int, int]", grid.getItemPosition(i)
+        )
+        if columna == column:
+            yield label
 
 
 def _edit(name: str, max_length: int, placeholder: str = "") -> QLineEdit:
