@@ -327,6 +327,26 @@ def test_shared_qt_objects_are_asked_of_the_application_never_of_a_widget() -> N
     assert found == []
 
 
+def test_no_window_asks_a_layout_for_its_items() -> None:
+    """A layout's item (``itemAt``, ``itemAtPosition``) is not a QObject, and PySide makes the
+    wrapper it hands out the layout's Python child: once Qt deletes the item, or the collector
+    frees the layout in a cycle and clears that child, an item still in the layout is freed
+    under Qt (docs/diseno/ventanas.md). Windows and the GUI tests find a layout's
+    widgets and layouts by their index (``indexOf``) instead."""
+    found = []
+    for path in [*_modules("gui"), *sorted((PACKAGE.parent / "tests" / "gui").rglob("*.py"))]:
+        for node in ast.walk(_tree(path)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"itemAt", "itemAtPosition"}
+            ):
+                found.append(
+                    f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: .{node.func.attr}()"
+                )
+    assert found == []
+
+
 def test_no_module_imports_itself_through_others() -> None:
     """No circle of imports between modules, inside a layer too: what two modules share goes
     down into a module both import (the practice predicate into domain/practica.py, say)."""
