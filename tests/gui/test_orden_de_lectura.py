@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.gui.kit.disposicion import controles
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.gui.test_tabulador import nombre, recorrer, usables
@@ -73,22 +74,13 @@ def _por_lineas(widgets: list[QWidget], window: QWidget) -> list[QWidget]:
 
 def _del_layout(layout: QLayout) -> Iterator[QWidget]:
     """The widgets of ``layout`` (and of the layouts inside it) in the order they are read."""
-    # Its layouts and widgets are found by their index (``indexOf``), never through
-    # ``itemAt(i)``: an item is not a QObject, and PySide keeps the wrapper ``itemAt`` makes for
-    # as long as the layout's own; once Qt deletes that item (a widget taken out, a row folded),
-    # the kept wrapper answers for whatever Qt puts at the same address next (a freed spacer
-    # for a layout, another class's wrapper for a label), and collecting it later can free
-    # that object under Qt (a segmentation fault in the collector).
+    # Its layouts and widgets are found by their index, never through ``itemAt(i)``
+    # (gui/kit/disposicion.py).
     dentro = {
         layout.indexOf(hijo): hijo
         for hijo in layout.findChildren(QLayout, options=Qt.FindChildOption.FindDirectChildrenOnly)
     }
-    dueno = layout.parentWidget()
-    widgets = {
-        i: w
-        for w in (dueno.findChildren(QWidget) if dueno is not None else [])
-        if (i := layout.indexOf(w)) >= 0
-    }
+    widgets = controles(layout)
     indices = list(range(layout.count()))
     if isinstance(layout, QGridLayout):
         indices.sort(key=lambda i: layout.getItemPosition(i)[:2])

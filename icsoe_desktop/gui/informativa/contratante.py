@@ -26,6 +26,7 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte
 from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
+from icsoe_desktop.gui.kit.disposicion import controles
 from icsoe_desktop.gui.kit.widgets import telefono_field
 from icsoe_desktop.services.informativa.base import Nota
 
@@ -296,19 +297,13 @@ def _align_columns(*grids: QGridLayout) -> None:
 
 
 def _etiquetas(grid: QGridLayout, column: int) -> Iterator[QLabel]:
-    """The labels in ``column`` of ``grid``, found by their place in it (``indexOf``), never
-    through ``itemAtPosition``: PySide keeps the wrapper of each item it hands out for as long
-    as the layout's own, and once Qt deletes that item the kept wrapper answers for whatever
-    is put at its address next."""
-    dueno = grid.parentWidget()
-    for label in dueno.findChildren(QLabel) if dueno is not None else []:
-        if (i := grid.indexOf(label)) < 0:
-            continue
+    """The labels in ``column`` of ``grid`` (found by their place: ``disposicion.py``)."""
+    for i, control in controles(grid).items():
         _fila, columna, _filas, _columnas = cast(
             "tuple[int, int, int, int]", grid.getItemPosition(i)
         )
-        if columna == column:
-            yield label
+        if columna == column and isinstance(control, QLabel):
+            yield control
 
 
 def _edit(name: str, max_length: int, placeholder: str = "") -> QLineEdit:
