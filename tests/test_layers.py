@@ -311,19 +311,16 @@ def test_shared_qt_objects_are_asked_of_the_application_never_of_a_widget() -> N
     """What a widget's getter returns PySide makes that widget's Python child, and the garbage
     collector freeing the widget may delete it (docs/diseno/ventanas.md): the screen, the style
     and the thread every window shares are asked of QGuiApplication/QApplication (static)."""
-    found = []
-    for path in _modules("gui"):
-        for node in ast.walk(_tree(path)):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in {"screen", "style", "thread", "windowHandle"}
-                and not (
-                    isinstance(node.func.value, ast.Name)
-                    and node.func.value.id in {"QGuiApplication", "QApplication"}
-                )
-            ):
-                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: .{node.func.attr}()")
+    found = [
+        f"{path.relative_to(PACKAGE)}:{metodo.lineno}: .{metodo.attr}()"
+        for path, metodo in _metodos_llamados(
+            _modules("gui"), {"screen", "style", "thread", "windowHandle"}
+        )
+        if not (
+            isinstance(metodo.value, ast.Name)
+            and metodo.value.id in {"QGuiApplication", "QApplication"}
+        )
+    ]
     assert found == []
 
 
@@ -333,18 +330,27 @@ def test_no_window_asks_a_layout_for_its_items() -> None:
     frees the layout in a cycle and clears that child, an item still in the layout is freed
     under Qt (docs/diseno/ventanas.md). Windows and the GUI tests find a layout's
     widgets and layouts by their index (``indexOf``) instead."""
-    found = []
-    for path in [*_modules("gui"), *sorted((PACKAGE.parent / "tests" / "gui").rglob("*.py"))]:
+    pruebas = sorted((PACKAGE.parent / "tests" / "gui").rglob("*.py"))
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{metodo.lineno}: .{metodo.attr}()"
+        for path, metodo in _metodos_llamados(
+            [*_modules("gui"), *pruebas], {"itemAt", "itemAtPosition"}
+        )
+    ]
+    assert found == []
+
+
+def _metodos_llamados(paths: list[Path], nombres: set[str]) -> Iterator[tuple[Path, ast.Attribute]]:
+    """Each call in ``paths`` of a method (``x.nombre(…)``) named in ``nombres``: the file and
+    the called attribute (its object and its line)."""
+    for path in paths:
         for node in ast.walk(_tree(path)):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr in {"itemAt", "itemAtPosition"}
+                and node.func.attr in nombres
             ):
-                found.append(
-                    f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: .{node.func.attr}()"
-                )
-    assert found == []
+                yield path, node.func
 
 
 def test_no_module_imports_itself_through_others() -> None:
