@@ -9,15 +9,20 @@ by their index in it instead (``indexOf``, ``getItemPosition``)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLayout, QWidget
+
+_DIRECTOS = Qt.FindChildOption.FindDirectChildrenOnly
 
 
 def controles(layout: QLayout) -> dict[int, QWidget]:
     """The widgets ``layout`` holds itself (not those of the layouts inside it), by their
-    index in it."""
+    index in it. Qt makes every widget a layout manages a child of the widget the layout tree
+    is set on (``parentWidget``): only that widget's own children are asked, not the whole
+    window's."""
     dueno = layout.parentWidget()
     return {
         i: control
-        for control in (dueno.findChildren(QWidget) if dueno is not None else [])
+        for control in (dueno.findChildren(QWidget, options=_DIRECTOS) if dueno is not None else [])
         if (i := layout.indexOf(control)) >= 0
     }
